@@ -1,0 +1,1 @@
+//! Stratus server library.
