@@ -1,10 +1,33 @@
+//! Schema migrations for Stratus (SQLite and PostgreSQL from one code path).
+//!
+//! Each migration creates a group of tables with their foreign keys declared inline (SQLite
+//! cannot add constraints to an existing table) followed by their named indexes. `down` drops
+//! the tables in reverse dependency order. Seed data is not part of the migrations: the server
+//! writes it on first start.
+//!
+//! The tables mirror the entities in `stratus-entity`; `tests/entities.rs` checks that every
+//! entity round-trips through the migrated schema.
+
 pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261122_000001_create_accounts;
+mod m20261122_000002_create_files;
+mod m20261122_000003_create_sharing;
+mod m20261122_000004_create_runtime_state;
+mod m20261122_000005_create_settings;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![]
+        vec![
+            Box::new(m20261122_000001_create_accounts::Migration),
+            Box::new(m20261122_000002_create_files::Migration),
+            Box::new(m20261122_000003_create_sharing::Migration),
+            Box::new(m20261122_000004_create_runtime_state::Migration),
+            Box::new(m20261122_000005_create_settings::Migration),
+        ]
     }
 }

@@ -1,0 +1,86 @@
+//! `Migrator::up`, `down` and `up` again, on SQLite and (if configured) PostgreSQL.
+
+mod common;
+
+use common::{TABLES, TestDb};
+use sea_orm_migration::{MigratorTrait, SchemaManager};
+use stratus_migration::Migrator;
+
+async fn assert_tables(manager: &SchemaManager<'_>, present: bool) {
+    for table in TABLES {
+        assert_eq!(
+            manager.has_table(*table).await.unwrap(),
+            present,
+            "table {table} should {}exist",
+            if present { "" } else { "not " }
+        );
+    }
+}
+
+async fn up_down_up(db: &TestDb) {
+    let conn = &db.conn;
+    let manager = SchemaManager::new(conn);
+    let count = Migrator::migrations().len();
+
+    Migrator::up(conn, None).await.expect("first up");
+    assert_tables(&manager, true).await;
+    assert_eq!(
+        Migrator::get_applied_migrations(conn).await.unwrap().len(),
+        count
+    );
+    assert!(
+        Migrator::get_pending_migrations(conn)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for (table, index) in [
+        ("files", "uq_files_parent_id_name"),
+        ("files", "idx_files_parent_type_name"),
+        ("entities", "idx_entities_reference_count_updated_at"),
+        ("tasks", "idx_tasks_status_run_at"),
+        ("events", "idx_events_user_id_created_at"),
+        ("kv", "uq_kv_key"),
+    ] {
+        assert!(
+            manager.has_index(table, index).await.unwrap(),
+            "index {index} on {table}"
+        );
+    }
+
+    // Running it again is a no-op.
+    Migrator::up(conn, None).await.expect("repeated up");
+
+    Migrator::down(conn, None).await.expect("down");
+    assert_tables(&manager, false).await;
+    assert_eq!(
+        Migrator::get_pending_migrations(conn).await.unwrap().len(),
+        count
+    );
+
+    Migrator::up(conn, None).await.expect("second up");
+    assert_tables(&manager, true).await;
+
+    // One step down and up again, to exercise each `down` on a populated schema history.
+    Migrator::down(conn, Some(1)).await.expect("down one");
+    assert!(!manager.has_table("settings").await.unwrap());
+    assert!(manager.has_table("events").await.unwrap());
+    Migrator::up(conn, None).await.expect("up after down one");
+    assert_tables(&manager, true).await;
+}
+
+#[tokio::test]
+async fn migrate_sqlite() {
+    let db = TestDb::sqlite().await;
+    up_down_up(&db).await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn migrate_postgres() {
+    let Some(db) = TestDb::postgres("migrate").await else {
+        return;
+    };
+    up_down_up(&db).await;
+    db.cleanup().await;
+}
