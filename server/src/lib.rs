@@ -1,1 +1,157 @@
-//! Stratus server library.
+//! Stratus: a self-hosted cloud drive that speaks the Cloudreve v4 API.
+//!
+//! [`init`] opens the database, migrates it and installs first-start data; [`build_app`]
+//! assembles every route; [`serve`] runs it on a listener until shutdown. The `stratus`
+//! binary (`main.rs`) and the integration tests both go through these three.
+
+pub mod api;
+pub mod auth;
+pub mod boolset;
+pub mod bootstrap;
+pub mod captcha;
+pub mod captcha_ticket;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod ids;
+pub mod kv;
+pub mod metrics;
+pub mod net;
+pub mod observe;
+pub mod ops;
+pub mod request_ctx;
+pub mod settings;
+pub mod state;
+pub mod users;
+pub mod web;
+
+use std::{future::Future, time::Duration};
+
+use poem::{Endpoint, EndpointExt, Route, Server, get};
+
+use crate::{
+    bootstrap::InitialAdmin, config::Config, ids::HashIds, settings::Settings, state::AppState,
+};
+
+/// Opens and migrates the database and installs what a first start needs.
+/// `initial_admin` creates an admin with a random password when there is no user at all.
+pub async fn init(
+    config: Config,
+    initial_admin: bool,
+) -> anyhow::Result<(AppState, Option<InitialAdmin>)> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        anyhow::anyhow!("cannot create data dir {}: {e}", config.data_dir.display())
+    })?;
+    let url = config.database_url()?;
+    tracing::info!(database = %config::redact_url(&url), "opening database");
+    let db = db::connect(&url, config.db_max_connections).await?;
+    let settings = Settings::new(db.clone());
+    let admin = bootstrap::run(&db, &settings, &config, initial_admin).await?;
+    let salt = settings.get("hash_id_salt").await?;
+    anyhow::ensure!(!salt.is_empty(), "setting hash_id_salt is missing");
+    let ids = HashIds::new(&salt);
+    Ok((AppState::new(config, db, settings, ids), admin))
+}
+
+/// Every route of the server.
+pub fn build_app(state: AppState) -> impl Endpoint {
+    let max_json = state.config.max_json_body;
+    let api = api::service();
+    let swagger = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    let observed = state.clone();
+    Route::new()
+        .nest(format!("{}/docs", api::BASE), swagger)
+        .at(format!("{}/openapi.json", api::BASE), spec)
+        .nest(api::BASE, api::endpoint(max_json))
+        .at("/manifest.json", get(web::manifest))
+        .at("/healthz", get(ops::healthz))
+        .at("/metrics", get(ops::metrics))
+        .at("/*path", web::frontend)
+        .at("/", web::frontend)
+        .data(state)
+        .around(move |ep, req| {
+            let state = observed.clone();
+            async move { Ok(observe::observe(&ep, req, &state).await) }
+        })
+}
+
+/// Serves the app on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let grace = Duration::from_secs(state.config.shutdown_timeout_secs);
+    let jobs = spawn_background_jobs(state.clone());
+    let acceptor = net::NoDelayAcceptor::new(listener)?;
+    let result = Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
+        .await;
+    jobs.abort();
+    result
+}
+
+/// Periodic housekeeping that belongs to every instance.
+fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match kv::purge_expired(&state.db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(rows = n, "purged expired kv rows"),
+                Err(err) => tracing::warn!(error = %err, "kv purge failed"),
+            }
+        }
+    })
+}
+
+/// `stratus serve`: init, print the first-start banner, bind and serve until a signal.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let (state, admin) = init(config, true).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    if let Some(admin) = admin {
+        print_admin_banner(&admin, addr);
+    }
+    tracing::info!(%addr, "Stratus is listening on http://{addr}");
+    serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_admin_banner(admin: &InitialAdmin, addr: std::net::SocketAddr) {
+    let line = "=".repeat(64);
+    let banner = format!(
+        "\n{line}\n  First start: an administrator account was created.\n\n    E-mail:   {}\n    Password: {}\n\n  Sign in at http://{addr} and change this password.\n  It is shown only this once.\n{line}",
+        admin.email, admin.password
+    );
+    tracing::warn!(target: "stratus::first_start", "{banner}");
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

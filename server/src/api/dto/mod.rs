@@ -1,0 +1,5 @@
+//! Request and response shapes of the API. Database models never leave the server directly:
+//! they are turned into these, which decide what a caller may see.
+
+pub mod site;
+pub mod user;

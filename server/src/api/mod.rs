@@ -1,0 +1,106 @@
+//! `/api/v4`: the Cloudreve-compatible JSON API, one file per route group.
+//!
+//! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
+//! route, unparsable body) are turned into it here, so clients never see another shape.
+
+pub mod dto;
+pub mod envelope;
+pub mod json;
+pub mod site;
+
+use poem::{
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
+    error::ResponseError,
+    http::{HeaderValue, Method, header},
+};
+use poem_openapi::{OpenApiService, Tags};
+
+use self::envelope::{ApiError, ErrorCode, from_poem};
+
+/// Mount point of the API.
+pub const BASE: &str = "/api/v4";
+
+/// Groups of operations in the OpenAPI document.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Site information, configuration and captcha.
+    Site,
+}
+
+type Apis = site::SiteApi;
+
+/// The OpenAPI service; also the source of `openapi.json`.
+pub fn service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(site::SiteApi, "Stratus", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Stratus speaks the Cloudreve v4 API. Every JSON answer is the envelope \
+             `{code, data?, msg, error?, correlation_id?, aggregated_error?}`; `code` 0 means success.",
+        )
+        .server(BASE)
+}
+
+/// The OpenAPI document as pretty JSON, exactly as `export-openapi` writes it.
+pub fn spec_json() -> String {
+    let mut spec = service().spec();
+    if !spec.ends_with('\n') {
+        spec.push('\n');
+    }
+    spec
+}
+
+/// The API endpoint with envelope error handling, `Cache-Control` and the JSON size limit.
+pub fn endpoint(max_json_body: usize) -> impl Endpoint {
+    with_envelope(service().into_endpoint(), max_json_body)
+}
+
+/// Wraps any endpoint so that every answer, including poem's own errors, is an envelope.
+pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl Endpoint {
+    ep.around(move |ep, req| async move {
+        let req = match limit_json_body(req, max_json_body).await {
+            Ok(req) => req,
+            Err(err) => return Ok(finish(err.as_response())),
+        };
+        let resp = match ep.call(req).await {
+            Ok(resp) => resp.into_response(),
+            Err(err) => from_poem(err).as_response(),
+        };
+        Ok(finish(resp))
+    })
+}
+
+/// Refuses JSON bodies above the limit, whether announced by `Content-Length` or sent chunked.
+/// Other bodies (uploads) stream and are limited by their own routes.
+async fn limit_json_body(mut req: Request, max: usize) -> Result<Request, ApiError> {
+    let is_json = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if !is_json || matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok(req);
+    }
+    let declared = req
+        .header(header::CONTENT_LENGTH)
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(len) if len > max => Err(ApiError::code(ErrorCode::PayloadTooLarge)),
+        Some(_) => Ok(req),
+        None => {
+            let body = req
+                .take_body()
+                .into_bytes_limit(max)
+                .await
+                .map_err(|_| ApiError::code(ErrorCode::PayloadTooLarge))?;
+            req.set_body(body);
+            Ok(req)
+        }
+    }
+}
+
+fn finish(mut resp: Response) -> Response {
+    if !resp.headers().contains_key(header::CACHE_CONTROL) {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    resp
+}

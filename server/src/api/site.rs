@@ -1,0 +1,115 @@
+//! `/site`: ping, site configuration sections and captcha images.
+
+use poem::web::Data;
+use poem_openapi::{OpenApi, param::Path};
+use sea_orm::EntityTrait;
+use stratus_entity::group;
+
+use super::{
+    ApiTags,
+    dto::{
+        site::{Captcha, SiteConfig},
+        user::User,
+    },
+    envelope::{ApiError, ApiResult, ErrorCode, ok},
+};
+use crate::{captcha_ticket, settings::parse_bool, state::AppState, users};
+
+/// The Cloudreve API version Stratus is wire-compatible with; clients compare against it.
+pub const COMPAT_VERSION: &str = "4.0.0";
+
+pub struct SiteApi;
+
+#[OpenApi(tag = "ApiTags::Site")]
+impl SiteApi {
+    /// Liveness check for clients: answers the compatible Cloudreve version.
+    #[oai(path = "/site/ping", method = "get", operation_id = "ping_site")]
+    async fn ping_site(&self) -> ApiResult<String> {
+        ok(COMPAT_VERSION.to_owned())
+    }
+
+    /// One section of the site configuration: `basic` (also for unknown names), `login`,
+    /// `explorer`, `emojis` or `app`.
+    #[oai(
+        path = "/site/config/:section",
+        method = "get",
+        operation_id = "get_site_config"
+    )]
+    async fn get_site_config(
+        &self,
+        state: Data<&AppState>,
+        section: Path<String>,
+    ) -> ApiResult<SiteConfig> {
+        let s = state.settings.all().await.map_err(ApiError::from)?;
+        let get = |k: &str| s.get(k).cloned().unwrap_or_default();
+        let flag = |k: &str| Some(parse_bool(&get(k)));
+        let int = |k: &str| get(k).trim().parse::<i64>().ok();
+        let non_empty = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
+        let config = match section.0.as_str() {
+            "login" => SiteConfig {
+                login_captcha: flag("login_captcha"),
+                reg_captcha: flag("reg_captcha"),
+                forget_captcha: flag("forget_captcha"),
+                authn: flag("authn_enabled"),
+                register_enabled: flag("register_enabled"),
+                tos_url: non_empty("tos_url"),
+                privacy_policy_url: non_empty("privacy_policy_url"),
+                ..Default::default()
+            },
+            "explorer" => SiteConfig {
+                max_batch_size: int("max_batched_file"),
+                file_viewers: serde_json::from_str(&get("file_viewers")).ok(),
+                icons: non_empty("explorer_icons"),
+                map_provider: non_empty("map_provider"),
+                google_map_tile_type: non_empty("map_google_tile_type"),
+                thumbnail_width: int("thumb_width"),
+                thumbnail_height: int("thumb_height"),
+                ..Default::default()
+            },
+            "emojis" => SiteConfig {
+                emoji_preset: non_empty("emojis"),
+                ..Default::default()
+            },
+            "app" => SiteConfig {
+                app_promotion: flag("show_app_promotion"),
+                ..Default::default()
+            },
+            _ => SiteConfig {
+                instance_id: non_empty("siteID"),
+                title: non_empty("siteName"),
+                themes: non_empty("theme_options"),
+                default_theme: non_empty("defaultTheme"),
+                user: Some(caller(&state).await?),
+                logo: non_empty("site_logo"),
+                logo_light: non_empty("site_logo_light"),
+                captcha_type: non_empty("captcha_type"),
+                turnstile_site_id: non_empty("captcha_turnstile_site_key"),
+                captcha_recaptcha_key: non_empty("captcha_ReCaptchaKey"),
+                captcha_cap_instance_url: non_empty("captcha_cap_instance_url"),
+                captcha_cap_key_id: non_empty("captcha_cap_key_id"),
+                app_promotion: flag("show_app_promotion"),
+                ..Default::default()
+            },
+        };
+        ok(config)
+    }
+
+    /// A new image captcha. Send `ticket` and the typed text with the form that needs it.
+    #[oai(path = "/site/captcha", method = "get", operation_id = "get_captcha")]
+    async fn get_captcha(&self, state: Data<&AppState>) -> ApiResult<Captcha> {
+        let (image, ticket) = captcha_ticket::issue(&state.db, &state.settings)
+            .await
+            .map_err(ApiError::from)?;
+        ok(Captcha { image, ticket })
+    }
+}
+
+/// The caller as the site configuration reports it. Sessions are not resolved yet, so every
+/// caller is the anonymous user.
+async fn caller(state: &AppState) -> Result<User, ApiError> {
+    let group = group::Entity::find_by_id(users::ANONYMOUS_GROUP)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::InternalSetting, "anonymous group is missing"))?;
+    Ok(User::anonymous(&state.ids, &group))
+}

@@ -1,0 +1,210 @@
+//! Command-line interface of the `stratus` binary: `serve` (default), `migrate`,
+//! `export-openapi` and the account commands. Lives in the library so tests can drive it.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use crate::{
+    api,
+    config::{Config, Overrides},
+    users,
+};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "stratus",
+    version,
+    about = "Stratus: a self-hosted cloud drive"
+)]
+struct Cli {
+    /// TOML configuration file (see stratus.example.toml).
+    #[arg(long, env = "STRATUS_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Folder for the database, uploads and temporary files [default: ./data].
+    #[arg(long, env = "STRATUS_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://… or postgres://… [default: sqlite://<data-dir>/stratus.db].
+    #[arg(
+        long,
+        env = "STRATUS_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Address to listen on [default: 127.0.0.1:5212].
+    #[arg(long, env = "STRATUS_LISTEN", global = true)]
+    listen: Option<SocketAddr>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply database migrations and first-start data, then exit.
+    Migrate,
+    /// Write the OpenAPI document to PATH (standard output when omitted).
+    ExportOpenapi { path: Option<PathBuf> },
+    /// Create an administrator, or reset that user's password and make it an administrator.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Create a user.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// Group id [default: the `default_group` setting].
+        #[arg(long)]
+        group: Option<i64>,
+    },
+    /// Set a user's password.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+/// Parses `args` (program name first) and runs the command to completion.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::ExportOpenapi { path } = &command {
+        return report(export_openapi(path.as_deref()));
+    }
+    let overrides = Overrides {
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+        listen: cli.listen,
+    };
+    let config = match Config::load(cli.config.as_deref(), &overrides) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("stratus: configuration error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    report(runtime.block_on(dispatch(command, config)))
+}
+
+/// Runs a command on an existing runtime (used by tests, which already have one).
+pub async fn run_async<I, T>(args: I) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args)?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::ExportOpenapi { path } = &command {
+        return export_openapi(path.as_deref());
+    }
+    let overrides = Overrides {
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+        listen: cli.listen,
+    };
+    let config = Config::load(cli.config.as_deref(), &overrides)?;
+    dispatch(command, config).await
+}
+
+async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => crate::run(config).await,
+        Command::Migrate => {
+            crate::init(config, false).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::ExportOpenapi { .. } => unreachable!("handled before the runtime starts"),
+        Command::CreateAdmin { email, password } => {
+            let (state, _) = crate::init(config, false).await?;
+            let user =
+                match users::reset(&state.db, &email, &password, Some(users::ADMIN_GROUP)).await {
+                    Err(users::AccountError::UserNotFound) => {
+                        users::create(&state.db, &email, &password, users::ADMIN_GROUP).await?
+                    }
+                    other => other?,
+                };
+            println!("administrator {} is ready", user.email);
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            password,
+            group,
+        } => {
+            let (state, _) = crate::init(config, false).await?;
+            let group = match group {
+                Some(group) => group,
+                None => {
+                    state
+                        .settings
+                        .int("default_group", users::USER_GROUP)
+                        .await?
+                }
+            };
+            let user = users::create(&state.db, &email, &password, group).await?;
+            println!("user {} created in group {}", user.email, user.group_id);
+            Ok(())
+        }
+        Command::ResetPassword { email, password } => {
+            let (state, _) = crate::init(config, false).await?;
+            let user = users::reset(&state.db, &email, &password, None).await?;
+            println!("password of {} changed", user.email);
+            Ok(())
+        }
+    }
+}
+
+fn export_openapi(path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let spec = api::spec_json();
+    match path {
+        Some(path) => std::fs::write(path, spec)?,
+        None => print!("{spec}"),
+    }
+    Ok(())
+}
+
+fn init_logging(config: &Config) {
+    let filter =
+        EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(&config.log_level));
+    // A second call (tests running several commands) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("stratus: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Process configuration: the few things needed before the database is reachable.
+//!
+//! Layers, later wins: built-in defaults → TOML file (`--config`) → `STRATUS_*` environment
+//! variables → command-line flags. Everything else (site name, TTLs, captcha, ...) is a site
+//! setting stored in the database and edited in the admin console.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// Default address: loopback only, so a fresh install is not exposed before it is configured.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:5212";
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Folder for the SQLite database, uploaded blobs and temporary files.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `sqlite://<data_dir>/stratus.db`.
+    pub database_url: Option<String>,
+    /// Read the database URL from this file (keeps the password out of the environment).
+    pub database_url_file: Option<PathBuf>,
+    /// Socket address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Debug mode: error envelopes carry the underlying error text in `error`.
+    pub debug: bool,
+    /// `tracing` filter, e.g. `info` or `stratus_server=debug,info`.
+    pub log_level: String,
+    /// Largest JSON request body accepted by `/api/v4`, in bytes.
+    pub max_json_body: usize,
+    /// Header holding the client IP when Stratus runs behind a reverse proxy (e.g. `X-Forwarded-For`).
+    pub proxy_header: Option<String>,
+    /// Serve the web UI from this folder instead of the copy embedded in the binary.
+    pub frontend_dir: Option<PathBuf>,
+    /// Pool size for PostgreSQL; SQLite always uses a small pool with one writer at a time.
+    pub db_max_connections: u32,
+    /// Seconds to wait for in-flight requests on shutdown.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_url_file: None,
+            listen: DEFAULT_LISTEN.parse().expect("valid default address"),
+            debug: false,
+            log_level: "info".into(),
+            max_json_body: 2 * 1024 * 1024,
+            proxy_header: None,
+            frontend_dir: None,
+            db_max_connections: 16,
+            shutdown_timeout_secs: 15,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers in charge.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+}
+
+impl Config {
+    /// Builds the layered configuration. `file` is the TOML file named by `--config`.
+    pub fn load(file: Option<&std::path::Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            anyhow::ensure!(
+                file.exists(),
+                "config file {} does not exist",
+                file.display()
+            );
+            figment = figment.merge(Toml::file(file));
+        }
+        let config: Config = figment
+            // `STRATUS_CONFIG` names the file itself, and test-harness variables are not settings.
+            .merge(Env::prefixed("STRATUS_").ignore(&["config", "test_database", "test_pg_url"]))
+            .merge(Serialized::defaults(overrides))
+            .extract()?;
+        Ok(config)
+    }
+
+    /// The effective database URL (file, explicit value, or the embedded SQLite default).
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(path) = &self.database_url_file {
+            let url = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+            return Ok(url.trim().to_owned());
+        }
+        Ok(match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("stratus.db").display()
+            ),
+        })
+    }
+}
+
+/// Hides the password part of a database URL so it can be logged.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url),
+            )
+            .field("database_url_file", &self.database_url_file)
+            .field("listen", &self.listen)
+            .field("debug", &self.debug)
+            .field("log_level", &self.log_level)
+            .field("max_json_body", &self.max_json_body)
+            .field("proxy_header", &self.proxy_header)
+            .field("frontend_dir", &self.frontend_dir)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_in_urls() {
+        assert_eq!(
+            redact_url("postgres://stratus:hunter2@db:5432/stratus"),
+            "postgres://stratus:***@db:5432/stratus"
+        );
+        assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+        let config = Config {
+            database_url: Some("postgres://u:topsecret@h/db".into()),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn layers_file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("stratus.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndebug = true\n").unwrap();
+        let config = Config::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(config.listen.port(), 9000);
+        assert!(config.debug);
+        let overrides = Overrides {
+            listen: Some("127.0.0.1:9001".parse().unwrap()),
+            ..Overrides::default()
+        };
+        let config = Config::load(Some(&file), &overrides).unwrap();
+        assert_eq!(config.listen.port(), 9001);
+        assert!(Config::load(Some(&dir.path().join("missing.toml")), &overrides).is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Database connection: SQLite (embedded default) or PostgreSQL, plus the migration runner.
+//!
+//! SQLite runs in WAL mode (readers never block the writer) with a busy timeout, and every
+//! write transaction starts with `BEGIN IMMEDIATE` (see [`begin_write`]): a deferred
+//! transaction that reads first and writes later fails at once with "database is locked"
+//! when another writer got in between, whatever the busy timeout.
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use stratus_migration::{Migrator, MigratorTrait};
+
+/// How long a SQLite statement waits for the write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Opens the pool and runs every pending migration.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
+        create_sqlite_parent(url);
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(std::env::var_os("STRATUS_LOG_SQL").is_some())
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(if sqlite { 8 } else { max_connections.max(2) })
+        .min_connections(1);
+    if sqlite {
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    }
+    let db = Database::connect(options.clone()).await?;
+    Migrator::up(&db, None).await?;
+    if !sqlite {
+        return Ok(db);
+    }
+    // A pooled SQLite connection that read the schema halfway through the migrations keeps
+    // that stale copy, and statements whose ON CONFLICT target is a later index then fail
+    // to prepare. Fresh connections read the final schema.
+    db.close().await?;
+    Database::connect(options).await
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock up front.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
+/// Cheap round trip used by `/healthz`.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+/// True when the connection talks to SQLite.
+pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
+    db.get_database_backend() == DbBackend::Sqlite
+}
+
+/// SQLite creates the file but not its folder.
+fn create_sqlite_parent(url: &str) {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return;
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+}

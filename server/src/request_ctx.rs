@@ -1,0 +1,61 @@
+//! Per-request context: the correlation id and the debug flag, available to any code running
+//! inside the request (error envelopes read it) without threading it through every call.
+
+use uuid::Uuid;
+
+/// Header carrying the correlation id in both directions.
+pub const CORRELATION_HEADER: &str = "X-Cr-Correlation-Id";
+
+/// What the current request carries.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    /// From `X-Cr-Correlation-Id` when it is a UUID, otherwise generated.
+    pub correlation_id: Uuid,
+    /// Whether error envelopes may include the underlying error text.
+    pub debug: bool,
+}
+
+tokio::task_local! {
+    static CURRENT: RequestCtx;
+}
+
+/// Runs `fut` with `ctx` as the current request context.
+pub async fn scope<F: Future>(ctx: RequestCtx, fut: F) -> F::Output {
+    CURRENT.scope(ctx, fut).await
+}
+
+/// The context of the request being served, if any.
+pub fn current() -> Option<RequestCtx> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
+/// The client's correlation id when it is a valid UUID, else a fresh one.
+pub fn correlation_id_from(header: Option<&str>) -> Uuid {
+    header
+        .and_then(|v| Uuid::parse_str(v.trim()).ok())
+        .unwrap_or_else(Uuid::new_v4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_valid_uuid_and_replaces_garbage() {
+        let id = Uuid::new_v4();
+        assert_eq!(correlation_id_from(Some(&id.to_string())), id);
+        assert_ne!(correlation_id_from(Some("not-a-uuid")), id);
+        assert_ne!(correlation_id_from(None), Uuid::nil());
+    }
+
+    #[tokio::test]
+    async fn scope_is_visible_inside_only() {
+        assert!(current().is_none());
+        let ctx = RequestCtx {
+            correlation_id: Uuid::new_v4(),
+            debug: true,
+        };
+        let seen = scope(ctx.clone(), async { current().unwrap().correlation_id }).await;
+        assert_eq!(seen, ctx.correlation_id);
+    }
+}

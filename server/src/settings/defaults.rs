@@ -1,0 +1,219 @@
+//! Install-time values of the site settings (Cloudreve's keys, spec §14.2).
+//!
+//! Secrets and identifiers are not here: [`generated_secrets`] draws them from the OS CSPRNG
+//! on first start.
+
+use rand::TryRngCore;
+use rand::{Rng, distr::Alphanumeric, rngs::OsRng};
+
+/// `(name, value)` pairs inserted when missing.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    // Site and PWA
+    ("siteURL", "http://localhost:5212"),
+    ("siteName", "Stratus"),
+    ("siteDes", "Stratus: your files on your own server"),
+    ("siteTitle", "Your files, your server"),
+    ("siteScript", ""),
+    ("site_logo", "/static/img/logo.svg"),
+    ("site_logo_light", "/static/img/logo_light.svg"),
+    ("pwa_small_icon", "/static/img/favicon.ico"),
+    ("pwa_medium_icon", "/static/img/logo192.png"),
+    ("pwa_large_icon", "/static/img/logo512.png"),
+    ("pwa_display", "standalone"),
+    ("pwa_theme_color", "#000000"),
+    ("pwa_background_color", "#ffffff"),
+    ("tos_url", ""),
+    ("privacy_policy_url", ""),
+    ("defaultTheme", "#1976d2"),
+    (
+        "theme_options",
+        r##"{"#1976d2":{"light":{"palette":{"primary":{"main":"#1976d2","light":"#42a5f5","dark":"#1565c0"},"secondary":{"main":"#9c27b0","light":"#ba68c8","dark":"#7b1fa2"}}},"dark":{"palette":{"primary":{"main":"#90caf9","light":"#e3f2fd","dark":"#42a5f5"},"secondary":{"main":"#ce93d8","light":"#f3e5f5","dark":"#ab47bc"}}}},"#3f51b5":{"light":{"palette":{"primary":{"main":"#3f51b5"},"secondary":{"main":"#f50057"}}},"dark":{"palette":{"primary":{"main":"#9fa8da"},"secondary":{"main":"#ff4081"}}}}}"##,
+    ),
+    ("show_app_promotion", "0"),
+    // Accounts
+    ("register_enabled", "1"),
+    ("default_group", "2"),
+    ("email_active", "0"),
+    ("authn_enabled", "1"),
+    ("ban_time", "604800"),
+    ("access_token_ttl", "3600"),
+    ("refresh_token_ttl", "1209600"),
+    ("gravatar_server", "https://www.gravatar.com/"),
+    ("avatar_path", "avatar"),
+    ("avatar_size", "4194304"),
+    ("avatar_size_l", "200"),
+    ("avatar_size_s", "60"),
+    ("phone_required", "0"),
+    ("phone_enabled", "0"),
+    // Captcha
+    ("login_captcha", "0"),
+    ("reg_captcha", "0"),
+    ("forget_captcha", "0"),
+    ("captcha_type", "normal"),
+    ("captcha_height", "60"),
+    ("captcha_width", "240"),
+    ("captcha_mode", "3"),
+    ("captcha_CaptchaLen", "6"),
+    ("captcha_ComplexOfNoiseText", "0"),
+    ("captcha_ComplexOfNoiseDot", "0"),
+    ("captcha_IsShowHollowLine", "0"),
+    ("captcha_IsShowNoiseDot", "1"),
+    ("captcha_IsShowNoiseText", "0"),
+    ("captcha_IsShowSlimeLine", "1"),
+    ("captcha_IsShowSineLine", "0"),
+    ("captcha_ReCaptchaKey", ""),
+    ("captcha_ReCaptchaSecret", ""),
+    ("captcha_turnstile_site_key", ""),
+    ("captcha_turnstile_site_secret", ""),
+    ("captcha_cap_instance_url", ""),
+    ("captcha_cap_key_id", ""),
+    ("captcha_cap_key_secret", ""),
+    // Mail
+    ("fromName", "Stratus"),
+    ("fromAdress", "no-reply@localhost"),
+    ("smtpHost", ""),
+    ("smtpPort", "25"),
+    ("smtpUser", ""),
+    ("smtpPass", ""),
+    ("smtpEncryption", "0"),
+    ("replyTo", ""),
+    ("mail_keepalive", "30"),
+    (
+        "mail_activation_template",
+        r#"[{"language":"en-US","title":"Activate your account","body":"<p>Welcome to {{ .CommonContext.SiteBasic.Name }}.</p><p>Open this link to activate your account: <a href=\"{{ .Url }}\">{{ .Url }}</a></p>"}]"#,
+    ),
+    (
+        "mail_reset_template",
+        r#"[{"language":"en-US","title":"Reset your password","body":"<p>Someone asked to reset the password of your account on {{ .CommonContext.SiteBasic.Name }}.</p><p>Open this link to choose a new one: <a href=\"{{ .Url }}\">{{ .Url }}</a></p>"}]"#,
+    ),
+    // Transfers and file system
+    ("maxEditSize", "52428800"),
+    ("archive_timeout", "600"),
+    ("upload_session_timeout", "86400"),
+    ("slave_api_timeout", "60"),
+    ("folder_props_timeout", "300"),
+    ("chunk_retries", "5"),
+    ("use_temp_chunk_buffer", "1"),
+    ("max_parallel_transfer", "4"),
+    ("temp_path", "temp"),
+    ("use_cursor_pagination", "1"),
+    ("max_page_size", "2000"),
+    ("max_recursive_searched_folder", "65535"),
+    ("max_batched_file", "3000"),
+    ("entity_url_default_ttl", "3600"),
+    ("entity_url_cache_margin", "600"),
+    ("public_resource_maxage", "86400"),
+    ("viewer_session_timeout", "36000"),
+    ("use_sse_for_search", "0"),
+    (
+        "explorer_icons",
+        r##"[{"exts":["mp3","flac","ape","wav","acc","ogg","m4a"],"icon":"audio","color":"#651fff"},{"exts":["m3u8","mp4","flv","avi","wmv","mkv","rm","rmvb","mov","ogv"],"icon":"video","color":"#d50000"},{"exts":["bmp","iff","png","gif","jpg","jpeg","psd","svg","webp","heif","heic","tiff","avif"],"icon":"image","color":"#d32f2f"},{"exts":["pdf"],"icon":"pdf","color":"#f44336"},{"exts":["doc","docx"],"icon":"word","color":"#538ce5"},{"exts":["ppt","pptx"],"icon":"ppt","color":"#EF633F"},{"exts":["xls","xlsx","csv"],"icon":"excel","color":"#4caf50"},{"exts":["txt","html"],"icon":"text","color":"#607d8b"},{"exts":["zip","gz","xz","tar","rar","7z","bz2"],"icon":"zip","color":"#f9a825"},{"exts":["md"],"icon":"markdown","color":"#383838"}]"##,
+    ),
+    (
+        "explorer_category_image_query",
+        "type=file&case_folding&use_or&name=*.bmp&name=*.iff&name=*.png&name=*.gif&name=*.jpg&name=*.jpeg&name=*.psd&name=*.svg&name=*.webp&name=*.heif&name=*.heic&name=*.tiff&name=*.avif",
+    ),
+    (
+        "explorer_category_video_query",
+        "type=file&case_folding&use_or&name=*.mp4&name=*.m3u8&name=*.flv&name=*.avi&name=*.wmv&name=*.mkv&name=*.rm&name=*.rmvb&name=*.mov&name=*.ogv",
+    ),
+    (
+        "explorer_category_audio_query",
+        "type=file&case_folding&use_or&name=*.mp3&name=*.flac&name=*.ape&name=*.wav&name=*.acc&name=*.ogg&name=*.m4a",
+    ),
+    (
+        "explorer_category_document_query",
+        "type=file&case_folding&use_or&name=*.pdf&name=*.doc&name=*.docx&name=*.ppt&name=*.pptx&name=*.xls&name=*.xlsx&name=*.csv&name=*.txt&name=*.md&name=*.pub",
+    ),
+    (
+        "emojis",
+        r#"{"😀":["😀","😃","😄","😁","😆","😅","🤣","😂","🙂","🙃","😉","😊","😇","🥰","😍","🤩","😘"],"🐱":["🐶","🐱","🐭","🐹","🐰","🦊","🐻","🐼","🐨","🐯","🦁","🐮","🐷","🐸","🐵"],"🍎":["🍎","🍐","🍊","🍋","🍌","🍉","🍇","🍓","🍈","🍒","🍑","🥭","🍍","🥥","🥝"],"⚽":["⚽","🏀","🏈","⚾","🥎","🎾","🏐","🏉","🥏","🎱","🏓","🏸","🏒","🏑","🥍"],"💡":["💡","📁","📂","📄","📝","📌","📎","🔒","🔑","⭐","❤️","✅","❗","❓","🔥"]}"#,
+    ),
+    ("map_provider", "openstreetmap"),
+    ("map_google_tile_type", "regular"),
+    ("mime_mapping", "{}"),
+    (
+        "file_viewers",
+        r#"[{"viewers":[{"id":"music","type":"builtin","display_name":"Music player","exts":["mp3","ogg","wav","flac","m4a"]},{"id":"video","type":"builtin","display_name":"Video player","exts":["mp4","mkv","webm","avi","mov","m3u8","flv"]},{"id":"image","type":"builtin","display_name":"Image viewer","exts":["bmp","png","gif","jpg","jpeg","svg","webp","heic","heif"]},{"id":"pdf","type":"builtin","display_name":"PDF viewer","exts":["pdf"]},{"id":"markdown","type":"builtin","display_name":"Markdown editor","exts":["md"],"templates":[{"ext":"md","display_name":"Markdown"}]},{"id":"monaco","type":"builtin","display_name":"Text editor","exts":["txt","json","yaml","yml","toml","ini","xml","html","css","js","ts","rs","go","py","sh","c","cpp","h","java","sql","log","conf"],"templates":[{"ext":"txt","display_name":"Text file"}]},{"id":"epub","type":"builtin","display_name":"EPUB reader","exts":["epub"]}]}]"#,
+    ),
+    // Thumbnails
+    ("thumb_width", "400"),
+    ("thumb_height", "300"),
+    ("thumb_entity_suffix", "._thumb"),
+    ("thumb_slave_sidecar_suffix", "._thumb_sidecar"),
+    ("thumb_encode_method", "png"),
+    ("thumb_encode_quality", "95"),
+    ("thumb_gc_after_gen", "0"),
+    ("thumb_builtin_enabled", "1"),
+    ("thumb_builtin_max_size", "78643200"),
+    ("thumb_vips_enabled", "0"),
+    ("thumb_ffmpeg_enabled", "0"),
+    ("thumb_libreoffice_enabled", "0"),
+    ("thumb_music_cover_enabled", "1"),
+    // Media metadata
+    ("media_meta", "1"),
+    ("media_meta_exif", "1"),
+    ("media_meta_music", "1"),
+    ("media_meta_ffprobe", "0"),
+    // Queues and cron
+    ("queue_media_meta_worker_num", "30"),
+    ("queue_thumb_worker_num", "15"),
+    ("queue_recycle_worker_num", "5"),
+    ("queue_io_intense_worker_num", "30"),
+    ("queue_remote_download_worker_num", "5"),
+    ("cron_garbage_collect", "@every 30m"),
+    ("cron_entity_collect", "@every 15m"),
+    ("cron_trash_bin_collect", "@every 33m"),
+    ("cron_oauth_cred_refresh", "@every 230h"),
+];
+
+/// Random secrets and identifiers created once per installation.
+pub fn generated_secrets() -> Vec<(&'static str, String)> {
+    vec![
+        ("secret_key", random_string(256)),
+        ("hash_id_salt", random_string(64)),
+        ("siteID", uuid::Uuid::new_v4().to_string()),
+    ]
+}
+
+/// A password for a generated account: 20 letters and digits.
+pub fn random_password() -> String {
+    random_string(20)
+}
+
+/// Letters and digits drawn from the operating system's CSPRNG.
+pub fn random_string(len: usize) -> String {
+    OsRng
+        .unwrap_err()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_have_unique_names_and_valid_json() {
+        let mut names = std::collections::HashSet::new();
+        for (name, value) in DEFAULTS {
+            assert!(names.insert(*name), "duplicate setting {name}");
+            if value.starts_with('{') || value.starts_with('[') {
+                serde_json::from_str::<serde_json::Value>(value)
+                    .unwrap_or_else(|e| panic!("{name} is not JSON: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_have_the_documented_shape() {
+        let secrets = generated_secrets();
+        let get = |k: &str| secrets.iter().find(|(n, _)| *n == k).unwrap().1.clone();
+        assert_eq!(get("secret_key").len(), 256);
+        assert_eq!(get("hash_id_salt").len(), 64);
+        assert!(uuid::Uuid::parse_str(&get("siteID")).is_ok());
+        assert_ne!(random_string(32), random_string(32));
+    }
+}

@@ -1,0 +1,42 @@
+//! Everything a request handler needs, shared behind one `Arc`.
+
+use std::{ops::Deref, sync::Arc, time::Instant};
+
+use sea_orm::DatabaseConnection;
+
+use crate::{config::Config, ids::HashIds, metrics::Metrics, settings::Settings};
+
+/// Cheap to clone; handlers receive it through `poem::web::Data`.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    /// Public ids, keyed with the site's `hash_id_salt`.
+    pub ids: HashIds,
+    pub metrics: Metrics,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
+        Self(Arc::new(Inner {
+            settings,
+            config,
+            db,
+            ids,
+            metrics: Metrics::default(),
+            started: Instant::now(),
+        }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,167 @@
+//! Everything outside `/api/v4` that a browser loads: the web UI (embedded in the binary, or a
+//! folder named in the config) with the single-page-app fallback, and `/manifest.json`.
+
+use std::{borrow::Cow, path::PathBuf};
+
+use poem::{
+    Body, IntoResponse, Response, handler,
+    http::{HeaderValue, Method, StatusCode, header},
+    web::{Data, Json},
+};
+use rust_embed::RustEmbed;
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// The built web UI (`frontend/dist`), when it was present at build time.
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../frontend/dist"]
+#[allow_missing = true]
+struct Frontend;
+
+/// Shown at `/` when no web UI was built.
+const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
+
+/// `GET /manifest.json`: the PWA manifest from the site settings.
+#[handler]
+pub async fn manifest(state: Data<&AppState>) -> poem::Result<Response> {
+    let s = state
+        .settings
+        .all()
+        .await
+        .map_err(poem::error::InternalServerError)?;
+    let get = |k: &str| s.get(k).cloned().unwrap_or_default();
+    let body = json!({
+        "short_name": get("siteName"),
+        "name": get("siteName"),
+        "icons": [
+            {"src": get("pwa_small_icon"), "sizes": "64x64 32x32 24x24 16x16", "type": "image/x-icon"},
+            {"src": get("pwa_medium_icon"), "sizes": "192x192", "type": "image/png"},
+            {"src": get("pwa_large_icon"), "sizes": "512x512", "type": "image/png"}
+        ],
+        "start_url": ".",
+        "display": get("pwa_display"),
+        "theme_color": get("pwa_theme_color"),
+        "background_color": get("pwa_background_color"),
+    });
+    Ok(Json(body).into_response())
+}
+
+/// Any other `GET`: a file of the web UI, or `index.html` for client-side routes.
+#[handler]
+pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Result<Response> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok(StatusCode::METHOD_NOT_ALLOWED.into_response());
+    }
+    let path = req.uri().path().trim_start_matches('/');
+    if !path.is_empty()
+        && path != "index.html"
+        && let Some(bytes) = asset(state.config.frontend_dir.as_ref(), path).await
+    {
+        return Ok(static_file(path, bytes));
+    }
+    // A missing file with an extension under a static folder is a real 404, not a route.
+    if path.starts_with("assets/") || path.starts_with("static/") {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    }
+    let template = match asset(state.config.frontend_dir.as_ref(), "index.html").await {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => PLACEHOLDER.to_owned(),
+    };
+    let s = state
+        .settings
+        .all()
+        .await
+        .map_err(poem::error::InternalServerError)?;
+    let get = |k: &str| s.get(k).cloned().unwrap_or_default();
+    let html = render_index(&template, |k| get(k));
+    Ok(Response::builder()
+        .content_type("text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(html))
+}
+
+/// Fills the placeholders the web UI's `index.html` carries (spec §2.1).
+pub fn render_index(template: &str, setting: impl Fn(&str) -> String) -> String {
+    let mut html = template.to_owned();
+    for key in [
+        "siteName",
+        "siteDes",
+        "siteScript",
+        "pwa_small_icon",
+        "pwa_medium_icon",
+    ] {
+        let value = if key == "siteScript" {
+            // An admin-provided snippet, inserted as is by design.
+            setting(key)
+        } else {
+            escape_html(&setting(key))
+        };
+        html = html.replace(&format!("{{{key}}}"), &value);
+    }
+    html.replace(
+        "var(--defaultThemeColor)",
+        &escape_html(&setting("defaultTheme")),
+    )
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+async fn asset(dir: Option<&PathBuf>, path: &str) -> Option<Cow<'static, [u8]>> {
+    if path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+        return None;
+    }
+    match dir {
+        Some(dir) => tokio::fs::read(dir.join(path)).await.ok().map(Cow::Owned),
+        None => Frontend::get(path).map(|f| f.data),
+    }
+}
+
+fn static_file(path: &str, bytes: Cow<'static, [u8]>) -> Response {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    // Hashed build output never changes; everything else is revalidated.
+    let cache = if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut resp = Response::builder()
+        .content_type(mime.as_ref())
+        .body(Body::from_vec(bytes.into_owned()));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_placeholders_are_filled_and_escaped() {
+        let html = render_index(
+            "<title>{siteName}</title>{siteName}<x style=\"c:var(--defaultThemeColor)\">{siteScript}",
+            |k| match k {
+                "siteName" => "A<b>".into(),
+                "defaultTheme" => "#123456".into(),
+                "siteScript" => "<script>1</script>".into(),
+                _ => String::new(),
+            },
+        );
+        assert_eq!(
+            html,
+            "<title>A&lt;b&gt;</title>A&lt;b&gt;<x style=\"c:#123456\"><script>1</script>"
+        );
+    }
+}
