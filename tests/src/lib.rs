@@ -1,1 +1,6 @@
+//! Helpers shared by the integration tests.
 
+pub mod pg;
+pub mod server;
+
+pub use server::{TestServer, envelope};

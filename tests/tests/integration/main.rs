@@ -1,0 +1,11 @@
+//! The one integration-test binary: every test starts the real server on an ephemeral
+//! loopback port and talks HTTP to it. `STRATUS_TEST_DATABASE=postgres` runs the same tests
+//! on PostgreSQL.
+
+mod bootstrap;
+mod cli;
+mod concurrency;
+mod envelope;
+mod openapi;
+mod site;
+mod web;

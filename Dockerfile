@@ -1,0 +1,68 @@
+# syntax=docker/dockerfile:1
+#
+# Stratus container image.
+#
+#   docker build -t stratus .
+#   docker run -p 5212:5212 -v stratus-data:/data stratus
+#
+# Or `docker compose up -d` for Stratus + PostgreSQL + MinIO (see docker-compose.yml).
+
+# --- Web UI -------------------------------------------------------------------------------------
+# Builds frontend/dist when the repository has a frontend (frontend/package.json); otherwise leaves
+# an empty dist and the server shows its built-in placeholder page. The whole (filtered) context is
+# copied because frontend/ may not exist at all, which a plain `COPY frontend/` would reject.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.npm \
+    set -eu; \
+    mkdir -p frontend/dist; \
+    if [ -f frontend/package.json ]; then \
+        cd frontend; \
+        if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
+        else npm install --no-audit --no-fund; fi; \
+        npm run build; \
+    fi
+
+# --- Server -------------------------------------------------------------------------------------
+FROM rust:1-bookworm AS builder
+WORKDIR /src
+COPY . .
+# The server embeds frontend/dist at compile time.
+COPY --from=frontend /src/frontend/dist ./frontend/dist
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/usr/local/cargo/git \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked -p stratus-server --bin stratus \
+    && install -m 0755 target/release/stratus /usr/local/bin/stratus
+
+# --- Runtime ------------------------------------------------------------------------------------
+FROM debian:bookworm-slim
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 stratus \
+    && useradd --system --uid 10001 --gid stratus --home-dir /data --no-create-home \
+        --shell /usr/sbin/nologin stratus \
+    && mkdir -p /data \
+    && chown stratus:stratus /data
+
+COPY --from=builder /usr/local/bin/stratus /usr/local/bin/stratus
+
+ENV STRATUS_DATA_DIR=/data \
+    STRATUS_LISTEN=0.0.0.0:5212
+
+VOLUME ["/data"]
+EXPOSE 5212
+USER stratus
+WORKDIR /data
+
+# No curl in the image: bash's /dev/tcp sends a plain HTTP request to /healthz on the port from
+# STRATUS_LISTEN and checks for a 200 status line (the server answers 503 when the database is down).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["bash", "-c", "port=${STRATUS_LISTEN##*:}; exec 3<>/dev/tcp/127.0.0.1/${port:-5212} || exit 1; printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3; read -r -t 4 _ status _ <&3; [ \"$status\" = 200 ]"]
+
+ENTRYPOINT ["stratus"]
+CMD ["serve"]

@@ -1,0 +1,171 @@
+//! `TestServer`: the real Stratus app on `127.0.0.1:<ephemeral>` with its own data dir and
+//! database (SQLite in the temp dir, or a fresh PostgreSQL database when
+//! `STRATUS_TEST_DATABASE=postgres`).
+
+use std::{path::PathBuf, time::Duration};
+
+use reqwest::{Client, Method, Response};
+use serde_json::Value;
+use stratus_server::{config::Config, state::AppState};
+use tempfile::TempDir;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+use crate::pg;
+
+/// A running server; dropped at the end of the test.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    pub client: Client,
+    pub state: AppState,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<std::io::Result<()>>>,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with the default configuration.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` adjusted its configuration.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match pg::test_database_url().await {
+            Some(url) => url,
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("stratus.db").display()
+            ),
+        };
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            database_url: Some(database_url.clone()),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
+        configure(&mut config);
+        Self::start_config(config, dir, database_url).await
+    }
+
+    async fn start_config(config: Config, dir: TempDir, database_url: String) -> Self {
+        init_test_logging();
+        let data_dir = config.data_dir.clone();
+        let (state, _admin) = stratus_server::init(config.clone(), false)
+            .await
+            .expect("server init");
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(stratus_server::serve(listener, state.clone(), async {
+            let _ = rx.await;
+        }));
+        let server = Self {
+            base: format!("http://{addr}"),
+            client: Client::builder()
+                .timeout(Duration::from_secs(60))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            state,
+            data_dir,
+            database_url,
+            shutdown: Some(tx),
+            handle: Some(handle),
+            _dir: dir,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(resp) = self.client.get(self.url("/healthz")).send().await
+                && resp.status().is_success()
+            {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "server did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Absolute URL of an API path (`/site/ping` → `…/api/v4/site/ping`).
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api/v4{}", self.base, path)
+    }
+
+    /// `GET` an API path and parse the envelope.
+    pub async fn get_api(&self, path: &str) -> Value {
+        envelope(self.client.get(self.api(path)).send().await.unwrap()).await
+    }
+
+    /// Sends `body` (raw text) to an API path with a JSON content type; returns the envelope.
+    pub async fn send_api(&self, method: Method, path: &str, body: &str) -> (u16, Value) {
+        let resp = self
+            .client
+            .request(method, self.api(path))
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, envelope(resp).await)
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        self.shutdown_now().await;
+    }
+
+    async fn shutdown_now(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(20), handle).await;
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+    }
+}
+
+/// With `RUST_LOG` set, server logs go to the test output (shown for failing tests).
+fn init_test_logging() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+/// Parses a response body as JSON, panicking with the body text when it is not.
+pub async fn envelope(resp: Response) -> Value {
+    let text = resp.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}

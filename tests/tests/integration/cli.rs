@@ -1,0 +1,231 @@
+//! The `stratus` command line: account commands and OpenAPI export on a fresh data dir.
+
+use stratus_server::{auth::password, cli, config::Config, users};
+use stratus_tests::pg;
+
+async fn fresh_database(dir: &std::path::Path) -> String {
+    match pg::test_database_url().await {
+        Some(url) => url,
+        None => format!("sqlite://{}?mode=rwc", dir.join("cli.db").display()),
+    }
+}
+
+async fn run(dir: &std::path::Path, db: &str, args: &[&str]) -> anyhow::Result<()> {
+    let mut argv = vec![
+        "stratus".to_owned(),
+        "--data-dir".to_owned(),
+        dir.join("data").display().to_string(),
+        "--database-url".to_owned(),
+        db.to_owned(),
+    ];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    cli::run_async(argv).await
+}
+
+async fn open(dir: &std::path::Path, db: &str) -> stratus_server::state::AppState {
+    let config = Config {
+        data_dir: dir.join("data"),
+        database_url: Some(db.to_owned()),
+        ..Config::default()
+    };
+    stratus_server::init(config, false).await.unwrap().0
+}
+
+#[tokio::test]
+async fn account_commands_work_on_a_fresh_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_database(dir.path()).await;
+
+    run(dir.path(), &db, &["migrate"]).await.unwrap();
+    run(
+        dir.path(),
+        &db,
+        &[
+            "create-admin",
+            "--email",
+            "root@example.com",
+            "--password",
+            "first-pass",
+        ],
+    )
+    .await
+    .unwrap();
+    run(
+        dir.path(),
+        &db,
+        &[
+            "create-user",
+            "--email",
+            "ann@example.com",
+            "--password",
+            "ann-pass",
+        ],
+    )
+    .await
+    .unwrap();
+    run(
+        dir.path(),
+        &db,
+        &[
+            "create-user",
+            "--email",
+            "bob@example.com",
+            "--password",
+            "bob-pass",
+            "--group",
+            "1",
+        ],
+    )
+    .await
+    .unwrap();
+
+    let state = open(dir.path(), &db).await;
+    let root = users::find_by_email(&state.db, "root@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(root.group_id, 1);
+    assert!(password::verify(
+        "first-pass",
+        root.password.as_deref().unwrap()
+    ));
+    let ann = users::find_by_email(&state.db, "ann@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ann.group_id, 2);
+    let bob = users::find_by_email(&state.db, "bob@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bob.group_id, 1);
+
+    // create-admin on an existing user resets the password and promotes it.
+    run(
+        dir.path(),
+        &db,
+        &[
+            "create-admin",
+            "--email",
+            "ann@example.com",
+            "--password",
+            "new-pass",
+        ],
+    )
+    .await
+    .unwrap();
+    run(
+        dir.path(),
+        &db,
+        &[
+            "reset-password",
+            "--email",
+            "root@example.com",
+            "--password",
+            "second-pass",
+        ],
+    )
+    .await
+    .unwrap();
+    let ann = users::find_by_email(&state.db, "ann@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ann.group_id, 1);
+    assert!(password::verify(
+        "new-pass",
+        ann.password.as_deref().unwrap()
+    ));
+    let root = users::find_by_email(&state.db, "root@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(password::verify(
+        "second-pass",
+        root.password.as_deref().unwrap()
+    ));
+    assert!(!password::verify(
+        "first-pass",
+        root.password.as_deref().unwrap()
+    ));
+}
+
+#[tokio::test]
+async fn account_commands_refuse_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_database(dir.path()).await;
+    let err = |args: &'static [&'static str]| {
+        let dir = dir.path().to_path_buf();
+        let db = db.clone();
+        async move { run(&dir, &db, args).await.unwrap_err().to_string() }
+    };
+    assert!(
+        err(&[
+            "create-user",
+            "--email",
+            "not-an-email",
+            "--password",
+            "password1"
+        ])
+        .await
+        .contains("e-mail")
+    );
+    assert!(
+        err(&["create-user", "--email", "a@b.c", "--password", "123"])
+            .await
+            .contains("password")
+    );
+    assert!(
+        err(&[
+            "create-user",
+            "--email",
+            "a@b.c",
+            "--password",
+            "password1",
+            "--group",
+            "42"
+        ])
+        .await
+        .contains("42")
+    );
+    assert!(
+        err(&[
+            "reset-password",
+            "--email",
+            "nobody@b.c",
+            "--password",
+            "password1"
+        ])
+        .await
+        .contains("no user")
+    );
+    run(
+        dir.path(),
+        &db,
+        &["create-user", "--email", "a@b.c", "--password", "password1"],
+    )
+    .await
+    .unwrap();
+    assert!(
+        err(&["create-user", "--email", "A@B.C", "--password", "password1"])
+            .await
+            .contains("in use")
+    );
+    assert!(
+        err(&["create-user", "--email", "a@b.c"])
+            .await
+            .contains("--password")
+    );
+    assert!(err(&["no-such-command"]).await.contains("no-such-command"));
+}
+
+#[tokio::test]
+async fn export_openapi_writes_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.json");
+    cli::run_async(["stratus", "export-openapi", path.to_str().unwrap()])
+        .await
+        .unwrap();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, stratus_server::api::spec_json());
+}

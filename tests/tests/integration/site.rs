@@ -1,0 +1,170 @@
+//! `/api/v4/site/*`: ping, configuration sections and captcha.
+
+use base64::Engine;
+use serde_json::Value;
+use stratus_server::captcha_ticket;
+use stratus_tests::TestServer;
+
+#[tokio::test]
+async fn ping_answers_the_compatible_version() {
+    let server = TestServer::start().await;
+    let resp = server
+        .client
+        .get(server.api("/site/ping"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["cache-control"].to_str().unwrap(),
+        "private, no-cache"
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"code": 0, "data": "4.0.0", "msg": ""})
+    );
+}
+
+#[tokio::test]
+async fn basic_config_describes_the_site_and_an_anonymous_caller() {
+    let server = TestServer::start().await;
+    let body = server.get_api("/site/config/basic").await;
+    assert_eq!(body["code"], 0);
+    let data = &body["data"];
+    assert_eq!(data["title"], "Stratus");
+    assert!(uuid::Uuid::parse_str(data["instance_id"].as_str().unwrap()).is_ok());
+    assert_eq!(data["captcha_type"], "normal");
+    assert_eq!(data["default_theme"], "#1976d2");
+    let themes: Value = serde_json::from_str(data["themes"].as_str().unwrap()).unwrap();
+    assert!(themes.get("#1976d2").is_some());
+    let user = &data["user"];
+    assert_eq!(user["anonymous"], true);
+    assert_eq!(user["group"]["name"], "Anonymous");
+    assert_eq!(user["group"]["permission"], "gg==");
+    // Fields of other sections are absent, not null.
+    assert!(data.get("login_captcha").is_none());
+    assert!(data.get("emoji_preset").is_none());
+}
+
+#[tokio::test]
+async fn unknown_sections_fall_back_to_basic() {
+    let server = TestServer::start().await;
+    let unknown = server.get_api("/site/config/thumb").await;
+    let basic = server.get_api("/site/config/basic").await;
+    assert_eq!(unknown["data"]["title"], basic["data"]["title"]);
+    assert_eq!(unknown["data"]["instance_id"], basic["data"]["instance_id"]);
+}
+
+#[tokio::test]
+async fn login_explorer_emojis_and_app_sections() {
+    let server = TestServer::start().await;
+    let login = server.get_api("/site/config/login").await["data"].clone();
+    assert_eq!(login["login_captcha"], false);
+    assert_eq!(login["register_enabled"], true);
+    assert_eq!(login["authn"], true);
+    assert!(login.get("title").is_none());
+
+    let explorer = server.get_api("/site/config/explorer").await["data"].clone();
+    assert_eq!(explorer["max_batch_size"], 3000);
+    assert_eq!(explorer["thumbnail_width"], 400);
+    assert_eq!(explorer["thumbnail_height"], 300);
+    let viewers = explorer["file_viewers"].as_array().unwrap();
+    assert!(viewers[0]["viewers"].as_array().unwrap().len() > 3);
+    let icons: Value = serde_json::from_str(explorer["icons"].as_str().unwrap()).unwrap();
+    assert!(icons.is_array());
+
+    let emojis = server.get_api("/site/config/emojis").await["data"].clone();
+    let preset: Value = serde_json::from_str(emojis["emoji_preset"].as_str().unwrap()).unwrap();
+    assert!(preset.is_object());
+
+    let app = server.get_api("/site/config/app").await["data"].clone();
+    assert_eq!(app["app_promotion"], false);
+}
+
+#[tokio::test]
+async fn settings_changes_show_up_in_the_config() {
+    let server = TestServer::start().await;
+    server
+        .state
+        .settings
+        .set(&[("siteName", "My Drive"), ("login_captcha", "1")])
+        .await
+        .unwrap();
+    assert_eq!(
+        server.get_api("/site/config/basic").await["data"]["title"],
+        "My Drive"
+    );
+    assert_eq!(
+        server.get_api("/site/config/login").await["data"]["login_captcha"],
+        true
+    );
+}
+
+async fn captcha_answer(server: &TestServer, ticket: &str) -> String {
+    stratus_server::kv::get(&server.state.db, &format!("captcha_{ticket}"))
+        .await
+        .unwrap()
+        .expect("answer stored under the ticket")
+}
+
+#[tokio::test]
+async fn captcha_is_a_png_with_a_single_use_ticket() {
+    let server = TestServer::start().await;
+    let body = server.get_api("/site/captcha").await;
+    assert_eq!(body["code"], 0);
+    let image = body["data"]["image"].as_str().unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(
+            image
+                .strip_prefix("data:image/png;base64,")
+                .expect("data URL"),
+        )
+        .unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let ticket = body["data"]["ticket"].as_str().unwrap().to_owned();
+
+    let answer = captcha_answer(&server, &ticket).await;
+    assert_eq!(answer.len(), 6);
+    let db = &server.state.db;
+    assert!(
+        captcha_ticket::verify(db, &ticket, &answer.to_lowercase())
+            .await
+            .unwrap()
+    );
+    // Used once: the same right answer no longer passes.
+    assert!(!captcha_ticket::verify(db, &ticket, &answer).await.unwrap());
+
+    // A wrong answer burns the ticket too, so it cannot be guessed at.
+    let second = server.get_api("/site/captcha").await;
+    let ticket = second["data"]["ticket"].as_str().unwrap().to_owned();
+    let answer = captcha_answer(&server, &ticket).await;
+    assert!(!captcha_ticket::verify(db, &ticket, "nope").await.unwrap());
+    assert!(!captcha_ticket::verify(db, &ticket, &answer).await.unwrap());
+    assert!(
+        !captcha_ticket::verify(db, "unknown-ticket", "x")
+            .await
+            .unwrap()
+    );
+    assert!(!captcha_ticket::verify(db, "", "").await.unwrap());
+}
+
+#[tokio::test]
+async fn captcha_tickets_differ_and_expire() {
+    let server = TestServer::start().await;
+    let a = server.get_api("/site/captcha").await["data"]["ticket"].clone();
+    let b = server.get_api("/site/captcha").await["data"]["ticket"].clone();
+    assert_ne!(a, b);
+    // An expired ticket is refused even with the right answer.
+    let db = &server.state.db;
+    stratus_server::kv::put(
+        db,
+        "captcha",
+        "captcha_old",
+        "ABCDEF",
+        Some(std::time::Duration::ZERO),
+    )
+    .await
+    .unwrap();
+    assert!(!captcha_ticket::verify(db, "old", "ABCDEF").await.unwrap());
+}

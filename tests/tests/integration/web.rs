@@ -1,0 +1,231 @@
+//! Everything outside `/api/v4`: the web UI fallback, manifest, health, metrics and docs.
+
+use serde_json::Value;
+use stratus_tests::TestServer;
+
+#[tokio::test]
+async fn root_and_client_routes_serve_the_page_with_site_values() {
+    let server = TestServer::start().await;
+    for path in ["/", "/home", "/session?redirect=/home", "/s/abc/secret"] {
+        let resp = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_eq!(resp.headers()["cache-control"], "no-cache");
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("<title>Stratus</title>"), "{path}: {html}");
+        assert!(!html.contains("{siteName}"));
+        assert!(html.contains("/api/v4/docs"));
+    }
+}
+
+#[tokio::test]
+async fn site_name_is_escaped_in_the_page() {
+    let server = TestServer::start().await;
+    server
+        .state
+        .settings
+        .set(&[("siteName", "<script>x</script>")])
+        .await
+        .unwrap();
+    let html = server
+        .client
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!html.contains("<title><script>"));
+}
+
+#[tokio::test]
+async fn frontend_folder_is_served_with_cache_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<html><title>{siteName}</title><body style=\"color:var(--defaultThemeColor)\">app</body></html>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("assets/app-1234.js"), "console.log(1)").unwrap();
+    std::fs::write(dir.path().join("sw.js"), "self").unwrap();
+    let root = dir.path().to_path_buf();
+    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+
+    let js = server
+        .client
+        .get(server.url("/assets/app-1234.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert!(
+        js.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
+    assert_eq!(js.text().await.unwrap(), "console.log(1)");
+
+    let sw = server
+        .client
+        .get(server.url("/sw.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sw.headers()["cache-control"], "no-cache");
+
+    let missing = server
+        .client
+        .get(server.url("/assets/gone.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let page = server
+        .client
+        .get(server.url("/home/docs"))
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert_eq!(
+        html,
+        "<html><title>Stratus</title><body style=\"color:#1976d2\">app</body></html>"
+    );
+
+    // Traversal out of the folder is not possible.
+    let escape = server
+        .client
+        .get(server.url("/assets/..%2F..%2Fetc%2Fpasswd"))
+        .send()
+        .await
+        .unwrap();
+    assert!(escape.status() == 404 || escape.status() == 400);
+}
+
+#[tokio::test]
+async fn manifest_is_built_from_settings() {
+    let server = TestServer::start().await;
+    let manifest: Value = server
+        .client
+        .get(server.url("/manifest.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(manifest["name"], "Stratus");
+    assert_eq!(manifest["short_name"], "Stratus");
+    assert_eq!(manifest["display"], "standalone");
+    assert_eq!(manifest["icons"].as_array().unwrap().len(), 3);
+    assert_eq!(manifest["icons"][1]["sizes"], "192x192");
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let server = TestServer::start().await;
+    let resp = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+
+    server.state.db.clone().close().await.unwrap();
+    let resp = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_bytes() {
+    let server = TestServer::start().await;
+    for _ in 0..3 {
+        server.get_api("/site/ping").await;
+    }
+    server.get_api("/nope").await;
+    let text = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ping_line = text
+        .lines()
+        .find(|l| l.starts_with("stratus_http_requests_total") && l.contains("route=\"ping_site\""))
+        .unwrap_or_else(|| panic!("no ping_site counter in:\n{text}"));
+    assert!(ping_line.contains("status=\"200\""));
+    assert!(ping_line.ends_with(" 3"), "{ping_line}");
+    assert!(text.contains("route=\"api_unmatched\""));
+    assert!(text.contains("stratus_http_request_duration_seconds_bucket"));
+    let sent = text
+        .lines()
+        .find(|l| l.starts_with("stratus_http_sent_bytes_total"))
+        .unwrap();
+    let sent: u64 = sent.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(sent > 0);
+}
+
+#[tokio::test]
+async fn api_docs_and_spec_are_served() {
+    let server = TestServer::start().await;
+    let docs = server
+        .client
+        .get(server.url("/api/v4/docs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(
+        docs.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("swagger")
+    );
+    let spec: Value = server
+        .client
+        .get(server.url("/api/v4/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["paths"]["/site/ping"].is_object());
+}
+
+#[tokio::test]
+async fn stop_finishes_cleanly() {
+    let server = TestServer::start().await;
+    let base = server.base.clone();
+    server.stop().await;
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
+}
