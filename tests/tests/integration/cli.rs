@@ -229,3 +229,20 @@ async fn export_openapi_writes_the_document() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(written, stratus_server::api::spec_json());
 }
+
+#[test]
+fn example_config_lists_every_key_and_parses() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../stratus.example.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    // Every key of Config appears (set or commented out) in the example.
+    let defaults = serde_json::to_value(Config::default()).unwrap();
+    for key in defaults.as_object().unwrap().keys() {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} ="))),
+            "stratus.example.toml does not mention {key}"
+        );
+    }
+    let parsed = Config::load(Some(std::path::Path::new(path)), &Default::default()).unwrap();
+    assert_eq!(parsed.listen.to_string(), "127.0.0.1:5212");
+}
