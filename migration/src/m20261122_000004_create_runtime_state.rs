@@ -243,6 +243,13 @@ impl MigrationTrait for Migration {
                 .table(Events::Table)
                 .col(Events::Type)
                 .take(),
+            // Sign-in throttling counts recent failures per client address.
+            Index::create()
+                .name("idx_events_ip_created_at")
+                .table(Events::Table)
+                .col(Events::Ip)
+                .col(Common::CreatedAt)
+                .take(),
         ];
         for index in indexes {
             manager.create_index(index).await?;

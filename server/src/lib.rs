@@ -13,6 +13,7 @@ pub mod captcha_ticket;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod ids;
 pub mod kv;
 pub mod metrics;

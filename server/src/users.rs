@@ -127,6 +127,31 @@ pub async fn reset<C: ConnectionTrait>(
     Ok(active.update(db).await?)
 }
 
+/// Refuses accounts that may not sign in: banned (40017) or not activated (40018).
+pub fn ensure_can_sign_in(
+    user: &user::Model,
+) -> Result<(), crate::api::envelope::ApiError> {
+    use crate::api::envelope::{ApiError, ErrorCode};
+    match user.status.as_str() {
+        user::status::MANUAL_BANNED | user::status::SYS_BANNED => {
+            Err(ApiError::code(ErrorCode::UserBanned))
+        }
+        user::status::INACTIVE => Err(ApiError::code(ErrorCode::UserNotActivated)),
+        _ => Ok(()),
+    }
+}
+
+/// Replaces a legacy digest with Argon2id after a successful sign-in.
+pub async fn rehash_password<C: ConnectionTrait>(
+    db: &C,
+    user: user::Model,
+    pw: &str,
+) -> Result<user::Model, AccountError> {
+    let mut active: user::ActiveModel = user.into();
+    active.password = Set(Some(password::hash(pw)?));
+    Ok(active.update(db).await?)
+}
+
 /// The live account with this (normalized) address.
 pub async fn find_by_email<C: ConnectionTrait>(
     db: &C,

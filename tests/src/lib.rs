@@ -3,4 +3,4 @@
 pub mod pg;
 pub mod server;
 
-pub use server::{TestServer, envelope};
+pub use server::{Session, TestServer, envelope};

@@ -12,6 +12,15 @@ use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::pg;
 
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// The `user` of the sign-in answer.
+    pub user: Value,
+}
+
 /// A running server; dropped at the end of the test.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`
@@ -126,6 +135,53 @@ impl TestServer {
             .unwrap();
         let status = resp.status().as_u16();
         (status, envelope(resp).await)
+    }
+
+    /// Creates an active account in the User group (2).
+    pub async fn create_user(&self, email: &str, password: &str) -> stratus_entity::user::Model {
+        stratus_server::users::create(&self.state.db, email, password, 2)
+            .await
+            .expect("create user")
+    }
+
+    /// Signs in with a password; returns the whole envelope.
+    pub async fn login_envelope(&self, email: &str, password: &str) -> Value {
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        self.send_api(Method::POST, "/session/token", &body).await.1
+    }
+
+    /// Signs in with a password and returns the session (`{access_token, refresh_token, ...}`).
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let body = self.login_envelope(email, password).await;
+        assert_eq!(body["code"], 0, "sign-in failed: {body}");
+        Session {
+            access_token: body["data"]["token"]["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["data"]["token"]["refresh_token"].as_str().unwrap().to_owned(),
+            user: body["data"]["user"].clone(),
+        }
+    }
+
+    /// A request to an API path carrying `token` as the bearer token.
+    pub fn request_as(&self, method: Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.api(path))
+            .bearer_auth(token)
+    }
+
+    /// `GET` an API path as `token`; returns the envelope.
+    pub async fn get_as(&self, path: &str, token: &str) -> Value {
+        envelope(self.request_as(Method::GET, path, token).send().await.unwrap()).await
+    }
+
+    /// Sends a JSON body to an API path as `token`; returns the envelope.
+    pub async fn send_as(&self, method: Method, path: &str, token: &str, body: &Value) -> Value {
+        let resp = self
+            .request_as(method, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        envelope(resp).await
     }
 
     /// Stops the server and waits for it to finish.

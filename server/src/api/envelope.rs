@@ -24,8 +24,9 @@ pub struct Envelope<T: ParseFromJSON + ToJSON + Send + Sync> {
     pub msg: String,
 }
 
-/// What every `/api/v4` JSON handler returns.
-pub type ApiResult<T> = poem::Result<Json<Envelope<T>>>;
+/// What every `/api/v4` JSON handler returns; `?` turns any lower-layer error into the
+/// envelope through the `From` impls below.
+pub type ApiResult<T> = Result<Json<Envelope<T>>, ApiError>;
 
 /// Wraps `data` in a success envelope.
 pub fn ok<T: ParseFromJSON + ToJSON + Send + Sync>(data: T) -> ApiResult<T> {
@@ -261,6 +262,7 @@ pub struct ApiError {
     cause: Option<String>,
     data: Option<Value>,
     aggregated: Option<Map<String, Value>>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -277,6 +279,7 @@ impl ApiError {
             cause: None,
             data: None,
             aggregated: None,
+            retry_after: None,
         }
     }
 
@@ -294,6 +297,12 @@ impl ApiError {
     /// Attaches `data` (used by 40073 lock conflicts and 40081 partial results).
     pub fn with_data(mut self, data: Value) -> Self {
         self.data = Some(data);
+        self
+    }
+
+    /// Sets `Retry-After` (seconds) on the response, for throttling.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
         self
     }
 
@@ -350,7 +359,27 @@ impl ResponseError for ApiError {
     fn as_response(&self) -> Response {
         let mut resp = poem::web::Json(self.body(true)).into_response();
         resp.set_status(self.status());
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(poem::http::header::RETRY_AFTER, secs.into());
+        }
         resp
+    }
+}
+
+impl poem_openapi::ApiResponse for ApiError {
+    // Errors travel in the same 200 envelope as successes; the document describes the
+    // envelope once, in the API description, rather than on every operation.
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        poem_openapi::registry::MetaResponses { responses: vec![] }
+    }
+
+    fn register(_registry: &mut poem_openapi::registry::Registry) {}
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.as_response()
     }
 }
 
@@ -412,4 +441,20 @@ pub fn from_poem(err: poem::Error) -> ApiError {
         _ => ErrorCode::IoError,
     };
     ApiError::new(code, err.to_string())
+}
+
+impl From<crate::users::AccountError> for ApiError {
+    fn from(err: crate::users::AccountError) -> Self {
+        use crate::users::AccountError as E;
+        match err {
+            E::InvalidEmail | E::InvalidPassword => {
+                ApiError::new(ErrorCode::ParamError, err.to_string())
+            }
+            E::EmailTaken => ApiError::code(ErrorCode::EmailExisted),
+            E::UserNotFound => ApiError::code(ErrorCode::UserNotFound),
+            E::GroupNotFound(_) => ApiError::code(ErrorCode::GroupNotFound),
+            E::Db(e) => e.into(),
+            E::Other(e) => ApiError::code(ErrorCode::EncryptError).with_cause(e),
+        }
+    }
 }

@@ -6,7 +6,13 @@
 pub mod dto;
 pub mod envelope;
 pub mod json;
+pub mod passkey;
+pub mod registration;
+pub mod session;
 pub mod site;
+pub mod user;
+pub mod user_profile;
+pub mod user_setting;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -16,6 +22,7 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 
 use self::envelope::{ApiError, ErrorCode, from_poem};
+use crate::{auth::caller, state::AppState};
 
 /// Mount point of the API.
 pub const BASE: &str = "/api/v4";
@@ -25,13 +32,34 @@ pub const BASE: &str = "/api/v4";
 pub enum ApiTags {
     /// Site information, configuration and captcha.
     Site,
+    /// Signing in and out.
+    Session,
+    /// Accounts.
+    User,
 }
 
-type Apis = site::SiteApi;
+type Apis = (
+    site::SiteApi,
+    session::SessionApi,
+    user::UserApi,
+    user_profile::UserProfileApi,
+    user_setting::UserSettingApi,
+    registration::RegistrationApi,
+    passkey::PasskeyApi,
+);
 
 /// The OpenAPI service; also the source of `openapi.json`.
 pub fn service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(site::SiteApi, "Stratus", env!("CARGO_PKG_VERSION"))
+    let apis = (
+        site::SiteApi,
+        session::SessionApi,
+        user::UserApi,
+        user_profile::UserProfileApi,
+        user_setting::UserSettingApi,
+        registration::RegistrationApi,
+        passkey::PasskeyApi,
+    );
+    OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(
             "Stratus speaks the Cloudreve v4 API. Every JSON answer is the envelope \
              `{code, data?, msg, error?, correlation_id?, aggregated_error?}`; `code` 0 means success.",
@@ -56,10 +84,19 @@ pub fn endpoint(max_json_body: usize) -> impl Endpoint {
 /// Wraps any endpoint so that every answer, including poem's own errors, is an envelope.
 pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl Endpoint {
     ep.around(move |ep, req| async move {
-        let req = match limit_json_body(req, max_json_body).await {
+        let mut req = match limit_json_body(req, max_json_body).await {
             Ok(req) => req,
             Err(err) => return Ok(finish(err.as_response())),
         };
+        if let Some(state) = req.data::<AppState>().cloned() {
+            let authorization = req.header(header::AUTHORIZATION).map(str::to_owned);
+            match caller::resolve(&state, authorization.as_deref()).await {
+                Ok(caller) => {
+                    req.extensions_mut().insert(caller);
+                }
+                Err(err) => return Ok(finish(err.as_response())),
+            }
+        }
         let resp = match ep.call(req).await {
             Ok(resp) => resp.into_response(),
             Err(err) => from_poem(err).as_response(),

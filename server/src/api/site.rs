@@ -2,8 +2,6 @@
 
 use poem::web::Data;
 use poem_openapi::{OpenApi, param::Path};
-use sea_orm::EntityTrait;
-use stratus_entity::group;
 
 use super::{
     ApiTags,
@@ -11,9 +9,14 @@ use super::{
         site::{Captcha, SiteConfig},
         user::User,
     },
-    envelope::{ApiError, ApiResult, ErrorCode, ok},
+    envelope::{ApiError, ApiResult, ok},
 };
-use crate::{captcha_ticket, settings::parse_bool, state::AppState, users};
+use crate::{
+    auth::caller::{self, Caller},
+    captcha_ticket,
+    settings::parse_bool,
+    state::AppState,
+};
 
 /// The Cloudreve API version Stratus is wire-compatible with; clients compare against it.
 pub const COMPAT_VERSION: &str = "4.0.0";
@@ -38,6 +41,7 @@ impl SiteApi {
     async fn get_site_config(
         &self,
         state: Data<&AppState>,
+        caller: Data<&Caller>,
         section: Path<String>,
     ) -> ApiResult<SiteConfig> {
         let s = state.settings.all().await.map_err(ApiError::from)?;
@@ -79,7 +83,7 @@ impl SiteApi {
                 title: non_empty("siteName"),
                 themes: non_empty("theme_options"),
                 default_theme: non_empty("defaultTheme"),
-                user: Some(caller(&state).await?),
+                user: Some(caller_user(&state, &caller).await?),
                 logo: non_empty("site_logo"),
                 logo_light: non_empty("site_logo_light"),
                 captcha_type: non_empty("captcha_type"),
@@ -104,12 +108,10 @@ impl SiteApi {
     }
 }
 
-/// The caller as the site configuration reports it. Sessions are not resolved yet, so every
-/// caller is the anonymous user.
-async fn caller(state: &AppState) -> Result<User, ApiError> {
-    let group = group::Entity::find_by_id(users::ANONYMOUS_GROUP)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::InternalSetting, "anonymous group is missing"))?;
-    Ok(User::anonymous(&state.ids, &group))
+/// The caller as the site configuration reports it.
+async fn caller_user(state: &AppState, caller: &Caller) -> Result<User, ApiError> {
+    Ok(match caller {
+        Caller::User(u) => User::from_model(&state.ids, &u.user, &u.group),
+        Caller::Anonymous => User::anonymous(&state.ids, &caller::anonymous_group(state).await?),
+    })
 }

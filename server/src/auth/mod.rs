@@ -1,3 +1,10 @@
-//! Who is calling: passwords now; tokens, 2FA, passkeys and request signing as they arrive.
+//! Who is calling: passwords, session tokens, request signatures, sign-in throttling, and the
+//! caller resolved once per request.
 
+pub mod caller;
+pub mod jwt;
 pub mod password;
+pub mod session;
+pub mod sign;
+pub mod throttle;
+pub mod totp;

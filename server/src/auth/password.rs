@@ -1,4 +1,6 @@
-//! Password digests: Argon2id PHC strings for every password Stratus writes.
+//! Password digests: Argon2id PHC strings for every password Stratus writes. Cloudreve's
+//! `salt:sha256hex(password + salt)` and `salt:sha1hex(password + salt)` forms (imported
+//! databases) still verify, and callers rehash them after a successful sign-in.
 
 use argon2::{
     Argon2,
@@ -28,9 +30,70 @@ pub fn verify(password: &str, digest: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The outcome of checking a password against any supported digest form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Wrong password, or no usable digest.
+    Mismatch,
+    /// Right password, stored as Argon2id.
+    Match,
+    /// Right password, stored in a legacy form: rehash it now.
+    MatchLegacy,
+}
+
+/// Verifies a password against an Argon2 PHC string or a legacy Cloudreve digest.
+pub fn check(password: &str, digest: &str) -> Check {
+    if digest.starts_with('$') {
+        return if verify(password, digest) {
+            Check::Match
+        } else {
+            Check::Mismatch
+        };
+    }
+    let Some((salt, hex_digest)) = digest.split_once(':') else {
+        return Check::Mismatch;
+    };
+    let salted = format!("{password}{salt}");
+    let computed = match hex_digest.len() {
+        64 => hex::encode(<sha2::Sha256 as sha2::Digest>::digest(salted.as_bytes())),
+        40 => hex::encode(<sha1::Sha1 as sha1::Digest>::digest(salted.as_bytes())),
+        _ => return Check::Mismatch,
+    };
+    let equal: bool = subtle::ConstantTimeEq::ct_eq(
+        computed.as_bytes(),
+        hex_digest.to_ascii_lowercase().as_bytes(),
+    )
+    .into();
+    if equal {
+        Check::MatchLegacy
+    } else {
+        Check::Mismatch
+    }
+}
+
+/// Spends the same effort as a real check, so unknown accounts answer as slowly as known ones.
+pub fn dummy_check(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let digest = DUMMY.get_or_init(|| hash("stratus-dummy-password").unwrap_or_default());
+    let _ = verify(password, digest);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legacy_cloudreve_digests_verify() {
+        let salt = "abcdefghijklmnop";
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(format!("secret{salt}").as_bytes()));
+        let sha1 = hex::encode(<sha1::Sha1 as sha1::Digest>::digest(format!("secret{salt}").as_bytes()));
+        assert_eq!(check("secret", &format!("{salt}:{sha256}")), Check::MatchLegacy);
+        assert_eq!(check("secret", &format!("{salt}:{sha1}")), Check::MatchLegacy);
+        assert_eq!(check("wrong", &format!("{salt}:{sha256}")), Check::Mismatch);
+        assert_eq!(check("secret", "md5:abc:def"), Check::Mismatch);
+        assert_eq!(check("secret", ""), Check::Mismatch);
+        assert_eq!(check("secret", &hash("secret").unwrap()), Check::Match);
+    }
 
     #[test]
     fn hashes_verify_and_differ() {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
-use stratus_entity::group;
+use stratus_entity::{group, user};
 
 use crate::{
     boolset::Boolset,
@@ -32,6 +32,18 @@ pub struct User {
     pub group: Option<GroupSummary>,
     /// UI language.
     pub language: Option<String>,
+    /// Pinned folders of the navigation bar.
+    pub pined: Option<Vec<PinnedItem>>,
+    /// True when the user keeps explorer views local instead of syncing them.
+    pub disable_view_sync: Option<bool>,
+}
+
+/// A pinned folder.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PinnedItem {
+    pub uri: String,
+    pub name: Option<String>,
 }
 
 /// The group part of [`User`].
@@ -63,6 +75,72 @@ impl GroupSummary {
 }
 
 impl User {
+    /// The full view of an account, for its owner.
+    pub fn from_model(ids: &HashIds, user: &user::Model, group: &group::Model) -> Self {
+        let settings = &user.settings;
+        let text = |k: &str| {
+            settings
+                .get(k)
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let pined = settings.get("pined").and_then(|v| v.as_array()).map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    Some(PinnedItem {
+                        uri: item.get("uri")?.as_str()?.to_owned(),
+                        name: item.get("name").and_then(|n| n.as_str()).map(str::to_owned),
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        Self {
+            id: ids.encode(user.id, IdKind::User),
+            email: Some(user.email.clone()),
+            nickname: user.nick.clone(),
+            status: Some(user.status.clone()),
+            avatar: Some(user.avatar.clone().unwrap_or_default()),
+            created_at: user.created_at,
+            preferred_theme: text("preferred_theme"),
+            anonymous: None,
+            group: Some(GroupSummary::from_model(ids, group)),
+            language: text("language"),
+            pined: pined.filter(|p| !p.is_empty()),
+            disable_view_sync: settings.get("disable_view_sync").and_then(|v| v.as_bool()),
+        }
+    }
+
+    /// What other people may see of an account; the e-mail only when `show_email`.
+    pub fn redacted(
+        ids: &HashIds,
+        user: &user::Model,
+        group: &group::Model,
+        show_email: bool,
+    ) -> Self {
+        Self {
+            id: ids.encode(user.id, IdKind::User),
+            email: show_email.then(|| user.email.clone()),
+            nickname: user.nick.clone(),
+            status: None,
+            avatar: Some(user.avatar.clone().unwrap_or_default()),
+            created_at: user.created_at,
+            preferred_theme: None,
+            anonymous: None,
+            group: Some(GroupSummary {
+                id: ids.encode(group.id, IdKind::Group),
+                name: group.name.clone(),
+                permission: None,
+                direct_link_batch_size: None,
+                trash_retention: None,
+            }),
+            language: None,
+            pined: None,
+            disable_view_sync: None,
+        }
+    }
+
     /// The anonymous caller (user id 0) in the anonymous group.
     pub fn anonymous(ids: &HashIds, group: &group::Model) -> Self {
         Self {
@@ -76,6 +154,35 @@ impl User {
             anonymous: Some(true),
             group: Some(GroupSummary::from_model(ids, group)),
             language: None,
+            pined: None,
+            disable_view_sync: None,
         }
     }
+}
+
+/// A pair of session tokens.
+#[derive(Debug, Clone, Object)]
+pub struct Token {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access_expires: DateTime<Utc>,
+    pub refresh_expires: DateTime<Utc>,
+}
+
+impl From<crate::auth::jwt::TokenPair> for Token {
+    fn from(p: crate::auth::jwt::TokenPair) -> Self {
+        Self {
+            access_token: p.access_token,
+            refresh_token: p.refresh_token,
+            access_expires: p.access_expires,
+            refresh_expires: p.refresh_expires,
+        }
+    }
+}
+
+/// The answer to a successful sign-in.
+#[derive(Debug, Clone, Object)]
+pub struct LoginResponse {
+    pub user: User,
+    pub token: Token,
 }

@@ -1,0 +1,276 @@
+//! `/session`: password sign-in with captcha and 2FA, token refresh and sign-out.
+
+use poem::{Request, web::Data};
+use poem_openapi::{Object, OpenApi, param::Query};
+use sea_orm::EntityTrait;
+use stratus_entity::{group, passkey, user};
+use subtle::ConstantTimeEq;
+
+use super::{
+    ApiTags,
+    dto::user::{LoginResponse, Token},
+    envelope::{ApiError, ApiResult, ErrorCode, ok},
+    json::ApiJson,
+};
+use crate::{
+    auth::{jwt, password, session, throttle, totp},
+    captcha_ticket,
+    events::{self, Client},
+    ids::IdKind,
+    kv,
+    state::AppState,
+    users,
+};
+
+/// How long a password sign-in waits for its 2FA code.
+const TWO_FA_SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// `POST /session/token`
+#[derive(Debug, Object)]
+pub struct PasswordLoginRequest {
+    pub email: String,
+    #[oai(validator(min_length = 4, max_length = 128))]
+    pub password: String,
+    /// The typed captcha text, when `login_captcha` is on.
+    pub captcha: Option<String>,
+    /// The ticket of `GET /site/captcha`.
+    pub ticket: Option<String>,
+}
+
+/// `POST /session/token/2fa`
+#[derive(Debug, Object)]
+pub struct TwoFactorLoginRequest {
+    /// The 6-digit code from the authenticator.
+    pub otp: String,
+    /// The id answered with code 203 by `POST /session/token`.
+    pub session_id: String,
+}
+
+/// A refresh token (refresh and sign-out).
+#[derive(Debug, Object)]
+pub struct RefreshTokenRequest {
+    pub refresh_token: String,
+}
+
+/// `GET /session/prepare`
+#[derive(Debug, Object)]
+pub struct PrepareLoginResponse {
+    /// The account has passkeys and passkey sign-in is on.
+    pub webauthn_enabled: bool,
+    /// The account has a password.
+    pub password_enabled: bool,
+}
+
+pub struct SessionApi;
+
+#[OpenApi(tag = "ApiTags::Session")]
+impl SessionApi {
+    /// Which sign-in methods an account has; code 404 when there is no such account.
+    #[oai(path = "/session/prepare", method = "get", operation_id = "prepare_login")]
+    async fn prepare_login(
+        &self,
+        state: Data<&AppState>,
+        email: Query<String>,
+    ) -> ApiResult<PrepareLoginResponse> {
+        let user = find_active_or_any(&state, &email.0)
+            .await?
+            .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+        let authn_enabled = state.settings.bool("authn_enabled").await?;
+        let has_passkey = {
+            use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+            passkey::Entity::find()
+                .filter(passkey::Column::UserId.eq(user.id))
+                .count(&state.db)
+                .await?
+                > 0
+        };
+        ok(PrepareLoginResponse {
+            webauthn_enabled: authn_enabled && has_passkey,
+            password_enabled: user.password.as_deref().is_some_and(|p| !p.is_empty()),
+        })
+    }
+
+    /// Signs in with e-mail and password. Accounts with 2FA get code 203 and a session id
+    /// to send with the code to `POST /session/token/2fa`.
+    #[oai(path = "/session/token", method = "post", operation_id = "create_session")]
+    async fn create_session(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: ApiJson<PasswordLoginRequest>,
+    ) -> ApiResult<LoginResponse> {
+        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let account = find_active_or_any(&state, &body.email).await?;
+        throttle::check(&state.db, account.as_ref().map(|u| u.id), &client).await?;
+
+        if state.settings.bool("login_captcha").await? {
+            let passed = captcha_ticket::verify(
+                &state.db,
+                body.ticket.as_deref().unwrap_or_default(),
+                body.captcha.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            if !passed {
+                return Err(ApiError::code(ErrorCode::CaptchaError).into());
+            }
+        }
+
+        let Some(user) = account else {
+            password::dummy_check(&body.password);
+            throttle::fail(&state.db, None, &client, "password").await;
+            return Err(ApiError::code(ErrorCode::InvalidPassword).into());
+        };
+        let check = password::check(&body.password, user.password.as_deref().unwrap_or_default());
+        if check == password::Check::Mismatch {
+            throttle::fail(&state.db, Some(user.id), &client, "password").await;
+            return Err(ApiError::code(ErrorCode::InvalidPassword).into());
+        }
+        users::ensure_can_sign_in(&user)?;
+        let user = if check == password::Check::MatchLegacy {
+            users::rehash_password(&state.db, user, &body.password).await?
+        } else {
+            user
+        };
+
+        if user.two_factor_secret.as_deref().is_some_and(|s| !s.is_empty()) {
+            let session_id = uuid::Uuid::new_v4().to_string();
+            kv::put(
+                &state.db,
+                "user_2fa",
+                &format!("user_2fa_{session_id}"),
+                &user.id.to_string(),
+                Some(TWO_FA_SESSION_TTL),
+            )
+            .await?;
+            return Err(ApiError::code(ErrorCode::Continue)
+                .with_data(serde_json::Value::String(session_id))
+                .into());
+        }
+        finish_login(&state, &user, &client, "password").await
+    }
+
+    /// Completes a password sign-in with the 2FA code.
+    #[oai(path = "/session/token/2fa", method = "post", operation_id = "create_session_2fa")]
+    async fn create_session_2fa(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: ApiJson<TwoFactorLoginRequest>,
+    ) -> ApiResult<LoginResponse> {
+        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let key = format!("user_2fa_{}", body.session_id);
+        let user_id: i64 = kv::get(&state.db, &key)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| ApiError::code(ErrorCode::LoginSessionNotExist))?;
+        throttle::check(&state.db, Some(user_id), &client).await?;
+        let user = user::Entity::find_by_id(user_id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| ApiError::code(ErrorCode::LoginSessionNotExist))?;
+        let secret = user.two_factor_secret.clone().unwrap_or_default();
+        if !totp::verify_once(&state.db, user.id, &secret, &body.otp).await? {
+            throttle::fail(&state.db, Some(user.id), &client, "2fa").await;
+            return Err(ApiError::code(ErrorCode::TwoFaCodeWrong).into());
+        }
+        // The session is spent only by a right code, so a typo does not restart the sign-in.
+        if kv::take(&state.db, &key).await?.is_none() {
+            return Err(ApiError::code(ErrorCode::LoginSessionNotExist).into());
+        }
+        users::ensure_can_sign_in(&user)?;
+        finish_login(&state, &user, &client, "2fa").await
+    }
+
+    /// Exchanges a refresh token for a new pair in the same chain.
+    #[oai(path = "/session/token/refresh", method = "post", operation_id = "refresh_session")]
+    async fn refresh_session(
+        &self,
+        state: Data<&AppState>,
+        body: ApiJson<RefreshTokenRequest>,
+    ) -> ApiResult<Token> {
+        let (user, root) = verify_refresh(&state, &body.refresh_token).await?;
+        ok(session::issue(&state, &user, Some(root)).await?.into())
+    }
+
+    /// Signs out: revokes every token of the refresh token's chain, on every instance.
+    #[oai(path = "/session/token", method = "delete", operation_id = "delete_session")]
+    async fn delete_session(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: ApiJson<RefreshTokenRequest>,
+    ) -> ApiResult<String> {
+        let (user, root) = verify_refresh(&state, &body.refresh_token).await?;
+        session::revoke(&state, &root).await?;
+        let client = Client::of(req, state.config.proxy_header.as_deref());
+        events::record(&state.db, events::kind::USER_LOGOUT, Some(user.id), &client, None).await;
+        ok(String::new())
+    }
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::new(ErrorCode::CredentialInvalid, "Invalid refresh token")
+}
+
+/// A refresh token's account and chain, if the token is still good: signed, a refresh token,
+/// for an active account whose password has not changed since, in a chain not revoked.
+async fn verify_refresh(
+    state: &AppState,
+    token: &str,
+) -> Result<(user::Model, uuid::Uuid), ApiError> {
+    let secret = state.settings.get("secret_key").await?;
+    let claims = jwt::verify(&secret, token).map_err(|_| invalid_refresh())?;
+    if claims.token_type != jwt::REFRESH {
+        return Err(invalid_refresh());
+    }
+    let id = state
+        .ids
+        .decode(&claims.sub, IdKind::User)
+        .map_err(|_| invalid_refresh())?;
+    let user = user::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
+        .ok_or_else(invalid_refresh)?;
+    let expected = session::state_hash(state, &user).await?;
+    let given = claims.state_hash.unwrap_or_default();
+    if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+        return Err(invalid_refresh());
+    }
+    let root = claims.root_token_id.ok_or_else(invalid_refresh)?;
+    if session::is_revoked(state, &root).await? {
+        return Err(invalid_refresh());
+    }
+    Ok((user, root))
+}
+
+/// The account with this e-mail, if any.
+async fn find_active_or_any(state: &AppState, email: &str) -> Result<Option<user::Model>, ApiError> {
+    let Ok(email) = users::normalize_email(email) else {
+        return Ok(None);
+    };
+    Ok(users::find_by_email(&state.db, &email).await?)
+}
+
+/// Records the sign-in and answers `{user, token}`.
+pub async fn finish_login(
+    state: &AppState,
+    user: &user::Model,
+    client: &Client,
+    method: &str,
+) -> ApiResult<LoginResponse> {
+    let group = group::Entity::find_by_id(user.group_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+    let response = session::login_response(state, user, &group).await?;
+    events::record(
+        &state.db,
+        events::kind::USER_LOGIN,
+        Some(user.id),
+        client,
+        Some(serde_json::json!({ "method": method })),
+    )
+    .await;
+    ok(response)
+}

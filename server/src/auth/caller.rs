@@ -1,0 +1,131 @@
+//! The caller of an `/api/v4` request, resolved once from `Authorization: Bearer <access JWT>`.
+//!
+//! An invalid or expired token makes the caller anonymous (clients rely on it); a refresh token
+//! used as an access token is refused (40020); a banned or inactive account is refused at once
+//! (40017 / 40018), not when its token expires, because the account is read on every request.
+
+use std::sync::Arc;
+
+use sea_orm::EntityTrait;
+use stratus_entity::{group, user};
+
+use super::jwt;
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    boolset::{Boolset, group_perm},
+    ids::IdKind,
+    state::AppState,
+    users,
+};
+
+/// A signed-in caller: the account and its group as they are now.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: user::Model,
+    pub group: group::Model,
+}
+
+impl SignedIn {
+    /// The group's permission bits.
+    pub fn permissions(&self) -> Boolset {
+        Boolset::from_bytes(self.group.permissions.clone())
+    }
+
+    /// Whether the group grants administrator rights.
+    pub fn is_admin(&self) -> bool {
+        self.permissions().enabled(group_perm::IS_ADMIN)
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    User(Arc<SignedIn>),
+}
+
+impl Caller {
+    /// The signed-in caller, or code 401 for routes that need a session.
+    pub fn signed_in(&self) -> Result<&SignedIn, ApiError> {
+        match self {
+            Caller::User(u) => Ok(u),
+            Caller::Anonymous => Err(ApiError::code(ErrorCode::LoginRequired)),
+        }
+    }
+
+    /// The caller's user id, if signed in.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Caller::User(u) => Some(u.user.id),
+            Caller::Anonymous => None,
+        }
+    }
+}
+
+/// Resolves the `Authorization` header into a caller.
+pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Caller, ApiError> {
+    let Some(token) = authorization.and_then(bearer_token) else {
+        return Ok(Caller::Anonymous);
+    };
+    let secret = state.settings.get("secret_key").await?;
+    let Ok(claims) = jwt::verify(&secret, token) else {
+        return Ok(Caller::Anonymous);
+    };
+    if claims.token_type != jwt::ACCESS {
+        return Err(ApiError::new(
+            ErrorCode::CredentialInvalid,
+            "This token cannot be used to access the API",
+        ));
+    }
+    let Ok(id) = state.ids.decode(&claims.sub, IdKind::User) else {
+        return Ok(Caller::Anonymous);
+    };
+    let Some(user) = user::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+    else {
+        return Ok(Caller::Anonymous);
+    };
+    users::ensure_can_sign_in(&user)?;
+    let group = group::Entity::find_by_id(user.group_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+    Ok(Caller::User(Arc::new(SignedIn { user, group })))
+}
+
+/// The token of `Bearer <token>`; `Bearer Cr <sig>` is an HMAC signature, not a session.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let rest = rest.trim();
+    if rest.starts_with("Cr ") || rest.is_empty() {
+        return None;
+    }
+    Some(rest)
+}
+
+/// The anonymous group (id 3), for describing anonymous callers.
+pub async fn anonymous_group(state: &AppState) -> Result<group::Model, ApiError> {
+    group::Entity::find_by_id(users::ANONYMOUS_GROUP)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::InternalSetting, "anonymous group is missing"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_extracted() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Bearer Cr sig:0"), None);
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
+    }
+}

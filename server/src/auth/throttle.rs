@@ -1,0 +1,59 @@
+//! Sign-in throttling: after [`MAX_FAILURES`] failed sign-ins in [`WINDOW`] for one account or
+//! from one address, further attempts are refused with HTTP 429 until the window slides.
+//! Failures are the audit log's own `USER_LOGIN_FAILED` rows, so every instance agrees.
+
+use chrono::Duration;
+use sea_orm::ConnectionTrait;
+
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    events::{self, Client},
+};
+
+/// Failures allowed inside the window.
+pub const MAX_FAILURES: u64 = 10;
+/// The sliding window.
+pub const WINDOW_SECS: i64 = 600;
+
+fn window() -> Duration {
+    Duration::seconds(WINDOW_SECS)
+}
+
+/// Refuses the attempt when the account or the address has failed too often.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    user_id: Option<i64>,
+    client: &Client,
+) -> Result<(), ApiError> {
+    let (by_user, by_ip) = events::count_recent(
+        db,
+        events::kind::USER_LOGIN_FAILED,
+        user_id,
+        client.ip.as_deref(),
+        window(),
+    )
+    .await?;
+    if by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES {
+        return Err(ApiError::new(
+            ErrorCode::TooManyRequests,
+            format!(
+                "Too many failed sign-in attempts; try again in {} minutes",
+                WINDOW_SECS / 60
+            ),
+        )
+        .with_retry_after(WINDOW_SECS as u64));
+    }
+    Ok(())
+}
+
+/// Records a failed attempt (`method`: password, 2fa, passkey).
+pub async fn fail(db: &impl ConnectionTrait, user_id: Option<i64>, client: &Client, method: &str) {
+    events::record(
+        db,
+        events::kind::USER_LOGIN_FAILED,
+        user_id,
+        client,
+        Some(serde_json::json!({ "method": method })),
+    )
+    .await;
+}
