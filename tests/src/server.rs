@@ -155,8 +155,14 @@ impl TestServer {
         let body = self.login_envelope(email, password).await;
         assert_eq!(body["code"], 0, "sign-in failed: {body}");
         Session {
-            access_token: body["data"]["token"]["access_token"].as_str().unwrap().to_owned(),
-            refresh_token: body["data"]["token"]["refresh_token"].as_str().unwrap().to_owned(),
+            access_token: body["data"]["token"]["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            refresh_token: body["data"]["token"]["refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
             user: body["data"]["user"].clone(),
         }
     }
@@ -170,7 +176,13 @@ impl TestServer {
 
     /// `GET` an API path as `token`; returns the envelope.
     pub async fn get_as(&self, path: &str, token: &str) -> Value {
-        envelope(self.request_as(Method::GET, path, token).send().await.unwrap()).await
+        envelope(
+            self.request_as(Method::GET, path, token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Sends a JSON body to an API path as `token`; returns the envelope.

@@ -255,8 +255,13 @@ error_codes! {
 
 /// An error answer: an [`ErrorCode`], a message, and optionally the cause (shown only in
 /// debug mode), data (e.g. lock conflicts) or per-item errors (code 40081).
+///
+/// Boxed, so that `Result<T, ApiError>` stays one pointer wide on the happy path.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorParts>);
+
+#[derive(Debug)]
+struct ErrorParts {
     code: ErrorCode,
     msg: String,
     cause: Option<String>,
@@ -269,7 +274,7 @@ impl ApiError {
     /// An error with its own message; an empty message takes the code's default.
     pub fn new(code: ErrorCode, msg: impl Into<String>) -> Self {
         let msg = msg.into();
-        Self {
+        Self(Box::new(ErrorParts {
             msg: if msg.is_empty() {
                 code.message().to_owned()
             } else {
@@ -280,7 +285,7 @@ impl ApiError {
             data: None,
             aggregated: None,
             retry_after: None,
-        }
+        }))
     }
 
     /// An error with the code's default message.
@@ -290,49 +295,51 @@ impl ApiError {
 
     /// Keeps the underlying error text for debug mode.
     pub fn with_cause(mut self, cause: impl std::fmt::Display) -> Self {
-        self.cause = Some(cause.to_string());
+        self.0.cause = Some(cause.to_string());
         self
     }
 
     /// Attaches `data` (used by 40073 lock conflicts and 40081 partial results).
     pub fn with_data(mut self, data: Value) -> Self {
-        self.data = Some(data);
+        self.0.data = Some(data);
         self
     }
 
     /// Sets `Retry-After` (seconds) on the response, for throttling.
     pub fn with_retry_after(mut self, secs: u64) -> Self {
-        self.retry_after = Some(secs);
+        self.0.retry_after = Some(secs);
         self
     }
 
     /// Adds one failed item of a batch (code 40081).
     pub fn with_item(mut self, id: impl Into<String>, item: &ApiError) -> Self {
-        self.aggregated
+        self.0
+            .aggregated
             .get_or_insert_with(Map::new)
-            .insert(id.into(), item.body(false));
+            .insert(id.into(), item.body());
         self
     }
 
     /// The error code.
     pub fn error_code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
 
-    /// The envelope as JSON; `with_context` adds the correlation id and debug detail.
-    fn body(&self, with_context: bool) -> Value {
-        let mut body = json!({ "code": self.code.code(), "msg": self.msg });
+    /// The envelope as JSON, with the request's correlation id and, in debug mode, the cause.
+    fn body(&self) -> Value {
+        let e = &self.0;
+        let mut body = json!({ "code": e.code.code(), "msg": e.msg });
         let ctx = request_ctx::current();
-        if let (Some(cause), true) = (&self.cause, ctx.as_ref().is_some_and(|c| c.debug)) {
+        if let (Some(cause), true) = (&e.cause, ctx.as_ref().is_some_and(|c| c.debug)) {
             body["error"] = Value::String(cause.clone());
         }
-        if let Some(ctx) = ctx.filter(|_| with_context || self.code.code() != 0) {
+        if let Some(ctx) = ctx {
             body["correlation_id"] = Value::String(ctx.correlation_id.to_string());
         }
-        if let Some(data) = &self.data {
+        if let Some(data) = &e.data {
             body["data"] = data.clone();
         }
-        if let Some(agg) = &self.aggregated {
+        if let Some(agg) = &e.aggregated {
             body["aggregated_error"] = Value::Object(agg.clone());
         }
         body
@@ -341,8 +348,8 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.code.code(), self.msg)?;
-        if let Some(cause) = &self.cause {
+        write!(f, "{} {}", self.0.code.code(), self.0.msg)?;
+        if let Some(cause) = &self.0.cause {
             write!(f, ": {cause}")?;
         }
         Ok(())
@@ -353,13 +360,13 @@ impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status(&self) -> StatusCode {
-        self.code.status()
+        self.0.code.status()
     }
 
     fn as_response(&self) -> Response {
-        let mut resp = poem::web::Json(self.body(true)).into_response();
+        let mut resp = poem::web::Json(self.body()).into_response();
         resp.set_status(self.status());
-        if let Some(secs) = self.retry_after {
+        if let Some(secs) = self.0.retry_after {
             resp.headers_mut()
                 .insert(poem::http::header::RETRY_AFTER, secs.into());
         }

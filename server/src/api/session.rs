@@ -66,7 +66,11 @@ pub struct SessionApi;
 #[OpenApi(tag = "ApiTags::Session")]
 impl SessionApi {
     /// Which sign-in methods an account has; code 404 when there is no such account.
-    #[oai(path = "/session/prepare", method = "get", operation_id = "prepare_login")]
+    #[oai(
+        path = "/session/prepare",
+        method = "get",
+        operation_id = "prepare_login"
+    )]
     async fn prepare_login(
         &self,
         state: Data<&AppState>,
@@ -92,7 +96,11 @@ impl SessionApi {
 
     /// Signs in with e-mail and password. Accounts with 2FA get code 203 and a session id
     /// to send with the code to `POST /session/token/2fa`.
-    #[oai(path = "/session/token", method = "post", operation_id = "create_session")]
+    #[oai(
+        path = "/session/token",
+        method = "post",
+        operation_id = "create_session"
+    )]
     async fn create_session(
         &self,
         state: Data<&AppState>,
@@ -111,19 +119,19 @@ impl SessionApi {
             )
             .await?;
             if !passed {
-                return Err(ApiError::code(ErrorCode::CaptchaError).into());
+                return Err(ApiError::code(ErrorCode::CaptchaError));
             }
         }
 
         let Some(user) = account else {
             password::dummy_check(&body.password);
             throttle::fail(&state.db, None, &client, "password").await;
-            return Err(ApiError::code(ErrorCode::InvalidPassword).into());
+            return Err(ApiError::code(ErrorCode::InvalidPassword));
         };
         let check = password::check(&body.password, user.password.as_deref().unwrap_or_default());
         if check == password::Check::Mismatch {
             throttle::fail(&state.db, Some(user.id), &client, "password").await;
-            return Err(ApiError::code(ErrorCode::InvalidPassword).into());
+            return Err(ApiError::code(ErrorCode::InvalidPassword));
         }
         users::ensure_can_sign_in(&user)?;
         let user = if check == password::Check::MatchLegacy {
@@ -132,7 +140,11 @@ impl SessionApi {
             user
         };
 
-        if user.two_factor_secret.as_deref().is_some_and(|s| !s.is_empty()) {
+        if user
+            .two_factor_secret
+            .as_deref()
+            .is_some_and(|s| !s.is_empty())
+        {
             let session_id = uuid::Uuid::new_v4().to_string();
             kv::put(
                 &state.db,
@@ -143,14 +155,17 @@ impl SessionApi {
             )
             .await?;
             return Err(ApiError::code(ErrorCode::Continue)
-                .with_data(serde_json::Value::String(session_id))
-                .into());
+                .with_data(serde_json::Value::String(session_id)));
         }
         finish_login(&state, &user, &client, "password").await
     }
 
     /// Completes a password sign-in with the 2FA code.
-    #[oai(path = "/session/token/2fa", method = "post", operation_id = "create_session_2fa")]
+    #[oai(
+        path = "/session/token/2fa",
+        method = "post",
+        operation_id = "create_session_2fa"
+    )]
     async fn create_session_2fa(
         &self,
         state: Data<&AppState>,
@@ -171,18 +186,22 @@ impl SessionApi {
         let secret = user.two_factor_secret.clone().unwrap_or_default();
         if !totp::verify_once(&state.db, user.id, &secret, &body.otp).await? {
             throttle::fail(&state.db, Some(user.id), &client, "2fa").await;
-            return Err(ApiError::code(ErrorCode::TwoFaCodeWrong).into());
+            return Err(ApiError::code(ErrorCode::TwoFaCodeWrong));
         }
         // The session is spent only by a right code, so a typo does not restart the sign-in.
         if kv::take(&state.db, &key).await?.is_none() {
-            return Err(ApiError::code(ErrorCode::LoginSessionNotExist).into());
+            return Err(ApiError::code(ErrorCode::LoginSessionNotExist));
         }
         users::ensure_can_sign_in(&user)?;
         finish_login(&state, &user, &client, "2fa").await
     }
 
     /// Exchanges a refresh token for a new pair in the same chain.
-    #[oai(path = "/session/token/refresh", method = "post", operation_id = "refresh_session")]
+    #[oai(
+        path = "/session/token/refresh",
+        method = "post",
+        operation_id = "refresh_session"
+    )]
     async fn refresh_session(
         &self,
         state: Data<&AppState>,
@@ -193,7 +212,11 @@ impl SessionApi {
     }
 
     /// Signs out: revokes every token of the refresh token's chain, on every instance.
-    #[oai(path = "/session/token", method = "delete", operation_id = "delete_session")]
+    #[oai(
+        path = "/session/token",
+        method = "delete",
+        operation_id = "delete_session"
+    )]
     async fn delete_session(
         &self,
         state: Data<&AppState>,
@@ -203,7 +226,14 @@ impl SessionApi {
         let (user, root) = verify_refresh(&state, &body.refresh_token).await?;
         session::revoke(&state, &root).await?;
         let client = Client::of(req, state.config.proxy_header.as_deref());
-        events::record(&state.db, events::kind::USER_LOGOUT, Some(user.id), &client, None).await;
+        events::record(
+            &state.db,
+            events::kind::USER_LOGOUT,
+            Some(user.id),
+            &client,
+            None,
+        )
+        .await;
         ok(String::new())
     }
 }
@@ -245,7 +275,10 @@ async fn verify_refresh(
 }
 
 /// The account with this e-mail, if any.
-async fn find_active_or_any(state: &AppState, email: &str) -> Result<Option<user::Model>, ApiError> {
+async fn find_active_or_any(
+    state: &AppState,
+    email: &str,
+) -> Result<Option<user::Model>, ApiError> {
     let Ok(email) = users::normalize_email(email) else {
         return Ok(None);
     };

@@ -98,10 +98,17 @@ pub fn verify(secret: &str, token: &str) -> Result<Claims, TokenError> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_nbf = true;
     validation.leeway = 5;
-    validation.required_spec_claims = ["exp", "nbf", "sub"].into_iter().map(String::from).collect();
-    decode::<Claims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
-        .map(|data| data.claims)
-        .map_err(|e| TokenError::Invalid(e.to_string()))
+    validation.required_spec_claims = ["exp", "nbf", "sub"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    decode::<Claims>(
+        token,
+        &DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .map(|data| data.claims)
+    .map_err(|e| TokenError::Invalid(e.to_string()))
 }
 
 #[cfg(test)]
@@ -141,7 +148,8 @@ mod tests {
         assert!(verify("other", &p.access_token).is_err());
         let mut parts: Vec<String> = p.access_token.split('.').map(String::from).collect();
         // alg: none with the same claims and no signature.
-        let none = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        let none = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"alg":"none","typ":"JWT"}"#);
         assert!(verify(&secret, &format!("{none}.{}.", parts[1])).is_err());
         parts[2] = parts[2].chars().rev().collect();
         assert!(verify(&secret, &parts.join(".")).is_err());
@@ -151,7 +159,15 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let secret = "k".repeat(64);
-        let p = issue(&secret, "x", String::new(), Uuid::new_v4(), Duration::seconds(-60), Duration::seconds(-60)).unwrap();
+        let p = issue(
+            &secret,
+            "x",
+            String::new(),
+            Uuid::new_v4(),
+            Duration::seconds(-60),
+            Duration::seconds(-60),
+        )
+        .unwrap();
         assert!(verify(&secret, &p.access_token).is_err());
     }
 

@@ -85,10 +85,20 @@ mod tests {
     #[test]
     fn legacy_cloudreve_digests_verify() {
         let salt = "abcdefghijklmnop";
-        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(format!("secret{salt}").as_bytes()));
-        let sha1 = hex::encode(<sha1::Sha1 as sha1::Digest>::digest(format!("secret{salt}").as_bytes()));
-        assert_eq!(check("secret", &format!("{salt}:{sha256}")), Check::MatchLegacy);
-        assert_eq!(check("secret", &format!("{salt}:{sha1}")), Check::MatchLegacy);
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            format!("secret{salt}").as_bytes(),
+        ));
+        let sha1 = hex::encode(<sha1::Sha1 as sha1::Digest>::digest(
+            format!("secret{salt}").as_bytes(),
+        ));
+        assert_eq!(
+            check("secret", &format!("{salt}:{sha256}")),
+            Check::MatchLegacy
+        );
+        assert_eq!(
+            check("secret", &format!("{salt}:{sha1}")),
+            Check::MatchLegacy
+        );
         assert_eq!(check("wrong", &format!("{salt}:{sha256}")), Check::Mismatch);
         assert_eq!(check("secret", "md5:abc:def"), Check::Mismatch);
         assert_eq!(check("secret", ""), Check::Mismatch);

@@ -70,7 +70,12 @@ fn revoke_key(root: &Uuid) -> String {
 
 /// Marks a chain revoked for as long as any of its refresh tokens could live.
 pub async fn revoke(state: &AppState, root: &Uuid) -> Result<(), ApiError> {
-    let ttl = state.settings.int("refresh_token_ttl", 1_209_600).await?.max(0) as u64 + 10;
+    let ttl = state
+        .settings
+        .int("refresh_token_ttl", 1_209_600)
+        .await?
+        .max(0) as u64
+        + 10;
     kv::put(
         &state.db,
         "jwt_revoke",

@@ -59,8 +59,14 @@ mod tests {
         let future = Utc::now().timestamp() + 60;
         let sig = sign(key, "/api/v4/user/activate/abc", future);
         assert!(verify(key, "/api/v4/user/activate/abc", &sig).is_ok());
-        assert_eq!(verify(key, "/api/v4/user/activate/abd", &sig), Err(SignError::Invalid));
-        assert_eq!(verify(b"other", "/api/v4/user/activate/abc", &sig), Err(SignError::Invalid));
+        assert_eq!(
+            verify(key, "/api/v4/user/activate/abd", &sig),
+            Err(SignError::Invalid)
+        );
+        assert_eq!(
+            verify(b"other", "/api/v4/user/activate/abc", &sig),
+            Err(SignError::Invalid)
+        );
         let never = sign(key, "/x", 0);
         assert!(verify(key, "/x", &never).is_ok());
         let old = sign(key, "/x", Utc::now().timestamp() - 1);
@@ -68,6 +74,9 @@ mod tests {
         assert_eq!(verify(key, "/x", "nocolon"), Err(SignError::Malformed));
         // Changing the expiry invalidates the MAC.
         let (mac_part, _) = sig.rsplit_once(':').unwrap();
-        assert_eq!(verify(key, "/api/v4/user/activate/abc", &format!("{mac_part}:0")), Err(SignError::Invalid));
+        assert_eq!(
+            verify(key, "/api/v4/user/activate/abc", &format!("{mac_part}:0")),
+            Err(SignError::Invalid)
+        );
     }
 }

@@ -47,7 +47,14 @@ pub async fn verify_once(
     if last.is_some_and(|last| step <= last) {
         return Ok(false);
     }
-    kv::put(db, "2fa_used", &key, &step.to_string(), Some(Duration::from_secs(300))).await?;
+    kv::put(
+        db,
+        "2fa_used",
+        &key,
+        &step.to_string(),
+        Some(Duration::from_secs(300)),
+    )
+    .await?;
     Ok(true)
 }
 

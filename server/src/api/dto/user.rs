@@ -85,17 +85,20 @@ impl User {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
-        let pined = settings.get("pined").and_then(|v| v.as_array()).map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    Some(PinnedItem {
-                        uri: item.get("uri")?.as_str()?.to_owned(),
-                        name: item.get("name").and_then(|n| n.as_str()).map(str::to_owned),
+        let pined = settings
+            .get("pined")
+            .and_then(|v| v.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        Some(PinnedItem {
+                            uri: item.get("uri")?.as_str()?.to_owned(),
+                            name: item.get("name").and_then(|n| n.as_str()).map(str::to_owned),
+                        })
                     })
-                })
-                .collect::<Vec<_>>()
-        });
+                    .collect::<Vec<_>>()
+            });
         Self {
             id: ids.encode(user.id, IdKind::User),
             email: Some(user.email.clone()),
