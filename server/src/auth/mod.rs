@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod jwt;
+pub mod passkey;
 pub mod password;
 pub mod session;
 pub mod sign;
