@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod avatar;
 pub mod boolset;
 pub mod bootstrap;
 pub mod captcha;
@@ -16,6 +17,7 @@ pub mod db;
 pub mod events;
 pub mod ids;
 pub mod kv;
+pub mod mail;
 pub mod metrics;
 pub mod net;
 pub mod observe;

@@ -2,5 +2,7 @@
 
 pub mod pg;
 pub mod server;
+pub mod smtp;
+pub mod softkey;
 
 pub use server::{Session, TestServer, envelope};
