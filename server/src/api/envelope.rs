@@ -37,6 +37,15 @@ pub fn ok<T: ParseFromJSON + ToJSON + Send + Sync>(data: T) -> ApiResult<T> {
     }))
 }
 
+/// Success without data: `{code: 0, msg: ""}`.
+pub fn done<T: ParseFromJSON + ToJSON + Send + Sync>() -> ApiResult<T> {
+    Ok(Json(Envelope {
+        code: 0,
+        data: None,
+        msg: String::new(),
+    }))
+}
+
 macro_rules! error_codes {
     ($( $(#[doc = $doc:literal])* $name:ident = $code:literal, $status:ident, $msg:literal; )*) => {
         /// Every code Stratus can answer with (Cloudreve's table, `pkg/serializer/error.go`).

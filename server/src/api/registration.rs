@@ -12,7 +12,6 @@ use poem::{Request, web::Data};
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use sea_orm::EntityTrait;
 use serde_json::json;
@@ -22,7 +21,7 @@ use subtle::ConstantTimeEq;
 use super::{
     ApiTags, BASE,
     dto::user::User,
-    envelope::{ApiError, ApiResult, Envelope, ErrorCode, ok},
+    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
 };
 use crate::{
@@ -253,10 +252,10 @@ impl RegistrationApi {
             u.status != user::status::MANUAL_BANNED && u.status != user::status::SYS_BANNED
         });
         let Some(account) = account else {
-            return ok_empty();
+            return done();
         };
         if !cooldown_free(&state, "reset", account.id).await? {
-            return ok_empty();
+            return done();
         }
         let secret = random_string(RESET_SECRET_LEN);
         kv::put(
@@ -283,7 +282,7 @@ impl RegistrationApi {
                 tracing::warn!(error = %err, user_id = account.id, "password reset mail failed");
             }
         });
-        ok_empty()
+        done()
     }
 
     /// Sets a new password with the secret of a reset link. The secret works once; wrong
@@ -346,15 +345,6 @@ impl RegistrationApi {
         let group = group_of(&state, &account).await?;
         ok(User::from_model(&state.ids, &account, &group))
     }
-}
-
-/// A success envelope without data.
-fn ok_empty() -> ApiResult<String> {
-    Ok(Json(Envelope {
-        code: 0,
-        data: None,
-        msg: String::new(),
-    }))
 }
 
 /// The decoded path an activation link signs.

@@ -8,7 +8,6 @@ use chrono::Utc;
 use poem::{Request, RequestBody, http::header, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, Object, OpenApi,
-    payload::Json,
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect};
@@ -17,7 +16,7 @@ use stratus_entity::user;
 
 use super::{
     ApiTags,
-    envelope::{ApiError, ApiResult, Envelope, ErrorCode, ok},
+    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
     passkey::PasskeyDto,
 };
@@ -129,15 +128,6 @@ impl<'a> ApiExtractor<'a> for AvatarUpload {
     ) -> poem::Result<Self> {
         Ok(Self(body.take()?))
     }
-}
-
-/// A success envelope without data (`{code: 0, msg: ""}`).
-fn done() -> ApiResult<Value> {
-    Ok(Json(Envelope {
-        code: 0,
-        data: None,
-        msg: String::new(),
-    }))
 }
 
 fn param_error(msg: impl Into<String>) -> ApiError {
