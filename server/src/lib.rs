@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod events;
+pub mod fs;
 pub mod ids;
 pub mod kv;
 pub mod mail;

@@ -1,0 +1,1 @@
+//! cloudreve:// URIs
