@@ -30,7 +30,8 @@ pub struct Model {
     pub owner_id: i64,
     /// Locked file, when it exists (no foreign key: lock-null resources have no file yet).
     pub file_id: Option<i64>,
-    /// Path being locked.
+    /// Path being locked, as the key `"<owner_id>:/a/b"` (root `"<owner_id>:/"`); see the
+    /// server's `fs::lock::LockPath`.
     #[sea_orm(column_type = "Text")]
     pub uri: String,
     /// `0` or `-1` (infinity), see [`depth`].

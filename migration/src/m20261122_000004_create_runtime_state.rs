@@ -206,6 +206,12 @@ impl MigrationTrait for Migration {
                 .table(Locks::Table)
                 .col(Locks::Uri)
                 .take(),
+            // Lock lookups and the owner's cascade delete stay within one user's locks.
+            Index::create()
+                .name("idx_locks_owner_id")
+                .table(Locks::Table)
+                .col(Locks::OwnerId)
+                .take(),
             Index::create()
                 .name("idx_locks_expires_at")
                 .table(Locks::Table)

@@ -5,6 +5,10 @@
 
 pub mod dto;
 pub mod envelope;
+pub mod file;
+pub mod file_manage;
+pub mod file_lock;
+pub mod file_list;
 pub mod json;
 pub mod passkey;
 pub mod registration;
@@ -36,10 +40,16 @@ pub enum ApiTags {
     Session,
     /// Accounts.
     User,
+    /// Files and folders.
+    File,
 }
 
 type Apis = (
     site::SiteApi,
+    file::FileApi,
+    file_manage::FileManageApi,
+    file_lock::FileLockApi,
+    file_list::FileListApi,
     session::SessionApi,
     user::UserApi,
     user_profile::UserProfileApi,
@@ -52,6 +62,10 @@ type Apis = (
 pub fn service() -> OpenApiService<Apis, ()> {
     let apis = (
         site::SiteApi,
+        file::FileApi,
+        file_manage::FileManageApi,
+        file_lock::FileLockApi,
+        file_list::FileListApi,
         session::SessionApi,
         user::UserApi,
         user_profile::UserProfileApi,

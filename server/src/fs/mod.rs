@@ -1,5 +1,17 @@
 //! The virtual file system: URIs, the file tree, trash, metadata, locks and quota. The REST API,
 //! WebDAV and shares all go through it, so permission, quota and lock rules exist once.
 
+pub mod error;
+pub mod info;
+pub mod list;
 pub mod lock;
+pub mod metadata;
+pub mod nav;
+pub mod present;
+pub mod quota;
+pub mod search;
+pub mod trash;
+pub mod tree;
+pub mod tx;
 pub mod uri;
+pub mod walk;

@@ -1,5 +1,6 @@
 //! Request and response shapes of the API. Database models never leave the server directly:
 //! they are turned into these, which decide what a caller may see.
 
+pub mod file;
 pub mod site;
 pub mod user;

@@ -1,0 +1,204 @@
+//! `/file`: creating, renaming, moving, copying and describing files and folders.
+
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Query};
+
+use super::{
+    ApiTags,
+    dto::file::FileResponse,
+    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
+    json::ApiJson,
+};
+use crate::{
+    auth::caller::Caller,
+    fs::{
+        error::FsError,
+        info,
+        nav::{self, FsCtx},
+        present,
+        tree::{self, Kind},
+        uri::FileUri,
+    },
+    state::AppState,
+};
+
+/// `POST /file/create`
+#[derive(Debug, Object)]
+pub struct CreateFileRequest {
+    pub uri: String,
+    /// `file` or `folder`.
+    #[oai(rename = "type")]
+    pub kind: String,
+    /// Metadata to set on the new object.
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Fail with 40004 when a folder of that name exists (otherwise it is returned).
+    pub err_on_conflict: Option<bool>,
+}
+
+/// `POST /file/rename`
+#[derive(Debug, Object)]
+pub struct RenameFileRequest {
+    pub uri: String,
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub new_name: String,
+}
+
+/// `POST /file/move`
+#[derive(Debug, Object)]
+pub struct MoveFileRequest {
+    #[oai(validator(min_items = 1))]
+    pub uris: Vec<String>,
+    /// The destination folder.
+    pub dst: String,
+    /// Copy instead of move.
+    pub copy: Option<bool>,
+}
+
+pub struct FileApi;
+
+#[OpenApi(tag = "ApiTags::File")]
+impl FileApi {
+    /// Creates a file or folder (and any missing parent folders).
+    #[oai(path = "/file/create", method = "post", operation_id = "create_file")]
+    async fn create_file(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<CreateFileRequest>,
+    ) -> ApiResult<FileResponse> {
+        let ctx = FsCtx::new(&state, &caller);
+        let uri = FileUri::parse(&body.uri)?;
+        let kind = match body.kind.as_str() {
+            "file" => Kind::File,
+            "folder" => Kind::Folder,
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::ParamError,
+                    format!("type: expected file or folder, got {other:?}"),
+                ));
+            }
+        };
+        let metadata: Vec<(String, String)> =
+            body.metadata.clone().unwrap_or_default().into_iter().collect();
+        let node = tree::create(&ctx, &uri, kind, &metadata, body.err_on_conflict.unwrap_or(false))
+            .await?;
+        ok(present_node(&state, &node).await?)
+    }
+
+    /// Renames a file or folder.
+    #[oai(path = "/file/rename", method = "post", operation_id = "rename_file")]
+    async fn rename_file(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<RenameFileRequest>,
+    ) -> ApiResult<FileResponse> {
+        let ctx = FsCtx::new(&state, &caller);
+        let uri = FileUri::parse(&body.uri)?;
+        let node = tree::rename(&ctx, &uri, &body.new_name).await?;
+        ok(present_node(&state, &node).await?)
+    }
+
+    /// Moves or copies objects into a folder. Items that fail are listed in
+    /// `aggregated_error` (code 40081); the others are applied.
+    #[oai(path = "/file/move", method = "post", operation_id = "move_files")]
+    async fn move_files(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<MoveFileRequest>,
+    ) -> ApiResult<String> {
+        let ctx = FsCtx::new(&state, &caller);
+        check_batch(&state, body.uris.len()).await?;
+        let dst_uri = FileUri::parse(&body.dst)?;
+        let dst = nav::resolve(&ctx, &dst_uri).await.map_err(|e| match e {
+            FsError::NotFound => FsError::ParentNotExist,
+            other => other,
+        })?;
+        if !dst.is_folder() || dst.file.is_symbolic || dst_uri.fs != crate::fs::uri::FsKind::My {
+            return Err(FsError::ParentNotExist.into());
+        }
+        let copy = body.copy.unwrap_or(false);
+        let mut failures = Vec::new();
+        for raw in &body.uris {
+            let result = match FileUri::parse(raw) {
+                Ok(src) => tree::move_one(&ctx, &src, &dst, copy).await,
+                Err(e) => Err(e.into()),
+            };
+            if let Err(err) = result {
+                failures.push((raw.clone(), ApiError::from(err)));
+            }
+        }
+        batch_outcome(body.uris.len(), failures)?;
+        done()
+    }
+
+    /// One object by `uri` or by file `id`; `extended` adds storage details and versions,
+    /// `folder_summary` the totals of a folder.
+    #[oai(path = "/file/info", method = "get", operation_id = "get_file_info")]
+    async fn get_file_info(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        uri: Query<Option<String>>,
+        id: Query<Option<String>>,
+        extended: Query<Option<bool>>,
+        folder_summary: Query<Option<bool>>,
+    ) -> ApiResult<FileResponse> {
+        let ctx = FsCtx::new(&state, &caller);
+        let node = match (uri.0, id.0) {
+            (Some(uri), _) => nav::resolve(&ctx, &FileUri::parse(&uri)?).await?,
+            (None, Some(id)) => nav::resolve_id(&ctx, &id).await?,
+            (None, None) => {
+                return Err(ApiError::new(ErrorCode::ParamError, "uri or id is required"));
+            }
+        };
+        node.require(crate::boolset::fs_cap::INFO)?;
+        ok(info::info(
+            &ctx,
+            &node,
+            extended.0.unwrap_or(false),
+            folder_summary.0.unwrap_or(false),
+        )
+        .await?)
+    }
+}
+
+async fn present_node(state: &AppState, node: &nav::Node) -> Result<FileResponse, ApiError> {
+    Ok(present::response(
+        &state.db,
+        &state.ids,
+        &node.file,
+        &node.uri,
+        &node.capability,
+        node.owned,
+    )
+    .await?)
+}
+
+/// Refuses batches larger than the `max_batched_file` setting (40074).
+pub async fn check_batch(state: &AppState, len: usize) -> Result<(), ApiError> {
+    let max = state.settings.int("max_batched_file", 3000).await?;
+    if len as i64 > max {
+        return Err(ApiError::new(
+            ErrorCode::TooManyUris,
+            format!("at most {max} objects per request"),
+        ));
+    }
+    Ok(())
+}
+
+/// The answer of a batch: success, the item's own error for a one-item batch, or 40081 with
+/// each failed item under its URI in `aggregated_error` (the other items were applied).
+pub fn batch_outcome(total: usize, mut failures: Vec<(String, ApiError)>) -> Result<(), ApiError> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    if total == 1 {
+        return Err(failures.remove(0).1);
+    }
+    Err(failures.iter().fold(
+        ApiError::code(ErrorCode::BatchOperationNotFullyCompleted),
+        |acc, (uri, err)| acc.with_item(uri.clone(), err),
+    ))
+}

@@ -1,0 +1,122 @@
+//! `GET /file` (listing and search), `PATCH /file/view` and `PUT`/`DELETE /file/pin`.
+
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Query};
+
+use super::{
+    ApiTags,
+    dto::file::{ExplorerView, ListResponse},
+    envelope::{ApiResult, done, ok},
+    json::ApiJson,
+};
+use crate::{
+    auth::caller::Caller,
+    fs::{
+        list::{self, ListRequest},
+        nav::FsCtx,
+    },
+    state::AppState,
+};
+
+/// `PATCH /file/view`
+#[derive(Debug, Object)]
+pub struct UpdateViewRequest {
+    /// The folder (or the root of `trash` / `shared_with_me`).
+    pub uri: String,
+    /// The view to store; `null` removes it.
+    pub view: Option<ExplorerView>,
+}
+
+/// `PUT /file/pin`
+#[derive(Debug, Object)]
+pub struct PinRequest {
+    pub uri: String,
+    /// Label shown in the navigation bar.
+    pub name: Option<String>,
+}
+
+/// `DELETE /file/pin`
+#[derive(Debug, Object)]
+pub struct UnpinRequest {
+    pub uri: String,
+}
+
+pub struct FileListApi;
+
+#[OpenApi(tag = "ApiTags::File")]
+impl FileListApi {
+    /// Lists a folder: folders first, then files, each ordered by `order_by` (default: the
+    /// folder's view, else `name`) and `order_direction`, ties by id. With cursor
+    /// pagination (default) pass `next_page_token` of the previous page; otherwise `page`
+    /// (from 0) and `total_items`. A URI with a query part (`?name=*.jpg&case_folding`)
+    /// searches the folder and everything below it. `page_size` above `max_page_size` is
+    /// lowered to it; a file URI is refused with 40001.
+    #[oai(path = "/file", method = "get", operation_id = "list_files")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_files(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        uri: Query<String>,
+        page: Query<Option<i64>>,
+        page_size: Query<Option<i64>>,
+        order_by: Query<Option<String>>,
+        order_direction: Query<Option<String>>,
+        next_page_token: Query<Option<String>>,
+    ) -> ApiResult<ListResponse> {
+        let ctx = FsCtx::new(&state, &caller);
+        let req = ListRequest {
+            uri: uri.0,
+            page: page.0,
+            page_size: page_size.0,
+            order_by: order_by.0.filter(|s| !s.is_empty()),
+            order_direction: order_direction.0.filter(|s| !s.is_empty()),
+            next_page_token: next_page_token.0,
+        };
+        ok(list::list(&ctx, &req).await?)
+    }
+
+    /// Stores the explorer view of a folder (`null` removes it). Listings of the folder and
+    /// of the folders below it without a view of their own echo it.
+    #[oai(path = "/file/view", method = "patch", operation_id = "update_file_view")]
+    async fn update_file_view(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<UpdateViewRequest>,
+    ) -> ApiResult<String> {
+        caller.signed_in()?;
+        let ctx = FsCtx::new(&state, &caller);
+        let body = body.0;
+        list::set_view(&ctx, &body.uri, body.view).await?;
+        done()
+    }
+
+    /// Pins a URI to the navigation bar (shown as `pined` by `GET /user/me`).
+    #[oai(path = "/file/pin", method = "put", operation_id = "pin_file")]
+    async fn pin_file(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<PinRequest>,
+    ) -> ApiResult<String> {
+        caller.signed_in()?;
+        let ctx = FsCtx::new(&state, &caller);
+        list::pin(&ctx, &body.uri, body.name.as_deref()).await?;
+        done()
+    }
+
+    /// Removes a pin.
+    #[oai(path = "/file/pin", method = "delete", operation_id = "unpin_file")]
+    async fn unpin_file(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<UnpinRequest>,
+    ) -> ApiResult<String> {
+        caller.signed_in()?;
+        let ctx = FsCtx::new(&state, &caller);
+        list::unpin(&ctx, &body.uri).await?;
+        done()
+    }
+}

@@ -1,0 +1,298 @@
+//! Resolving a `cloudreve://` URI for a caller: which filesystem, whose tree, which row, and
+//! what the caller may do there (the capability bitset). Ownership is checked here, once.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use stratus_entity::file;
+
+use super::{
+    error::FsError,
+    uri::{FileUri, FsKind},
+};
+use crate::{
+    auth::caller::{Caller, SignedIn},
+    boolset::{self, Boolset},
+    db,
+    ids::IdKind,
+    state::AppState,
+};
+
+/// Who operates on the file system, and with which server state.
+#[derive(Clone, Copy)]
+pub struct FsCtx<'a> {
+    pub state: &'a AppState,
+    pub caller: &'a Caller,
+}
+
+impl<'a> FsCtx<'a> {
+    pub fn new(state: &'a AppState, caller: &'a Caller) -> Self {
+        Self { state, caller }
+    }
+
+    /// The signed-in caller, or [`FsError::LoginRequired`].
+    pub fn user(&self) -> Result<&'a SignedIn, FsError> {
+        match self.caller {
+            Caller::User(u) => Ok(u),
+            Caller::Anonymous => Err(FsError::LoginRequired),
+        }
+    }
+}
+
+/// A resolved, existing object.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The URI the caller used (without query).
+    pub uri: FileUri,
+    pub file: file::Model,
+    /// What the caller may do in this filesystem.
+    pub capability: Boolset,
+    /// True when the caller owns the object.
+    pub owned: bool,
+}
+
+impl Node {
+    pub fn is_folder(&self) -> bool {
+        self.file.r#type == file::kind::FOLDER
+    }
+
+    /// Refuses the operation unless the filesystem grants capability `bit`.
+    pub fn require(&self, bit: usize) -> Result<(), FsError> {
+        if self.capability.enabled(bit) {
+            Ok(())
+        } else {
+            Err(FsError::NoPermission("this operation is not allowed here"))
+        }
+    }
+}
+
+/// The capability set of a filesystem.
+pub fn capability(fs: FsKind) -> Boolset {
+    match fs {
+        FsKind::My => Boolset::from_flags(boolset::MY_FS_FLAGS),
+        FsKind::Share => Boolset::from_flags(boolset::SHARE_FS_FLAGS),
+        FsKind::Trash => Boolset::from_flags(boolset::TRASH_FS_FLAGS),
+        FsKind::SharedWithMe => Boolset::from_flags(boolset::SHARED_WITH_ME_FS_FLAGS),
+    }
+}
+
+/// The owner whose tree `uri` addresses, after checking the caller may address it.
+pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
+    let me = ctx.user()?;
+    match uri.fs {
+        FsKind::My => {
+            if let Some(id) = uri.id.as_deref().filter(|id| !id.is_empty()) {
+                // Even administrators cannot open another user's `my` (as Cloudreve).
+                let uid = ctx
+                    .state
+                    .ids
+                    .decode(id, IdKind::User)
+                    .map_err(|_| FsError::NotFound)?;
+                if uid != me.user.id {
+                    return Err(FsError::NoPermission("you cannot access another user's files"));
+                }
+            }
+            Ok(me.user.id)
+        }
+        FsKind::Trash | FsKind::SharedWithMe => Ok(me.user.id),
+        FsKind::Share => Err(FsError::NotFound),
+    }
+}
+
+/// The user's root folder, created on first use.
+pub async fn root(state: &AppState, owner_id: i64) -> Result<file::Model, FsError> {
+    if let Some(root) = find_root(&state.db, owner_id).await? {
+        return Ok(root);
+    }
+    let txn = db::begin_write(&state.db).await?;
+    super::tx::lock_owner(&txn, owner_id).await?;
+    if let Some(root) = find_root(&txn, owner_id).await? {
+        sea_orm::TransactionSession::commit(txn).await?;
+        return Ok(root);
+    }
+    let now = Utc::now();
+    let root = file::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(file::kind::FOLDER),
+        name: Set(String::new()),
+        owner_id: Set(owner_id),
+        size: Set(0),
+        parent_id: Set(None),
+        is_symbolic: Set(false),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    sea_orm::TransactionSession::commit(txn).await?;
+    Ok(root)
+}
+
+async fn find_root(db: &impl ConnectionTrait, owner_id: i64) -> Result<Option<file::Model>, FsError> {
+    Ok(file::Entity::find()
+        .filter(file::Column::OwnerId.eq(owner_id))
+        .filter(file::Column::ParentId.is_null())
+        .filter(file::Column::Name.eq(""))
+        .filter(file::Column::DeletedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The child `name` of folder `parent_id`.
+pub async fn child(
+    db: &impl ConnectionTrait,
+    parent_id: i64,
+    name: &str,
+) -> Result<Option<file::Model>, FsError> {
+    Ok(file::Entity::find()
+        .filter(file::Column::ParentId.eq(parent_id))
+        .filter(file::Column::Name.eq(name))
+        .filter(file::Column::DeletedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// A trashed item of `owner_id` by its trash name.
+async fn trashed(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    name: &str,
+) -> Result<Option<file::Model>, FsError> {
+    Ok(file::Entity::find()
+        .filter(file::Column::OwnerId.eq(owner_id))
+        .filter(file::Column::ParentId.is_null())
+        .filter(file::Column::Name.eq(name))
+        .filter(file::Column::Name.ne(""))
+        .filter(file::Column::DeletedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Walks `segments` down from `start`; `None` when a segment is missing. Symbolic entries
+/// cannot be walked into.
+pub async fn walk(
+    db: &impl ConnectionTrait,
+    start: file::Model,
+    segments: &[String],
+) -> Result<Option<file::Model>, FsError> {
+    let mut current = start;
+    for name in segments {
+        if current.r#type != file::kind::FOLDER || current.is_symbolic {
+            return Ok(None);
+        }
+        match child(db, current.id, name).await? {
+            Some(next) => current = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(current))
+}
+
+/// Resolves an existing object; [`FsError::NotFound`] otherwise.
+pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
+    let owner = owner_of(ctx, uri)?;
+    let db = &ctx.state.db;
+    let file = match uri.fs {
+        FsKind::My => {
+            let root = root(ctx.state, owner).await?;
+            walk(db, root, uri.segments()).await?
+        }
+        FsKind::Trash => match uri.segments().split_first() {
+            // The trash root is virtual: the caller's root folder stands in for it.
+            None => Some(root(ctx.state, owner).await?),
+            Some((first, rest)) => match trashed(db, owner, first).await? {
+                Some(item) => walk(db, item, rest).await?,
+                None => None,
+            },
+        },
+        FsKind::SharedWithMe => match uri.segments() {
+            [] => Some(root(ctx.state, owner).await?),
+            [id] => {
+                let id = ctx
+                    .state
+                    .ids
+                    .decode(id, IdKind::File)
+                    .map_err(|_| FsError::NotFound)?;
+                file::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .filter(|f| f.owner_id == owner && f.is_symbolic && f.deleted_at.is_none())
+            }
+            _ => None,
+        },
+        FsKind::Share => None,
+    }
+    .ok_or(FsError::NotFound)?;
+    Ok(Node {
+        uri: uri.without_query(),
+        owned: file.owner_id == owner,
+        file,
+        capability: capability(uri.fs),
+    })
+}
+
+/// Resolves the folder that would hold `uri` (which need not exist).
+pub async fn resolve_parent(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
+    let parent = uri.parent().ok_or(FsError::RootProtected)?;
+    let node = resolve(ctx, &parent).await.map_err(|e| match e {
+        FsError::NotFound => FsError::ParentNotExist,
+        other => other,
+    })?;
+    if !node.is_folder() || node.file.is_symbolic {
+        return Err(FsError::ParentNotExist);
+    }
+    Ok(node)
+}
+
+/// Resolves a file by its hashid, for its owner.
+pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> {
+    let me = ctx.user()?;
+    let id = ctx
+        .state
+        .ids
+        .decode(hashid, IdKind::File)
+        .map_err(|_| FsError::NotFound)?;
+    let file = file::Entity::find_by_id(id)
+        .one(&ctx.state.db)
+        .await?
+        .filter(|f| f.owner_id == me.user.id && f.deleted_at.is_none())
+        .ok_or(FsError::NotFound)?;
+    let uri = uri_of(&ctx.state.db, &file).await?;
+    Ok(Node {
+        capability: capability(uri.fs),
+        owned: true,
+        uri,
+        file,
+    })
+}
+
+/// The URI of a row, rebuilt from its ancestors (`my` for tree rows, `trash` for trashed).
+pub async fn uri_of(db: &impl ConnectionTrait, file: &file::Model) -> Result<FileUri, FsError> {
+    let mut names = Vec::new();
+    let mut current = file.clone();
+    loop {
+        match current.parent_id {
+            Some(parent_id) => {
+                names.push(current.name.clone());
+                current = file::Entity::find_by_id(parent_id)
+                    .one(db)
+                    .await?
+                    .ok_or(FsError::NotFound)?;
+            }
+            None => {
+                let fs = if current.name.is_empty() {
+                    FsKind::My
+                } else {
+                    names.push(current.name.clone());
+                    FsKind::Trash
+                };
+                let mut uri = FileUri::root(fs, None);
+                for name in names.iter().rev() {
+                    uri = uri.join(name)?;
+                }
+                return Ok(uri);
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Changing the tree: create, rename, move and copy. Copies link the same entities and raise
+//! their reference counts, so copying a huge file costs no bytes of storage I/O; the copy is
+//! charged to the owner's quota like any file.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, TransactionSession,
+    sea_query::{Expr, ExprTrait},
+};
+use stratus_entity::{entity, file, file_entity, metadata};
+
+use super::{
+    error::{FsError, name_clash},
+    nav::{self, FsCtx, Node},
+    quota, tx,
+    uri::{FileUri, FsKind, validate_name},
+    walk,
+};
+use crate::boolset::fs_cap;
+
+/// What `create` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Folder,
+}
+
+impl Kind {
+    fn code(self) -> i16 {
+        match self {
+            Kind::File => file::kind::FILE,
+            Kind::Folder => file::kind::FOLDER,
+        }
+    }
+}
+
+/// Inserts a child row.
+async fn insert_child(
+    txn: &DatabaseTransaction,
+    owner_id: i64,
+    parent_id: i64,
+    name: &str,
+    kind: Kind,
+) -> Result<file::Model, FsError> {
+    let now = Utc::now();
+    file::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(kind.code()),
+        name: Set(name.to_owned()),
+        owner_id: Set(owner_id),
+        size: Set(0),
+        parent_id: Set(Some(parent_id)),
+        is_symbolic: Set(false),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| name_clash(e, name))
+}
+
+/// Creates a file or folder at `uri`, creating missing parent folders on the way (as
+/// Cloudreve does). An existing folder is returned as is unless `err_on_conflict`; an existing
+/// file, or an object of the other kind, is a conflict (40004).
+pub async fn create(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    kind: Kind,
+    metadata: &[(String, String)],
+    err_on_conflict: bool,
+) -> Result<Node, FsError> {
+    if uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("objects can only be created in your own files"));
+    }
+    let owner = nav::owner_of(ctx, uri)?;
+    let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
+    validate_name(&name)?;
+    for (key, value) in metadata {
+        super::metadata::validate(key, value)?;
+    }
+    let root = nav::root(ctx.state, owner).await?;
+    let txn = tx::begin(&ctx.state.db, owner).await?;
+    let mut parent = root;
+    for segment in &uri.segments()[..uri.segments().len() - 1] {
+        parent = match nav::child(&txn, parent.id, segment).await? {
+            Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
+                existing
+            }
+            Some(_) => return Err(FsError::ParentNotExist),
+            None => insert_child(&txn, owner, parent.id, segment, Kind::Folder).await?,
+        };
+    }
+    let file = match nav::child(&txn, parent.id, &name).await? {
+        Some(existing) => {
+            if err_on_conflict || kind == Kind::File || existing.r#type != kind.code() {
+                return Err(FsError::Exists(name));
+            }
+            existing
+        }
+        None => {
+            let created = insert_child(&txn, owner, parent.id, &name, kind).await?;
+            if !metadata.is_empty() {
+                super::metadata::apply(&txn, created.id, metadata).await?;
+            }
+            created
+        }
+    };
+    txn.commit().await?;
+    Ok(Node {
+        uri: uri.without_query(),
+        capability: nav::capability(FsKind::My),
+        owned: true,
+        file,
+    })
+}
+
+/// Renames the object at `uri`.
+pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<Node, FsError> {
+    let node = nav::resolve(ctx, uri).await?;
+    node.require(fs_cap::RENAME)?;
+    let parent_id = node.file.parent_id.ok_or(FsError::RootProtected)?;
+    if uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("only your own files can be renamed"));
+    }
+    validate_name(new_name)?;
+    let parent_uri = node.uri.parent().ok_or(FsError::RootProtected)?;
+    let new_uri = parent_uri.join(new_name)?;
+    if new_name == node.file.name {
+        return Ok(node);
+    }
+    let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
+    if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
+        && existing.id != node.file.id
+    {
+        return Err(FsError::Exists(new_name.to_owned()));
+    }
+    let mut active = node.file.clone().into_active_model();
+    active.name = Set(new_name.to_owned());
+    active.updated_at = Set(Utc::now());
+    let file = active
+        .update(&txn)
+        .await
+        .map_err(|e| name_clash(e, new_name))?;
+    txn.commit().await?;
+    Ok(Node {
+        uri: new_uri,
+        file,
+        ..node
+    })
+}
+
+/// Moves (or copies) `src` into the folder `dst`.
+pub async fn move_one(
+    ctx: &FsCtx<'_>,
+    src: &FileUri,
+    dst: &Node,
+    copy: bool,
+) -> Result<(), FsError> {
+    let node = nav::resolve(ctx, src).await?;
+    if src.fs != FsKind::My {
+        return Err(FsError::NoPermission("only your own files can be moved"));
+    }
+    let Some(old_parent) = node.file.parent_id else {
+        return Err(FsError::RootProtected);
+    };
+    let me = ctx.user()?;
+    let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
+    // Re-read inside the transaction: a concurrent move may have changed the tree.
+    let file = file::Entity::find_by_id(node.file.id)
+        .one(&txn)
+        .await?
+        .filter(|f| f.deleted_at.is_none() && f.parent_id.is_some())
+        .ok_or(FsError::NotFound)?;
+    if is_inside(&txn, dst.file.id, file.id).await? {
+        return Err(FsError::Invalid(
+            "a folder cannot be moved into itself".into(),
+        ));
+    }
+    if !copy && old_parent == dst.file.id {
+        return Ok(());
+    }
+    if nav::child(&txn, dst.file.id, &file.name).await?.is_some() {
+        return Err(FsError::Exists(file.name.clone()));
+    }
+    if copy {
+        let limit = walk::limit_of(&me.group.settings);
+        copy_tree(&txn, &file, dst.file.id, limit, me.group.max_storage).await?;
+    } else {
+        let name = file.name.clone();
+        let mut active = file.into_active_model();
+        active.parent_id = Set(Some(dst.file.id));
+        active.updated_at = Set(Utc::now());
+        active.update(&txn).await.map_err(|e| name_clash(e, &name))?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// True when `folder_id` is `ancestor_id` or lies below it.
+async fn is_inside(
+    db: &impl ConnectionTrait,
+    folder_id: i64,
+    ancestor_id: i64,
+) -> Result<bool, FsError> {
+    let mut current = Some(folder_id);
+    while let Some(id) = current {
+        if id == ancestor_id {
+            return Ok(true);
+        }
+        current = file::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|f| f.parent_id);
+    }
+    Ok(false)
+}
+
+/// Copies `src` (and its subtree) into `dst_parent`: new rows, the same entities with their
+/// reference counts raised, public and private metadata copied (except `sys:` bookkeeping).
+async fn copy_tree(
+    txn: &DatabaseTransaction,
+    src: &file::Model,
+    dst_parent: i64,
+    limit: usize,
+    quota_limit: i64,
+) -> Result<(), FsError> {
+    let mut rows = vec![src.clone()];
+    if src.r#type == file::kind::FOLDER {
+        rows.extend(walk::descendants_all(txn, src.id, limit).await?);
+    }
+    let bytes: i64 = rows
+        .iter()
+        .filter(|r| r.r#type == file::kind::FILE)
+        .map(|r| r.size)
+        .sum();
+    quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
+
+    let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let links = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.is_in(old_ids.clone()))
+        .all(txn)
+        .await?;
+    let live_entities: std::collections::HashSet<i64> = entity::Entity::find()
+        .filter(entity::Column::Id.is_in(links.iter().map(|l| l.entity_id).collect::<Vec<_>>()))
+        .filter(entity::Column::UploadSessionId.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let meta = metadata::Entity::find()
+        .filter(metadata::Column::FileId.is_in(old_ids))
+        .filter(metadata::Column::Name.not_like("sys:%"))
+        .all(txn)
+        .await?;
+
+    let now = Utc::now();
+    let mut new_id: HashMap<i64, i64> = HashMap::new();
+    for row in &rows {
+        let parent = match row.parent_id {
+            _ if row.id == src.id => dst_parent,
+            Some(p) => *new_id.get(&p).ok_or(FsError::NotFound)?,
+            None => return Err(FsError::NotFound),
+        };
+        let copied = file::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            r#type: Set(row.r#type),
+            name: Set(row.name.clone()),
+            owner_id: Set(row.owner_id),
+            size: Set(row.size),
+            primary_entity: Set(row.primary_entity),
+            parent_id: Set(Some(parent)),
+            is_symbolic: Set(row.is_symbolic),
+            props: Set(row.props.clone()),
+            storage_policy_id: Set(row.storage_policy_id),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| name_clash(e, &row.name))?;
+        new_id.insert(row.id, copied.id);
+    }
+    let mut raised: HashMap<i64, i32> = HashMap::new();
+    let new_links: Vec<file_entity::ActiveModel> = links
+        .iter()
+        .filter(|l| live_entities.contains(&l.entity_id))
+        .map(|l| {
+            *raised.entry(l.entity_id).or_default() += 1;
+            file_entity::ActiveModel {
+                file_id: Set(new_id[&l.file_id]),
+                entity_id: Set(l.entity_id),
+            }
+        })
+        .collect();
+    for chunk in new_links.chunks(500) {
+        file_entity::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    for (entity_id, by) in raised {
+        entity::Entity::update_many()
+            .col_expr(
+                entity::Column::ReferenceCount,
+                Expr::col(entity::Column::ReferenceCount).add(by),
+            )
+            .filter(entity::Column::Id.eq(entity_id))
+            .exec(txn)
+            .await?;
+    }
+    let new_meta: Vec<metadata::ActiveModel> = meta
+        .iter()
+        .map(|m| metadata::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set(m.name.clone()),
+            value: Set(m.value.clone()),
+            file_id: Set(new_id[&m.file_id]),
+            is_public: Set(m.is_public),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in new_meta.chunks(200) {
+        metadata::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    Ok(())
+}
