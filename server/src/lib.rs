@@ -96,19 +96,26 @@ pub async fn serve(
     result
 }
 
-/// Periodic housekeeping that belongs to every instance.
+/// Periodic housekeeping. Every job is safe to run on several instances at once: each one
+/// deletes rows by condition, so a row is removed once whoever gets there first.
 fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match kv::purge_expired(&state.db).await {
-                Ok(0) => {}
-                Ok(n) => tracing::debug!(rows = n, "purged expired kv rows"),
-                Err(err) => tracing::warn!(error = %err, "kv purge failed"),
-            }
+            report("kv purge", kv::purge_expired(&state.db).await);
+            report("lock purge", fs::lock::purge_expired(&state.db).await);
+            report("trash collection", fs::trash::collect_expired(&state).await);
         }
     })
+}
+
+fn report<E: std::fmt::Display>(job: &str, result: Result<u64, E>) {
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(job, rows = n, "housekeeping"),
+        Err(err) => tracing::warn!(job, error = %err, "housekeeping failed"),
+    }
 }
 
 /// `stratus serve`: init, print the first-start banner, bind and serve until a signal.

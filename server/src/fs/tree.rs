@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, TransactionSession,
+    EntityTrait, IntoActiveModel, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::{entity, file, file_entity, metadata};
@@ -17,6 +17,7 @@ use super::{
     nav::{self, FsCtx, Node},
     quota, tx,
     uri::{FileUri, FsKind, validate_name},
+    lock::{self, Depth, LockPath},
     walk,
 };
 use crate::boolset::fs_cap;
@@ -35,6 +36,21 @@ impl Kind {
             Kind::Folder => file::kind::FOLDER,
         }
     }
+}
+
+/// Refuses the change when a lock that the API caller cannot hold covers `uri` (API
+/// requests carry no lock tokens; WebDAV clients send theirs with `If:` headers).
+pub async fn ensure_unlocked(
+    txn: &impl ConnectionTrait,
+    owner_id: i64,
+    uri: &FileUri,
+    recursive: bool,
+) -> Result<(), FsError> {
+    let path = LockPath::from_segments(uri.segments())
+        .map_err(|e| FsError::Invalid(e.0))?;
+    let depth = if recursive { Depth::Infinity } else { Depth::Zero };
+    lock::check(txn, owner_id, &path, depth, &[] as &[String]).await?;
+    Ok(())
 }
 
 /// Inserts a child row.
@@ -83,6 +99,7 @@ pub async fn create(
     }
     let root = nav::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
+    ensure_unlocked(&txn, owner, uri, false).await?;
     let mut parent = root;
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent = match nav::child(&txn, parent.id, segment).await? {
@@ -132,6 +149,8 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         return Ok(node);
     }
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
+    ensure_unlocked(&txn, node.file.owner_id, &node.uri, node.is_folder()).await?;
+    ensure_unlocked(&txn, node.file.owner_id, &new_uri, false).await?;
     if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
         && existing.id != node.file.id
     {
@@ -185,6 +204,10 @@ pub async fn move_one(
     if nav::child(&txn, dst.file.id, &file.name).await?.is_some() {
         return Err(FsError::Exists(file.name.clone()));
     }
+    if !copy {
+        ensure_unlocked(&txn, file.owner_id, &node.uri, node.is_folder()).await?;
+    }
+    ensure_unlocked(&txn, file.owner_id, &dst.uri.join(&file.name)?, false).await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         copy_tree(&txn, &file, dst.file.id, limit, me.group.max_storage).await?;

@@ -357,3 +357,59 @@ async fn concurrent_renames_and_moves_keep_the_tree_consistent() {
         assert!(seen.insert((r.parent_id, r.name.clone())), "duplicate name {}", r.name);
     }
 }
+
+#[tokio::test]
+async fn locked_paths_refuse_api_changes_with_40073() {
+    use stratus_server::fs::lock::{self, Depth, LockOwner, LockPath, LockRequest, Scope};
+    let (server, ann) = setup().await;
+    let uid = user_id(&ann, &server);
+    create(&server, &ann, "cloudreve://my/shared/doc.txt", "file").await;
+    create(&server, &ann, "cloudreve://my/other", "folder").await;
+    let held = lock::acquire(
+        &server.state.db,
+        LockRequest {
+            owner_id: uid,
+            path: LockPath::parse("/shared").unwrap(),
+            scope: Scope::Exclusive,
+            depth: Depth::Infinity,
+            timeout: std::time::Duration::from_secs(600),
+            owner_info: Some(LockOwner::dav(Some("<D:href>mac</D:href>".into())).to_owner_info()),
+            file_id: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    let rename = server
+        .send_as(
+            Method::POST,
+            "/file/rename",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/shared/doc.txt", "new_name": "x.txt"}),
+        )
+        .await;
+    assert_eq!(rename["code"], 40073, "{rename}");
+    let conflicts = rename["data"].as_array().unwrap();
+    assert_eq!(conflicts[0]["token"], held.token);
+    assert_eq!(conflicts[0]["owner"]["application"]["type"], "dav");
+    assert_eq!(create(&server, &ann, "cloudreve://my/shared/new.txt", "file").await["code"], 40073);
+    let moved = mv(&server, &ann, &["cloudreve://my/shared"], "cloudreve://my/other", false).await;
+    assert_eq!(moved["code"], 40073);
+    let into = mv(&server, &ann, &["cloudreve://my/other"], "cloudreve://my/shared", false).await;
+    assert_eq!(into["code"], 40073);
+    // Outside the lock nothing changes; after force-unlock the rename goes through.
+    assert_eq!(create(&server, &ann, "cloudreve://my/sharedx.txt", "file").await["code"], 0);
+    let unlock = server
+        .send_as(Method::DELETE, "/file/lock", &ann.access_token, &json!({"tokens": [held.token]}))
+        .await;
+    assert_eq!(unlock["code"], 0);
+    let rename = server
+        .send_as(
+            Method::POST,
+            "/file/rename",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/shared/doc.txt", "new_name": "x.txt"}),
+        )
+        .await;
+    assert_eq!(rename["code"], 0);
+}
