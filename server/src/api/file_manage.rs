@@ -116,7 +116,11 @@ impl FileManageApi {
 
     /// Restores trashed objects to where they were, recreating missing parent folders. When
     /// the original name is taken, the object comes back as `name (1).ext`, `name (2).ext`, …
-    #[oai(path = "/file/restore", method = "post", operation_id = "restore_files")]
+    #[oai(
+        path = "/file/restore",
+        method = "post",
+        operation_id = "restore_files"
+    )]
     async fn restore_files(
         &self,
         state: Data<&AppState>,
@@ -163,7 +167,11 @@ impl FileManageApi {
     /// Sets or removes metadata keys of objects. Keys outside the client namespaces, or
     /// values of the wrong shape, refuse the whole request (40001) before anything changes.
     /// `private: true` stores a key that is never shown to clients.
-    #[oai(path = "/file/metadata", method = "patch", operation_id = "patch_metadata")]
+    #[oai(
+        path = "/file/metadata",
+        method = "patch",
+        operation_id = "patch_metadata"
+    )]
     async fn patch_metadata(
         &self,
         state: Data<&AppState>,

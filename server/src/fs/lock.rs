@@ -271,11 +271,7 @@ impl FromStr for LockPath {
 }
 
 fn check_segment(segment: &str) -> Result<(), InvalidLockPath> {
-    if segment.is_empty()
-        || segment == "."
-        || segment == ".."
-        || segment.contains(['/', '\0'])
-    {
+    if segment.is_empty() || segment == "." || segment == ".." || segment.contains(['/', '\0']) {
         return Err(InvalidLockPath(segment.to_owned()));
     }
     Ok(())
@@ -339,8 +335,9 @@ impl LockOwner {
     pub fn parse(owner_info: Option<&str>) -> Self {
         match owner_info {
             None => LockOwner::app(APP_API),
-            Some(text) => serde_json::from_str(text)
-                .unwrap_or_else(|_| LockOwner::dav(Some(text.to_owned()))),
+            Some(text) => {
+                serde_json::from_str(text).unwrap_or_else(|_| LockOwner::dav(Some(text.to_owned())))
+            }
         }
     }
 }
@@ -579,7 +576,9 @@ pub async fn check<T: AsRef<str>>(
     // one of the set is enough); otherwise all its covering locks are in the way.
     let mut blocking = vec![false; live.len()];
     for target in &targets {
-        let covering: Vec<usize> = (0..live.len()).filter(|&i| covers(&live[i], target)).collect();
+        let covering: Vec<usize> = (0..live.len())
+            .filter(|&i| covers(&live[i], target))
+            .collect();
         if covering
             .iter()
             .any(|&i| held.contains(live[i].0.token.as_str()))
@@ -755,7 +754,10 @@ async fn delete_ids(
 }
 
 /// Rows to [`LockInfo`]s, with `folder` looked up for rows that name a file.
-async fn to_infos(db: &impl ConnectionTrait, rows: Vec<lock::Model>) -> Result<Vec<LockInfo>, DbErr> {
+async fn to_infos(
+    db: &impl ConnectionTrait,
+    rows: Vec<lock::Model>,
+) -> Result<Vec<LockInfo>, DbErr> {
     let file_ids: Vec<i64> = rows
         .iter()
         .filter_map(|r| r.file_id)
@@ -864,7 +866,10 @@ mod tests {
         let dav = LockOwner::dav(Some("<D:href>me</D:href>".into()));
         assert_eq!(LockOwner::parse(Some(&dav.to_owner_info())), dav);
         assert_eq!(
-            LockOwner::parse(Some("<D:href>x</D:href>")).application.inner_xml.as_deref(),
+            LockOwner::parse(Some("<D:href>x</D:href>"))
+                .application
+                .inner_xml
+                .as_deref(),
             Some("<D:href>x</D:href>")
         );
         assert_eq!(LockOwner::parse(None).application.kind, APP_API);

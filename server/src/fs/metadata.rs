@@ -12,8 +12,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 use stratus_entity::metadata;
 
@@ -131,7 +130,10 @@ pub fn validate_key(key: &str) -> Result<(), FsError> {
         return Err(invalid(key, "the key is empty"));
     }
     if key.len() > MAX_KEY_BYTES {
-        return Err(invalid(key, format!("keys are at most {MAX_KEY_BYTES} bytes")));
+        return Err(invalid(
+            key,
+            format!("keys are at most {MAX_KEY_BYTES} bytes"),
+        ));
     }
     if key.chars().any(char::is_control) {
         return Err(invalid(key, "the key contains a control character"));
@@ -172,7 +174,10 @@ pub fn validate(key: &str, value: &str) -> Result<(), FsError> {
         return if value.is_empty() || is_colour(value) {
             Ok(())
         } else {
-            Err(invalid(key, "a tag's value is empty or a colour like #ff0000"))
+            Err(invalid(
+                key,
+                "a tag's value is empty or a colour like #ff0000",
+            ))
         };
     }
     match key {
@@ -183,7 +188,10 @@ pub fn validate(key: &str, value: &str) -> Result<(), FsError> {
         )),
         SHARED_REDIRECT => match FileUri::parse(value) {
             Ok(uri) if uri.fs == FsKind::Share => Ok(()),
-            _ => Err(invalid(key, "expected a share URI (cloudreve://<id>@share/...)")),
+            _ => Err(invalid(
+                key,
+                "expected a share URI (cloudreve://<id>@share/...)",
+            )),
         },
         SHARED_OWNER if !is_hashid_like(value) => Err(invalid(key, "expected a user id")),
         _ => Ok(()),

@@ -17,8 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Value, json};
@@ -122,13 +124,9 @@ async fn reread(txn: &DatabaseTransaction, id: i64) -> Result<file::Model, FsErr
 
 /// Refuses to change `node` (at `path`, a `my` URI) when a lock held by someone covers it
 /// (or, for folders, anything below it). The REST API holds no lock tokens.
-async fn check_lock(
-    txn: &DatabaseTransaction,
-    node: &Node,
-    path: &FileUri,
-) -> Result<(), FsError> {
-    let lock_path = LockPath::from_segments(path.segments())
-        .map_err(|e| FsError::Invalid(e.to_string()))?;
+async fn check_lock(txn: &DatabaseTransaction, node: &Node, path: &FileUri) -> Result<(), FsError> {
+    let lock_path =
+        LockPath::from_segments(path.segments()).map_err(|e| FsError::Invalid(e.to_string()))?;
     let depth = if node.is_folder() {
         Depth::Infinity
     } else {
@@ -220,7 +218,10 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     active.parent_id = Set(Some(parent.id));
     active.name = Set(free.clone());
     active.updated_at = Set(Utc::now());
-    active.update(&txn).await.map_err(|e| name_clash(e, &free))?;
+    active
+        .update(&txn)
+        .await
+        .map_err(|e| name_clash(e, &free))?;
     meta::remove(&txn, file_id, &[RESTORE_URI, EXPECTED_COLLECT_TIME]).await?;
     txn.commit().await?;
     Ok(target)
@@ -474,7 +475,10 @@ async fn collect_one(state: &AppState, file_id: i64, now: i64) -> Result<bool, F
     let Some(item) = file::Entity::find_by_id(file_id).one(&state.db).await? else {
         return Ok(false);
     };
-    let limit = match user::Entity::find_by_id(item.owner_id).one(&state.db).await? {
+    let limit = match user::Entity::find_by_id(item.owner_id)
+        .one(&state.db)
+        .await?
+    {
         Some(owner) => group::Entity::find_by_id(owner.group_id)
             .one(&state.db)
             .await?
@@ -518,7 +522,10 @@ mod tests {
     fn retention_defaults() {
         assert_eq!(retention_of(&json!({})), DEFAULT_RETENTION_SECS);
         assert_eq!(retention_of(&json!({"trash_retention": 60})), 60);
-        assert_eq!(retention_of(&json!({"trash_retention": -1})), DEFAULT_RETENTION_SECS);
+        assert_eq!(
+            retention_of(&json!({"trash_retention": -1})),
+            DEFAULT_RETENTION_SECS
+        );
     }
 
     #[test]

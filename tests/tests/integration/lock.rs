@@ -62,7 +62,9 @@ async fn check(
 /// A server and one user id.
 async fn setup() -> (TestServer, i64) {
     let server = TestServer::start().await;
-    let user = server.create_user("locker@example.com", "password123").await;
+    let user = server
+        .create_user("locker@example.com", "password123")
+        .await;
     (server, user.id)
 }
 
@@ -98,7 +100,10 @@ async fn shared_locks_coexist_and_exclude_exclusive_ones() {
         .unwrap();
     assert_ne!(one.token, two.token);
     let exclusive = take(&server, uid, "/s", Scope::Exclusive, Depth::Zero).await;
-    assert_eq!(conflict_tokens(exclusive), vec![one.token.clone(), two.token.clone()]);
+    assert_eq!(
+        conflict_tokens(exclusive),
+        vec![one.token.clone(), two.token.clone()]
+    );
     // Below a shared depth-infinity lock, only shared locks fit.
     let below = take(&server, uid, "/s/x", Scope::Exclusive, Depth::Zero).await;
     assert_eq!(conflict_tokens(below), vec![two.token.clone()]);
@@ -214,7 +219,10 @@ async fn siblings_sharing_a_prefix_are_independent() {
     let ab = take(&server, uid, "/a/b", Scope::Exclusive, Depth::Infinity)
         .await
         .unwrap();
-    for p in ["/a/bc", "/a/b.txt", "/a/b c/d", "/a/bc/d"] {
+    for p in ["/a/bc", "/a/bc/d", "/a/b.txt", "/a/b c/d", "/a"] {
+        check(&server, uid, p, Depth::Zero, &[]).await.unwrap();
+    }
+    for p in ["/a/bc", "/a/b.txt", "/a/b c"] {
         check(&server, uid, p, Depth::Infinity, &[]).await.unwrap();
         take(&server, uid, p, Scope::Exclusive, Depth::Infinity)
             .await
@@ -250,9 +258,15 @@ async fn like_wildcards_and_case_do_not_over_match() {
             .unwrap_or_else(|e| panic!("{p}: {e:?}"));
     }
     // The literal names still match themselves.
-    let wild = take(&server, uid, "/100%_done", Scope::Exclusive, Depth::Infinity)
-        .await
-        .unwrap();
+    let wild = take(
+        &server,
+        uid,
+        "/100%_done",
+        Scope::Exclusive,
+        Depth::Infinity,
+    )
+    .await
+    .unwrap();
     let res = take(&server, uid, "/100%_done/x", Scope::Shared, Depth::Zero).await;
     assert_eq!(conflict_tokens(res), vec![wild.token.clone()]);
     let res = check(&server, uid, "/100%_done", Depth::Infinity, &[]).await;
@@ -269,7 +283,12 @@ async fn expired_locks_free_the_path() {
     assert!(dead.expires_at <= chrono::Utc::now());
     assert!(lock::get(db, uid, &dead.token).await.unwrap().is_none());
     check(&server, uid, "/e/x", Depth::Zero, &[]).await.unwrap();
-    assert!(lock::discover(db, uid, &path("/e")).await.unwrap().is_empty());
+    assert!(
+        lock::discover(db, uid, &path("/e"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Taking the path again succeeds and sweeps the dead lock.
     let live = take(&server, uid, "/e", Scope::Exclusive, Depth::Zero)
         .await
@@ -302,7 +321,13 @@ async fn expired_locks_free_the_path() {
         lock::acquire(db, req.clone()).await.unwrap();
     }
     assert_eq!(lock::purge_expired(db).await.unwrap(), 2);
-    assert_eq!(stratus_entity::lock::Entity::find().count(db).await.unwrap(), 1);
+    assert_eq!(
+        stratus_entity::lock::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(lock::get(db, uid, &live.token).await.unwrap(), Some(live));
 }
 
@@ -373,9 +398,15 @@ async fn check_needs_the_token_and_conflicts_have_the_cloudreve_shape() {
     check(&server, uid, "/Docs/a b%.txt", Depth::Zero, &[&dav.token])
         .await
         .unwrap();
-    let err = check(&server, uid, "/Docs/a b%.txt", Depth::Zero, &["opaquelocktoken:x"])
-        .await
-        .unwrap_err();
+    let err = check(
+        &server,
+        uid,
+        "/Docs/a b%.txt",
+        Depth::Zero,
+        &["opaquelocktoken:x"],
+    )
+    .await
+    .unwrap_err();
     let env = envelope_of(err).await;
     assert_eq!(env["code"], 40073);
     assert_eq!(
@@ -502,11 +533,7 @@ async fn concurrent_exclusive_acquisitions_have_one_winner() {
                 _ => (format!("/race{round}"), Depth::Zero),
             };
             tasks.push(tokio::spawn(async move {
-                lock::acquire(
-                    &server.state.db,
-                    request(uid, &p, Scope::Exclusive, depth),
-                )
-                .await
+                lock::acquire(&server.state.db, request(uid, &p, Scope::Exclusive, depth)).await
             }));
         }
         let mut winners = 0;

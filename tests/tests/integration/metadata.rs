@@ -123,7 +123,13 @@ async fn clients_write_their_namespaces() {
 
     // WebDAV dead properties may be large.
     let big = "v".repeat(64 * 1024);
-    let body = patch(&server, &ann, &[F], json!([{"key": "dav:big", "value": big}])).await;
+    let body = patch(
+        &server,
+        &ann,
+        &[F],
+        json!([{"key": "dav:big", "value": big}]),
+    )
+    .await;
     assert_eq!(body["code"], 0, "{}", body["msg"]);
     // Folders (and the root) take metadata too.
     let body = patch(
@@ -254,18 +260,34 @@ async fn batches_and_other_users() {
     let ann_id = ann.user["id"].as_str().unwrap();
     let foreign = format!("cloudreve://{ann_id}@my/f.txt");
     let bobs_tag = json!([{"key": "tag:bob", "value": ""}]);
-    assert_eq!(patch(&server, &bob, &[&foreign], bobs_tag.clone()).await["code"], 403);
+    assert_eq!(
+        patch(&server, &bob, &[&foreign], bobs_tag.clone()).await["code"],
+        403
+    );
     assert_eq!(patch(&server, &bob, &[F], bobs_tag).await["code"], 404);
     assert_eq!(shown(&server, &ann, F).await, json!({"tag:x": ""}));
 
     // Trashed objects cannot be annotated.
     let trashed = server
-        .send_as(Method::DELETE, "/file", &ann.access_token, &json!({"uris": [F]}))
+        .send_as(
+            Method::DELETE,
+            "/file",
+            &ann.access_token,
+            &json!({"uris": [F]}),
+        )
         .await;
     assert_eq!(trashed["code"], 0);
-    let trash = server.get_as("/file?uri=cloudreve%3A%2F%2Ftrash", &ann.access_token).await;
-    let path = trash["data"]["files"][0]["path"].as_str().unwrap().to_owned();
-    assert_eq!(patch(&server, &ann, &[&path], tag.clone()).await["code"], 403);
+    let trash = server
+        .get_as("/file?uri=cloudreve%3A%2F%2Ftrash", &ann.access_token)
+        .await;
+    let path = trash["data"]["files"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        patch(&server, &ann, &[&path], tag.clone()).await["code"],
+        403
+    );
 
     server
         .state

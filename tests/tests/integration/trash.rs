@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use reqwest::Method;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
 };
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity, group, metadata, user};
@@ -197,7 +197,10 @@ async fn soft_delete_moves_to_the_trash_and_restore_brings_it_back() {
     let before = chrono::Utc::now().timestamp();
     let deleted = delete(&server, &ann, json!({"uris": ["cloudreve://my/Docs"]})).await;
     assert_eq!(deleted, json!({"code": 0, "msg": ""}));
-    assert_eq!(info(&server, &ann, "cloudreve://my/Docs").await["code"], 404);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/Docs").await["code"],
+        404
+    );
 
     // The row is detached under a UUID name; its children stay below it.
     let row = file_row(&server, docs).await.unwrap();
@@ -229,19 +232,30 @@ async fn soft_delete_moves_to_the_trash_and_restore_brings_it_back() {
     assert_eq!(files[0]["metadata"][RESTORE_URI], "cloudreve://my/Docs");
     assert_eq!(files[0]["metadata"][COLLECT_TIME], collect.to_string());
     // Its content is reachable inside the trash.
-    assert_eq!(info(&server, &ann, &format!("{uri}/sub/a.txt")).await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, &format!("{uri}/sub/a.txt")).await["code"],
+        0
+    );
 
     let restored = restore(&server, &ann, &[&uri]).await;
     assert_eq!(restored, json!({"code": 0, "msg": ""}));
     assert_eq!(id_of(&server, &ann, "cloudreve://my/Docs").await, docs);
-    assert_eq!(info(&server, &ann, "cloudreve://my/Docs/sub/a.txt").await["code"], 0);
-    assert_eq!(info(&server, &ann, "cloudreve://my/Docs/b.txt").await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/Docs/sub/a.txt").await["code"],
+        0
+    );
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/Docs/b.txt").await["code"],
+        0
+    );
     assert!(meta_of(&server, docs, RESTORE_URI).await.is_none());
     assert!(meta_of(&server, docs, COLLECT_TIME).await.is_none());
-    assert!(list(&server, &ann, "cloudreve://trash").await["files"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        list(&server, &ann, "cloudreve://trash").await["files"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -322,7 +336,10 @@ async fn restore_refuses_what_is_not_a_trashed_item() {
     create(&server, &ann, "cloudreve://my/F/in.txt", "file").await;
     let folder = id_of(&server, &ann, "cloudreve://my/F").await;
     // Restoring needs the trash filesystem.
-    assert_eq!(restore(&server, &ann, &["cloudreve://my/F"]).await["code"], 403);
+    assert_eq!(
+        restore(&server, &ann, &["cloudreve://my/F"]).await["code"],
+        403
+    );
     delete(&server, &ann, json!({"uris": ["cloudreve://my/F"]})).await;
     let uri = trash_uri(&server, folder).await;
     // Only the top of a trashed tree carries its restore location.
@@ -330,7 +347,10 @@ async fn restore_refuses_what_is_not_a_trashed_item() {
         restore(&server, &ann, &[&format!("{uri}/in.txt")]).await["code"],
         40001
     );
-    assert_eq!(restore(&server, &ann, &["cloudreve://trash"]).await["code"], 40053);
+    assert_eq!(
+        restore(&server, &ann, &["cloudreve://trash"]).await["code"],
+        40053
+    );
     assert_eq!(
         restore(&server, &ann, &["cloudreve://trash/nothing-here"]).await["code"],
         404
@@ -338,7 +358,12 @@ async fn restore_refuses_what_is_not_a_trashed_item() {
     assert_eq!(restore(&server, &ann, &["not a uri"]).await["code"], 40001);
     assert_eq!(
         server
-            .send_as(Method::POST, "/file/restore", &ann.access_token, &json!({"uris": []}))
+            .send_as(
+                Method::POST,
+                "/file/restore",
+                &ann.access_token,
+                &json!({"uris": []})
+            )
             .await["code"],
         40001
     );
@@ -350,10 +375,21 @@ async fn permanent_delete_releases_entities_and_storage() {
     let uid = user_id(&server, &ann);
     create(&server, &ann, "cloudreve://my/tree/a.bin", "file").await;
     create(&server, &ann, "cloudreve://my/tree/sub/b.bin", "file").await;
-    create(&server, &ann, "cloudreve://my/tree/sub/deeper/c.bin", "file").await;
+    create(
+        &server,
+        &ann,
+        "cloudreve://my/tree/sub/deeper/c.bin",
+        "file",
+    )
+    .await;
     create(&server, &ann, "cloudreve://my/tree/copies", "folder").await;
     create(&server, &ann, "cloudreve://my/other", "folder").await;
-    let a = attach_blob(&server, id_of(&server, &ann, "cloudreve://my/tree/a.bin").await, 100).await;
+    let a = attach_blob(
+        &server,
+        id_of(&server, &ann, "cloudreve://my/tree/a.bin").await,
+        100,
+    )
+    .await;
     let b = attach_blob(
         &server,
         id_of(&server, &ann, "cloudreve://my/tree/sub/b.bin").await,
@@ -425,14 +461,22 @@ async fn permanent_delete_releases_entities_and_storage() {
         blob(&server, b.id).await,
         blob(&server, c.id).await,
     );
-    assert_eq!((a.reference_count, b.reference_count, c.reference_count), (0, 1, 0));
+    assert_eq!(
+        (a.reference_count, b.reference_count, c.reference_count),
+        (0, 1, 0)
+    );
     assert_eq!(a.recycle_options, None);
     assert_eq!(storage_of(&server, uid).await, 200);
-    assert_eq!(info(&server, &ann, "cloudreve://my/other/b.bin").await["code"], 0);
-    assert!(list(&server, &ann, "cloudreve://trash").await["files"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/other/b.bin").await["code"],
+        0
+    );
+    assert!(
+        list(&server, &ann, "cloudreve://trash").await["files"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -467,13 +511,19 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
 
     // Deleting a trash URI is permanent.
     let one = trash_uri(&server, ids[0]).await;
-    assert_eq!(delete(&server, &ann, json!({"uris": [one]})).await["code"], 0);
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": [one]})).await["code"],
+        0
+    );
     assert!(file_row(&server, ids[0]).await.is_none());
     assert_eq!(storage_of(&server, uid).await, 90);
     // So is deleting something inside a trashed folder.
     let dir_uri = trash_uri(&server, dir).await;
     let inner = format!("{dir_uri}/four.bin");
-    assert_eq!(delete(&server, &ann, json!({"uris": [inner]})).await["code"], 0);
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": [inner]})).await["code"],
+        0
+    );
     assert!(file_row(&server, ids[3]).await.is_none());
     assert_eq!(storage_of(&server, uid).await, 50);
 
@@ -484,7 +534,10 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
     assert!(file_row(&server, ids[1]).await.is_none());
     assert!(file_row(&server, dir).await.is_none());
     assert_eq!(storage_of(&server, uid).await, 30);
-    assert_eq!(info(&server, &ann, "cloudreve://my/three.bin").await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/three.bin").await["code"],
+        0
+    );
     // An empty trash empties fine.
     let again = server
         .request_as(Method::DELETE, "/file/trash", &ann.access_token)
@@ -507,7 +560,12 @@ async fn the_retention_job_purges_only_expired_items() {
     let new = id_of(&server, &ann, "cloudreve://my/new.txt").await;
     let bobs = id_of(&server, &bob, "cloudreve://my/bobs.txt").await;
     attach_blob(&server, inner, 5).await;
-    delete(&server, &ann, json!({"uris": ["cloudreve://my/old", "cloudreve://my/new.txt"]})).await;
+    delete(
+        &server,
+        &ann,
+        json!({"uris": ["cloudreve://my/old", "cloudreve://my/new.txt"]}),
+    )
+    .await;
     delete(&server, &bob, json!({"uris": ["cloudreve://my/bobs.txt"]})).await;
 
     // Nothing is due yet.
@@ -550,7 +608,7 @@ async fn unlink_needs_the_advanced_delete_permission() {
     )
     .await;
     assert_eq!(refused["code"], 40007, "{refused}");
-    assert_eq!(file_row(&server, f).await.unwrap().parent_id.is_some(), true);
+    assert!(file_row(&server, f).await.unwrap().parent_id.is_some());
 
     // Grant the User group bit 12.
     let db = &server.state.db;
@@ -582,7 +640,12 @@ async fn roots_batches_and_bad_requests() {
     for root in ["cloudreve://my", "cloudreve://trash"] {
         let body = delete(&server, &ann, json!({"uris": [root]})).await;
         assert_eq!(body["code"], 40053, "{root}: {body}");
-        let body = delete(&server, &ann, json!({"uris": [root], "skip_soft_delete": true})).await;
+        let body = delete(
+            &server,
+            &ann,
+            json!({"uris": [root], "skip_soft_delete": true}),
+        )
+        .await;
         assert_eq!(body["code"], 40053, "{root}: {body}");
     }
 
@@ -600,7 +663,10 @@ async fn roots_batches_and_bad_requests() {
     assert_eq!(agg.len(), 1, "{body}");
     assert_eq!(agg["cloudreve://my/ghost"]["code"], 404);
     assert_eq!(file_row(&server, a).await.unwrap().parent_id, None);
-    assert_eq!(info(&server, &ann, "cloudreve://my/b.txt").await["code"], 404);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/b.txt").await["code"],
+        404
+    );
 
     // Restore batches report the same way.
     let a_uri = trash_uri(&server, a).await;
@@ -617,22 +683,43 @@ async fn roots_batches_and_bad_requests() {
         .set(&[("max_batched_file", "2")])
         .await
         .unwrap();
-    let three = ["cloudreve://my/a.txt", "cloudreve://my/x", "cloudreve://my/y"];
-    assert_eq!(delete(&server, &ann, json!({"uris": three})).await["code"], 40074);
+    let three = [
+        "cloudreve://my/a.txt",
+        "cloudreve://my/x",
+        "cloudreve://my/y",
+    ];
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": three})).await["code"],
+        40074
+    );
     assert_eq!(restore(&server, &ann, &three).await["code"], 40074);
     assert_eq!(info(&server, &ann, "cloudreve://my/a.txt").await["code"], 0);
 
-    assert_eq!(delete(&server, &ann, json!({"uris": []})).await["code"], 40001);
-    assert_eq!(delete(&server, &ann, json!({"uris": ["my/a.txt"]})).await["code"], 40001);
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": []})).await["code"],
+        40001
+    );
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": ["my/a.txt"]})).await["code"],
+        40001
+    );
     assert_eq!(delete(&server, &ann, json!({})).await["code"], 40001);
     let anonymous = server
-        .send_api(Method::DELETE, "/file", r#"{"uris":["cloudreve://my/a.txt"]}"#)
+        .send_api(
+            Method::DELETE,
+            "/file",
+            r#"{"uris":["cloudreve://my/a.txt"]}"#,
+        )
         .await;
     assert_eq!(anonymous.1["code"], 401);
     let anonymous = server.send_api(Method::DELETE, "/file/trash", "{}").await;
     assert_eq!(anonymous.1["code"], 401);
     let anonymous = server
-        .send_api(Method::POST, "/file/restore", r#"{"uris":["cloudreve://trash/x"]}"#)
+        .send_api(
+            Method::POST,
+            "/file/restore",
+            r#"{"uris":["cloudreve://trash/x"]}"#,
+        )
         .await;
     assert_eq!(anonymous.1["code"], 401);
     assert_eq!(info(&server, &ann, "cloudreve://my/a.txt").await["code"], 0);
@@ -648,7 +735,12 @@ async fn users_cannot_delete_or_restore_each_others_objects() {
     create(&server, &ann, "cloudreve://my/binned.txt", "file").await;
     let secret = id_of(&server, &ann, "cloudreve://my/secret.txt").await;
     let binned = id_of(&server, &ann, "cloudreve://my/binned.txt").await;
-    delete(&server, &ann, json!({"uris": ["cloudreve://my/binned.txt"]})).await;
+    delete(
+        &server,
+        &ann,
+        json!({"uris": ["cloudreve://my/binned.txt"]}),
+    )
+    .await;
     let binned_uri = trash_uri(&server, binned).await;
 
     let foreign = format!("cloudreve://{ann_hashid}@my/secret.txt");
@@ -660,7 +752,10 @@ async fn users_cannot_delete_or_restore_each_others_objects() {
         body["uris"] = json!(["cloudreve://my/secret.txt"]);
         assert_eq!(delete(&server, &bob, body).await["code"], 404);
     }
-    assert_eq!(delete(&server, &bob, json!({"uris": [binned_uri]})).await["code"], 404);
+    assert_eq!(
+        delete(&server, &bob, json!({"uris": [binned_uri]})).await["code"],
+        404
+    );
     assert_eq!(restore(&server, &bob, &[&binned_uri]).await["code"], 404);
     let emptied = server
         .send_as(Method::DELETE, "/file/trash", &bob.access_token, &json!({}))
@@ -714,4 +809,61 @@ async fn locked_objects_cannot_be_deleted() {
         delete(&server, &ann, json!({"uris": ["cloudreve://my/Locked"]})).await["code"],
         0
     );
+}
+
+#[tokio::test]
+async fn permanent_deletes_stop_at_the_walk_limit() {
+    let (server, ann) = setup().await;
+    for name in ["a", "b", "c"] {
+        create(
+            &server,
+            &ann,
+            &format!("cloudreve://my/big/{name}.txt"),
+            "file",
+        )
+        .await;
+    }
+    let big = id_of(&server, &ann, "cloudreve://my/big").await;
+    let db = &server.state.db;
+    let g = group::Entity::find_by_id(2).one(db).await.unwrap().unwrap();
+    let mut settings = g.settings.clone();
+    settings["max_walked_files"] = json!(3);
+    let mut active = g.into_active_model();
+    active.settings = Set(settings);
+    active.update(db).await.unwrap();
+
+    // The folder and its three files are four rows: one too many.
+    let refused = delete(
+        &server,
+        &ann,
+        json!({"uris": ["cloudreve://my/big"], "skip_soft_delete": true}),
+    )
+    .await;
+    assert_eq!(refused["code"], 40079, "{refused}");
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/big/c.txt").await["code"],
+        0
+    );
+    // Moving it to the trash walks nothing; purging it from there is refused the same way.
+    assert_eq!(
+        delete(&server, &ann, json!({"uris": ["cloudreve://my/big"]})).await["code"],
+        0
+    );
+    let emptied = server
+        .send_as(Method::DELETE, "/file/trash", &ann.access_token, &json!({}))
+        .await;
+    assert_eq!(emptied["code"], 40081, "{emptied}");
+    let uri = trash_uri(&server, big).await;
+    assert_eq!(emptied["aggregated_error"][&uri]["code"], 40079);
+    assert!(file_row(&server, big).await.is_some());
+
+    create(&server, &ann, "cloudreve://my/small/a.txt", "file").await;
+    create(&server, &ann, "cloudreve://my/small/b.txt", "file").await;
+    let ok = delete(
+        &server,
+        &ann,
+        json!({"uris": ["cloudreve://my/small"], "skip_soft_delete": true}),
+    )
+    .await;
+    assert_eq!(ok["code"], 0, "{ok}");
 }
