@@ -26,6 +26,7 @@ pub mod ops;
 pub mod request_ctx;
 pub mod settings;
 pub mod state;
+pub mod storage;
 pub mod users;
 pub mod web;
 
@@ -40,9 +41,11 @@ use crate::{
 /// Opens and migrates the database and installs what a first start needs.
 /// `initial_admin` creates an admin with a random password when there is no user at all.
 pub async fn init(
-    config: Config,
+    mut config: Config,
     initial_admin: bool,
 ) -> anyhow::Result<(AppState, Option<InitialAdmin>)> {
+    // Absolute, so storage keys derived from it do not depend on the working directory.
+    config.data_dir = std::path::absolute(&config.data_dir)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         anyhow::anyhow!("cannot create data dir {}: {e}", config.data_dir.display())
     })?;

@@ -4,7 +4,10 @@ use std::{ops::Deref, sync::Arc, time::Instant};
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, ids::HashIds, metrics::Metrics, settings::Settings};
+use crate::{
+    config::Config, ids::HashIds, metrics::Metrics, settings::Settings,
+    storage::registry::DriverRegistry,
+};
 
 /// Cheap to clone; handlers receive it through `poem::web::Data`.
 #[derive(Clone)]
@@ -17,12 +20,15 @@ pub struct Inner {
     /// Public ids, keyed with the site's `hash_id_salt`.
     pub ids: HashIds,
     pub metrics: Metrics,
+    /// Storage policy id → blob driver.
+    pub storage: DriverRegistry,
     pub started: Instant,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
         Self(Arc::new(Inner {
+            storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             settings,
             config,
             db,

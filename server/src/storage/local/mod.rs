@@ -1,0 +1,506 @@
+//! The `local` driver: blobs are files under one root folder.
+//!
+//! Keys are `/`-separated paths, either relative to the root or absolute paths that lie under it
+//! (the default policy's dir rule is `<data_dir>/uploads/{uid}/{path}`, so its keys are
+//! absolute). An absolute key is matched against the root as configured, made absolute and
+//! canonicalized, so any of these spellings works; anything else is refused. Keys never contain
+//! `..`, NUL or `\`, and never a component starting with [`RESERVED_PREFIX`], which the driver
+//! keeps for its own temporary and partial files.
+//!
+//! Symlinks never lead outside the root: parents are created one component at a time, and a
+//! symlink on the way is followed only when its target is a directory inside the root; reads
+//! canonicalize the whole path and check it.
+//!
+//! Durability: `put` and `copy` write a temporary file, fsync it, rename it over the key and
+//! fsync the directory, so a crash never leaves half an object under a key. A chunked upload
+//! lives in a partial file next to its key until `complete_upload` renames it the same way.
+//! Empty directories are left behind on delete (removing them would race with a concurrent
+//! `put` creating a file there).
+
+use std::{
+    io::{self, SeekFrom},
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use rand::{Rng, distr::Alphanumeric};
+use sha2::{Digest, Sha256};
+use tokio::{
+    fs,
+    io::{AsyncSeekExt, AsyncWriteExt, BufWriter},
+};
+use tokio_util::io::ReaderStream;
+
+mod root;
+
+use self::root::{ParsedKey, Root};
+use super::{
+    ByteRange, ByteStream, Capabilities, GetObject, ObjectMeta, StorageDriver, StorageError,
+    UploadCredential,
+};
+
+/// Key components starting with this are refused: the driver names its own files with it.
+pub const RESERVED_PREFIX: &str = ".stratus-";
+/// Bytes per read when streaming an object out.
+const READ_CHUNK: usize = 64 * 1024;
+/// Write buffer: coalesces the small pieces an HTTP body arrives in.
+const WRITE_BUFFER: usize = 256 * 1024;
+
+/// Stores blobs as files under a root folder.
+#[derive(Clone)]
+pub struct LocalDriver {
+    inner: Arc<Root>,
+}
+
+impl LocalDriver {
+    /// A driver storing under `root` (created on first use).
+    pub fn new(root: PathBuf) -> Self {
+        Self {
+            inner: Arc::new(Root::new(root, false)),
+        }
+    }
+
+    /// Reserve the whole file on disk when an upload begins (policy setting `pre_allocate`),
+    /// so a full disk fails the upload at once instead of half-way.
+    pub fn with_pre_allocate(self, on: bool) -> Self {
+        Self {
+            inner: Arc::new(Root::new(self.inner.given.clone(), on)),
+        }
+    }
+
+    /// The root folder as configured.
+    pub fn root(&self) -> &Path {
+        &self.inner.given
+    }
+
+    /// Runs blocking filesystem work off the async threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Root) -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let root = self.inner.clone();
+        tokio::task::spawn_blocking(move || work(&root))
+            .await
+            .map_err(|e| StorageError::Other(format!("storage task failed: {e}")))?
+    }
+}
+
+/// The partial file of an upload to `name` (hashed, so long names still fit `NAME_MAX`).
+fn partial_name(name: &str) -> String {
+    let hash = hex::encode(Sha256::digest(name.as_bytes()));
+    format!("{RESERVED_PREFIX}part-{}", &hash[..32])
+}
+
+fn temp_name() -> String {
+    let suffix: String = rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect();
+    format!("{RESERVED_PREFIX}tmp-{suffix}")
+}
+
+/// Makes a rename or unlink in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Reserves `size` bytes for `file` on disk; where the filesystem cannot, only sets the length.
+fn pre_allocate(file: &std::fs::File, size: u64) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::{fs::FallocateFlags, io::Errno};
+        match rustix::fs::fallocate(file, FallocateFlags::empty(), 0, size) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == Errno::OPNOTSUPP || e == Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    file.set_len(size)
+}
+
+/// Removes a temporary file unless disarmed, also when the writing future is dropped.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &Path {
+        self.0.as_deref().expect("armed temp file")
+    }
+
+    fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Streams `body` into `file` at its current position; with `expected`, refuses a body of
+/// another length (stopping before writing past it). Returns the flushed file.
+async fn write_body(
+    file: fs::File,
+    mut body: ByteStream,
+    expected: Option<u64>,
+) -> Result<fs::File, StorageError> {
+    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut written = 0u64;
+    while let Some(piece) = body.next().await {
+        let piece = piece.map_err(StorageError::Io)?;
+        let got = written + piece.len() as u64;
+        if let Some(expected) = expected
+            && got > expected
+        {
+            return Err(StorageError::LengthMismatch { expected, got });
+        }
+        out.write_all(&piece).await.map_err(StorageError::Io)?;
+        written = got;
+    }
+    if let Some(expected) = expected
+        && written != expected
+    {
+        return Err(StorageError::LengthMismatch {
+            expected,
+            got: written,
+        });
+    }
+    out.flush().await.map_err(StorageError::Io)?;
+    Ok(out.into_inner())
+}
+
+fn meta(key: String, metadata: &std::fs::Metadata) -> ObjectMeta {
+    ObjectMeta {
+        key,
+        size: metadata.len(),
+        modified: metadata
+            .modified()
+            .map(DateTime::<Utc>::from)
+            .unwrap_or_default(),
+    }
+}
+
+#[async_trait]
+impl StorageDriver for LocalDriver {
+    async fn put(
+        &self,
+        key: &str,
+        body: ByteStream,
+        size: Option<u64>,
+    ) -> Result<(), StorageError> {
+        let key = key.to_owned();
+        let (dir, name) = self
+            .blocking(move |root| {
+                let parsed = root.parse(&key, false)?;
+                root.prepare(&parsed.parts)
+            })
+            .await?;
+        let mut temp = TempFile(Some(dir.join(temp_name())));
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(temp.path())
+            .await
+            .map_err(StorageError::Io)?;
+        let file = write_body(file, body, size).await?;
+        file.sync_all().await.map_err(StorageError::Io)?;
+        drop(file);
+        fs::rename(temp.path(), dir.join(&name))
+            .await
+            .map_err(StorageError::Io)?;
+        temp.disarm();
+        fs::File::open(&dir)
+            .await
+            .map_err(StorageError::Io)?
+            .sync_all()
+            .await
+            .map_err(StorageError::Io)
+    }
+
+    async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError> {
+        let key = key.to_owned();
+        let path = self
+            .blocking(move |root| root.existing(&root.parse(&key, false)?.parts))
+            .await?;
+        let mut file = fs::File::open(&path).await?;
+        let size = file.metadata().await?.len();
+        let (start, end) = match range {
+            Some(range) => range.resolve(size)?,
+            None => (0, size.saturating_sub(1)),
+        };
+        let len = if size == 0 { 0 } else { end - start + 1 };
+        if start > 0 {
+            file.seek(SeekFrom::Start(start)).await?;
+        }
+        let reader = tokio::io::AsyncReadExt::take(file, len);
+        Ok(GetObject {
+            size,
+            range: (start, end),
+            stream: Box::pin(ReaderStream::with_capacity(reader, READ_CHUNK)),
+        })
+    }
+
+    async fn head(&self, key: &str) -> Result<ObjectMeta, StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |root| {
+            let path = root.existing(&root.parse(&key, false)?.parts)?;
+            Ok(meta(key, &std::fs::metadata(path)?))
+        })
+        .await
+    }
+
+    async fn delete(&self, keys: &[String]) -> Result<Vec<(String, StorageError)>, StorageError> {
+        let keys = keys.to_vec();
+        self.blocking(move |root| {
+            let mut failed = Vec::new();
+            for key in keys {
+                let removed = root.parse(&key, false).and_then(|parsed| {
+                    let Some((dir, name)) = root.locate(&parsed.parts)? else {
+                        return Ok(());
+                    };
+                    for path in [dir.join(&name), dir.join(partial_name(&name))] {
+                        match std::fs::remove_file(&path) {
+                            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                                return Err(StorageError::Io(e));
+                            }
+                            _ => {}
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(err) = removed {
+                    failed.push((key, err));
+                }
+            }
+            Ok(failed)
+        })
+        .await
+    }
+
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError> {
+        let (from, to) = (from.to_owned(), to.to_owned());
+        self.blocking(move |root| {
+            let source = root.existing(&root.parse(&from, false)?.parts)?;
+            let (dir, name) = root.prepare(&root.parse(&to, false)?.parts)?;
+            let mut temp = TempFile(Some(dir.join(temp_name())));
+            std::fs::copy(&source, temp.path())?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(temp.path())?
+                .sync_all()?;
+            std::fs::rename(temp.path(), dir.join(name))?;
+            temp.disarm();
+            sync_dir(&dir)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, StorageError> {
+        let prefix = prefix.to_owned();
+        self.blocking(move |root| {
+            let ParsedKey { base, mut parts } = root.parse(&prefix, true)?;
+            let partial = parts.pop().unwrap_or_default();
+            let Some(dir) = root.folder(&parts)? else {
+                return Ok(Vec::new());
+            };
+            let mut found = Vec::new();
+            // (folder, its key with a trailing `/`, entries must start with this name prefix)
+            let mut todo = vec![(dir, rel_prefix(&base, &parts), partial)];
+            while let Some((dir, key_prefix, name_prefix)) = todo.pop() {
+                let entries = match std::fs::read_dir(&dir) {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(StorageError::Io(e)),
+                };
+                for entry in entries {
+                    let entry = entry?;
+                    let Ok(name) = entry.file_name().into_string() else {
+                        continue; // not UTF-8: cannot be a key
+                    };
+                    if name.starts_with(RESERVED_PREFIX) || !name.starts_with(&name_prefix) {
+                        continue;
+                    }
+                    // Symlinks are neither listed nor followed.
+                    let kind = entry.file_type()?;
+                    if kind.is_dir() {
+                        todo.push((entry.path(), format!("{key_prefix}{name}/"), String::new()));
+                    } else if kind.is_file() {
+                        let metadata = entry.metadata()?;
+                        found.push(meta(format!("{key_prefix}{name}"), &metadata));
+                    }
+                }
+            }
+            found.sort_by(|a, b| a.key.cmp(&b.key));
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn health_check(&self) -> Result<(), StorageError> {
+        self.blocking(|root| {
+            let dir = root.canonical()?;
+            let mut probe = TempFile(Some(dir.join(temp_name())));
+            std::fs::write(probe.path(), b"ok")?;
+            let read = std::fs::read(probe.path())?;
+            std::fs::remove_file(probe.path())?;
+            probe.disarm();
+            if read != b"ok" {
+                return Err(StorageError::Other(
+                    "storage root does not read back what was written".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn begin_upload(
+        &self,
+        key: &str,
+        size: u64,
+        chunk_size: u64,
+    ) -> Result<UploadCredential, StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |root| {
+            let (dir, name) = root.prepare(&root.parse(&key, false)?.parts)?;
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(dir.join(partial_name(&name)))?;
+            if root.pre_allocate && size > 0 {
+                pre_allocate(&file, size)?;
+            }
+            Ok(UploadCredential::Relay { chunk_size })
+        })
+        .await
+    }
+
+    async fn put_chunk(
+        &self,
+        key: &str,
+        index: u64,
+        offset: u64,
+        body: ByteStream,
+        len: u64,
+    ) -> Result<(), StorageError> {
+        let owned = key.to_owned();
+        let file = self
+            .blocking(move |root| {
+                let parsed = root.parse(&owned, false)?;
+                let (dir, name) = root.locate(&parsed.parts)?.ok_or(StorageError::NotFound)?;
+                Ok(std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(dir.join(partial_name(&name)))?)
+            })
+            .await?;
+        let mut file = fs::File::from_std(file);
+        file.seek(SeekFrom::Start(offset)).await?;
+        let file = write_body(file, body, Some(len)).await?;
+        file.sync_data().await.map_err(StorageError::Io)?;
+        tracing::trace!(key, index, offset, len, "upload chunk written");
+        Ok(())
+    }
+
+    async fn complete_upload(&self, key: &str, size: u64) -> Result<(), StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |root| {
+            let parsed = root.parse(&key, false)?;
+            let (dir, name) = root.locate(&parsed.parts)?.ok_or(StorageError::NotFound)?;
+            let (partial, target) = (dir.join(partial_name(&name)), dir.join(&name));
+            let file = match std::fs::OpenOptions::new().write(true).open(&partial) {
+                Ok(file) => file,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Completed before (a retried completion): fine if the object is whole.
+                    let got = std::fs::metadata(&target)?.len();
+                    if got != size {
+                        return Err(StorageError::LengthMismatch {
+                            expected: size,
+                            got,
+                        });
+                    }
+                    return Ok(());
+                }
+                Err(e) => return Err(StorageError::Io(e)),
+            };
+            let got = file.metadata()?.len();
+            if got != size {
+                return Err(StorageError::LengthMismatch {
+                    expected: size,
+                    got,
+                });
+            }
+            file.sync_all()?;
+            drop(file);
+            std::fs::rename(&partial, &target)?;
+            sync_dir(&dir)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn abort_upload(&self, key: &str) -> Result<(), StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |root| {
+            let parsed = root.parse(&key, false)?;
+            let Some((dir, name)) = root.locate(&parsed.parts)? else {
+                return Ok(());
+            };
+            match std::fs::remove_file(dir.join(partial_name(&name))) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StorageError::Io(e)),
+                _ => Ok(()),
+            }
+        })
+        .await
+    }
+
+    async fn presign_get(
+        &self,
+        _key: &str,
+        _ttl: Duration,
+        _disposition: Option<&str>,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(None)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            proxy_required: true,
+            presign: false,
+            native_thumbnails: false,
+            max_chunk_size: None,
+        }
+    }
+}
+
+/// The key prefix of the folder `parts` below the root, ending in `/` (or empty at the root).
+fn rel_prefix(base: &str, parts: &[String]) -> String {
+    let mut out = base.to_owned();
+    for part in parts {
+        out.push_str(part);
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passes_the_conformance_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let driver = LocalDriver::new(dir.path().join("root"));
+        super::super::conformance::run_all(&driver, "unit").await;
+        let driver = driver.with_pre_allocate(true);
+        super::super::conformance::run_all(&driver, "").await;
+    }
+}

@@ -1,0 +1,303 @@
+//! Blob storage: the narrow [`StorageDriver`] trait every backend implements, its errors and
+//! capabilities, and the helpers around it.
+//!
+//! Keys are opaque strings produced from a policy's name rules ([`keys`]); user paths never
+//! reach storage, so renaming or moving a file never touches a blob. Drivers are looked up per
+//! storage policy through [`registry::DriverRegistry`], and every driver must pass
+//! [`conformance::run_all`].
+
+pub mod conformance;
+pub mod keys;
+pub mod local;
+pub mod registry;
+
+use std::{io, pin::Pin, time::Duration};
+
+use async_trait::async_trait;
+pub use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, StreamExt, stream};
+
+pub use local::LocalDriver;
+pub use registry::DriverRegistry;
+
+/// A stream of bytes flowing into or out of storage. Producers keep memory flat by yielding
+/// bounded pieces (the local driver reads 64 KiB at a time).
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>>;
+
+/// Everything a storage operation can fail with. The API layer maps these to envelope codes.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The key (or the upload in progress for it) does not exist.
+    #[error("object not found")]
+    NotFound,
+    /// The requested byte range lies outside an object of `size` bytes.
+    #[error("range not satisfiable for an object of {size} bytes")]
+    RangeNotSatisfiable { size: u64 },
+    /// The body carried a different number of bytes than announced.
+    #[error("length mismatch: expected {expected} bytes, got {got}")]
+    LengthMismatch { expected: u64, got: u64 },
+    /// The key is malformed or would leave the driver's namespace (`..`, NUL, outside the root,
+    /// through a symlink, a reserved name).
+    #[error("invalid storage key: {0}")]
+    InvalidKey(String),
+    /// The backend failed with an I/O error.
+    #[error("storage I/O error: {0}")]
+    Io(#[source] io::Error),
+    /// The driver (or the policy type) does not support this operation.
+    #[error("not supported by this storage: {0}")]
+    Unsupported(&'static str),
+    /// Any other backend failure (database lookup of a policy, provider error text, ...).
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+impl From<io::Error> for StorageError {
+    /// A missing file is [`StorageError::NotFound`]; everything else stays an I/O error.
+    fn from(err: io::Error) -> Self {
+        if err.kind() == io::ErrorKind::NotFound {
+            StorageError::NotFound
+        } else {
+            StorageError::Io(err)
+        }
+    }
+}
+
+/// A byte range of an object, as asked by an HTTP `Range` header (inclusive ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByteRange {
+    /// `bytes=start-end`: from `start` to `end` inclusive (`end` is clamped to the last byte).
+    FromTo(u64, u64),
+    /// `bytes=start-`: from `start` to the end.
+    From(u64),
+    /// `bytes=-n`: the last `n` bytes (the whole object when it is shorter).
+    Suffix(u64),
+}
+
+impl ByteRange {
+    /// The inclusive `(start, end)` this range selects in an object of `size` bytes, following
+    /// RFC 9110 §14.1.2; an empty selection is [`StorageError::RangeNotSatisfiable`].
+    pub fn resolve(self, size: u64) -> Result<(u64, u64), StorageError> {
+        let unsatisfiable = StorageError::RangeNotSatisfiable { size };
+        if size == 0 {
+            return Err(unsatisfiable);
+        }
+        let last = size - 1;
+        match self {
+            ByteRange::FromTo(start, end) if start <= end && start <= last => {
+                Ok((start, end.min(last)))
+            }
+            ByteRange::From(start) if start <= last => Ok((start, last)),
+            ByteRange::Suffix(n) if n > 0 => Ok((size - n.min(size), last)),
+            _ => Err(unsatisfiable),
+        }
+    }
+}
+
+/// What [`StorageDriver::get`] returns.
+pub struct GetObject {
+    /// Size of the whole object, whatever the range.
+    pub size: u64,
+    /// Inclusive `(start, end)` of the bytes in `stream`. Only meaningful when `size > 0`
+    /// (an empty object is always read whole, and `range` is then `(0, 0)`); prefer
+    /// [`GetObject::len`] for the number of bytes streamed.
+    pub range: (u64, u64),
+    /// The selected bytes.
+    pub stream: ByteStream,
+}
+
+impl GetObject {
+    /// Number of bytes `stream` yields.
+    pub fn len(&self) -> u64 {
+        if self.size == 0 {
+            0
+        } else {
+            self.range.1 - self.range.0 + 1
+        }
+    }
+
+    /// `true` when `stream` yields nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Debug for GetObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetObject")
+            .field("size", &self.size)
+            .field("range", &self.range)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One stored object, from [`StorageDriver::head`] or [`StorageDriver::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// The key, spelled as the caller spelled the key (head) or the prefix (list).
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification time.
+    pub modified: DateTime<Utc>,
+}
+
+/// How the client sends the chunks of an upload (spec §6.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadCredential {
+    /// Chunks go through Stratus (`POST /file/upload/<session>/<index>` → [`StorageDriver::put_chunk`]).
+    /// `chunk_size` 0 means the whole file in one request.
+    Relay { chunk_size: u64 },
+    /// Chunks go straight to the provider with one presigned URL per part (S3-like), then the
+    /// client calls `complete_url`.
+    Presigned {
+        chunk_size: u64,
+        upload_id: String,
+        part_urls: Vec<String>,
+        complete_url: Option<String>,
+    },
+    /// Chunks go to a slave node at `url` with `Authorization: <credential>`.
+    Remote {
+        chunk_size: u64,
+        url: String,
+        credential: String,
+    },
+}
+
+/// What a driver can do; callers branch on this instead of on the policy type (spec §8.5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Downloads must be streamed through Stratus (no URL the client could fetch directly).
+    pub proxy_required: bool,
+    /// [`StorageDriver::presign_get`] returns URLs.
+    pub presign: bool,
+    /// The backend renders thumbnails itself.
+    pub native_thumbnails: bool,
+    /// Largest chunk the backend accepts, if it has a limit.
+    pub max_chunk_size: Option<u64>,
+}
+
+/// A blob store. Keys are opaque; each driver documents what it accepts and refuses the rest with
+/// [`StorageError::InvalidKey`].
+#[async_trait]
+pub trait StorageDriver: Send + Sync {
+    /// Stores `body` under `key`, replacing any previous object. Streams (never buffers the
+    /// whole body); the object is visible only once complete and durable. With `size`, a body
+    /// of another length is refused with [`StorageError::LengthMismatch`] and nothing is stored.
+    async fn put(&self, key: &str, body: ByteStream, size: Option<u64>)
+    -> Result<(), StorageError>;
+
+    /// Reads the object, or the part of it selected by `range`.
+    async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError>;
+
+    /// Size and modification time of the object.
+    async fn head(&self, key: &str) -> Result<ObjectMeta, StorageError>;
+
+    /// Deletes objects (and any unfinished upload under the same keys). Missing keys are not an
+    /// error; per-key failures are returned, the outer error means the whole batch failed.
+    async fn delete(&self, keys: &[String]) -> Result<Vec<(String, StorageError)>, StorageError>;
+
+    /// Copies `from` to `to` (replacing `to`), e.g. to relocate a blob.
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError>;
+
+    /// Every complete object whose key starts with `prefix` (a plain string prefix, as in S3).
+    async fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, StorageError>;
+
+    /// Checks that the backend is reachable and writable.
+    async fn health_check(&self) -> Result<(), StorageError>;
+
+    /// Prepares a chunked upload of `size` bytes to `key` and says how chunks are sent.
+    /// Calling it again for the same key restarts the upload.
+    async fn begin_upload(
+        &self,
+        key: &str,
+        size: u64,
+        chunk_size: u64,
+    ) -> Result<UploadCredential, StorageError>;
+
+    /// Writes chunk `index` of exactly `len` bytes at byte `offset` of the upload begun for
+    /// `key`. Chunks may arrive in any order and be sent again. A body of another length is
+    /// [`StorageError::LengthMismatch`]; an upload that was never begun (or was aborted or
+    /// completed) is [`StorageError::NotFound`].
+    async fn put_chunk(
+        &self,
+        key: &str,
+        index: u64,
+        offset: u64,
+        body: ByteStream,
+        len: u64,
+    ) -> Result<(), StorageError>;
+
+    /// Finishes the upload: checks the object has `size` bytes
+    /// ([`StorageError::LengthMismatch`] otherwise), makes it durable and visible under `key`.
+    /// Completing an already completed upload of the right size succeeds again.
+    async fn complete_upload(&self, key: &str, size: u64) -> Result<(), StorageError>;
+
+    /// Discards an unfinished upload. Nothing to discard is not an error.
+    async fn abort_upload(&self, key: &str) -> Result<(), StorageError>;
+
+    /// A URL the client may download the object from for `ttl`, with the given
+    /// `Content-Disposition`; `None` means downloads are proxied through Stratus.
+    async fn presign_get(
+        &self,
+        key: &str,
+        ttl: Duration,
+        disposition: Option<&str>,
+    ) -> Result<Option<String>, StorageError>;
+
+    /// What this driver can do.
+    fn capabilities(&self) -> Capabilities;
+}
+
+/// A stream yielding `bytes` in one piece.
+pub fn stream_once(bytes: impl Into<Bytes>) -> ByteStream {
+    let bytes: Bytes = bytes.into();
+    Box::pin(stream::once(async move { Ok(bytes) }))
+}
+
+/// Reads a whole stream into memory. For small objects and tests only.
+pub async fn collect(mut stream: ByteStream) -> Result<Vec<u8>, io::Error> {
+    let mut out = Vec::new();
+    while let Some(piece) = stream.next().await {
+        out.extend_from_slice(&piece?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_resolve_like_rfc_9110() {
+        let ok = |r: ByteRange, size| r.resolve(size).ok();
+        assert_eq!(ok(ByteRange::FromTo(0, 0), 10), Some((0, 0)));
+        assert_eq!(ok(ByteRange::FromTo(2, 5), 10), Some((2, 5)));
+        assert_eq!(ok(ByteRange::FromTo(2, 500), 10), Some((2, 9)));
+        assert_eq!(ok(ByteRange::FromTo(9, 9), 10), Some((9, 9)));
+        assert_eq!(ok(ByteRange::From(3), 10), Some((3, 9)));
+        assert_eq!(ok(ByteRange::Suffix(4), 10), Some((6, 9)));
+        assert_eq!(ok(ByteRange::Suffix(40), 10), Some((0, 9)));
+        for bad in [
+            ByteRange::FromTo(10, 12),
+            ByteRange::FromTo(5, 4),
+            ByteRange::From(10),
+            ByteRange::Suffix(0),
+        ] {
+            assert!(matches!(
+                bad.resolve(10),
+                Err(StorageError::RangeNotSatisfiable { size: 10 })
+            ));
+        }
+        assert!(ByteRange::Suffix(5).resolve(0).is_err());
+        assert!(ByteRange::From(0).resolve(0).is_err());
+    }
+
+    #[test]
+    fn missing_files_are_not_found() {
+        let err = StorageError::from(io::Error::from(io::ErrorKind::NotFound));
+        assert!(matches!(err, StorageError::NotFound));
+        let err = StorageError::from(io::Error::from(io::ErrorKind::PermissionDenied));
+        assert!(matches!(err, StorageError::Io(_)));
+    }
+}

@@ -1,0 +1,125 @@
+//! Storage policy id → driver. Drivers are built from the `storage_policies` row on first use
+//! and cached; [`DriverRegistry::invalidate`] drops one after its policy changed here, and the
+//! cache's short TTL bounds how long another instance keeps a stale one.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use moka::future::Cache;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde_json::Value;
+use stratus_entity::storage_policy::{self, kind};
+
+use super::{LocalDriver, StorageDriver, StorageError};
+
+/// How long a driver built on this instance is reused without re-reading its policy.
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// The folder of the data dir that holds local blobs.
+pub const UPLOADS_DIR: &str = "uploads";
+
+/// Hands out the driver of a storage policy. Cheap to clone.
+#[derive(Clone)]
+pub struct DriverRegistry {
+    db: DatabaseConnection,
+    data_dir: PathBuf,
+    cache: Cache<i64, Arc<dyn StorageDriver>>,
+}
+
+impl DriverRegistry {
+    /// A registry reading policies from `db`; `local` policies store under `data_dir`.
+    pub fn new(db: DatabaseConnection, data_dir: PathBuf) -> Self {
+        Self {
+            db,
+            data_dir,
+            cache: Cache::builder()
+                .time_to_live(CACHE_TTL)
+                .max_capacity(1024)
+                .build(),
+        }
+    }
+
+    /// The driver of policy `policy_id`.
+    pub async fn driver(&self, policy_id: i64) -> Result<Arc<dyn StorageDriver>, StorageError> {
+        if let Some(driver) = self.cache.get(&policy_id).await {
+            return Ok(driver);
+        }
+        let policy = storage_policy::Entity::find_by_id(policy_id)
+            .one(&self.db)
+            .await
+            .map_err(|e| StorageError::Other(format!("loading storage policy {policy_id}: {e}")))?
+            .ok_or_else(|| {
+                StorageError::Other(format!("storage policy {policy_id} does not exist"))
+            })?;
+        let driver = self.build(&policy)?;
+        self.cache.insert(policy_id, driver.clone()).await;
+        Ok(driver)
+    }
+
+    /// A fresh, uncached driver for `policy` (e.g. to test a policy being edited).
+    pub fn build(
+        &self,
+        policy: &storage_policy::Model,
+    ) -> Result<Arc<dyn StorageDriver>, StorageError> {
+        match policy.r#type.as_str() {
+            kind::LOCAL => {
+                // Local blobs live under `<data_dir>/uploads`: no name rule can reach the
+                // database or anything else in the data dir.
+                let pre_allocate = setting_bool(&policy.settings, "pre_allocate");
+                Ok(Arc::new(
+                    LocalDriver::new(self.data_dir.join(UPLOADS_DIR))
+                        .with_pre_allocate(pre_allocate),
+                ))
+            }
+            kind::REMOTE => Err(StorageError::Unsupported(
+                "remote (slave node) storage policies",
+            )),
+            kind::S3 | kind::KS3 => Err(StorageError::Unsupported("S3 storage policies")),
+            kind::OSS => Err(StorageError::Unsupported("OSS storage policies")),
+            kind::COS => Err(StorageError::Unsupported("COS storage policies")),
+            kind::OBS => Err(StorageError::Unsupported("OBS storage policies")),
+            kind::ONEDRIVE => Err(StorageError::Unsupported("OneDrive storage policies")),
+            kind::QINIU => Err(StorageError::Unsupported("Qiniu storage policies")),
+            kind::UPYUN => Err(StorageError::Unsupported("Upyun storage policies")),
+            other => Err(StorageError::Other(format!(
+                "unknown storage policy type {other:?}"
+            ))),
+        }
+    }
+
+    /// Forgets the cached driver of `policy_id`; call after editing or deleting the policy.
+    pub async fn invalidate(&self, policy_id: i64) {
+        self.cache.invalidate(&policy_id).await;
+    }
+}
+
+/// A boolean policy setting, written as `true`, `"true"`, `"1"` or `1`.
+fn setting_bool(settings: &Value, key: &str) -> bool {
+    match settings.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_i64().is_some_and(|n| n != 0),
+        Some(Value::String(s)) => matches!(s.as_str(), "1" | "true"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn boolean_settings_accept_the_usual_spellings() {
+        let settings = json!({"a": true, "b": "1", "c": 1, "d": false, "e": "no"});
+        for (key, want) in [
+            ("a", true),
+            ("b", true),
+            ("c", true),
+            ("d", false),
+            ("e", false),
+        ] {
+            assert_eq!(setting_bool(&settings, key), want, "{key}");
+        }
+        assert!(!setting_bool(&settings, "missing"));
+    }
+}
