@@ -135,6 +135,14 @@ impl MigrationTrait for Migration {
                 .col(Common::CreatedAt)
                 .col(Common::Id)
                 .take(),
+            // Counting a folder's live children (offset pagination) from the index alone.
+            Index::create()
+                .name("idx_files_parent_type_deleted_at")
+                .table(Files::Table)
+                .col(Files::ParentId)
+                .col(Files::Type)
+                .col(Common::DeletedAt)
+                .take(),
             Index::create()
                 .name("idx_files_owner_parent")
                 .table(Files::Table)

@@ -45,6 +45,20 @@ pub struct FileListApi;
 
 #[OpenApi(tag = "ApiTags::File")]
 impl FileListApi {
+    /// Deletes objects: to the trash by default; permanently for items already in the trash
+    /// or with `skip_soft_delete`; `unlink` deletes the records but keeps the blobs (needs
+    /// the group's advanced-delete permission, else 40007). The root folder cannot be
+    /// deleted (40053).
+    #[oai(path = "/file", method = "delete", operation_id = "delete_files")]
+    async fn delete_files(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<super::file_manage::DeleteFilesRequest>,
+    ) -> ApiResult<String> {
+        super::file_manage::delete_files(&state, &caller, &body).await
+    }
+
     /// Lists a folder: folders first, then files, each ordered by `order_by` (default: the
     /// folder's view, else `name`) and `order_direction`, ties by id. With cursor
     /// pagination (default) pass `next_page_token` of the previous page; otherwise `page`
@@ -78,7 +92,11 @@ impl FileListApi {
 
     /// Stores the explorer view of a folder (`null` removes it). Listings of the folder and
     /// of the folders below it without a view of their own echo it.
-    #[oai(path = "/file/view", method = "patch", operation_id = "update_file_view")]
+    #[oai(
+        path = "/file/view",
+        method = "patch",
+        operation_id = "update_file_view"
+    )]
     async fn update_file_view(
         &self,
         state: Data<&AppState>,
