@@ -1,0 +1,297 @@
+//! Downloads: `POST /file/url` signs content URLs; `GET`/`HEAD /file/content/...` serves them
+//! (see [`crate::download`]).
+
+use chrono::{SecondsFormat, Utc};
+use poem::{Request, Response, web::Data};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+    registry::{
+        MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+    },
+    types::Type,
+};
+
+use super::{
+    ApiTags,
+    envelope::{ApiError, Envelope, ErrorCode, ok},
+    file::{batch_outcome, check_batch},
+    json::ApiJson,
+};
+use crate::{
+    auth::caller::Caller,
+    boolset::fs_cap,
+    download::{
+        content::{self, ContentRequest},
+        link::{self, UrlOptions},
+    },
+    fs::{
+        nav::{self, FsCtx},
+        uri::FileUri,
+    },
+    state::AppState,
+};
+
+/// `POST /file/url`
+#[derive(Debug, Object)]
+pub struct DownloadUrlRequest {
+    #[oai(validator(min_items = 1))]
+    pub uris: Vec<String>,
+    /// `Content-Disposition: attachment` instead of inline.
+    pub download: Option<bool>,
+    /// With one URI: answer HTTP 302 to the URL instead of the envelope.
+    pub redirect: Option<bool>,
+    /// With one URI: the entity (version) hashid to serve instead of the primary one.
+    pub entity: Option<String>,
+    /// Accepted for compatibility; URLs always use the primary site URL.
+    pub use_primary_site_url: Option<bool>,
+    /// Leave failed items out instead of failing the request.
+    pub skip_error: Option<bool>,
+    /// A server-side zip of all URIs (not available yet: 40019).
+    pub archive: Option<bool>,
+    /// The content is sent with `Cache-Control: private, no-cache`.
+    pub no_cache: Option<bool>,
+}
+
+/// One signed URL.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct DownloadUrl {
+    pub url: String,
+    /// The file name, for clients that save the stream themselves (set with `download`).
+    pub stream_saver_display_name: Option<String>,
+}
+
+/// `data` of `POST /file/url`.
+#[derive(Debug, Object)]
+pub struct DownloadUrls {
+    pub urls: Vec<DownloadUrl>,
+    /// When the URLs stop working (RFC 3339).
+    pub expires: Option<String>,
+}
+
+/// The envelope, or a redirect to the one URL.
+#[derive(ApiResponse)]
+pub enum UrlAnswer {
+    /// The signed URLs.
+    #[oai(status = 200)]
+    Urls(Json<Envelope<DownloadUrls>>),
+    /// `redirect: true` with one URI.
+    #[oai(status = 302)]
+    Redirect(#[oai(header = "Location")] String),
+}
+
+pub struct DownloadApi;
+
+#[OpenApi(tag = "ApiTags::File")]
+impl DownloadApi {
+    /// Signed content URLs for files (spec §7.1). URLs are absolute: they start with the
+    /// primary site URL, or with the request's scheme and `Host` while `siteURL` is empty or
+    /// still `http://localhost:5212`. They expire after `entity_url_default_ttl` seconds.
+    #[oai(
+        path = "/file/url",
+        method = "post",
+        operation_id = "create_download_urls"
+    )]
+    async fn create_download_urls(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        req: &Request,
+        body: ApiJson<DownloadUrlRequest>,
+    ) -> Result<UrlAnswer, ApiError> {
+        let ctx = FsCtx::new(&state, &caller);
+        let me = ctx.user()?;
+        check_batch(&state, body.uris.len()).await?;
+        if body.archive.unwrap_or(false) {
+            return Err(ApiError::new(
+                ErrorCode::FeatureNotEnabled,
+                "archive (zip) downloads are not available yet",
+            ));
+        }
+        if body.entity.is_some() && body.uris.len() > 1 {
+            return Err(ApiError::new(
+                ErrorCode::ParamError,
+                "entity needs exactly one URI",
+            ));
+        }
+        let site = state.settings.get("siteURL").await?;
+        let host = req.header("host");
+        let base = link::site_base(&site, host, req.header("x-forwarded-proto"));
+        let key = state.settings.get("secret_key").await?;
+        let ttl = state
+            .settings
+            .int("entity_url_default_ttl", 3600)
+            .await?
+            .max(1);
+        let expires = Utc::now().timestamp() + ttl;
+        let speed = me.group.speed_limit.max(0) as u64;
+        let opts = UrlOptions {
+            download: body.download.unwrap_or(false),
+            no_cache: body.no_cache.unwrap_or(false),
+        };
+        let mut urls = Vec::new();
+        let mut failures = Vec::new();
+        for raw in &body.uris {
+            let signed = async {
+                let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
+                node.require(fs_cap::DOWNLOAD)?;
+                let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
+                let hashid = link::entity_hashid(&state.ids, entity.as_ref());
+                let url = link::content_url(
+                    &base,
+                    key.as_bytes(),
+                    &hashid,
+                    speed,
+                    &node.file.name,
+                    expires,
+                    opts,
+                );
+                Ok::<_, ApiError>(DownloadUrl {
+                    url,
+                    stream_saver_display_name: opts.download.then(|| node.file.name.clone()),
+                })
+            };
+            match signed.await {
+                Ok(url) => urls.push(url),
+                Err(err) => failures.push((raw.clone(), err)),
+            }
+        }
+        if !body.skip_error.unwrap_or(false) {
+            batch_outcome(body.uris.len(), failures)?;
+        }
+        if body.redirect.unwrap_or(false) && body.uris.len() == 1 && urls.len() == 1 {
+            return Ok(UrlAnswer::Redirect(urls.remove(0).url));
+        }
+        let expires = chrono::DateTime::from_timestamp(expires, 0)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+        Ok(UrlAnswer::Urls(ok(DownloadUrls { urls, expires })?))
+    }
+
+    /// An entity's bytes; the `sign` query parameter is the credential (no login). Supports
+    /// `Range`, `If-Match`, `If-None-Match`, `If-Modified-Since`, `If-Range`; `download=true`
+    /// makes it an attachment, `no_cache=true` turns off caching. Errors are envelopes with
+    /// HTTP 403 (bad or expired signature), 404 (no such entity) or 500.
+    #[oai(
+        path = "/file/content/:id/:speed/:name",
+        method = "get",
+        operation_id = "get_file_content"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn get_file_content(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<String>,
+        speed: Path<String>,
+        name: Path<String>,
+        sign: Query<Option<String>>,
+        download: Query<Option<bool>>,
+        no_cache: Query<Option<bool>>,
+    ) -> ContentResponse {
+        let q = ContentRequest {
+            id: &id.0,
+            speed: &speed.0,
+            name: &name.0,
+            sign: sign.0.as_deref(),
+            download: download.0.unwrap_or(false),
+            no_cache: no_cache.0.unwrap_or(false),
+            head: false,
+        };
+        ContentResponse(content::serve(&state, req, q).await)
+    }
+
+    /// The headers `GET` would send, without the body.
+    #[oai(
+        path = "/file/content/:id/:speed/:name",
+        method = "head",
+        operation_id = "head_file_content"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn head_file_content(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<String>,
+        speed: Path<String>,
+        name: Path<String>,
+        sign: Query<Option<String>>,
+        download: Query<Option<bool>>,
+        no_cache: Query<Option<bool>>,
+    ) -> ContentResponse {
+        let q = ContentRequest {
+            id: &id.0,
+            speed: &speed.0,
+            name: &name.0,
+            sign: sign.0.as_deref(),
+            download: download.0.unwrap_or(false),
+            no_cache: no_cache.0.unwrap_or(false),
+            head: true,
+        };
+        ContentResponse(content::serve(&state, req, q).await)
+    }
+}
+
+/// Raw content (or an error envelope with its HTTP status), described for the document.
+pub struct ContentResponse(Response);
+
+impl poem::IntoResponse for ContentResponse {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl ApiResponse for ContentResponse {
+    fn meta() -> MetaResponses {
+        let bare = |description, status| MetaResponse {
+            description,
+            status: Some(status),
+            status_range: None,
+            content: vec![],
+            headers: vec![],
+        };
+        let binary = MetaMediaType {
+            content_type: "application/octet-stream",
+            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
+                "string", "binary",
+            ))),
+        };
+        let header = |name: &str, description: &str| MetaHeader {
+            name: name.into(),
+            description: Some(description.into()),
+            required: false,
+            deprecated: false,
+            schema: String::schema_ref(),
+        };
+        MetaResponses {
+            responses: vec![
+                MetaResponse {
+                    content: vec![binary],
+                    headers: vec![
+                        header("ETag", "`\"<entity hashid>\"`"),
+                        header(
+                            "Content-Disposition",
+                            "inline, or attachment with `download=true`",
+                        ),
+                    ],
+                    ..bare("The whole content.", 200)
+                },
+                MetaResponse {
+                    headers: vec![header("Content-Range", "`bytes <start>-<end>/<size>`")],
+                    ..bare("One range of the content.", 206)
+                },
+                bare("Not modified (If-None-Match / If-Modified-Since).", 304),
+                bare("Bad or expired signature (envelope 40020 / 40005).", 403),
+                bare("No such entity (envelope 40077).", 404),
+                bare("If-Match failed.", 412),
+                bare(
+                    "Range not satisfiable (`Content-Range: bytes */<size>`).",
+                    416,
+                ),
+            ],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
+}

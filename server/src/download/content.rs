@@ -1,0 +1,307 @@
+//! `GET`/`HEAD /api/v4/file/content/:id/:speed/:name`: serves an entity's bytes to whoever
+//! holds a valid signature for the path.
+//!
+//! Order of checks: signature (40020 / expired 40005, both HTTP 403) → entity (40077, 404) →
+//! `If-Match` (412) → `If-None-Match`, else `If-Modified-Since` (304) → `Range` (206 / 416;
+//! `If-Range` that does not match the ETag or Last-Modified exactly falls back to 200; several
+//! ranges get the whole body). Every answer carries `Content-Security-Policy: sandbox` and
+//! `X-Content-Type-Options: nosniff`. Bodies stream from the driver, never buffered, and are
+//! throttled when `:speed` > 0.
+
+use chrono::{DateTime, Utc};
+use poem::{
+    Body, Request, Response,
+    error::ResponseError,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+};
+use sea_orm::EntityTrait;
+use stratus_entity::entity;
+
+use super::{
+    headers::{self, RangeRequest},
+    link::{self, EMPTY_ENTITY},
+    speed,
+};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::sign::{self, SignError},
+    ids::IdKind,
+    state::AppState,
+    storage::{ByteRange, GetObject, StorageError, stream_once},
+};
+
+/// The path parameters and query of a content request.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentRequest<'a> {
+    pub id: &'a str,
+    pub speed: &'a str,
+    pub name: &'a str,
+    pub sign: Option<&'a str>,
+    pub download: bool,
+    pub no_cache: bool,
+    pub head: bool,
+}
+
+/// Serves a content request; failures are envelopes with a meaningful HTTP status.
+pub async fn serve(state: &AppState, req: &Request, q: ContentRequest<'_>) -> Response {
+    let mut resp = match serve_inner(state, req.headers(), q).await {
+        Ok(resp) => resp,
+        Err(resp) => resp,
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Content-Range, Content-Length, Content-Disposition, ETag"),
+    );
+    resp
+}
+
+fn refuse(status: StatusCode, err: ApiError) -> Response {
+    let mut resp = err.as_response();
+    resp.set_status(status);
+    resp
+}
+
+/// What is served, once the signature and the entity checked out.
+struct Target {
+    etag: String,
+    /// `None` for the empty pseudo-entity.
+    entity: Option<entity::Model>,
+    modified: Option<DateTime<Utc>>,
+    expires: i64,
+}
+
+async fn serve_inner(
+    state: &AppState,
+    req: &HeaderMap,
+    q: ContentRequest<'_>,
+) -> Result<Response, Response> {
+    let target = authorize(state, q).await?;
+    let mut resp = Response::builder()
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::ETAG, target.etag.as_str())
+        .header(
+            header::CACHE_CONTROL,
+            cache_control(state, &q, target.expires).await,
+        )
+        .finish();
+    if let Some(t) = target.modified {
+        set(&mut resp, header::LAST_MODIFIED, &headers::http_date(t));
+    }
+    let header = |name: header::HeaderName| req.get(name).and_then(|v| v.to_str().ok());
+    if let Some(im) = header(header::IF_MATCH)
+        && !headers::etag_listed(im, &target.etag, false)
+    {
+        resp.set_status(StatusCode::PRECONDITION_FAILED);
+        return Ok(resp);
+    }
+    let not_modified = match header(header::IF_NONE_MATCH) {
+        Some(inm) => headers::etag_listed(inm, &target.etag, true),
+        None => match (header(header::IF_MODIFIED_SINCE), target.modified) {
+            (Some(ims), Some(modified)) => headers::parse_http_date(ims)
+                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
+            _ => false,
+        },
+    };
+    if not_modified {
+        resp.set_status(StatusCode::NOT_MODIFIED);
+        return Ok(resp);
+    }
+    let mut range = match headers::parse_range(header(header::RANGE)) {
+        RangeRequest::One(r) => Some(r),
+        RangeRequest::Whole | RangeRequest::Many => None,
+    };
+    if let Some(if_range) = header(header::IF_RANGE)
+        && !if_range_matches(if_range, &target)
+    {
+        range = None;
+    }
+    let mime = mime_guess::from_path(q.name).first_or_octet_stream();
+    set(&mut resp, header::CONTENT_TYPE, mime.essence_str());
+    // Markup that a browser would render as a page is always an attachment.
+    let attachment = q.download || headers::renders_as_page(mime.essence_str());
+    set(
+        &mut resp,
+        header::CONTENT_DISPOSITION,
+        &headers::disposition(attachment, q.name),
+    );
+    let object = match open(state, &target, range, q.head).await {
+        Ok(object) => object,
+        Err(StorageError::RangeNotSatisfiable { size }) => {
+            resp.set_status(StatusCode::RANGE_NOT_SATISFIABLE);
+            set(&mut resp, header::CONTENT_RANGE, &format!("bytes */{size}"));
+            resp.headers_mut().remove(header::CONTENT_TYPE);
+            resp.headers_mut().remove(header::CONTENT_DISPOSITION);
+            return Ok(resp);
+        }
+        Err(StorageError::NotFound) => {
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                ApiError::code(ErrorCode::EntityNotExist),
+            ));
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "reading an entity for download failed");
+            let err = ApiError::code(ErrorCode::IoError).with_cause(err);
+            return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, err));
+        }
+    };
+    if range.is_some() {
+        resp.set_status(StatusCode::PARTIAL_CONTENT);
+        let (start, end) = object.range;
+        set(
+            &mut resp,
+            header::CONTENT_RANGE,
+            &format!("bytes {start}-{end}/{}", object.size),
+        );
+    }
+    set(&mut resp, header::CONTENT_LENGTH, &object.len().to_string());
+    if !q.head {
+        let rate = q.speed.parse::<u64>().unwrap_or(0);
+        resp.set_body(Body::from_bytes_stream(speed::throttle(
+            object.stream,
+            rate,
+        )));
+    }
+    Ok(resp)
+}
+
+fn set(resp: &mut Response, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        resp.headers_mut().insert(name, value);
+    }
+}
+
+/// Checks the signature and loads the entity.
+async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Response> {
+    let forbidden = |code, msg: &str| refuse(StatusCode::FORBIDDEN, ApiError::new(code, msg));
+    let internal = |err: ApiError| refuse(StatusCode::INTERNAL_SERVER_ERROR, err);
+    let signature = q
+        .sign
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| forbidden(ErrorCode::CredentialInvalid, "missing signature"))?;
+    let key = state
+        .settings
+        .get("secret_key")
+        .await
+        .map_err(|e| internal(e.into()))?;
+    // The signature covers `:speed` as written, so a signed speed is always a plain number.
+    let path = link::content_path(q.id, q.speed, q.name);
+    match sign::verify(key.as_bytes(), &path, signature) {
+        Ok(()) => {}
+        Err(SignError::Expired) => {
+            return Err(forbidden(ErrorCode::SignExpired, "this link has expired"));
+        }
+        Err(e) => return Err(forbidden(ErrorCode::CredentialInvalid, &e.to_string())),
+    }
+    let expires = signature
+        .rsplit_once(':')
+        .and_then(|(_, e)| e.parse::<i64>().ok())
+        .unwrap_or(0);
+    let missing = || {
+        refuse(
+            StatusCode::NOT_FOUND,
+            ApiError::code(ErrorCode::EntityNotExist),
+        )
+    };
+    let id = state
+        .ids
+        .decode(q.id, IdKind::Entity)
+        .map_err(|_| missing())?;
+    let etag = format!("\"{}\"", q.id);
+    if id == EMPTY_ENTITY {
+        return Ok(Target {
+            etag,
+            entity: None,
+            modified: None,
+            expires,
+        });
+    }
+    let entity = entity::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(|e| internal(e.into()))?
+        .filter(link::servable)
+        .ok_or_else(missing)?;
+    Ok(Target {
+        etag,
+        modified: Some(entity.created_at),
+        entity: Some(entity),
+        expires,
+    })
+}
+
+/// `If-Range`: an entity tag must match strongly; a date must equal Last-Modified.
+fn if_range_matches(value: &str, target: &Target) -> bool {
+    let value = value.trim();
+    if value.starts_with('"') {
+        return value == target.etag;
+    }
+    match (headers::parse_http_date(value), target.modified) {
+        (Some(date), Some(modified)) => date.timestamp() == modified.timestamp(),
+        _ => false,
+    }
+}
+
+/// `private, max-age=<public_resource_maxage, but not beyond the link's expiry>`, or
+/// `private, no-cache` when the link asked for it.
+async fn cache_control(state: &AppState, q: &ContentRequest<'_>, expires: i64) -> String {
+    if q.no_cache {
+        return "private, no-cache".to_owned();
+    }
+    let mut max_age = state
+        .settings
+        .int("public_resource_maxage", 86400)
+        .await
+        .unwrap_or(0)
+        .max(0);
+    if expires > 0 {
+        max_age = max_age.min((expires - Utc::now().timestamp()).max(0));
+    }
+    format!("private, max-age={max_age}")
+}
+
+/// Opens the selected bytes (for `HEAD`, only their extent).
+async fn open(
+    state: &AppState,
+    target: &Target,
+    range: Option<ByteRange>,
+    head: bool,
+) -> Result<GetObject, StorageError> {
+    let Some(entity) = &target.entity else {
+        if let Some(r) = range {
+            r.resolve(0)?;
+        }
+        return Ok(GetObject {
+            size: 0,
+            range: (0, 0),
+            stream: stream_once(Vec::new()),
+        });
+    };
+    let driver = state.storage.driver(entity.storage_policy_id).await?;
+    if !head {
+        return driver.get(&entity.source, range).await;
+    }
+    let size = driver.head(&entity.source).await?.size;
+    let range = match range {
+        Some(r) => r.resolve(size)?,
+        None => (0, size.saturating_sub(1)),
+    };
+    Ok(GetObject {
+        size,
+        range,
+        stream: stream_once(Vec::new()),
+    })
+}

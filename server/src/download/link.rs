@@ -1,0 +1,210 @@
+//! Building signed content URLs (spec §5.6, §7.2):
+//! `<base>/api/v4/file/content/<entity hashid>/<speed>/<escaped name>?[download=true&][no_cache=true&]sign=<sig>`,
+//! where the signature covers the *decoded* path only.
+//!
+//! The base is the primary site URL (the first entry of the comma-separated `siteURL`
+//! setting). When that setting is empty or still the install default
+//! (`http://localhost:5212`), which cannot be right for anyone but a local test install, the
+//! base is taken from the request instead: its `Host` header and the scheme of
+//! `X-Forwarded-Proto` (`http` or `https`, default `http`). A `Host` that is not a plain
+//! host name or address with an optional port is ignored.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use stratus_entity::{entity, file, file_entity};
+
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::sign,
+    ids::{HashIds, IdKind},
+    state::AppState,
+};
+
+/// Where content routes live, below the site base.
+pub const CONTENT_PREFIX: &str = "/api/v4/file/content";
+/// The `siteURL` a fresh install starts with.
+pub const DEFAULT_SITE_URL: &str = "http://localhost:5212";
+/// The entity id standing for the content of an empty file that has no blob.
+pub const EMPTY_ENTITY: i64 = 0;
+
+/// Characters escaped in the name segment: everything but RFC 3986 unreserved characters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The base URL (scheme, host, optional path; no trailing `/`) content URLs start with.
+pub fn site_base(setting: &str, host: Option<&str>, forwarded_proto: Option<&str>) -> String {
+    let primary = setting
+        .split(',')
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let placeholder = primary.is_empty() || primary == DEFAULT_SITE_URL;
+    match host.filter(|h| placeholder && valid_host(h)) {
+        Some(host) => {
+            let scheme = match forwarded_proto.map(|p| p.trim().to_ascii_lowercase()) {
+                Some(p) if p == "https" => "https",
+                _ => "http",
+            };
+            format!("{scheme}://{host}")
+        }
+        None if primary.is_empty() => DEFAULT_SITE_URL.to_owned(),
+        None => primary.to_owned(),
+    }
+}
+
+fn valid_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+/// The decoded path of an entity's content, which is what gets signed.
+pub fn content_path(entity_hashid: &str, speed: impl std::fmt::Display, name: &str) -> String {
+    format!("{CONTENT_PREFIX}/{entity_hashid}/{speed}/{name}")
+}
+
+/// Options carried in the query string (not covered by the signature).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UrlOptions {
+    /// `Content-Disposition: attachment`.
+    pub download: bool,
+    /// `Cache-Control: no-cache` instead of a private max-age.
+    pub no_cache: bool,
+}
+
+/// A signed, absolute content URL valid until `expires` (unix seconds).
+pub fn content_url(
+    base: &str,
+    key: &[u8],
+    entity_hashid: &str,
+    speed: u64,
+    name: &str,
+    expires: i64,
+    opts: UrlOptions,
+) -> String {
+    let signature = sign::sign(key, &content_path(entity_hashid, speed, name), expires);
+    let mut url = format!(
+        "{base}{CONTENT_PREFIX}/{entity_hashid}/{speed}/{}?",
+        utf8_percent_encode(name, SEGMENT)
+    );
+    if opts.download {
+        url.push_str("download=true&");
+    }
+    if opts.no_cache {
+        url.push_str("no_cache=true&");
+    }
+    url.push_str("sign=");
+    url.extend(utf8_percent_encode(&signature, NON_ALPHANUMERIC));
+    url
+}
+
+/// Which blob a download of `file` serves: the requested version (an entity hashid linked to
+/// the file) or the primary one. `Ok(None)` is an empty file without any blob, served as
+/// zero bytes through [`EMPTY_ENTITY`]. Folders, blobs still uploading and missing blobs
+/// are 40077.
+pub async fn pick_entity(
+    state: &AppState,
+    file: &file::Model,
+    requested: Option<&str>,
+) -> Result<Option<entity::Model>, ApiError> {
+    let missing = || ApiError::code(ErrorCode::EntityNotExist);
+    if file.r#type != file::kind::FILE || file.is_symbolic {
+        return Err(missing());
+    }
+    let id = match requested.filter(|r| !r.is_empty()) {
+        Some(hashid) => {
+            let id = state
+                .ids
+                .decode(hashid, IdKind::Entity)
+                .map_err(|_| missing())?;
+            file_entity::Entity::find()
+                .filter(file_entity::Column::FileId.eq(file.id))
+                .filter(file_entity::Column::EntityId.eq(id))
+                .one(&state.db)
+                .await?
+                .ok_or_else(missing)?;
+            id
+        }
+        None => match file.primary_entity {
+            Some(id) => id,
+            None if file.size == 0 => return Ok(None),
+            None => return Err(missing()),
+        },
+    };
+    let entity = entity::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(servable)
+        .ok_or_else(missing)?;
+    Ok(Some(entity))
+}
+
+/// A blob that may be served: complete, referenced, not deleted.
+pub fn servable(entity: &entity::Model) -> bool {
+    entity.upload_session_id.is_none() && entity.reference_count > 0 && entity.deleted_at.is_none()
+}
+
+/// The public id of an entity ([`EMPTY_ENTITY`] for an empty file).
+pub fn entity_hashid(ids: &HashIds, entity: Option<&entity::Model>) -> String {
+    ids.encode(entity.map_or(EMPTY_ENTITY, |e| e.id), IdKind::Entity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_is_the_primary_site_url_unless_it_is_a_placeholder() {
+        let base = |s, h| site_base(s, h, None);
+        assert_eq!(
+            base("https://drive.example/,https://b", Some("x:1")),
+            "https://drive.example"
+        );
+        assert_eq!(base(" https://a , https://b", None), "https://a");
+        assert_eq!(
+            base("http://localhost:5212", Some("10.0.0.2:8080")),
+            "http://10.0.0.2:8080"
+        );
+        assert_eq!(base("", Some("[::1]:80")), "http://[::1]:80");
+        assert_eq!(site_base("", Some("h"), Some("HTTPS")), "https://h");
+        assert_eq!(base("", None), DEFAULT_SITE_URL);
+        assert_eq!(
+            base("http://localhost:5212", Some("evil/x?")),
+            DEFAULT_SITE_URL
+        );
+    }
+
+    #[test]
+    fn urls_escape_the_name_and_sign_the_decoded_path() {
+        let key = b"k";
+        let url = content_url(
+            "https://d",
+            key,
+            "AbC",
+            7,
+            "naïve résumé #1.txt",
+            i64::MAX,
+            UrlOptions {
+                download: true,
+                no_cache: false,
+            },
+        );
+        let (path, query) = url.split_once('?').unwrap();
+        assert_eq!(
+            path,
+            "https://d/api/v4/file/content/AbC/7/na%C3%AFve%20r%C3%A9sum%C3%A9%20%231.txt"
+        );
+        let sig = query.strip_prefix("download=true&sign=").unwrap();
+        let sig = percent_encoding::percent_decode_str(sig)
+            .decode_utf8()
+            .unwrap();
+        let signed = content_path("AbC", 7, "naïve résumé #1.txt");
+        assert!(sign::verify(key, &signed, &sig).is_ok());
+    }
+}
