@@ -31,6 +31,7 @@ pub struct TestServer {
     pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
+    config: Config,
     _dir: TempDir,
 }
 
@@ -86,6 +87,7 @@ impl TestServer {
             database_url,
             shutdown: Some(tx),
             handle: Some(handle),
+            config,
             _dir: dir,
         };
         server.wait_ready().await;
@@ -199,6 +201,31 @@ impl TestServer {
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         self.shutdown_now().await;
+    }
+
+    /// Stops the server and starts a new one (fresh `init` and `serve`, new port) on the same
+    /// data dir, database and configuration, as a process restart would.
+    pub async fn restart(&mut self) {
+        self.shutdown_now().await;
+        let (state, _admin) = stratus_server::init(self.config.clone(), false)
+            .await
+            .expect("server init");
+        let listener = tokio::net::TcpListener::bind(self.config.listen)
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        self.handle = Some(tokio::spawn(stratus_server::serve(
+            listener,
+            state.clone(),
+            async {
+                let _ = rx.await;
+            },
+        )));
+        self.shutdown = Some(tx);
+        self.state = state;
+        self.base = format!("http://{addr}");
+        self.wait_ready().await;
     }
 
     async fn shutdown_now(&mut self) {

@@ -1,0 +1,139 @@
+//! `DELETE /file/upload` and the expiry sentinel: dropping a session with everything it
+//! holds (placeholder file or new entity, quota reservation, upload lock, partial blob).
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use stratus_entity::{entity, file, file_entity, metadata, upload_session};
+
+use super::{SessionProps, storage_error};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    fs::{lock, quota, tx, uri::FileUri},
+    state::AppState,
+};
+
+/// Sessions the sentinel handles per database round.
+const SWEEP_BATCH: u64 = 100;
+
+/// Cancels session `session_id` of `user_id`. `uri`, when given, must be the session's
+/// target. Unknown sessions and other users' sessions are 40011 and nothing is touched;
+/// an expired session of the caller may still be cancelled.
+pub async fn cancel(
+    state: &AppState,
+    user_id: i64,
+    session_id: &str,
+    uri: Option<&FileUri>,
+) -> Result<(), ApiError> {
+    let row = upload_session::Entity::find()
+        .filter(upload_session::Column::SessionId.eq(session_id))
+        .one(&state.db)
+        .await?
+        .filter(|s| s.user_id == user_id)
+        .ok_or_else(|| ApiError::code(ErrorCode::UploadSessionExpired))?;
+    if let Some(uri) = uri
+        && FileUri::parse(&row.uri).ok().map(|u| u.segments().to_vec())
+            != Some(uri.segments().to_vec())
+    {
+        return Err(ApiError::new(
+            ErrorCode::UploadSessionExpired,
+            "the session does not upload this file",
+        ));
+    }
+    if discard(state, &row).await? {
+        Ok(())
+    } else {
+        Err(ApiError::code(ErrorCode::UploadSessionExpired))
+    }
+}
+
+/// Cancels every session past its expiry; returns how many were dropped. Safe to run on
+/// several instances at once (each session is dropped by whoever gets there first).
+pub async fn collect_expired_sessions(state: &AppState) -> Result<u64, ApiError> {
+    let mut dropped = 0;
+    let mut after = 0i64;
+    loop {
+        let rows = upload_session::Entity::find()
+            .filter(upload_session::Column::ExpiresAt.lte(Utc::now()))
+            .filter(upload_session::Column::Id.gt(after))
+            .order_by_asc(upload_session::Column::Id)
+            .limit(SWEEP_BATCH)
+            .all(&state.db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        for row in &rows {
+            match discard(state, row).await {
+                Ok(true) => dropped += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(session = %row.session_id, error = %err, "could not drop an expired upload session");
+                }
+            }
+        }
+    }
+    Ok(dropped)
+}
+
+/// Drops `row` and what it holds. `false` when the session was already gone (completed or
+/// cancelled concurrently).
+pub(crate) async fn discard(
+    state: &AppState,
+    row: &upload_session::Model,
+) -> Result<bool, ApiError> {
+    let props = SessionProps::from_row(row)?;
+    let owner = row.user_id;
+    let txn = tx::begin(&state.db, owner).await?;
+    let deleted = upload_session::Entity::delete_many()
+        .filter(upload_session::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Ok(false);
+    }
+    if let Some(entity_id) = row.entity_id {
+        file_entity::Entity::delete_many()
+            .filter(file_entity::Column::EntityId.eq(entity_id))
+            .exec(&txn)
+            .await?;
+        entity::Entity::delete_many()
+            .filter(entity::Column::Id.eq(entity_id))
+            .filter(entity::Column::UploadSessionId.eq(row.session_id.as_str()))
+            .exec(&txn)
+            .await?;
+    }
+    if let Some(file_id) = row.file_id.filter(|_| !props.version) {
+        // Only the placeholder itself: a file that completed meanwhile has a primary entity.
+        let placeholder = file::Entity::find_by_id(file_id)
+            .filter(file::Column::PrimaryEntity.is_null())
+            .one(&txn)
+            .await?;
+        if placeholder.is_some() {
+            file_entity::Entity::delete_many()
+                .filter(file_entity::Column::FileId.eq(file_id))
+                .exec(&txn)
+                .await?;
+            metadata::Entity::delete_many()
+                .filter(metadata::Column::FileId.eq(file_id))
+                .exec(&txn)
+                .await?;
+            file::Entity::delete_by_id(file_id).exec(&txn).await?;
+        }
+    }
+    quota::release(&txn, owner, props.reserved).await?;
+    lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
+    txn.commit().await?;
+
+    let driver = state
+        .storage
+        .driver(row.storage_policy_id)
+        .await
+        .map_err(storage_error)?;
+    if let Err(err) = driver.abort_upload(&props.key).await {
+        tracing::warn!(key = %props.key, error = %err, "could not discard a partial upload");
+    }
+    // A completion that raced with the cancel may already have published the blob.
+    if let Err(err) = driver.delete(std::slice::from_ref(&props.key)).await {
+        tracing::warn!(key = %props.key, error = %err, "could not delete a cancelled upload");
+    }
+    Ok(true)
+}

@@ -1,0 +1,171 @@
+//! `POST /file/upload/:sessionId/:index`: receiving chunks, and completing the upload once
+//! every chunk is in.
+
+use chrono::{TimeZone, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, sea_query::OnConflict,
+};
+use stratus_entity::{entity, file, file_entity, upload_session};
+
+use super::{SESSION_META, SessionProps, chunk_span, live_session, storage_error};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    fs::{lock, metadata, tx},
+    state::AppState,
+    storage::{ByteStream, StorageError},
+};
+
+/// Whether the call finished the upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkOutcome {
+    /// More chunks are expected.
+    Received,
+    /// That was the last missing chunk; the file is complete.
+    Completed,
+}
+
+/// Writes chunk `index` of session `session_id` for `user_id`. `declared` is the request's
+/// `Content-Length`, which must equal the chunk's exact length (the streamed body is checked
+/// too).
+pub async fn put_chunk(
+    state: &AppState,
+    user_id: i64,
+    session_id: &str,
+    index: i64,
+    declared: Option<u64>,
+    body: ByteStream,
+) -> Result<ChunkOutcome, ApiError> {
+    let session = live_session(&state.db, session_id, user_id).await?;
+    let props = SessionProps::from_row(&session)?;
+    let (offset, len) = chunk_span(session.size, session.chunk_size, index)
+        .ok_or_else(|| ApiError::code(ErrorCode::InvalidChunkIndex))?;
+    // An empty chunk may come without `Content-Length` (clients omit it for empty bodies);
+    // its body is still checked to be empty while streaming.
+    if declared.unwrap_or(0) != len as u64 || (declared.is_none() && len != 0) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidContentLength,
+            format!("chunk {index} must be exactly {len} bytes"),
+        ));
+    }
+    let driver = state
+        .storage
+        .driver(session.storage_policy_id)
+        .await
+        .map_err(storage_error)?;
+    driver
+        .put_chunk(&props.key, index as u64, offset as u64, body, len as u64)
+        .await
+        .map_err(storage_error)?;
+
+    // Mark the chunk under the owner's write lock, re-reading the row so that concurrent
+    // chunks never lose each other's bits.
+    let txn = tx::begin(&state.db, user_id).await?;
+    let session = live_session(&txn, session_id, user_id).await?;
+    let mut props = SessionProps::from_row(&session)?;
+    let mut bits = props.received.into_bytes();
+    if let Some(bit) = bits.get_mut(index as usize) {
+        *bit = b'1';
+    }
+    props.received = String::from_utf8(bits).expect("ascii");
+    let complete = props.all_received();
+    let mut active = session.into_active_model();
+    active.props = Set(props.to_json());
+    active.updated_at = Set(Utc::now());
+    let session = active.update(&txn).await?;
+    txn.commit().await?;
+    if !complete {
+        return Ok(ChunkOutcome::Received);
+    }
+    complete_session(state, &session).await?;
+    Ok(ChunkOutcome::Completed)
+}
+
+/// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
+/// the placeholder into the file (or the new entity into the file's current version), drops
+/// the session and its lock, all in one transaction. Completing twice is harmless: the second
+/// call finds no session and does nothing.
+pub async fn complete_session(
+    state: &AppState,
+    session: &upload_session::Model,
+) -> Result<(), ApiError> {
+    let props = SessionProps::from_row(session)?;
+    let driver = state
+        .storage
+        .driver(session.storage_policy_id)
+        .await
+        .map_err(storage_error)?;
+    driver
+        .complete_upload(&props.key, session.size as u64)
+        .await
+        .map_err(|e| match e {
+            StorageError::LengthMismatch { expected, got } => ApiError::new(
+                ErrorCode::MetaMismatch,
+                format!("the upload has {got} bytes, {expected} were announced"),
+            ),
+            other => storage_error(other),
+        })?;
+
+    let owner = session.user_id;
+    let txn = tx::begin(&state.db, owner).await?;
+    let deleted = upload_session::Entity::delete_many()
+        .filter(upload_session::Column::Id.eq(session.id))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        // Completed (or cancelled) by a concurrent request.
+        return Ok(());
+    }
+    let (Some(file_id), Some(entity_id)) = (session.file_id, session.entity_id) else {
+        return Err(ApiError::code(ErrorCode::UploadSessionExpired));
+    };
+    let now = Utc::now();
+    let modified = props
+        .last_modified
+        .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .unwrap_or(now);
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::UploadSessionId,
+            Option::<String>::None.into(),
+        )
+        .col_expr(entity::Column::Size, session.size.into())
+        .col_expr(entity::Column::UpdatedAt, modified.into())
+        .filter(entity::Column::Id.eq(entity_id))
+        .exec(&txn)
+        .await?;
+    let target = file::Entity::find_by_id(file_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::UploadSessionExpired))?;
+    let mut active = target.into_active_model();
+    active.size = Set(session.size);
+    active.primary_entity = Set(Some(entity_id));
+    active.storage_policy_id = Set(Some(session.storage_policy_id));
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    link(&txn, file_id, entity_id).await?;
+    metadata::remove(&txn, file_id, &[SESSION_META]).await?;
+    if !props.metadata.is_empty() {
+        metadata::apply(&txn, file_id, &props.metadata).await?;
+    }
+    lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
+    txn.commit().await?;
+    tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
+    Ok(())
+}
+
+async fn link(db: &impl ConnectionTrait, file_id: i64, entity_id: i64) -> Result<(), ApiError> {
+    file_entity::Entity::insert(file_entity::ActiveModel {
+        file_id: Set(file_id),
+        entity_id: Set(entity_id),
+    })
+    .on_conflict(
+        OnConflict::columns([file_entity::Column::FileId, file_entity::Column::EntityId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

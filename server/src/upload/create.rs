@@ -1,0 +1,357 @@
+//! `PUT /file/upload`: opening an upload session.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use rand::{Rng, distr::Alphanumeric};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
+use stratus_entity::{entity, file, storage_policy, upload_session};
+
+use super::{
+    DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, cancel, chunk_count, policy_chunk_size,
+    storage_error,
+};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::caller::SignedIn,
+    fs::{
+        error::{FsError, name_clash},
+        lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
+        metadata, nav, quota, tx,
+        uri::{FileUri, FsKind, validate_name},
+    },
+    ids::IdKind,
+    state::AppState,
+    storage::{UploadCredential, keys},
+};
+
+/// What the client asks for.
+#[derive(Debug, Clone)]
+pub struct CreateParams {
+    pub uri: FileUri,
+    pub size: i64,
+    pub last_modified: Option<i64>,
+    pub mime_type: Option<String>,
+    /// Policy hashid sent by the client (must decode; the group's policy is used).
+    pub policy_id: String,
+    pub metadata: Vec<(String, String)>,
+    /// `entity_type: "version"`: add a version to an existing file.
+    pub version: bool,
+}
+
+/// A new session.
+pub struct Created {
+    pub row: upload_session::Model,
+    pub props: SessionProps,
+    pub policy: storage_policy::Model,
+    pub credential: UploadCredential,
+}
+
+/// Opens an upload session for `me`.
+pub async fn create(
+    state: &AppState,
+    me: &SignedIn,
+    params: CreateParams,
+) -> Result<Created, ApiError> {
+    let owner = me.user.id;
+    let uri = params.uri.without_query();
+    if uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("uploads go to your own files").into());
+    }
+    if let Some(id) = uri.id.as_deref().filter(|id| !id.is_empty())
+        && state.ids.decode(id, IdKind::User).ok() != Some(owner)
+    {
+        return Err(FsError::NoPermission("you cannot access another user's files").into());
+    }
+    let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
+    validate_name(&name)?;
+    if params.size < 0 {
+        return Err(ApiError::new(
+            ErrorCode::ParamError,
+            "size: must be at least 0",
+        ));
+    }
+    state
+        .ids
+        .decode(&params.policy_id, IdKind::Policy)
+        .map_err(|_| ApiError::new(ErrorCode::ParamError, "policy_id: not a policy id"))?;
+    for (key, value) in &params.metadata {
+        metadata::validate(key, value)?;
+    }
+    let policy = group_policy(state, me).await?;
+    check_policy(&policy, &name, params.size)?;
+
+    // A session left behind for this path past its expiry is cleaned up first.
+    let uri_text = uri.to_string();
+    let stale = upload_session::Entity::find()
+        .filter(upload_session::Column::UserId.eq(owner))
+        .filter(upload_session::Column::Uri.eq(uri_text.clone()))
+        .all(&state.db)
+        .await?;
+    for row in stale {
+        if row.expires_at > Utc::now() {
+            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
+        }
+        cancel::discard(state, &row).await?;
+    }
+
+    let ttl = state
+        .settings
+        .int("upload_session_timeout", DEFAULT_TTL_SECS)
+        .await?
+        .max(1);
+    let chunk_size = policy_chunk_size(&policy);
+    let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
+    let ctx = keys::KeyContext::new(owner, parent_path, name.clone());
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)
+        .map_err(storage_error)?;
+    let driver = state
+        .storage
+        .driver(policy.id)
+        .await
+        .map_err(storage_error)?;
+    let credential = driver
+        .begin_upload(&key, params.size as u64, chunk_size as u64)
+        .await
+        .map_err(storage_error)?;
+
+    let root = nav::root(state, owner).await?;
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let mut props = SessionProps {
+        key: key.clone(),
+        received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
+        callback_secret: rand::rng()
+            .sample_iter(Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect(),
+        lock_token: String::new(),
+        version: false,
+        reserved: params.size,
+        last_modified: params.last_modified,
+        mime_type: params.mime_type.clone(),
+        metadata: params.metadata.clone(),
+    };
+    let result = async {
+        let txn = tx::begin(&state.db, owner).await?;
+        // Re-checked under the owner's write lock: a racing request for the same path sees
+        // the first one's session.
+        if live_upload(&txn, owner, &uri_text).await? {
+            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
+        }
+        let parent = ensure_parents(&txn, owner, root, &uri).await?;
+        let (file_id, version) = match nav::child(&txn, parent, &name).await? {
+            Some(existing) if params.version => {
+                if existing.r#type != file::kind::FILE || existing.is_symbolic {
+                    return Err(FsError::Exists(name.clone()).into());
+                }
+                (existing.id, true)
+            }
+            Some(_) => return Err(FsError::Exists(name.clone()).into()),
+            None => {
+                let placeholder = insert_file(&txn, owner, parent, &name, policy.id).await?;
+                metadata::upsert(&txn, placeholder.id, SESSION_META, &session_id, false).await?;
+                (placeholder.id, false)
+            }
+        };
+        props.version = version;
+        quota::charge(&txn, owner, params.size, me.group.max_storage).await?;
+        let lock = lock::acquire(
+            &txn,
+            LockRequest {
+                owner_id: owner,
+                path: LockPath::from_segments(uri.segments())
+                    .map_err(|e| ApiError::new(ErrorCode::ParamError, e.0))?,
+                scope: Scope::Exclusive,
+                depth: Depth::Zero,
+                timeout: Duration::from_secs(ttl as u64),
+                owner_info: Some(LockOwner::app(LOCK_APP).to_owner_info()),
+                file_id: Some(file_id),
+            },
+        )
+        .await
+        .map_err(lock_conflict)?;
+        props.lock_token = lock.token;
+        let now = Utc::now();
+        let blob = entity::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            r#type: Set(entity::kind::VERSION),
+            source: Set(key.clone()),
+            size: Set(0),
+            reference_count: Set(1),
+            storage_policy_id: Set(policy.id),
+            created_by: Set(Some(owner)),
+            upload_session_id: Set(Some(session_id.clone())),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let row = upload_session::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            session_id: Set(session_id.clone()),
+            user_id: Set(owner),
+            file_id: Set(Some(file_id)),
+            entity_id: Set(Some(blob.id)),
+            uri: Set(uri_text.clone()),
+            size: Set(params.size),
+            chunk_size: Set(chunk_size),
+            storage_policy_id: Set(policy.id),
+            props: Set(props.to_json()),
+            expires_at: Set(now + chrono::Duration::seconds(ttl)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok::<_, ApiError>(row)
+    }
+    .await;
+    match result {
+        Ok(row) => Ok(Created {
+            row,
+            props,
+            policy,
+            credential,
+        }),
+        Err(err) => {
+            if let Err(e) = driver.abort_upload(&key).await {
+                tracing::warn!(error = %e, "could not discard the blob of a refused upload");
+            }
+            Err(err)
+        }
+    }
+}
+
+async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result<bool, ApiError> {
+    Ok(upload_session::Entity::find()
+        .filter(upload_session::Column::UserId.eq(owner))
+        .filter(upload_session::Column::Uri.eq(uri))
+        .filter(upload_session::Column::ExpiresAt.gt(Utc::now()))
+        .one(txn)
+        .await?
+        .is_some())
+}
+
+/// An upload lock on the path means the same file is being uploaded (40054); any other
+/// lock is a plain lock conflict (40073).
+fn lock_conflict(err: LockError) -> ApiError {
+    match &err {
+        LockError::Conflict(locks)
+            if locks.iter().any(|l| l.owner().application.kind == LOCK_APP) =>
+        {
+            ApiError::code(ErrorCode::ConflictUploadOngoing)
+        }
+        _ => err.into(),
+    }
+}
+
+/// The storage policy of the caller's group.
+async fn group_policy(state: &AppState, me: &SignedIn) -> Result<storage_policy::Model, ApiError> {
+    let id = me
+        .group
+        .storage_policy_id
+        .ok_or_else(|| ApiError::new(ErrorCode::PolicyNotAllowed, "your group cannot upload"))?;
+    storage_policy::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|p| p.deleted_at.is_none())
+        .ok_or_else(|| ApiError::code(ErrorCode::PolicyNotExist))
+}
+
+/// The policy's size limit (40049) and extension list (40050).
+pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Result<(), ApiError> {
+    if policy.max_size > 0 && size > policy.max_size {
+        return Err(ApiError::new(
+            ErrorCode::FileTooLarge,
+            format!("the file is larger than {} bytes", policy.max_size),
+        ));
+    }
+    let allowed: Vec<String> = policy
+        .settings
+        .get("file_type")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str())
+                .map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if allowed.is_empty() {
+        return Ok(());
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    if allowed.contains(&ext) {
+        Ok(())
+    } else {
+        Err(ApiError::code(ErrorCode::FileTypeNotAllowed))
+    }
+}
+
+/// Walks to the parent folder of `uri`, creating missing folders; returns its id.
+async fn ensure_parents(
+    txn: &DatabaseTransaction,
+    owner: i64,
+    root: file::Model,
+    uri: &FileUri,
+) -> Result<i64, ApiError> {
+    let mut parent = root;
+    for segment in &uri.segments()[..uri.segments().len() - 1] {
+        parent = match nav::child(txn, parent.id, segment).await? {
+            Some(f) if f.r#type == file::kind::FOLDER && !f.is_symbolic => f,
+            Some(_) => return Err(FsError::ParentNotExist.into()),
+            None => {
+                let now = Utc::now();
+                file::ActiveModel {
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    r#type: Set(file::kind::FOLDER),
+                    name: Set(segment.clone()),
+                    owner_id: Set(owner),
+                    size: Set(0),
+                    parent_id: Set(Some(parent.id)),
+                    is_symbolic: Set(false),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await
+                .map_err(|e| name_clash(e, segment))?
+            }
+        };
+    }
+    Ok(parent.id)
+}
+
+/// Inserts the placeholder file (size 0 until the upload completes).
+async fn insert_file(
+    txn: &DatabaseTransaction,
+    owner: i64,
+    parent: i64,
+    name: &str,
+    policy_id: i64,
+) -> Result<file::Model, ApiError> {
+    let now = Utc::now();
+    Ok(file::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(file::kind::FILE),
+        name: Set(name.to_owned()),
+        owner_id: Set(owner),
+        size: Set(0),
+        parent_id: Set(Some(parent)),
+        is_symbolic: Set(false),
+        storage_policy_id: Set(Some(policy_id)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| name_clash(e, name))?)
+}

@@ -1,0 +1,188 @@
+//! Uploads that succeed (every shape, in parallel, after a restart) and sessions that end
+//! without completing (the expiry sentinel).
+
+use super::*;
+
+#[tokio::test]
+async fn uploads_of_every_shape_store_exact_bytes_and_charge_exactly() {
+    let (server, ann) = setup().await;
+    let cases = [
+        ("empty.bin", 0usize),
+        ("one.bin", 1000),
+        ("exact.bin", 2 * CHUNK),
+        ("multi.bin", 3 * CHUNK + 17),
+    ];
+    let mut total = 0;
+    for (i, (name, len)) in cases.iter().enumerate() {
+        let bytes = data(*len, i as u8);
+        let uri = format!("cloudreve://my/docs/sub/{name}");
+        upload(&server, &ann, &uri, &bytes).await;
+        let info = info(&server, &ann, &uri).await;
+        assert_eq!(info["data"]["size"], *len as u64, "{info}");
+        assert!(info["data"]["primary_entity"].is_string(), "{info}");
+        assert_eq!(blob_sha(&server, &ann, &uri).await, sha(&bytes), "{name}");
+        total += *len as i64;
+        assert_eq!(user_row(&server, &ann).await.storage, total);
+    }
+    let left = upload_session::Entity::find()
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(left.is_empty());
+    // The lock is gone: the file can be renamed.
+    let r = server
+        .send_as(
+            Method::POST,
+            "/file/rename",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/docs/sub/one.bin", "new_name": "two.bin"}),
+        )
+        .await;
+    assert_eq!(r["code"], 0, "{r}");
+}
+
+#[tokio::test]
+async fn the_sentinel_drops_expired_sessions() {
+    let (server, ann) = setup().await;
+    let p = create(&server, &ann, "cloudreve://my/late.bin", 500, json!({})).await;
+    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let keep = create(&server, &ann, "cloudreve://my/keep.bin", 10, json!({})).await;
+    assert_eq!(keep["code"], 0);
+    assert_eq!(
+        stratus_server::upload::collect_expired_sessions(&server.state)
+            .await
+            .unwrap(),
+        0
+    );
+    let row = upload_session::Entity::find()
+        .filter(upload_session::Column::SessionId.eq(sid.as_str()))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = row.into_active_model();
+    active.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+    active.update(&server.state.db).await.unwrap();
+    assert_eq!(
+        send_chunk(&server, &ann, &sid, 0, &[0; 500]).await["code"],
+        40011
+    );
+    assert_eq!(
+        stratus_server::upload::collect_expired_sessions(&server.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/late.bin").await["code"],
+        404
+    );
+    assert_eq!(user_row(&server, &ann).await.storage, 10);
+    assert_eq!(
+        upload_session::Entity::find()
+            .all(&server.state.db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The path is free again (lock gone).
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/late.bin", 5, json!({})).await["code"],
+        0
+    );
+    let files = file::Entity::find()
+        .filter(file::Column::Name.eq("late.bin"))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 1);
+}
+
+#[tokio::test]
+async fn an_upload_survives_a_restart() {
+    let (mut server, ann) = setup().await;
+    let bytes = data(2 * CHUNK + 5, 3);
+    let p = create(
+        &server,
+        &ann,
+        "cloudreve://my/r.bin",
+        bytes.len(),
+        json!({}),
+    )
+    .await;
+    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
+    assert_eq!(
+        send_chunk(&server, &ann, &sid, 1, chunks[1]).await["code"],
+        0
+    );
+    server.restart().await;
+    assert_eq!(
+        send_chunk(&server, &ann, &sid, 0, chunks[0]).await["code"],
+        0
+    );
+    assert_eq!(
+        send_chunk(&server, &ann, &sid, 2, chunks[2]).await["code"],
+        0
+    );
+    assert_eq!(
+        blob_sha(&server, &ann, "cloudreve://my/r.bin").await,
+        sha(&bytes)
+    );
+    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+}
+
+#[tokio::test]
+async fn concurrent_chunks_all_count_and_metadata_lands_at_completion() {
+    let (server, ann) = setup().await;
+    let bytes = data(6 * CHUNK + 1, 9);
+    let extra = json!({"metadata": {"tag:work": "#ff0000"}, "last_modified": 1_700_000_000_000i64});
+    let p = create(&server, &ann, "cloudreve://my/par.bin", bytes.len(), extra).await;
+    assert_eq!(p["code"], 0, "{p}");
+    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let sends = bytes
+        .chunks(CHUNK)
+        .enumerate()
+        .map(|(i, c)| send_chunk(&server, &ann, &sid, i as i64, c));
+    for r in futures_util::future::join_all(sends).await {
+        assert_eq!(r["code"], 0, "{r}");
+    }
+    assert_eq!(
+        blob_sha(&server, &ann, "cloudreve://my/par.bin").await,
+        sha(&bytes)
+    );
+    let info = info(&server, &ann, "cloudreve://my/par.bin").await;
+    assert_eq!(info["data"]["metadata"]["tag:work"], "#ff0000", "{info}");
+    assert!(
+        info["data"]["metadata"]
+            .get("sys:upload_session_id")
+            .is_none()
+    );
+    assert!(
+        upload_session::Entity::find()
+            .all(&server.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Unknown entity types and bad policy ids are parameter errors.
+    let bad = create(
+        &server,
+        &ann,
+        "cloudreve://my/q.bin",
+        1,
+        json!({"entity_type": "thumb"}),
+    )
+    .await;
+    assert_eq!(bad["code"], 40001, "{bad}");
+    let bad = create(
+        &server,
+        &ann,
+        "cloudreve://my/q.bin",
+        1,
+        json!({"policy_id": "nope"}),
+    )
+    .await;
+    assert_eq!(bad["code"], 40001, "{bad}");
+}
