@@ -95,9 +95,7 @@ async fn ensure_default_policy(
         return Ok(());
     }
     let now = Utc::now();
-    let uploads = config
-        .data_dir
-        .join(crate::storage::registry::UPLOADS_DIR);
+    let uploads = config.data_dir.join(crate::storage::registry::UPLOADS_DIR);
     let row = storage_policy::ActiveModel {
         id: Set(1),
         created_at: Set(now),

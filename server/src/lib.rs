@@ -14,6 +14,7 @@ pub mod captcha_ticket;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod download;
 pub mod events;
 pub mod fs;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod request_ctx;
 pub mod settings;
 pub mod state;
 pub mod storage;
+pub mod upload;
 pub mod users;
 pub mod web;
 
@@ -109,6 +111,10 @@ fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
             report("kv purge", kv::purge_expired(&state.db).await);
             report("lock purge", fs::lock::purge_expired(&state.db).await);
             report("trash collection", fs::trash::collect_expired(&state).await);
+            report(
+                "upload sentinel",
+                upload::collect_expired_sessions(&state).await,
+            );
         }
     })
 }

@@ -78,10 +78,20 @@ impl FileApi {
                 ));
             }
         };
-        let metadata: Vec<(String, String)> =
-            body.metadata.clone().unwrap_or_default().into_iter().collect();
-        let node = tree::create(&ctx, &uri, kind, &metadata, body.err_on_conflict.unwrap_or(false))
-            .await?;
+        let metadata: Vec<(String, String)> = body
+            .metadata
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let node = tree::create(
+            &ctx,
+            &uri,
+            kind,
+            &metadata,
+            body.err_on_conflict.unwrap_or(false),
+        )
+        .await?;
         ok(present_node(&state, &node).await?)
     }
 
@@ -150,7 +160,10 @@ impl FileApi {
             (Some(uri), _) => nav::resolve(&ctx, &FileUri::parse(&uri)?).await?,
             (None, Some(id)) => nav::resolve_id(&ctx, &id).await?,
             (None, None) => {
-                return Err(ApiError::new(ErrorCode::ParamError, "uri or id is required"));
+                return Err(ApiError::new(
+                    ErrorCode::ParamError,
+                    "uri or id is required",
+                ));
             }
         };
         node.require(crate::boolset::fs_cap::INFO)?;

@@ -76,44 +76,6 @@ pub struct FileManageApi;
 
 #[OpenApi(tag = "ApiTags::File")]
 impl FileManageApi {
-    /// Deletes objects: to the trash by default; permanently for items already in the trash
-    /// or with `skip_soft_delete`; `unlink` deletes the records but keeps the blobs (needs
-    /// the group's advanced-delete permission, else 40007). The root folder cannot be
-    /// deleted (40053).
-    #[oai(path = "/file", method = "delete", operation_id = "delete_files")]
-    async fn delete_files(
-        &self,
-        state: Data<&AppState>,
-        caller: Data<&Caller>,
-        body: ApiJson<DeleteFilesRequest>,
-    ) -> ApiResult<String> {
-        let me = caller.signed_in()?;
-        check_batch(&state, body.uris.len()).await?;
-        let opts = DeleteOptions {
-            unlink: body.unlink.unwrap_or(false),
-            skip_soft_delete: body.skip_soft_delete.unwrap_or(false),
-        };
-        if opts.unlink && !me.permissions().enabled(group_perm::ADVANCE_DELETE) {
-            return Err(ApiError::new(
-                ErrorCode::GroupNotAllowed,
-                "your group may not delete records without their blobs",
-            ));
-        }
-        let ctx = FsCtx::new(&state, &caller);
-        let mut failures = Vec::new();
-        for raw in &body.uris {
-            let result = match FileUri::parse(raw) {
-                Ok(uri) => trash::delete(&ctx, &uri, opts).await,
-                Err(e) => Err(e.into()),
-            };
-            if let Err(err) = result {
-                failures.push((raw.clone(), ApiError::from(err)));
-            }
-        }
-        batch_outcome(body.uris.len(), failures)?;
-        done()
-    }
-
     /// Restores trashed objects to where they were, recreating missing parent folders. When
     /// the original name is taken, the object comes back as `name (1).ext`, `name (2).ext`, …
     #[oai(
@@ -214,4 +176,38 @@ impl FileManageApi {
         batch_outcome(body.uris.len(), failures)?;
         done()
     }
+}
+
+/// `DELETE /file`, served by [`super::file_list::FileListApi`] (poem-openapi writes one path
+/// entry per route group, so every method of `/file` lives in one group).
+pub(super) async fn delete_files(
+    state: &AppState,
+    caller: &Caller,
+    body: &DeleteFilesRequest,
+) -> ApiResult<String> {
+    let me = caller.signed_in()?;
+    check_batch(state, body.uris.len()).await?;
+    let opts = DeleteOptions {
+        unlink: body.unlink.unwrap_or(false),
+        skip_soft_delete: body.skip_soft_delete.unwrap_or(false),
+    };
+    if opts.unlink && !me.permissions().enabled(group_perm::ADVANCE_DELETE) {
+        return Err(ApiError::new(
+            ErrorCode::GroupNotAllowed,
+            "your group may not delete records without their blobs",
+        ));
+    }
+    let ctx = FsCtx::new(state, caller);
+    let mut failures = Vec::new();
+    for raw in &body.uris {
+        let result = match FileUri::parse(raw) {
+            Ok(uri) => trash::delete(&ctx, &uri, opts).await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(err) = result {
+            failures.push((raw.clone(), ApiError::from(err)));
+        }
+    }
+    batch_outcome(body.uris.len(), failures)?;
+    done()
 }

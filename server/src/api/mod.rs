@@ -3,17 +3,19 @@
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
+pub mod download;
 pub mod dto;
 pub mod envelope;
 pub mod file;
-pub mod file_manage;
-pub mod file_lock;
 pub mod file_list;
+pub mod file_lock;
+pub mod file_manage;
 pub mod json;
 pub mod passkey;
 pub mod registration;
 pub mod session;
 pub mod site;
+pub mod upload;
 pub mod user;
 pub mod user_profile;
 pub mod user_setting;
@@ -47,9 +49,11 @@ pub enum ApiTags {
 type Apis = (
     site::SiteApi,
     file::FileApi,
+    download::DownloadApi,
     file_manage::FileManageApi,
     file_lock::FileLockApi,
     file_list::FileListApi,
+    upload::UploadApi,
     session::SessionApi,
     user::UserApi,
     user_profile::UserProfileApi,
@@ -63,9 +67,11 @@ pub fn service() -> OpenApiService<Apis, ()> {
     let apis = (
         site::SiteApi,
         file::FileApi,
+        download::DownloadApi,
         file_manage::FileManageApi,
         file_lock::FileLockApi,
         file_list::FileListApi,
+        upload::UploadApi,
         session::SessionApi,
         user::UserApi,
         user_profile::UserProfileApi,

@@ -69,7 +69,13 @@ async fn extended_info(ctx: &FsCtx<'_>, node: &Node) -> Result<ExtendedInfo, FsE
     };
     let view = node
         .owned
-        .then(|| node.file.props.as_ref().and_then(|p| p.get("view")).cloned())
+        .then(|| {
+            node.file
+                .props
+                .as_ref()
+                .and_then(|p| p.get("view"))
+                .cloned()
+        })
         .flatten();
     Ok(ExtendedInfo {
         storage_policy: summary(node.file.storage_policy_id),
@@ -96,7 +102,11 @@ pub fn policy_summary(ids: &HashIds, p: &storage_policy::Model) -> PolicySummary
         .settings
         .get("file_type")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .filter(|v: &Vec<String>| !v.is_empty());
     PolicySummary {
         id: ids.encode(p.id, IdKind::Policy),

@@ -90,7 +90,9 @@ pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
                     .decode(id, IdKind::User)
                     .map_err(|_| FsError::NotFound)?;
                 if uid != me.user.id {
-                    return Err(FsError::NoPermission("you cannot access another user's files"));
+                    return Err(FsError::NoPermission(
+                        "you cannot access another user's files",
+                    ));
                 }
             }
             Ok(me.user.id)
@@ -129,7 +131,10 @@ pub async fn root(state: &AppState, owner_id: i64) -> Result<file::Model, FsErro
     Ok(root)
 }
 
-async fn find_root(db: &impl ConnectionTrait, owner_id: i64) -> Result<Option<file::Model>, FsError> {
+async fn find_root(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<Option<file::Model>, FsError> {
     Ok(file::Entity::find()
         .filter(file::Column::OwnerId.eq(owner_id))
         .filter(file::Column::ParentId.is_null())

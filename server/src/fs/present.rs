@@ -45,7 +45,9 @@ pub async fn responses(
             .all(db)
             .await?
         {
-            meta.entry(row.file_id).or_default().insert(row.name, row.value);
+            meta.entry(row.file_id)
+                .or_default()
+                .insert(row.name, row.value);
         }
         let shared_ids: Vec<i64> = share::Entity::find()
             .select_only()
@@ -96,9 +98,11 @@ pub async fn response(
         file,
         uri: uri.clone(),
     };
-    Ok(responses(db, ids, std::slice::from_ref(&item), capability, owned)
-        .await?
-        .remove(0))
+    Ok(
+        responses(db, ids, std::slice::from_ref(&item), capability, owned)
+            .await?
+            .remove(0),
+    )
 }
 
 /// The name shown for a row: trashed items show their original name.

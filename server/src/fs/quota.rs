@@ -56,3 +56,33 @@ pub async fn release(txn: &impl ConnectionTrait, user_id: i64, bytes: i64) -> Re
         .await?;
     Ok(())
 }
+
+/// What a set of files is charged for: the size of every blob linked to them, once per link.
+/// A copy shares its blobs but is charged like a file of its own (as in Cloudreve), and each
+/// kept version counts; uploads charge the same way when they reserve their size.
+pub async fn charged_bytes(db: &impl ConnectionTrait, file_ids: &[i64]) -> Result<i64, FsError> {
+    use std::collections::HashMap;
+    use stratus_entity::{entity, file_entity};
+    let mut per_entity: HashMap<i64, i64> = HashMap::new();
+    for chunk in file_ids.chunks(500) {
+        let links = file_entity::Entity::find()
+            .filter(file_entity::Column::FileId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        for link in links {
+            *per_entity.entry(link.entity_id).or_default() += 1;
+        }
+    }
+    let ids: Vec<i64> = per_entity.keys().copied().collect();
+    let mut total = 0i64;
+    for chunk in ids.chunks(500) {
+        for e in entity::Entity::find()
+            .filter(entity::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            total += std::cmp::max(e.size, 0) * per_entity[&e.id];
+        }
+    }
+    Ok(total)
+}

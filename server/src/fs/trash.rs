@@ -9,7 +9,8 @@
 //!   `name (2).ext`, … (folders get the suffix after the whole name: `Docs (1)`).
 //! * **Permanent delete** (purge) removes the rows of a subtree, unlinks their entities,
 //!   lowers each entity's `reference_count` by the number of deleted files linking it (entities
-//!   reaching 0 stay as "stale" rows for the recycling job) and releases the files' sizes from
+//!   reaching 0 stay as "stale" rows for the recycling job) and releases the bytes they were
+//!   charged for (`quota::charged_bytes`) from
 //!   the owner's `users.storage`, all in the owner's write transaction.
 //! * The retention job ([`collect_expired`]) purges trashed items whose collect time has come.
 
@@ -342,12 +343,8 @@ pub async fn purge(
         let limit = walk_limit.saturating_sub(1);
         rows.extend(walk::descendants_all(txn, top.id, limit).await?);
     }
-    let bytes: i64 = rows
-        .iter()
-        .filter(|r| r.r#type == file::kind::FILE)
-        .map(|r| std::cmp::max(r.size, 0))
-        .sum();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let bytes = quota::charged_bytes(txn, &ids).await?;
 
     // How many deleted files link each entity.
     let mut links: HashMap<i64, i32> = HashMap::new();

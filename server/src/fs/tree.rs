@@ -6,18 +6,19 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::{
     error::{FsError, name_clash},
+    lock::{self, Depth, LockPath},
     nav::{self, FsCtx, Node},
     quota, tx,
     uri::{FileUri, FsKind, validate_name},
-    lock::{self, Depth, LockPath},
     walk,
 };
 use crate::boolset::fs_cap;
@@ -46,9 +47,12 @@ pub async fn ensure_unlocked(
     uri: &FileUri,
     recursive: bool,
 ) -> Result<(), FsError> {
-    let path = LockPath::from_segments(uri.segments())
-        .map_err(|e| FsError::Invalid(e.0))?;
-    let depth = if recursive { Depth::Infinity } else { Depth::Zero };
+    let path = LockPath::from_segments(uri.segments()).map_err(|e| FsError::Invalid(e.0))?;
+    let depth = if recursive {
+        Depth::Infinity
+    } else {
+        Depth::Zero
+    };
     lock::check(txn, owner_id, &path, depth, &[] as &[String]).await?;
     Ok(())
 }
@@ -89,7 +93,9 @@ pub async fn create(
     err_on_conflict: bool,
 ) -> Result<Node, FsError> {
     if uri.fs != FsKind::My {
-        return Err(FsError::NoPermission("objects can only be created in your own files"));
+        return Err(FsError::NoPermission(
+            "objects can only be created in your own files",
+        ));
     }
     let owner = nav::owner_of(ctx, uri)?;
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
@@ -216,7 +222,10 @@ pub async fn move_one(
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
         active.updated_at = Set(Utc::now());
-        active.update(&txn).await.map_err(|e| name_clash(e, &name))?;
+        active
+            .update(&txn)
+            .await
+            .map_err(|e| name_clash(e, &name))?;
     }
     txn.commit().await?;
     Ok(())
@@ -254,14 +263,10 @@ async fn copy_tree(
     if src.r#type == file::kind::FOLDER {
         rows.extend(walk::descendants_all(txn, src.id, limit).await?);
     }
-    let bytes: i64 = rows
-        .iter()
-        .filter(|r| r.r#type == file::kind::FILE)
-        .map(|r| r.size)
-        .sum();
+    let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let bytes = quota::charged_bytes(txn, &old_ids).await?;
     quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
 
-    let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let links = file_entity::Entity::find()
         .filter(file_entity::Column::FileId.is_in(old_ids.clone()))
         .all(txn)
@@ -320,7 +325,9 @@ async fn copy_tree(
         })
         .collect();
     for chunk in new_links.chunks(500) {
-        file_entity::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+        file_entity::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await?;
     }
     for (entity_id, by) in raised {
         entity::Entity::update_many()
@@ -345,7 +352,9 @@ async fn copy_tree(
         })
         .collect();
     for chunk in new_meta.chunks(200) {
-        metadata::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+        metadata::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }

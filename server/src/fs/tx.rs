@@ -2,7 +2,9 @@
 //! the owner's `users` row is locked, so concurrent moves, renames and quota changes of one
 //! user apply one after another (no cycles from crossing moves, exact quota).
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+};
 
 use crate::db;
 

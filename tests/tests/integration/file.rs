@@ -22,7 +22,12 @@ async fn setup() -> (TestServer, Session) {
 
 async fn create(server: &TestServer, s: &Session, uri: &str, kind: &str) -> Value {
     server
-        .send_as(Method::POST, "/file/create", &s.access_token, &json!({"uri": uri, "type": kind}))
+        .send_as(
+            Method::POST,
+            "/file/create",
+            &s.access_token,
+            &json!({"uri": uri, "type": kind}),
+        )
         .await
 }
 
@@ -34,7 +39,9 @@ async fn info(server: &TestServer, s: &Session, uri: &str) -> Value {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -74,7 +81,10 @@ async fn create_makes_files_folders_and_missing_parents() {
     assert_eq!(deep["data"]["type"], 0);
     assert_eq!(deep["data"]["name"], "c d.txt");
     assert_eq!(deep["data"]["size"], 0);
-    assert_eq!(info(&server, &ann, "cloudreve://my/a/b").await["data"]["type"], 1);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/a/b").await["data"]["type"],
+        1
+    );
 
     // An existing folder is returned, unless err_on_conflict.
     let again = create(&server, &ann, "cloudreve://my/Docs", "folder").await;
@@ -88,10 +98,19 @@ async fn create_makes_files_folders_and_missing_parents() {
         )
         .await;
     assert_eq!(strict["code"], 40004);
-    assert_eq!(create(&server, &ann, "cloudreve://my/a/b/c%20d.txt", "file").await["code"], 40004);
-    assert_eq!(create(&server, &ann, "cloudreve://my/Docs", "file").await["code"], 40004);
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/a/b/c%20d.txt", "file").await["code"],
+        40004
+    );
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/Docs", "file").await["code"],
+        40004
+    );
     // A file cannot be a parent.
-    assert_eq!(create(&server, &ann, "cloudreve://my/a/b/c%20d.txt/x", "file").await["code"], 40016);
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/a/b/c%20d.txt/x", "file").await["code"],
+        40016
+    );
 }
 
 #[tokio::test]
@@ -105,18 +124,34 @@ async fn create_refuses_bad_names_and_places() {
         "cloudreve://my/what%3F",
     ] {
         let body = create(&server, &ann, uri, "file").await;
-        assert!(body["code"] == 40052 || body["code"] == 40001, "{uri}: {body}");
+        assert!(
+            body["code"] == 40052 || body["code"] == 40001,
+            "{uri}: {body}"
+        );
     }
     let long = format!("cloudreve://my/{}", "a".repeat(256));
     assert_eq!(create(&server, &ann, &long, "file").await["code"], 40052);
-    assert_eq!(create(&server, &ann, "cloudreve://my", "folder").await["code"], 40053);
-    assert_eq!(create(&server, &ann, "http://my/x", "folder").await["code"], 40001);
-    assert_eq!(create(&server, &ann, "cloudreve://trash/x", "folder").await["code"], 403);
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my", "folder").await["code"],
+        40053
+    );
+    assert_eq!(
+        create(&server, &ann, "http://my/x", "folder").await["code"],
+        40001
+    );
+    assert_eq!(
+        create(&server, &ann, "cloudreve://trash/x", "folder").await["code"],
+        403
+    );
     let bad_type = create(&server, &ann, "cloudreve://my/x", "link").await;
     assert_eq!(bad_type["code"], 40001);
     // Anonymous callers have no `my`.
     let (_, anon) = server
-        .send_api(Method::POST, "/file/create", &json!({"uri": "cloudreve://my/x", "type": "file"}).to_string())
+        .send_api(
+            Method::POST,
+            "/file/create",
+            &json!({"uri": "cloudreve://my/x", "type": "file"}).to_string(),
+        )
         .await;
     assert_eq!(anon["code"], 401);
 }
@@ -135,17 +170,30 @@ async fn users_cannot_reach_each_others_files() {
     assert!(b.get("data").is_none());
     // By id: nothing, not even the name.
     let id = secret["data"]["id"].as_str().unwrap();
-    let by_id = server.get_as(&format!("/file/info?id={id}"), &bob.access_token).await;
+    let by_id = server
+        .get_as(&format!("/file/info?id={id}"), &bob.access_token)
+        .await;
     assert_eq!(by_id["code"], 404);
     assert!(!by_id.to_string().contains("secret.txt"));
     // Bob's own path of that name does not exist.
-    assert_eq!(info(&server, &bob, "cloudreve://my/secret.txt").await["code"], 404);
+    assert_eq!(
+        info(&server, &bob, "cloudreve://my/secret.txt").await["code"],
+        404
+    );
     // Bob cannot rename or move Ann's file through his own tree.
     let rename = server
-        .send_as(Method::POST, "/file/rename", &bob.access_token, &json!({"uri": other_my, "new_name": "x"}))
+        .send_as(
+            Method::POST,
+            "/file/rename",
+            &bob.access_token,
+            &json!({"uri": other_my, "new_name": "x"}),
+        )
         .await;
     assert_eq!(rename["code"], 403);
-    assert_eq!(info(&server, &ann, "cloudreve://my/secret.txt").await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/secret.txt").await["code"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -157,7 +205,11 @@ async fn rename_checks_names_and_conflicts() {
         let body = json!({"uri": uri, "new_name": name});
         let server = &server;
         let token = ann.access_token.clone();
-        async move { server.send_as(Method::POST, "/file/rename", &token, &body).await }
+        async move {
+            server
+                .send_as(Method::POST, "/file/rename", &token, &body)
+                .await
+        }
     };
     let ok = rename("cloudreve://my/a.txt", "c.txt").await;
     assert_eq!(ok["code"], 0, "{ok}");
@@ -175,7 +227,12 @@ async fn rename_checks_names_and_conflicts() {
 
 async fn mv(server: &TestServer, s: &Session, uris: &[&str], dst: &str, copy: bool) -> Value {
     server
-        .send_as(Method::POST, "/file/move", &s.access_token, &json!({"uris": uris, "dst": dst, "copy": copy}))
+        .send_as(
+            Method::POST,
+            "/file/move",
+            &s.access_token,
+            &json!({"uris": uris, "dst": dst, "copy": copy}),
+        )
         .await
 }
 
@@ -187,29 +244,100 @@ async fn move_reparents_and_refuses_cycles_and_clashes() {
     create(&server, &ann, "cloudreve://my/dst/taken.txt", "file").await;
     create(&server, &ann, "cloudreve://my/taken.txt", "file").await;
 
-    assert_eq!(mv(&server, &ann, &["cloudreve://my/src"], "cloudreve://my/dst", false).await["code"], 0);
-    assert_eq!(info(&server, &ann, "cloudreve://my/dst/src/inner/deep.txt").await["code"], 0);
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/src"],
+            "cloudreve://my/dst",
+            false
+        )
+        .await["code"],
+        0
+    );
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/dst/src/inner/deep.txt").await["code"],
+        0
+    );
     assert_eq!(info(&server, &ann, "cloudreve://my/src").await["code"], 404);
 
     // Into itself or its own subtree.
-    let cycle = mv(&server, &ann, &["cloudreve://my/dst"], "cloudreve://my/dst/src/inner", false).await;
+    let cycle = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/dst"],
+        "cloudreve://my/dst/src/inner",
+        false,
+    )
+    .await;
     assert_eq!(cycle["code"], 40001);
-    let self_move = mv(&server, &ann, &["cloudreve://my/dst"], "cloudreve://my/dst", false).await;
+    let self_move = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/dst"],
+        "cloudreve://my/dst",
+        false,
+    )
+    .await;
     assert_eq!(self_move["code"], 40001);
     // Name clash.
-    assert_eq!(mv(&server, &ann, &["cloudreve://my/taken.txt"], "cloudreve://my/dst", false).await["code"], 40004);
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/taken.txt"],
+            "cloudreve://my/dst",
+            false
+        )
+        .await["code"],
+        40004
+    );
     // Destination missing or a file.
-    assert_eq!(mv(&server, &ann, &["cloudreve://my/taken.txt"], "cloudreve://my/nope", false).await["code"], 40016);
-    assert_eq!(mv(&server, &ann, &["cloudreve://my/dst"], "cloudreve://my/taken.txt", false).await["code"], 40016);
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/taken.txt"],
+            "cloudreve://my/nope",
+            false
+        )
+        .await["code"],
+        40016
+    );
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/dst"],
+            "cloudreve://my/taken.txt",
+            false
+        )
+        .await["code"],
+        40016
+    );
     // The root cannot move.
-    assert_eq!(mv(&server, &ann, &["cloudreve://my"], "cloudreve://my/dst", false).await["code"], 40053);
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my"],
+            "cloudreve://my/dst",
+            false
+        )
+        .await["code"],
+        40053
+    );
 
     // A batch that fails in part: 40081 with the failed URI only, the rest applied.
     create(&server, &ann, "cloudreve://my/free.txt", "file").await;
     let batch = mv(
         &server,
         &ann,
-        &["cloudreve://my/free.txt", "cloudreve://my/taken.txt", "cloudreve://my/ghost"],
+        &[
+            "cloudreve://my/free.txt",
+            "cloudreve://my/taken.txt",
+            "cloudreve://my/ghost",
+        ],
         "cloudreve://my/dst",
         false,
     )
@@ -219,7 +347,10 @@ async fn move_reparents_and_refuses_cycles_and_clashes() {
     assert_eq!(agg.len(), 2);
     assert_eq!(agg["cloudreve://my/taken.txt"]["code"], 40004);
     assert_eq!(agg["cloudreve://my/ghost"]["code"], 404);
-    assert_eq!(info(&server, &ann, "cloudreve://my/dst/free.txt").await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/dst/free.txt").await["code"],
+        0
+    );
 }
 
 /// Gives `file_name` a blob of `size` bytes, as an upload would.
@@ -241,12 +372,22 @@ async fn attach_blob(server: &TestServer, owner: i64, file_name: &str, size: i64
     .await
     .unwrap();
     let f = row(server, owner, file_name).await;
-    file_entity::ActiveModel { file_id: Set(f.id), entity_id: Set(blob.id) }.insert(db).await.unwrap();
+    file_entity::ActiveModel {
+        file_id: Set(f.id),
+        entity_id: Set(blob.id),
+    }
+    .insert(db)
+    .await
+    .unwrap();
     let mut active = f.into_active_model();
     active.size = Set(size);
     active.primary_entity = Set(Some(blob.id));
     active.update(db).await.unwrap();
-    let u = user::Entity::find_by_id(owner).one(db).await.unwrap().unwrap();
+    let u = user::Entity::find_by_id(owner)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     let storage = u.storage;
     let mut active = u.into_active_model();
     active.storage = Set(storage + size);
@@ -255,7 +396,12 @@ async fn attach_blob(server: &TestServer, owner: i64, file_name: &str, size: i64
 }
 
 async fn storage_of(server: &TestServer, uid: i64) -> i64 {
-    user::Entity::find_by_id(uid).one(&server.state.db).await.unwrap().unwrap().storage
+    user::Entity::find_by_id(uid)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .storage
 }
 
 #[tokio::test]
@@ -267,22 +413,45 @@ async fn copy_links_the_same_blobs_and_charges_quota() {
     let blob = attach_blob(&server, uid, "photo.jpg", 1000).await;
     assert_eq!(storage_of(&server, uid).await, 1000);
 
-    let copied = mv(&server, &ann, &["cloudreve://my/album"], "cloudreve://my/backup", true).await;
+    let copied = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/album"],
+        "cloudreve://my/backup",
+        true,
+    )
+    .await;
     assert_eq!(copied["code"], 0, "{copied}");
     let copy = info(&server, &ann, "cloudreve://my/backup/album/photo.jpg").await;
     assert_eq!(copy["code"], 0);
     assert_eq!(copy["data"]["size"], 1000);
-    assert_eq!(copy["data"]["primary_entity"], server.state.ids.encode(blob.id, IdKind::Entity));
-    assert_ne!(copy["data"]["id"], info(&server, &ann, "cloudreve://my/album/photo.jpg").await["data"]["id"]);
-    let blob = entity::Entity::find_by_id(blob.id).one(&server.state.db).await.unwrap().unwrap();
+    assert_eq!(
+        copy["data"]["primary_entity"],
+        server.state.ids.encode(blob.id, IdKind::Entity)
+    );
+    assert_ne!(
+        copy["data"]["id"],
+        info(&server, &ann, "cloudreve://my/album/photo.jpg").await["data"]["id"]
+    );
+    let blob = entity::Entity::find_by_id(blob.id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(blob.reference_count, 2);
     assert_eq!(storage_of(&server, uid).await, 2000);
     // The original is still there.
-    assert_eq!(info(&server, &ann, "cloudreve://my/album/photo.jpg").await["code"], 0);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/album/photo.jpg").await["code"],
+        0
+    );
 
     // Extended info lists the version.
     let ext = server
-        .get_as("/file/info?uri=cloudreve%3A%2F%2Fmy%2Fbackup%2Falbum%2Fphoto.jpg&extended=true", &ann.access_token)
+        .get_as(
+            "/file/info?uri=cloudreve%3A%2F%2Fmy%2Fbackup%2Falbum%2Fphoto.jpg&extended=true",
+            &ann.access_token,
+        )
         .await;
     let entities = ext["data"]["extended_info"]["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 1);
@@ -291,10 +460,20 @@ async fn copy_links_the_same_blobs_and_charges_quota() {
 
     // Folder summary counts the subtree.
     let summary = server
-        .get_as("/file/info?uri=cloudreve%3A%2F%2Fmy%2Fbackup&folder_summary=true", &ann.access_token)
+        .get_as(
+            "/file/info?uri=cloudreve%3A%2F%2Fmy%2Fbackup&folder_summary=true",
+            &ann.access_token,
+        )
         .await;
     let s = &summary["data"]["folder_summary"];
-    assert_eq!((s["files"].as_i64(), s["folders"].as_i64(), s["size"].as_i64()), (Some(1), Some(1), Some(1000)));
+    assert_eq!(
+        (
+            s["files"].as_i64(),
+            s["folders"].as_i64(),
+            s["size"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1000))
+    );
     assert_eq!(s["completed"], true);
 }
 
@@ -306,11 +485,25 @@ async fn copy_beyond_the_quota_is_refused_and_changes_nothing() {
     create(&server, &ann, "cloudreve://my/dst", "folder").await;
     let gib = 1024 * 1024 * 1024;
     let blob = attach_blob(&server, uid, "big.bin", gib - 10).await;
-    let refused = mv(&server, &ann, &["cloudreve://my/big.bin"], "cloudreve://my/dst", true).await;
+    let refused = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/big.bin"],
+        "cloudreve://my/dst",
+        true,
+    )
+    .await;
     assert_eq!(refused["code"], 40051);
-    assert_eq!(info(&server, &ann, "cloudreve://my/dst/big.bin").await["code"], 404);
+    assert_eq!(
+        info(&server, &ann, "cloudreve://my/dst/big.bin").await["code"],
+        404
+    );
     assert_eq!(storage_of(&server, uid).await, gib - 10);
-    let blob = entity::Entity::find_by_id(blob.id).one(&server.state.db).await.unwrap().unwrap();
+    let blob = entity::Entity::find_by_id(blob.id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(blob.reference_count, 1);
 }
 
@@ -354,7 +547,11 @@ async fn concurrent_renames_and_moves_keep_the_tree_consistent() {
     let mut seen = std::collections::HashSet::new();
     for r in &rows {
         assert!(r.parent_id.is_some(), "no orphan");
-        assert!(seen.insert((r.parent_id, r.name.clone())), "duplicate name {}", r.name);
+        assert!(
+            seen.insert((r.parent_id, r.name.clone())),
+            "duplicate name {}",
+            r.name
+        );
     }
 }
 
@@ -392,15 +589,40 @@ async fn locked_paths_refuse_api_changes_with_40073() {
     let conflicts = rename["data"].as_array().unwrap();
     assert_eq!(conflicts[0]["token"], held.token);
     assert_eq!(conflicts[0]["owner"]["application"]["type"], "dav");
-    assert_eq!(create(&server, &ann, "cloudreve://my/shared/new.txt", "file").await["code"], 40073);
-    let moved = mv(&server, &ann, &["cloudreve://my/shared"], "cloudreve://my/other", false).await;
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/shared/new.txt", "file").await["code"],
+        40073
+    );
+    let moved = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/shared"],
+        "cloudreve://my/other",
+        false,
+    )
+    .await;
     assert_eq!(moved["code"], 40073);
-    let into = mv(&server, &ann, &["cloudreve://my/other"], "cloudreve://my/shared", false).await;
+    let into = mv(
+        &server,
+        &ann,
+        &["cloudreve://my/other"],
+        "cloudreve://my/shared",
+        false,
+    )
+    .await;
     assert_eq!(into["code"], 40073);
     // Outside the lock nothing changes; after force-unlock the rename goes through.
-    assert_eq!(create(&server, &ann, "cloudreve://my/sharedx.txt", "file").await["code"], 0);
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/sharedx.txt", "file").await["code"],
+        0
+    );
     let unlock = server
-        .send_as(Method::DELETE, "/file/lock", &ann.access_token, &json!({"tokens": [held.token]}))
+        .send_as(
+            Method::DELETE,
+            "/file/lock",
+            &ann.access_token,
+            &json!({"tokens": [held.token]}),
+        )
         .await;
     assert_eq!(unlock["code"], 0);
     let rename = server
