@@ -35,6 +35,18 @@ pub mod kind {
     pub const USER_CHANGE_PASSKEY: i32 = 10;
     /// A password reset mail was requested.
     pub const USER_RESET_REQUEST: i32 = 11;
+    /// A file or folder was created.
+    pub const FILE_CREATE: i32 = 7;
+    /// A file or folder was renamed.
+    pub const FILE_RENAME: i32 = 12;
+    /// Objects were moved.
+    pub const FILE_MOVE: i32 = 13;
+    /// Objects were copied.
+    pub const FILE_COPY: i32 = 14;
+    /// Objects were deleted (to the trash or permanently).
+    pub const DELETE_FILE: i32 = 15;
+    /// Objects were restored from the trash.
+    pub const FILE_RESTORE: i32 = 16;
     /// A WebDAV sign-in failed.
     pub const WEBDAV_LOGIN_FAILED: i32 = 30;
 }

@@ -1,7 +1,8 @@
 //! `/file`: creating, renaming, moving, copying and describing files and folders.
 
-use poem::web::Data;
+use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi, param::Query};
+use serde_json::{Value, json};
 
 use super::{
     ApiTags,
@@ -11,6 +12,7 @@ use super::{
 };
 use crate::{
     auth::caller::Caller,
+    events,
     fs::{
         error::FsError,
         info,
@@ -64,6 +66,7 @@ impl FileApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &Request,
         body: ApiJson<CreateFileRequest>,
     ) -> ApiResult<FileResponse> {
         let ctx = FsCtx::new(&state, &caller);
@@ -92,6 +95,8 @@ impl FileApi {
             body.err_on_conflict.unwrap_or(false),
         )
         .await?;
+        let content = json!({"uri": node.uri.to_string(), "type": body.kind});
+        audit(&state, &caller, req, events::kind::FILE_CREATE, content).await;
         ok(present_node(&state, &node).await?)
     }
 
@@ -101,11 +106,14 @@ impl FileApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &Request,
         body: ApiJson<RenameFileRequest>,
     ) -> ApiResult<FileResponse> {
         let ctx = FsCtx::new(&state, &caller);
         let uri = FileUri::parse(&body.uri)?;
         let node = tree::rename(&ctx, &uri, &body.new_name).await?;
+        let content = json!({"from": uri.to_string(), "to": node.uri.to_string()});
+        audit(&state, &caller, req, events::kind::FILE_RENAME, content).await;
         ok(present_node(&state, &node).await?)
     }
 
@@ -116,6 +124,7 @@ impl FileApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &Request,
         body: ApiJson<MoveFileRequest>,
     ) -> ApiResult<String> {
         let ctx = FsCtx::new(&state, &caller);
@@ -130,14 +139,25 @@ impl FileApi {
         }
         let copy = body.copy.unwrap_or(false);
         let mut failures = Vec::new();
+        let mut applied = Vec::new();
         for raw in &body.uris {
             let result = match FileUri::parse(raw) {
                 Ok(src) => tree::move_one(&ctx, &src, &dst, copy).await,
                 Err(e) => Err(e.into()),
             };
-            if let Err(err) = result {
-                failures.push((raw.clone(), ApiError::from(err)));
+            match result {
+                Ok(()) => applied.push(raw.clone()),
+                Err(err) => failures.push((raw.clone(), ApiError::from(err))),
             }
+        }
+        if !applied.is_empty() {
+            let kind = if copy {
+                events::kind::FILE_COPY
+            } else {
+                events::kind::FILE_MOVE
+            };
+            let content = json!({"uris": applied, "dst": dst.uri.to_string()});
+            audit(&state, &caller, req, kind, content).await;
         }
         batch_outcome(body.uris.len(), failures)?;
         done()
@@ -187,6 +207,12 @@ async fn present_node(state: &AppState, node: &nav::Node) -> Result<FileResponse
         node.owned,
     )
     .await?)
+}
+
+/// Records a file-system change of the caller in the audit log.
+pub async fn audit(state: &AppState, caller: &Caller, req: &Request, kind: i32, content: Value) {
+    let client = events::Client::of(req, state.config.proxy_header.as_deref());
+    events::record(&state.db, kind, caller.user_id(), &client, Some(content)).await;
 }
 
 /// Refuses batches larger than the `max_batched_file` setting (40074).

@@ -54,9 +54,10 @@ impl FileListApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &poem::Request,
         body: ApiJson<super::file_manage::DeleteFilesRequest>,
     ) -> ApiResult<String> {
-        super::file_manage::delete_files(&state, &caller, &body).await
+        super::file_manage::delete_files(&state, &caller, req, &body).await
     }
 
     /// Lists a folder: folders first, then files, each ordered by `order_by` (default: the

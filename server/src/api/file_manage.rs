@@ -4,18 +4,19 @@
 //! Every batch route applies what it can: failed items are listed under their URI in
 //! `aggregated_error` (code 40081); a one-item batch answers with the item's own error.
 
-use poem::web::Data;
+use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi};
 
 use super::{
     ApiTags,
     envelope::{ApiError, ApiResult, ErrorCode, done},
-    file::{batch_outcome, check_batch},
+    file::{audit, batch_outcome, check_batch},
     json::ApiJson,
 };
 use crate::{
     auth::caller::Caller,
     boolset::group_perm,
+    events,
     fs::{
         error::FsError,
         metadata::{self, MAX_PATCHES, Patch, Rules},
@@ -87,20 +88,27 @@ impl FileManageApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &Request,
         body: ApiJson<RestoreFilesRequest>,
     ) -> ApiResult<String> {
         caller.signed_in()?;
         check_batch(&state, body.uris.len()).await?;
         let ctx = FsCtx::new(&state, &caller);
         let mut failures = Vec::new();
+        let mut restored = Vec::new();
         for raw in &body.uris {
             let result = match FileUri::parse(raw) {
-                Ok(uri) => trash::restore(&ctx, &uri).await.map(|_| ()),
+                Ok(uri) => trash::restore(&ctx, &uri).await,
                 Err(e) => Err(e.into()),
             };
-            if let Err(err) = result {
-                failures.push((raw.clone(), ApiError::from(err)));
+            match result {
+                Ok(to) => restored.push(to.to_string()),
+                Err(err) => failures.push((raw.clone(), ApiError::from(err))),
             }
+        }
+        if !restored.is_empty() {
+            let content = serde_json::json!({ "uris": restored });
+            audit(&state, &caller, req, events::kind::FILE_RESTORE, content).await;
         }
         batch_outcome(body.uris.len(), failures)?;
         done()
@@ -183,6 +191,7 @@ impl FileManageApi {
 pub(super) async fn delete_files(
     state: &AppState,
     caller: &Caller,
+    req: &Request,
     body: &DeleteFilesRequest,
 ) -> ApiResult<String> {
     let me = caller.signed_in()?;
@@ -199,14 +208,24 @@ pub(super) async fn delete_files(
     }
     let ctx = FsCtx::new(state, caller);
     let mut failures = Vec::new();
+    let mut deleted = Vec::new();
     for raw in &body.uris {
         let result = match FileUri::parse(raw) {
             Ok(uri) => trash::delete(&ctx, &uri, opts).await,
             Err(e) => Err(e.into()),
         };
-        if let Err(err) = result {
-            failures.push((raw.clone(), ApiError::from(err)));
+        match result {
+            Ok(()) => deleted.push(raw.clone()),
+            Err(err) => failures.push((raw.clone(), ApiError::from(err))),
         }
+    }
+    if !deleted.is_empty() {
+        let content = serde_json::json!({
+            "uris": deleted,
+            "permanent": opts.skip_soft_delete || opts.unlink,
+            "unlink": opts.unlink,
+        });
+        audit(state, caller, req, events::kind::DELETE_FILE, content).await;
     }
     batch_outcome(body.uris.len(), failures)?;
     done()

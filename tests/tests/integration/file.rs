@@ -635,3 +635,70 @@ async fn locked_paths_refuse_api_changes_with_40073() {
         .await;
     assert_eq!(rename["code"], 0);
 }
+
+#[tokio::test]
+async fn file_changes_are_recorded_in_the_audit_log() {
+    use stratus_entity::event;
+    use stratus_server::events::kind;
+    let (server, ann) = setup().await;
+    let uid = user_id(&ann, &server);
+    create(&server, &ann, "cloudreve://my/a.txt", "file").await;
+    create(&server, &ann, "cloudreve://my/dir", "folder").await;
+    let token = ann.access_token.clone();
+    let r = server
+        .send_as(
+            Method::POST,
+            "/file/rename",
+            &token,
+            &json!({"uri": "cloudreve://my/a.txt", "new_name": "b.txt"}),
+        )
+        .await;
+    assert_eq!(r["code"], 0);
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/b.txt"],
+            "cloudreve://my/dir",
+            true
+        )
+        .await["code"],
+        0
+    );
+    assert_eq!(
+        mv(
+            &server,
+            &ann,
+            &["cloudreve://my/b.txt"],
+            "cloudreve://my/dir",
+            false
+        )
+        .await["code"],
+        40004
+    );
+    let del = server
+        .send_as(
+            Method::DELETE,
+            "/file",
+            &token,
+            &json!({"uris": ["cloudreve://my/b.txt"]}),
+        )
+        .await;
+    assert_eq!(del["code"], 0);
+    let rows = event::Entity::find()
+        .filter(event::Column::UserId.eq(uid))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    let count = |k: i32| rows.iter().filter(|e| e.r#type == k).count();
+    assert_eq!(count(kind::FILE_CREATE), 2);
+    assert_eq!(count(kind::FILE_RENAME), 1);
+    assert_eq!(count(kind::FILE_COPY), 1);
+    assert_eq!(count(kind::FILE_MOVE), 0, "a failed move is not recorded");
+    assert_eq!(count(kind::DELETE_FILE), 1);
+    let rename = rows.iter().find(|e| e.r#type == kind::FILE_RENAME).unwrap();
+    assert_eq!(
+        rename.content.as_ref().unwrap()["to"],
+        "cloudreve://my/b.txt"
+    );
+}
