@@ -25,19 +25,15 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    fmt,
-    str::FromStr,
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
     sea_query::LikeExpr,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use stratus_entity::{file, lock, user};
 
@@ -60,17 +56,11 @@ pub const APP_DAV: &str = "dav";
 /// `owner.application.type` of locks taken by the server for an API client.
 pub const APP_API: &str = "api";
 
-/// Characters `encodeURIComponent` leaves alone (spec §4.1).
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
+mod owner;
+mod path;
+
+pub use owner::{LockApplication, LockOwner};
+pub use path::{InvalidLockPath, LockPath};
 
 /// Lock scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,222 +112,6 @@ impl Depth {
             Depth::Zero
         } else {
             Depth::Infinity
-        }
-    }
-}
-
-/// A path that cannot be a [`LockPath`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid lock path: {0}")]
-pub struct InvalidLockPath(pub String);
-
-/// A normalized absolute path inside one user's tree: `/` or `/seg/seg…`, with no empty, `.`
-/// or `..` segment and no segment holding `/` or NUL.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LockPath(String);
-
-impl LockPath {
-    /// The user's root folder.
-    pub fn root() -> Self {
-        LockPath("/".to_owned())
-    }
-
-    /// Parses `/a/b`; repeated and trailing slashes are dropped, a missing leading slash is
-    /// implied. `.` and `..` segments are refused, not resolved.
-    pub fn parse(path: &str) -> Result<Self, InvalidLockPath> {
-        Self::from_segments(path.split('/').filter(|s| !s.is_empty()))
-    }
-
-    /// The path made of these names, from the root down.
-    pub fn from_segments<I, S>(segments: I) -> Result<Self, InvalidLockPath>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut path = String::new();
-        for segment in segments {
-            let segment = segment.as_ref();
-            check_segment(segment)?;
-            path.push('/');
-            path.push_str(segment);
-        }
-        if path.is_empty() {
-            path.push('/');
-        }
-        Ok(LockPath(path))
-    }
-
-    /// The child `name` of this path.
-    pub fn join(&self, name: &str) -> Result<Self, InvalidLockPath> {
-        check_segment(name)?;
-        Ok(LockPath(if self.is_root() {
-            format!("/{name}")
-        } else {
-            format!("{}/{name}", self.0)
-        }))
-    }
-
-    /// `/` or `/a/b`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_root(&self) -> bool {
-        self.0 == "/"
-    }
-
-    /// The names from the root down (none for the root).
-    pub fn segments(&self) -> impl Iterator<Item = &str> {
-        self.0.split('/').filter(|s| !s.is_empty())
-    }
-
-    /// The last name, `None` for the root.
-    pub fn name(&self) -> Option<&str> {
-        self.segments().last()
-    }
-
-    /// The parent folder's path, `None` for the root.
-    pub fn parent(&self) -> Option<LockPath> {
-        if self.is_root() {
-            return None;
-        }
-        let cut = self.0.rfind('/').unwrap_or(0);
-        Some(if cut == 0 {
-            LockPath::root()
-        } else {
-            LockPath(self.0[..cut].to_owned())
-        })
-    }
-
-    /// Every proper ancestor, the root first.
-    pub fn ancestors(&self) -> Vec<LockPath> {
-        let mut out = Vec::new();
-        let mut current = self.parent();
-        while let Some(path) = current {
-            current = path.parent();
-            out.push(path);
-        }
-        out.reverse();
-        out
-    }
-
-    /// True when `other` lies strictly below this path (`/a/b` is not an ancestor of `/a/bc`).
-    pub fn is_ancestor_of(&self, other: &LockPath) -> bool {
-        if self.is_root() {
-            return !other.is_root();
-        }
-        other
-            .0
-            .strip_prefix(&self.0)
-            .is_some_and(|rest| rest.starts_with('/'))
-    }
-
-    /// The `locks.uri` key of this path in `owner_id`'s tree: `"<owner_id>:/a/b"`.
-    pub fn key(&self, owner_id: i64) -> String {
-        format!("{owner_id}:{}", self.0)
-    }
-
-    /// Splits a key made by [`LockPath::key`].
-    pub fn from_key(key: &str) -> Option<(i64, LockPath)> {
-        let (owner, path) = key.split_once(':')?;
-        let owner = owner.parse().ok()?;
-        let parsed = LockPath::parse(path).ok()?;
-        (parsed.0 == path).then_some((owner, parsed))
-    }
-
-    /// The path as a `my` filesystem URI of its owner: `cloudreve://my/a%20b/c`.
-    pub fn to_cloudreve_uri(&self) -> String {
-        let mut uri = String::from("cloudreve://my");
-        for segment in self.segments() {
-            uri.push('/');
-            uri.extend(utf8_percent_encode(segment, URI_COMPONENT));
-        }
-        uri
-    }
-}
-
-impl fmt::Display for LockPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for LockPath {
-    type Err = InvalidLockPath;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LockPath::parse(s)
-    }
-}
-
-fn check_segment(segment: &str) -> Result<(), InvalidLockPath> {
-    if segment.is_empty() || segment == "." || segment == ".." || segment.contains(['/', '\0']) {
-        return Err(InvalidLockPath(segment.to_owned()));
-    }
-    Ok(())
-}
-
-/// Who holds a lock, as the 40073 conflict data shows it: `{application: {type, inner_xml?,
-/// viewer_id?}}`. Stored as JSON in `owner_info`; a non-JSON `owner_info` is read as the raw
-/// WebDAV `owner` XML.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LockOwner {
-    pub application: LockApplication,
-}
-
-/// The application part of [`LockOwner`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LockApplication {
-    /// [`APP_DAV`], [`APP_API`], or a more specific application (`upload`, `wopi`, …).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The WebDAV `owner` element's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inner_xml: Option<String>,
-    /// The viewer (WOPI app) holding the lock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer_id: Option<String>,
-}
-
-impl LockOwner {
-    /// A WebDAV client, with the content of its `owner` element if it sent one.
-    pub fn dav(inner_xml: Option<String>) -> Self {
-        Self::app(APP_DAV).with_inner_xml(inner_xml)
-    }
-
-    /// A server-side application (`api`, `upload`, `wopi`, …).
-    pub fn app(kind: impl Into<String>) -> Self {
-        LockOwner {
-            application: LockApplication {
-                kind: kind.into(),
-                inner_xml: None,
-                viewer_id: None,
-            },
-        }
-    }
-
-    pub fn with_inner_xml(mut self, inner_xml: Option<String>) -> Self {
-        self.application.inner_xml = inner_xml.filter(|x| !x.is_empty());
-        self
-    }
-
-    pub fn with_viewer(mut self, viewer_id: impl Into<String>) -> Self {
-        self.application.viewer_id = Some(viewer_id.into());
-        self
-    }
-
-    /// The text to put in [`LockRequest::owner_info`].
-    pub fn to_owner_info(&self) -> String {
-        serde_json::to_string(self).expect("serializable")
-    }
-
-    /// Reads a stored `owner_info`: our JSON, else raw WebDAV owner XML; nothing → `api`.
-    pub fn parse(owner_info: Option<&str>) -> Self {
-        match owner_info {
-            None => LockOwner::app(APP_API),
-            Some(text) => {
-                serde_json::from_str(text).unwrap_or_else(|_| LockOwner::dav(Some(text.to_owned())))
-            }
         }
     }
 }
@@ -803,80 +577,4 @@ impl From<LockError> for ApiError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(s: &str) -> LockPath {
-        LockPath::parse(s).unwrap()
-    }
-
-    #[test]
-    fn paths_normalize() {
-        assert_eq!(p("").as_str(), "/");
-        assert_eq!(p("/").as_str(), "/");
-        assert_eq!(p("a//b/").as_str(), "/a/b");
-        assert!(LockPath::parse("/a/../b").is_err());
-        assert!(LockPath::parse("/a/./b").is_err());
-        assert!(LockPath::from_segments(["a/b"]).is_err());
-        assert!(LockPath::from_segments(["a\0"]).is_err());
-        assert_eq!(p("/a/b").parent(), Some(p("/a")));
-        assert_eq!(p("/a").parent(), Some(LockPath::root()));
-        assert_eq!(LockPath::root().parent(), None);
-        assert_eq!(p("/a/b/c").ancestors(), vec![p("/"), p("/a"), p("/a/b")]);
-        assert_eq!(p("/a").join("b c").unwrap(), p("/a/b c"));
-        assert_eq!(LockPath::root().join("x").unwrap(), p("/x"));
-    }
-
-    #[test]
-    fn ancestry_is_exact() {
-        assert!(p("/a/b").is_ancestor_of(&p("/a/b/c")));
-        assert!(!p("/a/b").is_ancestor_of(&p("/a/bc")));
-        assert!(!p("/a/b").is_ancestor_of(&p("/a/b")));
-        assert!(LockPath::root().is_ancestor_of(&p("/a")));
-        assert!(!LockPath::root().is_ancestor_of(&LockPath::root()));
-    }
-
-    #[test]
-    fn keys_round_trip() {
-        assert_eq!(p("/a/b").key(7), "7:/a/b");
-        assert_eq!(LockPath::root().key(7), "7:/");
-        assert_eq!(LockPath::from_key("7:/a/b"), Some((7, p("/a/b"))));
-        assert_eq!(LockPath::from_key("7:/"), Some((7, LockPath::root())));
-        assert_eq!(LockPath::from_key("7:/a/"), None);
-        assert_eq!(LockPath::from_key("x:/a"), None);
-        assert_eq!(LockPath::from_key("3:/a:b"), Some((3, p("/a:b"))));
-    }
-
-    #[test]
-    fn uris_are_encoded_like_encode_uri_component() {
-        assert_eq!(LockPath::root().to_cloudreve_uri(), "cloudreve://my");
-        assert_eq!(
-            p("/Docs/a b%/(x)!~*'.txt/中").to_cloudreve_uri(),
-            "cloudreve://my/Docs/a%20b%25/(x)!~*'.txt/%E4%B8%AD"
-        );
-    }
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like(r"1:/a_b%c\d"), r"1:/a\_b\%c\\d");
-    }
-
-    #[test]
-    fn owners_parse() {
-        let dav = LockOwner::dav(Some("<D:href>me</D:href>".into()));
-        assert_eq!(LockOwner::parse(Some(&dav.to_owner_info())), dav);
-        assert_eq!(
-            LockOwner::parse(Some("<D:href>x</D:href>"))
-                .application
-                .inner_xml
-                .as_deref(),
-            Some("<D:href>x</D:href>")
-        );
-        assert_eq!(LockOwner::parse(None).application.kind, APP_API);
-        let wopi = LockOwner::app("wopi").with_viewer("v1");
-        assert_eq!(
-            serde_json::to_value(&wopi).unwrap(),
-            json!({"application": {"type": "wopi", "viewer_id": "v1"}})
-        );
-    }
-}
+mod tests;
