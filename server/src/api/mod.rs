@@ -19,6 +19,7 @@ pub mod upload;
 pub mod user;
 pub mod user_profile;
 pub mod user_setting;
+pub mod user_setting_fields;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
