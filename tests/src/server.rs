@@ -5,7 +5,9 @@
 use std::{path::PathBuf, time::Duration};
 
 use reqwest::{Client, Method, Response};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::Value;
+use stratus_entity::{entity, file, file_entity, user};
 use stratus_server::{config::Config, state::AppState};
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -196,6 +198,54 @@ impl TestServer {
             .await
             .unwrap();
         envelope(resp).await
+    }
+
+    /// Gives the file `file_id` a new blob of `size` bytes, as an upload would (blob linked,
+    /// size and primary entity set, owner charged).
+    pub async fn attach_blob(&self, file_id: i64, size: i64) -> entity::Model {
+        let db = &self.state.db;
+        let f = file::Entity::find_by_id(file_id)
+            .one(db)
+            .await
+            .unwrap()
+            .expect("file row");
+        let now = chrono::Utc::now();
+        let blob = entity::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            r#type: Set(entity::kind::VERSION),
+            source: Set(format!("uploads/{file_id}")),
+            size: Set(size),
+            reference_count: Set(1),
+            storage_policy_id: Set(1),
+            created_by: Set(Some(f.owner_id)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        file_entity::ActiveModel {
+            file_id: Set(file_id),
+            entity_id: Set(blob.id),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let owner = f.owner_id;
+        let mut active = f.into_active_model();
+        active.size = Set(size);
+        active.primary_entity = Set(Some(blob.id));
+        active.update(db).await.unwrap();
+        let u = user::Entity::find_by_id(owner)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let storage = u.storage;
+        let mut active = u.into_active_model();
+        active.storage = Set(storage + size);
+        active.update(db).await.unwrap();
+        blob
     }
 
     /// Stops the server and waits for it to finish.

@@ -3,11 +3,9 @@
 use std::sync::Arc;
 
 use reqwest::Method;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use stratus_entity::{entity, file, file_entity, user};
+use stratus_entity::{entity, file, user};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer};
 
@@ -355,44 +353,8 @@ async fn move_reparents_and_refuses_cycles_and_clashes() {
 
 /// Gives `file_name` a blob of `size` bytes, as an upload would.
 async fn attach_blob(server: &TestServer, owner: i64, file_name: &str, size: i64) -> entity::Model {
-    let db = &server.state.db;
-    let now = chrono::Utc::now();
-    let blob = entity::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(0),
-        source: Set(format!("uploads/{file_name}")),
-        size: Set(size),
-        reference_count: Set(1),
-        storage_policy_id: Set(1),
-        created_by: Set(Some(owner)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
     let f = row(server, owner, file_name).await;
-    file_entity::ActiveModel {
-        file_id: Set(f.id),
-        entity_id: Set(blob.id),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let mut active = f.into_active_model();
-    active.size = Set(size);
-    active.primary_entity = Set(Some(blob.id));
-    active.update(db).await.unwrap();
-    let u = user::Entity::find_by_id(owner)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    let storage = u.storage;
-    let mut active = u.into_active_model();
-    active.storage = Set(storage + size);
-    active.update(db).await.unwrap();
-    blob
+    server.attach_blob(f.id, size).await
 }
 
 async fn storage_of(server: &TestServer, uid: i64) -> i64 {

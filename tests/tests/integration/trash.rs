@@ -125,50 +125,6 @@ async fn trash_uri(server: &TestServer, id: i64) -> String {
     format!("cloudreve://trash/{}", row.name)
 }
 
-/// Gives the file `file_id` a new blob of `size` bytes, as an upload would (blob linked,
-/// size and primary entity set, owner charged).
-async fn attach_blob(server: &TestServer, file_id: i64, size: i64) -> entity::Model {
-    let db = &server.state.db;
-    let f = file_row(server, file_id).await.unwrap();
-    let now = chrono::Utc::now();
-    let blob = entity::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(entity::kind::VERSION),
-        source: Set(format!("uploads/{file_id}")),
-        size: Set(size),
-        reference_count: Set(1),
-        storage_policy_id: Set(1),
-        created_by: Set(Some(f.owner_id)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    file_entity::ActiveModel {
-        file_id: Set(file_id),
-        entity_id: Set(blob.id),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let owner = f.owner_id;
-    let mut active = f.into_active_model();
-    active.size = Set(size);
-    active.primary_entity = Set(Some(blob.id));
-    active.update(db).await.unwrap();
-    let u = user::Entity::find_by_id(owner)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    let storage = u.storage;
-    let mut active = u.into_active_model();
-    active.storage = Set(storage + size);
-    active.update(db).await.unwrap();
-    blob
-}
-
 async fn blob(server: &TestServer, id: i64) -> entity::Model {
     entity::Entity::find_by_id(id)
         .one(&server.state.db)
@@ -384,24 +340,21 @@ async fn permanent_delete_releases_entities_and_storage() {
     .await;
     create(&server, &ann, "cloudreve://my/tree/copies", "folder").await;
     create(&server, &ann, "cloudreve://my/other", "folder").await;
-    let a = attach_blob(
-        &server,
-        id_of(&server, &ann, "cloudreve://my/tree/a.bin").await,
-        100,
-    )
-    .await;
-    let b = attach_blob(
-        &server,
-        id_of(&server, &ann, "cloudreve://my/tree/sub/b.bin").await,
-        200,
-    )
-    .await;
-    let c = attach_blob(
-        &server,
-        id_of(&server, &ann, "cloudreve://my/tree/sub/deeper/c.bin").await,
-        300,
-    )
-    .await;
+    let a = server
+        .attach_blob(id_of(&server, &ann, "cloudreve://my/tree/a.bin").await, 100)
+        .await;
+    let b = server
+        .attach_blob(
+            id_of(&server, &ann, "cloudreve://my/tree/sub/b.bin").await,
+            200,
+        )
+        .await;
+    let c = server
+        .attach_blob(
+            id_of(&server, &ann, "cloudreve://my/tree/sub/deeper/c.bin").await,
+            300,
+        )
+        .await;
     // a.bin is copied inside the tree (both links go), b.bin outside it (one link stays).
     for (src, dst) in [
         ("cloudreve://my/tree/a.bin", "cloudreve://my/tree/copies"),
@@ -495,7 +448,7 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
         ("cloudreve://my/dir/four.bin", 40),
     ] {
         let id = id_of(&server, &ann, uri).await;
-        attach_blob(&server, id, size).await;
+        server.attach_blob(id, size).await;
         ids.push(id);
     }
     let dir = id_of(&server, &ann, "cloudreve://my/dir").await;
@@ -559,7 +512,7 @@ async fn the_retention_job_purges_only_expired_items() {
     let inner = id_of(&server, &ann, "cloudreve://my/old/inner.txt").await;
     let new = id_of(&server, &ann, "cloudreve://my/new.txt").await;
     let bobs = id_of(&server, &bob, "cloudreve://my/bobs.txt").await;
-    attach_blob(&server, inner, 5).await;
+    server.attach_blob(inner, 5).await;
     delete(
         &server,
         &ann,
@@ -599,7 +552,7 @@ async fn unlink_needs_the_advanced_delete_permission() {
     let uid = user_id(&server, &ann);
     create(&server, &ann, "cloudreve://my/keep-blob.bin", "file").await;
     let f = id_of(&server, &ann, "cloudreve://my/keep-blob.bin").await;
-    let b = attach_blob(&server, f, 64).await;
+    let b = server.attach_blob(f, 64).await;
 
     let refused = delete(
         &server,
