@@ -47,25 +47,10 @@ pub enum ApiTags {
     File,
 }
 
+/// Route groups, nested because poem-openapi implements `OpenApi` for tuples of at most 16.
+/// The first tuple is accounts and the core file system; the second, transfers, sharing and devices.
 type Apis = (
-    site::SiteApi,
-    file::FileApi,
-    download::DownloadApi,
-    file_manage::FileManageApi,
-    file_lock::FileLockApi,
-    file_list::FileListApi,
-    upload::UploadApi,
-    session::SessionApi,
-    user::UserApi,
-    user_profile::UserProfileApi,
-    user_setting::UserSettingApi,
-    registration::RegistrationApi,
-    passkey::PasskeyApi,
-);
-
-/// The OpenAPI service; also the source of `openapi.json`.
-pub fn service() -> OpenApiService<Apis, ()> {
-    let apis = (
+    (
         site::SiteApi,
         file::FileApi,
         download::DownloadApi,
@@ -79,6 +64,33 @@ pub fn service() -> OpenApiService<Apis, ()> {
         user_setting::UserSettingApi,
         registration::RegistrationApi,
         passkey::PasskeyApi,
+    ),
+    (
+        // transfers, sharing and devices
+    ),
+);
+
+/// The OpenAPI service; also the source of `openapi.json`.
+pub fn service() -> OpenApiService<Apis, ()> {
+    let apis = (
+        (
+            site::SiteApi,
+            file::FileApi,
+            download::DownloadApi,
+            file_manage::FileManageApi,
+            file_lock::FileLockApi,
+            file_list::FileListApi,
+            upload::UploadApi,
+            session::SessionApi,
+            user::UserApi,
+            user_profile::UserProfileApi,
+            user_setting::UserSettingApi,
+            registration::RegistrationApi,
+            passkey::PasskeyApi,
+        ),
+        (
+            // transfers, sharing and devices
+        ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(
