@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Moving big files: how close Stratus gets to the disk and to nginx, and what it costs in memory.
+#
+# On this machine, in one run, with a release build of `stratus` (SQLite, local storage) on
+# loopback and a fresh data dir on the same disk as the references:
+#
+#   upload    1 GiB through the upload API in chunks of the policy's chunk size (25 MiB), one
+#             after the other as the web client sends them; against `dd` copying the same file
+#             to the same disk with `conv=fsync` (Stratus fsyncs before it reports completion).
+#   download  1 GiB through a signed `/file/content` URL; against nginx serving the same file
+#             statically. Both with curl to /dev/null; best of RUNS.
+#   memory    resident memory of the server, sampled every 50 ms, while a 4 GiB file is uploaded
+#             and then downloaded; reported as the peak above idle.
+#   copy      `POST /file/move {copy: true}` of the 1 GiB file and of a 1 KiB file; a copy links
+#             the same blob, so both should take the same time.
+#
+#   bash bench/transfer.sh
+#   SIZE_MIB=256 BIG_MIB=1024 RUNS=5 bash bench/transfer.sh
+#
+# Needs: nginx, curl, jq (installed with apt-get when missing) and about 7 GiB free in $TMPDIR.
+# Not part of CI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SIZE_MIB=${SIZE_MIB:-1024}
+BIG_MIB=${BIG_MIB:-4096}
+RUNS=${RUNS:-3}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}"
+
+need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q "$2"; }; }
+need nginx nginx
+need curl curl
+need jq jq
+
+cargo build --release -q -p stratus-server --bin stratus
+BIN="$CARGO_TARGET_DIR/release/stratus"
+
+WORK=$(mktemp -d)
+cleanup() {
+    [[ -n "${SAMPLER_PID:-}" ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+    [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
+    [[ -f "$WORK/nginx.pid" ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+secs_since() { python3 -c "import time; print(f'{time.time() - $1:.3f}')"; }
+mib_s() { python3 -c "print(f'{$1 / $2:.0f}')"; } # MiB, seconds → MiB/s
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+min_of() { if [[ -z "$1" ]]; then echo "$2"; else python3 -c "print(min($1, $2))"; fi; }
+
+SP=$(free_port)
+NP=$(free_port)
+EMAIL=bench@example.com
+PASSWORD=bench-password-1
+
+"$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" >/dev/null
+# Room for the 4 GiB file and the copies: lift the quota of every group.
+python3 - "$WORK/data/stratus.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE groups SET max_storage = 1 << 40")
+db.commit()
+PY
+"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$SP" serve >"$WORK/stratus.log" 2>&1 &
+STRATUS_PID=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SP/healthz" >/dev/null && break; sleep 0.1; done
+API="http://127.0.0.1:$SP/api/v4"
+
+TOKEN=$(curl -fs -H 'content-type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |
+    jq -er '.data.token.access_token')
+AUTH="Authorization: Bearer $TOKEN"
+POLICY=$(curl -fs -H "$AUTH" "$API/file?uri=cloudreve%3A%2F%2Fmy" | jq -er '.data.storage_policy.id')
+
+api() { # method path json → envelope data (fails on a non-zero code)
+    curl -fs -X "$1" -H "$AUTH" -H 'content-type: application/json' -d "$3" "$API$2" |
+        jq -ec 'if .code == 0 then .data else error(tostring) end'
+}
+
+# upload <local file> <name>: the whole protocol, chunk by chunk.
+upload() {
+    local size session sid chunk index offset
+    size=$(stat -c %s "$1")
+    session=$(api PUT /file/upload "{\"uri\":\"cloudreve://my/$2\",\"size\":$size,\"policy_id\":\"$POLICY\"}")
+    sid=$(jq -r .session_id <<<"$session")
+    chunk=$(jq -r .chunk_size <<<"$session")
+    index=0
+    offset=0
+    while ((offset < size)); do
+        local len=$((size - offset < chunk ? size - offset : chunk))
+        # A chunk is streamed from the file at its offset with an exact Content-Length.
+        tail -c +$((offset + 1)) "$1" | head -c "$len" |
+            curl -fs -X POST -H "$AUTH" -H "Content-Length: $len" -H 'content-type: application/octet-stream' \
+                --data-binary @- "$API/file/upload/$sid/$index" | jq -e '.code == 0' >/dev/null
+        index=$((index + 1))
+        offset=$((offset + len))
+    done
+}
+
+content_url() { # name → signed URL
+    api POST /file/url "{\"uris\":[\"cloudreve://my/$1\"],\"download\":true}" | jq -er '.urls[0].url'
+}
+
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$STRATUS_PID/status"; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), disk $(df -h "$WORK" | awk 'NR==2 {print $1}')"
+
+# ---- files
+head -c $((SIZE_MIB << 20)) /dev/urandom >"$WORK/src.bin"
+head -c 1024 /dev/urandom >"$WORK/small.bin"
+mkdir -p "$WORK/www"
+cp "$WORK/src.bin" "$WORK/www/src.bin"
+sync
+
+# ---- upload vs dd
+DD_BEST=""
+UP_BEST=""
+for run in $(seq "$RUNS"); do
+    t=$(now)
+    dd if="$WORK/src.bin" of="$WORK/dd-$run.bin" bs=25M conv=fsync status=none
+    s=$(secs_since "$t")
+    rm -f "$WORK/dd-$run.bin"
+    DD_BEST=$(min_of "$DD_BEST" "$s")
+    t=$(now)
+    upload "$WORK/src.bin" "up-$run.bin"
+    s=$(secs_since "$t")
+    UP_BEST=$(min_of "$UP_BEST" "$s")
+done
+echo "upload ${SIZE_MIB} MiB: stratus $(mib_s "$SIZE_MIB" "$UP_BEST") MiB/s (${UP_BEST}s), dd $(mib_s "$SIZE_MIB" "$DD_BEST") MiB/s (${DD_BEST}s), ratio $(ratio "$DD_BEST" "$UP_BEST")"
+
+# ---- download vs nginx
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    sendfile on;
+    server {
+        listen 127.0.0.1:$NP;
+        root $WORK/www;
+    }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$NP/src.bin" -r 0-0 && break; sleep 0.1; done
+URL=$(content_url up-1.bin)
+best_get() { # url → best seconds of RUNS
+    local best="" s
+    for _ in $(seq "$RUNS"); do
+        s=$(curl -fs -o /dev/null -w '%{time_total}' "$1")
+        best=$(min_of "$best" "$s")
+    done
+    echo "$best"
+}
+NGINX_S=$(best_get "http://127.0.0.1:$NP/src.bin")
+STRATUS_S=$(best_get "$URL")
+echo "download ${SIZE_MIB} MiB: stratus $(mib_s "$SIZE_MIB" "$STRATUS_S") MiB/s, nginx $(mib_s "$SIZE_MIB" "$NGINX_S") MiB/s, ratio $(ratio "$NGINX_S" "$STRATUS_S")"
+
+# ---- copy: same time whatever the size
+upload "$WORK/small.bin" small.bin
+copy_ms() { # name → milliseconds of one copy into a fresh folder
+    local dst="copy-$RANDOM$RANDOM" t
+    api POST /file/create "{\"uri\":\"cloudreve://my/$dst\",\"type\":\"folder\"}" >/dev/null
+    t=$(now)
+    api POST /file/move "{\"uris\":[\"cloudreve://my/$1\"],\"dst\":\"cloudreve://my/$dst\",\"copy\":true}" >/dev/null
+    python3 -c "import time; print(f'{(time.time() - $t) * 1000:.1f}')"
+}
+COPY_BIG=$(copy_ms up-1.bin)
+COPY_SMALL=$(copy_ms small.bin)
+echo "copy: ${SIZE_MIB} MiB file ${COPY_BIG} ms, 1 KiB file ${COPY_SMALL} ms"
+
+# ---- memory while a big file streams up and down
+rm -f "$WORK/src.bin" "$WORK/www/src.bin"
+head -c $((BIG_MIB << 20)) /dev/zero >"$WORK/big.bin"
+IDLE=$(rss_kib)
+(
+    peak=0
+    while kill -0 "$STRATUS_PID" 2>/dev/null; do
+        r=$(rss_kib)
+        ((r > peak)) && peak=$r && echo "$peak" >"$WORK/peak"
+        sleep 0.05
+    done
+) &
+SAMPLER_PID=$!
+upload "$WORK/big.bin" big.bin
+rm -f "$WORK/big.bin"
+curl -fs -o /dev/null "$(content_url big.bin)"
+kill "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+PEAK=$(cat "$WORK/peak")
+echo "memory: idle $((IDLE / 1024)) MiB, peak while ${BIG_MIB} MiB went up and down $((PEAK / 1024)) MiB (+$(((PEAK - IDLE) / 1024)) MiB)"
