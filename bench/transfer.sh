@@ -20,6 +20,7 @@
 # Needs: nginx, curl, jq (installed with apt-get when missing) and about 7 GiB free in $TMPDIR.
 # Not part of CI.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -77,7 +78,7 @@ POLICY=$(curl -fs -H "$AUTH" "$API/file?uri=cloudreve%3A%2F%2Fmy" | jq -er '.dat
 
 api() { # method path json → envelope data (fails on a non-zero code)
     curl -fs -X "$1" -H "$AUTH" -H 'content-type: application/json' -d "$3" "$API$2" |
-        jq -ec 'if .code == 0 then .data else error(tostring) end'
+        jq -ec 'if .code == 0 then (.data // {}) else error(tostring) end'
 }
 
 # upload <local file> <name>: the whole protocol, chunk by chunk.
@@ -92,9 +93,14 @@ upload() {
     while ((offset < size)); do
         local len=$((size - offset < chunk ? size - offset : chunk))
         # A chunk is streamed from the file at its offset with an exact Content-Length.
-        tail -c +$((offset + 1)) "$1" | head -c "$len" |
-            curl -fs -X POST -H "$AUTH" -H "Content-Length: $len" -H 'content-type: application/octet-stream' \
-                --data-binary @- "$API/file/upload/$sid/$index" | jq -e '.code == 0' >/dev/null
+        local reply
+        reply=$(dd if="$1" bs=4M skip="$offset" count="$len" iflag=skip_bytes,count_bytes status=none |
+            curl -sS -X POST -H "$AUTH" -H "Content-Length: $len" -H 'content-type: application/octet-stream' \
+                --data-binary @- "$API/file/upload/$sid/$index")
+        jq -e '.code == 0' >/dev/null <<<"$reply" || {
+            echo "chunk $index of $2: $reply" >&2
+            return 1
+        }
         index=$((index + 1))
         offset=$((offset + len))
     done
@@ -112,7 +118,10 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 head -c $((SIZE_MIB << 20)) /dev/urandom >"$WORK/src.bin"
 head -c 1024 /dev/urandom >"$WORK/small.bin"
 mkdir -p "$WORK/www"
+# nginx workers run as nobody: let them into the temp dir.
+chmod o+rx "$WORK" "$WORK/www"
 cp "$WORK/src.bin" "$WORK/www/src.bin"
+chmod o+r "$WORK/www/src.bin"
 sync
 
 # ---- upload vs dd
