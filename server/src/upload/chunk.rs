@@ -145,7 +145,12 @@ pub async fn complete_session(
     active.updated_at = Set(now);
     active.update(&txn).await?;
     link(&txn, file_id, entity_id).await?;
-    metadata::remove(&txn, file_id, &[SESSION_META]).await?;
+    metadata::remove(
+        &txn,
+        file_id,
+        &[SESSION_META, crate::thumb::store::DISABLED],
+    )
+    .await?;
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }
