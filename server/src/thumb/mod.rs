@@ -169,9 +169,9 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if node.is_folder() || file.is_symbolic || store::disabled(&state.db, file.id).await? {
         return Err(unavailable());
     }
+    // Blobs still uploading or gone are 40077 here too; an empty file has no blob.
     let source = link::pick_entity(state, file, None)
-        .await
-        .map_err(|_| unavailable())?
+        .await?
         .ok_or_else(unavailable)?;
     let config = Config::load(&state.settings).await?;
     if let Some((thumb, encoding)) =

@@ -128,7 +128,7 @@ pub async fn commit(
     }
     .insert(&txn)
     .await?;
-    release_others(&txn, file_id, Some(thumb.id)).await?;
+    release(&txn, file_id, Some(thumb.id)).await?;
     file_entity::ActiveModel {
         file_id: Set(file_id),
         entity_id: Set(thumb.id),
@@ -143,14 +143,15 @@ pub async fn commit(
 pub async fn disable(state: &AppState, owner: i64, file_id: i64) -> Result<(), ApiError> {
     let txn = tx::begin(&state.db, owner).await?;
     meta::upsert(&txn, file_id, DISABLED, "", true).await?;
-    release_others(&txn, file_id, None).await?;
+    release(&txn, file_id, None).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Unlinks every thumbnail of the file but `keep` and lowers their reference counts; a
-/// count reaching 0 leaves the blob to entity recycling.
-async fn release_others(
+/// count reaching 0 leaves the blob to entity recycling. Called when a new version becomes
+/// current, so the old version's thumbnail does not linger until the next request.
+pub async fn release(
     txn: &DatabaseTransaction,
     file_id: i64,
     keep: Option<i64>,
