@@ -11,8 +11,9 @@
 //! else 40077 without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
-//! more than the CPU count) are read and decoded at once, on the blocking pool; further
-//! requests wait their turn. Requests for the same source blob wait for the one already
+//! more than the CPU count; read once, on the first generation) are read and decoded at
+//! once, on the blocking pool; further requests wait their turn. Thumbnail URLs are not
+//! speed-limited. Requests for the same source blob wait for the one already
 //! generating and reuse its result. The source (at most `thumb_builtin_max_size` bytes) is
 //! read into memory; the decoder refuses pictures over 64 megapixels (or the lower
 //! `thumb_builtin_max_pixels`) from the header, before allocating pixels. The result fits
