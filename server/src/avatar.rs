@@ -2,7 +2,7 @@
 //! data dir, or Gravatar links built from the account's e-mail address.
 //!
 //! Uploads are untrusted: the decoder gets dimension and allocation limits before it
-//! allocates anything, at most [`MAX_PARALLEL_RENDERS`] pictures are decoded at once, and
+//! allocates anything ([`crate::imaging`]), at most [`MAX_PARALLEL_RENDERS`] pictures are decoded at once, and
 //! decoding runs on the blocking pool. Files are written to a temporary name and renamed,
 //! so a reader sees either the old picture or the new one, never half of one.
 
@@ -11,12 +11,11 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use image::{
-    DynamicImage, ImageError, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder,
-    imageops::FilterType,
-};
+use image::{DynamicImage, ImageFormat, codecs::jpeg::JpegEncoder, imageops::FilterType};
 use md5::{Digest, Md5};
 use tokio::{io::AsyncWriteExt, sync::Semaphore};
+
+use crate::imaging::{self, DecodeError, DecodeLimits};
 
 /// `users.avatar` of an uploaded picture.
 pub const FILE: &str = "file";
@@ -131,26 +130,16 @@ pub fn render_blocking(data: &[u8], large: u32, small: u32) -> Result<Rendered, 
 
 /// Decodes with limits set before any allocation, then crops the centred square.
 fn decode_square(data: &[u8]) -> Result<DynamicImage, AvatarError> {
-    let mut reader = ImageReader::new(Cursor::new(data))
-        .with_guessed_format()
-        .map_err(|e| AvatarError::Undecodable(e.to_string()))?;
-    match reader.format() {
-        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP) => {}
-        _ => return Err(AvatarError::Undecodable("unknown format".into())),
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
-        ImageError::Limits(_) => AvatarError::TooLarge,
-        other => AvatarError::Undecodable(other.to_string()),
+    let limits = DecodeLimits {
+        max_side: MAX_SIDE,
+        max_pixels: u64::from(MAX_SIDE) * u64::from(MAX_SIDE),
+        max_alloc: MAX_ALLOC,
+    };
+    let image = imaging::decode(data, limits).map_err(|e| match e {
+        DecodeError::TooLarge => AvatarError::TooLarge,
+        DecodeError::Undecodable(why) => AvatarError::Undecodable(why),
     })?;
     let (width, height) = (image.width(), image.height());
-    if width == 0 || height == 0 {
-        return Err(AvatarError::Undecodable("empty image".into()));
-    }
     let side = width.min(height);
     Ok(image.crop_imm((width - side) / 2, (height - side) / 2, side, side))
 }

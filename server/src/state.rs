@@ -23,6 +23,8 @@ pub struct Inner {
     /// Storage policy id → blob driver.
     pub storage: DriverRegistry,
     pub started: Instant,
+    /// Thumbnail worker slots and in-flight generations.
+    pub thumbs: crate::thumb::Thumbnailer,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             ids,
             metrics: Metrics::default(),
             started: Instant::now(),
+            thumbs: Default::default(),
         }))
     }
 }

@@ -130,6 +130,7 @@ impl DownloadApi {
         let opts = UrlOptions {
             download: body.download.unwrap_or(false),
             no_cache: body.no_cache.unwrap_or(false),
+            thumb: false,
         };
         let mut urls = Vec::new();
         let mut failures = Vec::new();

@@ -10,6 +10,7 @@ pub mod file;
 pub mod file_list;
 pub mod file_lock;
 pub mod file_manage;
+pub mod file_thumb;
 pub mod json;
 pub mod passkey;
 pub mod registration;
@@ -65,9 +66,9 @@ type Apis = (
         registration::RegistrationApi,
         passkey::PasskeyApi,
     ),
-    (
-        // transfers, sharing and devices
-    ),
+    // `()` keeps the group a pair until a second API joins: poem-openapi implements
+    // `OpenApi` for tuples of two or more only.
+    (file_thumb::FileThumbApi, ()),
 );
 
 /// The OpenAPI service; also the source of `openapi.json`.
@@ -88,9 +89,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (
-            // transfers, sharing and devices
-        ),
+        (file_thumb::FileThumbApi, ()),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

@@ -1,5 +1,5 @@
 //! Building signed content URLs (spec §5.6, §7.2):
-//! `<base>/api/v4/file/content/<entity hashid>/<speed>/<escaped name>?[download=true&][no_cache=true&]sign=<sig>`,
+//! `<base>/api/v4/file/content/<entity hashid>/<speed>/<escaped name>?[download=true&][no_cache=true&][thumb=true&]sign=<sig>`,
 //! where the signature covers the *decoded* path only.
 //!
 //! The base is the primary site URL (the first entry of the comma-separated `siteURL`
@@ -76,6 +76,8 @@ pub struct UrlOptions {
     pub download: bool,
     /// `Cache-Control: no-cache` instead of a private max-age.
     pub no_cache: bool,
+    /// Marks a thumbnail URL (`thumb=true`, spec §7.2).
+    pub thumb: bool,
 }
 
 /// A signed, absolute content URL valid until `expires` (unix seconds).
@@ -98,6 +100,9 @@ pub fn content_url(
     }
     if opts.no_cache {
         url.push_str("no_cache=true&");
+    }
+    if opts.thumb {
+        url.push_str("thumb=true&");
     }
     url.push_str("sign=");
     url.extend(utf8_percent_encode(&signature, NON_ALPHANUMERIC));
@@ -192,7 +197,7 @@ mod tests {
             i64::MAX,
             UrlOptions {
                 download: true,
-                no_cache: false,
+                ..UrlOptions::default()
             },
         );
         let (path, query) = url.split_once('?').unwrap();

@@ -14,6 +14,7 @@ use crate::{
     fs::{lock, metadata, tx},
     state::AppState,
     storage::{ByteStream, StorageError},
+    thumb::store as thumb,
 };
 
 /// Whether the call finished the upload.
@@ -145,7 +146,9 @@ pub async fn complete_session(
     active.updated_at = Set(now);
     active.update(&txn).await?;
     link(&txn, file_id, entity_id).await?;
-    metadata::remove(&txn, file_id, &[SESSION_META]).await?;
+    // A new version may well have a thumbnail; the old version's thumbnail is released.
+    metadata::remove(&txn, file_id, &[SESSION_META, thumb::DISABLED]).await?;
+    thumb::release(&txn, file_id, None).await?;
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }

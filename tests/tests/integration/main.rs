@@ -17,6 +17,7 @@ mod registration;
 mod session;
 mod site;
 mod storage;
+mod thumb;
 mod trash;
 mod upload;
 mod user_profile;

@@ -1,0 +1,368 @@
+//! Thumbnails (spec §7.5): `GET /file/thumb` answers a signed URL of a small picture of a
+//! file, made on first request by the built-in generator and kept as a thumbnail entity.
+//!
+//! Order of checks: resolve the URI through the file-system navigation (so every filesystem
+//! works the same way) and require capability bit 10; folders, symbolic entries, empty files
+//! and files marked `thumb:disabled` → 40077. A stored thumbnail of the current version is
+//! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
+//! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
+//! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
+//! generating here (local policies, or `thumb_generator_proxy` in the policy settings);
+//! else 40077 without marking the file, since a later setting may allow it.
+//!
+//! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
+//! more than the CPU count; read once, on the first generation) are read and decoded at
+//! once, on the blocking pool; further requests wait their turn. Thumbnail URLs are not
+//! speed-limited. Requests for the same source blob wait for the one already
+//! generating and reuse its result. The source (at most `thumb_builtin_max_size` bytes) is
+//! read into memory; the decoder refuses pictures over 64 megapixels (or the lower
+//! `thumb_builtin_max_pixels`) from the header, before allocating pixels. The result fits
+//! `thumb_width` × `thumb_height` with the aspect ratio kept, encoded per
+//! `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and WebP
+//! pictures give their first frame. A picture that cannot be decoded marks the file
+//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and answers
+//! 40077; clients then stop asking.
+
+mod inflight;
+pub mod render;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use sea_orm::EntityTrait;
+use stratus_entity::{entity, storage_policy};
+use tokio::sync::{OnceCell, Semaphore};
+
+pub use inflight::Inflight;
+use render::{Encoding, RenderError, Spec};
+use store::Commit;
+
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    boolset::fs_cap,
+    download::link::{self, UrlOptions},
+    fs::{
+        nav::{self, FsCtx},
+        uri::FileUri,
+    },
+    imaging::{DecodeError, DecodeLimits, MAX_PIXELS},
+    settings::{Settings, parse_bool},
+    state::AppState,
+    storage::{ByteStream, stream_once},
+    upload::storage_error,
+};
+
+/// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
+pub const DEFAULT_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
+/// Bytes of decoder memory allowed per pixel (8-bit RGBA).
+const BYTES_PER_PIXEL: u64 = 4;
+/// Largest box side a setting may ask for.
+const MAX_BOX_SIDE: u32 = 4096;
+
+/// Process-wide generator state: the worker slots and the in-flight generations.
+#[derive(Default)]
+pub struct Thumbnailer {
+    workers: OnceCell<Semaphore>,
+    inflight: Inflight,
+}
+
+impl Thumbnailer {
+    /// The worker slots, sized on first use from `queue_thumb_worker_num` and the CPU count.
+    async fn workers(&self, settings: &Settings) -> &Semaphore {
+        self.workers
+            .get_or_init(|| async {
+                let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+                let wanted = settings
+                    .int("queue_thumb_worker_num", cpus as i64)
+                    .await
+                    .unwrap_or(cpus as i64);
+                Semaphore::new(usize::try_from(wanted).unwrap_or(1).clamp(1, cpus))
+            })
+            .await
+    }
+}
+
+/// A signed thumbnail URL.
+#[derive(Debug, Clone)]
+pub struct ThumbLink {
+    pub url: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// The thumbnail settings of the site.
+struct Config {
+    enabled: bool,
+    exts: Vec<String>,
+    max_size: i64,
+    suffix: String,
+    spec: Spec,
+}
+
+impl Config {
+    async fn load(settings: &Settings) -> Result<Self, ApiError> {
+        let all = settings.all().await?;
+        let text = |key: &str| all.get(key).map(|v| v.trim()).unwrap_or_default();
+        let int = |key: &str, default: i64| text(key).parse().unwrap_or(default);
+        let side = |key: &str, default: i64| {
+            u32::try_from(int(key, default))
+                .ok()
+                .filter(|s| (1..=MAX_BOX_SIDE).contains(s))
+                .unwrap_or(default as u32)
+        };
+        let exts: Vec<String> = text("thumb_builtin_exts")
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect();
+        let max_pixels = u64::try_from(int("thumb_builtin_max_pixels", MAX_PIXELS as i64))
+            .ok()
+            .filter(|&p| p > 0)
+            .unwrap_or(MAX_PIXELS)
+            .min(MAX_PIXELS);
+        let suffix = match text("thumb_entity_suffix") {
+            "" => "._thumb".to_owned(),
+            s => s.to_owned(),
+        };
+        Ok(Self {
+            enabled: parse_bool(text("thumb_builtin_enabled")),
+            exts: if exts.is_empty() {
+                DEFAULT_EXTS.iter().map(|e| (*e).to_owned()).collect()
+            } else {
+                exts
+            },
+            max_size: int("thumb_builtin_max_size", 78_643_200),
+            suffix,
+            spec: Spec {
+                width: side("thumb_width", 400),
+                height: side("thumb_height", 300),
+                encoding: Encoding::from_setting(text("thumb_encode_method")),
+                quality: int("thumb_encode_quality", 95).clamp(1, 100) as u8,
+                limits: DecodeLimits {
+                    max_side: u32::MAX,
+                    max_pixels,
+                    max_alloc: max_pixels * BYTES_PER_PIXEL,
+                },
+            },
+        })
+    }
+
+    /// Whether the built-in generator takes a file of this name and size.
+    fn accepts(&self, name: &str, size: i64) -> bool {
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+            .unwrap_or_default();
+        self.enabled && size > 0 && size <= self.max_size && self.exts.contains(&ext)
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(ErrorCode::EntityNotExist, "no thumbnail for this file")
+}
+
+/// The thumbnail URL of `uri`, generating the thumbnail first when there is none.
+/// `base` is the site base content URLs start with.
+pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<ThumbLink, ApiError> {
+    let state = ctx.state;
+    let node = nav::resolve(ctx, uri).await?;
+    node.require(fs_cap::GENERATE_THUMB)?;
+    let file = &node.file;
+    if node.is_folder() || file.is_symbolic || store::disabled(&state.db, file.id).await? {
+        return Err(unavailable());
+    }
+    // Blobs still uploading or gone are 40077 here too; an empty file has no blob.
+    let source = link::pick_entity(state, file, None)
+        .await?
+        .ok_or_else(unavailable)?;
+    let config = Config::load(&state.settings).await?;
+    if let Some((thumb, encoding)) =
+        store::find(&state.db, file.id, &source, &config.suffix).await?
+    {
+        return sign(state, base, &file.name, &thumb, encoding).await;
+    }
+    if !config.accepts(&file.name, source.size) || !generates_here(state, &source).await? {
+        return Err(unavailable());
+    }
+    let _turn = state.thumbs.inflight.lock(source.id).await;
+    // Whoever held the turn before may have made it already.
+    if let Some((thumb, encoding)) =
+        store::find(&state.db, file.id, &source, &config.suffix).await?
+    {
+        return sign(state, base, &file.name, &thumb, encoding).await;
+    }
+    let bytes = match generate(state, &source, &config).await? {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::info!(file_id = file.id, error = %err, "thumbnail generation failed");
+            store::disable(state, file.owner_id, file.id).await?;
+            return Err(unavailable());
+        }
+    };
+    let encoding = config.spec.encoding;
+    let key = store::key_for(&source.source, encoding, &config.suffix);
+    let driver = state
+        .storage
+        .driver(source.storage_policy_id)
+        .await
+        .map_err(storage_error)?;
+    let size = bytes.len() as i64;
+    driver
+        .put(&key, stream_once(bytes), Some(size as u64))
+        .await
+        .map_err(storage_error)?;
+    let committed = store::commit(
+        state,
+        file.owner_id,
+        file.id,
+        &source,
+        &key,
+        size,
+        &config.suffix,
+    )
+    .await;
+    let (thumb, encoding) = match committed {
+        Ok(Commit::Stored(thumb)) => (thumb, encoding),
+        other => {
+            // Blob first, then the row: a blob no row points at is deleted again.
+            if let Err(err) = driver.delete(std::slice::from_ref(&key)).await {
+                tracing::warn!(key, error = %err, "deleting a surplus thumbnail failed");
+            }
+            match other? {
+                Commit::Existing(thumb) => {
+                    let encoding = store::made_from(&thumb.source, &source.source, &config.suffix)
+                        .unwrap_or(encoding);
+                    (thumb, encoding)
+                }
+                _ => return Err(unavailable()),
+            }
+        }
+    };
+    sign(state, base, &file.name, &thumb, encoding).await
+}
+
+/// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
+async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ApiError> {
+    let policy = storage_policy::Entity::find_by_id(source.storage_policy_id)
+        .one(&state.db)
+        .await?;
+    Ok(policy.is_some_and(|p| {
+        p.r#type == storage_policy::kind::LOCAL
+            || p.settings
+                .get("thumb_generator_proxy")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+    }))
+}
+
+/// Reads and renders the source in a worker slot. The outer error is a server failure
+/// (storage, worker pool); the inner one a picture that cannot be thumbnailed.
+async fn generate(
+    state: &AppState,
+    source: &entity::Model,
+    config: &Config,
+) -> Result<Result<Vec<u8>, RenderError>, ApiError> {
+    let _slot = state
+        .thumbs
+        .workers(&state.settings)
+        .await
+        .acquire()
+        .await
+        .map_err(|e| ApiError::code(ErrorCode::IoError).with_cause(e))?;
+    let driver = state
+        .storage
+        .driver(source.storage_policy_id)
+        .await
+        .map_err(storage_error)?;
+    let object = driver
+        .get(&source.source, None)
+        .await
+        .map_err(storage_error)?;
+    let Some(data) = read_capped(object.stream, config.max_size as u64).await? else {
+        return Ok(Err(RenderError::Decode(DecodeError::TooLarge)));
+    };
+    let spec = config.spec;
+    // A panic in a decoder is a picture that cannot be thumbnailed, not a server failure.
+    Ok(
+        tokio::task::spawn_blocking(move || render::render(&data, &spec))
+            .await
+            .unwrap_or_else(|e| Err(RenderError::Encode(format!("the decoder failed: {e}")))),
+    )
+}
+
+/// The whole stream, or `None` as soon as it passes `cap` bytes.
+async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ApiError> {
+    let mut out = Vec::new();
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|e| storage_error(e.into()))?;
+        if (out.len() + piece.len()) as u64 > cap {
+            return Ok(None);
+        }
+        out.extend_from_slice(&piece);
+    }
+    Ok(Some(out))
+}
+
+/// A signed content URL of the thumbnail, named `<file stem>_thumb.<ext>` so it is served
+/// with the right content type, valid for `entity_url_default_ttl` seconds.
+async fn sign(
+    state: &AppState,
+    base: &str,
+    file_name: &str,
+    thumb: &entity::Model,
+    encoding: Encoding,
+) -> Result<ThumbLink, ApiError> {
+    let key = state.settings.get("secret_key").await?;
+    let ttl = state
+        .settings
+        .int("entity_url_default_ttl", 3600)
+        .await?
+        .max(1);
+    let expires = Utc::now().timestamp() + ttl;
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    let name = format!("{stem}_thumb.{}", encoding.ext());
+    let hashid = link::entity_hashid(&state.ids, Some(thumb));
+    let opts = UrlOptions {
+        thumb: true,
+        ..UrlOptions::default()
+    };
+    let url = link::content_url(base, key.as_bytes(), &hashid, 0, &name, expires, opts);
+    Ok(ThumbLink {
+        url,
+        expires: DateTime::from_timestamp(expires, 0).unwrap_or_else(Utc::now),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_and_sizes_decide_what_is_generated() {
+        let config = Config {
+            enabled: true,
+            exts: DEFAULT_EXTS.iter().map(|e| (*e).to_owned()).collect(),
+            max_size: 100,
+            suffix: "._thumb".into(),
+            spec: Spec {
+                width: 1,
+                height: 1,
+                encoding: Encoding::Png,
+                quality: 1,
+                limits: DecodeLimits::megapixels(4),
+            },
+        };
+        assert!(config.accepts("a.JPG", 10));
+        assert!(config.accepts("x.y.gif", 100));
+        assert!(!config.accepts("a.png", 101));
+        assert!(!config.accepts("a.png", 0));
+        assert!(!config.accepts("a.bmp", 10));
+        assert!(!config.accepts("png", 10));
+        let off = Config {
+            enabled: false,
+            ..config
+        };
+        assert!(!off.accepts("a.png", 10));
+    }
+}

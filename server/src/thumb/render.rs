@@ -1,0 +1,157 @@
+//! Turning a source picture into thumbnail bytes: decode within limits, shrink to fit the
+//! box keeping the aspect ratio (never enlarge), encode. CPU-bound; callers run it on the
+//! blocking pool.
+
+use std::io::Cursor;
+
+use image::{
+    DynamicImage, ExtendedColorType, ImageEncoder, ImageFormat,
+    codecs::{jpeg::JpegEncoder, webp::WebPEncoder},
+};
+
+use crate::imaging::{self, DecodeError, DecodeLimits};
+
+/// How thumbnails are encoded (setting `thumb_encode_method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Lossy, with `thumb_encode_quality`; transparency is flattened.
+    Jpeg,
+    Png,
+    /// Lossless WebP (the only kind the image codec writes).
+    WebP,
+}
+
+impl Encoding {
+    /// `jpg`/`jpeg`, `webp`, anything else PNG (the default setting).
+    pub fn from_setting(value: &str) -> Self {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Self::Jpeg,
+            "webp" => Self::WebP,
+            _ => Self::Png,
+        }
+    }
+
+    /// File extension, also used in blob keys and URL names.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::WebP => "webp",
+        }
+    }
+
+    pub fn from_ext(ext: &str) -> Option<Self> {
+        [Self::Jpeg, Self::Png, Self::WebP]
+            .into_iter()
+            .find(|e| e.ext() == ext)
+    }
+}
+
+/// What one thumbnail should look like.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// The box the thumbnail must fit in.
+    pub width: u32,
+    pub height: u32,
+    pub encoding: Encoding,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    /// Decode limits for the source.
+    pub limits: DecodeLimits,
+}
+
+/// Why no thumbnail could be made; either way the file is marked `thumb:disabled`.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("encoding the thumbnail failed: {0}")]
+    Encode(String),
+}
+
+/// Decodes `data`, fits it into the box and encodes it.
+pub fn render(data: &[u8], spec: &Spec) -> Result<Vec<u8>, RenderError> {
+    let image = imaging::decode(data, spec.limits)?;
+    let fitted = if image.width() <= spec.width && image.height() <= spec.height {
+        image
+    } else {
+        image.thumbnail(spec.width.max(1), spec.height.max(1))
+    };
+    encode(&fitted, spec)
+}
+
+fn encode(image: &DynamicImage, spec: &Spec) -> Result<Vec<u8>, RenderError> {
+    let failed = |e: image::ImageError| RenderError::Encode(e.to_string());
+    let mut out = Vec::new();
+    let alpha = image.color().has_alpha();
+    match spec.encoding {
+        Encoding::Jpeg => JpegEncoder::new_with_quality(&mut out, spec.quality.clamp(1, 100))
+            .encode_image(&image.to_rgb8())
+            .map_err(failed)?,
+        Encoding::Png if alpha => image
+            .to_rgba8()
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(failed)?,
+        Encoding::Png => image
+            .to_rgb8()
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(failed)?,
+        Encoding::WebP => {
+            let (w, h) = (image.width(), image.height());
+            let encoder = WebPEncoder::new_lossless(&mut out);
+            if alpha {
+                encoder.write_image(&image.to_rgba8(), w, h, ExtendedColorType::Rgba8)
+            } else {
+                encoder.write_image(&image.to_rgb8(), w, h, ExtendedColorType::Rgb8)
+            }
+            .map_err(failed)?
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(encoding: Encoding) -> Spec {
+        Spec {
+            width: 40,
+            height: 30,
+            encoding,
+            quality: 80,
+            limits: DecodeLimits::megapixels(4),
+        }
+    }
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        DynamicImage::ImageRgba8(image::RgbaImage::new(width, height))
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn thumbnails_fit_the_box_keep_the_ratio_and_never_grow() {
+        for encoding in [Encoding::Jpeg, Encoding::Png, Encoding::WebP] {
+            let out = render(&png(200, 50), &spec(encoding)).unwrap();
+            let format = image::guess_format(&out).unwrap();
+            assert_eq!(format.extensions_str()[0], encoding.ext());
+            let thumb = image::load_from_memory(&out).unwrap();
+            assert_eq!((thumb.width(), thumb.height()), (40, 10), "{encoding:?}");
+        }
+        let small =
+            image::load_from_memory(&render(&png(8, 6), &spec(Encoding::Png)).unwrap()).unwrap();
+        assert_eq!((small.width(), small.height()), (8, 6));
+    }
+
+    #[test]
+    fn settings_pick_the_encoding() {
+        assert_eq!(Encoding::from_setting("JPEG"), Encoding::Jpeg);
+        assert_eq!(Encoding::from_setting("webp"), Encoding::WebP);
+        assert_eq!(Encoding::from_setting(""), Encoding::Png);
+        assert_eq!(Encoding::from_ext("jpg"), Some(Encoding::Jpeg));
+        assert_eq!(Encoding::from_ext("gif"), None);
+    }
+}
