@@ -115,6 +115,10 @@ fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 "upload sentinel",
                 upload::collect_expired_sessions(&state).await,
             );
+            report(
+                "entity recycling",
+                fs::recycle::collect_stale_entities(&state, fs::recycle::GRACE).await,
+            );
         }
     })
 }

@@ -7,6 +7,7 @@ pub mod download;
 pub mod dto;
 pub mod envelope;
 pub mod file;
+pub mod file_content;
 pub mod file_list;
 pub mod file_lock;
 pub mod file_manage;
@@ -66,7 +67,9 @@ type Apis = (
         passkey::PasskeyApi,
     ),
     (
-        // transfers, sharing and devices
+        file_content::FileContentApi,
+        // transfers, sharing and devices (`()` fills the pair poem-openapi needs)
+        (),
     ),
 );
 
@@ -89,7 +92,9 @@ pub fn service() -> OpenApiService<Apis, ()> {
             passkey::PasskeyApi,
         ),
         (
+            file_content::FileContentApi,
             // transfers, sharing and devices
+            (),
         ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))

@@ -11,7 +11,7 @@ use stratus_entity::{entity, file, file_entity, upload_session};
 use super::{SESSION_META, SessionProps, chunk_span, live_session, storage_error};
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    fs::{lock, metadata, tx},
+    fs::{lock, metadata, tx, version},
     state::AppState,
     storage::{ByteStream, StorageError},
 };
@@ -143,8 +143,11 @@ pub async fn complete_session(
     active.primary_entity = Set(Some(entity_id));
     active.storage_policy_id = Set(Some(session.storage_policy_id));
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    let target = active.update(&txn).await?;
     link(&txn, file_id, entity_id).await?;
+    if props.version {
+        version::cap_versions(&txn, &target).await?;
+    }
     metadata::remove(&txn, file_id, &[SESSION_META]).await?;
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
@@ -155,7 +158,11 @@ pub async fn complete_session(
     Ok(())
 }
 
-async fn link(db: &impl ConnectionTrait, file_id: i64, entity_id: i64) -> Result<(), ApiError> {
+pub(crate) async fn link(
+    db: &impl ConnectionTrait,
+    file_id: i64,
+    entity_id: i64,
+) -> Result<(), ApiError> {
     file_entity::Entity::insert(file_entity::ActiveModel {
         file_id: Set(file_id),
         entity_id: Set(entity_id),
