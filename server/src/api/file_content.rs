@@ -4,7 +4,7 @@
 
 use futures_util::TryStreamExt;
 use poem::{Body, Request, http::header, web::Data};
-use poem_openapi::{Object, OpenApi, param::Query, payload::Binary};
+use poem_openapi::{Object, OpenApi, param::Query};
 
 use super::{
     ApiTags,
@@ -36,6 +36,8 @@ impl FileContentApi {
     /// Replaces the content of an existing file with the raw request body (at most the
     /// `maxEditSize` setting), stored as a new version. `previous` is the entity hashid the
     /// edit is based on: when it is no longer the current version the edit is refused (40076).
+    /// The body is taken raw whatever its `Content-Type` (editors send text as well as
+    /// octet streams).
     #[oai(
         path = "/file/content",
         method = "put",
@@ -48,15 +50,14 @@ impl FileContentApi {
         req: &Request,
         uri: Query<String>,
         previous: Query<Option<String>>,
-        body: Binary<Body>,
+        body: Body,
     ) -> ApiResult<FileResponse> {
         caller.signed_in()?;
         let uri = FileUri::parse(&uri.0)?;
         let declared = req
             .header(header::CONTENT_LENGTH)
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let stream: ByteStream =
-            Box::pin(body.0.into_bytes_stream().map_err(std::io::Error::other));
+        let stream: ByteStream = Box::pin(body.into_bytes_stream().map_err(std::io::Error::other));
         let node = edit::put_content(
             &state,
             &caller,
