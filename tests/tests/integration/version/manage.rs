@@ -127,6 +127,24 @@ async fn version_requests_are_checked() {
     // Nothing of Ann's changed.
     assert_eq!(primary(&server, &ann, URI).await, v3);
     assert_eq!(entity_ids(&server, &ann, URI).await.len(), 3);
+
+    // A pending upload of a new version locks the file: 40073 for both.
+    let created = server
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            &ann.access_token,
+            &json!({"uri": URI, "size": 3, "entity_type": "version",
+                "policy_id": server.state.ids.encode(1, IdKind::Policy)}),
+        )
+        .await;
+    assert_eq!(created["code"], 0, "{created}");
+    let r = version_call(&server, &ann, Method::POST, URI, &v1).await;
+    assert_eq!(r["code"], 40073, "{r}");
+    let r = version_call(&server, &ann, Method::DELETE, URI, &v1).await;
+    assert_eq!(r["code"], 40073, "{r}");
+    assert_eq!(primary(&server, &ann, URI).await, v3);
+    assert_eq!(entity_ids(&server, &ann, URI).await.len(), 3);
 }
 
 #[tokio::test]
