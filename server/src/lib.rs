@@ -115,10 +115,7 @@ fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 "upload sentinel",
                 upload::collect_expired_sessions(&state).await,
             );
-            report(
-                "entity recycling",
-                fs::recycle::collect_stale_entities(&state, fs::recycle::GRACE).await,
-            );
+            report("entity recycling", fs::recycle::collect(&state).await);
         }
     })
 }

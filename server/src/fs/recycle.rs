@@ -41,6 +41,11 @@ fn unlink_only(blob: &entity::Model) -> bool {
         .unwrap_or(false)
 }
 
+/// The periodic job: [`collect_stale_entities`] with the default [`GRACE`].
+pub async fn collect(state: &AppState) -> Result<u64, FsError> {
+    collect_stale_entities(state, GRACE).await
+}
+
 /// Collects every entity that has had no reference for longer than `grace`; returns how many
 /// rows were deleted. Blob deletions that fail are logged (the blob stays as an orphan).
 pub async fn collect_stale_entities(state: &AppState, grace: Duration) -> Result<u64, FsError> {

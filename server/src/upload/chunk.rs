@@ -83,8 +83,8 @@ pub async fn put_chunk(
 
 /// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
 /// the placeholder into the file (or the new entity into the file's current version, capping
-/// the kept versions), drops the session and its lock, all in one transaction. Completing twice is harmless: the second
-/// call finds no session and does nothing.
+/// the kept versions), drops the session and its lock, all in one transaction. Completing
+/// twice is harmless: the second call finds no session and does nothing.
 pub async fn complete_session(
     state: &AppState,
     session: &upload_session::Model,
