@@ -117,6 +117,7 @@ fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
                 "upload sentinel",
                 upload::collect_expired_sessions(&state).await,
             );
+            report("entity recycling", fs::recycle::collect(&state).await);
         }
     })
 }

@@ -7,6 +7,7 @@ pub mod download;
 pub mod dto;
 pub mod envelope;
 pub mod file;
+pub mod file_content;
 pub mod file_list;
 pub mod file_lock;
 pub mod file_manage;
@@ -66,9 +67,7 @@ type Apis = (
         registration::RegistrationApi,
         passkey::PasskeyApi,
     ),
-    // `()` keeps the group a pair until a second API joins: poem-openapi implements
-    // `OpenApi` for tuples of two or more only.
-    (file_thumb::FileThumbApi, ()),
+    (file_thumb::FileThumbApi, file_content::FileContentApi),
 );
 
 /// The OpenAPI service; also the source of `openapi.json`.
@@ -89,7 +88,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (file_thumb::FileThumbApi, ()),
+        (file_thumb::FileThumbApi, file_content::FileContentApi),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

@@ -3,15 +3,15 @@
 
 use chrono::{TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, sea_query::OnConflict,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, sea_query::OnConflict,
 };
 use stratus_entity::{entity, file, file_entity, upload_session};
 
 use super::{SESSION_META, SessionProps, chunk_span, live_session, storage_error};
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    fs::{lock, metadata, tx},
+    fs::{lock, metadata, tx, version},
     state::AppState,
     storage::{ByteStream, StorageError},
     thumb::store as thumb,
@@ -83,9 +83,21 @@ pub async fn put_chunk(
 }
 
 /// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
-/// the placeholder into the file (or the new entity into the file's current version), drops
-/// the session and its lock, all in one transaction. Completing twice is harmless: the second
-/// call finds no session and does nothing.
+/// the placeholder into the file (or the new entity into the file's current version, capping
+/// the kept versions), drops the session and its lock, all in one transaction. Completing
+/// twice is harmless: the second call finds no session and does nothing.
+/// What follows a new version becoming current, whichever route wrote it: the oldest versions
+/// beyond the cap go, and the old version's thumbnail is released (and a `thumb:disabled`
+/// mark, which was about the old bytes, cleared).
+pub(super) async fn new_version_is_current(
+    txn: &DatabaseTransaction,
+    file: &file::Model,
+) -> Result<(), ApiError> {
+    version::cap_versions(txn, file).await?;
+    metadata::remove(txn, file.id, &[thumb::DISABLED]).await?;
+    thumb::release(txn, file.id, None).await
+}
+
 pub async fn complete_session(
     state: &AppState,
     session: &upload_session::Model,
@@ -144,11 +156,12 @@ pub async fn complete_session(
     active.primary_entity = Set(Some(entity_id));
     active.storage_policy_id = Set(Some(session.storage_policy_id));
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    let target = active.update(&txn).await?;
     link(&txn, file_id, entity_id).await?;
-    // A new version may well have a thumbnail; the old version's thumbnail is released.
+    if props.version {
+        new_version_is_current(&txn, &target).await?;
+    }
     metadata::remove(&txn, file_id, &[SESSION_META, thumb::DISABLED]).await?;
-    thumb::release(&txn, file_id, None).await?;
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }
@@ -158,7 +171,11 @@ pub async fn complete_session(
     Ok(())
 }
 
-async fn link(db: &impl ConnectionTrait, file_id: i64, entity_id: i64) -> Result<(), ApiError> {
+pub(crate) async fn link(
+    db: &impl ConnectionTrait,
+    file_id: i64,
+    entity_id: i64,
+) -> Result<(), ApiError> {
     file_entity::Entity::insert(file_entity::ActiveModel {
         file_id: Set(file_id),
         entity_id: Set(entity_id),

@@ -9,16 +9,19 @@
 //!   of the existing file), the session row and the upload lock in one owner transaction.
 //! * [`chunk`]: writes one chunk, marks it in the session's bitmap and completes the upload
 //!   once every chunk is in. An empty file has one empty chunk (index 0), which completes it.
+//! * [`edit`]: `PUT /file/content`, a whole new version in one request.
 //! * [`cancel`]: deletes a session with its placeholder, releases the reservation and lock;
 //!   [`collect_expired_sessions`] does the same for sessions past their expiry.
 //!
 //! Quota: the reservation made at creation *is* the charge; completion changes nothing in
 //! `users.storage`. For a new version the new entity is charged and the older versions stay
-//! charged (Cloudreve's per-entity storage diffs).
+//! charged (Cloudreve's per-entity storage diffs) until the owner's version cap drops them
+//! ([`crate::fs::version::cap_versions`], applied at completion).
 
 pub mod cancel;
 pub mod chunk;
 pub mod create;
+pub mod edit;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

@@ -22,4 +22,5 @@ mod trash;
 mod upload;
 mod user_profile;
 mod user_setting;
+mod version;
 mod web;

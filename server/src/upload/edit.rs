@@ -1,0 +1,214 @@
+//! `PUT /file/content`: a small edit. The whole new content comes in one request body and
+//! becomes a new version (a new entity, made primary) of an existing file: Cloudreve's
+//! prepare, upload and complete in one step.
+//!
+//! The body is streamed to the storage driver under a fresh key and counted on the way; more
+//! than `maxEditSize` bytes aborts the write (40049) so at most the limit is ever stored or
+//! held. Only once the blob is complete does one owner transaction check the base version
+//! again (40076), the locks (40073) and the quota (40051), insert the entity, switch the
+//! file to it and cap the kept versions. Any failure after the write deletes the blob.
+
+use std::{
+    io,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use stratus_entity::{entity, file};
+
+use super::{
+    chunk::{link, new_version_is_current},
+    create, storage_error,
+};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::caller::{Caller, SignedIn},
+    boolset::fs_cap,
+    download::link::EMPTY_ENTITY,
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx, Node},
+        quota, tree, tx,
+        uri::FileUri,
+    },
+    ids::IdKind,
+    state::AppState,
+    storage::{ByteStream, StorageError, keys},
+};
+
+/// `maxEditSize` when the setting is missing: 50 MiB.
+pub const DEFAULT_MAX_EDIT_SIZE: i64 = 52_428_800;
+
+/// What the client sends.
+pub struct EditRequest<'a> {
+    pub uri: &'a FileUri,
+    /// Entity hashid the editor based its change on; empty or absent skips the check.
+    pub previous: Option<&'a str>,
+    /// The request's `Content-Length`, when given.
+    pub declared: Option<u64>,
+    pub body: ByteStream,
+}
+
+/// Stores `req.body` as the new current version of the caller's file at `req.uri`; returns
+/// the updated file.
+pub async fn put_content(
+    state: &AppState,
+    caller: &Caller,
+    req: EditRequest<'_>,
+) -> Result<Node, ApiError> {
+    let me = caller.signed_in()?;
+    let ctx = FsCtx::new(state, caller);
+    let node = nav::resolve(&ctx, req.uri).await?;
+    node.require(fs_cap::UPLOAD)?;
+    if !node.owned {
+        return Err(ApiError::code(ErrorCode::OwnerOnly));
+    }
+    if node.file.r#type != file::kind::FILE || node.file.is_symbolic {
+        return Err(FsError::Exists(node.file.name.clone()).into());
+    }
+    let limit = state
+        .settings
+        .int("maxEditSize", DEFAULT_MAX_EDIT_SIZE)
+        .await?
+        .max(0) as u64;
+    if req.declared.is_some_and(|len| len > limit) {
+        return Err(too_large(limit));
+    }
+    let policy = create::group_policy(state, me).await?;
+    create::check_policy(&policy, &node.file.name, req.declared.unwrap_or(0) as i64)?;
+    check_base(state, &node.file, req.previous)?;
+    if let Some(len) = req.declared
+        && me.user.storage.saturating_add(len as i64) > me.group.max_storage
+    {
+        return Err(ApiError::code(ErrorCode::InsufficientCapacity));
+    }
+
+    let segments = node.uri.segments();
+    let parent_path = segments[..segments.len().saturating_sub(1)].join("/");
+    let key_ctx = keys::KeyContext::new(me.user.id, parent_path, node.file.name.clone());
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)
+        .map_err(storage_error)?;
+    let driver = state
+        .storage
+        .driver(policy.id)
+        .await
+        .map_err(storage_error)?;
+    let seen = Arc::new(AtomicU64::new(0));
+    let body = limited(req.body, limit, seen.clone());
+    if let Err(err) = driver.put(&key, body, req.declared).await {
+        return Err(if seen.load(Ordering::SeqCst) > limit {
+            too_large(limit)
+        } else {
+            storage_error(err)
+        });
+    }
+    let size = seen.load(Ordering::SeqCst) as i64;
+
+    match commit(state, me, &node, req.previous, &policy, &key, size).await {
+        Ok(file) => Ok(Node { file, ..node }),
+        Err(err) => {
+            if let Err(e) = driver.delete(std::slice::from_ref(&key)).await {
+                tracing::warn!(%key, error = %e, "could not delete the blob of a refused edit");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The owner transaction that turns the stored blob into the file's current version.
+async fn commit(
+    state: &AppState,
+    me: &SignedIn,
+    node: &Node,
+    previous: Option<&str>,
+    policy: &stratus_entity::storage_policy::Model,
+    key: &str,
+    size: i64,
+) -> Result<file::Model, ApiError> {
+    create::check_policy(policy, &node.file.name, size)?;
+    let owner = me.user.id;
+    let txn = tx::begin(&state.db, owner).await?;
+    // Re-read under the owner's lock: the file may have been deleted or edited meanwhile.
+    let current = file::Entity::find_by_id(node.file.id)
+        .one(&txn)
+        .await?
+        .filter(|f| f.owner_id == owner && f.parent_id.is_some())
+        .ok_or(FsError::NotFound)?;
+    check_base(state, &current, previous)?;
+    tree::ensure_unlocked(&txn, owner, &node.uri, false).await?;
+    quota::charge(&txn, owner, size, me.group.max_storage).await?;
+    let now = Utc::now();
+    let blob = entity::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(entity::kind::VERSION),
+        source: Set(key.to_owned()),
+        size: Set(size),
+        reference_count: Set(1),
+        storage_policy_id: Set(policy.id),
+        created_by: Set(Some(owner)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    link(&txn, current.id, blob.id).await?;
+    let mut active = current.into_active_model();
+    active.primary_entity = Set(Some(blob.id));
+    active.size = Set(size);
+    active.storage_policy_id = Set(Some(policy.id));
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    new_version_is_current(&txn, &updated).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// `previous`, when given, must name the file's current content (40076 otherwise). As in
+/// Cloudreve the hashids are compared, so an unknown or malformed id is stale too; a file
+/// without content is [`EMPTY_ENTITY`].
+fn check_base(
+    state: &AppState,
+    file: &file::Model,
+    previous: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(previous) = previous.filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let current = state
+        .ids
+        .encode(file.primary_entity.unwrap_or(EMPTY_ENTITY), IdKind::Entity);
+    if previous == current {
+        Ok(())
+    } else {
+        Err(ApiError::code(ErrorCode::StaleVersion))
+    }
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        ErrorCode::FileTooLarge,
+        format!("edits are limited to {limit} bytes"),
+    )
+}
+
+/// Passes `body` through, counting bytes into `seen`, and fails as soon as more than `limit`
+/// bytes arrived, so the driver aborts the write.
+fn limited(body: ByteStream, limit: u64, seen: Arc<AtomicU64>) -> ByteStream {
+    Box::pin(body.map(move |piece| {
+        let piece = piece?;
+        let total = seen.fetch_add(piece.len() as u64, Ordering::SeqCst) + piece.len() as u64;
+        if total > limit {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                StorageError::Other(format!("more than {limit} bytes")),
+            ))
+        } else {
+            Ok(piece)
+        }
+    }))
+}
