@@ -14,6 +14,7 @@ pub mod json;
 pub mod passkey;
 pub mod registration;
 pub mod session;
+pub mod share;
 pub mod site;
 pub mod upload;
 pub mod user;
@@ -45,6 +46,8 @@ pub enum ApiTags {
     User,
     /// Files and folders.
     File,
+    /// Share links.
+    Share,
 }
 
 /// Route groups, nested because poem-openapi implements `OpenApi` for tuples of at most 16.
@@ -66,7 +69,9 @@ type Apis = (
         passkey::PasskeyApi,
     ),
     (
-        // transfers, sharing and devices
+        share::ShareApi,
+        // poem-openapi has no `OpenApi` for one-element tuples; `()` pads this one.
+        (),
     ),
 );
 
@@ -89,7 +94,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             passkey::PasskeyApi,
         ),
         (
-            // transfers, sharing and devices
+            share::ShareApi,
+            (),
         ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))

@@ -114,8 +114,12 @@ pub(super) async fn effective_view(
     ctx: &FsCtx<'_>,
     located: &Located,
 ) -> Result<ExplorerView, FsError> {
-    let me = ctx.user()?;
     let node = &located.node;
+    // Visitors of a share see the default view (the owner's views stay private).
+    if node.uri.fs == FsKind::Share {
+        return Ok(default_view());
+    }
+    let me = ctx.user()?;
     if is_virtual_root(&node.uri) {
         return Ok(user_fs_view(&me.user.settings, node.uri.fs).unwrap_or_else(default_view));
     }
