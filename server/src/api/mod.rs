@@ -93,10 +93,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (
-            share::ShareApi,
-            (),
-        ),
+        (share::ShareApi, ()),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

@@ -221,7 +221,11 @@ impl ShareApi {
     /// is 40069 and counts towards the throttle. `count_views` counts a visit;
     /// `owner_extended` adds the source URI for the owner. A share that no longer works is
     /// 40058, except to its owner.
-    #[oai(path = "/share/info/:id", method = "get", operation_id = "get_share_info")]
+    #[oai(
+        path = "/share/info/:id",
+        method = "get",
+        operation_id = "get_share_info"
+    )]
     async fn get_share_info(
         &self,
         state: Data<&AppState>,
@@ -277,7 +281,11 @@ impl ShareApi {
     }
 
     /// A user's public (password-less, working) shares, newest first.
-    #[oai(path = "/user/shares/:id", method = "get", operation_id = "list_user_shares")]
+    #[oai(
+        path = "/user/shares/:id",
+        method = "get",
+        operation_id = "list_user_shares"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn list_user_shares(
         &self,

@@ -125,9 +125,7 @@ pub async fn unlock(
     let Some(given) = given else {
         return Err(FsError::SharePassword);
     };
-    let client = request_ctx::current()
-        .map(|c| c.client)
-        .unwrap_or_default();
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
     if throttle::share_exceeded(db, share.id, &client).await? {
         return Err(FsError::ShareThrottled);
     }
@@ -171,7 +169,13 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
         });
     }
     let live = live(&ctx.state.db, id).await?;
-    unlock(&ctx.state.db, &live.share, uri.password.as_deref(), ctx.caller).await?;
+    unlock(
+        &ctx.state.db,
+        &live.share,
+        uri.password.as_deref(),
+        ctx.caller,
+    )
+    .await?;
     Ok(live)
 }
 
@@ -209,7 +213,9 @@ pub async fn single_file_root(ctx: &FsCtx<'_>, node: &Node) -> Result<Option<i64
         return Ok(None);
     }
     let id = share_id(ctx.state, &node.uri)?;
-    let share = find(&ctx.state.db, id).await?.ok_or(FsError::ShareInvalid)?;
+    let share = find(&ctx.state.db, id)
+        .await?
+        .ok_or(FsError::ShareInvalid)?;
     Ok((share.file_id != node.file.id).then_some(share.file_id))
 }
 
@@ -243,9 +249,7 @@ pub async fn count_download(state: &AppState, caller: &Caller, node: &Node) -> R
     if updated.rows_affected == 0 {
         return Err(FsError::ShareInvalid);
     }
-    let client = request_ctx::current()
-        .map(|c| c.client)
-        .unwrap_or_default();
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
     let content = serde_json::json!({
         "share_id": state.ids.encode(id, IdKind::Share),
         "action": "download",

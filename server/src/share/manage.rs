@@ -98,7 +98,9 @@ pub async fn create(
         return Err(FsError::RootProtected);
     }
     if node.file.is_symbolic {
-        return Err(FsError::Invalid("a saved share cannot be shared again".into()));
+        return Err(FsError::Invalid(
+            "a saved share cannot be shared again".into(),
+        ));
     }
     let password = if opts.is_private {
         Some(
@@ -224,10 +226,7 @@ pub async fn page(
         } else {
             q.order_by_desc(share::Column::Id)
         };
-        let batch = q
-            .limit(req.page_size as u64 + 1)
-            .all(&ctx.state.db)
-            .await?;
+        let batch = q.limit(req.page_size as u64 + 1).all(&ctx.state.db).await?;
         let exhausted = batch.len() as i64 <= req.page_size;
         for row in batch {
             cursor = Some(row.id);

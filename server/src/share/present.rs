@@ -14,7 +14,11 @@ use crate::{
 /// `<base>/s/<id>`, plus `/<password>` when `with_password` and the share has one.
 pub fn share_url(ids: &HashIds, base: &str, share: &share::Model, with_password: bool) -> String {
     let id = ids.encode(share.id, IdKind::Share);
-    match share.password.as_deref().filter(|p| with_password && !p.is_empty()) {
+    match share
+        .password
+        .as_deref()
+        .filter(|p| with_password && !p.is_empty())
+    {
         Some(pw) => format!("{base}/s/{id}/{pw}"),
         None => format!("{base}/s/{id}"),
     }
@@ -82,10 +86,7 @@ pub async fn present(
         url: share_url(ids, shown.base, share, unlocked),
         is_private: is_owner.then(|| share.password.as_deref().is_some_and(|p| !p.is_empty())),
         share_view: is_owner.then(|| share_view(share)),
-        password: share
-            .password
-            .clone()
-            .filter(|p| unlocked && !p.is_empty()),
+        password: share.password.clone().filter(|p| unlocked && !p.is_empty()),
         source_uri,
     })
 }

@@ -40,11 +40,12 @@ pub async fn check_new(ctx: &FsCtx<'_>, metadata: &[(String, String)]) -> Result
 }
 
 /// Checks that the share a saved entry points to still works (and, if it has a password,
-/// that the saved URI still carries the right one).
+/// that the saved URI still carries the right one). A symbolic row that names no share has
+/// nothing to follow and passes.
 pub async fn check_entry(ctx: &FsCtx<'_>, entry: &file::Model) -> Result<(), FsError> {
-    let target = redirect_of(&ctx.state.db, entry.id)
-        .await?
-        .ok_or(FsError::ShareInvalid)?;
+    let Some(target) = redirect_of(&ctx.state.db, entry.id).await? else {
+        return Ok(());
+    };
     let uri = FileUri::parse(&target).map_err(|_| FsError::ShareInvalid)?;
     if uri.fs != FsKind::Share {
         return Err(FsError::ShareInvalid);
