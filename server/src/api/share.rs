@@ -145,6 +145,7 @@ impl ShareApi {
 
     /// The caller's shares, newest first, by cursor (`next_page_token`).
     #[oai(path = "/share", method = "get", operation_id = "list_shares")]
+    #[allow(clippy::too_many_arguments)]
     async fn list_shares(
         &self,
         state: Data<&AppState>,
@@ -226,6 +227,7 @@ impl ShareApi {
         method = "get",
         operation_id = "get_share_info"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn get_share_info(
         &self,
         state: Data<&AppState>,
