@@ -139,8 +139,8 @@ impl DownloadApi {
             let signed = async {
                 let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
                 node.require(fs_cap::DOWNLOAD)?;
-                crate::share::access::count_download(&state, &caller, &node).await?;
                 let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
+                crate::share::access::count_download(&state, &caller, &node).await?;
                 let hashid = link::entity_hashid(&state.ids, entity.as_ref());
                 let url = link::content_url(
                     &base,

@@ -219,6 +219,15 @@ pub async fn single_file_root(ctx: &FsCtx<'_>, node: &Node) -> Result<Option<i64
     Ok((share.file_id != node.file.id).then_some(share.file_id))
 }
 
+/// Whether the share of `uri` shows the owner's folder views (`share_view`).
+pub async fn exposes_view(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsError> {
+    let id = share_id(ctx.state, uri)?;
+    let share = find(&ctx.state.db, id)
+        .await?
+        .ok_or(FsError::ShareInvalid)?;
+    Ok(super::present::share_view(&share))
+}
+
 /// Counts a download through a share, before its URL is handed out (`POST /file/url`).
 /// Downloads of the owner are not counted. The remaining downloads are decremented with a
 /// conditional update, so when one download is left, only one of two racing requests gets

@@ -115,9 +115,14 @@ pub(super) async fn effective_view(
     located: &Located,
 ) -> Result<ExplorerView, FsError> {
     let node = &located.node;
-    // Visitors of a share see the default view (the owner's views stay private).
+    // Visitors of a share see the folder's own view only when the owner chose `share_view`;
+    // views of folders above the share stay private.
     if node.uri.fs == FsKind::Share {
-        return Ok(default_view());
+        let exposed = crate::share::access::exposes_view(ctx, &node.uri).await?;
+        return Ok(exposed
+            .then(|| folder_view(&node.file))
+            .flatten()
+            .unwrap_or_else(default_view));
     }
     let me = ctx.user()?;
     if is_virtual_root(&node.uri) {

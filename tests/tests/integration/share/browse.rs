@@ -86,6 +86,20 @@ async fn single_file_share_shows_the_file_only() {
     let sibling = file_url(&server, None, &[&format!("{root}/top.txt")]).await;
     assert_eq!(sibling["code"], 404, "{sibling}");
 
+    // The folder around the file is not summed up for visitors.
+    let described = super::get_q(
+        &server,
+        Some(&bob),
+        "/file/info",
+        &[("uri", &root), ("folder_summary", "true")],
+    )
+    .await;
+    assert_eq!(described["code"], 0, "{described}");
+    assert!(
+        described["data"].get("folder_summary").is_none(),
+        "{described}"
+    );
+
     assert_eq!(
         download(&server, Some(&bob), &format!("{root}/a.txt")).await,
         A
@@ -338,4 +352,26 @@ async fn short_links_redirect_to_the_explorer() {
         assert_eq!(resp.status(), 302, "{path}");
         assert_eq!(resp.headers()["location"], location, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_owners_view_is_shown_only_with_share_view() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let view = json!({"uri": "cloudreve://my/Docs", "view": {"page_size": 60, "view": "list"}});
+    let stored = send(&server, &ann, Method::PATCH, "/file/view", view).await;
+    assert_eq!(stored["code"], 0, "{stored}");
+    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let root = format!("cloudreve://{id}@share");
+    let listing = list(&server, None, &root).await;
+    assert_eq!(listing["data"]["view"]["page_size"], 100, "{listing}");
+    let edit = json!({"uri": "cloudreve://my/Docs", "share_view": true});
+    let edited = send(&server, &ann, Method::POST, &format!("/share/{id}"), edit).await;
+    assert_eq!(edited["code"], 0, "{edited}");
+    let listing = list(&server, None, &root).await;
+    assert_eq!(listing["data"]["view"]["page_size"], 60, "{listing}");
+    assert_eq!(listing["data"]["view"]["view"], "list");
+    // Only a folder's own view is shown: Sub has none.
+    let sub = list(&server, None, &format!("{root}/Sub")).await;
+    assert_eq!(sub["data"]["view"]["page_size"], 100, "{sub}");
 }
