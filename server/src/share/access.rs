@@ -274,3 +274,42 @@ pub async fn count_download(state: &AppState, caller: &Caller, node: &Node) -> R
     .await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(expires: Option<chrono::DateTime<Utc>>, remain: Option<i64>) -> share::Model {
+        share::Model {
+            id: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            deleted_at: None,
+            password: None,
+            views: 0,
+            downloads: 0,
+            expires,
+            remain_downloads: remain,
+            props: None,
+            file_id: 1,
+            user_id: 1,
+        }
+    }
+
+    #[test]
+    fn expiry_by_time_and_by_downloads() {
+        let hour = chrono::Duration::hours(1);
+        assert!(!is_expired(&row(None, None)));
+        assert!(!is_expired(&row(Some(Utc::now() + hour), Some(1))));
+        assert!(is_expired(&row(Some(Utc::now() - hour), None)));
+        assert!(is_expired(&row(None, Some(0))));
+    }
+
+    #[test]
+    fn passwords_compare_exactly() {
+        assert!(password_matches("abc12345", "abc12345"));
+        assert!(!password_matches("abc12345", "abc1234"));
+        assert!(!password_matches("abc12345", "ABC12345"));
+        assert!(!password_matches("abc12345", ""));
+    }
+}

@@ -249,3 +249,55 @@ pub async fn page(
         .flatten();
     Ok((rows, next))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_eight_lowercase_characters() {
+        let a = generate_password();
+        assert_eq!(a.len(), GENERATED_PASSWORD_LEN);
+        assert!(
+            a.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
+        assert_ne!(a, generate_password());
+    }
+
+    #[test]
+    fn options_are_validated() {
+        let ok = ShareOptions {
+            password: Some("Abc123".into()),
+            downloads: 3,
+            expire: 60,
+            ..Default::default()
+        };
+        assert!(ok.validate().is_ok());
+        assert_eq!(ok.remain_downloads(), Some(3));
+        assert!(ok.expires().is_some());
+        for bad in [
+            ShareOptions {
+                password: Some("a b".into()),
+                ..Default::default()
+            },
+            ShareOptions {
+                password: Some("x".repeat(MAX_PASSWORD_LEN + 1)),
+                ..Default::default()
+            },
+            ShareOptions {
+                downloads: -1,
+                ..Default::default()
+            },
+            ShareOptions {
+                expire: -1,
+                ..Default::default()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
+        let unlimited = ShareOptions::default();
+        assert_eq!(unlimited.remain_downloads(), None);
+        assert_eq!(unlimited.expires(), None);
+    }
+}
