@@ -13,7 +13,7 @@ use stratus_entity::event;
 use crate::request_ctx;
 
 /// Event types, numbered as Cloudreve's `AuditLogType` where the protocol names them
-/// (5 `user_login`, 30 `webdav_login_failed`); the others are Stratus's own numbers.
+/// (5 `user_login`, 17 `share`, 30 `webdav_login_failed`); the others are Stratus's own numbers.
 pub mod kind {
     /// A new account was registered.
     pub const USER_SIGNUP: i32 = 1;
@@ -47,6 +47,17 @@ pub mod kind {
     pub const DELETE_FILE: i32 = 15;
     /// Objects were restored from the trash.
     pub const FILE_RESTORE: i32 = 16;
+    /// A share link was created.
+    pub const SHARE: i32 = 17;
+    /// A share link was edited.
+    pub const SHARE_EDIT: i32 = 18;
+    /// A share link was deleted.
+    pub const SHARE_DELETE: i32 = 19;
+    /// A share link was opened (`GET /share/info`) or one of its files was downloaded.
+    pub const SHARE_ACCESS: i32 = 20;
+    /// A wrong share password was given; `content` is `{"share_id": <db id>}` and nothing
+    /// else, because the throttle counts these rows by exact content.
+    pub const SHARE_PASSWORD_FAILED: i32 = 21;
     /// A WebDAV sign-in failed.
     pub const WEBDAV_LOGIN_FAILED: i32 = 30;
 }
@@ -100,6 +111,32 @@ pub async fn record(
     if let Err(err) = event::Entity::insert(row).exec(db).await {
         tracing::warn!(error = %err, kind, "could not write event");
     }
+}
+
+/// Number of events of `kind` in the last `window` whose content is exactly `content`, and
+/// of those from this address.
+pub async fn count_recent_about(
+    db: &impl ConnectionTrait,
+    kind: i32,
+    content: Value,
+    ip: Option<&str>,
+    window: Duration,
+) -> Result<(u64, u64), DbErr> {
+    let since = Utc::now() - window;
+    let base = || {
+        event::Entity::find()
+            .filter(event::Column::Type.eq(kind))
+            .filter(event::Column::CreatedAt.gt(since))
+    };
+    let by_content = base()
+        .filter(event::Column::Content.eq(content))
+        .count(db)
+        .await?;
+    let by_ip = match ip {
+        Some(ip) => base().filter(event::Column::Ip.eq(ip)).count(db).await?,
+        None => 0,
+    };
+    Ok((by_content, by_ip))
 }
 
 /// Number of events of `kind` in the last `window` for this user or this address.

@@ -27,6 +27,7 @@ pub mod observe;
 pub mod ops;
 pub mod request_ctx;
 pub mod settings;
+pub mod share;
 pub mod state;
 pub mod storage;
 pub mod thumb;
@@ -76,6 +77,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at(format!("{}/openapi.json", api::BASE), spec)
         .nest(api::BASE, api::endpoint(max_json))
         .at("/manifest.json", get(web::manifest))
+        .at("/s/:id", get(web::share_redirect))
+        .at("/s/:id/:password", get(web::share_redirect))
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

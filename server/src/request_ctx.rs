@@ -13,6 +13,8 @@ pub struct RequestCtx {
     pub correlation_id: Uuid,
     /// Whether error envelopes may include the underlying error text.
     pub debug: bool,
+    /// The client's address and agent, for audit events and throttling deep in the stack.
+    pub client: crate::events::Client,
 }
 
 tokio::task_local! {
@@ -54,6 +56,7 @@ mod tests {
         let ctx = RequestCtx {
             correlation_id: Uuid::new_v4(),
             debug: true,
+            client: Default::default(),
         };
         let seen = scope(ctx.clone(), async { current().unwrap().correlation_id }).await;
         assert_eq!(seen, ctx.correlation_id);

@@ -11,7 +11,12 @@ use poem::{
 use rust_embed::RustEmbed;
 use serde_json::json;
 
-use crate::state::AppState;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::{
+    fs::uri::{FileUri, FsKind},
+    state::AppState,
+};
 
 /// The built web UI (`frontend/dist`), when it was present at build time.
 #[derive(RustEmbed)]
@@ -45,6 +50,27 @@ pub async fn manifest(state: Data<&AppState>) -> poem::Result<Response> {
         "background_color": get("pwa_background_color"),
     });
     Ok(Json(body).into_response())
+}
+
+/// `GET /s/:id` and `/s/:id/:password`: 302 to the web UI's explorer opened on the share
+/// (`/home?path=cloudreve://<id>[:<password>]@share`). Nothing is looked up here: the web UI
+/// asks `GET /api/v4/share/info/:id` next, which checks the share.
+#[handler]
+pub fn share_redirect(req: &poem::Request) -> Response {
+    let mut parts = req
+        .uri()
+        .path()
+        .trim_start_matches("/s/")
+        .splitn(2, '/')
+        .map(|p| crate::fs::uri::percent_decode_strict(p).unwrap_or_default());
+    let mut uri = FileUri::root(FsKind::Share, parts.next().filter(|s| !s.is_empty()));
+    uri.password = parts.next().filter(|s| !s.is_empty());
+    let path = utf8_percent_encode(&uri.to_string(), NON_ALPHANUMERIC).to_string();
+    Response::builder()
+        .status(StatusCode::FOUND)
+        .header(header::LOCATION, format!("/home?path={path}"))
+        .header(header::CACHE_CONTROL, "no-cache")
+        .finish()
 }
 
 /// Any other `GET`: a file of the web UI, or `index.html` for client-side routes.

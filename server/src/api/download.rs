@@ -102,7 +102,6 @@ impl DownloadApi {
         body: ApiJson<DownloadUrlRequest>,
     ) -> Result<UrlAnswer, ApiError> {
         let ctx = FsCtx::new(&state, &caller);
-        let me = ctx.user()?;
         check_batch(&state, body.uris.len()).await?;
         if body.archive.unwrap_or(false) {
             return Err(ApiError::new(
@@ -126,7 +125,10 @@ impl DownloadApi {
             .await?
             .max(1);
         let expires = Utc::now().timestamp() + ttl;
-        let speed = me.group.speed_limit.max(0) as u64;
+        let speed = crate::auth::caller::group_of(&state, &caller)
+            .await?
+            .speed_limit
+            .max(0) as u64;
         let opts = UrlOptions {
             download: body.download.unwrap_or(false),
             no_cache: body.no_cache.unwrap_or(false),
@@ -139,6 +141,7 @@ impl DownloadApi {
                 let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
                 node.require(fs_cap::DOWNLOAD)?;
                 let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
+                crate::share::access::count_download(&state, &caller, &node).await?;
                 let hashid = link::entity_hashid(&state.ids, entity.as_ref());
                 let url = link::content_url(
                     &base,

@@ -214,6 +214,8 @@ error_codes! {
     CloudreveVersion = 40061, OK, "Master and slave versions differ";
     /// Wrong password (share or current password).
     IncorrectPassword = 40069, OK, "Incorrect password";
+    /// Too many wrong share passwords from this address or for this share.
+    SharePasswordThrottled = 40069, TOO_MANY_REQUESTS, "Too many wrong passwords, try again later";
     /// Share preview is disabled.
     DisabledSharePreview = 40070, OK, "Share preview is disabled";
     /// The signature is invalid.

@@ -16,6 +16,7 @@ pub mod json;
 pub mod passkey;
 pub mod registration;
 pub mod session;
+pub mod share;
 pub mod site;
 pub mod upload;
 pub mod user;
@@ -47,6 +48,8 @@ pub enum ApiTags {
     User,
     /// Files and folders.
     File,
+    /// Share links.
+    Share,
 }
 
 /// Route groups, nested because poem-openapi implements `OpenApi` for tuples of at most 16.
@@ -67,7 +70,11 @@ type Apis = (
         registration::RegistrationApi,
         passkey::PasskeyApi,
     ),
-    (file_thumb::FileThumbApi, file_content::FileContentApi),
+    (
+        file_thumb::FileThumbApi,
+        file_content::FileContentApi,
+        share::ShareApi,
+    ),
 );
 
 /// The OpenAPI service; also the source of `openapi.json`.
@@ -88,7 +95,11 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (file_thumb::FileThumbApi, file_content::FileContentApi),
+        (
+            file_thumb::FileThumbApi,
+            file_content::FileContentApi,
+            share::ShareApi,
+        ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

@@ -108,6 +108,14 @@ fn bearer_token(header: &str) -> Option<&str> {
     Some(rest)
 }
 
+/// The caller's group: the user's, or the anonymous group.
+pub async fn group_of(state: &AppState, caller: &Caller) -> Result<group::Model, ApiError> {
+    match caller {
+        Caller::User(u) => Ok(u.group.clone()),
+        Caller::Anonymous => anonymous_group(state).await,
+    }
+}
+
 /// The anonymous group (id 3), for describing anonymous callers.
 pub async fn anonymous_group(state: &AppState) -> Result<group::Model, ApiError> {
     group::Entity::find_by_id(users::ANONYMOUS_GROUP)

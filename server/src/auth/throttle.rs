@@ -1,9 +1,10 @@
-//! Sign-in throttling: after [`MAX_FAILURES`] failed sign-ins in [`WINDOW`] for one account or
-//! from one address, further attempts are refused with HTTP 429 until the window slides.
-//! Failures are the audit log's own `USER_LOGIN_FAILED` rows, so every instance agrees.
+//! Throttling of password guesses: after [`MAX_FAILURES`] failed sign-ins in the window for
+//! one account or from one address, further attempts are refused with HTTP 429 until the
+//! window slides; share passwords likewise per share and per address. Failures are the audit
+//! log's own `USER_LOGIN_FAILED` / `SHARE_PASSWORD_FAILED` rows, so every instance agrees.
 
 use chrono::Duration;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},
@@ -54,6 +55,44 @@ pub async fn fail(db: &impl ConnectionTrait, user_id: Option<i64>, client: &Clie
         user_id,
         client,
         Some(serde_json::json!({ "method": method })),
+    )
+    .await;
+}
+
+fn share_content(share_id: i64) -> serde_json::Value {
+    serde_json::json!({ "share_id": share_id })
+}
+
+/// Whether the share, or the address, has seen too many wrong passwords lately.
+pub async fn share_exceeded(
+    db: &impl ConnectionTrait,
+    share_id: i64,
+    client: &Client,
+) -> Result<bool, DbErr> {
+    let (by_share, by_ip) = events::count_recent_about(
+        db,
+        events::kind::SHARE_PASSWORD_FAILED,
+        share_content(share_id),
+        client.ip.as_deref(),
+        window(),
+    )
+    .await?;
+    Ok(by_share >= MAX_FAILURES || by_ip >= MAX_FAILURES)
+}
+
+/// Records a wrong share password (never the password itself).
+pub async fn share_fail(
+    db: &impl ConnectionTrait,
+    share_id: i64,
+    user_id: Option<i64>,
+    client: &Client,
+) {
+    events::record(
+        db,
+        events::kind::SHARE_PASSWORD_FAILED,
+        user_id,
+        client,
+        Some(share_content(share_id)),
     )
     .await;
 }

@@ -44,6 +44,21 @@ pub enum FsError {
     /// A lock held by someone else covers the path.
     #[error(transparent)]
     Lock(#[from] super::lock::LockError),
+    /// The share link does not exist, expired, or its file or owner is gone.
+    #[error("share link not found or expired")]
+    ShareInvalid,
+    /// The share needs a password and the one given is missing or wrong.
+    #[error("incorrect share password")]
+    SharePassword,
+    /// Too many wrong share passwords lately.
+    #[error("too many wrong share passwords")]
+    ShareThrottled,
+    /// The caller's group may not do this (e.g. create shares).
+    #[error("your group is not allowed to do this")]
+    GroupNotAllowed,
+    /// One's own share cannot be saved.
+    #[error("you cannot save your own share")]
+    SaveOwnShare,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -63,6 +78,18 @@ impl From<FsError> for ApiError {
             FsError::Invalid(msg) => ApiError::new(ErrorCode::ParamError, msg),
             FsError::InsufficientCapacity => ApiError::code(ErrorCode::InsufficientCapacity),
             FsError::WalkLimit => ApiError::code(ErrorCode::WalkLimit),
+            FsError::ShareInvalid => ApiError::code(ErrorCode::ShareLinkNotFound),
+            FsError::SharePassword => ApiError::code(ErrorCode::IncorrectPassword),
+            FsError::ShareThrottled => ApiError::new(
+                ErrorCode::SharePasswordThrottled,
+                format!(
+                    "Too many wrong passwords; try again in {} minutes",
+                    crate::auth::throttle::WINDOW_SECS / 60
+                ),
+            )
+            .with_retry_after(crate::auth::throttle::WINDOW_SECS as u64),
+            FsError::GroupNotAllowed => ApiError::code(ErrorCode::GroupNotAllowed),
+            FsError::SaveOwnShare => ApiError::code(ErrorCode::SaveOwnShare),
             FsError::Lock(e) => e.into(),
             FsError::Db(e) => e.into(),
         }

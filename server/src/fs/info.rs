@@ -25,7 +25,11 @@ pub async fn info(
     let ids = &ctx.state.ids;
     let mut resp =
         present::response(db, ids, &node.file, &node.uri, &node.capability, node.owned).await?;
-    if folder_summary && node.is_folder() {
+    // The root of a single-file share is the file's folder: its totals are not shared.
+    let single_file_root = crate::share::access::single_file_root(ctx, node)
+        .await?
+        .is_some();
+    if folder_summary && node.is_folder() && !single_file_root {
         let limit = match ctx.caller {
             crate::auth::caller::Caller::User(u) => walk::limit_of(&u.group.settings),
             crate::auth::caller::Caller::Anonymous => walk::DEFAULT_WALK_LIMIT,

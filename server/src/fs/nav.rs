@@ -194,8 +194,12 @@ pub async fn walk(
     Ok(Some(current))
 }
 
-/// Resolves an existing object; [`FsError::NotFound`] otherwise.
+/// Resolves an existing object; [`FsError::NotFound`] otherwise. Share URIs are resolved
+/// by [`crate::share::access::resolve`], below the shared item only.
 pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
+    if uri.fs == FsKind::Share {
+        return crate::share::access::resolve(ctx, uri).await;
+    }
     let owner = owner_of(ctx, uri)?;
     let db = &ctx.state.db;
     let file = match uri.fs {
@@ -219,10 +223,15 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
                     .ids
                     .decode(id, IdKind::File)
                     .map_err(|_| FsError::NotFound)?;
-                file::Entity::find_by_id(id)
+                let entry = file::Entity::find_by_id(id)
                     .one(db)
                     .await?
-                    .filter(|f| f.owner_id == owner && f.is_symbolic && f.deleted_at.is_none())
+                    .filter(|f| f.owner_id == owner && f.is_symbolic && f.deleted_at.is_none());
+                // A saved share opens only while its share still works.
+                if let Some(entry) = &entry {
+                    crate::share::saved::check_entry(ctx, entry).await?;
+                }
+                entry
             }
             _ => None,
         },

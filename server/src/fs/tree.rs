@@ -103,6 +103,10 @@ pub async fn create(
     for (key, value) in metadata {
         super::metadata::validate(key, value)?;
     }
+    let symbolic = crate::share::saved::check_new(ctx, metadata).await?;
+    if symbolic && kind != Kind::File {
+        return Err(FsError::Invalid("a saved share is a file".into()));
+    }
     let root = nav::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
     ensure_unlocked(&txn, owner, uri, false).await?;
@@ -124,7 +128,12 @@ pub async fn create(
             existing
         }
         None => {
-            let created = insert_child(&txn, owner, parent.id, &name, kind).await?;
+            let mut created = insert_child(&txn, owner, parent.id, &name, kind).await?;
+            if symbolic {
+                let mut active = created.into_active_model();
+                active.is_symbolic = Set(true);
+                created = active.update(&txn).await?;
+            }
             if !metadata.is_empty() {
                 super::metadata::apply(&txn, created.id, metadata).await?;
             }

@@ -26,7 +26,7 @@ async fn setup() -> (TestServer, Session) {
     (server, ann)
 }
 
-fn uid(server: &TestServer, s: &Session) -> i64 {
+pub(crate) fn uid(server: &TestServer, s: &Session) -> i64 {
     server
         .state
         .ids
@@ -35,7 +35,12 @@ fn uid(server: &TestServer, s: &Session) -> i64 {
 }
 
 /// Creates `cloudreve://my/<name>` holding `bytes` (stored in the default local policy).
-async fn put_file(server: &TestServer, s: &Session, name: &str, bytes: &[u8]) -> entity::Model {
+pub(crate) async fn put_file(
+    server: &TestServer,
+    s: &Session,
+    name: &str,
+    bytes: &[u8],
+) -> entity::Model {
     let uri = format!("cloudreve://my/{name}");
     let created = server
         .send_as(

@@ -728,9 +728,9 @@ async fn trash_and_shared_with_me_roots() {
     )
     .await;
     assert_eq!(body["code"], 40001, "{body}");
-    // share FS is not available.
+    // An unknown share.
     let body = list_raw(&server, Some(&ann.token), "cloudreve://abc@share", &[]).await;
-    assert_eq!(body["code"], 404, "{body}");
+    assert_eq!(body["code"], 40058, "{body}");
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod openapi;
 mod passkey;
 mod registration;
 mod session;
+mod share;
 mod site;
 mod storage;
 mod thumb;

@@ -2,5 +2,6 @@
 //! they are turned into these, which decide what a caller may see.
 
 pub mod file;
+pub mod share;
 pub mod site;
 pub mod user;

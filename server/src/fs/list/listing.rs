@@ -79,7 +79,6 @@ pub(super) fn is_virtual_root(uri: &FileUri) -> bool {
 /// Lists (or searches) a folder.
 pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, FsError> {
     let state = ctx.state;
-    let me = ctx.user()?;
     let uri = FileUri::parse(&req.uri)?;
     let search = SearchQuery::from_uri(&uri)?;
     let settings = state.settings.all().await?;
@@ -170,9 +169,15 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
     // Which rows, and the URI each is addressed by.
     let mut folder_uris: HashMap<i64, FileUri> = HashMap::new();
     let mut recursion_limit_reached = false;
+    // The root of a single-file share shows that file only.
+    let single_file = crate::share::access::single_file_root(ctx, node).await?;
     let scopes: Vec<Scope> = match uri.fs {
-        FsKind::Trash if uri.is_root() => vec![Scope::Trash(me.user.id)],
-        FsKind::SharedWithMe if uri.is_root() => vec![Scope::SharedWithMe(me.user.id)],
+        FsKind::Trash if uri.is_root() => vec![Scope::Trash(ctx.user()?.user.id)],
+        FsKind::SharedWithMe if uri.is_root() => vec![Scope::SharedWithMe(ctx.user()?.user.id)],
+        FsKind::Share if single_file.is_some() => {
+            folder_uris.insert(node.file.id, node.uri.clone());
+            vec![Scope::Single(single_file.expect("checked"))]
+        }
         _ => {
             if search.is_some() {
                 let limit = setting_int(
@@ -227,6 +232,19 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
         (rows, None, Some(total))
     };
 
+    // Saved shares are listed while their share still works.
+    let rows = if matches!(scopes.first(), Some(Scope::SharedWithMe(_))) {
+        let mut live = Vec::with_capacity(rows.len());
+        for row in rows {
+            if crate::share::saved::check_entry(ctx, &row).await.is_ok() {
+                live.push(row);
+            }
+        }
+        live
+    } else {
+        rows
+    };
+
     // Present the folder and the page together: two batched queries.
     let fs_root = FileUri::root(uri.fs, None);
     let mut items = Vec::with_capacity(rows.len() + 1);
@@ -258,7 +276,7 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
     let has_files = rows.iter().any(|r| r.r#type == file::kind::FILE);
 
     let storage_policy = if uri.fs == FsKind::My {
-        match me.group.storage_policy_id {
+        match ctx.user()?.group.storage_policy_id {
             Some(id) => storage_policy::Entity::find_by_id(id)
                 .one(&state.db)
                 .await?
@@ -296,7 +314,7 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
         context_hint: Some(uuid::Uuid::new_v4().to_string()),
         recursion_limit_reached: recursion_limit_reached.then_some(true),
         mixed_type: has_folders && has_files,
-        single_file_view: None,
+        single_file_view: single_file.is_some().then_some(true),
         storage_policy,
         view: Some(view),
     })

@@ -58,6 +58,8 @@ pub(super) enum Scope {
     Trash(i64),
     /// The owner's saved shares (symbolic rows still in the tree).
     SharedWithMe(i64),
+    /// One row (the file of a single-file share).
+    Single(i64),
 }
 
 /// Everything the statements of one listing share.
@@ -118,6 +120,9 @@ impl ListCtx<'_> {
                 sql.push("\"owner_id\" = ")
                     .bind(*owner)
                     .push(" AND \"parent_id\" IS NULL AND \"name\" <> ''");
+            }
+            Scope::Single(id) => {
+                sql.push("\"id\" = ").bind(*id);
             }
             Scope::SharedWithMe(owner) => {
                 sql.push("\"owner_id\" = ")

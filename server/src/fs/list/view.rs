@@ -114,8 +114,17 @@ pub(super) async fn effective_view(
     ctx: &FsCtx<'_>,
     located: &Located,
 ) -> Result<ExplorerView, FsError> {
-    let me = ctx.user()?;
     let node = &located.node;
+    // Visitors of a share see the folder's own view only when the owner chose `share_view`;
+    // views of folders above the share stay private.
+    if node.uri.fs == FsKind::Share {
+        let exposed = crate::share::access::exposes_view(ctx, &node.uri).await?;
+        return Ok(exposed
+            .then(|| folder_view(&node.file))
+            .flatten()
+            .unwrap_or_else(default_view));
+    }
+    let me = ctx.user()?;
     if is_virtual_root(&node.uri) {
         return Ok(user_fs_view(&me.user.settings, node.uri.fs).unwrap_or_else(default_view));
     }

@@ -1,0 +1,46 @@
+//! Share shapes of the API (spec §12).
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+
+use super::{file::Pagination, user::User};
+
+/// A share link as the caller may see it: expiry, download counters and the password only
+/// once it is unlocked; `is_private` and `share_view` only to its owner.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct Share {
+    /// Share hashid.
+    pub id: String,
+    /// Name of the shared file or folder.
+    pub name: Option<String>,
+    /// Downloads left; absent = unlimited.
+    pub remain_downloads: Option<i64>,
+    /// Times the share was viewed.
+    pub visited: i64,
+    /// Times a file was downloaded through it.
+    pub downloaded: Option<i64>,
+    pub expires: Option<DateTime<Utc>>,
+    /// True when the caller may see the contents.
+    pub unlocked: bool,
+    /// 0 file, 1 folder.
+    pub source_type: Option<i16>,
+    pub owner: User,
+    pub created_at: DateTime<Utc>,
+    /// True when the share no longer works (time, downloads, file gone or owner inactive).
+    pub expired: bool,
+    /// `<site>/s/<id>`, with `/<password>` once unlocked.
+    pub url: String,
+    pub is_private: Option<bool>,
+    pub share_view: Option<bool>,
+    pub password: Option<String>,
+    /// The shared object's URI in its owner's files (owner, with `owner_extended`).
+    pub source_uri: Option<String>,
+}
+
+/// `GET /share`, `GET /user/shares/:id`
+#[derive(Debug, Clone, Object)]
+pub struct ShareList {
+    pub shares: Vec<Share>,
+    pub pagination: Pagination,
+}

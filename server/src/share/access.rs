@@ -1,0 +1,315 @@
+//! Opening a share: is it still valid, is it unlocked for this caller, and which row a path
+//! below it names. Also the download counter.
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
+use sha2::{Digest, Sha256};
+use stratus_entity::{file, group, share, user};
+use subtle::ConstantTimeEq;
+
+use crate::{
+    auth::{caller::Caller, throttle},
+    boolset::{Boolset, group_perm},
+    events,
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx, Node},
+        uri::{FileUri, FsKind},
+    },
+    ids::IdKind,
+    request_ctx,
+    state::AppState,
+    users,
+};
+
+/// Deepest ancestor walk when checking that a shared file is still in its owner's tree.
+const MAX_TREE_DEPTH: usize = 4096;
+
+/// A share that is valid right now, with its file and owner as they are now.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub share: share::Model,
+    pub file: file::Model,
+    pub owner: user::Model,
+}
+
+impl Live {
+    /// Whether the share was made for a single file (its root is then the file's folder).
+    pub fn is_single_file(&self) -> bool {
+        self.file.r#type != file::kind::FOLDER
+    }
+}
+
+/// Expired by time or by exhausted downloads.
+pub fn is_expired(share: &share::Model) -> bool {
+    share.expires.is_some_and(|t| t <= Utc::now()) || share.remain_downloads.is_some_and(|n| n <= 0)
+}
+
+/// The share row, unless deleted.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<share::Model>, FsError> {
+    Ok(share::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| s.deleted_at.is_none()))
+}
+
+/// Loads share `id` and checks that it is usable: not expired, not exhausted, its owner
+/// active, its file neither deleted nor trashed. Anything else is [`FsError::ShareInvalid`].
+pub async fn live(db: &impl ConnectionTrait, id: i64) -> Result<Live, FsError> {
+    let share = find(db, id).await?.ok_or(FsError::ShareInvalid)?;
+    check(db, share).await
+}
+
+/// [`live`] for a row already read.
+pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Live, FsError> {
+    if is_expired(&share) {
+        return Err(FsError::ShareInvalid);
+    }
+    let owner = user::Entity::find_by_id(share.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
+        .ok_or(FsError::ShareInvalid)?;
+    let file = file::Entity::find_by_id(share.file_id)
+        .one(db)
+        .await?
+        .filter(|f| f.deleted_at.is_none() && f.owner_id == owner.id && !f.is_symbolic)
+        .ok_or(FsError::ShareInvalid)?;
+    if !in_tree(db, &file).await? {
+        return Err(FsError::ShareInvalid);
+    }
+    Ok(Live { share, file, owner })
+}
+
+/// Whether `file` hangs below its owner's root (a trashed item, or anything below one, has
+/// a named row without parent at the top instead).
+async fn in_tree(db: &impl ConnectionTrait, file: &file::Model) -> Result<bool, FsError> {
+    let mut current = file.clone();
+    for _ in 0..MAX_TREE_DEPTH {
+        let Some(parent) = current.parent_id else {
+            return Ok(current.name.is_empty());
+        };
+        match file::Entity::find_by_id(parent).one(db).await? {
+            Some(p) if p.deleted_at.is_none() => current = p,
+            _ => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
+/// Compares passwords in constant time, also independent of their lengths.
+pub fn password_matches(stored: &str, given: &str) -> bool {
+    let a = Sha256::digest(stored.as_bytes());
+    let b = Sha256::digest(given.as_bytes());
+    a.ct_eq(&b).into()
+}
+
+/// Whether `caller` may see the share's contents: there is no password, the caller owns
+/// the share, or `given` is right. Wrong passwords are recorded and throttled per share and
+/// per address; a missing one is simply locked (no attempt was made).
+pub async fn unlock(
+    db: &impl ConnectionTrait,
+    share: &share::Model,
+    given: Option<&str>,
+    caller: &Caller,
+) -> Result<(), FsError> {
+    let Some(stored) = share.password.as_deref().filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    if caller.user_id() == Some(share.user_id) {
+        return Ok(());
+    }
+    let Some(given) = given else {
+        return Err(FsError::SharePassword);
+    };
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
+    if throttle::share_exceeded(db, share.id, &client).await? {
+        return Err(FsError::ShareThrottled);
+    }
+    if password_matches(stored, given) {
+        return Ok(());
+    }
+    throttle::share_fail(db, share.id, caller.user_id(), &client).await;
+    Err(FsError::SharePassword)
+}
+
+/// The caller's group permissions (the anonymous group's for anonymous callers).
+pub async fn permissions(state: &AppState, caller: &Caller) -> Result<Boolset, FsError> {
+    Ok(match caller {
+        Caller::User(u) => u.permissions(),
+        Caller::Anonymous => group::Entity::find_by_id(users::ANONYMOUS_GROUP)
+            .one(&state.db)
+            .await?
+            .map(|g| Boolset::from_bytes(g.permissions))
+            .unwrap_or_default(),
+    })
+}
+
+/// Decodes the share id of a share URI.
+pub fn share_id(state: &AppState, uri: &FileUri) -> Result<i64, FsError> {
+    uri.id
+        .as_deref()
+        .and_then(|id| state.ids.decode(id, IdKind::Share).ok())
+        .ok_or(FsError::ShareInvalid)
+}
+
+/// Opens a share for `caller`: the group may open shares, the share is valid and unlocked.
+pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
+    let id = share_id(ctx.state, uri)?;
+    if !permissions(ctx.state, ctx.caller)
+        .await?
+        .enabled(group_perm::SHARE_DOWNLOAD)
+    {
+        return Err(match ctx.caller {
+            Caller::Anonymous => FsError::LoginRequired,
+            Caller::User(_) => FsError::NoPermission("your group may not open shares"),
+        });
+    }
+    let live = live(&ctx.state.db, id).await?;
+    unlock(
+        &ctx.state.db,
+        &live.share,
+        uri.password.as_deref(),
+        ctx.caller,
+    )
+    .await?;
+    Ok(live)
+}
+
+/// Resolves `cloudreve://<id>[:<pwd>]@share/<path>`. The root is the shared folder (for a
+/// single-file share, the file's folder, in which only the file is visible); the path is
+/// walked down from there only, so nothing above the shared item can be reached.
+pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
+    let live = open(ctx, uri).await?;
+    let db = &ctx.state.db;
+    let file = if live.is_single_file() {
+        match uri.segments() {
+            [] => {
+                let parent = live.file.parent_id.ok_or(FsError::ShareInvalid)?;
+                file::Entity::find_by_id(parent).one(db).await?
+            }
+            [name] if *name == live.file.name => Some(live.file.clone()),
+            _ => None,
+        }
+    } else {
+        nav::walk(db, live.file.clone(), uri.segments()).await?
+    };
+    let file = file.ok_or(FsError::NotFound)?;
+    Ok(Node {
+        uri: uri.without_query(),
+        owned: ctx.caller.user_id() == Some(live.share.user_id),
+        file,
+        capability: nav::capability(FsKind::Share),
+    })
+}
+
+/// The share behind a single-file share root, for listings: `Some(file id)` when `node` is
+/// the root of a single-file share.
+pub async fn single_file_root(ctx: &FsCtx<'_>, node: &Node) -> Result<Option<i64>, FsError> {
+    if node.uri.fs != FsKind::Share || !node.uri.is_root() {
+        return Ok(None);
+    }
+    let id = share_id(ctx.state, &node.uri)?;
+    let share = find(&ctx.state.db, id)
+        .await?
+        .ok_or(FsError::ShareInvalid)?;
+    Ok((share.file_id != node.file.id).then_some(share.file_id))
+}
+
+/// Whether the share of `uri` shows the owner's folder views (`share_view`).
+pub async fn exposes_view(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsError> {
+    let id = share_id(ctx.state, uri)?;
+    let share = find(&ctx.state.db, id)
+        .await?
+        .ok_or(FsError::ShareInvalid)?;
+    Ok(super::present::share_view(&share))
+}
+
+/// Counts a download through a share, before its URL is handed out (`POST /file/url`).
+/// Downloads of the owner are not counted. The remaining downloads are decremented with a
+/// conditional update, so when one download is left, only one of two racing requests gets
+/// it; the other sees the share exhausted (40058).
+pub async fn count_download(state: &AppState, caller: &Caller, node: &Node) -> Result<(), FsError> {
+    if node.uri.fs != FsKind::Share || node.owned {
+        return Ok(());
+    }
+    let id = share_id(state, &node.uri)?;
+    let updated = share::Entity::update_many()
+        .col_expr(
+            share::Column::Downloads,
+            Expr::col(share::Column::Downloads).add(1),
+        )
+        .col_expr(
+            share::Column::RemainDownloads,
+            Expr::col(share::Column::RemainDownloads).sub(1),
+        )
+        .filter(share::Column::Id.eq(id))
+        .filter(share::Column::DeletedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(share::Column::RemainDownloads.is_null())
+                .add(share::Column::RemainDownloads.gt(0)),
+        )
+        .exec(&state.db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(FsError::ShareInvalid);
+    }
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
+    let content = serde_json::json!({
+        "share_id": state.ids.encode(id, IdKind::Share),
+        "action": "download",
+        "file": state.ids.encode(node.file.id, IdKind::File),
+    });
+    events::record(
+        &state.db,
+        events::kind::SHARE_ACCESS,
+        caller.user_id(),
+        &client,
+        Some(content),
+    )
+    .await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(expires: Option<chrono::DateTime<Utc>>, remain: Option<i64>) -> share::Model {
+        share::Model {
+            id: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            deleted_at: None,
+            password: None,
+            views: 0,
+            downloads: 0,
+            expires,
+            remain_downloads: remain,
+            props: None,
+            file_id: 1,
+            user_id: 1,
+        }
+    }
+
+    #[test]
+    fn expiry_by_time_and_by_downloads() {
+        let hour = chrono::Duration::hours(1);
+        assert!(!is_expired(&row(None, None)));
+        assert!(!is_expired(&row(Some(Utc::now() + hour), Some(1))));
+        assert!(is_expired(&row(Some(Utc::now() - hour), None)));
+        assert!(is_expired(&row(None, Some(0))));
+    }
+
+    #[test]
+    fn passwords_compare_exactly() {
+        assert!(password_matches("abc12345", "abc12345"));
+        assert!(!password_matches("abc12345", "abc1234"));
+        assert!(!password_matches("abc12345", "ABC12345"));
+        assert!(!password_matches("abc12345", ""));
+    }
+}

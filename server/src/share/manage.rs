@@ -1,0 +1,303 @@
+//! Creating, editing, deleting and listing share links.
+
+use chrono::{Duration, Utc};
+use rand::{Rng, TryRngCore, rngs::OsRng};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use stratus_entity::share;
+
+use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access};
+use crate::{
+    auth::caller::SignedIn,
+    boolset::{fs_cap, group_perm},
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx},
+        uri::{FileUri, FsKind},
+    },
+    ids::{HashIds, IdKind},
+};
+
+/// The settings of a share, as sent to `PUT /share` and `POST /share/:id`.
+#[derive(Debug, Clone, Default)]
+pub struct ShareOptions {
+    pub is_private: bool,
+    pub password: Option<String>,
+    /// Downloads allowed; 0 = unlimited.
+    pub downloads: i64,
+    /// Seconds from now; 0 = never expires.
+    pub expire: i64,
+    pub share_view: bool,
+}
+
+impl ShareOptions {
+    fn validate(&self) -> Result<(), FsError> {
+        if self.downloads < 0 {
+            return Err(FsError::Invalid("downloads must be 0 or more".into()));
+        }
+        if !(0..=100 * 365 * 86_400).contains(&self.expire) {
+            return Err(FsError::Invalid(
+                "expire must be between 0 and 100 years".into(),
+            ));
+        }
+        if let Some(pw) = &self.password
+            && (pw.len() > MAX_PASSWORD_LEN || !pw.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(FsError::Invalid(format!(
+                "password must be at most {MAX_PASSWORD_LEN} letters and digits"
+            )));
+        }
+        Ok(())
+    }
+
+    fn remain_downloads(&self) -> Option<i64> {
+        (self.downloads > 0).then_some(self.downloads)
+    }
+
+    fn expires(&self) -> Option<chrono::DateTime<Utc>> {
+        (self.expire > 0).then(|| Utc::now() + Duration::seconds(self.expire))
+    }
+
+    fn props(&self) -> serde_json::Value {
+        json!({ "share_view": self.share_view })
+    }
+}
+
+/// Eight lower-case letters and digits from the OS CSPRNG.
+fn generate_password() -> String {
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = OsRng.unwrap_err();
+    (0..GENERATED_PASSWORD_LEN)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// Creates a share of the caller's object at `uri`.
+pub async fn create(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    opts: &ShareOptions,
+) -> Result<share::Model, FsError> {
+    let me = ctx.user()?;
+    if !me.permissions().enabled(group_perm::SHARE) {
+        return Err(FsError::GroupNotAllowed);
+    }
+    opts.validate()?;
+    if uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("only your own files can be shared"));
+    }
+    let node = nav::resolve(ctx, uri).await?;
+    node.require(fs_cap::SHARE)?;
+    if !node.owned {
+        return Err(FsError::NoPermission("only the owner can share this"));
+    }
+    if node.file.parent_id.is_none() {
+        return Err(FsError::RootProtected);
+    }
+    if node.file.is_symbolic {
+        return Err(FsError::Invalid(
+            "a saved share cannot be shared again".into(),
+        ));
+    }
+    let password = if opts.is_private {
+        Some(
+            opts.password
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(generate_password),
+        )
+    } else {
+        None
+    };
+    let now = Utc::now();
+    Ok(share::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        password: Set(password),
+        views: Set(0),
+        downloads: Set(0),
+        expires: Set(opts.expires()),
+        remain_downloads: Set(opts.remain_downloads()),
+        props: Set(Some(opts.props())),
+        file_id: Set(node.file.id),
+        user_id: Set(me.user.id),
+        ..Default::default()
+    }
+    .insert(&ctx.state.db)
+    .await?)
+}
+
+/// A share of the caller (any share for administrators when `admin_may`), or
+/// [`FsError::NotFound`] so nothing is learned about other users' shares.
+async fn owned_share(
+    ctx: &FsCtx<'_>,
+    me: &SignedIn,
+    hashid: &str,
+    admin_may: bool,
+) -> Result<share::Model, FsError> {
+    let id = ctx
+        .state
+        .ids
+        .decode(hashid, IdKind::Share)
+        .map_err(|_| FsError::NotFound)?;
+    access::find(&ctx.state.db, id)
+        .await?
+        .filter(|s| s.user_id == me.user.id || (admin_may && me.is_admin()))
+        .ok_or(FsError::NotFound)
+}
+
+/// Replaces downloads, expiry and `share_view` of the caller's share (the password stays).
+pub async fn edit(
+    ctx: &FsCtx<'_>,
+    hashid: &str,
+    opts: &ShareOptions,
+) -> Result<share::Model, FsError> {
+    let me = ctx.user()?;
+    opts.validate()?;
+    let row = owned_share(ctx, me, hashid, false).await?;
+    let mut active = row.into_active_model();
+    active.remain_downloads = Set(opts.remain_downloads());
+    active.expires = Set(opts.expires());
+    active.props = Set(Some(opts.props()));
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(&ctx.state.db).await?)
+}
+
+/// Deletes a share of the caller (administrators: any share).
+pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, FsError> {
+    let me = ctx.user()?;
+    let row = owned_share(ctx, me, hashid, true).await?;
+    let mut active = row.clone().into_active_model();
+    active.deleted_at = Set(Some(Utc::now()));
+    active.update(&ctx.state.db).await?;
+    Ok(row)
+}
+
+/// A page of shares: `page_size` rows after the cursor, newest first unless `ascending`.
+pub struct PageRequest<'a> {
+    pub page_size: i64,
+    pub ascending: bool,
+    pub next_page_token: Option<&'a str>,
+}
+
+/// Valid `order_by` values (all order by creation).
+pub const ORDER_BY_OPTIONS: [&str; 2] = ["created_at", "id"];
+
+/// One page of the shares of `owner_id`; with `public_only`, only valid shares without a
+/// password. Returns the rows and the next page's token.
+pub async fn page(
+    ctx: &FsCtx<'_>,
+    owner_id: i64,
+    public_only: bool,
+    req: &PageRequest<'_>,
+) -> Result<(Vec<share::Model>, Option<String>), FsError> {
+    let ids: &HashIds = &ctx.state.ids;
+    let after = match req.next_page_token.filter(|t| !t.is_empty()) {
+        Some(t) => Some(
+            ids.decode(t, IdKind::Share)
+                .map_err(|_| FsError::Invalid("invalid next_page_token".into()))?,
+        ),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    let mut cursor = after;
+    // Public listings drop invalid shares after reading, so read until the page is full.
+    loop {
+        let mut q = share::Entity::find()
+            .filter(share::Column::UserId.eq(owner_id))
+            .filter(share::Column::DeletedAt.is_null());
+        if public_only {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(share::Column::Password.is_null())
+                    .add(share::Column::Password.eq("")),
+            );
+        }
+        q = match (cursor, req.ascending) {
+            (Some(c), true) => q.filter(share::Column::Id.gt(c)),
+            (Some(c), false) => q.filter(share::Column::Id.lt(c)),
+            (None, _) => q,
+        };
+        q = if req.ascending {
+            q.order_by_asc(share::Column::Id)
+        } else {
+            q.order_by_desc(share::Column::Id)
+        };
+        let batch = q.limit(req.page_size as u64 + 1).all(&ctx.state.db).await?;
+        let exhausted = batch.len() as i64 <= req.page_size;
+        for row in batch {
+            cursor = Some(row.id);
+            if public_only && access::check(&ctx.state.db, row.clone()).await.is_err() {
+                continue;
+            }
+            rows.push(row);
+            if rows.len() as i64 > req.page_size {
+                break;
+            }
+        }
+        if exhausted || rows.len() as i64 > req.page_size {
+            break;
+        }
+    }
+    let more = rows.len() as i64 > req.page_size;
+    rows.truncate(req.page_size as usize);
+    let next = more
+        .then(|| rows.last().map(|r| ids.encode(r.id, IdKind::Share)))
+        .flatten();
+    Ok((rows, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_eight_lowercase_characters() {
+        let a = generate_password();
+        assert_eq!(a.len(), GENERATED_PASSWORD_LEN);
+        assert!(
+            a.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
+        assert_ne!(a, generate_password());
+    }
+
+    #[test]
+    fn options_are_validated() {
+        let ok = ShareOptions {
+            password: Some("Abc123".into()),
+            downloads: 3,
+            expire: 60,
+            ..Default::default()
+        };
+        assert!(ok.validate().is_ok());
+        assert_eq!(ok.remain_downloads(), Some(3));
+        assert!(ok.expires().is_some());
+        for bad in [
+            ShareOptions {
+                password: Some("a b".into()),
+                ..Default::default()
+            },
+            ShareOptions {
+                password: Some("x".repeat(MAX_PASSWORD_LEN + 1)),
+                ..Default::default()
+            },
+            ShareOptions {
+                downloads: -1,
+                ..Default::default()
+            },
+            ShareOptions {
+                expire: -1,
+                ..Default::default()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
+        let unlimited = ShareOptions::default();
+        assert_eq!(unlimited.remain_downloads(), None);
+        assert_eq!(unlimited.expires(), None);
+    }
+}
