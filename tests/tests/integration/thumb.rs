@@ -664,3 +664,46 @@ async fn requests_are_checked_against_the_caller() {
         404
     );
 }
+
+/// A visitor of a share gets thumbnails through the share URI, anonymously; a locked share
+/// gives none until its password is in the URI.
+#[tokio::test]
+async fn share_visitors_get_thumbnails() {
+    let (server, ann) = setup().await;
+    upload(&server, &ann, "cloudreve://my/pics/a.png", &png(400, 200)).await;
+    let made = server
+        .send_as(
+            Method::PUT,
+            "/share",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/pics", "is_private": true, "password": "opensesame"}),
+        )
+        .await;
+    assert_eq!(made["code"], 0, "{made}");
+    let link = made["data"].as_str().unwrap();
+    let id = link.split("/s/").nth(1).unwrap().split('/').next().unwrap();
+
+    let anon = |uri: String| {
+        let server = &server;
+        async move {
+            let resp = server
+                .client
+                .get(server.api("/file/thumb"))
+                .query(&[("uri", uri.as_str())])
+                .send()
+                .await
+                .unwrap();
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let locked = anon(format!("cloudreve://{id}@share/a.png")).await;
+    assert_eq!(locked["code"], 40069, "{locked}");
+    let wrong = anon(format!("cloudreve://{id}:nope@share/a.png")).await;
+    assert_eq!(wrong["code"], 40069, "{wrong}");
+    let open = anon(format!("cloudreve://{id}:opensesame@share/a.png")).await;
+    let (_, picture) = fetch(&server, &open).await;
+    assert_fits(&picture, 400, 300, 2.0);
+    // Nothing above the shared folder is reachable through it.
+    let escape = anon(format!("cloudreve://{id}:opensesame@share/../pics/a.png")).await;
+    assert_ne!(escape["code"], 0, "{escape}");
+}
