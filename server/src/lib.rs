@@ -5,6 +5,7 @@
 //! binary (`main.rs`) and the integration tests both go through these three.
 
 pub mod api;
+pub mod archive;
 pub mod auth;
 pub mod avatar;
 pub mod boolset;
@@ -74,6 +75,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at(format!("{}/openapi.json", api::BASE), spec)
         .nest(api::BASE, api::endpoint(max_json))
         .at("/manifest.json", get(web::manifest))
+        .at("/f/:id/:name", get(download::direct::follow))
+        .at("/f/d/:id/:name", get(download::direct::follow_download))
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

@@ -3,6 +3,7 @@
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
+pub mod archive;
 pub mod download;
 pub mod dto;
 pub mod envelope;
@@ -15,6 +16,7 @@ pub mod passkey;
 pub mod registration;
 pub mod session;
 pub mod site;
+pub mod source;
 pub mod upload;
 pub mod user;
 pub mod user_profile;
@@ -65,9 +67,7 @@ type Apis = (
         registration::RegistrationApi,
         passkey::PasskeyApi,
     ),
-    (
-        // transfers, sharing and devices
-    ),
+    (archive::ArchiveApi, source::SourceApi),
 );
 
 /// The OpenAPI service; also the source of `openapi.json`.
@@ -88,9 +88,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (
-            // transfers, sharing and devices
-        ),
+        (archive::ArchiveApi, source::SourceApi),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

@@ -60,7 +60,10 @@ fn a_small_archive_reads_back_entry_by_entry() {
         "docs/nothing here/",
         "docs/résumé 日本.bin",
     ] {
-        assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} missing from {names:?}"
+        );
     }
     assert_eq!(read_all(&mut archive, "docs/a.txt"), b"hello, zip");
     assert_eq!(read_all(&mut archive, "docs/empty.txt"), b"");
@@ -154,7 +157,10 @@ fn dates_outside_the_dos_range_are_clamped() {
     assert_eq!(dos_time(early), (0, (1 << 5) | 1));
     let late = Utc.with_ymd_and_hms(2200, 1, 1, 0, 0, 0).unwrap();
     assert_eq!(dos_time(late), (0, (127 << 9) | (12 << 5) | 31));
-    assert_eq!(dos_time(t()), ((13 << 11) | (45 << 5) | 11, (44 << 9) | (5 << 5) | 17));
+    assert_eq!(
+        dos_time(t()),
+        ((13 << 11) | (45 << 5) | 11, (44 << 9) | (5 << 5) | 17)
+    );
 }
 
 #[test]
@@ -289,7 +295,10 @@ fn a_zip_past_4_gib_uses_zip64_sizes_and_offsets() {
     out.pos = 0;
     let mut archive = zip::ZipArchive::new(out).unwrap();
     assert_eq!(archive.len(), 3);
-    assert_eq!(read_all(&mut archive, "top/after.txt"), b"after the big one");
+    assert_eq!(
+        read_all(&mut archive, "top/after.txt"),
+        b"after the big one"
+    );
     let after = archive.by_name("top/after.txt").unwrap();
     assert_eq!(after.header_start(), after_at);
     drop(after);
