@@ -168,7 +168,10 @@ async fn source_links_follow_the_group_settings_and_ownership() {
     );
     let bob_id = bob.user["id"].as_str().unwrap();
     let bobs = format!("cloudreve://{bob_id}@my/b.txt");
-    assert_eq!(source(&server, &ann, std::slice::from_ref(&bobs)).await["code"], 403);
+    assert_eq!(
+        source(&server, &ann, std::slice::from_ref(&bobs)).await["code"],
+        403
+    );
 
     // Partial failure: 40081, the failures by URI, and the links that were made.
     let answer = source(&server, &ann, &[my("a.txt"), bobs.clone()]).await;

@@ -111,7 +111,10 @@ async fn a_failure_midway_breaks_the_download() {
         .driver(blob.storage_policy_id)
         .await
         .unwrap();
-    driver.delete(std::slice::from_ref(&blob.source)).await.unwrap();
+    driver
+        .delete(std::slice::from_ref(&blob.source))
+        .await
+        .unwrap();
 
     let fetched = async {
         let resp = server.client.get(&url).send().await?;
