@@ -5,6 +5,7 @@
 //! binary (`main.rs`) and the integration tests both go through these three.
 
 pub mod api;
+pub mod archive;
 pub mod auth;
 pub mod avatar;
 pub mod boolset;
@@ -79,6 +80,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/manifest.json", get(web::manifest))
         .at("/s/:id", get(web::share_redirect))
         .at("/s/:id/:password", get(web::share_redirect))
+        .at("/f/:id/:name", get(download::direct::follow))
+        .at("/f/d/:id/:name", get(download::direct::follow_download))
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

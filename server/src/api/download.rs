@@ -20,6 +20,7 @@ use super::{
     json::ApiJson,
 };
 use crate::{
+    archive::session,
     auth::caller::Caller,
     boolset::fs_cap,
     download::{
@@ -48,7 +49,8 @@ pub struct DownloadUrlRequest {
     pub use_primary_site_url: Option<bool>,
     /// Leave failed items out instead of failing the request.
     pub skip_error: Option<bool>,
-    /// A server-side zip of all URIs (not available yet: 40019).
+    /// One URL to a zip of all URIs, built on the fly (group permission 4, else 40007);
+    /// folders are included with everything below them.
     pub archive: Option<bool>,
     /// The content is sent with `Cache-Control: private, no-cache`.
     pub no_cache: Option<bool>,
@@ -103,12 +105,6 @@ impl DownloadApi {
     ) -> Result<UrlAnswer, ApiError> {
         let ctx = FsCtx::new(&state, &caller);
         check_batch(&state, body.uris.len()).await?;
-        if body.archive.unwrap_or(false) {
-            return Err(ApiError::new(
-                ErrorCode::FeatureNotEnabled,
-                "archive (zip) downloads are not available yet",
-            ));
-        }
         if body.entity.is_some() && body.uris.len() > 1 {
             return Err(ApiError::new(
                 ErrorCode::ParamError,
@@ -118,6 +114,15 @@ impl DownloadApi {
         let site = state.settings.get("siteURL").await?;
         let host = req.header("host");
         let base = link::site_base(&site, host, req.header("x-forwarded-proto"));
+        if body.archive.unwrap_or(false) {
+            let skip_error = body.skip_error.unwrap_or(false);
+            let archive = session::create(&ctx, &body.uris, skip_error, &base).await?;
+            let url = DownloadUrl {
+                url: archive.url,
+                stream_saver_display_name: None,
+            };
+            return answer(vec![url], archive.expires, body.redirect.unwrap_or(false));
+        }
         let key = state.settings.get("secret_key").await?;
         let ttl = state
             .settings
@@ -165,12 +170,8 @@ impl DownloadApi {
         if !body.skip_error.unwrap_or(false) {
             batch_outcome(body.uris.len(), failures)?;
         }
-        if body.redirect.unwrap_or(false) && body.uris.len() == 1 && urls.len() == 1 {
-            return Ok(UrlAnswer::Redirect(urls.remove(0).url));
-        }
-        let expires = chrono::DateTime::from_timestamp(expires, 0)
-            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
-        Ok(UrlAnswer::Urls(ok(DownloadUrls { urls, expires })?))
+        let redirect = body.redirect.unwrap_or(false) && body.uris.len() == 1;
+        answer(urls, expires, redirect)
     }
 
     /// An entity's bytes; the `sign` query parameter is the credential (no login). Supports
@@ -235,6 +236,16 @@ impl DownloadApi {
         };
         ContentResponse(content::serve(&state, req, q).await)
     }
+}
+
+/// The envelope with `urls`, or a redirect to the one URL when asked for.
+fn answer(mut urls: Vec<DownloadUrl>, expires: i64, redirect: bool) -> Result<UrlAnswer, ApiError> {
+    if redirect && urls.len() == 1 {
+        return Ok(UrlAnswer::Redirect(urls.remove(0).url));
+    }
+    let expires = chrono::DateTime::from_timestamp(expires, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+    Ok(UrlAnswer::Urls(ok(DownloadUrls { urls, expires })?))
 }
 
 /// Raw content (or an error envelope with its HTTP status), described for the document.

@@ -3,6 +3,7 @@
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
+pub mod archive;
 pub mod download;
 pub mod dto;
 pub mod envelope;
@@ -18,6 +19,7 @@ pub mod registration;
 pub mod session;
 pub mod share;
 pub mod site;
+pub mod source;
 pub mod upload;
 pub mod user;
 pub mod user_profile;
@@ -74,6 +76,8 @@ type Apis = (
         file_thumb::FileThumbApi,
         file_content::FileContentApi,
         share::ShareApi,
+        archive::ArchiveApi,
+        source::SourceApi,
     ),
 );
 
@@ -99,6 +103,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             file_thumb::FileThumbApi,
             file_content::FileContentApi,
             share::ShareApi,
+            archive::ArchiveApi,
+            source::SourceApi,
         ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))

@@ -24,7 +24,6 @@ use super::{
 };
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    auth::sign::{self, SignError},
     ids::IdKind,
     state::AppState,
     storage::{ByteRange, GetObject, StorageError, stream_once},
@@ -186,12 +185,7 @@ fn set(resp: &mut Response, name: header::HeaderName, value: &str) {
 
 /// Checks the signature and loads the entity.
 async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Response> {
-    let forbidden = |code, msg: &str| refuse(StatusCode::FORBIDDEN, ApiError::new(code, msg));
     let internal = |err: ApiError| refuse(StatusCode::INTERNAL_SERVER_ERROR, err);
-    let signature = q
-        .sign
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| forbidden(ErrorCode::CredentialInvalid, "missing signature"))?;
     let key = state
         .settings
         .get("secret_key")
@@ -199,17 +193,8 @@ async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Re
         .map_err(|e| internal(e.into()))?;
     // The signature covers `:speed` as written, so a signed speed is always a plain number.
     let path = link::content_path(q.id, q.speed, q.name);
-    match sign::verify(key.as_bytes(), &path, signature) {
-        Ok(()) => {}
-        Err(SignError::Expired) => {
-            return Err(forbidden(ErrorCode::SignExpired, "this link has expired"));
-        }
-        Err(e) => return Err(forbidden(ErrorCode::CredentialInvalid, &e.to_string())),
-    }
-    let expires = signature
-        .rsplit_once(':')
-        .and_then(|(_, e)| e.parse::<i64>().ok())
-        .unwrap_or(0);
+    let expires = link::check_signature(key.as_bytes(), &path, q.sign)
+        .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
     let missing = || {
         refuse(
             StatusCode::NOT_FOUND,

@@ -15,7 +15,7 @@ use stratus_entity::{entity, file, file_entity};
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    auth::sign,
+    auth::sign::{self, SignError},
     ids::{HashIds, IdKind},
     state::AppState,
 };
@@ -28,7 +28,7 @@ pub const DEFAULT_SITE_URL: &str = "http://localhost:5212";
 pub const EMPTY_ENTITY: i64 = 0;
 
 /// Characters escaped in the name segment: everything but RFC 3986 unreserved characters.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -104,9 +104,36 @@ pub fn content_url(
     if opts.thumb {
         url.push_str("thumb=true&");
     }
-    url.push_str("sign=");
-    url.extend(utf8_percent_encode(&signature, NON_ALPHANUMERIC));
+    url.push_str(&sign_param(&signature));
     url
+}
+
+/// `sign=<signature>`, escaped for a query string.
+pub fn sign_param(signature: &str) -> String {
+    format!("sign={}", utf8_percent_encode(signature, NON_ALPHANUMERIC))
+}
+
+/// Checks the `sign` query parameter of a signed route against the decoded `path`: missing
+/// or wrong → 40020, expired → 40005. Returns the signature's expiry (unix seconds, 0 =
+/// never).
+pub fn check_signature(key: &[u8], path: &str, signature: Option<&str>) -> Result<i64, ApiError> {
+    let signature = signature
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::CredentialInvalid, "missing signature"))?;
+    match sign::verify(key, path, signature) {
+        Ok(()) => {}
+        Err(SignError::Expired) => {
+            return Err(ApiError::new(
+                ErrorCode::SignExpired,
+                "this link has expired",
+            ));
+        }
+        Err(e) => return Err(ApiError::new(ErrorCode::CredentialInvalid, e.to_string())),
+    }
+    Ok(signature
+        .rsplit_once(':')
+        .and_then(|(_, e)| e.parse::<i64>().ok())
+        .unwrap_or(0))
 }
 
 /// Which blob a download of `file` serves: the requested version (an entity hashid linked to

@@ -1,7 +1,9 @@
-//! Downloads (spec §7.1–7.2): signed content URLs for files, and the content route that
-//! streams an entity's bytes with ranges, conditional requests and speed limits.
+//! Downloads (spec §7.1–7.2, §7.4): signed content URLs for files, the content route that
+//! streams an entity's bytes with ranges, conditional requests and speed limits, and direct
+//! ("source") links.
 
 pub mod content;
+pub mod direct;
 pub mod headers;
 pub mod link;
 pub mod speed;

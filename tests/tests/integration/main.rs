@@ -2,9 +2,11 @@
 //! loopback port and talks HTTP to it. `STRATUS_TEST_DATABASE=postgres` runs the same tests
 //! on PostgreSQL.
 
+mod archive;
 mod bootstrap;
 mod cli;
 mod concurrency;
+mod direct_link;
 mod download;
 mod envelope;
 mod file;

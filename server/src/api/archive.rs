@@ -1,0 +1,91 @@
+//! `GET /file/archive/:session_id/archive.zip`: the zip of an archive session (see
+//! [`crate::archive`]).
+
+use poem::{Request, Response, web::Data};
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Path, Query},
+    registry::{
+        MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+    },
+    types::Type,
+};
+
+use super::ApiTags;
+use crate::{archive, state::AppState};
+
+pub struct ArchiveApi;
+
+#[OpenApi(tag = "ApiTags::File")]
+impl ArchiveApi {
+    /// A zip of the files and folders of an archive session, made on the fly with the rights
+    /// its requester has now (what they trashed, deleted or lost access to since is left
+    /// out). The `sign` query parameter is the credential (no login). Entries are stored
+    /// (uncompressed), names are UTF-8, and zip64 is used past 4 GiB or 65535 entries. The
+    /// body is streamed without a length; a failure midway aborts it. Errors before the
+    /// first byte are envelopes with HTTP 403 (bad or expired signature 40020 / 40005, or
+    /// the requester may no longer sign in or download archives) or 404 (no such session).
+    #[oai(
+        path = "/file/archive/:session_id/archive.zip",
+        method = "get",
+        operation_id = "get_archive"
+    )]
+    async fn get_archive(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        session_id: Path<String>,
+        sign: Query<Option<String>>,
+    ) -> ArchiveResponse {
+        ArchiveResponse(archive::serve(&state, req, &session_id.0, sign.0.as_deref()).await)
+    }
+}
+
+/// A streamed zip (or an error envelope with its HTTP status), described for the document.
+pub struct ArchiveResponse(Response);
+
+impl poem::IntoResponse for ArchiveResponse {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl ApiResponse for ArchiveResponse {
+    fn meta() -> MetaResponses {
+        let bare = |description, status| MetaResponse {
+            description,
+            status: Some(status),
+            status_range: None,
+            content: vec![],
+            headers: vec![],
+        };
+        let zip = MetaMediaType {
+            content_type: "application/zip",
+            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
+                "string", "binary",
+            ))),
+        };
+        MetaResponses {
+            responses: vec![
+                MetaResponse {
+                    content: vec![zip],
+                    headers: vec![MetaHeader {
+                        name: "Content-Disposition".into(),
+                        description: Some("`attachment; filename=\"archive.zip\"`".into()),
+                        required: true,
+                        deprecated: false,
+                        schema: String::schema_ref(),
+                    }],
+                    ..bare("The archive.", 200)
+                },
+                bare(
+                    "Bad or expired signature, or the requester is no longer allowed.",
+                    403,
+                ),
+                bare("No such archive session (envelope 404).", 404),
+            ],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
+}

@@ -1,0 +1,188 @@
+//! Direct ("source") links (spec §7.4): `PUT /file/source` hands out either a permanent
+//! `<site>/f/<SourceLink hashid>/<escaped name>` backed by a `direct_links` row (group setting
+//! `redirected_source`), or a never-expiring signed content URL.
+//!
+//! `GET /f/:id/:name` (and `/f/d/:id/:name`, which makes the content an attachment) checks
+//! the row and its file every time (name as stored, file live and outside the trash, owner
+//! active, blob servable), counts the download, and redirects to a fresh signed content URL.
+//! Any failure is a 404 with the envelope, so nothing is learned about why.
+
+use chrono::Utc;
+use percent_encoding::utf8_percent_encode;
+use poem::{
+    Request, Response,
+    error::ResponseError,
+    handler,
+    http::{StatusCode, header},
+    web::{Data, Path},
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, sea_query::Expr,
+};
+use stratus_entity::{direct_link, file, user};
+
+use super::link::{self, SEGMENT, UrlOptions};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    fs::{nav, uri::FsKind},
+    ids::IdKind,
+    state::AppState,
+    users,
+};
+
+/// The public URL of a link row.
+pub fn link_url(base: &str, hashid: &str, name: &str) -> String {
+    format!("{base}/f/{hashid}/{}", utf8_percent_encode(name, SEGMENT))
+}
+
+/// The live link of `file` with its current name and this speed, made if there is none yet
+/// (as Cloudreve does, so asking twice gives the same link).
+pub async fn link_for(
+    db: &impl ConnectionTrait,
+    file: &file::Model,
+    speed: i64,
+) -> Result<direct_link::Model, DbErr> {
+    let existing = direct_link::Entity::find()
+        .filter(direct_link::Column::FileId.eq(file.id))
+        .filter(direct_link::Column::Name.eq(file.name.as_str()))
+        .filter(direct_link::Column::Speed.eq(speed))
+        .filter(direct_link::Column::DeletedAt.is_null())
+        .order_by_asc(direct_link::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(row) = existing {
+        return Ok(row);
+    }
+    let now = Utc::now();
+    direct_link::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        name: Set(file.name.clone()),
+        downloads: Set(0),
+        file_id: Set(file.id),
+        speed: Set(speed),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// `GET /f/:id/:name`: 302 to the content, shown inline.
+#[handler]
+pub async fn follow(
+    state: Data<&AppState>,
+    req: &Request,
+    Path((id, name)): Path<(String, String)>,
+) -> Response {
+    answer(&state, req, &id, &name, false).await
+}
+
+/// `GET /f/d/:id/:name`: 302 to the content as an attachment.
+#[handler]
+pub async fn follow_download(
+    state: Data<&AppState>,
+    req: &Request,
+    Path((id, name)): Path<(String, String)>,
+) -> Response {
+    answer(&state, req, &id, &name, true).await
+}
+
+async fn answer(state: &AppState, req: &Request, id: &str, name: &str, download: bool) -> Response {
+    match redirect(state, req, id, name, download).await {
+        Ok(resp) => resp,
+        Err(err) => {
+            let mut resp = err.as_response();
+            resp.set_status(StatusCode::NOT_FOUND);
+            resp
+        }
+    }
+}
+
+async fn redirect(
+    state: &AppState,
+    req: &Request,
+    id: &str,
+    name: &str,
+    download: bool,
+) -> Result<Response, ApiError> {
+    let gone = || ApiError::new(ErrorCode::NotFound, "this link does not exist");
+    let id = state
+        .ids
+        .decode(id, IdKind::SourceLink)
+        .map_err(|_| gone())?;
+    let db = &state.db;
+    let row = direct_link::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| r.deleted_at.is_none() && r.name == name)
+        .ok_or_else(gone)?;
+    let file = file::Entity::find_by_id(row.file_id)
+        .one(db)
+        .await?
+        .filter(|f| f.deleted_at.is_none() && f.r#type == file::kind::FILE && !f.is_symbolic)
+        .ok_or_else(gone)?;
+    // A file in the trash hangs below a trashed root instead of the owner's root.
+    match nav::uri_of(db, &file).await {
+        Ok(uri) if uri.fs == FsKind::My => {}
+        _ => return Err(gone()),
+    }
+    users::find_live(db, file.owner_id)
+        .await?
+        .filter(|u| u.status == user::status::ACTIVE)
+        .ok_or_else(gone)?;
+    let entity = link::pick_entity(state, &file, None)
+        .await
+        .map_err(|_| gone())?;
+    // Counted in the database, so concurrent downloads on any instance all count.
+    direct_link::Entity::update_many()
+        .col_expr(
+            direct_link::Column::Downloads,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(direct_link::Column::Downloads), 1),
+        )
+        .filter(direct_link::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    let site = state.settings.get("siteURL").await?;
+    let base = link::site_base(
+        &site,
+        req.header(header::HOST),
+        req.header("x-forwarded-proto"),
+    );
+    let key = state.settings.get("secret_key").await?;
+    let ttl = state
+        .settings
+        .int("entity_url_default_ttl", 3600)
+        .await?
+        .max(1);
+    let url = link::content_url(
+        &base,
+        key.as_bytes(),
+        &link::entity_hashid(&state.ids, entity.as_ref()),
+        row.speed.max(0) as u64,
+        &row.name,
+        Utc::now().timestamp() + ttl,
+        UrlOptions {
+            download,
+            ..UrlOptions::default()
+        },
+    );
+    Ok(Response::builder()
+        .status(StatusCode::FOUND)
+        .header(header::LOCATION, url)
+        .header(header::CACHE_CONTROL, format!("public, max-age={ttl}"))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_urls_escape_the_name() {
+        assert_eq!(
+            link_url("https://d", "AbC", "my photo #1 é.jpg"),
+            "https://d/f/AbC/my%20photo%20%231%20%C3%A9.jpg"
+        );
+    }
+}
