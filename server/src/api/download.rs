@@ -138,6 +138,7 @@ impl DownloadApi {
             download: body.download.unwrap_or(false),
             no_cache: body.no_cache.unwrap_or(false),
             thumb: false,
+            share: None,
         };
         let mut urls = Vec::new();
         let mut failures = Vec::new();
@@ -147,6 +148,11 @@ impl DownloadApi {
                 node.require(fs_cap::DOWNLOAD)?;
                 let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
                 crate::share::access::count_download(&state, &caller, &node).await?;
+                let share = crate::share::access::bound_share(&state, &node);
+                let opts = UrlOptions {
+                    share: share.as_deref(),
+                    ..opts
+                };
                 let hashid = link::entity_hashid(&state.ids, entity.as_ref());
                 let url = link::content_url(
                     &base,
@@ -192,6 +198,7 @@ impl DownloadApi {
         speed: Path<String>,
         name: Path<String>,
         sign: Query<Option<String>>,
+        share: Query<Option<String>>,
         download: Query<Option<bool>>,
         no_cache: Query<Option<bool>>,
     ) -> ContentResponse {
@@ -200,6 +207,7 @@ impl DownloadApi {
             speed: &speed.0,
             name: &name.0,
             sign: sign.0.as_deref(),
+            share: share.0.as_deref(),
             download: download.0.unwrap_or(false),
             no_cache: no_cache.0.unwrap_or(false),
             head: false,
@@ -222,6 +230,7 @@ impl DownloadApi {
         speed: Path<String>,
         name: Path<String>,
         sign: Query<Option<String>>,
+        share: Query<Option<String>>,
         download: Query<Option<bool>>,
         no_cache: Query<Option<bool>>,
     ) -> ContentResponse {
@@ -230,6 +239,7 @@ impl DownloadApi {
             speed: &speed.0,
             name: &name.0,
             sign: sign.0.as_deref(),
+            share: share.0.as_deref(),
             download: download.0.unwrap_or(false),
             no_cache: no_cache.0.unwrap_or(false),
             head: true,

@@ -36,6 +36,8 @@ pub struct ContentRequest<'a> {
     pub speed: &'a str,
     pub name: &'a str,
     pub sign: Option<&'a str>,
+    /// The share the URL was made through (part of the signed subject).
+    pub share: Option<&'a str>,
     pub download: bool,
     pub no_cache: bool,
     pub head: bool,
@@ -193,8 +195,17 @@ async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Re
         .map_err(|e| internal(e.into()))?;
     // The signature covers `:speed` as written, so a signed speed is always a plain number.
     let path = link::content_path(q.id, q.speed, q.name);
-    let expires = link::check_signature(key.as_bytes(), &path, q.sign)
-        .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
+    let expires = link::check_signature(
+        key.as_bytes(),
+        &link::signed_subject(&path, q.share),
+        q.sign,
+    )
+    .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
+    if let Some(share) = q.share {
+        crate::share::access::still_serving(state, share)
+            .await
+            .map_err(|e| refuse(StatusCode::NOT_FOUND, e.into()))?;
+    }
     let missing = || {
         refuse(
             StatusCode::NOT_FOUND,

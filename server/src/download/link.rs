@@ -69,15 +69,27 @@ pub fn content_path(entity_hashid: &str, speed: impl std::fmt::Display, name: &s
     format!("{CONTENT_PREFIX}/{entity_hashid}/{speed}/{name}")
 }
 
-/// Options carried in the query string (not covered by the signature).
+/// What a content URL's signature covers: the decoded path, plus the share when there is
+/// one, so the share cannot be stripped from the URL to escape its re-validation.
+pub fn signed_subject(path: &str, share: Option<&str>) -> String {
+    match share {
+        Some(share) => format!("{path}?share={share}"),
+        None => path.to_owned(),
+    }
+}
+
+/// Options carried in the query string. Only `share` is covered by the signature.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct UrlOptions {
+pub struct UrlOptions<'a> {
     /// `Content-Disposition: attachment`.
     pub download: bool,
     /// `Cache-Control: no-cache` instead of a private max-age.
     pub no_cache: bool,
     /// Marks a thumbnail URL (`thumb=true`, spec §7.2).
     pub thumb: bool,
+    /// The share (hashid) the content was reached through: the content route checks the
+    /// share again on every request, so a deleted or expired share stops its URLs at once.
+    pub share: Option<&'a str>,
 }
 
 /// A signed, absolute content URL valid until `expires` (unix seconds).
@@ -88,9 +100,10 @@ pub fn content_url(
     speed: u64,
     name: &str,
     expires: i64,
-    opts: UrlOptions,
+    opts: UrlOptions<'_>,
 ) -> String {
-    let signature = sign::sign(key, &content_path(entity_hashid, speed, name), expires);
+    let path = content_path(entity_hashid, speed, name);
+    let signature = sign::sign(key, &signed_subject(&path, opts.share), expires);
     let mut url = format!(
         "{base}{CONTENT_PREFIX}/{entity_hashid}/{speed}/{}?",
         utf8_percent_encode(name, SEGMENT)
@@ -103,6 +116,11 @@ pub fn content_url(
     }
     if opts.thumb {
         url.push_str("thumb=true&");
+    }
+    if let Some(share) = opts.share {
+        url.push_str("share=");
+        url.extend(utf8_percent_encode(share, NON_ALPHANUMERIC));
+        url.push('&');
     }
     url.push_str(&sign_param(&signature));
     url

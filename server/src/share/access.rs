@@ -84,6 +84,29 @@ pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Liv
     Ok(Live { share, file, owner })
 }
 
+/// The share hashid a content URL for `node` is bound to: set when the node was reached
+/// through a share, so the content route can check the share again.
+pub fn bound_share(state: &AppState, node: &Node) -> Option<String> {
+    (node.uri.fs == FsKind::Share)
+        .then(|| share_id(state, &node.uri).ok())
+        .flatten()
+        .map(|id| state.ids.encode(id, IdKind::Share))
+}
+
+/// Checked by the content route for URLs handed out through a share: the share still
+/// exists, has not expired by time, its owner is active and its file is in the owner's tree.
+/// Remaining downloads are not checked here: the URL's download was already counted when
+/// it was handed out, and the last one must still be served.
+pub async fn still_serving(state: &AppState, hashid: &str) -> Result<(), FsError> {
+    let id = state
+        .ids
+        .decode(hashid, IdKind::Share)
+        .map_err(|_| FsError::ShareInvalid)?;
+    let mut share = find(&state.db, id).await?.ok_or(FsError::ShareInvalid)?;
+    share.remain_downloads = None;
+    check(&state.db, share).await.map(|_| ())
+}
+
 /// Whether `file` hangs below its owner's root (a trashed item, or anything below one, has
 /// a named row without parent at the top instead).
 async fn in_tree(db: &impl ConnectionTrait, file: &file::Model) -> Result<bool, FsError> {

@@ -178,7 +178,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if let Some((thumb, encoding)) =
         store::find(&state.db, file.id, &source, &config.suffix).await?
     {
-        return sign(state, base, &file.name, &thumb, encoding).await;
+        return sign(state, base, &node, &thumb, encoding).await;
     }
     if !config.accepts(&file.name, source.size) || !generates_here(state, &source).await? {
         return Err(unavailable());
@@ -188,7 +188,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if let Some((thumb, encoding)) =
         store::find(&state.db, file.id, &source, &config.suffix).await?
     {
-        return sign(state, base, &file.name, &thumb, encoding).await;
+        return sign(state, base, &node, &thumb, encoding).await;
     }
     let bytes = match generate(state, &source, &config).await? {
         Ok(bytes) => bytes,
@@ -237,7 +237,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
             }
         }
     };
-    sign(state, base, &file.name, &thumb, encoding).await
+    sign(state, base, &node, &thumb, encoding).await
 }
 
 /// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
@@ -307,7 +307,7 @@ async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>
 async fn sign(
     state: &AppState,
     base: &str,
-    file_name: &str,
+    node: &nav::Node,
     thumb: &entity::Model,
     encoding: Encoding,
 ) -> Result<ThumbLink, ApiError> {
@@ -318,13 +318,16 @@ async fn sign(
         .await?
         .max(1);
     let expires = Utc::now().timestamp() + ttl;
+    let file_name = node.file.name.as_str();
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name, |(stem, _)| stem);
     let name = format!("{stem}_thumb.{}", encoding.ext());
     let hashid = link::entity_hashid(&state.ids, Some(thumb));
+    let share = crate::share::access::bound_share(state, node);
     let opts = UrlOptions {
         thumb: true,
+        share: share.as_deref(),
         ..UrlOptions::default()
     };
     let url = link::content_url(base, key.as_bytes(), &hashid, 0, &name, expires, opts);

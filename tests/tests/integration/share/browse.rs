@@ -375,3 +375,41 @@ async fn the_owners_view_is_shown_only_with_share_view() {
     let sub = list(&server, None, &format!("{root}/Sub")).await;
     assert_eq!(sub["data"]["view"]["page_size"], 100, "{sub}");
 }
+
+/// A content URL handed out through a share is bound to it: it stops as soon as the share is
+/// deleted, and cannot be unbound by dropping the share from the URL.
+#[tokio::test]
+async fn content_urls_of_a_share_stop_with_the_share() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let answer = file_url(&server, None, &[&format!("cloudreve://{id}@share/a.txt")]).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    let url = answer["data"]["urls"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(url.contains(&format!("share={id}")), "{url}");
+    let fetched = server.client.get(&url).send().await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), A);
+
+    let unbound = url.replace(&format!("share={id}&"), "");
+    assert_ne!(unbound, url);
+    let stripped = server.client.get(&unbound).send().await.unwrap();
+    assert_eq!(stripped.status(), 403);
+
+    let deleted = send(
+        &server,
+        &ann,
+        Method::DELETE,
+        &format!("/share/{id}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(deleted["code"], 0, "{deleted}");
+    let after = server.client.get(&url).send().await.unwrap();
+    assert_eq!(after.status(), 404);
+    let body = stratus_tests::envelope(after).await;
+    assert_eq!(body["code"], 40058, "{body}");
+}
