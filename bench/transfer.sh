@@ -178,12 +178,13 @@ echo "download ${SIZE_MIB} MiB: stratus $(mib_s "$SIZE_MIB" "$STRATUS_S") MiB/s,
 
 # ---- copy: same time whatever the size
 upload "$WORK/small.bin" small.bin
-copy_ms() { # name → milliseconds of one copy into a fresh folder
-    local dst="copy-$RANDOM$RANDOM" t
+copy_ms() { # name → milliseconds of one copy into a fresh folder, as curl timed the request
+    local dst="copy-$RANDOM$RANDOM" out
     api POST /file/create "{\"uri\":\"cloudreve://my/$dst\",\"type\":\"folder\"}" >/dev/null
-    t=$(now)
-    api POST /file/move "{\"uris\":[\"cloudreve://my/$1\"],\"dst\":\"cloudreve://my/$dst\",\"copy\":true}" >/dev/null
-    python3 -c "import time; print(f'{(time.time() - $t) * 1000:.1f}')"
+    out=$(curl -sS -X POST -H "$AUTH" -H 'content-type: application/json' -w '\n%{time_total}' \
+        -d "{\"uris\":[\"cloudreve://my/$1\"],\"dst\":\"cloudreve://my/$dst\",\"copy\":true}" "$API/file/move")
+    jq -e '.code == 0' >/dev/null <<<"$(head -n 1 <<<"$out")"
+    python3 -c "print(f'{$(tail -n 1 <<<"$out") * 1000:.1f}')"
 }
 COPY_BIG=$(copy_ms up-1.bin)
 COPY_SMALL=$(copy_ms small.bin)
