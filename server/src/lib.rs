@@ -13,6 +13,7 @@ pub mod captcha;
 pub mod captcha_ticket;
 pub mod cli;
 pub mod config;
+pub mod dav;
 pub mod db;
 pub mod download;
 pub mod events;

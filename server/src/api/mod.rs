@@ -4,6 +4,7 @@
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
 pub mod download;
+pub mod dav_account;
 pub mod dto;
 pub mod envelope;
 pub mod file;
@@ -66,7 +67,9 @@ type Apis = (
         passkey::PasskeyApi,
     ),
     (
-        // transfers, sharing and devices
+        dav_account::DavAccountApi,
+        // poem-openapi has no `OpenApi` for one-element tuples; `()` pads this one.
+        (),
     ),
 );
 
@@ -89,7 +92,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             passkey::PasskeyApi,
         ),
         (
-            // transfers, sharing and devices
+            dav_account::DavAccountApi,
+            (),
         ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
