@@ -39,13 +39,14 @@ impl Kind {
     }
 }
 
-/// Refuses the change when a lock that the API caller cannot hold covers `uri` (API
-/// requests carry no lock tokens; WebDAV clients send theirs with `If:` headers).
+/// Refuses the change when a lock covers `uri` whose token is not in `tokens` (API requests
+/// carry no lock tokens; WebDAV clients send theirs with `If:` headers).
 pub async fn ensure_unlocked(
     txn: &impl ConnectionTrait,
     owner_id: i64,
     uri: &FileUri,
     recursive: bool,
+    tokens: &[String],
 ) -> Result<(), FsError> {
     let path = LockPath::from_segments(uri.segments()).map_err(|e| FsError::Invalid(e.0))?;
     let depth = if recursive {
@@ -53,7 +54,7 @@ pub async fn ensure_unlocked(
     } else {
         Depth::Zero
     };
-    lock::check(txn, owner_id, &path, depth, &[] as &[String]).await?;
+    lock::check(txn, owner_id, &path, depth, tokens).await?;
     Ok(())
 }
 
@@ -105,7 +106,7 @@ pub async fn create(
     }
     let root = nav::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
-    ensure_unlocked(&txn, owner, uri, false).await?;
+    ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent = match nav::child(&txn, parent.id, segment).await? {
@@ -155,8 +156,8 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         return Ok(node);
     }
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
-    ensure_unlocked(&txn, node.file.owner_id, &node.uri, node.is_folder()).await?;
-    ensure_unlocked(&txn, node.file.owner_id, &new_uri, false).await?;
+    ensure_unlocked(&txn, node.file.owner_id, &node.uri, node.is_folder(), ctx.lock_tokens).await?;
+    ensure_unlocked(&txn, node.file.owner_id, &new_uri, false, ctx.lock_tokens).await?;
     if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
         && existing.id != node.file.id
     {
@@ -211,9 +212,9 @@ pub async fn move_one(
         return Err(FsError::Exists(file.name.clone()));
     }
     if !copy {
-        ensure_unlocked(&txn, file.owner_id, &node.uri, node.is_folder()).await?;
+        ensure_unlocked(&txn, file.owner_id, &node.uri, node.is_folder(), ctx.lock_tokens).await?;
     }
-    ensure_unlocked(&txn, file.owner_id, &dst.uri.join(&file.name)?, false).await?;
+    ensure_unlocked(&txn, file.owner_id, &dst.uri.join(&file.name)?, false, ctx.lock_tokens).await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         copy_tree(&txn, &file, dst.file.id, limit, me.group.max_storage).await?;
