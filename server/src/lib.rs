@@ -75,6 +75,7 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at(format!("{}/openapi.json", api::BASE), spec)
         .nest(api::BASE, api::endpoint(max_json))
         .at("/manifest.json", get(web::manifest))
+        .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)
