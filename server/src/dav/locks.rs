@@ -50,6 +50,25 @@ impl From<&LockInfo> for Held {
     }
 }
 
+/// The `owner` element of a LOCK request as XML text, for `owner_info`.
+fn owner_to_xml(owner: &Element) -> Option<String> {
+    // dav-server renames the element to the `D` prefix without binding it; bind it so the
+    // element serializes on its own.
+    let mut owner = owner.clone();
+    if let (Some(prefix), Some(ns)) = (&owner.prefix, &owner.namespace) {
+        owner
+            .namespaces
+            .get_or_insert_with(xmltree::Namespace::empty)
+            .force_put(prefix.clone(), ns.clone());
+    }
+    let mut out = Vec::new();
+    if let Err(e) = owner.write(&mut out) {
+        tracing::debug!(error = %e, "lock owner not stored");
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
 #[derive(Clone)]
 pub struct DavLocks {
     s: Arc<Session>,
@@ -166,11 +185,7 @@ impl DavLocks {
     ) -> Result<DavLock, DavLock> {
         self.forget();
         let lp = self.lock_path(path).ok_or_else(|| self.refusal(path))?;
-        let owner_xml = owner.and_then(|e| {
-            let mut out = Vec::new();
-            e.write(&mut out).ok()?;
-            String::from_utf8(out).ok()
-        });
+        let owner_xml = owner.and_then(owner_to_xml);
         let uri = path::join(&self.s.root, path).map_err(|_| self.refusal(path))?;
         let tokens = self.s.tokens();
         let file_id = crate::fs::nav::resolve(&self.s.ctx(&tokens), &uri)
@@ -326,5 +341,23 @@ impl DavLockSystem for DavLocks {
                 .map_err(|_| ())
         }
         .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_xml_round_trips() {
+        let lockinfo = Element::parse(
+            "<lockinfo xmlns='DAV:'><owner>litmus test suite</owner></lockinfo>".as_bytes(),
+        )
+        .unwrap();
+        let mut owner = lockinfo.get_child("owner").unwrap().clone();
+        owner.prefix = Some("D".to_owned());
+        let xml = owner_to_xml(&owner).expect("serialized");
+        let back = Element::parse(xml.as_bytes()).expect("parsed");
+        assert_eq!(back.get_text().as_deref(), Some("litmus test suite"));
     }
 }
