@@ -5,6 +5,7 @@
 mod bootstrap;
 mod cli;
 mod concurrency;
+mod dav;
 mod download;
 mod envelope;
 mod file;
