@@ -89,7 +89,11 @@ pub struct DavAccountApi;
 #[OpenApi(tag = "ApiTags::User")]
 impl DavAccountApi {
     /// Lists the caller's WebDAV accounts, oldest first, `page_size` (10–100) at a time.
-    #[oai(path = "/devices/dav", method = "get", operation_id = "list_dav_accounts")]
+    #[oai(
+        path = "/devices/dav",
+        method = "get",
+        operation_id = "list_dav_accounts"
+    )]
     async fn list(
         &self,
         state: Data<&AppState>,
@@ -108,7 +112,10 @@ impl DavAccountApi {
         let (rows, more) =
             account::list(&state, me, size as u64, next_page_token.0.as_deref()).await?;
         let next_token = more
-            .then(|| rows.last().map(|r| state.ids.encode(r.id, IdKind::DavAccount)))
+            .then(|| {
+                rows.last()
+                    .map(|r| state.ids.encode(r.id, IdKind::DavAccount))
+            })
             .flatten();
         ok(DavAccountList {
             accounts: rows
@@ -126,7 +133,11 @@ impl DavAccountApi {
     }
 
     /// Creates an account with a generated password.
-    #[oai(path = "/devices/dav", method = "put", operation_id = "create_dav_account")]
+    #[oai(
+        path = "/devices/dav",
+        method = "put",
+        operation_id = "create_dav_account"
+    )]
     async fn create(
         &self,
         state: Data<&AppState>,

@@ -3,8 +3,8 @@
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
-pub mod download;
 pub mod dav_account;
+pub mod download;
 pub mod dto;
 pub mod envelope;
 pub mod file;
@@ -91,10 +91,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             registration::RegistrationApi,
             passkey::PasskeyApi,
         ),
-        (
-            dav_account::DavAccountApi,
-            (),
-        ),
+        (dav_account::DavAccountApi, ()),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(

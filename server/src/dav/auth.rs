@@ -98,7 +98,11 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
     // Every account is compared, matched or not, so timing tells nothing about which.
     let mut matched = None;
     for account in accounts {
-        let same: bool = account.password.as_bytes().ct_eq(password.as_bytes()).into();
+        let same: bool = account
+            .password
+            .as_bytes()
+            .ct_eq(password.as_bytes())
+            .into();
         if same && matched.is_none() {
             matched = Some(account);
         }

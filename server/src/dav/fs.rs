@@ -64,7 +64,11 @@ impl DavFs {
         *m == Method::DELETE || m.as_str() == "MOVE" || m.as_str() == "COPY"
     }
 
-    async fn open_inner(&self, path: &DavPath, options: OpenOptions) -> Result<Box<dyn DavFile>, FsError> {
+    async fn open_inner(
+        &self,
+        path: &DavPath,
+        options: OpenOptions,
+    ) -> Result<Box<dyn DavFile>, FsError> {
         let s = &self.0;
         if options.write {
             if s.block_junk && path.file_name().is_some_and(path::is_junk) {
@@ -110,7 +114,10 @@ impl DavFs {
         Ok(Box::new(Reader::new(s.clone(), meta, blob)))
     }
 
-    async fn read_dir_inner(&self, path: &DavPath) -> Result<FsStream<Box<dyn DavDirEntry>>, FsError> {
+    async fn read_dir_inner(
+        &self,
+        path: &DavPath,
+    ) -> Result<FsStream<Box<dyn DavDirEntry>>, FsError> {
         let s = self.0.clone();
         let uri = s.uri(path)?;
         let node = self.node(&uri).await?;
@@ -147,7 +154,9 @@ impl DavFs {
                         return Some((vec![Err(FsError::GeneralFailure)], None));
                     }
                 };
-                let next = (rows.len() as u64 == PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+                let next = (rows.len() as u64 == PAGE)
+                    .then(|| rows.last().map(|r| r.id))
+                    .flatten();
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                 if let Ok(found) = props::load(&s.state.db, &ids).await {
                     let mut cache = s.props.lock().expect("props");
@@ -243,7 +252,11 @@ impl DavFs {
         Ok(found.remove(&node.file.id).unwrap_or_default())
     }
 
-    async fn patch(&self, path: &DavPath, patch: Vec<(bool, DavProp)>) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
+    async fn patch(
+        &self,
+        path: &DavPath,
+        patch: Vec<(bool, DavProp)>,
+    ) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
         let s = &self.0;
         let uri = s.uri(path)?;
         let mut patches = Vec::with_capacity(patch.len());
@@ -251,7 +264,8 @@ impl DavFs {
         for (set, prop) in &patch {
             let key = props::key_of(prop);
             let p = if *set {
-                let value = String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
+                let value =
+                    String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
                 valid &= metadata::validate(&key, &value).is_ok();
                 Patch::set(key, value)
             } else {
@@ -271,7 +285,11 @@ impl DavFs {
                     } else {
                         metadata::validate(&p.key, &p.value).is_ok()
                     };
-                    let status = if ok { StatusCode::FAILED_DEPENDENCY } else { StatusCode::FORBIDDEN };
+                    let status = if ok {
+                        StatusCode::FAILED_DEPENDENCY
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
                     (status, strip(prop))
                 })
                 .collect());
@@ -280,16 +298,27 @@ impl DavFs {
         metadata::patch(&s.ctx(&tokens), &uri, &patches)
             .await
             .map_err(fs_err)?;
-        Ok(patch.into_iter().map(|(_, p)| (StatusCode::OK, strip(p))).collect())
+        Ok(patch
+            .into_iter()
+            .map(|(_, p)| (StatusCode::OK, strip(p)))
+            .collect())
     }
 }
 
 impl DavFileSystem for DavFs {
-    fn open<'a>(&'a self, path: &'a DavPath, options: OpenOptions) -> FsFuture<'a, Box<dyn DavFile>> {
+    fn open<'a>(
+        &'a self,
+        path: &'a DavPath,
+        options: OpenOptions,
+    ) -> FsFuture<'a, Box<dyn DavFile>> {
         self.open_inner(path, options).boxed()
     }
 
-    fn read_dir<'a>(&'a self, path: &'a DavPath, _meta: ReadDirMeta) -> FsFuture<'a, FsStream<Box<dyn DavDirEntry>>> {
+    fn read_dir<'a>(
+        &'a self,
+        path: &'a DavPath,
+        _meta: ReadDirMeta,
+    ) -> FsFuture<'a, FsStream<Box<dyn DavDirEntry>>> {
         self.read_dir_inner(path).boxed()
     }
 
@@ -321,11 +350,18 @@ impl DavFileSystem for DavFs {
         self.relocate(from, to, true).boxed()
     }
 
-    fn have_props<'a>(&'a self, _path: &'a DavPath) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+    fn have_props<'a>(
+        &'a self,
+        _path: &'a DavPath,
+    ) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
         async { true }.boxed()
     }
 
-    fn patch_props<'a>(&'a self, path: &'a DavPath, patch: Vec<(bool, DavProp)>) -> FsFuture<'a, Vec<(StatusCode, DavProp)>> {
+    fn patch_props<'a>(
+        &'a self,
+        path: &'a DavPath,
+        patch: Vec<(bool, DavProp)>,
+    ) -> FsFuture<'a, Vec<(StatusCode, DavProp)>> {
         self.patch(path, patch).boxed()
     }
 

@@ -103,7 +103,10 @@ impl DavLocks {
         let rel: Vec<String> = lp
             .segments()
             .skip(root)
-            .map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string())
+            .map(|s| {
+                percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            })
             .collect();
         text.push_str(&rel.join("/"));
         let mut p = DavPath::new(&text).unwrap_or_else(|_| DavPath::new("/dav/").expect("static"));
@@ -195,7 +198,11 @@ impl DavLocks {
         let req = LockRequest {
             owner_id: self.s.owner(),
             path: lp,
-            scope: if shared { Scope::Shared } else { Scope::Exclusive },
+            scope: if shared {
+                Scope::Shared
+            } else {
+                Scope::Exclusive
+            },
             depth: if deep { Depth::Infinity } else { Depth::Zero },
             timeout: timeout.unwrap_or(lock::MAX_TIMEOUT).min(lock::MAX_TIMEOUT),
             owner_info: Some(LockOwner::dav(owner_xml).to_owner_info()),
@@ -238,7 +245,11 @@ impl DavLockSystem for DavLocks {
     ) -> LsFuture<'_, Result<DavLock, DavLock>> {
         let path = path.clone();
         let owner = owner.cloned();
-        async move { self.take(&path, owner.as_ref(), timeout, shared, deep).await }.boxed()
+        async move {
+            self.take(&path, owner.as_ref(), timeout, shared, deep)
+                .await
+        }
+        .boxed()
     }
 
     fn unlock(&'_ self, path: &DavPath, token: &str) -> LsFuture<'_, Result<(), ()>> {

@@ -25,14 +25,27 @@ use poem::{
 };
 
 use self::{fs::DavFs, locks::DavLocks, session::Session};
-use crate::{boolset::{Boolset, dav_opt}, fs::uri::{FileUri, FsKind}, state::AppState};
+use crate::{
+    boolset::{Boolset, dav_opt},
+    fs::uri::{FileUri, FsKind},
+    state::AppState,
+};
 
 /// Mount point.
 pub const PREFIX: &str = "/dav";
 
 /// Methods a read-only account may not use.
 const WRITES: &[&str] = &[
-    "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PROPPATCH", "PATCH", "POST",
+    "PUT",
+    "DELETE",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "PROPPATCH",
+    "PATCH",
+    "POST",
 ];
 
 const ALLOW: &str =
@@ -161,7 +174,10 @@ mod tests {
     #[test]
     fn tokens_come_from_the_if_header() {
         let h = "</dav/a> (<opaquelocktoken:1-2>) (Not <opaquelocktoken:3> [\"etag\"])";
-        assert_eq!(if_tokens(h), vec!["opaquelocktoken:1-2", "opaquelocktoken:3"]);
+        assert_eq!(
+            if_tokens(h),
+            vec!["opaquelocktoken:1-2", "opaquelocktoken:3"]
+        );
         assert!(if_tokens("").is_empty());
     }
 

@@ -38,9 +38,7 @@ pub fn segments(path: &DavPath) -> Result<Vec<String>, FsError> {
     path.as_bytes()
         .split(|&b| b == b'/')
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            String::from_utf8(s.to_vec()).map_err(|_| FsError::NotFound)
-        })
+        .map(|s| String::from_utf8(s.to_vec()).map_err(|_| FsError::NotFound))
         .collect()
 }
 
@@ -81,7 +79,10 @@ mod tests {
         let root = FileUri::parse("cloudreve://my/Docs").unwrap();
         let mut p = DavPath::new("/dav/a/b").unwrap();
         p.set_prefix("/dav").unwrap();
-        assert_eq!(join(&root, &p).unwrap().to_string(), "cloudreve://my/Docs/a/b");
+        assert_eq!(
+            join(&root, &p).unwrap().to_string(),
+            "cloudreve://my/Docs/a/b"
+        );
         let mut p = DavPath::new("/dav/").unwrap();
         p.set_prefix("/dav").unwrap();
         assert_eq!(join(&root, &p).unwrap(), root);
@@ -89,7 +90,13 @@ mod tests {
 
     #[test]
     fn junk_names() {
-        for n in [".DS_Store", "._a.txt", "Thumbs.db", "desktop.ini", "Desktop.ini"] {
+        for n in [
+            ".DS_Store",
+            "._a.txt",
+            "Thumbs.db",
+            "desktop.ini",
+            "Desktop.ini",
+        ] {
             assert!(is_junk(n), "{n}");
         }
         assert!(!is_junk("a.DS_Store.txt"));

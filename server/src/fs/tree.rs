@@ -156,7 +156,14 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         return Ok(node);
     }
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
-    ensure_unlocked(&txn, node.file.owner_id, &node.uri, node.is_folder(), ctx.lock_tokens).await?;
+    ensure_unlocked(
+        &txn,
+        node.file.owner_id,
+        &node.uri,
+        node.is_folder(),
+        ctx.lock_tokens,
+    )
+    .await?;
     ensure_unlocked(&txn, node.file.owner_id, &new_uri, false, ctx.lock_tokens).await?;
     if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
         && existing.id != node.file.id
@@ -237,9 +244,23 @@ async fn place(
         return Err(FsError::Exists(name.to_owned()));
     }
     if !copy {
-        ensure_unlocked(&txn, file.owner_id, &node.uri, node.is_folder(), ctx.lock_tokens).await?;
+        ensure_unlocked(
+            &txn,
+            file.owner_id,
+            &node.uri,
+            node.is_folder(),
+            ctx.lock_tokens,
+        )
+        .await?;
     }
-    ensure_unlocked(&txn, file.owner_id, &dst.uri.join(name)?, false, ctx.lock_tokens).await?;
+    ensure_unlocked(
+        &txn,
+        file.owner_id,
+        &dst.uri.join(name)?,
+        false,
+        ctx.lock_tokens,
+    )
+    .await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         let top = file::Model {

@@ -155,7 +155,11 @@ pub async fn complete_session(
     Ok(())
 }
 
-pub(super) async fn link(db: &impl ConnectionTrait, file_id: i64, entity_id: i64) -> Result<(), ApiError> {
+pub(super) async fn link(
+    db: &impl ConnectionTrait,
+    file_id: i64,
+    entity_id: i64,
+) -> Result<(), ApiError> {
     file_entity::Entity::insert(file_entity::ActiveModel {
         file_id: Set(file_id),
         entity_id: Set(entity_id),

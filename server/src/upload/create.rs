@@ -250,7 +250,10 @@ fn lock_conflict(err: LockError) -> ApiError {
 }
 
 /// The storage policy of the caller's group.
-pub(crate) async fn group_policy(state: &AppState, me: &SignedIn) -> Result<storage_policy::Model, ApiError> {
+pub(crate) async fn group_policy(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<storage_policy::Model, ApiError> {
     let id = me
         .group
         .storage_policy_id

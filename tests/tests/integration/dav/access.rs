@@ -38,7 +38,10 @@ async fn basic_credentials_are_required_and_failures_recorded() {
 
     // The account password, not the sign-in password; the e-mail in any case.
     assert_eq!(propfind(&server, "/", ANN, PW).await.0, 401);
-    assert_eq!(propfind(&server, "/", "nobody@example.com", &pw).await.0, 401);
+    assert_eq!(
+        propfind(&server, "/", "nobody@example.com", &pw).await.0,
+        401
+    );
     assert_eq!(propfind(&server, "/", "ANN@Example.com", &pw).await.0, 207);
     let failures = event::Entity::find()
         .filter(event::Column::Type.eq(kind::WEBDAV_LOGIN_FAILED))
@@ -67,7 +70,11 @@ async fn the_group_must_allow_webdav_at_every_request() {
 async fn read_only_accounts_cannot_write() {
     let (server, ann) = setup().await;
     let rw = password(&server, &ann, "cloudreve://my").await;
-    let put = dav(&server, "PUT", "/a.txt", ANN, &rw).body("hello").send().await.unwrap();
+    let put = dav(&server, "PUT", "/a.txt", ANN, &rw)
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), 201);
     let ro = account(
         &server,
@@ -98,7 +105,10 @@ async fn read_only_accounts_cannot_write() {
             .unwrap();
         assert_eq!(resp.status(), 403, "{m} {path}");
     }
-    let get = dav(&server, "GET", "/a.txt", ANN, &ro).send().await.unwrap();
+    let get = dav(&server, "GET", "/a.txt", ANN, &ro)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get.status(), 200);
     assert_eq!(get.text().await.unwrap(), "hello");
     let (status, body) = propfind(&server, "/", ANN, &ro).await;
@@ -111,9 +121,17 @@ async fn read_only_accounts_cannot_write() {
 async fn traversal_is_refused_and_the_root_confines() {
     let (server, ann) = setup().await;
     let t = &ann.access_token;
-    for path in ["cloudreve://my/Outside/secret.txt", "cloudreve://my/Sub/inside.txt"] {
+    for path in [
+        "cloudreve://my/Outside/secret.txt",
+        "cloudreve://my/Sub/inside.txt",
+    ] {
         let r = server
-            .send_as(Method::POST, "/file/create", t, &json!({"uri": path, "type": "file"}))
+            .send_as(
+                Method::POST,
+                "/file/create",
+                t,
+                &json!({"uri": path, "type": "file"}),
+            )
             .await;
         assert_eq!(r["code"], 0, "{r}");
     }
@@ -141,7 +159,10 @@ async fn traversal_is_refused_and_the_root_confines() {
     // Plain `..` is resolved by the HTTP client or refused; either way nothing outside shows.
     let (status, body) = propfind(&server, "/", ANN, &pw).await;
     assert_eq!(status, 207);
-    assert!(body.contains("inside.txt") && !body.contains("secret.txt"), "{body}");
+    assert!(
+        body.contains("inside.txt") && !body.contains("secret.txt"),
+        "{body}"
+    );
     assert_eq!(propfind(&server, "/Outside", ANN, &pw).await.0, 404);
 }
 
@@ -159,8 +180,16 @@ async fn one_user_cannot_reach_another_users_files() {
     let bob = server.login("bob@example.com", PW).await;
     let bob_pw = password(&server, &bob, "cloudreve://my").await;
     let bob_email = "bob@example.com";
-    assert_eq!(propfind(&server, "/private.txt", bob_email, &bob_pw).await.0, 404);
-    let get = dav(&server, "GET", "/private.txt", bob_email, &bob_pw).send().await.unwrap();
+    assert_eq!(
+        propfind(&server, "/private.txt", bob_email, &bob_pw)
+            .await
+            .0,
+        404
+    );
+    let get = dav(&server, "GET", "/private.txt", bob_email, &bob_pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get.status(), 404);
     // Bob's password does not open Ann's account, nor Ann's Bob's.
     assert_eq!(propfind(&server, "/", ANN, &bob_pw).await.0, 401);

@@ -12,7 +12,12 @@ use super::{PW, account, set_group_bits, setup};
 async fn accounts_are_created_listed_changed_and_deleted() {
     let (server, ann) = setup().await;
     let t = &ann.access_token;
-    let a = account(&server, &ann, json!({"uri": "cloudreve://my/Docs", "name": "laptop"})).await;
+    let a = account(
+        &server,
+        &ann,
+        json!({"uri": "cloudreve://my/Docs", "name": "laptop"}),
+    )
+    .await;
     let pw = a["password"].as_str().unwrap();
     assert_eq!(pw.len(), 32);
     assert!(pw.bytes().all(|c| c.is_ascii_lowercase()), "{pw}");
@@ -58,14 +63,24 @@ async fn passwords_are_unique_and_listing_pages() {
     let (server, ann) = setup().await;
     let mut seen = HashSet::new();
     for i in 0..12 {
-        let a = account(&server, &ann, json!({"uri": "cloudreve://my", "name": format!("a{i}")})).await;
+        let a = account(
+            &server,
+            &ann,
+            json!({"uri": "cloudreve://my", "name": format!("a{i}")}),
+        )
+        .await;
         assert!(seen.insert(a["password"].as_str().unwrap().to_owned()));
     }
-    let first = server.get_as("/devices/dav?page_size=10", &ann.access_token).await;
+    let first = server
+        .get_as("/devices/dav?page_size=10", &ann.access_token)
+        .await;
     assert_eq!(first["data"]["accounts"].as_array().unwrap().len(), 10);
     let token = first["data"]["pagination"]["next_token"].as_str().unwrap();
     let second = server
-        .get_as(&format!("/devices/dav?page_size=10&next_page_token={token}"), &ann.access_token)
+        .get_as(
+            &format!("/devices/dav?page_size=10&next_page_token={token}"),
+            &ann.access_token,
+        )
         .await;
     assert_eq!(second["data"]["accounts"].as_array().unwrap().len(), 2);
     assert!(second["data"]["pagination"]["next_token"].is_null());
@@ -81,7 +96,10 @@ async fn the_group_needs_the_webdav_permission() {
         .send_as(Method::PUT, "/devices/dav", &bob.access_token, &body)
         .await;
     assert_eq!(resp["code"], 40007, "{resp}");
-    assert_eq!(server.get_as("/devices/dav", &bob.access_token).await["code"], 40007);
+    assert_eq!(
+        server.get_as("/devices/dav", &bob.access_token).await["code"],
+        40007
+    );
 }
 
 #[tokio::test]
@@ -99,12 +117,25 @@ async fn bad_requests_are_refused_and_change_nothing() {
         let resp = server.send_as(Method::PUT, "/devices/dav", t, &body).await;
         assert_eq!(resp["code"], 40001, "{body} → {resp}");
     }
-    assert_eq!(server.get_as("/devices/dav?page_size=5", t).await["code"], 40001);
-    assert_eq!(server.get_as("/devices/dav?next_page_token=zz", t).await["code"], 40001);
-    assert_eq!(server.get_as("/devices/dav", t).await["data"]["accounts"], json!([]));
+    assert_eq!(
+        server.get_as("/devices/dav?page_size=5", t).await["code"],
+        40001
+    );
+    assert_eq!(
+        server.get_as("/devices/dav?next_page_token=zz", t).await["code"],
+        40001
+    );
+    assert_eq!(
+        server.get_as("/devices/dav", t).await["data"]["accounts"],
+        json!([])
+    );
     // Signed out.
     let (status, resp) = server
-        .send_api(Method::PUT, "/devices/dav", r#"{"uri":"cloudreve://my","name":"x"}"#)
+        .send_api(
+            Method::PUT,
+            "/devices/dav",
+            r#"{"uri":"cloudreve://my","name":"x"}"#,
+        )
         .await;
     assert_eq!((status, resp["code"].as_i64()), (200, Some(401)), "{resp}");
     assert_eq!(server.get_api("/devices/dav").await["code"], 401);
@@ -127,7 +158,10 @@ async fn another_users_account_is_not_found() {
         .send_as(Method::DELETE, &format!("/devices/dav/{id}"), t, &json!({}))
         .await;
     assert_eq!(deleted["code"], 404);
-    assert_eq!(server.get_as("/devices/dav", t).await["data"]["accounts"], json!([]));
+    assert_eq!(
+        server.get_as("/devices/dav", t).await["data"]["accounts"],
+        json!([])
+    );
     // Another user's `my` cannot be a root either.
     let ann_id = ann.user["id"].as_str().unwrap();
     let body = json!({"uri": format!("cloudreve://{ann_id}@my"), "name": "x"});

@@ -71,7 +71,11 @@ async fn litmus_passes_every_test() {
 fn make_file(dir: &Path, name: &str, len: usize, seed: u8) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join(name)).unwrap());
     let block: Vec<u8> = (0..1 << 20)
-        .map(|i: u32| (i as u8).wrapping_mul(seed).wrapping_add(i.rotate_left(7) as u8))
+        .map(|i: u32| {
+            (i as u8)
+                .wrapping_mul(seed)
+                .wrapping_add(i.rotate_left(7) as u8)
+        })
         .collect();
     let mut left = len;
     while left > 0 {
@@ -94,7 +98,10 @@ async fn rclone_copies_checks_moves_and_purges() {
     make_file(&local.path().join("sub"), "nested.bin", 70_000, 9);
 
     let obscured = run(tokio::process::Command::new("rclone").args(["obscure", &pw])).await;
-    let obscured = String::from_utf8(obscured.stdout).unwrap().trim().to_owned();
+    let obscured = String::from_utf8(obscured.stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
     let rclone = |args: &[&str]| {
         let mut cmd = tokio::process::Command::new("rclone");
         cmd.args(args)
@@ -110,10 +117,18 @@ async fn rclone_copies_checks_moves_and_purges() {
     run(&mut rclone(&["mkdir", "d:backup"])).await;
     run(&mut rclone(&["copy", src, "d:backup"])).await;
     run(&mut rclone(&["check", src, "d:backup"])).await;
-    run(&mut rclone(&["moveto", "d:backup/small.txt", "d:backup/sub/renamed.txt"])).await;
+    run(&mut rclone(&[
+        "moveto",
+        "d:backup/small.txt",
+        "d:backup/sub/renamed.txt",
+    ]))
+    .await;
     let listed = run(&mut rclone(&["lsf", "-R", "d:backup"])).await;
     let listed = String::from_utf8(listed.stdout).unwrap();
-    assert!(listed.contains("sub/renamed.txt") && !listed.contains("\nsmall.txt"), "{listed}");
+    assert!(
+        listed.contains("sub/renamed.txt") && !listed.contains("\nsmall.txt"),
+        "{listed}"
+    );
     std::fs::rename(
         local.path().join("small.txt"),
         local.path().join("sub/renamed.txt"),

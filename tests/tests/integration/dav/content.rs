@@ -16,7 +16,11 @@ async fn put_then_get_with_ranges_versions_and_trash() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
     assert_eq!(
-        dav(&server, "MKCOL", "/docs", ANN, &pw).send().await.unwrap().status(),
+        dav(&server, "MKCOL", "/docs", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
         201
     );
     let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
@@ -27,7 +31,10 @@ async fn put_then_get_with_ranges_versions_and_trash() {
         .unwrap();
     assert_eq!(put.status(), 201);
     assert!(put.headers().contains_key("etag"));
-    let got = dav(&server, "GET", "/docs/a.bin", ANN, &pw).send().await.unwrap();
+    let got = dav(&server, "GET", "/docs/a.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.status(), 200);
     assert_eq!(got.bytes().await.unwrap(), data);
     let part = dav(&server, "GET", "/docs/a.bin", ANN, &pw)
@@ -39,11 +46,22 @@ async fn put_then_get_with_ranges_versions_and_trash() {
     assert_eq!(part.bytes().await.unwrap(), data[1000..2000]);
 
     // Finder: an empty PUT, then the content, on the same path: a second version.
-    let empty = dav(&server, "PUT", "/docs/f.txt", ANN, &pw).body("").send().await.unwrap();
+    let empty = dav(&server, "PUT", "/docs/f.txt", ANN, &pw)
+        .body("")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.status(), 201);
-    let full = dav(&server, "PUT", "/docs/f.txt", ANN, &pw).body("content").send().await.unwrap();
+    let full = dav(&server, "PUT", "/docs/f.txt", ANN, &pw)
+        .body("content")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(full.status(), 204);
-    let got = dav(&server, "GET", "/docs/f.txt", ANN, &pw).send().await.unwrap();
+    let got = dav(&server, "GET", "/docs/f.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.text().await.unwrap(), "content");
     let f = file::Entity::find()
         .filter(file::Column::Name.eq("f.txt"))
@@ -68,15 +86,25 @@ async fn put_then_get_with_ranges_versions_and_trash() {
         .await
         .unwrap();
     assert_eq!(chunked.status(), 201);
-    let got = dav(&server, "GET", "/docs/c.txt", ANN, &pw).send().await.unwrap();
+    let got = dav(&server, "GET", "/docs/c.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.text().await.unwrap(), "chunk-one chunk-two");
 
     // A PUT into a missing folder is a conflict and creates nothing.
-    let orphan = dav(&server, "PUT", "/nope/x.txt", ANN, &pw).body("x").send().await.unwrap();
+    let orphan = dav(&server, "PUT", "/nope/x.txt", ANN, &pw)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(orphan.status(), 409);
 
     // DELETE moves the folder to the trash as one item.
-    let del = dav(&server, "DELETE", "/docs", ANN, &pw).send().await.unwrap();
+    let del = dav(&server, "DELETE", "/docs", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.status(), 204);
     assert_eq!(propfind(&server, "/docs", ANN, &pw).await.0, 404);
     let trash = server
@@ -92,15 +120,25 @@ async fn put_then_get_with_ranges_versions_and_trash() {
 async fn copy_is_reference_counted_and_move_renames() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    dav(&server, "MKCOL", "/src", ANN, &pw).send().await.unwrap();
-    dav(&server, "PUT", "/src/a.txt", ANN, &pw).body("aaa").send().await.unwrap();
+    dav(&server, "MKCOL", "/src", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    dav(&server, "PUT", "/src/a.txt", ANN, &pw)
+        .body("aaa")
+        .send()
+        .await
+        .unwrap();
     let copy = dav(&server, "COPY", "/src", ANN, &pw)
         .header("Destination", server.url("/dav/dst"))
         .send()
         .await
         .unwrap();
     assert_eq!(copy.status(), 201);
-    let got = dav(&server, "GET", "/dst/a.txt", ANN, &pw).send().await.unwrap();
+    let got = dav(&server, "GET", "/dst/a.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.text().await.unwrap(), "aaa");
     let entity_refs: Vec<i64> = stratus_entity::entity::Entity::find()
         .all(&server.state.db)
@@ -117,7 +155,10 @@ async fn copy_is_reference_counted_and_move_renames() {
         .unwrap();
     assert_eq!(mv.status(), 201);
     assert_eq!(propfind(&server, "/dst/a.txt", ANN, &pw).await.0, 404);
-    let got = dav(&server, "GET", "/moved.txt", ANN, &pw).send().await.unwrap();
+    let got = dav(&server, "GET", "/moved.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.text().await.unwrap(), "aaa");
 }
 
@@ -125,9 +166,17 @@ async fn copy_is_reference_counted_and_move_renames() {
 async fn dead_properties_and_quota_are_reported() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    dav(&server, "PUT", "/p.txt", ANN, &pw).body("12345").send().await.unwrap();
+    dav(&server, "PUT", "/p.txt", ANN, &pw)
+        .body("12345")
+        .send()
+        .await
+        .unwrap();
     let patch = r#"<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:x"><D:set><D:prop><Z:color>blue</Z:color></D:prop></D:set></D:propertyupdate>"#;
-    let resp = dav(&server, "PROPPATCH", "/p.txt", ANN, &pw).body(patch).send().await.unwrap();
+    let resp = dav(&server, "PROPPATCH", "/p.txt", ANN, &pw)
+        .body(patch)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 207);
     let (_, body) = propfind(&server, "/", ANN, &pw).await;
     assert!(body.contains("blue"), "{body}");
@@ -153,7 +202,11 @@ async fn dead_properties_and_quota_are_reported() {
 async fn junk_files_are_refused_and_hidden_when_asked() {
     let (server, ann) = setup().await;
     let plain = password(&server, &ann, "cloudreve://my").await;
-    let put = dav(&server, "PUT", "/.DS_Store", ANN, &plain).body("x").send().await.unwrap();
+    let put = dav(&server, "PUT", "/.DS_Store", ANN, &plain)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), 201);
     let blocking = account(
         &server,
@@ -165,12 +218,24 @@ async fn junk_files_are_refused_and_hidden_when_asked() {
         .unwrap()
         .to_owned();
     for name in ["/._a.txt", "/Thumbs.db", "/desktop.ini", "/.DS_Store"] {
-        let put = dav(&server, "PUT", name, ANN, &blocking).body("x").send().await.unwrap();
-        assert!(put.status() == 403 || put.status() == 409, "{name}: {}", put.status());
+        let put = dav(&server, "PUT", name, ANN, &blocking)
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            put.status() == 403 || put.status() == 409,
+            "{name}: {}",
+            put.status()
+        );
     }
     let (_, body) = propfind(&server, "/", ANN, &blocking).await;
     assert!(!body.contains(".DS_Store"), "{body}");
-    let ok = dav(&server, "PUT", "/real.txt", ANN, &blocking).body("x").send().await.unwrap();
+    let ok = dav(&server, "PUT", "/real.txt", ANN, &blocking)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 201);
 }
 
@@ -178,7 +243,10 @@ async fn junk_files_are_refused_and_hidden_when_asked() {
 async fn propfind_lists_a_folder_of_ten_thousand_entries() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    dav(&server, "MKCOL", "/big", ANN, &pw).send().await.unwrap();
+    dav(&server, "MKCOL", "/big", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     let folder = file::Entity::find()
         .filter(file::Column::Name.eq("big"))
         .one(&server.state.db)

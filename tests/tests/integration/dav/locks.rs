@@ -19,8 +19,15 @@ fn upload_body(server: &stratus_tests::TestServer, uri: &str) -> serde_json::Val
 async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    dav(&server, "MKCOL", "/dir", ANN, &pw).send().await.unwrap();
-    dav(&server, "PUT", "/dir/a.txt", ANN, &pw).body("a").send().await.unwrap();
+    dav(&server, "MKCOL", "/dir", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    dav(&server, "PUT", "/dir/a.txt", ANN, &pw)
+        .body("a")
+        .send()
+        .await
+        .unwrap();
     let lock = dav(&server, "LOCK", "/dir", ANN, &pw)
         .header("Depth", "infinity")
         .header("Timeout", "Second-600")
@@ -34,16 +41,30 @@ async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
 
     let t = &ann.access_token;
     let up = server
-        .send_as(Method::PUT, "/file/upload", t, &upload_body(&server, "cloudreve://my/dir/new.txt"))
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            t,
+            &upload_body(&server, "cloudreve://my/dir/new.txt"),
+        )
         .await;
     assert_eq!(up["code"], 40073, "{up}");
     let del = server
-        .send_as(Method::DELETE, "/file", t, &json!({"uris": ["cloudreve://my/dir/a.txt"]}))
+        .send_as(
+            Method::DELETE,
+            "/file",
+            t,
+            &json!({"uris": ["cloudreve://my/dir/a.txt"]}),
+        )
         .await;
     assert_eq!(del["code"], 40073, "{del}");
 
     // Without the token WebDAV is refused too; with it the write goes through.
-    let put = dav(&server, "PUT", "/dir/a.txt", ANN, &pw).body("b").send().await.unwrap();
+    let put = dav(&server, "PUT", "/dir/a.txt", ANN, &pw)
+        .body("b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), 423);
     let put = dav(&server, "PUT", "/dir/a.txt", ANN, &pw)
         .header("If", format!("({token})"))
@@ -60,7 +81,12 @@ async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
         .unwrap();
     assert_eq!(unlock.status(), 204);
     let up = server
-        .send_as(Method::PUT, "/file/upload", t, &upload_body(&server, "cloudreve://my/dir/new.txt"))
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            t,
+            &upload_body(&server, "cloudreve://my/dir/new.txt"),
+        )
         .await;
     assert_eq!(up["code"], 0, "{up}");
 }
@@ -78,7 +104,11 @@ async fn an_api_upload_blocks_webdav_writes_to_its_path() {
         )
         .await;
     assert_eq!(up["code"], 0, "{up}");
-    let put = dav(&server, "PUT", "/up.txt", ANN, &pw).body("xyz").send().await.unwrap();
+    let put = dav(&server, "PUT", "/up.txt", ANN, &pw)
+        .body("xyz")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), 423);
     let lock = dav(&server, "LOCK", "/up.txt", ANN, &pw)
         .body(LOCKINFO)
@@ -86,6 +116,9 @@ async fn an_api_upload_blocks_webdav_writes_to_its_path() {
         .await
         .unwrap();
     assert_eq!(lock.status(), 423);
-    let del = dav(&server, "DELETE", "/up.txt", ANN, &pw).send().await.unwrap();
+    let del = dav(&server, "DELETE", "/up.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.status(), 423);
 }
