@@ -10,7 +10,7 @@ use std::sync::{
 
 use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DbBackend, IntoActiveModel};
 use stratus_entity::{entity, file};
 
 use super::{chunk::link, create, storage_error};
@@ -26,6 +26,12 @@ use crate::{
     state::AppState,
     storage::{ByteStream, keys},
 };
+
+/// SQLite has one writer at a time, and a writer that finds the lock taken waits in SQLite's
+/// busy handler, which sleeps in growing steps; many small concurrent PUTs then spend most of
+/// their time asleep. Streamed writes of this process queue here for their short commit
+/// instead (SQLite's own lock still guards against other processes).
+static SQLITE_COMMITS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// One streamed write.
 pub struct StreamWrite<'a> {
@@ -104,6 +110,10 @@ pub async fn write(
         return Err(storage_error(err));
     }
     let size = written.load(Ordering::Relaxed) as i64;
+    let _queued = match state.db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_COMMITS.lock().await),
+        _ => None,
+    };
     match publish(state, me, &uri, &name, &key, size, policy.id, w.lock_tokens).await {
         Ok(file) => Ok(file),
         Err(err) => {
