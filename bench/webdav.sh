@@ -35,11 +35,13 @@ need sqlite3 sqlite3
 need curl curl
 need jq jq
 
-cargo build --release -q -p stratus-server --bin stratus
-BIN="$CARGO_TARGET_DIR/release/stratus"
-
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
+# The target dir may be shared with other checkouts: run a private copy of this build.
+cargo build --release -q -p stratus-server --bin stratus
+BIN="$WORK/stratus"
+cp "$CARGO_TARGET_DIR/release/stratus" "$BIN"
+trap 'echo "webdav.sh failed at line $LINENO" >&2' ERR
 cleanup() {
     [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
     [[ -n "${APACHE_PID:-}" ]] && kill "$APACHE_PID" 2>/dev/null || true
