@@ -91,6 +91,9 @@ pub mod dav_opt {
     pub const READ_ONLY: usize = 0;
     /// Downloads are proxied through the server.
     pub const PROXY: usize = 1;
+    /// Operating-system junk files (`.DS_Store`, `._*`, `Thumbs.db`, `desktop.ini`) are
+    /// refused on upload and hidden from listings.
+    pub const BLOCK_JUNK: usize = 2;
 }
 
 /// Storage node capability flags (`nodes.capabilities`). Bit 0 means "none" and

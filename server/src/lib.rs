@@ -14,6 +14,7 @@ pub mod captcha;
 pub mod captcha_ticket;
 pub mod cli;
 pub mod config;
+pub mod dav;
 pub mod db;
 pub mod download;
 pub mod events;
@@ -82,6 +83,7 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/s/:id/:password", get(web::share_redirect))
         .at("/f/:id/:name", get(download::direct::follow))
         .at("/f/d/:id/:name", get(download::direct::follow_download))
+        .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

@@ -4,6 +4,7 @@
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
 pub mod archive;
+pub mod dav_account;
 pub mod download;
 pub mod dto;
 pub mod envelope;
@@ -78,6 +79,7 @@ type Apis = (
         share::ShareApi,
         archive::ArchiveApi,
         source::SourceApi,
+        dav_account::DavAccountApi,
     ),
 );
 
@@ -105,6 +107,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             share::ShareApi,
             archive::ArchiveApi,
             source::SourceApi,
+            dav_account::DavAccountApi,
         ),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))

@@ -289,7 +289,7 @@ pub async fn patch(ctx: &FsCtx<'_>, uri: &FileUri, patches: &[Patch]) -> Result<
     if path.fs == FsKind::My {
         let lock_path = LockPath::from_segments(path.segments())
             .map_err(|e| FsError::Invalid(e.to_string()))?;
-        lock::check(&txn, owner, &lock_path, Depth::Zero, &[] as &[&str]).await?;
+        lock::check(&txn, owner, &lock_path, Depth::Zero, ctx.lock_tokens).await?;
     }
     apply(&txn, file.id, patches).await?;
     txn.commit().await?;

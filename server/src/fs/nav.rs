@@ -24,11 +24,25 @@ use crate::{
 pub struct FsCtx<'a> {
     pub state: &'a AppState,
     pub caller: &'a Caller,
+    /// Lock tokens the caller holds (a WebDAV client's `If:` header); API callers hold none.
+    pub lock_tokens: &'a [String],
 }
 
 impl<'a> FsCtx<'a> {
     pub fn new(state: &'a AppState, caller: &'a Caller) -> Self {
-        Self { state, caller }
+        Self {
+            state,
+            caller,
+            lock_tokens: &[],
+        }
+    }
+
+    /// The same context, holding `tokens`: locks they name do not stand in the way.
+    pub fn with_lock_tokens(self, tokens: &'a [String]) -> Self {
+        Self {
+            lock_tokens: tokens,
+            ..self
+        }
     }
 
     /// The signed-in caller, or [`FsError::LoginRequired`].

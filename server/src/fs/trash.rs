@@ -103,7 +103,7 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         let file = reread(&txn, node.file.id).await?;
         if uri.fs == FsKind::My && file.parent_id.is_some() {
             let path = nav::uri_of(&txn, &file).await?;
-            check_lock(&txn, &node, &path).await?;
+            check_lock(&txn, &node, &path, ctx.lock_tokens).await?;
         }
         purge(&txn, &file, opts.unlink, limit).await?;
         txn.commit().await?;
@@ -124,8 +124,14 @@ async fn reread(txn: &DatabaseTransaction, id: i64) -> Result<file::Model, FsErr
 }
 
 /// Refuses to change `node` (at `path`, a `my` URI) when a lock held by someone covers it
-/// (or, for folders, anything below it). The REST API holds no lock tokens.
-async fn check_lock(txn: &DatabaseTransaction, node: &Node, path: &FileUri) -> Result<(), FsError> {
+/// (or, for folders, anything below it) and `tokens` does not name it. The REST API holds
+/// no lock tokens.
+async fn check_lock(
+    txn: &DatabaseTransaction,
+    node: &Node,
+    path: &FileUri,
+    tokens: &[String],
+) -> Result<(), FsError> {
     let lock_path =
         LockPath::from_segments(path.segments()).map_err(|e| FsError::Invalid(e.to_string()))?;
     let depth = if node.is_folder() {
@@ -133,7 +139,7 @@ async fn check_lock(txn: &DatabaseTransaction, node: &Node, path: &FileUri) -> R
     } else {
         Depth::Zero
     };
-    lock::check(txn, node.file.owner_id, &lock_path, depth, &[] as &[&str]).await?;
+    lock::check(txn, node.file.owner_id, &lock_path, depth, tokens).await?;
     Ok(())
 }
 
@@ -146,7 +152,7 @@ async fn soft_delete(ctx: &FsCtx<'_>, node: &Node, retention: i64) -> Result<(),
         return Err(FsError::NotFound);
     }
     let original = nav::uri_of(&txn, &file).await?;
-    check_lock(&txn, node, &original).await?;
+    check_lock(&txn, node, &original, ctx.lock_tokens).await?;
     let file_id = file.id;
     let mut active = file.into_active_model();
     active.parent_id = Set(None);
@@ -212,7 +218,7 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     }
     let free = free_name(&txn, parent.id, name, file.r#type == file::kind::FOLDER).await?;
     let target = parent_uri.join(&free)?;
-    check_lock(&txn, &node, &target).await?;
+    check_lock(&txn, &node, &target, ctx.lock_tokens).await?;
 
     let file_id = file.id;
     let mut active = file.into_active_model();

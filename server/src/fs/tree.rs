@@ -39,13 +39,14 @@ impl Kind {
     }
 }
 
-/// Refuses the change when a lock that the API caller cannot hold covers `uri` (API
-/// requests carry no lock tokens; WebDAV clients send theirs with `If:` headers).
+/// Refuses the change when a lock covers `uri` whose token is not in `tokens` (API requests
+/// carry no lock tokens; WebDAV clients send theirs with `If:` headers).
 pub async fn ensure_unlocked(
     txn: &impl ConnectionTrait,
     owner_id: i64,
     uri: &FileUri,
     recursive: bool,
+    tokens: &[String],
 ) -> Result<(), FsError> {
     let path = LockPath::from_segments(uri.segments()).map_err(|e| FsError::Invalid(e.0))?;
     let depth = if recursive {
@@ -53,7 +54,7 @@ pub async fn ensure_unlocked(
     } else {
         Depth::Zero
     };
-    lock::check(txn, owner_id, &path, depth, &[] as &[String]).await?;
+    lock::check(txn, owner_id, &path, depth, tokens).await?;
     Ok(())
 }
 
@@ -109,7 +110,7 @@ pub async fn create(
     }
     let root = nav::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
-    ensure_unlocked(&txn, owner, uri, false).await?;
+    ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent = match nav::child(&txn, parent.id, segment).await? {
@@ -164,8 +165,15 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         return Ok(node);
     }
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
-    ensure_unlocked(&txn, node.file.owner_id, &node.uri, node.is_folder()).await?;
-    ensure_unlocked(&txn, node.file.owner_id, &new_uri, false).await?;
+    ensure_unlocked(
+        &txn,
+        node.file.owner_id,
+        &node.uri,
+        node.is_folder(),
+        ctx.lock_tokens,
+    )
+    .await?;
+    ensure_unlocked(&txn, node.file.owner_id, &new_uri, false, ctx.lock_tokens).await?;
     if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
         && existing.id != node.file.id
     {
@@ -194,7 +202,32 @@ pub async fn move_one(
     copy: bool,
 ) -> Result<(), FsError> {
     let node = nav::resolve(ctx, src).await?;
-    if src.fs != FsKind::My {
+    let name = node.file.name.clone();
+    place(ctx, node, dst, &name, copy).await
+}
+
+/// Moves (or copies) `src` into the folder `dst` under the name `name` (WebDAV MOVE and
+/// COPY name their destination), in one transaction.
+pub async fn move_to(
+    ctx: &FsCtx<'_>,
+    src: &FileUri,
+    dst: &Node,
+    name: &str,
+    copy: bool,
+) -> Result<(), FsError> {
+    validate_name(name)?;
+    let node = nav::resolve(ctx, src).await?;
+    place(ctx, node, dst, name, copy).await
+}
+
+async fn place(
+    ctx: &FsCtx<'_>,
+    node: Node,
+    dst: &Node,
+    name: &str,
+    copy: bool,
+) -> Result<(), FsError> {
+    if node.uri.fs != FsKind::My {
         return Err(FsError::NoPermission("only your own files can be moved"));
     }
     let Some(old_parent) = node.file.parent_id else {
@@ -213,28 +246,43 @@ pub async fn move_one(
             "a folder cannot be moved into itself".into(),
         ));
     }
-    if !copy && old_parent == dst.file.id {
+    if !copy && old_parent == dst.file.id && file.name == name {
         return Ok(());
     }
-    if nav::child(&txn, dst.file.id, &file.name).await?.is_some() {
-        return Err(FsError::Exists(file.name.clone()));
+    if nav::child(&txn, dst.file.id, name).await?.is_some() {
+        return Err(FsError::Exists(name.to_owned()));
     }
     if !copy {
-        ensure_unlocked(&txn, file.owner_id, &node.uri, node.is_folder()).await?;
+        ensure_unlocked(
+            &txn,
+            file.owner_id,
+            &node.uri,
+            node.is_folder(),
+            ctx.lock_tokens,
+        )
+        .await?;
     }
-    ensure_unlocked(&txn, file.owner_id, &dst.uri.join(&file.name)?, false).await?;
+    ensure_unlocked(
+        &txn,
+        file.owner_id,
+        &dst.uri.join(name)?,
+        false,
+        ctx.lock_tokens,
+    )
+    .await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
-        copy_tree(&txn, &file, dst.file.id, limit, me.group.max_storage).await?;
+        let top = file::Model {
+            name: name.to_owned(),
+            ..file
+        };
+        copy_tree(&txn, &top, dst.file.id, limit, me.group.max_storage).await?;
     } else {
-        let name = file.name.clone();
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
+        active.name = Set(name.to_owned());
         active.updated_at = Set(Utc::now());
-        active
-            .update(&txn)
-            .await
-            .map_err(|e| name_clash(e, &name))?;
+        active.update(&txn).await.map_err(|e| name_clash(e, name))?;
     }
     txn.commit().await?;
     Ok(())

@@ -196,7 +196,7 @@ pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result
     if file.primary_entity == Some(version.id) {
         return Ok(());
     }
-    tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false).await?;
+    tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false, ctx.lock_tokens).await?;
     let mut active = file.into_active_model();
     active.primary_entity = Set(Some(version.id));
     active.size = Set(version.size);
@@ -215,7 +215,7 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), 
     if file.primary_entity == Some(version.id) {
         return Err(FsError::NoPermission("the current version cannot be deleted").into());
     }
-    tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false).await?;
+    tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false, ctx.lock_tokens).await?;
     unlink(&txn, &file, &version).await?;
     txn.commit().await?;
     Ok(())

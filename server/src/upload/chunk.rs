@@ -86,10 +86,45 @@ pub async fn put_chunk(
 /// the placeholder into the file (or the new entity into the file's current version, capping
 /// the kept versions), drops the session and its lock, all in one transaction. Completing
 /// twice is harmless: the second call finds no session and does nothing.
+/// Adds the stored blob at `key` to `target` as a new version and makes it the current one
+/// (then [`new_version_is_current`]). The caller has charged the quota and holds the owner's
+/// transaction. Shared by whole-body writes: small edits and WebDAV `PUT`.
+pub(super) async fn add_current_version(
+    txn: &DatabaseTransaction,
+    target: file::Model,
+    key: &str,
+    size: i64,
+    policy_id: i64,
+) -> Result<file::Model, ApiError> {
+    let now = Utc::now();
+    let blob = entity::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(entity::kind::VERSION),
+        source: Set(key.to_owned()),
+        size: Set(size),
+        reference_count: Set(1),
+        storage_policy_id: Set(policy_id),
+        created_by: Set(Some(target.owner_id)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    link(txn, target.id, blob.id).await?;
+    let mut active = target.into_active_model();
+    active.primary_entity = Set(Some(blob.id));
+    active.size = Set(size);
+    active.storage_policy_id = Set(Some(policy_id));
+    active.updated_at = Set(now);
+    let updated = active.update(txn).await?;
+    new_version_is_current(txn, &updated).await?;
+    Ok(updated)
+}
+
 /// What follows a new version becoming current, whichever route wrote it: the oldest versions
 /// beyond the cap go, and the old version's thumbnail is released (and a `thumb:disabled`
 /// mark, which was about the old bytes, cleared).
-pub(super) async fn new_version_is_current(
+async fn new_version_is_current(
     txn: &DatabaseTransaction,
     file: &file::Model,
 ) -> Result<(), ApiError> {

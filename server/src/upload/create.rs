@@ -300,7 +300,7 @@ pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Re
 }
 
 /// Walks to the parent folder of `uri`, creating missing folders; returns its id.
-async fn ensure_parents(
+pub(super) async fn ensure_parents(
     txn: &DatabaseTransaction,
     owner: i64,
     root: file::Model,
@@ -334,7 +334,7 @@ async fn ensure_parents(
 }
 
 /// Inserts the placeholder file (size 0 until the upload completes).
-async fn insert_file(
+pub(super) async fn insert_file(
     txn: &DatabaseTransaction,
     owner: i64,
     parent: i64,

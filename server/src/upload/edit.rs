@@ -16,15 +16,11 @@ use std::{
     },
 };
 
-use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
-use stratus_entity::{entity, file};
+use sea_orm::EntityTrait;
+use stratus_entity::file;
 
-use super::{
-    chunk::{link, new_version_is_current},
-    create, storage_error,
-};
+use super::{chunk::add_current_version, create, storage_error};
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     auth::caller::{Caller, SignedIn},
@@ -140,30 +136,9 @@ async fn commit(
         .filter(|f| f.owner_id == owner && f.parent_id.is_some())
         .ok_or(FsError::NotFound)?;
     check_base(state, &current, previous)?;
-    tree::ensure_unlocked(&txn, owner, &node.uri, false).await?;
+    tree::ensure_unlocked(&txn, owner, &node.uri, false, &[]).await?;
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
-    let now = Utc::now();
-    let blob = entity::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(entity::kind::VERSION),
-        source: Set(key.to_owned()),
-        size: Set(size),
-        reference_count: Set(1),
-        storage_policy_id: Set(policy.id),
-        created_by: Set(Some(owner)),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    link(&txn, current.id, blob.id).await?;
-    let mut active = current.into_active_model();
-    active.primary_entity = Set(Some(blob.id));
-    active.size = Set(size);
-    active.storage_policy_id = Set(Some(policy.id));
-    active.updated_at = Set(now);
-    let updated = active.update(&txn).await?;
-    new_version_is_current(&txn, &updated).await?;
+    let updated = add_current_version(&txn, current, key, size, policy.id).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -10,6 +10,8 @@
 //! * [`chunk`]: writes one chunk, marks it in the session's bitmap and completes the upload
 //!   once every chunk is in. An empty file has one empty chunk (index 0), which completes it.
 //! * [`edit`]: `PUT /file/content`, a whole new version in one request.
+//! * [`stream`]: writes a whole file (or a new version) from one request body of known or
+//!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
 //! * [`cancel`]: deletes a session with its placeholder, releases the reservation and lock;
 //!   [`collect_expired_sessions`] does the same for sessions past their expiry.
 //!
@@ -22,6 +24,7 @@ pub mod cancel;
 pub mod chunk;
 pub mod create;
 pub mod edit;
+pub mod stream;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

@@ -6,6 +6,7 @@ mod archive;
 mod bootstrap;
 mod cli;
 mod concurrency;
+mod dav;
 mod direct_link;
 mod download;
 mod envelope;

@@ -1,0 +1,261 @@
+//! WebDAV accounts (`dav_accounts`): creating, listing, changing and finding them. An account
+//! gives a WebDAV client a password (32 lowercase letters, unique per user) and confines it to
+//! a root URI.
+
+use chrono::Utc;
+use rand::{TryRngCore, rngs::OsRng};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use stratus_entity::dav_account;
+
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::caller::SignedIn,
+    boolset::{Boolset, dav_opt, group_perm},
+    fs::{
+        error::FsError,
+        uri::{FileUri, FsKind},
+    },
+    ids::IdKind,
+    state::AppState,
+};
+
+/// Length of a generated account password.
+pub const PASSWORD_LEN: usize = 32;
+/// Attempts at drawing a password the user does not already have.
+const PASSWORD_ATTEMPTS: usize = 8;
+
+/// What a client may set on an account.
+#[derive(Debug, Clone)]
+pub struct AccountInput {
+    pub uri: String,
+    pub name: String,
+    pub readonly: bool,
+    pub proxy: bool,
+    pub block_junk: bool,
+}
+
+/// 32 lowercase letters from the operating system's CSPRNG (rejection sampling keeps the
+/// letters uniform).
+pub fn generate_password() -> Result<String, ApiError> {
+    let mut out = String::with_capacity(PASSWORD_LEN);
+    let mut buf = [0u8; 64];
+    while out.len() < PASSWORD_LEN {
+        OsRng
+            .try_fill_bytes(&mut buf)
+            .map_err(|e| ApiError::new(ErrorCode::InternalSetting, e.to_string()))?;
+        for b in buf {
+            // 234 = 9 × 26: bytes above it would favour the first letters.
+            if b < 234 && out.len() < PASSWORD_LEN {
+                out.push(char::from(b'a' + b % 26));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Checks the group may use WebDAV (group bit 3).
+pub fn ensure_allowed(me: &SignedIn) -> Result<(), ApiError> {
+    if me.permissions().enabled(group_perm::WEBDAV) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::GroupNotAllowed,
+            "your group cannot use WebDAV",
+        ))
+    }
+}
+
+/// Checks a root URI: a `my` URI of the caller or a `share` URI, without a search query.
+pub fn validate_root(state: &AppState, me: &SignedIn, uri: &str) -> Result<FileUri, ApiError> {
+    let parsed = FileUri::parse(uri)?;
+    if parsed.query.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::ParamError,
+            "uri: a WebDAV root cannot have a search query",
+        ));
+    }
+    match parsed.fs {
+        FsKind::My => {
+            if let Some(id) = parsed.id.as_deref().filter(|id| !id.is_empty())
+                && state.ids.decode(id, IdKind::User).ok() != Some(me.user.id)
+            {
+                return Err(FsError::NoPermission("you cannot access another user's files").into());
+            }
+            Ok(parsed)
+        }
+        FsKind::Share => Ok(parsed),
+        _ => Err(ApiError::new(
+            ErrorCode::ParamError,
+            "uri: a WebDAV root must be a \"my\" or \"share\" URI",
+        )),
+    }
+}
+
+fn validate_name(name: &str) -> Result<(), ApiError> {
+    let len = name.chars().count();
+    if len == 0 || len > 255 {
+        return Err(ApiError::new(
+            ErrorCode::ParamError,
+            "name: must be 1 to 255 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The option boolset; the proxy flag is kept only when the group allows it (group bit 6).
+fn options(me: &SignedIn, input: &AccountInput) -> Boolset {
+    let mut set = Boolset::new();
+    set.set_to(dav_opt::READ_ONLY, input.readonly);
+    set.set_to(
+        dav_opt::PROXY,
+        input.proxy && me.permissions().enabled(group_perm::WEBDAV_PROXY),
+    );
+    set.set_to(dav_opt::BLOCK_JUNK, input.block_junk);
+    set
+}
+
+/// Creates an account with a fresh password.
+pub async fn create(
+    state: &AppState,
+    me: &SignedIn,
+    input: &AccountInput,
+) -> Result<dav_account::Model, ApiError> {
+    ensure_allowed(me)?;
+    validate_name(&input.name)?;
+    let root = validate_root(state, me, &input.uri)?;
+    let opts = options(me, input);
+    for _ in 0..PASSWORD_ATTEMPTS {
+        let password = generate_password()?;
+        if password_taken(&state.db, me.user.id, &password).await? {
+            continue;
+        }
+        let now = Utc::now();
+        let row = dav_account::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set(input.name.clone()),
+            uri: Set(root.to_string()),
+            password: Set(password),
+            options: Set(opts.clone().into_bytes()),
+            owner_id: Set(me.user.id),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await;
+        match row {
+            Ok(row) => return Ok(row),
+            // A concurrent create drew the same password: draw again.
+            Err(e) if e.to_string().to_ascii_lowercase().contains("unique") => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::new(
+        ErrorCode::InternalSetting,
+        "could not draw a unique password",
+    ))
+}
+
+async fn password_taken(
+    db: &impl ConnectionTrait,
+    owner: i64,
+    password: &str,
+) -> Result<bool, ApiError> {
+    Ok(dav_account::Entity::find()
+        .filter(dav_account::Column::OwnerId.eq(owner))
+        .filter(dav_account::Column::Password.eq(password))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The caller's account with this hashid; someone else's, or none, is 404.
+pub async fn find_own(
+    state: &AppState,
+    me: &SignedIn,
+    hashid: &str,
+) -> Result<dav_account::Model, ApiError> {
+    let id = state
+        .ids
+        .decode(hashid, IdKind::DavAccount)
+        .map_err(|_| ApiError::code(ErrorCode::NotFound))?;
+    dav_account::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.owner_id == me.user.id && a.deleted_at.is_none())
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
+}
+
+/// Changes name, root and options (the password stays).
+pub async fn update(
+    state: &AppState,
+    me: &SignedIn,
+    hashid: &str,
+    input: &AccountInput,
+) -> Result<dav_account::Model, ApiError> {
+    ensure_allowed(me)?;
+    let row = find_own(state, me, hashid).await?;
+    validate_name(&input.name)?;
+    let root = validate_root(state, me, &input.uri)?;
+    let mut active = row.into_active_model();
+    active.name = Set(input.name.clone());
+    active.uri = Set(root.to_string());
+    active.options = Set(options(me, input).into_bytes());
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(&state.db).await?)
+}
+
+/// Deletes an account; its clients are refused from the next request on.
+pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(), ApiError> {
+    ensure_allowed(me)?;
+    let row = find_own(state, me, hashid).await?;
+    dav_account::Entity::delete_by_id(row.id)
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// One page of the caller's accounts, oldest first, after the account `after` (a hashid).
+/// Returns the page and whether more follow.
+pub async fn list(
+    state: &AppState,
+    me: &SignedIn,
+    page_size: u64,
+    after: Option<&str>,
+) -> Result<(Vec<dav_account::Model>, bool), ApiError> {
+    ensure_allowed(me)?;
+    let mut query = dav_account::Entity::find()
+        .filter(dav_account::Column::OwnerId.eq(me.user.id))
+        .filter(dav_account::Column::DeletedAt.is_null());
+    if let Some(token) = after.filter(|t| !t.is_empty()) {
+        let id = state
+            .ids
+            .decode(token, IdKind::DavAccount)
+            .map_err(|_| ApiError::new(ErrorCode::ParamError, "next_page_token is invalid"))?;
+        query = query.filter(dav_account::Column::Id.gt(id));
+    }
+    let mut rows = query
+        .order_by_asc(dav_account::Column::Id)
+        .limit(page_size + 1)
+        .all(&state.db)
+        .await?;
+    let more = rows.len() as u64 > page_size;
+    rows.truncate(page_size as usize);
+    Ok((rows, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_32_lowercase_letters_and_differ() {
+        let a = generate_password().unwrap();
+        let b = generate_password().unwrap();
+        assert_eq!(a.len(), PASSWORD_LEN);
+        assert!(a.bytes().all(|c| c.is_ascii_lowercase()));
+        assert_ne!(a, b);
+    }
+}

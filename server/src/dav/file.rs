@@ -1,0 +1,327 @@
+//! Open files: a reader streaming from the storage driver (with seeks for ranges) and a
+//! writer streaming the request body into [`upload::stream::write`].
+
+use std::{
+    fmt,
+    io::SeekFrom,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use bytes::{Buf, Bytes};
+use dav_server::fs::{DavFile, DavMetaData, FsError, FsFuture};
+use futures_util::{FutureExt, StreamExt, stream};
+use tokio::{sync::mpsc, task::JoinHandle};
+
+use super::{
+    meta::Meta,
+    session::{Session, api_err},
+};
+use crate::{
+    fs::uri::FileUri,
+    storage::{ByteRange, ByteStream, StorageDriver},
+    upload::stream::{StreamWrite, write},
+};
+
+/// How long a presigned download URL stays valid.
+const PRESIGN_TTL: Duration = Duration::from_secs(3600);
+
+/// A file being read.
+pub struct Reader {
+    pub session: Arc<Session>,
+    pub meta: Meta,
+    /// The current version's driver and blob key; `None` for an empty file without one.
+    pub blob: Option<(Arc<dyn StorageDriver>, String)>,
+    pos: u64,
+    /// In a mutex only to be `Sync` as dav-server wants; `&mut self` reaches it unlocked.
+    stream: Option<std::sync::Mutex<ByteStream>>,
+    buf: Bytes,
+}
+
+impl Reader {
+    pub fn new(
+        session: Arc<Session>,
+        meta: Meta,
+        blob: Option<(Arc<dyn StorageDriver>, String)>,
+    ) -> Self {
+        Self {
+            session,
+            meta,
+            blob,
+            pos: 0,
+            stream: None,
+            buf: Bytes::new(),
+        }
+    }
+
+    async fn read(&mut self, count: usize) -> Result<Bytes, FsError> {
+        loop {
+            if !self.buf.is_empty() {
+                let n = count.min(self.buf.len());
+                self.pos += n as u64;
+                return Ok(self.buf.split_to(n));
+            }
+            if self.pos >= self.meta.len {
+                return Ok(Bytes::new());
+            }
+            let Some((driver, key)) = &self.blob else {
+                return Ok(Bytes::new());
+            };
+            if self.stream.is_none() {
+                let range = (self.pos > 0).then_some(ByteRange::From(self.pos));
+                let object = driver.get(key, range).await.map_err(|e| {
+                    tracing::warn!(error = %e, "WebDAV read failed");
+                    FsError::GeneralFailure
+                })?;
+                self.stream = Some(std::sync::Mutex::new(object.stream));
+            }
+            let stream = self
+                .stream
+                .as_mut()
+                .expect("opened")
+                .get_mut()
+                .map_err(|_| FsError::GeneralFailure)?;
+            match stream.next().await {
+                Some(Ok(piece)) => self.buf = piece,
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "WebDAV read failed");
+                    return Err(FsError::GeneralFailure);
+                }
+                None => return Ok(Bytes::new()),
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Reader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader")
+            .field("meta", &self.meta)
+            .field("pos", &self.pos)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DavFile for Reader {
+    fn metadata(&mut self) -> FsFuture<'_, Box<dyn DavMetaData>> {
+        let meta: Box<dyn DavMetaData> = Box::new(self.meta.clone());
+        async move { Ok(meta) }.boxed()
+    }
+
+    fn write_buf(&mut self, _buf: Box<dyn Buf + Send>) -> FsFuture<'_, ()> {
+        async { Err(FsError::Forbidden) }.boxed()
+    }
+
+    fn write_bytes(&mut self, _buf: Bytes) -> FsFuture<'_, ()> {
+        async { Err(FsError::Forbidden) }.boxed()
+    }
+
+    fn read_bytes(&mut self, count: usize) -> FsFuture<'_, Bytes> {
+        self.read(count).boxed()
+    }
+
+    fn seek(&mut self, pos: SeekFrom) -> FsFuture<'_, u64> {
+        let target = match pos {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.meta.len.checked_add_signed(d),
+        };
+        async move {
+            let target = target.ok_or(FsError::GeneralFailure)?;
+            if target != self.pos {
+                self.pos = target;
+                self.stream = None;
+                self.buf = Bytes::new();
+            }
+            Ok(target)
+        }
+        .boxed()
+    }
+
+    fn flush(&mut self) -> FsFuture<'_, ()> {
+        async { Ok(()) }.boxed()
+    }
+
+    /// A presigned URL when the storage offers one and the account does not ask for proxying.
+    fn redirect_url(&mut self) -> FsFuture<'_, Option<String>> {
+        async move {
+            let Some((driver, key)) = &self.blob else {
+                return Ok(None);
+            };
+            let caps = driver.capabilities();
+            if self.session.proxy || caps.proxy_required || !caps.presign {
+                return Ok(None);
+            }
+            driver
+                .presign_get(key, PRESIGN_TTL, None)
+                .await
+                .map_err(|_| FsError::GeneralFailure)
+        }
+        .boxed()
+    }
+}
+
+type Item = std::io::Result<Bytes>;
+
+/// A file being written: the body goes through a channel into a task running the upload
+/// path, which commits only when [`DavFile::flush`] confirms the body is complete. A writer
+/// dropped before that (client gone, short body) makes the task fail and discard the blob.
+pub struct Writer {
+    session: Arc<Session>,
+    uri: FileUri,
+    size: Option<u64>,
+    written: u64,
+    tx: Option<mpsc::Sender<Item>>,
+    complete: Arc<AtomicBool>,
+    task: Option<JoinHandle<Result<Meta, FsError>>>,
+    result: Option<Meta>,
+}
+
+impl Writer {
+    pub fn new(session: Arc<Session>, uri: FileUri, size: Option<u64>) -> Self {
+        Self {
+            session,
+            uri,
+            size,
+            written: 0,
+            tx: None,
+            complete: Arc::new(AtomicBool::new(false)),
+            task: None,
+            result: None,
+        }
+    }
+
+    fn start(&mut self) {
+        if self.task.is_some() || self.result.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel::<Item>(4);
+        let complete = self.complete.clone();
+        let body: ByteStream = Box::pin(stream::unfold(Some(rx), move |rx| {
+            let complete = complete.clone();
+            async move {
+                let mut rx = rx?;
+                match rx.recv().await {
+                    Some(item) => Some((item, Some(rx))),
+                    None if complete.load(Ordering::Acquire) => None,
+                    None => Some((
+                        Err(std::io::Error::other("the request body ended early")),
+                        None,
+                    )),
+                }
+            }
+        }));
+        let session = self.session.clone();
+        let uri = self.uri.clone();
+        let size = self.size;
+        self.task = Some(tokio::spawn(async move {
+            let tokens = session.tokens();
+            let file = write(
+                &session.state,
+                &session.me,
+                StreamWrite {
+                    uri: &uri,
+                    size,
+                    body,
+                    lock_tokens: &tokens,
+                },
+            )
+            .await
+            .map_err(api_err)?;
+            Ok(Meta::of(&file))
+        }));
+        self.tx = Some(tx);
+    }
+
+    async fn finish(&mut self) -> Result<(), FsError> {
+        if self.result.is_some() {
+            return Ok(());
+        }
+        self.start();
+        if self.size.is_none_or(|s| s == self.written) {
+            self.complete.store(true, Ordering::Release);
+        }
+        self.tx = None;
+        let task = self.task.take().expect("started");
+        let meta = task.await.map_err(|_| FsError::GeneralFailure)??;
+        self.result = Some(meta);
+        Ok(())
+    }
+
+    async fn send(&mut self, bytes: Bytes) -> Result<(), FsError> {
+        self.start();
+        self.written += bytes.len() as u64;
+        let sent = match &self.tx {
+            Some(tx) => tx.send(Ok(bytes)).await.is_ok(),
+            None => false,
+        };
+        if !sent {
+            // The task stopped early: report its error.
+            self.tx = None;
+            if let Some(task) = self.task.take() {
+                task.await.map_err(|_| FsError::GeneralFailure)??;
+            }
+            return Err(FsError::GeneralFailure);
+        }
+        Ok(())
+    }
+
+    /// Writes an empty file at once (a LOCK on an unmapped URL creates one).
+    pub async fn create_empty(mut self) -> Result<Self, FsError> {
+        self.size = Some(0);
+        self.finish().await?;
+        Ok(self)
+    }
+}
+
+impl fmt::Debug for Writer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Writer")
+            .field("uri", &self.uri)
+            .field("written", &self.written)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DavFile for Writer {
+    fn metadata(&mut self) -> FsFuture<'_, Box<dyn DavMetaData>> {
+        async move {
+            match &self.result {
+                Some(meta) => Ok(Box::new(meta.clone()) as Box<dyn DavMetaData>),
+                None => Err(FsError::NotFound),
+            }
+        }
+        .boxed()
+    }
+
+    fn write_buf(&mut self, mut buf: Box<dyn Buf + Send>) -> FsFuture<'_, ()> {
+        let bytes = buf.copy_to_bytes(buf.remaining());
+        self.send(bytes).boxed()
+    }
+
+    fn write_bytes(&mut self, buf: Bytes) -> FsFuture<'_, ()> {
+        self.send(buf).boxed()
+    }
+
+    fn read_bytes(&mut self, _count: usize) -> FsFuture<'_, Bytes> {
+        async { Err(FsError::Forbidden) }.boxed()
+    }
+
+    /// Writes land in a new version from its start: partial updates are not supported.
+    fn seek(&mut self, pos: SeekFrom) -> FsFuture<'_, u64> {
+        async move {
+            match pos {
+                SeekFrom::Start(0) if self.written == 0 => Ok(0),
+                _ => Err(FsError::NotImplemented),
+            }
+        }
+        .boxed()
+    }
+
+    fn flush(&mut self) -> FsFuture<'_, ()> {
+        self.finish().boxed()
+    }
+}

@@ -1,0 +1,399 @@
+//! [`DavFs`]: dav-server's file-system interface over the virtual file system. Every call
+//! goes through `crate::fs` (and `upload::stream` for writes) as the account's owner, so
+//! permissions, quota, name rules, versions, trash and locks behave as in the API.
+//!
+//! dav-server deletes and copies collections one entry at a time. Stratus trashes a folder as
+//! one item and copies a tree in one transaction with reference-counted blobs, so during
+//! DELETE, MOVE and COPY a listing answers empty and the collection operation is done whole:
+//! DELETE (and the removal of an overwritten destination) trashes the folder in
+//! `remove_dir`, and COPY copies the whole tree when it creates the destination folder.
+
+use std::sync::{Arc, atomic::Ordering};
+
+use dav_server::{
+    davpath::DavPath,
+    fs::{
+        DavDirEntry, DavFile, DavFileSystem, DavMetaData, DavProp, FsError, FsFuture, FsStream,
+        OpenOptions, ReadDirMeta,
+    },
+};
+use futures_util::{FutureExt, StreamExt, stream};
+
+use poem::http::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use stratus_entity::{entity, file};
+
+use super::{
+    file::{Reader, Writer},
+    meta::{Entry, Meta},
+    path, props,
+    session::{Session, fs_err},
+};
+use crate::fs::{
+    metadata::{self, Patch},
+    nav::{self, Node},
+    trash::{self, DeleteOptions},
+    tree::{self, Kind},
+    uri::FileUri,
+};
+
+/// Children fetched per listing query.
+const PAGE: u64 = 1000;
+
+#[derive(Clone)]
+pub struct DavFs(pub Arc<Session>);
+
+impl DavFs {
+    async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
+        let tokens = self.0.tokens();
+        nav::resolve(&self.0.ctx(&tokens), uri)
+            .await
+            .map_err(fs_err)
+    }
+
+    /// The folder that will hold `uri`; a missing one is NotFound (409 for PUT and MKCOL).
+    async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
+        let tokens = self.0.tokens();
+        nav::resolve_parent(&self.0.ctx(&tokens), uri)
+            .await
+            .map_err(fs_err)
+    }
+
+    fn whole_collection_op(&self) -> bool {
+        let m = &self.0.method;
+        *m == Method::DELETE || m.as_str() == "MOVE" || m.as_str() == "COPY"
+    }
+
+    async fn open_inner(
+        &self,
+        path: &DavPath,
+        options: OpenOptions,
+    ) -> Result<Box<dyn DavFile>, FsError> {
+        let s = &self.0;
+        if options.write {
+            if s.block_junk && path.file_name().is_some_and(path::is_junk) {
+                return Err(FsError::Forbidden);
+            }
+            let uri = s.uri(path)?;
+            self.parent(&uri).await?;
+            match self.node(&uri).await {
+                Ok(node) if node.is_folder() => return Err(FsError::Forbidden),
+                Ok(_) if options.create_new => return Err(FsError::Exists),
+                Ok(_) => {}
+                Err(FsError::NotFound) if !options.create && !options.create_new => {
+                    return Err(FsError::NotFound);
+                }
+                Err(FsError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+            let writer = Writer::new(s.clone(), uri, options.size);
+            if s.method.as_str() == "LOCK" {
+                return Ok(Box::new(writer.create_empty().await?));
+            }
+            return Ok(Box::new(writer));
+        }
+        let node = self.node(&s.uri(path)?).await?;
+        let meta = Meta::of(&node.file);
+        let blob = match node.file.primary_entity.filter(|_| !node.is_folder()) {
+            Some(id) => {
+                let row = entity::Entity::find_by_id(id)
+                    .one(&s.state.db)
+                    .await
+                    .map_err(|_| FsError::GeneralFailure)?
+                    .ok_or(FsError::NotFound)?;
+                let driver = s
+                    .state
+                    .storage
+                    .driver(row.storage_policy_id)
+                    .await
+                    .map_err(|_| FsError::GeneralFailure)?;
+                Some((driver, row.source))
+            }
+            None => None,
+        };
+        Ok(Box::new(Reader::new(s.clone(), meta, blob)))
+    }
+
+    async fn read_dir_inner(
+        &self,
+        path: &DavPath,
+    ) -> Result<FsStream<Box<dyn DavDirEntry>>, FsError> {
+        let s = self.0.clone();
+        let uri = s.uri(path)?;
+        let node = self.node(&uri).await?;
+        if !node.is_folder() {
+            return Err(FsError::Forbidden);
+        }
+        if self.whole_collection_op() {
+            return Ok(Box::pin(stream::empty()));
+        }
+        let folder = node.file.id;
+        s.props
+            .lock()
+            .expect("props")
+            .listed
+            .insert(uri.to_string());
+        // Pages of children by id, so memory stays bounded however large the folder is.
+        let pages = stream::unfold(Some(0i64), move |after| {
+            let s = s.clone();
+            let uri = uri.clone();
+            async move {
+                let after = after?;
+                let rows = match file::Entity::find()
+                    .filter(file::Column::ParentId.eq(folder))
+                    .filter(file::Column::DeletedAt.is_null())
+                    .filter(file::Column::Id.gt(after))
+                    .order_by_asc(file::Column::Id)
+                    .limit(PAGE)
+                    .all(&s.state.db)
+                    .await
+                {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "WebDAV listing failed");
+                        return Some((vec![Err(FsError::GeneralFailure)], None));
+                    }
+                };
+                let next = (rows.len() as u64 == PAGE)
+                    .then(|| rows.last().map(|r| r.id))
+                    .flatten();
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                if let Ok(found) = props::load(&s.state.db, &ids).await {
+                    let mut cache = s.props.lock().expect("props");
+                    for row in &rows {
+                        if let Some(list) = found.get(&row.id)
+                            && let Ok(child) = uri.join(&row.name)
+                        {
+                            cache.props.insert(child.to_string(), list.clone());
+                        }
+                    }
+                }
+                let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = rows
+                    .iter()
+                    .filter(|r| !(s.block_junk && path::is_junk(&r.name)))
+                    .map(|r| {
+                        Ok(Box::new(Entry {
+                            name: r.name.clone(),
+                            meta: Meta::of(r),
+                        }) as Box<dyn DavDirEntry>)
+                    })
+                    .collect();
+                Some((entries, next))
+            }
+        });
+        Ok(Box::pin(pages.flat_map(stream::iter)))
+    }
+
+    async fn create_dir_inner(&self, path: &DavPath) -> Result<(), FsError> {
+        let s = &self.0;
+        let uri = s.uri(path)?;
+        let tokens = s.tokens();
+        let ctx = s.ctx(&tokens);
+        let parent = self.parent(&uri).await?;
+        // COPY of a collection: the first folder created is the destination of the whole tree.
+        if s.method.as_str() == "COPY"
+            && !s.depth_zero
+            && !s.copied.swap(true, Ordering::AcqRel)
+            && let Some(src) = &s.request_path
+        {
+            let src = s.uri(src)?;
+            let name = uri.name().ok_or(FsError::Forbidden)?;
+            return tree::move_to(&ctx, &src, &parent, name, true)
+                .await
+                .map_err(fs_err);
+        }
+        tree::create(&ctx, &uri, Kind::Folder, &[], true)
+            .await
+            .map(|_| ())
+            .map_err(fs_err)
+    }
+
+    async fn remove(&self, path: &DavPath) -> Result<(), FsError> {
+        let s = &self.0;
+        let uri = s.uri(path)?;
+        let tokens = s.tokens();
+        trash::delete(&s.ctx(&tokens), &uri, DeleteOptions::default())
+            .await
+            .map_err(fs_err)
+    }
+
+    async fn relocate(&self, from: &DavPath, to: &DavPath, copy: bool) -> Result<(), FsError> {
+        let s = &self.0;
+        let src = s.uri(from)?;
+        let dst = s.uri(to)?;
+        let parent = self.parent(&dst).await?;
+        let name = dst.name().ok_or(FsError::Forbidden)?;
+        if s.block_junk && path::is_junk(name) {
+            return Err(FsError::Forbidden);
+        }
+        let tokens = s.tokens();
+        tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy)
+            .await
+            .map_err(fs_err)
+    }
+
+    /// The dead properties of `path`: from the listing's prefetch, else from the database.
+    async fn dead_props(&self, path: &DavPath) -> Result<Vec<(String, String)>, FsError> {
+        let s = &self.0;
+        let uri = s.uri(path)?;
+        let parent = uri.parent().map(|p| p.to_string());
+        if let Some(found) = s
+            .props
+            .lock()
+            .expect("props")
+            .get(&uri.to_string(), parent.as_deref())
+        {
+            return Ok(found);
+        }
+        let node = self.node(&uri).await?;
+        let mut found = props::load(&s.state.db, &[node.file.id])
+            .await
+            .map_err(fs_err)?;
+        Ok(found.remove(&node.file.id).unwrap_or_default())
+    }
+
+    async fn patch(
+        &self,
+        path: &DavPath,
+        patch: Vec<(bool, DavProp)>,
+    ) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
+        let s = &self.0;
+        let uri = s.uri(path)?;
+        let mut patches = Vec::with_capacity(patch.len());
+        let mut valid = true;
+        for (set, prop) in &patch {
+            let key = props::key_of(prop);
+            let p = if *set {
+                let value =
+                    String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
+                valid &= metadata::validate(&key, &value).is_ok();
+                Patch::set(key, value)
+            } else {
+                valid &= metadata::validate_key(&key).is_ok();
+                Patch::remove(key)
+            };
+            patches.push(p);
+        }
+        let strip = |p: DavProp| DavProp { xml: None, ..p };
+        if !valid {
+            return Ok(patch
+                .into_iter()
+                .zip(&patches)
+                .map(|((_, prop), p)| {
+                    let ok = if p.remove {
+                        metadata::validate_key(&p.key).is_ok()
+                    } else {
+                        metadata::validate(&p.key, &p.value).is_ok()
+                    };
+                    let status = if ok {
+                        StatusCode::FAILED_DEPENDENCY
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    (status, strip(prop))
+                })
+                .collect());
+        }
+        let tokens = s.tokens();
+        metadata::patch(&s.ctx(&tokens), &uri, &patches)
+            .await
+            .map_err(fs_err)?;
+        Ok(patch
+            .into_iter()
+            .map(|(_, p)| (StatusCode::OK, strip(p)))
+            .collect())
+    }
+}
+
+impl DavFileSystem for DavFs {
+    fn open<'a>(
+        &'a self,
+        path: &'a DavPath,
+        options: OpenOptions,
+    ) -> FsFuture<'a, Box<dyn DavFile>> {
+        self.open_inner(path, options).boxed()
+    }
+
+    fn read_dir<'a>(
+        &'a self,
+        path: &'a DavPath,
+        _meta: ReadDirMeta,
+    ) -> FsFuture<'a, FsStream<Box<dyn DavDirEntry>>> {
+        self.read_dir_inner(path).boxed()
+    }
+
+    fn metadata<'a>(&'a self, path: &'a DavPath) -> FsFuture<'a, Box<dyn DavMetaData>> {
+        async move {
+            let node = self.node(&self.0.uri(path)?).await?;
+            Ok(Box::new(Meta::of(&node.file)) as Box<dyn DavMetaData>)
+        }
+        .boxed()
+    }
+
+    fn create_dir<'a>(&'a self, path: &'a DavPath) -> FsFuture<'a, ()> {
+        self.create_dir_inner(path).boxed()
+    }
+
+    fn remove_dir<'a>(&'a self, path: &'a DavPath) -> FsFuture<'a, ()> {
+        self.remove(path).boxed()
+    }
+
+    fn remove_file<'a>(&'a self, path: &'a DavPath) -> FsFuture<'a, ()> {
+        self.remove(path).boxed()
+    }
+
+    fn rename<'a>(&'a self, from: &'a DavPath, to: &'a DavPath) -> FsFuture<'a, ()> {
+        self.relocate(from, to, false).boxed()
+    }
+
+    fn copy<'a>(&'a self, from: &'a DavPath, to: &'a DavPath) -> FsFuture<'a, ()> {
+        self.relocate(from, to, true).boxed()
+    }
+
+    fn have_props<'a>(
+        &'a self,
+        _path: &'a DavPath,
+    ) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        async { true }.boxed()
+    }
+
+    fn patch_props<'a>(
+        &'a self,
+        path: &'a DavPath,
+        patch: Vec<(bool, DavProp)>,
+    ) -> FsFuture<'a, Vec<(StatusCode, DavProp)>> {
+        self.patch(path, patch).boxed()
+    }
+
+    fn get_props<'a>(&'a self, path: &'a DavPath, do_content: bool) -> FsFuture<'a, Vec<DavProp>> {
+        async move {
+            Ok(self
+                .dead_props(path)
+                .await?
+                .iter()
+                .filter_map(|(k, v)| props::prop_of(k, v, do_content))
+                .collect())
+        }
+        .boxed()
+    }
+
+    fn get_prop<'a>(&'a self, path: &'a DavPath, prop: DavProp) -> FsFuture<'a, Vec<u8>> {
+        async move {
+            let key = props::key_of(&prop);
+            self.dead_props(path)
+                .await?
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.into_bytes())
+                .ok_or(FsError::NotFound)
+        }
+        .boxed()
+    }
+
+    fn get_quota(&self) -> FsFuture<'_, (u64, Option<u64>)> {
+        let me = &self.0.me;
+        let used = me.user.storage.max(0) as u64;
+        let total = me.group.max_storage.max(0) as u64;
+        async move { Ok((used, Some(total))) }.boxed()
+    }
+}

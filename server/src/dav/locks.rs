@@ -1,0 +1,374 @@
+//! [`DavLocks`]: dav-server's lock interface over the database lock table (`fs::lock`), so a
+//! WebDAV lock holds against the API, uploads and other instances, and the other way round.
+//! Paths are the account root joined with the request path, in the owner's tree.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime},
+};
+
+use chrono::Utc;
+use dav_server::{
+    davpath::DavPath,
+    ls::{DavLock, DavLockSystem, LsFuture},
+};
+use futures_util::FutureExt;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use stratus_entity::lock as lock_row;
+use xmltree::Element;
+
+use super::{path, session::Session};
+use crate::fs::lock::{self, Depth, LockError, LockInfo, LockOwner, LockPath, LockRequest, Scope};
+
+/// A lock as dav-server needs it, from either a row or a [`LockInfo`].
+#[derive(Debug, Clone)]
+struct Held {
+    token: String,
+    path: LockPath,
+    shared: bool,
+    deep: bool,
+    expires: chrono::DateTime<Utc>,
+    owner_info: Option<String>,
+}
+
+impl Held {
+    fn covers(&self, p: &LockPath) -> bool {
+        self.path == *p || (self.deep && self.path.is_ancestor_of(p))
+    }
+}
+
+impl From<&LockInfo> for Held {
+    fn from(l: &LockInfo) -> Self {
+        Held {
+            token: l.token.clone(),
+            path: l.path.clone(),
+            shared: l.scope == Scope::Shared,
+            deep: l.depth == Depth::Infinity,
+            expires: l.expires_at,
+            owner_info: l.owner_info.clone(),
+        }
+    }
+}
+
+/// The `owner` element of a LOCK request as XML text, for `owner_info`.
+fn owner_to_xml(owner: &Element) -> Option<String> {
+    // dav-server renames the element to the `D` prefix without binding it; bind it so the
+    // element serializes on its own.
+    let mut owner = owner.clone();
+    if let (Some(prefix), Some(ns)) = (&owner.prefix, &owner.namespace) {
+        owner
+            .namespaces
+            .get_or_insert_with(xmltree::Namespace::empty)
+            .force_put(prefix.clone(), ns.clone());
+    }
+    let mut out = Vec::new();
+    if let Err(e) = owner.write(&mut out) {
+        tracing::debug!(error = %e, "lock owner not stored");
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
+#[derive(Clone)]
+pub struct DavLocks {
+    s: Arc<Session>,
+    /// The owner's live locks, loaded once per request for `lockdiscovery` (PROPFIND asks
+    /// for it on every entry of a listing).
+    cache: Arc<Mutex<Option<Vec<Held>>>>,
+}
+
+impl std::fmt::Debug for DavLocks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DavLocks").finish_non_exhaustive()
+    }
+}
+
+impl DavLocks {
+    pub fn new(s: Arc<Session>) -> Self {
+        Self {
+            s,
+            cache: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    fn lock_path(&self, path: &DavPath) -> Option<LockPath> {
+        let uri = path::join(&self.s.root, path).ok()?;
+        LockPath::from_segments(uri.segments()).ok()
+    }
+
+    /// The request path of a lock path (the account root for locks above it).
+    fn dav_path(&self, lp: &LockPath) -> DavPath {
+        let root = self.s.root.segments().len();
+        let mut text = String::from("/dav/");
+        let rel: Vec<String> = lp
+            .segments()
+            .skip(root)
+            .map(|s| {
+                percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            })
+            .collect();
+        text.push_str(&rel.join("/"));
+        let mut p = DavPath::new(&text).unwrap_or_else(|_| DavPath::new("/dav/").expect("static"));
+        let _ = p.set_prefix("/dav");
+        p
+    }
+
+    fn to_dav(&self, h: &Held) -> DavLock {
+        let owner = LockOwner::parse(h.owner_info.as_deref())
+            .application
+            .inner_xml
+            .and_then(|xml| Element::parse(xml.as_bytes()).ok())
+            .map(Box::new);
+        let remaining = (h.expires - Utc::now()).to_std().unwrap_or_default();
+        DavLock {
+            token: h.token.clone(),
+            path: Box::new(self.dav_path(&h.path)),
+            principal: None,
+            owner,
+            timeout_at: Some(SystemTime::now() + remaining),
+            timeout: Some(remaining),
+            shared: h.shared,
+            deep: h.deep,
+        }
+    }
+
+    /// Something to hand back when the database failed: the request is refused as locked.
+    fn refusal(&self, path: &DavPath) -> DavLock {
+        DavLock {
+            token: String::new(),
+            path: Box::new(path.clone()),
+            principal: None,
+            owner: None,
+            timeout_at: None,
+            timeout: None,
+            shared: false,
+            deep: false,
+        }
+    }
+
+    fn forget(&self) {
+        *self.cache.lock().expect("lock cache") = None;
+    }
+
+    async fn live(&self) -> Result<Vec<Held>, sea_orm::DbErr> {
+        if let Some(cached) = self.cache.lock().expect("lock cache").clone() {
+            return Ok(cached);
+        }
+        let rows = lock_row::Entity::find()
+            .filter(lock_row::Column::OwnerId.eq(self.s.owner()))
+            .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
+            .all(&self.s.state.db)
+            .await?;
+        let held: Vec<Held> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let (_, path) = LockPath::from_key(&r.uri)?;
+                Some(Held {
+                    token: r.token,
+                    path,
+                    shared: r.scope == lock_row::scope::SHARED,
+                    deep: r.depth != lock_row::depth::ZERO,
+                    expires: r.expires_at,
+                    owner_info: r.owner_info,
+                })
+            })
+            .collect();
+        *self.cache.lock().expect("lock cache") = Some(held.clone());
+        Ok(held)
+    }
+
+    async fn take(
+        &self,
+        path: &DavPath,
+        owner: Option<&Element>,
+        timeout: Option<Duration>,
+        shared: bool,
+        deep: bool,
+    ) -> Result<DavLock, DavLock> {
+        self.forget();
+        let lp = self.lock_path(path).ok_or_else(|| self.refusal(path))?;
+        let owner_xml = owner.and_then(owner_to_xml);
+        let uri = path::join(&self.s.root, path).map_err(|_| self.refusal(path))?;
+        let tokens = self.s.tokens();
+        let file_id = crate::fs::nav::resolve(&self.s.ctx(&tokens), &uri)
+            .await
+            .ok()
+            .map(|n| n.file.id);
+        let req = LockRequest {
+            owner_id: self.s.owner(),
+            path: lp,
+            scope: if shared {
+                Scope::Shared
+            } else {
+                Scope::Exclusive
+            },
+            depth: if deep { Depth::Infinity } else { Depth::Zero },
+            timeout: timeout.unwrap_or(lock::MAX_TIMEOUT).min(lock::MAX_TIMEOUT),
+            owner_info: Some(LockOwner::dav(owner_xml).to_owner_info()),
+            file_id,
+        };
+        match lock::acquire(&self.s.state.db, req).await {
+            Ok(info) => {
+                // The rest of this request (creating a locked empty file) holds the new lock.
+                self.s.hold(&info.token);
+                Ok(self.to_dav(&Held::from(&info)))
+            }
+            Err(LockError::Conflict(list)) => Err(list
+                .first()
+                .map(|l| self.to_dav(&Held::from(l)))
+                .unwrap_or_else(|| self.refusal(path))),
+            Err(_) => Err(self.refusal(path)),
+        }
+    }
+
+    /// The live lock `token` of the owner, if it applies to `path`.
+    async fn applying(&self, path: &DavPath, token: &str) -> Option<LockInfo> {
+        let lp = self.lock_path(path)?;
+        lock::get(&self.s.state.db, self.s.owner(), token)
+            .await
+            .ok()
+            .flatten()
+            .filter(|l| l.covers(&lp))
+    }
+}
+
+impl DavLockSystem for DavLocks {
+    fn lock(
+        &'_ self,
+        path: &DavPath,
+        _principal: Option<&str>,
+        owner: Option<&Element>,
+        timeout: Option<Duration>,
+        shared: bool,
+        deep: bool,
+    ) -> LsFuture<'_, Result<DavLock, DavLock>> {
+        let path = path.clone();
+        let owner = owner.cloned();
+        async move {
+            self.take(&path, owner.as_ref(), timeout, shared, deep)
+                .await
+        }
+        .boxed()
+    }
+
+    fn unlock(&'_ self, path: &DavPath, token: &str) -> LsFuture<'_, Result<(), ()>> {
+        let path = path.clone();
+        let token = token.to_owned();
+        async move {
+            self.forget();
+            self.applying(&path, &token).await.ok_or(())?;
+            lock::release(&self.s.state.db, self.s.owner(), &token)
+                .await
+                .map_err(|_| ())
+        }
+        .boxed()
+    }
+
+    fn refresh(
+        &'_ self,
+        path: &DavPath,
+        token: &str,
+        timeout: Option<Duration>,
+    ) -> LsFuture<'_, Result<DavLock, ()>> {
+        let path = path.clone();
+        let token = token.to_owned();
+        async move {
+            self.forget();
+            self.applying(&path, &token).await.ok_or(())?;
+            let timeout = timeout.unwrap_or(lock::MAX_TIMEOUT).min(lock::MAX_TIMEOUT);
+            let info = lock::refresh(&self.s.state.db, self.s.owner(), &token, timeout)
+                .await
+                .map_err(|_| ())?;
+            Ok(self.to_dav(&Held::from(&info)))
+        }
+        .boxed()
+    }
+
+    fn check(
+        &'_ self,
+        path: &DavPath,
+        _principal: Option<&str>,
+        _ignore_principal: bool,
+        deep: bool,
+        submitted_tokens: &[String],
+    ) -> LsFuture<'_, Result<(), DavLock>> {
+        let path = path.clone();
+        let tokens = submitted_tokens.to_vec();
+        async move {
+            let lp = self.lock_path(&path).ok_or_else(|| self.refusal(&path))?;
+            let depth = if deep { Depth::Infinity } else { Depth::Zero };
+            match lock::check(&self.s.state.db, self.s.owner(), &lp, depth, &tokens).await {
+                Ok(()) => Ok(()),
+                Err(LockError::Conflict(list)) => Err(list
+                    .first()
+                    .map(|l| self.to_dav(&Held::from(l)))
+                    .unwrap_or_else(|| self.refusal(&path))),
+                Err(_) => Err(self.refusal(&path)),
+            }
+        }
+        .boxed()
+    }
+
+    fn discover(&'_ self, path: &DavPath) -> LsFuture<'_, Vec<DavLock>> {
+        let path = path.clone();
+        async move {
+            let Some(lp) = self.lock_path(&path) else {
+                return Vec::new();
+            };
+            match self.live().await {
+                Ok(all) => all
+                    .iter()
+                    .filter(|h| h.covers(&lp))
+                    .map(|h| self.to_dav(h))
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "WebDAV lock discovery failed");
+                    Vec::new()
+                }
+            }
+        }
+        .boxed()
+    }
+
+    /// The resource is gone (DELETE, MOVE): its locks and those below it go too.
+    fn delete(&'_ self, path: &DavPath) -> LsFuture<'_, Result<(), ()>> {
+        let path = path.clone();
+        async move {
+            self.forget();
+            let lp = self.lock_path(&path).ok_or(())?;
+            let tokens: Vec<String> = self
+                .live()
+                .await
+                .map_err(|_| ())?
+                .into_iter()
+                .filter(|h| h.path == lp || lp.is_ancestor_of(&h.path))
+                .map(|h| h.token)
+                .collect();
+            self.forget();
+            lock::force_release(&self.s.state.db, self.s.owner(), &tokens)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
+        }
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_xml_round_trips() {
+        let lockinfo = Element::parse(
+            "<lockinfo xmlns='DAV:'><owner>litmus test suite</owner></lockinfo>".as_bytes(),
+        )
+        .unwrap();
+        let mut owner = lockinfo.get_child("owner").unwrap().clone();
+        owner.prefix = Some("D".to_owned());
+        let xml = owner_to_xml(&owner).expect("serialized");
+        let back = Element::parse(xml.as_bytes()).expect("parsed");
+        assert_eq!(back.get_text().as_deref(), Some("litmus test suite"));
+    }
+}

@@ -1,0 +1,75 @@
+//! File and folder metadata as dav-server wants it.
+
+use std::time::SystemTime;
+
+use dav_server::fs::{DavDirEntry, DavMetaData, FsFuture, FsResult};
+use futures_util::FutureExt;
+use stratus_entity::file;
+
+/// Size, times, kind and ETag of one row.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub len: u64,
+    pub modified: SystemTime,
+    pub created: SystemTime,
+    pub dir: bool,
+    pub etag: String,
+}
+
+impl Meta {
+    pub fn of(row: &file::Model) -> Self {
+        let dir = row.r#type == file::kind::FOLDER;
+        // The current version and the change time: a new version or a rename-over changes it.
+        let etag = format!(
+            "{:x}-{:x}",
+            row.primary_entity.unwrap_or(row.id),
+            row.updated_at.timestamp_micros()
+        );
+        Self {
+            len: if dir { 0 } else { row.size.max(0) as u64 },
+            modified: row.updated_at.into(),
+            created: row.created_at.into(),
+            dir,
+            etag,
+        }
+    }
+}
+
+impl DavMetaData for Meta {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn modified(&self) -> FsResult<SystemTime> {
+        Ok(self.modified)
+    }
+
+    fn created(&self) -> FsResult<SystemTime> {
+        Ok(self.created)
+    }
+
+    fn is_dir(&self) -> bool {
+        self.dir
+    }
+
+    fn etag(&self) -> Option<String> {
+        Some(self.etag.clone())
+    }
+}
+
+/// One child in a listing.
+pub struct Entry {
+    pub name: String,
+    pub meta: Meta,
+}
+
+impl DavDirEntry for Entry {
+    fn name(&self) -> Vec<u8> {
+        self.name.as_bytes().to_vec()
+    }
+
+    fn metadata(&self) -> FsFuture<'_, Box<dyn DavMetaData>> {
+        let meta: Box<dyn DavMetaData> = Box::new(self.meta.clone());
+        async move { Ok(meta) }.boxed()
+    }
+}

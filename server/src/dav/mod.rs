@@ -1,0 +1,196 @@
+//! WebDAV (spec §10): accounts and the `/dav` mount over the virtual file system.
+//!
+//! Each request is checked before dav-server sees it: the raw path (no encoded dot segments,
+//! separators or NUL), the Basic credentials ([`auth`]), the account's root and read-only
+//! option. Then a per-request dav-server handler runs over [`fs::DavFs`] and [`locks::DavLocks`],
+//! which go through the same file-system, upload and lock code as the API.
+
+pub mod account;
+pub mod auth;
+pub mod file;
+pub mod fs;
+pub mod locks;
+pub mod meta;
+pub mod path;
+pub mod props;
+pub mod session;
+
+use std::sync::Arc;
+
+use dav_server::{DavHandler, davpath::DavPath};
+use http_body_util::combinators::BoxBody;
+use poem::{
+    Body, Endpoint, IntoResponse, Request, Response,
+    http::{HeaderValue, Method, StatusCode, header},
+};
+
+use self::{fs::DavFs, locks::DavLocks, session::Session};
+use crate::{
+    boolset::{Boolset, dav_opt},
+    fs::uri::{FileUri, FsKind},
+    state::AppState,
+};
+
+/// Mount point.
+pub const PREFIX: &str = "/dav";
+
+/// Methods a read-only account may not use.
+const WRITES: &[&str] = &[
+    "PUT",
+    "DELETE",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "PROPPATCH",
+    "PATCH",
+    "POST",
+];
+
+/// Bytes per read when serving a GET.
+const READ_BUF: usize = 256 * 1024;
+
+const ALLOW: &str =
+    "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, PROPPATCH, LOCK, UNLOCK";
+
+/// The `/dav` endpoint (mount with `Route::nest_no_strip`, so hrefs keep the prefix).
+pub struct DavEndpoint;
+
+impl Endpoint for DavEndpoint {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let mut resp = handle(req).await;
+        resp.headers_mut()
+            .insert("MS-Author-Via", HeaderValue::from_static("DAV"));
+        Ok(resp)
+    }
+}
+
+fn status(code: StatusCode) -> Response {
+    code.into_response()
+}
+
+async fn handle(req: Request) -> Response {
+    let Some(state) = req.data::<AppState>().cloned() else {
+        return status(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    if !path::raw_path_is_safe(req.uri().path())
+        || req
+            .header("destination")
+            .is_some_and(|d| !destination_is_safe(d))
+    {
+        return status(StatusCode::BAD_REQUEST);
+    }
+    // Answered without credentials: Windows and macOS probe the mount with it first.
+    if req.method() == Method::OPTIONS {
+        return Response::builder()
+            .header("DAV", "1, 2")
+            .header(header::ALLOW, ALLOW)
+            .header(header::CONTENT_LENGTH, "0")
+            .body(Body::empty());
+    }
+    let signed = match auth::sign_in(&state, &req).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let options = Boolset::from_bytes(signed.account.options.clone());
+    if options.enabled(dav_opt::READ_ONLY) && WRITES.contains(&req.method().as_str()) {
+        return status(StatusCode::FORBIDDEN);
+    }
+    // Share roots are accepted by the account API but not served yet.
+    let Some(root) = my_root(&signed.account.uri) else {
+        return status(StatusCode::FORBIDDEN);
+    };
+    let request_path = DavPath::new(req.uri().path()).ok().and_then(|mut p| {
+        p.set_prefix(PREFIX).ok()?;
+        Some(p)
+    });
+    let session = Arc::new(Session::new(
+        state,
+        signed.me,
+        root,
+        options.enabled(dav_opt::PROXY),
+        options.enabled(dav_opt::BLOCK_JUNK),
+        req.method().clone(),
+        request_path,
+        req.header("depth").is_some_and(|d| d.trim() == "0"),
+        if_tokens(req.header("if").unwrap_or_default()),
+    ));
+    let handler = DavHandler::builder()
+        .strip_prefix(PREFIX)
+        .filesystem(Box::new(DavFs(session.clone())))
+        .locksystem(Box::new(DavLocks::new(session)))
+        .autoindex(false)
+        .redirect(true)
+        // dav-server reads 16 KiB at a time by default; larger reads cut per-call overhead
+        // on big downloads.
+        .read_buf_size(READ_BUF)
+        .build_handler();
+    let http_req: poem::http::Request<BoxBody<bytes::Bytes, std::io::Error>> = req.into();
+    let resp = handler.handle(http_req).await;
+    let (parts, body) = resp.into_parts();
+    let mut out = Response::builder()
+        .status(parts.status)
+        .version(parts.version)
+        .body(Body::from_bytes_stream(body));
+    *out.headers_mut() = parts.headers;
+    out
+}
+
+/// The owner's tree at the account's `my` root (the user part was checked to be the owner
+/// when the account was saved).
+fn my_root(uri: &str) -> Option<FileUri> {
+    let parsed = FileUri::parse(uri).ok().filter(|u| u.fs == FsKind::My)?;
+    let mut root = FileUri::root(FsKind::My, None);
+    for segment in parsed.segments() {
+        root = root.join(segment).ok()?;
+    }
+    Some(root)
+}
+
+/// The lock tokens named in an `If:` header (`(<opaquelocktoken:…>)` conditions).
+fn if_tokens(header: &str) -> Vec<String> {
+    header
+        .split('<')
+        .skip(1)
+        .filter_map(|part| part.split_once('>').map(|(inner, _)| inner.trim()))
+        .filter(|t| t.starts_with(crate::fs::lock::TOKEN_PREFIX))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The path of a `Destination` URL passes the same checks as the request path.
+fn destination_is_safe(dest: &str) -> bool {
+    let path = match dest.find("://") {
+        Some(i) => {
+            let rest = &dest[i + 3..];
+            rest.find('/').map_or("/", |j| &rest[j..])
+        }
+        None => dest,
+    };
+    path::raw_path_is_safe(path.split(['?', '#']).next().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_come_from_the_if_header() {
+        let h = "</dav/a> (<opaquelocktoken:1-2>) (Not <opaquelocktoken:3> [\"etag\"])";
+        assert_eq!(
+            if_tokens(h),
+            vec!["opaquelocktoken:1-2", "opaquelocktoken:3"]
+        );
+        assert!(if_tokens("").is_empty());
+    }
+
+    #[test]
+    fn destinations_are_checked() {
+        assert!(destination_is_safe("http://h:1/dav/a/b"));
+        assert!(!destination_is_safe("http://h:1/dav/%2e%2e/x"));
+        assert!(!destination_is_safe("/dav/a%2fb"));
+    }
+}

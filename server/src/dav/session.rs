@@ -1,0 +1,127 @@
+//! One authenticated WebDAV request: who, which account, and the request facts the file
+//! system needs (method, held lock tokens).
+
+use std::sync::{Arc, Mutex, atomic::AtomicBool};
+
+use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
+use poem::http::Method;
+
+use super::{path, props::PropCache};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::caller::{Caller, SignedIn},
+    fs::{error::FsError, lock::LockError, nav::FsCtx, uri::FileUri},
+    state::AppState,
+};
+
+/// Shared by the file system and the lock system of one request.
+pub struct Session {
+    pub state: AppState,
+    pub caller: Caller,
+    pub me: Arc<SignedIn>,
+    /// The account's root, a `my` URI.
+    pub root: FileUri,
+    /// Stream downloads even when the storage could hand out a URL.
+    pub proxy: bool,
+    /// Refuse and hide OS junk files.
+    pub block_junk: bool,
+    pub method: Method,
+    /// The request path (COPY copies a whole collection from here at once).
+    pub request_path: Option<DavPath>,
+    /// `Depth: 0` was asked for.
+    pub depth_zero: bool,
+    /// Lock tokens of the `If:` header, plus any taken during this request.
+    tokens: Mutex<Vec<String>>,
+    /// Set once COPY has copied its collection.
+    pub copied: AtomicBool,
+    pub props: Mutex<PropCache>,
+}
+
+impl Session {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        state: AppState,
+        me: Arc<SignedIn>,
+        root: FileUri,
+        proxy: bool,
+        block_junk: bool,
+        method: Method,
+        request_path: Option<DavPath>,
+        depth_zero: bool,
+        tokens: Vec<String>,
+    ) -> Self {
+        Self {
+            state,
+            caller: Caller::User(me.clone()),
+            me,
+            root,
+            proxy,
+            block_junk,
+            method,
+            request_path,
+            depth_zero,
+            tokens: Mutex::new(tokens),
+            copied: AtomicBool::new(false),
+            props: Mutex::new(PropCache::default()),
+        }
+    }
+
+    pub fn owner(&self) -> i64 {
+        self.me.user.id
+    }
+
+    pub fn tokens(&self) -> Vec<String> {
+        self.tokens.lock().expect("tokens").clone()
+    }
+
+    pub fn hold(&self, token: &str) {
+        self.tokens.lock().expect("tokens").push(token.to_owned());
+    }
+
+    /// A file-system context for the account's owner holding `tokens`.
+    pub fn ctx<'a>(&'a self, tokens: &'a [String]) -> FsCtx<'a> {
+        FsCtx::new(&self.state, &self.caller).with_lock_tokens(tokens)
+    }
+
+    /// The URI of a request path; junk names are invisible when the account blocks them.
+    pub fn uri(&self, path: &DavPath) -> Result<FileUri, DavFsError> {
+        let uri = path::join(&self.root, path)?;
+        if self.block_junk && uri.name().is_some_and(path::is_junk) {
+            return Err(DavFsError::NotFound);
+        }
+        Ok(uri)
+    }
+}
+
+/// A file-system failure as a WebDAV status.
+pub fn fs_err(err: FsError) -> DavFsError {
+    match err {
+        FsError::NotFound | FsError::ParentNotExist | FsError::InTrash => DavFsError::NotFound,
+        FsError::Exists(_) => DavFsError::Exists,
+        FsError::InsufficientCapacity => DavFsError::InsufficientStorage,
+        FsError::Lock(LockError::Db(e)) | FsError::Db(e) => {
+            tracing::warn!(error = %e, "WebDAV request failed");
+            DavFsError::GeneralFailure
+        }
+        _ => DavFsError::Forbidden,
+    }
+}
+
+/// An API-level failure (the upload path) as a WebDAV status.
+pub fn api_err(err: ApiError) -> DavFsError {
+    match err.error_code() {
+        ErrorCode::InsufficientCapacity => DavFsError::InsufficientStorage,
+        ErrorCode::FileTooLarge => DavFsError::TooLarge,
+        ErrorCode::ObjectExisted => DavFsError::Exists,
+        ErrorCode::ParentNotExist | ErrorCode::NotFound => DavFsError::NotFound,
+        ErrorCode::LockConflict
+        | ErrorCode::ConflictUploadOngoing
+        | ErrorCode::IllegalObjectName
+        | ErrorCode::FileTypeNotAllowed
+        | ErrorCode::NoPermission => DavFsError::Forbidden,
+        _ => {
+            tracing::warn!(error = ?err, "WebDAV write failed");
+            DavFsError::GeneralFailure
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Reading and writing through `/dav`: streamed PUT (with and without a length), GET with
+//! ranges, versions, trash, properties, quota, junk files and large listings.
+
+use chrono::Utc;
+use reqwest::Body;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use stratus_entity::{file, file_entity};
+
+use super::{account, dav, password, propfind, setup};
+
+const ANN: &str = "ann@example.com";
+
+#[tokio::test]
+async fn put_then_get_with_ranges_versions_and_trash() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    assert_eq!(
+        dav(&server, "MKCOL", "/docs", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let put = dav(&server, "PUT", "/docs/a.bin", ANN, &pw)
+        .body(data.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    assert!(put.headers().contains_key("etag"));
+    let got = dav(&server, "GET", "/docs/a.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.bytes().await.unwrap(), data);
+    let part = dav(&server, "GET", "/docs/a.bin", ANN, &pw)
+        .header("Range", "bytes=1000-1999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap(), data[1000..2000]);
+
+    // Finder: an empty PUT, then the content, on the same path: a second version.
+    let empty = dav(&server, "PUT", "/docs/f.txt", ANN, &pw)
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 201);
+    let full = dav(&server, "PUT", "/docs/f.txt", ANN, &pw)
+        .body("content")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status(), 204);
+    let got = dav(&server, "GET", "/docs/f.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "content");
+    let f = file::Entity::find()
+        .filter(file::Column::Name.eq("f.txt"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.size, 7);
+    let versions = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.eq(f.id))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2);
+
+    // A chunked body without Content-Length.
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(b"chunk-one ".to_vec()), Ok(b"chunk-two".to_vec())];
+    let chunked = dav(&server, "PUT", "/docs/c.txt", ANN, &pw)
+        .body(Body::wrap_stream(futures_util::stream::iter(pieces)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chunked.status(), 201);
+    let got = dav(&server, "GET", "/docs/c.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "chunk-one chunk-two");
+
+    // A PUT into a missing folder is a conflict and creates nothing.
+    let orphan = dav(&server, "PUT", "/nope/x.txt", ANN, &pw)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(orphan.status(), 409);
+
+    // DELETE moves the folder to the trash as one item.
+    let del = dav(&server, "DELETE", "/docs", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), 204);
+    assert_eq!(propfind(&server, "/docs", ANN, &pw).await.0, 404);
+    let trash = server
+        .get_as("/file?uri=cloudreve%3A%2F%2Ftrash", &ann.access_token)
+        .await;
+    assert_eq!(trash["code"], 0, "{trash}");
+    let files = trash["data"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{trash}");
+    assert_eq!(files[0]["name"], "docs");
+}
+
+#[tokio::test]
+async fn copy_is_reference_counted_and_move_renames() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    dav(&server, "MKCOL", "/src", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    dav(&server, "PUT", "/src/a.txt", ANN, &pw)
+        .body("aaa")
+        .send()
+        .await
+        .unwrap();
+    let copy = dav(&server, "COPY", "/src", ANN, &pw)
+        .header("Destination", server.url("/dav/dst"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copy.status(), 201);
+    let got = dav(&server, "GET", "/dst/a.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "aaa");
+    let entity_refs: Vec<i64> = stratus_entity::entity::Entity::find()
+        .all(&server.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.reference_count as i64)
+        .collect();
+    assert_eq!(entity_refs, vec![2], "one blob, linked twice");
+    let mv = dav(&server, "MOVE", "/dst/a.txt", ANN, &pw)
+        .header("Destination", server.url("/dav/moved.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mv.status(), 201);
+    assert_eq!(propfind(&server, "/dst/a.txt", ANN, &pw).await.0, 404);
+    let got = dav(&server, "GET", "/moved.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "aaa");
+}
+
+#[tokio::test]
+async fn dead_properties_and_quota_are_reported() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    dav(&server, "PUT", "/p.txt", ANN, &pw)
+        .body("12345")
+        .send()
+        .await
+        .unwrap();
+    let patch = r#"<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:x"><D:set><D:prop><Z:color>blue</Z:color></D:prop></D:set></D:propertyupdate>"#;
+    let resp = dav(&server, "PROPPATCH", "/p.txt", ANN, &pw)
+        .body(patch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 207);
+    let (_, body) = propfind(&server, "/", ANN, &pw).await;
+    assert!(body.contains("blue"), "{body}");
+    let meta = stratus_entity::metadata::Entity::find()
+        .filter(stratus_entity::metadata::Column::Name.eq("dav:{urn:x}color"))
+        .one(&server.state.db)
+        .await
+        .unwrap();
+    assert!(meta.is_some());
+    let quota = r#"<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>"#;
+    let resp = dav(&server, "PROPFIND", "/", ANN, &pw)
+        .header("Depth", "0")
+        .body(quota)
+        .send()
+        .await
+        .unwrap();
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("quota-used-bytes>5<"), "{body}");
+    assert!(body.contains("quota-available-bytes>"), "{body}");
+}
+
+#[tokio::test]
+async fn junk_files_are_refused_and_hidden_when_asked() {
+    let (server, ann) = setup().await;
+    let plain = password(&server, &ann, "cloudreve://my").await;
+    let put = dav(&server, "PUT", "/.DS_Store", ANN, &plain)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let blocking = account(
+        &server,
+        &ann,
+        json!({"uri": "cloudreve://my", "name": "mac", "disable_sys_files": true}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for name in ["/._a.txt", "/Thumbs.db", "/desktop.ini", "/.DS_Store"] {
+        let put = dav(&server, "PUT", name, ANN, &blocking)
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            put.status() == 403 || put.status() == 409,
+            "{name}: {}",
+            put.status()
+        );
+    }
+    let (_, body) = propfind(&server, "/", ANN, &blocking).await;
+    assert!(!body.contains(".DS_Store"), "{body}");
+    let ok = dav(&server, "PUT", "/real.txt", ANN, &blocking)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 201);
+}
+
+#[tokio::test]
+async fn propfind_lists_a_folder_of_ten_thousand_entries() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    dav(&server, "MKCOL", "/big", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    let folder = file::Entity::find()
+        .filter(file::Column::Name.eq("big"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = Utc::now();
+    let rows: Vec<file::ActiveModel> = (0..10_000)
+        .map(|i| file::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            r#type: Set(file::kind::FILE),
+            name: Set(format!("f{i:05}.txt")),
+            owner_id: Set(folder.owner_id),
+            size: Set(0),
+            parent_id: Set(Some(folder.id)),
+            is_symbolic: Set(false),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        file::Entity::insert_many(chunk.to_vec())
+            .exec(&server.state.db)
+            .await
+            .unwrap();
+    }
+    let (status, body) = propfind(&server, "/big/", ANN, &pw).await;
+    assert_eq!(status, 207);
+    assert_eq!(body.matches("<D:response>").count(), 10_001);
+    assert!(body.contains("/dav/big/f00000.txt") && body.contains("/dav/big/f09999.txt"));
+}
