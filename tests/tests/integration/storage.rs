@@ -16,6 +16,7 @@ use stratus_entity::storage_policy;
 use stratus_server::storage::{
     ByteStream, Bytes, DriverRegistry, LocalDriver, StorageDriver, StorageError, conformance,
     keys::{self, KeyContext},
+    local::READ_CHUNK,
     stream_once,
 };
 use stratus_tests::TestServer;
@@ -130,7 +131,10 @@ async fn memory_probe() {
     let mut pos = 0u64;
     while let Some(piece) = stream.next().await {
         let piece = piece.unwrap();
-        assert!(piece.len() <= 64 << 10, "reads come in 64 KiB pieces");
+        assert!(
+            piece.len() <= READ_CHUNK,
+            "reads come in pieces of at most READ_CHUNK"
+        );
         for &byte in piece.iter() {
             assert_eq!(byte, probe_byte(pos), "byte {pos} differs");
             pos += 1;

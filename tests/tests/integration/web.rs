@@ -6,7 +6,7 @@ use stratus_tests::TestServer;
 #[tokio::test]
 async fn root_and_client_routes_serve_the_page_with_site_values() {
     let server = TestServer::start().await;
-    for path in ["/", "/home", "/session?redirect=/home", "/s/abc/secret"] {
+    for path in ["/", "/home", "/session?redirect=/home", "/home/Docs/deep"] {
         let resp = server.client.get(server.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
         assert!(

@@ -49,7 +49,7 @@ pub const RESERVED_PREFIX: &str = ".stratus-";
 /// so small reads cap a download far below the disk and the network: measured with
 /// `bench/transfer.sh`, 64 KiB reads served 512 MiB at a quarter of nginx's speed, 1 MiB
 /// reads at nginx's. The cost is one buffer of this size per open download.
-const READ_CHUNK: usize = 1024 * 1024;
+pub const READ_CHUNK: usize = 1024 * 1024;
 /// Write buffer: coalesces the small pieces an HTTP body arrives in.
 const WRITE_BUFFER: usize = 256 * 1024;
 
