@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, user};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer};
+use stratus_tests::{Session, TestServer, query_escape};
 
 const PW: &str = "password123";
 
@@ -30,19 +30,8 @@ async fn create(server: &TestServer, s: &Session, uri: &str, kind: &str) -> Valu
 }
 
 async fn info(server: &TestServer, s: &Session, uri: &str) -> Value {
-    let q = format!("/file/info?uri={}", urlencode(uri));
+    let q = format!("/file/info?uri={}", query_escape(uri));
     server.get_as(&q, &s.access_token).await
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn row(server: &TestServer, owner: i64, name: &str) -> file::Model {

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity, metadata, user};
 use stratus_server::{ids::IdKind, storage::stream_once};
-use stratus_tests::{Session, TestServer};
+use stratus_tests::{Session, TestServer, query_escape};
 
 const PW: &str = "password123";
 
@@ -19,17 +19,6 @@ async fn setup() -> (TestServer, Session) {
     server.create_user("ann@example.com", PW).await;
     let ann = server.login("ann@example.com", PW).await;
     (server, ann)
-}
-
-fn escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn encode(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
@@ -111,7 +100,10 @@ async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) {
 
 async fn thumb(server: &TestServer, s: &Session, uri: &str) -> Value {
     server
-        .get_as(&format!("/file/thumb?uri={}", escape(uri)), &s.access_token)
+        .get_as(
+            &format!("/file/thumb?uri={}", query_escape(uri)),
+            &s.access_token,
+        )
         .await
 }
 
@@ -393,7 +385,7 @@ async fn a_corrupt_picture_is_marked_and_not_tried_again_until_a_new_version() {
     assert!(disabled(&server, row.id).await);
     let info = server
         .get_as(
-            &format!("/file/info?uri={}", escape(uri)),
+            &format!("/file/info?uri={}", query_escape(uri)),
             &ann.access_token,
         )
         .await;
@@ -608,7 +600,7 @@ async fn requests_are_checked_against_the_caller() {
     server.create_user("bob@example.com", PW).await;
     let bob = server.login("bob@example.com", PW).await;
     upload(&server, &ann, "cloudreve://my/p.png", &png(50, 50)).await;
-    let path = format!("/file/thumb?uri={}", escape("cloudreve://my/p.png"));
+    let path = format!("/file/thumb?uri={}", query_escape("cloudreve://my/p.png"));
 
     // Not signed in.
     assert_eq!(server.get_api(&path).await["code"], 401);

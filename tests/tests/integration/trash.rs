@@ -17,7 +17,7 @@ use stratus_server::{
     },
     ids::IdKind,
 };
-use stratus_tests::{Session, TestServer};
+use stratus_tests::{Session, TestServer, query_escape};
 
 const PW: &str = "password123";
 const RESTORE_URI: &str = "sys:restore_uri";
@@ -61,26 +61,15 @@ async fn restore(server: &TestServer, s: &Session, uris: &[&str]) -> Value {
 }
 
 async fn info(server: &TestServer, s: &Session, uri: &str) -> Value {
-    let q = format!("/file/info?uri={}", urlencode(uri));
+    let q = format!("/file/info?uri={}", query_escape(uri));
     server.get_as(&q, &s.access_token).await
 }
 
 async fn list(server: &TestServer, s: &Session, uri: &str) -> Value {
-    let q = format!("/file?uri={}", urlencode(uri));
+    let q = format!("/file?uri={}", query_escape(uri));
     let body = server.get_as(&q, &s.access_token).await;
     assert_eq!(body["code"], 0, "list {uri}: {body}");
     body["data"].clone()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn user_id(server: &TestServer, s: &Session) -> i64 {

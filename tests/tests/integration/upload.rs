@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use stratus_entity::{entity, file, group, storage_policy, upload_session, user};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer};
+use stratus_tests::{Session, TestServer, query_escape};
 
 mod checks;
 mod lifecycle;
@@ -107,21 +107,10 @@ async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) -> St
 }
 
 async fn info(server: &TestServer, s: &Session, uri: &str) -> Value {
-    let q: String = url_escape(uri);
+    let q: String = query_escape(uri);
     server
         .get_as(&format!("/file/info?uri={q}"), &s.access_token)
         .await
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn user_row(server: &TestServer, s: &Session) -> user::Model {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use stratus_entity::{entity, group, user};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer, server::envelope};
+use stratus_tests::{Session, TestServer, query_escape, server::envelope};
 
 mod edit;
 mod manage;
@@ -29,17 +29,6 @@ async fn second_user(server: &TestServer) -> Session {
 
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-fn q(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Uploads `bytes` to `uri` through an upload session (one chunk); `version` adds a version
@@ -81,9 +70,9 @@ async fn put_content(
     previous: Option<&str>,
     bytes: &[u8],
 ) -> Value {
-    let mut path = format!("/file/content?uri={}", q(uri));
+    let mut path = format!("/file/content?uri={}", query_escape(uri));
     if let Some(p) = previous {
-        path.push_str(&format!("&previous={}", q(p)));
+        path.push_str(&format!("&previous={}", query_escape(p)));
     }
     let resp = server
         .request_as(Method::PUT, &path, &s.access_token)
@@ -98,7 +87,7 @@ async fn put_content(
 async fn info(server: &TestServer, s: &Session, uri: &str) -> Value {
     server
         .get_as(
-            &format!("/file/info?uri={}&extended=true", q(uri)),
+            &format!("/file/info?uri={}&extended=true", query_escape(uri)),
             &s.access_token,
         )
         .await

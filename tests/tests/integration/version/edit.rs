@@ -100,7 +100,7 @@ async fn size_limit_and_quota_are_enforced_while_streaming() {
     let resp = server
         .request_as(
             Method::PUT,
-            &format!("/file/content?uri={}", q(URI)),
+            &format!("/file/content?uri={}", query_escape(URI)),
             &ann.access_token,
         )
         .body(reqwest::Body::wrap_stream(stream::iter(pieces)))
@@ -114,7 +114,7 @@ async fn size_limit_and_quota_are_enforced_while_streaming() {
     let resp = server
         .request_as(
             Method::PUT,
-            &format!("/file/content?uri={}", q(URI)),
+            &format!("/file/content?uri={}", query_escape(URI)),
             &ann.access_token,
         )
         .body(reqwest::Body::wrap_stream(stream::iter(pieces)))
@@ -136,7 +136,11 @@ async fn size_limit_and_quota_are_enforced_while_streaming() {
     let resp = server
         .request_as(
             Method::PUT,
-            &format!("/file/content?uri={}&previous={}", q(URI), q(&v2)),
+            &format!(
+                "/file/content?uri={}&previous={}",
+                query_escape(URI),
+                query_escape(&v2)
+            ),
             &ann.access_token,
         )
         .body(reqwest::Body::wrap_stream(stream::iter(pieces)))
@@ -180,7 +184,7 @@ async fn targets_must_be_own_existing_unlocked_files() {
     // Not signed in.
     let resp = server
         .client
-        .put(server.api(&format!("/file/content?uri={}", q(URI))))
+        .put(server.api(&format!("/file/content?uri={}", query_escape(URI))))
         .body("x")
         .send()
         .await
