@@ -151,7 +151,7 @@ pub async fn create(
             }
             Some(_) => return Err(FsError::Exists(name.clone()).into()),
             None => {
-                let placeholder = insert_file(&txn, owner, parent, &name, policy.id).await?;
+                let placeholder = insert_file(&txn, owner, parent, &name, policy.id, None).await?;
                 metadata::upsert(&txn, placeholder.id, SESSION_META, &session_id, false).await?;
                 (placeholder.id, false)
             }
@@ -333,13 +333,15 @@ pub(super) async fn ensure_parents(
     Ok(parent.id)
 }
 
-/// Inserts the placeholder file (size 0 until the upload completes).
+/// Inserts a file row: a placeholder (size 0 until its upload completes) when `current` is
+/// `None`, else a file whose current version is that entity.
 pub(super) async fn insert_file(
     txn: &DatabaseTransaction,
     owner: i64,
     parent: i64,
     name: &str,
     policy_id: i64,
+    current: Option<&entity::Model>,
 ) -> Result<file::Model, ApiError> {
     let now = Utc::now();
     Ok(file::ActiveModel {
@@ -348,10 +350,11 @@ pub(super) async fn insert_file(
         r#type: Set(file::kind::FILE),
         name: Set(name.to_owned()),
         owner_id: Set(owner),
-        size: Set(0),
+        size: Set(current.map_or(0, |e| e.size)),
         parent_id: Set(Some(parent)),
         is_symbolic: Set(false),
         storage_policy_id: Set(Some(policy_id)),
+        primary_entity: Set(current.map(|e| e.id)),
         ..Default::default()
     }
     .insert(txn)

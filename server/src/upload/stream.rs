@@ -12,13 +12,15 @@ use futures_util::StreamExt;
 use sea_orm::DbBackend;
 use stratus_entity::file;
 
-use super::{chunk::add_current_version, create, storage_error};
+use super::{
+    chunk::{add_current_version, insert_file_with_version},
+    create, storage_error,
+};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
+    api::envelope::ApiError,
     auth::caller::SignedIn,
     fs::{
         error::FsError,
-        lock::{self, Depth, LockPath},
         nav, quota, tree, tx,
         uri::{FileUri, FsKind, validate_name},
     },
@@ -63,14 +65,8 @@ pub async fn write(
     if w.size.is_some_and(|s| s > free) {
         return Err(FsError::InsufficientCapacity.into());
     }
-    // Refuse early when someone else's lock (or an API upload) holds the path; the check is
-    // repeated in the transaction below.
-    let lock_path = LockPath::from_segments(uri.segments())
-        .map_err(|e| ApiError::new(ErrorCode::ParamError, e.0))?;
-    lock::check(&state.db, owner, &lock_path, Depth::Zero, w.lock_tokens)
-        .await
-        .map_err(FsError::from)?;
-
+    // Locks are checked by the caller before the body is read (WebDAV checks them before it
+    // opens the file) and again in the transaction that publishes the blob.
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let key_ctx = keys::KeyContext::new(owner, parent_path, name.clone());
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)
@@ -145,13 +141,14 @@ async fn publish(
     let txn = tx::begin(&state.db, owner).await?;
     tree::ensure_unlocked(&txn, owner, uri, false, tokens).await?;
     let parent = create::ensure_parents(&txn, owner, root, uri).await?;
-    let target = match nav::child(&txn, parent, name).await? {
-        Some(existing) if existing.r#type == file::kind::FILE && !existing.is_symbolic => existing,
-        Some(_) => return Err(FsError::Exists(name.to_owned()).into()),
-        None => create::insert_file(&txn, owner, parent, name, policy_id).await?,
-    };
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
-    let file = add_current_version(&txn, target, key, size, policy_id).await?;
+    let file = match nav::child(&txn, parent, name).await? {
+        Some(existing) if existing.r#type == file::kind::FILE && !existing.is_symbolic => {
+            add_current_version(&txn, existing, key, size, policy_id).await?
+        }
+        Some(_) => return Err(FsError::Exists(name.to_owned()).into()),
+        None => insert_file_with_version(&txn, owner, parent, name, (key, size, policy_id)).await?,
+    };
     txn.commit().await?;
     Ok(file)
 }
