@@ -25,6 +25,8 @@ pub struct Inner {
     pub started: Instant,
     /// Thumbnail worker slots and in-flight generations.
     pub thumbs: crate::thumb::Thumbnailer,
+    /// WebDAV credentials verified recently.
+    pub dav_logins: crate::dav::auth::LoginCache,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             metrics: Metrics::default(),
             started: Instant::now(),
             thumbs: Default::default(),
+            dav_logins: crate::dav::auth::login_cache(),
         }))
     }
 }

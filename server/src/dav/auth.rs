@@ -11,8 +11,9 @@ use poem::{
     IntoResponse, Request, Response,
     http::{StatusCode, header},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use stratus_entity::{dav_account, group};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use stratus_entity::{dav_account, group, user};
 use subtle::ConstantTimeEq;
 
 use crate::{
@@ -56,24 +57,70 @@ fn credentials(req: &Request) -> Option<(String, String)> {
     Some((user.to_owned(), password.to_owned()))
 }
 
+/// Credentials that signed in recently: SHA-256 of `e-mail NUL password` → the user and the
+/// account they opened. A hit skips the e-mail lookup, the throttle counts and the comparison
+/// against every account of the user (a WebDAV client sends its credentials with every
+/// request, and small PUTs pay for each query). The user, its group and the account are still
+/// read on every request, so a ban, a group change or a deleted account holds at once.
+pub type LoginCache = moka::future::Cache<[u8; 32], (i64, i64)>;
+
+/// How long a verified pair of credentials is remembered.
+const LOGIN_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+pub fn login_cache() -> LoginCache {
+    moka::future::Cache::builder()
+        .max_capacity(10_000)
+        .time_to_live(LOGIN_TTL)
+        .build()
+}
+
+fn cache_key(email: &str, password: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(email.as_bytes());
+    h.update([0]);
+    h.update(password.as_bytes());
+    h.finalize().into()
+}
+
+fn internal(e: sea_orm::DbErr) -> Response {
+    tracing::warn!(error = %e, "WebDAV sign-in failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// The user matching `filter` (not deleted), with its group.
+async fn user_and_group(
+    state: &AppState,
+    filter: Condition,
+) -> Result<Option<(user::Model, Option<group::Model>)>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(filter)
+        .filter(user::Column::DeletedAt.is_null())
+        .find_also_related(group::Entity)
+        .one(&state.db)
+        .await
+}
+
 /// Signs the request in, or answers it (401, 403 or 429).
 pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response> {
     let Some((email, password)) = credentials(req) else {
         return Err(challenge());
     };
-    let internal = |e: sea_orm::DbErr| {
-        tracing::warn!(error = %e, "WebDAV sign-in failed");
-        StatusCode::INTERNAL_SERVER_ERROR.into_response()
-    };
-    let client = Client::of(req, state.config.proxy_header.as_deref());
     let email = users::normalize_email(&email).unwrap_or(email);
-    let user = users::find_by_email(&state.db, &email)
+    let key = cache_key(&email, &password);
+    if let Some((user_id, account_id)) = state.dav_logins.get(&key).await {
+        if let Some(signed) = signed_again(state, (&email, &password), user_id, account_id).await? {
+            return Ok(signed);
+        }
+        state.dav_logins.invalidate(&key).await;
+    }
+    let client = Client::of(req, state.config.proxy_header.as_deref());
+    let found = user_and_group(state, Condition::all().add(user::Column::Email.eq(&email)))
         .await
         .map_err(internal)?;
     let (by_user, by_ip) = events::count_recent(
         &state.db,
         events::kind::WEBDAV_LOGIN_FAILED,
-        user.as_ref().map(|u| u.id),
+        found.as_ref().map(|(u, _)| u.id),
         client.ip.as_deref(),
         Duration::seconds(throttle::WINDOW_SECS),
     )
@@ -85,8 +132,8 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
             .header(header::RETRY_AFTER, throttle::WINDOW_SECS.to_string())
             .body(""));
     }
-    let accounts = match &user {
-        Some(u) => dav_account::Entity::find()
+    let accounts = match &found {
+        Some((u, _)) => dav_account::Entity::find()
             .filter(dav_account::Column::OwnerId.eq(u.id))
             .filter(dav_account::Column::DeletedAt.is_null())
             .all(&state.db)
@@ -94,20 +141,15 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
             .map_err(internal)?,
         None => Vec::new(),
     };
-    let user_id = user.as_ref().map(|u| u.id);
+    let user_id = found.as_ref().map(|(u, _)| u.id);
     // Every account is compared, matched or not, so timing tells nothing about which.
     let mut matched = None;
     for account in accounts {
-        let same: bool = account
-            .password
-            .as_bytes()
-            .ct_eq(password.as_bytes())
-            .into();
-        if same && matched.is_none() {
+        if same_password(&account, &password) && matched.is_none() {
             matched = Some(account);
         }
     }
-    let (Some(user), Some(account)) = (user, matched) else {
+    let (Some((user, group)), Some(account)) = (found, matched) else {
         events::record(
             &state.db,
             events::kind::WEBDAV_LOGIN_FAILED,
@@ -118,13 +160,58 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
         .await;
         return Err(challenge());
     };
+    let ids = (user.id, account.id);
+    let signed = admit(user, group, account)?;
+    state.dav_logins.insert(key, ids).await;
+    Ok(signed)
+}
+
+fn same_password(account: &dav_account::Model, password: &str) -> bool {
+    account
+        .password
+        .as_bytes()
+        .ct_eq(password.as_bytes())
+        .into()
+}
+
+/// Signs in again with remembered credentials: `None` when the user or the account is gone
+/// or the e-mail or password no longer match (the full sign-in then decides).
+async fn signed_again(
+    state: &AppState,
+    (email, password): (&str, &str),
+    user_id: i64,
+    account_id: i64,
+) -> Result<Option<Signed>, Response> {
+    let Some((user, group)) =
+        user_and_group(state, Condition::all().add(user::Column::Id.eq(user_id)))
+            .await
+            .map_err(internal)?
+            .filter(|(u, _)| u.email == email)
+    else {
+        return Ok(None);
+    };
+    let account = dav_account::Entity::find_by_id(account_id)
+        .filter(dav_account::Column::OwnerId.eq(user_id))
+        .filter(dav_account::Column::DeletedAt.is_null())
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .filter(|a| same_password(a, password));
+    match account {
+        Some(account) => admit(user, group, account).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The checks after the password: the user may sign in and the group may use WebDAV.
+fn admit(
+    user: user::Model,
+    group: Option<group::Model>,
+    account: dav_account::Model,
+) -> Result<Signed, Response> {
     if users::ensure_can_sign_in(&user).is_err() {
         return Err(challenge());
     }
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(&state.db)
-        .await
-        .map_err(internal)?;
     let Some(group) = group else {
         return Err(StatusCode::FORBIDDEN.into_response());
     };

@@ -50,10 +50,14 @@ async fn basic_credentials_are_required_and_failures_recorded() {
         .unwrap();
     assert_eq!(failures, 2);
 
-    // Ten failures in the window lock the account out, even with the right password.
+    // Ten failures in the window lock the account out, even with the right password; a client
+    // whose credentials were verified before goes on working, so guessing cannot cut a
+    // mounted drive off.
     for _ in 0..8 {
         assert_eq!(propfind(&server, "/", ANN, "wrong").await.0, 401);
     }
+    assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
+    server.state.dav_logins.invalidate_all();
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 429);
 }
 
@@ -64,6 +68,41 @@ async fn the_group_must_allow_webdav_at_every_request() {
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
     set_group_bits(&server, 2, &[(group_perm::WEBDAV, false)]).await;
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 403);
+}
+
+#[tokio::test]
+async fn remembered_credentials_stop_with_the_account_or_the_user() {
+    let (server, ann) = setup().await;
+    let data = account(&server, &ann, json!({"uri": "cloudreve://my", "name": "a"})).await;
+    let pw = data["password"].as_str().unwrap().to_owned();
+    let other = password(&server, &ann, "cloudreve://my").await;
+    assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
+    assert_eq!(propfind(&server, "/", ANN, &other).await.0, 207);
+
+    // A deleted account is refused at its next request, though its password was verified.
+    let id = data["id"].as_str().unwrap();
+    let resp = server
+        .send_as(
+            Method::DELETE,
+            &format!("/devices/dav/{id}"),
+            &ann.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(resp["code"], 0, "{resp}");
+    assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 401);
+
+    // So is a banned user.
+    let user = stratus_server::users::find_by_email(&server.state.db, ANN)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = sea_orm::IntoActiveModel::into_active_model(user);
+    active.status = sea_orm::ActiveValue::Set(stratus_entity::user::status::MANUAL_BANNED.into());
+    sea_orm::ActiveModelTrait::update(active, &server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(propfind(&server, "/", ANN, &other).await.0, 401);
 }
 
 #[tokio::test]
