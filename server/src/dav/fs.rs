@@ -17,7 +17,7 @@ use dav_server::{
         OpenOptions, ReadDirMeta,
     },
 };
-use futures_util::{FutureExt, StreamExt, stream};
+use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream};
 
 use poem::http::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -29,12 +29,15 @@ use super::{
     path, props,
     session::{Session, fs_err},
 };
-use crate::fs::{
-    metadata::{self, Patch},
-    nav::{self, Node},
-    trash::{self, DeleteOptions},
-    tree::{self, Kind},
-    uri::FileUri,
+use crate::{
+    fs::{
+        metadata::{self, Patch},
+        nav::{self, Node},
+        trash::{self, DeleteOptions},
+        tree::{self, Kind},
+        uri::{FileUri, FsKind},
+    },
+    share,
 };
 
 /// Children fetched per listing query.
@@ -44,19 +47,69 @@ const PAGE: u64 = 1000;
 pub struct DavFs(pub Arc<Session>);
 
 impl DavFs {
+    /// The object at `uri`. Lookups are remembered for the rest of the request (dav-server
+    /// asks for the same path several times: a PUT stats it, checks its parent, opens it), and
+    /// a path in the owner's tree is found from its parent's lookup with one query.
     async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
-        let tokens = self.0.tokens();
-        nav::resolve(&self.0.ctx(&tokens), uri)
-            .await
-            .map_err(fs_err)
+        let key = uri.to_string();
+        if let Some(hit) = self.0.nodes.lock().expect("nodes").get(&key) {
+            return hit.clone().ok_or(FsError::NotFound);
+        }
+        let found = match self.lookup(uri).await {
+            Ok(node) => Some(node),
+            Err(FsError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        self.0
+            .nodes
+            .lock()
+            .expect("nodes")
+            .insert(key, found.clone());
+        found.ok_or(FsError::NotFound)
+    }
+
+    fn lookup<'a>(&'a self, uri: &'a FileUri) -> BoxFuture<'a, Result<Node, FsError>> {
+        async move {
+            let parent = match uri.parent() {
+                Some(parent) if uri.fs == FsKind::My => parent,
+                _ => {
+                    let tokens = self.0.tokens();
+                    return nav::resolve(&self.0.ctx(&tokens), uri)
+                        .await
+                        .map_err(fs_err);
+                }
+            };
+            let folder = self.node(&parent).await?;
+            if !folder.is_folder() || folder.file.is_symbolic {
+                return Err(FsError::NotFound);
+            }
+            let name = uri.name().ok_or(FsError::NotFound)?;
+            let file = nav::child(&self.0.state.db, folder.file.id, name)
+                .await
+                .map_err(fs_err)?
+                .ok_or(FsError::NotFound)?;
+            Ok(Node {
+                uri: uri.without_query(),
+                file,
+                ..folder
+            })
+        }
+        .boxed()
+    }
+
+    /// Forgets the lookups of this request: called before anything that changes the tree.
+    fn changing(&self) {
+        self.0.nodes.lock().expect("nodes").clear();
     }
 
     /// The folder that will hold `uri`; a missing one is NotFound (409 for PUT and MKCOL).
     async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
-        let tokens = self.0.tokens();
-        nav::resolve_parent(&self.0.ctx(&tokens), uri)
-            .await
-            .map_err(fs_err)
+        let parent = uri.parent().ok_or(FsError::Forbidden)?;
+        let node = self.node(&parent).await?;
+        if !node.is_folder() || node.file.is_symbolic {
+            return Err(FsError::NotFound);
+        }
+        Ok(node)
     }
 
     fn whole_collection_op(&self) -> bool {
@@ -86,6 +139,7 @@ impl DavFs {
                 Err(FsError::NotFound) => {}
                 Err(e) => return Err(e),
             }
+            self.changing();
             let writer = Writer::new(s.clone(), uri, options.size);
             if s.method.as_str() == "LOCK" {
                 return Ok(Box::new(writer.create_empty().await?));
@@ -93,6 +147,11 @@ impl DavFs {
             return Ok(Box::new(writer));
         }
         let node = self.node(&s.uri(path)?).await?;
+        if s.download && !node.is_folder() {
+            share::access::count_download(&s.state, &s.caller, &node)
+                .await
+                .map_err(fs_err)?;
+        }
         let meta = Meta::of(&node.file);
         let blob = match node.file.primary_entity.filter(|_| !node.is_folder()) {
             Some(id) => {
@@ -127,6 +186,13 @@ impl DavFs {
         if self.whole_collection_op() {
             return Ok(Box::pin(stream::empty()));
         }
+        // At the root of a single-file share, only that file is there.
+        let only = {
+            let tokens = s.tokens();
+            share::access::single_file_root(&s.ctx(&tokens), &node)
+                .await
+                .map_err(fs_err)?
+        };
         let folder = node.file.id;
         s.props
             .lock()
@@ -170,6 +236,7 @@ impl DavFs {
                 }
                 let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = rows
                     .iter()
+                    .filter(|r| only.is_none_or(|id| r.id == id))
                     .filter(|r| !(s.block_junk && path::is_junk(&r.name)))
                     .map(|r| {
                         Ok(Box::new(Entry {
@@ -185,6 +252,7 @@ impl DavFs {
     }
 
     async fn create_dir_inner(&self, path: &DavPath) -> Result<(), FsError> {
+        self.changing();
         let s = &self.0;
         let uri = s.uri(path)?;
         let tokens = s.tokens();
@@ -209,6 +277,7 @@ impl DavFs {
     }
 
     async fn remove(&self, path: &DavPath) -> Result<(), FsError> {
+        self.changing();
         let s = &self.0;
         let uri = s.uri(path)?;
         let tokens = s.tokens();
@@ -218,6 +287,7 @@ impl DavFs {
     }
 
     async fn relocate(&self, from: &DavPath, to: &DavPath, copy: bool) -> Result<(), FsError> {
+        self.changing();
         let s = &self.0;
         let src = s.uri(from)?;
         let dst = s.uri(to)?;

@@ -17,7 +17,9 @@ pub mod session;
 
 use std::sync::Arc;
 
+use bytes::{Bytes, BytesMut};
 use dav_server::{DavHandler, davpath::DavPath};
+use futures_util::{Stream, StreamExt};
 use http_body_util::combinators::BoxBody;
 use poem::{
     Body, Endpoint, IntoResponse, Request, Response,
@@ -47,6 +49,9 @@ const WRITES: &[&str] = &[
     "PATCH",
     "POST",
 ];
+
+/// Most ready pieces of a PROPFIND answer joined into one frame.
+const COALESCE_PIECES: usize = 128;
 
 /// Bytes per read when serving a GET.
 const READ_BUF: usize = 256 * 1024;
@@ -96,13 +101,21 @@ async fn handle(req: Request) -> Response {
         Err(resp) => return resp,
     };
     let options = Boolset::from_bytes(signed.account.options.clone());
-    if options.enabled(dav_opt::READ_ONLY) && WRITES.contains(&req.method().as_str()) {
-        return status(StatusCode::FORBIDDEN);
-    }
-    // Share roots are accepted by the account API but not served yet.
-    let Some(root) = my_root(&signed.account.uri) else {
+    let Some(root) = account_root(&signed.account.uri) else {
         return status(StatusCode::FORBIDDEN);
     };
+    // A share is read-only to whoever mounts it, as in the web UI.
+    let read_only = options.enabled(dav_opt::READ_ONLY) || root.fs == FsKind::Share;
+    if read_only && WRITES.contains(&req.method().as_str()) {
+        return status(StatusCode::FORBIDDEN);
+    }
+    let share_root = root.fs == FsKind::Share;
+    // A whole GET (or one from the first byte) of a shared file counts as one download, so a
+    // media player's later range requests do not use the share's downloads up.
+    let download = req.method() == Method::GET
+        && req
+            .header(header::RANGE)
+            .is_none_or(|r| r.trim_start().starts_with("bytes=0-"));
     let request_path = DavPath::new(req.uri().path()).ok().and_then(|mut p| {
         p.set_prefix(PREFIX).ok()?;
         Some(p)
@@ -117,37 +130,69 @@ async fn handle(req: Request) -> Response {
         request_path,
         req.header("depth").is_some_and(|d| d.trim() == "0"),
         if_tokens(req.header("if").unwrap_or_default()),
+        download,
     ));
-    let handler = DavHandler::builder()
+    let mut config = DavHandler::builder()
         .strip_prefix(PREFIX)
-        .filesystem(Box::new(DavFs(session.clone())))
-        .locksystem(Box::new(DavLocks::new(session)))
+        .filesystem(Box::new(DavFs(session.clone())));
+    // Locks live in the owner's tree; a read-only share mount takes none.
+    if !share_root {
+        config = config.locksystem(Box::new(DavLocks::new(session)));
+    }
+    let handler = config
         .autoindex(false)
         .redirect(true)
         // dav-server reads 16 KiB at a time by default; larger reads cut per-call overhead
         // on big downloads.
         .read_buf_size(READ_BUF)
         .build_handler();
-    let http_req: poem::http::Request<BoxBody<bytes::Bytes, std::io::Error>> = req.into();
+    let listing = req.method().as_str() == "PROPFIND";
+    let http_req: poem::http::Request<BoxBody<Bytes, std::io::Error>> = req.into();
     let resp = handler.handle(http_req).await;
     let (parts, body) = resp.into_parts();
+    let body = if listing {
+        Body::from_bytes_stream(coalesce(body))
+    } else {
+        Body::from_bytes_stream(body)
+    };
     let mut out = Response::builder()
         .status(parts.status)
         .version(parts.version)
-        .body(Body::from_bytes_stream(body));
+        .body(body);
     *out.headers_mut() = parts.headers;
     out
 }
 
-/// The owner's tree at the account's `my` root (the user part was checked to be the owner
-/// when the account was saved).
-fn my_root(uri: &str) -> Option<FileUri> {
-    let parsed = FileUri::parse(uri).ok().filter(|u| u.fs == FsKind::My)?;
-    let mut root = FileUri::root(FsKind::My, None);
-    for segment in parsed.segments() {
-        root = root.join(segment).ok()?;
+/// Joins the pieces of a body that are ready at once. dav-server hands a PROPFIND answer over
+/// one `<response>` (well under 1 KiB) at a time; sent as they come, a 10,000-entry listing
+/// is 10,000 body frames.
+fn coalesce(
+    body: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    body.ready_chunks(COALESCE_PIECES).map(|pieces| {
+        let mut out = BytesMut::new();
+        for piece in pieces {
+            out.extend_from_slice(&piece?);
+        }
+        Ok(out.freeze())
+    })
+}
+
+/// The root of an account: the owner's tree at a `my` URI (the user part was checked to be
+/// the owner when the account was saved), or a share URI as saved (with its password).
+fn account_root(uri: &str) -> Option<FileUri> {
+    let parsed = FileUri::parse(uri).ok()?;
+    match parsed.fs {
+        FsKind::My => {
+            let mut root = FileUri::root(FsKind::My, None);
+            for segment in parsed.segments() {
+                root = root.join(segment).ok()?;
+            }
+            Some(root)
+        }
+        FsKind::Share => Some(parsed.without_query()),
+        _ => None,
     }
-    Some(root)
 }
 
 /// The lock tokens named in an `If:` header (`(<opaquelocktoken:…>)` conditions).

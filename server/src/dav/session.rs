@@ -1,7 +1,10 @@
 //! One authenticated WebDAV request: who, which account, and the request facts the file
 //! system needs (method, held lock tokens).
 
-use std::sync::{Arc, Mutex, atomic::AtomicBool};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, atomic::AtomicBool},
+};
 
 use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
 use poem::http::Method;
@@ -10,7 +13,12 @@ use super::{path, props::PropCache};
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     auth::caller::{Caller, SignedIn},
-    fs::{error::FsError, lock::LockError, nav::FsCtx, uri::FileUri},
+    fs::{
+        error::FsError,
+        lock::LockError,
+        nav::{FsCtx, Node},
+        uri::FileUri,
+    },
     state::AppState,
 };
 
@@ -19,7 +27,7 @@ pub struct Session {
     pub state: AppState,
     pub caller: Caller,
     pub me: Arc<SignedIn>,
-    /// The account's root, a `my` URI.
+    /// The account's root, a `my` or `share` URI.
     pub root: FileUri,
     /// Stream downloads even when the storage could hand out a URL.
     pub proxy: bool,
@@ -30,11 +38,15 @@ pub struct Session {
     pub request_path: Option<DavPath>,
     /// `Depth: 0` was asked for.
     pub depth_zero: bool,
+    /// A GET that counts as a download of a shared file.
+    pub download: bool,
     /// Lock tokens of the `If:` header, plus any taken during this request.
     tokens: Mutex<Vec<String>>,
     /// Set once COPY has copied its collection.
     pub copied: AtomicBool,
     pub props: Mutex<PropCache>,
+    /// Lookups made during this request, by URI (`None`: nothing there).
+    pub nodes: Mutex<HashMap<String, Option<Node>>>,
 }
 
 impl Session {
@@ -49,6 +61,7 @@ impl Session {
         request_path: Option<DavPath>,
         depth_zero: bool,
         tokens: Vec<String>,
+        download: bool,
     ) -> Self {
         Self {
             state,
@@ -60,9 +73,11 @@ impl Session {
             method,
             request_path,
             depth_zero,
+            download,
             tokens: Mutex::new(tokens),
             copied: AtomicBool::new(false),
             props: Mutex::new(PropCache::default()),
+            nodes: Mutex::new(HashMap::new()),
         }
     }
 

@@ -13,6 +13,7 @@ mod account;
 mod clients;
 mod content;
 mod locks;
+mod share_root;
 
 const PW: &str = "password123";
 
