@@ -161,7 +161,7 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
         return Err(challenge());
     };
     let ids = (user.id, account.id);
-    let signed = admit(user, group, account)?;
+    let signed = admit(user, group, account).map_err(refusal)?;
     state.dav_logins.insert(key, ids).await;
     Ok(signed)
 }
@@ -198,28 +198,39 @@ async fn signed_again(
         .map_err(internal)?
         .filter(|a| same_password(a, password));
     match account {
-        Some(account) => admit(user, group, account).map(Some),
+        Some(account) => admit(user, group, account).map(Some).map_err(refusal),
         None => Ok(None),
     }
 }
 
-/// The checks after the password: the user may sign in and the group may use WebDAV.
+/// The checks after the password: the user may sign in (else 401) and the group may use
+/// WebDAV (else 403).
 fn admit(
     user: user::Model,
     group: Option<group::Model>,
     account: dav_account::Model,
-) -> Result<Signed, Response> {
+) -> Result<Signed, StatusCode> {
     if users::ensure_can_sign_in(&user).is_err() {
-        return Err(challenge());
+        return Err(StatusCode::UNAUTHORIZED);
     }
-    let Some(group) = group else {
-        return Err(StatusCode::FORBIDDEN.into_response());
-    };
-    if !Boolset::from_bytes(group.permissions.clone()).enabled(group_perm::WEBDAV) {
-        return Err(StatusCode::FORBIDDEN.into_response());
+    match group {
+        Some(group)
+            if Boolset::from_bytes(group.permissions.clone()).enabled(group_perm::WEBDAV) =>
+        {
+            Ok(Signed {
+                me: Arc::new(SignedIn { user, group }),
+                account,
+            })
+        }
+        _ => Err(StatusCode::FORBIDDEN),
     }
-    Ok(Signed {
-        me: Arc::new(SignedIn { user, group }),
-        account,
-    })
+}
+
+/// The answer to a refused sign-in; a 401 carries the challenge.
+fn refusal(status: StatusCode) -> Response {
+    if status == StatusCode::UNAUTHORIZED {
+        challenge()
+    } else {
+        status.into_response()
+    }
 }
