@@ -126,6 +126,16 @@ fn pre_allocate(file: &std::fs::File, size: u64) -> io::Result<()> {
     file.set_len(size)
 }
 
+/// Puts a written temporary file in place the durable way: fsync it, rename it over
+/// `dir/name`, fsync the folder. Shared by every write of the driver.
+fn commit_temp(mut temp: TempFile, file: std::fs::File, dir: &Path, name: &str) -> io::Result<()> {
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(temp.path(), dir.join(name))?;
+    temp.disarm();
+    sync_dir(dir)
+}
+
 /// Removes a temporary file unless disarmed, also when the writing future is dropped.
 struct TempFile(Option<PathBuf>);
 
@@ -189,18 +199,13 @@ fn store_small(root: &Root, key: &str, bytes: &[u8]) -> Result<(), StorageError>
     use std::io::Write;
     let parsed = root.parse(key, false)?;
     let (dir, name) = root.prepare(&parsed.parts)?;
-    let mut temp = TempFile(Some(dir.join(temp_name())));
+    let temp = TempFile(Some(dir.join(temp_name())));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(temp.path())?;
     file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(temp.path(), dir.join(&name))?;
-    temp.disarm();
-    sync_dir(&dir)?;
-    Ok(())
+    Ok(commit_temp(temp, file, &dir, &name)?)
 }
 
 /// Streams `body` into `file` at its current position; with `expected`, refuses a body of
@@ -223,14 +228,7 @@ async fn write_body(
         out.write_all(&piece).await.map_err(StorageError::Io)?;
         written = got;
     }
-    if let Some(expected) = expected
-        && written != expected
-    {
-        return Err(StorageError::LengthMismatch {
-            expected,
-            got: written,
-        });
-    }
+    check_length(expected, written)?;
     out.flush().await.map_err(StorageError::Io)?;
     Ok(out.into_inner())
 }
@@ -271,26 +269,16 @@ impl StorageDriver for LocalDriver {
                 root.prepare(&parsed.parts)
             })
             .await?;
-        let mut temp = TempFile(Some(dir.join(temp_name())));
+        let temp = TempFile(Some(dir.join(temp_name())));
         let file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(temp.path())
             .await
             .map_err(StorageError::Io)?;
-        let file = write_body(file, body, size).await?;
-        file.sync_all().await.map_err(StorageError::Io)?;
-        drop(file);
-        fs::rename(temp.path(), dir.join(&name))
+        let file = write_body(file, body, size).await?.into_std().await;
+        self.blocking(move |_| Ok(commit_temp(temp, file, &dir, &name)?))
             .await
-            .map_err(StorageError::Io)?;
-        temp.disarm();
-        fs::File::open(&dir)
-            .await
-            .map_err(StorageError::Io)?
-            .sync_all()
-            .await
-            .map_err(StorageError::Io)
     }
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError> {
@@ -358,16 +346,10 @@ impl StorageDriver for LocalDriver {
         self.blocking(move |root| {
             let source = root.existing(&root.parse(&from, false)?.parts)?;
             let (dir, name) = root.prepare(&root.parse(&to, false)?.parts)?;
-            let mut temp = TempFile(Some(dir.join(temp_name())));
+            let temp = TempFile(Some(dir.join(temp_name())));
             std::fs::copy(&source, temp.path())?;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(temp.path())?
-                .sync_all()?;
-            std::fs::rename(temp.path(), dir.join(name))?;
-            temp.disarm();
-            sync_dir(&dir)?;
-            Ok(())
+            let file = std::fs::OpenOptions::new().write(true).open(temp.path())?;
+            Ok(commit_temp(temp, file, &dir, &name)?)
         })
         .await
     }
