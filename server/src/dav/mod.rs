@@ -105,11 +105,12 @@ async fn handle(req: Request) -> Response {
         return status(StatusCode::FORBIDDEN);
     };
     // A share is read-only to whoever mounts it, as in the web UI.
-    let read_only = options.enabled(dav_opt::READ_ONLY) || root.fs == FsKind::Share;
-    if read_only && WRITES.contains(&req.method().as_str()) {
+    let share_root = root.fs == FsKind::Share;
+    if (share_root || options.enabled(dav_opt::READ_ONLY))
+        && WRITES.contains(&req.method().as_str())
+    {
         return status(StatusCode::FORBIDDEN);
     }
-    let share_root = root.fs == FsKind::Share;
     // A whole GET (or one from the first byte) of a shared file counts as one download, so a
     // media player's later range requests do not use the share's downloads up.
     let download = req.method() == Method::GET
