@@ -200,6 +200,22 @@ impl TestServer {
         envelope(resp).await
     }
 
+    /// Shares `uri` as `s` with `extra` options (`PUT /share`); returns the share hashid and
+    /// the link (`…/s/<id>[/<password>]`).
+    pub async fn share(&self, s: &Session, uri: &str, extra: Value) -> (String, String) {
+        let mut body = serde_json::json!({ "uri": uri });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let made = self
+            .send_as(Method::PUT, "/share", &s.access_token, &body)
+            .await;
+        assert_eq!(made["code"], 0, "{made}");
+        let link = made["data"].as_str().unwrap().to_owned();
+        let id = link.split("/s/").nth(1).unwrap().split('/').next().unwrap();
+        (id.to_owned(), link)
+    }
+
     /// Gives the file `file_id` a new blob of `size` bytes, as an upload would (blob linked,
     /// size and primary entity set, owner charged).
     pub async fn attach_blob(&self, file_id: i64, size: i64) -> entity::Model {

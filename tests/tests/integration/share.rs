@@ -67,19 +67,6 @@ async fn create_share(server: &TestServer, s: &Session, body: Value) -> Value {
     send(server, s, Method::PUT, "/share", body).await
 }
 
-/// Shares `uri` with `extra` options; returns the share hashid and the link.
-async fn share(server: &TestServer, s: &Session, uri: &str, extra: Value) -> (String, String) {
-    let mut body = json!({"uri": uri});
-    body.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    let made = create_share(server, s, body).await;
-    assert_eq!(made["code"], 0, "{made}");
-    let link = made["data"].as_str().unwrap().to_owned();
-    let id = link.split("/s/").nth(1).unwrap().split('/').next().unwrap();
-    (id.to_owned(), link)
-}
-
 fn share_db_id(server: &TestServer, id: &str) -> i64 {
     server.state.ids.decode(id, IdKind::Share).unwrap()
 }

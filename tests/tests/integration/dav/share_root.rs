@@ -29,20 +29,11 @@ async fn ann_files(server: &TestServer, ann: &Session) {
     }
 }
 
-/// Shares `uri` as `s` with `extra` options; returns `(share id, password)`.
-async fn share(server: &TestServer, s: &Session, uri: &str, extra: Value) -> (String, String) {
-    let mut body = json!({ "uri": uri });
-    body.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    let made = server
-        .send_as(Method::PUT, "/share", &s.access_token, &body)
-        .await;
-    assert_eq!(made["code"], 0, "{made}");
-    let link = made["data"].as_str().unwrap();
-    let mut parts = link.split("/s/").nth(1).unwrap().split('/');
-    let id = parts.next().unwrap().to_owned();
-    (id, parts.next().unwrap_or_default().to_owned())
+/// Shares `uri` as ann; returns `(share id, password)` (empty for a public share).
+async fn share(server: &TestServer, ann: &Session, uri: &str, extra: Value) -> (String, String) {
+    let (id, link) = server.share(ann, uri, extra).await;
+    let secret = link.split("/s/").nth(1).unwrap().split('/').nth(1);
+    (id, secret.unwrap_or_default().to_owned())
 }
 
 async fn get(server: &TestServer, path: &str, pw: &str) -> (u16, String) {

@@ -7,7 +7,7 @@ use stratus_entity::event;
 use stratus_server::events::kind;
 use stratus_tests::{Session, TestServer, envelope};
 
-use super::{PW, file_url, make_tree, share};
+use super::{PW, file_url, make_tree};
 
 /// `GET /share/info/:id?password=` from address `ip`; returns the HTTP status and envelope.
 async fn try_password(server: &TestServer, id: &str, pw: &str, ip: &str) -> (u16, Value) {
@@ -46,7 +46,7 @@ async fn setup_proxied() -> (TestServer, Session) {
 }
 
 async fn private_share(server: &TestServer, ann: &Session, uri: &str) -> (String, String) {
-    let (id, link) = share(server, ann, uri, json!({"is_private": true})).await;
+    let (id, link) = server.share(ann, uri, json!({"is_private": true})).await;
     let pw = link.rsplit('/').next().unwrap().to_owned();
     (id, pw)
 }
@@ -132,7 +132,7 @@ async fn wrong_passwords_are_throttled_per_share() {
 #[tokio::test]
 async fn share_visits_are_recorded() {
     let (server, ann) = setup_proxied().await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let shown = server
         .client
         .get(server.api(&format!("/share/info/{id}")))
@@ -158,13 +158,9 @@ async fn share_visits_are_recorded() {
 async fn only_one_of_two_racing_downloads_gets_the_last_one() {
     let (server, ann) = setup_proxied().await;
     for round in 0..3 {
-        let (id, _) = share(
-            &server,
-            &ann,
-            "cloudreve://my/Docs/a.txt",
-            json!({"downloads": 1}),
-        )
-        .await;
+        let (id, _) = server
+            .share(&ann, "cloudreve://my/Docs/a.txt", json!({"downloads": 1}))
+            .await;
         let uri = format!("cloudreve://{id}@share/a.txt");
         let uris = [uri.as_str()];
         let (a, b) = tokio::join!(

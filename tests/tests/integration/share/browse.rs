@@ -11,15 +11,14 @@ use stratus_server::{
 };
 
 use super::{
-    A, B, anon_get, download, file_url, info, list, make_tree, names, send, setup, share,
-    share_db_id,
+    A, B, anon_get, download, file_url, info, list, make_tree, names, send, setup, share_db_id,
 };
 
 #[tokio::test]
 async fn anonymous_visitor_browses_a_folder_share_and_downloads() {
     let (server, ann, _bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, link) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, link) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     assert!(link.ends_with(&format!("/s/{id}")), "{link}");
     let root = format!("cloudreve://{id}@share");
 
@@ -73,7 +72,9 @@ async fn anonymous_visitor_browses_a_folder_share_and_downloads() {
 async fn single_file_share_shows_the_file_only() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs/a.txt", json!({})).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+        .await;
     let root = format!("cloudreve://{id}@share");
 
     let listing = list(&server, Some(&bob), &root).await;
@@ -123,7 +124,9 @@ async fn single_file_share_shows_the_file_only() {
 async fn escapes_inside_a_share_uri_are_refused() {
     let (server, ann, _bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs/Sub", json!({})).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/Sub", json!({}))
+        .await;
     for path in [
         "..",
         "../a.txt",
@@ -153,13 +156,13 @@ async fn escapes_inside_a_share_uri_are_refused() {
 async fn password_share_is_locked_until_unlocked() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, link) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs",
-        json!({"is_private": true, "downloads": 5, "expire": 3600}),
-    )
-    .await;
+    let (id, link) = server
+        .share(
+            &ann,
+            "cloudreve://my/Docs",
+            json!({"is_private": true, "downloads": 5, "expire": 3600}),
+        )
+        .await;
     let pw = link.rsplit('/').next().unwrap().to_owned();
     assert_eq!(pw.len(), 8, "{link}");
     assert!(
@@ -198,13 +201,13 @@ async fn password_share_is_locked_until_unlocked() {
     assert_eq!(own["data"]["files"][0]["owned"], true);
 
     // A chosen password is kept as given.
-    let (_, link) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs/a.txt",
-        json!({"is_private": true, "password": "Secret42"}),
-    )
-    .await;
+    let (_, link) = server
+        .share(
+            &ann,
+            "cloudreve://my/Docs/a.txt",
+            json!({"is_private": true, "password": "Secret42"}),
+        )
+        .await;
     assert!(link.ends_with("/Secret42"), "{link}");
 }
 
@@ -227,13 +230,9 @@ async fn set_share(
 async fn expired_share_stops_working() {
     let (server, ann, _bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs",
-        json!({"expire": 3600}),
-    )
-    .await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"expire": 3600}))
+        .await;
     let root = format!("cloudreve://{id}@share");
     assert_eq!(list(&server, None, &root).await["code"], 0);
     set_share(&server, &id, |s| {
@@ -256,13 +255,9 @@ async fn expired_share_stops_working() {
 async fn exhausted_downloads_stop_the_share() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs/a.txt",
-        json!({"downloads": 1}),
-    )
-    .await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({"downloads": 1}))
+        .await;
     let file = format!("cloudreve://{id}@share/a.txt");
     assert_eq!(download(&server, Some(&bob), &file).await, A);
     assert_eq!(file_url(&server, Some(&bob), &[&file]).await["code"], 40058);
@@ -280,7 +275,9 @@ async fn exhausted_downloads_stop_the_share() {
 async fn trashing_the_file_stops_the_share() {
     let (server, ann, _bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs/Sub", json!({})).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/Sub", json!({}))
+        .await;
     let root = format!("cloudreve://{id}@share");
     assert_eq!(list(&server, None, &root).await["code"], 0);
     // Trashing a folder above the shared one is enough.
@@ -301,7 +298,7 @@ async fn trashing_the_file_stops_the_share() {
 async fn banning_the_owner_stops_the_share() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let root = format!("cloudreve://{id}@share");
     assert_eq!(list(&server, Some(&bob), &root).await["code"], 0);
     let owner = users::find_by_email(&server.state.db, "ann@example.com")
@@ -319,7 +316,7 @@ async fn banning_the_owner_stops_the_share() {
 async fn visitors_need_the_share_permission_of_their_group() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let root = format!("cloudreve://{id}@share");
     for (gid, keep) in [
         (3, vec![group_perm::IS_ANONYMOUS]),
@@ -361,7 +358,7 @@ async fn the_owners_view_is_shown_only_with_share_view() {
     let view = json!({"uri": "cloudreve://my/Docs", "view": {"page_size": 60, "view": "list"}});
     let stored = send(&server, &ann, Method::PATCH, "/file/view", view).await;
     assert_eq!(stored["code"], 0, "{stored}");
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let root = format!("cloudreve://{id}@share");
     let listing = list(&server, None, &root).await;
     assert_eq!(listing["data"]["view"]["page_size"], 100, "{listing}");
@@ -382,7 +379,7 @@ async fn the_owners_view_is_shown_only_with_share_view() {
 async fn content_urls_of_a_share_stop_with_the_share() {
     let (server, ann, _bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let answer = file_url(&server, None, &[&format!("cloudreve://{id}@share/a.txt")]).await;
     assert_eq!(answer["code"], 0, "{answer}");
     let url = answer["data"]["urls"][0]["url"]

@@ -10,7 +10,7 @@ use stratus_server::{
     ids::IdKind,
 };
 
-use super::{PW, create_share, get_q, info, make_tree, send, setup, share};
+use super::{PW, create_share, get_q, info, make_tree, send, setup};
 use crate::download::uid;
 
 #[tokio::test]
@@ -79,13 +79,9 @@ async fn creating_a_share_checks_the_object_and_the_caller() {
 async fn owner_edits_and_others_cannot() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, link) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs",
-        json!({"is_private": true}),
-    )
-    .await;
+    let (id, link) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"is_private": true}))
+        .await;
     let pw = link.rsplit('/').next().unwrap().to_owned();
     let edit = json!({"uri": "cloudreve://my/Docs", "downloads": 3, "expire": 3600,
                       "share_view": true, "is_private": true, "password": "ignored1"});
@@ -149,7 +145,7 @@ async fn owner_edits_and_others_cannot() {
 async fn owner_or_admin_deletes_and_others_cannot() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let path = format!("/share/{id}");
     let theirs = send(&server, &bob, Method::DELETE, &path, json!({})).await;
     assert_eq!(theirs["code"], 404, "{theirs}");
@@ -166,7 +162,9 @@ async fn owner_or_admin_deletes_and_others_cannot() {
     assert_eq!(again["code"], 404, "{again}");
 
     // An administrator may delete anyone's share.
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs/a.txt", json!({})).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+        .await;
     stratus_server::users::create(&server.state.db, "root@example.com", PW, 1)
         .await
         .unwrap();
@@ -188,7 +186,9 @@ async fn listing_my_shares_pages_by_cursor() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
     for _ in 0..12 {
-        share(&server, &ann, "cloudreve://my/Docs/a.txt", json!({})).await;
+        server
+            .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+            .await;
     }
     let first = get_q(&server, Some(&ann), "/share", &[("page_size", "10")]).await;
     assert_eq!(first["code"], 0, "{first}");
@@ -232,14 +232,14 @@ async fn listing_my_shares_pages_by_cursor() {
 async fn a_users_public_shares() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (public, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
-    share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs/a.txt",
-        json!({"is_private": true}),
-    )
-    .await;
+    let (public, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    server
+        .share(
+            &ann,
+            "cloudreve://my/Docs/a.txt",
+            json!({"is_private": true}),
+        )
+        .await;
     let ann_hash = ann.user["id"].as_str().unwrap();
     let path = format!("/user/shares/{ann_hash}");
     for who in [None, Some(&bob)] {

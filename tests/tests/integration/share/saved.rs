@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{info, list, make_tree, names, send, setup, share};
+use super::{info, list, make_tree, names, send, setup};
 
 fn save_body(name: &str, target: &str, owner: &str) -> serde_json::Value {
     json!({"uri": format!("cloudreve://my/{name}"), "type": "file",
@@ -14,7 +14,7 @@ fn save_body(name: &str, target: &str, owner: &str) -> serde_json::Value {
 async fn a_saved_share_follows_its_share() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
     let ann_hash = ann.user["id"].as_str().unwrap();
     let target = format!("cloudreve://{id}@share");
 
@@ -83,13 +83,9 @@ async fn a_saved_share_follows_its_share() {
 async fn saving_a_locked_share_needs_its_password() {
     let (server, ann, bob) = setup().await;
     make_tree(&server, &ann).await;
-    let (id, link) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs",
-        json!({"is_private": true}),
-    )
-    .await;
+    let (id, link) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"is_private": true}))
+        .await;
     let pw = link.rsplit('/').next().unwrap();
     let ann_hash = ann.user["id"].as_str().unwrap();
     let wrong = send(
