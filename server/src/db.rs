@@ -17,6 +17,11 @@ use stratus_migration::{Migrator, MigratorTrait};
 /// How long a SQLite statement waits for the write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Rows a SQLite connection's worker thread may queue for the reading task. sqlx's default (50)
+/// makes a large result a ping-pong: once the queue is full, every row taken wakes the worker
+/// for one more, two thread switches per row. A listing page fits whole.
+const SQLITE_ROW_BUFFER: usize = 1024;
+
 /// Opens the pool and runs every pending migration.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
@@ -34,6 +39,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .row_buffer_size(SQLITE_ROW_BUFFER)
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
