@@ -20,7 +20,7 @@ use dav_server::{
 use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream};
 
 use poem::http::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use stratus_entity::{entity, file};
 
 use super::{
@@ -43,6 +43,26 @@ use crate::{
 /// Children fetched per listing query.
 const PAGE: u64 = 1000;
 
+/// One page of a folder's children: those named after `after` (all for an empty one), in
+/// name order. Names are unique in a folder, and the (parent, name) index hands the page over
+/// in order from its first row, so a page costs its own rows however large the folder is.
+pub(super) fn children_page(folder: i64, after: &str) -> Select<file::Entity> {
+    let mut query = file::Entity::find()
+        .filter(file::Column::ParentId.eq(folder))
+        .filter(file::Column::DeletedAt.is_null());
+    if !after.is_empty() {
+        query = query.filter(file::Column::Name.gt(after));
+    }
+    query.order_by_asc(file::Column::Name).limit(PAGE)
+}
+
+/// Where the page after `rows` starts; `None` when `rows` was the last.
+pub(super) fn next_page<T>(rows: &[T], name: impl Fn(&T) -> &String) -> Option<String> {
+    (rows.len() as u64 == PAGE)
+        .then(|| rows.last().map(|r| name(r).clone()))
+        .flatten()
+}
+
 #[derive(Clone)]
 pub struct DavFs(pub Arc<Session>);
 
@@ -50,7 +70,7 @@ impl DavFs {
     /// The object at `uri`. Lookups are remembered for the rest of the request (dav-server
     /// asks for the same path several times: a PUT stats it, checks its parent, opens it), and
     /// a path in the owner's tree is found from its parent's lookup with one query.
-    async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
+    pub(super) async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
         let key = uri.to_string();
         if let Some(hit) = self.0.nodes.lock().expect("nodes").get(&key) {
             return hit.clone().ok_or(FsError::NotFound);
@@ -199,30 +219,20 @@ impl DavFs {
             .expect("props")
             .listed
             .insert(uri.to_string());
-        // Pages of children by id, so memory stays bounded however large the folder is.
-        let pages = stream::unfold(Some(0i64), move |after| {
+        // Pages of children, so memory stays bounded however large the folder is.
+        let pages = stream::unfold(Some(String::new()), move |after| {
             let s = s.clone();
             let uri = uri.clone();
             async move {
                 let after = after?;
-                let rows = match file::Entity::find()
-                    .filter(file::Column::ParentId.eq(folder))
-                    .filter(file::Column::DeletedAt.is_null())
-                    .filter(file::Column::Id.gt(after))
-                    .order_by_asc(file::Column::Id)
-                    .limit(PAGE)
-                    .all(&s.state.db)
-                    .await
-                {
+                let rows = match children_page(folder, &after).all(&s.state.db).await {
                     Ok(rows) => rows,
                     Err(e) => {
                         tracing::warn!(error = %e, "WebDAV listing failed");
                         return Some((vec![Err(FsError::GeneralFailure)], None));
                     }
                 };
-                let next = (rows.len() as u64 == PAGE)
-                    .then(|| rows.last().map(|r| r.id))
-                    .flatten();
+                let next = next_page(&rows, |r| &r.name);
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                 if let Ok(found) = props::load(&s.state.db, &ids).await {
                     let mut cache = s.props.lock().expect("props");

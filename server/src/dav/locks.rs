@@ -178,6 +178,23 @@ impl DavLocks {
         Ok(held)
     }
 
+    /// True when no live lock of the owner is on `path`, covers it, or lies below it: then no
+    /// entry of a listing of `path` has a lock to report.
+    pub async fn none_near(&self, path: &DavPath) -> bool {
+        let Some(lp) = self.lock_path(path) else {
+            return false;
+        };
+        match self.live().await {
+            Ok(all) => all
+                .iter()
+                .all(|h| !h.covers(&lp) && !lp.is_ancestor_of(&h.path)),
+            Err(e) => {
+                tracing::warn!(error = %e, "WebDAV lock discovery failed");
+                false
+            }
+        }
+    }
+
     async fn take(
         &self,
         path: &DavPath,

@@ -12,6 +12,7 @@ pub mod fs;
 pub mod locks;
 pub mod meta;
 pub mod path;
+pub mod propfind;
 pub mod props;
 pub mod session;
 
@@ -77,7 +78,7 @@ fn status(code: StatusCode) -> Response {
     code.into_response()
 }
 
-async fn handle(req: Request) -> Response {
+async fn handle(mut req: Request) -> Response {
     let Some(state) = req.data::<AppState>().cloned() else {
         return status(StatusCode::INTERNAL_SERVER_ERROR);
     };
@@ -133,12 +134,25 @@ async fn handle(req: Request) -> Response {
         if_tokens(req.header("if").unwrap_or_default()),
         download,
     ));
+    let fs = DavFs(session.clone());
+    // Locks live in the owner's tree; a read-only share mount takes none.
+    let locks = (!share_root).then(|| DavLocks::new(session));
+    let listing = req.method().as_str() == "PROPFIND";
+    if listing {
+        let body = match req.take_body().into_bytes_limit(propfind::MAX_BODY).await {
+            Ok(body) => body,
+            Err(_) => return status(StatusCode::PAYLOAD_TOO_LARGE),
+        };
+        if let Some(resp) = propfind::answer(&fs, locks.as_ref(), &req, &body).await {
+            return resp;
+        }
+        req.set_body(body);
+    }
     let mut config = DavHandler::builder()
         .strip_prefix(PREFIX)
-        .filesystem(Box::new(DavFs(session.clone())));
-    // Locks live in the owner's tree; a read-only share mount takes none.
-    if !share_root {
-        config = config.locksystem(Box::new(DavLocks::new(session)));
+        .filesystem(Box::new(fs));
+    if let Some(locks) = locks {
+        config = config.locksystem(Box::new(locks));
     }
     let handler = config
         .autoindex(false)
@@ -147,7 +161,6 @@ async fn handle(req: Request) -> Response {
         // on big downloads.
         .read_buf_size(READ_BUF)
         .build_handler();
-    let listing = req.method().as_str() == "PROPFIND";
     let http_req: poem::http::Request<BoxBody<Bytes, std::io::Error>> = req.into();
     let resp = handler.handle(http_req).await;
     let (parts, body) = resp.into_parts();
