@@ -22,6 +22,11 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// for one more, two thread switches per row. A listing page fits whole.
 const SQLITE_ROW_BUFFER: usize = 1024;
 
+/// Bytes of the database file a SQLite connection reads through a memory map instead of a
+/// `pread` per page. Every write by another connection empties a connection's page cache, so
+/// under concurrent small writes each statement read its pages again with system calls.
+const SQLITE_MMAP_BYTES: &str = "268435456";
+
 /// Opens the pool and runs every pending migration.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
@@ -40,6 +45,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .row_buffer_size(SQLITE_ROW_BUFFER)
+                .pragma("mmap_size", SQLITE_MMAP_BYTES)
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
