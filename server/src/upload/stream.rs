@@ -105,11 +105,24 @@ pub async fn write(
         return Err(storage_error(err));
     }
     let size = written.load(Ordering::Relaxed) as i64;
+    // The root folder is never moved or deleted: read outside the queue below.
+    let root = match nav::root(state, owner).await {
+        Ok(root) => root,
+        Err(err) => {
+            discard(&*driver, &key).await;
+            return Err(err.into());
+        }
+    };
     let _queued = match state.db.get_database_backend() {
         DbBackend::Sqlite => Some(SQLITE_COMMITS.lock().await),
         _ => None,
     };
-    match publish(state, me, &uri, &name, &key, size, policy.id, w.lock_tokens).await {
+    let blob = Blob {
+        key: &key,
+        size,
+        policy_id: policy.id,
+    };
+    match publish(state, me, root, &uri, &name, blob, w.lock_tokens).await {
         Ok(file) => Ok(file),
         Err(err) => {
             discard(&*driver, &key).await;
@@ -124,20 +137,28 @@ async fn discard(driver: &dyn crate::storage::StorageDriver, key: &str) {
     }
 }
 
-/// Creates the file (or the new version) for the blob at `key`, in one owner transaction.
-#[allow(clippy::too_many_arguments)]
+/// A blob written and not yet published.
+struct Blob<'a> {
+    key: &'a str,
+    size: i64,
+    policy_id: i64,
+}
+
+/// Creates the file (or the new version) for `blob`, in one owner transaction.
 async fn publish(
     state: &AppState,
     me: &SignedIn,
+    root: file::Model,
     uri: &FileUri,
     name: &str,
-    key: &str,
-    size: i64,
-    policy_id: i64,
+    Blob {
+        key,
+        size,
+        policy_id,
+    }: Blob<'_>,
     tokens: &[String],
 ) -> Result<file::Model, ApiError> {
     let owner = me.user.id;
-    let root = nav::root(state, owner).await?;
     let txn = tx::begin(&state.db, owner).await?;
     tree::ensure_unlocked(&txn, owner, uri, false, tokens).await?;
     let parent = create::ensure_parents(&txn, owner, root, uri).await?;
