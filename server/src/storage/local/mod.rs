@@ -33,8 +33,8 @@ use tokio::{
     fs,
     io::{AsyncSeekExt, AsyncWriteExt, BufWriter},
 };
-use tokio_util::io::ReaderStream;
 
+mod read;
 mod root;
 
 use self::root::{ParsedKey, Root};
@@ -283,24 +283,26 @@ impl StorageDriver for LocalDriver {
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError> {
         let key = key.to_owned();
-        let path = self
-            .blocking(move |root| root.existing(&root.parse(&key, false)?.parts))
+        let (file, size, (start, end)) = self
+            .blocking(move |root| {
+                let path = root.existing(&root.parse(&key, false)?.parts)?;
+                let mut file = std::fs::File::open(&path)?;
+                let size = file.metadata()?.len();
+                let span = match range {
+                    Some(range) => range.resolve(size)?,
+                    None => (0, size.saturating_sub(1)),
+                };
+                if span.0 > 0 {
+                    io::Seek::seek(&mut file, SeekFrom::Start(span.0))?;
+                }
+                Ok((file, size, span))
+            })
             .await?;
-        let mut file = fs::File::open(&path).await?;
-        let size = file.metadata().await?.len();
-        let (start, end) = match range {
-            Some(range) => range.resolve(size)?,
-            None => (0, size.saturating_sub(1)),
-        };
         let len = if size == 0 { 0 } else { end - start + 1 };
-        if start > 0 {
-            file.seek(SeekFrom::Start(start)).await?;
-        }
-        let reader = tokio::io::AsyncReadExt::take(file, len);
         Ok(GetObject {
             size,
             range: (start, end),
-            stream: Box::pin(ReaderStream::with_capacity(reader, READ_CHUNK)),
+            stream: read::read_ahead(file, len),
         })
     }
 

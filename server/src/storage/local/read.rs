@@ -1,0 +1,106 @@
+//! Streaming an object out: chunks are read ahead of the one being sent, so the disk read of
+//! the next chunk and the socket write of this one overlap (on a sequential read, each chunk
+//! waited for the previous one to be sent before its read began).
+
+use std::io::{self, Read};
+
+use bytes::{Bytes, BytesMut};
+use futures_util::stream;
+use tokio::sync::mpsc;
+
+use super::READ_CHUNK;
+use crate::storage::ByteStream;
+
+/// Chunks read and waiting to be sent; with the one being read and the one being sent, at
+/// most this + 2 chunks of an open download are in memory.
+const READ_AHEAD: usize = 2;
+
+/// The next `len` bytes of `file`, in chunks of [`READ_CHUNK`]. Each read is one trip to the
+/// blocking pool (no thread is held while the client is slow); a file shorter than `len`
+/// ends the stream with an error.
+pub(super) fn read_ahead(file: std::fs::File, len: u64) -> ByteStream {
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(READ_AHEAD);
+    tokio::spawn(async move {
+        let mut file = file;
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(READ_CHUNK as u64) as usize;
+            let read = tokio::task::spawn_blocking(move || {
+                let mut buf = BytesMut::zeroed(n);
+                let res = file.read_exact(&mut buf).map(|()| buf.freeze());
+                (file, res)
+            })
+            .await;
+            let (back, chunk) = match read {
+                Ok(done) => done,
+                Err(e) => {
+                    let _ = tx.send(Err(io::Error::other(e))).await;
+                    return;
+                }
+            };
+            file = back;
+            let failed = chunk.is_err();
+            // A closed channel: the client went away.
+            if tx.send(chunk).await.is_err() || failed {
+                return;
+            }
+            left -= n as u64;
+        }
+    });
+    Box::pin(stream::unfold(rx, |mut rx| async move {
+        Some((rx.recv().await?, rx))
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    async fn collect(stream: ByteStream) -> (Vec<u8>, Option<io::Error>) {
+        let mut out = Vec::new();
+        let mut stream = stream;
+        while let Some(piece) = stream.next().await {
+            match piece {
+                Ok(bytes) => out.extend_from_slice(&bytes),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+        (out, None)
+    }
+
+    #[tokio::test]
+    async fn reads_exactly_len_bytes_in_chunks() {
+        let mut f = tempfile::tempfile().unwrap();
+        let data: Vec<u8> = (0..(READ_CHUNK * 2 + 123))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        f.write_all(&data).unwrap();
+        use std::io::Seek;
+        f.seek(io::SeekFrom::Start(5)).unwrap();
+        let (got, err) = collect(read_ahead(f, data.len() as u64 - 10)).await;
+        assert!(err.is_none());
+        assert_eq!(got, &data[5..data.len() - 5]);
+    }
+
+    #[tokio::test]
+    async fn a_short_file_ends_with_an_error() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(b"abc").unwrap();
+        use std::io::Seek;
+        f.rewind().unwrap();
+        let (got, err) = collect(read_ahead(f, 10)).await;
+        assert!(got.is_empty());
+        assert_eq!(err.unwrap().kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[tokio::test]
+    async fn nothing_to_read_is_an_empty_stream() {
+        let f = tempfile::tempfile().unwrap();
+        let (got, err) = collect(read_ahead(f, 0)).await;
+        assert!(got.is_empty() && err.is_none());
+    }
+}
