@@ -27,6 +27,9 @@ const SQLITE_ROW_BUFFER: usize = 1024;
 /// under concurrent small writes each statement read its pages again with system calls.
 const SQLITE_MMAP_BYTES: &str = "268435456";
 
+/// A pooled PostgreSQL connection idle this long is pinged before it is handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(60);
+
 /// Opens the pool and runs every pending migration.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
@@ -39,6 +42,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .acquire_timeout(Duration::from_secs(30))
         .max_connections(if sqlite { 8 } else { max_connections.max(2) })
         .min_connections(1);
+    if sqlite {
+        // An in-process database cannot drop a connection; the ping sqlx sends on every
+        // checkout was one more round trip to the connection's thread for every statement.
+        options.test_before_acquire(false);
+    } else {
+        // A server (or a proxy, or a firewall) drops connections that sat idle; busy ones
+        // are not pinged before every statement.
+        options.test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
+    }
     if sqlite {
         options.map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
