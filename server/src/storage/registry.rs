@@ -1,6 +1,7 @@
-//! Storage policy id → driver. Drivers are built from the `storage_policies` row on first use
-//! and cached; [`DriverRegistry::invalidate`] drops one after its policy changed here, and the
-//! cache's short TTL bounds how long another instance keeps a stale one.
+//! Storage policy id → its row and its driver. Both are read and built on first use and cached
+//! together (every upload reads its policy's limits); [`DriverRegistry::invalidate`] drops
+//! them after the policy changed here, and the cache's short TTL bounds how long another
+//! instance keeps a stale copy.
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -22,7 +23,14 @@ pub const UPLOADS_DIR: &str = "uploads";
 pub struct DriverRegistry {
     db: DatabaseConnection,
     data_dir: PathBuf,
-    cache: Cache<i64, Arc<dyn StorageDriver>>,
+    cache: Cache<i64, Loaded>,
+}
+
+/// A policy's row and the driver built from it.
+#[derive(Clone)]
+struct Loaded {
+    policy: Arc<storage_policy::Model>,
+    driver: Arc<dyn StorageDriver>,
 }
 
 impl DriverRegistry {
@@ -40,19 +48,53 @@ impl DriverRegistry {
 
     /// The driver of policy `policy_id`.
     pub async fn driver(&self, policy_id: i64) -> Result<Arc<dyn StorageDriver>, StorageError> {
-        if let Some(driver) = self.cache.get(&policy_id).await {
-            return Ok(driver);
+        if let Some(loaded) = self.cache.get(&policy_id).await {
+            return Ok(loaded.driver);
         }
-        let policy = storage_policy::Entity::find_by_id(policy_id)
+        let policy = self.row(policy_id).await?.ok_or_else(|| {
+            StorageError::Other(format!("storage policy {policy_id} does not exist"))
+        })?;
+        let driver = self.build(&policy)?;
+        self.remember(policy_id, Arc::new(policy), driver.clone())
+            .await;
+        Ok(driver)
+    }
+
+    /// The row of policy `policy_id` (also a deleted one: callers check `deleted_at`); `None`
+    /// when there is no such row. A policy without a working driver is read, not cached.
+    pub async fn policy(
+        &self,
+        policy_id: i64,
+    ) -> Result<Option<Arc<storage_policy::Model>>, StorageError> {
+        if let Some(loaded) = self.cache.get(&policy_id).await {
+            return Ok(Some(loaded.policy));
+        }
+        let Some(policy) = self.row(policy_id).await? else {
+            return Ok(None);
+        };
+        let policy = Arc::new(policy);
+        if let Ok(driver) = self.build(&policy) {
+            self.remember(policy_id, policy.clone(), driver).await;
+        }
+        Ok(Some(policy))
+    }
+
+    async fn row(&self, policy_id: i64) -> Result<Option<storage_policy::Model>, StorageError> {
+        storage_policy::Entity::find_by_id(policy_id)
             .one(&self.db)
             .await
-            .map_err(|e| StorageError::Other(format!("loading storage policy {policy_id}: {e}")))?
-            .ok_or_else(|| {
-                StorageError::Other(format!("storage policy {policy_id} does not exist"))
-            })?;
-        let driver = self.build(&policy)?;
-        self.cache.insert(policy_id, driver.clone()).await;
-        Ok(driver)
+            .map_err(|e| StorageError::Other(format!("loading storage policy {policy_id}: {e}")))
+    }
+
+    async fn remember(
+        &self,
+        policy_id: i64,
+        policy: Arc<storage_policy::Model>,
+        driver: Arc<dyn StorageDriver>,
+    ) {
+        self.cache
+            .insert(policy_id, Loaded { policy, driver })
+            .await;
     }
 
     /// A fresh, uncached driver for `policy` (e.g. to test a policy being edited).
@@ -86,7 +128,7 @@ impl DriverRegistry {
         }
     }
 
-    /// Forgets the cached driver of `policy_id`; call after editing or deleting the policy.
+    /// Forgets the cached row and driver of `policy_id`; call after editing or deleting the policy.
     pub async fn invalidate(&self, policy_id: i64) {
         self.cache.invalidate(&policy_id).await;
     }

@@ -1,6 +1,6 @@
 //! `PUT /file/upload`: opening an upload session.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use rand::{Rng, distr::Alphanumeric};
@@ -214,7 +214,7 @@ pub async fn create(
         Ok(row) => Ok(Created {
             row,
             props,
-            policy,
+            policy: (*policy).clone(),
             credential,
         }),
         Err(err) => {
@@ -253,14 +253,16 @@ fn lock_conflict(err: LockError) -> ApiError {
 pub(crate) async fn group_policy(
     state: &AppState,
     me: &SignedIn,
-) -> Result<storage_policy::Model, ApiError> {
+) -> Result<Arc<storage_policy::Model>, ApiError> {
     let id = me
         .group
         .storage_policy_id
         .ok_or_else(|| ApiError::new(ErrorCode::PolicyNotAllowed, "your group cannot upload"))?;
-    storage_policy::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
+    state
+        .storage
+        .policy(id)
+        .await
+        .map_err(storage_error)?
         .filter(|p| p.deleted_at.is_none())
         .ok_or_else(|| ApiError::code(ErrorCode::PolicyNotExist))
 }

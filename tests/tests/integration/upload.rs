@@ -45,6 +45,8 @@ async fn update_policy(server: &TestServer, change: impl FnOnce(&mut storage_pol
     active.settings = Set(policy.settings.clone());
     active.max_size = Set(policy.max_size);
     active.update(&server.state.db).await.unwrap();
+    // As an edit through the admin console does: the cached row and driver are dropped.
+    server.state.storage.invalidate(1).await;
 }
 
 fn policy_id(server: &TestServer) -> String {
