@@ -1,0 +1,282 @@
+//! PROPFIND with `Depth: 0` or `1` in the owner's tree, answered here instead of by
+//! dav-server. dav-server builds each property of each entry as an XML tree and serializes it
+//! event by event, which is most of the CPU of a large listing; this writes the same
+//! multistatus straight into a buffer, one page of children at a time, so a listing of any
+//! size streams with flat memory.
+//!
+//! Answered here: `allprop` (or an empty body) and `prop` lists. Left to dav-server, whose
+//! answer this one follows: `propname`, `allprop` with `include`, any other depth, share-rooted
+//! mounts, a target that is not there, and a target with a lock on, above or below it (the
+//! `lockdiscovery` of such entries is dav-server's to write).
+
+mod render;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::{StreamExt, stream};
+use poem::{
+    Body, Request, Response,
+    http::{StatusCode, header},
+};
+use sea_orm::{DatabaseConnection, FromQueryResult, QuerySelect, prelude::DateTimeUtc};
+use std::collections::HashMap;
+use stratus_entity::file;
+use tokio::sync::mpsc;
+use xmltree::{Element, XMLNode};
+
+use self::render::{DAV, Item, Render};
+use super::{
+    fs::{DavFs, children_page, next_page},
+    locks::DavLocks,
+    path, props,
+};
+use crate::fs::{error::FsError, uri::FsKind};
+
+/// Largest PROPFIND body read (dav-server's own limit for XML bodies).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A property name: namespace (empty for none) and local name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub ns: String,
+    pub local: String,
+}
+
+/// What the request asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Want {
+    All,
+    Props(Vec<Name>),
+}
+
+/// The request body as a [`Want`]; `None` for anything this module leaves to dav-server.
+pub fn parse(body: &[u8]) -> Option<Want> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Some(Want::All);
+    }
+    let root = Element::parse(body).ok()?;
+    if root.name != "propfind" || root.namespace.as_deref() != Some(DAV) {
+        return None;
+    }
+    let mut want = None;
+    for child in root.children.iter().filter_map(XMLNode::as_element) {
+        if child.namespace.as_deref() != Some(DAV) || want.is_some() {
+            return None;
+        }
+        want = match child.name.as_str() {
+            "allprop" => Some(Want::All),
+            "prop" => Some(Want::Props(
+                child
+                    .children
+                    .iter()
+                    .filter_map(XMLNode::as_element)
+                    .map(|e| Name {
+                        ns: e.namespace.clone().unwrap_or_default(),
+                        local: e.name.clone(),
+                    })
+                    .collect(),
+            )),
+            _ => return None,
+        };
+    }
+    want
+}
+
+/// The answer, or `None` when dav-server should give it (the body is not consumed).
+pub async fn answer(
+    fs: &DavFs,
+    locks: Option<&DavLocks>,
+    req: &Request,
+    body: &[u8],
+) -> Option<Response> {
+    let s = &fs.0;
+    let depth_one = match req.header("depth").map(str::trim) {
+        Some("0") => false,
+        Some("1") => true,
+        _ => return None,
+    };
+    if s.root.fs != FsKind::My {
+        return None;
+    }
+    let want = parse(body)?;
+    let dav_path = s.request_path.as_ref()?;
+    let node = fs.node(&s.uri(dav_path).ok()?).await.ok()?;
+    if !locks?.none_near(dav_path).await {
+        return None;
+    }
+    let dir = node.is_folder();
+    let mut resp = Response::builder()
+        .status(StatusCode::MULTI_STATUS)
+        .content_type("application/xml; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::PRAGMA, "no-cache");
+    let mut href = dav_path.with_prefix().as_url_string();
+    // A folder asked for without its slash: answered under its collection URL.
+    if dir && !href.ends_with('/') {
+        href.push('/');
+        resp = resp.header(header::CONTENT_LOCATION, &href);
+    }
+    let at_root = path::segments(dav_path).ok()?.is_empty();
+    let ua = req.header(header::USER_AGENT).unwrap_or_default();
+    let r = Arc::new(Render {
+        ms: want == Want::All && ua.contains("Microsoft"),
+        webdavfs: ua.contains("WebDAVFS"),
+        want,
+        used: s.me.user.storage.max(0) as u64,
+        total: s.me.group.max_storage.max(0) as u64,
+        block_junk: s.block_junk,
+    });
+
+    let dead = props::load(&s.state.db, &[node.file.id]).await.ok()?;
+    let mut head = r.open();
+    r.response(
+        &mut head,
+        &href,
+        &Item::of(&Row::from(&node.file), at_root),
+        dead.get(&node.file.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    );
+    let head = stream::once(async move { Ok(Bytes::from(head)) });
+    let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
+    let children = if dir && depth_one {
+        children(s.state.db.clone(), r, node.file.id, href).boxed()
+    } else {
+        stream::empty().boxed()
+    };
+    Some(resp.body(Body::from_bytes_stream(head.chain(children).chain(tail))))
+}
+
+/// Pages fetched ahead of the one being written.
+const PAGES_AHEAD: usize = 1;
+
+/// A page of children with their dead properties.
+type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>);
+
+/// The children of `folder`, a page per body frame. A task fetches the pages and the response
+/// writes them: the database (on its own thread) reads the next page while this one is
+/// written, and at most `PAGES_AHEAD` + 2 pages are in memory whatever the folder's size.
+fn children(
+    db: DatabaseConnection,
+    r: Arc<Render>,
+    folder: i64,
+    base: String,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+    let (tx, rx) = mpsc::channel::<Result<Page, ()>>(PAGES_AHEAD);
+    tokio::spawn(async move {
+        let mut after = String::new();
+        loop {
+            let page = fetch(&db, folder, &after).await.map_err(|e| {
+                tracing::warn!(error = %e, "WebDAV listing failed");
+            });
+            let next = page
+                .as_ref()
+                .ok()
+                .and_then(|(rows, _)| next_page(rows, |r| &r.name));
+            // A closed channel: the client went away.
+            if tx.send(page).await.is_err() {
+                return;
+            }
+            match next {
+                Some(name) => after = name,
+                None => return,
+            }
+        }
+    });
+    stream::unfold(rx, |mut rx| async move { Some((rx.recv().await?, rx)) }).map(move |page| {
+        let (rows, dead) = page.map_err(|()| std::io::Error::other("listing failed"))?;
+        Ok(Bytes::from(r.page(&base, &rows, &dead)))
+    })
+}
+
+/// The page of children of `folder` named after `after`, with their dead properties.
+async fn fetch(db: &DatabaseConnection, folder: i64, after: &str) -> Result<Page, FsError> {
+    let rows = children_page(folder, after)
+        .select_only()
+        .column(file::Column::Id)
+        .column(file::Column::Name)
+        .column_as(file::Column::Type, "kind")
+        .column(file::Column::Size)
+        .column(file::Column::PrimaryEntity)
+        .column(file::Column::CreatedAt)
+        .column(file::Column::UpdatedAt)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let dead = props::load(db, &ids).await?;
+    Ok((rows, dead))
+}
+
+/// The columns a listing needs.
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: i16,
+    size: i64,
+    primary_entity: Option<i64>,
+    created_at: DateTimeUtc,
+    updated_at: DateTimeUtc,
+}
+
+impl From<&file::Model> for Row {
+    fn from(f: &file::Model) -> Self {
+        Row {
+            id: f.id,
+            name: f.name.clone(),
+            kind: f.r#type,
+            size: f.size,
+            primary_entity: f.primary_entity,
+            created_at: f.created_at,
+            updated_at: f.updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(ns: &str, local: &str) -> Name {
+        Name {
+            ns: ns.into(),
+            local: local.into(),
+        }
+    }
+
+    #[test]
+    fn bodies_are_read() {
+        assert_eq!(parse(b""), Some(Want::All));
+        assert_eq!(parse(b"\r\n "), Some(Want::All));
+        assert_eq!(
+            parse(br#"<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>"#),
+            Some(Want::All)
+        );
+        assert_eq!(
+            parse(
+                br#"<propfind xmlns="DAV:"><prop><getetag/><x:p xmlns:x="urn:x"/><q xmlns=""/></prop></propfind>"#
+            ),
+            Some(Want::Props(vec![
+                name(DAV, "getetag"),
+                name("urn:x", "p"),
+                name("", "q")
+            ]))
+        );
+        // Left to dav-server.
+        assert_eq!(
+            parse(br#"<propfind xmlns="DAV:"><propname/></propfind>"#),
+            None
+        );
+        assert_eq!(
+            parse(br#"<propfind xmlns="DAV:"><allprop/><include><x/></include></propfind>"#),
+            None
+        );
+        assert_eq!(
+            parse(br#"<propfind xmlns="urn:other"><allprop/></propfind>"#),
+            None
+        );
+        assert_eq!(parse(b"<propfind"), None);
+    }
+}
