@@ -21,7 +21,7 @@ pub struct Meta {
 impl Meta {
     pub fn of(row: &file::Model) -> Self {
         let dir = row.r#type == file::kind::FOLDER;
-        let etag = etag(row.id, row.primary_entity, row.updated_at);
+        let etag = Etag::new(row.id, row.primary_entity, row.updated_at).to_string();
         Self {
             len: if dir { 0 } else { row.size.max(0) as u64 },
             modified: row.updated_at.into(),
@@ -33,12 +33,8 @@ impl Meta {
 }
 
 /// The ETag of a file or folder: its current version and its change time, so a new version
-/// or a rename-over changes it.
-pub fn etag(id: i64, primary_entity: Option<i64>, updated: DateTime<Utc>) -> String {
-    Etag::new(id, primary_entity, updated).to_string()
-}
-
-/// An ETag that writes itself (a listing writes thousands without a `String` each).
+/// or a rename-over changes it. It writes itself (a listing writes thousands without a
+/// `String` each).
 pub struct Etag {
     version: i64,
     micros: i64,

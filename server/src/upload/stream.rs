@@ -60,6 +60,8 @@ pub async fn write(
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
     let policy = create::group_policy(state, me).await?;
+    // The root folder is never moved or deleted: read here, not in the serialized commit.
+    let root = nav::root(state, owner).await?;
     create::check_policy(&policy, &name, w.size.unwrap_or(0) as i64)?;
     let free = (me.group.max_storage - me.user.storage).max(0) as u64;
     if w.size.is_some_and(|s| s > free) {
@@ -105,14 +107,6 @@ pub async fn write(
         return Err(storage_error(err));
     }
     let size = written.load(Ordering::Relaxed) as i64;
-    // The root folder is never moved or deleted: read outside the queue below.
-    let root = match nav::root(state, owner).await {
-        Ok(root) => root,
-        Err(err) => {
-            discard(&*driver, &key).await;
-            return Err(err.into());
-        }
-    };
     let _queued = match state.db.get_database_backend() {
         DbBackend::Sqlite => Some(SQLITE_COMMITS.lock().await),
         _ => None,
