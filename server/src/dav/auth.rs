@@ -182,21 +182,20 @@ async fn signed_again(
     user_id: i64,
     account_id: i64,
 ) -> Result<Option<Signed>, Response> {
-    let Some((user, group)) =
-        user_and_group(state, Condition::all().add(user::Column::Id.eq(user_id)))
-            .await
-            .map_err(internal)?
-            .filter(|(u, _)| u.email == email)
-    else {
-        return Ok(None);
-    };
-    let account = dav_account::Entity::find_by_id(account_id)
-        .filter(dav_account::Column::OwnerId.eq(user_id))
+    // The user, its group and the account in one statement.
+    let row = user::Entity::find_by_id(user_id)
+        .filter(user::Column::DeletedAt.is_null())
+        .find_also_related(group::Entity)
+        .find_also_related(dav_account::Entity)
+        .filter(dav_account::Column::Id.eq(account_id))
         .filter(dav_account::Column::DeletedAt.is_null())
         .one(&state.db)
         .await
-        .map_err(internal)?
-        .filter(|a| same_password(a, password));
+        .map_err(internal)?;
+    let Some((user, group, account)) = row.filter(|(u, _, _)| u.email == email) else {
+        return Ok(None);
+    };
+    let account = account.filter(|a| same_password(a, password));
     match account {
         Some(account) => admit(user, group, account).map(Some).map_err(refusal),
         None => Ok(None),
