@@ -99,7 +99,17 @@ impl DavFs {
                         .map_err(fs_err);
                 }
             };
-            let folder = self.node(&parent).await?;
+            let cached = self
+                .0
+                .nodes
+                .lock()
+                .expect("nodes")
+                .get(&parent.to_string())
+                .cloned();
+            let Some(folder) = cached else {
+                return self.lookup_chain(uri).await;
+            };
+            let folder = folder.ok_or(FsError::NotFound)?;
             if !folder.is_folder() || folder.file.is_symbolic {
                 return Err(FsError::NotFound);
             }
@@ -115,6 +125,42 @@ impl DavFs {
             })
         }
         .boxed()
+    }
+
+    /// Finds `uri` and every folder above it with one query, and remembers them all.
+    async fn lookup_chain(&self, uri: &FileUri) -> Result<Node, FsError> {
+        let owner = self.0.owner();
+        let mut rows = nav::chain(&self.0.state.db, owner, uri.segments())
+            .await
+            .map_err(fs_err)?;
+        if rows.is_empty() {
+            // No root yet: resolving makes it.
+            let tokens = self.0.tokens();
+            let root = FileUri::root(FsKind::My, None);
+            let node = nav::resolve(&self.0.ctx(&tokens), &root)
+                .await
+                .map_err(fs_err)?;
+            rows.push(node.file);
+        }
+        let depth = uri.segments().len();
+        let mut found = None;
+        let mut nodes = self.0.nodes.lock().expect("nodes");
+        let mut at = Some(uri.without_query());
+        for level in (0..=depth).rev() {
+            let Some(here) = at else { break };
+            let node = rows.get(level).map(|file| Node {
+                uri: here.clone(),
+                owned: file.owner_id == owner,
+                file: file.clone(),
+                capability: nav::capability(FsKind::My),
+            });
+            if level == depth {
+                found = node.clone();
+            }
+            at = here.parent();
+            nodes.insert(here.to_string(), node);
+        }
+        found.ok_or(FsError::NotFound)
     }
 
     /// Forgets the lookups of this request: called before anything that changes the tree.

@@ -9,6 +9,7 @@ use stratus_entity::file;
 
 use super::{
     error::FsError,
+    sql::Sql,
     uri::{FileUri, FsKind},
 };
 use crate::{
@@ -127,6 +128,16 @@ pub async fn root(state: &AppState, owner_id: i64) -> Result<file::Model, FsErro
         sea_orm::TransactionSession::commit(txn).await?;
         return Ok(root);
     }
+    let root = insert_root(&txn, owner_id).await?;
+    sea_orm::TransactionSession::commit(txn).await?;
+    Ok(root)
+}
+
+/// Inserts `owner_id`'s root folder, in a write transaction that found none.
+pub async fn insert_root(
+    txn: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<file::Model, FsError> {
     let now = Utc::now();
     let root = file::ActiveModel {
         created_at: Set(now),
@@ -139,9 +150,8 @@ pub async fn root(state: &AppState, owner_id: i64) -> Result<file::Model, FsErro
         is_symbolic: Set(false),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    sea_orm::TransactionSession::commit(txn).await?;
     Ok(root)
 }
 
@@ -208,6 +218,49 @@ pub async fn walk(
     Ok(Some(current))
 }
 
+/// The owner's root and the rows below it along `segments`, root first, in one statement:
+/// as many rows as there are leading segments that exist (none when the root is missing).
+/// Like [`walk`], it goes down through real folders only.
+pub async fn chain(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    segments: &[String],
+) -> Result<Vec<file::Model>, FsError> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("WITH RECURSIVE ");
+    if !segments.is_empty() {
+        sql.push("seg(depth, name) AS (VALUES ");
+        for (i, name) in segments.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push(&format!("({}, ", i + 1))
+                .bind(name.clone())
+                .push(")");
+        }
+        sql.push("), ");
+    }
+    sql.push("chain AS (SELECT files.*, 0 AS depth FROM files WHERE files.owner_id = ")
+        .bind(owner_id)
+        .push(" AND files.parent_id IS NULL AND files.name = '' AND files.deleted_at IS NULL");
+    if !segments.is_empty() {
+        // The (parent_id, name) unique index finds each step.
+        sql.push(&format!(
+            " UNION ALL SELECT files.*, seg.depth FROM chain \
+             JOIN seg ON seg.depth = chain.depth + 1 \
+             JOIN files ON files.parent_id = chain.id AND files.name = seg.name \
+             AND files.deleted_at IS NULL \
+             WHERE chain.type = {} AND NOT chain.is_symbolic",
+            file::kind::FOLDER
+        ));
+    }
+    sql.push(") SELECT * FROM chain ORDER BY depth");
+    Ok(file::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(db)
+        .await?)
+}
+
 /// Resolves an existing object; [`FsError::NotFound`] otherwise. Share URIs are resolved
 /// by [`crate::share::access::resolve`], below the shared item only.
 pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
@@ -218,8 +271,14 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
     let db = &ctx.state.db;
     let file = match uri.fs {
         FsKind::My => {
-            let root = root(ctx.state, owner).await?;
-            walk(db, root, uri.segments()).await?
+            let mut rows = chain(db, owner, uri.segments()).await?;
+            if rows.is_empty() {
+                // No root yet: made on first use.
+                rows.push(root(ctx.state, owner).await?);
+            }
+            (rows.len() == uri.segments().len() + 1)
+                .then(|| rows.pop())
+                .flatten()
         }
         FsKind::Trash => match uri.segments().split_first() {
             // The trash root is virtual: the caller's root folder stands in for it.

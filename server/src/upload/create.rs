@@ -141,7 +141,7 @@ pub async fn create(
         if live_upload(&txn, owner, &uri_text).await? {
             return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
         }
-        let parent = ensure_parents(&txn, owner, root, &uri).await?;
+        let parent = ensure_parents(&txn, owner, vec![root], &uri).await?;
         let (file_id, version) = match nav::child(&txn, parent, &name).await? {
             Some(existing) if params.version => {
                 if existing.r#type != file::kind::FILE || existing.is_symbolic {
@@ -305,14 +305,22 @@ pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Re
 pub(super) async fn ensure_parents(
     txn: &DatabaseTransaction,
     owner: i64,
-    root: file::Model,
+    mut known: Vec<file::Model>,
     uri: &FileUri,
 ) -> Result<i64, ApiError> {
-    let mut parent = root;
-    for segment in &uri.segments()[..uri.segments().len() - 1] {
+    let folders = &uri.segments()[..uri.segments().len() - 1];
+    known.truncate(folders.len() + 1);
+    let start = known.len() - 1;
+    let mut parent = known.pop().ok_or(FsError::ParentNotExist)?;
+    for (depth, segment) in folders.iter().enumerate() {
+        if depth < start {
+            continue;
+        }
+        if parent.r#type != file::kind::FOLDER || parent.is_symbolic {
+            return Err(FsError::ParentNotExist.into());
+        }
         parent = match nav::child(txn, parent.id, segment).await? {
-            Some(f) if f.r#type == file::kind::FOLDER && !f.is_symbolic => f,
-            Some(_) => return Err(FsError::ParentNotExist.into()),
+            Some(f) => f,
             None => {
                 let now = Utc::now();
                 file::ActiveModel {
@@ -331,6 +339,9 @@ pub(super) async fn ensure_parents(
                 .map_err(|e| name_clash(e, segment))?
             }
         };
+    }
+    if parent.r#type != file::kind::FOLDER || parent.is_symbolic {
+        return Err(FsError::ParentNotExist.into());
     }
     Ok(parent.id)
 }

@@ -60,8 +60,6 @@ pub async fn write(
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
     let policy = create::group_policy(state, me).await?;
-    // The root folder is never moved or deleted: read here, not in the serialized commit.
-    let root = nav::root(state, owner).await?;
     create::check_policy(&policy, &name, w.size.unwrap_or(0) as i64)?;
     let free = (me.group.max_storage - me.user.storage).max(0) as u64;
     if w.size.is_some_and(|s| s > free) {
@@ -116,7 +114,7 @@ pub async fn write(
         size,
         policy_id: policy.id,
     };
-    match publish(state, me, root, &uri, &name, blob, w.lock_tokens).await {
+    match publish(state, me, &uri, &name, blob, w.lock_tokens).await {
         Ok(file) => Ok(file),
         Err(err) => {
             discard(&*driver, &key).await;
@@ -142,7 +140,6 @@ struct Blob<'a> {
 async fn publish(
     state: &AppState,
     me: &SignedIn,
-    root: file::Model,
     uri: &FileUri,
     name: &str,
     Blob {
@@ -155,9 +152,17 @@ async fn publish(
     let owner = me.user.id;
     let txn = tx::begin(&state.db, owner).await?;
     tree::ensure_unlocked(&txn, owner, uri, false, tokens).await?;
-    let parent = create::ensure_parents(&txn, owner, root, uri).await?;
+    // The root, the folders above and the target, in one statement.
+    let mut known = nav::chain(&txn, owner, uri.segments()).await?;
+    if known.is_empty() {
+        known.push(nav::insert_root(&txn, owner).await?);
+    }
+    let existing = (known.len() == uri.segments().len() + 1)
+        .then(|| known.pop())
+        .flatten();
+    let parent = create::ensure_parents(&txn, owner, known, uri).await?;
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
-    let file = match nav::child(&txn, parent, name).await? {
+    let file = match existing {
         Some(existing) if existing.r#type == file::kind::FILE && !existing.is_symbolic => {
             add_current_version(&txn, existing, key, size, policy_id).await?
         }

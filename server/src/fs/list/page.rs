@@ -3,7 +3,7 @@
 
 use std::{cmp::Ordering, fmt::Write as _};
 
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait};
 use stratus_entity::file;
 
 use super::{Direction, OrderKey, cursor::Cursor, search::write_search};
@@ -11,43 +11,8 @@ use crate::fs::{
     error::FsError,
     nav::FsCtx,
     search::{FileKindFilter, SearchQuery},
+    sql::Sql,
 };
-
-/// A statement under construction, with placeholders of the connection's dialect.
-pub(super) struct Sql {
-    pub(super) backend: DbBackend,
-    pub(super) text: String,
-    values: Vec<sea_orm::Value>,
-}
-
-impl Sql {
-    pub(super) fn new(backend: DbBackend) -> Self {
-        Self {
-            backend,
-            text: String::with_capacity(256),
-            values: Vec::new(),
-        }
-    }
-
-    pub(super) fn push(&mut self, s: &str) -> &mut Self {
-        self.text.push_str(s);
-        self
-    }
-
-    pub(super) fn bind(&mut self, v: impl Into<sea_orm::Value>) -> &mut Self {
-        self.values.push(v.into());
-        if self.backend == DbBackend::Postgres {
-            let _ = write!(self.text, "${}", self.values.len());
-        } else {
-            self.text.push('?');
-        }
-        self
-    }
-
-    pub(super) fn statement(self) -> Statement {
-        Statement::from_sql_and_values(self.backend, self.text, self.values)
-    }
-}
 
 /// Which rows are listed.
 #[derive(Debug, Clone)]

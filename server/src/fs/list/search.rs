@@ -6,7 +6,8 @@ use std::{collections::HashMap, fmt::Write as _};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::file;
 
-use super::{CHUNK, page::Sql};
+use super::CHUNK;
+use crate::fs::sql::Sql;
 use crate::fs::{error::FsError, nav::Node, search::SearchQuery, uri::FileUri};
 
 /// Appends the search conditions.

@@ -278,3 +278,46 @@ async fn propfind_lists_a_folder_of_ten_thousand_entries() {
     assert_eq!(body.matches("<D:response>").count(), 10_001);
     assert!(body.contains("/dav/big/f00000.txt") && body.contains("/dav/big/f09999.txt"));
 }
+
+#[tokio::test]
+async fn deep_paths_resolve_through_folders_only() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let status = |method: &'static str, path: &'static str, body: &'static str| {
+        let req = dav(&server, method, path, ANN, &pw).body(body);
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    for folder in ["/n1", "/n1/n2", "/n1/n2/n3"] {
+        assert_eq!(status("MKCOL", folder, "").await, 201, "{folder}");
+    }
+    assert_eq!(status("PUT", "/n1/n2/n3/x.txt", "deep").await, 201);
+    let got = dav(&server, "GET", "/n1/n2/n3/x.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "deep");
+    // A file is no folder: nothing is written below it.
+    assert_eq!(status("PUT", "/n1/n2/n3/x.txt/y", "no").await, 409);
+    assert_eq!(status("MKCOL", "/n1/n2/n3/x.txt/sub", "").await, 409);
+    assert_eq!(status("PUT", "/n1/missing/z", "no").await, 409);
+    // The API finds the same row by its path.
+    let info_path = format!(
+        "/file/info?uri={}",
+        stratus_tests::query_escape("cloudreve://my/n1/n2/n3/x.txt")
+    );
+    let info = server.get_as(&info_path, &ann.access_token).await;
+    assert_eq!(info["code"], 0, "{info}");
+    assert_eq!(info["data"]["size"], 4);
+    // Below a trashed folder nothing is found or written.
+    assert_eq!(status("DELETE", "/n1/n2", "").await, 204);
+    assert_eq!(status("GET", "/n1/n2/n3/x.txt", "").await, 404);
+    assert_eq!(status("PUT", "/n1/n2/n3/z", "no").await, 409);
+    let gone = server.get_as(&info_path, &ann.access_token).await;
+    assert_ne!(gone["code"], 0, "{gone}");
+    let rows = file::Entity::find()
+        .filter(file::Column::Name.is_in(["y", "z", "sub"]))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "{rows:?}");
+}
