@@ -68,8 +68,9 @@ pub struct DavFs(pub Arc<Session>);
 
 impl DavFs {
     /// The object at `uri`. Lookups are remembered for the rest of the request (dav-server
-    /// asks for the same path several times: a PUT stats it, checks its parent, opens it), and
-    /// a path in the owner's tree is found from its parent's lookup with one query.
+    /// asks for the same path several times: a PUT stats it, checks its parent, opens it). A
+    /// path in the owner's tree costs one query: the child of a remembered parent, or else
+    /// the whole chain of folders down to it, all of which are remembered too.
     pub(super) async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
         let key = uri.to_string();
         if let Some(hit) = self.0.nodes.lock().expect("nodes").get(&key) {
