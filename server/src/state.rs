@@ -27,12 +27,15 @@ pub struct Inner {
     pub thumbs: crate::thumb::Thumbnailer,
     /// WebDAV credentials verified recently.
     pub dav_logins: crate::dav::auth::LoginCache,
+    /// Publishes streamed writes (in batches on SQLite).
+    pub commits: crate::upload::commit::Committer,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
         Self(Arc::new(Inner {
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
+            commits: crate::upload::commit::Committer::new(db.clone()),
             settings,
             config,
             db,

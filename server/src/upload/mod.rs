@@ -12,6 +12,8 @@
 //! * [`edit`]: `PUT /file/content`, a whole new version in one request.
 //! * [`stream`]: writes a whole file (or a new version) from one request body of known or
 //!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
+//! * [`commit`]: publishes what [`stream`] wrote; on SQLite the publishes waiting at one
+//!   moment share one transaction.
 //! * [`cancel`]: deletes a session with its placeholder, releases the reservation and lock;
 //!   [`collect_expired_sessions`] does the same for sessions past their expiry.
 //!
@@ -22,6 +24,7 @@
 
 pub mod cancel;
 pub mod chunk;
+pub mod commit;
 pub mod create;
 pub mod edit;
 pub mod stream;

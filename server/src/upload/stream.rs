@@ -1,7 +1,7 @@
 //! Writing a whole file from one streamed body (WebDAV `PUT`): the blob is streamed to the
-//! storage driver first, then one owner transaction checks locks and quota, creates the file
-//! (or adds a version to the existing one) and links the new entity. A failure after the blob
-//! was written deletes it, so the database never points at a missing or partial blob.
+//! storage driver first, then [`super::commit`] checks locks and quota, creates the file (or
+//! adds a version to the existing one) and links the new entity. A publish that failed deletes
+//! the blob, so the database never points at a missing or partial blob.
 
 use std::sync::{
     Arc,
@@ -9,30 +9,19 @@ use std::sync::{
 };
 
 use futures_util::StreamExt;
-use sea_orm::DbBackend;
 use stratus_entity::file;
 
-use super::{
-    chunk::{add_current_version, insert_file_with_version},
-    create, storage_error,
-};
+use super::{commit::Publish, create, storage_error};
 use crate::{
     api::envelope::ApiError,
     auth::caller::SignedIn,
     fs::{
         error::FsError,
-        nav, quota, tree, tx,
         uri::{FileUri, FsKind, validate_name},
     },
     state::AppState,
     storage::{ByteStream, keys},
 };
-
-/// SQLite has one writer at a time, and a writer that finds the lock taken waits in SQLite's
-/// busy handler, which sleeps in growing steps; many small concurrent PUTs then spend most of
-/// their time asleep. Streamed writes of this process queue here for their short commit
-/// instead (SQLite's own lock still guards against other processes).
-static SQLITE_COMMITS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// One streamed write.
 pub struct StreamWrite<'a> {
@@ -105,20 +94,23 @@ pub async fn write(
         return Err(storage_error(err));
     }
     let size = written.load(Ordering::Relaxed) as i64;
-    let _queued = match state.db.get_database_backend() {
-        DbBackend::Sqlite => Some(SQLITE_COMMITS.lock().await),
-        _ => None,
-    };
-    let blob = Blob {
-        key: &key,
+    let publish = Publish {
+        owner,
+        max_storage: me.group.max_storage,
+        uri,
+        name,
+        key: key.clone(),
         size,
         policy_id: policy.id,
+        tokens: w.lock_tokens.to_vec(),
     };
-    match publish(state, me, &uri, &name, blob, w.lock_tokens).await {
+    match state.commits.publish(publish).await {
         Ok(file) => Ok(file),
-        Err(err) => {
-            discard(&*driver, &key).await;
-            Err(err)
+        Err(failed) => {
+            if failed.published_nothing {
+                discard(&*driver, &key).await;
+            }
+            Err(failed.error)
         }
     }
 }
@@ -127,48 +119,4 @@ async fn discard(driver: &dyn crate::storage::StorageDriver, key: &str) {
     if let Err(e) = driver.delete(&[key.to_owned()]).await {
         tracing::warn!(error = %e, key, "could not delete the blob of a failed write");
     }
-}
-
-/// A blob written and not yet published.
-struct Blob<'a> {
-    key: &'a str,
-    size: i64,
-    policy_id: i64,
-}
-
-/// Creates the file (or the new version) for `blob`, in one owner transaction.
-async fn publish(
-    state: &AppState,
-    me: &SignedIn,
-    uri: &FileUri,
-    name: &str,
-    Blob {
-        key,
-        size,
-        policy_id,
-    }: Blob<'_>,
-    tokens: &[String],
-) -> Result<file::Model, ApiError> {
-    let owner = me.user.id;
-    let txn = tx::begin(&state.db, owner).await?;
-    tree::ensure_unlocked(&txn, owner, uri, false, tokens).await?;
-    // The root, the folders above and the target, in one statement.
-    let mut known = nav::chain(&txn, owner, uri.segments()).await?;
-    if known.is_empty() {
-        known.push(nav::insert_root(&txn, owner).await?);
-    }
-    let existing = (known.len() == uri.segments().len() + 1)
-        .then(|| known.pop())
-        .flatten();
-    let parent = create::ensure_parents(&txn, owner, known, uri).await?;
-    quota::charge(&txn, owner, size, me.group.max_storage).await?;
-    let file = match existing {
-        Some(existing) if existing.r#type == file::kind::FILE && !existing.is_symbolic => {
-            add_current_version(&txn, existing, key, size, policy_id).await?
-        }
-        Some(_) => return Err(FsError::Exists(name.to_owned()).into()),
-        None => insert_file_with_version(&txn, owner, parent, name, (key, size, policy_id)).await?,
-    };
-    txn.commit().await?;
-    Ok(file)
 }

@@ -3,9 +3,12 @@
 
 use chrono::Utc;
 use reqwest::Body;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter,
+};
 use serde_json::json;
-use stratus_entity::{file, file_entity};
+use stratus_entity::{entity, file, file_entity};
 
 use super::{account, dav, password, propfind, setup};
 
@@ -320,4 +323,169 @@ async fn deep_paths_resolve_through_folders_only() {
         .await
         .unwrap();
     assert!(rows.is_empty(), "{rows:?}");
+}
+
+/// Many PUTs at once (SQLite commits them in batches): each is published or refused on its
+/// own, as if they had run one after another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_puts_are_published_or_refused_one_by_one() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let mkcol = dav(&server, "MKCOL", "/many", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mkcol.status(), 201);
+    let put_all = |puts: Vec<(String, Vec<u8>)>| {
+        let requests: Vec<_> = puts
+            .into_iter()
+            .map(|(path, body)| dav(&server, "PUT", &path, ANN, &pw).body(body).send())
+            .collect();
+        async move {
+            futures_util::future::join_all(requests)
+                .await
+                .into_iter()
+                .map(|r| r.unwrap().status().as_u16())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // 32 new files and 8 writes of one name.
+    let mut puts: Vec<(String, Vec<u8>)> = (0..32)
+        .map(|i| (format!("/many/f{i:02}.bin"), vec![i as u8; 1000]))
+        .collect();
+    puts.extend((0..8).map(|i| ("/many/same.txt".to_owned(), vec![b'a' + i; 100])));
+    let codes = put_all(puts).await;
+    // 201 or 204 follows what the PUT found before its body, so racing writes of one new
+    // name may all answer 201.
+    assert!(codes.iter().all(|c| *c == 201 || *c == 204), "{codes:?}");
+    let (status, listing) = propfind(&server, "/many/", ANN, &pw).await;
+    assert_eq!(status, 207);
+    assert_eq!(listing.matches("<D:response>").count(), 34, "{listing}");
+    let same = file::Entity::find()
+        .filter(file::Column::Name.eq("same.txt"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(same.size, 100);
+    let versions = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.eq(same.id))
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    assert!((1..=8).contains(&versions), "{versions}");
+    let body = dav(&server, "GET", "/many/same.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(body.len() == 100 && body.iter().all(|b| *b == body[0]));
+    let got = dav(&server, "GET", "/many/f07.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(got.as_ref(), &[7u8; 1000][..]);
+
+    // Room for five more: of twelve at once, five are stored and seven refused.
+    let used = user_storage(&server).await;
+    let mut g = stratus_entity::group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    g.max_storage = Set(used + 5_500);
+    g.update(&server.state.db).await.unwrap();
+    let entities_before = entity::Entity::find()
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    let codes = put_all(
+        (0..12)
+            .map(|i| (format!("/many/q{i:02}.bin"), vec![1u8; 1000]))
+            .collect(),
+    )
+    .await;
+    assert_eq!(codes.iter().filter(|c| **c == 201).count(), 5, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 507).count(), 7, "{codes:?}");
+    assert_eq!(user_storage(&server).await, used + 5_000);
+    let entities_after = entity::Entity::find()
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(entities_after, entities_before + 5);
+    let (_, listing) = propfind(&server, "/many/", ANN, &pw).await;
+    assert_eq!(listing.matches("<D:response>").count(), 39, "{listing}");
+}
+
+async fn user_storage(server: &stratus_tests::TestServer) -> i64 {
+    stratus_entity::user::Entity::find()
+        .filter(stratus_entity::user::Column::Email.eq(ANN))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .storage
+}
+
+/// A database error inside a batch of publishes fails only the write that caused it: the
+/// batch is rolled back and every write is published again on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failing_write_in_a_batch_fails_alone() {
+    let (server, ann) = setup().await;
+    let db = &server.state.db;
+    // The failure is made with a trigger, whose syntax is SQLite's; PostgreSQL publishes
+    // every write alone anyway.
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return;
+    }
+    db.execute_unprepared(
+        "CREATE TRIGGER boom BEFORE INSERT ON files WHEN NEW.name = 'boom.bin' \
+         BEGIN SELECT RAISE(ABORT, 'boom'); END",
+    )
+    .await
+    .unwrap();
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let used = user_storage(&server).await;
+    let entities_before = entity::Entity::find().count(db).await.unwrap();
+    let names: Vec<String> = (0..24)
+        .map(|i| {
+            if i % 8 == 3 {
+                "boom.bin".to_owned()
+            } else {
+                format!("ok{i:02}.bin")
+            }
+        })
+        .collect();
+    let requests: Vec<_> = names
+        .iter()
+        .map(|name| {
+            dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
+                .body(vec![9u8; 500])
+                .send()
+        })
+        .collect();
+    let codes: Vec<u16> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    for (name, code) in names.iter().zip(&codes) {
+        if name == "boom.bin" {
+            assert!(*code >= 500, "{name}: {code}");
+        } else {
+            assert_eq!(*code, 201, "{name}");
+        }
+    }
+    assert_eq!(user_storage(&server).await, used + 21 * 500);
+    let entities_after = entity::Entity::find().count(db).await.unwrap();
+    assert_eq!(entities_after, entities_before + 21);
+    let (_, listing) = propfind(&server, "/", ANN, &pw).await;
+    assert_eq!(listing.matches("<D:response>").count(), 22, "{listing}");
 }

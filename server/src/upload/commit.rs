@@ -1,0 +1,215 @@
+//! Publishing a written blob as a file (or a new version of one): the checks and the writes
+//! of one streamed write, and the group commit that runs them for SQLite.
+//!
+//! SQLite has one writer at a time. Many small concurrent writes (WebDAV clients copying a
+//! folder) each paid for a whole transaction of their own, queued behind each other. On
+//! SQLite the publishes of this process go to one committer task instead, which runs every
+//! publish waiting at that moment in one transaction. Each publish checks everything before
+//! it writes (locks, the target, the parent, then the quota charge, which changes nothing when
+//! it fails), so a refused publish is answered at once and leaves the others alone; a database
+//! error during the writes rolls the whole batch back, and each publish is then run in a
+//! transaction of its own. PostgreSQL has concurrent writers and runs each publish alone.
+
+use std::sync::OnceLock;
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend};
+use stratus_entity::file;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{
+    chunk::{add_current_version, insert_file_with_version},
+    create,
+};
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    db,
+    fs::{error::FsError, nav, quota, tree, tx, uri::FileUri},
+};
+
+/// Most publishes in one transaction.
+const MAX_BATCH: usize = 64;
+
+/// A blob written and not yet published, with everything its publish needs.
+pub struct Publish {
+    pub owner: i64,
+    /// The owner's group quota.
+    pub max_storage: i64,
+    /// Target, a `my` URI without query.
+    pub uri: FileUri,
+    pub name: String,
+    pub key: String,
+    pub size: i64,
+    pub policy_id: i64,
+    /// Lock tokens the writer holds.
+    pub tokens: Vec<String>,
+}
+
+type Reply = oneshot::Sender<Result<file::Model, ApiError>>;
+
+/// The committer of one database: started on first use, it ends when the state holding it
+/// is dropped.
+pub struct Committer {
+    db: DatabaseConnection,
+    queue: OnceLock<mpsc::UnboundedSender<(Publish, Reply)>>,
+}
+
+impl Committer {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            queue: OnceLock::new(),
+        }
+    }
+
+    /// Publishes `p`: in a batch on SQLite, alone on PostgreSQL.
+    pub async fn publish(&self, p: Publish) -> Result<file::Model, Failed> {
+        if self.db.get_database_backend() != DbBackend::Sqlite {
+            return alone(&self.db, &p).await.map_err(Failed::published_nothing);
+        }
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(run(self.db.clone(), rx));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        queue
+            .send((p, reply))
+            .map_err(|_| Failed::published_nothing(stopped()))?;
+        match answer.await {
+            Ok(result) => result.map_err(Failed::published_nothing),
+            // The committer went away during the batch (the process is stopping): whether
+            // the batch was committed is not known, so the blob must stay.
+            Err(_) => Err(Failed {
+                error: stopped(),
+                published_nothing: false,
+            }),
+        }
+    }
+}
+
+/// A publish that did not return its file.
+pub struct Failed {
+    pub error: ApiError,
+    /// True when nothing refers to the blob: it can be deleted.
+    pub published_nothing: bool,
+}
+
+impl Failed {
+    fn published_nothing(error: ApiError) -> Self {
+        Self {
+            error,
+            published_nothing: true,
+        }
+    }
+}
+
+fn stopped() -> ApiError {
+    ApiError::new(ErrorCode::DatabaseError, "the commit queue stopped")
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(Publish, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        tracing::debug!(jobs = batch.len(), "publishing a batch");
+        let results = match together(&db, &batch).await {
+            Ok(results) => results,
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = batch.len(), "a batch of publishes failed; each runs alone");
+                let mut results = Vec::with_capacity(batch.len());
+                for (p, _) in &batch {
+                    results.push(alone(&db, p).await);
+                }
+                results
+            }
+        };
+        for ((_, reply), result) in batch.drain(..).zip(results) {
+            // The writer may be gone; its file is published all the same.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// Every publish of `batch` in one transaction: each one's own answer, or the error that
+/// rolled the batch back.
+async fn together(
+    db: &DatabaseConnection,
+    batch: &[(Publish, Reply)],
+) -> Result<Vec<Result<file::Model, ApiError>>, ApiError> {
+    let txn = db::begin_write(db).await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for (p, _) in batch {
+        match check(&txn, p).await {
+            Ok(plan) => results.push(Ok(apply(&txn, p, plan).await?)),
+            // The checks read; the transaction may be unusable after a database error.
+            Err(e @ (FsError::Db(_) | FsError::Lock(crate::fs::lock::LockError::Db(_)))) => {
+                return Err(e.into());
+            }
+            Err(refused) => results.push(Err(refused.into())),
+        }
+    }
+    txn.commit().await?;
+    Ok(results)
+}
+
+/// One publish in a transaction of its own.
+pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, ApiError> {
+    let txn = tx::begin(db, p.owner).await?;
+    let plan = check(&txn, p).await?;
+    let file = apply(&txn, p, plan).await?;
+    txn.commit().await?;
+    Ok(file)
+}
+
+/// What a checked publish writes to: the rows from the root down to the deepest existing
+/// folder on the way, and the file already at the target.
+struct Plan {
+    known: Vec<file::Model>,
+    existing: Option<file::Model>,
+}
+
+/// Everything that can refuse a publish, before it writes: locks, what is at the target,
+/// the parent, and last the quota charge (a conditional update that changes nothing when it
+/// refuses).
+async fn check(txn: &DatabaseTransaction, p: &Publish) -> Result<Plan, FsError> {
+    tree::ensure_unlocked(txn, p.owner, &p.uri, false, &p.tokens).await?;
+    // The root, the folders above and the target, in one statement.
+    let mut known = nav::chain(txn, p.owner, p.uri.segments()).await?;
+    let existing = (known.len() == p.uri.segments().len() + 1)
+        .then(|| known.pop())
+        .flatten();
+    if let Some(e) = &existing
+        && (e.r#type != file::kind::FILE || e.is_symbolic)
+    {
+        return Err(FsError::Exists(p.name.clone()));
+    }
+    // The walk stopped at the parent, or above it where a folder is missing (made below);
+    // either way the row it stopped at must be a real folder.
+    if known
+        .last()
+        .is_some_and(|f| f.r#type != file::kind::FOLDER || f.is_symbolic)
+    {
+        return Err(FsError::ParentNotExist);
+    }
+    quota::charge(txn, p.owner, p.size, p.max_storage).await?;
+    Ok(Plan { known, existing })
+}
+
+/// The writes of a checked publish: missing folders, then the file or its new version.
+async fn apply(
+    txn: &DatabaseTransaction,
+    p: &Publish,
+    Plan {
+        mut known,
+        existing,
+    }: Plan,
+) -> Result<file::Model, ApiError> {
+    if known.is_empty() {
+        known.push(nav::insert_root(txn, p.owner).await?);
+    }
+    let parent = create::ensure_parents(txn, p.owner, known, &p.uri).await?;
+    let blob = (p.key.as_str(), p.size, p.policy_id);
+    match existing {
+        Some(file) => add_current_version(txn, file, blob.0, blob.1, blob.2).await,
+        None => insert_file_with_version(txn, p.owner, parent, &p.name, blob).await,
+    }
+}
