@@ -9,11 +9,18 @@
 //! it fails), so a refused publish is answered at once and leaves the others alone; a database
 //! error during the writes rolls the whole batch back, and each publish is then run in a
 //! transaction of its own. PostgreSQL has concurrent writers and runs each publish alone.
+//!
+//! Inside the batch's transaction nothing else writes, so the batch reads once what its
+//! publishes would each read: which owners have live locks (the others skip the lock check)
+//! and each owner's storage (charged in memory, written once before the commit).
 
-use std::sync::OnceLock;
+use std::{
+    collections::{HashMap, HashSet},
+    sync::OnceLock,
+};
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend};
-use stratus_entity::file;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect};
+use stratus_entity::{file, user};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
@@ -23,7 +30,12 @@ use super::{
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     db,
-    fs::{error::FsError, nav, quota, tree, tx, uri::FileUri},
+    fs::{
+        error::FsError,
+        lock::{self, LockError},
+        nav, quota, tree, tx,
+        uri::FileUri,
+    },
 };
 
 /// Most publishes in one transaction.
@@ -136,25 +148,91 @@ async fn together(
     batch: &[(Publish, Reply)],
 ) -> Result<Vec<Result<file::Model, ApiError>>, ApiError> {
     let txn = db::begin_write(db).await?;
+    let owners: Vec<i64> = batch.iter().map(|(p, _)| p.owner).collect();
+    let mut shared = Shared {
+        locked: lock::owners_with_locks(&txn, &owners).await?,
+        usage: HashMap::new(),
+    };
     let mut results = Vec::with_capacity(batch.len());
     for (p, _) in batch {
-        match check(&txn, p).await {
-            Ok(plan) => results.push(Ok(apply(&txn, p, plan).await?)),
+        match check(&txn, p, Some(&mut shared)).await {
+            Ok(plan) => {
+                let replaces = plan.existing.is_some();
+                results.push(Ok(apply(&txn, p, plan).await?));
+                if replaces {
+                    // A new version may have released older ones: read the usage again.
+                    shared.settle(&txn, p.owner).await?;
+                }
+            }
             // The checks read; the transaction may be unusable after a database error.
-            Err(e @ (FsError::Db(_) | FsError::Lock(crate::fs::lock::LockError::Db(_)))) => {
+            Err(e @ (FsError::Db(_) | FsError::Lock(LockError::Db(_)))) => {
                 return Err(e.into());
             }
             Err(refused) => results.push(Err(refused.into())),
         }
     }
+    for owner in owners {
+        shared.settle(&txn, owner).await?;
+    }
     txn.commit().await?;
     Ok(results)
+}
+
+/// What the publishes of one batch read once.
+struct Shared {
+    /// Owners with live locks: only their publishes check locks.
+    locked: HashSet<i64>,
+    /// Per owner: the storage used as the transaction found it, and what the batch charged
+    /// on top (written by [`Shared::settle`]).
+    usage: HashMap<i64, (i64, i64)>,
+}
+
+impl Shared {
+    /// Charges `bytes` against `limit`, as [`quota::charge`] would, without a statement.
+    async fn charge(
+        &mut self,
+        txn: &DatabaseTransaction,
+        owner: i64,
+        bytes: i64,
+        limit: i64,
+    ) -> Result<(), FsError> {
+        if bytes <= 0 {
+            return Ok(());
+        }
+        let (used, charged) = match self.usage.get_mut(&owner) {
+            Some(usage) => usage,
+            None => {
+                let used = user::Entity::find_by_id(owner)
+                    .select_only()
+                    .column(user::Column::Storage)
+                    .into_tuple::<i64>()
+                    .one(txn)
+                    .await?
+                    .ok_or(FsError::NotFound)?;
+                self.usage.entry(owner).or_insert((used, 0))
+            }
+        };
+        if *used + *charged + bytes > limit {
+            return Err(FsError::InsufficientCapacity);
+        }
+        *charged += bytes;
+        Ok(())
+    }
+
+    /// Writes what the batch charged `owner` so far, and forgets the usage it read.
+    async fn settle(&mut self, txn: &DatabaseTransaction, owner: i64) -> Result<(), ApiError> {
+        if let Some((_, charged)) = self.usage.remove(&owner) {
+            // Checked against the limit already, in this transaction.
+            quota::charge(txn, owner, charged, i64::MAX).await?;
+        }
+        Ok(())
+    }
 }
 
 /// One publish in a transaction of its own.
 pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, ApiError> {
     let txn = tx::begin(db, p.owner).await?;
-    let plan = check(&txn, p).await?;
+    let plan = check(&txn, p, None).await?;
     let file = apply(&txn, p, plan).await?;
     txn.commit().await?;
     Ok(file)
@@ -170,8 +248,14 @@ struct Plan {
 /// Everything that can refuse a publish, before it writes: locks, what is at the target,
 /// the parent, and last the quota charge (a conditional update that changes nothing when it
 /// refuses).
-async fn check(txn: &DatabaseTransaction, p: &Publish) -> Result<Plan, FsError> {
-    tree::ensure_unlocked(txn, p.owner, &p.uri, false, &p.tokens).await?;
+async fn check(
+    txn: &DatabaseTransaction,
+    p: &Publish,
+    shared: Option<&mut Shared>,
+) -> Result<Plan, FsError> {
+    if shared.as_ref().is_none_or(|s| s.locked.contains(&p.owner)) {
+        tree::ensure_unlocked(txn, p.owner, &p.uri, false, &p.tokens).await?;
+    }
     // The root, the folders above and the target, in one statement.
     let mut known = nav::chain(txn, p.owner, p.uri.segments()).await?;
     let existing = (known.len() == p.uri.segments().len() + 1)
@@ -190,7 +274,10 @@ async fn check(txn: &DatabaseTransaction, p: &Publish) -> Result<Plan, FsError> 
     {
         return Err(FsError::ParentNotExist);
     }
-    quota::charge(txn, p.owner, p.size, p.max_storage).await?;
+    match shared {
+        Some(shared) => shared.charge(txn, p.owner, p.size, p.max_storage).await?,
+        None => quota::charge(txn, p.owner, p.size, p.max_storage).await?,
+    }
     Ok(Plan { known, existing })
 }
 

@@ -374,6 +374,24 @@ pub async fn check<T: AsRef<str>>(
     Err(LockError::Conflict(to_infos(db, rows).await?))
 }
 
+/// Which of `owners` have a live lock anywhere in their tree. Inside a write transaction the
+/// answer holds until it ends: a write of an owner without one needs no [`check`].
+pub async fn owners_with_locks(
+    db: &impl ConnectionTrait,
+    owners: &[i64],
+) -> Result<HashSet<i64>, DbErr> {
+    let rows: Vec<i64> = lock::Entity::find()
+        .select_only()
+        .column(lock::Column::OwnerId)
+        .distinct()
+        .filter(lock::Column::OwnerId.is_in(owners.iter().copied()))
+        .filter(lock::Column::ExpiresAt.gt(Utc::now()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The live locks that apply to `path` (on it, or depth infinity on an ancestor), oldest
 /// first: WebDAV `lockdiscovery`.
 pub async fn discover(

@@ -2,6 +2,7 @@
 //! (upload sessions) hold against WebDAV.
 
 use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use stratus_server::ids::IdKind;
 
@@ -121,4 +122,71 @@ async fn an_api_upload_blocks_webdav_writes_to_its_path() {
         .await
         .unwrap();
     assert_eq!(del.status(), 423);
+}
+
+/// The publish re-checks locks in its own transaction (a lock may be taken after WebDAV's
+/// early check): writes racing in one batch are refused for the locked path only, and the
+/// token holder's write goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_publish_checks_locks_for_each_write_of_a_batch() {
+    use stratus_server::{
+        auth::caller::SignedIn,
+        fs::uri::FileUri,
+        upload::stream::{StreamWrite, write},
+    };
+
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let lock = dav(&server, "LOCK", "/held.txt", ANN, &pw)
+        .body(LOCKINFO)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lock.status(), 201);
+    let token = lock.headers()["lock-token"]
+        .to_str()
+        .unwrap()
+        .trim_matches(['<', '>'])
+        .to_owned();
+    let db = &server.state.db;
+    let user = stratus_entity::user::Entity::find()
+        .filter(stratus_entity::user::Column::Email.eq(ANN))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let group = stratus_entity::group::Entity::find_by_id(user.group_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let me = SignedIn { user, group };
+    let put = |path: &'static str, tokens: Vec<String>| {
+        let (state, me) = (server.state.clone(), &me);
+        async move {
+            let uri = FileUri::parse(&format!("cloudreve://my/{path}")).unwrap();
+            let body: stratus_server::storage::ByteStream =
+                Box::pin(futures_util::stream::once(async {
+                    Ok(stratus_server::storage::Bytes::from_static(b"data"))
+                }));
+            let w = StreamWrite {
+                uri: &uri,
+                size: Some(4),
+                body,
+                lock_tokens: &tokens,
+            };
+            write(&state, me, w).await.map(|f| f.name)
+        }
+    };
+    let (a, b, c, d) = tokio::join!(
+        put("free-1.txt", vec![]),
+        put("held.txt", vec![]),
+        put("free-2.txt", vec![]),
+        put("held.txt", vec![token.clone()]),
+    );
+    assert_eq!(a.unwrap(), "free-1.txt");
+    assert_eq!(c.unwrap(), "free-2.txt");
+    assert_eq!(d.unwrap(), "held.txt");
+    let refused = b.unwrap_err();
+    assert_eq!(refused.error_code().code(), 40073, "{refused:?}");
 }
