@@ -1,6 +1,8 @@
 //! `POST /file/upload/:sessionId/:index`: receiving chunks, and completing the upload once
 //! every chunk is in.
 
+use std::collections::HashMap;
+
 use chrono::{TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -11,7 +13,7 @@ use stratus_entity::{entity, file, file_entity, upload_session};
 use super::{SESSION_META, SessionProps, chunk_span, live_session, storage_error};
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    fs::{lock, metadata, tx, version},
+    fs::{error::FsError, lock, metadata, tx, version},
     state::AppState,
     storage::{ByteStream, StorageError},
     thumb::store as thumb,
@@ -135,8 +137,20 @@ async fn insert_version(
     size: i64,
     policy_id: i64,
 ) -> Result<entity::Model, ApiError> {
-    let now = Utc::now();
-    Ok(entity::ActiveModel {
+    Ok(version_row(owner, key, size, policy_id, Utc::now())
+        .insert(txn)
+        .await?)
+}
+
+/// The row [`insert_version`] inserts.
+fn version_row(
+    owner: i64,
+    key: &str,
+    size: i64,
+    policy_id: i64,
+    now: chrono::DateTime<Utc>,
+) -> entity::ActiveModel {
+    entity::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
         r#type: Set(entity::kind::VERSION),
@@ -147,8 +161,72 @@ async fn insert_version(
         created_by: Set(Some(owner)),
         ..Default::default()
     }
-    .insert(txn)
-    .await?)
+}
+
+/// A new file to create with its blob as its only version.
+pub(super) struct NewFile<'a> {
+    pub owner: i64,
+    pub parent: i64,
+    pub name: &'a str,
+    pub key: &'a str,
+    pub size: i64,
+    pub policy_id: i64,
+}
+
+/// [`insert_file_with_version`] for many files at once: three statements for all of them.
+/// Returns the files in the order of `new`. The files must be in different places (a clash
+/// fails the statement, and with it the caller's transaction).
+pub(super) async fn insert_files_with_versions(
+    txn: &DatabaseTransaction,
+    new: &[NewFile<'_>],
+) -> Result<Vec<file::Model>, ApiError> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let entities: HashMap<String, entity::Model> = entity::Entity::insert_many(
+        new.iter()
+            .map(|n| version_row(n.owner, n.key, n.size, n.policy_id, now)),
+    )
+    .exec_with_returning(txn)
+    .await?
+    .into_iter()
+    .map(|e| (e.source.clone(), e))
+    .collect();
+    let rows = new
+        .iter()
+        .map(|n| {
+            let current = entities.get(n.key).ok_or(FsError::NotFound)?;
+            Ok(super::create::file_row(
+                n.owner,
+                n.parent,
+                n.name,
+                n.policy_id,
+                Some(current),
+                now,
+            ))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let mut files: HashMap<(i64, String), file::Model> = file::Entity::insert_many(rows)
+        .exec_with_returning(txn)
+        .await?
+        .into_iter()
+        .map(|f| ((f.parent_id.unwrap_or_default(), f.name.clone()), f))
+        .collect();
+    let mut out = Vec::with_capacity(new.len());
+    for n in new {
+        let file = files
+            .remove(&(n.parent, n.name.to_owned()))
+            .ok_or(FsError::NotFound)?;
+        out.push(file);
+    }
+    file_entity::Entity::insert_many(out.iter().map(|f| file_entity::ActiveModel {
+        file_id: Set(f.id),
+        entity_id: Set(f.primary_entity.unwrap_or_default()),
+    }))
+    .exec_without_returning(txn)
+    .await?;
+    Ok(out)
 }
 
 /// What follows a new version becoming current, whichever route wrote it: the oldest versions

@@ -24,7 +24,7 @@ use stratus_entity::{file, user};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    chunk::{add_current_version, insert_file_with_version},
+    chunk::{NewFile, add_current_version, insert_file_with_version, insert_files_with_versions},
     create,
 };
 use crate::{
@@ -153,12 +153,26 @@ async fn together(
         locked: lock::owners_with_locks(&txn, &owners).await?,
         usage: HashMap::new(),
     };
-    let mut results = Vec::with_capacity(batch.len());
-    for (p, _) in batch {
+    let mut results: Vec<Option<Result<file::Model, ApiError>>> = Vec::with_capacity(batch.len());
+    // New files in existing folders, inserted together (by `flush`).
+    let mut pending: Vec<(usize, i64)> = Vec::new();
+    for (i, (p, _)) in batch.iter().enumerate() {
+        // A publish at or below the path of a pending new file must see that file.
+        if pending
+            .iter()
+            .any(|&(j, _)| batch[j].0.owner == p.owner && below(&p.uri, &batch[j].0.uri))
+        {
+            flush(&txn, batch, &mut pending, &mut results).await?;
+        }
         match check(&txn, p, Some(&mut shared)).await {
+            Ok(plan) if plan.existing.is_none() && plan.known.len() == p.uri.segments().len() => {
+                let parent = plan.known.last().map_or(0, |f| f.id);
+                pending.push((i, parent));
+                results.push(None);
+            }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
-                results.push(Ok(apply(&txn, p, plan).await?));
+                results.push(Some(Ok(apply(&txn, p, plan).await?)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
                     shared.settle(&txn, p.owner).await?;
@@ -168,14 +182,51 @@ async fn together(
             Err(e @ (FsError::Db(_) | FsError::Lock(LockError::Db(_)))) => {
                 return Err(e.into());
             }
-            Err(refused) => results.push(Err(refused.into())),
+            Err(refused) => results.push(Some(Err(refused.into()))),
         }
     }
+    flush(&txn, batch, &mut pending, &mut results).await?;
     for owner in owners {
         shared.settle(&txn, owner).await?;
     }
     txn.commit().await?;
-    Ok(results)
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(stopped())))
+        .collect())
+}
+
+/// True when `uri` is `of` or below it.
+fn below(uri: &FileUri, of: &FileUri) -> bool {
+    uri.segments().starts_with(of.segments())
+}
+
+/// Inserts the pending new files (publish index, parent folder id) of `batch`.
+async fn flush(
+    txn: &DatabaseTransaction,
+    batch: &[(Publish, Reply)],
+    pending: &mut Vec<(usize, i64)>,
+    results: &mut [Option<Result<file::Model, ApiError>>],
+) -> Result<(), ApiError> {
+    let new: Vec<NewFile<'_>> = pending
+        .iter()
+        .map(|&(i, parent)| {
+            let p = &batch[i].0;
+            NewFile {
+                owner: p.owner,
+                parent,
+                name: &p.name,
+                key: &p.key,
+                size: p.size,
+                policy_id: p.policy_id,
+            }
+        })
+        .collect();
+    let files = insert_files_with_versions(txn, &new).await?;
+    for ((i, _), file) in pending.drain(..).zip(files) {
+        results[i] = Some(Ok(file));
+    }
+    Ok(())
 }
 
 /// What the publishes of one batch read once.

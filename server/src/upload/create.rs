@@ -356,8 +356,24 @@ pub(super) async fn insert_file(
     policy_id: i64,
     current: Option<&entity::Model>,
 ) -> Result<file::Model, ApiError> {
-    let now = Utc::now();
-    Ok(file::ActiveModel {
+    Ok(
+        file_row(owner, parent, name, policy_id, current, Utc::now())
+            .insert(txn)
+            .await
+            .map_err(|e| name_clash(e, name))?,
+    )
+}
+
+/// The row [`insert_file`] inserts.
+pub(super) fn file_row(
+    owner: i64,
+    parent: i64,
+    name: &str,
+    policy_id: i64,
+    current: Option<&entity::Model>,
+    now: chrono::DateTime<Utc>,
+) -> file::ActiveModel {
+    file::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
         r#type: Set(file::kind::FILE),
@@ -370,7 +386,4 @@ pub(super) async fn insert_file(
         primary_entity: Set(current.map(|e| e.id)),
         ..Default::default()
     }
-    .insert(txn)
-    .await
-    .map_err(|e| name_clash(e, name))?)
 }
