@@ -66,19 +66,7 @@ async fn put_then_get_with_ranges_versions_and_trash() {
         .await
         .unwrap();
     assert_eq!(got.text().await.unwrap(), "content");
-    let f = file::Entity::find()
-        .filter(file::Column::Name.eq("f.txt"))
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(f.size, 7);
-    let versions = file_entity::Entity::find()
-        .filter(file_entity::Column::FileId.eq(f.id))
-        .all(&server.state.db)
-        .await
-        .unwrap();
-    assert_eq!(versions.len(), 2);
+    assert_eq!(size_and_versions(&server, "f.txt").await, (7, 2));
 
     // A chunked body without Content-Length.
     let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
@@ -362,18 +350,8 @@ async fn concurrent_puts_are_published_or_refused_one_by_one() {
     let (status, listing) = propfind(&server, "/many/", ANN, &pw).await;
     assert_eq!(status, 207);
     assert_eq!(listing.matches("<D:response>").count(), 34, "{listing}");
-    let same = file::Entity::find()
-        .filter(file::Column::Name.eq("same.txt"))
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(same.size, 100);
-    let versions = file_entity::Entity::find()
-        .filter(file_entity::Column::FileId.eq(same.id))
-        .count(&server.state.db)
-        .await
-        .unwrap();
+    let (size, versions) = size_and_versions(&server, "same.txt").await;
+    assert_eq!(size, 100);
     assert!((1..=8).contains(&versions), "{versions}");
     let body = dav(&server, "GET", "/many/same.txt", ANN, &pw)
         .send()
@@ -488,4 +466,20 @@ async fn a_failing_write_in_a_batch_fails_alone() {
     assert_eq!(entities_after, entities_before + 21);
     let (_, listing) = propfind(&server, "/", ANN, &pw).await;
     assert_eq!(listing.matches("<D:response>").count(), 22, "{listing}");
+}
+
+/// The size of the file named `name` and how many versions it keeps.
+async fn size_and_versions(server: &stratus_tests::TestServer, name: &str) -> (i64, u64) {
+    let f = file::Entity::find()
+        .filter(file::Column::Name.eq(name))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let versions = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.eq(f.id))
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    (f.size, versions)
 }
