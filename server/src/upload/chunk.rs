@@ -84,10 +84,6 @@ pub async fn put_chunk(
     Ok(ChunkOutcome::Completed)
 }
 
-/// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
-/// the placeholder into the file (or the new entity into the file's current version, capping
-/// the kept versions), drops the session and its lock, all in one transaction. Completing
-/// twice is harmless: the second call finds no session and does nothing.
 /// Adds the stored blob at `key` to `target` as a new version and makes it the current one
 /// (then [`new_version_is_current`]). The caller has charged the quota and holds the owner's
 /// transaction. Shared by whole-body writes: small edits and WebDAV `PUT`.
@@ -241,6 +237,10 @@ async fn new_version_is_current(
     thumb::release(txn, file.id, None).await
 }
 
+/// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
+/// the placeholder into the file (or the new entity into the file's current version, capping
+/// the kept versions), drops the session and its lock, all in one transaction. Completing
+/// twice is harmless: the second call finds no session and does nothing.
 pub async fn complete_session(
     state: &AppState,
     session: &upload_session::Model,
