@@ -43,6 +43,15 @@ pub struct Name {
     pub local: String,
 }
 
+impl Name {
+    pub fn new(ns: impl Into<String>, local: impl Into<String>) -> Self {
+        Self {
+            ns: ns.into(),
+            local: local.into(),
+        }
+    }
+}
+
 /// What the request asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Want {
@@ -71,10 +80,7 @@ pub fn parse(body: &[u8]) -> Option<Want> {
                     .children
                     .iter()
                     .filter_map(XMLNode::as_element)
-                    .map(|e| Name {
-                        ns: e.namespace.clone().unwrap_or_default(),
-                        local: e.name.clone(),
-                    })
+                    .map(|e| Name::new(e.namespace.clone().unwrap_or_default(), e.name.clone()))
                     .collect(),
             )),
             _ => return None,
@@ -239,13 +245,6 @@ impl From<&file::Model> for Row {
 mod tests {
     use super::*;
 
-    fn name(ns: &str, local: &str) -> Name {
-        Name {
-            ns: ns.into(),
-            local: local.into(),
-        }
-    }
-
     #[test]
     fn bodies_are_read() {
         assert_eq!(parse(b""), Some(Want::All));
@@ -259,9 +258,9 @@ mod tests {
                 br#"<propfind xmlns="DAV:"><prop><getetag/><x:p xmlns:x="urn:x"/><q xmlns=""/></prop></propfind>"#
             ),
             Some(Want::Props(vec![
-                name(DAV, "getetag"),
-                name("urn:x", "p"),
-                name("", "q")
+                Name::new(DAV, "getetag"),
+                Name::new("urn:x", "p"),
+                Name::new("", "q")
             ]))
         );
         // Left to dav-server.

@@ -330,13 +330,6 @@ fn escape(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn name(ns: &str, local: &str) -> Name {
-        Name {
-            ns: ns.into(),
-            local: local.into(),
-        }
-    }
-
     fn item(name: &str, dir: bool) -> Item<'_> {
         let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         Item {
@@ -392,11 +385,11 @@ mod tests {
     #[test]
     fn prop_lists_split_found_and_missing() {
         let r = render(Want::Props(vec![
-            name(DAV, "resourcetype"),
-            name(DAV, "getcontentlength"),
-            name(DAV, "quota-used-bytes"),
-            name("urn:x", "nope"),
-            name(MS, "Win32FileAttributes"),
+            Name::new(DAV, "resourcetype"),
+            Name::new(DAV, "getcontentlength"),
+            Name::new(DAV, "quota-used-bytes"),
+            Name::new("urn:x", "nope"),
+            Name::new(MS, "Win32FileAttributes"),
         ]));
         let mut out = String::new();
         r.response(&mut out, "/dav/.d/", &item(".d", true), &[]);
@@ -416,8 +409,8 @@ mod tests {
     #[test]
     fn nothing_found_is_one_404_propstat() {
         let r = render(Want::Props(vec![
-            name("urn:x", "a"),
-            name(DAV, "getcontentlength"),
+            Name::new("urn:x", "a"),
+            Name::new(DAV, "getcontentlength"),
         ]));
         let mut out = String::new();
         r.response(&mut out, "/dav/d/", &item("d", true), &[]);
@@ -440,8 +433,8 @@ mod tests {
     #[test]
     fn the_root_reports_the_owners_quota() {
         let r = render(Want::Props(vec![
-            name(DAV, "quota-used-bytes"),
-            name(DAV, "quota-available-bytes"),
+            Name::new(DAV, "quota-used-bytes"),
+            Name::new(DAV, "quota-available-bytes"),
         ]));
         let mut root = item("", true);
         root.root = true;
