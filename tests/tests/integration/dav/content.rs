@@ -353,22 +353,10 @@ async fn concurrent_puts_are_published_or_refused_one_by_one() {
     let (size, versions) = size_and_versions(&server, "same.txt").await;
     assert_eq!(size, 100);
     assert!((1..=8).contains(&versions), "{versions}");
-    let body = dav(&server, "GET", "/many/same.txt", ANN, &pw)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let body = get_bytes(&server, "/many/same.txt", &pw).await;
     assert!(body.len() == 100 && body.iter().all(|b| *b == body[0]));
-    let got = dav(&server, "GET", "/many/f07.bin", ANN, &pw)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(got.as_ref(), &[7u8; 1000][..]);
+    let got = get_bytes(&server, "/many/f07.bin", &pw).await;
+    assert_eq!(got, [7u8; 1000]);
 
     // Room for five more: of twelve at once, five are stored and seven refused.
     let used = user_storage(&server).await;
@@ -482,4 +470,16 @@ async fn size_and_versions(server: &stratus_tests::TestServer, name: &str) -> (i
         .await
         .unwrap();
     (f.size, versions)
+}
+
+/// The body of a WebDAV GET of `path` as Ann.
+async fn get_bytes(server: &stratus_tests::TestServer, path: &str, pw: &str) -> Vec<u8> {
+    dav(server, "GET", path, ANN, pw)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
 }
