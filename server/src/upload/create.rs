@@ -301,7 +301,9 @@ pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Re
     }
 }
 
-/// Walks to the parent folder of `uri`, creating missing folders; returns its id.
+/// Walks to the parent folder of `uri`, creating missing folders; returns its id. `known` is
+/// the start of the way, root first (as [`nav::chain`] returns it): only what lies below its
+/// last row is looked up.
 pub(super) async fn ensure_parents(
     txn: &DatabaseTransaction,
     owner: i64,
@@ -310,8 +312,9 @@ pub(super) async fn ensure_parents(
 ) -> Result<i64, ApiError> {
     let folders = &uri.segments()[..uri.segments().len() - 1];
     known.truncate(folders.len() + 1);
-    let start = known.len() - 1;
     let mut parent = known.pop().ok_or(FsError::ParentNotExist)?;
+    // The depth of `parent`: the folders above it are known.
+    let start = known.len();
     for (depth, segment) in folders.iter().enumerate() {
         if depth < start {
             continue;
