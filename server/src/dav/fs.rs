@@ -72,9 +72,8 @@ impl DavFs {
     /// path in the owner's tree costs one query: the child of a remembered parent, or else
     /// the whole chain of folders down to it, all of which are remembered too.
     pub(super) async fn node(&self, uri: &FileUri) -> Result<Node, FsError> {
-        let key = uri.to_string();
-        if let Some(hit) = self.0.nodes.lock().expect("nodes").get(&key) {
-            return hit.clone().ok_or(FsError::NotFound);
+        if let Some(hit) = self.remembered(uri) {
+            return hit.ok_or(FsError::NotFound);
         }
         let found = match self.lookup(uri).await {
             Ok(node) => Some(node),
@@ -85,8 +84,18 @@ impl DavFs {
             .nodes
             .lock()
             .expect("nodes")
-            .insert(key, found.clone());
+            .insert(uri.to_string(), found.clone());
         found.ok_or(FsError::NotFound)
+    }
+
+    /// What this request already found at `uri` (`Some(None)`: nothing there).
+    fn remembered(&self, uri: &FileUri) -> Option<Option<Node>> {
+        self.0
+            .nodes
+            .lock()
+            .expect("nodes")
+            .get(&uri.to_string())
+            .cloned()
     }
 
     fn lookup<'a>(&'a self, uri: &'a FileUri) -> BoxFuture<'a, Result<Node, FsError>> {
@@ -100,14 +109,7 @@ impl DavFs {
                         .map_err(fs_err);
                 }
             };
-            let cached = self
-                .0
-                .nodes
-                .lock()
-                .expect("nodes")
-                .get(&parent.to_string())
-                .cloned();
-            let Some(folder) = cached else {
+            let Some(folder) = self.remembered(&parent) else {
                 return self.lookup_chain(uri).await;
             };
             let folder = folder.ok_or(FsError::NotFound)?;
@@ -135,13 +137,8 @@ impl DavFs {
             .await
             .map_err(fs_err)?;
         if rows.is_empty() {
-            // No root yet: resolving makes it.
-            let tokens = self.0.tokens();
-            let root = FileUri::root(FsKind::My, None);
-            let node = nav::resolve(&self.0.ctx(&tokens), &root)
-                .await
-                .map_err(fs_err)?;
-            rows.push(node.file);
+            // No root yet: made on first use.
+            rows.push(nav::root(&self.0.state, owner).await.map_err(fs_err)?);
         }
         let depth = uri.segments().len();
         let mut found = None;
