@@ -11,8 +11,9 @@
 //! symlink on the way is followed only when its target is a directory inside the root; reads
 //! canonicalize the whole path and check it.
 //!
-//! Durability: `put` and `copy` write a temporary file, fsync it, rename it over the key and
-//! fsync the directory, so a crash never leaves half an object under a key. A chunked upload
+//! Durability: `put` and `copy` write a temporary file, make it durable, rename it over the key
+//! and make the folder durable (in groups, see [`durable`]), so a crash never leaves half an
+//! object under a key. A chunked upload
 //! lives in a partial file next to its key until `complete_upload` renames it the same way.
 //! Empty directories are left behind on delete (removing them would race with a concurrent
 //! `put` creating a file there).
@@ -34,10 +35,14 @@ use tokio::{
     io::{AsyncSeekExt, AsyncWriteExt, BufWriter},
 };
 
+mod durable;
 mod read;
 mod root;
 
-use self::root::{ParsedKey, Root};
+use self::{
+    durable::{Committer, TempFile, Written, sync_dir},
+    root::{ParsedKey, Root},
+};
 use super::{
     ByteRange, ByteStream, Capabilities, GetObject, ObjectMeta, StorageDriver, StorageError,
     UploadCredential,
@@ -57,22 +62,27 @@ const WRITE_BUFFER: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct LocalDriver {
     inner: Arc<Root>,
+    committer: Arc<Committer>,
 }
 
 impl LocalDriver {
     /// A driver storing under `root` (created on first use).
     pub fn new(root: PathBuf) -> Self {
+        Self::with_root(Root::new(root, false))
+    }
+
+    fn with_root(root: Root) -> Self {
+        let inner = Arc::new(root);
         Self {
-            inner: Arc::new(Root::new(root, false)),
+            committer: Arc::new(Committer::new(inner.clone())),
+            inner,
         }
     }
 
     /// Reserve the whole file on disk when an upload begins (policy setting `pre_allocate`),
     /// so a full disk fails the upload at once instead of half-way.
     pub fn with_pre_allocate(self, on: bool) -> Self {
-        Self {
-            inner: Arc::new(Root::new(self.inner.given.clone(), on)),
-        }
+        Self::with_root(Root::new(self.inner.given.clone(), on))
     }
 
     /// The root folder as configured.
@@ -107,11 +117,6 @@ fn temp_name() -> String {
     format!("{RESERVED_PREFIX}tmp-{suffix}")
 }
 
-/// Makes a rename or unlink in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
 /// Reserves `size` bytes for `file` on disk; where the filesystem cannot, only sets the length.
 fn pre_allocate(file: &std::fs::File, size: u64) -> io::Result<()> {
     #[cfg(target_os = "linux")]
@@ -126,40 +131,9 @@ fn pre_allocate(file: &std::fs::File, size: u64) -> io::Result<()> {
     file.set_len(size)
 }
 
-/// Puts a written temporary file in place the durable way: fsync it, rename it over
-/// `dir/name`, fsync the folder. Shared by every write of the driver.
-fn commit_temp(mut temp: TempFile, file: std::fs::File, dir: &Path, name: &str) -> io::Result<()> {
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(temp.path(), dir.join(name))?;
-    temp.disarm();
-    sync_dir(dir)
-}
-
-/// Removes a temporary file unless disarmed, also when the writing future is dropped.
-struct TempFile(Option<PathBuf>);
-
-impl TempFile {
-    fn path(&self) -> &Path {
-        self.0.as_deref().expect("armed temp file")
-    }
-
-    fn disarm(&mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// Bodies up to this size are gathered in memory and stored in one trip to the blocking pool
-/// (a streamed write takes seven: prepare, open, write, fsync, rename, open and fsync the
-/// folder). Small WebDAV PUTs are most of what a desktop client sends.
+/// Bodies up to this size are gathered in memory and written by the committing thread itself
+/// (see [`durable`]), one thread hand-off in all. Small WebDAV PUTs are most of what a desktop
+/// client sends.
 const SMALL_BODY: usize = 64 * 1024;
 
 enum Gathered {
@@ -193,9 +167,8 @@ fn check_length(expected: Option<u64>, got: u64) -> Result<(), StorageError> {
     }
 }
 
-/// `put` of a gathered body, with the same durability: temporary file, fsync, rename, fsync
-/// of the folder.
-fn store_small(root: &Root, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
+/// The temporary file of a gathered body.
+fn write_small(root: &Root, key: &str, bytes: &[u8]) -> Result<Written, StorageError> {
     use std::io::Write;
     let parsed = root.parse(key, false)?;
     let (dir, name) = root.prepare(&parsed.parts)?;
@@ -205,7 +178,13 @@ fn store_small(root: &Root, key: &str, bytes: &[u8]) -> Result<(), StorageError>
         .create_new(true)
         .open(temp.path())?;
     file.write_all(bytes)?;
-    Ok(commit_temp(temp, file, &dir, &name)?)
+    Ok(Written {
+        temp,
+        file,
+        dir,
+        name,
+        synced: false,
+    })
 }
 
 /// Streams `body` into `file` at its current position; with `expected`, refuses a body of
@@ -257,7 +236,8 @@ impl StorageDriver for LocalDriver {
                 check_length(size, bytes.len() as u64)?;
                 let key = key.to_owned();
                 return self
-                    .blocking(move |root| store_small(root, &key, &bytes))
+                    .committer
+                    .commit(move |root| write_small(root, &key, &bytes))
                     .await;
             }
             Gathered::Stream(body) => body,
@@ -277,8 +257,20 @@ impl StorageDriver for LocalDriver {
             .await
             .map_err(StorageError::Io)?;
         let file = write_body(file, body, size).await?.into_std().await;
-        self.blocking(move |_| Ok(commit_temp(temp, file, &dir, &name)?))
-            .await
+        let file = self
+            .blocking(move |_| {
+                file.sync_all()?;
+                Ok(file)
+            })
+            .await?;
+        let written = Written {
+            temp,
+            file,
+            dir,
+            name,
+            synced: true,
+        };
+        self.committer.commit(move |_| Ok(written)).await
     }
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError> {
@@ -345,15 +337,24 @@ impl StorageDriver for LocalDriver {
 
     async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError> {
         let (from, to) = (from.to_owned(), to.to_owned());
-        self.blocking(move |root| {
-            let source = root.existing(&root.parse(&from, false)?.parts)?;
-            let (dir, name) = root.prepare(&root.parse(&to, false)?.parts)?;
-            let temp = TempFile(Some(dir.join(temp_name())));
-            std::fs::copy(&source, temp.path())?;
-            let file = std::fs::OpenOptions::new().write(true).open(temp.path())?;
-            Ok(commit_temp(temp, file, &dir, &name)?)
-        })
-        .await
+        let written = self
+            .blocking(move |root| {
+                let source = root.existing(&root.parse(&from, false)?.parts)?;
+                let (dir, name) = root.prepare(&root.parse(&to, false)?.parts)?;
+                let temp = TempFile(Some(dir.join(temp_name())));
+                std::fs::copy(&source, temp.path())?;
+                let file = std::fs::OpenOptions::new().write(true).open(temp.path())?;
+                file.sync_all()?;
+                Ok(Written {
+                    temp,
+                    file,
+                    dir,
+                    name,
+                    synced: true,
+                })
+            })
+            .await?;
+        self.committer.commit(move |_| Ok(written)).await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, StorageError> {
