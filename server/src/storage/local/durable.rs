@@ -12,7 +12,7 @@
 //!
 //! `syncfs` would make a whole group durable with one flush of the disk, but it also writes
 //! out whatever else is dirty on that file system, and before Linux 5.8 it did not report
-//! write errors; per-file fsync measured the same here (`bench/webdav.sh`).
+//! write errors; per-file fsync measured the same under the PUT load of `bench/webdav.sh`.
 //!
 //! The work that makes a small file's temporary copy runs on the committing thread too, so a
 //! small put costs one thread hand-off in all.
@@ -22,7 +22,7 @@ use std::{
     io,
     panic::{self, AssertUnwindSafe},
     path::{Path, PathBuf},
-    sync::{Arc, OnceLock, mpsc},
+    sync::{Arc, Mutex, mpsc},
 };
 
 use tokio::sync::oneshot;
@@ -53,15 +53,33 @@ type Job = (Write, oneshot::Sender<Result<(), StorageError>>);
 /// dropped.
 pub(super) struct Committer {
     root: Arc<Root>,
-    queue: OnceLock<mpsc::Sender<Job>>,
+    queue: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl Committer {
     pub(super) fn new(root: Arc<Root>) -> Self {
         Self {
             root,
-            queue: OnceLock::new(),
+            queue: Mutex::new(None),
         }
+    }
+
+    /// The queue of the committing thread, started on first use.
+    fn queue(&self) -> Result<mpsc::Sender<Job>, StorageError> {
+        let mut queue = self.queue.lock().expect("committer queue");
+        if let Some(tx) = &*queue {
+            return Ok(tx.clone());
+        }
+        let (tx, rx) = mpsc::channel();
+        let root = self.root.clone();
+        std::thread::Builder::new()
+            .name("stratus-local-commit".into())
+            .spawn(move || run(&root, &rx))
+            .map_err(|e| {
+                StorageError::Other(format!("could not start the local storage committer: {e}"))
+            })?;
+        *queue = Some(tx.clone());
+        Ok(tx)
     }
 
     /// Runs `write` and puts the file it wrote in place durably.
@@ -69,17 +87,8 @@ impl Committer {
         &self,
         write: impl FnOnce(&Root) -> Result<Written, StorageError> + Send + 'static,
     ) -> Result<(), StorageError> {
-        let queue = self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::channel();
-            let root = self.root.clone();
-            std::thread::Builder::new()
-                .name("stratus-local-commit".into())
-                .spawn(move || run(&root, &rx))
-                .expect("spawn the local storage committer");
-            tx
-        });
         let (reply, answer) = oneshot::channel();
-        queue
+        self.queue()?
             .send((Box::new(write), reply))
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
