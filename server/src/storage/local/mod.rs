@@ -13,10 +13,9 @@
 //!
 //! Durability: `put` and `copy` write a temporary file, make it durable, rename it over the key
 //! and make the folder durable (in groups, see [`durable`]), so a crash never leaves half an
-//! object under a key. A chunked upload
-//! lives in a partial file next to its key until `complete_upload` renames it the same way.
-//! Empty directories are left behind on delete (removing them would race with a concurrent
-//! `put` creating a file there).
+//! object under a key. A chunked upload lives in a partial file next to its key until
+//! `complete_upload` renames it the same way. Empty directories are left behind on delete
+//! (removing them would race with a concurrent `put` creating a file there).
 
 use std::{
     io::{self, SeekFrom},
