@@ -12,7 +12,8 @@
 //!
 //! `syncfs` would make a whole group durable with one flush of the disk, but it also writes
 //! out whatever else is dirty on that file system, and before Linux 5.8 it did not report
-//! write errors; per-file fsync measured the same under the PUT load of `bench/webdav.sh`.
+//! write errors; per-file fsync measured the same under the PUT load of `bench/webdav.sh`
+//! (2,000 PUTs of 4 KiB from 16 connections, run back to back against both builds).
 //!
 //! The work that makes a small file's temporary copy runs on the committing thread too, so a
 //! small put costs one thread hand-off in all.
