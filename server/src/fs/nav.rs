@@ -226,7 +226,56 @@ pub async fn chain(
     owner_id: i64,
     segments: &[String],
 ) -> Result<Vec<file::Model>, FsError> {
-    let mut sql = Sql::new(db.get_database_backend());
+    let mut sql = chain_sql(db.get_database_backend(), owner_id, segments);
+    sql.push(" SELECT * FROM chain ORDER BY depth");
+    Ok(file::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(db)
+        .await?)
+}
+
+/// A folder's [`chain`] and the rows named `names` in it, in one statement: what [`chain`]
+/// would answer for each of those names below `segments`, for many names at once.
+pub async fn chain_with_children(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    segments: &[String],
+    names: &[&str],
+) -> Result<(Vec<file::Model>, Vec<file::Model>), FsError> {
+    let mut sql = chain_sql(db.get_database_backend(), owner_id, segments);
+    sql.push(" SELECT * FROM chain");
+    if !names.is_empty() {
+        // The folder is the row at the last depth, when the walk got there and it is a real
+        // folder (else there is nothing below it to find).
+        sql.push(&format!(
+            " UNION ALL SELECT files.*, {} FROM files WHERE files.parent_id = \
+             (SELECT id FROM chain WHERE depth = {} AND type = {} AND NOT is_symbolic) \
+             AND files.deleted_at IS NULL AND files.name IN (",
+            segments.len() + 1,
+            segments.len(),
+            file::kind::FOLDER
+        ));
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(name.to_string());
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY depth");
+    let mut rows = file::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(db)
+        .await?;
+    // One row per depth along the chain, then the children, all one level below it.
+    let children = rows.split_off(rows.len().min(segments.len() + 1));
+    Ok((rows, children))
+}
+
+/// The recursive `chain` table of [`chain`]: `files` rows with their `depth` below the root.
+fn chain_sql(backend: sea_orm::DbBackend, owner_id: i64, segments: &[String]) -> Sql {
+    let mut sql = Sql::new(backend);
     sql.push("WITH RECURSIVE ");
     if !segments.is_empty() {
         sql.push("seg(depth, name) AS (VALUES ");
@@ -254,11 +303,8 @@ pub async fn chain(
             file::kind::FOLDER
         ));
     }
-    sql.push(") SELECT * FROM chain ORDER BY depth");
-    Ok(file::Entity::find()
-        .from_raw_sql(sql.statement())
-        .all(db)
-        .await?)
+    sql.push(")");
+    sql
 }
 
 /// Resolves an existing object; [`FsError::NotFound`] otherwise. Share URIs are resolved

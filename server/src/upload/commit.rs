@@ -11,8 +11,11 @@
 //! transaction of its own. PostgreSQL has concurrent writers and runs each publish alone.
 //!
 //! Inside the batch's transaction nothing else writes, so the batch reads once what its
-//! publishes would each read: which owners have live locks (the others skip the lock check)
-//! and each owner's storage (charged in memory, written once before the commit).
+//! publishes would each read: which owners have live locks (the others skip the lock check),
+//! each owner's storage (charged in memory, written once before the commit), and the path
+//! down to each target folder with the targets in it (one statement per folder, not one per
+//! publish). The batch is the one stage every small write waits for in turn, so statements
+//! that grow with its size are what limit the rate of small writes.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -153,6 +156,7 @@ async fn together(
         locked: lock::owners_with_locks(&txn, &owners).await?,
         usage: HashMap::new(),
     };
+    let mut folders = Folders::load(&txn, batch).await?;
     let mut results: Vec<Option<Result<file::Model, ApiError>>> = Vec::with_capacity(batch.len());
     // New files in existing folders, inserted together (by `flush`).
     let mut pending: Vec<(usize, i64)> = Vec::new();
@@ -164,7 +168,12 @@ async fn together(
         {
             flush(&txn, batch, &mut pending, &mut results).await?;
         }
-        match check(&txn, p, Some(&mut shared)).await {
+        let found = folders.take(p);
+        let checked = check(&txn, p, Some(&mut shared), found).await;
+        if let Ok(plan) = &checked {
+            folders.planned(p, plan);
+        }
+        match checked {
             Ok(plan) if plan.existing.is_none() && plan.known.len() == p.uri.segments().len() => {
                 let parent = plan.known.last().map_or(0, |f| f.id);
                 pending.push((i, parent));
@@ -229,6 +238,76 @@ async fn flush(
     Ok(())
 }
 
+/// The target folders of a batch's publishes, read once per folder at the start: each
+/// folder's chain from the root and the rows at the targets' names in it. An entry answers
+/// for a target only until a publish of the batch writes something it covers.
+struct Folders(HashMap<(i64, Vec<String>), Folder>);
+
+struct Folder {
+    chain: Vec<file::Model>,
+    children: HashMap<String, file::Model>,
+    /// Names published to in this batch: read again, by the publish's own [`nav::chain`].
+    written: HashSet<String>,
+}
+
+impl Folders {
+    async fn load(txn: &DatabaseTransaction, batch: &[(Publish, Reply)]) -> Result<Self, FsError> {
+        let mut names: HashMap<(i64, Vec<String>), Vec<&str>> = HashMap::new();
+        for (p, _) in batch {
+            if let Some((name, parent)) = p.uri.segments().split_last() {
+                names
+                    .entry((p.owner, parent.to_vec()))
+                    .or_default()
+                    .push(name);
+            }
+        }
+        let mut folders = HashMap::with_capacity(names.len());
+        for ((owner, parent), names) in names {
+            let (chain, children) = nav::chain_with_children(txn, owner, &parent, &names).await?;
+            let children = children.into_iter().map(|f| (f.name.clone(), f)).collect();
+            let folder = Folder {
+                chain,
+                children,
+                written: HashSet::new(),
+            };
+            folders.insert((owner, parent), folder);
+        }
+        Ok(Self(folders))
+    }
+
+    /// What [`nav::chain`] would answer for `p`'s target now, when this still knows it.
+    fn take(&self, p: &Publish) -> Option<Vec<file::Model>> {
+        let (name, parent) = p.uri.segments().split_last()?;
+        let folder = self.0.get(&(p.owner, parent.to_vec()))?;
+        if folder.written.contains(name) {
+            return None;
+        }
+        let mut rows = folder.chain.clone();
+        let reached = rows.len() == parent.len() + 1
+            && rows
+                .last()
+                .is_some_and(|f| f.r#type == file::kind::FOLDER && !f.is_symbolic);
+        if reached && let Some(row) = folder.children.get(name) {
+            rows.push(row.clone());
+        }
+        Some(rows)
+    }
+
+    /// Forgets what `p`'s writes will change: its target, and every folder of the owner
+    /// when it makes folders on the way.
+    fn planned(&mut self, p: &Publish, plan: &Plan) {
+        if plan.known.len() < p.uri.segments().len() {
+            self.0.retain(|(owner, _), _| *owner != p.owner);
+            return;
+        }
+        if let Some((name, parent)) = p.uri.segments().split_last()
+            && let Some(folder) = self.0.get_mut(&(p.owner, parent.to_vec()))
+        {
+            folder.written.insert(name.clone());
+        }
+    }
+}
+
 /// What the publishes of one batch read once.
 struct Shared {
     /// Owners with live locks: only their publishes check locks.
@@ -283,7 +362,7 @@ impl Shared {
 /// One publish in a transaction of its own.
 pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, ApiError> {
     let txn = tx::begin(db, p.owner).await?;
-    let plan = check(&txn, p, None).await?;
+    let plan = check(&txn, p, None, None).await?;
     let file = apply(&txn, p, plan).await?;
     txn.commit().await?;
     Ok(file)
@@ -298,17 +377,21 @@ struct Plan {
 
 /// Everything that can refuse a publish, before it writes: locks, what is at the target,
 /// the parent, and last the quota charge (a conditional update that changes nothing when it
-/// refuses).
+/// refuses). `found` is the target's [`nav::chain`] when the batch read it already.
 async fn check(
     txn: &DatabaseTransaction,
     p: &Publish,
     shared: Option<&mut Shared>,
+    found: Option<Vec<file::Model>>,
 ) -> Result<Plan, FsError> {
     if shared.as_ref().is_none_or(|s| s.locked.contains(&p.owner)) {
         tree::ensure_unlocked(txn, p.owner, &p.uri, false, &p.tokens).await?;
     }
     // The root, the folders above and the target, in one statement.
-    let mut known = nav::chain(txn, p.owner, p.uri.segments()).await?;
+    let mut known = match found {
+        Some(rows) => rows,
+        None => nav::chain(txn, p.owner, p.uri.segments()).await?,
+    };
     let existing = (known.len() == p.uri.segments().len() + 1)
         .then(|| known.pop())
         .flatten();

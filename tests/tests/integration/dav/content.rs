@@ -390,6 +390,58 @@ async fn concurrent_puts_are_published_or_refused_one_by_one() {
     assert_eq!(listing.matches("<D:response>").count(), 39, "{listing}");
 }
 
+/// Concurrent PUTs spread over folders at three depths, half of them over files already there:
+/// each lands as a new file or as a second version of the right file, whichever folder its
+/// batch read it from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_puts_in_several_folders_find_their_targets() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    for folder in ["/a", "/a/b", "/c"] {
+        let made = dav(&server, "MKCOL", folder, ANN, &pw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), 201, "{folder}");
+    }
+    let folders = ["", "/a", "/a/b", "/c"];
+    let path = |i: usize| format!("{}/n{:02}.txt", folders[i % 4], i);
+    // The even ones exist before.
+    for i in (0..32).step_by(2) {
+        let put = dav(&server, "PUT", &path(i), ANN, &pw)
+            .body(format!("old {i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 201);
+    }
+    let requests: Vec<_> = (0..32)
+        .map(|i| {
+            dav(&server, "PUT", &path(i), ANN, &pw)
+                .body(format!("new {i}"))
+                .send()
+        })
+        .collect();
+    let codes: Vec<u16> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        assert_eq!(*code, if i % 2 == 0 { 204 } else { 201 }, "{}", path(i));
+        let body = get_bytes(&server, &path(i), &pw).await;
+        assert_eq!(body, format!("new {i}").as_bytes(), "{}", path(i));
+        let (_, versions) = size_and_versions(&server, &format!("n{i:02}.txt")).await;
+        assert_eq!(versions, if i % 2 == 0 { 2 } else { 1 }, "{}", path(i));
+    }
+    for folder in folders {
+        let (status, listing) = propfind(&server, &format!("{folder}/"), ANN, &pw).await;
+        assert_eq!(status, 207);
+        let files = listing.matches(".txt</D:href>").count();
+        assert_eq!(files, 8, "{folder}: {listing}");
+    }
+}
+
 async fn user_storage(server: &stratus_tests::TestServer) -> i64 {
     stratus_entity::user::Entity::find()
         .filter(stratus_entity::user::Column::Email.eq(ANN))
