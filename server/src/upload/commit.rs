@@ -83,7 +83,7 @@ impl Committer {
         }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(run(self.db.clone(), rx));
+            start(self.db.clone(), rx);
             tx
         });
         let (reply, answer) = oneshot::channel();
@@ -120,6 +120,29 @@ impl Failed {
 
 fn stopped() -> ApiError {
     ApiError::new(ErrorCode::DatabaseError, "the commit queue stopped")
+}
+
+/// Runs the committer on a thread of its own. Each statement of a batch is a round trip to
+/// SQLite's connection thread; run on the server's runtime, every reply then waited behind
+/// the request tasks queued there, and the batch is the stage every small write waits for
+/// in turn (16 concurrent PUTs of 4 KiB: 3.6 ms per batch of about five there, 2.6 ms on a
+/// thread of its own). If the thread cannot start, the queue's receiver is dropped with it
+/// and every publish fails with an error.
+fn start(db: DatabaseConnection, rx: mpsc::UnboundedReceiver<(Publish, Reply)>) {
+    let spawned = std::thread::Builder::new()
+        .name("stratus-publish".into())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(run(db, rx)),
+                Err(e) => tracing::error!(error = %e, "could not start the publish committer"),
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the publish committer");
+    }
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(Publish, Reply)>) {
