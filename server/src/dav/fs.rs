@@ -25,6 +25,7 @@ use stratus_entity::{entity, file};
 
 use super::{
     file::{Reader, Writer},
+    link,
     meta::{Entry, Meta},
     path, props,
     session::{Session, fs_err},
@@ -113,14 +114,21 @@ impl DavFs {
                 return self.lookup_chain(uri).await;
             };
             let folder = folder.ok_or(FsError::NotFound)?;
+            let name = uri.name().ok_or(FsError::NotFound)?;
+            if link::inside_share(&folder) {
+                let below = folder.uri.join(name).map_err(|_| FsError::NotFound)?;
+                return self.in_share(&below).await;
+            }
             if !folder.is_folder() || folder.file.is_symbolic {
                 return Err(FsError::NotFound);
             }
-            let name = uri.name().ok_or(FsError::NotFound)?;
             let file = nav::child(&self.0.state.db, folder.file.id, name)
                 .await
                 .map_err(fs_err)?
                 .ok_or(FsError::NotFound)?;
+            if file.is_symbolic {
+                return self.through_link(&file, &[]).await;
+            }
             Ok(Node {
                 uri: uri.without_query(),
                 file,
@@ -130,7 +138,8 @@ impl DavFs {
         .boxed()
     }
 
-    /// Finds `uri` and every folder above it with one query, and remembers them all.
+    /// Finds `uri` and every folder above it with one query, and remembers them all. A walk
+    /// that stops at a saved share goes on inside the share.
     async fn lookup_chain(&self, uri: &FileUri) -> Result<Node, FsError> {
         let owner = self.0.owner();
         let mut rows = nav::chain(&self.0.state.db, owner, uri.segments())
@@ -141,10 +150,43 @@ impl DavFs {
             rows.push(nav::root(&self.0.state, owner).await.map_err(fs_err)?);
         }
         let depth = uri.segments().len();
-        let mut found = None;
+        // The walk goes through no symbolic row: one can only be the last.
+        let link = rows.len() - 1;
+        if link > 0 && rows[link].is_symbolic {
+            let found = self
+                .through_link(&rows[link], &uri.segments()[link..])
+                .await;
+            // The folders above the entry, and the target; not the levels between.
+            rows.truncate(link);
+            self.remember_chain(uri.parent().as_ref(), &rows, link);
+            let node = match found {
+                Ok(node) => Some(node),
+                Err(FsError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
+            self.0
+                .nodes
+                .lock()
+                .expect("nodes")
+                .insert(uri.to_string(), node.clone());
+            return node.ok_or(FsError::NotFound);
+        }
+        self.remember_chain(Some(&uri.without_query()), &rows, depth + 1);
+        self.remembered(uri).flatten().ok_or(FsError::NotFound)
+    }
+
+    /// Remembers the nodes of `rows` (root first) at `at` and the folders above it, for the
+    /// `levels` levels from the root (a level without a row: nothing there).
+    fn remember_chain(&self, at: Option<&FileUri>, rows: &[file::Model], levels: usize) {
+        let owner = self.0.owner();
         let mut nodes = self.0.nodes.lock().expect("nodes");
-        let mut at = Some(uri.without_query());
-        for level in (0..=depth).rev() {
+        let mut at = at.cloned();
+        while let Some(here) = &at
+            && here.depth() >= levels
+        {
+            at = here.parent();
+        }
+        for level in (0..levels).rev() {
             let Some(here) = at else { break };
             let node = rows.get(level).map(|file| Node {
                 uri: here.clone(),
@@ -152,13 +194,9 @@ impl DavFs {
                 file: file.clone(),
                 capability: nav::capability(FsKind::My),
             });
-            if level == depth {
-                found = node.clone();
-            }
             at = here.parent();
             nodes.insert(here.to_string(), node);
         }
-        found.ok_or(FsError::NotFound)
     }
 
     /// Forgets the lookups of this request: called before anything that changes the tree.
@@ -170,6 +208,9 @@ impl DavFs {
     async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
         let parent = uri.parent().ok_or(FsError::Forbidden)?;
         let node = self.node(&parent).await?;
+        if link::inside_share(&node) {
+            return Err(FsError::Forbidden);
+        }
         if !node.is_folder() || node.file.is_symbolic {
             return Err(FsError::NotFound);
         }
@@ -288,7 +329,12 @@ impl DavFs {
                         }
                     }
                 }
-                let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = rows
+                let fs = DavFs(s.clone());
+                let mut shown = Vec::with_capacity(rows.len());
+                for row in rows {
+                    shown.push(fs.listed(row).await);
+                }
+                let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = shown
                     .iter()
                     .filter(|r| only.is_none_or(|id| r.id == id))
                     .filter(|r| !(s.block_junk && path::is_junk(&r.name)))
@@ -334,6 +380,7 @@ impl DavFs {
         self.changing();
         let s = &self.0;
         let uri = s.uri(path)?;
+        self.ensure_own(&uri).await?;
         let tokens = s.tokens();
         trash::delete(&s.ctx(&tokens), &uri, DeleteOptions::default())
             .await
@@ -345,6 +392,7 @@ impl DavFs {
         let s = &self.0;
         let src = s.uri(from)?;
         let dst = s.uri(to)?;
+        self.ensure_own(&src).await?;
         let parent = self.parent(&dst).await?;
         let name = dst.name().ok_or(FsError::Forbidden)?;
         if s.block_junk && path::is_junk(name) {
@@ -383,6 +431,7 @@ impl DavFs {
     ) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
         let s = &self.0;
         let uri = s.uri(path)?;
+        self.ensure_own(&uri).await?;
         let mut patches = Vec::with_capacity(patch.len());
         let mut valid = true;
         for (set, prop) in &patch {

@@ -9,6 +9,7 @@ pub mod account;
 pub mod auth;
 pub mod file;
 pub mod fs;
+pub mod link;
 pub mod locks;
 pub mod meta;
 pub mod path;

@@ -43,14 +43,23 @@ pub async fn check_new(ctx: &FsCtx<'_>, metadata: &[(String, String)]) -> Result
 /// that the saved URI still carries the right one). A symbolic row that names no share has
 /// nothing to follow and passes.
 pub async fn check_entry(ctx: &FsCtx<'_>, entry: &file::Model) -> Result<(), FsError> {
-    let Some(target) = redirect_of(&ctx.state.db, entry.id).await? else {
-        return Ok(());
+    match target(&ctx.state.db, entry.id).await? {
+        Some(uri) => access::open(ctx, &uri).await.map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+/// The share URI the saved entry `entry_id` points to: `None` when it names none, and
+/// [`FsError::ShareInvalid`] when what it names is not a share URI.
+pub async fn target(db: &impl ConnectionTrait, entry_id: i64) -> Result<Option<FileUri>, FsError> {
+    let Some(target) = redirect_of(db, entry_id).await? else {
+        return Ok(None);
     };
     let uri = FileUri::parse(&target).map_err(|_| FsError::ShareInvalid)?;
     if uri.fs != FsKind::Share {
         return Err(FsError::ShareInvalid);
     }
-    access::open(ctx, &uri).await.map(|_| ())
+    Ok(Some(uri))
 }
 
 async fn redirect_of(db: &impl ConnectionTrait, file_id: i64) -> Result<Option<String>, FsError> {

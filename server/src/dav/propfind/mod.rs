@@ -19,7 +19,7 @@ use poem::{
     Body, Request, Response,
     http::{StatusCode, header},
 };
-use sea_orm::{DatabaseConnection, FromQueryResult, QuerySelect, prelude::DateTimeUtc};
+use sea_orm::{EntityTrait, FromQueryResult, QuerySelect, prelude::DateTimeUtc};
 use std::collections::HashMap;
 use stratus_entity::file;
 use tokio::sync::mpsc;
@@ -28,6 +28,7 @@ use xmltree::{Element, XMLNode};
 use self::render::{DAV, Item, Render};
 use super::{
     fs::{DavFs, children_page, next_page},
+    link,
     locks::DavLocks,
     path, props,
 };
@@ -108,6 +109,11 @@ pub async fn answer(
     let want = parse(body)?;
     let dav_path = s.request_path.as_ref()?;
     let node = fs.node(&s.uri(dav_path).ok()?).await.ok()?;
+    // Inside a saved share, the share decides what is listed (a single-file share shows
+    // only its file): dav-server's listing goes through it.
+    if link::inside_share(&node) {
+        return None;
+    }
     if !locks?.none_near(dav_path).await {
         return None;
     }
@@ -147,7 +153,7 @@ pub async fn answer(
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
     let children = if dir && depth_one {
-        children(s.state.db.clone(), r, node.file.id, href).boxed()
+        children(fs.clone(), r, node.file.id, href).boxed()
     } else {
         stream::empty().boxed()
     };
@@ -164,7 +170,7 @@ type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>);
 /// writes them: the database (on its own thread) reads the next page while this one is
 /// written, and at most `PAGES_AHEAD` + 2 pages are in memory whatever the folder's size.
 fn children(
-    db: DatabaseConnection,
+    fs: DavFs,
     r: Arc<Render>,
     folder: i64,
     base: String,
@@ -173,7 +179,7 @@ fn children(
     tokio::spawn(async move {
         let mut after = String::new();
         loop {
-            let page = fetch(&db, folder, &after).await.map_err(|e| {
+            let page = fetch(&fs, folder, &after).await.map_err(|e| {
                 tracing::warn!(error = %e, "WebDAV listing failed");
             });
             let next = page
@@ -197,8 +203,9 @@ fn children(
 }
 
 /// The page of children of `folder` named after `after`, with their dead properties.
-async fn fetch(db: &DatabaseConnection, folder: i64, after: &str) -> Result<Page, FsError> {
-    let rows = children_page(folder, after)
+async fn fetch(fs: &DavFs, folder: i64, after: &str) -> Result<Page, FsError> {
+    let db = &fs.0.state.db;
+    let mut rows = children_page(folder, after)
         .select_only()
         .column(file::Column::Id)
         .column(file::Column::Name)
@@ -207,9 +214,16 @@ async fn fetch(db: &DatabaseConnection, folder: i64, after: &str) -> Result<Page
         .column(file::Column::PrimaryEntity)
         .column(file::Column::CreatedAt)
         .column(file::Column::UpdatedAt)
+        .column(file::Column::IsSymbolic)
         .into_model::<Row>()
         .all(db)
         .await?;
+    // Saved shares (rare) are shown as what they lead to.
+    for row in rows.iter_mut().filter(|r| r.is_symbolic) {
+        if let Some(entry) = file::Entity::find_by_id(row.id).one(db).await? {
+            *row = Row::from(&fs.listed(entry).await);
+        }
+    }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let dead = props::load(db, &ids).await?;
     Ok((rows, dead))
@@ -225,6 +239,7 @@ struct Row {
     primary_entity: Option<i64>,
     created_at: DateTimeUtc,
     updated_at: DateTimeUtc,
+    is_symbolic: bool,
 }
 
 impl From<&file::Model> for Row {
@@ -237,6 +252,7 @@ impl From<&file::Model> for Row {
             primary_entity: f.primary_entity,
             created_at: f.created_at,
             updated_at: f.updated_at,
+            is_symbolic: f.is_symbolic,
         }
     }
 }

@@ -157,3 +157,139 @@ async fn a_private_single_file_share_shows_only_its_file() {
     assert_eq!(resp["code"], 0, "{resp}");
     assert_ne!(get(&server, "/solo.txt", &pw).await.0, 200);
 }
+
+const PROPPATCH: &str = r#"<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><x xmlns="urn:x">1</x></D:prop></D:set></D:propertyupdate>"#;
+
+/// Saves the share `target` into bob's own files as `name` (a symbolic entry).
+async fn save(server: &TestServer, ann: &Session, bob: &Session, name: &str, target: &str) {
+    let body = json!({
+        "uri": format!("cloudreve://my/{name}"),
+        "type": "file",
+        "metadata": {
+            "sys:shared_redirect": target,
+            "sys:shared_owner": ann.user["id"].as_str().unwrap(),
+        },
+    });
+    let saved = server
+        .send_as(Method::POST, "/file/create", &bob.access_token, &body)
+        .await;
+    assert_eq!(saved["code"], 0, "{saved}");
+}
+
+/// A saved share inside bob's own mount opens as the share, read-only, while the entry itself
+/// stays bob's to delete; a share that stops working closes it.
+#[tokio::test]
+async fn a_saved_share_in_a_my_mount_leads_into_the_share() {
+    let (server, ann) = setup().await;
+    ann_files(&server, &ann).await;
+    let (docs, _) = share(&server, &ann, "cloudreve://my/Docs", json!({})).await;
+    let (solo, _) = share(&server, &ann, "cloudreve://my/solo.txt", json!({})).await;
+    let bob = bob(&server).await;
+    save(
+        &server,
+        &ann,
+        &bob,
+        "Anns docs",
+        &format!("cloudreve://{docs}@share"),
+    )
+    .await;
+    save(
+        &server,
+        &ann,
+        &bob,
+        "Anns solo",
+        &format!("cloudreve://{solo}@share"),
+    )
+    .await;
+    let pw = password(&server, &bob, "cloudreve://my").await;
+
+    // Listed as what they lead to: collections, as the share URIs show them (a file share
+    // holds its one file).
+    let (status, body) = propfind(&server, "/", BOB, &pw).await;
+    assert_eq!(status, 207, "{body}");
+    let entry = |name: &str| {
+        let start = body.find(&format!("<D:href>/dav/{name}")).expect(name);
+        let end = body[start..].find("</D:response>").unwrap();
+        body[start..start + end].to_owned()
+    };
+    assert!(entry("Anns%20docs/").contains("<D:collection/>"), "{body}");
+    assert!(entry("Anns%20solo/").contains("<D:collection/>"), "{body}");
+    let (status, inside) = propfind(&server, "/Anns%20docs/", BOB, &pw).await;
+    assert_eq!(status, 207, "{inside}");
+    assert!(inside.contains("/dav/Anns%20docs/a.txt"), "{inside}");
+    assert!(inside.contains("/dav/Anns%20docs/sub/"), "{inside}");
+    let (status, solo_dir) = propfind(&server, "/Anns%20solo/", BOB, &pw).await;
+    assert_eq!(status, 207, "{solo_dir}");
+    assert_eq!(solo_dir.matches("<D:response>").count(), 2, "{solo_dir}");
+    assert!(solo_dir.contains("/dav/Anns%20solo/solo.txt"), "{solo_dir}");
+    assert_eq!(
+        get(&server, "/Anns%20docs/a.txt", &pw).await,
+        (200, "alpha".into())
+    );
+    assert_eq!(
+        get(&server, "/Anns%20docs/sub/b.txt", &pw).await,
+        (200, "beta".into())
+    );
+    assert_eq!(
+        get(&server, "/Anns%20solo/solo.txt", &pw).await,
+        (200, "solo".into())
+    );
+    // Nothing of ann's beyond what each share holds.
+    assert_eq!(get(&server, "/Anns%20solo/Docs/a.txt", &pw).await.0, 404);
+    assert_eq!(get(&server, "/Anns%20docs/missing.txt", &pw).await.0, 404);
+
+    // Nothing inside can be changed.
+    for (m, path) in [
+        ("PUT", "/Anns%20docs/new.txt"),
+        ("PUT", "/Anns%20docs/a.txt"),
+        ("PUT", "/Anns%20docs/sub/b.txt"),
+        ("MKCOL", "/Anns%20docs/dir"),
+        ("DELETE", "/Anns%20docs/a.txt"),
+        ("DELETE", "/Anns%20docs/sub"),
+        ("MOVE", "/Anns%20docs/a.txt"),
+        ("PROPPATCH", "/Anns%20docs/a.txt"),
+    ] {
+        let body = match m {
+            "PUT" => "x",
+            "PROPPATCH" => PROPPATCH,
+            _ => "",
+        };
+        let resp = dav(&server, m, path, BOB, &pw)
+            .header("Destination", server.url("/dav/mine.txt"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{m} {path}");
+    }
+    let own = password(&server, &ann, "cloudreve://my").await;
+    let (_, anns) = propfind(&server, "/Docs/", ANN, &own).await;
+    assert_eq!(anns.matches("<D:response>").count(), 3, "{anns}");
+    let resp = dav(&server, "GET", "/Docs/a.txt", ANN, &own)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.text().await.unwrap(), "alpha");
+
+    // The entry itself is bob's: deleting it removes the link, not ann's folder.
+    let resp = dav(&server, "DELETE", "/Anns%20docs", BOB, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(get(&server, "/Anns%20docs/a.txt", &pw).await.0, 404);
+    let (_, anns) = propfind(&server, "/Docs/", ANN, &own).await;
+    assert_eq!(anns.matches("<D:response>").count(), 3, "{anns}");
+
+    // A deleted share leaves an entry that leads nowhere.
+    let resp = server
+        .send_as(
+            Method::DELETE,
+            &format!("/share/{solo}"),
+            &ann.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(resp["code"], 0, "{resp}");
+    assert_eq!(get(&server, "/Anns%20solo/solo.txt", &pw).await.0, 404);
+}
