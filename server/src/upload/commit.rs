@@ -316,13 +316,16 @@ impl Folders {
         Some(rows)
     }
 
-    /// Forgets what `p`'s writes will change: its target, and every folder of the owner
-    /// when it makes folders on the way.
+    /// Forgets what `p`'s writes will change: its target and any folder below it, and every
+    /// folder of the owner when it makes folders on the way.
     fn planned(&mut self, p: &Publish, plan: &Plan) {
         if plan.known.len() < p.uri.segments().len() {
             self.0.retain(|(owner, _), _| *owner != p.owner);
             return;
         }
+        let target = p.uri.segments();
+        self.0
+            .retain(|(owner, parent), _| *owner != p.owner || !parent.starts_with(target));
         if let Some((name, parent)) = p.uri.segments().split_last()
             && let Some(folder) = self.0.get_mut(&(p.owner, parent.to_vec()))
         {
