@@ -76,7 +76,13 @@ impl DavFs {
         if let Some(hit) = self.remembered(uri) {
             return hit.ok_or(FsError::NotFound);
         }
-        let found = match self.lookup(uri).await {
+        let found = self.lookup(uri).await;
+        self.remember(uri, found)
+    }
+
+    /// Remembers what a lookup of `uri` found (nothing, when not found) and passes it on.
+    fn remember(&self, uri: &FileUri, found: Result<Node, FsError>) -> Result<Node, FsError> {
+        let found = match found {
             Ok(node) => Some(node),
             Err(FsError::NotFound) => None,
             Err(e) => return Err(e),
@@ -159,17 +165,7 @@ impl DavFs {
             // The folders above the entry, and the target; not the levels between.
             rows.truncate(link);
             self.remember_chain(uri.parent().as_ref(), &rows, link);
-            let node = match found {
-                Ok(node) => Some(node),
-                Err(FsError::NotFound) => None,
-                Err(e) => return Err(e),
-            };
-            self.0
-                .nodes
-                .lock()
-                .expect("nodes")
-                .insert(uri.to_string(), node.clone());
-            return node.ok_or(FsError::NotFound);
+            return self.remember(uri, found);
         }
         self.remember_chain(Some(&uri.without_query()), &rows, depth + 1);
         self.remembered(uri).flatten().ok_or(FsError::NotFound)

@@ -329,13 +329,7 @@ async fn concurrent_puts_are_published_or_refused_one_by_one() {
             .into_iter()
             .map(|(path, body)| dav(&server, "PUT", &path, ANN, &pw).body(body).send())
             .collect();
-        async move {
-            futures_util::future::join_all(requests)
-                .await
-                .into_iter()
-                .map(|r| r.unwrap().status().as_u16())
-                .collect::<Vec<_>>()
-        }
+        statuses(requests)
     };
 
     // 32 new files and 8 writes of one name.
@@ -422,11 +416,7 @@ async fn concurrent_puts_in_several_folders_find_their_targets() {
                 .send()
         })
         .collect();
-    let codes: Vec<u16> = futures_util::future::join_all(requests)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let codes = statuses(requests).await;
     for (i, code) in codes.iter().enumerate() {
         assert_eq!(*code, if i % 2 == 0 { 204 } else { 201 }, "{}", path(i));
         let body = get_bytes(&server, &path(i), &pw).await;
@@ -440,6 +430,17 @@ async fn concurrent_puts_in_several_folders_find_their_targets() {
         let files = listing.matches(".txt</D:href>").count();
         assert_eq!(files, 8, "{folder}: {listing}");
     }
+}
+
+/// Sends `requests` at once; their statuses, in order.
+async fn statuses(
+    requests: Vec<impl std::future::Future<Output = reqwest::Result<reqwest::Response>>>,
+) -> Vec<u16> {
+    futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect()
 }
 
 async fn user_storage(server: &stratus_tests::TestServer) -> i64 {
@@ -489,11 +490,7 @@ async fn a_failing_write_in_a_batch_fails_alone() {
                 .send()
         })
         .collect();
-    let codes: Vec<u16> = futures_util::future::join_all(requests)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let codes = statuses(requests).await;
     for (name, code) in names.iter().zip(&codes) {
         if name == "boom.bin" {
             assert!(*code >= 500, "{name}: {code}");
