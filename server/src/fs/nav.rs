@@ -273,6 +273,57 @@ pub async fn chain_with_children(
     Ok((rows, children))
 }
 
+/// Whether `file` hangs below its owner's root: every row above it exists and is not deleted,
+/// up to a root (a row without parent and without name). A trashed item, or anything below
+/// one, has a named row without parent at the top instead. One statement walks up at most
+/// `max_depth` levels; a deeper or cyclic chain counts as outside.
+pub async fn in_tree(
+    db: &impl ConnectionTrait,
+    file: &file::Model,
+    max_depth: usize,
+) -> Result<bool, FsError> {
+    let Some(parent) = file.parent_id else {
+        return Ok(file.name.is_empty());
+    };
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push(
+        "WITH RECURSIVE up(id, parent_id, name, gone, depth) AS (\
+         SELECT id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 1 \
+         FROM files WHERE id = ",
+    )
+    .bind(parent)
+    .push(
+        " UNION ALL SELECT files.id, files.parent_id, files.name, \
+         CASE WHEN files.deleted_at IS NULL THEN 0 ELSE 1 END, up.depth + 1 \
+         FROM files JOIN up ON files.id = up.parent_id WHERE up.gone = 0 AND up.depth < ",
+    )
+    .bind(max_depth as i64)
+    .push(") SELECT parent_id, name, gone FROM up ORDER BY depth");
+    let rows: Vec<(Option<i64>, String, i32)> = db
+        .query_all_raw(sql.statement())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get_by_index(0)?,
+                r.try_get_by_index(1)?,
+                r.try_get_by_index(2)?,
+            ))
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    // Each row is the parent of the one before; the walk stops at a deleted one.
+    for (parent_id, name, gone) in &rows {
+        if *gone != 0 {
+            return Ok(false);
+        }
+        if parent_id.is_none() {
+            return Ok(name.is_empty());
+        }
+    }
+    // A missing parent, or deeper than allowed.
+    Ok(false)
+}
+
 /// The recursive `chain` table of [`chain`]: `files` rows with their `depth` below the root.
 fn chain_sql(backend: sea_orm::DbBackend, owner_id: i64, segments: &[String]) -> Sql {
     let mut sql = Sql::new(backend);

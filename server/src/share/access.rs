@@ -78,7 +78,7 @@ pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Liv
         .await?
         .filter(|f| f.deleted_at.is_none() && f.owner_id == owner.id && !f.is_symbolic)
         .ok_or(FsError::ShareInvalid)?;
-    if !in_tree(db, &file).await? {
+    if !nav::in_tree(db, &file, MAX_TREE_DEPTH).await? {
         return Err(FsError::ShareInvalid);
     }
     Ok(Live { share, file, owner })
@@ -105,22 +105,6 @@ pub async fn still_serving(state: &AppState, hashid: &str) -> Result<(), FsError
     let mut share = find(&state.db, id).await?.ok_or(FsError::ShareInvalid)?;
     share.remain_downloads = None;
     check(&state.db, share).await.map(|_| ())
-}
-
-/// Whether `file` hangs below its owner's root (a trashed item, or anything below one, has
-/// a named row without parent at the top instead).
-async fn in_tree(db: &impl ConnectionTrait, file: &file::Model) -> Result<bool, FsError> {
-    let mut current = file.clone();
-    for _ in 0..MAX_TREE_DEPTH {
-        let Some(parent) = current.parent_id else {
-            return Ok(current.name.is_empty());
-        };
-        match file::Entity::find_by_id(parent).one(db).await? {
-            Some(p) if p.deleted_at.is_none() => current = p,
-            _ => return Ok(false),
-        }
-    }
-    Ok(false)
 }
 
 /// Compares passwords in constant time, also independent of their lengths.
