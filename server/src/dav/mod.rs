@@ -30,7 +30,7 @@ use poem::{
 
 use self::{fs::DavFs, locks::DavLocks, session::Session};
 use crate::{
-    boolset::{Boolset, dav_opt},
+    boolset::{Boolset, dav_opt, group_perm},
     fs::uri::{FileUri, FsKind},
     state::AppState,
 };
@@ -119,6 +119,9 @@ async fn handle(mut req: Request) -> Response {
         && req
             .header(header::RANGE)
             .is_none_or(|r| r.trim_start().starts_with("bytes=0-"));
+    // The group may have lost the proxy permission since the account was saved.
+    let proxy = options.enabled(dav_opt::PROXY)
+        && signed.me.permissions().enabled(group_perm::WEBDAV_PROXY);
     let request_path = DavPath::new(req.uri().path()).ok().and_then(|mut p| {
         p.set_prefix(PREFIX).ok()?;
         Some(p)
@@ -127,7 +130,7 @@ async fn handle(mut req: Request) -> Response {
         state,
         signed.me,
         root,
-        options.enabled(dav_opt::PROXY),
+        proxy,
         options.enabled(dav_opt::BLOCK_JUNK),
         req.method().clone(),
         request_path,
