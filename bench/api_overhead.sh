@@ -14,30 +14,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}"
+source bench/lib.sh
 
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q "$2"; }; }
 need nginx nginx
 need wrk wrk
+build_stratus
 
-cargo build --release -q -p stratus-server --bin stratus
-BIN="$CARGO_TARGET_DIR/release/stratus"
-
-WORK=$(mktemp -d)
-cleanup() {
-    [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
-    [[ -f "$WORK/nginx.pid" ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SP=$(free_port)
 NP=$(free_port)
-
-"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$SP" serve >"$WORK/stratus.log" 2>&1 &
-STRATUS_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SP/healthz" >/dev/null && break; sleep 0.1; done
+start_stratus "$SP"
 
 # nginx serves exactly the bytes Stratus answers.
 mkdir -p "$WORK/www"

@@ -20,38 +20,18 @@ N=${N:-100000}
 FOLDERS=${FOLDERS:-1000}
 PAGE_SIZE=${PAGE_SIZE:-100}
 RUNS=${RUNS:-7}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}"
+source bench/lib.sh
 
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q "$2"; }; }
 need sqlite3 sqlite3
 need curl curl
 need jq jq
+build_stratus
 
-cargo build --release -q -p stratus-server --bin stratus
-BIN="$CARGO_TARGET_DIR/release/stratus"
-
-WORK=$(mktemp -d)
-cleanup() {
-    [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 DB="$WORK/data/stratus.db"
-EMAIL=bench@example.com
-PASSWORD=bench-password-1
-
 "$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" >/dev/null
-"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" serve >"$WORK/stratus.log" 2>&1 &
-STRATUS_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-API="http://127.0.0.1:$PORT/api/v4"
-
-TOKEN=$(curl -fs -H 'content-type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |
-    jq -er '.data.token.access_token')
+start_stratus "$PORT"
+TOKEN=$(sign_in)
 AUTH="Authorization: Bearer $TOKEN"
 curl -fs -H "$AUTH" -H 'content-type: application/json' \
     -d '{"uri":"cloudreve://my/Big","type":"folder"}' "$API/file/create" | jq -e '.code == 0' >/dev/null

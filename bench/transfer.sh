@@ -26,26 +26,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZE_MIB=${SIZE_MIB:-1024}
 BIG_MIB=${BIG_MIB:-4096}
 RUNS=${RUNS:-3}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}"
+source bench/lib.sh
+KILL_ON_EXIT+=(SAMPLER_PID)
 
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q "$2"; }; }
 need nginx nginx
 need curl curl
 need jq jq
+build_stratus
 
-cargo build --release -q -p stratus-server --bin stratus
-BIN="$CARGO_TARGET_DIR/release/stratus"
-
-WORK=$(mktemp -d)
-cleanup() {
-    [[ -n "${SAMPLER_PID:-}" ]] && kill "$SAMPLER_PID" 2>/dev/null || true
-    [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
-    [[ -f "$WORK/nginx.pid" ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 secs_since() { python3 -c "import time; print(f'{time.time() - $1:.3f}')"; }
 mib_s() { python3 -c "print(f'{$1 / $2:.0f}')"; } # MiB, seconds → MiB/s
@@ -54,9 +42,6 @@ min_of() { if [[ -z "$1" ]]; then echo "$2"; else python3 -c "print(min($1, $2))
 
 SP=$(free_port)
 NP=$(free_port)
-EMAIL=bench@example.com
-PASSWORD=bench-password-1
-
 "$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" >/dev/null
 # Room for the 4 GiB file and the copies: lift the quota of every group.
 python3 - "$WORK/data/stratus.db" <<'PY'
@@ -65,14 +50,8 @@ db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE groups SET max_storage = 1 << 40")
 db.commit()
 PY
-"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$SP" serve >"$WORK/stratus.log" 2>&1 &
-STRATUS_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SP/healthz" >/dev/null && break; sleep 0.1; done
-API="http://127.0.0.1:$SP/api/v4"
-
-TOKEN=$(curl -fs -H 'content-type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |
-    jq -er '.data.token.access_token')
+start_stratus "$SP"
+TOKEN=$(sign_in)
 AUTH="Authorization: Bearer $TOKEN"
 POLICY=$(curl -fs -H "$AUTH" "$API/file?uri=cloudreve%3A%2F%2Fmy" | jq -er '.data.storage_policy.id')
 

@@ -26,47 +26,24 @@ RUNS=${RUNS:-7}
 PUTS=${PUTS:-2000}
 CONC=${CONC:-16}
 GET_MIB=${GET_MIB:-1024}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}"
+source bench/lib.sh
+KILL_ON_EXIT+=(APACHE_PID NGINX_PID)
 
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q "$2"; }; }
 need apache2 apache2
 need htpasswd apache2-utils
 need nginx nginx
 need sqlite3 sqlite3
 need curl curl
 need jq jq
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-# The target dir may be shared with other checkouts: run a private copy of this build.
-cargo build --release -q -p stratus-server --bin stratus
-BIN="$WORK/stratus"
-cp "$CARGO_TARGET_DIR/release/stratus" "$BIN"
+build_stratus
 trap 'echo "webdav.sh failed at line $LINENO" >&2' ERR
-cleanup() {
-    [[ -n "${STRATUS_PID:-}" ]] && kill "$STRATUS_PID" 2>/dev/null || true
-    [[ -n "${APACHE_PID:-}" ]] && kill "$APACHE_PID" 2>/dev/null || true
-    [[ -n "${NGINX_PID:-}" ]] && kill "$NGINX_PID" 2>/dev/null || true
-    sleep 0.5
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-EMAIL=bench@example.com
-PASSWORD=bench-password-1
 
 # ---- Stratus ---------------------------------------------------------------------------------
 SPORT=$(free_port)
 DB="$WORK/data/stratus.db"
 "$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
-"$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$SPORT" serve >"$WORK/stratus.log" 2>&1 &
-STRATUS_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$SPORT/healthz" >/dev/null && break; sleep 0.1; done
-API="http://127.0.0.1:$SPORT/api/v4"
-TOKEN=$(curl -fs -H 'content-type: application/json' \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |
-    jq -er '.data.token.access_token')
+start_stratus "$SPORT"
+TOKEN=$(sign_in)
 AUTH="Authorization: Bearer $TOKEN"
 DAVPW=$(curl -fs -X PUT -H "$AUTH" -H 'content-type: application/json' \
     -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
