@@ -148,9 +148,14 @@ impl DavFs {
     /// that stops at a saved share goes on inside the share.
     async fn lookup_chain(&self, uri: &FileUri) -> Result<Node, FsError> {
         let owner = self.0.owner();
-        let mut rows = nav::chain(&self.0.state.db, owner, uri.segments())
+        // Whether the owner holds any lock comes with it: the lock check dav-server makes
+        // next (before a PUT's body, say) then costs no statement when there is none.
+        let (mut rows, locked) = nav::chain_and_locked(&self.0.state.db, owner, uri.segments())
             .await
             .map_err(fs_err)?;
+        if let Some(locked) = locked {
+            self.0.saw_locks(locked);
+        }
         if rows.is_empty() {
             // No root yet: made on first use.
             rows.push(nav::root(&self.0.state, owner).await.map_err(fs_err)?);

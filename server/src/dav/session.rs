@@ -3,7 +3,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, atomic::AtomicBool},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
@@ -47,6 +50,9 @@ pub struct Session {
     pub props: Mutex<PropCache>,
     /// Lookups made during this request, by URI (`None`: nothing there).
     pub nodes: Mutex<HashMap<String, Option<Node>>>,
+    /// The owner held no live lock when this request last looked a path up (read in the same
+    /// statement), and the request has taken none since.
+    unlocked: AtomicBool,
 }
 
 impl Session {
@@ -78,6 +84,7 @@ impl Session {
             copied: AtomicBool::new(false),
             props: Mutex::new(PropCache::default()),
             nodes: Mutex::new(HashMap::new()),
+            unlocked: AtomicBool::new(false),
         }
     }
 
@@ -90,7 +97,18 @@ impl Session {
     }
 
     pub fn hold(&self, token: &str) {
+        self.unlocked.store(false, Ordering::Release);
         self.tokens.lock().expect("tokens").push(token.to_owned());
+    }
+
+    /// Records whether the owner held any live lock, as a path lookup just read it.
+    pub fn saw_locks(&self, locked: bool) {
+        self.unlocked.store(!locked, Ordering::Release);
+    }
+
+    /// True when the owner held no live lock at the last lookup: a lock check would pass.
+    pub fn unlocked(&self) -> bool {
+        self.unlocked.load(Ordering::Acquire)
     }
 
     /// A file-system context for the account's owner holding `tokens`.

@@ -3,7 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    QueryFilter,
 };
 use stratus_entity::file;
 
@@ -232,6 +233,28 @@ pub async fn chain(
         .from_raw_sql(sql.statement())
         .all(db)
         .await?)
+}
+
+/// [`chain`], and in the same statement whether the owner holds any live lock: `None` when no
+/// row came back to carry that answer (the owner has no root yet).
+pub async fn chain_and_locked(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    segments: &[String],
+) -> Result<(Vec<file::Model>, Option<bool>), FsError> {
+    let mut sql = chain_sql(db.get_database_backend(), owner_id, segments);
+    sql.push(" SELECT chain.*, EXISTS (SELECT 1 FROM locks WHERE locks.owner_id = ")
+        .bind(owner_id)
+        .push(" AND locks.expires_at > ")
+        .bind(Utc::now())
+        .push(") AS owner_locked FROM chain ORDER BY depth");
+    let mut locked = None;
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(sql.statement()).await? {
+        locked = Some(row.try_get::<bool>("", "owner_locked")?);
+        rows.push(file::Model::from_query_result(&row, "")?);
+    }
+    Ok((rows, locked))
 }
 
 /// A folder's [`chain`] and the rows named `names` in it, in one statement: what [`chain`]
