@@ -27,7 +27,7 @@ bench_cleanup() {
         if [[ -n "${!var:-}" ]]; then kill "${!var}" 2>/dev/null || true; fi
     done
     for pidfile in "$WORK"/*.pid; do
-        if [[ -f "$pidfile" ]]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+        if [[ -f "$pidfile" ]]; then kill "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || true; fi
     done
     sleep 0.3
     rm -rf "$WORK"
