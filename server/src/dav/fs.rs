@@ -378,10 +378,11 @@ impl DavFs {
     }
 
     async fn remove(&self, path: &DavPath) -> Result<(), FsError> {
-        self.changing();
         let s = &self.0;
         let uri = s.uri(path)?;
+        // Before the lookups are forgotten: dav-server has just looked this path up.
         self.ensure_own(&uri).await?;
+        self.changing();
         let tokens = s.tokens();
         trash::delete(&s.ctx(&tokens), &uri, DeleteOptions::default())
             .await
@@ -389,12 +390,13 @@ impl DavFs {
     }
 
     async fn relocate(&self, from: &DavPath, to: &DavPath, copy: bool) -> Result<(), FsError> {
-        self.changing();
         let s = &self.0;
         let src = s.uri(from)?;
         let dst = s.uri(to)?;
+        // Before the lookups are forgotten: dav-server has just looked both paths up.
         self.ensure_own(&src).await?;
         let parent = self.parent(&dst).await?;
+        self.changing();
         let name = dst.name().ok_or(FsError::Forbidden)?;
         if s.block_junk && path::is_junk(name) {
             return Err(FsError::Forbidden);

@@ -115,7 +115,8 @@ fn run(root: &Root, rx: &mpsc::Receiver<Job>) {
             }
         }
         let (writes, replies): (Vec<Write>, Vec<_>) = jobs.into_iter().unzip();
-        let flush = FsFlush::open(root);
+        // Opened before the writes (see the module doc), and only for a group that can use it.
+        let flush = (writes.len() >= 2).then(|| FsFlush::open(root)).flatten();
         // A panic in one write fails that commit, not the thread every later put needs.
         let written: Vec<_> = writes
             .into_iter()
