@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 pub mod pg;
+pub mod s3;
 pub mod server;
 pub mod smtp;
 pub mod softkey;

@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod keys;
 pub mod local;
 pub mod registry;
+pub mod s3;
 
 use std::{io, pin::Pin, time::Duration};
 
@@ -20,6 +21,7 @@ use futures_util::{Stream, StreamExt, stream};
 
 pub use local::LocalDriver;
 pub use registry::DriverRegistry;
+pub use s3::{S3Config, S3Driver};
 
 /// A stream of bytes flowing into or out of storage. Producers keep memory flat by yielding
 /// bounded pieces (the local driver reads 64 KiB at a time).

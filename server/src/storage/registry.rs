@@ -10,13 +10,16 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::Value;
 use stratus_entity::storage_policy::{self, kind};
 
-use super::{LocalDriver, StorageDriver, StorageError};
+use super::{LocalDriver, S3Config, S3Driver, StorageDriver, StorageError};
 
 /// How long a driver built on this instance is reused without re-reading its policy.
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
 
 /// The folder of the data dir that holds local blobs.
 pub const UPLOADS_DIR: &str = "uploads";
+/// The folder of the data dir where chunked uploads to a bucket wait until complete, one
+/// subfolder per policy.
+pub const STAGING_DIR: &str = "staging";
 
 /// Hands out the driver of a storage policy. Cheap to clone.
 #[derive(Clone)]
@@ -115,7 +118,11 @@ impl DriverRegistry {
             kind::REMOTE => Err(StorageError::Unsupported(
                 "remote (slave node) storage policies",
             )),
-            kind::S3 | kind::KS3 => Err(StorageError::Unsupported("S3 storage policies")),
+            kind::S3 => Ok(Arc::new(S3Driver::new(
+                &S3Config::from_policy(policy)?,
+                self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
+            )?)),
+            kind::KS3 => Err(StorageError::Unsupported("KS3 storage policies")),
             kind::OSS => Err(StorageError::Unsupported("OSS storage policies")),
             kind::COS => Err(StorageError::Unsupported("COS storage policies")),
             kind::OBS => Err(StorageError::Unsupported("OBS storage policies")),
@@ -135,7 +142,7 @@ impl DriverRegistry {
 }
 
 /// A boolean policy setting, written as `true`, `"true"`, `"1"` or `1`.
-fn setting_bool(settings: &Value, key: &str) -> bool {
+pub(crate) fn setting_bool(settings: &Value, key: &str) -> bool {
     match settings.get(key) {
         Some(Value::Bool(b)) => *b,
         Some(Value::Number(n)) => n.as_i64().is_some_and(|n| n != 0),

@@ -21,6 +21,7 @@ mod session;
 mod share;
 mod site;
 mod storage;
+mod storage_s3;
 mod thumb;
 mod trash;
 mod upload;

@@ -364,9 +364,9 @@ async fn default_policy_stores_blobs_under_the_data_dir() {
         registry.driver(9999).await.map(drop),
         Err(StorageError::Other(_))
     ));
-    let s3 = storage_policy::ActiveModel {
-        name: Set("s3".into()),
-        r#type: Set(storage_policy::kind::S3.into()),
+    let oss = storage_policy::ActiveModel {
+        name: Set("oss".into()),
+        r#type: Set(storage_policy::kind::OSS.into()),
         server: Set("http://127.0.0.1:1".into()),
         bucket_name: Set("b".into()),
         is_private: Set(true),
@@ -384,7 +384,7 @@ async fn default_policy_stores_blobs_under_the_data_dir() {
     .await
     .unwrap();
     assert!(matches!(
-        registry.driver(s3.id).await.map(drop),
+        registry.driver(oss.id).await.map(drop),
         Err(StorageError::Unsupported(_))
     ));
     registry.invalidate(1).await;

@@ -1,0 +1,196 @@
+//! What an `s3` storage policy row says about its bucket (spec §8.1, §8.3), and the
+//! `object_store` clients built from it.
+
+use std::time::Duration;
+
+use object_store::{
+    ClientOptions, RetryConfig,
+    aws::{AmazonS3, AmazonS3Builder},
+};
+use serde_json::Value;
+use stratus_entity::storage_policy;
+use url::Url;
+
+use crate::storage::{StorageError, registry::setting_bool};
+
+/// Region used when the policy names none (what AWS SDKs assume too).
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// A request to the provider gives up after this long, retries included, so a dead endpoint
+/// fails the user's request instead of hanging it.
+const RETRY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The connection settings of an S3-compatible bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// Endpoint the server talks to (`settings.server_side_endpoint`, else `server`); empty
+    /// means AWS's endpoint for the region.
+    pub endpoint: String,
+    /// Endpoint presigned URLs point at (`server`): what browsers and WebDAV clients reach,
+    /// which may differ from the server's own route to the bucket.
+    pub public_endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key: String,
+    pub secret_key: String,
+    /// `settings.s3_path_style`: `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>`.
+    pub path_style: bool,
+    /// `settings.internal_proxy`: downloads go through Stratus, never to a presigned URL.
+    pub internal_proxy: bool,
+}
+
+impl S3Config {
+    /// Reads the settings of policy `policy`; a policy without a bucket is refused.
+    pub fn from_policy(policy: &storage_policy::Model) -> Result<Self, StorageError> {
+        if policy.bucket_name.trim().is_empty() {
+            return Err(StorageError::Other(format!(
+                "storage policy {} has no bucket name",
+                policy.id
+            )));
+        }
+        let settings = &policy.settings;
+        let public_endpoint = policy.server.trim().trim_end_matches('/').to_owned();
+        let endpoint = match setting_str(settings, "server_side_endpoint") {
+            Some(own) => own.trim_end_matches('/').to_owned(),
+            None => public_endpoint.clone(),
+        };
+        Ok(Self {
+            endpoint,
+            public_endpoint,
+            bucket: policy.bucket_name.trim().to_owned(),
+            region: setting_str(settings, "region")
+                .unwrap_or(DEFAULT_REGION)
+                .to_owned(),
+            access_key: policy.access_key.clone(),
+            secret_key: policy.secret_key.clone(),
+            path_style: setting_bool(settings, "s3_path_style"),
+            internal_proxy: setting_bool(settings, "internal_proxy"),
+        })
+    }
+
+    /// The client for the server's own requests.
+    pub fn client(&self) -> Result<AmazonS3, StorageError> {
+        self.build(&self.endpoint)
+    }
+
+    /// The client that signs URLs for others: the same credentials on the public endpoint.
+    pub fn signer(&self) -> Result<AmazonS3, StorageError> {
+        self.build(&self.public_endpoint)
+    }
+
+    fn build(&self, endpoint: &str) -> Result<AmazonS3, StorageError> {
+        let invalid = |e: &dyn std::fmt::Display| {
+            StorageError::Other(format!("S3 settings of bucket {:?}: {e}", self.bucket))
+        };
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&self.bucket)
+            .with_region(&self.region)
+            .with_access_key_id(&self.access_key)
+            .with_secret_access_key(&self.secret_key)
+            .with_virtual_hosted_style_request(!self.path_style)
+            .with_client_options(
+                ClientOptions::new().with_allow_http(endpoint.starts_with("http://")),
+            )
+            .with_retry(RetryConfig {
+                retry_timeout: RETRY_TIMEOUT,
+                max_retries: 3,
+                ..RetryConfig::default()
+            });
+        if !endpoint.is_empty() {
+            let endpoint = if self.path_style {
+                endpoint.to_owned()
+            } else {
+                bucket_host(endpoint, &self.bucket).map_err(|e| invalid(&e))?
+            };
+            builder = builder.with_endpoint(endpoint);
+        }
+        builder.build().map_err(|e| invalid(&e))
+    }
+}
+
+/// The virtual-hosted endpoint of `bucket` at `endpoint`: the bucket becomes the first label
+/// of the host (`https://s3.example.com` → `https://photos.s3.example.com`), as AWS SDKs do.
+fn bucket_host(endpoint: &str, bucket: &str) -> Result<String, String> {
+    let mut url = Url::parse(endpoint).map_err(|e| format!("endpoint {endpoint:?}: {e}"))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| format!("endpoint {endpoint:?} has no host"))?
+        .to_owned();
+    url.set_host(Some(&format!("{bucket}.{host}")))
+        .map_err(|e| format!("endpoint {endpoint:?} with bucket {bucket:?}: {e}"))?;
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A non-empty string setting.
+fn setting_str<'a>(settings: &'a Value, key: &str) -> Option<&'a str> {
+    settings
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use serde_json::json;
+
+    use super::*;
+
+    fn policy(server: &str, settings: Value) -> storage_policy::Model {
+        storage_policy::Model {
+            id: 3,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            deleted_at: None,
+            name: "s3".into(),
+            r#type: "s3".into(),
+            server: server.into(),
+            bucket_name: "photos".into(),
+            is_private: true,
+            access_key: "AK".into(),
+            secret_key: "SK".into(),
+            max_size: 0,
+            dir_name_rule: String::new(),
+            file_name_rule: String::new(),
+            settings,
+            node_id: None,
+        }
+    }
+
+    #[test]
+    fn settings_are_read_from_the_policy() {
+        let config = S3Config::from_policy(&policy(
+            "https://s3.example.com/",
+            json!({"region": "eu-west-3", "s3_path_style": true,
+                   "server_side_endpoint": "http://10.0.0.5:9000"}),
+        ))
+        .unwrap();
+        assert_eq!(config.endpoint, "http://10.0.0.5:9000");
+        assert_eq!(config.public_endpoint, "https://s3.example.com");
+        assert_eq!(config.region, "eu-west-3");
+        assert!(config.path_style && !config.internal_proxy);
+
+        let config = S3Config::from_policy(&policy("", json!({}))).unwrap();
+        assert_eq!(config.region, DEFAULT_REGION);
+        assert_eq!(config.endpoint, "");
+        assert!(!config.path_style);
+
+        let mut no_bucket = policy("", json!({}));
+        no_bucket.bucket_name = " ".into();
+        assert!(S3Config::from_policy(&no_bucket).is_err());
+    }
+
+    #[test]
+    fn virtual_hosted_endpoints_carry_the_bucket_in_the_host() {
+        assert_eq!(
+            bucket_host("https://s3.example.com", "photos").unwrap(),
+            "https://photos.s3.example.com"
+        );
+        assert_eq!(
+            bucket_host("http://minio.lan:9000/", "b").unwrap(),
+            "http://b.minio.lan:9000"
+        );
+        assert!(bucket_host("not a url", "b").is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! The S3 driver against a real S3-compatible server (s3s-fs, which verifies signatures): the
+//! shared conformance suite, presigned URLs, and the settings that change what it does.
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use stratus_entity::storage_policy;
+use stratus_server::storage::{
+    ByteStream, Bytes, S3Config, S3Driver, StorageDriver, StorageError, conformance, s3::PART_SIZE,
+    stream_once,
+};
+use stratus_tests::s3::{ACCESS_KEY, BUCKET, S3Server, SECRET_KEY};
+
+/// An `s3` policy row for the bucket of `s3` (not stored anywhere).
+pub fn policy(s3: &S3Server, settings: Value) -> storage_policy::Model {
+    storage_policy::Model {
+        id: 7,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        deleted_at: None,
+        name: "bucket".into(),
+        r#type: storage_policy::kind::S3.into(),
+        server: s3.endpoint.clone(),
+        bucket_name: BUCKET.into(),
+        is_private: true,
+        access_key: ACCESS_KEY.into(),
+        secret_key: SECRET_KEY.into(),
+        max_size: 0,
+        dir_name_rule: "uploads/{uid}/{path}".into(),
+        file_name_rule: "{uid}_{randomkey8}_{originname}".into(),
+        settings: s3.policy_settings(settings),
+        node_id: None,
+    }
+}
+
+fn driver(s3: &S3Server, staging: &std::path::Path, settings: Value) -> S3Driver {
+    let config = S3Config::from_policy(&policy(s3, settings)).unwrap();
+    S3Driver::new(&config, staging.to_path_buf()).unwrap()
+}
+
+#[tokio::test]
+async fn s3_driver_passes_the_conformance_suite() {
+    let s3 = S3Server::start();
+    let staging = tempfile::tempdir().unwrap();
+    let driver = driver(&s3, staging.path(), json!({}));
+    conformance::run_all(&driver, "conformance").await;
+    // Staged chunks were sent on and removed.
+    let left: Vec<_> = walk(staging.path())
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(left.is_empty(), "staging kept {left:?}");
+}
+
+#[tokio::test]
+async fn presigned_urls_reach_the_object_and_nothing_else() {
+    let s3 = S3Server::start();
+    let staging = tempfile::tempdir().unwrap();
+    let driver = driver(&s3, staging.path(), json!({}));
+    driver
+        .put("docs/report.txt", stream_once("quarterly"), Some(9))
+        .await
+        .unwrap();
+    let url = driver
+        .presign_get(
+            "docs/report.txt",
+            std::time::Duration::from_secs(60),
+            Some("attachment; filename=\"report.txt\""),
+        )
+        .await
+        .unwrap()
+        .expect("a presigned URL");
+    assert!(url.starts_with(&s3.endpoint), "{url}");
+    let client = reqwest::Client::new();
+    let resp = client.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{url}");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"quarterly");
+
+    // The signature covers the key and the disposition: changing either is refused.
+    let other_key = url.replace("report.txt?", "other.txt?");
+    assert_eq!(client.get(&other_key).send().await.unwrap().status(), 403);
+    let other_disposition = url.replace("attachment", "inline");
+    assert_ne!(other_disposition, url);
+    assert_eq!(
+        client
+            .get(&other_disposition)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // Without the credentials, the bucket answers nothing.
+    let bare = url.split('?').next().unwrap();
+    assert_eq!(client.get(bare).send().await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn internal_proxy_and_wrong_credentials() {
+    let s3 = S3Server::start();
+    let staging = tempfile::tempdir().unwrap();
+    // `internal_proxy` keeps downloads on Stratus: no presigned URL.
+    let proxied = driver(&s3, staging.path(), json!({"internal_proxy": true}));
+    assert!(!proxied.capabilities().presign);
+    proxied.put("a", stream_once("x"), Some(1)).await.unwrap();
+    assert_eq!(
+        proxied
+            .presign_get("a", std::time::Duration::from_secs(60), None)
+            .await
+            .unwrap(),
+        None
+    );
+    // A wrong secret fails the health check instead of storing anything.
+    let mut row = policy(&s3, json!({}));
+    row.secret_key = "wrong".into();
+    let wrong = S3Driver::new(
+        &S3Config::from_policy(&row).unwrap(),
+        staging.path().to_path_buf(),
+    )
+    .unwrap();
+    assert!(wrong.health_check().await.is_err());
+    assert!(wrong.put("b", stream_once("y"), Some(1)).await.is_err());
+    assert!(!s3.bucket_dir.join("b").exists());
+}
+
+/// Bodies longer than one request go up as multipart uploads: whole when they end right, not
+/// at all when they fail or have the wrong length.
+#[tokio::test]
+async fn long_bodies_go_up_in_parts() {
+    let s3 = S3Server::start();
+    let staging = tempfile::tempdir().unwrap();
+    let driver = driver(&s3, staging.path(), json!({}));
+    let len = 2 * PART_SIZE + 12_345;
+    let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+    let pieces = |data: Vec<u8>, fail_at: Option<usize>| -> ByteStream {
+        let data = Bytes::from(data);
+        let mut parts: Vec<std::io::Result<Bytes>> = (0..data.len())
+            .step_by(1 << 20)
+            .map(|at| Ok(data.slice(at..(at + (1 << 20)).min(data.len()))))
+            .collect();
+        if let Some(at) = fail_at {
+            parts.truncate(at);
+            parts.push(Err(std::io::Error::other("client went away")));
+        }
+        Box::pin(futures_util::stream::iter(parts))
+    };
+    driver
+        .put("big/one", pieces(data.clone(), None), None)
+        .await
+        .unwrap();
+    let got = driver.get("big/one", None).await.unwrap();
+    assert_eq!(got.size, len as u64);
+    let body = stratus_server::storage::collect(got.stream).await.unwrap();
+    assert!(body == data, "multipart content differs");
+
+    // A body failing after more than one part, or longer than announced, stores nothing and
+    // keeps what was there.
+    driver
+        .put("big/two", stream_once("before"), Some(6))
+        .await
+        .unwrap();
+    assert!(
+        driver
+            .put("big/two", pieces(data.clone(), Some(20)), None)
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        driver
+            .put("big/two", pieces(data.clone(), None), Some(len as u64 - 1))
+            .await,
+        Err(StorageError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        driver
+            .put("big/two", pieces(data, None), Some(len as u64 + 1))
+            .await,
+        Err(StorageError::LengthMismatch { .. })
+    ));
+    let kept = driver.get("big/two", None).await.unwrap();
+    assert_eq!(
+        stratus_server::storage::collect(kept.stream).await.unwrap(),
+        b"before"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            }
+            out.push(path);
+        }
+    }
+    out
+}
