@@ -10,6 +10,7 @@ use stratus_tests::{Session, TestServer};
 
 mod access;
 mod account;
+mod bucket;
 mod clients;
 mod content;
 mod locks;

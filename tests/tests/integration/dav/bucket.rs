@@ -1,0 +1,176 @@
+//! A user whose group stores on an S3 bucket (s3s-fs): uploads through the API and WebDAV land
+//! in the bucket, and a WebDAV GET is redirected to a presigned URL unless the account asks
+//! for proxying.
+
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde_json::json;
+use stratus_entity::{group, storage_policy};
+use stratus_server::{boolset::group_perm, ids::IdKind};
+use stratus_tests::{TestServer, s3::S3Server};
+
+use super::{account, dav, set_group_bits, setup};
+use crate::storage_s3;
+
+const ANN: &str = "ann@example.com";
+
+/// Stores an `s3` policy for `s3` and makes it the User group's policy; returns its id.
+async fn use_bucket(server: &TestServer, s3: &S3Server) -> i64 {
+    let row = storage_s3::policy(s3, json!({}));
+    let stored = storage_policy::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        ..row.into_active_model()
+    }
+    .insert(&server.state.db)
+    .await
+    .unwrap();
+    let g = group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = g.into_active_model();
+    active.storage_policy_id = Set(Some(stored.id));
+    active.update(&server.state.db).await.unwrap();
+    stored.id
+}
+
+/// Every file below the bucket folder, as `(key, size)`.
+fn objects(s3: &S3Server) -> Vec<(String, u64)> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, u64)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let key = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((key, entry.metadata().unwrap().len()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&s3.bucket_dir, &s3.bucket_dir, &mut out);
+    out
+}
+
+fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(29).wrapping_add(seed))
+        .collect()
+}
+
+#[tokio::test]
+async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
+    let (server, ann) = setup().await;
+    let s3 = S3Server::start();
+    let policy = use_bucket(&server, &s3).await;
+
+    // A chunked upload through the API: chunks are staged, the whole file goes to the bucket.
+    let data = pattern((5 << 20) / 2, 1);
+    let created = server
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/api.bin", "size": data.len(),
+                    "policy_id": server.state.ids.encode(policy, IdKind::Policy)}),
+        )
+        .await;
+    assert_eq!(created["code"], 0, "{created}");
+    let sid = created["data"]["session_id"].as_str().unwrap().to_owned();
+    let chunk = created["data"]["chunk_size"].as_u64().unwrap() as usize;
+    assert_eq!(chunk, 1 << 20);
+    for (i, part) in data.chunks(chunk).enumerate() {
+        let resp = server
+            .request_as(
+                Method::POST,
+                &format!("/file/upload/{sid}/{i}"),
+                &ann.access_token,
+            )
+            .header("content-type", "application/octet-stream")
+            .body(part.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let answer = stratus_tests::envelope(resp).await;
+        assert_eq!(answer["code"], 0, "chunk {i}: {answer}");
+    }
+    let stored = objects(&s3);
+    assert!(
+        stored.iter().any(|(_, size)| *size == data.len() as u64),
+        "the upload is not in the bucket: {stored:?}"
+    );
+    // Downloads through the API are served by Stratus from the bucket.
+    let urls = server
+        .send_as(
+            Method::POST,
+            "/file/url",
+            &ann.access_token,
+            &json!({"uris": ["cloudreve://my/api.bin"]}),
+        )
+        .await;
+    let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
+    let got = server.client.get(url).send().await.unwrap();
+    assert_eq!(got.status(), 200, "{urls}");
+    assert!(got.bytes().await.unwrap() == data);
+
+    // WebDAV writes go to the bucket too.
+    let pw = account(
+        &server,
+        &ann,
+        json!({"uri": "cloudreve://my", "name": "laptop"}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let small = pattern(300_000, 2);
+    let put = dav(&server, "PUT", "/dav.bin", ANN, &pw)
+        .body(small.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    assert_eq!(objects(&s3).len(), 2, "{:?}", objects(&s3));
+
+    // Without the proxy option a read is sent to the bucket, with a URL that works alone.
+    let get = dav(&server, "GET", "/dav.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 302);
+    let location = get.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&s3.endpoint), "{location}");
+    let direct = reqwest::get(&location).await.unwrap();
+    assert_eq!(direct.status(), 200);
+    assert!(direct.bytes().await.unwrap() == small);
+
+    // With it (and the group allowing it) the bytes come through Stratus, ranges included.
+    set_group_bits(&server, 2, &[(group_perm::WEBDAV_PROXY, true)]).await;
+    let proxied = account(
+        &server,
+        &ann,
+        json!({"uri": "cloudreve://my", "name": "tv", "proxy": true}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = dav(&server, "GET", "/dav.bin", ANN, &proxied)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+    assert!(get.bytes().await.unwrap() == small);
+    let part = dav(&server, "GET", "/api.bin", ANN, &proxied)
+        .header("Range", "bytes=1048570-1048589")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap(), data[1_048_570..1_048_590]);
+}
