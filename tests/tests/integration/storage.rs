@@ -14,12 +14,13 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
 use stratus_entity::storage_policy;
 use stratus_server::storage::{
-    ByteStream, Bytes, DriverRegistry, LocalDriver, StorageDriver, StorageError, conformance,
+    ByteStream, Bytes, DriverRegistry, LocalDriver, S3Config, S3Driver, StorageDriver,
+    StorageError, conformance,
     keys::{self, KeyContext},
     local::READ_CHUNK,
     stream_once,
 };
-use stratus_tests::TestServer;
+use stratus_tests::{TestServer, s3::S3Server};
 
 #[tokio::test]
 async fn local_driver_passes_the_conformance_suite() {
@@ -47,13 +48,27 @@ const PROBE_BLOCK: usize = 64 << 10;
 /// object, so buffering it whole would fail).
 const PROBE_BOUND_KIB: u64 = 64 << 10;
 
-/// Measured in a child process, so the other tests of this binary do not disturb the numbers.
+/// Which driver the probe streams through (`local` or `s3`).
+const PROBE_KIND_ENV: &str = "STRATUS_STORAGE_MEMORY_PROBE_KIND";
+
 #[tokio::test]
 async fn streaming_128_mib_keeps_memory_flat() {
+    run_memory_probe("local").await;
+}
+
+#[tokio::test]
+async fn streaming_128_mib_through_s3_keeps_memory_flat() {
+    run_memory_probe("s3").await;
+}
+
+/// Runs [`memory_probe`] in a child process, so the other tests of this binary do not disturb
+/// the numbers.
+async fn run_memory_probe(kind: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["storage::memory_probe", "--exact", "--nocapture"])
         .env(PROBE_ENV, dir.path())
+        .env(PROBE_KIND_ENV, kind)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -62,7 +77,7 @@ async fn streaming_128_mib_keeps_memory_flat() {
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("the memory probe did not finish within 600 s");
+            panic!("the {kind} memory probe did not finish within 600 s");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -71,7 +86,7 @@ async fn streaming_128_mib_keeps_memory_flat() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && stdout.contains("memory probe passed"),
-        "memory probe failed:\n{stdout}\n{stderr}"
+        "{kind} memory probe failed:\n{stdout}\n{stderr}"
     );
 }
 
@@ -112,7 +127,19 @@ async fn memory_probe() {
     let Ok(dir) = std::env::var(PROBE_ENV) else {
         return;
     };
-    let driver = LocalDriver::new(Path::new(&dir).join("root"));
+    let local = std::env::var(PROBE_KIND_ENV).as_deref() != Ok("s3");
+    // The S3 server is another process: only the driver's own buffers count here.
+    let s3 = (!local).then(S3Server::start);
+    let driver: Box<dyn StorageDriver> = match &s3 {
+        None => Box::new(LocalDriver::new(Path::new(&dir).join("root"))),
+        Some(s3) => Box::new(
+            S3Driver::new(
+                &S3Config::from_policy(&crate::storage_s3::policy(s3, json!({}))).unwrap(),
+                Path::new(&dir).join("staging"),
+            )
+            .unwrap(),
+        ),
+    };
     // Warm up the runtime, the blocking pool and the allocator before measuring.
     driver
         .put("warm", stream_once(vec![1u8; 1 << 20]), None)
@@ -132,8 +159,8 @@ async fn memory_probe() {
     while let Some(piece) = stream.next().await {
         let piece = piece.unwrap();
         assert!(
-            piece.len() <= READ_CHUNK,
-            "reads come in pieces of at most READ_CHUNK"
+            !local || piece.len() <= READ_CHUNK,
+            "local reads come in pieces of at most READ_CHUNK"
         );
         for &byte in piece.iter() {
             assert_eq!(byte, probe_byte(pos), "byte {pos} differs");
