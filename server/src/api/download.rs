@@ -32,6 +32,7 @@ use crate::{
         uri::FileUri,
     },
     state::AppState,
+    storage::s3::PRESIGN_MAX,
 };
 
 /// `POST /file/url`
@@ -129,7 +130,10 @@ impl DownloadApi {
             .int("entity_url_default_ttl", 3600)
             .await?
             .max(1);
-        let expires = Utc::now().timestamp() + ttl;
+        let now = Utc::now().timestamp();
+        let expires = now + ttl;
+        let direct_ttl = std::time::Duration::from_secs(ttl as u64).min(PRESIGN_MAX);
+        let mut any_direct = false;
         let speed = crate::auth::caller::group_of(&state, &caller)
             .await?
             .speed_limit
@@ -153,23 +157,44 @@ impl DownloadApi {
                     share: share.as_deref(),
                     ..opts
                 };
+                // A provider URL only where Stratus has nothing to enforce on the way: shared
+                // content is re-checked on every request, and a speed limit needs the bytes.
+                let direct = if share.is_none() && speed == 0 {
+                    link::presigned(
+                        &state,
+                        entity.as_ref(),
+                        &node.file.name,
+                        opts.download,
+                        direct_ttl,
+                    )
+                    .await?
+                } else {
+                    None
+                };
+                let is_direct = direct.is_some();
                 let hashid = link::entity_hashid(&state.ids, entity.as_ref());
-                let url = link::content_url(
-                    &base,
-                    key.as_bytes(),
-                    &hashid,
-                    speed,
-                    &node.file.name,
-                    expires,
-                    opts,
-                );
-                Ok::<_, ApiError>(DownloadUrl {
+                let url = direct.unwrap_or_else(|| {
+                    link::content_url(
+                        &base,
+                        key.as_bytes(),
+                        &hashid,
+                        speed,
+                        &node.file.name,
+                        expires,
+                        opts,
+                    )
+                });
+                let url = DownloadUrl {
                     url,
                     stream_saver_display_name: opts.download.then(|| node.file.name.clone()),
-                })
+                };
+                Ok::<_, ApiError>((url, is_direct))
             };
             match signed.await {
-                Ok(url) => urls.push(url),
+                Ok((url, is_direct)) => {
+                    any_direct |= is_direct;
+                    urls.push(url);
+                }
                 Err(err) => failures.push((raw.clone(), err)),
             }
         }
@@ -177,6 +202,12 @@ impl DownloadApi {
             batch_outcome(body.uris.len(), failures)?;
         }
         let redirect = body.redirect.unwrap_or(false) && body.uris.len() == 1;
+        // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
+        let expires = if any_direct {
+            expires.min(now + direct_ttl.as_secs() as i64)
+        } else {
+            expires
+        };
         answer(urls, expires, redirect)
     }
 

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     fs::uri::FileUri,
-    storage::{ByteRange, ByteStream, StorageDriver},
+    storage::{ByteRange, ByteStream, PresignHeaders, StorageDriver},
     upload::stream::{StreamWrite, write},
 };
 
@@ -156,7 +156,7 @@ impl DavFile for Reader {
                 return Ok(None);
             }
             driver
-                .presign_get(key, PRESIGN_TTL, None)
+                .presign_get(key, PRESIGN_TTL, PresignHeaders::default())
                 .await
                 .map_err(|_| FsError::GeneralFailure)
         }

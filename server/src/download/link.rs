@@ -13,11 +13,13 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{entity, file, file_entity};
 
+use super::headers;
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     auth::sign::{self, SignError},
     ids::{HashIds, IdKind},
     state::AppState,
+    storage::{PresignHeaders, StorageError},
 };
 
 /// Where content routes live, below the site base.
@@ -193,6 +195,45 @@ pub async fn pick_entity(
         .filter(servable)
         .ok_or_else(missing)?;
     Ok(Some(entity))
+}
+
+/// A URL of the storage provider serving `entity` directly (spec §7.2, "cloud presigned
+/// URL") for `ttl`, with the same `Content-Type` and `Content-Disposition` the content route
+/// would send; `None` when the content must go through Stratus: an empty file, a driver that
+/// cannot presign, or a policy with `internal_proxy`.
+pub async fn presigned(
+    state: &AppState,
+    entity: Option<&entity::Model>,
+    name: &str,
+    download: bool,
+    ttl: std::time::Duration,
+) -> Result<Option<String>, ApiError> {
+    let Some(entity) = entity else {
+        return Ok(None);
+    };
+    let io = |e: StorageError| ApiError::code(ErrorCode::IoError).with_cause(e);
+    let driver = state
+        .storage
+        .driver(entity.storage_policy_id)
+        .await
+        .map_err(io)?;
+    if !driver.capabilities().presign {
+        return Ok(None);
+    }
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let attachment = download || headers::renders_as_page(mime.essence_str());
+    let disposition = headers::disposition(attachment, name);
+    driver
+        .presign_get(
+            &entity.source,
+            ttl,
+            PresignHeaders {
+                disposition: Some(&disposition),
+                content_type: Some(mime.essence_str()),
+            },
+        )
+        .await
+        .map_err(io)
 }
 
 /// A blob that may be served: complete, referenced, not deleted.

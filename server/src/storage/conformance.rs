@@ -9,7 +9,9 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 use sha2::{Digest, Sha256};
 
-use super::{ByteRange, ByteStream, Bytes, StorageDriver, StorageError, UploadCredential};
+use super::{
+    ByteRange, ByteStream, Bytes, PresignHeaders, StorageDriver, StorageError, UploadCredential,
+};
 
 /// Runs every check against `driver`, using keys below `prefix` (e.g. `conformance` or an
 /// absolute folder inside a local root). Panics on the first failure.
@@ -542,7 +544,14 @@ async fn invalid_keys(driver: &dyn StorageDriver, keys: &Keys) {
 async fn presigning(driver: &dyn StorageDriver, keys: &Keys) {
     let key = keys.key("rt/mib");
     let url = driver
-        .presign_get(&key, Duration::from_secs(600), Some("attachment"))
+        .presign_get(
+            &key,
+            Duration::from_secs(600),
+            PresignHeaders {
+                disposition: Some("attachment"),
+                content_type: Some("text/plain"),
+            },
+        )
         .await
         .unwrap_or_else(|e| panic!("presign_get failed: {e}"));
     let caps = driver.capabilities();

@@ -166,6 +166,16 @@ pub enum UploadCredential {
     },
 }
 
+/// Response headers a presigned download makes the provider send (S3's `response-*` query
+/// parameters, covered by the signature).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PresignHeaders<'a> {
+    /// `Content-Disposition`, e.g. `attachment; filename="a.txt"`.
+    pub disposition: Option<&'a str>,
+    /// `Content-Type`, when the stored object's own type is not the one to serve.
+    pub content_type: Option<&'a str>,
+}
+
 /// What a driver can do; callers branch on this instead of on the policy type (spec §8.5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Capabilities {
@@ -238,13 +248,13 @@ pub trait StorageDriver: Send + Sync {
     /// Discards an unfinished upload. Nothing to discard is not an error.
     async fn abort_upload(&self, key: &str) -> Result<(), StorageError>;
 
-    /// A URL the client may download the object from for `ttl`, with the given
-    /// `Content-Disposition`; `None` means downloads are proxied through Stratus.
+    /// A URL the client may download the object from for `ttl`, answered with `headers`;
+    /// `None` means downloads are proxied through Stratus.
     async fn presign_get(
         &self,
         key: &str,
         ttl: Duration,
-        disposition: Option<&str>,
+        headers: PresignHeaders<'_>,
     ) -> Result<Option<String>, StorageError>;
 
     /// What this driver can do.

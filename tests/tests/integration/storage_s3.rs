@@ -5,8 +5,8 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use stratus_entity::storage_policy;
 use stratus_server::storage::{
-    ByteStream, Bytes, S3Config, S3Driver, StorageDriver, StorageError, conformance, s3::PART_SIZE,
-    stream_once,
+    ByteStream, Bytes, PresignHeaders, S3Config, S3Driver, StorageDriver, StorageError,
+    conformance, s3::PART_SIZE, stream_once,
 };
 use stratus_tests::s3::{ACCESS_KEY, BUCKET, S3Server, SECRET_KEY};
 
@@ -64,7 +64,10 @@ async fn presigned_urls_reach_the_object_and_nothing_else() {
         .presign_get(
             "docs/report.txt",
             std::time::Duration::from_secs(60),
-            Some("attachment; filename=\"report.txt\""),
+            PresignHeaders {
+                disposition: Some("attachment; filename=\"report.txt\""),
+                content_type: Some("text/plain"),
+            },
         )
         .await
         .unwrap()
@@ -73,6 +76,11 @@ async fn presigned_urls_reach_the_object_and_nothing_else() {
     let client = reqwest::Client::new();
     let resp = client.get(&url).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{url}");
+    assert_eq!(resp.headers()["content-type"], "text/plain");
+    assert_eq!(
+        resp.headers()["content-disposition"],
+        "attachment; filename=\"report.txt\""
+    );
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"quarterly");
 
     // The signature covers the key and the disposition: changing either is refused.
@@ -104,7 +112,11 @@ async fn internal_proxy_and_wrong_credentials() {
     proxied.put("a", stream_once("x"), Some(1)).await.unwrap();
     assert_eq!(
         proxied
-            .presign_get("a", std::time::Duration::from_secs(60), None)
+            .presign_get(
+                "a",
+                std::time::Duration::from_secs(60),
+                PresignHeaders::default()
+            )
             .await
             .unwrap(),
         None

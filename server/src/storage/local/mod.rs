@@ -43,8 +43,8 @@ use self::{
     root::{ParsedKey, Root},
 };
 use super::{
-    ByteRange, ByteStream, Capabilities, GetObject, ObjectMeta, StorageDriver, StorageError,
-    UploadCredential,
+    ByteRange, ByteStream, Capabilities, GetObject, ObjectMeta, PresignHeaders, StorageDriver,
+    StorageError, UploadCredential,
 };
 
 /// Key components starting with this are refused: the driver names its own files with it.
@@ -519,7 +519,7 @@ impl StorageDriver for LocalDriver {
         &self,
         _key: &str,
         _ttl: Duration,
-        _disposition: Option<&str>,
+        _headers: PresignHeaders<'_>,
     ) -> Result<Option<String>, StorageError> {
         Ok(None)
     }

@@ -28,8 +28,8 @@ use object_store::{
 pub use config::S3Config;
 
 use super::{
-    ByteRange, ByteStream, Capabilities, GetObject, LocalDriver, ObjectMeta, StorageDriver,
-    StorageError, UploadCredential,
+    ByteRange, ByteStream, Capabilities, GetObject, LocalDriver, ObjectMeta, PresignHeaders,
+    StorageDriver, StorageError, UploadCredential,
 };
 
 /// Bodies up to this size are sent in one `PutObject`.
@@ -342,15 +342,18 @@ impl StorageDriver for S3Driver {
         &self,
         key: &str,
         ttl: Duration,
-        disposition: Option<&str>,
+        headers: PresignHeaders<'_>,
     ) -> Result<Option<String>, StorageError> {
         let path = self.path(key)?;
         if self.internal_proxy {
             return Ok(None);
         }
         let mut options = SignedUrlOptions::new();
-        if let Some(disposition) = disposition {
+        if let Some(disposition) = headers.disposition {
             options = options.with_query([("response-content-disposition", disposition)]);
+        }
+        if let Some(content_type) = headers.content_type {
+            options = options.with_query([("response-content-type", content_type)]);
         }
         let url = self
             .signer

@@ -104,18 +104,25 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
         stored.iter().any(|(_, size)| *size == data.len() as u64),
         "the upload is not in the bucket: {stored:?}"
     );
-    // Downloads through the API are served by Stratus from the bucket.
+    // Downloads through the API get a presigned URL of the bucket, answered with the name
+    // and type the content route would send.
     let urls = server
         .send_as(
             Method::POST,
             "/file/url",
             &ann.access_token,
-            &json!({"uris": ["cloudreve://my/api.bin"]}),
+            &json!({"uris": ["cloudreve://my/api.bin"], "download": true}),
         )
         .await;
     let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
+    assert!(url.starts_with(&s3.endpoint), "{urls}");
     let got = server.client.get(url).send().await.unwrap();
     assert_eq!(got.status(), 200, "{urls}");
+    let disposition = got.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains("api.bin"),
+        "{disposition}"
+    );
     assert!(got.bytes().await.unwrap() == data);
 
     // WebDAV writes go to the bucket too.
@@ -173,4 +180,80 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
         .unwrap();
     assert_eq!(part.status(), 206);
     assert_eq!(part.bytes().await.unwrap(), data[1_048_570..1_048_590]);
+}
+
+/// What a presigned API download carries, and when Stratus keeps the bytes on its own path.
+#[tokio::test]
+async fn api_downloads_from_a_bucket() {
+    let (server, ann) = setup().await;
+    let s3 = S3Server::start();
+    use_bucket(&server, &s3).await;
+    let pw = account(
+        &server,
+        &ann,
+        json!({"uri": "cloudreve://my", "name": "laptop"}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (name, body) in [("notes.txt", "plain words"), ("page.html", "<p>hi</p>")] {
+        let put = dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 201);
+    }
+    let url_of = |uri: &str| {
+        let server = &server;
+        let token = ann.access_token.clone();
+        let uri = uri.to_owned();
+        async move {
+            let answer = server
+                .send_as(Method::POST, "/file/url", &token, &json!({"uris": [uri]}))
+                .await;
+            assert_eq!(answer["code"], 0, "{answer}");
+            answer["data"]["urls"][0]["url"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // Text is shown inline with its type; a page is always an attachment.
+    let got = reqwest::get(url_of("cloudreve://my/notes.txt").await)
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "text/plain");
+    assert!(
+        got.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert_eq!(got.text().await.unwrap(), "plain words");
+    let got = reqwest::get(url_of("cloudreve://my/page.html").await)
+        .await
+        .unwrap();
+    assert!(
+        got.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+
+    // A group speed limit needs the bytes to pass through Stratus.
+    let g = group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = g.into_active_model();
+    active.speed_limit = Set(1 << 20);
+    active.update(&server.state.db).await.unwrap();
+    let url = url_of("cloudreve://my/notes.txt").await;
+    assert!(url.starts_with(&server.base), "{url}");
+    let got = server.client.get(&url).send().await.unwrap();
+    assert_eq!(got.text().await.unwrap(), "plain words");
 }
