@@ -27,6 +27,8 @@ pub struct Inner {
     pub thumbs: crate::thumb::Thumbnailer,
     /// WebDAV credentials verified recently.
     pub dav_logins: crate::dav::auth::LoginCache,
+    /// The user, group and account rows of recent WebDAV sign-ins.
+    pub dav_rows: crate::dav::auth::SignedRows,
     /// Publishes streamed writes (in batches on SQLite).
     pub commits: crate::upload::commit::Committer,
 }
@@ -44,6 +46,7 @@ impl AppState {
             started: Instant::now(),
             thumbs: Default::default(),
             dav_logins: crate::dav::auth::login_cache(),
+            dav_rows: Default::default(),
         }))
     }
 }

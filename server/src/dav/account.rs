@@ -204,7 +204,10 @@ pub async fn update(
     active.uri = Set(root.to_string());
     active.options = Set(options(me, input).into_bytes());
     active.updated_at = Set(Utc::now());
-    Ok(active.update(&state.db).await?)
+    let updated = active.update(&state.db).await?;
+    // Its clients see the new root and options from their next request on.
+    state.dav_rows.forget_all();
+    Ok(updated)
 }
 
 /// Deletes an account; its clients are refused from the next request on.
@@ -214,6 +217,7 @@ pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(),
     dav_account::Entity::delete_by_id(row.id)
         .exec(&state.db)
         .await?;
+    state.dav_rows.forget_all();
     Ok(())
 }
 

@@ -1,10 +1,17 @@
 //! Who gets into `/dav`, and where they can go.
 
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
+};
 use serde_json::json;
-use stratus_entity::event;
-use stratus_server::{boolset::group_perm, events::kind};
+use stratus_entity::{event, group};
+use stratus_server::{
+    boolset::{Boolset, group_perm},
+    dav::auth::ROW_TTL,
+    events::kind,
+};
 
 use super::{PW, account, dav, password, propfind, set_group_bits, setup};
 
@@ -68,6 +75,30 @@ async fn the_group_must_allow_webdav_at_every_request() {
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
     set_group_bits(&server, 2, &[(group_perm::WEBDAV, false)]).await;
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 403);
+
+    // A change this instance did not make (another node's, or a direct database edit) is
+    // seen once the remembered rows expire.
+    set_group_bits(&server, 2, &[(group_perm::WEBDAV, true)]).await;
+    assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
+    let g = group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut perms = Boolset::from_bytes(g.permissions.clone());
+    perms.set_to(group_perm::WEBDAV, false);
+    let mut active = g.into_active_model();
+    active.permissions = Set(perms.into_bytes());
+    active.update(&server.state.db).await.unwrap();
+    let deadline = std::time::Instant::now() + 10 * ROW_TTL;
+    while propfind(&server, "/", ANN, &pw).await.0 != 403 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the group change was not seen within {:?}",
+            10 * ROW_TTL
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
@@ -92,7 +123,8 @@ async fn remembered_credentials_stop_with_the_account_or_the_user() {
     assert_eq!(resp["code"], 0, "{resp}");
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 401);
 
-    // So is a banned user.
+    // So is a banned user (once the instance that bans drops what it remembers; other
+    // instances within a second).
     let user = stratus_server::users::find_by_email(&server.state.db, ANN)
         .await
         .unwrap()
@@ -102,6 +134,7 @@ async fn remembered_credentials_stop_with_the_account_or_the_user() {
     sea_orm::ActiveModelTrait::update(active, &server.state.db)
         .await
         .unwrap();
+    server.state.dav_rows.forget_all();
     assert_eq!(propfind(&server, "/", ANN, &other).await.0, 401);
 }
 
