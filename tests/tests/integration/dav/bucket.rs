@@ -9,7 +9,7 @@ use stratus_entity::{group, storage_policy};
 use stratus_server::{boolset::group_perm, ids::IdKind};
 use stratus_tests::{TestServer, s3::S3Server};
 
-use super::{account, dav, set_group_bits, setup};
+use super::{account, dav, password, set_group_bits, setup};
 use crate::storage_s3;
 
 const ANN: &str = "ann@example.com";
@@ -126,15 +126,7 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     assert!(got.bytes().await.unwrap() == data);
 
     // WebDAV writes go to the bucket too.
-    let pw = account(
-        &server,
-        &ann,
-        json!({"uri": "cloudreve://my", "name": "laptop"}),
-    )
-    .await["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pw = password(&server, &ann, "cloudreve://my").await;
     let small = pattern(300_000, 2);
     let put = dav(&server, "PUT", "/dav.bin", ANN, &pw)
         .body(small.clone())
@@ -188,15 +180,7 @@ async fn api_downloads_from_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
     use_bucket(&server, &s3).await;
-    let pw = account(
-        &server,
-        &ann,
-        json!({"uri": "cloudreve://my", "name": "laptop"}),
-    )
-    .await["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pw = password(&server, &ann, "cloudreve://my").await;
     for (name, body) in [("notes.txt", "plain words"), ("page.html", "<p>hi</p>")] {
         let put = dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
             .body(body)
