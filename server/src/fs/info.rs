@@ -118,6 +118,10 @@ pub fn policy_summary(ids: &HashIds, p: &storage_policy::Model) -> PolicySummary
         kind: p.r#type.clone(),
         max_size: p.max_size,
         allowed_suffix: allowed,
-        relay: p.settings.get("relay").and_then(|v| v.as_bool()),
+        relay: if crate::storage::registry::relays_uploads(p) {
+            Some(true)
+        } else {
+            p.settings.get("relay").and_then(|v| v.as_bool())
+        },
     }
 }

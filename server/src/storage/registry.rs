@@ -141,6 +141,13 @@ impl DriverRegistry {
     }
 }
 
+/// Whether clients send a policy's uploads through Stratus although its blobs live elsewhere
+/// (the `relay` of spec §6.1, told to clients in the policy summary): set by the policy, or
+/// always for `s3`, whose driver stages chunks here and sends the whole file on.
+pub fn relays_uploads(policy: &storage_policy::Model) -> bool {
+    policy.r#type == kind::S3 || setting_bool(&policy.settings, "relay")
+}
+
 /// A boolean policy setting, written as `true`, `"true"`, `"1"` or `1`.
 pub(crate) fn setting_bool(settings: &Value, key: &str) -> bool {
     match settings.get(key) {

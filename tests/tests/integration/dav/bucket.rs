@@ -84,6 +84,12 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     let sid = created["data"]["session_id"].as_str().unwrap().to_owned();
     let chunk = created["data"]["chunk_size"].as_u64().unwrap() as usize;
     assert_eq!(chunk, 1 << 20);
+    // Clients are told to send the chunks to Stratus, not to the bucket.
+    assert_eq!(
+        created["data"]["storage_policy"]["relay"], true,
+        "{created}"
+    );
+    assert!(created["data"]["upload_urls"].is_null(), "{created}");
     for (i, part) in data.chunks(chunk).enumerate() {
         let resp = server
             .request_as(
