@@ -134,6 +134,58 @@ async fn internal_proxy_and_wrong_credentials() {
     assert!(!s3.bucket_dir.join("b").exists());
 }
 
+/// A chunked upload whose sending to the bucket fails keeps its staged file: the chunk sent
+/// again and the completion after it finish the upload, and aborting removes the file.
+#[tokio::test]
+async fn a_failed_send_to_the_bucket_can_be_retried_or_aborted() {
+    let s3 = S3Server::start();
+    let staging = tempfile::tempdir().unwrap();
+    let good = driver(&s3, staging.path(), json!({}));
+    // The same staging folder, and a bucket endpoint nothing listens on.
+    let mut row = policy(&s3, json!({}));
+    row.server = "http://127.0.0.1:1".into();
+    let dead = S3Driver::new(
+        &S3Config::from_policy(&row).unwrap(),
+        staging.path().to_path_buf(),
+    )
+    .unwrap();
+    for (key, retry) in [("up/retried.bin", true), ("up/aborted.bin", false)] {
+        let data: Vec<u8> = (0..3000u32).map(|i| (i % 253) as u8).collect();
+        good.begin_upload(key, 3000, 1000).await.unwrap();
+        for i in 0..3u64 {
+            let part = data[(i * 1000) as usize..((i + 1) * 1000) as usize].to_vec();
+            good.put_chunk(key, i, i * 1000, stream_once(part), 1000)
+                .await
+                .unwrap();
+        }
+        assert!(dead.complete_upload(key, 3000).await.is_err());
+        assert!(matches!(good.head(key).await, Err(StorageError::NotFound)));
+        if retry {
+            let last = data[2000..].to_vec();
+            good.put_chunk(key, 2, 2000, stream_once(last), 1000)
+                .await
+                .unwrap();
+            good.complete_upload(key, 3000).await.unwrap();
+            let got = good.get(key, None).await.unwrap();
+            assert_eq!(
+                stratus_server::storage::collect(got.stream).await.unwrap(),
+                data
+            );
+        } else {
+            good.abort_upload(key).await.unwrap();
+            assert!(matches!(
+                good.complete_upload(key, 3000).await,
+                Err(StorageError::NotFound)
+            ));
+        }
+    }
+    let left: Vec<_> = walk(staging.path())
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(left.is_empty(), "staging kept {left:?}");
+}
+
 /// Keys carry user file names (the default rule ends in `{originname}`): spaces, non-ASCII
 /// letters and URL metacharacters round-trip through put, get, list and presigned URLs.
 #[tokio::test]

@@ -9,6 +9,8 @@
 //! * Chunked uploads through Stratus are staged in a local folder (a [`LocalDriver`]) and sent to
 //!   the bucket when complete. Chunks may come in any order and be sent again, which S3 parts
 //!   cannot (parts need 5 MiB and their ETags kept), and a staged upload survives a restart.
+//!   When sending it fails, the staged file stays: a chunk sent again and the completion after
+//!   it send it again, and aborting the upload removes it.
 //! * Downloads can be presigned, so clients fetch from the bucket directly, unless the policy
 //!   has `internal_proxy` on.
 
@@ -311,7 +313,13 @@ impl StorageDriver for S3Driver {
         len: u64,
     ) -> Result<(), StorageError> {
         self.path(key)?;
-        self.staging.put_chunk(key, index, offset, body, len).await
+        match self.staging.put_chunk(key, index, offset, body, len).await {
+            // Every chunk is already staged and verified, but sending the file to the bucket
+            // failed: the chunk sent again is the client retrying, and the completion that
+            // follows it sends the staged file again.
+            Err(StorageError::NotFound) if self.staging.head(key).await.is_ok() => Ok(()),
+            other => other,
+        }
     }
 
     async fn complete_upload(&self, key: &str, size: u64) -> Result<(), StorageError> {
@@ -335,7 +343,12 @@ impl StorageDriver for S3Driver {
 
     async fn abort_upload(&self, key: &str) -> Result<(), StorageError> {
         self.path(key)?;
-        self.staging.abort_upload(key).await
+        self.staging.abort_upload(key).await?;
+        // A staged file whose sending failed is not kept either.
+        match self.staging.delete(&[key.to_owned()]).await?.pop() {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     }
 
     async fn presign_get(
