@@ -6,6 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use crate::{
     api,
     config::{Config, Overrides},
+    storage::s3::setup::NewS3Policy,
     users,
 };
 use clap::{Parser, Subcommand};
@@ -70,6 +71,35 @@ enum Command {
         email: String,
         #[arg(long)]
         password: String,
+    },
+    /// Add an S3-compatible storage policy, after checking the bucket with a test write.
+    AddS3Policy {
+        #[arg(long)]
+        name: String,
+        /// Endpoint clients can reach, e.g. https://s3.eu-west-3.amazonaws.com (empty: AWS).
+        #[arg(long, default_value = "")]
+        endpoint: String,
+        #[arg(long)]
+        bucket: String,
+        #[arg(long)]
+        access_key: String,
+        /// Secret key [env: STRATUS_S3_SECRET_KEY], kept out of the shell history that way.
+        #[arg(long)]
+        secret_key: Option<String>,
+        #[arg(long, default_value = crate::storage::s3::config::DEFAULT_REGION)]
+        region: String,
+        /// `<endpoint>/<bucket>/<key>` addressing (MinIO and most self-hosted servers).
+        #[arg(long)]
+        path_style: bool,
+        /// Endpoint Stratus itself uses, when it differs from --endpoint.
+        #[arg(long)]
+        server_side_endpoint: Option<String>,
+        /// Serve every download through Stratus instead of presigned bucket URLs.
+        #[arg(long)]
+        internal_proxy: bool,
+        /// Make it the storage policy of this group.
+        #[arg(long)]
+        group: Option<i64>,
     },
 }
 
@@ -178,6 +208,46 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let (state, _) = crate::init(config, false).await?;
             let user = users::reset(&state.db, &email, &password, None).await?;
             println!("password of {} changed", user.email);
+            Ok(())
+        }
+        Command::AddS3Policy {
+            name,
+            endpoint,
+            bucket,
+            access_key,
+            secret_key,
+            region,
+            path_style,
+            server_side_endpoint,
+            internal_proxy,
+            group,
+        } => {
+            let secret_key = match secret_key {
+                Some(key) => key,
+                None => std::env::var("STRATUS_S3_SECRET_KEY")
+                    .map_err(|_| anyhow::anyhow!("give --secret-key or STRATUS_S3_SECRET_KEY"))?,
+            };
+            let (state, _) = crate::init(config, false).await?;
+            let input = NewS3Policy {
+                name,
+                endpoint,
+                bucket,
+                access_key,
+                secret_key,
+                region,
+                path_style,
+                server_side_endpoint,
+                internal_proxy,
+                group,
+            };
+            let policy = crate::storage::s3::setup::add(&state, &input).await?;
+            match group {
+                Some(group) => println!(
+                    "storage policy {} ({}) added; group {group} stores new files there",
+                    policy.id, policy.name
+                ),
+                None => println!("storage policy {} ({}) added", policy.id, policy.name),
+            }
             Ok(())
         }
     }

@@ -1,7 +1,12 @@
 //! The `stratus` command line: account commands and OpenAPI export on a fresh data dir.
 
+use sea_orm::EntityTrait;
+use stratus_entity::{group, storage_policy};
 use stratus_server::{auth::password, cli, config::Config, users};
-use stratus_tests::pg;
+use stratus_tests::{
+    pg,
+    s3::{ACCESS_KEY, BUCKET, S3Server, SECRET_KEY},
+};
 
 async fn fresh_database(dir: &std::path::Path) -> String {
     match pg::test_database_url().await {
@@ -245,4 +250,65 @@ fn example_config_lists_every_key_and_parses() {
     }
     let parsed = Config::load(Some(std::path::Path::new(path)), &Default::default()).unwrap();
     assert_eq!(parsed.listen.to_string(), "127.0.0.1:5212");
+}
+
+#[tokio::test]
+async fn add_s3_policy_checks_the_bucket_first() {
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_database(dir.path()).await;
+    let s3 = S3Server::start();
+    let args = |secret: &str| {
+        vec![
+            "add-s3-policy".to_owned(),
+            "--name".into(),
+            "bucket".into(),
+            "--endpoint".into(),
+            s3.endpoint.clone(),
+            "--bucket".into(),
+            BUCKET.into(),
+            "--access-key".into(),
+            ACCESS_KEY.into(),
+            "--secret-key".into(),
+            secret.into(),
+            "--path-style".into(),
+            "--group".into(),
+            "2".into(),
+        ]
+    };
+
+    // A wrong key is refused and stores nothing.
+    let wrong = args("not-the-secret");
+    let err = run(dir.path(), &db, &refs(&wrong)).await.unwrap_err();
+    assert!(err.to_string().contains("test write"), "{err:#}");
+    let state = open(dir.path(), &db).await;
+    assert_eq!(
+        storage_policy::Entity::find()
+            .all(&state.db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let right = args(SECRET_KEY);
+    run(dir.path(), &db, &refs(&right)).await.unwrap();
+    let policies = storage_policy::Entity::find().all(&state.db).await.unwrap();
+    let added = policies
+        .iter()
+        .find(|p| p.r#type == "s3")
+        .expect("the s3 policy");
+    assert_eq!(added.bucket_name, BUCKET);
+    assert_eq!(added.settings["s3_path_style"], true);
+    let users = group::Entity::find_by_id(2)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(users.storage_policy_id, Some(added.id));
+    // The registry builds a working driver from the stored row.
+    let driver = state.storage.driver(added.id).await.unwrap();
+    driver.health_check().await.unwrap();
 }

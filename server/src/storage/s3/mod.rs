@@ -14,7 +14,8 @@
 //! * Downloads can be presigned, so clients fetch from the bucket directly, unless the policy
 //!   has `internal_proxy` on.
 
-mod config;
+pub mod config;
+pub mod setup;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 

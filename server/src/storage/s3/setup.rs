@@ -1,0 +1,101 @@
+//! Adding an `s3` storage policy (the `add-s3-policy` command): the bucket is checked with a
+//! real write before the row is stored, so a typo in a key or an endpoint never reaches users.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
+use serde_json::{Value, json};
+use stratus_entity::{group, storage_policy};
+
+use super::{S3Config, S3Driver};
+use crate::{
+    state::AppState,
+    storage::{StorageDriver, registry::STAGING_DIR},
+};
+
+/// Where new files go in the bucket, as Cloudreve names them: one folder per user and path.
+pub const DIR_RULE: &str = "uploads/{uid}/{path}";
+pub const FILE_RULE: &str = "{uid}_{randomkey8}_{originname}";
+/// Upload chunk size of a new policy (Cloudreve's default).
+pub const CHUNK_SIZE: i64 = 25 << 20;
+
+/// What `add-s3-policy` is told.
+#[derive(Debug, Clone)]
+pub struct NewS3Policy {
+    pub name: String,
+    /// Endpoint clients reach (empty: AWS for the region).
+    pub endpoint: String,
+    pub bucket: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub region: String,
+    pub path_style: bool,
+    /// Endpoint the server uses, when it differs from `endpoint`.
+    pub server_side_endpoint: Option<String>,
+    pub internal_proxy: bool,
+    /// Group whose new files go to this policy.
+    pub group: Option<i64>,
+}
+
+/// Checks the bucket (writes and removes a small object), then stores the policy and, when
+/// asked, makes it the group's policy, in one transaction.
+pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storage_policy::Model> {
+    let mut settings = json!({
+        "region": input.region,
+        "s3_path_style": input.path_style,
+        "internal_proxy": input.internal_proxy,
+        "chunk_size": CHUNK_SIZE,
+    });
+    if let Some(own) = input
+        .server_side_endpoint
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        settings["server_side_endpoint"] = Value::from(own);
+    }
+    let now = Utc::now();
+    let row = storage_policy::Model {
+        id: 0,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        name: input.name.trim().to_owned(),
+        r#type: storage_policy::kind::S3.into(),
+        server: input.endpoint.trim().to_owned(),
+        bucket_name: input.bucket.trim().to_owned(),
+        is_private: true,
+        access_key: input.access_key.clone(),
+        secret_key: input.secret_key.clone(),
+        max_size: 0,
+        dir_name_rule: DIR_RULE.into(),
+        file_name_rule: FILE_RULE.into(),
+        settings,
+        node_id: None,
+    };
+    anyhow::ensure!(!row.name.is_empty(), "the policy needs a name");
+    let config = S3Config::from_policy(&row)?;
+    let probe = S3Driver::new(&config, state.config.data_dir.join(STAGING_DIR).join("new"))?;
+    probe
+        .health_check()
+        .await
+        .map_err(|e| anyhow::anyhow!("the bucket refused a test write: {e}"))?;
+
+    let txn = state.db.begin().await?;
+    let stored = storage_policy::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        ..row.into_active_model()
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(group_id) = input.group {
+        let g = group::Entity::find_by_id(group_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("there is no group {group_id}"))?;
+        let mut active = g.into_active_model();
+        active.storage_policy_id = Set(Some(stored.id));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(stored)
+}
