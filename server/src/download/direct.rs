@@ -28,6 +28,7 @@ use crate::{
     fs::{nav, uri::FsKind},
     ids::IdKind,
     state::AppState,
+    storage::s3::PRESIGN_MAX,
     users,
 };
 
@@ -155,18 +156,31 @@ async fn redirect(
         .int("entity_url_default_ttl", 3600)
         .await?
         .max(1);
-    let url = link::content_url(
-        &base,
-        key.as_bytes(),
-        &link::entity_hashid(&state.ids, entity.as_ref()),
-        row.speed.max(0) as u64,
-        &row.name,
-        Utc::now().timestamp() + ttl,
-        UrlOptions {
-            download,
-            ..UrlOptions::default()
-        },
-    );
+    // Straight to the bucket when the storage can presign and no speed limit needs the bytes
+    // to pass through here; the redirect is cached no longer than that URL works.
+    let direct = if row.speed <= 0 {
+        let capped = std::time::Duration::from_secs(ttl as u64).min(PRESIGN_MAX);
+        link::presigned(state, entity.as_ref(), &row.name, download, capped)
+            .await?
+            .map(|url| (url, capped.as_secs() as i64))
+    } else {
+        None
+    };
+    let (url, ttl) = direct.unwrap_or_else(|| {
+        let url = link::content_url(
+            &base,
+            key.as_bytes(),
+            &link::entity_hashid(&state.ids, entity.as_ref()),
+            row.speed.max(0) as u64,
+            &row.name,
+            Utc::now().timestamp() + ttl,
+            UrlOptions {
+                download,
+                ..UrlOptions::default()
+            },
+        );
+        (url, ttl)
+    });
     Ok(Response::builder()
         .status(StatusCode::FOUND)
         .header(header::LOCATION, url)

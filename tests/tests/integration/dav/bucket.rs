@@ -233,6 +233,24 @@ async fn api_downloads_from_a_bucket() {
             .starts_with("attachment")
     );
 
+    // A direct link sends visitors to the bucket as well.
+    let made = server
+        .send_as(
+            Method::PUT,
+            "/file/source",
+            &ann.access_token,
+            &json!({"uris": ["cloudreve://my/notes.txt"]}),
+        )
+        .await;
+    assert_eq!(made["code"], 0, "{made}");
+    let link = made["data"][0]["link"].as_str().unwrap();
+    let resp = server.client.get(link).send().await.unwrap();
+    assert_eq!(resp.status(), 302, "{link}");
+    let location = resp.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with(&s3.endpoint), "{location}");
+    let got = reqwest::get(location).await.unwrap();
+    assert_eq!(got.text().await.unwrap(), "plain words");
+
     // A group speed limit needs the bytes to pass through Stratus.
     let g = group::Entity::find_by_id(2)
         .one(&server.state.db)
