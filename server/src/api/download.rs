@@ -167,7 +167,7 @@ impl DownloadApi {
                         opts.download,
                         direct_ttl,
                     )
-                    .await?
+                    .await
                 } else {
                     None
                 };

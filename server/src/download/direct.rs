@@ -161,7 +161,7 @@ async fn redirect(
     let direct = if row.speed <= 0 {
         let capped = std::time::Duration::from_secs(ttl as u64).min(PRESIGN_MAX);
         link::presigned(state, entity.as_ref(), &row.name, download, capped)
-            .await?
+            .await
             .map(|url| (url, capped.as_secs() as i64))
     } else {
         None

@@ -199,26 +199,27 @@ pub async fn pick_entity(
 
 /// A URL of the storage provider serving `entity` directly (spec §7.2, "cloud presigned
 /// URL") for `ttl`, with the same `Content-Type` and `Content-Disposition` the content route
-/// would send; `None` when the content must go through Stratus: an empty file, a driver that
-/// cannot presign, or a policy with `internal_proxy`.
+/// would send; `None` when the content goes through Stratus: an empty file, a driver that
+/// cannot presign, a policy with `internal_proxy`, or a driver that failed to (the content
+/// route then serves the bytes, or reports the failure to whoever follows the URL).
 pub async fn presigned(
     state: &AppState,
     entity: Option<&entity::Model>,
     name: &str,
     download: bool,
     ttl: std::time::Duration,
-) -> Result<Option<String>, ApiError> {
-    let Some(entity) = entity else {
-        return Ok(None);
+) -> Option<String> {
+    let entity = entity?;
+    let driver = match state.storage.driver(entity.storage_policy_id).await {
+        Ok(driver) => driver,
+        Err(StorageError::Unsupported(_)) => return None,
+        Err(e) => {
+            tracing::warn!(entity = entity.id, error = %e, "no driver to presign with");
+            return None;
+        }
     };
-    let io = |e: StorageError| ApiError::code(ErrorCode::IoError).with_cause(e);
-    let driver = state
-        .storage
-        .driver(entity.storage_policy_id)
-        .await
-        .map_err(io)?;
     if !driver.capabilities().presign {
-        return Ok(None);
+        return None;
     }
     let mime = mime_guess::from_path(name).first_or_octet_stream();
     let attachment = download || headers::renders_as_page(mime.essence_str());
@@ -233,7 +234,10 @@ pub async fn presigned(
             },
         )
         .await
-        .map_err(io)
+        .unwrap_or_else(|e| {
+            tracing::warn!(entity = entity.id, error = %e, "presigning a download failed");
+            None
+        })
 }
 
 /// A blob that may be served: complete, referenced, not deleted.
