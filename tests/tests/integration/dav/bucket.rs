@@ -15,7 +15,7 @@ use crate::storage_s3;
 const ANN: &str = "ann@example.com";
 
 /// Stores an `s3` policy for `s3` and makes it the User group's policy; returns its id.
-async fn use_bucket(server: &TestServer, s3: &S3Server) -> i64 {
+pub(super) async fn use_bucket(server: &TestServer, s3: &S3Server) -> i64 {
     let row = storage_s3::policy(s3, json!({}));
     let stored = storage_policy::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
