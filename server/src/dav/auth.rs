@@ -75,11 +75,12 @@ type Row = (
 );
 
 /// How long the rows of a sign-in are reused. A client mounting the drive sends a burst of
-/// requests; reading the three rows for each cost a fifth of the server's time per small PUT.
-/// This bounds how late a ban, a group change or a deleted account is seen by an instance
-/// that did not make the change (another node on the same PostgreSQL, or a direct edit of
-/// the database); the instance that makes it calls [`SignedRows::forget_all`] and sees it at
-/// once.
+/// requests; reading the three rows for each cost about a quarter of the server's CPU per
+/// small PUT. This bounds how late a ban, a group change or a deleted account is seen by an
+/// instance that did not make the change (another node on the same PostgreSQL, or a direct
+/// edit of the database); the instance that makes it calls [`SignedRows::forget_all`] and sees
+/// it at once. The used storage in these rows (quota properties, the early size check of a
+/// write) may lag by as much; the quota itself is charged against the database row.
 pub const ROW_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The rows of recent sign-ins, keyed by user and account. An entry read before the last
