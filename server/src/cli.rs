@@ -97,6 +97,9 @@ enum Command {
         /// Serve every download through Stratus instead of presigned bucket URLs.
         #[arg(long)]
         internal_proxy: bool,
+        /// Do not make thumbnails of pictures in the bucket (made here by default).
+        #[arg(long)]
+        no_thumbnails: bool,
         /// Make it the storage policy of this group.
         #[arg(long)]
         group: Option<i64>,
@@ -220,6 +223,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             path_style,
             server_side_endpoint,
             internal_proxy,
+            no_thumbnails,
             group,
         } => {
             let secret_key = match secret_key {
@@ -238,6 +242,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 path_style,
                 server_side_endpoint,
                 internal_proxy,
+                thumbnails: !no_thumbnails,
                 group,
             };
             let policy = crate::storage::s3::setup::add(&state, &input).await?;

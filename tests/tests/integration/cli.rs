@@ -302,6 +302,7 @@ async fn add_s3_policy_checks_the_bucket_first() {
         .expect("the s3 policy");
     assert_eq!(added.bucket_name, BUCKET);
     assert_eq!(added.settings["s3_path_style"], true);
+    assert_eq!(added.settings["thumb_generator_proxy"], true);
     let users = group::Entity::find_by_id(2)
         .one(&state.db)
         .await

@@ -28,7 +28,7 @@ fn encode(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
 }
 
 /// A gradient, so encoders cannot shrink it to nothing.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let image = RgbaImage::from_fn(width, height, |x, y| {
         image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 255])
     });
@@ -98,7 +98,7 @@ async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) {
     upload_with(server, s, uri, bytes, json!({})).await;
 }
 
-async fn thumb(server: &TestServer, s: &Session, uri: &str) -> Value {
+pub(crate) async fn thumb(server: &TestServer, s: &Session, uri: &str) -> Value {
     server
         .get_as(
             &format!("/file/thumb?uri={}", query_escape(uri)),
@@ -108,7 +108,7 @@ async fn thumb(server: &TestServer, s: &Session, uri: &str) -> Value {
 }
 
 /// Follows a thumbnail answer's URL and decodes the picture.
-async fn fetch(server: &TestServer, answer: &Value) -> (ImageFormat, DynamicImage) {
+pub(crate) async fn fetch(server: &TestServer, answer: &Value) -> (ImageFormat, DynamicImage) {
     assert_eq!(answer["code"], 0, "{answer}");
     let url = answer["data"]["url"].as_str().unwrap();
     assert!(url.contains("thumb=true"), "{url}");

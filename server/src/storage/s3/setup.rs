@@ -32,6 +32,9 @@ pub struct NewS3Policy {
     /// Endpoint the server uses, when it differs from `endpoint`.
     pub server_side_endpoint: Option<String>,
     pub internal_proxy: bool,
+    /// Make thumbnails here, reading the pictures from the bucket (S3 has no thumbnail
+    /// service of its own).
+    pub thumbnails: bool,
     /// Group whose new files go to this policy.
     pub group: Option<i64>,
 }
@@ -44,6 +47,7 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         "s3_path_style": input.path_style,
         "internal_proxy": input.internal_proxy,
         "chunk_size": CHUNK_SIZE,
+        "thumb_generator_proxy": input.thumbnails,
     });
     if let Some(own) = input
         .server_side_endpoint

@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
-use serde_json::json;
+use serde_json::{Value, json};
 use stratus_entity::{group, storage_policy};
 use stratus_server::{boolset::group_perm, ids::IdKind};
 use stratus_tests::{TestServer, s3::S3Server};
@@ -14,9 +14,10 @@ use crate::storage_s3;
 
 const ANN: &str = "ann@example.com";
 
-/// Stores an `s3` policy for `s3` and makes it the User group's policy; returns its id.
-pub(super) async fn use_bucket(server: &TestServer, s3: &S3Server) -> i64 {
-    let row = storage_s3::policy(s3, json!({}));
+/// Stores an `s3` policy for `s3` (with `settings` added) and makes it the User group's
+/// policy; returns its id.
+pub(super) async fn use_bucket(server: &TestServer, s3: &S3Server, settings: Value) -> i64 {
+    let row = storage_s3::policy(s3, settings);
     let stored = storage_policy::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
         ..row.into_active_model()
@@ -67,7 +68,7 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
 async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
-    let policy = use_bucket(&server, &s3).await;
+    let policy = use_bucket(&server, &s3, json!({})).await;
 
     // A chunked upload through the API: chunks are staged, the whole file goes to the bucket.
     let data = pattern((5 << 20) / 2, 1);
@@ -185,7 +186,8 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
 async fn api_downloads_from_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
-    use_bucket(&server, &s3).await;
+    // Pictures are thumbnailed here (the bucket has no thumbnail service).
+    use_bucket(&server, &s3, json!({"thumb_generator_proxy": true})).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
     for (name, body) in [("notes.txt", "plain words"), ("page.html", "<p>hi</p>")] {
         let put = dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
@@ -232,6 +234,22 @@ async fn api_downloads_from_a_bucket() {
             .unwrap()
             .starts_with("attachment")
     );
+
+    // Thumbnails are made from the bucket's copy and stored beside it.
+    let put = dav(&server, "PUT", "/photo.png", ANN, &pw)
+        .body(crate::thumb::png(640, 480))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let before = objects(&s3).len();
+    let answer = crate::thumb::thumb(&server, &ann, "cloudreve://my/photo.png").await;
+    let (_, picture) = crate::thumb::fetch(&server, &answer).await;
+    assert!(
+        picture.width() <= 400 && picture.height() <= 300,
+        "{answer}"
+    );
+    assert_eq!(objects(&s3).len(), before + 1, "{:?}", objects(&s3));
 
     // A direct link sends visitors to the bucket as well.
     let made = server

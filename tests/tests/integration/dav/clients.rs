@@ -56,7 +56,7 @@ async fn litmus_passes_every_test() {
 async fn litmus_passes_every_test_on_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
-    use_bucket(&server, &s3).await;
+    use_bucket(&server, &s3, json!({})).await;
     set_group_bits(&server, 2, &[(group_perm::WEBDAV_PROXY, true)]).await;
     let pw = account(
         &server,
@@ -128,7 +128,7 @@ async fn rclone_copies_checks_moves_and_purges() {
 async fn rclone_copies_checks_moves_and_purges_on_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
-    use_bucket(&server, &s3).await;
+    use_bucket(&server, &s3, json!({})).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
     rclone_round(&server, &pw).await;
 }
