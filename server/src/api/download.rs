@@ -32,7 +32,6 @@ use crate::{
         uri::FileUri,
     },
     state::AppState,
-    storage::s3::PRESIGN_MAX,
 };
 
 /// `POST /file/url`
@@ -132,8 +131,8 @@ impl DownloadApi {
             .max(1);
         let now = Utc::now().timestamp();
         let expires = now + ttl;
-        let direct_ttl = std::time::Duration::from_secs(ttl as u64).min(PRESIGN_MAX);
-        let mut any_direct = false;
+        // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
+        let mut soonest = expires;
         let speed = crate::auth::caller::group_of(&state, &caller)
             .await?
             .speed_limit
@@ -165,15 +164,17 @@ impl DownloadApi {
                         entity.as_ref(),
                         &node.file.name,
                         opts.download,
-                        direct_ttl,
+                        std::time::Duration::from_secs(ttl as u64),
                     )
                     .await
                 } else {
                     None
                 };
-                let is_direct = direct.is_some();
+                let works_until = direct
+                    .as_ref()
+                    .map(|(_, works)| now + works.as_secs() as i64);
                 let hashid = link::entity_hashid(&state.ids, entity.as_ref());
-                let url = direct.unwrap_or_else(|| {
+                let url = direct.map(|(url, _)| url).unwrap_or_else(|| {
                     link::content_url(
                         &base,
                         key.as_bytes(),
@@ -188,11 +189,11 @@ impl DownloadApi {
                     url,
                     stream_saver_display_name: opts.download.then(|| node.file.name.clone()),
                 };
-                Ok::<_, ApiError>((url, is_direct))
+                Ok::<_, ApiError>((url, works_until))
             };
             match signed.await {
-                Ok((url, is_direct)) => {
-                    any_direct |= is_direct;
+                Ok((url, works_until)) => {
+                    soonest = soonest.min(works_until.unwrap_or(expires));
                     urls.push(url);
                 }
                 Err(err) => failures.push((raw.clone(), err)),
@@ -202,13 +203,7 @@ impl DownloadApi {
             batch_outcome(body.uris.len(), failures)?;
         }
         let redirect = body.redirect.unwrap_or(false) && body.uris.len() == 1;
-        // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
-        let expires = if any_direct {
-            expires.min(now + direct_ttl.as_secs() as i64)
-        } else {
-            expires
-        };
-        answer(urls, expires, redirect)
+        answer(urls, soonest, redirect)
     }
 
     /// An entity's bytes; the `sign` query parameter is the credential (no login). Supports

@@ -28,7 +28,6 @@ use crate::{
     fs::{nav, uri::FsKind},
     ids::IdKind,
     state::AppState,
-    storage::s3::PRESIGN_MAX,
     users,
 };
 
@@ -159,10 +158,10 @@ async fn redirect(
     // Straight to the bucket when the storage can presign and no speed limit needs the bytes
     // to pass through here; the redirect is cached no longer than that URL works.
     let direct = if row.speed <= 0 {
-        let capped = std::time::Duration::from_secs(ttl as u64).min(PRESIGN_MAX);
-        link::presigned(state, entity.as_ref(), &row.name, download, capped)
+        let wanted = std::time::Duration::from_secs(ttl as u64);
+        link::presigned(state, entity.as_ref(), &row.name, download, wanted)
             .await
-            .map(|url| (url, capped.as_secs() as i64))
+            .map(|(url, works)| (url, works.as_secs() as i64))
     } else {
         None
     };

@@ -198,17 +198,18 @@ pub async fn pick_entity(
 }
 
 /// A URL of the storage provider serving `entity` directly (spec §7.2, "cloud presigned
-/// URL") for `ttl`, with the same `Content-Type` and `Content-Disposition` the content route
-/// would send; `None` when the content goes through Stratus: an empty file, a driver that
-/// cannot presign, a policy with `internal_proxy`, or a driver that failed to (the content
-/// route then serves the bytes, or reports the failure to whoever follows the URL).
+/// URL") for `ttl` or the driver's longest validity if shorter, with the same `Content-Type`
+/// and `Content-Disposition` the content route would send, and how long it works; `None`
+/// when the content goes through Stratus: an empty file, a driver that cannot presign, a
+/// policy with `internal_proxy`, or a driver that failed to (the content route then serves
+/// the bytes, or reports the failure to whoever follows the URL).
 pub async fn presigned(
     state: &AppState,
     entity: Option<&entity::Model>,
     name: &str,
     download: bool,
     ttl: std::time::Duration,
-) -> Option<String> {
+) -> Option<(String, std::time::Duration)> {
     let entity = entity?;
     let driver = match state.storage.driver(entity.storage_policy_id).await {
         Ok(driver) => driver,
@@ -218,9 +219,11 @@ pub async fn presigned(
             return None;
         }
     };
-    if !driver.capabilities().presign {
+    let caps = driver.capabilities();
+    if !caps.presign {
         return None;
     }
+    let ttl = caps.presign_max_ttl.map_or(ttl, |max| ttl.min(max));
     let mime = mime_guess::from_path(name).first_or_octet_stream();
     let attachment = download || headers::renders_as_page(mime.essence_str());
     let disposition = headers::disposition(attachment, name);
@@ -238,6 +241,7 @@ pub async fn presigned(
             tracing::warn!(entity = entity.id, error = %e, "presigning a download failed");
             None
         })
+        .map(|url| (url, ttl))
 }
 
 /// A blob that may be served: complete, referenced, not deleted.

@@ -564,6 +564,16 @@ async fn presigning(driver: &dyn StorageDriver, keys: &Keys) {
         !(caps.proxy_required && caps.presign),
         "a driver cannot both require proxying and presign"
     );
+    // A validity beyond the driver's longest is cut to it, not refused.
+    let long = driver
+        .presign_get(
+            &key,
+            Duration::from_secs(90 * 24 * 3600),
+            PresignHeaders::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("presign_get for 90 days failed: {e}"));
+    assert_eq!(long.is_some(), caps.presign, "presign_get for 90 days");
 }
 
 async fn clean_up(driver: &dyn StorageDriver, keys: &Keys) {

@@ -187,6 +187,9 @@ pub struct Capabilities {
     pub native_thumbnails: bool,
     /// Largest chunk the backend accepts, if it has a limit.
     pub max_chunk_size: Option<u64>,
+    /// Longest validity the backend gives a presigned URL (spec §8.5, "max source URL
+    /// expiry"); longer requests are cut to it.
+    pub presign_max_ttl: Option<Duration>,
 }
 
 /// A blob store. Keys are opaque; each driver documents what it accepts and refuses the rest with

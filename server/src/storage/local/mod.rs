@@ -530,6 +530,7 @@ impl StorageDriver for LocalDriver {
             presign: false,
             native_thumbnails: false,
             max_chunk_size: None,
+            presign_max_ttl: None,
         }
     }
 }

@@ -383,6 +383,7 @@ impl StorageDriver for S3Driver {
             presign: !self.internal_proxy,
             native_thumbnails: false,
             max_chunk_size: None,
+            presign_max_ttl: Some(PRESIGN_MAX),
         }
     }
 }
