@@ -73,37 +73,7 @@ enum Command {
         password: String,
     },
     /// Add an S3-compatible storage policy, after checking the bucket with a test write.
-    AddS3Policy {
-        #[arg(long)]
-        name: String,
-        /// Endpoint clients can reach, e.g. https://s3.eu-west-3.amazonaws.com (empty: AWS).
-        #[arg(long, default_value = "")]
-        endpoint: String,
-        #[arg(long)]
-        bucket: String,
-        #[arg(long)]
-        access_key: String,
-        /// Secret key [env: STRATUS_S3_SECRET_KEY], kept out of the shell history that way.
-        #[arg(long)]
-        secret_key: Option<String>,
-        #[arg(long, default_value = crate::storage::s3::config::DEFAULT_REGION)]
-        region: String,
-        /// `<endpoint>/<bucket>/<key>` addressing (MinIO and most self-hosted servers).
-        #[arg(long)]
-        path_style: bool,
-        /// Endpoint Stratus itself uses, when it differs from --endpoint.
-        #[arg(long)]
-        server_side_endpoint: Option<String>,
-        /// Serve every download through Stratus instead of presigned bucket URLs.
-        #[arg(long)]
-        internal_proxy: bool,
-        /// Do not make thumbnails of pictures in the bucket (made here by default).
-        #[arg(long)]
-        no_thumbnails: bool,
-        /// Make it the storage policy of this group.
-        #[arg(long)]
-        group: Option<i64>,
-    },
+    AddS3Policy(NewS3Policy),
 }
 
 /// Parses `args` (program name first) and runs the command to completion.
@@ -213,40 +183,10 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             println!("password of {} changed", user.email);
             Ok(())
         }
-        Command::AddS3Policy {
-            name,
-            endpoint,
-            bucket,
-            access_key,
-            secret_key,
-            region,
-            path_style,
-            server_side_endpoint,
-            internal_proxy,
-            no_thumbnails,
-            group,
-        } => {
-            let secret_key = match secret_key {
-                Some(key) => key,
-                None => std::env::var("STRATUS_S3_SECRET_KEY")
-                    .map_err(|_| anyhow::anyhow!("give --secret-key or STRATUS_S3_SECRET_KEY"))?,
-            };
+        Command::AddS3Policy(input) => {
             let (state, _) = crate::init(config, false).await?;
-            let input = NewS3Policy {
-                name,
-                endpoint,
-                bucket,
-                access_key,
-                secret_key,
-                region,
-                path_style,
-                server_side_endpoint,
-                internal_proxy,
-                thumbnails: !no_thumbnails,
-                group,
-            };
             let policy = crate::storage::s3::setup::add(&state, &input).await?;
-            match group {
+            match input.group {
                 Some(group) => println!(
                     "storage policy {} ({}) added; group {group} stores new files there",
                     policy.id, policy.name

@@ -14,7 +14,7 @@
 //! * Downloads can be presigned, so clients fetch from the bucket directly, unless the policy
 //!   has `internal_proxy` on.
 
-pub mod config;
+mod config;
 pub mod setup;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};

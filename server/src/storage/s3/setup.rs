@@ -18,24 +18,38 @@ pub const FILE_RULE: &str = "{uid}_{randomkey8}_{originname}";
 /// Upload chunk size of a new policy (Cloudreve's default).
 pub const CHUNK_SIZE: i64 = 25 << 20;
 
-/// What `add-s3-policy` is told.
-#[derive(Debug, Clone)]
+/// What `add-s3-policy` is told (its command-line arguments).
+#[derive(Debug, Clone, clap::Args)]
 pub struct NewS3Policy {
+    #[arg(long)]
     pub name: String,
-    /// Endpoint clients reach (empty: AWS for the region).
+    /// Endpoint clients can reach, e.g. https://s3.eu-west-3.amazonaws.com (empty: AWS).
+    #[arg(long, default_value = "")]
     pub endpoint: String,
+    #[arg(long)]
     pub bucket: String,
+    #[arg(long)]
     pub access_key: String,
+    /// Secret key; from the environment, it stays out of the shell history.
+    #[arg(long, env = "STRATUS_S3_SECRET_KEY", hide_env_values = true)]
     pub secret_key: String,
+    #[arg(long, default_value = super::config::DEFAULT_REGION)]
     pub region: String,
+    /// `<endpoint>/<bucket>/<key>` addressing (MinIO and most self-hosted servers).
+    #[arg(long)]
     pub path_style: bool,
-    /// Endpoint the server uses, when it differs from `endpoint`.
+    /// Endpoint Stratus itself uses, when it differs from --endpoint.
+    #[arg(long)]
     pub server_side_endpoint: Option<String>,
+    /// Serve every download through Stratus instead of presigned bucket URLs.
+    #[arg(long)]
     pub internal_proxy: bool,
-    /// Make thumbnails here, reading the pictures from the bucket (S3 has no thumbnail
-    /// service of its own).
+    /// Do not make thumbnails of pictures in the bucket (S3 has no thumbnail service of its
+    /// own, so by default Stratus reads the pictures and makes them).
+    #[arg(long = "no-thumbnails", action = clap::ArgAction::SetFalse)]
     pub thumbnails: bool,
-    /// Group whose new files go to this policy.
+    /// Make it the storage policy of this group.
+    #[arg(long)]
     pub group: Option<i64>,
 }
 
