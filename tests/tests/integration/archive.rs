@@ -38,6 +38,7 @@ pub async fn update_group(server: &TestServer, change: impl FnOnce(&mut group::M
     active.permissions = Set(g.permissions.clone());
     active.settings = Set(g.settings.clone());
     active.speed_limit = Set(g.speed_limit);
+    active.storage_policy_id = Set(g.storage_policy_id);
     active.update(&server.state.db).await.unwrap();
 }
 

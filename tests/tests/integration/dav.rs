@@ -62,6 +62,20 @@ async fn password(server: &TestServer, s: &Session, uri: &str) -> String {
         .to_owned()
 }
 
+/// An account with the proxy option (the group is given bit 6 first); returns its password.
+async fn proxy_password(server: &TestServer, s: &Session, name: &str) -> String {
+    set_group_bits(server, 2, &[(group_perm::WEBDAV_PROXY, true)]).await;
+    account(
+        server,
+        s,
+        json!({"uri": "cloudreve://my", "name": name, "proxy": true}),
+    )
+    .await["password"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn method(name: &str) -> Method {
     Method::from_bytes(name.as_bytes()).unwrap()
 }

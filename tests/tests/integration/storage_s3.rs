@@ -44,11 +44,7 @@ async fn s3_driver_passes_the_conformance_suite() {
     let driver = driver(&s3, staging.path(), json!({}));
     conformance::run_all(&driver, "conformance").await;
     // Staged chunks were sent on and removed.
-    let left: Vec<_> = walk(staging.path())
-        .into_iter()
-        .filter(|p| p.is_file())
-        .collect();
-    assert!(left.is_empty(), "staging kept {left:?}");
+    assert_staging_empty(staging.path());
 }
 
 #[tokio::test]
@@ -179,11 +175,7 @@ async fn a_failed_send_to_the_bucket_can_be_retried_or_aborted() {
             ));
         }
     }
-    let left: Vec<_> = walk(staging.path())
-        .into_iter()
-        .filter(|p| p.is_file())
-        .collect();
-    assert!(left.is_empty(), "staging kept {left:?}");
+    assert_staging_empty(staging.path());
 }
 
 /// Keys carry user file names (the default rule ends in `{originname}`): spaces, non-ASCII
@@ -292,6 +284,12 @@ async fn long_bodies_go_up_in_parts() {
         stratus_server::storage::collect(kept.stream).await.unwrap(),
         b"before"
     );
+}
+
+/// No staged upload is left behind.
+fn assert_staging_empty(dir: &std::path::Path) {
+    let left: Vec<_> = walk(dir).into_iter().filter(|p| p.is_file()).collect();
+    assert!(left.is_empty(), "staging kept {left:?}");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

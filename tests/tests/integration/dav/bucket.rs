@@ -3,14 +3,14 @@
 //! for proxying.
 
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use serde_json::{Value, json};
-use stratus_entity::{group, storage_policy};
-use stratus_server::{boolset::group_perm, ids::IdKind};
+use stratus_entity::storage_policy;
+use stratus_server::ids::IdKind;
 use stratus_tests::{TestServer, s3::S3Server};
 
-use super::{account, dav, password, set_group_bits, setup};
-use crate::storage_s3;
+use super::{dav, password, proxy_password, setup};
+use crate::{archive::update_group, storage_s3};
 
 const ANN: &str = "ann@example.com";
 
@@ -25,14 +25,7 @@ pub(super) async fn use_bucket(server: &TestServer, s3: &S3Server, settings: Val
     .insert(&server.state.db)
     .await
     .unwrap();
-    let g = group::Entity::find_by_id(2)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut active = g.into_active_model();
-    active.storage_policy_id = Set(Some(stored.id));
-    active.update(&server.state.db).await.unwrap();
+    update_group(server, |g| g.storage_policy_id = Some(stored.id)).await;
     stored.id
 }
 
@@ -156,16 +149,7 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     assert!(direct.bytes().await.unwrap() == small);
 
     // With it (and the group allowing it) the bytes come through Stratus, ranges included.
-    set_group_bits(&server, 2, &[(group_perm::WEBDAV_PROXY, true)]).await;
-    let proxied = account(
-        &server,
-        &ann,
-        json!({"uri": "cloudreve://my", "name": "tv", "proxy": true}),
-    )
-    .await["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let proxied = proxy_password(&server, &ann, "tv").await;
     let get = dav(&server, "GET", "/dav.bin", ANN, &proxied)
         .send()
         .await
@@ -270,14 +254,7 @@ async fn api_downloads_from_a_bucket() {
     assert_eq!(got.text().await.unwrap(), "plain words");
 
     // A group speed limit needs the bytes to pass through Stratus.
-    let g = group::Entity::find_by_id(2)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut active = g.into_active_model();
-    active.speed_limit = Set(1 << 20);
-    active.update(&server.state.db).await.unwrap();
+    update_group(&server, |g| g.speed_limit = 1 << 20).await;
     let url = url_of("cloudreve://my/notes.txt").await;
     assert!(url.starts_with(&server.base), "{url}");
     let got = server.client.get(&url).send().await.unwrap();

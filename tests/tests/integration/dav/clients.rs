@@ -4,10 +4,9 @@
 use std::{io::Write, path::Path, process::Output};
 
 use serde_json::json;
-use stratus_server::boolset::group_perm;
 use stratus_tests::{TestServer, s3::S3Server};
 
-use super::{account, bucket::use_bucket, password, set_group_bits, setup};
+use super::{bucket::use_bucket, password, proxy_password, setup};
 
 const ANN: &str = "ann@example.com";
 
@@ -57,16 +56,7 @@ async fn litmus_passes_every_test_on_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
     use_bucket(&server, &s3, json!({})).await;
-    set_group_bits(&server, 2, &[(group_perm::WEBDAV_PROXY, true)]).await;
-    let pw = account(
-        &server,
-        &ann,
-        json!({"uri": "cloudreve://my", "name": "litmus", "proxy": true}),
-    )
-    .await["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pw = proxy_password(&server, &ann, "litmus").await;
     litmus(&server, &pw).await;
 }
 
