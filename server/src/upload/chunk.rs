@@ -51,6 +51,14 @@ pub async fn put_chunk(
             format!("chunk {index} must be exactly {len} bytes"),
         ));
     }
+    // Every chunk is already in, so the completion after the last one failed or was cut off
+    // (the blob may already be in place, with the database not told). The chunk sent again
+    // is the client retrying: the completion runs again, and the stored bytes stay as they
+    // are, since a driver may have moved its partial blob away already.
+    if props.all_received() {
+        complete_session(state, &session).await?;
+        return Ok(ChunkOutcome::Completed);
+    }
     let driver = state
         .storage
         .driver(session.storage_policy_id)

@@ -314,13 +314,7 @@ impl StorageDriver for S3Driver {
         len: u64,
     ) -> Result<(), StorageError> {
         self.path(key)?;
-        match self.staging.put_chunk(key, index, offset, body, len).await {
-            // Every chunk is already staged and verified, but sending the file to the bucket
-            // failed: the chunk sent again is the client retrying, and the completion that
-            // follows it sends the staged file again.
-            Err(StorageError::NotFound) if self.staging.head(key).await.is_ok() => Ok(()),
-            other => other,
-        }
+        self.staging.put_chunk(key, index, offset, body, len).await
     }
 
     async fn complete_upload(&self, key: &str, size: u64) -> Result<(), StorageError> {

@@ -133,6 +133,69 @@ async fn an_upload_survives_a_restart() {
     assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
 }
 
+/// The process stopped after the last chunk was stored, marked and put in place by the
+/// driver, but before the database learnt the upload was complete. Sending that chunk again
+/// finishes the upload with the bytes already stored, charged once.
+#[tokio::test]
+async fn an_upload_cut_off_after_its_blob_was_put_in_place_finishes_on_a_resent_chunk() {
+    let (mut server, ann) = setup().await;
+    let bytes = data(2 * CHUNK + 5, 4);
+    let p = create(
+        &server,
+        &ann,
+        "cloudreve://my/cut.bin",
+        bytes.len(),
+        json!({}),
+    )
+    .await;
+    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
+    for i in 0..2 {
+        assert_eq!(
+            send_chunk(&server, &ann, &sid, i, chunks[i as usize]).await["code"],
+            0
+        );
+    }
+    // What the last chunk's request did before the process stopped.
+    let row = upload_session::Entity::find()
+        .filter(upload_session::Column::SessionId.eq(sid.as_str()))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let key = row.props["key"].as_str().unwrap().to_owned();
+    let driver = server.state.storage.driver(1).await.unwrap();
+    let last = stratus_server::storage::stream_once(chunks[2].to_vec());
+    driver
+        .put_chunk(&key, 2, 2 * CHUNK as u64, last, chunks[2].len() as u64)
+        .await
+        .unwrap();
+    let mut props = row.props.clone();
+    props["received"] = json!("111");
+    let mut active = row.into_active_model();
+    active.props = Set(props);
+    active.update(&server.state.db).await.unwrap();
+    driver
+        .complete_upload(&key, bytes.len() as u64)
+        .await
+        .unwrap();
+    drop(driver);
+    server.restart().await;
+
+    let r = send_chunk(&server, &ann, &sid, 2, chunks[2]).await;
+    assert_eq!(r["code"], 0, "{r}");
+    assert_eq!(
+        blob_sha(&server, &ann, "cloudreve://my/cut.bin").await,
+        sha(&bytes)
+    );
+    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+    // The session is gone: a further chunk is refused and changes nothing.
+    assert_eq!(
+        send_chunk(&server, &ann, &sid, 2, chunks[2]).await["code"],
+        40011
+    );
+}
+
 #[tokio::test]
 async fn concurrent_chunks_all_count_and_metadata_lands_at_completion() {
     let (server, ann) = setup().await;
