@@ -124,11 +124,7 @@ impl DownloadApi {
             return answer(vec![url], archive.expires, body.redirect.unwrap_or(false));
         }
         let key = state.settings.get("secret_key").await?;
-        let ttl = state
-            .settings
-            .int("entity_url_default_ttl", 3600)
-            .await?
-            .max(1);
+        let ttl = link::url_ttl_secs(&state).await?;
         let now = Utc::now().timestamp();
         let expires = now + ttl;
         // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.

@@ -16,25 +16,33 @@ use dav_server::fs::{DavFile, DavMetaData, FsError, FsFuture};
 use futures_util::{FutureExt, StreamExt, stream};
 use tokio::{sync::mpsc, task::JoinHandle};
 
+use stratus_entity::entity;
+
 use super::{
     meta::Meta,
     session::{Session, api_err},
 };
 use crate::{
+    download::{link, speed},
     fs::uri::FileUri,
-    storage::{ByteRange, ByteStream, PresignHeaders, StorageDriver},
+    storage::{ByteRange, ByteStream, StorageDriver},
     upload::stream::{StreamWrite, write},
 };
 
-/// How long a presigned download URL stays valid.
-const PRESIGN_TTL: Duration = Duration::from_secs(3600);
+/// The stored version a [`Reader`] streams.
+pub struct Blob {
+    pub driver: Arc<dyn StorageDriver>,
+    pub entity: entity::Model,
+}
 
 /// A file being read.
 pub struct Reader {
     pub session: Arc<Session>,
     pub meta: Meta,
-    /// The current version's driver and blob key; `None` for an empty file without one.
-    pub blob: Option<(Arc<dyn StorageDriver>, String)>,
+    /// The file's name: a presigned URL's type and disposition follow it.
+    name: String,
+    /// `None` for an empty file without a version.
+    blob: Option<Blob>,
     pos: u64,
     /// In a mutex only to be `Sync` as dav-server wants; `&mut self` reaches it unlocked.
     stream: Option<std::sync::Mutex<ByteStream>>,
@@ -42,14 +50,11 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn new(
-        session: Arc<Session>,
-        meta: Meta,
-        blob: Option<(Arc<dyn StorageDriver>, String)>,
-    ) -> Self {
+    pub fn new(session: Arc<Session>, meta: Meta, name: String, blob: Option<Blob>) -> Self {
         Self {
             session,
             meta,
+            name,
             blob,
             pos: 0,
             stream: None,
@@ -67,16 +72,21 @@ impl Reader {
             if self.pos >= self.meta.len {
                 return Ok(Bytes::new());
             }
-            let Some((driver, key)) = &self.blob else {
+            let Some(blob) = &self.blob else {
                 return Ok(Bytes::new());
             };
             if self.stream.is_none() {
                 let range = (self.pos > 0).then_some(ByteRange::From(self.pos));
-                let object = driver.get(key, range).await.map_err(|e| {
-                    tracing::warn!(error = %e, "WebDAV read failed");
-                    FsError::GeneralFailure
-                })?;
-                self.stream = Some(std::sync::Mutex::new(object.stream));
+                let object = blob
+                    .driver
+                    .get(&blob.entity.source, range)
+                    .await
+                    .map_err(|e| {
+                        tracing::warn!(error = %e, "WebDAV read failed");
+                        FsError::GeneralFailure
+                    })?;
+                let stream = speed::throttle(object.stream, self.speed_limit());
+                self.stream = Some(std::sync::Mutex::new(stream));
             }
             let stream = self
                 .stream
@@ -93,6 +103,13 @@ impl Reader {
                 None => return Ok(Bytes::new()),
             }
         }
+    }
+}
+
+impl Reader {
+    /// The caller's group speed limit in bytes per second (0: none), as for API downloads.
+    fn speed_limit(&self) -> u64 {
+        self.session.me.group.speed_limit.max(0) as u64
     }
 }
 
@@ -145,20 +162,24 @@ impl DavFile for Reader {
         async { Ok(()) }.boxed()
     }
 
-    /// A presigned URL when the storage offers one and the account does not ask for proxying.
+    /// A presigned URL when the storage offers one, the account does not ask for proxying and
+    /// no speed limit needs the bytes to pass through here (the API's rule). Without one, or
+    /// when presigning fails, the bytes are streamed.
     fn redirect_url(&mut self) -> FsFuture<'_, Option<String>> {
         async move {
-            let Some((driver, key)) = &self.blob else {
+            let Some(blob) = &self.blob else {
                 return Ok(None);
             };
-            let caps = driver.capabilities();
-            if self.session.proxy || caps.proxy_required || !caps.presign {
+            if self.session.proxy || self.speed_limit() > 0 {
                 return Ok(None);
             }
-            driver
-                .presign_get(key, PRESIGN_TTL, PresignHeaders::default())
+            let state = &self.session.state;
+            let ttl = link::url_ttl_secs(state)
                 .await
-                .map_err(|_| FsError::GeneralFailure)
+                .map_err(|_| FsError::GeneralFailure)?;
+            let ttl = Duration::from_secs(ttl as u64);
+            let url = link::presigned(state, Some(&blob.entity), &self.name, false, ttl).await;
+            Ok(url.map(|(url, _)| url))
         }
         .boxed()
     }

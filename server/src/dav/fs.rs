@@ -24,7 +24,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use stratus_entity::{entity, file};
 
 use super::{
-    file::{Reader, Writer},
+    file::{Blob, Reader, Writer},
     link,
     meta::{Entry, Meta},
     path, props,
@@ -272,11 +272,15 @@ impl DavFs {
                     .driver(row.storage_policy_id)
                     .await
                     .map_err(|_| FsError::GeneralFailure)?;
-                Some((driver, row.source))
+                Some(Blob {
+                    driver,
+                    entity: row,
+                })
             }
             None => None,
         };
-        Ok(Box::new(Reader::new(s.clone(), meta, blob)))
+        let name = node.file.name.clone();
+        Ok(Box::new(Reader::new(s.clone(), meta, name, blob)))
     }
 
     async fn read_dir_inner(

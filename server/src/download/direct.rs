@@ -150,11 +150,7 @@ async fn redirect(
         req.header("x-forwarded-proto"),
     );
     let key = state.settings.get("secret_key").await?;
-    let ttl = state
-        .settings
-        .int("entity_url_default_ttl", 3600)
-        .await?
-        .max(1);
+    let ttl = link::url_ttl_secs(state).await?;
     // Straight to the bucket when the storage can presign and no speed limit needs the bytes
     // to pass through here; the redirect is cached no longer than that URL works.
     let direct = if row.speed <= 0 {

@@ -197,6 +197,16 @@ pub async fn pick_entity(
     Ok(Some(entity))
 }
 
+/// How long a download URL works, in seconds: the `entity_url_default_ttl` setting (at
+/// least one).
+pub async fn url_ttl_secs(state: &AppState) -> Result<i64, ApiError> {
+    Ok(state
+        .settings
+        .int("entity_url_default_ttl", 3600)
+        .await?
+        .max(1))
+}
+
 /// A URL of the storage provider serving `entity` directly (spec §7.2, "cloud presigned
 /// URL") for `ttl` or the driver's longest validity if shorter, with the same `Content-Type`
 /// and `Content-Disposition` the content route would send, and how long it works; `None`

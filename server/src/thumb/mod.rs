@@ -312,11 +312,7 @@ async fn sign(
     encoding: Encoding,
 ) -> Result<ThumbLink, ApiError> {
     let key = state.settings.get("secret_key").await?;
-    let ttl = state
-        .settings
-        .int("entity_url_default_ttl", 3600)
-        .await?
-        .max(1);
+    let ttl = crate::download::link::url_ttl_secs(state).await?;
     let expires = Utc::now().timestamp() + ttl;
     let file_name = node.file.name.as_str();
     let stem = file_name

@@ -146,7 +146,18 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     assert!(location.starts_with(&s3.endpoint), "{location}");
     let direct = reqwest::get(&location).await.unwrap();
     assert_eq!(direct.status(), 200);
+    assert_eq!(direct.headers()["content-type"], "application/octet-stream");
     assert!(direct.bytes().await.unwrap() == small);
+
+    // A group speed limit keeps the bytes on Stratus's path, as for API downloads.
+    update_group(&server, |g| g.speed_limit = 1 << 20).await;
+    let get = dav(&server, "GET", "/dav.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+    assert!(get.bytes().await.unwrap() == small);
+    update_group(&server, |g| g.speed_limit = 0).await;
 
     // With it (and the group allowing it) the bytes come through Stratus, ranges included.
     let proxied = proxy_password(&server, &ann, "tv").await;

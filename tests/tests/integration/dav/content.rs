@@ -107,6 +107,37 @@ async fn put_then_get_with_ranges_versions_and_trash() {
     assert_eq!(files[0]["name"], "docs");
 }
 
+/// Reads through `/dav` obey the group's speed limit, as API downloads do (spec §10), ranges
+/// included.
+#[tokio::test]
+async fn the_group_speed_limit_throttles_reads() {
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let data: Vec<u8> = (0..256 * 1024u32).map(|i| (i % 241) as u8).collect();
+    let put = dav(&server, "PUT", "/slow.bin", ANN, &pw)
+        .body(data.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    crate::archive::update_group(&server, |g| g.speed_limit = 128 * 1024).await;
+    let started = std::time::Instant::now();
+    assert!(get_bytes(&server, "/slow.bin", &pw).await == data);
+    // A lower bound only: ~1.9 s at this rate, never much less.
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_millis(1500), "{took:?}");
+    let started = std::time::Instant::now();
+    let part = dav(&server, "GET", "/slow.bin", ANN, &pw)
+        .header("Range", "bytes=131072-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap(), data[131_072..]);
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_millis(700), "{took:?}");
+}
+
 #[tokio::test]
 async fn copy_is_reference_counted_and_move_renames() {
     let (server, ann) = setup().await;
