@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use stratus_migration::{Migrator, MigratorTrait};
 
@@ -21,11 +21,6 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// makes a large result a ping-pong: once the queue is full, every row taken wakes the worker
 /// for one more, two thread switches per row. A listing page fits whole.
 const SQLITE_ROW_BUFFER: usize = 1024;
-
-/// Bytes of the database file a SQLite connection reads through a memory map instead of a
-/// `pread` per page. Every write by another connection empties a connection's page cache, so
-/// under concurrent small writes each statement read its pages again with system calls.
-const SQLITE_MMAP_BYTES: &str = "268435456";
 
 /// A pooled PostgreSQL connection idle this long is pinged before it is handed out.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(60);
@@ -57,7 +52,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .row_buffer_size(SQLITE_ROW_BUFFER)
-                .pragma("mmap_size", SQLITE_MMAP_BYTES)
+                // Statement journals in memory: a multi-row insert in a publish batch wrote
+                // its journal past SQLite's 64 KiB to a temporary file, created and removed
+                // in every batch. (No memory map either: once another connection has written,
+                // SQLite unmaps the whole file at a connection's next transaction and faults
+                // its pages in again, which cost more than reading them.)
+                .pragma("temp_store", "memory")
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
@@ -72,6 +72,23 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     // to prepare. Fresh connections read the final schema.
     db.close().await?;
     Database::connect(options).await
+}
+
+/// A pool of one connection of its own to the SQLite database of `db`, with the same options,
+/// for a task that writes often. SQLite drops a connection's page cache whenever another
+/// connection has written since its last transaction, so a writer that took whichever pooled
+/// connection was free read its pages again each time; on its own connection, the pages of
+/// its last transaction are still there as long as it was the last to write.
+pub async fn own_sqlite_connection(db: &DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .test_before_acquire(false)
+        .connect_with((*options).clone())
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock up front.
