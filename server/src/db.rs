@@ -78,7 +78,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 /// for a task that writes often. SQLite drops a connection's page cache whenever another
 /// connection has written since its last transaction, so a writer that took whichever pooled
 /// connection was free read its pages again each time; on its own connection, the pages of
-/// its last transaction are still there as long as it was the last to write.
+/// its last transaction are still there as long as it was the last to write. `db` must be a
+/// SQLite pool.
 pub async fn own_sqlite_connection(db: &DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
     let options = db.get_sqlite_connection_pool().connect_options();
     let pool = SqlitePoolOptions::new()

@@ -62,6 +62,11 @@ impl Reader {
         }
     }
 
+    /// The caller's group speed limit in bytes per second (0: none), as for API downloads.
+    fn speed_limit(&self) -> u64 {
+        self.session.me.group.speed_limit.max(0) as u64
+    }
+
     async fn read(&mut self, count: usize) -> Result<Bytes, FsError> {
         loop {
             if !self.buf.is_empty() {
@@ -103,13 +108,6 @@ impl Reader {
                 None => return Ok(Bytes::new()),
             }
         }
-    }
-}
-
-impl Reader {
-    /// The caller's group speed limit in bytes per second (0: none), as for API downloads.
-    fn speed_limit(&self) -> u64 {
-        self.session.me.group.speed_limit.max(0) as u64
     }
 }
 
