@@ -212,7 +212,8 @@ pub async fn url_ttl_secs(state: &AppState) -> Result<i64, ApiError> {
 /// and `Content-Disposition` the content route would send, and how long it works; `None`
 /// when the content goes through Stratus: an empty file, a driver that cannot presign, a
 /// policy with `internal_proxy`, or a driver that failed to (the content route then serves
-/// the bytes, or reports the failure to whoever follows the URL).
+/// the bytes, or reports the failure to whoever follows the URL). A policy with a download
+/// proxy hands the URL out through it ([`super::proxy`]).
 pub async fn presigned(
     state: &AppState,
     entity: Option<&entity::Model>,
@@ -237,7 +238,7 @@ pub async fn presigned(
     let mime = mime_guess::from_path(name).first_or_octet_stream();
     let attachment = download || headers::renders_as_page(mime.essence_str());
     let disposition = headers::disposition(attachment, name);
-    driver
+    let url = driver
         .presign_get(
             &entity.source,
             ttl,
@@ -250,8 +251,12 @@ pub async fn presigned(
         .unwrap_or_else(|e| {
             tracing::warn!(entity = entity.id, error = %e, "presigning a download failed");
             None
-        })
-        .map(|url| (url, ttl))
+        })?;
+    let url = match state.storage.policy(entity.storage_policy_id).await {
+        Ok(Some(policy)) => super::proxy::apply(&policy, url),
+        _ => url,
+    };
+    Some((url, ttl))
 }
 
 /// A blob that may be served: complete, referenced, not deleted.

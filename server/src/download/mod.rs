@@ -1,9 +1,10 @@
 //! Downloads (spec §7.1–7.2, §7.4): signed content URLs for files, the content route that
-//! streams an entity's bytes with ranges, conditional requests and speed limits, and direct
-//! ("source") links.
+//! streams an entity's bytes with ranges, conditional requests and speed limits, direct
+//! ("source") links, and a policy's download proxy for presigned URLs.
 
 pub mod content;
 pub mod direct;
 pub mod headers;
 pub mod link;
+pub mod proxy;
 pub mod speed;

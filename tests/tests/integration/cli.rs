@@ -293,7 +293,14 @@ async fn add_s3_policy_checks_the_bucket_first() {
         1
     );
 
-    let right = args(SECRET_KEY);
+    // So is a download proxy that is not an http(s) URL.
+    let mut bad_proxy = args(SECRET_KEY);
+    bad_proxy.extend(["--proxy-server".into(), "cdn.example".into()]);
+    let err = run(dir.path(), &db, &refs(&bad_proxy)).await.unwrap_err();
+    assert!(err.to_string().contains("--proxy-server"), "{err:#}");
+
+    let mut right = args(SECRET_KEY);
+    right.extend(["--proxy-server".into(), "https://cdn.example/files".into()]);
     run(dir.path(), &db, &refs(&right)).await.unwrap();
     let policies = storage_policy::Entity::find().all(&state.db).await.unwrap();
     let added = policies
@@ -303,6 +310,8 @@ async fn add_s3_policy_checks_the_bucket_first() {
     assert_eq!(added.bucket_name, BUCKET);
     assert_eq!(added.settings["s3_path_style"], true);
     assert_eq!(added.settings["thumb_generator_proxy"], true);
+    assert_eq!(added.settings["custom_proxy"], true);
+    assert_eq!(added.settings["proxy_server"], "https://cdn.example/files");
     let users = group::Entity::find_by_id(2)
         .one(&state.db)
         .await

@@ -44,6 +44,10 @@ pub struct NewS3Policy {
     /// Serve every download through Stratus instead of presigned bucket URLs.
     #[arg(long)]
     pub internal_proxy: bool,
+    /// Hand presigned download URLs out through this CDN or reverse proxy: its scheme and host
+    /// replace the bucket's, its path goes first.
+    #[arg(long)]
+    pub proxy_server: Option<String>,
     /// Do not make thumbnails of pictures in the bucket (S3 has no thumbnail service of its
     /// own, so by default Stratus reads the pictures and makes them).
     #[arg(long = "no-thumbnails", action = clap::ArgAction::SetFalse)]
@@ -69,6 +73,14 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         .filter(|s| !s.is_empty())
     {
         settings["server_side_endpoint"] = Value::from(own);
+    }
+    if let Some(proxy) = input.proxy_server.as_deref().filter(|s| !s.is_empty()) {
+        anyhow::ensure!(
+            crate::download::proxy::through("https://bucket.invalid/key", proxy).is_some(),
+            "--proxy-server must be an http or https URL"
+        );
+        settings["custom_proxy"] = Value::from(true);
+        settings["proxy_server"] = Value::from(proxy);
     }
     let now = Utc::now();
     let row = storage_policy::Model {

@@ -3,7 +3,7 @@
 //! for proxying.
 
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use stratus_entity::storage_policy;
 use stratus_server::ids::IdKind;
@@ -182,7 +182,7 @@ async fn api_downloads_from_a_bucket() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
     // Pictures are thumbnailed here (the bucket has no thumbnail service).
-    use_bucket(&server, &s3, json!({"thumb_generator_proxy": true})).await;
+    let policy_id = use_bucket(&server, &s3, json!({"thumb_generator_proxy": true})).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
     for (name, body) in [("notes.txt", "plain words"), ("page.html", "<p>hi</p>")] {
         let put = dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
@@ -270,4 +270,39 @@ async fn api_downloads_from_a_bucket() {
     assert!(url.starts_with(&server.base), "{url}");
     let got = server.client.get(&url).send().await.unwrap();
     assert_eq!(got.text().await.unwrap(), "plain words");
+    update_group(&server, |g| g.speed_limit = 0).await;
+
+    // A download proxy in front of the bucket (`custom_proxy`): presigned URLs go through it
+    // with the object's path and the signature kept, from the API and WebDAV alike.
+    let direct = reqwest::Url::parse(&url_of("cloudreve://my/notes.txt").await).unwrap();
+    let mut policy = storage_policy::Entity::find_by_id(policy_id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    let mut settings = policy.settings.clone().unwrap();
+    settings["custom_proxy"] = json!(true);
+    settings["proxy_server"] = json!("https://cdn.example/files/?via=stratus");
+    policy.settings = sea_orm::ActiveValue::Set(settings);
+    policy.update(&server.state.db).await.unwrap();
+    server.state.storage.invalidate(policy_id).await;
+    let proxied = reqwest::Url::parse(&url_of("cloudreve://my/notes.txt").await).unwrap();
+    assert_eq!(proxied.host_str(), Some("cdn.example"), "{proxied}");
+    assert_eq!(proxied.path(), format!("/files{}", direct.path()));
+    let query = proxied.query().unwrap();
+    assert!(
+        query.contains("X-Amz-Signature=") && query.ends_with("&via=stratus"),
+        "{query}"
+    );
+    let get = dav(&server, "GET", "/notes.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 302);
+    let location = get.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("https://cdn.example/files/"),
+        "{location}"
+    );
 }
