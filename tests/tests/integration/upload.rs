@@ -90,6 +90,13 @@ async fn send_chunk(
     stratus_tests::server::envelope(resp).await
 }
 
+/// Creates a session for `len` bytes at `uri`; returns its id.
+async fn open_session(server: &TestServer, s: &Session, uri: &str, len: usize) -> String {
+    let created = create(server, s, uri, len, json!({})).await;
+    assert_eq!(created["code"], 0, "{created}");
+    created["data"]["session_id"].as_str().unwrap().to_owned()
+}
+
 /// Creates a session and sends every chunk in order; returns the session id.
 async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) -> String {
     let created = create(server, s, uri, bytes.len(), json!({})).await;

@@ -103,15 +103,7 @@ async fn the_sentinel_drops_expired_sessions() {
 async fn an_upload_survives_a_restart() {
     let (mut server, ann) = setup().await;
     let bytes = data(2 * CHUNK + 5, 3);
-    let p = create(
-        &server,
-        &ann,
-        "cloudreve://my/r.bin",
-        bytes.len(),
-        json!({}),
-    )
-    .await;
-    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let sid = open_session(&server, &ann, "cloudreve://my/r.bin", bytes.len()).await;
     let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
     assert_eq!(
         send_chunk(&server, &ann, &sid, 1, chunks[1]).await["code"],
@@ -140,15 +132,7 @@ async fn an_upload_survives_a_restart() {
 async fn an_upload_cut_off_after_its_blob_was_put_in_place_finishes_on_a_resent_chunk() {
     let (mut server, ann) = setup().await;
     let bytes = data(2 * CHUNK + 5, 4);
-    let p = create(
-        &server,
-        &ann,
-        "cloudreve://my/cut.bin",
-        bytes.len(),
-        json!({}),
-    )
-    .await;
-    let sid = p["data"]["session_id"].as_str().unwrap().to_owned();
+    let sid = open_session(&server, &ann, "cloudreve://my/cut.bin", bytes.len()).await;
     let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
     for i in 0..2 {
         assert_eq!(
