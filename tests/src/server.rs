@@ -63,6 +63,15 @@ impl TestServer {
         Self::start_config(config, dir, database_url).await
     }
 
+    /// A second instance on the same database and data folder, as two nodes behind a load
+    /// balancer share a database and a store; it listens on a port of its own.
+    pub async fn sibling(&self) -> Self {
+        let mut config = self.config.clone();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_config(config, dir, self.database_url.clone()).await
+    }
+
     async fn start_config(config: Config, dir: TempDir, database_url: String) -> Self {
         init_test_logging();
         let data_dir = config.data_dir.clone();

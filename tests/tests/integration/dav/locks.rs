@@ -124,6 +124,79 @@ async fn an_api_upload_blocks_webdav_writes_to_its_path() {
     assert_eq!(del.status(), 423);
 }
 
+/// Two instances on one database (scale-out): a WebDAV lock taken on one holds on the other
+/// against WebDAV and the API, the token works on either, and an upload begun on one blocks
+/// WebDAV writes on the other.
+#[tokio::test]
+async fn locks_hold_across_instances() {
+    let (server, ann) = setup().await;
+    let other = server.sibling().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let put = dav(&server, "PUT", "/shared.txt", ANN, &pw)
+        .body("a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let lock = dav(&server, "LOCK", "/shared.txt", ANN, &pw)
+        .body(LOCKINFO)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lock.status(), 200);
+    let token = lock.headers()["lock-token"].to_str().unwrap().to_owned();
+
+    let put = dav(&other, "PUT", "/shared.txt", ANN, &pw)
+        .body("b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 423);
+    let del = other
+        .send_as(
+            Method::DELETE,
+            "/file",
+            &ann.access_token,
+            &json!({"uris": ["cloudreve://my/shared.txt"]}),
+        )
+        .await;
+    assert_eq!(del["code"], 40073, "{del}");
+    let put = dav(&other, "PUT", "/shared.txt", ANN, &pw)
+        .header("If", format!("({token})"))
+        .body("b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 204);
+    let unlock = dav(&other, "UNLOCK", "/shared.txt", ANN, &pw)
+        .header("Lock-Token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unlock.status(), 204);
+    let got = dav(&server, "GET", "/shared.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.text().await.unwrap(), "b");
+
+    let up = other
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            &ann.access_token,
+            &upload_body(&other, "cloudreve://my/up.txt"),
+        )
+        .await;
+    assert_eq!(up["code"], 0, "{up}");
+    let put = dav(&server, "PUT", "/up.txt", ANN, &pw)
+        .body("xyz")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 423);
+}
+
 /// The publish re-checks locks in its own transaction (a lock may be taken after WebDAV's
 /// early check): writes racing in one batch are refused for the locked path only, and the
 /// token holder's write goes through.
