@@ -125,6 +125,25 @@ async fn an_upload_survives_a_restart() {
     assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
 }
 
+/// Two instances on one database and store: the chunks of one upload may go to either, and
+/// whichever receives the last one completes it.
+#[tokio::test]
+async fn chunks_may_go_to_either_of_two_instances() {
+    let (server, ann) = setup().await;
+    let other = server.sibling().await;
+    let bytes = data(3 * CHUNK + 7, 5);
+    let sid = open_session(&server, &ann, "cloudreve://my/two.bin", bytes.len()).await;
+    for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        let to = if i % 2 == 0 { &other } else { &server };
+        assert_eq!(send_chunk(to, &ann, &sid, i as i64, chunk).await["code"], 0);
+    }
+    assert_eq!(
+        blob_sha(&server, &ann, "cloudreve://my/two.bin").await,
+        sha(&bytes)
+    );
+    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+}
+
 /// The process stopped after the last chunk was stored, marked and put in place by the
 /// driver, but before the database learnt the upload was complete. Sending that chunk again
 /// finishes the upload with the bytes already stored, charged once.
