@@ -135,6 +135,12 @@ async fn user_row(server: &TestServer, s: &Session) -> user::Model {
         .unwrap()
 }
 
+/// The file at `uri` holds exactly `bytes` and they are the owner's only charge.
+async fn assert_stored_once(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) {
+    assert_eq!(blob_sha(server, s, uri).await, sha(bytes), "{uri}");
+    assert_eq!(user_row(server, s).await.storage, bytes.len() as i64);
+}
+
 /// SHA-256 of the blob behind the file's primary entity, read through the driver.
 async fn blob_sha(server: &TestServer, s: &Session, uri: &str) -> String {
     let info = info(server, s, uri).await;

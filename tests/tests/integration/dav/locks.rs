@@ -12,8 +12,17 @@ const ANN: &str = "ann@example.com";
 
 const LOCKINFO: &str = r#"<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>tester</D:owner></D:lockinfo>"#;
 
-fn upload_body(server: &stratus_tests::TestServer, uri: &str) -> serde_json::Value {
-    json!({"uri": uri, "size": 3, "policy_id": server.state.ids.encode(1, IdKind::Policy)})
+/// Starts an API upload of 3 bytes at `uri` as the holder of `token`; returns the envelope.
+async fn start_upload(
+    server: &stratus_tests::TestServer,
+    token: &str,
+    uri: &str,
+) -> serde_json::Value {
+    let body =
+        json!({"uri": uri, "size": 3, "policy_id": server.state.ids.encode(1, IdKind::Policy)});
+    server
+        .send_as(Method::PUT, "/file/upload", token, &body)
+        .await
 }
 
 #[tokio::test]
@@ -41,14 +50,7 @@ async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
     assert!(token.starts_with("<opaquelocktoken:"), "{token}");
 
     let t = &ann.access_token;
-    let up = server
-        .send_as(
-            Method::PUT,
-            "/file/upload",
-            t,
-            &upload_body(&server, "cloudreve://my/dir/new.txt"),
-        )
-        .await;
+    let up = start_upload(&server, t, "cloudreve://my/dir/new.txt").await;
     assert_eq!(up["code"], 40073, "{up}");
     let del = server
         .send_as(
@@ -81,14 +83,7 @@ async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
         .await
         .unwrap();
     assert_eq!(unlock.status(), 204);
-    let up = server
-        .send_as(
-            Method::PUT,
-            "/file/upload",
-            t,
-            &upload_body(&server, "cloudreve://my/dir/new.txt"),
-        )
-        .await;
+    let up = start_upload(&server, t, "cloudreve://my/dir/new.txt").await;
     assert_eq!(up["code"], 0, "{up}");
 }
 
@@ -96,14 +91,7 @@ async fn a_webdav_lock_blocks_the_api_and_the_token_holder_may_write() {
 async fn an_api_upload_blocks_webdav_writes_to_its_path() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    let up = server
-        .send_as(
-            Method::PUT,
-            "/file/upload",
-            &ann.access_token,
-            &upload_body(&server, "cloudreve://my/up.txt"),
-        )
-        .await;
+    let up = start_upload(&server, &ann.access_token, "cloudreve://my/up.txt").await;
     assert_eq!(up["code"], 0, "{up}");
     let put = dav(&server, "PUT", "/up.txt", ANN, &pw)
         .body("xyz")
@@ -180,14 +168,7 @@ async fn locks_hold_across_instances() {
         .unwrap();
     assert_eq!(got.text().await.unwrap(), "b");
 
-    let up = other
-        .send_as(
-            Method::PUT,
-            "/file/upload",
-            &ann.access_token,
-            &upload_body(&other, "cloudreve://my/up.txt"),
-        )
-        .await;
+    let up = start_upload(&other, &ann.access_token, "cloudreve://my/up.txt").await;
     assert_eq!(up["code"], 0, "{up}");
     let put = dav(&server, "PUT", "/up.txt", ANN, &pw)
         .body("xyz")

@@ -80,11 +80,7 @@ async fn chunks_may_be_resent_and_arrive_out_of_order_but_must_fit() {
         send_chunk(&server, &ann, &sid, 1, chunks[1]).await["code"],
         0
     );
-    assert_eq!(
-        blob_sha(&server, &ann, "cloudreve://my/a.bin").await,
-        sha(&bytes)
-    );
-    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+    assert_stored_once(&server, &ann, "cloudreve://my/a.bin", &bytes).await;
     // The session is gone once complete.
     assert_eq!(
         send_chunk(&server, &ann, &sid, 0, chunks[0]).await["code"],

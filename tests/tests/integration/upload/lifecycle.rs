@@ -118,11 +118,7 @@ async fn an_upload_survives_a_restart() {
         send_chunk(&server, &ann, &sid, 2, chunks[2]).await["code"],
         0
     );
-    assert_eq!(
-        blob_sha(&server, &ann, "cloudreve://my/r.bin").await,
-        sha(&bytes)
-    );
-    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+    assert_stored_once(&server, &ann, "cloudreve://my/r.bin", &bytes).await;
 }
 
 /// Two instances on one database and store: the chunks of one upload may go to either, and
@@ -137,11 +133,7 @@ async fn chunks_may_go_to_either_of_two_instances() {
         let to = if i % 2 == 0 { &other } else { &server };
         assert_eq!(send_chunk(to, &ann, &sid, i as i64, chunk).await["code"], 0);
     }
-    assert_eq!(
-        blob_sha(&server, &ann, "cloudreve://my/two.bin").await,
-        sha(&bytes)
-    );
-    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+    assert_stored_once(&server, &ann, "cloudreve://my/two.bin", &bytes).await;
 }
 
 /// The process stopped after the last chunk was stored, marked and put in place by the
@@ -187,11 +179,7 @@ async fn an_upload_cut_off_after_its_blob_was_put_in_place_finishes_on_a_resent_
 
     let r = send_chunk(&server, &ann, &sid, 2, chunks[2]).await;
     assert_eq!(r["code"], 0, "{r}");
-    assert_eq!(
-        blob_sha(&server, &ann, "cloudreve://my/cut.bin").await,
-        sha(&bytes)
-    );
-    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+    assert_stored_once(&server, &ann, "cloudreve://my/cut.bin", &bytes).await;
     // The session is gone: a further chunk is refused and changes nothing.
     assert_eq!(
         send_chunk(&server, &ann, &sid, 2, chunks[2]).await["code"],
