@@ -197,8 +197,11 @@ pub struct Capabilities {
 #[async_trait]
 pub trait StorageDriver: Send + Sync {
     /// Stores `body` under `key`, replacing any previous object. Streams (never buffers the
-    /// whole body); the object is visible only once complete and durable. With `size`, a body
-    /// of another length is refused with [`StorageError::LengthMismatch`] and nothing is stored.
+    /// whole body); the object is visible only once complete, and durable when the put
+    /// returns. A crash before that leaves a previous object or the whole new one; under a key
+    /// that had none it may leave an incomplete object, which no caller was told was stored.
+    /// With `size`, a body of another length is refused with [`StorageError::LengthMismatch`]
+    /// and nothing is stored.
     async fn put(&self, key: &str, body: ByteStream, size: Option<u64>)
     -> Result<(), StorageError>;
 

@@ -8,7 +8,7 @@
 //! moment: it fsyncs each temporary file, renames each into place, then fsyncs each folder
 //! they landed in once (a folder of small files written together is one fsync, not one per
 //! file). Every caller still gets its answer only once its own file is durable, and a crash
-//! leaves either the old object or the whole new one under a key, as before.
+//! leaves either the old object or the whole new one under a key that had one.
 //!
 //! A group of two or more small files is made durable with one `syncfs` of the file system
 //! instead of an fsync per file: each fsync waits for a journal commit of its own, while one
@@ -18,7 +18,8 @@
 //! `syncfs` only since 5.8, so older kernels keep the fsync per file; the handle it runs on is
 //! opened before the group's files are written, so that any error writing them back is
 //! reported to it; and a file on another file system (one mounted below the root) keeps its
-//! own fsync.
+//! own fsync. In such a group, a file whose key holds nothing yet is renamed into place
+//! before the `syncfs`, which then covers its folder entry too (no folder fsync after it).
 //!
 //! The work that makes a small file's temporary copy runs on the committing thread too, so a
 //! small put costs one thread hand-off in all.
@@ -141,6 +142,8 @@ fn put_in_place(
     mut written: Vec<Result<Written, StorageError>>,
     flush: Option<&FsFlush>,
 ) -> Vec<Result<(), StorageError>> {
+    // Files renamed to their keys before the `syncfs` (see `place_fresh`).
+    let mut placed = vec![false; written.len()];
     let unsynced = written
         .iter()
         .filter(|w| w.as_ref().is_ok_and(|w| !w.synced))
@@ -149,6 +152,13 @@ fn put_in_place(
         // A file on another file system (one mounted below the root) is not covered: it
         // keeps its own fsync below.
         let covered = |w: &Written| !w.synced && flush.covers(&w.file);
+        for (w, placed) in written.iter_mut().zip(&mut placed) {
+            if let Ok(w) = w
+                && covered(w)
+            {
+                *placed = place_fresh(w);
+            }
+        }
         match flush.sync() {
             Ok(()) => {
                 for w in written.iter_mut().flatten() {
@@ -159,8 +169,12 @@ fn put_in_place(
             }
             Err(e) => {
                 let why = e.to_string();
-                for w in &mut written {
+                for (w, placed) in written.iter_mut().zip(&placed) {
                     if w.as_ref().is_ok_and(covered) {
+                        if *placed && let Ok(w) = w {
+                            // Not durable: the put fails, so nothing may stay under its key.
+                            let _ = std::fs::remove_file(w.dir.join(&w.name));
+                        }
                         *w = Err(StorageError::Io(io::Error::other(why.clone())));
                     }
                 }
@@ -168,10 +182,15 @@ fn put_in_place(
         }
     }
     let mut dirs = HashSet::new();
-    let mut results: Vec<Result<PathBuf, StorageError>> = written
+    let mut results: Vec<Result<Option<PathBuf>, StorageError>> = written
         .into_iter()
-        .map(|w| {
+        .zip(placed)
+        .map(|(w, placed)| {
             let mut w = w?;
+            if placed {
+                // The `syncfs` made the rename durable with the data.
+                return Ok(None);
+            }
             if !w.synced {
                 w.file.sync_all()?;
             }
@@ -179,22 +198,45 @@ fn put_in_place(
             std::fs::rename(w.temp.path(), w.dir.join(&w.name))?;
             w.temp.disarm();
             dirs.insert(w.dir.clone());
-            Ok(w.dir)
+            Ok(Some(w.dir))
         })
         .collect();
-    // The renames: each folder once.
+    // The renames after the sync: each folder once.
     let failed: Vec<(PathBuf, String)> = dirs
         .into_iter()
         .filter_map(|dir| sync_dir(&dir).err().map(|e| (dir, e.to_string())))
         .collect();
     for result in &mut results {
-        if let Ok(dir) = result
+        if let Ok(Some(dir)) = result
             && let Some((_, why)) = failed.iter().find(|(d, _)| d == dir)
         {
             *result = Err(StorageError::Io(io::Error::other(why.clone())));
         }
     }
     results.into_iter().map(|r| r.map(|_| ())).collect()
+}
+
+/// Renames the (fully written) temporary file of `w` to its key when nothing is under that
+/// key yet, so that the group's one `syncfs` makes the data and the folder entry durable
+/// together: one journal commit for the group instead of two (the sync, then the folders'
+/// fsyncs). A key that holds an object is replaced only after the sync, as before, so a crash
+/// leaves the old object or the whole new one. Under a key that had none, a crash before the
+/// put returned can leave an incomplete file that nothing refers to; a later put to the key
+/// replaces it. False when the key is taken or the file system cannot rename that way.
+#[cfg(target_os = "linux")]
+fn place_fresh(w: &mut Written) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    let target = w.dir.join(&w.name);
+    if renameat_with(CWD, w.temp.path(), CWD, &target, RenameFlags::NOREPLACE).is_err() {
+        return false;
+    }
+    w.temp.disarm();
+    true
+}
+
+#[cfg(not(target_os = "linux"))]
+fn place_fresh(_w: &mut Written) -> bool {
+    false
 }
 
 /// A handle on the file system under the root, for `syncfs`: `None` where `syncfs` does not
@@ -375,6 +417,36 @@ mod tests {
         }
         for (i, key) in keys.iter().enumerate() {
             assert_eq!(read(&driver, key).await, content(i), "{key}");
+        }
+        assert!(temporaries(dir.path()).is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_group_replaces_some_keys_and_creates_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let driver = LocalDriver::new(dir.path().join("root"));
+        let keys: Vec<String> = (0..48).map(|i| format!("d/f-{i}")).collect();
+        for key in &keys[..24] {
+            driver
+                .put(key, body(b"old".to_vec()), Some(3))
+                .await
+                .unwrap();
+        }
+        // Half the group goes to taken keys (replaced after the sync), half to new ones
+        // (renamed before it): every key ends up with the new bytes.
+        let puts = keys.iter().map(|key| {
+            let driver = driver.clone();
+            let data = format!("new {key}").into_bytes();
+            async move {
+                let size = data.len() as u64;
+                driver.put(key, body(data), Some(size)).await
+            }
+        });
+        for result in join_all(puts).await {
+            result.unwrap();
+        }
+        for key in &keys {
+            assert_eq!(read(&driver, key).await, format!("new {key}").into_bytes());
         }
         assert!(temporaries(dir.path()).is_empty());
     }
