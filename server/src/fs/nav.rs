@@ -257,21 +257,42 @@ pub async fn chain_and_locked(
     Ok((rows, locked))
 }
 
+/// What a write batch reads of an owner along with the tree, as it stands in the batch's
+/// transaction.
+#[derive(Clone, Copy, Debug)]
+pub struct OwnerState {
+    /// Whether the owner holds any live lock.
+    pub locked: bool,
+    /// The storage the owner uses, in bytes.
+    pub storage: i64,
+}
+
 /// A folder's [`chain`] and the rows named `names` in it, in one statement: what [`chain`]
-/// would answer for each of those names below `segments`, for many names at once.
+/// would answer for each of those names below `segments`, for many names at once. The same
+/// statement reads the owner's [`OwnerState`]: `None` when no row came back to carry it (the
+/// owner has no root yet) or the owner is gone.
 pub async fn chain_with_children(
     db: &impl ConnectionTrait,
     owner_id: i64,
     segments: &[String],
     names: &[&str],
-) -> Result<(Vec<file::Model>, Vec<file::Model>), FsError> {
+) -> Result<(Vec<file::Model>, Vec<file::Model>, Option<OwnerState>), FsError> {
     let mut sql = chain_sql(db.get_database_backend(), owner_id, segments);
-    sql.push(" SELECT * FROM chain");
+    // One row, joined to every row of the answer.
+    sql.push(", owner_state AS (SELECT EXISTS (SELECT 1 FROM locks WHERE locks.owner_id = ")
+        .bind(owner_id)
+        .push(" AND locks.expires_at > ")
+        .bind(Utc::now())
+        .push(") AS owner_locked, (SELECT users.storage FROM users WHERE users.id = ")
+        .bind(owner_id)
+        .push(") AS owner_storage)");
+    sql.push(" SELECT chain.*, owner_state.* FROM chain, owner_state");
     if !names.is_empty() {
         // The folder is the row at the last depth, when the walk got there and it is a real
         // folder (else there is nothing below it to find).
         sql.push(&format!(
-            " UNION ALL SELECT files.*, {} FROM files WHERE files.parent_id = \
+            " UNION ALL SELECT files.*, {}, owner_state.* FROM files, owner_state \
+             WHERE files.parent_id = \
              (SELECT id FROM chain WHERE depth = {} AND type = {} AND NOT is_symbolic) \
              AND files.deleted_at IS NULL AND files.name IN (",
             segments.len() + 1,
@@ -287,13 +308,20 @@ pub async fn chain_with_children(
         sql.push(")");
     }
     sql.push(" ORDER BY depth");
-    let mut rows = file::Entity::find()
-        .from_raw_sql(sql.statement())
-        .all(db)
-        .await?;
+    let mut state = None;
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(sql.statement()).await? {
+        if rows.is_empty() {
+            let locked = row.try_get::<bool>("", "owner_locked")?;
+            state = row
+                .try_get::<Option<i64>>("", "owner_storage")?
+                .map(|storage| OwnerState { locked, storage });
+        }
+        rows.push(file::Model::from_query_result(&row, "")?);
+    }
     // One row per depth along the chain, then the children, all one level below it.
     let children = rows.split_off(rows.len().min(segments.len() + 1));
-    Ok((rows, children))
+    Ok((rows, children, state))
 }
 
 /// Whether `file` hangs below its owner's root: every row above it exists and is not deleted,

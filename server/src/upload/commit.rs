@@ -11,11 +11,12 @@
 //! transaction of its own. PostgreSQL has concurrent writers and runs each publish alone.
 //!
 //! Inside the batch's transaction nothing else writes, so the batch reads once what its
-//! publishes would each read: which owners have live locks (the others skip the lock check),
-//! each owner's storage (charged in memory, written once before the commit), and the path
-//! down to each target folder with the targets in it (one statement per folder, not one per
-//! publish). The batch is the one stage every small write waits for in turn, so statements
-//! that grow with its size are what limit the rate of small writes.
+//! publishes would each read, in one statement per target folder (not one per publish): the
+//! path down to the folder with the targets in it, whether the owner has live locks (an
+//! owner without any skips the lock check) and the owner's storage (charged in memory,
+//! written once before the commit). The batch is the one stage every small write waits for
+//! in turn, and each statement is a round trip to SQLite's connection thread, so the number
+//! of statements is what limits the rate of small writes.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -36,7 +37,8 @@ use crate::{
     fs::{
         error::FsError,
         lock::{self, LockError},
-        nav, quota, tree, tx,
+        nav::{self, OwnerState},
+        quota, tree, tx,
         uri::FileUri,
     },
 };
@@ -185,11 +187,8 @@ async fn together(
 ) -> Result<Vec<Result<file::Model, ApiError>>, ApiError> {
     let txn = db::begin_write(db).await?;
     let owners: Vec<i64> = batch.iter().map(|(p, _)| p.owner).collect();
-    let mut shared = Shared {
-        locked: lock::owners_with_locks(&txn, &owners).await?,
-        usage: HashMap::new(),
-    };
-    let mut folders = Folders::load(&txn, batch).await?;
+    let (mut folders, states) = Folders::load(&txn, batch).await?;
+    let mut shared = Shared::new(&txn, &owners, states).await?;
     let mut results: Vec<Option<Result<file::Model, ApiError>>> = Vec::with_capacity(batch.len());
     // New files in existing folders, inserted together (by `flush`).
     let mut pending: Vec<(usize, i64)> = Vec::new();
@@ -284,7 +283,11 @@ struct Folder {
 }
 
 impl Folders {
-    async fn load(txn: &DatabaseTransaction, batch: &[(Publish, Reply)]) -> Result<Self, FsError> {
+    /// The folders, and the state of each owner whose folder chain the database returned.
+    async fn load(
+        txn: &DatabaseTransaction,
+        batch: &[(Publish, Reply)],
+    ) -> Result<(Self, HashMap<i64, OwnerState>), FsError> {
         let mut names: HashMap<(i64, Vec<String>), Vec<&str>> = HashMap::new();
         for (p, _) in batch {
             if let Some((name, parent)) = p.uri.segments().split_last() {
@@ -295,8 +298,13 @@ impl Folders {
             }
         }
         let mut folders = HashMap::with_capacity(names.len());
+        let mut states = HashMap::new();
         for ((owner, parent), names) in names {
-            let (chain, children) = nav::chain_with_children(txn, owner, &parent, &names).await?;
+            let (chain, children, state) =
+                nav::chain_with_children(txn, owner, &parent, &names).await?;
+            if let Some(state) = state {
+                states.insert(owner, state);
+            }
             let children = children.into_iter().map(|f| (f.name.clone(), f)).collect();
             let folder = Folder {
                 chain,
@@ -305,7 +313,7 @@ impl Folders {
             };
             folders.insert((owner, parent), folder);
         }
-        Ok(Self(folders))
+        Ok((Self(folders), states))
     }
 
     /// What [`nav::chain`] would answer for `p`'s target now, when this still knows it.
@@ -354,6 +362,32 @@ struct Shared {
 }
 
 impl Shared {
+    /// From the owners' states the folder reads brought; an owner without one (no root yet)
+    /// costs a statement for its locks, and its usage is read when first charged.
+    async fn new(
+        txn: &DatabaseTransaction,
+        owners: &[i64],
+        states: HashMap<i64, OwnerState>,
+    ) -> Result<Self, ApiError> {
+        let unknown: Vec<i64> = owners
+            .iter()
+            .copied()
+            .filter(|o| !states.contains_key(o))
+            .collect();
+        let mut locked = match unknown.is_empty() {
+            true => HashSet::new(),
+            false => lock::owners_with_locks(txn, &unknown).await?,
+        };
+        let mut usage = HashMap::with_capacity(states.len());
+        for (owner, state) in states {
+            if state.locked {
+                locked.insert(owner);
+            }
+            usage.insert(owner, (state.storage, 0));
+        }
+        Ok(Self { locked, usage })
+    }
+
     /// Charges `bytes` against `limit`, as [`quota::charge`] would, without a statement.
     async fn charge(
         &mut self,
