@@ -76,10 +76,13 @@ pub fn share_redirect(req: &poem::Request) -> Response {
 /// Any other `GET`: a file of the web UI, or `index.html` for client-side routes.
 #[handler]
 pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Result<Response> {
+    let path = req.uri().path().trim_start_matches('/');
+    if *req.method() == Method::OPTIONS {
+        return Ok(options(path.is_empty()));
+    }
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return Ok(StatusCode::METHOD_NOT_ALLOWED.into_response());
     }
-    let path = req.uri().path().trim_start_matches('/');
     if !path.is_empty()
         && path != "index.html"
         && let Some(bytes) = asset(state.config.frontend_dir.as_ref(), path).await
@@ -106,6 +109,23 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .header(header::CACHE_CONTROL, "no-cache")
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(html))
+}
+
+/// `OPTIONS` on a page of the web UI. Windows' WebDAV client and Microsoft Office send it
+/// to the server's root whatever folder is mounted (`/dav` here), and give up on the mount
+/// when the answer is an error, a redirect or lacks `MS-Author-Via: DAV`; so the root says
+/// it speaks WebDAV, while the mount itself is `/dav`.
+fn options(root: bool) -> Response {
+    let answer = Response::builder()
+        .header(header::ALLOW, "OPTIONS, GET, HEAD")
+        .header(header::CONTENT_LENGTH, "0");
+    match root {
+        true => answer
+            .header("DAV", "1, 2")
+            .header("MS-Author-Via", "DAV")
+            .finish(),
+        false => answer.finish(),
+    }
 }
 
 /// Fills the placeholders the web UI's `index.html` carries (spec §2.1).

@@ -23,6 +23,49 @@ async fn root_and_client_routes_serve_the_page_with_site_values() {
     }
 }
 
+/// Windows' WebDAV client and Office probe the server's root with OPTIONS before they use the
+/// mount, without credentials; a page of the web UI answers OPTIONS with what it allows.
+#[tokio::test]
+async fn options_on_the_root_announces_webdav_and_pages_answer_options() {
+    let server = TestServer::start().await;
+    let options = reqwest::Method::OPTIONS;
+    let resp = server
+        .client
+        .request(options.clone(), server.url("/"))
+        .header("user-agent", "Microsoft-WebDAV-MiniRedir/10.0.19045")
+        .header("translate", "f")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["ms-author-via"], "DAV");
+    assert_eq!(resp.headers()["dav"], "1, 2");
+    assert_eq!(resp.headers()["allow"], "OPTIONS, GET, HEAD");
+    assert!(resp.bytes().await.unwrap().is_empty());
+
+    let resp = server
+        .client
+        .request(options, server.url("/home"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["allow"], "OPTIONS, GET, HEAD");
+    assert!(resp.headers().get("dav").is_none());
+
+    // Other methods stay refused outside the API and the mount.
+    for method in ["POST", "PUT", "DELETE", "PROPFIND"] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let resp = server
+            .client
+            .request(method.clone(), server.url("/"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 405, "{method}");
+    }
+}
+
 #[tokio::test]
 async fn site_name_is_escaped_in_the_page() {
     let server = TestServer::start().await;
