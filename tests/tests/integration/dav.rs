@@ -13,6 +13,7 @@ mod account;
 mod bucket;
 mod clients;
 mod content;
+mod crash;
 mod locks;
 mod share_root;
 
