@@ -16,7 +16,7 @@ use std::{
     time::Duration,
 };
 
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use stratus_server::{cli, config::Config};
 use stratus_tests::pg;
@@ -120,27 +120,28 @@ async fn start_child(dir: &Path, db: &str, client: &Client) -> (Child, String) {
 
 /// Signs in and creates a DAV account on the caller's files; returns its password.
 async fn dav_password(client: &Client, base: &str) -> String {
-    let token: Value = client
-        .post(format!("{base}/api/v4/session/token"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["data"]["token"]["access_token"].as_str().unwrap();
-    let account: Value = client
-        .put(format!("{base}/api/v4/devices/dav"))
-        .bearer_auth(token)
-        .json(&json!({"uri": "cloudreve://my", "name": "crash"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    account["data"]["password"].as_str().unwrap().to_owned()
+    let signed = data_of(
+        client
+            .post(format!("{base}/api/v4/session/token"))
+            .json(&json!({"email": EMAIL, "password": PASSWORD})),
+    )
+    .await;
+    let token = signed["token"]["access_token"].as_str().unwrap();
+    let account = data_of(
+        client
+            .put(format!("{base}/api/v4/devices/dav"))
+            .bearer_auth(token)
+            .json(&json!({"uri": "cloudreve://my", "name": "crash"})),
+    )
+    .await;
+    account["password"].as_str().unwrap().to_owned()
+}
+
+/// The `data` of an API answer.
+async fn data_of(request: RequestBuilder) -> Value {
+    let answer: Value = request.send().await.unwrap().json().await.unwrap();
+    assert_eq!(answer["code"], 0, "{answer}");
+    answer["data"].clone()
 }
 
 /// The names PROPFIND lists in `/dav/crash/`.
