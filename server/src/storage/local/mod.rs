@@ -13,7 +13,8 @@
 //!
 //! Durability: `put` and `copy` write a temporary file, make it durable, rename it over the key
 //! and make the folder durable (in groups, see [`durable`]), so a crash never leaves half an
-//! object under a key. A chunked upload lives in a partial file next to its key until
+//! object under a key. The temporary file is named after the key, so a `delete` of the key
+//! also removes one that a crash left. A chunked upload lives in a partial file next to its key until
 //! `complete_upload` renames it the same way. Empty directories are left behind on delete
 //! (removing them would race with a concurrent `put` creating a file there).
 
@@ -107,13 +108,41 @@ fn partial_name(name: &str) -> String {
     format!("{RESERVED_PREFIX}part-{}", &hash[..32])
 }
 
-fn temp_name() -> String {
-    let suffix: String = rand::rng()
+/// The temporary file a put to `name` writes first is named after it (hashed, like
+/// [`partial_name`]), so that deleting the key also removes one a crash cut off.
+fn temp_name(name: &str) -> String {
+    let hash = hex::encode(Sha256::digest(name.as_bytes()));
+    format!("{RESERVED_PREFIX}tmp-{}", &hash[..32])
+}
+
+fn random_suffix() -> String {
+    rand::rng()
         .sample_iter(&Alphanumeric)
         .take(16)
         .map(char::from)
-        .collect();
-    format!("{RESERVED_PREFIX}tmp-{suffix}")
+        .collect()
+}
+
+/// Creates the temporary file of a put to `name` in `dir`. Another put to the same name at
+/// the same moment (or a file a crash left) already holds [`temp_name`]: this one then takes
+/// a random name after it.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(TempFile, std::fs::File)> {
+    let create = |path: &Path| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let named = dir.join(temp_name(name));
+    match create(&named) {
+        Ok(file) => Ok((TempFile(Some(named)), file)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let path = dir.join(format!("{}-{}", temp_name(name), random_suffix()));
+            let file = create(&path)?;
+            Ok((TempFile(Some(path)), file))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Reserves `size` bytes for `file` on disk; where the filesystem cannot, only sets the length.
@@ -171,11 +200,7 @@ fn write_small(root: &Root, key: &str, bytes: &[u8]) -> Result<Written, StorageE
     use std::io::Write;
     let parsed = root.parse(key, false)?;
     let (dir, name) = root.prepare(&parsed.parts)?;
-    let temp = TempFile(Some(dir.join(temp_name())));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(temp.path())?;
+    let (temp, mut file) = create_temp(&dir, &name)?;
     file.write_all(bytes)?;
     Ok(Written {
         temp,
@@ -242,20 +267,18 @@ impl StorageDriver for LocalDriver {
             Gathered::Stream(body) => body,
         };
         let key = key.to_owned();
-        let (dir, name) = self
+        let (dir, name, temp, file) = self
             .blocking(move |root| {
                 let parsed = root.parse(&key, false)?;
-                root.prepare(&parsed.parts)
+                let (dir, name) = root.prepare(&parsed.parts)?;
+                let (temp, file) = create_temp(&dir, &name)?;
+                Ok((dir, name, temp, file))
             })
             .await?;
-        let temp = TempFile(Some(dir.join(temp_name())));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(temp.path())
-            .await
-            .map_err(StorageError::Io)?;
-        let file = write_body(file, body, size).await?.into_std().await;
+        let file = write_body(fs::File::from_std(file), body, size)
+            .await?
+            .into_std()
+            .await;
         let file = self
             .blocking(move |_| {
                 file.sync_all()?;
@@ -315,7 +338,13 @@ impl StorageDriver for LocalDriver {
                     let Some((dir, name)) = root.locate(&parsed.parts)? else {
                         return Ok(());
                     };
-                    for path in [dir.join(&name), dir.join(partial_name(&name))] {
+                    // With the object go an unfinished chunked upload and the temporary
+                    // file of a put a crash cut off.
+                    let leftovers = [partial_name(&name), temp_name(&name)];
+                    for path in [dir.join(&name)]
+                        .into_iter()
+                        .chain(leftovers.iter().map(|n| dir.join(n)))
+                    {
                         match std::fs::remove_file(&path) {
                             Err(e) if e.kind() != io::ErrorKind::NotFound => {
                                 return Err(StorageError::Io(e));
@@ -340,7 +369,8 @@ impl StorageDriver for LocalDriver {
             .blocking(move |root| {
                 let source = root.existing(&root.parse(&from, false)?.parts)?;
                 let (dir, name) = root.prepare(&root.parse(&to, false)?.parts)?;
-                let temp = TempFile(Some(dir.join(temp_name())));
+                let (temp, file) = create_temp(&dir, &name)?;
+                drop(file);
                 std::fs::copy(&source, temp.path())?;
                 let file = std::fs::OpenOptions::new().write(true).open(temp.path())?;
                 file.sync_all()?;
@@ -400,7 +430,9 @@ impl StorageDriver for LocalDriver {
     async fn health_check(&self) -> Result<(), StorageError> {
         self.blocking(|root| {
             let dir = root.canonical()?;
-            let mut probe = TempFile(Some(dir.join(temp_name())));
+            let mut probe = TempFile(Some(
+                dir.join(format!("{RESERVED_PREFIX}probe-{}", random_suffix())),
+            ));
             std::fs::write(probe.path(), b"ok")?;
             let read = std::fs::read(probe.path())?;
             std::fs::remove_file(probe.path())?;
@@ -556,5 +588,41 @@ mod tests {
         super::super::conformance::run_all(&driver, "unit").await;
         let driver = driver.with_pre_allocate(true);
         super::super::conformance::run_all(&driver, "").await;
+    }
+
+    /// A put cut off by a crash leaves its temporary file: the next put to the key works
+    /// around it, and deleting the key removes it.
+    #[tokio::test]
+    async fn deleting_a_key_removes_the_temporary_file_a_crash_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let driver = LocalDriver::new(dir.path().to_owned());
+        let big = vec![7u8; 3 * SMALL_BODY];
+        for (key, body) in [("a/x.bin", b"small".to_vec()), ("a/y.bin", big)] {
+            let folder = dir.path().join("a");
+            std::fs::create_dir_all(&folder).unwrap();
+            let name = key.trim_start_matches("a/");
+            let left = folder.join(temp_name(name));
+            std::fs::write(&left, b"cut off").unwrap();
+            driver
+                .put(key, super::super::stream_once(body.clone()), None)
+                .await
+                .unwrap();
+            let got = super::super::collect(driver.get(key, None).await.unwrap().stream)
+                .await
+                .unwrap();
+            assert_eq!(got, body);
+            assert!(
+                left.exists(),
+                "another writer's temporary file is left alone"
+            );
+            let other = folder.join(temp_name("other.bin"));
+            std::fs::write(&other, b"someone else's").unwrap();
+            assert!(driver.delete(&[key.to_owned()]).await.unwrap().is_empty());
+            assert!(!left.exists());
+            assert!(other.exists());
+            std::fs::remove_file(other).unwrap();
+        }
+        // Nothing else is left: the puts' own temporary files were renamed into place.
+        assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 0);
     }
 }
