@@ -102,6 +102,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(state.config.shutdown_timeout_secs);
+    // Before any request: blobs a stopped process stored without committing their rows.
+    if let Err(e) =
+        storage::pending::recover(&state.config.data_dir, &state.db, &state.storage).await
+    {
+        tracing::warn!(error = %e, "could not read the journals of pending blobs");
+    }
     let jobs = spawn_background_jobs(state.clone());
     let acceptor = net::NoDelayAcceptor::new(listener)?;
     let result = Server::new_with_acceptor(acceptor)

@@ -31,12 +31,15 @@ pub struct Inner {
     pub dav_rows: crate::dav::auth::SignedRows,
     /// Publishes streamed writes (in batches on SQLite).
     pub commits: crate::upload::commit::Committer,
+    /// Blobs stored and waiting for their row, journaled for the next start.
+    pub pending: Arc<crate::storage::pending::PendingBlobs>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
         Self(Arc::new(Inner {
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
+            pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             commits: crate::upload::commit::Committer::new(db.clone()),
             settings,
             config,

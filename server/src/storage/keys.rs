@@ -75,6 +75,15 @@ pub fn render_dir(rule: &str, ctx: &KeyContext) -> String {
     render_with(rule, ctx, false)
 }
 
+/// Whether every key the rules render is new: one of them holds a random part long enough
+/// never to repeat (`{randomkey16}`, `{randomkey8}` or `{uuid}`).
+pub fn unique(dir_rule: &str, file_rule: &str) -> bool {
+    ["{randomkey16}", "{randomkey8}"]
+        .iter()
+        .any(|p| dir_rule.contains(p) || file_rule.contains(p))
+        || file_rule.contains("{uuid}")
+}
+
 /// The blob key of a new upload: `clean(render_dir(dir_rule)) + "/" + render(file_rule)`.
 /// An absolute dir rule gives an absolute key. Empty and `.` components are dropped, overlong
 /// ones shortened (keeping the extension), and a component in the storage drivers' reserved
@@ -232,6 +241,20 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn rules_with_a_long_random_part_make_unique_keys() {
+        assert!(unique(
+            "uploads/{uid}/{path}",
+            "{uid}_{randomkey8}_{originname}"
+        ));
+        assert!(unique("{randomkey16}", "{originname}"));
+        assert!(unique("x", "{uuid}{ext}"));
+        assert!(!unique("uploads/{uid}/{path}", "{originname}"));
+        assert!(!unique("{timestamp}", "{randomnum4}_{originname}"));
+        // In the directory rule `{uuid}` is not replaced.
+        assert!(!unique("{uuid}", "{originname}"));
+    }
 
     const DIR: &str = "/srv/data/uploads/{uid}/{path}";
     const FILE: &str = "{uid}_{randomkey8}_{originname}";

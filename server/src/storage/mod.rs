@@ -9,6 +9,7 @@
 pub mod conformance;
 pub mod keys;
 pub mod local;
+pub mod pending;
 pub mod registry;
 pub mod s3;
 

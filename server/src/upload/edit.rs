@@ -96,7 +96,10 @@ pub async fn put_content(
         .map_err(storage_error)?;
     let seen = Arc::new(AtomicU64::new(0));
     let body = limited(req.body, limit, seen.clone());
+    let pending = state.pending.before_put(&policy, &key);
     if let Err(err) = driver.put(&key, body, req.declared).await {
+        // A failed put stores nothing.
+        pending.settle();
         return Err(if seen.load(Ordering::SeqCst) > limit {
             too_large(limit)
         } else {
@@ -106,11 +109,12 @@ pub async fn put_content(
     let size = seen.load(Ordering::SeqCst) as i64;
 
     match commit(state, me, &node, req.previous, &policy, &key, size).await {
-        Ok(file) => Ok(Node { file, ..node }),
+        Ok(file) => {
+            pending.settle();
+            Ok(Node { file, ..node })
+        }
         Err(err) => {
-            if let Err(e) = driver.delete(std::slice::from_ref(&key)).await {
-                tracing::warn!(%key, error = %e, "could not delete the blob of a refused edit");
-            }
+            super::stream::discard(&*driver, &key, pending).await;
             Err(err)
         }
     }

@@ -1,7 +1,8 @@
 //! Writing a whole file from one streamed body (WebDAV `PUT`): the blob is streamed to the
 //! storage driver first, then [`super::commit`] checks locks and quota, creates the file (or
 //! adds a version to the existing one) and links the new entity. A publish that failed deletes
-//! the blob, so the database never points at a missing or partial blob.
+//! the blob, so the database never points at a missing or partial blob; one cut off by a crash
+//! is deleted at the next start (see [`crate::storage::pending`]).
 
 use std::sync::{
     Arc,
@@ -20,7 +21,7 @@ use crate::{
         uri::{FileUri, FsKind, validate_name},
     },
     state::AppState,
-    storage::{ByteStream, keys},
+    storage::{ByteStream, keys, pending::Pending},
 };
 
 /// One streamed write.
@@ -81,8 +82,9 @@ pub async fn write(
         }
         Ok(bytes)
     }));
+    let pending = state.pending.before_put(&policy, &key);
     if let Err(err) = driver.put(&key, body, w.size).await {
-        discard(&*driver, &key).await;
+        discard(&*driver, &key, pending).await;
         let total = written.load(Ordering::Relaxed);
         if total > limit {
             return Err(if policy.max_size > 0 && total > policy.max_size as u64 {
@@ -105,18 +107,36 @@ pub async fn write(
         tokens: w.lock_tokens.to_vec(),
     };
     match state.commits.publish(publish).await {
-        Ok(file) => Ok(file),
+        Ok(file) => {
+            pending.settle();
+            Ok(file)
+        }
         Err(failed) => {
             if failed.published_nothing {
-                discard(&*driver, &key).await;
+                discard(&*driver, &key, pending).await;
+            } else {
+                // Whether the row was committed is not known: the next start looks.
+                drop(pending);
             }
             Err(failed.error)
         }
     }
 }
 
-async fn discard(driver: &dyn crate::storage::StorageDriver, key: &str) {
-    if let Err(e) = driver.delete(&[key.to_owned()]).await {
-        tracing::warn!(error = %e, key, "could not delete the blob of a failed write");
+/// Deletes the blob of a write that published nothing; when that fails, its record stays
+/// open for the next start to try again.
+pub(super) async fn discard(
+    driver: &dyn crate::storage::StorageDriver,
+    key: &str,
+    pending: Pending,
+) {
+    match driver.delete(&[key.to_owned()]).await {
+        Ok(failed) if failed.is_empty() => pending.settle(),
+        Ok(failed) => {
+            for (key, e) in failed {
+                tracing::warn!(error = %e, key, "could not delete the blob of a failed write");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, key, "could not delete the blob of a failed write"),
     }
 }

@@ -1,7 +1,7 @@
 //! A server process killed (SIGKILL) while WebDAV clients write into it: after a restart on
 //! the same database and data folder, every PUT that was answered is there with its bytes,
-//! and whatever else is listed is complete (a PUT that was cut off is either all there or not
-//! there at all).
+//! whatever else is listed is complete (a PUT that was cut off is either all there or not
+//! there at all), and no blob is left that no file names.
 //!
 //! The server runs in a child process: this test binary again, running only
 //! [`crash_child_server`] with the data folder and database named in the environment.
@@ -18,7 +18,7 @@ use std::{
 
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
-use stratus_server::{cli, config::Config};
+use stratus_server::{cli, config::Config, storage::registry::UPLOADS_DIR};
 use stratus_tests::pg;
 use tokio::process::{Child, Command};
 
@@ -164,6 +164,15 @@ async fn listed(client: &Client, base: &str, pw: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// How many files there are in `dir` and below.
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
+        .sum()
+}
+
 #[tokio::test]
 async fn a_killed_server_keeps_every_answered_put() {
     let dir = tempfile::tempdir().unwrap();
@@ -270,6 +279,10 @@ async fn a_killed_server_keeps_every_answered_put() {
         let bytes = resp.bytes().await.unwrap();
         assert!(bytes[..] == body_of(name)[..], "{name} reads back changed");
     }
+    // No blob is left that no file names: the restart deleted those whose rows never came.
+    let uploads = dir.path().join("data").join(UPLOADS_DIR);
+    assert_eq!(files_under(&uploads), names.len());
+
     // And the server still takes writes.
     let again = client
         .put(format!("{base}/dav/crash/after.bin"))

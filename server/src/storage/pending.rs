@@ -1,0 +1,434 @@
+//! Blobs stored before the database row that will name them. A streamed write (WebDAV PUT)
+//! and an edit store the blob first and then commit its entity row; a crash between the two
+//! leaves a blob that nothing names and nothing would ever delete.
+//!
+//! Each process journals the keys it is between those two steps for, in a file of its own
+//! under `<data dir>/pending-blobs`, held with an exclusive `flock` while the process lives
+//! (released by the kernel however the process ends). At start, [`recover`] reads every
+//! journal nobody holds, and deletes each blob in it that no entity row names, then the
+//! journal. Only keys that a policy's name rules make unique are journaled (a random part),
+//! so no other writer can have stored a blob under the same key since.
+//!
+//! A record is one line, `+` before the blob is stored and `-` once its row is committed or
+//! the blob deleted: `+ <policy id> <key as hex>`. Appends are not synced: a blob made durable
+//! by a `syncfs` of the same file system makes the record before it durable too, and a lost
+//! record only leaves a blob behind, as before. The journal is rewritten with only the open
+//! records once it has grown past [`COMPACT_AT`].
+
+use std::{
+    collections::HashMap,
+    fs::{self, File, OpenOptions},
+    io::{self, BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use rand::{Rng, distr::Alphanumeric};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use stratus_entity::{entity, storage_policy};
+
+use super::{keys, registry::DriverRegistry};
+
+/// The folder of the data dir holding the journals.
+pub const PENDING_DIR: &str = "pending-blobs";
+/// A journal is rewritten with its open records once it is this long.
+const COMPACT_AT: u64 = 1 << 20;
+
+/// A blob and the policy it is stored with.
+type Blob = (i64, String);
+
+/// This process's journal of blobs waiting for their row. Opened on first use; when it
+/// cannot be, writes go on unjournaled (with a warning once).
+pub struct PendingBlobs {
+    dir: PathBuf,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    journal: Option<Journal>,
+    /// Open records: blob → how many writers are between the two steps for it.
+    open: HashMap<Blob, u32>,
+    /// Opening the journal failed: journaling is off.
+    off: bool,
+}
+
+struct Journal {
+    file: File,
+    path: PathBuf,
+    len: u64,
+}
+
+/// A blob between being stored and its row: [`Pending::settle`] once the row is committed or
+/// the blob deleted. Dropped unsettled (the outcome is not known), the record stays open and
+/// the next start decides from the database.
+#[must_use = "settle the record once the row is committed or the blob deleted"]
+pub struct Pending {
+    blobs: Option<Arc<PendingBlobs>>,
+    blob: Blob,
+}
+
+impl Pending {
+    /// A record for a key that needs none (not unique): settling it does nothing.
+    fn none() -> Self {
+        Self {
+            blobs: None,
+            blob: (0, String::new()),
+        }
+    }
+
+    /// Closes the record: the blob's row is committed, or the blob is gone.
+    pub fn settle(mut self) {
+        if let Some(blobs) = self.blobs.take() {
+            blobs.close(std::mem::take(&mut self.blob));
+        }
+    }
+}
+
+impl PendingBlobs {
+    /// The journals of `data_dir`.
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join(PENDING_DIR),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Records that a blob is about to be stored at `key` of `policy`, when the policy's name
+    /// rules make its keys unique (see the module's notes); otherwise records nothing.
+    pub fn before_put(self: &Arc<Self>, policy: &storage_policy::Model, key: &str) -> Pending {
+        if keys::unique(&policy.dir_name_rule, &policy.file_name_rule) {
+            self.open(policy.id, key)
+        } else {
+            Pending::none()
+        }
+    }
+
+    /// Records that a blob is about to be stored at `key` of policy `policy_id`.
+    fn open(self: &Arc<Self>, policy_id: i64, key: &str) -> Pending {
+        let blob = (policy_id, key.to_owned());
+        let mut state = self.state.lock().expect("pending blobs");
+        *state.open.entry(blob.clone()).or_default() += 1;
+        self.append(&mut state, '+', &blob);
+        Pending {
+            blobs: Some(self.clone()),
+            blob,
+        }
+    }
+
+    fn close(&self, blob: Blob) {
+        let mut state = self.state.lock().expect("pending blobs");
+        match state.open.get_mut(&blob) {
+            Some(n) if *n > 1 => *n -= 1,
+            _ => {
+                state.open.remove(&blob);
+            }
+        }
+        self.append(&mut state, '-', &blob);
+        if state.journal.as_ref().is_some_and(|j| j.len > COMPACT_AT) {
+            self.compact(&mut state);
+        }
+    }
+
+    fn append(&self, state: &mut State, sign: char, blob: &Blob) {
+        if state.journal.is_none() && !state.off {
+            match self.create(&state.open) {
+                Ok(journal) => state.journal = Some(journal),
+                Err(e) => {
+                    tracing::warn!(dir = %self.dir.display(), error = %e,
+                        "cannot journal pending blobs; a crash may leave blobs behind");
+                    state.off = true;
+                }
+            }
+            // A new journal already holds every open record, this one included.
+            return;
+        }
+        let Some(journal) = state.journal.as_mut() else {
+            return;
+        };
+        let line = record(sign, blob);
+        match journal.file.write_all(line.as_bytes()) {
+            Ok(()) => journal.len += line.len() as u64,
+            Err(e) => {
+                tracing::warn!(path = %journal.path.display(), error = %e,
+                    "cannot append to the journal of pending blobs");
+                // The next record starts a fresh journal with every open record.
+                state.journal = None;
+            }
+        }
+    }
+
+    /// A new locked journal holding the open records; the previous one is removed.
+    fn create(&self, open: &HashMap<Blob, u32>) -> io::Result<Journal> {
+        fs::create_dir_all(&self.dir)?;
+        let suffix: String = rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(12)
+            .map(char::from)
+            .collect();
+        let path = self
+            .dir
+            .join(format!("{}-{suffix}.log", std::process::id()));
+        let mut file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)?;
+        lock(&file)?;
+        let mut text = String::new();
+        for (blob, writers) in open {
+            for _ in 0..*writers {
+                text.push_str(&record('+', blob));
+            }
+        }
+        file.write_all(text.as_bytes())?;
+        Ok(Journal {
+            file,
+            path,
+            len: text.len() as u64,
+        })
+    }
+
+    fn compact(&self, state: &mut State) {
+        let Some(old) = state.journal.take() else {
+            return;
+        };
+        match self.create(&state.open) {
+            Ok(journal) => {
+                state.journal = Some(journal);
+                let _ = fs::remove_file(&old.path);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot rewrite the journal of pending blobs");
+                state.journal = Some(old);
+            }
+        }
+    }
+}
+
+impl Drop for PendingBlobs {
+    /// A journal without open records is of no use to the next start.
+    fn drop(&mut self) {
+        let state = self.state.get_mut().expect("pending blobs");
+        if let Some(journal) = &state.journal
+            && state.open.is_empty()
+        {
+            let _ = fs::remove_file(&journal.path);
+        }
+    }
+}
+
+fn record(sign: char, (policy, key): &Blob) -> String {
+    format!("{sign} {policy} {}\n", hex::encode(key.as_bytes()))
+}
+
+/// Takes the exclusive lock of a journal without waiting: an error when a live process
+/// holds it.
+fn lock(file: &File) -> io::Result<()> {
+    rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+        .map_err(io::Error::from)
+}
+
+/// The open records of a journal's lines; unreadable lines are skipped.
+fn open_records(reader: impl BufRead) -> io::Result<Vec<Blob>> {
+    let mut open: HashMap<Blob, i64> = HashMap::new();
+    for line in reader.lines() {
+        let line = line?;
+        let mut parts = line.split(' ');
+        let (Some(sign), Some(policy), Some(key), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Ok(policy) = policy.parse::<i64>() else {
+            continue;
+        };
+        let Some(key) = hex::decode(key)
+            .ok()
+            .and_then(|k| String::from_utf8(k).ok())
+        else {
+            continue;
+        };
+        let delta = match sign {
+            "+" => 1,
+            "-" => -1,
+            _ => continue,
+        };
+        *open.entry((policy, key)).or_default() += delta;
+    }
+    let mut blobs: Vec<Blob> = open
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(b, _)| b)
+        .collect();
+    blobs.sort();
+    Ok(blobs)
+}
+
+/// Reads the journals of processes that are gone under `data_dir`: every blob still open in
+/// them that no entity row names is deleted, then the journal. Returns how many blobs were
+/// deleted. A journal whose blobs cannot all be settled (a database or storage error) is kept
+/// for the next start.
+pub async fn recover(
+    data_dir: &Path,
+    db: &DatabaseConnection,
+    storage: &DriverRegistry,
+) -> io::Result<usize> {
+    let dir = data_dir.join(PENDING_DIR);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut deleted = 0;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "log") {
+            continue;
+        }
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        // Held by a live process (this one included): not ours to read.
+        if lock(&file).is_err() {
+            continue;
+        }
+        let blobs = open_records(BufReader::new(&file))?;
+        let mut settled = true;
+        for (policy, key) in blobs {
+            match settle_orphan(db, storage, policy, &key).await {
+                Ok(true) => deleted += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(policy, key, error = %e, "cannot settle a pending blob");
+                    settled = false;
+                }
+            }
+        }
+        if settled {
+            fs::remove_file(&path)?;
+        }
+    }
+    if deleted > 0 {
+        tracing::info!(
+            deleted,
+            "deleted blobs whose rows were never committed before the last stop"
+        );
+    }
+    Ok(deleted)
+}
+
+/// Deletes the blob at `key` of `policy` unless an entity row names it; true when deleted.
+async fn settle_orphan(
+    db: &DatabaseConnection,
+    storage: &DriverRegistry,
+    policy: i64,
+    key: &str,
+) -> anyhow::Result<bool> {
+    let named = entity::Entity::find()
+        .filter(entity::Column::StoragePolicyId.eq(policy))
+        .filter(entity::Column::Source.eq(key))
+        .count(db)
+        .await?;
+    if named > 0 {
+        return Ok(false);
+    }
+    // A policy that is gone took its blobs with it, as far as anything here knows.
+    if storage.policy(policy).await?.is_none() {
+        return Ok(false);
+    }
+    let driver = storage.driver(policy).await?;
+    let failed = driver.delete(&[key.to_owned()]).await?;
+    if let Some((_, e)) = failed.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journal_text(dir: &Path) -> String {
+        let mut text = String::new();
+        for entry in fs::read_dir(dir.join(PENDING_DIR)).unwrap() {
+            text.push_str(&fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        text
+    }
+
+    #[test]
+    fn records_open_and_close_and_only_open_ones_remain() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Arc::new(PendingBlobs::new(dir.path()));
+        let a = blobs.open(1, "uploads/1/a b.txt");
+        let b = blobs.open(2, "uploads/1/b\nc");
+        let again = blobs.open(1, "uploads/1/a b.txt");
+        a.settle();
+        b.settle();
+        let open = open_records(journal_text(dir.path()).as_bytes()).unwrap();
+        assert_eq!(open, vec![(1, "uploads/1/a b.txt".to_owned())]);
+        again.settle();
+        assert!(
+            open_records(journal_text(dir.path()).as_bytes())
+                .unwrap()
+                .is_empty()
+        );
+        // Nothing open: the journal goes with the process.
+        drop(blobs);
+        assert_eq!(
+            fs::read_dir(dir.path().join(PENDING_DIR)).unwrap().count(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_live_journal_is_locked_and_a_dead_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Arc::new(PendingBlobs::new(dir.path()));
+        let open = blobs.open(1, "k");
+        let path = fs::read_dir(dir.path().join(PENDING_DIR))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        assert!(lock(&File::open(&path).unwrap()).is_err());
+        drop(open);
+        drop(blobs);
+        // Left with its open record, and free to take.
+        assert!(lock(&File::open(&path).unwrap()).is_ok());
+        let records = open_records(BufReader::new(File::open(&path).unwrap())).unwrap();
+        assert_eq!(records, vec![(1, "k".to_owned())]);
+    }
+
+    #[test]
+    fn a_long_journal_is_rewritten_with_its_open_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Arc::new(PendingBlobs::new(dir.path()));
+        let kept = blobs.open(3, "kept");
+        let key = "k".repeat(1000);
+        for _ in 0..600 {
+            blobs.open(1, &key).settle();
+        }
+        let text = journal_text(dir.path());
+        assert!((text.len() as u64) < COMPACT_AT, "{}", text.len());
+        assert_eq!(
+            open_records(text.as_bytes()).unwrap(),
+            vec![(3, "kept".to_owned())]
+        );
+        assert_eq!(
+            fs::read_dir(dir.path().join(PENDING_DIR)).unwrap().count(),
+            1
+        );
+        kept.settle();
+    }
+
+    #[test]
+    fn unreadable_lines_are_skipped() {
+        let text = "+ 1 6b\ngarbage\n+ x 6b\n+ 1 zz\n- 2 6b\n+ 1 6c 9\n";
+        assert_eq!(
+            open_records(text.as_bytes()).unwrap(),
+            vec![(1, "k".into())]
+        );
+    }
+}
