@@ -2,21 +2,23 @@
 //! and an edit store the blob first and then commit its entity row; a crash between the two
 //! leaves a blob that nothing names and nothing would ever delete.
 //!
-//! Each process journals the keys it is between those two steps for, in a file of its own
-//! under `<data dir>/pending-blobs`, held with an exclusive `flock` while the process lives
-//! (released by the kernel however the process ends). At start, [`recover`] reads every
-//! journal nobody holds, and deletes each blob in it that no entity row names, then the
-//! journal. Only keys that a policy's name rules make unique are journaled (a random part),
-//! so no other writer can have stored a blob under the same key since.
+//! Each process journals the keys it stores such blobs under, in a file of its own under
+//! `<data dir>/pending-blobs`, held with an exclusive `flock` while the process lives (the
+//! kernel releases it however the process ends). At start, [`recover`] reads every journal
+//! nobody holds, deletes each blob in it that no entity row names, then the journal. Only keys
+//! that a policy's name rules make unique are journaled (a random part), so no other writer
+//! can have stored a blob under the same key since.
 //!
-//! A record is one line, `+` before the blob is stored and `-` once its row is committed or
-//! the blob deleted: `+ <policy id> <key as hex>`. Appends are not synced: a blob made durable
-//! by a `syncfs` of the same file system makes the record before it durable too, and a lost
-//! record only leaves a blob behind, as before. The journal is rewritten with only the open
-//! records once it has grown past [`COMPACT_AT`].
+//! A record is one line, `<policy id> <key as hex>`, appended before the blob is stored. When
+//! a blob's row is committed (or the blob deleted) nothing is written: the record is only
+//! forgotten in memory, and the journal is rewritten with the records still open once it has
+//! grown past [`COMPACT_AT`]. So a journal names the blobs of its last stretch of writes, and
+//! the next start asks the database about each (a few statements per thousand). Appends are
+//! not synced: a blob made durable by a `syncfs` of the same file system makes the record
+//! before it durable too, and a lost record only leaves a blob behind.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     fs::{self, File, OpenOptions},
     io::{self, BufRead, BufReader, Write},
     path::{Path, PathBuf},
@@ -24,7 +26,7 @@ use std::{
 };
 
 use rand::{Rng, distr::Alphanumeric};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::{entity, storage_policy};
 
 use super::{keys, registry::DriverRegistry};
@@ -109,7 +111,7 @@ impl PendingBlobs {
         let blob = (policy_id, key.to_owned());
         let mut state = self.state.lock().expect("pending blobs");
         *state.open.entry(blob.clone()).or_default() += 1;
-        self.append(&mut state, '+', &blob);
+        self.append(&mut state, &blob);
         Pending {
             blobs: Some(self.clone()),
             blob,
@@ -124,13 +126,9 @@ impl PendingBlobs {
                 state.open.remove(&blob);
             }
         }
-        self.append(&mut state, '-', &blob);
-        if state.journal.as_ref().is_some_and(|j| j.len > COMPACT_AT) {
-            self.compact(&mut state);
-        }
     }
 
-    fn append(&self, state: &mut State, sign: char, blob: &Blob) {
+    fn append(&self, state: &mut State, blob: &Blob) {
         if state.journal.is_none() && !state.off {
             match self.create(&state.open) {
                 Ok(journal) => state.journal = Some(journal),
@@ -146,15 +144,22 @@ impl PendingBlobs {
         let Some(journal) = state.journal.as_mut() else {
             return;
         };
-        let line = record(sign, blob);
+        let line = record(blob);
         match journal.file.write_all(line.as_bytes()) {
             Ok(()) => journal.len += line.len() as u64,
             Err(e) => {
                 tracing::warn!(path = %journal.path.display(), error = %e,
                     "cannot append to the journal of pending blobs");
-                // The next record starts a fresh journal with every open record.
+                // The next record starts a fresh journal with every open record. This one
+                // goes now: left behind unlocked, a starting process would take its open
+                // records for a dead one's.
+                let _ = fs::remove_file(&journal.path);
                 state.journal = None;
+                return;
             }
+        }
+        if journal.len > COMPACT_AT {
+            self.compact(state);
         }
     }
 
@@ -177,7 +182,7 @@ impl PendingBlobs {
         let mut text = String::new();
         for (blob, writers) in open {
             for _ in 0..*writers {
-                text.push_str(&record('+', blob));
+                text.push_str(&record(blob));
             }
         }
         file.write_all(text.as_bytes())?;
@@ -217,8 +222,8 @@ impl Drop for PendingBlobs {
     }
 }
 
-fn record(sign: char, (policy, key): &Blob) -> String {
-    format!("{sign} {policy} {}\n", hex::encode(key.as_bytes()))
+fn record((policy, key): &Blob) -> String {
+    format!("{policy} {}\n", hex::encode(key.as_bytes()))
 }
 
 /// Takes the exclusive lock of a journal without waiting: an error when a live process
@@ -228,15 +233,12 @@ fn lock(file: &File) -> io::Result<()> {
         .map_err(io::Error::from)
 }
 
-/// The open records of a journal's lines; unreadable lines are skipped.
-fn open_records(reader: impl BufRead) -> io::Result<Vec<Blob>> {
-    let mut open: HashMap<Blob, i64> = HashMap::new();
+/// The records of a journal's lines, each once, by policy; unreadable lines are skipped.
+fn records(reader: impl BufRead) -> io::Result<BTreeMap<i64, BTreeSet<String>>> {
+    let mut found: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     for line in reader.lines() {
         let line = line?;
-        let mut parts = line.split(' ');
-        let (Some(sign), Some(policy), Some(key), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let Some((policy, key)) = line.split_once(' ') else {
             continue;
         };
         let Ok(policy) = policy.parse::<i64>() else {
@@ -248,26 +250,15 @@ fn open_records(reader: impl BufRead) -> io::Result<Vec<Blob>> {
         else {
             continue;
         };
-        let delta = match sign {
-            "+" => 1,
-            "-" => -1,
-            _ => continue,
-        };
-        *open.entry((policy, key)).or_default() += delta;
+        found.entry(policy).or_default().insert(key);
     }
-    let mut blobs: Vec<Blob> = open
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(b, _)| b)
-        .collect();
-    blobs.sort();
-    Ok(blobs)
+    Ok(found)
 }
 
-/// Reads the journals of processes that are gone under `data_dir`: every blob still open in
-/// them that no entity row names is deleted, then the journal. Returns how many blobs were
-/// deleted. A journal whose blobs cannot all be settled (a database or storage error) is kept
-/// for the next start.
+/// Reads the journals of processes that are gone under `data_dir`: every blob in them that
+/// no entity row names is deleted, then the journal. Returns how many blobs were deleted. A
+/// journal whose blobs cannot all be settled (a database or storage error) is kept for the
+/// next start.
 pub async fn recover(
     data_dir: &Path,
     db: &DatabaseConnection,
@@ -292,15 +283,16 @@ pub async fn recover(
         if lock(&file).is_err() {
             continue;
         }
-        let blobs = open_records(BufReader::new(&file))?;
         let mut settled = true;
-        for (policy, key) in blobs {
-            match settle_orphan(db, storage, policy, &key).await {
-                Ok(true) => deleted += 1,
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(policy, key, error = %e, "cannot settle a pending blob");
-                    settled = false;
+        for (policy, keys) in records(BufReader::new(&file))? {
+            let keys: Vec<String> = keys.into_iter().collect();
+            for chunk in keys.chunks(500) {
+                match delete_unnamed(db, storage, policy, chunk).await {
+                    Ok(n) => deleted += n,
+                    Err(e) => {
+                        tracing::warn!(policy, error = %e, "cannot settle pending blobs");
+                        settled = false;
+                    }
                 }
             }
         }
@@ -317,31 +309,38 @@ pub async fn recover(
     Ok(deleted)
 }
 
-/// Deletes the blob at `key` of `policy` unless an entity row names it; true when deleted.
-async fn settle_orphan(
+/// Deletes the blobs among `keys` of `policy` that no entity row names; returns how many.
+async fn delete_unnamed(
     db: &DatabaseConnection,
     storage: &DriverRegistry,
     policy: i64,
-    key: &str,
-) -> anyhow::Result<bool> {
-    let named = entity::Entity::find()
+    keys: &[String],
+) -> anyhow::Result<usize> {
+    let named: HashSet<String> = entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Source)
         .filter(entity::Column::StoragePolicyId.eq(policy))
-        .filter(entity::Column::Source.eq(key))
-        .count(db)
-        .await?;
-    if named > 0 {
-        return Ok(false);
-    }
+        .filter(entity::Column::Source.is_in(keys.iter().cloned()))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let unnamed: Vec<String> = keys
+        .iter()
+        .filter(|k| !named.contains(*k))
+        .cloned()
+        .collect();
     // A policy that is gone took its blobs with it, as far as anything here knows.
-    if storage.policy(policy).await?.is_none() {
-        return Ok(false);
+    if unnamed.is_empty() || storage.policy(policy).await?.is_none() {
+        return Ok(0);
     }
     let driver = storage.driver(policy).await?;
-    let failed = driver.delete(&[key.to_owned()]).await?;
-    if let Some((_, e)) = failed.into_iter().next() {
-        return Err(e.into());
+    let failed = driver.delete(&unnamed).await?;
+    if let Some((key, e)) = failed.into_iter().next() {
+        anyhow::bail!("deleting {key}: {e}");
     }
-    Ok(true)
+    Ok(unnamed.len())
 }
 
 #[cfg(test)]
@@ -356,24 +355,33 @@ mod tests {
         text
     }
 
+    fn keys(text: &str) -> Vec<(i64, String)> {
+        records(text.as_bytes())
+            .unwrap()
+            .into_iter()
+            .flat_map(|(p, keys)| keys.into_iter().map(move |k| (p, k)))
+            .collect()
+    }
+
     #[test]
-    fn records_open_and_close_and_only_open_ones_remain() {
+    fn every_key_is_recorded_once_and_the_journal_goes_when_nothing_is_open() {
         let dir = tempfile::tempdir().unwrap();
         let blobs = Arc::new(PendingBlobs::new(dir.path()));
         let a = blobs.open(1, "uploads/1/a b.txt");
         let b = blobs.open(2, "uploads/1/b\nc");
         let again = blobs.open(1, "uploads/1/a b.txt");
+        assert_eq!(
+            keys(&journal_text(dir.path())),
+            vec![
+                (1, "uploads/1/a b.txt".to_owned()),
+                (2, "uploads/1/b\nc".to_owned())
+            ]
+        );
         a.settle();
         b.settle();
-        let open = open_records(journal_text(dir.path()).as_bytes()).unwrap();
-        assert_eq!(open, vec![(1, "uploads/1/a b.txt".to_owned())]);
+        assert_eq!(blobs.state.lock().unwrap().open.len(), 1);
         again.settle();
-        assert!(
-            open_records(journal_text(dir.path()).as_bytes())
-                .unwrap()
-                .is_empty()
-        );
-        // Nothing open: the journal goes with the process.
+        assert!(blobs.state.lock().unwrap().open.is_empty());
         drop(blobs);
         assert_eq!(
             fs::read_dir(dir.path().join(PENDING_DIR)).unwrap().count(),
@@ -397,8 +405,10 @@ mod tests {
         drop(blobs);
         // Left with its open record, and free to take.
         assert!(lock(&File::open(&path).unwrap()).is_ok());
-        let records = open_records(BufReader::new(File::open(&path).unwrap())).unwrap();
-        assert_eq!(records, vec![(1, "k".to_owned())]);
+        assert_eq!(
+            keys(&fs::read_to_string(&path).unwrap()),
+            vec![(1, "k".into())]
+        );
     }
 
     #[test]
@@ -406,16 +416,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blobs = Arc::new(PendingBlobs::new(dir.path()));
         let kept = blobs.open(3, "kept");
-        let key = "k".repeat(1000);
-        for _ in 0..600 {
-            blobs.open(1, &key).settle();
+        for i in 0..600 {
+            blobs
+                .open(1, &format!("{i:04}{}", "k".repeat(1000)))
+                .settle();
         }
         let text = journal_text(dir.path());
         assert!((text.len() as u64) < COMPACT_AT, "{}", text.len());
-        assert_eq!(
-            open_records(text.as_bytes()).unwrap(),
-            vec![(3, "kept".to_owned())]
-        );
+        assert!(keys(&text).contains(&(3, "kept".to_owned())));
+        assert!(keys(&text).len() < 600);
         assert_eq!(
             fs::read_dir(dir.path().join(PENDING_DIR)).unwrap().count(),
             1
@@ -425,10 +434,7 @@ mod tests {
 
     #[test]
     fn unreadable_lines_are_skipped() {
-        let text = "+ 1 6b\ngarbage\n+ x 6b\n+ 1 zz\n- 2 6b\n+ 1 6c 9\n";
-        assert_eq!(
-            open_records(text.as_bytes()).unwrap(),
-            vec![(1, "k".into())]
-        );
+        let text = "1 6b\ngarbage\nx 6b\n1 zz\n2 6c\n1 6b\n";
+        assert_eq!(keys(text), vec![(1, "k".into()), (2, "l".into())]);
     }
 }
