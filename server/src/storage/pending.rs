@@ -229,8 +229,7 @@ fn record((policy, key): &Blob) -> String {
 /// Takes the exclusive lock of a journal without waiting: an error when a live process
 /// holds it.
 fn lock(file: &File) -> io::Result<()> {
-    rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive)
-        .map_err(io::Error::from)
+    file.try_lock().map_err(io::Error::from)
 }
 
 /// The records of a journal's lines, each once, by policy; unreadable lines are skipped.

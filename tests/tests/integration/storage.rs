@@ -12,13 +12,13 @@ use chrono::{TimeZone, Utc};
 use futures_util::{StreamExt, stream};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
-use stratus_entity::storage_policy;
+use stratus_entity::{entity, storage_policy};
 use stratus_server::storage::{
     ByteStream, Bytes, DriverRegistry, LocalDriver, S3Config, S3Driver, StorageDriver,
     StorageError, conformance,
     keys::{self, KeyContext},
     local::READ_CHUNK,
-    stream_once,
+    pending, stream_once,
 };
 use stratus_tests::{TestServer, s3::S3Server};
 
@@ -416,4 +416,65 @@ async fn default_policy_stores_blobs_under_the_data_dir() {
     ));
     registry.invalidate(1).await;
     assert!(registry.driver(1).await.is_ok());
+}
+
+/// At start, a journal of pending blobs left by a process that is gone is read: its blobs that
+/// an entity row names stay, the others are deleted, and the journal goes. A journal a live
+/// process holds is left alone.
+#[tokio::test]
+async fn pending_blobs_of_a_stopped_process_are_settled_at_start() {
+    let server = TestServer::start().await;
+    let driver = server.state.storage.driver(1).await.unwrap();
+    let dir = server.data_dir.join(pending::PENDING_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A blob whose row was committed, one whose row never came, one recorded but never stored.
+    let (named, orphan, never) = (
+        "uploads/1/named.bin",
+        "uploads/1/orphan.bin",
+        "uploads/1/never.bin",
+    );
+    for key in [named, orphan] {
+        driver.put(key, stream_once("blob"), Some(4)).await.unwrap();
+    }
+    let now = Utc::now();
+    entity::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(entity::kind::VERSION),
+        source: Set(named.to_owned()),
+        size: Set(4),
+        reference_count: Set(1),
+        storage_policy_id: Set(1),
+        ..Default::default()
+    }
+    .insert(&server.state.db)
+    .await
+    .unwrap();
+    let record = |key: &str| format!("1 {}\n", hex::encode(key));
+    let dead = dir.join("4242-dead.log");
+    std::fs::write(&dead, [named, orphan, never].map(record).concat()).unwrap();
+    // A live process's journal: held, so its blob stays.
+    let in_flight = "uploads/1/in-flight.bin";
+    driver
+        .put(in_flight, stream_once("blob"), Some(4))
+        .await
+        .unwrap();
+    let live = dir.join("4243-live.log");
+    std::fs::write(&live, record(in_flight)).unwrap();
+    let held = std::fs::File::open(&live).unwrap();
+    held.lock().unwrap();
+
+    let deleted = pending::recover(&server.data_dir, &server.state.db, &server.state.storage)
+        .await
+        .unwrap();
+    // The orphan, and the one never stored (nothing there to delete).
+    assert_eq!(deleted, 2);
+    assert!(driver.head(named).await.is_ok());
+    assert!(matches!(
+        driver.head(orphan).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(driver.head(in_flight).await.is_ok());
+    assert!(!dead.exists());
+    assert!(live.exists());
 }
