@@ -25,7 +25,6 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::{entity, storage_policy};
 
@@ -163,34 +162,36 @@ impl PendingBlobs {
         }
     }
 
-    /// A new locked journal holding the open records; the previous one is removed.
+    /// A new locked journal holding the open records.
     fn create(&self, open: &HashMap<Blob, u32>) -> io::Result<Journal> {
         fs::create_dir_all(&self.dir)?;
-        let suffix: String = rand::rng()
-            .sample_iter(&Alphanumeric)
-            .take(12)
-            .map(char::from)
-            .collect();
-        let path = self
-            .dir
-            .join(format!("{}-{suffix}.log", std::process::id()));
-        let mut file = OpenOptions::new()
+        let name = format!(
+            "{}-{}.log",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let path = self.dir.join(name);
+        let file = OpenOptions::new()
             .create_new(true)
             .append(true)
             .open(&path)?;
-        lock(&file)?;
-        let mut text = String::new();
-        for (blob, writers) in open {
-            for _ in 0..*writers {
-                text.push_str(&record(blob));
+        let mut journal = Journal { file, path, len: 0 };
+        let filled = lock(&journal.file).and_then(|()| {
+            let mut text = String::new();
+            for (blob, writers) in open {
+                for _ in 0..*writers {
+                    text.push_str(&record(blob));
+                }
             }
+            journal.len = text.len() as u64;
+            journal.file.write_all(text.as_bytes())
+        });
+        if let Err(e) = filled {
+            // Left behind unlocked, a starting process would take it for a dead one's.
+            let _ = fs::remove_file(&journal.path);
+            return Err(e);
         }
-        file.write_all(text.as_bytes())?;
-        Ok(Journal {
-            file,
-            path,
-            len: text.len() as u64,
-        })
+        Ok(journal)
     }
 
     fn compact(&self, state: &mut State) {
