@@ -119,12 +119,13 @@ fn options(root: bool) -> Response {
     let answer = Response::builder()
         .header(header::ALLOW, "OPTIONS, GET, HEAD")
         .header(header::CONTENT_LENGTH, "0");
-    match root {
-        true => answer
+    if root {
+        answer
             .header("DAV", "1, 2")
             .header("MS-Author-Via", "DAV")
-            .finish(),
-        false => answer.finish(),
+            .finish()
+    } else {
+        answer.finish()
     }
 }
 

@@ -374,9 +374,10 @@ impl Shared {
             .copied()
             .filter(|o| !states.contains_key(o))
             .collect();
-        let mut locked = match unknown.is_empty() {
-            true => HashSet::new(),
-            false => lock::owners_with_locks(txn, &unknown).await?,
+        let mut locked = if unknown.is_empty() {
+            HashSet::new()
+        } else {
+            lock::owners_with_locks(txn, &unknown).await?
         };
         let mut usage = HashMap::with_capacity(states.len());
         for (owner, state) in states {
