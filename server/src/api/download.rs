@@ -18,6 +18,7 @@ use super::{
     envelope::{ApiError, Envelope, ErrorCode, ok},
     file::{batch_outcome, check_batch},
     json::ApiJson,
+    query_bool::QueryBool,
 };
 use crate::{
     archive::session,
@@ -221,8 +222,8 @@ impl DownloadApi {
         name: Path<String>,
         sign: Query<Option<String>>,
         share: Query<Option<String>>,
-        download: Query<Option<bool>>,
-        no_cache: Query<Option<bool>>,
+        download: Query<Option<QueryBool>>,
+        no_cache: Query<Option<QueryBool>>,
     ) -> ContentResponse {
         let q = ContentRequest {
             id: &id.0,
@@ -230,8 +231,8 @@ impl DownloadApi {
             name: &name.0,
             sign: sign.0.as_deref(),
             share: share.0.as_deref(),
-            download: download.0.unwrap_or(false),
-            no_cache: no_cache.0.unwrap_or(false),
+            download: QueryBool::of(download.0),
+            no_cache: QueryBool::of(no_cache.0),
             head: false,
         };
         ContentResponse(content::serve(&state, req, q).await)
@@ -253,8 +254,8 @@ impl DownloadApi {
         name: Path<String>,
         sign: Query<Option<String>>,
         share: Query<Option<String>>,
-        download: Query<Option<bool>>,
-        no_cache: Query<Option<bool>>,
+        download: Query<Option<QueryBool>>,
+        no_cache: Query<Option<QueryBool>>,
     ) -> ContentResponse {
         let q = ContentRequest {
             id: &id.0,
@@ -262,8 +263,8 @@ impl DownloadApi {
             name: &name.0,
             sign: sign.0.as_deref(),
             share: share.0.as_deref(),
-            download: download.0.unwrap_or(false),
-            no_cache: no_cache.0.unwrap_or(false),
+            download: QueryBool::of(download.0),
+            no_cache: QueryBool::of(no_cache.0),
             head: true,
         };
         ContentResponse(content::serve(&state, req, q).await)

@@ -9,6 +9,7 @@ use super::{
     dto::file::FileResponse,
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
+    query_bool::QueryBool,
 };
 use crate::{
     auth::caller::Caller,
@@ -172,8 +173,8 @@ impl FileApi {
         caller: Data<&Caller>,
         uri: Query<Option<String>>,
         id: Query<Option<String>>,
-        extended: Query<Option<bool>>,
-        folder_summary: Query<Option<bool>>,
+        extended: Query<Option<QueryBool>>,
+        folder_summary: Query<Option<QueryBool>>,
     ) -> ApiResult<FileResponse> {
         let ctx = FsCtx::new(&state, &caller);
         let node = match (uri.0, id.0) {
@@ -190,8 +191,8 @@ impl FileApi {
         ok(info::info(
             &ctx,
             &node,
-            extended.0.unwrap_or(false),
-            folder_summary.0.unwrap_or(false),
+            QueryBool::of(extended.0),
+            QueryBool::of(folder_summary.0),
         )
         .await?)
     }

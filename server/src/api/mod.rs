@@ -16,6 +16,7 @@ pub mod file_manage;
 pub mod file_thumb;
 pub mod json;
 pub mod passkey;
+pub mod query_bool;
 pub mod registration;
 pub mod session;
 pub mod share;

@@ -23,6 +23,7 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     file::audit,
     json::ApiJson,
+    query_bool::QueryBool,
 };
 use crate::{
     auth::caller::Caller,
@@ -235,8 +236,8 @@ impl ShareApi {
         req: &Request,
         id: Path<String>,
         password: Query<Option<String>>,
-        count_views: Query<Option<bool>>,
-        owner_extended: Query<Option<bool>>,
+        count_views: Query<Option<QueryBool>>,
+        owner_extended: Query<Option<QueryBool>>,
     ) -> ApiResult<Share> {
         let db = &state.db;
         let share_id = state
@@ -256,7 +257,7 @@ impl ShareApi {
             Err(FsError::SharePassword) if given.is_none() => false,
             Err(err) => return Err(err.into()),
         };
-        if count_views.0.unwrap_or(false) && unlocked && !is_owner {
+        if QueryBool::of(count_views.0) && unlocked && !is_owner {
             share::Entity::update_many()
                 .col_expr(share::Column::Views, Expr::col(share::Column::Views).add(1))
                 .filter(share::Column::Id.eq(row.id))
@@ -277,7 +278,7 @@ impl ShareApi {
             caller: &caller,
             base: &base,
             unlocked,
-            owner_extended: owner_extended.0.unwrap_or(false),
+            owner_extended: QueryBool::of(owner_extended.0),
         };
         ok(present::present(db, &state.ids, &row, &shown).await?)
     }

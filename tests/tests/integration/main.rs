@@ -16,6 +16,7 @@ mod lock;
 mod metadata;
 mod openapi;
 mod passkey;
+mod query_bool;
 mod registration;
 mod session;
 mod share;
