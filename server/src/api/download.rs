@@ -62,7 +62,8 @@ pub struct DownloadUrlRequest {
 #[oai(skip_serializing_if_is_none)]
 pub struct DownloadUrl {
     pub url: String,
-    /// The file name, for clients that save the stream themselves (set with `download`).
+    /// The file name, for clients that save the stream themselves: set with `download` when
+    /// the file's storage policy has the `stream_saver` setting on.
     pub stream_saver_display_name: Option<String>,
 }
 
@@ -182,9 +183,11 @@ impl DownloadApi {
                         opts,
                     )
                 });
+                let stream_saver =
+                    opts.download && link::stream_saver(&state, &node.file, entity.as_ref()).await;
                 let url = DownloadUrl {
                     url,
-                    stream_saver_display_name: opts.download.then(|| node.file.name.clone()),
+                    stream_saver_display_name: stream_saver.then(|| node.file.name.clone()),
                 };
                 Ok::<_, ApiError>((url, works_until))
             };

@@ -19,7 +19,7 @@ use crate::{
     auth::sign::{self, SignError},
     ids::{HashIds, IdKind},
     state::AppState,
-    storage::{PresignHeaders, StorageError},
+    storage::{PresignHeaders, StorageError, registry::setting_bool},
 };
 
 /// Where content routes live, below the site base.
@@ -257,6 +257,31 @@ pub async fn presigned(
         _ => url,
     };
     Some((url, ttl))
+}
+
+/// Whether a download of `file` names itself for a stream saver (`stream_saver_display_name`):
+/// only when the policy holding the served blob (the file's own for an empty file) has the
+/// `stream_saver` setting on. A browser client that sees the name routes the download through
+/// its stream-saver page instead of a plain one, which fails where that page cannot be reached;
+/// a policy that cannot be read counts as off, which leaves a plain download.
+pub async fn stream_saver(
+    state: &AppState,
+    file: &file::Model,
+    entity: Option<&entity::Model>,
+) -> bool {
+    let Some(policy_id) = entity
+        .map(|e| e.storage_policy_id)
+        .or(file.storage_policy_id)
+    else {
+        return false;
+    };
+    match state.storage.policy(policy_id).await {
+        Ok(policy) => policy.is_some_and(|p| setting_bool(&p.settings, "stream_saver")),
+        Err(e) => {
+            tracing::warn!(policy = policy_id, error = %e, "reading a storage policy failed");
+            false
+        }
+    }
 }
 
 /// A blob that may be served: complete, referenced, not deleted.

@@ -256,7 +256,7 @@ async fn downloads_are_attachments_with_utf8_names() {
     .await;
     assert_eq!(answer["code"], 0, "{answer}");
     let item = &answer["data"]["urls"][0];
-    assert_eq!(item["stream_saver_display_name"], "naïve résumé.txt");
+    assert!(item.get("stream_saver_display_name").is_none(), "{item}");
     let url = item["url"].as_str().unwrap();
     assert!(
         url.contains("/na%C3%AFve%20r%C3%A9sum%C3%A9.txt?download=true&sign="),
@@ -282,6 +282,44 @@ async fn downloads_are_attachments_with_utf8_names() {
     assert_eq!(header(&resp, "content-type"), "text/html");
     assert!(header(&resp, "content-disposition").starts_with("attachment;"));
     assert_eq!(header(&resp, "content-security-policy"), "sandbox");
+}
+
+/// A browser client that sees `stream_saver_display_name` downloads through its stream-saver
+/// page instead of the URL itself, so the name is sent only where the policy asks for that.
+#[tokio::test]
+async fn stream_saver_names_only_where_the_policy_asks() {
+    let (server, ann) = setup().await;
+    put_file(&server, &ann, "naïve résumé.txt", b"hello").await;
+    let uri = "cloudreve://my/na%C3%AFve%20r%C3%A9sum%C3%A9.txt";
+    let name_sent = |download: bool| {
+        let (server, ann) = (&server, &ann);
+        async move {
+            let answer = file_url(server, ann, json!({"uris": [uri], "download": download})).await;
+            assert_eq!(answer["code"], 0, "{answer}");
+            answer["data"]["urls"][0]
+                .get("stream_saver_display_name")
+                .cloned()
+        }
+    };
+    assert_eq!(
+        name_sent(true).await,
+        None,
+        "the policy has no stream_saver"
+    );
+
+    let policy = stratus_entity::storage_policy::Entity::find_by_id(1)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut settings = policy.settings.clone();
+    settings["stream_saver"] = json!(true);
+    let mut active = policy.into_active_model();
+    active.settings = Set(settings);
+    active.update(&server.state.db).await.unwrap();
+    server.state.storage.invalidate(1).await;
+    assert_eq!(name_sent(true).await, Some(json!("naïve résumé.txt")));
+    assert_eq!(name_sent(false).await, None, "only for downloads");
 }
 
 #[tokio::test]
