@@ -47,7 +47,8 @@ pub struct ShareRequest {
     pub uri: String,
     /// Protect the share with a password (generated when none is given).
     pub is_private: Option<bool>,
-    /// Letters and digits, at most 32; not changed when editing.
+    /// Letters and digits, at most 32; given, it protects the share even without
+    /// `is_private`. An edit keeps a share's password, and gives one to a share that had none.
     #[oai(validator(max_length = 32))]
     pub password: Option<String>,
     /// Downloads allowed; 0 = unlimited.
@@ -118,7 +119,8 @@ pub struct ShareApi;
 #[OpenApi(tag = "ApiTags::Share")]
 impl ShareApi {
     /// Creates a share link of one of the caller's files or folders (group permission 2);
-    /// answers the link. `is_private` without a password generates an 8-character one.
+    /// answers the link. A `password`, or `is_private` (which without a password generates an
+    /// 8-character one), makes the share need the password.
     #[oai(path = "/share", method = "put", operation_id = "create_share")]
     async fn create_share(
         &self,
@@ -169,8 +171,9 @@ impl ShareApi {
         ok(present_page(&state, &caller, req, rows, next, page_size.0).await?)
     }
 
-    /// Changes downloads, expiry and `share_view` of one of the caller's shares (the
-    /// password stays); answers the link.
+    /// Changes downloads, expiry and `share_view` of one of the caller's shares; answers the
+    /// link. The password stays; a share without one gets one when the edit sends `is_private`
+    /// or a `password`.
     #[oai(path = "/share/:id", method = "post", operation_id = "update_share")]
     async fn update_share(
         &self,

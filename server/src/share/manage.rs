@@ -61,6 +61,17 @@ impl ShareOptions {
         (self.expire > 0).then(|| Utc::now() + Duration::seconds(self.expire))
     }
 
+    /// The password the share gets when the caller asks for one: the given password, or a
+    /// generated one for `is_private` without it. A given password alone asks for it too
+    /// (Cloudreve drops it unless `is_private` is set, leaving a public share the caller took
+    /// for a protected one).
+    fn wanted_password(&self) -> Option<String> {
+        match self.password.as_deref().filter(|p| !p.is_empty()) {
+            Some(pw) => Some(pw.to_owned()),
+            None => self.is_private.then(generate_password),
+        }
+    }
+
     fn props(&self) -> serde_json::Value {
         json!({ "share_view": self.share_view })
     }
@@ -102,21 +113,11 @@ pub async fn create(
             "a saved share cannot be shared again".into(),
         ));
     }
-    let password = if opts.is_private {
-        Some(
-            opts.password
-                .clone()
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(generate_password),
-        )
-    } else {
-        None
-    };
     let now = Utc::now();
     Ok(share::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
-        password: Set(password),
+        password: Set(opts.wanted_password()),
         views: Set(0),
         downloads: Set(0),
         expires: Set(opts.expires()),
@@ -149,7 +150,9 @@ async fn owned_share(
         .ok_or(FsError::NotFound)
 }
 
-/// Replaces downloads, expiry and `share_view` of the caller's share (the password stays).
+/// Replaces downloads, expiry and `share_view` of the caller's share. A password stays as it
+/// is; a share without one gets one when the edit asks for it (`is_private` or a password),
+/// so an edit never leaves public a share the caller meant to protect.
 pub async fn edit(
     ctx: &FsCtx<'_>,
     hashid: &str,
@@ -158,7 +161,14 @@ pub async fn edit(
     let me = ctx.user()?;
     opts.validate()?;
     let row = owned_share(ctx, me, hashid, false).await?;
+    let password = match &row.password {
+        Some(pw) if !pw.is_empty() => None,
+        _ => opts.wanted_password(),
+    };
     let mut active = row.into_active_model();
+    if let Some(pw) = password {
+        active.password = Set(Some(pw));
+    }
     active.remain_downloads = Set(opts.remain_downloads());
     active.expires = Set(opts.expires());
     active.props = Set(Some(opts.props()));
@@ -297,7 +307,28 @@ mod tests {
             assert!(bad.validate().is_err(), "{bad:?}");
         }
         let unlimited = ShareOptions::default();
+        assert_eq!(unlimited.wanted_password(), None);
         assert_eq!(unlimited.remain_downloads(), None);
         assert_eq!(unlimited.expires(), None);
+    }
+
+    #[test]
+    fn a_given_password_or_is_private_asks_for_one() {
+        let given = |password: &str, is_private| ShareOptions {
+            password: Some(password.into()),
+            is_private,
+            ..Default::default()
+        };
+        assert_eq!(
+            given("Abc123", false).wanted_password().as_deref(),
+            Some("Abc123")
+        );
+        assert_eq!(
+            given("Abc123", true).wanted_password().as_deref(),
+            Some("Abc123")
+        );
+        assert_eq!(given("", false).wanted_password(), None);
+        let generated = given("", true).wanted_password().unwrap();
+        assert_eq!(generated.len(), GENERATED_PASSWORD_LEN);
     }
 }

@@ -10,7 +10,7 @@ use stratus_server::{
     ids::IdKind,
 };
 
-use super::{PW, create_share, get_q, info, make_tree, send, setup};
+use super::{PW, create_share, get_q, info, list, make_tree, send, setup};
 use crate::download::uid;
 
 #[tokio::test]
@@ -139,6 +139,59 @@ async fn owner_edits_and_others_cannot() {
     // Bob changed nothing.
     let shown = info(&server, Some(&ann), &id, &[]).await;
     assert!(shown["data"].get("remain_downloads").is_none(), "{shown}");
+}
+
+/// A password sent without `is_private` protects the share: it is never made public while
+/// the caller sent a password. An edit that asks for a password gives one to a public share.
+#[tokio::test]
+async fn a_password_without_is_private_protects_the_share() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let locked = |id: String| {
+        let server = &server;
+        async move {
+            let shown = info(server, None, &id, &[]).await;
+            assert_eq!(shown["code"], 0, "{shown}");
+            let listed = list(server, None, &format!("cloudreve://{id}@share")).await;
+            (shown["data"]["unlocked"] == false, listed["code"] == 40069)
+        }
+    };
+
+    let (id, link) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"password": "Secret1"}))
+        .await;
+    assert!(link.ends_with(&format!("/s/{id}/Secret1")), "{link}");
+    assert_eq!(locked(id.clone()).await, (true, true));
+    let listed = list(&server, None, &format!("cloudreve://{id}:Secret1@share")).await;
+    assert_eq!(listed["code"], 0, "{listed}");
+
+    // Edits: a public share gets the password it is sent, or a generated one for
+    // `is_private`; one sent neither stays public.
+    let edit = |id: String, extra: Value| {
+        let (server, ann) = (&server, &ann);
+        async move {
+            let mut body = json!({"uri": "cloudreve://my/Docs"});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let edited = send(server, ann, Method::POST, &format!("/share/{id}"), body).await;
+            assert_eq!(edited["code"], 0, "{edited}");
+            edited["data"].as_str().unwrap().to_owned()
+        }
+    };
+    let (public, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    let link = edit(public.clone(), json!({"downloads": 2})).await;
+    assert!(link.ends_with(&format!("/s/{public}")), "{link}");
+    assert_eq!(locked(public.clone()).await, (false, false));
+    let link = edit(public.clone(), json!({"password": "Later2"})).await;
+    assert!(link.ends_with(&format!("/s/{public}/Later2")), "{link}");
+    assert_eq!(locked(public.clone()).await, (true, true));
+
+    let (public, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    let link = edit(public.clone(), json!({"is_private": true})).await;
+    let pw = link.rsplit_once(&format!("/s/{public}/")).unwrap().1;
+    assert_eq!(pw.len(), 8, "{link}");
+    assert_eq!(locked(public).await, (true, true));
 }
 
 #[tokio::test]
