@@ -1,32 +1,96 @@
 //! Operator endpoints: `/healthz` for load balancers and `/metrics` for Prometheus.
 
+use std::time::{Duration, Instant};
+
 use poem::{
     IntoResponse, Response, handler,
     http::StatusCode,
     web::{Data, Json},
 };
+use sea_orm::EntityTrait;
 use serde_json::json;
+use stratus_entity::group;
+use tokio::sync::Mutex;
 
-use crate::{db, state::AppState};
+use crate::{db, state::AppState, users};
 
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+/// How long a storage probe's answer is reused: a load balancer asking every second costs
+/// one small write to the storage every few seconds, whatever the number of askers.
+pub const STORAGE_PROBE_TTL: Duration = Duration::from_secs(3);
+
+/// The last storage probe of `/healthz`. Requests arriving while a probe runs wait for it and
+/// share its answer.
+#[derive(Default)]
+pub struct StorageProbe {
+    last: Mutex<Option<(Instant, bool)>>,
+}
+
+impl StorageProbe {
+    /// Whether the default storage policy can be written, probed at most once per
+    /// [`STORAGE_PROBE_TTL`].
+    async fn healthy(&self, state: &AppState) -> bool {
+        let mut last = self.last.lock().await;
+        if let Some((at, healthy)) = *last
+            && at.elapsed() < STORAGE_PROBE_TTL
+        {
+            return healthy;
+        }
+        let healthy = match probe_storage(state).await {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(error = %err, "health check: the default storage policy cannot be written");
+                false
+            }
+        };
+        *last = Some((Instant::now(), healthy));
+        healthy
+    }
+}
+
+/// Writes, reads back and removes a small object in the storage policy of the group new
+/// users join (`default_group`): where new files go. A group without a policy has nothing
+/// to probe.
+async fn probe_storage(state: &AppState) -> anyhow::Result<()> {
+    let group_id = state
+        .settings
+        .int("default_group", users::USER_GROUP)
+        .await?;
+    let policy = group::Entity::find_by_id(group_id)
+        .one(&state.db)
+        .await?
+        .and_then(|g| g.storage_policy_id);
+    let Some(policy) = policy else {
+        return Ok(());
+    };
+    state.storage.driver(policy).await?.health_check().await?;
+    Ok(())
+}
+
+/// `GET /healthz`: 200 when the database answers and the default storage policy can be
+/// written; 503 otherwise, naming the failing part (`"database": "unreachable"` or
+/// `"storage": "unwritable"`).
 #[handler]
 pub async fn healthz(state: Data<&AppState>) -> Response {
-    match db::ping(&state.db).await {
-        Ok(()) => Json(json!({
-            "status": "ok",
-            "database": "ok",
-            "uptime_seconds": state.started.elapsed().as_secs(),
-        }))
-        .into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check failed");
-            let mut resp =
-                Json(json!({"status": "error", "database": "unreachable"})).into_response();
-            resp.set_status(StatusCode::SERVICE_UNAVAILABLE);
-            resp
-        }
+    if let Err(err) = db::ping(&state.db).await {
+        tracing::warn!(error = %err, "health check failed");
+        return unavailable(json!({"status": "error", "database": "unreachable"}));
     }
+    if !state.storage_probe.healthy(&state).await {
+        return unavailable(json!({"status": "error", "database": "ok", "storage": "unwritable"}));
+    }
+    Json(json!({
+        "status": "ok",
+        "database": "ok",
+        "storage": "ok",
+        "uptime_seconds": state.started.elapsed().as_secs(),
+    }))
+    .into_response()
+}
+
+fn unavailable(body: serde_json::Value) -> Response {
+    let mut resp = Json(body).into_response();
+    resp.set_status(StatusCode::SERVICE_UNAVAILABLE);
+    resp
 }
 
 /// `GET /metrics`: Prometheus text exposition.

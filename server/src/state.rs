@@ -33,6 +33,8 @@ pub struct Inner {
     pub commits: crate::upload::commit::Committer,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
+    /// The last storage probe of `/healthz`.
+    pub storage_probe: crate::ops::StorageProbe,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             thumbs: Default::default(),
             dav_logins: crate::dav::auth::login_cache(),
             dav_rows: Default::default(),
+            storage_probe: Default::default(),
         }))
     }
 }

@@ -5,8 +5,10 @@ pub mod s3;
 pub mod server;
 pub mod smtp;
 pub mod softkey;
+pub mod tinyfs;
 
 pub use server::{Session, TestServer, envelope};
+pub use tinyfs::TinyFs;
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, for a query value such as
 /// a `cloudreve://` URI.

@@ -29,10 +29,10 @@ pub struct FileThumbApi;
 
 #[OpenApi(tag = "ApiTags::File")]
 impl FileThumbApi {
-    /// The thumbnail of a file, generated on first request (spec §7.5). Folders, files
-    /// marked `thumb:disabled`, types or sizes the generator does not take, and pictures that
-    /// cannot be decoded answer 40077; the last also mark the file `thumb:disabled`. The
-    /// `X-Cr-Context-Hint` header is accepted and not relied upon.
+    /// The thumbnail of a file, generated on first request (spec §7.5). Folders, items in
+    /// the trash, files marked `thumb:disabled`, types or sizes the generator does not take,
+    /// and pictures that cannot be decoded answer 40077; the last also mark the file
+    /// `thumb:disabled`. The `X-Cr-Context-Hint` header is accepted and not relied upon.
     #[oai(path = "/file/thumb", method = "get", operation_id = "get_file_thumb")]
     async fn get_file_thumb(
         &self,

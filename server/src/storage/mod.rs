@@ -44,6 +44,11 @@ pub enum StorageError {
     /// through a symlink, a reserved name).
     #[error("invalid storage key: {0}")]
     InvalidKey(String),
+    /// The backend has no room for the object: its file system is full (or would be past the
+    /// margin kept free), a quota of the file system is used up, or the size is more than one
+    /// file there can hold.
+    #[error("not enough storage space: {0}")]
+    NoSpace(String),
     /// The backend failed with an I/O error.
     #[error("storage I/O error: {0}")]
     Io(#[source] io::Error),
@@ -56,12 +61,14 @@ pub enum StorageError {
 }
 
 impl From<io::Error> for StorageError {
-    /// A missing file is [`StorageError::NotFound`]; everything else stays an I/O error.
+    /// A missing file is [`StorageError::NotFound`], a full file system (or a file larger
+    /// than it takes) [`StorageError::NoSpace`]; everything else stays an I/O error.
     fn from(err: io::Error) -> Self {
-        if err.kind() == io::ErrorKind::NotFound {
-            StorageError::NotFound
-        } else {
-            StorageError::Io(err)
+        use io::ErrorKind::{FileTooLarge, NotFound, QuotaExceeded, StorageFull};
+        match err.kind() {
+            NotFound => StorageError::NotFound,
+            StorageFull | QuotaExceeded | FileTooLarge => StorageError::NoSpace(err.to_string()),
+            _ => StorageError::Io(err),
         }
     }
 }
@@ -226,7 +233,9 @@ pub trait StorageDriver: Send + Sync {
     async fn health_check(&self) -> Result<(), StorageError>;
 
     /// Prepares a chunked upload of `size` bytes to `key` and says how chunks are sent.
-    /// Calling it again for the same key restarts the upload.
+    /// Calling it again for the same key restarts the upload. A driver that reserves the
+    /// space up front refuses a size it has no room for with [`StorageError::NoSpace`]; when
+    /// it fails, it leaves nothing behind for the key.
     async fn begin_upload(
         &self,
         key: &str,
@@ -318,5 +327,13 @@ mod tests {
         assert!(matches!(err, StorageError::NotFound));
         let err = StorageError::from(io::Error::from(io::ErrorKind::PermissionDenied));
         assert!(matches!(err, StorageError::Io(_)));
+        for full in [
+            rustix::io::Errno::NOSPC,
+            rustix::io::Errno::DQUOT,
+            rustix::io::Errno::FBIG,
+        ] {
+            let err = StorageError::from(io::Error::from(full));
+            assert!(matches!(err, StorageError::NoSpace(_)), "{full:?}");
+        }
     }
 }

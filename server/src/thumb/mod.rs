@@ -2,8 +2,8 @@
 //! file, made on first request by the built-in generator and kept as a thumbnail entity.
 //!
 //! Order of checks: resolve the URI through the file-system navigation (so every filesystem
-//! works the same way) and require capability bit 10; folders, symbolic entries, empty files
-//! and files marked `thumb:disabled` → 40077. A stored thumbnail of the current version is
+//! works the same way); a filesystem without capability bit 10 (the trash), folders, symbolic
+//! entries, empty files and files marked `thumb:disabled` → 40077. A stored thumbnail of the current version is
 //! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
 //! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
 //! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
@@ -165,7 +165,11 @@ fn unavailable() -> ApiError {
 pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<ThumbLink, ApiError> {
     let state = ctx.state;
     let node = nav::resolve(ctx, uri).await?;
-    node.require(fs_cap::GENERATE_THUMB)?;
+    // A file system without thumbnails (the trash) answers "no thumbnail" like any file that
+    // has none, as Cloudreve does: clients then show the file's icon.
+    if !node.capability.enabled(fs_cap::GENERATE_THUMB) {
+        return Err(unavailable());
+    }
     let file = &node.file;
     if node.is_folder() || file.is_symbolic || store::disabled(&state.db, file.id).await? {
         return Err(unavailable());

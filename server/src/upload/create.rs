@@ -82,6 +82,11 @@ pub async fn create(
     }
     let policy = group_policy(state, me).await?;
     check_policy(&policy, &name, params.size)?;
+    // Checked again when the size is charged; refusing here keeps an absurd size (up to
+    // `i64::MAX`) away from the arithmetic below.
+    if me.user.storage.saturating_add(params.size) > me.group.max_storage {
+        return Err(FsError::InsufficientCapacity.into());
+    }
 
     // A session left behind for this path past its expiry is cleaned up first.
     let uri_text = uri.to_string();
@@ -107,15 +112,6 @@ pub async fn create(
     let ctx = keys::KeyContext::new(owner, parent_path, name.clone());
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)
         .map_err(storage_error)?;
-    let driver = state
-        .storage
-        .driver(policy.id)
-        .await
-        .map_err(storage_error)?;
-    let credential = driver
-        .begin_upload(&key, params.size as u64, chunk_size as u64)
-        .await
-        .map_err(storage_error)?;
 
     let root = nav::root(state, owner).await?;
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -134,7 +130,9 @@ pub async fn create(
         mime_type: params.mime_type.clone(),
         metadata: params.metadata.clone(),
     };
-    let result = async {
+    // Every check that can refuse the session runs in this transaction, which also reserves
+    // the size: only then does the driver allocate anything.
+    let row = async {
         let txn = tx::begin(&state.db, owner).await?;
         // Re-checked under the owner's write lock: a racing request for the same path sees
         // the first one's session.
@@ -209,21 +207,43 @@ pub async fn create(
         txn.commit().await?;
         Ok::<_, ApiError>(row)
     }
-    .await;
-    match result {
-        Ok(row) => Ok(Created {
+    .await?;
+    match begin_upload(state, &policy, &key, params.size, chunk_size).await {
+        Ok(credential) => Ok(Created {
             row,
             props,
             policy: (*policy).clone(),
             credential,
         }),
         Err(err) => {
-            if let Err(e) = driver.abort_upload(&key).await {
-                tracing::warn!(error = %e, "could not discard the blob of a refused upload");
+            // The reservation, the placeholder and the lock go with the session; the driver
+            // leaves nothing behind when it fails.
+            if let Err(e) = cancel::discard(state, &row).await {
+                tracing::warn!(session = %row.session_id, error = %e, "could not drop a session whose upload could not begin");
             }
             Err(err)
         }
     }
+}
+
+/// Has the policy's driver prepare the upload (a local policy with `pre_allocate` reserves
+/// the space here).
+async fn begin_upload(
+    state: &AppState,
+    policy: &storage_policy::Model,
+    key: &str,
+    size: i64,
+    chunk_size: i64,
+) -> Result<UploadCredential, ApiError> {
+    let driver = state
+        .storage
+        .driver(policy.id)
+        .await
+        .map_err(storage_error)?;
+    driver
+        .begin_upload(key, size as u64, chunk_size as u64)
+        .await
+        .map_err(storage_error)
 }
 
 async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result<bool, ApiError> {

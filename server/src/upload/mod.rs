@@ -6,7 +6,9 @@
 //!
 //! * [`create`]: checks the request, reserves the size against the group quota, creates the
 //!   parent folders, the placeholder file (or, for `entity_type: "version"`, only a new entity
-//!   of the existing file), the session row and the upload lock in one owner transaction.
+//!   of the existing file), the session row and the upload lock in one owner transaction;
+//!   only then does the driver prepare the upload (and reserve the space on disk), and a
+//!   session whose upload cannot begin is dropped again with all it holds.
 //! * [`chunk`]: writes one chunk, marks it in the session's bitmap and completes the upload
 //!   once every chunk is in. An empty file has one empty chunk (index 0), which completes it.
 //! * [`edit`]: `PUT /file/content`, a whole new version in one request.
@@ -99,7 +101,8 @@ pub fn chunk_count(size: i64, chunk_size: i64) -> i64 {
     if size <= 0 || chunk_size <= 0 {
         1
     } else {
-        (size + chunk_size - 1) / chunk_size
+        // Rounded up without `size + chunk_size - 1`, which overflows near `i64::MAX`.
+        (size - 1) / chunk_size + 1
     }
 }
 
@@ -147,6 +150,11 @@ pub fn storage_error(err: StorageError) -> ApiError {
     match err {
         StorageError::LengthMismatch { .. } => ApiError::code(ErrorCode::InvalidContentLength),
         StorageError::NotFound => ApiError::code(ErrorCode::UploadSessionExpired),
+        StorageError::NoSpace(_) => ApiError::new(
+            ErrorCode::UploadFailed,
+            "the storage has no room for this file",
+        )
+        .with_cause(err),
         StorageError::Unsupported(what) => ApiError::new(
             ErrorCode::PolicyNotAllowed,
             format!("not supported by this storage: {what}"),
@@ -172,5 +180,6 @@ mod tests {
         assert_eq!(chunk_span(20, 10, -1), None);
         assert_eq!(chunk_span(7, 0, 0), Some((0, 7)));
         assert_eq!(chunk_count(7, 0), 1);
+        assert_eq!(chunk_count(i64::MAX, 1 << 20), i64::MAX / (1 << 20) + 1);
     }
 }

@@ -627,7 +627,8 @@ async fn requests_are_checked_against_the_caller() {
     );
     assert!(all_thumbs(&server).await.is_empty());
 
-    // The trash does not offer thumbnails (capability bit 10).
+    // The trash does not offer thumbnails (capability bit 10): "no thumbnail", as for any
+    // file that has none, so clients show the icon.
     let id = file_row(&server, &ann, "p.png").await.id;
     let deleted = server
         .send_as(
@@ -650,7 +651,7 @@ async fn requests_are_checked_against_the_caller() {
         &format!("cloudreve://trash/{}", trashed.name),
     )
     .await;
-    assert_eq!(answer["code"], 403, "{answer}");
+    assert_eq!(answer["code"], 40077, "{answer}");
     assert_eq!(
         thumb(&server, &ann, "cloudreve://my/p.png").await["code"],
         404

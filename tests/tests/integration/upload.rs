@@ -12,6 +12,7 @@ use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape};
 
 mod checks;
+mod disk;
 mod lifecycle;
 
 const PW: &str = "password123";

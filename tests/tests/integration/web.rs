@@ -204,6 +204,52 @@ async fn healthz_reports_the_database() {
     assert_eq!(resp.status(), 503);
 }
 
+/// `/healthz` until it answers `status`, for at most a few intervals of the storage probe,
+/// whose answer is reused for a few seconds.
+async fn healthz_until(server: &TestServer, status: u16) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let resp = server
+            .client
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+        let got = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        if got == status {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "healthz stayed {got}: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn healthz_reports_storage_that_cannot_be_written() {
+    let server = TestServer::start().await;
+    let body = healthz_until(&server, 200).await;
+    assert_eq!(body["storage"], "ok", "{body}");
+
+    // The default policy's folder becomes a file: nothing can be written there.
+    let uploads = server.data_dir.join("uploads");
+    let aside = server.data_dir.join("uploads-aside");
+    std::fs::rename(&uploads, &aside).unwrap();
+    std::fs::write(&uploads, b"not a folder").unwrap();
+    let body = healthz_until(&server, 503).await;
+    assert_eq!(body["status"], "error", "{body}");
+    assert_eq!(body["database"], "ok", "{body}");
+    assert_eq!(body["storage"], "unwritable", "{body}");
+
+    std::fs::remove_file(&uploads).unwrap();
+    std::fs::rename(&aside, &uploads).unwrap();
+    let body = healthz_until(&server, 200).await;
+    assert_eq!(body["storage"], "ok", "{body}");
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_bytes() {
     let server = TestServer::start().await;

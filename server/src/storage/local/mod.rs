@@ -37,6 +37,7 @@ mod durable;
 mod names;
 mod read;
 mod root;
+mod space;
 
 use self::{
     durable::{Committer, TempFile, Written, sync_dir},
@@ -80,7 +81,9 @@ impl LocalDriver {
     }
 
     /// Reserve the whole file on disk when an upload begins (policy setting `pre_allocate`),
-    /// so a full disk fails the upload at once instead of half-way.
+    /// so a full disk fails the upload at once instead of half-way. A size the file system
+    /// has no room for (keeping a margin free, see [`space`]) is refused before anything is
+    /// written.
     pub fn with_pre_allocate(self, on: bool) -> Self {
         Self::with_root(Root::new(self.inner.given.clone(), on))
     }
@@ -100,20 +103,6 @@ impl LocalDriver {
             .await
             .map_err(|e| StorageError::Other(format!("storage task failed: {e}")))?
     }
-}
-
-/// Reserves `size` bytes for `file` on disk; where the filesystem cannot, only sets the length.
-fn pre_allocate(file: &std::fs::File, size: u64) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::{fs::FallocateFlags, io::Errno};
-        match rustix::fs::fallocate(file, FallocateFlags::empty(), 0, size) {
-            Ok(()) => return Ok(()),
-            Err(e) if e == Errno::OPNOTSUPP || e == Errno::NOSYS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    file.set_len(size)
 }
 
 /// Bodies up to this size are gathered in memory and written by the committing thread itself
@@ -413,14 +402,23 @@ impl StorageDriver for LocalDriver {
         let key = key.to_owned();
         self.blocking(move |root| {
             let (dir, name) = root.prepare(&root.parse(&key, false)?.parts)?;
+            let reserve = root.pre_allocate && size > 0;
+            if reserve {
+                space::ensure_room(&dir, size)?;
+            }
+            let path = dir.join(partial_name(&name));
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .create(true)
                 .truncate(true)
-                .open(dir.join(partial_name(&name)))?;
-            if root.pre_allocate && size > 0 {
-                pre_allocate(&file, size)?;
+                .open(&path)?;
+            // A failed reservation may have taken part of the space (ext4 keeps what it
+            // allocated before running out): the file goes at once.
+            let mut partial = TempFile(Some(path));
+            if reserve {
+                space::pre_allocate(&file, size)?;
             }
+            partial.disarm();
             Ok(UploadCredential::Relay { chunk_size })
         })
         .await

@@ -180,8 +180,9 @@ impl Root {
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {
                         match std::fs::create_dir(&next) {
                             // Another writer may have created it meanwhile: check it again.
+                            // A full file system is `NoSpace`, like any write's.
                             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
-                                return Err(StorageError::Io(e));
+                                return Err(e.into());
                             }
                             _ => continue,
                         }
