@@ -25,6 +25,7 @@ impl ArchiveApi {
     /// body is streamed without a length; a failure midway aborts it. Errors before the
     /// first byte are envelopes with HTTP 403 (bad or expired signature 40020 / 40005, or
     /// the requester may no longer sign in or download archives) or 404 (no such session).
+    /// A zip that counted a download against a share's download limit is served once.
     #[oai(
         path = "/file/archive/:session_id/archive.zip",
         method = "get",
@@ -82,7 +83,11 @@ impl ApiResponse for ArchiveResponse {
                     "Bad or expired signature, or the requester is no longer allowed.",
                     403,
                 ),
-                bare("No such archive session (envelope 404).", 404),
+                bare(
+                    "No such archive session, or one that serves one download and was \
+                     downloaded (envelope 404).",
+                    404,
+                ),
             ],
         }
     }

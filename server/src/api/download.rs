@@ -32,6 +32,7 @@ use crate::{
         nav::{self, FsCtx},
         uri::FileUri,
     },
+    share,
     state::AppState,
 };
 
@@ -42,9 +43,12 @@ pub struct DownloadUrlRequest {
     pub uris: Vec<String>,
     /// `Content-Disposition: attachment` instead of inline.
     pub download: Option<bool>,
-    /// With one URI: answer HTTP 302 to the URL instead of the envelope.
+    /// With one URI (or an archive): answer HTTP 302 to the URL instead of the envelope. The
+    /// `Location` starts with the primary site URL, or is a path while `siteURL` is empty or
+    /// still `http://localhost:5212`.
     pub redirect: Option<bool>,
-    /// With one URI: the entity (version) hashid to serve instead of the primary one.
+    /// With one URI: the entity (version) hashid to serve instead of the primary one. Only the
+    /// owner may name one on a share URI (40082).
     pub entity: Option<String>,
     /// Accepted for compatibility; URLs always use the primary site URL.
     pub use_primary_site_url: Option<bool>,
@@ -114,16 +118,22 @@ impl DownloadApi {
             ));
         }
         let site = state.settings.get("siteURL").await?;
-        let host = req.header("host");
-        let base = link::site_base(&site, host, req.header("x-forwarded-proto"));
-        if body.archive.unwrap_or(false) {
+        let archive = body.archive.unwrap_or(false);
+        // One URL (a zip, or the URL of a single file) is answered as a redirect when asked.
+        let redirect = body.redirect.unwrap_or(false) && (archive || body.uris.len() == 1);
+        let base = if redirect {
+            link::redirect_base(&site)
+        } else {
+            link::site_base(&site, req.header("host"), req.header("x-forwarded-proto"))
+        };
+        if archive {
             let skip_error = body.skip_error.unwrap_or(false);
             let archive = session::create(&ctx, &body.uris, skip_error, &base).await?;
             let url = DownloadUrl {
                 url: archive.url,
                 stream_saver_display_name: None,
             };
-            return answer(vec![url], archive.expires, body.redirect.unwrap_or(false));
+            return answer(vec![url], archive.expires, redirect);
         }
         let key = state.settings.get("secret_key").await?;
         let ttl = link::url_ttl_secs(&state).await?;
@@ -140,6 +150,7 @@ impl DownloadApi {
             no_cache: body.no_cache.unwrap_or(false),
             thumb: false,
             share: None,
+            once: None,
         };
         let mut urls = Vec::new();
         let mut failures = Vec::new();
@@ -147,16 +158,29 @@ impl DownloadApi {
             let signed = async {
                 let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
                 node.require(fs_cap::DOWNLOAD)?;
+                if body.entity.is_some() && share::access::is_visitor(&node) {
+                    return Err(ApiError::new(
+                        ErrorCode::OwnerOnly,
+                        "only the owner may download other versions of a shared file",
+                    ));
+                }
                 let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
-                crate::share::access::count_download(&state, &caller, &node).await?;
-                let share = crate::share::access::bound_share(&state, &node);
+                let once = match share::download::count(&state, &caller, &node).await? {
+                    share::download::Counted::Limited => {
+                        let ttl = std::time::Duration::from_secs(ttl as u64);
+                        Some(share::download::bind_one(&state, ttl).await?)
+                    }
+                    _ => None,
+                };
+                let bound = share::access::bound_share(&state, &node);
                 let opts = UrlOptions {
-                    share: share.as_deref(),
+                    share: bound.as_deref(),
+                    once: once.as_deref(),
                     ..opts
                 };
                 // A provider URL only where Stratus has nothing to enforce on the way: shared
                 // content is re-checked on every request, and a speed limit needs the bytes.
-                let direct = if share.is_none() && speed == 0 {
+                let direct = if bound.is_none() && speed == 0 {
                     link::presigned(
                         &state,
                         entity.as_ref(),
@@ -202,14 +226,17 @@ impl DownloadApi {
         if !body.skip_error.unwrap_or(false) {
             batch_outcome(body.uris.len(), failures)?;
         }
-        let redirect = body.redirect.unwrap_or(false) && body.uris.len() == 1;
         answer(urls, soonest, redirect)
     }
 
     /// An entity's bytes; the `sign` query parameter is the credential (no login). Supports
     /// `Range`, `If-Match`, `If-None-Match`, `If-Modified-Since`, `If-Range`; `download=true`
-    /// makes it an attachment, `no_cache=true` turns off caching. Errors are envelopes with
-    /// HTTP 403 (bad or expired signature), 404 (no such entity) or 500.
+    /// makes it an attachment, `no_cache=true` turns off caching. `share` and `once` bind the
+    /// URL to the share it was made through and to its one download (both signed): a URL
+    /// bound to one download serves one request from the first byte, then only ranges from a
+    /// later byte. Errors are envelopes with HTTP 400 (a name no file can have), 403 (bad or
+    /// expired signature, or the one download served already: 40005), 404 (no such entity,
+    /// or the share no longer works) or 500.
     #[oai(
         path = "/file/content/:id/:speed/:name",
         method = "get",
@@ -225,6 +252,7 @@ impl DownloadApi {
         name: Path<String>,
         sign: Query<Option<String>>,
         share: Query<Option<String>>,
+        once: Query<Option<String>>,
         download: Query<Option<QueryBool>>,
         no_cache: Query<Option<QueryBool>>,
     ) -> ContentResponse {
@@ -233,7 +261,8 @@ impl DownloadApi {
             speed: &speed.0,
             name: &name.0,
             sign: sign.0.as_deref(),
-            share: share.0.as_deref(),
+            share: share.0.as_deref().filter(|s| !s.is_empty()),
+            once: once.0.as_deref().filter(|s| !s.is_empty()),
             download: QueryBool::of(download.0),
             no_cache: QueryBool::of(no_cache.0),
             head: false,
@@ -257,6 +286,7 @@ impl DownloadApi {
         name: Path<String>,
         sign: Query<Option<String>>,
         share: Query<Option<String>>,
+        once: Query<Option<String>>,
         download: Query<Option<QueryBool>>,
         no_cache: Query<Option<QueryBool>>,
     ) -> ContentResponse {
@@ -265,7 +295,8 @@ impl DownloadApi {
             speed: &speed.0,
             name: &name.0,
             sign: sign.0.as_deref(),
-            share: share.0.as_deref(),
+            share: share.0.as_deref().filter(|s| !s.is_empty()),
+            once: once.0.as_deref().filter(|s| !s.is_empty()),
             download: QueryBool::of(download.0),
             no_cache: QueryBool::of(no_cache.0),
             head: true,
@@ -333,8 +364,19 @@ impl ApiResponse for ContentResponse {
                     ..bare("One range of the content.", 206)
                 },
                 bare("Not modified (If-None-Match / If-Modified-Since).", 304),
-                bare("Bad or expired signature (envelope 40020 / 40005).", 403),
-                bare("No such entity (envelope 40077).", 404),
+                bare(
+                    "A name holding `/`, `\\`, `?` or a control character (envelope 40001).",
+                    400,
+                ),
+                bare(
+                    "Bad or expired signature, or the one download served already \
+                     (envelope 40020 / 40005).",
+                    403,
+                ),
+                bare(
+                    "No such entity, or the share stopped working (envelope 40077 / 40058).",
+                    404,
+                ),
                 bare("If-Match failed.", 412),
                 bare(
                     "Range not satisfiable (`Content-Range: bytes */<size>`).",

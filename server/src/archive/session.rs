@@ -5,8 +5,13 @@
 //! The URL is the credential (download managers fetch it without a session), and it is bound
 //! to the requester: the session names whose rights the zip is built with, and the signature
 //! covers the session id, so a signature cannot be moved to someone else's session.
+//!
+//! A zip of items reached through a share counts one download of that share when its URL is
+//! handed out, whatever it holds (as one `POST /file/url` of a file does); a share whose
+//! downloads are used up refuses it (40058). When a share with a download limit was counted,
+//! the session serves one request only ([`crate::share::download`]).
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -24,6 +29,7 @@ use crate::{
         uri::FileUri,
     },
     kv,
+    share::{self, download::Counted},
     state::AppState,
 };
 
@@ -39,6 +45,9 @@ pub struct ArchiveSession {
     pub uris: Vec<String>,
     /// Whose rights the archive is built with.
     pub requester_id: i64,
+    /// A share with a download limit counted this zip: the session serves one request.
+    #[serde(default)]
+    pub once: bool,
 }
 
 /// A signed archive URL and when it stops working (unix seconds).
@@ -52,9 +61,14 @@ fn kv_key(session_id: &str) -> String {
     format!("archive_{session_id}")
 }
 
-/// The decoded path of a session's archive, which is what gets signed.
+/// The path of a session's archive.
 pub fn archive_path(session_id: &str) -> String {
     format!("{ARCHIVE_PREFIX}/{session_id}/archive.zip")
+}
+
+/// What an archive URL's signature covers: the route and the session id, as separate fields.
+pub fn archive_subject(session_id: &str) -> String {
+    sign::subject(&[ARCHIVE_PREFIX, session_id])
 }
 
 /// Starts a session for the caller: needs group permission 4 (else 40007); every URI must
@@ -79,10 +93,10 @@ pub async fn create(
         let checked = async {
             let node = nav::resolve(ctx, &FileUri::parse(raw)?).await?;
             node.require(fs_cap::DOWNLOAD)?;
-            Ok::<_, crate::fs::error::FsError>(node.uri.to_string())
+            Ok::<_, crate::fs::error::FsError>(node)
         };
         match checked.await {
-            Ok(uri) => kept.push(uri),
+            Ok(node) => kept.push(node),
             Err(err) => failures.push((raw.clone(), ApiError::from(err))),
         }
     }
@@ -90,11 +104,20 @@ pub async fn create(
         batch_outcome(uris.len(), failures)?;
     }
     let state = ctx.state;
+    // One download of each share the zip reaches into, counted before the URL exists.
+    let mut counted = HashSet::new();
+    let mut once = false;
+    for node in &kept {
+        if counted.insert(share::access::bound_share(state, node)) {
+            once |= share::download::count(state, ctx.caller, node).await? == Counted::Limited;
+        }
+    }
     let ttl = state.settings.int("archive_timeout", 600).await?.max(1);
     let session_id = uuid::Uuid::new_v4().to_string();
     let session = ArchiveSession {
-        uris: kept,
+        uris: kept.iter().map(|node| node.uri.to_string()).collect(),
         requester_id: me.user.id,
+        once,
     };
     let value = serde_json::to_string(&session)
         .map_err(|e| ApiError::code(ErrorCode::InternalSetting).with_cause(e))?;
@@ -108,10 +131,13 @@ pub async fn create(
     .await?;
     let key = state.settings.get("secret_key").await?;
     let expires = Utc::now().timestamp() + ttl;
-    let path = archive_path(&session_id);
-    let signature = sign::sign(key.as_bytes(), &path, expires);
+    let signature = sign::sign(key.as_bytes(), &archive_subject(&session_id), expires);
     Ok(ArchiveUrl {
-        url: format!("{base}{path}?{}", link::sign_param(&signature)),
+        url: format!(
+            "{base}{}?{}",
+            archive_path(&session_id),
+            link::sign_param(&signature)
+        ),
         expires,
     })
 }
@@ -127,7 +153,8 @@ pub enum OpenError {
     Internal(ApiError),
 }
 
-/// Checks the signature of a session URL and loads the session.
+/// Checks the signature of a session URL and loads the session (taking it, when it serves
+/// one request: the next one finds no session).
 pub async fn open(
     state: &AppState,
     session_id: &str,
@@ -138,21 +165,33 @@ pub async fn open(
         .get("secret_key")
         .await
         .map_err(|e| OpenError::Internal(e.into()))?;
-    link::check_signature(key.as_bytes(), &archive_path(session_id), signature)
+    link::check_signature(key.as_bytes(), &archive_subject(session_id), signature)
         .map_err(OpenError::Forbidden)?;
     let missing = || {
         OpenError::NotFound(ApiError::new(
             ErrorCode::NotFound,
-            "this archive has expired",
+            "this archive has expired or was downloaded already",
         ))
     };
     if uuid::Uuid::parse_str(session_id).is_err() {
         return Err(missing());
     }
+    let internal = |e: sea_orm::DbErr| OpenError::Internal(e.into());
     let value = kv::get(&state.db, &kv_key(session_id))
         .await
-        .map_err(|e| OpenError::Internal(e.into()))?
+        .map_err(internal)?
         .ok_or_else(missing)?;
-    serde_json::from_str(&value)
-        .map_err(|e| OpenError::Internal(ApiError::code(ErrorCode::InternalSetting).with_cause(e)))
+    let session: ArchiveSession = serde_json::from_str(&value).map_err(|e| {
+        OpenError::Internal(ApiError::code(ErrorCode::InternalSetting).with_cause(e))
+    })?;
+    // Of two racing requests, the one that takes the row serves the zip.
+    if session.once
+        && kv::take(&state.db, &kv_key(session_id))
+            .await
+            .map_err(internal)?
+            .is_none()
+    {
+        return Err(missing());
+    }
+    Ok(session)
 }

@@ -122,7 +122,8 @@ async fn write(
     uris: &[String],
     out: Out,
 ) -> Result<(), ArchiveError> {
-    let ctx = FsCtx::new(state, caller);
+    // Each share the zip reaches into counted its download when the URL was handed out.
+    let ctx = FsCtx::new(state, caller).with_download_counted();
     let limit = walk::limit_of(&ctx.user()?.group.settings);
     let mut zip = Writer {
         state,

@@ -1,5 +1,10 @@
 //! HMAC signatures of URLs and requests (spec §5.6): `<base64url(HMAC-SHA256(key, content +
 //! ":" + expires))>:<expires>`, where `expires` is unix seconds and 0 means never.
+//!
+//! URLs made of several parts (the content and archive routes) sign a [`subject`] of
+//! length-prefixed fields rather than their decoded path, so that no part can be moved into
+//! another (a name that decodes to `x?share=y` signs differently from a name `x` with a
+//! share `y`), and a signature made for one route is no use on another.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE};
 use chrono::Utc;
@@ -29,7 +34,18 @@ fn mac(key: &[u8], content: &str, expires: i64) -> String {
     URL_SAFE.encode(mac.finalize().into_bytes())
 }
 
-/// Signs `content` (for URLs: the decoded path) until `expires` (unix seconds, 0 = never).
+/// What a URL made of `fields` signs: each field as `<byte length>:<field>`, one after another.
+/// The first field names the route, so signatures do not carry over between routes.
+pub fn subject(fields: &[&str]) -> String {
+    fields.iter().fold(String::new(), |mut out, field| {
+        out.push_str(&field.len().to_string());
+        out.push(':');
+        out.push_str(field);
+        out
+    })
+}
+
+/// Signs `content` (a [`subject`], or for single-part URLs the decoded path) until `expires` (unix seconds, 0 = never).
 pub fn sign(key: &[u8], content: &str, expires: i64) -> String {
     format!("{}:{expires}", mac(key, content, expires))
 }
@@ -78,5 +94,15 @@ mod tests {
             verify(key, "/api/v4/user/activate/abc", &format!("{mac_part}:0")),
             Err(SignError::Invalid)
         );
+    }
+
+    #[test]
+    fn subjects_keep_their_fields_apart() {
+        assert_eq!(subject(&["content", "", "ab"]), "7:content0:2:ab");
+        // Whatever bytes a field holds, it cannot pass for a boundary between fields.
+        assert_ne!(subject(&["a?share=b", ""]), subject(&["a", "b"]));
+        assert_ne!(subject(&["ab", "c"]), subject(&["a", "bc"]));
+        assert_ne!(subject(&["1:a", ""]), subject(&["1", "a"]));
+        assert_ne!(subject(&["x", ""]), subject(&["x"]));
     }
 }

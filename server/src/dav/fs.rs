@@ -254,7 +254,7 @@ impl DavFs {
         }
         let node = self.node(&s.uri(path)?).await?;
         if s.download && !node.is_folder() {
-            share::access::count_download(&s.state, &s.caller, &node)
+            share::download::count(&s.state, &s.caller, &node)
                 .await
                 .map_err(fs_err)?;
         }

@@ -1,10 +1,13 @@
 //! `GET`/`HEAD /api/v4/file/content/:id/:speed/:name`: serves an entity's bytes to whoever
 //! holds a valid signature for the path.
 //!
-//! Order of checks: signature (40020 / expired 40005, both HTTP 403) → entity (40077, 404) →
+//! Order of checks: name (40001, HTTP 400) → signature (40020 / expired 40005, both HTTP 403) →
+//! share, when the URL is bound to one (40058, 404) → entity (40077, 404) →
 //! `If-Match` (412) → `If-None-Match`, else `If-Modified-Since` (304) → `Range` (206 / 416;
 //! `If-Range` that does not match the ETag or Last-Modified exactly falls back to 200; several
-//! ranges get the whole body). Every answer carries `Content-Security-Policy: sandbox` and
+//! ranges get the whole body) → for a URL bound to a one-download record, a request served
+//! from the first byte takes the record, and once it is gone only ranges from later bytes are
+//! served (40005, 403). Every answer carries `Content-Security-Policy: sandbox` and
 //! `X-Content-Type-Options: nosniff`. Bodies stream from the driver, never buffered, and are
 //! throttled when `:speed` > 0.
 
@@ -38,6 +41,8 @@ pub struct ContentRequest<'a> {
     pub sign: Option<&'a str>,
     /// The share the URL was made through (part of the signed subject).
     pub share: Option<&'a str>,
+    /// The one-download record the URL is bound to (part of the signed subject).
+    pub once: Option<&'a str>,
     pub download: bool,
     pub no_cache: bool,
     pub head: bool,
@@ -159,6 +164,26 @@ async fn serve_inner(
             return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, err));
         }
     };
+    // A download counted against a share's limit is served once from its first byte; later
+    // ranges of the same download (a player seeking, a resumed transfer) go on being served.
+    if let Some(once) = q.once
+        && !q.head
+        && object.range.0 == 0
+    {
+        match crate::share::download::take_one(state, once).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let err = ApiError::new(
+                    ErrorCode::SignExpired,
+                    "this download link was used already",
+                );
+                return Err(refuse(StatusCode::FORBIDDEN, err));
+            }
+            Err(err) => {
+                return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, err.into()));
+            }
+        }
+    }
     if range.is_some() {
         resp.set_status(StatusCode::PARTIAL_CONTENT);
         let (start, end) = object.range;
@@ -185,22 +210,19 @@ fn set(resp: &mut Response, name: header::HeaderName, value: &str) {
     }
 }
 
-/// Checks the signature and loads the entity.
+/// Checks the name, the signature and the share, and loads the entity.
 async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Response> {
     let internal = |err: ApiError| refuse(StatusCode::INTERNAL_SERVER_ERROR, err);
+    link::check_name(q.name).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     let key = state
         .settings
         .get("secret_key")
         .await
         .map_err(|e| internal(e.into()))?;
     // The signature covers `:speed` as written, so a signed speed is always a plain number.
-    let path = link::content_path(q.id, q.speed, q.name);
-    let expires = link::check_signature(
-        key.as_bytes(),
-        &link::signed_subject(&path, q.share),
-        q.sign,
-    )
-    .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
+    let subject = link::content_subject(q.id, q.speed, q.name, q.share, q.once);
+    let expires = link::check_signature(key.as_bytes(), &subject, q.sign)
+        .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
     if let Some(share) = q.share {
         crate::share::access::still_serving(state, share)
             .await

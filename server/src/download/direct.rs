@@ -5,12 +5,14 @@
 //! `GET /f/:id/:name` (and `/f/d/:id/:name`, which makes the content an attachment) checks
 //! the row and its file every time (name as stored, file live and outside the trash, owner
 //! active, blob servable), counts the download, and redirects to a fresh signed content URL.
-//! Any failure is a 404 with the envelope, so nothing is learned about why.
+//! Any failure is a 404 with the envelope, so nothing is learned about why. The redirect is
+//! cached privately only (it carries a signature), and its `Location` never takes its host from
+//! the request ([`link::redirect_base`]).
 
 use chrono::Utc;
 use percent_encoding::utf8_percent_encode;
 use poem::{
-    Request, Response,
+    Response,
     error::ResponseError,
     handler,
     http::{StatusCode, header},
@@ -70,26 +72,21 @@ pub async fn link_for(
 
 /// `GET /f/:id/:name`: 302 to the content, shown inline.
 #[handler]
-pub async fn follow(
-    state: Data<&AppState>,
-    req: &Request,
-    Path((id, name)): Path<(String, String)>,
-) -> Response {
-    answer(&state, req, &id, &name, false).await
+pub async fn follow(state: Data<&AppState>, Path((id, name)): Path<(String, String)>) -> Response {
+    answer(&state, &id, &name, false).await
 }
 
 /// `GET /f/d/:id/:name`: 302 to the content as an attachment.
 #[handler]
 pub async fn follow_download(
     state: Data<&AppState>,
-    req: &Request,
     Path((id, name)): Path<(String, String)>,
 ) -> Response {
-    answer(&state, req, &id, &name, true).await
+    answer(&state, &id, &name, true).await
 }
 
-async fn answer(state: &AppState, req: &Request, id: &str, name: &str, download: bool) -> Response {
-    match redirect(state, req, id, name, download).await {
+async fn answer(state: &AppState, id: &str, name: &str, download: bool) -> Response {
+    match redirect(state, id, name, download).await {
         Ok(resp) => resp,
         Err(err) => {
             let mut resp = err.as_response();
@@ -101,7 +98,6 @@ async fn answer(state: &AppState, req: &Request, id: &str, name: &str, download:
 
 async fn redirect(
     state: &AppState,
-    req: &Request,
     id: &str,
     name: &str,
     download: bool,
@@ -143,16 +139,12 @@ async fn redirect(
         .filter(direct_link::Column::Id.eq(row.id))
         .exec(db)
         .await?;
-    let site = state.settings.get("siteURL").await?;
-    let base = link::site_base(
-        &site,
-        req.header(header::HOST),
-        req.header("x-forwarded-proto"),
-    );
+    let base = link::redirect_base(&state.settings.get("siteURL").await?);
     let key = state.settings.get("secret_key").await?;
     let ttl = link::url_ttl_secs(state).await?;
     // Straight to the bucket when the storage can presign and no speed limit needs the bytes
-    // to pass through here; the redirect is cached no longer than that URL works.
+    // to pass through here; the redirect is cached no longer than that URL works, and only
+    // by the client: shared caches must not keep a signature.
     let direct = if row.speed <= 0 {
         let wanted = std::time::Duration::from_secs(ttl as u64);
         link::presigned(state, entity.as_ref(), &row.name, download, wanted)
@@ -179,7 +171,7 @@ async fn redirect(
     Ok(Response::builder()
         .status(StatusCode::FOUND)
         .header(header::LOCATION, url)
-        .header(header::CACHE_CONTROL, format!("public, max-age={ttl}"))
+        .header(header::CACHE_CONTROL, format!("private, max-age={ttl}"))
         .finish())
 }
 

@@ -1,13 +1,17 @@
 //! Building signed content URLs (spec §5.6, §7.2):
-//! `<base>/api/v4/file/content/<entity hashid>/<speed>/<escaped name>?[download=true&][no_cache=true&][thumb=true&]sign=<sig>`,
-//! where the signature covers the *decoded* path only.
+//! `<base>/api/v4/file/content/<entity hashid>/<speed>/<escaped name>?[download=true&][no_cache=true&][thumb=true&][share=<id>&][once=<id>&]sign=<sig>`.
+//! The signature covers a [`content_subject`]: the route, the entity, the speed, the decoded
+//! name, the share and the one-download record, as separate length-prefixed fields, so no
+//! part can be moved between the path and the query without breaking it.
 //!
 //! The base is the primary site URL (the first entry of the comma-separated `siteURL`
 //! setting). When that setting is empty or still the install default
 //! (`http://localhost:5212`), which cannot be right for anyone but a local test install, the
-//! base is taken from the request instead: its `Host` header and the scheme of
-//! `X-Forwarded-Proto` (`http` or `https`, default `http`). A `Host` that is not a plain
-//! host name or address with an optional port is ignored.
+//! base of URLs handed out in an answer is taken from the request instead: its `Host` header
+//! and the scheme of `X-Forwarded-Proto` (`http` or `https`, default `http`). A `Host` that is
+//! not a plain host name or address with an optional port is ignored. Redirects never take
+//! their host from the request: without a configured site URL their `Location` is a path,
+//! which the client resolves against the address it asked ([`redirect_base`]).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -36,15 +40,26 @@ pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// The base URL (scheme, host, optional path; no trailing `/`) content URLs start with.
-pub fn site_base(setting: &str, host: Option<&str>, forwarded_proto: Option<&str>) -> String {
-    let primary = setting
+/// The primary site URL (no trailing `/`): the first entry of the `siteURL` setting, empty
+/// when there is none.
+fn primary_site(setting: &str) -> &str {
+    setting
         .split(',')
         .map(str::trim)
         .find(|s| !s.is_empty())
         .unwrap_or_default()
-        .trim_end_matches('/');
-    let placeholder = primary.is_empty() || primary == DEFAULT_SITE_URL;
+        .trim_end_matches('/')
+}
+
+/// Whether `primary` is no site URL anyone configured: empty, or the install default.
+fn is_placeholder(primary: &str) -> bool {
+    primary.is_empty() || primary == DEFAULT_SITE_URL
+}
+
+/// The base URL (scheme, host, optional path; no trailing `/`) content URLs start with.
+pub fn site_base(setting: &str, host: Option<&str>, forwarded_proto: Option<&str>) -> String {
+    let primary = primary_site(setting);
+    let placeholder = is_placeholder(primary);
     match host.filter(|h| placeholder && valid_host(h)) {
         Some(host) => {
             let scheme = match forwarded_proto.map(|p| p.trim().to_ascii_lowercase()) {
@@ -58,6 +73,19 @@ pub fn site_base(setting: &str, host: Option<&str>, forwarded_proto: Option<&str
     }
 }
 
+/// The base of a redirect's `Location`: the primary site URL when one is configured, else
+/// nothing, so that the `Location` is a path on the host the client asked. A `Host` header
+/// is the client's to choose, and a redirect built from it could be cached and handed to
+/// others.
+pub fn redirect_base(setting: &str) -> String {
+    let primary = primary_site(setting);
+    if is_placeholder(primary) {
+        String::new()
+    } else {
+        primary.to_owned()
+    }
+}
+
 fn valid_host(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 255
@@ -66,21 +94,48 @@ fn valid_host(host: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
-/// The decoded path of an entity's content, which is what gets signed.
-pub fn content_path(entity_hashid: &str, speed: impl std::fmt::Display, name: &str) -> String {
-    format!("{CONTENT_PREFIX}/{entity_hashid}/{speed}/{name}")
+/// What a content URL's signature covers: the entity, the speed as written, the decoded
+/// name, and the share and one-download record it is bound to (empty when unbound), each a
+/// field of its own, so the share cannot be stripped from the URL to escape its re-check,
+/// whatever the name holds.
+pub fn content_subject(
+    entity_hashid: &str,
+    speed: &str,
+    name: &str,
+    share: Option<&str>,
+    once: Option<&str>,
+) -> String {
+    sign::subject(&[
+        CONTENT_PREFIX,
+        entity_hashid,
+        speed,
+        name,
+        share.unwrap_or_default(),
+        once.unwrap_or_default(),
+    ])
 }
 
-/// What a content URL's signature covers: the decoded path, plus the share when there is
-/// one, so the share cannot be stripped from the URL to escape its re-validation.
-pub fn signed_subject(path: &str, share: Option<&str>) -> String {
-    match share {
-        Some(share) => format!("{path}?share={share}"),
-        None => path.to_owned(),
+/// Refuses a decoded `:name` segment that no stored file or thumbnail can be named: empty,
+/// or holding `/`, `\`, `?` or a control character (40001). Such a name can only come from an
+/// altered URL.
+pub fn check_name(name: &str) -> Result<(), ApiError> {
+    if name.is_empty() {
+        return Err(ApiError::new(ErrorCode::ParamError, "the name is empty"));
+    }
+    match name
+        .chars()
+        .find(|&c| matches!(c, '/' | '\\' | '?') || c.is_control())
+    {
+        Some(c) => Err(ApiError::new(
+            ErrorCode::ParamError,
+            format!("the name contains the character {c:?}"),
+        )),
+        None => Ok(()),
     }
 }
 
-/// Options carried in the query string. Only `share` is covered by the signature.
+/// Options carried in the query string. Only `share` and `once` are covered by the
+/// signature.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UrlOptions<'a> {
     /// `Content-Disposition: attachment`.
@@ -92,6 +147,9 @@ pub struct UrlOptions<'a> {
     /// The share (hashid) the content was reached through: the content route checks the
     /// share again on every request, so a deleted or expired share stops its URLs at once.
     pub share: Option<&'a str>,
+    /// The one-download record of a download counted against a share's limit
+    /// ([`crate::share::download`]): only one request from the first byte is served.
+    pub once: Option<&'a str>,
 }
 
 /// A signed, absolute content URL valid until `expires` (unix seconds).
@@ -104,8 +162,14 @@ pub fn content_url(
     expires: i64,
     opts: UrlOptions<'_>,
 ) -> String {
-    let path = content_path(entity_hashid, speed, name);
-    let signature = sign::sign(key, &signed_subject(&path, opts.share), expires);
+    let subject = content_subject(
+        entity_hashid,
+        &speed.to_string(),
+        name,
+        opts.share,
+        opts.once,
+    );
+    let signature = sign::sign(key, &subject, expires);
     let mut url = format!(
         "{base}{CONTENT_PREFIX}/{entity_hashid}/{speed}/{}?",
         utf8_percent_encode(name, SEGMENT)
@@ -119,10 +183,13 @@ pub fn content_url(
     if opts.thumb {
         url.push_str("thumb=true&");
     }
-    if let Some(share) = opts.share {
-        url.push_str("share=");
-        url.extend(utf8_percent_encode(share, NON_ALPHANUMERIC));
-        url.push('&');
+    for (param, value) in [("share", opts.share), ("once", opts.once)] {
+        if let Some(value) = value {
+            url.push_str(param);
+            url.push('=');
+            url.extend(utf8_percent_encode(value, NON_ALPHANUMERIC));
+            url.push('&');
+        }
     }
     url.push_str(&sign_param(&signature));
     url
@@ -133,14 +200,18 @@ pub fn sign_param(signature: &str) -> String {
     format!("sign={}", utf8_percent_encode(signature, NON_ALPHANUMERIC))
 }
 
-/// Checks the `sign` query parameter of a signed route against the decoded `path`: missing
+/// Checks the `sign` query parameter of a signed route against its `subject`: missing
 /// or wrong → 40020, expired → 40005. Returns the signature's expiry (unix seconds, 0 =
 /// never).
-pub fn check_signature(key: &[u8], path: &str, signature: Option<&str>) -> Result<i64, ApiError> {
+pub fn check_signature(
+    key: &[u8],
+    subject: &str,
+    signature: Option<&str>,
+) -> Result<i64, ApiError> {
     let signature = signature
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::new(ErrorCode::CredentialInvalid, "missing signature"))?;
-    match sign::verify(key, path, signature) {
+    match sign::verify(key, subject, signature) {
         Ok(()) => {}
         Err(SignError::Expired) => {
             return Err(ApiError::new(
@@ -320,7 +391,35 @@ mod tests {
     }
 
     #[test]
-    fn urls_escape_the_name_and_sign_the_decoded_path() {
+    fn redirects_use_a_configured_site_url_or_a_path() {
+        assert_eq!(
+            redirect_base(" https://d.example/ , https://b"),
+            "https://d.example"
+        );
+        assert_eq!(redirect_base(DEFAULT_SITE_URL), "");
+        assert_eq!(redirect_base(""), "");
+    }
+
+    #[test]
+    fn names_that_no_file_has_are_refused() {
+        for good in ["a.txt", "naïve résumé #1.txt", "x&y=z;.jpg", "..."] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "a/b",
+            "a\\b",
+            "a?share=x",
+            "a\nb",
+            "a\u{7f}b",
+            "a\u{85}b",
+        ] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn urls_escape_the_name_and_sign_their_fields() {
         let key = b"k";
         let url = content_url(
             "https://d",
@@ -343,7 +442,35 @@ mod tests {
         let sig = percent_encoding::percent_decode_str(sig)
             .decode_utf8()
             .unwrap();
-        let signed = content_path("AbC", 7, "naïve résumé #1.txt");
+        let signed = content_subject("AbC", "7", "naïve résumé #1.txt", None, None);
         assert!(sign::verify(key, &signed, &sig).is_ok());
+    }
+
+    #[test]
+    fn the_share_and_the_record_are_signed_apart_from_the_name() {
+        let key = b"k";
+        let opts = UrlOptions {
+            share: Some("S1"),
+            once: Some("O1"),
+            ..UrlOptions::default()
+        };
+        let url = content_url("https://d", key, "E", 0, "a.txt", i64::MAX, opts);
+        let query = url.split_once('?').unwrap().1;
+        let sig = query.strip_prefix("share=S1&once=O1&sign=").unwrap();
+        let sig = percent_encoding::percent_decode_str(sig)
+            .decode_utf8()
+            .unwrap();
+        let signed = content_subject("E", "0", "a.txt", Some("S1"), Some("O1"));
+        assert!(sign::verify(key, &signed, &sig).is_ok());
+        // The same parts in other places sign something else.
+        for moved in [
+            content_subject("E", "0", "a.txt?share=S1", None, Some("O1")),
+            content_subject("E", "0", "a.txt", None, Some("O1")),
+            content_subject("E", "0", "a.txt", Some("S1"), None),
+            content_subject("E", "0", "a.txt", Some("O1"), Some("S1")),
+            content_subject("E", "0/a.txt", "", Some("S1"), Some("O1")),
+        ] {
+            assert!(sign::verify(key, &moved, &sig).is_err(), "{moved}");
+        }
     }
 }

@@ -51,16 +51,22 @@ pub async fn info(
     Ok(resp)
 }
 
+/// Storage details. A share's visitors see the current version only: older versions may hold
+/// what the owner replaced before sharing.
 async fn extended_info(ctx: &FsCtx<'_>, node: &Node) -> Result<ExtendedInfo, FsError> {
     let db = &ctx.state.db;
     let ids = &ctx.state.ids;
-    let entity_ids: Vec<i64> = file_entity::Entity::find()
-        .filter(file_entity::Column::FileId.eq(node.file.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.entity_id)
-        .collect();
+    let entity_ids: Vec<i64> = if crate::share::access::is_visitor(node) {
+        node.file.primary_entity.into_iter().collect()
+    } else {
+        file_entity::Entity::find()
+            .filter(file_entity::Column::FileId.eq(node.file.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.entity_id)
+            .collect()
+    };
     let entities = entity::Entity::find()
         .filter(entity::Column::Id.is_in(entity_ids))
         .order_by_desc(entity::Column::CreatedAt)

@@ -28,6 +28,10 @@ pub struct FsCtx<'a> {
     pub caller: &'a Caller,
     /// Lock tokens the caller holds (a WebDAV client's `If:` header); API callers hold none.
     pub lock_tokens: &'a [String],
+    /// The download this context serves was counted against each share it goes through
+    /// when its URL was handed out (a zip): a share whose downloads are used up by that count
+    /// still serves it.
+    pub download_counted: bool,
 }
 
 impl<'a> FsCtx<'a> {
@@ -36,6 +40,15 @@ impl<'a> FsCtx<'a> {
             state,
             caller,
             lock_tokens: &[],
+            download_counted: false,
+        }
+    }
+
+    /// The same context, serving a download already counted against its shares.
+    pub fn with_download_counted(self) -> Self {
+        Self {
+            download_counted: true,
+            ..self
         }
     }
 

@@ -1,11 +1,8 @@
 //! Opening a share: is it still valid, is it unlocked for this caller, and which row a path
-//! below it names. Also the download counter.
+//! below it names.
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use sha2::{Digest, Sha256};
 use stratus_entity::{file, group, share, user};
 use subtle::ConstantTimeEq;
@@ -13,7 +10,6 @@ use subtle::ConstantTimeEq;
 use crate::{
     auth::{caller::Caller, throttle},
     boolset::{Boolset, group_perm},
-    events,
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
@@ -68,6 +64,15 @@ pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Liv
     if is_expired(&share) {
         return Err(FsError::ShareInvalid);
     }
+    check_serving(db, share).await
+}
+
+/// [`check`] without the remaining downloads: for a download counted already, when its URL
+/// was handed out (the last one must still be served).
+async fn check_serving(db: &impl ConnectionTrait, share: share::Model) -> Result<Live, FsError> {
+    if share.expires.is_some_and(|t| t <= Utc::now()) {
+        return Err(FsError::ShareInvalid);
+    }
     let owner = user::Entity::find_by_id(share.user_id)
         .one(db)
         .await?
@@ -102,9 +107,14 @@ pub async fn still_serving(state: &AppState, hashid: &str) -> Result<(), FsError
         .ids
         .decode(hashid, IdKind::Share)
         .map_err(|_| FsError::ShareInvalid)?;
-    let mut share = find(&state.db, id).await?.ok_or(FsError::ShareInvalid)?;
-    share.remain_downloads = None;
-    check(&state.db, share).await.map(|_| ())
+    let share = find(&state.db, id).await?.ok_or(FsError::ShareInvalid)?;
+    check_serving(&state.db, share).await.map(|_| ())
+}
+
+/// Whether `node` is seen by a visitor of a share (anyone but its owner, signed in or not).
+/// Visitors see and get only a file's current version.
+pub fn is_visitor(node: &Node) -> bool {
+    node.uri.fs == FsKind::Share && !node.owned
 }
 
 /// Compares passwords in constant time, also independent of their lengths.
@@ -175,7 +185,14 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
             Caller::User(_) => FsError::NoPermission("your group may not open shares"),
         });
     }
-    let live = live(&ctx.state.db, id).await?;
+    let share = find(&ctx.state.db, id)
+        .await?
+        .ok_or(FsError::ShareInvalid)?;
+    let live = if ctx.download_counted {
+        check_serving(&ctx.state.db, share).await?
+    } else {
+        check(&ctx.state.db, share).await?
+    };
     unlock(
         &ctx.state.db,
         &live.share,
@@ -233,53 +250,6 @@ pub async fn exposes_view(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsErro
         .await?
         .ok_or(FsError::ShareInvalid)?;
     Ok(super::present::share_view(&share))
-}
-
-/// Counts a download through a share, before its URL is handed out (`POST /file/url`).
-/// Downloads of the owner are not counted. The remaining downloads are decremented with a
-/// conditional update, so when one download is left, only one of two racing requests gets
-/// it; the other sees the share exhausted (40058).
-pub async fn count_download(state: &AppState, caller: &Caller, node: &Node) -> Result<(), FsError> {
-    if node.uri.fs != FsKind::Share || node.owned {
-        return Ok(());
-    }
-    let id = share_id(state, &node.uri)?;
-    let updated = share::Entity::update_many()
-        .col_expr(
-            share::Column::Downloads,
-            Expr::col(share::Column::Downloads).add(1),
-        )
-        .col_expr(
-            share::Column::RemainDownloads,
-            Expr::col(share::Column::RemainDownloads).sub(1),
-        )
-        .filter(share::Column::Id.eq(id))
-        .filter(share::Column::DeletedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(share::Column::RemainDownloads.is_null())
-                .add(share::Column::RemainDownloads.gt(0)),
-        )
-        .exec(&state.db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(FsError::ShareInvalid);
-    }
-    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
-    let content = serde_json::json!({
-        "share_id": state.ids.encode(id, IdKind::Share),
-        "action": "download",
-        "file": state.ids.encode(node.file.id, IdKind::File),
-    });
-    events::record(
-        &state.db,
-        events::kind::SHARE_ACCESS,
-        caller.user_id(),
-        &client,
-        Some(content),
-    )
-    .await;
-    Ok(())
 }
 
 #[cfg(test)]

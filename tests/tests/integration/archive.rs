@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use stratus_entity::{entity, file, group};
-use stratus_server::{auth::sign, boolset::Boolset, ids::IdKind};
+use stratus_server::{archive::session, auth::sign, boolset::Boolset, ids::IdKind};
 use stratus_tests::{Session, TestServer};
 
 mod access;
@@ -44,7 +44,7 @@ pub async fn update_group(server: &TestServer, change: impl FnOnce(&mut group::M
     server.state.dav_rows.forget_all();
 }
 
-async fn allow_archives(server: &TestServer, allowed: bool) {
+pub(crate) async fn allow_archives(server: &TestServer, allowed: bool) {
     update_group(server, |g| {
         let mut bits = Boolset::from_bytes(g.permissions.clone());
         bits.set_to(ARCHIVE_BIT, allowed);
@@ -155,7 +155,7 @@ async fn archive_url(server: &TestServer, s: &Session, uris: &[&str]) -> String 
 
 /// Fetches an archive (no session: the URL is the credential) and reads every entry:
 /// name → SHA-256 of the bytes, or `"dir"` for folders.
-async fn fetch_entries(server: &TestServer, url: &str) -> BTreeMap<String, String> {
+pub(crate) async fn fetch_entries(server: &TestServer, url: &str) -> BTreeMap<String, String> {
     let resp = server.client.get(url).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let bytes = resp.bytes().await.unwrap();
@@ -320,18 +320,18 @@ async fn tampered_moved_and_expired_signatures_are_refused() {
     }
 
     let key = server.state.settings.get("secret_key").await.unwrap();
-    let path = Url::parse(&ann_url).unwrap().path().to_owned();
-    let signed = |path: &str, expires: i64| {
-        let sig = sign::sign(key.as_bytes(), path, expires);
+    let signed = |id: &str, expires: i64| {
+        let sig = sign::sign(key.as_bytes(), &session::archive_subject(id), expires);
         let mut url = Url::parse(&server.base).unwrap();
-        url.set_path(path);
+        url.set_path(&session::archive_path(id));
         url.query_pairs_mut().append_pair("sign", &sig);
         url.to_string()
     };
+    let id = session_id(&ann_url);
     let now = chrono::Utc::now().timestamp();
     let resp = server
         .client
-        .get(signed(&path, now - 5))
+        .get(signed(&id, now - 5))
         .send()
         .await
         .unwrap();
@@ -341,14 +341,14 @@ async fn tampered_moved_and_expired_signatures_are_refused() {
     // Re-signed for the future, the same session works: only the expiry was wrong.
     let resp = server
         .client
-        .get(signed(&path, now + 60))
+        .get(signed(&id, now + 60))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 
     // A valid signature for a session that does not exist.
-    let unknown = format!("/api/v4/file/archive/{}/archive.zip", uuid::Uuid::new_v4());
+    let unknown = uuid::Uuid::new_v4().to_string();
     let resp = server
         .client
         .get(signed(&unknown, now + 60))

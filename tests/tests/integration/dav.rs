@@ -20,7 +20,7 @@ mod share_root;
 const PW: &str = "password123";
 
 /// Sets or clears permission bits of group `id`.
-async fn set_group_bits(server: &TestServer, id: i64, bits: &[(usize, bool)]) {
+pub(crate) async fn set_group_bits(server: &TestServer, id: i64, bits: &[(usize, bool)]) {
     let g = group::Entity::find_by_id(id)
         .one(&server.state.db)
         .await
@@ -56,7 +56,7 @@ async fn account(server: &TestServer, s: &Session, body: Value) -> Value {
 }
 
 /// An account rooted at `uri` for `s`; returns the Basic password.
-async fn password(server: &TestServer, s: &Session, uri: &str) -> String {
+pub(crate) async fn password(server: &TestServer, s: &Session, uri: &str) -> String {
     account(server, s, json!({"uri": uri, "name": "test"})).await["password"]
         .as_str()
         .unwrap()
@@ -82,7 +82,13 @@ fn method(name: &str) -> Method {
 }
 
 /// A WebDAV request to `/dav<path>` with Basic credentials.
-fn dav(server: &TestServer, name: &str, path: &str, email: &str, pw: &str) -> RequestBuilder {
+pub(crate) fn dav(
+    server: &TestServer,
+    name: &str,
+    path: &str,
+    email: &str,
+    pw: &str,
+) -> RequestBuilder {
     server
         .client
         .request(method(name), server.url(&format!("/dav{path}")))

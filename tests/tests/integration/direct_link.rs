@@ -71,14 +71,17 @@ async fn a_direct_link_redirects_to_the_bytes_and_counts_downloads() {
         let resp = server.client.get(&link).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::FOUND);
         let cache = resp.headers()["cache-control"].to_str().unwrap();
-        assert_eq!(cache, "public, max-age=3600");
+        assert_eq!(cache, "private, max-age=3600");
+        // No site URL is configured: the redirect is a path on the host that was asked.
         let location = resp.headers()["location"].to_str().unwrap().to_owned();
-        assert!(
-            location.starts_with(&format!("{}/api/v4/file/content/", server.base)),
-            "{location}"
-        );
+        assert!(location.starts_with("/api/v4/file/content/"), "{location}");
         assert!(!location.contains("download=true"), "{location}");
-        let content = server.client.get(&location).send().await.unwrap();
+        let content = server
+            .client
+            .get(server.url(&location))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(content.status(), StatusCode::OK);
         assert_eq!(sha(&content.bytes().await.unwrap()), sha(&data));
         assert_eq!(downloads(&server, &link).await, round);
@@ -90,10 +93,84 @@ async fn a_direct_link_redirects_to_the_bytes_and_counts_downloads() {
     assert_eq!(resp.status(), StatusCode::FOUND);
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("download=true"), "{location}");
-    let content = server.client.get(&location).send().await.unwrap();
+    let content = server
+        .client
+        .get(server.url(&location))
+        .send()
+        .await
+        .unwrap();
     let disposition = content.headers()["content-disposition"].to_str().unwrap();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert_eq!(downloads(&server, &link).await, 3);
+}
+
+#[tokio::test]
+async fn redirects_take_no_host_from_the_request_and_are_cached_privately() {
+    let (server, ann) = setup().await;
+    upload(&server, &ann, &my("a.txt"), b"bytes").await;
+    let link = link_of(&server, &ann, &my("a.txt")).await;
+    let follow = |host: &'static str| {
+        let (server, link) = (&server, link.clone());
+        async move {
+            let resp = server
+                .client
+                .get(&link)
+                .header("Host", host)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::FOUND);
+            let header = |name: &str| resp.headers()[name].to_str().unwrap().to_owned();
+            (header("location"), header("cache-control"))
+        }
+    };
+    let by_url = |host: &'static str| {
+        let server = &server;
+        let token = ann.access_token.clone();
+        async move {
+            let resp = server
+                .request_as(Method::POST, "/file/url", &token)
+                .header("Host", host)
+                .json(&json!({"uris": [my("a.txt")], "redirect": true}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::FOUND);
+            resp.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+
+    // While `siteURL` is the install default, a redirect is a path on the host asked.
+    let (location, cache) = follow("evil.example").await;
+    assert!(location.starts_with("/api/v4/file/content/"), "{location}");
+    assert_eq!(cache, "private, max-age=3600");
+    let location = by_url("evil.example").await;
+    assert!(location.starts_with("/api/v4/file/content/"), "{location}");
+    let resp = server
+        .client
+        .get(server.url(&location))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"bytes");
+
+    // A configured site URL is used whatever the request says.
+    server
+        .state
+        .settings
+        .set(&[("siteURL", "https://drive.example/")])
+        .await
+        .unwrap();
+    let (location, _) = follow("evil.example").await;
+    assert!(
+        location.starts_with("https://drive.example/api/v4/file/content/"),
+        "{location}"
+    );
+    let location = by_url("evil.example").await;
+    assert!(
+        location.starts_with("https://drive.example/api/v4/file/content/"),
+        "{location}"
+    );
 }
 
 #[tokio::test]

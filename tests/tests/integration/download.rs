@@ -16,6 +16,7 @@ use stratus_server::{ids::IdKind, storage::stream_once};
 use stratus_tests::{Session, TestServer};
 
 mod access;
+mod moved;
 
 const PW: &str = "password123";
 
@@ -377,9 +378,9 @@ async fn batches_redirects_archives_and_empty_files() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FOUND);
     let location = header(&resp, "location").to_owned();
-    assert!(location.starts_with(&server.base), "{location}");
+    assert!(location.starts_with("/api/v4/file/content/"), "{location}");
     assert_eq!(
-        get(&server, &location, &[])
+        get(&server, &server.url(&location), &[])
             .await
             .bytes()
             .await

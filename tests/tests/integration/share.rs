@@ -11,8 +11,10 @@ use crate::download::put_file;
 
 mod abuse;
 mod browse;
+mod limits;
 mod manage;
 mod saved;
+mod versions;
 
 const PW: &str = "password123";
 

@@ -3,7 +3,7 @@
 
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
-use stratus_server::auth::sign;
+use stratus_server::{auth::sign, download::link};
 
 use super::{PW, file_url, get, put_file, setup, url_of};
 use stratus_tests::TestServer;
@@ -22,7 +22,37 @@ fn with_sign(url: &str, sign: &str) -> String {
     url.to_string()
 }
 
-fn sign_of(url: &str) -> String {
+/// What the signature of content URL `url` covers, read back from the URL.
+pub(crate) fn subject_of(url: &str) -> String {
+    let url = Url::parse(url).unwrap();
+    let segments: Vec<String> = url
+        .path_segments()
+        .unwrap()
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .unwrap()
+                .into_owned()
+        })
+        .collect();
+    let [.., id, speed, name] = segments.as_slice() else {
+        panic!("not a content URL: {url}");
+    };
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    link::content_subject(
+        id,
+        speed,
+        name,
+        param("share").as_deref(),
+        param("once").as_deref(),
+    )
+}
+
+pub(crate) fn sign_of(url: &str) -> String {
     Url::parse(url)
         .unwrap()
         .query_pairs()
@@ -65,13 +95,17 @@ async fn bad_missing_foreign_and_expired_signatures_are_refused() {
 
     // A correct MAC whose expiry has passed.
     let key = server.state.settings.get("secret_key").await.unwrap();
-    let path = Url::parse(&a).unwrap().path().to_owned();
-    let old = sign::sign(key.as_bytes(), &path, chrono::Utc::now().timestamp() - 5);
+    let subject = subject_of(&a);
+    let old = sign::sign(key.as_bytes(), &subject, chrono::Utc::now().timestamp() - 5);
     let (status, body) = refused(&server, &with_sign(&a, &old)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["code"], 40005, "{body}");
-    // The same path signed for the future works, so only the expiry was wrong.
-    let fresh = sign::sign(key.as_bytes(), &path, chrono::Utc::now().timestamp() + 60);
+    // The same subject signed for the future works, so only the expiry was wrong.
+    let fresh = sign::sign(
+        key.as_bytes(),
+        &subject,
+        chrono::Utc::now().timestamp() + 60,
+    );
     assert_eq!(
         get(&server, &with_sign(&a, &fresh), &[]).await.status(),
         StatusCode::OK

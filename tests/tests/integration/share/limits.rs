@@ -1,0 +1,231 @@
+//! A share's download limit through every way of downloading: a counted `POST /file/url`
+//! serves one download (ranges of it excepted), a zip counts one download per share, and a
+//! WebDAV mount of the share takes from the same count. The owner is never counted.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use stratus_server::boolset::group_perm;
+use stratus_tests::{Session, TestServer};
+
+use super::{A, B, file_url, info, make_tree, setup};
+use crate::{
+    archive::{allow_archives, fetch_entries, sha},
+    dav::{dav, password, set_group_bits},
+};
+
+/// The one URL `POST /file/url` hands out for `uri`.
+async fn url_of(server: &TestServer, s: Option<&Session>, uri: &str) -> String {
+    let answer = file_url(server, s, &[uri]).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    answer["data"]["urls"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `GET` (or `HEAD`) `url` with an optional `Range`; the status and the body.
+async fn fetch(
+    server: &TestServer,
+    method: Method,
+    url: &str,
+    range: Option<&str>,
+) -> (u16, Vec<u8>) {
+    let mut req = server.client.request(method, url);
+    if let Some(range) = range {
+        req = req.header("Range", range);
+    }
+    let resp = req.send().await.unwrap();
+    (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
+}
+
+/// Asserts the answer of a content URL whose one download was served already.
+async fn assert_used(server: &TestServer, url: &str, range: Option<&str>) {
+    let (status, body) = fetch(server, Method::GET, url, range).await;
+    assert_eq!(status, 403, "{range:?}");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["code"], 40005, "{range:?}: {body}");
+}
+
+/// `downloaded` and `remain_downloads` of share `id`, as its owner sees them.
+async fn counters(server: &TestServer, owner: &Session, id: &str) -> (Value, Value) {
+    let shown = info(server, Some(owner), id, &[]).await;
+    assert_eq!(shown["code"], 0, "{shown}");
+    (
+        shown["data"]["downloaded"].clone(),
+        shown["data"]["remain_downloads"].clone(),
+    )
+}
+
+/// `POST /file/url {archive: true}` as `s`; the envelope.
+async fn zip(server: &TestServer, s: &Session, uris: &[&str]) -> Value {
+    server
+        .send_as(
+            Method::POST,
+            "/file/url",
+            &s.access_token,
+            &json!({"uris": uris, "archive": true}),
+        )
+        .await
+}
+
+fn zip_url(answer: &Value) -> String {
+    assert_eq!(answer["code"], 0, "{answer}");
+    answer["data"]["urls"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_counted_url_serves_one_download_and_its_later_ranges() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({"downloads": 1}))
+        .await;
+    let url = url_of(&server, None, &format!("cloudreve://{id}@share/a.txt")).await;
+    assert!(url.contains("once="), "{url}");
+
+    // Neither a range from a later byte nor a HEAD is the download.
+    assert_eq!(
+        fetch(&server, Method::GET, &url, Some("bytes=3-")).await,
+        (206, A[3..].to_vec())
+    );
+    assert_eq!(fetch(&server, Method::HEAD, &url, None).await.0, 200);
+    assert_eq!(
+        fetch(&server, Method::GET, &url, None).await,
+        (200, A.to_vec())
+    );
+
+    // A second download from the first byte is refused, however it is asked for.
+    let whole = format!("bytes=-{}", A.len());
+    for range in [
+        None,
+        Some("bytes=0-"),
+        Some("bytes=0-3"),
+        Some(whole.as_str()),
+    ] {
+        assert_used(&server, &url, range).await;
+    }
+    // The same download goes on: a player seeking, a transfer resumed.
+    assert_eq!(
+        fetch(&server, Method::GET, &url, Some("bytes=5-")).await,
+        (206, A[5..].to_vec())
+    );
+    assert_eq!(counters(&server, &ann, &id).await, (json!(1), json!(0)));
+}
+
+#[tokio::test]
+async fn urls_of_unlimited_shares_and_of_the_owner_are_not_bound() {
+    let (server, ann, bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (open, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    let url = url_of(
+        &server,
+        Some(&bob),
+        &format!("cloudreve://{open}@share/a.txt"),
+    )
+    .await;
+    assert!(!url.contains("once="), "{url}");
+    for _ in 0..2 {
+        assert_eq!(
+            fetch(&server, Method::GET, &url, None).await,
+            (200, A.to_vec())
+        );
+    }
+
+    let (limited, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 1}))
+        .await;
+    let own = url_of(
+        &server,
+        Some(&ann),
+        &format!("cloudreve://{limited}@share/a.txt"),
+    )
+    .await;
+    assert!(!own.contains("once="), "{own}");
+    for _ in 0..2 {
+        assert_eq!(
+            fetch(&server, Method::GET, &own, None).await,
+            (200, A.to_vec())
+        );
+    }
+    assert_eq!(
+        counters(&server, &ann, &limited).await,
+        (json!(0), json!(1))
+    );
+}
+
+#[tokio::test]
+async fn a_zip_through_a_share_counts_one_download_and_serves_once() {
+    let (server, ann, bob) = setup().await;
+    allow_archives(&server, true).await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 2}))
+        .await;
+    let a = format!("cloudreve://{id}@share/a.txt");
+    let sub = format!("cloudreve://{id}@share/Sub");
+    let expected = [
+        ("Sub/".to_owned(), "dir".to_owned()),
+        ("Sub/b.txt".to_owned(), sha(B)),
+        ("a.txt".to_owned(), sha(A)),
+    ]
+    .into_iter()
+    .collect();
+
+    // The owner's zips through the share are not counted.
+    let own = zip_url(&zip(&server, &ann, &[&a, &sub]).await);
+    assert_eq!(fetch_entries(&server, &own).await, expected);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(0), json!(2)));
+
+    // One zip of two items is one download, and its URL serves one request.
+    let first = zip_url(&zip(&server, &bob, &[&a, &sub]).await);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(1), json!(1)));
+    assert_eq!(fetch_entries(&server, &first).await, expected);
+    let again = server.client.get(&first).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(body["code"], 404, "{body}");
+
+    // The last download is still served whole, then the share refuses more.
+    let last = zip_url(&zip(&server, &bob, &[&a, &sub]).await);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(2), json!(0)));
+    assert_eq!(fetch_entries(&server, &last).await, expected);
+    assert_eq!(zip(&server, &bob, &[&a]).await["code"], 40058);
+}
+
+#[tokio::test]
+async fn every_download_path_takes_from_the_same_limit() {
+    let (server, ann, bob) = setup().await;
+    allow_archives(&server, true).await;
+    set_group_bits(&server, 2, &[(group_perm::WEBDAV, true)]).await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 3}))
+        .await;
+    let a = format!("cloudreve://{id}@share/a.txt");
+    let dav_pw = password(&server, &bob, &format!("cloudreve://{id}@share")).await;
+    let dav_get = || async {
+        let resp = dav(&server, "GET", "/a.txt", "bob@example.com", &dav_pw)
+            .send()
+            .await
+            .unwrap();
+        (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
+    };
+
+    let url = url_of(&server, Some(&bob), &a).await;
+    assert_eq!(
+        fetch(&server, Method::GET, &url, None).await,
+        (200, A.to_vec())
+    );
+    let zipped = zip_url(&zip(&server, &bob, &[&a]).await);
+    assert_eq!(fetch_entries(&server, &zipped).await.len(), 1);
+    assert_eq!(dav_get().await, (200, A.to_vec()));
+    assert_eq!(counters(&server, &ann, &id).await, (json!(3), json!(0)));
+
+    assert_eq!(file_url(&server, Some(&bob), &[&a]).await["code"], 40058);
+    assert_eq!(zip(&server, &bob, &[&a]).await["code"], 40058);
+    assert_ne!(dav_get().await.0, 200);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(3), json!(0)));
+}
