@@ -33,6 +33,8 @@ pub struct Inner {
     pub commits: crate::upload::commit::Committer,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
+    /// What this instance last read about session chains.
+    pub sessions: crate::auth::session::Chains,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             thumbs: Default::default(),
             dav_logins: crate::dav::auth::login_cache(),
             dav_rows: Default::default(),
+            sessions: Default::default(),
         }))
     }
 }

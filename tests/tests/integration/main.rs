@@ -18,6 +18,7 @@ mod openapi;
 mod passkey;
 mod registration;
 mod session;
+mod session_revocation;
 mod share;
 mod site;
 mod storage;
