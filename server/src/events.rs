@@ -25,7 +25,8 @@ pub mod kind {
     pub const USER_TOKEN_REFRESH: i32 = 4;
     /// A sign-in succeeded.
     pub const USER_LOGIN: i32 = 5;
-    /// A session chain was revoked (sign-out).
+    /// A session chain was ended: a sign-out, or a refresh token used twice (then
+    /// `content.reason` is `refresh_token_reused`).
     pub const USER_LOGOUT: i32 = 6;
     /// The password was changed or reset.
     pub const USER_CHANGE_PASSWORD: i32 = 8;

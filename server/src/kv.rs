@@ -1,12 +1,13 @@
 //! The `kv` table: short-lived state that must be shared by every instance (captcha answers,
-//! token revocations, 2FA and passkey ceremonies, archive sessions), each row with an expiry.
+//! session chains, 2FA and passkey ceremonies, archive sessions), each row with an expiry.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, OnConflict},
 };
 use stratus_entity::kv;
 
@@ -68,13 +69,57 @@ pub async fn take(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>
     Ok((deleted.rows_affected == 1 && !expired).then_some(row.value))
 }
 
-/// Deletes `key`.
-pub async fn delete(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    kv::Entity::delete_many()
+/// Replaces the live value under `key` with `value` (and a new expiry) only if it is still
+/// `expected`: of several concurrent callers with the same `expected`, exactly one succeeds.
+pub async fn replace_if(
+    db: &impl ConnectionTrait,
+    key: &str,
+    expected: &str,
+    value: &str,
+    ttl: Duration,
+) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let res = kv::Entity::update_many()
+        .col_expr(kv::Column::Value, Expr::value(value))
+        .col_expr(
+            kv::Column::ExpiresAt,
+            Expr::value(now + chrono::Duration::from_std(ttl).unwrap_or_default()),
+        )
+        .col_expr(kv::Column::UpdatedAt, Expr::value(now))
+        .filter(kv::Column::Key.eq(key))
+        .filter(kv::Column::Value.eq(expected))
+        .filter(
+            Condition::any()
+                .add(kv::Column::ExpiresAt.is_null())
+                .add(kv::Column::ExpiresAt.gt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Deletes `key`; returns whether a row was there.
+pub async fn delete(db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr> {
+    let res = kv::Entity::delete_many()
         .filter(kv::Column::Key.eq(key))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(res.rows_affected == 1)
+}
+
+/// Deletes every row whose key starts with `prefix`, except `keep`; returns how many. The
+/// prefix is matched with `LIKE`, so it must hold none of its wildcards (`%`, `_`, `\`).
+pub async fn delete_prefixed(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    keep: Option<&str>,
+) -> Result<u64, DbErr> {
+    debug_assert!(!prefix.contains(['%', '_', '\\']), "{prefix}");
+    let mut query = kv::Entity::delete_many().filter(kv::Column::Key.starts_with(prefix));
+    if let Some(keep) = keep {
+        query = query.filter(kv::Column::Key.ne(keep));
+    }
+    Ok(query.exec(db).await?.rows_affected)
 }
 
 /// Deletes every expired row; returns how many.

@@ -35,6 +35,8 @@ pub struct Inner {
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
     /// The last storage probe of `/healthz`.
     pub storage_probe: crate::ops::StorageProbe,
+    /// What this instance last read about session chains.
+    pub sessions: crate::auth::session::Chains,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             dav_logins: crate::dav::auth::login_cache(),
             dav_rows: Default::default(),
             storage_probe: Default::default(),
+            sessions: Default::default(),
         }))
     }
 }

@@ -9,7 +9,10 @@ use sea_orm::{
 use serde_json::json;
 use stratus_entity::{group, user};
 
-use crate::{auth::password, db};
+use crate::{
+    auth::{password, session},
+    db,
+};
 
 /// Group ids created on first start.
 pub const ADMIN_GROUP: i64 = 1;
@@ -106,8 +109,9 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     Ok(model)
 }
 
-/// Sets a new password (and optionally a new group) for an existing account.
-pub async fn reset<C: ConnectionTrait>(
+/// Sets a new password (and optionally a new group) for an existing account, and ends all
+/// of its sessions.
+pub async fn reset<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     email: &str,
     pw: &str,
@@ -124,7 +128,11 @@ pub async fn reset<C: ConnectionTrait>(
     if let Some(group_id) = group_id {
         active.group_id = Set(group_id);
     }
-    Ok(active.update(db).await?)
+    let txn = db::begin_write(db).await?;
+    let model = active.update(&txn).await?;
+    session::end_all(&txn, model.id, None).await?;
+    txn.commit().await?;
+    Ok(model)
 }
 
 /// Refuses accounts that may not sign in: banned (40017) or not activated (40018).
@@ -307,9 +315,9 @@ pub async fn activate<C: ConnectionTrait>(
     user::Entity::find_by_id(id).one(db).await
 }
 
-/// Gives an account a new Argon2id password. Its refresh tokens stop working: the state
-/// hash they carry covers the password digest.
-pub async fn set_password<C: ConnectionTrait>(
+/// Gives an account a new Argon2id password and ends all of its sessions (other instances
+/// notice within `session::CHAIN_CACHE_TTL`; `AppState::sessions` makes this one notice now).
+pub async fn set_password<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     user: user::Model,
     pw: &str,
@@ -319,7 +327,11 @@ pub async fn set_password<C: ConnectionTrait>(
     let mut active: user::ActiveModel = user.into();
     active.password = Set(Some(digest));
     active.updated_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let txn = db::begin_write(db).await?;
+    let model = active.update(&txn).await?;
+    session::end_all(&txn, model.id, None).await?;
+    txn.commit().await?;
+    Ok(model)
 }
 
 /// Checks a new password's length (6 to 128 characters).

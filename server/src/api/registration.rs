@@ -285,8 +285,8 @@ impl RegistrationApi {
         done()
     }
 
-    /// Sets a new password with the secret of a reset link. The secret works once; wrong
-    /// secrets count as failed sign-ins for throttling.
+    /// Sets a new password with the secret of a reset link, ending every session of the
+    /// account. The secret works once; wrong secrets count as failed sign-ins for throttling.
     #[oai(
         path = "/user/reset/:id",
         method = "patch",
@@ -334,6 +334,7 @@ impl RegistrationApi {
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(invalid)?;
         let account = users::set_password(&state.db, account, &body.password).await?;
+        state.sessions.forget_all();
         events::record(
             &state.db,
             events::kind::USER_CHANGE_PASSWORD,

@@ -1,4 +1,7 @@
 //! `/session`: password sign-in with captcha and 2FA, token refresh and sign-out.
+//!
+//! Each sign-in starts a session chain (`auth::session`); a refresh token is good for one
+//! refresh, and one used again ends its chain.
 
 use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi, param::Query};
@@ -13,7 +16,11 @@ use super::{
     json::ApiJson,
 };
 use crate::{
-    auth::{jwt, password, session, throttle, totp},
+    auth::{
+        jwt, password,
+        session::{self, Refresh},
+        throttle, totp,
+    },
     captcha_ticket,
     events::{self, Client},
     ids::IdKind,
@@ -196,7 +203,9 @@ impl SessionApi {
         finish_login(&state, &user, &client, "2fa").await
     }
 
-    /// Exchanges a refresh token for a new pair in the same chain.
+    /// Exchanges a refresh token for a new pair in the same chain. Each refresh token works
+    /// once: one used again (a copy, or a replay) ends its whole chain, and is refused (40020)
+    /// like every other token of the chain from then on.
     #[oai(
         path = "/session/token/refresh",
         method = "post",
@@ -205,13 +214,39 @@ impl SessionApi {
     async fn refresh_session(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         body: ApiJson<RefreshTokenRequest>,
     ) -> ApiResult<Token> {
-        let (user, root) = verify_refresh(&state, &body.refresh_token).await?;
-        ok(session::issue(&state, &user, Some(root)).await?.into())
+        let token = verify_refresh(&state, &body.refresh_token).await?;
+        let user = user::Entity::find_by_id(token.user_id)
+            .one(&state.db)
+            .await?
+            .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
+            .ok_or_else(invalid_refresh)?;
+        let expected = session::state_hash(&state, &user).await?;
+        if !bool::from(expected.as_bytes().ct_eq(token.state_hash.as_bytes())) {
+            return Err(invalid_refresh());
+        }
+        match session::refresh(&state, &user, token.root, token.jti).await? {
+            Refresh::Rotated(pair) => ok(pair.into()),
+            Refresh::Reused => {
+                let client = Client::of(req, state.config.proxy_header.as_deref());
+                events::record(
+                    &state.db,
+                    events::kind::USER_LOGOUT,
+                    Some(user.id),
+                    &client,
+                    Some(serde_json::json!({ "reason": "refresh_token_reused" })),
+                )
+                .await;
+                Err(invalid_refresh())
+            }
+            Refresh::Ended => Err(invalid_refresh()),
+        }
     }
 
-    /// Signs out: revokes every token of the refresh token's chain, on every instance.
+    /// Signs out: ends the refresh token's chain, so that none of its tokens, access or
+    /// refresh, is accepted any more, on any instance.
     #[oai(
         path = "/session/token",
         method = "delete",
@@ -223,13 +258,17 @@ impl SessionApi {
         req: &Request,
         body: ApiJson<RefreshTokenRequest>,
     ) -> ApiResult<String> {
-        let (user, root) = verify_refresh(&state, &body.refresh_token).await?;
-        session::revoke(&state, &root).await?;
+        // Any token of the chain may end it: ending a session is never a risk to its owner,
+        // and a token made stale by a password change must still sign its session out.
+        let token = verify_refresh(&state, &body.refresh_token).await?;
+        if !session::end(&state, token.user_id, token.root).await? {
+            return Err(invalid_refresh());
+        }
         let client = Client::of(req, state.config.proxy_header.as_deref());
         events::record(
             &state.db,
             events::kind::USER_LOGOUT,
-            Some(user.id),
+            Some(token.user_id),
             &client,
             None,
         )
@@ -242,36 +281,35 @@ fn invalid_refresh() -> ApiError {
     ApiError::new(ErrorCode::CredentialInvalid, "Invalid refresh token")
 }
 
-/// A refresh token's account and chain, if the token is still good: signed, a refresh token,
-/// for an active account whose password has not changed since, in a chain not revoked.
-async fn verify_refresh(
-    state: &AppState,
-    token: &str,
-) -> Result<(user::Model, uuid::Uuid), ApiError> {
+/// What a signed refresh token says.
+struct RefreshClaims {
+    user_id: i64,
+    root: uuid::Uuid,
+    jti: uuid::Uuid,
+    state_hash: String,
+}
+
+/// The claims of a refresh token that is signed, unexpired, of the refresh kind, and names a
+/// user, a chain and its own id (tokens from before chains were kept do not).
+async fn verify_refresh(state: &AppState, token: &str) -> Result<RefreshClaims, ApiError> {
     let secret = state.settings.get("secret_key").await?;
     let claims = jwt::verify(&secret, token).map_err(|_| invalid_refresh())?;
     if claims.token_type != jwt::REFRESH {
         return Err(invalid_refresh());
     }
-    let id = state
+    let user_id = state
         .ids
         .decode(&claims.sub, IdKind::User)
         .map_err(|_| invalid_refresh())?;
-    let user = user::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
-        .ok_or_else(invalid_refresh)?;
-    let expected = session::state_hash(state, &user).await?;
-    let given = claims.state_hash.unwrap_or_default();
-    if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
-        return Err(invalid_refresh());
+    match (claims.root_token_id, claims.jti) {
+        (Some(root), Some(jti)) => Ok(RefreshClaims {
+            user_id,
+            root,
+            jti,
+            state_hash: claims.state_hash.unwrap_or_default(),
+        }),
+        _ => Err(invalid_refresh()),
     }
-    let root = claims.root_token_id.ok_or_else(invalid_refresh)?;
-    if session::is_revoked(state, &root).await? {
-        return Err(invalid_refresh());
-    }
-    Ok((user, root))
 }
 
 /// The account with this e-mail, if any.

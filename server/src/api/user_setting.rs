@@ -24,7 +24,7 @@ use super::{
     },
 };
 use crate::{
-    auth::{caller::Caller, passkey, password, throttle, totp},
+    auth::{caller::Caller, passkey, password, session, throttle, totp},
     avatar::{self, AvatarError, Size},
     db,
     events::{self, Client},
@@ -179,8 +179,9 @@ impl UserSettingApi {
 
     /// Changes any of the caller's settings. All given fields are checked first; nothing is
     /// saved unless every one is valid. A password change needs the current password
-    /// (40069 when wrong) and ends every session's refresh chain; 2FA changes need a valid
-    /// code (40022 when wrong).
+    /// (40069 when wrong) and ends every other session of the account at once (their access
+    /// tokens too); the caller's own refresh token stops working, its access token lives on
+    /// until it expires. 2FA changes need a valid code (40022 when wrong).
     #[oai(
         path = "/user/setting",
         method = "patch",
@@ -329,7 +330,13 @@ impl UserSettingApi {
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
+        if new_digest.is_some() {
+            session::end_all(&txn, user.id, me.session).await?;
+        }
         txn.commit().await?;
+        if new_digest.is_some() {
+            state.sessions.forget_all();
+        }
 
         // 4. Aftermath.
         if new_digest.is_some() {

@@ -96,5 +96,9 @@ async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    Ok(SignedIn { user, group })
+    Ok(SignedIn {
+        user,
+        group,
+        session: None,
+    })
 }

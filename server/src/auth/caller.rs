@@ -1,8 +1,10 @@
 //! The caller of an `/api/v4` request, resolved once from `Authorization: Bearer <access JWT>`.
 //!
-//! An invalid or expired token makes the caller anonymous (clients rely on it); a refresh token
-//! used as an access token is refused (40020); a banned or inactive account is refused at once
-//! (40017 / 40018), not when its token expires, because the account is read on every request.
+//! An invalid or expired token makes the caller anonymous (clients rely on it), and so does a
+//! token of a session that has ended (signed out, password changed): its chain is checked on
+//! every request. A refresh token used as an access token is refused (40020); a banned or
+//! inactive account is refused at once (40017 / 40018), not when its token expires, because the
+//! account is read on every request.
 
 use std::sync::Arc;
 
@@ -23,6 +25,8 @@ use crate::{
 pub struct SignedIn {
     pub user: user::Model,
     pub group: group::Model,
+    /// The session chain of the access token; `None` for WebDAV and signed links.
+    pub session: Option<uuid::Uuid>,
 }
 
 impl SignedIn {
@@ -80,6 +84,13 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
     let Ok(id) = state.ids.decode(&claims.sub, IdKind::User) else {
         return Ok(Caller::Anonymous);
     };
+    // Tokens issued before sessions were kept name no chain, and cannot be ended: refused.
+    let Some(root) = claims.root_token_id else {
+        return Ok(Caller::Anonymous);
+    };
+    if !state.sessions.is_live(&state.db, id, root).await? {
+        return Ok(Caller::Anonymous);
+    }
     let Some(user) = user::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -92,7 +103,11 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    Ok(Caller::User(Arc::new(SignedIn { user, group })))
+    Ok(Caller::User(Arc::new(SignedIn {
+        user,
+        group,
+        session: Some(root),
+    })))
 }
 
 /// The token of `Bearer <token>`; `Bearer Cr <sig>` is an HMAC signature, not a session.

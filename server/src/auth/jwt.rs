@@ -1,8 +1,8 @@
 //! Session tokens: HS256 JWTs keyed with the site's `secret_key` (spec §5.1–5.2).
 //!
-//! An access token names the user; a refresh token also carries the `state_hash` of the
-//! account (so a password change invalidates it) and the `root_token_id` shared by every
-//! token of one sign-in, which sign-out revokes in the `kv` table.
+//! Both kinds name the user and the `root_token_id` shared by every token of one sign-in (its
+//! chain, kept by `session`); a refresh token also carries the `state_hash` of the account (so
+//! a password change invalidates it) and its own id (`jti`), which the chain accepts once.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Duration, Utc};
@@ -14,7 +14,8 @@ use uuid::Uuid;
 pub const ACCESS: &str = "access";
 pub const REFRESH: &str = "refresh";
 
-/// Claims of both token kinds; refresh-only fields are absent from access tokens.
+/// Claims of both token kinds; refresh-only fields are absent from access tokens. Tokens
+/// issued before chains were kept lack `root_token_id` (and `jti`) and are refused.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub token_type: String,
@@ -27,6 +28,9 @@ pub struct Claims {
     pub state_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_token_id: Option<Uuid>,
+    /// The refresh token's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<Uuid>,
 }
 
 /// A freshly issued pair.
@@ -52,12 +56,14 @@ pub fn state_hash(email: &str, password_digest: &str, site_id: &str) -> String {
     STANDARD.encode(digest)
 }
 
-/// Issues an access and a refresh token for `user_hashid`.
+/// Issues an access and a refresh token (with the id `refresh_id`) for `user_hashid` in the
+/// chain `root_token_id`.
 pub fn issue(
     secret: &str,
     user_hashid: &str,
     state_hash: String,
     root_token_id: Uuid,
+    refresh_id: Uuid,
     access_ttl: Duration,
     refresh_ttl: Duration,
 ) -> Result<TokenPair, TokenError> {
@@ -75,7 +81,8 @@ pub fn issue(
         nbf: now.timestamp(),
         exp: access_expires.timestamp(),
         state_hash: None,
-        root_token_id: None,
+        root_token_id: Some(root_token_id),
+        jti: None,
     })?;
     let refresh_token = sign(&Claims {
         token_type: REFRESH.into(),
@@ -84,6 +91,7 @@ pub fn issue(
         exp: refresh_expires.timestamp(),
         state_hash: Some(state_hash),
         root_token_id: Some(root_token_id),
+        jti: Some(refresh_id),
     })?;
     Ok(TokenPair {
         access_token,
@@ -121,6 +129,7 @@ mod tests {
             "w8Sx",
             state_hash("a@b.c", "digest", "site"),
             Uuid::new_v4(),
+            Uuid::new_v4(),
             Duration::seconds(3600),
             Duration::seconds(7200),
         )
@@ -134,10 +143,11 @@ mod tests {
         let access = verify(&secret, &p.access_token).unwrap();
         assert_eq!(access.token_type, ACCESS);
         assert_eq!(access.sub, "w8Sx");
-        assert!(access.root_token_id.is_none());
+        assert!(access.state_hash.is_none() && access.jti.is_none());
         let refresh = verify(&secret, &p.refresh_token).unwrap();
         assert_eq!(refresh.token_type, REFRESH);
-        assert!(refresh.state_hash.is_some() && refresh.root_token_id.is_some());
+        assert!(refresh.state_hash.is_some() && refresh.jti.is_some());
+        assert_eq!(access.root_token_id, refresh.root_token_id);
         assert!(p.refresh_expires > p.access_expires);
     }
 
@@ -163,6 +173,7 @@ mod tests {
             &secret,
             "x",
             String::new(),
+            Uuid::new_v4(),
             Uuid::new_v4(),
             Duration::seconds(-60),
             Duration::seconds(-60),

@@ -1,8 +1,21 @@
-//! Issuing, refreshing and revoking session tokens for an account.
+//! Session chains: one per sign-in, kept in the `kv` table so that every instance sees them.
+//!
+//! The row `session:<uid>:<root>` holds the id (`jti`) of the one refresh token of the chain
+//! that may be used next, and lives as long as that token. A refresh swaps the id for a new
+//! one in one conditional update, so a refresh token works once; a signed token whose chain
+//! holds another id was used before (copied, or replayed), and its whole chain ends.
+//!
+//! Access tokens name their chain as well, and every request checks that the row is still
+//! there ([`Chains::is_live`]). Sign-out and password changes delete rows: the instance that
+//! does it forgets what it remembered at once, the others within [`CHAIN_CACHE_TTL`].
 
-use std::time::Duration as StdDuration;
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration as StdDuration,
+};
 
 use chrono::Duration;
+use sea_orm::{ConnectionTrait, DbErr};
 use stratus_entity::{group, user};
 use uuid::Uuid;
 
@@ -17,6 +30,21 @@ use crate::{
     state::AppState,
 };
 
+/// How long an instance trusts what it last read about a chain: another instance's sign-out
+/// takes at most this long to reach it.
+pub const CHAIN_CACHE_TTL: StdDuration = StdDuration::from_secs(5);
+
+const KIND: &str = "session";
+
+/// The row of a chain; its prefix holds no `LIKE` wildcard, so [`end_all`] can match it.
+fn chain_key(uid: i64, root: &Uuid) -> String {
+    format!("{}{root}", user_prefix(uid))
+}
+
+fn user_prefix(uid: i64) -> String {
+    format!("{KIND}:{uid}:")
+}
+
 /// The account's current state hash: changes with its e-mail, password or the site id.
 pub async fn state_hash(state: &AppState, user: &user::Model) -> Result<String, ApiError> {
     let site_id = state.settings.get("siteID").await?;
@@ -27,12 +55,14 @@ pub async fn state_hash(state: &AppState, user: &user::Model) -> Result<String, 
     ))
 }
 
-/// A new token pair in the chain `root` (a new chain when `None`).
-pub async fn issue(
+/// A signed pair in the chain `root` whose refresh token has the id `jti`, and how long the
+/// refresh token lives.
+async fn sign(
     state: &AppState,
     user: &user::Model,
-    root: Option<Uuid>,
-) -> Result<TokenPair, ApiError> {
+    root: Uuid,
+    jti: Uuid,
+) -> Result<(TokenPair, StdDuration), ApiError> {
     let secret = state.settings.get("secret_key").await?;
     let access_ttl = state.settings.int("access_token_ttl", 3600).await?.max(60);
     let refresh_ttl = state
@@ -40,54 +70,139 @@ pub async fn issue(
         .int("refresh_token_ttl", 1_209_600)
         .await?
         .max(access_ttl);
-    jwt::issue(
+    let pair = jwt::issue(
         &secret,
         &state.ids.encode(user.id, IdKind::User),
         state_hash(state, user).await?,
-        root.unwrap_or_else(Uuid::new_v4),
+        root,
+        jti,
         Duration::seconds(access_ttl),
         Duration::seconds(refresh_ttl),
     )
-    .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))
+    .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
+    Ok((pair, StdDuration::from_secs(refresh_ttl.unsigned_abs())))
 }
 
-/// The `{user, token}` answer of every successful sign-in.
+/// Starts a new chain for `user` and answers its first pair.
+pub async fn start(state: &AppState, user: &user::Model) -> Result<TokenPair, ApiError> {
+    let (root, jti) = (Uuid::new_v4(), Uuid::new_v4());
+    let (pair, ttl) = sign(state, user, root, jti).await?;
+    kv::put(
+        &state.db,
+        KIND,
+        &chain_key(user.id, &root),
+        &jti.to_string(),
+        Some(ttl),
+    )
+    .await?;
+    Ok(pair)
+}
+
+/// What became of a refresh.
+pub enum Refresh {
+    /// The token was the chain's next one: here is the pair that follows it.
+    Rotated(TokenPair),
+    /// The token had been used before: the chain is ended now.
+    Reused,
+    /// The chain had ended (signed out, password changed, reused, expired).
+    Ended,
+}
+
+/// Exchanges the refresh token `jti` of the chain `root` for the next pair.
+pub async fn refresh(
+    state: &AppState,
+    user: &user::Model,
+    root: Uuid,
+    jti: Uuid,
+) -> Result<Refresh, ApiError> {
+    let key = chain_key(user.id, &root);
+    let next = Uuid::new_v4();
+    let (pair, ttl) = sign(state, user, root, next).await?;
+    if kv::replace_if(&state.db, &key, &jti.to_string(), &next.to_string(), ttl).await? {
+        return Ok(Refresh::Rotated(pair));
+    }
+    // Not the next token: either the chain is gone, or the token was spent before.
+    if end(state, user.id, root).await? {
+        Ok(Refresh::Reused)
+    } else {
+        Ok(Refresh::Ended)
+    }
+}
+
+/// Ends the chain `root` of `uid` on every instance; returns whether it was still going.
+pub async fn end(state: &AppState, uid: i64, root: Uuid) -> Result<bool, DbErr> {
+    let ended = kv::delete(&state.db, &chain_key(uid, &root)).await?;
+    state.sessions.forget_all();
+    Ok(ended)
+}
+
+/// Ends every chain of `uid` but `keep`, in `db` (which may be a transaction). Other instances
+/// stop accepting their access tokens within [`CHAIN_CACHE_TTL`]; the caller makes this one
+/// stop at once with [`Chains::forget_all`] once the change is committed.
+pub async fn end_all(
+    db: &impl ConnectionTrait,
+    uid: i64,
+    keep: Option<Uuid>,
+) -> Result<u64, DbErr> {
+    let keep = keep.map(|root| chain_key(uid, &root));
+    kv::delete_prefixed(db, &user_prefix(uid), keep.as_deref()).await
+}
+
+/// The `{user, token}` answer of every successful sign-in: a new chain.
 pub async fn login_response(
     state: &AppState,
     user: &user::Model,
     group: &group::Model,
 ) -> Result<LoginResponse, ApiError> {
-    let token = issue(state, user, None).await?;
+    let token = start(state, user).await?;
     Ok(LoginResponse {
         user: User::from_model(&state.ids, user, group),
         token: token.into(),
     })
 }
 
-fn revoke_key(root: &Uuid) -> String {
-    format!("jwt_revoke_{root}")
+/// What this instance last read about chains, for [`CHAIN_CACHE_TTL`]. A read that began
+/// before the last [`Chains::forget_all`] is never served, even when stored after it.
+pub struct Chains {
+    live: moka::future::Cache<(i64, Uuid), (u64, bool)>,
+    epoch: AtomicU64,
 }
 
-/// Marks a chain revoked for as long as any of its refresh tokens could live.
-pub async fn revoke(state: &AppState, root: &Uuid) -> Result<(), ApiError> {
-    let ttl = state
-        .settings
-        .int("refresh_token_ttl", 1_209_600)
-        .await?
-        .max(0) as u64
-        + 10;
-    kv::put(
-        &state.db,
-        "jwt_revoke",
-        &revoke_key(root),
-        "1",
-        Some(StdDuration::from_secs(ttl)),
-    )
-    .await?;
-    Ok(())
+impl Default for Chains {
+    fn default() -> Self {
+        Self {
+            live: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(CHAIN_CACHE_TTL)
+                .build(),
+            epoch: AtomicU64::new(0),
+        }
+    }
 }
 
-/// Whether the chain was revoked.
-pub async fn is_revoked(state: &AppState, root: &Uuid) -> Result<bool, ApiError> {
-    Ok(kv::get(&state.db, &revoke_key(root)).await?.is_some())
+impl Chains {
+    /// Whether the chain `root` of `uid` is still going.
+    pub async fn is_live(
+        &self,
+        db: &impl ConnectionTrait,
+        uid: i64,
+        root: Uuid,
+    ) -> Result<bool, DbErr> {
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        if let Some((read_at, live)) = self.live.get(&(uid, root)).await
+            && read_at == epoch
+        {
+            return Ok(live);
+        }
+        let live = kv::get(db, &chain_key(uid, &root)).await?.is_some();
+        self.live.insert((uid, root), (epoch, live)).await;
+        Ok(live)
+    }
+
+    /// Drops everything remembered; call after ending chains. Ends are rare (sign-outs,
+    /// password changes), so forgetting all of them costs little.
+    pub fn forget_all(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.live.invalidate_all();
+    }
 }

@@ -293,7 +293,11 @@ fn admit(
             if Boolset::from_bytes(group.permissions.clone()).enabled(group_perm::WEBDAV) =>
         {
             Ok(Signed {
-                me: Arc::new(SignedIn { user, group }),
+                me: Arc::new(SignedIn {
+                    user,
+                    group,
+                    session: None,
+                }),
                 account,
             })
         }

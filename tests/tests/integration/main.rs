@@ -19,6 +19,7 @@ mod passkey;
 mod query_bool;
 mod registration;
 mod session;
+mod session_revocation;
 mod share;
 mod site;
 mod storage;

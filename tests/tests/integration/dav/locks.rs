@@ -214,7 +214,11 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
         .await
         .unwrap()
         .unwrap();
-    let me = SignedIn { user, group };
+    let me = SignedIn {
+        user,
+        group,
+        session: None,
+    };
     let put = |path: &'static str, tokens: Vec<String>| {
         let (state, me) = (server.state.clone(), &me);
         async move {
