@@ -60,7 +60,8 @@ USER stratus
 WORKDIR /data
 
 # No curl in the image: bash's /dev/tcp sends a plain HTTP request to /healthz on the port from
-# STRATUS_LISTEN and checks for a 200 status line (the server answers 503 when the database is down).
+# STRATUS_LISTEN and checks for a 200 status line (the server answers 503 when the database is down
+# or the default storage policy cannot be written).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["bash", "-c", "port=${STRATUS_LISTEN##*:}; exec 3<>/dev/tcp/127.0.0.1/${port:-5212} || exit 1; printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3; read -r -t 4 _ status _ <&3; [ \"$status\" = 200 ]"]
 
