@@ -286,7 +286,14 @@ impl DavFs {
             None => None,
         };
         let name = node.file.name.clone();
-        Ok(Box::new(Reader::new(s.clone(), meta, name, blob)))
+        let reader = Reader::new(s.clone(), meta, name, blob);
+        // A provider URL would outlive the share's checks and serve any number of downloads.
+        let reader = if node.uri.fs == FsKind::Share {
+            reader.without_redirect()
+        } else {
+            reader
+        };
+        Ok(Box::new(reader))
     }
 
     async fn read_dir_inner(
