@@ -43,6 +43,8 @@ pub struct Reader {
     name: String,
     /// `None` for an empty file without a version.
     blob: Option<Blob>,
+    /// Whether a GET may be redirected to a provider URL.
+    redirect: bool,
     pos: u64,
     /// In a mutex only to be `Sync` as dav-server wants; `&mut self` reaches it unlocked.
     stream: Option<std::sync::Mutex<ByteStream>>,
@@ -56,9 +58,18 @@ impl Reader {
             meta,
             name,
             blob,
+            redirect: true,
             pos: 0,
             stream: None,
             buf: Bytes::new(),
+        }
+    }
+
+    /// The same reader, always streaming the bytes itself.
+    pub fn without_redirect(self) -> Self {
+        Self {
+            redirect: false,
+            ..self
         }
     }
 
@@ -160,15 +171,15 @@ impl DavFile for Reader {
         async { Ok(()) }.boxed()
     }
 
-    /// A presigned URL when the storage offers one, the account does not ask for proxying and
-    /// no speed limit needs the bytes to pass through here (the API's rule). Without one, or
-    /// when presigning fails, the bytes are streamed.
+    /// A presigned URL when the storage offers one, the account does not ask for proxying, no
+    /// speed limit needs the bytes to pass through here and the file was not reached through
+    /// a share (the API's rule). Without one, or when presigning fails, the bytes are streamed.
     fn redirect_url(&mut self) -> FsFuture<'_, Option<String>> {
         async move {
             let Some(blob) = &self.blob else {
                 return Ok(None);
             };
-            if self.session.proxy || self.speed_limit() > 0 {
+            if !self.redirect || self.session.proxy || self.speed_limit() > 0 {
                 return Ok(None);
             }
             let state = &self.session.state;

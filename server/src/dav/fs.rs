@@ -31,6 +31,7 @@ use super::{
     session::{Session, fs_err},
 };
 use crate::{
+    download::headers,
     fs::{
         metadata::{self, Patch},
         nav::{self, Node},
@@ -253,7 +254,12 @@ impl DavFs {
             return Ok(Box::new(writer));
         }
         let node = self.node(&s.uri(path)?).await?;
-        if s.download && !node.is_folder() {
+        // A GET from the first byte is a new download of a shared file, so a media player's
+        // later range requests do not use the share's downloads up.
+        if s.method == Method::GET
+            && !node.is_folder()
+            && headers::from_first_byte(s.range.as_deref(), node.file.size.max(0) as u64)
+        {
             share::download::count(&s.state, &s.caller, &node)
                 .await
                 .map_err(fs_err)?;
@@ -280,7 +286,14 @@ impl DavFs {
             None => None,
         };
         let name = node.file.name.clone();
-        Ok(Box::new(Reader::new(s.clone(), meta, name, blob)))
+        let reader = Reader::new(s.clone(), meta, name, blob);
+        // A provider URL would outlive the share's checks and serve any number of downloads.
+        let reader = if node.uri.fs == FsKind::Share {
+            reader.without_redirect()
+        } else {
+            reader
+        };
+        Ok(Box::new(reader))
     }
 
     async fn read_dir_inner(

@@ -113,12 +113,6 @@ async fn handle(mut req: Request) -> Response {
     {
         return status(StatusCode::FORBIDDEN);
     }
-    // A whole GET (or one from the first byte) of a shared file counts as one download, so a
-    // media player's later range requests do not use the share's downloads up.
-    let download = req.method() == Method::GET
-        && req
-            .header(header::RANGE)
-            .is_none_or(|r| r.trim_start().starts_with("bytes=0-"));
     // The group may have lost the proxy permission since the account was saved.
     let proxy = options.enabled(dav_opt::PROXY)
         && signed.me.permissions().enabled(group_perm::WEBDAV_PROXY);
@@ -136,7 +130,7 @@ async fn handle(mut req: Request) -> Response {
         request_path,
         req.header("depth").is_some_and(|d| d.trim() == "0"),
         if_tokens(req.header("if").unwrap_or_default()),
-        download,
+        req.header(header::RANGE).map(str::to_owned),
     ));
     let fs = DavFs(session.clone());
     // Locks live in the owner's tree; a read-only share mount takes none.

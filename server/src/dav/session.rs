@@ -41,8 +41,8 @@ pub struct Session {
     pub request_path: Option<DavPath>,
     /// `Depth: 0` was asked for.
     pub depth_zero: bool,
-    /// A GET that counts as a download of a shared file.
-    pub download: bool,
+    /// The `Range` header: a GET of a shared file from its first byte counts as a download.
+    pub range: Option<String>,
     /// Lock tokens of the `If:` header, plus any taken during this request.
     tokens: Mutex<Vec<String>>,
     /// Set once COPY has copied its collection.
@@ -67,7 +67,7 @@ impl Session {
         request_path: Option<DavPath>,
         depth_zero: bool,
         tokens: Vec<String>,
-        download: bool,
+        range: Option<String>,
     ) -> Self {
         Self {
             state,
@@ -79,7 +79,7 @@ impl Session {
             method,
             request_path,
             depth_zero,
-            download,
+            range,
             tokens: Mutex::new(tokens),
             copied: AtomicBool::new(false),
             props: Mutex::new(PropCache::default()),

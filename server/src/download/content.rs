@@ -1,5 +1,5 @@
 //! `GET`/`HEAD /api/v4/file/content/:id/:speed/:name`: serves an entity's bytes to whoever
-//! holds a valid signature for the path.
+//! holds a valid signature for the URL's parts ([`link::content_subject`]).
 //!
 //! Order of checks: name (40001, HTTP 400) → signature (40020 / expired 40005, both HTTP 403) →
 //! share, when the URL is bound to one (40058, 404) → entity (40077, 404) →

@@ -55,6 +55,17 @@ fn parse_one(part: &str) -> Option<ByteRange> {
     }
 }
 
+/// Whether a GET with this `Range` header serves content of `size` bytes from its first byte:
+/// no usable range, several (answered whole), or one that starts at byte 0 once resolved (a
+/// suffix range covering everything included). Such a GET is a new download; one from a later
+/// byte goes on with a download (a player seeking, a transfer resumed).
+pub fn from_first_byte(range: Option<&str>, size: u64) -> bool {
+    match parse_range(range) {
+        RangeRequest::Whole | RangeRequest::Many => true,
+        RangeRequest::One(r) => r.resolve(size).is_ok_and(|(start, _)| start == 0),
+    }
+}
+
 /// Whether an `If-None-Match` / `If-Match` list names `etag` (`*` names any). `weak`
 /// ignores `W/` prefixes (If-None-Match); strong comparison refuses weak tags (If-Match).
 pub fn etag_listed(header: &str, etag: &str, weak: bool) -> bool {
@@ -147,6 +158,24 @@ mod tests {
             assert_eq!(p(ignored), RangeRequest::Whole, "{ignored}");
         }
         assert_eq!(parse_range(None), RangeRequest::Whole);
+    }
+
+    #[test]
+    fn a_download_starts_at_the_first_byte() {
+        for starts in [
+            None,
+            Some("bytes=0-"),
+            Some("bytes=0-0"),
+            Some("bytes=-10"),
+            Some("bytes=-99"),
+            Some("bytes=5-6,0-1"),
+            Some("items=3-"),
+        ] {
+            assert!(from_first_byte(starts, 10), "{starts:?}");
+        }
+        for goes_on in [Some("bytes=1-"), Some("bytes=-9"), Some("bytes=10-")] {
+            assert!(!from_first_byte(goes_on, 10), "{goes_on:?}");
+        }
     }
 
     #[test]

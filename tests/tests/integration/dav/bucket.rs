@@ -306,3 +306,44 @@ async fn api_downloads_from_a_bucket() {
         "{location}"
     );
 }
+
+/// A mount of someone else's share never sends its reader to the bucket: a presigned URL
+/// would serve any number of downloads, and go on working after the share stopped.
+#[tokio::test]
+async fn a_share_mount_streams_from_the_bucket_instead_of_redirecting() {
+    let (server, ann) = setup().await;
+    let s3 = S3Server::start();
+    use_bucket(&server, &s3, json!({})).await;
+    let own = password(&server, &ann, "cloudreve://my").await;
+    let data = pattern(200_000, 3);
+    for (method, path, body) in [
+        ("MKCOL", "/Docs", Vec::new()),
+        ("PUT", "/Docs/a.bin", data.clone()),
+    ] {
+        let resp = dav(&server, method, path, ANN, &own)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201, "{method} {path}");
+    }
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 1}))
+        .await;
+    server.create_user("bob@example.com", "password123").await;
+    let bob = server.login("bob@example.com", "password123").await;
+    let pw = password(&server, &bob, &format!("cloudreve://{id}@share")).await;
+
+    let get = dav(&server, "GET", "/a.bin", "bob@example.com", &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+    assert!(get.bytes().await.unwrap() == data);
+    let again = dav(&server, "GET", "/a.bin", "bob@example.com", &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(again.status(), 200);
+    assert_ne!(again.status(), 302);
+}

@@ -293,3 +293,32 @@ async fn a_saved_share_in_a_my_mount_leads_into_the_share() {
     assert_eq!(resp["code"], 0, "{resp}");
     assert_eq!(get(&server, "/Anns%20solo/solo.txt", &pw).await.0, 404);
 }
+
+#[tokio::test]
+async fn a_range_that_starts_at_the_first_byte_is_a_download() {
+    let (server, ann) = setup().await;
+    ann_files(&server, &ann).await;
+    let (id, _) = share(
+        &server,
+        &ann,
+        "cloudreve://my/Docs",
+        json!({"downloads": 1}),
+    )
+    .await;
+    let bob = bob(&server).await;
+    let pw = password(&server, &bob, &format!("cloudreve://{id}@share")).await;
+
+    // A suffix range as long as the file asks for all of it: the one download.
+    let whole = dav(&server, "GET", "/a.txt", BOB, &pw)
+        .header("Range", "bytes=-5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(whole.status(), 206);
+    assert_eq!(whole.text().await.unwrap(), "alpha");
+    let shown = server
+        .get_as(&format!("/share/info/{id}"), &ann.access_token)
+        .await;
+    assert_eq!(shown["data"]["downloaded"], 1, "{shown}");
+    assert_ne!(get(&server, "/a.txt", &pw).await.0, 200);
+}
