@@ -49,6 +49,10 @@ pub struct Config {
     pub http_body_timeout_secs: u64,
     /// Connections open at once; further clients wait until one closes (0: no limit).
     pub http_max_connections: usize,
+    /// Captcha images one client address may fetch per minute (0: no limit).
+    pub captcha_per_minute: u32,
+    /// Unanswered captcha tickets kept; past that the oldest are dropped (0: no limit).
+    pub captcha_max_tickets: u64,
 }
 
 impl Default for Config {
@@ -69,6 +73,8 @@ impl Default for Config {
             http_idle_timeout_secs: 120,
             http_body_timeout_secs: 120,
             http_max_connections: 512,
+            captcha_per_minute: 30,
+            captcha_max_tickets: 10_000,
         }
     }
 }
@@ -156,6 +162,8 @@ impl fmt::Debug for Config {
             .field("http_idle_timeout_secs", &self.http_idle_timeout_secs)
             .field("http_body_timeout_secs", &self.http_body_timeout_secs)
             .field("http_max_connections", &self.http_max_connections)
+            .field("captcha_per_minute", &self.captcha_per_minute)
+            .field("captcha_max_tickets", &self.captcha_max_tickets)
             .finish()
     }
 }

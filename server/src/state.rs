@@ -33,6 +33,8 @@ pub struct Inner {
     pub commits: crate::upload::commit::Committer,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
+    /// Captcha images handed out per client address.
+    pub captcha_limits: crate::address_limit::AddressLimiter,
 }
 
 impl AppState {
@@ -41,6 +43,9 @@ impl AppState {
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             commits: crate::upload::commit::Committer::new(db.clone()),
+            captcha_limits: crate::address_limit::AddressLimiter::per_minute(
+                config.captcha_per_minute,
+            ),
             settings,
             config,
             db,
