@@ -40,6 +40,19 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Seconds to wait for in-flight requests on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Seconds a request head may take from its first byte to its end (0: no limit).
+    pub http_header_timeout_secs: u64,
+    /// Seconds a connection carrying no request stays open for the next one (0: no limit).
+    pub http_idle_timeout_secs: u64,
+    /// Seconds a request body may deliver nothing while it is read, or a client take
+    /// nothing of a response, before the connection is dropped (0: no limit).
+    pub http_body_timeout_secs: u64,
+    /// Connections open at once; further clients wait until one closes (0: no limit).
+    pub http_max_connections: usize,
+    /// Captcha images one client address may fetch per minute (0: no limit).
+    pub captcha_per_minute: u32,
+    /// Unanswered captcha tickets kept; past that the oldest are dropped (0: no limit).
+    pub captcha_max_tickets: u64,
 }
 
 impl Default for Config {
@@ -56,6 +69,12 @@ impl Default for Config {
             frontend_dir: None,
             db_max_connections: 16,
             shutdown_timeout_secs: 15,
+            http_header_timeout_secs: 30,
+            http_idle_timeout_secs: 120,
+            http_body_timeout_secs: 120,
+            http_max_connections: 512,
+            captcha_per_minute: 30,
+            captcha_max_tickets: 10_000,
         }
     }
 }
@@ -139,6 +158,12 @@ impl fmt::Debug for Config {
             .field("frontend_dir", &self.frontend_dir)
             .field("db_max_connections", &self.db_max_connections)
             .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
+            .field("http_header_timeout_secs", &self.http_header_timeout_secs)
+            .field("http_idle_timeout_secs", &self.http_idle_timeout_secs)
+            .field("http_body_timeout_secs", &self.http_body_timeout_secs)
+            .field("http_max_connections", &self.http_max_connections)
+            .field("captcha_per_minute", &self.captcha_per_minute)
+            .field("captcha_max_tickets", &self.captcha_max_tickets)
             .finish()
     }
 }

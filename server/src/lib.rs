@@ -4,6 +4,7 @@
 //! assembles every route; [`serve`] runs it on a listener until shutdown. The `stratus`
 //! binary (`main.rs`) and the integration tests both go through these three.
 
+pub mod address_limit;
 pub mod api;
 pub mod archive;
 pub mod auth;
@@ -70,6 +71,7 @@ pub async fn init(
 /// Every route of the server.
 pub fn build_app(state: AppState) -> impl Endpoint {
     let max_json = state.config.max_json_body;
+    let body_timeout = net::Limits::of(&state.config).body_timeout;
     let api = api::service();
     let swagger = api.swagger_ui();
     let spec = api.spec_endpoint();
@@ -93,6 +95,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
             let state = observed.clone();
             async move { Ok(observe::observe(&ep, req, &state).await) }
         })
+        // Outermost: a request is in flight on its connection until its response is sent.
+        .around(move |ep, req| async move { Ok(net::track(&ep, req, body_timeout).await) })
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then drains in-flight requests.
@@ -109,7 +113,7 @@ pub async fn serve(
         tracing::warn!(error = %e, "could not read the journals of pending blobs");
     }
     let jobs = spawn_background_jobs(state.clone());
-    let acceptor = net::NoDelayAcceptor::new(listener)?;
+    let acceptor = net::GuardedAcceptor::new(listener, net::Limits::of(&state.config))?;
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;

@@ -37,6 +37,8 @@ pub struct Inner {
     pub storage_probe: crate::ops::StorageProbe,
     /// What this instance last read about session chains.
     pub sessions: crate::auth::session::Chains,
+    /// Captcha images handed out per client address.
+    pub captcha_limits: crate::address_limit::AddressLimiter,
 }
 
 impl AppState {
@@ -45,6 +47,9 @@ impl AppState {
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             commits: crate::upload::commit::Committer::new(db.clone()),
+            captcha_limits: crate::address_limit::AddressLimiter::per_minute(
+                config.captcha_per_minute,
+            ),
             settings,
             config,
             db,

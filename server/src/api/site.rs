@@ -1,6 +1,6 @@
 //! `/site`: ping, site configuration sections and captcha images.
 
-use poem::web::Data;
+use poem::{Request, web::Data};
 use poem_openapi::{OpenApi, param::Path};
 
 use super::{
@@ -9,11 +9,12 @@ use super::{
         site::{Captcha, SiteConfig},
         user::User,
     },
-    envelope::{ApiError, ApiResult, ok},
+    envelope::{ApiError, ApiResult, ErrorCode, ok},
 };
 use crate::{
     auth::caller::{self, Caller},
     captcha_ticket,
+    events::Client,
     settings::parse_bool,
     state::AppState,
 };
@@ -99,11 +100,23 @@ impl SiteApi {
     }
 
     /// A new image captcha. Send `ticket` and the typed text with the form that needs it.
+    ///
+    /// One client address gets `captcha_per_minute` images a minute; past that the answer is
+    /// code 429 (HTTP 429) with `Retry-After`.
     #[oai(path = "/site/captcha", method = "get", operation_id = "get_captcha")]
-    async fn get_captcha(&self, state: Data<&AppState>) -> ApiResult<Captcha> {
-        let (image, ticket) = captcha_ticket::issue(&state.db, &state.settings)
-            .await
-            .map_err(ApiError::from)?;
+    async fn get_captcha(&self, req: &Request, state: Data<&AppState>) -> ApiResult<Captcha> {
+        let client = Client::of(req, state.config.proxy_header.as_deref());
+        if let Err(wait) = state.captcha_limits.check(client.ip.as_deref()) {
+            return Err(ApiError::new(
+                ErrorCode::TooManyRequests,
+                "Too many captcha requests, try again later",
+            )
+            .with_retry_after(wait.as_secs_f64().ceil().max(1.0) as u64));
+        }
+        let (image, ticket) =
+            captcha_ticket::issue(&state.db, &state.settings, state.config.captcha_max_tickets)
+                .await
+                .map_err(ApiError::from)?;
         ok(Captcha { image, ticket })
     }
 }

@@ -16,6 +16,7 @@ mod content;
 mod crash;
 mod locks;
 mod share_root;
+mod timeouts;
 
 const PW: &str = "password123";
 

@@ -6,6 +6,7 @@ mod archive;
 mod bootstrap;
 mod cli;
 mod concurrency;
+mod connections;
 mod dav;
 mod direct_link;
 mod download;

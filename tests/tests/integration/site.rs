@@ -1,9 +1,11 @@
 //! `/api/v4/site/*`: ping, configuration sections and captcha.
 
 use base64::Engine;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
+use stratus_entity::kv;
 use stratus_server::captcha_ticket;
-use stratus_tests::TestServer;
+use stratus_tests::{TestServer, envelope};
 
 #[tokio::test]
 async fn ping_answers_the_compatible_version() {
@@ -167,4 +169,63 @@ async fn captcha_tickets_differ_and_expire() {
     .await
     .unwrap();
     assert!(!captcha_ticket::verify(db, "old", "ABCDEF").await.unwrap());
+}
+
+async fn stored_tickets(server: &TestServer) -> u64 {
+    kv::Entity::find()
+        .filter(kv::Column::Kind.eq("captcha"))
+        .count(&server.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn captcha_requests_are_throttled_per_client_address() {
+    let server = TestServer::start_with(|c| {
+        c.captcha_per_minute = 3;
+        c.proxy_header = Some("X-Forwarded-For".into());
+    })
+    .await;
+    let from = |ip: Option<&str>| {
+        let req = server.client.get(server.api("/site/captcha"));
+        match ip {
+            Some(ip) => req.header("X-Forwarded-For", ip),
+            None => req,
+        }
+        .send()
+    };
+    for _ in 0..3 {
+        let resp = from(Some("198.51.100.7")).await.unwrap();
+        assert_eq!(envelope(resp).await["code"], 0);
+    }
+    let refused = from(Some("198.51.100.7, 10.0.0.1")).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(envelope(refused).await["code"], 429);
+    // Other addresses, the proxy's own among them, have budgets of their own.
+    for ip in [Some("198.51.100.8"), None] {
+        assert_eq!(envelope(from(ip).await.unwrap()).await["code"], 0);
+    }
+    // The refused request stored nothing.
+    assert_eq!(stored_tickets(&server).await, 5);
+}
+
+#[tokio::test]
+async fn stored_captcha_tickets_are_capped_oldest_first() {
+    let server = TestServer::start_with(|c| c.captcha_max_tickets = 3).await;
+    let mut tickets = Vec::new();
+    for _ in 0..6 {
+        let body = server.get_api("/site/captcha").await;
+        assert_eq!(body["code"], 0, "{body}");
+        tickets.push(body["data"]["ticket"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(stored_tickets(&server).await, 3);
+    let db = &server.state.db;
+    for (i, ticket) in tickets.iter().enumerate() {
+        let kept = stratus_server::kv::get(db, &format!("captcha_{ticket}"))
+            .await
+            .unwrap()
+            .is_some();
+        assert_eq!(kept, i >= 3, "ticket {i}");
+    }
 }
