@@ -178,6 +178,7 @@ pub fn abort_handle(req: &Request) -> Option<AbortHandle> {
 }
 
 fn timed_out(what: &str) -> io::Error {
+    tracing::debug!(what, "closing a connection whose client stalled");
     io::Error::new(io::ErrorKind::TimedOut, format!("{what} timed out"))
 }
 
