@@ -57,12 +57,16 @@ fn main() {
     for source in SOURCES {
         println!("cargo:rerun-if-changed={}", frontend.join(source).display());
     }
-    if is_fresh(&frontend, &dist) {
+    let sources = newest_source(&frontend);
+    let built = mtime(&dist.join("index.html"));
+    if built.is_some() && built >= sources {
         return;
     }
     match build_ui(&frontend) {
-        // Files written during this run would look changed to cargo and cost one more build.
-        Ok(()) => backdate(&dist, started),
+        // Files written during this run would look changed to cargo (it compares them with the
+        // moment it started this script) and cost one more build. Dated like the newest source
+        // they were built from, they are neither changed for cargo nor stale here.
+        Ok(()) => backdate(&dist, sources.unwrap_or(started)),
         Err(e) => {
             println!(
                 "cargo:warning=the web UI was not built ({e}); the binary serves a placeholder page. \
@@ -72,15 +76,12 @@ fn main() {
     }
 }
 
-/// `dist/index.html` is newer than every source of the UI.
-fn is_fresh(frontend: &Path, dist: &Path) -> bool {
-    let Some(built) = mtime(&dist.join("index.html")) else {
-        return false;
-    };
+/// When the UI's sources last changed.
+fn newest_source(frontend: &Path) -> Option<SystemTime> {
     SOURCES
         .iter()
         .filter_map(|s| newest(&frontend.join(s)))
-        .all(|changed| changed <= built)
+        .max()
 }
 
 /// Installs the locked packages when `node_modules` is older than the lock file, then builds.
@@ -101,7 +102,11 @@ fn npm(dir: &Path, args: &[&str]) -> io::Result<()> {
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::from(io::stderr()))
-        .status()?;
+        .status()
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => io::Error::other("npm was not found"),
+            _ => e,
+        })?;
     if status.success() {
         Ok(())
     } else {

@@ -1,13 +1,15 @@
-// Writes src/api/schema.d.ts, the API's types, from ../openapi.json (the server's exported spec).
+// Writes generated/api.d.ts, the API's types, from ../openapi.json (the server's exported spec).
 //
 // The server names its JSON media type `application/json; charset=utf-8`; openapi-fetch finds
 // request and response bodies under media types ending in `/json`, so the copy the types are
 // generated from says `application/json`.
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const specUrl = new URL("../../openapi.json", import.meta.url);
-const out = new URL("../src/api/schema.d.ts", import.meta.url);
+// Outside src/: the server's build.rs watches src/, and this file is rewritten on every build.
+const out = new URL("../generated/api.d.ts", import.meta.url);
+await mkdir(new URL("../generated/", import.meta.url), { recursive: true });
 
 const spec = JSON.parse(
   (await readFile(specUrl, "utf8")).replaceAll(

@@ -1,7 +1,7 @@
 // The API client: types generated from ../openapi.json (scripts/gen-api.mjs), requests through
 // openapi-fetch, and `unwrap`, the one place that reads Cloudreve's `{code, data, msg}` envelope.
 import createClient from "openapi-fetch";
-import type { components, paths } from "./schema";
+import type { components, paths } from "../../generated/api";
 
 export type Schemas = components["schemas"];
 export type User = Schemas["User"];
