@@ -19,8 +19,8 @@ RUN --mount=type=cache,target=/root/.npm \
     mkdir -p frontend/dist; \
     if [ -f frontend/package.json ]; then \
         cd frontend; \
-        if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
-        else npm install --no-audit --no-fund; fi; \
+        if [ -f package-lock.json ]; then PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; \
+        else PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund; fi; \
         npm run build; \
     fi
 
@@ -28,8 +28,9 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM rust:1-bookworm AS builder
 WORKDIR /src
 COPY . .
-# The server embeds frontend/dist at compile time.
+# The server embeds frontend/dist at compile time; it was built above, so build.rs does not.
 COPY --from=frontend /src/frontend/dist ./frontend/dist
+ENV STRATUS_BUILD_UI=0
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git \
     --mount=type=cache,target=/src/target \

@@ -18,9 +18,12 @@ use crate::{
     state::AppState,
 };
 
-/// The built web UI (`frontend/dist`), when it was present at build time.
+/// The built web UI (`frontend/dist`). The folder is relative to this crate (rust-embed takes
+/// `$CARGO_MANIFEST_DIR` literally unless told to interpolate it); `build.rs` makes sure it
+/// exists and has cargo rebuild the binary whenever its content changes. An empty folder
+/// leaves the placeholder page.
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../frontend/dist"]
+#[folder = "../frontend/dist"]
 #[allow_missing = true]
 struct Frontend;
 
@@ -83,11 +86,17 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return Ok(StatusCode::METHOD_NOT_ALLOWED.into_response());
     }
-    if !path.is_empty()
-        && path != "index.html"
-        && let Some(bytes) = asset(state.config.frontend_dir.as_ref(), path).await
-    {
-        return Ok(static_file(path, bytes));
+    if !path.is_empty() && path != "index.html" {
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if let Some((bytes, encoding)) =
+            encoded_asset(state.config.frontend_dir.as_ref(), path, accept).await
+        {
+            return Ok(static_file(path, bytes, encoding));
+        }
     }
     // A missing file with an extension under a static folder is a real 404, not a route.
     if path.starts_with("assets/") || path.starts_with("static/") {
@@ -171,7 +180,48 @@ async fn asset(dir: Option<&PathBuf>, path: &str) -> Option<Cow<'static, [u8]>> 
     }
 }
 
-fn static_file(path: &str, bytes: Cow<'static, [u8]>) -> Response {
+/// The encodings the UI's build writes beside each asset (`app.js.br`, `app.js.gz`), best first,
+/// with the `Content-Encoding` each one is served with.
+const PRECOMPRESSED: [(&str, &str); 2] = [("br", ".br"), ("gzip", ".gz")];
+
+/// A file of the web UI in the best precompressed form the client accepts, or as it is.
+async fn encoded_asset(
+    dir: Option<&PathBuf>,
+    path: &str,
+    accept_encoding: &str,
+) -> Option<(Cow<'static, [u8]>, Option<&'static str>)> {
+    for (coding, suffix) in PRECOMPRESSED {
+        if accepts(accept_encoding, coding)
+            && let Some(bytes) = asset(dir, &format!("{path}{suffix}")).await
+        {
+            return Some((bytes, Some(coding)));
+        }
+    }
+    asset(dir, path).await.map(|bytes| (bytes, None))
+}
+
+/// Whether an `Accept-Encoding` value admits `coding` (named or through `*`, with a non-zero
+/// `q`). An explicit `coding;q=0` wins over `*`.
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    let mut wildcard = false;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            return q > 0.0;
+        }
+        if name == "*" {
+            wildcard = q > 0.0;
+        }
+    }
+    wildcard
+}
+
+fn static_file(path: &str, bytes: Cow<'static, [u8]>, encoding: Option<&'static str>) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     // Hashed build output never changes; everything else is revalidated.
     let cache = if path.starts_with("assets/") {
@@ -188,6 +238,13 @@ fn static_file(path: &str, bytes: Cow<'static, [u8]>) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Caches must keep the encoded and plain forms apart.
+    resp.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(coding) = encoding {
+        resp.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
     resp
 }
 
@@ -210,5 +267,18 @@ mod tests {
             html,
             "<title>A&lt;b&gt;</title>A&lt;b&gt;<x style=\"c:#123456\"><script>1</script>"
         );
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=0.5, br;q=1.0", "gzip"));
+        assert!(!accepts("gzip, deflate", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("*, br;q=0", "br"));
+        assert!(!accepts("*;q=0", "gzip"));
+        assert!(!accepts("", "gzip"));
+        assert!(accepts("GZIP", "gzip"));
     }
 }

@@ -3,9 +3,12 @@
 use serde_json::Value;
 use stratus_tests::TestServer;
 
+/// Without a built UI (an empty `frontend_dir`), every page is the placeholder.
 #[tokio::test]
 async fn root_and_client_routes_serve_the_page_with_site_values() {
-    let server = TestServer::start().await;
+    let empty = tempfile::tempdir().unwrap();
+    let root = empty.path().to_path_buf();
+    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
     for path in ["/", "/home", "/session?redirect=/home", "/home/Docs/deep"] {
         let resp = server.client.get(server.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
@@ -68,7 +71,9 @@ async fn options_on_the_root_announces_webdav_and_pages_answer_options() {
 
 #[tokio::test]
 async fn site_name_is_escaped_in_the_page() {
-    let server = TestServer::start().await;
+    let empty = tempfile::tempdir().unwrap();
+    let root = empty.path().to_path_buf();
+    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
     server
         .state
         .settings
@@ -159,6 +164,130 @@ async fn frontend_folder_is_served_with_cache_rules() {
         .await
         .unwrap();
     assert!(escape.status() == 404 || escape.status() == 400);
+}
+
+/// The UI's build writes `.br` and `.gz` beside each asset; the server picks the best one the
+/// client accepts, says so in `Content-Encoding`, and keeps the type of the plain file.
+#[tokio::test]
+async fn precompressed_assets_follow_accept_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html>{siteName}</html>").unwrap();
+    std::fs::write(dir.path().join("index.html.gz"), "stale gzip").unwrap();
+    std::fs::write(dir.path().join("assets/app-1a2b.js"), "plain").unwrap();
+    std::fs::write(dir.path().join("assets/app-1a2b.js.br"), "brotli").unwrap();
+    std::fs::write(dir.path().join("assets/app-1a2b.js.gz"), "gzip").unwrap();
+    std::fs::write(dir.path().join("assets/only-plain-9f.css"), "body{}").unwrap();
+    let root = dir.path().to_path_buf();
+    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let mut req = server.client.get(server.url(path));
+        if let Some(accept) = accept {
+            req = req.header("accept-encoding", accept);
+        }
+        req.send()
+    };
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "brotli"),
+        (Some("gzip"), Some("gzip"), "gzip"),
+        (Some("br;q=0, gzip;q=0.8"), Some("gzip"), "gzip"),
+        (Some("*"), Some("br"), "brotli"),
+        (Some("identity"), None, "plain"),
+        (None, None, "plain"),
+    ] {
+        let resp = get("/assets/app-1a2b.js", accept).await.unwrap();
+        assert_eq!(resp.status(), 200, "{accept:?}");
+        let headers = resp.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(headers["vary"], "Accept-Encoding", "{accept:?}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("javascript"),
+            "{accept:?}"
+        );
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(resp.text().await.unwrap(), body, "{accept:?}");
+    }
+
+    // An asset built without compressed forms is sent as it is.
+    let css = get("/assets/only-plain-9f.css", Some("br, gzip"))
+        .await
+        .unwrap();
+    assert!(css.headers().get("content-encoding").is_none());
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("css")
+    );
+    assert_eq!(css.text().await.unwrap(), "body{}");
+
+    // The page is filled per request: never a precompressed copy, never cached.
+    for path in ["/", "/index.html", "/home"] {
+        let page = get(path, Some("gzip, br")).await.unwrap();
+        assert!(page.headers().get("content-encoding").is_none(), "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(page.text().await.unwrap(), "<html>Stratus</html>", "{path}");
+    }
+}
+
+/// The binary serves the UI built into `frontend/dist` (embedded at compile time in release
+/// builds, read from that folder in debug builds). CI builds the UI before the Rust tests;
+/// a checkout where it was never built gets the placeholder.
+#[tokio::test]
+async fn the_built_ui_in_frontend_dist_is_served() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    let server = TestServer::start().await;
+    let html = server
+        .client
+        .get(server.url("/home"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let Ok(built) = std::fs::read_to_string(dist.join("index.html")) else {
+        assert!(
+            html.contains("/api/v4/docs"),
+            "placeholder expected: {html}"
+        );
+        return;
+    };
+    assert!(!html.contains("/api/v4/docs"), "placeholder served: {html}");
+    let script = built
+        .split("src=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|src| src.starts_with("/assets/") && src.ends_with(".js"))
+        .expect("index.html loads a script from /assets/");
+    assert!(html.contains(script), "{html}");
+
+    let plain = std::fs::read(dist.join(script.trim_start_matches('/'))).unwrap();
+    let resp = server.client.get(server.url(script)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), plain.as_slice());
+    let brotli = std::fs::read(dist.join(format!("{}.br", script.trim_start_matches('/'))))
+        .expect("the build writes a .br beside each script");
+    let resp = server
+        .client
+        .get(server.url(script))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "br");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), brotli.as_slice());
 }
 
 #[tokio::test]

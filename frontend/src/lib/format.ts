@@ -1,0 +1,21 @@
+// Sizes and dates as people read them.
+
+const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];
+
+/** 1536 → "1.5 KB" (binary multiples, one decimal below 100). */
+export function formatBytes(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+export function formatDate(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toLocaleString(language, { dateStyle: "medium", timeStyle: "short" });
+}

@@ -1,0 +1,44 @@
+// What the explorer asks of the server, each followed by re-reading what it changed.
+import { api, unwrap } from "../../api/client";
+import { childUri } from "../../lib/uri";
+import { queryClient } from "../../queryClient";
+import { listKey } from "./listing";
+
+function refresh(folder: string) {
+  queryClient.invalidateQueries({ queryKey: listKey(folder) });
+  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+}
+
+export async function createFolder(folder: string, name: string) {
+  await unwrap(
+    api.POST("/file/create", {
+      body: { uri: childUri(folder, name), type: "folder", err_on_conflict: true },
+    }),
+  );
+  refresh(folder);
+}
+
+export async function renameFile(folder: string, uri: string, name: string) {
+  await unwrap(api.POST("/file/rename", { body: { uri, new_name: name } }));
+  refresh(folder);
+}
+
+/** To the trash; from the trash, for good. */
+export async function deleteFiles(folder: string, uris: string[], forever = false) {
+  await unwrap(
+    api.DELETE("/file", { body: { uris, ...(forever ? { skip_soft_delete: true } : {}) } }),
+  );
+  refresh(folder);
+}
+
+export async function restoreFiles(folder: string, uris: string[]) {
+  await unwrap(api.POST("/file/restore", { body: { uris } }));
+  refresh(folder);
+}
+
+/** Starts the browser's download of one file through a signed URL. */
+export async function downloadFile(uri: string) {
+  const { urls } = await unwrap(api.POST("/file/url", { body: { uris: [uri], download: true } }));
+  const url = urls[0]?.url;
+  if (url) window.location.assign(url);
+}

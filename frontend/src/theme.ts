@@ -1,0 +1,12 @@
+// The Mantine theme: one accent colour, system fonts (with a CJK fallback), and motion turned
+// off for people (and screenshots) that ask for reduced motion.
+import { createTheme } from "@mantine/core";
+
+export const theme = createTheme({
+  primaryColor: "blue",
+  respectReducedMotion: true,
+  fontFamily:
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif',
+  defaultRadius: "md",
+  cursorType: "pointer",
+});
