@@ -17,6 +17,7 @@ mod metadata;
 mod openapi;
 mod passkey;
 mod registration;
+mod registration_lookalike;
 mod session;
 mod session_revocation;
 mod share;
