@@ -40,7 +40,10 @@ pub fn canonical(email: &str) -> Result<String, AddressError> {
     if !local_ok || !domain_ok {
         return Err(AddressError::Malformed);
     }
-    let ascii = idna::domain_to_ascii(domain).map_err(|_| AddressError::Malformed)?;
+    // No ASCII deny list: domains that mail accepts but STD3 does not (`_dmarc`-style labels)
+    // stay valid, as they were before IDNA mapping.
+    let ascii = idna::domain_to_ascii_cow(domain.as_bytes(), idna::AsciiDenyList::EMPTY)
+        .map_err(|_| AddressError::Malformed)?;
     let (unicode, mapped) = idna::domain_to_unicode(&ascii);
     mapped.map_err(|_| AddressError::Malformed)?;
     let canonical = format!("{local}@{unicode}");
@@ -102,6 +105,9 @@ mod tests {
             "bob@xn--bcher-kva.test",
         ] {
             assert_eq!(canonical(same).unwrap(), "bob@bücher.test", "{same}");
+        }
+        for kept in ["ops@mail_relay.test", "admin@stratus.local", "x@localhost"] {
+            assert_eq!(canonical(kept).unwrap(), kept);
         }
     }
 

@@ -69,7 +69,7 @@ fn new_email(email: &str) -> Result<String, AccountError> {
     Ok(email)
 }
 
-/// Refuses an address that another account's reads like (deleted accounts included, as the
+/// Refuses an address that reads like another account's (deleted accounts included, as the
 /// unique index on `email` includes them). Run in the transaction that inserts the account.
 async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result<(), AccountError> {
     let alike = user::Entity::find()
