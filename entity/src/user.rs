@@ -44,6 +44,13 @@ pub struct Model {
     #[sea_orm(column_type = "JsonBinary")]
     pub settings: Json,
     pub group_id: i64,
+    /// UTS #39 skeleton of `email`, to refuse look-alike addresses; filled at start for rows
+    /// written before it existed.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub email_skeleton: Option<String>,
+    /// UTS #39 skeleton of `nick` in lower case, so a default nick never reads like another's.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub nick_skeleton: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

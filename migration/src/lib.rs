@@ -1,9 +1,10 @@
 //! Schema migrations for Stratus (SQLite and PostgreSQL from one code path).
 //!
-//! Each migration creates a group of tables with their foreign keys declared inline (SQLite
-//! cannot add constraints to an existing table) followed by their named indexes. `down` drops
-//! the tables in reverse dependency order. Seed data is not part of the migrations: the server
-//! writes it on first start.
+//! Each of the first migrations creates a group of tables with their foreign keys declared
+//! inline (SQLite cannot add constraints to an existing table) followed by their named
+//! indexes, and its `down` drops the tables in reverse dependency order; later ones add
+//! columns and indexes, and take them away again. Seed data is not part of the migrations:
+//! the server writes it on first start.
 //!
 //! The tables mirror the entities in `stratus-entity`; `tests/entities.rs` checks that every
 //! entity round-trips through the migrated schema.
@@ -16,6 +17,7 @@ mod m20261122_000002_create_files;
 mod m20261122_000003_create_sharing;
 mod m20261122_000004_create_runtime_state;
 mod m20261122_000005_create_settings;
+mod m20261125_070000_add_user_skeletons;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_sharing::Migration),
             Box::new(m20261122_000004_create_runtime_state::Migration),
             Box::new(m20261122_000005_create_settings::Migration),
+            Box::new(m20261125_070000_add_user_skeletons::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ async fn up_down_up(db: &TestDb) {
         ("tasks", "idx_tasks_status_run_at"),
         ("events", "idx_events_user_id_created_at"),
         ("kv", "uq_kv_key"),
+        ("users", "idx_users_email_skeleton"),
+        ("users", "idx_users_nick_skeleton"),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),
@@ -61,12 +63,18 @@ async fn up_down_up(db: &TestDb) {
     Migrator::up(conn, None).await.expect("second up");
     assert_tables(&manager, true).await;
 
-    // One step down and up again, to exercise each `down` on a populated schema history.
+    // Steps down and up again, to exercise the last `down`s on a populated schema history:
+    // first the added columns go, then the last tables.
     Migrator::down(conn, Some(1)).await.expect("down one");
+    assert!(!manager.has_column("users", "email_skeleton").await.unwrap());
+    assert!(!manager.has_column("users", "nick_skeleton").await.unwrap());
+    assert!(manager.has_table("settings").await.unwrap());
+    Migrator::down(conn, Some(1)).await.expect("down two");
     assert!(!manager.has_table("settings").await.unwrap());
     assert!(manager.has_table("events").await.unwrap());
-    Migrator::up(conn, None).await.expect("up after down one");
+    Migrator::up(conn, None).await.expect("up after down two");
     assert_tables(&manager, true).await;
+    assert!(manager.has_column("users", "nick_skeleton").await.unwrap());
 }
 
 #[tokio::test]

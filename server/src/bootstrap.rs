@@ -42,6 +42,13 @@ pub async fn run(
     ensure_default_policy(&txn, config, master_node).await?;
     ensure_default_groups(&txn).await?;
     txn.commit().await?;
+    let filled = users::fill_skeletons(db).await?;
+    if filled > 0 {
+        tracing::info!(
+            accounts = filled,
+            "computed the look-alike skeletons of older accounts"
+        );
+    }
 
     if !initial_admin || users::count(db).await? > 0 {
         return Ok(None);

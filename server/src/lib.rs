@@ -18,6 +18,7 @@ pub mod config;
 pub mod dav;
 pub mod db;
 pub mod download;
+pub mod email_address;
 pub mod events;
 pub mod fs;
 pub mod ids;

@@ -1,5 +1,6 @@
 //! Account records: creation, password changes and group membership, shared by the CLI,
-//! first start and (later) registration.
+//! first start and registration. New accounts get a canonical address that reads like no
+//! other account's, and a default nick that reads like no other user's (`email_address`).
 
 use chrono::Utc;
 use sea_orm::{
@@ -12,12 +13,16 @@ use stratus_entity::{group, user};
 use crate::{
     auth::{password, session},
     db,
+    email_address::{self, AddressError},
+    settings::random_string,
 };
 
 /// Group ids created on first start.
 pub const ADMIN_GROUP: i64 = 1;
 pub const USER_GROUP: i64 = 2;
 pub const ANONYMOUS_GROUP: i64 = 3;
+/// Longest nick, in characters (the `users.nick` column).
+pub const MAX_NICK_CHARS: usize = 100;
 
 /// Why an account operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -25,12 +30,18 @@ pub enum AccountError {
     /// The e-mail address is not acceptable.
     #[error("invalid e-mail address")]
     InvalidEmail,
+    /// A new address mixes scripts or holds invisible characters.
+    #[error("{}", AddressError::Unsafe)]
+    UnsafeEmail,
     /// The password is shorter than 6 or longer than 128 characters.
     #[error("password must be 6 to 128 characters")]
     InvalidPassword,
     /// Another account uses this address.
     #[error("e-mail address already in use")]
     EmailTaken,
+    /// Another account's address reads like this one.
+    #[error("an account with a look-alike e-mail address exists")]
+    EmailLookAlike,
     /// No account has this address.
     #[error("no user with this e-mail address")]
     UserNotFound,
@@ -45,17 +56,105 @@ pub enum AccountError {
     Other(#[from] anyhow::Error),
 }
 
-/// Lower-cases and checks an e-mail address (≤ 100 bytes, one `@`, no spaces).
+/// The canonical form of an e-mail address, to store or to look an account up with.
 pub fn normalize_email(email: &str) -> Result<String, AccountError> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 100
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && matches!(email.split_once('@'), Some((local, domain))
-            if !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
-    if valid {
-        Ok(email)
-    } else {
-        Err(AccountError::InvalidEmail)
+    email_address::canonical(email).map_err(|_| AccountError::InvalidEmail)
+}
+
+/// The canonical form of the address of a new account, which must keep each part to one
+/// script (see [`email_address::check_new`]).
+fn new_email(email: &str) -> Result<String, AccountError> {
+    let email = normalize_email(email)?;
+    email_address::check_new(&email).map_err(|_| AccountError::UnsafeEmail)?;
+    Ok(email)
+}
+
+/// Refuses an address that reads like another account's (deleted accounts included, as the
+/// unique index on `email` includes them). Run in the transaction that inserts the account.
+async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result<(), AccountError> {
+    let alike = user::Entity::find()
+        .filter(user::Column::EmailSkeleton.eq(email_address::skeleton(email)))
+        .one(db)
+        .await?;
+    match alike {
+        Some(_) => Err(AccountError::EmailLookAlike),
+        None => Ok(()),
+    }
+}
+
+/// The nick a new account starts with: the local part of its address, unless that reads like
+/// a live user's nick (which it would seem to be); then the local part with a random suffix.
+async fn default_nick<C: ConnectionTrait>(db: &C, email: &str) -> Result<String, sea_orm::DbErr> {
+    const SUFFIX_LEN: usize = 6;
+    let local = email_address::local_part(email);
+    let alike = user::Entity::find()
+        .filter(user::Column::NickSkeleton.eq(email_address::skeleton(local)))
+        .filter(user::Column::DeletedAt.is_null())
+        .one(db)
+        .await?;
+    if alike.is_none() {
+        return Ok(local.to_owned());
+    }
+    let stem: String = local
+        .chars()
+        .take(MAX_NICK_CHARS - SUFFIX_LEN - 1)
+        .collect();
+    Ok(format!(
+        "{stem}-{}",
+        random_string(SUFFIX_LEN).to_lowercase()
+    ))
+}
+
+/// The row of a new account: its address and nick with their skeletons, the rest defaults.
+fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel {
+    let now = Utc::now();
+    user::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        email_skeleton: Set(Some(email_address::skeleton(&email))),
+        nick_skeleton: Set(Some(email_address::skeleton(&nick))),
+        email: Set(email),
+        nick: Set(nick),
+        password: Set(Some(digest)),
+        storage: Set(0),
+        ..Default::default()
+    }
+}
+
+/// Fills the skeletons of accounts written before they were kept (or by an older version);
+/// returns how many rows it filled. Run at every start, before any request.
+pub async fn fill_skeletons<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::{Condition, QueryOrder, QuerySelect, sea_query::Expr};
+    let mut filled = 0;
+    loop {
+        let rows = user::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(user::Column::EmailSkeleton.is_null())
+                    .add(user::Column::NickSkeleton.is_null()),
+            )
+            .order_by_asc(user::Column::Id)
+            .limit(500)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        for row in rows {
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::EmailSkeleton,
+                    Expr::value(email_address::skeleton(&row.email)),
+                )
+                .col_expr(
+                    user::Column::NickSkeleton,
+                    Expr::value(email_address::skeleton(&row.nick)),
+                )
+                .filter(user::Column::Id.eq(row.id))
+                .exec(db)
+                .await?;
+            filled += 1;
+        }
     }
 }
 
@@ -75,7 +174,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     pw: &str,
     group_id: i64,
 ) -> Result<user::Model, AccountError> {
-    let email = normalize_email(email)?;
+    let email = new_email(email)?;
     check_password(pw)?;
     let digest = password::hash(pw)?;
     let txn = db::begin_write(db).await?;
@@ -89,22 +188,13 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     if find_by_email(&txn, &email).await?.is_some() {
         return Err(AccountError::EmailTaken);
     }
-    let now = Utc::now();
-    let nick = email.split('@').next().unwrap_or_default().to_owned();
-    let model = user::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        email: Set(email),
-        nick: Set(nick),
-        password: Set(Some(digest)),
-        status: Set(user::status::ACTIVE.to_owned()),
-        storage: Set(0),
-        settings: Set(json!({"version_retention": true, "version_retention_max": 10})),
-        group_id: Set(group_id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    ensure_no_look_alike(&txn, &email).await?;
+    let nick = default_nick(&txn, &email).await?;
+    let mut row = new_account(email, nick, digest);
+    row.status = Set(user::status::ACTIVE.to_owned());
+    row.settings = Set(json!({"version_retention": true, "version_retention_max": 10}));
+    row.group_id = Set(group_id);
+    let model = row.insert(&txn).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -228,7 +318,7 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     reg: Registration<'_>,
 ) -> Result<user::Model, AccountError> {
-    let email = normalize_email(reg.email)?;
+    let email = new_email(reg.email)?;
     check_password(reg.password)?;
     let digest = hash_off_thread(reg.password).await?;
     let txn = db::begin_write(db).await?;
@@ -251,27 +341,17 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
     if find_by_email(&txn, &email).await?.is_some() {
         return Err(AccountError::EmailTaken);
     }
+    ensure_no_look_alike(&txn, &email).await?;
     let mut settings = json!({"version_retention": true, "version_retention_max": 10});
     if let Some(language) = reg.language.filter(|l| !l.is_empty()) {
         settings["language"] = json!(language);
     }
-    let now = Utc::now();
-    let nick = email.split('@').next().unwrap_or_default().to_owned();
-    let model = user::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        email: Set(email),
-        nick: Set(nick),
-        password: Set(Some(digest)),
-        status: Set(reg.status.to_owned()),
-        storage: Set(0),
-        settings: Set(settings),
-        group_id: Set(group_id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
+    let nick = default_nick(&txn, &email).await?;
+    let mut row = new_account(email, nick, digest);
+    row.status = Set(reg.status.to_owned());
+    row.settings = Set(settings);
+    row.group_id = Set(group_id);
+    let model = row.insert(&txn).await.map_err(|e| match e.sql_err() {
         // Also a soft-deleted account: the unique index covers every row.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
         _ => AccountError::Db(e),

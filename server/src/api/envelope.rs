@@ -465,10 +465,11 @@ impl From<crate::users::AccountError> for ApiError {
     fn from(err: crate::users::AccountError) -> Self {
         use crate::users::AccountError as E;
         match err {
-            E::InvalidEmail | E::InvalidPassword => {
+            E::InvalidEmail | E::UnsafeEmail | E::InvalidPassword => {
                 ApiError::new(ErrorCode::ParamError, err.to_string())
             }
             E::EmailTaken => ApiError::code(ErrorCode::EmailExisted),
+            E::EmailLookAlike => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
             E::UserNotFound => ApiError::code(ErrorCode::UserNotFound),
             E::GroupNotFound(_) => ApiError::code(ErrorCode::GroupNotFound),
             E::Db(e) => e.into(),

@@ -37,8 +37,6 @@ use crate::{
 pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
 /// Default of the `avatar_size` setting (upload limit in bytes).
 const DEFAULT_AVATAR_LIMIT: i64 = 4 * 1024 * 1024;
-/// Longest nick, in characters (the `users.nick` column).
-pub const MAX_NICK_CHARS: usize = 100;
 /// Content types an avatar upload may have.
 const AVATAR_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
@@ -320,6 +318,7 @@ impl UserSettingApi {
         let mut active: user::ActiveModel = fresh.into();
         active.settings = Set(Value::Object(settings));
         if let Some(nick) = nick {
+            active.nick_skeleton = Set(Some(crate::email_address::skeleton(&nick)));
             active.nick = Set(nick);
         }
         if let Some(digest) = &new_digest {

@@ -1,9 +1,7 @@
 //! Validation of the fields of `PATCH /user/setting`: each answers 40001 naming the field.
 
-use super::{
-    envelope::{ApiError, ErrorCode},
-    user_setting::MAX_NICK_CHARS,
-};
+use super::envelope::{ApiError, ErrorCode};
+use crate::users::MAX_NICK_CHARS;
 
 /// Most extensions `version_retention_ext` may list.
 const MAX_RETENTION_EXTS: usize = 100;

@@ -19,6 +19,7 @@ mod openapi;
 mod passkey;
 mod query_bool;
 mod registration;
+mod registration_lookalike;
 mod session;
 mod session_revocation;
 mod share;
