@@ -4,7 +4,7 @@
 //! never read back, and an edit without one keeps the stored key.
 //!
 //! Policy 1 (the default) cannot be deleted, nor a policy that still holds blobs or that a
-//! group uploads to.
+//! group uploads to. An `s3` bucket can be given a CORS rule allowing the site's origins.
 
 use chrono::Utc;
 use sea_orm::{
@@ -95,26 +95,7 @@ pub async fn create(
     actor: &Actor,
     input: PolicyInput,
 ) -> Result<PolicyView, AdminError> {
-    let now = Utc::now();
-    let row = storage_policy::Model {
-        id: 0,
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        name: String::new(),
-        r#type: String::new(),
-        server: String::new(),
-        bucket_name: String::new(),
-        is_private: true,
-        access_key: String::new(),
-        secret_key: String::new(),
-        max_size: 0,
-        dir_name_rule: String::new(),
-        file_name_rule: String::new(),
-        settings: Value::Null,
-        node_id: None,
-    };
-    let row = apply(row, input);
+    let row = apply(blank(), input);
     let stored = insert_tested(state, row).await?;
     audit::record(
         state,
@@ -218,6 +199,51 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
     Ok(())
 }
 
+/// Puts a CORS rule on the bucket of an `s3` policy (the stored policy `id` with the changes
+/// of `input`, or a new one) allowing the origins of the `siteURL` setting.
+pub async fn put_cors(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i64>,
+    input: PolicyInput,
+) -> Result<Vec<String>, AdminError> {
+    let base = match id.filter(|id| *id > 0) {
+        Some(id) => find(state, id).await?,
+        None => blank(),
+    };
+    let row = apply(base, input);
+    if row.r#type != storage_policy::kind::S3 {
+        return Err(AdminError::Unsupported(format!(
+            "type: only s3 buckets take a CORS rule, not {:?}",
+            row.r#type
+        )));
+    }
+    let config = crate::storage::S3Config::from_policy(&row)
+        .map_err(|e| AdminError::invalid(e.to_string()))?;
+    let mut origins: Vec<String> = Vec::new();
+    for site in super::summary::site_urls(state).await? {
+        let origin = url::Url::parse(&site)
+            .map(|u| u.origin().ascii_serialization())
+            .map_err(|e| AdminError::invalid(format!("siteURL: {site:?}: {e}")))?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    crate::storage::s3::cors::allow_origins(&config, &origins)
+        .await
+        .map_err(|e| AdminError::Cors(e.to_string()))?;
+    audit::record(
+        state,
+        actor,
+        "policy",
+        id.filter(|id| *id > 0),
+        "cors",
+        serde_json::json!({ "bucket": row.bucket_name, "origins": origins }),
+    )
+    .await;
+    Ok(origins)
+}
+
 /// The live policy `id`.
 pub async fn find(state: &AppState, id: i64) -> Result<storage_policy::Model, AdminError> {
     storage_policy::Entity::find_by_id(id)
@@ -225,6 +251,29 @@ pub async fn find(state: &AppState, id: i64) -> Result<storage_policy::Model, Ad
         .await?
         .filter(|p| p.deleted_at.is_none())
         .ok_or(AdminError::PolicyNotFound)
+}
+
+/// A policy row with nothing set yet.
+fn blank() -> storage_policy::Model {
+    let now = Utc::now();
+    storage_policy::Model {
+        id: 0,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        name: String::new(),
+        r#type: String::new(),
+        server: String::new(),
+        bucket_name: String::new(),
+        is_private: true,
+        access_key: String::new(),
+        secret_key: String::new(),
+        max_size: 0,
+        dir_name_rule: String::new(),
+        file_name_rule: String::new(),
+        settings: Value::Null,
+        node_id: None,
+    }
 }
 
 /// `row` with the fields of `input`; an empty secret keeps the stored one.

@@ -112,6 +112,43 @@ async fn an_s3_policy_is_tested_before_it_is_saved_and_its_secret_is_write_only(
     assert_eq!(row.secret_key, SECRET_KEY);
     assert_eq!(row.name, "renamed bucket");
 
+    // A CORS rule for the site's origins, signed with the stored secret: s3s-fs has no
+    // bucket CORS and says so, which it only does for a request whose signature it accepted.
+    let mut cors = s3_policy(&s3, "");
+    cors["policy"]["id"] = json!(id);
+    cors["policy"].as_object_mut().unwrap().remove("secret_key");
+    let resp = call(
+        &server,
+        Some(&boss),
+        Method::POST,
+        "/admin/policy/cors",
+        Some(cors),
+    )
+    .await;
+    assert_eq!(resp["code"], 50009, "{resp}");
+    assert!(
+        resp["msg"].as_str().unwrap().contains("NotImplemented"),
+        "{resp}"
+    );
+    let mut forged = s3_policy(&s3, "not-the-secret");
+    forged["policy"]["id"] = json!(id);
+    let resp = call(
+        &server,
+        Some(&boss),
+        Method::POST,
+        "/admin/policy/cors",
+        Some(forged),
+    )
+    .await;
+    assert_eq!(resp["code"], 50009, "{resp}");
+    assert!(
+        resp["msg"]
+            .as_str()
+            .unwrap()
+            .contains("SignatureDoesNotMatch"),
+        "{resp}"
+    );
+
     let events = admin_events(&server, &boss, "policy").await;
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(events[0]["content"]["changes"]["secret_key"], "<secret>");
@@ -177,6 +214,15 @@ async fn policies_are_checked_per_type_and_unsupported_routes_say_so() {
         let resp = put(&server, &boss, "/admin/policy", body.clone()).await;
         assert_eq!(resp["code"], code, "{body}: {resp}");
     }
+    let cors = call(
+        &server,
+        Some(&boss),
+        Method::POST,
+        "/admin/policy/cors",
+        Some(local(json!({}))),
+    )
+    .await;
+    assert_eq!(cors["code"], 40019, "{cors}");
     let missing = ok_code(&server, &boss, Method::GET, "/admin/policy/99").await;
     assert_eq!(missing, 40035);
     for (method, path) in [
