@@ -61,6 +61,10 @@ pub mod kind {
     pub const SHARE_PASSWORD_FAILED: i32 = 21;
     /// A WebDAV sign-in failed.
     pub const WEBDAV_LOGIN_FAILED: i32 = 30;
+    /// An administrator changed a setting, group, user, storage policy, file, entity, share or
+    /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
+    /// own number, after the range of Cloudreve's types.
+    pub const ADMIN_CHANGE: i32 = 60;
 }
 
 /// Where a request came from.

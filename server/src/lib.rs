@@ -5,6 +5,7 @@
 //! binary (`main.rs`) and the integration tests both go through these three.
 
 pub mod address_limit;
+pub mod admin;
 pub mod api;
 pub mod archive;
 pub mod auth;

@@ -8,6 +8,7 @@
 //! understood; their values are HTML-escaped in the body.
 
 use std::{
+    collections::HashMap,
     fmt,
     net::{Ipv4Addr, Ipv6Addr},
     time::Duration,
@@ -116,7 +117,12 @@ impl fmt::Debug for Mailer {
 impl Mailer {
     /// A mailer from the current settings; [`MailError::NotConfigured`] when `smtpHost` is empty.
     pub async fn from_settings(settings: &Settings) -> Result<Self, MailError> {
-        let all = settings.all().await?;
+        Self::from_values(settings.all().await?.as_ref())
+    }
+
+    /// A mailer from setting values (the administrator's test mail tries values before they
+    /// are saved); [`MailError::NotConfigured`] when `smtpHost` is empty.
+    pub fn from_values(all: &HashMap<String, String>) -> Result<Self, MailError> {
         let get = |k: &str| all.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
         let host = get("smtpHost");
         if host.is_empty() {

@@ -3,6 +3,7 @@
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
+pub mod admin;
 pub mod archive;
 pub mod dav_account;
 pub mod download;
@@ -54,10 +55,13 @@ pub enum ApiTags {
     File,
     /// Share links.
     Share,
+    /// Administration (group with the admin permission only).
+    Admin,
 }
 
 /// Route groups, nested because poem-openapi implements `OpenApi` for tuples of at most 16.
-/// The first tuple is accounts and the core file system; the second, transfers, sharing and devices.
+/// The first tuple is accounts and the core file system; the second, transfers, sharing and
+/// devices; the third, administration.
 type Apis = (
     (
         site::SiteApi,
@@ -82,6 +86,7 @@ type Apis = (
         source::SourceApi,
         dav_account::DavAccountApi,
     ),
+    admin::AdminApis,
 );
 
 /// The OpenAPI service; also the source of `openapi.json`.
@@ -110,6 +115,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             source::SourceApi,
             dav_account::DavAccountApi,
         ),
+        admin::apis(),
     );
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(
@@ -144,6 +150,10 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
             let authorization = req.header(header::AUTHORIZATION).map(str::to_owned);
             match caller::resolve(&state, authorization.as_deref()).await {
                 Ok(caller) => {
+                    // The one guard of every `/admin` route.
+                    if let Err(err) = admin::guard(&state, &mut req, &caller) {
+                        return Ok(finish(err.as_response()));
+                    }
                     req.extensions_mut().insert(caller);
                 }
                 Err(err) => return Ok(finish(err.as_response())),

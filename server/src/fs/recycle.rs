@@ -86,6 +86,25 @@ pub async fn collect_stale_entities(state: &AppState, grace: Duration) -> Result
     Ok(collected)
 }
 
+/// Deletes one unreferenced entity now, without the grace period (an administrator's
+/// explicit delete), and its blob unless it is unlink-only or another row names the same key.
+/// `false` when the entity is referenced, linked or being uploaded.
+pub async fn collect_now(state: &AppState, blob: &entity::Model) -> Result<bool, FsError> {
+    let cutoff = Utc::now() + chrono::Duration::seconds(1);
+    if !delete_row(&state.db, blob, cutoff).await? {
+        return Ok(false);
+    }
+    if !unlink_only(blob) && !key_in_use(&state.db, blob).await? {
+        delete_blobs(
+            state,
+            blob.storage_policy_id,
+            std::slice::from_ref(&blob.source),
+        )
+        .await;
+    }
+    Ok(true)
+}
+
 /// Deletes the row if it is still unreferenced and stale; `false` when it is not (any more).
 async fn delete_row(
     db: &impl ConnectionTrait,

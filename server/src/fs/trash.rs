@@ -389,7 +389,7 @@ pub async fn purge(
 
 /// Lowers reference counts (never below 0) and marks the now-stale entities for unlink-only
 /// recycling when asked.
-async fn release_entities(
+pub(crate) async fn release_entities(
     txn: &DatabaseTransaction,
     links: &HashMap<i64, i32>,
     unlink: bool,

@@ -139,6 +139,12 @@ impl DriverRegistry {
     pub async fn invalidate(&self, policy_id: i64) {
         self.cache.invalidate(&policy_id).await;
     }
+
+    /// Forgets every cached row and driver, so the next use builds them afresh (with new
+    /// clients, and so new presigned URLs).
+    pub fn invalidate_all(&self) {
+        self.cache.invalidate_all();
+    }
 }
 
 /// Whether clients send a policy's uploads through Stratus although its blobs live elsewhere

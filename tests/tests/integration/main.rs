@@ -2,6 +2,7 @@
 //! loopback port and talks HTTP to it. `STRATUS_TEST_DATABASE=postgres` runs the same tests
 //! on PostgreSQL.
 
+mod admin;
 mod archive;
 mod bootstrap;
 mod cli;

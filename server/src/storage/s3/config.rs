@@ -78,6 +78,23 @@ impl S3Config {
         self.build(&self.public_endpoint)
     }
 
+    /// The URL of the bucket itself (no key) on the server's own endpoint, path-style or
+    /// virtual-hosted as the policy says; AWS's regional endpoint when none is set.
+    pub fn bucket_url(&self) -> Result<String, StorageError> {
+        let endpoint = if self.endpoint.is_empty() {
+            format!("https://s3.{}.amazonaws.com", self.region)
+        } else {
+            self.endpoint.clone()
+        };
+        if self.path_style {
+            Ok(format!("{endpoint}/{}", self.bucket))
+        } else {
+            bucket_host(&endpoint, &self.bucket).map_err(|e| {
+                StorageError::Other(format!("S3 settings of bucket {:?}: {e}", self.bucket))
+            })
+        }
+    }
+
     fn build(&self, endpoint: &str) -> Result<AmazonS3, StorageError> {
         let invalid = |e: &dyn std::fmt::Display| {
             StorageError::Other(format!("S3 settings of bucket {:?}: {e}", self.bucket))

@@ -15,6 +15,7 @@
 //!   has `internal_proxy` on.
 
 mod config;
+pub mod cors;
 pub mod setup;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};

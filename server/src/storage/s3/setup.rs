@@ -1,16 +1,14 @@
-//! Adding an `s3` storage policy (the `add-s3-policy` command): the bucket is checked with a
-//! real write before the row is stored, so a typo in a key or an endpoint never reaches users.
+//! Adding an `s3` storage policy (the `add-s3-policy` command): the policy is checked and the
+//! bucket tested with a real write, read and delete (`admin::policy_check`, as for a policy
+//! made through the admin API) before the row is stored, so a typo in a key or an endpoint
+//! never reaches users.
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
 use serde_json::{Value, json};
 use stratus_entity::{group, storage_policy};
 
-use super::{S3Config, S3Driver};
-use crate::{
-    state::AppState,
-    storage::{StorageDriver, registry::STAGING_DIR},
-};
+use crate::state::AppState;
 
 /// Where new files go in the bucket, as Cloudreve names them: one folder per user and path.
 pub const DIR_RULE: &str = "uploads/{uid}/{path}";
@@ -57,7 +55,7 @@ pub struct NewS3Policy {
     pub group: Option<i64>,
 }
 
-/// Checks the bucket (writes and removes a small object), then stores the policy and, when
+/// Checks the policy and tests the bucket (writes, reads and removes a small object), then stores the policy and, when
 /// asked, makes it the group's policy, in one transaction.
 pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storage_policy::Model> {
     let mut settings = json!({
@@ -75,6 +73,7 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         settings["server_side_endpoint"] = Value::from(own);
     }
     if let Some(proxy) = input.proxy_server.as_deref().filter(|s| !s.is_empty()) {
+        // Said here in the flag's own words; the shared check below says it in the setting's.
         anyhow::ensure!(
             crate::download::proxy::through("https://bucket.invalid/key", proxy).is_some(),
             "--proxy-server must be an http or https URL"
@@ -101,13 +100,11 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         settings,
         node_id: None,
     };
-    anyhow::ensure!(!row.name.is_empty(), "the policy needs a name");
-    let config = S3Config::from_policy(&row)?;
-    let probe = S3Driver::new(&config, state.config.data_dir.join(STAGING_DIR).join("new"))?;
-    probe
-        .health_check()
+    // The same checks and storage test as a policy made through the admin API.
+    crate::admin::policy_check::check(&row)?;
+    crate::admin::policy_check::probe(state, &row)
         .await
-        .map_err(|e| anyhow::anyhow!("the bucket refused a test write: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("the bucket failed a test write, read and delete: {e}"))?;
 
     let txn = state.db.begin().await?;
     let stored = storage_policy::ActiveModel {

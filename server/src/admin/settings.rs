@@ -1,0 +1,103 @@
+//! Reading and changing site settings. Secrets are never read back. A change is checked key
+//! by key before anything is saved, so a batch with one bad value changes nothing; saved
+//! values drop this instance's settings cache at once, and other instances see them when
+//! their cache expires ([`crate::settings::CACHE_TTL`]).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::{Actor, AdminError, audit, settings_schema};
+use crate::{state::AppState, users};
+
+/// The current values of `keys`, leaving out secrets and names that are not settings.
+pub async fn read(
+    state: &AppState,
+    keys: &[String],
+) -> Result<BTreeMap<String, String>, AdminError> {
+    let all = state.settings.all().await?;
+    Ok(keys
+        .iter()
+        .filter(|k| settings_schema::kind_of(k).is_some() && !settings_schema::is_secret(k))
+        .filter_map(|k| all.get(k).map(|v| (k.clone(), v.clone())))
+        .collect())
+}
+
+/// Checks and saves `values`; answers what was saved, secrets left out.
+pub async fn patch(
+    state: &AppState,
+    actor: &Actor,
+    values: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, AdminError> {
+    if values.is_empty() {
+        return Err(AdminError::invalid("settings: nothing to change"));
+    }
+    for (key, value) in values {
+        settings_schema::check(key, value).map_err(AdminError::Invalid)?;
+    }
+    if let Some(group) = values.get("default_group") {
+        check_default_group(state, group.trim().parse().unwrap_or_default()).await?;
+    }
+    let before = state.settings.all().await?;
+    let pairs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    state.settings.set(&pairs).await?;
+
+    let mut changes = Map::new();
+    for (key, value) in values {
+        let old = before.get(key).cloned().unwrap_or_default();
+        if &old == value {
+            continue;
+        }
+        let change = if settings_schema::is_secret(key) {
+            json!({ "from": set_or_empty(&old), "to": set_or_empty(value) })
+        } else {
+            json!({ "from": old, "to": value })
+        };
+        changes.insert(key.clone(), change);
+    }
+    if !changes.is_empty() {
+        audit::record(
+            state,
+            actor,
+            "setting",
+            None,
+            "update",
+            Value::Object(changes),
+        )
+        .await;
+    }
+    Ok(values
+        .iter()
+        .filter(|(k, _)| !settings_schema::is_secret(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect())
+}
+
+/// What the audit log says of a secret: whether it is set.
+fn set_or_empty(value: &str) -> &'static str {
+    if value.is_empty() { "" } else { "<secret>" }
+}
+
+/// New accounts join the default group: it must exist and not be the anonymous group.
+async fn check_default_group(state: &AppState, id: i64) -> Result<(), AdminError> {
+    use sea_orm::EntityTrait;
+    if id == users::ANONYMOUS_GROUP {
+        return Err(AdminError::invalid(
+            "default_group: new accounts cannot join the anonymous group",
+        ));
+    }
+    let exists = stratus_entity::group::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|g| g.deleted_at.is_none());
+    if exists {
+        Ok(())
+    } else {
+        Err(AdminError::invalid(format!(
+            "default_group: there is no group {id}"
+        )))
+    }
+}

@@ -1,0 +1,237 @@
+//! `/admin/settings`, `/admin/tool/*` and `/admin/summary`: site settings, administrator
+//! tools and the dashboard summary.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Query};
+
+use crate::{
+    admin::{Actor, AdminError, settings, summary, tools},
+    api::{
+        ApiTags,
+        envelope::{ApiResult, done, ok},
+        json::ApiJson,
+        query_bool::QueryBool,
+    },
+    state::AppState,
+};
+
+/// `POST /admin/settings`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminSettingKeys")]
+pub struct SettingKeys {
+    /// Names of the settings to read.
+    pub keys: Vec<String>,
+}
+
+/// `PATCH /admin/settings`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminSettingValues")]
+pub struct SettingValues {
+    /// Setting name → new value (as text, as stored).
+    pub settings: HashMap<String, String>,
+}
+
+/// `POST /admin/tool/mail`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminTestMailRequest")]
+pub struct TestMailRequest {
+    /// Mail settings to try instead of the saved ones (`smtpHost`, `smtpPort`, `smtpUser`,
+    /// `smtpPass`, `smtpEncryption`, `fromName`, `fromAdress`, `replyTo`).
+    pub settings: Option<HashMap<String, String>>,
+    /// Recipient.
+    pub to: String,
+}
+
+/// `GET /admin/tool/wopi`, `POST /admin/tool/thumbExecutable`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminUnsupportedToolRequest")]
+pub struct UnsupportedToolRequest {
+    pub name: Option<String>,
+    pub executable: Option<String>,
+}
+
+/// `GET /admin/summary`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminHomepageSummary", skip_serializing_if_is_none)]
+pub struct HomepageSummary {
+    /// The last counts; absent until generated once.
+    pub metrics_summary: Option<MetricsSummary>,
+    /// The `siteURL` setting, primary first.
+    pub site_urls: Vec<String>,
+    pub version: Version,
+}
+
+/// Daily counts of the last days and totals.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminMetricsSummary")]
+pub struct MetricsSummary {
+    /// Start of each day (UTC), oldest first.
+    pub dates: Vec<DateTime<Utc>>,
+    /// Files and folders created on each day.
+    pub files: Vec<i64>,
+    /// Accounts created on each day.
+    pub users: Vec<i64>,
+    /// Share links created on each day (live ones).
+    pub shares: Vec<i64>,
+    pub file_total: i64,
+    pub user_total: i64,
+    pub share_total: i64,
+    pub entities_total: i64,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// The running server's version.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminVersion")]
+pub struct Version {
+    pub version: String,
+    /// Always false: Stratus has no paid edition.
+    pub pro: bool,
+    pub commit: String,
+}
+
+pub struct AdminSiteApi;
+
+#[OpenApi(tag = "ApiTags::Admin")]
+impl AdminSiteApi {
+    /// Reads settings by name. Secrets (`secret_key`, `hash_id_salt`, `smtpPass`, captcha
+    /// secrets) are never returned, nor names that are not settings.
+    #[oai(
+        path = "/admin/settings",
+        method = "post",
+        operation_id = "get_settings"
+    )]
+    async fn get_settings(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        body: ApiJson<SettingKeys>,
+    ) -> ApiResult<HashMap<String, String>> {
+        let values = settings::read(&state, &body.keys).await?;
+        ok(values.into_iter().collect())
+    }
+
+    /// Changes settings. Every value is checked first (numbers and their ranges, booleans,
+    /// URLs, JSON shapes, mail templates, a captcha type Stratus can verify); one bad value
+    /// changes nothing (40001, naming the setting). Saved values apply on this instance at
+    /// once and on others within seconds. Answers the saved values, secrets left out.
+    #[oai(
+        path = "/admin/settings",
+        method = "patch",
+        operation_id = "update_settings"
+    )]
+    async fn update_settings(
+        &self,
+        state: Data<&AppState>,
+        actor: Data<&Actor>,
+        body: ApiJson<SettingValues>,
+    ) -> ApiResult<HashMap<String, String>> {
+        let values: BTreeMap<String, String> = body.0.settings.into_iter().collect();
+        let saved = settings::patch(&state, &actor, &values).await?;
+        ok(saved.into_iter().collect())
+    }
+
+    /// Sends a test mail with the saved mail settings overlaid by the given ones (nothing is
+    /// saved). A failure is 40028 with the SMTP server's error.
+    #[oai(
+        path = "/admin/tool/mail",
+        method = "post",
+        operation_id = "send_test_mail"
+    )]
+    async fn send_test_mail(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        body: ApiJson<TestMailRequest>,
+    ) -> ApiResult<String> {
+        let TestMailRequest { settings, to } = body.0;
+        let overrides: BTreeMap<String, String> =
+            settings.unwrap_or_default().into_iter().collect();
+        tools::send_test_mail(&state, &overrides, &to).await?;
+        done()
+    }
+
+    /// Drops the cached storage drivers, so the next entity URLs come from the policies as
+    /// they are now.
+    #[oai(
+        path = "/admin/tool/entityUrlCache",
+        method = "delete",
+        operation_id = "clear_entity_url_cache"
+    )]
+    async fn clear_entity_url_cache(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+    ) -> ApiResult<String> {
+        tools::clear_entity_url_cache(&state);
+        done()
+    }
+
+    /// WOPI discovery: Stratus has no WOPI viewers (40019).
+    #[oai(
+        path = "/admin/tool/wopi",
+        method = "get",
+        operation_id = "discover_wopi"
+    )]
+    async fn discover_wopi(
+        &self,
+        _actor: Data<&Actor>,
+        endpoint: Query<Option<String>>,
+    ) -> ApiResult<String> {
+        let _ = endpoint;
+        Err(AdminError::Unsupported("WOPI viewers are not supported".into()).into())
+    }
+
+    /// External thumbnail generators: Stratus makes thumbnails itself (40019).
+    #[oai(
+        path = "/admin/tool/thumbExecutable",
+        method = "post",
+        operation_id = "test_thumb_executable"
+    )]
+    async fn test_thumb_executable(
+        &self,
+        _actor: Data<&Actor>,
+        body: ApiJson<UnsupportedToolRequest>,
+    ) -> ApiResult<String> {
+        let _ = body;
+        Err(
+            AdminError::Unsupported("external thumbnail generators are not supported".into())
+                .into(),
+        )
+    }
+
+    /// The dashboard summary. With `generate=true` the counts are made now (they read whole
+    /// tables) and kept, so every instance answers the same; without it the kept counts are
+    /// returned, if any.
+    #[oai(path = "/admin/summary", method = "get", operation_id = "get_summary")]
+    async fn get_summary(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        generate: Query<Option<QueryBool>>,
+    ) -> ApiResult<HomepageSummary> {
+        let metrics = summary::metrics(&state, QueryBool::of(generate.0)).await?;
+        ok(HomepageSummary {
+            metrics_summary: metrics.map(|m| MetricsSummary {
+                dates: m.dates,
+                files: m.files,
+                users: m.users,
+                shares: m.shares,
+                file_total: m.file_total,
+                user_total: m.user_total,
+                share_total: m.share_total,
+                entities_total: m.entities_total,
+                generated_at: m.generated_at,
+            }),
+            site_urls: summary::site_urls(&state).await?,
+            version: Version {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                pro: false,
+                commit: option_env!("STRATUS_COMMIT").unwrap_or_default().to_owned(),
+            },
+        })
+    }
+}
