@@ -105,8 +105,10 @@ impl From<crate::users::AccountError> for AdminError {
     fn from(err: crate::users::AccountError) -> Self {
         use crate::users::AccountError as A;
         match err {
-            A::InvalidEmail | A::InvalidPassword => AdminError::Invalid(err.to_string()),
-            A::EmailTaken => AdminError::EmailTaken,
+            A::InvalidEmail | A::InvalidPassword | A::UnsafeEmail => {
+                AdminError::Invalid(err.to_string())
+            }
+            A::EmailTaken | A::EmailLookAlike => AdminError::EmailTaken,
             A::UserNotFound => AdminError::UserNotFound,
             A::GroupNotFound(_) => AdminError::GroupNotFound,
             A::Db(e) => AdminError::Db(e),

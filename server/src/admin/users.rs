@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     boolset::{Boolset, group_perm},
+    email_address,
     fs::sql::Sql,
     state::AppState,
     users,
@@ -120,6 +121,8 @@ pub async fn create(
     let row = user::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
+        email_skeleton: Set(Some(email_address::skeleton(&email))),
+        nick_skeleton: Set(Some(email_address::skeleton(&nick))),
         email: Set(email),
         nick: Set(nick),
         password: Set(Some(digest)),
@@ -171,9 +174,14 @@ pub async fn update(
         }
         None => None,
     };
+    // A new password or a ban ends the account's sign-ins (its tokens are refused).
+    let ends_sessions = digest.is_some() || input.status != user::status::ACTIVE;
+    let nick = nick_or_default(&input.nick, &email);
     let mut row = before.clone().into_active_model();
-    row.email = Set(email.clone());
-    row.nick = Set(nick_or_default(&input.nick, &email));
+    row.email_skeleton = Set(Some(email_address::skeleton(&email)));
+    row.nick_skeleton = Set(Some(email_address::skeleton(&nick)));
+    row.email = Set(email);
+    row.nick = Set(nick);
     row.group_id = Set(input.group_id);
     row.status = Set(input.status.clone());
     if let Some(digest) = digest {
@@ -184,6 +192,10 @@ pub async fn update(
     }
     row.updated_at = Set(Utc::now());
     let after = row.update(&state.db).await.map_err(email_clash)?;
+    if ends_sessions {
+        crate::auth::session::end_all(&state.db, id, None).await?;
+        state.sessions.forget_all();
+    }
     forget_sign_ins(state);
     audit::record(
         state,
