@@ -174,8 +174,9 @@ pub async fn update(
         }
         None => None,
     };
-    // A new password or a ban ends the account's sign-ins (its tokens are refused).
-    let ends_sessions = digest.is_some() || input.status != user::status::ACTIVE;
+    // A new password ends the account's sign-ins, as a password change by the user does (a
+    // ban is checked on every request instead, so lifting it restores the sessions).
+    let ends_sessions = digest.is_some();
     let nick = nick_or_default(&input.nick, &email);
     let mut row = before.clone().into_active_model();
     row.email_skeleton = Set(Some(email_address::skeleton(&email)));
