@@ -176,7 +176,9 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<user::Model, AccountError> {
     let email = new_email(email)?;
     check_password(pw)?;
-    let digest = password::hash(pw)?;
+    // Hashed off the async workers: a burst of sign-ups must not stall the transactions
+    // (and the pooled connections) that other tasks hold on those workers.
+    let digest = hash_password(pw).await?;
     let txn = db::begin_write(db).await?;
     if group::Entity::find_by_id(group_id)
         .one(&txn)
