@@ -185,15 +185,7 @@ pub async fn update(
     row.updated_at = Set(Utc::now());
     let after = row.update(&state.db).await.map_err(email_clash)?;
     forget_sign_ins(state);
-    audit::record(
-        state,
-        actor,
-        "user",
-        Some(id),
-        "update",
-        audit::diff(&audit::row_json(&before), &audit::row_json(&after)),
-    )
-    .await;
+    audit::record_update(state, actor, "user", id, &before, &after).await;
     get(state, id).await
 }
 
