@@ -80,7 +80,7 @@ seed() {
         run_sql "INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)
             SELECT to_timestamp(1700000000 + i * 60), to_timestamp(1700000000 + i * 60), 0,
                    'item-' || lpad(i::text, 7, '0'), big.owner_id, (i * 7919) % 1000003, big.id, false
-            FROM generate_series(1, $N) AS i,
+            FROM generate_series(1::bigint, $N) AS i,
                  (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL) AS big;
             ANALYZE files;"
     fi
