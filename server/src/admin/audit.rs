@@ -116,6 +116,21 @@ pub async fn record(
     .await;
 }
 
+/// Records an update of `target` from `before` to `after` (rows), unless nothing changed.
+pub async fn record_update(
+    state: &AppState,
+    actor: &Actor,
+    target: &str,
+    id: i64,
+    before: &impl serde::Serialize,
+    after: &impl serde::Serialize,
+) {
+    let changes = diff(&row_json(before), &row_json(after));
+    if changes.as_object().is_some_and(|c| !c.is_empty()) {
+        record(state, actor, target, Some(id), "update", changes).await;
+    }
+}
+
 /// The JSON of a row, for [`diff`] and [`masked`].
 pub fn row_json(row: &impl serde::Serialize) -> Value {
     serde_json::to_value(row).unwrap_or(Value::Null)

@@ -168,15 +168,7 @@ pub async fn update(
         give(state, &before, &name, change.owner_id).await?;
     }
     let after = find(state, id).await?;
-    audit::record(
-        state,
-        actor,
-        "file",
-        Some(id),
-        "update",
-        audit::diff(&audit::row_json(&before), &audit::row_json(&after)),
-    )
-    .await;
+    audit::record_update(state, actor, "file", id, &before, &after).await;
     get(state, id).await
 }
 

@@ -157,15 +157,7 @@ pub async fn update(
     let after = row.update(&state.db).await?;
     // WebDAV sign-ins keep group rows for a moment; this instance drops them now.
     state.dav_rows.forget_all();
-    audit::record(
-        state,
-        actor,
-        "group",
-        Some(id),
-        "update",
-        audit::diff(&audit::row_json(&before), &audit::row_json(&after)),
-    )
-    .await;
+    audit::record_update(state, actor, "group", id, &before, &after).await;
     get(state, id).await
 }
 

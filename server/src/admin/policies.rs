@@ -147,15 +147,7 @@ pub async fn update(
         .update(&state.db)
         .await?;
     state.storage.invalidate(id).await;
-    audit::record(
-        state,
-        actor,
-        "policy",
-        Some(id),
-        "update",
-        audit::diff(&audit::row_json(&before), &audit::row_json(&after)),
-    )
-    .await;
+    audit::record_update(state, actor, "policy", id, &before, &after).await;
     get(state, id).await
 }
 

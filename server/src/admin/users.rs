@@ -198,15 +198,7 @@ pub async fn update(
         state.sessions.forget_all();
     }
     forget_sign_ins(state);
-    audit::record(
-        state,
-        actor,
-        "user",
-        Some(id),
-        "update",
-        audit::diff(&audit::row_json(&before), &audit::row_json(&after)),
-    )
-    .await;
+    audit::record_update(state, actor, "user", id, &before, &after).await;
     get(state, id).await
 }
 

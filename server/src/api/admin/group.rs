@@ -3,6 +3,7 @@
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 use serde_json::Value;
+use stratus_entity::group;
 
 use super::dto::{AdminListRequest, GroupRow, pagination};
 use crate::{
@@ -20,7 +21,8 @@ use crate::{
     state::AppState,
 };
 
-/// A group as sent to create or edit it (ent JSON; `edges` and counts are ignored).
+/// A group as sent to create or edit it (ent JSON; counts are ignored). An edit keeps the
+/// fields it leaves out.
 #[derive(Debug, Object)]
 #[oai(rename = "AdminGroupInput")]
 pub struct GroupFields {
@@ -33,7 +35,7 @@ pub struct GroupFields {
     pub permissions: Option<String>,
     /// Group settings object (spec §13).
     pub settings: Option<Value>,
-    /// Storage policy for uploads; also read from `edges.storage_policies.id`.
+    /// Storage policy for uploads (0: none); also read from `edges.storage_policies.id`.
     pub storage_policy_id: Option<i64>,
     pub edges: Option<Value>,
 }
@@ -54,28 +56,43 @@ pub struct GroupList {
 }
 
 impl GroupFields {
-    fn input(self) -> Result<GroupInput, ApiError> {
-        let permissions = match self.permissions.as_deref().filter(|p| !p.is_empty()) {
-            Some(text) => Boolset::from_base64(text)
+    /// The input; on an edit, fields left out keep the values of `current`.
+    fn input(self, current: Option<&group::Model>) -> Result<GroupInput, ApiError> {
+        let permissions = match self.permissions.as_deref() {
+            Some(text) if !text.is_empty() => Boolset::from_base64(text)
                 .map_err(|e| ApiError::from(AdminError::invalid(format!("permissions: {e}"))))?,
-            None => Boolset::new(),
+            Some(_) => Boolset::new(),
+            None => {
+                current.map_or_else(Boolset::new, |g| Boolset::from_bytes(g.permissions.clone()))
+            }
         };
-        let policy = self.storage_policy_id.filter(|id| *id > 0).or_else(|| {
-            self.edges
-                .as_ref()
-                .and_then(|e| e.pointer("/storage_policies/id"))
-                .and_then(Value::as_i64)
-                .filter(|id| *id > 0)
-        });
+        let edge_policy = self
+            .edges
+            .as_ref()
+            .and_then(|e| e.pointer("/storage_policies/id"))
+            .and_then(Value::as_i64);
+        let policy = match self.storage_policy_id.or(edge_policy) {
+            Some(id) => Some(id).filter(|id| *id > 0),
+            None => current.and_then(|g| g.storage_policy_id),
+        };
+        let settings = match self.settings.filter(|s| !s.is_null()) {
+            Some(settings) => settings,
+            None => {
+                current.map_or_else(|| Value::Object(Default::default()), |g| g.settings.clone())
+            }
+        };
         Ok(GroupInput {
             name: self.name,
-            max_storage: self.max_storage.unwrap_or(0),
-            speed_limit: self.speed_limit.unwrap_or(0),
+            max_storage: self
+                .max_storage
+                .or(current.map(|g| g.max_storage))
+                .unwrap_or(0),
+            speed_limit: self
+                .speed_limit
+                .or(current.map(|g| g.speed_limit))
+                .unwrap_or(0),
             permissions,
-            settings: self
-                .settings
-                .filter(|s| !s.is_null())
-                .unwrap_or_else(|| Value::Object(Default::default())),
+            settings,
             storage_policy_id: policy,
         })
     }
@@ -129,7 +146,7 @@ impl AdminGroupApi {
         if body.group.id.is_some_and(|id| id != 0) {
             return Err(AdminError::invalid("group.id: must be 0 for a new group").into());
         }
-        let input = body.0.group.input()?;
+        let input = body.0.group.input(None)?;
         ok(row(&groups::create(&state, &actor, input).await?))
     }
 
@@ -155,7 +172,8 @@ impl AdminGroupApi {
         {
             return Err(AdminError::invalid("group.id: differs from the id in the path").into());
         }
-        let input = body.0.group.input()?;
+        let current = groups::find(&state, id.0).await?;
+        let input = body.0.group.input(Some(&current))?;
         ok(row(&groups::update(&state, &actor, id.0, input).await?))
     }
 

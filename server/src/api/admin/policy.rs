@@ -4,6 +4,7 @@
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 use serde_json::Value;
+use stratus_entity::storage_policy;
 
 use super::dto::{AdminListRequest, PolicyRow, pagination};
 use crate::{
@@ -20,7 +21,8 @@ use crate::{
     state::AppState,
 };
 
-/// A policy as sent to create or edit it (ent JSON; other fields are ignored).
+/// A policy as sent to create or edit it (ent JSON; other fields are ignored). An edit keeps
+/// the fields it leaves out.
 #[derive(Debug, Object)]
 #[oai(rename = "AdminStoragePolicyInput")]
 pub struct PolicyFields {
@@ -70,21 +72,34 @@ pub struct PolicyList {
     pub pagination: Pagination,
 }
 
-impl From<PolicyFields> for PolicyInput {
-    fn from(p: PolicyFields) -> Self {
+impl PolicyFields {
+    /// The input; on an edit, fields left out keep the values of `current` (the secret key
+    /// always does when none is given).
+    fn input(self, current: Option<&storage_policy::Model>) -> PolicyInput {
+        let keep = |given: Option<String>, stored: fn(&storage_policy::Model) -> &String| {
+            given
+                .or_else(|| current.map(|c| stored(c).clone()))
+                .unwrap_or_default()
+        };
         PolicyInput {
-            name: p.name,
-            r#type: p.r#type,
-            server: p.server.unwrap_or_default(),
-            bucket_name: p.bucket_name.unwrap_or_default(),
-            is_private: p.is_private.unwrap_or(true),
-            access_key: p.access_key.unwrap_or_default(),
-            secret_key: p.secret_key,
-            max_size: p.max_size.unwrap_or(0),
-            dir_name_rule: p.dir_name_rule.unwrap_or_default(),
-            file_name_rule: p.file_name_rule.unwrap_or_default(),
-            settings: p.settings.unwrap_or(Value::Null),
-            node_id: p.node_id.filter(|n| *n > 0),
+            name: self.name,
+            r#type: self.r#type,
+            server: keep(self.server, |c| &c.server),
+            bucket_name: keep(self.bucket_name, |c| &c.bucket_name),
+            is_private: self
+                .is_private
+                .or(current.map(|c| c.is_private))
+                .unwrap_or(true),
+            access_key: keep(self.access_key, |c| &c.access_key),
+            secret_key: self.secret_key,
+            max_size: self.max_size.or(current.map(|c| c.max_size)).unwrap_or(0),
+            dir_name_rule: keep(self.dir_name_rule, |c| &c.dir_name_rule),
+            file_name_rule: keep(self.file_name_rule, |c| &c.file_name_rule),
+            settings: self
+                .settings
+                .or_else(|| current.map(|c| c.settings.clone()))
+                .unwrap_or(Value::Null),
+            node_id: self.node_id.filter(|n| *n > 0),
         }
     }
 }
@@ -151,9 +166,12 @@ impl AdminPolicyApi {
         if body.policy.id.is_some_and(|id| id != 0) {
             return Err(AdminError::invalid("policy.id: must be 0 for a new policy").into());
         }
-        ok(row(
-            &policies::create(&state, &actor, body.0.policy.into()).await?
-        ))
+        ok(row(&policies::create(
+            &state,
+            &actor,
+            body.0.policy.input(None),
+        )
+        .await?))
     }
 
     /// Changes a storage policy, checked and tested like a new one. A secret key left out or
@@ -177,13 +195,9 @@ impl AdminPolicyApi {
         {
             return Err(AdminError::invalid("policy.id: differs from the id in the path").into());
         }
-        ok(row(&policies::update(
-            &state,
-            &actor,
-            id.0,
-            body.0.policy.into(),
-        )
-        .await?))
+        let current = policies::find(&state, id.0).await?;
+        let input = body.0.policy.input(Some(&current));
+        ok(row(&policies::update(&state, &actor, id.0, input).await?))
     }
 
     /// Deletes a storage policy: not the default one (40036), nor one holding blobs
@@ -218,8 +232,13 @@ impl AdminPolicyApi {
         actor: Data<&Actor>,
         body: ApiJson<UpsertPolicy>,
     ) -> ApiResult<Vec<String>> {
-        let id = body.policy.id;
-        ok(policies::put_cors(&state, &actor, id, body.0.policy.into()).await?)
+        let id = body.policy.id.filter(|id| *id > 0);
+        let current = match id {
+            Some(id) => Some(policies::find(&state, id).await?),
+            None => None,
+        };
+        let input = body.0.policy.input(current.as_ref());
+        ok(policies::put_cors(&state, &actor, id, input).await?)
     }
 
     /// OneDrive sign-in: not supported (40019).

@@ -3,7 +3,7 @@
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 use serde_json::Value;
-use stratus_entity::user::status;
+use stratus_entity::user::{self, status};
 
 use super::dto::{AdminListRequest, BatchIds, UserRow, pagination};
 use crate::{
@@ -20,7 +20,8 @@ use crate::{
     state::AppState,
 };
 
-/// An account as sent to create or edit it (ent JSON; other fields are ignored).
+/// An account as sent to create or edit it (ent JSON; other fields are ignored). An edit
+/// keeps the nick, group and status it leaves out.
 #[derive(Debug, Object)]
 #[oai(rename = "AdminUserInput")]
 pub struct UserFields {
@@ -58,8 +59,13 @@ pub struct UserList {
 }
 
 impl UpsertUser {
-    /// The input, with the group and status of `current` where none is given.
-    fn input(self, group: i64, current_status: &str) -> Result<UserInput, ApiError> {
+    /// The input; on an edit, the nick, group and status left out keep the values of
+    /// `current`. A new account without a group joins `default_group`.
+    fn input(
+        self,
+        default_group: i64,
+        current: Option<&user::Model>,
+    ) -> Result<UserInput, ApiError> {
         if self.two_fa.as_deref().is_some_and(|t| !t.is_empty()) {
             return Err(AdminError::invalid(
                 "two_fa: an administrator can only turn 2FA off (user.two_fa_enabled: false)",
@@ -74,16 +80,21 @@ impl UpsertUser {
             .and_then(Value::as_i64);
         Ok(UserInput {
             email: u.email,
-            nick: u.nick.unwrap_or_default(),
+            nick: u
+                .nick
+                .or_else(|| current.map(|c| c.nick.clone()))
+                .unwrap_or_default(),
             group_id: u
                 .group_users
                 .filter(|g| *g > 0)
                 .or(edge_group)
-                .unwrap_or(group),
+                .or(current.map(|c| c.group_id))
+                .unwrap_or(default_group),
             status: u
                 .status
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| current_status.to_owned()),
+                .or_else(|| current.map(|c| c.status.clone()))
+                .unwrap_or_else(|| status::ACTIVE.to_owned()),
             password: self.password.filter(|p| !p.is_empty()),
             disable_two_fa: u.two_fa_enabled == Some(false),
         })
@@ -141,7 +152,7 @@ impl AdminUserApi {
             .settings
             .int("default_group", crate::users::USER_GROUP)
             .await?;
-        let input = body.0.input(default_group, status::ACTIVE)?;
+        let input = body.0.input(default_group, None)?;
         ok(UserRow::of(
             &state.ids,
             &users::create(&state, &actor, input).await?,
@@ -167,7 +178,7 @@ impl AdminUserApi {
             return Err(AdminError::invalid("user.id: differs from the id in the path").into());
         }
         let current = users::find(&state, id.0).await?;
-        let input = body.0.input(current.group_id, &current.status)?;
+        let input = body.0.input(current.group_id, Some(&current))?;
         ok(UserRow::of(
             &state.ids,
             &users::update(&state, &actor, id.0, input).await?,

@@ -72,6 +72,19 @@ async fn groups_are_listed_created_edited_and_deleted() {
     assert_eq!(edited["name"], "Staff team");
     assert_eq!(edited["speed_limit"], 1024);
     assert_eq!(edited["permissions"], perms(&[2, 3, 4]));
+    // An edit keeps what it leaves out.
+    let renamed = ok(
+        &server,
+        &boss,
+        Method::PUT,
+        &format!("/admin/group/{id}"),
+        json!({"group": {"name": "Staff team"}}),
+    )
+    .await;
+    assert_eq!(renamed["permissions"], perms(&[2, 3, 4]));
+    assert_eq!(renamed["speed_limit"], 1024);
+    assert_eq!(renamed["settings"]["source_batch"], 5);
+    assert_eq!(renamed["storage_policy_id"], 1);
 
     // A member's next request sees the group's new permissions.
     let ann = member(&server, "ann@example.com").await;

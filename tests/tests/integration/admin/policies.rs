@@ -95,6 +95,18 @@ async fn an_s3_policy_is_tested_before_it_is_saved_and_its_secret_is_write_only(
     )
     .await;
     assert_eq!(edited["name"], "renamed bucket");
+    // Fields left out are kept too.
+    let partial = json!({"policy": {"name": "renamed bucket", "type": "s3"}});
+    let kept = ok(
+        &server,
+        &boss,
+        Method::PUT,
+        &format!("/admin/policy/{id}"),
+        partial,
+    )
+    .await;
+    assert_eq!(kept["bucket_name"], BUCKET);
+    assert_eq!(kept["settings"]["s3_path_style"], true);
     // An edit with a wrong secret is refused and keeps the stored one.
     let refused = put(
         &server,
@@ -150,6 +162,7 @@ async fn an_s3_policy_is_tested_before_it_is_saved_and_its_secret_is_write_only(
     );
 
     let events = admin_events(&server, &boss, "policy").await;
+    // Created, renamed; the edit that changed nothing and the refused one left no change.
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(events[0]["content"]["changes"]["secret_key"], "<secret>");
     assert!(!serde_json::to_string(&events).unwrap().contains(SECRET_KEY));

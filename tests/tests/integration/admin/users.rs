@@ -291,6 +291,9 @@ async fn accounts_are_created_and_edited() {
         .login_envelope("dan@example.com", "first-password")
         .await;
     assert_eq!(old["code"], 40080, "{old}");
+    let kept = edit(&server, &boss, id, json!({"email": "dan@example.com"})).await;
+    assert_eq!(kept["data"]["nick"], "Daniel", "{kept}");
+    assert_eq!(kept["data"]["group_users"], 2);
     let clash = edit(&server, &boss, id, json!({"email": "boss@example.com"})).await;
     assert_eq!(clash["code"], 40032, "{clash}");
     let missing = edit(&server, &boss, 999, json!({"email": "x@example.com"})).await;
