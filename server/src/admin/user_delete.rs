@@ -3,6 +3,8 @@
 //! tasks, then the account itself, and releases every blob its files held: each entity loses
 //! one reference per link, so a blob another account's file also uses stays, and a blob left
 //! without references is deleted by the recycling job (`fs::recycle`) after its grace period.
+//! What its unfinished uploads staged in storage (partial files, multipart uploads) is removed
+//! after the commit.
 //!
 //! Sessions end with the account: every request reads it, and a refresh needs it. Neither
 //! one's own account nor the last active administrator can be deleted.
@@ -10,10 +12,10 @@
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use stratus_entity::{entity, share, task, user};
+use stratus_entity::{entity, share, task, upload_session, user};
 
 use super::{Actor, AdminError, audit, users};
-use crate::{fs::sql::Sql, state::AppState};
+use crate::{fs::sql::Sql, state::AppState, upload};
 
 /// Deletes each account of `ids`; the ones that cannot be deleted are reported together
 /// ([`AdminError::Batch`]) and the others are deleted all the same.
@@ -44,6 +46,13 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
         users::ensure_other_admin(state, id).await?;
     }
     let txn = crate::fs::tx::begin(&state.db, id).await?;
+    // The rows of unfinished uploads go with the account; what they staged in storage is
+    // removed once the deletion has committed. Read under the owner's write lock, which
+    // every new session takes too, so none is missed.
+    let uploads = upload_session::Entity::find()
+        .filter(upload_session::Column::UserId.eq(id))
+        .all(&txn)
+        .await?;
     let released = release_blobs(&txn, id).await?;
     // Files: metadata, shares and direct links of each file go with it (foreign keys). One
     // statement, so the parent links inside the tree are checked once it is all gone.
@@ -62,6 +71,7 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
     // entities it uploaded keep their row, without an uploader.
     user::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
+    discard_staged_uploads(state, &uploads).await;
     audit::record(
         state,
         actor,
@@ -76,6 +86,22 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
     )
     .await;
     Ok(())
+}
+
+/// Removes the partial files and multipart uploads of a deleted account's sessions.
+async fn discard_staged_uploads(state: &AppState, sessions: &[upload_session::Model]) {
+    for row in sessions {
+        let key = match upload::SessionProps::from_row(row) {
+            Ok(props) => props.key,
+            Err(err) => {
+                tracing::warn!(session = %row.session_id, error = %err, "unreadable upload session of a deleted account");
+                continue;
+            }
+        };
+        if let Err(err) = upload::cancel::discard_blob(state, row.storage_policy_id, &key).await {
+            tracing::warn!(key, error = %err, "could not discard a deleted account's upload");
+        }
+    }
 }
 
 /// Unlinks every blob of the account's files and lowers its reference count once per link;

@@ -122,18 +122,28 @@ pub(crate) async fn discard(
     quota::release(&txn, owner, props.reserved).await?;
     lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
     txn.commit().await?;
+    discard_blob(state, row.storage_policy_id, &props.key).await?;
+    Ok(true)
+}
 
+/// Removes what the storage holds for a session whose row is gone: the partial upload (a
+/// local `.stratus-part-*` file, an S3 multipart upload) and, when a completion raced with
+/// the cancel, the published blob. Failures are logged: the blob is unnamed either way.
+pub(crate) async fn discard_blob(
+    state: &AppState,
+    policy_id: i64,
+    key: &str,
+) -> Result<(), ApiError> {
     let driver = state
         .storage
-        .driver(row.storage_policy_id)
+        .driver(policy_id)
         .await
         .map_err(storage_error)?;
-    if let Err(err) = driver.abort_upload(&props.key).await {
-        tracing::warn!(key = %props.key, error = %err, "could not discard a partial upload");
+    if let Err(err) = driver.abort_upload(key).await {
+        tracing::warn!(key, error = %err, "could not discard a partial upload");
     }
-    // A completion that raced with the cancel may already have published the blob.
-    if let Err(err) = driver.delete(std::slice::from_ref(&props.key)).await {
-        tracing::warn!(key = %props.key, error = %err, "could not delete a cancelled upload");
+    if let Err(err) = driver.delete(&[key.to_owned()]).await {
+        tracing::warn!(key, error = %err, "could not delete a cancelled upload");
     }
-    Ok(true)
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod guard;
 mod policies;
 mod settings;
 mod summary;
+mod user_uploads;
 mod users;
 
 use reqwest::Method;
