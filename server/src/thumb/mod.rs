@@ -11,7 +11,7 @@
 //! else 40077 without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
-//! more than the CPU count; read once, on the first generation) are read and decoded at
+//! more than the CPU count; a change applies to the next generation) are read and decoded at
 //! once, on the blocking pool; further requests wait their turn. Thumbnail URLs are not
 //! speed-limited. Requests for the same source blob wait for the one already
 //! generating and reuse its result. The source (at most `thumb_builtin_max_size` bytes) is
@@ -25,16 +25,17 @@
 
 mod inflight;
 pub mod render;
+mod slots;
 pub mod store;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::{entity, storage_policy};
-use tokio::sync::{OnceCell, Semaphore};
 
 pub use inflight::Inflight;
 use render::{Encoding, RenderError, Spec};
+use slots::WorkerSlots;
 use store::Commit;
 
 use crate::{
@@ -62,24 +63,8 @@ const MAX_BOX_SIDE: u32 = 4096;
 /// Process-wide generator state: the worker slots and the in-flight generations.
 #[derive(Default)]
 pub struct Thumbnailer {
-    workers: OnceCell<Semaphore>,
+    workers: WorkerSlots,
     inflight: Inflight,
-}
-
-impl Thumbnailer {
-    /// The worker slots, sized on first use from `queue_thumb_worker_num` and the CPU count.
-    async fn workers(&self, settings: &Settings) -> &Semaphore {
-        self.workers
-            .get_or_init(|| async {
-                let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-                let wanted = settings
-                    .int("queue_thumb_worker_num", cpus as i64)
-                    .await
-                    .unwrap_or(cpus as i64);
-                Semaphore::new(usize::try_from(wanted).unwrap_or(1).clamp(1, cpus))
-            })
-            .await
-    }
 }
 
 /// A signed thumbnail URL.
@@ -267,7 +252,8 @@ async fn generate(
 ) -> Result<Result<Vec<u8>, RenderError>, ApiError> {
     let _slot = state
         .thumbs
-        .workers(&state.settings)
+        .workers
+        .current(&state.settings)
         .await
         .acquire()
         .await
