@@ -181,30 +181,21 @@ fn layer(unit: &str) -> Layer {
 
 /// The rule an import from `from` to `to` (distinct units) breaks, if any; loops are checked
 /// apart, on the whole graph.
-fn broken_rule(from: &str, to: &str) -> Option<String> {
+fn broken_rule(from: &str, to: &str) -> Option<&'static str> {
     let (lf, lt) = (layer(from), layer(to));
     if from == "state" && lt > Layer::Lower {
-        return Some("state.rs imports no feature module".into());
+        Some("state.rs imports no feature module")
+    } else if lf < Layer::Edge && lt == Layer::Edge {
+        Some("no module below the edges imports an edge")
+    } else if lf == Layer::Fs && lt == Layer::Service {
+        Some("fs imports no service")
+    } else if lf == Layer::Lower && lt > Layer::Lower {
+        Some("a lower module imports only lower modules")
+    } else if lf == Layer::Edge && lt == Layer::Edge && !ASSEMBLERS.contains(&from) {
+        Some("an edge imports no other edge; only lib, main and cli assemble them")
+    } else {
+        None
     }
-    if lf < Layer::Edge && lt == Layer::Edge {
-        return Some(format!(
-            "no module below the edges imports an edge (`{to}`)"
-        ));
-    }
-    if lf == Layer::Fs && lt == Layer::Service {
-        return Some(format!("fs imports no service (`{to}`)"));
-    }
-    if lf == Layer::Lower && lt > Layer::Lower {
-        return Some(format!(
-            "a lower module imports only lower modules (`{to}` is above)"
-        ));
-    }
-    if lf == Layer::Edge && lt == Layer::Edge && !ASSEMBLERS.contains(&from) {
-        return Some(format!(
-            "an edge imports no other edge (`{to}`); only lib, main and cli assemble them"
-        ));
-    }
-    None
 }
 
 /// Every `.rs` file under `dir`, sorted.
@@ -305,14 +296,14 @@ fn crossings(src: &Path) -> (Vec<Crossing>, Vec<String>) {
 }
 
 /// The rule each crossing breaks, loops between two units of one layer included.
-fn violations(crossings: &[Crossing]) -> Vec<(&Crossing, String)> {
+fn violations(crossings: &[Crossing]) -> Vec<(&Crossing, &'static str)> {
     let pairs: BTreeSet<(&str, &str)> = crossings.iter().map(|c| (c.from, c.to)).collect();
     crossings
         .iter()
         .filter_map(|c| {
             let rule = broken_rule(c.from, c.to).or_else(|| {
                 (layer(c.from) == layer(c.to) && pairs.contains(&(c.to, c.from)))
-                    .then(|| format!("loop: `{}` and `{}` import each other", c.from, c.to))
+                    .then_some("two modules of one layer import each other (a loop)")
             })?;
             Some((c, rule))
         })
@@ -331,10 +322,12 @@ fn imports_follow_the_layers() {
         {
             Some(index) => *used.entry(index).or_insert(0) += 1,
             None => problems.push(format!(
-                "server/src/{}:{}: {} ({rule})",
+                "server/src/{}:{}: {} ({} → {}: {rule})",
                 crossing.file,
                 crossing.import.line,
-                crossing.shown()
+                crossing.shown(),
+                crossing.from,
+                crossing.to
             )),
         }
     }
