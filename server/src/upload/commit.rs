@@ -1,10 +1,8 @@
 //! Publishing a written blob as a file (or a new version of one): the checks and the writes
 //! of one streamed write, and the group commit that runs them for SQLite.
 //!
-//! SQLite has one writer at a time. Many small concurrent writes (WebDAV clients copying a
-//! folder) each paid for a whole transaction of their own, queued behind each other. On
-//! SQLite the publishes of this process go to one committer task instead, which runs every
-//! publish waiting at that moment in one transaction. Each publish checks everything before
+//! SQLite has one writer at a time, so on SQLite the publishes of this process go to one
+//! committer task, which runs every publish waiting at that moment in one transaction. Each publish checks everything before
 //! it writes (locks, the target, the parent, then the quota charge, which changes nothing when
 //! it fails), so a refused publish is answered at once and leaves the others alone; a database
 //! error during the writes rolls the whole batch back, and each publish is then run in a

@@ -14,6 +14,7 @@ mod download;
 mod envelope;
 mod file;
 mod file_list;
+mod layering;
 mod lock;
 mod metadata;
 mod openapi;

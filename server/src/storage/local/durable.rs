@@ -1,20 +1,17 @@
 //! Putting written files in place durably, in groups.
 //!
 //! A file is durable under its key once its data, its inode and its folder entry are on disk:
-//! fsync the temporary file, rename it over the key, fsync the folder. Done by each writer on
-//! its own, that is two fsyncs and a trip to the blocking pool per file, and many small
-//! concurrent PUTs (a desktop client copying a folder) spent much of their time there. So the
-//! puts of a driver go to one committing thread, which takes every commit waiting at that
-//! moment: it fsyncs each temporary file, renames each into place, then fsyncs each folder
-//! they landed in once (a folder of small files written together is one fsync, not one per
-//! file). Every caller still gets its answer only once its own file is durable, and a crash
-//! leaves either the old object or the whole new one under a key that had one.
+//! fsync the temporary file, rename it over the key, fsync the folder. The puts of a driver go
+//! to one committing thread, which takes every commit waiting at that moment: it fsyncs each
+//! temporary file, renames each into place, then fsyncs each folder they landed in once (a
+//! folder of small files written together is one fsync, not one per file). Every caller still
+//! gets its answer only once its own file is durable, and a crash leaves either the old object
+//! or the whole new one under a key that had one.
 //!
 //! A group of two or more small files is made durable with one `syncfs` of the file system
 //! instead of an fsync per file: each fsync waits for a journal commit of its own, while one
-//! `syncfs` writes every file out and commits once (measured on ext4 here: 8 files in 1.2 ms
-//! instead of 2.5 ms, 16 in 1.8 ms instead of 4.7 ms). It also writes out whatever else is
-//! dirty on that file system, which costs time but not safety. Linux reports write errors to
+//! `syncfs` writes every file out and commits once (docs/PERFORMANCE.md has the figures). It
+//! also writes out whatever else is dirty on that file system, which costs time but not safety. Linux reports write errors to
 //! `syncfs` only since 5.8, so older kernels keep the fsync per file; the handle it runs on is
 //! opened before the group's files are written, so that any error writing them back is
 //! reported to it; and a file on another file system (one mounted below the root) keeps its

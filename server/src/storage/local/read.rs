@@ -1,6 +1,5 @@
 //! Streaming an object out: chunks are read ahead of the one being sent, so the disk read of
-//! the next chunk and the socket write of this one overlap (on a sequential read, each chunk
-//! waited for the previous one to be sent before its read began).
+//! the next chunk and the socket write of this one overlap.
 
 use std::io::{self, Read};
 

@@ -1,0 +1,347 @@
+//! The import rules between the modules of `server/src` (docs/ARCHITECTURE.md, "Layers"),
+//! checked on the source: every `crate::`/`super::` path a file names must run down the
+//! layers edges → services → `fs` → lower, never up; edges do not import each other (only the
+//! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
+//! Imports that break a rule today and are being removed are listed in [`ALLOWED_FOR_NOW`];
+//! an entry that no longer matches anything fails too, so the list only shrinks.
+
+mod scan;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+};
+
+use scan::Import;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Layer {
+    /// Storage, the database, settings and the small parts every layer shares.
+    Lower,
+    /// The virtual file system.
+    Fs,
+    /// What the edges call: transfers, shares, accounts, administration.
+    Service,
+    /// Where requests and commands come in: HTTP, WebDAV, the web UI, the command line.
+    Edge,
+}
+
+/// Every module of `server/src` and its layer. A nested path (`dav::account`) places that
+/// part of a module apart from the rest; the longest match wins. A module missing here fails
+/// the test: place it, and say so in docs/ARCHITECTURE.md.
+const LAYERS: &[(&str, Layer)] = &[
+    // Edges. `lib` stands for the crate root's own items (`init`, `build_app`, `run`).
+    ("lib", Layer::Edge),
+    ("main", Layer::Edge),
+    ("cli", Layer::Edge),
+    ("api", Layer::Edge),
+    ("dav", Layer::Edge),
+    ("web", Layer::Edge),
+    ("ops", Layer::Edge),
+    ("observe", Layer::Edge),
+    // Services.
+    ("admin", Layer::Service),
+    ("archive", Layer::Service),
+    ("auth", Layer::Service),
+    ("avatar", Layer::Service),
+    ("bootstrap", Layer::Service),
+    ("captcha", Layer::Service),
+    ("captcha_ticket", Layer::Service),
+    ("dav::account", Layer::Service),
+    ("download", Layer::Service),
+    ("share", Layer::Service),
+    ("thumb", Layer::Service),
+    ("upload", Layer::Service),
+    ("users", Layer::Service),
+    // The file system.
+    ("fs", Layer::Fs),
+    // Lower. `net` is the transport (it imports only `config`): services hold its
+    // `AbortHandle` to cut a connection whose streamed body failed.
+    ("address_limit", Layer::Lower),
+    ("boolset", Layer::Lower),
+    ("config", Layer::Lower),
+    ("db", Layer::Lower),
+    ("email_address", Layer::Lower),
+    ("events", Layer::Lower),
+    ("ids", Layer::Lower),
+    ("imaging", Layer::Lower),
+    ("kv", Layer::Lower),
+    ("mail", Layer::Lower),
+    ("metrics", Layer::Lower),
+    ("net", Layer::Lower),
+    ("request_ctx", Layer::Lower),
+    ("settings", Layer::Lower),
+    ("state", Layer::Lower),
+    ("storage", Layer::Lower),
+];
+
+/// Edges that may import other edges: they assemble the server and the command line.
+const ASSEMBLERS: &[&str] = &["lib", "main", "cli"];
+
+/// Imports that break a rule today, as (file under `server/src`, import prefix); each is
+/// being removed. Remove an entry once nothing matches it (the test says when).
+const ALLOWED_FOR_NOW: &[(&str, &str)] = &[
+    // Services that choose wire codes (`api::envelope`) or build response shapes (`api::dto`);
+    // each service gets its own error, mapped once in `api/errors/`.
+    ("archive/mod.rs", "crate::api"),
+    ("archive/session.rs", "crate::api"),
+    ("auth/caller.rs", "crate::api"),
+    ("auth/passkey.rs", "crate::api"),
+    ("auth/session.rs", "crate::api"),
+    ("auth/throttle.rs", "crate::api"),
+    ("dav/account.rs", "crate::api"),
+    ("download/content.rs", "crate::api"),
+    ("download/direct.rs", "crate::api"),
+    ("download/link.rs", "crate::api"),
+    ("fs/error.rs", "crate::api"),
+    ("fs/info.rs", "crate::api"),
+    ("fs/list/listing.rs", "crate::api"),
+    ("fs/list/view.rs", "crate::api"),
+    ("fs/lock/mod.rs", "crate::api"),
+    ("fs/present.rs", "crate::api"),
+    ("fs/uri/mod.rs", "crate::api"),
+    ("fs/uri/tests.rs", "crate::api"),
+    ("fs/version.rs", "crate::api"),
+    ("share/present.rs", "crate::api"),
+    ("thumb/mod.rs", "crate::api"),
+    ("thumb/store.rs", "crate::api"),
+    ("upload/cancel.rs", "crate::api"),
+    ("upload/chunk.rs", "crate::api"),
+    ("upload/commit.rs", "crate::api"),
+    ("upload/create.rs", "crate::api"),
+    ("upload/edit.rs", "crate::api"),
+    ("upload/mod.rs", "crate::api"),
+    ("upload/stream.rs", "crate::api"),
+    ("users.rs", "crate::api"),
+    // The WebDAV write path decoding REST errors (`dav/session.rs::api_err`).
+    ("dav/session.rs", "crate::api"),
+    // `fs` calling up into `share` (share-rooted trees) and naming `auth`'s caller and throttle.
+    ("fs/error.rs", "crate::auth"),
+    ("fs/info.rs", "crate::auth"),
+    ("fs/info.rs", "crate::share"),
+    ("fs/list/listing.rs", "crate::share"),
+    ("fs/list/view.rs", "crate::share"),
+    ("fs/nav.rs", "crate::auth"),
+    ("fs/nav.rs", "crate::share"),
+    ("fs/tree.rs", "crate::share"),
+    // Feature parts held by `AppState`.
+    ("state.rs", "crate::auth"),
+    ("state.rs", "crate::dav"),
+    ("state.rs", "crate::ops"),
+    ("state.rs", "crate::thumb"),
+    ("state.rs", "crate::upload"),
+    // `storage/s3/setup.rs` (what `add-s3-policy` runs) checks the policy through `admin` and
+    // `download`, and takes `AppState`, which holds `storage`: a service placed in `storage`.
+    ("state.rs", "crate::storage"),
+    ("storage/s3/setup.rs", "crate::admin"),
+    ("storage/s3/setup.rs", "crate::download"),
+    ("storage/s3/setup.rs", "crate::state"),
+    // Loops between two modules of one layer.
+    ("auth/caller.rs", "crate::users"),
+    ("auth/passkey.rs", "crate::users"),
+    ("users.rs", "crate::auth"),
+    ("thumb/mod.rs", "crate::upload"),
+    ("upload/chunk.rs", "crate::thumb"),
+    ("events.rs", "crate::request_ctx"),
+    ("request_ctx.rs", "crate::events"),
+];
+
+/// The module (a key of [`LAYERS`]) a path from the crate root falls in.
+fn unit_of(path: &[String], src: &Path) -> Result<&'static str, String> {
+    let joined = path.join("::");
+    let found = LAYERS
+        .iter()
+        .map(|(unit, _)| *unit)
+        .filter(|unit| joined == *unit || joined.starts_with(&format!("{unit}::")))
+        .max_by_key(|unit| unit.len());
+    if let Some(unit) = found {
+        return Ok(unit);
+    }
+    let Some(first) = path.first() else {
+        return Ok("lib"); // the crate root itself
+    };
+    let is_module = src.join(format!("{first}.rs")).exists() || src.join(first).is_dir();
+    if is_module {
+        Err(format!(
+            "module `{first}` has no layer: add it to LAYERS in {}",
+            file!()
+        ))
+    } else {
+        Ok("lib") // an item of the crate root
+    }
+}
+
+fn layer(unit: &str) -> Layer {
+    LAYERS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, l)| *l)
+        .unwrap_or(Layer::Edge)
+}
+
+/// The rule an import from `from` to `to` (distinct units) breaks, if any; loops are checked
+/// apart, on the whole graph.
+fn broken_rule(from: &str, to: &str) -> Option<&'static str> {
+    let (lf, lt) = (layer(from), layer(to));
+    if from == "state" && lt > Layer::Lower {
+        Some("state.rs imports no feature module")
+    } else if lf < Layer::Edge && lt == Layer::Edge {
+        Some("no module below the edges imports an edge")
+    } else if lf == Layer::Fs && lt == Layer::Service {
+        Some("fs imports no service")
+    } else if lf == Layer::Lower && lt > Layer::Lower {
+        Some("a lower module imports only lower modules")
+    } else if lf == Layer::Edge && lt == Layer::Edge && !ASSEMBLERS.contains(&from) {
+        Some("an edge imports no other edge; only lib, main and cli assemble them")
+    } else {
+        None
+    }
+}
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read server/src") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+/// The module path of a file from the crate root: `fs/tree.rs` → `fs::tree`, `fs/mod.rs` →
+/// `fs`, `lib.rs` → the root.
+fn module_of(relative: &str) -> Vec<String> {
+    let mut module: Vec<String> = relative
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_string)
+        .collect();
+    if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
+        module.pop();
+    }
+    module
+}
+
+/// One import that crosses from one unit to another.
+struct Crossing {
+    file: String,
+    from: &'static str,
+    to: &'static str,
+    import: Import,
+}
+
+impl Crossing {
+    /// How the import reads in an `ALLOWED_FOR_NOW` entry and a failure.
+    fn absolute(&self) -> String {
+        format!("crate::{}", self.import.path.join("::"))
+    }
+
+    /// As written, with the absolute path when it was written from `super`.
+    fn shown(&self) -> String {
+        let absolute = self.absolute();
+        if self.import.written == absolute {
+            absolute
+        } else {
+            format!("{} (= {absolute})", self.import.written)
+        }
+    }
+
+    fn matches(&self, (file, prefix): (&str, &str)) -> bool {
+        let absolute = self.absolute();
+        self.file == file && (absolute == prefix || absolute.starts_with(&format!("{prefix}::")))
+    }
+}
+
+/// Every import of `server/src` that leaves its own unit.
+fn crossings(src: &Path) -> (Vec<Crossing>, Vec<String>) {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let (mut found, mut problems) = (Vec::new(), Vec::new());
+    for path in files {
+        let relative = path
+            .strip_prefix(src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        // `main.rs` is its own crate: its `crate::` is not the library's.
+        if relative == "main.rs" {
+            continue;
+        }
+        let module = module_of(&relative);
+        let from = match unit_of(&module, src) {
+            Ok(unit) => unit,
+            Err(problem) => {
+                problems.push(format!("{relative}: {problem}"));
+                continue;
+            }
+        };
+        let source = std::fs::read_to_string(&path).expect("read source file");
+        for import in scan::imports(&source, &module) {
+            match unit_of(&import.path, src) {
+                Ok(to) if to != from => found.push(Crossing {
+                    file: relative.clone(),
+                    from,
+                    to,
+                    import,
+                }),
+                Ok(_) => {}
+                Err(problem) => problems.push(format!("{relative}:{}: {problem}", import.line)),
+            }
+        }
+    }
+    (found, problems)
+}
+
+/// The rule each crossing breaks, loops between two units of one layer included.
+fn violations(crossings: &[Crossing]) -> Vec<(&Crossing, &'static str)> {
+    let pairs: BTreeSet<(&str, &str)> = crossings.iter().map(|c| (c.from, c.to)).collect();
+    crossings
+        .iter()
+        .filter_map(|c| {
+            let rule = broken_rule(c.from, c.to).or_else(|| {
+                (layer(c.from) == layer(c.to) && pairs.contains(&(c.to, c.from)))
+                    .then_some("two modules of one layer import each other (a loop)")
+            })?;
+            Some((c, rule))
+        })
+        .collect()
+}
+
+#[test]
+fn imports_follow_the_layers() {
+    let src = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src"));
+    let (crossings, mut problems) = crossings(src);
+    let mut used = BTreeMap::new();
+    for (crossing, rule) in violations(&crossings) {
+        match ALLOWED_FOR_NOW
+            .iter()
+            .position(|entry| crossing.matches(*entry))
+        {
+            Some(index) => *used.entry(index).or_insert(0) += 1,
+            None => problems.push(format!(
+                "server/src/{}:{}: {} ({} → {}: {rule})",
+                crossing.file,
+                crossing.import.line,
+                crossing.shown(),
+                crossing.from,
+                crossing.to
+            )),
+        }
+    }
+    for (index, (file, prefix)) in ALLOWED_FOR_NOW.iter().enumerate() {
+        if !used.contains_key(&index) {
+            problems.push(format!(
+                "ALLOWED_FOR_NOW ({file}, {prefix}) is no longer needed: remove it from {}",
+                file!()
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "imports that break the layers:\n{}",
+        problems.join("\n")
+    );
+}
