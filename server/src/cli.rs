@@ -4,9 +4,9 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use crate::{
+    admin::s3_setup::NewS3Policy,
     api,
     config::{Config, Overrides},
-    storage::s3::setup::NewS3Policy,
     users,
 };
 use clap::{Parser, Subcommand};
@@ -185,7 +185,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::AddS3Policy(input) => {
             let (state, _) = crate::init(config, false).await?;
-            let policy = crate::storage::s3::setup::add(&state, &input).await?;
+            let policy = crate::admin::s3_setup::add(&state, &input).await?;
             match input.group {
                 Some(group) => println!(
                     "storage policy {} ({}) added; group {group} stores new files there",

@@ -2,7 +2,6 @@
 //! with who, from where, and the request's correlation id.
 
 use chrono::{Duration, Utc};
-use poem::Request;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter,
@@ -11,6 +10,8 @@ use serde_json::Value;
 use stratus_entity::event;
 
 use crate::request_ctx;
+/// Where a request came from: the request context keeps it, events record it.
+pub use crate::request_ctx::Client;
 
 /// Event types, numbered as Cloudreve's `AuditLogType` where the protocol names them
 /// (5 `user_login`, 17 `share`, 30 `webdav_login_failed`); the others are Stratus's own numbers.
@@ -65,33 +66,6 @@ pub mod kind {
     /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
     /// own number, after the range of Cloudreve's types.
     pub const ADMIN_CHANGE: i32 = 60;
-}
-
-/// Where a request came from.
-#[derive(Debug, Clone, Default)]
-pub struct Client {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-impl Client {
-    /// The client address (from `proxy_header` when Stratus sits behind a proxy) and agent.
-    pub fn of(req: &Request, proxy_header: Option<&str>) -> Self {
-        let forwarded = proxy_header
-            .and_then(|h| req.header(h))
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        let ip = forwarded.or_else(|| {
-            req.remote_addr()
-                .as_socket_addr()
-                .map(|addr| addr.ip().to_string())
-        });
-        let user_agent = req
-            .header("user-agent")
-            .map(|ua| ua.chars().take(512).collect());
-        Self { ip, user_agent }
-    }
 }
 
 /// Writes one event. Failures are logged, never returned: auditing must not break the

@@ -1,6 +1,8 @@
 //! Per-request context: the correlation id and the debug flag, available to any code running
-//! inside the request (error envelopes read it) without threading it through every call.
+//! inside the request (error envelopes read it) without threading it through every call, and
+//! the client's address and agent.
 
+use poem::Request;
 use uuid::Uuid;
 
 /// Header carrying the correlation id in both directions.
@@ -14,7 +16,34 @@ pub struct RequestCtx {
     /// Whether error envelopes may include the underlying error text.
     pub debug: bool,
     /// The client's address and agent, for audit events and throttling deep in the stack.
-    pub client: crate::events::Client,
+    pub client: Client,
+}
+
+/// Where a request came from.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    /// The client address (from `proxy_header` when Stratus sits behind a proxy) and agent.
+    pub fn of(req: &Request, proxy_header: Option<&str>) -> Self {
+        let forwarded = proxy_header
+            .and_then(|h| req.header(h))
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        let ip = forwarded.or_else(|| {
+            req.remote_addr()
+                .as_socket_addr()
+                .map(|addr| addr.ip().to_string())
+        });
+        let user_agent = req
+            .header("user-agent")
+            .map(|ua| ua.chars().take(512).collect());
+        Self { ip, user_agent }
+    }
 }
 
 tokio::task_local! {

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod list;
 pub mod policies;
 pub mod policy_check;
+pub mod s3_setup;
 pub mod settings;
 pub mod settings_schema;
 pub mod shares;

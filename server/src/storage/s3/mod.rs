@@ -16,7 +16,6 @@
 
 mod config;
 pub mod cors;
-pub mod setup;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -29,7 +28,7 @@ use object_store::{
     signer::{Method, SignedUrlOptions, Signer},
 };
 
-pub use config::S3Config;
+pub use config::{DEFAULT_REGION, S3Config};
 
 use super::{
     ByteRange, ByteStream, Capabilities, GetObject, LocalDriver, ObjectMeta, PresignHeaders,

@@ -31,7 +31,7 @@ pub struct NewS3Policy {
     /// Secret key; from the environment, it stays out of the shell history.
     #[arg(long, env = "STRATUS_S3_SECRET_KEY", hide_env_values = true)]
     pub secret_key: String,
-    #[arg(long, default_value = super::config::DEFAULT_REGION)]
+    #[arg(long, default_value = crate::storage::s3::DEFAULT_REGION)]
     pub region: String,
     /// `<endpoint>/<bucket>/<key>` addressing (MinIO and most self-hosted servers).
     #[arg(long)]
@@ -101,8 +101,8 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         node_id: None,
     };
     // The same checks and storage test as a policy made through the admin API.
-    crate::admin::policy_check::check(&row)?;
-    crate::admin::policy_check::probe(state, &row)
+    super::policy_check::check(&row)?;
+    super::policy_check::probe(state, &row)
         .await
         .map_err(|e| anyhow::anyhow!("the bucket failed a test write, read and delete: {e}"))?;
 
