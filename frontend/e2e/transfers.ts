@@ -105,7 +105,7 @@ export function tempDir(): string {
 }
 
 /** Opens the explorer on `uri`. */
-export async function openFolder(page: Page, uri: string) {
+export async function openFolder(page: Page, uri: string, label = "Folder path") {
   await page.goto(`/home?path=${encodeURIComponent(uri)}`);
-  await expect(page.getByRole("navigation", { name: "Folder path" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: label })).toBeVisible();
 }

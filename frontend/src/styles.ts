@@ -25,6 +25,7 @@ import "@mantine/core/styles/Breadcrumbs.css";
 import "@mantine/core/styles/Burger.css";
 import "@mantine/core/styles/Button.css";
 import "@mantine/core/styles/Badge.css";
+import "@mantine/core/styles/InlineInput.css";
 import "@mantine/core/styles/Checkbox.css";
 import "@mantine/core/styles/Tooltip.css";
 import "@mantine/core/styles/Center.css";

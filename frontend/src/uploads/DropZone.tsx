@@ -58,7 +58,7 @@ export function DropZone({ folder, policyId, folderName }: Props) {
 
   if (!over) return null;
   return (
-    <Overlay fixed zIndex={300} backgroundOpacity={0.55} blur={2} className={classes.drop}>
+    <Overlay fixed zIndex={300} backgroundOpacity={0.75} blur={3} className={classes.drop}>
       <Stack align="center" justify="center" h="100%" gap="xs" data-testid="drop-overlay">
         <IconUpload size={48} color="white" aria-hidden />
         <Text c="white" fw={600} size="lg" ta="center" px="md">

@@ -84,6 +84,7 @@ export function UploadPanel() {
   const total = size ? Math.floor((loaded / size) * 100) : 100;
   const active = uploads.some((u) => RUNNING.has(u.status));
   const paused = uploads.some((u) => u.status === "paused");
+  const failed = uploads.some((u) => u.status === "error");
   const speed = uploads.reduce((sum, u) => sum + u.speed, 0);
   const remaining = counted
     .filter((u) => RUNNING.has(u.status))
@@ -106,7 +107,9 @@ export function UploadPanel() {
                 ? t("transfer.progress", { percent: total })
                 : paused
                   ? t("transfer.paused")
-                  : t("transfer.finished")}
+                  : failed
+                    ? t("transfer.failed")
+                    : t("transfer.finished")}
             </Text>
             {active && speed > 0 && (
               <Text size="xs" c="dimmed" data-testid="upload-speed">

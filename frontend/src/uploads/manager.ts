@@ -115,6 +115,8 @@ export function onUploadFinished(handler: (folder: string) => void) {
   finished = handler;
 }
 
+const pathOf = (pick: Pick) => [...pick.dirs, pick.file.name].join("/");
+
 function uriOf(folder: string, dirs: string[], name: string): string {
   return [...dirs, name].reduce(childUri, folder);
 }
@@ -137,10 +139,11 @@ export async function enqueueUploads(
     }
   }
   const batch: Batch = {};
-  const added: Job[] = picks.map(({ file, dirs: path }) => ({
+  const sorted = [...picks].sort((a, b) => pathOf(a).localeCompare(pathOf(b)));
+  const added: Job[] = sorted.map(({ file, dirs: path }) => ({
     id: nextId++,
     name: file.name,
-    path: [...path, file.name].join("/"),
+    path: pathOf({ file, dirs: path }),
     size: file.size,
     folder,
     uri: uriOf(folder, path, file.name),
@@ -159,15 +162,15 @@ export async function enqueueUploads(
 
   try {
     await checkQuota(added.reduce((sum, j) => sum + j.size, 0));
-    const sorted = [...dirs.values()].sort((a, b) => a.length - b.length);
-    for (const dir of sorted) {
+    const parents = [...dirs.values()].sort((a, b) => a.length - b.length);
+    for (const dir of parents) {
       await unwrap(
         api.POST("/file/create", {
           body: { uri: uriOf(folder, dir.slice(0, -1), dir[dir.length - 1] ?? ""), type: "folder" },
         }),
       );
     }
-    if (sorted.length) finished(folder);
+    if (parents.length) finished(folder);
   } catch (e) {
     for (const job of added)
       if (job.status === "queued") update(job, { status: "error", error: e });
