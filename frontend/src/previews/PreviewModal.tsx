@@ -23,7 +23,13 @@ export default function PreviewModal({ preview, onClose }: Props) {
   const kind = previewKind(file.name);
 
   return (
-    <Modal.Root opened onClose={onClose} fullScreen zIndex={250}>
+    <Modal.Root
+      opened
+      onClose={onClose}
+      fullScreen
+      zIndex={250}
+      classNames={{ content: classes.content }}
+    >
       <Modal.Overlay />
       <Modal.Content
         className={classes.content}
