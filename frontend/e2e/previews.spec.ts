@@ -192,8 +192,11 @@ test("markdown is rendered and sanitized: a file's script never runs", async ({
     "Some **bold** text and a [safe link](https://example.com/).",
     "",
     "<script>window.__stratusXss = 'script'</script>",
+    "",
     '<img src="x" onerror="window.__stratusXss = \'onerror\'">',
+    "",
     "[bad link](javascript:window.__stratusXss='link')",
+    "",
     "<iframe src=\"javascript:parent.__stratusXss='iframe'\"></iframe>",
     "",
     "| a | b |",
@@ -214,6 +217,7 @@ test("markdown is rendered and sanitized: a file's script never runs", async ({
   await expect(article.locator("table td")).toHaveText(["1", "2"]);
   await expect(article.locator("script, iframe, [onerror]")).toHaveCount(0);
   await expect(article.getByRole("link", { name: "safe link" })).toHaveAttribute("rel", /noopener/);
+  await expect(article.locator("a", { hasText: "bad link" })).toHaveCount(1);
   const bad = await article.getByText("bad link").evaluate((a) => a.getAttribute("href"));
   expect(bad ?? "").not.toMatch(/javascript:/i);
   await article.getByText("bad link").click();

@@ -305,3 +305,37 @@ async function readDownload(download: import("@playwright/test").Download): Prom
   for await (const part of stream) parts.push(part as Buffer);
   return Buffer.concat(parts);
 }
+
+test("the transfer panel and the conflict question in Chinese, dark, on a phone", async ({
+  page,
+  request,
+}, info) => {
+  const drive = await driveOf(request, ACCOUNTS.user);
+  const folder = await drive.folder("uploads phone");
+  await drive.put(`${folder}/报告.txt`, Buffer.from("旧\n"));
+  await signInPage(page, ACCOUNTS.user);
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.evaluate(() => {
+    localStorage.setItem("stratus.language", "zh-CN");
+    localStorage.setItem("mantine-color-scheme-value", "dark");
+  });
+  await openFolder(page, folder, "文件夹路径");
+  await page.getByTestId("upload-input").setInputFiles([
+    { name: "报告.txt", mimeType: "text/plain", buffer: Buffer.from("新\n") },
+    { name: "照片.txt", mimeType: "text/plain", buffer: Buffer.from("照片\n") },
+  ]);
+  const dialog = page.getByRole("dialog", { name: "名称已被占用" });
+  await expect(dialog).toContainText("“报告.txt”");
+  await snap(page, info, "uploads-conflict-phone-zh-dark");
+  await dialog.getByRole("button", { name: "保留两者" }).click();
+  await expect(page.getByTestId("upload-total")).toHaveText("上传已完成");
+  await snap(page, info, "uploads-panel-phone-zh-dark");
+  await page.getByRole("button", { name: "上传", exact: true }).click();
+  await expect(page.getByRole("menuitem", { name: "文件夹" })).toBeVisible();
+  await snap(page, info, "uploads-menu-phone-zh-dark");
+  const text = (await page.locator("body").textContent()) ?? "";
+  expect(text).not.toMatch(/\b(transfer|preview)\.[a-zA-Z]/);
+  expect((await drive.list(folder)).map((f) => f.name).sort()).toEqual(
+    ["报告 (1).txt", "报告.txt", "照片.txt"].sort(),
+  );
+});
