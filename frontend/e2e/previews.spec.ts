@@ -101,7 +101,9 @@ test("images open in a gallery, decoded, walked with the arrow keys", async ({
   await drive.put(`${folder}/3-blue.png`, await png(page, "#2c3e80", "third"));
   await openFolder(page, folder);
 
-  await page.getByRole("button", { name: "1-red.png", exact: true }).click();
+  // Enter on a file's row opens its preview.
+  await page.getByRole("button", { name: "1-red.png", exact: true }).focus();
+  await page.keyboard.press("Enter");
   await expect(preview(page).getByTestId("preview-name")).toHaveText("1-red.png");
   const image = preview(page).getByTestId("preview-image");
   await expect(image).toBeVisible();

@@ -78,6 +78,32 @@ test("a 30 MiB file and a folder of 50 files reach 100%", async ({ page, request
     Array.from({ length: 10 }, (_, i) => `photo-${40 + i}.txt`),
   );
   expect(raw.find((f) => f.name === "photo-49.txt")?.size).toBe("photo 49\n".length * 50);
+
+  // Another user sees none of it.
+  const other = await driveOf(request, ACCOUNTS.admin);
+  expect((await other.list("cloudreve://my")).map((f) => f.name)).not.toContain(
+    "uploads big and folder",
+  );
+});
+
+test("a chunk whose connection drops is sent again", async ({ page, request }) => {
+  const drive = await driveOf(request, ACCOUNTS.user);
+  const folder = await drive.folder("uploads retried");
+  await signInPage(page, ACCOUNTS.user);
+  await openFolder(page, folder);
+  let attempts = 0;
+  await page.route(/\/api\/v4\/file\/upload\/[^/]+\/0$/, (route) => {
+    attempts += 1;
+    return attempts === 1 ? route.abort("connectionreset") : route.continue();
+  });
+  await page.getByTestId("upload-input").setInputFiles({
+    name: "flaky.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("sent twice\n"),
+  });
+  await waitFinished(page);
+  expect(attempts).toBe(2);
+  expect((await drive.read(`${folder}/flaky.txt`)).toString()).toBe("sent twice\n");
 });
 
 test("a reload in the middle of a 200 MiB upload resumes from the next chunk", async ({
@@ -329,6 +355,7 @@ test("the transfer panel and the conflict question in Chinese, dark, on a phone"
   await snap(page, info, "uploads-conflict-phone-zh-dark");
   await dialog.getByRole("button", { name: "保留两者" }).click();
   await expect(page.getByTestId("upload-total")).toHaveText("上传已完成");
+  await expect(page.getByTestId("upload-row").first()).toContainText("报告 (1).txt");
   await snap(page, info, "uploads-panel-phone-zh-dark");
   await page.getByRole("button", { name: "上传", exact: true }).click();
   await expect(page.getByRole("menuitem", { name: "文件夹" })).toBeVisible();

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useConflictQuestion } from "./conflicts";
 
-export function ConflictDialog() {
+export default function ConflictDialog() {
   const { t } = useTranslation();
   const question = useConflictQuestion();
   const [forAll, setForAll] = useState(false);

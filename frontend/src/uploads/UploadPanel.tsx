@@ -19,7 +19,7 @@ import {
   IconRefresh,
   IconX,
 } from "@tabler/icons-react";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { useSession } from "../api/session";
@@ -27,7 +27,7 @@ import { errorMessage } from "../lib/errors";
 import { formatBytes } from "../lib/format";
 import { listKey } from "../pages/explorer/listing";
 import { queryClient } from "../queryClient";
-import { ConflictDialog } from "./ConflictDialog";
+import { useConflictQuestion } from "./conflicts";
 import {
   cancelUpload,
   clearFinished,
@@ -48,6 +48,19 @@ onUploadFinished((folder) => {
 });
 
 const RUNNING = new Set(["queued", "uploading"]);
+
+// Loaded with the first conflict: most uploads never need it.
+const ConflictDialog = lazy(() => import("./ConflictDialog"));
+
+function ConflictHost() {
+  const question = useConflictQuestion();
+  if (!question) return null;
+  return (
+    <Suspense fallback={null}>
+      <ConflictDialog />
+    </Suspense>
+  );
+}
 
 /** "1:05", "2:03:10" (time left). */
 function formatDuration(seconds: number): string {
@@ -73,7 +86,7 @@ export function UploadPanel() {
     if (userId) restoreSaved();
   }, [userId]);
 
-  if (uploads.length === 0) return <ConflictDialog />;
+  if (uploads.length === 0) return <ConflictHost />;
 
   const counted = uploads.filter((u) => u.status !== "canceled" && u.status !== "skipped");
   const size = counted.reduce((sum, u) => sum + u.size, 0);
@@ -92,7 +105,7 @@ export function UploadPanel() {
 
   return (
     <>
-      <ConflictDialog />
+      <ConflictHost />
       <Paper
         className={classes.panel}
         shadow="lg"

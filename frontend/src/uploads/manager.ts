@@ -381,7 +381,11 @@ async function createSession(job: Job) {
         job.overwrite = true;
       } else {
         const renamed = numberedName(name, attempt + 1);
-        update(job, { name: renamed, uri: childUri(job.uri.replace(/\/[^/]*$/, ""), renamed) });
+        update(job, {
+          name: renamed,
+          path: job.path.replace(/[^/]*$/, renamed),
+          uri: childUri(job.uri.replace(/\/[^/]*$/, ""), renamed),
+        });
       }
     }
   }
