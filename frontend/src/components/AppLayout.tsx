@@ -33,6 +33,7 @@ import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
+import { PreviewHost } from "../previews";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -178,6 +179,7 @@ export default function AppLayout() {
         </ErrorBoundary>
       </AppShell.Main>
       <UploadPanel />
+      <PreviewHost />
     </AppShell>
   );
 }

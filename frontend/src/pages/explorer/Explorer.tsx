@@ -13,20 +13,23 @@ import {
   Stack,
   Text,
 } from "@mantine/core";
-import { IconFolderPlus, IconRefresh, IconUpload } from "@tabler/icons-react";
+import { IconFolderPlus, IconRefresh } from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { AnchorLink } from "../../components/links";
+import { downloadFiles } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
-import { enqueueUploads } from "../../uploads/manager";
+import { openPreview } from "../../previews";
+import { DropZone } from "../../uploads/DropZone";
+import { UploadButton } from "../../uploads/UploadButton";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { FileList, type RowAction } from "./FileList";
+import { FileList, FOLDER, type RowAction } from "./FileList";
 import { useListing } from "./listing";
 import { NameDialog } from "./NameDialog";
-import { createFolder, deleteFiles, downloadFile, renameFile, restoreFiles } from "./operations";
+import { createFolder, deleteFiles, renameFile, restoreFiles } from "./operations";
 
 type Dialog =
   | { kind: "newFolder" }
@@ -48,7 +51,6 @@ export default function Explorer() {
   const fs = parsed?.fs ?? "my";
   const listing = useListing(path);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const picker = useRef<HTMLInputElement>(null);
 
   const files = useMemo(() => listing.data?.pages.flatMap((p) => p.files) ?? [], [listing.data]);
   const first = listing.data?.pages[0];
@@ -60,10 +62,11 @@ export default function Explorer() {
   const onAction = (action: RowAction, file: FileInfo) => {
     switch (action) {
       case "open":
-        navigate({ to: "/home", search: { path: file.path } });
+        if (file.type === FOLDER) navigate({ to: "/home", search: { path: file.path } });
+        else if (!openPreview(file, files)) downloadFiles([file]);
         break;
       case "download":
-        downloadFile(file.path).catch(notifyError);
+        downloadFiles([file]);
         break;
       case "restore":
         restoreFiles(path, [file.path]).catch(notifyError);
@@ -119,25 +122,7 @@ export default function Explorer() {
               >
                 {t("explorer.newFolder")}
               </Button>
-              <Button
-                leftSection={<IconUpload size={16} />}
-                disabled={!policyId}
-                onClick={() => picker.current?.click()}
-              >
-                {t("explorer.upload")}
-              </Button>
-              <input
-                ref={picker}
-                type="file"
-                multiple
-                hidden
-                data-testid="upload-input"
-                onChange={(e) => {
-                  const chosen = Array.from(e.currentTarget.files ?? []);
-                  if (chosen.length && policyId) enqueueUploads(chosen, path, policyId);
-                  e.currentTarget.value = "";
-                }}
-              />
+              <UploadButton folder={path} policyId={policyId} />
             </>
           )}
         </Group>
@@ -166,6 +151,13 @@ export default function Explorer() {
         />
       )}
 
+      {writable && (
+        <DropZone
+          folder={path}
+          policyId={policyId}
+          folderName={parsed?.segments.at(-1) ?? rootName}
+        />
+      )}
       {dialog?.kind === "newFolder" && (
         <NameDialog
           title={t("explorer.newFolder")}

@@ -66,13 +66,13 @@ export function FileList({ files, hasMore, loadingMore, loadMore, actions, onAct
             );
           }
           const folder = file.type === FOLDER;
-          const menuActions = actions.filter((a) => a !== "open" && !(a === "download" && folder));
+          const menuActions = actions.filter((a) => a !== "open");
           return (
             <li key={file.path} className={classes.row} style={style}>
               <UnstyledButton
                 className={classes.name}
                 onClick={() => {
-                  const primary = folder ? "open" : "download";
+                  const primary = actions.includes("open") ? "open" : "download";
                   if (actions.includes(primary)) onAction(primary, file);
                 }}
                 title={file.name}

@@ -1,0 +1,40 @@
+//! What the viewers ask of the server: a signed URL to the bytes (served with `Range`), the
+//! text of a file, and saving edited text as a new version (`PUT /file/content`).
+import { api, type FileInfo, unwrap } from "../api/client";
+import { listKey } from "../pages/explorer/listing";
+import { queryClient } from "../queryClient";
+
+/** Largest file shown as text (a bigger one is offered as a download). */
+export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
+
+export async function contentUrl(uri: string): Promise<string> {
+  const { urls } = await unwrap(api.POST("/file/url", { body: { uris: [uri] } }));
+  const url = urls[0]?.url;
+  if (!url) throw new Error("no URL");
+  return url;
+}
+
+export async function fetchText(uri: string, signal?: AbortSignal): Promise<string> {
+  const answer = await fetch(await contentUrl(uri), { signal, cache: "no-store" });
+  if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+  return answer.text();
+}
+
+/**
+ * Saves `text` as a new version of `file`; `previous` is the version the edit started from, so
+ * the server refuses (40076) when someone saved another version in between.
+ */
+export async function saveText(file: FileInfo, text: string, previous?: string): Promise<FileInfo> {
+  const saved = await unwrap(
+    api.PUT("/file/content", {
+      params: { query: { uri: file.path, ...(previous ? { previous } : {}) } },
+      body: text as never,
+      bodySerializer: (body: unknown) => body as string,
+      headers: { "Content-Type": "application/octet-stream" },
+    }),
+  );
+  const folder = file.path.replace(/\/[^/]*$/, "");
+  queryClient.invalidateQueries({ queryKey: listKey(folder) });
+  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  return saved as FileInfo;
+}
