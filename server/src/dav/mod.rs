@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod error;
 pub mod file;
 pub mod fs;
 pub mod link;

@@ -3,12 +3,12 @@
 //!
 //! Order of checks: resolve the URI through the file-system navigation (so every filesystem
 //! works the same way); a filesystem without capability bit 10 (the trash), folders, symbolic
-//! entries, empty files and files marked `thumb:disabled` → 40077. A stored thumbnail of the current version is
+//! entries, empty files and files marked `thumb:disabled` have none. A stored thumbnail of the current version is
 //! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
 //! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
 //! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
 //! generating here (local policies, or `thumb_generator_proxy` in the policy settings);
-//! else 40077 without marking the file, since a later setting may allow it.
+//! else there is none, without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
 //! more than the CPU count; read once, on the first generation) are read and decoded at
@@ -20,9 +20,10 @@
 //! `thumb_width` × `thumb_height` with the aspect ratio kept, encoded per
 //! `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and WebP
 //! pictures give their first frame. A picture that cannot be decoded marks the file
-//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and answers
-//! 40077; clients then stop asking.
+//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and has no
+//! thumbnail; clients then stop asking.
 
+pub mod error;
 mod inflight;
 pub mod render;
 pub mod store;
@@ -33,12 +34,12 @@ use sea_orm::EntityTrait;
 use stratus_entity::{entity, storage_policy};
 use tokio::sync::{OnceCell, Semaphore};
 
+pub use error::ThumbError;
 pub use inflight::Inflight;
 use render::{Encoding, RenderError, Spec};
 use store::Commit;
 
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     boolset::fs_cap,
     download::link::{self, UrlOptions},
     fs::{
@@ -48,8 +49,7 @@ use crate::{
     imaging::{DecodeError, DecodeLimits, MAX_PIXELS},
     settings::{Settings, parse_bool},
     state::AppState,
-    storage::{ByteStream, stream_once},
-    upload::storage_error,
+    storage::{ByteStream, StorageError, stream_once},
 };
 
 /// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
@@ -99,7 +99,7 @@ struct Config {
 }
 
 impl Config {
-    async fn load(settings: &Settings) -> Result<Self, ApiError> {
+    async fn load(settings: &Settings) -> Result<Self, ThumbError> {
         let all = settings.all().await?;
         let text = |key: &str| all.get(key).map(|v| v.trim()).unwrap_or_default();
         let int = |key: &str, default: i64| text(key).parse().unwrap_or(default);
@@ -156,13 +156,17 @@ impl Config {
     }
 }
 
-fn unavailable() -> ApiError {
-    ApiError::new(ErrorCode::EntityNotExist, "no thumbnail for this file")
+fn unavailable() -> ThumbError {
+    ThumbError::Unavailable
 }
 
 /// The thumbnail URL of `uri`, generating the thumbnail first when there is none.
 /// `base` is the site base content URLs start with.
-pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<ThumbLink, ApiError> {
+pub async fn thumbnail(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    base: &str,
+) -> Result<ThumbLink, ThumbError> {
     let state = ctx.state;
     let node = nav::resolve(ctx, uri).await?;
     // A file system without thumbnails (the trash) answers "no thumbnail" like any file that
@@ -174,7 +178,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if node.is_folder() || file.is_symbolic || store::disabled(&state.db, file.id).await? {
         return Err(unavailable());
     }
-    // Blobs still uploading or gone are 40077 here too; an empty file has no blob.
+    // Blobs still uploading or gone are refused here too; an empty file has no blob.
     let source = link::pick_entity(state, file, None)
         .await?
         .ok_or_else(unavailable)?;
@@ -204,16 +208,11 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     };
     let encoding = config.spec.encoding;
     let key = store::key_for(&source.source, encoding, &config.suffix);
-    let driver = state
-        .storage
-        .driver(source.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
+    let driver = state.storage.driver(source.storage_policy_id).await?;
     let size = bytes.len() as i64;
     driver
         .put(&key, stream_once(bytes), Some(size as u64))
-        .await
-        .map_err(storage_error)?;
+        .await?;
     let committed = store::commit(
         state,
         file.owner_id,
@@ -245,7 +244,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
 }
 
 /// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
-async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ApiError> {
+async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ThumbError> {
     let policy = storage_policy::Entity::find_by_id(source.storage_policy_id)
         .one(&state.db)
         .await?;
@@ -264,23 +263,15 @@ async fn generate(
     state: &AppState,
     source: &entity::Model,
     config: &Config,
-) -> Result<Result<Vec<u8>, RenderError>, ApiError> {
+) -> Result<Result<Vec<u8>, RenderError>, ThumbError> {
     let _slot = state
         .thumbs
         .workers(&state.settings)
         .await
         .acquire()
-        .await
-        .map_err(|e| ApiError::code(ErrorCode::IoError).with_cause(e))?;
-    let driver = state
-        .storage
-        .driver(source.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
-    let object = driver
-        .get(&source.source, None)
-        .await
-        .map_err(storage_error)?;
+        .await?;
+    let driver = state.storage.driver(source.storage_policy_id).await?;
+    let object = driver.get(&source.source, None).await?;
     let Some(data) = read_capped(object.stream, config.max_size as u64).await? else {
         return Ok(Err(RenderError::Decode(DecodeError::TooLarge)));
     };
@@ -294,10 +285,10 @@ async fn generate(
 }
 
 /// The whole stream, or `None` as soon as it passes `cap` bytes.
-async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ApiError> {
+async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ThumbError> {
     let mut out = Vec::new();
     while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|e| storage_error(e.into()))?;
+        let piece = piece.map_err(StorageError::from)?;
         if (out.len() + piece.len()) as u64 > cap {
             return Ok(None);
         }
@@ -314,7 +305,7 @@ async fn sign(
     node: &nav::Node,
     thumb: &entity::Model,
     encoding: Encoding,
-) -> Result<ThumbLink, ApiError> {
+) -> Result<ThumbLink, ThumbError> {
     let key = state.settings.get("secret_key").await?;
     let ttl = crate::download::link::url_ttl_secs(state).await?;
     let expires = Utc::now().timestamp() + ttl;

@@ -10,11 +10,10 @@ use sea_orm::{
 use stratus_entity::{entity, file, storage_policy, upload_session};
 
 use super::{
-    DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, cancel, chunk_count, policy_chunk_size,
-    storage_error,
+    DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, UploadError, cancel, chunk_count,
+    policy_chunk_size,
 };
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::SignedIn,
     fs::{
         error::{FsError, name_clash},
@@ -54,7 +53,7 @@ pub async fn create(
     state: &AppState,
     me: &SignedIn,
     params: CreateParams,
-) -> Result<Created, ApiError> {
+) -> Result<Created, UploadError> {
     let owner = me.user.id;
     let uri = params.uri.without_query();
     if uri.fs != FsKind::My {
@@ -68,15 +67,12 @@ pub async fn create(
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
     if params.size < 0 {
-        return Err(ApiError::new(
-            ErrorCode::ParamError,
-            "size: must be at least 0",
-        ));
+        return Err(UploadError::Invalid("size: must be at least 0".into()));
     }
     state
         .ids
         .decode(&params.policy_id, IdKind::Policy)
-        .map_err(|_| ApiError::new(ErrorCode::ParamError, "policy_id: not a policy id"))?;
+        .map_err(|_| UploadError::Invalid("policy_id: not a policy id".into()))?;
     for (key, value) in &params.metadata {
         metadata::validate(key, value)?;
     }
@@ -97,7 +93,7 @@ pub async fn create(
         .await?;
     for row in stale {
         if row.expires_at > Utc::now() {
-            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
+            return Err(UploadError::UploadOngoing);
         }
         cancel::discard(state, &row).await?;
     }
@@ -110,8 +106,7 @@ pub async fn create(
     let chunk_size = policy_chunk_size(&policy);
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let ctx = keys::KeyContext::new(owner, parent_path, name.clone());
-    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)
-        .map_err(storage_error)?;
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)?;
 
     let root = nav::root(state, owner).await?;
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -137,7 +132,7 @@ pub async fn create(
         // Re-checked under the owner's write lock: a racing request for the same path sees
         // the first one's session.
         if live_upload(&txn, owner, &uri_text).await? {
-            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
+            return Err(UploadError::UploadOngoing);
         }
         let parent = ensure_parents(&txn, owner, vec![root], &uri).await?;
         let (file_id, version) = match nav::child(&txn, parent, &name).await? {
@@ -161,7 +156,7 @@ pub async fn create(
             LockRequest {
                 owner_id: owner,
                 path: LockPath::from_segments(uri.segments())
-                    .map_err(|e| ApiError::new(ErrorCode::ParamError, e.0))?,
+                    .map_err(|e| UploadError::Invalid(e.0))?,
                 scope: Scope::Exclusive,
                 depth: Depth::Zero,
                 timeout: Duration::from_secs(ttl as u64),
@@ -205,7 +200,7 @@ pub async fn create(
         .insert(&txn)
         .await?;
         txn.commit().await?;
-        Ok::<_, ApiError>(row)
+        Ok::<_, UploadError>(row)
     }
     .await?;
     match begin_upload(state, &policy, &key, params.size, chunk_size).await {
@@ -234,19 +229,18 @@ async fn begin_upload(
     key: &str,
     size: i64,
     chunk_size: i64,
-) -> Result<UploadCredential, ApiError> {
-    let driver = state
-        .storage
-        .driver(policy.id)
-        .await
-        .map_err(storage_error)?;
-    driver
+) -> Result<UploadCredential, UploadError> {
+    let driver = state.storage.driver(policy.id).await?;
+    Ok(driver
         .begin_upload(key, size as u64, chunk_size as u64)
-        .await
-        .map_err(storage_error)
+        .await?)
 }
 
-async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result<bool, ApiError> {
+async fn live_upload(
+    txn: &DatabaseTransaction,
+    owner: i64,
+    uri: &str,
+) -> Result<bool, UploadError> {
     Ok(upload_session::Entity::find()
         .filter(upload_session::Column::UserId.eq(owner))
         .filter(upload_session::Column::Uri.eq(uri))
@@ -256,14 +250,14 @@ async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result
         .is_some())
 }
 
-/// An upload lock on the path means the same file is being uploaded (40054); any other
-/// lock is a plain lock conflict (40073).
-fn lock_conflict(err: LockError) -> ApiError {
+/// An upload lock on the path means the same file is being uploaded; any other lock is a
+/// plain lock conflict.
+fn lock_conflict(err: LockError) -> UploadError {
     match &err {
         LockError::Conflict(locks)
             if locks.iter().any(|l| l.owner().application.kind == LOCK_APP) =>
         {
-            ApiError::code(ErrorCode::ConflictUploadOngoing)
+            UploadError::UploadOngoing
         }
         _ => err.into(),
     }
@@ -273,27 +267,29 @@ fn lock_conflict(err: LockError) -> ApiError {
 pub(crate) async fn group_policy(
     state: &AppState,
     me: &SignedIn,
-) -> Result<Arc<storage_policy::Model>, ApiError> {
+) -> Result<Arc<storage_policy::Model>, UploadError> {
     let id = me
         .group
         .storage_policy_id
-        .ok_or_else(|| ApiError::new(ErrorCode::PolicyNotAllowed, "your group cannot upload"))?;
+        .ok_or(UploadError::GroupCannotUpload)?;
     state
         .storage
         .policy(id)
-        .await
-        .map_err(storage_error)?
+        .await?
         .filter(|p| p.deleted_at.is_none())
-        .ok_or_else(|| ApiError::code(ErrorCode::PolicyNotExist))
+        .ok_or(UploadError::PolicyMissing)
 }
 
-/// The policy's size limit (40049) and extension list (40050).
-pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Result<(), ApiError> {
+/// The policy's size limit and extension list.
+pub fn check_policy(
+    policy: &storage_policy::Model,
+    name: &str,
+    size: i64,
+) -> Result<(), UploadError> {
     if policy.max_size > 0 && size > policy.max_size {
-        return Err(ApiError::new(
-            ErrorCode::FileTooLarge,
-            format!("the file is larger than {} bytes", policy.max_size),
-        ));
+        return Err(UploadError::TooLarge {
+            limit: policy.max_size,
+        });
     }
     let allowed: Vec<String> = policy
         .settings
@@ -317,7 +313,7 @@ pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Re
     if allowed.contains(&ext) {
         Ok(())
     } else {
-        Err(ApiError::code(ErrorCode::FileTypeNotAllowed))
+        Err(UploadError::TypeNotAllowed)
     }
 }
 
@@ -329,7 +325,7 @@ pub(super) async fn ensure_parents(
     owner: i64,
     mut known: Vec<file::Model>,
     uri: &FileUri,
-) -> Result<i64, ApiError> {
+) -> Result<i64, UploadError> {
     let folders = &uri.segments()[..uri.segments().len() - 1];
     known.truncate(folders.len() + 1);
     let mut parent = known.pop().ok_or(FsError::ParentNotExist)?;
@@ -378,7 +374,7 @@ pub(super) async fn insert_file(
     name: &str,
     policy_id: i64,
     current: Option<&entity::Model>,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     Ok(
         file_row(owner, parent, name, policy_id, current, Utc::now())
             .insert(txn)
