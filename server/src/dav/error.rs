@@ -35,3 +35,34 @@ pub fn upload_err(err: UploadError) -> DavFsError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_answer_as_the_policy_and_the_file_system_say() {
+        let cases = [
+            (UploadError::TooLarge { limit: 1 }, DavFsError::TooLarge),
+            (UploadError::TypeNotAllowed, DavFsError::Forbidden),
+            (UploadError::UploadOngoing, DavFsError::Forbidden),
+            (
+                FsError::InsufficientCapacity.into(),
+                DavFsError::InsufficientStorage,
+            ),
+            (FsError::Exists("a".into()).into(), DavFsError::Exists),
+            (FsError::ParentNotExist.into(), DavFsError::NotFound),
+            (
+                FsError::IllegalName("a".into()).into(),
+                DavFsError::Forbidden,
+            ),
+            (FsError::NoPermission("no").into(), DavFsError::Forbidden),
+            (UploadError::GroupCannotUpload, DavFsError::GeneralFailure),
+            (UploadError::Stopped, DavFsError::GeneralFailure),
+        ];
+        for (err, want) in cases {
+            let text = err.to_string();
+            assert_eq!(upload_err(err), want, "{text}");
+        }
+    }
+}

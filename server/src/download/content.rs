@@ -107,34 +107,11 @@ async fn respond(
     if let Some(t) = target.modified {
         set(&mut resp, header::LAST_MODIFIED, &headers::http_date(t));
     }
-    let header = |name: header::HeaderName| req.get(name).and_then(|v| v.to_str().ok());
-    if let Some(im) = header(header::IF_MATCH)
-        && !headers::etag_listed(im, &target.etag, false)
-    {
-        resp.set_status(StatusCode::PRECONDITION_FAILED);
+    if let Some(status) = precondition(req, &target) {
+        resp.set_status(status);
         return Ok(resp);
     }
-    let not_modified = match header(header::IF_NONE_MATCH) {
-        Some(inm) => headers::etag_listed(inm, &target.etag, true),
-        None => match (header(header::IF_MODIFIED_SINCE), target.modified) {
-            (Some(ims), Some(modified)) => headers::parse_http_date(ims)
-                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
-            _ => false,
-        },
-    };
-    if not_modified {
-        resp.set_status(StatusCode::NOT_MODIFIED);
-        return Ok(resp);
-    }
-    let mut range = match headers::parse_range(header(header::RANGE)) {
-        RangeRequest::One(r) => Some(r),
-        RangeRequest::Whole | RangeRequest::Many => None,
-    };
-    if let Some(if_range) = header(header::IF_RANGE)
-        && !if_range_matches(if_range, &target)
-    {
-        range = None;
-    }
+    let range = wanted_range(req, &target);
     let mime = mime_guess::from_path(q.name).first_or_octet_stream();
     set(&mut resp, header::CONTENT_TYPE, mime.essence_str());
     // Markup that a browser would render as a page is always an attachment.
@@ -186,6 +163,42 @@ async fn respond(
         )));
     }
     Ok(resp)
+}
+
+fn header(req: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    req.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The status of a conditional request that is answered without the body: `If-Match` that
+/// fails (412), else `If-None-Match`, or without it `If-Modified-Since`, that holds (304).
+fn precondition(req: &HeaderMap, target: &Target) -> Option<StatusCode> {
+    if let Some(im) = header(req, header::IF_MATCH)
+        && !headers::etag_listed(im, &target.etag, false)
+    {
+        return Some(StatusCode::PRECONDITION_FAILED);
+    }
+    let not_modified = match header(req, header::IF_NONE_MATCH) {
+        Some(inm) => headers::etag_listed(inm, &target.etag, true),
+        None => match (header(req, header::IF_MODIFIED_SINCE), target.modified) {
+            (Some(ims), Some(modified)) => headers::parse_http_date(ims)
+                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
+            _ => false,
+        },
+    };
+    not_modified.then_some(StatusCode::NOT_MODIFIED)
+}
+
+/// The one range asked for, unless `If-Range` no longer matches; several ranges get the
+/// whole body.
+fn wanted_range(req: &HeaderMap, target: &Target) -> Option<ByteRange> {
+    let range = match headers::parse_range(header(req, header::RANGE)) {
+        RangeRequest::One(r) => Some(r),
+        RangeRequest::Whole | RangeRequest::Many => None,
+    };
+    match header(req, header::IF_RANGE) {
+        Some(if_range) if !if_range_matches(if_range, target) => None,
+        _ => range,
+    }
 }
 
 fn set(resp: &mut Response, name: header::HeaderName, value: &str) {

@@ -28,6 +28,8 @@ mod inflight;
 pub mod render;
 pub mod store;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::EntityTrait;
@@ -67,6 +69,11 @@ pub struct Thumbnailer {
 }
 
 impl Thumbnailer {
+    /// The state's generator.
+    pub fn of(state: &AppState) -> Arc<Self> {
+        state.part(|_| Self::default())
+    }
+
     /// The worker slots, sized on first use from `queue_thumb_worker_num` and the CPU count.
     async fn workers(&self, settings: &Settings) -> &Semaphore {
         self.workers
@@ -191,14 +198,28 @@ pub async fn thumbnail(
     if !config.accepts(&file.name, source.size) || !generates_here(state, &source).await? {
         return Err(unavailable());
     }
-    let _turn = state.thumbs.inflight.lock(source.id).await;
+    let thumbs = Thumbnailer::of(state);
+    let _turn = thumbs.inflight.lock(source.id).await;
     // Whoever held the turn before may have made it already.
     if let Some((thumb, encoding)) =
         store::find(&state.db, file.id, &source, &config.suffix).await?
     {
         return sign(state, base, &node, &thumb, encoding).await;
     }
-    let bytes = match generate(state, &source, &config).await? {
+    let (thumb, encoding) = make(state, file, &source, &config).await?;
+    sign(state, base, &node, &thumb, encoding).await
+}
+
+/// Generates the thumbnail of `file` from `source` and stores it, or marks the file when the
+/// picture cannot be thumbnailed. Returns the thumbnail recorded for the file, which is
+/// another request's when that one recorded first.
+async fn make(
+    state: &AppState,
+    file: &stratus_entity::file::Model,
+    source: &entity::Model,
+    config: &Config,
+) -> Result<(entity::Model, Encoding), ThumbError> {
+    let bytes = match generate(state, source, config).await? {
         Ok(bytes) => bytes,
         Err(err) => {
             tracing::info!(file_id = file.id, error = %err, "thumbnail generation failed");
@@ -217,14 +238,14 @@ pub async fn thumbnail(
         state,
         file.owner_id,
         file.id,
-        &source,
+        source,
         &key,
         size,
         &config.suffix,
     )
     .await;
-    let (thumb, encoding) = match committed {
-        Ok(Commit::Stored(thumb)) => (thumb, encoding),
+    match committed {
+        Ok(Commit::Stored(thumb)) => Ok((thumb, encoding)),
         other => {
             // Blob first, then the row: a blob no row points at is deleted again.
             if let Err(err) = driver.delete(std::slice::from_ref(&key)).await {
@@ -234,13 +255,12 @@ pub async fn thumbnail(
                 Commit::Existing(thumb) => {
                     let encoding = store::made_from(&thumb.source, &source.source, &config.suffix)
                         .unwrap_or(encoding);
-                    (thumb, encoding)
+                    Ok((thumb, encoding))
                 }
-                _ => return Err(unavailable()),
+                _ => Err(unavailable()),
             }
         }
-    };
-    sign(state, base, &node, &thumb, encoding).await
+    }
 }
 
 /// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
@@ -264,12 +284,8 @@ async fn generate(
     source: &entity::Model,
     config: &Config,
 ) -> Result<Result<Vec<u8>, RenderError>, ThumbError> {
-    let _slot = state
-        .thumbs
-        .workers(&state.settings)
-        .await
-        .acquire()
-        .await?;
+    let thumbs = Thumbnailer::of(state);
+    let _slot = thumbs.workers(&state.settings).await.acquire().await?;
     let driver = state.storage.driver(source.storage_policy_id).await?;
     let object = driver.get(&source.source, None).await?;
     let Some(data) = read_capped(object.stream, config.max_size as u64).await? else {

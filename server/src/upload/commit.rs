@@ -20,7 +20,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::OnceLock,
+    sync::{Arc, OnceLock},
 };
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect};
@@ -41,6 +41,7 @@ use crate::{
         quota, tree, tx,
         uri::FileUri,
     },
+    state::AppState,
 };
 
 /// Most publishes in one transaction.
@@ -71,6 +72,11 @@ pub struct Committer {
 }
 
 impl Committer {
+    /// The state's committer.
+    pub fn of(state: &AppState) -> Arc<Self> {
+        state.part(|s| Self::new(s.db.clone()))
+    }
+
     pub fn new(db: DatabaseConnection) -> Self {
         Self {
             db,

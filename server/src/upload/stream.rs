@@ -100,7 +100,7 @@ pub async fn write(
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
     };
-    match state.commits.publish(publish).await {
+    match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {
             pending.settle();
             Ok(file)
