@@ -3,10 +3,10 @@
 //! prepare, upload and complete in one step.
 //!
 //! The body is streamed to the storage driver under a fresh key and counted on the way; more
-//! than `maxEditSize` bytes aborts the write  so at most the limit is ever stored or
-//! held. Only once the blob is complete does one owner transaction check the base version
-//! again , the locks  and the quota , insert the entity, switch the
-//! file to it and cap the kept versions. Any failure after the write deletes the blob.
+//! than `maxEditSize` bytes aborts the write, so at most the limit is ever stored or held.
+//! Only once the blob is complete does one owner transaction check the base version again,
+//! the locks and the quota, insert the entity, switch the file to it and cap the kept
+//! versions. Any failure after the write deletes the blob.
 
 use std::{
     io,
@@ -141,9 +141,9 @@ async fn commit(
     Ok(updated)
 }
 
-/// `previous`, when given, must name the file's current content (40076 otherwise). As in
-/// Cloudreve the hashids are compared, so an unknown or malformed id is stale too; a file
-/// without content is [`EMPTY_ENTITY`].
+/// `previous`, when given, must name the file's current content, else the edit is based on a
+/// stale version. As in Cloudreve the hashids are compared, so an unknown or malformed id is
+/// stale too; a file without content is [`EMPTY_ENTITY`].
 fn check_base(
     state: &AppState,
     file: &file::Model,
