@@ -1,6 +1,19 @@
 //! Everything a request handler needs, shared behind one `Arc`.
+//!
+//! The state holds what all layers share (configuration, database, settings, ids, metrics,
+//! the storage drivers) and imports no feature module. A feature that keeps a process-wide
+//! part (the thumbnail workers, the publish queue) keeps it in a slot of [`Parts`], made on
+//! first use by the feature that owns the type ([`AppState::part`]), so the state need not
+//! know it. The journal of blobs waiting for their row belongs to `storage`, below every
+//! feature, and is a field.
 
-use std::{ops::Deref, sync::Arc, time::Instant};
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    ops::Deref,
+    sync::{Arc, RwLock},
+    time::Instant,
+};
 
 use sea_orm::DatabaseConnection;
 
@@ -23,14 +36,10 @@ pub struct Inner {
     /// Storage policy id → blob driver.
     pub storage: DriverRegistry,
     pub started: Instant,
-    /// Thumbnail worker slots and in-flight generations.
-    pub thumbs: crate::thumb::Thumbnailer,
     /// WebDAV credentials verified recently.
     pub dav_logins: crate::dav::auth::LoginCache,
     /// The user, group and account rows of recent WebDAV sign-ins.
     pub dav_rows: crate::dav::auth::SignedRows,
-    /// Publishes streamed writes (in batches on SQLite).
-    pub commits: crate::upload::commit::Committer,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
     /// The last storage probe of `/healthz`.
@@ -39,14 +48,19 @@ pub struct Inner {
     pub sessions: crate::auth::session::Chains,
     /// Captcha images handed out per client address.
     pub captcha_limits: crate::address_limit::AddressLimiter,
+    /// The process-wide parts of features, one per type.
+    parts: Parts,
 }
+
+/// One slot per type, each filled on first use ([`AppState::part`]).
+#[derive(Default)]
+struct Parts(RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
         Self(Arc::new(Inner {
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
-            commits: crate::upload::commit::Committer::new(db.clone()),
             captcha_limits: crate::address_limit::AddressLimiter::per_minute(
                 config.captcha_per_minute,
             ),
@@ -56,12 +70,38 @@ impl AppState {
             ids,
             metrics: Metrics::default(),
             started: Instant::now(),
-            thumbs: Default::default(),
             dav_logins: crate::dav::auth::login_cache(),
             dav_rows: Default::default(),
             storage_probe: Default::default(),
             sessions: Default::default(),
+            parts: Parts::default(),
         }))
+    }
+
+    /// The process-wide part of type `T`, made by `make` when first asked for; it lives as
+    /// long as the state. `make` runs with the slots locked, so it must not ask for a part.
+    pub fn part<T: Any + Send + Sync>(&self, make: impl FnOnce(&Inner) -> T) -> Arc<T> {
+        self.parts.get(|| make(self))
+    }
+}
+
+impl Parts {
+    /// The part of type `T`, made by `make` if there is none yet.
+    fn get<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let key = TypeId::of::<T>();
+        let found = self.0.read().expect("parts").get(&key).cloned();
+        let part = match found {
+            Some(part) => part,
+            None => self
+                .0
+                .write()
+                .expect("parts")
+                .entry(key)
+                .or_insert_with(|| Arc::new(make()))
+                .clone(),
+        };
+        part.downcast()
+            .expect("a slot holds the type it is keyed by")
     }
 }
 
@@ -70,5 +110,21 @@ impl Deref for AppState {
 
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_type_has_one_part_made_once() {
+        let parts = Parts::default();
+        let first = parts.get(|| String::from("first"));
+        let again = parts.get(|| String::from("second"));
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(*again, "first");
+        assert_eq!(*parts.get(|| 7u32), 7);
+        assert_eq!(*parts.get(String::new), "first");
     }
 }

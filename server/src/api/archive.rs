@@ -1,7 +1,7 @@
 //! `GET /file/archive/:session_id/archive.zip`: the zip of an archive session (see
 //! [`crate::archive`]).
 
-use poem::{Request, Response, web::Data};
+use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Path, Query},
@@ -11,8 +11,15 @@ use poem_openapi::{
     types::Type,
 };
 
-use super::ApiTags;
-use crate::{archive, state::AppState};
+use sea_orm::EntityTrait;
+use stratus_entity::group;
+
+use super::{
+    ApiTags,
+    envelope::{ApiError, ErrorCode},
+    errors::{archive::refusal, download::refuse},
+};
+use crate::{archive, auth::caller::SignedIn, state::AppState, users};
 
 pub struct ArchiveApi;
 
@@ -38,8 +45,44 @@ impl ArchiveApi {
         session_id: Path<String>,
         sign: Query<Option<String>>,
     ) -> ArchiveResponse {
-        ArchiveResponse(archive::serve(&state, req, &session_id.0, sign.0.as_deref()).await)
+        ArchiveResponse(answer(&state, req, &session_id.0, sign.0.as_deref()).await)
     }
+}
+
+/// The zip, or an envelope with HTTP 403 (bad or expired signature, requester no longer
+/// allowed in), 404 (no such session) or 500.
+async fn answer(
+    state: &AppState,
+    req: &Request,
+    session_id: &str,
+    signature: Option<&str>,
+) -> Response {
+    let session = match archive::session::open(state, session_id, signature).await {
+        Ok(session) => session,
+        Err(err) => return refusal(err),
+    };
+    let requester = match requester(state, session.requester_id).await {
+        Ok(requester) => requester,
+        Err(err) => return refuse(StatusCode::FORBIDDEN, err),
+    };
+    archive::serve(state, req, session, requester).unwrap_or_else(refusal)
+}
+
+/// The requester as they are now: still there, allowed to sign in, with their current group.
+async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
+    let user = users::find_live(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
+    users::ensure_can_sign_in(&user)?;
+    let group = group::Entity::find_by_id(user.group_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+    Ok(SignedIn {
+        user,
+        group,
+        session: None,
+    })
 }
 
 /// A streamed zip (or an error envelope with its HTTP status), described for the document.

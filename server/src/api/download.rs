@@ -16,6 +16,7 @@ use poem_openapi::{
 use super::{
     ApiTags,
     envelope::{ApiError, Envelope, ErrorCode, ok},
+    errors,
     file::{batch_outcome, check_batch},
     json::ApiJson,
     query_bool::QueryBool,
@@ -267,7 +268,7 @@ impl DownloadApi {
             no_cache: QueryBool::of(no_cache.0),
             head: false,
         };
-        ContentResponse(content::serve(&state, req, q).await)
+        ContentResponse(serve_content(&state, req, q).await)
     }
 
     /// The headers `GET` would send, without the body.
@@ -301,8 +302,18 @@ impl DownloadApi {
             no_cache: QueryBool::of(no_cache.0),
             head: true,
         };
-        ContentResponse(content::serve(&state, req, q).await)
+        ContentResponse(serve_content(&state, req, q).await)
     }
+}
+
+/// The content route's answer: the bytes, or the refusal with its HTTP status; either way
+/// with the content route's protective headers.
+async fn serve_content(state: &AppState, req: &Request, q: ContentRequest<'_>) -> Response {
+    content::protect(
+        content::serve(state, req.headers(), q)
+            .await
+            .unwrap_or_else(errors::download::content_refusal),
+    )
 }
 
 /// The envelope with `urls`, or a redirect to the one URL when asked for.

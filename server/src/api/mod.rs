@@ -9,6 +9,7 @@ pub mod dav_account;
 pub mod download;
 pub mod dto;
 pub mod envelope;
+pub mod errors;
 pub mod file;
 pub mod file_content;
 pub mod file_list;

@@ -1,4 +1,5 @@
-//! `PUT /file/source`: direct ("source") links to files (see [`crate::download::direct`]).
+//! `PUT /file/source`: direct ("source") links to files, and `GET /f/...`, which follows
+//! them (see [`crate::download::direct`]).
 
 use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi};
@@ -7,6 +8,7 @@ use serde_json::json;
 use super::{
     ApiTags,
     envelope::{ApiError, ApiResult, ErrorCode, ok},
+    errors::download::direct_refusal,
     file::check_batch,
     json::ApiJson,
 };
@@ -158,4 +160,26 @@ impl Maker<'_> {
             file_url: node.uri.to_string(),
         })
     }
+}
+
+/// `GET /f/:id/:name`: 302 to the content of a direct link, shown inline.
+#[poem::handler]
+pub async fn follow(
+    state: Data<&AppState>,
+    poem::web::Path((id, name)): poem::web::Path<(String, String)>,
+) -> poem::Response {
+    direct::redirect(&state, &id, &name, false)
+        .await
+        .unwrap_or_else(direct_refusal)
+}
+
+/// `GET /f/d/:id/:name`: 302 to the content of a direct link, as an attachment.
+#[poem::handler]
+pub async fn follow_download(
+    state: Data<&AppState>,
+    poem::web::Path((id, name)): poem::web::Path<(String, String)>,
+) -> poem::Response {
+    direct::redirect(&state, &id, &name, true)
+        .await
+        .unwrap_or_else(direct_refusal)
 }

@@ -7,6 +7,7 @@
 //! server for little gain, and storing lets each blob chunk go out untouched at the speed of
 //! the disk and the network.
 
+pub mod error;
 pub mod session;
 pub mod stream;
 pub mod zip;
@@ -15,56 +16,37 @@ use std::sync::Arc;
 
 use poem::{
     Body, Request, Response,
-    error::ResponseError,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
 };
-use sea_orm::EntityTrait;
-use stratus_entity::group;
 
-use self::session::OpenError;
+pub use error::ArchiveError;
+use session::ArchiveSession;
+
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::{Caller, SignedIn},
     boolset::group_perm,
     download::{headers, speed},
     net,
     state::AppState,
-    users,
 };
 
 /// The file name clients save the archive under.
 pub const FILE_NAME: &str = "archive.zip";
 
-/// Answers `GET /file/archive/:id/archive.zip`: the streamed zip, or an envelope with HTTP 403
-/// (bad or expired signature, requester no longer allowed in), 404 (no such session) or 500.
-pub async fn serve(
+/// Answers `GET /file/archive/:id/archive.zip` for an open `session` (see [`session::open`])
+/// and its requester as they are now (still there and allowed to sign in): the streamed zip.
+pub fn serve(
     state: &AppState,
     req: &Request,
-    session_id: &str,
-    signature: Option<&str>,
-) -> Response {
-    let refuse = |status: StatusCode, err: ApiError| {
-        let mut resp = err.as_response();
-        resp.set_status(status);
-        resp
-    };
-    let session = match session::open(state, session_id, signature).await {
-        Ok(session) => session,
-        Err(OpenError::Forbidden(err)) => return refuse(StatusCode::FORBIDDEN, err),
-        Err(OpenError::NotFound(err)) => return refuse(StatusCode::NOT_FOUND, err),
-        Err(OpenError::Internal(err)) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, err),
-    };
-    let requester = match requester(state, session.requester_id).await {
-        Ok(requester) => requester,
-        Err(err) => return refuse(StatusCode::FORBIDDEN, err),
-    };
+    session: ArchiveSession,
+    requester: SignedIn,
+) -> Result<Response, ArchiveError> {
     // The group may have lost the permission since the session was made.
     if !requester
         .permissions()
         .enabled(group_perm::ARCHIVE_DOWNLOAD)
     {
-        let err = ApiError::code(ErrorCode::GroupNotAllowed);
-        return refuse(StatusCode::FORBIDDEN, err);
+        return Err(ArchiveError::NoLongerAllowed);
     }
     let rate = requester.group.speed_limit.max(0) as u64;
     let caller = Caller::User(Arc::new(requester));
@@ -83,22 +65,5 @@ pub async fn serve(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    resp
-}
-
-/// The requester as they are now: still there, allowed to sign in, with their current group.
-async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
-    let user = users::find_live(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
-    users::ensure_can_sign_in(&user)?;
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    Ok(SignedIn {
-        user,
-        group,
-        session: None,
-    })
+    Ok(resp)
 }

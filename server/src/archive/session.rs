@@ -8,7 +8,7 @@
 //!
 //! A zip of items reached through a share counts one download of that share when its URL is
 //! handed out, whatever it holds (as one `POST /file/url` of a file does); a share whose
-//! downloads are used up refuses it (40058). When a share with a download limit was counted,
+//! downloads are used up refuses it. When a share with a download limit was counted,
 //! the session serves one request only ([`crate::share::download`]).
 
 use std::{collections::HashSet, time::Duration};
@@ -16,11 +16,8 @@ use std::{collections::HashSet, time::Duration};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::ArchiveError;
 use crate::{
-    api::{
-        envelope::{ApiError, ErrorCode},
-        file::batch_outcome,
-    },
     auth::sign,
     boolset::{fs_cap, group_perm},
     download::link,
@@ -71,21 +68,18 @@ pub fn archive_subject(session_id: &str) -> String {
     sign::subject(&[ARCHIVE_PREFIX, session_id])
 }
 
-/// Starts a session for the caller: needs group permission 4 (else 40007); every URI must
-/// resolve to something the caller may download (per-item errors as for other batches; with
+/// Starts a session for the caller: needs group permission 4; every URI must resolve to
+/// something the caller may download (per-item errors as for other batches; with
 /// `skip_error` the failed ones are left out, unless none is left).
 pub async fn create(
     ctx: &FsCtx<'_>,
     uris: &[String],
     skip_error: bool,
     base: &str,
-) -> Result<ArchiveUrl, ApiError> {
+) -> Result<ArchiveUrl, ArchiveError> {
     let me = ctx.user()?;
     if !me.permissions().enabled(group_perm::ARCHIVE_DOWNLOAD) {
-        return Err(ApiError::new(
-            ErrorCode::GroupNotAllowed,
-            "your group may not download archives",
-        ));
+        return Err(ArchiveError::NotAllowed);
     }
     let mut kept = Vec::new();
     let mut failures = Vec::new();
@@ -97,11 +91,14 @@ pub async fn create(
         };
         match checked.await {
             Ok(node) => kept.push(node),
-            Err(err) => failures.push((raw.clone(), ApiError::from(err))),
+            Err(err) => failures.push((raw.clone(), err)),
         }
     }
-    if !skip_error || kept.is_empty() {
-        batch_outcome(uris.len(), failures)?;
+    if !failures.is_empty() && (!skip_error || kept.is_empty()) {
+        return Err(ArchiveError::Items {
+            total: uris.len(),
+            failures,
+        });
     }
     let state = ctx.state;
     // One download of each share the zip reaches into, counted before the URL exists.
@@ -119,8 +116,7 @@ pub async fn create(
         requester_id: me.user.id,
         once,
     };
-    let value = serde_json::to_string(&session)
-        .map_err(|e| ApiError::code(ErrorCode::InternalSetting).with_cause(e))?;
+    let value = serde_json::to_string(&session)?;
     kv::put(
         &state.db,
         KV_KIND,
@@ -142,56 +138,26 @@ pub async fn create(
     })
 }
 
-/// Why a session could not be opened.
-#[derive(Debug)]
-pub enum OpenError {
-    /// Bad, missing or expired signature.
-    Forbidden(ApiError),
-    /// No such session (never made, or expired).
-    NotFound(ApiError),
-    /// The server failed.
-    Internal(ApiError),
-}
-
 /// Checks the signature of a session URL and loads the session (taking it, when it serves
 /// one request: the next one finds no session).
 pub async fn open(
     state: &AppState,
     session_id: &str,
     signature: Option<&str>,
-) -> Result<ArchiveSession, OpenError> {
-    let key = state
-        .settings
-        .get("secret_key")
-        .await
-        .map_err(|e| OpenError::Internal(e.into()))?;
+) -> Result<ArchiveSession, ArchiveError> {
+    let key = state.settings.get("secret_key").await?;
     link::check_signature(key.as_bytes(), &archive_subject(session_id), signature)
-        .map_err(OpenError::Forbidden)?;
-    let missing = || {
-        OpenError::NotFound(ApiError::new(
-            ErrorCode::NotFound,
-            "this archive has expired or was downloaded already",
-        ))
-    };
+        .map_err(ArchiveError::Signature)?;
     if uuid::Uuid::parse_str(session_id).is_err() {
-        return Err(missing());
+        return Err(ArchiveError::Gone);
     }
-    let internal = |e: sea_orm::DbErr| OpenError::Internal(e.into());
     let value = kv::get(&state.db, &kv_key(session_id))
-        .await
-        .map_err(internal)?
-        .ok_or_else(missing)?;
-    let session: ArchiveSession = serde_json::from_str(&value).map_err(|e| {
-        OpenError::Internal(ApiError::code(ErrorCode::InternalSetting).with_cause(e))
-    })?;
+        .await?
+        .ok_or(ArchiveError::Gone)?;
+    let session: ArchiveSession = serde_json::from_str(&value)?;
     // Of two racing requests, the one that takes the row serves the zip.
-    if session.once
-        && kv::take(&state.db, &kv_key(session_id))
-            .await
-            .map_err(internal)?
-            .is_none()
-    {
-        return Err(missing());
+    if session.once && kv::take(&state.db, &kv_key(session_id)).await?.is_none() {
+        return Err(ArchiveError::Gone);
     }
     Ok(session)
 }

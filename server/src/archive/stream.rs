@@ -48,7 +48,7 @@ const GATHER: usize = 64 * 1024;
 
 /// Why an archive could not be completed.
 #[derive(Debug, thiserror::Error)]
-pub enum ArchiveError {
+pub enum BuildError {
     /// The file system failed (resolving a URI).
     #[error(transparent)]
     Fs(#[from] FsError),
@@ -92,7 +92,7 @@ pub fn body(
     let task = tokio::spawn(async move {
         let result = write(&state, &caller, &uris, Out::new(tx)).await;
         match &result {
-            Ok(()) | Err(ArchiveError::Closed) => {}
+            Ok(()) | Err(BuildError::Closed) => {}
             Err(err) => tracing::warn!(error = %err, "archive download failed"),
         }
         result
@@ -121,7 +121,7 @@ async fn write(
     caller: &Caller,
     uris: &[String],
     out: Out,
-) -> Result<(), ArchiveError> {
+) -> Result<(), BuildError> {
     // Each share the zip reaches into counted its download when the URL was handed out.
     let ctx = FsCtx::new(state, caller).with_download_counted();
     let limit = walk::limit_of(&ctx.user()?.group.settings);
@@ -162,7 +162,7 @@ async fn write(
 }
 
 /// Resolves one URI as the requester; `None` when it is gone or no longer theirs to download.
-async fn resolve(ctx: &FsCtx<'_>, raw: &str) -> Result<Option<Node>, ArchiveError> {
+async fn resolve(ctx: &FsCtx<'_>, raw: &str) -> Result<Option<Node>, BuildError> {
     let node = match FileUri::parse(raw).map_err(FsError::from) {
         Ok(uri) => nav::resolve(ctx, &uri).await,
         Err(err) => Err(err),
@@ -223,14 +223,14 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn count(&self) -> Result<(), ArchiveError> {
+    fn count(&self) -> Result<(), BuildError> {
         if self.enc.len() >= self.limit {
-            return Err(ArchiveError::TooMany(self.limit));
+            return Err(BuildError::TooMany(self.limit));
         }
         Ok(())
     }
 
-    async fn directory(&mut self, path: &str, modified: DateTime<Utc>) -> Result<(), ArchiveError> {
+    async fn directory(&mut self, path: &str, modified: DateTime<Utc>) -> Result<(), BuildError> {
         self.count()?;
         let header = self.enc.directory(path, modified)?;
         self.out.small(&header).await
@@ -242,7 +242,7 @@ impl Writer<'_> {
         path: &str,
         modified: DateTime<Utc>,
         blob: Option<&entity::Model>,
-    ) -> Result<(), ArchiveError> {
+    ) -> Result<(), BuildError> {
         self.count()?;
         let Some(blob) = blob else {
             let header = self.enc.start_file(path, modified, false)?;
@@ -263,7 +263,7 @@ impl Writer<'_> {
         }
         let actual = self.enc.written();
         if actual != expected {
-            return Err(ArchiveError::SizeMismatch {
+            return Err(BuildError::SizeMismatch {
                 path: path.to_owned(),
                 expected,
                 actual,
@@ -275,7 +275,7 @@ impl Writer<'_> {
 
     /// Everything below folder `id` (owned by `owner`), depth first. Pending work is one
     /// frame per folder discovered but not listed yet, and one page of children at a time.
-    async fn folder(&mut self, owner: i64, id: i64, prefix: String) -> Result<(), ArchiveError> {
+    async fn folder(&mut self, owner: i64, id: i64, prefix: String) -> Result<(), BuildError> {
         let db = &self.state.db;
         let mut stack = vec![Frame {
             id,
@@ -322,7 +322,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn finish(mut self) -> Result<(), ArchiveError> {
+    async fn finish(mut self) -> Result<(), BuildError> {
         for piece in self.enc.finish()? {
             self.out.piece(piece).await?;
         }
@@ -386,7 +386,7 @@ impl Out {
         }
     }
 
-    async fn small(&mut self, bytes: &[u8]) -> Result<(), ArchiveError> {
+    async fn small(&mut self, bytes: &[u8]) -> Result<(), BuildError> {
         self.gathered.extend_from_slice(bytes);
         if self.gathered.len() >= GATHER {
             self.flush().await?;
@@ -394,7 +394,7 @@ impl Out {
         Ok(())
     }
 
-    async fn piece(&mut self, piece: Bytes) -> Result<(), ArchiveError> {
+    async fn piece(&mut self, piece: Bytes) -> Result<(), BuildError> {
         if piece.len() < GATHER / 16 {
             return self.small(&piece).await;
         }
@@ -402,7 +402,7 @@ impl Out {
         self.send(piece).await
     }
 
-    async fn flush(&mut self) -> Result<(), ArchiveError> {
+    async fn flush(&mut self) -> Result<(), BuildError> {
         if self.gathered.is_empty() {
             return Ok(());
         }
@@ -410,8 +410,8 @@ impl Out {
         self.send(chunk).await
     }
 
-    async fn send(&self, chunk: Bytes) -> Result<(), ArchiveError> {
-        self.tx.send(chunk).await.map_err(|_| ArchiveError::Closed)
+    async fn send(&self, chunk: Bytes) -> Result<(), BuildError> {
+        self.tx.send(chunk).await.map_err(|_| BuildError::Closed)
     }
 }
 

@@ -18,10 +18,7 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use stratus_entity::entity;
 
-use super::{
-    meta::Meta,
-    session::{Session, api_err},
-};
+use super::{error::upload_err, meta::Meta, session::Session};
 use crate::{
     download::{link, speed},
     fs::uri::FileUri,
@@ -260,7 +257,7 @@ impl Writer {
                 },
             )
             .await
-            .map_err(api_err)?;
+            .map_err(upload_err)?;
             Ok(Meta::of(&file))
         }));
         self.tx = Some(tx);

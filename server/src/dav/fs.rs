@@ -24,11 +24,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use stratus_entity::{entity, file};
 
 use super::{
+    error::fs_err,
     file::{Blob, Reader, Writer},
     link,
     meta::{Entry, Meta},
     path, props,
-    session::{Session, fs_err},
+    session::Session,
 };
 use crate::{
     download::headers,

@@ -6,7 +6,7 @@
 use dav_server::fs::FsError as DavFsError;
 use stratus_entity::file;
 
-use super::{fs::DavFs, session::fs_err};
+use super::{error::fs_err, fs::DavFs};
 use crate::{
     fs::{
         error::FsError,

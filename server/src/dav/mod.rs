@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod error;
 pub mod file;
 pub mod fs;
 pub mod link;
@@ -146,6 +147,12 @@ async fn handle(mut req: Request) -> Response {
         }
         req.set_body(body);
     }
+    run(fs, locks, req, listing).await
+}
+
+/// Has dav-server answer the request on `fs` (and `locks`); a `listing`'s body goes out in
+/// fewer, larger frames.
+async fn run(fs: DavFs, locks: Option<DavLocks>, req: Request, listing: bool) -> Response {
     let mut config = DavHandler::builder()
         .strip_prefix(PREFIX)
         .filesystem(Box::new(fs));

@@ -14,11 +14,8 @@ use poem::http::Method;
 
 use super::{path, props::PropCache};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::{Caller, SignedIn},
     fs::{
-        error::FsError,
-        lock::LockError,
         nav::{FsCtx, Node},
         uri::FileUri,
     },
@@ -123,38 +120,5 @@ impl Session {
             return Err(DavFsError::NotFound);
         }
         Ok(uri)
-    }
-}
-
-/// A file-system failure as a WebDAV status.
-pub fn fs_err(err: FsError) -> DavFsError {
-    match err {
-        FsError::NotFound | FsError::ParentNotExist | FsError::InTrash => DavFsError::NotFound,
-        FsError::Exists(_) => DavFsError::Exists,
-        FsError::InsufficientCapacity => DavFsError::InsufficientStorage,
-        FsError::Lock(LockError::Db(e)) | FsError::Db(e) => {
-            tracing::warn!(error = %e, "WebDAV request failed");
-            DavFsError::GeneralFailure
-        }
-        _ => DavFsError::Forbidden,
-    }
-}
-
-/// An API-level failure (the upload path) as a WebDAV status.
-pub fn api_err(err: ApiError) -> DavFsError {
-    match err.error_code() {
-        ErrorCode::InsufficientCapacity => DavFsError::InsufficientStorage,
-        ErrorCode::FileTooLarge => DavFsError::TooLarge,
-        ErrorCode::ObjectExisted => DavFsError::Exists,
-        ErrorCode::ParentNotExist | ErrorCode::NotFound => DavFsError::NotFound,
-        ErrorCode::LockConflict
-        | ErrorCode::ConflictUploadOngoing
-        | ErrorCode::IllegalObjectName
-        | ErrorCode::FileTypeNotAllowed
-        | ErrorCode::NoPermission => DavFsError::Forbidden,
-        _ => {
-            tracing::warn!(error = ?err, "WebDAV write failed");
-            DavFsError::GeneralFailure
-        }
     }
 }

@@ -1,32 +1,30 @@
 //! `GET`/`HEAD /api/v4/file/content/:id/:speed/:name`: serves an entity's bytes to whoever
 //! holds a valid signature for the URL's parts ([`link::content_subject`]).
 //!
-//! Order of checks: name (40001, HTTP 400) → signature (40020 / expired 40005, both HTTP 403) →
-//! share, when the URL is bound to one (40058, 404) → entity (40077, 404) →
+//! Order of checks: name → signature → share, when the URL is bound to one → entity →
 //! `If-Match` (412) → `If-None-Match`, else `If-Modified-Since` (304) → `Range` (206 / 416;
 //! `If-Range` that does not match the ETag or Last-Modified exactly falls back to 200; several
 //! ranges get the whole body) → for a URL bound to a one-download record, a request served
 //! from the first byte takes the record, and once it is gone only ranges from later bytes are
-//! served (40005, 403). Every answer carries `Content-Security-Policy: sandbox` and
+//! served. The HTTP status of each refusal is chosen in `api/errors/download.rs`. Every answer carries `Content-Security-Policy: sandbox` and
 //! `X-Content-Type-Options: nosniff`. Bodies stream from the driver, never buffered, and are
 //! throttled when `:speed` > 0.
 
 use chrono::{DateTime, Utc};
 use poem::{
-    Body, Request, Response,
-    error::ResponseError,
+    Body, Response,
     http::{HeaderMap, HeaderValue, StatusCode, header},
 };
 use sea_orm::EntityTrait;
 use stratus_entity::entity;
 
 use super::{
+    DownloadError,
     headers::{self, RangeRequest},
     link::{self, EMPTY_ENTITY},
     speed,
 };
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     ids::IdKind,
     state::AppState,
     storage::{ByteRange, GetObject, StorageError, stream_once},
@@ -48,12 +46,20 @@ pub struct ContentRequest<'a> {
     pub head: bool,
 }
 
-/// Serves a content request; failures are envelopes with a meaningful HTTP status.
-pub async fn serve(state: &AppState, req: &Request, q: ContentRequest<'_>) -> Response {
-    let mut resp = match serve_inner(state, req.headers(), q).await {
-        Ok(resp) => resp,
-        Err(resp) => resp,
-    };
+/// Serves a content request, or says why it is refused. Every answer, a refusal too, goes
+/// out through [`protect`].
+pub async fn serve(
+    state: &AppState,
+    req: &HeaderMap,
+    q: ContentRequest<'_>,
+) -> Result<Response, DownloadError> {
+    let target = authorize(state, q).await?;
+    respond(state, req, q, target).await
+}
+
+/// The headers every answer of the content route carries, so that nothing served from it
+/// runs as a page of the site.
+pub fn protect(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -74,12 +80,6 @@ pub async fn serve(state: &AppState, req: &Request, q: ContentRequest<'_>) -> Re
     resp
 }
 
-fn refuse(status: StatusCode, err: ApiError) -> Response {
-    let mut resp = err.as_response();
-    resp.set_status(status);
-    resp
-}
-
 /// What is served, once the signature and the entity checked out.
 struct Target {
     etag: String,
@@ -89,12 +89,13 @@ struct Target {
     expires: i64,
 }
 
-async fn serve_inner(
+/// The answer for an authorized request: conditions, range, headers and the body.
+async fn respond(
     state: &AppState,
     req: &HeaderMap,
     q: ContentRequest<'_>,
-) -> Result<Response, Response> {
-    let target = authorize(state, q).await?;
+    target: Target,
+) -> Result<Response, DownloadError> {
     let mut resp = Response::builder()
         .header(header::ACCEPT_RANGES, "bytes")
         .header(header::ETAG, target.etag.as_str())
@@ -106,34 +107,11 @@ async fn serve_inner(
     if let Some(t) = target.modified {
         set(&mut resp, header::LAST_MODIFIED, &headers::http_date(t));
     }
-    let header = |name: header::HeaderName| req.get(name).and_then(|v| v.to_str().ok());
-    if let Some(im) = header(header::IF_MATCH)
-        && !headers::etag_listed(im, &target.etag, false)
-    {
-        resp.set_status(StatusCode::PRECONDITION_FAILED);
+    if let Some(status) = precondition(req, &target) {
+        resp.set_status(status);
         return Ok(resp);
     }
-    let not_modified = match header(header::IF_NONE_MATCH) {
-        Some(inm) => headers::etag_listed(inm, &target.etag, true),
-        None => match (header(header::IF_MODIFIED_SINCE), target.modified) {
-            (Some(ims), Some(modified)) => headers::parse_http_date(ims)
-                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
-            _ => false,
-        },
-    };
-    if not_modified {
-        resp.set_status(StatusCode::NOT_MODIFIED);
-        return Ok(resp);
-    }
-    let mut range = match headers::parse_range(header(header::RANGE)) {
-        RangeRequest::One(r) => Some(r),
-        RangeRequest::Whole | RangeRequest::Many => None,
-    };
-    if let Some(if_range) = header(header::IF_RANGE)
-        && !if_range_matches(if_range, &target)
-    {
-        range = None;
-    }
+    let range = wanted_range(req, &target);
     let mime = mime_guess::from_path(q.name).first_or_octet_stream();
     set(&mut resp, header::CONTENT_TYPE, mime.essence_str());
     // Markup that a browser would render as a page is always an attachment.
@@ -152,16 +130,10 @@ async fn serve_inner(
             resp.headers_mut().remove(header::CONTENT_DISPOSITION);
             return Ok(resp);
         }
-        Err(StorageError::NotFound) => {
-            return Err(refuse(
-                StatusCode::NOT_FOUND,
-                ApiError::code(ErrorCode::EntityNotExist),
-            ));
-        }
+        Err(StorageError::NotFound) => return Err(DownloadError::EntityMissing),
         Err(err) => {
             tracing::error!(error = %err, "reading an entity for download failed");
-            let err = ApiError::code(ErrorCode::IoError).with_cause(err);
-            return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, err));
+            return Err(err.into());
         }
     };
     // A download counted against a share's limit is served once from its first byte; later
@@ -169,20 +141,9 @@ async fn serve_inner(
     if let Some(once) = q.once
         && !q.head
         && object.range.0 == 0
+        && !crate::share::download::take_one(state, once).await?
     {
-        match crate::share::download::take_one(state, once).await {
-            Ok(true) => {}
-            Ok(false) => {
-                let err = ApiError::new(
-                    ErrorCode::SignExpired,
-                    "this download link was used already",
-                );
-                return Err(refuse(StatusCode::FORBIDDEN, err));
-            }
-            Err(err) => {
-                return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, err.into()));
-            }
-        }
+        return Err(DownloadError::UsedOnce);
     }
     if range.is_some() {
         resp.set_status(StatusCode::PARTIAL_CONTENT);
@@ -204,6 +165,42 @@ async fn serve_inner(
     Ok(resp)
 }
 
+fn header(req: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    req.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The status of a conditional request that is answered without the body: `If-Match` that
+/// fails (412), else `If-None-Match`, or without it `If-Modified-Since`, that holds (304).
+fn precondition(req: &HeaderMap, target: &Target) -> Option<StatusCode> {
+    if let Some(im) = header(req, header::IF_MATCH)
+        && !headers::etag_listed(im, &target.etag, false)
+    {
+        return Some(StatusCode::PRECONDITION_FAILED);
+    }
+    let not_modified = match header(req, header::IF_NONE_MATCH) {
+        Some(inm) => headers::etag_listed(inm, &target.etag, true),
+        None => match (header(req, header::IF_MODIFIED_SINCE), target.modified) {
+            (Some(ims), Some(modified)) => headers::parse_http_date(ims)
+                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
+            _ => false,
+        },
+    };
+    not_modified.then_some(StatusCode::NOT_MODIFIED)
+}
+
+/// The one range asked for, unless `If-Range` no longer matches; several ranges get the
+/// whole body.
+fn wanted_range(req: &HeaderMap, target: &Target) -> Option<ByteRange> {
+    let range = match headers::parse_range(header(req, header::RANGE)) {
+        RangeRequest::One(r) => Some(r),
+        RangeRequest::Whole | RangeRequest::Many => None,
+    };
+    match header(req, header::IF_RANGE) {
+        Some(if_range) if !if_range_matches(if_range, target) => None,
+        _ => range,
+    }
+}
+
 fn set(resp: &mut Response, name: header::HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         resp.headers_mut().insert(name, value);
@@ -211,33 +208,21 @@ fn set(resp: &mut Response, name: header::HeaderName, value: &str) {
 }
 
 /// Checks the name, the signature and the share, and loads the entity.
-async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Response> {
-    let internal = |err: ApiError| refuse(StatusCode::INTERNAL_SERVER_ERROR, err);
-    link::check_name(q.name).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
-    let key = state
-        .settings
-        .get("secret_key")
-        .await
-        .map_err(|e| internal(e.into()))?;
+async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, DownloadError> {
+    link::check_name(q.name)?;
+    let key = state.settings.get("secret_key").await?;
     // The signature covers `:speed` as written, so a signed speed is always a plain number.
     let subject = link::content_subject(q.id, q.speed, q.name, q.share, q.once);
-    let expires = link::check_signature(key.as_bytes(), &subject, q.sign)
-        .map_err(|e| refuse(StatusCode::FORBIDDEN, e))?;
+    let expires = link::check_signature(key.as_bytes(), &subject, q.sign)?;
     if let Some(share) = q.share {
         crate::share::access::still_serving(state, share)
             .await
-            .map_err(|e| refuse(StatusCode::NOT_FOUND, e.into()))?;
+            .map_err(DownloadError::Share)?;
     }
-    let missing = || {
-        refuse(
-            StatusCode::NOT_FOUND,
-            ApiError::code(ErrorCode::EntityNotExist),
-        )
-    };
     let id = state
         .ids
         .decode(q.id, IdKind::Entity)
-        .map_err(|_| missing())?;
+        .map_err(|_| DownloadError::EntityMissing)?;
     let etag = format!("\"{}\"", q.id);
     if id == EMPTY_ENTITY {
         return Ok(Target {
@@ -249,10 +234,9 @@ async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Re
     }
     let entity = entity::Entity::find_by_id(id)
         .one(&state.db)
-        .await
-        .map_err(|e| internal(e.into()))?
+        .await?
         .filter(link::servable)
-        .ok_or_else(missing)?;
+        .ok_or(DownloadError::EntityMissing)?;
     Ok(Target {
         etag,
         modified: Some(entity.created_at),

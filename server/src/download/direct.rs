@@ -5,7 +5,8 @@
 //! `GET /f/:id/:name` (and `/f/d/:id/:name`, which makes the content an attachment) checks
 //! the row and its file every time (name as stored, file live and outside the trash, owner
 //! active, blob servable), counts the download, and redirects to a fresh signed content URL.
-//! Any failure is a 404 with the envelope, so nothing is learned about why. The redirect is
+//! Any failure is a 404 with the envelope (`api/errors/download.rs`), so nothing is learned
+//! about why. The redirect is
 //! cached privately only (it carries a signature), and its `Location` never takes its host from
 //! the request ([`link::redirect_base`]).
 
@@ -13,10 +14,7 @@ use chrono::Utc;
 use percent_encoding::utf8_percent_encode;
 use poem::{
     Response,
-    error::ResponseError,
-    handler,
     http::{StatusCode, header},
-    web::{Data, Path},
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -24,9 +22,11 @@ use sea_orm::{
 };
 use stratus_entity::{direct_link, file, user};
 
-use super::link::{self, SEGMENT, UrlOptions};
+use super::{
+    DownloadError,
+    link::{self, SEGMENT, UrlOptions},
+};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     fs::{nav, uri::FsKind},
     ids::IdKind,
     state::AppState,
@@ -70,39 +70,15 @@ pub async fn link_for(
     .await
 }
 
-/// `GET /f/:id/:name`: 302 to the content, shown inline.
-#[handler]
-pub async fn follow(state: Data<&AppState>, Path((id, name)): Path<(String, String)>) -> Response {
-    answer(&state, &id, &name, false).await
-}
-
-/// `GET /f/d/:id/:name`: 302 to the content as an attachment.
-#[handler]
-pub async fn follow_download(
-    state: Data<&AppState>,
-    Path((id, name)): Path<(String, String)>,
-) -> Response {
-    answer(&state, &id, &name, true).await
-}
-
-async fn answer(state: &AppState, id: &str, name: &str, download: bool) -> Response {
-    match redirect(state, id, name, download).await {
-        Ok(resp) => resp,
-        Err(err) => {
-            let mut resp = err.as_response();
-            resp.set_status(StatusCode::NOT_FOUND);
-            resp
-        }
-    }
-}
-
-async fn redirect(
+/// `GET /f/:id/:name` (`download`: `/f/d/:id/:name`): a 302 to a fresh signed URL of the
+/// link's content.
+pub async fn redirect(
     state: &AppState,
     id: &str,
     name: &str,
     download: bool,
-) -> Result<Response, ApiError> {
-    let gone = || ApiError::new(ErrorCode::NotFound, "this link does not exist");
+) -> Result<Response, DownloadError> {
+    let gone = || DownloadError::LinkGone;
     let id = state
         .ids
         .decode(id, IdKind::SourceLink)

@@ -14,12 +14,11 @@
 //! which the client resolves against the address it asked ([`redirect_base`]).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use stratus_entity::{entity, file, file_entity};
 
-use super::headers;
+use super::{DownloadError, headers};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::sign::{self, SignError},
     ids::{HashIds, IdKind},
     state::AppState,
@@ -116,20 +115,19 @@ pub fn content_subject(
 }
 
 /// Refuses a decoded `:name` segment that no stored file or thumbnail can be named: empty,
-/// or holding `/`, `\`, `?` or a control character (40001). Such a name can only come from an
+/// or holding `/`, `\`, `?` or a control character. Such a name can only come from an
 /// altered URL.
-pub fn check_name(name: &str) -> Result<(), ApiError> {
+pub fn check_name(name: &str) -> Result<(), DownloadError> {
     if name.is_empty() {
-        return Err(ApiError::new(ErrorCode::ParamError, "the name is empty"));
+        return Err(DownloadError::BadName("the name is empty".into()));
     }
     match name
         .chars()
         .find(|&c| matches!(c, '/' | '\\' | '?') || c.is_control())
     {
-        Some(c) => Err(ApiError::new(
-            ErrorCode::ParamError,
-            format!("the name contains the character {c:?}"),
-        )),
+        Some(c) => Err(DownloadError::BadName(format!(
+            "the name contains the character {c:?}"
+        ))),
         None => Ok(()),
     }
 }
@@ -201,25 +199,20 @@ pub fn sign_param(signature: &str) -> String {
 }
 
 /// Checks the `sign` query parameter of a signed route against its `subject`: missing
-/// or wrong → 40020, expired → 40005. Returns the signature's expiry (unix seconds, 0 =
+/// or wrong, or expired, is refused. Returns the signature's expiry (unix seconds, 0 =
 /// never).
 pub fn check_signature(
     key: &[u8],
     subject: &str,
     signature: Option<&str>,
-) -> Result<i64, ApiError> {
+) -> Result<i64, DownloadError> {
     let signature = signature
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::new(ErrorCode::CredentialInvalid, "missing signature"))?;
+        .ok_or(DownloadError::NoSignature)?;
     match sign::verify(key, subject, signature) {
         Ok(()) => {}
-        Err(SignError::Expired) => {
-            return Err(ApiError::new(
-                ErrorCode::SignExpired,
-                "this link has expired",
-            ));
-        }
-        Err(e) => return Err(ApiError::new(ErrorCode::CredentialInvalid, e.to_string())),
+        Err(SignError::Expired) => return Err(DownloadError::Expired),
+        Err(e) => return Err(DownloadError::BadSignature(e.to_string())),
     }
     Ok(signature
         .rsplit_once(':')
@@ -230,13 +223,13 @@ pub fn check_signature(
 /// Which blob a download of `file` serves: the requested version (an entity hashid linked to
 /// the file) or the primary one. `Ok(None)` is an empty file without any blob, served as
 /// zero bytes through [`EMPTY_ENTITY`]. Folders, blobs still uploading and missing blobs
-/// are 40077.
+/// are [`DownloadError::EntityMissing`].
 pub async fn pick_entity(
     state: &AppState,
     file: &file::Model,
     requested: Option<&str>,
-) -> Result<Option<entity::Model>, ApiError> {
-    let missing = || ApiError::code(ErrorCode::EntityNotExist);
+) -> Result<Option<entity::Model>, DownloadError> {
+    let missing = || DownloadError::EntityMissing;
     if file.r#type != file::kind::FILE || file.is_symbolic {
         return Err(missing());
     }
@@ -270,7 +263,7 @@ pub async fn pick_entity(
 
 /// How long a download URL works, in seconds: the `entity_url_default_ttl` setting (at
 /// least one).
-pub async fn url_ttl_secs(state: &AppState) -> Result<i64, ApiError> {
+pub async fn url_ttl_secs(state: &AppState) -> Result<i64, DbErr> {
     Ok(state
         .settings
         .int("entity_url_default_ttl", 3600)

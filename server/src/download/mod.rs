@@ -4,7 +4,10 @@
 
 pub mod content;
 pub mod direct;
+pub mod error;
 pub mod headers;
 pub mod link;
 pub mod proxy;
 pub mod speed;
+
+pub use error::DownloadError;

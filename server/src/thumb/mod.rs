@@ -3,12 +3,12 @@
 //!
 //! Order of checks: resolve the URI through the file-system navigation (so every filesystem
 //! works the same way); a filesystem without capability bit 10 (the trash), folders, symbolic
-//! entries, empty files and files marked `thumb:disabled` → 40077. A stored thumbnail of the current version is
+//! entries, empty files and files marked `thumb:disabled` have none. A stored thumbnail of the current version is
 //! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
 //! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
 //! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
 //! generating here (local policies, or `thumb_generator_proxy` in the policy settings);
-//! else 40077 without marking the file, since a later setting may allow it.
+//! else there is none, without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
 //! more than the CPU count; a change applies to the next generation) are read and decoded at
@@ -20,26 +20,29 @@
 //! `thumb_width` × `thumb_height` with the aspect ratio kept, encoded per
 //! `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and WebP
 //! pictures give their first frame. A picture that cannot be decoded marks the file
-//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and answers
-//! 40077; clients then stop asking.
+//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and has no
+//! thumbnail; clients then stop asking.
 
+pub mod error;
 mod inflight;
 pub mod render;
 mod slots;
 pub mod store;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::{entity, storage_policy};
 
+pub use error::ThumbError;
 pub use inflight::Inflight;
 use render::{Encoding, RenderError, Spec};
 use slots::WorkerSlots;
 use store::Commit;
 
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     boolset::fs_cap,
     download::link::{self, UrlOptions},
     fs::{
@@ -49,8 +52,7 @@ use crate::{
     imaging::{DecodeError, DecodeLimits, MAX_PIXELS},
     settings::{Settings, parse_bool},
     state::AppState,
-    storage::{ByteStream, stream_once},
-    upload::storage_error,
+    storage::{ByteStream, StorageError, stream_once},
 };
 
 /// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
@@ -65,6 +67,13 @@ const MAX_BOX_SIDE: u32 = 4096;
 pub struct Thumbnailer {
     workers: WorkerSlots,
     inflight: Inflight,
+}
+
+impl Thumbnailer {
+    /// The state's generator.
+    pub fn of(state: &AppState) -> Arc<Self> {
+        state.part(|_| Self::default())
+    }
 }
 
 /// A signed thumbnail URL.
@@ -84,7 +93,7 @@ struct Config {
 }
 
 impl Config {
-    async fn load(settings: &Settings) -> Result<Self, ApiError> {
+    async fn load(settings: &Settings) -> Result<Self, ThumbError> {
         let all = settings.all().await?;
         let text = |key: &str| all.get(key).map(|v| v.trim()).unwrap_or_default();
         let int = |key: &str, default: i64| text(key).parse().unwrap_or(default);
@@ -141,13 +150,17 @@ impl Config {
     }
 }
 
-fn unavailable() -> ApiError {
-    ApiError::new(ErrorCode::EntityNotExist, "no thumbnail for this file")
+fn unavailable() -> ThumbError {
+    ThumbError::Unavailable
 }
 
 /// The thumbnail URL of `uri`, generating the thumbnail first when there is none.
 /// `base` is the site base content URLs start with.
-pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<ThumbLink, ApiError> {
+pub async fn thumbnail(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    base: &str,
+) -> Result<ThumbLink, ThumbError> {
     let state = ctx.state;
     let node = nav::resolve(ctx, uri).await?;
     // A file system without thumbnails (the trash) answers "no thumbnail" like any file that
@@ -159,7 +172,7 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if node.is_folder() || file.is_symbolic || store::disabled(&state.db, file.id).await? {
         return Err(unavailable());
     }
-    // Blobs still uploading or gone are 40077 here too; an empty file has no blob.
+    // Blobs still uploading or gone are refused here too; an empty file has no blob.
     let source = link::pick_entity(state, file, None)
         .await?
         .ok_or_else(unavailable)?;
@@ -172,14 +185,28 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     if !config.accepts(&file.name, source.size) || !generates_here(state, &source).await? {
         return Err(unavailable());
     }
-    let _turn = state.thumbs.inflight.lock(source.id).await;
+    let thumbs = Thumbnailer::of(state);
+    let _turn = thumbs.inflight.lock(source.id).await;
     // Whoever held the turn before may have made it already.
     if let Some((thumb, encoding)) =
         store::find(&state.db, file.id, &source, &config.suffix).await?
     {
         return sign(state, base, &node, &thumb, encoding).await;
     }
-    let bytes = match generate(state, &source, &config).await? {
+    let (thumb, encoding) = make(state, file, &source, &config).await?;
+    sign(state, base, &node, &thumb, encoding).await
+}
+
+/// Generates the thumbnail of `file` from `source` and stores it, or marks the file when the
+/// picture cannot be thumbnailed. Returns the thumbnail recorded for the file, which is
+/// another request's when that one recorded first.
+async fn make(
+    state: &AppState,
+    file: &stratus_entity::file::Model,
+    source: &entity::Model,
+    config: &Config,
+) -> Result<(entity::Model, Encoding), ThumbError> {
+    let bytes = match generate(state, source, config).await? {
         Ok(bytes) => bytes,
         Err(err) => {
             tracing::info!(file_id = file.id, error = %err, "thumbnail generation failed");
@@ -189,28 +216,23 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
     };
     let encoding = config.spec.encoding;
     let key = store::key_for(&source.source, encoding, &config.suffix);
-    let driver = state
-        .storage
-        .driver(source.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
+    let driver = state.storage.driver(source.storage_policy_id).await?;
     let size = bytes.len() as i64;
     driver
         .put(&key, stream_once(bytes), Some(size as u64))
-        .await
-        .map_err(storage_error)?;
+        .await?;
     let committed = store::commit(
         state,
         file.owner_id,
         file.id,
-        &source,
+        source,
         &key,
         size,
         &config.suffix,
     )
     .await;
-    let (thumb, encoding) = match committed {
-        Ok(Commit::Stored(thumb)) => (thumb, encoding),
+    match committed {
+        Ok(Commit::Stored(thumb)) => Ok((thumb, encoding)),
         other => {
             // Blob first, then the row: a blob no row points at is deleted again.
             if let Err(err) = driver.delete(std::slice::from_ref(&key)).await {
@@ -220,17 +242,16 @@ pub async fn thumbnail(ctx: &FsCtx<'_>, uri: &FileUri, base: &str) -> Result<Thu
                 Commit::Existing(thumb) => {
                     let encoding = store::made_from(&thumb.source, &source.source, &config.suffix)
                         .unwrap_or(encoding);
-                    (thumb, encoding)
+                    Ok((thumb, encoding))
                 }
-                _ => return Err(unavailable()),
+                _ => Err(unavailable()),
             }
         }
-    };
-    sign(state, base, &node, &thumb, encoding).await
+    }
 }
 
 /// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
-async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ApiError> {
+async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ThumbError> {
     let policy = storage_policy::Entity::find_by_id(source.storage_policy_id)
         .one(&state.db)
         .await?;
@@ -249,24 +270,16 @@ async fn generate(
     state: &AppState,
     source: &entity::Model,
     config: &Config,
-) -> Result<Result<Vec<u8>, RenderError>, ApiError> {
-    let _slot = state
-        .thumbs
+) -> Result<Result<Vec<u8>, RenderError>, ThumbError> {
+    let thumbs = Thumbnailer::of(state);
+    let _slot = thumbs
         .workers
         .current(&state.settings)
         .await
         .acquire()
-        .await
-        .map_err(|e| ApiError::code(ErrorCode::IoError).with_cause(e))?;
-    let driver = state
-        .storage
-        .driver(source.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
-    let object = driver
-        .get(&source.source, None)
-        .await
-        .map_err(storage_error)?;
+        .await?;
+    let driver = state.storage.driver(source.storage_policy_id).await?;
+    let object = driver.get(&source.source, None).await?;
     let Some(data) = read_capped(object.stream, config.max_size as u64).await? else {
         return Ok(Err(RenderError::Decode(DecodeError::TooLarge)));
     };
@@ -280,10 +293,10 @@ async fn generate(
 }
 
 /// The whole stream, or `None` as soon as it passes `cap` bytes.
-async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ApiError> {
+async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ThumbError> {
     let mut out = Vec::new();
     while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|e| storage_error(e.into()))?;
+        let piece = piece.map_err(StorageError::from)?;
         if (out.len() + piece.len()) as u64 > cap {
             return Ok(None);
         }
@@ -300,7 +313,7 @@ async fn sign(
     node: &nav::Node,
     thumb: &entity::Model,
     encoding: Encoding,
-) -> Result<ThumbLink, ApiError> {
+) -> Result<ThumbLink, ThumbError> {
     let key = state.settings.get("secret_key").await?;
     let ttl = crate::download::link::url_ttl_secs(state).await?;
     let expires = Utc::now().timestamp() + ttl;

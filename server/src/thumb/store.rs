@@ -13,16 +13,15 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::render::Encoding;
 use crate::{
-    api::envelope::ApiError,
     download::link::servable,
-    fs::{metadata as meta, tx},
+    fs::{error::FsError, metadata as meta, tx},
     state::AppState,
 };
 
@@ -51,7 +50,7 @@ pub fn made_from(thumb_key: &str, source: &str, suffix: &str) -> Option<Encoding
 }
 
 /// True when the file carries [`DISABLED`].
-pub async fn disabled(db: &impl ConnectionTrait, file_id: i64) -> Result<bool, ApiError> {
+pub async fn disabled(db: &impl ConnectionTrait, file_id: i64) -> Result<bool, DbErr> {
     Ok(metadata::Entity::find()
         .filter(metadata::Column::FileId.eq(file_id))
         .filter(metadata::Column::Name.eq(DISABLED))
@@ -61,13 +60,13 @@ pub async fn disabled(db: &impl ConnectionTrait, file_id: i64) -> Result<bool, A
 }
 
 /// Thumbnail entities linked to the file.
-async fn linked(db: &impl ConnectionTrait, file_id: i64) -> Result<Vec<entity::Model>, ApiError> {
-    Ok(entity::Entity::find()
+async fn linked(db: &impl ConnectionTrait, file_id: i64) -> Result<Vec<entity::Model>, DbErr> {
+    entity::Entity::find()
         .inner_join(file_entity::Entity)
         .filter(file_entity::Column::FileId.eq(file_id))
         .filter(entity::Column::Type.eq(entity::kind::THUMBNAIL))
         .all(db)
-        .await?)
+        .await
 }
 
 /// The usable thumbnail of the file made from `source`, with its encoding.
@@ -76,7 +75,7 @@ pub async fn find(
     file_id: i64,
     source: &entity::Model,
     suffix: &str,
-) -> Result<Option<(entity::Model, Encoding)>, ApiError> {
+) -> Result<Option<(entity::Model, Encoding)>, DbErr> {
     Ok(linked(db, file_id)
         .await?
         .into_iter()
@@ -105,7 +104,7 @@ pub async fn commit(
     key: &str,
     size: i64,
     suffix: &str,
-) -> Result<Commit, ApiError> {
+) -> Result<Commit, DbErr> {
     let txn = tx::begin(&state.db, owner).await?;
     let current = file::Entity::find_by_id(file_id).one(&txn).await?;
     if !current.is_some_and(|f| f.deleted_at.is_none() && f.primary_entity == Some(source.id)) {
@@ -140,7 +139,7 @@ pub async fn commit(
 }
 
 /// Marks the file [`DISABLED`] and releases its thumbnails (they belong to older versions).
-pub async fn disable(state: &AppState, owner: i64, file_id: i64) -> Result<(), ApiError> {
+pub async fn disable(state: &AppState, owner: i64, file_id: i64) -> Result<(), FsError> {
     let txn = tx::begin(&state.db, owner).await?;
     meta::upsert(&txn, file_id, DISABLED, "", true).await?;
     release(&txn, file_id, None).await?;
@@ -155,7 +154,7 @@ pub async fn release(
     txn: &DatabaseTransaction,
     file_id: i64,
     keep: Option<i64>,
-) -> Result<(), ApiError> {
+) -> Result<(), DbErr> {
     let stale: Vec<i64> = linked(txn, file_id)
         .await?
         .into_iter()

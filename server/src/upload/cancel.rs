@@ -5,9 +5,8 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use stratus_entity::{entity, file, file_entity, metadata, upload_session};
 
-use super::{SessionProps, storage_error};
+use super::{SessionProps, UploadError};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     fs::{lock, quota, tx, uri::FileUri},
     state::AppState,
 };
@@ -16,39 +15,37 @@ use crate::{
 const SWEEP_BATCH: u64 = 100;
 
 /// Cancels session `session_id` of `user_id`. `uri`, when given, must be the session's
-/// target. Unknown sessions and other users' sessions are 40011 and nothing is touched;
+/// target. Unknown sessions and other users' sessions are [`UploadError::SessionGone`] and
+/// nothing is touched;
 /// an expired session of the caller may still be cancelled.
 pub async fn cancel(
     state: &AppState,
     user_id: i64,
     session_id: &str,
     uri: Option<&FileUri>,
-) -> Result<(), ApiError> {
+) -> Result<(), UploadError> {
     let row = upload_session::Entity::find()
         .filter(upload_session::Column::SessionId.eq(session_id))
         .one(&state.db)
         .await?
         .filter(|s| s.user_id == user_id)
-        .ok_or_else(|| ApiError::code(ErrorCode::UploadSessionExpired))?;
+        .ok_or(UploadError::SessionGone)?;
     if let Some(uri) = uri
         && FileUri::parse(&row.uri).ok().map(|u| u.segments().to_vec())
             != Some(uri.segments().to_vec())
     {
-        return Err(ApiError::new(
-            ErrorCode::UploadSessionExpired,
-            "the session does not upload this file",
-        ));
+        return Err(UploadError::SessionElsewhere);
     }
     if discard(state, &row).await? {
         Ok(())
     } else {
-        Err(ApiError::code(ErrorCode::UploadSessionExpired))
+        Err(UploadError::SessionGone)
     }
 }
 
 /// Cancels every session past its expiry; returns how many were dropped. Safe to run on
 /// several instances at once (each session is dropped by whoever gets there first).
-pub async fn collect_expired_sessions(state: &AppState) -> Result<u64, ApiError> {
+pub async fn collect_expired_sessions(state: &AppState) -> Result<u64, UploadError> {
     let mut dropped = 0;
     let mut after = 0i64;
     loop {
@@ -79,7 +76,7 @@ pub async fn collect_expired_sessions(state: &AppState) -> Result<u64, ApiError>
 pub(crate) async fn discard(
     state: &AppState,
     row: &upload_session::Model,
-) -> Result<bool, ApiError> {
+) -> Result<bool, UploadError> {
     let props = SessionProps::from_row(row)?;
     let owner = row.user_id;
     let txn = tx::begin(&state.db, owner).await?;
@@ -133,12 +130,8 @@ pub(crate) async fn discard_blob(
     state: &AppState,
     policy_id: i64,
     key: &str,
-) -> Result<(), ApiError> {
-    let driver = state
-        .storage
-        .driver(policy_id)
-        .await
-        .map_err(storage_error)?;
+) -> Result<(), UploadError> {
+    let driver = state.storage.driver(policy_id).await?;
     if let Err(err) = driver.abort_upload(key).await {
         tracing::warn!(key, error = %err, "could not discard a partial upload");
     }

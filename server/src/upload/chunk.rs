@@ -10,9 +10,8 @@ use sea_orm::{
 };
 use stratus_entity::{entity, file, file_entity, upload_session};
 
-use super::{SESSION_META, SessionProps, chunk_span, live_session, storage_error};
+use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     fs::{error::FsError, lock, metadata, tx, version},
     state::AppState,
     storage::{ByteStream, StorageError},
@@ -38,18 +37,15 @@ pub async fn put_chunk(
     index: i64,
     declared: Option<u64>,
     body: ByteStream,
-) -> Result<ChunkOutcome, ApiError> {
+) -> Result<ChunkOutcome, UploadError> {
     let session = live_session(&state.db, session_id, user_id).await?;
     let props = SessionProps::from_row(&session)?;
-    let (offset, len) = chunk_span(session.size, session.chunk_size, index)
-        .ok_or_else(|| ApiError::code(ErrorCode::InvalidChunkIndex))?;
+    let (offset, len) =
+        chunk_span(session.size, session.chunk_size, index).ok_or(UploadError::ChunkIndex)?;
     // An empty chunk may come without `Content-Length` (clients omit it for empty bodies);
     // its body is still checked to be empty while streaming.
     if declared.unwrap_or(0) != len as u64 || (declared.is_none() && len != 0) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidContentLength,
-            format!("chunk {index} must be exactly {len} bytes"),
-        ));
+        return Err(UploadError::ChunkLength { index, len });
     }
     // Every chunk is already in, so the completion after the last one failed or was cut off
     // (the blob may already be in place, with the database not told). The chunk sent again
@@ -59,15 +55,10 @@ pub async fn put_chunk(
         complete_session(state, &session).await?;
         return Ok(ChunkOutcome::Completed);
     }
-    let driver = state
-        .storage
-        .driver(session.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
+    let driver = state.storage.driver(session.storage_policy_id).await?;
     driver
         .put_chunk(&props.key, index as u64, offset as u64, body, len as u64)
-        .await
-        .map_err(storage_error)?;
+        .await?;
 
     // Mark the chunk under the owner's write lock, re-reading the row so that concurrent
     // chunks never lose each other's bits.
@@ -101,7 +92,7 @@ pub(super) async fn add_current_version(
     key: &str,
     size: i64,
     policy_id: i64,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     let blob = insert_version(txn, target.owner_id, key, size, policy_id).await?;
     link(txn, target.id, blob.id).await?;
     let mut active = target.into_active_model();
@@ -124,7 +115,7 @@ pub(super) async fn insert_file_with_version(
     parent: i64,
     name: &str,
     blob: (&str, i64, i64),
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     let (key, size, policy_id) = blob;
     let entity = insert_version(txn, owner, key, size, policy_id).await?;
     let file =
@@ -140,7 +131,7 @@ async fn insert_version(
     key: &str,
     size: i64,
     policy_id: i64,
-) -> Result<entity::Model, ApiError> {
+) -> Result<entity::Model, UploadError> {
     Ok(version_row(owner, key, size, policy_id, Utc::now())
         .insert(txn)
         .await?)
@@ -183,7 +174,7 @@ pub(super) struct NewFile<'a> {
 pub(super) async fn insert_files_with_versions(
     txn: &DatabaseTransaction,
     new: &[NewFile<'_>],
-) -> Result<Vec<file::Model>, ApiError> {
+) -> Result<Vec<file::Model>, UploadError> {
     if new.is_empty() {
         return Ok(Vec::new());
     }
@@ -210,7 +201,7 @@ pub(super) async fn insert_files_with_versions(
                 now,
             ))
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect::<Result<Vec<_>, UploadError>>()?;
     let mut files: HashMap<(i64, String), file::Model> = file::Entity::insert_many(rows)
         .exec_with_returning(txn)
         .await?
@@ -239,10 +230,10 @@ pub(super) async fn insert_files_with_versions(
 async fn new_version_is_current(
     txn: &DatabaseTransaction,
     file: &file::Model,
-) -> Result<(), ApiError> {
+) -> Result<(), UploadError> {
     version::cap_versions(txn, file).await?;
     metadata::remove(txn, file.id, &[thumb::DISABLED]).await?;
-    thumb::release(txn, file.id, None).await
+    Ok(thumb::release(txn, file.id, None).await?)
 }
 
 /// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
@@ -252,22 +243,17 @@ async fn new_version_is_current(
 pub async fn complete_session(
     state: &AppState,
     session: &upload_session::Model,
-) -> Result<(), ApiError> {
+) -> Result<(), UploadError> {
     let props = SessionProps::from_row(session)?;
-    let driver = state
-        .storage
-        .driver(session.storage_policy_id)
-        .await
-        .map_err(storage_error)?;
+    let driver = state.storage.driver(session.storage_policy_id).await?;
     driver
         .complete_upload(&props.key, session.size as u64)
         .await
         .map_err(|e| match e {
-            StorageError::LengthMismatch { expected, got } => ApiError::new(
-                ErrorCode::MetaMismatch,
-                format!("the upload has {got} bytes, {expected} were announced"),
-            ),
-            other => storage_error(other),
+            StorageError::LengthMismatch { expected, got } => {
+                UploadError::SizeMismatch { expected, got }
+            }
+            other => other.into(),
         })?;
 
     let owner = session.user_id;
@@ -281,7 +267,7 @@ pub async fn complete_session(
         return Ok(());
     }
     let (Some(file_id), Some(entity_id)) = (session.file_id, session.entity_id) else {
-        return Err(ApiError::code(ErrorCode::UploadSessionExpired));
+        return Err(UploadError::SessionGone);
     };
     let now = Utc::now();
     let modified = props
@@ -301,7 +287,7 @@ pub async fn complete_session(
     let target = file::Entity::find_by_id(file_id)
         .one(&txn)
         .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::UploadSessionExpired))?;
+        .ok_or(UploadError::SessionGone)?;
     let mut active = target.into_active_model();
     active.size = Set(session.size);
     active.primary_entity = Set(Some(entity_id));
@@ -326,7 +312,7 @@ pub(crate) async fn link(
     db: &impl ConnectionTrait,
     file_id: i64,
     entity_id: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), UploadError> {
     file_entity::Entity::insert(file_entity::ActiveModel {
         file_id: Set(file_id),
         entity_id: Set(entity_id),

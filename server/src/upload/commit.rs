@@ -18,7 +18,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::OnceLock,
+    sync::{Arc, OnceLock},
 };
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect};
@@ -26,11 +26,11 @@ use stratus_entity::{file, user};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
+    UploadError,
     chunk::{NewFile, add_current_version, insert_file_with_version, insert_files_with_versions},
     create,
 };
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     db,
     fs::{
         error::FsError,
@@ -39,6 +39,7 @@ use crate::{
         quota, tree, tx,
         uri::FileUri,
     },
+    state::AppState,
 };
 
 /// Most publishes in one transaction.
@@ -59,7 +60,7 @@ pub struct Publish {
     pub tokens: Vec<String>,
 }
 
-type Reply = oneshot::Sender<Result<file::Model, ApiError>>;
+type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
 
 /// The committer of one database: started on first use, it ends when the state holding it
 /// is dropped.
@@ -69,6 +70,11 @@ pub struct Committer {
 }
 
 impl Committer {
+    /// The state's committer.
+    pub fn of(state: &AppState) -> Arc<Self> {
+        state.part(|s| Self::new(s.db.clone()))
+    }
+
     pub fn new(db: DatabaseConnection) -> Self {
         Self {
             db,
@@ -104,13 +110,13 @@ impl Committer {
 
 /// A publish that did not return its file.
 pub struct Failed {
-    pub error: ApiError,
+    pub error: UploadError,
     /// True when nothing refers to the blob: it can be deleted.
     pub published_nothing: bool,
 }
 
 impl Failed {
-    fn published_nothing(error: ApiError) -> Self {
+    fn published_nothing(error: UploadError) -> Self {
         Self {
             error,
             published_nothing: true,
@@ -118,8 +124,8 @@ impl Failed {
     }
 }
 
-fn stopped() -> ApiError {
-    ApiError::new(ErrorCode::DatabaseError, "the commit queue stopped")
+fn stopped() -> UploadError {
+    UploadError::Stopped
 }
 
 /// Runs the committer on a thread of its own. Each statement of a batch is a round trip to
@@ -182,12 +188,13 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(Publish, R
 async fn together(
     db: &DatabaseConnection,
     batch: &[(Publish, Reply)],
-) -> Result<Vec<Result<file::Model, ApiError>>, ApiError> {
+) -> Result<Vec<Result<file::Model, UploadError>>, UploadError> {
     let txn = db::begin_write(db).await?;
     let owners: Vec<i64> = batch.iter().map(|(p, _)| p.owner).collect();
     let (mut folders, states) = Folders::load(&txn, batch).await?;
     let mut shared = Shared::new(&txn, &owners, states).await?;
-    let mut results: Vec<Option<Result<file::Model, ApiError>>> = Vec::with_capacity(batch.len());
+    let mut results: Vec<Option<Result<file::Model, UploadError>>> =
+        Vec::with_capacity(batch.len());
     // New files in existing folders, inserted together (by `flush`).
     let mut pending: Vec<(usize, i64)> = Vec::new();
     for (i, (p, _)) in batch.iter().enumerate() {
@@ -245,8 +252,8 @@ async fn flush(
     txn: &DatabaseTransaction,
     batch: &[(Publish, Reply)],
     pending: &mut Vec<(usize, i64)>,
-    results: &mut [Option<Result<file::Model, ApiError>>],
-) -> Result<(), ApiError> {
+    results: &mut [Option<Result<file::Model, UploadError>>],
+) -> Result<(), UploadError> {
     let new: Vec<NewFile<'_>> = pending
         .iter()
         .map(|&(i, parent)| {
@@ -366,7 +373,7 @@ impl Shared {
         txn: &DatabaseTransaction,
         owners: &[i64],
         states: HashMap<i64, OwnerState>,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, UploadError> {
         let unknown: Vec<i64> = owners
             .iter()
             .copied()
@@ -419,7 +426,7 @@ impl Shared {
     }
 
     /// Writes what the batch charged `owner` so far, and forgets the usage it read.
-    async fn settle(&mut self, txn: &DatabaseTransaction, owner: i64) -> Result<(), ApiError> {
+    async fn settle(&mut self, txn: &DatabaseTransaction, owner: i64) -> Result<(), UploadError> {
         if let Some((_, charged)) = self.usage.remove(&owner) {
             // Checked against the limit already, in this transaction.
             quota::charge(txn, owner, charged, i64::MAX).await?;
@@ -429,7 +436,7 @@ impl Shared {
 }
 
 /// One publish in a transaction of its own.
-pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, ApiError> {
+pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, UploadError> {
     let txn = tx::begin(db, p.owner).await?;
     let plan = check(&txn, p, None, None).await?;
     let file = apply(&txn, p, plan).await?;
@@ -492,7 +499,7 @@ async fn apply(
         mut known,
         existing,
     }: Plan,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     if known.is_empty() {
         known.push(nav::insert_root(txn, p.owner).await?);
     }

@@ -10,11 +10,10 @@ use sea_orm::{
 use stratus_entity::{entity, file, storage_policy, upload_session};
 
 use super::{
-    DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, cancel, chunk_count, policy_chunk_size,
-    storage_error,
+    DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, UploadError, cancel, chunk_count,
+    policy_chunk_size,
 };
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::SignedIn,
     fs::{
         error::{FsError, name_clash},
@@ -54,53 +53,11 @@ pub async fn create(
     state: &AppState,
     me: &SignedIn,
     params: CreateParams,
-) -> Result<Created, ApiError> {
+) -> Result<Created, UploadError> {
     let owner = me.user.id;
-    let uri = params.uri.without_query();
-    if uri.fs != FsKind::My {
-        return Err(FsError::NoPermission("uploads go to your own files").into());
-    }
-    if let Some(id) = uri.id.as_deref().filter(|id| !id.is_empty())
-        && state.ids.decode(id, IdKind::User).ok() != Some(owner)
-    {
-        return Err(FsError::NoPermission("you cannot access another user's files").into());
-    }
-    let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
-    validate_name(&name)?;
-    if params.size < 0 {
-        return Err(ApiError::new(
-            ErrorCode::ParamError,
-            "size: must be at least 0",
-        ));
-    }
-    state
-        .ids
-        .decode(&params.policy_id, IdKind::Policy)
-        .map_err(|_| ApiError::new(ErrorCode::ParamError, "policy_id: not a policy id"))?;
-    for (key, value) in &params.metadata {
-        metadata::validate(key, value)?;
-    }
-    let policy = group_policy(state, me).await?;
-    check_policy(&policy, &name, params.size)?;
-    // Checked again when the size is charged; refusing here keeps an absurd size (up to
-    // `i64::MAX`) away from the arithmetic below.
-    if me.user.storage.saturating_add(params.size) > me.group.max_storage {
-        return Err(FsError::InsufficientCapacity.into());
-    }
-
-    // A session left behind for this path past its expiry is cleaned up first.
+    let (uri, name, policy) = check_request(state, me, &params).await?;
     let uri_text = uri.to_string();
-    let stale = upload_session::Entity::find()
-        .filter(upload_session::Column::UserId.eq(owner))
-        .filter(upload_session::Column::Uri.eq(uri_text.clone()))
-        .all(&state.db)
-        .await?;
-    for row in stale {
-        if row.expires_at > Utc::now() {
-            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
-        }
-        cancel::discard(state, &row).await?;
-    }
+    drop_expired(state, owner, &uri_text).await?;
 
     let ttl = state
         .settings
@@ -110,11 +67,9 @@ pub async fn create(
     let chunk_size = policy_chunk_size(&policy);
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let ctx = keys::KeyContext::new(owner, parent_path, name.clone());
-    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)
-        .map_err(storage_error)?;
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)?;
 
     let root = nav::root(state, owner).await?;
-    let session_id = uuid::Uuid::new_v4().to_string();
     let mut props = SessionProps {
         key: key.clone(),
         received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
@@ -130,84 +85,19 @@ pub async fn create(
         mime_type: params.mime_type.clone(),
         metadata: params.metadata.clone(),
     };
-    // Every check that can refuse the session runs in this transaction, which also reserves
-    // the size: only then does the driver allocate anything.
-    let row = async {
-        let txn = tx::begin(&state.db, owner).await?;
-        // Re-checked under the owner's write lock: a racing request for the same path sees
-        // the first one's session.
-        if live_upload(&txn, owner, &uri_text).await? {
-            return Err(ApiError::code(ErrorCode::ConflictUploadOngoing));
-        }
-        let parent = ensure_parents(&txn, owner, vec![root], &uri).await?;
-        let (file_id, version) = match nav::child(&txn, parent, &name).await? {
-            Some(existing) if params.version => {
-                if existing.r#type != file::kind::FILE || existing.is_symbolic {
-                    return Err(FsError::Exists(name.clone()).into());
-                }
-                (existing.id, true)
-            }
-            Some(_) => return Err(FsError::Exists(name.clone()).into()),
-            None => {
-                let placeholder = insert_file(&txn, owner, parent, &name, policy.id, None).await?;
-                metadata::upsert(&txn, placeholder.id, SESSION_META, &session_id, false).await?;
-                (placeholder.id, false)
-            }
-        };
-        props.version = version;
-        quota::charge(&txn, owner, params.size, me.group.max_storage).await?;
-        let lock = lock::acquire(
-            &txn,
-            LockRequest {
-                owner_id: owner,
-                path: LockPath::from_segments(uri.segments())
-                    .map_err(|e| ApiError::new(ErrorCode::ParamError, e.0))?,
-                scope: Scope::Exclusive,
-                depth: Depth::Zero,
-                timeout: Duration::from_secs(ttl as u64),
-                owner_info: Some(LockOwner::app(LOCK_APP).to_owner_info()),
-                file_id: Some(file_id),
-            },
-        )
-        .await
-        .map_err(lock_conflict)?;
-        props.lock_token = lock.token;
-        let now = Utc::now();
-        let blob = entity::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            r#type: Set(entity::kind::VERSION),
-            source: Set(key.clone()),
-            size: Set(0),
-            reference_count: Set(1),
-            storage_policy_id: Set(policy.id),
-            created_by: Set(Some(owner)),
-            upload_session_id: Set(Some(session_id.clone())),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let row = upload_session::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            session_id: Set(session_id.clone()),
-            user_id: Set(owner),
-            file_id: Set(Some(file_id)),
-            entity_id: Set(Some(blob.id)),
-            uri: Set(uri_text.clone()),
-            size: Set(params.size),
-            chunk_size: Set(chunk_size),
-            storage_policy_id: Set(policy.id),
-            props: Set(props.to_json()),
-            expires_at: Set(now + chrono::Duration::seconds(ttl)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok::<_, ApiError>(row)
-    }
-    .await?;
+    let plan = Plan {
+        me,
+        uri: &uri,
+        uri_text,
+        name: &name,
+        policy_id: policy.id,
+        session_id: uuid::Uuid::new_v4().to_string(),
+        size: params.size,
+        chunk_size,
+        ttl,
+        version: params.version,
+    };
+    let row = store_session(state, &plan, root, &mut props).await?;
     match begin_upload(state, &policy, &key, params.size, chunk_size).await {
         Ok(credential) => Ok(Created {
             row,
@@ -226,6 +116,186 @@ pub async fn create(
     }
 }
 
+/// The checks that need no transaction: the target (a `my` URI of the caller with a valid
+/// name), the fields, the group's policy and a first look at the quota. Returns the target
+/// without query, its name and the policy.
+async fn check_request(
+    state: &AppState,
+    me: &SignedIn,
+    params: &CreateParams,
+) -> Result<(FileUri, String, Arc<storage_policy::Model>), UploadError> {
+    let owner = me.user.id;
+    let uri = params.uri.without_query();
+    if uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("uploads go to your own files").into());
+    }
+    if let Some(id) = uri.id.as_deref().filter(|id| !id.is_empty())
+        && state.ids.decode(id, IdKind::User).ok() != Some(owner)
+    {
+        return Err(FsError::NoPermission("you cannot access another user's files").into());
+    }
+    let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
+    validate_name(&name)?;
+    if params.size < 0 {
+        return Err(UploadError::Invalid("size: must be at least 0".into()));
+    }
+    state
+        .ids
+        .decode(&params.policy_id, IdKind::Policy)
+        .map_err(|_| UploadError::Invalid("policy_id: not a policy id".into()))?;
+    for (key, value) in &params.metadata {
+        metadata::validate(key, value)?;
+    }
+    let policy = group_policy(state, me).await?;
+    check_policy(&policy, &name, params.size)?;
+    // Checked again when the size is charged; refusing here keeps an absurd size (up to
+    // `i64::MAX`) away from the arithmetic below.
+    if me.user.storage.saturating_add(params.size) > me.group.max_storage {
+        return Err(FsError::InsufficientCapacity.into());
+    }
+    Ok((uri, name, policy))
+}
+
+/// Cleans up a session left behind for this path past its expiry; a live one refuses.
+async fn drop_expired(state: &AppState, owner: i64, uri: &str) -> Result<(), UploadError> {
+    let stale = upload_session::Entity::find()
+        .filter(upload_session::Column::UserId.eq(owner))
+        .filter(upload_session::Column::Uri.eq(uri))
+        .all(&state.db)
+        .await?;
+    for row in stale {
+        if row.expires_at > Utc::now() {
+            return Err(UploadError::UploadOngoing);
+        }
+        cancel::discard(state, &row).await?;
+    }
+    Ok(())
+}
+
+/// What [`store_session`] writes.
+struct Plan<'a> {
+    me: &'a SignedIn,
+    uri: &'a FileUri,
+    uri_text: String,
+    name: &'a str,
+    policy_id: i64,
+    session_id: String,
+    size: i64,
+    chunk_size: i64,
+    ttl: i64,
+    /// A new version of the file at the target rather than a new file.
+    version: bool,
+}
+
+/// Every check that can refuse the session, in one owner transaction that also reserves the
+/// size, takes the upload lock and stores the session: only then does the driver allocate
+/// anything. `root` is the owner's root folder. Fills in `props.version` and
+/// `props.lock_token`.
+async fn store_session(
+    state: &AppState,
+    plan: &Plan<'_>,
+    root: file::Model,
+    props: &mut SessionProps,
+) -> Result<upload_session::Model, UploadError> {
+    let owner = plan.me.user.id;
+    let txn = tx::begin(&state.db, owner).await?;
+    // Re-checked under the owner's write lock: a racing request for the same path sees the
+    // first one's session.
+    if live_upload(&txn, owner, &plan.uri_text).await? {
+        return Err(UploadError::UploadOngoing);
+    }
+    let parent = ensure_parents(&txn, owner, vec![root], plan.uri).await?;
+    let (file_id, version) = target_file(&txn, plan, parent).await?;
+    props.version = version;
+    quota::charge(&txn, owner, plan.size, plan.me.group.max_storage).await?;
+    let lock = lock::acquire(
+        &txn,
+        LockRequest {
+            owner_id: owner,
+            path: LockPath::from_segments(plan.uri.segments())
+                .map_err(|e| UploadError::Invalid(e.0))?,
+            scope: Scope::Exclusive,
+            depth: Depth::Zero,
+            timeout: Duration::from_secs(plan.ttl as u64),
+            owner_info: Some(LockOwner::app(LOCK_APP).to_owner_info()),
+            file_id: Some(file_id),
+        },
+    )
+    .await
+    .map_err(lock_conflict)?;
+    props.lock_token = lock.token;
+    let row = insert_session(&txn, plan, file_id, props).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The file the upload completes, and whether it gets a new version: the existing file when
+/// a version was asked for, else a new placeholder (an existing object is a name clash).
+async fn target_file(
+    txn: &DatabaseTransaction,
+    plan: &Plan<'_>,
+    parent: i64,
+) -> Result<(i64, bool), UploadError> {
+    let owner = plan.me.user.id;
+    match nav::child(txn, parent, plan.name).await? {
+        Some(existing) if plan.version => {
+            if existing.r#type != file::kind::FILE || existing.is_symbolic {
+                return Err(FsError::Exists(plan.name.to_owned()).into());
+            }
+            Ok((existing.id, true))
+        }
+        Some(_) => Err(FsError::Exists(plan.name.to_owned()).into()),
+        None => {
+            let placeholder =
+                insert_file(txn, owner, parent, plan.name, plan.policy_id, None).await?;
+            metadata::upsert(txn, placeholder.id, SESSION_META, &plan.session_id, false).await?;
+            Ok((placeholder.id, false))
+        }
+    }
+}
+
+/// The entity the upload fills and the session row.
+async fn insert_session(
+    txn: &DatabaseTransaction,
+    plan: &Plan<'_>,
+    file_id: i64,
+    props: &SessionProps,
+) -> Result<upload_session::Model, UploadError> {
+    let owner = plan.me.user.id;
+    let now = Utc::now();
+    let blob = entity::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(entity::kind::VERSION),
+        source: Set(props.key.clone()),
+        size: Set(0),
+        reference_count: Set(1),
+        storage_policy_id: Set(plan.policy_id),
+        created_by: Set(Some(owner)),
+        upload_session_id: Set(Some(plan.session_id.clone())),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(upload_session::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        session_id: Set(plan.session_id.clone()),
+        user_id: Set(owner),
+        file_id: Set(Some(file_id)),
+        entity_id: Set(Some(blob.id)),
+        uri: Set(plan.uri_text.clone()),
+        size: Set(plan.size),
+        chunk_size: Set(plan.chunk_size),
+        storage_policy_id: Set(plan.policy_id),
+        props: Set(props.to_json()),
+        expires_at: Set(now + chrono::Duration::seconds(plan.ttl)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
 /// Has the policy's driver prepare the upload (a local policy with `pre_allocate` reserves
 /// the space here).
 async fn begin_upload(
@@ -234,19 +304,18 @@ async fn begin_upload(
     key: &str,
     size: i64,
     chunk_size: i64,
-) -> Result<UploadCredential, ApiError> {
-    let driver = state
-        .storage
-        .driver(policy.id)
-        .await
-        .map_err(storage_error)?;
-    driver
+) -> Result<UploadCredential, UploadError> {
+    let driver = state.storage.driver(policy.id).await?;
+    Ok(driver
         .begin_upload(key, size as u64, chunk_size as u64)
-        .await
-        .map_err(storage_error)
+        .await?)
 }
 
-async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result<bool, ApiError> {
+async fn live_upload(
+    txn: &DatabaseTransaction,
+    owner: i64,
+    uri: &str,
+) -> Result<bool, UploadError> {
     Ok(upload_session::Entity::find()
         .filter(upload_session::Column::UserId.eq(owner))
         .filter(upload_session::Column::Uri.eq(uri))
@@ -256,14 +325,14 @@ async fn live_upload(txn: &DatabaseTransaction, owner: i64, uri: &str) -> Result
         .is_some())
 }
 
-/// An upload lock on the path means the same file is being uploaded (40054); any other
-/// lock is a plain lock conflict (40073).
-fn lock_conflict(err: LockError) -> ApiError {
+/// An upload lock on the path means the same file is being uploaded; any other lock is a
+/// plain lock conflict.
+fn lock_conflict(err: LockError) -> UploadError {
     match &err {
         LockError::Conflict(locks)
             if locks.iter().any(|l| l.owner().application.kind == LOCK_APP) =>
         {
-            ApiError::code(ErrorCode::ConflictUploadOngoing)
+            UploadError::UploadOngoing
         }
         _ => err.into(),
     }
@@ -273,27 +342,29 @@ fn lock_conflict(err: LockError) -> ApiError {
 pub(crate) async fn group_policy(
     state: &AppState,
     me: &SignedIn,
-) -> Result<Arc<storage_policy::Model>, ApiError> {
+) -> Result<Arc<storage_policy::Model>, UploadError> {
     let id = me
         .group
         .storage_policy_id
-        .ok_or_else(|| ApiError::new(ErrorCode::PolicyNotAllowed, "your group cannot upload"))?;
+        .ok_or(UploadError::GroupCannotUpload)?;
     state
         .storage
         .policy(id)
-        .await
-        .map_err(storage_error)?
+        .await?
         .filter(|p| p.deleted_at.is_none())
-        .ok_or_else(|| ApiError::code(ErrorCode::PolicyNotExist))
+        .ok_or(UploadError::PolicyMissing)
 }
 
-/// The policy's size limit (40049) and extension list (40050).
-pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Result<(), ApiError> {
+/// The policy's size limit and extension list.
+pub fn check_policy(
+    policy: &storage_policy::Model,
+    name: &str,
+    size: i64,
+) -> Result<(), UploadError> {
     if policy.max_size > 0 && size > policy.max_size {
-        return Err(ApiError::new(
-            ErrorCode::FileTooLarge,
-            format!("the file is larger than {} bytes", policy.max_size),
-        ));
+        return Err(UploadError::TooLarge {
+            limit: policy.max_size,
+        });
     }
     let allowed: Vec<String> = policy
         .settings
@@ -317,7 +388,7 @@ pub fn check_policy(policy: &storage_policy::Model, name: &str, size: i64) -> Re
     if allowed.contains(&ext) {
         Ok(())
     } else {
-        Err(ApiError::code(ErrorCode::FileTypeNotAllowed))
+        Err(UploadError::TypeNotAllowed)
     }
 }
 
@@ -329,7 +400,7 @@ pub(super) async fn ensure_parents(
     owner: i64,
     mut known: Vec<file::Model>,
     uri: &FileUri,
-) -> Result<i64, ApiError> {
+) -> Result<i64, UploadError> {
     let folders = &uri.segments()[..uri.segments().len() - 1];
     known.truncate(folders.len() + 1);
     let mut parent = known.pop().ok_or(FsError::ParentNotExist)?;
@@ -378,7 +449,7 @@ pub(super) async fn insert_file(
     name: &str,
     policy_id: i64,
     current: Option<&entity::Model>,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     Ok(
         file_row(owner, parent, name, policy_id, current, Utc::now())
             .insert(txn)

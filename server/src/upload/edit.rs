@@ -3,10 +3,10 @@
 //! prepare, upload and complete in one step.
 //!
 //! The body is streamed to the storage driver under a fresh key and counted on the way; more
-//! than `maxEditSize` bytes aborts the write (40049) so at most the limit is ever stored or
-//! held. Only once the blob is complete does one owner transaction check the base version
-//! again (40076), the locks (40073) and the quota (40051), insert the entity, switch the
-//! file to it and cap the kept versions. Any failure after the write deletes the blob.
+//! than `maxEditSize` bytes aborts the write, so at most the limit is ever stored or held.
+//! Only once the blob is complete does one owner transaction check the base version again,
+//! the locks and the quota, insert the entity, switch the file to it and cap the kept
+//! versions. Any failure after the write deletes the blob.
 
 use std::{
     io,
@@ -20,9 +20,8 @@ use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::file;
 
-use super::{chunk::add_current_version, create, storage_error};
+use super::{UploadError, chunk::add_current_version, create};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::{Caller, SignedIn},
     boolset::fs_cap,
     download::link::EMPTY_ENTITY,
@@ -56,13 +55,13 @@ pub async fn put_content(
     state: &AppState,
     caller: &Caller,
     req: EditRequest<'_>,
-) -> Result<Node, ApiError> {
-    let me = caller.signed_in()?;
+) -> Result<Node, UploadError> {
     let ctx = FsCtx::new(state, caller);
+    let me = ctx.user()?;
     let node = nav::resolve(&ctx, req.uri).await?;
     node.require(fs_cap::UPLOAD)?;
     if !node.owned {
-        return Err(ApiError::code(ErrorCode::OwnerOnly));
+        return Err(UploadError::OwnerOnly);
     }
     if node.file.r#type != file::kind::FILE || node.file.is_symbolic {
         return Err(FsError::Exists(node.file.name.clone()).into());
@@ -81,19 +80,14 @@ pub async fn put_content(
     if let Some(len) = req.declared
         && me.user.storage.saturating_add(len as i64) > me.group.max_storage
     {
-        return Err(ApiError::code(ErrorCode::InsufficientCapacity));
+        return Err(FsError::InsufficientCapacity.into());
     }
 
     let segments = node.uri.segments();
     let parent_path = segments[..segments.len().saturating_sub(1)].join("/");
     let key_ctx = keys::KeyContext::new(me.user.id, parent_path, node.file.name.clone());
-    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)
-        .map_err(storage_error)?;
-    let driver = state
-        .storage
-        .driver(policy.id)
-        .await
-        .map_err(storage_error)?;
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)?;
+    let driver = state.storage.driver(policy.id).await?;
     let seen = Arc::new(AtomicU64::new(0));
     let body = limited(req.body, limit, seen.clone());
     let pending = state.pending.before_put(&policy, &key);
@@ -103,7 +97,7 @@ pub async fn put_content(
         return Err(if seen.load(Ordering::SeqCst) > limit {
             too_large(limit)
         } else {
-            storage_error(err)
+            err.into()
         });
     }
     let size = seen.load(Ordering::SeqCst) as i64;
@@ -129,7 +123,7 @@ async fn commit(
     policy: &stratus_entity::storage_policy::Model,
     key: &str,
     size: i64,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     create::check_policy(policy, &node.file.name, size)?;
     let owner = me.user.id;
     let txn = tx::begin(&state.db, owner).await?;
@@ -147,14 +141,14 @@ async fn commit(
     Ok(updated)
 }
 
-/// `previous`, when given, must name the file's current content (40076 otherwise). As in
-/// Cloudreve the hashids are compared, so an unknown or malformed id is stale too; a file
-/// without content is [`EMPTY_ENTITY`].
+/// `previous`, when given, must name the file's current content, else the edit is based on a
+/// stale version. As in Cloudreve the hashids are compared, so an unknown or malformed id is
+/// stale too; a file without content is [`EMPTY_ENTITY`].
 fn check_base(
     state: &AppState,
     file: &file::Model,
     previous: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), UploadError> {
     let Some(previous) = previous.filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -164,15 +158,12 @@ fn check_base(
     if previous == current {
         Ok(())
     } else {
-        Err(ApiError::code(ErrorCode::StaleVersion))
+        Err(UploadError::StaleVersion)
     }
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        ErrorCode::FileTooLarge,
-        format!("edits are limited to {limit} bytes"),
-    )
+fn too_large(limit: u64) -> UploadError {
+    UploadError::EditTooLarge { limit }
 }
 
 /// Passes `body` through, counting bytes into `seen`, and fails as soon as more than `limit`

@@ -29,6 +29,7 @@ pub mod chunk;
 pub mod commit;
 pub mod create;
 pub mod edit;
+pub mod error;
 pub mod stream;
 
 use chrono::Utc;
@@ -38,11 +39,7 @@ use serde_json::Value;
 use stratus_entity::{storage_policy, upload_session};
 
 pub use cancel::{cancel, collect_expired_sessions};
-
-use crate::{
-    api::envelope::{ApiError, ErrorCode},
-    storage::StorageError,
-};
+pub use error::UploadError;
 
 /// `owner.application.type` of upload locks.
 pub const LOCK_APP: &str = "upload";
@@ -79,10 +76,8 @@ pub struct SessionProps {
 }
 
 impl SessionProps {
-    pub fn from_row(row: &upload_session::Model) -> Result<Self, ApiError> {
-        serde_json::from_value(row.props.clone()).map_err(|e| {
-            ApiError::new(ErrorCode::UploadSessionExpired, "corrupt upload session").with_cause(e)
-        })
+    pub fn from_row(row: &upload_session::Model) -> Result<Self, UploadError> {
+        serde_json::from_value(row.props.clone()).map_err(UploadError::CorruptSession)
     }
 
     pub fn to_json(&self) -> Value {
@@ -131,36 +126,19 @@ pub fn policy_chunk_size(policy: &storage_policy::Model) -> i64 {
     }
 }
 
-/// The live session `session_id` of `user_id`; unknown, expired or another user's → 40011.
+/// The live session `session_id` of `user_id`; unknown, expired or another user's:
+/// [`UploadError::SessionGone`].
 pub async fn live_session(
     db: &impl ConnectionTrait,
     session_id: &str,
     user_id: i64,
-) -> Result<upload_session::Model, ApiError> {
+) -> Result<upload_session::Model, UploadError> {
     upload_session::Entity::find()
         .filter(upload_session::Column::SessionId.eq(session_id))
         .one(db)
         .await?
         .filter(|s| s.user_id == user_id && s.expires_at > Utc::now())
-        .ok_or_else(|| ApiError::code(ErrorCode::UploadSessionExpired))
-}
-
-/// A storage failure as the client sees it.
-pub fn storage_error(err: StorageError) -> ApiError {
-    match err {
-        StorageError::LengthMismatch { .. } => ApiError::code(ErrorCode::InvalidContentLength),
-        StorageError::NotFound => ApiError::code(ErrorCode::UploadSessionExpired),
-        StorageError::NoSpace(_) => ApiError::new(
-            ErrorCode::UploadFailed,
-            "the storage has no room for this file",
-        )
-        .with_cause(err),
-        StorageError::Unsupported(what) => ApiError::new(
-            ErrorCode::PolicyNotAllowed,
-            format!("not supported by this storage: {what}"),
-        ),
-        other => ApiError::code(ErrorCode::IoError).with_cause(other),
-    }
+        .ok_or(UploadError::SessionGone)
 }
 
 #[cfg(test)]

@@ -12,9 +12,8 @@ use std::sync::{
 use futures_util::StreamExt;
 use stratus_entity::file;
 
-use super::{commit::Publish, create, storage_error};
+use super::{UploadError, commit::Publish, create};
 use crate::{
-    api::envelope::ApiError,
     auth::caller::SignedIn,
     fs::{
         error::FsError,
@@ -41,7 +40,7 @@ pub async fn write(
     state: &AppState,
     me: &SignedIn,
     w: StreamWrite<'_>,
-) -> Result<file::Model, ApiError> {
+) -> Result<file::Model, UploadError> {
     let owner = me.user.id;
     let uri = w.uri.without_query();
     if uri.fs != FsKind::My {
@@ -59,13 +58,8 @@ pub async fn write(
     // opens the file) and again in the transaction that publishes the blob.
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let key_ctx = keys::KeyContext::new(owner, parent_path, name.clone());
-    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)
-        .map_err(storage_error)?;
-    let driver = state
-        .storage
-        .driver(policy.id)
-        .await
-        .map_err(storage_error)?;
+    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)?;
+    let driver = state.storage.driver(policy.id).await?;
 
     // A body of unknown length may not grow past the policy's limit or the free quota.
     let limit = match policy.max_size {
@@ -93,7 +87,7 @@ pub async fn write(
                 FsError::InsufficientCapacity.into()
             });
         }
-        return Err(storage_error(err));
+        return Err(err.into());
     }
     let size = written.load(Ordering::Relaxed) as i64;
     let publish = Publish {
@@ -106,7 +100,7 @@ pub async fn write(
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
     };
-    match state.commits.publish(publish).await {
+    match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {
             pending.settle();
             Ok(file)

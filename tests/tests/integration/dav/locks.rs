@@ -245,6 +245,6 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
     assert_eq!(a.unwrap(), "free-1.txt");
     assert_eq!(c.unwrap(), "free-2.txt");
     assert_eq!(d.unwrap(), "held.txt");
-    let refused = b.unwrap_err();
+    let refused = stratus_server::api::envelope::ApiError::from(b.unwrap_err());
     assert_eq!(refused.error_code().code(), 40073, "{refused:?}");
 }

@@ -1,0 +1,81 @@
+//! What an upload, an edit or a streamed write can fail with, in the upload's own words.
+//! The envelope code of each is chosen in `api/errors/upload.rs`, the WebDAV status in
+//! `dav/error.rs`.
+
+use sea_orm::DbErr;
+
+use crate::{fs::error::FsError, storage::StorageError};
+
+/// An upload failure.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// A request field is malformed; the text names the field.
+    #[error("{0}")]
+    Invalid(String),
+    /// The same path is being uploaded by a live session.
+    #[error("a file with the same name is being uploaded")]
+    UploadOngoing,
+    /// The session is unknown, expired or another user's.
+    #[error("upload session expired or not found")]
+    SessionGone,
+    /// The session does not upload the file the request names.
+    #[error("the session does not upload this file")]
+    SessionElsewhere,
+    /// The session row cannot be read.
+    #[error("corrupt upload session")]
+    CorruptSession(#[source] serde_json::Error),
+    /// The chunk index is outside the upload.
+    #[error("invalid chunk index")]
+    ChunkIndex,
+    /// The declared length of a chunk is not the chunk's length.
+    #[error("chunk {index} must be exactly {len} bytes")]
+    ChunkLength { index: i64, len: i64 },
+    /// The stored upload does not have the announced size.
+    #[error("the upload has {got} bytes, {expected} were announced")]
+    SizeMismatch { expected: u64, got: u64 },
+    /// The caller's group has no storage policy.
+    #[error("your group cannot upload")]
+    GroupCannotUpload,
+    /// The group's storage policy is gone.
+    #[error("storage policy does not exist")]
+    PolicyMissing,
+    /// The file is larger than the policy allows.
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: i64 },
+    /// An edit is larger than `maxEditSize`.
+    #[error("edits are limited to {limit} bytes")]
+    EditTooLarge { limit: u64 },
+    /// The policy's extension list does not hold the file's extension.
+    #[error("file type not allowed")]
+    TypeNotAllowed,
+    /// Only the owner may write new content.
+    #[error("only the owner can do this")]
+    OwnerOnly,
+    /// The file changed since the editor loaded it.
+    #[error("the file has been changed by someone else")]
+    StaleVersion,
+    /// The process is stopping and its publish queue with it.
+    #[error("the commit queue stopped")]
+    Stopped,
+    /// The storage driver failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A file-system rule refused (name, quota, locks, the target).
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<crate::fs::uri::UriError> for UploadError {
+    fn from(err: crate::fs::uri::UriError) -> Self {
+        Self::Fs(err.into())
+    }
+}
+
+impl From<crate::fs::lock::LockError> for UploadError {
+    fn from(err: crate::fs::lock::LockError) -> Self {
+        Self::Fs(err.into())
+    }
+}
