@@ -17,6 +17,7 @@ import {
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconFolder,
+  IconLink,
   IconLogout,
   IconMoon,
   IconSettings,
@@ -33,6 +34,8 @@ import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
+import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
+import { ShareGate } from "../pages/shares/ShareGate";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -145,6 +148,24 @@ export default function AppLayout() {
                 onClick={nav.close}
               />
             ))}
+          {session && (
+            <>
+              <NavRouterLink
+                to="/shares"
+                label={t("share.mySharesNav")}
+                leftSection={<IconLink size={18} stroke={1.6} />}
+                active={location.pathname === "/shares"}
+                onClick={nav.close}
+              />
+              <NavRouterLink
+                to="/settings"
+                label={t("settings.nav")}
+                leftSection={<IconUserCircle size={18} stroke={1.6} />}
+                active={location.pathname === "/settings"}
+                onClick={nav.close}
+              />
+            </>
+          )}
           {isAdmin(session?.user) && (
             <NavLink
               href="/admin"
@@ -174,10 +195,13 @@ export default function AppLayout() {
 
       <AppShell.Main>
         <ErrorBoundary>
-          <Outlet />
+          <ShareGate>
+            <Outlet />
+          </ShareGate>
         </ErrorBoundary>
       </AppShell.Main>
       <UploadPanel />
+      <ShareDialogHost />
     </AppShell>
   );
 }

@@ -22,6 +22,7 @@ import { AnchorLink } from "../../components/links";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
 import { enqueueUploads } from "../../uploads/manager";
+import { openShareDialog } from "../shares/shareDialogStore";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FileList, type RowAction } from "./FileList";
 import { useListing } from "./listing";
@@ -35,7 +36,7 @@ type Dialog =
   | null;
 
 const ACTIONS: Record<string, RowAction[]> = {
-  my: ["open", "download", "rename", "delete"],
+  my: ["open", "download", "rename", "share", "delete"],
   trash: ["restore", "delete"],
 };
 const READ_ONLY: RowAction[] = ["open", "download"];
@@ -64,6 +65,9 @@ export default function Explorer() {
         break;
       case "download":
         downloadFile(file.path).catch(notifyError);
+        break;
+      case "share":
+        openShareDialog(file);
         break;
       case "restore":
         restoreFiles(path, [file.path]).catch(notifyError);
