@@ -79,10 +79,11 @@ export default function AppLayout() {
   }, [basic.data]);
 
   useEffect(() => {
-    if (!session && fs !== "share") {
+    // Once on the sign-in page, stay: a second pass would nest its address into `redirect`.
+    if (!session && fs !== "share" && !location.pathname.startsWith("/session")) {
       navigate({ to: "/session", search: { redirect: location.href }, replace: true });
     }
-  }, [session, fs, navigate, location.href]);
+  }, [session, fs, navigate, location.href, location.pathname]);
 
   const capacity = useQuery({
     queryKey: ["capacity"],

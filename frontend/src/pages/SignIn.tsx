@@ -59,7 +59,10 @@ export default function SignIn() {
   const finish = (answer: Schemas["LoginResponse"]) => {
     signIn(answer);
     // Only a path on this site: never an address someone put in a link.
-    const target = redirect?.startsWith("/") && !redirect.startsWith("//") ? redirect : "/home";
+    const target =
+      redirect?.startsWith("/") && !redirect.startsWith("//") && !redirect.startsWith("/session")
+        ? redirect
+        : "/home";
     navigate({ href: target, replace: true });
   };
 
