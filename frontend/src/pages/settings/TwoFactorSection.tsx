@@ -69,7 +69,7 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
     <Section id="2fa" title={t("settings.twoFa.title")} description={t("settings.twoFa.intro")}>
       <Group gap="xs">
         <Text size="sm">{t("settings.twoFa.state")}</Text>
-        <Badge color={enabled ? "green" : "gray"}>
+        <Badge variant="dot" color={enabled ? "green" : "gray"}>
           {enabled ? t("settings.on") : t("settings.off")}
         </Badge>
       </Group>

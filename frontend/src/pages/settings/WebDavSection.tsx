@@ -230,6 +230,7 @@ function DavDialog({
     <Modal
       opened
       onClose={onClose}
+      closeButtonProps={{ "aria-label": t("settings.close") }}
       centered
       title={account ? t("settings.dav.editTitle") : t("settings.dav.addTitle")}
     >
@@ -288,6 +289,7 @@ function ConnectDialog({ account, onClose }: { account: DavAccount; onClose: () 
     <Modal
       opened
       onClose={onClose}
+      closeButtonProps={{ "aria-label": t("settings.close") }}
       centered
       size="lg"
       title={t("settings.dav.connectTitle", { name: account.name })}

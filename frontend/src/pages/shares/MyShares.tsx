@@ -94,9 +94,13 @@ export default function MyShares() {
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
                       {share.expired ? (
-                        <Badge color="gray">{t("share.state.expired")}</Badge>
+                        <Badge variant="dot" color="gray">
+                          {t("share.state.expired")}
+                        </Badge>
                       ) : (
-                        <Badge color="green">{t("share.state.active")}</Badge>
+                        <Badge variant="dot" color="green">
+                          {t("share.state.active")}
+                        </Badge>
                       )}
                       {share.password && <Badge variant="outline">{t("share.state.locked")}</Badge>}
                     </Group>

@@ -95,6 +95,7 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
     <Modal
       opened
       onClose={closeShareDialog}
+      closeButtonProps={{ "aria-label": t("share.close") }}
       title={t(existing ? "share.editTitle" : "share.createTitle", { name })}
       centered
     >
