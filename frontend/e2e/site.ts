@@ -23,12 +23,18 @@ export async function setSiteSettings(
 let made = 0;
 
 /** A new active account with a unique address, made by the administrator. */
-export async function newAccount(request: APIRequestContext, name: string): Promise<Account> {
+export async function newAccount(
+  request: APIRequestContext,
+  name: string,
+  group?: number,
+): Promise<Account> {
   made += 1;
   const email = `${name}-${Date.now().toString(36)}-${made}@example.com`;
   const password = `${name}-password-1`;
   const admin = await apiAs(request, ACCOUNTS.admin);
-  await admin("PUT", "/admin/user", { body: { user: { email, nick: name }, password } });
+  await admin("PUT", "/admin/user", {
+    body: { user: { email, nick: name, ...(group ? { group_users: group } : {}) }, password },
+  });
   return { email, password, admin: false } as unknown as Account;
 }
 

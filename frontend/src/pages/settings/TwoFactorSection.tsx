@@ -1,6 +1,6 @@
 // Two-factor sign-in: turning it on shows a QR code of a fresh secret (and the secret as text)
 // and asks for a code from the app; turning it off asks for a current code.
-import { Alert, Badge, Button, Code, Group, Image, PinInput, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Image, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
 import { type FormEvent, useMemo, useState } from "react";
@@ -103,13 +103,14 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
               </>
             )}
             <Text size="sm">{t("settings.twoFa.enterCode")}</Text>
-            <PinInput
-              length={6}
-              type="number"
-              oneTimeCode
-              aria-label={t("signIn.otp")}
+            <TextInput
+              label={t("signIn.otp")}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              w={160}
               value={code}
-              onChange={setCode}
+              onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
             />
             {error && (
               <Alert color="red" role="alert">
