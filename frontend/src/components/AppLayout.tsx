@@ -145,7 +145,7 @@ export default function AppLayout() {
                 search={{ path: item.root }}
                 label={item.label}
                 leftSection={<item.icon size={18} stroke={1.6} />}
-                active={fs === item.fs}
+                active={location.pathname === "/home" && fs === item.fs}
                 onClick={nav.close}
               />
             ))}
