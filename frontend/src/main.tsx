@@ -1,16 +1,15 @@
 // Entry point: styles, translations, then the providers around the router.
 import "./styles";
-import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ErrorBoundary } from "./components/ErrorBoundary";
+import { UserThemeProvider } from "./components/UserThemeProvider";
 import { initI18n } from "./i18n";
 import { queryClient } from "./queryClient";
 import { router } from "./router";
-import { theme } from "./theme";
 
 await initI18n();
 
@@ -18,14 +17,14 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <MantineProvider theme={theme} defaultColorScheme="auto">
+      <UserThemeProvider>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>
           <ErrorBoundary>
             <RouterProvider router={router} />
           </ErrorBoundary>
         </QueryClientProvider>
-      </MantineProvider>
+      </UserThemeProvider>
     </StrictMode>,
   );
 }

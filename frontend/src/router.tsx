@@ -36,6 +36,37 @@ export const sessionRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/SignIn")),
 });
 
+// Signed-out account pages; the reset and activation pages are where the mailed links lead.
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/signup",
+  component: lazyRouteComponent(() => import("./pages/account/SignUp")),
+});
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/forget",
+  component: lazyRouteComponent(() => import("./pages/account/ForgotPassword")),
+});
+const linkParam = (value: unknown) => (typeof value === "string" ? value : undefined);
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/reset",
+  validateSearch: (search: Record<string, unknown>) => ({
+    id: linkParam(search.id),
+    secret: linkParam(search.secret),
+  }),
+  component: lazyRouteComponent(() => import("./pages/account/ResetPassword")),
+});
+const activateRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/activate",
+  validateSearch: (search: Record<string, unknown>) => ({
+    id: linkParam(search.id),
+    sign: linkParam(search.sign),
+  }),
+  component: lazyRouteComponent(() => import("./pages/account/Activate")),
+});
+
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "app",
@@ -57,10 +88,30 @@ export const homeRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/explorer/Explorer")),
 });
 
+const needsSession = ({ location }: { location: { href: string } }) => {
+  if (!getSession()) throw redirect({ to: "/session", search: { redirect: location.href } });
+};
+export const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("./pages/settings/Settings")),
+});
+export const mySharesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/shares",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("./pages/shares/MyShares")),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   sessionRoute,
-  appRoute.addChildren([homeRoute]),
+  signUpRoute,
+  forgotRoute,
+  resetRoute,
+  activateRoute,
+  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

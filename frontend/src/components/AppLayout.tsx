@@ -17,6 +17,7 @@ import {
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconFolder,
+  IconLink,
   IconLogout,
   IconMoon,
   IconSettings,
@@ -34,6 +35,8 @@ import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
 import { PreviewHost } from "../previews";
+import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
+import { ShareGate } from "../pages/shares/ShareGate";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -77,10 +80,11 @@ export default function AppLayout() {
   }, [basic.data]);
 
   useEffect(() => {
-    if (!session && fs !== "share") {
+    // Once on the sign-in page, stay: a second pass would nest its address into `redirect`.
+    if (!session && fs !== "share" && !location.pathname.startsWith("/session")) {
       navigate({ to: "/session", search: { redirect: location.href }, replace: true });
     }
-  }, [session, fs, navigate, location.href]);
+  }, [session, fs, navigate, location.href, location.pathname]);
 
   const capacity = useQuery({
     queryKey: ["capacity"],
@@ -142,10 +146,28 @@ export default function AppLayout() {
                 search={{ path: item.root }}
                 label={item.label}
                 leftSection={<item.icon size={18} stroke={1.6} />}
-                active={fs === item.fs}
+                active={location.pathname === "/home" && fs === item.fs}
                 onClick={nav.close}
               />
             ))}
+          {session && (
+            <>
+              <NavRouterLink
+                to="/shares"
+                label={t("share.mySharesNav")}
+                leftSection={<IconLink size={18} stroke={1.6} />}
+                active={location.pathname === "/shares"}
+                onClick={nav.close}
+              />
+              <NavRouterLink
+                to="/settings"
+                label={t("settings.nav")}
+                leftSection={<IconUserCircle size={18} stroke={1.6} />}
+                active={location.pathname === "/settings"}
+                onClick={nav.close}
+              />
+            </>
+          )}
           {isAdmin(session?.user) && (
             <NavLink
               href="/admin"
@@ -175,11 +197,14 @@ export default function AppLayout() {
 
       <AppShell.Main>
         <ErrorBoundary>
-          <Outlet />
+          <ShareGate>
+            <Outlet />
+          </ShareGate>
         </ErrorBoundary>
       </AppShell.Main>
       <UploadPanel />
       <PreviewHost />
+      <ShareDialogHost />
     </AppShell>
   );
 }

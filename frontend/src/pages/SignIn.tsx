@@ -1,5 +1,6 @@
 // Sign-in: e-mail and password (with the captcha when the site asks for one), then the 2FA code
-// when the server answers 203.
+// when the server answers 203; or a passkey. Links to sign-up (when open) and the forgotten
+// password page.
 import {
   Anchor,
   Box,
@@ -22,7 +23,9 @@ import { useTranslation } from "react-i18next";
 import { ApiError, anonymousApi, CODE_CONTINUE, type Schemas, unwrap } from "../api/client";
 import { signIn } from "../api/session";
 import { LanguagePicker } from "../components/LanguagePicker";
+import { AnchorLink } from "../components/links";
 import { errorMessage } from "../lib/errors";
+import { PasskeySignIn } from "./account/PasskeySignIn";
 
 type Step = { kind: "password" } | { kind: "otp"; sessionId: string };
 
@@ -56,7 +59,10 @@ export default function SignIn() {
   const finish = (answer: Schemas["LoginResponse"]) => {
     signIn(answer);
     // Only a path on this site: never an address someone put in a link.
-    const target = redirect?.startsWith("/") && !redirect.startsWith("//") ? redirect : "/home";
+    const target =
+      redirect?.startsWith("/") && !redirect.startsWith("//") && !redirect.startsWith("/session")
+        ? redirect
+        : "/home";
     navigate({ href: target, replace: true });
   };
 
@@ -170,6 +176,21 @@ export default function SignIn() {
             <Button type="submit" loading={busy} fullWidth>
               {step.kind === "password" ? t("signIn.submit") : t("signIn.verify")}
             </Button>
+            {step.kind === "password" && config.data?.authn && (
+              <PasskeySignIn onSignedIn={finish} onError={setError} />
+            )}
+            {step.kind === "password" && (
+              <Group justify="space-between">
+                <AnchorLink to="/session/forget" size="sm">
+                  {t("account.forgotLink")}
+                </AnchorLink>
+                {config.data?.register_enabled && (
+                  <AnchorLink to="/session/signup" size="sm">
+                    {t("account.signUpLink")}
+                  </AnchorLink>
+                )}
+              </Group>
+            )}
             {step.kind === "otp" && (
               <Anchor
                 component="button"

@@ -25,6 +25,7 @@ import { ancestors, parseUri } from "../../lib/uri";
 import { openPreview } from "../../previews";
 import { DropZone } from "../../uploads/DropZone";
 import { UploadButton } from "../../uploads/UploadButton";
+import { openShareDialog } from "../shares/shareDialogStore";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FileList, FOLDER, type RowAction } from "./FileList";
 import { useListing } from "./listing";
@@ -38,7 +39,7 @@ type Dialog =
   | null;
 
 const ACTIONS: Record<string, RowAction[]> = {
-  my: ["open", "download", "rename", "delete"],
+  my: ["open", "download", "rename", "share", "delete"],
   trash: ["restore", "delete"],
 };
 const READ_ONLY: RowAction[] = ["open", "download"];
@@ -67,6 +68,9 @@ export default function Explorer() {
         break;
       case "download":
         downloadFiles([file]);
+        break;
+      case "share":
+        openShareDialog(file);
         break;
       case "restore":
         restoreFiles(path, [file.path]).catch(notifyError);

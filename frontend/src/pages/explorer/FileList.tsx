@@ -8,6 +8,7 @@ import {
   IconFolderFilled,
   IconPencil,
   IconRestore,
+  IconShare,
   IconTrash,
 } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -17,7 +18,7 @@ import type { FileInfo } from "../../api/client";
 import { formatBytes, formatDate } from "../../lib/format";
 import classes from "./FileList.module.css";
 
-export type RowAction = "open" | "download" | "rename" | "delete" | "restore";
+export type RowAction = "open" | "download" | "rename" | "share" | "delete" | "restore";
 
 type Props = {
   files: FileInfo[];
@@ -115,6 +116,7 @@ const ICONS = {
   rename: IconPencil,
   delete: IconTrash,
   restore: IconRestore,
+  share: IconShare,
 };
 
 function RowMenu({

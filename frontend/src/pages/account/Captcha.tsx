@@ -1,0 +1,54 @@
+// The site's picture captcha, for the forms that ask for it (sign-up, forgotten password).
+import { Box, Group, Image, TextInput } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { anonymousApi, unwrap } from "../../api/client";
+
+export function useCaptcha(enabled: boolean) {
+  const [text, setText] = useState("");
+  const image = useQuery({
+    queryKey: ["captcha", "account"],
+    queryFn: () => unwrap(anonymousApi.GET("/site/captcha")),
+    enabled,
+    staleTime: 0,
+  });
+  return {
+    enabled,
+    text,
+    setText,
+    image: image.data?.image,
+    /** What the request body carries: nothing when the site asks for no captcha. */
+    fields: enabled ? { captcha: text, ticket: image.data?.ticket } : {},
+    renew: () => {
+      if (!enabled) return;
+      setText("");
+      image.refetch();
+    },
+  };
+}
+
+export function CaptchaField({ captcha }: { captcha: ReturnType<typeof useCaptcha> }) {
+  const { t } = useTranslation();
+  if (!captcha.enabled) return null;
+  return (
+    <Group align="end" wrap="nowrap" mt="sm">
+      <TextInput
+        style={{ flex: 1 }}
+        label={t("signIn.captcha")}
+        required
+        value={captcha.text}
+        onChange={(e) => captcha.setText(e.currentTarget.value)}
+      />
+      <Box
+        component="button"
+        type="button"
+        aria-label={t("signIn.newCaptcha")}
+        onClick={captcha.renew}
+        style={{ border: 0, padding: 0, background: "none", cursor: "pointer" }}
+      >
+        {captcha.image && <Image src={captcha.image} alt={t("signIn.captchaImage")} h={36} />}
+      </Box>
+    </Group>
+  );
+}

@@ -1,0 +1,76 @@
+// Forgotten password: the server mails a reset link (`/session/reset?id=…&secret=…`). The page
+// says the same whether or not the address has an account.
+import { Alert, Button, Text, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { anonymousApi, unwrap } from "../../api/client";
+import { AnchorLink } from "../../components/links";
+import { errorMessage } from "../../lib/errors";
+import { AuthCard, useLoginConfig } from "./AuthCard";
+import { CaptchaField, useCaptcha } from "./Captcha";
+
+export default function ForgotPassword() {
+  const { t, i18n } = useTranslation();
+  const config = useLoginConfig();
+  const captcha = useCaptcha(
+    !!config.data?.forget_captcha && config.data.captcha_type === "normal",
+  );
+  const [email, setEmail] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(
+        anonymousApi.POST("/user/reset", {
+          body: { email, language: i18n.language, ...captcha.fields },
+        }),
+      );
+      setSent(true);
+    } catch (e) {
+      setError(errorMessage(e));
+      captcha.renew();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title={t("account.forgotTitle")}>
+      {sent ? (
+        <Alert color="blue" role="status" title={t("account.checkMailTitle")}>
+          {t("account.resetSent", { email })}
+        </Alert>
+      ) : (
+        <form onSubmit={submit}>
+          <Text c="dimmed" size="sm" mb="sm">
+            {t("account.forgotIntro")}
+          </Text>
+          <TextInput
+            label={t("signIn.email")}
+            type="email"
+            autoComplete="email"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <CaptchaField captcha={captcha} />
+          {error && (
+            <Text c="red" role="alert" mt="sm">
+              {error}
+            </Text>
+          )}
+          <Button type="submit" loading={busy} fullWidth mt="md">
+            {t("account.sendResetLink")}
+          </Button>
+        </form>
+      )}
+      <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
+    </AuthCard>
+  );
+}

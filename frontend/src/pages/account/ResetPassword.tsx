@@ -1,0 +1,87 @@
+// The page of the reset link: a new password, sent with the link's secret.
+import { Alert, Button, PasswordInput, Text } from "@mantine/core";
+import { useSearch } from "@tanstack/react-router";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { anonymousApi, unwrap } from "../../api/client";
+import { AnchorLink } from "../../components/links";
+import { errorMessage } from "../../lib/errors";
+import { AuthCard } from "./AuthCard";
+
+export default function ResetPassword() {
+  const { t } = useTranslation();
+  const { id, secret } = useSearch({ from: "/session/reset" });
+  const [password, setPassword] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== repeat) {
+      setError(t("account.passwordsDiffer"));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(
+        anonymousApi.PATCH("/user/reset/{id}", {
+          params: { path: { id: id ?? "" } },
+          body: { password, secret: secret ?? "" },
+        }),
+      );
+      setDone(true);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title={t("account.resetTitle")}>
+      {!id || !secret ? (
+        <Alert color="red" role="alert">
+          {t("account.linkBroken")}
+        </Alert>
+      ) : done ? (
+        <Alert color="green" role="status">
+          {t("account.resetDone")}
+        </Alert>
+      ) : (
+        <form onSubmit={submit}>
+          <PasswordInput
+            label={t("account.newPassword")}
+            description={t("account.passwordRule")}
+            autoComplete="new-password"
+            required
+            minLength={6}
+            maxLength={128}
+            autoFocus
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+          <PasswordInput
+            mt="sm"
+            label={t("account.repeatPassword")}
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.currentTarget.value)}
+          />
+          {error && (
+            <Text c="red" role="alert" mt="sm">
+              {error}
+            </Text>
+          )}
+          <Button type="submit" loading={busy} fullWidth mt="md">
+            {t("account.setPassword")}
+          </Button>
+        </form>
+      )}
+      <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,121 @@
+// Sign-up: e-mail and password (twice), with the captcha when the site asks for one. When the
+// site wants the address confirmed, the server answers 203 and the page says to check the mail.
+import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
+import { useNavigate } from "@tanstack/react-router";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, anonymousApi, CODE_CONTINUE, unwrap } from "../../api/client";
+import { signIn } from "../../api/session";
+import { AnchorLink } from "../../components/links";
+import { errorMessage } from "../../lib/errors";
+import { MY_ROOT } from "../../lib/uri";
+import { AuthCard, useLoginConfig } from "./AuthCard";
+import { CaptchaField, useCaptcha } from "./Captcha";
+
+export default function SignUp() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const config = useLoginConfig();
+  const captcha = useCaptcha(!!config.data?.reg_captcha && config.data.captcha_type === "normal");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [mailSent, setMailSent] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== repeat) {
+      setError(t("account.passwordsDiffer"));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(
+        anonymousApi.POST("/user", {
+          body: { email, password, language: i18n.language, ...captcha.fields },
+        }),
+      );
+      // No mail to confirm: the new account signs in at once.
+      signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
+      navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === CODE_CONTINUE) setMailSent(true);
+      else {
+        setError(errorMessage(e));
+        captcha.renew();
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (config.data && !config.data.register_enabled) {
+    return (
+      <AuthCard title={t("account.signUpTitle")}>
+        <Alert color="yellow">{t("account.signUpClosed")}</Alert>
+        <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
+      </AuthCard>
+    );
+  }
+
+  if (mailSent) {
+    return (
+      <AuthCard title={t("account.checkMailTitle")}>
+        <Alert color="blue" role="status">
+          {t("account.activationSent", { email })}
+        </Alert>
+        <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title={t("account.signUpTitle")}>
+      <form onSubmit={submit}>
+        <TextInput
+          label={t("signIn.email")}
+          type="email"
+          autoComplete="email"
+          required
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+        />
+        <PasswordInput
+          mt="sm"
+          label={t("signIn.password")}
+          description={t("account.passwordRule")}
+          autoComplete="new-password"
+          required
+          minLength={6}
+          maxLength={128}
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+        />
+        <PasswordInput
+          mt="sm"
+          label={t("account.repeatPassword")}
+          autoComplete="new-password"
+          required
+          value={repeat}
+          onChange={(e) => setRepeat(e.currentTarget.value)}
+        />
+        <CaptchaField captcha={captcha} />
+        {error && (
+          <Text c="red" role="alert" mt="sm">
+            {error}
+          </Text>
+        )}
+        <Button type="submit" loading={busy} fullWidth mt="md">
+          {t("account.signUp")}
+        </Button>
+      </form>
+      <Text size="sm">
+        {t("account.haveAccount")} <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
+      </Text>
+    </AuthCard>
+  );
+}
