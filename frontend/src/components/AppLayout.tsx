@@ -33,6 +33,7 @@ import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
+import { ExplorerSidebar } from "../pages/explorer/Sidebar";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -145,6 +146,7 @@ export default function AppLayout() {
                 onClick={nav.close}
               />
             ))}
+          <ExplorerSidebar onNavigate={nav.close} />
           {isAdmin(session?.user) && (
             <NavLink
               href="/admin"
