@@ -15,7 +15,7 @@ test("create a folder, upload into it, rename and delete the file", async ({
   await page.getByRole("button", { name: "New folder" }).click();
   await page.getByLabel("Folder name").fill("Reports 2026");
   await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("button", { name: "Reports 2026", exact: true }).click();
+  await page.getByRole("button", { name: "Reports 2026", exact: true }).dblclick();
   await expect(page.getByRole("navigation", { name: "Folder path" })).toContainText("Reports 2026");
   await expect(page).toHaveURL(/path=cloudreve%3A%2F%2Fmy%2FReports%2520.*2026/);
 

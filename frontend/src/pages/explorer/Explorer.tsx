@@ -241,6 +241,7 @@ export default function Explorer() {
     <Stack
       h="calc(100dvh - var(--app-shell-header-offset, 56px) - 2 * var(--mantine-spacing-md))"
       gap="sm"
+      pos="relative"
     >
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Box component="nav" aria-label={t("explorer.breadcrumbs")} miw={0}>
@@ -340,27 +341,21 @@ export default function Explorer() {
           )}
           {writable && (
             <>
-              <Menu position="bottom-end" withinPortal>
-                <Menu.Target>
-                  <Button variant="default" leftSection={<IconFolderPlus size={16} />}>
-                    {t("explorer.new")}
-                  </Button>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item
-                    leftSection={<IconFolderPlus size={16} />}
-                    onClick={() => setDialog({ kind: "newFolder" })}
-                  >
-                    {t("explorer.newFolder")}
-                  </Menu.Item>
-                  <Menu.Item
-                    leftSection={<IconFilePlus size={16} />}
-                    onClick={() => setDialog({ kind: "newFile" })}
-                  >
-                    {t("explorer.newFile")}
-                  </Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label={t("explorer.newFile")}
+                onClick={() => setDialog({ kind: "newFile" })}
+              >
+                <IconFilePlus size={16} />
+              </ActionIcon>
+              <Button
+                variant="default"
+                leftSection={<IconFolderPlus size={16} />}
+                onClick={() => setDialog({ kind: "newFolder" })}
+              >
+                {t("explorer.newFolder")}
+              </Button>
               <Button
                 leftSection={<IconUpload size={16} />}
                 disabled={!policyId}

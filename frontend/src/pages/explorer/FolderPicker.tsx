@@ -79,8 +79,11 @@ export function FolderPicker({ value, onChange, excluded }: Props) {
                 component="button"
                 label={f.name}
                 disabled={excluded.has(f.path)}
+                aria-disabled={excluded.has(f.path)}
                 leftSection={<IconFolderFilled size={18} color="var(--mantine-color-yellow-5)" />}
-                onClick={() => onChange(f.path)}
+                onClick={() => {
+                  if (!excluded.has(f.path)) onChange(f.path);
+                }}
               />
             ))}
           </nav>

@@ -97,7 +97,7 @@ export function SearchBar({ uri, onSearch }: Props) {
                   size="xs"
                   label={t("explorer.search.sizeMin")}
                   min={0}
-                  decimalScale={2}
+                  decimalScale={3}
                   value={f.sizeMin === null ? "" : f.sizeMin / MB}
                   onChange={(v) => set("sizeMin", v === "" ? null : Math.round(Number(v) * MB))}
                 />
@@ -105,7 +105,7 @@ export function SearchBar({ uri, onSearch }: Props) {
                   size="xs"
                   label={t("explorer.search.sizeMax")}
                   min={0}
-                  decimalScale={2}
+                  decimalScale={3}
                   value={f.sizeMax === null ? "" : f.sizeMax / MB}
                   onChange={(v) => set("sizeMax", v === "" ? null : Math.round(Number(v) * MB))}
                 />
