@@ -4,17 +4,18 @@ import { expect, test } from "@playwright/test";
 import { freshUser, mkdir, my, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
 
-const TOTAL = 10_000;
-const BATCH = 16;
+// STRATUS_E2E_LARGE lowers the count for a quick local run; the issue asks for 10,000.
+const TOTAL = Number(process.env.STRATUS_E2E_LARGE ?? 10_000);
+const BATCH = 32;
 
 test("10,000 entries scroll to the end with virtualized rows and cursor paging", async ({
   page,
   request,
 }, info) => {
-  test.setTimeout(600_000);
+  test.setTimeout(40 * 60_000);
   const { account, api } = await freshUser(request, "large");
   await mkdir(api, "Big");
-  // Empty files, made through the API a bounded batch at a time.
+  // Empty files, made through the API a bounded batch at a time (the bulk of the test's time).
   const name = (i: number) => `f${String(i).padStart(5, "0")}.txt`;
   for (let start = 0; start < TOTAL; start += BATCH) {
     await Promise.all(
@@ -44,5 +45,5 @@ test("10,000 entries scroll to the end with virtualized rows and cursor paging",
   expect(await grid.getByRole("row").count()).toBeLessThan(80);
   await expect(grid).toHaveAttribute("aria-rowcount", String(TOTAL));
   // One request per cursor page of the default 100 entries.
-  expect(pages).toBe(TOTAL / 100);
+  expect(pages).toBe(Math.ceil(TOTAL / 100));
 });

@@ -30,7 +30,16 @@ import {
   IconX,
 } from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { AnchorLink } from "../../components/links";
@@ -49,10 +58,8 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { ContextMenu } from "./ContextMenu";
 import { dropTarget } from "./dnd";
 import { FileList } from "./FileList";
-import { InfoPanel } from "./InfoPanel";
 import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
 import { FOLDER, type SortKey, useListing } from "./listing";
-import { MoveDialog } from "./MoveDialog";
 import { NameDialog } from "./NameDialog";
 import {
   createFile,
@@ -68,6 +75,10 @@ import { SelectionBar } from "./SelectionBar";
 import { parseSearch } from "./search";
 import { useSelection } from "./selection";
 import { fromServer, useFolderView } from "./view";
+
+// Opened now and then: loaded when first opened, to keep the explorer's first load small.
+const InfoPanel = lazy(() => import("./InfoPanel"));
+const MoveDialog = lazy(() => import("./MoveDialog"));
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;
@@ -490,28 +501,30 @@ export default function Explorer() {
           onClose={() => setDialog(null)}
         />
       )}
-      {dialog?.kind === "move" && (
-        <MoveDialog
-          files={dialog.files}
-          copy={dialog.copy}
-          start={searching?.folder ?? path}
-          onSubmit={(dst) => {
-            const uris = dialog.files.map((f) => f.path);
-            selection.clear();
-            return run(() => moveFiles(uris, dst, dialog.copy));
-          }}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === "info" && (
-        <InfoPanel
-          file={dialog.file}
-          folder={path}
-          owned={fs === "my"}
-          run={run}
-          onClose={() => setDialog(null)}
-        />
-      )}
+      <Suspense>
+        {dialog?.kind === "move" && (
+          <MoveDialog
+            files={dialog.files}
+            copy={dialog.copy}
+            start={searching?.folder ?? path}
+            onSubmit={(dst) => {
+              const uris = dialog.files.map((f) => f.path);
+              selection.clear();
+              return run(() => moveFiles(uris, dst, dialog.copy));
+            }}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog?.kind === "info" && (
+          <InfoPanel
+            file={dialog.file}
+            folder={path}
+            owned={fs === "my"}
+            run={run}
+            onClose={() => setDialog(null)}
+          />
+        )}
+      </Suspense>
       {lock && <LockDialog conflict={lock} onClose={() => setLock(null)} />}
     </Stack>
   );

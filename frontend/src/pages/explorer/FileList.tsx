@@ -55,6 +55,8 @@ export function FileList(props: Props) {
     getScrollElement: () => scroller.current,
     estimateSize: () => (mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT),
     overscan: mode === "grid" ? 3 : 10,
+    // Room below the last row, so that the floating selection bar covers none.
+    paddingEnd: 72,
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: row heights change with the mode
   useEffect(() => rows.measure(), [mode, rows]);

@@ -1,26 +1,10 @@
 // Picks a folder of "my files": one level at a time, up through the path, down by a click.
-// Folders come first in a listing, so the first page of up to 1,000 entries holds them.
 import { ActionIcon, Breadcrumbs, Group, Loader, NavLink, ScrollArea, Text } from "@mantine/core";
 import { IconArrowUp, IconFolderFilled } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
-import { FOLDER } from "./listing";
-
-export function useSubfolders(uri: string, enabled = true) {
-  return useQuery({
-    queryKey: ["tree", uri],
-    queryFn: async () => {
-      const page = await unwrap(
-        api.GET("/file", { params: { query: { uri, page_size: 1000, order_by: "name" } } }),
-      );
-      return page.files.filter((f) => f.type === FOLDER);
-    },
-    enabled,
-  });
-}
+import { useSubfolders } from "./folders";
 
 type Props = {
   value: string;

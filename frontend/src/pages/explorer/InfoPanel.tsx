@@ -38,7 +38,7 @@ type Props = {
   onClose: () => void;
 };
 
-export function InfoPanel({ file, folder, owned, run, onClose }: Props) {
+export default function InfoPanel({ file, folder, owned, run, onClose }: Props) {
   const { t, i18n } = useTranslation();
   const key = ["info", file.path];
   const info = useQuery({

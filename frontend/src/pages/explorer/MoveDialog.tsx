@@ -13,7 +13,7 @@ type Props = {
   onClose: () => void;
 };
 
-export function MoveDialog({ files, copy, start, onSubmit, onClose }: Props) {
+export default function MoveDialog({ files, copy, start, onSubmit, onClose }: Props) {
   const { t } = useTranslation();
   const [dst, setDst] = useState(start.split("?")[0] ?? start);
   const [busy, setBusy] = useState(false);

@@ -1,23 +1,13 @@
 // Search in the folder on screen and below: a name box, and a popover of filters (type,
 // category, size, modified dates, tag). The search is a URI, so it can be bookmarked and pinned.
-import {
-  ActionIcon,
-  Button,
-  Group,
-  Indicator,
-  NativeSelect,
-  NumberInput,
-  Popover,
-  SegmentedControl,
-  Stack,
-  TextInput,
-} from "@mantine/core";
+import { ActionIcon, Group, Indicator, Loader, Popover, TextInput } from "@mantine/core";
 import { IconAdjustments, IconSearch } from "@tabler/icons-react";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NO_FILTERS, parseSearch, type SearchFilters, searchUri } from "./search";
 
-const MB = 1024 * 1024;
+// The filters are loaded when first opened (the number inputs are not small).
+const FilterPanel = lazy(() => import("./SearchFilters"));
 
 type Props = { uri: string; onSearch: (uri: string) => void };
 
@@ -65,86 +55,14 @@ export function SearchBar({ uri, onSearch }: Props) {
             </Indicator>
           </Popover.Target>
           <Popover.Dropdown>
-            <Stack gap="xs" w={260}>
-              <SegmentedControl
-                size="xs"
-                aria-label={t("explorer.search.type")}
-                value={f.type || "any"}
-                onChange={(v) => set("type", v === "any" ? "" : (v as SearchFilters["type"]))}
-                data={[
-                  { value: "any", label: t("explorer.search.any") },
-                  { value: "file", label: t("explorer.search.files") },
-                  { value: "folder", label: t("explorer.search.folders") },
-                ]}
+            <Suspense fallback={<Loader size="sm" aria-label={t("explorer.loading")} />}>
+              <FilterPanel
+                filters={f}
+                set={set}
+                onReset={() => setF({ ...NO_FILTERS, name: f.name })}
+                onSubmit={() => submit()}
               />
-              <NativeSelect
-                size="xs"
-                label={t("explorer.search.category")}
-                value={f.category}
-                onChange={(e) =>
-                  set("category", e.currentTarget.value as SearchFilters["category"])
-                }
-                data={[
-                  { value: "", label: t("explorer.search.any") },
-                  { value: "image", label: t("explorer.search.image") },
-                  { value: "video", label: t("explorer.search.video") },
-                  { value: "audio", label: t("explorer.search.audio") },
-                  { value: "document", label: t("explorer.search.document") },
-                ]}
-              />
-              <Group grow gap="xs">
-                <NumberInput
-                  size="xs"
-                  label={t("explorer.search.sizeMin")}
-                  min={0}
-                  decimalScale={3}
-                  value={f.sizeMin === null ? "" : f.sizeMin / MB}
-                  onChange={(v) => set("sizeMin", v === "" ? null : Math.round(Number(v) * MB))}
-                />
-                <NumberInput
-                  size="xs"
-                  label={t("explorer.search.sizeMax")}
-                  min={0}
-                  decimalScale={3}
-                  value={f.sizeMax === null ? "" : f.sizeMax / MB}
-                  onChange={(v) => set("sizeMax", v === "" ? null : Math.round(Number(v) * MB))}
-                />
-              </Group>
-              <Group grow gap="xs">
-                <TextInput
-                  size="xs"
-                  type="date"
-                  label={t("explorer.search.from")}
-                  value={f.updatedFrom}
-                  onChange={(e) => set("updatedFrom", e.currentTarget.value)}
-                />
-                <TextInput
-                  size="xs"
-                  type="date"
-                  label={t("explorer.search.to")}
-                  value={f.updatedTo}
-                  onChange={(e) => set("updatedTo", e.currentTarget.value)}
-                />
-              </Group>
-              <TextInput
-                size="xs"
-                label={t("explorer.search.tag")}
-                value={f.tag}
-                onChange={(e) => set("tag", e.currentTarget.value)}
-              />
-              <Group justify="space-between">
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  onClick={() => setF({ ...NO_FILTERS, name: f.name })}
-                >
-                  {t("explorer.search.reset")}
-                </Button>
-                <Button size="xs" onClick={() => submit()}>
-                  {t("explorer.search.submit")}
-                </Button>
-              </Group>
-            </Stack>
+            </Suspense>
           </Popover.Dropdown>
         </Popover>
       </Group>

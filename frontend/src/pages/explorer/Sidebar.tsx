@@ -13,7 +13,7 @@ import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { dropTarget } from "./dnd";
-import { useSubfolders } from "./FolderPicker";
+import { useSubfolders } from "./folders";
 import { moveFiles } from "./operations";
 import classes from "./Sidebar.module.css";
 

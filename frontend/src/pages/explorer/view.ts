@@ -3,6 +3,7 @@
 // restored on the next visit and on other devices.
 import { useState } from "react";
 import { api, type Schemas, unwrap } from "../../api/client";
+import { getSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 import type { Order, SortKey } from "./listing";
 
@@ -35,6 +36,8 @@ export function useFolderView(folder: string) {
   const change = (view: FolderView, server: ServerView | null | undefined) => {
     picked.set(folder, view);
     rerender((n) => n + 1);
+    // A visitor of a share keeps the view for this visit only.
+    if (!getSession()) return;
     const body: ServerView = {
       page_size: server?.page_size && server.page_size >= 50 ? server.page_size : 100,
       order: view.order_by,
