@@ -50,5 +50,6 @@ test("light, dark, zh-CN and phone screenshots", async ({ page, request }, info)
   await snap(page, info, "looks-375-zh-list");
   await row(page, "budget.csv").click({ button: "right" });
   await page.getByRole("menuitem", { name: "移动到…" }).click();
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Documents" })).toBeVisible();
   await snap(page, info, "looks-375-zh-move");
 });

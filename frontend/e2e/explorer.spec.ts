@@ -36,7 +36,7 @@ test("create a folder, upload into it, rename and delete the file", async ({
   await page.getByRole("button", { name: "Actions for notes.txt" }).click();
   await page.getByRole("menuitem", { name: "Rename" }).click();
   await page.getByLabel("New name").fill("renamed.txt");
-  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
   await expect(page.getByRole("button", { name: "renamed.txt", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "notes.txt", exact: true })).toHaveCount(0);
 

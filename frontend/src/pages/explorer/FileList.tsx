@@ -6,7 +6,6 @@
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
 import { ActionIcon, Loader, Text } from "@mantine/core";
-import { useElementSize, useMergedRef } from "@mantine/hooks";
 import { IconDots } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from "react";
@@ -46,8 +45,15 @@ export function FileList(props: Props) {
   const { files, hasMore, loadingMore, loadMore, mode, selection } = props;
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
-  const { ref: sizeRef, width } = useElementSize();
-  const ref = useMergedRef(scroller, sizeRef);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const box = scroller.current;
+    if (!box) return;
+    const observer = new ResizeObserver(() => setWidth(box.clientWidth));
+    observer.observe(box);
+    setWidth(box.clientWidth);
+    return () => observer.disconnect();
+  }, []);
   const columns = mode === "grid" ? Math.max(1, Math.floor((width || CARD_WIDTH) / CARD_WIDTH)) : 1;
   const lines = Math.ceil(files.length / columns) + (hasMore ? 1 : 0);
   const rows = useVirtualizer({
@@ -82,7 +88,7 @@ export function FileList(props: Props) {
   const height = mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT;
   return (
     <div
-      ref={ref}
+      ref={scroller}
       className={classes.scroller}
       role="grid"
       aria-label={t("explorer.files")}
