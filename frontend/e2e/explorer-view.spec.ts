@@ -104,6 +104,18 @@ test("search with filters, pin the search, trash: restore, delete for good, empt
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(row(page, "tagged.txt")).toBeVisible();
   await expect(row(page, "beach.md")).toHaveCount(0);
+  await page.getByRole("button", { name: "Pin this search to the side bar" }).click();
+  const pinnedSearch = page.getByRole("region", { name: "Pinned" }).getByRole("button", {
+    name: "Search results",
+    exact: true,
+  });
+  await expect(pinnedSearch).toBeVisible();
+  await page.getByRole("button", { name: "Clear search" }).click();
+  await expect(row(page, "beach.md")).toBeVisible();
+  await pinnedSearch.click();
+  await expect(row(page, "beach.md")).toHaveCount(0);
+  await expect(row(page, "tagged.txt")).toBeVisible();
+  await page.getByRole("button", { name: "Unpin Search results" }).click();
 
   // Pin a folder; it shows in the side bar and is kept by the server.
   await page.getByRole("button", { name: "Clear search" }).click();

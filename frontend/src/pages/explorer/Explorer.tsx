@@ -24,6 +24,7 @@ import {
   IconFolderPlus,
   IconLayoutGrid,
   IconList,
+  IconPin,
   IconRefresh,
   IconTrashX,
   IconUpload,
@@ -41,10 +42,11 @@ import {
   useState,
 } from "react";
 import { useTranslation } from "react-i18next";
-import type { FileInfo } from "../../api/client";
+import { api, type FileInfo, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
+import { queryClient } from "../../queryClient";
 import { enqueueUploads } from "../../uploads/manager";
 import {
   type ActionContext,
@@ -293,6 +295,22 @@ export default function Explorer() {
             >
               {t("explorer.search.clear")}
             </Button>
+          )}
+          {searching && fs === "my" && (
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={t("explorer.search.pin")}
+              onClick={() =>
+                run(async () => {
+                  const name = searching.filters.name || t("explorer.search.results");
+                  await unwrap(api.PUT("/file/pin", { body: { uri: path, name } }));
+                  await queryClient.invalidateQueries({ queryKey: ["me"] });
+                })
+              }
+            >
+              <IconPin size={16} />
+            </ActionIcon>
           )}
           <ActionIcon
             variant="default"
