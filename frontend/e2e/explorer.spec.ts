@@ -15,7 +15,7 @@ test("create a folder, upload into it, rename and delete the file", async ({
   await page.getByRole("button", { name: "New folder" }).click();
   await page.getByLabel("Folder name").fill("Reports 2026");
   await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("button", { name: "Reports 2026", exact: true }).click();
+  await page.getByRole("button", { name: "Reports 2026", exact: true }).dblclick();
   await expect(page.getByRole("navigation", { name: "Folder path" })).toContainText("Reports 2026");
   await expect(page).toHaveURL(/path=cloudreve%3A%2F%2Fmy%2FReports%2520.*2026/);
 
@@ -36,7 +36,7 @@ test("create a folder, upload into it, rename and delete the file", async ({
   await page.getByRole("button", { name: "Actions for notes.txt" }).click();
   await page.getByRole("menuitem", { name: "Rename" }).click();
   await page.getByLabel("New name").fill("renamed.txt");
-  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
   await expect(page.getByRole("button", { name: "renamed.txt", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "notes.txt", exact: true })).toHaveCount(0);
 

@@ -34,9 +34,10 @@ import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
-import { PreviewHost } from "../previews";
+import { ExplorerSidebar } from "../pages/explorer/Sidebar";
 import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
 import { ShareGate } from "../pages/shares/ShareGate";
+import { PreviewHost } from "../previews";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -168,6 +169,7 @@ export default function AppLayout() {
               />
             </>
           )}
+          <ExplorerSidebar onNavigate={nav.close} />
           {isAdmin(session?.user) && (
             <NavLink
               href="/admin"

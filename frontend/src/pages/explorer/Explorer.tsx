@@ -1,6 +1,9 @@
-// The explorer: breadcrumbs, the toolbar (new folder, upload) and the folder's rows, for the
-// URI in `?path=`. My files can be changed; the trash offers restore and delete for good; other
-// file systems are read only here.
+// The explorer: breadcrumbs, search, the toolbar (view, order, new folder, upload), the selection
+// bar and the folder's rows, for the URI in `?path=`. My files can be changed; the trash offers
+// restore, delete for good and empty; other file systems are read only here. What can be done
+// to files comes from the action registry (actions.ts), shared by the menus and the toolbar.
+import "./styles";
+import "./builtinActions";
 import {
   ActionIcon,
   Alert,
@@ -10,39 +13,79 @@ import {
   Center,
   Group,
   Loader,
+  Menu,
   Stack,
   Text,
 } from "@mantine/core";
-import { IconFolderPlus, IconRefresh } from "@tabler/icons-react";
+import {
+  IconArrowsSort,
+  IconCheck,
+  IconFilePlus,
+  IconFolderPlus,
+  IconLayoutGrid,
+  IconList,
+  IconPin,
+  IconRefresh,
+  IconTrashX,
+  IconX,
+} from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useCallback, useMemo, useState } from "react";
+import {
+  type KeyboardEvent,
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
 import { useTranslation } from "react-i18next";
-import type { FileInfo } from "../../api/client";
+import { api, type FileInfo, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
 import { downloadFiles } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
 import { openPreview } from "../../previews";
+import { queryClient } from "../../queryClient";
 import { DropZone } from "../../uploads/DropZone";
 import { UploadButton } from "../../uploads/UploadButton";
-import { openShareDialog } from "../shares/shareDialogStore";
+import {
+  type ActionContext,
+  type Clipboard,
+  type ExplorerDialog,
+  type ExplorerHandle,
+  getAction,
+  tryOpeners,
+} from "./actions";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { FileList, FOLDER, type RowAction } from "./FileList";
-import { useListing } from "./listing";
+import { ContextMenu } from "./ContextMenu";
+import { dropTarget } from "./dnd";
+import { FileList } from "./FileList";
+import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
+import { FOLDER, type SortKey, useListing } from "./listing";
 import { NameDialog } from "./NameDialog";
-import { createFolder, deleteFiles, renameFile, restoreFiles } from "./operations";
+import {
+  createFile,
+  createFolder,
+  deleteFiles,
+  emptyTrash,
+  moveFiles,
+  renameFile,
+} from "./operations";
+import { SearchBar } from "./SearchBar";
+import { SelectionBar } from "./SelectionBar";
+import { parseSearch } from "./search";
+import { useSelection } from "./selection";
+import { fromServer, useFolderView } from "./view";
 
-type Dialog =
-  | { kind: "newFolder" }
-  | { kind: "rename"; file: FileInfo }
-  | { kind: "delete"; file: FileInfo }
-  | null;
+// Opened now and then: loaded when first opened, to keep the explorer's first load small.
+const InfoPanel = lazy(() => import("./InfoPanel"));
+const MoveDialog = lazy(() => import("./MoveDialog"));
 
-const ACTIONS: Record<string, RowAction[]> = {
-  my: ["open", "download", "rename", "share", "delete"],
-  trash: ["restore", "delete"],
-};
-const READ_ONLY: RowAction[] = ["open", "download"];
+/** What was cut or copied, for a paste in another folder; kept while the tab lives. */
+let clipboard: Clipboard | null = null;
+
+const SORT_KEYS: SortKey[] = ["name", "size", "updated_at", "created_at"];
 
 export default function Explorer() {
   const { t } = useTranslation();
@@ -50,65 +93,262 @@ export default function Explorer() {
   const { path } = useSearch({ from: "/app/home" });
   const parsed = parseUri(path);
   const fs = parsed?.fs ?? "my";
-  const listing = useListing(path);
-  const [dialog, setDialog] = useState<Dialog>(null);
+  const searching = parseSearch(path);
+  const folderView = useFolderView(path);
+  const listing = useListing(path, folderView.local);
+  const [dialog, setDialog] = useState<ExplorerDialog | null>(null);
+  const [lock, setLock] = useState<LockConflict | null>(null);
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const [, setClip] = useState<Clipboard | null>(clipboard);
 
   const files = useMemo(() => listing.data?.pages.flatMap((p) => p.files) ?? [], [listing.data]);
   const first = listing.data?.pages[0];
+  const view = folderView.local ?? fromServer(first?.view);
   const policyId = first?.storage_policy?.id;
-  const writable = fs === "my";
+  const writable = fs === "my" && !searching;
+  const selection = useSelection(files, path);
   const { fetchNextPage } = listing;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
-  const onAction = (action: RowAction, file: FileInfo) => {
-    switch (action) {
-      case "open":
-        if (file.type === FOLDER) navigate({ to: "/home", search: { path: file.path } });
-        else if (!openPreview(file, files)) downloadFiles([file]);
-        break;
-      case "download":
-        downloadFiles([file]);
-        break;
-      case "share":
-        openShareDialog(file);
-        break;
-      case "restore":
-        restoreFiles(path, [file.path]).catch(notifyError);
-        break;
-      case "rename":
-      case "delete":
-        setDialog({ kind: action, file });
-        break;
+  /** Runs a change; a lock conflict opens the lock dialog, other failures are thrown. */
+  const guard = useCallback(async (change: () => Promise<void>) => {
+    try {
+      await change();
+    } catch (e) {
+      const locks = lockConflict(e);
+      if (!locks) throw e;
+      setLock({ locks, retry: change });
     }
+  }, []);
+  /** The same, with other failures shown as a notification. */
+  const run = useCallback(
+    (change: () => Promise<void>) => guard(change).catch(notifyError),
+    [guard],
+  );
+
+  const handle: ExplorerHandle = {
+    open: (file) => open(file),
+    show: setDialog,
+    run,
+    clipboard,
+    setClipboard: (clip) => {
+      clipboard = clip;
+      setClip(clip);
+    },
+  };
+  const ctxFor = (chosen: FileInfo[]): ActionContext => ({
+    folder: path,
+    fs,
+    files: chosen,
+    explorer: handle,
+  });
+  const ctx = ctxFor(selection.chosen);
+
+  function open(file: FileInfo) {
+    if (file.type === FOLDER) {
+      const redirect = file.metadata?.["sys:shared_redirect"];
+      navigate({
+        to: "/home",
+        search: { path: typeof redirect === "string" ? redirect : file.path },
+      });
+      return;
+    }
+    if (fs === "trash") return;
+    if (!tryOpeners(file, ctxFor([file])) && !openPreview(file, files)) downloadFiles([file]);
+  }
+
+  const runAction = (id: string, chosen = selection.chosen) => {
+    const action = getAction(id);
+    const c = ctxFor(chosen);
+    if (action?.applies(c)) void action.run(c);
+  };
+
+  const paste = useCallback(() => {
+    const clip = clipboard;
+    if (!clip || fs !== "my" || searching) return;
+    const dst = path;
+    void run(async () => {
+      await moveFiles(clip.uris, dst, !clip.cut);
+      if (clip.cut) {
+        clipboard = null;
+        setClip(null);
+      }
+    });
+  }, [fs, searching, path, run]);
+
+  // Ctrl+V also works in an empty folder, where there is no list to hold the focus.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.defaultPrevented || target.closest("input, textarea, [role=dialog], [role=menu]"))
+        return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "v") {
+        e.preventDefault();
+        paste();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [paste]);
+
+  const up = () => {
+    const crumbs = parsed ? ancestors(parsed) : [];
+    const target = searching ? searching.folder : crumbs[crumbs.length - 2];
+    if (target) navigate({ to: "/home", search: { path: target } });
+  };
+
+  const onKeyDown = (e: KeyboardEvent, columns: number) => {
+    const ctrl = e.ctrlKey || e.metaKey;
+    const onRow = (e.target as HTMLElement).hasAttribute("data-focus-target");
+    const focused = files[selection.focus];
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const step = view.mode === "grid" ? columns : 1;
+    const handled = () => {
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    if (key === "ArrowDown") selection.moveFocus(selection.focus + step, e.shiftKey);
+    else if (key === "ArrowUp") selection.moveFocus(selection.focus - step, e.shiftKey);
+    else if (key === "ArrowRight" && view.mode === "grid")
+      selection.moveFocus(selection.focus + 1, e.shiftKey);
+    else if (key === "ArrowLeft" && view.mode === "grid")
+      selection.moveFocus(selection.focus - 1, e.shiftKey);
+    else if (key === "Home") selection.moveFocus(0, e.shiftKey);
+    else if (key === "End") selection.moveFocus(files.length - 1, e.shiftKey);
+    else if (key === " " && onRow) selection.click(selection.focus, { toggle: true });
+    else if (key === "Enter" && onRow && e.altKey && focused) runAction("info", [focused]);
+    else if (key === "Enter" && onRow && focused) open(focused);
+    else if (key === "Delete") runAction(fs === "trash" ? "deleteForever" : "delete");
+    else if (key === "F2") runAction("rename");
+    else if (ctrl && key === "a") selection.selectAll();
+    else if (key === "Escape" && selection.selected.size) selection.clear();
+    else if (ctrl && (key === "c" || key === "x") && fs === "my" && selection.chosen.length) {
+      handle.setClipboard({ uris: selection.chosen.map((f) => f.path), cut: key === "x" });
+    } else if (ctrl && key === "v") paste();
+    else if (key === "Backspace") up();
+    else if (key === "ContextMenu" || (key === "F10" && e.shiftKey)) {
+      const row = document.querySelector(`[data-index="${selection.focus}"]`);
+      const box = row?.getBoundingClientRect();
+      if (focused && box) {
+        selection.ensure(selection.focus);
+        setMenuAt({ x: box.left + 48, y: box.bottom });
+      }
+    } else return;
+    handled();
+  };
+
+  const onDrop = (uris: string[], dst: string, copy: boolean) => {
+    selection.clear();
+    void run(() => moveFiles(uris, dst, copy));
   };
 
   const crumbs = parsed ? ancestors(parsed) : [];
   const rootName = t(`nav.root.${fs === "share" ? "share" : fs}` as "nav.root.my", {
     defaultValue: t("nav.root.my"),
   });
+  const setView = (next: Partial<typeof view>) =>
+    folderView.change({ ...view, ...next }, first?.view);
 
   return (
     <Stack
       h="calc(100dvh - var(--app-shell-header-offset, 56px) - 2 * var(--mantine-spacing-md))"
       gap="sm"
+      pos="relative"
     >
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Box component="nav" aria-label={t("explorer.breadcrumbs")} miw={0}>
           <Breadcrumbs separatorMargin={4}>
-            {crumbs.map((uri, i) =>
-              i === crumbs.length - 1 ? (
+            {crumbs.map((uri, i) => {
+              const label = i === 0 ? rootName : parsed?.segments[i - 1];
+              return i === crumbs.length - 1 && !searching ? (
                 <Text key={uri} fw={600} truncate aria-current="page">
-                  {i === 0 ? rootName : parsed?.segments[i - 1]}
+                  {label}
                 </Text>
               ) : (
-                <AnchorLink key={uri} to="/home" search={{ path: uri }} truncate>
-                  {i === 0 ? rootName : parsed?.segments[i - 1]}
-                </AnchorLink>
-              ),
+                <span key={uri} {...(fs === "my" ? dropTarget(uri, onDrop) : {})}>
+                  <AnchorLink to="/home" search={{ path: uri }} truncate>
+                    {label}
+                  </AnchorLink>
+                </span>
+              );
+            })}
+            {searching && (
+              <Text fw={600} truncate aria-current="page">
+                {t("explorer.search.results")}
+              </Text>
             )}
           </Breadcrumbs>
         </Box>
         <Group gap="xs">
+          {(fs === "my" || fs === "share") && (
+            <SearchBar
+              uri={path}
+              onSearch={(uri) => navigate({ to: "/home", search: { path: uri } })}
+            />
+          )}
+          {searching && (
+            <Button
+              variant="subtle"
+              leftSection={<IconX size={16} />}
+              onClick={() => navigate({ to: "/home", search: { path: searching.folder } })}
+            >
+              {t("explorer.search.clear")}
+            </Button>
+          )}
+          {searching && fs === "my" && (
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={t("explorer.search.pin")}
+              onClick={() =>
+                run(async () => {
+                  const name = searching.filters.name || t("explorer.search.results");
+                  await unwrap(api.PUT("/file/pin", { body: { uri: path, name } }));
+                  await queryClient.invalidateQueries({ queryKey: ["me"] });
+                })
+              }
+            >
+              <IconPin size={16} />
+            </ActionIcon>
+          )}
+          <ActionIcon
+            variant="default"
+            size="lg"
+            onClick={() => setView({ mode: view.mode === "grid" ? "list" : "grid" })}
+            aria-label={t(view.mode === "grid" ? "explorer.view.list" : "explorer.view.grid")}
+          >
+            {view.mode === "grid" ? <IconList size={16} /> : <IconLayoutGrid size={16} />}
+          </ActionIcon>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <ActionIcon variant="default" size="lg" aria-label={t("explorer.sort.label")}>
+                <IconArrowsSort size={16} />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {SORT_KEYS.map((key) => (
+                <Menu.Item
+                  key={key}
+                  leftSection={view.order_by === key ? <IconCheck size={14} /> : <Box w={14} />}
+                  onClick={() => setView({ order_by: key })}
+                >
+                  {t(`explorer.sort.${key}`)}
+                </Menu.Item>
+              ))}
+              <Menu.Divider />
+              {(["asc", "desc"] as const).map((dir) => (
+                <Menu.Item
+                  key={dir}
+                  leftSection={
+                    view.order_direction === dir ? <IconCheck size={14} /> : <Box w={14} />
+                  }
+                  onClick={() => setView({ order_direction: dir })}
+                >
+                  {t(`explorer.sort.${dir}`)}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
           <ActionIcon
             variant="default"
             size="lg"
@@ -117,8 +357,26 @@ export default function Explorer() {
           >
             <IconRefresh size={16} />
           </ActionIcon>
+          {fs === "trash" && files.length > 0 && (
+            <Button
+              variant="light"
+              color="red"
+              leftSection={<IconTrashX size={16} />}
+              onClick={() => setDialog({ kind: "emptyTrash" })}
+            >
+              {t("explorer.emptyTrash")}
+            </Button>
+          )}
           {writable && (
             <>
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label={t("explorer.newFile")}
+                onClick={() => setDialog({ kind: "newFile" })}
+              >
+                <IconFilePlus size={16} />
+              </ActionIcon>
               <Button
                 variant="default"
                 leftSection={<IconFolderPlus size={16} />}
@@ -132,6 +390,15 @@ export default function Explorer() {
         </Group>
       </Group>
 
+      {selection.chosen.length > 0 && (
+        <SelectionBar
+          ctx={ctx}
+          total={files.length}
+          onSelectAll={selection.selectAll}
+          onClear={selection.clear}
+        />
+      )}
+
       {listing.isPending ? (
         <Center flex={1}>
           <Loader aria-label={t("explorer.loading")} />
@@ -142,7 +409,15 @@ export default function Explorer() {
         </Alert>
       ) : files.length === 0 ? (
         <Center flex={1}>
-          <Text c="dimmed">{t(fs === "trash" ? "explorer.trashEmpty" : "explorer.empty")}</Text>
+          <Text c="dimmed">
+            {t(
+              searching
+                ? "explorer.search.none"
+                : fs === "trash"
+                  ? "explorer.trashEmpty"
+                  : "explorer.empty",
+            )}
+          </Text>
         </Center>
       ) : (
         <FileList
@@ -150,10 +425,17 @@ export default function Explorer() {
           hasMore={!!listing.hasNextPage}
           loadingMore={listing.isFetchingNextPage}
           loadMore={loadMore}
-          actions={ACTIONS[fs] ?? READ_ONLY}
-          onAction={onAction}
+          mode={view.mode}
+          selection={selection}
+          movable={fs === "my"}
+          onOpen={open}
+          onMenu={(_, at) => setMenuAt(at)}
+          onDrop={onDrop}
+          onKeyDown={onKeyDown}
         />
       )}
+
+      <ContextMenu at={menuAt} ctx={ctx} onClose={() => setMenuAt(null)} />
 
       {writable && (
         <DropZone
@@ -172,27 +454,84 @@ export default function Explorer() {
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog?.kind === "newFile" && (
+        <NameDialog
+          title={t("explorer.newFile")}
+          label={t("explorer.fileName")}
+          initial=""
+          submitLabel={t("common.create")}
+          onSubmit={(name) => createFile(path, name)}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog?.kind === "rename" && (
         <NameDialog
           title={t("explorer.renameTitle", { name: dialog.file.name })}
           label={t("explorer.newName")}
           initial={dialog.file.name}
           submitLabel={t("explorer.action.rename")}
-          onSubmit={(name) => renameFile(path, dialog.file.path, name)}
+          onSubmit={(name) => {
+            const file = dialog.file;
+            return guard(() => renameFile(path, file.path, name));
+          }}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog?.kind === "delete" && (
         <ConfirmDialog
-          title={t(fs === "trash" ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
-          message={t(fs === "trash" ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
-            name: dialog.file.name,
-          })}
-          confirmLabel={t(fs === "trash" ? "explorer.deleteForever" : "explorer.action.delete")}
-          onConfirm={() => deleteFiles(path, [dialog.file.path], fs === "trash")}
+          title={t(dialog.forever ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
+          message={
+            dialog.files.length === 1
+              ? t(dialog.forever ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
+                  name: dialog.files[0]?.name,
+                })
+              : t(dialog.forever ? "explorer.deleteForeverMany" : "explorer.deleteMany", {
+                  count: dialog.files.length,
+                })
+          }
+          confirmLabel={t(dialog.forever ? "explorer.deleteForever" : "explorer.action.delete")}
+          onConfirm={() => {
+            const uris = dialog.files.map((f) => f.path);
+            selection.clear();
+            return guard(() => deleteFiles(path, uris, dialog.forever));
+          }}
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog?.kind === "emptyTrash" && (
+        <ConfirmDialog
+          title={t("explorer.emptyTrashTitle")}
+          message={t("explorer.emptyTrashBody")}
+          confirmLabel={t("explorer.emptyTrash")}
+          onConfirm={() => guard(emptyTrash)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      <Suspense>
+        {dialog?.kind === "move" && (
+          <MoveDialog
+            files={dialog.files}
+            copy={dialog.copy}
+            start={searching?.folder ?? path}
+            onSubmit={(dst) => {
+              const uris = dialog.files.map((f) => f.path);
+              selection.clear();
+              return run(() => moveFiles(uris, dst, dialog.copy));
+            }}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog?.kind === "info" && (
+          <InfoPanel
+            file={dialog.file}
+            folder={path}
+            owned={fs === "my"}
+            run={run}
+            onClose={() => setDialog(null)}
+          />
+        )}
+      </Suspense>
+      {lock && <LockDialog conflict={lock} onClose={() => setLock(null)} />}
     </Stack>
   );
 }

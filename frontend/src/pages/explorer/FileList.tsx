@@ -1,156 +1,253 @@
-// The rows of a folder: only those in view are drawn (TanStack Virtual), and the next cursor
-// page is fetched when the last loaded row comes into view.
-import { ActionIcon, Box, Loader, Menu, Text, UnstyledButton } from "@mantine/core";
-import {
-  IconDots,
-  IconDownload,
-  IconFile,
-  IconFolderFilled,
-  IconPencil,
-  IconRestore,
-  IconShare,
-  IconTrash,
-} from "@tabler/icons-react";
+// The files of a folder as rows (list) or cards with thumbnails (grid): only those in view are
+// drawn (TanStack Virtual), and the next cursor page is fetched when the last loaded row comes
+// into view. A `grid` with multi-selection: the row with the keyboard focus holds the one
+// tabbable element, the keys are handled by the explorer (onKeyDown).
+// biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
+// biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
+// biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
+import { ActionIcon, Loader, Text } from "@mantine/core";
+import { IconDots } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { formatBytes, formatDate } from "../../lib/format";
+import { type DropHandler, dropTarget, startDrag } from "./dnd";
+import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
-
-export type RowAction = "open" | "download" | "rename" | "share" | "delete" | "restore";
+import { FOLDER } from "./listing";
+import type { Selection } from "./selection";
+import type { ViewMode } from "./view";
 
 type Props = {
   files: FileInfo[];
   hasMore: boolean;
   loadingMore: boolean;
   loadMore: () => void;
-  /** Which actions this folder allows (read-only folders, the trash). */
-  actions: RowAction[];
-  onAction: (action: RowAction, file: FileInfo) => void;
+  mode: ViewMode;
+  selection: Selection;
+  /** Rows can be dragged onto folders. */
+  movable: boolean;
+  onOpen: (file: FileInfo) => void;
+  /** The context menu for the row at `index`, at a point of the page. */
+  onMenu: (index: number, at: { x: number; y: number }) => void;
+  onDrop: DropHandler;
+  onKeyDown: (event: KeyboardEvent, columns: number) => void;
 };
 
 const ROW_HEIGHT = 52;
-export const FOLDER = 1;
+const CARD_WIDTH = 168;
+const CARD_HEIGHT = 196;
 
-export function FileList({ files, hasMore, loadingMore, loadMore, actions, onAction }: Props) {
-  const { t, i18n } = useTranslation();
+export { FOLDER };
+
+export function FileList(props: Props) {
+  const { files, hasMore, loadingMore, loadMore, mode, selection } = props;
+  const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const box = scroller.current;
+    if (!box) return;
+    const observer = new ResizeObserver(() => setWidth(box.clientWidth));
+    observer.observe(box);
+    setWidth(box.clientWidth);
+    return () => observer.disconnect();
+  }, []);
+  const columns = mode === "grid" ? Math.max(1, Math.floor((width || CARD_WIDTH) / CARD_WIDTH)) : 1;
+  const lines = Math.ceil(files.length / columns) + (hasMore ? 1 : 0);
   const rows = useVirtualizer({
-    count: files.length + (hasMore ? 1 : 0),
+    count: lines,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    estimateSize: () => (mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT),
+    overscan: mode === "grid" ? 3 : 10,
+    // Room below the last row, so that the floating selection bar covers none.
+    paddingEnd: 72,
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: row heights change with the mode
+  useEffect(() => rows.measure(), [mode, rows]);
   const items = rows.getVirtualItems();
-  const lastIndex = items[items.length - 1]?.index ?? 0;
+  const lastLine = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (hasMore && !loadingMore && lastIndex >= files.length - 1) loadMore();
-  }, [hasMore, loadingMore, lastIndex, files.length, loadMore]);
+    if (hasMore && !loadingMore && (lastLine + 1) * columns >= files.length) loadMore();
+  }, [hasMore, loadingMore, lastLine, columns, files.length, loadMore]);
 
+  // Keyboard focus follows the focused row: scroll it into view, then focus its button.
+  const focus = selection.focus;
+  useEffect(() => {
+    const box = scroller.current;
+    if (!box?.contains(document.activeElement) || !files[focus]) return;
+    rows.scrollToIndex(Math.floor(focus / columns));
+    const id = requestAnimationFrame(() => {
+      box.querySelector<HTMLElement>(`[data-index="${focus}"] [data-focus-target]`)?.focus();
+    });
+    return () => cancelAnimationFrame(id);
+  }, [focus, columns, rows, files]);
+
+  const height = mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT;
   return (
-    <div ref={scroller} className={classes.scroller}>
-      <ul
-        aria-label={t("explorer.files")}
-        className={classes.rows}
-        style={{ height: rows.getTotalSize() }}
-      >
-        {items.map((item) => {
-          const file = files[item.index];
-          const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
-          if (!file) {
+    <div
+      ref={scroller}
+      className={classes.scroller}
+      role="grid"
+      aria-label={t("explorer.files")}
+      aria-multiselectable
+      aria-rowcount={files.length}
+      tabIndex={-1}
+      onKeyDown={(e) => props.onKeyDown(e, columns)}
+    >
+      <div className={classes.rows} style={{ height: rows.getTotalSize() }}>
+        {items.map((line) => {
+          const style = { transform: `translateY(${line.start}px)`, height };
+          const first = line.index * columns;
+          if (first >= files.length) {
             return (
-              <li key="more" className={`${classes.row} ${classes.more}`} style={style}>
-                <Loader size="sm" aria-label={t("explorer.loadingMore")} />
-              </li>
+              <div
+                key="more"
+                role="row"
+                className={`${classes.line} ${classes.more}`}
+                style={style}
+              >
+                <div role="gridcell">
+                  <Loader size="sm" aria-label={t("explorer.loadingMore")} />
+                </div>
+              </div>
             );
           }
-          const folder = file.type === FOLDER;
-          const menuActions = actions.filter((a) => a !== "open");
+          if (mode === "list") {
+            return <Item key={files[first]?.path} index={first} style={style} props={props} list />;
+          }
           return (
-            <li key={file.path} className={classes.row} style={style}>
-              <UnstyledButton
-                className={classes.name}
-                onClick={() => {
-                  const primary = actions.includes("open") ? "open" : "download";
-                  if (actions.includes(primary)) onAction(primary, file);
-                }}
-                title={file.name}
-              >
-                {folder ? (
-                  <IconFolderFilled size={22} className={classes.folderIcon} aria-hidden />
-                ) : (
-                  <IconFile size={22} stroke={1.5} aria-hidden />
-                )}
-                <Text span truncate="end">
-                  {file.name}
-                </Text>
-              </UnstyledButton>
-              <Text size="sm" c="dimmed" className={classes.size}>
-                {folder ? "" : formatBytes(file.size)}
-              </Text>
-              <Text size="sm" c="dimmed" className={classes.date}>
-                {formatDate(file.updated_at, i18n.language)}
-              </Text>
-              <Box className={classes.menu}>
-                {menuActions.length > 0 && (
-                  <RowMenu
-                    name={file.name}
-                    actions={menuActions}
-                    onAction={(a) => onAction(a, file)}
-                  />
-                )}
-              </Box>
-            </li>
+            <div
+              key={`line-${line.index}`}
+              role="presentation"
+              className={classes.line}
+              style={style}
+            >
+              {files.slice(first, first + columns).map((file, i) => (
+                <Item key={file.path} index={first + i} props={props} />
+              ))}
+            </div>
           );
         })}
-      </ul>
+      </div>
     </div>
   );
 }
 
-const ICONS = {
-  open: IconFile,
-  download: IconDownload,
-  rename: IconPencil,
-  delete: IconTrash,
-  restore: IconRestore,
-  share: IconShare,
-};
-
-function RowMenu({
-  name,
-  actions,
-  onAction,
+function Item({
+  index,
+  props,
+  style,
+  list,
 }: {
-  name: string;
-  actions: RowAction[];
-  onAction: (action: RowAction) => void;
+  index: number;
+  props: Props;
+  style?: React.CSSProperties;
+  list?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { files, selection, movable } = props;
+  const [over, setOver] = useState(false);
+  const file = files[index];
+  if (!file) return null;
+  const folder = file.type === FOLDER;
+  const selected = selection.selected.has(file.path);
+  const focused = selection.focus === index;
+
+  const click = (e: MouseEvent) => {
+    // A tap on a touch screen opens, as there is no double tap.
+    if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !selection.selected.size) {
+      props.onOpen(file);
+      return;
+    }
+    selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+  };
+  const menu = (e: MouseEvent) => {
+    e.preventDefault();
+    selection.ensure(index);
+    props.onMenu(index, { x: e.clientX, y: e.clientY });
+  };
+  const drop = folder && movable ? dropTarget(file.path, props.onDrop, setOver) : {};
+
+  const className = [
+    list ? classes.row : classes.card,
+    selected ? classes.selected : "",
+    over ? classes.over : "",
+  ].join(" ");
+
   return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={t("explorer.actionsFor", { name })}>
+    <div
+      role="row"
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      data-index={index}
+      className={className}
+      style={style}
+      onClick={click}
+      onDoubleClick={() => props.onOpen(file)}
+      onContextMenu={menu}
+      draggable={movable}
+      onDragStart={(e) => {
+        const uris = selected ? selection.chosen.map((f) => f.path) : [file.path];
+        startDrag(e, uris);
+      }}
+      {...drop}
+    >
+      <div role="gridcell" className={list ? classes.name : classes.cardBody}>
+        <button
+          type="button"
+          className={classes.focusTarget}
+          data-focus-target
+          tabIndex={focused ? 0 : -1}
+          title={file.name}
+          onFocus={() => {
+            if (!focused) selection.focusOnly(index);
+          }}
+        >
+          {list ? (
+            <FileIcon file={file} size={22} />
+          ) : (
+            <Thumbnail file={file} className={classes.thumb ?? ""} />
+          )}
+          <Text span truncate="end" size={list ? "md" : "sm"} className={classes.label}>
+            {file.name}
+          </Text>
+        </button>
+      </div>
+      {list && (
+        <>
+          <div role="gridcell" className={classes.size}>
+            <Text size="sm" c="dimmed">
+              {folder ? "" : formatBytes(file.size)}
+            </Text>
+          </div>
+          <div role="gridcell" className={classes.date}>
+            <Text size="sm" c="dimmed">
+              {formatDate(file.updated_at, i18n.language)}
+            </Text>
+          </div>
+        </>
+      )}
+      <div role="gridcell" className={classes.menu}>
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          tabIndex={focused ? 0 : -1}
+          aria-label={t("explorer.actionsFor", { name: file.name })}
+          aria-haspopup="menu"
+          onClick={(e) => {
+            e.stopPropagation();
+            selection.ensure(index);
+            const box = e.currentTarget.getBoundingClientRect();
+            props.onMenu(index, { x: box.left, y: box.bottom });
+          }}
+          onDoubleClick={(e) => e.stopPropagation()}
+        >
           <IconDots size={18} />
         </ActionIcon>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {actions.map((action) => {
-          const Icon = ICONS[action];
-          return (
-            <Menu.Item
-              key={action}
-              color={action === "delete" ? "red" : undefined}
-              leftSection={<Icon size={16} />}
-              onClick={() => onAction(action)}
-            >
-              {t(`explorer.action.${action}`)}
-            </Menu.Item>
-          );
-        })}
-      </Menu.Dropdown>
-    </Menu>
+      </div>
+    </div>
   );
 }

@@ -36,9 +36,30 @@ export async function restoreFiles(folder: string, uris: string[]) {
   refresh(folder);
 }
 
-/** Starts the browser's download of one file through a signed URL. */
-export async function downloadFile(uri: string) {
-  const { urls } = await unwrap(api.POST("/file/url", { body: { uris: [uri], download: true } }));
-  const url = urls[0]?.url;
-  if (url) window.location.assign(url);
+/** Moves (or copies) files into the folder `dst`; both folders' listings are re-read. */
+export async function moveFiles(uris: string[], dst: string, copy: boolean) {
+  await unwrap(api.POST("/file/move", { body: { uris, dst, copy } }));
+  queryClient.invalidateQueries({ queryKey: ["list"] });
+  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  queryClient.invalidateQueries({ queryKey: ["tree"] });
+}
+
+export async function createFile(folder: string, name: string) {
+  await unwrap(
+    api.POST("/file/create", {
+      body: { uri: childUri(folder, name), type: "file", err_on_conflict: true },
+    }),
+  );
+  refresh(folder);
+}
+
+export async function emptyTrash() {
+  await unwrap(api.DELETE("/file/trash", {}));
+  queryClient.invalidateQueries({ queryKey: ["list"] });
+  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+}
+
+/** Takes the locks of a 40073 answer away, so that the change can be tried again. */
+export async function forceUnlock(tokens: string[]) {
+  await unwrap(api.DELETE("/file/lock", { body: { tokens } }));
 }

@@ -1,0 +1,302 @@
+// The info panel of one file or folder: size, dates, path, storage policy, versions (download,
+// make current, delete), tags, and a direct link for the owner.
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  CopyButton,
+  Drawer,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { IconCheck, IconCopy, IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, type FileInfo, unwrap } from "../../api/client";
+import { errorMessage, notifyError } from "../../lib/errors";
+import { formatBytes, formatDate } from "../../lib/format";
+import { parseUri } from "../../lib/uri";
+import { queryClient } from "../../queryClient";
+import { FOLDER, listKey } from "./listing";
+
+const TAG = "tag:";
+const VERSION = 0;
+
+type Props = {
+  file: FileInfo;
+  folder: string;
+  owned: boolean;
+  run: (change: () => Promise<void>) => Promise<void>;
+  onClose: () => void;
+};
+
+export default function InfoPanel({ file, folder, owned, run, onClose }: Props) {
+  const { t, i18n } = useTranslation();
+  const key = ["info", file.path];
+  const info = useQuery({
+    queryKey: key,
+    queryFn: () =>
+      unwrap(
+        api.GET("/file/info", {
+          params: {
+            query: { uri: file.path, extended: true, folder_summary: file.type === FOLDER },
+          },
+        }),
+      ),
+  });
+  const reload = () => {
+    queryClient.invalidateQueries({ queryKey: key });
+    queryClient.invalidateQueries({ queryKey: listKey(folder) });
+  };
+  const data = info.data;
+  const date = (s?: string | null) => (s ? formatDate(s, i18n.language) : "");
+  const versions = (data?.extended_info?.entities ?? []).filter((e) => e.type === VERSION);
+  const tags = Object.keys(data?.metadata ?? {})
+    .filter((k) => k.startsWith(TAG))
+    .map((k) => k.slice(TAG.length));
+
+  const setTags = (next: string[]) =>
+    run(async () => {
+      const patches = [
+        ...next.filter((n) => !tags.includes(n)).map((n) => ({ key: TAG + n, value: "" })),
+        ...tags
+          .filter((n) => !next.includes(n))
+          .map((n) => ({ key: TAG + n, remove: true as const })),
+      ].map((p) => ({ private: false, ...p }));
+      if (patches.length === 0) return;
+      await unwrap(api.PATCH("/file/metadata", { body: { uris: [file.path], patches } }));
+      reload();
+    });
+
+  const downloadVersion = async (version: string) => {
+    try {
+      const { urls } = await unwrap(
+        api.POST("/file/url", { body: { uris: [file.path], download: true, entity: version } }),
+      );
+      if (urls[0]?.url) window.location.assign(urls[0].url);
+    } catch (e) {
+      notifyError(e);
+    }
+  };
+
+  const rows: [string, string][] = data
+    ? [
+        [
+          t("explorer.info.type"),
+          t(data.type === FOLDER ? "explorer.info.folder" : "explorer.info.file"),
+        ],
+        [
+          t("explorer.info.size"),
+          data.type === FOLDER
+            ? data.folder_summary
+              ? t("explorer.info.summary", {
+                  size: formatBytes(data.folder_summary.size),
+                  files: data.folder_summary.files,
+                  folders: data.folder_summary.folders,
+                })
+              : ""
+            : formatBytes(data.size),
+        ],
+        [t("explorer.info.created"), date(data.created_at)],
+        [t("explorer.info.modified"), date(data.updated_at)],
+        [t("explorer.info.path"), `/${parseUri(data.path)?.segments.join("/") ?? ""}`],
+        [t("explorer.info.policy"), data.extended_info?.storage_policy?.name ?? ""],
+        [t("explorer.info.storageUsed"), formatBytes(data.extended_info?.storage_used ?? 0)],
+      ]
+    : [];
+
+  return (
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={
+        <Text fw={600} truncate>
+          {file.name}
+        </Text>
+      }
+      closeButtonProps={{ "aria-label": t("explorer.close") }}
+    >
+      {info.isPending ? (
+        <Loader aria-label={t("explorer.loading")} />
+      ) : info.isError ? (
+        <Text c="red">{errorMessage(info.error)}</Text>
+      ) : (
+        <Stack gap="lg">
+          <Table
+            variant="vertical"
+            layout="fixed"
+            withTableBorder
+            aria-label={t("explorer.info.details")}
+          >
+            <Table.Tbody>
+              {rows
+                .filter(([, v]) => v !== "")
+                .map(([k, v]) => (
+                  <Table.Tr key={k}>
+                    <Table.Th w={120}>{k}</Table.Th>
+                    <Table.Td style={{ wordBreak: "break-all" }}>{v}</Table.Td>
+                  </Table.Tr>
+                ))}
+            </Table.Tbody>
+          </Table>
+
+          {owned && (
+            <TagsInput
+              label={t("explorer.info.tags")}
+              placeholder={t("explorer.info.addTag")}
+              value={tags}
+              onChange={(next) => void setTags(next)}
+              clearable={false}
+            />
+          )}
+          {!owned && tags.length > 0 && (
+            <Group gap={4}>
+              {tags.map((tag) => (
+                <Badge key={tag} variant="light">
+                  {tag}
+                </Badge>
+              ))}
+            </Group>
+          )}
+
+          {data && data.type !== FOLDER && versions.length > 0 && (
+            <section aria-labelledby="versions-title">
+              <Title order={4} id="versions-title" mb="xs">
+                {t("explorer.info.versions")}
+              </Title>
+              <Stack gap={4}>
+                {versions.map((v) => {
+                  const current = v.id === data.primary_entity;
+                  return (
+                    <Group key={v.id} justify="space-between" wrap="nowrap" data-testid="version">
+                      <div>
+                        <Text size="sm">
+                          {date(v.created_at)}{" "}
+                          {current && (
+                            <Badge size="xs" variant="light">
+                              {t("explorer.info.current")}
+                            </Badge>
+                          )}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {formatBytes(v.size)}
+                        </Text>
+                      </div>
+                      <Group gap={2} wrap="nowrap">
+                        <Tooltip label={t("explorer.info.downloadVersion")}>
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={t("explorer.info.downloadVersion")}
+                            onClick={() => void downloadVersion(v.id)}
+                          >
+                            <IconDownload size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        {owned && !current && (
+                          <>
+                            <Tooltip label={t("explorer.info.makeCurrent")}>
+                              <ActionIcon
+                                variant="subtle"
+                                aria-label={t("explorer.info.makeCurrent")}
+                                onClick={() =>
+                                  run(async () => {
+                                    await unwrap(
+                                      api.POST("/file/version/current", {
+                                        body: { uri: file.path, version: v.id },
+                                      }),
+                                    );
+                                    reload();
+                                  })
+                                }
+                              >
+                                <IconStar size={16} />
+                              </ActionIcon>
+                            </Tooltip>
+                            <Tooltip label={t("explorer.info.deleteVersion")}>
+                              <ActionIcon
+                                variant="subtle"
+                                color="red"
+                                aria-label={t("explorer.info.deleteVersion")}
+                                onClick={() =>
+                                  run(async () => {
+                                    await unwrap(
+                                      api.DELETE("/file/version", {
+                                        body: { uri: file.path, version: v.id },
+                                      }),
+                                    );
+                                    reload();
+                                  })
+                                }
+                              >
+                                <IconTrash size={16} />
+                              </ActionIcon>
+                            </Tooltip>
+                          </>
+                        )}
+                      </Group>
+                    </Group>
+                  );
+                })}
+              </Stack>
+            </section>
+          )}
+
+          {owned && data && data.type !== FOLDER && <DirectLink uri={file.path} />}
+        </Stack>
+      )}
+    </Drawer>
+  );
+}
+
+function DirectLink({ uri }: { uri: string }) {
+  const { t } = useTranslation();
+  const [link, setLink] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!link) {
+    return (
+      <Button
+        variant="default"
+        loading={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            const links = await unwrap(api.PUT("/file/source", { body: { uris: [uri] } }));
+            setLink(links[0]?.link ?? null);
+          } catch (e) {
+            notifyError(e);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t("explorer.info.directLink")}
+      </Button>
+    );
+  }
+  return (
+    <TextInput
+      label={t("explorer.info.directLink")}
+      value={link}
+      readOnly
+      rightSection={
+        <CopyButton value={link}>
+          {({ copied, copy }) => (
+            <ActionIcon variant="subtle" onClick={copy} aria-label={t("explorer.info.copyLink")}>
+              {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+            </ActionIcon>
+          )}
+        </CopyButton>
+      }
+    />
+  );
+}

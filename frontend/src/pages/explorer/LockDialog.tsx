@@ -1,0 +1,62 @@
+// A change refused because files are locked (40073, e.g. open in a WebDAV client): the dialog
+// lists the locks and offers to force them open and try the change again.
+import { Button, Group, List, Modal, Text } from "@mantine/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../../api/client";
+import { notifyError } from "../../lib/errors";
+import { parseUri } from "../../lib/uri";
+import { forceUnlock } from "./operations";
+
+export type LockInfo = { path?: string; token: string; owner?: string; type?: number };
+export type LockConflict = { locks: LockInfo[]; retry: () => Promise<void> };
+
+export const LOCK_CONFLICT = 40073;
+
+/** The locks of a 40073 answer, or null for any other failure. */
+export function lockConflict(error: unknown): LockInfo[] | null {
+  if (!(error instanceof ApiError) || error.code !== LOCK_CONFLICT) return null;
+  const data = Array.isArray(error.data) ? (error.data as LockInfo[]) : [];
+  return data.filter((l) => typeof l?.token === "string");
+}
+
+export function LockDialog({ conflict, onClose }: { conflict: LockConflict; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal opened onClose={onClose} centered title={t("explorer.lock.title")}>
+      <Text size="sm">{t("explorer.lock.body")}</Text>
+      <List size="sm" mt="sm" spacing={4}>
+        {conflict.locks.map((lock) => (
+          <List.Item key={lock.token}>
+            {parseUri(lock.path ?? "")?.segments.join("/") || lock.path}
+            {lock.owner ? ` (${lock.owner})` : ""}
+          </List.Item>
+        ))}
+      </List>
+      <Group justify="flex-end" mt="md">
+        <Button variant="default" onClick={onClose}>
+          {t("common.cancel")}
+        </Button>
+        <Button
+          color="orange"
+          loading={busy}
+          disabled={conflict.locks.length === 0}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await forceUnlock(conflict.locks.map((l) => l.token));
+              await conflict.retry();
+              onClose();
+            } catch (e) {
+              notifyError(e);
+              setBusy(false);
+            }
+          }}
+        >
+          {t("explorer.lock.force")}
+        </Button>
+      </Group>
+    </Modal>
+  );
+}

@@ -1,0 +1,49 @@
+// Floating over the bottom of the list while files are selected (so that selecting moves no row
+// from under the pointer): how many, the registry's actions marked for the toolbar, select all
+// and clear.
+import { Button, CloseButton, Group, Paper, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { type ActionContext, actionsFor } from "./actions";
+import classes from "./FileList.module.css";
+
+type Props = { ctx: ActionContext; total: number; onSelectAll: () => void; onClear: () => void };
+
+export function SelectionBar({ ctx, total, onSelectAll, onClear }: Props) {
+  const { t } = useTranslation();
+  const list = actionsFor(ctx).filter((a) => a.toolbar);
+  return (
+    <Paper
+      withBorder
+      shadow="md"
+      p={4}
+      px="xs"
+      role="toolbar"
+      aria-label={t("explorer.selectionBar")}
+      className={classes.bar}
+    >
+      <Group gap="xs" wrap="wrap">
+        <CloseButton size="sm" aria-label={t("explorer.clearSelection")} onClick={onClear} />
+        <Text size="sm" fw={600} data-testid="selection-count">
+          {t("explorer.selected", { count: ctx.files.length })}
+        </Text>
+        {ctx.files.length < total && (
+          <Button size="compact-sm" variant="subtle" onClick={onSelectAll}>
+            {t("explorer.selectAll")}
+          </Button>
+        )}
+        {list.map((action) => (
+          <Button
+            key={action.id}
+            size="compact-sm"
+            variant="light"
+            color={action.danger ? "red" : undefined}
+            leftSection={<action.icon size={14} />}
+            onClick={() => void action.run(ctx)}
+          >
+            {t(action.labelKey as "explorer.action.open")}
+          </Button>
+        ))}
+      </Group>
+    </Paper>
+  );
+}
