@@ -461,23 +461,6 @@ pub fn from_poem(err: poem::Error) -> ApiError {
     ApiError::new(code, err.to_string())
 }
 
-impl From<crate::users::AccountError> for ApiError {
-    fn from(err: crate::users::AccountError) -> Self {
-        use crate::users::AccountError as E;
-        match err {
-            E::InvalidEmail | E::UnsafeEmail | E::InvalidPassword => {
-                ApiError::new(ErrorCode::ParamError, err.to_string())
-            }
-            E::EmailTaken => ApiError::code(ErrorCode::EmailExisted),
-            E::EmailLookAlike => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
-            E::UserNotFound => ApiError::code(ErrorCode::UserNotFound),
-            E::GroupNotFound(_) => ApiError::code(ErrorCode::GroupNotFound),
-            E::Db(e) => e.into(),
-            E::Other(e) => ApiError::code(ErrorCode::EncryptError).with_cause(e),
-        }
-    }
-}
-
 impl From<crate::admin::AdminError> for ApiError {
     fn from(err: crate::admin::AdminError) -> Self {
         use crate::admin::AdminError as A;

@@ -9,6 +9,7 @@ pub mod dav_account;
 pub mod download;
 pub mod dto;
 pub mod envelope;
+mod errors;
 pub mod file;
 pub mod file_content;
 pub mod file_list;
@@ -17,6 +18,7 @@ pub mod file_manage;
 pub mod file_thumb;
 pub mod json;
 pub mod passkey;
+pub mod present;
 pub mod query_bool;
 pub mod registration;
 pub mod session;
@@ -156,7 +158,7 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
                     }
                     req.extensions_mut().insert(caller);
                 }
-                Err(err) => return Ok(finish(err.as_response())),
+                Err(err) => return Ok(finish(ApiError::from(err).as_response())),
             }
         }
         let resp = match ep.call(req).await {

@@ -160,7 +160,11 @@ impl UserSettingApi {
                     .collect::<Vec<_>>()
             })
             .filter(|exts| !exts.is_empty());
-        let passkeys = passkey::list_for_user(&state.db, user.id).await?;
+        let passkeys: Vec<PasskeyDto> = passkey::rows_of(&state.db, user.id)
+            .await?
+            .iter()
+            .map(PasskeyDto::from)
+            .collect();
         ok(UserSettings {
             version_retention_enabled: flag("version_retention").unwrap_or(false),
             version_retention_ext: exts,

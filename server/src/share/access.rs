@@ -249,7 +249,7 @@ pub async fn exposes_view(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsErro
     let share = find(&ctx.state.db, id)
         .await?
         .ok_or(FsError::ShareInvalid)?;
-    Ok(super::present::share_view(&share))
+    Ok(super::details::share_view(&share))
 }
 
 #[cfg(test)]

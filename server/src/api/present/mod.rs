@@ -1,0 +1,3 @@
+//! Turning what the services return into the wire shapes of `api::dto`.
+
+pub mod share;
