@@ -26,9 +26,9 @@ pub struct Inner {
     /// Thumbnail worker slots and in-flight generations.
     pub thumbs: crate::thumb::Thumbnailer,
     /// WebDAV credentials verified recently.
-    pub dav_logins: crate::dav::auth::LoginCache,
+    pub dav_logins: crate::auth::dav_cache::LoginCache,
     /// The user, group and account rows of recent WebDAV sign-ins.
-    pub dav_rows: crate::dav::auth::SignedRows,
+    pub dav_rows: crate::auth::dav_cache::SignedRows,
     /// Publishes streamed writes (in batches on SQLite).
     pub commits: crate::upload::commit::Committer,
     /// Blobs stored and waiting for their row, journaled for the next start.
@@ -39,11 +39,20 @@ pub struct Inner {
     pub sessions: crate::auth::session::Chains,
     /// Captcha images handed out per client address.
     pub captcha_limits: crate::address_limit::AddressLimiter,
+    /// How the file system opens shares (the share module fills it in).
+    pub share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
+    pub fn new(
+        config: Config,
+        db: DatabaseConnection,
+        settings: Settings,
+        ids: HashIds,
+        share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
+    ) -> Self {
         Self(Arc::new(Inner {
+            share_trees,
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             commits: crate::upload::commit::Committer::new(db.clone()),
@@ -57,7 +66,7 @@ impl AppState {
             metrics: Metrics::default(),
             started: Instant::now(),
             thumbs: Default::default(),
-            dav_logins: crate::dav::auth::login_cache(),
+            dav_logins: crate::auth::dav_cache::login_cache(),
             dav_rows: Default::default(),
             storage_probe: Default::default(),
             sessions: Default::default(),

@@ -160,9 +160,9 @@ impl UserSettingApi {
                     .collect::<Vec<_>>()
             })
             .filter(|exts| !exts.is_empty());
-        let passkeys: Vec<PasskeyDto> = passkey::rows_of(&state.db, user.id)
+        let passkeys: Vec<PasskeyDto> = passkey::list_for_user(&state.db, user.id)
             .await?
-            .iter()
+            .into_iter()
             .map(PasskeyDto::from)
             .collect();
         ok(UserSettings {

@@ -142,11 +142,42 @@ pub fn encode_credential_id(raw: &[u8]) -> String {
     STANDARD.encode(raw)
 }
 
-/// The live passkeys of a user, oldest first.
-pub async fn rows_of(
+/// A registered passkey, as its owner sees it.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// The credential id (standard base64).
+    pub id: String,
+    pub name: String,
+    /// The last successful sign-in with it.
+    pub used_at: Option<chrono::DateTime<Utc>>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl From<&passkey::Model> for Registered {
+    fn from(row: &passkey::Model) -> Self {
+        Self {
+            id: row.credential_id.clone(),
+            name: row.name.clone(),
+            used_at: row.used_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A user's passkeys, oldest first.
+pub async fn list_for_user(
     db: &impl ConnectionTrait,
     user_id: i64,
-) -> Result<Vec<passkey::Model>, DbErr> {
+) -> Result<Vec<Registered>, DbErr> {
+    Ok(rows_of(db, user_id)
+        .await?
+        .iter()
+        .map(Registered::from)
+        .collect())
+}
+
+/// The live passkeys of a user, oldest first.
+async fn rows_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<passkey::Model>, DbErr> {
     passkey::Entity::find()
         .filter(passkey::Column::UserId.eq(user_id))
         .filter(passkey::Column::DeletedAt.is_null())

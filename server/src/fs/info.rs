@@ -26,7 +26,7 @@ pub async fn info(
     let mut resp =
         present::response(db, ids, &node.file, &node.uri, &node.capability, node.owned).await?;
     // The root of a single-file share is the file's folder: its totals are not shared.
-    let single_file_root = crate::share::access::single_file_root(ctx, node)
+    let single_file_root = super::share_tree::single_file_root(ctx, node)
         .await?
         .is_some();
     if folder_summary && node.is_folder() && !single_file_root {
@@ -56,7 +56,7 @@ pub async fn info(
 async fn extended_info(ctx: &FsCtx<'_>, node: &Node) -> Result<ExtendedInfo, FsError> {
     let db = &ctx.state.db;
     let ids = &ctx.state.ids;
-    let entity_ids: Vec<i64> = if crate::share::access::is_visitor(node) {
+    let entity_ids: Vec<i64> = if node.seen_by_visitor() {
         node.file.primary_entity.into_iter().collect()
     } else {
         file_entity::Entity::find()

@@ -11,6 +11,7 @@ pub mod present;
 pub mod quota;
 pub mod recycle;
 pub mod search;
+pub mod share_tree;
 pub mod sql;
 pub mod trash;
 pub mod tree;

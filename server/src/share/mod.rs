@@ -10,7 +10,6 @@ pub mod details;
 pub mod download;
 pub mod error;
 pub mod manage;
-pub mod saved;
 
 /// Length of a generated share password.
 pub const GENERATED_PASSWORD_LEN: usize = 8;

@@ -170,7 +170,7 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
     let mut folder_uris: HashMap<i64, FileUri> = HashMap::new();
     let mut recursion_limit_reached = false;
     // The root of a single-file share shows that file only.
-    let single_file = crate::share::access::single_file_root(ctx, node).await?;
+    let single_file = crate::fs::share_tree::single_file_root(ctx, node).await?;
     let scopes: Vec<Scope> = match uri.fs {
         FsKind::Trash if uri.is_root() => vec![Scope::Trash(ctx.user()?.user.id)],
         FsKind::SharedWithMe if uri.is_root() => vec![Scope::SharedWithMe(ctx.user()?.user.id)],
@@ -236,7 +236,7 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
     let rows = if matches!(scopes.first(), Some(Scope::SharedWithMe(_))) {
         let mut live = Vec::with_capacity(rows.len());
         for row in rows {
-            if crate::share::saved::check_entry(ctx, &row).await.is_ok() {
+            if crate::fs::share_tree::check_saved(ctx, &row).await.is_ok() {
                 live.push(row);
             }
         }
