@@ -30,6 +30,7 @@ pub mod user;
 pub mod user_profile;
 pub mod user_setting;
 pub mod user_setting_fields;
+mod user_setting_update;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
