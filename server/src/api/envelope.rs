@@ -1,6 +1,6 @@
-//! The `{code, data, msg}` envelope and [`ApiError`]: the only place where an error code and
-//! an HTTP status are chosen. Lower layers return their own errors; they become an
-//! [`ApiError`] through `From` impls here or an explicit [`ApiError::new`] in a handler.
+//! The `{code, data, msg}` envelope, [`ApiError`] and the table of error codes. Lower layers
+//! return their own errors; they become an [`ApiError`] through the `From` impls of
+//! `api::errors` (and the few here) or an explicit [`ApiError::new`] in a handler.
 
 use poem::{IntoResponse, Response, error::ResponseError, http::StatusCode};
 use poem_openapi::{
