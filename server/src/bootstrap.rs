@@ -60,7 +60,7 @@ pub async fn run(
             password,
         })),
         // Another instance created it first.
-        Err(users::AccountError::EmailTaken) => Ok(None),
+        Err(users::UsersError::EmailTaken) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }

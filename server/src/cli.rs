@@ -150,7 +150,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let (state, _) = crate::init(config, false).await?;
             let user =
                 match users::reset(&state.db, &email, &password, Some(users::ADMIN_GROUP)).await {
-                    Err(users::AccountError::UserNotFound) => {
+                    Err(users::UsersError::UserNotFound) => {
                         users::create(&state.db, &email, &password, users::ADMIN_GROUP).await?
                     }
                     other => other?,

@@ -67,7 +67,8 @@ pub async fn init(
     let salt = settings.get("hash_id_salt").await?;
     anyhow::ensure!(!salt.is_empty(), "setting hash_id_salt is missing");
     let ids = HashIds::new(&salt);
-    Ok((AppState::new(config, db, settings, ids), admin))
+    let share_trees = std::sync::Arc::new(share::access::Trees);
+    Ok((AppState::new(config, db, settings, ids, share_trees), admin))
 }
 
 /// Every route of the server.

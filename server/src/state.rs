@@ -37,9 +37,9 @@ pub struct Inner {
     pub storage: DriverRegistry,
     pub started: Instant,
     /// WebDAV credentials verified recently.
-    pub dav_logins: crate::dav::auth::LoginCache,
+    pub dav_logins: crate::auth::dav_cache::LoginCache,
     /// The user, group and account rows of recent WebDAV sign-ins.
-    pub dav_rows: crate::dav::auth::SignedRows,
+    pub dav_rows: crate::auth::dav_cache::SignedRows,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
     /// The last storage probe of `/healthz`.
@@ -50,6 +50,8 @@ pub struct Inner {
     pub captcha_limits: crate::address_limit::AddressLimiter,
     /// The process-wide parts of features, one per type.
     parts: Parts,
+    /// How the file system opens shares (the share module fills it in).
+    pub share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
 }
 
 /// One slot per type, each filled on first use ([`AppState::part`]).
@@ -57,8 +59,15 @@ pub struct Inner {
 struct Parts(RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 
 impl AppState {
-    pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
+    pub fn new(
+        config: Config,
+        db: DatabaseConnection,
+        settings: Settings,
+        ids: HashIds,
+        share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
+    ) -> Self {
         Self(Arc::new(Inner {
+            share_trees,
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             captcha_limits: crate::address_limit::AddressLimiter::per_minute(
@@ -70,7 +79,7 @@ impl AppState {
             ids,
             metrics: Metrics::default(),
             started: Instant::now(),
-            dav_logins: crate::dav::auth::login_cache(),
+            dav_logins: crate::auth::dav_cache::login_cache(),
             dav_rows: Default::default(),
             storage_probe: Default::default(),
             sessions: Default::default(),

@@ -26,7 +26,7 @@ pub const MAX_NICK_CHARS: usize = 100;
 
 /// Why an account operation was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum AccountError {
+pub enum UsersError {
     /// The e-mail address is not acceptable.
     #[error("invalid e-mail address")]
     InvalidEmail,
@@ -48,6 +48,12 @@ pub enum AccountError {
     /// The group does not exist.
     #[error("group {0} does not exist")]
     GroupNotFound(i64),
+    /// The account is banned (by an administrator or by the system).
+    #[error("the account is banned")]
+    Banned,
+    /// The account's e-mail address has not been confirmed yet.
+    #[error("the account is not activated")]
+    NotActivated,
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -57,27 +63,27 @@ pub enum AccountError {
 }
 
 /// The canonical form of an e-mail address, to store or to look an account up with.
-pub fn normalize_email(email: &str) -> Result<String, AccountError> {
-    email_address::canonical(email).map_err(|_| AccountError::InvalidEmail)
+pub fn normalize_email(email: &str) -> Result<String, UsersError> {
+    email_address::canonical(email).map_err(|_| UsersError::InvalidEmail)
 }
 
 /// The canonical form of the address of a new account, which must keep each part to one
 /// script (see [`email_address::check_new`]).
-fn new_email(email: &str) -> Result<String, AccountError> {
+fn new_email(email: &str) -> Result<String, UsersError> {
     let email = normalize_email(email)?;
-    email_address::check_new(&email).map_err(|_| AccountError::UnsafeEmail)?;
+    email_address::check_new(&email).map_err(|_| UsersError::UnsafeEmail)?;
     Ok(email)
 }
 
 /// Refuses an address that reads like another account's (deleted accounts included, as the
 /// unique index on `email` includes them). Run in the transaction that inserts the account.
-async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result<(), AccountError> {
+async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result<(), UsersError> {
     let alike = user::Entity::find()
         .filter(user::Column::EmailSkeleton.eq(email_address::skeleton(email)))
         .one(db)
         .await?;
     match alike {
-        Some(_) => Err(AccountError::EmailLookAlike),
+        Some(_) => Err(UsersError::EmailLookAlike),
         None => Ok(()),
     }
 }
@@ -158,12 +164,12 @@ pub async fn fill_skeletons<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::
     }
 }
 
-fn check_password(pw: &str) -> Result<(), AccountError> {
+fn check_password(pw: &str) -> Result<(), UsersError> {
     let len = pw.chars().count();
     if (6..=128).contains(&len) {
         Ok(())
     } else {
-        Err(AccountError::InvalidPassword)
+        Err(UsersError::InvalidPassword)
     }
 }
 
@@ -173,7 +179,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     email: &str,
     pw: &str,
     group_id: i64,
-) -> Result<user::Model, AccountError> {
+) -> Result<user::Model, UsersError> {
     let email = new_email(email)?;
     check_password(pw)?;
     // Hashed off the async workers: a burst of sign-ups must not stall the transactions
@@ -185,10 +191,10 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         .await?
         .is_none()
     {
-        return Err(AccountError::GroupNotFound(group_id));
+        return Err(UsersError::GroupNotFound(group_id));
     }
     if find_by_email(&txn, &email).await?.is_some() {
-        return Err(AccountError::EmailTaken);
+        return Err(UsersError::EmailTaken);
     }
     ensure_no_look_alike(&txn, &email).await?;
     let nick = default_nick(&txn, &email).await?;
@@ -208,12 +214,12 @@ pub async fn reset<C: ConnectionTrait + TransactionTrait>(
     email: &str,
     pw: &str,
     group_id: Option<i64>,
-) -> Result<user::Model, AccountError> {
+) -> Result<user::Model, UsersError> {
     let email = normalize_email(email)?;
     check_password(pw)?;
     let existing = find_by_email(db, &email)
         .await?
-        .ok_or(AccountError::UserNotFound)?;
+        .ok_or(UsersError::UserNotFound)?;
     let mut active: user::ActiveModel = existing.into();
     active.password = Set(Some(password::hash(pw)?));
     active.updated_at = Set(Utc::now());
@@ -228,13 +234,10 @@ pub async fn reset<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Refuses accounts that may not sign in: banned (40017) or not activated (40018).
-pub fn ensure_can_sign_in(user: &user::Model) -> Result<(), crate::api::envelope::ApiError> {
-    use crate::api::envelope::{ApiError, ErrorCode};
+pub fn ensure_can_sign_in(user: &user::Model) -> Result<(), UsersError> {
     match user.status.as_str() {
-        user::status::MANUAL_BANNED | user::status::SYS_BANNED => {
-            Err(ApiError::code(ErrorCode::UserBanned))
-        }
-        user::status::INACTIVE => Err(ApiError::code(ErrorCode::UserNotActivated)),
+        user::status::MANUAL_BANNED | user::status::SYS_BANNED => Err(UsersError::Banned),
+        user::status::INACTIVE => Err(UsersError::NotActivated),
         _ => Ok(()),
     }
 }
@@ -244,7 +247,7 @@ pub async fn rehash_password<C: ConnectionTrait>(
     db: &C,
     user: user::Model,
     pw: &str,
-) -> Result<user::Model, AccountError> {
+) -> Result<user::Model, UsersError> {
     let mut active: user::ActiveModel = user.into();
     active.password = Set(Some(password::hash(pw)?));
     Ok(active.update(db).await?)
@@ -292,12 +295,12 @@ mod tests {
 }
 
 /// Hashes a password off the async workers: Argon2id is slow on purpose.
-async fn hash_off_thread(pw: &str) -> Result<String, AccountError> {
+async fn hash_off_thread(pw: &str) -> Result<String, UsersError> {
     let pw = pw.to_owned();
     tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
-        .map_err(|e| AccountError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
-        .map_err(AccountError::Other)
+        .map_err(|e| UsersError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
+        .map_err(UsersError::Other)
 }
 
 /// What a self-registration asks for.
@@ -319,7 +322,7 @@ pub struct Registration<'a> {
 pub async fn register<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     reg: Registration<'_>,
-) -> Result<user::Model, AccountError> {
+) -> Result<user::Model, UsersError> {
     let email = new_email(reg.email)?;
     check_password(reg.password)?;
     let digest = hash_off_thread(reg.password).await?;
@@ -338,10 +341,10 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         .await?
         .is_none()
     {
-        return Err(AccountError::GroupNotFound(group_id));
+        return Err(UsersError::GroupNotFound(group_id));
     }
     if find_by_email(&txn, &email).await?.is_some() {
-        return Err(AccountError::EmailTaken);
+        return Err(UsersError::EmailTaken);
     }
     ensure_no_look_alike(&txn, &email).await?;
     let mut settings = json!({"version_retention": true, "version_retention_max": 10});
@@ -355,8 +358,8 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
     row.group_id = Set(group_id);
     let model = row.insert(&txn).await.map_err(|e| match e.sql_err() {
         // Also a soft-deleted account: the unique index covers every row.
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
-        _ => AccountError::Db(e),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => UsersError::EmailTaken,
+        _ => UsersError::Db(e),
     })?;
     txn.commit().await?;
     Ok(model)
@@ -403,7 +406,7 @@ pub async fn set_password<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     user: user::Model,
     pw: &str,
-) -> Result<user::Model, AccountError> {
+) -> Result<user::Model, UsersError> {
     check_password(pw)?;
     let digest = hash_off_thread(pw).await?;
     let mut active: user::ActiveModel = user.into();
@@ -417,17 +420,17 @@ pub async fn set_password<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Checks a new password's length (6 to 128 characters).
-pub fn validate_password(pw: &str) -> Result<(), AccountError> {
+pub fn validate_password(pw: &str) -> Result<(), UsersError> {
     check_password(pw)
 }
 
 /// The Argon2id digest of a new password, computed off the async workers.
-pub async fn hash_password(pw: &str) -> Result<String, AccountError> {
+pub async fn hash_password(pw: &str) -> Result<String, UsersError> {
     let pw = pw.to_owned();
     tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
-        .map_err(|e| AccountError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
-        .map_err(AccountError::Other)
+        .map_err(|e| UsersError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
+        .map_err(UsersError::Other)
 }
 
 /// The account with this id unless it was deleted.

@@ -101,9 +101,9 @@ impl From<crate::fs::error::FsError> for AdminError {
     }
 }
 
-impl From<crate::users::AccountError> for AdminError {
-    fn from(err: crate::users::AccountError) -> Self {
-        use crate::users::AccountError as A;
+impl From<crate::users::UsersError> for AdminError {
+    fn from(err: crate::users::UsersError) -> Self {
+        use crate::users::UsersError as A;
         match err {
             A::InvalidEmail | A::InvalidPassword | A::UnsafeEmail => {
                 AdminError::Invalid(err.to_string())
@@ -111,6 +111,8 @@ impl From<crate::users::AccountError> for AdminError {
             A::EmailTaken | A::EmailLookAlike => AdminError::EmailTaken,
             A::UserNotFound => AdminError::UserNotFound,
             A::GroupNotFound(_) => AdminError::GroupNotFound,
+            // Sign-in checks; no admin operation runs them.
+            A::Banned | A::NotActivated => AdminError::Invalid(err.to_string()),
             A::Db(e) => AdminError::Db(e),
             A::Other(e) => AdminError::Storage(e.to_string()),
         }

@@ -159,7 +159,7 @@ impl DownloadApi {
             let signed = async {
                 let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
                 node.require(fs_cap::DOWNLOAD)?;
-                if body.entity.is_some() && share::access::is_visitor(&node) {
+                if body.entity.is_some() && node.seen_by_visitor() {
                     return Err(ApiError::new(
                         ErrorCode::OwnerOnly,
                         "only the owner may download other versions of a shared file",

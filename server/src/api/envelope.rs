@@ -1,6 +1,6 @@
-//! The `{code, data, msg}` envelope and [`ApiError`]: the only place where an error code and
-//! an HTTP status are chosen. Lower layers return their own errors; they become an
-//! [`ApiError`] through `From` impls here or an explicit [`ApiError::new`] in a handler.
+//! The `{code, data, msg}` envelope, [`ApiError`] and the table of error codes. Lower layers
+//! return their own errors; they become an [`ApiError`] through the `From` impls of
+//! `api::errors` (and the few here) or an explicit [`ApiError::new`] in a handler.
 
 use poem::{IntoResponse, Response, error::ResponseError, http::StatusCode};
 use poem_openapi::{
@@ -459,23 +459,6 @@ pub fn from_poem(err: poem::Error) -> ApiError {
         _ => ErrorCode::IoError,
     };
     ApiError::new(code, err.to_string())
-}
-
-impl From<crate::users::AccountError> for ApiError {
-    fn from(err: crate::users::AccountError) -> Self {
-        use crate::users::AccountError as E;
-        match err {
-            E::InvalidEmail | E::UnsafeEmail | E::InvalidPassword => {
-                ApiError::new(ErrorCode::ParamError, err.to_string())
-            }
-            E::EmailTaken => ApiError::code(ErrorCode::EmailExisted),
-            E::EmailLookAlike => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
-            E::UserNotFound => ApiError::code(ErrorCode::UserNotFound),
-            E::GroupNotFound(_) => ApiError::code(ErrorCode::GroupNotFound),
-            E::Db(e) => e.into(),
-            E::Other(e) => ApiError::code(ErrorCode::EncryptError).with_cause(e),
-        }
-    }
 }
 
 impl From<crate::admin::AdminError> for ApiError {

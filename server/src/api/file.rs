@@ -9,6 +9,7 @@ use super::{
     dto::file::FileResponse,
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
+    present::file as present,
     query_bool::QueryBool,
 };
 use crate::{
@@ -18,7 +19,6 @@ use crate::{
         error::FsError,
         info,
         nav::{self, FsCtx},
-        present,
         tree::{self, Kind},
         uri::FileUri,
     },
@@ -188,18 +188,20 @@ impl FileApi {
             }
         };
         node.require(crate::boolset::fs_cap::INFO)?;
-        ok(info::info(
+        let resp = present_node(&state, &node).await?;
+        let found = info::info(
             &ctx,
             &node,
             QueryBool::of(extended.0),
             QueryBool::of(folder_summary.0),
         )
-        .await?)
+        .await?;
+        ok(present::with_info(&state.ids, resp, found))
     }
 }
 
 async fn present_node(state: &AppState, node: &nav::Node) -> Result<FileResponse, ApiError> {
-    Ok(present::response(
+    present::response(
         &state.db,
         &state.ids,
         &node.file,
@@ -207,7 +209,7 @@ async fn present_node(state: &AppState, node: &nav::Node) -> Result<FileResponse
         &node.capability,
         node.owned,
     )
-    .await?)
+    .await
 }
 
 /// Records a file-system change of the caller in the audit log.

@@ -11,10 +11,11 @@ use super::{
     dto::file::FileResponse,
     envelope::{ApiResult, done, ok},
     json::ApiJson,
+    present::file as present,
 };
 use crate::{
     auth::caller::Caller,
-    fs::{nav::FsCtx, present, uri::FileUri, version},
+    fs::{nav::FsCtx, uri::FileUri, version},
     state::AppState,
     storage::ByteStream,
     upload::edit::{self, EditRequest},

@@ -8,6 +8,7 @@ use super::{
     dto::file::{ExplorerView, ListResponse},
     envelope::{ApiResult, done, ok},
     json::ApiJson,
+    present::file as present,
 };
 use crate::{
     auth::caller::Caller,
@@ -88,7 +89,8 @@ impl FileListApi {
             order_direction: order_direction.0.filter(|s| !s.is_empty()),
             next_page_token: next_page_token.0,
         };
-        ok(list::list(&ctx, &req).await?)
+        let listing = list::list(&ctx, &req).await?;
+        ok(present::list_response(&state.db, &state.ids, listing).await?)
     }
 
     /// Stores the explorer view of a folder (`null` removes it). Listings of the folder and

@@ -18,6 +18,7 @@ pub mod file_manage;
 pub mod file_thumb;
 pub mod json;
 pub mod passkey;
+pub mod present;
 pub mod query_bool;
 pub mod registration;
 pub mod session;
@@ -29,6 +30,7 @@ pub mod user;
 pub mod user_profile;
 pub mod user_setting;
 pub mod user_setting_fields;
+mod user_setting_update;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -157,7 +159,7 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
                     }
                     req.extensions_mut().insert(caller);
                 }
-                Err(err) => return Ok(finish(err.as_response())),
+                Err(err) => return Ok(finish(ApiError::from(err).as_response())),
             }
         }
         let resp = match ep.call(req).await {

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi, param::Query};
 use serde_json::Value;
-use stratus_entity::passkey;
 
 use super::{
     ApiTags,
@@ -16,7 +15,10 @@ use super::{
     session::finish_login,
 };
 use crate::{
-    auth::{caller::Caller, passkey as ceremony},
+    auth::{
+        caller::Caller,
+        passkey::{self as ceremony, Registered},
+    },
     events::Client,
     state::AppState,
 };
@@ -34,13 +36,13 @@ pub struct PasskeyDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&passkey::Model> for PasskeyDto {
-    fn from(row: &passkey::Model) -> Self {
+impl From<Registered> for PasskeyDto {
+    fn from(key: Registered) -> Self {
         Self {
-            id: row.credential_id.clone(),
-            name: row.name.clone(),
-            used_at: row.used_at,
-            created_at: row.created_at,
+            id: key.id,
+            name: key.name,
+            used_at: key.used_at,
+            created_at: key.created_at,
         }
     }
 }
@@ -123,7 +125,7 @@ impl PasskeyApi {
         let name = ceremony::display_name(body.name.as_deref().unwrap_or_default(), ua);
         let row =
             ceremony::finish_registration(&state, &me.user, &body.response, &name, &client).await?;
-        ok(PasskeyDto::from(&row))
+        ok(PasskeyDto::from(Registered::from(&row)))
     }
 
     /// Removes one of the caller's passkeys; code 404 when the caller has none with this id.

@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use super::{
     ApiTags,
-    dto::user::{LoginResponse, Token},
+    dto::user::{LoginResponse, Token, User},
     envelope::{ApiError, ApiResult, ErrorCode, ok},
     json::ApiJson,
 };
@@ -334,7 +334,11 @@ pub async fn finish_login(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    let response = session::login_response(state, user, &group).await?;
+    let token = session::start(state, user).await?;
+    let response = LoginResponse {
+        user: User::from_model(&state.ids, user, &group),
+        token: token.into(),
+    };
     events::record(
         &state.db,
         events::kind::USER_LOGIN,

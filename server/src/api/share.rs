@@ -23,6 +23,7 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     file::audit,
     json::ApiJson,
+    present::share::{self as present, Shown},
     query_bool::QueryBool,
 };
 use crate::{
@@ -33,8 +34,8 @@ use crate::{
     ids::IdKind,
     share::{
         access,
+        details::share_url,
         manage::{self, ORDER_BY_OPTIONS, PageRequest, ShareOptions},
-        present::{self, Shown},
     },
     state::AppState,
     users,
@@ -143,7 +144,7 @@ impl ShareApi {
         )
         .await;
         let base = site_base(&state, req).await?;
-        ok(present::share_url(&state.ids, &base, &row, true))
+        ok(share_url(&state.ids, &base, &row, true))
     }
 
     /// The caller's shares, newest first, by cursor (`next_page_token`).
@@ -195,7 +196,7 @@ impl ShareApi {
         )
         .await;
         let base = site_base(&state, req).await?;
-        ok(present::share_url(&state.ids, &base, &row, true))
+        ok(share_url(&state.ids, &base, &row, true))
     }
 
     /// Deletes a share of the caller (administrators may delete any share).

@@ -11,10 +11,11 @@ use super::{
     dto::file::PolicySummary,
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
+    present::file::policy_summary,
 };
 use crate::{
     auth::caller::Caller,
-    fs::{info, uri::FileUri},
+    fs::uri::FileUri,
     state::AppState,
     storage::{ByteStream, UploadCredential},
     upload::{self, create::CreateParams},
@@ -119,7 +120,7 @@ impl UploadApi {
             upload_urls: None,
             credential: None,
             complete_url: None,
-            storage_policy: info::policy_summary(&state.ids, &created.policy),
+            storage_policy: policy_summary(&state.ids, &created.policy),
             uri: created.row.uri.clone(),
             callback_secret: created.props.callback_secret.clone(),
             mime_type: created.props.mime_type.clone(),

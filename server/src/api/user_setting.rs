@@ -10,8 +10,8 @@ use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, Object, OpenApi,
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect};
-use serde_json::{Map, Value};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use serde_json::Value;
 use stratus_entity::user;
 
 use super::{
@@ -19,18 +19,15 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
     passkey::PasskeyDto,
-    user_setting_fields::{
-        param_error, validate_exts, validate_language, validate_nick, validate_theme,
-    },
+    user_setting_fields::param_error,
+    user_setting_update as update,
 };
 use crate::{
-    auth::{caller::Caller, passkey, password, session, throttle, totp},
+    auth::{caller::Caller, passkey, totp},
     avatar::{self, AvatarError, Size},
-    db,
-    events::{self, Client},
+    events::Client,
     kv,
     state::AppState,
-    users,
 };
 
 /// How long a secret from `GET /user/setting/2fa` waits to be confirmed.
@@ -127,7 +124,7 @@ impl<'a> ApiExtractor<'a> for AvatarUpload {
     }
 }
 
-fn two_fa_init_key(user_id: i64) -> String {
+pub(super) fn two_fa_init_key(user_id: i64) -> String {
     format!("2fa_init_{user_id}")
 }
 
@@ -160,7 +157,11 @@ impl UserSettingApi {
                     .collect::<Vec<_>>()
             })
             .filter(|exts| !exts.is_empty());
-        let passkeys = passkey::list_for_user(&state.db, user.id).await?;
+        let passkeys: Vec<PasskeyDto> = passkey::list_for_user(&state.db, user.id)
+            .await?
+            .into_iter()
+            .map(PasskeyDto::from)
+            .collect();
         ok(UserSettings {
             version_retention_enabled: flag("version_retention").unwrap_or(false),
             version_retention_ext: exts,
@@ -193,174 +194,11 @@ impl UserSettingApi {
         body: ApiJson<UpdateUserSettingRequest>,
     ) -> ApiResult<Value> {
         let me = caller.signed_in()?;
-        let user = &me.user;
-        let body = body.0;
         let client = Client::of(req, state.config.proxy_header.as_deref());
-
-        // 1. Shape of every field.
-        let nick = body.nick.as_deref().map(validate_nick).transpose()?;
-        let language = body
-            .language
-            .as_deref()
-            .map(validate_language)
-            .transpose()?;
-        let theme = body
-            .preferred_theme
-            .as_deref()
-            .map(validate_theme)
-            .transpose()?;
-        let exts = body
-            .version_retention_ext
-            .as_deref()
-            .map(validate_exts)
-            .transpose()?;
-        if body.version_retention_max.is_some_and(|max| max < 0) {
-            return Err(param_error("version_retention_max: must be 0 or more"));
-        }
-        let has_password = user.password.as_deref().is_some_and(|p| !p.is_empty());
-        let new_password = match (&body.new_password, &body.current_password) {
-            (None, None) => None,
-            (None, Some(_)) => return Err(param_error("new_password is required")),
-            (Some(_), None) if has_password => {
-                return Err(param_error("current_password is required"));
-            }
-            (Some(new), current) => {
-                users::validate_password(new)
-                    .map_err(|_| param_error("new_password: must be 6 to 128 characters"))?;
-                Some((new.as_str(), current.as_deref()))
-            }
-        };
-        let two_fa = match (body.two_fa_enabled, body.two_fa_code.as_deref()) {
-            (None, _) => None,
-            (Some(_), None) => return Err(param_error("two_fa_code is required")),
-            (Some(enable), Some(code)) => {
-                if enable == has_two_fa(user) {
-                    return Err(param_error(if enable {
-                        "two_fa_enabled: 2FA is already enabled"
-                    } else {
-                        "two_fa_enabled: 2FA is not enabled"
-                    }));
-                }
-                Some((enable, code))
-            }
-        };
-
-        // 2. Credentials: throttled like sign-ins, since they can be guessed the same way.
-        let mut new_digest = None;
-        let mut new_secret = None;
-        if new_password.is_some() || two_fa.is_some() {
-            throttle::check(&state.db, Some(user.id), &client).await?;
-        }
-        if let Some((new, current)) = new_password {
-            if has_password {
-                let digest = user.password.clone().unwrap_or_default();
-                let given = current.unwrap_or_default().to_owned();
-                let check = tokio::task::spawn_blocking(move || password::check(&given, &digest))
-                    .await
-                    .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
-                if check == password::Check::Mismatch {
-                    throttle::fail(&state.db, Some(user.id), &client, "password").await;
-                    return Err(ApiError::new(
-                        ErrorCode::IncorrectPassword,
-                        "current_password is incorrect",
-                    ));
-                }
-            }
-            new_digest = Some(users::hash_password(new).await?);
-        }
-        if let Some((enable, code)) = two_fa {
-            let secret = if enable {
-                kv::get(&state.db, &two_fa_init_key(user.id))
-                    .await?
-                    .ok_or_else(|| {
-                        param_error(
-                            "two_fa_enabled: no pending secret, get one from /user/setting/2fa",
-                        )
-                    })?
-            } else {
-                user.two_factor_secret.clone().unwrap_or_default()
-            };
-            // Enabling burns the code's step too, so the code that turned 2FA on cannot
-            // be replayed to sign in.
-            if !totp::verify_once(&state.db, user.id, &secret, code).await? {
-                throttle::fail(&state.db, Some(user.id), &client, "2fa").await;
-                return Err(ApiError::code(ErrorCode::TwoFaCodeWrong));
-            }
-            new_secret = Some(enable.then_some(secret));
-        }
-
-        // 3. One write, on the row as it is now (another request may have changed it).
-        let txn = db::begin_write(&state.db).await?;
-        let fresh = user::Entity::find_by_id(user.id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .filter(|u| u.deleted_at.is_none())
-            .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
-        let mut settings = match fresh.settings.clone() {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        set_or_clear(&mut settings, "language", language);
-        set_or_clear(&mut settings, "preferred_theme", theme);
-        if let Some(enabled) = body.version_retention_enabled {
-            settings.insert("version_retention".into(), Value::Bool(enabled));
-        }
-        if let Some(exts) = exts {
-            settings.insert("version_retention_ext".into(), Value::from(exts));
-        }
-        if let Some(max) = body.version_retention_max {
-            settings.insert("version_retention_max".into(), Value::from(max));
-        }
-        if let Some(disable) = body.disable_view_sync {
-            settings.insert("disable_view_sync".into(), Value::Bool(disable));
-        }
-        let mut active: user::ActiveModel = fresh.into();
-        active.settings = Set(Value::Object(settings));
-        if let Some(nick) = nick {
-            active.nick_skeleton = Set(Some(crate::email_address::skeleton(&nick)));
-            active.nick = Set(nick);
-        }
-        if let Some(digest) = &new_digest {
-            active.password = Set(Some(digest.clone()));
-        }
-        if let Some(secret) = &new_secret {
-            active.two_factor_secret = Set(secret.clone());
-        }
-        active.updated_at = Set(Utc::now());
-        active.update(&txn).await?;
-        if new_digest.is_some() {
-            session::end_all(&txn, user.id, me.session).await?;
-        }
-        txn.commit().await?;
-        if new_digest.is_some() {
-            state.sessions.forget_all();
-        }
-
-        // 4. Aftermath.
-        if new_digest.is_some() {
-            events::record(
-                &state.db,
-                events::kind::USER_CHANGE_PASSWORD,
-                Some(user.id),
-                &client,
-                None,
-            )
-            .await;
-        }
-        if let Some(secret) = &new_secret {
-            if secret.is_some() {
-                kv::delete(&state.db, &two_fa_init_key(user.id)).await?;
-            }
-            events::record(
-                &state.db,
-                events::kind::USER_CHANGE_2FA,
-                Some(user.id),
-                &client,
-                Some(serde_json::json!({ "enabled": secret.is_some() })),
-            )
-            .await;
-        }
+        let change = update::check(&me.user, &body.0)?;
+        let creds = update::verify(&state, &me.user, &client, &change).await?;
+        update::save(&state, me, change, &creds).await?;
+        update::record(&state, me.user.id, &client, &creds).await?;
         done()
     }
 
@@ -490,21 +328,8 @@ async fn set_avatar(state: &AppState, user_id: i64, value: &str) -> Result<(), A
     Ok(())
 }
 
-fn has_two_fa(user: &user::Model) -> bool {
+pub(super) fn has_two_fa(user: &user::Model) -> bool {
     user.two_factor_secret
         .as_deref()
         .is_some_and(|s| !s.is_empty())
-}
-
-/// Stores a string setting, or removes it when the new value is empty.
-fn set_or_clear(settings: &mut Map<String, Value>, key: &str, value: Option<String>) {
-    match value {
-        Some(v) if v.is_empty() => {
-            settings.remove(key);
-        }
-        Some(v) => {
-            settings.insert(key.to_owned(), Value::String(v));
-        }
-        None => {}
-    }
 }

@@ -11,9 +11,8 @@ use std::sync::Arc;
 use sea_orm::EntityTrait;
 use stratus_entity::{group, user};
 
-use super::jwt;
+use super::{error::AuthError, jwt};
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     boolset::{Boolset, group_perm},
     ids::IdKind,
     state::AppState,
@@ -50,10 +49,10 @@ pub enum Caller {
 
 impl Caller {
     /// The signed-in caller, or code 401 for routes that need a session.
-    pub fn signed_in(&self) -> Result<&SignedIn, ApiError> {
+    pub fn signed_in(&self) -> Result<&SignedIn, AuthError> {
         match self {
             Caller::User(u) => Ok(u),
-            Caller::Anonymous => Err(ApiError::code(ErrorCode::LoginRequired)),
+            Caller::Anonymous => Err(AuthError::LoginRequired),
         }
     }
 
@@ -67,7 +66,7 @@ impl Caller {
 }
 
 /// Resolves the `Authorization` header into a caller.
-pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Caller, ApiError> {
+pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Caller, AuthError> {
     let Some(token) = authorization.and_then(bearer_token) else {
         return Ok(Caller::Anonymous);
     };
@@ -76,10 +75,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         return Ok(Caller::Anonymous);
     };
     if claims.token_type != jwt::ACCESS {
-        return Err(ApiError::new(
-            ErrorCode::CredentialInvalid,
-            "This token cannot be used to access the API",
-        ));
+        return Err(AuthError::NotAnAccessToken);
     }
     let Ok(id) = state.ids.decode(&claims.sub, IdKind::User) else {
         return Ok(Caller::Anonymous);
@@ -102,7 +98,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
     let group = group::Entity::find_by_id(user.group_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+        .ok_or(AuthError::GroupMissing)?;
     Ok(Caller::User(Arc::new(SignedIn {
         user,
         group,
@@ -124,7 +120,7 @@ fn bearer_token(header: &str) -> Option<&str> {
 }
 
 /// The caller's group: the user's, or the anonymous group.
-pub async fn group_of(state: &AppState, caller: &Caller) -> Result<group::Model, ApiError> {
+pub async fn group_of(state: &AppState, caller: &Caller) -> Result<group::Model, AuthError> {
     match caller {
         Caller::User(u) => Ok(u.group.clone()),
         Caller::Anonymous => anonymous_group(state).await,
@@ -132,11 +128,11 @@ pub async fn group_of(state: &AppState, caller: &Caller) -> Result<group::Model,
 }
 
 /// The anonymous group (id 3), for describing anonymous callers.
-pub async fn anonymous_group(state: &AppState) -> Result<group::Model, ApiError> {
+pub async fn anonymous_group(state: &AppState) -> Result<group::Model, AuthError> {
     group::Entity::find_by_id(users::ANONYMOUS_GROUP)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::InternalSetting, "anonymous group is missing"))
+        .ok_or(AuthError::AnonymousGroupMissing)
 }
 
 #[cfg(test)]

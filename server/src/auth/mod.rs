@@ -2,6 +2,8 @@
 //! caller resolved once per request.
 
 pub mod caller;
+pub mod dav_cache;
+pub mod error;
 pub mod jwt;
 pub mod passkey;
 pub mod password;

@@ -30,12 +30,8 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential, RequestChallengeResponse, Url, Webauthn, WebauthnBuilder,
 };
 
-use super::throttle;
+use super::{error::AuthError, throttle};
 use crate::{
-    api::{
-        envelope::{ApiError, ErrorCode},
-        passkey::PasskeyDto,
-    },
     events::{self, Client},
     kv,
     state::AppState,
@@ -61,27 +57,24 @@ pub fn login_key(session_id: &str) -> String {
 }
 
 /// Code 40019 unless `authn_enabled` is on.
-pub async fn ensure_enabled(state: &AppState) -> Result<(), ApiError> {
+pub async fn ensure_enabled(state: &AppState) -> Result<(), AuthError> {
     if state.settings.bool("authn_enabled").await? {
         Ok(())
     } else {
-        Err(ApiError::code(ErrorCode::FeatureNotEnabled))
+        Err(AuthError::PasskeysDisabled)
     }
 }
 
-fn init_failed(cause: impl std::fmt::Display) -> ApiError {
-    ApiError::code(ErrorCode::InitWebAuthnFailed).with_cause(cause)
+fn init_failed(cause: impl std::fmt::Display) -> AuthError {
+    AuthError::WebAuthnSetup(cause.to_string())
 }
 
-fn invalid_credential(cause: impl std::fmt::Display) -> ApiError {
-    ApiError::code(ErrorCode::WebAuthnCredentialError).with_cause(cause)
+fn invalid_credential(cause: impl std::fmt::Display) -> AuthError {
+    AuthError::BadCredential(cause.to_string())
 }
 
-fn session_gone() -> ApiError {
-    ApiError::new(
-        ErrorCode::LoginSessionNotExist,
-        "The passkey session does not exist or has expired",
-    )
+fn session_gone() -> AuthError {
+    AuthError::CeremonyGone
 }
 
 /// The origins of the comma-separated `siteURL` setting, primary first; http(s) only.
@@ -107,17 +100,12 @@ pub fn site_origins(setting: &str) -> Vec<Url> {
 
 /// The relying party for the current settings. Built per ceremony: settings are cached
 /// for a few seconds already and building is cheap (a few URL parses).
-pub async fn relying_party(state: &AppState) -> Result<Webauthn, ApiError> {
+pub async fn relying_party(state: &AppState) -> Result<Webauthn, AuthError> {
     let origins = site_origins(&state.settings.get("siteURL").await?);
     let primary = &origins[0];
     let rp_id = primary
         .domain()
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InitWebAuthnFailed,
-                "Passkeys need a domain name in the primary site URL, not an IP address",
-            )
-        })?
+        .ok_or(AuthError::PasskeyNeedsDomain)?
         .to_owned();
     let site_name = state.settings.get("siteName").await?;
     let rp_name = if site_name.trim().is_empty() {
@@ -154,6 +142,40 @@ pub fn encode_credential_id(raw: &[u8]) -> String {
     STANDARD.encode(raw)
 }
 
+/// A registered passkey, as its owner sees it.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// The credential id (standard base64).
+    pub id: String,
+    pub name: String,
+    /// The last successful sign-in with it.
+    pub used_at: Option<chrono::DateTime<Utc>>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl From<&passkey::Model> for Registered {
+    fn from(row: &passkey::Model) -> Self {
+        Self {
+            id: row.credential_id.clone(),
+            name: row.name.clone(),
+            used_at: row.used_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A user's passkeys, oldest first.
+pub async fn list_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<Registered>, DbErr> {
+    Ok(rows_of(db, user_id)
+        .await?
+        .iter()
+        .map(Registered::from)
+        .collect())
+}
+
 /// The live passkeys of a user, oldest first.
 async fn rows_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<passkey::Model>, DbErr> {
     passkey::Entity::find()
@@ -164,25 +186,13 @@ async fn rows_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<passkey:
         .await
 }
 
-/// A user's passkeys as the API shows them (`GET /user/setting` → `passkeys`).
-pub async fn list_for_user(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<PasskeyDto>, DbErr> {
-    Ok(rows_of(db, user_id)
-        .await?
-        .iter()
-        .map(PasskeyDto::from)
-        .collect())
-}
-
 /// Starts registering a passkey for `user`: the options for `navigator.credentials.create()`
 /// (`{publicKey: {...}}`, binary fields base64url).
 /// The ceremony state waits in the kv table for [`CEREMONY_TTL`]; a new start replaces it.
 pub async fn start_registration(
     state: &AppState,
     user: &user::Model,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<serde_json::Value, AuthError> {
     let webauthn = relying_party(state).await?;
     let site_id = state.settings.get("siteID").await?;
     let exclude = rows_of(&state.db, user.id)
@@ -233,7 +243,7 @@ pub async fn finish_registration(
     response: &str,
     name: &str,
     client: &Client,
-) -> Result<passkey::Model, ApiError> {
+) -> Result<passkey::Model, AuthError> {
     let saved = kv::take(&state.db, &registration_key(user.id))
         .await?
         .ok_or_else(session_gone)?;
@@ -252,10 +262,7 @@ pub async fn finish_registration(
         .one(&state.db)
         .await?;
     if taken.is_some() {
-        return Err(ApiError::new(
-            ErrorCode::WebAuthnCredentialError,
-            "This passkey is already registered",
-        ));
+        return Err(AuthError::PasskeyTaken { cause: None });
     }
     let row = passkey::ActiveModel {
         user_id: Set(user.id),
@@ -268,13 +275,9 @@ pub async fn finish_registration(
     }
     .insert(&state.db)
     .await
-    .map_err(|e| {
-        // The unique (user_id, credential_id) index catches a concurrent double submit.
-        ApiError::new(
-            ErrorCode::WebAuthnCredentialError,
-            "This passkey is already registered",
-        )
-        .with_cause(e)
+    // The unique (user_id, credential_id) index catches a concurrent double submit.
+    .map_err(|e| AuthError::PasskeyTaken {
+        cause: Some(e.to_string()),
     })?;
     events::record(
         &state.db,
@@ -294,7 +297,7 @@ pub async fn delete(
     user_id: i64,
     credential_id: &str,
     client: &Client,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AuthError> {
     // `+` in an unencoded query string arrives as a space.
     let credential_id = credential_id.trim().replace(' ', "+");
     let deleted = passkey::Entity::delete_many()
@@ -318,7 +321,9 @@ pub async fn delete(
 
 /// Starts a username-less sign-in: the options for `navigator.credentials.get()` and the id
 /// of the pending ceremony.
-pub async fn start_login(state: &AppState) -> Result<(RequestChallengeResponse, String), ApiError> {
+pub async fn start_login(
+    state: &AppState,
+) -> Result<(RequestChallengeResponse, String), AuthError> {
     let webauthn = relying_party(state).await?;
     let (options, authentication) = webauthn
         .start_discoverable_authentication()
@@ -347,7 +352,7 @@ pub async fn finish_login(
     session_id: &str,
     response: &str,
     client: &Client,
-) -> Result<user::Model, ApiError> {
+) -> Result<user::Model, AuthError> {
     let db = &state.db;
     throttle::check(db, None, client).await?;
     let saved = kv::take(db, &login_key(session_id))

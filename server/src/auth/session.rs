@@ -16,19 +16,14 @@ use std::{
 
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DbErr};
-use stratus_entity::{group, user};
+use stratus_entity::user;
 use uuid::Uuid;
 
-use super::jwt::{self, TokenPair};
-use crate::{
-    api::{
-        dto::user::{LoginResponse, User},
-        envelope::{ApiError, ErrorCode},
-    },
-    ids::IdKind,
-    kv,
-    state::AppState,
+use super::{
+    error::AuthError,
+    jwt::{self, TokenPair},
 };
+use crate::{ids::IdKind, kv, state::AppState};
 
 /// How long an instance trusts what it last read about a chain: another instance's sign-out
 /// takes at most this long to reach it.
@@ -46,7 +41,7 @@ fn user_prefix(uid: i64) -> String {
 }
 
 /// The account's current state hash: changes with its e-mail, password or the site id.
-pub async fn state_hash(state: &AppState, user: &user::Model) -> Result<String, ApiError> {
+pub async fn state_hash(state: &AppState, user: &user::Model) -> Result<String, AuthError> {
     let site_id = state.settings.get("siteID").await?;
     Ok(jwt::state_hash(
         &user.email,
@@ -62,7 +57,7 @@ async fn sign(
     user: &user::Model,
     root: Uuid,
     jti: Uuid,
-) -> Result<(TokenPair, StdDuration), ApiError> {
+) -> Result<(TokenPair, StdDuration), AuthError> {
     let secret = state.settings.get("secret_key").await?;
     let access_ttl = state.settings.int("access_token_ttl", 3600).await?.max(60);
     let refresh_ttl = state
@@ -79,12 +74,12 @@ async fn sign(
         Duration::seconds(access_ttl),
         Duration::seconds(refresh_ttl),
     )
-    .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
+    .map_err(|e| AuthError::Signing(e.to_string()))?;
     Ok((pair, StdDuration::from_secs(refresh_ttl.unsigned_abs())))
 }
 
 /// Starts a new chain for `user` and answers its first pair.
-pub async fn start(state: &AppState, user: &user::Model) -> Result<TokenPair, ApiError> {
+pub async fn start(state: &AppState, user: &user::Model) -> Result<TokenPair, AuthError> {
     let (root, jti) = (Uuid::new_v4(), Uuid::new_v4());
     let (pair, ttl) = sign(state, user, root, jti).await?;
     kv::put(
@@ -114,7 +109,7 @@ pub async fn refresh(
     user: &user::Model,
     root: Uuid,
     jti: Uuid,
-) -> Result<Refresh, ApiError> {
+) -> Result<Refresh, AuthError> {
     let key = chain_key(user.id, &root);
     let next = Uuid::new_v4();
     let (pair, ttl) = sign(state, user, root, next).await?;
@@ -146,19 +141,6 @@ pub async fn end_all(
 ) -> Result<u64, DbErr> {
     let keep = keep.map(|root| chain_key(uid, &root));
     kv::delete_prefixed(db, &user_prefix(uid), keep.as_deref()).await
-}
-
-/// The `{user, token}` answer of every successful sign-in: a new chain.
-pub async fn login_response(
-    state: &AppState,
-    user: &user::Model,
-    group: &group::Model,
-) -> Result<LoginResponse, ApiError> {
-    let token = start(state, user).await?;
-    Ok(LoginResponse {
-        user: User::from_model(&state.ids, user, group),
-        token: token.into(),
-    })
 }
 
 /// What this instance last read about chains, for [`CHAIN_CACHE_TTL`]. A read that began

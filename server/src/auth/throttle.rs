@@ -6,10 +6,8 @@
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::{
-    api::envelope::{ApiError, ErrorCode},
-    events::{self, Client},
-};
+use super::error::AuthError;
+use crate::events::{self, Client};
 
 /// Failures allowed inside the window.
 pub const MAX_FAILURES: u64 = 10;
@@ -25,7 +23,7 @@ pub async fn check(
     db: &impl ConnectionTrait,
     user_id: Option<i64>,
     client: &Client,
-) -> Result<(), ApiError> {
+) -> Result<(), AuthError> {
     let (by_user, by_ip) = events::count_recent(
         db,
         events::kind::USER_LOGIN_FAILED,
@@ -35,14 +33,7 @@ pub async fn check(
     )
     .await?;
     if by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES {
-        return Err(ApiError::new(
-            ErrorCode::TooManyRequests,
-            format!(
-                "Too many failed sign-in attempts; try again in {} minutes",
-                WINDOW_SECS / 60
-            ),
-        )
-        .with_retry_after(WINDOW_SECS as u64));
+        return Err(AuthError::Throttled);
     }
     Ok(())
 }

@@ -11,16 +11,50 @@ use sea_orm::{
 use stratus_entity::dav_account;
 
 use crate::{
-    api::envelope::{ApiError, ErrorCode},
     auth::caller::SignedIn,
     boolset::{Boolset, dav_opt, group_perm},
-    fs::{
-        error::FsError,
-        uri::{FileUri, FsKind},
-    },
+    fs::uri::{FileUri, FsKind, UriError},
     ids::IdKind,
     state::AppState,
 };
+
+/// What managing WebDAV accounts can fail with (the wire code of each is chosen in
+/// `api::errors::dav_account`).
+#[derive(Debug, thiserror::Error)]
+pub enum DavAccountError {
+    /// The caller's group may not use WebDAV.
+    #[error("your group cannot use WebDAV")]
+    NotAllowed,
+    /// The root URI is not usable.
+    #[error(transparent)]
+    Uri(#[from] UriError),
+    /// The root URI carries a search query.
+    #[error("uri: a WebDAV root cannot have a search query")]
+    RootWithQuery,
+    /// The root URI names another user's `my` tree.
+    #[error("you cannot access another user's files")]
+    OthersRoot,
+    /// The root URI is neither `my` nor `share`.
+    #[error("uri: a WebDAV root must be a \"my\" or \"share\" URI")]
+    RootKind,
+    /// The name is empty or too long.
+    #[error("name: must be 1 to 255 characters")]
+    BadName,
+    /// No account with this id among the caller's.
+    #[error("account not found")]
+    NotFound,
+    /// The page token names no account.
+    #[error("next_page_token is invalid")]
+    BadPageToken,
+    /// The system's random source failed.
+    #[error("{0}")]
+    Random(String),
+    /// Every password drawn was taken.
+    #[error("could not draw a unique password")]
+    NoUniquePassword,
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
 
 /// Length of a generated account password.
 pub const PASSWORD_LEN: usize = 32;
@@ -39,13 +73,13 @@ pub struct AccountInput {
 
 /// 32 lowercase letters from the operating system's CSPRNG (rejection sampling keeps the
 /// letters uniform).
-pub fn generate_password() -> Result<String, ApiError> {
+pub fn generate_password() -> Result<String, DavAccountError> {
     let mut out = String::with_capacity(PASSWORD_LEN);
     let mut buf = [0u8; 64];
     while out.len() < PASSWORD_LEN {
         OsRng
             .try_fill_bytes(&mut buf)
-            .map_err(|e| ApiError::new(ErrorCode::InternalSetting, e.to_string()))?;
+            .map_err(|e| DavAccountError::Random(e.to_string()))?;
         for b in buf {
             // 234 = 9 × 26: bytes above it would favour the first letters.
             if b < 234 && out.len() < PASSWORD_LEN {
@@ -57,50 +91,42 @@ pub fn generate_password() -> Result<String, ApiError> {
 }
 
 /// Checks the group may use WebDAV (group bit 3).
-pub fn ensure_allowed(me: &SignedIn) -> Result<(), ApiError> {
+pub fn ensure_allowed(me: &SignedIn) -> Result<(), DavAccountError> {
     if me.permissions().enabled(group_perm::WEBDAV) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::GroupNotAllowed,
-            "your group cannot use WebDAV",
-        ))
+        Err(DavAccountError::NotAllowed)
     }
 }
 
 /// Checks a root URI: a `my` URI of the caller or a `share` URI, without a search query.
-pub fn validate_root(state: &AppState, me: &SignedIn, uri: &str) -> Result<FileUri, ApiError> {
+pub fn validate_root(
+    state: &AppState,
+    me: &SignedIn,
+    uri: &str,
+) -> Result<FileUri, DavAccountError> {
     let parsed = FileUri::parse(uri)?;
     if parsed.query.is_some() {
-        return Err(ApiError::new(
-            ErrorCode::ParamError,
-            "uri: a WebDAV root cannot have a search query",
-        ));
+        return Err(DavAccountError::RootWithQuery);
     }
     match parsed.fs {
         FsKind::My => {
             if let Some(id) = parsed.id.as_deref().filter(|id| !id.is_empty())
                 && state.ids.decode(id, IdKind::User).ok() != Some(me.user.id)
             {
-                return Err(FsError::NoPermission("you cannot access another user's files").into());
+                return Err(DavAccountError::OthersRoot);
             }
             Ok(parsed)
         }
         FsKind::Share => Ok(parsed),
-        _ => Err(ApiError::new(
-            ErrorCode::ParamError,
-            "uri: a WebDAV root must be a \"my\" or \"share\" URI",
-        )),
+        _ => Err(DavAccountError::RootKind),
     }
 }
 
-fn validate_name(name: &str) -> Result<(), ApiError> {
+fn validate_name(name: &str) -> Result<(), DavAccountError> {
     let len = name.chars().count();
     if len == 0 || len > 255 {
-        return Err(ApiError::new(
-            ErrorCode::ParamError,
-            "name: must be 1 to 255 characters",
-        ));
+        return Err(DavAccountError::BadName);
     }
     Ok(())
 }
@@ -122,7 +148,7 @@ pub async fn create(
     state: &AppState,
     me: &SignedIn,
     input: &AccountInput,
-) -> Result<dav_account::Model, ApiError> {
+) -> Result<dav_account::Model, DavAccountError> {
     ensure_allowed(me)?;
     validate_name(&input.name)?;
     let root = validate_root(state, me, &input.uri)?;
@@ -152,17 +178,14 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new(
-        ErrorCode::InternalSetting,
-        "could not draw a unique password",
-    ))
+    Err(DavAccountError::NoUniquePassword)
 }
 
 async fn password_taken(
     db: &impl ConnectionTrait,
     owner: i64,
     password: &str,
-) -> Result<bool, ApiError> {
+) -> Result<bool, DavAccountError> {
     Ok(dav_account::Entity::find()
         .filter(dav_account::Column::OwnerId.eq(owner))
         .filter(dav_account::Column::Password.eq(password))
@@ -176,16 +199,16 @@ pub async fn find_own(
     state: &AppState,
     me: &SignedIn,
     hashid: &str,
-) -> Result<dav_account::Model, ApiError> {
+) -> Result<dav_account::Model, DavAccountError> {
     let id = state
         .ids
         .decode(hashid, IdKind::DavAccount)
-        .map_err(|_| ApiError::code(ErrorCode::NotFound))?;
+        .map_err(|_| DavAccountError::NotFound)?;
     dav_account::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .filter(|a| a.owner_id == me.user.id && a.deleted_at.is_none())
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
+        .ok_or(DavAccountError::NotFound)
 }
 
 /// Changes name, root and options (the password stays).
@@ -194,7 +217,7 @@ pub async fn update(
     me: &SignedIn,
     hashid: &str,
     input: &AccountInput,
-) -> Result<dav_account::Model, ApiError> {
+) -> Result<dav_account::Model, DavAccountError> {
     ensure_allowed(me)?;
     let row = find_own(state, me, hashid).await?;
     validate_name(&input.name)?;
@@ -211,7 +234,7 @@ pub async fn update(
 }
 
 /// Deletes an account; its clients are refused from the next request on.
-pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(), DavAccountError> {
     ensure_allowed(me)?;
     let row = find_own(state, me, hashid).await?;
     dav_account::Entity::delete_by_id(row.id)
@@ -228,7 +251,7 @@ pub async fn list(
     me: &SignedIn,
     page_size: u64,
     after: Option<&str>,
-) -> Result<(Vec<dav_account::Model>, bool), ApiError> {
+) -> Result<(Vec<dav_account::Model>, bool), DavAccountError> {
     ensure_allowed(me)?;
     let mut query = dav_account::Entity::find()
         .filter(dav_account::Column::OwnerId.eq(me.user.id))
@@ -237,7 +260,7 @@ pub async fn list(
         let id = state
             .ids
             .decode(token, IdKind::DavAccount)
-            .map_err(|_| ApiError::new(ErrorCode::ParamError, "next_page_token is invalid"))?;
+            .map_err(|_| DavAccountError::BadPageToken)?;
         query = query.filter(dav_account::Column::Id.gt(id));
     }
     let mut rows = query

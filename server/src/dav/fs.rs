@@ -313,7 +313,7 @@ impl DavFs {
         // At the root of a single-file share, only that file is there.
         let only = {
             let tokens = s.tokens();
-            share::access::single_file_root(&s.ctx(&tokens), &node)
+            crate::fs::share_tree::single_file_root(&s.ctx(&tokens), &node)
                 .await
                 .map_err(fs_err)?
         };

@@ -7,13 +7,11 @@ use dav_server::fs::FsError as DavFsError;
 use stratus_entity::file;
 
 use super::{error::fs_err, fs::DavFs};
-use crate::{
-    fs::{
-        error::FsError,
-        nav::{self, Node},
-        uri::{FileUri, FsKind},
-    },
-    share::saved,
+use crate::fs::{
+    error::FsError,
+    nav::{self, Node},
+    share_tree,
+    uri::{FileUri, FsKind},
 };
 
 impl DavFs {
@@ -26,7 +24,7 @@ impl DavFs {
         rest: &[String],
     ) -> Result<Node, DavFsError> {
         let db = &self.0.state.db;
-        let mut uri = match saved::target(db, entry.id).await {
+        let mut uri = match share_tree::saved_target(db, entry.id).await {
             Ok(Some(uri)) => uri,
             Ok(None) => return Err(DavFsError::NotFound),
             Err(e) => return Err(link_err(e)),

@@ -1,8 +1,7 @@
-//! What a file-system operation can fail with, and the envelope code of each.
+//! What a file-system operation can fail with, in the file system's own words (the wire code
+//! of each is chosen in `api::errors::fs`).
 
 use sea_orm::DbErr;
-
-use crate::api::envelope::{ApiError, ErrorCode};
 
 /// A file-system failure. Callers that may not see an object get [`FsError::NotFound`]
 /// whether or not it exists, so nothing is learned about other users' files.
@@ -26,6 +25,12 @@ pub enum FsError {
     /// The caller may not do this here.
     #[error("{0}")]
     NoPermission(&'static str),
+    /// Only the owner may do this (e.g. manage versions), even where others may see the object.
+    #[error("only the owner may do this")]
+    OwnerOnly,
+    /// The version named is not one of the file's versions.
+    #[error("version not found")]
+    VersionNotFound,
     /// The root folder cannot be renamed, moved or deleted.
     #[error("the root folder is protected")]
     RootProtected,
@@ -53,47 +58,12 @@ pub enum FsError {
     /// Too many wrong share passwords lately.
     #[error("too many wrong share passwords")]
     ShareThrottled,
-    /// The caller's group may not do this (e.g. create shares).
-    #[error("your group is not allowed to do this")]
-    GroupNotAllowed,
     /// One's own share cannot be saved.
     #[error("you cannot save your own share")]
     SaveOwnShare,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-impl From<FsError> for ApiError {
-    fn from(err: FsError) -> Self {
-        match err {
-            FsError::NotFound => ApiError::code(ErrorCode::NotFound),
-            FsError::ParentNotExist => ApiError::code(ErrorCode::ParentNotExist),
-            FsError::Exists(_) => ApiError::new(ErrorCode::ObjectExisted, err.to_string()),
-            FsError::IllegalName(_) => ApiError::new(ErrorCode::IllegalObjectName, err.to_string()),
-            FsError::LoginRequired => ApiError::code(ErrorCode::LoginRequired),
-            FsError::NoPermission(msg) => ApiError::new(ErrorCode::NoPermission, msg),
-            FsError::RootProtected => ApiError::code(ErrorCode::RootProtected),
-            FsError::InTrash => ApiError::code(ErrorCode::FileInTrash),
-            FsError::Invalid(msg) => ApiError::new(ErrorCode::ParamError, msg),
-            FsError::InsufficientCapacity => ApiError::code(ErrorCode::InsufficientCapacity),
-            FsError::WalkLimit => ApiError::code(ErrorCode::WalkLimit),
-            FsError::ShareInvalid => ApiError::code(ErrorCode::ShareLinkNotFound),
-            FsError::SharePassword => ApiError::code(ErrorCode::IncorrectPassword),
-            FsError::ShareThrottled => ApiError::new(
-                ErrorCode::SharePasswordThrottled,
-                format!(
-                    "Too many wrong passwords; try again in {} minutes",
-                    crate::auth::throttle::WINDOW_SECS / 60
-                ),
-            )
-            .with_retry_after(crate::auth::throttle::WINDOW_SECS as u64),
-            FsError::GroupNotAllowed => ApiError::code(ErrorCode::GroupNotAllowed),
-            FsError::SaveOwnShare => ApiError::code(ErrorCode::SaveOwnShare),
-            FsError::Lock(e) => e.into(),
-            FsError::Db(e) => e.into(),
-        }
-    }
 }
 
 impl From<super::uri::UriError> for FsError {

@@ -7,10 +7,12 @@ pub mod list;
 pub mod lock;
 pub mod metadata;
 pub mod nav;
-pub mod present;
+
 pub mod quota;
 pub mod recycle;
 pub mod search;
+pub mod share_tree;
+pub mod shown;
 pub mod sql;
 pub mod trash;
 pub mod tree;

@@ -86,6 +86,12 @@ impl Node {
         self.file.r#type == file::kind::FOLDER
     }
 
+    /// Whether the caller sees this object as a visitor of a share (anyone but its owner,
+    /// signed in or not). Visitors see and get only a file's current version.
+    pub fn seen_by_visitor(&self) -> bool {
+        self.uri.fs == FsKind::Share && !self.owned
+    }
+
     /// Refuses the operation unless the filesystem grants capability `bit`.
     pub fn require(&self, bit: usize) -> Result<(), FsError> {
         if self.capability.enabled(bit) {
@@ -423,10 +429,10 @@ fn chain_sql(backend: sea_orm::DbBackend, owner_id: i64, segments: &[String]) ->
 }
 
 /// Resolves an existing object; [`FsError::NotFound`] otherwise. Share URIs are resolved
-/// by [`crate::share::access::resolve`], below the shared item only.
+/// by [`super::share_tree::resolve`], below the shared item only.
 pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
     if uri.fs == FsKind::Share {
-        return crate::share::access::resolve(ctx, uri).await;
+        return super::share_tree::resolve(ctx, uri).await;
     }
     let owner = owner_of(ctx, uri)?;
     let db = &ctx.state.db;
@@ -463,7 +469,7 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
                     .filter(|f| f.owner_id == owner && f.is_symbolic && f.deleted_at.is_none());
                 // A saved share opens only while its share still works.
                 if let Some(entry) = &entry {
-                    crate::share::saved::check_entry(ctx, entry).await?;
+                    super::share_tree::check_saved(ctx, entry).await?;
                 }
                 entry
             }

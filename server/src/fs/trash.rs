@@ -32,8 +32,9 @@ use super::{
     lock::{self, Depth, LockPath},
     metadata as meta,
     nav::{self, FsCtx, Node},
-    present::{EXPECTED_COLLECT_TIME, RESTORE_URI},
-    quota, tx,
+    quota,
+    shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
+    tx,
     uri::{FileUri, FsKind, validate_name},
     walk,
 };

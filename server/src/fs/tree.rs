@@ -104,7 +104,7 @@ pub async fn create(
     for (key, value) in metadata {
         super::metadata::validate(key, value)?;
     }
-    let symbolic = crate::share::saved::check_new(ctx, metadata).await?;
+    let symbolic = super::share_tree::check_new_saved(ctx, metadata).await?;
     if symbolic && kind != Kind::File {
         return Err(FsError::Invalid("a saved share is a file".into()));
     }

@@ -25,11 +25,7 @@ use super::{
     quota, tree, tx,
     uri::FileUri,
 };
-use crate::{
-    api::envelope::{ApiError, ErrorCode},
-    boolset::fs_cap,
-    ids::IdKind,
-};
+use crate::{boolset::fs_cap, ids::IdKind};
 
 /// How many versions of `name` the owner keeps (`None`: no limit). Cloudreve's rule: with
 /// version retention on and the extension listed (or no list), `version_retention_max`
@@ -152,20 +148,20 @@ pub async fn cap_versions(
 
 /// The file at `uri` that the caller may manage versions of, with the version `hashid`
 /// resolved among its own finished version entities (40077 otherwise).
-async fn target(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(Node, i64), ApiError> {
+async fn target(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(Node, i64), FsError> {
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::VERSION_CONTROL)?;
     if !node.owned {
-        return Err(ApiError::code(ErrorCode::OwnerOnly));
+        return Err(FsError::OwnerOnly);
     }
     if node.file.r#type != file::kind::FILE || node.file.is_symbolic {
-        return Err(FsError::NoPermission("only files have versions").into());
+        return Err(FsError::NoPermission("only files have versions"));
     }
     let id = ctx
         .state
         .ids
         .decode(hashid, IdKind::Entity)
-        .map_err(|_| ApiError::new(ErrorCode::ParamError, "version: not a version id"))?;
+        .map_err(|_| FsError::Invalid("version: not a version id".into()))?;
     Ok((node, id))
 }
 
@@ -174,7 +170,7 @@ async fn reread(
     txn: &impl ConnectionTrait,
     file_id: i64,
     id: i64,
-) -> Result<(file::Model, entity::Model), ApiError> {
+) -> Result<(file::Model, entity::Model), FsError> {
     let file = file::Entity::find_by_id(file_id)
         .one(txn)
         .await?
@@ -183,13 +179,13 @@ async fn reread(
         .await?
         .into_iter()
         .find(|v| v.id == id)
-        .ok_or_else(|| ApiError::new(ErrorCode::EntityNotExist, "version not found"))?;
+        .ok_or(FsError::VersionNotFound)?;
     Ok((file, version))
 }
 
 /// `POST /file/version/current`: makes version `hashid` the current content of the file.
 /// Choosing the current version again changes nothing.
-pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), ApiError> {
+pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), FsError> {
     let (node, id) = target(ctx, uri, hashid).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     let (file, version) = reread(&txn, node.file.id, id).await?;
@@ -208,12 +204,14 @@ pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result
 
 /// `DELETE /file/version`: drops a version that is not the current one and releases what it
 /// was charged for.
-pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), ApiError> {
+pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), FsError> {
     let (node, id) = target(ctx, uri, hashid).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     let (file, version) = reread(&txn, node.file.id, id).await?;
     if file.primary_entity == Some(version.id) {
-        return Err(FsError::NoPermission("the current version cannot be deleted").into());
+        return Err(FsError::NoPermission(
+            "the current version cannot be deleted",
+        ));
     }
     tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false, ctx.lock_tokens).await?;
     unlink(&txn, &file, &version).await?;

@@ -2,6 +2,7 @@
 //! below it names.
 
 use chrono::Utc;
+use futures_util::future::BoxFuture;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use sha2::{Digest, Sha256};
 use stratus_entity::{file, group, share, user};
@@ -13,6 +14,7 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
+        share_tree::{ShareTrees, SharedTree},
         uri::{FileUri, FsKind},
     },
     ids::IdKind,
@@ -111,12 +113,6 @@ pub async fn still_serving(state: &AppState, hashid: &str) -> Result<(), FsError
     check_serving(&state.db, share).await.map(|_| ())
 }
 
-/// Whether `node` is seen by a visitor of a share (anyone but its owner, signed in or not).
-/// Visitors see and get only a file's current version.
-pub fn is_visitor(node: &Node) -> bool {
-    node.uri.fs == FsKind::Share && !node.owned
-}
-
 /// Compares passwords in constant time, also independent of their lengths.
 pub fn password_matches(stored: &str, given: &str) -> bool {
     let a = Sha256::digest(stored.as_bytes());
@@ -203,53 +199,42 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
     Ok(live)
 }
 
-/// Resolves `cloudreve://<id>[:<pwd>]@share/<path>`. The root is the shared folder (for a
-/// single-file share, the file's folder, in which only the file is visible); the path is
-/// walked down from there only, so nothing above the shared item can be reached.
-pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
-    let live = open(ctx, uri).await?;
-    let db = &ctx.state.db;
-    let file = if live.is_single_file() {
-        match uri.segments() {
-            [] => {
-                let parent = live.file.parent_id.ok_or(FsError::ShareInvalid)?;
-                file::Entity::find_by_id(parent).one(db).await?
-            }
-            [name] if *name == live.file.name => Some(live.file.clone()),
-            _ => None,
-        }
-    } else {
-        nav::walk(db, live.file.clone(), uri.segments()).await?
-    };
-    let file = file.ok_or(FsError::NotFound)?;
-    Ok(Node {
-        uri: uri.without_query(),
-        owned: ctx.caller.user_id() == Some(live.share.user_id),
-        file,
-        capability: nav::capability(FsKind::Share),
-    })
-}
+/// The share module's side of [`ShareTrees`]: how the file system opens a share.
+pub struct Trees;
 
-/// The share behind a single-file share root, for listings: `Some(file id)` when `node` is
-/// the root of a single-file share.
-pub async fn single_file_root(ctx: &FsCtx<'_>, node: &Node) -> Result<Option<i64>, FsError> {
-    if node.uri.fs != FsKind::Share || !node.uri.is_root() {
-        return Ok(None);
+impl ShareTrees for Trees {
+    fn open<'a>(
+        &'a self,
+        ctx: &'a FsCtx<'_>,
+        uri: &'a FileUri,
+    ) -> BoxFuture<'a, Result<(SharedTree, file::Model), FsError>> {
+        Box::pin(async move {
+            let live = open(ctx, uri).await?;
+            Ok((tree_of(&live.share), live.file))
+        })
     }
-    let id = share_id(ctx.state, &node.uri)?;
-    let share = find(&ctx.state.db, id)
-        .await?
-        .ok_or(FsError::ShareInvalid)?;
-    Ok((share.file_id != node.file.id).then_some(share.file_id))
+
+    fn peek<'a>(
+        &'a self,
+        ctx: &'a FsCtx<'_>,
+        uri: &'a FileUri,
+    ) -> BoxFuture<'a, Result<SharedTree, FsError>> {
+        Box::pin(async move {
+            let id = share_id(ctx.state, uri)?;
+            let share = find(&ctx.state.db, id)
+                .await?
+                .ok_or(FsError::ShareInvalid)?;
+            Ok(tree_of(&share))
+        })
+    }
 }
 
-/// Whether the share of `uri` shows the owner's folder views (`share_view`).
-pub async fn exposes_view(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsError> {
-    let id = share_id(ctx.state, uri)?;
-    let share = find(&ctx.state.db, id)
-        .await?
-        .ok_or(FsError::ShareInvalid)?;
-    Ok(super::present::share_view(&share))
+fn tree_of(share: &share::Model) -> SharedTree {
+    SharedTree {
+        item_id: share.file_id,
+        owner_id: share.user_id,
+        shows_views: super::details::share_view(share),
+    }
 }
 
 #[cfg(test)]

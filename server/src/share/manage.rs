@@ -9,12 +9,11 @@ use sea_orm::{
 use serde_json::json;
 use stratus_entity::share;
 
-use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access};
+use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access, error::ShareError};
 use crate::{
     auth::caller::SignedIn,
     boolset::{fs_cap, group_perm},
     fs::{
-        error::FsError,
         nav::{self, FsCtx},
         uri::{FileUri, FsKind},
     },
@@ -34,19 +33,19 @@ pub struct ShareOptions {
 }
 
 impl ShareOptions {
-    fn validate(&self) -> Result<(), FsError> {
+    fn validate(&self) -> Result<(), ShareError> {
         if self.downloads < 0 {
-            return Err(FsError::Invalid("downloads must be 0 or more".into()));
+            return Err(ShareError::Invalid("downloads must be 0 or more".into()));
         }
         if !(0..=100 * 365 * 86_400).contains(&self.expire) {
-            return Err(FsError::Invalid(
+            return Err(ShareError::Invalid(
                 "expire must be between 0 and 100 years".into(),
             ));
         }
         if let Some(pw) = &self.password
             && (pw.len() > MAX_PASSWORD_LEN || !pw.bytes().all(|b| b.is_ascii_alphanumeric()))
         {
-            return Err(FsError::Invalid(format!(
+            return Err(ShareError::Invalid(format!(
                 "password must be at most {MAX_PASSWORD_LEN} letters and digits"
             )));
         }
@@ -91,25 +90,27 @@ pub async fn create(
     ctx: &FsCtx<'_>,
     uri: &FileUri,
     opts: &ShareOptions,
-) -> Result<share::Model, FsError> {
+) -> Result<share::Model, ShareError> {
     let me = ctx.user()?;
     if !me.permissions().enabled(group_perm::SHARE) {
-        return Err(FsError::GroupNotAllowed);
+        return Err(ShareError::GroupNotAllowed);
     }
     opts.validate()?;
     if uri.fs != FsKind::My {
-        return Err(FsError::NoPermission("only your own files can be shared"));
+        return Err(ShareError::NotShareable(
+            "only your own files can be shared",
+        ));
     }
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::SHARE)?;
     if !node.owned {
-        return Err(FsError::NoPermission("only the owner can share this"));
+        return Err(ShareError::NotShareable("only the owner can share this"));
     }
     if node.file.parent_id.is_none() {
-        return Err(FsError::RootProtected);
+        return Err(ShareError::Root);
     }
     if node.file.is_symbolic {
-        return Err(FsError::Invalid(
+        return Err(ShareError::Invalid(
             "a saved share cannot be shared again".into(),
         ));
     }
@@ -132,22 +133,22 @@ pub async fn create(
 }
 
 /// A share of the caller (any share for administrators when `admin_may`), or
-/// [`FsError::NotFound`] so nothing is learned about other users' shares.
+/// [`ShareError::NotFound`] so nothing is learned about other users' shares.
 async fn owned_share(
     ctx: &FsCtx<'_>,
     me: &SignedIn,
     hashid: &str,
     admin_may: bool,
-) -> Result<share::Model, FsError> {
+) -> Result<share::Model, ShareError> {
     let id = ctx
         .state
         .ids
         .decode(hashid, IdKind::Share)
-        .map_err(|_| FsError::NotFound)?;
+        .map_err(|_| ShareError::NotFound)?;
     access::find(&ctx.state.db, id)
         .await?
         .filter(|s| s.user_id == me.user.id || (admin_may && me.is_admin()))
-        .ok_or(FsError::NotFound)
+        .ok_or(ShareError::NotFound)
 }
 
 /// Replaces downloads, expiry and `share_view` of the caller's share. A password stays as it
@@ -157,7 +158,7 @@ pub async fn edit(
     ctx: &FsCtx<'_>,
     hashid: &str,
     opts: &ShareOptions,
-) -> Result<share::Model, FsError> {
+) -> Result<share::Model, ShareError> {
     let me = ctx.user()?;
     opts.validate()?;
     let row = owned_share(ctx, me, hashid, false).await?;
@@ -177,7 +178,7 @@ pub async fn edit(
 }
 
 /// Deletes a share of the caller (administrators: any share).
-pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, FsError> {
+pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, ShareError> {
     let me = ctx.user()?;
     let row = owned_share(ctx, me, hashid, true).await?;
     let mut active = row.clone().into_active_model();
@@ -203,12 +204,12 @@ pub async fn page(
     owner_id: i64,
     public_only: bool,
     req: &PageRequest<'_>,
-) -> Result<(Vec<share::Model>, Option<String>), FsError> {
+) -> Result<(Vec<share::Model>, Option<String>), ShareError> {
     let ids: &HashIds = &ctx.state.ids;
     let after = match req.next_page_token.filter(|t| !t.is_empty()) {
         Some(t) => Some(
             ids.decode(t, IdKind::Share)
-                .map_err(|_| FsError::Invalid("invalid next_page_token".into()))?,
+                .map_err(|_| ShareError::Invalid("invalid next_page_token".into()))?,
         ),
         None => None,
     };

@@ -6,10 +6,10 @@
 //! so a share stops working the moment its owner trashes the file or is banned.
 
 pub mod access;
+pub mod details;
 pub mod download;
+pub mod error;
 pub mod manage;
-pub mod present;
-pub mod saved;
 
 /// Length of a generated share password.
 pub const GENERATED_PASSWORD_LEN: usize = 8;

@@ -76,13 +76,13 @@ async fn duplicate_email_is_refused() {
     let err = users::create(db, "ann@example.com", "password456", 2)
         .await
         .unwrap_err();
-    assert!(matches!(err, users::AccountError::EmailTaken));
+    assert!(matches!(err, users::UsersError::EmailTaken));
     let err = users::create(db, "bob@example.com", "short", 2)
         .await
         .unwrap_err();
-    assert!(matches!(err, users::AccountError::InvalidPassword));
+    assert!(matches!(err, users::UsersError::InvalidPassword));
     let err = users::create(db, "bob@example.com", "password123", 99)
         .await
         .unwrap_err();
-    assert!(matches!(err, users::AccountError::GroupNotFound(99)));
+    assert!(matches!(err, users::UsersError::GroupNotFound(99)));
 }

@@ -16,7 +16,7 @@ use crate::{
         json::ApiJson,
     },
     download::link,
-    share::present::share_url,
+    share::details::share_url,
     state::AppState,
 };
 

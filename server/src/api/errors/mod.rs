@@ -1,9 +1,12 @@
-//! The envelope code, HTTP status and message of each service's error: one file per service,
-//! each holding the `From` impl that turns that service's error into an [`ApiError`].
-//!
-//! [`ApiError`]: super::envelope::ApiError
+//! Where each service's error becomes a Cloudreve code, an HTTP status and a message: one
+//! file per service error, each holding its `From<…> for ApiError`.
 
 pub mod archive;
+mod auth;
+mod dav_account;
 pub mod download;
+mod fs;
+mod share;
 pub mod thumb;
 pub mod upload;
+mod users;

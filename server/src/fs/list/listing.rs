@@ -1,4 +1,5 @@
-//! `list`: resolves the folder, picks page size and order, and reads and presents one page.
+//! `list`: resolves the folder, picks page size and order, and reads one page of it, with the
+//! URI of each row. `api::present::file` turns the [`Listing`] into the wire shape.
 
 use std::collections::HashMap;
 
@@ -7,20 +8,19 @@ use stratus_entity::{file, storage_policy};
 
 use super::{
     CHUNK, DEFAULT_MAX_PAGE_SIZE, DEFAULT_MAX_SEARCHED_FOLDERS, Direction, ListRequest,
-    ORDER_BY_OPTIONS, ORDER_DIRECTION_OPTIONS, OrderKey,
+    ORDER_BY_OPTIONS, OrderKey,
     cursor::Cursor,
     page::{ListCtx, Scope},
     search::walk_folders,
     view::effective_view,
 };
 use crate::{
-    api::dto::file::{FileResponse, ListProps, ListResponse, Pagination},
+    api::dto::file::ExplorerView,
     boolset::fs_cap,
     fs::{
         error::FsError,
-        info, nav,
+        nav,
         nav::{FsCtx, Node},
-        present::{self, Item},
         search::SearchQuery,
         uri::{FileUri, FsKind},
     },
@@ -76,27 +76,65 @@ pub(super) fn is_virtual_root(uri: &FileUri) -> bool {
     uri.is_root() && matches!(uri.fs, FsKind::Trash | FsKind::SharedWithMe)
 }
 
-/// Lists (or searches) a folder.
-pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, FsError> {
-    let state = ctx.state;
-    let uri = FileUri::parse(&req.uri)?;
-    let search = SearchQuery::from_uri(&uri)?;
-    let settings = state.settings.all().await?;
-    let setting_int = |key: &str, default: i64| {
-        settings
+/// One page of a folder (or of a search below it).
+pub struct Listing {
+    /// The folder listed.
+    pub folder: Node,
+    /// The page's rows, each with the URI the caller addresses it by.
+    pub entries: Vec<(file::Model, FileUri)>,
+    pub page: i64,
+    pub page_size: i64,
+    /// Offset paging only: how many rows there are in all.
+    pub total_items: Option<i64>,
+    /// Cursor paging only: the next page's token, when there is one.
+    pub next_token: Option<String>,
+    pub use_cursor: bool,
+    pub max_page_size: i64,
+    /// A search stopped at the folder limit.
+    pub recursion_limit_reached: bool,
+    /// The root of a single-file share, which shows that file only.
+    pub single_file: bool,
+    /// `my` only: the storage policy of the caller's group.
+    pub storage_policy: Option<storage_policy::Model>,
+    pub view: ExplorerView,
+}
+
+/// The site settings a listing reads.
+struct Settings(std::sync::Arc<HashMap<String, String>>);
+
+impl Settings {
+    fn int(&self, key: &str, default: i64) -> i64 {
+        self.0
             .get(key)
             .and_then(|v| v.trim().parse::<i64>().ok())
             .unwrap_or(default)
-    };
-    let search = match search {
-        Some(q) if q.category.is_some() => {
-            let key = q.category.expect("checked").setting_key();
-            let expanded =
-                q.expand_category(settings.get(key).map(String::as_str).unwrap_or_default())?;
-            Some(expanded)
-        }
-        other => other,
-    };
+    }
+}
+
+/// Page size, order and paging of one listing.
+struct Paging {
+    max_page_size: i64,
+    page_size: i64,
+    order: OrderKey,
+    dir: Direction,
+    page: i64,
+    use_cursor: bool,
+}
+
+/// Which rows a listing reads, and the URI of each folder they are in.
+struct Scopes {
+    scopes: Vec<Scope>,
+    folder_uris: HashMap<i64, FileUri>,
+    recursion_limit_reached: bool,
+    single_file: bool,
+}
+
+/// Lists (or searches) a folder.
+pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError> {
+    let state = ctx.state;
+    let uri = FileUri::parse(&req.uri)?;
+    let settings = Settings(state.settings.all().await?);
+    let search = search_of(&uri, &settings)?;
 
     let located = locate(ctx, &uri).await?;
     let node = &located.node;
@@ -106,10 +144,63 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
             "the URI is a file, not a folder: list its parent".into(),
         ));
     }
-
-    // Page size, order and direction: the request's, else the view's, else the defaults.
     let view = effective_view(ctx, &located).await?;
-    let max_page_size = setting_int("max_page_size", DEFAULT_MAX_PAGE_SIZE).max(1);
+    let paging = paging(req, &view, &settings, search.is_some())?;
+    let lctx = ListCtx {
+        fs: ctx,
+        backend: state.db.get_database_backend(),
+        order: paging.order,
+        dir: paging.dir,
+        search: search.as_ref(),
+        secret: settings.0.get("secret_key").cloned().unwrap_or_default(),
+        scope: scope_text(&uri, node, &paging),
+    };
+    let scopes = scopes(ctx, node, &uri, search.is_some(), &settings).await?;
+    let (rows, next_token, total_items) = read_page(&lctx, &scopes.scopes, req, &paging).await?;
+    let rows = if matches!(scopes.scopes.first(), Some(Scope::SharedWithMe(_))) {
+        live_saved(ctx, rows).await
+    } else {
+        rows
+    };
+    let entries = with_uris(ctx, &uri, &scopes, rows)?;
+    let storage_policy = group_policy(ctx, &uri).await?;
+    Ok(Listing {
+        folder: located.node,
+        entries,
+        page: paging.page,
+        page_size: paging.page_size,
+        total_items,
+        next_token,
+        use_cursor: paging.use_cursor,
+        max_page_size: paging.max_page_size,
+        recursion_limit_reached: scopes.recursion_limit_reached,
+        single_file: scopes.single_file,
+        storage_policy,
+        view,
+    })
+}
+
+/// The search of `uri`, with a category expanded to its extensions.
+fn search_of(uri: &FileUri, settings: &Settings) -> Result<Option<SearchQuery>, FsError> {
+    Ok(match SearchQuery::from_uri(uri)? {
+        Some(q) if q.category.is_some() => {
+            let key = q.category.expect("checked").setting_key();
+            let expanded =
+                q.expand_category(settings.0.get(key).map(String::as_str).unwrap_or_default())?;
+            Some(expanded)
+        }
+        other => other,
+    })
+}
+
+/// Page size, order and direction: the request's, else the view's, else the defaults.
+fn paging(
+    req: &ListRequest,
+    view: &ExplorerView,
+    settings: &Settings,
+    searching: bool,
+) -> Result<Paging, FsError> {
+    let max_page_size = settings.int("max_page_size", DEFAULT_MAX_PAGE_SIZE).max(1);
     let page_size = match req.page_size {
         Some(n) if n < 1 => return Err(FsError::Invalid("page_size must be at least 1".into())),
         Some(n) => n,
@@ -142,35 +233,46 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
     if page < 0 {
         return Err(FsError::Invalid("page must be 0 or more".into()));
     }
-    let use_cursor = search.is_some()
+    let use_cursor = searching
         || settings
+            .0
             .get("use_cursor_pagination")
             .is_none_or(|v| crate::settings::parse_bool(v));
+    Ok(Paging {
+        max_page_size,
+        page_size,
+        order,
+        dir,
+        page,
+        use_cursor,
+    })
+}
 
-    let scope_text = format!(
+/// What a cursor is bound to: the folder, the order and the search.
+fn scope_text(uri: &FileUri, node: &Node, paging: &Paging) -> String {
+    format!(
         "{}|{}|{}|{}|{}|{}",
         uri.fs,
         node.file.id,
-        if is_virtual_root(&uri) { "root" } else { "" },
-        order.as_str(),
-        dir.as_str(),
+        if is_virtual_root(uri) { "root" } else { "" },
+        paging.order.as_str(),
+        paging.dir.as_str(),
         uri.query.as_deref().unwrap_or_default(),
-    );
-    let lctx = ListCtx {
-        fs: ctx,
-        backend: state.db.get_database_backend(),
-        order,
-        dir,
-        search: search.as_ref(),
-        secret: settings.get("secret_key").cloned().unwrap_or_default(),
-        scope: scope_text,
-    };
+    )
+}
 
-    // Which rows, and the URI each is addressed by.
+/// Which rows to read: the trash, the saved shares, the single file of a single-file share
+/// root, or the children of the folder (of every folder below it for a search).
+async fn scopes(
+    ctx: &FsCtx<'_>,
+    node: &Node,
+    uri: &FileUri,
+    searching: bool,
+    settings: &Settings,
+) -> Result<Scopes, FsError> {
     let mut folder_uris: HashMap<i64, FileUri> = HashMap::new();
     let mut recursion_limit_reached = false;
-    // The root of a single-file share shows that file only.
-    let single_file = crate::share::access::single_file_root(ctx, node).await?;
+    let single_file = crate::fs::share_tree::single_file_root(ctx, node).await?;
     let scopes: Vec<Scope> = match uri.fs {
         FsKind::Trash if uri.is_root() => vec![Scope::Trash(ctx.user()?.user.id)],
         FsKind::SharedWithMe if uri.is_root() => vec![Scope::SharedWithMe(ctx.user()?.user.id)],
@@ -179,13 +281,14 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
             vec![Scope::Single(single_file.expect("checked"))]
         }
         _ => {
-            if search.is_some() {
-                let limit = setting_int(
-                    "max_recursive_searched_folder",
-                    DEFAULT_MAX_SEARCHED_FOLDERS,
-                )
-                .max(1) as usize;
-                let (uris, complete) = walk_folders(&state.db, node, limit).await?;
+            if searching {
+                let limit = settings
+                    .int(
+                        "max_recursive_searched_folder",
+                        DEFAULT_MAX_SEARCHED_FOLDERS,
+                    )
+                    .max(1) as usize;
+                let (uris, complete) = walk_folders(&ctx.state.db, node, limit).await?;
                 recursion_limit_reached = !complete;
                 folder_uris = uris;
             } else {
@@ -198,124 +301,105 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<ListResponse, Fs
                 .collect()
         }
     };
+    Ok(Scopes {
+        scopes,
+        folder_uris,
+        recursion_limit_reached,
+        single_file: single_file.is_some(),
+    })
+}
 
-    let n = page_size as u64;
-    let (rows, next_token, total_items) = if use_cursor {
-        let after = req
-            .next_page_token
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|t| Cursor::decode(&lctx, t))
-            .transpose()?;
-        let mut rows = Vec::new();
-        for scope in &scopes {
-            rows.extend(lctx.page(scope, after.as_ref(), n + 1).await?);
-        }
-        if scopes.len() > 1 {
-            rows.sort_by(|a, b| lctx.compare(a, b));
-        }
-        let more = rows.len() as u64 > n;
-        rows.truncate(n as usize);
-        let next = more
-            .then(|| {
-                rows.last()
-                    .map(|last| Cursor::after(last, order).encode(&lctx))
-            })
-            .flatten();
-        (rows, next, None)
-    } else {
-        let start = (page as u64)
+/// One page of rows, with the next page's token (cursor paging) or the total (offset paging).
+async fn read_page(
+    lctx: &ListCtx<'_>,
+    scopes: &[Scope],
+    req: &ListRequest,
+    paging: &Paging,
+) -> Result<(Vec<file::Model>, Option<String>, Option<i64>), FsError> {
+    let n = paging.page_size as u64;
+    if !paging.use_cursor {
+        let start = (paging.page as u64)
             .checked_mul(n)
             .ok_or_else(|| FsError::Invalid("page is too large".into()))?;
         let scope = scopes.first().ok_or(FsError::NotFound)?;
         let (rows, total) = lctx.offset_page(scope, start, n).await?;
-        (rows, None, Some(total))
-    };
-
-    // Saved shares are listed while their share still works.
-    let rows = if matches!(scopes.first(), Some(Scope::SharedWithMe(_))) {
-        let mut live = Vec::with_capacity(rows.len());
-        for row in rows {
-            if crate::share::saved::check_entry(ctx, &row).await.is_ok() {
-                live.push(row);
-            }
-        }
-        live
-    } else {
-        rows
-    };
-
-    // Present the folder and the page together: two batched queries.
-    let fs_root = FileUri::root(uri.fs, None);
-    let mut items = Vec::with_capacity(rows.len() + 1);
-    items.push(Item {
-        file: &node.file,
-        uri: node.uri.clone(),
-    });
-    for row in &rows {
-        let item_uri = match (&scopes.first(), row.parent_id) {
-            (Some(Scope::Trash(_)), _) => fs_root.join(&row.name)?,
-            (Some(Scope::SharedWithMe(_)), _) => {
-                fs_root.join(&state.ids.encode(row.id, IdKind::File))?
-            }
-            (_, Some(parent)) => folder_uris
-                .get(&parent)
-                .ok_or(FsError::NotFound)?
-                .join(&row.name)?,
-            (_, None) => return Err(FsError::NotFound),
-        };
-        items.push(Item {
-            file: row,
-            uri: item_uri,
-        });
+        return Ok((rows, None, Some(total)));
     }
-    let mut presented =
-        present::responses(&state.db, &state.ids, &items, &node.capability, node.owned).await?;
-    let parent: FileResponse = presented.remove(0);
-    let has_folders = rows.iter().any(|r| r.r#type == file::kind::FOLDER);
-    let has_files = rows.iter().any(|r| r.r#type == file::kind::FILE);
+    let after = req
+        .next_page_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .map(|t| Cursor::decode(lctx, t))
+        .transpose()?;
+    let mut rows = Vec::new();
+    for scope in scopes {
+        rows.extend(lctx.page(scope, after.as_ref(), n + 1).await?);
+    }
+    if scopes.len() > 1 {
+        rows.sort_by(|a, b| lctx.compare(a, b));
+    }
+    let more = rows.len() as u64 > n;
+    rows.truncate(n as usize);
+    let next = more
+        .then(|| {
+            rows.last()
+                .map(|last| Cursor::after(last, paging.order).encode(lctx))
+        })
+        .flatten();
+    Ok((rows, next, None))
+}
 
-    let storage_policy = if uri.fs == FsKind::My {
-        match ctx.user()?.group.storage_policy_id {
-            Some(id) => storage_policy::Entity::find_by_id(id)
-                .one(&state.db)
-                .await?
-                .filter(|p| p.deleted_at.is_none())
-                .map(|p| {
-                    let mut summary = info::policy_summary(&state.ids, &p);
-                    summary.relay.get_or_insert(false);
-                    summary
-                }),
-            None => None,
+/// Saved shares are listed while their share still works.
+async fn live_saved(ctx: &FsCtx<'_>, rows: Vec<file::Model>) -> Vec<file::Model> {
+    let mut live = Vec::with_capacity(rows.len());
+    for row in rows {
+        if crate::fs::share_tree::check_saved(ctx, &row).await.is_ok() {
+            live.push(row);
         }
-    } else {
-        None
-    };
+    }
+    live
+}
 
-    Ok(ListResponse {
-        files: presented,
-        parent,
-        pagination: Pagination {
-            page,
-            page_size,
-            total_items,
-            next_token,
-            is_cursor: use_cursor.then_some(true),
-        },
-        props: ListProps {
-            capability: node.capability.to_base64(),
-            max_page_size,
-            order_by_options: ORDER_BY_OPTIONS.iter().map(|s| (*s).to_owned()).collect(),
-            order_direction_options: ORDER_DIRECTION_OPTIONS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
-        },
-        context_hint: Some(uuid::Uuid::new_v4().to_string()),
-        recursion_limit_reached: recursion_limit_reached.then_some(true),
-        mixed_type: has_folders && has_files,
-        single_file_view: single_file.is_some().then_some(true),
-        storage_policy,
-        view: Some(view),
+/// Each row with the URI the caller addresses it by.
+fn with_uris(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    scopes: &Scopes,
+    rows: Vec<file::Model>,
+) -> Result<Vec<(file::Model, FileUri)>, FsError> {
+    let fs_root = FileUri::root(uri.fs, None);
+    rows.into_iter()
+        .map(|row| {
+            let item_uri = match (&scopes.scopes.first(), row.parent_id) {
+                (Some(Scope::Trash(_)), _) => fs_root.join(&row.name)?,
+                (Some(Scope::SharedWithMe(_)), _) => {
+                    fs_root.join(&ctx.state.ids.encode(row.id, IdKind::File))?
+                }
+                (_, Some(parent)) => scopes
+                    .folder_uris
+                    .get(&parent)
+                    .ok_or(FsError::NotFound)?
+                    .join(&row.name)?,
+                (_, None) => return Err(FsError::NotFound),
+            };
+            Ok((row, item_uri))
+        })
+        .collect()
+}
+
+/// `my` only: the storage policy new uploads of the caller's group go to.
+async fn group_policy(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+) -> Result<Option<storage_policy::Model>, FsError> {
+    if uri.fs != FsKind::My {
+        return Ok(None);
+    }
+    Ok(match ctx.user()?.group.storage_policy_id {
+        Some(id) => storage_policy::Entity::find_by_id(id)
+            .one(&ctx.state.db)
+            .await?
+            .filter(|p| p.deleted_at.is_none()),
+        None => None,
     })
 }

@@ -53,7 +53,7 @@ use stratus_entity::file;
 
 use self::cursor::KeyValue;
 pub use self::{
-    listing::list,
+    listing::{Listing, list},
     pins::{pin, unpin},
     view::{default_view, set_view, validate_view},
 };

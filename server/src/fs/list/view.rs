@@ -118,7 +118,7 @@ pub(super) async fn effective_view(
     // Visitors of a share see the folder's own view only when the owner chose `share_view`;
     // views of folders above the share stay private.
     if node.uri.fs == FsKind::Share {
-        let exposed = crate::share::access::exposes_view(ctx, &node.uri).await?;
+        let exposed = crate::fs::share_tree::shows_views(ctx, &node.uri).await?;
         return Ok(exposed
             .then(|| folder_view(&node.file))
             .flatten()

@@ -34,13 +34,9 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
     sea_query::LikeExpr,
 };
-use serde_json::{Value, json};
 use stratus_entity::{file, lock, user};
 
-use crate::{
-    api::envelope::{ApiError, ErrorCode},
-    db,
-};
+use crate::db;
 
 /// Every token starts with this (RFC 4918 §6.5 `opaquelocktoken` URI scheme).
 pub const TOKEN_PREFIX: &str = "opaquelocktoken:";
@@ -182,16 +178,6 @@ impl LockInfo {
     /// infinity.
     pub fn covers(&self, path: &LockPath) -> bool {
         self.path == *path || (self.depth == Depth::Infinity && self.path.is_ancestor_of(path))
-    }
-
-    /// One entry of the 40073 `data` array: `{path, token, owner, type}`.
-    pub fn conflict_entry(&self) -> Value {
-        json!({
-            "path": self.path.to_cloudreve_uri(),
-            "token": self.token,
-            "owner": self.owner(),
-            "type": if self.folder { file::kind::FOLDER } else { file::kind::FILE },
-        })
     }
 }
 
@@ -578,20 +564,6 @@ async fn to_infos(
     rows.into_iter()
         .map(|row| LockInfo::from_model(row, &folders))
         .collect()
-}
-
-impl From<LockError> for ApiError {
-    fn from(err: LockError) -> Self {
-        match err {
-            LockError::Conflict(locks) => ApiError::code(ErrorCode::LockConflict).with_data(
-                Value::Array(locks.iter().map(LockInfo::conflict_entry).collect()),
-            ),
-            LockError::NotFound | LockError::Expired => {
-                ApiError::code(ErrorCode::LockTokenExpired).with_cause(err)
-            }
-            LockError::Db(err) => ApiError::from(err),
-        }
-    }
 }
 
 #[cfg(test)]

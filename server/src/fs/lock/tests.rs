@@ -1,4 +1,6 @@
 //! Unit tests of the lock module.
+use serde_json::json;
+
 use super::*;
 
 fn p(s: &str) -> LockPath {

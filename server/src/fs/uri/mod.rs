@@ -375,17 +375,5 @@ fn illegal(msg: impl Into<String>) -> UriError {
     UriError::IllegalName(msg.into())
 }
 
-impl From<UriError> for crate::api::envelope::ApiError {
-    fn from(err: UriError) -> Self {
-        use crate::api::envelope::{ApiError, ErrorCode};
-        match err {
-            UriError::Malformed(_) => ApiError::new(ErrorCode::ParamError, err.to_string()),
-            UriError::IllegalName(_) => {
-                ApiError::new(ErrorCode::IllegalObjectName, err.to_string())
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;

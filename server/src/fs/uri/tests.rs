@@ -193,14 +193,14 @@ fn join_and_parent() {
 }
 
 #[test]
-fn api_error_codes() {
-    use crate::api::envelope::{ApiError, ErrorCode};
-    let e: ApiError = UriError::Malformed("x".into()).into();
-    assert_eq!(e.error_code(), ErrorCode::ParamError);
-    assert_eq!(e.error_code().code(), 40001);
-    let e: ApiError = UriError::IllegalName("x".into()).into();
-    assert_eq!(e.error_code(), ErrorCode::IllegalObjectName);
-    assert_eq!(e.error_code().code(), 40052);
+fn uri_errors_become_fs_errors() {
+    use crate::fs::error::FsError;
+    let e: FsError = UriError::Malformed("x".into()).into();
+    assert!(
+        matches!(e, FsError::Invalid(msg) if msg == UriError::Malformed("x".into()).to_string())
+    );
+    let e: FsError = UriError::IllegalName("x".into()).into();
+    assert!(matches!(e, FsError::IllegalName(name) if name == "x"));
 }
 
 /// Names that pass `validate_name`: arbitrary printable text with the forbidden

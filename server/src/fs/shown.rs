@@ -1,5 +1,6 @@
-//! Turning file rows into `FileResponse`s, with one query for the metadata and one for the
-//! share flags of a whole page (never a query per row).
+//! What rows show besides their columns: public metadata and whether each is shared, read
+//! for a whole page in two queries (never a query per row), and the name a row shows.
+//! `api::present::file` turns them into the wire shape.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,31 +11,30 @@ use super::{
     error::FsError,
     uri::{FileUri, FsKind},
 };
-use crate::{
-    api::dto::file::FileResponse,
-    boolset::Boolset,
-    ids::{HashIds, IdKind},
-};
 
 /// Metadata key holding a trashed item's original URI.
 pub const RESTORE_URI: &str = "sys:restore_uri";
 /// Metadata key holding when the trash job may purge the item (unix seconds).
 pub const EXPECTED_COLLECT_TIME: &str = "sys:expected_collect_time";
 
-/// One row to present, with the URI the caller addresses it by.
+/// One row to show, with the URI the caller addresses it by.
 pub struct Item<'a> {
     pub file: &'a file::Model,
     pub uri: FileUri,
 }
 
-/// Presents rows of one filesystem for a caller with `capability`.
-pub async fn responses(
-    db: &impl ConnectionTrait,
-    ids: &HashIds,
-    items: &[Item<'_>],
-    capability: &Boolset,
-    owned: bool,
-) -> Result<Vec<FileResponse>, FsError> {
+/// What one row shows besides its columns.
+pub struct Shown {
+    /// The name shown: a trashed item shows its original name.
+    pub name: String,
+    /// Public metadata.
+    pub metadata: HashMap<String, String>,
+    /// A live share of the row exists.
+    pub shared: bool,
+}
+
+/// Reads what `items` show, in their order.
+pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<Shown>, FsError> {
     let file_ids: Vec<i64> = items.iter().map(|i| i.file.id).collect();
     let mut meta: HashMap<i64, HashMap<String, String>> = HashMap::new();
     let mut shared: HashSet<i64> = HashSet::new();
@@ -59,50 +59,17 @@ pub async fn responses(
             .await?;
         shared.extend(shared_ids);
     }
-    let capability = capability.to_base64();
     Ok(items
         .iter()
         .map(|item| {
-            let f = item.file;
-            let metadata = meta.remove(&f.id).unwrap_or_default();
-            FileResponse {
-                kind: f.r#type,
-                id: ids.encode(f.id, IdKind::File),
-                name: display_name(f, &metadata, &item.uri),
-                created_at: f.created_at,
-                updated_at: f.updated_at,
-                size: f.size,
+            let metadata = meta.remove(&item.file.id).unwrap_or_default();
+            Shown {
+                name: display_name(item.file, &metadata, &item.uri),
+                shared: shared.contains(&item.file.id),
                 metadata,
-                path: item.uri.to_string(),
-                shared: shared.contains(&f.id).then_some(true),
-                capability: Some(capability.clone()),
-                owned: Some(owned),
-                primary_entity: f.primary_entity.map(|e| ids.encode(e, IdKind::Entity)),
-                folder_summary: None,
-                extended_info: None,
             }
         })
         .collect())
-}
-
-/// Presents a single row.
-pub async fn response(
-    db: &impl ConnectionTrait,
-    ids: &HashIds,
-    file: &file::Model,
-    uri: &FileUri,
-    capability: &Boolset,
-    owned: bool,
-) -> Result<FileResponse, FsError> {
-    let item = Item {
-        file,
-        uri: uri.clone(),
-    };
-    Ok(
-        responses(db, ids, std::slice::from_ref(&item), capability, owned)
-            .await?
-            .remove(0),
-    )
 }
 
 /// The name shown for a row: trashed items show their original name.

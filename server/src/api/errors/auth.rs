@@ -1,0 +1,40 @@
+//! [`AuthError`] as envelope codes.
+
+use crate::{
+    api::envelope::{ApiError, ErrorCode},
+    auth::{error::AuthError, throttle::WINDOW_SECS},
+};
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        let msg = err.to_string();
+        match err {
+            AuthError::LoginRequired => ApiError::code(ErrorCode::LoginRequired),
+            AuthError::NotAnAccessToken => ApiError::new(ErrorCode::CredentialInvalid, msg),
+            AuthError::GroupMissing => ApiError::code(ErrorCode::GroupNotFound),
+            AuthError::AnonymousGroupMissing => ApiError::new(ErrorCode::InternalSetting, msg),
+            AuthError::Throttled => {
+                ApiError::new(ErrorCode::TooManyRequests, msg).with_retry_after(WINDOW_SECS as u64)
+            }
+            AuthError::Signing(cause) => ApiError::code(ErrorCode::EncryptError).with_cause(cause),
+            AuthError::PasskeysDisabled => ApiError::code(ErrorCode::FeatureNotEnabled),
+            AuthError::PasskeyNeedsDomain => ApiError::new(ErrorCode::InitWebAuthnFailed, msg),
+            AuthError::WebAuthnSetup(cause) => {
+                ApiError::code(ErrorCode::InitWebAuthnFailed).with_cause(cause)
+            }
+            AuthError::BadCredential(cause) => {
+                ApiError::code(ErrorCode::WebAuthnCredentialError).with_cause(cause)
+            }
+            AuthError::PasskeyTaken { cause } => {
+                let err = ApiError::new(ErrorCode::WebAuthnCredentialError, msg);
+                match cause {
+                    Some(cause) => err.with_cause(cause),
+                    None => err,
+                }
+            }
+            AuthError::CeremonyGone => ApiError::new(ErrorCode::LoginSessionNotExist, msg),
+            AuthError::Account(e) => e.into(),
+            AuthError::Db(e) => e.into(),
+        }
+    }
+}

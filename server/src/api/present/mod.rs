@@ -1,0 +1,4 @@
+//! Turning what the services return into the wire shapes of `api::dto`.
+
+pub mod file;
+pub mod share;

@@ -1,0 +1,61 @@
+//! Turning share rows into the `Share` shape, revealing only what the caller may see.
+
+use sea_orm::ConnectionTrait;
+use stratus_entity::share;
+
+use crate::{
+    api::{
+        dto::{share::Share, user::User},
+        envelope::ApiError,
+    },
+    auth::caller::Caller,
+    ids::{HashIds, IdKind},
+    share::details::{self, share_url, share_view},
+};
+
+/// What to present besides the row.
+pub struct Shown<'a> {
+    pub caller: &'a Caller,
+    /// Site base URL for the link.
+    pub base: &'a str,
+    pub unlocked: bool,
+    /// Add `source_uri` (owner only).
+    pub owner_extended: bool,
+}
+
+/// Presents `share`; the file and owner are read as they are now (a share whose file or
+/// owner is gone is shown as expired).
+pub async fn present(
+    db: &impl ConnectionTrait,
+    ids: &HashIds,
+    share: &share::Model,
+    shown: &Shown<'_>,
+) -> Result<Share, ApiError> {
+    let is_owner = shown.caller.user_id() == Some(share.user_id);
+    let found = details::details(db, share, is_owner && shown.owner_extended).await?;
+    let unlocked = shown.unlocked || is_owner;
+    let file = found.file.as_ref();
+    Ok(Share {
+        id: ids.encode(share.id, IdKind::Share),
+        name: file.map(|f| f.name.clone()),
+        remain_downloads: share.remain_downloads.filter(|_| unlocked),
+        visited: share.views,
+        downloaded: unlocked.then_some(share.downloads),
+        expires: share.expires.filter(|_| unlocked),
+        unlocked,
+        source_type: file.map(|f| f.r#type),
+        owner: User::redacted(
+            ids,
+            &found.owner,
+            &found.owner_group,
+            shown.caller.user_id().is_some(),
+        ),
+        created_at: share.created_at,
+        expired: !found.valid,
+        url: share_url(ids, shown.base, share, unlocked),
+        is_private: is_owner.then(|| share.password.as_deref().is_some_and(|p| !p.is_empty())),
+        share_view: is_owner.then(|| share_view(share)),
+        password: share.password.clone().filter(|p| unlocked && !p.is_empty()),
+        source_uri: found.source_uri.map(|u| u.to_string()),
+    })
+}

@@ -1,0 +1,103 @@
+//! What WebDAV sign-ins remember between requests: verified credentials and the rows they
+//! opened. They live here, below the features, because changing a user, a group or an account
+//! (the admin service, WebDAV accounts) must make every sign-in read the rows again.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use stratus_entity::{dav_account, group, user};
+
+/// Credentials that signed in recently: SHA-256 of `e-mail NUL password` → the user and the
+/// account they opened. A hit skips the e-mail lookup, the throttle counts and the comparison
+/// against every account of the user (a WebDAV client sends its credentials with every
+/// request, and small PUTs pay for each query; see `dav::auth`). The rows themselves come from [`SignedRows`],
+/// at most [`ROW_TTL`] old.
+pub type LoginCache = moka::future::Cache<[u8; 32], (i64, i64)>;
+
+/// The user, its group and the DAV account, as one sign-in read them.
+pub type Row = (
+    user::Model,
+    Option<group::Model>,
+    Option<dav_account::Model>,
+);
+
+/// How long the rows of a sign-in are reused. A client mounting the drive sends a burst of
+/// requests; reading the three rows for each cost about a quarter of the server's CPU per
+/// small PUT. This bounds how late a ban, a group change or a deleted account is seen by an
+/// instance that did not make the change (another node on the same PostgreSQL, or a direct
+/// edit of the database); the instance that makes it calls [`SignedRows::forget_all`] and sees
+/// it at once. The used storage in these rows (quota properties, the early size check of a
+/// write) may lag by as much; the quota itself is charged against the database row.
+pub const ROW_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The rows of recent sign-ins, keyed by user and account. An entry read before the last
+/// [`SignedRows::forget_all`] is never served, even when it was stored after it.
+pub struct SignedRows {
+    rows: moka::future::Cache<(i64, i64), (u64, Arc<Row>)>,
+    epoch: AtomicU64,
+}
+
+impl Default for SignedRows {
+    fn default() -> Self {
+        Self {
+            rows: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(ROW_TTL)
+                .build(),
+            epoch: AtomicU64::new(0),
+        }
+    }
+}
+
+impl SignedRows {
+    /// Drops every remembered row; call after changing a user, a group or a DAV account.
+    pub fn forget_all(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.rows.invalidate_all();
+    }
+
+    /// The rows of `(user, account)`, from memory or else from the database.
+    pub async fn load(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        user_id: i64,
+        account_id: i64,
+    ) -> Result<Option<Arc<Row>>, sea_orm::DbErr> {
+        // Read before the statement: a change made meanwhile makes the result unservable.
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        if let Some((at, row)) = self.rows.get(&(user_id, account_id)).await
+            && at == epoch
+        {
+            return Ok(Some(row));
+        }
+        // The user, its group and the account in one statement.
+        let row = user::Entity::find_by_id(user_id)
+            .filter(user::Column::DeletedAt.is_null())
+            .find_also_related(group::Entity)
+            .find_also_related(dav_account::Entity)
+            .filter(dav_account::Column::Id.eq(account_id))
+            .filter(dav_account::Column::DeletedAt.is_null())
+            .one(db)
+            .await?
+            .map(Arc::new);
+        if let Some(row) = &row {
+            self.rows
+                .insert((user_id, account_id), (epoch, row.clone()))
+                .await;
+        }
+        Ok(row)
+    }
+}
+
+/// How long a verified pair of credentials is remembered.
+const LOGIN_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+pub fn login_cache() -> LoginCache {
+    moka::future::Cache::builder()
+        .max_capacity(10_000)
+        .time_to_live(LOGIN_TTL)
+        .build()
+}

@@ -1,0 +1,79 @@
+//! What a share shows besides its row: its link, its options, and its file and owner as they
+//! are now. `api::present::share` turns these into the wire shape.
+
+use sea_orm::{ConnectionTrait, EntityTrait};
+use stratus_entity::{file, group, share, user};
+
+use super::{access, error::ShareError};
+use crate::{
+    fs::{nav, uri::FileUri},
+    ids::{HashIds, IdKind},
+};
+
+/// `<base>/s/<id>`, plus `/<password>` when `with_password` and the share has one.
+pub fn share_url(ids: &HashIds, base: &str, share: &share::Model, with_password: bool) -> String {
+    let id = ids.encode(share.id, IdKind::Share);
+    match share
+        .password
+        .as_deref()
+        .filter(|p| with_password && !p.is_empty())
+    {
+        Some(pw) => format!("{base}/s/{id}/{pw}"),
+        None => format!("{base}/s/{id}"),
+    }
+}
+
+/// Whether the owner asked to expose the folder view to visitors.
+pub fn share_view(share: &share::Model) -> bool {
+    share
+        .props
+        .as_ref()
+        .and_then(|p| p.get("share_view"))
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// A share's file and owner as they are now.
+pub struct Details {
+    /// The share works right now.
+    pub valid: bool,
+    /// The shared file, while its row exists.
+    pub file: Option<file::Model>,
+    pub owner: user::Model,
+    pub owner_group: group::Model,
+    /// Where the shared file is in its owner's tree, when asked for.
+    pub source_uri: Option<FileUri>,
+}
+
+/// Reads what `share` shows; `with_source` adds the file's URI (for its owner). A share
+/// whose owner or owner's group is gone is [`ShareError::Gone`].
+pub async fn details(
+    db: &impl ConnectionTrait,
+    share: &share::Model,
+    with_source: bool,
+) -> Result<Details, ShareError> {
+    let valid = access::check(db, share.clone()).await.ok();
+    let file = match &valid {
+        Some(live) => Some(live.file.clone()),
+        None => file::Entity::find_by_id(share.file_id).one(db).await?,
+    };
+    let owner = user::Entity::find_by_id(share.user_id)
+        .one(db)
+        .await?
+        .ok_or(ShareError::Gone)?;
+    let owner_group = group::Entity::find_by_id(owner.group_id)
+        .one(db)
+        .await?
+        .ok_or(ShareError::Gone)?;
+    let source_uri = match (&file, with_source) {
+        (Some(f), true) => Some(nav::uri_of(db, f).await?),
+        _ => None,
+    };
+    Ok(Details {
+        valid: valid.is_some(),
+        file,
+        owner,
+        owner_group,
+        source_uri,
+    })
+}
