@@ -67,8 +67,9 @@ pub async fn init(
     let salt = settings.get("hash_id_salt").await?;
     anyhow::ensure!(!salt.is_empty(), "setting hash_id_salt is missing");
     let ids = HashIds::new(&salt);
-    let share_trees = std::sync::Arc::new(share::access::Trees);
-    Ok((AppState::new(config, db, settings, ids, share_trees), admin))
+    let state = AppState::new(config, db, settings, ids);
+    fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
+    Ok((state, admin))
 }
 
 /// Every route of the server.

@@ -26,6 +26,11 @@ pub struct StorageProbe {
 }
 
 impl StorageProbe {
+    /// The state's probe.
+    fn of(state: &AppState) -> std::sync::Arc<Self> {
+        state.part(|_| Self::default())
+    }
+
     /// Whether the default storage policy can be written, probed at most once per
     /// [`STORAGE_PROBE_TTL`].
     async fn healthy(&self, state: &AppState) -> bool {
@@ -75,7 +80,7 @@ pub async fn healthz(state: Data<&AppState>) -> Response {
         tracing::warn!(error = %err, "health check failed");
         return unavailable(json!({"status": "error", "database": "unreachable"}));
     }
-    if !state.storage_probe.healthy(&state).await {
+    if !StorageProbe::of(&state).healthy(&state).await {
         return unavailable(json!({"status": "error", "database": "ok", "storage": "unwritable"}));
     }
     Json(json!({

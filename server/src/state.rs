@@ -36,22 +36,12 @@ pub struct Inner {
     /// Storage policy id → blob driver.
     pub storage: DriverRegistry,
     pub started: Instant,
-    /// WebDAV credentials verified recently.
-    pub dav_logins: crate::auth::dav_cache::LoginCache,
-    /// The user, group and account rows of recent WebDAV sign-ins.
-    pub dav_rows: crate::auth::dav_cache::SignedRows,
     /// Blobs stored and waiting for their row, journaled for the next start.
     pub pending: Arc<crate::storage::pending::PendingBlobs>,
-    /// The last storage probe of `/healthz`.
-    pub storage_probe: crate::ops::StorageProbe,
-    /// What this instance last read about session chains.
-    pub sessions: crate::auth::session::Chains,
     /// Captcha images handed out per client address.
     pub captcha_limits: crate::address_limit::AddressLimiter,
     /// The process-wide parts of features, one per type.
     parts: Parts,
-    /// How the file system opens shares (the share module fills it in).
-    pub share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
 }
 
 /// One slot per type, each filled on first use ([`AppState::part`]).
@@ -59,15 +49,8 @@ pub struct Inner {
 struct Parts(RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 
 impl AppState {
-    pub fn new(
-        config: Config,
-        db: DatabaseConnection,
-        settings: Settings,
-        ids: HashIds,
-        share_trees: Arc<dyn crate::fs::share_tree::ShareTrees>,
-    ) -> Self {
+    pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
         Self(Arc::new(Inner {
-            share_trees,
             storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
             pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
             captcha_limits: crate::address_limit::AddressLimiter::per_minute(
@@ -79,10 +62,6 @@ impl AppState {
             ids,
             metrics: Metrics::default(),
             started: Instant::now(),
-            dav_logins: crate::auth::dav_cache::login_cache(),
-            dav_rows: Default::default(),
-            storage_probe: Default::default(),
-            sessions: Default::default(),
             parts: Parts::default(),
         }))
     }
@@ -91,6 +70,16 @@ impl AppState {
     /// long as the state. `make` runs with the slots locked, so it must not ask for a part.
     pub fn part<T: Any + Send + Sync>(&self, make: impl FnOnce(&Inner) -> T) -> Arc<T> {
         self.parts.get(|| make(self))
+    }
+
+    /// Puts `part` in the slot of its type, for a part a module above the one using it must
+    /// make (the share module's trees, which the file system opens).
+    pub fn provide<T: Any + Send + Sync>(&self, part: T) {
+        self.parts
+            .0
+            .write()
+            .expect("parts")
+            .insert(TypeId::of::<T>(), Arc::new(part));
     }
 }
 

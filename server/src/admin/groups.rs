@@ -156,7 +156,7 @@ pub async fn update(
     row.updated_at = Set(Utc::now());
     let after = row.update(&state.db).await?;
     // WebDAV sign-ins keep group rows for a moment; this instance drops them now.
-    state.dav_rows.forget_all();
+    crate::auth::dav_cache::rows(state).forget_all();
     audit::record_update(state, actor, "group", id, &before, &after).await;
     get(state, id).await
 }

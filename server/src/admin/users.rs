@@ -195,7 +195,7 @@ pub async fn update(
     let after = row.update(&state.db).await.map_err(email_clash)?;
     if ends_sessions {
         crate::auth::session::end_all(&state.db, id, None).await?;
-        state.sessions.forget_all();
+        crate::auth::session::Chains::of(state).forget_all();
     }
     forget_sign_ins(state);
     audit::record_update(state, actor, "user", id, &before, &after).await;
@@ -289,8 +289,8 @@ pub async fn ensure_other_admin(state: &AppState, except: i64) -> Result<(), Adm
 
 /// Drops this instance's remembered WebDAV sign-ins, so an account change is seen at once.
 pub fn forget_sign_ins(state: &AppState) {
-    state.dav_rows.forget_all();
-    state.dav_logins.invalidate_all();
+    crate::auth::dav_cache::rows(state).forget_all();
+    crate::auth::dav_cache::logins(state).invalidate_all();
 }
 
 async fn check_fields(state: &AppState, input: &UserInput) -> Result<(), AdminError> {

@@ -334,7 +334,7 @@ impl RegistrationApi {
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(invalid)?;
         let account = users::set_password(&state.db, account, &body.password).await?;
-        state.sessions.forget_all();
+        crate::auth::session::Chains::of(&state).forget_all();
         events::record(
             &state.db,
             events::kind::USER_CHANGE_PASSWORD,

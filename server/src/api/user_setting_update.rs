@@ -194,7 +194,7 @@ pub(super) async fn save(
     }
     txn.commit().await?;
     if creds.digest.is_some() {
-        state.sessions.forget_all();
+        crate::auth::session::Chains::of(state).forget_all();
     }
     Ok(())
 }

@@ -84,7 +84,10 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
     let Some(root) = claims.root_token_id else {
         return Ok(Caller::Anonymous);
     };
-    if !state.sessions.is_live(&state.db, id, root).await? {
+    if !crate::auth::session::Chains::of(state)
+        .is_live(&state.db, id, root)
+        .await?
+    {
         return Ok(Caller::Anonymous);
     }
     let Some(user) = user::Entity::find_by_id(id)

@@ -101,3 +101,13 @@ pub fn login_cache() -> LoginCache {
         .time_to_live(LOGIN_TTL)
         .build()
 }
+
+/// The state's verified credentials.
+pub fn logins(state: &crate::state::AppState) -> Arc<LoginCache> {
+    state.part(|_| login_cache())
+}
+
+/// The state's rows of recent sign-ins.
+pub fn rows(state: &crate::state::AppState) -> Arc<SignedRows> {
+    state.part(|_| SignedRows::default())
+}

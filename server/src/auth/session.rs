@@ -127,7 +127,7 @@ pub async fn refresh(
 /// Ends the chain `root` of `uid` on every instance; returns whether it was still going.
 pub async fn end(state: &AppState, uid: i64, root: Uuid) -> Result<bool, DbErr> {
     let ended = kv::delete(&state.db, &chain_key(uid, &root)).await?;
-    state.sessions.forget_all();
+    Chains::of(state).forget_all();
     Ok(ended)
 }
 
@@ -148,6 +148,13 @@ pub async fn end_all(
 pub struct Chains {
     live: moka::future::Cache<(i64, Uuid), (u64, bool)>,
     epoch: AtomicU64,
+}
+
+impl Chains {
+    /// The state's cache of live chains.
+    pub fn of(state: &AppState) -> std::sync::Arc<Self> {
+        state.part(|_| Self::default())
+    }
 }
 
 impl Default for Chains {

@@ -229,7 +229,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&state.db).await?;
     // Its clients see the new root and options from their next request on.
-    state.dav_rows.forget_all();
+    crate::auth::dav_cache::rows(state).forget_all();
     Ok(updated)
 }
 
@@ -240,7 +240,7 @@ pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(),
     dav_account::Entity::delete_by_id(row.id)
         .exec(&state.db)
         .await?;
-    state.dav_rows.forget_all();
+    crate::auth::dav_cache::rows(state).forget_all();
     Ok(())
 }
 

@@ -91,11 +91,11 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
     };
     let email = users::normalize_email(&email).unwrap_or(email);
     let key = cache_key(&email, &password);
-    if let Some((user_id, account_id)) = state.dav_logins.get(&key).await {
+    if let Some((user_id, account_id)) = crate::auth::dav_cache::logins(state).get(&key).await {
         if let Some(signed) = signed_again(state, (&email, &password), user_id, account_id).await? {
             return Ok(signed);
         }
-        state.dav_logins.invalidate(&key).await;
+        crate::auth::dav_cache::logins(state).invalidate(&key).await;
     }
     let client = Client::of(req, state.config.proxy_header.as_deref());
     let found = user_and_group(state, Condition::all().add(user::Column::Email.eq(&email)))
@@ -146,7 +146,7 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
     };
     let ids = (user.id, account.id);
     let signed = admit(user, group, account).map_err(refusal)?;
-    state.dav_logins.insert(key, ids).await;
+    crate::auth::dav_cache::logins(state).insert(key, ids).await;
     Ok(signed)
 }
 
@@ -166,8 +166,7 @@ async fn signed_again(
     user_id: i64,
     account_id: i64,
 ) -> Result<Option<Signed>, Response> {
-    let row = state
-        .dav_rows
+    let row = crate::auth::dav_cache::rows(state)
         .load(&state.db, user_id, account_id)
         .await
         .map_err(internal)?;

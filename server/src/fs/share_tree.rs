@@ -1,8 +1,10 @@
 //! Trees rooted at a shared file: the `share` filesystem and saved shares (symbolic entries
 //! of `shared_with_me` that name a share URI). The file system walks such a tree; opening the
 //! share itself (validity, group permission, password) is the share module's business, which
-//! it does through [`ShareTrees`], found in the server state. So `fs` never calls up into the
+//! it does through [`ShareTrees`], provided at start into a slot of the server state. So `fs` never calls up into the
 //! share module.
+
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -14,6 +16,7 @@ use super::{
     nav::{self, FsCtx, Node},
     uri::{FileUri, FsKind},
 };
+use crate::state::AppState;
 
 /// A share as the file system sees it: a tree rooted at one file.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +27,19 @@ pub struct SharedTree {
     pub owner_id: i64,
     /// The owner shows the folders' views to visitors.
     pub shows_views: bool,
+}
+
+/// The share module's [`ShareTrees`], kept in a slot of the state.
+type Provided = Arc<dyn ShareTrees>;
+
+/// Hands the file system the share module's trees; done once, at start.
+pub fn provide(state: &AppState, trees: Provided) {
+    state.provide(trees);
+}
+
+/// The trees [`provide`] gave.
+fn trees(state: &AppState) -> Arc<Provided> {
+    state.part(|_| -> Provided { unreachable!("lib::init provides the share trees") })
 }
 
 /// Opens shares for the file system.
@@ -49,7 +65,7 @@ pub trait ShareTrees: Send + Sync {
 /// single-file share, the file's folder, in which only the file is visible); the path is
 /// walked down from there only, so nothing above the shared item can be reached.
 pub(super) async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
-    let (tree, item) = ctx.state.share_trees.open(ctx, uri).await?;
+    let (tree, item) = trees(ctx.state).open(ctx, uri).await?;
     let db = &ctx.state.db;
     let file = if item.r#type != file::kind::FOLDER {
         match uri.segments() {
@@ -78,13 +94,13 @@ pub async fn single_file_root(ctx: &FsCtx<'_>, node: &Node) -> Result<Option<i64
     if node.uri.fs != FsKind::Share || !node.uri.is_root() {
         return Ok(None);
     }
-    let tree = ctx.state.share_trees.peek(ctx, &node.uri).await?;
+    let tree = trees(ctx.state).peek(ctx, &node.uri).await?;
     Ok((tree.item_id != node.file.id).then_some(tree.item_id))
 }
 
 /// Whether the share of `uri` shows the owner's folder views (`share_view`).
 pub async fn shows_views(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<bool, FsError> {
-    Ok(ctx.state.share_trees.peek(ctx, uri).await?.shows_views)
+    Ok(trees(ctx.state).peek(ctx, uri).await?.shows_views)
 }
 
 /// Checks the share named by a `sys:shared_redirect` value of a new file: it must be
@@ -104,7 +120,7 @@ pub async fn check_new_saved(
             "{SHARED_REDIRECT} must be a share URI"
         )));
     }
-    let trees = &ctx.state.share_trees;
+    let trees = trees(ctx.state);
     if trees.peek(ctx, &uri).await?.owner_id == me.user.id {
         return Err(FsError::SaveOwnShare);
     }
@@ -117,7 +133,7 @@ pub async fn check_new_saved(
 /// nothing to follow and passes.
 pub async fn check_saved(ctx: &FsCtx<'_>, entry: &file::Model) -> Result<(), FsError> {
     match saved_target(&ctx.state.db, entry.id).await? {
-        Some(uri) => ctx.state.share_trees.open(ctx, &uri).await.map(|_| ()),
+        Some(uri) => trees(ctx.state).open(ctx, &uri).await.map(|_| ()),
         None => Ok(()),
     }
 }

@@ -41,7 +41,7 @@ pub async fn update_group(server: &TestServer, change: impl FnOnce(&mut group::M
     active.storage_policy_id = Set(g.storage_policy_id);
     active.update(&server.state.db).await.unwrap();
     // WebDAV sign-ins reuse the group row for a moment; an admin edit forgets it the same way.
-    server.state.dav_rows.forget_all();
+    stratus_server::auth::dav_cache::rows(&server.state).forget_all();
 }
 
 pub(crate) async fn allow_archives(server: &TestServer, allowed: bool) {

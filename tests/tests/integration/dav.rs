@@ -35,7 +35,7 @@ pub(crate) async fn set_group_bits(server: &TestServer, id: i64, bits: &[(usize,
     active.permissions = Set(perms.into_bytes());
     active.update(&server.state.db).await.unwrap();
     // As a change through the admin console does: remembered sign-ins are dropped.
-    server.state.dav_rows.forget_all();
+    stratus_server::auth::dav_cache::rows(&server.state).forget_all();
 }
 
 /// A server whose User group may use WebDAV, and a signed-in user `ann`.

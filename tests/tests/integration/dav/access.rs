@@ -64,7 +64,7 @@ async fn basic_credentials_are_required_and_failures_recorded() {
         assert_eq!(propfind(&server, "/", ANN, "wrong").await.0, 401);
     }
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
-    server.state.dav_logins.invalidate_all();
+    stratus_server::auth::dav_cache::logins(&server.state).invalidate_all();
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 429);
 }
 
@@ -134,7 +134,7 @@ async fn remembered_credentials_stop_with_the_account_or_the_user() {
     sea_orm::ActiveModelTrait::update(active, &server.state.db)
         .await
         .unwrap();
-    server.state.dav_rows.forget_all();
+    stratus_server::auth::dav_cache::rows(&server.state).forget_all();
     assert_eq!(propfind(&server, "/", ANN, &other).await.0, 401);
 }
 

@@ -393,7 +393,7 @@ async fn concurrent_puts_are_published_or_refused_one_by_one() {
         .into_active_model();
     g.max_storage = Set(used + 5_500);
     g.update(&server.state.db).await.unwrap();
-    server.state.dav_rows.forget_all();
+    stratus_server::auth::dav_cache::rows(&server.state).forget_all();
     let entities_before = entity::Entity::find()
         .count(&server.state.db)
         .await
