@@ -139,7 +139,7 @@ test("a video plays a frame", async ({ page, request }, info) => {
   await drive.put(`${folder}/clip.webm`, clip);
   await openFolder(page, folder);
 
-  await page.getByRole("button", { name: "clip.webm", exact: true }).click();
+  await page.getByRole("button", { name: "clip.webm", exact: true }).dblclick();
   const video = preview(page).getByTestId("preview-video");
   await expect(video).toBeVisible();
   const frame = await video.evaluate(
@@ -163,7 +163,7 @@ test("a PDF page is drawn", async ({ page, request }, info) => {
   await drive.put(`${folder}/paper.pdf`, pdf());
   await openFolder(page, folder);
 
-  await page.getByRole("button", { name: "paper.pdf", exact: true }).click();
+  await page.getByRole("button", { name: "paper.pdf", exact: true }).dblclick();
   const canvas = preview(page).getByTestId("preview-pdf");
   await expect(canvas).toHaveAttribute("data-drawn-page", "1");
   await expect(preview(page).getByText("Page 1 of 1")).toBeVisible();
@@ -212,7 +212,7 @@ test("markdown is rendered and sanitized: a file's script never runs", async ({
   await drive.put(`${folder}/README.md`, Buffer.from(markdown));
   await openFolder(page, folder);
 
-  await page.getByRole("button", { name: "README.md", exact: true }).click();
+  await page.getByRole("button", { name: "README.md", exact: true }).dblclick();
   const article = preview(page).getByTestId("preview-markdown");
   await expect(article.getByRole("heading", { name: "Release notes" })).toBeVisible();
   await expect(article.locator("strong")).toHaveText("bold");
@@ -236,7 +236,7 @@ test("a text file is edited and saved as a new version", async ({ page, request 
   await drive.put(uri, Buffer.from('fn main() {\n    println!("hello");\n}\n'));
   await openFolder(page, folder);
 
-  await page.getByRole("button", { name: "main.rs", exact: true }).click();
+  await page.getByRole("button", { name: "main.rs", exact: true }).dblclick();
   const editor = preview(page).getByRole("textbox", { name: "Contents of main.rs" });
   await expect(editor).toContainText('println!("hello");');
   // Highlighted: the keyword has a span of its own once the Rust mode loaded.
@@ -275,7 +275,7 @@ test("previews in dark mode, Chinese and on a phone", async ({ page, request }, 
     localStorage.setItem("mantine-color-scheme-value", "dark");
   });
   await openFolder(page, folder, "文件夹路径");
-  await page.getByRole("button", { name: "notes.md", exact: true }).click();
+  await page.getByRole("button", { name: "notes.md", exact: true }).dblclick();
   await expect(preview(page).getByRole("heading", { name: "笔记" })).toBeVisible();
   await expect(preview(page).getByRole("button", { name: "编辑" })).toBeVisible();
   await snap(page, info, "preview-markdown-phone-zh-dark");

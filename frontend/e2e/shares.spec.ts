@@ -91,10 +91,15 @@ test("share a folder with a password and expiry, visit it signed out, edit and d
   await expect(guest.getByRole("button", { name: "notes.txt", exact: true })).toBeVisible();
   await snap(guest, info, "share-landing");
   await expectAccessible(guest, "share landing");
-  await guest.getByRole("button", { name: "Photos", exact: true }).click();
+  await guest.getByRole("button", { name: "Photos", exact: true }).dblclick();
   await expect(guest.getByRole("button", { name: "beach.txt", exact: true })).toBeVisible();
-  const download = guest.waitForEvent("download");
+  // A click selects the file; the selection's Download button fetches it.
   await guest.getByRole("button", { name: "beach.txt", exact: true }).click();
+  const download = guest.waitForEvent("download");
+  await guest
+    .getByRole("toolbar", { name: "Selected files" })
+    .getByRole("button", { name: "Download" })
+    .click();
   expect((await download).suggestedFilename()).toBe("beach.txt");
 
   // The owner edits the share from My shares: two downloads, no expiry.
@@ -152,8 +157,12 @@ test("expired and used-up links show a clear page", async ({ browser, request },
   await expect(guest.getByRole("region", { name: "Shared with you" })).toContainText(
     "Downloads left: 1",
   );
-  const download = guest.waitForEvent("download");
   await guest.getByRole("button", { name: "once.txt", exact: true }).click();
+  const download = guest.waitForEvent("download");
+  await guest
+    .getByRole("toolbar", { name: "Selected files" })
+    .getByRole("button", { name: "Download" })
+    .click();
   await download;
   await guest.reload();
   await expect(guest.getByRole("heading", { name: "This link no longer works" })).toBeVisible();

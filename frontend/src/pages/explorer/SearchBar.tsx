@@ -41,8 +41,10 @@ export function SearchBar({ uri, onSearch }: Props) {
           onChange={(e) => set("name", e.currentTarget.value)}
         />
         <Popover opened={open} onChange={setOpen} position="bottom-end" withinPortal trapFocus>
-          <Popover.Target>
-            <Indicator disabled={!filtered} size={8} offset={4}>
+          {/* The target is the button itself: the popover's aria-expanded and aria-controls
+              are not allowed on the indicator's plain box (axe: aria-allowed-attr). */}
+          <Indicator disabled={!filtered} size={8} offset={4}>
+            <Popover.Target>
               <ActionIcon
                 variant="default"
                 size="lg"
@@ -52,8 +54,8 @@ export function SearchBar({ uri, onSearch }: Props) {
               >
                 <IconAdjustments size={16} />
               </ActionIcon>
-            </Indicator>
-          </Popover.Target>
+            </Popover.Target>
+          </Indicator>
           <Popover.Dropdown>
             <Suspense fallback={<Loader size="sm" aria-label={t("explorer.loading")} />}>
               <FilterPanel
