@@ -107,19 +107,24 @@ export default function AppLayout() {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !navOpen } }}
+      // A signed-out visitor of a share has nowhere to go: no side bar, no burger.
+      navbar={
+        session ? { width: 240, breakpoint: "sm", collapsed: { mobile: !navOpen } } : undefined
+      }
       padding="md"
     >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={navOpen}
-              onClick={nav.toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={t("shell.toggleNav")}
-            />
+            {session && (
+              <Burger
+                opened={navOpen}
+                onClick={nav.toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={t("shell.toggleNav")}
+              />
+            )}
             <Title order={1} size="h4" lineClamp={1}>
               {basic.data?.title || "Stratus"}
             </Title>
@@ -137,10 +142,10 @@ export default function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label={t("shell.navigation")}>
-        <AppShell.Section grow>
-          {session &&
-            navItems.map((item) => (
+      {session && (
+        <AppShell.Navbar p="sm" aria-label={t("shell.navigation")}>
+          <AppShell.Section grow>
+            {navItems.map((item) => (
               <NavRouterLink
                 key={item.fs}
                 to="/home"
@@ -151,51 +156,48 @@ export default function AppLayout() {
                 onClick={nav.close}
               />
             ))}
-          {session && (
-            <>
-              <NavRouterLink
-                to="/shares"
-                label={t("share.mySharesNav")}
-                leftSection={<IconLink size={18} stroke={1.6} />}
-                active={location.pathname === "/shares"}
-                onClick={nav.close}
-              />
-              <NavRouterLink
-                to="/settings"
-                label={t("settings.nav")}
-                leftSection={<IconUserCircle size={18} stroke={1.6} />}
-                active={location.pathname === "/settings"}
-                onClick={nav.close}
-              />
-            </>
-          )}
-          <ExplorerSidebar onNavigate={nav.close} />
-          {isAdmin(session?.user) && (
-            <NavLink
-              href="/admin"
-              label={t("nav.admin")}
-              leftSection={<IconSettings size={18} stroke={1.6} />}
+            <NavRouterLink
+              to="/shares"
+              label={t("share.mySharesNav")}
+              leftSection={<IconLink size={18} stroke={1.6} />}
+              active={location.pathname === "/shares"}
+              onClick={nav.close}
             />
-          )}
-        </AppShell.Section>
-        {capacity.data && (
-          <AppShell.Section>
-            <Stack gap={4} p="xs">
-              <Text size="xs" c="dimmed">
-                {t("shell.storage", {
-                  used: formatBytes(capacity.data.used),
-                  total: formatBytes(capacity.data.total),
-                })}
-              </Text>
-              <Progress
-                aria-label={t("shell.storageBar")}
-                value={capacity.data.total ? (capacity.data.used / capacity.data.total) * 100 : 0}
-                size="sm"
+            <NavRouterLink
+              to="/settings"
+              label={t("settings.nav")}
+              leftSection={<IconUserCircle size={18} stroke={1.6} />}
+              active={location.pathname === "/settings"}
+              onClick={nav.close}
+            />
+            <ExplorerSidebar onNavigate={nav.close} />
+            {isAdmin(session.user) && (
+              <NavLink
+                href="/admin"
+                label={t("nav.admin")}
+                leftSection={<IconSettings size={18} stroke={1.6} />}
               />
-            </Stack>
+            )}
           </AppShell.Section>
-        )}
-      </AppShell.Navbar>
+          {capacity.data && (
+            <AppShell.Section>
+              <Stack gap={4} p="xs">
+                <Text size="xs" c="dimmed">
+                  {t("shell.storage", {
+                    used: formatBytes(capacity.data.used),
+                    total: formatBytes(capacity.data.total),
+                  })}
+                </Text>
+                <Progress
+                  aria-label={t("shell.storageBar")}
+                  value={capacity.data.total ? (capacity.data.used / capacity.data.total) * 100 : 0}
+                  size="sm"
+                />
+              </Stack>
+            </AppShell.Section>
+          )}
+        </AppShell.Navbar>
+      )}
 
       <AppShell.Main>
         <ErrorBoundary>
