@@ -111,8 +111,14 @@ async fn default_nick<C: ConnectionTrait>(db: &C, email: &str) -> Result<String,
     ))
 }
 
-/// The row of a new account: its address and nick with their skeletons, the rest defaults.
-fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel {
+/// The settings a new account starts with: file versions kept, at most ten.
+fn default_settings() -> serde_json::Value {
+    json!({"version_retention": true, "version_retention_max": 10})
+}
+
+/// The row of a new account: its address and nick with their skeletons, default settings,
+/// the rest defaults.
+pub fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel {
     let now = Utc::now();
     user::ActiveModel {
         created_at: Set(now),
@@ -123,6 +129,7 @@ fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel
         nick: Set(nick),
         password: Set(Some(digest)),
         storage: Set(0),
+        settings: Set(default_settings()),
         ..Default::default()
     }
 }
@@ -199,7 +206,6 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let nick = default_nick(&txn, &email).await?;
     let mut row = new_account(email, nick, digest);
     row.status = Set(user::status::ACTIVE.to_owned());
-    row.settings = Set(json!({"version_retention": true, "version_retention_max": 10}));
     row.group_id = Set(group_id);
     let model = row.insert(&txn).await?;
     txn.commit().await?;
@@ -338,7 +344,7 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         return Err(UsersError::EmailTaken);
     }
     ensure_no_look_alike(&txn, &email).await?;
-    let mut settings = json!({"version_retention": true, "version_retention_max": 10});
+    let mut settings = default_settings();
     if let Some(language) = reg.language.filter(|l| !l.is_empty()) {
         settings["language"] = json!(language);
     }
