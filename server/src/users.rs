@@ -111,8 +111,14 @@ async fn default_nick<C: ConnectionTrait>(db: &C, email: &str) -> Result<String,
     ))
 }
 
-/// The row of a new account: its address and nick with their skeletons, the rest defaults.
-fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel {
+/// The settings a new account starts with: file versions kept, at most ten.
+fn default_settings() -> serde_json::Value {
+    json!({"version_retention": true, "version_retention_max": 10})
+}
+
+/// The row of a new account: its address and nick with their skeletons, default settings,
+/// the rest defaults.
+pub fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel {
     let now = Utc::now();
     user::ActiveModel {
         created_at: Set(now),
@@ -123,6 +129,7 @@ fn new_account(email: String, nick: String, digest: String) -> user::ActiveModel
         nick: Set(nick),
         password: Set(Some(digest)),
         storage: Set(0),
+        settings: Set(default_settings()),
         ..Default::default()
     }
 }
@@ -164,7 +171,8 @@ pub async fn fill_skeletons<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::
     }
 }
 
-fn check_password(pw: &str) -> Result<(), UsersError> {
+/// Checks a new password's length (6 to 128 characters).
+pub fn validate_password(pw: &str) -> Result<(), UsersError> {
     let len = pw.chars().count();
     if (6..=128).contains(&len) {
         Ok(())
@@ -181,9 +189,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     group_id: i64,
 ) -> Result<user::Model, UsersError> {
     let email = new_email(email)?;
-    check_password(pw)?;
-    // Hashed off the async workers: a burst of sign-ups must not stall the transactions
-    // (and the pooled connections) that other tasks hold on those workers.
+    validate_password(pw)?;
     let digest = hash_password(pw).await?;
     let txn = db::begin_write(db).await?;
     if group::Entity::find_by_id(group_id)
@@ -200,7 +206,6 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let nick = default_nick(&txn, &email).await?;
     let mut row = new_account(email, nick, digest);
     row.status = Set(user::status::ACTIVE.to_owned());
-    row.settings = Set(json!({"version_retention": true, "version_retention_max": 10}));
     row.group_id = Set(group_id);
     let model = row.insert(&txn).await?;
     txn.commit().await?;
@@ -216,12 +221,12 @@ pub async fn reset<C: ConnectionTrait + TransactionTrait>(
     group_id: Option<i64>,
 ) -> Result<user::Model, UsersError> {
     let email = normalize_email(email)?;
-    check_password(pw)?;
+    validate_password(pw)?;
     let existing = find_by_email(db, &email)
         .await?
         .ok_or(UsersError::UserNotFound)?;
     let mut active: user::ActiveModel = existing.into();
-    active.password = Set(Some(password::hash(pw)?));
+    active.password = Set(Some(hash_password(pw).await?));
     active.updated_at = Set(Utc::now());
     if let Some(group_id) = group_id {
         active.group_id = Set(group_id);
@@ -248,8 +253,9 @@ pub async fn rehash_password<C: ConnectionTrait>(
     user: user::Model,
     pw: &str,
 ) -> Result<user::Model, UsersError> {
+    let digest = hash_password(pw).await?;
     let mut active: user::ActiveModel = user.into();
-    active.password = Set(Some(password::hash(pw)?));
+    active.password = Set(Some(digest));
     Ok(active.update(db).await?)
 }
 
@@ -294,15 +300,6 @@ mod tests {
     }
 }
 
-/// Hashes a password off the async workers: Argon2id is slow on purpose.
-async fn hash_off_thread(pw: &str) -> Result<String, UsersError> {
-    let pw = pw.to_owned();
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| UsersError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
-        .map_err(UsersError::Other)
-}
-
 /// What a self-registration asks for.
 #[derive(Debug, Clone, Copy)]
 pub struct Registration<'a> {
@@ -324,8 +321,8 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
     reg: Registration<'_>,
 ) -> Result<user::Model, UsersError> {
     let email = new_email(reg.email)?;
-    check_password(reg.password)?;
-    let digest = hash_off_thread(reg.password).await?;
+    validate_password(reg.password)?;
+    let digest = hash_password(reg.password).await?;
     let txn = db::begin_write(db).await?;
     if !db::is_sqlite(&txn) {
         txn.execute_unprepared("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
@@ -347,7 +344,7 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         return Err(UsersError::EmailTaken);
     }
     ensure_no_look_alike(&txn, &email).await?;
-    let mut settings = json!({"version_retention": true, "version_retention_max": 10});
+    let mut settings = default_settings();
     if let Some(language) = reg.language.filter(|l| !l.is_empty()) {
         settings["language"] = json!(language);
     }
@@ -407,8 +404,8 @@ pub async fn set_password<C: ConnectionTrait + TransactionTrait>(
     user: user::Model,
     pw: &str,
 ) -> Result<user::Model, UsersError> {
-    check_password(pw)?;
-    let digest = hash_off_thread(pw).await?;
+    validate_password(pw)?;
+    let digest = hash_password(pw).await?;
     let mut active: user::ActiveModel = user.into();
     active.password = Set(Some(digest));
     active.updated_at = Set(Utc::now());
@@ -419,12 +416,9 @@ pub async fn set_password<C: ConnectionTrait + TransactionTrait>(
     Ok(model)
 }
 
-/// Checks a new password's length (6 to 128 characters).
-pub fn validate_password(pw: &str) -> Result<(), UsersError> {
-    check_password(pw)
-}
-
-/// The Argon2id digest of a new password, computed off the async workers.
+/// The Argon2id digest of a password, computed off the async workers: Argon2id is slow on
+/// purpose, and a burst of hashing must not stall the tasks (and the pooled connections they
+/// hold) on those workers.
 pub async fn hash_password(pw: &str) -> Result<String, UsersError> {
     let pw = pw.to_owned();
     tokio::task::spawn_blocking(move || password::hash(&pw))

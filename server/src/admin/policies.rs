@@ -246,7 +246,7 @@ pub async fn find(state: &AppState, id: i64) -> Result<storage_policy::Model, Ad
 }
 
 /// A policy row with nothing set yet.
-fn blank() -> storage_policy::Model {
+pub(super) fn blank() -> storage_policy::Model {
     let now = Utc::now();
     storage_policy::Model {
         id: 0,

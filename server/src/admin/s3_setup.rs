@@ -3,7 +3,6 @@
 //! made through the admin API) before the row is stored, so a typo in a key or an endpoint
 //! never reaches users.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
 use serde_json::{Value, json};
 use stratus_entity::{group, storage_policy};
@@ -81,24 +80,17 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
         settings["custom_proxy"] = Value::from(true);
         settings["proxy_server"] = Value::from(proxy);
     }
-    let now = Utc::now();
     let row = storage_policy::Model {
-        id: 0,
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
         name: input.name.trim().to_owned(),
         r#type: storage_policy::kind::S3.into(),
         server: input.endpoint.trim().to_owned(),
         bucket_name: input.bucket.trim().to_owned(),
-        is_private: true,
         access_key: input.access_key.clone(),
         secret_key: input.secret_key.clone(),
-        max_size: 0,
         dir_name_rule: DIR_RULE.into(),
         file_name_rule: FILE_RULE.into(),
         settings,
-        node_id: None,
+        ..super::policies::blank()
     };
     // The same checks and storage test as a policy made through the admin API.
     super::policy_check::check(&row)?;
@@ -120,7 +112,7 @@ pub async fn add(state: &AppState, input: &NewS3Policy) -> anyhow::Result<storag
             .ok_or_else(|| anyhow::anyhow!("there is no group {group_id}"))?;
         let mut active = g.into_active_model();
         active.storage_policy_id = Set(Some(stored.id));
-        active.updated_at = Set(now);
+        active.updated_at = Set(stored.updated_at);
         active.update(&txn).await?;
     }
     txn.commit().await?;

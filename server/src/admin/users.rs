@@ -117,24 +117,10 @@ pub async fn create(
     users::validate_password(password)?;
     let digest = users::hash_password(password).await?;
     let nick = nick_or_default(&input.nick, &email);
-    let now = Utc::now();
-    let row = user::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        email_skeleton: Set(Some(email_address::skeleton(&email))),
-        nick_skeleton: Set(Some(email_address::skeleton(&nick))),
-        email: Set(email),
-        nick: Set(nick),
-        password: Set(Some(digest)),
-        status: Set(input.status.clone()),
-        storage: Set(0),
-        settings: Set(json!({"version_retention": true, "version_retention_max": 10})),
-        group_id: Set(input.group_id),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await
-    .map_err(email_clash)?;
+    let mut row = users::new_account(email, nick, digest);
+    row.status = Set(input.status.clone());
+    row.group_id = Set(input.group_id);
+    let row = row.insert(&state.db).await.map_err(email_clash)?;
     audit::record(
         state,
         actor,
@@ -316,7 +302,7 @@ async fn check_fields(state: &AppState, input: &UserInput) -> Result<(), AdminEr
 fn nick_or_default(nick: &str, email: &str) -> String {
     let nick = nick.trim();
     if nick.is_empty() {
-        email.split('@').next().unwrap_or_default().to_owned()
+        email_address::local_part(email).to_owned()
     } else {
         nick.to_owned()
     }

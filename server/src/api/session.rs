@@ -130,12 +130,16 @@ impl SessionApi {
             }
         }
 
+        let digest = account
+            .as_ref()
+            .map(|u| u.password.as_deref().unwrap_or_default());
+        let check = password::check_off_thread(&body.password, digest)
+            .await
+            .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
         let Some(user) = account else {
-            password::dummy_check(&body.password);
             throttle::fail(&state.db, None, &client, "password").await;
             return Err(ApiError::code(ErrorCode::InvalidPassword));
         };
-        let check = password::check(&body.password, user.password.as_deref().unwrap_or_default());
         if check == password::Check::Mismatch {
             throttle::fail(&state.db, Some(user.id), &client, "password").await;
             return Err(ApiError::code(ErrorCode::InvalidPassword));

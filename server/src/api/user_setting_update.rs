@@ -122,9 +122,8 @@ pub(super) async fn verify(
     }
     if let Some((new, current)) = change.new_password {
         if change.has_password {
-            let digest = user.password.clone().unwrap_or_default();
-            let given = current.unwrap_or_default().to_owned();
-            let check = tokio::task::spawn_blocking(move || password::check(&given, &digest))
+            let digest = user.password.as_deref().unwrap_or_default();
+            let check = password::check_off_thread(current.unwrap_or_default(), Some(digest))
                 .await
                 .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
             if check == password::Check::Mismatch {

@@ -2,13 +2,12 @@
 //! opened. They live here, below the features, because changing a user, a group or an account
 //! (the admin service, WebDAV accounts) must make every sign-in read the rows again.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
-};
+use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{dav_account, group, user};
+
+use super::fresh_cache::FreshCache;
 
 /// Credentials that signed in recently: SHA-256 of `e-mail NUL password` → the user and the
 /// account they opened. A hit skips the e-mail lookup, the throttle counts and the comparison
@@ -35,28 +34,18 @@ pub const ROW_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The rows of recent sign-ins, keyed by user and account. An entry read before the last
 /// [`SignedRows::forget_all`] is never served, even when it was stored after it.
-pub struct SignedRows {
-    rows: moka::future::Cache<(i64, i64), (u64, Arc<Row>)>,
-    epoch: AtomicU64,
-}
+pub struct SignedRows(FreshCache<(i64, i64), Arc<Row>>);
 
 impl Default for SignedRows {
     fn default() -> Self {
-        Self {
-            rows: moka::future::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(ROW_TTL)
-                .build(),
-            epoch: AtomicU64::new(0),
-        }
+        Self(FreshCache::new(10_000, ROW_TTL))
     }
 }
 
 impl SignedRows {
     /// Drops every remembered row; call after changing a user, a group or a DAV account.
     pub fn forget_all(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        self.rows.invalidate_all();
+        self.0.forget_all();
     }
 
     /// The rows of `(user, account)`, from memory or else from the database.
@@ -66,29 +55,21 @@ impl SignedRows {
         user_id: i64,
         account_id: i64,
     ) -> Result<Option<Arc<Row>>, sea_orm::DbErr> {
-        // Read before the statement: a change made meanwhile makes the result unservable.
-        let epoch = self.epoch.load(Ordering::SeqCst);
-        if let Some((at, row)) = self.rows.get(&(user_id, account_id)).await
-            && at == epoch
-        {
-            return Ok(Some(row));
-        }
         // The user, its group and the account in one statement.
-        let row = user::Entity::find_by_id(user_id)
-            .filter(user::Column::DeletedAt.is_null())
-            .find_also_related(group::Entity)
-            .find_also_related(dav_account::Entity)
-            .filter(dav_account::Column::Id.eq(account_id))
-            .filter(dav_account::Column::DeletedAt.is_null())
-            .one(db)
-            .await?
-            .map(Arc::new);
-        if let Some(row) = &row {
-            self.rows
-                .insert((user_id, account_id), (epoch, row.clone()))
-                .await;
-        }
-        Ok(row)
+        let read = async {
+            Ok::<_, sea_orm::DbErr>(
+                user::Entity::find_by_id(user_id)
+                    .filter(user::Column::DeletedAt.is_null())
+                    .find_also_related(group::Entity)
+                    .find_also_related(dav_account::Entity)
+                    .filter(dav_account::Column::Id.eq(account_id))
+                    .filter(dav_account::Column::DeletedAt.is_null())
+                    .one(db)
+                    .await?
+                    .map(Arc::new),
+            )
+        };
+        self.0.get_or_load((user_id, account_id), read).await
     }
 }
 

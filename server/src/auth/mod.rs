@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod dav_cache;
 pub mod error;
+mod fresh_cache;
 pub mod jwt;
 pub mod passkey;
 pub mod password;

@@ -78,6 +78,24 @@ pub fn dummy_check(password: &str) {
     let _ = verify(password, digest);
 }
 
+/// [`check`] against `digest`, or [`dummy_check`] when there is none (always a mismatch), on
+/// the blocking pool: Argon2id is slow on purpose, and a burst of sign-ins must not stall the
+/// tasks (and the pooled connections they hold) on the async workers.
+pub async fn check_off_thread(
+    password: &str,
+    digest: Option<&str>,
+) -> Result<Check, tokio::task::JoinError> {
+    let (password, digest) = (password.to_owned(), digest.map(str::to_owned));
+    tokio::task::spawn_blocking(move || match digest {
+        Some(digest) => check(&password, &digest),
+        None => {
+            dummy_check(&password);
+            Check::Mismatch
+        }
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,7 @@
 //! there ([`Chains::is_live`]). Sign-out and password changes delete rows: the instance that
 //! does it forgets what it remembered at once, the others within [`CHAIN_CACHE_TTL`].
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration as StdDuration,
-};
+use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DbErr};
@@ -21,6 +18,7 @@ use uuid::Uuid;
 
 use super::{
     error::AuthError,
+    fresh_cache::FreshCache,
     jwt::{self, TokenPair},
 };
 use crate::{ids::IdKind, kv, state::AppState};
@@ -145,10 +143,7 @@ pub async fn end_all(
 
 /// What this instance last read about chains, for [`CHAIN_CACHE_TTL`]. A read that began
 /// before the last [`Chains::forget_all`] is never served, even when stored after it.
-pub struct Chains {
-    live: moka::future::Cache<(i64, Uuid), (u64, bool)>,
-    epoch: AtomicU64,
-}
+pub struct Chains(FreshCache<(i64, Uuid), bool>);
 
 impl Chains {
     /// The state's cache of live chains.
@@ -159,13 +154,7 @@ impl Chains {
 
 impl Default for Chains {
     fn default() -> Self {
-        Self {
-            live: moka::future::Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(CHAIN_CACHE_TTL)
-                .build(),
-            epoch: AtomicU64::new(0),
-        }
+        Self(FreshCache::new(100_000, CHAIN_CACHE_TTL))
     }
 }
 
@@ -177,21 +166,16 @@ impl Chains {
         uid: i64,
         root: Uuid,
     ) -> Result<bool, DbErr> {
-        let epoch = self.epoch.load(Ordering::SeqCst);
-        if let Some((read_at, live)) = self.live.get(&(uid, root)).await
-            && read_at == epoch
-        {
-            return Ok(live);
-        }
-        let live = kv::get(db, &chain_key(uid, &root)).await?.is_some();
-        self.live.insert((uid, root), (epoch, live)).await;
-        Ok(live)
+        let read = async {
+            let live = kv::get(db, &chain_key(uid, &root)).await?.is_some();
+            Ok::<_, DbErr>(Some(live))
+        };
+        Ok(self.0.get_or_load((uid, root), read).await? == Some(true))
     }
 
     /// Drops everything remembered; call after ending chains. Ends are rare (sign-outs,
     /// password changes), so forgetting all of them costs little.
     pub fn forget_all(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        self.live.invalidate_all();
+        self.0.forget_all();
     }
 }

@@ -52,15 +52,19 @@ pub async fn details(
     share: &share::Model,
     with_source: bool,
 ) -> Result<Details, ShareError> {
-    let valid = access::check(db, share.clone()).await.ok();
-    let file = match &valid {
-        Some(live) => Some(live.file.clone()),
-        None => file::Entity::find_by_id(share.file_id).one(db).await?,
+    let live = access::check(db, share.clone()).await.ok();
+    let valid = live.is_some();
+    // A working share has read its file and owner already.
+    let (file, owner) = match live {
+        Some(live) => (Some(live.file), live.owner),
+        None => (
+            file::Entity::find_by_id(share.file_id).one(db).await?,
+            user::Entity::find_by_id(share.user_id)
+                .one(db)
+                .await?
+                .ok_or(ShareError::Gone)?,
+        ),
     };
-    let owner = user::Entity::find_by_id(share.user_id)
-        .one(db)
-        .await?
-        .ok_or(ShareError::Gone)?;
     let owner_group = group::Entity::find_by_id(owner.group_id)
         .one(db)
         .await?
@@ -70,7 +74,7 @@ pub async fn details(
         _ => None,
     };
     Ok(Details {
-        valid: valid.is_some(),
+        valid,
         file,
         owner,
         owner_group,

@@ -1,6 +1,7 @@
 //! Where each service's error becomes a Cloudreve code, an HTTP status and a message: one
 //! file per service error, each holding its `From<…> for ApiError`.
 
+mod admin;
 pub mod archive;
 mod auth;
 mod dav_account;
