@@ -1,6 +1,6 @@
 // Sign-up: e-mail and password (twice), with the captcha when the site asks for one. When the
 // site wants the address confirmed, the server answers 203 and the page says to check the mail.
-import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +11,7 @@ import { errorMessage } from "../../lib/errors";
 import { MY_ROOT } from "../../lib/uri";
 import { AuthCard, useLoginConfig } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
+import { NewPasswordFields, useNewPassword } from "./NewPassword";
 
 export default function SignUp() {
   const { t, i18n } = useTranslation();
@@ -18,18 +19,19 @@ export default function SignUp() {
   const config = useLoginConfig();
   const captcha = useCaptcha(!!config.data?.reg_captcha && config.data.captcha_type === "normal");
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
+  const newPassword = useNewPassword();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [mailSent, setMailSent] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password !== repeat) {
-      setError(t("account.passwordsDiffer"));
+    const mismatch = newPassword.mismatch();
+    if (mismatch) {
+      setError(mismatch);
       return;
     }
+    const { password } = newPassword;
     setBusy(true);
     setError(null);
     try {
@@ -84,25 +86,7 @@ export default function SignUp() {
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
         />
-        <PasswordInput
-          mt="sm"
-          label={t("signIn.password")}
-          description={t("account.passwordRule")}
-          autoComplete="new-password"
-          required
-          minLength={6}
-          maxLength={128}
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-        />
-        <PasswordInput
-          mt="sm"
-          label={t("account.repeatPassword")}
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.currentTarget.value)}
-        />
+        <NewPasswordFields value={newPassword} label={t("signIn.password")} mt="sm" />
         <CaptchaField captcha={captcha} />
         {error && (
           <Text c="red" role="alert" mt="sm">
