@@ -4,7 +4,6 @@ import {
   ActionIcon,
   Badge,
   Button,
-  CopyButton,
   Drawer,
   Group,
   Loader,
@@ -16,11 +15,12 @@ import {
   Title,
   Tooltip,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
+import { IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
+import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
@@ -288,15 +288,7 @@ function DirectLink({ uri }: { uri: string }) {
       label={t("explorer.info.directLink")}
       value={link}
       readOnly
-      rightSection={
-        <CopyButton value={link}>
-          {({ copied, copy }) => (
-            <ActionIcon variant="subtle" onClick={copy} aria-label={t("explorer.info.copyLink")}>
-              {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-            </ActionIcon>
-          )}
-        </CopyButton>
-      }
+      rightSection={<CopyIcon value={link} label={t("explorer.info.copyLink")} variant="subtle" />}
     />
   );
 }

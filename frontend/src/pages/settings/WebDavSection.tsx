@@ -7,7 +7,6 @@ import {
   Button,
   Checkbox,
   Code,
-  CopyButton,
   Group,
   Modal,
   Stack,
@@ -15,15 +14,15 @@ import {
   Tabs,
   Text,
   TextInput,
-  Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Schemas, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage } from "../../lib/errors";
 import { MY_ROOT } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
@@ -78,7 +77,12 @@ export function WebDavSection() {
       <Group gap="xs" wrap="nowrap">
         <Text size="sm">{t("settings.dav.url")}</Text>
         <Code data-testid="dav-url">{mountUrl()}</Code>
-        <CopyField value={mountUrl()} label={t("settings.dav.copyUrl")} />
+        <CopyIcon
+          value={mountUrl()}
+          label={t("settings.dav.copyUrl")}
+          variant="default"
+          size="lg"
+        />
       </Group>
       {accounts.isError && (
         <Alert color="red" role="alert">
@@ -314,7 +318,12 @@ function ConnectDialog({ account, onClose }: { account: DavAccount; onClose: () 
                 >
                   {commands[os]}
                 </Code>
-                <CopyField value={commands[os]} label={t("settings.dav.copyCommand")} />
+                <CopyIcon
+                  value={commands[os]}
+                  label={t("settings.dav.copyCommand")}
+                  variant="default"
+                  size="lg"
+                />
               </Group>
             </Tabs.Panel>
           ))}
@@ -339,28 +348,12 @@ function Field({ label, value, testId }: { label: string; value: string; testId?
         data-testid={testId}
         onFocus={(e) => e.currentTarget.select()}
       />
-      <CopyField value={value} label={t("settings.dav.copyOf", { what: label })} />
+      <CopyIcon
+        value={value}
+        label={t("settings.dav.copyOf", { what: label })}
+        variant="default"
+        size="lg"
+      />
     </Group>
-  );
-}
-
-function CopyField({ value, label }: { value: string; label: string }) {
-  const { t } = useTranslation();
-  return (
-    <CopyButton value={value}>
-      {({ copied, copy }) => (
-        <Tooltip label={copied ? t("share.copied") : label}>
-          <ActionIcon
-            variant="default"
-            size="lg"
-            aria-label={label}
-            onClick={copy}
-            color={copied ? "teal" : undefined}
-          >
-            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-          </ActionIcon>
-        </Tooltip>
-      )}
-    </CopyButton>
   );
 }
