@@ -21,6 +21,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
 import { CopyIcon } from "../../components/CopyIcon";
+import { downloadVersion } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
@@ -75,17 +76,6 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
       await unwrap(api.PATCH("/file/metadata", { body: { uris: [file.path], patches } }));
       reload();
     });
-
-  const downloadVersion = async (version: string) => {
-    try {
-      const { urls } = await unwrap(
-        api.POST("/file/url", { body: { uris: [file.path], download: true, entity: version } }),
-      );
-      if (urls[0]?.url) window.location.assign(urls[0].url);
-    } catch (e) {
-      notifyError(e);
-    }
-  };
 
   const rows: [string, string][] = data
     ? [
@@ -197,7 +187,7 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
                           <ActionIcon
                             variant="subtle"
                             aria-label={t("explorer.info.downloadVersion")}
-                            onClick={() => void downloadVersion(v.id)}
+                            onClick={() => void downloadVersion(file.path, v.id)}
                           >
                             <IconDownload size={16} />
                           </ActionIcon>
