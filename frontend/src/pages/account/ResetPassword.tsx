@@ -1,11 +1,11 @@
 // The page of the reset link: a new password, sent with the link's secret.
 import { Alert, Button, Text } from "@mantine/core";
 import { useSearch } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { anonymousApi, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { AuthCard } from "./AuthCard";
 import { NewPasswordFields, useNewPassword } from "./NewPassword";
 
@@ -13,33 +13,22 @@ export default function ResetPassword() {
   const { t } = useTranslation();
   const { id, secret } = useSearch({ from: "/session/reset" });
   const newPassword = useNewPassword();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, setError, submit } = useSubmit(async () => {
     const mismatch = newPassword.mismatch();
     if (mismatch) {
       setError(mismatch);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(
-        anonymousApi.PATCH("/user/reset/{id}", {
-          params: { path: { id: id ?? "" } },
-          body: { password: newPassword.password, secret: secret ?? "" },
-        }),
-      );
-      setDone(true);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await unwrap(
+      anonymousApi.PATCH("/user/reset/{id}", {
+        params: { path: { id: id ?? "" } },
+        body: { password: newPassword.password, secret: secret ?? "" },
+      }),
+    );
+    setDone(true);
+  });
 
   return (
     <AuthCard title={t("account.resetTitle")}>

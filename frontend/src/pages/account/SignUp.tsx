@@ -2,12 +2,12 @@
 // site wants the address confirmed, the server answers 203 and the page says to check the mail.
 import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, anonymousApi, CODE_CONTINUE, unwrap } from "../../api/client";
 import { signIn } from "../../api/session";
 import { AnchorLink } from "../../components/links";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
 import { AuthCard, useLoginConfig } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
@@ -20,39 +20,30 @@ export default function SignUp() {
   const captcha = useCaptcha(!!config.data?.reg_captcha && config.data.captcha_type === "normal");
   const [email, setEmail] = useState("");
   const newPassword = useNewPassword();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [mailSent, setMailSent] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, setError, submit } = useSubmit(async () => {
     const mismatch = newPassword.mismatch();
     if (mismatch) {
       setError(mismatch);
       return;
     }
     const { password } = newPassword;
-    setBusy(true);
-    setError(null);
     try {
       await unwrap(
         anonymousApi.POST("/user", {
           body: { email, password, language: i18n.language, ...captcha.fields },
         }),
       );
-      // No mail to confirm: the new account signs in at once.
-      signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
-      navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
     } catch (e) {
-      if (e instanceof ApiError && e.code === CODE_CONTINUE) setMailSent(true);
-      else {
-        setError(errorMessage(e));
-        captcha.renew();
-      }
-    } finally {
-      setBusy(false);
+      // 203: the account waits for its address to be confirmed.
+      if (e instanceof ApiError && e.code === CODE_CONTINUE) return setMailSent(true);
+      throw e;
     }
-  };
+    // No mail to confirm: the new account signs in at once.
+    signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
+    navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
+  }, captcha.renew);
 
   if (config.data && !config.data.register_enabled) {
     return (

@@ -1,9 +1,9 @@
 // Changing the password: the current one (unless the account has none), the new one twice.
 import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { NewPasswordFields, useNewPassword } from "../account/NewPassword";
 import { Section } from "./Section";
 import { patchSettings } from "./settingsApi";
@@ -12,32 +12,21 @@ export function PasswordSection({ passwordless }: { passwordless: boolean }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState("");
   const newPassword = useNewPassword();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { busy, error, setError, submit } = useSubmit(async () => {
     const mismatch = newPassword.mismatch();
     if (mismatch) {
       setError(mismatch);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await patchSettings({
-        ...(passwordless ? {} : { current_password: current }),
-        new_password: newPassword.password,
-      });
-      setCurrent("");
-      newPassword.clear();
-      notifications.show({ color: "green", message: t("settings.password.changed") });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await patchSettings({
+      ...(passwordless ? {} : { current_password: current }),
+      new_password: newPassword.password,
+    });
+    setCurrent("");
+    newPassword.clear();
+    notifications.show({ color: "green", message: t("settings.password.changed") });
+  });
 
   return (
     <Section id="password" title={t("settings.password.title")}>

@@ -18,12 +18,13 @@ import {
 } from "@mantine/core";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Schemas, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
 import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { ConfirmDialog } from "../explorer/ConfirmDialog";
@@ -207,28 +208,15 @@ function DavDialog({
   const [uri, setUri] = useState(account?.uri ?? MY_ROOT);
   const [readonly, setReadonly] = useState(account ? bit(account.options, 0) : false);
   const [proxy, setProxy] = useState(account ? bit(account.options, 1) : false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const body = { name: name.trim(), uri: uri.trim(), readonly, proxy };
-    try {
-      const saved = account
-        ? await unwrap(
-            api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }),
-          )
-        : await unwrap(api.PUT("/devices/dav", { body }));
-      await queryClient.invalidateQueries({ queryKey: DAV_KEY });
-      onSaved(saved);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const saved = account
+      ? await unwrap(api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }))
+      : await unwrap(api.PUT("/devices/dav", { body }));
+    await queryClient.invalidateQueries({ queryKey: DAV_KEY });
+    onSaved(saved);
+  });
 
   return (
     <Modal
