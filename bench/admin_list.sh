@@ -115,11 +115,7 @@ for DB_KIND in $DATABASES; do
         DB_ARGS=(--database-url "$PG_URL")
     fi
     "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
-    PORT=$(free_port)
-    "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" --listen "127.0.0.1:$PORT" serve >"$WORK/stratus.log" 2>&1 &
-    STRATUS_PID=$!
-    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-    API="http://127.0.0.1:$PORT/api/v4"
+    start_stratus "$(free_port)" "${DB_ARGS[@]}"
     TOKEN=$(sign_in)
     AUTH="Authorization: Bearer $TOKEN"
     curl -fs -H "$AUTH" -H 'content-type: application/json' \

@@ -69,16 +69,7 @@ report() { # label
 }
 
 "$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
-PORT=$(free_port)
-if [[ -n "${STRATUS_ENV:-}" ]]; then
-    # shellcheck disable=SC2086
-    env $STRATUS_ENV "$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" serve >"$WORK/stratus.log" 2>&1 &
-    STRATUS_PID=$!
-    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-    API="http://127.0.0.1:$PORT/api/v4"
-else
-    start_stratus "$PORT"
-fi
+start_stratus "$(free_port)"
 sleep 5
 report "idle after the start"
 
@@ -86,22 +77,7 @@ TOKEN=$(sign_in)
 sleep 5
 report "idle after a first sign-in"
 
-AUTH="Authorization: Bearer $TOKEN"
-DAVPW=$(curl -fs -X PUT -H "$AUTH" -H 'content-type: application/json' \
-    -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
-DAV="http://127.0.0.1:$PORT/dav"
-curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/Big" >/dev/null
-curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/puts" >/dev/null
-sqlite3 "$WORK/data/stratus.db" <<SQL
-.timeout 30000
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
-big AS (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL)
-INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)
-SELECT strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
-       strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
-       0, printf('item-%07d', i), big.owner_id, 0, big.id, 0
-FROM n, big;
-SQL
+dav_setup
 head -c "$((GET_MIB << 20))" /dev/urandom >"$WORK/big.bin"
 curl -fs -u "$EMAIL:$DAVPW" -T "$WORK/big.bin" "$DAV/big.bin" >/dev/null
 rm "$WORK/big.bin"
@@ -109,22 +85,7 @@ for _ in 1 2 3 4 5; do
     curl -fs -o /dev/null -u "$EMAIL:$DAVPW" -X PROPFIND -H 'Depth: 1' "$DAV/Big/"
 done
 curl -fs -o /dev/null -u "$EMAIL:$DAVPW" "$DAV/big.bin"
-python3 - "$DAV" "$EMAIL" "$DAVPW" "$PUTS" "$CONC" <<'PY'
-import base64, http.client, sys, threading, urllib.parse
-base, email, pw, total, conc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-u = urllib.parse.urlparse(base)
-auth = "Basic " + base64.b64encode(f"{email}:{pw}".encode()).decode()
-body = bytes(range(256)) * 16
-def worker(t):
-    c = http.client.HTTPConnection(u.hostname, u.port)
-    for i in range(t, total, conc):
-        c.request("PUT", f"{u.path}/puts/p-{i:05d}.bin", body, {"Authorization": auth, "Content-Length": "4096"})
-        r = c.getresponse(); r.read()
-        assert r.status in (200, 201, 204), r.status
-threads = [threading.Thread(target=worker, args=(t,)) for t in range(conc)]
-for th in threads: th.start()
-for th in threads: th.join()
-PY
+dav_puts "$DAV" p "$PUTS" >/dev/null
 echo "peak RSS during the load: $(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$STRATUS_PID/status") MiB"
 sleep 2
 report "right after the WebDAV load"

@@ -5,8 +5,16 @@
 #   need CMD PKG          install PKG with apt-get when CMD is missing
 #   build_stratus         release build, copied to $BIN inside $WORK
 #   free_port             a free TCP port on 127.0.0.1
-#   start_stratus PORT    `stratus serve` on PORT with $WORK/data; sets STRATUS_PID and API
+#   start_stratus PORT [OPTION...]
+#                         `stratus serve` on PORT with $WORK/data and the global OPTIONs (such
+#                         as --database-url), with the NAME=VALUE pairs of $STRATUS_ENV in its
+#                         environment; sets STRATUS_PID and API
 #   sign_in               an access token for $EMAIL / $PASSWORD
+#   dav_setup             a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and
+#                         DAV, and makes the folders Big, with N empty files, and puts
+#   dav_puts URL PREFIX COUNT
+#                         COUNT PUTs of 4 KiB into URL/puts at concurrency CONC over
+#                         keep-alive connections; prints the seconds they took
 #
 # Processes whose PID variables are listed in KILL_ON_EXIT (STRATUS_PID always) are stopped on
 # exit, as is anything with a `*.pid` file directly in $WORK, before $WORK is removed.
@@ -44,14 +52,62 @@ build_stratus() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_stratus() {
-    "$BIN" --data-dir "$WORK/data" --listen "127.0.0.1:$1" serve >"$WORK/stratus.log" 2>&1 &
+    local port=$1
+    shift
+    # shellcheck disable=SC2086 # STRATUS_ENV is a list of NAME=VALUE words
+    env ${STRATUS_ENV:-} "$BIN" --data-dir "$WORK/data" "$@" --listen "127.0.0.1:$port" serve \
+        >"$WORK/stratus.log" 2>&1 &
     STRATUS_PID=$!
-    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.1; done
-    API="http://127.0.0.1:$1/api/v4"
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    API="http://127.0.0.1:$port/api/v4"
 }
 
 sign_in() {
     curl -fs -H 'content-type: application/json' \
         -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |
         jq -er '.data.token.access_token'
+}
+
+dav_setup() {
+    DAVPW=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+        -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
+    DAV="${API%/api/v4}/dav"
+    curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/Big" >/dev/null
+    curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/puts" >/dev/null
+    sqlite3 "$WORK/data/stratus.db" <<SQL
+.timeout 30000
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
+big AS (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL)
+INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)
+SELECT strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
+       strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
+       0, printf('item-%07d', i), big.owner_id, 0, big.id, 0
+FROM n, big;
+SQL
+}
+
+dav_puts() {
+    python3 - "$1" "$EMAIL" "$DAVPW" "$3" "$CONC" "$2" <<'PY'
+import base64, http.client, sys, threading, time, urllib.parse
+base, email, pw, total, conc, prefix = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+u = urllib.parse.urlparse(base)
+auth = "Basic " + base64.b64encode(f"{email}:{pw}".encode()).decode()
+body = bytes(range(256)) * 16
+errors = []
+def worker(t):
+    c = http.client.HTTPConnection(u.hostname, u.port)
+    for i in range(t, total, conc):
+        c.request("PUT", f"{u.path}/puts/{prefix}-{i:05d}.bin", body, {"Authorization": auth, "Content-Length": "4096"})
+        r = c.getresponse(); r.read()
+        if r.status not in (200, 201, 204):
+            errors.append(r.status)
+start = time.time()
+threads = [threading.Thread(target=worker, args=(t,)) for t in range(conc)]
+for th in threads: th.start()
+for th in threads: th.join()
+elapsed = time.time() - start
+if errors:
+    sys.exit(f"{len(errors)} PUTs failed, e.g. {errors[0]}")
+print(f"{elapsed:.3f}")
+PY
 }

@@ -40,26 +40,11 @@ trap 'echo "webdav.sh failed at line $LINENO" >&2' ERR
 
 # ---- Stratus ---------------------------------------------------------------------------------
 SPORT=$(free_port)
-DB="$WORK/data/stratus.db"
 "$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
 start_stratus "$SPORT"
 TOKEN=$(sign_in)
-AUTH="Authorization: Bearer $TOKEN"
-DAVPW=$(curl -fs -X PUT -H "$AUTH" -H 'content-type: application/json' \
-    -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
-SDAV="http://127.0.0.1:$SPORT/dav"
-curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$SDAV/Big" >/dev/null
-curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$SDAV/puts" >/dev/null
-sqlite3 "$DB" <<SQL
-.timeout 30000
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
-big AS (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL)
-INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)
-SELECT strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
-       strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
-       0, printf('item-%07d', i), big.owner_id, 0, big.id, 0
-FROM n, big;
-SQL
+dav_setup
+SDAV=$DAV
 
 # ---- Apache mod_dav ----------------------------------------------------------------------------
 APORT=$(free_port)
@@ -151,32 +136,6 @@ get_time() { # url [curl auth args] → seconds
     for _ in 1 2 3; do curl -fs -o /dev/null -w '%{time_total}\n' "$@" "$url"; done | median
 }
 
-put_time() { # base url, name prefix, count → seconds for that many PUTs of 4 KiB at concurrency CONC
-    python3 - "$1" "$EMAIL" "$DAVPW" "$3" "$CONC" "$2" <<'PY'
-import base64, http.client, sys, threading, time, urllib.parse
-base, email, pw, total, conc, prefix = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-u = urllib.parse.urlparse(base)
-auth = "Basic " + base64.b64encode(f"{email}:{pw}".encode()).decode()
-body = bytes(range(256)) * 16
-errors = []
-def worker(t):
-    c = http.client.HTTPConnection(u.hostname, u.port)
-    for i in range(t, total, conc):
-        c.request("PUT", f"{u.path}/puts/{prefix}-{i:05d}.bin", body, {"Authorization": auth, "Content-Length": "4096"})
-        r = c.getresponse(); r.read()
-        if r.status not in (200, 201, 204):
-            errors.append(r.status)
-start = time.time()
-threads = [threading.Thread(target=worker, args=(t,)) for t in range(conc)]
-for th in threads: th.start()
-for th in threads: th.join()
-elapsed = time.time() - start
-if errors:
-    sys.exit(f"{len(errors)} PUTs failed, e.g. {errors[0]}")
-print(f"{elapsed:.3f}")
-PY
-}
-
 RSS_BEFORE=$(rss_kib)
 S_PROP=$(propfind_time "$SDAV/Big/")
 HWM_AFTER=$(hwm_kib)
@@ -185,13 +144,13 @@ S_GET=$(get_time "$SDAV/big.bin" -u "$EMAIL:$DAVPW")
 N_GET=$(get_time "http://127.0.0.1:$NPORT/big.bin")
 # Both servers warm up first (Apache's first batch ran at half its later speed here), then
 # alternate; the median of three batches each.
-put_time "$SDAV" warm 400 >/dev/null
-put_time "$ADAV" warm 400 >/dev/null
+dav_puts "$SDAV" warm 400 >/dev/null
+dav_puts "$ADAV" warm 400 >/dev/null
 S_PUTS=()
 A_PUTS=()
 for run in 1 2 3; do
-    S_PUTS+=("$(put_time "$SDAV" "run$run" "$PUTS")")
-    A_PUTS+=("$(put_time "$ADAV" "run$run" "$PUTS")")
+    S_PUTS+=("$(dav_puts "$SDAV" "run$run" "$PUTS")")
+    A_PUTS+=("$(dav_puts "$ADAV" "run$run" "$PUTS")")
 done
 S_PUT=$(printf '%s\n' "${S_PUTS[@]}" | median)
 A_PUT=$(printf '%s\n' "${A_PUTS[@]}" | median)

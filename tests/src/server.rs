@@ -273,6 +273,16 @@ impl TestServer {
         blob
     }
 
+    /// The bytes charged to the user `user_id` (`users.storage`).
+    pub async fn storage_of(&self, user_id: i64) -> i64 {
+        user::Entity::find_by_id(user_id)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("user row")
+            .storage
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         self.shutdown_now().await;

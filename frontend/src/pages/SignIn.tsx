@@ -3,11 +3,9 @@
 // password page.
 import {
   Anchor,
-  Box,
   Button,
   Center,
   Group,
-  Image,
   Paper,
   PasswordInput,
   PinInput,
@@ -16,7 +14,6 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -25,6 +22,8 @@ import { signIn } from "../api/session";
 import { LanguagePicker } from "../components/LanguagePicker";
 import { AnchorLink } from "../components/links";
 import { errorMessage } from "../lib/errors";
+import { useLoginConfig } from "./account/AuthCard";
+import { CaptchaField, useCaptcha } from "./account/Captcha";
 import { PasskeySignIn } from "./account/PasskeySignIn";
 
 type Step = { kind: "password" } | { kind: "otp"; sessionId: string };
@@ -36,25 +35,12 @@ export default function SignIn() {
   const [step, setStep] = useState<Step>({ kind: "password" });
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [captcha, setCaptcha] = useState("");
   const [otp, setOtp] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const config = useQuery({
-    queryKey: ["site-config", "login"],
-    queryFn: () =>
-      unwrap(
-        anonymousApi.GET("/site/config/{section}", { params: { path: { section: "login" } } }),
-      ),
-  });
-  const needsCaptcha = !!config.data?.login_captcha && config.data.captcha_type === "normal";
-  const captchaImage = useQuery({
-    queryKey: ["captcha"],
-    queryFn: () => unwrap(anonymousApi.GET("/site/captcha")),
-    enabled: needsCaptcha,
-    staleTime: 0,
-  });
+  const config = useLoginConfig();
+  const captcha = useCaptcha(!!config.data?.login_captcha && config.data.captcha_type === "normal");
 
   const finish = (answer: Schemas["LoginResponse"]) => {
     signIn(answer);
@@ -72,10 +58,13 @@ export default function SignIn() {
     setError(null);
     try {
       if (step.kind === "password") {
-        const body = needsCaptcha
-          ? { email, password, captcha, ticket: captchaImage.data?.ticket }
-          : { email, password };
-        finish(await unwrap(anonymousApi.POST("/session/token", { body })));
+        finish(
+          await unwrap(
+            anonymousApi.POST("/session/token", {
+              body: { email, password, ...captcha.fields },
+            }),
+          ),
+        );
       } else {
         finish(
           await unwrap(
@@ -90,10 +79,7 @@ export default function SignIn() {
         setStep({ kind: "otp", sessionId: e.data });
       } else {
         setError(errorMessage(e));
-        if (needsCaptcha) {
-          setCaptcha("");
-          captchaImage.refetch();
-        }
+        captcha.renew();
       }
     } finally {
       setBusy(false);
@@ -127,32 +113,7 @@ export default function SignIn() {
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                 />
-                {needsCaptcha && (
-                  <Group align="end" wrap="nowrap">
-                    <TextInput
-                      style={{ flex: 1 }}
-                      label={t("signIn.captcha")}
-                      required
-                      value={captcha}
-                      onChange={(e) => setCaptcha(e.currentTarget.value)}
-                    />
-                    <Box
-                      component="button"
-                      type="button"
-                      aria-label={t("signIn.newCaptcha")}
-                      onClick={() => captchaImage.refetch()}
-                      style={{ border: 0, padding: 0, background: "none", cursor: "pointer" }}
-                    >
-                      {captchaImage.data && (
-                        <Image
-                          src={captchaImage.data.image}
-                          alt={t("signIn.captchaImage")}
-                          h={36}
-                        />
-                      )}
-                    </Box>
-                  </Group>
-                )}
+                <CaptchaField captcha={captcha} mt={0} />
               </>
             ) : (
               <>

@@ -1,21 +1,15 @@
-//! What the viewers ask of the server: a signed URL to the bytes (served with `Range`), the
+//! What the viewers ask of the server beyond a file's signed URL (`downloads/fileUrl`): the
 //! text of a file, and saving edited text as a new version (`PUT /file/content`).
 import { api, type FileInfo, unwrap } from "../api/client";
+import { fileUrl } from "../downloads";
 import { listKey } from "../pages/explorer/listing";
 import { queryClient } from "../queryClient";
 
 /** Largest file shown as text (a bigger one is offered as a download). */
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-export async function contentUrl(uri: string): Promise<string> {
-  const { urls } = await unwrap(api.POST("/file/url", { body: { uris: [uri] } }));
-  const url = urls[0]?.url;
-  if (!url) throw new Error("no URL");
-  return url;
-}
-
 export async function fetchText(uri: string, signal?: AbortSignal): Promise<string> {
-  const answer = await fetch(await contentUrl(uri), { signal, cache: "no-store" });
+  const answer = await fetch(await fileUrl(uri), { signal, cache: "no-store" });
   if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
   return answer.text();
 }

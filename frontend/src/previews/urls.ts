@@ -2,14 +2,14 @@
 //! half of that here), so that going back and forth in the gallery asks nothing again.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import { contentUrl } from "./content";
+import { fileUrl } from "../downloads";
 
 const KEEP_MS = 30 * 60 * 1000;
 
 export function useContentUrl(uri: string) {
   return useQuery({
     queryKey: ["preview", "content", uri],
-    queryFn: () => contentUrl(uri),
+    queryFn: () => fileUrl(uri),
     staleTime: KEEP_MS,
     gcTime: KEEP_MS,
   });
@@ -23,7 +23,7 @@ export function useThumbUrl(uri: string) {
       try {
         return (await unwrap(api.GET("/file/thumb", { params: { query: { uri } } }))).url;
       } catch {
-        return contentUrl(uri);
+        return fileUrl(uri);
       }
     },
     staleTime: KEEP_MS,

@@ -226,7 +226,7 @@ fn base64_url(s: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
 }
 
-async fn refresh(server: &TestServer, token: &str) -> Value {
+pub(crate) async fn refresh(server: &TestServer, token: &str) -> Value {
     let body = json!({"refresh_token": token}).to_string();
     server
         .send_api(Method::POST, "/session/token/refresh", &body)
@@ -234,7 +234,7 @@ async fn refresh(server: &TestServer, token: &str) -> Value {
         .1
 }
 
-async fn sign_out(server: &TestServer, token: &str) -> Value {
+pub(crate) async fn sign_out(server: &TestServer, token: &str) -> Value {
     let body = json!({"refresh_token": token}).to_string();
     server
         .send_api(Method::DELETE, "/session/token", &body)

@@ -8,23 +8,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use stratus_tests::{Session, TestServer};
 
+use crate::session::{refresh, sign_out};
+
 const PW: &str = "correct-horse";
-
-async fn refresh(server: &TestServer, token: &str) -> Value {
-    let body = json!({ "refresh_token": token }).to_string();
-    server
-        .send_api(Method::POST, "/session/token/refresh", &body)
-        .await
-        .1
-}
-
-async fn sign_out(server: &TestServer, token: &str) -> Value {
-    let body = json!({ "refresh_token": token }).to_string();
-    server
-        .send_api(Method::DELETE, "/session/token", &body)
-        .await
-        .1
-}
 
 /// The code of `GET /user/me` as `token`, with the HTTP status.
 async fn me(server: &TestServer, token: &str) -> (u16, i64) {

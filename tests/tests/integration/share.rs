@@ -131,11 +131,19 @@ async fn file_url(server: &TestServer, s: Option<&Session>, uris: &[&str]) -> Va
     envelope(req.json(&body).send().await.unwrap()).await
 }
 
-/// Downloads `uri` through a share: signs the URL, fetches it, returns the bytes.
-async fn download(server: &TestServer, s: Option<&Session>, uri: &str) -> Vec<u8> {
+/// The one URL `POST /file/url` hands out for `uri`, as `s` (or anonymously).
+pub(crate) async fn url_of(server: &TestServer, s: Option<&Session>, uri: &str) -> String {
     let answer = file_url(server, s, &[uri]).await;
     assert_eq!(answer["code"], 0, "{answer}");
-    let url = answer["data"]["urls"][0]["url"].as_str().unwrap();
+    answer["data"]["urls"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Downloads `uri` through a share: signs the URL, fetches it, returns the bytes.
+async fn download(server: &TestServer, s: Option<&Session>, uri: &str) -> Vec<u8> {
+    let url = url_of(server, s, uri).await;
     let resp = server.client.get(url).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     resp.bytes().await.unwrap().to_vec()

@@ -40,6 +40,19 @@ pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     encode(DynamicImage::ImageRgba8(image), ImageFormat::Png)
 }
 
+/// A one-pixel RGBA PNG whose header claims `width` × `height` (CRC fixed up, so the header
+/// is valid and only the pixel data is missing).
+pub(crate) fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    let mut out = png(1, 1);
+    // Signature (8), IHDR length (4) and type (4), then width and height; the chunk's CRC
+    // covers type and data (bytes 12..29) and follows them.
+    out[16..20].copy_from_slice(&width.to_be_bytes());
+    out[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32fast::hash(&out[12..29]);
+    out[29..33].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(y % 256) as u8, 40, (x % 256) as u8])

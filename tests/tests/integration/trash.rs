@@ -3,7 +3,7 @@
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use stratus_entity::{entity, file, metadata, user};
+use stratus_entity::{entity, file, metadata};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape};
 
@@ -114,13 +114,4 @@ async fn blob(server: &TestServer, id: i64) -> entity::Model {
         .await
         .unwrap()
         .unwrap()
-}
-
-async fn storage_of(server: &TestServer, uid: i64) -> i64 {
-    user::Entity::find_by_id(uid)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .storage
 }

@@ -5,7 +5,7 @@ use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use stratus_entity::{entity, group, user};
+use stratus_entity::{entity, group};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape, server::envelope};
 
@@ -159,12 +159,7 @@ fn uid(server: &TestServer, s: &Session) -> i64 {
 }
 
 async fn storage(server: &TestServer, s: &Session) -> i64 {
-    user::Entity::find_by_id(uid(server, s))
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .storage
+    server.storage_of(uid(server, s)).await
 }
 
 async fn entity_row(server: &TestServer, hashid: &str) -> Option<entity::Model> {

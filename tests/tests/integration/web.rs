@@ -3,12 +3,24 @@
 use serde_json::Value;
 use stratus_tests::TestServer;
 
+/// A server whose UI folder holds `files` (path in the folder, contents); the folder is
+/// removed when the returned guard is dropped.
+async fn with_frontend(files: &[(&str, &str)]) -> (tempfile::TempDir, TestServer) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let root = dir.path().to_path_buf();
+    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+    (dir, server)
+}
+
 /// Without a built UI (an empty `frontend_dir`), every page is the placeholder.
 #[tokio::test]
 async fn root_and_client_routes_serve_the_page_with_site_values() {
-    let empty = tempfile::tempdir().unwrap();
-    let root = empty.path().to_path_buf();
-    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+    let (_empty, server) = with_frontend(&[]).await;
     for path in ["/", "/home", "/session?redirect=/home", "/home/Docs/deep"] {
         let resp = server.client.get(server.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
@@ -71,9 +83,7 @@ async fn options_on_the_root_announces_webdav_and_pages_answer_options() {
 
 #[tokio::test]
 async fn site_name_is_escaped_in_the_page() {
-    let empty = tempfile::tempdir().unwrap();
-    let root = empty.path().to_path_buf();
-    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+    let (_empty, server) = with_frontend(&[]).await;
     server
         .state
         .settings
@@ -95,17 +105,15 @@ async fn site_name_is_escaped_in_the_page() {
 
 #[tokio::test]
 async fn frontend_folder_is_served_with_cache_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("assets")).unwrap();
-    std::fs::write(
-        dir.path().join("index.html"),
-        "<html><title>{siteName}</title><body style=\"color:var(--defaultThemeColor)\">app</body></html>",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("assets/app-1234.js"), "console.log(1)").unwrap();
-    std::fs::write(dir.path().join("sw.js"), "self").unwrap();
-    let root = dir.path().to_path_buf();
-    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+    let (_dir, server) = with_frontend(&[
+        (
+            "index.html",
+            "<html><title>{siteName}</title><body style=\"color:var(--defaultThemeColor)\">app</body></html>",
+        ),
+        ("assets/app-1234.js", "console.log(1)"),
+        ("sw.js", "self"),
+    ])
+    .await;
 
     let js = server
         .client
@@ -170,16 +178,15 @@ async fn frontend_folder_is_served_with_cache_rules() {
 /// client accepts, says so in `Content-Encoding`, and keeps the type of the plain file.
 #[tokio::test]
 async fn precompressed_assets_follow_accept_encoding() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("assets")).unwrap();
-    std::fs::write(dir.path().join("index.html"), "<html>{siteName}</html>").unwrap();
-    std::fs::write(dir.path().join("index.html.gz"), "stale gzip").unwrap();
-    std::fs::write(dir.path().join("assets/app-1a2b.js"), "plain").unwrap();
-    std::fs::write(dir.path().join("assets/app-1a2b.js.br"), "brotli").unwrap();
-    std::fs::write(dir.path().join("assets/app-1a2b.js.gz"), "gzip").unwrap();
-    std::fs::write(dir.path().join("assets/only-plain-9f.css"), "body{}").unwrap();
-    let root = dir.path().to_path_buf();
-    let server = TestServer::start_with(move |c| c.frontend_dir = Some(root)).await;
+    let (_dir, server) = with_frontend(&[
+        ("index.html", "<html>{siteName}</html>"),
+        ("index.html.gz", "stale gzip"),
+        ("assets/app-1a2b.js", "plain"),
+        ("assets/app-1a2b.js.br", "brotli"),
+        ("assets/app-1a2b.js.gz", "gzip"),
+        ("assets/only-plain-9f.css", "body{}"),
+    ])
+    .await;
 
     let get = |path: &'static str, accept: Option<&'static str>| {
         let mut req = server.client.get(server.url(path));

@@ -1,5 +1,5 @@
-// The site's picture captcha, for the forms that ask for it (sign-up, forgotten password).
-import { Box, Group, Image, TextInput } from "@mantine/core";
+// The site's picture captcha, for the forms that ask for it (sign-in, sign-up, forgotten password).
+import { Box, Group, Image, type MantineSpacing, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -28,11 +28,18 @@ export function useCaptcha(enabled: boolean) {
   };
 }
 
-export function CaptchaField({ captcha }: { captcha: ReturnType<typeof useCaptcha> }) {
+export function CaptchaField({
+  captcha,
+  mt = "sm",
+}: {
+  captcha: ReturnType<typeof useCaptcha>;
+  /** Space above the field: none inside a Stack, which spaces its children itself. */
+  mt?: MantineSpacing | 0;
+}) {
   const { t } = useTranslation();
   if (!captcha.enabled) return null;
   return (
-    <Group align="end" wrap="nowrap" mt="sm">
+    <Group align="end" wrap="nowrap" mt={mt}>
       <TextInput
         style={{ flex: 1 }}
         label={t("signIn.captcha")}

@@ -1,11 +1,11 @@
 // Forgotten password: the server mails a reset link (`/session/reset?id=…&secret=…`). The page
 // says the same whether or not the address has an account.
 import { Alert, Button, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { anonymousApi, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { AuthCard, useLoginConfig } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
 
@@ -16,28 +16,16 @@ export default function ForgotPassword() {
     !!config.data?.forget_captcha && config.data.captcha_type === "normal",
   );
   const [email, setEmail] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(
-        anonymousApi.POST("/user/reset", {
-          body: { email, language: i18n.language, ...captcha.fields },
-        }),
-      );
-      setSent(true);
-    } catch (e) {
-      setError(errorMessage(e));
-      captcha.renew();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await unwrap(
+      anonymousApi.POST("/user/reset", {
+        body: { email, language: i18n.language, ...captcha.fields },
+      }),
+    );
+    setSent(true);
+  }, captcha.renew);
 
   return (
     <AuthCard title={t("account.forgotTitle")}>

@@ -1,44 +1,34 @@
 // The page of the reset link: a new password, sent with the link's secret.
-import { Alert, Button, PasswordInput, Text } from "@mantine/core";
+import { Alert, Button, Text } from "@mantine/core";
 import { useSearch } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { anonymousApi, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { AuthCard } from "./AuthCard";
+import { NewPasswordFields, useNewPassword } from "./NewPassword";
 
 export default function ResetPassword() {
   const { t } = useTranslation();
   const { id, secret } = useSearch({ from: "/session/reset" });
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const newPassword = useNewPassword();
   const [done, setDone] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password !== repeat) {
-      setError(t("account.passwordsDiffer"));
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    const mismatch = newPassword.mismatch();
+    if (mismatch) {
+      setError(mismatch);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(
-        anonymousApi.PATCH("/user/reset/{id}", {
-          params: { path: { id: id ?? "" } },
-          body: { password, secret: secret ?? "" },
-        }),
-      );
-      setDone(true);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await unwrap(
+      anonymousApi.PATCH("/user/reset/{id}", {
+        params: { path: { id: id ?? "" } },
+        body: { password: newPassword.password, secret: secret ?? "" },
+      }),
+    );
+    setDone(true);
+  });
 
   return (
     <AuthCard title={t("account.resetTitle")}>
@@ -52,25 +42,7 @@ export default function ResetPassword() {
         </Alert>
       ) : (
         <form onSubmit={submit}>
-          <PasswordInput
-            label={t("account.newPassword")}
-            description={t("account.passwordRule")}
-            autoComplete="new-password"
-            required
-            minLength={6}
-            maxLength={128}
-            autoFocus
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-          />
-          <PasswordInput
-            mt="sm"
-            label={t("account.repeatPassword")}
-            autoComplete="new-password"
-            required
-            value={repeat}
-            onChange={(e) => setRepeat(e.currentTarget.value)}
-          />
+          <NewPasswordFields value={newPassword} label={t("account.newPassword")} autoFocus />
           {error && (
             <Text c="red" role="alert" mt="sm">
               {error}

@@ -1,16 +1,17 @@
 // Sign-up: e-mail and password (twice), with the captcha when the site asks for one. When the
 // site wants the address confirmed, the server answers 203 and the page says to check the mail.
-import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, anonymousApi, CODE_CONTINUE, unwrap } from "../../api/client";
 import { signIn } from "../../api/session";
 import { AnchorLink } from "../../components/links";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
 import { AuthCard, useLoginConfig } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
+import { NewPasswordFields, useNewPassword } from "./NewPassword";
 
 export default function SignUp() {
   const { t, i18n } = useTranslation();
@@ -18,39 +19,31 @@ export default function SignUp() {
   const config = useLoginConfig();
   const captcha = useCaptcha(!!config.data?.reg_captcha && config.data.captcha_type === "normal");
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const newPassword = useNewPassword();
   const [mailSent, setMailSent] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password !== repeat) {
-      setError(t("account.passwordsDiffer"));
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    const mismatch = newPassword.mismatch();
+    if (mismatch) {
+      setError(mismatch);
       return;
     }
-    setBusy(true);
-    setError(null);
+    const { password } = newPassword;
     try {
       await unwrap(
         anonymousApi.POST("/user", {
           body: { email, password, language: i18n.language, ...captcha.fields },
         }),
       );
-      // No mail to confirm: the new account signs in at once.
-      signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
-      navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
     } catch (e) {
-      if (e instanceof ApiError && e.code === CODE_CONTINUE) setMailSent(true);
-      else {
-        setError(errorMessage(e));
-        captcha.renew();
-      }
-    } finally {
-      setBusy(false);
+      // 203: the account waits for its address to be confirmed.
+      if (e instanceof ApiError && e.code === CODE_CONTINUE) return setMailSent(true);
+      throw e;
     }
-  };
+    // No mail to confirm: the new account signs in at once.
+    signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
+    navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
+  }, captcha.renew);
 
   if (config.data && !config.data.register_enabled) {
     return (
@@ -84,25 +77,7 @@ export default function SignUp() {
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
         />
-        <PasswordInput
-          mt="sm"
-          label={t("signIn.password")}
-          description={t("account.passwordRule")}
-          autoComplete="new-password"
-          required
-          minLength={6}
-          maxLength={128}
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-        />
-        <PasswordInput
-          mt="sm"
-          label={t("account.repeatPassword")}
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.currentTarget.value)}
-        />
+        <NewPasswordFields value={newPassword} label={t("signIn.password")} mt="sm" />
         <CaptchaField captcha={captcha} />
         {error && (
           <Text c="red" role="alert" mt="sm">

@@ -4,7 +4,6 @@ import {
   ActionIcon,
   Badge,
   Button,
-  CopyButton,
   Drawer,
   Group,
   Loader,
@@ -16,11 +15,13 @@ import {
   Title,
   Tooltip,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
+import { IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
+import { CopyIcon } from "../../components/CopyIcon";
+import { downloadVersion } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
@@ -75,17 +76,6 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
       await unwrap(api.PATCH("/file/metadata", { body: { uris: [file.path], patches } }));
       reload();
     });
-
-  const downloadVersion = async (version: string) => {
-    try {
-      const { urls } = await unwrap(
-        api.POST("/file/url", { body: { uris: [file.path], download: true, entity: version } }),
-      );
-      if (urls[0]?.url) window.location.assign(urls[0].url);
-    } catch (e) {
-      notifyError(e);
-    }
-  };
 
   const rows: [string, string][] = data
     ? [
@@ -197,7 +187,7 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
                           <ActionIcon
                             variant="subtle"
                             aria-label={t("explorer.info.downloadVersion")}
-                            onClick={() => void downloadVersion(v.id)}
+                            onClick={() => void downloadVersion(file.path, v.id)}
                           >
                             <IconDownload size={16} />
                           </ActionIcon>
@@ -288,15 +278,7 @@ function DirectLink({ uri }: { uri: string }) {
       label={t("explorer.info.directLink")}
       value={link}
       readOnly
-      rightSection={
-        <CopyButton value={link}>
-          {({ copied, copy }) => (
-            <ActionIcon variant="subtle" onClick={copy} aria-label={t("explorer.info.copyLink")}>
-              {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-            </ActionIcon>
-          )}
-        </CopyButton>
-      }
+      rightSection={<CopyIcon value={link} label={t("explorer.info.copyLink")} variant="subtle" />}
     />
   );
 }

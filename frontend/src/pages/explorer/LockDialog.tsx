@@ -1,11 +1,10 @@
 // A change refused because files are locked (40073, e.g. open in a WebDAV client): the dialog
 // lists the locks and offers to force them open and try the change again.
-import { Button, Group, List, Modal, Text } from "@mantine/core";
-import { useState } from "react";
+import { List } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import { notifyError } from "../../lib/errors";
 import { parseUri } from "../../lib/uri";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { forceUnlock } from "./operations";
 
 export type LockInfo = { path?: string; token: string; owner?: string; type?: number };
@@ -22,10 +21,19 @@ export function lockConflict(error: unknown): LockInfo[] | null {
 
 export function LockDialog({ conflict, onClose }: { conflict: LockConflict; onClose: () => void }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Modal opened onClose={onClose} centered title={t("explorer.lock.title")}>
-      <Text size="sm">{t("explorer.lock.body")}</Text>
+    <ConfirmDialog
+      title={t("explorer.lock.title")}
+      message={t("explorer.lock.body")}
+      confirmLabel={t("explorer.lock.force")}
+      color="orange"
+      disabled={conflict.locks.length === 0}
+      onConfirm={async () => {
+        await forceUnlock(conflict.locks.map((l) => l.token));
+        await conflict.retry();
+      }}
+      onClose={onClose}
+    >
       <List size="sm" mt="sm" spacing={4}>
         {conflict.locks.map((lock) => (
           <List.Item key={lock.token}>
@@ -34,29 +42,6 @@ export function LockDialog({ conflict, onClose }: { conflict: LockConflict; onCl
           </List.Item>
         ))}
       </List>
-      <Group justify="flex-end" mt="md">
-        <Button variant="default" onClick={onClose}>
-          {t("common.cancel")}
-        </Button>
-        <Button
-          color="orange"
-          loading={busy}
-          disabled={conflict.locks.length === 0}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await forceUnlock(conflict.locks.map((l) => l.token));
-              await conflict.retry();
-              onClose();
-            } catch (e) {
-              notifyError(e);
-              setBusy(false);
-            }
-          }}
-        >
-          {t("explorer.lock.force")}
-        </Button>
-      </Group>
-    </Modal>
+    </ConfirmDialog>
   );
 }

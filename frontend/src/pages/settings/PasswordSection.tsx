@@ -1,43 +1,32 @@
 // Changing the password: the current one (unless the account has none), the new one twice.
 import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
+import { NewPasswordFields, useNewPassword } from "../account/NewPassword";
 import { Section } from "./Section";
 import { patchSettings } from "./settingsApi";
 
 export function PasswordSection({ passwordless }: { passwordless: boolean }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState("");
-  const [next, setNext] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const newPassword = useNewPassword();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (next !== repeat) {
-      setError(t("account.passwordsDiffer"));
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    const mismatch = newPassword.mismatch();
+    if (mismatch) {
+      setError(mismatch);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await patchSettings({
-        ...(passwordless ? {} : { current_password: current }),
-        new_password: next,
-      });
-      setCurrent("");
-      setNext("");
-      setRepeat("");
-      notifications.show({ color: "green", message: t("settings.password.changed") });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await patchSettings({
+      ...(passwordless ? {} : { current_password: current }),
+      new_password: newPassword.password,
+    });
+    setCurrent("");
+    newPassword.clear();
+    notifications.show({ color: "green", message: t("settings.password.changed") });
+  });
 
   return (
     <Section id="password" title={t("settings.password.title")}>
@@ -52,23 +41,7 @@ export function PasswordSection({ passwordless }: { passwordless: boolean }) {
               onChange={(e) => setCurrent(e.currentTarget.value)}
             />
           )}
-          <PasswordInput
-            label={t("account.newPassword")}
-            description={t("account.passwordRule")}
-            autoComplete="new-password"
-            required
-            minLength={6}
-            maxLength={128}
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
-          />
-          <PasswordInput
-            label={t("account.repeatPassword")}
-            autoComplete="new-password"
-            required
-            value={repeat}
-            onChange={(e) => setRepeat(e.currentTarget.value)}
-          />
+          <NewPasswordFields value={newPassword} label={t("account.newPassword")} />
           {error && (
             <Text c="red" role="alert" size="sm">
               {error}

@@ -3,11 +3,12 @@
 import { Alert, Badge, Button, Code, Group, Image, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
-import { type FormEvent, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
 import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
 import { patchSettings } from "./settingsApi";
 
@@ -31,10 +32,17 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
   const user = useSession()?.user;
   const [step, setStep] = useState<Step>({ kind: "idle" });
   const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const uri = step.kind === "enrol" ? otpauthUri(step.secret, user?.email ?? "", "Stratus") : null;
   const qr = useMemo(() => (uri ? qrDataUrl(uri) : null), [uri]);
+
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    await patchSettings({ two_fa_enabled: step.kind === "enrol", two_fa_code: code });
+    notifications.show({
+      color: "green",
+      message: t(step.kind === "enrol" ? "settings.twoFa.enabled" : "settings.twoFa.disabled"),
+    });
+    setStep({ kind: "idle" });
+  });
 
   const start = async () => {
     setError(null);
@@ -44,24 +52,6 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
       setStep({ kind: "enrol", secret: secret as string });
     } catch (e) {
       setError(errorMessage(e));
-    }
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await patchSettings({ two_fa_enabled: step.kind === "enrol", two_fa_code: code });
-      notifications.show({
-        color: "green",
-        message: t(step.kind === "enrol" ? "settings.twoFa.enabled" : "settings.twoFa.disabled"),
-      });
-      setStep({ kind: "idle" });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
     }
   };
 

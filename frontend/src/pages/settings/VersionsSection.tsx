@@ -1,10 +1,10 @@
 // File versions: whether overwriting a file keeps the old one, how many, and for which types.
 import { Button, Group, NumberInput, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
 import { patchSettings } from "./settingsApi";
 
@@ -13,29 +13,18 @@ export function VersionsSection({ settings }: { settings: Schemas["UserSettings"
   const [enabled, setEnabled] = useState(settings.version_retention_enabled);
   const [max, setMax] = useState<number>(settings.version_retention_max ?? 0);
   const [exts, setExts] = useState((settings.version_retention_ext ?? []).join(", "));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await patchSettings({
-        version_retention_enabled: enabled,
-        version_retention_max: max,
-        version_retention_ext: exts
-          .split(/[\s,]+/)
-          .map((e) => e.replace(/^\./, "").trim())
-          .filter(Boolean),
-      });
-      notifications.show({ color: "green", message: t("settings.saved") });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await patchSettings({
+      version_retention_enabled: enabled,
+      version_retention_max: max,
+      version_retention_ext: exts
+        .split(/[\s,]+/)
+        .map((e) => e.replace(/^\./, "").trim())
+        .filter(Boolean),
+    });
+    notifications.show({ color: "green", message: t("settings.saved") });
+  });
 
   return (
     <Section

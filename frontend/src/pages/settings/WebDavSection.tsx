@@ -7,7 +7,6 @@ import {
   Button,
   Checkbox,
   Code,
-  CopyButton,
   Group,
   Modal,
   Stack,
@@ -15,16 +14,17 @@ import {
   Tabs,
   Text,
   TextInput,
-  Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Schemas, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { ConfirmDialog } from "../explorer/ConfirmDialog";
@@ -78,7 +78,12 @@ export function WebDavSection() {
       <Group gap="xs" wrap="nowrap">
         <Text size="sm">{t("settings.dav.url")}</Text>
         <Code data-testid="dav-url">{mountUrl()}</Code>
-        <CopyField value={mountUrl()} label={t("settings.dav.copyUrl")} />
+        <CopyIcon
+          value={mountUrl()}
+          label={t("settings.dav.copyUrl")}
+          variant="default"
+          size="lg"
+        />
       </Group>
       {accounts.isError && (
         <Alert color="red" role="alert">
@@ -203,28 +208,15 @@ function DavDialog({
   const [uri, setUri] = useState(account?.uri ?? MY_ROOT);
   const [readonly, setReadonly] = useState(account ? bit(account.options, 0) : false);
   const [proxy, setProxy] = useState(account ? bit(account.options, 1) : false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const body = { name: name.trim(), uri: uri.trim(), readonly, proxy };
-    try {
-      const saved = account
-        ? await unwrap(
-            api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }),
-          )
-        : await unwrap(api.PUT("/devices/dav", { body }));
-      await queryClient.invalidateQueries({ queryKey: DAV_KEY });
-      onSaved(saved);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const saved = account
+      ? await unwrap(api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }))
+      : await unwrap(api.PUT("/devices/dav", { body }));
+    await queryClient.invalidateQueries({ queryKey: DAV_KEY });
+    onSaved(saved);
+  });
 
   return (
     <Modal
@@ -314,7 +306,12 @@ function ConnectDialog({ account, onClose }: { account: DavAccount; onClose: () 
                 >
                   {commands[os]}
                 </Code>
-                <CopyField value={commands[os]} label={t("settings.dav.copyCommand")} />
+                <CopyIcon
+                  value={commands[os]}
+                  label={t("settings.dav.copyCommand")}
+                  variant="default"
+                  size="lg"
+                />
               </Group>
             </Tabs.Panel>
           ))}
@@ -339,28 +336,12 @@ function Field({ label, value, testId }: { label: string; value: string; testId?
         data-testid={testId}
         onFocus={(e) => e.currentTarget.select()}
       />
-      <CopyField value={value} label={t("settings.dav.copyOf", { what: label })} />
+      <CopyIcon
+        value={value}
+        label={t("settings.dav.copyOf", { what: label })}
+        variant="default"
+        size="lg"
+      />
     </Group>
-  );
-}
-
-function CopyField({ value, label }: { value: string; label: string }) {
-  const { t } = useTranslation();
-  return (
-    <CopyButton value={value}>
-      {({ copied, copy }) => (
-        <Tooltip label={copied ? t("share.copied") : label}>
-          <ActionIcon
-            variant="default"
-            size="lg"
-            aria-label={label}
-            onClick={copy}
-            color={copied ? "teal" : undefined}
-          >
-            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-          </ActionIcon>
-        </Tooltip>
-      )}
-    </CopyButton>
   );
 }

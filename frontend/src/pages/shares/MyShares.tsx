@@ -6,21 +6,20 @@ import {
   Badge,
   Button,
   Center,
-  CopyButton,
   Group,
   Loader,
   Stack,
   Table,
   Text,
   Title,
-  Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconExternalLink, IconPencil, IconTrash } from "@tabler/icons-react";
+import { IconExternalLink, IconPencil, IconTrash } from "@tabler/icons-react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
+import { CopyIcon } from "../../components/CopyIcon";
 import { AnchorLink } from "../../components/links";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
@@ -124,20 +123,13 @@ export default function MyShares() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">
-                      <CopyButton value={share.url}>
-                        {({ copied, copy }) => (
-                          <Tooltip label={copied ? t("share.copied") : t("share.copy")}>
-                            <ActionIcon
-                              variant="subtle"
-                              color={copied ? "teal" : "gray"}
-                              aria-label={t("share.copyLinkOf", { name: share.name })}
-                              onClick={copy}
-                            >
-                              {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                            </ActionIcon>
-                          </Tooltip>
-                        )}
-                      </CopyButton>
+                      <CopyIcon
+                        value={share.url}
+                        label={t("share.copyLinkOf", { name: share.name })}
+                        tooltip={t("share.copy")}
+                        variant="subtle"
+                        color="gray"
+                      />
                       <ActionIcon
                         component="a"
                         href={share.url}

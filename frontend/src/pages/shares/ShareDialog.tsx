@@ -15,9 +15,9 @@ import {
   TextInput,
 } from "@mantine/core";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
 import { formatDate } from "../../lib/format";
 import { closeShareDialog, type ShareTarget } from "./shareDialogStore";
 import { createShare, type ShareOptions, updateShare } from "./shares";
@@ -37,8 +37,6 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
   const [downloads, setDownloads] = useState<number>(existing?.remain_downloads ?? 1);
   const [shareView, setShareView] = useState(!!existing?.share_view);
   const [link, setLink] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const expirySeconds = (): number => {
     if (expiry === "never") return 0;
@@ -49,10 +47,7 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
     return EXPIRY[expiry];
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const options: ShareOptions = {
       isPrivate,
       password: password.trim() || undefined,
@@ -60,20 +55,14 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
       expire: expirySeconds(),
       shareView,
     };
-    try {
-      setLink(
-        existing
-          ? await updateShare(existing.id, options)
-          : target.kind === "create"
-            ? await createShare(target.uri, options)
-            : "",
-      );
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    setLink(
+      existing
+        ? await updateShare(existing.id, options)
+        : target.kind === "create"
+          ? await createShare(target.uri, options)
+          : "",
+    );
+  });
 
   const expiryChoices = [
     { value: "never", label: t("share.expiry.never") },

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use stratus_entity::{entity, user};
+use stratus_entity::entity;
 use stratus_tests::{Session, TestServer};
 
 use super::{admin, admin_events, call, list, member, ok};
@@ -16,15 +16,6 @@ async fn uid(server: &TestServer, email: &str) -> i64 {
         .unwrap()
         .unwrap()
         .id
-}
-
-async fn storage(server: &TestServer, id: i64) -> i64 {
-    user::Entity::find_by_id(id)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .storage
 }
 
 /// The admin row of `owner`'s file called `name`.
@@ -160,8 +151,8 @@ async fn files_are_listed_read_renamed_given_away_and_deleted() {
 
     // The folder goes to bob with what is inside, and its storage with it.
     let (ann_before, bob_before) = (
-        storage(&server, ann_id).await,
-        storage(&server, bob_id).await,
+        server.storage_of(ann_id).await,
+        server.storage_of(bob_id).await,
     );
     let given = ok(
         &server,
@@ -172,8 +163,8 @@ async fn files_are_listed_read_renamed_given_away_and_deleted() {
     )
     .await;
     assert_eq!(given["owner_id"], bob_id);
-    assert_eq!(storage(&server, ann_id).await, ann_before - 6);
-    assert_eq!(storage(&server, bob_id).await, bob_before + 6);
+    assert_eq!(server.storage_of(ann_id).await, ann_before - 6);
+    assert_eq!(server.storage_of(bob_id).await, bob_before + 6);
     let listed = server
         .get_as(
             &format!("/file?uri={}", stratus_tests::query_escape(&my("docs"))),
@@ -240,7 +231,7 @@ async fn files_are_listed_read_renamed_given_away_and_deleted() {
         .unwrap()
         .unwrap();
     assert_eq!(row.reference_count, 0);
-    assert_eq!(storage(&server, ann_id).await, 0);
+    assert_eq!(server.storage_of(ann_id).await, 0);
 
     let actions: Vec<String> = admin_events(&server, &boss, "file")
         .await
@@ -354,7 +345,7 @@ async fn entities_are_listed_and_deleted_only_when_free_or_forced() {
         )
         .await;
     assert_eq!(info["data"]["size"], 0, "{info}");
-    assert_eq!(storage(&server, ann_id).await, 0);
+    assert_eq!(server.storage_of(ann_id).await, 0);
     assert_eq!(
         code(
             &server,

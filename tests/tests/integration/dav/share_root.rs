@@ -46,19 +46,26 @@ async fn bob(server: &TestServer) -> Session {
     server.login(BOB, PW).await
 }
 
-#[tokio::test]
-async fn a_shared_folder_mounts_read_only_and_counts_downloads() {
+/// Ann's files with `Docs` shared with a limit of `downloads`, and Bob's WebDAV password for a
+/// mount of that share: `(server, ann, share id, password)`.
+async fn docs_mounted_by_bob(downloads: u32) -> (TestServer, Session, String, String) {
     let (server, ann) = setup().await;
     ann_files(&server, &ann).await;
     let (id, _) = share(
         &server,
         &ann,
         "cloudreve://my/Docs",
-        json!({"downloads": 2}),
+        json!({"downloads": downloads}),
     )
     .await;
     let bob = bob(&server).await;
     let pw = password(&server, &bob, &format!("cloudreve://{id}@share")).await;
+    (server, ann, id, pw)
+}
+
+#[tokio::test]
+async fn a_shared_folder_mounts_read_only_and_counts_downloads() {
+    let (server, ann, id, pw) = docs_mounted_by_bob(2).await;
 
     let (status, body) = propfind(&server, "/", BOB, &pw).await;
     assert_eq!(status, 207, "{body}");
@@ -296,17 +303,7 @@ async fn a_saved_share_in_a_my_mount_leads_into_the_share() {
 
 #[tokio::test]
 async fn a_range_that_starts_at_the_first_byte_is_a_download() {
-    let (server, ann) = setup().await;
-    ann_files(&server, &ann).await;
-    let (id, _) = share(
-        &server,
-        &ann,
-        "cloudreve://my/Docs",
-        json!({"downloads": 1}),
-    )
-    .await;
-    let bob = bob(&server).await;
-    let pw = password(&server, &bob, &format!("cloudreve://{id}@share")).await;
+    let (server, ann, id, pw) = docs_mounted_by_bob(1).await;
 
     // A suffix range as long as the file asks for all of it: the one download.
     let whole = dav(&server, "GET", "/a.txt", BOB, &pw)

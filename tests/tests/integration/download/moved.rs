@@ -10,6 +10,7 @@ use stratus_tests::{Session, TestServer};
 use super::setup;
 use crate::{
     archive::{allow_archives, my, update_group, upload},
+    share::url_of,
     thumb::png,
 };
 
@@ -160,21 +161,6 @@ async fn assert_only_as_signed(server: &TestServer, url: &str) {
     }
     let resp = server.client.get(url).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "{url}");
-}
-
-/// `POST /file/url` for one URI, as `s` or anonymously; the URL.
-async fn url_of(server: &TestServer, s: Option<&Session>, uri: &str) -> String {
-    let body = json!({"uris": [uri], "download": true});
-    let req = match s {
-        None => server.client.post(server.api("/file/url")),
-        Some(s) => server.request_as(Method::POST, "/file/url", &s.access_token),
-    };
-    let answer: Value = req.json(&body).send().await.unwrap().json().await.unwrap();
-    assert_eq!(answer["code"], 0, "{answer}");
-    answer["data"]["urls"][0]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use stratus_entity::{entity, file, user};
+use stratus_entity::{entity, file};
 use stratus_server::ids::IdKind;
 use stratus_tests::TestServer;
 
@@ -145,15 +145,6 @@ async fn attach_blob(server: &TestServer, owner: i64, file_name: &str, size: i64
     server.attach_blob(f.id, size).await
 }
 
-async fn storage_of(server: &TestServer, uid: i64) -> i64 {
-    user::Entity::find_by_id(uid)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .storage
-}
-
 #[tokio::test]
 async fn copy_links_the_same_blobs_and_charges_quota() {
     let (server, ann) = setup().await;
@@ -161,7 +152,7 @@ async fn copy_links_the_same_blobs_and_charges_quota() {
     create(&server, &ann, "cloudreve://my/album/photo.jpg", "file").await;
     create(&server, &ann, "cloudreve://my/backup", "folder").await;
     let blob = attach_blob(&server, uid, "photo.jpg", 1000).await;
-    assert_eq!(storage_of(&server, uid).await, 1000);
+    assert_eq!(server.storage_of(uid).await, 1000);
 
     let copied = mv(
         &server,
@@ -189,7 +180,7 @@ async fn copy_links_the_same_blobs_and_charges_quota() {
         .unwrap()
         .unwrap();
     assert_eq!(blob.reference_count, 2);
-    assert_eq!(storage_of(&server, uid).await, 2000);
+    assert_eq!(server.storage_of(uid).await, 2000);
     // The original is still there.
     assert_eq!(
         info(&server, &ann, "cloudreve://my/album/photo.jpg").await["code"],
@@ -248,7 +239,7 @@ async fn copy_beyond_the_quota_is_refused_and_changes_nothing() {
         info(&server, &ann, "cloudreve://my/dst/big.bin").await["code"],
         404
     );
-    assert_eq!(storage_of(&server, uid).await, gib - 10);
+    assert_eq!(server.storage_of(uid).await, gib - 10);
     let blob = entity::Entity::find_by_id(blob.id)
         .one(&server.state.db)
         .await

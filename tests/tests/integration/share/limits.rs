@@ -7,21 +7,11 @@ use serde_json::{Value, json};
 use stratus_server::boolset::group_perm;
 use stratus_tests::{Session, TestServer};
 
-use super::{A, B, file_url, info, make_tree, setup};
+use super::{A, B, file_url, info, make_tree, setup, url_of};
 use crate::{
     archive::{allow_archives, fetch_entries, sha},
     dav::{dav, password, set_group_bits},
 };
-
-/// The one URL `POST /file/url` hands out for `uri`.
-async fn url_of(server: &TestServer, s: Option<&Session>, uri: &str) -> String {
-    let answer = file_url(server, s, &[uri]).await;
-    assert_eq!(answer["code"], 0, "{answer}");
-    answer["data"]["urls"][0]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 /// `GET` (or `HEAD`) `url` with an optional `Range`; the status and the body.
 async fn fetch(

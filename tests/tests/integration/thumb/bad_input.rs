@@ -9,29 +9,9 @@ use stratus_server::storage::stream_once;
 use stratus_tests::{TestServer, query_escape};
 
 use super::{
-    all_thumbs, assert_fits, fetch, file_row, jpeg, png, setup, thumb, upload, upload_with,
+    all_thumbs, assert_fits, fetch, file_row, jpeg, png, png_bomb, setup, thumb, upload,
+    upload_with,
 };
-
-/// A one-pixel PNG whose header claims `width` × `height` (CRC fixed up, so the header is
-/// valid and only the pixel data is missing).
-fn png_bomb(width: u32, height: u32) -> Vec<u8> {
-    let mut out = png(1, 1);
-    out[16..20].copy_from_slice(&width.to_be_bytes());
-    out[20..24].copy_from_slice(&height.to_be_bytes());
-    let mut crc = 0xffff_ffffu32;
-    for &b in &out[12..29] {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    out[29..33].copy_from_slice(&(!crc).to_be_bytes());
-    out
-}
 
 async fn disabled(server: &TestServer, file_id: i64) -> bool {
     metadata::Entity::find()
@@ -165,42 +145,24 @@ async fn what_has_no_thumbnail_answers_40077_without_marking() {
 
     // Over the size limit, or with the generator off: 40077, the file stays unmarked.
     upload(&server, &ann, "cloudreve://my/big.png", &png(100, 100)).await;
-    server
-        .state
-        .settings
-        .set(&[("thumb_builtin_max_size", "100")])
-        .await
-        .unwrap();
-    assert_eq!(
-        thumb(&server, &ann, "cloudreve://my/big.png").await["code"],
-        40077
-    );
-    server
-        .state
-        .settings
-        .set(&[
+    for settings in [
+        &[("thumb_builtin_max_size", "100")][..],
+        &[
             ("thumb_builtin_max_size", "78643200"),
             ("thumb_builtin_enabled", "0"),
-        ])
-        .await
-        .unwrap();
-    assert_eq!(
-        thumb(&server, &ann, "cloudreve://my/big.png").await["code"],
-        40077
-    );
-    server
-        .state
-        .settings
-        .set(&[
+        ],
+        &[
             ("thumb_builtin_enabled", "1"),
             ("thumb_builtin_exts", "gif"),
-        ])
-        .await
-        .unwrap();
-    assert_eq!(
-        thumb(&server, &ann, "cloudreve://my/big.png").await["code"],
-        40077
-    );
+        ],
+    ] {
+        server.state.settings.set(settings).await.unwrap();
+        assert_eq!(
+            thumb(&server, &ann, "cloudreve://my/big.png").await["code"],
+            40077,
+            "{settings:?}"
+        );
+    }
     server
         .state
         .settings

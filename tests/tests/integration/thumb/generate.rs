@@ -2,23 +2,11 @@
 //! concurrent requests, the first frame of an animated GIF.
 
 use image::{DynamicImage, ImageFormat, RgbaImage};
-use sea_orm::EntityTrait;
 use serde_json::Value;
-use stratus_entity::{file, user};
-use stratus_tests::TestServer;
 
 use super::{
     all_thumbs, assert_fits, encode, fetch, file_row, jpeg, png, setup, thumb, thumbs_of, upload,
 };
-
-async fn storage_used(server: &TestServer, file: &file::Model) -> i64 {
-    user::Entity::find_by_id(file.owner_id)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .storage
-}
 
 #[tokio::test]
 async fn png_and_jpeg_thumbnails_fit_the_box_and_are_reused() {
@@ -32,7 +20,7 @@ async fn png_and_jpeg_thumbnails_fit_the_box_and_are_reused() {
     )
     .await;
     let wide = file_row(&server, &ann, "wide.png").await;
-    let used = storage_used(&server, &wide).await;
+    let used = server.storage_of(wide.owner_id).await;
 
     // Defaults: 400 × 300, PNG.
     let first = thumb(&server, &ann, "cloudreve://my/wide.png").await;
@@ -68,7 +56,7 @@ async fn png_and_jpeg_thumbnails_fit_the_box_and_are_reused() {
         stored[0].source
     );
     // Thumbnails are not charged to the owner.
-    assert_eq!(storage_used(&server, &wide).await, used);
+    assert_eq!(server.storage_of(wide.owner_id).await, used);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use stratus_server::fs::trash;
 
 use super::{
     COLLECT_TIME, PW, blob, create, delete, file_row, id_of, info, list, meta_of, restore, setup,
-    storage_of, trash_uri, user_id,
+    trash_uri, user_id,
 };
 
 #[tokio::test]
@@ -62,7 +62,7 @@ async fn permanent_delete_releases_entities_and_storage() {
     }
     assert_eq!(blob(&server, a.id).await.reference_count, 2);
     assert_eq!(blob(&server, b.id).await.reference_count, 2);
-    assert_eq!(storage_of(&server, uid).await, 900);
+    assert_eq!(server.storage_of(uid).await, 900);
 
     let tree = id_of(&server, &ann, "cloudreve://my/tree").await;
     let mut ids = vec![tree];
@@ -109,7 +109,7 @@ async fn permanent_delete_releases_entities_and_storage() {
         (0, 1, 0)
     );
     assert_eq!(a.recycle_options, None);
-    assert_eq!(storage_of(&server, uid).await, 200);
+    assert_eq!(server.storage_of(uid).await, 200);
     assert_eq!(
         info(&server, &ann, "cloudreve://my/other/b.bin").await["code"],
         0
@@ -150,7 +150,7 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
     .await;
     assert_eq!(trashed["code"], 0, "{trashed}");
     // The trash still counts against the quota.
-    assert_eq!(storage_of(&server, uid).await, 100);
+    assert_eq!(server.storage_of(uid).await, 100);
 
     // Deleting a trash URI is permanent.
     let one = trash_uri(&server, ids[0]).await;
@@ -159,7 +159,7 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
         0
     );
     assert!(file_row(&server, ids[0]).await.is_none());
-    assert_eq!(storage_of(&server, uid).await, 90);
+    assert_eq!(server.storage_of(uid).await, 90);
     // So is deleting something inside a trashed folder.
     let dir_uri = trash_uri(&server, dir).await;
     let inner = format!("{dir_uri}/four.bin");
@@ -168,7 +168,7 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
         0
     );
     assert!(file_row(&server, ids[3]).await.is_none());
-    assert_eq!(storage_of(&server, uid).await, 50);
+    assert_eq!(server.storage_of(uid).await, 50);
 
     let emptied = server
         .send_as(Method::DELETE, "/file/trash", &ann.access_token, &json!({}))
@@ -176,7 +176,7 @@ async fn trashed_items_are_purged_one_by_one_or_all_at_once() {
     assert_eq!(emptied, json!({"code": 0, "msg": ""}));
     assert!(file_row(&server, ids[1]).await.is_none());
     assert!(file_row(&server, dir).await.is_none());
-    assert_eq!(storage_of(&server, uid).await, 30);
+    assert_eq!(server.storage_of(uid).await, 30);
     assert_eq!(
         info(&server, &ann, "cloudreve://my/three.bin").await["code"],
         0
@@ -227,7 +227,7 @@ async fn the_retention_job_purges_only_expired_items() {
     assert!(file_row(&server, old).await.is_none());
     assert!(file_row(&server, inner).await.is_none());
     assert!(file_row(&server, bobs).await.is_none());
-    assert_eq!(storage_of(&server, user_id(&server, &ann)).await, 0);
+    assert_eq!(server.storage_of(user_id(&server, &ann)).await, 0);
     // The item that is not due stays, restorable.
     assert!(file_row(&server, new).await.is_some());
     assert_eq!(trash::collect_expired(&server.state).await.unwrap(), 0);

@@ -14,7 +14,7 @@ use stratus_server::{
 
 use super::{
     PW, RESTORE_URI, blob, create, delete, file_row, id_of, info, meta_of, restore, setup,
-    storage_of, trash_uri, user_id,
+    trash_uri, user_id,
 };
 
 #[tokio::test]
@@ -55,7 +55,7 @@ async fn unlink_needs_the_advanced_delete_permission() {
     let b = blob(&server, b.id).await;
     assert_eq!(b.reference_count, 0);
     assert_eq!(b.recycle_options, Some(json!({"unlink_only": true})));
-    assert_eq!(storage_of(&server, uid).await, 0);
+    assert_eq!(server.storage_of(uid).await, 0);
 }
 
 #[tokio::test]

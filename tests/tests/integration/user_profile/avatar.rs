@@ -11,6 +11,7 @@ use stratus_tests::TestServer;
 use tokio::{io::AsyncReadExt, io::AsyncWriteExt, net::TcpStream};
 
 use super::{PASSWORD, hashid, soft_delete};
+use crate::thumb::png_bomb;
 
 /// A `width`×`height` picture with a gradient, so that resizing has something to do.
 fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
@@ -289,7 +290,13 @@ async fn avatar_uploads_need_a_session_and_a_readable_picture() {
     assert_eq!(body["code"], 40001, "{body}");
 
     // A few hundred bytes claiming 100000×100000 RGBA pixels (40 GB decoded).
-    let body = put_avatar(&server, &session.access_token, "image/png", png_bomb()).await;
+    let body = put_avatar(
+        &server,
+        &session.access_token,
+        "image/png",
+        png_bomb(100_000, 100_000),
+    )
+    .await;
     assert_eq!(body["code"], 40001, "{body}");
     assert!(
         body["msg"].as_str().unwrap().contains("too large"),
@@ -303,47 +310,6 @@ async fn avatar_uploads_need_a_session_and_a_readable_picture() {
     // Nothing was stored by the failures.
     let me = server.get_as("/user/me", &session.access_token).await;
     assert_eq!(me["data"]["avatar"], "");
-}
-
-/// A PNG whose header declares 100000×100000 RGBA pixels, with no image data.
-fn png_bomb() -> Vec<u8> {
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    // zlib stream of a few zero bytes: enough for a decoder that does not check the size.
-    chunk(
-        &mut out,
-        b"IDAT",
-        &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
-    );
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// Reads one HTTP/1.1 response (with `Content-Length`) from a raw connection.
