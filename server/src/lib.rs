@@ -12,6 +12,7 @@ pub mod auth;
 pub mod avatar;
 pub mod boolset;
 pub mod bootstrap;
+pub mod caller;
 pub mod captcha;
 pub mod captcha_ticket;
 pub mod cli;

@@ -20,7 +20,7 @@ use crate::{
 /// Group ids created on first start.
 pub const ADMIN_GROUP: i64 = 1;
 pub const USER_GROUP: i64 = 2;
-pub const ANONYMOUS_GROUP: i64 = 3;
+pub use crate::caller::ANONYMOUS_GROUP;
 /// Longest nick, in characters (the `users.nick` column).
 pub const MAX_NICK_CHARS: usize = 100;
 
@@ -48,12 +48,6 @@ pub enum UsersError {
     /// The group does not exist.
     #[error("group {0} does not exist")]
     GroupNotFound(i64),
-    /// The account is banned (by an administrator or by the system).
-    #[error("the account is banned")]
-    Banned,
-    /// The account's e-mail address has not been confirmed yet.
-    #[error("the account is not activated")]
-    NotActivated,
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -236,15 +230,6 @@ pub async fn reset<C: ConnectionTrait + TransactionTrait>(
     session::end_all(&txn, model.id, None).await?;
     txn.commit().await?;
     Ok(model)
-}
-
-/// Refuses accounts that may not sign in: banned (40017) or not activated (40018).
-pub fn ensure_can_sign_in(user: &user::Model) -> Result<(), UsersError> {
-    match user.status.as_str() {
-        user::status::MANUAL_BANNED | user::status::SYS_BANNED => Err(UsersError::Banned),
-        user::status::INACTIVE => Err(UsersError::NotActivated),
-        _ => Ok(()),
-    }
 }
 
 /// Replaces a legacy digest with Argon2id after a successful sign-in.

@@ -112,7 +112,6 @@ impl From<crate::users::UsersError> for AdminError {
             A::UserNotFound => AdminError::UserNotFound,
             A::GroupNotFound(_) => AdminError::GroupNotFound,
             // Sign-in checks; no admin operation runs them.
-            A::Banned | A::NotActivated => AdminError::Invalid(err.to_string()),
             A::Db(e) => AdminError::Db(e),
             A::Other(e) => AdminError::Storage(e.to_string()),
         }

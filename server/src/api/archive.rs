@@ -73,7 +73,7 @@ async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
     let user = users::find_live(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
-    users::ensure_can_sign_in(&user)?;
+    crate::caller::ensure_can_sign_in(&user)?;
     let group = group::Entity::find_by_id(user.group_id)
         .one(&state.db)
         .await?

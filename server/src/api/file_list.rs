@@ -109,7 +109,7 @@ impl FileListApi {
         caller.signed_in()?;
         let ctx = FsCtx::new(&state, &caller);
         let body = body.0;
-        list::set_view(&ctx, &body.uri, body.view).await?;
+        list::set_view(&ctx, &body.uri, body.view.map(Into::into)).await?;
         done()
     }
 

@@ -144,7 +144,7 @@ impl SessionApi {
             throttle::fail(&state.db, Some(user.id), &client, "password").await;
             return Err(ApiError::code(ErrorCode::InvalidPassword));
         }
-        users::ensure_can_sign_in(&user)?;
+        crate::caller::ensure_can_sign_in(&user)?;
         let user = if check == password::Check::MatchLegacy {
             users::rehash_password(&state.db, user, &body.password).await?
         } else {
@@ -203,7 +203,7 @@ impl SessionApi {
         if kv::take(&state.db, &key).await?.is_none() {
             return Err(ApiError::code(ErrorCode::LoginSessionNotExist));
         }
-        users::ensure_can_sign_in(&user)?;
+        crate::caller::ensure_can_sign_in(&user)?;
         finish_login(&state, &user, &client, "2fa").await
     }
 

@@ -12,58 +12,12 @@ use sea_orm::EntityTrait;
 use stratus_entity::{group, user};
 
 use super::{error::AuthError, jwt};
+pub use crate::caller::{Caller, SignedIn};
 use crate::{
-    boolset::{Boolset, group_perm},
+    caller::{ANONYMOUS_GROUP, ensure_can_sign_in},
     ids::IdKind,
     state::AppState,
-    users,
 };
-
-/// A signed-in caller: the account and its group as they are now.
-#[derive(Debug)]
-pub struct SignedIn {
-    pub user: user::Model,
-    pub group: group::Model,
-    /// The session chain of the access token; `None` for WebDAV and signed links.
-    pub session: Option<uuid::Uuid>,
-}
-
-impl SignedIn {
-    /// The group's permission bits.
-    pub fn permissions(&self) -> Boolset {
-        Boolset::from_bytes(self.group.permissions.clone())
-    }
-
-    /// Whether the group grants administrator rights.
-    pub fn is_admin(&self) -> bool {
-        self.permissions().enabled(group_perm::IS_ADMIN)
-    }
-}
-
-/// Who is calling.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    Anonymous,
-    User(Arc<SignedIn>),
-}
-
-impl Caller {
-    /// The signed-in caller, or code 401 for routes that need a session.
-    pub fn signed_in(&self) -> Result<&SignedIn, AuthError> {
-        match self {
-            Caller::User(u) => Ok(u),
-            Caller::Anonymous => Err(AuthError::LoginRequired),
-        }
-    }
-
-    /// The caller's user id, if signed in.
-    pub fn user_id(&self) -> Option<i64> {
-        match self {
-            Caller::User(u) => Some(u.user.id),
-            Caller::Anonymous => None,
-        }
-    }
-}
 
 /// Resolves the `Authorization` header into a caller.
 pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Caller, AuthError> {
@@ -97,7 +51,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
     else {
         return Ok(Caller::Anonymous);
     };
-    users::ensure_can_sign_in(&user)?;
+    ensure_can_sign_in(&user)?;
     let group = group::Entity::find_by_id(user.group_id)
         .one(&state.db)
         .await?
@@ -132,7 +86,7 @@ pub async fn group_of(state: &AppState, caller: &Caller) -> Result<group::Model,
 
 /// The anonymous group (id 3), for describing anonymous callers.
 pub async fn anonymous_group(state: &AppState) -> Result<group::Model, AuthError> {
-    group::Entity::find_by_id(users::ANONYMOUS_GROUP)
+    group::Entity::find_by_id(ANONYMOUS_GROUP)
         .one(&state.db)
         .await?
         .ok_or(AuthError::AnonymousGroupMissing)

@@ -4,7 +4,7 @@
 use sea_orm::DbErr;
 
 use super::throttle::WINDOW_SECS;
-use crate::users::UsersError;
+use crate::caller::{LoginRequired, Refused};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -46,7 +46,13 @@ pub enum AuthError {
     CeremonyGone,
     /// The account may not sign in.
     #[error(transparent)]
-    Account(#[from] UsersError),
+    Refused(#[from] Refused),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl From<LoginRequired> for AuthError {
+    fn from(_: LoginRequired) -> Self {
+        AuthError::LoginRequired
+    }
 }

@@ -408,7 +408,7 @@ pub async fn finish_login(
     };
 
     let changed = passkey.update_credential(&result).unwrap_or(false);
-    let allowed = crate::users::ensure_can_sign_in(&account);
+    let allowed = crate::caller::ensure_can_sign_in(&account);
     if changed || allowed.is_ok() {
         let mut active = row.clone().into_active_model();
         if changed {

@@ -190,7 +190,7 @@ fn admit(
     group: Option<group::Model>,
     account: dav_account::Model,
 ) -> Result<Signed, StatusCode> {
-    if users::ensure_can_sign_in(&user).is_err() {
+    if crate::caller::ensure_can_sign_in(&user).is_err() {
         return Err(StatusCode::UNAUTHORIZED);
     }
     match group {

@@ -69,8 +69,8 @@ pub async fn info(
 
 async fn totals(ctx: &FsCtx<'_>, node: &Node) -> Result<FolderTotals, FsError> {
     let limit = match ctx.caller {
-        crate::auth::caller::Caller::User(u) => walk::limit_of(&u.group.settings),
-        crate::auth::caller::Caller::Anonymous => walk::DEFAULT_WALK_LIMIT,
+        crate::caller::Caller::User(u) => walk::limit_of(&u.group.settings),
+        crate::caller::Caller::Anonymous => walk::DEFAULT_WALK_LIMIT,
     };
     let (rows, completed) = walk::descendants(&ctx.state.db, node.file.id, limit).await?;
     let (files, folders): (Vec<_>, Vec<_>) =

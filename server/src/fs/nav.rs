@@ -14,8 +14,8 @@ use super::{
     uri::{FileUri, FsKind},
 };
 use crate::{
-    auth::caller::{Caller, SignedIn},
     boolset::{self, Boolset},
+    caller::{Caller, SignedIn},
     db,
     ids::IdKind,
     state::AppState,

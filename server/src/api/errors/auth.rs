@@ -3,7 +3,23 @@
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     auth::{error::AuthError, throttle::WINDOW_SECS},
+    caller::{LoginRequired, Refused},
 };
+
+impl From<LoginRequired> for ApiError {
+    fn from(err: LoginRequired) -> Self {
+        AuthError::from(err).into()
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(err: Refused) -> Self {
+        match err {
+            Refused::Banned => ApiError::code(ErrorCode::UserBanned),
+            Refused::NotActivated => ApiError::code(ErrorCode::UserNotActivated),
+        }
+    }
+}
 
 impl From<AuthError> for ApiError {
     fn from(err: AuthError) -> Self {
@@ -33,7 +49,7 @@ impl From<AuthError> for ApiError {
                 }
             }
             AuthError::CeremonyGone => ApiError::new(ErrorCode::LoginSessionNotExist, msg),
-            AuthError::Account(e) => e.into(),
+            AuthError::Refused(e) => e.into(),
             AuthError::Db(e) => e.into(),
         }
     }

@@ -15,8 +15,6 @@ impl From<UsersError> for ApiError {
             UsersError::EmailLookAlike => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
             UsersError::UserNotFound => ApiError::code(ErrorCode::UserNotFound),
             UsersError::GroupNotFound(_) => ApiError::code(ErrorCode::GroupNotFound),
-            UsersError::Banned => ApiError::code(ErrorCode::UserBanned),
-            UsersError::NotActivated => ApiError::code(ErrorCode::UserNotActivated),
             UsersError::Db(e) => e.into(),
             UsersError::Other(e) => ApiError::code(ErrorCode::EncryptError).with_cause(e),
         }

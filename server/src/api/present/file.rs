@@ -1,5 +1,5 @@
 //! Turning file rows, `GET /file/info` details and listings into `FileResponse`s and
-//! `ListResponse`s.
+//! `ListResponse`s, and explorer views between their wire and stored shapes.
 
 use sea_orm::ConnectionTrait;
 use stratus_entity::{file, storage_policy};
@@ -7,15 +7,15 @@ use stratus_entity::{file, storage_policy};
 use crate::{
     api::{
         dto::file::{
-            EntityResponse, ExtendedInfo, FileResponse, FolderSummary, ListProps, ListResponse,
-            Pagination, PolicySummary,
+            EntityResponse, ExplorerColumn, ExplorerColumnProps, ExplorerView, ExtendedInfo,
+            FileResponse, FolderSummary, ListProps, ListResponse, Pagination, PolicySummary,
         },
         envelope::ApiError,
     },
     boolset::Boolset,
     fs::{
         info::{FolderTotals, Info, StorageDetails},
-        list::{Listing, ORDER_BY_OPTIONS, ORDER_DIRECTION_OPTIONS},
+        list::{self, Listing, ORDER_BY_OPTIONS, ORDER_DIRECTION_OPTIONS},
         shown::{self, Item},
         uri::FileUri,
     },
@@ -192,6 +192,57 @@ pub async fn list_response(
             summary.relay.get_or_insert(false);
             summary
         }),
-        view: Some(listing.view),
+        view: Some(listing.view.into()),
     })
+}
+
+impl From<list::ExplorerView> for ExplorerView {
+    fn from(v: list::ExplorerView) -> Self {
+        ExplorerView {
+            page_size: v.page_size,
+            order: v.order,
+            order_direction: v.order_direction,
+            view: v.view,
+            thumbnail: v.thumbnail,
+            gallery_width: v.gallery_width,
+            columns: v.columns.map(|columns| {
+                columns
+                    .into_iter()
+                    .map(|c| ExplorerColumn {
+                        kind: c.kind,
+                        width: c.width,
+                        props: c.props.map(|p| ExplorerColumnProps {
+                            metadata_key: p.metadata_key,
+                        }),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// A view a client sends (`PATCH /file/view`), read into the file system's terms.
+impl From<ExplorerView> for list::ExplorerView {
+    fn from(v: ExplorerView) -> Self {
+        list::ExplorerView {
+            page_size: v.page_size,
+            order: v.order,
+            order_direction: v.order_direction,
+            view: v.view,
+            thumbnail: v.thumbnail,
+            gallery_width: v.gallery_width,
+            columns: v.columns.map(|columns| {
+                columns
+                    .into_iter()
+                    .map(|c| list::ExplorerColumn {
+                        kind: c.kind,
+                        width: c.width,
+                        props: c.props.map(|p| list::ExplorerColumnProps {
+                            metadata_key: p.metadata_key,
+                        }),
+                    })
+                    .collect()
+            }),
+        }
+    }
 }

@@ -12,10 +12,9 @@ use super::{
     cursor::Cursor,
     page::{ListCtx, Scope},
     search::walk_folders,
-    view::effective_view,
+    view::{ExplorerView, effective_view},
 };
 use crate::{
-    api::dto::file::ExplorerView,
     boolset::fs_cap,
     fs::{
         error::FsError,

@@ -55,7 +55,9 @@ use self::cursor::KeyValue;
 pub use self::{
     listing::{Listing, list},
     pins::{pin, unpin},
-    view::{default_view, set_view, validate_view},
+    view::{
+        ExplorerColumn, ExplorerColumnProps, ExplorerView, default_view, set_view, validate_view,
+    },
 };
 
 /// Keys a listing can be ordered by.

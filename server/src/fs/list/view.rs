@@ -1,10 +1,10 @@
 //! Explorer views: validation, lookup of the view that applies to a folder, and storing one.
 
-use poem_openapi::types::{ParseFromJSON, ToJSON};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::Expr,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use stratus_entity::{file, user};
 
@@ -14,7 +14,6 @@ use super::{
     listing::{Located, is_virtual_root},
 };
 use crate::{
-    api::dto::file::{ExplorerColumn, ExplorerView},
     boolset::fs_cap,
     db,
     fs::{
@@ -24,6 +23,47 @@ use crate::{
         uri::{FileUri, FsKind},
     },
 };
+
+/// How the web client shows a folder (`PATCH /file/view`, echoed by `GET /file`), stored as
+/// JSON on the folder or in the user's settings. Absent options are left out of the JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorerView {
+    /// Items per page.
+    pub page_size: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_direction: Option<String>,
+    /// `list`, `grid` or `gallery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gallery_width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<ExplorerColumn>>,
+}
+
+/// One column of the list view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorerColumn {
+    /// Column kind (the web client's numbering).
+    #[serde(rename = "type")]
+    pub kind: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// The metadata key a metadata column shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub props: Option<ExplorerColumnProps>,
+}
+
+/// Options of a list-view column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorerColumnProps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_key: Option<String>,
+}
 
 /// The view used when no folder above has one.
 pub fn default_view() -> ExplorerView {
@@ -95,7 +135,7 @@ pub fn validate_view(view: &ExplorerView, max_page_size: i64) -> Result<(), FsEr
 /// A view stored in JSON, if it is one.
 fn parse_view(value: Option<&Value>) -> Option<ExplorerView> {
     let value = value.filter(|v| v.is_object())?.clone();
-    let view = ExplorerView::parse_from_json(Some(value)).ok()?;
+    let view: ExplorerView = serde_json::from_value(value).ok()?;
     // Stored views were validated against the limit of their time; only the shape matters.
     validate_view(&view, i64::MAX).ok().map(|()| view)
 }
@@ -170,7 +210,11 @@ pub async fn set_view(
             .await?;
         validate_view(view, max)?;
     }
-    let json = view.as_ref().map(ToJSON::to_json).unwrap_or_default();
+    let json = view
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| FsError::Invalid(format!("view: {e}")))?;
     if is_virtual_root(&uri) {
         nav::owner_of(ctx, &uri)?;
         let fs = uri.fs.as_str();

@@ -2,13 +2,11 @@
 //! checked on the source: every `crate::`/`super::` path a file names must run down the
 //! layers edges → services → `fs` → lower, never up; edges do not import each other (only the
 //! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
-//! Imports that break a rule today and are being removed are listed in [`ALLOWED_FOR_NOW`];
-//! an entry that no longer matches anything fails too, so the list only shrinks.
 
 mod scan;
 
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::BTreeSet,
     path::{Path, PathBuf},
 };
 
@@ -59,6 +57,7 @@ const LAYERS: &[(&str, Layer)] = &[
     // `AbortHandle` to cut a connection whose streamed body failed.
     ("address_limit", Layer::Lower),
     ("boolset", Layer::Lower),
+    ("caller", Layer::Lower),
     ("config", Layer::Lower),
     ("db", Layer::Lower),
     ("email_address", Layer::Lower),
@@ -77,22 +76,6 @@ const LAYERS: &[(&str, Layer)] = &[
 
 /// Edges that may import other edges: they assemble the server and the command line.
 const ASSEMBLERS: &[&str] = &["lib", "main", "cli"];
-
-/// Imports that break a rule today, as (file under `server/src`, import prefix); each is
-/// being removed. Remove an entry once nothing matches it (the test says when).
-const ALLOWED_FOR_NOW: &[(&str, &str)] = &[
-    // The stored folder view is read with its poem-openapi type (`api::dto::file::ExplorerView`).
-    ("fs/list/listing.rs", "crate::api"),
-    ("fs/list/view.rs", "crate::api"),
-    // `fs` naming `auth`'s caller types (they belong below `fs`).
-    ("fs/info.rs", "crate::auth"),
-    ("fs/nav.rs", "crate::auth"),
-    // Loops between two modules of one layer.
-    ("auth/caller.rs", "crate::users"),
-    ("auth/error.rs", "crate::users"),
-    ("auth/passkey.rs", "crate::users"),
-    ("users.rs", "crate::auth"),
-];
 
 /// The module (a key of [`LAYERS`]) a path from the crate root falls in.
 fn unit_of(path: &[String], src: &Path) -> Result<&'static str, String> {
@@ -182,7 +165,7 @@ struct Crossing {
 }
 
 impl Crossing {
-    /// How the import reads in an `ALLOWED_FOR_NOW` entry and a failure.
+    /// The import from the crate root.
     fn absolute(&self) -> String {
         format!("crate::{}", self.import.path.join("::"))
     }
@@ -195,11 +178,6 @@ impl Crossing {
         } else {
             format!("{} (= {absolute})", self.import.written)
         }
-    }
-
-    fn matches(&self, (file, prefix): (&str, &str)) -> bool {
-        let absolute = self.absolute();
-        self.file == file && (absolute == prefix || absolute.starts_with(&format!("{prefix}::")))
     }
 }
 
@@ -262,30 +240,15 @@ fn violations(crossings: &[Crossing]) -> Vec<(&Crossing, &'static str)> {
 fn imports_follow_the_layers() {
     let src = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/src"));
     let (crossings, mut problems) = crossings(src);
-    let mut used = BTreeMap::new();
     for (crossing, rule) in violations(&crossings) {
-        match ALLOWED_FOR_NOW
-            .iter()
-            .position(|entry| crossing.matches(*entry))
-        {
-            Some(index) => *used.entry(index).or_insert(0) += 1,
-            None => problems.push(format!(
-                "server/src/{}:{}: {} ({} → {}: {rule})",
-                crossing.file,
-                crossing.import.line,
-                crossing.shown(),
-                crossing.from,
-                crossing.to
-            )),
-        }
-    }
-    for (index, (file, prefix)) in ALLOWED_FOR_NOW.iter().enumerate() {
-        if !used.contains_key(&index) {
-            problems.push(format!(
-                "ALLOWED_FOR_NOW ({file}, {prefix}) is no longer needed: remove it from {}",
-                file!()
-            ));
-        }
+        problems.push(format!(
+            "server/src/{}:{}: {} ({} → {}: {rule})",
+            crossing.file,
+            crossing.import.line,
+            crossing.shown(),
+            crossing.from,
+            crossing.to
+        ));
     }
     assert!(
         problems.is_empty(),
