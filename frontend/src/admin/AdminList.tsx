@@ -26,8 +26,8 @@ import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
-import { errorMessage } from "../lib/errors";
 import { ConfirmModal } from "./ConfirmModal";
+import { adminErrorMessage as errorMessage } from "./errors";
 
 export type AdminListRequest = Schemas["AdminListRequest"];
 export type AdminPage<R> = { rows: R[]; total: number };

@@ -36,13 +36,13 @@ export type AdminNavEntry = {
 export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "dashboard", icon: IconChartBar },
   { key: "settings", icon: IconSettings },
-  { key: "users", icon: IconUsers },
-  { key: "groups", icon: IconUsersGroup },
+  { key: "users", icon: IconUsers, load: () => import("./pages/users/UsersPage") },
+  { key: "groups", icon: IconUsersGroup, load: () => import("./pages/groups/GroupsPage") },
   { key: "policies", icon: IconServer },
   { key: "files", icon: IconFiles },
   { key: "entities", icon: IconDatabase },
   { key: "shares", icon: IconShare },
-  { key: "events", icon: IconHistory },
+  { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
 ];
 
 /** The page /admin opens on. */
