@@ -67,7 +67,7 @@ export default function UsersPage() {
       render: (u) => (
         <Group gap={4} wrap="nowrap">
           <Badge
-            variant="light"
+            variant="dot"
             color={u.status === "active" ? "green" : isBanned(u.status) ? "red" : "gray"}
           >
             {t(`admin.users.statuses.${u.status as "active"}`, { defaultValue: u.status })}
