@@ -151,7 +151,7 @@ test("users deleted together, after a confirmation naming each", async ({ page }
   await expect(page.getByText("2 selected")).toBeVisible();
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Delete" });
-  await expect(confirm).toContainText("These 2 accounts are deleted for good");
+  await expect(confirm).toContainText("Accounts to delete: 2. They go for good");
   for (const email of emails) await expect(confirm).toContainText(email);
   await confirm.getByRole("button", { name: "Delete accounts and their files" }).click();
   await expect(confirm).toBeHidden();

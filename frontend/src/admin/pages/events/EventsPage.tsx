@@ -84,6 +84,7 @@ export default function EventsPage() {
       sort: "type",
       render: (e) => (
         <Badge
+          miw="max-content"
           variant="dot"
           color={e.type === 60 ? "grape" : [3, 21, 30].includes(e.type) ? "red" : "blue"}
         >
