@@ -65,7 +65,7 @@ export default function GroupsPage() {
     },
     {
       key: "speed",
-      label: t("admin.groups.speedLimit"),
+      label: t("admin.groups.speedLimitShort"),
       sort: "speed_limit",
       numeric: true,
       render: (g) =>
