@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin, unique } from "./admin-helpers";
-import { apiAs, fillSignIn } from "./helpers";
+import { apiAs, fillSignIn, totp } from "./helpers";
 
 type Row = { id: number; name?: string; email?: string; status?: string; group_users?: number };
 type Page1<K extends string> = Record<K, Row[]>;
@@ -188,4 +188,33 @@ test("an account's password is changed and its storage recounted from the edit d
   await expect(page.getByRole("textbox", { name: "User ID" })).not.toHaveValue("");
   await expect(page.getByRole("row").filter({ hasText: email })).toHaveCount(1);
   await expect(page.getByRole("row").nth(1)).toContainText("Sign-in");
+});
+
+test("an administrator turns off the 2FA of a user who lost their authenticator", async ({
+  page,
+}) => {
+  const admin = await apiAs(page.request, ACCOUNTS.admin);
+  const email = `${unique("lost")}@example.com`;
+  const password = "lost-password-1";
+  await admin("PUT", "/admin/user", { body: { user: { email, nick: "lost" }, password } });
+  const own = await apiAs(page.request, { email, password, admin: false } as never);
+  const secret = await own<string>("GET", "/user/setting/2fa");
+  await own("PATCH", "/user/setting", {
+    body: { two_fa_enabled: true, two_fa_code: totp(secret) },
+  });
+
+  await openAdmin(page, `users?user_email=${email}`);
+  await expect(page.getByRole("row").nth(1)).toContainText("2FA");
+  await page.getByRole("button", { name: `Edit ${email}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Edit ${email}` });
+  await dialog.getByRole("button", { name: "Turn off 2FA" }).click();
+  await expect(dialog).toContainText("Will be turned off when you save.");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("row").nth(1)).not.toContainText("2FA");
+  expect((await findUser(page, email)) as { two_fa_enabled?: boolean }).toMatchObject({
+    two_fa_enabled: false,
+  });
+  // The password alone signs in again.
+  await apiAs(page.request, { email, password, admin: false } as never);
 });
