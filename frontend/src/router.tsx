@@ -104,6 +104,20 @@ export const mySharesRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/shares/MyShares")),
 });
 
+// Admin pages, until the admin shell's own routes hold them.
+const adminPage = (path: string, load: Parameters<typeof lazyRouteComponent>[0]) =>
+  createRoute({
+    getParentRoute: () => appRoute,
+    path,
+    beforeLoad: needsSession,
+    component: lazyRouteComponent(load),
+  });
+const adminRoutes = [
+  adminPage("/admin/dashboard", () => import("./admin/pages/dashboard/DashboardPage")),
+  adminPage("/admin/settings", () => import("./admin/pages/settings/SettingsPage")),
+  adminPage("/admin/policies", () => import("./admin/pages/policies/PoliciesPage")),
+];
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   sessionRoute,
@@ -111,7 +125,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   activateRoute,
-  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute]),
+  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute, ...adminRoutes]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });
