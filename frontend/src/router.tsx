@@ -8,6 +8,7 @@ import {
   Outlet,
   redirect,
 } from "@tanstack/react-router";
+import { AdminGate } from "./admin/AdminGate";
 import { getSession } from "./api/session";
 import { ErrorView } from "./components/ErrorBoundary";
 import { NotFound } from "./components/NotFound";
@@ -104,19 +105,14 @@ export const mySharesRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/shares/MyShares")),
 });
 
-// Admin pages, until the admin shell's own routes hold them.
-const adminPage = (path: string, load: Parameters<typeof lazyRouteComponent>[0]) =>
-  createRoute({
-    getParentRoute: () => appRoute,
-    path,
-    beforeLoad: needsSession,
-    component: lazyRouteComponent(load),
-  });
-const adminRoutes = [
-  adminPage("/admin/dashboard", () => import("./admin/pages/dashboard/DashboardPage")),
-  adminPage("/admin/settings", () => import("./admin/pages/settings/SettingsPage")),
-  adminPage("/admin/policies", () => import("./admin/pages/policies/PoliciesPage")),
-];
+// The admin console: AdminGate checks the user is an administrator before the console's own
+// chunk is fetched; the console picks its page from the rest of the address (admin/nav.ts).
+export const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/admin/$",
+  beforeLoad: needsSession,
+  component: AdminGate,
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -125,7 +121,8 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   activateRoute,
-  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute, ...adminRoutes]),
+  adminRoute,
+  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

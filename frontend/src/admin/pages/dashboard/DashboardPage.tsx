@@ -84,10 +84,7 @@ export default function DashboardPage() {
 
   return (
     <Stack gap="md" pb="xl">
-      <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">
-          {t("admin.dashboard.title")}
-        </Title>
+      <Group justify="flex-end" wrap="wrap">
         <Group gap="sm">
           {m && (
             <Text size="sm" c="dimmed">
@@ -146,7 +143,7 @@ export default function DashboardPage() {
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
         <Paper withBorder p="sm">
           <Stack gap="xs">
-            <Title order={2} size="h5">
+            <Title order={3} size="h5">
               {t("admin.dashboard.siteUrls")}
             </Title>
             {summary.data.site_urls.map((url, i) => (
@@ -161,7 +158,7 @@ export default function DashboardPage() {
                 )}
               </Group>
             ))}
-            <Title order={2} size="h5" mt="xs">
+            <Title order={3} size="h5" mt="xs">
               {t("admin.dashboard.version")}
             </Title>
             <Text size="sm" data-testid="version">
@@ -172,7 +169,7 @@ export default function DashboardPage() {
         </Paper>
         <Paper withBorder p="sm">
           <Stack gap="xs">
-            <Title order={2} size="h5">
+            <Title order={3} size="h5">
               {t("admin.dashboard.policies")}
             </Title>
             {policies.isError ? (

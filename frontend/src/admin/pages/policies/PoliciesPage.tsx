@@ -14,7 +14,6 @@ import {
   Stack,
   Table,
   Text,
-  Title,
   Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
@@ -55,10 +54,7 @@ export default function PoliciesPage() {
 
   return (
     <Stack gap="md" pb="xl">
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t("admin.policies.title")}
-        </Title>
+      <Group justify="flex-end">
         <Button leftSection={<IconPlus size={16} />} onClick={() => setForm({ key: Date.now() })}>
           {t("admin.policies.create")}
         </Button>

@@ -1,18 +1,7 @@
 // The site settings page: one tab per group of settings. Each tab saves the values changed in
 // it, after checking them here; the server checks again, and a value it refuses is shown under
 // its field with the server's words. Secrets are write-only: empty keeps the stored one.
-import {
-  Alert,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Paper,
-  Stack,
-  Tabs,
-  Text,
-  Title,
-} from "@mantine/core";
+import { Alert, Button, Center, Group, Loader, Paper, Stack, Tabs, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -33,9 +22,6 @@ export default function SettingsPage() {
 
   return (
     <Stack gap="md" pb="xl" maw={900}>
-      <Title order={1} size="h2">
-        {t("admin.settings.title")}
-      </Title>
       {settings.isPending ? (
         <Center>
           <Loader aria-label={t("admin.settings.loading")} />
@@ -45,7 +31,7 @@ export default function SettingsPage() {
           {errorMessage(settings.error)}
         </Alert>
       ) : (
-        <Tabs value={tab} onChange={(v) => v && setTab(v as SectionId)} keepMounted={false}>
+        <Tabs value={tab} onChange={(v) => v && setTab(v as SectionId)}>
           <Tabs.List>
             {SECTIONS.map((s) => (
               <Tabs.Tab key={s.id} value={s.id}>
