@@ -39,9 +39,9 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "users", icon: IconUsers },
   { key: "groups", icon: IconUsersGroup },
   { key: "policies", icon: IconServer, load: () => import("./pages/policies/PoliciesPage") },
-  { key: "files", icon: IconFiles },
-  { key: "entities", icon: IconDatabase },
-  { key: "shares", icon: IconShare },
+  { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
+  { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
+  { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
   { key: "events", icon: IconHistory },
 ];
 
