@@ -14,7 +14,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
@@ -133,6 +133,11 @@ export function PolicyForm({
   const [problems, setProblems] = useState<Problems>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const failureRef = useRef<HTMLDivElement>(null);
+  // The refusal sits under a long form: bring it into view when it comes.
+  useEffect(() => {
+    if (failure) failureRef.current?.scrollIntoView({ block: "nearest" });
+  }, [failure]);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -254,6 +259,7 @@ export function PolicyForm({
           />
           {failure && (
             <Alert
+              ref={failureRef}
               color="red"
               role="alert"
               title={t("admin.policies.notSaved")}
