@@ -2,6 +2,9 @@
 // the navigation built from nav.ts, and the page the address names under /admin/. Each page
 // sits in its own error boundary, so one failing page leaves the console usable.
 import "@mantine/core/styles/Pagination.css";
+import "@mantine/core/styles/SimpleGrid.css";
+import "@mantine/core/styles/Fieldset.css";
+import "@mantine/core/styles/Divider.css";
 import {
   ActionIcon,
   AppShell,

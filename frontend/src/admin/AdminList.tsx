@@ -26,8 +26,8 @@ import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
-import { errorMessage } from "../lib/errors";
 import { ConfirmModal } from "./ConfirmModal";
+import { adminErrorMessage as errorMessage } from "./errors";
 
 export type AdminListRequest = Schemas["AdminListRequest"];
 export type AdminPage<R> = { rows: R[]; total: number };
@@ -142,8 +142,12 @@ export function AdminList<R>(props: Props<R>) {
       search: (previous: Search) => {
         const next: Search = { ...previous, ...changes };
         if (resetPage) delete next.page;
-        for (const [key, value] of Object.entries(next))
+        for (const [key, value] of Object.entries(next)) {
           if (value === "" || value === undefined) delete next[key];
+          // Whole numbers as numbers, so the address reads `?page=2`, not `?page=%222%22`.
+          else if (typeof value === "string" && /^[1-9]\d{0,14}$/.test(value))
+            next[key] = Number(value);
+        }
         return next;
       },
       replace: true,

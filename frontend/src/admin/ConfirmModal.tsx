@@ -3,7 +3,7 @@
 import { Alert, Button, Group, Modal, Stack } from "@mantine/core";
 import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../lib/errors";
+import { adminErrorMessage } from "./errors";
 
 type Props = {
   title: string;
@@ -24,7 +24,7 @@ export function ConfirmModal(props: Props) {
         {props.children}
         {error !== null && (
           <Alert color="red" role="alert" title={t("admin.refused")}>
-            {errorMessage(error)}
+            {adminErrorMessage(error)}
           </Alert>
         )}
         <Group justify="flex-end">

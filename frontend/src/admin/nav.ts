@@ -36,13 +36,13 @@ export type AdminNavEntry = {
 export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "dashboard", icon: IconChartBar, load: () => import("./pages/dashboard/DashboardPage") },
   { key: "settings", icon: IconSettings, load: () => import("./pages/settings/SettingsPage") },
-  { key: "users", icon: IconUsers },
-  { key: "groups", icon: IconUsersGroup },
+  { key: "users", icon: IconUsers, load: () => import("./pages/users/UsersPage") },
+  { key: "groups", icon: IconUsersGroup, load: () => import("./pages/groups/GroupsPage") },
   { key: "policies", icon: IconServer, load: () => import("./pages/policies/PoliciesPage") },
   { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
   { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
   { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
-  { key: "events", icon: IconHistory },
+  { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
 ];
 
 /** The page /admin opens on. */
