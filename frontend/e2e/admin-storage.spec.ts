@@ -264,7 +264,7 @@ async function snapAll(page: Page, info: TestInfo, suffix: string) {
   }
   await navTo(page, "policies");
   await page.getByRole("button", { name: /New policy|新建策略/ }).click();
-  await page.getByText(/S3-compatible|S3 兼容存储/).click();
+  await page.getByRole("dialog").getByText(/S3-compatible|S3 兼容存储/).click();
   await snap(page, info, `admin-policy-form-${suffix}`);
   await page.keyboard.press("Escape");
 }
