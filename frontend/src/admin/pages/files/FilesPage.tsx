@@ -40,9 +40,15 @@ export default function FilesPage() {
       render: (f) => (
         <Group gap={6} wrap="nowrap">
           {f.type === 1 ? <IconFolder size={16} /> : <IconFile size={16} />}
-          <Text size="sm" truncate maw={280}>
-            {f.name}
-          </Text>
+          {f.name ? (
+            <Text size="sm" truncate maw={280}>
+              {f.name}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              {t("admin.files.root")}
+            </Text>
+          )}
           {f.is_symbolic && (
             <Badge size="xs" variant="light">
               {t("admin.files.symbolic")}
@@ -98,7 +104,7 @@ export default function FilesPage() {
       fetchPage={listFiles}
       columns={columns}
       rowKey={(f) => f.id}
-      rowName={(f) => f.name}
+      rowName={(f) => f.name || t("admin.files.root")}
       filters={filters}
       batchActions={batchActions}
       rowActions={(f) =>
