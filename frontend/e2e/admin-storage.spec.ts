@@ -75,7 +75,7 @@ test("a local policy made in the wizard receives the next upload of its group's 
   const memberPage = await context.newPage();
   await memberPage.goto("/session");
   await fillSignIn(memberPage, member);
-  await expect(memberPage).toHaveURL(/\/home/);
+  await expect(memberPage).toHaveURL(/\/home/, { timeout: 30_000 });
   await memberPage.getByTestId("upload-input").setInputFiles({
     name: "ledger.txt",
     mimeType: "text/plain",
@@ -264,7 +264,10 @@ async function snapAll(page: Page, info: TestInfo, suffix: string) {
   }
   await navTo(page, "policies");
   await page.getByRole("button", { name: /New policy|新建策略/ }).click();
-  await page.getByRole("dialog").getByText(/S3-compatible|S3 兼容存储/).click();
+  await page
+    .getByRole("dialog")
+    .getByText(/S3-compatible|S3 兼容存储/)
+    .click();
   await snap(page, info, `admin-policy-form-${suffix}`);
   await page.keyboard.press("Escape");
 }
