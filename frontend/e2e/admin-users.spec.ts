@@ -151,7 +151,7 @@ test("users deleted together, after a confirmation naming each", async ({ page }
   await expect(page.getByText("2 selected")).toBeVisible();
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Delete" });
-  await expect(confirm).toContainText("These 2 accounts are deleted for good");
+  await expect(confirm).toContainText("Accounts to delete: 2. They go for good");
   for (const email of emails) await expect(confirm).toContainText(email);
   await confirm.getByRole("button", { name: "Delete accounts and their files" }).click();
   await expect(confirm).toBeHidden();
@@ -180,4 +180,12 @@ test("an account's password is changed and its storage recounted from the edit d
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
   await apiAs(page.request, { email, password: "edit-password-2", admin: false } as never);
+
+  // The account's own events are one link away: the sign-in just made with the new password.
+  await page.getByRole("button", { name: `Edit ${email}` }).click();
+  await page.getByRole("link", { name: "See this user's events in the audit log" }).click();
+  await expect(page).toHaveURL(/\/admin\/events\?event_user_id=\d+$/);
+  await expect(page.getByRole("textbox", { name: "User ID" })).not.toHaveValue("");
+  await expect(page.getByRole("row").filter({ hasText: email })).toHaveCount(1);
+  await expect(page.getByRole("row").nth(1)).toContainText("Sign-in");
 });

@@ -82,6 +82,13 @@ type Props<R> = {
   emptyText?: string;
 };
 
+/** The row buttons stay in sight when a narrow window scrolls the table sideways. */
+const STICKY_END = {
+  position: "sticky",
+  right: 0,
+  background: "var(--mantine-color-body)",
+} as const;
+
 const PAGE_SIZES = ["10", "25", "50", "100"];
 const DEFAULT_PAGE_SIZE = 25;
 
@@ -280,6 +287,7 @@ export function AdminList<R>(props: Props<R>) {
                     <Table.Th
                       key={column.key}
                       ta={column.numeric ? "right" : undefined}
+                      style={{ whiteSpace: "nowrap" }}
                       aria-sort={
                         column.sort && request.order_by === column.sort
                           ? request.order_direction === "asc"
@@ -301,7 +309,7 @@ export function AdminList<R>(props: Props<R>) {
                     </Table.Th>
                   ))}
                   {props.rowActions && (
-                    <Table.Th>
+                    <Table.Th style={STICKY_END}>
                       <VisuallyHidden>{t("admin.list.actions")}</VisuallyHidden>
                     </Table.Th>
                   )}
@@ -325,12 +333,16 @@ export function AdminList<R>(props: Props<R>) {
                         </Table.Td>
                       )}
                       {props.columns.map((column) => (
-                        <Table.Td key={column.key} ta={column.numeric ? "right" : undefined}>
+                        <Table.Td
+                          key={column.key}
+                          ta={column.numeric ? "right" : undefined}
+                          style={{ whiteSpace: "nowrap" }}
+                        >
                           {column.render(row)}
                         </Table.Td>
                       ))}
                       {props.rowActions && (
-                        <Table.Td>
+                        <Table.Td style={STICKY_END}>
                           <Group gap={4} justify="flex-end" wrap="nowrap">
                             {props.rowActions(row)}
                           </Group>

@@ -11,12 +11,12 @@ const UNITS = [
   { label: "TB", bytes: 1024 ** 4 },
 ];
 
-function bestUnit(bytes: number): number {
+function bestUnit(bytes: number, zeroUnit: number): number {
   for (let i = UNITS.length - 1; i > 0; i--) {
     const unit = UNITS[i]?.bytes ?? 1;
     if (bytes > 0 && bytes % unit === 0) return i;
   }
-  return bytes === 0 ? 3 : 0;
+  return bytes === 0 ? zeroUnit : 0;
 }
 
 type Props = {
@@ -27,10 +27,12 @@ type Props = {
   /** Appended to the unit labels, e.g. "/s" for a speed. */
   suffix?: string;
   unitLabel: string;
+  /** The unit shown for 0 (index into B, KB, MB, GB, TB); GB by default. */
+  zeroUnit?: number;
 };
 
 export function SizeInput(props: Props) {
-  const [unit, setUnit] = useState(() => bestUnit(props.value));
+  const [unit, setUnit] = useState(() => bestUnit(props.value, props.zeroUnit ?? 3));
   const size = UNITS[unit]?.bytes ?? 1;
   return (
     <Group gap={4} align="flex-end" wrap="nowrap">

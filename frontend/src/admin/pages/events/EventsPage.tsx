@@ -84,7 +84,8 @@ export default function EventsPage() {
       sort: "type",
       render: (e) => (
         <Badge
-          variant="light"
+          miw="max-content"
+          variant="dot"
           color={e.type === 60 ? "grape" : [3, 21, 30].includes(e.type) ? "red" : "blue"}
         >
           {typeName(e.type)}

@@ -191,6 +191,7 @@ export function GroupDialog({ groupId, onClose, onSaved }: Props) {
                 value={form.speedLimit}
                 onChange={(speedLimit) => set({ speedLimit })}
                 suffix="/s"
+                zeroUnit={2}
                 unitLabel={t("admin.groups.unit")}
               />
             </SimpleGrid>

@@ -37,9 +37,23 @@ export default function GroupsPage() {
       label: t("admin.groups.role"),
       render: (g) => {
         const bits = decodeBoolset(g.permissions);
-        if (bits.has(0)) return <Badge color="grape">{t("admin.groups.roleAdmin")}</Badge>;
-        if (bits.has(1)) return <Badge color="gray">{t("admin.groups.roleAnonymous")}</Badge>;
-        return <Badge variant="light">{t("admin.groups.roleUser")}</Badge>;
+        if (bits.has(0))
+          return (
+            <Badge miw="max-content" variant="dot" color="grape">
+              {t("admin.groups.roleAdmin")}
+            </Badge>
+          );
+        if (bits.has(1))
+          return (
+            <Badge miw="max-content" variant="dot" color="gray">
+              {t("admin.groups.roleAnonymous")}
+            </Badge>
+          );
+        return (
+          <Badge miw="max-content" variant="dot">
+            {t("admin.groups.roleUser")}
+          </Badge>
+        );
       },
     },
     {
@@ -51,7 +65,7 @@ export default function GroupsPage() {
     },
     {
       key: "speed",
-      label: t("admin.groups.speedLimit"),
+      label: t("admin.groups.speedLimitShort"),
       sort: "speed_limit",
       numeric: true,
       render: (g) =>

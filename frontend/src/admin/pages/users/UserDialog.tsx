@@ -16,6 +16,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../../api/client";
+import { AnchorLink } from "../../../components/links";
 import { formatBytes } from "../../../lib/format";
 import type { AdminGroup, AdminUser } from "../../api";
 import { adminErrorMessage } from "../../errors";
@@ -201,6 +202,17 @@ export function UserDialog({ user, groups, onClose, onSaved }: Props) {
                 </Button>
               </Stack>
             </Alert>
+          )}
+          {current && (
+            <AnchorLink
+              to="/admin/$"
+              params={{ _splat: "events" }}
+              search={{ event_user_id: current.id }}
+              size="sm"
+              onClick={onClose}
+            >
+              {t("admin.users.auditLog")}
+            </AnchorLink>
           )}
           {error !== null && (
             <Alert color="red" role="alert" title={t("admin.refused")}>

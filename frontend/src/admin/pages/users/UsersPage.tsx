@@ -67,7 +67,8 @@ export default function UsersPage() {
       render: (u) => (
         <Group gap={4} wrap="nowrap">
           <Badge
-            variant="light"
+            miw="max-content"
+            variant="dot"
             color={u.status === "active" ? "green" : isBanned(u.status) ? "red" : "gray"}
           >
             {t(`admin.users.statuses.${u.status as "active"}`, { defaultValue: u.status })}
@@ -95,8 +96,8 @@ export default function UsersPage() {
       label: t("admin.users.created"),
       sort: "created_at",
       render: (u) => (
-        <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-          {formatDate(u.created_at, i18n.language)}
+        <Text size="sm" title={formatDate(u.created_at, i18n.language)}>
+          {new Date(u.created_at).toLocaleDateString(i18n.language, { dateStyle: "medium" })}
         </Text>
       ),
     },
