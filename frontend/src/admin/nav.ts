@@ -34,14 +34,14 @@ export type AdminNavEntry = {
 };
 
 export const ADMIN_NAV: AdminNavEntry[] = [
-  { key: "dashboard", icon: IconChartBar },
-  { key: "settings", icon: IconSettings },
+  { key: "dashboard", icon: IconChartBar, load: () => import("./pages/dashboard/DashboardPage") },
+  { key: "settings", icon: IconSettings, load: () => import("./pages/settings/SettingsPage") },
   { key: "users", icon: IconUsers, load: () => import("./pages/users/UsersPage") },
   { key: "groups", icon: IconUsersGroup, load: () => import("./pages/groups/GroupsPage") },
-  { key: "policies", icon: IconServer },
-  { key: "files", icon: IconFiles },
-  { key: "entities", icon: IconDatabase },
-  { key: "shares", icon: IconShare },
+  { key: "policies", icon: IconServer, load: () => import("./pages/policies/PoliciesPage") },
+  { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
+  { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
+  { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
   { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
 ];
 
