@@ -118,12 +118,11 @@ impl DriverRegistry {
             kind::REMOTE => Err(StorageError::Unsupported(
                 "remote (slave node) storage policies",
             )),
-            kind::S3 => Ok(Arc::new(S3Driver::new(
+            kind::S3 | kind::OSS => Ok(Arc::new(S3Driver::new(
                 &S3Config::from_policy(policy)?,
                 self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
             )?)),
             kind::KS3 => Err(StorageError::Unsupported("KS3 storage policies")),
-            kind::OSS => Err(StorageError::Unsupported("OSS storage policies")),
             kind::COS => Err(StorageError::Unsupported("COS storage policies")),
             kind::OBS => Err(StorageError::Unsupported("OBS storage policies")),
             kind::ONEDRIVE => Err(StorageError::Unsupported("OneDrive storage policies")),

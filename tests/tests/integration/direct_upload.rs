@@ -11,6 +11,7 @@ use stratus_tests::{Session, TestServer, query_escape, s3::S3Server};
 
 use crate::{archive::update_group, storage_s3};
 
+mod oss;
 mod s3;
 
 const PW: &str = "password123";

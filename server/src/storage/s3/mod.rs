@@ -1,5 +1,6 @@
 //! The driver of `s3` storage policies: any S3-compatible bucket (AWS, MinIO, Ceph, R2, ...)
-//! through `object_store`.
+//! through `object_store`; also of `oss` policies, through OSS's S3-compatible interface
+//! ([`oss`] holds OSS's endpoint conventions).
 //!
 //! * Keys are object keys: relative, `/`-separated, no empty, `.` or `..` segment, no control
 //!   character, at most 1024 bytes (S3's own limit).
@@ -19,6 +20,7 @@
 mod config;
 pub mod cors;
 pub mod direct;
+mod oss;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
