@@ -8,6 +8,7 @@ import {
   Outlet,
   redirect,
 } from "@tanstack/react-router";
+import { AdminGate } from "./admin/AdminGate";
 import { getSession } from "./api/session";
 import { ErrorView } from "./components/ErrorBoundary";
 import { NotFound } from "./components/NotFound";
@@ -104,6 +105,15 @@ export const mySharesRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/shares/MyShares")),
 });
 
+// The admin console: AdminGate checks the user is an administrator before the console's own
+// chunk is fetched; the console picks its page from the rest of the address (admin/nav.ts).
+export const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/admin/$",
+  beforeLoad: needsSession,
+  component: AdminGate,
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   sessionRoute,
@@ -111,6 +121,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   activateRoute,
+  adminRoute,
   appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute]),
 ]);
 

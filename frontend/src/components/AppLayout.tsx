@@ -6,7 +6,6 @@ import {
   Burger,
   Group,
   Menu,
-  NavLink,
   Progress,
   Stack,
   Text,
@@ -30,6 +29,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Outlet, useLocation, useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { isAdmin } from "../admin/access";
 import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { formatBytes } from "../lib/format";
@@ -42,17 +42,6 @@ import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
 import { ButtonLink, NavRouterLink } from "./links";
-
-/** Group permission bit 0 (a base64 boolset, spec §4.2): administrator. */
-export function isAdmin(user: User | undefined): boolean {
-  const permission = user?.group?.permission;
-  if (!permission) return false;
-  try {
-    return (atob(permission).charCodeAt(0) & 1) === 1;
-  } catch {
-    return false;
-  }
-}
 
 export default function AppLayout() {
   const { t } = useTranslation();
@@ -172,8 +161,9 @@ export default function AppLayout() {
             />
             <ExplorerSidebar onNavigate={nav.close} />
             {isAdmin(session.user) && (
-              <NavLink
-                href="/admin"
+              <NavRouterLink
+                to="/admin/$"
+                params={{ _splat: "" }}
                 label={t("nav.admin")}
                 leftSection={<IconSettings size={18} stroke={1.6} />}
               />

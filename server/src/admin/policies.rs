@@ -204,9 +204,12 @@ pub async fn put_cors(
         None => blank(),
     };
     let row = apply(base, input);
-    if row.r#type != storage_policy::kind::S3 {
+    if !matches!(
+        row.r#type.as_str(),
+        storage_policy::kind::S3 | storage_policy::kind::OSS
+    ) {
         return Err(AdminError::Unsupported(format!(
-            "type: only s3 buckets take a CORS rule, not {:?}",
+            "type: only s3 and oss buckets take a CORS rule, not {:?}",
             row.r#type
         )));
     }

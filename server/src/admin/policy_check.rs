@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Policy types Stratus has a driver for.
-pub const SUPPORTED_TYPES: &[&str] = &[kind::LOCAL, kind::S3];
+pub const SUPPORTED_TYPES: &[&str] = &[kind::LOCAL, kind::S3, kind::OSS];
 
 /// Settings that hold a boolean.
 const BOOLEANS: &[&str] = &[
@@ -78,7 +78,7 @@ pub fn check(policy: &storage_policy::Model) -> Result<(), AdminError> {
         return invalid(format!("dir_name_rule / file_name_rule: {e}"));
     }
     check_settings(&policy.settings)?;
-    if policy.r#type == kind::S3 {
+    if matches!(policy.r#type.as_str(), kind::S3 | kind::OSS) {
         check_s3(policy)?;
     }
     Ok(())
@@ -161,12 +161,24 @@ fn check_s3(policy: &storage_policy::Model) -> Result<(), AdminError> {
                 .unwrap_or(""),
         ),
     ];
+    let oss = policy.r#type == kind::OSS;
+    if oss && policy.server.trim().is_empty() {
+        return Err(AdminError::invalid(
+            "server: an oss policy needs its endpoint, e.g. oss-cn-hangzhou.aliyuncs.com",
+        ));
+    }
     for (field, endpoint) in endpoints {
         let endpoint = endpoint.trim();
         if endpoint.is_empty() {
             continue;
         }
-        match url::Url::parse(endpoint) {
+        // OSS lists its endpoints without a scheme; HTTPS is meant.
+        let endpoint = if oss && !endpoint.contains("://") {
+            format!("https://{endpoint}")
+        } else {
+            endpoint.to_owned()
+        };
+        match url::Url::parse(&endpoint) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
             _ => {
                 return Err(AdminError::invalid(format!(

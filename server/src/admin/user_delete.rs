@@ -91,13 +91,17 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
 /// Removes the partial files and multipart uploads of a deleted account's sessions.
 async fn discard_staged_uploads(state: &AppState, sessions: &[upload_session::Model]) {
     for row in sessions {
-        let key = match upload::SessionProps::from_row(row) {
-            Ok(props) => props.key,
+        let props = match upload::SessionProps::from_row(row) {
+            Ok(props) => props,
             Err(err) => {
                 tracing::warn!(session = %row.session_id, error = %err, "unreadable upload session of a deleted account");
                 continue;
             }
         };
+        let key = props.key;
+        if let Some(upload_id) = &props.upload_id {
+            upload::cancel::discard_direct(state, row.storage_policy_id, &key, upload_id).await;
+        }
         if let Err(err) = upload::cancel::discard_blob(state, row.storage_policy_id, &key).await {
             tracing::warn!(key, error = %err, "could not discard a deleted account's upload");
         }

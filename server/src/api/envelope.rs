@@ -279,6 +279,8 @@ struct ErrorParts {
     data: Option<Value>,
     aggregated: Option<Map<String, Value>>,
     retry_after: Option<u64>,
+    /// HTTP status other than the code's own.
+    status: Option<StatusCode>,
 }
 
 impl ApiError {
@@ -296,6 +298,7 @@ impl ApiError {
             data: None,
             aggregated: None,
             retry_after: None,
+            status: None,
         }))
     }
 
@@ -319,6 +322,13 @@ impl ApiError {
     /// Sets `Retry-After` (seconds) on the response, for throttling.
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.0.retry_after = Some(secs);
+        self
+    }
+
+    /// Sends the envelope with `status` instead of the code's own (a callback refused for
+    /// its key answers 401, as its caller is no signed-in client).
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.0.status = Some(status);
         self
     }
 
@@ -371,7 +381,7 @@ impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status(&self) -> StatusCode {
-        self.0.code.status()
+        self.0.status.unwrap_or_else(|| self.0.code.status())
     }
 
     fn as_response(&self) -> Response {

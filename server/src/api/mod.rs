@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod archive;
+pub mod callback;
 pub mod dav_account;
 pub mod download;
 pub mod dto;
@@ -84,6 +85,7 @@ type Apis = (
     (
         file_thumb::FileThumbApi,
         file_content::FileContentApi,
+        callback::CallbackApi,
         share::ShareApi,
         archive::ArchiveApi,
         source::SourceApi,
@@ -113,6 +115,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
         (
             file_thumb::FileThumbApi,
             file_content::FileContentApi,
+            callback::CallbackApi,
             share::ShareApi,
             archive::ArchiveApi,
             source::SourceApi,

@@ -264,6 +264,30 @@ pub trait StorageDriver: Send + Sync {
     /// Discards an unfinished upload. Nothing to discard is not an error.
     async fn abort_upload(&self, key: &str) -> Result<(), StorageError>;
 
+    /// Opens an upload the client sends straight to the backend, bypassing Stratus
+    /// (spec §6.2): a [`UploadCredential::Presigned`] with one URL per chunk and one to
+    /// complete, each valid for `ttl`. Its chunk size may differ from `chunk_size` when the
+    /// backend has limits on parts. [`StorageDriver::complete_upload`] then checks what the
+    /// client stored. A backend that takes no direct uploads answers
+    /// [`StorageError::Unsupported`].
+    async fn begin_direct_upload(
+        &self,
+        key: &str,
+        size: u64,
+        chunk_size: u64,
+        ttl: Duration,
+    ) -> Result<UploadCredential, StorageError> {
+        let _ = (key, size, chunk_size, ttl);
+        Err(StorageError::Unsupported("uploads straight to the storage"))
+    }
+
+    /// Discards the direct upload `upload_id` begun for `key` and the parts sent to it.
+    /// Nothing to discard is not an error.
+    async fn abort_direct_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
+        let _ = (key, upload_id);
+        Ok(())
+    }
+
     /// A URL the client may download the object from for `ttl`, answered with `headers`;
     /// `None` means downloads are proxied through Stratus.
     async fn presign_get(

@@ -118,12 +118,11 @@ impl DriverRegistry {
             kind::REMOTE => Err(StorageError::Unsupported(
                 "remote (slave node) storage policies",
             )),
-            kind::S3 => Ok(Arc::new(S3Driver::new(
+            kind::S3 | kind::OSS => Ok(Arc::new(S3Driver::new(
                 &S3Config::from_policy(policy)?,
                 self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
             )?)),
             kind::KS3 => Err(StorageError::Unsupported("KS3 storage policies")),
-            kind::OSS => Err(StorageError::Unsupported("OSS storage policies")),
             kind::COS => Err(StorageError::Unsupported("COS storage policies")),
             kind::OBS => Err(StorageError::Unsupported("OBS storage policies")),
             kind::ONEDRIVE => Err(StorageError::Unsupported("OneDrive storage policies")),
@@ -148,10 +147,15 @@ impl DriverRegistry {
 }
 
 /// Whether clients send a policy's uploads through Stratus although its blobs live elsewhere
-/// (the `relay` of spec §6.1, told to clients in the policy summary): set by the policy, or
-/// always for `s3`, whose driver stages chunks here and sends the whole file on.
+/// (the `relay` of spec §6.1, told to clients in the policy summary).
 pub fn relays_uploads(policy: &storage_policy::Model) -> bool {
-    policy.r#type == kind::S3 || setting_bool(&policy.settings, "relay")
+    setting_bool(&policy.settings, "relay")
+}
+
+/// Whether clients send a policy's uploads straight to its bucket (spec §6.2): the default
+/// of `s3` and `oss` policies, unless they relay.
+pub fn direct_uploads(policy: &storage_policy::Model) -> bool {
+    matches!(policy.r#type.as_str(), kind::S3 | kind::OSS) && !relays_uploads(policy)
 }
 
 /// A boolean policy setting, written as `true`, `"true"`, `"1"` or `1`.

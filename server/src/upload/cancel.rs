@@ -119,6 +119,9 @@ pub(crate) async fn discard(
     quota::release(&txn, owner, props.reserved).await?;
     lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
     txn.commit().await?;
+    if let Some(upload_id) = &props.upload_id {
+        discard_direct(state, row.storage_policy_id, &props.key, upload_id).await;
+    }
     discard_blob(state, row.storage_policy_id, &props.key).await?;
     Ok(true)
 }
@@ -139,4 +142,16 @@ pub(crate) async fn discard_blob(
         tracing::warn!(key, error = %err, "could not delete a cancelled upload");
     }
     Ok(())
+}
+
+/// Aborts the direct upload `upload_id` of a session that is gone, with the parts the client
+/// sent to it. Failures are logged: nothing refers to the upload any more.
+pub(crate) async fn discard_direct(state: &AppState, policy_id: i64, key: &str, upload_id: &str) {
+    let aborted = match state.storage.driver(policy_id).await {
+        Ok(driver) => driver.abort_direct_upload(key, upload_id).await,
+        Err(e) => Err(e),
+    };
+    if let Err(err) = aborted {
+        tracing::warn!(key, error = %err, "could not abort an upload at the bucket");
+    }
 }

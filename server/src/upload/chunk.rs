@@ -40,6 +40,11 @@ pub async fn put_chunk(
 ) -> Result<ChunkOutcome, UploadError> {
     let session = live_session(&state.db, session_id, user_id).await?;
     let props = SessionProps::from_row(&session)?;
+    if props.upload_id.is_some() {
+        return Err(UploadError::NotThisWay(
+            "its chunks go straight to the bucket, with the session's upload URLs",
+        ));
+    }
     let (offset, len) =
         chunk_span(session.size, session.chunk_size, index).ok_or(UploadError::ChunkIndex)?;
     // An empty chunk may come without `Content-Length` (clients omit it for empty bodies);

@@ -5,7 +5,8 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter,
 };
 use stratus_entity::{entity, file, storage_policy, upload_session};
 
@@ -23,7 +24,7 @@ use crate::{
     },
     ids::IdKind,
     state::AppState,
-    storage::{UploadCredential, keys},
+    storage::{UploadCredential, keys, registry::direct_uploads},
 };
 
 /// What the client asks for.
@@ -84,6 +85,7 @@ pub async fn create(
         last_modified: params.last_modified,
         mime_type: params.mime_type.clone(),
         metadata: params.metadata.clone(),
+        upload_id: None,
     };
     let plan = Plan {
         me,
@@ -98,8 +100,14 @@ pub async fn create(
         version: params.version,
     };
     let row = store_session(state, &plan, root, &mut props).await?;
-    match begin_upload(state, &policy, &key, params.size, chunk_size).await {
-        Ok(credential) => Ok(Created {
+    let begun = match begin_upload(state, &policy, &key, params.size, chunk_size, ttl).await {
+        Ok(credential) => record_direct(state, row.clone(), &mut props, &credential)
+            .await
+            .map(|row| (row, credential)),
+        Err(err) => Err(err),
+    };
+    match begun {
+        Ok((row, credential)) => Ok(Created {
             row,
             props,
             policy: (*policy).clone(),
@@ -114,6 +122,42 @@ pub async fn create(
             Err(err)
         }
     }
+}
+
+/// Stores what a direct upload adds to its session: the provider's upload id (so that any
+/// instance can abort it) and the part size the driver chose. When that fails, the upload
+/// is aborted at the provider.
+async fn record_direct(
+    state: &AppState,
+    row: upload_session::Model,
+    props: &mut SessionProps,
+    credential: &UploadCredential,
+) -> Result<upload_session::Model, UploadError> {
+    let UploadCredential::Presigned {
+        chunk_size,
+        upload_id,
+        ..
+    } = credential
+    else {
+        return Ok(row);
+    };
+    props.upload_id = Some(upload_id.clone());
+    props.received = "0".repeat(chunk_count(row.size, *chunk_size as i64) as usize);
+    let (owner, policy_id) = (row.user_id, row.storage_policy_id);
+    let mut active = row.into_active_model();
+    active.chunk_size = Set(*chunk_size as i64);
+    active.props = Set(props.to_json());
+    let stored = async {
+        let txn = tx::begin(&state.db, owner).await?;
+        let row = active.update(&txn).await?;
+        txn.commit().await?;
+        Ok::<_, UploadError>(row)
+    }
+    .await;
+    if stored.is_err() {
+        cancel::discard_direct(state, policy_id, &props.key, upload_id).await;
+    }
+    stored
 }
 
 /// The checks that need no transaction: the target (a `my` URI of the caller with a valid
@@ -296,16 +340,24 @@ async fn insert_session(
     .await?)
 }
 
-/// Has the policy's driver prepare the upload (a local policy with `pre_allocate` reserves
-/// the space here).
+/// Has the policy's driver prepare the upload: a local policy with `pre_allocate` reserves
+/// the space here; a bucket taking direct uploads opens the multipart upload and signs its
+/// URLs for the session's lifetime (`ttl` seconds).
 async fn begin_upload(
     state: &AppState,
     policy: &storage_policy::Model,
     key: &str,
     size: i64,
     chunk_size: i64,
+    ttl: i64,
 ) -> Result<UploadCredential, UploadError> {
     let driver = state.storage.driver(policy.id).await?;
+    if direct_uploads(policy) {
+        let ttl = Duration::from_secs(ttl as u64);
+        return Ok(driver
+            .begin_direct_upload(key, size as u64, chunk_size as u64, ttl)
+            .await?);
+    }
     Ok(driver
         .begin_upload(key, size as u64, chunk_size as u64)
         .await?)

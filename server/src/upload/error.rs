@@ -33,6 +33,16 @@ pub enum UploadError {
     /// The stored upload does not have the announced size.
     #[error("the upload has {got} bytes, {expected} were announced")]
     SizeMismatch { expected: u64, got: u64 },
+    /// The session's chunks do not go through Stratus (they go straight to the bucket), or
+    /// a callback names another kind of storage than the session's.
+    #[error("this upload session does not take that request: {0}")]
+    NotThisWay(&'static str),
+    /// A callback's key is not the session's callback secret.
+    #[error("invalid callback key")]
+    CallbackKey,
+    /// The client calls the callback before the object is in the bucket.
+    #[error("the object is not in the bucket yet: complete the multipart upload first")]
+    NotUploaded,
     /// The caller's group has no storage policy.
     #[error("your group cannot upload")]
     GroupCannotUpload,

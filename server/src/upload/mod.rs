@@ -11,6 +11,8 @@
 //!   session whose upload cannot begin is dropped again with all it holds.
 //! * [`chunk`]: writes one chunk, marks it in the session's bitmap and completes the upload
 //!   once every chunk is in. An empty file has one empty chunk (index 0), which completes it.
+//! * [`direct`]: uploads the client sends straight to a bucket with presigned URLs; the
+//!   client's callback completes them once the object's size is checked.
 //! * [`edit`]: `PUT /file/content`, a whole new version in one request.
 //! * [`stream`]: writes a whole file (or a new version) from one request body of known or
 //!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
@@ -28,6 +30,7 @@ pub mod cancel;
 pub mod chunk;
 pub mod commit;
 pub mod create;
+pub mod direct;
 pub mod edit;
 pub mod error;
 pub mod stream;
@@ -73,6 +76,10 @@ pub struct SessionProps {
     /// Client metadata, applied at completion.
     #[serde(default)]
     pub metadata: Vec<(String, String)>,
+    /// The provider's multipart upload id when the client uploads straight to the bucket
+    /// ([`direct`]); `None` when chunks come through Stratus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
 }
 
 impl SessionProps {

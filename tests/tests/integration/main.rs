@@ -10,6 +10,7 @@ mod concurrency;
 mod connections;
 mod dav;
 mod direct_link;
+mod direct_upload;
 mod download;
 mod envelope;
 mod file;

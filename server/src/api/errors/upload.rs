@@ -1,5 +1,7 @@
 //! Upload failures as envelopes.
 
+use poem::http::StatusCode;
+
 use crate::{
     api::envelope::{ApiError, ErrorCode},
     storage::StorageError,
@@ -21,6 +23,10 @@ impl From<UploadError> for ApiError {
             U::ChunkIndex => ApiError::code(ErrorCode::InvalidChunkIndex),
             U::ChunkLength { .. } => ApiError::new(ErrorCode::InvalidContentLength, msg),
             U::SizeMismatch { .. } => ApiError::new(ErrorCode::MetaMismatch, msg),
+            U::NotThisWay(_) => ApiError::new(ErrorCode::PolicyNotAllowed, msg),
+            U::CallbackKey => ApiError::new(ErrorCode::CredentialInvalid, msg)
+                .with_status(StatusCode::UNAUTHORIZED),
+            U::NotUploaded => ApiError::new(ErrorCode::MetaMismatch, msg),
             U::GroupCannotUpload => ApiError::new(ErrorCode::PolicyNotAllowed, msg),
             U::PolicyMissing => ApiError::code(ErrorCode::PolicyNotExist),
             U::TooLarge { .. } | U::EditTooLarge { .. } => {

@@ -8,7 +8,7 @@ use object_store::{
     aws::{AmazonS3, AmazonS3Builder},
 };
 use serde_json::Value;
-use stratus_entity::storage_policy;
+use stratus_entity::storage_policy::{self, kind};
 use url::Url;
 
 use crate::storage::{StorageError, registry::setting_bool};
@@ -37,6 +37,9 @@ pub struct S3Config {
     pub path_style: bool,
     /// `settings.internal_proxy`: downloads go through Stratus, never to a presigned URL.
     pub internal_proxy: bool,
+    /// `settings.use_cname` of OSS: `public_endpoint` is a domain bound to the bucket, so
+    /// client URLs carry no bucket name.
+    pub cname: bool,
 }
 
 impl S3Config {
@@ -54,7 +57,7 @@ impl S3Config {
             Some(own) => own.trim_end_matches('/').to_owned(),
             None => public_endpoint.clone(),
         };
-        Ok(Self {
+        let mut config = Self {
             endpoint,
             public_endpoint,
             bucket: policy.bucket_name.trim().to_owned(),
@@ -65,7 +68,12 @@ impl S3Config {
             secret_key: policy.secret_key.clone(),
             path_style: setting_bool(settings, "s3_path_style"),
             internal_proxy: setting_bool(settings, "internal_proxy"),
-        })
+            cname: false,
+        };
+        if policy.r#type == kind::OSS {
+            super::oss::apply(&mut config, policy);
+        }
+        Ok(config)
     }
 
     /// The client for the server's own requests.
@@ -75,6 +83,16 @@ impl S3Config {
 
     /// The client that signs URLs for others: the same credentials on the public endpoint.
     pub fn signer(&self) -> Result<AmazonS3, StorageError> {
+        if self.cname && !self.public_endpoint.is_empty() {
+            // The domain is the bucket's own: object_store takes a virtual-hosted endpoint
+            // as the bucket's URL.
+            return self
+                .builder(&self.public_endpoint)
+                .with_endpoint(&self.public_endpoint)
+                .with_virtual_hosted_style_request(true)
+                .build()
+                .map_err(|e| self.invalid(&e));
+        }
         self.build(&self.public_endpoint)
     }
 
@@ -95,11 +113,13 @@ impl S3Config {
         }
     }
 
-    fn build(&self, endpoint: &str) -> Result<AmazonS3, StorageError> {
-        let invalid = |e: &dyn std::fmt::Display| {
-            StorageError::Other(format!("S3 settings of bucket {:?}: {e}", self.bucket))
-        };
-        let mut builder = AmazonS3Builder::new()
+    fn invalid(&self, e: &dyn std::fmt::Display) -> StorageError {
+        StorageError::Other(format!("S3 settings of bucket {:?}: {e}", self.bucket))
+    }
+
+    /// The client settings shared by every endpoint, for requests to `endpoint`.
+    fn builder(&self, endpoint: &str) -> AmazonS3Builder {
+        AmazonS3Builder::new()
             .with_bucket_name(&self.bucket)
             .with_region(&self.region)
             .with_access_key_id(&self.access_key)
@@ -112,16 +132,20 @@ impl S3Config {
                 retry_timeout: RETRY_TIMEOUT,
                 max_retries: 3,
                 ..RetryConfig::default()
-            });
+            })
+    }
+
+    fn build(&self, endpoint: &str) -> Result<AmazonS3, StorageError> {
+        let mut builder = self.builder(endpoint);
         if !endpoint.is_empty() {
             let endpoint = if self.path_style {
                 endpoint.to_owned()
             } else {
-                bucket_host(endpoint, &self.bucket).map_err(|e| invalid(&e))?
+                bucket_host(endpoint, &self.bucket).map_err(|e| self.invalid(&e))?
             };
             builder = builder.with_endpoint(endpoint);
         }
-        builder.build().map_err(|e| invalid(&e))
+        builder.build().map_err(|e| self.invalid(&e))
     }
 }
 
@@ -139,7 +163,7 @@ fn bucket_host(endpoint: &str, bucket: &str) -> Result<String, String> {
 }
 
 /// A non-empty string setting.
-fn setting_str<'a>(settings: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn setting_str<'a>(settings: &'a Value, key: &str) -> Option<&'a str> {
     settings
         .get(key)
         .and_then(Value::as_str)

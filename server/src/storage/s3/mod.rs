@@ -1,5 +1,6 @@
 //! The driver of `s3` storage policies: any S3-compatible bucket (AWS, MinIO, Ceph, R2, ...)
-//! through `object_store`.
+//! through `object_store`; also of `oss` policies, through OSS's S3-compatible interface
+//! ([`oss`] holds OSS's endpoint conventions).
 //!
 //! * Keys are object keys: relative, `/`-separated, no empty, `.` or `..` segment, no control
 //!   character, at most 1024 bytes (S3's own limit).
@@ -11,11 +12,15 @@
 //!   cannot (parts need 5 MiB and their ETags kept), and a staged upload survives a restart.
 //!   When sending it fails, the staged file stays: a chunk sent again and the completion after
 //!   it send it again, and aborting the upload removes it.
+//! * Uploads straight to the bucket ([`direct`]): a multipart upload whose part URLs are
+//!   presigned for the client; completing it checks the object's size with a `HEAD`.
 //! * Downloads can be presigned, so clients fetch from the bucket directly, unless the policy
 //!   has `internal_proxy` on.
 
 mod config;
 pub mod cors;
+pub mod direct;
+mod oss;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -321,7 +326,8 @@ impl StorageDriver for S3Driver {
         self.path(key)?;
         match self.staging.complete_upload(key, size).await {
             Ok(()) => {}
-            // Nothing staged: an earlier completion may have sent it already.
+            // Nothing staged: an earlier completion sent it already, or the client uploaded
+            // it straight to the bucket. Either way the object must have the announced size.
             Err(StorageError::NotFound) => {
                 let sent = self.head(key).await?;
                 return exact(Some(size), sent.size);
@@ -344,6 +350,20 @@ impl StorageDriver for S3Driver {
             Some((_, e)) => Err(e),
             None => Ok(()),
         }
+    }
+
+    async fn begin_direct_upload(
+        &self,
+        key: &str,
+        size: u64,
+        chunk_size: u64,
+        ttl: Duration,
+    ) -> Result<UploadCredential, StorageError> {
+        self.begin_direct(key, size, chunk_size, ttl).await
+    }
+
+    async fn abort_direct_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
+        self.abort_direct(key, upload_id).await
     }
 
     async fn presign_get(

@@ -357,3 +357,24 @@ async fn a_policy_in_use_cannot_be_deleted() {
         40035
     );
 }
+
+#[tokio::test]
+async fn an_oss_policy_is_tested_like_an_s3_one() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let s3 = S3Server::start();
+    let oss = |secret: &str| {
+        let mut body = s3_policy(&s3, secret);
+        body["policy"]["type"] = json!("oss");
+        body
+    };
+    let wrong = put(&server, &boss, "/admin/policy", oss("not-the-secret")).await;
+    assert_eq!(wrong["code"], 40001, "{wrong}");
+    let made = put(&server, &boss, "/admin/policy", oss(SECRET_KEY)).await;
+    assert_eq!(made["code"], 0, "{made}");
+    assert_eq!(made["data"]["type"], "oss", "{made}");
+    let mut no_server = oss(SECRET_KEY);
+    no_server["policy"]["server"] = json!("");
+    let refused = put(&server, &boss, "/admin/policy", no_server).await;
+    assert_eq!(refused["code"], 40001, "{refused}");
+}

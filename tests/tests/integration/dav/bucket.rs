@@ -61,9 +61,10 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
 async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     let (server, ann) = setup().await;
     let s3 = S3Server::start();
-    let policy = use_bucket(&server, &s3, json!({})).await;
+    let policy = use_bucket(&server, &s3, json!({"relay": true})).await;
 
-    // A chunked upload through the API: chunks are staged, the whole file goes to the bucket.
+    // A chunked upload through the API of a policy that relays: chunks are staged, the whole
+    // file goes to the bucket.
     let data = pattern((5 << 20) / 2, 1);
     let created = server
         .send_as(

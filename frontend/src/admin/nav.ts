@@ -1,0 +1,55 @@
+// The console's pages, in navigation order: one entry per page. A page is added by adding its
+// entry here (its address under /admin/, its title key under `admin.nav`, an icon, and the
+// module to load); an entry without `load` shows only its title until its page exists.
+import {
+  IconChartBar,
+  IconDatabase,
+  IconFiles,
+  IconHistory,
+  IconServer,
+  IconSettings,
+  IconShare,
+  IconUsers,
+  IconUsersGroup,
+} from "@tabler/icons-react";
+import type { ComponentType } from "react";
+
+export type AdminPageKey =
+  | "dashboard"
+  | "settings"
+  | "users"
+  | "groups"
+  | "policies"
+  | "files"
+  | "entities"
+  | "shares"
+  | "events";
+
+export type AdminNavEntry = {
+  /** Address under /admin/ and the key of its title, `admin.nav.<key>`. */
+  key: AdminPageKey;
+  icon: ComponentType<{ size?: number; stroke?: number }>;
+  /** The page module (its default export), loaded when first opened. */
+  load?: () => Promise<{ default: ComponentType }>;
+};
+
+export const ADMIN_NAV: AdminNavEntry[] = [
+  { key: "dashboard", icon: IconChartBar, load: () => import("./pages/dashboard/DashboardPage") },
+  { key: "settings", icon: IconSettings, load: () => import("./pages/settings/SettingsPage") },
+  { key: "users", icon: IconUsers, load: () => import("./pages/users/UsersPage") },
+  { key: "groups", icon: IconUsersGroup, load: () => import("./pages/groups/GroupsPage") },
+  { key: "policies", icon: IconServer, load: () => import("./pages/policies/PoliciesPage") },
+  { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
+  { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
+  { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
+  { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
+];
+
+/** The page /admin opens on. */
+export const ADMIN_HOME: AdminPageKey = "dashboard";
+
+/** The entry for the first segment of the address after /admin/, if any. */
+export function findAdminPage(splat: string | undefined): AdminNavEntry | undefined {
+  const first = (splat ?? "").split("/")[0] || ADMIN_HOME;
+  return ADMIN_NAV.find((entry) => entry.key === first);
+}

@@ -1,0 +1,27 @@
+// Audit event types as the server numbers them (Cloudreve's `AuditLogType` where the protocol
+// names one, Stratus's own otherwise); each has a name under `admin.events.types`.
+export const EVENT_TYPES: Record<number, string> = {
+  1: "signup",
+  2: "activated",
+  3: "loginFailed",
+  4: "tokenRefresh",
+  5: "login",
+  6: "logout",
+  7: "fileCreate",
+  8: "changePassword",
+  9: "change2fa",
+  10: "changePasskey",
+  11: "resetRequest",
+  12: "fileRename",
+  13: "fileMove",
+  14: "fileCopy",
+  15: "fileDelete",
+  16: "fileRestore",
+  17: "share",
+  18: "shareEdit",
+  19: "shareDelete",
+  20: "shareAccess",
+  21: "sharePasswordFailed",
+  30: "webdavLoginFailed",
+  60: "adminChange",
+};

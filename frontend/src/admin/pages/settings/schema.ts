@@ -1,0 +1,220 @@
+// The site settings the settings page shows, grouped as people look for them, with what each
+// may hold. The checks mirror the server's (it checks again and has the last word); a value
+// that fails here is never sent.
+
+export type FieldKind =
+  | { type: "text"; multiline?: boolean }
+  | { type: "secret" }
+  | { type: "bool" }
+  | { type: "int"; min: number; max: number; unit?: "seconds" | "bytes" }
+  | { type: "select"; options: readonly string[] }
+  | { type: "url" }
+  | { type: "urls" }
+  | { type: "email" }
+  | { type: "json"; shape: "object" | "array" }
+  | { type: "schedule" }
+  | { type: "group" };
+
+export type Field = { key: string; kind: FieldKind };
+export type SectionId =
+  | "site"
+  | "accounts"
+  | "captcha"
+  | "mail"
+  | "files"
+  | "thumbnails"
+  | "queues"
+  | "webdav";
+
+const TEN_YEARS = 10 * 365 * 86_400;
+const text: FieldKind = { type: "text" };
+const bool: FieldKind = { type: "bool" };
+const seconds = (min = 0, max = TEN_YEARS): FieldKind => ({
+  type: "int",
+  min,
+  max,
+  unit: "seconds",
+});
+const bytes: FieldKind = { type: "int", min: 0, max: Number.MAX_SAFE_INTEGER, unit: "bytes" };
+const int = (min: number, max: number): FieldKind => ({ type: "int", min, max });
+
+const QUEUES = ["media_meta", "thumb", "recycle", "io_intense", "remote_download"] as const;
+
+export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
+  {
+    id: "site",
+    fields: [
+      { key: "siteName", kind: text },
+      { key: "siteDes", kind: { type: "text", multiline: true } },
+      { key: "siteURL", kind: { type: "urls" } },
+      { key: "site_logo", kind: text },
+      { key: "site_logo_light", kind: text },
+      { key: "tos_url", kind: { type: "url" } },
+      { key: "privacy_policy_url", kind: { type: "url" } },
+      { key: "defaultTheme", kind: text },
+      { key: "theme_options", kind: { type: "json", shape: "object" } },
+    ],
+  },
+  {
+    id: "accounts",
+    fields: [
+      { key: "register_enabled", kind: bool },
+      { key: "default_group", kind: { type: "group" } },
+      { key: "email_active", kind: bool },
+      { key: "authn_enabled", kind: bool },
+      { key: "access_token_ttl", kind: seconds(60) },
+      { key: "refresh_token_ttl", kind: seconds(60) },
+      { key: "ban_time", kind: seconds() },
+    ],
+  },
+  {
+    id: "captcha",
+    fields: [
+      { key: "login_captcha", kind: bool },
+      { key: "reg_captcha", kind: bool },
+      { key: "forget_captcha", kind: bool },
+      { key: "captcha_type", kind: { type: "select", options: ["normal"] } },
+      { key: "captcha_width", kind: int(80, 800) },
+      { key: "captcha_height", kind: int(30, 300) },
+      { key: "captcha_CaptchaLen", kind: int(4, 10) },
+    ],
+  },
+  {
+    id: "mail",
+    fields: [
+      { key: "fromName", kind: text },
+      { key: "fromAdress", kind: { type: "email" } },
+      { key: "replyTo", kind: text },
+      { key: "smtpHost", kind: text },
+      { key: "smtpPort", kind: int(1, 65535) },
+      { key: "smtpEncryption", kind: { type: "select", options: ["0", "starttls", "ssl"] } },
+      { key: "smtpUser", kind: text },
+      { key: "smtpPass", kind: { type: "secret" } },
+      { key: "mail_keepalive", kind: seconds() },
+    ],
+  },
+  {
+    id: "files",
+    fields: [
+      { key: "maxEditSize", kind: bytes },
+      { key: "upload_session_timeout", kind: seconds(60) },
+      { key: "chunk_retries", kind: int(0, 100) },
+      { key: "use_temp_chunk_buffer", kind: bool },
+      { key: "max_parallel_transfer", kind: int(1, 100) },
+      { key: "temp_path", kind: text },
+      { key: "archive_timeout", kind: seconds(1) },
+      { key: "max_page_size", kind: int(10, 100_000) },
+      { key: "max_batched_file", kind: int(1, 1_000_000) },
+      { key: "max_recursive_searched_folder", kind: int(0, 1_000_000) },
+      { key: "entity_url_default_ttl", kind: seconds(1) },
+      { key: "public_resource_maxage", kind: seconds() },
+    ],
+  },
+  {
+    id: "thumbnails",
+    fields: [
+      { key: "thumb_builtin_enabled", kind: bool },
+      { key: "thumb_builtin_max_size", kind: bytes },
+      { key: "thumb_width", kind: int(16, 4096) },
+      { key: "thumb_height", kind: int(16, 4096) },
+      { key: "thumb_encode_method", kind: { type: "select", options: ["png", "jpg", "webp"] } },
+      { key: "thumb_encode_quality", kind: int(1, 100) },
+      { key: "thumb_gc_after_gen", kind: bool },
+    ],
+  },
+  {
+    id: "queues",
+    fields: [
+      ...QUEUES.flatMap((q) => [
+        { key: `queue_${q}_worker_num`, kind: int(1, 1000) },
+        { key: `queue_${q}_max_retry`, kind: int(0, 1000) },
+      ]),
+      { key: "cron_garbage_collect", kind: { type: "schedule" } },
+      { key: "cron_entity_collect", kind: { type: "schedule" } },
+      { key: "cron_trash_bin_collect", kind: { type: "schedule" } },
+    ],
+  },
+  // WebDAV is switched on per group (the WebDAV permission); the site has no WebDAV setting.
+  { id: "webdav", fields: [] },
+];
+
+export const ALL_KEYS = SECTIONS.flatMap((s) => s.fields.map((f) => f.key));
+
+/** Problems a value can have, as translation keys under `admin.settings.invalid`. */
+export type Problem =
+  | { key: "notNumber" }
+  | { key: "range"; min: number; max: number }
+  | { key: "url" }
+  | { key: "urls" }
+  | { key: "email" }
+  | { key: "json" }
+  | { key: "jsonObject" }
+  | { key: "jsonArray" }
+  | { key: "schedule" }
+  | { key: "choice" };
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && !!url.hostname;
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with `value` for `kind`, or null when it may be sent. */
+export function check(kind: FieldKind, value: string): Problem | null {
+  const v = value.trim();
+  switch (kind.type) {
+    case "int":
+    case "group": {
+      if (!/^-?\d+$/.test(v)) return { key: "notNumber" };
+      const n = Number(v);
+      const [min, max] = kind.type === "int" ? [kind.min, kind.max] : [1, Number.MAX_SAFE_INTEGER];
+      return n < min || n > max ? { key: "range", min, max } : null;
+    }
+    case "url":
+      return v === "" || isHttpUrl(v) ? null : { key: "url" };
+    case "urls": {
+      const urls = v
+        .split(",")
+        .map((u) => u.trim())
+        .filter(Boolean);
+      return urls.length > 0 && urls.every(isHttpUrl) ? null : { key: "urls" };
+    }
+    case "email":
+      return /^[^\s@]+@[^\s@]+$/.test(v) ? null : { key: "email" };
+    case "json": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        return { key: "json" };
+      }
+      if (kind.shape === "array") return Array.isArray(parsed) ? null : { key: "jsonArray" };
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+        ? null
+        : { key: "jsonObject" };
+    }
+    case "schedule":
+      if (v.startsWith("@every ")) {
+        return /^@every \d+[smh]$/.test(v) ? null : { key: "schedule" };
+      }
+      return v.startsWith("@") || [5, 6].includes(v.split(/\s+/).length)
+        ? null
+        : { key: "schedule" };
+    case "select":
+      return kind.options.includes(v) ? null : { key: "choice" };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The setting a refusal of the server names: its messages start with `<key>: `. Null when the
+ * message names none of `keys`.
+ */
+export function refusedKey(message: string, keys: readonly string[]): string | null {
+  const name = message.split(":")[0]?.trim() ?? "";
+  return keys.includes(name) ? name : null;
+}
