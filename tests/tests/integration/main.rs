@@ -35,3 +35,4 @@ mod user_profile;
 mod user_setting;
 mod version;
 mod web;
+mod workflow;
