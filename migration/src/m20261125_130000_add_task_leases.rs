@@ -10,7 +10,7 @@ use crate::m20261122_000004_create_runtime_state::Tasks;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Queue {
+enum TaskQueue {
     Queue,
     LeaseUntil,
     Progress,
@@ -24,10 +24,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds a single column per ALTER TABLE.
         let columns = [
-            string(Queue::Queue).default("").take(),
-            timestamp_with_time_zone_null(Queue::LeaseUntil).take(),
-            text(Queue::Progress).default("").take(),
-            text(Queue::Log).default("").take(),
+            string(TaskQueue::Queue).default("").take(),
+            timestamp_with_time_zone_null(TaskQueue::LeaseUntil).take(),
+            text(TaskQueue::Progress).default("").take(),
+            text(TaskQueue::Log).default("").take(),
         ];
         for mut column in columns {
             manager
@@ -44,7 +44,7 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name(INDEX)
                     .table(Tasks::Table)
-                    .col(Queue::Queue)
+                    .col(TaskQueue::Queue)
                     .col(Tasks::Status)
                     .take(),
             )
@@ -55,7 +55,12 @@ impl MigrationTrait for Migration {
         manager
             .drop_index(Index::drop().name(INDEX).table(Tasks::Table).to_owned())
             .await?;
-        for column in [Queue::Queue, Queue::LeaseUntil, Queue::Progress, Queue::Log] {
+        for column in [
+            TaskQueue::Queue,
+            TaskQueue::LeaseUntil,
+            TaskQueue::Progress,
+            TaskQueue::Log,
+        ] {
             manager
                 .alter_table(
                     Table::alter()

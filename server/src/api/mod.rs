@@ -31,6 +31,7 @@ pub mod user_profile;
 pub mod user_setting;
 pub mod user_setting_fields;
 mod user_setting_update;
+pub mod workflow;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -88,6 +89,7 @@ type Apis = (
         archive::ArchiveApi,
         source::SourceApi,
         dav_account::DavAccountApi,
+        workflow::WorkflowApi,
     ),
     admin::AdminApis,
 );
@@ -117,6 +119,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             archive::ArchiveApi,
             source::SourceApi,
             dav_account::DavAccountApi,
+            workflow::WorkflowApi,
         ),
         admin::apis(),
     );

@@ -30,3 +30,46 @@ pub const REMOTE_DOWNLOAD: &str = "remote_download";
 pub const THUMB: &str = "thumb";
 pub const MEDIA_META: &str = "media_meta";
 pub const RECYCLE: &str = "recycle";
+
+/// The task lists of `GET /workflow` (spec §11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// Archives, extraction, relocation and imports, whatever their status.
+    General,
+    /// Remote downloads that have not ended.
+    Downloading,
+    /// Remote downloads that ended.
+    Downloaded,
+}
+
+impl Category {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "general" => Some(Self::General),
+            "downloading" => Some(Self::Downloading),
+            "downloaded" => Some(Self::Downloaded),
+            _ => None,
+        }
+    }
+
+    /// The task types and statuses the list holds.
+    pub fn filter(self) -> (&'static [&'static str], &'static [&'static str]) {
+        const GENERAL: &[&str] = &["create_archive", "extract_archive", "relocate", "import"];
+        const DOWNLOAD: &[&str] = &["remote_download"];
+        const ALL: &[&str] = &[
+            task_status::QUEUED,
+            task_status::PROCESSING,
+            task_status::SUSPENDING,
+            task_status::ERROR,
+            task_status::CANCELED,
+            task_status::COMPLETED,
+        ];
+        match self {
+            Self::General => (GENERAL, ALL),
+            Self::Downloading => (DOWNLOAD, &store::LIVE),
+            Self::Downloaded => (DOWNLOAD, &store::ENDED),
+        }
+    }
+}
+
+use stratus_entity::task::status as task_status;

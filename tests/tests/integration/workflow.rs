@@ -7,6 +7,7 @@ use stratus_entity::task;
 use stratus_tests::TestServer;
 
 mod queue;
+mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.
 async fn wait_task(
