@@ -70,7 +70,9 @@ async fn up_down_up(db: &TestDb) {
     assert!(!manager.has_column("tasks", "lease_until").await.unwrap());
     assert!(!manager.has_column("tasks", "queue").await.unwrap());
     assert!(manager.has_column("users", "email_skeleton").await.unwrap());
-    Migrator::down(conn, Some(1)).await.expect("down the skeletons");
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the skeletons");
     assert!(!manager.has_column("users", "email_skeleton").await.unwrap());
     assert!(!manager.has_column("users", "nick_skeleton").await.unwrap());
     assert!(manager.has_table("settings").await.unwrap());

@@ -70,6 +70,7 @@ pub async fn init(
     let ids = HashIds::new(&salt);
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
+    queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
     Ok((state, admin))
 }
 

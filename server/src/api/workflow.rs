@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, time::Duration};
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::{Data, sse::Event};
 use poem_openapi::{
-    OpenApi,
+    Object, OpenApi,
     param::{Path, Query},
     payload::EventStream,
 };
@@ -20,10 +20,14 @@ use super::{
         task::{TaskList, TaskProgress, TaskResponse},
     },
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
+    json::ApiJson,
     present,
 };
 use crate::{
+    archive::task::{CreateArchive, CreateArchiveState},
     auth::caller::Caller,
+    boolset::group_perm,
+    fs::uri::FileUri,
     ids::IdKind,
     queue::{Category, QueueError, store},
     state::AppState,
@@ -33,6 +37,17 @@ use crate::{
 const STREAM_POLL: Duration = Duration::from_millis(500);
 
 pub struct WorkflowApi;
+
+/// `POST /workflow/archive`
+#[derive(Debug, Object)]
+pub struct ArchiveRequest {
+    /// Files and folders to compress.
+    pub src: Vec<String>,
+    /// URI of the zip to create.
+    pub dst: String,
+    /// Encoding of entry names; only UTF-8 is written.
+    pub encoding: Option<String>,
+}
 
 fn task_id(state: &AppState, id: &str) -> Result<i64, ApiError> {
     state
@@ -155,6 +170,63 @@ impl WorkflowApi {
                 Event::message(v["data"].to_string())
                     .event_type(v["event"].as_str().unwrap_or("message"))
             }))
+    }
+
+    /// Queues a zip of `src` written to `dst` in the caller's drive (group permission bit 5).
+    /// Entry names are UTF-8.
+    #[oai(
+        path = "/workflow/archive",
+        method = "post",
+        operation_id = "create_archive_task"
+    )]
+    async fn create_archive(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<ArchiveRequest>,
+    ) -> ApiResult<TaskResponse> {
+        let me = caller.signed_in()?;
+        if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
+            return Err(ApiError::code(ErrorCode::GroupNotAllowed));
+        }
+        if body
+            .encoding
+            .as_deref()
+            .is_some_and(|e| !e.is_empty() && !e.eq_ignore_ascii_case("utf-8"))
+        {
+            return Err(ApiError::new(
+                ErrorCode::ParamError,
+                "encoding: only utf-8 names are written",
+            ));
+        }
+        if body.src.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::ParamError,
+                "src: at least one URI",
+            ));
+        }
+        for uri in body.src.iter().chain([&body.dst]) {
+            FileUri::parse(uri)?;
+        }
+        let task = CreateArchiveState {
+            src: body.src.clone(),
+            dst: body.dst.clone(),
+        };
+        let summary = json!({
+            "phase": "not_started",
+            "props": {"src": task.src, "dst": task.dst},
+        });
+        let private = serde_json::to_string(&task).unwrap_or_default();
+        let row = store::submit(
+            &state,
+            &CreateArchive,
+            Some(me.user.id),
+            private,
+            summary,
+            None,
+        )
+        .await?;
+        ok(present::task::task(&state.ids, &row))
     }
 
     /// Cancels one of the caller's tasks that has not ended (Cloudreve's remote-download

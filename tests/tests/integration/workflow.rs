@@ -6,6 +6,7 @@ use sea_orm::EntityTrait;
 use stratus_entity::task;
 use stratus_tests::TestServer;
 
+mod archive;
 mod queue;
 mod routes;
 
