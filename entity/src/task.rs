@@ -41,6 +41,17 @@ pub struct Model {
     pub claimed_by: Option<String>,
     /// Earliest time the task may run (delayed retry / resume); `None` = now.
     pub run_at: Option<DateTimeUtc>,
+    /// The queue the task runs on (`io_intense`, `remote_download`, ...).
+    pub queue: String,
+    /// Until when the worker in `claimed_by` holds the task; renewed while it works. A
+    /// `processing` task whose lease ran out is taken up again by another worker.
+    pub lease_until: Option<DateTimeUtc>,
+    /// Progress JSON: `{<key>: {total, current, identifier}}`; empty when none was reported.
+    #[sea_orm(column_type = "Text")]
+    pub progress: String,
+    /// The task's log, one line per entry, the latest lines only.
+    #[sea_orm(column_type = "Text")]
+    pub log: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m20261122_000003_create_sharing;
 mod m20261122_000004_create_runtime_state;
 mod m20261122_000005_create_settings;
 mod m20261125_070000_add_user_skeletons;
+mod m20261125_130000_add_task_leases;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_runtime_state::Migration),
             Box::new(m20261122_000005_create_settings::Migration),
             Box::new(m20261125_070000_add_user_skeletons::Migration),
+            Box::new(m20261125_130000_add_task_leases::Migration),
         ]
     }
 }

@@ -384,6 +384,10 @@ async fn roundtrip_all(db: &DatabaseConnection) {
             user_id: Set(Some(user.id)),
             claimed_by: Set(Some("instance-a".into())),
             run_at: Set(Some(later)),
+            queue: Set("io_intense".into()),
+            lease_until: Set(Some(later)),
+            progress: Set(r#"{"archive_count":{"total":2,"current":1}}"#.into()),
+            log: Set("started\n".into()),
             ..Default::default()
         }
     );

@@ -43,6 +43,7 @@ async fn up_down_up(db: &TestDb) {
         ("kv", "uq_kv_key"),
         ("users", "idx_users_email_skeleton"),
         ("users", "idx_users_nick_skeleton"),
+        ("tasks", "idx_tasks_queue_status"),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),
@@ -66,6 +67,12 @@ async fn up_down_up(db: &TestDb) {
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
     // first the added columns go, then the last tables.
     Migrator::down(conn, Some(1)).await.expect("down one");
+    assert!(!manager.has_column("tasks", "lease_until").await.unwrap());
+    assert!(!manager.has_column("tasks", "queue").await.unwrap());
+    assert!(manager.has_column("users", "email_skeleton").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the skeletons");
     assert!(!manager.has_column("users", "email_skeleton").await.unwrap());
     assert!(!manager.has_column("users", "nick_skeleton").await.unwrap());
     assert!(manager.has_table("settings").await.unwrap());
@@ -75,6 +82,7 @@ async fn up_down_up(db: &TestDb) {
     Migrator::up(conn, None).await.expect("up after down two");
     assert_tables(&manager, true).await;
     assert!(manager.has_column("users", "nick_skeleton").await.unwrap());
+    assert!(manager.has_column("tasks", "lease_until").await.unwrap());
 }
 
 #[tokio::test]

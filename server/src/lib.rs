@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod net;
 pub mod observe;
 pub mod ops;
+pub mod queue;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
@@ -70,6 +71,7 @@ pub async fn init(
     let ids = HashIds::new(&salt);
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
+    queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
     Ok((state, admin))
 }
 
@@ -118,11 +120,13 @@ pub async fn serve(
         tracing::warn!(error = %e, "could not read the journals of pending blobs");
     }
     let jobs = spawn_background_jobs(state.clone());
+    let queues = queue::worker::spawn(state.clone());
     let acceptor = net::GuardedAcceptor::new(listener, net::Limits::of(&state.config))?;
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;
     jobs.abort();
+    queues.abort();
     result
 }
 

@@ -61,6 +61,9 @@ pub enum AdminError {
     /// No audit event has this id.
     #[error("event not found")]
     EventNotFound,
+    /// No task has this id.
+    #[error("task not found")]
+    TaskNotFound,
     /// A file with this name already exists in the target folder.
     #[error("an object named {0:?} already exists")]
     NameTaken(String),

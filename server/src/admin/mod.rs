@@ -20,6 +20,7 @@ pub mod settings;
 pub mod settings_schema;
 pub mod shares;
 pub mod summary;
+pub mod tasks;
 pub mod tools;
 pub mod user_delete;
 pub mod users;

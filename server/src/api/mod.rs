@@ -32,6 +32,7 @@ pub mod user_profile;
 pub mod user_setting;
 pub mod user_setting_fields;
 mod user_setting_update;
+pub mod workflow;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -90,6 +91,7 @@ type Apis = (
         archive::ArchiveApi,
         source::SourceApi,
         dav_account::DavAccountApi,
+        workflow::WorkflowApi,
     ),
     admin::AdminApis,
 );
@@ -120,6 +122,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             archive::ArchiveApi,
             source::SourceApi,
             dav_account::DavAccountApi,
+            workflow::WorkflowApi,
         ),
         admin::apis(),
     );

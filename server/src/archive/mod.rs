@@ -10,6 +10,7 @@
 pub mod error;
 pub mod session;
 pub mod stream;
+pub mod task;
 pub mod zip;
 
 use std::sync::Arc;

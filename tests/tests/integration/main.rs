@@ -36,3 +36,4 @@ mod user_profile;
 mod user_setting;
 mod version;
 mod web;
+mod workflow;

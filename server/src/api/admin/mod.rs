@@ -11,6 +11,7 @@ pub mod dto;
 pub mod file;
 pub mod group;
 pub mod policy;
+pub mod queue;
 pub mod share;
 pub mod site;
 pub mod user;
@@ -31,6 +32,7 @@ pub type AdminApis = (
     file::AdminEntityApi,
     share::AdminShareApi,
     share::AdminEventApi,
+    queue::AdminQueueApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -44,6 +46,7 @@ pub fn apis() -> AdminApis {
         file::AdminEntityApi,
         share::AdminShareApi,
         share::AdminEventApi,
+        queue::AdminQueueApi,
     )
 }
 

@@ -4,4 +4,5 @@
 pub mod file;
 pub mod share;
 pub mod site;
+pub mod task;
 pub mod user;

@@ -49,6 +49,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("download", Layer::Service),
     ("share", Layer::Service),
     ("thumb", Layer::Service),
+    ("queue", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),
     // The file system.

@@ -1,0 +1,75 @@
+//! The task queue (spec §11): tasks live in the `tasks` table, the only copy, so a task
+//! queued on one instance runs on whichever instance claims it first, exactly once, and a
+//! restart loses nothing.
+//!
+//! - `kind.rs`: the [`TaskKind`] trait a task type implements (state in, progress out) and
+//!   the context a running task reports through.
+//! - `registry.rs`: the task types this process runs, and the tasks it is running now.
+//! - `settings.rs`: the `queue_<name>_*` settings of each named queue.
+//! - `store.rs`: the statements: submit, claim with a lease, renew, finish, retry, cancel.
+//! - `worker.rs`: one dispatcher per queue, running up to its worker count at a time.
+//! - `error.rs`: [`QueueError`].
+
+pub mod error;
+pub mod kind;
+pub mod registry;
+pub mod settings;
+pub mod store;
+pub mod worker;
+
+pub use error::QueueError;
+pub use kind::{TaskCtx, TaskError, TaskKind};
+pub use registry::Registry;
+
+/// The named queues, each with its own `queue_<name>_*` settings.
+pub const QUEUES: [&str; 5] = [IO_INTENSE, REMOTE_DOWNLOAD, THUMB, MEDIA_META, RECYCLE];
+
+/// Archives, extraction and imports.
+pub const IO_INTENSE: &str = "io_intense";
+pub const REMOTE_DOWNLOAD: &str = "remote_download";
+pub const THUMB: &str = "thumb";
+pub const MEDIA_META: &str = "media_meta";
+pub const RECYCLE: &str = "recycle";
+
+/// The task lists of `GET /workflow` (spec §11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// Archives, extraction, relocation and imports, whatever their status.
+    General,
+    /// Remote downloads that have not ended.
+    Downloading,
+    /// Remote downloads that ended.
+    Downloaded,
+}
+
+impl Category {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "general" => Some(Self::General),
+            "downloading" => Some(Self::Downloading),
+            "downloaded" => Some(Self::Downloaded),
+            _ => None,
+        }
+    }
+
+    /// The task types and statuses the list holds.
+    pub fn filter(self) -> (&'static [&'static str], &'static [&'static str]) {
+        const GENERAL: &[&str] = &["create_archive", "extract_archive", "relocate", "import"];
+        const DOWNLOAD: &[&str] = &["remote_download"];
+        const ALL: &[&str] = &[
+            task_status::QUEUED,
+            task_status::PROCESSING,
+            task_status::SUSPENDING,
+            task_status::ERROR,
+            task_status::CANCELED,
+            task_status::COMPLETED,
+        ];
+        match self {
+            Self::General => (GENERAL, ALL),
+            Self::Downloading => (DOWNLOAD, &store::LIVE),
+            Self::Downloaded => (DOWNLOAD, &store::ENDED),
+        }
+    }
+}
+
+use stratus_entity::task::status as task_status;

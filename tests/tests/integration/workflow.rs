@@ -1,0 +1,36 @@
+//! The task queue and the `/workflow` routes.
+
+use std::time::Duration;
+
+use sea_orm::EntityTrait;
+use stratus_entity::task;
+use stratus_tests::TestServer;
+
+mod archive;
+mod queue;
+mod routes;
+
+/// Polls `task` until `done` holds for it, for at most 60 s.
+async fn wait_task(
+    server: &TestServer,
+    id: i64,
+    what: &str,
+    done: impl Fn(&task::Model) -> bool,
+) -> task::Model {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let row = task::Entity::find_by_id(id)
+            .one(&server.state.db)
+            .await
+            .unwrap()
+            .expect("task row");
+        if done(&row) {
+            return row;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "task {id} never {what}: {row:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
