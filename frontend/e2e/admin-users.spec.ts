@@ -82,10 +82,12 @@ test("a group and a user made in the console; the user sees the quota, a ban end
   await expect(page.getByRole("row").nth(1)).toContainText("Banned");
   expect((await findUser(page, email))?.status).toBe("manual_banned");
 
-  // The user's next request is refused by the server: the open session is over. (The page
-  // shows the refusal; it does not yet drop the stored session on 40017, see api/client.ts.)
+  // The user's next request is refused by the server (40017), which ends the open session:
+  // the page goes to the sign-in form, and a reload does not bring the session back.
   await member.getByRole("link", { name: "Trash" }).click();
-  await expect(member.getByText("This account is banned.")).toBeVisible();
+  await expect(member).toHaveURL(/\/session/);
+  await member.reload();
+  await expect(member).toHaveURL(/\/session/);
   await other.close();
 
   // The ban in the audit log: administrators' changes only, its details, and the CSV.

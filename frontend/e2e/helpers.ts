@@ -10,7 +10,8 @@ export async function signInPage(page: Page, account: Account) {
   await page.goto("/");
   await expect(page).toHaveURL(/\/session/);
   await fillSignIn(page, account);
-  await expect(page).toHaveURL(/\/home/);
+  // Argon2 in a debug build on a busy machine can take several seconds.
+  await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
 }
 
 export async function fillSignIn(page: Page, account: Account) {

@@ -34,7 +34,7 @@ export class ApiError extends Error {
 /** 2FA needed at sign-in: `data` is the 2FA session id. */
 export const CODE_CONTINUE = 203;
 /** Codes after which the stored session is worthless. */
-const SIGNED_OUT_CODES = new Set([401, 40020]);
+const SIGNED_OUT_CODES = new Set([401, 40017, 40018, 40020]);
 
 let signedOut: (error: ApiError) => void = () => {};
 
