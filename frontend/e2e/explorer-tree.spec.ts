@@ -2,7 +2,7 @@
 // Up move between visible folders, Right opens a folder then moves into it, Left closes it then
 // moves to its parent, Enter opens the focused folder in the list.
 import { expect, test } from "@playwright/test";
-import { freshUser, mkdir, mkfile, my, row, signIn } from "./explorer-helpers";
+import { freshUser, mkdir, mkfile, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
 
 test("the folder tree is driven by arrow keys and Enter", async ({ page, request }, info) => {
