@@ -32,7 +32,7 @@ import { useTranslation } from "react-i18next";
 import { isAdmin } from "../admin/access";
 import { api, type User, unwrap } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
-import { formatBytes } from "../lib/format";
+import { formatBytes, usedPercent } from "../lib/format";
 import { MY_ROOT, parseUri, SHARED_WITH_ME_ROOT, TRASH_ROOT } from "../lib/uri";
 import { ExplorerSidebar } from "../pages/explorer/Sidebar";
 import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
@@ -180,7 +180,7 @@ export default function AppLayout() {
                 </Text>
                 <Progress
                   aria-label={t("shell.storageBar")}
-                  value={capacity.data.total ? (capacity.data.used / capacity.data.total) * 100 : 0}
+                  value={usedPercent(capacity.data.used, capacity.data.total)}
                   size="sm"
                 />
               </Stack>

@@ -19,3 +19,12 @@ export function formatDate(iso: string, language: string): string {
   if (Number.isNaN(date.getTime())) return "";
   return date.toLocaleString(language, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/**
+ * How much of `total` is used, 0–100, rounded to hundredths: a tiny share would otherwise reach a
+ * progress bar's `aria-valuenow` in exponent form (`7.45e-7`), which is not a valid ARIA number.
+ */
+export function usedPercent(used: number, total: number): number {
+  if (!total) return 0;
+  return Math.round(Math.min(100, (used / total) * 100) * 100) / 100;
+}

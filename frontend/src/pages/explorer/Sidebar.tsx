@@ -1,11 +1,12 @@
 // The explorer's part of the side bar: pinned folders and searches (kept by the server in the
 // user's settings), and the folder tree of "my files", each level listed when first opened.
-// Tree entries take dropped rows like the folders of the list.
+// Tree entries take dropped rows like the folders of the list. The tree follows the WAI-ARIA tree
+// pattern: one tab stop, arrow keys move between visible folders and open or close them, Enter opens.
 import { ActionIcon, Box, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { useState } from "react";
+import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
@@ -76,9 +77,9 @@ export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
         <Text size="xs" c="dimmed" fw={600} px="xs" mb={4}>
           {t("explorer.tree")}
         </Text>
-        <ul className={classes.tree}>
+        <div className={classes.tree} role="tree" aria-label={t("explorer.tree")}>
           <TreeNode uri={MY_ROOT} name={t("nav.root.my")} depth={0} current={path} go={go} />
-        </ul>
+        </div>
       </Box>
     </>
   );
@@ -102,8 +103,56 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
     (uris, dst, copy) => void moveFiles(uris, dst, copy).catch(notifyError),
     setOver,
   );
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const item = e.currentTarget;
+    const all = [
+      ...(item.closest('[role="tree"]')?.querySelectorAll<HTMLElement>('[role="treeitem"]') ?? []),
+    ];
+    const at = all.indexOf(item);
+    const focus = (el?: Element | null) => (el as HTMLElement | null | undefined)?.focus();
+    switch (e.key) {
+      case "ArrowDown":
+        focus(all[at + 1]);
+        break;
+      case "ArrowUp":
+        focus(all[at - 1]);
+        break;
+      case "Home":
+        focus(all[0]);
+        break;
+      case "End":
+        focus(all.at(-1));
+        break;
+      case "ArrowRight":
+        if (!open) setOpen(true);
+        else focus(item.querySelector('[role="treeitem"]'));
+        break;
+      case "ArrowLeft":
+        if (open) setOpen(false);
+        else focus(item.parentElement?.closest('[role="treeitem"]'));
+        break;
+      case "Enter":
+      case " ":
+        go(uri);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
   return (
-    <li>
+    <div
+      role="treeitem"
+      aria-label={name}
+      aria-level={depth + 1}
+      aria-expanded={open}
+      aria-selected={current === uri}
+      tabIndex={depth === 0 ? 0 : -1}
+      className={classes.node}
+      onKeyDown={onKeyDown}
+    >
       <Group
         gap={0}
         wrap="nowrap"
@@ -115,6 +164,7 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
           variant="subtle"
           color="gray"
           size="sm"
+          tabIndex={-1}
           aria-expanded={open}
           aria-label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
           onClick={() => setOpen((o) => !o)}
@@ -123,6 +173,7 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
         </ActionIcon>
         <UnstyledButton
           className={classes.label}
+          tabIndex={-1}
           aria-current={current === uri ? "page" : undefined}
           onClick={() => go(uri)}
         >
@@ -133,11 +184,12 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
         </UnstyledButton>
       </Group>
       {open && (
-        <ul className={classes.tree}>
+        // biome-ignore lint/a11y/useSemanticElements: a tree's group of child items, not a form fieldset.
+        <div className={classes.tree} role="group">
           {children.isPending && (
-            <li style={{ paddingLeft: (depth + 1) * 12 + 28 }}>
+            <div style={{ paddingLeft: (depth + 1) * 12 + 28 }}>
               <Loader size="xs" aria-label={t("explorer.loading")} />
-            </li>
+            </div>
           )}
           {children.data?.map((f) => (
             <TreeNode
@@ -149,8 +201,8 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
               go={go}
             />
           ))}
-        </ul>
+        </div>
       )}
-    </li>
+    </div>
   );
 }

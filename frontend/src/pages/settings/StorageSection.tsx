@@ -3,7 +3,7 @@ import { Progress, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
-import { formatBytes } from "../../lib/format";
+import { formatBytes, usedPercent } from "../../lib/format";
 import { Section } from "./Section";
 
 export function StorageSection() {
@@ -14,7 +14,7 @@ export function StorageSection() {
   });
   const used = capacity.data?.used ?? 0;
   const total = capacity.data?.total ?? 0;
-  const percent = total ? Math.min(100, (used / total) * 100) : 0;
+  const percent = usedPercent(used, total);
   return (
     <Section id="storage" title={t("settings.storage.title")}>
       {capacity.data && (

@@ -1,0 +1,219 @@
+// The web UI's cost as a browser sees it: the explorer's first load (JS and CSS bytes on the wire),
+// the time until its first listing row is painted, and scrolling a large folder to its end (cursor
+// pages fetched, frames dropped). Starts the real binary on loopback with a temp data dir, drives
+// Debian's chromium with playwright-core (from frontend/node_modules), prints one table, and removes
+// everything it made.
+//
+//   node bench/ui/ui.mjs        (STRATUS_BIN, STRATUS_FRONTEND_DIR, UI_BENCH_ENTRIES=10000, CHROMIUM_PATH)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const here = import.meta.dirname;
+const require = createRequire(join(here, "../../frontend/package.json"));
+const { chromium } = require("playwright-core");
+
+const BIN = process.env.STRATUS_BIN ?? "/work/bin/stratus";
+const ENTRIES = Number(process.env.UI_BENCH_ENTRIES ?? 10_000);
+const DEADLINE = Date.now() + Number(process.env.UI_BENCH_MINUTES ?? 30) * 60_000;
+const USER = { email: "bench@example.com", password: "bench-password-1" };
+const FOLDER = "Big";
+
+function left(what) {
+  if (Date.now() > DEADLINE) throw new Error(`out of time during ${what}`);
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const dataDir = mkdtempSync(join(tmpdir(), "stratus-bench-ui-"));
+let server;
+let browser;
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => cleanup().finally(() => process.exit(130)));
+}
+
+async function main() {
+  const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
+  execFileSync(BIN, ["create-user", "--email", USER.email, "--password", USER.password], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ["serve", "--listen", `127.0.0.1:${port}`], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (;;) {
+    left("start");
+    if (server.exitCode !== null) throw new Error(`stratus exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // The large folder, made through the API a bounded number of requests at a time.
+  const login = await (
+    await fetch(`${base}/api/v4/session/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(USER),
+    })
+  ).json();
+  const auth = { authorization: `Bearer ${login.data.token.access_token}` };
+  const create = async (path, type) => {
+    const answer = await (
+      await fetch(`${base}/api/v4/file/create`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ uri: `cloudreve://my/${path}`, type }),
+      })
+    ).json();
+    if (answer.code !== 0) throw new Error(`create ${path}: ${answer.msg}`);
+  };
+  await create(FOLDER, "folder");
+  const name = (i) => `f${String(i).padStart(5, "0")}.txt`;
+  const seedStart = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < ENTRIES) {
+        left("seeding");
+        const i = next++;
+        await create(`${FOLDER}/${name(i)}`, "file");
+      }
+    }),
+  );
+  const seedSeconds = (Date.now() - seedStart) / 1000;
+
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+  // Sign in once; the measured pages start from a cold cache with that session.
+  const signInContext = await browser.newContext({ baseURL: base });
+  const signInPage = await signInContext.newPage();
+  await signInPage.goto("/session");
+  await signInPage.getByLabel("E-mail").fill(USER.email);
+  await signInPage.getByRole("textbox", { name: "Password", exact: true }).fill(USER.password);
+  await signInPage.getByRole("button", { name: "Sign in" }).click();
+  await signInPage.waitForURL(/\/home/);
+  const storageState = await signInContext.storageState();
+  await signInContext.close();
+
+  // When the first row of the listing is in the page, one frame later (it has been painted).
+  const firstRowProbe = () => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[role="grid"] [role="row"][aria-rowindex]')) {
+        observer.disconnect();
+        requestAnimationFrame(() => {
+          window.__firstRow = performance.now();
+        });
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  };
+
+  // 1. First load of /home: JS and CSS as transferred, and the first row painted.
+  const context = await browser.newContext({ baseURL: base, storageState });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const kinds = new Map();
+  const bytes = { Script: 0, Stylesheet: 0 };
+  const encodings = new Set();
+  cdp.on("Network.responseReceived", (e) => {
+    kinds.set(e.requestId, e.type);
+    const enc = e.response.headers["content-encoding"] ?? e.response.headers["Content-Encoding"];
+    if (e.type === "Script" || e.type === "Stylesheet") encodings.add(enc ?? "identity");
+  });
+  cdp.on("Network.loadingFinished", (e) => {
+    const kind = kinds.get(e.requestId);
+    if (kind in bytes) bytes[kind] += e.encodedDataLength;
+  });
+  await page.addInitScript(firstRowProbe);
+  await page.goto("/home");
+  await page.waitForFunction(() => window.__firstRow !== undefined, null, { timeout: 60_000 });
+  await page.waitForLoadState("networkidle");
+  const firstRowMs = await page.evaluate(() => window.__firstRow);
+  await context.close();
+
+  // 2. Scrolling the large folder to its end, a viewport at a time each frame.
+  const scrollContext = await browser.newContext({ baseURL: base, storageState });
+  const scrollPage = await scrollContext.newPage();
+  let pages = 0;
+  scrollPage.on("request", (r) => {
+    if (/\/api\/v4\/file\?/.test(r.url()) && r.url().includes(FOLDER)) pages++;
+  });
+  await scrollPage.goto(`/home?path=${encodeURIComponent(`cloudreve://my/${FOLDER}`)}`);
+  const grid = scrollPage.getByRole("grid", { name: "Files" });
+  await grid.locator('[role="row"][aria-rowindex]').first().waitFor();
+  const last = grid.getByRole("row", { name: new RegExp(name(ENTRIES - 1)) });
+  const scroll = await scrollPage.evaluate(
+    async ({ lastName, limitMs }) => {
+      const el = document.querySelector('[role="grid"]');
+      const gaps = [];
+      let previous = performance.now();
+      let done = false;
+      const frame = (now) => {
+        gaps.push(now - previous);
+        previous = now;
+        if (!done) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      const start = performance.now();
+      while (performance.now() - start < limitMs) {
+        el.scrollTop = el.scrollHeight;
+        await new Promise((r) => requestAnimationFrame(r));
+        if ([...el.querySelectorAll('[role="row"]')].some((r) => r.textContent.includes(lastName)))
+          break;
+      }
+      const ms = performance.now() - start;
+      done = true;
+      // A frame is "dropped" for each 16.7 ms interval a gap skipped beyond the first.
+      const interval = 1000 / 60;
+      const dropped = gaps.reduce((n, g) => n + Math.max(0, Math.round(g / interval) - 1), 0);
+      return { ms, frames: gaps.length, dropped, longest: Math.max(...gaps) };
+    },
+    { lastName: name(ENTRIES - 1), limitMs: Math.max(1000, DEADLINE - Date.now() - 10_000) },
+  );
+  const reachedEnd = await last.isVisible();
+  await scrollContext.close();
+
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const rows = [
+    ["explorer first load, JS + CSS transferred", kb(bytes.Script + bytes.Stylesheet), `goal 250 KB`, ((bytes.Script + bytes.Stylesheet) / 1024 / 250).toFixed(2)],
+    ["  of which JS / CSS", `${kb(bytes.Script)} / ${kb(bytes.Stylesheet)}`, `encodings: ${[...encodings].join(", ")}`, ""],
+    ["first listing row painted after navigation", `${firstRowMs.toFixed(0)} ms`, "goal 1000 ms", (firstRowMs / 1000).toFixed(2)],
+    [`scroll ${ENTRIES} entries to the end`, `${(scroll.ms / 1000).toFixed(1)} s, end ${reachedEnd ? "reached" : "NOT reached"}`, "", ""],
+    ["  cursor pages fetched", String(pages), `expected ${Math.ceil(ENTRIES / 100)}`, ""],
+    ["  frames dropped / frames", `${scroll.dropped} / ${scroll.frames}`, `longest gap ${scroll.longest.toFixed(0)} ms`, ""],
+  ];
+  console.log(`seeded ${ENTRIES} empty files in ${seedSeconds.toFixed(1)} s; chromium ${browser.version()}, headless`);
+  console.log("| what | Stratus | reference | ratio |\n|---|---|---|---|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+}
+
+main()
+  .then(cleanup, async (e) => {
+    await cleanup();
+    console.error(e);
+    process.exit(1);
+  });
