@@ -116,22 +116,39 @@ fn assert_csprng<R: rand::CryptoRng>(_: &R) {}
 type Rgb = [f32; 3];
 
 fn render(text: &str, width: u32, height: u32, rng: &mut impl Rng) -> Vec<u8> {
-    let (w, h) = (width as f32, height as f32);
+    let h = height as f32;
     let mut canvas = Canvas::gradient(
         width as usize,
         height as usize,
         random_color(rng, 0.84, 1.0),
         random_color(rng, 0.84, 1.0),
     );
-
     let chars: Vec<char> = text.chars().collect();
-    let n = chars.len() as f32;
-    let margin = w * 0.06;
-    let slot = (w - 2.0 * margin) / n;
-    let alphabet: Vec<char> = ALPHABET.chars().collect();
+    draw_decoys(&mut canvas, chars.len(), width, height, rng);
+    draw_answer(&mut canvas, &chars, width, height, rng);
+    draw_strokes(&mut canvas, width, height, rng);
+    // Warp everything with two perpendicular sine waves.
+    let mut canvas = canvas.warp(
+        Wave {
+            amplitude: h * rng.random_range(0.04..0.07),
+            period: h * rng.random_range(0.8..1.6),
+            phase: rng.random_range(0.0..TAU),
+        },
+        Wave {
+            amplitude: h * rng.random_range(0.05..0.09),
+            period: width as f32 * rng.random_range(0.35..0.7),
+            phase: rng.random_range(0.0..TAU),
+        },
+    );
+    draw_noise(&mut canvas, width, height, rng);
+    canvas.to_png()
+}
 
-    // Faint decoy characters in the background.
-    for _ in 0..chars.len() {
+/// Faint decoy characters in the background, as many as the answer has.
+fn draw_decoys(canvas: &mut Canvas, count: usize, width: u32, height: u32, rng: &mut impl Rng) {
+    let (w, h) = (width as f32, height as f32);
+    let alphabet: Vec<char> = ALPHABET.chars().collect();
+    for _ in 0..count {
         let c = alphabet[rng.random_range(0..alphabet.len())];
         let size = h * rng.random_range(0.25..0.4);
         let center = (rng.random_range(0.0..w), rng.random_range(0.0..h));
@@ -139,8 +156,13 @@ fn render(text: &str, width: u32, height: u32, rng: &mut impl Rng) -> Vec<u8> {
         let color = random_color(rng, 0.6, 0.85);
         canvas.glyph(c, size, center, angle, 0.0, color, 0.45);
     }
+}
 
-    // The answer: every character with its own size, colour, rotation and shear.
+/// The answer: every character with its own size, colour, rotation and shear.
+fn draw_answer(canvas: &mut Canvas, chars: &[char], width: u32, height: u32, rng: &mut impl Rng) {
+    let (w, h) = (width as f32, height as f32);
+    let margin = w * 0.06;
+    let slot = (w - 2.0 * margin) / chars.len() as f32;
     // DejaVu Sans Mono advances 0.6 em; allow a little overlap between neighbours.
     let max_size_for_width = slot / 0.6 * 1.1;
     for (i, &c) in chars.iter().enumerate() {
@@ -154,8 +176,11 @@ fn render(text: &str, width: u32, height: u32, rng: &mut impl Rng) -> Vec<u8> {
         let color = random_color(rng, 0.0, 0.4);
         canvas.glyph(c, size, (cx, cy), angle, shear, color, 1.0);
     }
+}
 
-    // A sine line and two strokes through the text; the warp below bends them too.
+/// A sine line and two strokes through the text; the warp after bends them too.
+fn draw_strokes(canvas: &mut Canvas, width: u32, height: u32, rng: &mut impl Rng) {
+    let (w, h) = (width as f32, height as f32);
     let stroke = (h * rng.random_range(0.035..0.055)).max(1.5);
     let amplitude = h * rng.random_range(0.12..0.25);
     let period = w * rng.random_range(0.4..0.9);
@@ -182,22 +207,11 @@ fn render(text: &str, width: u32, height: u32, rng: &mut impl Rng) -> Vec<u8> {
         let color = random_color(rng, 0.0, 0.5);
         canvas.line(a, b, thickness, color, 0.9);
     }
+}
 
-    // Warp everything with two perpendicular sine waves.
-    let mut canvas = canvas.warp(
-        Wave {
-            amplitude: h * rng.random_range(0.04..0.07),
-            period: h * rng.random_range(0.8..1.6),
-            phase: rng.random_range(0.0..TAU),
-        },
-        Wave {
-            amplitude: h * rng.random_range(0.05..0.09),
-            period: w * rng.random_range(0.35..0.7),
-            phase: rng.random_range(0.0..TAU),
-        },
-    );
-
-    // Crisp noise on top: thin lines and dots.
+/// Crisp noise on top of the warped picture: thin lines and dots.
+fn draw_noise(canvas: &mut Canvas, width: u32, height: u32, rng: &mut impl Rng) {
+    let (w, h) = (width as f32, height as f32);
     for _ in 0..rng.random_range(3..6) {
         let a = (rng.random_range(0.0..w), rng.random_range(0.0..h));
         let b = (rng.random_range(0.0..w), rng.random_range(0.0..h));
@@ -212,8 +226,6 @@ fn render(text: &str, width: u32, height: u32, rng: &mut impl Rng) -> Vec<u8> {
         let color = random_color(rng, 0.0, 1.0);
         canvas.dot(center, radius, color, 0.85);
     }
-
-    canvas.to_png()
 }
 
 fn random_color(rng: &mut impl Rng, lo: f32, hi: f32) -> Rgb {

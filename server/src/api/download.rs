@@ -139,86 +139,34 @@ impl DownloadApi {
         let key = state.settings.get("secret_key").await?;
         let ttl = link::url_ttl_secs(&state).await?;
         let now = Utc::now().timestamp();
-        let expires = now + ttl;
-        // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
-        let mut soonest = expires;
         let speed = crate::auth::caller::group_of(&state, &caller)
             .await?
             .speed_limit
             .max(0) as u64;
-        let opts = UrlOptions {
-            download: body.download.unwrap_or(false),
-            no_cache: body.no_cache.unwrap_or(false),
-            thumb: false,
-            share: None,
-            once: None,
+        let batch = UrlBatch {
+            ctx,
+            base,
+            key,
+            ttl,
+            now,
+            speed,
+            entity: body.entity.as_deref(),
+            opts: UrlOptions {
+                download: body.download.unwrap_or(false),
+                no_cache: body.no_cache.unwrap_or(false),
+                thumb: false,
+                share: None,
+                once: None,
+            },
         };
+        // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
+        let mut soonest = batch.expires();
         let mut urls = Vec::new();
         let mut failures = Vec::new();
         for raw in &body.uris {
-            let signed = async {
-                let node = nav::resolve(&ctx, &FileUri::parse(raw)?).await?;
-                node.require(fs_cap::DOWNLOAD)?;
-                if body.entity.is_some() && node.seen_by_visitor() {
-                    return Err(ApiError::new(
-                        ErrorCode::OwnerOnly,
-                        "only the owner may download other versions of a shared file",
-                    ));
-                }
-                let entity = link::pick_entity(&state, &node.file, body.entity.as_deref()).await?;
-                let once = match share::download::count(&state, &caller, &node).await? {
-                    share::download::Counted::Limited => {
-                        let ttl = std::time::Duration::from_secs(ttl as u64);
-                        Some(share::download::bind_one(&state, ttl).await?)
-                    }
-                    _ => None,
-                };
-                let bound = share::access::bound_share(&state, &node);
-                let opts = UrlOptions {
-                    share: bound.as_deref(),
-                    once: once.as_deref(),
-                    ..opts
-                };
-                // A provider URL only where Stratus has nothing to enforce on the way: shared
-                // content is re-checked on every request, and a speed limit needs the bytes.
-                let direct = if bound.is_none() && speed == 0 {
-                    link::presigned(
-                        &state,
-                        entity.as_ref(),
-                        &node.file.name,
-                        opts.download,
-                        std::time::Duration::from_secs(ttl as u64),
-                    )
-                    .await
-                } else {
-                    None
-                };
-                let works_until = direct
-                    .as_ref()
-                    .map(|(_, works)| now + works.as_secs() as i64);
-                let hashid = link::entity_hashid(&state.ids, entity.as_ref());
-                let url = direct.map(|(url, _)| url).unwrap_or_else(|| {
-                    link::content_url(
-                        &base,
-                        key.as_bytes(),
-                        &hashid,
-                        speed,
-                        &node.file.name,
-                        expires,
-                        opts,
-                    )
-                });
-                let stream_saver =
-                    opts.download && link::stream_saver(&state, &node.file, entity.as_ref()).await;
-                let url = DownloadUrl {
-                    url,
-                    stream_saver_display_name: stream_saver.then(|| node.file.name.clone()),
-                };
-                Ok::<_, ApiError>((url, works_until))
-            };
-            match signed.await {
+            match batch.sign(raw).await {
                 Ok((url, works_until)) => {
-                    soonest = soonest.min(works_until.unwrap_or(expires));
+                    soonest = soonest.min(works_until);
                     urls.push(url);
                 }
                 Err(err) => failures.push((raw.clone(), err)),
@@ -317,6 +265,82 @@ async fn serve_content(state: &AppState, req: &Request, q: ContentRequest<'_>) -
 }
 
 /// The envelope with `urls`, or a redirect to the one URL when asked for.
+/// What the URLs of one `POST /file/url` request share.
+struct UrlBatch<'a> {
+    ctx: FsCtx<'a>,
+    base: String,
+    key: String,
+    ttl: i64,
+    now: i64,
+    /// The caller's group speed limit in bytes per second (0: none).
+    speed: u64,
+    /// The version asked for, if not the current one.
+    entity: Option<&'a str>,
+    opts: UrlOptions<'static>,
+}
+
+impl UrlBatch<'_> {
+    /// When URLs signed by Stratus stop working.
+    fn expires(&self) -> i64 {
+        self.now + self.ttl
+    }
+
+    /// The URL of one file and when it stops working.
+    async fn sign(&self, raw: &str) -> Result<(DownloadUrl, i64), ApiError> {
+        let state = self.ctx.state;
+        let node = nav::resolve(&self.ctx, &FileUri::parse(raw)?).await?;
+        node.require(fs_cap::DOWNLOAD)?;
+        if self.entity.is_some() && node.seen_by_visitor() {
+            return Err(ApiError::new(
+                ErrorCode::OwnerOnly,
+                "only the owner may download other versions of a shared file",
+            ));
+        }
+        let entity = link::pick_entity(state, &node.file, self.entity).await?;
+        let ttl = std::time::Duration::from_secs(self.ttl as u64);
+        let once = match share::download::count(state, self.ctx.caller, &node).await? {
+            share::download::Counted::Limited => Some(share::download::bind_one(state, ttl).await?),
+            _ => None,
+        };
+        let bound = share::access::bound_share(state, &node);
+        let opts = UrlOptions {
+            share: bound.as_deref(),
+            once: once.as_deref(),
+            ..self.opts
+        };
+        // A provider URL only where Stratus has nothing to enforce on the way: shared
+        // content is re-checked on every request, and a speed limit needs the bytes.
+        let direct = if bound.is_none() && self.speed == 0 {
+            link::presigned(state, entity.as_ref(), &node.file.name, opts.download, ttl).await
+        } else {
+            None
+        };
+        let (url, works_until) = match direct {
+            Some((url, works)) => (url, self.now + works.as_secs() as i64),
+            None => {
+                let hashid = link::entity_hashid(&state.ids, entity.as_ref());
+                let url = link::content_url(
+                    &self.base,
+                    self.key.as_bytes(),
+                    &hashid,
+                    self.speed,
+                    &node.file.name,
+                    self.expires(),
+                    opts,
+                );
+                (url, self.expires())
+            }
+        };
+        let stream_saver =
+            opts.download && link::stream_saver(state, &node.file, entity.as_ref()).await;
+        let url = DownloadUrl {
+            url,
+            stream_saver_display_name: stream_saver.then(|| node.file.name.clone()),
+        };
+        Ok((url, works_until))
+    }
+}
+
 fn answer(mut urls: Vec<DownloadUrl>, expires: i64, redirect: bool) -> Result<UrlAnswer, ApiError> {
     if redirect && urls.len() == 1 {
         return Ok(UrlAnswer::Redirect(urls.remove(0).url));

@@ -323,30 +323,24 @@ async fn copy_tree(
     let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let bytes = quota::charged_bytes(txn, &old_ids).await?;
     quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
+    let new_id = copy_rows(txn, &rows, src.id, dst_parent).await?;
+    share_entities(txn, &old_ids, &new_id).await?;
+    copy_metadata(txn, old_ids, &new_id).await
+}
 
-    let links = file_entity::Entity::find()
-        .filter(file_entity::Column::FileId.is_in(old_ids.clone()))
-        .all(txn)
-        .await?;
-    let live_entities: std::collections::HashSet<i64> = entity::Entity::find()
-        .filter(entity::Column::Id.is_in(links.iter().map(|l| l.entity_id).collect::<Vec<_>>()))
-        .filter(entity::Column::UploadSessionId.is_null())
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    let meta = metadata::Entity::find()
-        .filter(metadata::Column::FileId.is_in(old_ids))
-        .filter(metadata::Column::Name.not_like("sys:%"))
-        .all(txn)
-        .await?;
-
+/// Inserts a copy of each row (parents before children, as `rows` lists them) and answers
+/// the new id of each old one; `root` goes under `dst_parent`.
+async fn copy_rows(
+    txn: &DatabaseTransaction,
+    rows: &[file::Model],
+    root: i64,
+    dst_parent: i64,
+) -> Result<HashMap<i64, i64>, FsError> {
     let now = Utc::now();
     let mut new_id: HashMap<i64, i64> = HashMap::new();
-    for row in &rows {
+    for row in rows {
         let parent = match row.parent_id {
-            _ if row.id == src.id => dst_parent,
+            _ if row.id == root => dst_parent,
             Some(p) => *new_id.get(&p).ok_or(FsError::NotFound)?,
             None => return Err(FsError::NotFound),
         };
@@ -369,6 +363,28 @@ async fn copy_tree(
         .map_err(|e| name_clash(e, &row.name))?;
         new_id.insert(row.id, copied.id);
     }
+    Ok(new_id)
+}
+
+/// Links each copy to the entities (versions) of its original and raises their reference
+/// counts; entities of unfinished uploads stay with the original only.
+async fn share_entities(
+    txn: &DatabaseTransaction,
+    old_ids: &[i64],
+    new_id: &HashMap<i64, i64>,
+) -> Result<(), FsError> {
+    let links = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.is_in(old_ids.to_vec()))
+        .all(txn)
+        .await?;
+    let live_entities: std::collections::HashSet<i64> = entity::Entity::find()
+        .filter(entity::Column::Id.is_in(links.iter().map(|l| l.entity_id).collect::<Vec<_>>()))
+        .filter(entity::Column::UploadSessionId.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     let mut raised: HashMap<i64, i32> = HashMap::new();
     let new_links: Vec<file_entity::ActiveModel> = links
         .iter()
@@ -396,6 +412,21 @@ async fn copy_tree(
             .exec(txn)
             .await?;
     }
+    Ok(())
+}
+
+/// Copies the metadata of the originals to their copies, except `sys:` bookkeeping.
+async fn copy_metadata(
+    txn: &DatabaseTransaction,
+    old_ids: Vec<i64>,
+    new_id: &HashMap<i64, i64>,
+) -> Result<(), FsError> {
+    let meta = metadata::Entity::find()
+        .filter(metadata::Column::FileId.is_in(old_ids))
+        .filter(metadata::Column::Name.not_like("sys:%"))
+        .all(txn)
+        .await?;
+    let now = Utc::now();
     let new_meta: Vec<metadata::ActiveModel> = meta
         .iter()
         .map(|m| metadata::ActiveModel {
