@@ -386,14 +386,14 @@ async fn default_policy_stores_blobs_under_the_data_dir() {
     assert_eq!(partial_sizes, [1 << 20], "pre-allocated partial file");
     driver.abort_upload(&upload).await.unwrap();
 
-    // Unknown policies and types not implemented yet are errors, not panics.
+    // Unknown policies and types Stratus does not drive (COS) are errors, not panics.
     assert!(matches!(
         registry.driver(9999).await.map(drop),
         Err(StorageError::Other(_))
     ));
-    let oss = storage_policy::ActiveModel {
-        name: Set("oss".into()),
-        r#type: Set(storage_policy::kind::OSS.into()),
+    let cos = storage_policy::ActiveModel {
+        name: Set("cos".into()),
+        r#type: Set(storage_policy::kind::COS.into()),
         server: Set("http://127.0.0.1:1".into()),
         bucket_name: Set("b".into()),
         is_private: Set(true),
@@ -411,7 +411,7 @@ async fn default_policy_stores_blobs_under_the_data_dir() {
     .await
     .unwrap();
     assert!(matches!(
-        registry.driver(oss.id).await.map(drop),
+        registry.driver(cos.id).await.map(drop),
         Err(StorageError::Unsupported(_))
     ));
     registry.invalidate(1).await;
