@@ -8,18 +8,11 @@ import { errorMessage } from "../lib/errors";
 import { childUri } from "../lib/uri";
 import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
+import { defaultZipName } from "./names";
 import { notifyQueued } from "./notify";
 import { readablePath } from "./types";
 
 type Props = { files: FileInfo[]; folder: string; onClose: () => void };
-
-/** `report.pdf` → `report.zip`; a folder or several files: the folder's or a plain name. */
-export function defaultZipName(files: FileInfo[]): string {
-  const first = files[0];
-  if (files.length !== 1 || !first) return "archive.zip";
-  const stem = first.type === 1 ? first.name : first.name.replace(/\.[^.]+$/, "") || first.name;
-  return `${stem}.zip`;
-}
 
 export default function CompressDialog({ files, folder, onClose }: Props) {
   const { t } = useTranslation();

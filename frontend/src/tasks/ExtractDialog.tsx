@@ -7,6 +7,7 @@ import type { FileInfo } from "../api/client";
 import { errorMessage } from "../lib/errors";
 import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
+import { isZip } from "./names";
 import { notifyQueued } from "./notify";
 import { extractArchive } from "./pendingApi";
 import { readablePath } from "./types";
@@ -15,8 +16,6 @@ type Props = { file: FileInfo; folder: string; onClose: () => void };
 
 /** Encodings offered for zip entry names; "auto" (sent as none) lets the server detect it. */
 export const ZIP_ENCODINGS = ["auto", "utf-8", "gbk", "shift_jis", "big5"] as const;
-
-export const isZip = (name: string) => /\.zip$/i.test(name);
 
 export default function ExtractDialog({ file, folder, onClose }: Props) {
   const { t } = useTranslation();

@@ -8,21 +8,12 @@ import { errorMessage } from "../lib/errors";
 import { MY_ROOT } from "../lib/uri";
 import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
+import { isTorrent, urlLines } from "./names";
 import { notifyQueued } from "./notify";
 import { startRemoteDownload } from "./pendingApi";
 import { readablePath } from "./types";
 
 type Props = { folder: string; torrent?: FileInfo; onClose: () => void };
-
-export const isTorrent = (name: string) => /\.torrent$/i.test(name);
-
-/** The non-empty lines of the text box. */
-export function urlLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-}
 
 export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props) {
   const { t } = useTranslation();

@@ -4,17 +4,13 @@ import { IconArchive, IconCloudDownload, IconPackageExport } from "@tabler/icons
 import { getSession } from "../api/session";
 import { type ActionContext, registerAction } from "../pages/explorer/actions";
 import { FOLDER } from "../pages/explorer/listing";
+import { isArchive, isTorrent } from "./names";
 import { canRemoteDownload, canRunArchiveTasks } from "./permissions";
 import { openTaskDialog } from "./taskDialogStore";
 
-/** Archives the server extracts (spec §2.6). */
-const ARCHIVE = /\.(zip|7z|rar|tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/i;
-
 const mine = (ctx: ActionContext) => ctx.fs === "my";
-const oneFile = (ctx: ActionContext, pattern: RegExp) =>
-  ctx.files.length === 1 && ctx.files[0]?.type !== FOLDER && pattern.test(ctx.files[0]?.name ?? "");
-
-export const isArchive = (name: string) => ARCHIVE.test(name);
+const oneFile = (ctx: ActionContext, test: (name: string) => boolean) =>
+  ctx.files.length === 1 && ctx.files[0]?.type !== FOLDER && test(ctx.files[0]?.name ?? "");
 
 registerAction({
   id: "compress",
@@ -31,7 +27,7 @@ registerAction({
   labelKey: "tasks.extract.action",
   icon: IconPackageExport,
   order: 36,
-  applies: (ctx) => mine(ctx) && oneFile(ctx, ARCHIVE) && canRunArchiveTasks(getSession()?.user),
+  applies: (ctx) => mine(ctx) && oneFile(ctx, isArchive) && canRunArchiveTasks(getSession()?.user),
   run: (ctx) => {
     const file = ctx.files[0];
     if (file) openTaskDialog({ kind: "extract", file, folder: ctx.folder });
@@ -43,8 +39,7 @@ registerAction({
   labelKey: "tasks.download.action",
   icon: IconCloudDownload,
   order: 37,
-  applies: (ctx) =>
-    mine(ctx) && oneFile(ctx, /\.torrent$/i) && canRemoteDownload(getSession()?.user),
+  applies: (ctx) => mine(ctx) && oneFile(ctx, isTorrent) && canRemoteDownload(getSession()?.user),
   run: (ctx) => {
     const file = ctx.files[0];
     if (file) openTaskDialog({ kind: "download", folder: ctx.folder, torrent: file });
