@@ -23,7 +23,13 @@ const TASK_BITS = [5, 9];
 /** A copy of the default user group that may also compress, extract and download. */
 export async function taskGroup(request: APIRequestContext, name: string): Promise<number> {
   const admin = await apiAs(request, ACCOUNTS.admin);
-  type Group = { id: number; max_storage: number; permissions: string; settings: unknown };
+  type Group = {
+    id: number;
+    max_storage: number;
+    permissions: string;
+    settings: unknown;
+    storage_policy_id?: number;
+  };
   const base = await admin<Group>("GET", "/admin/group/2");
   const bytes = [...Buffer.from(base.permissions || "", "base64")];
   for (const bit of TASK_BITS) {
@@ -38,6 +44,7 @@ export async function taskGroup(request: APIRequestContext, name: string): Promi
         speed_limit: 0,
         permissions: Buffer.from(bytes).toString("base64"),
         settings: base.settings,
+        storage_policy_id: base.storage_policy_id,
       },
     },
   });

@@ -44,7 +44,7 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
             <Text fw={600} size="sm">
               {typeLabel}
             </Text>
-            <Badge color={STATUS_COLORS[task.status] ?? "gray"} variant="light" size="sm">
+            <Badge color={STATUS_COLORS[task.status] ?? "gray"} variant="dot" size="sm">
               {t(`tasks.status.${task.status}` as "tasks.status.queued", {
                 defaultValue: task.status,
               })}

@@ -56,7 +56,7 @@ function TaskBody({ row }: { row: AdminTask }) {
   const facts: [string, ReactNode][] = [
     [
       t("admin.tasks.status"),
-      <Badge key="s" color={STATUS_COLORS[row.status] ?? "gray"} variant="light">
+      <Badge key="s" color={STATUS_COLORS[row.status] ?? "gray"} variant="dot">
         {t(`tasks.status.${row.status}` as "tasks.status.queued", {
           defaultValue: row.status,
         })}

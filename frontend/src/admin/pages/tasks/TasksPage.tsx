@@ -67,7 +67,7 @@ export default function TasksPage() {
       label: t("admin.tasks.status"),
       sort: "status",
       render: (r) => (
-        <Badge color={STATUS_COLORS[r.status] ?? "gray"} variant="light" size="sm">
+        <Badge color={STATUS_COLORS[r.status] ?? "gray"} variant="dot" size="sm">
           {statusLabel(r.status)}
         </Badge>
       ),
