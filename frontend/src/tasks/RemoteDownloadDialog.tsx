@@ -77,6 +77,7 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
               value={browse}
               onChange={setBrowse}
               excluded={new Set()}
+              height={150}
               files={{
                 keep: (f) => isTorrent(f.name),
                 picked: picked?.path,
@@ -93,7 +94,12 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
         <Text size="sm" fw={500}>
           {t("tasks.destination")}
         </Text>
-        <FolderPicker value={dst} onChange={setDst} excluded={new Set()} />
+        <FolderPicker
+          value={dst}
+          onChange={setDst}
+          excluded={new Set()}
+          height={mode === "torrent" ? 150 : 220}
+        />
         {error && (
           <Text c="red" size="sm" role="alert">
             {error}

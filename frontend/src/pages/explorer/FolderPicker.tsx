@@ -16,11 +16,13 @@ type Props = {
   excluded: Set<string>;
   /** Also lists the files `keep` accepts; a click on one picks it. */
   files?: { keep: (file: FileInfo) => boolean; picked?: string; onPick: (file: FileInfo) => void };
+  /** Height of the list, in pixels. */
+  height?: number;
 };
 
 const none = () => false;
 
-export function FolderPicker({ value, onChange, excluded, files }: Props) {
+export function FolderPicker({ value, onChange, excluded, files, height = 260 }: Props) {
   const { t } = useTranslation();
   const parsed = parseUri(value);
   const onlyFolders = useSubfolders(value, !files);
@@ -53,7 +55,7 @@ export function FolderPicker({ value, onChange, excluded, files }: Props) {
           ))}
         </Breadcrumbs>
       </Group>
-      <ScrollArea h={260} type="auto" offsetScrollbars>
+      <ScrollArea h={height} type="auto" offsetScrollbars>
         {folders.isPending ? (
           <Loader size="sm" aria-label={t("explorer.loading")} />
         ) : folders.isError ? (

@@ -68,7 +68,12 @@ function TaskBody({ row }: { row: AdminTask }) {
         defaultValue: row.type,
       }),
     ],
-    [t("admin.tasks.queue"), row.queue],
+    [
+      t("admin.tasks.queue"),
+      t(`admin.tasks.queueNames.${row.queue}` as "admin.tasks.queueNames.io_intense", {
+        defaultValue: row.queue,
+      }),
+    ],
     [t("admin.tasks.user"), row.user_tasks ? `#${row.user_tasks}` : t("admin.tasks.system")],
     [t("admin.tasks.worker"), row.claimed_by || "–"],
     [t("admin.tasks.retries"), String(state.retry_count ?? 0)],

@@ -90,7 +90,14 @@ export default function TasksPage() {
       label: t("admin.tasks.user"),
       render: (r) => (r.user_tasks ? `#${r.user_tasks}` : t("admin.tasks.system")),
     },
-    { key: "queue", label: t("admin.tasks.queue"), render: (r) => r.queue },
+    {
+      key: "queue",
+      label: t("admin.tasks.queue"),
+      render: (r) =>
+        t(`admin.tasks.queueNames.${r.queue}` as "admin.tasks.queueNames.io_intense", {
+          defaultValue: r.queue,
+        }),
+    },
     {
       key: "created",
       label: t("admin.tasks.created"),
