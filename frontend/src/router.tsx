@@ -13,6 +13,7 @@ import { getSession } from "./api/session";
 import { ErrorView } from "./components/ErrorBoundary";
 import { NotFound } from "./components/NotFound";
 import { MY_ROOT, parseUri } from "./lib/uri";
+import { TASK_CATEGORIES, type TaskCategory } from "./tasks/types";
 
 const rootRoute = createRootRoute({
   component: Outlet,
@@ -105,6 +106,16 @@ export const mySharesRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/shares/MyShares")),
 });
 
+export const tasksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/tasks",
+  validateSearch: (search: Record<string, unknown>): { category: TaskCategory } => ({
+    category: TASK_CATEGORIES.find((c) => c === search.category) ?? "general",
+  }),
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("./tasks/TasksPage")),
+});
+
 // The admin console: AdminGate checks the user is an administrator before the console's own
 // chunk is fetched; the console picks its page from the rest of the address (admin/nav.ts).
 export const adminRoute = createRoute({
@@ -122,7 +133,7 @@ const routeTree = rootRoute.addChildren([
   resetRoute,
   activateRoute,
   adminRoute,
-  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute]),
+  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute, tasksRoute]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

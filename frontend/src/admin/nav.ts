@@ -6,6 +6,7 @@ import {
   IconDatabase,
   IconFiles,
   IconHistory,
+  IconListCheck,
   IconServer,
   IconSettings,
   IconShare,
@@ -23,6 +24,7 @@ export type AdminPageKey =
   | "files"
   | "entities"
   | "shares"
+  | "tasks"
   | "events";
 
 export type AdminNavEntry = {
@@ -42,6 +44,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
   { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
   { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
+  { key: "tasks", icon: IconListCheck, load: () => import("./pages/tasks/TasksPage") },
   { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
 ];
 

@@ -17,6 +17,7 @@ import { useDisclosure } from "@mantine/hooks";
 import {
   IconFolder,
   IconLink,
+  IconListCheck,
   IconLogout,
   IconMoon,
   IconSettings,
@@ -38,6 +39,7 @@ import { ExplorerSidebar } from "../pages/explorer/Sidebar";
 import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
 import { ShareGate } from "../pages/shares/ShareGate";
 import { PreviewHost } from "../previews";
+import { TaskDialogHost } from "../tasks/TaskDialogHost";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { LanguagePicker } from "./LanguagePicker";
@@ -153,6 +155,14 @@ export default function AppLayout() {
               onClick={nav.close}
             />
             <NavRouterLink
+              to="/tasks"
+              search={{ category: "general" }}
+              label={t("tasks.nav")}
+              leftSection={<IconListCheck size={18} stroke={1.6} />}
+              active={location.pathname === "/tasks"}
+              onClick={nav.close}
+            />
+            <NavRouterLink
               to="/settings"
               label={t("settings.nav")}
               leftSection={<IconUserCircle size={18} stroke={1.6} />}
@@ -199,6 +209,7 @@ export default function AppLayout() {
       <UploadPanel />
       <PreviewHost />
       <ShareDialogHost />
+      <TaskDialogHost />
     </AppShell>
   );
 }

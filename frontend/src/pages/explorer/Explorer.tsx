@@ -4,6 +4,7 @@
 // to files comes from the action registry (actions.ts), shared by the menus and the toolbar.
 import "./styles";
 import "./builtinActions";
+import "../../tasks/explorerActions";
 import {
   ActionIcon,
   Alert,
@@ -20,6 +21,7 @@ import {
 import {
   IconArrowsSort,
   IconCheck,
+  IconCloudDownload,
   IconFilePlus,
   IconFolderPlus,
   IconLayoutGrid,
@@ -41,12 +43,15 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
+import { useSession } from "../../api/session";
 import { AnchorLink } from "../../components/links";
 import { downloadFiles } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
 import { openPreview } from "../../previews";
 import { queryClient } from "../../queryClient";
+import { canRemoteDownload } from "../../tasks/permissions";
+import { openTaskDialog } from "../../tasks/taskDialogStore";
 import { DropZone } from "../../uploads/DropZone";
 import { UploadButton } from "../../uploads/UploadButton";
 import {
@@ -106,6 +111,7 @@ export default function Explorer() {
   const view = folderView.local ?? fromServer(first?.view);
   const policyId = first?.storage_policy?.id;
   const writable = fs === "my" && !searching;
+  const session = useSession();
   const selection = useSelection(files, path);
   const { fetchNextPage } = listing;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
@@ -384,6 +390,16 @@ export default function Explorer() {
               >
                 {t("explorer.newFolder")}
               </Button>
+              {canRemoteDownload(session?.user) && (
+                <ActionIcon
+                  variant="default"
+                  size="lg"
+                  aria-label={t("tasks.download.title")}
+                  onClick={() => openTaskDialog({ kind: "download", folder: path })}
+                >
+                  <IconCloudDownload size={16} />
+                </ActionIcon>
+              )}
               <UploadButton folder={path} policyId={policyId} />
             </>
           )}

@@ -1,22 +1,33 @@
-// Picks a folder of "my files": one level at a time, up through the path, down by a click.
+// Picks a folder of "my files": one level at a time, up through the path, down by a click. With
+// `files`, it also lists the files that prop accepts and picks one of them (a .torrent file).
 import { ActionIcon, Breadcrumbs, Group, Loader, NavLink, ScrollArea, Text } from "@mantine/core";
-import { IconArrowUp, IconFolderFilled } from "@tabler/icons-react";
+import { IconArrowUp, IconCheck, IconFile, IconFolderFilled } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
 import { ancestors, parseUri } from "../../lib/uri";
-import { useSubfolders } from "./folders";
+import { useFolderEntries, useSubfolders } from "./folders";
+import { FOLDER } from "./listing";
 
 type Props = {
   value: string;
   onChange: (uri: string) => void;
   /** Folders that cannot be picked (what is being moved). */
   excluded: Set<string>;
+  /** Also lists the files `keep` accepts; a click on one picks it. */
+  files?: { keep: (file: FileInfo) => boolean; picked?: string; onPick: (file: FileInfo) => void };
+  /** Height of the list, in pixels. */
+  height?: number;
 };
 
-export function FolderPicker({ value, onChange, excluded }: Props) {
+const none = () => false;
+
+export function FolderPicker({ value, onChange, excluded, files, height = 260 }: Props) {
   const { t } = useTranslation();
   const parsed = parseUri(value);
-  const folders = useSubfolders(value);
+  const onlyFolders = useSubfolders(value, !files);
+  const withFiles = useFolderEntries(value, files?.keep ?? none, !!files);
+  const folders = files ? withFiles : onlyFolders;
   const crumbs = parsed ? ancestors(parsed) : [];
   return (
     <div>
@@ -44,7 +55,7 @@ export function FolderPicker({ value, onChange, excluded }: Props) {
           ))}
         </Breadcrumbs>
       </Group>
-      <ScrollArea h={260} type="auto" offsetScrollbars>
+      <ScrollArea h={height} type="auto" offsetScrollbars>
         {folders.isPending ? (
           <Loader size="sm" aria-label={t("explorer.loading")} />
         ) : folders.isError ? (
@@ -57,19 +68,32 @@ export function FolderPicker({ value, onChange, excluded }: Props) {
           </Text>
         ) : (
           <nav aria-label={t("explorer.subfolders")}>
-            {folders.data.map((f) => (
-              <NavLink
-                key={f.path}
-                component="button"
-                label={f.name}
-                disabled={excluded.has(f.path)}
-                aria-disabled={excluded.has(f.path)}
-                leftSection={<IconFolderFilled size={18} color="var(--mantine-color-yellow-5)" />}
-                onClick={() => {
-                  if (!excluded.has(f.path)) onChange(f.path);
-                }}
-              />
-            ))}
+            {folders.data.map((f) =>
+              f.type !== FOLDER ? (
+                <NavLink
+                  key={f.path}
+                  component="button"
+                  label={f.name}
+                  active={files?.picked === f.path}
+                  aria-pressed={files?.picked === f.path}
+                  leftSection={<IconFile size={18} />}
+                  rightSection={files?.picked === f.path ? <IconCheck size={16} /> : undefined}
+                  onClick={() => files?.onPick(f)}
+                />
+              ) : (
+                <NavLink
+                  key={f.path}
+                  component="button"
+                  label={f.name}
+                  disabled={excluded.has(f.path)}
+                  aria-disabled={excluded.has(f.path)}
+                  leftSection={<IconFolderFilled size={18} color="var(--mantine-color-yellow-5)" />}
+                  onClick={() => {
+                    if (!excluded.has(f.path)) onChange(f.path);
+                  }}
+                />
+              ),
+            )}
           </nav>
         )}
       </ScrollArea>

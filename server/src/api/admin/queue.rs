@@ -38,6 +38,8 @@ pub struct TaskRow {
     pub user_hash_id: Option<String>,
     pub task_hash_id: String,
     pub summary: Option<TaskSummary>,
+    /// The task's latest log lines; only when one task is read (`GET /admin/queue/:id`).
+    pub log: Option<String>,
 }
 
 impl TaskRow {
@@ -56,6 +58,7 @@ impl TaskRow {
             user_hash_id: row.user_id.map(|u| ids.encode(u, IdKind::User)),
             task_hash_id: ids.encode(row.id, IdKind::Task),
             summary: present::task::task(ids, row).summary,
+            log: None,
         }
     }
 }
@@ -144,7 +147,7 @@ impl AdminQueueApi {
         })
     }
 
-    /// One task.
+    /// One task, with its log.
     #[oai(
         path = "/admin/queue/:id",
         method = "get",
@@ -157,7 +160,10 @@ impl AdminQueueApi {
         id: Path<i64>,
     ) -> ApiResult<TaskRow> {
         let row = tasks::get(&state, id.0).await?;
-        ok(TaskRow::of(&state.ids, &row))
+        ok(TaskRow {
+            log: Some(row.log.clone()),
+            ..TaskRow::of(&state.ids, &row)
+        })
     }
 
     /// Deletes tasks; a running one stops.

@@ -267,6 +267,11 @@ async fn admins_see_count_delete_and_clean_up_every_task() {
         .await;
     assert_eq!(list["data"]["pagination"]["total_items"], 1, "{list}");
     assert_eq!(list["data"]["tasks"][0]["id"], id);
+    assert!(list["data"]["tasks"][0]["log"].is_null(), "{list}");
+    let ended = server
+        .get_as(&format!("/admin/queue/{id}"), &root.access_token)
+        .await;
+    assert!(ended["data"]["log"].is_string(), "{ended}");
     let one = server
         .get_as(&format!("/admin/queue/{id2}"), &root.access_token)
         .await;

@@ -25,6 +25,7 @@ import { api, unwrap } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
 import { formatBytes, formatDate } from "../../../lib/format";
 import { usePolicies } from "../policies/policiesApi";
+import { QueueMetricsCard } from "../tasks/QueueMetricsCard";
 import { DailyChart } from "./DailyChart";
 
 const SUMMARY_QUERY = ["admin", "summary"] as const;
@@ -208,6 +209,8 @@ export default function DashboardPage() {
           </Stack>
         </Paper>
       </SimpleGrid>
+
+      <QueueMetricsCard />
     </Stack>
   );
 }
