@@ -25,6 +25,7 @@ pub mod events;
 pub mod fs;
 pub mod ids;
 pub mod imaging;
+pub mod import;
 pub mod jobs;
 pub mod kv;
 pub mod mail;
@@ -74,6 +75,7 @@ pub async fn init(
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
     queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
     jobs::register(&state);
+    queue::Registry::of(&state).register(std::sync::Arc::new(import::task::Import));
     Ok((state, admin))
 }
 

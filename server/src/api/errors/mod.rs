@@ -7,6 +7,7 @@ mod auth;
 mod dav_account;
 pub mod download;
 mod fs;
+mod import;
 mod queue;
 mod share;
 pub mod thumb;
