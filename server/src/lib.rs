@@ -34,6 +34,7 @@ pub mod net;
 pub mod observe;
 pub mod ops;
 pub mod queue;
+pub mod relocate;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
@@ -76,6 +77,7 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
     jobs::register(&state);
     queue::Registry::of(&state).register(std::sync::Arc::new(import::task::Import));
+    queue::Registry::of(&state).register(std::sync::Arc::new(relocate::task::Relocate));
     Ok((state, admin))
 }
 

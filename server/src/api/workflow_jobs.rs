@@ -15,6 +15,7 @@ use crate::{
     auth::caller::Caller,
     ids::IdKind,
     import::{self, ImportRequest},
+    relocate,
     state::AppState,
 };
 
@@ -35,6 +36,15 @@ pub struct ImportBody {
     pub recursive: Option<bool>,
     /// The local storage policy `src` lies in.
     pub policy_id: i64,
+}
+
+/// `POST /workflow/relocate`
+#[derive(Debug, Object)]
+pub struct RelocateBody {
+    /// The caller's files and folders whose blobs move.
+    pub src: Vec<String>,
+    /// The storage policy they move to.
+    pub dst_policy_id: i64,
 }
 
 #[OpenApi(tag = "ApiTags::File")]
@@ -71,6 +81,26 @@ impl WorkflowJobsApi {
             extract_media_meta: body.extract_media_meta.unwrap_or(false),
         };
         let row = import::submit(&state, me, req).await?;
+        ok(present::task::task(&state.ids, &row))
+    }
+
+    /// Queues the move of every blob (all versions) of the caller's files and folders to
+    /// storage policy `dst_policy_id` (administrators: any policy; users: their group's):
+    /// each blob is copied, checked, switched over in one transaction, then released.
+    #[oai(
+        path = "/workflow/relocate",
+        method = "post",
+        operation_id = "create_relocate_task"
+    )]
+    async fn relocate(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<RelocateBody>,
+    ) -> ApiResult<TaskResponse> {
+        caller.signed_in()?;
+        let body = body.0;
+        let row = relocate::submit(&state, &caller, body.src, body.dst_policy_id).await?;
         ok(present::task::task(&state.ids, &row))
     }
 }

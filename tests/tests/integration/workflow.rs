@@ -10,6 +10,7 @@ mod archive;
 mod import;
 mod jobs;
 mod queue;
+mod relocate;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.

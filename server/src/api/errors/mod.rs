@@ -9,6 +9,7 @@ pub mod download;
 mod fs;
 mod import;
 mod queue;
+mod relocate;
 mod share;
 pub mod thumb;
 pub mod upload;

@@ -52,6 +52,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("share", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
+    ("relocate", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),
     // The file system.
