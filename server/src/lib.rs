@@ -127,7 +127,7 @@ pub async fn serve(
     }
     // The periodic jobs are tasks: queued here once per period (by one instance of those
     // sharing the database), run by the queue's workers of any instance.
-    let jobs = state
+    let scheduler = state
         .config
         .scheduled_jobs
         .then(|| jobs::schedule::spawn(state.clone()));
@@ -136,8 +136,8 @@ pub async fn serve(
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;
-    if let Some(jobs) = jobs {
-        jobs.abort();
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
     }
     queues.abort();
     result

@@ -59,7 +59,7 @@ pub async fn period_of(state: &AppState, job: &Periodic) -> Result<Duration, DbE
     };
     let value = state.settings.get(setting).await?;
     Ok(period::parse(&value).unwrap_or_else(|| {
-        tracing::debug!(setting, value, "not a period; the job keeps its default");
+        tracing::debug!(setting, value = %value, "not a period; the job keeps its default");
         job.default
     }))
 }

@@ -114,6 +114,9 @@ async fn switch(
         .await
         .map_err(retry)?;
     if moved.rows_affected == 0 {
+        // Ended here, not on drop: SQLite would keep the write lock until the connection's
+        // next use.
+        txn.rollback().await.map_err(retry)?;
         return Ok(None);
     }
     file::Entity::update_many()

@@ -2,7 +2,7 @@
 //! version pointing at the blob, missing parent folders and the owner's storage charge, in
 //! one owner transaction. Never over an existing entry: a taken name changes nothing.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use stratus_entity::file;
 
 use super::{UploadError, chunk::insert_file_with_version, create};
@@ -36,8 +36,28 @@ pub async fn adopt(db: &DatabaseConnection, a: Adopt<'_>) -> Result<Adopted, Upl
         .ok_or_else(|| UploadError::Invalid("the target is the root".into()))?
         .to_owned();
     let txn = tx::begin(db, a.owner).await?;
-    tree::ensure_unlocked(&txn, a.owner, a.uri, false, &[]).await?;
-    let mut known = nav::chain(&txn, a.owner, a.uri.segments()).await?;
+    let outcome = write(&txn, &a, &name).await;
+    // Ended here, not on drop: a transaction dropped on SQLite would keep the write lock
+    // until its connection is used again.
+    match outcome {
+        Ok(Adopted::New(file)) => {
+            txn.commit().await?;
+            Ok(Adopted::New(file))
+        }
+        other => {
+            txn.rollback().await?;
+            other
+        }
+    }
+}
+
+async fn write(
+    txn: &DatabaseTransaction,
+    a: &Adopt<'_>,
+    name: &str,
+) -> Result<Adopted, UploadError> {
+    tree::ensure_unlocked(txn, a.owner, a.uri, false, &[]).await?;
+    let mut known = nav::chain(txn, a.owner, a.uri.segments()).await?;
     if known.len() == a.uri.segments().len() + 1 {
         let existing = known.pop().filter(|f| f.r#type == file::kind::FILE);
         return Ok(Adopted::Taken(existing));
@@ -48,14 +68,12 @@ pub async fn adopt(db: &DatabaseConnection, a: Adopt<'_>) -> Result<Adopted, Upl
     {
         return Ok(Adopted::Taken(None));
     }
-    quota::charge(&txn, a.owner, a.size, a.max_storage).await?;
+    quota::charge(txn, a.owner, a.size, a.max_storage).await?;
     if known.is_empty() {
-        known.push(nav::insert_root(&txn, a.owner).await?);
+        known.push(nav::insert_root(txn, a.owner).await?);
     }
-    let parent = create::ensure_parents(&txn, a.owner, known, a.uri).await?;
+    let parent = create::ensure_parents(txn, a.owner, known, a.uri).await?;
     let file =
-        insert_file_with_version(&txn, a.owner, parent, &name, (a.key, a.size, a.policy_id))
-            .await?;
-    txn.commit().await?;
+        insert_file_with_version(txn, a.owner, parent, name, (a.key, a.size, a.policy_id)).await?;
     Ok(Adopted::New(file))
 }
