@@ -18,7 +18,10 @@ pub fn resolve(root: &Path, src: &str) -> Result<PathBuf, ImportError> {
         return Err(ImportError::Invalid("src: a folder path".into()));
     }
     let given = Path::new(src);
-    if given.components().any(|c| matches!(c, Component::ParentDir)) {
+    if given
+        .components()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
         return Err(ImportError::OutsideRoot);
     }
     std::fs::create_dir_all(root).map_err(|e| ImportError::NotAFolder(e.to_string()))?;
@@ -52,10 +55,18 @@ pub fn resolve(root: &Path, src: &str) -> Result<PathBuf, ImportError> {
 /// One entry of a folder.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Entry {
-    File { name: String, size: u64 },
-    Folder { name: String },
+    File {
+        name: String,
+        size: u64,
+    },
+    Folder {
+        name: String,
+    },
     /// Not imported, and why.
-    Skipped { name: String, why: &'static str },
+    Skipped {
+        name: String,
+        why: &'static str,
+    },
 }
 
 /// The entries of `dir`, by name.

@@ -92,7 +92,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     if task.extract_media_meta {
         ctx.log("media metadata is not extracted by this server");
     }
-    ctx.log(format!("importing {} into /{}", task.src, task.dst.join("/")));
+    ctx.log(format!(
+        "importing {} into /{}",
+        task.src,
+        task.dst.join("/")
+    ));
     let mut walk = Walk {
         ctx,
         task: &task,
@@ -182,12 +186,7 @@ impl Walk<'_> {
             }
             Err(e) => return Err(retry(e)),
         }
-        ctx.progress(
-            "imported",
-            self.tally.imported,
-            self.tally.indexed,
-            &path,
-        );
+        ctx.progress("imported", self.tally.imported, self.tally.indexed, &path);
         Ok(())
     }
 
@@ -229,7 +228,9 @@ fn key_of(root: &Path, path: &Path) -> Result<String, TaskError> {
 fn target(dst: &[String], below: &[String], name: &str) -> Result<FileUri, TaskError> {
     let mut uri = FileUri::root(FsKind::My, None);
     for part in dst.iter().chain(below).map(String::as_str).chain([name]) {
-        uri = uri.join(part).map_err(|e| TaskError::Fatal(e.to_string()))?;
+        uri = uri
+            .join(part)
+            .map_err(|e| TaskError::Fatal(e.to_string()))?;
     }
     Ok(uri)
 }

@@ -85,12 +85,7 @@ impl TaskKind for Periodic {
 }
 
 fn recycle_entities(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
-    async move {
-        fs::recycle::collect(state)
-            .await
-            .map_err(|e| e.to_string())
-    }
-    .boxed()
+    async move { fs::recycle::collect(state).await.map_err(|e| e.to_string()) }.boxed()
 }
 
 fn collect_trash(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
@@ -114,7 +109,9 @@ fn drop_expired_uploads(state: &AppState) -> BoxFuture<'_, Result<u64, String>> 
 /// Expired `kv` rows and expired locks (reads already ignore both; this frees the rows).
 fn purge_expired_state(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
     async move {
-        let kv = kv::purge_expired(&state.db).await.map_err(|e| e.to_string())?;
+        let kv = kv::purge_expired(&state.db)
+            .await
+            .map_err(|e| e.to_string())?;
         let locks = fs::lock::purge_expired(&state.db)
             .await
             .map_err(|e| e.to_string())?;

@@ -58,9 +58,7 @@ pub async fn submit(
     src: Vec<String>,
     dst_policy_id: i64,
 ) -> Result<task_row::Model, RelocateError> {
-    let me = caller
-        .signed_in()
-        .map_err(|_| RelocateError::NotOwner)?;
+    let me = caller.signed_in().map_err(|_| RelocateError::NotOwner)?;
     if src.is_empty() {
         return Err(RelocateError::Invalid("src: at least one URI".into()));
     }
@@ -77,10 +75,7 @@ pub async fn submit(
             return Err(RelocateError::NotOwner);
         }
     }
-    let task = RelocateState {
-        src,
-        dst_policy_id,
-    };
+    let task = RelocateState { src, dst_policy_id };
     let summary = json!({
         "phase": "",
         "props": {"src": task.src, "dst_policy_id": dst_policy_id},

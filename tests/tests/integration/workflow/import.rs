@@ -72,7 +72,10 @@ async fn a_folder_is_imported_without_copying_and_clashes_are_skipped() {
     let server = TestServer::start().await;
     let boss = admin(&server, "boss@example.com").await;
     let ann = member(&server, "ann@example.com").await;
-    let ann_id = server.state.ids.decode(ann.user["id"].as_str().unwrap(), IdKind::User);
+    let ann_id = server
+        .state
+        .ids
+        .decode(ann.user["id"].as_str().unwrap(), IdKind::User);
     let ann_id = ann_id.unwrap();
     let src = root(&server).join("imports");
     std::fs::create_dir_all(src.join("sub/deeper")).unwrap();
@@ -164,9 +167,8 @@ async fn only_admins_import_and_only_from_inside_the_root() {
     std::fs::create_dir_all(root(&server).join("ok")).unwrap();
     let outside = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), root(&server).join("escape")).unwrap();
-    let body = |src: &str| {
-        json!({"src": src, "dst": "/x", "user_id": ann.user["id"], "policy_id": 1})
-    };
+    let body =
+        |src: &str| json!({"src": src, "dst": "/x", "user_id": ann.user["id"], "policy_id": 1});
 
     let refused = import(&server, &ann, body("ok")).await;
     assert_eq!(refused["code"], 403, "{refused}");

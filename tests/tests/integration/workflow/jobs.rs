@@ -30,10 +30,8 @@ async fn two_instances_run_each_job_once_per_period() {
     let now = Utc::now();
     let mut queued = Vec::new();
     for _ in 0..3 {
-        let (on_a, on_b) = tokio::join!(
-            schedule::tick(&a.state, now),
-            schedule::tick(&b.state, now)
-        );
+        let (on_a, on_b) =
+            tokio::join!(schedule::tick(&a.state, now), schedule::tick(&b.state, now));
         queued.extend(on_a.unwrap());
         queued.extend(on_b.unwrap());
     }

@@ -146,8 +146,11 @@ async fn every_version_moves_to_a_second_local_policy() {
     upload(&server, &boss, "cloudreve://my/a/one.txt", b"first", false).await;
     upload(&server, &boss, "cloudreve://my/a/one.txt", &big, true).await;
     upload(&server, &boss, "cloudreve://my/a/b/two.bin", b"two", false).await;
-    let before: Vec<_> = [blobs(&server, "one.txt").await, blobs(&server, "two.bin").await]
-        .concat();
+    let before: Vec<_> = [
+        blobs(&server, "one.txt").await,
+        blobs(&server, "two.bin").await,
+    ]
+    .concat();
     assert_eq!(before.len(), 3);
     let second = second_local(&server).await;
 
@@ -158,8 +161,11 @@ async fn every_version_moves_to_a_second_local_policy() {
     assert_eq!(progress["relocate"]["current"], 3, "{progress}");
     assert_eq!(progress["relocate"]["total"], 3, "{progress}");
 
-    let after: Vec<_> = [blobs(&server, "one.txt").await, blobs(&server, "two.bin").await]
-        .concat();
+    let after: Vec<_> = [
+        blobs(&server, "one.txt").await,
+        blobs(&server, "two.bin").await,
+    ]
+    .concat();
     for (old, new) in before.iter().zip(&after) {
         assert_eq!(old.id, new.id);
         assert_eq!(new.storage_policy_id, second);
@@ -224,10 +230,7 @@ async fn only_the_owner_relocates_and_only_to_an_allowed_policy() {
     let second = second_local(&server).await;
 
     // Bob reaches nothing of Ann's.
-    let ann_uri = format!(
-        "cloudreve://{}@my/x.txt",
-        ann.user["id"].as_str().unwrap()
-    );
+    let ann_uri = format!("cloudreve://{}@my/x.txt", ann.user["id"].as_str().unwrap());
     for src in ["cloudreve://my/x.txt", ann_uri.as_str()] {
         let refused = relocate(&server, &bob, &[src], 1).await;
         assert_ne!(refused["code"], 0, "{src}: {refused}");
