@@ -249,3 +249,62 @@ async fn only_the_owner_relocates_and_only_to_an_allowed_policy() {
     run_to_end(&server).await;
     assert_eq!(blobs(&server, "x.txt").await, before);
 }
+
+#[tokio::test]
+async fn a_relocate_whose_instance_died_is_finished_by_another() {
+    let a = TestServer::start().await;
+    let boss = admin(&a, "boss@example.com").await;
+    upload(&a, &boss, "cloudreve://my/one.txt", b"one", false).await;
+    upload(&a, &boss, "cloudreve://my/two.txt", b"two", false).await;
+    let second = second_local(&a).await;
+    let dst = storage_policy::Entity::find_by_id(second)
+        .one(&a.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let old_two = blobs(&a, "two.txt").await.pop().unwrap();
+    // A worker that is gone had moved the first blob, then its lease ran out.
+    let first = blobs(&a, "one.txt").await.pop().unwrap();
+    assert!(
+        stratus_server::relocate::blob::relocate(&a.state, &first, &dst, "one.txt")
+            .await
+            .unwrap()
+    );
+    let now = chrono::Utc::now();
+    let boss_id = a
+        .state
+        .ids
+        .decode(boss.user["id"].as_str().unwrap(), IdKind::User)
+        .unwrap();
+    let state = json!({"src": ["cloudreve://my/one.txt", "cloudreve://my/two.txt"],
+                       "dst_policy_id": second});
+    let row = task::ActiveModel {
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+        r#type: sea_orm::Set("relocate".into()),
+        status: sea_orm::Set("processing".into()),
+        public_state: sea_orm::Set(json!({})),
+        private_state: sea_orm::Set(state.to_string()),
+        user_id: sea_orm::Set(Some(boss_id)),
+        claimed_by: sea_orm::Set(Some("stratus-gone".into())),
+        queue: sea_orm::Set("io_intense".into()),
+        lease_until: sea_orm::Set(Some(now - chrono::Duration::seconds(1))),
+        progress: sea_orm::Set(String::new()),
+        log: sea_orm::Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&a.state.db)
+    .await
+    .unwrap();
+    // A second instance on the same database; either takes the task up.
+    let b = a.sibling().await;
+    let done = wait_task(&b, row.id, "completed", |t| t.status == "completed").await;
+    assert!(done.log.contains("moved 1 blob(s)"), "{}", done.log);
+    for name in ["one.txt", "two.txt"] {
+        let e = blobs(&a, name).await.pop().unwrap();
+        assert_eq!(e.storage_policy_id, second, "{name}");
+    }
+    assert!(!local_path(&a, &old_two.source).exists());
+    assert_eq!(download(&b, &boss, "cloudreve://my/one.txt").await, b"one");
+    assert_eq!(download(&b, &boss, "cloudreve://my/two.txt").await, b"two");
+}
