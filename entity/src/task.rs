@@ -52,6 +52,9 @@ pub struct Model {
     /// The task's log, one line per entry, the latest lines only.
     #[sea_orm(column_type = "Text")]
     pub log: String,
+    /// A scheduled task's period (`<job>@<period start, unix seconds>`), unique; `None` for
+    /// tasks that were submitted rather than scheduled.
+    pub schedule_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

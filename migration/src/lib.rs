@@ -19,6 +19,7 @@ mod m20261122_000004_create_runtime_state;
 mod m20261122_000005_create_settings;
 mod m20261125_070000_add_user_skeletons;
 mod m20261125_130000_add_task_leases;
+mod m20261126_090000_add_task_schedule_keys;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_settings::Migration),
             Box::new(m20261125_070000_add_user_skeletons::Migration),
             Box::new(m20261125_130000_add_task_leases::Migration),
+            Box::new(m20261126_090000_add_task_schedule_keys::Migration),
         ]
     }
 }

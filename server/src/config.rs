@@ -53,6 +53,9 @@ pub struct Config {
     pub captcha_per_minute: u32,
     /// Unanswered captcha tickets kept; past that the oldest are dropped (0: no limit).
     pub captcha_max_tickets: u64,
+    /// Queue the periodic jobs (recycling, trash, expired sessions) when their period comes.
+    /// Of several instances on one database only one queues a period; any instance runs it.
+    pub scheduled_jobs: bool,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             http_max_connections: 512,
             captcha_per_minute: 30,
             captcha_max_tickets: 10_000,
+            scheduled_jobs: true,
         }
     }
 }
@@ -164,6 +168,7 @@ impl fmt::Debug for Config {
             .field("http_max_connections", &self.http_max_connections)
             .field("captcha_per_minute", &self.captcha_per_minute)
             .field("captcha_max_tickets", &self.captcha_max_tickets)
+            .field("scheduled_jobs", &self.scheduled_jobs)
             .finish()
     }
 }

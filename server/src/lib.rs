@@ -25,6 +25,8 @@ pub mod events;
 pub mod fs;
 pub mod ids;
 pub mod imaging;
+pub mod import;
+pub mod jobs;
 pub mod kv;
 pub mod mail;
 pub mod metrics;
@@ -32,6 +34,7 @@ pub mod net;
 pub mod observe;
 pub mod ops;
 pub mod queue;
+pub mod relocate;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
@@ -72,6 +75,9 @@ pub async fn init(
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
     queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
+    jobs::register(&state);
+    queue::Registry::of(&state).register(std::sync::Arc::new(import::task::Import));
+    queue::Registry::of(&state).register(std::sync::Arc::new(relocate::task::Relocate));
     Ok((state, admin))
 }
 
@@ -119,42 +125,22 @@ pub async fn serve(
     {
         tracing::warn!(error = %e, "could not read the journals of pending blobs");
     }
-    let jobs = spawn_background_jobs(state.clone());
+    // The periodic jobs are tasks: queued here once per period (by one instance of those
+    // sharing the database), run by the queue's workers of any instance.
+    let scheduler = state
+        .config
+        .scheduled_jobs
+        .then(|| jobs::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
     let acceptor = net::GuardedAcceptor::new(listener, net::Limits::of(&state.config))?;
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;
-    jobs.abort();
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
     queues.abort();
     result
-}
-
-/// Periodic housekeeping. Every job is safe to run on several instances at once: each one
-/// deletes rows by condition, so a row is removed once whoever gets there first.
-fn spawn_background_jobs(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            report("kv purge", kv::purge_expired(&state.db).await);
-            report("lock purge", fs::lock::purge_expired(&state.db).await);
-            report("trash collection", fs::trash::collect_expired(&state).await);
-            report(
-                "upload sentinel",
-                upload::collect_expired_sessions(&state).await,
-            );
-            report("entity recycling", fs::recycle::collect(&state).await);
-        }
-    })
-}
-
-fn report<E: std::fmt::Display>(job: &str, result: Result<u64, E>) {
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(job, rows = n, "housekeeping"),
-        Err(err) => tracing::warn!(job, error = %err, "housekeeping failed"),
-    }
 }
 
 /// `stratus serve`: init, print the first-start banner, bind and serve until a signal.

@@ -57,6 +57,9 @@ impl TestServer {
             data_dir: dir.path().join("data"),
             database_url: Some(database_url.clone()),
             listen: "127.0.0.1:0".parse().unwrap(),
+            // Tests run the periodic jobs themselves (`jobs::schedule::tick` or the job's
+            // function), so no task appears in a test that did not ask for one.
+            scheduled_jobs: false,
             ..Config::default()
         };
         configure(&mut config);

@@ -33,6 +33,7 @@ pub mod user_setting;
 pub mod user_setting_fields;
 mod user_setting_update;
 pub mod workflow;
+pub mod workflow_jobs;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -92,6 +93,7 @@ type Apis = (
         source::SourceApi,
         dav_account::DavAccountApi,
         workflow::WorkflowApi,
+        workflow_jobs::WorkflowJobsApi,
     ),
     admin::AdminApis,
 );
@@ -123,6 +125,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             source::SourceApi,
             dav_account::DavAccountApi,
             workflow::WorkflowApi,
+            workflow_jobs::WorkflowJobsApi,
         ),
         admin::apis(),
     );

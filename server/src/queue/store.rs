@@ -66,6 +66,47 @@ pub async fn submit(
     Ok(row)
 }
 
+/// Queues the scheduled task `schedule_key` of `kind` (no owner, empty state) unless a task
+/// with that key exists: of several callers, on any instances, exactly one queues it. The
+/// task queued, or `None` when it already was.
+pub async fn submit_scheduled(
+    state: &AppState,
+    kind: &dyn TaskKind,
+    schedule_key: &str,
+    summary: Value,
+) -> Result<Option<task::Model>, DbErr> {
+    let now = Utc::now();
+    let row = task::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(kind.name().to_owned()),
+        status: Set(status::QUEUED.to_owned()),
+        public_state: Set(json!({"summary": summary})),
+        private_state: Set(String::new()),
+        queue: Set(kind.queue().to_owned()),
+        progress: Set(String::new()),
+        log: Set(String::new()),
+        schedule_key: Set(Some(schedule_key.to_owned())),
+        ..Default::default()
+    };
+    let inserted = task::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(task::Column::ScheduleKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&state.db)
+        .await?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    Registry::of(state).wake(kind.queue());
+    task::Entity::find()
+        .filter(task::Column::ScheduleKey.eq(schedule_key))
+        .one(&state.db)
+        .await
+}
+
 /// Claims the oldest task of `queue` among `types` that is due, or whose worker's lease ran
 /// out, for `worker`. One statement: on PostgreSQL the candidate row is locked and rows other
 /// claimers hold are skipped; SQLite runs the statement under its one write lock.

@@ -18,6 +18,7 @@
 //!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
 //! * [`commit`]: publishes what [`stream`] wrote; on SQLite the publishes waiting at one
 //!   moment share one transaction.
+//! * [`adopt`]: a blob already in storage published as a new file (imports).
 //! * [`cancel`]: deletes a session with its placeholder, releases the reservation and lock;
 //!   [`collect_expired_sessions`] does the same for sessions past their expiry.
 //!
@@ -26,6 +27,7 @@
 //! charged (Cloudreve's per-entity storage diffs) until the owner's version cap drops them
 //! ([`crate::fs::version::cap_versions`], applied at completion).
 
+pub mod adopt;
 pub mod cancel;
 pub mod chunk;
 pub mod commit;

@@ -7,7 +7,10 @@ use stratus_entity::task;
 use stratus_tests::TestServer;
 
 mod archive;
+mod import;
+mod jobs;
 mod queue;
+mod relocate;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.

@@ -47,9 +47,12 @@ const LAYERS: &[(&str, Layer)] = &[
     ("captcha_ticket", Layer::Service),
     ("dav::account", Layer::Service),
     ("download", Layer::Service),
+    ("import", Layer::Service),
+    ("jobs", Layer::Service),
     ("share", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
+    ("relocate", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),
     // The file system.
