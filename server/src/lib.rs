@@ -32,6 +32,7 @@ pub mod net;
 pub mod observe;
 pub mod ops;
 pub mod queue;
+pub mod remote_download;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
@@ -72,6 +73,8 @@ pub async fn init(
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
     queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
+    queue::Registry::of(&state)
+        .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     Ok((state, admin))
 }
 

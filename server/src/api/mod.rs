@@ -22,6 +22,7 @@ pub mod passkey;
 pub mod present;
 pub mod query_bool;
 pub mod registration;
+pub mod remote_download;
 pub mod session;
 pub mod share;
 pub mod site;
@@ -92,6 +93,7 @@ type Apis = (
         source::SourceApi,
         dav_account::DavAccountApi,
         workflow::WorkflowApi,
+        remote_download::RemoteDownloadApi,
     ),
     admin::AdminApis,
 );
@@ -123,6 +125,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             source::SourceApi,
             dav_account::DavAccountApi,
             workflow::WorkflowApi,
+            remote_download::RemoteDownloadApi,
         ),
         admin::apis(),
     );

@@ -7,7 +7,10 @@ use stratus_entity::task;
 use stratus_tests::TestServer;
 
 mod archive;
+mod aria2;
+mod origin;
 mod queue;
+mod remote_download;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.

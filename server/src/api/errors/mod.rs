@@ -8,6 +8,7 @@ mod dav_account;
 pub mod download;
 mod fs;
 mod queue;
+mod remote_download;
 mod share;
 pub mod thumb;
 pub mod upload;

@@ -50,6 +50,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("share", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
+    ("remote_download", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),
     // The file system.
