@@ -5,7 +5,9 @@
 use std::{path::PathBuf, time::Duration};
 
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, task::status};
 use stratus_server::{boolset::Boolset, ids::IdKind};
@@ -238,7 +240,14 @@ async fn internal_addresses_are_refused_by_default_however_they_are_reached() {
 async fn a_download_larger_than_the_free_space_stops() {
     let (server, a) = setup().await;
     allow_ranges(&server, "127.0.0.1/32").await;
-    update_group(&server, |g| g.max_storage = 1 << 20).await;
+    let group = stratus_entity::group::Entity::find_by_id(crate::archive::USER_GROUP)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut group = group.into_active_model();
+    group.max_storage = Set(1 << 20);
+    group.update(&server.state.db).await.unwrap();
     let origin = Origin::start("127.0.0.1").await;
     for path in ["/gen/3145728/big.bin", "/chunked/3145728/big.bin"] {
         let id = submit_url(&server, &a, &origin.url(path)).await;
