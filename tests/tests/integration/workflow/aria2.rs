@@ -98,8 +98,8 @@ async fn configure(server: &TestServer, rpc: &str, token: &str) {
 /// Files of the torrent: (size, name) below `gen/<size>/`.
 const FILES: [(u64, &str); 2] = [(300_000, "a.bin"), (200_000, "b.bin")];
 
-/// A torrent of `gen/` with a web seed on `origin`, uploaded to `cloudreve://my/t.torrent`.
-async fn torrent(server: &TestServer, s: &Session, origin: &Origin, work: &Path) {
+/// A torrent of `gen/` with a web seed on `origin`, uploaded to `cloudreve://my/<name>`.
+async fn torrent(server: &TestServer, s: &Session, origin: &Origin, work: &Path, name: &str) {
     for (size, name) in FILES {
         let dir = work.join(format!("gen/{size}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -126,14 +126,15 @@ async fn torrent(server: &TestServer, s: &Session, origin: &Origin, work: &Path)
         String::from_utf8_lossy(&made.stderr)
     );
     let bytes = std::fs::read(&out).unwrap();
-    upload(server, s, "cloudreve://my/t.torrent", &bytes).await;
+    upload(server, s, &format!("cloudreve://my/{name}"), &bytes).await;
 }
 
-async fn submit_torrent(server: &TestServer, s: &Session) -> Value {
+async fn submit_torrent(server: &TestServer, s: &Session, name: &str) -> Value {
+    let src = format!("cloudreve://my/{name}");
     submit(
         server,
         s,
-        json!({"src_file": "cloudreve://my/t.torrent", "dst": "cloudreve://my/bt"}),
+        json!({"src_file": src, "dst": "cloudreve://my/bt"}),
     )
     .await
 }
@@ -151,9 +152,9 @@ async fn a_torrent_downloads_into_the_drive_through_aria2() {
     let aria2 = Aria2::start(work.path()).await;
     configure(&server, &aria2.rpc, SECRET).await;
     let origin = Origin::start("127.0.0.1").await;
-    torrent(&server, &a, &origin, work.path()).await;
+    torrent(&server, &a, &origin, work.path(), "t.torrent").await;
 
-    let created = submit_torrent(&server, &a).await;
+    let created = submit_torrent(&server, &a, "t.torrent").await;
     assert_eq!(created["code"], 0, "{created}");
     let id = task_id(&server, &created["data"][0]);
     let done = ended(&server, id).await;
@@ -185,20 +186,27 @@ async fn a_torrent_download_can_skip_files_and_be_canceled() {
     configure(&server, &aria2.rpc, SECRET).await;
     let origin = Origin::start("127.0.0.1").await;
     origin.hold();
-    torrent(&server, &a, &origin, work.path()).await;
+    torrent(&server, &a, &origin, work.path(), "t.torrent").await;
 
     // Leave out b.bin while the web seed waits, then let it go.
-    let created = submit_torrent(&server, &a).await;
+    let created = submit_torrent(&server, &a, "t.torrent").await;
     let id = task_id(&server, &created["data"][0]);
     let hash = created["data"][0]["id"].as_str().unwrap().to_owned();
-    wait_task(&server, id, "listed its files", |t| {
+    let listed = wait_task(&server, id, "listed its files", |t| {
         t.public_state["summary"]["props"]["download"]["files"]
             .as_array()
             .is_some_and(|f| f.len() == 2)
     })
     .await;
+    let files = &listed.public_state["summary"]["props"]["download"]["files"];
+    let b_index = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"].as_str().unwrap().ends_with("b.bin"))
+        .map(|f| f["index"].as_u64().unwrap())
+        .unwrap();
     let path = format!("/workflow/download/{hash}");
-    let b_index = 2;
     let picked = server
         .send_as(
             Method::PATCH,
@@ -217,7 +225,12 @@ async fn a_torrent_download_can_skip_files_and_be_canceled() {
         done.public_state,
         done.log
     );
-    assert!(blob_of(&server, "a.bin").await.is_some());
+    assert!(
+        blob_of(&server, "a.bin").await.is_some(),
+        "{:?} {}",
+        done.public_state,
+        done.log
+    );
     assert!(
         blob_of(&server, "b.bin").await.is_none(),
         "b.bin was left out"
@@ -227,8 +240,8 @@ async fn a_torrent_download_can_skip_files_and_be_canceled() {
     let origin2 = Origin::start("127.0.0.1").await;
     origin2.hold();
     let work2 = tempfile::tempdir().unwrap();
-    torrent(&server, &a, &origin2, work2.path()).await;
-    let created = submit_torrent(&server, &a).await;
+    torrent(&server, &a, &origin2, work2.path(), "t2.torrent").await;
+    let created = submit_torrent(&server, &a, "t2.torrent").await;
     let id = task_id(&server, &created["data"][0]);
     let hash = created["data"][0]["id"].as_str().unwrap().to_owned();
     wait_task(&server, id, "started", |t| {
@@ -270,10 +283,10 @@ async fn a_wrong_secret_or_a_missing_aria2_is_a_clear_task_error() {
     let work = tempfile::tempdir().unwrap();
     let aria2 = Aria2::start(work.path()).await;
     let origin = Origin::start("127.0.0.1").await;
-    torrent(&server, &a, &origin, work.path()).await;
+    torrent(&server, &a, &origin, work.path(), "t.torrent").await;
 
     configure(&server, &aria2.rpc, "not-the-secret").await;
-    let created = submit_torrent(&server, &a).await;
+    let created = submit_torrent(&server, &a, "t.torrent").await;
     let done = ended(&server, task_id(&server, &created["data"][0])).await;
     assert_eq!(done.status, status::ERROR);
     let error = done.public_state["error"].as_str().unwrap();
@@ -281,7 +294,7 @@ async fn a_wrong_secret_or_a_missing_aria2_is_a_clear_task_error() {
 
     let nobody = format!("http://127.0.0.1:{}/jsonrpc", unused_port().await);
     configure(&server, &nobody, SECRET).await;
-    let created = submit_torrent(&server, &a).await;
+    let created = submit_torrent(&server, &a, "t.torrent").await;
     let done = ended(&server, task_id(&server, &created["data"][0])).await;
     assert_eq!(done.status, status::ERROR);
     let error = done.public_state["error"].as_str().unwrap();
