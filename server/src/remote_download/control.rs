@@ -31,18 +31,22 @@ pub async fn cancel(state: &AppState, id: i64, owner: i64) -> Result<(), E> {
     Ok(())
 }
 
-/// Removes what a canceled download left: its part file, or its aria2 download and files.
+/// Removes what a canceled download left.
 async fn clean_up(state: &AppState, row: &task::Model) {
-    if let Ok(part) = settings::part_file(state, row.id).await {
-        let _ = tokio::fs::remove_file(part).await;
-    }
-    // The run kept the newest id in its state; read the row again.
+    // The run kept the newest aria2 id in its state; read the row again.
     let Ok(row) = store::find(&state.db, row.id, None).await else {
         return;
     };
-    let Ok(st) = serde_json::from_str::<DownloadState>(&row.private_state) else {
-        return;
-    };
+    if let Ok(st) = serde_json::from_str::<DownloadState>(&row.private_state) {
+        leftovers(state, row.id, &st).await;
+    }
+}
+
+/// Removes the partial data of task `id`: its part file, or its aria2 download and files.
+pub async fn leftovers(state: &AppState, id: i64, st: &DownloadState) {
+    if let Ok(part) = settings::part_file(state, id).await {
+        let _ = tokio::fs::remove_file(part).await;
+    }
     if matches!(st.src, Source::Url(_)) {
         return;
     }
@@ -51,7 +55,7 @@ async fn clean_up(state: &AppState, row: &task::Model) {
     };
     if let (Some(gid), Ok(rpc)) = (&st.gid, Rpc::new(&conf)) {
         if let Err(e) = rpc.force_remove(gid).await {
-            tracing::info!(task = row.id, "aria2 forceRemove: {e}");
+            tracing::info!(task = id, "aria2 forceRemove: {e}");
         }
         let deadline = tokio::time::Instant::now() + STOP_WAIT;
         while tokio::time::Instant::now() < deadline {
@@ -64,7 +68,7 @@ async fn clean_up(state: &AppState, row: &task::Model) {
         }
         let _ = rpc.remove_result(gid).await;
     }
-    if let Ok(dir) = task_folder(state, &conf, row.id).await {
+    if let Ok(dir) = task_folder(state, &conf, id).await {
         let _ = tokio::fs::remove_dir_all(dir).await;
     }
 }

@@ -48,11 +48,9 @@ pub async fn run(
         .await
         .map_err(|e| TaskError::Retry(e.to_string()))?;
     if !st.published {
-        let fetched = transfer(ctx, me, st, url, &part).await;
-        if matches!(fetched, Err(TaskError::Fatal(_))) {
-            let _ = tokio::fs::remove_file(&part).await;
-        }
-        fetched?;
+        // A failed run's part file stays for the next run; the task removes it once it fails
+        // for good.
+        transfer(ctx, me, st, url, &part).await?;
         let name = st.name.clone().unwrap_or_else(|| name::FALLBACK.into());
         show(ctx, st, "transfer", status(st, "completed", 0));
         publish::one(ctx, me, st, &part, &name).await?;

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use stratus_entity::{group, user};
 
-use super::{aria2, http};
+use super::{aria2, control, http};
 use crate::{
     auth::caller::SignedIn,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, TaskCtx, TaskError, TaskKind, settings::QueueSettings},
 };
 
 /// What a download fetches.
@@ -84,9 +84,31 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .stored_state()?
         .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
     let me = Arc::new(owner(ctx).await?);
-    match st.src.clone() {
+    let outcome = match st.src.clone() {
         Source::Url(url) => http::run(ctx, &me, &mut st, &url).await,
         Source::Magnet(_) | Source::Torrent(_) => aria2::task::run(ctx, &me, &mut st).await,
+    };
+    if let Err(e) = &outcome
+        && is_final(ctx, e).await
+    {
+        control::leftovers(&ctx.state, ctx.task().id, &st).await;
+    }
+    outcome
+}
+
+/// Whether the task ends with this failure (no retry left), so its partial data can go.
+async fn is_final(ctx: &TaskCtx, e: &TaskError) -> bool {
+    match e {
+        TaskError::Fatal(_) => true,
+        TaskError::Lost => false,
+        TaskError::Retry(_) => {
+            let Ok(s) = QueueSettings::read(&ctx.state.settings, queue::REMOTE_DOWNLOAD).await
+            else {
+                return false;
+            };
+            let tried = ctx.task().public_state["retry_count"].as_u64().unwrap_or(0);
+            tried >= u64::from(s.max_retry)
+        }
     }
 }
 

@@ -125,7 +125,7 @@ impl Status {
                     "index": f.index,
                     "name": self.relative(f).unwrap_or_else(|| file_name(&f.path)),
                     "size": f.size,
-                    "progress": if f.size > 0 { f.done as f64 / f.size as f64 } else { 0.0 },
+                    "progress": self.progress(f),
                     "selected": f.selected,
                 })
             })
@@ -141,6 +141,18 @@ impl Status {
             "hash": self.hash,
             "files": files,
         })
+    }
+
+    /// A file's progress from 0 to 1. aria2 stops counting a finished download's pieces per
+    /// file, so a complete download's selected files read as whole.
+    fn progress(&self, f: &FileStatus) -> f64 {
+        if self.state == "complete" && f.selected {
+            1.0
+        } else if f.size > 0 {
+            f.done as f64 / f.size as f64
+        } else {
+            0.0
+        }
     }
 
     fn state_word(&self) -> &'static str {

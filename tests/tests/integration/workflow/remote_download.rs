@@ -264,6 +264,27 @@ async fn a_download_larger_than_the_free_space_stops() {
 }
 
 #[tokio::test]
+async fn a_download_that_fails_for_good_leaves_no_partial_data() {
+    let (server, a) = setup().await;
+    allow_ranges(&server, "127.0.0.1/32").await;
+    server
+        .state
+        .settings
+        .set(&[("queue_remote_download_max_retry", "0")])
+        .await
+        .unwrap();
+    let origin = Origin::start("127.0.0.1").await;
+    origin.cut_first_at(1 << 20);
+    let id = submit_url(&server, &a, &origin.url("/gen/5242880/cut.bin")).await;
+    let done = ended(&server, id).await;
+    assert_eq!(done.status, status::ERROR);
+    let error = done.public_state["error"].as_str().unwrap();
+    assert!(error.contains("broke off"), "{error}");
+    assert!(!part_file(&server, id).exists(), "part file left");
+    assert!(blob_of(&server, "cut.bin").await.is_none());
+}
+
+#[tokio::test]
 async fn only_the_owner_sees_and_cancels_a_download_and_cancel_removes_its_data() {
     let (server, a) = setup().await;
     allow_ranges(&server, "127.0.0.1/32").await;
