@@ -296,6 +296,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_connection_goes_to_the_checked_address_not_to_a_new_lookup() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = sock.read(&mut buf).await.unwrap();
+            sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                .await
+                .unwrap();
+        });
+        // A name no resolver knows: only the pinned address can serve it.
+        let url = Url::parse(&format!("http://pinned.invalid:{}/", addr.port())).unwrap();
+        let checked = Checked {
+            url: url.clone(),
+            addrs: vec![addr],
+        };
+        let resp = checked.client().unwrap().get(url).send().await.unwrap();
+        assert_eq!(resp.text().await.unwrap(), "ok");
+        server.await.unwrap();
+    }
+
+    #[tokio::test]
     async fn names_are_judged_by_what_they_resolve_to() {
         let g = Guard::default();
         let url = Url::parse("http://localhost:9/x").unwrap();
