@@ -300,3 +300,38 @@ async fn a_wrong_secret_or_a_missing_aria2_is_a_clear_task_error() {
     let error = done.public_state["error"].as_str().unwrap();
     assert!(error.contains("cannot be reached"), "{error}");
 }
+
+#[tokio::test]
+async fn a_magnet_link_goes_to_aria2_and_can_be_canceled() {
+    let (server, a) = setup().await;
+    let work = tempfile::tempdir().unwrap();
+    let aria2 = Aria2::start(work.path()).await;
+    configure(&server, &aria2.rpc, SECRET).await;
+    // No peer can be found offline: the download stays in aria2 until it is canceled.
+    let magnet = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x";
+    let created = submit(
+        &server,
+        &a,
+        json!({"src": [magnet], "dst": "cloudreve://my/m"}),
+    )
+    .await;
+    assert_eq!(created["code"], 0, "{created}");
+    let id = task_id(&server, &created["data"][0]);
+    let hash = created["data"][0]["id"].as_str().unwrap().to_owned();
+    let running = wait_task(&server, id, "watched", |t| {
+        t.public_state["summary"]["phase"] == "monitor"
+    })
+    .await;
+    assert_eq!(
+        running.public_state["summary"]["props"]["src_str"], magnet,
+        "{:?}",
+        running.public_state
+    );
+    let path = format!("/workflow/download/{hash}");
+    let canceled = server
+        .send_as(Method::DELETE, &path, &a.access_token, &json!({}))
+        .await;
+    assert_eq!(canceled["code"], 0, "{canceled}");
+    assert_eq!(ended(&server, id).await.status, status::CANCELED);
+    assert!(!aria2_folder(&server, id).exists());
+}
