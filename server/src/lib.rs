@@ -35,6 +35,7 @@ pub mod observe;
 pub mod ops;
 pub mod queue;
 pub mod relocate;
+pub mod remote_download;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
@@ -78,6 +79,8 @@ pub async fn init(
     jobs::register(&state);
     queue::Registry::of(&state).register(std::sync::Arc::new(import::task::Import));
     queue::Registry::of(&state).register(std::sync::Arc::new(relocate::task::Relocate));
+    queue::Registry::of(&state)
+        .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     Ok((state, admin))
 }
 

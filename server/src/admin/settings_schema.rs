@@ -38,6 +38,8 @@ pub enum Kind {
     Schedule,
     /// A captcha type Stratus can check.
     Captcha,
+    /// Address ranges (CIDRs or single addresses) separated by commas; empty for none.
+    Cidrs,
 }
 
 /// Captcha types Stratus verifies itself; other types would lock every visitor out.
@@ -195,6 +197,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("use_temp_chunk_buffer", Kind::Bool),
     ("max_parallel_transfer", Kind::Int { min: 1, max: 100 }),
     ("temp_path", Kind::Text),
+    ("remote_download_allowed_cidrs", Kind::Cidrs),
     ("use_cursor_pagination", Kind::Bool),
     (
         "max_page_size",
@@ -327,6 +330,7 @@ pub fn check(key: &str, value: &str) -> Result<(), String> {
 fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
     match kind {
         Kind::Text => Ok(()),
+        Kind::Cidrs => crate::net::guard::Guard::parse_ranges(value).map(drop),
         Kind::Secret { min_len } => {
             if value.chars().count() < min_len {
                 Err(format!("must be at least {min_len} characters"))

@@ -22,6 +22,7 @@ pub mod passkey;
 pub mod present;
 pub mod query_bool;
 pub mod registration;
+pub mod remote_download;
 pub mod session;
 pub mod share;
 pub mod site;
@@ -94,6 +95,7 @@ type Apis = (
         dav_account::DavAccountApi,
         workflow::WorkflowApi,
         workflow_jobs::WorkflowJobsApi,
+        remote_download::RemoteDownloadApi,
     ),
     admin::AdminApis,
 );
@@ -126,6 +128,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             dav_account::DavAccountApi,
             workflow::WorkflowApi,
             workflow_jobs::WorkflowJobsApi,
+            remote_download::RemoteDownloadApi,
         ),
         admin::apis(),
     );

@@ -30,6 +30,7 @@ use crate::{
     fs::uri::FileUri,
     ids::IdKind,
     queue::{Category, QueueError, store},
+    remote_download::control,
     state::AppState,
 };
 
@@ -230,7 +231,7 @@ impl WorkflowApi {
     }
 
     /// Cancels one of the caller's tasks that has not ended (Cloudreve's remote-download
-    /// cancel; any task type).
+    /// cancel; any task type). A remote download stops and its partial data is removed.
     #[oai(
         path = "/workflow/download/:id",
         method = "delete",
@@ -244,7 +245,7 @@ impl WorkflowApi {
     ) -> ApiResult<String> {
         let me = caller.signed_in()?;
         let id = task_id(&state, &id.0)?;
-        store::cancel(&state, id, Some(me.user.id)).await?;
+        control::cancel(&state, id, me.user.id).await?;
         done()
     }
 }

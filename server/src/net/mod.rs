@@ -24,6 +24,7 @@
 
 mod activity;
 mod deadline;
+pub mod guard;
 mod requests;
 
 use std::{

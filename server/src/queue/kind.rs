@@ -53,6 +53,8 @@ pub struct TaskCtx {
 pub(crate) struct Report {
     pub(crate) progress: Map<String, Value>,
     pub(crate) log: VecDeque<String>,
+    /// The public summary (`{phase, props}`) when the run changed it.
+    pub(crate) summary: Option<Value>,
     pub(crate) dirty: bool,
 }
 
@@ -73,6 +75,7 @@ impl TaskCtx {
             report: Mutex::new(Report {
                 progress,
                 log,
+                summary: None,
                 dirty: false,
             }),
         }
@@ -121,6 +124,28 @@ impl TaskCtx {
             json!({"total": total, "current": current, "identifier": identifier}),
         );
         report.dirty = true;
+    }
+
+    /// Replaces the task's public summary (`phase`, `props`); stored with the task within a
+    /// second.
+    pub fn summary(&self, phase: &str, props: Value) {
+        let mut report = self.report.lock().expect("report");
+        report.summary = Some(json!({"phase": phase, "props": props}));
+        report.dirty = true;
+    }
+
+    /// The public state as claimed, with the summary this run set.
+    pub(crate) fn public_state(&self) -> Map<String, Value> {
+        let mut public = self
+            .task
+            .public_state
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(summary) = &self.report.lock().expect("report").summary {
+            public.insert("summary".into(), summary.clone());
+        }
+        public
     }
 
     /// Adds a line to the task's log.

@@ -169,12 +169,14 @@ fn held(ctx: &TaskCtx) -> sea_orm::Condition {
 
 /// Extends the lease and stores the progress and log; false when the worker lost the task.
 pub async fn renew(db: &impl ConnectionTrait, ctx: &TaskCtx) -> Result<bool, DbErr> {
+    let public = Value::Object(ctx.public_state());
     let (progress, log) = ctx.take_report();
     let res = task::Entity::update_many()
         .col_expr(task::Column::LeaseUntil, Expr::value(later(LEASE)))
         .col_expr(task::Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(task::Column::Progress, Expr::value(progress))
         .col_expr(task::Column::Log, Expr::value(log))
+        .col_expr(task::Column::PublicState, Expr::value(public))
         .filter(held(ctx))
         .exec(db)
         .await?;
@@ -187,9 +189,11 @@ pub async fn save_state(
     ctx: &TaskCtx,
     text: &str,
 ) -> Result<bool, DbErr> {
+    let public = Value::Object(ctx.public_state());
     let (progress, log) = ctx.take_report();
     let res = task::Entity::update_many()
         .col_expr(task::Column::PrivateState, Expr::value(text))
+        .col_expr(task::Column::PublicState, Expr::value(public))
         .col_expr(task::Column::LeaseUntil, Expr::value(later(LEASE)))
         .col_expr(task::Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(task::Column::Progress, Expr::value(progress))
@@ -203,12 +207,7 @@ pub async fn save_state(
 /// The public state with `elapsed` added to `executed_duration` (nanoseconds, as Cloudreve
 /// stores it).
 fn with_duration(ctx: &TaskCtx, elapsed: Duration) -> serde_json::Map<String, Value> {
-    let mut public = ctx
-        .task()
-        .public_state
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let mut public = ctx.public_state();
     let before = public
         .get("executed_duration")
         .and_then(Value::as_i64)

@@ -7,10 +7,13 @@ use stratus_entity::task;
 use stratus_tests::TestServer;
 
 mod archive;
+mod aria2;
 mod import;
 mod jobs;
+mod origin;
 mod queue;
 mod relocate;
+mod remote_download;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.

@@ -10,6 +10,7 @@ mod fs;
 mod import;
 mod queue;
 mod relocate;
+mod remote_download;
 mod share;
 pub mod thumb;
 pub mod upload;

@@ -53,6 +53,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
     ("relocate", Layer::Service),
+    ("remote_download", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),
     // The file system.

@@ -102,6 +102,7 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
       { key: "use_temp_chunk_buffer", kind: bool },
       { key: "max_parallel_transfer", kind: int(1, 100) },
       { key: "temp_path", kind: text },
+      { key: "remote_download_allowed_cidrs", kind: text },
       { key: "archive_timeout", kind: seconds(1) },
       { key: "max_page_size", kind: int(10, 100_000) },
       { key: "max_batched_file", kind: int(1, 1_000_000) },

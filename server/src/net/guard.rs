@@ -1,0 +1,333 @@
+//! The SSRF guard: every fetch the server makes of a URL a user or an administrator supplied
+//! goes through [`Guard::get`]. Only `http`/`https`; the host is resolved and refused when any
+//! of its addresses is internal (loopback, RFC 1918, link-local with the cloud metadata
+//! address, unique-local, CGNAT, multicast, unspecified, reserved; IPv4-mapped, NAT64 and
+//! 6to4 IPv6 judged by the IPv4 address they carry) unless a range the administrator allowed
+//! holds it. The connection goes to the addresses that were checked (a name that resolves
+//! differently a moment later cannot switch it), and redirects are followed here, at most
+//! [`MAX_REDIRECTS`], each hop checked again.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    time::Duration,
+};
+
+use ipnet::IpNet;
+use reqwest::{Client, RequestBuilder, Response, header::LOCATION, redirect::Policy};
+use url::{Host, Url};
+
+/// Redirects followed before a fetch gives up.
+pub const MAX_REDIRECTS: usize = 10;
+/// Waiting for a connection, or for the next bytes of an answer.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    #[error("only http and https URLs can be fetched")]
+    Scheme,
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("not a valid URL: {0}")]
+    BadUrl(String),
+    #[error("cannot resolve {host}: {reason}")]
+    Resolve { host: String, reason: String },
+    #[error("{host} resolves to {addr}, an internal address the server does not fetch from")]
+    Internal { host: String, addr: IpAddr },
+    #[error("more than {MAX_REDIRECTS} redirects")]
+    TooManyRedirects,
+    #[error("a redirect without a usable Location")]
+    BadRedirect,
+    #[error("request to {host} failed: {reason}")]
+    Request { host: String, reason: String },
+}
+
+/// The checks, with the ranges the administrator allowed.
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    allowed: Vec<IpNet>,
+}
+
+/// A URL whose host resolved to addresses that passed the checks.
+#[derive(Debug)]
+pub struct Checked {
+    pub url: Url,
+    pub addrs: Vec<SocketAddr>,
+}
+
+impl Guard {
+    pub fn new(allowed: Vec<IpNet>) -> Self {
+        Self { allowed }
+    }
+
+    /// Ranges written as CIDRs (or single addresses), separated by commas or white space.
+    pub fn parse_ranges(text: &str) -> Result<Vec<IpNet>, String> {
+        text.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<IpNet>()
+                    .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("{s:?} is not an address range"))
+            })
+            .collect()
+    }
+
+    /// Whether the server may connect to `ip`.
+    pub fn permits(&self, ip: IpAddr) -> bool {
+        let inner = embedded_v4(ip).map(IpAddr::V4);
+        let listed = |a: IpAddr| self.allowed.iter().any(|n| n.contains(&a));
+        if listed(ip) || inner.is_some_and(listed) {
+            return true;
+        }
+        !is_internal(ip)
+    }
+
+    /// Checks `url` and resolves its host.
+    pub async fn check(&self, url: &Url) -> Result<Checked, GuardError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(GuardError::Scheme);
+        }
+        let port = url.port_or_known_default().ok_or(GuardError::Scheme)?;
+        let host = url.host().ok_or(GuardError::NoHost)?;
+        let addrs: Vec<SocketAddr> = match host {
+            Host::Ipv4(ip) => vec![SocketAddr::new(ip.into(), port)],
+            Host::Ipv6(ip) => vec![SocketAddr::new(ip.into(), port)],
+            Host::Domain(name) => tokio::net::lookup_host((name, port))
+                .await
+                .map_err(|e| GuardError::Resolve {
+                    host: name.to_owned(),
+                    reason: e.to_string(),
+                })?
+                .collect(),
+        };
+        let host = url.host_str().unwrap_or_default().to_owned();
+        if addrs.is_empty() {
+            return Err(GuardError::Resolve {
+                host,
+                reason: "no address".into(),
+            });
+        }
+        if let Some(bad) = addrs.iter().find(|a| !self.permits(a.ip())) {
+            return Err(GuardError::Internal {
+                host,
+                addr: bad.ip(),
+            });
+        }
+        Ok(Checked {
+            url: url.clone(),
+            addrs,
+        })
+    }
+
+    /// GETs `url`, `prepare` adding headers to each request, following redirects itself with
+    /// every hop checked. Answers the final URL and its response.
+    pub async fn get(
+        &self,
+        url: &Url,
+        prepare: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<(Url, Response), GuardError> {
+        let mut url = url.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let checked = self.check(&url).await?;
+            let host = url.host_str().unwrap_or_default().to_owned();
+            let failed = |e: reqwest::Error| GuardError::Request {
+                host: host.clone(),
+                reason: error_chain(&e),
+            };
+            let client = checked.client().map_err(failed)?;
+            let resp = prepare(client.get(url.clone()))
+                .send()
+                .await
+                .map_err(failed)?;
+            if !resp.status().is_redirection() {
+                return Ok((url, resp));
+            }
+            let Some(next) = resp.headers().get(LOCATION) else {
+                return Ok((url, resp));
+            };
+            let next = next.to_str().map_err(|_| GuardError::BadRedirect)?;
+            url = url.join(next).map_err(|_| GuardError::BadRedirect)?;
+        }
+        Err(GuardError::TooManyRedirects)
+    }
+}
+
+impl Checked {
+    /// A client that connects only to the checked addresses and follows no redirect.
+    pub fn client(&self) -> Result<Client, reqwest::Error> {
+        let mut builder = Client::builder()
+            .redirect(Policy::none())
+            .no_proxy()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(READ_TIMEOUT);
+        if let Some(Host::Domain(name)) = self.url.host() {
+            builder = builder.resolve_to_addrs(name, &self.addrs);
+        }
+        builder.build()
+    }
+}
+
+/// A reqwest error with its causes, which hold the useful part ("connection refused").
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// The IPv4 address an IPv6 address carries: IPv4-mapped, IPv4-compatible, NAT64
+/// (64:ff9b::/96) or 6to4 (2002::/16).
+fn embedded_v4(ip: IpAddr) -> Option<Ipv4Addr> {
+    let IpAddr::V6(v6) = ip else { return None };
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let s = v6.segments();
+    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s {
+        [0, 0, 0, 0, 0, 0, _, _] if v6 != Ipv6Addr::UNSPECIFIED && v6 != Ipv6Addr::LOCALHOST => {
+            Some(low)
+        }
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(low),
+        [0x2002, a, b, ..] => Some(Ipv4Addr::new(
+            (a >> 8) as u8,
+            a as u8,
+            (b >> 8) as u8,
+            b as u8,
+        )),
+        _ => None,
+    }
+}
+
+/// Addresses no user-supplied URL may reach.
+fn is_internal(ip: IpAddr) -> bool {
+    if let Some(v4) = embedded_v4(ip) {
+        return is_internal_v4(v4);
+    }
+    match ip {
+        IpAddr::V4(v4) => is_internal_v4(v4),
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local fc00::/7 (fd00:ec2::254 too)
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || (first & 0xffc0) == 0xfec0 // old site-local
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+        }
+    }
+}
+
+fn is_internal_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    ip.is_unspecified()
+        || a == 0 // "this network"
+        || ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local() // 169.254/16, with the metadata address 169.254.169.254
+        || (a == 100 && (b & 0xc0) == 64) // CGNAT 100.64/10
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 198 && (b & 0xfe) == 18) // benchmarking
+        || ip.is_multicast()
+        || a >= 240 // reserved and broadcast
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn internal_addresses_are_refused_in_every_spelling() {
+        let g = Guard::default();
+        for bad in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "224.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "fc00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:a00:1::",
+        ] {
+            assert!(!g.permits(ip(bad)), "{bad} must be refused");
+        }
+        for good in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(g.permits(ip(good)), "{good} must be allowed");
+        }
+    }
+
+    #[test]
+    fn an_allowed_range_opens_only_itself() {
+        let g = Guard::new(Guard::parse_ranges("127.0.0.2/32, 10.1.0.0/16").unwrap());
+        assert!(g.permits(ip("127.0.0.2")));
+        assert!(g.permits(ip("::ffff:127.0.0.2")));
+        assert!(g.permits(ip("10.1.200.3")));
+        assert!(!g.permits(ip("127.0.0.1")));
+        assert!(!g.permits(ip("10.2.0.1")));
+        assert!(Guard::parse_ranges("nonsense").is_err());
+        assert_eq!(Guard::parse_ranges("::1").unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_connection_goes_to_the_checked_address_not_to_a_new_lookup() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = sock.read(&mut buf).await.unwrap();
+            sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                .await
+                .unwrap();
+        });
+        // A name no resolver knows: only the pinned address can serve it.
+        let url = Url::parse(&format!("http://pinned.invalid:{}/", addr.port())).unwrap();
+        let checked = Checked {
+            url: url.clone(),
+            addrs: vec![addr],
+        };
+        let resp = checked.client().unwrap().get(url).send().await.unwrap();
+        assert_eq!(resp.text().await.unwrap(), "ok");
+        server.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn names_are_judged_by_what_they_resolve_to() {
+        let g = Guard::default();
+        let url = Url::parse("http://localhost:9/x").unwrap();
+        assert!(matches!(
+            g.check(&url).await,
+            Err(GuardError::Internal { .. })
+        ));
+        let ftp = Url::parse("ftp://example.com/x").unwrap();
+        assert!(matches!(g.check(&ftp).await, Err(GuardError::Scheme)));
+    }
+}

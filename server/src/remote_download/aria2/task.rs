@@ -1,0 +1,206 @@
+//! A torrent or magnet download run by aria2: added once (its id kept in the task's state,
+//! so a later run watches the same download), watched every second, its selected files
+//! written into the drive below `dst` when complete, then its files removed. aria2 absent
+//! or unreachable ends the task with a clear error after the queue's retries, never hangs.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use base64::Engine;
+use futures_util::StreamExt;
+use sea_orm::EntityTrait;
+use serde_json::{Map, Value, json};
+use stratus_entity::entity;
+
+use super::{Aria2Error, Rpc, status::Status};
+use crate::{
+    auth::caller::{Caller, SignedIn},
+    fs::{
+        nav::{FsCtx, resolve},
+        uri::FileUri,
+    },
+    queue::{TaskCtx, TaskError},
+    remote_download::{
+        publish, settings,
+        task::{DownloadState, Source, free_space, show},
+    },
+};
+
+/// How often aria2 is asked for the status.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+/// The largest torrent file read from the drive.
+const MAX_TORRENT: u64 = 10 << 20;
+
+fn failed(e: Aria2Error) -> TaskError {
+    if e.passing() {
+        TaskError::Retry(e.to_string())
+    } else {
+        TaskError::Fatal(e.to_string())
+    }
+}
+
+pub async fn run(
+    ctx: &TaskCtx,
+    me: &Arc<SignedIn>,
+    st: &mut DownloadState,
+) -> Result<(), TaskError> {
+    let conf = settings::aria2(&ctx.state)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?;
+    let rpc = Rpc::new(&conf).map_err(failed)?;
+    let dir = folder(ctx, &conf).await?;
+    let gid = match st.gid.clone() {
+        Some(gid) => gid,
+        None => {
+            let gid = add(ctx, me, st, &rpc, &conf.options, &dir).await?;
+            st.gid = Some(gid.clone());
+            ctx.save_state(st).await?;
+            ctx.log(format!("added to aria2 as {gid}"));
+            gid
+        }
+    };
+    if !st.published {
+        let status = watch(ctx, me, st, &rpc, gid).await?;
+        show(ctx, st, "transfer", status.props());
+        for file in status.files.iter().filter(|f| f.selected) {
+            let rel = status
+                .relative(file)
+                .ok_or_else(|| TaskError::Fatal("aria2 saved a file outside its folder".into()))?;
+            publish::file(ctx, me, &st.dst, &file.path, &rel).await?;
+        }
+        st.published = true;
+        ctx.save_state(st).await?;
+    }
+    if let Some(gid) = &st.gid {
+        let _ = rpc.remove_result(gid).await;
+    }
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    Ok(())
+}
+
+/// The folder aria2 saves this task's files in.
+pub async fn folder(ctx: &TaskCtx, conf: &settings::Aria2Settings) -> Result<PathBuf, TaskError> {
+    task_folder(&ctx.state, conf, ctx.task().id)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))
+}
+
+/// The folder aria2 saves task `id`'s files in: below its `temp_path`, else the part files'.
+pub async fn task_folder(
+    state: &crate::state::AppState,
+    conf: &settings::Aria2Settings,
+    id: i64,
+) -> Result<PathBuf, sea_orm::DbErr> {
+    let base = match conf.temp_path.trim() {
+        "" => settings::part_dir(state).await?,
+        p => PathBuf::from(p),
+    };
+    Ok(base.join(format!("aria2-{id}")))
+}
+
+async fn add(
+    ctx: &TaskCtx,
+    me: &Arc<SignedIn>,
+    st: &DownloadState,
+    rpc: &Rpc,
+    extra: &Map<String, Value>,
+    dir: &std::path::Path,
+) -> Result<String, TaskError> {
+    let mut options = Map::new();
+    options.insert("seed-time".into(), json!("0"));
+    options.extend(extra.clone());
+    options.insert("dir".into(), json!(dir.to_string_lossy()));
+    match &st.src {
+        Source::Magnet(link) => rpc.add_uri(link, options).await.map_err(failed),
+        Source::Torrent(uri) => {
+            let bytes = torrent_bytes(ctx, me, uri).await?;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+            rpc.add_torrent(&b64, options).await.map_err(failed)
+        }
+        Source::Url(_) => Err(TaskError::Fatal("not a torrent".into())),
+    }
+}
+
+/// The torrent file's bytes, read from the owner's drive.
+async fn torrent_bytes(ctx: &TaskCtx, me: &Arc<SignedIn>, raw: &str) -> Result<Vec<u8>, TaskError> {
+    let fatal = |e: String| TaskError::Fatal(format!("torrent file: {e}"));
+    let caller = Caller::User(me.clone());
+    let fs = FsCtx::new(&ctx.state, &caller);
+    let uri = FileUri::parse(raw).map_err(|e| fatal(e.to_string()))?;
+    let node = resolve(&fs, &uri).await.map_err(|e| fatal(e.to_string()))?;
+    let id = node
+        .file
+        .primary_entity
+        .ok_or_else(|| fatal("empty".into()))?;
+    let blob = entity::Entity::find_by_id(id)
+        .one(&ctx.state.db)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?
+        .ok_or_else(|| fatal("its content is gone".into()))?;
+    if blob.size as u64 > MAX_TORRENT {
+        return Err(fatal("larger than 10 MiB".into()));
+    }
+    let driver = ctx
+        .state
+        .storage
+        .driver(blob.storage_policy_id)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?;
+    let object = driver
+        .get(&blob.source, None)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(object.len() as usize);
+    let mut stream = object.stream;
+    while let Some(piece) = stream.next().await {
+        bytes.extend_from_slice(&piece.map_err(|e| TaskError::Retry(e.to_string()))?);
+    }
+    Ok(bytes)
+}
+
+/// Watches the download until its selected files are in.
+async fn watch(
+    ctx: &TaskCtx,
+    me: &SignedIn,
+    st: &mut DownloadState,
+    rpc: &Rpc,
+    mut gid: String,
+) -> Result<Status, TaskError> {
+    let free = free_space(me);
+    loop {
+        let raw = rpc.tell_status(&gid).await.map_err(failed)?;
+        let status = Status::read(&raw);
+        if let Some(next) = status.followed_by.clone() {
+            gid = next;
+            st.gid = Some(gid.clone());
+            ctx.save_state(st).await?;
+            continue;
+        }
+        let phase = if status.seeder { "seeding" } else { "monitor" };
+        show(ctx, st, phase, status.props());
+        ctx.progress(
+            "download",
+            status.done as i64,
+            status.total as i64,
+            &status.name,
+        );
+        if status.total > free {
+            let _ = rpc.force_remove(&gid).await;
+            return Err(TaskError::Fatal(format!(
+                "the download needs more space than you have free: {} bytes, {free} free",
+                status.total
+            )));
+        }
+        match status.state.as_str() {
+            "error" => return Err(TaskError::Fatal(format!("aria2: {}", status.error))),
+            "removed" => return Err(TaskError::Fatal("aria2: the download was removed".into())),
+            _ if status.finished() => {
+                if status.state != "complete" {
+                    let _ = rpc.force_remove(&gid).await; // stop seeding
+                }
+                return Ok(status);
+            }
+            _ => {}
+        }
+        tokio::time::sleep(WATCH_EVERY).await;
+    }
+}
