@@ -25,6 +25,7 @@ pub mod registration;
 pub mod session;
 pub mod share;
 pub mod site;
+pub mod slave;
 pub mod source;
 pub mod upload;
 pub mod user;
