@@ -30,13 +30,19 @@ const CHUNK: usize = 64 * 1024;
 /// member; the policy's id.
 async fn setup(slave: &SlaveNode) -> (TestServer, Session, i64) {
     let server = TestServer::start().await;
+    let (ann, policy) = setup_on(&server, slave).await;
+    (server, ann, policy)
+}
+
+/// [`setup`] on a running master.
+async fn setup_on(server: &TestServer, slave: &SlaveNode) -> (Session, i64) {
     server
         .state
         .settings
         .set(&[("siteURL", server.base.as_str())])
         .await
         .unwrap();
-    let node = add_node(&server, slave).await;
+    let node = add_node(server, slave).await;
     let now = chrono::Utc::now();
     let row = storage_policy::Model {
         id: 0,
@@ -63,10 +69,10 @@ async fn setup(slave: &SlaveNode) -> (TestServer, Session, i64) {
     .insert(&server.state.db)
     .await
     .unwrap();
-    update_group(&server, |g| g.storage_policy_id = Some(policy.id)).await;
+    update_group(server, |g| g.storage_policy_id = Some(policy.id)).await;
     server.create_user("ann@example.com", PW).await;
     let ann = server.login("ann@example.com", PW).await;
-    (server, ann, policy.id)
+    (ann, policy.id)
 }
 
 /// A slave node row for `slave`.

@@ -67,3 +67,41 @@ fn ann_id(server: &TestServer, s: &Session) -> i64 {
         .decode(s.user["id"].as_str().unwrap(), IdKind::User)
         .unwrap()
 }
+
+#[tokio::test]
+async fn a_master_restart_in_the_middle_of_an_upload_loses_nothing() {
+    let slave = SlaveNode::start().await;
+    // A fixed port, so the restarted master is where the node calls back.
+    let port = stratus_tests::smtp::unused_port().await;
+    let mut server = TestServer::start_with(|c| {
+        c.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    })
+    .await;
+    let (ann, policy) = setup_on(&server, &slave).await;
+    let data = pattern(2 * CHUNK + 10, 4);
+    let created = open(
+        &server,
+        &ann,
+        policy,
+        "cloudreve://my/across.bin",
+        data.len(),
+    )
+    .await;
+    assert_eq!(created["code"], 0, "{created}");
+    let (status, sent) = send_chunk(&created, &data, 0).await.unwrap();
+    assert_eq!((status, &sent["code"]), (200, &json!(0)), "{sent}");
+    server.restart().await;
+    for i in 1..3 {
+        let (status, sent) = send_chunk(&created, &data, i).await.unwrap();
+        assert_eq!(
+            (status, &sent["code"]),
+            (200, &json!(0)),
+            "chunk {i}: {sent}"
+        );
+    }
+    let urls = file_url(&server, &ann, "cloudreve://my/across.bin").await;
+    assert_eq!(urls["code"], 0, "{urls}");
+    let link = urls["data"]["urls"][0]["url"].as_str().unwrap();
+    let got = reqwest::get(link).await.unwrap().bytes().await.unwrap();
+    assert_eq!(got.as_ref(), data.as_slice());
+}

@@ -155,3 +155,59 @@ async fn thumbnails_are_kept_on_the_node_and_deletes_reach_it() {
         "blobs deleted on the node"
     );
 }
+
+#[tokio::test]
+async fn with_relay_on_chunks_go_through_the_master_to_the_node() {
+    let slave = SlaveNode::start().await;
+    let (server, ann, policy) = setup(&slave).await;
+    let row = storage_policy::Entity::find_by_id(policy)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = row.into_active_model();
+    active.settings = sea_orm::ActiveValue::Set(json!({"chunk_size": CHUNK, "relay": true}));
+    active.update(&server.state.db).await.unwrap();
+    server.state.storage.invalidate(policy).await;
+
+    let data = pattern(CHUNK + 99, 7);
+    let created = open(
+        &server,
+        &ann,
+        policy,
+        "cloudreve://my/relayed.bin",
+        data.len(),
+    )
+    .await;
+    assert_eq!(created["code"], 0, "{created}");
+    assert!(created["data"]["upload_urls"].is_null(), "{created}");
+    let sid = created["data"]["session_id"].as_str().unwrap();
+    for (i, part) in data.chunks(CHUNK).enumerate() {
+        let resp = server
+            .request_as(
+                Method::POST,
+                &format!("/file/upload/{sid}/{i}"),
+                &ann.access_token,
+            )
+            .header("content-type", "application/octet-stream")
+            .body(part.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let sent = stratus_tests::envelope(resp).await;
+        assert_eq!(sent["code"], 0, "chunk {i}: {sent}");
+    }
+    let on_node = slave.files();
+    assert!(
+        on_node.len() == 1 && on_node[0].ends_with("_relayed.bin"),
+        "{on_node:?}"
+    );
+    assert_eq!(
+        std::fs::read(slave.uploads.join(&on_node[0])).unwrap(),
+        data
+    );
+    let urls = file_url(&server, &ann, "cloudreve://my/relayed.bin").await;
+    let link = urls["data"]["urls"][0]["url"].as_str().unwrap();
+    let got = reqwest::get(link).await.unwrap().bytes().await.unwrap();
+    assert_eq!(got.as_ref(), data.as_slice());
+}
