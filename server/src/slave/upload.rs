@@ -17,6 +17,9 @@ use crate::storage::{
     remote::protocol::{self, CreateUpload, UploadSession},
 };
 
+/// Session records [`Slave::sweep_expired`] looks at per call.
+const SWEEP_BATCH: usize = 256;
+
 /// Why a slave refused an upload request.
 #[derive(Debug, thiserror::Error)]
 pub enum SlaveError {
@@ -106,6 +109,7 @@ impl Slave {
         if !protocol::valid_session_id(&session.id) {
             return Err(SlaveError::Invalid("not a session id".into()));
         }
+        self.sweep_expired().await;
         let lock = self.lock_of(&session.id);
         let _held = lock.lock().await;
         self.local()
@@ -203,6 +207,33 @@ impl Slave {
             )));
         }
         Ok(())
+    }
+
+    /// Drops sessions past their expiry with their partial files: the master cancels the
+    /// sessions it drops, but not while the node was down. Looks at [`SWEEP_BATCH`]
+    /// records at most, so opening a session stays cheap.
+    async fn sweep_expired(&self) {
+        let Ok(mut dir) = tokio::fs::read_dir(&self.inner.sessions).await else {
+            return;
+        };
+        let now = Utc::now().timestamp();
+        let mut seen = 0;
+        while let Ok(Some(entry)) = dir.next_entry().await {
+            seen += 1;
+            if seen > SWEEP_BATCH {
+                break;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".json") else {
+                continue;
+            };
+            if let Ok(Some(record)) = self.load(id).await
+                && record.session.expires <= now
+                && let Err(e) = self.cancel_upload(id).await
+            {
+                tracing::warn!(session = id, error = %e, "could not drop an expired upload");
+            }
+        }
     }
 
     /// Drops session `id` and its partial file; nothing to drop is fine.

@@ -54,3 +54,40 @@ async fn a_slave_serves_no_drive_routes() {
         assert_eq!(resp.status(), 404, "{path}");
     }
 }
+
+/// Opens an upload session on the node as the master does.
+async fn open_on_node(slave: &SlaveNode, id: &str, key: &str, expires: i64) {
+    use stratus_server::storage::remote::protocol;
+    let body = json!({"session": {"id": id, "key": key, "size": 10, "chunk_size": 10,
+                                  "expires": expires}, "overwrite": true})
+    .to_string();
+    let path = format!("{}/upload", protocol::PREFIX);
+    let auth = protocol::authorization_now(slave.secret.as_bytes(), &path, &[], &body);
+    let resp = reqwest::Client::new()
+        .put(format!("{}{path}", slave.base))
+        .header("authorization", auth)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stratus_tests::envelope(resp).await["code"], 0);
+}
+
+#[tokio::test]
+async fn a_slave_drops_upload_sessions_past_their_expiry() {
+    let slave = SlaveNode::start().await;
+    let now = chrono::Utc::now().timestamp();
+    open_on_node(&slave, "old", "a/old.bin", now - 1).await;
+    assert_eq!(
+        slave.files().len(),
+        1,
+        "the partial file: {:?}",
+        slave.files()
+    );
+    open_on_node(&slave, "new", "a/new.bin", now + 600).await;
+    let files = slave.files();
+    assert_eq!(files.len(), 1, "only the new partial file: {files:?}");
+    let sessions = slave.uploads.parent().unwrap().join("slave-sessions");
+    assert!(!sessions.join("old.json").exists());
+    assert!(sessions.join("new.json").exists());
+}
