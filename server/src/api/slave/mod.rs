@@ -9,7 +9,10 @@ mod files;
 mod upload;
 
 use poem::{
-    Body, Endpoint, EndpointExt, Request, Response, Route, get, http::StatusCode, post, put,
+    Body, Endpoint, EndpointExt, Request, Response, Route, get,
+    http::{Method, StatusCode},
+    middleware::Cors,
+    post, put,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
@@ -43,8 +46,14 @@ pub fn routes(slave: Slave) -> impl Endpoint {
         .at("/file/delete", post(files::delete))
         .at("/file/copy", post(files::copy))
         .at("/file/list", post(files::list));
+    // Browsers send chunks and fetch downloads straight from the node. The credential is a
+    // header or a query parameter, never a cookie, so any origin may ask.
+    let cors = Cors::new()
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers(["authorization", "content-type", "range"])
+        .expose_headers(["content-range", "content-length", "content-disposition"]);
     Route::new()
-        .nest(protocol::PREFIX, routes)
+        .nest(protocol::PREFIX, routes.with(cors))
         .at("/healthz", get(healthz))
         .data(slave)
 }

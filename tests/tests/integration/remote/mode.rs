@@ -91,3 +91,30 @@ async fn a_slave_drops_upload_sessions_past_their_expiry() {
     assert!(!sessions.join("old.json").exists());
     assert!(sessions.join("new.json").exists());
 }
+
+#[tokio::test]
+async fn browsers_may_send_chunks_to_the_node_from_any_site() {
+    let slave = SlaveNode::start().await;
+    let resp = reqwest::Client::new()
+        .request(
+            Method::OPTIONS,
+            format!("{}/api/v4/slave/upload/abc", slave.base),
+        )
+        .header("origin", "https://drive.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let allowed = resp.headers()["access-control-allow-origin"]
+        .to_str()
+        .unwrap();
+    assert!(
+        allowed == "*" || allowed == "https://drive.example",
+        "{allowed}"
+    );
+}
