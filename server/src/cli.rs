@@ -43,7 +43,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (the default).
-    Serve,
+    Serve {
+        /// `master` (the drive) or `slave` (a storage node) [default: the `mode` setting].
+        #[arg(long, value_parser = ["master", "slave"])]
+        mode: Option<String>,
+    },
     /// Apply database migrations and first-start data, then exit.
     Migrate,
     /// Write the OpenAPI document to PATH (standard output when omitted).
@@ -93,7 +97,7 @@ where
             };
         }
     };
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.unwrap_or(Command::Serve { mode: None });
     if let Command::ExportOpenapi { path } = &command {
         return report(export_openapi(path.as_deref()));
     }
@@ -101,6 +105,11 @@ where
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         listen: cli.listen,
+        mode: match &command {
+            Command::Serve { mode: Some(m) } if m == "slave" => Some(crate::config::Mode::Slave),
+            Command::Serve { mode: Some(_) } => Some(crate::config::Mode::Master),
+            _ => None,
+        },
     };
     let config = match Config::load(cli.config.as_deref(), &overrides) {
         Ok(config) => config,
@@ -124,7 +133,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = Cli::try_parse_from(args)?;
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.unwrap_or(Command::Serve { mode: None });
     if let Command::ExportOpenapi { path } = &command {
         return export_openapi(path.as_deref());
     }
@@ -132,6 +141,11 @@ where
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         listen: cli.listen,
+        mode: match &command {
+            Command::Serve { mode: Some(m) } if m == "slave" => Some(crate::config::Mode::Slave),
+            Command::Serve { mode: Some(_) } => Some(crate::config::Mode::Master),
+            _ => None,
+        },
     };
     let config = Config::load(cli.config.as_deref(), &overrides)?;
     dispatch(command, config).await
@@ -139,7 +153,10 @@ where
 
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => crate::run(config).await,
+        Command::Serve { .. } if config.mode == crate::config::Mode::Slave => {
+            crate::run_slave(config).await
+        }
+        Command::Serve { .. } => crate::run(config).await,
         Command::Migrate => {
             crate::init(config, false).await?;
             println!("database is up to date");

@@ -18,6 +18,13 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:5212";
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
+    /// `master` (the drive) or `slave` (a storage node serving only the slave routes).
+    pub mode: Mode,
+    /// A slave's node secret (the `slave_key` of its node row on the master), at least 64
+    /// characters. Prefer `slave_secret_file` or the `STRATUS_SLAVE_SECRET` variable.
+    pub slave_secret: Option<String>,
+    /// Read the slave's node secret from this file.
+    pub slave_secret_file: Option<PathBuf>,
     /// Folder for the SQLite database, uploaded blobs and temporary files.
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; defaults to `sqlite://<data_dir>/stratus.db`.
@@ -61,6 +68,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            mode: Mode::Master,
+            slave_secret: None,
+            slave_secret_file: None,
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_url_file: None,
@@ -83,6 +93,17 @@ impl Default for Config {
     }
 }
 
+/// What a process serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The drive: API, web UI, WebDAV, with its database.
+    #[default]
+    Master,
+    /// A storage node: the signed slave routes only, blobs on local disk, no database.
+    Slave,
+}
+
 /// Values given on the command line; `None` leaves the lower layers in charge.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Overrides {
@@ -92,6 +113,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
 }
 
 impl Config {
@@ -112,6 +135,26 @@ impl Config {
             .merge(Serialized::defaults(overrides))
             .extract()?;
         Ok(config)
+    }
+
+    /// A slave's node secret: from `slave_secret_file`, else `slave_secret`; refused when
+    /// missing or shorter than `min_len` characters.
+    pub fn slave_secret(&self, min_len: usize) -> anyhow::Result<String> {
+        let secret = match (&self.slave_secret_file, &self.slave_secret) {
+            (Some(path), _) => std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?
+                .trim()
+                .to_owned(),
+            (None, Some(secret)) => secret.clone(),
+            (None, None) => anyhow::bail!(
+                "slave mode needs the node secret: set slave_secret_file or STRATUS_SLAVE_SECRET"
+            ),
+        };
+        anyhow::ensure!(
+            secret.chars().count() >= min_len,
+            "the node secret must be at least {min_len} characters"
+        );
+        Ok(secret)
     }
 
     /// The effective database URL (file, explicit value, or the embedded SQLite default).
@@ -148,6 +191,9 @@ pub fn redact_url(url: &str) -> String {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("slave_secret", &self.slave_secret.as_ref().map(|_| "***"))
+            .field("slave_secret_file", &self.slave_secret_file)
             .field("data_dir", &self.data_dir)
             .field(
                 "database_url",

@@ -39,6 +39,8 @@ pub mod remote_download;
 pub mod request_ctx;
 pub mod settings;
 pub mod share;
+pub mod signature;
+pub mod slave;
 pub mod state;
 pub mod storage;
 pub mod thumb;
@@ -144,6 +146,37 @@ pub async fn serve(
     }
     queues.abort();
     result
+}
+
+/// Serves a slave node's routes on `listener` until `shutdown` resolves.
+pub async fn serve_slave(
+    listener: tokio::net::TcpListener,
+    slave: slave::Slave,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let grace = Duration::from_secs(config.shutdown_timeout_secs);
+    let limits = net::Limits::of(config);
+    let body_timeout = limits.body_timeout;
+    let acceptor = net::GuardedAcceptor::new(listener, limits)?;
+    let app = api::slave::routes(slave)
+        .around(move |ep, req| async move { Ok(net::track(&ep, req, body_timeout).await) });
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(app, shutdown, Some(grace))
+        .await
+}
+
+/// `stratus serve --mode slave`: check the node secret, bind and serve the slave routes.
+pub async fn run_slave(config: Config) -> anyhow::Result<()> {
+    let slave = slave::Slave::new(&config)?;
+    let listen = config.listen;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(addr = %listener.local_addr()?, "Stratus slave node is listening");
+    serve_slave(listener, slave, &config, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// `stratus serve`: init, print the first-start banner, bind and serve until a signal.

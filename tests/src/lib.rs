@@ -3,6 +3,7 @@
 pub mod pg;
 pub mod s3;
 pub mod server;
+pub mod slave;
 pub mod smtp;
 pub mod softkey;
 pub mod tinyfs;

@@ -46,6 +46,18 @@ pub enum AdminError {
     /// Stratus does not provide this (OneDrive OAuth, WOPI, a captcha it cannot verify...).
     #[error("{0}")]
     Unsupported(String),
+    /// No node has this id.
+    #[error("node not found")]
+    NodeNotFound,
+    /// The master node cannot be deleted.
+    #[error("{0}")]
+    SystemNode(&'static str),
+    /// These storage policies keep their blobs on the node.
+    #[error("the node is used by storage policies {0}")]
+    NodeInUse(String),
+    /// The node test failed; what went wrong.
+    #[error("{0}")]
+    NodeTest(String),
     /// No file or folder has this id.
     #[error("file not found")]
     FileNotFound,

@@ -13,6 +13,7 @@ pub mod events;
 pub mod files;
 pub mod groups;
 pub mod list;
+pub mod nodes;
 pub mod policies;
 pub mod policy_check;
 pub mod s3_setup;

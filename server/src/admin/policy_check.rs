@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Policy types Stratus has a driver for.
-pub const SUPPORTED_TYPES: &[&str] = &[kind::LOCAL, kind::S3, kind::OSS];
+pub const SUPPORTED_TYPES: &[&str] = &[kind::LOCAL, kind::S3, kind::OSS, kind::REMOTE];
 
 /// Settings that hold a boolean.
 const BOOLEANS: &[&str] = &[
@@ -80,6 +80,9 @@ pub fn check(policy: &storage_policy::Model) -> Result<(), AdminError> {
     check_settings(&policy.settings)?;
     if matches!(policy.r#type.as_str(), kind::S3 | kind::OSS) {
         check_s3(policy)?;
+    }
+    if policy.r#type == kind::REMOTE && policy.node_id.is_none_or(|id| id <= 0) {
+        return invalid("node_id: a remote policy needs the slave node holding its files".into());
     }
     Ok(())
 }
@@ -197,6 +200,7 @@ pub async fn probe(state: &AppState, policy: &storage_policy::Model) -> Result<(
     let driver = state
         .storage
         .build(policy)
+        .await
         .map_err(|e| AdminError::PolicyTest(e.to_string()))?;
     let key = format!("stratus-probe/{}", uuid::Uuid::new_v4().simple());
     let body = format!("Stratus storage test {key}");

@@ -64,4 +64,44 @@ impl CallbackApi {
         upload::direct::finish(&state, kind::OSS, &session_id, &key).await?;
         done()
     }
+
+    /// Finishes an upload whose chunks went to a slave node: the node calls this, signed
+    /// with its key, once the last chunk is in.
+    #[oai(
+        path = "/callback/remote/:session_id/:key",
+        method = "post",
+        operation_id = "callback_remote"
+    )]
+    async fn callback_remote(
+        &self,
+        state: Data<&AppState>,
+        req: &poem::Request,
+        session_id: Path<String>,
+        key: Path<String>,
+    ) -> ApiResult<String> {
+        let headers = signed_headers(req);
+        let path =
+            percent_encoding::percent_decode_str(req.original_uri().path()).decode_utf8_lossy();
+        let authorization = req
+            .headers()
+            .get(poem::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let call = upload::direct::SignedCall {
+            authorization,
+            path: &path,
+            headers: &headers,
+        };
+        upload::direct::finish_remote(&state, &session_id, &key, &call).await?;
+        done()
+    }
+}
+
+/// The request's headers as `(name, value)` pairs, for a signature check.
+pub(super) fn signed_headers(req: &poem::Request) -> Vec<(String, String)> {
+    req.headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
 }

@@ -26,6 +26,7 @@ pub mod remote_download;
 pub mod session;
 pub mod share;
 pub mod site;
+pub mod slave;
 pub mod source;
 pub mod upload;
 pub mod user;

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod local;
 pub mod pending;
 pub mod registry;
+pub mod remote;
 pub mod s3;
 
 use std::{io, pin::Pin, time::Duration};
@@ -22,6 +23,7 @@ use futures_util::{Stream, StreamExt, stream};
 
 pub use local::LocalDriver;
 pub use registry::DriverRegistry;
+pub use remote::RemoteDriver;
 pub use s3::{S3Config, S3Driver};
 
 /// A stream of bytes flowing into or out of storage. Producers keep memory flat by yielding
@@ -55,6 +57,9 @@ pub enum StorageError {
     /// The driver (or the policy type) does not support this operation.
     #[error("not supported by this storage: {0}")]
     Unsupported(&'static str),
+    /// The backend (a slave node) could not be reached, or did not answer.
+    #[error("storage unreachable: {0}")]
+    Unreachable(String),
     /// Any other backend failure (database lookup of a policy, provider error text, ...).
     #[error("storage error: {0}")]
     Other(String),
@@ -174,6 +179,20 @@ pub enum UploadCredential {
     },
 }
 
+/// An upload a client sends to a node ([`StorageDriver::begin_node_upload`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NodeUpload<'a> {
+    /// The upload session's id, which the node's chunk URL names.
+    pub session_id: &'a str,
+    pub key: &'a str,
+    pub size: u64,
+    pub chunk_size: u64,
+    /// How long the client may take.
+    pub ttl: Duration,
+    /// The master URL the node calls, signed, when the last chunk is in.
+    pub callback: &'a str,
+}
+
 /// Response headers a presigned download makes the provider send (S3's `response-*` query
 /// parameters, covered by the signature).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -279,6 +298,19 @@ pub trait StorageDriver: Send + Sync {
     ) -> Result<UploadCredential, StorageError> {
         let _ = (key, size, chunk_size, ttl);
         Err(StorageError::Unsupported("uploads straight to the storage"))
+    }
+
+    /// Opens an upload the client sends to the node holding the blobs (spec §6.2, remote):
+    /// a [`UploadCredential::Remote`] naming the node's chunk URL and the credential to send
+    /// with each chunk; the node calls `upload.callback` once the last chunk is in. The
+    /// session is then discarded with [`StorageDriver::abort_direct_upload`] and
+    /// `upload.session_id`. Backends without nodes answer [`StorageError::Unsupported`].
+    async fn begin_node_upload(
+        &self,
+        upload: &NodeUpload<'_>,
+    ) -> Result<UploadCredential, StorageError> {
+        let _ = upload;
+        Err(StorageError::Unsupported("uploads straight to a node"))
     }
 
     /// Discards the direct upload `upload_id` begun for `key` and the parts sent to it.

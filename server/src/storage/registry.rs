@@ -8,9 +8,12 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use moka::future::Cache;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::Value;
-use stratus_entity::storage_policy::{self, kind};
+use stratus_entity::{
+    node,
+    storage_policy::{self, kind},
+};
 
-use super::{LocalDriver, S3Config, S3Driver, StorageDriver, StorageError};
+use super::{LocalDriver, RemoteDriver, S3Config, S3Driver, StorageDriver, StorageError};
 
 /// How long a driver built on this instance is reused without re-reading its policy.
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
@@ -57,7 +60,7 @@ impl DriverRegistry {
         let policy = self.row(policy_id).await?.ok_or_else(|| {
             StorageError::Other(format!("storage policy {policy_id} does not exist"))
         })?;
-        let driver = self.build(&policy)?;
+        let driver = self.build(&policy).await?;
         self.remember(policy_id, Arc::new(policy), driver.clone())
             .await;
         Ok(driver)
@@ -76,7 +79,7 @@ impl DriverRegistry {
             return Ok(None);
         };
         let policy = Arc::new(policy);
-        if let Ok(driver) = self.build(&policy) {
+        if let Ok(driver) = self.build(&policy).await {
             self.remember(policy_id, policy.clone(), driver).await;
         }
         Ok(Some(policy))
@@ -101,7 +104,7 @@ impl DriverRegistry {
     }
 
     /// A fresh, uncached driver for `policy` (e.g. to test a policy being edited).
-    pub fn build(
+    pub async fn build(
         &self,
         policy: &storage_policy::Model,
     ) -> Result<Arc<dyn StorageDriver>, StorageError> {
@@ -115,9 +118,7 @@ impl DriverRegistry {
                         .with_pre_allocate(pre_allocate),
                 ))
             }
-            kind::REMOTE => Err(StorageError::Unsupported(
-                "remote (slave node) storage policies",
-            )),
+            kind::REMOTE => Ok(Arc::new(self.remote(policy).await?)),
             kind::S3 | kind::OSS => Ok(Arc::new(S3Driver::new(
                 &S3Config::from_policy(policy)?,
                 self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
@@ -132,6 +133,20 @@ impl DriverRegistry {
                 "unknown storage policy type {other:?}"
             ))),
         }
+    }
+
+    /// The driver of a `remote` policy: the slave node its `node_id` names.
+    async fn remote(&self, policy: &storage_policy::Model) -> Result<RemoteDriver, StorageError> {
+        let node_id = policy.node_id.ok_or_else(|| {
+            StorageError::Other(format!("remote storage policy {} names no node", policy.id))
+        })?;
+        let node = node::Entity::find_by_id(node_id)
+            .one(&self.db)
+            .await
+            .map_err(|e| StorageError::Other(format!("loading node {node_id}: {e}")))?
+            .filter(|n| n.deleted_at.is_none() && n.r#type == node::kind::SLAVE)
+            .ok_or_else(|| StorageError::Other(format!("node {node_id} is not a slave node")))?;
+        RemoteDriver::new(&node.server, node.id, &node.slave_key)
     }
 
     /// Forgets the cached row and driver of `policy_id`; call after editing or deleting the policy.

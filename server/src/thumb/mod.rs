@@ -250,13 +250,15 @@ async fn make(
     }
 }
 
-/// Local blobs are always thumbnailed here; other policies only with `thumb_generator_proxy`.
+/// Local blobs are always thumbnailed here, and so are a slave node's (read from the node,
+/// the thumbnail stored back there); other policies only with `thumb_generator_proxy`.
 async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ThumbError> {
     let policy = storage_policy::Entity::find_by_id(source.storage_policy_id)
         .one(&state.db)
         .await?;
     Ok(policy.is_some_and(|p| {
         p.r#type == storage_policy::kind::LOCAL
+            || p.r#type == storage_policy::kind::REMOTE
             || p.settings
                 .get("thumb_generator_proxy")
                 .and_then(|v| v.as_bool())

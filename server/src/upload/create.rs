@@ -8,7 +8,11 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter,
 };
-use stratus_entity::{entity, file, storage_policy, upload_session};
+use stratus_entity::{
+    entity, file,
+    storage_policy::{self, kind},
+    upload_session,
+};
 
 use super::{
     DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, UploadError, cancel, chunk_count,
@@ -24,7 +28,10 @@ use crate::{
     },
     ids::IdKind,
     state::AppState,
-    storage::{UploadCredential, keys, registry::direct_uploads},
+    storage::{
+        NodeUpload, UploadCredential, keys,
+        registry::{direct_uploads, relays_uploads},
+    },
 };
 
 /// What the client asks for.
@@ -100,7 +107,15 @@ pub async fn create(
         version: params.version,
     };
     let row = store_session(state, &plan, root, &mut props).await?;
-    let begun = match begin_upload(state, &policy, &key, params.size, chunk_size, ttl).await {
+    let upload = Upload {
+        session_id: &row.session_id,
+        callback_secret: &props.callback_secret,
+        key: &key,
+        size: params.size,
+        chunk_size,
+        ttl,
+    };
+    let begun = match begin_upload(state, &policy, &upload).await {
         Ok(credential) => record_direct(state, row.clone(), &mut props, &credential)
             .await
             .map(|row| (row, credential)),
@@ -133,14 +148,17 @@ async fn record_direct(
     props: &mut SessionProps,
     credential: &UploadCredential,
 ) -> Result<upload_session::Model, UploadError> {
-    let UploadCredential::Presigned {
-        chunk_size,
-        upload_id,
-        ..
-    } = credential
-    else {
-        return Ok(row);
+    let (chunk_size, upload_id) = match credential {
+        UploadCredential::Presigned {
+            chunk_size,
+            upload_id,
+            ..
+        } => (chunk_size, upload_id.clone()),
+        // The node's session has the upload session's id.
+        UploadCredential::Remote { chunk_size, .. } => (chunk_size, row.session_id.clone()),
+        UploadCredential::Relay { .. } => return Ok(row),
     };
+    let upload_id = &upload_id;
     props.upload_id = Some(upload_id.clone());
     props.received = "0".repeat(chunk_count(row.size, *chunk_size as i64) as usize);
     let (owner, policy_id) = (row.user_id, row.storage_policy_id);
@@ -340,27 +358,50 @@ async fn insert_session(
     .await?)
 }
 
-/// Has the policy's driver prepare the upload: a local policy with `pre_allocate` reserves
-/// the space here; a bucket taking direct uploads opens the multipart upload and signs its
-/// URLs for the session's lifetime (`ttl` seconds).
-async fn begin_upload(
-    state: &AppState,
-    policy: &storage_policy::Model,
-    key: &str,
+/// What the driver is asked to prepare.
+struct Upload<'a> {
+    session_id: &'a str,
+    callback_secret: &'a str,
+    key: &'a str,
     size: i64,
     chunk_size: i64,
     ttl: i64,
+}
+
+/// Has the policy's driver prepare the upload: a local policy with `pre_allocate` reserves
+/// the space here; a bucket taking direct uploads opens the multipart upload and signs its
+/// URLs for the session's lifetime (`ttl` seconds); a slave node opens the session the
+/// client sends its chunks to, which calls back `/callback/remote/<session>/<secret>`.
+async fn begin_upload(
+    state: &AppState,
+    policy: &storage_policy::Model,
+    upload: &Upload<'_>,
 ) -> Result<UploadCredential, UploadError> {
     let driver = state.storage.driver(policy.id).await?;
+    let (key, size, chunk_size) = (upload.key, upload.size as u64, upload.chunk_size as u64);
+    let ttl = Duration::from_secs(upload.ttl as u64);
     if direct_uploads(policy) {
-        let ttl = Duration::from_secs(ttl as u64);
         return Ok(driver
-            .begin_direct_upload(key, size as u64, chunk_size as u64, ttl)
+            .begin_direct_upload(key, size, chunk_size, ttl)
             .await?);
     }
-    Ok(driver
-        .begin_upload(key, size as u64, chunk_size as u64)
-        .await?)
+    if policy.r#type == kind::REMOTE && !relays_uploads(policy) {
+        let base = super::direct::master_base(state).await?;
+        let callback = format!(
+            "{base}/api/v4/callback/remote/{}/{}",
+            upload.session_id, upload.callback_secret
+        );
+        let node_upload = NodeUpload {
+            session_id: upload.session_id,
+            key,
+            size,
+            chunk_size,
+            ttl,
+            callback: &callback,
+        };
+        return Ok(driver.begin_node_upload(&node_upload).await?);
+    }
+    Ok(driver.begin_upload(key, size, chunk_size).await?)
 }
 
 async fn live_upload(

@@ -23,6 +23,7 @@ mod passkey;
 mod query_bool;
 mod registration;
 mod registration_lookalike;
+mod remote;
 mod session;
 mod session_revocation;
 mod share;

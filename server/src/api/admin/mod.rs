@@ -10,6 +10,7 @@
 pub mod dto;
 pub mod file;
 pub mod group;
+pub mod node;
 pub mod policy;
 pub mod queue;
 pub mod share;
@@ -33,6 +34,7 @@ pub type AdminApis = (
     share::AdminShareApi,
     share::AdminEventApi,
     queue::AdminQueueApi,
+    node::AdminNodeApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -47,6 +49,7 @@ pub fn apis() -> AdminApis {
         share::AdminShareApi,
         share::AdminEventApi,
         queue::AdminQueueApi,
+        node::AdminNodeApi,
     )
 }
 

@@ -10,7 +10,7 @@ impl From<AdminError> for ApiError {
         use AdminError as A;
         let msg = err.to_string();
         match err {
-            A::Invalid(_) | A::PolicyTest(_) | A::EntityInUse(..) => {
+            A::Invalid(_) | A::PolicyTest(_) | A::EntityInUse(..) | A::NodeTest(_) => {
                 ApiError::new(ErrorCode::ParamError, msg)
             }
             A::GroupNotFound => ApiError::code(ErrorCode::GroupNotFound),
@@ -23,6 +23,9 @@ impl From<AdminError> for ApiError {
             A::DefaultPolicy => ApiError::code(ErrorCode::DeleteDefaultPolicy),
             A::PolicyHasFiles(_) => ApiError::new(ErrorCode::PolicyUsedByFiles, msg),
             A::PolicyInGroups(_) => ApiError::new(ErrorCode::PolicyUsedByGroups, msg),
+            A::NodeNotFound => ApiError::new(ErrorCode::NotFound, msg),
+            A::SystemNode(_) => ApiError::new(ErrorCode::InvalidActionOnSystemNode, msg),
+            A::NodeInUse(_) => ApiError::new(ErrorCode::NodeUsedByPolicy, msg),
             A::Unsupported(_) => ApiError::new(ErrorCode::FeatureNotEnabled, msg),
             A::FileNotFound => ApiError::code(ErrorCode::FileNotFound),
             A::EntityNotFound => ApiError::code(ErrorCode::EntityNotExist),

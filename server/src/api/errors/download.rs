@@ -19,6 +19,11 @@ impl From<DownloadError> for ApiError {
             D::EntityMissing => ApiError::code(ErrorCode::EntityNotExist),
             D::LinkGone => ApiError::new(ErrorCode::NotFound, msg),
             D::Share(e) => e.into(),
+            D::Storage(e @ crate::storage::StorageError::Unreachable(_)) => ApiError::new(
+                ErrorCode::NodeOffline,
+                "the storage node holding the file cannot be reached",
+            )
+            .with_cause(e),
             D::Storage(e) => ApiError::code(ErrorCode::IoError).with_cause(e),
             D::Db(e) => e.into(),
         }
@@ -33,13 +38,15 @@ pub fn refuse(status: StatusCode, err: ApiError) -> Response {
 }
 
 /// A refused content request (`/file/content/...`): 400 for a bad name, 403 for the
-/// signature or a used one-download URL, 404 for the share or the entity, else 500.
+/// signature or a used one-download URL, 404 for the share or the entity, 502 for a storage
+/// node that cannot be reached, else 500.
 pub fn content_refusal(err: DownloadError) -> Response {
     use DownloadError as D;
     let status = match &err {
         D::BadName(_) => StatusCode::BAD_REQUEST,
         D::NoSignature | D::BadSignature(_) | D::Expired | D::UsedOnce => StatusCode::FORBIDDEN,
         D::Share(_) | D::EntityMissing | D::LinkGone => StatusCode::NOT_FOUND,
+        D::Storage(crate::storage::StorageError::Unreachable(_)) => StatusCode::BAD_GATEWAY,
         D::Storage(_) | D::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     refuse(status, err.into())

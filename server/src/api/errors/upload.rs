@@ -58,6 +58,11 @@ pub(super) fn storage(err: StorageError) -> ApiError {
             ErrorCode::PolicyNotAllowed,
             format!("not supported by this storage: {what}"),
         ),
+        StorageError::Unreachable(_) => ApiError::new(
+            ErrorCode::NodeOffline,
+            "the storage node cannot be reached; try again later",
+        )
+        .with_cause(err),
         other => ApiError::code(ErrorCode::IoError).with_cause(other),
     }
 }
