@@ -22,6 +22,7 @@ pub mod db;
 pub mod download;
 pub mod email_address;
 pub mod events;
+pub mod extract;
 pub mod fs;
 pub mod ids;
 pub mod imaging;
@@ -72,6 +73,7 @@ pub async fn init(
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
     queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
+    queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     Ok((state, admin))
 }
 

@@ -7,6 +7,7 @@ use stratus_entity::task;
 use stratus_tests::TestServer;
 
 mod archive;
+mod extract;
 mod queue;
 mod routes;
 

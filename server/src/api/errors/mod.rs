@@ -5,6 +5,7 @@ mod admin;
 pub mod archive;
 mod auth;
 mod dav_account;
+mod extract;
 pub mod download;
 mod fs;
 mod queue;

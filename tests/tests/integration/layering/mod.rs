@@ -47,6 +47,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("captcha_ticket", Layer::Service),
     ("dav::account", Layer::Service),
     ("download", Layer::Service),
+    ("extract", Layer::Service),
     ("share", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
