@@ -79,14 +79,44 @@ async fn free_name(
 
 /// Deletes `staging` and everything in it permanently (its bytes leave the quota).
 pub async fn discard(fs: &FsCtx<'_>, staging: &FileUri) {
-    let permanent = DeleteOptions {
-        unlink: false,
-        skip_soft_delete: true,
-    };
-    match trash::delete(fs, staging, permanent).await {
+    match remove(fs, staging).await {
         Ok(()) | Err(FsError::NotFound) => {}
         Err(e) => tracing::warn!(error = %e, uri = %staging, "cannot delete an extraction's staging folder"),
     }
+}
+
+/// Deletes `uri` permanently; a folder too big for one delete (the group's walk limit) is
+/// emptied child by child first.
+fn remove<'a>(
+    fs: &'a FsCtx<'a>,
+    uri: &'a FileUri,
+) -> futures_util::future::BoxFuture<'a, Result<(), FsError>> {
+    Box::pin(async move {
+        let permanent = DeleteOptions {
+            unlink: false,
+            skip_soft_delete: true,
+        };
+        match trash::delete(fs, uri, permanent).await {
+            Err(FsError::WalkLimit) => {}
+            other => return other,
+        }
+        let folder = nav::resolve(fs, uri).await?;
+        loop {
+            let children = file::Entity::find()
+                .filter(file::Column::ParentId.eq(folder.file.id))
+                .filter(file::Column::DeletedAt.is_null())
+                .limit(PAGE)
+                .all(&fs.state.db)
+                .await?;
+            if children.is_empty() {
+                break;
+            }
+            for child in children {
+                remove(fs, &uri.join(&child.name)?).await?;
+            }
+        }
+        trash::delete(fs, uri, permanent).await
+    })
 }
 
 /// Deletes the staging folder of a run that was dropped midway because its task was
