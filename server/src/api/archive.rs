@@ -63,7 +63,11 @@ impl ArchiveApi {
     /// `big5`, ...), else read as UTF-8 when valid, else CP437. Links and special entries are
     /// left out. At most the group's `max_walked_files` entries (else 40045); not an archive
     /// → 40056.
-    #[oai(path = "/file/archive", method = "get", operation_id = "list_archive_files")]
+    #[oai(
+        path = "/file/archive",
+        method = "get",
+        operation_id = "list_archive_files"
+    )]
     async fn list_archive(
         &self,
         state: Data<&AppState>,

@@ -85,9 +85,24 @@ pub fn each(
         Format::Zip => each_zip(buffered, legacy, skip, visit),
         Format::SevenZ => each_seven(buffered, skip, visit),
         Format::Tar => each_tar(buffered, legacy, skip, visit),
-        Format::TarGz => each_tar(flate2::read::MultiGzDecoder::new(buffered), legacy, skip, visit),
-        Format::TarBz2 => each_tar(bzip2::read::MultiBzDecoder::new(buffered), legacy, skip, visit),
-        Format::TarXz => each_tar(lzma_rust2::XzReader::new(buffered, true), legacy, skip, visit),
+        Format::TarGz => each_tar(
+            flate2::read::MultiGzDecoder::new(buffered),
+            legacy,
+            skip,
+            visit,
+        ),
+        Format::TarBz2 => each_tar(
+            bzip2::read::MultiBzDecoder::new(buffered),
+            legacy,
+            skip,
+            visit,
+        ),
+        Format::TarXz => each_tar(
+            lzma_rust2::XzReader::new(buffered, true),
+            legacy,
+            skip,
+            visit,
+        ),
     }
 }
 
@@ -223,7 +238,11 @@ fn each_seven(file: BufReader<File>, skip: u64, visit: &mut Visit<'_>) -> Result
             return Ok(EntryDecision::Continue);
         }
         let header = seven_entry(entry);
-        let data: &mut dyn Read = if header.kind == Kind::File { data } else { &mut io::empty() };
+        let data: &mut dyn Read = if header.kind == Kind::File {
+            data
+        } else {
+            &mut io::empty()
+        };
         match visit(i, header, data) {
             Ok(true) => Ok(EntryDecision::Continue),
             Ok(false) => Ok(EntryDecision::Stop),
@@ -270,7 +289,11 @@ fn each_tar<R: Read>(
             size: entry.size(),
             modified,
         };
-        let data: &mut dyn Read = if kind == Kind::File { &mut entry } else { &mut io::empty() };
+        let data: &mut dyn Read = if kind == Kind::File {
+            &mut entry
+        } else {
+            &mut io::empty()
+        };
         if !visit(i, header, data)? {
             return Ok(());
         }

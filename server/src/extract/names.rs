@@ -19,7 +19,12 @@ pub fn encoding(label: Option<&str>) -> Result<Option<&'static Encoding>, Extrac
 /// A zip entry's name: UTF-8 when the entry has the UTF-8 flag; else in `legacy` when one
 /// was given; else UTF-8 when it is valid UTF-8, otherwise CP437 (`cp437`, the zip
 /// reader's own reading), as other tools do.
-pub fn zip_name(raw: &[u8], utf8_flag: bool, legacy: Option<&'static Encoding>, cp437: &str) -> String {
+pub fn zip_name(
+    raw: &[u8],
+    utf8_flag: bool,
+    legacy: Option<&'static Encoding>,
+    cp437: &str,
+) -> String {
     if utf8_flag {
         return String::from_utf8_lossy(raw).into_owned();
     }
@@ -109,6 +114,9 @@ mod tests {
         assert_eq!(tar_name(&raw, gbk), "中文");
         assert!(encoding(Some("utf-8")).unwrap().is_none());
         assert!(encoding(Some("sjis")).unwrap().is_some());
-        assert!(matches!(encoding(Some("nope")), Err(ExtractError::Encoding(_))));
+        assert!(matches!(
+            encoding(Some("nope")),
+            Err(ExtractError::Encoding(_))
+        ));
     }
 }

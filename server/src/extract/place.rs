@@ -70,7 +70,10 @@ async fn free_name(
     }
     for n in 1.. {
         let candidate = trash::numbered(name, n, folder);
-        if nav::child(&fs.state.db, parent, &candidate).await?.is_none() {
+        if nav::child(&fs.state.db, parent, &candidate)
+            .await?
+            .is_none()
+        {
             return Ok(candidate);
         }
     }
@@ -81,7 +84,9 @@ async fn free_name(
 pub async fn discard(fs: &FsCtx<'_>, staging: &FileUri) {
     match remove(fs, staging).await {
         Ok(()) | Err(FsError::NotFound) => {}
-        Err(e) => tracing::warn!(error = %e, uri = %staging, "cannot delete an extraction's staging folder"),
+        Err(e) => {
+            tracing::warn!(error = %e, uri = %staging, "cannot delete an extraction's staging folder")
+        }
     }
 }
 

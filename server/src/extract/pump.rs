@@ -36,7 +36,10 @@ pub enum Item {
         body: ByteStream,
     },
     /// A link, device or other special entry, left out.
-    Skipped { index: u64, name: String },
+    Skipped {
+        index: u64,
+        name: String,
+    },
 }
 
 /// Where a run starts: the first entry not yet written, and the bytes written before it.
@@ -131,7 +134,9 @@ impl Feed {
     }
 
     fn send(&self, item: Item) -> Result<(), ExtractError> {
-        self.tx.blocking_send(item).map_err(|_| ExtractError::Stopped)
+        self.tx
+            .blocking_send(item)
+            .map_err(|_| ExtractError::Stopped)
     }
 
     /// Streams one entry's bytes into its body, counting them against the byte cap.

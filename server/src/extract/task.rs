@@ -122,7 +122,10 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     match outcome {
         Ok(()) => {
             guard.disarm();
-            ctx.log(format!("extracted {} file(s), {} bytes", task.files, task.bytes));
+            ctx.log(format!(
+                "extracted {} file(s), {} bytes",
+                task.files, task.bytes
+            ));
             Ok(())
         }
         Err(Stop::Task(e)) => Err(e),
@@ -142,7 +145,11 @@ async fn extract(
     task: &mut ExtractState,
     staging: &FileUri,
 ) -> Result<(), Stop> {
-    let src = nav::resolve(fs, &FileUri::parse(&task.src).map_err(|e| ExtractError::Fs(e.into()))?).await?;
+    let src = nav::resolve(
+        fs,
+        &FileUri::parse(&task.src).map_err(|e| ExtractError::Fs(e.into()))?,
+    )
+    .await?;
     if src.is_folder() {
         return Err(ExtractError::Invalid("the source is a folder, not an archive").into());
     }
@@ -171,13 +178,22 @@ async fn extract(
                 continue;
             }
             Item::Skipped { index, name } => {
-                ctx.log(format!("skipped {name}: links and special files are not extracted"));
+                ctx.log(format!(
+                    "skipped {name}: links and special files are not extracted"
+                ));
                 task.next = index + 1;
                 continue;
             }
-            Item::File { index, path, body, .. } => {
+            Item::File {
+                index, path, body, ..
+            } => {
                 let uri = under(staging, &path)?;
-                let w = StreamWrite { uri: &uri, size: None, body, lock_tokens: &[] };
+                let w = StreamWrite {
+                    uri: &uri,
+                    size: None,
+                    body,
+                    lock_tokens: &[],
+                };
                 match write(&ctx.state, me, w).await {
                     Ok(row) => (index, row.size, path.join("/")),
                     Err(e) => return Err(reader_error(pump, e.into()).await.into()),

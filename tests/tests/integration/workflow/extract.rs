@@ -59,7 +59,13 @@ fn python(dir: &Path, script: &str) {
 }
 
 /// Asks for an extraction; the answer's envelope.
-async fn ask(server: &TestServer, s: &Session, src: &str, dst: &str, encoding: Option<&str>) -> Value {
+async fn ask(
+    server: &TestServer,
+    s: &Session,
+    src: &str,
+    dst: &str,
+    encoding: Option<&str>,
+) -> Value {
     let mut body = json!({"src": [src], "dst": dst});
     if let Some(e) = encoding {
         body["encoding"] = json!(e);
@@ -120,7 +126,12 @@ fn urlencode(s: &str) -> String {
 /// The bytes of the file at `uri`, downloaded through the API.
 async fn download(server: &TestServer, s: &Session, uri: &str) -> Vec<u8> {
     let answer = server
-        .send_as(Method::POST, "/file/url", &s.access_token, &json!({"uris": [uri]}))
+        .send_as(
+            Method::POST,
+            "/file/url",
+            &s.access_token,
+            &json!({"uris": [uri]}),
+        )
         .await;
     assert_eq!(answer["code"], 0, "{uri}: {answer}");
     let url = answer["data"]["urls"][0]["url"].as_str().unwrap();
@@ -158,24 +169,47 @@ async fn zip_tar_and_7z_archives_extract_byte_for_byte() {
     run(dir.path(), "tar", &["cjf", "t.tar.bz2", "tree"]);
     run(dir.path(), "tar", &["cJf", "t.tar.xz", "tree"]);
     run(dir.path(), "7z", &["a", "-bd", "-bso0", "t.7z", "tree"]);
-    for archive in ["t.zip", "t.tar", "t.tar.gz", "t.tar.bz2", "t.tar.xz", "t.7z"] {
+    for archive in [
+        "t.zip",
+        "t.tar",
+        "t.tar.gz",
+        "t.tar.bz2",
+        "t.tar.xz",
+        "t.7z",
+    ] {
         let bytes = std::fs::read(dir.path().join(archive)).unwrap();
         upload(&server, &a, &my(archive), &bytes).await;
         let out = format!("out-{archive}");
         create(&server, &a, &my(&out), "folder").await;
         let done = extract(&server, &a, &my(archive), &my(&out), None).await;
-        assert_eq!(done.status, status::COMPLETED, "{archive}: {}", done.public_state);
+        assert_eq!(
+            done.status,
+            status::COMPLETED,
+            "{archive}: {}",
+            done.public_state
+        );
         for (name, expected) in &files {
             let got = download(&server, &a, &my(&format!("{out}/{name}"))).await;
             assert!(got == *expected, "{archive}: {name} differs");
         }
         // The empty folder came along; the staging folder is gone.
-        assert_eq!(names_in(&server, &a, &my(&out)).await, ["tree"], "{archive}");
+        assert_eq!(
+            names_in(&server, &a, &my(&out)).await,
+            ["tree"],
+            "{archive}"
+        );
         let sub = names_in(&server, &a, &my(&format!("{out}/tree/sub"))).await;
         assert_eq!(sub, ["b.bin", "empty", "日本語 ñ.txt"], "{archive}");
         let progress: Value = serde_json::from_str(&done.progress).unwrap();
-        assert_eq!(progress["extract_count"]["current"], 4, "{archive}: {progress}");
-        assert_eq!(progress["extract_size"]["current"], 303_000 + "ünïcödé 内容".len(), "{archive}");
+        assert_eq!(
+            progress["extract_count"]["current"], 4,
+            "{archive}: {progress}"
+        );
+        assert_eq!(
+            progress["extract_size"]["current"],
+            303_000 + "ünïcödé 内容".len(),
+            "{archive}"
+        );
     }
 }
 
@@ -185,12 +219,24 @@ async fn a_clash_in_the_destination_gets_a_numbered_name_and_keeps_the_old_item(
     let dir = tempfile::tempdir().unwrap();
     let files = source_tree(dir.path());
     run(dir.path(), "zip", &["-qr", "t.zip", "tree"]);
-    upload(&server, &a, &my("t.zip"), &std::fs::read(dir.path().join("t.zip")).unwrap()).await;
+    upload(
+        &server,
+        &a,
+        &my("t.zip"),
+        &std::fs::read(dir.path().join("t.zip")).unwrap(),
+    )
+    .await;
     upload(&server, &a, &my("out/tree"), b"an older file").await;
     let done = extract(&server, &a, &my("t.zip"), &my("out"), None).await;
     assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
-    assert_eq!(names_in(&server, &a, &my("out")).await, ["tree", "tree (1)"]);
-    assert_eq!(download(&server, &a, &my("out/tree")).await, b"an older file");
+    assert_eq!(
+        names_in(&server, &a, &my("out")).await,
+        ["tree", "tree (1)"]
+    );
+    assert_eq!(
+        download(&server, &a, &my("out/tree")).await,
+        b"an older file"
+    );
     let got = download(&server, &a, &my("out/tree (1)/a.txt")).await;
     assert!(got == files[0].1);
 }
@@ -217,11 +263,17 @@ async fn a_gbk_named_zip_extracts_with_its_encoding_and_lists_with_it() {
     let path = format!("/file/archive?uri={}", urlencode(&my("gbk.zip")));
     let raw = server.get_as(&path, &a.access_token).await;
     assert_eq!(raw["code"], 0, "{raw}");
-    assert_ne!(raw["data"]["files"][0]["name"], "中文目录/报告.txt", "CP437 without encoding");
+    assert_ne!(
+        raw["data"]["files"][0]["name"], "中文目录/报告.txt",
+        "CP437 without encoding"
+    );
     let listed = server
         .get_as(&format!("{path}&text_encoding=gbk"), &a.access_token)
         .await;
-    assert_eq!(listed["data"]["files"][0]["name"], "中文目录/报告.txt", "{listed}");
+    assert_eq!(
+        listed["data"]["files"][0]["name"], "中文目录/报告.txt",
+        "{listed}"
+    );
     assert_eq!(listed["data"]["files"][0]["size"], 6000);
     assert_eq!(listed["data"]["files"][0]["is_directory"], false);
 
@@ -261,7 +313,10 @@ async fn archives_list_their_entries_without_being_extracted() {
         assert_eq!(empty["is_directory"], true);
     }
     // Nothing was extracted; a file that is no archive is refused.
-    assert_eq!(names_in(&server, &a, "cloudreve://my").await, ["t.7z", "t.tar.gz"]);
+    assert_eq!(
+        names_in(&server, &a, "cloudreve://my").await,
+        ["t.7z", "t.tar.gz"]
+    );
     upload(&server, &a, &my("note.txt"), b"just text").await;
     let path = format!("/file/archive?uri={}", urlencode(&my("note.txt")));
     let refused = server.get_as(&path, &a.access_token).await;

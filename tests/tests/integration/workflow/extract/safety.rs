@@ -8,8 +8,8 @@ use stratus_entity::task::status;
 use stratus_tests::{Session, TestServer};
 
 use super::{allow, ask, create, download, extract, my, names_in, python, run, setup, upload};
-use crate::archive::update_group;
 use crate::admin::PW;
+use crate::archive::update_group;
 
 /// Crafted archives whose names leave the destination, made with Python's writers (the
 /// command-line tools refuse to write them). The tar writes a good file first, so the task
@@ -33,16 +33,32 @@ with tarfile.open("slip.tar.gz", "w:gz") as t:
 
 /// Asserts that `out` holds only `keep.txt` and the user's storage is `before`.
 async fn untouched(server: &TestServer, s: &Session, before: i64, what: &str) {
-    assert_eq!(names_in(server, s, &my("out")).await, ["keep.txt"], "{what}");
+    assert_eq!(
+        names_in(server, s, &my("out")).await,
+        ["keep.txt"],
+        "{what}"
+    );
     let user = s.user["id"].as_str().unwrap();
-    let id = server.state.ids.decode(user, stratus_server::ids::IdKind::User).unwrap();
-    assert_eq!(server.storage_of(id).await, before, "{what}: quota not released");
+    let id = server
+        .state
+        .ids
+        .decode(user, stratus_server::ids::IdKind::User)
+        .unwrap();
+    assert_eq!(
+        server.storage_of(id).await,
+        before,
+        "{what}: quota not released"
+    );
 }
 
 /// Storage the user uses now.
 async fn used(server: &TestServer, s: &Session) -> i64 {
     let user = s.user["id"].as_str().unwrap();
-    let id = server.state.ids.decode(user, stratus_server::ids::IdKind::User).unwrap();
+    let id = server
+        .state
+        .ids
+        .decode(user, stratus_server::ids::IdKind::User)
+        .unwrap();
     server.storage_of(id).await
 }
 
@@ -59,7 +75,10 @@ async fn unsafe_names_fail_the_task_and_leave_nothing_behind() {
         let done = extract(&server, &a, &my(archive), &my("out"), None).await;
         assert_eq!(done.status, status::ERROR, "{archive}");
         assert!(
-            done.public_state["error"].as_str().unwrap_or("").contains("unsafe entry name"),
+            done.public_state["error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("unsafe entry name"),
             "{archive}: {:?}",
             done.public_state
         );
@@ -97,9 +116,21 @@ async fn links_and_special_entries_are_skipped_not_followed() {
         let out = format!("out-{archive}");
         create(&server, &a, &my(&out), "folder").await;
         let done = extract(&server, &a, &my(archive), &my(&out), None).await;
-        assert_eq!(done.status, status::COMPLETED, "{archive}: {}", done.public_state);
-        assert_eq!(names_in(&server, &a, &my(&out)).await, ["real.txt"], "{archive}");
-        assert_eq!(download(&server, &a, &my(&format!("{out}/real.txt"))).await, b"real data");
+        assert_eq!(
+            done.status,
+            status::COMPLETED,
+            "{archive}: {}",
+            done.public_state
+        );
+        assert_eq!(
+            names_in(&server, &a, &my(&out)).await,
+            ["real.txt"],
+            "{archive}"
+        );
+        assert_eq!(
+            download(&server, &a, &my(&format!("{out}/real.txt"))).await,
+            b"real data"
+        );
         assert!(done.log.contains("skipped sym"), "{archive}: {}", done.log);
     }
 }
@@ -153,7 +184,10 @@ async fn bombs_end_in_a_task_error_and_leave_nothing_behind() {
         let before = used(&server, &a).await;
         let done = extract(&server, &a, &my(archive), &my("out"), None).await;
         assert_eq!(done.status, status::ERROR, "{archive}");
-        let error = done.public_state["error"].as_str().unwrap_or_default().to_owned();
+        let error = done.public_state["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(error.contains(why), "{archive}: {error}");
         untouched(&server, &a, before, archive).await;
     }
@@ -171,7 +205,13 @@ async fn another_users_archive_and_a_group_without_the_bit_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("f.txt"), b"secret").unwrap();
     run(dir.path(), "zip", &["-q", "a.zip", "f.txt"]);
-    upload(&server, &a, &my("a.zip"), &std::fs::read(dir.path().join("a.zip")).unwrap()).await;
+    upload(
+        &server,
+        &a,
+        &my("a.zip"),
+        &std::fs::read(dir.path().join("a.zip")).unwrap(),
+    )
+    .await;
     create(&server, &a, &my("out"), "folder").await;
 
     server.create_user("b@example.com", PW).await;
@@ -183,11 +223,16 @@ async fn another_users_archive_and_a_group_without_the_bit_are_refused() {
     let refused = ask(&server, &b, &a_root, &my("out"), None).await;
     assert_ne!(refused["code"], 0, "{refused}");
     let listed = server
-        .get_as(&format!("/file/archive?uri={}", super::urlencode(&my("a.zip"))), &b.access_token)
+        .get_as(
+            &format!("/file/archive?uri={}", super::urlencode(&my("a.zip"))),
+            &b.access_token,
+        )
         .await;
     assert_eq!(listed["code"], 404, "{listed}");
     assert!(names_in(&server, &b, &my("out")).await.is_empty());
-    let tasks = server.get_as("/workflow?category=general", &b.access_token).await;
+    let tasks = server
+        .get_as("/workflow?category=general", &b.access_token)
+        .await;
     assert_eq!(tasks["data"]["tasks"], json!([]), "{tasks}");
 
     allow(&server, false).await;
