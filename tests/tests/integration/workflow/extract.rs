@@ -322,3 +322,65 @@ async fn archives_list_their_entries_without_being_extracted() {
     let refused = server.get_as(&path, &a.access_token).await;
     assert_eq!(refused["code"], 40056, "{refused}");
 }
+
+#[tokio::test]
+async fn a_task_taken_up_again_goes_on_from_its_first_unwritten_entry() {
+    use stratus_server::{
+        extract::task::{ExtractArchive, ExtractState},
+        queue::store,
+    };
+    let (server, a) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["one.txt", "two.txt", "three.txt"] {
+        std::fs::write(dir.path().join(name), name).unwrap();
+    }
+    run(
+        dir.path(),
+        "zip",
+        &["-q", "t.zip", "one.txt", "two.txt", "three.txt"],
+    );
+    upload(
+        &server,
+        &a,
+        &my("t.zip"),
+        &std::fs::read(dir.path().join("t.zip")).unwrap(),
+    )
+    .await;
+    create(&server, &a, &my("out"), "folder").await;
+    // The state a run stores after writing its first entry, as a later worker finds it.
+    let state = ExtractState {
+        src: my("t.zip"),
+        dst: my("out"),
+        encoding: None,
+        placing: false,
+        next: 1,
+        files: 1,
+        bytes: 7,
+    };
+    let owner = server
+        .state
+        .ids
+        .decode(a.user["id"].as_str().unwrap(), IdKind::User)
+        .unwrap();
+    let row = store::submit(
+        &server.state,
+        &ExtractArchive,
+        Some(owner),
+        serde_json::to_string(&state).unwrap(),
+        json!({"phase": ""}),
+        None,
+    )
+    .await
+    .unwrap();
+    let done = wait_task(&server, row.id, "ended", |t| {
+        t.status == status::COMPLETED || t.status == status::ERROR
+    })
+    .await;
+    assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
+    assert_eq!(
+        names_in(&server, &a, &my("out")).await,
+        ["three.txt", "two.txt"]
+    );
+    let progress: Value = serde_json::from_str(&done.progress).unwrap();
+    assert_eq!(progress["extract_count"]["current"], 3, "{progress}");
+}
