@@ -22,6 +22,7 @@ pub mod db;
 pub mod download;
 pub mod email_address;
 pub mod events;
+pub mod extract;
 pub mod fs;
 pub mod ids;
 pub mod imaging;
@@ -83,6 +84,7 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(relocate::task::Relocate));
     queue::Registry::of(&state)
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
+    queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     Ok((state, admin))
 }
 

@@ -1,5 +1,6 @@
 //! `GET /file/archive/:session_id/archive.zip`: the zip of an archive session (see
-//! [`crate::archive`]).
+//! [`crate::archive`]); `GET /file/archive`: the entries of an archive in the drive (see
+//! [`crate::extract::list`]).
 
 use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
@@ -16,10 +17,18 @@ use stratus_entity::group;
 
 use super::{
     ApiTags,
-    envelope::{ApiError, ErrorCode},
+    dto::file::{ArchiveListResponse, ArchivedFile},
+    envelope::{ApiError, ApiResult, ErrorCode, ok},
     errors::{archive::refusal, download::refuse},
 };
-use crate::{archive, auth::caller::SignedIn, state::AppState, users};
+use crate::{
+    archive,
+    auth::caller::{Caller, SignedIn},
+    extract,
+    fs::uri::FileUri,
+    state::AppState,
+    users,
+};
 
 pub struct ArchiveApi;
 
@@ -46,6 +55,50 @@ impl ArchiveApi {
         sign: Query<Option<String>>,
     ) -> ArchiveResponse {
         ArchiveResponse(answer(&state, req, &session_id.0, sign.0.as_deref()).await)
+    }
+
+    /// The entries of the archive at `uri` (zip, tar, tar.gz/bz2/xz, 7z), without
+    /// extracting it: its `entity` version, or the current one. Zip names stored without the
+    /// UTF-8 flag are decoded from `text_encoding` (or `encoding`: `gbk`, `shift_jis`,
+    /// `big5`, ...), else read as UTF-8 when valid, else CP437. Links and special entries are
+    /// left out. At most the group's `max_walked_files` entries (else 40045); not an archive
+    /// → 40056.
+    #[oai(
+        path = "/file/archive",
+        method = "get",
+        operation_id = "list_archive_files"
+    )]
+    async fn list_archive(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        uri: Query<String>,
+        entity: Query<Option<String>>,
+        text_encoding: Query<Option<String>>,
+        encoding: Query<Option<String>>,
+    ) -> ApiResult<ArchiveListResponse> {
+        caller.signed_in()?;
+        let uri = FileUri::parse(&uri.0)?;
+        let encoding = text_encoding.0.or(encoding.0);
+        let listed = extract::list::list(
+            &state,
+            &caller,
+            &uri,
+            entity.0.as_deref(),
+            encoding.as_deref(),
+        )
+        .await?;
+        ok(ArchiveListResponse {
+            files: listed
+                .into_iter()
+                .map(|e| ArchivedFile {
+                    name: e.name,
+                    size: e.size.min(i64::MAX as u64) as i64,
+                    updated_at: e.updated_at,
+                    is_directory: e.is_directory,
+                })
+                .collect(),
+        })
     }
 }
 

@@ -27,7 +27,14 @@ use crate::{
     archive::task::{CreateArchive, CreateArchiveState},
     auth::caller::Caller,
     boolset::group_perm,
-    fs::uri::FileUri,
+    extract::{
+        ExtractError, names,
+        task::{ExtractArchive, ExtractState},
+    },
+    fs::{
+        nav::{self, FsCtx},
+        uri::FileUri,
+    },
     ids::IdKind,
     queue::{Category, QueueError, store},
     remote_download::control,
@@ -47,6 +54,17 @@ pub struct ArchiveRequest {
     /// URI of the zip to create.
     pub dst: String,
     /// Encoding of entry names; only UTF-8 is written.
+    pub encoding: Option<String>,
+}
+
+/// `POST /workflow/extract`
+#[derive(Debug, Object)]
+pub struct ExtractRequest {
+    /// The archive (one URI).
+    pub src: Vec<String>,
+    /// The folder to extract into.
+    pub dst: String,
+    /// Encoding of zip entry names stored without the UTF-8 flag (`gbk`, `shift_jis`, ...).
     pub encoding: Option<String>,
 }
 
@@ -221,6 +239,65 @@ impl WorkflowApi {
         let row = store::submit(
             &state,
             &CreateArchive,
+            Some(me.user.id),
+            private,
+            summary,
+            None,
+        )
+        .await?;
+        ok(present::task::task(&state.ids, &row))
+    }
+
+    /// Queues the extraction of the archive `src[0]` (zip, tar, tar.gz/bz2/xz, 7z) into the
+    /// folder `dst` (group permission bit 5). Zip names stored without the UTF-8 flag are
+    /// decoded from `encoding`. Entries that would leave `dst` fail the task; links and
+    /// special files are skipped; the group's `decompress_size` (bytes, 0 unlimited) and
+    /// `max_walked_files` (entries) cap it. A failed task leaves nothing in `dst`.
+    #[oai(
+        path = "/workflow/extract",
+        method = "post",
+        operation_id = "create_extract_task"
+    )]
+    async fn create_extract(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<ExtractRequest>,
+    ) -> ApiResult<TaskResponse> {
+        let me = caller.signed_in()?;
+        if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
+            return Err(ExtractError::NotAllowed.into());
+        }
+        let [src] = body.src.as_slice() else {
+            return Err(ApiError::new(ErrorCode::ParamError, "src: one archive URI"));
+        };
+        names::encoding(body.encoding.as_deref())?;
+        let fs = FsCtx::new(&state, &caller);
+        let archive = nav::resolve(&fs, &FileUri::parse(src)?).await?;
+        if archive.is_folder() {
+            return Err(ExtractError::Invalid("src: a folder is not an archive").into());
+        }
+        let dst = nav::resolve(&fs, &FileUri::parse(&body.dst)?).await?;
+        if !dst.is_folder() || !dst.owned {
+            return Err(ExtractError::Invalid("dst: one of your folders").into());
+        }
+        let task = ExtractState {
+            src: archive.uri.to_string(),
+            dst: dst.uri.to_string(),
+            encoding: body.encoding.clone().filter(|e| !e.is_empty()),
+            placing: false,
+            next: 0,
+            files: 0,
+            bytes: 0,
+        };
+        let summary = json!({
+            "phase": "",
+            "props": {"src": [task.src], "src_str": task.src, "dst": task.dst},
+        });
+        let private = serde_json::to_string(&task).unwrap_or_default();
+        let row = store::submit(
+            &state,
+            &ExtractArchive,
             Some(me.user.id),
             private,
             summary,

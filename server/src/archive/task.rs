@@ -84,7 +84,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
 }
 
 /// The task's owner as a caller, with their group as it is now.
-async fn owner(ctx: &TaskCtx) -> Result<SignedIn, TaskError> {
+pub async fn owner(ctx: &TaskCtx) -> Result<SignedIn, TaskError> {
     let gone = || TaskError::Fatal("the task's owner no longer exists".into());
     let db = &ctx.state.db;
     let id = ctx.task().user_id.ok_or_else(gone)?;

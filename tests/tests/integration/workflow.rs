@@ -8,6 +8,7 @@ use stratus_tests::TestServer;
 
 mod archive;
 mod aria2;
+mod extract;
 mod import;
 mod jobs;
 mod origin;

@@ -169,3 +169,21 @@ pub struct ExplorerColumnProps {
     /// The metadata key a metadata column shows.
     pub metadata_key: Option<String>,
 }
+
+/// `GET /file/archive`: the entries of an archive.
+#[derive(Debug, Clone, Object)]
+pub struct ArchiveListResponse {
+    pub files: Vec<ArchivedFile>,
+}
+
+/// One entry of an archive.
+#[derive(Debug, Clone, Object)]
+pub struct ArchivedFile {
+    /// The entry's path inside the archive, as stored.
+    pub name: String,
+    /// Uncompressed size in bytes.
+    pub size: i64,
+    /// When the entry was last changed, when the archive says.
+    pub updated_at: Option<DateTime<Utc>>,
+    pub is_directory: bool,
+}

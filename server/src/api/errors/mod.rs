@@ -6,6 +6,7 @@ pub mod archive;
 mod auth;
 mod dav_account;
 pub mod download;
+mod extract;
 mod fs;
 mod import;
 mod queue;

@@ -1,0 +1,54 @@
+//! What extracting or listing an archive can fail with. The envelope code of each is chosen
+//! in `api/errors/extract.rs`; a task shows the message.
+
+use crate::{download::DownloadError, fs::error::FsError, upload::UploadError};
+
+/// An extraction failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The caller's group may not run extract tasks.
+    #[error("your group may not extract archives")]
+    NotAllowed,
+    /// Not an archive this server reads.
+    #[error("unsupported archive type")]
+    Unsupported,
+    /// An unknown `encoding` label.
+    #[error("unknown encoding {0:?}")]
+    Encoding(String),
+    /// The archive is damaged or uses a feature this server does not read.
+    #[error("the archive cannot be read: {0}")]
+    Corrupt(String),
+    /// An entry whose name would leave the destination (`..`, absolute, a drive, NUL).
+    #[error("the archive has an unsafe entry name {0:?}")]
+    UnsafeName(String),
+    /// More entries than the group allows.
+    #[error("the archive has more than {0} entries")]
+    TooManyEntries(u64),
+    /// More uncompressed bytes than the group allows.
+    #[error("the archive unpacks to more than {0} bytes")]
+    TooBig(u64),
+    /// An encrypted entry.
+    #[error("encrypted archives are not supported")]
+    Encrypted,
+    /// The source is not a file or the destination not a folder.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// Reading the archive's blob or the temporary file failed.
+    #[error("reading the archive failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The archive's content could not be picked.
+    #[error(transparent)]
+    Download(#[from] DownloadError),
+    /// Writing an extracted file failed (quota, names, locks, storage).
+    #[error(transparent)]
+    Upload(#[from] UploadError),
+    /// A file-system rule refused.
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    /// Reading the blob from storage failed.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    /// The reader stopped because its consumer went away.
+    #[error("the extraction was stopped")]
+    Stopped,
+}

@@ -1,0 +1,53 @@
+//! Extracting archives in the drive (`POST /workflow/extract`, `GET /file/archive`): zip, tar
+//! (plain, gz, bz2, xz) and 7z.
+//!
+//! - `format.rs`: which kind of archive a blob is, from its magic bytes or its name.
+//! - `names.rs`: entry names, decoded (zip's UTF-8 flag, a given legacy encoding, else UTF-8
+//!   or CP437) and checked: `..`, absolute paths, drive letters and NUL are refused.
+//! - `entries.rs`: the blocking readers, one entry at a time, each entry's bytes streamed.
+//! - `pump.rs`: runs a reader on a blocking thread and hands its entries to async code
+//!   through small channels, applying the group's caps on the way.
+//! - `blob.rs`: copies an archive blob into an unnamed temporary file (readers need to seek).
+//! - `task.rs`: the `extract_archive` task: extracts into a staging folder inside the
+//!   destination and moves the result into place at the end (see there).
+//! - `place.rs`: moving the result into place, or deleting the staging folder.
+//! - `list.rs`: the entries of an archive without extracting it.
+//! - `error.rs`: [`ExtractError`].
+
+pub mod blob;
+pub mod entries;
+pub mod error;
+pub mod format;
+pub mod list;
+pub mod names;
+pub mod place;
+pub mod pump;
+pub mod task;
+
+pub use error::ExtractError;
+
+/// The group settings that bound an extraction.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    /// Total uncompressed bytes (`decompress_size`; 0 is unlimited).
+    pub bytes: u64,
+    /// Entries (`max_walked_files`, as for any walk of a tree).
+    pub entries: u64,
+}
+
+impl Caps {
+    pub fn of(group_settings: &serde_json::Value) -> Self {
+        Self {
+            bytes: group_settings
+                .get("decompress_size")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            entries: crate::fs::walk::limit_of(group_settings) as u64,
+        }
+    }
+
+    /// True when `total` bytes go past the byte cap.
+    pub fn bytes_exceeded(&self, total: u64) -> bool {
+        self.bytes > 0 && total > self.bytes
+    }
+}

@@ -1,0 +1,168 @@
+//! The end of an extraction: the staging folder's items moved into the destination, or the
+//! staging folder deleted when the extraction failed or was canceled.
+
+use std::sync::Arc;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use stratus_entity::{file, task};
+
+use crate::{
+    auth::caller::{Caller, SignedIn},
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx},
+        trash::{self, DeleteOptions},
+        tree,
+        uri::FileUri,
+    },
+    state::AppState,
+};
+
+/// Children moved per query.
+const PAGE: u64 = 200;
+
+/// Moves every item of `staging` into `dst` (renamed `name (n)` when `dst` has the name
+/// already), then deletes `staging`. Run again after a crash, it goes on where it stopped;
+/// with `staging` gone there is nothing left to do.
+pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Result<(), FsError> {
+    let folder = match nav::resolve(fs, staging).await {
+        Ok(node) => node,
+        Err(FsError::NotFound) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let target = nav::resolve(fs, dst).await?;
+    if !target.is_folder() {
+        return Err(FsError::ParentNotExist);
+    }
+    loop {
+        let children = file::Entity::find()
+            .filter(file::Column::ParentId.eq(folder.file.id))
+            .filter(file::Column::DeletedAt.is_null())
+            .order_by_asc(file::Column::Id)
+            .limit(PAGE)
+            .all(&fs.state.db)
+            .await?;
+        if children.is_empty() {
+            break;
+        }
+        for child in children {
+            let is_folder = child.r#type == file::kind::FOLDER;
+            let name = free_name(fs, target.file.id, &child.name, is_folder).await?;
+            tree::move_to(fs, &staging.join(&child.name)?, &target, &name, false).await?;
+        }
+    }
+    let permanent = DeleteOptions {
+        unlink: false,
+        skip_soft_delete: true,
+    };
+    trash::delete(fs, staging, permanent).await
+}
+
+/// `name`, or the first `name (n)` not taken in the folder `parent`.
+async fn free_name(
+    fs: &FsCtx<'_>,
+    parent: i64,
+    name: &str,
+    folder: bool,
+) -> Result<String, FsError> {
+    if nav::child(&fs.state.db, parent, name).await?.is_none() {
+        return Ok(name.to_owned());
+    }
+    for n in 1.. {
+        let candidate = trash::numbered(name, n, folder);
+        if nav::child(&fs.state.db, parent, &candidate)
+            .await?
+            .is_none()
+        {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("some numbered name is free")
+}
+
+/// Deletes `staging` and everything in it permanently (its bytes leave the quota).
+pub async fn discard(fs: &FsCtx<'_>, staging: &FileUri) {
+    match remove(fs, staging).await {
+        Ok(()) | Err(FsError::NotFound) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, uri = %staging, "cannot delete an extraction's staging folder")
+        }
+    }
+}
+
+/// Deletes `uri` permanently; a folder too big for one delete (the group's walk limit) is
+/// emptied child by child first.
+fn remove<'a>(
+    fs: &'a FsCtx<'a>,
+    uri: &'a FileUri,
+) -> futures_util::future::BoxFuture<'a, Result<(), FsError>> {
+    Box::pin(async move {
+        let permanent = DeleteOptions {
+            unlink: false,
+            skip_soft_delete: true,
+        };
+        match trash::delete(fs, uri, permanent).await {
+            Err(FsError::WalkLimit) => {}
+            other => return other,
+        }
+        let folder = nav::resolve(fs, uri).await?;
+        loop {
+            let children = file::Entity::find()
+                .filter(file::Column::ParentId.eq(folder.file.id))
+                .filter(file::Column::DeletedAt.is_null())
+                .limit(PAGE)
+                .all(&fs.state.db)
+                .await?;
+            if children.is_empty() {
+                break;
+            }
+            for child in children {
+                remove(fs, &uri.join(&child.name)?).await?;
+            }
+        }
+        trash::delete(fs, uri, permanent).await
+    })
+}
+
+/// Deletes the staging folder of a run that was dropped midway because its task was
+/// canceled (the worker drops a canceled run at its next await). A run dropped because
+/// another worker took the task over leaves it to that worker.
+pub struct Cleanup {
+    inner: Option<(AppState, Arc<SignedIn>, FileUri, i64)>,
+}
+
+impl Cleanup {
+    pub fn arm(state: &AppState, me: Arc<SignedIn>, staging: FileUri, task_id: i64) -> Self {
+        Self {
+            inner: Some((state.clone(), me, staging, task_id)),
+        }
+    }
+
+    /// The run ended by itself: nothing to do on drop.
+    pub fn disarm(mut self) {
+        self.inner = None;
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let Some((state, me, staging, id)) = self.inner.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            let canceled = task::Entity::find_by_id(id)
+                .one(&state.db)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|t| t.status == task::status::CANCELED);
+            if canceled {
+                let caller = Caller::User(me);
+                discard(&FsCtx::new(&state, &caller), &staging).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,252 @@
+//! `extract_archive` tasks (`POST /workflow/extract`): the archive's entries written, as the
+//! task's owner, through the streamed upload (quota charged as it goes, names, versions,
+//! locks), into a staging folder `.extract-<task id>` inside the destination; at the end each
+//! top-level item is moved into the destination (renamed `name (n)` on a clash, never over
+//! an existing item) and the staging folder goes.
+//!
+//! Why staging: a failed extraction (an unsafe name, a bomb, the quota) deletes the staging
+//! folder permanently, so nothing half-extracted is ever left among the user's files, and a
+//! task canceled midway does the same (see [`super::place::Cleanup`]). A run cut off by a
+//! crash leaves the staging folder to the next run, which goes on from the first entry not
+//! yet written (the state is saved after each file).
+
+use std::sync::Arc;
+
+use futures_util::{FutureExt, future::BoxFuture};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Caps, ExtractError, blob, entries, names, place,
+    pump::{Item, Pump, Start},
+};
+use crate::{
+    archive::task::owner,
+    auth::caller::{Caller, SignedIn},
+    fs::{
+        nav::{self, FsCtx},
+        tree::{self, Kind},
+        uri::FileUri,
+    },
+    ids::IdKind,
+    queue::{self, TaskCtx, TaskError, TaskKind},
+    upload::stream::{StreamWrite, write},
+};
+
+/// The task's stored state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExtractState {
+    /// The archive.
+    pub src: String,
+    /// The folder to extract into.
+    pub dst: String,
+    /// The legacy encoding of zip entry names without the UTF-8 flag.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// True once every entry is written and the result is being moved into place.
+    #[serde(default)]
+    pub placing: bool,
+    /// The first entry not yet written.
+    #[serde(default)]
+    pub next: u64,
+    /// Files and bytes written so far.
+    #[serde(default)]
+    pub files: u64,
+    #[serde(default)]
+    pub bytes: u64,
+}
+
+pub struct ExtractArchive;
+
+impl ExtractArchive {
+    pub const NAME: &'static str = "extract_archive";
+}
+
+impl TaskKind for ExtractArchive {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn queue(&self) -> &'static str {
+        queue::IO_INTENSE
+    }
+
+    fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
+        run(ctx).boxed()
+    }
+}
+
+/// Why a step stopped.
+enum Stop {
+    /// The extraction failed: its staging folder goes.
+    Failed(ExtractError),
+    /// A task-level outcome (lost, or the state could not be saved).
+    Task(TaskError),
+}
+
+impl From<ExtractError> for Stop {
+    fn from(e: ExtractError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<crate::fs::error::FsError> for Stop {
+    fn from(e: crate::fs::error::FsError) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
+    let mut task: ExtractState = ctx
+        .stored_state()?
+        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
+    let me = Arc::new(owner(ctx).await?);
+    let caller = Caller::User(me.clone());
+    let fs = FsCtx::new(&ctx.state, &caller);
+    let fatal = |e: &dyn std::fmt::Display| TaskError::Fatal(e.to_string());
+    let dst = FileUri::parse(&task.dst).map_err(|e| fatal(&e))?;
+    let hashid = ctx.state.ids.encode(ctx.task().id, IdKind::Task);
+    let staging = dst
+        .join(&format!(".extract-{hashid}"))
+        .map_err(|e| fatal(&e))?;
+    let guard = place::Cleanup::arm(&ctx.state, me.clone(), staging.clone(), ctx.task().id);
+    let outcome = async {
+        if !task.placing {
+            extract(ctx, &fs, &me, &mut task, &staging).await?;
+            task.placing = true;
+            ctx.save_state(&task).await.map_err(Stop::Task)?;
+        }
+        place::into_place(&fs, &staging, &dst).await?;
+        Ok::<(), Stop>(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            guard.disarm();
+            ctx.log(format!(
+                "extracted {} file(s), {} bytes",
+                task.files, task.bytes
+            ));
+            Ok(())
+        }
+        Err(Stop::Task(e)) => Err(e),
+        Err(Stop::Failed(e)) => {
+            place::discard(&fs, &staging).await;
+            guard.disarm();
+            Err(fatal(&e))
+        }
+    }
+}
+
+/// Writes the archive's entries, from `task.next` on, into `staging`.
+async fn extract(
+    ctx: &TaskCtx,
+    fs: &FsCtx<'_>,
+    me: &SignedIn,
+    task: &mut ExtractState,
+    staging: &FileUri,
+) -> Result<(), Stop> {
+    let src = nav::resolve(
+        fs,
+        &FileUri::parse(&task.src).map_err(|e| ExtractError::Fs(e.into()))?,
+    )
+    .await?;
+    if src.is_folder() {
+        return Err(ExtractError::Invalid("the source is a folder, not an archive").into());
+    }
+    let legacy = names::encoding(task.encoding.as_deref())?;
+    tree::create(fs, staging, Kind::Folder, &[], false).await?;
+    let (mut file, format) = blob::fetch(&ctx.state, &src.file, None).await?;
+    let caps = Caps::of(&me.group.settings);
+    let (file, totals) = tokio::task::spawn_blocking(move || {
+        let headers = entries::headers(&mut file, format, legacy)?;
+        Ok::<_, ExtractError>((file, headers.map(|h| precheck(&h, caps)).transpose()?))
+    })
+    .await
+    .map_err(|e| ExtractError::Corrupt(e.to_string()))??;
+    let (count, size) = totals.unwrap_or((0, 0));
+    ctx.log(format!("extracting {} into {}", task.src, task.dst));
+    let start = Start {
+        index: task.next,
+        bytes: task.bytes,
+    };
+    let mut pump = Pump::start(file, format, legacy, caps, start);
+    while let Some(item) = pump.items.recv().await {
+        let written = match item {
+            Item::Dir { index, path } => {
+                tree::create(fs, &under(staging, &path)?, Kind::Folder, &[], false).await?;
+                task.next = index + 1;
+                continue;
+            }
+            Item::Skipped { index, name } => {
+                ctx.log(format!(
+                    "skipped {name}: links and special files are not extracted"
+                ));
+                task.next = index + 1;
+                continue;
+            }
+            Item::File {
+                index, path, body, ..
+            } => {
+                let uri = under(staging, &path)?;
+                let w = StreamWrite {
+                    uri: &uri,
+                    size: None,
+                    body,
+                    lock_tokens: &[],
+                };
+                match write(&ctx.state, me, w).await {
+                    Ok(row) => (index, row.size, path.join("/")),
+                    Err(e) => return Err(reader_error(pump, e.into()).await.into()),
+                }
+            }
+        };
+        let (index, bytes, name) = written;
+        task.next = index + 1;
+        task.files += 1;
+        task.bytes += bytes.max(0) as u64;
+        ctx.progress("extract_count", task.files as i64, count as i64, &name);
+        ctx.progress("extract_size", task.bytes as i64, size as i64, &name);
+        ctx.save_state(task).await.map_err(Stop::Task)?;
+    }
+    pump.finish().await?;
+    Ok(())
+}
+
+/// The reader's own failure when it has one (a cap, a damaged archive): the write failed
+/// because the reader ended the body with an error. Else `fallback`.
+async fn reader_error(pump: Pump, fallback: ExtractError) -> ExtractError {
+    match pump.finish().await {
+        Err(ExtractError::Stopped) | Ok(()) => fallback,
+        Err(e) => e,
+    }
+}
+
+/// Files and bytes a zip or 7z holds, refused up front when its headers already break a
+/// cap or hold an unsafe name: then nothing is written at all.
+fn precheck(headers: &[entries::Entry], caps: Caps) -> Result<(u64, u64), ExtractError> {
+    if headers.len() as u64 > caps.entries {
+        return Err(ExtractError::TooManyEntries(caps.entries));
+    }
+    let mut files = 0u64;
+    let mut size = 0u64;
+    for e in headers {
+        names::safe_path(&e.name)?;
+        if e.kind == entries::Kind::File {
+            files += 1;
+            size = size.saturating_add(e.size);
+        }
+    }
+    if caps.bytes_exceeded(size) {
+        return Err(ExtractError::TooBig(caps.bytes));
+    }
+    Ok((files, size))
+}
+
+/// The URI of `path` below `base`.
+fn under(base: &FileUri, path: &[String]) -> Result<FileUri, ExtractError> {
+    let mut uri = base.clone();
+    for segment in path {
+        uri = uri.join(segment).map_err(|e| ExtractError::Fs(e.into()))?;
+    }
+    Ok(uri)
+}
