@@ -58,7 +58,7 @@ export default function NodesPage() {
       key: "status",
       label: t("admin.nodes.status"),
       render: (n) => (
-        <Badge miw="max-content" variant="light" color={n.status === "active" ? "green" : "gray"}>
+        <Badge miw="max-content" variant="dot" color={n.status === "active" ? "green" : "gray"}>
           {t(n.status === "active" ? "admin.nodes.active" : "admin.nodes.suspended")}
         </Badge>
       ),
