@@ -173,6 +173,30 @@ test("a node is saved only once its test passes, carries a remote policy and is 
   const after = await admin<Node>("GET", `/admin/node/${node?.id}`);
   expect(after.name).toBe(nodeName);
 
+  // An OSS policy on a loopback address (OSS addresses buckets by host name, which an IP
+  // address cannot carry): the server's refusal, in its words, and nothing saved.
+  const ossName = unique("OSS");
+  await page.goto("/admin/policies");
+  await page.getByRole("button", { name: "New policy" }).click();
+  dialog = page.getByRole("dialog", { name: "New storage policy" });
+  await dialog.getByText("Alibaba OSS", { exact: true }).click();
+  await dialog.getByRole("textbox", { name: "Name", exact: true }).fill(ossName);
+  await dialog.getByRole("textbox", { name: "Endpoint", exact: true }).fill(slaveBase);
+  await dialog.getByRole("textbox", { name: "Internal endpoint" }).fill(slaveBase);
+  await dialog.getByRole("textbox", { name: "Bucket" }).fill("photos");
+  await dialog.getByRole("textbox", { name: "Access key" }).fill("LTAIexample");
+  await dialog.getByLabel("Secret key").fill("not-a-real-secret");
+  await dialog.getByRole("switch", { name: "Custom domain (CNAME)" }).check();
+  await expectAccessible(page, "oss policy form");
+  await dialog.getByRole("button", { name: "Test and save" }).click();
+  await expect(dialog.getByRole("alert")).toContainText('S3 settings of bucket "photos"');
+  await snap(page, info, "policy-oss-refused");
+  await page.keyboard.press("Escape");
+  const withOss = await admin<{ policies: Policy[] }>("POST", "/admin/policy", {
+    body: { page: 1, page_size: 100 },
+  });
+  expect(withOss.policies.map((p) => p.name)).not.toContain(ossName);
+
   await shootVariants(page, info);
 
   // Leave nothing behind for the other specs.
