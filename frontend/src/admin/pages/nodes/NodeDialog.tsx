@@ -65,10 +65,16 @@ export function NodeDialog(props: {
     }
     setProblems(found);
     if (Object.keys(found).length > 0) return null;
-    const node: NodeInput = { id: editing?.id ?? 0, name: name.trim() };
+    // The server replaces settings and weight with what it is sent: the stored ones go back.
+    const node: NodeInput = {
+      id: editing?.id ?? 0,
+      name: name.trim(),
+      status: active ? "active" : "suspended",
+      settings: editing?.settings ?? {},
+      weight: editing?.weight ?? 1,
+    };
     if (!master) {
       node.server = server.trim();
-      node.status = active ? "active" : "suspended";
       if (secret) node.slave_key = secret;
     }
     return node;
@@ -128,20 +134,17 @@ export function NodeDialog(props: {
                 error={problems.server}
                 onChange={(e) => setServer(e.currentTarget.value)}
               />
-              <Group align="flex-start" gap="xs" wrap="nowrap">
-                <PasswordInput
-                  style={{ flex: 1 }}
-                  label={t("admin.nodes.secret")}
-                  description={editing ? t("admin.nodes.secretKeep") : t("admin.nodes.secretHint")}
-                  required={!editing}
-                  autoComplete="new-password"
-                  value={secret}
-                  visible={showSecret}
-                  onVisibilityChange={setShowSecret}
-                  error={problems.secret}
-                  onChange={(e) => setSecret(e.currentTarget.value)}
-                />
-              </Group>
+              <PasswordInput
+                label={t("admin.nodes.secret")}
+                description={editing ? t("admin.nodes.secretKeep") : t("admin.nodes.secretHint")}
+                required={!editing}
+                autoComplete="new-password"
+                value={secret}
+                visible={showSecret}
+                onVisibilityChange={setShowSecret}
+                error={problems.secret}
+                onChange={(e) => setSecret(e.currentTarget.value)}
+              />
               <Group gap="xs">
                 <Button
                   variant="default"
