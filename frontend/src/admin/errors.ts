@@ -4,7 +4,7 @@ import { ApiError } from "../api/client";
 import i18n from "../i18n";
 import { errorMessage } from "../lib/errors";
 
-const ADMIN_CODES = new Set([40040, 40041, 40042, 40043, 40081]);
+const ADMIN_CODES = new Set([40040, 40041, 40042, 40043, 40046, 40081, 40086]);
 
 export function adminErrorMessage(error: unknown): string {
   if (error instanceof ApiError && ADMIN_CODES.has(error.code)) {

@@ -10,6 +10,7 @@ import {
   IconServer,
   IconSettings,
   IconShare,
+  IconTopologyStar3,
   IconUsers,
   IconUsersGroup,
 } from "@tabler/icons-react";
@@ -21,6 +22,7 @@ export type AdminPageKey =
   | "users"
   | "groups"
   | "policies"
+  | "nodes"
   | "files"
   | "entities"
   | "shares"
@@ -41,6 +43,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "users", icon: IconUsers, load: () => import("./pages/users/UsersPage") },
   { key: "groups", icon: IconUsersGroup, load: () => import("./pages/groups/GroupsPage") },
   { key: "policies", icon: IconServer, load: () => import("./pages/policies/PoliciesPage") },
+  { key: "nodes", icon: IconTopologyStar3, load: () => import("./pages/nodes/NodesPage") },
   { key: "files", icon: IconFiles, load: () => import("./pages/files/FilesPage") },
   { key: "entities", icon: IconDatabase, load: () => import("./pages/entities/EntitiesPage") },
   { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },

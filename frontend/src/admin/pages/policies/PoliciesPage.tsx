@@ -25,6 +25,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
 import { formatBytes } from "../../../lib/format";
+import { useAllNodes } from "../nodes/nodesApi";
 import { PolicyForm } from "./PolicyForm";
 import { deletePolicy, POLICIES_QUERY, type Policy, putCors, usePolicies } from "./policiesApi";
 
@@ -35,6 +36,15 @@ export default function PoliciesPage() {
   const policies = usePolicies();
   const [form, setForm] = useState<{ editing?: Policy; key: number } | null>(null);
   const [deleting, setDeleting] = useState<Policy | null>(null);
+  const nodes = useAllNodes();
+  const where = (p: Policy) => {
+    if (p.type === "s3" || p.type === "oss") return `${p.server || "AWS"} / ${p.bucket_name}`;
+    if (p.type === "remote") {
+      const node = nodes.data?.find((n) => n.id === p.node_id);
+      return `${node?.name ?? `#${p.node_id ?? "?"}`} / ${p.dir_name_rule}`;
+    }
+    return p.dir_name_rule;
+  };
 
   async function cors(p: Policy) {
     try {
@@ -103,9 +113,7 @@ export default function PoliciesPage() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" c="dimmed" truncate maw={260}>
-                        {p.type === "s3"
-                          ? `${p.server || "AWS"} / ${p.bucket_name}`
-                          : p.dir_name_rule}
+                        {where(p)}
                       </Text>
                     </Table.Td>
                     <Table.Td ta="right">{p.entities_count ?? "–"}</Table.Td>
@@ -114,7 +122,7 @@ export default function PoliciesPage() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap={4} justify="flex-end" wrap="nowrap">
-                        {p.type === "s3" && (
+                        {(p.type === "s3" || p.type === "oss") && (
                           <Tooltip label={t("admin.policies.cors")}>
                             <ActionIcon
                               variant="subtle"

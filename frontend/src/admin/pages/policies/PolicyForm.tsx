@@ -1,6 +1,8 @@
 // Creating or editing a storage policy, per type. Saving runs the server's storage test (a
 // test object written, read and deleted): a failure is shown as the server said it, and
 // nothing is saved. The secret key is write-only: left empty on an edit, the stored one stays.
+// Types: local disk, S3-compatible buckets, Alibaba OSS (its S3-compatible interface) and
+// remote (a slave node from the Nodes page, with name rules relative to the node's folder).
 import {
   Alert,
   Button,
@@ -8,6 +10,7 @@ import {
   Modal,
   PasswordInput,
   SegmentedControl,
+  Select,
   Stack,
   Switch,
   Text,
@@ -18,6 +21,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
+import { useAllNodes } from "../nodes/nodesApi";
 import {
   createPolicy,
   POLICIES_QUERY,
@@ -26,7 +30,10 @@ import {
   updatePolicy,
 } from "./policiesApi";
 
-export type PolicyType = "local" | "s3";
+export type PolicyType = "local" | "s3" | "oss" | "remote";
+
+const TYPES: PolicyType[] = ["local", "s3", "oss", "remote"];
+const BUCKETS: PolicyType[] = ["s3", "oss"];
 
 type Form = {
   type: PolicyType;
@@ -41,6 +48,9 @@ type Form = {
   region: string;
   pathStyle: boolean;
   isPrivate: boolean;
+  nodeId: string;
+  internalEndpoint: string;
+  useCname: boolean;
 };
 
 function settingString(p: Policy | undefined, key: string): string {
@@ -49,19 +59,23 @@ function settingString(p: Policy | undefined, key: string): string {
 }
 
 function initialForm(type: PolicyType, p?: Policy): Form {
+  const settings = p?.settings as Record<string, unknown> | undefined;
   return {
     type,
     name: p?.name ?? "",
     maxSize: String(p?.max_size ?? 0),
-    dirRule: p?.dir_name_rule ?? "{uid}/{path}",
+    dirRule: p?.dir_name_rule ?? (type === "remote" ? "uploads/{uid}/{path}" : "{uid}/{path}"),
     fileRule: p?.file_name_rule ?? "{uid}_{randomkey8}_{originname}",
     server: p?.server ?? "",
     bucket: p?.bucket_name ?? "",
     accessKey: p?.access_key ?? "",
     secretKey: "",
     region: settingString(p, "region") || (p ? "" : "us-east-1"),
-    pathStyle: (p?.settings as Record<string, unknown> | undefined)?.s3_path_style === true,
+    pathStyle: settings?.s3_path_style === true,
     isPrivate: p?.is_private ?? true,
+    nodeId: p?.node_id ? String(p.node_id) : "",
+    internalEndpoint: settingString(p, "server_side_endpoint"),
+    useCname: settings?.use_cname === true,
   };
 }
 
@@ -74,20 +88,26 @@ export function toInput(f: Form, editing?: Policy): PolicyInput {
     dir_name_rule: f.dirRule,
     file_name_rule: f.fileRule,
   };
-  if (f.type === "local") {
-    return { ...base, settings: { ...((editing?.settings as object) ?? {}) } };
-  }
-  return {
+  const kept = { ...((editing?.settings as object) ?? {}) };
+  if (f.type === "local") return { ...base, settings: kept };
+  if (f.type === "remote") return { ...base, node_id: Number(f.nodeId), settings: kept };
+  const bucket = {
     ...base,
     server: f.server.trim(),
     bucket_name: f.bucket.trim(),
     access_key: f.accessKey.trim(),
     secret_key: f.secretKey,
     is_private: f.isPrivate,
+    settings: { ...kept, region: f.region.trim() },
+  };
+  if (f.type === "s3")
+    return { ...bucket, settings: { ...bucket.settings, s3_path_style: f.pathStyle } };
+  return {
+    ...bucket,
     settings: {
-      ...((editing?.settings as object) ?? {}),
-      region: f.region.trim(),
-      s3_path_style: f.pathStyle,
+      ...bucket.settings,
+      server_side_endpoint: f.internalEndpoint.trim(),
+      use_cname: f.useCname,
     },
   };
 }
@@ -99,13 +119,17 @@ function checkForm(f: Form, editing: boolean, t: (k: string) => string): Problem
   if (!f.name.trim()) p.name = t("admin.policies.invalid.name");
   if (!/^\d+$/.test(f.maxSize.trim() || "0")) p.maxSize = t("admin.policies.invalid.maxSize");
   if (!f.fileRule.trim()) p.fileRule = t("admin.policies.invalid.fileRule");
-  if (f.type === "s3") {
+  if (f.type === "remote" && !f.nodeId) p.nodeId = t("admin.policies.invalid.node");
+  if (f.type === "oss" && !f.server.trim()) p.server = t("admin.policies.invalid.ossServer");
+  if (BUCKETS.includes(f.type)) {
     if (!f.bucket.trim()) p.bucket = t("admin.policies.invalid.bucket");
     if (!f.accessKey.trim()) p.accessKey = t("admin.policies.invalid.accessKey");
     if (!editing && !f.secretKey) p.secretKey = t("admin.policies.invalid.secretKey");
     if (f.server.trim()) {
       try {
-        const u = new URL(f.server.trim());
+        // OSS lists its endpoints without a scheme; HTTPS is meant.
+        const given = f.server.trim();
+        const u = new URL(f.type === "oss" && !given.includes("://") ? `https://${given}` : given);
         if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
       } catch {
         p.server = t("admin.policies.invalid.server");
@@ -138,6 +162,18 @@ export function PolicyForm({
   useEffect(() => {
     if (failure) failureRef.current?.scrollIntoView({ block: "nearest" });
   }, [failure]);
+
+  const nodes = useAllNodes();
+  const nodeChoices = (nodes.data ?? [])
+    .filter((n) => n.type === "slave")
+    .map((n) => ({ value: String(n.id), label: `${n.name} (${n.server})` }));
+  const changeType = (type: PolicyType) =>
+    setForm((f) => {
+      const fresh = initialForm(f.type);
+      // A rule still at the old type's default takes the new type's.
+      const dirRule = f.dirRule === fresh.dirRule ? initialForm(type).dirRule : f.dirRule;
+      return { ...f, type, dirRule };
+    });
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -191,30 +227,54 @@ export function PolicyForm({
               <SegmentedControl
                 aria-labelledby="policy-type-label"
                 value={form.type}
-                onChange={(v) => set("type", v as PolicyType)}
-                data={[
-                  { value: "local", label: t("admin.policies.types.local") },
-                  { value: "s3", label: t("admin.policies.types.s3") },
-                ]}
+                onChange={(v) => changeType(v as PolicyType)}
+                data={TYPES.map((value) => ({
+                  value,
+                  label: t(`admin.policies.types.${value}` as const),
+                }))}
               />
               <Text size="xs" c="dimmed">
-                {t(
-                  form.type === "local"
-                    ? "admin.policies.typeHint.local"
-                    : "admin.policies.typeHint.s3",
-                )}
+                {t(`admin.policies.typeHint.${form.type}` as const)}
               </Text>
             </Stack>
           )}
           <TextInput label={t("admin.policies.name")} required {...text("name")} />
-          {form.type === "s3" && (
+          {form.type === "remote" && (
+            <Select
+              label={t("admin.policies.node")}
+              description={t("admin.policies.nodeHint")}
+              required
+              data={nodeChoices}
+              value={form.nodeId || null}
+              error={problems.nodeId}
+              onChange={(v) => set("nodeId", v ?? "")}
+              nothingFoundMessage={t("admin.policies.noNodes")}
+              placeholder={nodes.isPending ? t("admin.policies.nodesLoading") : undefined}
+            />
+          )}
+          {BUCKETS.includes(form.type) && (
             <>
               <TextInput
                 label={t("admin.policies.server")}
-                description={t("admin.policies.serverHint")}
-                placeholder="https://s3.example.com"
+                description={t(
+                  form.type === "oss"
+                    ? "admin.policies.ossServerHint"
+                    : "admin.policies.serverHint",
+                )}
+                placeholder={
+                  form.type === "oss" ? "oss-cn-hangzhou.aliyuncs.com" : "https://s3.example.com"
+                }
+                required={form.type === "oss"}
                 {...text("server")}
               />
+              {form.type === "oss" && (
+                <TextInput
+                  label={t("admin.policies.internalEndpoint")}
+                  description={t("admin.policies.internalEndpointHint")}
+                  placeholder="oss-cn-hangzhou-internal.aliyuncs.com"
+                  {...text("internalEndpoint")}
+                />
+              )}
               <Group grow align="flex-start">
                 <TextInput label={t("admin.policies.bucket")} required {...text("bucket")} />
                 <TextInput label={t("admin.policies.region")} {...text("region")} />
@@ -232,12 +292,21 @@ export function PolicyForm({
                 autoComplete="new-password"
                 {...text("secretKey")}
               />
-              <Switch
-                label={t("admin.policies.pathStyle")}
-                description={t("admin.policies.pathStyleHint")}
-                checked={form.pathStyle}
-                onChange={(e) => set("pathStyle", e.currentTarget.checked)}
-              />
+              {form.type === "s3" ? (
+                <Switch
+                  label={t("admin.policies.pathStyle")}
+                  description={t("admin.policies.pathStyleHint")}
+                  checked={form.pathStyle}
+                  onChange={(e) => set("pathStyle", e.currentTarget.checked)}
+                />
+              ) : (
+                <Switch
+                  label={t("admin.policies.useCname")}
+                  description={t("admin.policies.useCnameHint")}
+                  checked={form.useCname}
+                  onChange={(e) => set("useCname", e.currentTarget.checked)}
+                />
+              )}
               <Switch
                 label={t("admin.policies.private")}
                 checked={form.isPrivate}
@@ -247,7 +316,11 @@ export function PolicyForm({
           )}
           <TextInput
             label={t("admin.policies.dirRule")}
-            description={t("admin.policies.rulesHint")}
+            description={t(
+              form.type === "remote"
+                ? "admin.policies.remoteRulesHint"
+                : "admin.policies.rulesHint",
+            )}
             {...text("dirRule")}
           />
           <TextInput label={t("admin.policies.fileRule")} required {...text("fileRule")} />
