@@ -1,5 +1,6 @@
-//! `POST /workflow/download` (queue remote downloads) and `PATCH /workflow/download/:id`
-//! (choose a torrent's files); the cancel (`DELETE`) is in `workflow.rs`.
+//! `POST /workflow/download` (queue remote downloads), `PATCH /workflow/download/:id`
+//! (choose a torrent's files) and `DELETE /workflow/download/:id` (cancel any task): one
+//! `OpenApi` impl per path, or the OpenAPI document would name the path twice.
 
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
@@ -99,6 +100,28 @@ impl RemoteDownloadApi {
             .map_err(|_| ApiError::from(QueueError::NotFound))?;
         let choices: Vec<(u64, bool)> = body.files.iter().map(|f| (f.index, f.download)).collect();
         control::select(&state, id, me.user.id, &choices).await?;
+        done()
+    }
+
+    /// Cancels one of the caller's tasks that has not ended (Cloudreve's remote-download
+    /// cancel; any task type). A remote download stops and its partial data is removed.
+    #[oai(
+        path = "/workflow/download/:id",
+        method = "delete",
+        operation_id = "cancel_task"
+    )]
+    async fn cancel(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        id: Path<String>,
+    ) -> ApiResult<String> {
+        let me = caller.signed_in()?;
+        let id = state
+            .ids
+            .decode(&id.0, IdKind::Task)
+            .map_err(|_| ApiError::from(QueueError::NotFound))?;
+        control::cancel(&state, id, me.user.id).await?;
         done()
     }
 }

@@ -19,7 +19,7 @@ use super::{
         file::Pagination,
         task::{TaskList, TaskProgress, TaskResponse},
     },
-    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
+    envelope::{ApiError, ApiResult, ErrorCode, ok},
     json::ApiJson,
     present,
 };
@@ -30,7 +30,6 @@ use crate::{
     fs::uri::FileUri,
     ids::IdKind,
     queue::{Category, QueueError, store},
-    remote_download::control,
     state::AppState,
 };
 
@@ -228,25 +227,6 @@ impl WorkflowApi {
         )
         .await?;
         ok(present::task::task(&state.ids, &row))
-    }
-
-    /// Cancels one of the caller's tasks that has not ended (Cloudreve's remote-download
-    /// cancel; any task type). A remote download stops and its partial data is removed.
-    #[oai(
-        path = "/workflow/download/:id",
-        method = "delete",
-        operation_id = "cancel_task"
-    )]
-    async fn cancel(
-        &self,
-        state: Data<&AppState>,
-        caller: Data<&Caller>,
-        id: Path<String>,
-    ) -> ApiResult<String> {
-        let me = caller.signed_in()?;
-        let id = task_id(&state, &id.0)?;
-        control::cancel(&state, id, me.user.id).await?;
-        done()
     }
 }
 
