@@ -150,7 +150,7 @@ test("a remote policy: the page sends every chunk to the slave node", async ({
   }
 });
 
-test("an s3 policy: the page sends parts to the bucket, completes and calls back", async ({
+test("an s3 policy: parts go to the bucket, a reload resumes with the saved ETags", async ({
   request,
 }, info) => {
   test.setTimeout(120_000);
@@ -180,17 +180,52 @@ test("an s3 policy: the page sends parts to the bucket, completes and calls back
       },
     });
     const member = await memberOf(admin, request, policy.id, "Bucket users");
-    const toBucket: string[] = [];
     const path = patternFile("bucket.bin", 12);
-    const { page, context } = await uploadThroughPage(browser, member, path, (page) =>
-      page.on("request", (r) => {
-        if (r.url().startsWith(bucket.endpoint)) toBucket.push(r.method());
-      }),
+    const context = await browser.newContext({ baseURL: process.env.STRATUS_E2E_BASE });
+    const page = await context.newPage();
+    await page.goto("/session");
+    await fillSignIn(page, member);
+    await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
+
+    // The third part (of 5 + 5 + 2 MiB) is held, and the page reloaded: the first two parts'
+    // ETags are kept with the saved session, so the resumed upload sends only the third part.
+    const partOf = (url: URL) =>
+      url.href.startsWith(bucket.endpoint) ? url.searchParams.get("partNumber") : null;
+    let held: () => void = () => {};
+    const third = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    await page.route(
+      (url) => partOf(url) === "3",
+      () => held(),
     );
-    await snap(page, info, "uploads-direct-s3-done");
+    await page.getByTestId("upload-input").setInputFiles(path);
+    await third;
+    const saved = await page.evaluate(() =>
+      Object.entries(localStorage)
+        .filter(([key]) => key.startsWith("stratus.uploads."))
+        .flatMap(([, value]) => JSON.parse(value)),
+    );
+    expect(saved).toMatchObject([{ name: "bucket.bin", nextChunk: 2, target: { kind: "s3" } }]);
+    expect(saved[0].target.etags).toHaveLength(2);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+
+    const toBucket: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(bucket.endpoint)) {
+        toBucket.push(`${r.method()} ${partOf(new URL(r.url())) ?? "-"}`);
+      }
+    });
+    await page.reload();
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Resume upload of bucket.bin" }).click();
+    await (await chooser).setFiles(path);
+    await expect(page.getByTestId("upload-total")).toHaveText("Uploads finished", {
+      timeout: 60_000,
+    });
+    await snap(page, info, "uploads-direct-s3-resumed");
     await context.close();
-    // Three parts (5 + 5 + 2 MiB), then the completion.
-    expect(toBucket).toEqual(["PUT", "PUT", "PUT", "POST"]);
+    expect(toBucket).toEqual(["PUT 3", "POST -"]);
 
     const sent = readFileSync(path);
     const drive = await driveOf(request, member);
