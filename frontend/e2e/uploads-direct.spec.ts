@@ -68,6 +68,14 @@ async function memberOf(admin: Admin, request: APIRequestContext, policy: number
   return newAccount(request, name.toLowerCase().replace(/\W+/g, "-"), group.id);
 }
 
+/** Waits until the uploads ended; fails with the rows' text (their errors) when one failed. */
+async function uploadsFinished(page: Page) {
+  const total = page.getByTestId("upload-total");
+  await expect(total).toHaveText(/Uploads finished|Some uploads failed/, { timeout: 60_000 });
+  const rows = await page.getByTestId("upload-row").allInnerTexts();
+  expect(await total.textContent(), rows.join("\n")).toBe("Uploads finished");
+}
+
 /** Signs `member` in on a new page of `browser`, uploads `path` and waits until it is done. */
 async function uploadThroughPage(
   browser: Browser,
@@ -82,9 +90,7 @@ async function uploadThroughPage(
   await fillSignIn(page, member);
   await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
   await page.getByTestId("upload-input").setInputFiles(path);
-  await expect(page.getByTestId("upload-total")).toHaveText("Uploads finished", {
-    timeout: 60_000,
-  });
+  await uploadsFinished(page);
   await expect(page.locator('[data-testid="upload-row"][data-status="done"]')).toHaveCount(1);
   return { page, context };
 }
@@ -127,10 +133,28 @@ test("a remote policy: the page sends every chunk to the slave node", async ({
       }),
     );
     await snap(page, info, "uploads-direct-remote-done");
-    await context.close();
     // Three chunks of 4 MiB, each POSTed by the page to the node.
     expect(toNode).toHaveLength(3);
     expect(toNode.map((u) => new URL(u).searchParams.get("chunk"))).toEqual(["0", "1", "2"]);
+
+    // Canceled while its second chunk is held: the session is deleted on the master, which
+    // drops it on the node, so the node keeps only the first file.
+    let held: () => void = () => {};
+    const second = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    await page.route(
+      (url) => url.href.startsWith(slave?.base ?? "-") && url.searchParams.get("chunk") === "1",
+      () => held(),
+    );
+    await page.getByRole("button", { name: "Clear finished uploads" }).click();
+    await page.getByTestId("upload-input").setInputFiles(patternFile("gone.bin", 12));
+    await second;
+    await page.getByRole("button", { name: "Cancel upload of gone.bin" }).click();
+    await expect(page.locator('[data-testid="upload-row"][data-status="canceled"]')).toBeVisible();
+    await expect.poll(() => slave?.files().length, { timeout: 20_000 }).toBe(1);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await context.close();
 
     const sent = readFileSync(path);
     const drive = await driveOf(request, member);
@@ -142,6 +166,8 @@ test("a remote policy: the page sends every chunk to the slave node", async ({
     expect(readFileSync(join(slave.uploads, onNode[0] ?? "")).equals(sent)).toBe(true);
 
     // Someone else gets nothing of it.
+    const names = (await drive.list("cloudreve://my")).map((f) => f.name);
+    expect(names).toEqual(["node.bin"]);
     const other = await driveOf(request, ACCOUNTS.other);
     const listed = await other.list("cloudreve://my");
     expect(listed.map((f) => f.name)).not.toContain("node.bin");
@@ -220,9 +246,7 @@ test("an s3 policy: parts go to the bucket, a reload resumes with the saved ETag
     const chooser = page.waitForEvent("filechooser");
     await page.getByRole("button", { name: "Resume upload of bucket.bin" }).click();
     await (await chooser).setFiles(path);
-    await expect(page.getByTestId("upload-total")).toHaveText("Uploads finished", {
-      timeout: 60_000,
-    });
+    await uploadsFinished(page);
     await snap(page, info, "uploads-direct-s3-resumed");
     await context.close();
     expect(toBucket).toEqual(["PUT 3", "POST -"]);
