@@ -35,6 +35,8 @@ async function waitListening(port: number, child: ChildProcess) {
   throw new Error("s3s-fs did not listen within 20 s");
 }
 
+export type Bucket = Awaited<ReturnType<typeof startBucket>>;
+
 export async function startBucket() {
   const root = mkdtempSync(join(tmpdir(), "stratus-e2e-s3-"));
   const bucketDir = join(root, BUCKET);

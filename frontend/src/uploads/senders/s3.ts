@@ -24,7 +24,8 @@ export function bucketSender(
       if (!url) throw new ApiError(40012, `no upload URL for part ${index + 1}`);
       const xhr = await sendXhr({ method: "PUT", url, body: blob }, hooks);
       if (xhr.status < 200 || xhr.status >= 300) {
-        throw new ApiError(xhr.status, completionError(xhr.status, xhr.responseText) ?? "");
+        const failed = completionError(xhr.status, xhr.responseText);
+        throw new ApiError(xhr.status, `part ${index + 1}: ${failed}`);
       }
       const etag = partEtag(xhr.getResponseHeader("ETag"));
       if (!etag) {
@@ -34,6 +35,7 @@ export function bucketSender(
       target.etags[index] = etag;
     },
     async finish() {
+      const callbackUrl = `${API_BASE}/callback/${target.kind}/${encodeURIComponent(sessionId)}/${encodeURIComponent(target.secret)}`;
       if (!target.completed) {
         const xhr = await sendXhr({
           method: "POST",
@@ -42,14 +44,24 @@ export function bucketSender(
           body: completeXml(target.etags, parts),
         });
         const failed = completionError(xhr.status, xhr.responseText);
-        // A 200 carrying <Error> is a failure the bucket may not repeat: worth another try.
-        if (failed) throw new ApiError(xhr.status >= 300 ? xhr.status : 500, failed);
+        if (failed) {
+          // A completion whose answer was lost is not found again (the bucket forgot the
+          // upload): the callback, which checks the object's size, tells whether it is there.
+          if (
+            await callback(callbackUrl).then(
+              () => true,
+              () => false,
+            )
+          )
+            return;
+          // A 200 carrying <Error> is a failure the bucket may not repeat: worth another try.
+          throw new ApiError(xhr.status >= 300 ? xhr.status : 500, `completion: ${failed}`);
+        }
         target.completed = true;
         persist();
       }
-      const path = `/callback/${target.kind}/${encodeURIComponent(sessionId)}/${encodeURIComponent(target.secret)}`;
       try {
-        await callback(`${API_BASE}${path}`);
+        await callback(callbackUrl);
       } catch (e) {
         const finishedByBucket =
           target.kind === "oss" && e instanceof ApiError && e.code === SESSION_GONE;
