@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ACCOUNTS } from "./accounts";
 
-function stratusBinary(): string {
+export function stratusBinary(): string {
   if (process.env.STRATUS_BIN) return process.env.STRATUS_BIN;
   const target = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, "../../target");
   return join(target, "debug", "stratus");
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitHealthy(base: string, server: ChildProcess) {
+export async function waitHealthy(base: string, server: ChildProcess) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`stratus exited with ${server.exitCode}`);

@@ -1,7 +1,7 @@
-// Requests for workflow routes that are not in openapi.json yet (spec §2.6): extracting an
-// archive and starting a remote download. Their shapes are written here by hand from the spec;
-// once the server has the routes, replace this file with the generated types and `api.POST`.
-import { API_BASE, unwrap } from "../api/client";
+// Workflow requests. `POST /workflow/download` is in openapi.json and goes through the generated
+// client; `POST /workflow/extract` is not there yet (spec §2.6), so its shape is written here by
+// hand from the spec: once the server has the route, use the generated types and `api.POST`.
+import { API_BASE, api, type Schemas, unwrap } from "../api/client";
 import { accessToken } from "../api/session";
 import type { Task } from "./types";
 
@@ -16,14 +16,7 @@ export type ExtractRequest = {
 };
 
 /** `POST /workflow/download` */
-export type RemoteDownloadRequest = {
-  /** URLs (http, https, magnet), one task each. */
-  src?: string[];
-  /** A .torrent file in the drive. */
-  src_file?: string;
-  /** The folder to download into. */
-  dst: string;
-};
+export type RemoteDownloadRequest = Schemas["RemoteDownloadRequest"];
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const token = await accessToken();
@@ -42,5 +35,5 @@ export function extractArchive(request: ExtractRequest): Promise<Task> {
 
 /** One task per URL, or one for the torrent file. */
 export function startRemoteDownload(request: RemoteDownloadRequest): Promise<Task[]> {
-  return post("/workflow/download", request);
+  return unwrap(api.POST("/workflow/download", { body: request }));
 }

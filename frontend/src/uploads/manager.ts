@@ -1,14 +1,14 @@
 // The upload queue. Each file gets an upload session (`PUT /file/upload`), then its chunks go in
-// order (`POST /file/upload/:session/:index`), each retried a few times. XHR, not fetch, because
-// only XHR reports upload progress. A few files go at once; the rest wait. Every session is kept
-// in localStorage (saved.ts) with the chunks the server took, so that after a reload the upload
-// goes on from the next chunk once the file is picked again.
+// order, each retried a few times, to where the session's storage policy takes them (senders/:
+// through Stratus, to a slave node, or to an S3/OSS bucket). A few files go at once; the rest
+// wait. Every session is kept in localStorage (saved.ts) with the chunks sent and where they go,
+// so that after a reload the upload goes on from the next chunk once the file is picked again.
 import { useSyncExternalStore } from "react";
-import { API_BASE, ApiError, api, unwrap } from "../api/client";
-import { accessToken } from "../api/session";
+import { ApiError, api, unwrap } from "../api/client";
 import { childUri } from "../lib/uri";
 import { askConflict, type Batch, numberedName } from "./conflicts";
 import { forgetUpload, loadSaved, type SavedUpload, sameFile, saveUpload } from "./saved";
+import { senderFor, type Target, targetOf } from "./senders";
 
 export type UploadStatus =
   | "queued"
@@ -44,7 +44,7 @@ type Job = Upload & {
   batch: Batch;
   /** Ask for a new version of the existing file. */
   overwrite: boolean;
-  session?: { id: string; chunkSize: number; expires: number };
+  session?: { id: string; chunkSize: number; expires: number; target: Target };
   nextChunk: number;
   samples: { at: number; loaded: number }[];
   abort?: () => void;
@@ -248,7 +248,12 @@ export function restoreSaved() {
         policyId: "",
         batch: {},
         overwrite: false,
-        session: { id: s.sessionId, chunkSize: s.chunkSize, expires: s.expires },
+        session: {
+          id: s.sessionId,
+          chunkSize: s.chunkSize,
+          expires: s.expires,
+          target: s.target ?? { kind: "relay" },
+        },
         nextChunk: s.nextChunk,
         samples: [],
       };
@@ -306,17 +311,28 @@ async function run(job: Job) {
   const session = job.session;
   const file = job.file;
   if (!session || !file || job.status !== "uploading") return;
-  const count = Math.max(1, Math.ceil(job.size / session.chunkSize));
+  const count = chunkCount(job.size, session.chunkSize);
+  const sender = senderFor(session.id, session.target, count, () => save(job));
   for (let index = job.nextChunk; index < count; index++) {
     const start = index * session.chunkSize;
     const blob = file.slice(start, Math.min(start + session.chunkSize, job.size));
-    await sendWithRetries(job, session.id, index, blob, start);
+    const hooks = {
+      progress: (sent: number) => update(job, { loaded: start + sent }),
+      setAbort: (abort?: () => void) => {
+        job.abort = abort;
+      },
+    };
+    await withRetries(job, () => sender.chunk(index, blob, hooks));
     if (job.status !== "uploading") return;
+    update(job, { loaded: start + blob.size });
     job.nextChunk = index + 1;
-    if (job.nextChunk < count) save(job);
+    save(job);
   }
+  await withRetries(job, sender.finish);
   forgetUpload(session.id);
 }
+
+const chunkCount = (size: number, chunkSize: number) => Math.max(1, Math.ceil(size / chunkSize));
 
 function save(job: Job) {
   if (!job.session || !job.file) return;
@@ -330,6 +346,7 @@ function save(job: Job) {
     chunkSize: job.session.chunkSize,
     nextChunk: job.nextChunk,
     expires: job.session.expires,
+    target: job.session.target,
   };
   saveUpload(saved);
 }
@@ -353,18 +370,17 @@ async function createSession(job: Job) {
           },
         }),
       );
-      const policy = session.storage_policy;
-      if (policy && policy.type !== "local" && !policy.relay) {
+      const chunkSize = session.chunk_size > 0 ? session.chunk_size : Math.max(job.size, 1);
+      let target: Target;
+      try {
+        target = targetOf(session, chunkCount(job.size, chunkSize));
+      } catch (e) {
         unwrap(
           api.DELETE("/file/upload", { body: { id: session.session_id, uri: job.uri } }),
         ).catch(() => {});
-        throw new ApiError(40006, `storage policy type "${policy.type}" is not supported here yet`);
+        throw e;
       }
-      job.session = {
-        id: session.session_id,
-        chunkSize: session.chunk_size > 0 ? session.chunk_size : Math.max(job.size, 1),
-        expires: session.expires,
-      };
+      job.session = { id: session.session_id, chunkSize, expires: session.expires, target };
       if (job.status === "uploading") save(job);
       else dropSession(job);
       return;
@@ -391,16 +407,11 @@ async function createSession(job: Job) {
   }
 }
 
-async function sendWithRetries(
-  job: Job,
-  sessionId: string,
-  index: number,
-  blob: Blob,
-  start: number,
-) {
+/** Runs `send` until it succeeds, a few times for the failures that may pass. */
+async function withRetries(job: Job, send: () => Promise<void>) {
   for (let attempt = 1; ; attempt++) {
     try {
-      await sendChunk(job, sessionId, index, blob, start);
+      await send();
       return;
     } catch (e) {
       // A refused chunk (an envelope code) will be refused again; a dropped connection or a
@@ -411,35 +422,4 @@ async function sendWithRetries(
       if (job.status !== "uploading") throw e;
     }
   }
-}
-
-async function sendChunk(job: Job, sessionId: string, index: number, blob: Blob, start: number) {
-  const token = await accessToken();
-  await new Promise<void>((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    job.abort = () => xhr.abort();
-    xhr.open("POST", `${API_BASE}/file/upload/${encodeURIComponent(sessionId)}/${index}`);
-    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.upload.onprogress = (event) => update(job, { loaded: start + event.loaded });
-    xhr.onerror = () => reject(new ApiError(0, ""));
-    xhr.onabort = () => reject(new ApiError(0, "canceled"));
-    xhr.onload = () => {
-      let envelope: { code?: number; msg?: string } | null = null;
-      try {
-        envelope = JSON.parse(xhr.responseText);
-      } catch {
-        // Not an envelope: judged by the status below.
-      }
-      if (envelope && typeof envelope.code === "number") {
-        if (envelope.code === 0) resolve();
-        else reject(new ApiError(envelope.code, envelope.msg ?? ""));
-      } else {
-        reject(new ApiError(xhr.status, xhr.statusText || `HTTP ${xhr.status}`));
-      }
-    };
-    xhr.send(blob);
-  });
-  job.abort = undefined;
-  update(job, { loaded: start + blob.size });
 }

@@ -2,6 +2,7 @@
 // tab can go on from the chunk after the last one the server took. The file itself cannot be
 // kept: after a reload the person picks it again, and it must match name and size.
 import { getSession } from "../api/session";
+import type { Target } from "./senders";
 
 export type SavedUpload = {
   sessionId: string;
@@ -16,6 +17,8 @@ export type SavedUpload = {
   nextChunk: number;
   /** When the server forgets the session (unix seconds). */
   expires: number;
+  /** Where the chunks go (absent in sessions saved before direct uploads: through Stratus). */
+  target?: Target;
 };
 
 function storageKey(): string | null {
