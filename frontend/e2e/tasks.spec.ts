@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { expect, type Page, test } from "@playwright/test";
 import { freshUser, mkdir, mkfile, my, names, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
-import { expectAccessible } from "./site";
+import { expectAccessible, setSiteSettings } from "./site";
 import { readBytes, serverHas, taskGroup, waitTaskEnded, zipEntries } from "./tasks-helpers";
 
 async function compressFromMenu(page: Page, name: string) {
@@ -176,6 +176,9 @@ test("remote download of a link into a folder", async ({ page }, info) => {
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const address = origin.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  // The server refuses loopback addresses unless the administrator allows them; the test's
+  // origin listens on 127.0.0.1, so the range is allowed for this test only.
+  await setSiteSettings(page.request, { remote_download_allowed_cidrs: "127.0.0.1/32" });
   try {
     const group = await taskGroup(page.request, "Fetchers");
     const { account, api } = await freshUser(page.request, "fetcher", group);
@@ -194,5 +197,6 @@ test("remote download of a link into a folder", async ({ page }, info) => {
     await expect.poll(() => names(api, "Inbox")).toContain("hello.txt");
   } finally {
     origin.close();
+    await setSiteSettings(page.request, { remote_download_allowed_cidrs: "" });
   }
 });
