@@ -1,9 +1,9 @@
 // The toolbar's upload menu: files or a whole folder, each through a hidden file input.
 import { Button, Menu } from "@mantine/core";
 import { IconChevronDown, IconFile, IconFolder, IconUpload } from "@tabler/icons-react";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { fromInput } from "./pick";
+import { fromInput, type Picked } from "./pick";
 import { startUpload } from "./start";
 
 type Props = { folder: string; policyId?: string };
@@ -12,9 +12,22 @@ export function UploadButton({ folder, policyId }: Props) {
   const { t } = useTranslation();
   const files = useRef<HTMLInputElement>(null);
   const dir = useRef<HTMLInputElement>(null);
+  // Files picked before the folder's storage policy is known (the listing still loading) wait
+  // for it rather than being dropped.
+  const waiting = useRef<{ picked: Picked; folder: string } | null>(null);
+  useEffect(() => {
+    if (!policyId || !waiting.current) return;
+    const { picked, folder: target } = waiting.current;
+    waiting.current = null;
+    if (target === folder) startUpload(picked, folder, policyId);
+  }, [policyId, folder]);
   const onChange = (e: React.ChangeEvent<HTMLInputElement>) => {
     const chosen = e.currentTarget.files;
-    if (chosen?.length && policyId) startUpload(fromInput(chosen), folder, policyId);
+    if (chosen?.length) {
+      const picked = fromInput(chosen);
+      if (policyId) startUpload(picked, folder, policyId);
+      else waiting.current = { picked, folder };
+    }
     e.currentTarget.value = "";
   };
   return (
