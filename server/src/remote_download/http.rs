@@ -71,20 +71,7 @@ async fn transfer(
     let guard = settings::guard(&ctx.state)
         .await
         .map_err(|e| TaskError::Retry(e.to_string()))?;
-    if let Some(dir) = part.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    }
-    let mut file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(part)
-        .await
-        .map_err(io)?;
-    let on_disk = file.metadata().await.map_err(io)?.len();
-    let mut offset = st.received.min(on_disk);
-    file.set_len(offset).await.map_err(io)?;
+    let (mut file, mut offset) = open_part(part, st.received).await.map_err(io)?;
     let from = offset;
     let (final_url, resp) = guard
         .get(&url, |r| {
@@ -131,6 +118,44 @@ async fn transfer(
         saved: offset,
         saved_at: Instant::now(),
     };
+    receive(&mut w, resp, st, free).await?;
+    if total.is_some_and(|t| w.offset < t) {
+        return Err(TaskError::Retry(format!(
+            "the server ended the transfer early, at byte {}",
+            w.offset
+        )));
+    }
+    st.total = Some(w.offset);
+    Ok(())
+}
+
+/// Opens (or creates) the part file and cuts it to what the stored state says is in: bytes
+/// past the last checkpoint may be half-written. Answers the file and the offset to go on from.
+async fn open_part(part: &Path, received: u64) -> std::io::Result<(File, u64)> {
+    if let Some(dir) = part.parent() {
+        tokio::fs::create_dir_all(dir).await?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(part)
+        .await?;
+    let on_disk = file.metadata().await?.len();
+    let offset = received.min(on_disk);
+    file.set_len(offset).await?;
+    Ok((file, offset))
+}
+
+/// Writes the response body into the part file, never past the owner's `free` bytes; a
+/// broken transfer is checkpointed first, so the retry goes on from there.
+async fn receive(
+    w: &mut Writer<'_>,
+    resp: reqwest::Response,
+    st: &mut DownloadState,
+    free: u64,
+) -> Result<(), TaskError> {
     let mut body = resp.bytes_stream();
     while let Some(chunk) = body.next().await {
         let chunk = match chunk {
@@ -149,15 +174,7 @@ async fn transfer(
         }
         w.write(st, &chunk).await?;
     }
-    w.checkpoint(st).await?;
-    if total.is_some_and(|t| w.offset < t) {
-        return Err(TaskError::Retry(format!(
-            "the server ended the transfer early, at byte {}",
-            w.offset
-        )));
-    }
-    st.total = Some(w.offset);
-    Ok(())
+    w.checkpoint(st).await
 }
 
 /// What an answer means for the part file.
