@@ -78,26 +78,17 @@ async fn run(state: AppState, task: task::Model, settings: QueueSettings) {
     let started = Instant::now();
     let outcome = {
         let work = tokio::time::timeout(settings.max_execution, kind.run(&ctx));
-        tokio::pin!(work);
-        let mut tick = tokio::time::interval(REPORT_EVERY);
-        let mut renewed = Instant::now();
-        loop {
-            tokio::select! {
-                done = &mut work => break Some(done.unwrap_or_else(|_| {
-                    Err(TaskError::Retry("the task ran longer than the queue allows".into()))
-                })),
-                _ = cancel.cancelled() => break None,
-                _ = tick.tick() => {
-                    if !ctx.dirty() && renewed.elapsed() < RENEW_EVERY {
-                        continue;
-                    }
-                    match store::renew(&state.db, &ctx).await {
-                        Ok(true) => renewed = Instant::now(),
-                        Ok(false) => break None,
-                        Err(e) => tracing::warn!(task = id, error = %e, "cannot renew a task's lease"),
-                    }
-                }
-            }
+        // The lease is renewed beside the work, not between its polls: on SQLite a renewal
+        // waits for the write lock, which the work may hold in an open transaction that only
+        // ends when the work is polled again.
+        let renewer = renew_while_held(&state, &ctx);
+        tokio::pin!(work, renewer);
+        tokio::select! {
+            done = &mut work => Some(done.unwrap_or_else(|_| {
+                Err(TaskError::Retry("the task ran longer than the queue allows".into()))
+            })),
+            _ = cancel.cancelled() => None,
+            () = &mut renewer => None,
         }
     };
     registry.ended(id);
@@ -113,5 +104,24 @@ async fn run(state: AppState, task: task::Model, settings: QueueSettings) {
     };
     if let Err(e) = stored {
         tracing::warn!(task = id, error = %e, "cannot store a task's outcome");
+    }
+}
+
+/// Stores the task's reports and renews its lease when a third of it has passed; returns
+/// once the task is no longer held by this worker.
+async fn renew_while_held(state: &AppState, ctx: &TaskCtx) {
+    let id = ctx.task().id;
+    let mut tick = tokio::time::interval(REPORT_EVERY);
+    let mut renewed = Instant::now();
+    loop {
+        tick.tick().await;
+        if !ctx.dirty() && renewed.elapsed() < RENEW_EVERY {
+            continue;
+        }
+        match store::renew(&state.db, ctx).await {
+            Ok(true) => renewed = Instant::now(),
+            Ok(false) => return,
+            Err(e) => tracing::warn!(task = id, error = %e, "cannot renew a task's lease"),
+        }
     }
 }

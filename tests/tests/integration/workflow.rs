@@ -17,15 +17,14 @@ mod relocate;
 mod remote_download;
 mod routes;
 
-/// Polls `task` until `done` holds for it, for at most 180 s: a task that takes seconds alone
-/// can take a minute while the whole suite runs on a loaded two-core machine.
+/// Polls `task` until `done` holds for it, for at most 60 s.
 async fn wait_task(
     server: &TestServer,
     id: i64,
     what: &str,
     done: impl Fn(&task::Model) -> bool,
 ) -> task::Model {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let row = task::Entity::find_by_id(id)
             .one(&server.state.db)
