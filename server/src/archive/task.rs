@@ -6,13 +6,11 @@
 use std::sync::Arc;
 
 use futures_util::{FutureExt, future::BoxFuture};
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
-use stratus_entity::{group, user};
 
 use super::stream;
 use crate::{
-    auth::caller::{Caller, SignedIn},
+    auth::caller::Caller,
     fs::uri::FileUri,
     queue::{self, TaskCtx, TaskError, TaskKind},
     upload::stream::{StreamWrite, write},
@@ -48,10 +46,8 @@ impl TaskKind for CreateArchive {
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
-    let task: CreateArchiveState = ctx
-        .stored_state()?
-        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
-    let me = Arc::new(owner(ctx).await?);
+    let task: CreateArchiveState = ctx.required_state()?;
+    let me = Arc::new(ctx.owner().await?);
     let dst = FileUri::parse(&task.dst).map_err(|e| TaskError::Fatal(e.to_string()))?;
     ctx.log(format!(
         "compressing {} item(s) into {}",
@@ -81,26 +77,4 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     ctx.progress("archive_size", row.size, row.size, "");
     ctx.log(format!("wrote {} bytes", row.size));
     Ok(())
-}
-
-/// The task's owner as a caller, with their group as it is now.
-pub async fn owner(ctx: &TaskCtx) -> Result<SignedIn, TaskError> {
-    let gone = || TaskError::Fatal("the task's owner no longer exists".into());
-    let db = &ctx.state.db;
-    let id = ctx.task().user_id.ok_or_else(gone)?;
-    let user = user::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?
-        .ok_or_else(gone)?;
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(db)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?
-        .ok_or_else(gone)?;
-    Ok(SignedIn {
-        user,
-        group,
-        session: None,
-    })
 }

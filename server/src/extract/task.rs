@@ -20,7 +20,6 @@ use super::{
     pump::{Item, Pump, Start},
 };
 use crate::{
-    archive::task::owner,
     auth::caller::{Caller, SignedIn},
     fs::{
         nav::{self, FsCtx},
@@ -96,10 +95,8 @@ impl From<crate::fs::error::FsError> for Stop {
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
-    let mut task: ExtractState = ctx
-        .stored_state()?
-        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
-    let me = Arc::new(owner(ctx).await?);
+    let mut task: ExtractState = ctx.required_state()?;
+    let me = Arc::new(ctx.owner().await?);
     let caller = Caller::User(me.clone());
     let fs = FsCtx::new(&ctx.state, &caller);
     let fatal = |e: &dyn std::fmt::Display| TaskError::Fatal(e.to_string());

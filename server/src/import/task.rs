@@ -82,9 +82,7 @@ fn retry(e: impl std::fmt::Display) -> TaskError {
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
-    let task: ImportState = ctx
-        .stored_state()?
-        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
+    let task: ImportState = ctx.required_state()?;
     let max_storage = quota_of(ctx, task.user_id).await?;
     let root = ctx.state.config.data_dir.join(UPLOADS_DIR);
     let src = source::resolve(&root, &task.src).map_err(|e| TaskError::Fatal(e.to_string()))?;

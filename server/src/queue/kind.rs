@@ -4,13 +4,14 @@
 use std::{collections::VecDeque, sync::Mutex};
 
 use futures_util::future::BoxFuture;
+use sea_orm::EntityTrait;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
-use stratus_entity::task;
+use stratus_entity::{group, task, user};
 use tokio_util::sync::CancellationToken;
 
 use super::store;
-use crate::state::AppState;
+use crate::{caller::SignedIn, state::AppState};
 
 /// Log lines kept with a task; older ones are dropped.
 pub const LOG_LINES: usize = 100;
@@ -103,6 +104,35 @@ impl TaskCtx {
         serde_json::from_str(&self.task.private_state)
             .map(Some)
             .map_err(|e| TaskError::Fatal(format!("unreadable task state: {e}")))
+    }
+
+    /// The stored state a task of this type is always submitted with.
+    pub fn required_state<T: DeserializeOwned>(&self) -> Result<T, TaskError> {
+        self.stored_state()?
+            .ok_or_else(|| TaskError::Fatal("the task has no state".into()))
+    }
+
+    /// The task's owner as a caller, with their group as it is now.
+    pub async fn owner(&self) -> Result<SignedIn, TaskError> {
+        let gone = || TaskError::Fatal("the task's owner no longer exists".into());
+        let retry = |e: sea_orm::DbErr| TaskError::Retry(e.to_string());
+        let db = &self.state.db;
+        let id = self.task.user_id.ok_or_else(gone)?;
+        let user = user::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .map_err(retry)?
+            .ok_or_else(gone)?;
+        let group = group::Entity::find_by_id(user.group_id)
+            .one(db)
+            .await
+            .map_err(retry)?
+            .ok_or_else(gone)?;
+        Ok(SignedIn {
+            user,
+            group,
+            session: None,
+        })
     }
 
     /// Stores `state`, with the progress so far, for a worker that takes the task up again.

@@ -7,11 +7,11 @@ use std::{collections::BTreeMap, sync::Arc};
 use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use stratus_entity::{entity, file, file_entity, group, user};
+use stratus_entity::{entity, file, file_entity};
 
 use super::{allowed_policy, blob};
 use crate::{
-    caller::{Caller, SignedIn},
+    caller::Caller,
     fs::{
         nav::{self, FsCtx},
         uri::FileUri,
@@ -52,10 +52,8 @@ fn retry(e: impl std::fmt::Display) -> TaskError {
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
-    let task: RelocateState = ctx
-        .stored_state()?
-        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
-    let me = owner(ctx).await?;
+    let task: RelocateState = ctx.required_state()?;
+    let me = ctx.owner().await?;
     let dst = allowed_policy(&ctx.state, &me, task.dst_policy_id)
         .await
         .map_err(|e| TaskError::Fatal(e.to_string()))?;
@@ -144,26 +142,4 @@ async fn blobs_of(
         }
     }
     Ok(out.into_values().collect())
-}
-
-/// The task's owner, with their group as it is now.
-async fn owner(ctx: &TaskCtx) -> Result<SignedIn, TaskError> {
-    let gone = || TaskError::Fatal("the task's owner no longer exists".into());
-    let db = &ctx.state.db;
-    let id = ctx.task().user_id.ok_or_else(gone)?;
-    let user = user::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(retry)?
-        .ok_or_else(gone)?;
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(db)
-        .await
-        .map_err(retry)?
-        .ok_or_else(gone)?;
-    Ok(SignedIn {
-        user,
-        group,
-        session: None,
-    })
 }

@@ -4,10 +4,8 @@
 use std::sync::Arc;
 
 use futures_util::{FutureExt, future::BoxFuture};
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use stratus_entity::{group, user};
 
 use super::{aria2, control, http};
 use crate::{
@@ -80,10 +78,8 @@ impl TaskKind for RemoteDownload {
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
-    let mut st: DownloadState = ctx
-        .stored_state()?
-        .ok_or_else(|| TaskError::Fatal("the task has no state".into()))?;
-    let me = Arc::new(owner(ctx).await?);
+    let mut st: DownloadState = ctx.required_state()?;
+    let me = Arc::new(ctx.owner().await?);
     let outcome = match st.src.clone() {
         Source::Url(url) => http::run(ctx, &me, &mut st, &url).await,
         Source::Magnet(_) | Source::Torrent(_) => aria2::task::run(ctx, &me, &mut st).await,
@@ -119,28 +115,6 @@ pub fn show(ctx: &TaskCtx, st: &DownloadState, phase: &str, status: Value) {
         phase,
         json!({"src_str": st.src.text(), "dst": st.dst, "download": status}),
     );
-}
-
-/// The task's owner as a caller, with their group as it is now.
-pub async fn owner(ctx: &TaskCtx) -> Result<SignedIn, TaskError> {
-    let gone = || TaskError::Fatal("the task's owner no longer exists".into());
-    let db = &ctx.state.db;
-    let id = ctx.task().user_id.ok_or_else(gone)?;
-    let user = user::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?
-        .ok_or_else(gone)?;
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(db)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?
-        .ok_or_else(gone)?;
-    Ok(SignedIn {
-        user,
-        group,
-        session: None,
-    })
 }
 
 /// The owner's free space in bytes.
