@@ -9,7 +9,7 @@ import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
 import { isZip } from "./names";
 import { notifyQueued } from "./notify";
-import { extractArchive } from "./pendingApi";
+import { extractArchive } from "./requests";
 import { readablePath } from "./types";
 
 type Props = { file: FileInfo; folder: string; onClose: () => void };

@@ -10,7 +10,7 @@ import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
 import { isTorrent, urlLines } from "./names";
 import { notifyQueued } from "./notify";
-import { startRemoteDownload } from "./pendingApi";
+import { startRemoteDownload } from "./requests";
 import { readablePath } from "./types";
 
 type Props = { folder: string; torrent?: FileInfo; onClose: () => void };
