@@ -75,6 +75,20 @@ impl TestServer {
         Self::start_config(config, dir, self.database_url.clone()).await
     }
 
+    /// An instance with a data folder of its own on the database at `database_url`, for tests
+    /// that run a second instance in another process (which they can then kill).
+    pub async fn join(database_url: String) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir: dir.path().join("data"),
+            database_url: Some(database_url.clone()),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            scheduled_jobs: false,
+            ..Config::default()
+        };
+        Self::start_config(config, dir, database_url).await
+    }
+
     async fn start_config(config: Config, dir: TempDir, database_url: String) -> Self {
         init_test_logging();
         let data_dir = config.data_dir.clone();

@@ -11,6 +11,7 @@ mod aria2;
 mod extract;
 mod import;
 mod jobs;
+mod killed;
 mod origin;
 mod queue;
 mod relocate;
