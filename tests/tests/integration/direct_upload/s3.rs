@@ -82,6 +82,36 @@ async fn a_plain_client_uploads_40_mib_straight_to_the_bucket() {
     assert!(pending_parts(&s3).is_empty(), "{:?}", pending_parts(&s3));
 }
 
+/// Two instances share the database and the bucket: whichever one the load balancer picks for
+/// the callback finishes the upload another one began.
+#[tokio::test]
+async fn a_direct_upload_begun_on_one_instance_completes_on_another() {
+    let s3 = S3Server::start();
+    let (first, ann, policy) = setup(&s3, kind::S3, json!({})).await;
+    let second = first.sibling().await;
+    let data = pattern(11 * MIB, 9);
+
+    let created = open(&first, &ann, policy, "cloudreve://my/moved.bin", data.len()).await;
+    assert_eq!(created["code"], 0, "{created}");
+    let etags = send_parts(&created, &data, &[1, 2, 3]).await;
+    complete(&created, &etags).await;
+    let secret = created["data"]["callback_secret"].as_str().unwrap();
+    let (status, answer) = callback(&second, "s3", &created, secret).await;
+    assert_eq!(
+        (status, answer["code"].as_i64()),
+        (200, Some(0)),
+        "{answer}"
+    );
+
+    assert!(session_row(&first, &created).await.is_none());
+    let expected = ("moved.bin".to_owned(), data.len() as i64);
+    assert!(listing(&second, &ann).await.contains(&expected));
+    assert!(listing(&first, &ann).await.contains(&expected));
+    assert!(download(&second, &ann, "cloudreve://my/moved.bin").await == data);
+    assert!(download(&first, &ann, "cloudreve://my/moved.bin").await == data);
+    assert!(pending_parts(&s3).is_empty(), "{:?}", pending_parts(&s3));
+}
+
 #[tokio::test]
 async fn a_part_missing_at_completion_leaves_no_file() {
     let s3 = S3Server::start();
