@@ -25,6 +25,12 @@ pub trait TaskKind: Send + Sync + 'static {
     /// The queue its tasks run on (one of [`super::QUEUES`]).
     fn queue(&self) -> &'static str;
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>>;
+    /// Removes what a task keeps outside the database (partial files, a downloader's job) once
+    /// it was canceled or deleted; called with its last stored row. Most types keep nothing
+    /// there, or remove it themselves when their run is stopped.
+    fn discard<'a>(&'a self, _state: &'a AppState, _task: &'a task::Model) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// How a run failed.

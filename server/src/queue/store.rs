@@ -359,8 +359,13 @@ pub async fn page(
     Ok((rows, more))
 }
 
-/// Deletes tasks by id, stopping those this process runs.
+/// Deletes tasks by id, stopping those this process runs, and removes what they kept outside
+/// the database ([`super::TaskKind::discard`]).
 pub async fn delete(state: &AppState, ids: &[i64]) -> Result<u64, DbErr> {
+    let rows = task::Entity::find()
+        .filter(task::Column::Id.is_in(ids.iter().copied()))
+        .all(&state.db)
+        .await?;
     let res = task::Entity::delete_many()
         .filter(task::Column::Id.is_in(ids.iter().copied()))
         .exec(&state.db)
@@ -368,6 +373,11 @@ pub async fn delete(state: &AppState, ids: &[i64]) -> Result<u64, DbErr> {
     let registry = Registry::of(state);
     for id in ids {
         registry.stop(*id);
+    }
+    for row in &rows {
+        if let Some(kind) = registry.kind(&row.r#type) {
+            kind.discard(state, row).await;
+        }
     }
     Ok(res.rows_affected)
 }

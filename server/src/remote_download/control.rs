@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use serde_json::json;
-use stratus_entity::task;
 
 use super::{
     RemoteDownloadError as E,
@@ -13,33 +12,25 @@ use super::{
     task::{DownloadState, RemoteDownload, Source},
 };
 use crate::{
-    queue::{QueueError, store},
+    queue::{QueueError, Registry, store},
     state::AppState,
 };
 
 /// How long a canceled aria2 download is given to stop before its files are removed.
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
-/// Cancels the owner's task `id`; a remote download's transfer is stopped and its partial
-/// data removed.
+/// Cancels the owner's task `id`; what it kept outside the database is removed
+/// ([`crate::queue::TaskKind::discard`]: a remote download's part file or aria2 job).
 pub async fn cancel(state: &AppState, id: i64, owner: i64) -> Result<(), E> {
-    let row = store::find(&state.db, id, Some(owner)).await?;
     store::cancel(state, id, Some(owner)).await?;
-    if row.r#type == RemoteDownload::NAME {
-        clean_up(state, &row).await;
+    // The run kept the newest aria2 id in its state: the row as it is after the cancel.
+    let Ok(row) = store::find(&state.db, id, None).await else {
+        return Ok(());
+    };
+    if let Some(kind) = Registry::of(state).kind(&row.r#type) {
+        kind.discard(state, &row).await;
     }
     Ok(())
-}
-
-/// Removes what a canceled download left.
-async fn clean_up(state: &AppState, row: &task::Model) {
-    // The run kept the newest aria2 id in its state; read the row again.
-    let Ok(row) = store::find(&state.db, row.id, None).await else {
-        return;
-    };
-    if let Ok(st) = serde_json::from_str::<DownloadState>(&row.private_state) {
-        leftovers(state, row.id, &st).await;
-    }
 }
 
 /// Removes the partial data of task `id`: its part file, or its aria2 download and files.

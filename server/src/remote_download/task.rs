@@ -7,10 +7,13 @@ use futures_util::{FutureExt, future::BoxFuture};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use stratus_entity::task;
+
 use super::{aria2, control, http};
 use crate::{
     auth::caller::SignedIn,
     queue::{self, TaskCtx, TaskError, TaskKind, settings::QueueSettings},
+    state::AppState,
 };
 
 /// What a download fetches.
@@ -74,6 +77,16 @@ impl TaskKind for RemoteDownload {
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
         run(ctx).boxed()
+    }
+
+    /// The part file, or the aria2 download and its files.
+    fn discard<'a>(&'a self, state: &'a AppState, task: &'a task::Model) -> BoxFuture<'a, ()> {
+        async move {
+            if let Ok(st) = serde_json::from_str::<DownloadState>(&task.private_state) {
+                control::leftovers(state, task.id, &st).await;
+            }
+        }
+        .boxed()
     }
 }
 

@@ -342,6 +342,36 @@ async fn only_the_owner_sees_and_cancels_a_download_and_cancel_removes_its_data(
 }
 
 #[tokio::test]
+async fn a_download_an_admin_deletes_leaves_no_partial_data() {
+    let (server, a) = setup().await;
+    allow_ranges(&server, "127.0.0.1/32").await;
+    let root = crate::admin::admin(&server, "root@example.com").await;
+    let origin = Origin::start("127.0.0.1").await;
+    origin.cut_first_at(20 << 20);
+    origin.hold();
+    let id = submit_url(&server, &a, &origin.url("/gen/104857600/gone.bin")).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while origin.seen().len() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "no retry");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(part_file(&server, id).exists(), "partial data is kept");
+
+    let delete = server
+        .send_as(
+            Method::POST,
+            "/admin/queue/batch/delete",
+            &root.access_token,
+            &json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!(delete["code"], 0, "{delete}");
+    assert!(!part_file(&server, id).exists(), "partial data removed");
+    origin.release();
+    assert!(blob_of(&server, "gone.bin").await.is_none());
+}
+
+#[tokio::test]
 async fn the_permission_bit_the_batch_limit_and_the_source_are_checked() {
     let (server, a) = setup().await;
     allow(&server, false).await;
