@@ -1,11 +1,15 @@
 //! The `import` task (io_intense): walks the source folder (into subfolders when
 //! `recursive`) and adopts each file as a new file of the user's drive whose one version
 //! points at the file where it lies: no byte is copied. Progress keys `indexed` (files seen)
-//! and `imported`. Names already taken in the drive are skipped and logged. A run taken up
-//! again walks from the start: a file an earlier run adopted is recognised by its blob and
-//! counted, not reported as a clash.
+//! and `imported`. Names already taken in the drive are skipped and logged. Every folder
+//! walked has its folder in the drive, empty ones too. A run taken up again walks from the
+//! start: a file an earlier run adopted is recognised by its blob and counted, not reported as
+//! a clash.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::EntityTrait;
@@ -14,8 +18,11 @@ use stratus_entity::{entity, file, group, user};
 
 use super::source::{self, Entry};
 use crate::{
+    auth::caller::Caller,
     fs::{
         error::FsError,
+        nav::FsCtx,
+        tree::{self, Kind},
         uri::{FileUri, FsKind},
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
@@ -71,6 +78,8 @@ struct Tally {
 /// What the walk needs at each file.
 struct Walk<'a> {
     ctx: &'a TaskCtx,
+    /// The drive's owner, for its folders.
+    fs: FsCtx<'a>,
     task: &'a ImportState,
     root: PathBuf,
     max_storage: i64,
@@ -95,8 +104,10 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         task.src,
         task.dst.join("/")
     ));
+    let caller = Caller::User(Arc::new(ctx.owner().await?));
     let mut walk = Walk {
         ctx,
+        fs: FsCtx::new(&ctx.state, &caller),
         task: &task,
         root,
         max_storage,
@@ -105,6 +116,9 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     // Folders still to read, each with its names below `src`.
     let mut folders: Vec<(PathBuf, Vec<String>)> = vec![(src, Vec::new())];
     while let Some((dir, below)) = folders.pop() {
+        if !walk.folder(&below).await? {
+            continue;
+        }
         let read = dir.clone();
         let entries = tokio::task::spawn_blocking(move || source::entries(&read))
             .await
@@ -138,6 +152,30 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
 }
 
 impl Walk<'_> {
+    /// Makes the drive's folder for `below` (it may hold no file, or only skipped ones); false
+    /// when the name is taken by a file or locked, and the folder is skipped.
+    async fn folder(&mut self, below: &[String]) -> Result<bool, TaskError> {
+        let uri = folder_uri(&self.task.dst, below)?;
+        if uri.segments().is_empty() {
+            return Ok(true);
+        }
+        let why = match tree::create(&self.fs, &uri, Kind::Folder, &[], false).await {
+            Ok(_) => return Ok(true),
+            Err(FsError::Exists(_) | FsError::ParentNotExist) => "the name is taken",
+            Err(FsError::Lock(_)) => "locked",
+            Err(FsError::IllegalName(_)) => "not a valid name",
+            Err(e) => return Err(retry(e)),
+        };
+        self.tally.skipped += 1;
+        let path = if below.is_empty() {
+            format!("/{}", self.task.dst.join("/"))
+        } else {
+            below.join("/")
+        };
+        self.ctx.log(format!("skipped the folder {path}: {why}"));
+        Ok(false)
+    }
+
     /// Adopts one file.
     async fn file(
         &mut self,
@@ -224,8 +262,15 @@ fn key_of(root: &Path, path: &Path) -> Result<String, TaskError> {
 
 /// The file's URI in the drive: `dst`, the folders below the source, the name.
 fn target(dst: &[String], below: &[String], name: &str) -> Result<FileUri, TaskError> {
+    folder_uri(dst, below)?
+        .join(name)
+        .map_err(|e| TaskError::Fatal(e.to_string()))
+}
+
+/// The drive's folder of `below`: `dst`, then the folders below the source.
+fn folder_uri(dst: &[String], below: &[String]) -> Result<FileUri, TaskError> {
     let mut uri = FileUri::root(FsKind::My, None);
-    for part in dst.iter().chain(below).map(String::as_str).chain([name]) {
+    for part in dst.iter().chain(below) {
         uri = uri
             .join(part)
             .map_err(|e| TaskError::Fatal(e.to_string()))?;

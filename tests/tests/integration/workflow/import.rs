@@ -79,6 +79,9 @@ async fn a_folder_is_imported_without_copying_and_clashes_are_skipped() {
     let ann_id = ann_id.unwrap();
     let src = root(&server).join("imports");
     std::fs::create_dir_all(src.join("sub/deeper")).unwrap();
+    // Empty folders are imported too.
+    std::fs::create_dir_all(src.join("empty")).unwrap();
+    std::fs::create_dir_all(src.join("sub/none")).unwrap();
     let big: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(src.join("a.txt"), b"hello import").unwrap();
     std::fs::write(src.join("clash.txt"), b"on disk").unwrap();
@@ -117,7 +120,16 @@ async fn a_folder_is_imported_without_copying_and_clashes_are_skipped() {
 
     assert_eq!(
         names(&server, &ann, "cloudreve://my/imported").await,
-        ["a.txt", "clash.txt", "sub"]
+        ["a.txt", "clash.txt", "empty", "sub"]
+    );
+    assert_eq!(
+        names(&server, &ann, "cloudreve://my/imported/sub").await,
+        ["b.bin", "deeper", "none"]
+    );
+    assert!(
+        names(&server, &ann, "cloudreve://my/imported/empty")
+            .await
+            .is_empty()
     );
     assert_eq!(
         download(&server, &ann, "cloudreve://my/imported/a.txt").await,
