@@ -7,8 +7,10 @@
 //! * [`upload`]: sessions the master opens, chunks from clients (or the master relaying
 //!   them), the signed callback to the master once the last chunk is in.
 //! * [`ping`]: the node test, the slave pinging the master back (spec §9.4).
+//! * [`thumb`]: thumbnails rendered on the node.
 
 pub mod ping;
+pub mod thumb;
 pub mod upload;
 
 use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
@@ -34,6 +36,8 @@ struct Inner {
     client: reqwest::Client,
     /// One lock per upload session, held while its record is read and rewritten.
     locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// One permit per CPU for rendering thumbnails.
+    renders: tokio::sync::Semaphore,
 }
 
 impl Slave {
@@ -57,6 +61,9 @@ impl Slave {
                 sessions,
                 client,
                 locks: Default::default(),
+                renders: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, |n| n.get()),
+                ),
             }),
         })
     }
@@ -73,6 +80,15 @@ impl Slave {
 
     fn client(&self) -> &reqwest::Client {
         &self.inner.client
+    }
+
+    /// A turn to render a thumbnail.
+    async fn render_turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.inner
+            .renders
+            .acquire()
+            .await
+            .expect("the semaphore is never closed")
     }
 
     fn lock_of(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {

@@ -203,6 +203,27 @@ pub struct PresignHeaders<'a> {
     pub content_type: Option<&'a str>,
 }
 
+/// A thumbnail a driver with [`Capabilities::native_thumbnails`] renders where the blobs lie
+/// ([`StorageDriver::render_thumbnail`]); also the body of a slave node's `/file/thumb`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ThumbJob {
+    /// The picture's key.
+    pub src: String,
+    /// Where the thumbnail is stored.
+    pub dst: String,
+    /// The box the thumbnail fits in.
+    pub width: u32,
+    pub height: u32,
+    /// `png`, `jpg` or `webp`.
+    pub encoding: String,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    /// Largest picture read, in bytes.
+    pub max_size: u64,
+    /// Largest picture decoded, in pixels.
+    pub max_pixels: u64,
+}
+
 /// What a driver can do; callers branch on this instead of on the policy type (spec §8.5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Capabilities {
@@ -210,7 +231,7 @@ pub struct Capabilities {
     pub proxy_required: bool,
     /// [`StorageDriver::presign_get`] returns URLs.
     pub presign: bool,
-    /// The backend renders thumbnails itself.
+    /// The backend renders thumbnails itself ([`StorageDriver::render_thumbnail`]).
     pub native_thumbnails: bool,
     /// Largest chunk the backend accepts, if it has a limit.
     pub max_chunk_size: Option<u64>,
@@ -330,6 +351,17 @@ pub trait StorageDriver: Send + Sync {
     ) -> Result<Option<String>, StorageError>;
 
     /// What this driver can do.
+    /// Renders the thumbnail `job` asks for where the blobs lie, so the picture never travels:
+    /// its size, or `Ok(Err(why))` when the picture cannot be thumbnailed (not a picture, too
+    /// large). Drivers without [`Capabilities::native_thumbnails`] answer
+    /// [`StorageError::Unsupported`].
+    async fn render_thumbnail(&self, job: &ThumbJob) -> Result<Result<u64, String>, StorageError> {
+        let _ = job;
+        Err(StorageError::Unsupported(
+            "thumbnails rendered by the storage",
+        ))
+    }
+
     fn capabilities(&self) -> Capabilities;
 }
 

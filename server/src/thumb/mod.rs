@@ -7,8 +7,10 @@
 //! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
 //! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
 //! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
-//! generating here (local policies, or `thumb_generator_proxy` in the policy settings);
-//! else there is none, without marking the file, since a later setting may allow it.
+//! generating (local policies here; remote policies on their slave node, which reads the
+//! picture from its disk and keeps the thumbnail; other policies here with
+//! `thumb_generator_proxy` in their settings); else there is none, without marking the
+//! file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
 //! more than the CPU count; a change applies to the next generation) are read and decoded at
@@ -52,7 +54,7 @@ use crate::{
     imaging::{DecodeError, DecodeLimits, MAX_PIXELS},
     settings::{Settings, parse_bool},
     state::AppState,
-    storage::{ByteStream, StorageError, stream_once},
+    storage::{ByteStream, StorageDriver, StorageError, ThumbJob, stream_once},
 };
 
 /// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
@@ -206,21 +208,22 @@ async fn make(
     source: &entity::Model,
     config: &Config,
 ) -> Result<(entity::Model, Encoding), ThumbError> {
-    let bytes = match generate(state, source, config).await? {
-        Ok(bytes) => bytes,
+    let encoding = config.spec.encoding;
+    let key = store::key_for(&source.source, encoding, &config.suffix);
+    let driver = state.storage.driver(source.storage_policy_id).await?;
+    let made = if driver.capabilities().native_thumbnails {
+        driver.render_thumbnail(&job(source, &key, config)).await?
+    } else {
+        render_here(state, driver.as_ref(), source, &key, config).await?
+    };
+    let size = match made {
+        Ok(size) => size as i64,
         Err(err) => {
             tracing::info!(file_id = file.id, error = %err, "thumbnail generation failed");
             store::disable(state, file.owner_id, file.id).await?;
             return Err(unavailable());
         }
     };
-    let encoding = config.spec.encoding;
-    let key = store::key_for(&source.source, encoding, &config.suffix);
-    let driver = state.storage.driver(source.storage_policy_id).await?;
-    let size = bytes.len() as i64;
-    driver
-        .put(&key, stream_once(bytes), Some(size as u64))
-        .await?;
     let committed = store::commit(
         state,
         file.owner_id,
@@ -250,8 +253,41 @@ async fn make(
     }
 }
 
-/// Local blobs are always thumbnailed here, and so are a slave node's (read from the node,
-/// the thumbnail stored back there); other policies only with `thumb_generator_proxy`.
+/// Renders the thumbnail here and stores it at `key`: its size, or why the picture cannot be
+/// thumbnailed.
+async fn render_here(
+    state: &AppState,
+    driver: &dyn StorageDriver,
+    source: &entity::Model,
+    key: &str,
+    config: &Config,
+) -> Result<Result<u64, String>, ThumbError> {
+    let bytes = match generate(state, source, config).await? {
+        Ok(bytes) => bytes,
+        Err(err) => return Ok(Err(err.to_string())),
+    };
+    let size = bytes.len() as u64;
+    driver.put(key, stream_once(bytes), Some(size)).await?;
+    Ok(Ok(size))
+}
+
+/// What a driver that renders thumbnails itself (a slave node) is asked to make.
+fn job(source: &entity::Model, key: &str, config: &Config) -> ThumbJob {
+    let spec = config.spec;
+    ThumbJob {
+        src: source.source.clone(),
+        dst: key.to_owned(),
+        width: spec.width,
+        height: spec.height,
+        encoding: spec.encoding.ext().to_owned(),
+        quality: spec.quality,
+        max_size: config.max_size.max(0) as u64,
+        max_pixels: spec.limits.max_pixels,
+    }
+}
+
+/// Local blobs are thumbnailed here, a slave node's on the node (the thumbnail stored there
+/// too); other policies only with `thumb_generator_proxy`, here.
 async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool, ThumbError> {
     let policy = storage_policy::Entity::find_by_id(source.storage_policy_id)
         .one(&state.db)
@@ -295,7 +331,10 @@ async fn generate(
 }
 
 /// The whole stream, or `None` as soon as it passes `cap` bytes.
-async fn read_capped(mut stream: ByteStream, cap: u64) -> Result<Option<Vec<u8>>, ThumbError> {
+pub async fn read_capped(
+    mut stream: ByteStream,
+    cap: u64,
+) -> Result<Option<Vec<u8>>, StorageError> {
     let mut out = Vec::new();
     while let Some(piece) = stream.next().await {
         let piece = piece.map_err(StorageError::from)?;

@@ -16,7 +16,7 @@ use crate::{
     signature,
     slave::Slave,
     storage::{
-        ByteStream, StorageDriver,
+        ByteStream, StorageDriver, ThumbJob,
         remote::protocol::{self, Copy, DeleteFiles, Failed, Horizon, KeyBody, Object, code},
     },
 };
@@ -191,4 +191,17 @@ pub(super) async fn list(req: &Request, body: Body, slave: Data<&Slave>) -> Resp
         Ok(reply(objects))
     };
     either(listed.await)
+}
+
+/// `POST /file/thumb {src, dst, ...}`: renders a thumbnail of a blob of the node and stores it.
+#[poem::handler]
+pub(super) async fn thumb(req: &Request, body: Body, slave: Data<&Slave>) -> Response {
+    let made = async {
+        let job: ThumbJob = signed_json(req, body, &slave).await?;
+        let made = crate::slave::thumb::make(&slave, &job)
+            .await
+            .map_err(|e| storage_failure(&e))?;
+        Ok(reply(made))
+    };
+    either(made.await)
 }

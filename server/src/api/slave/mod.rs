@@ -45,6 +45,7 @@ pub fn routes(slave: Slave) -> impl Endpoint {
         .at("/file/head", post(files::head))
         .at("/file/delete", post(files::delete))
         .at("/file/copy", post(files::copy))
+        .at("/file/thumb", post(files::thumb))
         .at("/file/list", post(files::list));
     // Browsers send chunks and fetch downloads straight from the node. The credential is a
     // header or a query parameter, never a cookie, so any origin may ask.

@@ -20,7 +20,7 @@ use reqwest::Method;
 use self::protocol::{CreateUpload, Object, UploadSession};
 use super::{
     ByteRange, ByteStream, Capabilities, GetObject, NodeUpload, ObjectMeta, PresignHeaders,
-    StorageDriver, StorageError, UploadCredential,
+    StorageDriver, StorageError, ThumbJob, UploadCredential,
 };
 
 /// Longest validity of a download URL a node is asked to honour.
@@ -266,11 +266,24 @@ impl StorageDriver for RemoteDriver {
         Ok(Some(self.content_url(key, headers, expires)))
     }
 
+    /// The node reads the picture from its disk, renders and stores the thumbnail there.
+    async fn render_thumbnail(&self, job: &ThumbJob) -> Result<Result<u64, String>, StorageError> {
+        let made: protocol::ThumbMade = self
+            .json(Method::POST, "/file/thumb", job)
+            .await?
+            .ok_or_else(|| StorageError::Other("the node answered no thumbnail".into()))?;
+        match (made.size, made.refused) {
+            (Some(size), _) => Ok(Ok(size)),
+            (None, Some(why)) => Ok(Err(why)),
+            (None, None) => Err(StorageError::Other("the node answered no thumbnail".into())),
+        }
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             proxy_required: false,
             presign: true,
-            native_thumbnails: false,
+            native_thumbnails: true,
             max_chunk_size: None,
             presign_max_ttl: Some(PRESIGN_MAX),
         }

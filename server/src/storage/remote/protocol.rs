@@ -231,6 +231,16 @@ impl KeyBody {
     }
 }
 
+/// Reply of `POST /slave/file/thumb`: the stored thumbnail's size, or why the picture cannot
+/// be thumbnailed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ThumbMade {
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
 /// Body of `POST /slave/upload/complete`: finish the relayed upload of `key`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Complete {

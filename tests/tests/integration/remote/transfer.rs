@@ -5,6 +5,7 @@
 use std::{io::Cursor, time::Duration};
 
 use image::{DynamicImage, ImageFormat, RgbImage};
+use stratus_server::storage::{RemoteDriver, StorageDriver, ThumbJob};
 
 use super::*;
 
@@ -154,6 +155,82 @@ async fn thumbnails_are_kept_on_the_node_and_deletes_reach_it() {
         Vec::<String>::new(),
         "blobs deleted on the node"
     );
+}
+
+/// The node renders thumbnails itself: the picture is read from its disk and the thumbnail
+/// written there; the master only asks.
+#[tokio::test]
+async fn the_node_renders_thumbnails_from_its_own_disk() {
+    let slave = SlaveNode::start().await;
+    let (server, ann, policy) = setup(&slave).await;
+    upload(&server, &ann, policy, "cloudreve://my/pic.png", &png()).await;
+    upload(
+        &server,
+        &ann,
+        policy,
+        "cloudreve://my/fake.png",
+        b"not a picture",
+    )
+    .await;
+    let key_of = |suffix: &str| {
+        slave
+            .files()
+            .into_iter()
+            .find(|k| k.ends_with(suffix))
+            .unwrap()
+    };
+    let job = |src: String, dst: &str| ThumbJob {
+        src,
+        dst: dst.into(),
+        width: 100,
+        height: 100,
+        encoding: "jpg".into(),
+        quality: 80,
+        max_size: 1 << 20,
+        max_pixels: 1 << 20,
+    };
+    let node = RemoteDriver::new(&slave.base, 1, &slave.secret).unwrap();
+    assert!(node.capabilities().native_thumbnails);
+
+    let made = node
+        .render_thumbnail(&job(key_of("_pic.png"), "thumbs/pic.jpg"))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = std::fs::read(slave.uploads.join("thumbs/pic.jpg")).unwrap();
+    assert_eq!(made, stored.len() as u64);
+    assert_eq!(
+        image::guess_format(&stored).unwrap(),
+        ImageFormat::Jpeg,
+        "the encoding asked for"
+    );
+    let decoded = image::load_from_memory(&stored).unwrap();
+    assert_eq!(decoded.width(), 100, "300×200 fitted into 100×100");
+    assert!(
+        (66..=67).contains(&decoded.height()),
+        "{}",
+        decoded.height()
+    );
+
+    // Not a picture, or over the size asked for: refused, nothing stored.
+    let refused = node
+        .render_thumbnail(&job(key_of("_fake.png"), "thumbs/fake.jpg"))
+        .await
+        .unwrap();
+    assert!(refused.is_err(), "{refused:?}");
+    let mut small = job(key_of("_pic.png"), "thumbs/small.jpg");
+    small.max_size = 100;
+    assert!(node.render_thumbnail(&small).await.unwrap().is_err());
+    assert!(!slave.uploads.join("thumbs/fake.jpg").exists());
+    assert!(!slave.uploads.join("thumbs/small.jpg").exists());
+
+    // Only for the master: another key is refused.
+    let stranger = RemoteDriver::new(&slave.base, 1, &"x".repeat(64)).unwrap();
+    let denied = stranger
+        .render_thumbnail(&job(key_of("_pic.png"), "thumbs/other.jpg"))
+        .await;
+    assert!(denied.is_err(), "{denied:?}");
+    assert!(!slave.uploads.join("thumbs/other.jpg").exists());
 }
 
 #[tokio::test]
