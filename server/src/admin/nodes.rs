@@ -2,7 +2,8 @@
 //! `remote` storage policies keep their blobs on. List, read, create, edit, delete (not the
 //! master, nor a node a policy uses) and the node test (§9.4): the master asks the node,
 //! signed with its key, to ping the master back. A slave is tested before it is saved. The
-//! node key is write-only, like a policy's secret: an edit without one keeps it.
+//! node key is write-only, like a policy's secret: an edit without one keeps it. The
+//! downloader test asks the master's aria2 for its version.
 
 use chrono::Utc;
 use sea_orm::{
@@ -16,6 +17,7 @@ use super::{
     list::{self, ListQuery, Page},
 };
 use crate::{
+    remote_download::{aria2::Rpc, settings::Aria2Settings},
     state::AppState,
     storage::{RemoteDriver, remote::protocol::MIN_SECRET_LEN},
 };
@@ -212,6 +214,37 @@ pub async fn test_input(
         apply(base, input)?
     };
     test(state, &row).await
+}
+
+/// The downloader test (`POST /admin/node/test/downloader`): aria2's version over its
+/// JSON-RPC with the aria2 settings of `input` (the stored ones when it has none). Remote
+/// downloads run on the master's instances, so only the master has a downloader.
+pub async fn test_downloader(
+    state: &AppState,
+    id: Option<i64>,
+    input: NodeInput,
+) -> Result<String, AdminError> {
+    let stored = match id.filter(|id| *id > 0) {
+        Some(id) => Some(find(state, id).await?),
+        None => None,
+    };
+    if stored
+        .as_ref()
+        .is_none_or(|n| n.r#type != node::kind::MASTER)
+    {
+        return Err(AdminError::invalid(
+            "node: remote downloads run on the master node; only its downloader (aria2) is used",
+        ));
+    }
+    let settings = match input.settings.get("aria2") {
+        Some(_) => input.settings,
+        None => stored.map(|n| n.settings).unwrap_or_default(),
+    };
+    let rpc = Rpc::new(&Aria2Settings::of_node(&settings))
+        .map_err(|e| AdminError::NodeTest(e.to_string()))?;
+    rpc.version()
+        .await
+        .map_err(|e| AdminError::NodeTest(e.to_string()))
 }
 
 fn checked_name(name: &str) -> Result<String, AdminError> {

@@ -53,26 +53,31 @@ pub struct Aria2Settings {
     pub temp_path: String,
 }
 
+impl Aria2Settings {
+    /// The `aria2` member of a node's `settings`.
+    pub fn of_node(settings: &Value) -> Self {
+        let a = settings.get("aria2").unwrap_or(&Value::Null);
+        let text = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        Self {
+            server: text("server"),
+            token: text("token"),
+            options: a
+                .get("options")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            temp_path: text("temp_path"),
+        }
+    }
+}
+
 /// The master node's aria2 settings.
 pub async fn aria2(state: &AppState) -> Result<Aria2Settings, DbErr> {
     let row = node::Entity::find()
         .filter(node::Column::Type.eq(node::kind::MASTER))
         .one(&state.db)
         .await?;
-    let a = row
-        .as_ref()
-        .and_then(|n| n.settings.get("aria2"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let text = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    Ok(Aria2Settings {
-        server: text("server"),
-        token: text("token"),
-        options: a
-            .get("options")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
-        temp_path: text("temp_path"),
-    })
+    Ok(Aria2Settings::of_node(
+        row.as_ref().map_or(&Value::Null, |n| &n.settings),
+    ))
 }

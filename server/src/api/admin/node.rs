@@ -200,4 +200,23 @@ impl AdminNodeApi {
         nodes::test_input(&state, id, body.0.node.input()).await?;
         done()
     }
+
+    /// The downloader test: the master asks aria2 (with the node's aria2 settings in the
+    /// body, else the stored ones) for its version and answers it; a failure is 40001 with
+    /// what went wrong. Remote downloads run on the master, so only its row has a downloader.
+    #[oai(
+        path = "/admin/node/test/downloader",
+        method = "post",
+        operation_id = "test_node_downloader"
+    )]
+    async fn test_node_downloader(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        body: ApiJson<UpsertNode>,
+    ) -> ApiResult<String> {
+        let id = body.node.id;
+        let version = nodes::test_downloader(&state, id, body.0.node.input()).await?;
+        ok(version)
+    }
 }

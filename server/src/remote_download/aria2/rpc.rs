@@ -84,6 +84,16 @@ impl Rpc {
         Ok(answer.get("result").cloned().unwrap_or(Value::Null))
     }
 
+    /// aria2's version (`aria2.getVersion`): the downloader test.
+    pub async fn version(&self) -> Result<String, Aria2Error> {
+        let answer = self.call("aria2.getVersion", Vec::new()).await?;
+        answer
+            .get("version")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Aria2Error::Call("aria2.getVersion: no version in the answer".into()))
+    }
+
     pub async fn add_uri(
         &self,
         uri: &str,

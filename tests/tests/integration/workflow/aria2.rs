@@ -301,6 +301,76 @@ async fn a_wrong_secret_or_a_missing_aria2_is_a_clear_task_error() {
     assert!(error.contains("cannot be reached"), "{error}");
 }
 
+/// `POST /admin/node/test/downloader`: aria2's version with the settings in the body (not
+/// saved), clear errors for a wrong secret or no aria2, and no downloader on a slave.
+#[tokio::test]
+async fn the_admin_tests_the_downloader_before_saving_it() {
+    let (server, member) = setup().await;
+    let root = crate::admin::admin(&server, "root@example.com").await;
+    let work = tempfile::tempdir().unwrap();
+    let aria2 = Aria2::start(work.path()).await;
+    let master = node::Entity::find()
+        .filter(node::Column::Type.eq(node::kind::MASTER))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let test = |id: i64, rpc: &str, token: &str| {
+        let body = json!({"node": {"id": id, "name": "Master", "type": "master",
+            "settings": {"provider": "aria2", "aria2": {"server": rpc, "token": token}}}});
+        let (server, root) = (&server, &root);
+        async move {
+            server
+                .send_as(
+                    Method::POST,
+                    "/admin/node/test/downloader",
+                    &root.access_token,
+                    &body,
+                )
+                .await
+        }
+    };
+
+    let ok = test(master.id, &aria2.rpc, SECRET).await;
+    assert_eq!(ok["code"], 0, "{ok}");
+    let version = ok["data"].as_str().unwrap();
+    assert!(
+        version.starts_with(|c: char| c.is_ascii_digit()) && version.contains('.'),
+        "{version}"
+    );
+    // Tested, not saved.
+    let after = node::Entity::find_by_id(master.id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.settings, master.settings);
+
+    let wrong = test(master.id, &aria2.rpc, "not-the-secret").await;
+    assert_eq!(wrong["code"], 40001, "{wrong}");
+    assert!(wrong["msg"].as_str().unwrap().contains("secret"), "{wrong}");
+    let nobody = format!("http://127.0.0.1:{}/jsonrpc", unused_port().await);
+    let gone = test(master.id, &nobody, SECRET).await;
+    assert_eq!(gone["code"], 40001, "{gone}");
+    assert!(
+        gone["msg"].as_str().unwrap().contains("cannot be reached"),
+        "{gone}"
+    );
+    let slave = test(0, &aria2.rpc, SECRET).await;
+    assert_ne!(slave["code"], 0, "{slave}");
+    assert!(slave["msg"].as_str().unwrap().contains("master"), "{slave}");
+
+    let refused = server
+        .send_as(
+            Method::POST,
+            "/admin/node/test/downloader",
+            &member.access_token,
+            &json!({"node": {"id": master.id, "name": "Master"}}),
+        )
+        .await;
+    assert_eq!(refused["code"], 403, "{refused}");
+}
+
 #[tokio::test]
 async fn a_magnet_link_goes_to_aria2_and_can_be_canceled() {
     let (server, a) = setup().await;
