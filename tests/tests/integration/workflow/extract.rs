@@ -17,6 +17,7 @@ use crate::{
     archive::{create, my, pattern, update_group, upload},
 };
 
+mod resume;
 mod safety;
 
 const ARCHIVE_TASK_BIT: usize = 5;
