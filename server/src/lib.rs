@@ -30,6 +30,7 @@ pub mod import;
 pub mod jobs;
 pub mod kv;
 pub mod mail;
+pub mod media_meta;
 pub mod metrics;
 pub mod net;
 pub mod observe;
@@ -85,6 +86,7 @@ pub async fn init(
     queue::Registry::of(&state)
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
+    queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
     Ok((state, admin))
 }
 

@@ -28,7 +28,7 @@ pub struct ImportBody {
     pub src: String,
     /// The folder of the user's drive to import into: a path (`/a/b`) or a `cloudreve://my` URI.
     pub dst: String,
-    /// Accepted; media metadata is not extracted yet.
+    /// Queue the media metadata (EXIF) task of each imported picture.
     pub extract_media_meta: Option<bool>,
     /// The user (hashid) whose drive receives the files and whose storage they are charged to.
     pub user_id: String,

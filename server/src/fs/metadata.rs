@@ -12,7 +12,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
 };
 use stratus_entity::metadata;
 
@@ -343,6 +344,26 @@ pub async fn upsert(
     )
     .exec_without_returning(txn)
     .await?;
+    Ok(())
+}
+
+/// Deletes `keys` and every key in `namespaces` (`exif:`) of `file_id` in one statement,
+/// unchecked.
+pub async fn remove_with_namespaces(
+    txn: &impl ConnectionTrait,
+    file_id: i64,
+    keys: &[&str],
+    namespaces: &[&str],
+) -> Result<(), FsError> {
+    let mut names = Condition::any().add(metadata::Column::Name.is_in(keys.iter().copied()));
+    for namespace in namespaces {
+        names = names.add(metadata::Column::Name.starts_with(*namespace));
+    }
+    metadata::Entity::delete_many()
+        .filter(metadata::Column::FileId.eq(file_id))
+        .filter(names)
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

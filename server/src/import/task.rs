@@ -25,6 +25,7 @@ use crate::{
         tree::{self, Kind},
         uri::{FileUri, FsKind},
     },
+    media_meta,
     queue::{self, TaskCtx, TaskError, TaskKind},
     storage::registry::UPLOADS_DIR,
     upload::{
@@ -43,7 +44,7 @@ pub struct ImportState {
     pub user_id: i64,
     pub policy_id: i64,
     pub recursive: bool,
-    /// Accepted; media metadata is not extracted by Stratus yet.
+    /// Queue the media metadata task of each imported picture.
     pub extract_media_meta: bool,
 }
 
@@ -96,9 +97,6 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let root = ctx.state.config.data_dir.join(UPLOADS_DIR);
     let src = source::resolve(&root, &task.src).map_err(|e| TaskError::Fatal(e.to_string()))?;
     let root = std::fs::canonicalize(&root).map_err(retry)?;
-    if task.extract_media_meta {
-        ctx.log("media metadata is not extracted by this server");
-    }
     ctx.log(format!(
         "importing {} into /{}",
         task.src,
@@ -204,7 +202,12 @@ impl Walk<'_> {
         )
         .await;
         match adopted {
-            Ok(Adopted::New(_)) => self.tally.imported += 1,
+            Ok(Adopted::New(f)) => {
+                self.tally.imported += 1;
+                if self.task.extract_media_meta {
+                    media_meta::queue_for(&ctx.state, &f).await;
+                }
+            }
             Ok(Adopted::Taken(Some(f))) if self.adopted_before(&f, &key).await? => {
                 self.tally.imported += 1;
             }

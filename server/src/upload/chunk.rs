@@ -13,6 +13,7 @@ use stratus_entity::{entity, file, file_entity, upload_session};
 use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session};
 use crate::{
     fs::{error::FsError, lock, metadata, tx, version},
+    media_meta,
     state::AppState,
     storage::{ByteStream, StorageError},
     thumb::store as thumb,
@@ -231,13 +232,14 @@ pub(super) async fn insert_files_with_versions(
 
 /// What follows a new version becoming current, whichever route wrote it: the oldest versions
 /// beyond the cap go, and the old version's thumbnail is released (and a `thumb:disabled`
-/// mark, which was about the old bytes, cleared).
+/// mark and the EXIF keys, which were about the old bytes, dropped).
 async fn new_version_is_current(
     txn: &DatabaseTransaction,
     file: &file::Model,
 ) -> Result<(), UploadError> {
     version::cap_versions(txn, file).await?;
-    metadata::remove(txn, file.id, &[thumb::DISABLED]).await?;
+    metadata::remove_with_namespaces(txn, file.id, &[thumb::DISABLED], &[media_meta::NAMESPACE])
+        .await?;
     Ok(thumb::release(txn, file.id, None).await?)
 }
 
@@ -310,6 +312,7 @@ pub async fn complete_session(
     lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
+    media_meta::queue_for(state, &target).await;
     Ok(())
 }
 

@@ -138,6 +138,7 @@ async fn commit(
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
     let updated = add_current_version(&txn, current, key, size, policy.id).await?;
     txn.commit().await?;
+    crate::media_meta::queue_for(state, &updated).await;
     Ok(updated)
 }
 

@@ -103,6 +103,7 @@ pub async fn write(
     match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {
             pending.settle();
+            crate::media_meta::queue_for(state, &file).await;
             Ok(file)
         }
         Err(failed) => {

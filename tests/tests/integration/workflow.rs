@@ -12,6 +12,7 @@ mod extract;
 mod import;
 mod jobs;
 mod killed;
+mod media_meta;
 mod origin;
 mod queue;
 mod relocate;

@@ -49,6 +49,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("download", Layer::Service),
     ("import", Layer::Service),
     ("jobs", Layer::Service),
+    ("media_meta", Layer::Service),
     ("extract", Layer::Service),
     ("share", Layer::Service),
     ("slave", Layer::Service),

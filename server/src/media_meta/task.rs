@@ -1,0 +1,171 @@
+//! The `media_meta` task: reads the EXIF of one version of a picture into its file's
+//! `exif:*` metadata.
+
+use std::io::{BufReader, Seek, SeekFrom};
+
+use futures_util::{FutureExt, StreamExt, future::BoxFuture};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use stratus_entity::{entity, file, storage_policy};
+use tokio::io::AsyncWriteExt;
+
+use super::{NAMESPACE, exif};
+use crate::{
+    fs::{
+        metadata::{remove_with_namespaces, upsert},
+        tx,
+    },
+    queue::{self, TaskCtx, TaskError, TaskKind},
+    storage::StorageError,
+};
+
+/// Largest picture read on a local policy unless `media_meta_exif_size_local` says.
+const LOCAL_CAP: u64 = 1 << 30;
+/// Largest picture read on other policies unless `media_meta_exif_size_remote` says.
+const REMOTE_CAP: u64 = 100 << 20;
+
+/// Longest value kept (EXIF strings are short; a corrupt one may not be).
+const MAX_VALUE_CHARS: usize = 1024;
+
+/// The task's stored state: which version of which file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MetaState {
+    pub file_id: i64,
+    pub entity_id: i64,
+}
+
+pub struct MediaMeta;
+
+impl MediaMeta {
+    pub const NAME: &'static str = "media_meta";
+}
+
+impl TaskKind for MediaMeta {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn queue(&self) -> &'static str {
+        queue::MEDIA_META
+    }
+
+    fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
+        run(ctx).boxed()
+    }
+}
+
+fn retry(e: impl std::fmt::Display) -> TaskError {
+    TaskError::Retry(e.to_string())
+}
+
+async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
+    let st: MetaState = ctx.required_state()?;
+    let db = &ctx.state.db;
+    if !current(ctx, &st).await? {
+        ctx.log("the file has another version now; nothing to read");
+        return Ok(());
+    }
+    let Some(blob) = entity::Entity::find_by_id(st.entity_id)
+        .one(db)
+        .await
+        .map_err(retry)?
+    else {
+        return Ok(());
+    };
+    let local = storage_policy::Entity::find_by_id(blob.storage_policy_id)
+        .one(db)
+        .await
+        .map_err(retry)?
+        .is_some_and(|p| p.r#type == storage_policy::kind::LOCAL);
+    let cap = cap(ctx, local).await?;
+    if blob.size as u64 > cap {
+        ctx.log(format!(
+            "{} bytes: over the {cap} bytes read for metadata",
+            blob.size
+        ));
+        return Ok(());
+    }
+    let copy = copy_of(ctx, &blob).await?;
+    let keys = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(copy);
+        exif::read(&mut reader)
+    })
+    .await
+    .map_err(retry)?;
+    store(ctx, &st, &keys).await?;
+    ctx.log(format!("{} EXIF field(s)", keys.len()));
+    Ok(())
+}
+
+/// Whether the version is still the file's current one.
+async fn current(ctx: &TaskCtx, st: &MetaState) -> Result<bool, TaskError> {
+    Ok(file::Entity::find_by_id(st.file_id)
+        .one(&ctx.state.db)
+        .await
+        .map_err(retry)?
+        .is_some_and(|f| f.primary_entity == Some(st.entity_id)))
+}
+
+async fn cap(ctx: &TaskCtx, local: bool) -> Result<u64, TaskError> {
+    let (key, default) = if local {
+        ("media_meta_exif_size_local", LOCAL_CAP)
+    } else {
+        ("media_meta_exif_size_remote", REMOTE_CAP)
+    };
+    let text = ctx.state.settings.get(key).await.map_err(retry)?;
+    Ok(text.trim().parse().unwrap_or(default))
+}
+
+/// The blob in an unnamed temporary file (gone when closed), rewound.
+async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, TaskError> {
+    let dir = ctx.state.config.data_dir.join("temp").join("media_meta");
+    tokio::fs::create_dir_all(&dir).await.map_err(retry)?;
+    let file = tempfile::tempfile_in(&dir).map_err(retry)?;
+    let mut out = tokio::fs::File::from_std(file);
+    let driver = ctx
+        .state
+        .storage
+        .driver(blob.storage_policy_id)
+        .await
+        .map_err(retry)?;
+    let mut stream = driver.get(&blob.source, None).await.map_err(retry)?.stream;
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|e| retry(StorageError::from(e)))?;
+        out.write_all(&piece).await.map_err(retry)?;
+    }
+    out.flush().await.map_err(retry)?;
+    let mut file = out.into_std().await;
+    file.seek(SeekFrom::Start(0)).map_err(retry)?;
+    Ok(file)
+}
+
+/// Replaces the file's `exif:*` keys with `keys`, unless it changed version meanwhile.
+async fn store(
+    ctx: &TaskCtx,
+    st: &MetaState,
+    keys: &[(&'static str, String)],
+) -> Result<(), TaskError> {
+    let owner = ctx
+        .task()
+        .user_id
+        .ok_or_else(|| TaskError::Fatal("the task has no owner".into()))?;
+    let txn = tx::begin(&ctx.state.db, owner).await.map_err(retry)?;
+    let still = file::Entity::find_by_id(st.file_id)
+        .filter(file::Column::PrimaryEntity.eq(st.entity_id))
+        .one(&txn)
+        .await
+        .map_err(retry)?
+        .is_some();
+    if still {
+        remove_with_namespaces(&txn, st.file_id, &[], &[NAMESPACE])
+            .await
+            .map_err(retry)?;
+        for (key, value) in keys {
+            let value: String = value.chars().take(MAX_VALUE_CHARS).collect();
+            upsert(&txn, st.file_id, key, &value, true)
+                .await
+                .map_err(retry)?;
+        }
+    }
+    txn.commit().await.map_err(retry)
+}
