@@ -3,6 +3,7 @@
 // not saved; with the node's secret the test passes and the node is saved; a remote policy is
 // made on it in the wizard; deleting the node is refused while the policy uses it, with the
 // reason. The master row offers no delete. Screenshots in light, dark, zh-CN and at 1024 px.
+// The master's dialog holds the downloader (aria2) settings, tested against a real aria2c.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +16,15 @@ import { openAdmin, unique } from "./admin-helpers";
 import { apiAs, snap } from "./helpers";
 import { expectAccessible, setSiteSettings } from "./site";
 
-type Node = { id: number; name: string; type: string; server: string };
+type Node = {
+  id: number;
+  name: string;
+  type: string;
+  server: string;
+  status: string;
+  settings: Record<string, unknown> | null;
+  weight: number;
+};
 type Policy = { id: number; name: string; type: string; node_id?: number };
 
 const SECRET = randomBytes(48).toString("hex"); // 96 characters
@@ -209,6 +218,207 @@ test("a node is saved only once its test passes, carries a remote policy and is 
   // Leave nothing behind for the other specs.
   await admin("DELETE", `/admin/policy/${policy?.id}`);
   await admin("DELETE", `/admin/node/${node?.id}`);
+});
+
+/** aria2c with JSON-RPC on a free loopback port and its own download folder; `stop` ends it. */
+async function startAria2(secret: string) {
+  const dir = mkdtempSync(join(tmpdir(), "stratus-e2e-aria2-"));
+  const port = await freePort();
+  const btPort = await freePort();
+  const rpc = `http://127.0.0.1:${port}/jsonrpc`;
+  const child = spawn(
+    "/usr/bin/aria2c",
+    [
+      "--enable-rpc",
+      "--rpc-listen-all=false",
+      `--rpc-listen-port=${port}`,
+      `--rpc-secret=${secret}`,
+      `--dir=${dir}`,
+      "--no-conf=true",
+      `--listen-port=${btPort}`,
+      "--enable-dht=false",
+      "--enable-dht6=false",
+      "--bt-enable-lpd=false",
+      "--quiet=true",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`aria2c exited with ${child.exitCode}`);
+    }
+    const version = await fetch(rpc, {
+      method: "POST",
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: "e2e",
+        method: "aria2.getVersion",
+        params: [`token:${secret}`],
+      }),
+    }).then(
+      async (r) =>
+        r.ok ? ((await r.json()) as { result: { version: string } }).result.version : "",
+      () => "",
+    );
+    if (version) return { rpc, dir, version, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error("aria2c did not answer within 30 s");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("the master's downloader (aria2) is tested with the form's values, saved and kept", async ({
+  page,
+  request,
+}, info) => {
+  test.setTimeout(120_000);
+  const admin = await apiAs(request, ACCOUNTS.admin);
+  const listed = await admin<{ nodes: Node[] }>("POST", "/admin/node", {
+    body: { page: 1, page_size: 100 },
+  });
+  const masterId = listed.nodes.find((n) => n.type === "master")?.id;
+  expect(masterId).toBeDefined();
+  const original = await admin<Node>("GET", `/admin/node/${masterId}`);
+  const putMaster = (settings: unknown) =>
+    admin("PUT", `/admin/node/${masterId}`, {
+      body: { node: { ...original, settings } },
+    });
+  // A key the dialog does not edit, which saving must keep.
+  await putMaster({ ...(original.settings ?? {}), e2e_kept: "yes" });
+
+  const token = randomBytes(16).toString("hex");
+  const aria2 = await startAria2(token);
+  let slaveNodeId: number | undefined;
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await openAdmin(page, "nodes");
+    await page.getByRole("button", { name: `Edit ${original.name}` }).click();
+    let dialog = page.getByRole("dialog", { name: `Edit ${original.name}` });
+    let section = dialog.getByRole("group", { name: "Downloader (aria2)" });
+    await expect(section).toContainText("--enable-rpc --rpc-secret=");
+    await expect(section).toContainText("torrents and magnet links");
+
+    // Extra options must be a JSON object: said inline, and nothing is asked.
+    const options = section.getByRole("textbox", { name: "Extra options (JSON)" });
+    await section.getByRole("textbox", { name: "RPC URL" }).fill(aria2.rpc);
+    await options.fill('["split", "4"]');
+    await section.getByRole("button", { name: "Test downloader" }).click();
+    await expect(section).toContainText("The options must be a JSON object");
+    await options.fill('{"split": 4');
+    await section.getByRole("button", { name: "Test downloader" }).click();
+    await expect(section).toContainText("Not valid JSON");
+    await options.fill('{"max-connection-per-server": "4"}');
+
+    // A wrong secret: aria2's refusal as the server said it.
+    const secret = section.getByLabel("RPC secret");
+    await secret.fill("not-the-secret");
+    await section.getByRole("textbox", { name: "Download folder" }).fill(aria2.dir);
+    await section.getByRole("button", { name: "Test downloader" }).click();
+    await expect(section.getByRole("alert")).toContainText("aria2 refused the RPC secret");
+    await expect(section).not.toContainText("must be a JSON object");
+    await snap(page, info, "node-dialog-master-refused");
+
+    // The right secret: aria2's version.
+    await secret.fill(token);
+    await section.getByRole("button", { name: "Toggle password visibility" }).click();
+    await expect(secret).toHaveAttribute("type", "text");
+    await section.getByRole("button", { name: "Test downloader" }).click();
+    await expect(section.getByRole("status")).toHaveText(`aria2 ${aria2.version}`);
+    await expect(section.getByRole("alert")).toHaveCount(0);
+    await page.mouse.move(0, 0); // axe would measure the hovered button's colours
+    await expectAccessible(page, "master node dialog");
+    await snap(page, info, "node-dialog-master-light");
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(dialog).toBeHidden();
+
+    // Saved as Cloudreve keeps it, beside the other keys.
+    const saved = await admin<Node>("GET", `/admin/node/${masterId}`);
+    expect(saved.settings).toMatchObject({
+      e2e_kept: "yes",
+      provider: "aria2",
+      aria2: {
+        server: aria2.rpc,
+        token,
+        temp_path: aria2.dir,
+        options: { "max-connection-per-server": "4" },
+      },
+    });
+    expect(saved.name).toBe(original.name);
+    expect(saved.status).toBe(original.status);
+
+    // Kept after a reload; the secret is masked until shown.
+    await page.reload();
+    await page.getByRole("button", { name: `Edit ${original.name}` }).click();
+    dialog = page.getByRole("dialog", { name: `Edit ${original.name}` });
+    section = dialog.getByRole("group", { name: "Downloader (aria2)" });
+    await expect(section.getByRole("textbox", { name: "RPC URL" })).toHaveValue(aria2.rpc);
+    await expect(section.getByLabel("RPC secret")).toHaveValue(token);
+    await expect(section.getByLabel("RPC secret")).toHaveAttribute("type", "password");
+    await expect(section.getByRole("textbox", { name: "Download folder" })).toHaveValue(aria2.dir);
+    await expect(section.getByRole("textbox", { name: "Extra options (JSON)" })).toHaveValue(
+      '{\n  "max-connection-per-server": "4"\n}',
+    );
+    // The stored settings pass the test too.
+    await section.getByRole("button", { name: "Test downloader" }).click();
+    await expect(section.getByRole("status")).toHaveText(`aria2 ${aria2.version}`);
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+
+    // A slave node's dialog has no downloader.
+    const slaveName = unique("Node");
+    const made = await admin<Node>("PUT", "/admin/node", {
+      body: { node: { name: slaveName, server: slaveBase, slave_key: SECRET, status: "active" } },
+    });
+    slaveNodeId = made.id;
+    await page.reload();
+    await page.getByRole("button", { name: `Edit ${slaveName}` }).click();
+    dialog = page.getByRole("dialog", { name: `Edit ${slaveName}` });
+    await expect(dialog.getByLabel("Node secret")).toBeVisible();
+    await expect(dialog.getByText("Downloader (aria2)")).toHaveCount(0);
+    await expect(dialog.getByRole("button", { name: "Test downloader" })).toHaveCount(0);
+    await page.keyboard.press("Escape");
+
+    // Dark and zh-CN.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.evaluate(() => localStorage.setItem("mantine-color-scheme-value", "dark"));
+    await page.reload();
+    await page.getByRole("button", { name: `Edit ${original.name}` }).click();
+    dialog = page.getByRole("dialog", { name: `Edit ${original.name}` });
+    await dialog.getByRole("button", { name: "Test downloader" }).click();
+    await expect(dialog.getByRole("status")).toHaveText(`aria2 ${aria2.version}`);
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, "master node dialog, dark");
+    await snap(page, info, "node-dialog-master-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.evaluate(() => {
+      localStorage.setItem("mantine-color-scheme-value", "light");
+      localStorage.setItem("stratus.language", "zh-CN");
+    });
+    await page.reload();
+    await page.getByRole("button", { name: `编辑 ${original.name}` }).click();
+    dialog = page.getByRole("dialog", { name: `编辑 ${original.name}` });
+    section = dialog.getByRole("group", { name: "下载器（aria2）" });
+    await section.getByLabel("RPC 密钥").fill("wrong");
+    await section.getByRole("button", { name: "测试下载器" }).click();
+    await expect(section.getByRole("alert")).toContainText("aria2 refused the RPC secret");
+    await snap(page, info, "node-dialog-master-zh");
+    await page.evaluate(() => localStorage.setItem("stratus.language", "en-US"));
+  } finally {
+    await aria2.stop();
+    await putMaster(original.settings ?? {});
+    if (slaveNodeId !== undefined) await admin("DELETE", `/admin/node/${slaveNodeId}`);
+  }
 });
 
 async function shootNodes(page: Page, info: TestInfo, variant: string) {

@@ -2,29 +2,41 @@
 // the node, signed with its secret, to ping the site back); "Test" runs the same test without
 // saving. Refusals are shown as the server said them. The secret is write-only: left empty on
 // an edit, the stored one stays; "Generate" makes a random one to give the node as well.
+// The master's dialog holds instead its downloader: aria2's JSON-RPC address, secret, download
+// folder and extra options (`settings.aria2`, like Cloudreve), with a test that asks aria2 for
+// its version with the form's values, unsaved.
 import {
   Alert,
   Button,
+  Code,
   CopyButton,
+  Fieldset,
   Group,
   Modal,
   PasswordInput,
   Stack,
   Switch,
+  Text,
+  Textarea,
   TextInput,
 } from "@mantine/core";
-import { IconCheck, IconCopy, IconKey, IconPlugConnected } from "@tabler/icons-react";
+import { IconCheck, IconCopy, IconDownload, IconKey, IconPlugConnected } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
 import {
   type AdminNode,
+  type Aria2Form,
+  aria2Form,
   createNode,
   generateSecret,
   type NodeInput,
+  parseAria2Options,
+  testDownloader,
   testNode,
   updateNode,
+  withAria2,
 } from "./nodesApi";
 
 const MIN_SECRET = 64;
@@ -32,6 +44,23 @@ const MIN_SECRET = 64;
 type Outcome = { ok: boolean; text: string } | null;
 
 const verbatim = (e: unknown) => (e instanceof ApiError && e.message ? e.message : errorMessage(e));
+
+const isHttpUrl = (text: string) => {
+  try {
+    const u = new URL(text);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+};
+
+type Problems = {
+  name?: string;
+  server?: string;
+  secret?: string;
+  aria2Server?: string;
+  aria2Options?: string;
+};
 
 export function NodeDialog(props: {
   editing?: AdminNode;
@@ -46,23 +75,44 @@ export function NodeDialog(props: {
   const [secret, setSecret] = useState("");
   const [showSecret, setShowSecret] = useState(false);
   const [active, setActive] = useState((editing?.status ?? "active") === "active");
-  const [problems, setProblems] = useState<{ name?: string; server?: string; secret?: string }>({});
+  const [aria2, setAria2] = useState<Aria2Form>(() => aria2Form(editing?.settings));
+  const [showToken, setShowToken] = useState(false);
+  const [problems, setProblems] = useState<Problems>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const [busy, setBusy] = useState<"test" | "save" | null>(null);
+  const [downloader, setDownloader] = useState<Outcome>(null);
+  const [busy, setBusy] = useState<"test" | "save" | "downloader" | null>(null);
+
+  const setField = (key: keyof Aria2Form, value: string) => {
+    setAria2((form) => ({ ...form, [key]: value }));
+    const problem = key === "server" ? "aria2Server" : key === "options" ? "aria2Options" : null;
+    if (problem) setProblems(({ [problem]: _, ...rest }) => rest);
+  };
+
+  /** The settings to send: the stored ones with the form's aria2 (the master's only). */
+  function settings(found: Problems, needServer: boolean): unknown {
+    if (!master) return editing?.settings ?? {};
+    const server = aria2.server.trim();
+    if (needServer && !server) found.aria2Server = t("admin.nodes.aria2.invalid.serverMissing");
+    else if (server && !isHttpUrl(server))
+      found.aria2Server = t("admin.nodes.aria2.invalid.server");
+    const parsed = parseAria2Options(aria2.options);
+    if ("options" in parsed) return withAria2(editing?.settings, aria2, parsed.options);
+    found.aria2Options =
+      parsed.error === "json"
+        ? t("admin.nodes.aria2.invalid.json", { reason: parsed.reason })
+        : t("admin.nodes.aria2.invalid.object");
+    return null;
+  }
 
   function input(): NodeInput | null {
-    const found: typeof problems = {};
+    const found: Problems = {};
     if (!name.trim()) found.name = t("admin.nodes.invalid.name");
     if (!master) {
-      try {
-        const u = new URL(server.trim());
-        if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
-      } catch {
-        found.server = t("admin.nodes.invalid.server");
-      }
+      if (!isHttpUrl(server.trim())) found.server = t("admin.nodes.invalid.server");
       if ((!editing || secret) && secret.length < MIN_SECRET)
         found.secret = t("admin.nodes.invalid.secret", { count: MIN_SECRET });
     }
+    const nodeSettings = settings(found, false);
     setProblems(found);
     if (Object.keys(found).length > 0) return null;
     // The server replaces settings and weight with what it is sent: the stored ones go back.
@@ -70,7 +120,7 @@ export function NodeDialog(props: {
       id: editing?.id ?? 0,
       name: name.trim(),
       status: active ? "active" : "suspended",
-      settings: editing?.settings ?? {},
+      settings: nodeSettings,
       weight: editing?.weight ?? 1,
     };
     if (!master) {
@@ -102,6 +152,28 @@ export function NodeDialog(props: {
     }
   }
 
+  /** Asks aria2 for its version with the form's values, unsaved. */
+  async function testAria2() {
+    setDownloader(null);
+    const found: Problems = {};
+    const nodeSettings = settings(found, true);
+    setProblems(({ aria2Server: _s, aria2Options: _o, ...rest }) => ({ ...rest, ...found }));
+    if (Object.keys(found).length > 0 || !editing) return;
+    setBusy("downloader");
+    try {
+      const version = await testDownloader({
+        id: editing.id,
+        name: name.trim() || editing.name,
+        settings: nodeSettings,
+      });
+      setDownloader({ ok: true, text: t("admin.nodes.aria2.version", { version }) });
+    } catch (e) {
+      setDownloader({ ok: false, text: verbatim(e) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
   const title = editing
     ? t("admin.nodes.editTitle", { name: editing.name })
     : t("admin.nodes.createTitle");
@@ -123,6 +195,74 @@ export function NodeDialog(props: {
             error={problems.name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
+          {master && (
+            <Fieldset legend={t("admin.nodes.aria2.title")}>
+              <Stack gap="sm">
+                <Text size="sm" c="dimmed">
+                  {t("admin.nodes.aria2.hint")} <Code>--enable-rpc --rpc-secret=…</Code>
+                </Text>
+                <TextInput
+                  label={t("admin.nodes.aria2.server")}
+                  description={t("admin.nodes.aria2.serverHint")}
+                  placeholder="http://127.0.0.1:6800/jsonrpc"
+                  value={aria2.server}
+                  error={problems.aria2Server}
+                  onChange={(e) => setField("server", e.currentTarget.value)}
+                />
+                <PasswordInput
+                  label={t("admin.nodes.aria2.token")}
+                  description={t("admin.nodes.aria2.tokenHint")}
+                  autoComplete="new-password"
+                  value={aria2.token}
+                  visible={showToken}
+                  onVisibilityChange={setShowToken}
+                  onChange={(e) => setField("token", e.currentTarget.value)}
+                />
+                <TextInput
+                  label={t("admin.nodes.aria2.tempPath")}
+                  description={t("admin.nodes.aria2.tempPathHint")}
+                  placeholder="/var/lib/aria2/downloads"
+                  value={aria2.tempPath}
+                  onChange={(e) => setField("tempPath", e.currentTarget.value)}
+                />
+                <Textarea
+                  label={t("admin.nodes.aria2.options")}
+                  description={t("admin.nodes.aria2.optionsHint")}
+                  placeholder={'{"max-connection-per-server": "4"}'}
+                  autosize
+                  minRows={2}
+                  maxRows={10}
+                  spellCheck={false}
+                  styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+                  value={aria2.options}
+                  error={problems.aria2Options}
+                  onChange={(e) => setField("options", e.currentTarget.value)}
+                />
+                <Group>
+                  <Button
+                    variant="light"
+                    leftSection={<IconDownload size={16} />}
+                    loading={busy === "downloader"}
+                    disabled={busy === "save"}
+                    onClick={() => void testAria2()}
+                  >
+                    {t("admin.nodes.aria2.test")}
+                  </Button>
+                </Group>
+                {downloader && (
+                  <Alert
+                    color={downloader.ok ? "green" : "red"}
+                    role={downloader.ok ? "status" : "alert"}
+                    title={downloader.ok ? undefined : t("admin.nodes.refused")}
+                    style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}
+                    data-testid="downloader-outcome"
+                  >
+                    {downloader.text}
+                  </Alert>
+                )}
+              </Stack>
+            </Fieldset>
+          )}
           {!master && (
             <>
               <TextInput
@@ -206,7 +346,11 @@ export function NodeDialog(props: {
                 {t("admin.nodes.test")}
               </Button>
             )}
-            <Button type="submit" loading={busy === "save"} disabled={busy === "test"}>
+            <Button
+              type="submit"
+              loading={busy === "save"}
+              disabled={busy === "test" || busy === "downloader"}
+            >
               {t(master ? "admin.save" : "admin.nodes.testAndSave")}
             </Button>
           </Group>

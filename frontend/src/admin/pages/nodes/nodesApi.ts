@@ -41,6 +41,67 @@ export function testNode(node: NodeInput) {
   return unwrap(api.POST("/admin/node/test", { body: { node } }));
 }
 
+/**
+ * The downloader test without saving: the master asks aria2 (with the aria2 settings in
+ * `node.settings`) for its version and answers it; only the master has a downloader.
+ */
+export function testDownloader(node: NodeInput) {
+  return unwrap(api.POST("/admin/node/test/downloader", { body: { node } }));
+}
+
+/** The master's aria2 settings as the dialog edits them (`settings.aria2`, like Cloudreve). */
+export type Aria2Form = { server: string; token: string; tempPath: string; options: string };
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is JsonObject =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The form for a node's `settings`: empty fields where it has no aria2; options as JSON text. */
+export function aria2Form(settings: unknown): Aria2Form {
+  const a = isObject(settings) && isObject(settings.aria2) ? settings.aria2 : {};
+  const text = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : "");
+  const options = isObject(a.options) && Object.keys(a.options).length > 0 ? a.options : null;
+  return {
+    server: text("server"),
+    token: text("token"),
+    tempPath: text("temp_path"),
+    options: options ? JSON.stringify(options, null, 2) : "",
+  };
+}
+
+/** The extra options' text read: empty is no options; anything but a JSON object is refused. */
+export function parseAria2Options(
+  text: string,
+): { options: JsonObject } | { error: "json"; reason: string } | { error: "object" } {
+  if (!text.trim()) return { options: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { error: "json", reason: e instanceof Error ? e.message : String(e) };
+  }
+  return isObject(value) ? { options: value } : { error: "object" };
+}
+
+/**
+ * `settings` with the form's aria2 settings; every other key, in `settings` and in its `aria2`,
+ * stays. A node without aria2 settings and an empty form keeps its settings as they are.
+ */
+export function withAria2(settings: unknown, form: Aria2Form, options: JsonObject): JsonObject {
+  const base: JsonObject = isObject(settings) ? { ...settings } : {};
+  const server = form.server.trim();
+  const tempPath = form.tempPath.trim();
+  const empty = !server && !form.token && !tempPath && Object.keys(options).length === 0;
+  if (empty && !("aria2" in base)) return base;
+  const before = isObject(base.aria2) ? base.aria2 : {};
+  return {
+    ...base,
+    provider: typeof base.provider === "string" && base.provider ? base.provider : "aria2",
+    aria2: { ...before, server, token: form.token, temp_path: tempPath, options },
+  };
+}
+
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** A random node secret of `length` letters and digits (the server wants at least 64). */
