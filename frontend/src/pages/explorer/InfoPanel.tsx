@@ -1,7 +1,9 @@
-// The info panel of one file or folder: size, dates, path, storage policy, versions (download,
-// make current, delete), tags, and a direct link for the owner.
+// The info panel of one file or folder: size, dates, path, storage policy, a photo's EXIF
+// (camera, exposure, time and place taken), versions (download, make current, delete), tags, and
+// a direct link for the owner.
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Button,
   Drawer,
@@ -15,9 +17,9 @@ import {
   Title,
   Tooltip,
 } from "@mantine/core";
-import { IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
+import { IconDownload, IconExternalLink, IconStar, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
 import { CopyIcon } from "../../components/CopyIcon";
@@ -27,6 +29,7 @@ import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { FOLDER, listKey } from "./listing";
+import { awaitingExif, type Photo, photoInfo } from "./photoInfo";
 
 const TAG = "tag:";
 const VERSION = 0;
@@ -52,6 +55,8 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
           },
         }),
       ),
+    // A picture just uploaded gets its EXIF from a background task: asked again until it shows.
+    refetchInterval: (query) => (awaitingExif(query.state.data, Date.now()) ? 3_000 : false),
   });
   const reload = () => {
     queryClient.invalidateQueries({ queryKey: key });
@@ -59,7 +64,9 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
   };
   const data = info.data;
   const date = (s?: string | null) => (s ? formatDate(s, i18n.language) : "");
+  const photo = data && data.type !== FOLDER ? photoInfo(data.metadata, i18n.language) : null;
   const versions = (data?.extended_info?.entities ?? []).filter((e) => e.type === VERSION);
+  // Only `tag:` keys are the user's tags; `exif:` and the other server namespaces are not.
   const tags = Object.keys(data?.metadata ?? {})
     .filter((k) => k.startsWith(TAG))
     .map((k) => k.slice(TAG.length));
@@ -139,6 +146,8 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
                 ))}
             </Table.Tbody>
           </Table>
+
+          {photo && <PhotoDetails photo={photo} />}
 
           {owned && (
             <TagsInput
@@ -245,6 +254,77 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
         </Stack>
       )}
     </Drawer>
+  );
+}
+
+/** The photo's EXIF, in the same two-column table as the details; only the rows it has. */
+function PhotoDetails({ photo }: { photo: Photo }) {
+  const { t } = useTranslation();
+  const place = photo.location;
+  const rows: [string, ReactNode][] = [
+    [t("explorer.info.camera"), photo.camera],
+    [t("explorer.info.lens"), photo.lens],
+    [
+      t("explorer.info.exposure"),
+      photo.exposure.length > 0 &&
+        photo.exposure.map((part, i) => (
+          <span key={part}>
+            {i > 0 && " · "}
+            <span style={{ whiteSpace: "nowrap" }}>{part}</span>
+          </span>
+        )),
+    ],
+    [t("explorer.info.takenAt"), photo.takenAt],
+    [t("explorer.info.dimensions"), photo.dimensions],
+    [
+      t("explorer.info.place"),
+      place && (
+        <>
+          <Anchor
+            href={place.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            size="sm"
+            aria-label={t("explorer.info.openMap", { place: place.text })}
+            title={t("explorer.info.openMap", { place: place.text })}
+          >
+            {place.text}
+            <IconExternalLink
+              size={12}
+              aria-hidden
+              style={{ marginInlineStart: 4, verticalAlign: "-1px" }}
+            />
+          </Anchor>
+          {place.altitude && (
+            <Text size="sm" c="dimmed">
+              {t("explorer.info.altitude", { height: place.altitude })}
+            </Text>
+          )}
+        </>
+      ),
+    ],
+    [t("explorer.info.software"), photo.software],
+    [t("explorer.info.artist"), photo.artist],
+    [t("explorer.info.copyright"), photo.copyright],
+  ];
+  return (
+    <section aria-labelledby="photo-title" data-testid="photo">
+      <Title order={4} id="photo-title" mb="xs">
+        {t("explorer.info.photo")}
+      </Title>
+      <Table variant="vertical" layout="fixed" withTableBorder aria-labelledby="photo-title">
+        <Table.Tbody>
+          {rows
+            .filter(([, v]) => !!v)
+            .map(([k, v]) => (
+              <Table.Tr key={k}>
+                <Table.Th w={120}>{k}</Table.Th>
+                <Table.Td style={{ overflowWrap: "anywhere" }}>{v}</Table.Td>
+              </Table.Tr>
+            ))}
+        </Table.Tbody>
+      </Table>
+    </section>
   );
 }
 
