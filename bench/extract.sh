@@ -68,7 +68,8 @@ SID=$(jq -er '.data.session_id' <<<"$SESSION")
 CHUNK=$(jq -er '.data.chunk_size' <<<"$SESSION")
 ((CHUNK > 0)) || CHUNK=$SIZE
 for ((i = 0, off = 0; off < SIZE; i++, off += CHUNK)); do
-    tail -c +"$((off + 1))" "$WORK/bench.zip" | head -c "$CHUNK" |
+    # dd stops by itself after the chunk (`tail | head` ended in SIGPIPE, fatal with pipefail).
+    dd if="$WORK/bench.zip" iflag=skip_bytes,count_bytes skip="$off" count="$CHUNK" bs=1M status=none |
         curl -fs -H "$AUTH" -H 'content-type: application/octet-stream' --data-binary @- \
             "$API/file/upload/$SID/$i" | jq -e '.code == 0' >/dev/null
 done
