@@ -1,13 +1,12 @@
 //! The `media_meta` task: reads the EXIF of one version of a picture into its file's
 //! `exif:*` metadata.
 
-use std::io::{BufReader, Seek, SeekFrom};
+use std::io::BufReader;
 
-use futures_util::{FutureExt, StreamExt, future::BoxFuture};
+use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use stratus_entity::{entity, file, storage_policy};
-use tokio::io::AsyncWriteExt;
 
 use super::{NAMESPACE, exif};
 use crate::{
@@ -16,7 +15,7 @@ use crate::{
         tx,
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
-    storage::StorageError,
+    storage::spool,
 };
 
 /// Largest picture read on a local policy unless `media_meta_exif_size_local` says.
@@ -116,27 +115,16 @@ async fn cap(ctx: &TaskCtx, local: bool) -> Result<u64, TaskError> {
     Ok(text.trim().parse().unwrap_or(default))
 }
 
-/// The blob in an unnamed temporary file (gone when closed), rewound.
+/// The blob in an unnamed temporary file, rewound.
 async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, TaskError> {
-    let dir = ctx.state.config.data_dir.join("temp").join("media_meta");
-    tokio::fs::create_dir_all(&dir).await.map_err(retry)?;
-    let file = tempfile::tempfile_in(&dir).map_err(retry)?;
-    let mut out = tokio::fs::File::from_std(file);
     let driver = ctx
         .state
         .storage
         .driver(blob.storage_policy_id)
         .await
         .map_err(retry)?;
-    let mut stream = driver.get(&blob.source, None).await.map_err(retry)?.stream;
-    while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|e| retry(StorageError::from(e)))?;
-        out.write_all(&piece).await.map_err(retry)?;
-    }
-    out.flush().await.map_err(retry)?;
-    let mut file = out.into_std().await;
-    file.seek(SeekFrom::Start(0)).map_err(retry)?;
-    Ok(file)
+    let object = driver.get(&blob.source, None).await.map_err(retry)?;
+    Ok(spool(object.stream).await.map_err(retry)?.into_std().await)
 }
 
 /// Replaces the file's `exif:*` keys with `keys`, unless it changed version meanwhile.

@@ -371,6 +371,23 @@ pub fn stream_once(bytes: impl Into<Bytes>) -> ByteStream {
     Box::pin(stream::once(async move { Ok(bytes) }))
 }
 
+/// Copies a stream into an unnamed temporary file (`O_TMPFILE` or unlinked at once, so it is
+/// gone when closed, even after a crash) and rewinds it: for readers that seek (zip and 7z
+/// directories, EXIF), since drivers hand out streams. Memory stays flat.
+pub async fn spool(mut stream: ByteStream) -> Result<tokio::fs::File, io::Error> {
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+    let temp = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(io::Error::other)??;
+    let mut out = tokio::fs::File::from_std(temp);
+    while let Some(piece) = stream.next().await {
+        out.write_all(&piece?).await?;
+    }
+    out.flush().await?;
+    out.seek(io::SeekFrom::Start(0)).await?;
+    Ok(out)
+}
+
 /// Reads a whole stream into memory. For small objects and tests only.
 pub async fn collect(mut stream: ByteStream) -> Result<Vec<u8>, io::Error> {
     let mut out = Vec::new();
