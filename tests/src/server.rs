@@ -300,6 +300,38 @@ impl TestServer {
             .storage
     }
 
+    /// The bytes of `uri` as `s` downloads them: `POST /file/url`, then the signed URL.
+    pub async fn download(&self, s: &Session, uri: &str) -> Vec<u8> {
+        let urls = self
+            .send_as(
+                Method::POST,
+                "/file/url",
+                &s.access_token,
+                &serde_json::json!({"uris": [uri]}),
+            )
+            .await;
+        assert_eq!(urls["code"], 0, "{uri}: {urls}");
+        let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
+        let resp = self.client.get(url).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{uri}");
+        resp.bytes().await.unwrap().to_vec()
+    }
+
+    /// The names in the folder `uri` as `s` lists them (up to 1,000), sorted.
+    pub async fn names_in(&self, s: &Session, uri: &str) -> Vec<String> {
+        let path = format!("/file?uri={}&page_size=1000", crate::query_escape(uri));
+        let listed = self.get_as(&path, &s.access_token).await;
+        assert_eq!(listed["code"], 0, "{uri}: {listed}");
+        let mut names: Vec<String> = listed["data"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         self.shutdown_now().await;

@@ -73,23 +73,6 @@ async fn propfind(server: &TestServer, email: &str, pw: &str) -> u16 {
         .as_u16()
 }
 
-/// The bytes of `uri` downloaded as `s`.
-async fn download(server: &TestServer, s: &Session, uri: &str) -> Vec<u8> {
-    let urls = server
-        .send_as(
-            Method::POST,
-            "/file/url",
-            &s.access_token,
-            &json!({"uris": [uri]}),
-        )
-        .await;
-    assert_eq!(urls["code"], 0, "{urls}");
-    let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
-    let resp = server.client.get(url).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.bytes().await.unwrap().to_vec()
-}
-
 #[tokio::test]
 async fn users_are_listed_with_conditions_and_searches() {
     let server = TestServer::start().await;
@@ -559,7 +542,7 @@ async fn deleting_a_user_keeps_other_users_copies_and_recycles_the_rest() {
     );
     // Bob's copy still works; its blob lost one reference.
     assert_eq!(
-        download(&server, &bob, &my("from-ann.txt")).await,
+        server.download(&bob, &my("from-ann.txt")).await,
         b"bob keeps a copy"
     );
     assert_eq!(blob_row(shared_blob).await.unwrap().reference_count, 1);

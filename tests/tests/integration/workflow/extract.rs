@@ -98,49 +98,6 @@ async fn extract(
     .await
 }
 
-/// The names in the folder `uri`, sorted.
-async fn names_in(server: &TestServer, s: &Session, uri: &str) -> Vec<String> {
-    let path = format!("/file?uri={}&page_size=1000", urlencode(uri));
-    let listed = server.get_as(&path, &s.access_token).await;
-    assert_eq!(listed["code"], 0, "{listed}");
-    let mut names: Vec<String> = listed["data"]["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The bytes of the file at `uri`, downloaded through the API.
-async fn download(server: &TestServer, s: &Session, uri: &str) -> Vec<u8> {
-    let answer = server
-        .send_as(
-            Method::POST,
-            "/file/url",
-            &s.access_token,
-            &json!({"uris": [uri]}),
-        )
-        .await;
-    assert_eq!(answer["code"], 0, "{uri}: {answer}");
-    let url = answer["data"]["urls"][0]["url"].as_str().unwrap();
-    let resp = server.client.get(url).send().await.unwrap();
-    assert!(resp.status().is_success(), "{uri}: {}", resp.status());
-    resp.bytes().await.unwrap().to_vec()
-}
-
 /// The tree every format test archives: `tree/` with files at two depths, an empty
 /// folder and a non-ASCII name.
 fn source_tree(dir: &Path) -> Vec<(&'static str, Vec<u8>)> {
@@ -190,16 +147,12 @@ async fn zip_tar_and_7z_archives_extract_byte_for_byte() {
             done.public_state
         );
         for (name, expected) in &files {
-            let got = download(&server, &a, &my(&format!("{out}/{name}"))).await;
+            let got = server.download(&a, &my(&format!("{out}/{name}"))).await;
             assert!(got == *expected, "{archive}: {name} differs");
         }
         // The empty folder came along; the staging folder is gone.
-        assert_eq!(
-            names_in(&server, &a, &my(&out)).await,
-            ["tree"],
-            "{archive}"
-        );
-        let sub = names_in(&server, &a, &my(&format!("{out}/tree/sub"))).await;
+        assert_eq!(server.names_in(&a, &my(&out)).await, ["tree"], "{archive}");
+        let sub = server.names_in(&a, &my(&format!("{out}/tree/sub"))).await;
         assert_eq!(sub, ["b.bin", "empty", "日本語 ñ.txt"], "{archive}");
         let progress: Value = serde_json::from_str(&done.progress).unwrap();
         assert_eq!(
@@ -230,15 +183,9 @@ async fn a_clash_in_the_destination_gets_a_numbered_name_and_keeps_the_old_item(
     upload(&server, &a, &my("out/tree"), b"an older file").await;
     let done = extract(&server, &a, &my("t.zip"), &my("out"), None).await;
     assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
-    assert_eq!(
-        names_in(&server, &a, &my("out")).await,
-        ["tree", "tree (1)"]
-    );
-    assert_eq!(
-        download(&server, &a, &my("out/tree")).await,
-        b"an older file"
-    );
-    let got = download(&server, &a, &my("out/tree (1)/a.txt")).await;
+    assert_eq!(server.names_in(&a, &my("out")).await, ["tree", "tree (1)"]);
+    assert_eq!(server.download(&a, &my("out/tree")).await, b"an older file");
+    let got = server.download(&a, &my("out/tree (1)/a.txt")).await;
     assert!(got == files[0].1);
 }
 
@@ -261,7 +208,10 @@ async fn a_gbk_named_zip_extracts_with_its_encoding_and_lists_with_it() {
     upload(&server, &a, &my("gbk.zip"), &bytes).await;
     create(&server, &a, &my("out"), "folder").await;
 
-    let path = format!("/file/archive?uri={}", urlencode(&my("gbk.zip")));
+    let path = format!(
+        "/file/archive?uri={}",
+        stratus_tests::query_escape(&my("gbk.zip"))
+    );
     let raw = server.get_as(&path, &a.access_token).await;
     assert_eq!(raw["code"], 0, "{raw}");
     assert_ne!(
@@ -282,7 +232,7 @@ async fn a_gbk_named_zip_extracts_with_its_encoding_and_lists_with_it() {
     assert_eq!(unknown["code"], 40001, "{unknown}");
     let done = extract(&server, &a, &my("gbk.zip"), &my("out"), Some("gbk")).await;
     assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
-    let got = download(&server, &a, &my("out/中文目录/报告.txt")).await;
+    let got = server.download(&a, &my("out/中文目录/报告.txt")).await;
     assert!(got == "内容".repeat(1000).into_bytes());
 }
 
@@ -296,7 +246,10 @@ async fn archives_list_their_entries_without_being_extracted() {
     for archive in ["t.tar.gz", "t.7z"] {
         let bytes = std::fs::read(dir.path().join(archive)).unwrap();
         upload(&server, &a, &my(archive), &bytes).await;
-        let path = format!("/file/archive?uri={}", urlencode(&my(archive)));
+        let path = format!(
+            "/file/archive?uri={}",
+            stratus_tests::query_escape(&my(archive))
+        );
         let listed = server.get_as(&path, &a.access_token).await;
         assert_eq!(listed["code"], 0, "{listed}");
         let files = listed["data"]["files"].as_array().unwrap();
@@ -315,11 +268,14 @@ async fn archives_list_their_entries_without_being_extracted() {
     }
     // Nothing was extracted; a file that is no archive is refused.
     assert_eq!(
-        names_in(&server, &a, "cloudreve://my").await,
+        server.names_in(&a, "cloudreve://my").await,
         ["t.7z", "t.tar.gz"]
     );
     upload(&server, &a, &my("note.txt"), b"just text").await;
-    let path = format!("/file/archive?uri={}", urlencode(&my("note.txt")));
+    let path = format!(
+        "/file/archive?uri={}",
+        stratus_tests::query_escape(&my("note.txt"))
+    );
     let refused = server.get_as(&path, &a.access_token).await;
     assert_eq!(refused["code"], 40056, "{refused}");
 }

@@ -33,40 +33,6 @@ async fn tasks(server: &TestServer) -> Vec<task::Model> {
         .unwrap()
 }
 
-async fn download(server: &TestServer, s: &Session, uri: &str) -> Vec<u8> {
-    let urls = server
-        .send_as(
-            Method::POST,
-            "/file/url",
-            &s.access_token,
-            &json!({"uris": [uri]}),
-        )
-        .await;
-    assert_eq!(urls["code"], 0, "{urls}");
-    let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
-    let resp = server.client.get(url).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.bytes().await.unwrap().to_vec()
-}
-
-async fn names(server: &TestServer, s: &Session, uri: &str) -> Vec<String> {
-    let list = server
-        .get_as(
-            &format!("/file?uri={}", stratus_tests::query_escape(uri)),
-            &s.access_token,
-        )
-        .await;
-    assert_eq!(list["code"], 0, "{list}");
-    let mut names: Vec<String> = list["data"]["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[tokio::test]
 async fn a_folder_is_imported_without_copying_and_clashes_are_skipped() {
     let server = TestServer::start().await;
@@ -119,33 +85,39 @@ async fn a_folder_is_imported_without_copying_and_clashes_are_skipped() {
     assert_eq!(progress["imported"]["current"], 3, "{progress}");
 
     assert_eq!(
-        names(&server, &ann, "cloudreve://my/imported").await,
+        server.names_in(&ann, "cloudreve://my/imported").await,
         ["a.txt", "clash.txt", "empty", "sub"]
     );
     assert_eq!(
-        names(&server, &ann, "cloudreve://my/imported/sub").await,
+        server.names_in(&ann, "cloudreve://my/imported/sub").await,
         ["b.bin", "deeper", "none"]
     );
     assert!(
-        names(&server, &ann, "cloudreve://my/imported/empty")
+        server
+            .names_in(&ann, "cloudreve://my/imported/empty")
             .await
             .is_empty()
     );
     assert_eq!(
-        download(&server, &ann, "cloudreve://my/imported/a.txt").await,
+        server.download(&ann, "cloudreve://my/imported/a.txt").await,
         b"hello import"
     );
     assert_eq!(
-        download(&server, &ann, "cloudreve://my/imported/sub/b.bin").await,
+        server
+            .download(&ann, "cloudreve://my/imported/sub/b.bin")
+            .await,
         big
     );
     assert_eq!(
-        download(&server, &ann, "cloudreve://my/imported/sub/deeper/c.txt").await,
+        server
+            .download(&ann, "cloudreve://my/imported/sub/deeper/c.txt")
+            .await,
         b"deep"
     );
     // The clash kept Ann's own (empty) file.
     assert!(
-        download(&server, &ann, "cloudreve://my/imported/clash.txt")
+        server
+            .download(&ann, "cloudreve://my/imported/clash.txt")
             .await
             .is_empty()
     );

@@ -45,22 +45,6 @@ async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], versi
     assert_eq!(sent["code"], 0, "{sent}");
 }
 
-async fn download(server: &TestServer, s: &Session, uri: &str) -> Vec<u8> {
-    let urls = server
-        .send_as(
-            Method::POST,
-            "/file/url",
-            &s.access_token,
-            &json!({"uris": [uri]}),
-        )
-        .await;
-    assert_eq!(urls["code"], 0, "{urls}");
-    let url = urls["data"]["urls"][0]["url"].as_str().unwrap();
-    let resp = server.client.get(url).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.bytes().await.unwrap().to_vec()
-}
-
 /// Every blob of the files named `name`.
 async fn blobs(server: &TestServer, name: &str) -> Vec<entity::Model> {
     let db = &server.state.db;
@@ -174,11 +158,11 @@ async fn every_version_moves_to_a_second_local_policy() {
         assert!(local_path(&server, &new.source).exists());
     }
     assert_eq!(
-        download(&server, &boss, "cloudreve://my/a/one.txt").await,
+        server.download(&boss, "cloudreve://my/a/one.txt").await,
         big
     );
     assert_eq!(
-        download(&server, &boss, "cloudreve://my/a/b/two.bin").await,
+        server.download(&boss, "cloudreve://my/a/b/two.bin").await,
         b"two"
     );
     // Nothing is left over: no row names an old blob.
@@ -217,7 +201,7 @@ async fn blobs_move_from_local_disk_to_a_bucket() {
         data,
         "the object is in the bucket"
     );
-    assert_eq!(download(&server, &boss, "cloudreve://my/f.bin").await, data);
+    assert_eq!(server.download(&boss, "cloudreve://my/f.bin").await, data);
 }
 
 #[tokio::test]
@@ -305,6 +289,6 @@ async fn a_relocate_whose_instance_died_is_finished_by_another() {
         assert_eq!(e.storage_policy_id, second, "{name}");
     }
     assert!(!local_path(&a, &old_two.source).exists());
-    assert_eq!(download(&b, &boss, "cloudreve://my/one.txt").await, b"one");
-    assert_eq!(download(&b, &boss, "cloudreve://my/two.txt").await, b"two");
+    assert_eq!(b.download(&boss, "cloudreve://my/one.txt").await, b"one");
+    assert_eq!(b.download(&boss, "cloudreve://my/two.txt").await, b"two");
 }

@@ -93,24 +93,21 @@ async fn an_extraction_whose_worker_died_goes_on_from_the_next_entry() {
     .await;
     assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
     assert_eq!(
-        names_in(&server, &a, &my("out")).await,
+        server.names_in(&a, &my("out")).await,
         ["four.txt", "one.txt", "three.txt", "two.txt"],
         "every entry in place, the staging folder gone"
     );
+    assert_eq!(server.download(&a, &my("out/one.txt")).await, b"first run");
     assert_eq!(
-        download(&server, &a, &my("out/one.txt")).await,
-        b"first run"
-    );
-    assert_eq!(
-        download(&server, &a, &my("out/two.txt")).await,
+        server.download(&a, &my("out/two.txt")).await,
         b"first run!!!"
     );
     assert_eq!(
-        download(&server, &a, &my("out/three.txt")).await,
+        server.download(&a, &my("out/three.txt")).await,
         b"threethreethree"
     );
     assert_eq!(
-        download(&server, &a, &my("out/four.txt")).await,
+        server.download(&a, &my("out/four.txt")).await,
         b"four".repeat(4)
     );
     let progress: Value = serde_json::from_str(&done.progress).unwrap();
@@ -159,7 +156,7 @@ async fn a_canceled_extraction_leaves_nothing_behind() {
     // The staging folder is deleted once the run has stopped.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let names = names_in(&server, &a, &my("out")).await;
+        let names = server.names_in(&a, &my("out")).await;
         if names.is_empty() {
             break;
         }
@@ -171,5 +168,5 @@ async fn a_canceled_extraction_leaves_nothing_behind() {
         before,
         "the written files' bytes are released"
     );
-    assert_eq!(names_in(&server, &a, &my("")).await, ["many.zip", "out"]);
+    assert_eq!(server.names_in(&a, &my("")).await, ["many.zip", "out"]);
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 use stratus_entity::task::status;
 use stratus_tests::{Session, TestServer};
 
-use super::{allow, ask, create, download, extract, my, names_in, python, run, setup, upload};
+use super::{allow, ask, create, extract, my, python, run, setup, upload};
 use crate::admin::PW;
 use crate::archive::update_group;
 
@@ -33,11 +33,7 @@ with tarfile.open("slip.tar.gz", "w:gz") as t:
 
 /// Asserts that `out` holds only `keep.txt` and the user's storage is `before`.
 async fn untouched(server: &TestServer, s: &Session, before: i64, what: &str) {
-    assert_eq!(
-        names_in(server, s, &my("out")).await,
-        ["keep.txt"],
-        "{what}"
-    );
+    assert_eq!(server.names_in(s, &my("out")).await, ["keep.txt"], "{what}");
     let user = s.user["id"].as_str().unwrap();
     let id = server
         .state
@@ -123,12 +119,12 @@ async fn links_and_special_entries_are_skipped_not_followed() {
             done.public_state
         );
         assert_eq!(
-            names_in(&server, &a, &my(&out)).await,
+            server.names_in(&a, &my(&out)).await,
             ["real.txt"],
             "{archive}"
         );
         assert_eq!(
-            download(&server, &a, &my(&format!("{out}/real.txt"))).await,
+            server.download(&a, &my(&format!("{out}/real.txt"))).await,
             b"real data"
         );
         assert!(done.log.contains("skipped sym"), "{archive}: {}", done.log);
@@ -195,7 +191,7 @@ async fn bombs_end_in_a_task_error_and_leave_nothing_behind() {
     caps(&server, 0, 100).await;
     let done = extract(&server, &a, &my("big.tar.gz"), &my("out"), None).await;
     assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
-    let names = names_in(&server, &a, &my("out")).await;
+    let names = server.names_in(&a, &my("out")).await;
     assert_eq!(names, ["keep.txt", "part0.bin", "part1.bin", "part2.bin"]);
 }
 
@@ -224,12 +220,15 @@ async fn another_users_archive_and_a_group_without_the_bit_are_refused() {
     assert_ne!(refused["code"], 0, "{refused}");
     let listed = server
         .get_as(
-            &format!("/file/archive?uri={}", super::urlencode(&my("a.zip"))),
+            &format!(
+                "/file/archive?uri={}",
+                stratus_tests::query_escape(&my("a.zip"))
+            ),
             &b.access_token,
         )
         .await;
     assert_eq!(listed["code"], 404, "{listed}");
-    assert!(names_in(&server, &b, &my("out")).await.is_empty());
+    assert!(server.names_in(&b, &my("out")).await.is_empty());
     let tasks = server
         .get_as("/workflow?category=general", &b.access_token)
         .await;
@@ -238,5 +237,5 @@ async fn another_users_archive_and_a_group_without_the_bit_are_refused() {
     allow(&server, false).await;
     let refused = ask(&server, &a, &my("a.zip"), &my("out"), None).await;
     assert_eq!(refused["code"], 40007, "{refused}");
-    assert!(names_in(&server, &a, &my("out")).await.is_empty());
+    assert!(server.names_in(&a, &my("out")).await.is_empty());
 }
