@@ -3,20 +3,14 @@
 //! travels. At most one rendering per CPU runs at once; further requests wait their turn.
 
 use crate::{
-    imaging::{DecodeLimits, MAX_PIXELS},
     storage::{StorageDriver, StorageError, ThumbJob, remote::protocol::ThumbMade, stream_once},
     thumb::{
         self,
-        render::{self, Encoding, Spec},
+        render::{self, Encoding, MAX_BOX_SIDE, Spec},
     },
 };
 
 use super::Slave;
-
-/// Bytes of decoder memory allowed per pixel (8-bit RGBA).
-const BYTES_PER_PIXEL: u64 = 4;
-/// Largest box side a master may ask for.
-const MAX_BOX_SIDE: u32 = 4096;
 
 /// Renders `job` and stores the thumbnail; a picture that cannot be thumbnailed is an answer
 /// (`refused`), not an error.
@@ -64,16 +58,11 @@ fn spec_of(job: &ThumbJob) -> Option<Spec> {
     if !sides.contains(&job.width) || !sides.contains(&job.height) {
         return None;
     }
-    let max_pixels = job.max_pixels.clamp(1, MAX_PIXELS);
     Some(Spec {
         width: job.width,
         height: job.height,
         encoding: Encoding::from_ext(&job.encoding)?,
         quality: job.quality.clamp(1, 100),
-        limits: DecodeLimits {
-            max_side: u32::MAX,
-            max_pixels,
-            max_alloc: max_pixels * BYTES_PER_PIXEL,
-        },
+        limits: render::limits(job.max_pixels),
     })
 }

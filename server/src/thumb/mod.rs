@@ -40,7 +40,7 @@ use stratus_entity::{entity, storage_policy};
 
 pub use error::ThumbError;
 pub use inflight::Inflight;
-use render::{Encoding, RenderError, Spec};
+use render::{Encoding, MAX_BOX_SIDE, RenderError, Spec};
 use slots::WorkerSlots;
 use store::Commit;
 
@@ -51,7 +51,7 @@ use crate::{
         nav::{self, FsCtx},
         uri::FileUri,
     },
-    imaging::{DecodeError, DecodeLimits, MAX_PIXELS},
+    imaging::{DecodeError, MAX_PIXELS},
     settings::{Settings, parse_bool},
     state::AppState,
     storage::{ByteStream, StorageDriver, StorageError, ThumbJob, stream_once},
@@ -59,10 +59,6 @@ use crate::{
 
 /// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
 pub const DEFAULT_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
-/// Bytes of decoder memory allowed per pixel (8-bit RGBA).
-const BYTES_PER_PIXEL: u64 = 4;
-/// Largest box side a setting may ask for.
-const MAX_BOX_SIDE: u32 = 4096;
 
 /// Process-wide generator state: the worker slots and the in-flight generations.
 #[derive(Default)]
@@ -133,11 +129,7 @@ impl Config {
                 height: side("thumb_height", 300),
                 encoding: Encoding::from_setting(text("thumb_encode_method")),
                 quality: int("thumb_encode_quality", 95).clamp(1, 100) as u8,
-                limits: DecodeLimits {
-                    max_side: u32::MAX,
-                    max_pixels,
-                    max_alloc: max_pixels * BYTES_PER_PIXEL,
-                },
+                limits: render::limits(max_pixels),
             },
         })
     }
@@ -393,7 +385,7 @@ mod tests {
                 height: 1,
                 encoding: Encoding::Png,
                 quality: 1,
-                limits: DecodeLimits::megapixels(4),
+                limits: render::limits(MAX_PIXELS),
             },
         };
         assert!(config.accepts("a.JPG", 10));

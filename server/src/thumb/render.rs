@@ -9,7 +9,7 @@ use image::{
     codecs::{jpeg::JpegEncoder, webp::WebPEncoder},
 };
 
-use crate::imaging::{self, DecodeError, DecodeLimits};
+use crate::imaging::{self, DecodeError, DecodeLimits, MAX_PIXELS};
 
 /// How thumbnails are encoded (setting `thumb_encode_method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,21 @@ impl Encoding {
         [Self::Jpeg, Self::Png, Self::WebP]
             .into_iter()
             .find(|e| e.ext() == ext)
+    }
+}
+
+/// Largest box side a thumbnail may be asked for.
+pub const MAX_BOX_SIDE: u32 = 4096;
+/// Bytes of decoder memory allowed per pixel (8-bit RGBA).
+const BYTES_PER_PIXEL: u64 = 4;
+
+/// Decode limits for pictures of at most `max_pixels` pixels (never over [`MAX_PIXELS`]).
+pub fn limits(max_pixels: u64) -> DecodeLimits {
+    let max_pixels = max_pixels.clamp(1, MAX_PIXELS);
+    DecodeLimits {
+        max_side: u32::MAX,
+        max_pixels,
+        max_alloc: max_pixels * BYTES_PER_PIXEL,
     }
 }
 
