@@ -290,13 +290,7 @@ impl UrlBatch<'_> {
         let state = self.ctx.state;
         let node = nav::resolve(&self.ctx, &FileUri::parse(raw)?).await?;
         node.require(fs_cap::DOWNLOAD)?;
-        if self.entity.is_some() && node.seen_by_visitor() {
-            return Err(ApiError::new(
-                ErrorCode::OwnerOnly,
-                "only the owner may download other versions of a shared file",
-            ));
-        }
-        let entity = link::pick_entity(state, &node.file, self.entity).await?;
+        let entity = link::pick_entity_of(state, &node, self.entity).await?;
         let ttl = std::time::Duration::from_secs(self.ttl as u64);
         let once = match share::download::count(state, self.ctx.caller, &node).await? {
             share::download::Counted::Limited => Some(share::download::bind_one(state, ttl).await?),

@@ -23,6 +23,9 @@ pub enum DownloadError {
     /// A URL bound to a one-download record was served from its first byte already.
     #[error("this download link was used already")]
     UsedOnce,
+    /// A visitor of a share named a version: visitors get only a file's current one.
+    #[error("only the owner may use other versions of a shared file")]
+    OwnerOnly,
     /// No servable blob: a folder, a blob still uploading, a missing version.
     #[error("entity does not exist")]
     EntityMissing,

@@ -20,6 +20,7 @@ use stratus_entity::{entity, file, file_entity};
 use super::{DownloadError, headers};
 use crate::{
     auth::sign::{self, SignError},
+    fs::nav::Node,
     ids::{HashIds, IdKind},
     state::AppState,
     storage::{PresignHeaders, StorageError, registry::setting_bool},
@@ -218,6 +219,20 @@ pub fn check_signature(
         .rsplit_once(':')
         .and_then(|(_, e)| e.parse::<i64>().ok())
         .unwrap_or(0))
+}
+
+/// Which blob a download of `node` serves, as [`pick_entity`]; a share's visitor may not name
+/// a version ([`DownloadError::OwnerOnly`]), since visitors see and get only a file's current
+/// one. Every route where a caller names an entity of a resolved file goes through here.
+pub async fn pick_entity_of(
+    state: &AppState,
+    node: &Node,
+    requested: Option<&str>,
+) -> Result<Option<entity::Model>, DownloadError> {
+    if requested.is_some_and(|r| !r.is_empty()) && node.seen_by_visitor() {
+        return Err(DownloadError::OwnerOnly);
+    }
+    pick_entity(state, &node.file, requested).await
 }
 
 /// Which blob a download of `file` serves: the requested version (an entity hashid linked to

@@ -17,6 +17,7 @@ impl From<DownloadError> for ApiError {
             D::NoSignature | D::BadSignature(_) => ApiError::new(ErrorCode::CredentialInvalid, msg),
             D::Expired | D::UsedOnce => ApiError::new(ErrorCode::SignExpired, msg),
             D::EntityMissing => ApiError::code(ErrorCode::EntityNotExist),
+            D::OwnerOnly => ApiError::new(ErrorCode::OwnerOnly, msg),
             D::LinkGone => ApiError::new(ErrorCode::NotFound, msg),
             D::Share(e) => e.into(),
             D::Storage(e @ crate::storage::StorageError::Unreachable(_)) => ApiError::new(
@@ -44,7 +45,9 @@ pub fn content_refusal(err: DownloadError) -> Response {
     use DownloadError as D;
     let status = match &err {
         D::BadName(_) => StatusCode::BAD_REQUEST,
-        D::NoSignature | D::BadSignature(_) | D::Expired | D::UsedOnce => StatusCode::FORBIDDEN,
+        D::NoSignature | D::BadSignature(_) | D::Expired | D::UsedOnce | D::OwnerOnly => {
+            StatusCode::FORBIDDEN
+        }
         D::Share(_) | D::EntityMissing | D::LinkGone => StatusCode::NOT_FOUND,
         D::Storage(crate::storage::StorageError::Unreachable(_)) => StatusCode::BAD_GATEWAY,
         D::Storage(_) | D::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
