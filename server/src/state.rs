@@ -66,6 +66,17 @@ impl AppState {
         }))
     }
 
+    /// The folder for temporary files inside the data dir: the `temp_path` setting (a path
+    /// relative to the data dir, `temp` when empty). Features use a folder of their own in it.
+    pub async fn temp_dir(&self) -> Result<std::path::PathBuf, sea_orm::DbErr> {
+        let temp = self.settings.get("temp_path").await?;
+        let temp = match temp.trim() {
+            "" => "temp",
+            set => set,
+        };
+        Ok(self.config.data_dir.join(temp))
+    }
+
     /// The process-wide part of type `T`, made by `make` when first asked for; it lives as
     /// long as the state. `make` runs with the slots locked, so it must not ask for a part.
     pub fn part<T: Any + Send + Sync>(&self, make: impl FnOnce(&Inner) -> T) -> Arc<T> {

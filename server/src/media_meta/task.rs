@@ -15,7 +15,7 @@ use crate::{
         tx,
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
-    storage::spool,
+    storage::seekable,
 };
 
 /// Largest picture read on a local policy unless `media_meta_exif_size_local` says.
@@ -115,7 +115,7 @@ async fn cap(ctx: &TaskCtx, local: bool) -> Result<u64, TaskError> {
     Ok(text.trim().parse().unwrap_or(default))
 }
 
-/// The blob in an unnamed temporary file, rewound.
+/// The blob as a file to seek in: in place on a local policy, else a temporary copy.
 async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, TaskError> {
     let driver = ctx
         .state
@@ -123,8 +123,8 @@ async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, T
         .driver(blob.storage_policy_id)
         .await
         .map_err(retry)?;
-    let object = driver.get(&blob.source, None).await.map_err(retry)?;
-    Ok(spool(object.stream).await.map_err(retry)?.into_std().await)
+    let temp = ctx.state.temp_dir().await.map_err(retry)?.join("spool");
+    seekable(&*driver, &blob.source, &temp).await.map_err(retry)
 }
 
 /// Replaces the file's `exif:*` keys with `keys`, unless it changed version meanwhile.

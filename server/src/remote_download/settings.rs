@@ -26,13 +26,7 @@ pub async fn guard(state: &AppState) -> Result<Guard, DbErr> {
 
 /// The folder of part files.
 pub async fn part_dir(state: &AppState) -> Result<PathBuf, DbErr> {
-    let temp = state.settings.get("temp_path").await?;
-    let temp = if temp.trim().is_empty() {
-        "temp"
-    } else {
-        temp.trim()
-    };
-    Ok(state.config.data_dir.join(temp).join("remote_download"))
+    Ok(state.temp_dir().await?.join("remote_download"))
 }
 
 /// The part file of task `id`.

@@ -362,6 +362,13 @@ pub trait StorageDriver: Send + Sync {
         ))
     }
 
+    /// The object `key` opened as a local file, for readers that seek in place; `None` when
+    /// the driver keeps its objects elsewhere (see [`seekable`]).
+    async fn open_local(&self, key: &str) -> Result<Option<std::fs::File>, StorageError> {
+        let _ = key;
+        Ok(None)
+    }
+
     fn capabilities(&self) -> Capabilities;
 }
 
@@ -371,12 +378,32 @@ pub fn stream_once(bytes: impl Into<Bytes>) -> ByteStream {
     Box::pin(stream::once(async move { Ok(bytes) }))
 }
 
-/// Copies a stream into an unnamed temporary file (`O_TMPFILE` or unlinked at once, so it is
-/// gone when closed, even after a crash) and rewinds it: for readers that seek (zip and 7z
-/// directories, EXIF), since drivers hand out streams. Memory stays flat.
-pub async fn spool(mut stream: ByteStream) -> Result<tokio::fs::File, io::Error> {
+/// The object `key` as a file a reader can seek in (zip and 7z directories, EXIF), since
+/// drivers hand out streams: the driver's own file when it keeps objects on local disk, read
+/// in place with nothing copied; else a copy in an unnamed temporary file in `temp_dir` (inside
+/// the data dir, so such copies take from its disk and not from the system's temp folder).
+pub async fn seekable(
+    driver: &dyn StorageDriver,
+    key: &str,
+    temp_dir: &std::path::Path,
+) -> Result<std::fs::File, StorageError> {
+    if let Some(file) = driver.open_local(key).await? {
+        return Ok(file);
+    }
+    let object = driver.get(key, None).await?;
+    Ok(spool(object.stream, temp_dir).await?.into_std().await)
+}
+
+/// Copies a stream into an unnamed temporary file in `dir` (`O_TMPFILE` or unlinked at once,
+/// so it is gone when closed, even after a crash) and rewinds it. Memory stays flat.
+async fn spool(
+    mut stream: ByteStream,
+    dir: &std::path::Path,
+) -> Result<tokio::fs::File, io::Error> {
     use tokio::io::{AsyncSeekExt, AsyncWriteExt};
-    let temp = tokio::task::spawn_blocking(tempfile::tempfile)
+    tokio::fs::create_dir_all(dir).await?;
+    let dir = dir.to_owned();
+    let temp = tokio::task::spawn_blocking(move || tempfile::tempfile_in(dir))
         .await
         .map_err(io::Error::other)??;
     let mut out = tokio::fs::File::from_std(temp);

@@ -266,6 +266,15 @@ impl StorageDriver for LocalDriver {
         })
     }
 
+    async fn open_local(&self, key: &str) -> Result<Option<std::fs::File>, StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |root| {
+            let path = root.existing(&root.parse(&key, false)?.parts)?;
+            Ok(Some(std::fs::File::open(path)?))
+        })
+        .await
+    }
+
     async fn head(&self, key: &str) -> Result<ObjectMeta, StorageError> {
         let key = key.to_owned();
         self.blocking(move |root| {
