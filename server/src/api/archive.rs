@@ -61,8 +61,11 @@ impl ArchiveApi {
     /// extracting it: its `entity` version, or the current one. Zip names stored without the
     /// UTF-8 flag are decoded from `text_encoding` (or `encoding`: `gbk`, `shift_jis`,
     /// `big5`, ...), else read as UTF-8 when valid, else CP437. Links and special entries are
-    /// left out. At most the group's `max_walked_files` entries (else 40045); not an archive
-    /// → 40056.
+    /// left out. Names are paths starting with `/` (folders without a trailing `/`). At most
+    /// the group's `max_walked_files` entries (else 40045; a 7z whose header is larger than
+    /// 64 bytes per allowed entry, at least 4 MiB, is refused before it is parsed); not an
+    /// archive → 40056; too many archives being read at once → 429. A listing is kept per
+    /// version and encoding. A share's visitor may not name an `entity` (40082).
     #[oai(
         path = "/file/archive",
         method = "get",
@@ -90,9 +93,9 @@ impl ArchiveApi {
         .await?;
         ok(ArchiveListResponse {
             files: listed
-                .into_iter()
+                .iter()
                 .map(|e| ArchivedFile {
-                    name: e.name,
+                    name: e.name.clone(),
                     size: e.size.min(i64::MAX as u64) as i64,
                     updated_at: e.updated_at,
                     is_directory: e.is_directory,

@@ -40,17 +40,30 @@ const S_IFMT: u32 = 0o170000;
 const S_IFREG: u32 = 0o100000;
 const S_IFDIR: u32 = 0o040000;
 
+/// Bytes of a 7z header allowed per entry the caller may have: a header holds each entry's
+/// UTF-16 name, times and attributes (7-Zip writes about 30 bytes for a short name).
+const SEVEN_HEADER_PER_ENTRY: u64 = 64;
+/// The least header bound: the same bound caps the dictionary its compressed header is
+/// decoded with (7-Zip compresses headers with a 1 MiB dictionary).
+const SEVEN_HEADER_MIN: u64 = 4 << 20;
+
 /// The headers of a zip or 7z without reading any entry's bytes; `None` for formats whose
-/// headers are spread through the stream (tar).
+/// headers are spread through the stream (tar). More than `max_entries` entries are refused
+/// before they are held: a zip by the count its directory states, a 7z by the size of its
+/// header, which the parser reads whole and turns into entries all at once.
 pub fn headers(
     file: &mut File,
     format: Format,
     legacy: Option<&'static Encoding>,
+    max_entries: u64,
 ) -> Result<Option<Vec<Entry>>, ExtractError> {
     file.seek(SeekFrom::Start(0))?;
     match format {
         Format::Zip => {
             let zip = zip::ZipArchive::new(BufReader::new(&mut *file)).map_err(zip_error)?;
+            if zip.len() as u64 > max_entries {
+                return Err(ExtractError::TooManyEntries(max_entries));
+            }
             let entries = (0..zip.len())
                 .map(|i| zip.by_index_data(i).map(|e| zip_entry(&e, legacy)))
                 .collect::<Result<Vec<_>, _>>()
@@ -58,11 +71,20 @@ pub fn headers(
             Ok(Some(entries))
         }
         Format::SevenZ => {
-            let archive = sevenz_rust2::Archive::read(
+            let bound = max_entries
+                .saturating_mul(SEVEN_HEADER_PER_ENTRY)
+                .max(SEVEN_HEADER_MIN);
+            let archive = sevenz_rust2::Archive::read_with_memory_limit(
                 &mut BufReader::new(&mut *file),
                 &sevenz_rust2::Password::empty(),
+                usize::try_from(bound.div_ceil(1024)).unwrap_or(usize::MAX),
             )
-            .map_err(seven_error)?;
+            .map_err(|e| match e {
+                sevenz_rust2::Error::MaxMemLimited { .. } => {
+                    ExtractError::HeaderTooLarge(max_entries)
+                }
+                other => seven_error(other),
+            })?;
             Ok(Some(archive.files.iter().map(seven_entry).collect()))
         }
         Format::Tar | Format::TarGz | Format::TarBz2 | Format::TarXz => Ok(None),

@@ -24,6 +24,13 @@ pub enum ExtractError {
     /// More entries than the group allows.
     #[error("the archive has more than {0} entries")]
     TooManyEntries(u64),
+    /// A 7z whose header is larger than the headers of that many entries can be: refused
+    /// before it is parsed, since parsing keeps every entry in memory at once.
+    #[error("the archive's header is too large for at most {0} entries")]
+    HeaderTooLarge(u64),
+    /// Every reading slot stayed taken for as long as a request waits.
+    #[error("too many archives are being read, try again later")]
+    Busy,
     /// More uncompressed bytes than the group allows.
     #[error("the archive unpacks to more than {0} bytes")]
     TooBig(u64),

@@ -7,7 +7,8 @@
 //! - `entries.rs`: the blocking readers, one entry at a time, each entry's bytes streamed.
 //! - `pump.rs`: runs a reader on a blocking thread and hands its entries to async code
 //!   through small channels, applying the group's caps on the way.
-//! - `blob.rs`: copies an archive blob into an unnamed temporary file (readers need to seek).
+//! - `blob.rs`: picks an archive's version and opens it for readers that seek (in place on a
+//!   local policy, else a temporary copy in the data dir).
 //! - `task.rs`: the `extract_archive` task: extracts into a staging folder inside the
 //!   destination and moves the result into place at the end (see there).
 //! - `place.rs`: moving the result into place, or deleting the staging folder.

@@ -152,10 +152,11 @@ async fn extract(
     }
     let legacy = names::encoding(task.encoding.as_deref())?;
     tree::create(fs, staging, Kind::Folder, &[], false).await?;
-    let (mut file, format) = blob::fetch(&ctx.state, &src.file, None).await?;
+    let blob = blob::pick(&ctx.state, &src, None).await?;
+    let (mut file, format) = blob::open(&ctx.state, &blob, &src.file.name).await?;
     let caps = Caps::of(&me.group.settings);
     let (file, totals) = tokio::task::spawn_blocking(move || {
-        let headers = entries::headers(&mut file, format, legacy)?;
+        let headers = entries::headers(&mut file, format, legacy, caps.entries)?;
         Ok::<_, ExtractError>((file, headers.map(|h| precheck(&h, caps)).transpose()?))
     })
     .await

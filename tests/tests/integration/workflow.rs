@@ -8,7 +8,7 @@ use stratus_tests::TestServer;
 
 mod archive;
 mod aria2;
-mod extract;
+pub mod extract;
 mod import;
 mod jobs;
 mod killed;
@@ -20,7 +20,7 @@ mod remote_download;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.
-async fn wait_task(
+pub async fn wait_task(
     server: &TestServer,
     id: i64,
     what: &str,

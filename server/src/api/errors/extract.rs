@@ -13,9 +13,12 @@ impl From<ExtractError> for ApiError {
             E::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, msg),
             E::Unsupported | E::Encrypted => ApiError::new(ErrorCode::UnsupportedArchiveType, msg),
             E::Encoding(_) | E::Invalid(_) => ApiError::new(ErrorCode::ParamError, msg),
-            E::Corrupt(_) | E::UnsafeName(_) | E::TooManyEntries(_) | E::TooBig(_) => {
-                ApiError::new(ErrorCode::ListFilesError, msg)
-            }
+            E::Corrupt(_)
+            | E::UnsafeName(_)
+            | E::TooManyEntries(_)
+            | E::HeaderTooLarge(_)
+            | E::TooBig(_) => ApiError::new(ErrorCode::ListFilesError, msg),
+            E::Busy => ApiError::new(ErrorCode::TooManyRequests, msg),
             E::Io(e) => ApiError::new(ErrorCode::IoError, msg).with_cause(e),
             E::Download(e) => e.into(),
             E::Upload(e) => e.into(),

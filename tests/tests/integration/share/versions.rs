@@ -97,3 +97,38 @@ async fn visitors_see_and_get_only_the_current_version() {
     let original = url_answer(&server, Some(&ann), &shared, json!({"entity": old})).await;
     assert_eq!(bytes_of(&server, &original).await, ORIGINAL);
 }
+
+#[tokio::test]
+async fn visitors_cannot_list_an_old_version_of_a_shared_archive() {
+    use crate::workflow::extract::listing::{listing, zip_of};
+    let (server, ann, bob) = setup().await;
+    let old_zip = zip_of(&[("secret.txt", ORIGINAL)]);
+    crate::archive::upload(&server, &ann, "cloudreve://my/a.zip", &old_zip).await;
+    let path = format!("/file/content?uri={}", query_escape("cloudreve://my/a.zip"));
+    let resp = server
+        .request_as(Method::PUT, &path, &ann.access_token)
+        .body(zip_of(&[("redacted.txt", REDACTED)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(envelope(resp).await["code"], 0);
+    let mine = extended(&server, Some(&ann), "cloudreve://my/a.zip").await;
+    let current = mine["primary_entity"].as_str().unwrap().to_owned();
+    let old = entity_ids(&mine)
+        .into_iter()
+        .find(|id| *id != current)
+        .unwrap();
+
+    let (id, _) = server.share(&ann, "cloudreve://my/a.zip", json!({})).await;
+    let shared = format!("cloudreve://{id}@share/a.zip");
+    let refused = listing(&server, &bob, &shared, &format!("&entity={old}")).await;
+    assert_eq!(refused["code"], 40082, "{refused}");
+    let plain = listing(&server, &bob, &shared, "").await;
+    assert_eq!(
+        plain["data"]["files"][0]["name"], "/redacted.txt",
+        "{plain}"
+    );
+    // The owner, through the share, still lists every version.
+    let own = listing(&server, &ann, &shared, &format!("&entity={old}")).await;
+    assert_eq!(own["data"]["files"][0]["name"], "/secret.txt", "{own}");
+}
