@@ -24,9 +24,9 @@ use super::{
     present,
 };
 use crate::{
-    archive::task::{CreateArchive, CreateArchiveState},
+    archive::{self, task::CreateArchive},
     auth::caller::Caller,
-    boolset::group_perm,
+    boolset::{fs_cap, group_perm},
     extract::{
         ExtractError, names,
         task::{ExtractArchive, ExtractState},
@@ -37,6 +37,7 @@ use crate::{
     },
     ids::IdKind,
     queue::{Category, QueueError, store},
+    share,
     state::AppState,
 };
 
@@ -223,13 +224,8 @@ impl WorkflowApi {
                 "src: at least one URI",
             ));
         }
-        for uri in body.src.iter().chain([&body.dst]) {
-            FileUri::parse(uri)?;
-        }
-        let task = CreateArchiveState {
-            src: body.src.clone(),
-            dst: body.dst.clone(),
-        };
+        let fs = FsCtx::new(&state, &caller);
+        let task = archive::task::prepare(&fs, &body.src, &body.dst).await?;
         let summary = json!({
             "phase": "not_started",
             "props": {"src": task.src, "dst": task.dst},
@@ -280,6 +276,10 @@ impl WorkflowApi {
         if !dst.is_folder() || !dst.owned {
             return Err(ExtractError::Invalid("dst: one of your folders").into());
         }
+        // Reading a shared archive is a download of its share, counted now: a share whose
+        // downloads are used up refuses at once, and the task reads it once.
+        archive.require(fs_cap::DOWNLOAD)?;
+        share::download::count(&state, &caller, &archive).await?;
         let task = ExtractState {
             src: archive.uri.to_string(),
             dst: dst.uri.to_string(),

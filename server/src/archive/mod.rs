@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod session;
+pub mod sources;
 pub mod stream;
 pub mod task;
 pub mod zip;

@@ -11,24 +11,13 @@
 //! downloads are used up refuses it. When a share with a download limit was counted,
 //! the session serves one request only ([`crate::share::download`]).
 
-use std::{collections::HashSet, time::Duration};
+use std::time::Duration;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
-use crate::{
-    auth::sign,
-    boolset::{fs_cap, group_perm},
-    download::link,
-    fs::{
-        nav::{self, FsCtx},
-        uri::FileUri,
-    },
-    kv,
-    share::{self, download::Counted},
-    state::AppState,
-};
+use crate::{auth::sign, boolset::group_perm, download::link, fs::nav::FsCtx, kv, state::AppState};
 
 /// The `kind` of archive rows in the `kv` table.
 const KV_KIND: &str = "archive";
@@ -81,34 +70,10 @@ pub async fn create(
     if !me.permissions().enabled(group_perm::ARCHIVE_DOWNLOAD) {
         return Err(ArchiveError::NotAllowed);
     }
-    let mut kept = Vec::new();
-    let mut failures = Vec::new();
-    for raw in uris {
-        let checked = async {
-            let node = nav::resolve(ctx, &FileUri::parse(raw)?).await?;
-            node.require(fs_cap::DOWNLOAD)?;
-            Ok::<_, crate::fs::error::FsError>(node)
-        };
-        match checked.await {
-            Ok(node) => kept.push(node),
-            Err(err) => failures.push((raw.clone(), err)),
-        }
-    }
-    if !failures.is_empty() && (!skip_error || kept.is_empty()) {
-        return Err(ArchiveError::Items {
-            total: uris.len(),
-            failures,
-        });
-    }
+    let kept = super::sources::check(ctx, uris, skip_error).await?;
     let state = ctx.state;
     // One download of each share the zip reaches into, counted before the URL exists.
-    let mut counted = HashSet::new();
-    let mut once = false;
-    for node in &kept {
-        if counted.insert(share::access::bound_share(state, node)) {
-            once |= share::download::count(state, ctx.caller, node).await? == Counted::Limited;
-        }
-    }
+    let once = super::sources::count(ctx, &kept).await?;
     let ttl = state.settings.int("archive_timeout", 600).await?.max(1);
     let session_id = uuid::Uuid::new_v4().to_string();
     let session = ArchiveSession {

@@ -8,10 +8,14 @@ use std::sync::Arc;
 use futures_util::{FutureExt, future::BoxFuture};
 use serde::{Deserialize, Serialize};
 
-use super::stream;
+use super::{ArchiveError, sources, stream};
 use crate::{
     auth::caller::Caller,
-    fs::uri::FileUri,
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx},
+        uri::{FileUri, FsKind},
+    },
     queue::{self, TaskCtx, TaskError, TaskKind},
     upload::stream::{StreamWrite, write},
 };
@@ -23,6 +27,29 @@ pub struct CreateArchiveState {
     pub src: Vec<String>,
     /// The zip's URI in the owner's drive.
     pub dst: String,
+}
+
+/// Checks a compress request as the caller before it is queued, so every refusal comes at
+/// once and nothing is queued: each source is something they may download now (else that
+/// item's error), the zip goes into their own drive, and each share the sources reach into
+/// counts one download now (a share whose downloads are used up refuses). The task reads
+/// only these sources, once, as the download counted here.
+pub async fn prepare(
+    ctx: &FsCtx<'_>,
+    src: &[String],
+    dst: &str,
+) -> Result<CreateArchiveState, ArchiveError> {
+    let dst = FileUri::parse(dst).map_err(FsError::from)?;
+    if dst.fs != FsKind::My {
+        return Err(FsError::NoPermission("the zip goes into your own files").into());
+    }
+    nav::owner_of(ctx, &dst)?;
+    let nodes = sources::check(ctx, src, false).await?;
+    sources::count(ctx, &nodes).await?;
+    Ok(CreateArchiveState {
+        src: nodes.iter().map(|node| node.uri.to_string()).collect(),
+        dst: dst.to_string(),
+    })
 }
 
 pub struct CreateArchive;

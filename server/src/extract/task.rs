@@ -98,7 +98,8 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let mut task: ExtractState = ctx.required_state()?;
     let me = Arc::new(ctx.owner().await?);
     let caller = Caller::User(me.clone());
-    let fs = FsCtx::new(&ctx.state, &caller);
+    // A shared archive counted its download when the task was submitted.
+    let fs = FsCtx::new(&ctx.state, &caller).with_download_counted();
     let fatal = |e: &dyn std::fmt::Display| TaskError::Fatal(e.to_string());
     let dst = FileUri::parse(&task.dst).map_err(|e| fatal(&e))?;
     let hashid = ctx.state.ids.encode(ctx.task().id, IdKind::Task);

@@ -2,7 +2,8 @@
 //! records that hold a counted download to one download.
 //!
 //! A download is counted when its URL is handed out (`POST /file/url`, a zip of shared
-//! items) or when a WebDAV mount of the share reads a file from its first byte; the owner's
+//! items), when a compress or extract task reading shared items is submitted, or when a
+//! WebDAV mount of the share reads a file from its first byte; the owner's
 //! downloads are never counted. On a share with a download limit, a counted URL is bound to a
 //! record in the `kv` table that lives as long as the URL: the first request served from the
 //! first byte takes it, and a second such request is refused, while ranges from a later byte

@@ -19,6 +19,7 @@ use crate::{
         error::FsError,
         uri::{FileUri, FsKind, validate_name},
     },
+    ids::IdKind,
     state::AppState,
     storage::{ByteStream, keys, pending::Pending},
 };
@@ -34,6 +35,14 @@ pub struct StreamWrite<'a> {
     pub lock_tokens: &'a [String],
 }
 
+/// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
+fn names_me(state: &AppState, uri: &FileUri, owner: i64) -> bool {
+    match uri.id.as_deref().filter(|id| !id.is_empty()) {
+        None => true,
+        Some(id) => state.ids.decode(id, IdKind::User).ok() == Some(owner),
+    }
+}
+
 /// Writes the file at `w.uri` (a new version when a file is already there; its parent folders
 /// are created when missing) and returns its row.
 pub async fn write(
@@ -43,7 +52,7 @@ pub async fn write(
 ) -> Result<file::Model, UploadError> {
     let owner = me.user.id;
     let uri = w.uri.without_query();
-    if uri.fs != FsKind::My {
+    if uri.fs != FsKind::My || !names_me(state, &uri, owner) {
         return Err(FsError::NoPermission("uploads go to your own files").into());
     }
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();

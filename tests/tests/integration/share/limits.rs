@@ -11,6 +11,7 @@ use super::{A, B, file_url, info, make_tree, setup, url_of};
 use crate::{
     archive::{allow_archives, fetch_entries, sha},
     dav::{dav, password, set_group_bits},
+    download::put_file,
 };
 
 /// `GET` (or `HEAD`) `url` with an optional `Range`; the status and the body.
@@ -218,4 +219,155 @@ async fn every_download_path_takes_from_the_same_limit() {
     assert_eq!(zip(&server, &bob, &[&a]).await["code"], 40058);
     assert_ne!(dav_get().await.0, 200);
     assert_eq!(counters(&server, &ann, &id).await, (json!(3), json!(0)));
+}
+
+/// Queues a task at `route` (`/workflow/archive` or `/workflow/extract`) as `s`; when it is
+/// accepted, waits for it to end and asserts it completed.
+async fn task(server: &TestServer, s: &Session, route: &str, src: &str, dst: &str) -> Value {
+    use stratus_entity::task::status;
+    let asked = server
+        .send_as(
+            Method::POST,
+            route,
+            &s.access_token,
+            &json!({"src": [src], "dst": dst}),
+        )
+        .await;
+    if asked["code"] == 0 {
+        let id = server
+            .state
+            .ids
+            .decode(
+                asked["data"]["id"].as_str().unwrap(),
+                stratus_server::ids::IdKind::Task,
+            )
+            .unwrap();
+        let done = crate::workflow::wait_task(server, id, "ended", |t| {
+            t.status == status::COMPLETED || t.status == status::ERROR
+        })
+        .await;
+        assert_eq!(done.status, status::COMPLETED, "{}", done.public_state);
+    }
+    asked
+}
+
+#[tokio::test]
+async fn compress_and_extract_tasks_take_from_the_limit() {
+    let (server, ann, bob) = setup().await;
+    set_group_bits(&server, 2, &[(group_perm::ARCHIVE_TASK, true)]).await;
+    make_tree(&server, &ann).await;
+    let packed = crate::workflow::extract::listing::zip_of(&[("in.txt", A)]);
+    crate::archive::upload(&server, &ann, "cloudreve://my/pack.zip", &packed).await;
+    let (file, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({"downloads": 1}))
+        .await;
+    let (zip_share, _) = server
+        .share(&ann, "cloudreve://my/pack.zip", json!({"downloads": 1}))
+        .await;
+    let a = format!("cloudreve://{file}@share/a.txt");
+    let pack = format!("cloudreve://{zip_share}@share/pack.zip");
+    crate::archive::create(&server, &bob, "cloudreve://my/out", "folder").await;
+
+    // The one download goes to the first compress task; the next is refused at once.
+    let first = task(
+        &server,
+        &bob,
+        "/workflow/archive",
+        &a,
+        "cloudreve://my/1.zip",
+    )
+    .await;
+    assert_eq!(first["code"], 0, "{first}");
+    assert_eq!(counters(&server, &ann, &file).await, (json!(1), json!(0)));
+    let second = task(
+        &server,
+        &bob,
+        "/workflow/archive",
+        &a,
+        "cloudreve://my/2.zip",
+    )
+    .await;
+    assert_eq!(second["code"], 40058, "{second}");
+
+    // The same for extraction.
+    let first = task(
+        &server,
+        &bob,
+        "/workflow/extract",
+        &pack,
+        "cloudreve://my/out",
+    )
+    .await;
+    assert_eq!(first["code"], 0, "{first}");
+    assert_eq!(server.download(&bob, "cloudreve://my/out/in.txt").await, A);
+    assert_eq!(
+        counters(&server, &ann, &zip_share).await,
+        (json!(1), json!(0))
+    );
+    let second = task(
+        &server,
+        &bob,
+        "/workflow/extract",
+        &pack,
+        "cloudreve://my/out",
+    )
+    .await;
+    assert_eq!(second["code"], 40058, "{second}");
+    assert_eq!(
+        server.names_in(&bob, "cloudreve://my").await,
+        ["1.zip", "out"]
+    );
+    assert_eq!(
+        server.names_in(&bob, "cloudreve://my/out").await,
+        ["in.txt"]
+    );
+}
+
+#[tokio::test]
+async fn a_compress_task_of_files_not_yours_or_into_another_drive_is_refused() {
+    let (server, ann, bob) = setup().await;
+    set_group_bits(&server, 2, &[(group_perm::ARCHIVE_TASK, true)]).await;
+    make_tree(&server, &ann).await;
+    put_file(&server, &bob, "mine.txt", b"bob's").await;
+    let ann_id = ann.user["id"].as_str().unwrap();
+
+    let missing = task(
+        &server,
+        &bob,
+        "/workflow/archive",
+        "cloudreve://my/top.txt",
+        "cloudreve://my/x.zip",
+    )
+    .await;
+    assert_eq!(missing["code"], 404, "{missing}");
+    let foreign = task(
+        &server,
+        &bob,
+        "/workflow/archive",
+        &format!("cloudreve://{ann_id}@my/top.txt"),
+        "cloudreve://my/x.zip",
+    )
+    .await;
+    assert_ne!(foreign["code"], 0, "{foreign}");
+    let elsewhere = task(
+        &server,
+        &bob,
+        "/workflow/archive",
+        "cloudreve://my/mine.txt",
+        &format!("cloudreve://{ann_id}@my/x.zip"),
+    )
+    .await;
+    assert_ne!(elsewhere["code"], 0, "{elsewhere}");
+
+    assert_eq!(server.names_in(&bob, "cloudreve://my").await, ["mine.txt"]);
+    assert!(
+        !server
+            .names_in(&ann, "cloudreve://my")
+            .await
+            .contains(&"x.zip".to_owned())
+    );
+    let tasks = server
+        .get_as("/workflow?category=general", &bob.access_token)
+        .await;
+    assert_eq!(tasks["data"]["tasks"], json!([]), "{tasks}");
 }

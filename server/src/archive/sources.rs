@@ -1,0 +1,60 @@
+//! The items a zip is made of, checked as its requester when it is asked for (a zip
+//! download's session, a compress task): each must be something they may download now, and
+//! each share the items reach into counts one download (see "Share download limits" in
+//! docs/ARCHITECTURE.md), so a share whose downloads are used up refuses the zip at once.
+
+use std::collections::HashSet;
+
+use super::ArchiveError;
+use crate::{
+    boolset::fs_cap,
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx, Node},
+        uri::FileUri,
+    },
+    share::{self, download::Counted},
+};
+
+/// Resolves every URI as the caller and checks it may be downloaded. Failures are per item
+/// as for other batches; with `skip_error` the failed ones are left out, unless none is left.
+pub async fn check(
+    ctx: &FsCtx<'_>,
+    uris: &[String],
+    skip_error: bool,
+) -> Result<Vec<Node>, ArchiveError> {
+    let mut kept = Vec::new();
+    let mut failures = Vec::new();
+    for raw in uris {
+        let checked = async {
+            let node = nav::resolve(ctx, &FileUri::parse(raw)?).await?;
+            node.require(fs_cap::DOWNLOAD)?;
+            Ok::<_, FsError>(node)
+        };
+        match checked.await {
+            Ok(node) => kept.push(node),
+            Err(err) => failures.push((raw.clone(), err)),
+        }
+    }
+    if !failures.is_empty() && (!skip_error || kept.is_empty()) {
+        return Err(ArchiveError::Items {
+            total: uris.len(),
+            failures,
+        });
+    }
+    Ok(kept)
+}
+
+/// Counts one download of each share `nodes` reach into; true when one of them has a
+/// download limit (what was counted must then serve once).
+pub async fn count(ctx: &FsCtx<'_>, nodes: &[Node]) -> Result<bool, FsError> {
+    let mut counted = HashSet::new();
+    let mut limited = false;
+    for node in nodes {
+        if counted.insert(share::access::bound_share(ctx.state, node)) {
+            limited |=
+                share::download::count(ctx.state, ctx.caller, node).await? == Counted::Limited;
+        }
+    }
+    Ok(limited)
+}
