@@ -1,5 +1,5 @@
 //! Everything outside `/api/v4` that a browser loads: the web UI (embedded in the binary, or a
-//! folder named in the config) with the single-page-app fallback, and `/manifest.json`.
+//! folder named in the config) with the single-page-app fallback, the site's icons and `robots.txt`, and `/manifest.json`.
 
 use std::{borrow::Cow, path::PathBuf};
 
@@ -26,6 +26,14 @@ use crate::{
 #[folder = "../frontend/dist"]
 #[allow_missing = true]
 struct Frontend;
+
+/// Files every site serves whatever UI is built: the icons the default settings and
+/// `index.html` name (`static/img/`), and `robots.txt`. A built UI's file of the same path
+/// wins. `site-icon.svg` beside the folder is the drawing the PNG and ICO icons were
+/// rendered from.
+#[derive(RustEmbed)]
+#[folder = "assets/site"]
+struct SiteFiles;
 
 /// Shown at `/` when no web UI was built.
 const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
@@ -97,9 +105,19 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         {
             return Ok(static_file(path, bytes, encoding));
         }
+        // Browsers ask for `/favicon.ico` whatever the page names.
+        let own = if path == "favicon.ico" {
+            "static/img/favicon.ico"
+        } else {
+            path
+        };
+        if let Some(file) = SiteFiles::get(own) {
+            return Ok(static_file(own, file.data, None));
+        }
     }
-    // A missing file with an extension under a static folder is a real 404, not a route.
-    if path.starts_with("assets/") || path.starts_with("static/") {
+    // A missing file (under a static folder, or a name with an extension) is a real 404,
+    // not a client-side route.
+    if is_file_path(path) {
         return Ok(StatusCode::NOT_FOUND.into_response());
     }
     let template = match asset(state.config.frontend_dir.as_ref(), "index.html").await {
@@ -118,6 +136,19 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .header(header::CACHE_CONTROL, "no-cache")
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(html))
+}
+
+/// Whether `path` (without its leading `/`) names a file rather than a page of the web UI:
+/// anything under the build's and the site's static folders, or a last segment with an
+/// extension. Client-side routes have neither; `index.html` is the page.
+fn is_file_path(path: &str) -> bool {
+    path != "index.html"
+        && (path.starts_with("assets/")
+            || path.starts_with("static/")
+            || path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.')))
 }
 
 /// `OPTIONS` on a page of the web UI. Windows' WebDAV client and Microsoft Office send it
@@ -267,6 +298,22 @@ mod tests {
             html,
             "<title>A&lt;b&gt;</title>A&lt;b&gt;<x style=\"c:#123456\"><script>1</script>"
         );
+    }
+
+    #[test]
+    fn file_paths_are_not_pages() {
+        for file in [
+            "static/img/x.png",
+            "assets/a",
+            "favicon.ico",
+            "a/b.json",
+            "static/x",
+        ] {
+            assert!(is_file_path(file), "{file}");
+        }
+        for page in ["", "index.html", "home", "home/Docs", "session/reset"] {
+            assert!(!is_file_path(page), "{page}");
+        }
     }
 
     #[test]

@@ -454,3 +454,77 @@ async fn stop_finishes_cleanly() {
     server.stop().await;
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
+
+/// The icons that the default settings, the manifest and `index.html` name are served, with
+/// `/favicon.ico` and a `robots.txt` that keeps crawlers out; other missing files are 404,
+/// not the page.
+#[tokio::test]
+async fn site_icons_and_robots_are_served_and_missing_files_are_not_found() {
+    let server = TestServer::start().await;
+    let get = |path: String| server.client.get(server.url(&path)).send();
+    let mut named = Vec::new();
+    for key in [
+        "site_logo",
+        "site_logo_light",
+        "pwa_small_icon",
+        "pwa_medium_icon",
+        "pwa_large_icon",
+    ] {
+        named.push(server.state.settings.get(key).await.unwrap());
+    }
+    let manifest: Value = get("/manifest.json".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for icon in manifest["icons"].as_array().unwrap() {
+        named.push(icon["src"].as_str().unwrap().to_owned());
+    }
+    named.push("/favicon.ico".into());
+    for path in named {
+        let resp = get(path.clone()).await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let kind = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("image/"), "{path}: {kind}");
+        assert!(!resp.bytes().await.unwrap().is_empty(), "{path}");
+    }
+
+    let robots = get("/robots.txt".into()).await.unwrap();
+    assert_eq!(robots.status(), 200);
+    assert!(
+        robots.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let robots = robots.text().await.unwrap();
+    assert!(
+        robots.contains("User-agent: *") && robots.contains("Disallow: /"),
+        "{robots}"
+    );
+
+    for missing in [
+        "/static/img/nope.png",
+        "/static/js/main.js",
+        "/nope.js",
+        "/apple-touch-icon.png",
+        "/home/report.pdf",
+    ] {
+        let resp = get(missing.into()).await.unwrap();
+        assert_eq!(resp.status(), 404, "{missing}");
+    }
+    // Client-side routes are still the page.
+    let home = get("/home/Docs".into()).await.unwrap();
+    assert_eq!(home.status(), 200);
+
+    // A user without an avatar: 404 with no body, as Cloudreve answers.
+    let user = server.create_user("ann@example.com", "password123").await;
+    let id = server
+        .state
+        .ids
+        .encode(user.id, stratus_server::ids::IdKind::User);
+    let avatar = get(format!("/api/v4/user/avatar/{id}")).await.unwrap();
+    assert_eq!(avatar.status(), 404);
+    assert!(avatar.bytes().await.unwrap().is_empty());
+}
