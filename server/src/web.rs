@@ -1,8 +1,10 @@
 //! Everything outside `/api/v4` that a browser loads: the web UI (embedded in the binary, or a
-//! folder named in the config) with the single-page-app fallback, the site's icons and `robots.txt`, and `/manifest.json`.
+//! folder named in the config) with the single-page-app fallback and its content security
+//! policy, the site's icons and `robots.txt`, and `/manifest.json`.
 
 use std::{borrow::Cow, path::PathBuf};
 
+use base64::{Engine, prelude::BASE64_STANDARD};
 use poem::{
     Body, IntoResponse, Response, handler,
     http::{HeaderValue, Method, StatusCode, header},
@@ -37,6 +39,19 @@ struct SiteFiles;
 
 /// Shown at `/` when no web UI was built.
 const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
+
+/// The policy of the web UI's page. Scripts come only from the site itself, and from the
+/// administrator's `siteScript`, whose `<script>` tags carry the page's nonce (scripts those
+/// load from elsewhere are refused). Styles may be inline: Mantine sets CSS variables in
+/// `style` attributes and a `<style>` element. Pictures, media and requests may go to other
+/// origins: thumbnails, previews and downloads come from presigned bucket URLs, and uploads
+/// go to buckets and storage nodes, none of which the page knows in advance. The page is
+/// never framed.
+const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; \
+    media-src 'self' blob: https: http:; connect-src 'self' https: http:; \
+    font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// `GET /manifest.json`: the PWA manifest from the site settings.
 #[handler]
@@ -130,11 +145,17 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .await
         .map_err(poem::error::InternalServerError)?;
     let get = |k: &str| s.get(k).cloned().unwrap_or_default();
-    let html = render_index(&template, |k| get(k));
+    let nonce = BASE64_STANDARD.encode(rand::random::<[u8; 16]>());
+    let html = with_nonce(&render_index(&template, |k| get(k)), &nonce);
     Ok(Response::builder()
         .content_type("text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-cache")
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            PAGE_POLICY.replace("{nonce}", &nonce),
+        )
+        .header(header::X_FRAME_OPTIONS, "DENY")
         .body(html))
 }
 
@@ -149,6 +170,12 @@ fn is_file_path(path: &str) -> bool {
                 .rsplit('/')
                 .next()
                 .is_some_and(|last| last.contains('.')))
+}
+
+/// Gives every `<script` tag of the page `nonce`, so that the scripts the page carries (the
+/// build's and the administrator's `siteScript`) run under [`PAGE_POLICY`].
+fn with_nonce(html: &str, nonce: &str) -> String {
+    html.replace("<script", &format!("<script nonce=\"{nonce}\""))
 }
 
 /// `OPTIONS` on a page of the web UI. Windows' WebDAV client and Microsoft Office send it
@@ -314,6 +341,14 @@ mod tests {
         for page in ["", "index.html", "home", "home/Docs", "session/reset"] {
             assert!(!is_file_path(page), "{page}");
         }
+    }
+
+    #[test]
+    fn scripts_get_the_nonce() {
+        assert_eq!(
+            with_nonce("<script src=\"/a.js\"></script><script>1</script>", "n0"),
+            "<script nonce=\"n0\" src=\"/a.js\"></script><script nonce=\"n0\">1</script>"
+        );
     }
 
     #[test]

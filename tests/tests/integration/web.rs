@@ -455,6 +455,70 @@ async fn stop_finishes_cleanly() {
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
 
+/// The page's `Content-Security-Policy` and `X-Frame-Options`, and its body.
+async fn page(server: &TestServer, path: &str) -> (String, String, String) {
+    let resp = server.client.get(server.url(path)).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (csp, frames) = (header("content-security-policy"), header("x-frame-options"));
+    (csp, frames, resp.text().await.unwrap())
+}
+
+/// The web UI's page runs only the site's own scripts and the administrator's `siteScript`
+/// (through the page's nonce), and refuses to be framed.
+#[tokio::test]
+async fn the_page_allows_only_its_own_scripts_and_no_framing() {
+    let (_dir, server) = with_frontend(&[(
+        "index.html",
+        "<html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head>\
+         <body>{siteScript}</body></html>",
+    )])
+    .await;
+    server
+        .state
+        .settings
+        .set(&[("siteScript", "<script>window.analytics = 1</script>")])
+        .await
+        .unwrap();
+    let mut nonces = Vec::new();
+    for path in ["/", "/home", "/session"] {
+        let (csp, frames, html) = page(&server, path).await;
+        assert_eq!(frames, "DENY", "{path}");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        assert!(directives.contains(&"frame-ancestors 'none'"), "{csp}");
+        assert!(directives.contains(&"object-src 'none'"), "{csp}");
+        assert!(directives.contains(&"default-src 'self'"), "{csp}");
+        let scripts = directives
+            .iter()
+            .find(|d| d.starts_with("script-src "))
+            .unwrap_or_else(|| panic!("no script-src in {csp:?}"));
+        let nonce = scripts
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("no nonce in {scripts}"));
+        assert!(!scripts.contains("unsafe"), "{scripts}");
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+            2,
+            "{html}"
+        );
+        nonces.push(nonce.to_owned());
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a nonce per answer: {nonces:?}");
+
+    // The placeholder page too.
+    let (_empty, bare) = with_frontend(&[]).await;
+    let (csp, frames, _) = page(&bare, "/").await;
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(frames, "DENY");
+}
+
 /// The icons that the default settings, the manifest and `index.html` name are served, with
 /// `/favicon.ico` and a `robots.txt` that keeps crawlers out; other missing files are 404,
 /// not the page.
