@@ -363,7 +363,8 @@ impl StorageDriver for S3Driver {
         ttl: Duration,
         callback: Option<&str>,
     ) -> Result<UploadCredential, StorageError> {
-        self.begin_direct(key, size, chunk_size, ttl, callback).await
+        self.begin_direct(key, size, chunk_size, ttl, callback)
+            .await
     }
 
     async fn abort_direct_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {

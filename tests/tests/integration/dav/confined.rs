@@ -29,7 +29,11 @@ fn assert_confined(resp: &Response, what: &str) {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default()
     };
-    assert_eq!(header("content-security-policy"), "sandbox", "{what}: {h:?}");
+    assert_eq!(
+        header("content-security-policy"),
+        "sandbox",
+        "{what}: {h:?}"
+    );
     assert_eq!(header("x-content-type-options"), "nosniff", "{what}: {h:?}");
     assert!(
         header("content-disposition").starts_with("attachment;"),
@@ -41,9 +45,8 @@ fn assert_confined(resp: &Response, what: &str) {
 async fn pages_read_through_dav_are_attachments_in_a_sandbox() {
     let (server, ann) = setup().await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    let put = |path: String, body: &'static str| {
-        dav(&server, "PUT", &path, ANN, &pw).body(body).send()
-    };
+    let put =
+        |path: String, body: &'static str| dav(&server, "PUT", &path, ANN, &pw).body(body).send();
     assert_eq!(
         dav(&server, "MKCOL", "/web", ANN, &pw)
             .send()
@@ -53,9 +56,15 @@ async fn pages_read_through_dav_are_attachments_in_a_sandbox() {
         201
     );
     for (name, body) in PAGES {
-        assert_eq!(put(format!("/web/{name}"), body).await.unwrap().status(), 201);
+        assert_eq!(
+            put(format!("/web/{name}"), body).await.unwrap().status(),
+            201
+        );
     }
-    assert_eq!(put("/web/a.txt".into(), "plain").await.unwrap().status(), 201);
+    assert_eq!(
+        put("/web/a.txt".into(), "plain").await.unwrap().status(),
+        201
+    );
 
     // Ann's own mount.
     for (name, body) in PAGES {

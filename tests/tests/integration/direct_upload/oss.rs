@@ -60,7 +60,8 @@ async fn the_completion_url_has_oss_call_stratus_back() {
     let sid = created["data"]["session_id"].as_str().unwrap();
     let secret = created["data"]["callback_secret"].as_str().unwrap();
 
-    let complete_url = reqwest::Url::parse(created["data"]["completeURL"].as_str().unwrap()).unwrap();
+    let complete_url =
+        reqwest::Url::parse(created["data"]["completeURL"].as_str().unwrap()).unwrap();
     let param = complete_url
         .query_pairs()
         .find(|(k, _)| k == "callback")
