@@ -1,8 +1,10 @@
 //! Everything outside `/api/v4` that a browser loads: the web UI (embedded in the binary, or a
-//! folder named in the config) with the single-page-app fallback, and `/manifest.json`.
+//! folder named in the config) with the single-page-app fallback and its content security
+//! policy, the site's icons and `robots.txt`, and `/manifest.json`.
 
 use std::{borrow::Cow, path::PathBuf};
 
+use base64::{Engine, prelude::BASE64_STANDARD};
 use poem::{
     Body, IntoResponse, Response, handler,
     http::{HeaderValue, Method, StatusCode, header},
@@ -27,8 +29,29 @@ use crate::{
 #[allow_missing = true]
 struct Frontend;
 
+/// Files every site serves whatever UI is built: the icons the default settings and
+/// `index.html` name (`static/img/`), and `robots.txt`. A built UI's file of the same path
+/// wins. `site-icon.svg` beside the folder is the drawing the PNG and ICO icons were
+/// rendered from.
+#[derive(RustEmbed)]
+#[folder = "assets/site"]
+struct SiteFiles;
+
 /// Shown at `/` when no web UI was built.
 const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
+
+/// The policy of the web UI's page. Scripts come only from the site itself, and from the
+/// administrator's `siteScript`, whose `<script>` tags carry the page's nonce (scripts those
+/// load from elsewhere are refused). Styles may be inline: Mantine sets CSS variables in
+/// `style` attributes and a `<style>` element. Pictures, media and requests may go to other
+/// origins: thumbnails, previews and downloads come from presigned bucket URLs, and uploads
+/// go to buckets and storage nodes, none of which the page knows in advance. The page is
+/// never framed.
+const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; \
+    media-src 'self' blob: https: http:; connect-src 'self' https: http:; \
+    font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// `GET /manifest.json`: the PWA manifest from the site settings.
 #[handler]
@@ -97,9 +120,19 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         {
             return Ok(static_file(path, bytes, encoding));
         }
+        // Browsers ask for `/favicon.ico` whatever the page names.
+        let own = if path == "favicon.ico" {
+            "static/img/favicon.ico"
+        } else {
+            path
+        };
+        if let Some(file) = SiteFiles::get(own) {
+            return Ok(static_file(own, file.data, None));
+        }
     }
-    // A missing file with an extension under a static folder is a real 404, not a route.
-    if path.starts_with("assets/") || path.starts_with("static/") {
+    // A missing file (under a static folder, or a name with an extension) is a real 404,
+    // not a client-side route.
+    if is_file_path(path) {
         return Ok(StatusCode::NOT_FOUND.into_response());
     }
     let template = match asset(state.config.frontend_dir.as_ref(), "index.html").await {
@@ -112,12 +145,37 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .await
         .map_err(poem::error::InternalServerError)?;
     let get = |k: &str| s.get(k).cloned().unwrap_or_default();
-    let html = render_index(&template, |k| get(k));
+    let nonce = BASE64_STANDARD.encode(rand::random::<[u8; 16]>());
+    let html = with_nonce(&render_index(&template, |k| get(k)), &nonce);
     Ok(Response::builder()
         .content_type("text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-cache")
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            PAGE_POLICY.replace("{nonce}", &nonce),
+        )
+        .header(header::X_FRAME_OPTIONS, "DENY")
         .body(html))
+}
+
+/// Whether `path` (without its leading `/`) names a file rather than a page of the web UI:
+/// anything under the build's and the site's static folders, or a last segment with an
+/// extension. Client-side routes have neither; `index.html` is the page.
+fn is_file_path(path: &str) -> bool {
+    path != "index.html"
+        && (path.starts_with("assets/")
+            || path.starts_with("static/")
+            || path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.')))
+}
+
+/// Gives every `<script` tag of the page `nonce`, so that the scripts the page carries (the
+/// build's and the administrator's `siteScript`) run under [`PAGE_POLICY`].
+fn with_nonce(html: &str, nonce: &str) -> String {
+    html.replace("<script", &format!("<script nonce=\"{nonce}\""))
 }
 
 /// `OPTIONS` on a page of the web UI. Windows' WebDAV client and Microsoft Office send it
@@ -266,6 +324,30 @@ mod tests {
         assert_eq!(
             html,
             "<title>A&lt;b&gt;</title>A&lt;b&gt;<x style=\"c:#123456\"><script>1</script>"
+        );
+    }
+
+    #[test]
+    fn file_paths_are_not_pages() {
+        for file in [
+            "static/img/x.png",
+            "assets/a",
+            "favicon.ico",
+            "a/b.json",
+            "static/x",
+        ] {
+            assert!(is_file_path(file), "{file}");
+        }
+        for page in ["", "index.html", "home", "home/Docs", "session/reset"] {
+            assert!(!is_file_path(page), "{page}");
+        }
+    }
+
+    #[test]
+    fn scripts_get_the_nonce() {
+        assert_eq!(
+            with_nonce("<script src=\"/a.js\"></script><script>1</script>", "n0"),
+            "<script nonce=\"n0\" src=\"/a.js\"></script><script nonce=\"n0\">1</script>"
         );
     }
 

@@ -32,6 +32,7 @@ use poem::{
 use self::{fs::DavFs, locks::DavLocks, session::Session};
 use crate::{
     boolset::{Boolset, dav_opt, group_perm},
+    download,
     fs::uri::{FileUri, FsKind},
     state::AppState,
 };
@@ -69,10 +70,37 @@ impl Endpoint for DavEndpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
+        let read = matches!(*req.method(), Method::GET | Method::HEAD);
+        let path = req.uri().path().to_owned();
         let mut resp = handle(req).await;
+        confine(&mut resp, read.then_some(path.as_str()));
         resp.headers_mut()
             .insert("MS-Author-Via", HeaderValue::from_static("DAV"));
         Ok(resp)
+    }
+}
+
+/// A file read through `/dav` comes from the site's own origin, where the web UI keeps its
+/// session: every answer gets the content route's confining headers, and a file a browser
+/// would render as a page (HTML, SVG, XML; the type dav-server gives from the name) is sent
+/// as an attachment. `read_path` is the path of a GET or HEAD.
+fn confine(resp: &mut Response, read_path: Option<&str>) {
+    let h = resp.headers_mut();
+    download::headers::confine(h);
+    let Some(path) = read_path else {
+        return;
+    };
+    let page = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| download::headers::renders_as_page(t.trim()));
+    if page {
+        let last = path.rsplit('/').next().unwrap_or_default();
+        let name = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+        if let Ok(value) = HeaderValue::from_str(&download::headers::disposition(true, &name)) {
+            h.insert(header::CONTENT_DISPOSITION, value);
+        }
     }
 }
 

@@ -1,8 +1,9 @@
-//! Pure HTTP helpers for content responses: `Range`, entity-tag conditions, dates and
-//! `Content-Disposition`.
+//! Pure HTTP helpers for content responses: `Range`, entity-tag conditions, dates,
+//! `Content-Disposition` and the headers that confine content to its own origin.
 
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use poem::http::{HeaderMap, HeaderValue, header};
 
 use crate::storage::ByteRange;
 
@@ -100,6 +101,22 @@ pub fn renders_as_page(mime: &str) -> bool {
         mime.as_str(),
         "text/html" | "application/xhtml+xml" | "image/svg+xml" | "text/xml" | "application/xml"
     ) || mime.ends_with("+xml")
+}
+
+/// Sets the headers that keep served content from running as a page of the site's origin,
+/// where the web UI keeps its session: a document a browser renders anyway gets a unique
+/// origin without scripts (`sandbox`), and the declared type is taken as it is (`nosniff`).
+/// Every answer carrying users' bytes on the site's origin sets them: the content route and
+/// `/dav`.
+pub fn confine(h: &mut HeaderMap) {
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
 }
 
 /// RFC 5987 `attr-char`s are kept, everything else escaped.

@@ -308,16 +308,18 @@ pub trait StorageDriver: Send + Sync {
     /// (spec §6.2): a [`UploadCredential::Presigned`] with one URL per chunk and one to
     /// complete, each valid for `ttl`. Its chunk size may differ from `chunk_size` when the
     /// backend has limits on parts. [`StorageDriver::complete_upload`] then checks what the
-    /// client stored. A backend that takes no direct uploads answers
-    /// [`StorageError::Unsupported`].
+    /// client stored. A backend that itself calls the server once the client completed the
+    /// upload (OSS) is told to call `callback`; others ignore it. A backend that takes no
+    /// direct uploads answers [`StorageError::Unsupported`].
     async fn begin_direct_upload(
         &self,
         key: &str,
         size: u64,
         chunk_size: u64,
         ttl: Duration,
+        callback: Option<&str>,
     ) -> Result<UploadCredential, StorageError> {
-        let _ = (key, size, chunk_size, ttl);
+        let _ = (key, size, chunk_size, ttl, callback);
         Err(StorageError::Unsupported("uploads straight to the storage"))
     }
 

@@ -381,8 +381,18 @@ async fn begin_upload(
     let (key, size, chunk_size) = (upload.key, upload.size as u64, upload.chunk_size as u64);
     let ttl = Duration::from_secs(upload.ttl as u64);
     if direct_uploads(policy) {
+        // A bucket that calls back itself (OSS) is given the same callback the client can
+        // call; without a site URL only the client's call finishes the upload.
+        let callback = match super::direct::master_base(state).await {
+            Ok(base) => Some(format!(
+                "{base}/api/v4/callback/{}/{}/{}",
+                policy.r#type, upload.session_id, upload.callback_secret
+            )),
+            Err(UploadError::NotThisWay(_)) => None,
+            Err(e) => return Err(e),
+        };
         return Ok(driver
-            .begin_direct_upload(key, size, chunk_size, ttl)
+            .begin_direct_upload(key, size, chunk_size, ttl, callback.as_deref())
             .await?);
     }
     if policy.r#type == kind::REMOTE && !relays_uploads(policy) {

@@ -12,6 +12,7 @@ mod access;
 mod account;
 mod bucket;
 mod clients;
+mod confined;
 mod content;
 mod crash;
 mod locks;

@@ -454,3 +454,141 @@ async fn stop_finishes_cleanly() {
     server.stop().await;
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
+
+/// The page's `Content-Security-Policy` and `X-Frame-Options`, and its body.
+async fn page(server: &TestServer, path: &str) -> (String, String, String) {
+    let resp = server.client.get(server.url(path)).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (csp, frames) = (header("content-security-policy"), header("x-frame-options"));
+    (csp, frames, resp.text().await.unwrap())
+}
+
+/// The web UI's page runs only the site's own scripts and the administrator's `siteScript`
+/// (through the page's nonce), and refuses to be framed.
+#[tokio::test]
+async fn the_page_allows_only_its_own_scripts_and_no_framing() {
+    let (_dir, server) = with_frontend(&[(
+        "index.html",
+        "<html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head>\
+         <body>{siteScript}</body></html>",
+    )])
+    .await;
+    server
+        .state
+        .settings
+        .set(&[("siteScript", "<script>window.analytics = 1</script>")])
+        .await
+        .unwrap();
+    let mut nonces = Vec::new();
+    for path in ["/", "/home", "/session"] {
+        let (csp, frames, html) = page(&server, path).await;
+        assert_eq!(frames, "DENY", "{path}");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        assert!(directives.contains(&"frame-ancestors 'none'"), "{csp}");
+        assert!(directives.contains(&"object-src 'none'"), "{csp}");
+        assert!(directives.contains(&"default-src 'self'"), "{csp}");
+        let scripts = directives
+            .iter()
+            .find(|d| d.starts_with("script-src "))
+            .unwrap_or_else(|| panic!("no script-src in {csp:?}"));
+        let nonce = scripts
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("no nonce in {scripts}"));
+        assert!(!scripts.contains("unsafe"), "{scripts}");
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+            2,
+            "{html}"
+        );
+        nonces.push(nonce.to_owned());
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a nonce per answer: {nonces:?}");
+
+    // The placeholder page too.
+    let (_empty, bare) = with_frontend(&[]).await;
+    let (csp, frames, _) = page(&bare, "/").await;
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(frames, "DENY");
+}
+
+/// The icons that the default settings, the manifest and `index.html` name are served, with
+/// `/favicon.ico` and a `robots.txt` that keeps crawlers out; other missing files are 404,
+/// not the page.
+#[tokio::test]
+async fn site_icons_and_robots_are_served_and_missing_files_are_not_found() {
+    let server = TestServer::start().await;
+    let get = |path: String| server.client.get(server.url(&path)).send();
+    let mut named = Vec::new();
+    for key in [
+        "site_logo",
+        "site_logo_light",
+        "pwa_small_icon",
+        "pwa_medium_icon",
+        "pwa_large_icon",
+    ] {
+        named.push(server.state.settings.get(key).await.unwrap());
+    }
+    let manifest: Value = get("/manifest.json".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for icon in manifest["icons"].as_array().unwrap() {
+        named.push(icon["src"].as_str().unwrap().to_owned());
+    }
+    named.push("/favicon.ico".into());
+    for path in named {
+        let resp = get(path.clone()).await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let kind = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("image/"), "{path}: {kind}");
+        assert!(!resp.bytes().await.unwrap().is_empty(), "{path}");
+    }
+
+    let robots = get("/robots.txt".into()).await.unwrap();
+    assert_eq!(robots.status(), 200);
+    assert!(
+        robots.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let robots = robots.text().await.unwrap();
+    assert!(
+        robots.contains("User-agent: *") && robots.contains("Disallow: /"),
+        "{robots}"
+    );
+
+    for missing in [
+        "/static/img/nope.png",
+        "/static/js/main.js",
+        "/nope.js",
+        "/apple-touch-icon.png",
+        "/home/report.pdf",
+    ] {
+        let resp = get(missing.into()).await.unwrap();
+        assert_eq!(resp.status(), 404, "{missing}");
+    }
+    // Client-side routes are still the page.
+    let home = get("/home/Docs".into()).await.unwrap();
+    assert_eq!(home.status(), 200);
+
+    // A user without an avatar: 404 with no body, as Cloudreve answers.
+    let user = server.create_user("ann@example.com", "password123").await;
+    let id = server
+        .state
+        .ids
+        .encode(user.id, stratus_server::ids::IdKind::User);
+    let avatar = get(format!("/api/v4/user/avatar/{id}")).await.unwrap();
+    assert_eq!(avatar.status(), 404);
+    assert!(avatar.bytes().await.unwrap().is_empty());
+}

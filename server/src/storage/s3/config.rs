@@ -40,6 +40,9 @@ pub struct S3Config {
     /// `settings.use_cname` of OSS: `public_endpoint` is a domain bound to the bucket, so
     /// client URLs carry no bucket name.
     pub cname: bool,
+    /// The bucket calls the server back once a client completed a multipart upload whose
+    /// completion URL names a callback (OSS).
+    pub calls_back: bool,
 }
 
 impl S3Config {
@@ -69,6 +72,7 @@ impl S3Config {
             path_style: setting_bool(settings, "s3_path_style"),
             internal_proxy: setting_bool(settings, "internal_proxy"),
             cname: false,
+            calls_back: false,
         };
         if policy.r#type == kind::OSS {
             super::oss::apply(&mut config, policy);

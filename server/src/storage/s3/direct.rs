@@ -40,13 +40,15 @@ pub fn part_count(size: u64, part: u64) -> u64 {
 
 impl S3Driver {
     /// Opens the multipart upload and signs its URLs; see
-    /// [`crate::storage::StorageDriver::begin_direct_upload`].
+    /// [`crate::storage::StorageDriver::begin_direct_upload`]. On a bucket that calls back
+    /// (OSS), the completion URL carries `callback` as OSS's callback parameter.
     pub(super) async fn begin_direct(
         &self,
         key: &str,
         size: u64,
         chunk_size: u64,
         ttl: Duration,
+        callback: Option<&str>,
     ) -> Result<UploadCredential, StorageError> {
         let path = self.path(key)?;
         let part = part_size(size, chunk_size).ok_or(StorageError::Unsupported(
@@ -71,7 +73,11 @@ impl S3Driver {
                     .await?;
                 part_urls.push(String::from(url));
             }
-            let options = SignedUrlOptions::new().with_query([("uploadId", upload_id.clone())]);
+            let mut query = vec![("uploadId", upload_id.clone())];
+            if let Some(url) = callback.filter(|_| self.calls_back) {
+                query.push(("callback", super::oss::callback_param(url)));
+            }
+            let options = SignedUrlOptions::new().with_query(query);
             let complete = self
                 .signer
                 .signed_url_opts(Method::POST, &path, ttl, &options)

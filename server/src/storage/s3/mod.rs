@@ -61,6 +61,8 @@ pub struct S3Driver {
     store: Arc<AmazonS3>,
     signer: AmazonS3,
     internal_proxy: bool,
+    /// The bucket calls the server back when an upload is completed (OSS).
+    calls_back: bool,
     staging: LocalDriver,
 }
 
@@ -71,6 +73,7 @@ impl S3Driver {
             store: Arc::new(config.client()?),
             signer: config.signer()?,
             internal_proxy: config.internal_proxy,
+            calls_back: config.calls_back,
             staging: LocalDriver::new(staging),
         })
     }
@@ -358,8 +361,10 @@ impl StorageDriver for S3Driver {
         size: u64,
         chunk_size: u64,
         ttl: Duration,
+        callback: Option<&str>,
     ) -> Result<UploadCredential, StorageError> {
-        self.begin_direct(key, size, chunk_size, ttl).await
+        self.begin_direct(key, size, chunk_size, ttl, callback)
+            .await
     }
 
     async fn abort_direct_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {

@@ -14,6 +14,8 @@
 
 use std::borrow::Cow;
 
+use base64::{Engine, prelude::BASE64_STANDARD};
+
 use stratus_entity::storage_policy;
 use url::Url;
 
@@ -31,6 +33,25 @@ pub(super) fn apply(config: &mut S3Config, policy: &storage_policy::Model) {
         config.region = region;
     }
     config.cname = setting_bool(&policy.settings, "use_cname");
+    config.calls_back = true;
+}
+
+/// What OSS posts to the callback URL: the object's key and size, filled in by OSS
+/// (`application/json` bodies get JSON values).
+const CALLBACK_BODY: &str = r#"{"source_name":${object},"size":${size}}"#;
+
+/// The `callback` query parameter of a completion URL (signed with the rest of it): OSS's
+/// callback policy, base64 of `{callbackUrl, callbackBody, callbackBodyType}`. OSS then POSTs
+/// [`CALLBACK_BODY`] to `url` once the upload is complete and answers the client only after
+/// that call returned, so a client that waits for the upload to show up (Cloudreve's) needs
+/// no call of its own.
+pub(super) fn callback_param(url: &str) -> String {
+    let policy = serde_json::json!({
+        "callbackUrl": url,
+        "callbackBody": CALLBACK_BODY,
+        "callbackBodyType": "application/json",
+    });
+    BASE64_STANDARD.encode(policy.to_string())
 }
 
 /// `endpoint` with `https://` in front when it names no scheme.
@@ -77,5 +98,18 @@ mod tests {
             Some("ap-southeast-1")
         );
         assert_eq!(region_of("https://files.example.com"), None);
+    }
+
+    #[test]
+    fn the_callback_policy_names_the_url_and_a_json_body() {
+        let param = callback_param("https://drive.example.com/api/v4/callback/oss/s/k");
+        let policy: serde_json::Value =
+            serde_json::from_slice(&BASE64_STANDARD.decode(param).unwrap()).unwrap();
+        assert_eq!(
+            policy["callbackUrl"],
+            "https://drive.example.com/api/v4/callback/oss/s/k"
+        );
+        assert_eq!(policy["callbackBody"], CALLBACK_BODY);
+        assert_eq!(policy["callbackBodyType"], "application/json");
     }
 }

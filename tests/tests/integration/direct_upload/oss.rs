@@ -1,10 +1,12 @@
 //! `oss` policies, with s3s-fs standing in for OSS's S3-compatible interface (path-style, as
 //! virtual-hosted bucket names do not resolve locally): direct uploads finished through
-//! `/callback/oss`, presigned downloads, and OSS's endpoint conventions.
+//! `/callback/oss`, by the client or by the bucket calling back, presigned downloads, and OSS's endpoint conventions.
 
 use std::time::Duration;
 
-use serde_json::json;
+use base64::{Engine, prelude::BASE64_STANDARD};
+
+use serde_json::{Value, json};
 use stratus_entity::storage_policy::kind;
 use stratus_server::storage::{PresignHeaders, S3Config, S3Driver, StorageDriver};
 use stratus_tests::s3::S3Server;
@@ -33,22 +35,79 @@ async fn uploads_go_straight_to_an_oss_bucket_and_finish_with_its_callback() {
         (401, Some(40020)),
         "{answer}"
     );
-    // OSS calls back with POST.
+    // The client's own call finishes the upload too.
+    let (_, answer) = callback(&server, "oss", &created, secret).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    assert!(download(&server, &ann, "cloudreve://my/o.bin").await == data);
+}
+
+/// The completion URL carries OSS's callback policy, signed with the rest of the URL (s3s-fs
+/// checks the signature); OSS then POSTs the filled-in body to the callback URL, which
+/// publishes the file, and the client's call after it finds the session done.
+#[tokio::test]
+async fn the_completion_url_has_oss_call_stratus_back() {
+    let s3 = S3Server::start();
+    let (server, ann, policy) = setup(&s3, kind::OSS, json!({})).await;
+    server
+        .state
+        .settings
+        .set(&[("siteURL", server.base.as_str())])
+        .await
+        .unwrap();
+    let data = pattern(100_000, 3);
+    let created = open(&server, &ann, policy, "cloudreve://my/cb.bin", data.len()).await;
+    assert_eq!(created["code"], 0, "{created}");
     let sid = created["data"]["session_id"].as_str().unwrap();
+    let secret = created["data"]["callback_secret"].as_str().unwrap();
+
+    let complete_url =
+        reqwest::Url::parse(created["data"]["completeURL"].as_str().unwrap()).unwrap();
+    let param = complete_url
+        .query_pairs()
+        .find(|(k, _)| k == "callback")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no callback parameter in {complete_url}"));
+    let policy: Value = serde_json::from_slice(&BASE64_STANDARD.decode(param).unwrap()).unwrap();
+    let callback_url = format!("{}/api/v4/callback/oss/{sid}/{secret}", server.base);
+    assert_eq!(policy["callbackUrl"], callback_url.as_str(), "{policy}");
+    assert_eq!(policy["callbackBodyType"], "application/json", "{policy}");
+    let body = policy["callbackBody"].as_str().unwrap();
+    assert!(
+        body.contains("${object}") && body.contains("${size}"),
+        "{body}"
+    );
+
+    let etags = send_parts(&created, &data, &[1]).await;
+    complete(&created, &etags).await;
+    // Nothing is published before the bucket calls back.
+    assert!(session_row(&server, &created).await.is_some());
+
+    // OSS's call: the body with its variables filled in, as JSON.
+    let row = session_row(&server, &created).await.unwrap();
+    let key = row.props["key"].as_str().unwrap().to_owned();
+    let filled = body
+        .replace("${object}", &serde_json::to_string(&key).unwrap())
+        .replace("${size}", &data.len().to_string());
     let resp = server
         .client
-        .post(server.api(&format!("/callback/oss/{sid}/{secret}")))
+        .post(&callback_url)
+        .header("content-type", "application/json")
+        .body(filled)
         .send()
         .await
         .unwrap();
+    assert_eq!(resp.status(), 200);
     let answer = stratus_tests::envelope(resp).await;
     assert_eq!(answer["code"], 0, "{answer}");
     assert!(
         listing(&server, &ann)
             .await
-            .contains(&("o.bin".to_owned(), data.len() as i64))
+            .contains(&("cb.bin".to_owned(), data.len() as i64))
     );
-    assert!(download(&server, &ann, "cloudreve://my/o.bin").await == data);
+    assert!(download(&server, &ann, "cloudreve://my/cb.bin").await == data);
+    // The client calls too once the completion returned: the session is done (40011).
+    let (_, answer) = callback(&server, "oss", &created, secret).await;
+    assert_eq!(answer["code"], 40011, "{answer}");
 }
 
 #[tokio::test]
