@@ -114,7 +114,9 @@ test("a node is saved only once its test passes, carries a remote policy and is 
   await page.getByRole("button", { name: "New node" }).click();
   let dialog = await fillNode(page, nodeName, "x");
   await dialog.getByRole("button", { name: "Generate a secret" }).click();
-  const generated = await dialog.getByLabel("Node secret").inputValue();
+  const secretField = dialog.getByLabel("Node secret");
+  await expect(secretField).not.toHaveValue("x");
+  const generated = await secretField.inputValue();
   expect(generated.length).toBeGreaterThanOrEqual(64);
   expect(generated).not.toBe(SECRET);
   await dialog.getByRole("button", { name: "Test", exact: true }).click();

@@ -26,7 +26,7 @@ test("info panel: details, versions, tags and a direct link", async ({ page, req
 
   await row(page, "draft.txt").click();
   await page.keyboard.press("Alt+Enter");
-  const panel = page.getByRole("dialog", { name: "draft.txt" });
+  const panel = page.getByRole("complementary", { name: "draft.txt" });
   await expect(panel.getByRole("table", { name: "Details" })).toContainText("14 B");
   await expect(panel.getByRole("table", { name: "Details" })).toContainText("/draft.txt");
   await expect(panel.getByTestId("version")).toHaveCount(2);
@@ -142,7 +142,7 @@ test.describe("a photo's EXIF", () => {
     // Opened at once: the panel asks again until the background task has read the EXIF.
     await row(page, "sunset.jpg").click();
     await page.keyboard.press("Alt+Enter");
-    const panel = page.getByRole("dialog", { name: "sunset.jpg" });
+    const panel = page.getByRole("complementary", { name: "sunset.jpg" });
     const section = panel.getByRole("table", { name: "Photo" });
     await expect(section).toBeVisible({ timeout: 30_000 });
     await expect(section).toContainText("Canon EOS R5");
@@ -172,7 +172,7 @@ test.describe("a photo's EXIF", () => {
     await page.keyboard.press("Escape");
     await row(page, "plain.jpg").click();
     await page.keyboard.press("Alt+Enter");
-    const other = page.getByRole("dialog", { name: "plain.jpg" });
+    const other = page.getByRole("complementary", { name: "plain.jpg" });
     await expect(other.getByRole("table", { name: "Details" })).toBeVisible();
     await expect(other.getByRole("table", { name: "Photo" })).toHaveCount(0);
     const plainMeta = (await api<Info>("GET", "/file/info", { query: { uri: my("plain.jpg") } }))
@@ -189,7 +189,7 @@ test.describe("a photo's EXIF", () => {
     await row(page, "sunset.jpg").click();
     await page.keyboard.press("Alt+Enter");
     const zh = page
-      .getByRole("dialog", { name: "sunset.jpg" })
+      .getByRole("complementary", { name: "sunset.jpg" })
       .getByRole("table", { name: "照片" });
     await expect(zh).toContainText("2024年5月1日");
     await expect(zh).toContainText("海拔 700 m");

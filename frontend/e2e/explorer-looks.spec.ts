@@ -36,7 +36,7 @@ test("light, dark, zh-CN and phone screenshots", async ({ page, request }, info)
   await page.keyboard.press("Escape");
   await row(page, "readme.md").click();
   await page.keyboard.press("Alt+Enter");
-  await expect(page.getByRole("dialog", { name: "readme.md" })).toContainText("版本");
+  await expect(page.getByRole("complementary", { name: "readme.md" })).toContainText("版本");
   await snap(page, info, "looks-dark-zh-info");
   await page.keyboard.press("Escape");
   const text = (await page.locator("main").textContent()) ?? "";

@@ -16,15 +16,15 @@ test("click, ctrl-click, shift-click, select all and Esc; the toolbar acts on th
   const rowOf = (name: string) => page.getByRole("row").filter({ has: row(page, name) });
 
   await row(page, "b.txt").click();
-  await expect(count).toHaveText("1 selected");
+  await expect(count).toHaveText("1 of 5 selected");
   await expect(rowOf("b.txt")).toHaveAttribute("aria-selected", "true");
   await row(page, "d.txt").click({ modifiers: ["Shift"] });
-  await expect(count).toHaveText("3 selected");
+  await expect(count).toHaveText("3 of 5 selected");
   await row(page, "c.txt").click({ modifiers: ["ControlOrMeta"] });
-  await expect(count).toHaveText("2 selected");
+  await expect(count).toHaveText("2 of 5 selected");
   await expect(rowOf("c.txt")).toHaveAttribute("aria-selected", "false");
   await page.keyboard.press("ControlOrMeta+a");
-  await expect(count).toHaveText("5 selected");
+  await expect(count).toHaveText("5 of 5 selected");
   await page.keyboard.press("Escape");
   await expect(count).toHaveCount(0);
 

@@ -12,7 +12,7 @@ test("each version in the info panel downloads with its own bytes", async ({ pag
 
   await row(page, "draft.txt").click();
   await page.keyboard.press("Alt+Enter");
-  const panel = page.getByRole("dialog", { name: "draft.txt" });
+  const panel = page.getByRole("complementary", { name: "draft.txt" });
   const versions = panel.getByTestId("version");
   await expect(versions).toHaveCount(2);
   const got: string[] = [];

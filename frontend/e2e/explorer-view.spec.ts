@@ -62,6 +62,8 @@ test("search with filters, pin the search, trash: restore, delete for good, empt
   page,
   request,
 }, info) => {
+  // Many steps, each waiting for the server: a loaded machine needs more than the default budget.
+  test.setTimeout(120_000);
   const { account, api } = await freshUser(request, "search");
   await mkdir(api, "Photos");
   await mkfile(api, ["Photos", "beach.jpg"], "j".repeat(2000));

@@ -187,3 +187,34 @@ test("WebDAV accounts: create, show the mount commands, edit, delete", async ({
     [],
   );
 });
+
+test("a user's picture is only asked for when there is one", async ({ page, request }, info) => {
+  const account = await newAccount(request, "faceless");
+  const api = await apiAs(request, account);
+  await api("POST", "/file/create", { body: { uri: "cloudreve://my/Handout", type: "folder" } });
+  const link = await api<string>("PUT", "/share", { body: { uri: "cloudreve://my/Handout" } });
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/user/avatar/")) asked.push(r.url());
+  });
+
+  // No picture yet: the initial, and no request that would answer 404.
+  await page.goto(new URL(link).pathname);
+  const landing = page.getByRole("region", { name: "Shared with you" });
+  await expect(landing.getByText("F", { exact: true })).toBeVisible();
+  await page.goto("/session");
+  await fillSignIn(page, account);
+  await expect(page).toHaveURL(/\/home/);
+  await page.goto("/settings");
+  const profile = page.getByRole("region", { name: "Profile" });
+  await expect(profile.getByText("F", { exact: true })).toBeVisible();
+  await snap(page, info, "settings-no-avatar");
+  expect(asked).toEqual([]);
+
+  // With a picture: it is asked for and shown.
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Upload a picture" }).click();
+  await (await chooser).setFiles({ name: "me.png", mimeType: "image/png", buffer: PNG });
+  await expect(profile.getByRole("img", { name: "Your avatar" })).toBeVisible();
+  expect(asked.length).toBeGreaterThan(0);
+});

@@ -56,7 +56,10 @@ test("share a folder with a password and expiry, visit it signed out, edit and d
   await snap(page, info, "share-dialog");
   await expectAccessible(page, "share dialog");
   await dialog.getByRole("button", { name: "Create link" }).click();
-  const link = await dialog.getByRole("textbox", { name: "Link" }).inputValue();
+  const linkField = dialog.getByRole("textbox", { name: "Link" });
+  // The link is there once the server answered.
+  await expect(linkField).toHaveValue(/\/s\//);
+  const link = await linkField.inputValue();
   expect(link).toMatch(/\/s\/\w+\/open4me$/);
   await dialog.getByRole("button", { name: "Copy" }).click();
   await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();

@@ -200,3 +200,49 @@ test("remote download of a link into a folder", async ({ page }, info) => {
     await setSiteSettings(page.request, { remote_download_allowed_cidrs: "" });
   }
 });
+
+test("task progress names each counter and shows counts as counts, bytes as bytes", async ({
+  page,
+}, info) => {
+  const { account } = await freshUser(page.request, "watcher");
+  const now = new Date().toISOString();
+  const task = {
+    id: "t1",
+    type: "extract_archive",
+    status: "processing",
+    created_at: now,
+    updated_at: now,
+    summary: { props: { src: "cloudreve://my/big.zip", dst: "cloudreve://my/big" } },
+  };
+  // A task caught half-way, as the server streams it: the list and the progress stream.
+  await page.route(/\/api\/v4\/workflow\?/, (route) =>
+    route.fulfill({
+      json: { code: 0, msg: "", data: { tasks: [task], pagination: { next_token: "" } } },
+    }),
+  );
+  const progress = {
+    extract_count: { current: 565, total: 2048, identifier: "a.txt" },
+    extract_size: { current: 5 * 1024 * 1024, total: 10 * 1024 * 1024, identifier: "a.txt" },
+  };
+  await page.route(/\/api\/v4\/workflow\/progress\/t1\/stream/, (route) =>
+    route.fulfill({
+      headers: { "content-type": "text/event-stream" },
+      body: `event: progress\ndata: ${JSON.stringify(progress)}\n\n`,
+    }),
+  );
+  await signIn(page, account);
+  await page.goto("/tasks");
+  const card = page.getByTestId("task");
+  await expect(card).toContainText("Extracted files");
+  await expect(card).toContainText("565 of 2,048");
+  await expect(card).toContainText("5.0 MB / 10.0 MB");
+  await expect(card).not.toContainText("extract_count");
+  await snap(page, info, "task-progress");
+
+  await page.addInitScript(() => localStorage.setItem("stratus.language", "zh-CN"));
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(card).toContainText("已解压文件");
+  await expect(card).toContainText("565 / 2,048");
+  await snap(page, info, "task-progress-zh-dark");
+});

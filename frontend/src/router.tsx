@@ -29,25 +29,27 @@ const indexRoute = createRoute({
   },
 });
 
+const accountPages = () => import("./pages/account/pages");
+
 export const sessionRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/session",
   validateSearch: (search: Record<string, unknown>): { redirect?: string } => ({
     redirect: typeof search.redirect === "string" ? search.redirect : undefined,
   }),
-  component: lazyRouteComponent(() => import("./pages/SignIn")),
+  component: lazyRouteComponent(accountPages, "SignIn"),
 });
 
 // Signed-out account pages; the reset and activation pages are where the mailed links lead.
 const signUpRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/session/signup",
-  component: lazyRouteComponent(() => import("./pages/account/SignUp")),
+  component: lazyRouteComponent(accountPages, "SignUp"),
 });
 const forgotRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/session/forget",
-  component: lazyRouteComponent(() => import("./pages/account/ForgotPassword")),
+  component: lazyRouteComponent(accountPages, "ForgotPassword"),
 });
 const linkParam = (value: unknown) => (typeof value === "string" ? value : undefined);
 const resetRoute = createRoute({
@@ -57,7 +59,7 @@ const resetRoute = createRoute({
     id: linkParam(search.id),
     secret: linkParam(search.secret),
   }),
-  component: lazyRouteComponent(() => import("./pages/account/ResetPassword")),
+  component: lazyRouteComponent(accountPages, "ResetPassword"),
 });
 const activateRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -66,7 +68,7 @@ const activateRoute = createRoute({
     id: linkParam(search.id),
     sign: linkParam(search.sign),
   }),
-  component: lazyRouteComponent(() => import("./pages/account/Activate")),
+  component: lazyRouteComponent(accountPages, "Activate"),
 });
 
 const appRoute = createRoute({

@@ -1,7 +1,6 @@
 // The app's frame: header (menu button on phones, site name, dark mode, account menu), the
 // navigation with the storage used, and the page. Signs the user out when the session ends.
 import {
-  ActionIcon,
   AppShell,
   Burger,
   Group,
@@ -42,6 +41,7 @@ import { PreviewHost } from "../previews";
 import { TaskDialogHost } from "../tasks/TaskDialogHost";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
+import { IconButton } from "./IconButton";
 import { LanguagePicker } from "./LanguagePicker";
 import { ButtonLink, NavRouterLink } from "./links";
 
@@ -220,14 +220,14 @@ function ColorSchemeToggle() {
   const scheme = useComputedColorScheme("light");
   const dark = scheme === "dark";
   return (
-    <ActionIcon
+    <IconButton
       variant="default"
       size="lg"
-      aria-label={dark ? t("shell.lightMode") : t("shell.darkMode")}
+      label={dark ? t("shell.lightMode") : t("shell.darkMode")}
       onClick={() => setColorScheme(dark ? "light" : "dark")}
     >
       {dark ? <IconSun size={18} /> : <IconMoon size={18} />}
-    </ActionIcon>
+    </IconButton>
   );
 }
 
@@ -236,9 +236,9 @@ function AccountMenu({ user }: { user: User }) {
   return (
     <Menu position="bottom-end" width={220}>
       <Menu.Target>
-        <ActionIcon variant="default" size="lg" aria-label={t("shell.account")}>
+        <IconButton variant="default" size="lg" label={t("shell.account")}>
           <IconUserCircle size={20} />
-        </ActionIcon>
+        </IconButton>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>

@@ -14,6 +14,11 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
+/** 10000 → "10,000" in English, with the language's grouping. */
+export function formatCount(count: number, language: string): string {
+  return count.toLocaleString(language);
+}
+
 export function formatDate(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";

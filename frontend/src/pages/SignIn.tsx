@@ -4,27 +4,25 @@
 import {
   Anchor,
   Button,
-  Center,
   Group,
-  Paper,
   PasswordInput,
   PinInput,
   Stack,
   Text,
   TextInput,
-  Title,
 } from "@mantine/core";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, anonymousApi, CODE_CONTINUE, type Schemas, unwrap } from "../api/client";
 import { signIn } from "../api/session";
-import { LanguagePicker } from "../components/LanguagePicker";
 import { AnchorLink } from "../components/links";
 import { errorMessage } from "../lib/errors";
-import { useLoginConfig } from "./account/AuthCard";
+import { AuthCard } from "./account/AuthCard";
 import { CaptchaField, useCaptcha } from "./account/Captcha";
+import { useLoginConfig } from "./account/loginConfig";
 import { PasskeySignIn } from "./account/PasskeySignIn";
+import { useTypedEmail } from "./account/typedEmail";
 
 type Step = { kind: "password" } | { kind: "otp"; sessionId: string };
 
@@ -33,14 +31,14 @@ export default function SignIn() {
   const navigate = useNavigate();
   const { redirect } = useSearch({ from: "/session" });
   const [step, setStep] = useState<Step>({ kind: "password" });
-  const [email, setEmail] = useState("");
+  const [email, setEmail] = useTypedEmail();
   const [password, setPassword] = useState("");
   const [otp, setOtp] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const config = useLoginConfig();
-  const captcha = useCaptcha(!!config.data?.login_captcha && config.data.captcha_type === "normal");
+  const captcha = useCaptcha(!!config?.captcha.signIn);
 
   const finish = (answer: Schemas["LoginResponse"]) => {
     signIn(answer);
@@ -87,86 +85,74 @@ export default function SignIn() {
   };
 
   return (
-    <Center mih="100dvh" p="md">
-      <Paper component="main" withBorder shadow="sm" p="xl" w="100%" maw={400}>
-        <form onSubmit={submit}>
-          <Stack>
-            <Title order={1} size="h2">
-              {config.data?.title || "Stratus"}
-            </Title>
-            {step.kind === "password" ? (
-              <>
-                <Text c="dimmed">{t("signIn.intro")}</Text>
-                <TextInput
-                  label={t("signIn.email")}
-                  type="email"
-                  autoComplete="username"
-                  required
-                  autoFocus
-                  value={email}
-                  onChange={(e) => setEmail(e.currentTarget.value)}
-                />
-                <PasswordInput
-                  label={t("signIn.password")}
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(e) => setPassword(e.currentTarget.value)}
-                />
-                <CaptchaField captcha={captcha} mt={0} />
-              </>
-            ) : (
-              <>
-                <Text>{t("signIn.otpIntro")}</Text>
-                <PinInput
-                  length={6}
-                  type="number"
-                  oneTimeCode
-                  autoFocus
-                  aria-label={t("signIn.otp")}
-                  value={otp}
-                  onChange={setOtp}
-                />
-              </>
-            )}
-            {error && (
-              <Text c="red" role="alert">
-                {error}
-              </Text>
-            )}
-            <Button type="submit" loading={busy} fullWidth>
-              {step.kind === "password" ? t("signIn.submit") : t("signIn.verify")}
-            </Button>
-            {step.kind === "password" && config.data?.authn && (
-              <PasskeySignIn onSignedIn={finish} onError={setError} />
-            )}
-            {step.kind === "password" && (
-              <Group justify="space-between">
-                <AnchorLink to="/session/forget" size="sm">
-                  {t("account.forgotLink")}
+    <AuthCard maw={400}>
+      <form onSubmit={submit}>
+        <Stack>
+          {step.kind === "password" ? (
+            <>
+              <Text c="dimmed">{t("signIn.intro")}</Text>
+              <TextInput
+                label={t("signIn.email")}
+                type="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label={t("signIn.password")}
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              <CaptchaField captcha={captcha} mt={0} />
+            </>
+          ) : (
+            <>
+              <Text>{t("signIn.otpIntro")}</Text>
+              <PinInput
+                length={6}
+                type="number"
+                oneTimeCode
+                autoFocus
+                aria-label={t("signIn.otp")}
+                value={otp}
+                onChange={setOtp}
+              />
+            </>
+          )}
+          {error && (
+            <Text c="red" role="alert">
+              {error}
+            </Text>
+          )}
+          <Button type="submit" loading={busy} fullWidth>
+            {step.kind === "password" ? t("signIn.submit") : t("signIn.verify")}
+          </Button>
+          {step.kind === "password" && config?.passkeys && (
+            <PasskeySignIn onSignedIn={finish} onError={setError} />
+          )}
+          {step.kind === "password" && (
+            <Group justify="space-between">
+              <AnchorLink to="/session/forget" size="sm">
+                {t("account.forgotLink")}
+              </AnchorLink>
+              {config?.signUp && (
+                <AnchorLink to="/session/signup" size="sm">
+                  {t("account.signUpLink")}
                 </AnchorLink>
-                {config.data?.register_enabled && (
-                  <AnchorLink to="/session/signup" size="sm">
-                    {t("account.signUpLink")}
-                  </AnchorLink>
-                )}
-              </Group>
-            )}
-            {step.kind === "otp" && (
-              <Anchor
-                component="button"
-                type="button"
-                onClick={() => setStep({ kind: "password" })}
-              >
-                {t("signIn.back")}
-              </Anchor>
-            )}
-            <Group justify="flex-end">
-              <LanguagePicker />
+              )}
             </Group>
-          </Stack>
-        </form>
-      </Paper>
-    </Center>
+          )}
+          {step.kind === "otp" && (
+            <Anchor component="button" type="button" onClick={() => setStep({ kind: "password" })}>
+              {t("signIn.back")}
+            </Anchor>
+          )}
+        </Stack>
+      </form>
+    </AuthCard>
   );
 }

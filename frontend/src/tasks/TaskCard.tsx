@@ -6,9 +6,17 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../api/client";
 import { notifyError } from "../lib/errors";
-import { formatBytes, formatDate } from "../lib/format";
+import { formatBytes, formatCount, formatDate } from "../lib/format";
 import { useTaskStream } from "./stream";
-import { ENDED, type ProgressMap, readablePath, STATUS_COLORS, type Task, taskEnds } from "./types";
+import {
+  ENDED,
+  type ProgressMap,
+  progressUnit,
+  readablePath,
+  STATUS_COLORS,
+  type Task,
+  taskEnds,
+} from "./types";
 
 type Props = { task: Task; stream: boolean; onEnd: () => void };
 
@@ -110,9 +118,9 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
   );
 }
 
-/** One bar per progress entry the task reports; bytes where the totals are large. */
+/** One bar per progress entry the task reports, in bytes or as a count (PROGRESS_UNITS). */
 function ProgressBars({ progress }: { progress?: ProgressMap }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const entries = Object.entries(progress ?? {}).filter(([, p]) => p.total > 0);
   if (entries.length === 0)
     return <Progress value={100} animated striped size="sm" aria-label={t("tasks.working")} />;
@@ -130,9 +138,12 @@ function ProgressBars({ progress }: { progress?: ProgressMap }) {
                 {label}
               </Text>
               <Text size="xs" c="dimmed">
-                {key.endsWith("size") || p.total > 1024
+                {progressUnit(key) === "bytes"
                   ? `${formatBytes(p.current)} / ${formatBytes(p.total)}`
-                  : `${p.current} / ${p.total}`}
+                  : t("tasks.progressCount", {
+                      current: formatCount(p.current, i18n.language),
+                      total: formatCount(p.total, i18n.language),
+                    })}
               </Text>
             </Group>
             <Progress value={percent} size="sm" aria-label={label} />

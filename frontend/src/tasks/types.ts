@@ -44,3 +44,23 @@ export function readablePath(uri: string): string {
     return uri;
   }
 }
+
+/**
+ * What each progress key the server reports counts: bytes, or items (files, entries, blobs).
+ * Each key has its label under `tasks.progress.<key>`; a key missing here counts bytes when
+ * its name says size.
+ */
+export const PROGRESS_UNITS: Record<string, "bytes" | "count"> = {
+  archive_size: "bytes",
+  download: "bytes",
+  upload: "bytes",
+  extract_size: "bytes",
+  extract_count: "count",
+  indexed: "count",
+  imported: "count",
+  relocate: "count",
+};
+
+export function progressUnit(key: string): "bytes" | "count" {
+  return PROGRESS_UNITS[key] ?? (/size|bytes/.test(key) ? "bytes" : "count");
+}

@@ -6,16 +6,16 @@ import { useTranslation } from "react-i18next";
 import { anonymousApi, unwrap } from "../../api/client";
 import { AnchorLink } from "../../components/links";
 import { useSubmit } from "../../lib/form";
-import { AuthCard, useLoginConfig } from "./AuthCard";
+import { AuthCard } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
+import { useLoginConfig } from "./loginConfig";
+import { useTypedEmail } from "./typedEmail";
 
 export default function ForgotPassword() {
   const { t, i18n } = useTranslation();
   const config = useLoginConfig();
-  const captcha = useCaptcha(
-    !!config.data?.forget_captcha && config.data.captcha_type === "normal",
-  );
-  const [email, setEmail] = useState("");
+  const captcha = useCaptcha(!!config?.captcha.forgot);
+  const [email, setEmail] = useTypedEmail();
   const [sent, setSent] = useState(false);
 
   const { busy, error, submit } = useSubmit(async () => {

@@ -9,16 +9,18 @@ import { signIn } from "../../api/session";
 import { AnchorLink } from "../../components/links";
 import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
-import { AuthCard, useLoginConfig } from "./AuthCard";
+import { AuthCard } from "./AuthCard";
 import { CaptchaField, useCaptcha } from "./Captcha";
+import { useLoginConfig } from "./loginConfig";
 import { NewPasswordFields, useNewPassword } from "./NewPassword";
+import { useTypedEmail } from "./typedEmail";
 
 export default function SignUp() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const config = useLoginConfig();
-  const captcha = useCaptcha(!!config.data?.reg_captcha && config.data.captcha_type === "normal");
-  const [email, setEmail] = useState("");
+  const captcha = useCaptcha(!!config?.captcha.signUp);
+  const [email, setEmail] = useTypedEmail();
   const newPassword = useNewPassword();
   const [mailSent, setMailSent] = useState(false);
 
@@ -45,7 +47,7 @@ export default function SignUp() {
     navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
   }, captcha.renew);
 
-  if (config.data && !config.data.register_enabled) {
+  if (config && !config.signUp) {
     return (
       <AuthCard title={t("account.signUpTitle")}>
         <Alert color="yellow">{t("account.signUpClosed")}</Alert>

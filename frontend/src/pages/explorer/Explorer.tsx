@@ -6,7 +6,6 @@ import "./styles";
 import "./builtinActions";
 import "../../tasks/explorerActions";
 import {
-  ActionIcon,
   Alert,
   Box,
   Breadcrumbs,
@@ -18,6 +17,7 @@ import {
   Stack,
   Text,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import {
   IconArrowsSort,
   IconCheck,
@@ -44,6 +44,7 @@ import {
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { IconButton } from "../../components/IconButton";
 import { AnchorLink } from "../../components/links";
 import { downloadFiles } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
@@ -66,6 +67,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { ContextMenu } from "./ContextMenu";
 import { dropTarget } from "./dnd";
 import { FileList } from "./FileList";
+import classes from "./FileList.module.css";
 import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
 import { FOLDER, type SortKey, useListing } from "./listing";
 import { NameDialog } from "./NameDialog";
@@ -115,6 +117,35 @@ export default function Explorer() {
   const selection = useSelection(files, path);
   const { fetchNextPage } = listing;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  /** How many items the folder holds: exact once every page is in, else a lower bound. */
+  const complete = !listing.hasNextPage;
+  const itemCount = t(complete ? "explorer.items" : "explorer.itemsAtLeast", {
+    count: files.length,
+  });
+
+  // Select all means the whole folder: the pages not loaded yet are fetched first.
+  const [selectingAll, setSelectingAll] = useState(false);
+  const selectAll = useCallback(() => setSelectingAll(true), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new folder stops a pending select-all
+  useEffect(() => setSelectingAll(false), [path]);
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError } = listing;
+  useEffect(() => {
+    if (!selectingAll) return;
+    if (isFetchNextPageError) setSelectingAll(false);
+    else if (hasNextPage) {
+      if (!isFetchingNextPage) void fetchNextPage();
+    } else {
+      selection.selectAll();
+      setSelectingAll(false);
+    }
+  }, [
+    selectingAll,
+    hasNextPage,
+    isFetchingNextPage,
+    isFetchNextPageError,
+    fetchNextPage,
+    selection.selectAll,
+  ]);
 
   /** Runs a change; a lock conflict opens the lock dialog, other failures are thrown. */
   const guard = useCallback(async (change: () => Promise<void>) => {
@@ -226,7 +257,8 @@ export default function Explorer() {
     else if (key === "Enter" && onRow && focused) open(focused);
     else if (key === "Delete") runAction(fs === "trash" ? "deleteForever" : "delete");
     else if (key === "F2") runAction("rename");
-    else if (ctrl && key === "a") selection.selectAll();
+    else if (ctrl && key === "a") selectAll();
+    else if (key === "Escape" && dialog?.kind === "info") setDialog(null);
     else if (key === "Escape" && selection.selected.size) selection.clear();
     else if (ctrl && (key === "c" || key === "x") && fs === "my" && selection.chosen.length) {
       handle.setClipboard({ uris: selection.chosen.map((f) => f.path), cut: key === "x" });
@@ -242,6 +274,15 @@ export default function Explorer() {
     } else return;
     handled();
   };
+
+  // The info panel sits beside the list where there is room, and follows a single selection.
+  const wide = useMediaQuery("(min-width: 62em)") ?? true;
+  const infoFile =
+    dialog?.kind === "info"
+      ? selection.chosen.length === 1
+        ? selection.chosen[0]
+        : dialog.file
+      : undefined;
 
   const onDrop = (uris: string[], dst: string, copy: boolean) => {
     selection.clear();
@@ -284,6 +325,11 @@ export default function Explorer() {
               </Text>
             )}
           </Breadcrumbs>
+          {!listing.isPending && !listing.isError && (
+            <Text size="xs" c="dimmed" data-testid="item-count">
+              {itemCount}
+            </Text>
+          )}
         </Box>
         <Group gap="xs">
           {(fs === "my" || fs === "share") && (
@@ -302,10 +348,10 @@ export default function Explorer() {
             </Button>
           )}
           {searching && fs === "my" && (
-            <ActionIcon
+            <IconButton
               variant="default"
               size="lg"
-              aria-label={t("explorer.search.pin")}
+              label={t("explorer.search.pin")}
               onClick={() =>
                 run(async () => {
                   const name = searching.filters.name || t("explorer.search.results");
@@ -315,21 +361,21 @@ export default function Explorer() {
               }
             >
               <IconPin size={16} />
-            </ActionIcon>
+            </IconButton>
           )}
-          <ActionIcon
+          <IconButton
             variant="default"
             size="lg"
             onClick={() => setView({ mode: view.mode === "grid" ? "list" : "grid" })}
-            aria-label={t(view.mode === "grid" ? "explorer.view.list" : "explorer.view.grid")}
+            label={t(view.mode === "grid" ? "explorer.view.list" : "explorer.view.grid")}
           >
             {view.mode === "grid" ? <IconList size={16} /> : <IconLayoutGrid size={16} />}
-          </ActionIcon>
+          </IconButton>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <ActionIcon variant="default" size="lg" aria-label={t("explorer.sort.label")}>
+              <IconButton variant="default" size="lg" label={t("explorer.sort.label")}>
                 <IconArrowsSort size={16} />
-              </ActionIcon>
+              </IconButton>
             </Menu.Target>
             <Menu.Dropdown>
               {SORT_KEYS.map((key) => (
@@ -355,14 +401,14 @@ export default function Explorer() {
               ))}
             </Menu.Dropdown>
           </Menu>
-          <ActionIcon
+          <IconButton
             variant="default"
             size="lg"
             onClick={() => listing.refetch()}
-            aria-label={t("explorer.refresh")}
+            label={t("explorer.refresh")}
           >
             <IconRefresh size={16} />
-          </ActionIcon>
+          </IconButton>
           {fs === "trash" && files.length > 0 && (
             <Button
               variant="light"
@@ -375,14 +421,14 @@ export default function Explorer() {
           )}
           {writable && (
             <>
-              <ActionIcon
+              <IconButton
                 variant="default"
                 size="lg"
-                aria-label={t("explorer.newFile")}
+                label={t("explorer.newFile")}
                 onClick={() => setDialog({ kind: "newFile" })}
               >
                 <IconFilePlus size={16} />
-              </ActionIcon>
+              </IconButton>
               <Button
                 variant="default"
                 leftSection={<IconFolderPlus size={16} />}
@@ -391,14 +437,14 @@ export default function Explorer() {
                 {t("explorer.newFolder")}
               </Button>
               {canRemoteDownload(session?.user) && (
-                <ActionIcon
+                <IconButton
                   variant="default"
                   size="lg"
-                  aria-label={t("tasks.download.title")}
+                  label={t("tasks.download.title")}
                   onClick={() => openTaskDialog({ kind: "download", folder: path })}
                 >
                   <IconCloudDownload size={16} />
-                </ActionIcon>
+                </IconButton>
               )}
               <UploadButton folder={path} policyId={policyId} />
             </>
@@ -406,50 +452,72 @@ export default function Explorer() {
         </Group>
       </Group>
 
-      {selection.chosen.length > 0 && (
-        <SelectionBar
-          ctx={ctx}
-          total={files.length}
-          onSelectAll={selection.selectAll}
-          onClear={selection.clear}
-        />
-      )}
-
-      {listing.isPending ? (
-        <Center flex={1}>
-          <Loader aria-label={t("explorer.loading")} />
-        </Center>
-      ) : listing.isError ? (
-        <Alert color="red" title={t("explorer.loadFailed")} role="alert">
-          {errorMessage(listing.error)}
-        </Alert>
-      ) : files.length === 0 ? (
-        <Center flex={1}>
-          <Text c="dimmed">
-            {t(
-              searching
-                ? "explorer.search.none"
-                : fs === "trash"
-                  ? "explorer.trashEmpty"
-                  : "explorer.empty",
-            )}
-          </Text>
-        </Center>
-      ) : (
-        <FileList
-          files={files}
-          hasMore={!!listing.hasNextPage}
-          loadingMore={listing.isFetchingNextPage}
-          loadMore={loadMore}
-          mode={view.mode}
-          selection={selection}
-          movable={fs === "my"}
-          onOpen={open}
-          onMenu={(_, at) => setMenuAt(at)}
-          onDrop={onDrop}
-          onKeyDown={onKeyDown}
-        />
-      )}
+      <Box className={classes.body}>
+        {/* The selection bar floats over this column, never over the info panel. */}
+        <Stack gap={0} flex={1} miw={0} pos="relative">
+          {(selection.chosen.length > 0 || selectingAll) && (
+            <SelectionBar
+              ctx={ctx}
+              total={files.length}
+              complete={complete}
+              selectingAll={selectingAll}
+              onSelectAll={selectAll}
+              onClear={() => {
+                setSelectingAll(false);
+                selection.clear();
+              }}
+            />
+          )}
+          {listing.isPending ? (
+            <Center flex={1}>
+              <Loader aria-label={t("explorer.loading")} />
+            </Center>
+          ) : listing.isError ? (
+            <Alert color="red" title={t("explorer.loadFailed")} role="alert">
+              {errorMessage(listing.error)}
+            </Alert>
+          ) : files.length === 0 ? (
+            <Center flex={1}>
+              <Text c="dimmed">
+                {t(
+                  searching
+                    ? "explorer.search.none"
+                    : fs === "trash"
+                      ? "explorer.trashEmpty"
+                      : "explorer.empty",
+                )}
+              </Text>
+            </Center>
+          ) : (
+            <FileList
+              files={files}
+              hasMore={!!listing.hasNextPage}
+              loadingMore={listing.isFetchingNextPage}
+              loadMore={loadMore}
+              mode={view.mode}
+              selection={selection}
+              movable={fs === "my"}
+              showParent={!!searching}
+              onOpen={open}
+              onMenu={(_, at) => setMenuAt(at)}
+              onDrop={onDrop}
+              onKeyDown={onKeyDown}
+            />
+          )}
+        </Stack>
+        {wide && infoFile && (
+          <Suspense>
+            <InfoPanel
+              side
+              file={infoFile}
+              folder={path}
+              owned={fs === "my"}
+              run={run}
+              onClose={() => setDialog(null)}
+            />
+          </Suspense>
+        )}
+      </Box>
 
       <ContextMenu at={menuAt} ctx={ctx} onClose={() => setMenuAt(null)} />
 
@@ -537,9 +605,10 @@ export default function Explorer() {
             onClose={() => setDialog(null)}
           />
         )}
-        {dialog?.kind === "info" && (
+        {!wide && infoFile && (
           <InfoPanel
-            file={dialog.file}
+            side={false}
+            file={infoFile}
             folder={path}
             owned={fs === "my"}
             run={run}

@@ -12,11 +12,18 @@ import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { formatBytes, formatDate } from "../../lib/format";
+import { parseUri } from "../../lib/uri";
 import { type DropHandler, dropTarget, startDrag } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
 import { FOLDER } from "./listing";
 import type { Selection } from "./selection";
+
+/** `cloudreve://my/Work/2026/plan.txt` → `/Work/2026`. */
+function parentPath(uri: string): string {
+  return `/${parseUri(uri)?.segments.slice(0, -1).join("/") ?? ""}`;
+}
+
 import type { ViewMode } from "./view";
 
 type Props = {
@@ -28,6 +35,8 @@ type Props = {
   selection: Selection;
   /** Rows can be dragged onto folders. */
   movable: boolean;
+  /** Each row says which folder it is in (search results come from a whole tree). */
+  showParent?: boolean;
   onOpen: (file: FileInfo) => void;
   /** The context menu for the row at `index`, at a point of the page. */
   onMenu: (index: number, at: { x: number; y: number }) => void;
@@ -97,6 +106,25 @@ export function FileList(props: Props) {
       tabIndex={-1}
       onKeyDown={(e) => props.onKeyDown(e, columns)}
     >
+      {mode === "list" && (
+        <div role="row" className={classes.header}>
+          <div role="columnheader" className={classes.name}>
+            {t("explorer.sort.name")}
+          </div>
+          {props.showParent && (
+            <div role="columnheader" className={classes.parent}>
+              {t("explorer.folderColumn")}
+            </div>
+          )}
+          <div role="columnheader" className={classes.size}>
+            {t("explorer.sort.size")}
+          </div>
+          <div role="columnheader" className={classes.date}>
+            {t("explorer.sort.updated_at")}
+          </div>
+          <div role="columnheader" className={classes.menu} />
+        </div>
+      )}
       <div className={classes.rows} style={{ height: rows.getTotalSize() }}>
         {items.map((line) => {
           const style = { transform: `translateY(${line.start}px)`, height };
@@ -216,6 +244,19 @@ function Item({
           </Text>
         </button>
       </div>
+      {list && props.showParent && (
+        <div role="gridcell" className={classes.parent}>
+          <Text
+            size="sm"
+            c="dimmed"
+            truncate="end"
+            title={parentPath(file.path)}
+            data-testid="parent-path"
+          >
+            {parentPath(file.path)}
+          </Text>
+        </div>
+      )}
       {list && (
         <>
           <div role="gridcell" className={classes.size}>

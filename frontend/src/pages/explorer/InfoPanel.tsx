@@ -6,9 +6,11 @@ import {
   Anchor,
   Badge,
   Button,
+  CloseButton,
   Drawer,
   Group,
   Loader,
+  Paper,
   Stack,
   Table,
   TagsInput,
@@ -28,6 +30,7 @@ import { errorMessage, notifyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
+import classes from "./FileList.module.css";
 import { FOLDER, listKey } from "./listing";
 import { awaitingExif, type Photo, photoInfo } from "./photoInfo";
 
@@ -40,9 +43,11 @@ type Props = {
   owned: boolean;
   run: (change: () => Promise<void>) => Promise<void>;
   onClose: () => void;
+  /** A side panel beside the list instead of a drawer over it. */
+  side: boolean;
 };
 
-export default function InfoPanel({ file, folder, owned, run, onClose }: Props) {
+export default function InfoPanel({ file, folder, owned, run, onClose, side }: Props) {
   const { t, i18n } = useTranslation();
   const key = ["info", file.path];
   const info = useQuery({
@@ -110,19 +115,8 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
       ]
     : [];
 
-  return (
-    <Drawer
-      opened
-      onClose={onClose}
-      position="right"
-      size="md"
-      title={
-        <Text fw={600} truncate>
-          {file.name}
-        </Text>
-      }
-      closeButtonProps={{ "aria-label": t("explorer.close") }}
-    >
+  const content = (
+    <>
       {info.isPending ? (
         <Loader aria-label={t("explorer.loading")} />
       ) : info.isError ? (
@@ -253,6 +247,44 @@ export default function InfoPanel({ file, folder, owned, run, onClose }: Props) 
           {owned && data && data.type !== FOLDER && <DirectLink uri={file.path} />}
         </Stack>
       )}
+    </>
+  );
+
+  // Beside the list on a wide screen, so that the list stays in use; a drawer on a phone.
+  if (side) {
+    return (
+      <Paper
+        component="aside"
+        aria-label={file.name}
+        withBorder
+        p="md"
+        w={380}
+        className={classes.side}
+      >
+        <Group justify="space-between" wrap="nowrap" mb="md">
+          <Text fw={600} truncate>
+            {file.name}
+          </Text>
+          <CloseButton aria-label={t("explorer.close")} onClick={onClose} />
+        </Group>
+        {content}
+      </Paper>
+    );
+  }
+  return (
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={
+        <Text fw={600} truncate>
+          {file.name}
+        </Text>
+      }
+      closeButtonProps={{ "aria-label": t("explorer.close") }}
+    >
+      {content}
     </Drawer>
   );
 }

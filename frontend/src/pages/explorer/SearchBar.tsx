@@ -1,9 +1,10 @@
 // Search in the folder on screen and below: a name box, and a popover of filters (type,
 // category, size, modified dates, tag). The search is a URI, so it can be bookmarked and pinned.
-import { ActionIcon, Group, Indicator, Loader, Popover, TextInput } from "@mantine/core";
+import { Group, Indicator, Loader, Popover, TextInput } from "@mantine/core";
 import { IconAdjustments, IconSearch } from "@tabler/icons-react";
 import { type FormEvent, lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { IconButton } from "../../components/IconButton";
 import { NO_FILTERS, parseSearch, type SearchFilters, searchUri } from "./search";
 
 // The filters are loaded when first opened (the number inputs are not small).
@@ -45,15 +46,15 @@ export function SearchBar({ uri, onSearch }: Props) {
               are not allowed on the indicator's plain box (axe: aria-allowed-attr). */}
           <Indicator disabled={!filtered} size={8} offset={4}>
             <Popover.Target>
-              <ActionIcon
+              <IconButton
                 variant="default"
                 size="lg"
-                aria-label={t("explorer.search.filters")}
+                label={t("explorer.search.filters")}
                 aria-expanded={open}
                 onClick={() => setOpen((o) => !o)}
               >
                 <IconAdjustments size={16} />
-              </ActionIcon>
+              </IconButton>
             </Popover.Target>
           </Indicator>
           <Popover.Dropdown>

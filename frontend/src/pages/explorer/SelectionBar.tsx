@@ -6,9 +6,18 @@ import { useTranslation } from "react-i18next";
 import { type ActionContext, actionsFor } from "./actions";
 import classes from "./FileList.module.css";
 
-type Props = { ctx: ActionContext; total: number; onSelectAll: () => void; onClear: () => void };
+type Props = {
+  ctx: ActionContext;
+  /** Rows loaded; the folder's size once `complete`. */
+  total: number;
+  complete: boolean;
+  /** The rest of the folder is being loaded to be selected. */
+  selectingAll: boolean;
+  onSelectAll: () => void;
+  onClear: () => void;
+};
 
-export function SelectionBar({ ctx, total, onSelectAll, onClear }: Props) {
+export function SelectionBar({ ctx, total, complete, selectingAll, onSelectAll, onClear }: Props) {
   const { t } = useTranslation();
   const list = actionsFor(ctx).filter((a) => a.toolbar);
   return (
@@ -24,10 +33,15 @@ export function SelectionBar({ ctx, total, onSelectAll, onClear }: Props) {
       <Group gap="xs" wrap="wrap">
         <CloseButton size="sm" aria-label={t("explorer.clearSelection")} onClick={onClear} />
         <Text size="sm" fw={600} data-testid="selection-count">
-          {t("explorer.selected", { count: ctx.files.length })}
+          {selectingAll
+            ? t("explorer.selectingAll", { count: total })
+            : t(complete ? "explorer.selectedOf" : "explorer.selectedOfAtLeast", {
+                count: ctx.files.length,
+                total,
+              })}
         </Text>
-        {ctx.files.length < total && (
-          <Button size="compact-sm" variant="subtle" onClick={onSelectAll}>
+        {(ctx.files.length < total || !complete) && (
+          <Button size="compact-sm" variant="subtle" onClick={onSelectAll} loading={selectingAll}>
             {t("explorer.selectAll")}
           </Button>
         )}

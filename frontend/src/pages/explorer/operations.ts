@@ -4,6 +4,17 @@ import { childUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { listKey } from "./listing";
 
+/**
+ * Runs `send` on the URIs a batch at a time: a whole large folder can be selected, and the
+ * server takes at most `max_batched_file` (3,000 by default) URIs a request.
+ */
+async function inBatches(uris: string[], send: (batch: string[]) => Promise<unknown>) {
+  const BATCH = 1000;
+  for (let start = 0; start < uris.length; start += BATCH) {
+    await send(uris.slice(start, start + BATCH));
+  }
+}
+
 function refresh(folder: string) {
   queryClient.invalidateQueries({ queryKey: listKey(folder) });
   queryClient.invalidateQueries({ queryKey: ["capacity"] });
@@ -25,23 +36,38 @@ export async function renameFile(folder: string, uri: string, name: string) {
 
 /** To the trash; from the trash, for good. */
 export async function deleteFiles(folder: string, uris: string[], forever = false) {
-  await unwrap(
-    api.DELETE("/file", { body: { uris, ...(forever ? { skip_soft_delete: true } : {}) } }),
-  );
-  refresh(folder);
+  try {
+    await inBatches(uris, (batch) =>
+      unwrap(
+        api.DELETE("/file", {
+          body: { uris: batch, ...(forever ? { skip_soft_delete: true } : {}) },
+        }),
+      ),
+    );
+  } finally {
+    refresh(folder);
+  }
 }
 
 export async function restoreFiles(folder: string, uris: string[]) {
-  await unwrap(api.POST("/file/restore", { body: { uris } }));
-  refresh(folder);
+  try {
+    await inBatches(uris, (batch) => unwrap(api.POST("/file/restore", { body: { uris: batch } })));
+  } finally {
+    refresh(folder);
+  }
 }
 
 /** Moves (or copies) files into the folder `dst`; both folders' listings are re-read. */
 export async function moveFiles(uris: string[], dst: string, copy: boolean) {
-  await unwrap(api.POST("/file/move", { body: { uris, dst, copy } }));
-  queryClient.invalidateQueries({ queryKey: ["list"] });
-  queryClient.invalidateQueries({ queryKey: ["capacity"] });
-  queryClient.invalidateQueries({ queryKey: ["tree"] });
+  try {
+    await inBatches(uris, (batch) =>
+      unwrap(api.POST("/file/move", { body: { uris: batch, dst, copy } })),
+    );
+  } finally {
+    queryClient.invalidateQueries({ queryKey: ["list"] });
+    queryClient.invalidateQueries({ queryKey: ["capacity"] });
+    queryClient.invalidateQueries({ queryKey: ["tree"] });
+  }
 }
 
 export async function createFile(folder: string, name: string) {

@@ -19,6 +19,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../api/session";
 import { LANGUAGES, type Language, setLanguage } from "../../i18n";
+import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { Section } from "./Section";
 import { patchSettings, reloadUser, uploadAvatar } from "./settingsApi";
@@ -86,7 +87,7 @@ export function ProfileSection() {
         <Avatar
           size={64}
           radius="xl"
-          src={user ? `/api/v4/user/avatar/${user.id}?nocache=${avatarVersion}` : undefined}
+          src={avatarUrl(user, avatarVersion)}
           alt={t("settings.profile.avatar")}
         >
           {user?.nickname.slice(0, 1).toUpperCase()}

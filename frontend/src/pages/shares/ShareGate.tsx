@@ -22,6 +22,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
 import { ButtonLink } from "../../components/links";
+import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { childUri, formatUri, MY_ROOT, parseUri, SHARED_WITH_ME_ROOT } from "../../lib/uri";
@@ -90,7 +91,7 @@ function ShareLanding({
       <Paper withBorder p="sm" component="section" aria-label={t("share.landingLabel")}>
         <Group justify="space-between" wrap="wrap" gap="sm">
           <Group gap="sm" wrap="nowrap" miw={0}>
-            <Avatar src={`/api/v4/user/avatar/${share.owner.id}`} alt="" radius="xl">
+            <Avatar src={avatarUrl(share.owner)} alt="" radius="xl">
               {share.owner.nickname.slice(0, 1).toUpperCase()}
             </Avatar>
             <Stack gap={0} miw={0}>
