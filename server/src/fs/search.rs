@@ -105,6 +105,9 @@ pub struct SearchQuery {
     pub updated_gte: Option<DateTime<Utc>>,
     /// `updated_lte`: updated at or before.
     pub updated_lte: Option<DateTime<Utc>>,
+    /// The conditions a user gave beside a `category`, which must hold as well as the
+    /// category's query (see [`SearchQuery::expand_category`]).
+    pub also: Option<Box<SearchQuery>>,
 }
 
 impl SearchQuery {
@@ -222,17 +225,25 @@ impl SearchQuery {
     /// Applies the admin-defined query of this query's category (the value of setting
     /// `self.category.unwrap().setting_key()`).
     ///
-    /// As in Cloudreve (spec §4.1: "replaced by the admin-defined query"), the category query
-    /// *replaces* every other condition rather than being merged: category queries combine
-    /// their names with `use_or`, which would also change the meaning of any name the user
-    /// gave. A `category` inside the admin query is dropped, so expansion never recurses.
-    /// Without a category, returns a copy of `self` and ignores `category_query`.
+    /// The category query takes the place of `category`, and whatever else the user gave
+    /// (a name typed in the search box, a size, dates) is kept in [`SearchQuery::also`]: both
+    /// must hold. Cloudreve replaces the whole query by the category's, so a name typed before
+    /// choosing a category was lost; its clients send a category alone, which gives the same
+    /// result here. The two stay apart because category queries combine their names with
+    /// `use_or`, which would change the meaning of the user's names. A `category` inside the
+    /// admin query is dropped, so expansion never recurses. Without a category, returns a copy
+    /// of `self` and ignores `category_query`.
     pub fn expand_category(&self, category_query: &str) -> Result<SearchQuery, UriError> {
         if self.category.is_none() {
             return Ok(self.clone());
         }
         let mut expanded = SearchQuery::parse(category_query)?;
         expanded.category = None;
+        let mut own = self.clone();
+        own.category = None;
+        if !own.is_empty() {
+            expanded.also = Some(Box::new(own));
+        }
         Ok(expanded)
     }
 
@@ -490,17 +501,25 @@ mod tests {
     }
 
     #[test]
-    fn category_expansion_replaces_the_query() {
+    fn category_expansion_keeps_the_users_own_conditions_beside_it() {
         let image_query = "type=file&case_folding&use_or&name=*.bmp&name=*.png&name=*.jpg";
         let q = parse("category=image&name=holiday&size_gte=5");
         assert_eq!(q.category, Some(Category::Image));
         let expanded = q.expand_category(image_query).expect("valid admin query");
-        assert_eq!(expanded, parse(image_query));
         assert_eq!(expanded.category, None);
         assert_eq!(expanded.kind, Some(FileKindFilter::File));
         assert!(expanded.use_or && expanded.case_folding);
         assert_eq!(expanded.names, ["*.bmp", "*.png", "*.jpg"]);
         assert_eq!(expanded.size_gte, None);
+        let also = expanded
+            .also
+            .as_deref()
+            .expect("the user's conditions are kept");
+        assert_eq!(also, &parse("name=holiday&size_gte=5"));
+
+        // A category alone is the admin query alone.
+        let alone = parse("category=image").expand_category(image_query);
+        assert_eq!(alone, Ok(parse(image_query)));
 
         // An admin query naming a category does not expand again.
         let looped = q

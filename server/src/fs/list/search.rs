@@ -8,7 +8,12 @@ use stratus_entity::file;
 
 use super::CHUNK;
 use crate::fs::sql::Sql;
-use crate::fs::{error::FsError, nav::Node, search::SearchQuery, uri::FileUri};
+use crate::fs::{
+    error::FsError,
+    nav::Node,
+    search::{FileKindFilter, SearchQuery},
+    uri::FileUri,
+};
 
 /// Appends the search conditions.
 pub(super) fn write_search(sql: &mut Sql, q: &SearchQuery) {
@@ -62,6 +67,18 @@ pub(super) fn write_search(sql: &mut Sql, q: &SearchQuery) {
             let _ = write!(sql.text, " AND \"{column}\" {op} ");
             sql.bind(value);
         }
+    }
+    if let Some(also) = q.also.as_deref() {
+        // The outer query's `type` picks the branches of a page; the user's own is a condition.
+        let kind = match also.kind {
+            Some(FileKindFilter::File) => Some(file::kind::FILE),
+            Some(FileKindFilter::Folder) => Some(file::kind::FOLDER),
+            None => None,
+        };
+        if let Some(kind) = kind {
+            sql.push(" AND \"type\" = ").bind(kind);
+        }
+        write_search(sql, also);
     }
 }
 

@@ -143,6 +143,16 @@ async fn search_filters() {
             "report-draft.txt"
         ]
     );
+    // A name or type given beside a category narrows it (the web UI's search box and filters).
+    assert_eq!(search("category=image&name=hol").await, ["holiday.JPG"]);
+    assert_eq!(
+        search("category=document&name=report&case_folding").await,
+        ["Report-2024.PDF", "report-draft.txt"]
+    );
+    assert_eq!(
+        search("category=image&type=folder").await,
+        Vec::<String>::new()
+    );
     // Bad queries.
     for q in ["size_gte=x", "category=music", "type=link"] {
         let body = list_raw(
