@@ -2,8 +2,10 @@
 //! `remote` storage policies keep their blobs on. List, read, create, edit, delete (not the
 //! master, nor a node a policy uses) and the node test (§9.4): the master asks the node,
 //! signed with its key, to ping the master back. A slave is tested before it is saved. The
-//! node key is write-only, like a policy's secret: an edit without one keeps it. The
-//! downloader test asks the master's aria2 for its version.
+//! node key is write-only, like a policy's secret: an edit without one keeps it. So is the
+//! secret of aria2's RPC (`settings.aria2.token`), which is required: an aria2 without one
+//! does whatever anyone who reaches its port asks. The downloader test asks the master's
+//! aria2 for its version.
 
 use chrono::Utc;
 use sea_orm::{
@@ -89,7 +91,8 @@ pub async fn create(
         settings: Value::Object(Default::default()),
         weight: 1,
     };
-    let row = apply(blank, input)?;
+    let mut row = apply(blank, input)?;
+    row.settings = with_aria2_secret(row.settings, &Value::Null)?;
     test(state, &row).await?;
     let stored = node::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
@@ -122,11 +125,12 @@ pub async fn update(
         let mut row = before.clone();
         row.name = checked_name(&input.name)?;
         row.status = checked_status(&input.status)?;
-        row.settings = input.settings;
+        row.settings = with_aria2_secret(input.settings, &before.settings)?;
         row.weight = input.weight;
         row
     } else {
-        let row = apply(before.clone(), input)?;
+        let mut row = apply(before.clone(), input)?;
+        row.settings = with_aria2_secret(row.settings, &before.settings)?;
         test(state, &row).await?;
         row
     };
@@ -236,9 +240,10 @@ pub async fn test_downloader(
             "node: remote downloads run on the master node; only its downloader (aria2) is used",
         ));
     }
+    let stored = stored.map(|n| n.settings).unwrap_or_default();
     let settings = match input.settings.get("aria2") {
-        Some(_) => input.settings,
-        None => stored.map(|n| n.settings).unwrap_or_default(),
+        Some(_) => with_aria2_secret(input.settings, &stored)?,
+        None => with_aria2_secret(stored, &Value::Null)?,
     };
     let rpc = Rpc::new(&Aria2Settings::of_node(&settings))
         .map_err(|e| AdminError::NodeTest(e.to_string()))?;
@@ -297,6 +302,39 @@ fn apply(mut row: node::Model, input: NodeInput) -> Result<node::Model, AdminErr
     }
     row.weight = input.weight;
     Ok(row)
+}
+
+/// `settings` with aria2's RPC secret (`aria2.token`) of `stored` when it gives none (the
+/// secret is never shown, so an edit sends it back empty or leaves it out). An aria2 server
+/// without a secret is refused.
+fn with_aria2_secret(mut settings: Value, stored: &Value) -> Result<Value, AdminError> {
+    let Some(aria2) = settings.get_mut("aria2").and_then(Value::as_object_mut) else {
+        return Ok(settings);
+    };
+    let given = aria2.get("token").and_then(Value::as_str).unwrap_or("");
+    if given.is_empty()
+        && let Some(kept) = stored.pointer("/aria2/token").and_then(Value::as_str)
+    {
+        aria2.insert("token".into(), Value::String(kept.to_owned()));
+    }
+    let text = |k: &str| aria2.get(k).and_then(Value::as_str).unwrap_or("").trim();
+    if !text("server").is_empty() && text("token").is_empty() {
+        return Err(AdminError::invalid(
+            "settings.aria2.token: aria2's RPC secret is required (start aria2 with \
+             --rpc-secret): without one, anyone who reaches its RPC port can make it download \
+             anything into any folder",
+        ));
+    }
+    Ok(settings)
+}
+
+/// A node's `settings` as the node routes show them: without aria2's RPC secret.
+pub fn shown_settings(settings: &Value) -> Value {
+    let mut shown = settings.clone();
+    if let Some(aria2) = shown.get_mut("aria2").and_then(Value::as_object_mut) {
+        aria2.remove("token");
+    }
+    shown
 }
 
 fn masked(row: &node::Model) -> Value {

@@ -87,7 +87,13 @@ impl Guard {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(GuardError::Scheme);
         }
-        let port = url.port_or_known_default().ok_or(GuardError::Scheme)?;
+        self.check_host(url).await
+    }
+
+    /// Resolves and checks the host of `url` whatever its scheme: for addresses another
+    /// program connects to (aria2's UDP trackers), where only the host can be judged.
+    pub async fn check_host(&self, url: &Url) -> Result<Checked, GuardError> {
+        let port = url.port_or_known_default().unwrap_or(0);
         let host = url.host().ok_or(GuardError::NoHost)?;
         let addrs: Vec<SocketAddr> = match host {
             Host::Ipv4(ip) => vec![SocketAddr::new(ip.into(), port)],

@@ -22,6 +22,17 @@ pub enum RemoteDownloadError {
     Param(String),
     #[error("refused: {0}")]
     Refused(#[from] GuardError),
+    /// A tracker, web seed or DHT node of a torrent or magnet the SSRF guard refuses.
+    #[error("refused: the {what} {url}: {source}")]
+    Endpoint {
+        what: &'static str,
+        url: String,
+        source: GuardError,
+    },
+    #[error("not a usable torrent: {0}")]
+    NotTorrent(String),
+    #[error("the torrent file cannot be read: {0}")]
+    Storage(String),
     #[error(transparent)]
     Uri(#[from] UriError),
     #[error(transparent)]

@@ -6,7 +6,9 @@ use stratus_entity::task;
 use url::Url;
 
 use super::{
-    RemoteDownloadError as E, settings,
+    RemoteDownloadError as E,
+    aria2::{endpoints::Endpoints, torrent},
+    settings,
     task::{DownloadState, RemoteDownload, Source},
 };
 use crate::{
@@ -14,7 +16,7 @@ use crate::{
     boolset::group_perm,
     fs::{
         error::FsError,
-        nav::{FsCtx, resolve},
+        nav::FsCtx,
         uri::{FileUri, FsKind},
     },
     net::guard::{Guard, GuardError},
@@ -57,7 +59,7 @@ pub async fn submit(
             }
             sources
         }
-        (true, Some(file)) => vec![torrent_source(&ctx, &file).await?],
+        (true, Some(file)) => vec![torrent_source(state, caller, &file).await?],
         _ => return Err(E::Source),
     };
     let mut rows = Vec::with_capacity(sources.len());
@@ -82,6 +84,7 @@ async fn url_source(guard: &Guard, raw: &str) -> Result<Source, E> {
         .get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case("magnet:"))
     {
+        Endpoints::of_magnet(raw)?.check(guard).await?;
         return Ok(Source::Magnet(raw.to_owned()));
     }
     let url = Url::parse(raw).map_err(|e| E::BadUrl(format!("{raw}: not a URL ({e})")))?;
@@ -92,12 +95,12 @@ async fn url_source(guard: &Guard, raw: &str) -> Result<Source, E> {
     }
 }
 
-async fn torrent_source(ctx: &FsCtx<'_>, raw: &str) -> Result<Source, E> {
+/// A torrent file of the caller's, read and its trackers and web seeds checked now, so a
+/// refusal is the request's answer.
+async fn torrent_source(state: &AppState, caller: &Caller, raw: &str) -> Result<Source, E> {
+    let bytes = torrent::read(state, caller, raw).await?;
+    torrent::check(&settings::guard(state).await?, &bytes).await?;
     let uri = FileUri::parse(raw)?;
-    let node = resolve(ctx, &uri).await?;
-    if node.is_folder() || !node.owned {
-        return Err(E::BadUrl("src_file: not a torrent file of yours".into()));
-    }
     Ok(Source::Torrent(uri.without_query().to_string()))
 }
 

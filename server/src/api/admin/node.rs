@@ -23,7 +23,8 @@ use crate::{
     state::AppState,
 };
 
-/// A node (`ent.Node`); its key is never shown.
+/// A node (`ent.Node`); its key and aria2's RPC secret (`settings.aria2.token`) are never
+/// shown.
 #[derive(Debug, Clone, Object)]
 #[oai(rename = "AdminNode")]
 pub struct NodeRow {
@@ -54,7 +55,7 @@ impl NodeRow {
             r#type: n.r#type.clone(),
             server: n.server.clone(),
             capabilities: Boolset::from_bytes(n.capabilities.clone()).to_base64(),
-            settings: n.settings.clone(),
+            settings: nodes::shown_settings(&n.settings),
             weight: n.weight,
         }
     }
@@ -71,6 +72,9 @@ pub struct NodeFields {
     pub server: Option<String>,
     /// Write-only: absent or empty keeps the stored key; at least 64 characters.
     pub slave_key: Option<String>,
+    /// The master's `aria2` settings: `server` (JSON-RPC URL), `token` (the RPC secret,
+    /// required with a server; write-only: absent or empty keeps the stored one),
+    /// `temp_path`, `options`.
     pub settings: Option<Value>,
     pub weight: Option<i32>,
 }

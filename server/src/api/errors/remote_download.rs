@@ -12,9 +12,14 @@ impl From<RemoteDownloadError> for ApiError {
         match err {
             E::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, msg),
             E::Batch(_) => ApiError::new(ErrorCode::BatchAria2Size, msg),
-            E::Source | E::BadUrl(_) | E::Param(_) | E::Refused(_) | E::NotSelectable => {
-                ApiError::new(ErrorCode::ParamError, msg)
-            }
+            E::Source
+            | E::BadUrl(_)
+            | E::Param(_)
+            | E::Refused(_)
+            | E::Endpoint { .. }
+            | E::NotTorrent(_)
+            | E::NotSelectable => ApiError::new(ErrorCode::ParamError, msg),
+            E::Storage(_) => ApiError::new(ErrorCode::IoError, msg),
             E::NotStarted => ApiError::new(ErrorCode::ParamError, msg),
             E::Downloader(_) => ApiError::new(ErrorCode::InternalSetting, msg),
             E::Uri(e) => e.into(),

@@ -6,29 +6,20 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use base64::Engine;
-use futures_util::StreamExt;
-use sea_orm::EntityTrait;
 use serde_json::{Map, Value, json};
-use stratus_entity::entity;
 
-use super::{Aria2Error, Rpc, status::Status};
+use super::{Aria2Error, Rpc, endpoints::Endpoints, status::Status, torrent};
 use crate::{
     auth::caller::{Caller, SignedIn},
-    fs::{
-        nav::{FsCtx, resolve},
-        uri::FileUri,
-    },
     queue::{TaskCtx, TaskError},
     remote_download::{
-        publish, settings,
+        RemoteDownloadError, publish, settings,
         task::{DownloadState, Source, free_space, show},
     },
 };
 
 /// How often aria2 is asked for the status.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
-/// The largest torrent file read from the drive.
-const MAX_TORRENT: u64 = 10 << 20;
 
 fn failed(e: Aria2Error) -> TaskError {
     if e.passing() {
@@ -105,56 +96,82 @@ async fn add(
     extra: &Map<String, Value>,
     dir: &std::path::Path,
 ) -> Result<String, TaskError> {
-    let mut options = Map::new();
-    options.insert("seed-time".into(), json!("0"));
-    options.extend(extra.clone());
-    options.insert("dir".into(), json!(dir.to_string_lossy()));
-    match &st.src {
-        Source::Magnet(link) => rpc.add_uri(link, options).await.map_err(failed),
+    // Checked again here: the torrent file, the allowed ranges or the names may have
+    // changed since the request.
+    let guard = settings::guard(&ctx.state)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?;
+    let (torrent, trackers) = match &st.src {
+        Source::Magnet(link) => {
+            let endpoints = Endpoints::of_magnet(link).map_err(refused)?;
+            (None, endpoints.check(&guard).await.map_err(refused)?)
+        }
         Source::Torrent(uri) => {
-            let bytes = torrent_bytes(ctx, me, uri).await?;
+            let caller = Caller::User(me.clone());
+            let bytes = torrent::read(&ctx.state, &caller, uri)
+                .await
+                .map_err(refused)?;
+            let trackers = torrent::check(&guard, &bytes).await.map_err(refused)?;
+            (Some(bytes), trackers)
+        }
+        Source::Url(_) => return Err(TaskError::Fatal("not a torrent".into())),
+    };
+    let options = options(extra, dir, &trackers);
+    match (&st.src, torrent) {
+        (Source::Magnet(link), _) => rpc.add_uri(link, options).await.map_err(failed),
+        (_, Some(bytes)) => {
             let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
             rpc.add_torrent(&b64, options).await.map_err(failed)
         }
-        Source::Url(_) => Err(TaskError::Fatal("not a torrent".into())),
+        _ => Err(TaskError::Fatal("not a torrent".into())),
     }
 }
 
-/// The torrent file's bytes, read from the owner's drive.
-async fn torrent_bytes(ctx: &TaskCtx, me: &Arc<SignedIn>, raw: &str) -> Result<Vec<u8>, TaskError> {
-    let fatal = |e: String| TaskError::Fatal(format!("torrent file: {e}"));
-    let caller = Caller::User(me.clone());
-    let fs = FsCtx::new(&ctx.state, &caller);
-    let uri = FileUri::parse(raw).map_err(|e| fatal(e.to_string()))?;
-    let node = resolve(&fs, &uri).await.map_err(|e| fatal(e.to_string()))?;
-    let id = node
-        .file
-        .primary_entity
-        .ok_or_else(|| fatal("empty".into()))?;
-    let blob = entity::Entity::find_by_id(id)
-        .one(&ctx.state.db)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?
-        .ok_or_else(|| fatal("its content is gone".into()))?;
-    if blob.size as u64 > MAX_TORRENT {
-        return Err(fatal("larger than 10 MiB".into()));
+/// A refusal of the download, or a passing failure to read its torrent file.
+fn refused(e: RemoteDownloadError) -> TaskError {
+    match e {
+        RemoteDownloadError::Db(_) | RemoteDownloadError::Storage(_) => {
+            TaskError::Retry(e.to_string())
+        }
+        e => TaskError::Fatal(e.to_string()),
     }
-    let driver = ctx
-        .state
-        .storage
-        .driver(blob.storage_policy_id)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?;
-    let object = driver
-        .get(&blob.source, None)
-        .await
-        .map_err(|e| TaskError::Retry(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(object.len() as usize);
-    let mut stream = object.stream;
-    while let Some(piece) = stream.next().await {
-        bytes.extend_from_slice(&piece.map_err(|e| TaskError::Retry(e.to_string()))?);
+}
+
+/// The options of a download: the administrator's extra options, then what keeps aria2 to
+/// the checked `trackers`. The torrent's own trackers are dropped and the checked ones added
+/// back (after the administrator's `bt-tracker`, if any); no peers from local discovery or
+/// peer exchange; a torrent or metalink a web seed answers is not followed. (DHT is a global
+/// option of aria2's, off only when aria2 was started with `--enable-dht=false`.)
+fn options(
+    extra: &Map<String, Value>,
+    dir: &std::path::Path,
+    trackers: &[String],
+) -> Map<String, Value> {
+    let mut options = Map::new();
+    options.insert("seed-time".into(), json!("0"));
+    options.extend(extra.clone());
+    let mut added: Vec<String> = extra
+        .get("bt-tracker")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| vec![t.to_owned()])
+        .unwrap_or_default();
+    added.extend(trackers.iter().cloned());
+    options.remove("bt-tracker");
+    if !added.is_empty() {
+        options.insert("bt-tracker".into(), json!(added.join(",")));
     }
-    Ok(bytes)
+    for (key, value) in [
+        ("bt-exclude-tracker", "*"),
+        ("bt-enable-lpd", "false"),
+        ("enable-peer-exchange", "false"),
+        ("follow-torrent", "false"),
+        ("follow-metalink", "false"),
+    ] {
+        options.insert(key.into(), json!(value));
+    }
+    options.insert("dir".into(), json!(dir.to_string_lossy()));
+    options
 }
 
 /// Watches the download until its selected files are in.

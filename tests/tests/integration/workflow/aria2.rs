@@ -73,7 +73,8 @@ impl Aria2 {
     }
 }
 
-/// Points the master node's aria2 settings at `server` with `token`.
+/// Points the master node's aria2 settings at `server` with `token`, and lets the downloads
+/// reach the test's origin on loopback (its web seed and tracker).
 async fn configure(server: &TestServer, rpc: &str, token: &str) {
     let master = node::Entity::find()
         .filter(node::Column::Type.eq(node::kind::MASTER))
@@ -90,6 +91,7 @@ async fn configure(server: &TestServer, rpc: &str, token: &str) {
         .set(&[
             ("queue_remote_download_max_retry", "0"),
             ("queue_remote_download_retry_delay", "0"),
+            ("remote_download_allowed_cidrs", "127.0.0.0/8"),
         ])
         .await
         .unwrap();
@@ -100,22 +102,30 @@ const FILES: [(u64, &str); 2] = [(300_000, "a.bin"), (200_000, "b.bin")];
 
 /// A torrent of `gen/` with a web seed on `origin`, uploaded to `cloudreve://my/<name>`.
 async fn torrent(server: &TestServer, s: &Session, origin: &Origin, work: &Path, name: &str) {
+    let seed = origin.url("/");
+    let made = make_torrent(work, Some(&seed), Some("http://127.0.0.1:9/announce"));
+    upload(server, s, &format!("cloudreve://my/{name}"), &made).await;
+}
+
+/// The bytes of a torrent of `gen/` (made in `work`) with the web seed and tracker given.
+fn make_torrent(work: &Path, web_seed: Option<&str>, tracker: Option<&str>) -> Vec<u8> {
     for (size, name) in FILES {
         let dir = work.join(format!("gen/{size}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(name), super::origin::bytes(name, 0, size)).unwrap();
     }
     let out = work.join("t.torrent");
+    let _ = std::fs::remove_file(&out);
+    let mut args: Vec<&str> = Vec::new();
+    if let Some(seed) = web_seed {
+        args.extend(["-w", seed]);
+    }
+    if let Some(tracker) = tracker {
+        args.extend(["-a", tracker]);
+    }
     let made = std::process::Command::new("mktorrent")
-        .args([
-            "-w",
-            &origin.url("/"),
-            "-a",
-            "http://127.0.0.1:9/announce",
-            "-l",
-            "15",
-            "-o",
-        ])
+        .args(args)
+        .args(["-l", "15", "-o"])
         .arg(&out)
         .arg(work.join("gen"))
         .output()
@@ -125,8 +135,7 @@ async fn torrent(server: &TestServer, s: &Session, origin: &Origin, work: &Path,
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let bytes = std::fs::read(&out).unwrap();
-    upload(server, s, &format!("cloudreve://my/{name}"), &bytes).await;
+    std::fs::read(&out).unwrap()
 }
 
 async fn submit_torrent(server: &TestServer, s: &Session, name: &str) -> Value {
@@ -404,4 +413,244 @@ async fn a_magnet_link_goes_to_aria2_and_can_be_canceled() {
     assert_eq!(canceled["code"], 0, "{canceled}");
     assert_eq!(ended(&server, id).await.status, status::CANCELED);
     assert!(!aria2_folder(&server, id).exists());
+}
+
+/// Every download aria2 knows of (active, waiting and stopped).
+async fn aria2_downloads(aria2: &Aria2) -> Vec<Value> {
+    let client = reqwest::Client::new();
+    let mut all = Vec::new();
+    for (method, params) in [
+        ("aria2.tellActive", json!([format!("token:{SECRET}")])),
+        (
+            "aria2.tellWaiting",
+            json!([format!("token:{SECRET}"), 0, 100]),
+        ),
+        (
+            "aria2.tellStopped",
+            json!([format!("token:{SECRET}"), 0, 100]),
+        ),
+    ] {
+        let answer: Value = client
+            .post(&aria2.rpc)
+            .json(&json!({"jsonrpc": "2.0", "id": "1", "method": method, "params": params}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        all.extend(answer["result"].as_array().cloned().unwrap_or_default());
+    }
+    all
+}
+
+/// Trackers and web seeds of a torrent, and a magnet's trackers, on loopback are refused
+/// before aria2 sees them (nothing queued, no request reaches the listener there); once the
+/// administrator allows loopback, the same torrent downloads.
+#[tokio::test]
+async fn torrents_and_magnets_naming_internal_addresses_are_refused() {
+    let (server, a) = setup().await;
+    let work = tempfile::tempdir().unwrap();
+    let aria2 = Aria2::start(work.path()).await;
+    configure(&server, &aria2.rpc, SECRET).await;
+    server
+        .state
+        .settings
+        .set(&[("remote_download_allowed_cidrs", "")])
+        .await
+        .unwrap();
+    let listener = Origin::start("127.0.0.1").await;
+    let seed = listener.url("/");
+    let announce = listener.url("/announce");
+    // Public addresses (never contacted: every download here is refused or uses the listener).
+    let (public_seed, public_tracker) = ("http://93.184.215.14/", "udp://93.184.215.14:6969");
+
+    let cases = [
+        (
+            "tracker.torrent",
+            Some(public_seed),
+            Some(announce.as_str()),
+            "tracker",
+        ),
+        (
+            "seed.torrent",
+            Some(seed.as_str()),
+            Some(public_tracker),
+            "web seed",
+        ),
+        (
+            "both.torrent",
+            Some(seed.as_str()),
+            Some(announce.as_str()),
+            "refused",
+        ),
+    ];
+    for (name, web_seed, tracker, what) in cases {
+        let dir = work.path().join(name);
+        let bytes = make_torrent(&dir, web_seed, tracker);
+        upload(&server, &a, &format!("cloudreve://my/{name}"), &bytes).await;
+        let refused = submit_torrent(&server, &a, name).await;
+        assert_eq!(refused["code"], 40001, "{name}: {refused}");
+        let msg = refused["msg"].as_str().unwrap();
+        assert!(
+            msg.contains(what) && msg.contains("internal address"),
+            "{name}: {msg}"
+        );
+    }
+    let magnet = format!(
+        "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x&tr={}",
+        announce.replace(':', "%3A").replace('/', "%2F")
+    );
+    let refused = submit(
+        &server,
+        &a,
+        json!({"src": [magnet], "dst": "cloudreve://my/m"}),
+    )
+    .await;
+    assert_eq!(refused["code"], 40001, "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("tracker"),
+        "{refused}"
+    );
+    let tasks = stratus_entity::task::Entity::find()
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(tasks.is_empty(), "nothing queued: {tasks:?}");
+    assert!(aria2_downloads(&aria2).await.is_empty(), "aria2 saw none");
+    assert!(listener.seen().is_empty(), "the listener was never reached");
+
+    // Allowed by the administrator: the same torrent goes to aria2 and downloads.
+    server
+        .state
+        .settings
+        .set(&[("remote_download_allowed_cidrs", "127.0.0.1/32")])
+        .await
+        .unwrap();
+    let created = submit_torrent(&server, &a, "both.torrent").await;
+    assert_eq!(created["code"], 0, "{created}");
+    let done = ended(&server, task_id(&server, &created["data"][0])).await;
+    assert_eq!(
+        done.status,
+        status::COMPLETED,
+        "{:?} {}",
+        done.public_state,
+        done.log
+    );
+    for (size, name) in FILES {
+        let (row, path) = blob_of(&server, name).await.expect("in the drive");
+        assert_eq!(row.size as u64, size);
+        assert!(same_as_generated(&path, name, size).await, "{name} differs");
+    }
+    assert!(
+        listener.seen().iter().any(|s| s.path.starts_with("/gen/")),
+        "{:?}",
+        listener.seen()
+    );
+}
+
+/// The master's aria2 secret is write-only: never shown by the node routes, kept by an edit
+/// that sends it empty or leaves it out, replaced by a new one; a server without any secret
+/// is refused, on saving and in the downloader test.
+#[tokio::test]
+async fn the_aria2_secret_is_required_and_never_shown() {
+    let (server, _member) = setup().await;
+    let root = crate::admin::admin(&server, "root@example.com").await;
+    let work = tempfile::tempdir().unwrap();
+    let aria2 = Aria2::start(work.path()).await;
+    let master = node::Entity::find()
+        .filter(node::Column::Type.eq(node::kind::MASTER))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/admin/node/{}", master.id);
+    let put = |aria2: Value| {
+        let body = json!({"node": {"id": master.id, "name": "Master", "status": "active",
+            "settings": {"provider": "aria2", "kept": "yes", "aria2": aria2}}});
+        let (server, root, path) = (&server, &root, &path);
+        async move {
+            server
+                .send_as(Method::PUT, path, &root.access_token, &body)
+                .await
+        }
+    };
+    let stored = || async {
+        node::Entity::find_by_id(master.id)
+            .one(&server.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .settings
+    };
+
+    // No secret: refused, nothing saved, and the downloader test refuses it too.
+    let refused = put(json!({"server": aria2.rpc, "token": ""})).await;
+    assert_eq!(refused["code"], 40001, "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("secret"),
+        "{refused}"
+    );
+    assert_eq!(stored().await, master.settings);
+    let tested = server
+        .send_as(
+            Method::POST,
+            "/admin/node/test/downloader",
+            &root.access_token,
+            &json!({"node": {"id": master.id, "name": "Master",
+                "settings": {"aria2": {"server": aria2.rpc}}}}),
+        )
+        .await;
+    assert_eq!(tested["code"], 40001, "{tested}");
+    assert!(
+        tested["msg"].as_str().unwrap().contains("secret"),
+        "{tested}"
+    );
+
+    let saved = put(json!({"server": aria2.rpc, "token": SECRET})).await;
+    assert_eq!(saved["code"], 0, "{saved}");
+    assert_eq!(stored().await["aria2"]["token"], SECRET);
+    let got = server.get_as(&path, &root.access_token).await;
+    let listed = server
+        .send_as(
+            Method::POST,
+            "/admin/node",
+            &root.access_token,
+            &json!({"page": 1, "page_size": 50}),
+        )
+        .await;
+    for answer in [&saved, &got, &listed] {
+        assert_eq!(answer["code"], 0, "{answer}");
+        assert!(!answer.to_string().contains(SECRET), "{answer}");
+    }
+    assert_eq!(
+        got["data"]["settings"]["aria2"]["server"],
+        aria2.rpc.as_str()
+    );
+
+    // Sent back empty or left out: kept, and the downloader test uses it.
+    for aria2_settings in [
+        json!({"server": aria2.rpc, "token": ""}),
+        json!({"server": aria2.rpc}),
+    ] {
+        let again = put(aria2_settings).await;
+        assert_eq!(again["code"], 0, "{again}");
+        assert_eq!(stored().await["aria2"]["token"], SECRET);
+        assert_eq!(stored().await["kept"], "yes");
+    }
+    let tested = server
+        .send_as(
+            Method::POST,
+            "/admin/node/test/downloader",
+            &root.access_token,
+            &json!({"node": {"id": master.id, "name": "Master",
+                "settings": {"aria2": {"server": aria2.rpc, "token": ""}}}}),
+        )
+        .await;
+    assert_eq!(tested["code"], 0, "{tested}");
+
+    // A new one replaces it.
+    let replaced = put(json!({"server": aria2.rpc, "token": "another-secret"})).await;
+    assert_eq!(replaced["code"], 0, "{replaced}");
+    assert_eq!(stored().await["aria2"]["token"], "another-secret");
 }
