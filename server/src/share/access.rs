@@ -100,6 +100,23 @@ pub fn bound_share(state: &AppState, node: &Node) -> Option<String> {
         .map(|id| state.ids.encode(id, IdKind::Share))
 }
 
+/// Whether the caller may ask for version `entity` (a hashid; empty or none: the current one)
+/// of `node`. Visitors of a share get only a file's current version, and the official client
+/// names that one when it previews a shared file; the owner may name any of their versions.
+/// The one rule for every route that takes an entity (`POST /file/url`, `GET /file/archive`).
+pub fn may_name_entity(state: &AppState, node: &Node, entity: Option<&str>) -> bool {
+    let Some(hashid) = entity.filter(|e| !e.is_empty()) else {
+        return true;
+    };
+    if !node.seen_by_visitor() {
+        return true;
+    }
+    state
+        .ids
+        .decode(hashid, IdKind::Entity)
+        .is_ok_and(|id| node.file.primary_entity == Some(id))
+}
+
 /// Checked by the content route for URLs handed out through a share: the share still
 /// exists, has not expired by time, its owner is active and its file is in the owner's tree.
 /// Remaining downloads are not checked here: the URL's download was already counted when
