@@ -224,7 +224,7 @@ impl ShareApi {
 
     /// Describes a share. Expiry, counters and the password are shown only once it is
     /// unlocked (no password, the right `password`, or the owner asking); a wrong password
-    /// is 40069 and counts towards the throttle. `count_views` counts a visit;
+    /// leaves it locked (`unlocked: false`) and counts towards the throttle. `count_views` counts a visit;
     /// `owner_extended` adds the source URI for the owner. A share that no longer works is
     /// 40058, except to its owner.
     #[oai(
@@ -258,7 +258,9 @@ impl ShareApi {
         let given = password.0.as_deref().filter(|p| !p.is_empty());
         let unlocked = match access::unlock(db, &row, given, &caller).await {
             Ok(()) => true,
-            Err(FsError::SharePassword) if given.is_none() => false,
+            // As Cloudreve: a wrong password (recorded and throttled by `unlock`) only leaves
+            // the share locked; the throttle itself is still an error.
+            Err(FsError::SharePassword) => false,
             Err(err) => return Err(err.into()),
         };
         if QueryBool::of(count_views.0) && unlocked && !is_owner {
