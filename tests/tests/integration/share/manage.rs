@@ -102,6 +102,21 @@ async fn owner_edits_and_others_cannot() {
     assert_eq!(shown["data"]["is_private"], true);
     assert_eq!(shown["data"]["password"], pw);
     assert_eq!(shown["data"]["source_uri"], "cloudreve://my/Docs");
+    // As Cloudreve: a shared file's source is its folder; clients append the name.
+    let (file_share, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+        .await;
+    let shown = info(
+        &server,
+        Some(&ann),
+        &file_share,
+        &[("owner_extended", "true")],
+    )
+    .await;
+    assert_eq!(
+        shown["data"]["source_uri"], "cloudreve://my/Docs",
+        "{shown}"
+    );
 
     // Limits go back to none with 0.
     let reset = json!({"uri": "cloudreve://my/Docs", "downloads": 0, "expire": 0});
