@@ -147,8 +147,10 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
             "the URI is a file, not a folder: list its parent".into(),
         ));
     }
-    let view = effective_view(ctx, &located).await?;
+    let mut view = effective_view(ctx, &located).await?;
     let paging = paging(req, &view, &settings, search.is_some())?;
+    // As Cloudreve, the view answered shows the page size in force (the request's, if any).
+    view.page_size = paging.page_size;
     let lctx = ListCtx {
         fs: ctx,
         backend: state.db.get_database_backend(),

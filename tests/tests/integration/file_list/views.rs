@@ -55,6 +55,9 @@ async fn views_round_trip_and_are_inherited() {
     )
     .await;
     assert_eq!(names(&data), ["sub", "f00", "f01"]);
+    // As Cloudreve, the view shows the page size in force: the requested one.
+    assert_eq!(data["view"]["page_size"], 3, "{}", data["view"]);
+    assert_eq!(data["view"]["order"], "name");
     // Sub-folders inherit it; other folders do not.
     let sub = list(&server, &ann, "cloudreve://my/V/sub", &[]).await;
     assert_eq!(sub["view"], view);
