@@ -58,6 +58,8 @@ pub struct ShareRequest {
     pub expire: Option<i64>,
     /// Show the owner's folder view to visitors.
     pub share_view: Option<bool>,
+    /// Show the shared folder's README to visitors.
+    pub show_readme: Option<bool>,
 }
 
 impl ShareRequest {
@@ -68,6 +70,7 @@ impl ShareRequest {
             downloads: self.downloads.unwrap_or(0),
             expire: self.expire.unwrap_or(0),
             share_view: self.share_view.unwrap_or(false),
+            show_readme: self.show_readme.unwrap_or(false),
         }
     }
 }

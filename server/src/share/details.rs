@@ -25,10 +25,20 @@ pub fn share_url(ids: &HashIds, base: &str, share: &share::Model, with_password:
 
 /// Whether the owner asked to expose the folder view to visitors.
 pub fn share_view(share: &share::Model) -> bool {
+    flag(share, "share_view")
+}
+
+/// Whether the owner asked to show the shared folder's README to visitors.
+pub fn show_readme(share: &share::Model) -> bool {
+    flag(share, "show_read_me")
+}
+
+/// A boolean option in the share's props (false when absent).
+fn flag(share: &share::Model, key: &str) -> bool {
     share
         .props
         .as_ref()
-        .and_then(|p| p.get("share_view"))
+        .and_then(|p| p.get(key))
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
 }

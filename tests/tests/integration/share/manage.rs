@@ -156,6 +156,38 @@ async fn owner_edits_and_others_cannot() {
     assert!(shown["data"].get("remain_downloads").is_none(), "{shown}");
 }
 
+#[tokio::test]
+async fn show_readme_is_kept_by_create_and_edit() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, link) = server
+        .share(
+            &ann,
+            "cloudreve://my/Docs",
+            json!({"show_readme": true, "is_private": true}),
+        )
+        .await;
+    let pw = link.rsplit('/').next().unwrap().to_owned();
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert_eq!(shown["data"]["show_readme"], true, "{shown}");
+    // Only once unlocked.
+    let locked = info(&server, None, &id, &[]).await;
+    assert!(locked["data"].get("show_readme").is_none(), "{locked}");
+    let unlocked = info(&server, None, &id, &[("password", &pw)]).await;
+    assert_eq!(unlocked["data"]["show_readme"], true, "{unlocked}");
+
+    let edit = json!({"uri": "cloudreve://my/Docs", "show_readme": false, "is_private": true});
+    let edited = send(&server, &ann, Method::POST, &format!("/share/{id}"), edit).await;
+    assert_eq!(edited["code"], 0, "{edited}");
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert!(shown["data"].get("show_readme").is_none(), "{shown}");
+    let edit = json!({"uri": "cloudreve://my/Docs", "show_readme": true, "is_private": true});
+    let edited = send(&server, &ann, Method::POST, &format!("/share/{id}"), edit).await;
+    assert_eq!(edited["code"], 0, "{edited}");
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert_eq!(shown["data"]["show_readme"], true, "{shown}");
+}
+
 /// A password sent without `is_private` protects the share: it is never made public while
 /// the caller sent a password. An edit that asks for a password gives one to a public share.
 #[tokio::test]
