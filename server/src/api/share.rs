@@ -227,9 +227,9 @@ impl ShareApi {
 
     /// Describes a share. Expiry, counters and the password are shown only once it is
     /// unlocked (no password, the right `password`, or the owner asking); a wrong password
-    /// leaves it locked (`unlocked: false`) and counts towards the throttle. `count_views` counts a visit;
-    /// `owner_extended` adds the source URI for the owner. A share that no longer works is
-    /// 40058, except to its owner.
+    /// leaves it locked (`unlocked: false`) and counts towards the throttle. `count_views`
+    /// counts a visit; `owner_extended` adds the source URI for the owner. A share that no
+    /// longer works is 40058, except to its owner.
     #[oai(
         path = "/share/info/:id",
         method = "get",
