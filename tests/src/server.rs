@@ -242,21 +242,32 @@ impl TestServer {
         (id.to_owned(), link)
     }
 
-    /// Gives the file `file_id` a new blob of `size` bytes, as an upload would (blob linked,
-    /// size and primary entity set, owner charged).
-    pub async fn attach_blob(&self, file_id: i64, size: i64) -> entity::Model {
+    /// A version of `f` with blob `key` of `size` bytes on the default policy, linked to it (the
+    /// caller makes it current). A file just made by `POST /file/create` has an empty first
+    /// version: that one takes the blob instead, so the file has one version, as after an
+    /// upload of a new file.
+    pub async fn new_version(&self, f: &file::Model, key: String, size: i64) -> entity::Model {
         let db = &self.state.db;
-        let f = file::Entity::find_by_id(file_id)
-            .one(db)
-            .await
-            .unwrap()
-            .expect("file row");
+        let empty = match f.primary_entity {
+            Some(id) => entity::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .unwrap()
+                .filter(|e| e.size == 0),
+            None => None,
+        };
+        if let Some(empty) = empty {
+            let mut active = empty.into_active_model();
+            active.source = Set(key);
+            active.size = Set(size);
+            return active.update(db).await.unwrap();
+        }
         let now = chrono::Utc::now();
         let blob = entity::ActiveModel {
             created_at: Set(now),
             updated_at: Set(now),
             r#type: Set(entity::kind::VERSION),
-            source: Set(format!("uploads/{file_id}")),
+            source: Set(key),
             size: Set(size),
             reference_count: Set(1),
             storage_policy_id: Set(1),
@@ -267,12 +278,27 @@ impl TestServer {
         .await
         .unwrap();
         file_entity::ActiveModel {
-            file_id: Set(file_id),
+            file_id: Set(f.id),
             entity_id: Set(blob.id),
         }
         .insert(db)
         .await
         .unwrap();
+        blob
+    }
+
+    /// Gives the file `file_id` a new blob of `size` bytes, as an upload would (blob linked,
+    /// size and primary entity set, owner charged).
+    pub async fn attach_blob(&self, file_id: i64, size: i64) -> entity::Model {
+        let db = &self.state.db;
+        let f = file::Entity::find_by_id(file_id)
+            .one(db)
+            .await
+            .unwrap()
+            .expect("file row");
+        let blob = self
+            .new_version(&f, format!("uploads/{file_id}"), size)
+            .await;
         let owner = f.owner_id;
         let mut active = f.into_active_model();
         active.size = Set(size);

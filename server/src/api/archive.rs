@@ -2,6 +2,8 @@
 //! [`crate::archive`]); `GET /file/archive`: the entries of an archive in the drive (see
 //! [`crate::extract::list`]).
 
+use std::sync::Arc;
+
 use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -117,15 +119,20 @@ async fn answer(
         Ok(session) => session,
         Err(err) => return refusal(err),
     };
-    let requester = match requester(state, session.requester_id).await {
+    let (requester, group) = match requester(state, session.requester_id).await {
         Ok(requester) => requester,
         Err(err) => return refuse(StatusCode::FORBIDDEN, err),
     };
-    archive::serve(state, req, session, requester).unwrap_or_else(refusal)
+    archive::serve(state, req, session, requester, &group).unwrap_or_else(refusal)
 }
 
-/// The requester as they are now: still there, allowed to sign in, with their current group.
-async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
+/// The requester as they are now, with their current group: a user still there and allowed
+/// to sign in, or a signed-out visitor (`None`) with the anonymous group.
+async fn requester(state: &AppState, id: Option<i64>) -> Result<(Caller, group::Model), ApiError> {
+    let Some(id) = id else {
+        let group = crate::auth::caller::anonymous_group(state).await?;
+        return Ok((Caller::Anonymous, group));
+    };
     let user = users::find_live(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
@@ -134,11 +141,12 @@ async fn requester(state: &AppState, id: i64) -> Result<SignedIn, ApiError> {
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    Ok(SignedIn {
+    let requester = SignedIn {
         user,
-        group,
+        group: group.clone(),
         session: None,
-    })
+    };
+    Ok((Caller::User(Arc::new(requester)), group))
 }
 
 /// A streamed zip (or an error envelope with its HTTP status), described for the document.

@@ -48,8 +48,8 @@ pub struct DownloadUrlRequest {
     /// `Location` starts with the primary site URL, or is a path while `siteURL` is empty or
     /// still `http://localhost:5212`.
     pub redirect: Option<bool>,
-    /// With one URI: the entity (version) hashid to serve instead of the primary one. Only the
-    /// owner may name one on a share URI (40082).
+    /// With one URI: the entity (version) hashid to serve instead of the primary one. On a
+    /// share URI, anyone but the owner may name only the current one (else 40082).
     pub entity: Option<String>,
     /// Accepted for compatibility; URLs always use the primary site URL.
     pub use_primary_site_url: Option<bool>,

@@ -61,7 +61,8 @@ pub struct FileApi;
 
 #[OpenApi(tag = "ApiTags::File")]
 impl FileApi {
-    /// Creates a file or folder (and any missing parent folders).
+    /// Creates a file or folder (and any missing parent folders). A new file starts with an
+    /// empty version: a 0-byte blob on the group's storage policy.
     #[oai(path = "/file/create", method = "post", operation_id = "create_file")]
     async fn create_file(
         &self,
@@ -88,14 +89,13 @@ impl FileApi {
             .unwrap_or_default()
             .into_iter()
             .collect();
-        let node = tree::create(
-            &ctx,
-            &uri,
-            kind,
-            &metadata,
-            body.err_on_conflict.unwrap_or(false),
-        )
-        .await?;
+        let err_on_conflict = body.err_on_conflict.unwrap_or(false);
+        let node = match kind {
+            Kind::File => {
+                crate::upload::empty::create_file(&ctx, &uri, &metadata, err_on_conflict).await?
+            }
+            Kind::Folder => tree::create(&ctx, &uri, kind, &metadata, err_on_conflict).await?,
+        };
         let content = json!({"uri": node.uri.to_string(), "type": body.kind});
         audit(&state, &caller, req, events::kind::FILE_CREATE, content).await;
         ok(present_node(&state, &node).await?)

@@ -58,6 +58,8 @@ pub struct ShareRequest {
     pub expire: Option<i64>,
     /// Show the owner's folder view to visitors.
     pub share_view: Option<bool>,
+    /// Show the shared folder's README to visitors.
+    pub show_readme: Option<bool>,
 }
 
 impl ShareRequest {
@@ -68,6 +70,7 @@ impl ShareRequest {
             downloads: self.downloads.unwrap_or(0),
             expire: self.expire.unwrap_or(0),
             share_view: self.share_view.unwrap_or(false),
+            show_readme: self.show_readme.unwrap_or(false),
         }
     }
 }
@@ -224,9 +227,9 @@ impl ShareApi {
 
     /// Describes a share. Expiry, counters and the password are shown only once it is
     /// unlocked (no password, the right `password`, or the owner asking); a wrong password
-    /// is 40069 and counts towards the throttle. `count_views` counts a visit;
-    /// `owner_extended` adds the source URI for the owner. A share that no longer works is
-    /// 40058, except to its owner.
+    /// leaves it locked (`unlocked: false`) and counts towards the throttle. `count_views`
+    /// counts a visit; `owner_extended` adds the source URI for the owner. A share that no
+    /// longer works is 40058, except to its owner.
     #[oai(
         path = "/share/info/:id",
         method = "get",
@@ -258,7 +261,9 @@ impl ShareApi {
         let given = password.0.as_deref().filter(|p| !p.is_empty());
         let unlocked = match access::unlock(db, &row, given, &caller).await {
             Ok(()) => true,
-            Err(FsError::SharePassword) if given.is_none() => false,
+            // As Cloudreve: a wrong password (recorded and throttled by `unlock`) only leaves
+            // the share locked; the throttle itself is still an error.
+            Err(FsError::SharePassword) => false,
             Err(err) => return Err(err.into()),
         };
         if QueryBool::of(count_views.0) && unlocked && !is_owner {

@@ -30,6 +30,11 @@ use crate::{
     state::AppState,
 };
 
+/// The account setting of [`UserSettings::share_links_in_profile`].
+pub(super) const SHARE_LINKS_IN_PROFILE: &str = "share_links_in_profile";
+/// Longest `share_links_in_profile` kept (its values are short words).
+pub(super) const MAX_SHARE_LINKS_IN_PROFILE: usize = 64;
+
 /// How long a secret from `GET /user/setting/2fa` waits to be confirmed.
 pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
 /// Default of the `avatar_size` setting (upload limit in bytes).
@@ -55,6 +60,8 @@ pub struct UserSettings {
     pub passkeys: Option<Vec<PasskeyDto>>,
     /// Explorer views stay in this browser instead of following the account.
     pub disable_view_sync: bool,
+    /// Which shares the public profile lists: `""` (public ones), `all_share`, `hide_share`.
+    pub share_links_in_profile: String,
 }
 
 /// `PATCH /user/setting`: every field is optional; unknown fields are ignored.
@@ -82,6 +89,9 @@ pub struct UpdateUserSettingRequest {
     /// The authenticator's 6-digit code.
     pub two_fa_code: Option<String>,
     pub disable_view_sync: Option<bool>,
+    /// Which shares the public profile lists: `""` (public ones), `all_share` or
+    /// `hide_share`; kept as given (at most 64 bytes), empty clears it.
+    pub share_links_in_profile: Option<String>,
 }
 
 /// A raw picture body (`PUT /user/setting/avatar`); its content type is checked by the
@@ -173,6 +183,11 @@ impl UserSettingApi {
             two_fa_enabled: has_two_fa(user),
             passkeys: Some(passkeys).filter(|p| !p.is_empty()),
             disable_view_sync: flag("disable_view_sync").unwrap_or(false),
+            share_links_in_profile: settings
+                .get(SHARE_LINKS_IN_PROFILE)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
         })
     }
 

@@ -8,7 +8,10 @@ use stratus_entity::user;
 
 use super::{
     envelope::{ApiError, ErrorCode},
-    user_setting::{UpdateUserSettingRequest, has_two_fa, two_fa_init_key},
+    user_setting::{
+        MAX_SHARE_LINKS_IN_PROFILE, SHARE_LINKS_IN_PROFILE, UpdateUserSettingRequest, has_two_fa,
+        two_fa_init_key,
+    },
     user_setting_fields::{
         param_error, validate_exts, validate_language, validate_nick, validate_theme,
     },
@@ -66,6 +69,13 @@ pub(super) fn check<'a>(
         .as_deref()
         .map(validate_exts)
         .transpose()?;
+    if body
+        .share_links_in_profile
+        .as_ref()
+        .is_some_and(|v| v.len() > MAX_SHARE_LINKS_IN_PROFILE)
+    {
+        return Err(param_error("share_links_in_profile: at most 64 bytes"));
+    }
     if body.version_retention_max.is_some_and(|max| max < 0) {
         return Err(param_error("version_retention_max: must be 0 or more"));
     }
@@ -207,6 +217,11 @@ fn merged_settings(current: &Value, change: &Checked<'_>) -> Map<String, Value> 
     };
     set_or_clear(&mut settings, "language", change.language.clone());
     set_or_clear(&mut settings, "preferred_theme", change.theme.clone());
+    set_or_clear(
+        &mut settings,
+        SHARE_LINKS_IN_PROFILE,
+        body.share_links_in_profile.clone(),
+    );
     if let Some(enabled) = body.version_retention_enabled {
         settings.insert("version_retention".into(), Value::Bool(enabled));
     }

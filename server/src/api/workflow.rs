@@ -32,6 +32,7 @@ use crate::{
         task::{ExtractArchive, ExtractState},
     },
     fs::{
+        error::FsError,
         nav::{self, FsCtx},
         uri::FileUri,
     },
@@ -272,9 +273,16 @@ impl WorkflowApi {
         if archive.is_folder() {
             return Err(ExtractError::Invalid("src: a folder is not an archive").into());
         }
-        let dst = nav::resolve(&fs, &FileUri::parse(&body.dst)?).await?;
+        // As Cloudreve: a destination that cannot be opened (missing, or not the caller's)
+        // is a bad parameter, not a missing object.
+        let invalid = || ApiError::from(ExtractError::Invalid("invalid destination"));
+        let dst = match nav::resolve(&fs, &FileUri::parse(&body.dst)?).await {
+            Ok(dst) => dst,
+            Err(FsError::Db(e)) => return Err(FsError::Db(e).into()),
+            Err(_) => return Err(invalid()),
+        };
         if !dst.is_folder() || !dst.owned {
-            return Err(ExtractError::Invalid("dst: one of your folders").into());
+            return Err(invalid());
         }
         // Reading a shared archive is a download of its share, counted now: a share whose
         // downloads are used up refuses at once, and the task reads it once.

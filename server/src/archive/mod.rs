@@ -14,8 +14,6 @@ pub mod stream;
 pub mod task;
 pub mod zip;
 
-use std::sync::Arc;
-
 use poem::{
     Body, Request, Response,
     http::{HeaderValue, header},
@@ -24,9 +22,11 @@ use poem::{
 pub use error::ArchiveError;
 use session::ArchiveSession;
 
+use stratus_entity::group;
+
 use crate::{
-    auth::caller::{Caller, SignedIn},
-    boolset::group_perm,
+    auth::caller::Caller,
+    boolset::{Boolset, group_perm},
     download::{headers, speed},
     net,
     state::AppState,
@@ -36,24 +36,23 @@ use crate::{
 pub const FILE_NAME: &str = "archive.zip";
 
 /// Answers `GET /file/archive/:id/archive.zip` for an open `session` (see [`session::open`])
-/// and its requester as they are now (still there and allowed to sign in): the streamed zip.
+/// and its requester as they are now (still there and allowed to sign in, or a signed-out
+/// visitor) with their group as it is now: the streamed zip.
 pub fn serve(
     state: &AppState,
     req: &Request,
     session: ArchiveSession,
-    requester: SignedIn,
+    requester: Caller,
+    group: &group::Model,
 ) -> Result<Response, ArchiveError> {
     // The group may have lost the permission since the session was made.
-    if !requester
-        .permissions()
-        .enabled(group_perm::ARCHIVE_DOWNLOAD)
-    {
+    if !Boolset::from_bytes(group.permissions.clone()).enabled(group_perm::ARCHIVE_DOWNLOAD) {
         return Err(ArchiveError::NoLongerAllowed);
     }
-    let rate = requester.group.speed_limit.max(0) as u64;
-    let caller = Caller::User(Arc::new(requester));
+    let rate = group.speed_limit.max(0) as u64;
+    let limit = crate::fs::walk::limit_of(&group.settings);
     let abort = net::abort_handle(req);
-    let archive = stream::body(state.clone(), caller, session.uris, abort);
+    let archive = stream::body(state.clone(), requester, limit, session.uris, abort);
     let body = speed::throttle(archive, rate);
     let mut resp = Response::builder()
         .content_type("application/zip")

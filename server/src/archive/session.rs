@@ -17,7 +17,9 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::ArchiveError;
-use crate::{auth::sign, boolset::group_perm, download::link, fs::nav::FsCtx, kv, state::AppState};
+use crate::{
+    auth::sign, boolset::group_perm, download::link, fs::nav::FsCtx, kv, share, state::AppState,
+};
 
 /// The `kind` of archive rows in the `kv` table.
 const KV_KIND: &str = "archive";
@@ -29,8 +31,9 @@ pub const ARCHIVE_PREFIX: &str = "/api/v4/file/archive";
 pub struct ArchiveSession {
     /// The URIs to pack, as checked when the session was made.
     pub uris: Vec<String>,
-    /// Whose rights the archive is built with.
-    pub requester_id: i64,
+    /// Whose rights the archive is built with: a user, or none for a signed-out visitor of
+    /// a share (whose group, the anonymous one, allows archives).
+    pub requester_id: Option<i64>,
     /// A share with a download limit counted this zip: the session serves one request.
     #[serde(default)]
     pub once: bool,
@@ -57,7 +60,8 @@ pub fn archive_subject(session_id: &str) -> String {
     sign::subject(&[ARCHIVE_PREFIX, session_id])
 }
 
-/// Starts a session for the caller: needs group permission 4; every URI must resolve to
+/// Starts a session for the caller, signed in or not: needs group permission 4 (the anonymous
+/// group's for a signed-out visitor, who reaches only shares); every URI must resolve to
 /// something the caller may download (per-item errors as for other batches; with
 /// `skip_error` the failed ones are left out, unless none is left).
 pub async fn create(
@@ -66,8 +70,8 @@ pub async fn create(
     skip_error: bool,
     base: &str,
 ) -> Result<ArchiveUrl, ArchiveError> {
-    let me = ctx.user()?;
-    if !me.permissions().enabled(group_perm::ARCHIVE_DOWNLOAD) {
+    let permissions = share::access::permissions(ctx.state, ctx.caller).await?;
+    if !permissions.enabled(group_perm::ARCHIVE_DOWNLOAD) {
         return Err(ArchiveError::NotAllowed);
     }
     let kept = super::sources::check(ctx, uris, skip_error).await?;
@@ -78,7 +82,7 @@ pub async fn create(
     let session_id = uuid::Uuid::new_v4().to_string();
     let session = ArchiveSession {
         uris: kept.iter().map(|node| node.uri.to_string()).collect(),
-        requester_id: me.user.id,
+        requester_id: ctx.caller.user_id(),
         once,
     };
     let value = serde_json::to_string(&session)?;

@@ -32,7 +32,6 @@ use crate::{
         error::FsError,
         nav::{self, FsCtx, Node},
         uri::FileUri,
-        walk,
     },
     net::AbortHandle,
     state::AppState,
@@ -79,18 +78,20 @@ pub enum BuildError {
     Closed,
 }
 
-/// The archive of `uris` as a byte stream, built in a background task as `caller`. On a
+/// The archive of `uris` as a byte stream, built in a background task as `caller`, with at
+/// most `limit` entries (the group's `max_walked_files`). On a
 /// failure the stream ends with an error and `abort` (the response's connection) is aborted,
 /// so the client cannot take the partial body for a complete one.
 pub fn body(
     state: AppState,
     caller: Caller,
+    limit: usize,
     uris: Vec<String>,
     abort: Option<AbortHandle>,
 ) -> ByteStream {
     let (tx, rx) = mpsc::channel::<Bytes>(CHANNEL);
     let task = tokio::spawn(async move {
-        let result = write(&state, &caller, &uris, Out::new(tx)).await;
+        let result = write(&state, &caller, limit, &uris, Out::new(tx)).await;
         match &result {
             Ok(()) | Err(BuildError::Closed) => {}
             Err(err) => tracing::warn!(error = %err, "archive download failed"),
@@ -119,12 +120,12 @@ pub fn body(
 async fn write(
     state: &AppState,
     caller: &Caller,
+    limit: usize,
     uris: &[String],
     out: Out,
 ) -> Result<(), BuildError> {
     // Each share the zip reaches into counted its download when the URL was handed out.
     let ctx = FsCtx::new(state, caller).with_download_counted();
-    let limit = walk::limit_of(&ctx.user()?.group.settings);
     let mut zip = Writer {
         state,
         enc: ZipEncoder::new(),

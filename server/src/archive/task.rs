@@ -84,6 +84,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let body = stream::body(
         ctx.state.clone(),
         Caller::User(me.clone()),
+        crate::fs::walk::limit_of(&me.group.settings),
         task.src.clone(),
         None,
     );

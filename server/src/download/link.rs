@@ -221,15 +221,23 @@ pub fn check_signature(
         .unwrap_or(0))
 }
 
-/// Which blob a download of `node` serves, as [`pick_entity`]; a share's visitor may not name
-/// a version ([`DownloadError::OwnerOnly`]), since visitors see and get only a file's current
-/// one. Every route where a caller names an entity of a resolved file goes through here.
+/// Which blob a download of `node` serves, as [`pick_entity`]. A share's visitor gets only a
+/// file's current version: naming it is fine (the official client does when it previews a
+/// shared file), naming another is [`DownloadError::OwnerOnly`]; the owner may name any of
+/// their versions. Every route where a caller names an entity of a resolved file
+/// (`POST /file/url`, `GET /file/archive`) goes through here.
 pub async fn pick_entity_of(
     state: &AppState,
     node: &Node,
     requested: Option<&str>,
 ) -> Result<Option<entity::Model>, DownloadError> {
-    if requested.is_some_and(|r| !r.is_empty()) && node.seen_by_visitor() {
+    if let Some(hashid) = requested.filter(|r| !r.is_empty())
+        && node.seen_by_visitor()
+        && !state
+            .ids
+            .decode(hashid, IdKind::Entity)
+            .is_ok_and(|id| node.file.primary_entity == Some(id))
+    {
         return Err(DownloadError::OwnerOnly);
     }
     pick_entity(state, &node.file, requested).await

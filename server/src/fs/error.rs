@@ -58,6 +58,9 @@ pub enum FsError {
     /// Too many wrong share passwords lately.
     #[error("too many wrong share passwords")]
     ShareThrottled,
+    /// The URI is pinned already, under another name.
+    #[error("uri already pinned with different name")]
+    PinnedUnderOtherName,
     /// One's own share cannot be saved.
     #[error("you cannot save your own share")]
     SaveOwnShare,

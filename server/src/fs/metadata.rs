@@ -1,8 +1,8 @@
 //! File metadata written by clients (spec §4.6): which keys they may set, what the values must
 //! look like, and the upsert into `metadata` (unique per `(file_id, name)`).
 //!
-//! Clients may write `customize:icon_color`, `customize:emoji`, `tag:<name>`, `dav:<prop>`,
-//! `sys:shared_redirect` and `sys:shared_owner`. Everything else (other `sys:` keys, `thumb:`,
+//! Clients may write `customize:<name>` (the icon colour and emoji checked), `tag:<name>`,
+//! `dav:<prop>`, `sys:shared_redirect` and `sys:shared_owner`. Everything else (other `sys:` keys, `thumb:`,
 //! `exif:`, `music:`, `stream:`, unknown namespaces) is managed by the server and refused with
 //! 40001. [`validate`] checks a key/value pair without server state (usable anywhere);
 //! [`Rules::check`] adds the checks that need it: the emoji preset of the `emojis` setting and
@@ -146,8 +146,9 @@ pub fn validate_key(key: &str) -> Result<(), FsError> {
         return Err(invalid(key, "the name after the namespace is empty"));
     }
     let allowed = match namespace {
-        "customize" => key == ICON_COLOR || key == EMOJI,
-        "tag" | "dav" => true,
+        // Cloudreve keeps any `customize:` key as user metadata (the official SDK stores
+        // `customize:client_sha256`); the icon colour and emoji get their value checks below.
+        "customize" | "tag" | "dav" => true,
         "sys" => key == SHARED_REDIRECT || key == SHARED_OWNER,
         _ => false,
     };

@@ -93,6 +93,33 @@ pub async fn create(
     metadata: &[(String, String)],
     err_on_conflict: bool,
 ) -> Result<Node, FsError> {
+    create_with(ctx, uri, kind, metadata, err_on_conflict, None).await
+}
+
+/// A 0-byte blob already stored under `key` on policy `policy_id`: the first version of a
+/// file made by [`create_empty_file`].
+#[derive(Debug, Clone, Copy)]
+pub struct EmptyBlob<'a> {
+    pub key: &'a str,
+    pub policy_id: i64,
+}
+
+/// Creates the file at `uri` as [`create`] does, with `blob` as its current version (as
+/// Cloudreve, whose new files always have one, so editors can read and save them). A saved
+/// share (symbolic) has no content and does not take the blob.
+pub async fn create_empty_file(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    metadata: &[(String, String)],
+    err_on_conflict: bool,
+    blob: EmptyBlob<'_>,
+) -> Result<Node, FsError> {
+    create_with(ctx, uri, Kind::File, metadata, err_on_conflict, Some(blob)).await
+}
+
+/// The owner and name of a new object at `uri`, checked: in the caller's own `my`, not the
+/// root, a valid name.
+pub fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
     if uri.fs != FsKind::My {
         return Err(FsError::NoPermission(
             "objects can only be created in your own files",
@@ -101,6 +128,18 @@ pub async fn create(
     let owner = nav::owner_of(ctx, uri)?;
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
+    Ok((owner, name))
+}
+
+async fn create_with(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    kind: Kind,
+    metadata: &[(String, String)],
+    err_on_conflict: bool,
+    blob: Option<EmptyBlob<'_>>,
+) -> Result<Node, FsError> {
+    let (owner, name) = new_place(ctx, uri)?;
     for (key, value) in metadata {
         super::metadata::validate(key, value)?;
     }
@@ -134,6 +173,8 @@ pub async fn create(
                 let mut active = created.into_active_model();
                 active.is_symbolic = Set(true);
                 created = active.update(&txn).await?;
+            } else if let Some(blob) = blob.filter(|_| kind == Kind::File) {
+                created = link_empty_version(&txn, created, blob).await?;
             }
             if !metadata.is_empty() {
                 super::metadata::apply(&txn, created.id, metadata).await?;
@@ -148,6 +189,38 @@ pub async fn create(
         owned: true,
         file,
     })
+}
+
+/// Makes `blob` the current version of the new, empty `file`.
+async fn link_empty_version(
+    txn: &DatabaseTransaction,
+    file: file::Model,
+    blob: EmptyBlob<'_>,
+) -> Result<file::Model, FsError> {
+    let now = Utc::now();
+    let version = entity::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        r#type: Set(entity::kind::VERSION),
+        source: Set(blob.key.to_owned()),
+        size: Set(0),
+        reference_count: Set(1),
+        storage_policy_id: Set(blob.policy_id),
+        created_by: Set(Some(file.owner_id)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    file_entity::Entity::insert(file_entity::ActiveModel {
+        file_id: Set(file.id),
+        entity_id: Set(version.id),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let mut active = file.into_active_model();
+    active.primary_entity = Set(Some(version.id));
+    active.storage_policy_id = Set(Some(blob.policy_id));
+    Ok(active.update(txn).await?)
 }
 
 /// Renames the object at `uri`.

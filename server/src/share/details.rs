@@ -25,10 +25,20 @@ pub fn share_url(ids: &HashIds, base: &str, share: &share::Model, with_password:
 
 /// Whether the owner asked to expose the folder view to visitors.
 pub fn share_view(share: &share::Model) -> bool {
+    flag(share, "share_view")
+}
+
+/// Whether the owner asked to show the shared folder's README to visitors.
+pub fn show_readme(share: &share::Model) -> bool {
+    flag(share, "show_read_me")
+}
+
+/// A boolean option in the share's props (false when absent).
+fn flag(share: &share::Model, key: &str) -> bool {
     share
         .props
         .as_ref()
-        .and_then(|p| p.get("share_view"))
+        .and_then(|p| p.get(key))
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
 }
@@ -41,7 +51,8 @@ pub struct Details {
     pub file: Option<file::Model>,
     pub owner: user::Model,
     pub owner_group: group::Model,
-    /// Where the shared file is in its owner's tree, when asked for.
+    /// Where the shared item is in its owner's tree, when asked for: a folder, or a file's
+    /// folder.
     pub source_uri: Option<FileUri>,
 }
 
@@ -70,7 +81,7 @@ pub async fn details(
         .await?
         .ok_or(ShareError::Gone)?;
     let source_uri = match (&file, with_source) {
-        (Some(f), true) => Some(nav::uri_of(db, f).await?),
+        (Some(f), true) => Some(source_of(db, f).await?),
         _ => None,
     };
     Ok(Details {
@@ -79,5 +90,15 @@ pub async fn details(
         owner,
         owner_group,
         source_uri,
+    })
+}
+
+/// Where a share's `source_uri` points, as in Cloudreve: a shared folder itself, a shared
+/// file's folder (clients append the file's name).
+async fn source_of(db: &impl ConnectionTrait, f: &file::Model) -> Result<FileUri, ShareError> {
+    let uri = nav::uri_of(db, f).await?;
+    Ok(match f.r#type {
+        file::kind::FOLDER => uri,
+        _ => uri.parent().unwrap_or(uri),
     })
 }

@@ -30,6 +30,7 @@ pub struct ShareOptions {
     /// Seconds from now; 0 = never expires.
     pub expire: i64,
     pub share_view: bool,
+    pub show_readme: bool,
 }
 
 impl ShareOptions {
@@ -72,7 +73,8 @@ impl ShareOptions {
     }
 
     fn props(&self) -> serde_json::Value {
-        json!({ "share_view": self.share_view })
+        // Cloudreve's key for `show_readme` is `show_read_me`.
+        json!({ "share_view": self.share_view, "show_read_me": self.show_readme })
     }
 }
 

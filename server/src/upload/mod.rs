@@ -14,6 +14,7 @@
 //! * [`direct`]: uploads the client sends straight to a bucket with presigned URLs; the
 //!   client's callback completes them once the object's size is checked.
 //! * [`edit`]: `PUT /file/content`, a whole new version in one request.
+//! * [`empty`]: `POST /file/create` of a file, which starts with a 0-byte version.
 //! * [`stream`]: writes a whole file (or a new version) from one request body of known or
 //!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
 //! * [`commit`]: publishes what [`stream`] wrote; on SQLite the publishes waiting at one
@@ -34,6 +35,7 @@ pub mod commit;
 pub mod create;
 pub mod direct;
 pub mod edit;
+pub mod empty;
 pub mod error;
 pub mod stream;
 

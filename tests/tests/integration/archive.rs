@@ -265,11 +265,16 @@ async fn a_group_without_permission_4_gets_40007() {
     let answer = archive_answer(&server, &ann, body.clone()).await;
     assert_eq!(answer["code"], 40007, "{answer}");
 
-    // Unauthenticated, and malformed requests.
+    // Signed out: the guest group's permission decides first (as Cloudreve); then malformed
+    // requests.
     let (status, anon) = server
         .send_api(Method::POST, "/file/url", &body.to_string())
         .await;
-    assert_eq!((status, anon["code"].clone()), (200, json!(401)), "{anon}");
+    assert_eq!(
+        (status, anon["code"].clone()),
+        (200, json!(40007)),
+        "{anon}"
+    );
     allow_archives(&server, true).await;
     for bad in [
         json!({"uris": [], "archive": true}),

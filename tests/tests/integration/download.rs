@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use stratus_entity::{entity, file, file_entity, group};
+use stratus_entity::{entity, file, group};
 use stratus_server::{ids::IdKind, storage::stream_once};
 use stratus_tests::{Session, TestServer};
 
@@ -70,28 +70,7 @@ pub(crate) async fn put_file(
         .put(&key, stream_once(bytes.to_vec()), Some(bytes.len() as u64))
         .await
         .unwrap();
-    let now = chrono::Utc::now();
-    let blob = entity::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(entity::kind::VERSION),
-        source: Set(key),
-        size: Set(bytes.len() as i64),
-        reference_count: Set(1),
-        storage_policy_id: Set(1),
-        created_by: Set(Some(owner)),
-        ..Default::default()
-    }
-    .insert(&server.state.db)
-    .await
-    .unwrap();
-    file_entity::ActiveModel {
-        file_id: Set(row.id),
-        entity_id: Set(blob.id),
-    }
-    .insert(&server.state.db)
-    .await
-    .unwrap();
+    let blob = server.new_version(&row, key, bytes.len() as i64).await;
     let mut row = row.into_active_model();
     row.size = Set(bytes.len() as i64);
     row.primary_entity = Set(Some(blob.id));

@@ -90,6 +90,49 @@ async fn create_makes_files_folders_and_missing_parents() {
 }
 
 #[tokio::test]
+async fn a_created_file_has_an_empty_version_that_reads_and_saves() {
+    let (server, ann) = setup().await;
+    let made = create(&server, &ann, "cloudreve://my/new.txt", "file").await;
+    assert_eq!(made["code"], 0, "{made}");
+    // As Cloudreve: the new file's current version is a 0-byte blob on the user's policy.
+    let primary = made["data"]["primary_entity"].as_str().unwrap_or_default();
+    assert!(!primary.is_empty(), "{made}");
+    let q = format!(
+        "/file/info?uri={}&extended=true",
+        query_escape("cloudreve://my/new.txt")
+    );
+    let extended = server.get_as(&q, &ann.access_token).await;
+    let entities = &extended["data"]["extended_info"]["entities"];
+    assert_eq!(entities.as_array().map(Vec::len), Some(1), "{extended}");
+    assert_eq!(entities[0]["id"], primary, "{extended}");
+    assert_eq!(entities[0]["size"], 0, "{extended}");
+    assert!(
+        server
+            .download(&ann, "cloudreve://my/new.txt")
+            .await
+            .is_empty()
+    );
+
+    // An editor saves over the version it read (touch, then write).
+    let path = format!(
+        "/file/content?uri={}&previous={primary}",
+        query_escape("cloudreve://my/new.txt")
+    );
+    let saved = server
+        .request_as(Method::PUT, &path, &ann.access_token)
+        .body("written")
+        .send()
+        .await
+        .unwrap();
+    let saved = stratus_tests::envelope(saved).await;
+    assert_eq!(saved["code"], 0, "{saved}");
+    assert_eq!(
+        server.download(&ann, "cloudreve://my/new.txt").await,
+        b"written"
+    );
+}
+
+#[tokio::test]
 async fn create_refuses_bad_names_and_places() {
     let (server, ann) = setup().await;
     for uri in [

@@ -143,6 +143,39 @@ async fn clients_write_their_namespaces() {
 }
 
 #[tokio::test]
+async fn clients_keep_their_own_customize_keys() {
+    let (server, ann) = setup().await;
+    // The official SDK stores the content digest it computed under its own customize key.
+    let digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let body = patch(
+        &server,
+        &ann,
+        &[F],
+        json!([{"key": "customize:client_sha256", "value": digest}]),
+    )
+    .await;
+    assert_eq!(body["code"], 0, "{body}");
+    assert_eq!(
+        shown(&server, &ann, F).await["customize:client_sha256"],
+        digest
+    );
+    let body = patch(
+        &server,
+        &ann,
+        &[F],
+        json!([{"key": "customize:client_sha256", "remove": true}]),
+    )
+    .await;
+    assert_eq!(body["code"], 0, "{body}");
+    assert!(
+        shown(&server, &ann, F)
+            .await
+            .get("customize:client_sha256")
+            .is_none()
+    );
+}
+
+#[tokio::test]
 async fn other_keys_and_bad_values_are_refused() {
     let (server, ann) = setup().await;
     let long_key = format!("tag:{}", "k".repeat(252));
@@ -154,7 +187,7 @@ async fn other_keys_and_bad_values_are_refused() {
         json!({"key": "thumb:disabled", "value": "1"}),
         json!({"key": "exif:camera", "value": "x"}),
         json!({"key": "music:title", "value": "x"}),
-        json!({"key": "customize:other", "value": "x"}),
+        json!({"key": "customize:", "value": "x"}),
         json!({"key": "plain", "value": "x"}),
         json!({"key": "tag:", "value": ""}),
         json!({"key": long_key, "value": ""}),

@@ -65,6 +65,7 @@ async fn settings_start_with_the_defaults() {
             "passwordless": false,
             "two_fa_enabled": false,
             "disable_view_sync": false,
+            "share_links_in_profile": "",
         })
     );
     let anon = server.get_api("/user/setting").await;
@@ -88,6 +89,7 @@ async fn every_setting_round_trips() {
             "version_retention_ext": [".TXT", "md", "txt"],
             "version_retention_max": 3,
             "disable_view_sync": true,
+            "share_links_in_profile": "all_share",
             "some_future_field": {"ignored": true},
         }),
     )
@@ -98,6 +100,7 @@ async fn every_setting_round_trips() {
     assert_eq!(data["version_retention_ext"], json!(["txt", "md"]));
     assert_eq!(data["version_retention_max"], 3);
     assert_eq!(data["disable_view_sync"], true);
+    assert_eq!(data["share_links_in_profile"], "all_share");
     let me_now = me(&server, &token).await;
     assert_eq!(me_now["nickname"], "Ann Example");
     assert_eq!(me_now["language"], "zh-CN");
@@ -112,6 +115,7 @@ async fn every_setting_round_trips() {
         ("version_retention_max", json!(0)),
         ("version_retention_ext", json!([])),
         ("disable_view_sync", json!(false)),
+        ("share_links_in_profile", json!("")),
         ("nick", json!("Ann")),
     ] {
         let body = patch(&server, &token, json!({ field: value })).await;
@@ -125,6 +129,7 @@ async fn every_setting_round_trips() {
             "passwordless": false,
             "two_fa_enabled": false,
             "disable_view_sync": false,
+            "share_links_in_profile": "",
         })
     );
     let me_now = me(&server, &token).await;

@@ -108,8 +108,11 @@ pub struct Pagination {
 pub struct ListProps {
     pub capability: String,
     pub max_page_size: i64,
-    pub order_by_options: Vec<String>,
-    pub order_direction_options: Vec<String>,
+    /// What the listing can be ordered by: null in a search of `my` or a share, only
+    /// `created_at` in a search of the trash or `shared_with_me` (as Cloudreve).
+    pub order_by_options: Option<Vec<String>>,
+    /// null in a search of `my` or a share.
+    pub order_direction_options: Option<Vec<String>>,
 }
 
 /// `GET /file`

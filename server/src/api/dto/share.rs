@@ -33,6 +33,8 @@ pub struct Share {
     pub url: String,
     pub is_private: Option<bool>,
     pub share_view: Option<bool>,
+    /// The owner asked to show the folder's README; shown (only as true) once unlocked.
+    pub show_readme: Option<bool>,
     pub password: Option<String>,
     /// The shared object's URI in its owner's files (owner, with `owner_extended`).
     pub source_uri: Option<String>,

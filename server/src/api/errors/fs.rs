@@ -18,7 +18,9 @@ impl From<FsError> for ApiError {
         match err {
             FsError::NotFound => ApiError::code(ErrorCode::NotFound),
             FsError::ParentNotExist => ApiError::code(ErrorCode::ParentNotExist),
-            FsError::Exists(_) => ApiError::new(ErrorCode::ObjectExisted, err.to_string()),
+            FsError::Exists(_) | FsError::PinnedUnderOtherName => {
+                ApiError::new(ErrorCode::ObjectExisted, err.to_string())
+            }
             FsError::IllegalName(_) => ApiError::new(ErrorCode::IllegalObjectName, err.to_string()),
             FsError::LoginRequired => ApiError::code(ErrorCode::LoginRequired),
             FsError::NoPermission(msg) => ApiError::new(ErrorCode::NoPermission, msg),

@@ -15,7 +15,7 @@ use crate::{
     boolset::Boolset,
     fs::{
         info::{FolderTotals, Info, StorageDetails},
-        list::{self, Listing, ORDER_BY_OPTIONS, ORDER_DIRECTION_OPTIONS},
+        list::{self, Listing},
         shown::{self, Item},
         uri::FileUri,
     },
@@ -177,11 +177,8 @@ pub async fn list_response(
         props: ListProps {
             capability: node.capability.to_base64(),
             max_page_size: listing.max_page_size,
-            order_by_options: ORDER_BY_OPTIONS.iter().map(|s| (*s).to_owned()).collect(),
-            order_direction_options: ORDER_DIRECTION_OPTIONS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            order_by_options: owned(listing.order_by_options),
+            order_direction_options: owned(listing.order_direction_options),
         },
         context_hint: Some(uuid::Uuid::new_v4().to_string()),
         recursion_limit_reached: listing.recursion_limit_reached.then_some(true),
@@ -194,6 +191,10 @@ pub async fn list_response(
         }),
         view: Some(listing.view.into()),
     })
+}
+
+fn owned(options: Option<&[&str]>) -> Option<Vec<String>> {
+    options.map(|o| o.iter().map(|s| (*s).to_owned()).collect())
 }
 
 impl From<list::ExplorerView> for ExplorerView {

@@ -10,7 +10,7 @@ use crate::{
     },
     auth::caller::Caller,
     ids::{HashIds, IdKind},
-    share::details::{self, share_url, share_view},
+    share::details::{self, share_url, share_view, show_readme},
 };
 
 /// What to present besides the row.
@@ -55,6 +55,7 @@ pub async fn present(
         url: share_url(ids, shown.base, share, unlocked),
         is_private: is_owner.then(|| share.password.as_deref().is_some_and(|p| !p.is_empty())),
         share_view: is_owner.then(|| share_view(share)),
+        show_readme: (unlocked && show_readme(share)).then_some(true),
         password: share.password.clone().filter(|p| unlocked && !p.is_empty()),
         source_uri: found.source_uri.map(|u| u.to_string()),
     })

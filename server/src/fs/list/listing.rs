@@ -89,6 +89,10 @@ pub struct Listing {
     pub next_token: Option<String>,
     pub use_cursor: bool,
     pub max_page_size: i64,
+    /// What the listing can be ordered by, and in which directions (see
+    /// [`super::order_options`]).
+    pub order_by_options: Option<&'static [&'static str]>,
+    pub order_direction_options: Option<&'static [&'static str]>,
     /// A search stopped at the folder limit.
     pub recursion_limit_reached: bool,
     /// The root of a single-file share, which shows that file only.
@@ -143,8 +147,10 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
             "the URI is a file, not a folder: list its parent".into(),
         ));
     }
-    let view = effective_view(ctx, &located).await?;
+    let mut view = effective_view(ctx, &located).await?;
     let paging = paging(req, &view, &settings, search.is_some())?;
+    // As Cloudreve, the view answered shows the page size in force (the request's, if any).
+    view.page_size = paging.page_size;
     let lctx = ListCtx {
         fs: ctx,
         backend: state.db.get_database_backend(),
@@ -163,6 +169,8 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
     };
     let entries = with_uris(ctx, &uri, &scopes, rows)?;
     let storage_policy = group_policy(ctx, &uri).await?;
+    let (order_by_options, order_direction_options) =
+        super::order_options(uri.fs, search.is_some());
     Ok(Listing {
         folder: located.node,
         entries,
@@ -172,6 +180,8 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
         next_token,
         use_cursor: paging.use_cursor,
         max_page_size: paging.max_page_size,
+        order_by_options,
+        order_direction_options,
         recursion_limit_reached: scopes.recursion_limit_reached,
         single_file: scopes.single_file,
         storage_policy,

@@ -64,6 +64,29 @@ pub use self::{
 pub const ORDER_BY_OPTIONS: [&str; 4] = ["name", "size", "updated_at", "created_at"];
 /// Directions of a listing.
 pub const ORDER_DIRECTION_OPTIONS: [&str; 2] = ["asc", "desc"];
+/// What a search in the trash or `shared_with_me` can be ordered by.
+const SEARCH_ORDER_BY_OPTIONS: [&str; 1] = ["created_at"];
+
+/// The orders a listing offers (`order_by`, `order_direction`), as Cloudreve's file systems
+/// do: all of them outside searches; none in a search of `my` or a share; only creation time
+/// in a search of the trash or `shared_with_me`.
+pub fn order_options(
+    fs: crate::fs::uri::FsKind,
+    searching: bool,
+) -> (
+    Option<&'static [&'static str]>,
+    Option<&'static [&'static str]>,
+) {
+    use crate::fs::uri::FsKind;
+    match (searching, fs) {
+        (false, _) => (Some(&ORDER_BY_OPTIONS), Some(&ORDER_DIRECTION_OPTIONS)),
+        (true, FsKind::Trash | FsKind::SharedWithMe) => (
+            Some(&SEARCH_ORDER_BY_OPTIONS),
+            Some(&ORDER_DIRECTION_OPTIONS),
+        ),
+        (true, _) => (None, None),
+    }
+}
 /// Page size when neither the request nor a view gives one.
 pub const DEFAULT_PAGE_SIZE: i64 = 100;
 /// Default of the `max_page_size` setting.

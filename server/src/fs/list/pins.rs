@@ -8,7 +8,8 @@ use super::{MAX_PIN_NAME_CHARS, MAX_PINS, PINS, view::update_user_settings};
 use crate::fs::{error::FsError, nav::FsCtx, uri::FileUri};
 
 /// Pins `uri` (any valid file URI, search queries included) to the caller's navigation bar.
-/// Pinning a URI again only renames the pin.
+/// Pinning a URI again under the same name changes nothing; under another name it is
+/// [`FsError::PinnedUnderOtherName`] (as Cloudreve).
 pub async fn pin(ctx: &FsCtx<'_>, uri: &str, name: Option<&str>) -> Result<(), FsError> {
     let me = ctx.user()?;
     let canonical = FileUri::parse(uri)?.to_string();
@@ -21,23 +22,25 @@ pub async fn pin(ctx: &FsCtx<'_>, uri: &str, name: Option<&str>) -> Result<(), F
     update_user_settings(&ctx.state.db, me.user.id, |settings| {
         let mut pins = pins_of(settings);
         if let Some(existing) = pins
-            .iter_mut()
+            .iter()
             .find(|p| p.get("uri").and_then(Value::as_str) == Some(canonical.as_str()))
         {
-            if let Some(name) = name {
-                existing.insert("name".into(), Value::String(name.to_owned()));
-            }
-        } else {
-            if pins.len() >= MAX_PINS {
-                return Err(FsError::Invalid(format!("at most {MAX_PINS} pins")));
-            }
-            let mut pin = Map::new();
-            pin.insert("uri".into(), Value::String(canonical.clone()));
-            if let Some(name) = name {
-                pin.insert("name".into(), Value::String(name.to_owned()));
-            }
-            pins.push(pin);
+            let existing = existing.get("name").and_then(Value::as_str).unwrap_or("");
+            return if existing == name.unwrap_or("") {
+                Ok(())
+            } else {
+                Err(FsError::PinnedUnderOtherName)
+            };
         }
+        if pins.len() >= MAX_PINS {
+            return Err(FsError::Invalid(format!("at most {MAX_PINS} pins")));
+        }
+        let mut pin = Map::new();
+        pin.insert("uri".into(), Value::String(canonical.clone()));
+        if let Some(name) = name {
+            pin.insert("name".into(), Value::String(name.to_owned()));
+        }
+        pins.push(pin);
         settings.insert(
             PINS.into(),
             Value::Array(pins.into_iter().map(Value::Object).collect()),

@@ -37,6 +37,29 @@ fn paths(data: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn searches_offer_the_orders_cloudreve_offers() {
+    let server = TestServer::start().await;
+    let ann = user(&server, "ann@example.com").await;
+    create(&server, &ann, "cloudreve://my/S/a.txt", "file").await;
+    let plain = list(&server, &ann, "cloudreve://my/S", &[]).await;
+    assert_eq!(
+        plain["props"]["order_by_options"],
+        json!(["name", "size", "updated_at", "created_at"])
+    );
+    // Searches in `my` and shares offer no order; the trash's only creation time.
+    let found = list(&server, &ann, "cloudreve://my/S?name=a", &[]).await;
+    assert_eq!(names(&found), ["a.txt"]);
+    assert_eq!(found["props"]["order_by_options"], Value::Null, "{found}");
+    assert_eq!(found["props"]["order_direction_options"], Value::Null);
+    let trash = list(&server, &ann, "cloudreve://trash?name=a", &[]).await;
+    assert_eq!(trash["props"]["order_by_options"], json!(["created_at"]));
+    assert_eq!(
+        trash["props"]["order_direction_options"],
+        json!(["asc", "desc"])
+    );
+}
+
+#[tokio::test]
 async fn search_filters() {
     let server = TestServer::start().await;
     let ann = user(&server, "ann@example.com").await;

@@ -55,6 +55,9 @@ async fn views_round_trip_and_are_inherited() {
     )
     .await;
     assert_eq!(names(&data), ["sub", "f00", "f01"]);
+    // As Cloudreve, the view shows the page size in force: the requested one.
+    assert_eq!(data["view"]["page_size"], 3, "{}", data["view"]);
+    assert_eq!(data["view"]["order"], "name");
     // Sub-folders inherit it; other folders do not.
     let sub = list(&server, &ann, "cloudreve://my/V/sub", &[]).await;
     assert_eq!(sub["view"], view);
@@ -143,15 +146,21 @@ async fn pins_round_trip() {
         pin(json!({"uri": "cloudreve://my?category=image"})).await["code"],
         0
     );
-    // Pinning again only renames; URIs are compared in canonical form.
+    // As Cloudreve: pinning again under the same name changes nothing, under another name
+    // is refused (40004); URIs are compared in canonical form.
     assert_eq!(
-        pin(json!({"uri": "CLOUDREVE://my/Docs/", "name": "D"})).await["code"],
+        pin(json!({"uri": "CLOUDREVE://my/Docs/", "name": "Docs"})).await["code"],
         0
     );
+    let renamed = pin(json!({"uri": "CLOUDREVE://my/Docs/", "name": "D"})).await;
+    assert_eq!(renamed["code"], 40004, "{renamed}");
+    assert_eq!(renamed["msg"], "uri already pinned with different name");
+    let unnamed = pin(json!({"uri": "cloudreve://my/Docs"})).await;
+    assert_eq!(unnamed["code"], 40004, "{unnamed}");
     assert_eq!(
         pins(&server, &ann).await,
         json!([
-            {"uri": "cloudreve://my/Docs", "name": "D"},
+            {"uri": "cloudreve://my/Docs", "name": "Docs"},
             {"uri": "cloudreve://my?category=image"},
         ])
     );

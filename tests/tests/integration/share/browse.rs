@@ -178,7 +178,9 @@ async fn password_share_is_locked_until_unlocked() {
     }
     assert!(!locked["data"]["url"].as_str().unwrap().contains(&pw));
     let wrong = info(&server, None, &id, &[("password", "wrongpass")]).await;
-    assert_eq!(wrong["code"], 40069, "{wrong}");
+    assert_eq!(wrong["code"], 0, "{wrong}");
+    assert_eq!(wrong["data"]["unlocked"], false, "{wrong}");
+    assert!(wrong["data"].get("password").is_none(), "{wrong}");
     let unlocked = info(&server, None, &id, &[("password", &pw)]).await;
     assert_eq!(unlocked["data"]["unlocked"], true, "{unlocked}");
     assert_eq!(unlocked["data"]["password"], pw);

@@ -187,6 +187,49 @@ async fn a_zip_through_a_share_counts_one_download_and_serves_once() {
 }
 
 #[tokio::test]
+async fn a_signed_out_visitor_gets_a_zip_when_guests_may_download_archives() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 2}))
+        .await;
+    let a = format!("cloudreve://{id}@share/a.txt");
+    let sub = format!("cloudreve://{id}@share/Sub");
+    let anonymous_zip = || async {
+        let resp = server
+            .client
+            .post(server.api("/file/url"))
+            .json(&json!({"uris": [&a, &sub], "archive": true}))
+            .send()
+            .await
+            .unwrap();
+        stratus_tests::envelope(resp).await
+    };
+    // Guests without the archive permission are refused, and nothing is counted.
+    let refused = anonymous_zip().await;
+    assert_eq!(refused["code"], 40007, "{refused}");
+    assert_eq!(counters(&server, &ann, &id).await, (json!(0), json!(2)));
+
+    set_group_bits(&server, 3, &[(group_perm::ARCHIVE_DOWNLOAD, true)]).await;
+    let url = zip_url(&anonymous_zip().await);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(1), json!(1)));
+    let expected = [
+        ("Sub/".to_owned(), "dir".to_owned()),
+        ("Sub/b.txt".to_owned(), sha(B)),
+        ("a.txt".to_owned(), sha(A)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(fetch_entries(&server, &url).await, expected);
+
+    // A guest group that loses the permission no longer gets the zip.
+    let url = zip_url(&anonymous_zip().await);
+    set_group_bits(&server, 3, &[(group_perm::ARCHIVE_DOWNLOAD, false)]).await;
+    let resp = server.client.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn every_download_path_takes_from_the_same_limit() {
     let (server, ann, bob) = setup().await;
     allow_archives(&server, true).await;

@@ -102,6 +102,21 @@ async fn owner_edits_and_others_cannot() {
     assert_eq!(shown["data"]["is_private"], true);
     assert_eq!(shown["data"]["password"], pw);
     assert_eq!(shown["data"]["source_uri"], "cloudreve://my/Docs");
+    // As Cloudreve: a shared file's source is its folder; clients append the name.
+    let (file_share, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+        .await;
+    let shown = info(
+        &server,
+        Some(&ann),
+        &file_share,
+        &[("owner_extended", "true")],
+    )
+    .await;
+    assert_eq!(
+        shown["data"]["source_uri"], "cloudreve://my/Docs",
+        "{shown}"
+    );
 
     // Limits go back to none with 0.
     let reset = json!({"uri": "cloudreve://my/Docs", "downloads": 0, "expire": 0});
@@ -139,6 +154,38 @@ async fn owner_edits_and_others_cannot() {
     // Bob changed nothing.
     let shown = info(&server, Some(&ann), &id, &[]).await;
     assert!(shown["data"].get("remain_downloads").is_none(), "{shown}");
+}
+
+#[tokio::test]
+async fn show_readme_is_kept_by_create_and_edit() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, link) = server
+        .share(
+            &ann,
+            "cloudreve://my/Docs",
+            json!({"show_readme": true, "is_private": true}),
+        )
+        .await;
+    let pw = link.rsplit('/').next().unwrap().to_owned();
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert_eq!(shown["data"]["show_readme"], true, "{shown}");
+    // Only once unlocked.
+    let locked = info(&server, None, &id, &[]).await;
+    assert!(locked["data"].get("show_readme").is_none(), "{locked}");
+    let unlocked = info(&server, None, &id, &[("password", &pw)]).await;
+    assert_eq!(unlocked["data"]["show_readme"], true, "{unlocked}");
+
+    let edit = json!({"uri": "cloudreve://my/Docs", "show_readme": false, "is_private": true});
+    let edited = send(&server, &ann, Method::POST, &format!("/share/{id}"), edit).await;
+    assert_eq!(edited["code"], 0, "{edited}");
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert!(shown["data"].get("show_readme").is_none(), "{shown}");
+    let edit = json!({"uri": "cloudreve://my/Docs", "show_readme": true, "is_private": true});
+    let edited = send(&server, &ann, Method::POST, &format!("/share/{id}"), edit).await;
+    assert_eq!(edited["code"], 0, "{edited}");
+    let shown = info(&server, Some(&ann), &id, &[]).await;
+    assert_eq!(shown["data"]["show_readme"], true, "{shown}");
 }
 
 /// A password sent without `is_private` protects the share: it is never made public while

@@ -50,8 +50,7 @@ async fn an_edit_becomes_the_current_version() {
     assert_eq!(r["data"]["size"], 0);
     assert!(download(&server, &ann, URI, None).await.is_empty());
 
-    // A file made with /file/create has no entity; its base is the empty entity's id (the
-    // one its download link names).
+    // A file made with /file/create starts with an empty version, the base of its first edit.
     let created = server
         .send_as(
             Method::POST,
@@ -62,8 +61,8 @@ async fn an_edit_becomes_the_current_version() {
         .await;
     assert_eq!(created["code"], 0, "{created}");
     let i = info(&server, &ann, "cloudreve://my/new.md").await;
-    assert!(i["data"]["primary_entity"].is_null(), "{i}");
-    let empty = server.state.ids.encode(0, IdKind::Entity);
+    let empty = i["data"]["primary_entity"].as_str().unwrap().to_owned();
+    assert_eq!(created["data"]["primary_entity"], empty, "{created}");
     let r = put_content(
         &server,
         &ann,

@@ -190,6 +190,24 @@ async fn a_clash_in_the_destination_gets_a_numbered_name_and_keeps_the_old_item(
     assert!(got == files[0].1);
 }
 
+#[tokio::test]
+async fn a_missing_destination_is_an_invalid_destination() {
+    let (server, a) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f.txt"), b"x").unwrap();
+    run(dir.path(), "zip", &["-q", "a.zip", "f.txt"]);
+    let bytes = std::fs::read(dir.path().join("a.zip")).unwrap();
+    upload(&server, &a, &my("a.zip"), &bytes).await;
+    // Cloudreve answers a destination it cannot open as a bad parameter, not as 404.
+    let refused = ask(&server, &a, &my("a.zip"), &my("nowhere/deeper"), None).await;
+    assert_eq!(refused["code"], 40001, "{refused}");
+    assert_eq!(server.names_in(&a, &my("")).await, ["a.zip"]);
+    let tasks = server
+        .get_as("/workflow?category=general", &a.access_token)
+        .await;
+    assert_eq!(tasks["data"]["tasks"], json!([]), "{tasks}");
+}
+
 /// A zip whose names are GBK without the UTF-8 flag, as old Windows tools write them.
 const GBK_ZIP: &str = r#"
 import zipfile
