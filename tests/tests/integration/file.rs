@@ -359,3 +359,30 @@ async fn file_changes_are_recorded_in_the_audit_log() {
         "cloudreve://my/b.txt"
     );
 }
+
+/// Bidirectional controls make a name display as another (`txt.exe` shown as `exe.txt`):
+/// refused wherever a name is checked, as any other illegal name.
+#[tokio::test]
+async fn names_with_bidi_controls_are_refused() {
+    let (server, ann) = setup().await;
+    create(&server, &ann, "cloudreve://my/a.txt", "file").await;
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}',
+    ] {
+        let name = format!("invoice{c}fdp.exe");
+        let uri = format!("cloudreve://my/{}", query_escape(&name));
+        let made = create(&server, &ann, &uri, "file").await;
+        assert_eq!(made["code"], 40052, "{c:?}: {made}");
+        let renamed = server
+            .send_as(
+                Method::POST,
+                "/file/rename",
+                &ann.access_token,
+                &json!({"uri": "cloudreve://my/a.txt", "new_name": name}),
+            )
+            .await;
+        assert_eq!(renamed["code"], 40052, "{c:?}: {renamed}");
+    }
+    assert_eq!(server.names_in(&ann, "cloudreve://my").await, ["a.txt"]);
+}
