@@ -310,6 +310,8 @@ pub fn kind_of(key: &str) -> Option<Kind> {
             "max_execution" | "backoff_max_duration" | "retry_delay" => Some(SECONDS),
             "backoff_factor" => Some(Kind::Int { min: 1, max: 100 }),
             "max_retry" => Some(Kind::Int { min: 0, max: 1000 }),
+            // 0: the default, one fewer than the workers.
+            "per_user" => Some(Kind::Int { min: 0, max: 1000 }),
             _ => None,
         }
     })

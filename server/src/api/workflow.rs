@@ -241,6 +241,7 @@ impl WorkflowApi {
             "props": {"src": task.src, "dst": task.dst},
         });
         let private = serde_json::to_string(&task).unwrap_or_default();
+        store::ensure_room(&state.db, me, 1).await?;
         let row = store::submit(
             &state,
             &CreateArchive,
@@ -300,6 +301,7 @@ impl WorkflowApi {
             "props": {"src": [task.src], "src_str": task.src, "dst": task.dst},
         });
         let private = serde_json::to_string(&task).unwrap_or_default();
+        store::ensure_room(&state.db, me, 1).await?;
         let row = store::submit(
             &state,
             &ExtractArchive,
