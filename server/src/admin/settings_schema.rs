@@ -207,6 +207,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
         },
     ),
     ("max_recursive_searched_folder", COUNT),
+    ("max_folder_depth", Kind::Int { min: 1, max: 65535 }),
     (
         "max_batched_file",
         Kind::Int {
