@@ -312,7 +312,11 @@ mod tests {
     fn trusted_proxies_read_cidrs_and_addresses() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("stratus.toml");
-        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/8\", \"2001:db8::1\"]\n").unwrap();
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.0/8\", \"2001:db8::1\"]\n",
+        )
+        .unwrap();
         let config = Config::load(Some(&file), &Overrides::default()).unwrap();
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         assert!(config.trusted_proxies.contains(&ip("10.9.8.7")));

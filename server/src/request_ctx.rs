@@ -125,8 +125,14 @@ mod tests {
             client(&["1.1.1.1", "2.2.2.2:443", "10.0.0.3"]).as_deref(),
             Some("2.2.2.2")
         );
-        assert_eq!(client(&["10.0.0.2", "10.0.0.3"]).as_deref(), Some("10.0.0.2"));
-        assert_eq!(client(&["[2001:db8::1]:80"]).as_deref(), Some("2001:db8::1"));
+        assert_eq!(
+            client(&["10.0.0.2", "10.0.0.3"]).as_deref(),
+            Some("10.0.0.2")
+        );
+        assert_eq!(
+            client(&["[2001:db8::1]:80"]).as_deref(),
+            Some("2001:db8::1")
+        );
         assert_eq!(client(&["::ffff:192.0.2.1"]).as_deref(), Some("192.0.2.1"));
         assert_eq!(client(&["unknown"]).as_deref(), Some("unknown"));
         assert_eq!(client(&[]), None);

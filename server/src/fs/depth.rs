@@ -26,7 +26,11 @@ pub async fn max_depth(state: &AppState) -> Result<usize, FsError> {
 
 /// Refuses a new object at `uri` deeper than the bound or with a path too long.
 pub async fn check_new(state: &AppState, uri: &FileUri) -> Result<(), FsError> {
-    check(max_depth(state).await?, uri.segments().len(), path_chars(uri))
+    check(
+        max_depth(state).await?,
+        uri.segments().len(),
+        path_chars(uri),
+    )
 }
 
 /// Refuses putting `src_id` (and everything below it) under the folder `dst` as `name` when

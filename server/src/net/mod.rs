@@ -56,12 +56,12 @@ use tokio::{
     time::Instant,
 };
 
-pub use self::{per_address::client_network, requests::track};
 use self::{
     activity::{Shared, Waiting},
     deadline::Deadline,
     per_address::{AddressSlot, PerAddress},
 };
+pub use self::{per_address::client_network, requests::track};
 use crate::config::{Cidrs, Config};
 
 /// How long a connection may wait on its client, and how many may be open; `None` is no

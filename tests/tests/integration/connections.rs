@@ -148,10 +148,7 @@ async fn a_dripping_request_head_is_cut_off_however_steady() {
 async fn connect_from(server: &TestServer, ip: &str) -> TcpStream {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.bind(format!("{ip}:0").parse().unwrap()).unwrap();
-    socket
-        .connect(host(server).parse().unwrap())
-        .await
-        .unwrap()
+    socket.connect(host(server).parse().unwrap()).await.unwrap()
 }
 
 #[tokio::test]

@@ -402,7 +402,10 @@ async fn folder_depth_and_path_length_are_bounded() {
     assert_eq!(ok["code"], 0, "{ok}");
     let deep = create(&server, &ann, "cloudreve://my/a/b/c/d/e/f", "folder").await;
     assert_eq!(deep["code"], 40001, "{deep}");
-    assert!(deep["msg"].as_str().unwrap().contains("at most 5"), "{deep}");
+    assert!(
+        deep["msg"].as_str().unwrap().contains("at most 5"),
+        "{deep}"
+    );
     let upload = server
         .send_as(
             Method::PUT,
@@ -420,7 +423,8 @@ async fn folder_depth_and_path_length_are_bounded() {
         0
     );
     for copy in [false, true] {
-        let body = json!({"uris": ["cloudreve://my/x"], "dst": "cloudreve://my/a/b/c", "copy": copy});
+        let body =
+            json!({"uris": ["cloudreve://my/x"], "dst": "cloudreve://my/a/b/c", "copy": copy});
         let moved = server
             .send_as(Method::POST, "/file/move", &ann.access_token, &body)
             .await;
@@ -445,7 +449,12 @@ async fn folder_depth_and_path_length_are_bounded() {
     let made = create(&server, &ann, &format!("cloudreve://my/{long}"), "folder").await;
     assert_eq!(made["code"], 40001, "{made}");
     assert_eq!(
-        info(&server, &ann, &format!("cloudreve://my/{}", "n".repeat(250))).await["code"],
+        info(
+            &server,
+            &ann,
+            &format!("cloudreve://my/{}", "n".repeat(250))
+        )
+        .await["code"],
         404
     );
 }

@@ -250,7 +250,10 @@ async fn spoofed_forwarded_entries_dodge_no_limit() {
     for i in 0..3 {
         // The client's own entries first, then what the proxy on 127.0.0.1 appended.
         let xff = format!("203.0.113.{i}, 198.51.100.7");
-        assert_eq!(envelope(captcha(&server, xff).await.unwrap()).await["code"], 0);
+        assert_eq!(
+            envelope(captcha(&server, xff).await.unwrap()).await["code"],
+            0
+        );
     }
     let spoofed = captcha(&server, "203.0.113.99, 198.51.100.7".into())
         .await

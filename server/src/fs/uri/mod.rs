@@ -339,16 +339,9 @@ pub fn validate_name(name: &str) -> Result<(), UriError> {
     if name == "." || name == ".." {
         return Err(illegal(format!("{name:?} is not a name")));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|&c| {
-            c == '/'
-                || c == '\\'
-                || c.is_control()
-                || is_bidi_control(c)
-                || RESERVED_CHARS.contains(&c)
-        })
-    {
+    if let Some(c) = name.chars().find(|&c| {
+        c == '/' || c == '\\' || c.is_control() || is_bidi_control(c) || RESERVED_CHARS.contains(&c)
+    }) {
         return Err(illegal(format!("{name:?} contains the character {c:?}")));
     }
     Ok(())

@@ -183,5 +183,8 @@ async fn accounts_per_user_are_capped_by_the_group() {
         .send_as(Method::PUT, "/devices/dav", &ann.access_token, &body)
         .await;
     assert_eq!(refused["code"], 40007, "{refused}");
-    assert!(refused["msg"].as_str().unwrap().contains("at most 2"), "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("at most 2"),
+        "{refused}"
+    );
 }

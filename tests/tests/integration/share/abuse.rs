@@ -194,7 +194,10 @@ async fn shares_per_user_are_capped_by_the_group() {
     assert_eq!(share(&server, &ann).await["code"], 0);
     let refused = share(&server, &ann).await;
     assert_eq!(refused["code"], 40007, "{refused}");
-    assert!(refused["msg"].as_str().unwrap().contains("at most 2"), "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("at most 2"),
+        "{refused}"
+    );
     assert_eq!(share(&server, &bob).await["code"], 0);
     let id = first["data"].as_str().unwrap().split("/s/").nth(1).unwrap();
     let id = id.split('/').next().unwrap();

@@ -114,7 +114,14 @@ async fn a_user_cannot_queue_tasks_past_the_groups_cap() {
         refused["msg"].as_str().unwrap().contains("at most 3"),
         "{refused}"
     );
-    let owner = server.state.ids.decode(a.user["id"].as_str().unwrap(), stratus_server::ids::IdKind::User).unwrap();
+    let owner = server
+        .state
+        .ids
+        .decode(
+            a.user["id"].as_str().unwrap(),
+            stratus_server::ids::IdKind::User,
+        )
+        .unwrap();
     let live = task::Entity::find()
         .filter(task::Column::UserId.eq(owner))
         .count(&server.state.db)

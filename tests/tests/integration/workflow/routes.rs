@@ -363,7 +363,10 @@ async fn one_user_cannot_open_unbounded_progress_streams() {
         if resp.status() == 200 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the place never came back");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the place never came back"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
