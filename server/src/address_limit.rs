@@ -10,11 +10,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::net::client_network;
 use governor::{
     DefaultKeyedRateLimiter, Quota,
     clock::{Clock, DefaultClock},
 };
+
+use crate::net::client_network;
 
 /// How often addresses whose budget is whole again are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
