@@ -4,7 +4,7 @@
 //! usually holds whole; a value that is no IP address (an odd proxy header) counts as given.
 
 use std::{
-    net::{IpAddr, Ipv6Addr},
+    net::IpAddr,
     num::NonZeroU32,
     sync::Mutex,
     time::{Duration, Instant},
@@ -14,6 +14,8 @@ use governor::{
     DefaultKeyedRateLimiter, Quota,
     clock::{Clock, DefaultClock},
 };
+
+use crate::net::client_network;
 
 /// How often addresses whose budget is whole again are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -64,12 +66,8 @@ fn key(ip: Option<&str>) -> String {
     let Some(ip) = ip else {
         return String::new();
     };
-    match ip.parse::<IpAddr>() {
-        Ok(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
-            let net = u128::from(v6) & !((1u128 << 64) - 1);
-            format!("{}/64", Ipv6Addr::from(net))
-        }
-        Ok(IpAddr::V6(v6)) => v6.to_canonical().to_string(),
+    match ip.parse::<IpAddr>().map(client_network) {
+        Ok(IpAddr::V6(net)) => format!("{net}/64"),
         Ok(v4) => v4.to_string(),
         Err(_) => ip.chars().take(64).collect(),
     }

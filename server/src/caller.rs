@@ -30,6 +30,18 @@ impl SignedIn {
     pub fn is_admin(&self) -> bool {
         self.permissions().enabled(group_perm::IS_ADMIN)
     }
+
+    /// How many of something the group lets a member hold: the group setting `key` (e.g.
+    /// `max_queued_tasks`), else `default`; `None` when it is 0, no cap.
+    pub fn group_cap(&self, key: &str, default: u64) -> Option<u64> {
+        let cap = self
+            .group
+            .settings
+            .get(key)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(default);
+        (cap > 0).then_some(cap)
+    }
 }
 
 /// Who is calling.

@@ -4,13 +4,18 @@
 //! variables → command-line flags. Everything else (site name, TTLs, captcha, ...) is a site
 //! setting stored in the database and edited in the admin console.
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use serde::{Deserialize, Serialize};
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
 
 /// Default address: loopback only, so a fresh install is not exposed before it is configured.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5212";
@@ -41,6 +46,9 @@ pub struct Config {
     pub max_json_body: usize,
     /// Header holding the client IP when Stratus runs behind a reverse proxy (e.g. `X-Forwarded-For`).
     pub proxy_header: Option<String>,
+    /// The reverse proxies (CIDRs) whose `proxy_header` is believed: only a request from one
+    /// of them is read for it, and its client is the right-most entry not in this list.
+    pub trusted_proxies: Cidrs,
     /// Serve the web UI from this folder instead of the copy embedded in the binary.
     pub frontend_dir: Option<PathBuf>,
     /// Pool size for PostgreSQL; SQLite always uses a small pool with one writer at a time.
@@ -56,6 +64,13 @@ pub struct Config {
     pub http_body_timeout_secs: u64,
     /// Connections open at once; further clients wait until one closes (0: no limit).
     pub http_max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client by its /64); past
+    /// that, new ones from the address are closed at once (0: no limit). Trusted proxies
+    /// are not limited when `proxy_header` is set.
+    pub http_max_connections_per_address: usize,
+    /// Task progress streams (`/workflow/progress/:id/stream`) one user may have open in this
+    /// process (0: no limit).
+    pub max_event_streams_per_user: usize,
     /// Captcha images one client address may fetch per minute (0: no limit).
     pub captcha_per_minute: u32,
     /// Unanswered captcha tickets kept; past that the oldest are dropped (0: no limit).
@@ -79,6 +94,10 @@ impl Default for Config {
             log_level: "info".into(),
             max_json_body: 2 * 1024 * 1024,
             proxy_header: None,
+            trusted_proxies: Cidrs(vec![
+                "127.0.0.0/8".parse().expect("valid network"),
+                "::1/128".parse().expect("valid network"),
+            ]),
             frontend_dir: None,
             db_max_connections: 16,
             shutdown_timeout_secs: 15,
@@ -86,10 +105,44 @@ impl Default for Config {
             http_idle_timeout_secs: 120,
             http_body_timeout_secs: 120,
             http_max_connections: 512,
+            http_max_connections_per_address: 64,
+            max_event_streams_per_user: 16,
             captcha_per_minute: 30,
             captcha_max_tickets: 10_000,
             scheduled_jobs: true,
         }
+    }
+}
+
+/// A list of networks written as CIDRs (`10.0.0.0/8`) or single addresses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cidrs(pub Vec<IpNet>);
+
+impl Cidrs {
+    pub fn contains(&self, ip: &IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+impl Serialize for Cidrs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ToString::to_string))
+    }
+}
+
+impl<'de> Deserialize<'de> for Cidrs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|s| {
+                let s = s.trim();
+                s.parse::<IpNet>()
+                    .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| D::Error::custom(format!("{s:?} is no CIDR or IP address")))
+            })
+            .collect::<Result<_, _>>()
+            .map(Cidrs)
     }
 }
 
@@ -157,6 +210,15 @@ impl Config {
         Ok(secret)
     }
 
+    /// The proxies whose connections carry other clients: `trusted_proxies` when a
+    /// `proxy_header` is set, else none (without a proxy, every peer is a client).
+    pub fn proxies(&self) -> Cidrs {
+        match self.proxy_header {
+            Some(_) => self.trusted_proxies.clone(),
+            None => Cidrs::default(),
+        }
+    }
+
     /// The effective database URL (file, explicit value, or the embedded SQLite default).
     pub fn database_url(&self) -> anyhow::Result<String> {
         if let Some(path) = &self.database_url_file {
@@ -205,6 +267,7 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("max_json_body", &self.max_json_body)
             .field("proxy_header", &self.proxy_header)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("frontend_dir", &self.frontend_dir)
             .field("db_max_connections", &self.db_max_connections)
             .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
@@ -212,6 +275,14 @@ impl fmt::Debug for Config {
             .field("http_idle_timeout_secs", &self.http_idle_timeout_secs)
             .field("http_body_timeout_secs", &self.http_body_timeout_secs)
             .field("http_max_connections", &self.http_max_connections)
+            .field(
+                "http_max_connections_per_address",
+                &self.http_max_connections_per_address,
+            )
+            .field(
+                "max_event_streams_per_user",
+                &self.max_event_streams_per_user,
+            )
             .field("captcha_per_minute", &self.captcha_per_minute)
             .field("captcha_max_tickets", &self.captcha_max_tickets)
             .field("scheduled_jobs", &self.scheduled_jobs)
@@ -235,6 +306,26 @@ mod tests {
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn trusted_proxies_read_cidrs_and_addresses() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("stratus.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.0/8\", \"2001:db8::1\"]\n",
+        )
+        .unwrap();
+        let config = Config::load(Some(&file), &Overrides::default()).unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(config.trusted_proxies.contains(&ip("10.9.8.7")));
+        assert!(config.trusted_proxies.contains(&ip("::ffff:10.0.0.1")));
+        assert!(config.trusted_proxies.contains(&ip("2001:db8::1")));
+        assert!(!config.trusted_proxies.contains(&ip("127.0.0.1")));
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap();
+        assert!(Config::load(Some(&file), &Overrides::default()).is_err());
+        assert!(Config::default().trusted_proxies.contains(&ip("127.0.0.1")));
     }
 
     #[test]

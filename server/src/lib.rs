@@ -141,7 +141,11 @@ pub async fn serve(
         .scheduled_jobs
         .then(|| jobs::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
-    let acceptor = net::GuardedAcceptor::new(listener, net::Limits::of(&state.config))?;
+    let acceptor = net::GuardedAcceptor::new(
+        listener,
+        net::Limits::of(&state.config),
+        state.config.proxies(),
+    )?;
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;
@@ -162,7 +166,7 @@ pub async fn serve_slave(
     let grace = Duration::from_secs(config.shutdown_timeout_secs);
     let limits = net::Limits::of(config);
     let body_timeout = limits.body_timeout;
-    let acceptor = net::GuardedAcceptor::new(listener, limits)?;
+    let acceptor = net::GuardedAcceptor::new(listener, limits, config.proxies())?;
     let app = api::slave::routes(slave)
         .around(move |ep, req| async move { Ok(net::track(&ep, req, body_timeout).await) });
     Server::new_with_acceptor(acceptor)

@@ -24,7 +24,7 @@ pub async fn observe<E: Endpoint>(next: &E, mut req: Request, state: &AppState) 
     let ctx = RequestCtx {
         correlation_id,
         debug: state.config.debug,
-        client: crate::events::Client::of(&req, state.config.proxy_header.as_deref()),
+        client: crate::events::Client::of(&req, &state.config),
     };
     let mut resp = request_ctx::scope(ctx, async {
         match next.call(req).await {

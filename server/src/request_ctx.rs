@@ -2,8 +2,12 @@
 //! inside the request (error envelopes read it) without threading it through every call, and
 //! the client's address and agent.
 
+use std::net::{IpAddr, SocketAddr};
+
 use poem::Request;
 use uuid::Uuid;
+
+use crate::config::{Cidrs, Config};
 
 /// Header carrying the correlation id in both directions.
 pub const CORRELATION_HEADER: &str = "X-Cr-Correlation-Id";
@@ -27,23 +31,56 @@ pub struct Client {
 }
 
 impl Client {
-    /// The client address (from `proxy_header` when Stratus sits behind a proxy) and agent.
-    pub fn of(req: &Request, proxy_header: Option<&str>) -> Self {
-        let forwarded = proxy_header
-            .and_then(|h| req.header(h))
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        let ip = forwarded.or_else(|| {
-            req.remote_addr()
-                .as_socket_addr()
-                .map(|addr| addr.ip().to_string())
-        });
+    /// The client address and agent. Behind a reverse proxy (`proxy_header` set, and the
+    /// peer one of the `trusted_proxies`) the address is the right-most entry of the header
+    /// that is no trusted proxy: the entries left of it were written by the client itself.
+    pub fn of(req: &Request, config: &Config) -> Self {
+        let peer = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
+        let ip = match (peer, &config.proxy_header) {
+            (Some(peer), Some(header)) if config.trusted_proxies.contains(&peer) => {
+                let entries = req
+                    .headers()
+                    .get_all(header.as_str())
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty());
+                forwarded_client(entries, &config.trusted_proxies)
+                    .or_else(|| Some(peer.to_string()))
+            }
+            _ => peer.map(|ip| ip.to_string()),
+        };
         let user_agent = req
             .header("user-agent")
             .map(|ua| ua.chars().take(512).collect());
         Self { ip, user_agent }
     }
+}
+
+/// The right-most of `entries` (a forwarding header's list, left to right) that is no
+/// trusted proxy; the left-most when all are.
+fn forwarded_client<'a>(
+    entries: impl DoubleEndedIterator<Item = &'a str>,
+    trusted: &Cidrs,
+) -> Option<String> {
+    let mut leftmost = None;
+    for entry in entries.rev() {
+        match parse_ip(entry) {
+            Some(ip) if trusted.contains(&ip) => leftmost = Some(ip.to_string()),
+            Some(ip) => return Some(ip.to_canonical().to_string()),
+            None => return Some(entry.chars().take(64).collect()),
+        }
+    }
+    leftmost
+}
+
+/// An entry as proxies write it: an address, maybe with a port (`[::1]:80`, `1.2.3.4:80`).
+fn parse_ip(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 tokio::task_local! {
@@ -77,6 +114,28 @@ mod tests {
         assert_eq!(correlation_id_from(Some(&id.to_string())), id);
         assert_ne!(correlation_id_from(Some("not-a-uuid")), id);
         assert_ne!(correlation_id_from(None), Uuid::nil());
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_untrusted_entry() {
+        let trusted = Cidrs(vec!["10.0.0.0/8".parse().unwrap()]);
+        let client = |list: &[&str]| forwarded_client(list.iter().copied(), &trusted);
+        assert_eq!(client(&["1.1.1.1", "2.2.2.2"]).as_deref(), Some("2.2.2.2"));
+        assert_eq!(
+            client(&["1.1.1.1", "2.2.2.2:443", "10.0.0.3"]).as_deref(),
+            Some("2.2.2.2")
+        );
+        assert_eq!(
+            client(&["10.0.0.2", "10.0.0.3"]).as_deref(),
+            Some("10.0.0.2")
+        );
+        assert_eq!(
+            client(&["[2001:db8::1]:80"]).as_deref(),
+            Some("2001:db8::1")
+        );
+        assert_eq!(client(&["::ffff:192.0.2.1"]).as_deref(), Some("192.0.2.1"));
+        assert_eq!(client(&["unknown"]).as_deref(), Some("unknown"));
+        assert_eq!(client(&[]), None);
     }
 
     #[tokio::test]

@@ -284,6 +284,9 @@ fn check_settings(settings: &Value) -> Result<(), AdminError> {
         "aria2_batch",
         "max_walked_files",
         "trash_retention",
+        "max_queued_tasks",
+        "max_shares",
+        "max_dav_accounts",
     ];
     for key in NUMBERS {
         if let Some(v) = map.get(*key)

@@ -207,6 +207,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
         },
     ),
     ("max_recursive_searched_folder", COUNT),
+    ("max_folder_depth", Kind::Int { min: 1, max: 65535 }),
     (
         "max_batched_file",
         Kind::Int {
@@ -310,6 +311,8 @@ pub fn kind_of(key: &str) -> Option<Kind> {
             "max_execution" | "backoff_max_duration" | "retry_delay" => Some(SECONDS),
             "backoff_factor" => Some(Kind::Int { min: 1, max: 100 }),
             "max_retry" => Some(Kind::Int { min: 0, max: 1000 }),
+            // 0: the default, one fewer than the workers.
+            "per_user" => Some(Kind::Int { min: 0, max: 1000 }),
             _ => None,
         }
     })

@@ -214,7 +214,7 @@ async fn present_node(state: &AppState, node: &nav::Node) -> Result<FileResponse
 
 /// Records a file-system change of the caller in the audit log.
 pub async fn audit(state: &AppState, caller: &Caller, req: &Request, kind: i32, content: Value) {
-    let client = events::Client::of(req, state.config.proxy_header.as_deref());
+    let client = events::Client::of(req, &state.config);
     events::record(&state.db, kind, caller.user_id(), &client, Some(content)).await;
 }
 

@@ -116,7 +116,7 @@ impl PasskeyApi {
     ) -> ApiResult<PasskeyDto> {
         let me = caller.signed_in()?;
         ceremony::ensure_enabled(&state).await?;
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let ua = body
             .ua
             .as_deref()
@@ -145,7 +145,7 @@ impl PasskeyApi {
     ) -> ApiResult<String> {
         let me = caller.signed_in()?;
         ceremony::ensure_enabled(&state).await?;
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         if !ceremony::delete(&state, me.user.id, &id.0, &client).await? {
             return Err(ApiError::new(ErrorCode::NotFound, "Passkey not found"));
         }
@@ -186,7 +186,7 @@ impl PasskeyApi {
         body: ApiJson<FinishPasskeyLoginRequest>,
     ) -> ApiResult<LoginResponse> {
         ceremony::ensure_enabled(&state).await?;
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let user =
             ceremony::finish_login(&state, &body.session_id, &body.response, &client).await?;
         finish_login(&state, &user, &client, "passkey").await

@@ -100,7 +100,7 @@ impl RegistrationApi {
         req: &Request,
         body: ApiJson<RegisterRequest>,
     ) -> ApiResult<User> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         if !state.settings.bool("register_enabled").await? {
             return Err(ApiError::code(ErrorCode::FeatureNotEnabled));
         }
@@ -189,7 +189,7 @@ impl RegistrationApi {
         id: Path<String>,
         sign: Query<Option<String>>,
     ) -> ApiResult<User> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let signature = sign.0.unwrap_or_default();
         if signature.is_empty() {
             return Err(ApiError::new(
@@ -240,7 +240,7 @@ impl RegistrationApi {
         req: &Request,
         body: ApiJson<ResetEmailRequest>,
     ) -> ApiResult<String> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         check_captcha(&state, "forget_captcha", &body.captcha, &body.ticket).await?;
         let email = users::normalize_email(&body.email)?;
         // A site without mail refuses every request alike, so the answer says nothing about
@@ -299,7 +299,7 @@ impl RegistrationApi {
         id: Path<String>,
         body: ApiJson<ResetPasswordRequest>,
     ) -> ApiResult<User> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let invalid = || ApiError::code(ErrorCode::InvalidTempLink);
         if !(6..=128).contains(&body.password.chars().count()) {
             return Err(ApiError::new(

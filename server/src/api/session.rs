@@ -114,7 +114,7 @@ impl SessionApi {
         req: &Request,
         body: ApiJson<PasswordLoginRequest>,
     ) -> ApiResult<LoginResponse> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let account = find_active_or_any(&state, &body.email).await?;
         throttle::check(&state.db, account.as_ref().map(|u| u.id), &client).await?;
 
@@ -183,7 +183,7 @@ impl SessionApi {
         req: &Request,
         body: ApiJson<TwoFactorLoginRequest>,
     ) -> ApiResult<LoginResponse> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let key = format!("user_2fa_{}", body.session_id);
         let user_id: i64 = kv::get(&state.db, &key)
             .await?
@@ -234,7 +234,7 @@ impl SessionApi {
         match session::refresh(&state, &user, token.root, token.jti).await? {
             Refresh::Rotated(pair) => ok(pair.into()),
             Refresh::Reused => {
-                let client = Client::of(req, state.config.proxy_header.as_deref());
+                let client = Client::of(req, &state.config);
                 events::record(
                     &state.db,
                     events::kind::USER_LOGOUT,
@@ -268,7 +268,7 @@ impl SessionApi {
         if !session::end(&state, token.user_id, token.root).await? {
             return Err(invalid_refresh());
         }
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         events::record(
             &state.db,
             events::kind::USER_LOGOUT,

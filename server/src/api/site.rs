@@ -105,7 +105,7 @@ impl SiteApi {
     /// code 429 (HTTP 429) with `Retry-After`.
     #[oai(path = "/site/captcha", method = "get", operation_id = "get_captcha")]
     async fn get_captcha(&self, req: &Request, state: Data<&AppState>) -> ApiResult<Captcha> {
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         if let Err(wait) = state.captcha_limits.check(client.ip.as_deref()) {
             return Err(ApiError::new(
                 ErrorCode::TooManyRequests,

@@ -209,7 +209,7 @@ impl UserSettingApi {
         body: ApiJson<UpdateUserSettingRequest>,
     ) -> ApiResult<Value> {
         let me = caller.signed_in()?;
-        let client = Client::of(req, state.config.proxy_header.as_deref());
+        let client = Client::of(req, &state.config);
         let change = update::check(&me.user, &body.0)?;
         let creds = update::verify(&state, &me.user, &client, &change).await?;
         update::save(&state, me, change, &creds).await?;

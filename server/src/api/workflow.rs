@@ -1,7 +1,11 @@
 //! `/workflow`: the caller's tasks (spec §2.6): lists by category, progress, the live
 //! progress stream, cancel. Another user's task answers like a missing one.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::{Data, sse::Event};
@@ -173,7 +177,9 @@ impl WorkflowApi {
         let id = task_id(&state, &id.0)?;
         let owner = me.user.id;
         let row = store::find(&state.db, id, Some(owner)).await?;
+        let place = StreamPlace::take(&state, owner)?;
         let watch = Watch {
+            _place: place,
             state: state.clone(),
             id,
             owner,
@@ -232,6 +238,7 @@ impl WorkflowApi {
             "props": {"src": task.src, "dst": task.dst},
         });
         let private = serde_json::to_string(&task).unwrap_or_default();
+        store::ensure_room(&state.db, me, 1).await?;
         let row = store::submit(
             &state,
             &CreateArchive,
@@ -302,6 +309,7 @@ impl WorkflowApi {
             "props": {"src": [task.src], "src_str": task.src, "dst": task.dst},
         });
         let private = serde_json::to_string(&task).unwrap_or_default();
+        store::ensure_room(&state.db, me, 1).await?;
         let row = store::submit(
             &state,
             &ExtractArchive,
@@ -323,7 +331,56 @@ struct Seen {
     status: String,
 }
 
+/// Progress streams open per user in this process: each reads the database twice a second
+/// for as long as it is open, so one user's are capped (`max_event_streams_per_user`).
+#[derive(Default)]
+struct OpenStreams(Mutex<HashMap<i64, usize>>);
+
+impl OpenStreams {
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<i64, usize>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One open stream of a user, given back when the stream is dropped.
+struct StreamPlace {
+    open: Arc<OpenStreams>,
+    user: i64,
+}
+
+impl StreamPlace {
+    fn take(state: &AppState, user: i64) -> Result<Self, ApiError> {
+        let max = state.config.max_event_streams_per_user;
+        let open = state.part(|_| OpenStreams::default());
+        {
+            let mut counts = open.counts();
+            let count = counts.entry(user).or_default();
+            if max > 0 && *count >= max {
+                return Err(ApiError::new(
+                    ErrorCode::TooManyRequests,
+                    format!("At most {max} task progress streams may be open at once"),
+                ));
+            }
+            *count += 1;
+        }
+        Ok(Self { open, user })
+    }
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        let mut counts = self.open.counts();
+        if let Some(count) = counts.get_mut(&self.user) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.user);
+            }
+        }
+    }
+}
+
 struct Watch {
+    _place: StreamPlace,
     state: AppState,
     id: i64,
     owner: i64,

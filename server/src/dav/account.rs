@@ -6,7 +6,7 @@ use chrono::Utc;
 use rand::{TryRngCore, rngs::OsRng};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use stratus_entity::dav_account;
 
@@ -46,6 +46,9 @@ pub enum DavAccountError {
     /// The page token names no account.
     #[error("next_page_token is invalid")]
     BadPageToken,
+    /// The caller has as many accounts as the group's `max_dav_accounts`.
+    #[error("at most {0} WebDAV accounts per user; delete one first")]
+    TooMany(u64),
     /// The system's random source failed.
     #[error("{0}")]
     Random(String),
@@ -143,6 +146,25 @@ fn options(me: &SignedIn, input: &AccountInput) -> Boolset {
     set
 }
 
+/// Default of the group setting `max_dav_accounts`.
+pub const DEFAULT_MAX_ACCOUNTS: u64 = 100;
+
+/// Refuses one more account past the group's `max_dav_accounts`.
+async fn ensure_room(state: &AppState, me: &SignedIn) -> Result<(), DavAccountError> {
+    let Some(max) = me.group_cap("max_dav_accounts", DEFAULT_MAX_ACCOUNTS) else {
+        return Ok(());
+    };
+    let held = dav_account::Entity::find()
+        .filter(dav_account::Column::OwnerId.eq(me.user.id))
+        .filter(dav_account::Column::DeletedAt.is_null())
+        .count(&state.db)
+        .await?;
+    if held >= max {
+        return Err(DavAccountError::TooMany(max));
+    }
+    Ok(())
+}
+
 /// Creates an account with a fresh password.
 pub async fn create(
     state: &AppState,
@@ -152,6 +174,7 @@ pub async fn create(
     ensure_allowed(me)?;
     validate_name(&input.name)?;
     let root = validate_root(state, me, &input.uri)?;
+    ensure_room(state, me).await?;
     let opts = options(me, input);
     for _ in 0..PASSWORD_ATTEMPTS {
         let password = generate_password()?;

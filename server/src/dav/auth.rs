@@ -97,7 +97,7 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
         }
         crate::auth::dav_cache::logins(state).invalidate(&key).await;
     }
-    let client = Client::of(req, state.config.proxy_header.as_deref());
+    let client = Client::of(req, &state.config);
     let found = user_and_group(state, Condition::all().add(user::Column::Email.eq(&email)))
         .await
         .map_err(internal)?;

@@ -14,6 +14,7 @@ use sea_orm::{
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::{
+    depth,
     error::{FsError, name_clash},
     lock::{self, Depth, LockPath},
     nav::{self, FsCtx, Node},
@@ -140,6 +141,7 @@ async fn create_with(
     blob: Option<EmptyBlob<'_>>,
 ) -> Result<Node, FsError> {
     let (owner, name) = new_place(ctx, uri)?;
+    depth::check_new(ctx.state, uri).await?;
     for (key, value) in metadata {
         super::metadata::validate(key, value)?;
     }
@@ -252,6 +254,8 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     {
         return Err(FsError::Exists(new_name.to_owned()));
     }
+    // A longer name lengthens every path below it.
+    depth::check_placed(&txn, ctx.state, node.file.id, &parent_uri, new_name).await?;
     let mut active = node.file.clone().into_active_model();
     active.name = Set(new_name.to_owned());
     active.updated_at = Set(Utc::now());
@@ -322,6 +326,7 @@ async fn place(
     if !copy && old_parent == dst.file.id && file.name == name {
         return Ok(());
     }
+    depth::check_placed(&txn, ctx.state, file.id, &dst.uri, name).await?;
     if nav::child(&txn, dst.file.id, name).await?.is_some() {
         return Err(FsError::Exists(name.to_owned()));
     }

@@ -13,7 +13,9 @@
 //! open at once; past that the acceptor stops accepting, so further clients wait in the
 //! kernel's listen backlog, spending no descriptor, until a connection closes (refusing them
 //! instead would fail a browser's burst of parallel requests; every connection is bounded
-//! by the timeouts, so a slot always comes back).
+//! by the timeouts, so a slot always comes back). One client address holds at most
+//! `max_per_address` of them (`per_address.rs`): past that its new connections are answered
+//! 429 and closed at once, so the slots left stay free for other clients.
 //!
 //! Each connection can also be aborted by the response it carries ([`abort_handle`]). A
 //! streamed body that fails midway must reach the client as a broken transfer; returning an
@@ -25,6 +27,7 @@
 mod activity;
 mod deadline;
 pub mod guard;
+mod per_address;
 mod requests;
 
 use std::{
@@ -53,12 +56,13 @@ use tokio::{
     time::Instant,
 };
 
-pub use self::requests::track;
 use self::{
     activity::{Shared, Waiting},
     deadline::Deadline,
+    per_address::{AddressSlot, PerAddress},
 };
-use crate::config::Config;
+pub use self::{per_address::client_network, requests::track};
+use crate::config::{Cidrs, Config};
 
 /// How long a connection may wait on its client, and how many may be open; `None` is no
 /// limit.
@@ -72,6 +76,8 @@ pub struct Limits {
     pub body_timeout: Option<Duration>,
     /// Connections open at once.
     pub max_connections: Option<usize>,
+    /// Connections open at once from one client address.
+    pub max_per_address: Option<usize>,
 }
 
 impl Limits {
@@ -84,6 +90,8 @@ impl Limits {
             body_timeout: secs(config.http_body_timeout_secs),
             max_connections: (config.http_max_connections > 0)
                 .then_some(config.http_max_connections),
+            max_per_address: (config.http_max_connections_per_address > 0)
+                .then_some(config.http_max_connections_per_address),
         }
     }
 }
@@ -93,17 +101,32 @@ pub struct GuardedAcceptor {
     inner: TcpAcceptor,
     limits: Limits,
     slots: Option<Arc<Semaphore>>,
+    per_address: Option<PerAddress>,
 }
 
 impl GuardedAcceptor {
-    pub fn new(listener: tokio::net::TcpListener, limits: Limits) -> std::io::Result<Self> {
+    /// `trusted_proxies` carry many clients on their connections and are not held to
+    /// `max_per_address`.
+    pub fn new(
+        listener: tokio::net::TcpListener,
+        limits: Limits,
+        trusted_proxies: Cidrs,
+    ) -> std::io::Result<Self> {
         Ok(Self {
             inner: TcpAcceptor::from_tokio(listener)?,
             limits,
             slots: limits.max_connections.map(|n| Arc::new(Semaphore::new(n))),
+            per_address: limits
+                .max_per_address
+                .map(|n| PerAddress::new(n, trusted_proxies)),
         })
     }
 }
+
+/// What a client past its address's limit gets before the connection closes: written
+/// without waiting (it fits any socket buffer), so it costs the acceptor nothing.
+const TOO_MANY: &[u8] =
+    b"HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
 
 impl Acceptor for GuardedAcceptor {
     type Io = Connection;
@@ -113,32 +136,41 @@ impl Acceptor for GuardedAcceptor {
     }
 
     async fn accept(&mut self) -> std::io::Result<(Connection, LocalAddr, RemoteAddr, Scheme)> {
-        // A free slot first: until one is, new clients wait in the listen backlog.
-        let slot = match &self.slots {
-            Some(slots) => Some(
-                slots
-                    .clone()
-                    .acquire_owned()
-                    .await
-                    .expect("the semaphore is never closed"),
-            ),
-            None => None,
-        };
-        let (stream, local, remote, scheme) = self.inner.accept().await?;
-        if let Err(err) = stream.set_nodelay(true) {
-            tracing::debug!(error = %err, "could not set TCP_NODELAY");
+        loop {
+            // A free slot first: until one is, new clients wait in the listen backlog.
+            let slot = match &self.slots {
+                Some(slots) => Some(
+                    slots
+                        .clone()
+                        .acquire_owned()
+                        .await
+                        .expect("the semaphore is never closed"),
+                ),
+                None => None,
+            };
+            let (stream, local, remote, scheme) = self.inner.accept().await?;
+            let address_slot = match (&self.per_address, &remote.0) {
+                (Some(limit), Addr::SocketAddr(peer)) => match limit.take(peer.ip()) {
+                    Some(place) => Some(place),
+                    None => {
+                        tracing::debug!(peer = %peer.ip(), "too many connections from one address");
+                        let _ = stream.try_write(TOO_MANY);
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            if let Err(err) = stream.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not set TCP_NODELAY");
+            }
+            // Keyed by the addresses requests see, so `abort_handle` and `track` find it.
+            let key = match (&local.0, &remote.0) {
+                (Addr::SocketAddr(l), Addr::SocketAddr(r)) => Some((*l, *r)),
+                _ => None,
+            };
+            let conn = Connection::new(stream, key, self.limits, slot, address_slot);
+            return Ok((conn, local, remote, scheme));
         }
-        // Keyed by the addresses requests see, so `abort_handle` and `track` find it.
-        let key = match (&local.0, &remote.0) {
-            (Addr::SocketAddr(l), Addr::SocketAddr(r)) => Some((*l, *r)),
-            _ => None,
-        };
-        Ok((
-            Connection::new(stream, key, self.limits, slot),
-            local,
-            remote,
-            scheme,
-        ))
     }
 }
 
@@ -198,6 +230,7 @@ pub struct Connection {
     /// The last write that went through.
     last_write: Instant,
     _slot: Option<OwnedSemaphorePermit>,
+    _address_slot: Option<AddressSlot>,
 }
 
 impl Connection {
@@ -206,6 +239,7 @@ impl Connection {
         key: Option<Key>,
         limits: Limits,
         slot: Option<OwnedSemaphorePermit>,
+        address_slot: Option<AddressSlot>,
     ) -> Self {
         let shared = Arc::new(Shared::new());
         if let Some(key) = key {
@@ -221,6 +255,7 @@ impl Connection {
             write_waiting_since: None,
             last_write: Instant::now(),
             _slot: slot,
+            _address_slot: address_slot,
         }
     }
 
@@ -374,7 +409,10 @@ mod tests {
     async fn acceptor(limits: Limits) -> (GuardedAcceptor, SocketAddr) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        (GuardedAcceptor::new(listener, limits).unwrap(), addr)
+        (
+            GuardedAcceptor::new(listener, limits, Cidrs::default()).unwrap(),
+            addr,
+        )
     }
 
     #[tokio::test]

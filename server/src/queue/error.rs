@@ -11,6 +11,9 @@ pub enum QueueError {
     /// The task already ended (completed, failed or canceled).
     #[error("the task has already ended")]
     Ended,
+    /// The user has as many tasks queued or running as the group's `max_queued_tasks`.
+    #[error("at most {0} of your tasks may be queued or running at once")]
+    TooManyTasks(u64),
     #[error("database: {0}")]
     Db(#[from] DbErr),
 }

@@ -1,6 +1,6 @@
 //! The settings of one named queue: `queue_<name>_worker_num`, `_max_execution` (seconds),
 //! `_max_retry`, `_retry_delay` (seconds), `_backoff_factor`, `_backoff_max_duration`
-//! (seconds). A missing or unreadable value takes the default below.
+//! (seconds), `_per_user`. A missing or unreadable value takes the default below.
 
 use std::time::Duration;
 
@@ -12,6 +12,9 @@ use crate::settings::Settings;
 pub struct QueueSettings {
     /// Tasks of this queue one process runs at a time.
     pub workers: usize,
+    /// Tasks of one user this queue runs at a time, so that another user's task finds a
+    /// worker while one user's pile waits; by default one fewer than the workers.
+    pub per_user: usize,
     /// A run taking longer is stopped and counts as a failure.
     pub max_execution: Duration,
     /// Failures retried before the task ends in `error`.
@@ -34,8 +37,14 @@ impl QueueSettings {
                 .unwrap_or(default)
         };
         let secs = |key: &str, default: f64| Duration::from_secs_f64(num(key, default).min(1e9));
+        let workers = num("worker_num", 5.0).clamp(1.0, 1000.0) as usize;
+        let per_user = match num("per_user", 0.0).min(1000.0) as usize {
+            0 => workers.saturating_sub(1).max(1),
+            n => n,
+        };
         Ok(Self {
-            workers: num("worker_num", 5.0).clamp(1.0, 1000.0) as usize,
+            workers,
+            per_user,
             max_execution: secs("max_execution", 86_400.0),
             max_retry: num("max_retry", 1.0).min(1000.0) as u32,
             retry_delay: secs("retry_delay", 0.0),
@@ -62,6 +71,7 @@ mod tests {
     fn backoff_grows_by_the_factor_up_to_the_cap() {
         let s = QueueSettings {
             workers: 1,
+            per_user: 1,
             max_execution: Duration::from_secs(10),
             max_retry: 5,
             retry_delay: Duration::from_secs(2),

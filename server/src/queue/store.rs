@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use stratus_entity::task::{self, status};
 
 use super::{QueueError, Registry, TaskCtx, TaskError, TaskKind, settings::QueueSettings};
-use crate::{fs::sql::Sql, state::AppState};
+use crate::{caller::SignedIn, fs::sql::Sql, state::AppState};
 
 /// How long a claim holds without renewal.
 pub const LEASE: Duration = Duration::from_secs(30);
@@ -66,6 +66,31 @@ pub async fn submit(
     Ok(row)
 }
 
+/// Default of the group setting `max_queued_tasks`.
+pub const DEFAULT_MAX_QUEUED_TASKS: u64 = 100;
+
+/// Refuses `more` new tasks of `me` when they would take the user's queued and running tasks
+/// past the group's `max_queued_tasks`, so one user cannot bury the queues.
+pub async fn ensure_room(
+    db: &impl ConnectionTrait,
+    me: &SignedIn,
+    more: u64,
+) -> Result<(), QueueError> {
+    let Some(max) = me.group_cap("max_queued_tasks", DEFAULT_MAX_QUEUED_TASKS) else {
+        return Ok(());
+    };
+    let live = task::Entity::find()
+        .filter(task::Column::UserId.eq(me.user.id))
+        .filter(task::Column::DeletedAt.is_null())
+        .filter(task::Column::Status.is_in(LIVE))
+        .count(db)
+        .await?;
+    if live + more > max {
+        return Err(QueueError::TooManyTasks(max));
+    }
+    Ok(())
+}
+
 /// Queues the scheduled task `schedule_key` of `kind` (no owner, empty state) unless a task
 /// with that key exists: of several callers, on any instances, exactly one queues it. The
 /// task queued, or `None` when it already was.
@@ -108,13 +133,17 @@ pub async fn submit_scheduled(
 }
 
 /// Claims the oldest task of `queue` among `types` that is due, or whose worker's lease ran
-/// out, for `worker`. One statement: on PostgreSQL the candidate row is locked and rows other
-/// claimers hold are skipped; SQLite runs the statement under its one write lock.
+/// out, for `worker`, passing over the tasks of users who have `per_user` tasks of the queue
+/// running already (under a live lease), so that one user's pile does not hold every worker
+/// while others wait. One statement: on PostgreSQL the candidate row is locked and rows other
+/// claimers hold are skipped (two claims at the same moment may then both take a task of one
+/// user, one over `per_user`); SQLite runs the statement under its one write lock.
 pub async fn claim(
     db: &impl ConnectionTrait,
     queue: &str,
     types: &[&str],
     worker: &str,
+    per_user: usize,
 ) -> Result<Option<task::Model>, DbErr> {
     if types.is_empty() {
         return Ok(None);
@@ -130,9 +159,17 @@ pub async fn claim(
         .bind(later(LEASE))
         .push(", updated_at = ")
         .bind(now)
-        .push(" WHERE id = (SELECT id FROM tasks WHERE deleted_at IS NULL AND queue = ")
+        .push(" WHERE id = (SELECT id FROM tasks t WHERE deleted_at IS NULL AND queue = ")
         .bind(queue)
-        .push(" AND type IN (");
+        .push(" AND (user_id IS NULL OR (SELECT COUNT(*) FROM tasks r WHERE r.user_id = t.user_id AND r.queue = ")
+        .bind(queue)
+        .push(" AND r.deleted_at IS NULL AND r.status = ")
+        .bind(status::PROCESSING)
+        .push(" AND r.lease_until >= ")
+        .bind(now)
+        .push(") < ")
+        .bind(per_user as i64)
+        .push(") AND type IN (");
     for (i, t) in types.iter().enumerate() {
         if i > 0 {
             sql.push(", ");

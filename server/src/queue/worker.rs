@@ -39,7 +39,14 @@ async fn dispatch(state: AppState, queue: &'static str) {
         if !types.is_empty() {
             match QueueSettings::read(&state.settings, queue).await {
                 Ok(settings) if runs.len() < settings.workers => {
-                    match store::claim(&state.db, queue, &types, registry.instance()).await {
+                    let claim = store::claim(
+                        &state.db,
+                        queue,
+                        &types,
+                        registry.instance(),
+                        settings.per_user,
+                    );
+                    match claim.await {
                         Ok(Some(task)) => {
                             runs.spawn(run(state.clone(), task, settings));
                             continue;

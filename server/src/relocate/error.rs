@@ -2,7 +2,7 @@
 
 use sea_orm::DbErr;
 
-use crate::fs::error::FsError;
+use crate::{fs::error::FsError, queue::QueueError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelocateError {
@@ -20,6 +20,8 @@ pub enum RelocateError {
     NotOwner,
     #[error(transparent)]
     Fs(#[from] FsError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }

@@ -75,6 +75,7 @@ pub async fn submit(
             return Err(RelocateError::NotOwner);
         }
     }
+    store::ensure_room(&state.db, me, 1).await?;
     let task = RelocateState { src, dst_policy_id };
     let summary = json!({
         "phase": "",

@@ -62,6 +62,7 @@ pub async fn submit(
         (true, Some(file)) => vec![torrent_source(state, caller, &file).await?],
         _ => return Err(E::Source),
     };
+    store::ensure_room(&state.db, me, sources.len() as u64).await?;
     let mut rows = Vec::with_capacity(sources.len());
     for src in sources {
         rows.push(queue(state, me, src, dst.without_query().to_string()).await?);

@@ -101,6 +101,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("max_page_size", "2000"),
     ("max_recursive_searched_folder", "65535"),
     ("max_batched_file", "3000"),
+    ("max_folder_depth", "256"),
     ("entity_url_default_ttl", "3600"),
     ("entity_url_cache_margin", "600"),
     ("public_resource_maxage", "86400"),

@@ -11,6 +11,9 @@ pub enum ShareError {
     /// The caller's group may not create shares.
     #[error("your group is not allowed to do this")]
     GroupNotAllowed,
+    /// The caller has as many shares as the group's `max_shares`.
+    #[error("at most {0} shares per user; delete one first")]
+    TooMany(u64),
     /// The caller may not share this object.
     #[error("{0}")]
     NotShareable(&'static str),

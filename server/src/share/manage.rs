@@ -3,8 +3,8 @@
 use chrono::{Duration, Utc};
 use rand::{Rng, TryRngCore, rngs::OsRng};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use stratus_entity::share;
@@ -88,6 +88,26 @@ fn generate_password() -> String {
 }
 
 /// Creates a share of the caller's object at `uri`.
+/// Default of the group setting `max_shares`.
+pub const DEFAULT_MAX_SHARES: u64 = 10_000;
+
+/// Refuses one more share past the group's `max_shares`: every share row is read on visits
+/// and listed, so one account cannot make them without end.
+async fn ensure_room(ctx: &FsCtx<'_>, me: &SignedIn) -> Result<(), ShareError> {
+    let Some(max) = me.group_cap("max_shares", DEFAULT_MAX_SHARES) else {
+        return Ok(());
+    };
+    let held = share::Entity::find()
+        .filter(share::Column::UserId.eq(me.user.id))
+        .filter(share::Column::DeletedAt.is_null())
+        .count(&ctx.state.db)
+        .await?;
+    if held >= max {
+        return Err(ShareError::TooMany(max));
+    }
+    Ok(())
+}
+
 pub async fn create(
     ctx: &FsCtx<'_>,
     uri: &FileUri,
@@ -116,6 +136,7 @@ pub async fn create(
             "a saved share cannot be shared again".into(),
         ));
     }
+    ensure_room(ctx, me).await?;
     let now = Utc::now();
     Ok(share::ActiveModel {
         created_at: Set(now),

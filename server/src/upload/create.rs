@@ -21,6 +21,7 @@ use super::{
 use crate::{
     auth::caller::SignedIn,
     fs::{
+        depth,
         error::{FsError, name_clash},
         lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
         metadata, nav, quota, tx,
@@ -198,6 +199,7 @@ async fn check_request(
     }
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
+    depth::check_new(state, &uri).await?;
     if params.size < 0 {
         return Err(UploadError::Invalid("size: must be at least 0".into()));
     }

@@ -16,6 +16,7 @@ use super::{UploadError, commit::Publish, create};
 use crate::{
     auth::caller::SignedIn,
     fs::{
+        depth,
         error::FsError,
         uri::{FileUri, FsKind, validate_name},
     },
@@ -57,6 +58,7 @@ pub async fn write(
     }
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
+    depth::check_new(state, &uri).await?;
     let policy = create::group_policy(state, me).await?;
     create::check_policy(&policy, &name, w.size.unwrap_or(0) as i64)?;
     let free = (me.group.max_storage - me.user.storage).max(0) as u64;

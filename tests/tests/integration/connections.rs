@@ -143,3 +143,46 @@ async fn a_dripping_request_head_is_cut_off_however_steady() {
     }
     ping(&server, &fresh_client()).await;
 }
+
+/// A connection from `ip` (another loopback address than the test client's 127.0.0.1).
+async fn connect_from(server: &TestServer, ip: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{ip}:0").parse().unwrap()).unwrap();
+    socket.connect(host(server).parse().unwrap()).await.unwrap()
+}
+
+#[tokio::test]
+async fn one_address_cannot_hold_every_connection() {
+    let server = TestServer::start_with(|c| {
+        c.http_max_connections = 6;
+        c.http_max_connections_per_address = 4;
+    })
+    .await;
+    let host = host(&server).to_owned();
+    let half = format!("GET /api/v4/site/ping HTTP/1.1\r\nHost: {host}\r\n");
+    // As many half-sent requests from one address as the server takes in all.
+    let mut held = Vec::new();
+    for _ in 0..6 {
+        held.push(sent(&server, &half).await);
+    }
+    // Another address is still answered.
+    let mut other = connect_from(&server, "127.0.0.2").await;
+    other
+        .write_all(format!("GET /api/v4/site/ping HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    read_until(&mut other, "4.0.0").await;
+    // Those past the per-address cap were answered 429 and closed at once, long before any
+    // timeout. (The fourth is left out: the test client's pooled connection from start-up
+    // may hold one of the address's places.)
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for (i, stream) in held.iter_mut().enumerate().skip(4) {
+        let answer = read_until_closed(&format!("connection {i}"), stream, deadline).await;
+        assert!(answer.is_empty() || answer.contains(" 429 "), "{answer}");
+    }
+    // The first three are still open and served once they finish their request.
+    for stream in held.iter_mut().take(3) {
+        stream.write_all(b"\r\n").await.unwrap();
+        read_until(stream, "4.0.0").await;
+    }
+}

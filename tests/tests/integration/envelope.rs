@@ -121,7 +121,9 @@ async fn echo_server() -> String {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let acceptor = stratus_server::net::GuardedAcceptor::new(listener, Default::default()).unwrap();
+    let acceptor =
+        stratus_server::net::GuardedAcceptor::new(listener, Default::default(), Default::default())
+            .unwrap();
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
     format!("http://{addr}/api/echo")
 }

@@ -402,3 +402,102 @@ async fn file_changes_are_recorded_in_the_audit_log() {
         "cloudreve://my/b.txt"
     );
 }
+
+/// Bidirectional controls make a name display as another (`txt.exe` shown as `exe.txt`):
+/// refused wherever a name is checked, as any other illegal name.
+#[tokio::test]
+async fn names_with_bidi_controls_are_refused() {
+    let (server, ann) = setup().await;
+    create(&server, &ann, "cloudreve://my/a.txt", "file").await;
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}',
+    ] {
+        let name = format!("invoice{c}fdp.exe");
+        let uri = format!("cloudreve://my/{}", query_escape(&name));
+        let made = create(&server, &ann, &uri, "file").await;
+        assert_eq!(made["code"], 40052, "{c:?}: {made}");
+        let renamed = server
+            .send_as(
+                Method::POST,
+                "/file/rename",
+                &ann.access_token,
+                &json!({"uri": "cloudreve://my/a.txt", "new_name": name}),
+            )
+            .await;
+        assert_eq!(renamed["code"], 40052, "{c:?}: {renamed}");
+    }
+    assert_eq!(server.names_in(&ann, "cloudreve://my").await, ["a.txt"]);
+}
+
+/// Depth and path length are bounded wherever an object gets a new path: create (with its
+/// missing parents), upload sessions, and moves and copies that would deepen a tree.
+#[tokio::test]
+async fn folder_depth_and_path_length_are_bounded() {
+    let (server, ann) = setup().await;
+    server
+        .state
+        .settings
+        .set(&[("max_folder_depth", "5")])
+        .await
+        .unwrap();
+    let ok = create(&server, &ann, "cloudreve://my/a/b/c/d/e", "folder").await;
+    assert_eq!(ok["code"], 0, "{ok}");
+    let deep = create(&server, &ann, "cloudreve://my/a/b/c/d/e/f", "folder").await;
+    assert_eq!(deep["code"], 40001, "{deep}");
+    assert!(
+        deep["msg"].as_str().unwrap().contains("at most 5"),
+        "{deep}"
+    );
+    let upload = server
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/a/b/c/d/e/f.txt", "size": 1,
+                    "policy_id": server.state.ids.encode(1, IdKind::Policy)}),
+        )
+        .await;
+    assert_eq!(upload["code"], 40001, "{upload}");
+
+    // x/y/z moved or copied into a/b/c would put z at depth 6.
+    assert_eq!(
+        create(&server, &ann, "cloudreve://my/x/y/z", "folder").await["code"],
+        0
+    );
+    for copy in [false, true] {
+        let body =
+            json!({"uris": ["cloudreve://my/x"], "dst": "cloudreve://my/a/b/c", "copy": copy});
+        let moved = server
+            .send_as(Method::POST, "/file/move", &ann.access_token, &body)
+            .await;
+        assert_eq!(moved["code"], 40001, "copy {copy}: {moved}");
+    }
+    // One level up still fits.
+    let body = json!({"uris": ["cloudreve://my/x"], "dst": "cloudreve://my/a/b"});
+    let moved = server
+        .send_as(Method::POST, "/file/move", &ann.access_token, &body)
+        .await;
+    assert_eq!(moved["code"], 0, "{moved}");
+    assert_eq!(server.names_in(&ann, "cloudreve://my").await, ["a"]);
+
+    // 17 names of 250 characters: a path of over 4096 characters.
+    let long = vec!["n".repeat(250); 17].join("/");
+    server
+        .state
+        .settings
+        .set(&[("max_folder_depth", "256")])
+        .await
+        .unwrap();
+    let made = create(&server, &ann, &format!("cloudreve://my/{long}"), "folder").await;
+    assert_eq!(made["code"], 40001, "{made}");
+    assert_eq!(
+        info(
+            &server,
+            &ann,
+            &format!("cloudreve://my/{}", "n".repeat(250))
+        )
+        .await["code"],
+        404
+    );
+}

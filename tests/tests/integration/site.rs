@@ -198,7 +198,7 @@ async fn captcha_requests_are_throttled_per_client_address() {
         let resp = from(Some("198.51.100.7")).await.unwrap();
         assert_eq!(envelope(resp).await["code"], 0);
     }
-    let refused = from(Some("198.51.100.7, 10.0.0.1")).await.unwrap();
+    let refused = from(Some("10.0.0.1, 198.51.100.7")).await.unwrap();
     assert_eq!(refused.status(), 429);
     assert!(refused.headers().contains_key("retry-after"));
     assert_eq!(envelope(refused).await["code"], 429);
@@ -228,4 +228,54 @@ async fn stored_captcha_tickets_are_capped_oldest_first() {
             .is_some();
         assert_eq!(kept, i >= 3, "ticket {i}");
     }
+}
+
+/// The client writes `X-Forwarded-For` itself: only the entries the trusted proxies added
+/// count, so a made-up left-most entry dodges no per-address limit, and a peer that is no
+/// trusted proxy is counted by its own address whatever header it sends.
+#[tokio::test]
+async fn spoofed_forwarded_entries_dodge_no_limit() {
+    let server = TestServer::start_with(|c| {
+        c.captcha_per_minute = 3;
+        c.proxy_header = Some("X-Forwarded-For".into());
+    })
+    .await;
+    let captcha = |server: &TestServer, xff: String| {
+        server
+            .client
+            .get(server.api("/site/captcha"))
+            .header("X-Forwarded-For", xff)
+            .send()
+    };
+    for i in 0..3 {
+        // The client's own entries first, then what the proxy on 127.0.0.1 appended.
+        let xff = format!("203.0.113.{i}, 198.51.100.7");
+        assert_eq!(
+            envelope(captcha(&server, xff).await.unwrap()).await["code"],
+            0
+        );
+    }
+    let spoofed = captcha(&server, "203.0.113.99, 198.51.100.7".into())
+        .await
+        .unwrap();
+    assert_eq!(spoofed.status(), 429);
+    // A chain of trusted proxies is skipped from the right.
+    let chained = captcha(&server, "203.0.113.98, 198.51.100.7, 127.0.0.5".into())
+        .await
+        .unwrap();
+    assert_eq!(chained.status(), 429);
+
+    // With no trusted proxy, the header names nobody: every request counts for the peer.
+    let direct = TestServer::start_with(|c| {
+        c.captcha_per_minute = 3;
+        c.proxy_header = Some("X-Forwarded-For".into());
+        c.trusted_proxies = Default::default();
+    })
+    .await;
+    for i in 0..3 {
+        let resp = captcha(&direct, format!("203.0.113.{i}")).await.unwrap();
+        assert_eq!(envelope(resp).await["code"], 0);
+    }
+    let refused = captcha(&direct, "203.0.113.50".into()).await.unwrap();
+    assert_eq!(refused.status(), 429);
 }

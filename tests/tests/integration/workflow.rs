@@ -9,6 +9,7 @@ use stratus_tests::TestServer;
 mod archive;
 mod aria2;
 pub mod extract;
+mod fairness;
 mod import;
 mod jobs;
 mod killed;

@@ -77,7 +77,7 @@ pub fn guard(state: &AppState, req: &mut Request, caller: &Caller) -> Result<(),
             "Administrator permission required",
         ));
     }
-    let client = Client::of(req, state.config.proxy_header.as_deref());
+    let client = Client::of(req, &state.config);
     req.extensions_mut().insert(Actor {
         user: me.user.clone(),
         client,

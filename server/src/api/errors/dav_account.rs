@@ -9,7 +9,9 @@ impl From<DavAccountError> for ApiError {
     fn from(err: DavAccountError) -> Self {
         let msg = err.to_string();
         match err {
-            DavAccountError::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, msg),
+            DavAccountError::NotAllowed | DavAccountError::TooMany(_) => {
+                ApiError::new(ErrorCode::GroupNotAllowed, msg)
+            }
             DavAccountError::Uri(e) => e.into(),
             DavAccountError::RootWithQuery
             | DavAccountError::RootKind

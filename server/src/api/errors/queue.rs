@@ -11,6 +11,7 @@ impl From<QueueError> for ApiError {
         match err {
             QueueError::NotFound => ApiError::new(ErrorCode::NotFound, msg),
             QueueError::Ended => ApiError::new(ErrorCode::ParamError, msg),
+            QueueError::TooManyTasks(_) => ApiError::new(ErrorCode::CreateTaskError, msg),
             QueueError::Db(e) => e.into(),
         }
     }

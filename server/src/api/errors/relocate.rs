@@ -15,6 +15,7 @@ impl From<RelocateError> for ApiError {
             R::PolicyNotAllowed => ApiError::new(ErrorCode::NoPermission, msg),
             R::NotOwner => ApiError::new(ErrorCode::NoPermission, msg),
             R::Fs(e) => e.into(),
+            R::Queue(e) => e.into(),
             R::Db(e) => e.into(),
         }
     }

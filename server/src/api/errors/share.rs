@@ -9,6 +9,7 @@ impl From<ShareError> for ApiError {
     fn from(err: ShareError) -> Self {
         match err {
             ShareError::GroupNotAllowed => ApiError::code(ErrorCode::GroupNotAllowed),
+            e @ ShareError::TooMany(_) => ApiError::new(ErrorCode::GroupNotAllowed, e.to_string()),
             ShareError::NotShareable(msg) => ApiError::new(ErrorCode::NoPermission, msg),
             ShareError::Root => ApiError::code(ErrorCode::RootProtected),
             ShareError::Invalid(msg) => ApiError::new(ErrorCode::ParamError, msg),

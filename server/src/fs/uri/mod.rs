@@ -38,6 +38,12 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// refuses the same set, so names coming from an imported Cloudreve database pass.
 const RESERVED_CHARS: &[char] = &[':', '*', '?', '"', '<', '>', '|'];
 
+/// Bidirectional formatting controls: they make a name display as another (`fdp.exe` with
+/// U+202E before it reads `exe.pdf`), and no honest name needs them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Why a URI or a name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum UriError {
@@ -314,7 +320,8 @@ impl std::str::FromStr for FileUri {
 /// object).
 ///
 /// Refused: the empty name; more than [`MAX_NAME_BYTES`] bytes; `.` and `..`; `/` and `\`;
-/// NUL and every other control character; `: * ? " < > |` (Cloudreve's reserved set).
+/// NUL and every other control character; `: * ? " < > |` (Cloudreve's reserved set); the
+/// bidirectional formatting controls.
 ///
 /// Names ending in a space or a dot are accepted although Windows cannot store them:
 /// Cloudreve accepts them, so drives imported from Cloudreve may hold such names, and
@@ -332,10 +339,9 @@ pub fn validate_name(name: &str) -> Result<(), UriError> {
     if name == "." || name == ".." {
         return Err(illegal(format!("{name:?} is not a name")));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|&c| c == '/' || c == '\\' || c.is_control() || RESERVED_CHARS.contains(&c))
-    {
+    if let Some(c) = name.chars().find(|&c| {
+        c == '/' || c == '\\' || c.is_control() || is_bidi_control(c) || RESERVED_CHARS.contains(&c)
+    }) {
         return Err(illegal(format!("{name:?} contains the character {c:?}")));
     }
     Ok(())

@@ -170,3 +170,21 @@ async fn another_users_account_is_not_found() {
     let still = server.get_as("/devices/dav", &ann.access_token).await;
     assert_eq!(still["data"]["accounts"][0]["name"], "x");
 }
+
+#[tokio::test]
+async fn accounts_per_user_are_capped_by_the_group() {
+    let (server, ann) = setup().await;
+    crate::archive::update_group(&server, |g| g.settings["max_dav_accounts"] = json!(2)).await;
+    let body = json!({"uri": "cloudreve://my", "name": "laptop"});
+    for _ in 0..2 {
+        account(&server, &ann, body.clone()).await;
+    }
+    let refused = server
+        .send_as(Method::PUT, "/devices/dav", &ann.access_token, &body)
+        .await;
+    assert_eq!(refused["code"], 40007, "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("at most 2"),
+        "{refused}"
+    );
+}

@@ -182,3 +182,38 @@ async fn only_one_of_two_racing_downloads_gets_the_last_one() {
         assert_eq!(own["data"]["remain_downloads"], 0, "{own}");
     }
 }
+
+/// One account cannot make shares without end: the group's `max_shares` caps them, with a
+/// clear refusal; a deleted share gives its place back.
+#[tokio::test]
+async fn shares_per_user_are_capped_by_the_group() {
+    let (server, ann, bob) = super::setup().await;
+    make_tree(&server, &ann).await;
+    make_tree(&server, &bob).await;
+    crate::archive::update_group(&server, |g| g.settings["max_shares"] = json!(2)).await;
+    async fn share(server: &TestServer, s: &Session) -> Value {
+        super::create_share(server, s, json!({"uri": "cloudreve://my/Docs"})).await
+    }
+    let first = share(&server, &ann).await;
+    assert_eq!(first["code"], 0, "{first}");
+    assert_eq!(share(&server, &ann).await["code"], 0);
+    let refused = share(&server, &ann).await;
+    assert_eq!(refused["code"], 40007, "{refused}");
+    assert!(
+        refused["msg"].as_str().unwrap().contains("at most 2"),
+        "{refused}"
+    );
+    assert_eq!(share(&server, &bob).await["code"], 0);
+    let id = first["data"].as_str().unwrap().split("/s/").nth(1).unwrap();
+    let id = id.split('/').next().unwrap();
+    let deleted = server
+        .send_as(
+            reqwest::Method::DELETE,
+            &format!("/share/{id}"),
+            &ann.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(deleted["code"], 0, "{deleted}");
+    assert_eq!(share(&server, &ann).await["code"], 0);
+}

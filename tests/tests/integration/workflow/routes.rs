@@ -41,7 +41,13 @@ impl TaskKind for Held {
 }
 
 async fn setup() -> (TestServer, Session, Session, Arc<Notify>) {
-    let server = TestServer::start().await;
+    setup_with(|_| {}).await
+}
+
+async fn setup_with(
+    configure: impl FnOnce(&mut stratus_server::config::Config),
+) -> (TestServer, Session, Session, Arc<Notify>) {
+    let server = TestServer::start_with(configure).await;
     let release = Arc::new(Notify::new());
     Registry::of(&server.state).register(Arc::new(Held(release.clone())));
     server.create_user("a@example.com", PW).await;
@@ -318,4 +324,49 @@ async fn admins_see_count_delete_and_clean_up_every_task() {
         .get_as("/admin/queue/metrics", &member.access_token)
         .await;
     assert_eq!(refused["code"], 403);
+}
+
+/// Each open stream polls the database: one user's open streams are capped, with a clear
+/// refusal, while other users keep theirs.
+#[tokio::test]
+async fn one_user_cannot_open_unbounded_progress_streams() {
+    let (server, a, b, _release) = setup_with(|c| c.max_event_streams_per_user = 2).await;
+    let (_, a_task) = submit(&server, owner_of(&server, "a@example.com").await).await;
+    let (_, b_task) = submit(&server, owner_of(&server, "b@example.com").await).await;
+    let open = |s: &Session, hash: &str| {
+        server
+            .request_as(
+                Method::GET,
+                &format!("/workflow/progress/{hash}/stream"),
+                &s.access_token,
+            )
+            .send()
+    };
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let resp = open(&a, &a_task).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        streams.push(resp);
+    }
+    let refused = open(&a, &a_task).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], 429, "{body}");
+    // Another user is not affected.
+    let theirs = open(&b, &b_task).await.unwrap();
+    assert_eq!(theirs.status(), 200);
+    // A closed stream gives its place back.
+    streams.pop();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let resp = open(&a, &a_task).await.unwrap();
+        if resp.status() == 200 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the place never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
