@@ -31,6 +31,11 @@ pub const THUMB: &str = "thumb";
 pub const MEDIA_META: &str = "media_meta";
 pub const RECYCLE: &str = "recycle";
 
+/// The queues of the tasks users ask for themselves. The others (thumbnails, media metadata,
+/// periodic jobs) are queued by the server on its own, after an upload for instance, and do
+/// not count towards a user's `max_queued_tasks`.
+pub const USER_QUEUES: [&str; 2] = [IO_INTENSE, REMOTE_DOWNLOAD];
+
 /// The task lists of `GET /workflow` (spec §11).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {

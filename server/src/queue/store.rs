@@ -70,7 +70,8 @@ pub async fn submit(
 pub const DEFAULT_MAX_QUEUED_TASKS: u64 = 100;
 
 /// Refuses `more` new tasks of `me` when they would take the user's queued and running tasks
-/// past the group's `max_queued_tasks`, so one user cannot bury the queues.
+/// (in [`super::USER_QUEUES`]) past the group's `max_queued_tasks`, so one user cannot bury
+/// the queues; the tasks the server queues after a user's uploads do not count.
 pub async fn ensure_room(
     db: &impl ConnectionTrait,
     me: &SignedIn,
@@ -83,6 +84,7 @@ pub async fn ensure_room(
         .filter(task::Column::UserId.eq(me.user.id))
         .filter(task::Column::DeletedAt.is_null())
         .filter(task::Column::Status.is_in(LIVE))
+        .filter(task::Column::Queue.is_in(super::USER_QUEUES))
         .count(db)
         .await?;
     if live + more > max {
