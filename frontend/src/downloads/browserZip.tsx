@@ -10,7 +10,6 @@ import { api, type FileInfo, unwrap } from "../api/client";
 import i18n from "../i18n";
 import { errorMessage } from "../lib/errors";
 import { formatBytes } from "../lib/format";
-import { childUri } from "../lib/uri";
 import { fileUrl } from "./fileUrl";
 
 const FOLDER = 1;
@@ -50,15 +49,7 @@ async function* walk(item: ZipItem, prefix: string): AsyncGenerator<Entry> {
   }
   yield { name: `${name}/`, size: 0 };
   for await (const child of children(item.path)) {
-    yield* walk(
-      {
-        path: child.path || childUri(item.path, child.name),
-        type: child.type,
-        name: child.name,
-        size: child.size,
-      },
-      `${name}/`,
-    );
+    yield* walk(child, `${name}/`);
   }
 }
 
