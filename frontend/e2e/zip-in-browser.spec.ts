@@ -83,6 +83,8 @@ test("a user whose group may not zip on the server downloads a folder zipped in 
   page,
   request,
 }, info) => {
+  // Several sign-ins (Argon2 in a debug build) on a busy machine.
+  test.slow();
   const account = await newAccount(request, "zipper");
   const drive = await driveOf(request, account);
   for (const [path, text] of Object.entries(CONTENT)) {
@@ -131,6 +133,8 @@ test("a visitor downloads a whole shared folder with Download all", async ({
   browser,
   request,
 }, info) => {
+  // Several sign-ins (Argon2 in a debug build) on a busy machine.
+  test.slow();
   const owner = await newAccount(request, "sharezip");
   const drive = await driveOf(request, owner);
   for (const [path, text] of Object.entries(CONTENT)) {
