@@ -1,6 +1,7 @@
 //! Text and code in CodeMirror: highlighted by the language its name suggests (each language
 //! pack a lazy chunk), editable when the file is the user's own, saved (button or Ctrl+S) as a
-//! new version with `PUT /file/content`.
+//! new version with `PUT /file/content`. While there are unsaved changes the viewer asks before
+//! closing (`unsaved.ts`) and the browser before leaving the page.
 
 import { LanguageDescription } from "@codemirror/language";
 import { languages } from "@codemirror/language-data";
@@ -20,6 +21,7 @@ import { formatBytes } from "../lib/format";
 import { saveText } from "./content";
 import classes from "./Preview.module.css";
 import { textKey } from "./text";
+import { setUnsaved } from "./unsaved";
 
 type Props = {
   file: FileInfo;
@@ -42,9 +44,9 @@ export function TextEditor({ file, text, children }: Props) {
   const dark = useComputedColorScheme("light") === "dark";
   const editable = !!file.owned;
 
-  const save = useCallback(async () => {
+  const save = useCallback(async (): Promise<boolean> => {
     const editor = view.current;
-    if (!editor || !editable) return;
+    if (!editor || !editable) return false;
     const content = editor.state.doc.toString();
     setSaving(true);
     try {
@@ -54,14 +56,27 @@ export function TextEditor({ file, text, children }: Props) {
       queryClient.setQueryData(textKey(file.path), content);
       setDirty(editor.state.doc.toString() !== content);
       notifications.show({ color: "teal", message: t("preview.saved", { name: file.name }) });
+      return true;
     } catch (e) {
       notifyError(e);
+      return false;
     } finally {
       setSaving(false);
     }
   }, [file, editable, queryClient, t]);
   const saveRef = useRef(save);
   saveRef.current = save;
+
+  useEffect(() => {
+    if (!dirty) return;
+    setUnsaved({ name: file.name, save: () => saveRef.current() });
+    const leaving = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", leaving);
+    return () => {
+      setUnsaved(null);
+      window.removeEventListener("beforeunload", leaving);
+    };
+  }, [dirty, file.name]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is made once per file; theme changes go through its compartment.
   useEffect(() => {
@@ -132,7 +147,7 @@ export function TextEditor({ file, text, children }: Props) {
             leftSection={<IconDeviceFloppy size={14} />}
             disabled={!dirty}
             loading={saving}
-            onClick={save}
+            onClick={() => save()}
           >
             {t("preview.save")}
           </Button>

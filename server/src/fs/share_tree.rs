@@ -132,9 +132,18 @@ pub async fn check_new_saved(
 /// that the saved URI still carries the right one). A symbolic row that names no share has
 /// nothing to follow and passes.
 pub async fn check_saved(ctx: &FsCtx<'_>, entry: &file::Model) -> Result<(), FsError> {
+    saved_item(ctx, entry).await.map(|_| ())
+}
+
+/// [`check_saved`], answering the shared item the entry leads to (`None` when it names no
+/// share): a listing shows a saved file share with that file's size.
+pub async fn saved_item(
+    ctx: &FsCtx<'_>,
+    entry: &file::Model,
+) -> Result<Option<file::Model>, FsError> {
     match saved_target(&ctx.state.db, entry.id).await? {
-        Some(uri) => trees(ctx.state).open(ctx, &uri).await.map(|_| ()),
-        None => Ok(()),
+        Some(uri) => Ok(Some(trees(ctx.state).open(ctx, &uri).await?.1)),
+        None => Ok(None),
     }
 }
 

@@ -55,6 +55,7 @@ import { canRemoteDownload } from "../../tasks/permissions";
 import { openTaskDialog } from "../../tasks/taskDialogStore";
 import { DropZone } from "../../uploads/DropZone";
 import { UploadButton } from "../../uploads/UploadButton";
+import { followSaved, savedTarget } from "../shares/saved";
 import {
   type ActionContext,
   type Clipboard,
@@ -182,16 +183,27 @@ export default function Explorer() {
   const ctx = ctxFor(selection.chosen);
 
   function open(file: FileInfo) {
+    if (savedTarget(file)) {
+      // A saved share: its folder opens in the explorer, its file in a viewer.
+      followSaved(file)
+        .then((target) =>
+          target.type === FOLDER
+            ? navigate({ to: "/home", search: { path: target.path } })
+            : openFile(target, [target]),
+        )
+        .catch(notifyError);
+      return;
+    }
     if (file.type === FOLDER) {
-      const redirect = file.metadata?.["sys:shared_redirect"];
-      navigate({
-        to: "/home",
-        search: { path: typeof redirect === "string" ? redirect : file.path },
-      });
+      navigate({ to: "/home", search: { path: file.path } });
       return;
     }
     if (fs === "trash") return;
-    if (!tryOpeners(file, ctxFor([file])) && !openPreview(file, files)) downloadFiles([file]);
+    openFile(file, files);
+  }
+
+  function openFile(file: FileInfo, siblings: FileInfo[]) {
+    if (!tryOpeners(file, ctxFor([file])) && !openPreview(file, siblings)) downloadFiles([file]);
   }
 
   const runAction = (id: string, chosen = selection.chosen) => {

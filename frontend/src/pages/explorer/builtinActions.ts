@@ -14,7 +14,9 @@ import {
 } from "@tabler/icons-react";
 import { api, unwrap } from "../../api/client";
 import { downloadFiles } from "../../downloads";
+import { notifyError } from "../../lib/errors";
 import { queryClient } from "../../queryClient";
+import { followSaved } from "../shares/saved";
 import { openShareDialog } from "../shares/shareDialogStore";
 import { type ActionContext, registerAction } from "./actions";
 import { FOLDER } from "./FileList";
@@ -43,9 +45,10 @@ registerAction({
   icon: IconDownload,
   order: 10,
   toolbar: true,
-  // One file goes straight to the browser; several, or a folder, as one zip made by the server.
+  // One file goes straight to the browser; several, or a folder, as one zip (downloads/).
   applies: (ctx) => ctx.files.length > 0 && ctx.fs !== "trash",
-  run: (ctx) => downloadFiles(ctx.files),
+  // Saved shares download what they lead to.
+  run: (ctx) => Promise.all(ctx.files.map(followSaved)).then(downloadFiles, notifyError),
 });
 
 registerAction({

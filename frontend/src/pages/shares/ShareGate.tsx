@@ -1,6 +1,7 @@
 // The share landing for visitors, around the explorer when `?path=` is a share URI: the share's
 // name, owner, expiry and downloads left; a password prompt while it is locked; a clear page
-// when the link is expired, used up or deleted; "save to my drive" for signed-in visitors.
+// when the link is expired, used up or deleted; "download all" for everyone and "save to my
+// drive" for signed-in visitors.
 import {
   Avatar,
   Button,
@@ -14,7 +15,7 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconDeviceFloppy, IconLinkOff, IconLock } from "@tabler/icons-react";
+import { IconDeviceFloppy, IconDownload, IconLinkOff, IconLock } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, type ReactNode, useState } from "react";
@@ -22,11 +23,14 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
 import { ButtonLink } from "../../components/links";
+import { downloadFiles } from "../../downloads";
 import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { childUri, formatUri, MY_ROOT, parseUri, SHARED_WITH_ME_ROOT } from "../../lib/uri";
 
+/** `FileInfo.type` of a folder. */
+const FOLDER = 1;
 /** Wrong share password. */
 const WRONG_PASSWORD = 40069;
 /** Share not found, expired or used up. */
@@ -82,7 +86,10 @@ function ShareLanding({
   const share = info.data;
   if (share?.expired) return <ShareGone />;
   if (!share?.unlocked) {
-    return <PasswordPrompt id={id} wrong={info.isError} name={share?.name} />;
+    // A wrong password answers the share still locked (Cloudreve's shape); older servers
+    // answered 40069.
+    const wrong = info.isError || Boolean(password);
+    return <PasswordPrompt id={id} wrong={wrong} name={share?.name} />;
   }
 
   const isOwner = session?.user.id === share.owner.id;
@@ -109,19 +116,22 @@ function ShareLanding({
               </Text>
             </Stack>
           </Group>
-          {session && !isOwner && (
-            <SaveToDrive
-              id={id}
-              password={password}
-              name={share.name ?? id}
-              owner={share.owner.id}
-            />
-          )}
-          {!session && (
-            <Text size="sm" c="dimmed">
-              {t("share.signInToSave")}
-            </Text>
-          )}
+          <Group gap="xs">
+            <DownloadAll id={id} password={password} name={share.name ?? id} />
+            {session && !isOwner && (
+              <SaveToDrive
+                id={id}
+                password={password}
+                name={share.name ?? id}
+                owner={share.owner.id}
+              />
+            )}
+            {!session && (
+              <Text size="sm" c="dimmed">
+                {t("share.signInToSave")}
+              </Text>
+            )}
+          </Group>
         </Group>
       </Paper>
       {children}
@@ -188,6 +198,37 @@ function ShareGone({ error }: { error?: unknown }) {
         )}
       </Stack>
     </Center>
+  );
+}
+
+/** The whole share: its one file, or its folder as a zip (built where the group may). */
+function DownloadAll(props: { id: string; password?: string; name: string }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const root = formatUri({ fs: "share", id: props.id, password: props.password, segments: [] });
+  const download = async () => {
+    setBusy(true);
+    try {
+      const listed = await unwrap(api.GET("/file", { params: { query: { uri: root } } }));
+      const only = listed.files[0];
+      // A single-file share lists its one file in the root; a folder share is the root itself.
+      if (listed.single_file_view && only) await downloadFiles([only]);
+      else await downloadFiles([{ path: root, type: FOLDER, name: props.name }]);
+    } catch (e) {
+      notifyError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button
+      variant="default"
+      leftSection={<IconDownload size={16} />}
+      loading={busy}
+      onClick={download}
+    >
+      {t("share.downloadAll")}
+    </Button>
   );
 }
 

@@ -358,12 +358,18 @@ async fn read_page(
     Ok((rows, next, None))
 }
 
-/// Saved shares are listed while their share still works.
+/// Saved shares are listed while their share still works. A saved file share shows the
+/// shared file's size (its own row is an empty symbolic file), as the share's root would.
 async fn live_saved(ctx: &FsCtx<'_>, rows: Vec<file::Model>) -> Vec<file::Model> {
     let mut live = Vec::with_capacity(rows.len());
-    for row in rows {
-        if crate::fs::share_tree::check_saved(ctx, &row).await.is_ok() {
-            live.push(row);
+    for mut row in rows {
+        match crate::fs::share_tree::saved_item(ctx, &row).await {
+            Ok(Some(item)) if item.r#type != file::kind::FOLDER => {
+                row.size = item.size;
+                live.push(row);
+            }
+            Ok(_) => live.push(row),
+            Err(_) => {}
         }
     }
     live

@@ -107,3 +107,37 @@ async fn saving_a_locked_share_needs_its_password() {
     .await;
     assert_eq!(right["code"], 0, "{right}");
 }
+
+#[tokio::test]
+async fn a_saved_file_share_shows_the_files_size_and_opens_through_its_share() {
+    let (server, ann, bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs/a.txt", json!({}))
+        .await;
+    let ann_hash = ann.user["id"].as_str().unwrap();
+    let target = format!("cloudreve://{id}@share");
+    let saved = send(
+        &server,
+        &bob,
+        Method::POST,
+        "/file/create",
+        save_body("a.txt", &target, ann_hash),
+    )
+    .await;
+    assert_eq!(saved["code"], 0, "{saved}");
+
+    // The entry is listed with the shared file's size, not the 0 bytes of the symbolic row.
+    let listed = list(&server, Some(&bob), "cloudreve://shared_with_me").await;
+    let entry = &listed["data"]["files"][0];
+    assert_eq!(entry["size"], super::A.len(), "{listed}");
+    assert_eq!(entry["metadata"]["sys:shared_redirect"], target);
+
+    // Following the share: its root shows the one file, which downloads through the share.
+    let opened = list(&server, Some(&bob), &target).await;
+    assert_eq!(opened["data"]["single_file_view"], true, "{opened}");
+    let file = &opened["data"]["files"][0];
+    assert_eq!(file["size"], super::A.len());
+    let path = file["path"].as_str().unwrap();
+    assert_eq!(server.download(&bob, path).await, super::A);
+}
