@@ -419,7 +419,7 @@ mod tests {
             "exif:camera",
             "music:title",
             "stream:duration",
-            "customize:other",
+            "customize:",
             "nonamespace",
             "",
         ] {
@@ -427,6 +427,8 @@ mod tests {
             assert!(validate_key(key).is_err(), "{key}");
         }
         assert!(validate_key(&format!("dav:{}", "a".repeat(MAX_KEY_BYTES))).is_err());
+        // Clients keep their own keys under `customize:` (the official SDK's checksum).
+        assert!(validate("customize:client_sha256", "ab").is_ok());
     }
 
     #[test]
