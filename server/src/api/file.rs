@@ -19,6 +19,7 @@ use crate::{
         error::FsError,
         info,
         nav::{self, FsCtx},
+        share_tree,
         tree::{self, Kind},
         uri::FileUri,
     },
@@ -188,6 +189,13 @@ impl FileApi {
             }
         };
         node.require(crate::boolset::fs_cap::INFO)?;
+        let mut node = node;
+        if node.file.is_symbolic {
+            // A saved file share shows the shared file's size, as in its listing.
+            if let Ok(Some(size)) = share_tree::saved_size(&ctx, &node.file).await {
+                node.file.size = size;
+            }
+        }
         let resp = present_node(&state, &node).await?;
         let found = info::info(
             &ctx,

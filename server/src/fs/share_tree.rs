@@ -147,6 +147,16 @@ pub async fn saved_item(
     }
 }
 
+/// The size a saved entry shows: for a saved file share, the shared file's (the entry's own
+/// row is an empty symbolic file), as the share's root would; `None` for a saved folder share
+/// or an entry that names no share. An entry whose share no longer works is an error.
+pub async fn saved_size(ctx: &FsCtx<'_>, entry: &file::Model) -> Result<Option<i64>, FsError> {
+    Ok(saved_item(ctx, entry)
+        .await?
+        .filter(|item| item.r#type != file::kind::FOLDER)
+        .map(|item| item.size))
+}
+
 /// The share URI the saved entry `entry_id` points to: `None` when it names none, and
 /// [`FsError::ShareInvalid`] when what it names is not a share URI.
 pub async fn saved_target(

@@ -363,12 +363,12 @@ async fn read_page(
 async fn live_saved(ctx: &FsCtx<'_>, rows: Vec<file::Model>) -> Vec<file::Model> {
     let mut live = Vec::with_capacity(rows.len());
     for mut row in rows {
-        match crate::fs::share_tree::saved_item(ctx, &row).await {
-            Ok(Some(item)) if item.r#type != file::kind::FOLDER => {
-                row.size = item.size;
+        match crate::fs::share_tree::saved_size(ctx, &row).await {
+            Ok(Some(size)) => {
+                row.size = size;
                 live.push(row);
             }
-            Ok(_) => live.push(row),
+            Ok(None) => live.push(row),
             Err(_) => {}
         }
     }

@@ -132,6 +132,10 @@ async fn a_saved_file_share_shows_the_files_size_and_opens_through_its_share() {
     let entry = &listed["data"]["files"][0];
     assert_eq!(entry["size"], super::A.len(), "{listed}");
     assert_eq!(entry["metadata"]["sys:shared_redirect"], target);
+    // So is its info.
+    let entry_id = entry["id"].as_str().unwrap();
+    let shown = super::get_q(&server, Some(&bob), "/file/info", &[("id", entry_id)]).await;
+    assert_eq!(shown["data"]["size"], super::A.len(), "{shown}");
 
     // Following the share: its root shows the one file, which downloads through the share.
     let opened = list(&server, Some(&bob), &target).await;
