@@ -146,6 +146,27 @@ pub async fn cap_versions(
     Ok(stale.len())
 }
 
+/// Unlinks the version `replaced` of `file` when it holds no bytes and is no longer current:
+/// an empty version (a new file's from `POST /file/create`, or the 0-byte file a WebDAV client
+/// makes before it writes) keeps nothing worth restoring, so the content written next takes
+/// its place instead of standing beside it in the history.
+pub async fn drop_if_empty(
+    txn: &impl ConnectionTrait,
+    file: &file::Model,
+    replaced: i64,
+) -> Result<(), FsError> {
+    if file.primary_entity == Some(replaced) {
+        return Ok(());
+    }
+    if let Some(blob) = entity::Entity::find_by_id(replaced).one(txn).await?
+        && blob.size == 0
+        && blob.r#type == entity::kind::VERSION
+    {
+        unlink(txn, file, &blob).await?;
+    }
+    Ok(())
+}
+
 /// The file at `uri` that the caller may manage versions of, with the version `hashid`
 /// resolved among its own finished version entities (40077 otherwise).
 async fn target(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(Node, i64), FsError> {

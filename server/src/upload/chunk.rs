@@ -101,6 +101,7 @@ pub(super) async fn add_current_version(
 ) -> Result<file::Model, UploadError> {
     let blob = insert_version(txn, target.owner_id, key, size, policy_id).await?;
     link(txn, target.id, blob.id).await?;
+    let replaced = target.primary_entity;
     let mut active = target.into_active_model();
     active.primary_entity = Set(Some(blob.id));
     active.size = Set(size);
@@ -108,6 +109,9 @@ pub(super) async fn add_current_version(
     active.updated_at = Set(blob.created_at);
     let updated = active.update(txn).await?;
     new_version_is_current(txn, &updated).await?;
+    if let Some(replaced) = replaced {
+        version::drop_if_empty(txn, &updated, replaced).await?;
+    }
     Ok(updated)
 }
 

@@ -130,6 +130,11 @@ async fn a_created_file_has_an_empty_version_that_reads_and_saves() {
         server.download(&ann, "cloudreve://my/new.txt").await,
         b"written"
     );
+    // Versions are not kept by default: the written content took the empty one's place.
+    let extended = server.get_as(&q, &ann.access_token).await;
+    let entities = &extended["data"]["extended_info"]["entities"];
+    assert_eq!(entities.as_array().map(Vec::len), Some(1), "{extended}");
+    assert_eq!(entities[0]["size"], 7, "{extended}");
 }
 
 #[tokio::test]
