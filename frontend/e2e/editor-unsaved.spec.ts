@@ -1,8 +1,8 @@
 // The text editor never drops unsaved changes silently: Esc, the close button and closing the
 // tab ask first (save, discard, keep editing); a clean editor closes at once.
 import { expect, type Page, test } from "@playwright/test";
-import { ACCOUNTS } from "./accounts";
 import { signInPage, snap } from "./helpers";
+import { newAccount } from "./site";
 import { driveOf, openFolder } from "./transfers";
 
 const ORIGINAL = "first line\n";
@@ -18,11 +18,13 @@ test("closing an edited text file asks: keep editing, save, or discard", async (
   page,
   request,
 }, info) => {
-  const drive = await driveOf(request, ACCOUNTS.user);
+  // An account of its own: the explorer spec expects the shared user's drive empty.
+  const account = await newAccount(request, "editor");
+  const drive = await driveOf(request, account);
   const folder = await drive.folder("editor unsaved");
   const uri = `${folder}/notes.txt`;
   await drive.put(uri, Buffer.from(ORIGINAL));
-  await signInPage(page, ACCOUNTS.user);
+  await signInPage(page, account);
   await openFolder(page, folder);
 
   // Unchanged: Esc closes at once.
@@ -66,10 +68,12 @@ test("closing the tab with unsaved changes asks the browser to confirm", async (
   page,
   request,
 }) => {
-  const drive = await driveOf(request, ACCOUNTS.user);
+  // An account of its own: the explorer spec expects the shared user's drive empty.
+  const account = await newAccount(request, "editor");
+  const drive = await driveOf(request, account);
   const folder = await drive.folder("editor unload");
   await drive.put(`${folder}/draft.txt`, Buffer.from(ORIGINAL));
-  await signInPage(page, ACCOUNTS.user);
+  await signInPage(page, account);
   await openFolder(page, folder);
   const editor = await openEditor(page, "draft.txt");
   await editor.click();
@@ -85,10 +89,12 @@ test("closing the tab with unsaved changes asks the browser to confirm", async (
 });
 
 test("the unsaved-changes question in dark mode and Chinese", async ({ page, request }, info) => {
-  const drive = await driveOf(request, ACCOUNTS.user);
+  // An account of its own: the explorer spec expects the shared user's drive empty.
+  const account = await newAccount(request, "editor");
+  const drive = await driveOf(request, account);
   const folder = await drive.folder("editor unsaved zh");
   await drive.put(`${folder}/笔记.txt`, Buffer.from(ORIGINAL));
-  await signInPage(page, ACCOUNTS.user);
+  await signInPage(page, account);
   await page.evaluate(() => {
     localStorage.setItem("stratus.language", "zh-CN");
     localStorage.setItem("mantine-color-scheme-value", "dark");
