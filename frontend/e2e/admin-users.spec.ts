@@ -7,7 +7,14 @@ import { ACCOUNTS } from "./accounts";
 import { openAdmin, unique } from "./admin-helpers";
 import { apiAs, fillSignIn, totp } from "./helpers";
 
-type Row = { id: number; name?: string; email?: string; status?: string; group_users?: number };
+type Row = {
+  id: number;
+  name?: string;
+  email?: string;
+  status?: string;
+  group_users?: number;
+  settings?: Record<string, unknown>;
+};
 type Page1<K extends string> = Record<K, Row[]>;
 
 async function findGroup(page: Page, name: string): Promise<Row | undefined> {
@@ -42,11 +49,20 @@ test("a group and a user made in the console; the user sees the quota, a ban end
   await groupDialog.getByRole("textbox", { name: "Name" }).fill(groupName);
   await groupDialog.getByRole("textbox", { name: "Quota" }).fill("3");
   await expect(groupDialog.getByRole("checkbox", { name: "Create share links" })).toBeChecked();
+  // The per-user caps show the server's defaults until set, since 0 would lift them.
+  await expect(groupDialog.getByRole("textbox", { name: "Queued tasks per user" })).toHaveValue(
+    "100",
+  );
+  await expect(groupDialog.getByRole("textbox", { name: "WebDAV accounts per user" })).toHaveValue(
+    "100",
+  );
+  await groupDialog.getByRole("textbox", { name: "Shares per user" }).fill("25");
   await groupDialog.getByRole("button", { name: "New group" }).click();
   await expect(groupDialog).toBeHidden();
   await expect(page.getByRole("button", { name: groupName, exact: true })).toBeVisible();
   const group = await findGroup(page, groupName);
   expect(group).toBeTruthy();
+  expect(group?.settings?.max_shares).toBe(25);
 
   // The user, in that group.
   await page.getByRole("link", { name: "Users", exact: true }).click();

@@ -41,6 +41,20 @@ type Form = {
 const GB = 1024 ** 3;
 const DAY = 86_400;
 
+/** The server's value of a per-user cap the group does not set (0 would lift it). */
+const CAP_DEFAULTS: Record<string, number> = {
+  max_queued_tasks: 100,
+  max_shares: 10_000,
+  max_dav_accounts: 100,
+};
+
+/** The per-user caps of a group, each a whole number where 0 means no limit. */
+const CAPS = [
+  ["max_queued_tasks", "maxQueuedTasks"],
+  ["max_shares", "maxShares"],
+  ["max_dav_accounts", "maxDavAccounts"],
+] as const;
+
 /** A new group: 1 GB, shares and other people's shares allowed, a week in the trash. */
 function blank(): Form {
   return {
@@ -93,7 +107,7 @@ export function GroupDialog({ groupId, onClose, onSaved }: Props) {
     setForm((f) => (f ? { ...f, settings: { ...f.settings, [key]: value } } : f));
   const num = (key: string) => {
     const v = form?.settings[key];
-    return typeof v === "number" ? v : 0;
+    return typeof v === "number" ? v : (CAP_DEFAULTS[key] ?? 0);
   };
 
   const nameError = checked && form && !form.name.trim() ? t("admin.groups.nameRequired") : null;
@@ -252,6 +266,17 @@ export function GroupDialog({ groupId, onClose, onSaved }: Props) {
                   min={0}
                   allowDecimal={false}
                 />
+                {CAPS.map(([key, label]) => (
+                  <NumberInput
+                    key={key}
+                    label={t(`admin.groups.${label}`)}
+                    description={t("admin.groups.zeroNoLimit")}
+                    value={num(key)}
+                    onChange={(v) => setting(key, Math.max(0, Math.round(Number(v || 0))))}
+                    min={0}
+                    allowDecimal={false}
+                  />
+                ))}
                 <SizeInput
                   label={t("admin.groups.compressSize")}
                   description={t("admin.groups.zeroNoLimit")}
