@@ -64,22 +64,14 @@ import {
   getAction,
   tryOpeners,
 } from "./actions";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { ContextMenu } from "./ContextMenu";
 import { dropTarget } from "./dnd";
+import { ExplorerDialogs } from "./ExplorerDialogs";
 import { FileList } from "./FileList";
 import classes from "./FileList.module.css";
 import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
 import { FOLDER, type SortKey, useListing } from "./listing";
-import { NameDialog } from "./NameDialog";
-import {
-  createFile,
-  createFolder,
-  deleteFiles,
-  emptyTrash,
-  moveFiles,
-  renameFile,
-} from "./operations";
+import { moveFiles } from "./operations";
 import { SearchBar } from "./SearchBar";
 import { SelectionBar } from "./SelectionBar";
 import { parseSearch } from "./search";
@@ -88,7 +80,6 @@ import { fromServer, useFolderView } from "./view";
 
 // Opened now and then: loaded when first opened, to keep the explorer's first load small.
 const InfoPanel = lazy(() => import("./InfoPanel"));
-const MoveDialog = lazy(() => import("./MoveDialog"));
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;
@@ -540,83 +531,16 @@ export default function Explorer() {
           folderName={parsed?.segments.at(-1) ?? rootName}
         />
       )}
-      {dialog?.kind === "newFolder" && (
-        <NameDialog
-          title={t("explorer.newFolder")}
-          label={t("explorer.folderName")}
-          initial=""
-          submitLabel={t("common.create")}
-          onSubmit={(name) => createFolder(path, name)}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === "newFile" && (
-        <NameDialog
-          title={t("explorer.newFile")}
-          label={t("explorer.fileName")}
-          initial=""
-          submitLabel={t("common.create")}
-          onSubmit={(name) => createFile(path, name)}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === "rename" && (
-        <NameDialog
-          title={t("explorer.renameTitle", { name: dialog.file.name })}
-          label={t("explorer.newName")}
-          initial={dialog.file.name}
-          submitLabel={t("explorer.action.rename")}
-          onSubmit={(name) => {
-            const file = dialog.file;
-            return guard(() => renameFile(path, file.path, name));
-          }}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === "delete" && (
-        <ConfirmDialog
-          title={t(dialog.forever ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
-          message={
-            dialog.files.length === 1
-              ? t(dialog.forever ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
-                  name: dialog.files[0]?.name,
-                })
-              : t(dialog.forever ? "explorer.deleteForeverMany" : "explorer.deleteMany", {
-                  count: dialog.files.length,
-                })
-          }
-          confirmLabel={t(dialog.forever ? "explorer.deleteForever" : "explorer.action.delete")}
-          onConfirm={() => {
-            const uris = dialog.files.map((f) => f.path);
-            selection.clear();
-            return guard(() => deleteFiles(path, uris, dialog.forever));
-          }}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === "emptyTrash" && (
-        <ConfirmDialog
-          title={t("explorer.emptyTrashTitle")}
-          message={t("explorer.emptyTrashBody")}
-          confirmLabel={t("explorer.emptyTrash")}
-          onConfirm={() => guard(emptyTrash)}
-          onClose={() => setDialog(null)}
-        />
-      )}
+      <ExplorerDialogs
+        dialog={dialog}
+        folder={path}
+        moveFrom={searching?.folder ?? path}
+        guard={guard}
+        run={run}
+        clearSelection={selection.clear}
+        onClose={() => setDialog(null)}
+      />
       <Suspense>
-        {dialog?.kind === "move" && (
-          <MoveDialog
-            files={dialog.files}
-            copy={dialog.copy}
-            start={searching?.folder ?? path}
-            onSubmit={(dst) => {
-              const uris = dialog.files.map((f) => f.path);
-              selection.clear();
-              return run(() => moveFiles(uris, dst, dialog.copy));
-            }}
-            onClose={() => setDialog(null)}
-          />
-        )}
         {!wide && infoFile && (
           <InfoPanel
             side={false}
