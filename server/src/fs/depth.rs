@@ -33,13 +33,16 @@ pub async fn check_new(state: &AppState, uri: &FileUri) -> Result<(), FsError> {
     )
 }
 
-/// Refuses putting `src_id` (and everything below it) under the folder `dst` as `name` when
-/// its deepest or longest path would pass the bound. One recursive statement, which stops
-/// at the bound.
+/// Refuses putting `src_id` (and everything below it), now at `from`, under the folder `dst`
+/// as `name` when its deepest or longest path would pass the bound. A place no deeper and no
+/// longer than `from` keeps the subtree within what it already met, so renames to a shorter
+/// name and moves across one level cost nothing; otherwise one recursive statement, which
+/// stops at the bound.
 pub async fn check_placed(
     db: &impl ConnectionTrait,
     state: &AppState,
     src_id: i64,
+    from: &FileUri,
     dst: &FileUri,
     name: &str,
 ) -> Result<(), FsError> {
@@ -47,6 +50,9 @@ pub async fn check_placed(
     let top_depth = dst.segments().len() + 1;
     let top_chars = path_chars(dst) + 1 + name.chars().count();
     check(max, top_depth, top_chars)?;
+    if top_depth <= from.segments().len() && top_chars <= path_chars(from) {
+        return Ok(());
+    }
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(
         "WITH RECURSIVE below(id, depth, chars) AS (SELECT id, 0, 0 FROM files WHERE id = ",

@@ -255,7 +255,15 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         return Err(FsError::Exists(new_name.to_owned()));
     }
     // A longer name lengthens every path below it.
-    depth::check_placed(&txn, ctx.state, node.file.id, &parent_uri, new_name).await?;
+    depth::check_placed(
+        &txn,
+        ctx.state,
+        node.file.id,
+        &node.uri,
+        &parent_uri,
+        new_name,
+    )
+    .await?;
     let mut active = node.file.clone().into_active_model();
     active.name = Set(new_name.to_owned());
     active.updated_at = Set(Utc::now());
@@ -326,7 +334,7 @@ async fn place(
     if !copy && old_parent == dst.file.id && file.name == name {
         return Ok(());
     }
-    depth::check_placed(&txn, ctx.state, file.id, &dst.uri, name).await?;
+    depth::check_placed(&txn, ctx.state, file.id, &node.uri, &dst.uri, name).await?;
     if nav::child(&txn, dst.file.id, name).await?.is_some() {
         return Err(FsError::Exists(name.to_owned()));
     }
