@@ -82,6 +82,9 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<upload_session::Entity>(db).await,
         assert_entity_matches::<event::Entity>(db).await,
         assert_entity_matches::<setting::Entity>(db).await,
+        assert_entity_matches::<snapshot_schedule::Entity>(db).await,
+        assert_entity_matches::<snapshot::Entity>(db).await,
+        assert_entity_matches::<snapshot_node::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();
@@ -469,6 +472,64 @@ async fn roundtrip_all(db: &DatabaseConnection) {
             value: Set("Stratus".into()),
             ..Default::default()
         }
+    );
+
+    let schedule = roundtrip!(
+        db,
+        snapshot_schedule,
+        snapshot_schedule::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            owner_id: Set(user.id),
+            root_file_id: Set(root.id),
+            uri: Set("cloudreve://my".into()),
+            every: Set("@daily".into()),
+            keep: Set(7),
+            last_taken_at: Set(Some(now)),
+            ..Default::default()
+        }
+    );
+    let snap = roundtrip!(
+        db,
+        snapshot,
+        snapshot::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            owner_id: Set(user.id),
+            root_file_id: Set(root.id),
+            uri: Set("cloudreve://my".into()),
+            name: Set("nightly-1".into()),
+            description: Set("before the upgrade".into()),
+            status: Set(snapshot::status::COMPLETED.into()),
+            files: Set(1),
+            folders: Set(1),
+            size: Set(blob.size),
+            schedule_id: Set(Some(schedule.id)),
+            error: Set(None),
+            ..Default::default()
+        }
+    );
+    let snap_node = snapshot_node::ActiveModel {
+        snapshot_id: Set(snap.id),
+        node_id: Set(doc.id),
+        parent_node_id: Set(Some(root.id)),
+        r#type: Set(file::kind::FILE),
+        name: Set(doc.name.clone()),
+        size: Set(doc.size),
+        entity_id: Set(Some(blob.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        metadata: Set(Some(json!({"tag:red": ""}))),
+    }
+    .insert(db)
+    .await
+    .expect("insert snapshot node");
+    assert_eq!(
+        snapshot_node::Entity::find_by_id((snap.id, doc.id))
+            .one(db)
+            .await
+            .unwrap(),
+        Some(snap_node)
     );
 
     // Relations resolve.

@@ -68,6 +68,12 @@ async fn up_down_up(db: &TestDb) {
     // first the added columns go, then the last tables.
     Migrator::down(conn, Some(1))
         .await
+        .expect("down the snapshots");
+    assert!(!manager.has_table("snapshots").await.unwrap());
+    assert!(!manager.has_table("snapshot_nodes").await.unwrap());
+    assert!(manager.has_column("tasks", "schedule_key").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
         .expect("down the schedule keys");
     assert!(!manager.has_column("tasks", "schedule_key").await.unwrap());
     assert!(manager.has_column("tasks", "lease_until").await.unwrap());

@@ -28,6 +28,9 @@ pub const TABLES: &[&str] = &[
     "upload_sessions",
     "events",
     "settings",
+    "snapshot_schedules",
+    "snapshots",
+    "snapshot_nodes",
 ];
 
 pub struct TestDb {
