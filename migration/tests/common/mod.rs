@@ -28,6 +28,8 @@ pub const TABLES: &[&str] = &[
     "upload_sessions",
     "events",
     "settings",
+    "notification_channels",
+    "node_health",
 ];
 
 pub struct TestDb {
