@@ -5,7 +5,8 @@
 //! [`page`] merges them.
 //!
 //! The cursor orders entries by (time, source, id), so entries of one instant are neither
-//! skipped nor repeated between pages: `<unix microseconds>.<source rank>.<id>`. A plain
+//! skipped nor repeated between pages: `<unix nanoseconds>.<source rank>.<id>` (nanoseconds, as SQLite keeps
+//! them: a rounded time would not equal the stored one). A plain
 //! RFC 3339 time is taken too (entries strictly older).
 
 use chrono::{DateTime, Utc};
@@ -64,10 +65,10 @@ impl Cursor {
             .split('.')
             .map(|p| p.parse::<i64>().map_err(|_| bad()))
             .collect::<Result<_, _>>()?;
-        let [micros, rank, id] = parts[..] else {
+        let [nanos, rank, id] = parts[..] else {
             return Err(bad());
         };
-        let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+        let at = DateTime::from_timestamp_nanos(nanos);
         Ok(Self {
             at,
             key: Some((rank, id)),
@@ -76,7 +77,9 @@ impl Cursor {
 
     pub fn text(&self) -> String {
         let (rank, id) = self.key.unwrap_or((0, 0));
-        format!("{}.{rank}.{id}", self.at.timestamp_micros())
+        // Times past 2262 do not fit; none is stored.
+        let nanos = self.at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+        format!("{nanos}.{rank}.{id}")
     }
 }
 
@@ -199,7 +202,7 @@ mod tests {
 
     #[test]
     fn cursors_read_back_and_times_are_taken() {
-        let at = DateTime::from_timestamp_micros(1_764_000_000_123_456).unwrap();
+        let at = DateTime::from_timestamp_nanos(1_764_000_000_123_456_789);
         let c = Cursor {
             at,
             key: Some((1, 42)),
