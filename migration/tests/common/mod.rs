@@ -31,6 +31,8 @@ pub const TABLES: &[&str] = &[
     "snapshot_schedules",
     "snapshots",
     "snapshot_nodes",
+    "notification_channels",
+    "node_health",
 ];
 
 pub struct TestDb {

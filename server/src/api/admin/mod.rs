@@ -10,7 +10,9 @@
 pub mod dto;
 pub mod file;
 pub mod group;
+pub mod health;
 pub mod node;
+pub mod notification;
 pub mod policy;
 pub mod queue;
 pub mod share;
@@ -35,6 +37,8 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    notification::AdminNotificationApi,
+    health::AdminHealthApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -50,6 +54,8 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        notification::AdminNotificationApi,
+        health::AdminHealthApi,
     )
 }
 

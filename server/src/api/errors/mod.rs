@@ -9,6 +9,7 @@ pub mod download;
 mod extract;
 mod fs;
 mod import;
+mod notify;
 mod queue;
 mod relocate;
 mod remote_download;
