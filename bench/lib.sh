@@ -10,8 +10,8 @@
 #                         as --database-url), with the NAME=VALUE pairs of $STRATUS_ENV in its
 #                         environment; sets STRATUS_PID and API
 #   sign_in               an access token for $EMAIL / $PASSWORD
-#   dav_setup             a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and
-#                         DAV, and makes the folders Big, with N empty files, and puts
+#   dav_account           a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and DAV
+#   dav_setup             dav_account, and makes the folders Big, with N empty files, and puts
 #   start_postgres        a throwaway PostgreSQL cluster in $WORK on 127.0.0.1 (sets PG_URL;
 #                         stopped on exit); stop_postgres stops it earlier
 #   run_sql SQL           SQL on the current database ($DB_KIND: sqlite, in $WORK/data, or
@@ -72,10 +72,14 @@ sign_in() {
         jq -er '.data.token.access_token'
 }
 
-dav_setup() {
+dav_account() {
     DAVPW=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
         -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
     DAV="${API%/api/v4}/dav"
+}
+
+dav_setup() {
+    dav_account
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/Big" >/dev/null
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/puts" >/dev/null
     sqlite3 "$WORK/data/stratus.db" <<SQL
