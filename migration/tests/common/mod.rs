@@ -28,6 +28,9 @@ pub const TABLES: &[&str] = &[
     "upload_sessions",
     "events",
     "settings",
+    "backup_targets",
+    "backup_tasks",
+    "backup_records",
 ];
 
 pub struct TestDb {
