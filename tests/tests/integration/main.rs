@@ -4,6 +4,7 @@
 
 mod admin;
 mod archive;
+mod backup;
 mod bootstrap;
 mod cli;
 mod concurrency;
