@@ -12,7 +12,7 @@ use stratus_tests::{
 use super::{folder_task, local_target, target, task};
 use crate::admin::{admin, call, list, ok};
 
-fn s3_target(s3: &S3Server, secret: &str) -> Value {
+pub fn s3_target(s3: &S3Server, secret: &str) -> Value {
     let mut settings = s3.policy_settings(json!({}));
     let map = settings.as_object_mut().unwrap();
     map.insert("server".into(), json!(s3.endpoint));
