@@ -10,6 +10,7 @@ pub mod api;
 pub mod archive;
 pub mod auth;
 pub mod avatar;
+pub mod backup;
 pub mod boolset;
 pub mod bootstrap;
 pub mod caller;

@@ -1,0 +1,3 @@
+//! Backups: the portable database dump, and restoring from a backup target.
+
+pub mod dump;
