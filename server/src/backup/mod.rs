@@ -1,3 +1,4 @@
 //! Backups: the portable database dump, and restoring from a backup target.
 
 pub mod dump;
+pub mod restore;
