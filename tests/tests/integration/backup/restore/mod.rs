@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, server::envelope};
 
+mod disaster;
 mod dump;
 
 const PW: &str = "password123";
@@ -98,4 +99,81 @@ async fn populate(server: &TestServer, policy: i64) -> (Session, Session, String
         .share(&ann, "cloudreve://my/doc.txt", json!({}))
         .await;
     (ann, bob, link)
+}
+
+/// An administrator, signed in.
+async fn admin(server: &TestServer) -> Session {
+    stratus_server::users::create(
+        &server.state.db,
+        "boss@example.com",
+        PW,
+        stratus_server::users::ADMIN_GROUP,
+    )
+    .await
+    .unwrap();
+    server.login("boss@example.com", PW).await
+}
+
+/// `data` of an admin call that must succeed.
+async fn admin_call(
+    server: &TestServer,
+    s: &Session,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let r = server.send_as(method, path, &s.access_token, &body).await;
+    assert_eq!(r["code"], 0, "{path}: {r}");
+    r["data"].clone()
+}
+
+/// A local target at `folder` (created through the admin API); its id.
+async fn local_target(server: &TestServer, s: &Session, folder: &std::path::Path) -> i64 {
+    let target = admin_call(
+        server,
+        s,
+        Method::PUT,
+        "/admin/backup/target",
+        json!({"name": "disk", "type": "local", "settings": {"path": folder}}),
+    )
+    .await;
+    target["id"].as_i64().unwrap()
+}
+
+/// Runs backup task `task` now and waits for its record to end; answers the record.
+async fn run_task(server: &TestServer, s: &Session, task: i64) -> Value {
+    let record = admin_call(
+        server,
+        s,
+        Method::POST,
+        &format!("/admin/backup/task/{task}/run"),
+        json!({}),
+    )
+    .await;
+    let id = record["id"].as_i64().unwrap();
+    for _ in 0..600 {
+        let r = server
+            .get_as(&format!("/admin/backup/record/{id}"), &s.access_token)
+            .await;
+        let status = r["data"]["status"].as_str().unwrap_or_default().to_owned();
+        if status == "completed" || status == "failed" {
+            return r["data"].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("backup record {id} did not end within 60 s");
+}
+
+/// An instance backup to a local target at `folder`, run to its end; answers the record.
+async fn run_instance_backup(server: &TestServer, s: &Session, folder: &std::path::Path) -> Value {
+    let target = local_target(server, s, folder).await;
+    let task = admin_call(
+        server,
+        s,
+        Method::PUT,
+        "/admin/backup/task",
+        json!({"name": "everything", "kind": "instance", "target_id": target, "source": {}}),
+    )
+    .await;
+    run_task(server, s, task["id"].as_i64().unwrap()).await
 }
