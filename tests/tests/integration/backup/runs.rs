@@ -280,3 +280,56 @@ async fn manual_runs_one_at_a_time_and_at_most_ten() {
     .await;
     assert_eq!(page["records"].as_array().unwrap().len(), 10, "{page}");
 }
+
+#[tokio::test]
+async fn an_instance_record_holds_the_database_dump_and_every_blob() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let (_alice, _uid) = member_with_docs(&server, "alice@example.com", 3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = target(&server, &boss, dir.path()).await;
+    let id = task(
+        &server,
+        &boss,
+        json!({"name": "all", "kind": "instance", "target_id": t}),
+    )
+    .await;
+    let record = run(&server, &boss, id).await;
+    assert_eq!(record["status"], "completed", "{record}");
+    let name = record["name"].as_str().unwrap();
+    let lines = manifest(dir.path(), name);
+    assert_eq!(lines[0]["kind"], "instance");
+    assert_eq!(lines[0]["database"], "database.jsonl.gz");
+    assert!(
+        lines[0]["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == 1)
+    );
+    let dump = dir
+        .path()
+        .join(format!("stratus-backup/records/{name}/database.jsonl.gz"));
+    let first = std::io::BufRead::lines(std::io::BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(dump).unwrap(),
+    )))
+    .next()
+    .unwrap()
+    .unwrap();
+    let header: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(header["format"], "stratus-dump", "{header}");
+    let entities = stratus_entity::entity::Entity::find()
+        .all(&server.state.db)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        lines.iter().filter(|l| l["type"] == "entity").count(),
+        entities
+    );
+    assert_eq!(
+        blobs(dir.path()).len(),
+        lines.iter().filter(|l| l["type"] == "blob").count()
+    );
+    assert_eq!(blobs(dir.path()).len(), 4);
+}
