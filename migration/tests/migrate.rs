@@ -80,6 +80,11 @@ async fn up_down_up(db: &TestDb) {
         .expect("down the snapshots");
     assert!(!manager.has_table("snapshots").await.unwrap());
     assert!(!manager.has_table("snapshot_nodes").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the backups");
+    assert!(!manager.has_table("backup_records").await.unwrap());
+    assert!(!manager.has_table("backup_targets").await.unwrap());
     assert!(manager.has_column("tasks", "schedule_key").await.unwrap());
     Migrator::down(conn, Some(1))
         .await

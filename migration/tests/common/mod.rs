@@ -33,6 +33,9 @@ pub const TABLES: &[&str] = &[
     "snapshot_nodes",
     "notification_channels",
     "node_health",
+    "backup_targets",
+    "backup_tasks",
+    "backup_records",
 ];
 
 pub struct TestDb {
