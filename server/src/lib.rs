@@ -43,6 +43,7 @@ pub mod settings;
 pub mod share;
 pub mod signature;
 pub mod slave;
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod thumb;
@@ -87,6 +88,7 @@ pub async fn init(
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
+    queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
     Ok((state, admin))
 }
 
