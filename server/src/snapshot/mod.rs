@@ -14,6 +14,7 @@
 pub mod delete;
 pub mod error;
 pub mod list;
+pub mod schedule;
 pub mod take;
 pub mod task;
 
