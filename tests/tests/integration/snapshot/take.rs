@@ -268,3 +268,37 @@ fn path_of<'a>(
     parts.reverse();
     parts.join("/")
 }
+
+/// A tree above `snapshot_inline_max_files` is taken by a task: the answer says
+/// `in_progress`, and the task completes the row.
+#[tokio::test]
+async fn a_large_tree_is_taken_by_a_task() {
+    let (server, ann) = setup().await;
+    for i in 0..4 {
+        create(&server, &ann, &format!("cloudreve://my/big/f{i}"), "file").await;
+    }
+    server
+        .state
+        .settings
+        .set(&[("snapshot_inline_max_files", "3")])
+        .await
+        .unwrap();
+    let made = snap_ok(&server, &ann, "cloudreve://my/big", "queued").await;
+    assert_eq!(made["status"], "in_progress", "{made}");
+    let path = format!("/snapshot/{}", made["id"].as_str().unwrap());
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let done = loop {
+        let got = server.get_as(&path, &ann.access_token).await;
+        if got["data"]["status"] != "in_progress" {
+            break got["data"].clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never taken: {got}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["files"], 4);
+    // Small trees are still taken at once.
+    create(&server, &ann, "cloudreve://my/small/f", "file").await;
+    let small = snap_ok(&server, &ann, "cloudreve://my/small", "inline").await;
+    assert_eq!(small["status"], "completed", "{small}");
+}
