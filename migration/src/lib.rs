@@ -24,6 +24,7 @@ mod m20261126_100000_create_backups;
 mod m20261126_120000_create_notification_channels;
 mod m20261126_120000_create_snapshots;
 mod m20261126_120100_create_node_health;
+mod m20261126_130000_grant_snapshot_permission;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_120000_create_snapshots::Migration),
             Box::new(m20261126_120000_create_notification_channels::Migration),
             Box::new(m20261126_120100_create_node_health::Migration),
+            Box::new(m20261126_130000_grant_snapshot_permission::Migration),
         ]
     }
 }

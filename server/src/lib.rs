@@ -46,6 +46,7 @@ pub mod settings;
 pub mod share;
 pub mod signature;
 pub mod slave;
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod thumb;
@@ -92,6 +93,9 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
     queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
     queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
+    queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
+    queue::Registry::of(&state)
+        .register(std::sync::Arc::new(snapshot::schedule::ScheduledSnapshot));
     Ok((state, admin))
 }
 

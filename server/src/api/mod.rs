@@ -27,6 +27,7 @@ pub mod session;
 pub mod share;
 pub mod site;
 pub mod slave;
+pub mod snapshot;
 pub mod source;
 pub mod upload;
 pub mod user;
@@ -63,6 +64,8 @@ pub enum ApiTags {
     File,
     /// Share links.
     Share,
+    /// Snapshots of folders (Stratus extension).
+    Snapshot,
     /// Administration (group with the admin permission only).
     Admin,
 }
@@ -97,6 +100,7 @@ type Apis = (
         workflow::WorkflowApi,
         workflow_jobs::WorkflowJobsApi,
         remote_download::RemoteDownloadApi,
+        snapshot::SnapshotApi,
     ),
     admin::AdminApis,
 );
@@ -130,6 +134,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             workflow::WorkflowApi,
             workflow_jobs::WorkflowJobsApi,
             remote_download::RemoteDownloadApi,
+            snapshot::SnapshotApi,
         ),
         admin::apis(),
     );

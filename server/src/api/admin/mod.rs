@@ -21,6 +21,7 @@ pub mod policy;
 pub mod queue;
 pub mod share;
 pub mod site;
+pub mod snapshot;
 pub mod user;
 
 use percent_encoding::percent_decode_str;
@@ -46,6 +47,7 @@ pub type AdminApis = (
     backup_target::AdminBackupTargetApi,
     backup_task::AdminBackupTaskApi,
     backup_record::AdminBackupRecordApi,
+    snapshot::AdminSnapshotApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -66,6 +68,7 @@ pub fn apis() -> AdminApis {
         backup_target::AdminBackupTargetApi,
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,
+        snapshot::AdminSnapshotApi,
     )
 }
 

@@ -56,6 +56,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("notify", Layer::Service),
     ("share", Layer::Service),
     ("slave", Layer::Service),
+    ("snapshot", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
     ("relocate", Layer::Service),
