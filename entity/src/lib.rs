@@ -23,6 +23,9 @@
 use sea_orm::ActiveValue::{self, Set};
 use sea_orm::prelude::DateTimeUtc;
 
+pub mod backup_record;
+pub mod backup_target;
+pub mod backup_task;
 pub mod dav_account;
 pub mod direct_link;
 pub mod entity;
@@ -47,6 +50,9 @@ pub mod user;
 
 /// Every `Entity`, re-exported under the plural table-style name.
 pub mod prelude {
+    pub use super::backup_record::Entity as BackupRecords;
+    pub use super::backup_target::Entity as BackupTargets;
+    pub use super::backup_task::Entity as BackupTasks;
     pub use super::dav_account::Entity as DavAccounts;
     pub use super::direct_link::Entity as DirectLinks;
     pub use super::entity::Entity as Entities;

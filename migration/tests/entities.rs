@@ -85,6 +85,9 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<snapshot_schedule::Entity>(db).await,
         assert_entity_matches::<snapshot::Entity>(db).await,
         assert_entity_matches::<snapshot_node::Entity>(db).await,
+        assert_entity_matches::<backup_target::Entity>(db).await,
+        assert_entity_matches::<backup_task::Entity>(db).await,
+        assert_entity_matches::<backup_record::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();
@@ -530,6 +533,63 @@ async fn roundtrip_all(db: &DatabaseConnection) {
             .await
             .unwrap(),
         Some(snap_node)
+    );
+    let target = roundtrip!(
+        db,
+        backup_target,
+        backup_target::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("nas".into()),
+            r#type: Set(backup_target::kind::LOCAL.into()),
+            settings: Set(json!({"path": "/mnt/backup"})),
+            starred: Set(true),
+            ..Default::default()
+        }
+    );
+
+    let backup_task = roundtrip!(
+        db,
+        backup_task,
+        backup_task::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("nightly".into()),
+            kind: Set(backup_task::kind::FOLDER.into()),
+            source: Set(json!({"user_id": user.id, "uri": "cloudreve://my/docs"})),
+            target_id: Set(target.id),
+            schedule: Set("@daily".into()),
+            keep_last: Set(7),
+            keep_days: Set(30),
+            enabled: Set(true),
+            encrypt: Set(false),
+            recipient: Set(None),
+            last_run_at: Set(Some(now)),
+            next_run_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        backup_record,
+        backup_record::ActiveModel {
+            created_at: Set(now),
+            task_id: Set(Some(backup_task.id)),
+            target_id: Set(target.id),
+            status: Set(backup_record::status::COMPLETED.into()),
+            trigger: Set(backup_record::trigger::SCHEDULE.into()),
+            files: Set(3),
+            size: Set(4096),
+            new_bytes: Set(1024),
+            started_at: Set(Some(now)),
+            finished_at: Set(Some(later)),
+            error: Set(None),
+            log: Set("copied 3 blobs\n".into()),
+            name: Set("20261126T040000Z-1".into()),
+            queue_task_id: Set(None),
+            ..Default::default()
+        }
     );
 
     // Relations resolve.

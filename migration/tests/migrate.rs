@@ -65,7 +65,13 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the added columns go, then the last tables.
+    // first the backup tables, then the added columns, then the last tables.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the backups");
+    assert!(!manager.has_table("backup_records").await.unwrap());
+    assert!(!manager.has_table("backup_targets").await.unwrap());
+    assert!(manager.has_column("tasks", "schedule_key").await.unwrap());
     Migrator::down(conn, Some(1))
         .await
         .expect("down the snapshots");

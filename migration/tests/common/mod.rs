@@ -31,6 +31,9 @@ pub const TABLES: &[&str] = &[
     "snapshot_schedules",
     "snapshots",
     "snapshot_nodes",
+    "backup_targets",
+    "backup_tasks",
+    "backup_records",
 ];
 
 pub struct TestDb {

@@ -7,6 +7,10 @@
 //! and nothing runs otherwise. It leaves an [`Actor`] in the request, which every admin
 //! handler takes: a handler reached any other way has no actor and cannot run.
 
+pub mod backup_dto;
+pub mod backup_record;
+pub mod backup_target;
+pub mod backup_task;
 pub mod dto;
 pub mod file;
 pub mod group;
@@ -35,6 +39,9 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    backup_target::AdminBackupTargetApi,
+    backup_task::AdminBackupTaskApi,
+    backup_record::AdminBackupRecordApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -50,6 +57,9 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        backup_target::AdminBackupTargetApi,
+        backup_task::AdminBackupTaskApi,
+        backup_record::AdminBackupRecordApi,
     )
 }
 

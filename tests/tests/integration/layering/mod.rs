@@ -42,6 +42,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("archive", Layer::Service),
     ("auth", Layer::Service),
     ("avatar", Layer::Service),
+    ("backup", Layer::Service),
     ("bootstrap", Layer::Service),
     ("captcha", Layer::Service),
     ("captcha_ticket", Layer::Service),
