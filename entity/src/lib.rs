@@ -37,6 +37,8 @@ pub mod kv;
 pub mod lock;
 pub mod metadata;
 pub mod node;
+pub mod node_health;
+pub mod notification_channel;
 pub mod passkey;
 pub mod setting;
 pub mod share;

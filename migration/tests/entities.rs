@@ -88,6 +88,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<backup_target::Entity>(db).await,
         assert_entity_matches::<backup_task::Entity>(db).await,
         assert_entity_matches::<backup_record::Entity>(db).await,
+        assert_entity_matches::<notification_channel::Entity>(db).await,
+        assert_entity_matches::<node_health::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();
@@ -394,6 +396,37 @@ async fn roundtrip_all(db: &DatabaseConnection) {
             lease_until: Set(Some(later)),
             progress: Set(r#"{"archive_count":{"total":2,"current":1}}"#.into()),
             log: Set("started\n".into()),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        notification_channel,
+        notification_channel::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("ops".into()),
+            r#type: Set(notification_channel::kind::WEBHOOK.into()),
+            settings: Set(json!({"url": "https://hooks.example/x", "secret": "s"})),
+            events: Set(json!(["backup_failed", "node_down"])),
+            enabled: Set(true),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        node_health,
+        node_health::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            node_id: Set(node.id),
+            alive: Set(false),
+            failures: Set(2),
+            last_seen_at: Set(Some(now)),
+            last_error: Set(Some("connection refused".into())),
+            checked_at: Set(Some(later)),
             ..Default::default()
         }
     );

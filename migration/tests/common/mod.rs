@@ -34,6 +34,8 @@ pub const TABLES: &[&str] = &[
     "backup_targets",
     "backup_tasks",
     "backup_records",
+    "notification_channels",
+    "node_health",
 ];
 
 pub struct TestDb {

@@ -198,6 +198,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("max_parallel_transfer", Kind::Int { min: 1, max: 100 }),
     ("temp_path", Kind::Text),
     ("remote_download_allowed_cidrs", Kind::Cidrs),
+    ("notification_allowed_cidrs", Kind::Cidrs),
     ("use_cursor_pagination", Kind::Bool),
     (
         "max_page_size",

@@ -96,6 +96,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("use_temp_chunk_buffer", "1"),
     ("max_parallel_transfer", "4"),
     ("temp_path", "temp"),
+    ("notification_allowed_cidrs", ""),
     ("remote_download_allowed_cidrs", ""),
     ("use_cursor_pagination", "1"),
     ("max_page_size", "2000"),

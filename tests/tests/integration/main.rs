@@ -18,6 +18,7 @@ mod file_list;
 mod layering;
 mod lock;
 mod metadata;
+mod notify;
 mod openapi;
 mod passkey;
 mod query_bool;

@@ -14,7 +14,9 @@ pub mod backup_task;
 pub mod dto;
 pub mod file;
 pub mod group;
+pub mod health;
 pub mod node;
+pub mod notification;
 pub mod policy;
 pub mod queue;
 pub mod share;
@@ -42,6 +44,8 @@ pub type AdminApis = (
     backup_target::AdminBackupTargetApi,
     backup_task::AdminBackupTaskApi,
     backup_record::AdminBackupRecordApi,
+    notification::AdminNotificationApi,
+    health::AdminHealthApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -60,6 +64,8 @@ pub fn apis() -> AdminApis {
         backup_target::AdminBackupTargetApi,
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,
+        notification::AdminNotificationApi,
+        health::AdminHealthApi,
     )
 }
 
