@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use crate::{
     admin::s3_setup::NewS3Policy,
-    api,
+    api, backup,
     config::{Config, Overrides},
     users,
 };
@@ -78,6 +78,41 @@ enum Command {
     },
     /// Add an S3-compatible storage policy, after checking the bucket with a test write.
     AddS3Policy(NewS3Policy),
+    /// Rebuild this instance from an `instance` backup record, into an empty data dir and
+    /// database: the database, then every blob of local and bucket policies.
+    Restore {
+        /// JSON file `{"type": "local"|"s3"|"oss", "settings": {...}}` describing the backup
+        /// target, as the admin API takes it.
+        #[arg(long)]
+        target: PathBuf,
+        /// The record (its folder name on the target) [default: the newest instance record].
+        #[arg(long)]
+        record: Option<String>,
+    },
+    /// Backups on a target.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// The portable database dump (also the way from SQLite to PostgreSQL).
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Print the records a backup target holds, oldest first.
+    List {
+        /// JSON file `{"type", "settings"}` describing the backup target.
+        #[arg(long)]
+        target: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Write the whole database to FILE (gzip-compressed JSON lines); the server may run.
+    Export { file: PathBuf },
+    /// Read FILE into an empty database (one that no server has started on yet).
+    Import { file: PathBuf },
 }
 
 /// Parses `args` (program name first) and runs the command to completion.
@@ -198,6 +233,56 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let (state, _) = crate::init(config, false).await?;
             let user = users::reset(&state.db, &email, &password, None).await?;
             println!("password of {} changed", user.email);
+            Ok(())
+        }
+        Command::Restore { target, record } => {
+            let target = backup::restore::TargetFile::read(&target)?;
+            let report =
+                backup::restore::restore_instance(&config, &target, record.as_deref(), &|line| {
+                    println!("{line}")
+                })
+                .await?;
+            for policy in &report.skipped_policies {
+                println!("left in place: {policy}");
+            }
+            println!(
+                "record {} restored: {} rows, {} blobs written ({} bytes), {} already in place",
+                report.record, report.rows, report.blobs_copied, report.bytes, report.blobs_present
+            );
+            Ok(())
+        }
+        Command::Backup(BackupCommand::List { target }) => {
+            let target = backup::restore::TargetFile::read(&target)?;
+            let registry = crate::storage::DriverRegistry::new(
+                sea_orm::DatabaseConnection::default(),
+                config.data_dir.clone(),
+            );
+            let driver = backup::restore::open_target(&target, &registry).await?;
+            let records = backup::restore::list_records(driver.as_ref()).await?;
+            if records.is_empty() {
+                println!("no backup records on this target");
+            }
+            for r in records {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    r.name,
+                    r.kind,
+                    r.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    r.task.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Db(DbCommand::Export { file }) => {
+            let db = crate::db::connect(&config.database_url()?, 2).await?;
+            let summary = backup::dump::export_to_file(&db, &file).await?;
+            println!("{} rows written to {}", summary.rows, file.display());
+            Ok(())
+        }
+        Command::Db(DbCommand::Import { file }) => {
+            let db = crate::db::connect(&config.database_url()?, 2).await?;
+            let summary = backup::dump::import_from_file(&db, &file).await?;
+            println!("{} rows imported from {}", summary.rows, file.display());
             Ok(())
         }
         Command::AddS3Policy(input) => {

@@ -5,10 +5,12 @@
 
 pub mod copy;
 pub mod database;
+pub mod dump;
 pub mod error;
 pub mod layout;
 pub mod manifest;
 pub mod records;
+pub mod restore;
 pub mod retention;
 pub mod run;
 pub mod run_log;

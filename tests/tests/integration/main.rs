@@ -4,6 +4,8 @@
 
 mod admin;
 mod archive;
+#[path = "backup/restore/mod.rs"]
+mod backup_restore;
 mod bootstrap;
 mod cli;
 mod concurrency;

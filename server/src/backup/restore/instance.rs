@@ -1,0 +1,185 @@
+//! Disaster recovery: a new instance rebuilt from an `instance` record.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+
+use super::{
+    MANIFEST, RestoreError, TargetFile, blobs, list_records, open_target, read_header, record_key,
+};
+use crate::{
+    backup::dump::{self, DumpError},
+    config::Config,
+    storage::{DriverRegistry, StorageDriver, StorageError},
+};
+
+/// Where a restore notes how far it got, in the new data dir, so a second run after a kill
+/// does not import the database twice.
+const STATE_FILE: &str = "restore-state.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct State {
+    record: String,
+    database_imported: bool,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone)]
+pub struct RestoreReport {
+    pub record: String,
+    /// Rows imported; 0 when an earlier run had imported the database already.
+    pub rows: u64,
+    pub blobs_copied: u64,
+    pub blobs_present: u64,
+    pub bytes: u64,
+    /// Storage policies whose blobs were left where they are, with the reason.
+    pub skipped_policies: Vec<String>,
+}
+
+/// Rebuilds the instance `config` describes (its data dir and database, both new) from the
+/// instance record `record` on `target`, or the newest instance record there. The database
+/// is created (SQLite in the data dir unless the configuration names another) and the dump
+/// imported; then every blob is written back to its policy (local policies under the new
+/// data dir's `uploads`, bucket policies into their buckets where a blob is missing),
+/// checked by size and SHA-256. Blobs missing or damaged on the target fail the restore
+/// naming their files, after all the others were restored. Running it again after a kill or
+/// a failure carries on: the database is not imported twice and blobs in place are kept.
+pub async fn restore_instance(
+    config: &Config,
+    target: &TargetFile,
+    record: Option<&str>,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<RestoreReport, RestoreError> {
+    let data_dir = config.data_dir.clone();
+    std::fs::create_dir_all(&data_dir)?;
+    let url = config
+        .database_url()
+        .map_err(|e| RestoreError::NotFresh(format!("database: {e:#}")))?;
+    let db = crate::db::connect(&url, 4).await?;
+    let registry = DriverRegistry::new(db.clone(), data_dir.clone());
+    let source = open_target(target, &registry).await?;
+
+    let (name, header) = match record {
+        Some(name) => (name.to_owned(), read_header(source.as_ref(), name).await?),
+        None => {
+            let newest = list_records(source.as_ref())
+                .await?
+                .into_iter()
+                .rfind(|r| r.kind == "instance")
+                .ok_or_else(|| {
+                    RestoreError::NoRecord("the target holds no instance record".into())
+                })?;
+            (newest.name, newest.header)
+        }
+    };
+    if header["kind"] != "instance" {
+        return Err(RestoreError::NoRecord(format!(
+            "record {name} is a {} backup; only an instance record rebuilds a server",
+            header["kind"].as_str().unwrap_or("unknown")
+        )));
+    }
+    progress(&format!("restoring record {name}"));
+
+    let state_path = data_dir.join(STATE_FILE);
+    let state = read_state(&state_path)?;
+    if let Some(state) = &state
+        && state.record != name
+    {
+        return Err(RestoreError::NotFresh(format!(
+            "{} holds a restore of record {}; use a new data dir",
+            data_dir.display(),
+            state.record
+        )));
+    }
+    let mut rows = 0;
+    if !state.is_some_and(|s| s.database_imported) {
+        let file = header["database"]
+            .as_str()
+            .ok_or_else(|| RestoreError::Manifest {
+                record: name.clone(),
+                why: "it names no database dump".into(),
+            })?;
+        let local = data_dir.join("restore-database.jsonl.gz");
+        download(source.as_ref(), &record_key(&name, file), &local).await?;
+        progress("importing the database");
+        let imported = dump::import_from_file(&db, &local).await;
+        let _ = std::fs::remove_file(&local);
+        rows = match imported {
+            Ok(summary) => summary.rows,
+            Err(DumpError::NotEmpty(table)) => {
+                return Err(RestoreError::NotFresh(format!(
+                    "the database already holds data (table {table}); restore into a new one"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        write_state(
+            &state_path,
+            &State {
+                record: name.clone(),
+                database_imported: true,
+            },
+        )?;
+        progress(&format!("database imported: {rows} rows"));
+    }
+
+    let manifest = data_dir.join("restore-manifest.jsonl.gz");
+    download(source.as_ref(), &record_key(&name, MANIFEST), &manifest).await?;
+    let outcome = blobs::restore_all(&db, &registry, source.as_ref(), &manifest, progress).await;
+    let _ = std::fs::remove_file(&manifest);
+    let outcome = outcome?;
+    if !outcome.failed.is_empty() {
+        let files = blobs::name_files(&db, &outcome.failed).await?;
+        db.close().await?;
+        return Err(RestoreError::Blobs {
+            count: outcome.failed.len(),
+            files,
+        });
+    }
+    db.close().await?;
+    Ok(RestoreReport {
+        record: name,
+        rows,
+        blobs_copied: outcome.copied,
+        blobs_present: outcome.present,
+        bytes: outcome.bytes,
+        skipped_policies: outcome.skipped,
+    })
+}
+
+fn read_state(path: &Path) -> Result<Option<State>, RestoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Written beside and renamed, so the file is whole or absent.
+fn write_state(path: &Path, state: &State) -> Result<(), RestoreError> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, serde_json::to_vec(state).unwrap_or_default())?;
+    std::fs::rename(&partial, path)?;
+    Ok(())
+}
+
+/// Copies object `key` of the target into the file `to`, streamed.
+async fn download(target: &dyn StorageDriver, key: &str, to: &PathBuf) -> Result<(), RestoreError> {
+    let object = match target.get(key, None).await {
+        Err(StorageError::NotFound) => {
+            return Err(RestoreError::NoRecord(format!(
+                "{key} is missing on the backup target"
+            )));
+        }
+        other => other?,
+    };
+    let mut out = tokio::fs::File::create(to).await?;
+    let mut stream = object.stream;
+    while let Some(piece) = stream.next().await {
+        out.write_all(&piece?).await?;
+    }
+    out.flush().await?;
+    Ok(())
+}
