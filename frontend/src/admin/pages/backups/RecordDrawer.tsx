@@ -1,5 +1,7 @@
 // One backup record: its numbers, its error, and its log — live while the run goes on (the
 // log stream), as saved once it ended — with download, restore and delete.
+import "@mantine/core/styles/Drawer.css";
+import "@mantine/core/styles/Radio.css";
 import {
   Alert,
   Badge,
@@ -68,7 +70,9 @@ function LogBox({ lines, busy, label }: { lines: string[]; busy: boolean; label:
   const { t } = useTranslation();
   const end = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow each new line
-  useEffect(() => end.current?.scrollIntoView({ block: "nearest" }), [lines.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "nearest" });
+  }, [lines.length]);
   return (
     <Stack gap={4}>
       <Group gap="xs">

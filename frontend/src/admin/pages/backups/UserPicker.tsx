@@ -1,5 +1,7 @@
 // Choosing users by e-mail, nickname or id: what is typed is looked up on the server (the
 // users list searched by e-mail), and a number is also offered as that user id.
+import "@mantine/core/styles/Pill.css";
+import "@mantine/core/styles/PillsInput.css";
 import { MultiSelect, Select } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";

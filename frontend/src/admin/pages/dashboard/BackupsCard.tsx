@@ -106,7 +106,7 @@ export function BackupsCard() {
           {t("admin.dashboard.backups.failures")}{" "}
           <Badge
             color={(failed.data?.total ?? 0) > 0 ? "red" : "green"}
-            variant="light"
+            variant="dot"
             data-testid="backup-failures"
           >
             {failed.data ? failed.data.total : "…"}

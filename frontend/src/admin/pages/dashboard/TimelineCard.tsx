@@ -121,7 +121,7 @@ export function TimelineCard() {
               <Text size="xs" c="dimmed" w={130} style={{ flexShrink: 0 }}>
                 {formatDate(e.at, i18n.language)}
               </Text>
-              <Badge size="xs" variant="light" color={e.color} miw="max-content" mt={2}>
+              <Badge size="sm" variant="dot" color={e.color} miw="max-content">
                 {e.kind}
               </Badge>
               <Text size="sm" style={{ wordBreak: "break-word", minWidth: 0 }}>
