@@ -87,7 +87,7 @@ export default function NotificationsPage() {
       key: "events",
       label: t("admin.notify.events"),
       render: (c) => (
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4} maw={360}>
           {c.events.map((e) => (
             <Badge key={e} size="xs" variant="outline" miw="max-content">
               {t(`admin.notify.eventNames.${e}` as "admin.notify.eventNames.node_up")}
