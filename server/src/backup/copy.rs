@@ -63,6 +63,12 @@ pub async fn run(
         ),
     )
     .await;
+    // The dump first: every blob its rows name is then in the listing below.
+    let database = if task_row.kind == backup_task::kind::INSTANCE {
+        Some(super::database::write(ctx, log, driver.as_ref(), &record.name).await?)
+    } else {
+        None
+    };
     let entries = sources::collect(state, &task_row.kind, &task_row.source)
         .await
         .map_err(TaskError::Fatal)?;
@@ -177,13 +183,7 @@ pub async fn run(
         }
     }
 
-    let database = if task_row.kind == backup_task::kind::INSTANCE {
-        super::database::write(ctx, log, driver.as_ref(), &record.name).await?
-    } else {
-        None
-    };
-
-    let header = header(ctx, record, task_row, database).await?;
+    let header = header(ctx, record, task_row, database.map(|(name, _)| name)).await?;
     let temp = state.temp_dir().await.map_err(fatal)?;
     tokio::fs::create_dir_all(&temp).await.map_err(fatal)?;
     let path = temp.join(format!("backup-manifest-{}.jsonl.gz", record.id));

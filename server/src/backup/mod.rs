@@ -1,7 +1,8 @@
 //! Backups (issue 36): targets to write to, tasks saying what to back up and when, and one
 //! record per run. A run is a queue task (`backup_run`, on `io_intense`) that copies the
 //! blobs its target lacks and then writes the record's manifest; see `layout.rs` for what
-//! lies where on a target and `manifest.rs` for the manifest's lines.
+//! lies where on a target and `manifest.rs` for the manifest's lines. `dump/` is the portable
+//! database dump of `instance` records, `restore/` rebuilds an instance from one.
 
 pub mod copy;
 pub mod database;

@@ -1,7 +1,10 @@
 //! A run's log: lines go to the record's `log` column (appended, at most a second late, for
 //! the live stream) and to the queue task's own short log.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use tokio::sync::Mutex;
 
@@ -16,6 +19,8 @@ pub struct RunLog {
     record_id: i64,
     waiting: Arc<Mutex<String>>,
     flusher: tokio::task::JoinHandle<()>,
+    /// When lines were last written here; a line after a quiet second is written at once.
+    written: std::sync::Mutex<Option<Instant>>,
 }
 
 impl RunLog {
@@ -35,6 +40,7 @@ impl RunLog {
             record_id,
             waiting,
             flusher,
+            written: std::sync::Mutex::new(None),
         }
     }
 
@@ -47,6 +53,17 @@ impl RunLog {
             .lock()
             .await
             .push_str(&format!("{stamp} {text}\n"));
+        let due = {
+            let mut written = self.written.lock().expect("written");
+            let due = written.is_none_or(|at| at.elapsed() >= FLUSH);
+            if due {
+                *written = Some(Instant::now());
+            }
+            due
+        };
+        if due {
+            flush(&self.state, self.record_id, &self.waiting).await;
+        }
     }
 
     /// Writes what waits and stops the flusher.
