@@ -127,7 +127,7 @@ pub async fn page(
 ) -> Result<(Vec<Entry>, Option<Cursor>), AdminError> {
     let limit = limit.clamp(1, MAX_LIMIT);
     let mut entries = events_before(state, limit, before).await?;
-    entries.sort_by(|a, b| b.cursor().cmp(&a.cursor()));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.cursor()));
     entries.truncate(limit as usize);
     let next = (entries.len() as u64 == limit)
         .then(|| entries.last().map(Entry::cursor))

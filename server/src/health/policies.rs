@@ -34,10 +34,13 @@ pub struct PolicyHealth {
     pub checked_at: DateTime<Utc>,
 }
 
+/// One probe's answer: when (for its age, and as shown) and the error, if any.
+type Answer = (Instant, DateTime<Utc>, Option<String>);
+
 /// The probes' answers of this process, by policy id.
 #[derive(Default)]
 struct Probes {
-    last: Mutex<HashMap<i64, (Instant, DateTime<Utc>, Option<String>)>>,
+    last: Mutex<HashMap<i64, Answer>>,
 }
 
 impl Probes {

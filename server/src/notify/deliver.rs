@@ -1,6 +1,6 @@
-//! The `notify` task: one event sent through one channel. It runs on the `io_intense` queue,
-//! whose retries (with back-off) cover a receiver that is down for a while; a channel deleted
-//! or disabled meanwhile ends the task quietly.
+//! The `notify` task: one event sent through one channel. It runs on the `notify` queue,
+//! whose retries (30 s, then twice as long each time) cover a receiver that is down for a
+//! while; a channel deleted or disabled meanwhile ends the task quietly.
 
 use chrono::{DateTime, Utc};
 use futures_util::{FutureExt, future::BoxFuture};
@@ -35,7 +35,7 @@ impl TaskKind for Notify {
     }
 
     fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
+        queue::NOTIFY
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

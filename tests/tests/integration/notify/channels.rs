@@ -341,3 +341,36 @@ async fn a_mail_channel_is_tested_through_the_site_smtp_settings() {
         "{failed}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_delivery_is_queued_again_later_with_its_error() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    allow(&server, &boss, "127.0.0.1/32").await;
+    let closed = stratus_tests::smtp::unused_port().await;
+    let url = format!("http://127.0.0.1:{closed}/hook");
+    webhook(&server, &boss, &url, "s", json!(["backup_failed"])).await;
+    let published = chrono::Utc::now();
+    notify::publish(
+        &server.state,
+        Event::new(
+            EventKind::BackupFailed,
+            "Backup failed",
+            "Disk full.",
+            json!({}),
+        ),
+    )
+    .await;
+    let tasks = notify_tasks(&server).await;
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(tasks[0].queue, "notify");
+    let retried = wait_task(&server, tasks[0].id, "retried", |t| {
+        t.public_state["retry_count"] == 1
+    })
+    .await;
+    assert_eq!(retried.status, "queued");
+    // The queue's back-off: the next try waits (30 s by default), it is not run at once.
+    assert!(retried.run_at.unwrap() > published + chrono::Duration::seconds(20));
+    let error = retried.public_state["error"].as_str().unwrap();
+    assert!(error.contains("request to 127.0.0.1 failed"), "{error}");
+}
