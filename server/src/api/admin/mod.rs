@@ -7,6 +7,7 @@
 //! and nothing runs otherwise. It leaves an [`Actor`] in the request, which every admin
 //! handler takes: a handler reached any other way has no actor and cannot run.
 
+pub mod backup_record_io;
 pub mod dto;
 pub mod file;
 pub mod group;
@@ -35,6 +36,7 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    backup_record_io::AdminBackupRecordIoApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -50,6 +52,7 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        backup_record_io::AdminBackupRecordIoApi,
     )
 }
 

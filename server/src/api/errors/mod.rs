@@ -12,6 +12,7 @@ mod import;
 mod queue;
 mod relocate;
 mod remote_download;
+mod restore;
 mod share;
 pub mod thumb;
 pub mod upload;
