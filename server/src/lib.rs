@@ -88,6 +88,7 @@ pub async fn init(
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
+    queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
     Ok((state, admin))
 }
 
@@ -141,6 +142,11 @@ pub async fn serve(
         .config
         .scheduled_jobs
         .then(|| jobs::schedule::spawn(state.clone()));
+    // Scheduled backups, queued the same way: one run per task and due time.
+    let backups = state
+        .config
+        .scheduled_jobs
+        .then(|| backup::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
     let acceptor = net::GuardedAcceptor::new(
         listener,
@@ -152,6 +158,9 @@ pub async fn serve(
         .await;
     if let Some(scheduler) = scheduler {
         scheduler.abort();
+    }
+    if let Some(backups) = backups {
+        backups.abort();
     }
     queues.abort();
     result

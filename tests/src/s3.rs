@@ -52,6 +52,11 @@ impl S3Server {
         panic!("s3s-fs did not start listening");
     }
 
+    /// The server's process id (a test may stop and continue it to hold up its callers).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The `settings` and columns of an `s3` storage policy for this bucket (path-style, as
     /// s3s-fs serves it), for `POST /admin/policy` or a row written directly.
     pub fn policy_settings(&self, extra: Value) -> Value {

@@ -4,6 +4,7 @@
 
 mod admin;
 mod archive;
+mod backup;
 #[path = "backup/restore/mod.rs"]
 mod backup_restore;
 mod bootstrap;

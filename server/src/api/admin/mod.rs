@@ -7,7 +7,11 @@
 //! and nothing runs otherwise. It leaves an [`Actor`] in the request, which every admin
 //! handler takes: a handler reached any other way has no actor and cannot run.
 
+pub mod backup_dto;
+pub mod backup_record;
 pub mod backup_record_io;
+pub mod backup_target;
+pub mod backup_task;
 pub mod dto;
 pub mod file;
 pub mod group;
@@ -36,6 +40,9 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    backup_target::AdminBackupTargetApi,
+    backup_task::AdminBackupTaskApi,
+    backup_record::AdminBackupRecordApi,
     backup_record_io::AdminBackupRecordIoApi,
 );
 
@@ -52,6 +59,9 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        backup_target::AdminBackupTargetApi,
+        backup_task::AdminBackupTaskApi,
+        backup_record::AdminBackupRecordApi,
         backup_record_io::AdminBackupRecordIoApi,
     )
 }

@@ -4,6 +4,7 @@
 mod admin;
 pub mod archive;
 mod auth;
+mod backup;
 mod dav_account;
 pub mod download;
 mod extract;
