@@ -9,6 +9,7 @@
 
 pub mod backup_dto;
 pub mod backup_record;
+pub mod backup_record_io;
 pub mod backup_target;
 pub mod backup_task;
 pub mod dto;
@@ -46,6 +47,7 @@ pub type AdminApis = (
     backup_record::AdminBackupRecordApi,
     notification::AdminNotificationApi,
     health::AdminHealthApi,
+    backup_record_io::AdminBackupRecordIoApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -66,6 +68,7 @@ pub fn apis() -> AdminApis {
         backup_record::AdminBackupRecordApi,
         notification::AdminNotificationApi,
         health::AdminHealthApi,
+        backup_record_io::AdminBackupRecordIoApi,
     )
 }
 
