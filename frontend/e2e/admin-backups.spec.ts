@@ -4,7 +4,7 @@
 // while the task uses it, with the server's reason; a webhook channel pointed at a closed
 // loopback port shows the delivery's error. Screenshots of every page in light, dark, zh-CN
 // and at phone width (390 px).
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
@@ -91,6 +91,13 @@ test("a folder backup to a local target, its live record, and a webhook channel"
   await expect(log).not.toHaveText("No lines yet.");
   expect(readdirSync(folder).length).toBeGreaterThan(0);
   await snap(page, info, "record-drawer");
+  // The download is the record as a zip of the folder as backed up.
+  const download = page.waitForEvent("download");
+  await drawer.getByRole("button", { name: "Download" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.zip$/);
+  const zip = readFileSync((await file.path()) ?? "");
+  expect(zip.subarray(0, 2).toString()).toBe("PK");
   await page.keyboard.press("Escape");
   await expect(page.getByRole("table", { name: "Backup records" })).toContainText(taskName);
 
