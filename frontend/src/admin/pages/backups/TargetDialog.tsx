@@ -229,9 +229,7 @@ export function TargetDialog(props: {
           <Alert
             color={outcome.ok ? "green" : "red"}
             role={outcome.ok ? "status" : "alert"}
-            title={
-              outcome.ok ? t("admin.backup.targets.testPassed") : t("admin.backup.targets.failed")
-            }
+            title={outcome.ok ? t("admin.backup.targets.testOk") : t("admin.backup.targets.failed")}
           >
             <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
               {outcome.text}

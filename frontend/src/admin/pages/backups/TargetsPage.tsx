@@ -202,9 +202,7 @@ export default function TargetsPage() {
           <Alert
             color={tested.ok ? "green" : "red"}
             role={tested.ok ? "status" : "alert"}
-            title={
-              tested.ok ? t("admin.backup.targets.testPassed") : t("admin.backup.targets.failed")
-            }
+            title={tested.ok ? t("admin.backup.targets.testOk") : t("admin.backup.targets.failed")}
           >
             <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
               {tested.text}

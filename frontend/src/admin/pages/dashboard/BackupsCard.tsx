@@ -77,7 +77,7 @@ export function BackupsCard() {
             </AnchorLink>
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={360}>
+          <Table.ScrollContainer minWidth={300}>
             <Table fz="sm" verticalSpacing={4} aria-label={t("admin.dashboard.backups.title")}>
               <Table.Thead>
                 <Table.Tr>

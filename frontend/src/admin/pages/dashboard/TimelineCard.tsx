@@ -117,14 +117,15 @@ export function TimelineCard() {
         )}
         <Stack gap={6} component="ol" style={{ listStyle: "none", padding: 0, margin: 0 }}>
           {entries.map((e) => (
-            <Group key={e.key} component="li" gap="xs" wrap="nowrap" align="flex-start">
-              <Text size="xs" c="dimmed" w={130} style={{ flexShrink: 0 }}>
+            <Group key={e.key} component="li" gap="xs" align="flex-start">
+              <Text size="xs" c="dimmed" miw={150} mt={2} style={{ whiteSpace: "nowrap" }}>
                 {formatDate(e.at, i18n.language)}
               </Text>
               <Badge size="sm" variant="dot" color={e.color} miw="max-content">
                 {e.kind}
               </Badge>
-              <Text size="sm" style={{ wordBreak: "break-word", minWidth: 0 }}>
+              {/* On a phone the words take a line of their own. */}
+              <Text size="sm" style={{ wordBreak: "break-word", flex: "1 1 220px", minWidth: 0 }}>
                 {e.text}
               </Text>
             </Group>
