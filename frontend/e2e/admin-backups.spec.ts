@@ -174,5 +174,17 @@ async function shootAll(page: Page, info: TestInfo, variant: string) {
       await page.evaluate(() => document.fonts.ready);
       await page.screenshot({ path: info.outputPath(`${key}-${variant}.png`), fullPage: true });
     } else await snap(page, info, `${key}-${variant}`);
+    if (key === "backupTasks" && variant.startsWith("phone")) {
+      await page.getByRole("button", { name: /New task|新建任务/ }).click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await snap(page, info, `task-dialog-${variant}`);
+      await page.keyboard.press("Escape");
+    }
+    if (key === "backupRecords" && variant.startsWith("phone")) {
+      await page.locator("tbody tr").first().getByRole("button").last().click();
+      await expect(page.getByRole("log")).toBeVisible();
+      await snap(page, info, `record-drawer-${variant}`);
+      await page.keyboard.press("Escape");
+    }
   }
 }

@@ -16,6 +16,7 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
@@ -91,6 +92,8 @@ export function TargetDialog(props: {
 }) {
   const { t } = useTranslation();
   const { editing } = props;
+  // On a phone the choices stand one above the other, so none is cut off.
+  const narrow = useMediaQuery("(max-width: 36em)");
   const [form, setForm] = useState<Form>(() => initialForm(editing));
   const [busy, setBusy] = useState<"test" | "save" | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
@@ -164,8 +167,8 @@ export function TargetDialog(props: {
             }))}
             value={form.type}
             onChange={(v) => set("type", v as TargetType)}
+            orientation={narrow ? "vertical" : "horizontal"}
             fullWidth
-            style={{ flexWrap: "wrap" }}
           />
         </Stack>
         <TextInput label={t("admin.backup.targets.name")} required {...text("name")} />

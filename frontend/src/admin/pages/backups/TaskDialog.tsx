@@ -17,6 +17,7 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -92,6 +93,8 @@ export function TaskDialog(props: {
 }) {
   const { t } = useTranslation();
   const { editing } = props;
+  // On a phone the choices stand one above the other, so none is cut off.
+  const narrow = useMediaQuery("(max-width: 36em)");
   const targets = useAllTargets();
   const starred = targets.data?.find((x) => x.starred)?.id;
   const [form, setForm] = useState<Form>(() => initialForm(editing, starred));
@@ -154,6 +157,7 @@ export function TaskDialog(props: {
             }))}
             value={form.kind}
             onChange={(v) => set("kind", v as TaskKind)}
+            orientation={narrow ? "vertical" : "horizontal"}
           />
           <Text size="xs" c="dimmed">
             {t(
