@@ -52,10 +52,11 @@ impl TaskKind for BackupRun {
     }
 }
 
-/// A record's folder name on its target: the UTC time and a random suffix.
+/// A record's folder name on its target: the UTC time to the millisecond (names sort by
+/// time) and a random suffix.
 fn record_name(now: DateTime<Utc>) -> String {
     let random = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), &random[..8])
+    format!("{}-{}", now.format("%Y%m%dT%H%M%S%.3fZ"), &random[..8])
 }
 
 /// Inserts the queue task of a run (the caller commits, then wakes the queue).
