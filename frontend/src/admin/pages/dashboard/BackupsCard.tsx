@@ -1,9 +1,9 @@
 // The dashboard's backups card: per task its last successful run and its next one, the runs
 // that failed in the last 7 days, and the bytes Stratus backups hold on each target.
-import { Alert, Badge, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { AnchorLink } from "../../../components/links";
 import { errorMessage } from "../../../lib/errors";
 import { formatBytes, formatDate } from "../../../lib/format";
 import {
@@ -23,6 +23,7 @@ function TargetBytes({ id }: { id: number }) {
 
 export function BackupsCard() {
   const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
   const tasks = useAllTasks();
   const targets = useAllTargets();
   // The newest completed records: one per task is its last success.
@@ -70,12 +71,20 @@ export function BackupsCard() {
             {errorMessage(error)}
           </Alert>
         ) : (tasks.data ?? []).length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t("admin.dashboard.backups.none")}{" "}
-            <AnchorLink to="/admin/$" params={{ _splat: "backupTasks" }} size="sm">
+          <Group gap="sm">
+            <Text size="sm" c="dimmed">
+              {t("admin.dashboard.backups.none")}
+            </Text>
+            <Button
+              size="xs"
+              variant="light"
+              onClick={() =>
+                void navigate({ to: "/admin/$", params: { _splat: "backupTasks" } } as never)
+              }
+            >
               {t("admin.dashboard.backups.add")}
-            </AnchorLink>
-          </Text>
+            </Button>
+          </Group>
         ) : (
           <Table.ScrollContainer minWidth={300}>
             <Table fz="sm" verticalSpacing={4} aria-label={t("admin.dashboard.backups.title")}>
