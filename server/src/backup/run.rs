@@ -50,6 +50,24 @@ impl TaskKind for BackupRun {
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
         run(ctx).boxed()
     }
+
+    /// A canceled run ends its record as failed; what it copied stays for the next run.
+    fn discard<'a>(&'a self, state: &'a AppState, task: &'a task::Model) -> BoxFuture<'a, ()> {
+        async move {
+            let found = backup_record::Entity::find()
+                .filter(backup_record::Column::QueueTaskId.eq(task.id))
+                .filter(backup_record::Column::Status.is_in(records::LIVE))
+                .one(&state.db)
+                .await;
+            if let Ok(Some(record)) = found {
+                let why = Some("the run was canceled".to_owned());
+                if let Err(e) = records::finish(&state.db, record, status::FAILED, why).await {
+                    tracing::warn!(error = %e, "cannot end the record of a canceled backup");
+                }
+            }
+        }
+        .boxed()
+    }
 }
 
 /// A record's folder name on its target: the UTC time to the millisecond (names sort by
