@@ -98,9 +98,8 @@ pub(super) async fn restore_all(
         }
         let mut work = Vec::with_capacity(round.len());
         for blob in round {
-            if !drivers.contains_key(&blob.policy_id) {
-                let driver = policy_driver(db, registry, blob.policy_id, &mut out).await;
-                drivers.insert(blob.policy_id, driver);
+            if let std::collections::hash_map::Entry::Vacant(slot) = drivers.entry(blob.policy_id) {
+                slot.insert(policy_driver(db, registry, blob.policy_id, &mut out).await);
             }
             if let Some(driver) = &drivers[&blob.policy_id] {
                 work.push((driver.clone(), blob));
