@@ -242,7 +242,7 @@ async fn write_zip(
             .to_owned();
         if multi {
             let owner = line["owner"].as_i64().unwrap_or_default();
-            if !owners.contains_key(&owner) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = owners.entry(owner) {
                 let email = user::Entity::find_by_id(owner)
                     .one(db)
                     .await?
@@ -251,7 +251,7 @@ async fn write_zip(
                     out.send(zip.directory(&email, chrono::Utc::now()).map_err(zip_err)?)
                         .await?;
                 }
-                owners.insert(owner, email);
+                slot.insert(email);
             }
             path = format!("{}/{path}", owners[&owner])
                 .trim_end_matches('/')
