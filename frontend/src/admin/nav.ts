@@ -2,7 +2,11 @@
 // entry here (its address under /admin/, its title key under `admin.nav`, an icon, and the
 // module to load); an entry without `load` shows only its title until its page exists.
 import {
+  IconArchive,
+  IconBell,
+  IconCalendarTime,
   IconChartBar,
+  IconCloudUpload,
   IconDatabase,
   IconFiles,
   IconHistory,
@@ -27,7 +31,11 @@ export type AdminPageKey =
   | "entities"
   | "shares"
   | "tasks"
-  | "events";
+  | "events"
+  | "backupTargets"
+  | "backupTasks"
+  | "backupRecords"
+  | "notifications";
 
 export type AdminNavEntry = {
   /** Address under /admin/ and the key of its title, `admin.nav.<key>`. */
@@ -49,6 +57,22 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
   { key: "tasks", icon: IconListCheck, load: () => import("./pages/tasks/TasksPage") },
   { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
+  {
+    key: "backupTargets",
+    icon: IconCloudUpload,
+    load: () => import("./pages/backups/TargetsPage"),
+  },
+  {
+    key: "backupTasks",
+    icon: IconCalendarTime,
+    load: () => import("./pages/backups/BackupTasksPage"),
+  },
+  { key: "backupRecords", icon: IconArchive, load: () => import("./pages/backups/RecordsPage") },
+  {
+    key: "notifications",
+    icon: IconBell,
+    load: () => import("./pages/notifications/NotificationsPage"),
+  },
 ];
 
 /** The page /admin opens on. */

@@ -9,6 +9,7 @@
 
 pub mod backup_dto;
 pub mod backup_record;
+pub mod backup_record_io;
 pub mod backup_target;
 pub mod backup_task;
 pub mod dto;
@@ -48,6 +49,7 @@ pub type AdminApis = (
     backup_task::AdminBackupTaskApi,
     backup_record::AdminBackupRecordApi,
     snapshot::AdminSnapshotApi,
+    backup_record_io::AdminBackupRecordIoApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -69,6 +71,7 @@ pub fn apis() -> AdminApis {
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,
         snapshot::AdminSnapshotApi,
+        backup_record_io::AdminBackupRecordIoApi,
     )
 }
 

@@ -14,6 +14,7 @@ mod notify;
 mod queue;
 mod relocate;
 mod remote_download;
+mod restore;
 mod share;
 mod snapshot;
 pub mod thumb;

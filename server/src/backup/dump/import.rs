@@ -27,6 +27,32 @@ pub async fn import<R: Read + Send>(
     db: &DatabaseConnection,
     reader: R,
 ) -> Result<DumpSummary, DumpError> {
+    import_moving(db, reader, &[]).await
+}
+
+/// The folder of a local storage policy moved: blob keys (and the policy's folder rule)
+/// spelled with the absolute `old` prefix are spelled with `new` instead.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RootMove {
+    pub policy_id: i64,
+    pub old: String,
+    pub new: String,
+}
+
+impl RootMove {
+    /// `key` as spelled after the move.
+    pub fn apply(&self, key: &str) -> Option<String> {
+        key.strip_prefix(&self.old)
+            .map(|rest| format!("{}{rest}", self.new))
+    }
+}
+
+/// [`import`], moving local policies' folders as `moves` say in the same transaction.
+pub async fn import_moving<R: Read + Send>(
+    db: &DatabaseConnection,
+    reader: R,
+    moves: &[RootMove],
+) -> Result<DumpSummary, DumpError> {
     let mut lines = BufReader::new(GzDecoder::new(reader));
     let mut line = String::new();
     if lines.read_line(&mut line)? == 0 {
@@ -132,6 +158,9 @@ pub async fn import<R: Read + Send>(
             footer.rows, summary.rows
         )));
     }
+    for m in moves {
+        move_root(&txn, m).await?;
+    }
     if sqlite {
         txn.execute_unprepared(&format!("DROP TABLE {PARENTS}"))
             .await?;
@@ -215,6 +244,45 @@ async fn reset_sequences(
         txn.execute_unprepared(&format!(
             "SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), \
              COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Respells the keys of policy `m.policy_id` that start with `m.old`.
+async fn move_root(txn: &DatabaseTransaction, m: &RootMove) -> Result<(), DumpError> {
+    let backend = txn.get_database_backend();
+    let n = m.old.chars().count() as i32;
+    let (a, b, c, d) = if backend == sea_orm::DbBackend::Postgres {
+        ("$1", "$2", "$3", "$4")
+    } else {
+        ("?", "?", "?", "?")
+    };
+    for (table, column, id) in [
+        ("entities", "source", "storage_policy_id"),
+        ("storage_policies", "dir_name_rule", "id"),
+    ] {
+        let sql = format!(
+            "UPDATE {table} SET {column} = {a} || substr({column}, {b}) \
+             WHERE {id} = {c} AND substr({column}, 1, {d}) = ?"
+        );
+        // The last placeholder repeats `old`; spelled per backend.
+        let sql = if backend == sea_orm::DbBackend::Postgres {
+            sql.replacen("= ?", "= $5", 1)
+        } else {
+            sql
+        };
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                m.new.clone().into(),
+                (n + 1).into(),
+                m.policy_id.into(),
+                n.into(),
+                m.old.clone().into(),
+            ],
         ))
         .await?;
     }

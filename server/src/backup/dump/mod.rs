@@ -19,7 +19,7 @@ mod tables;
 use serde::{Deserialize, Serialize};
 
 pub use export::{export, export_to_file};
-pub use import::{import, import_from_file};
+pub use import::{RootMove, import, import_from_file, import_moving};
 
 /// Value of [`Header::format`].
 pub const FORMAT: &str = "stratus-dump";

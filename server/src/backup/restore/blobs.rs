@@ -59,6 +59,7 @@ pub(super) async fn restore_all(
     registry: &DriverRegistry,
     target: &dyn StorageDriver,
     manifest: &Path,
+    moves: &[crate::backup::dump::RootMove],
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Outcome, RestoreError> {
     let mut out = Outcome::default();
@@ -83,9 +84,16 @@ pub(super) async fn restore_all(
             if value["type"] != "blob" {
                 continue;
             }
-            let blob: BlobLine = serde_json::from_value(value).map_err(|e| {
+            let mut blob: BlobLine = serde_json::from_value(value).map_err(|e| {
                 RestoreError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
             })?;
+            if let Some(moved) = moves
+                .iter()
+                .filter(|m| m.policy_id == blob.policy_id)
+                .find_map(|m| m.apply(&blob.source))
+            {
+                blob.source = moved;
+            }
             round.push(blob);
         }
         let mut work = Vec::with_capacity(round.len());

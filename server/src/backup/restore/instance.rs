@@ -4,13 +4,14 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use stratus_entity::storage_policy;
 use tokio::io::AsyncWriteExt;
 
 use super::{
     MANIFEST, RestoreError, TargetFile, blobs, list_records, open_target, read_header, record_key,
 };
 use crate::{
-    backup::dump::{self, DumpError},
+    backup::dump::{self, DumpError, RootMove},
     config::Config,
     storage::{DriverRegistry, StorageDriver, StorageError},
 };
@@ -23,6 +24,9 @@ const STATE_FILE: &str = "restore-state.json";
 struct State {
     record: String,
     database_imported: bool,
+    /// Local policies' folders, moved from the old data dir into the new one.
+    #[serde(default)]
+    moves: Vec<RootMove>,
 }
 
 /// What a restore did.
@@ -94,6 +98,7 @@ pub async fn restore_instance(
         )));
     }
     let mut rows = 0;
+    let mut moves = state.as_ref().map(|s| s.moves.clone()).unwrap_or_default();
     if !state.is_some_and(|s| s.database_imported) {
         let file = header["database"]
             .as_str()
@@ -103,8 +108,13 @@ pub async fn restore_instance(
             })?;
         let local = data_dir.join("restore-database.jsonl.gz");
         download(source.as_ref(), &record_key(&name, file), &local).await?;
+        let uploads = data_dir.join(crate::storage::registry::UPLOADS_DIR);
+        moves = local_moves(&local, &uploads)?;
         progress("importing the database");
-        let imported = dump::import_from_file(&db, &local).await;
+        let imported = match std::fs::File::open(&local) {
+            Ok(file) => dump::import_moving(&db, file, &moves).await,
+            Err(e) => Err(e.into()),
+        };
         let _ = std::fs::remove_file(&local);
         rows = match imported {
             Ok(summary) => summary.rows,
@@ -120,6 +130,7 @@ pub async fn restore_instance(
             &State {
                 record: name.clone(),
                 database_imported: true,
+                moves: moves.clone(),
             },
         )?;
         progress(&format!("database imported: {rows} rows"));
@@ -127,7 +138,8 @@ pub async fn restore_instance(
 
     let manifest = data_dir.join("restore-manifest.jsonl.gz");
     download(source.as_ref(), &record_key(&name, MANIFEST), &manifest).await?;
-    let outcome = blobs::restore_all(&db, &registry, source.as_ref(), &manifest, progress).await;
+    let outcome =
+        blobs::restore_all(&db, &registry, source.as_ref(), &manifest, &moves, progress).await;
     let _ = std::fs::remove_file(&manifest);
     let outcome = outcome?;
     if !outcome.failed.is_empty() {
@@ -182,4 +194,51 @@ async fn download(target: &dyn StorageDriver, key: &str, to: &PathBuf) -> Result
     }
     out.flush().await?;
     Ok(())
+}
+
+/// Where each local policy's blobs move: a local policy stores under `<data dir>/uploads`,
+/// and its keys (and folder rule) spell that folder out, so a policy whose rule starts with
+/// the old data dir's `…/uploads/` gets the new data dir's instead. Read from the dump's
+/// `storage_policies` rows, which come before the large tables.
+fn local_moves(dump: &Path, uploads: &Path) -> Result<Vec<RootMove>, RestoreError> {
+    use std::io::BufRead;
+    let new = format!("{}/", uploads.display().to_string().trim_end_matches('/'));
+    let mut moves = Vec::new();
+    let lines =
+        std::io::BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(dump)?)).lines();
+    let mut seen = false;
+    for line in lines {
+        let line = line?;
+        let is_policy = line.starts_with("{\"table\":\"storage_policies\"");
+        if seen && !is_policy {
+            break;
+        }
+        if !is_policy {
+            continue;
+        }
+        seen = true;
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let row = &value["row"];
+        if row["type"] != storage_policy::kind::LOCAL {
+            continue;
+        }
+        let (Some(id), Some(rule)) = (row["id"].as_i64(), row["dir_name_rule"].as_str()) else {
+            continue;
+        };
+        let fixed = rule.split('{').next().unwrap_or_default();
+        let Some(at) = fixed.rfind("/uploads/") else {
+            continue;
+        };
+        let old = &fixed[..at + "/uploads/".len()];
+        if old.starts_with('/') && old != new {
+            moves.push(RootMove {
+                policy_id: id,
+                old: old.to_owned(),
+                new: new.clone(),
+            });
+        }
+    }
+    Ok(moves)
 }

@@ -8,6 +8,7 @@
 //! and `stratus-backup/blobs/<2 hex>/<blob name>`.
 
 mod blobs;
+pub mod download;
 mod instance;
 mod records;
 mod target_file;
@@ -47,6 +48,12 @@ pub enum RestoreError {
     /// The record's manifest is not one this Stratus reads.
     #[error("manifest of record {record}: {why}")]
     Manifest { record: String, why: String },
+    /// A request field is malformed; the text names it.
+    #[error("{0}")]
+    Invalid(String),
+    /// A record that is queued, running or failed has nothing whole to read.
+    #[error("the backup record is {0}, not completed")]
+    NotCompleted(String),
     /// The new data dir or database already holds another instance.
     #[error("{0}")]
     NotFresh(String),

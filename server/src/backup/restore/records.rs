@@ -74,11 +74,14 @@ pub async fn read_header(target: &dyn StorageDriver, name: &str) -> Result<Value
     while let Some(piece) = stream.next().await {
         let piece = piece.map_err(StorageError::from)?;
         text.write_all(&piece)
+            .and_then(|()| text.flush())
             .map_err(|e| bad(format!("not gzip: {e}")))?;
         if text.get_ref().contains(&b'\n') {
             break;
         }
     }
+    // The decoder hands out what it holds back only when told the input ended.
+    let _ = text.try_finish();
     let text = text.get_ref();
     let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
     let header: Value =

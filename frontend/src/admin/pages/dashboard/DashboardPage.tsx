@@ -26,7 +26,10 @@ import { errorMessage } from "../../../lib/errors";
 import { formatBytes, formatDate } from "../../../lib/format";
 import { usePolicies } from "../policies/policiesApi";
 import { QueueMetricsCard } from "../tasks/QueueMetricsCard";
+import { BackupsCard } from "./BackupsCard";
 import { DailyChart } from "./DailyChart";
+import { HealthCard } from "./HealthCard";
+import { TimelineCard } from "./TimelineCard";
 
 const SUMMARY_QUERY = ["admin", "summary"] as const;
 
@@ -209,6 +212,12 @@ export default function DashboardPage() {
           </Stack>
         </Paper>
       </SimpleGrid>
+
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
+        <BackupsCard />
+        <HealthCard />
+      </SimpleGrid>
+      <TimelineCard />
 
       <QueueMetricsCard />
     </Stack>

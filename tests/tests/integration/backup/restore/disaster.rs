@@ -112,7 +112,42 @@ async fn check_files(server: &TestServer, files: &Files) {
     }
 }
 
-async fn disaster_recovery(bucket_emptied: bool) {
+/// What goes wrong besides the lost machine.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Also {
+    Nothing,
+    /// The bucket of the bucket policy was emptied too.
+    BucketEmptied,
+    /// The blob of the administrator's `local.bin` is damaged on the target.
+    BlobCorrupt,
+}
+
+/// Damages the target's copy of `uri`'s current blob (same length, other bytes).
+async fn corrupt_blob(server: &TestServer, name: &str, backups: &Path) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let f = stratus_entity::file::Entity::find()
+        .filter(stratus_entity::file::Column::Name.eq(name))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let blob = stratus_entity::entity::Entity::find_by_id(f.primary_entity.unwrap())
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let hashed = stratus_server::backup::layout::blob_name(blob.storage_policy_id, &blob.source);
+    let path = backups
+        .join("stratus-backup/blobs")
+        .join(&hashed[..2])
+        .join(&hashed);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+}
+
+async fn disaster_recovery(also: Also) {
+    let bucket_emptied = also == Also::BucketEmptied;
     let s3 = S3Server::start();
     let server = TestServer::start().await;
     let bucket = bucket_for_users(&server, &s3).await;
@@ -143,16 +178,21 @@ async fn disaster_recovery(bucket_emptied: bool) {
     let backups = tempfile::tempdir().unwrap();
     let record = run_instance_backup(&server, &boss, backups.path()).await;
     assert_eq!(record["status"], "completed", "{record}");
+    if also == Also::BlobCorrupt {
+        corrupt_blob(&server, "local.bin", backups.path()).await;
+    }
 
     // The machine is lost: the server, its data dir and its database.
     let old_data = server.data_dir.clone();
     let old_url = server.database_url.clone();
+    // Stopping the test server also deletes its temporary folder, data dir and SQLite
+    // database included.
     server.stop().await;
-    std::fs::remove_dir_all(&old_data).unwrap();
+    let _ = std::fs::remove_dir_all(&old_data);
     if let Some(path) = old_url.strip_prefix("sqlite://") {
-        let path = path.split('?').next().unwrap();
-        std::fs::remove_file(path).unwrap();
+        let _ = std::fs::remove_file(path.split('?').next().unwrap());
     }
+    assert!(!old_data.exists());
     if bucket_emptied {
         for entry in walk(&s3.bucket_dir) {
             std::fs::remove_file(entry).unwrap();
@@ -176,11 +216,20 @@ async fn disaster_recovery(bucket_emptied: bool) {
     args.extend(["restore", "--target"].map(str::to_owned));
     args.push(target.display().to_string());
     let (ok, out) = run_cli(&args);
-    assert!(ok, "{out}");
-    // Run again: nothing left to do, nothing done twice.
-    let (ok, again) = run_cli(&args);
-    assert!(ok, "{again}");
-    assert!(again.contains("0 blobs written"), "{again}");
+    let mut files = files;
+    if also == Also::BlobCorrupt {
+        // The damaged file is named; every other file was restored.
+        assert!(!ok, "{out}");
+        assert!(out.contains("boss@example.com:/local.bin"), "{out}");
+        assert!(out.contains("SHA-256"), "{out}");
+        files.retain(|(_, uri, _)| !uri.ends_with("local.bin"));
+    } else {
+        assert!(ok, "{out}");
+        // Run again: nothing left to do, nothing done twice.
+        let (ok, again) = run_cli(&args);
+        assert!(ok, "{again}");
+        assert!(again.contains("0 blobs written"), "{again}");
+    }
 
     let server = TestServer::start_with(|c| {
         c.data_dir = new_data.clone();
@@ -243,10 +292,15 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn an_instance_is_rebuilt_on_a_new_machine() {
-    disaster_recovery(false).await;
+    disaster_recovery(Also::Nothing).await;
 }
 
 #[tokio::test]
 async fn blobs_of_an_emptied_bucket_are_written_back() {
-    disaster_recovery(true).await;
+    disaster_recovery(Also::BucketEmptied).await;
+}
+
+#[tokio::test]
+async fn a_corrupt_blob_on_the_target_names_its_file() {
+    disaster_recovery(Also::BlobCorrupt).await;
 }

@@ -153,3 +153,51 @@ async fn a_cut_dump_imports_nothing() {
     dump::import(&db, &source[..]).await.unwrap();
     db.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn stratus_db_export_and_import_move_a_database() {
+    let server = TestServer::start().await;
+    populate(&server, 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dump.jsonl.gz");
+    let data = dir.path().join("data").display().to_string();
+    let export_args: Vec<String> = vec![
+        "--data-dir".into(),
+        data.clone(),
+        "--database-url".into(),
+        server.database_url.clone(),
+        "db".into(),
+        "export".into(),
+        file.display().to_string(),
+    ];
+    let (ok, out) = super::disaster::run_cli(&export_args);
+    assert!(ok, "{out}");
+    // The server keeps running, so the file itself is what the import must reproduce.
+    let expected = rows_of(&std::fs::read(&file).unwrap());
+    assert!(expected.iter().any(|(t, _)| t == "files"));
+    let url = match pg::test_database_url().await {
+        Some(url) => url,
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("moved.db").display()
+        ),
+    };
+    let import_args: Vec<String> = vec![
+        "--data-dir".into(),
+        data,
+        "--database-url".into(),
+        url.clone(),
+        "db".into(),
+        "import".into(),
+        file.display().to_string(),
+    ];
+    let (ok, out) = super::disaster::run_cli(&import_args);
+    assert!(ok, "{out}");
+    assert!(out.contains("rows imported"), "{out}");
+    let db = stratus_server::db::connect(&url, 2).await.unwrap();
+    assert_same_rows(&expected, &rows_of(&export(&db).await), "db import");
+    db.close().await.unwrap();
+    // A second import into the same database is refused.
+    let (ok, out) = super::disaster::run_cli(&import_args);
+    assert!(!ok && out.contains("not empty"), "{out}");
+}

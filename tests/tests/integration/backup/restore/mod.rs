@@ -7,6 +7,7 @@ use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, server::envelope};
 
 mod disaster;
+mod download;
 mod dump;
 
 const PW: &str = "password123";

@@ -1,0 +1,206 @@
+// Creating or editing a notification channel: e-mail to a few addresses, or a webhook (its
+// URL, and a secret that signs each body; never shown again, kept when left empty on an edit),
+// and the events it takes. "Send a test" delivers a test event through the channel as it stands
+// in the form and shows the delivery's error word for word.
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  PasswordInput,
+  SegmentedControl,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { serverWords } from "../backups/TargetDialog";
+import {
+  type Channel,
+  type ChannelInput,
+  createChannel,
+  DEFAULT_EVENTS,
+  EVENTS,
+  parseAddresses,
+  testPendingChannel,
+  updateChannel,
+} from "./channelsApi";
+
+type Form = {
+  type: "email" | "webhook";
+  name: string;
+  to: string;
+  url: string;
+  secret: string;
+  events: string[];
+  enabled: boolean;
+};
+
+function initialForm(c?: Channel): Form {
+  const s = (c?.settings ?? {}) as { to?: unknown; url?: unknown };
+  return {
+    type: c?.type === "webhook" ? "webhook" : "email",
+    name: c?.name ?? "",
+    to: Array.isArray(s.to) ? s.to.join("\n") : "",
+    url: typeof s.url === "string" ? s.url : "",
+    secret: "",
+    events: c?.events ?? [...DEFAULT_EVENTS],
+    enabled: c?.enabled ?? true,
+  };
+}
+
+function toInput(f: Form, id?: number): ChannelInput {
+  const settings =
+    f.type === "email"
+      ? { to: parseAddresses(f.to) }
+      : { url: f.url.trim(), ...(f.secret ? { secret: f.secret } : {}) };
+  return { id, name: f.name.trim(), type: f.type, settings, events: f.events, enabled: f.enabled };
+}
+
+export function ChannelDialog(props: {
+  editing?: Channel;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const { editing } = props;
+  const [form, setForm] = useState<Form>(() => initialForm(editing));
+  const [busy, setBusy] = useState<"test" | "save" | null>(null);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const set = <K extends keyof Form>(key: K, value: Form[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+  const ready =
+    form.name.trim() !== "" &&
+    (form.type === "email" ? parseAddresses(form.to).length > 0 : form.url.trim() !== "");
+
+  async function act(what: "test" | "save") {
+    setBusy(what);
+    setOutcome(null);
+    try {
+      if (what === "test") {
+        await testPendingChannel(toInput(form, editing?.id));
+        setOutcome({ ok: true, text: t("admin.notify.testSent") });
+      } else {
+        if (editing) await updateChannel(editing.id, toInput(form, editing.id));
+        else await createChannel(toInput(form));
+        props.onSaved();
+        props.onClose();
+      }
+    } catch (e) {
+      setOutcome({ ok: false, text: serverWords(e) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Modal
+      opened
+      onClose={props.onClose}
+      size="lg"
+      title={
+        editing
+          ? t("admin.notify.editTitle", { name: editing.name })
+          : t("admin.notify.createTitle")
+      }
+    >
+      <Stack gap="sm">
+        <SegmentedControl
+          fullWidth
+          aria-label={t("admin.notify.type")}
+          data={[
+            { value: "email", label: t("admin.notify.types.email") },
+            { value: "webhook", label: t("admin.notify.types.webhook") },
+          ]}
+          value={form.type}
+          onChange={(v) => set("type", v as Form["type"])}
+        />
+        <TextInput
+          label={t("admin.notify.name")}
+          required
+          value={form.name}
+          onChange={(e) => set("name", e.currentTarget.value)}
+        />
+        {form.type === "email" ? (
+          <Textarea
+            label={t("admin.notify.to")}
+            description={t("admin.notify.toHint")}
+            required
+            autosize
+            minRows={2}
+            value={form.to}
+            onChange={(e) => set("to", e.currentTarget.value)}
+          />
+        ) : (
+          <>
+            <TextInput
+              label={t("admin.notify.url")}
+              description={t("admin.notify.urlHint")}
+              required
+              value={form.url}
+              onChange={(e) => set("url", e.currentTarget.value)}
+            />
+            <PasswordInput
+              label={t("admin.notify.secret")}
+              description={editing ? t("admin.notify.secretKeep") : t("admin.notify.secretHint")}
+              autoComplete="new-password"
+              value={form.secret}
+              onChange={(e) => set("secret", e.currentTarget.value)}
+            />
+          </>
+        )}
+        <Checkbox.Group
+          label={t("admin.notify.events")}
+          value={form.events}
+          onChange={(events) => set("events", events)}
+        >
+          <Stack gap={6} mt={6}>
+            {EVENTS.map((e) => (
+              <Checkbox
+                key={e}
+                value={e}
+                label={t(`admin.notify.eventNames.${e}` as "admin.notify.eventNames.node_up")}
+              />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+        <Switch
+          label={t("admin.notify.enabled")}
+          checked={form.enabled}
+          onChange={(e) => set("enabled", e.currentTarget.checked)}
+        />
+        {outcome && (
+          <Alert
+            color={outcome.ok ? "green" : "red"}
+            role={outcome.ok ? "status" : "alert"}
+            title={outcome.ok ? undefined : t("admin.notify.failed")}
+          >
+            <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
+              {outcome.text}
+            </Text>
+          </Alert>
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={props.onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button
+            variant="light"
+            onClick={() => void act("test")}
+            loading={busy === "test"}
+            disabled={!ready}
+          >
+            {t("admin.notify.test")}
+          </Button>
+          <Button onClick={() => void act("save")} loading={busy === "save"} disabled={!ready}>
+            {t("admin.save")}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
