@@ -31,29 +31,8 @@ use poem::Request;
 use super::envelope::{ApiError, ErrorCode};
 use crate::{admin::Actor, auth::caller::Caller, events::Client, state::AppState};
 
-/// Route groups of the admin API.
+/// Route groups of the admin API (nested: a tuple implements `OpenApi` up to 16 members).
 pub type AdminApis = (
-    site::AdminSiteApi,
-    group::AdminGroupApi,
-    user::AdminUserApi,
-    policy::AdminPolicyApi,
-    file::AdminFileApi,
-    file::AdminEntityApi,
-    share::AdminShareApi,
-    share::AdminEventApi,
-    queue::AdminQueueApi,
-    node::AdminNodeApi,
-    notification::AdminNotificationApi,
-    health::AdminHealthApi,
-    backup_target::AdminBackupTargetApi,
-    backup_task::AdminBackupTaskApi,
-    backup_record::AdminBackupRecordApi,
-    snapshot::AdminSnapshotApi,
-    backup_record_io::AdminBackupRecordIoApi,
-);
-
-/// The admin route groups, for the OpenAPI service.
-pub fn apis() -> AdminApis {
     (
         site::AdminSiteApi,
         group::AdminGroupApi,
@@ -67,11 +46,40 @@ pub fn apis() -> AdminApis {
         node::AdminNodeApi,
         notification::AdminNotificationApi,
         health::AdminHealthApi,
+        snapshot::AdminSnapshotApi,
+    ),
+    (
         backup_target::AdminBackupTargetApi,
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,
-        snapshot::AdminSnapshotApi,
         backup_record_io::AdminBackupRecordIoApi,
+    ),
+);
+
+/// The admin route groups, for the OpenAPI service.
+pub fn apis() -> AdminApis {
+    (
+        (
+            site::AdminSiteApi,
+            group::AdminGroupApi,
+            user::AdminUserApi,
+            policy::AdminPolicyApi,
+            file::AdminFileApi,
+            file::AdminEntityApi,
+            share::AdminShareApi,
+            share::AdminEventApi,
+            queue::AdminQueueApi,
+            node::AdminNodeApi,
+            notification::AdminNotificationApi,
+            health::AdminHealthApi,
+            snapshot::AdminSnapshotApi,
+        ),
+        (
+            backup_target::AdminBackupTargetApi,
+            backup_task::AdminBackupTaskApi,
+            backup_record::AdminBackupRecordApi,
+            backup_record_io::AdminBackupRecordIoApi,
+        ),
     )
 }
 
