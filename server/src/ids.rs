@@ -81,11 +81,13 @@ pub enum IdKind {
     DavAccount = 12,
     /// A payment (paid edition in Cloudreve; reserved).
     Payment = 13,
+    /// A snapshot of a folder tree.
+    Snapshot = 14,
 }
 
 impl IdKind {
     /// Every kind, in code order.
-    pub const ALL: [IdKind; 14] = [
+    pub const ALL: [IdKind; 15] = [
         IdKind::Share,
         IdKind::User,
         IdKind::File,
@@ -100,6 +102,7 @@ impl IdKind {
         IdKind::Task,
         IdKind::DavAccount,
         IdKind::Payment,
+        IdKind::Snapshot,
     ];
 
     /// The numeric type code encoded in the hashid.
