@@ -43,6 +43,7 @@ pub mod settings;
 pub mod share;
 pub mod signature;
 pub mod slave;
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod thumb;

@@ -178,6 +178,13 @@ impl FileApi {
         folder_summary: Query<Option<QueryBool>>,
     ) -> ApiResult<FileResponse> {
         let ctx = FsCtx::new(&state, &caller);
+        if let Some(raw) = uri
+            .0
+            .as_deref()
+            .filter(|u| super::snapshot_browse::is_snapshot(u))
+        {
+            return ok(super::snapshot_browse::info(&ctx, raw).await?);
+        }
         let node = match (uri.0, id.0) {
             (Some(uri), _) => nav::resolve(&ctx, &FileUri::parse(&uri)?).await?,
             (None, Some(id)) => nav::resolve_id(&ctx, &id).await?,

@@ -27,6 +27,7 @@ pub mod session;
 pub mod share;
 pub mod site;
 pub mod slave;
+pub mod snapshot_browse;
 pub mod source;
 pub mod upload;
 pub mod user;
