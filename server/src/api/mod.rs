@@ -27,6 +27,7 @@ pub mod session;
 pub mod share;
 pub mod site;
 pub mod slave;
+pub mod snapshot;
 pub mod snapshot_browse;
 pub mod source;
 pub mod upload;
@@ -64,6 +65,8 @@ pub enum ApiTags {
     File,
     /// Share links.
     Share,
+    /// Snapshots of folders (Stratus extension).
+    Snapshot,
     /// Administration (group with the admin permission only).
     Admin,
 }
@@ -98,6 +101,7 @@ type Apis = (
         workflow::WorkflowApi,
         workflow_jobs::WorkflowJobsApi,
         remote_download::RemoteDownloadApi,
+        snapshot::SnapshotApi,
     ),
     admin::AdminApis,
 );
@@ -131,6 +135,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             workflow::WorkflowApi,
             workflow_jobs::WorkflowJobsApi,
             remote_download::RemoteDownloadApi,
+            snapshot::SnapshotApi,
         ),
         admin::apis(),
     );
