@@ -285,3 +285,29 @@ async fn another_users_snapshot_answers_like_a_missing_one() {
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn items_of_a_snapshot_zip_as_they_were() {
+    use crate::archive::{allow_archives, fetch_entries, sha};
+    let (server, ann) = setup().await;
+    allow_archives(&server, true).await;
+    let root = docs_snapshot(&server, &ann).await;
+    delete(&server, &ann, "cloudreve://my/docs/sub").await;
+    let answer = server
+        .send_as(
+            Method::POST,
+            "/file/url",
+            &ann.access_token,
+            &json!({"uris": [format!("{root}/a.txt"), format!("{root}/sub")], "archive": true}),
+        )
+        .await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    let url = answer["data"]["urls"][0]["url"].as_str().unwrap();
+    let entries = fetch_entries(&server, url).await;
+    let expected: Vec<(String, String)> = vec![
+        ("a.txt".into(), sha(b"alpha")),
+        ("sub/".into(), "dir".into()),
+        ("sub/b.txt".into(), sha(b"bravo!")),
+    ];
+    assert_eq!(entries.into_iter().collect::<Vec<_>>(), expected);
+}
