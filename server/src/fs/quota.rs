@@ -3,7 +3,7 @@
 //! user past the limit.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::user;
@@ -87,6 +87,23 @@ pub async fn charged_bytes(db: &impl ConnectionTrait, file_ids: &[i64]) -> Resul
     Ok(total)
 }
 
+/// The blobs linked to a set of files, each once.
+pub async fn entities_of(db: &impl ConnectionTrait, file_ids: &[i64]) -> Result<Vec<i64>, FsError> {
+    use stratus_entity::file_entity;
+    let mut out = std::collections::BTreeSet::new();
+    for chunk in file_ids.chunks(500) {
+        let ids: Vec<i64> = file_entity::Entity::find()
+            .select_only()
+            .column(file_entity::Column::EntityId)
+            .filter(file_entity::Column::FileId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(ids);
+    }
+    Ok(out.into_iter().collect())
+}
+
 /// Bytes of `entity_ids` that snapshots of `owner_id` keep charged to the owner: the blobs
 /// no file of the owner links (live or trashed) that a snapshot of the owner names, each
 /// once. A blob only snapshots keep alive counts toward its owner's quota as a version
@@ -112,12 +129,9 @@ pub async fn held_by_snapshots(
         }
         sql.push(") AND ");
         not_linked_by(&mut sql, owner_id);
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
-             WHERE n.entity_id = e.id AND s.owner_id = ",
-        )
-        .bind(owner_id)
-        .push(")");
+        sql.push(" AND EXISTS (SELECT 1 FROM snapshot_nodes n WHERE n.entity_id = e.id AND ");
+        owned_snapshot(&mut sql, owner_id);
+        sql.push(")");
         total += sum(db, sql).await?;
     }
     Ok(total)
@@ -139,25 +153,32 @@ pub async fn released_with_snapshot(
     .bind(snapshot_id)
     .push(" AND entity_id IS NOT NULL) AND ");
     not_linked_by(&mut sql, owner_id);
-    sql.push(
-        " AND NOT EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
-         WHERE n.entity_id = e.id AND s.owner_id = ",
-    )
-    .bind(owner_id)
-    .push(" AND n.snapshot_id <> ")
-    .bind(snapshot_id)
-    .push(")");
+    sql.push(" AND NOT EXISTS (SELECT 1 FROM snapshot_nodes n WHERE n.entity_id = e.id AND n.snapshot_id <> ")
+        .bind(snapshot_id)
+        .push(" AND ");
+    owned_snapshot(&mut sql, owner_id);
+    sql.push(")");
     sum(db, sql).await
 }
+
+// The owner is read per link or node by primary key, as a scalar subquery rather than a
+// join: joined, the planner may walk all of the owner's files (or snapshots' nodes) for
+// every blob.
 
 /// `NOT EXISTS` a link from a file of `owner_id` to `e`.
 fn not_linked_by(sql: &mut Sql, owner_id: i64) {
     sql.push(
-        "NOT EXISTS (SELECT 1 FROM file_entities fe JOIN files f ON f.id = fe.file_id \
-         WHERE fe.entity_id = e.id AND f.owner_id = ",
+        "NOT EXISTS (SELECT 1 FROM file_entities fe WHERE fe.entity_id = e.id \
+         AND (SELECT f.owner_id FROM files f WHERE f.id = fe.file_id) = ",
     )
     .bind(owner_id)
     .push(")");
+}
+
+/// The node `n` belongs to a snapshot of `owner_id`.
+fn owned_snapshot(sql: &mut Sql, owner_id: i64) {
+    sql.push("(SELECT s.owner_id FROM snapshots s WHERE s.id = n.snapshot_id) = ")
+        .bind(owner_id);
 }
 
 async fn sum(db: &impl ConnectionTrait, sql: Sql) -> Result<i64, FsError> {
