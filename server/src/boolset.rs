@@ -315,6 +315,15 @@ pub const SHARE_FS_FLAGS: &[usize] = &[
     fs_cap::MODIFY_PROPS,
 ];
 
+/// Flags of the `snapshot` filesystem: read-only, so nothing that changes a file.
+pub const SNAPSHOT_FS_FLAGS: &[usize] = &[
+    fs_cap::DOWNLOAD,
+    fs_cap::LIST_CHILDREN,
+    fs_cap::GENERATE_THUMB,
+    fs_cap::INFO,
+    fs_cap::ENTER_FOLDER,
+];
+
 /// Flags of the `trash` filesystem.
 pub const TRASH_FS_FLAGS: &[usize] = &[
     fs_cap::LIST_CHILDREN,

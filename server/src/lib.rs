@@ -94,6 +94,9 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
     queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
     queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
+    queue::Registry::of(&state).register(std::sync::Arc::new(
+        snapshot::restore_task::SnapshotRestore::default(),
+    ));
     queue::Registry::of(&state)
         .register(std::sync::Arc::new(snapshot::schedule::ScheduledSnapshot));
     Ok((state, admin))

@@ -31,7 +31,7 @@ use crate::{
     },
     fs::{
         nav::{self, FsCtx},
-        uri::FileUri,
+        uri::{FileUri, FsKind},
     },
     share,
     state::AppState,
@@ -288,7 +288,14 @@ impl UrlBatch<'_> {
     /// The URL of one file and when it stops working.
     async fn sign(&self, raw: &str) -> Result<(DownloadUrl, i64), ApiError> {
         let state = self.ctx.state;
-        let node = nav::resolve(&self.ctx, &FileUri::parse(raw)?).await?;
+        let uri = FileUri::parse(raw)?;
+        let node = if uri.fs == FsKind::Snapshot {
+            crate::snapshot::browse::resolve(&self.ctx, &uri)
+                .await?
+                .as_node()
+        } else {
+            nav::resolve(&self.ctx, &uri).await?
+        };
         node.require(fs_cap::DOWNLOAD)?;
         let entity = link::pick_entity_of(state, &node, self.entity).await?;
         let ttl = std::time::Duration::from_secs(self.ttl as u64);

@@ -19,9 +19,9 @@ use crate::{
         error::FsError,
         info,
         nav::{self, FsCtx},
-        share_tree,
+        share_tree, snapshot_tree,
         tree::{self, Kind},
-        uri::FileUri,
+        uri::{FileUri, FsKind},
     },
     state::AppState,
 };
@@ -136,7 +136,7 @@ impl FileApi {
             FsError::NotFound => FsError::ParentNotExist,
             other => other,
         })?;
-        if !dst.is_folder() || dst.file.is_symbolic || dst_uri.fs != crate::fs::uri::FsKind::My {
+        if !dst.is_folder() || dst.file.is_symbolic || dst_uri.fs != FsKind::My {
             return Err(FsError::ParentNotExist.into());
         }
         let copy = body.copy.unwrap_or(false);
@@ -144,6 +144,11 @@ impl FileApi {
         let mut applied = Vec::new();
         for raw in &body.uris {
             let result = match FileUri::parse(raw) {
+                // A snapshot is read-only: its items can only be copied out.
+                Ok(src) if src.fs == FsKind::Snapshot => match copy {
+                    true => crate::snapshot::restore::copy_out(&ctx, &src, &dst).await,
+                    false => Err(snapshot_tree::refuse(&ctx, &src).await),
+                },
                 Ok(src) => tree::move_one(&ctx, &src, &dst, copy).await,
                 Err(e) => Err(e.into()),
             };
@@ -178,6 +183,13 @@ impl FileApi {
         folder_summary: Query<Option<QueryBool>>,
     ) -> ApiResult<FileResponse> {
         let ctx = FsCtx::new(&state, &caller);
+        if let Some(raw) = uri
+            .0
+            .as_deref()
+            .filter(|u| super::snapshot_browse::is_snapshot(u))
+        {
+            return ok(super::snapshot_browse::info(&ctx, raw).await?);
+        }
         let node = match (uri.0, id.0) {
             (Some(uri), _) => nav::resolve(&ctx, &FileUri::parse(&uri)?).await?,
             (None, Some(id)) => nav::resolve_id(&ctx, &id).await?,

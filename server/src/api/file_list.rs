@@ -81,6 +81,16 @@ impl FileListApi {
         next_page_token: Query<Option<String>>,
     ) -> ApiResult<ListResponse> {
         let ctx = FsCtx::new(&state, &caller);
+        if super::snapshot_browse::is_snapshot(&uri.0) {
+            let q = super::snapshot_browse::ListQuery {
+                page: page.0,
+                page_size: page_size.0,
+                order_by: order_by.0.filter(|s| !s.is_empty()),
+                order_direction: order_direction.0.filter(|s| !s.is_empty()),
+                next_page_token: next_page_token.0,
+            };
+            return ok(super::snapshot_browse::list(&state, &ctx, &uri.0, q).await?);
+        }
         let req = ListRequest {
             uri: uri.0,
             page: page.0,

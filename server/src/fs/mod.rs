@@ -14,6 +14,7 @@ pub mod recycle;
 pub mod search;
 pub mod share_tree;
 pub mod shown;
+pub mod snapshot_tree;
 pub mod sql;
 pub mod trash;
 pub mod tree;

@@ -109,6 +109,7 @@ pub fn capability(fs: FsKind) -> Boolset {
         FsKind::Share => Boolset::from_flags(boolset::SHARE_FS_FLAGS),
         FsKind::Trash => Boolset::from_flags(boolset::TRASH_FS_FLAGS),
         FsKind::SharedWithMe => Boolset::from_flags(boolset::SHARED_WITH_ME_FS_FLAGS),
+        FsKind::Snapshot => Boolset::from_flags(boolset::SNAPSHOT_FS_FLAGS),
     }
 }
 
@@ -134,6 +135,7 @@ pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
         }
         FsKind::Trash | FsKind::SharedWithMe => Ok(me.user.id),
         FsKind::Share => Err(FsError::NotFound),
+        FsKind::Snapshot => Err(FsError::NoPermission(super::snapshot_tree::READ_ONLY)),
     }
 }
 
@@ -434,6 +436,10 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
     if uri.fs == FsKind::Share {
         return super::share_tree::resolve(ctx, uri).await;
     }
+    if uri.fs == FsKind::Snapshot {
+        // Snapshot nodes are not files: nothing here may act on them.
+        return Err(super::snapshot_tree::refuse(ctx, uri).await);
+    }
     let owner = owner_of(ctx, uri)?;
     let db = &ctx.state.db;
     let file = match uri.fs {
@@ -475,7 +481,7 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
             }
             _ => None,
         },
-        FsKind::Share => None,
+        FsKind::Share | FsKind::Snapshot => None,
     }
     .ok_or(FsError::NotFound)?;
     Ok(Node {

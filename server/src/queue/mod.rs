@@ -69,7 +69,13 @@ impl Category {
 
     /// The task types and statuses the list holds.
     pub fn filter(self) -> (&'static [&'static str], &'static [&'static str]) {
-        const GENERAL: &[&str] = &["create_archive", "extract_archive", "relocate", "import"];
+        const GENERAL: &[&str] = &[
+            "create_archive",
+            "extract_archive",
+            "relocate",
+            "import",
+            "snapshot_restore",
+        ];
         const DOWNLOAD: &[&str] = &["remote_download"];
         const ALL: &[&str] = &[
             task_status::QUEUED,

@@ -10,10 +10,18 @@
 //! - `list.rs`: reading them (one, cursor pages, exclusive sizes).
 //! - `schedule.rs`: schedules and the periodic run that takes and prunes their snapshots.
 //! - `error.rs`: [`SnapshotError`].
+//! - `browse.rs`: reading a snapshot through `cloudreve://<id>@snapshot/...` URIs.
+//! - `restore.rs`, `restore_plan.rs`, `restore_apply.rs`: restoring one (a task), and copying
+//!   nodes out of one into the drive.
 
+pub mod browse;
 pub mod delete;
 pub mod error;
 pub mod list;
+pub mod restore;
+pub mod restore_apply;
+pub mod restore_plan;
+pub mod restore_task;
 pub mod schedule;
 pub mod take;
 pub mod task;

@@ -67,6 +67,8 @@ pub enum FsKind {
     Trash,
     /// `shared_with_me`: the flat list of shares the caller saved.
     SharedWithMe,
+    /// `snapshot`: a snapshot's tree, read-only; the user part is the snapshot id.
+    Snapshot,
 }
 
 impl FsKind {
@@ -77,6 +79,7 @@ impl FsKind {
             FsKind::Share => "share",
             FsKind::Trash => "trash",
             FsKind::SharedWithMe => "shared_with_me",
+            FsKind::Snapshot => "snapshot",
         }
     }
 
@@ -87,6 +90,7 @@ impl FsKind {
             FsKind::Share,
             FsKind::Trash,
             FsKind::SharedWithMe,
+            FsKind::Snapshot,
         ]
         .into_iter()
         .find(|fs| fs.as_str().eq_ignore_ascii_case(host))
@@ -108,7 +112,8 @@ pub struct FileUri {
     /// The filesystem (host part).
     pub fs: FsKind,
     /// The user part: a user hashid for `my` (`None` = the caller), the share hashid for
-    /// `share` (always present after [`FileUri::parse`]); kept but meaningless for `trash`
+    /// `share` and the snapshot hashid for `snapshot` (always present after
+    /// [`FileUri::parse`]); kept but meaningless for `trash`
     /// and `shared_with_me`.
     pub id: Option<String>,
     /// The share password (`cloudreve://<id>:<password>@share`); `None` when absent or empty.
@@ -170,6 +175,9 @@ impl FileUri {
         }
         if fs == FsKind::Share && id.is_none() {
             return Err(malformed("a share URI needs the share id"));
+        }
+        if fs == FsKind::Snapshot && id.is_none() {
+            return Err(malformed("a snapshot URI needs the snapshot id"));
         }
 
         let segments = path

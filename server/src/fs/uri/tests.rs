@@ -21,6 +21,7 @@ fn spec_examples_round_trip() {
         "cloudreve://my/Docs/a.txt",
         "cloudreve://VoMFL:2rje2bdj@share/folder/child",
         "cloudreve://VoMFL@share",
+        "cloudreve://x8Fa@snapshot/Docs/a.txt",
         "cloudreve://luPa@my",
         "cloudreve://trash/0b1e6c38-7c0e-4d5f-9a4e-1f2d3c4b5a69",
         "cloudreve://shared_with_me/jMS2",
@@ -88,6 +89,7 @@ fn malformed_uris() {
         "cloudreve://my:80/Docs",
         "cloudreve://share/folder",
         "cloudreve://:pw@share",
+        "cloudreve://snapshot/Docs",
         "cloudreve://my/a%zz",
         "cloudreve://my/a%4",
         "cloudreve://my/%ff%fe",
@@ -240,7 +242,7 @@ fn any_uri() -> impl Strategy<Value = FileUri> {
         proptest::option::of("[a-z_]{1,6}=[a-z0-9+%]{0,6}"),
     )
         .prop_map(|(fs, id, password, segments, query)| {
-            let id = if fs == FsKind::Share {
+            let id = if matches!(fs, FsKind::Share | FsKind::Snapshot) {
                 Some(id.unwrap_or_else(|| "share".into()))
             } else {
                 id
