@@ -29,43 +29,6 @@ build_stratus
 
 LATE=$(((N + PAGE_SIZE - 1) / PAGE_SIZE))
 
-# A throwaway PostgreSQL cluster in $WORK (as the postgres user when running as root, since
-# initdb refuses root); sets PG_URL.
-start_postgres() {
-    local bin as=() port
-    bin=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | tail -1)")
-    mkdir -p "$WORK/pg"
-    if [[ $(id -u) == 0 ]]; then
-        id -u postgres >/dev/null 2>&1 || useradd --system --user-group --shell /bin/sh postgres
-        chown postgres: "$WORK/pg"
-        as=(runuser -u postgres --)
-    fi
-    (cd "$WORK/pg" && "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres --auth=trust \
-        --no-locale -E UTF8 --no-sync >"$WORK/pg/initdb.log" 2>&1)
-    port=$(free_port)
-    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nfsync = off\n" \
-        "$WORK/pg" >>"$WORK/pg/data/postgresql.conf"
-    (cd "$WORK/pg" && "${as[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
-        -o "-p $port" start >/dev/null)
-    PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -m fast stop)
-    PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
-}
-
-stop_postgres() {
-    if [[ -n "${PG_STOP+x}" ]]; then (cd "$WORK/pg" && "${PG_STOP[@]}" >/dev/null) || true; fi
-    unset PG_STOP
-}
-trap 'stop_postgres; bench_cleanup' EXIT
-
-# SQL run on the current database.
-run_sql() {
-    if [[ $DB_KIND == sqlite ]]; then
-        sqlite3 "$WORK/data/stratus.db" ".timeout 30000" "$1"
-    else
-        psql -q -X -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
-    fi
-}
-
 # N files in the folder `Big` of the administrator, in one statement.
 seed() {
     if [[ $DB_KIND == sqlite ]]; then

@@ -10,8 +10,12 @@
 #                         as --database-url), with the NAME=VALUE pairs of $STRATUS_ENV in its
 #                         environment; sets STRATUS_PID and API
 #   sign_in               an access token for $EMAIL / $PASSWORD
-#   dav_setup             a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and
-#                         DAV, and makes the folders Big, with N empty files, and puts
+#   dav_account           a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and DAV
+#   dav_setup             dav_account, and makes the folders Big, with N empty files, and puts
+#   start_postgres        a throwaway PostgreSQL cluster in $WORK on 127.0.0.1 (sets PG_URL;
+#                         stopped on exit); stop_postgres stops it earlier
+#   run_sql SQL           SQL on the current database ($DB_KIND: sqlite, in $WORK/data, or
+#                         postgres, at $PG_URL)
 #   dav_puts URL PREFIX COUNT
 #                         COUNT PUTs of 4 KiB into URL/puts at concurrency CONC over
 #                         keep-alive connections; prints the seconds they took
@@ -40,7 +44,7 @@ bench_cleanup() {
     sleep 0.3
     rm -rf "$WORK"
 }
-trap bench_cleanup EXIT
+trap 'stop_postgres; bench_cleanup' EXIT
 
 # The target dir may be shared with other checkouts: each run uses a private copy.
 build_stratus() {
@@ -68,10 +72,14 @@ sign_in() {
         jq -er '.data.token.access_token'
 }
 
-dav_setup() {
+dav_account() {
     DAVPW=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
         -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/dav" | jq -er '.data.password')
     DAV="${API%/api/v4}/dav"
+}
+
+dav_setup() {
+    dav_account
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/Big" >/dev/null
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/puts" >/dev/null
     sqlite3 "$WORK/data/stratus.db" <<SQL
@@ -110,4 +118,40 @@ if errors:
     sys.exit(f"{len(errors)} PUTs failed, e.g. {errors[0]}")
 print(f"{elapsed:.3f}")
 PY
+}
+
+# A throwaway PostgreSQL cluster in $WORK (as the postgres user when running as root, since
+# initdb refuses root); sets PG_URL.
+start_postgres() {
+    local bin as=() port
+    bin=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | tail -1)")
+    mkdir -p "$WORK/pg"
+    if [[ $(id -u) == 0 ]]; then
+        id -u postgres >/dev/null 2>&1 || useradd --system --user-group --shell /bin/sh postgres
+        chown postgres: "$WORK/pg"
+        as=(runuser -u postgres --)
+    fi
+    (cd "$WORK/pg" && "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres --auth=trust \
+        --no-locale -E UTF8 --no-sync >"$WORK/pg/initdb.log" 2>&1)
+    port=$(free_port)
+    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nfsync = off\n" \
+        "$WORK/pg" >>"$WORK/pg/data/postgresql.conf"
+    (cd "$WORK/pg" && "${as[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
+        -o "-p $port" start >/dev/null)
+    PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -m fast stop)
+    PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_postgres() {
+    if [[ -n "${PG_STOP+x}" ]]; then (cd "$WORK/pg" && "${PG_STOP[@]}" >/dev/null) || true; fi
+    unset PG_STOP
+}
+
+# SQL run on the current database.
+run_sql() {
+    if [[ $DB_KIND == sqlite ]]; then
+        sqlite3 "$WORK/data/stratus.db" ".timeout 30000" "$1"
+    else
+        psql -q -X -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
+    fi
 }

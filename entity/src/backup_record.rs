@@ -36,7 +36,8 @@ pub struct Model {
     pub files: i64,
     /// Bytes the backup names.
     pub size: i64,
-    /// Bytes this run wrote to the target (blobs it lacked, the manifest and dump).
+    /// Bytes of the blobs this run copied to the target (those it lacked); the manifest and
+    /// the database dump are not counted.
     pub new_bytes: i64,
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,

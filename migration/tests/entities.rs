@@ -82,6 +82,11 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<upload_session::Entity>(db).await,
         assert_entity_matches::<event::Entity>(db).await,
         assert_entity_matches::<setting::Entity>(db).await,
+        assert_entity_matches::<snapshot_schedule::Entity>(db).await,
+        assert_entity_matches::<snapshot::Entity>(db).await,
+        assert_entity_matches::<snapshot_node::Entity>(db).await,
+        assert_entity_matches::<notification_channel::Entity>(db).await,
+        assert_entity_matches::<node_health::Entity>(db).await,
         assert_entity_matches::<backup_target::Entity>(db).await,
         assert_entity_matches::<backup_task::Entity>(db).await,
         assert_entity_matches::<backup_record::Entity>(db).await,
@@ -397,6 +402,37 @@ async fn roundtrip_all(db: &DatabaseConnection) {
 
     roundtrip!(
         db,
+        notification_channel,
+        notification_channel::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("ops".into()),
+            r#type: Set(notification_channel::kind::WEBHOOK.into()),
+            settings: Set(json!({"url": "https://hooks.example/x", "secret": "s"})),
+            events: Set(json!(["backup_failed", "node_down"])),
+            enabled: Set(true),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        node_health,
+        node_health::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            node_id: Set(node.id),
+            alive: Set(false),
+            failures: Set(2),
+            last_seen_at: Set(Some(now)),
+            last_error: Set(Some("connection refused".into())),
+            checked_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
         kv,
         kv::ActiveModel {
             created_at: Set(now),
@@ -474,6 +510,63 @@ async fn roundtrip_all(db: &DatabaseConnection) {
         }
     );
 
+    let schedule = roundtrip!(
+        db,
+        snapshot_schedule,
+        snapshot_schedule::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            owner_id: Set(user.id),
+            root_file_id: Set(root.id),
+            uri: Set("cloudreve://my".into()),
+            every: Set("@daily".into()),
+            keep: Set(7),
+            last_taken_at: Set(Some(now)),
+            ..Default::default()
+        }
+    );
+    let snap = roundtrip!(
+        db,
+        snapshot,
+        snapshot::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            owner_id: Set(user.id),
+            root_file_id: Set(root.id),
+            uri: Set("cloudreve://my".into()),
+            name: Set("nightly-1".into()),
+            description: Set("before the upgrade".into()),
+            status: Set(snapshot::status::COMPLETED.into()),
+            files: Set(1),
+            folders: Set(1),
+            size: Set(blob.size),
+            schedule_id: Set(Some(schedule.id)),
+            error: Set(None),
+            ..Default::default()
+        }
+    );
+    let snap_node = snapshot_node::ActiveModel {
+        snapshot_id: Set(snap.id),
+        node_id: Set(doc.id),
+        parent_node_id: Set(Some(root.id)),
+        r#type: Set(file::kind::FILE),
+        name: Set(doc.name.clone()),
+        size: Set(doc.size),
+        entity_id: Set(Some(blob.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        metadata: Set(Some(json!({"tag:red": ""}))),
+    }
+    .insert(db)
+    .await
+    .expect("insert snapshot node");
+    assert_eq!(
+        snapshot_node::Entity::find_by_id((snap.id, doc.id))
+            .one(db)
+            .await
+            .unwrap(),
+        Some(snap_node)
+    );
     let target = roundtrip!(
         db,
         backup_target,

@@ -65,7 +65,21 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the backup tables, then the added columns, then the last tables.
+    // first the last tables, then the added columns, then the tables before them.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the node health");
+    assert!(!manager.has_table("node_health").await.unwrap());
+    assert!(manager.has_table("notification_channels").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the notification channels");
+    assert!(!manager.has_table("notification_channels").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the snapshots");
+    assert!(!manager.has_table("snapshots").await.unwrap());
+    assert!(!manager.has_table("snapshot_nodes").await.unwrap());
     Migrator::down(conn, Some(1))
         .await
         .expect("down the backups");

@@ -66,6 +66,11 @@ pub mod kind {
     /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
     /// own number, after the range of Cloudreve's types.
     pub const ADMIN_CHANGE: i32 = 60;
+    /// A slave node stopped answering the master's checks; `content` is `{node_id, node,
+    /// server, error, last_seen_at}`. Recorded by the server, with no user.
+    pub const NODE_DOWN: i32 = 61;
+    /// A slave node that was down answers again; `content` as for [`NODE_DOWN`].
+    pub const NODE_UP: i32 = 62;
 }
 
 /// Writes one event. Failures are logged, never returned: auditing must not break the

@@ -25,6 +25,7 @@ pub mod email_address;
 pub mod events;
 pub mod extract;
 pub mod fs;
+pub mod health;
 pub mod ids;
 pub mod imaging;
 pub mod import;
@@ -34,6 +35,7 @@ pub mod mail;
 pub mod media_meta;
 pub mod metrics;
 pub mod net;
+pub mod notify;
 pub mod observe;
 pub mod ops;
 pub mod queue;
@@ -88,6 +90,7 @@ pub async fn init(
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
+    queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
     queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
     Ok((state, admin))
 }

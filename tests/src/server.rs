@@ -75,6 +75,21 @@ impl TestServer {
         Self::start_config(config, dir, self.database_url.clone()).await
     }
 
+    /// An instance on the database at `database_url` and the data folder `data_dir` of
+    /// another process's instance (whose local blobs it then reads), for tests that run a
+    /// second instance in another process.
+    pub async fn join_sharing(database_url: String, data_dir: PathBuf) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir,
+            database_url: Some(database_url.clone()),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            scheduled_jobs: false,
+            ..Config::default()
+        };
+        Self::start_config(config, dir, database_url).await
+    }
+
     /// An instance with a data folder of its own on the database at `database_url`, for tests
     /// that run a second instance in another process (which they can then kill).
     pub async fn join(database_url: String) -> Self {
@@ -360,6 +375,12 @@ impl TestServer {
 
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
+        self.shutdown_now().await;
+    }
+
+    /// Stops serving (and running tasks) while keeping the state, as a stopped process
+    /// would; [`TestServer::restart`] starts it again.
+    pub async fn pause(&mut self) {
         self.shutdown_now().await;
     }
 

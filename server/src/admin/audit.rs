@@ -22,6 +22,7 @@ const SECRET_KEYS: &[&str] = &[
     "slave_key",
     "token",
     "credential",
+    "secret",
 ];
 
 /// Whether values named `key` are secret.

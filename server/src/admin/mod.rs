@@ -22,6 +22,7 @@ pub mod settings_schema;
 pub mod shares;
 pub mod summary;
 pub mod tasks;
+pub mod timeline;
 pub mod tools;
 pub mod user_delete;
 pub mod users;

@@ -198,6 +198,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("max_parallel_transfer", Kind::Int { min: 1, max: 100 }),
     ("temp_path", Kind::Text),
     ("remote_download_allowed_cidrs", Kind::Cidrs),
+    ("notification_allowed_cidrs", Kind::Cidrs),
     ("use_cursor_pagination", Kind::Bool),
     (
         "max_page_size",
@@ -284,6 +285,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("queue_recycle_worker_num", WORKERS),
     ("queue_io_intense_worker_num", WORKERS),
     ("queue_remote_download_worker_num", WORKERS),
+    ("queue_notify_worker_num", WORKERS),
     ("cron_garbage_collect", Kind::Schedule),
     ("cron_entity_collect", Kind::Schedule),
     ("cron_trash_bin_collect", Kind::Schedule),
@@ -297,6 +299,7 @@ const QUEUES: &[&str] = &[
     "recycle",
     "io_intense",
     "remote_download",
+    "notify",
 ];
 
 /// The kind of setting `key`, `None` when there is no such setting.

@@ -10,6 +10,7 @@ pub mod dump;
 pub mod error;
 pub mod layout;
 pub mod manifest;
+pub mod notice;
 pub mod records;
 pub mod restore;
 pub mod retention;

@@ -7,11 +7,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, Set, Statement,
 };
-use stratus_entity::backup_record::{self, status, trigger};
+use stratus_entity::{
+    backup_record::{self, status, trigger},
+    task,
+};
 
 use super::{BackupError, retention};
 use crate::{
     admin::list::{self, ListQuery, Page},
+    queue,
     state::AppState,
 };
 
@@ -85,14 +89,32 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<backup_record::M
         .ok_or(BackupError::RecordNotFound)
 }
 
-/// Whether a run of task `task_id` is queued or running.
+/// Whether a run of task `task_id` is queued or running. A record whose queue task ended
+/// without ending it (deleted from the queue's list, say) is marked failed here, so that it
+/// does not hold the task's runs back for ever.
 pub async fn has_live_run(db: &impl ConnectionTrait, task_id: i64) -> Result<bool, DbErr> {
-    Ok(backup_record::Entity::find()
+    let live = backup_record::Entity::find()
         .filter(backup_record::Column::TaskId.eq(task_id))
         .filter(backup_record::Column::Status.is_in(LIVE))
-        .count(db)
-        .await?
-        > 0)
+        .all(db)
+        .await?;
+    let mut any = false;
+    for record in live {
+        let queued = match record.queue_task_id {
+            Some(id) => task::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_some_and(|t| queue::store::LIVE.contains(&t.status.as_str())),
+            None => false,
+        };
+        if queued {
+            any = true;
+        } else {
+            let why = "the run's queue task ended without finishing it".to_owned();
+            finish(db, record, status::FAILED, Some(why)).await?;
+        }
+    }
+    Ok(any)
 }
 
 /// Manual records of the task that count towards [`MAX_MANUAL`] (failed ones do not).

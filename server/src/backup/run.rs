@@ -19,7 +19,7 @@ use stratus_entity::{
     backup_task, task,
 };
 
-use super::{BackupError, copy, records, retention, run_log::RunLog, targets};
+use super::{BackupError, copy, notice, records, retention, run_log::RunLog, targets};
 use crate::{
     db,
     queue::{self, Registry, TaskCtx, TaskError, TaskKind},
@@ -50,12 +50,31 @@ impl TaskKind for BackupRun {
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
         run(ctx).boxed()
     }
+
+    /// A canceled run ends its record as failed; what it copied stays for the next run.
+    fn discard<'a>(&'a self, state: &'a AppState, task: &'a task::Model) -> BoxFuture<'a, ()> {
+        async move {
+            let found = backup_record::Entity::find()
+                .filter(backup_record::Column::QueueTaskId.eq(task.id))
+                .filter(backup_record::Column::Status.is_in(records::LIVE))
+                .one(&state.db)
+                .await;
+            if let Ok(Some(record)) = found {
+                let why = Some("the run was canceled".to_owned());
+                if let Err(e) = records::finish(&state.db, record, status::FAILED, why).await {
+                    tracing::warn!(error = %e, "cannot end the record of a canceled backup");
+                }
+            }
+        }
+        .boxed()
+    }
 }
 
-/// A record's folder name on its target: the UTC time and a random suffix.
+/// A record's folder name on its target: the UTC time to the millisecond (names sort by
+/// time) and a random suffix.
 fn record_name(now: DateTime<Utc>) -> String {
     let random = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), &random[..8])
+    format!("{}-{}", now.format("%Y%m%dT%H%M%S%.3fZ"), &random[..8])
 }
 
 /// Inserts the queue task of a run (the caller commits, then wakes the queue).
@@ -229,9 +248,10 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             active.size = Set(done.size);
             active.new_bytes = Set(done.new_bytes);
             let row = active.update(db).await.map_err(retry)?;
-            records::finish(db, row, status::COMPLETED, None)
+            let row = records::finish(db, row, status::COMPLETED, None)
                 .await
                 .map_err(retry)?;
+            notice::run_ended(&ctx.state, &row, None).await;
             if record.trigger == trigger::SCHEDULE {
                 expire(ctx, &log, &record).await;
             }
@@ -241,9 +261,10 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         Err(e) => {
             let message = e.to_string();
             log.line(ctx, format!("failed: {message}")).await;
-            records::finish(db, record, status::FAILED, Some(message.clone()))
+            let row = records::finish(db, record, status::FAILED, Some(message.clone()))
                 .await
                 .map_err(retry)?;
+            notice::run_ended(&ctx.state, &row, Some(&message)).await;
             Err(TaskError::Fatal(message))
         }
     };

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{FutureExt, future::BoxFuture};
 
 use crate::{
-    fs, kv,
+    fs, health, kv,
     queue::{self, TaskCtx, TaskError, TaskKind},
     state::AppState,
     upload,
@@ -53,6 +53,12 @@ pub const JOBS: &[Periodic] = &[
         setting: None,
         default: Duration::from_secs(10 * 60),
         work: purge_expired_state,
+    },
+    Periodic {
+        name: "node_health_check",
+        setting: None,
+        default: Duration::from_secs(60),
+        work: check_nodes,
     },
 ];
 
@@ -116,6 +122,16 @@ fn purge_expired_state(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
             .await
             .map_err(|e| e.to_string())?;
         Ok(kv + locks)
+    }
+    .boxed()
+}
+
+/// Every active slave node asked whether it is up (`health::nodes`).
+fn check_nodes(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
+    async move {
+        health::nodes::check_all(state)
+            .await
+            .map_err(|e| e.to_string())
     }
     .boxed()
 }

@@ -22,7 +22,14 @@ pub use kind::{TaskCtx, TaskError, TaskKind};
 pub use registry::Registry;
 
 /// The named queues, each with its own `queue_<name>_*` settings.
-pub const QUEUES: [&str; 5] = [IO_INTENSE, REMOTE_DOWNLOAD, THUMB, MEDIA_META, RECYCLE];
+pub const QUEUES: [&str; 6] = [
+    IO_INTENSE,
+    REMOTE_DOWNLOAD,
+    THUMB,
+    MEDIA_META,
+    RECYCLE,
+    NOTIFY,
+];
 
 /// Archives, extraction and imports.
 pub const IO_INTENSE: &str = "io_intense";
@@ -30,6 +37,9 @@ pub const REMOTE_DOWNLOAD: &str = "remote_download";
 pub const THUMB: &str = "thumb";
 pub const MEDIA_META: &str = "media_meta";
 pub const RECYCLE: &str = "recycle";
+/// Notifications to administrators: short requests to receivers that may be down for a
+/// while, so retried with a growing wait, and never behind long archive or download tasks.
+pub const NOTIFY: &str = "notify";
 
 /// The queues of the tasks users ask for themselves. The others (thumbnails, media metadata,
 /// periodic jobs) are queued by the server on its own, after an upload for instance, and do

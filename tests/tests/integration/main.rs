@@ -21,6 +21,7 @@ mod file_list;
 mod layering;
 mod lock;
 mod metadata;
+mod notify;
 mod openapi;
 mod passkey;
 mod query_bool;

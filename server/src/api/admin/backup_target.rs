@@ -16,7 +16,7 @@ use crate::{
         json::ApiJson,
     },
     backup::{
-        target,
+        self, target,
         targets::{self, TargetInput},
     },
     state::AppState,
@@ -174,7 +174,10 @@ impl AdminBackupTargetApi {
         id: Path<i64>,
     ) -> ApiResult<String> {
         let row = targets::find(&state, id.0).await?;
-        targets::probe(&state, &row.r#type, &row.settings).await?;
+        if let Err(e) = targets::probe(&state, &row.r#type, &row.settings).await {
+            backup::notice::target_failed(&state, &row, &e.to_string()).await;
+            return Err(e.into());
+        }
         done()
     }
 

@@ -15,7 +15,9 @@ pub mod backup_task;
 pub mod dto;
 pub mod file;
 pub mod group;
+pub mod health;
 pub mod node;
+pub mod notification;
 pub mod policy;
 pub mod queue;
 pub mod share;
@@ -40,6 +42,8 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    notification::AdminNotificationApi,
+    health::AdminHealthApi,
     backup_target::AdminBackupTargetApi,
     backup_task::AdminBackupTaskApi,
     backup_record::AdminBackupRecordApi,
@@ -59,6 +63,8 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        notification::AdminNotificationApi,
+        health::AdminHealthApi,
         backup_target::AdminBackupTargetApi,
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,

@@ -5,9 +5,12 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 use serde_json::Value;
-use stratus_entity::node;
+use stratus_entity::{node, node_health};
 
-use super::dto::{AdminListRequest, pagination};
+use super::{
+    dto::{AdminListRequest, pagination},
+    health::liveness,
+};
 use crate::{
     admin::{
         Actor, AdminError,
@@ -16,10 +19,11 @@ use crate::{
     api::{
         ApiTags,
         dto::file::Pagination,
-        envelope::{ApiResult, done, ok},
+        envelope::{ApiError, ApiResult, done, ok},
         json::ApiJson,
     },
     boolset::Boolset,
+    health,
     state::AppState,
 };
 
@@ -42,10 +46,18 @@ pub struct NodeRow {
     pub capabilities: String,
     pub settings: Value,
     pub weight: i32,
+    /// Whether the node answers: a slave as the master's periodic check last found it (down
+    /// after two failed checks in a row; alive until first checked).
+    pub alive: bool,
+    /// When the node last answered a check (now for the master).
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The last check's error while the node does not answer.
+    pub last_error: Option<String>,
 }
 
 impl NodeRow {
-    fn of(n: &node::Model) -> Self {
+    fn of(n: &node::Model, h: Option<&node_health::Model>) -> Self {
+        let (alive, last_seen_at, last_error) = liveness(n, h);
         Self {
             id: n.id,
             created_at: n.created_at,
@@ -57,7 +69,25 @@ impl NodeRow {
             capabilities: Boolset::from_bytes(n.capabilities.clone()).to_base64(),
             settings: nodes::shown_settings(&n.settings),
             weight: n.weight,
+            alive,
+            last_seen_at,
+            last_error,
         }
+    }
+
+    /// The rows of `nodes`, with their liveness.
+    async fn all(state: &AppState, nodes: &[node::Model]) -> Result<Vec<Self>, ApiError> {
+        let ids: Vec<i64> = nodes.iter().map(|n| n.id).collect();
+        let found = health::nodes::of_nodes(state, &ids).await?;
+        Ok(nodes
+            .iter()
+            .map(|n| Self::of(n, found.get(&n.id)))
+            .collect())
+    }
+
+    async fn one(state: &AppState, n: node::Model) -> Result<Self, ApiError> {
+        let mut rows = Self::all(state, std::slice::from_ref(&n)).await?;
+        Ok(rows.remove(0))
     }
 }
 
@@ -122,7 +152,7 @@ impl AdminNodeApi {
         let q = body.query()?;
         let page = nodes::list(&state, &q).await?;
         ok(NodeList {
-            nodes: page.rows.iter().map(NodeRow::of).collect(),
+            nodes: NodeRow::all(&state, &page.rows).await?,
             pagination: pagination(&q, page.total),
         })
     }
@@ -135,7 +165,7 @@ impl AdminNodeApi {
         _actor: Data<&Actor>,
         id: Path<i64>,
     ) -> ApiResult<NodeRow> {
-        ok(NodeRow::of(&nodes::find(&state, id.0).await?))
+        ok(NodeRow::one(&state, nodes::find(&state, id.0).await?).await?)
     }
 
     /// Creates a slave node once the node test passed (40001 with what failed otherwise).
@@ -149,9 +179,8 @@ impl AdminNodeApi {
         if body.node.id.is_some_and(|id| id != 0) {
             return Err(AdminError::invalid("node.id: must be 0 for a new node").into());
         }
-        ok(NodeRow::of(
-            &nodes::create(&state, &actor, body.0.node.input()).await?,
-        ))
+        let row = nodes::create(&state, &actor, body.0.node.input()).await?;
+        ok(NodeRow::one(&state, row).await?)
     }
 
     /// Changes a node (a slave is tested again); a key left out keeps the stored one.
@@ -170,9 +199,8 @@ impl AdminNodeApi {
         {
             return Err(AdminError::invalid("node.id: differs from the id in the path").into());
         }
-        ok(NodeRow::of(
-            &nodes::update(&state, &actor, id.0, body.0.node.input()).await?,
-        ))
+        let row = nodes::update(&state, &actor, id.0, body.0.node.input()).await?;
+        ok(NodeRow::one(&state, row).await?)
     }
 
     /// Deletes a slave node no storage policy uses (40086 otherwise; the master: 40046).

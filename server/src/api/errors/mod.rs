@@ -10,6 +10,7 @@ pub mod download;
 mod extract;
 mod fs;
 mod import;
+mod notify;
 mod queue;
 mod relocate;
 mod remote_download;

@@ -7,7 +7,8 @@ use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use stratus_entity::{
-    dav_account, entity, event, file, group, setting, share, storage_policy, task, user,
+    dav_account, entity, event, file, group, notification_channel, setting, share, storage_policy,
+    task, user,
 };
 use stratus_tests::TestServer;
 
@@ -55,6 +56,7 @@ async fn snapshot(server: &TestServer) -> Value {
         "events": event::Entity::find().all(db).await.unwrap(),
         "dav_accounts": dav_account::Entity::find().all(db).await.unwrap(),
         "tasks": task::Entity::find().all(db).await.unwrap(),
+        "notification_channels": notification_channel::Entity::find().all(db).await.unwrap(),
     })
 }
 
@@ -67,6 +69,8 @@ fn body_for(path: &str) -> Value {
         "user": {"email": "new@example.com", "group_users": 1}, "password": "password123",
         "policy": {"name": "p", "type": "local", "file_name_rule": "{uuid}"},
         "file": {"name": format!("renamed{}", path.len()), "owner_id": 1},
+        "channel": {"name": "c", "type": "webhook",
+                    "settings": {"url": "https://hooks.example.com/x", "secret": "s"}},
     })
 }
 

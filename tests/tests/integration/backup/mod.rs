@@ -1,6 +1,7 @@
 //! Backups (`/admin/backup/*`): targets, tasks, runs to a local folder, incremental runs,
 //! retention, the live log, and a run whose process was killed.
 
+mod failing;
 mod killed;
 mod log_stream;
 mod retention;
@@ -106,7 +107,7 @@ pub fn blobs(root: &Path) -> Vec<PathBuf> {
     for sub in subdirs.flatten() {
         for f in std::fs::read_dir(sub.path()).unwrap().flatten() {
             let name = f.file_name().to_string_lossy().into_owned();
-            if name.len() == 64 {
+            if name.len() == 64 && f.path().is_file() {
                 out.push(f.path());
             }
         }

@@ -333,3 +333,73 @@ async fn an_instance_record_holds_the_database_dump_and_every_blob() {
     );
     assert_eq!(blobs(dir.path()).len(), 4);
 }
+
+#[tokio::test]
+async fn a_users_record_holds_each_drive_and_a_lost_run_does_not_block_the_next() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let (_alice, a) = member_with_docs(&server, "alice@example.com", 2).await;
+    let (_bob, b) = member_with_docs(&server, "bob@example.com", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = target(&server, &boss, dir.path()).await;
+    let id = task(
+        &server,
+        &boss,
+        json!({
+            "name": "people", "kind": "users", "target_id": t, "source": {"user_ids": [a, b]},
+        }),
+    )
+    .await;
+    let record = run(&server, &boss, id).await;
+    assert_eq!(record["status"], "completed", "{record}");
+    assert_eq!(record["files"], 2 + 1 + 1 + 1, "{record}");
+    let lines = manifest(dir.path(), record["name"].as_str().unwrap());
+    let owners: BTreeSet<i64> = lines
+        .iter()
+        .filter(|l| l["type"] == "file")
+        .map(|l| l["owner"].as_i64().unwrap())
+        .collect();
+    assert_eq!(owners, BTreeSet::from([a, b]));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["path"] == "/docs/f0001.txt" && l["owner"] == a)
+    );
+
+    // A run whose queue task is gone (deleted from the queue's list) no longer holds the task.
+    let queued = ok(
+        &server,
+        &boss,
+        Method::POST,
+        &format!("/admin/backup/task/{id}/run"),
+        json!({}),
+    )
+    .await;
+    let rid = queued["id"].as_i64().unwrap();
+    let qid = queued["queue_task_id"].as_i64().unwrap();
+    super::ended(&server, &boss, rid).await;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let row = stratus_entity::backup_record::Entity::find_by_id(rid)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut stale = row.into_active_model();
+    stale.status = Set("running".into());
+    stale.update(&server.state.db).await.unwrap();
+    stratus_entity::task::Entity::delete_by_id(qid)
+        .exec(&server.state.db)
+        .await
+        .unwrap();
+    let next = run(&server, &boss, id).await;
+    assert_eq!(next["status"], "completed", "{next}");
+    let stale = ok(
+        &server,
+        &boss,
+        Method::GET,
+        &format!("/admin/backup/record/{rid}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(stale["status"], "failed", "{stale}");
+}

@@ -52,6 +52,8 @@ const LAYERS: &[(&str, Layer)] = &[
     ("jobs", Layer::Service),
     ("media_meta", Layer::Service),
     ("extract", Layer::Service),
+    ("health", Layer::Service),
+    ("notify", Layer::Service),
     ("share", Layer::Service),
     ("slave", Layer::Service),
     ("thumb", Layer::Service),

@@ -103,6 +103,7 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
       { key: "max_parallel_transfer", kind: int(1, 100) },
       { key: "temp_path", kind: text },
       { key: "remote_download_allowed_cidrs", kind: text },
+      { key: "notification_allowed_cidrs", kind: text },
       { key: "archive_timeout", kind: seconds(1) },
       { key: "max_page_size", kind: int(10, 100_000) },
       { key: "max_batched_file", kind: int(1, 1_000_000) },
