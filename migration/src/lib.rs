@@ -21,6 +21,7 @@ mod m20261125_070000_add_user_skeletons;
 mod m20261125_130000_add_task_leases;
 mod m20261126_090000_add_task_schedule_keys;
 mod m20261126_120000_create_snapshots;
+mod m20261126_130000_grant_snapshot_permission;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_130000_add_task_leases::Migration),
             Box::new(m20261126_090000_add_task_schedule_keys::Migration),
             Box::new(m20261126_120000_create_snapshots::Migration),
+            Box::new(m20261126_130000_grant_snapshot_permission::Migration),
         ]
     }
 }

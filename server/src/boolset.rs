@@ -46,6 +46,8 @@ pub mod group_perm {
     pub const IGNORE_FILE_PERMISSION: usize = 16;
     /// One direct link per file (defined by newer frontends).
     pub const UNIQUE_DIRECT_LINK: usize = 17;
+    /// May take snapshots of folders (Stratus extension).
+    pub const SNAPSHOT: usize = 20;
 }
 
 /// Filesystem (navigator) capability flags, sent as `props.capability` and as each
@@ -351,6 +353,7 @@ pub const ADMIN_GROUP_FLAGS: &[usize] = &[
     group_perm::REDIRECTED_SOURCE,
     group_perm::ADVANCE_DELETE,
     group_perm::IGNORE_FILE_PERMISSION,
+    group_perm::SNAPSHOT,
 ];
 
 /// Permissions of the default User group (id 2).
@@ -358,6 +361,7 @@ pub const USER_GROUP_FLAGS: &[usize] = &[
     group_perm::SHARE,
     group_perm::SHARE_DOWNLOAD,
     group_perm::REDIRECTED_SOURCE,
+    group_perm::SNAPSHOT,
 ];
 
 /// Permissions of the default Anonymous group (id 3).
@@ -421,8 +425,9 @@ mod tests {
             (share_fs_capabilities(), "gIaYAQ=="),
             (trash_fs_capabilities(), "AMIK"),
             (shared_with_me_fs_capabilities(), "gAKA"),
-            (admin_group_permissions(), "/RoB"),
-            (user_group_permissions(), "hAg="),
+            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20.
+            (admin_group_permissions(), "/RoR"),
+            (user_group_permissions(), "hAgQ"),
             (anonymous_group_permissions(), "gg=="),
             (Boolset::from_flags(&[dav_opt::READ_ONLY]), "AQ=="),
             (Boolset::from_flags(&[dav_opt::PROXY]), "Ag=="),

@@ -81,13 +81,15 @@ pub enum IdKind {
     DavAccount = 12,
     /// A payment (paid edition in Cloudreve; reserved).
     Payment = 13,
-    /// A snapshot of a folder tree.
+    /// A snapshot of a folder (Stratus extension).
     Snapshot = 14,
+    /// A snapshot schedule (Stratus extension).
+    SnapshotSchedule = 15,
 }
 
 impl IdKind {
     /// Every kind, in code order.
-    pub const ALL: [IdKind; 15] = [
+    pub const ALL: [IdKind; 16] = [
         IdKind::Share,
         IdKind::User,
         IdKind::File,
@@ -103,6 +105,7 @@ impl IdKind {
         IdKind::DavAccount,
         IdKind::Payment,
         IdKind::Snapshot,
+        IdKind::SnapshotSchedule,
     ];
 
     /// The numeric type code encoded in the hashid.
@@ -265,7 +268,7 @@ mod tests {
             assert_eq!(usize::from(kind.code()), i);
             assert_eq!(IdKind::from_code(i as u64), Some(*kind));
         }
-        assert_eq!(IdKind::from_code(14), None);
+        assert_eq!(IdKind::from_code(16), None);
         assert_eq!(IdKind::Payment.code(), 13);
     }
 

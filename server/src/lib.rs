@@ -88,6 +88,7 @@ pub async fn init(
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
+    queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
     Ok((state, admin))
 }
 

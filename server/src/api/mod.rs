@@ -27,7 +27,11 @@ pub mod session;
 pub mod share;
 pub mod site;
 pub mod slave;
+<<<<<<< HEAD
 pub mod snapshot_browse;
+=======
+pub mod snapshot;
+>>>>>>> snap-core
 pub mod source;
 pub mod upload;
 pub mod user;
@@ -64,6 +68,8 @@ pub enum ApiTags {
     File,
     /// Share links.
     Share,
+    /// Snapshots of folders (Stratus extension).
+    Snapshot,
     /// Administration (group with the admin permission only).
     Admin,
 }
@@ -98,6 +104,7 @@ type Apis = (
         workflow::WorkflowApi,
         workflow_jobs::WorkflowJobsApi,
         remote_download::RemoteDownloadApi,
+        snapshot::SnapshotApi,
     ),
     admin::AdminApis,
 );
@@ -131,6 +138,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             workflow::WorkflowApi,
             workflow_jobs::WorkflowJobsApi,
             remote_download::RemoteDownloadApi,
+            snapshot::SnapshotApi,
         ),
         admin::apis(),
     );

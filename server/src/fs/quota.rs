@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use stratus_entity::user;
 
-use super::error::FsError;
+use super::{error::FsError, sql::Sql};
 
 /// Adds `bytes` to the user's usage unless that would exceed `limit`.
 pub async fn charge(
@@ -85,4 +85,85 @@ pub async fn charged_bytes(db: &impl ConnectionTrait, file_ids: &[i64]) -> Resul
         }
     }
     Ok(total)
+}
+
+/// Bytes of `entity_ids` that snapshots of `owner_id` keep charged to the owner: the blobs
+/// no file of the owner links (live or trashed) that a snapshot of the owner names, each
+/// once. A blob only snapshots keep alive counts toward its owner's quota as a version
+/// does, so a purge or a dropped version that takes the owner's last link to such a blob
+/// releases its links' charge less this; a copy that links such a blob again charges its
+/// link and releases this.
+pub async fn held_by_snapshots(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    entity_ids: &[i64],
+) -> Result<i64, FsError> {
+    let mut total = 0;
+    for chunk in entity_ids.chunks(500) {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push(
+            "SELECT CAST(COALESCE(SUM(e.size), 0) AS BIGINT) AS n FROM entities e WHERE e.id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(*id);
+        }
+        sql.push(") AND ");
+        not_linked_by(&mut sql, owner_id);
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
+             WHERE n.entity_id = e.id AND s.owner_id = ",
+        )
+        .bind(owner_id)
+        .push(")");
+        total += sum(db, sql).await?;
+    }
+    Ok(total)
+}
+
+/// Bytes that deleting snapshot `snapshot_id` of `owner_id` stops holding (see
+/// [`held_by_snapshots`]): the blobs it names that no file of the owner links and no other
+/// snapshot of the owner names. Read before its nodes go.
+pub async fn released_with_snapshot(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    snapshot_id: i64,
+) -> Result<i64, FsError> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push(
+        "SELECT CAST(COALESCE(SUM(e.size), 0) AS BIGINT) AS n FROM entities e WHERE e.id IN \
+         (SELECT entity_id FROM snapshot_nodes WHERE snapshot_id = ",
+    )
+    .bind(snapshot_id)
+    .push(" AND entity_id IS NOT NULL) AND ");
+    not_linked_by(&mut sql, owner_id);
+    sql.push(
+        " AND NOT EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
+         WHERE n.entity_id = e.id AND s.owner_id = ",
+    )
+    .bind(owner_id)
+    .push(" AND n.snapshot_id <> ")
+    .bind(snapshot_id)
+    .push(")");
+    sum(db, sql).await
+}
+
+/// `NOT EXISTS` a link from a file of `owner_id` to `e`.
+fn not_linked_by(sql: &mut Sql, owner_id: i64) {
+    sql.push(
+        "NOT EXISTS (SELECT 1 FROM file_entities fe JOIN files f ON f.id = fe.file_id \
+         WHERE fe.entity_id = e.id AND f.owner_id = ",
+    )
+    .bind(owner_id)
+    .push(")");
+}
+
+async fn sum(db: &impl ConnectionTrait, sql: Sql) -> Result<i64, FsError> {
+    let row = db.query_one_raw(sql.statement()).await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
 }

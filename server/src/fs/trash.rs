@@ -381,10 +381,13 @@ pub async fn purge(
             .rows_affected;
     }
     release_entities(txn, &links, unlink).await?;
-    quota::release(txn, top.owner_id, bytes).await?;
+    // Blobs the owner's snapshots still name stay charged once (`quota::held_by_snapshots`).
+    let touched: Vec<i64> = links.keys().copied().collect();
+    let held = quota::held_by_snapshots(txn, top.owner_id, &touched).await?;
+    quota::release(txn, top.owner_id, bytes - held).await?;
     Ok(Purged {
         rows: deleted,
-        bytes,
+        bytes: bytes - held,
     })
 }
 

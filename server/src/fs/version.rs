@@ -116,7 +116,9 @@ pub async fn unlink(
         .filter(entity::Column::Id.eq(blob.id))
         .exec(txn)
         .await?;
-    quota::release(txn, file.owner_id, std::cmp::max(blob.size, 0)).await
+    // A blob the owner's snapshots still name stays charged once (`quota::held_by_snapshots`).
+    let held = quota::held_by_snapshots(txn, file.owner_id, &[blob.id]).await?;
+    quota::release(txn, file.owner_id, std::cmp::max(blob.size, 0) - held).await
 }
 
 /// Drops the oldest non-current versions of `file` beyond what its owner keeps (see

@@ -28,6 +28,7 @@ mod session;
 mod session_revocation;
 mod share;
 mod site;
+mod snapshot;
 mod storage;
 mod storage_s3;
 mod thumb;

@@ -4,5 +4,6 @@
 pub mod file;
 pub mod share;
 pub mod site;
+pub mod snapshot;
 pub mod task;
 pub mod user;

@@ -13,6 +13,7 @@ mod queue;
 mod relocate;
 mod remote_download;
 mod share;
+mod snapshot;
 pub mod thumb;
 pub mod upload;
 mod users;

@@ -53,6 +53,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("extract", Layer::Service),
     ("share", Layer::Service),
     ("slave", Layer::Service),
+    ("snapshot", Layer::Service),
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
     ("relocate", Layer::Service),
