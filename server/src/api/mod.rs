@@ -27,11 +27,8 @@ pub mod session;
 pub mod share;
 pub mod site;
 pub mod slave;
-<<<<<<< HEAD
-pub mod snapshot_browse;
-=======
 pub mod snapshot;
->>>>>>> snap-core
+pub mod snapshot_browse;
 pub mod source;
 pub mod upload;
 pub mod user;
