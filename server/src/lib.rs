@@ -89,6 +89,9 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
     queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
+    queue::Registry::of(&state).register(std::sync::Arc::new(
+        snapshot::restore_task::SnapshotRestore::default(),
+    ));
     Ok((state, admin))
 }
 

@@ -19,9 +19,9 @@ use crate::{
         error::FsError,
         info,
         nav::{self, FsCtx},
-        share_tree,
+        share_tree, snapshot_tree,
         tree::{self, Kind},
-        uri::FileUri,
+        uri::{FileUri, FsKind},
     },
     state::AppState,
 };
@@ -136,7 +136,7 @@ impl FileApi {
             FsError::NotFound => FsError::ParentNotExist,
             other => other,
         })?;
-        if !dst.is_folder() || dst.file.is_symbolic || dst_uri.fs != crate::fs::uri::FsKind::My {
+        if !dst.is_folder() || dst.file.is_symbolic || dst_uri.fs != FsKind::My {
             return Err(FsError::ParentNotExist.into());
         }
         let copy = body.copy.unwrap_or(false);
@@ -144,6 +144,11 @@ impl FileApi {
         let mut applied = Vec::new();
         for raw in &body.uris {
             let result = match FileUri::parse(raw) {
+                // A snapshot is read-only: its items can only be copied out.
+                Ok(src) if src.fs == FsKind::Snapshot => match copy {
+                    true => crate::snapshot::restore::copy_out(&ctx, &src, &dst).await,
+                    false => Err(snapshot_tree::refuse(&ctx, &src).await),
+                },
                 Ok(src) => tree::move_one(&ctx, &src, &dst, copy).await,
                 Err(e) => Err(e.into()),
             };

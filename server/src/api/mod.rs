@@ -29,6 +29,7 @@ pub mod site;
 pub mod slave;
 pub mod snapshot;
 pub mod snapshot_browse;
+pub mod snapshot_restore;
 pub mod source;
 pub mod upload;
 pub mod user;
@@ -102,6 +103,7 @@ type Apis = (
         workflow_jobs::WorkflowJobsApi,
         remote_download::RemoteDownloadApi,
         snapshot::SnapshotApi,
+        snapshot_restore::SnapshotRestoreApi,
     ),
     admin::AdminApis,
 );
@@ -136,6 +138,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             workflow_jobs::WorkflowJobsApi,
             remote_download::RemoteDownloadApi,
             snapshot::SnapshotApi,
+            snapshot_restore::SnapshotRestoreApi,
         ),
         admin::apis(),
     );

@@ -18,8 +18,10 @@ pub mod browse;
 pub mod delete;
 pub mod error;
 pub mod list;
+pub mod restore;
 pub mod restore_apply;
 pub mod restore_plan;
+pub mod restore_task;
 pub mod take;
 pub mod task;
 

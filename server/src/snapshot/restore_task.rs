@@ -1,0 +1,219 @@
+//! The `snapshot_restore` task (io_intense): runs a restore planned by
+//! [`super::restore::submit`], a batch at a time, storing its position after each batch.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use futures_util::{FutureExt, future::BoxFuture};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use serde_json::json;
+use stratus_entity::snapshot;
+
+use super::{
+    SnapshotError, browse,
+    restore::{DEFAULT_BATCH, RestoreState, before_name, free_names},
+    restore_apply::Mode,
+    restore_plan::{Plan, Runner, Target},
+    take,
+};
+use crate::{
+    caller::Caller,
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx, Node},
+        snapshot_tree,
+        tree::{self, Kind},
+        tx,
+        uri::FileUri,
+    },
+    queue::{self, TaskCtx, TaskError, TaskKind},
+    state::AppState,
+};
+
+/// The task type. `step_pause` is slept after each stored batch (zero in service; a test
+/// slows a restore down with it to stop one half-way).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SnapshotRestore {
+    pub step_pause: Duration,
+}
+
+impl SnapshotRestore {
+    pub const NAME: &'static str = "snapshot_restore";
+}
+
+impl TaskKind for SnapshotRestore {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn queue(&self) -> &'static str {
+        queue::IO_INTENSE
+    }
+
+    fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
+        run(ctx, self.step_pause).boxed()
+    }
+}
+
+fn fs_failure(e: FsError) -> TaskError {
+    match e {
+        FsError::Db(e) => TaskError::Retry(e.to_string()),
+        FsError::InsufficientCapacity => TaskError::Fatal(
+            "not enough storage left: the restore stopped; what it restored so far stays".into(),
+        ),
+        other => TaskError::Fatal(other.to_string()),
+    }
+}
+
+fn failure(e: SnapshotError) -> TaskError {
+    match e {
+        SnapshotError::Fs(e) => fs_failure(e),
+        SnapshotError::Db(e) => TaskError::Retry(e.to_string()),
+        other => TaskError::Fatal(other.to_string()),
+    }
+}
+
+async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
+    let mut st: RestoreState = ctx.required_state()?;
+    let owner = ctx.owner().await?;
+    let quota_limit = owner.group.max_storage;
+    let owner_id = owner.user.id;
+    let caller = Caller::User(Arc::new(owner));
+    let fsctx = FsCtx::new(&ctx.state, &caller);
+    let db = &ctx.state.db;
+    let snap = snapshot_tree::find_owned(db, st.snapshot_id, owner_id)
+        .await
+        .map_err(fs_failure)?
+        .ok_or_else(|| TaskError::Fatal("the snapshot no longer exists".into()))?;
+    let raw = match st.mode {
+        Mode::Replace => snap.uri.clone(),
+        Mode::Copy => st.dst.clone().unwrap_or_default(),
+    };
+    let uri = FileUri::parse(&raw).map_err(|e| TaskError::Fatal(e.to_string()))?;
+    if st.mode == Mode::Replace && st.before.is_none() {
+        if let Some(folder) = existing_folder(&fsctx, &uri).await.map_err(fs_failure)? {
+            let before = take_before(&ctx.state, owner_id, &folder)
+                .await
+                .map_err(failure)?;
+            ctx.log(format!("took snapshot {} of {uri} first", before.name));
+            st.before = Some(before.id);
+        } else {
+            st.before = Some(0);
+        }
+        ctx.save_state(&st).await?;
+    }
+    let folder = match existing_folder(&fsctx, &uri).await.map_err(fs_failure)? {
+        Some(node) => node,
+        None => tree::create(&fsctx, &uri, Kind::Folder, &[], false)
+            .await
+            .map_err(fs_failure)?,
+    };
+    if !folder.is_folder() || folder.file.is_symbolic {
+        return Err(TaskError::Fatal(format!("{uri} is not a folder")));
+    }
+    let root = browse::root_node(db, snap.id).await.map_err(fs_failure)?;
+    let plan = Plan::load(db, snap.id, root.node_id, false)
+        .await
+        .map_err(fs_failure)?;
+    if st.mode == Mode::Copy && st.names.is_none() {
+        st.names = Some(
+            free_names(db, &plan, folder.file.id)
+                .await
+                .map_err(fs_failure)?,
+        );
+        ctx.save_state(&st).await?;
+    }
+    let batch = ctx
+        .state
+        .settings
+        .int("snapshot_restore_batch", DEFAULT_BATCH)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?;
+    let names = st.names.clone().unwrap_or_default();
+    let mut runner = Runner::new(
+        &plan,
+        Target {
+            mode: st.mode,
+            folder: folder.file.id,
+            uri: folder.uri.clone(),
+            names: &names,
+            quota_limit,
+            batch: batch.max(1) as usize,
+        },
+        st.done,
+    );
+    let total = plan.len() as i64;
+    ctx.summary("restoring", json!({"uri": uri.to_string(), "total": total}));
+    let mut log = Vec::new();
+    runner
+        .trash_top_extras(&fsctx, &mut log)
+        .await
+        .map_err(fs_failure)?;
+    for line in log {
+        ctx.log(line);
+    }
+    while let Some(step) = runner.step(&fsctx).await.map_err(fs_failure)? {
+        let resumed = step.done <= st.done;
+        st.skipped += step.applied.log.len() as u64;
+        for line in step.applied.log {
+            ctx.log(line);
+        }
+        if resumed {
+            continue;
+        }
+        st.done = step.done;
+        st.restored += step.applied.restored;
+        ctx.progress("restore", st.done as i64, total, "");
+        ctx.save_state(&st).await?;
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+    }
+    ctx.summary(
+        "completed",
+        json!({
+            "uri": uri.to_string(),
+            "total": total,
+            "restored": st.restored,
+            "skipped": st.skipped,
+        }),
+    );
+    Ok(())
+}
+
+/// The live folder at `uri`, if there is one.
+async fn existing_folder(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Option<Node>, FsError> {
+    match nav::resolve(ctx, uri).await {
+        Ok(node) => Ok(Some(node)),
+        Err(FsError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Snapshots `folder` as it is now, at once whatever its size (the restore waits for it):
+/// `before-restore-<time>`, a manual snapshot outside the per-folder cap.
+async fn take_before(
+    state: &AppState,
+    owner_id: i64,
+    folder: &Node,
+) -> Result<snapshot::Model, SnapshotError> {
+    let now = Utc::now();
+    let txn = tx::begin(&state.db, owner_id).await?;
+    let row = snapshot::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        owner_id: Set(owner_id),
+        root_file_id: Set(folder.file.id),
+        uri: Set(folder.uri.to_string()),
+        name: Set(before_name(now)),
+        description: Set("taken automatically before a restore".into()),
+        status: Set(snapshot::status::IN_PROGRESS.to_owned()),
+        schedule_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let row = take::fill(&txn, &row, folder.file.id).await?;
+    txn.commit().await?;
+    Ok(row)
+}
