@@ -7,8 +7,10 @@ use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape};
 
 mod admin;
+mod browse;
 mod limits;
 mod quota;
+mod restore;
 mod schedule;
 mod take;
 
