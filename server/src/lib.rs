@@ -92,6 +92,8 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(
         snapshot::restore_task::SnapshotRestore::default(),
     ));
+    queue::Registry::of(&state)
+        .register(std::sync::Arc::new(snapshot::schedule::ScheduledSnapshot));
     Ok((state, admin))
 }
 

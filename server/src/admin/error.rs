@@ -70,6 +70,9 @@ pub enum AdminError {
     /// No share has this id.
     #[error("share not found")]
     ShareNotFound,
+    /// No snapshot has this id.
+    #[error("snapshot not found")]
+    SnapshotNotFound,
     /// No audit event has this id.
     #[error("event not found")]
     EventNotFound,

@@ -287,6 +287,8 @@ fn check_settings(settings: &Value) -> Result<(), AdminError> {
         "max_queued_tasks",
         "max_shares",
         "max_dav_accounts",
+        "snapshot_max_per_folder",
+        "snapshot_max_schedules",
     ];
     for key in NUMBERS {
         if let Some(v) = map.get(*key)

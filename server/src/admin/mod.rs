@@ -20,6 +20,7 @@ pub mod s3_setup;
 pub mod settings;
 pub mod settings_schema;
 pub mod shares;
+pub mod snapshots;
 pub mod summary;
 pub mod tasks;
 pub mod tools;

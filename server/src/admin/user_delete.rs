@@ -1,10 +1,10 @@
 //! Deleting accounts. One transaction per account removes its files (with their metadata,
 //! shares and direct links), share links, WebDAV accounts, passkeys, locks, upload sessions and
-//! tasks, then the account itself, and releases every blob its files held: each entity loses
-//! one reference per link, so a blob another account's file also uses stays, and a blob left
-//! without references is deleted by the recycling job (`fs::recycle`) after its grace period.
-//! What its unfinished uploads staged in storage (partial files, multipart uploads) is removed
-//! after the commit.
+//! tasks, its snapshots, then the account itself, and releases every blob its files and
+//! snapshots held: each entity loses one reference per link or snapshot node, so a blob
+//! another account's file also uses stays, and a blob left without references is deleted by
+//! the recycling job (`fs::recycle`) after its grace period. What its unfinished uploads
+//! staged in storage (partial files, multipart uploads) is removed after the commit.
 //!
 //! Sessions end with the account: every request reads it, and a refresh needs it. Neither
 //! one's own account nor the last active administrator can be deleted.
@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Qu
 use stratus_entity::{entity, share, task, upload_session, user};
 
 use super::{Actor, AdminError, audit, users};
-use crate::{fs::sql::Sql, state::AppState, upload};
+use crate::{fs::sql::Sql, snapshot, state::AppState, upload};
 
 /// Deletes each account of `ids`; the ones that cannot be deleted are reported together
 /// ([`AdminError::Batch`]) and the others are deleted all the same.
@@ -54,6 +54,8 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
         .all(&txn)
         .await?;
     let released = release_blobs(&txn, id).await?;
+    // Snapshots release the references they hold too.
+    snapshot::delete::delete_all_of(&txn, id).await?;
     // Files: metadata, shares and direct links of each file go with it (foreign keys). One
     // statement, so the parent links inside the tree are checked once it is all gone.
     let mut sql = Sql::new(txn.get_database_backend());

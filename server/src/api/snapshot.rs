@@ -12,7 +12,7 @@ use super::{
     ApiTags,
     dto::{
         file::Pagination,
-        snapshot::{Snapshot, SnapshotList},
+        snapshot::{Snapshot, SnapshotList, SnapshotSchedule},
     },
     envelope::{ApiResult, done, ok},
     json::ApiJson,
@@ -22,6 +22,7 @@ use crate::{
     snapshot::{
         SnapshotError, delete,
         list::{self, exclusive_size},
+        schedule::{self, ScheduleRequest},
         take::{self, TakeRequest},
     },
     state::AppState,
@@ -36,6 +37,17 @@ pub struct SnapshotRequest {
     pub name: String,
     /// At most 1024 characters.
     pub description: Option<String>,
+}
+
+/// `PUT /snapshot/schedule`
+#[derive(Debug, Object)]
+pub struct SnapshotScheduleRequest {
+    /// The folder (`cloudreve://my/...`; the root for the whole drive).
+    pub uri: String,
+    /// `@hourly`, `@daily` or `@weekly` (periods aligned on the Unix epoch, UTC).
+    pub every: String,
+    /// Scheduled snapshots kept, 1 to 100; older ones are deleted, oldest first.
+    pub keep: i32,
 }
 
 pub struct SnapshotApi;
@@ -142,6 +154,68 @@ impl SnapshotApi {
     ) -> ApiResult<String> {
         let id = list::decode(&state, &id.0)?;
         delete::delete(&state, &caller, id).await?;
+        done()
+    }
+
+    /// Snapshots a folder every hour, day or week, keeping the newest `keep` scheduled
+    /// snapshots (manual ones are never pruned). At most the group's
+    /// `snapshot_max_schedules` schedules per user (40007 beyond).
+    #[oai(
+        path = "/snapshot/schedule",
+        method = "put",
+        operation_id = "create_snapshot_schedule"
+    )]
+    async fn create_schedule(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<SnapshotScheduleRequest>,
+    ) -> ApiResult<SnapshotSchedule> {
+        let body = body.0;
+        let row = schedule::create(
+            &state,
+            &caller,
+            ScheduleRequest {
+                uri: body.uri,
+                every: body.every,
+                keep: body.keep,
+            },
+        )
+        .await?;
+        ok(SnapshotSchedule::of(&state.ids, &row))
+    }
+
+    /// The caller's snapshot schedules, oldest first.
+    #[oai(
+        path = "/snapshot/schedule",
+        method = "get",
+        operation_id = "list_snapshot_schedules"
+    )]
+    async fn list_schedules(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+    ) -> ApiResult<Vec<SnapshotSchedule>> {
+        let rows = schedule::list(&state, &caller).await?;
+        ok(rows
+            .iter()
+            .map(|r| SnapshotSchedule::of(&state.ids, r))
+            .collect())
+    }
+
+    /// Deletes one of the caller's schedules; the snapshots it took stay.
+    #[oai(
+        path = "/snapshot/schedule/:id",
+        method = "delete",
+        operation_id = "delete_snapshot_schedule"
+    )]
+    async fn delete_schedule(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        id: Path<String>,
+    ) -> ApiResult<String> {
+        schedule::remove(&state, &caller, &id.0).await?;
         done()
     }
 }

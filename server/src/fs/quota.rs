@@ -112,12 +112,9 @@ pub async fn held_by_snapshots(
         }
         sql.push(") AND ");
         not_linked_by(&mut sql, owner_id);
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
-             WHERE n.entity_id = e.id AND s.owner_id = ",
-        )
-        .bind(owner_id)
-        .push(")");
+        sql.push(" AND EXISTS (SELECT 1 FROM snapshot_nodes n WHERE n.entity_id = e.id AND ");
+        owned_snapshot(&mut sql, owner_id);
+        sql.push(")");
         total += sum(db, sql).await?;
     }
     Ok(total)
@@ -139,25 +136,32 @@ pub async fn released_with_snapshot(
     .bind(snapshot_id)
     .push(" AND entity_id IS NOT NULL) AND ");
     not_linked_by(&mut sql, owner_id);
-    sql.push(
-        " AND NOT EXISTS (SELECT 1 FROM snapshot_nodes n JOIN snapshots s ON s.id = n.snapshot_id \
-         WHERE n.entity_id = e.id AND s.owner_id = ",
-    )
-    .bind(owner_id)
-    .push(" AND n.snapshot_id <> ")
-    .bind(snapshot_id)
-    .push(")");
+    sql.push(" AND NOT EXISTS (SELECT 1 FROM snapshot_nodes n WHERE n.entity_id = e.id AND n.snapshot_id <> ")
+        .bind(snapshot_id)
+        .push(" AND ");
+    owned_snapshot(&mut sql, owner_id);
+    sql.push(")");
     sum(db, sql).await
 }
+
+// The owner is read per link or node by primary key, as a scalar subquery rather than a
+// join: joined, the planner may walk all of the owner's files (or snapshots' nodes) for
+// every blob.
 
 /// `NOT EXISTS` a link from a file of `owner_id` to `e`.
 fn not_linked_by(sql: &mut Sql, owner_id: i64) {
     sql.push(
-        "NOT EXISTS (SELECT 1 FROM file_entities fe JOIN files f ON f.id = fe.file_id \
-         WHERE fe.entity_id = e.id AND f.owner_id = ",
+        "NOT EXISTS (SELECT 1 FROM file_entities fe WHERE fe.entity_id = e.id \
+         AND (SELECT f.owner_id FROM files f WHERE f.id = fe.file_id) = ",
     )
     .bind(owner_id)
     .push(")");
+}
+
+/// The node `n` belongs to a snapshot of `owner_id`.
+fn owned_snapshot(sql: &mut Sql, owner_id: i64) {
+    sql.push("(SELECT s.owner_id FROM snapshots s WHERE s.id = n.snapshot_id) = ")
+        .bind(owner_id);
 }
 
 async fn sum(db: &impl ConnectionTrait, sql: Sql) -> Result<i64, FsError> {

@@ -13,7 +13,7 @@ use super::{
     period,
     periodic::{JOBS, Periodic},
 };
-use crate::{queue::store, state::AppState};
+use crate::{queue::store, snapshot, state::AppState};
 
 /// How often the scheduler looks at the clock.
 pub const POLL: Duration = Duration::from_secs(30);
@@ -48,6 +48,8 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<Vec<task::Mode
             queued.push(row);
         }
     }
+    // Snapshot schedules: one task per schedule and period, keyed the same way.
+    queued.extend(snapshot::schedule::queue_due(state, now).await?);
     prune(state, now).await?;
     Ok(queued)
 }

@@ -22,6 +22,7 @@ pub mod restore;
 pub mod restore_apply;
 pub mod restore_plan;
 pub mod restore_task;
+pub mod schedule;
 pub mod take;
 pub mod task;
 

@@ -126,45 +126,18 @@ pub async fn take_folder(
         .settings
         .int("snapshot_inline_max_files", DEFAULT_INLINE_MAX_FILES)
         .await?;
-    let count = count_tree(&state.db, target.folder.id).await?;
+    let count = count_tree(&state.db, target.folder.id, inline_max + 1).await?;
     let inline = count <= inline_max;
+    let folder_id = target.folder.id;
     let txn = tx::begin(&state.db, target.owner_id).await?;
-    if let Some(cap) = target.per_folder_cap
-        && target.schedule_id.is_none()
-    {
-        let manual = snapshot::Entity::find()
-            .filter(snapshot::Column::OwnerId.eq(target.owner_id))
-            .filter(snapshot::Column::RootFileId.eq(target.folder.id))
-            .filter(snapshot::Column::ScheduleId.is_null())
-            .filter(snapshot::Column::Status.ne(snapshot::status::FAILED))
-            .count(&txn)
-            .await?;
-        if manual >= cap {
-            return Err(SnapshotError::TooManyPerFolder(cap));
-        }
-    }
-    let now = Utc::now();
-    let row = snapshot::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        owner_id: Set(target.owner_id),
-        root_file_id: Set(target.folder.id),
-        uri: Set(target.uri.to_string()),
-        name: Set(target.name),
-        description: Set(target.description),
-        status: Set(snapshot::status::IN_PROGRESS.to_owned()),
-        schedule_id: Set(target.schedule_id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let row = insert_row(&txn, target).await?;
     if inline {
-        let row = fill(&txn, &row, target.folder.id).await?;
+        let row = fill(&txn, &row, folder_id).await?;
         txn.commit().await?;
         return Ok(row);
     }
     txn.commit().await?;
-    let summary = json!({"phase": "", "props": {"uri": row.uri, "files": count}});
+    let summary = json!({"phase": "", "props": {"uri": row.uri}});
     let private = json!({"snapshot_id": row.id}).to_string();
     if let Err(e) = store::submit(
         state,
@@ -180,6 +153,43 @@ pub async fn take_folder(
         return Err(e.into());
     }
     Ok(row)
+}
+
+/// Inserts the snapshot's row, `in_progress`, inside the owner's write transaction, after
+/// checking the folder's cap of manual snapshots.
+pub async fn insert_row(
+    txn: &DatabaseTransaction,
+    target: Target<'_>,
+) -> Result<snapshot::Model, SnapshotError> {
+    if let Some(cap) = target.per_folder_cap
+        && target.schedule_id.is_none()
+    {
+        let manual = snapshot::Entity::find()
+            .filter(snapshot::Column::OwnerId.eq(target.owner_id))
+            .filter(snapshot::Column::RootFileId.eq(target.folder.id))
+            .filter(snapshot::Column::ScheduleId.is_null())
+            .filter(snapshot::Column::Status.ne(snapshot::status::FAILED))
+            .count(txn)
+            .await?;
+        if manual >= cap {
+            return Err(SnapshotError::TooManyPerFolder(cap));
+        }
+    }
+    let now = Utc::now();
+    Ok(snapshot::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        owner_id: Set(target.owner_id),
+        root_file_id: Set(target.folder.id),
+        uri: Set(target.uri.to_string()),
+        name: Set(target.name),
+        description: Set(target.description),
+        status: Set(snapshot::status::IN_PROGRESS.to_owned()),
+        schedule_id: Set(target.schedule_id),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
 }
 
 /// Ends an unfinished snapshot as failed, with the reason.
@@ -213,11 +223,18 @@ fn tree_cte(sql: &mut Sql, root: i64) {
         );
 }
 
-/// Objects in the folder's live subtree, the folder included.
-pub async fn count_tree(db: &impl ConnectionTrait, root: i64) -> Result<i64, SnapshotError> {
+/// Objects in the folder's live subtree, the folder included, counted up to `limit` (the
+/// walk stops there).
+pub async fn count_tree(
+    db: &impl ConnectionTrait,
+    root: i64,
+    limit: i64,
+) -> Result<i64, SnapshotError> {
     let mut sql = Sql::new(db.get_database_backend());
     tree_cte(&mut sql, root);
-    sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tree");
+    sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 AS one FROM tree LIMIT ")
+        .bind(limit.max(1))
+        .push(") counted");
     let row = db.query_one_raw(sql.statement()).await?;
     Ok(row
         .map(|r| r.try_get::<i64>("", "n"))

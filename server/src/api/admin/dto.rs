@@ -205,6 +205,10 @@ pub struct UserRow {
     /// Whether two-factor authentication is on.
     pub two_fa_enabled: bool,
     pub capacity: Option<CapacityRow>,
+    /// Snapshots the account has (the account's detail only).
+    pub snapshots: Option<u64>,
+    /// Bytes only the account's snapshots keep alive (the account's detail only).
+    pub snapshot_bytes: Option<i64>,
 }
 
 /// Quota and usage of an account.
@@ -255,6 +259,8 @@ impl UserRow {
                 .as_deref()
                 .is_some_and(|s| !s.is_empty()),
             capacity: None,
+            snapshots: None,
+            snapshot_bytes: None,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod queue;
 pub mod share;
 pub mod site;
+pub mod snapshot;
 pub mod user;
 
 use percent_encoding::percent_decode_str;
@@ -35,6 +36,7 @@ pub type AdminApis = (
     share::AdminEventApi,
     queue::AdminQueueApi,
     node::AdminNodeApi,
+    snapshot::AdminSnapshotApi,
 );
 
 /// The admin route groups, for the OpenAPI service.
@@ -50,6 +52,7 @@ pub fn apis() -> AdminApis {
         share::AdminEventApi,
         queue::AdminQueueApi,
         node::AdminNodeApi,
+        snapshot::AdminSnapshotApi,
     )
 }
 

@@ -8,7 +8,7 @@ use stratus_entity::user::{self, status};
 use super::dto::{AdminListRequest, BatchIds, UserRow, pagination};
 use crate::{
     admin::{
-        Actor, AdminError, user_delete,
+        Actor, AdminError, snapshots, user_delete,
         users::{self, UserInput},
     },
     api::{
@@ -126,7 +126,8 @@ impl AdminUserApi {
         })
     }
 
-    /// An account with its group and capacity.
+    /// An account with its group and capacity, and its snapshots: how many, and the bytes
+    /// only they keep alive.
     #[oai(path = "/admin/user/:id", method = "get", operation_id = "get_user")]
     async fn get_user(
         &self,
@@ -134,7 +135,11 @@ impl AdminUserApi {
         _actor: Data<&Actor>,
         id: Path<i64>,
     ) -> ApiResult<UserRow> {
-        ok(UserRow::of(&state.ids, &users::get(&state, id.0).await?))
+        let mut row = UserRow::of(&state.ids, &users::get(&state, id.0).await?);
+        let (count, bytes) = snapshots::usage_of(&state, id.0).await?;
+        row.snapshots = Some(count);
+        row.snapshot_bytes = Some(bytes);
+        ok(row)
     }
 
     /// Creates an account (password hashed with Argon2id).

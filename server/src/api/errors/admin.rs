@@ -30,7 +30,9 @@ impl From<AdminError> for ApiError {
             A::FileNotFound => ApiError::code(ErrorCode::FileNotFound),
             A::EntityNotFound => ApiError::code(ErrorCode::EntityNotExist),
             A::ShareNotFound => ApiError::code(ErrorCode::ShareLinkNotFound),
-            A::EventNotFound | A::TaskNotFound => ApiError::code(ErrorCode::NotFound),
+            A::EventNotFound | A::TaskNotFound | A::SnapshotNotFound => {
+                ApiError::new(ErrorCode::NotFound, msg)
+            }
             A::NameTaken(_) => ApiError::new(ErrorCode::ObjectExisted, msg),
             A::Mail(_) => ApiError::new(ErrorCode::FailedSendEmail, msg),
             A::Cors(_) => ApiError::new(ErrorCode::AddCors, msg),
