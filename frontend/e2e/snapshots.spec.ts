@@ -3,6 +3,7 @@
 // restore the snapshot in place (replace) and find the file back. Screenshots of the list, the
 // read-only explorer (light, dark and phone) and the restore dialog.
 import { expect, test } from "@playwright/test";
+import { openAdmin } from "./admin-helpers";
 import { freshUser, mkdir, mkfile, my, names, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
 
@@ -116,4 +117,66 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await page.getByRole("button", { name: "恢复…" }).click();
   await page.getByRole("radio", { name: "将快照复制到其他文件夹" }).check();
   await snap(page, info, "snapshots-restore-390-zh");
+});
+
+test("schedules of a folder, the storage summary and the admin's view of a user's snapshots", async ({
+  page,
+  browser,
+  request,
+}, info) => {
+  const { account, api } = await freshUser(request, "snapshot-admin");
+  await mkdir(api, "Photos");
+  await mkfile(api, ["Photos", "cat.jpg"], "not really a cat");
+  await api("PUT", "/snapshot", { body: { uri: my("Photos"), name: "weekly-check" } });
+  // Deleted for good: only the snapshot keeps its bytes now.
+  await api("DELETE", "/file", {
+    body: { uris: [my("Photos", "cat.jpg")], skip_soft_delete: true },
+  });
+  await signIn(page, account);
+
+  await row(page, "Photos").click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Snapshots…" }).click();
+  const drawer = page.getByRole("dialog", { name: "Snapshots of Photos" });
+  await expect(drawer.getByRole("listitem", { name: "weekly-check" })).toContainText(
+    "16 B kept only by this snapshot",
+  );
+  await expect(drawer.getByText("No schedules for this folder.")).toBeVisible();
+  await drawer.getByRole("combobox", { name: "Every" }).click();
+  await page.getByRole("option", { name: "Every week" }).click();
+  await drawer.getByRole("textbox", { name: "Keep" }).fill("3");
+  await drawer.getByRole("button", { name: "Add schedule" }).click();
+  await expect(drawer.getByTestId("schedule")).toHaveText(/Every week, keep 3/);
+  await snap(page, info, "snapshots-schedules");
+  await drawer.getByRole("button", { name: "Delete schedule" }).click();
+  await expect(drawer.getByText("No schedules for this folder.")).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  await page.goto("/settings");
+  await expect(page.getByTestId("storage-snapshots")).toHaveText(
+    "Snapshots: 1 snapshot keeps 16 B that no file uses any more",
+  );
+
+  // The admin console's user dialog lists it, and deletes it.
+  const adminPage = await browser.newPage();
+  await openAdmin(adminPage, `users?user_email=${encodeURIComponent(account.email)}`);
+  await adminPage.getByRole("button", { name: `Edit ${account.email}` }).click();
+  const dialog = adminPage.getByRole("dialog");
+  await expect(dialog.getByTestId("user-snapshots-summary")).toHaveText(
+    "1 snapshot, keeping 16 B that no file uses any more",
+  );
+  const line = dialog.getByTestId("user-snapshot");
+  await expect(line).toContainText("weekly-check");
+  await expect(line).toContainText("/Photos");
+  await snap(adminPage, info, "snapshots-admin-user");
+  await line.getByRole("button", { name: "Delete" }).click();
+  await adminPage
+    .getByRole("dialog", { name: "Delete snapshot" })
+    .getByRole("button", { name: "Delete" })
+    .click();
+  await expect(dialog.getByTestId("user-snapshot")).toHaveCount(0);
+  await expect(dialog.getByTestId("user-snapshots-summary")).toHaveText(
+    "0 snapshots, keeping 0 B that no file uses any more",
+  );
+  await adminPage.close();
+  expect(await api<{ snapshots: unknown[] }>("GET", "/snapshot")).toMatchObject({ snapshots: [] });
 });

@@ -1,7 +1,7 @@
 // A folder's snapshots, newest first, and its schedules: take one, browse one read-only in the
 // explorer, restore it, delete it (after a question).
 import "./styles";
-import { Alert, Button, Center, Drawer, Loader, Stack, Text } from "@mantine/core";
+import { Alert, Button, Center, Drawer, Loader, Stack, Text, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { IconCamera } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -11,6 +11,7 @@ import { errorMessage } from "../lib/errors";
 import { ConfirmDialog } from "../pages/explorer/ConfirmDialog";
 import { router } from "../router";
 import { deleteSnapshot, listSnapshots, snapshotRoot, snapshotsKey } from "./requests";
+import { SchedulesPanel } from "./SchedulesPanel";
 import { SnapshotCard } from "./SnapshotCard";
 import { openSnapshotDialog, type Snapshot, type SnapshotFolder } from "./store";
 
@@ -78,6 +79,8 @@ export default function SnapshotsDrawer({ folder, onClose }: Props) {
         <Text size="xs" c="dimmed">
           {t("snapshot.exclusiveHint")}
         </Text>
+        <Title order={4}>{t("snapshot.schedule.title")}</Title>
+        <SchedulesPanel folder={folder} />
       </Stack>
       {deleting && (
         <ConfirmDialog

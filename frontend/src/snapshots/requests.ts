@@ -86,3 +86,19 @@ export async function restoreSnapshot(id: string, mode: "replace" | "copy", dst?
   void queryClient.invalidateQueries({ queryKey: ["tasks"] });
   return task;
 }
+
+/** The user's snapshot schedules (all folders). */
+export async function listSchedules() {
+  return unwrap(api.GET("/snapshot/schedule"));
+}
+
+export async function addSchedule(uri: string, every: string, keep: number) {
+  const schedule = await unwrap(api.PUT("/snapshot/schedule", { body: { uri, every, keep } }));
+  void queryClient.invalidateQueries({ queryKey: ["snapshot-schedules"] });
+  return schedule;
+}
+
+export async function deleteSchedule(id: string) {
+  await unwrap(api.DELETE("/snapshot/schedule/{id}", { params: { path: { id } } }));
+  void queryClient.invalidateQueries({ queryKey: ["snapshot-schedules"] });
+}
