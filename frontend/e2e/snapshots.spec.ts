@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import { openAdmin } from "./admin-helpers";
 import { freshUser, mkdir, mkfile, my, names, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
+import { expectAccessible } from "./site";
 
 test("take, browse, copy out of and restore a snapshot", async ({ page, request }, info) => {
   const { account, api } = await freshUser(request, "snapshots");
@@ -43,6 +44,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect(card).toContainText("2 files");
   await expect(card).toContainText("Before tidying up");
   await snap(page, info, "snapshots-list");
+  await expectAccessible(page, "the snapshot list");
 
   // Browse: read only, with the banner.
   await card.getByRole("button", { name: "Browse" }).click();
@@ -55,6 +57,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect(page.getByRole("button", { name: "Upload" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "New folder" })).toHaveCount(0);
   await snap(page, info, "snapshots-browse");
+  await expectAccessible(page, "the read-only explorer of a snapshot");
   await row(page, "notes.txt").click({ button: "right" });
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem", { name: "Download" })).toBeVisible();
@@ -77,6 +80,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect(restore).toContainText("Files added since the snapshot go to the trash.");
   await expect(restore).toContainText("before-restore snapshot");
   await snap(page, info, "snapshots-restore");
+  await expectAccessible(page, "the restore dialog");
   await restore.getByRole("button", { name: "Restore and replace" }).click();
   await expect(restore).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Open the tasks page" })).toBeVisible();

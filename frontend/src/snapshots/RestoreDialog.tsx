@@ -3,6 +3,7 @@
 // server restores as a task, followed on the tasks page.
 import "./styles";
 import { Alert, Button, Group, List, Modal, Radio, Stack, Text } from "@mantine/core";
+import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../lib/errors";
@@ -60,7 +61,11 @@ export default function RestoreDialog({ snapshot, onClose }: Props) {
           </Stack>
         </Radio.Group>
         {mode === "replace" ? (
-          <Alert color="orange" title={t("snapshot.restore.changesTitle", { folder })}>
+          <Alert
+            color="gray"
+            icon={<IconAlertTriangle size={18} />}
+            title={t("snapshot.restore.changesTitle", { folder })}
+          >
             <List size="sm" spacing={4}>
               <List.Item>{t("snapshot.restore.added")}</List.Item>
               <List.Item>{t("snapshot.restore.changed")}</List.Item>
@@ -89,11 +94,7 @@ export default function RestoreDialog({ snapshot, onClose }: Props) {
             <Button variant="default" onClick={onClose}>
               {t("common.cancel")}
             </Button>
-            <Button
-              loading={busy}
-              color={mode === "replace" ? "orange" : undefined}
-              onClick={submit}
-            >
+            <Button loading={busy} color={mode === "replace" ? "red" : undefined} onClick={submit}>
               {t(
                 mode === "replace"
                   ? "snapshot.restore.submitReplace"

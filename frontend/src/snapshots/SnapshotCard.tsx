@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { formatBytes, formatDate } from "../lib/format";
 import type { Snapshot } from "./store";
 
+// Dot badges: the text keeps the page's contrast in both schemes, the colour is in the dot.
 const STATUS_COLOR: Record<string, string> = {
   completed: "teal",
   in_progress: "blue",
@@ -34,11 +35,11 @@ export function SnapshotCard({ snapshot, onBrowse, onRestore, onDelete }: Props)
           </Text>
           <Group gap={4} wrap="nowrap">
             {snapshot.schedule_id && (
-              <Badge variant="light" color="grape" size="sm">
+              <Badge variant="dot" color="grape" size="sm">
                 {t("snapshot.scheduled")}
               </Badge>
             )}
-            <Badge variant="light" color={STATUS_COLOR[snapshot.status] ?? "gray"} size="sm">
+            <Badge variant="dot" color={STATUS_COLOR[snapshot.status] ?? "gray"} size="sm">
               {t(`snapshot.status.${snapshot.status}` as "snapshot.status.completed", {
                 defaultValue: snapshot.status,
               })}

@@ -42,6 +42,7 @@ export default function SnapshotsDrawer({ folder, onClose }: Props) {
       position="right"
       size={phone ? "100%" : "md"}
       title={t("snapshot.listTitle", { name: folder.name })}
+      closeButtonProps={{ "aria-label": t("explorer.close") }}
     >
       <Stack gap="md">
         <Button
