@@ -39,7 +39,7 @@ export function SnapshotBanner({ id }: { id: string }) {
         <Group gap="xs">
           <Button
             size="xs"
-            variant="light"
+            variant="default"
             leftSection={<IconRestore size={14} />}
             onClick={() => openSnapshotDialog({ kind: "restore", snapshot: s })}
           >
