@@ -10,7 +10,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::{entity, file, file_entity, metadata, snapshot_node};
@@ -55,6 +55,8 @@ pub struct Item<'a> {
 pub struct Applied {
     /// The live folder of each folder node of the step.
     pub folders: HashMap<i64, i64>,
+    /// The folders of `folders` this step created (empty until their children come).
+    pub created: HashSet<i64>,
     /// Files and folders created or given back their content.
     pub restored: u64,
     /// Log lines: what was skipped and why.
@@ -62,16 +64,22 @@ pub struct Applied {
 }
 
 /// Puts `items` in place for `ctx`'s caller (the owner), charging at most up to `quota_limit`.
+/// Folders in `fresh` were made by this run, empty: nothing is looked up in them.
 pub async fn apply(
     ctx: &FsCtx<'_>,
     mode: Mode,
     items: &[Item<'_>],
+    fresh: &HashSet<i64>,
     quota_limit: i64,
 ) -> Result<Applied, FsError> {
     let owner = ctx.user()?.user.id;
     let db = &ctx.state.db;
     let mut out = Applied::default();
-    let keys: Vec<(i64, String)> = items.iter().map(|i| (i.parent, i.name.clone())).collect();
+    let keys: Vec<(i64, String)> = items
+        .iter()
+        .filter(|i| !fresh.contains(&i.parent))
+        .map(|i| (i.parent, i.name.clone()))
+        .collect();
     let mut existing = live_children(db, &keys).await?;
     // Another kind of object in the way: to the trash in a replace, left alone in a copy.
     let mut skip: HashSet<usize> = HashSet::new();
@@ -152,6 +160,7 @@ pub async fn apply(
             .ok_or(FsError::NotFound)?;
         if row.r#type == file::kind::FOLDER {
             out.folders.insert(item.node.node_id, row.id);
+            out.created.insert(row.id);
         } else if let Some(entity_id) = item.node.entity_id {
             links.push((row.id, entity_id));
         }
@@ -234,12 +243,13 @@ pub async fn live_children(
     Ok(out)
 }
 
-/// Inserts a row for each item, several per statement.
+/// Inserts a row for each item, several per statement; answers them by `(parent, name)`.
 async fn insert_rows(
     txn: &impl ConnectionTrait,
     owner: i64,
     items: &[&Item<'_>],
-) -> Result<(), FsError> {
+) -> Result<HashMap<(i64, String), file::Model>, FsError> {
+    let mut out = HashMap::with_capacity(items.len());
     for chunk in items.chunks(INSERT_CHUNK) {
         let rows: Vec<file::ActiveModel> = chunk
             .iter()
@@ -256,12 +266,16 @@ async fn insert_rows(
                 ..Default::default()
             })
             .collect();
-        file::Entity::insert_many(rows)
-            .exec(txn)
+        let inserted = file::Entity::insert_many(rows)
+            .exec_with_returning(txn)
             .await
             .map_err(|e| crate::fs::error::name_clash(e, &chunk[0].name))?;
+        for row in inserted {
+            let parent = row.parent_id.unwrap_or_default();
+            out.insert((parent, row.name.clone()), row);
+        }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Links each `(file, entity)`, raises the entities' reference counts (one statement per
@@ -279,12 +293,16 @@ async fn link_entities(
     let ids: Vec<i64> = per_entity.keys().copied().collect();
     let mut sizes = HashMap::new();
     for chunk in ids.chunks(IN_CHUNK) {
-        for e in entity::Entity::find()
+        let found: Vec<(i64, i64)> = entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Id)
+            .column(entity::Column::Size)
             .filter(entity::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
             .all(txn)
-            .await?
-        {
-            sizes.insert(e.id, std::cmp::max(e.size, 0));
+            .await?;
+        for (id, size) in found {
+            sizes.insert(id, std::cmp::max(size, 0));
         }
     }
     let bytes: i64 = per_entity

@@ -129,6 +129,8 @@ pub struct Runner<'a> {
     target: Target<'a>,
     /// Live folder id and URI of each folder node put in place.
     folders: HashMap<i64, (i64, FileUri)>,
+    /// Live folders this run created: nothing was in them to find.
+    fresh: HashSet<i64>,
     pos: usize,
     resume_at: usize,
 }
@@ -146,6 +148,7 @@ impl<'a> Runner<'a> {
             plan,
             target,
             folders: HashMap::new(),
+            fresh: HashSet::new(),
             pos: 0,
             resume_at,
         }
@@ -210,12 +213,19 @@ impl<'a> Runner<'a> {
                 path,
             });
         }
-        let mut applied =
-            restore_apply::apply(ctx, self.target.mode, &items, self.target.quota_limit).await?;
+        let mut applied = restore_apply::apply(
+            ctx,
+            self.target.mode,
+            &items,
+            &self.fresh,
+            self.target.quota_limit,
+        )
+        .await?;
+        self.fresh.extend(applied.created.iter().copied());
         applied.log.append(&mut log);
         for item in &items {
             if let Some(&live) = applied.folders.get(&item.node.node_id) {
-                if self.target.mode == Mode::Replace {
+                if self.target.mode == Mode::Replace && !applied.created.contains(&live) {
                     let keep = plan.child_names(item.node.node_id);
                     restore_apply::trash_extras(ctx, live, &item.path, &keep, &mut applied.log)
                         .await?;
