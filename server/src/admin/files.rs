@@ -224,6 +224,10 @@ async fn give(
         ids.extend(below.iter().map(|f| f.id));
     }
     let bytes = quota::charged_bytes(&txn, &ids).await?;
+    // Blobs the snapshots of either owner name: the old owner's keep them charged once their
+    // links go; the new owner's stop holding them once linked (`quota::held_by_snapshots`).
+    let blobs = quota::entities_of(&txn, &ids).await?;
+    let held_by_new = quota::held_by_snapshots(&txn, new_owner, &blobs).await?;
     let now = Utc::now();
     for chunk in ids.chunks(CHUNK) {
         file::Entity::update_many()
@@ -241,9 +245,10 @@ async fn give(
     row.parent_id = Set(Some(root.id));
     row.name = Set(name.to_owned());
     row.update(&txn).await.map_err(|e| name_clash(e, name))?;
-    quota::release(&txn, file.owner_id, bytes).await?;
+    let held_by_old = quota::held_by_snapshots(&txn, file.owner_id, &blobs).await?;
+    quota::release(&txn, file.owner_id, bytes - held_by_old).await?;
     // An administrator's decision: the new owner is charged even past the group's quota.
-    quota::charge(&txn, new_owner, bytes, i64::MAX).await?;
+    quota::charge(&txn, new_owner, bytes - held_by_new, i64::MAX).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! user past the limit.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use stratus_entity::user;
@@ -85,6 +85,23 @@ pub async fn charged_bytes(db: &impl ConnectionTrait, file_ids: &[i64]) -> Resul
         }
     }
     Ok(total)
+}
+
+/// The blobs linked to a set of files, each once.
+pub async fn entities_of(db: &impl ConnectionTrait, file_ids: &[i64]) -> Result<Vec<i64>, FsError> {
+    use stratus_entity::file_entity;
+    let mut out = std::collections::BTreeSet::new();
+    for chunk in file_ids.chunks(500) {
+        let ids: Vec<i64> = file_entity::Entity::find()
+            .select_only()
+            .column(file_entity::Column::EntityId)
+            .filter(file_entity::Column::FileId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(ids);
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// Bytes of `entity_ids` that snapshots of `owner_id` keep charged to the owner: the blobs
