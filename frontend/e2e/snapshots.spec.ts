@@ -87,6 +87,10 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect
     .poll(() => names(api, "Projects"), { timeout: 30_000 })
     .toEqual(["notes.txt", "plan.md"]);
+  // The restore is a task like the others, named on the tasks page.
+  await page.goto("/tasks");
+  await expect(page.getByText("Restore a snapshot")).toBeVisible();
+  await page.goBack();
 
   // Back to the folder: the banner is gone, the upload button is back.
   await banner.getByRole("button", { name: "Back to folder" }).click();
