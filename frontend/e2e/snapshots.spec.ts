@@ -132,6 +132,7 @@ test("schedules of a folder, the storage summary and the admin's view of a user'
   browser,
   request,
 }, info) => {
+  test.setTimeout(90_000);
   const { account, api } = await freshUser(request, "snapshot-admin");
   await mkdir(api, "Photos");
   await mkfile(api, ["Photos", "cat.jpg"], "not really a cat");
@@ -184,6 +185,20 @@ test("schedules of a folder, the storage summary and the admin's view of a user'
   await expect(dialog.getByTestId("user-snapshot")).toHaveCount(0);
   await expect(dialog.getByTestId("user-snapshots-summary")).toHaveText(
     "0 snapshots, keeping 0 B that no file uses any more",
+  );
+  // The group dialog offers the snapshot permission and caps, set for the User group.
+  await adminPage.keyboard.press("Escape");
+  await adminPage.goto("/admin/groups");
+  await adminPage.getByRole("button", { name: "Edit User", exact: true }).click();
+  const group = adminPage.getByRole("dialog", { name: "Edit group User" });
+  await expect(
+    group.getByRole("checkbox", { name: "Take snapshots of folders and restore them" }),
+  ).toBeChecked();
+  await expect(group.getByRole("textbox", { name: "Manual snapshots per folder" })).toHaveValue(
+    "5",
+  );
+  await expect(group.getByRole("textbox", { name: "Snapshot schedules per user" })).toHaveValue(
+    "5",
   );
   await adminPage.close();
   expect(await api<{ snapshots: unknown[] }>("GET", "/snapshot")).toMatchObject({ snapshots: [] });
