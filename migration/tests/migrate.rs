@@ -66,6 +66,7 @@ async fn up_down_up(db: &TestDb) {
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
     // first the added columns go, then the last tables.
+    grants_the_snapshot_permission(conn).await;
     Migrator::down(conn, Some(1))
         .await
         .expect("down the snapshots");
@@ -94,6 +95,66 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
     assert!(manager.has_column("users", "nick_skeleton").await.unwrap());
     assert!(manager.has_column("tasks", "lease_until").await.unwrap());
+}
+
+/// The last migration, run on an install made before snapshots, gives bit 20 to the Admin (1)
+/// and User (2) groups and leaves other groups as they were; its `down` changes nothing.
+async fn grants_the_snapshot_permission(conn: &sea_orm_migration::sea_orm::DatabaseConnection) {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
+    let backend = conn.get_database_backend();
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the snapshot permission");
+    assert!(
+        SchemaManager::new(conn)
+            .has_table("snapshots")
+            .await
+            .unwrap()
+    );
+    let now = "2026-01-01 00:00:00+00:00";
+    for (id, bits) in [
+        (1i64, vec![0xfdu8, 0x1a, 0x01]),
+        (2, vec![0x84, 0x08]),
+        (3, vec![0x82]),
+    ] {
+        conn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            if backend == sea_orm_migration::sea_orm::DbBackend::Postgres {
+                "INSERT INTO groups (id, created_at, updated_at, name, permissions, settings) \
+                 VALUES ($1, CAST($2 AS TIMESTAMPTZ), CAST($2 AS TIMESTAMPTZ), $3, $4, '{}')"
+            } else {
+                "INSERT INTO groups (id, created_at, updated_at, name, permissions, settings) \
+                 VALUES (?1, ?2, ?2, ?3, ?4, '{}')"
+            },
+            [id.into(), now.into(), format!("g{id}").into(), bits.into()],
+        ))
+        .await
+        .expect("insert group");
+    }
+    Migrator::up(conn, None)
+        .await
+        .expect("up the snapshot permission");
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, permissions FROM groups ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let bits: Vec<Vec<u8>> = rows
+        .iter()
+        .map(|r| r.try_get("", "permissions").unwrap())
+        .collect();
+    assert_eq!(
+        bits,
+        vec![vec![0xfd, 0x1a, 0x11], vec![0x84, 0x08, 0x10], vec![0x82]]
+    );
+    conn.execute_raw(Statement::from_string(backend, "DELETE FROM groups"))
+        .await
+        .unwrap();
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the snapshot permission again");
 }
 
 #[tokio::test]
