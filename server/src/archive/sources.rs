@@ -11,7 +11,8 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        uri::FileUri,
+        snapshot_tree,
+        uri::{FileUri, FsKind},
     },
     share::{self, download::Counted},
 };
@@ -27,7 +28,12 @@ pub async fn check(
     let mut failures = Vec::new();
     for raw in uris {
         let checked = async {
-            let node = nav::resolve(ctx, &FileUri::parse(raw)?).await?;
+            let uri = FileUri::parse(raw)?;
+            let node = if uri.fs == FsKind::Snapshot {
+                snapshot_tree::resolve(ctx, &uri).await?.as_node()
+            } else {
+                nav::resolve(ctx, &uri).await?
+            };
             node.require(fs_cap::DOWNLOAD)?;
             Ok::<_, FsError>(node)
         };

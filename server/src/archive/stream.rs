@@ -20,7 +20,7 @@ use futures_util::{StreamExt, future, stream};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use stratus_entity::{entity, file};
+use stratus_entity::{entity, file, snapshot_node};
 use tokio::sync::mpsc;
 
 use super::zip::{ZipEncoder, ZipError, check_path, needs_zip64};
@@ -31,7 +31,8 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        uri::FileUri,
+        snapshot_tree,
+        uri::{FileUri, FsKind},
     },
     net::AbortHandle,
     state::AppState,
@@ -134,6 +135,12 @@ async fn write(
     };
     let mut top = HashSet::new();
     for raw in uris {
+        if let Ok(uri) = FileUri::parse(raw)
+            && uri.fs == FsKind::Snapshot
+        {
+            zip.snapshot_item(&ctx, &uri, &mut top).await?;
+            continue;
+        }
         let Some(node) = resolve(&ctx, raw).await? else {
             continue;
         };
@@ -318,6 +325,75 @@ impl Writer<'_> {
                 });
             }
             // Subfolders go on top, so they are finished before the rest of this folder.
+            stack.extend(folders.into_iter().rev());
+        }
+        Ok(())
+    }
+
+    /// One item of a snapshot (`cloudreve://<id>@snapshot/...`): a file's blob, or a
+    /// folder's nodes as the snapshot holds them. A node gone or not the requester's is left
+    /// out, as live items are.
+    async fn snapshot_item(
+        &mut self,
+        ctx: &FsCtx<'_>,
+        uri: &FileUri,
+        top: &mut HashSet<String>,
+    ) -> Result<(), BuildError> {
+        let found = match snapshot_tree::resolve(ctx, uri).await {
+            Ok(found) => found,
+            Err(FsError::NotFound | FsError::NoPermission(_) | FsError::Invalid(_)) => {
+                tracing::debug!(uri = %uri, "left out of archive");
+                return Ok(());
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let node = &found.node;
+        if !found.is_folder() {
+            let file = snapshot_tree::as_file(node, found.snapshot.owner_id);
+            if let Ok(entity) = link::pick_entity(self.state, &file, None).await {
+                let name = unique(top, &node.name);
+                self.file(&name, node.updated_at, entity.as_ref()).await?;
+            }
+            return Ok(());
+        }
+        // The snapshot of a whole drive has a root without a name: its children go at the top.
+        let prefix = if node.name.is_empty() {
+            String::new()
+        } else {
+            let name = unique(top, &node.name);
+            self.directory(&name, node.updated_at).await?;
+            name
+        };
+        let db = &self.state.db;
+        let mut stack = vec![(node.node_id, prefix)];
+        while let Some((folder, prefix)) = stack.pop() {
+            let page = snapshot_node::Entity::find()
+                .filter(snapshot_node::Column::SnapshotId.eq(found.snapshot.id))
+                .filter(snapshot_node::Column::ParentNodeId.eq(folder))
+                .order_by_asc(snapshot_node::Column::Name)
+                .all(db)
+                .await?;
+            let mut folders = Vec::new();
+            for chunk in page.chunks(PAGE as usize) {
+                let ids: Vec<i64> = chunk.iter().filter_map(|n| n.entity_id).collect();
+                let blobs: HashMap<i64, entity::Model> = entity::Entity::find()
+                    .filter(entity::Column::Id.is_in(ids))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .filter(link::servable)
+                    .map(|e| (e.id, e))
+                    .collect();
+                for child in chunk {
+                    let path = join(&prefix, &child.name)?;
+                    if child.r#type == file::kind::FOLDER {
+                        self.directory(&path, child.updated_at).await?;
+                        folders.push((child.node_id, path));
+                    } else if let Some(blob) = child.entity_id.and_then(|id| blobs.get(&id)) {
+                        self.file(&path, child.updated_at, Some(blob)).await?;
+                    }
+                }
+            }
             stack.extend(folders.into_iter().rev());
         }
         Ok(())

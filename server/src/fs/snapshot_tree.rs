@@ -2,18 +2,20 @@
 //! names a node of one of the caller's snapshots; the tree is rows of `snapshot_nodes`, not
 //! files, so nothing in `fs` that reads or changes `files` rows may act on it. [`refuse`]
 //! is what [`super::nav::resolve`] answers for such a URI: not found for anyone but the
-//! snapshot's owner, read-only for the owner. Reading a snapshot (listing, downloads, copies
-//! out of it) is the snapshot module's business, which the API calls for these URIs.
+//! snapshot's owner, read-only for the owner. The read paths (listing, info, downloads, zips,
+//! copies out) resolve a node with [`resolve`] instead and get it as a [`Node`] whose `file`
+//! is the node's row as it was ([`as_file`]); such a `Node` never goes to a function that
+//! writes.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use stratus_entity::snapshot;
+use stratus_entity::{file, snapshot, snapshot_node};
 
 use super::{
     error::FsError,
-    nav::FsCtx,
+    nav::{self, FsCtx, Node},
     uri::{FileUri, FsKind},
 };
-use crate::ids::IdKind;
+use crate::{boolset::Boolset, ids::IdKind};
 
 /// What every write into a snapshot answers.
 pub const READ_ONLY: &str =
@@ -56,5 +58,92 @@ pub async fn refuse(ctx: &FsCtx<'_>, uri: &FileUri) -> FsError {
     match open(ctx, uri).await {
         Ok(_) => FsError::NoPermission(READ_ONLY),
         Err(e) => e,
+    }
+}
+
+/// A resolved node of a snapshot.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub snapshot: snapshot::Model,
+    pub node: snapshot_node::Model,
+    /// The URI it was reached by (without query).
+    pub uri: FileUri,
+}
+
+impl Found {
+    pub fn is_folder(&self) -> bool {
+        self.node.r#type == file::kind::FOLDER
+    }
+
+    /// The node as a read-only [`Node`] for presenting and downloading.
+    pub fn as_node(&self) -> Node {
+        Node {
+            uri: self.uri.clone(),
+            file: as_file(&self.node, self.snapshot.owner_id),
+            capability: capability(),
+            owned: true,
+        }
+    }
+}
+
+/// What the caller may do in a snapshot: read only.
+pub fn capability() -> Boolset {
+    nav::capability(FsKind::Snapshot)
+}
+
+/// The node `uri` names in one of the caller's snapshots; [`FsError::NotFound`] for a
+/// missing path, a missing snapshot and another user's snapshot alike.
+pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Found, FsError> {
+    let snapshot = open(ctx, uri).await?;
+    let db = &ctx.state.db;
+    let mut node = root_node(db, snapshot.id).await?;
+    for name in uri.segments() {
+        if node.r#type != file::kind::FOLDER {
+            return Err(FsError::NotFound);
+        }
+        node = snapshot_node::Entity::find()
+            .filter(snapshot_node::Column::SnapshotId.eq(snapshot.id))
+            .filter(snapshot_node::Column::ParentNodeId.eq(node.node_id))
+            .filter(snapshot_node::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?
+            .ok_or(FsError::NotFound)?;
+    }
+    Ok(Found {
+        snapshot,
+        node,
+        uri: uri.without_query(),
+    })
+}
+
+/// The snapshot's root folder node.
+pub async fn root_node(
+    db: &impl ConnectionTrait,
+    snapshot_id: i64,
+) -> Result<snapshot_node::Model, FsError> {
+    snapshot_node::Entity::find()
+        .filter(snapshot_node::Column::SnapshotId.eq(snapshot_id))
+        .filter(snapshot_node::Column::ParentNodeId.is_null())
+        .one(db)
+        .await?
+        .ok_or(FsError::NotFound)
+}
+
+/// The row the node was, as a file of `owner_id` (its id is the file's id at the time).
+pub fn as_file(node: &snapshot_node::Model, owner_id: i64) -> file::Model {
+    file::Model {
+        id: node.node_id,
+        created_at: node.created_at,
+        updated_at: node.updated_at,
+        deleted_at: None,
+        r#type: node.r#type,
+        name: node.name.clone(),
+        owner_id,
+        size: node.size,
+        primary_entity: node.entity_id,
+        parent_id: node.parent_node_id,
+        is_symbolic: false,
+        props: None,
+        storage_policy_id: None,
     }
 }

@@ -2,111 +2,16 @@
 //! folder's children a page at a time, and a node shown as the file it was. Only the owner
 //! reaches a snapshot ([`crate::fs::snapshot_tree::open`]); everything here reads.
 //!
-//! A node is handed to the read paths of the API (presenting, signing a download of its blob)
-//! as a [`Node`] whose `file` is the node's row as it was ([`as_file`]). That `Node` never goes
-//! to a function that writes: the file system itself refuses snapshot URIs.
+//! Resolving a path and showing a node as the file it was live in the file system
+//! ([`crate::fs::snapshot_tree`]), where the archive service reads them too.
 
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use stratus_entity::{file, snapshot, snapshot_node};
+use stratus_entity::snapshot_node;
 
-use crate::{
-    boolset::Boolset,
-    fs::{
-        error::FsError,
-        nav::{self, FsCtx, Node},
-        snapshot_tree,
-        uri::{FileUri, FsKind},
-    },
-};
-
-/// A resolved node of a snapshot.
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub snapshot: snapshot::Model,
-    pub node: snapshot_node::Model,
-    /// The URI it was reached by (without query).
-    pub uri: FileUri,
-}
-
-impl Found {
-    pub fn is_folder(&self) -> bool {
-        self.node.r#type == file::kind::FOLDER
-    }
-
-    /// The node as a read-only [`Node`] for presenting and downloading.
-    pub fn as_node(&self) -> Node {
-        Node {
-            uri: self.uri.clone(),
-            file: as_file(&self.node, self.snapshot.owner_id),
-            capability: capability(),
-            owned: true,
-        }
-    }
-}
-
-/// What the caller may do in a snapshot: read only.
-pub fn capability() -> Boolset {
-    nav::capability(FsKind::Snapshot)
-}
-
-/// The node `uri` names in one of the caller's snapshots; [`FsError::NotFound`] for a
-/// missing path, a missing snapshot and another user's snapshot alike.
-pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Found, FsError> {
-    let snapshot = snapshot_tree::open(ctx, uri).await?;
-    let db = &ctx.state.db;
-    let mut node = root_node(db, snapshot.id).await?;
-    for name in uri.segments() {
-        if node.r#type != file::kind::FOLDER {
-            return Err(FsError::NotFound);
-        }
-        node = snapshot_node::Entity::find()
-            .filter(snapshot_node::Column::SnapshotId.eq(snapshot.id))
-            .filter(snapshot_node::Column::ParentNodeId.eq(node.node_id))
-            .filter(snapshot_node::Column::Name.eq(name.as_str()))
-            .one(db)
-            .await?
-            .ok_or(FsError::NotFound)?;
-    }
-    Ok(Found {
-        snapshot,
-        node,
-        uri: uri.without_query(),
-    })
-}
-
-/// The snapshot's root folder node.
-pub async fn root_node(
-    db: &impl ConnectionTrait,
-    snapshot_id: i64,
-) -> Result<snapshot_node::Model, FsError> {
-    snapshot_node::Entity::find()
-        .filter(snapshot_node::Column::SnapshotId.eq(snapshot_id))
-        .filter(snapshot_node::Column::ParentNodeId.is_null())
-        .one(db)
-        .await?
-        .ok_or(FsError::NotFound)
-}
-
-/// The row the node was, as a file of `owner_id` (its id is the file's id at the time).
-pub fn as_file(node: &snapshot_node::Model, owner_id: i64) -> file::Model {
-    file::Model {
-        id: node.node_id,
-        created_at: node.created_at,
-        updated_at: node.updated_at,
-        deleted_at: None,
-        r#type: node.r#type,
-        name: node.name.clone(),
-        owner_id,
-        size: node.size,
-        primary_entity: node.entity_id,
-        parent_id: node.parent_node_id,
-        is_symbolic: false,
-        props: None,
-        storage_policy_id: None,
-    }
-}
+use crate::fs::error::FsError;
+pub use crate::fs::snapshot_tree::{Found, as_file, capability, resolve, root_node};
 
 /// The node's metadata that a listing shows: every entry but `sys:` bookkeeping.
 pub fn shown_metadata(node: &snapshot_node::Model) -> HashMap<String, String> {

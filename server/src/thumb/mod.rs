@@ -148,6 +148,28 @@ fn unavailable() -> ThumbError {
     ThumbError::Unavailable
 }
 
+/// The thumbnail of a snapshot's file: one made for the file and that very blob while it was
+/// live is shown; none is made for a snapshot, which is read-only.
+async fn snapshot_thumbnail(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    base: &str,
+) -> Result<ThumbLink, ThumbError> {
+    let state = ctx.state;
+    let node = crate::fs::snapshot_tree::resolve(ctx, uri).await?.as_node();
+    if node.is_folder() {
+        return Err(unavailable());
+    }
+    let source = link::pick_entity(state, &node.file, None)
+        .await?
+        .ok_or_else(unavailable)?;
+    let config = Config::load(&state.settings).await?;
+    match store::find(&state.db, node.file.id, &source, &config.suffix).await? {
+        Some((thumb, encoding)) => sign(state, base, &node, &thumb, encoding).await,
+        None => Err(unavailable()),
+    }
+}
+
 /// The thumbnail URL of `uri`, generating the thumbnail first when there is none.
 /// `base` is the site base content URLs start with.
 pub async fn thumbnail(
@@ -156,6 +178,9 @@ pub async fn thumbnail(
     base: &str,
 ) -> Result<ThumbLink, ThumbError> {
     let state = ctx.state;
+    if uri.fs == crate::fs::uri::FsKind::Snapshot {
+        return snapshot_thumbnail(ctx, uri, base).await;
+    }
     let node = nav::resolve(ctx, uri).await?;
     // A file system without thumbnails (the trash) answers "no thumbnail" like any file that
     // has none, as Cloudreve does: clients then show the file's icon.

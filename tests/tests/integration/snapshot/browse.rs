@@ -285,3 +285,65 @@ async fn another_users_snapshot_answers_like_a_missing_one() {
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn items_of_a_snapshot_zip_as_they_were() {
+    use crate::archive::{allow_archives, fetch_entries, sha};
+    let (server, ann) = setup().await;
+    allow_archives(&server, true).await;
+    let root = docs_snapshot(&server, &ann).await;
+    delete(&server, &ann, "cloudreve://my/docs/sub").await;
+    let answer = server
+        .send_as(
+            Method::POST,
+            "/file/url",
+            &ann.access_token,
+            &json!({"uris": [format!("{root}/a.txt"), format!("{root}/sub")], "archive": true}),
+        )
+        .await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    let url = answer["data"]["urls"][0]["url"].as_str().unwrap();
+    let entries = fetch_entries(&server, url).await;
+    let expected: Vec<(String, String)> = vec![
+        ("a.txt".into(), sha(b"alpha")),
+        ("sub/".into(), "dir".into()),
+        ("sub/b.txt".into(), sha(b"bravo!")),
+    ];
+    assert_eq!(entries.into_iter().collect::<Vec<_>>(), expected);
+}
+
+#[tokio::test]
+async fn a_snapshot_shows_the_thumbnails_its_files_had_and_makes_none() {
+    let (server, ann) = setup().await;
+    upload(
+        &server,
+        &ann,
+        "cloudreve://my/pics/p.png",
+        &crate::thumb::png(64, 48),
+    )
+    .await;
+    upload(
+        &server,
+        &ann,
+        "cloudreve://my/pics/q.png",
+        &crate::thumb::png(32, 32),
+    )
+    .await;
+    let thumb = |uri: String| {
+        let server = &server;
+        let token = ann.access_token.clone();
+        async move {
+            server
+                .get_as(&format!("/file/thumb?uri={}", query_escape(&uri)), &token)
+                .await
+        }
+    };
+    let live = thumb("cloudreve://my/pics/p.png".into()).await;
+    assert_eq!(live["code"], 0, "{live}");
+    let made = snap_ok(&server, &ann, "cloudreve://my/pics", "pics").await;
+    let root = format!("cloudreve://{}@snapshot", made["id"].as_str().unwrap());
+    let shown = thumb(format!("{root}/p.png")).await;
+    assert_eq!(shown["code"], 0, "{shown}");
+    // q.png never had one, and a snapshot makes none.
+    assert_eq!(thumb(format!("{root}/q.png")).await["code"], 40077);
+}
