@@ -58,6 +58,12 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect(page.getByRole("button", { name: "New folder" })).toHaveCount(0);
   await snap(page, info, "snapshots-browse");
   await expectAccessible(page, "the read-only explorer of a snapshot");
+  // Its text opens read only, though the user owns it.
+  await row(page, "plan.md").dblclick();
+  await expect(page.getByRole("heading", { name: "plan", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Edit", exact: true })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("heading", { name: "plan", exact: true })).toHaveCount(0);
   await row(page, "notes.txt").click({ button: "right" });
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem", { name: "Download" })).toBeVisible();
