@@ -38,6 +38,7 @@ import { ExplorerSidebar } from "../pages/explorer/Sidebar";
 import { ShareDialogHost } from "../pages/shares/ShareDialogHost";
 import { ShareGate } from "../pages/shares/ShareGate";
 import { PreviewHost } from "../previews";
+import { SnapshotDialogHost } from "../snapshots/SnapshotDialogHost";
 import { TaskDialogHost } from "../tasks/TaskDialogHost";
 import { UploadPanel } from "../uploads/UploadPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
@@ -210,6 +211,7 @@ export default function AppLayout() {
       <PreviewHost />
       <ShareDialogHost />
       <TaskDialogHost />
+      <SnapshotDialogHost />
     </AppShell>
   );
 }

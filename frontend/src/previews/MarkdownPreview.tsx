@@ -7,6 +7,7 @@ import { marked } from "marked";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../api/client";
+import { isEditable } from "./editable";
 import classes from "./Preview.module.css";
 import { TextEditor } from "./TextEditor";
 import { Loading, TextFailed } from "./TextPreview";
@@ -52,7 +53,7 @@ export default function MarkdownPreview({ file }: { file: FileInfo }) {
   }
   return (
     <>
-      {file.owned && (
+      {isEditable(file) && (
         <div className={classes.toolbar}>
           <Button
             size="xs"

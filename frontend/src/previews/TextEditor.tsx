@@ -1,5 +1,6 @@
 //! Text and code in CodeMirror: highlighted by the language its name suggests (each language
-//! pack a lazy chunk), editable when the file is the user's own, saved (button or Ctrl+S) as a
+//! pack a lazy chunk), editable when the file is the user's own (not a snapshot's, which is read
+//! only though the user owns it), saved (button or Ctrl+S) as a
 //! new version with `PUT /file/content`. While there are unsaved changes the viewer asks before
 //! closing (`unsaved.ts`) and the browser before leaving the page.
 
@@ -19,6 +20,7 @@ import type { FileInfo } from "../api/client";
 import { notifyError } from "../lib/errors";
 import { formatBytes } from "../lib/format";
 import { saveText } from "./content";
+import { isEditable } from "./editable";
 import classes from "./Preview.module.css";
 import { textKey } from "./text";
 import { setUnsaved } from "./unsaved";
@@ -42,7 +44,7 @@ export function TextEditor({ file, text, children }: Props) {
   const [saving, setSaving] = useState(false);
   const [size, setSize] = useState(file.size);
   const dark = useComputedColorScheme("light") === "dark";
-  const editable = !!file.owned;
+  const editable = isEditable(file);
 
   const save = useCallback(async (): Promise<boolean> => {
     const editor = view.current;

@@ -5,6 +5,7 @@
 import "./styles";
 import "./builtinActions";
 import "../../tasks/explorerActions";
+import "../../snapshots/explorerActions";
 import {
   Alert,
   Box,
@@ -48,9 +49,10 @@ import { IconButton } from "../../components/IconButton";
 import { AnchorLink } from "../../components/links";
 import { downloadFiles } from "../../downloads";
 import { errorMessage, notifyError } from "../../lib/errors";
-import { ancestors, parseUri } from "../../lib/uri";
+import { ancestors, MY_ROOT, parseUri } from "../../lib/uri";
 import { openPreview } from "../../previews";
 import { queryClient } from "../../queryClient";
+import { SnapshotBanner } from "../../snapshots/SnapshotBanner";
 import { canRemoteDownload } from "../../tasks/permissions";
 import { openTaskDialog } from "../../tasks/taskDialogStore";
 import { DropZone } from "../../uploads/DropZone";
@@ -69,6 +71,7 @@ import { dropTarget } from "./dnd";
 import { ExplorerDialogs } from "./ExplorerDialogs";
 import { FileList } from "./FileList";
 import classes from "./FileList.module.css";
+import { FolderActionsMenu } from "./FolderActionsMenu";
 import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
 import { FOLDER, type SortKey, useListing } from "./listing";
 import { moveFiles } from "./operations";
@@ -305,6 +308,7 @@ export default function Explorer() {
       gap="sm"
       pos="relative"
     >
+      {fs === "snapshot" && parsed?.id && <SnapshotBanner id={parsed.id} />}
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Box component="nav" aria-label={t("explorer.breadcrumbs")} miw={0}>
           <Breadcrumbs separatorMargin={4}>
@@ -412,6 +416,9 @@ export default function Explorer() {
           >
             <IconRefresh size={16} />
           </IconButton>
+          {fs === "my" && !searching && first?.parent && (
+            <FolderActionsMenu ctx={ctxFor([first.parent])} />
+          )}
           {fs === "trash" && files.length > 0 && (
             <Button
               variant="light"
@@ -534,7 +541,8 @@ export default function Explorer() {
       <ExplorerDialogs
         dialog={dialog}
         folder={path}
-        moveFrom={searching?.folder ?? path}
+        // Out of a snapshot, copies go to my files.
+        moveFrom={fs === "snapshot" ? MY_ROOT : (searching?.folder ?? path)}
         guard={guard}
         run={run}
         clearSelection={selection.clear}

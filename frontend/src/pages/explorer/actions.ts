@@ -32,7 +32,7 @@ export type ExplorerDialog =
 export type ActionContext = {
   /** The folder on screen. */
   folder: string;
-  /** Its file system: my, trash, shared_with_me, share. */
+  /** Its file system: my, trash, shared_with_me, share, snapshot. */
   fs: string;
   /** The files the action applies to: the selection, or the row whose menu was opened. */
   files: FileInfo[];
@@ -51,6 +51,8 @@ export type ExplorerAction = {
   toolbar?: boolean;
   /** Shortcut shown beside the label (the key handling itself lives with the list). */
   shortcut?: string;
+  /** Also offered in the toolbar's menu for the folder on screen (its `files` is that folder). */
+  folderMenu?: boolean;
   applies: (ctx: ActionContext) => boolean;
   run: (ctx: ActionContext) => void | Promise<void>;
 };
@@ -65,6 +67,11 @@ export function registerAction(action: ExplorerAction) {
 export function actionsFor(ctx: ActionContext): ExplorerAction[] {
   if (ctx.files.length === 0) return [];
   return [...actions.values()].filter((a) => a.applies(ctx)).sort((a, b) => a.order - b.order);
+}
+
+/** The actions of the toolbar's menu for the folder on screen (`ctx.files` holds that folder). */
+export function folderActionsFor(ctx: ActionContext): ExplorerAction[] {
+  return actionsFor(ctx).filter((a) => a.folderMenu);
 }
 
 export function getAction(id: string): ExplorerAction | undefined {

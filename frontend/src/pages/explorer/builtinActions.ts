@@ -102,7 +102,8 @@ registerAction({
   labelKey: "explorer.action.pin",
   icon: IconPin,
   order: 40,
-  applies: (ctx) => one(ctx) && isFolder(ctx) && ctx.fs !== "trash",
+  // A snapshot's folders are reached through its banner and the folder's snapshot list.
+  applies: (ctx) => one(ctx) && isFolder(ctx) && ctx.fs !== "trash" && ctx.fs !== "snapshot",
   run: (ctx) =>
     ctx.explorer.run(async () => {
       const file = ctx.files[0];

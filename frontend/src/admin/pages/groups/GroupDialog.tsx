@@ -46,6 +46,8 @@ const CAP_DEFAULTS: Record<string, number> = {
   max_queued_tasks: 100,
   max_shares: 10_000,
   max_dav_accounts: 100,
+  snapshot_max_per_folder: 5,
+  snapshot_max_schedules: 5,
 };
 
 /** The per-user caps of a group, each a whole number where 0 means no limit. */
@@ -53,6 +55,8 @@ const CAPS = [
   ["max_queued_tasks", "maxQueuedTasks"],
   ["max_shares", "maxShares"],
   ["max_dav_accounts", "maxDavAccounts"],
+  ["snapshot_max_per_folder", "maxSnapshotsPerFolder"],
+  ["snapshot_max_schedules", "maxSnapshotSchedules"],
 ] as const;
 
 /** A new group: 1 GB, shares and other people's shares allowed, a week in the trash. */

@@ -16,6 +16,7 @@ export const PERMISSION_BITS: PermissionBit[] = [
   { bit: 12, key: "advanceDelete" },
   { bit: 16, key: "ignoreOwnership" },
   { bit: 17, key: "uniqueDirectLink" },
+  { bit: 20, key: "snapshot" },
   { bit: 8, key: "reserved8", reserved: true },
   { bit: 10, key: "reserved10", reserved: true },
   { bit: 13, key: "reserved13", reserved: true },

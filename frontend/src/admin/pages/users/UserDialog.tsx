@@ -1,5 +1,6 @@
 // Create or edit one account: e-mail, nick, group, status, a new password; for an existing
-// account also its storage against the group's quota (with a recount) and turning 2FA off.
+// account also its storage against the group's quota (with a recount), its snapshots (with
+// delete) and turning 2FA off.
 import {
   Alert,
   Button,
@@ -20,6 +21,7 @@ import { AnchorLink } from "../../../components/links";
 import { formatBytes } from "../../../lib/format";
 import type { AdminGroup, AdminUser } from "../../api";
 import { adminErrorMessage } from "../../errors";
+import { UserSnapshots } from "./UserSnapshots";
 import { createUser, saveUser, USER_STATUSES } from "./users";
 
 type Props = {
@@ -186,6 +188,7 @@ export function UserDialog({ user, groups, onClose, onSaved }: Props) {
               </Group>
             </Stack>
           )}
+          {current && <UserSnapshots userId={current.id} />}
           {current?.two_fa_enabled && (
             <Alert color={disableTwoFa ? "orange" : "gray"} title={t("admin.users.twoFa")}>
               <Stack gap="xs" align="flex-start">
