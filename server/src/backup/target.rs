@@ -13,7 +13,7 @@ use super::BackupError;
 use crate::{
     admin::policy_check,
     state::AppState,
-    storage::{LocalDriver, StorageDriver},
+    storage::{DriverRegistry, LocalDriver, StorageDriver},
 };
 
 /// Target types.
@@ -102,6 +102,16 @@ pub async fn driver(
     kind: &str,
     settings: &Value,
 ) -> Result<Arc<dyn StorageDriver>, BackupError> {
+    driver_with(&state.storage, kind, settings).await
+}
+
+/// [`driver`] through `registry`: also for `stratus restore`, which reads a target before any
+/// server state exists.
+pub async fn driver_with(
+    registry: &DriverRegistry,
+    kind: &str,
+    settings: &Value,
+) -> Result<Arc<dyn StorageDriver>, BackupError> {
     let empty = Map::new();
     let map = settings.as_object().unwrap_or(&empty);
     if kind == backup_target::kind::LOCAL {
@@ -111,7 +121,7 @@ pub async fn driver(
         }
         return Ok(Arc::new(LocalDriver::new(PathBuf::from(path))));
     }
-    Ok(state.storage.build(&as_policy(kind, map)).await?)
+    Ok(registry.build(&as_policy(kind, map)).await?)
 }
 
 /// `settings` as answered: without its secrets.

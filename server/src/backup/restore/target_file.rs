@@ -3,11 +3,14 @@
 use std::{path::Path, sync::Arc};
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
-use stratus_entity::storage_policy::{self, kind};
+use serde_json::Value;
+use stratus_entity::storage_policy::kind;
 
 use super::RestoreError;
-use crate::storage::{DriverRegistry, LocalDriver, StorageDriver};
+use crate::{
+    backup::target,
+    storage::{DriverRegistry, StorageDriver},
+};
 
 /// The contents of a target file.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,66 +33,22 @@ impl TargetFile {
     }
 }
 
-/// A driver for the target: a `local` target's folder is `settings.path`; bucket targets take
-/// the fields of a storage policy of their type (`server`, `bucket_name`, `access_key`,
-/// `secret_key`, and driver settings such as `region` and `s3_path_style`). `registry` builds
-/// bucket drivers (their staging folder lies in its data dir).
+/// A driver for the target, built as the backup engine builds it ([`target::driver_with`]):
+/// a `local` target's folder is `settings.path`; bucket targets take the fields of a storage
+/// policy of their type. `registry` builds bucket drivers (their staging folder lies in its
+/// data dir). A `remote` target needs the database's node rows, which a restore does not have
+/// yet.
 pub async fn open_target(
     target: &TargetFile,
     registry: &DriverRegistry,
 ) -> Result<Arc<dyn StorageDriver>, RestoreError> {
-    let empty = Map::new();
-    let map = target.settings.as_object().unwrap_or(&empty);
-    let text = |key: &str| {
-        map.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    match target.r#type.as_str() {
-        kind::LOCAL => {
-            let path = text("path");
-            if path.is_empty() {
-                return Err(RestoreError::Target(
-                    "settings.path: a local target needs its folder".into(),
-                ));
-            }
-            Ok(Arc::new(LocalDriver::new(path.into())))
-        }
-        kind::S3 | kind::OSS => {
-            let settings: Map<String, Value> = map
-                .iter()
-                .filter(|(k, _)| {
-                    !["server", "bucket_name", "access_key", "secret_key"].contains(&k.as_str())
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let now = chrono::Utc::now();
-            let policy = storage_policy::Model {
-                id: 0,
-                created_at: now,
-                updated_at: now,
-                deleted_at: None,
-                name: "backup target".into(),
-                r#type: target.r#type.clone(),
-                server: text("server"),
-                bucket_name: text("bucket_name"),
-                is_private: true,
-                access_key: text("access_key"),
-                secret_key: text("secret_key"),
-                max_size: 0,
-                dir_name_rule: String::new(),
-                file_name_rule: "{uuid}".into(),
-                settings: Value::Object(settings),
-                node_id: None,
-            };
-            registry
-                .build(&policy)
-                .await
-                .map_err(|e| RestoreError::Target(e.to_string()))
-        }
-        other => Err(RestoreError::Target(format!(
-            "type {other:?}: a restore reads from a local, s3 or oss target"
-        ))),
+    if !matches!(target.r#type.as_str(), kind::LOCAL | kind::S3 | kind::OSS) {
+        return Err(RestoreError::Target(format!(
+            "type {:?}: a restore reads from a local, s3 or oss target",
+            target.r#type
+        )));
     }
+    target::driver_with(registry, &target.r#type, &target.settings)
+        .await
+        .map_err(|e| RestoreError::Target(e.to_string()))
 }
