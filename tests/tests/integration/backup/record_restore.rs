@@ -226,3 +226,47 @@ async fn instance_records_and_members_are_refused() {
     .await;
     assert_eq!(r["code"], 404, "{r}");
 }
+
+#[tokio::test]
+async fn a_corrupt_blob_fails_only_its_file_and_is_named() {
+    let server = TestServer::start().await;
+    let backups = tempfile::tempdir().unwrap();
+    let (boss, alice, before, record) = backed_up(&server, backups.path()).await;
+    // The blob of f0002.txt damaged on the target, its size kept.
+    let name = &super::manifests(backups.path())[0];
+    let line = super::manifest(backups.path(), name)
+        .into_iter()
+        .find(|l| l["type"] == "file" && l["path"] == "/f0002.txt")
+        .unwrap();
+    let blob = line["blob"].as_str().unwrap();
+    let path = backups
+        .path()
+        .join(format!("stratus-backup/blobs/{}/{blob}", &blob[..2]));
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+
+    let r = server
+        .send_as(
+            Method::DELETE,
+            "/file",
+            &alice.access_token,
+            &json!({"uris": ["cloudreve://my/docs"], "skip_soft_delete": true}),
+        )
+        .await;
+    assert_eq!(r["code"], 0, "{r}");
+    let done = restore(&server, &boss, record, json!({})).await;
+    assert_eq!(done.status, task::status::ERROR, "{done:?}");
+    let error = done.public_state["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.contains("1 files could not be restored") && error.contains("f0002.txt"),
+        "{done:?}"
+    );
+    // Every other file is back, byte for byte; the damaged one is not half-written.
+    let mut expected = before;
+    expected.remove("/f0002.txt");
+    assert_eq!(tree(&server, &alice, "cloudreve://my/docs").await, expected);
+}
