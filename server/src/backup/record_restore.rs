@@ -58,6 +58,9 @@ pub struct RestoreState {
     pub restored: u64,
     #[serde(default)]
     pub unchanged: u64,
+    /// Files left alone because a WebDAV lock holds them.
+    #[serde(default)]
+    pub skipped: u64,
     /// Files that could not be restored (the first [`NAMED_FAILURES`]).
     #[serde(default)]
     pub failed: Vec<String>,
@@ -128,6 +131,7 @@ pub async fn submit(
         next: 0,
         restored: 0,
         unchanged: 0,
+        skipped: 0,
         failed: Vec::new(),
         failed_count: 0,
     };
@@ -201,6 +205,10 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
                 Ok(true) => st.unchanged += 1,
                 Ok(false) => st.restored += 1,
                 Err(Failure::Retry(e)) => return Err(TaskError::Retry(e)),
+                Err(Failure::Locked) => {
+                    ctx.log(format!("{}: skipped, locked", uri.path()));
+                    st.skipped += 1;
+                }
                 Err(Failure::File(why)) => {
                     ctx.log(format!("{}: {why}", uri.path()));
                     tracing::warn!(file = %uri.path(), error = %why, "backup restore: file skipped");
@@ -238,7 +246,9 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
 enum Failure {
     /// The database failed: the whole task is tried again from its saved line.
     Retry(String),
-    /// This item only (a missing or damaged blob, a lock, the quota): logged and named.
+    /// A lock holds the path: skipped and logged.
+    Locked,
+    /// This item only (a missing or damaged blob, the quota): logged and named.
     File(String),
 }
 
@@ -246,6 +256,7 @@ impl From<FsError> for Failure {
     fn from(e: FsError) -> Self {
         match e {
             FsError::Db(e) => Failure::Retry(e.to_string()),
+            FsError::Lock(_) => Failure::Locked,
             other => Failure::File(other.to_string()),
         }
     }

@@ -270,3 +270,45 @@ async fn a_corrupt_blob_fails_only_its_file_and_is_named() {
     expected.remove("/f0002.txt");
     assert_eq!(tree(&server, &alice, "cloudreve://my/docs").await, expected);
 }
+
+#[tokio::test]
+async fn a_users_record_goes_back_into_each_drive() {
+    let server = TestServer::start().await;
+    let backups = tempfile::tempdir().unwrap();
+    let boss = admin(&server, "boss@example.com").await;
+    let (alice, a) = member_with_docs(&server, "alice@example.com", 2).await;
+    let (bob, b) = member_with_docs(&server, "bob@example.com", 3).await;
+    let t = target(&server, &boss, backups.path()).await;
+    let id = task(
+        &server,
+        &boss,
+        json!({"name": "people", "kind": "users", "target_id": t,
+               "source": {"user_ids": [a, b]}}),
+    )
+    .await;
+    let record = run(&server, &boss, id).await;
+    assert_eq!(record["status"], "completed", "{record}");
+    let record = record["id"].as_i64().unwrap();
+    let alice_before = tree(&server, &alice, "cloudreve://my").await;
+    let bob_before = tree(&server, &bob, "cloudreve://my").await;
+    for s in [&alice, &bob] {
+        let r = server
+            .send_as(
+                Method::DELETE,
+                "/file",
+                &s.access_token,
+                &json!({"uris": ["cloudreve://my/docs"], "skip_soft_delete": true}),
+            )
+            .await;
+        assert_eq!(r["code"], 0, "{r}");
+    }
+    let done = restore(&server, &boss, record, json!({})).await;
+    assert_eq!(done.status, task::status::COMPLETED, "{done:?}");
+    assert_eq!(tree(&server, &alice, "cloudreve://my").await, alice_before);
+    assert_eq!(tree(&server, &bob, "cloudreve://my").await, bob_before);
+
+    // Below `dst` in each owner's drive.
+    let done = restore(&server, &boss, record, json!({"dst": "cloudreve://my/old"})).await;
+    assert_eq!(done.status, task::status::COMPLETED, "{done:?}");
+    assert_eq!(tree(&server, &bob, "cloudreve://my/old").await, bob_before);
+}
