@@ -312,3 +312,58 @@ async fn a_users_record_goes_back_into_each_drive() {
     assert_eq!(done.status, task::status::COMPLETED, "{done:?}");
     assert_eq!(tree(&server, &bob, "cloudreve://my/old").await, bob_before);
 }
+
+#[tokio::test]
+async fn a_locked_file_is_skipped_and_logged() {
+    use stratus_server::fs::lock::{self, Depth, LockOwner, LockPath, LockRequest, Scope};
+    let server = TestServer::start().await;
+    let backups = tempfile::tempdir().unwrap();
+    let (boss, alice, _, record) = backed_up(&server, backups.path()).await;
+    let changed = "cloudreve://my/docs/f0001.txt";
+    upload(&server, &alice, changed, b"changed, then locked", true).await;
+    upload(
+        &server,
+        &alice,
+        "cloudreve://my/docs/f0002.txt",
+        b"changed",
+        true,
+    )
+    .await;
+    let owner = server
+        .state
+        .ids
+        .decode(alice.user["id"].as_str().unwrap(), IdKind::User)
+        .unwrap();
+    lock::acquire(
+        &server.state.db,
+        LockRequest {
+            owner_id: owner,
+            path: LockPath::parse("/docs/f0001.txt").unwrap(),
+            scope: Scope::Exclusive,
+            depth: Depth::Zero,
+            timeout: std::time::Duration::from_secs(600),
+            owner_info: Some(LockOwner::dav(Some("<D:href>mac</D:href>".into())).to_owner_info()),
+            file_id: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    let done = restore(&server, &boss, record, json!({})).await;
+    assert_eq!(done.status, task::status::COMPLETED, "{done:?}");
+    assert!(
+        done.log.contains("f0001.txt: skipped, locked"),
+        "{}",
+        done.log
+    );
+    assert_eq!(
+        server.download(&alice, changed).await,
+        b"changed, then locked"
+    );
+    assert_eq!(
+        server
+            .download(&alice, "cloudreve://my/docs/f0002.txt")
+            .await,
+        content(2)
+    );
+}
