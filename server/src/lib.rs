@@ -93,6 +93,8 @@ pub async fn init(
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
     queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
     queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
+    queue::Registry::of(&state)
+        .register(std::sync::Arc::new(backup::record_restore::BackupRestore));
     queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
     queue::Registry::of(&state).register(std::sync::Arc::new(
         snapshot::restore_task::SnapshotRestore::default(),

@@ -11,6 +11,7 @@ pub mod error;
 pub mod layout;
 pub mod manifest;
 pub mod notice;
+pub mod record_restore;
 pub mod records;
 pub mod restore;
 pub mod retention;

@@ -3,21 +3,35 @@
 
 use poem::{Request, Response, error::ResponseError, http::header, web::Data};
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::Path,
     registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry},
 };
 
 use crate::{
     admin::Actor,
-    api::{ApiTags, envelope::ApiError},
-    backup::restore::download,
+    api::{
+        ApiTags,
+        dto::task::TaskResponse,
+        envelope::{ApiError, ApiResult, ok},
+        json::ApiJson,
+        present,
+    },
+    backup::{record_restore, restore::download},
     download::headers,
     net,
     state::AppState,
 };
 
 pub struct AdminBackupRecordIoApi;
+
+/// `POST /admin/backup/record/:id/restore`
+#[derive(Debug, Object)]
+pub struct RecordRestoreRequest {
+    /// A folder (`cloudreve://my/...`) below which each owner's files are restored, created
+    /// when missing; without it, everything goes back where it was.
+    pub dst: Option<String>,
+}
 
 #[OpenApi(tag = "ApiTags::Admin")]
 impl AdminBackupRecordIoApi {
@@ -52,6 +66,32 @@ impl AdminBackupRecordIoApi {
                 .body(poem::Body::from_bytes_stream(d.body)),
             Err(e) => ApiError::from(e).as_response(),
         })
+    }
+
+    /// Queues the restore of a completed `folder` or `users` record into the drive (a
+    /// `backup_restore` task, answered like `/workflow` tasks): back where it was (a folder
+    /// record into its folder, a users record into each owner's drive), or below `dst` in
+    /// each owner's drive. Nothing is overwritten: a file already there gets the backup's
+    /// content as a new version, so the replaced content stays as an older one; a file that
+    /// already has it is left alone; locked files and missing or corrupt blobs are skipped,
+    /// logged and named in the task's error. An `instance` record is 40001 (`stratus
+    /// restore` rebuilds an instance); 404 no such record, 409 a record not completed.
+    #[oai(
+        path = "/admin/backup/record/:id/restore",
+        method = "post",
+        operation_id = "admin_restore_backup_record"
+    )]
+    async fn restore(
+        &self,
+        state: Data<&AppState>,
+        actor: Data<&Actor>,
+        id: Path<i64>,
+        body: ApiJson<RecordRestoreRequest>,
+    ) -> ApiResult<TaskResponse> {
+        let row = record_restore::submit(&state, actor.user.id, id.0, body.0.dst)
+            .await
+            .map_err(ApiError::from)?;
+        ok(present::task::task(&state.ids, &row))
     }
 }
 

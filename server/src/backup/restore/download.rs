@@ -88,7 +88,7 @@ pub async fn download(
 }
 
 /// Record `id` (completed) and a driver for its target.
-pub(super) async fn record_and_target(
+pub(crate) async fn record_and_target(
     state: &AppState,
     id: i64,
 ) -> Result<(backup_record::Model, std::sync::Arc<dyn StorageDriver>), RestoreError> {
@@ -112,7 +112,7 @@ pub(super) async fn record_and_target(
 }
 
 /// The record's manifest copied into an unnamed temporary file, rewound.
-pub(super) async fn spool_manifest(
+pub(crate) async fn spool_manifest(
     state: &AppState,
     target: &dyn StorageDriver,
     record: &str,
@@ -137,7 +137,7 @@ pub(super) async fn spool_manifest(
     Ok(file)
 }
 
-fn read_first_line(file: &std::fs::File) -> Result<Value, RestoreError> {
+pub(crate) fn read_first_line(file: &std::fs::File) -> Result<Value, RestoreError> {
     let mut clone = file.try_clone()?;
     clone.rewind()?;
     let mut line = String::new();
@@ -151,7 +151,7 @@ fn read_first_line(file: &std::fs::File) -> Result<Value, RestoreError> {
 }
 
 /// The lines of the manifest after its header, parsed.
-pub(super) fn manifest_lines(
+pub(crate) fn manifest_lines(
     file: std::fs::File,
 ) -> impl Iterator<Item = Result<Value, RestoreError>> {
     BufReader::new(flate2::read::GzDecoder::new(file))

@@ -4,6 +4,7 @@
 mod failing;
 mod killed;
 mod log_stream;
+mod record_restore;
 mod retention;
 mod routes;
 mod runs;

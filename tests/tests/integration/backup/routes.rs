@@ -30,6 +30,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/admin/backup/record/1"),
     ("POST", "/admin/backup/record/batch/delete"),
     ("GET", "/admin/backup/record/1/log/stream"),
+    ("POST", "/admin/backup/record/1/restore"),
 ];
 
 #[tokio::test]
