@@ -152,6 +152,6 @@ run_sql() {
     if [[ $DB_KIND == sqlite ]]; then
         sqlite3 "$WORK/data/stratus.db" ".timeout 30000" "$1"
     else
-        psql -q -X -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
+        psql -q -X -t -A -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
     fi
 }
