@@ -115,6 +115,10 @@ macro_rules! roundtrip {
     }};
 }
 
+// The tables of snapshots and backups, after the macro they use.
+#[path = "entities_later/mod.rs"]
+mod later;
+
 async fn roundtrip_all(db: &DatabaseConnection) {
     // PostgreSQL keeps microseconds; truncate so values compare equal to what was written.
     let now = Utc::now().trunc_subsecs(6);
@@ -510,120 +514,7 @@ async fn roundtrip_all(db: &DatabaseConnection) {
         }
     );
 
-    let schedule = roundtrip!(
-        db,
-        snapshot_schedule,
-        snapshot_schedule::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            owner_id: Set(user.id),
-            root_file_id: Set(root.id),
-            uri: Set("cloudreve://my".into()),
-            every: Set("@daily".into()),
-            keep: Set(7),
-            last_taken_at: Set(Some(now)),
-            ..Default::default()
-        }
-    );
-    let snap = roundtrip!(
-        db,
-        snapshot,
-        snapshot::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            owner_id: Set(user.id),
-            root_file_id: Set(root.id),
-            uri: Set("cloudreve://my".into()),
-            name: Set("nightly-1".into()),
-            description: Set("before the upgrade".into()),
-            status: Set(snapshot::status::COMPLETED.into()),
-            files: Set(1),
-            folders: Set(1),
-            size: Set(blob.size),
-            schedule_id: Set(Some(schedule.id)),
-            error: Set(None),
-            ..Default::default()
-        }
-    );
-    let snap_node = snapshot_node::ActiveModel {
-        snapshot_id: Set(snap.id),
-        node_id: Set(doc.id),
-        parent_node_id: Set(Some(root.id)),
-        r#type: Set(file::kind::FILE),
-        name: Set(doc.name.clone()),
-        size: Set(doc.size),
-        entity_id: Set(Some(blob.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        metadata: Set(Some(json!({"tag:red": ""}))),
-    }
-    .insert(db)
-    .await
-    .expect("insert snapshot node");
-    assert_eq!(
-        snapshot_node::Entity::find_by_id((snap.id, doc.id))
-            .one(db)
-            .await
-            .unwrap(),
-        Some(snap_node)
-    );
-    let target = roundtrip!(
-        db,
-        backup_target,
-        backup_target::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            name: Set("nas".into()),
-            r#type: Set(backup_target::kind::LOCAL.into()),
-            settings: Set(json!({"path": "/mnt/backup"})),
-            starred: Set(true),
-            ..Default::default()
-        }
-    );
-
-    let backup_task = roundtrip!(
-        db,
-        backup_task,
-        backup_task::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            name: Set("nightly".into()),
-            kind: Set(backup_task::kind::FOLDER.into()),
-            source: Set(json!({"user_id": user.id, "uri": "cloudreve://my/docs"})),
-            target_id: Set(target.id),
-            schedule: Set("@daily".into()),
-            keep_last: Set(7),
-            keep_days: Set(30),
-            enabled: Set(true),
-            encrypt: Set(false),
-            recipient: Set(None),
-            last_run_at: Set(Some(now)),
-            next_run_at: Set(Some(later)),
-            ..Default::default()
-        }
-    );
-
-    roundtrip!(
-        db,
-        backup_record,
-        backup_record::ActiveModel {
-            created_at: Set(now),
-            task_id: Set(Some(backup_task.id)),
-            target_id: Set(target.id),
-            status: Set(backup_record::status::COMPLETED.into()),
-            trigger: Set(backup_record::trigger::SCHEDULE.into()),
-            files: Set(3),
-            size: Set(4096),
-            new_bytes: Set(1024),
-            started_at: Set(Some(now)),
-            finished_at: Set(Some(later)),
-            error: Set(None),
-            log: Set("copied 3 blobs\n".into()),
-            name: Set("20261126T040000Z-1".into()),
-            queue_task_id: Set(None),
-            ..Default::default()
-        }
-    );
+    later::roundtrip(db, &user, &root, &doc, &blob).await;
 
     // Relations resolve.
     assert_eq!(
