@@ -406,37 +406,6 @@ async fn roundtrip_all(db: &DatabaseConnection) {
 
     roundtrip!(
         db,
-        notification_channel,
-        notification_channel::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            name: Set("ops".into()),
-            r#type: Set(notification_channel::kind::WEBHOOK.into()),
-            settings: Set(json!({"url": "https://hooks.example/x", "secret": "s"})),
-            events: Set(json!(["backup_failed", "node_down"])),
-            enabled: Set(true),
-            ..Default::default()
-        }
-    );
-
-    roundtrip!(
-        db,
-        node_health,
-        node_health::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            node_id: Set(node.id),
-            alive: Set(false),
-            failures: Set(2),
-            last_seen_at: Set(Some(now)),
-            last_error: Set(Some("connection refused".into())),
-            checked_at: Set(Some(later)),
-            ..Default::default()
-        }
-    );
-
-    roundtrip!(
-        db,
         kv,
         kv::ActiveModel {
             created_at: Set(now),
@@ -502,19 +471,7 @@ async fn roundtrip_all(db: &DatabaseConnection) {
         }
     );
 
-    roundtrip!(
-        db,
-        setting,
-        setting::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            name: Set("siteName".into()),
-            value: Set("Stratus".into()),
-            ..Default::default()
-        }
-    );
-
-    later::roundtrip(db, &user, &root, &doc, &blob).await;
+    later::roundtrip(db, &user, &root, &doc, &blob, &node).await;
 
     // Relations resolve.
     assert_eq!(

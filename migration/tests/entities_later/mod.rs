@@ -1,4 +1,4 @@
-//! Round trips of the snapshot and backup tables, split from `entities.rs` to keep it short.
+//! Round trips of the settings, snapshot, backup, notification and node health tables, split from `entities.rs` to keep it short.
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
@@ -11,6 +11,7 @@ pub async fn roundtrip(
     root: &file::Model,
     doc: &file::Model,
     blob: &entity::Model,
+    slave: &node::Model,
 ) {
     let now = Utc::now().trunc_subsecs(6);
     let later = now + Duration::days(1);
@@ -125,6 +126,49 @@ pub async fn roundtrip(
             log: Set("copied 3 blobs\n".into()),
             name: Set("20261126T040000Z-1".into()),
             queue_task_id: Set(None),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        notification_channel,
+        notification_channel::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("ops".into()),
+            r#type: Set(notification_channel::kind::WEBHOOK.into()),
+            settings: Set(json!({"url": "https://hooks.example/x", "secret": "s"})),
+            events: Set(json!(["backup_failed", "node_down"])),
+            enabled: Set(true),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        node_health,
+        node_health::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            node_id: Set(slave.id),
+            alive: Set(false),
+            failures: Set(2),
+            last_seen_at: Set(Some(now)),
+            last_error: Set(Some("connection refused".into())),
+            checked_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        setting,
+        setting::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            name: Set("siteName".into()),
+            value: Set("Stratus".into()),
             ..Default::default()
         }
     );
