@@ -9,7 +9,7 @@ use stratus_server::backup::layout;
 use stratus_tests::TestServer;
 
 use super::runs::{member_with_docs, upload};
-use super::{blobs, folder_task, manifest, manifests, run, target, task};
+use super::{blobs, docs_task, manifest, manifests, run};
 use crate::admin::{admin, ok};
 
 #[tokio::test]
@@ -18,13 +18,7 @@ async fn a_failing_target_fails_the_run_and_keeps_earlier_records() {
     let boss = admin(&server, "boss@example.com").await;
     let (alice, uid) = member_with_docs(&server, "alice@example.com", 3).await;
     let dir = tempfile::tempdir().unwrap();
-    let t = target(&server, &boss, dir.path()).await;
-    let id = task(
-        &server,
-        &boss,
-        folder_task(t, uid, "cloudreve://my/docs", json!({})),
-    )
-    .await;
+    let (_t, id) = docs_task(&server, &boss, dir.path(), uid).await;
     let first = run(&server, &boss, id).await;
     assert_eq!(first["status"], "completed", "{first}");
     let kept = blobs(dir.path());

@@ -47,6 +47,19 @@ pub async fn task(server: &TestServer, s: &Session, body: Value) -> i64 {
 }
 
 /// A folder task of `user_id`'s `uri` to `target`.
+/// A target in `dir` and a manual folder task backing up `cloudreve://my/docs` of `user_id`:
+/// (target id, task id).
+pub async fn docs_task(server: &TestServer, s: &Session, dir: &Path, user_id: i64) -> (i64, i64) {
+    let t = target(server, s, dir).await;
+    let id = task(
+        server,
+        s,
+        folder_task(t, user_id, "cloudreve://my/docs", json!({})),
+    )
+    .await;
+    (t, id)
+}
+
 pub fn folder_task(target: i64, user_id: i64, uri: &str, extra: Value) -> Value {
     let mut body = json!({
         "name": "docs", "kind": "folder", "target_id": target,

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, server::envelope};
 
-use super::{blobs, folder_task, manifest, manifests, run, target, task};
+use super::{blobs, docs_task, manifest, manifests, run, target, task};
 use crate::admin::{admin, call, list, member, ok};
 
 /// Files in the folder backed up.
@@ -92,13 +92,7 @@ async fn a_second_run_copies_only_the_changed_file() {
     let boss = admin(&server, "boss@example.com").await;
     let (alice, uid) = member_with_docs(&server, "alice@example.com", FILES).await;
     let dir = tempfile::tempdir().unwrap();
-    let t = target(&server, &boss, dir.path()).await;
-    let id = task(
-        &server,
-        &boss,
-        folder_task(t, uid, "cloudreve://my/docs", json!({})),
-    )
-    .await;
+    let (_t, id) = docs_task(&server, &boss, dir.path(), uid).await;
 
     let first = run(&server, &boss, id).await;
     assert_eq!(first["status"], "completed", "{first}");
@@ -220,13 +214,7 @@ async fn manual_runs_one_at_a_time_and_at_most_ten() {
     let boss = admin(&server, "boss@example.com").await;
     let (_alice, uid) = member_with_docs(&server, "alice@example.com", 2).await;
     let dir = tempfile::tempdir().unwrap();
-    let t = target(&server, &boss, dir.path()).await;
-    let id = task(
-        &server,
-        &boss,
-        folder_task(t, uid, "cloudreve://my/docs", json!({})),
-    )
-    .await;
+    let (_t, id) = docs_task(&server, &boss, dir.path(), uid).await;
     let queued = ok(
         &server,
         &boss,
