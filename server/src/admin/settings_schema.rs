@@ -290,6 +290,9 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("cron_entity_collect", Kind::Schedule),
     ("cron_trash_bin_collect", Kind::Schedule),
     ("cron_oauth_cred_refresh", Kind::Schedule),
+    // Cloudreve 4.18 additions (spec addendum §9)
+    ("fts_enabled", Kind::Bool),
+    ("expose_user_email", Kind::Bool),
 ];
 
 /// Queue settings beyond the worker count, for every queue (spec §14.2).

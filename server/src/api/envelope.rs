@@ -242,6 +242,8 @@ error_codes! {
     OwnerOnly = 40082, OK, "Only the owner can do this";
     /// The node is used by a storage policy.
     NodeUsedByPolicy = 40086, OK, "Node is used by a storage policy";
+    /// An anonymous visitor opened a share whose visitor group may not download.
+    AnonymousAccessDenied = 40088, OK, "Anonymous access denied";
     /// Database error.
     DatabaseError = 50001, OK, "Database error";
     /// Encryption or signing failed.

@@ -21,9 +21,12 @@ use super::{
         share::{Share, ShareList},
     },
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
-    file::audit,
+    file::{audit, check_batch},
     json::ApiJson,
-    present::share::{self as present, Shown},
+    present::{
+        share::{self as present, Shown},
+        user::Redactor,
+    },
     query_bool::QueryBool,
 };
 use crate::{
@@ -35,7 +38,7 @@ use crate::{
     share::{
         access,
         details::share_url,
-        manage::{self, ORDER_BY_OPTIONS, PageRequest, ShareOptions},
+        manage::{self, Listed, ORDER_BY_OPTIONS, PageRequest, ShareOptions},
     },
     state::AppState,
     users,
@@ -60,6 +63,13 @@ pub struct ShareRequest {
     pub share_view: Option<bool>,
     /// Show the shared folder's README to visitors.
     pub show_readme: Option<bool>,
+}
+
+/// `DELETE /share`
+#[derive(Debug, Object)]
+pub struct DeleteSharesRequest {
+    /// Share hashids.
+    pub ids: Vec<String>,
 }
 
 impl ShareRequest {
@@ -171,7 +181,7 @@ impl ShareApi {
             next_page_token.0.as_deref(),
         )?;
         let ctx = FsCtx::new(&state, &caller);
-        let (rows, next) = manage::page(&ctx, me.user.id, false, &paging).await?;
+        let (rows, next) = manage::page(&ctx, me.user.id, Listed::All, &paging).await?;
         ok(present_page(&state, &caller, req, rows, next, page_size.0).await?)
     }
 
@@ -200,6 +210,32 @@ impl ShareApi {
         .await;
         let base = site_base(&state, req).await?;
         ok(share_url(&state.ids, &base, &row, true))
+    }
+
+    /// Deletes those of the listed shares that belong to the caller; others are ignored. An
+    /// id that is no share hashid is 40001 and deletes nothing.
+    #[oai(path = "/share", method = "delete", operation_id = "delete_shares")]
+    async fn delete_shares(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        req: &Request,
+        body: ApiJson<DeleteSharesRequest>,
+    ) -> ApiResult<String> {
+        caller.signed_in()?;
+        check_batch(&state, body.ids.len()).await?;
+        let ctx = FsCtx::new(&state, &caller);
+        for id in manage::delete_many(&ctx, &body.ids).await? {
+            audit(
+                &state,
+                &caller,
+                req,
+                events::kind::SHARE_DELETE,
+                json!({"share_id": state.ids.encode(id, IdKind::Share)}),
+            )
+            .await;
+        }
+        done()
     }
 
     /// Deletes a share of the caller (administrators may delete any share).
@@ -283,16 +319,20 @@ impl ShareApi {
             .await;
         }
         let base = site_base(&state, req).await?;
+        let users = Redactor::for_caller(&state.ids, &state.settings, &caller).await?;
         let shown = Shown {
             caller: &caller,
             base: &base,
             unlocked,
             owner_extended: QueryBool::of(owner_extended.0),
+            users: &users,
         };
         ok(present::present(db, &state.ids, &row, &shown).await?)
     }
 
-    /// A user's public (password-less, working) shares, newest first.
+    /// A user's working shares, newest first, as the user's `share_links_in_profile` setting
+    /// allows: without a password (default), all (`all_share`; passwords are not shown), or
+    /// none (`hide_share`: 40001).
     #[oai(
         path = "/user/shares/:id",
         method = "get",
@@ -320,8 +360,9 @@ impl ShareApi {
             order_direction.0.as_deref(),
             next_page_token.0.as_deref(),
         )?;
+        let listed = manage::profile_listing(&user)?;
         let ctx = FsCtx::new(&state, &caller);
-        let (rows, next) = manage::page(&ctx, user.id, true, &paging).await?;
+        let (rows, next) = manage::page(&ctx, user.id, listed, &paging).await?;
         ok(present_page(&state, &caller, req, rows, next, page_size.0).await?)
     }
 }
@@ -335,11 +376,13 @@ async fn present_page(
     page_size: i64,
 ) -> Result<ShareList, ApiError> {
     let base = site_base(state, req).await?;
+    let users = Redactor::for_caller(&state.ids, &state.settings, caller).await?;
     let shown = Shown {
         caller,
         base: &base,
         unlocked: false,
         owner_extended: false,
+        users: &users,
     };
     let mut shares = Vec::with_capacity(rows.len());
     for row in &rows {

@@ -19,8 +19,10 @@ use crate::{
     state::AppState,
 };
 
-/// The Cloudreve API version Stratus is wire-compatible with; clients compare against it.
-pub const COMPAT_VERSION: &str = "4.0.0";
+/// The Cloudreve API version Stratus is wire-compatible with; clients gate on it (the desktop
+/// client wants 4.12 or later, the CLI 4.17 up to 5). Stratus's own version is in the admin
+/// summary and `stratus --version`.
+pub const COMPAT_VERSION: &str = "4.18.0";
 
 pub struct SiteApi;
 
@@ -69,6 +71,8 @@ impl SiteApi {
                 google_map_tile_type: non_empty("map_google_tile_type"),
                 thumbnail_width: int("thumb_width"),
                 thumbnail_height: int("thumb_height"),
+                // Stratus has no full-text index yet: `fts_enabled` has no effect.
+                full_text_search: Some(false),
                 ..Default::default()
             },
             "emojis" => SiteConfig {

@@ -20,6 +20,7 @@ use super::{
     ApiTags,
     dto::user::User,
     envelope::{ApiError, ApiResult, ErrorCode, ok},
+    present::user::Redactor,
 };
 use crate::{
     auth::caller::Caller,
@@ -40,7 +41,8 @@ pub struct UserProfileApi;
 
 #[OpenApi(tag = "ApiTags::User")]
 impl UserProfileApi {
-    /// What anyone may see of an account; the e-mail address only to signed-in callers.
+    /// What anyone may see of an account; the e-mail address only to signed-in callers, and
+    /// to others than its owner only while `expose_user_email` is on.
     /// A malformed id is code 40001, an id of no (or a deleted) account 40021.
     #[oai(
         path = "/user/info/:id",
@@ -61,8 +63,8 @@ impl UserProfileApi {
             .one(&state.db)
             .await?
             .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-        let show_email = caller.user_id().is_some();
-        ok(User::redacted(&state.ids, &user, &group, show_email))
+        let shown = Redactor::for_caller(&state.ids, &state.settings, &caller).await?;
+        ok(shown.user(&user, &group))
     }
 
     /// An account's avatar as plain HTTP, not an envelope: the uploaded picture, a 302 to
@@ -137,9 +139,10 @@ impl UserProfileApi {
             ));
         }
         let found = users::search_active(&state.db, keyword, SEARCH_LIMIT).await?;
+        let shown = Redactor::for_caller(&state.ids, &state.settings, &caller).await?;
         ok(found
             .iter()
-            .map(|(user, group)| User::redacted(&state.ids, user, group, true))
+            .map(|(user, group)| shown.user(user, group))
             .collect())
     }
 }

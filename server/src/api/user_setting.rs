@@ -32,8 +32,6 @@ use crate::{
 
 /// The account setting of [`UserSettings::share_links_in_profile`].
 pub(super) const SHARE_LINKS_IN_PROFILE: &str = "share_links_in_profile";
-/// Longest `share_links_in_profile` kept (its values are short words).
-pub(super) const MAX_SHARE_LINKS_IN_PROFILE: usize = 64;
 
 /// How long a secret from `GET /user/setting/2fa` waits to be confirmed.
 pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
@@ -90,7 +88,7 @@ pub struct UpdateUserSettingRequest {
     pub two_fa_code: Option<String>,
     pub disable_view_sync: Option<bool>,
     /// Which shares the public profile lists: `""` (public ones), `all_share` or
-    /// `hide_share`; kept as given (at most 64 bytes), empty clears it.
+    /// `hide_share` (anything else is 40001); empty clears it.
     pub share_links_in_profile: Option<String>,
 }
 

@@ -8,10 +8,7 @@ use stratus_entity::user;
 
 use super::{
     envelope::{ApiError, ErrorCode},
-    user_setting::{
-        MAX_SHARE_LINKS_IN_PROFILE, SHARE_LINKS_IN_PROFILE, UpdateUserSettingRequest, has_two_fa,
-        two_fa_init_key,
-    },
+    user_setting::{SHARE_LINKS_IN_PROFILE, UpdateUserSettingRequest, has_two_fa, two_fa_init_key},
     user_setting_fields::{
         param_error, validate_exts, validate_language, validate_nick, validate_theme,
     },
@@ -21,6 +18,7 @@ use crate::{
     db,
     events::{self, Client},
     kv,
+    share::manage,
     state::AppState,
     users,
 };
@@ -71,10 +69,12 @@ pub(super) fn check<'a>(
         .transpose()?;
     if body
         .share_links_in_profile
-        .as_ref()
-        .is_some_and(|v| v.len() > MAX_SHARE_LINKS_IN_PROFILE)
+        .as_deref()
+        .is_some_and(|v| !manage::PROFILE_VALUES.contains(&v))
     {
-        return Err(param_error("share_links_in_profile: at most 64 bytes"));
+        return Err(param_error(
+            "share_links_in_profile: expected \"\", \"all_share\" or \"hide_share\"",
+        ));
     }
     if body.version_retention_max.is_some_and(|max| max < 0) {
         return Err(param_error("version_retention_max: must be 0 or more"));

@@ -55,6 +55,10 @@ pub enum FsError {
     /// The share needs a password and the one given is missing or wrong.
     #[error("incorrect share password")]
     SharePassword,
+    /// An anonymous visitor opened a share while the anonymous group may not open shares
+    /// (signing in may help).
+    #[error("anonymous access denied; sign in to open this share")]
+    ShareAnonymousDenied,
     /// Too many wrong share passwords lately.
     #[error("too many wrong share passwords")]
     ShareThrottled,

@@ -200,6 +200,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("cron_entity_collect", "@every 15m"),
     ("cron_trash_bin_collect", "@every 33m"),
     ("cron_oauth_cred_refresh", "@every 230h"),
+    // Cloudreve 4.18 additions (spec addendum §9)
+    ("fts_enabled", "0"),
+    ("expose_user_email", "1"),
 ];
 
 /// Random secrets and identifiers created once per installation.

@@ -177,7 +177,7 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
         .enabled(group_perm::SHARE_DOWNLOAD)
     {
         return Err(match ctx.caller {
-            Caller::Anonymous => FsError::LoginRequired,
+            Caller::Anonymous => FsError::ShareAnonymousDenied,
             Caller::User(_) => FsError::NoPermission("your group may not open shares"),
         });
     }

@@ -26,6 +26,9 @@ pub enum ShareError {
     /// No such share among the caller's (or it is someone else's).
     #[error("share not found")]
     NotFound,
+    /// The profile's owner does not list their shares (`share_links_in_profile`).
+    #[error("User has disabled share links in profile")]
+    ProfileHidden,
     /// The share's owner or the owner's group is gone.
     #[error("share link not found or expired")]
     Gone,

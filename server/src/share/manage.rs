@@ -7,7 +7,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
-use stratus_entity::share;
+use stratus_entity::{share, user};
 
 use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access, error::ShareError};
 use crate::{
@@ -210,6 +210,46 @@ pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, Share
     Ok(row)
 }
 
+/// Deletes those of the shares `hashids` names that belong to the caller (administrators
+/// too: only their own); others are left alone without a word, as Cloudreve does. Every id is
+/// decoded first, so an undecodable one changes nothing. Answers the ids deleted.
+pub async fn delete_many(ctx: &FsCtx<'_>, hashids: &[String]) -> Result<Vec<i64>, ShareError> {
+    let me = ctx.user()?;
+    let mut ids = Vec::with_capacity(hashids.len());
+    for h in hashids {
+        let id = ctx
+            .state
+            .ids
+            .decode(h, IdKind::Share)
+            .map_err(|_| ShareError::Invalid(format!("invalid share id {h:?}")))?;
+        ids.push(id);
+    }
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let owned: Vec<i64> = share::Entity::find()
+        .select_only()
+        .column(share::Column::Id)
+        .filter(share::Column::Id.is_in(ids))
+        .filter(share::Column::UserId.eq(me.user.id))
+        .filter(share::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(&ctx.state.db)
+        .await?;
+    if !owned.is_empty() {
+        share::Entity::update_many()
+            .col_expr(
+                share::Column::DeletedAt,
+                sea_orm::sea_query::Expr::value(Some(Utc::now())),
+            )
+            .filter(share::Column::Id.is_in(owned.clone()))
+            .filter(share::Column::DeletedAt.is_null())
+            .exec(&ctx.state.db)
+            .await?;
+    }
+    Ok(owned)
+}
+
 /// A page of shares: `page_size` rows after the cursor, newest first unless `ascending`.
 pub struct PageRequest<'a> {
     pub page_size: i64,
@@ -220,12 +260,43 @@ pub struct PageRequest<'a> {
 /// Valid `order_by` values (all order by creation).
 pub const ORDER_BY_OPTIONS: [&str; 2] = ["created_at", "id"];
 
-/// One page of the shares of `owner_id`; with `public_only`, only valid shares without a
-/// password. Returns the rows and the next page's token.
+/// Which of an owner's shares a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// Every share (the owner's own list).
+    All,
+    /// Working shares, with or without a password (a profile set to `all_share`).
+    Working,
+    /// Working shares without a password (a profile's default).
+    Public,
+}
+
+/// The account setting naming which shares the account's profile lists.
+pub const PROFILE_SETTING: &str = "share_links_in_profile";
+/// Its values: public shares (the default), all working shares, none.
+pub const PROFILE_VALUES: [&str; 3] = ["", "all_share", "hide_share"];
+
+/// What `owner`'s profile lists (`GET /user/shares/:id`); an owner who hid them is
+/// [`ShareError::ProfileHidden`]. An unknown stored value lists the public ones.
+pub fn profile_listing(owner: &user::Model) -> Result<Listed, ShareError> {
+    let value = owner
+        .settings
+        .get(PROFILE_SETTING)
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    match value {
+        "all_share" => Ok(Listed::Working),
+        "hide_share" => Err(ShareError::ProfileHidden),
+        _ => Ok(Listed::Public),
+    }
+}
+
+/// One page of the shares of `owner_id` that `listed` picks. Returns the rows and the next
+/// page's token.
 pub async fn page(
     ctx: &FsCtx<'_>,
     owner_id: i64,
-    public_only: bool,
+    listed: Listed,
     req: &PageRequest<'_>,
 ) -> Result<(Vec<share::Model>, Option<String>), ShareError> {
     let ids: &HashIds = &ctx.state.ids;
@@ -243,7 +314,7 @@ pub async fn page(
         let mut q = share::Entity::find()
             .filter(share::Column::UserId.eq(owner_id))
             .filter(share::Column::DeletedAt.is_null());
-        if public_only {
+        if listed == Listed::Public {
             q = q.filter(
                 sea_orm::Condition::any()
                     .add(share::Column::Password.is_null())
@@ -264,7 +335,7 @@ pub async fn page(
         let exhausted = batch.len() as i64 <= req.page_size;
         for row in batch {
             cursor = Some(row.id);
-            if public_only && access::check(&ctx.state.db, row.clone()).await.is_err() {
+            if listed != Listed::All && access::check(&ctx.state.db, row.clone()).await.is_err() {
                 continue;
             }
             rows.push(row);

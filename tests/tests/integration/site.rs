@@ -24,7 +24,7 @@ async fn ping_answers_the_compatible_version() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"code": 0, "data": "4.0.0", "msg": ""})
+        serde_json::json!({"code": 0, "data": "4.18.0", "msg": ""})
     );
 }
 

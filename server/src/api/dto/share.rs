@@ -29,9 +29,14 @@ pub struct Share {
     pub created_at: DateTime<Utc>,
     /// True when the share no longer works (time, downloads, file gone or owner inactive).
     pub expired: bool,
-    /// `<site>/s/<id>`, with `/<password>` once unlocked.
+    /// `<site>/s/<id>`, with `/<password>` only once unlocked for the caller.
     pub url: String,
     pub is_private: Option<bool>,
+    /// The share needs a password (absent when it does not); shown to everyone, so a visitor
+    /// knows to ask for it.
+    pub password_protected: Option<bool>,
+    /// The shared file's size once unlocked; 0 for folders and locked shares. Always present.
+    pub size: i64,
     pub share_view: Option<bool>,
     /// The owner asked to show the folder's README; shown (only as true) once unlocked.
     pub show_readme: Option<bool>,

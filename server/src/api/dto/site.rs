@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub google_map_tile_type: Option<String>,
     pub thumbnail_width: Option<i64>,
     pub thumbnail_height: Option<i64>,
+    /// Full-text search (`GET /file/search`) is available.
+    pub full_text_search: Option<bool>,
     // emojis
     /// JSON string of the emoji preset.
     pub emoji_preset: Option<String>,

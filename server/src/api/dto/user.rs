@@ -15,7 +15,8 @@ use crate::{
 pub struct User {
     /// User hashid.
     pub id: String,
-    /// E-mail address (only to signed-in viewers).
+    /// E-mail address; of other people only to signed-in viewers while the site exposes
+    /// addresses (`expose_user_email`).
     pub email: Option<String>,
     /// Display name.
     pub nickname: String,
@@ -36,6 +37,8 @@ pub struct User {
     pub pined: Option<Vec<PinnedItem>>,
     /// True when the user keeps explorer views local instead of syncing them.
     pub disable_view_sync: Option<bool>,
+    /// Which shares the profile lists: `all_share`, `hide_share`, absent = public ones.
+    pub share_links_in_profile: Option<String>,
 }
 
 /// A pinned folder.
@@ -112,6 +115,7 @@ impl User {
             language: text("language"),
             pined: pined.filter(|p| !p.is_empty()),
             disable_view_sync: settings.get("disable_view_sync").and_then(|v| v.as_bool()),
+            share_links_in_profile: text("share_links_in_profile"),
         }
     }
 
@@ -141,6 +145,12 @@ impl User {
             language: None,
             pined: None,
             disable_view_sync: None,
+            share_links_in_profile: user
+                .settings
+                .get("share_links_in_profile")
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
         }
     }
 
@@ -159,6 +169,7 @@ impl User {
             language: None,
             pined: None,
             disable_view_sync: None,
+            share_links_in_profile: None,
         }
     }
 }

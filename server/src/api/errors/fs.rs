@@ -34,6 +34,9 @@ impl From<FsError> for ApiError {
             FsError::ShareInvalid => ApiError::code(ErrorCode::ShareLinkNotFound),
             FsError::SharePassword => ApiError::code(ErrorCode::IncorrectPassword),
             FsError::ShareThrottled => share_throttled(),
+            FsError::ShareAnonymousDenied => {
+                ApiError::new(ErrorCode::AnonymousAccessDenied, err.to_string())
+            }
             FsError::SaveOwnShare => ApiError::code(ErrorCode::SaveOwnShare),
             FsError::Lock(e) => e.into(),
             FsError::Db(e) => e.into(),

@@ -13,6 +13,7 @@ impl From<ShareError> for ApiError {
             ShareError::NotShareable(msg) => ApiError::new(ErrorCode::NoPermission, msg),
             ShareError::Root => ApiError::code(ErrorCode::RootProtected),
             ShareError::Invalid(msg) => ApiError::new(ErrorCode::ParamError, msg),
+            e @ ShareError::ProfileHidden => ApiError::new(ErrorCode::ParamError, e.to_string()),
             ShareError::NotFound => ApiError::code(ErrorCode::NotFound),
             ShareError::Gone => ApiError::code(ErrorCode::ShareLinkNotFound),
             ShareError::Fs(e) => e.into(),

@@ -3,3 +3,4 @@
 pub mod file;
 pub mod share;
 pub mod task;
+pub mod user;

@@ -1,13 +1,10 @@
 //! Turning share rows into the `Share` shape, revealing only what the caller may see.
 
 use sea_orm::ConnectionTrait;
-use stratus_entity::share;
+use stratus_entity::{file, share};
 
 use crate::{
-    api::{
-        dto::{share::Share, user::User},
-        envelope::ApiError,
-    },
+    api::{dto::share::Share, envelope::ApiError, present::user::Redactor},
     auth::caller::Caller,
     ids::{HashIds, IdKind},
     share::details::{self, share_url, share_view, show_readme},
@@ -21,6 +18,8 @@ pub struct Shown<'a> {
     pub unlocked: bool,
     /// Add `source_uri` (owner only).
     pub owner_extended: bool,
+    /// How the owner is shown to the caller.
+    pub users: &'a Redactor<'a>,
 }
 
 /// Presents `share`; the file and owner are read as they are now (a share whose file or
@@ -35,6 +34,7 @@ pub async fn present(
     let found = details::details(db, share, is_owner && shown.owner_extended).await?;
     let unlocked = shown.unlocked || is_owner;
     let file = found.file.as_ref();
+    let protected = share.password.as_deref().is_some_and(|p| !p.is_empty());
     Ok(Share {
         id: ids.encode(share.id, IdKind::Share),
         name: file.map(|f| f.name.clone()),
@@ -44,16 +44,15 @@ pub async fn present(
         expires: share.expires.filter(|_| unlocked),
         unlocked,
         source_type: file.map(|f| f.r#type),
-        owner: User::redacted(
-            ids,
-            &found.owner,
-            &found.owner_group,
-            shown.caller.user_id().is_some(),
-        ),
+        owner: shown.users.user(&found.owner, &found.owner_group),
         created_at: share.created_at,
         expired: !found.valid,
         url: share_url(ids, shown.base, share, unlocked),
-        is_private: is_owner.then(|| share.password.as_deref().is_some_and(|p| !p.is_empty())),
+        is_private: is_owner.then_some(protected),
+        password_protected: protected.then_some(true),
+        size: file
+            .filter(|f| unlocked && f.r#type == file::kind::FILE)
+            .map_or(0, |f| f.size),
         share_view: is_owner.then(|| share_view(share)),
         show_readme: (unlocked && show_readme(share)).then_some(true),
         password: share.password.clone().filter(|p| unlocked && !p.is_empty()),
