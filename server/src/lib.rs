@@ -18,6 +18,7 @@ pub mod captcha;
 pub mod captcha_ticket;
 pub mod cli;
 pub mod config;
+pub mod cors;
 pub mod dav;
 pub mod db;
 pub mod download;
@@ -37,6 +38,7 @@ pub mod metrics;
 pub mod net;
 pub mod notify;
 pub mod observe;
+pub mod og;
 pub mod ops;
 pub mod queue;
 pub mod relocate;
@@ -126,6 +128,9 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)
         .at("/", web::frontend)
+        // Before the share redirect and the SPA: link previews for chat apps' crawlers.
+        .around(|ep, req| async move { og::cards(&ep, req).await })
+        .around(|ep, req| async move { cors::content(&ep, req).await })
         .data(state)
         .around(move |ep, req| {
             let state = observed.clone();

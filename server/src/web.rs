@@ -91,10 +91,33 @@ pub fn share_redirect(req: &poem::Request) -> Response {
         .map(|p| crate::fs::uri::percent_decode_strict(p).unwrap_or_default());
     let mut uri = FileUri::root(FsKind::Share, parts.next().filter(|s| !s.is_empty()));
     uri.password = parts.next().filter(|s| !s.is_empty());
+    // Cloudreve 3's links name a folder inside the share with `?path=/sub/dir`; other
+    // parameters are handed on to the explorer.
+    let mut extra = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()) {
+        if key == "path" {
+            let below = value
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .try_fold(uri.clone(), |at, name| at.join(name));
+            // A path that names no valid folder leaves the share's root.
+            if let Ok(below) = below {
+                uri = below;
+            }
+        } else {
+            extra.append_pair(&key, &value);
+        }
+    }
     let path = utf8_percent_encode(&uri.to_string(), NON_ALPHANUMERIC).to_string();
+    let extra = extra.finish();
+    let location = if extra.is_empty() {
+        format!("/home?path={path}")
+    } else {
+        format!("/home?path={path}&{extra}")
+    };
     Response::builder()
         .status(StatusCode::FOUND)
-        .header(header::LOCATION, format!("/home?path={path}"))
+        .header(header::LOCATION, location)
         .header(header::CACHE_CONTROL, "no-cache")
         .finish()
 }

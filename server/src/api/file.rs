@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{
     ApiTags,
-    dto::file::FileResponse,
+    dto::file::{DirectLinkInfo, FileResponse},
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
     present::file as present,
@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     auth::caller::Caller,
+    download::{direct, link},
     events,
     fs::{
         error::FsError,
@@ -23,6 +24,7 @@ use crate::{
         tree::{self, Kind},
         uri::{FileUri, FsKind},
     },
+    ids::IdKind,
     state::AppState,
 };
 
@@ -177,6 +179,7 @@ impl FileApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        req: &Request,
         uri: Query<Option<String>>,
         id: Query<Option<String>>,
         extended: Query<Option<QueryBool>>,
@@ -216,7 +219,13 @@ impl FileApi {
             QueryBool::of(folder_summary.0),
         )
         .await?;
-        ok(present::with_info(&state.ids, resp, found))
+        let mut resp = present::with_info(&state.ids, resp, found);
+        if let Some(extended) = resp.extended_info.as_mut()
+            && caller.user_id() == Some(node.file.owner_id)
+        {
+            extended.direct_links = direct_links(&state, req, node.file.id).await?;
+        }
+        ok(resp)
     }
 }
 
@@ -262,5 +271,36 @@ pub fn batch_outcome(total: usize, mut failures: Vec<(String, ApiError)>) -> Res
     Err(failures.iter().fold(
         ApiError::code(ErrorCode::BatchOperationNotFullyCompleted),
         |acc, (uri, err)| acc.with_item(uri.clone(), err),
+    ))
+}
+
+/// The direct links of a file as its owner sees them in `extended_info`.
+async fn direct_links(
+    state: &AppState,
+    req: &Request,
+    file_id: i64,
+) -> Result<Option<Vec<DirectLinkInfo>>, ApiError> {
+    let rows = direct::links_of(&state.db, file_id).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    // The same base as `PUT /file/source` gives the links.
+    let base = link::site_base(
+        &state.settings.get("siteURL").await?,
+        req.header("host"),
+        req.header("x-forwarded-proto"),
+    );
+    Ok(Some(
+        rows.into_iter()
+            .map(|row| {
+                let id = state.ids.encode(row.id, IdKind::SourceLink);
+                DirectLinkInfo {
+                    url: direct::link_url(&base, &id, &row.name),
+                    id,
+                    downloaded: row.downloads,
+                    created_at: row.created_at,
+                }
+            })
+            .collect(),
     ))
 }

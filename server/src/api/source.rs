@@ -1,20 +1,20 @@
-//! `PUT /file/source`: direct ("source") links to files, and `GET /f/...`, which follows
-//! them (see [`crate::download::direct`]).
+//! `PUT /file/source` and `DELETE /file/source/:id`: direct ("source") links to files, and
+//! `GET /f/...`, which follows them (see [`crate::download::direct`]).
 
 use poem::{Request, web::Data};
-use poem_openapi::{Object, OpenApi};
+use poem_openapi::{Object, OpenApi, param::Path};
 use serde_json::json;
 
 use super::{
     ApiTags,
-    envelope::{ApiError, ApiResult, ErrorCode, ok},
+    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     errors::download::direct_refusal,
     file::check_batch,
     json::ApiJson,
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
-    boolset::fs_cap,
+    boolset::{fs_cap, group_perm},
     download::{
         direct,
         link::{self, UrlOptions},
@@ -50,7 +50,8 @@ impl SourceApi {
     /// Direct links to files the caller owns. Needs group setting `source_batch` > 0 (else
     /// 40007) and at most that many URIs (else 40014). With group setting
     /// `redirected_source`, each link is a permanent `/f/<id>/<name>` address that redirects
-    /// to the content (asking again for the same file gives the same link); otherwise it is
+    /// to the content (asking again for the same file gives the same link, unless the group
+    /// has permission bit 17, "unique redirected direct links"); otherwise it is
     /// a signed content URL that never expires. Folders and files without content are
     /// 40077, other users' files 40082. When some URIs fail, the answer is 40081 with the
     /// links that were made in `data`.
@@ -119,6 +120,26 @@ impl SourceApi {
         );
         Err(err.with_data(json!(links)))
     }
+
+    /// Revokes a direct link of one of the caller's files (listed in `extended_info` of
+    /// `GET /file/info`); `/f/<id>/…` answers 404 from then on. Another user's link and an
+    /// unknown id are both 404 "Direct link not found"; a malformed id is 40001.
+    #[oai(
+        path = "/file/source/:id",
+        method = "delete",
+        operation_id = "delete_source_link"
+    )]
+    async fn delete_source_link(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        id: Path<String>,
+    ) -> ApiResult<String> {
+        let me = caller.signed_in()?;
+        let id = state.ids.decode(&id.0, IdKind::SourceLink)?;
+        direct::revoke(&state.db, id, me.user.id).await?;
+        done()
+    }
 }
 
 /// What making a link needs, resolved once per request.
@@ -141,7 +162,11 @@ impl Maker<'_> {
         let entity = link::pick_entity(self.state, &node.file, None).await?;
         let speed = self.me.group.speed_limit.max(0);
         let link = if self.redirected {
-            let row = direct::link_for(&self.state.db, &node.file, speed).await?;
+            let unique = self
+                .me
+                .permissions()
+                .enabled(group_perm::UNIQUE_DIRECT_LINK);
+            let row = direct::link_for(&self.state.db, &node.file, speed, unique).await?;
             let hashid = self.state.ids.encode(row.id, IdKind::SourceLink);
             direct::link_url(&self.base, &hashid, &row.name)
         } else {

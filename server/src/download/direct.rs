@@ -39,20 +39,26 @@ pub fn link_url(base: &str, hashid: &str, name: &str) -> String {
 }
 
 /// The live link of `file` with its current name and this speed, made if there is none yet
-/// (as Cloudreve does, so asking twice gives the same link).
+/// (as Cloudreve does, so asking twice gives the same link); with `unique` (group permission
+/// bit 17) a new link every time, so each can be revoked on its own.
 pub async fn link_for(
     db: &impl ConnectionTrait,
     file: &file::Model,
     speed: i64,
+    unique: bool,
 ) -> Result<direct_link::Model, DbErr> {
-    let existing = direct_link::Entity::find()
-        .filter(direct_link::Column::FileId.eq(file.id))
-        .filter(direct_link::Column::Name.eq(file.name.as_str()))
-        .filter(direct_link::Column::Speed.eq(speed))
-        .filter(direct_link::Column::DeletedAt.is_null())
-        .order_by_asc(direct_link::Column::Id)
-        .one(db)
-        .await?;
+    let existing = if unique {
+        None
+    } else {
+        direct_link::Entity::find()
+            .filter(direct_link::Column::FileId.eq(file.id))
+            .filter(direct_link::Column::Name.eq(file.name.as_str()))
+            .filter(direct_link::Column::Speed.eq(speed))
+            .filter(direct_link::Column::DeletedAt.is_null())
+            .order_by_asc(direct_link::Column::Id)
+            .one(db)
+            .await?
+    };
     if let Some(row) = existing {
         return Ok(row);
     }
@@ -68,6 +74,41 @@ pub async fn link_for(
     }
     .insert(db)
     .await
+}
+
+/// The live links of file `file_id`, oldest first.
+pub async fn links_of(
+    db: &impl ConnectionTrait,
+    file_id: i64,
+) -> Result<Vec<direct_link::Model>, DbErr> {
+    direct_link::Entity::find()
+        .filter(direct_link::Column::FileId.eq(file_id))
+        .filter(direct_link::Column::DeletedAt.is_null())
+        .order_by_asc(direct_link::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Deletes the direct link `id` (a SourceLink hashid) for good when its file belongs to
+/// `owner_id`; anyone else's link, and an unknown one, is [`DownloadError::LinkNotFound`],
+/// so an id reveals nothing. Administrators too must own the file, as in Cloudreve.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    id: i64,
+    owner_id: i64,
+) -> Result<(), DownloadError> {
+    let row = direct_link::Entity::find_by_id(id)
+        .filter(direct_link::Column::DeletedAt.is_null())
+        .find_also_related(file::Entity)
+        .one(db)
+        .await?;
+    match row {
+        Some((link, Some(f))) if f.owner_id == owner_id => {
+            direct_link::Entity::delete_by_id(link.id).exec(db).await?;
+            Ok(())
+        }
+        _ => Err(DownloadError::LinkNotFound),
+    }
 }
 
 /// `GET /f/:id/:name` (`download`: `/f/d/:id/:name`): a 302 to a fresh signed URL of the

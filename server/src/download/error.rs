@@ -29,6 +29,9 @@ pub enum DownloadError {
     /// No servable blob: a folder, a blob still uploading, a missing version.
     #[error("entity does not exist")]
     EntityMissing,
+    /// No direct link of the caller's files has this id (revoking).
+    #[error("Direct link not found")]
+    LinkNotFound,
     /// The direct link does not exist, or its file or owner is gone.
     #[error("this link does not exist")]
     LinkGone,

@@ -9,6 +9,8 @@ use stratus_tests::{Session, TestServer};
 
 use crate::archive::{PW, create, my, pattern, setup, sha, trash, update_group, upload};
 
+mod manage;
+
 async fn source(server: &TestServer, s: &Session, uris: &[String]) -> Value {
     server
         .send_as(

@@ -60,6 +60,20 @@ pub struct ExtendedInfo {
     pub entities: Option<Vec<EntityResponse>>,
     /// The folder's explorer view (owner only).
     pub view: Option<Value>,
+    /// The file's direct links (owner only; absent when none).
+    pub direct_links: Option<Vec<DirectLinkInfo>>,
+}
+
+/// One direct link of a file.
+#[derive(Debug, Clone, Object)]
+pub struct DirectLinkInfo {
+    /// SourceLink hashid (for `DELETE /file/source/:id`).
+    pub id: String,
+    /// `<primary site URL>/f/<id>/<escaped name>`.
+    pub url: String,
+    /// Times the link was followed.
+    pub downloaded: i64,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One blob of a file.

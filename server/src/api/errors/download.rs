@@ -18,7 +18,7 @@ impl From<DownloadError> for ApiError {
             D::Expired | D::UsedOnce => ApiError::new(ErrorCode::SignExpired, msg),
             D::EntityMissing => ApiError::code(ErrorCode::EntityNotExist),
             D::OwnerOnly => ApiError::new(ErrorCode::OwnerOnly, msg),
-            D::LinkGone => ApiError::new(ErrorCode::NotFound, msg),
+            D::LinkGone | D::LinkNotFound => ApiError::new(ErrorCode::NotFound, msg),
             D::Share(e) => e.into(),
             D::Storage(e @ crate::storage::StorageError::Unreachable(_)) => ApiError::new(
                 ErrorCode::NodeOffline,
@@ -48,7 +48,7 @@ pub fn content_refusal(err: DownloadError) -> Response {
         D::NoSignature | D::BadSignature(_) | D::Expired | D::UsedOnce | D::OwnerOnly => {
             StatusCode::FORBIDDEN
         }
-        D::Share(_) | D::EntityMissing | D::LinkGone => StatusCode::NOT_FOUND,
+        D::Share(_) | D::EntityMissing | D::LinkGone | D::LinkNotFound => StatusCode::NOT_FOUND,
         D::Storage(crate::storage::StorageError::Unreachable(_)) => StatusCode::BAD_GATEWAY,
         D::Storage(_) | D::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };

@@ -112,6 +112,7 @@ fn extended_info(ids: &HashIds, s: StorageDetails) -> ExtendedInfo {
                 .collect()
         }),
         view: s.view,
+        direct_links: None,
     }
 }
 

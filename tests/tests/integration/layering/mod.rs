@@ -37,6 +37,8 @@ const LAYERS: &[(&str, Layer)] = &[
     ("web", Layer::Edge),
     ("ops", Layer::Edge),
     ("observe", Layer::Edge),
+    ("cors", Layer::Edge),
+    ("og", Layer::Edge),
     // Services.
     ("admin", Layer::Service),
     ("archive", Layer::Service),
