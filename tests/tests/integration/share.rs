@@ -10,9 +10,11 @@ use stratus_tests::{Session, TestServer, envelope};
 use crate::download::put_file;
 
 mod abuse;
+mod additions;
 mod browse;
 mod limits;
 mod manage;
+mod og;
 mod saved;
 mod versions;
 

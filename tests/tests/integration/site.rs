@@ -279,3 +279,27 @@ async fn spoofed_forwarded_entries_dodge_no_limit() {
     let refused = captcha(&direct, "203.0.113.50".into()).await.unwrap();
     assert_eq!(refused.status(), 429);
 }
+
+/// Full-text search is not in Stratus yet: `GET /file/search` answers "not enabled" (40019),
+/// as Cloudreve does while `fts_enabled` is off, once its parameters are checked; the
+/// explorer section says so.
+#[tokio::test]
+async fn full_text_search_answers_not_enabled() {
+    let server = TestServer::start().await;
+    server.create_user("ann@example.com", "password123").await;
+    let ann = server.login("ann@example.com", "password123").await;
+    let config = server.get_api("/site/config/explorer").await;
+    assert_eq!(config["data"]["full_text_search"], false, "{config}");
+    for (path, code) in [
+        ("/file/search?query=annual%20report", 40019),
+        ("/file/search?query=report&offset=5", 40019),
+        ("/file/search", 40001),
+        ("/file/search?query=x&offset=-1", 40001),
+        ("/file/search?query=x&offset=many", 40001),
+    ] {
+        let answer = server.get_as(path, &ann.access_token).await;
+        assert_eq!(answer["code"], code, "{path}: {answer}");
+    }
+    let anon = server.get_api("/file/search?query=x").await;
+    assert_eq!(anon["code"], 401, "{anon}");
+}

@@ -9,6 +9,7 @@ use stratus_server::ids::IdKind;
 use stratus_tests::TestServer;
 
 mod avatar;
+mod email;
 
 const PASSWORD: &str = "correct horse";
 
