@@ -48,7 +48,7 @@ test("info panel: details, versions, tags and a direct link", async ({ page, req
   await expect(async () => expect((await infoOf()).metadata).toHaveProperty("tag:urgent")).toPass();
 
   await panel.getByRole("button", { name: "Get a direct link" }).click();
-  await expect(panel.getByLabel("Get a direct link")).toHaveValue(/\/f\//);
+  await expect(panel.getByLabel("Direct link", { exact: true })).toHaveValue(/\/f\//);
 });
 
 test("a locked file: the conflict offers a force unlock, then the delete goes through", async ({

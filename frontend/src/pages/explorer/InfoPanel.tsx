@@ -1,11 +1,10 @@
 // The info panel of one file or folder: size, dates, path, storage policy, a photo's EXIF
 // (camera, exposure, time and place taken), versions (download, make current, delete), tags, and
-// a direct link for the owner.
+// the owner's direct links (`DirectLinks.tsx`).
 import {
   ActionIcon,
   Anchor,
   Badge,
-  Button,
   CloseButton,
   Drawer,
   Group,
@@ -15,21 +14,20 @@ import {
   Table,
   TagsInput,
   Text,
-  TextInput,
   Title,
   Tooltip,
 } from "@mantine/core";
 import { IconDownload, IconExternalLink, IconStar, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
-import { CopyIcon } from "../../components/CopyIcon";
 import { downloadVersion } from "../../downloads";
-import { errorMessage, notifyError } from "../../lib/errors";
+import { errorMessage } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
+import { DirectLinks } from "./DirectLinks";
 import classes from "./FileList.module.css";
 import { FOLDER, listKey } from "./listing";
 import { awaitingExif, type Photo, photoInfo } from "./photoInfo";
@@ -244,7 +242,13 @@ export default function InfoPanel({ file, folder, owned, run, onClose, side }: P
             </section>
           )}
 
-          {owned && data && data.type !== FOLDER && <DirectLink uri={file.path} />}
+          {owned && data && data.type !== FOLDER && (
+            <DirectLinks
+              uri={file.path}
+              links={data.extended_info?.direct_links ?? []}
+              reload={reload}
+            />
+          )}
         </Stack>
       )}
     </>
@@ -357,40 +361,5 @@ function PhotoDetails({ photo }: { photo: Photo }) {
         </Table.Tbody>
       </Table>
     </section>
-  );
-}
-
-function DirectLink({ uri }: { uri: string }) {
-  const { t } = useTranslation();
-  const [link, setLink] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  if (!link) {
-    return (
-      <Button
-        variant="default"
-        loading={busy}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            const links = await unwrap(api.PUT("/file/source", { body: { uris: [uri] } }));
-            setLink(links[0]?.link ?? null);
-          } catch (e) {
-            notifyError(e);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        {t("explorer.info.directLink")}
-      </Button>
-    );
-  }
-  return (
-    <TextInput
-      label={t("explorer.info.directLink")}
-      value={link}
-      readOnly
-      rightSection={<CopyIcon value={link} label={t("explorer.info.copyLink")} variant="subtle" />}
-    />
   );
 }

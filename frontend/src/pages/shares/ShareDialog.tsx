@@ -1,4 +1,5 @@
-// Creating or editing a share: password, expiry, download limit, the owner's folder view; then
+// Creating or editing a share: password, expiry, download limit, the owner's folder view, the
+// folder's README on the share page; then
 // the link, with a copy button. Loaded and drawn by `ShareDialogHost`.
 import {
   Alert,
@@ -36,6 +37,8 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
   const [limited, setLimited] = useState(existing?.remain_downloads != null);
   const [downloads, setDownloads] = useState<number>(existing?.remain_downloads ?? 1);
   const [shareView, setShareView] = useState(!!existing?.share_view);
+  const [showReadme, setShowReadme] = useState(!!existing?.show_readme);
+  const isFolder = target.kind === "edit" ? existing?.source_type === 1 : target.folder;
   const [link, setLink] = useState<string | null>(null);
 
   const expirySeconds = (): number => {
@@ -54,6 +57,7 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
       downloads: limited ? Math.max(1, downloads) : 0,
       expire: expirySeconds(),
       shareView,
+      showReadme: isFolder ? showReadme : false,
     };
     setLink(
       existing
@@ -148,6 +152,14 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
                 onChange={(e) => setShareView(e.currentTarget.checked)}
               />
             ) : null}
+            {isFolder && (
+              <Switch
+                label={t("shareReadme.toggle")}
+                description={t("shareReadme.toggleHint")}
+                checked={showReadme}
+                onChange={(e) => setShowReadme(e.currentTarget.checked)}
+              />
+            )}
             {error && (
               <Alert color="red" role="alert">
                 {error}

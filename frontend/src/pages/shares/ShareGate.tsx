@@ -1,7 +1,7 @@
 // The share landing for visitors, around the explorer when `?path=` is a share URI: the share's
 // name, owner, expiry and downloads left; a password prompt while it is locked; a clear page
 // when the link is expired, used up or deleted; "download all" for everyone and "save to my
-// drive" for signed-in visitors.
+// drive" for signed-in visitors; the folder's README under the listing when the owner asked.
 import {
   Avatar,
   Button,
@@ -18,7 +18,7 @@ import { notifications } from "@mantine/notifications";
 import { IconDeviceFloppy, IconDownload, IconLinkOff, IconLock } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
@@ -28,6 +28,9 @@ import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { childUri, formatUri, MY_ROOT, parseUri, SHARED_WITH_ME_ROOT } from "../../lib/uri";
+
+// Markdown rendering is a chunk of its own, loaded only for shares that show a README.
+const ShareReadme = lazy(() => import("./ShareReadme"));
 
 /** `FileInfo.type` of a folder. */
 const FOLDER = 1;
@@ -41,7 +44,7 @@ export function ShareGate({ children }: { children: ReactNode }) {
   const parsed = search.path ? parseUri(search.path) : null;
   if (parsed?.fs !== "share" || !parsed.id) return <>{children}</>;
   return (
-    <ShareLanding key={parsed.id} id={parsed.id} password={parsed.password}>
+    <ShareLanding key={parsed.id} id={parsed.id} password={parsed.password} folder={search.path}>
       {children}
     </ShareLanding>
   );
@@ -50,10 +53,13 @@ export function ShareGate({ children }: { children: ReactNode }) {
 function ShareLanding({
   id,
   password,
+  folder,
   children,
 }: {
   id: string;
   password?: string;
+  /** The share URI on screen. */
+  folder?: string;
   children: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
@@ -135,6 +141,15 @@ function ShareLanding({
         </Group>
       </Paper>
       {children}
+      {share.show_readme && folder && (
+        <Suspense fallback={null}>
+          <ShareReadme
+            key={folder}
+            folder={folder}
+            limited={share.remain_downloads != null && !isOwner}
+          />
+        </Suspense>
+      )}
     </Stack>
   );
 }

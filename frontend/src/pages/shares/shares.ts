@@ -11,6 +11,8 @@ export type ShareOptions = {
   /** Seconds from now; 0 = never. */
   expire: number;
   shareView: boolean;
+  /** Show the folder's README on the share page. */
+  showReadme: boolean;
 };
 
 export const SHARES_KEY = ["shares"] as const;
@@ -22,6 +24,7 @@ function body(options: ShareOptions) {
     downloads: options.downloads,
     expire: options.expire,
     share_view: options.shareView,
+    show_readme: options.showReadme,
   };
 }
 
