@@ -33,7 +33,7 @@ test("direct links: listed with their counts, copied and revoked", async ({
   const entry = panel.getByTestId("direct-link");
   await expect(entry).toHaveCount(1);
   await expect(entry.getByRole("textbox", { name: "Direct link" })).toHaveValue(link);
-  await expect(entry).toContainText("Followed 1 times");
+  await expect(entry).toContainText("Downloads: 1");
   await expect(entry.getByRole("button", { name: "Copy the direct link" })).toBeVisible();
   await entry.scrollIntoViewIfNeeded();
   await snap(page, info, "direct-links-light");

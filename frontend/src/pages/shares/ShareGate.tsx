@@ -1,7 +1,7 @@
 // The share landing for visitors, around the explorer when `?path=` is a share URI: the share's
 // name, owner, expiry and downloads left; a password prompt while it is locked; a clear page
 // when the link is expired, used up or deleted; "download all" for everyone and "save to my
-// drive" for signed-in visitors; the folder's README under the listing when the owner asked.
+// drive" for signed-in visitors; the folder's README above the listing when the owner asked.
 import {
   Avatar,
   Button,
@@ -140,7 +140,6 @@ function ShareLanding({
           </Group>
         </Group>
       </Paper>
-      {children}
       {share.show_readme && folder && (
         <Suspense fallback={null}>
           <ShareReadme
@@ -150,6 +149,7 @@ function ShareLanding({
           />
         </Suspense>
       )}
+      {children}
     </Stack>
   );
 }

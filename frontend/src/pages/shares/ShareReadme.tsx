@@ -1,4 +1,4 @@
-// The README of a shared folder, shown under the listing when the owner turned on "show
+// The README of a shared folder, shown above the listing when the owner turned on "show
 // README" (Cloudreve's `show_readme`): the first `README.md` (any case) of the folder on screen,
 // rendered as Markdown by the preview's renderer, which sanitizes it (no script, handler or
 // `javascript:` link of a user's file ever runs on the drive's page). Reading it is a download
@@ -28,7 +28,15 @@ export default function ShareReadme({ folder, limited }: { folder: string; limit
   );
   if (!readme) return null;
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="share-readme-title">
+    // Above the listing, which fills the page: at most 40% of its height, scrolled inside.
+    <Paper
+      withBorder
+      p="md"
+      component="section"
+      aria-labelledby="share-readme-title"
+      mah="40vh"
+      style={{ overflow: "auto", flexShrink: 0 }}
+    >
       <Title order={2} size="h5" id="share-readme-title" mb="sm">
         <IconBook size={16} aria-hidden style={{ marginInlineEnd: 6, verticalAlign: "-2px" }} />
         {readme.name}
