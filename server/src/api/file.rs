@@ -172,9 +172,11 @@ impl FileApi {
         done()
     }
 
-    /// One object by `uri` or by file `id`; `extended` adds storage details and versions,
+    /// One object by `uri` or by file `id`; `extended` adds storage details, versions and,
+    /// for the file's owner, its direct links (`extended_info.direct_links`),
     /// `folder_summary` the totals of a folder.
     #[oai(path = "/file/info", method = "get", operation_id = "get_file_info")]
+    #[allow(clippy::too_many_arguments)]
     async fn get_file_info(
         &self,
         state: Data<&AppState>,
