@@ -212,3 +212,24 @@ async fn cloudreve_3_links_open_a_folder_inside_the_share() {
         assert_eq!(resp.headers()["location"], location, "{path}");
     }
 }
+
+/// Cloudreve 4.12: every download through a share counts, files deep inside a shared folder
+/// too, on shares with and without a limit.
+#[tokio::test]
+async fn downloads_of_files_inside_a_shared_folder_count() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (open, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    let (limited, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 5}))
+        .await;
+    for id in [&open, &limited] {
+        for path in ["a.txt", "Sub/b.txt"] {
+            super::url_of(&server, None, &format!("cloudreve://{id}@share/{path}")).await;
+        }
+        let shown = info(&server, Some(&ann), id, &[]).await;
+        assert_eq!(shown["data"]["downloaded"], 2, "{shown}");
+    }
+    let shown = info(&server, Some(&ann), &limited, &[]).await;
+    assert_eq!(shown["data"]["remain_downloads"], 3, "{shown}");
+}
