@@ -4,7 +4,8 @@
 //! instead of the single-page app, which it would not run. Every other request passes
 //! through.
 //!
-//! The share is read as an anonymous visitor, without counting a view. A share that needs a
+//! The share is read as an anonymous visitor, without counting a view; an unlocked file share
+//! shows the file's thumbnail (made if need be, as for a visitor's listing). A share that needs a
 //! password shows nothing of its contents unless the link carries the right password: no
 //! name, no size, just the site's name and description.
 
@@ -20,13 +21,18 @@ use crate::{
     download::link,
     fs::{
         error::FsError,
+        nav::FsCtx,
         uri::{FileUri, FsKind, percent_decode_strict},
     },
     ids::IdKind,
     mail::escape_html,
     share::access,
     state::AppState,
+    thumb,
 };
+
+/// The description of a folder share.
+const FOLDER: &str = "Folder";
 
 /// User-Agent fragments of the crawlers served a card (compared in lower case).
 const CRAWLERS: &[&str] = &[
@@ -136,6 +142,12 @@ async fn card(
         Ok(share_id) => match describe(state, share_id, password).await {
             Ok((title, what, owner)) => {
                 let what = what.unwrap_or_else(|| setting("siteDes"));
+                // An unlocked file share shows the file's thumbnail when one can be made.
+                if let Some(name) = title.as_deref().filter(|_| !what_is_folder(&what))
+                    && let Some(url) = thumbnail(state, base, id, password, name).await
+                {
+                    shown.image = url;
+                }
                 shown.title = title.unwrap_or(site_name.clone());
                 shown.description = format!("{what} · {owner}");
             }
@@ -175,12 +187,32 @@ async fn describe(
     };
     let folder = live.file.r#type == file::kind::FOLDER;
     let what = if folder {
-        Some("Folder".to_owned())
+        Some(FOLDER.to_owned())
     } else {
         unlocked.then(|| human_size(live.file.size))
     };
     let name = unlocked.then(|| live.file.name.clone());
     Ok((name, what, live.owner.nick))
+}
+
+fn what_is_folder(what: &str) -> bool {
+    what == FOLDER
+}
+
+/// The signed thumbnail URL of the shared file `name`, seen as an anonymous visitor.
+async fn thumbnail(
+    state: &AppState,
+    base: &str,
+    id: &str,
+    password: Option<&str>,
+    name: &str,
+) -> Option<String> {
+    let mut root = FileUri::root(FsKind::Share, Some(id.to_owned()));
+    root.password = password.map(str::to_owned);
+    let uri = root.join(name).ok()?;
+    let caller = Caller::Anonymous;
+    let ctx = FsCtx::new(state, &caller);
+    thumb::thumbnail(&ctx, &uri, base).await.ok().map(|t| t.url)
 }
 
 /// `size` in B, KB, MB, GB or TB (base 1024), two decimals.

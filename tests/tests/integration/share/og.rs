@@ -159,3 +159,32 @@ async fn browsers_and_other_paths_pass_through() {
     let shown = super::info(&server, Some(&ann), &id, &[]).await;
     assert_eq!(shown["data"]["visited"], 0, "{shown}");
 }
+
+#[tokio::test]
+async fn an_unlocked_picture_share_shows_its_thumbnail() {
+    let (server, ann, _bob) = setup().await;
+    crate::download::put_file(&server, &ann, "beach.png", &crate::thumb::png(64, 48)).await;
+    let (id, _) = server
+        .share(
+            &ann,
+            "cloudreve://my/beach.png",
+            json!({"password": "Secret1"}),
+        )
+        .await;
+    let locked = card(&server, &format!("/s/{id}")).await;
+    assert_eq!(
+        meta(&locked, "og:image"),
+        server.url("/static/img/logo512.png")
+    );
+    let open = card(&server, &format!("/s/{id}/Secret1")).await;
+    let image = meta(&open, "og:image").replace("&amp;", "&");
+    assert!(image.contains("/api/v4/file/content/"), "{open}");
+    let fetched = server.client.get(&image).send().await.unwrap();
+    assert_eq!(fetched.status(), 200, "{image}");
+    let nick = ann.user["nickname"].as_str().unwrap();
+    let description = meta(&open, "og:description");
+    assert!(
+        description.ends_with(&format!(" B · {nick}")),
+        "{description}"
+    );
+}
