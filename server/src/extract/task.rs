@@ -128,10 +128,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     .await;
     // The password is of no use once the task has ended (a task-level stop may be retried
     // and keeps it); it does not stay in the row.
-    if !matches!(outcome, Err(Stop::Task(_))) && task.password.take().is_some() {
-        if let Err(e) = ctx.save_state(&task).await {
-            tracing::warn!(error = %e, "could not clear an extract task's password");
-        }
+    if !matches!(outcome, Err(Stop::Task(_)))
+        && task.password.take().is_some()
+        && let Err(e) = ctx.save_state(&task).await
+    {
+        tracing::warn!(error = %e, "could not clear an extract task's password");
     }
     match outcome {
         Ok(()) => {
