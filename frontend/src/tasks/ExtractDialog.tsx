@@ -1,13 +1,15 @@
 // Extract: an archive into a folder picked with the move dialog's picker; for a zip, the
-// encoding of its entry names (old zips from Windows name entries in a local code page).
-import { Button, Group, Modal, Select, Stack, Text } from "@mantine/core";
-import { useState } from "react";
+// encoding of its entry names (old zips from Windows name entries in a local code page); the
+// entries to extract (ArchivePicker); for a zip or 7z, its password when it is encrypted.
+import { Button, Group, Modal, PasswordInput, Select, Stack, Text } from "@mantine/core";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../api/client";
 import { errorMessage } from "../lib/errors";
 import { FolderPicker } from "../pages/explorer/FolderPicker";
 import { queryClient } from "../queryClient";
-import { isZip } from "./names";
+import { ArchivePicker } from "./ArchivePicker";
+import { isZip, mayBeEncrypted } from "./names";
 import { notifyQueued } from "./notify";
 import { extractArchive } from "./requests";
 import { readablePath } from "./types";
@@ -21,8 +23,14 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
   const { t } = useTranslation();
   const [dst, setDst] = useState(folder.split("?")[0] ?? folder);
   const [encoding, setEncoding] = useState("auto");
+  const [password, setPassword] = useState("");
+  const [mask, setMask] = useState<{ paths?: string[]; any: boolean }>({ any: true });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const onPick = useCallback((paths: string[] | undefined, any: boolean) => {
+    setMask({ paths, any });
+  }, []);
+  const zipEncoding = isZip(file.name) && encoding !== "auto" ? encoding : undefined;
 
   const submit = async () => {
     setBusy(true);
@@ -31,7 +39,9 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
       await extractArchive({
         src: [file.path],
         dst,
-        ...(isZip(file.name) && encoding !== "auto" ? { encoding } : {}),
+        ...(zipEncoding ? { encoding: zipEncoding } : {}),
+        ...(password ? { password } : {}),
+        ...(mask.paths ? { file_mask: mask.paths } : {}),
       });
       await queryClient.invalidateQueries({ queryKey: ["tasks"] });
       notifyQueued(t("tasks.extract.queued", { name: file.name }));
@@ -63,6 +73,16 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
             comboboxProps={{ withinPortal: true }}
           />
         )}
+        <ArchivePicker uri={file.path} encoding={zipEncoding} onChange={onPick} />
+        {mayBeEncrypted(file.name) && (
+          <PasswordInput
+            label={t("archivePicker.password")}
+            description={t("archivePicker.passwordHint")}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            autoComplete="off"
+          />
+        )}
         {error && (
           <Text c="red" size="sm" role="alert">
             {error}
@@ -76,7 +96,7 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
             <Button variant="default" onClick={onClose}>
               {t("common.cancel")}
             </Button>
-            <Button loading={busy} onClick={submit}>
+            <Button loading={busy} onClick={submit} disabled={!mask.any}>
               {t("tasks.extract.submit")}
             </Button>
           </Group>

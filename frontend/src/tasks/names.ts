@@ -18,9 +18,12 @@ export function urlLines(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Archives the server extracts (spec §2.6). */
-const ARCHIVE = /\.(zip|7z|rar|tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/i;
+/** Archives the server extracts (spec §2.6): zip, 7z and tar (plain, gz, bz2, xz); not rar
+ * or zstd, which it refuses. */
+const ARCHIVE = /\.(zip|7z|tar|tgz|tar\.gz|tar\.bz2|tbz2|tbz|tar\.xz|txz)$/i;
 
 export const isArchive = (name: string) => ARCHIVE.test(name);
 export const isZip = (name: string) => /\.zip$/i.test(name);
+/** Formats that may be encrypted (a password can be given). */
+export const mayBeEncrypted = (name: string) => /\.(zip|7z)$/i.test(name);
 export const isTorrent = (name: string) => /\.torrent$/i.test(name);

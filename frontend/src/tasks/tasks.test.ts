@@ -41,5 +41,9 @@ describe("tasks", () => {
     expect(isArchive("a.ZIP")).toBe(true);
     expect(isArchive("a.tar.gz")).toBe(true);
     expect(isArchive("a.txt")).toBe(false);
+    // Formats the server refuses are not offered.
+    expect(isArchive("a.rar")).toBe(false);
+    expect(isArchive("a.tar.zst")).toBe(false);
+    expect(isArchive("a.7z")).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-// The upload queue. Each file gets an upload session (`PUT /file/upload`), then its chunks go in
-// order, each retried a few times, to where the session's storage policy takes them (senders/:
-// through Stratus, to a slave node, or to an S3/OSS bucket). A few files go at once; the rest
+// The upload queue. Each file gets an upload session (`PUT /file/upload`), then its chunks go,
+// as many at once as the policy's `chunk_concurrency` allows, each retried a few times, to
+// where the session's storage policy takes them (senders/: through Stratus, to a slave node,
+// or to an S3/OSS bucket). A few files go at once; the rest
 // wait. Every session is kept in localStorage (saved.ts) with the chunks sent and where they go,
 // so that after a reload the upload goes on from the next chunk once the file is picked again.
 import { useSyncExternalStore } from "react";
@@ -44,7 +45,14 @@ type Job = Upload & {
   batch: Batch;
   /** Ask for a new version of the existing file. */
   overwrite: boolean;
-  session?: { id: string; chunkSize: number; expires: number; target: Target };
+  session?: {
+    id: string;
+    chunkSize: number;
+    expires: number;
+    target: Target;
+    /** Chunks sent at once (the policy's `chunk_concurrency`, at least 1). */
+    concurrency: number;
+  };
   nextChunk: number;
   samples: { at: number; loaded: number }[];
   abort?: () => void;
@@ -253,6 +261,7 @@ export function restoreSaved() {
           chunkSize: s.chunkSize,
           expires: s.expires,
           target: s.target ?? { kind: "relay" },
+          concurrency: s.concurrency ?? 1,
         },
         nextChunk: s.nextChunk,
         samples: [],
@@ -313,21 +322,53 @@ async function run(job: Job) {
   if (!session || !file || job.status !== "uploading") return;
   const count = chunkCount(job.size, session.chunkSize);
   const sender = senderFor(session.id, session.target, count, () => save(job));
-  for (let index = job.nextChunk; index < count; index++) {
-    const start = index * session.chunkSize;
-    const blob = file.slice(start, Math.min(start + session.chunkSize, job.size));
-    const hooks = {
-      progress: (sent: number) => update(job, { loaded: start + sent }),
-      setAbort: (abort?: () => void) => {
-        job.abort = abort;
-      },
-    };
-    await withRetries(job, () => sender.chunk(index, blob, hooks));
-    if (job.status !== "uploading") return;
-    update(job, { loaded: start + blob.size });
-    job.nextChunk = index + 1;
-    save(job);
-  }
+  // Up to `concurrency` chunks in flight (the policy's `chunk_concurrency`): the server takes
+  // them in any order. `nextChunk` stays the first chunk not yet taken, so a resumed upload
+  // sends again at most the chunks that were in flight.
+  const taken = new Set<number>();
+  const sending = new Map<number, number>();
+  const aborts = new Map<number, () => void>();
+  job.abort = () => {
+    for (const abort of aborts.values()) abort();
+  };
+  const chunkBytes = (index: number) =>
+    Math.min(session.chunkSize, job.size - index * session.chunkSize);
+  const showProgress = () => {
+    let loaded = 0;
+    for (const index of taken) loaded += Math.max(0, chunkBytes(index));
+    for (const sent of sending.values()) loaded += sent;
+    update(job, { loaded: Math.min(loaded, job.size) });
+  };
+  let next = job.nextChunk;
+  const worker = async () => {
+    while (next < count && job.status === "uploading") {
+      const index = next++;
+      const start = index * session.chunkSize;
+      const blob = file.slice(start, Math.min(start + session.chunkSize, job.size));
+      const hooks = {
+        progress: (sent: number) => {
+          sending.set(index, sent);
+          showProgress();
+        },
+        setAbort: (abort?: () => void) => {
+          if (abort) aborts.set(index, abort);
+          else aborts.delete(index);
+        },
+      };
+      await withRetries(job, () => sender.chunk(index, blob, hooks));
+      sending.delete(index);
+      if (job.status !== "uploading") return;
+      taken.add(index);
+      while (taken.has(job.nextChunk)) job.nextChunk += 1;
+      showProgress();
+      save(job);
+    }
+  };
+  // Chunks taken before a reload count as loaded.
+  for (let index = 0; index < job.nextChunk; index++) taken.add(index);
+  const workers = Math.max(1, Math.min(session.concurrency, count - job.nextChunk));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (job.status !== "uploading") return;
   await withRetries(job, sender.finish);
   forgetUpload(session.id);
 }
@@ -347,6 +388,7 @@ function save(job: Job) {
     nextChunk: job.nextChunk,
     expires: job.session.expires,
     target: job.session.target,
+    concurrency: job.session.concurrency,
   };
   saveUpload(saved);
 }
@@ -380,7 +422,14 @@ async function createSession(job: Job) {
         ).catch(() => {});
         throw e;
       }
-      job.session = { id: session.session_id, chunkSize, expires: session.expires, target };
+      const concurrency = Math.max(1, session.storage_policy.chunk_concurrency ?? 1);
+      job.session = {
+        id: session.session_id,
+        chunkSize,
+        expires: session.expires,
+        target,
+        concurrency,
+      };
       if (job.status === "uploading") save(job);
       else dropSession(job);
       return;

@@ -19,6 +19,8 @@ export type SavedUpload = {
   expires: number;
   /** Where the chunks go (absent in sessions saved before direct uploads: through Stratus). */
   target?: Target;
+  /** Chunks sent at once (absent in sessions saved before: one). */
+  concurrency?: number;
 };
 
 function storageKey(): string | null {

@@ -30,6 +30,8 @@ const BOOLEANS: &[&str] = &[
     "stream_saver",
     "use_cname",
     "source_auth",
+    "is_file_type_deny_list",
+    "is_name_regexp_deny_list",
 ];
 /// Settings that hold a whole number, 0 or more.
 const NUMBERS: &[&str] = &[
@@ -38,6 +40,7 @@ const NUMBERS: &[&str] = &[
     "tps_limit_burst",
     "thumb_max_size",
     "s3_delete_batch_size",
+    "chunk_concurrency",
 ];
 /// Settings that hold a list of strings.
 const LISTS: &[&str] = &["file_type", "thumb_exts", "media_meta_exts"];
@@ -49,9 +52,12 @@ const TEXTS: &[&str] = &[
     "od_redirect",
     "od_driver",
     "token",
+    "file_regexp",
 ];
 /// Largest upload chunk a policy may ask for.
 const MAX_CHUNK: i64 = 5 << 30;
+/// Most chunks a client may be told to send at once.
+const MAX_CONCURRENCY: i64 = 32;
 
 /// Checks every field of `policy` for its type; the error names the field.
 pub fn check(policy: &storage_policy::Model) -> Result<(), AdminError> {
@@ -124,6 +130,23 @@ fn check_settings(settings: &Value) -> Result<(), AdminError> {
                 "settings.{key}: must be {what}"
             )));
         }
+    }
+    if let Some(pattern) = map.get("file_regexp").and_then(Value::as_str)
+        && let Err(e) = regex::Regex::new(pattern)
+    {
+        return Err(AdminError::invalid(format!(
+            "settings.file_regexp: not a valid regular expression: {e}"
+        )));
+    }
+    if map
+        .get("chunk_concurrency")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        > MAX_CONCURRENCY
+    {
+        return Err(AdminError::invalid(format!(
+            "settings.chunk_concurrency: at most {MAX_CONCURRENCY}"
+        )));
     }
     if map.get("chunk_size").and_then(Value::as_i64).unwrap_or(0) > MAX_CHUNK {
         return Err(AdminError::invalid("settings.chunk_size: at most 5 GiB"));

@@ -26,6 +26,7 @@ use super::{
 use crate::{
     archive,
     auth::caller::{Caller, SignedIn},
+    boolset::group_perm,
     extract,
     fs::uri::FileUri,
     state::AppState,
@@ -66,7 +67,8 @@ impl ArchiveApi {
     /// left out. Names are paths starting with `/` (folders without a trailing `/`). At most
     /// the group's `max_walked_files` entries (else 40045; a 7z whose header is larger than
     /// 64 bytes per allowed entry, at least 4 MiB, is refused before it is parsed); not an
-    /// archive → 40056; too many archives being read at once → 429. A listing is kept per
+    /// archive → 40056; too many archives being read at once → 429; a group without
+    /// permission bit 5 (extract) → 40007. A listing is kept per
     /// version and encoding. A share's visitor may not name an `entity` (40082).
     #[oai(
         path = "/file/archive",
@@ -82,7 +84,11 @@ impl ArchiveApi {
         text_encoding: Query<Option<String>>,
         encoding: Query<Option<String>>,
     ) -> ApiResult<ArchiveListResponse> {
-        caller.signed_in()?;
+        let me = caller.signed_in()?;
+        // Listing is the first step of extracting: the same group bit (40007 without it).
+        if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
+            return Err(extract::ExtractError::NotAllowed.into());
+        }
         let uri = FileUri::parse(&uri.0)?;
         let encoding = text_encoding.0.or(encoding.0);
         let listed = extract::list::list(

@@ -32,12 +32,19 @@ pub struct CreateUploadRequest {
     /// Last modification time of the local file (ms since the epoch).
     pub last_modified: Option<i64>,
     pub mime_type: Option<String>,
-    /// Storage policy hashid (as listed with the folder).
-    pub policy_id: String,
+    /// Storage policy hashid (as listed with the folder); may be empty. The group's policy
+    /// is used either way.
+    pub policy_id: Option<String>,
     /// Metadata to set on the file once uploaded.
     pub metadata: Option<BTreeMap<String, String>>,
     /// `""` for a new file, `"version"` to upload a new version of an existing file.
     pub entity_type: Option<String>,
+    /// With `entity_type: "version"`: entity hashid of the version the client last saw; the
+    /// upload is refused (40076) when the file's current version is another one.
+    pub previous: Option<String>,
+    /// Ciphers the client could apply itself. Accepted for compatibility and ignored:
+    /// Stratus does not encrypt uploads on the client.
+    pub encryption_supported: Option<Vec<String>>,
 }
 
 /// An upload session (spec §6.1).
@@ -102,7 +109,8 @@ impl UploadApi {
             size: body.size,
             last_modified: body.last_modified,
             mime_type: body.mime_type.clone(),
-            policy_id: body.policy_id.clone(),
+            policy_id: body.policy_id.clone().unwrap_or_default(),
+            previous: body.previous.clone(),
             metadata: body
                 .metadata
                 .clone()

@@ -32,7 +32,9 @@ use crate::{
     auth::caller::Caller,
     boolset::{fs_cap, group_perm},
     extract::{
-        ExtractError, names,
+        ExtractError,
+        mask::Mask,
+        names,
         task::{ExtractArchive, ExtractState},
     },
     fs::{
@@ -71,6 +73,12 @@ pub struct ExtractRequest {
     pub dst: String,
     /// Encoding of zip entry names stored without the UTF-8 flag (`gbk`, `shift_jis`, ...).
     pub encoding: Option<String>,
+    /// Password of an encrypted zip (ZipCrypto or AES) or 7z. Never shown in task rows, and
+    /// cleared from the task once it ends.
+    pub password: Option<String>,
+    /// Extract only these archive paths (`/`-separated): an entry is extracted when its path
+    /// equals one or starts with `<mask>/`.
+    pub file_mask: Option<Vec<String>>,
 }
 
 fn task_id(state: &AppState, id: &str) -> Result<i64, ApiError> {
@@ -275,6 +283,9 @@ impl WorkflowApi {
             return Err(ApiError::new(ErrorCode::ParamError, "src: one archive URI"));
         };
         names::encoding(body.encoding.as_deref())?;
+        let file_mask = body.file_mask.clone().unwrap_or_default();
+        Mask::new(&file_mask)
+            .map_err(|e| ApiError::new(ErrorCode::ParamError, format!("file_mask: {e}")))?;
         let fs = FsCtx::new(&state, &caller);
         let archive = nav::resolve(&fs, &FileUri::parse(src)?).await?;
         if archive.is_folder() {
@@ -299,6 +310,8 @@ impl WorkflowApi {
             src: archive.uri.to_string(),
             dst: dst.uri.to_string(),
             encoding: body.encoding.clone().filter(|e| !e.is_empty()),
+            password: body.password.clone().filter(|p| !p.is_empty()),
+            file_mask,
             placing: false,
             next: 0,
             files: 0,

@@ -28,7 +28,7 @@ pub fn upload_err(err: UploadError) -> DavFsError {
     match err {
         UploadError::Fs(e) => fs_err(e),
         UploadError::TooLarge { .. } | UploadError::EditTooLarge { .. } => DavFsError::TooLarge,
-        UploadError::UploadOngoing | UploadError::TypeNotAllowed => DavFsError::Forbidden,
+        UploadError::UploadOngoing | UploadError::NameRefused(_) => DavFsError::Forbidden,
         other => {
             tracing::warn!(error = %other, "WebDAV write failed");
             DavFsError::GeneralFailure
@@ -44,7 +44,10 @@ mod tests {
     fn writes_answer_as_the_policy_and_the_file_system_say() {
         let cases = [
             (UploadError::TooLarge { limit: 1 }, DavFsError::TooLarge),
-            (UploadError::TypeNotAllowed, DavFsError::Forbidden),
+            (
+                UploadError::NameRefused(String::new()),
+                DavFsError::Forbidden,
+            ),
             (UploadError::UploadOngoing, DavFsError::Forbidden),
             (
                 FsError::InsufficientCapacity.into(),

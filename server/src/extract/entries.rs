@@ -47,6 +47,9 @@ const SEVEN_HEADER_PER_ENTRY: u64 = 64;
 /// decoded with (7-Zip compresses headers with a 1 MiB dictionary).
 const SEVEN_HEADER_MIN: u64 = 4 << 20;
 
+/// The password of an encrypted archive (zip ZipCrypto or AES, 7z AES), when the task has one.
+pub type Password<'a> = Option<&'a str>;
+
 /// The headers of a zip or 7z without reading any entry's bytes; `None` for formats whose
 /// headers are spread through the stream (tar). More than `max_entries` entries are refused
 /// before they are held: a zip by the count its directory states, a 7z by the size of its
@@ -56,6 +59,7 @@ pub fn headers(
     format: Format,
     legacy: Option<&'static Encoding>,
     max_entries: u64,
+    password: Password<'_>,
 ) -> Result<Option<Vec<Entry>>, ExtractError> {
     file.seek(SeekFrom::Start(0))?;
     match format {
@@ -76,14 +80,14 @@ pub fn headers(
                 .max(SEVEN_HEADER_MIN);
             let archive = sevenz_rust2::Archive::read_with_memory_limit(
                 &mut BufReader::new(&mut *file),
-                &sevenz_rust2::Password::empty(),
+                &seven_password(password),
                 usize::try_from(bound.div_ceil(1024)).unwrap_or(usize::MAX),
             )
             .map_err(|e| match e {
                 sevenz_rust2::Error::MaxMemLimited { .. } => {
                     ExtractError::HeaderTooLarge(max_entries)
                 }
-                other => seven_error(other),
+                other => seven_error(other, password),
             })?;
             Ok(Some(archive.files.iter().map(seven_entry).collect()))
         }
@@ -98,14 +102,15 @@ pub fn each(
     format: Format,
     legacy: Option<&'static Encoding>,
     skip: u64,
+    password: Password<'_>,
     visit: &mut Visit<'_>,
 ) -> Result<(), ExtractError> {
     let mut file = file;
     file.seek(SeekFrom::Start(0))?;
     let buffered = BufReader::with_capacity(64 * 1024, file);
     match format {
-        Format::Zip => each_zip(buffered, legacy, skip, visit),
-        Format::SevenZ => each_seven(buffered, skip, visit),
+        Format::Zip => each_zip(buffered, legacy, skip, password, visit),
+        Format::SevenZ => each_seven(buffered, skip, password, visit),
         Format::Tar => each_tar(buffered, legacy, skip, visit),
         Format::TarGz => each_tar(
             flate2::read::MultiGzDecoder::new(buffered),
@@ -135,13 +140,23 @@ fn zip_error(e: zip::result::ZipError) -> ExtractError {
     }
 }
 
-fn seven_error(e: sevenz_rust2::Error) -> ExtractError {
+/// A 7z failure; a password error is [`ExtractError::Encrypted`] without a password and
+/// [`ExtractError::WrongPassword`] with one.
+fn seven_error(e: sevenz_rust2::Error, password: Password<'_>) -> ExtractError {
     match e {
         sevenz_rust2::Error::PasswordRequired | sevenz_rust2::Error::MaybeBadPassword(_) => {
-            ExtractError::Encrypted
+            if password.is_some() {
+                ExtractError::WrongPassword
+            } else {
+                ExtractError::Encrypted
+            }
         }
         other => ExtractError::Corrupt(other.to_string()),
     }
+}
+
+fn seven_password(password: Password<'_>) -> sevenz_rust2::Password {
+    password.map_or_else(sevenz_rust2::Password::empty, sevenz_rust2::Password::from)
 }
 
 fn zip_entry<M: ZipMeta>(e: &M, legacy: Option<&'static Encoding>) -> Entry {
@@ -200,14 +215,21 @@ fn each_zip(
     file: BufReader<File>,
     legacy: Option<&'static Encoding>,
     skip: u64,
+    password: Password<'_>,
     visit: &mut Visit<'_>,
 ) -> Result<(), ExtractError> {
     let mut zip = zip::ZipArchive::new(file).map_err(zip_error)?;
     for i in skip as usize..zip.len() {
-        if zip.by_index_data(i).map_err(zip_error)?.encrypted() {
-            return Err(ExtractError::Encrypted);
-        }
-        let mut entry = zip.by_index(i).map_err(zip_error)?;
+        let encrypted = zip.by_index_data(i).map_err(zip_error)?.encrypted();
+        let entry = match (encrypted, password) {
+            (false, _) => zip.by_index(i),
+            (true, None) => return Err(ExtractError::Encrypted),
+            (true, Some(pw)) => zip.by_index_decrypt(i, pw.as_bytes()),
+        };
+        let mut entry = entry.map_err(|e| match e {
+            zip::result::ZipError::InvalidPassword => ExtractError::WrongPassword,
+            other => zip_error(other),
+        })?;
         let header = zip_entry(&entry, legacy);
         if header.kind != Kind::File {
             if !visit(i as u64, header, &mut io::empty())? {
@@ -245,11 +267,17 @@ fn seven_entry(e: &sevenz_rust2::ArchiveEntry) -> Entry {
     }
 }
 
-fn each_seven(file: BufReader<File>, skip: u64, visit: &mut Visit<'_>) -> Result<(), ExtractError> {
-    use sevenz_rust2::{ArchiveReader, EntryDecision, Password};
+fn each_seven(
+    file: BufReader<File>,
+    skip: u64,
+    password: Password<'_>,
+    visit: &mut Visit<'_>,
+) -> Result<(), ExtractError> {
+    use sevenz_rust2::{ArchiveReader, EntryDecision};
     // Dictionaries up to 256 MiB (7-Zip's "ultra" uses 64 MiB); one decoding thread.
-    let mut reader = ArchiveReader::new_with_memory_limit(file, Password::empty(), 256 * 1024)
-        .map_err(seven_error)?;
+    let mut reader =
+        ArchiveReader::new_with_memory_limit(file, seven_password(password), 256 * 1024)
+            .map_err(|e| seven_error(e, password))?;
     reader.set_thread_count(1);
     let mut index = 0u64;
     let mut failed = None;
@@ -277,7 +305,7 @@ fn each_seven(file: BufReader<File>, skip: u64, visit: &mut Visit<'_>) -> Result
     if let Some(e) = failed {
         return Err(e);
     }
-    result.map_err(seven_error)
+    result.map_err(|e| seven_error(e, password))
 }
 
 fn each_tar<R: Read>(

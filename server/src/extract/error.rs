@@ -34,9 +34,12 @@ pub enum ExtractError {
     /// More uncompressed bytes than the group allows.
     #[error("the archive unpacks to more than {0} bytes")]
     TooBig(u64),
-    /// An encrypted entry.
-    #[error("encrypted archives are not supported")]
+    /// An encrypted entry, and no password given.
+    #[error("the archive is encrypted: give its password")]
     Encrypted,
+    /// The password given does not open the archive.
+    #[error("the password of the archive is wrong")]
+    WrongPassword,
     /// The source is not a file or the destination not a folder.
     #[error("{0}")]
     Invalid(&'static str),

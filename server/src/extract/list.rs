@@ -130,13 +130,13 @@ fn read(
         }
         Ok(true)
     };
-    match entries::headers(&mut file, format, legacy, caps.entries)? {
+    match entries::headers(&mut file, format, legacy, caps.entries, None)? {
         Some(headers) => {
             for e in headers {
                 keep(e)?;
             }
         }
-        None => entries::each(file, format, legacy, 0, &mut |_, e, _| keep(e))?,
+        None => entries::each(file, format, legacy, 0, None, &mut |_, e, _| keep(e))?,
     }
     Ok(listed)
 }

@@ -13,6 +13,7 @@
 //!   destination and moves the result into place at the end (see there).
 //! - `place.rs`: moving the result into place, or deleting the staging folder.
 //! - `list.rs`: the entries of an archive without extracting it.
+//! - `mask.rs`: the entries a task extracts (`file_mask`).
 //! - `error.rs`: [`ExtractError`].
 
 pub mod blob;
@@ -20,6 +21,7 @@ pub mod entries;
 pub mod error;
 pub mod format;
 pub mod list;
+pub mod mask;
 pub mod names;
 pub mod place;
 pub mod pump;

@@ -14,6 +14,7 @@ use super::{
     Caps, ExtractError,
     entries::{self, Entry, Kind},
     format::Format,
+    mask::Mask,
     names,
 };
 use crate::storage::ByteStream;
@@ -49,6 +50,13 @@ pub struct Start {
     pub bytes: u64,
 }
 
+/// What a run reads besides the archive: its password and the entries it extracts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub password: Option<String>,
+    pub mask: Mask,
+}
+
 /// A running reader.
 pub struct Pump {
     pub items: mpsc::Receiver<Item>,
@@ -63,17 +71,26 @@ impl Pump {
         legacy: Option<&'static Encoding>,
         caps: Caps,
         start: Start,
+        options: Options,
     ) -> Self {
         let (tx, items) = mpsc::channel(1);
         let reader = tokio::task::spawn_blocking(move || {
+            let password = options.password.as_deref();
             let mut feed = Feed {
                 tx,
                 caps,
                 bytes: start.bytes,
+                mask: options.mask,
+                password: password.is_some(),
             };
-            entries::each(file, format, legacy, start.index, &mut |i, e, data| {
-                feed.entry(i, e, data)
-            })
+            entries::each(
+                file,
+                format,
+                legacy,
+                start.index,
+                password,
+                &mut |i, e, data| feed.entry(i, e, data),
+            )
         });
         Self { items, reader }
     }
@@ -99,6 +116,9 @@ struct Feed {
     tx: mpsc::Sender<Item>,
     caps: Caps,
     bytes: u64,
+    mask: Mask,
+    /// A password was given: an entry that cannot be decoded may be its fault.
+    password: bool,
 }
 
 impl Feed {
@@ -108,7 +128,8 @@ impl Feed {
         }
         let path = names::safe_path(&e.name)?;
         let item = match e.kind {
-            _ if path.is_empty() => return Ok(true),
+            // Entries outside the mask are passed over unread.
+            _ if path.is_empty() || !self.mask.selects(&path) => return Ok(true),
             Kind::Special => Item::Skipped {
                 index,
                 name: e.name,
@@ -152,7 +173,11 @@ impl Feed {
                     let _ = tx.blocking_send(Piece::Data(Err(std::io::Error::other(
                         "the archive cannot be read",
                     ))));
-                    return Err(ExtractError::Corrupt(e.to_string()));
+                    return Err(ExtractError::Corrupt(if self.password {
+                        format!("{e} (is the password right?)")
+                    } else {
+                        e.to_string()
+                    }));
                 }
             };
             self.bytes += n as u64;

@@ -16,8 +16,10 @@ use futures_util::{FutureExt, future::BoxFuture};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Caps, ExtractError, blob, entries, names, place,
-    pump::{Item, Pump, Start},
+    Caps, ExtractError, blob, entries,
+    mask::Mask,
+    names, place,
+    pump::{Item, Options, Pump, Start},
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
@@ -41,6 +43,13 @@ pub struct ExtractState {
     /// The legacy encoding of zip entry names without the UTF-8 flag.
     #[serde(default)]
     pub encoding: Option<String>,
+    /// The archive's password. Kept only while the task may still run: it is cleared when
+    /// the task ends, and task rows never show the private state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// The archive paths to extract (each with what lies below it); empty = everything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_mask: Vec<String>,
     /// True once every entry is written and the result is being moved into place.
     #[serde(default)]
     pub placing: bool,
@@ -117,6 +126,14 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         Ok::<(), Stop>(())
     }
     .await;
+    // The password is of no use once the task has ended (a task-level stop may be retried
+    // and keeps it); it does not stay in the row.
+    if !matches!(outcome, Err(Stop::Task(_)))
+        && task.password.take().is_some()
+        && let Err(e) = ctx.save_state(&task).await
+    {
+        tracing::warn!(error = %e, "could not clear an extract task's password");
+    }
     match outcome {
         Ok(()) => {
             guard.disarm();
@@ -152,13 +169,17 @@ async fn extract(
         return Err(ExtractError::Invalid("the source is a folder, not an archive").into());
     }
     let legacy = names::encoding(task.encoding.as_deref())?;
+    let mask = Mask::new(&task.file_mask)?;
+    let password = task.password.clone().filter(|p| !p.is_empty());
     tree::create(fs, staging, Kind::Folder, &[], false).await?;
     let blob = blob::pick(&ctx.state, &src, None).await?;
     let (mut file, format) = blob::open(&ctx.state, &blob, &src.file.name).await?;
     let caps = Caps::of(&me.group.settings);
+    let (pw, selected) = (password.clone(), mask.clone());
     let (file, totals) = tokio::task::spawn_blocking(move || {
-        let headers = entries::headers(&mut file, format, legacy, caps.entries)?;
-        Ok::<_, ExtractError>((file, headers.map(|h| precheck(&h, caps)).transpose()?))
+        let headers = entries::headers(&mut file, format, legacy, caps.entries, pw.as_deref())?;
+        let totals = headers.map(|h| precheck(&h, caps, &selected)).transpose()?;
+        Ok::<_, ExtractError>((file, totals))
     })
     .await
     .map_err(|e| ExtractError::Corrupt(e.to_string()))??;
@@ -168,7 +189,8 @@ async fn extract(
         index: task.next,
         bytes: task.bytes,
     };
-    let mut pump = Pump::start(file, format, legacy, caps, start);
+    let options = Options { password, mask };
+    let mut pump = Pump::start(file, format, legacy, caps, start, options);
     while let Some(item) = pump.items.recv().await {
         let written = match item {
             Item::Dir { index, path } => {
@@ -220,17 +242,21 @@ async fn reader_error(pump: Pump, fallback: ExtractError) -> ExtractError {
     }
 }
 
-/// Files and bytes a zip or 7z holds, refused up front when its headers already break a
-/// cap or hold an unsafe name: then nothing is written at all.
-fn precheck(headers: &[entries::Entry], caps: Caps) -> Result<(u64, u64), ExtractError> {
+/// Files and bytes a zip or 7z holds (those `mask` selects), refused up front when its
+/// headers already break a cap or hold an unsafe name: then nothing is written at all.
+fn precheck(
+    headers: &[entries::Entry],
+    caps: Caps,
+    mask: &Mask,
+) -> Result<(u64, u64), ExtractError> {
     if headers.len() as u64 > caps.entries {
         return Err(ExtractError::TooManyEntries(caps.entries));
     }
     let mut files = 0u64;
     let mut size = 0u64;
     for e in headers {
-        names::safe_path(&e.name)?;
-        if e.kind == entries::Kind::File {
+        let path = names::safe_path(&e.name)?;
+        if e.kind == entries::Kind::File && mask.selects(&path) {
             files += 1;
             size = size.saturating_add(e.size);
         }

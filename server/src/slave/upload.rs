@@ -144,9 +144,11 @@ impl Slave {
                 .put_chunk(key, index, offset, body, expected)
                 .await?;
         }
-        let record = self.mark(id, index).await?;
+        let (record, completed_now) = self.mark(id, index).await?;
+        // The request that set the last bit finishes, and a chunk sent again after every
+        // chunk was in retries a finish that failed; two last chunks racing finish once.
         match &record.session.callback {
-            Some(callback) if record.all_received() => self.finish(&record, callback).await,
+            Some(callback) if completed_now || done_before => self.finish(id, callback).await,
             _ => Ok(()),
         }
     }
@@ -158,22 +160,32 @@ impl Slave {
             .ok_or(SlaveError::SessionGone)
     }
 
-    /// Marks chunk `index` received, under the session's lock.
-    async fn mark(&self, id: &str, index: u64) -> Result<Record, SlaveError> {
+    /// Marks chunk `index` received, under the session's lock; true when that made the
+    /// session complete.
+    async fn mark(&self, id: &str, index: u64) -> Result<(Record, bool), SlaveError> {
         let lock = self.lock_of(id);
         let _held = lock.lock().await;
         let mut record = self.live(id).await?;
+        let was_complete = record.all_received();
         let mut received = record.received.into_bytes();
         if let Some(slot) = received.get_mut(index as usize) {
             *slot = b'1';
         }
         record.received = String::from_utf8(received).expect("ascii");
         self.store(&record).await?;
-        Ok(record)
+        let completed_now = !was_complete && record.all_received();
+        Ok((record, completed_now))
     }
 
     /// Completes the blob and calls the master; the session goes once the master took it.
-    async fn finish(&self, record: &Record, callback: &str) -> Result<(), SlaveError> {
+    /// Runs under the session's lock, so a retried chunk cannot finish alongside; a session
+    /// already gone was finished by an earlier request.
+    async fn finish(&self, id: &str, callback: &str) -> Result<(), SlaveError> {
+        let lock = self.lock_of(id);
+        let _held = lock.lock().await;
+        let Some(record) = self.load(id).await? else {
+            return Ok(());
+        };
         let session = &record.session;
         self.local()
             .complete_upload(&session.key, session.size)

@@ -71,18 +71,22 @@ pub async fn put_chunk(
     let txn = tx::begin(&state.db, user_id).await?;
     let session = live_session(&txn, session_id, user_id).await?;
     let mut props = SessionProps::from_row(&session)?;
+    // Only the request that sets the last missing bit completes: two last chunks racing
+    // both see every bit set once both are marked, and must not both publish the blob.
+    let was_complete = props.all_received();
     let mut bits = props.received.into_bytes();
     if let Some(bit) = bits.get_mut(index as usize) {
         *bit = b'1';
     }
     props.received = String::from_utf8(bits).expect("ascii");
-    let complete = props.all_received();
+    let complete = !was_complete && props.all_received();
     let mut active = session.into_active_model();
     active.props = Set(props.to_json());
     active.updated_at = Set(Utc::now());
     let session = active.update(&txn).await?;
     txn.commit().await?;
     if !complete {
+        // `was_complete`: another request holds the completion; this chunk is in.
         return Ok(ChunkOutcome::Received);
     }
     complete_session(state, &session).await?;

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::{
     auth::caller::SignedIn,
+    download::link::EMPTY_ENTITY,
     fs::{
         depth,
         error::{FsError, name_clash},
@@ -42,8 +43,12 @@ pub struct CreateParams {
     pub size: i64,
     pub last_modified: Option<i64>,
     pub mime_type: Option<String>,
-    /// Policy hashid sent by the client (must decode; the group's policy is used).
+    /// Policy hashid sent by the client (must decode when not empty; the group's policy is
+    /// used).
     pub policy_id: String,
+    /// Entity hashid of the version the client last saw (`entity_type: "version"` only):
+    /// the upload is refused when the file's current version is another one.
+    pub previous: Option<String>,
     pub metadata: Vec<(String, String)>,
     /// `entity_type: "version"`: add a version to an existing file.
     pub version: bool,
@@ -106,6 +111,7 @@ pub async fn create(
         chunk_size,
         ttl,
         version: params.version,
+        previous: previous_entity(state, &params)?,
     };
     let row = store_session(state, &plan, root, &mut props).await?;
     let upload = Upload {
@@ -203,10 +209,13 @@ async fn check_request(
     if params.size < 0 {
         return Err(UploadError::Invalid("size: must be at least 0".into()));
     }
-    state
-        .ids
-        .decode(&params.policy_id, IdKind::Policy)
-        .map_err(|_| UploadError::Invalid("policy_id: not a policy id".into()))?;
+    if !params.policy_id.is_empty() {
+        state
+            .ids
+            .decode(&params.policy_id, IdKind::Policy)
+            .map_err(|_| UploadError::Invalid("policy_id: not a policy id".into()))?;
+    }
+    previous_entity(state, params)?;
     for (key, value) in &params.metadata {
         metadata::validate(key, value)?;
     }
@@ -218,6 +227,18 @@ async fn check_request(
         return Err(FsError::InsufficientCapacity.into());
     }
     Ok((uri, name, policy))
+}
+
+/// The entity id `previous` names, when given; undecodable is a parameter error.
+fn previous_entity(state: &AppState, params: &CreateParams) -> Result<Option<i64>, UploadError> {
+    match params.previous.as_deref().filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => state
+            .ids
+            .decode(p, IdKind::Entity)
+            .map(Some)
+            .map_err(|_| UploadError::Invalid("previous: not an entity id".into())),
+    }
 }
 
 /// Cleans up a session left behind for this path past its expiry; a live one refuses.
@@ -249,6 +270,8 @@ struct Plan<'a> {
     ttl: i64,
     /// A new version of the file at the target rather than a new file.
     version: bool,
+    /// The entity the client expects to be the file's current version.
+    previous: Option<i64>,
 }
 
 /// Every check that can refuse the session, in one owner transaction that also reserves the
@@ -305,6 +328,12 @@ async fn target_file(
         Some(existing) if plan.version => {
             if existing.r#type != file::kind::FILE || existing.is_symbolic {
                 return Err(FsError::Exists(plan.name.to_owned()).into());
+            }
+            // Checked under the owner's lock: a version uploaded meanwhile makes it stale.
+            if let Some(previous) = plan.previous
+                && existing.primary_entity.unwrap_or(EMPTY_ENTITY) != previous
+            {
+                return Err(UploadError::StaleVersion);
             }
             Ok((existing.id, true))
         }
@@ -460,42 +489,7 @@ pub(crate) async fn group_policy(
         .ok_or(UploadError::PolicyMissing)
 }
 
-/// The policy's size limit and extension list.
-pub fn check_policy(
-    policy: &storage_policy::Model,
-    name: &str,
-    size: i64,
-) -> Result<(), UploadError> {
-    if policy.max_size > 0 && size > policy.max_size {
-        return Err(UploadError::TooLarge {
-            limit: policy.max_size,
-        });
-    }
-    let allowed: Vec<String> = policy
-        .settings
-        .get("file_type")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str())
-                .map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    if allowed.is_empty() {
-        return Ok(());
-    }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    if allowed.contains(&ext) {
-        Ok(())
-    } else {
-        Err(UploadError::TypeNotAllowed)
-    }
-}
+pub use super::rules::check_policy;
 
 /// Walks to the parent folder of `uri`, creating missing folders; returns its id. `known` is
 /// the start of the way, root first (as [`nav::chain`] returns it): only what lies below its

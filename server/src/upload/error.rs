@@ -55,9 +55,10 @@ pub enum UploadError {
     /// An edit is larger than `maxEditSize`.
     #[error("edits are limited to {limit} bytes")]
     EditTooLarge { limit: u64 },
-    /// The policy's extension list does not hold the file's extension.
-    #[error("file type not allowed")]
-    TypeNotAllowed,
+    /// The policy's extension list or name pattern refuses the file's name; the text says
+    /// which.
+    #[error("{0}")]
+    NameRefused(String),
     /// Only the owner may write new content.
     #[error("only the owner can do this")]
     OwnerOnly,

@@ -37,6 +37,7 @@ pub mod direct;
 pub mod edit;
 pub mod empty;
 pub mod error;
+pub mod rules;
 pub mod stream;
 
 use chrono::Utc;

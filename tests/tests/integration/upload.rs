@@ -12,8 +12,10 @@ use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape};
 
 mod checks;
+mod concurrent;
 mod disk;
 mod lifecycle;
+mod rules;
 
 const PW: &str = "password123";
 const CHUNK: usize = 64 * 1024;

@@ -101,8 +101,17 @@ pub struct PolicySummary {
     pub kind: String,
     /// Largest file in bytes, 0 = no limit.
     pub max_size: i64,
+    /// Extensions allowed (absent when the policy has no list or a deny list).
     pub allowed_suffix: Option<Vec<String>>,
+    /// Extensions refused (when the policy's list is a deny list).
+    pub denied_suffix: Option<Vec<String>>,
+    /// File-name regular expression that names must match.
+    pub allowed_name_regexp: Option<String>,
+    /// File-name regular expression that names must not match.
+    pub denied_name_regexp: Option<String>,
     pub relay: Option<bool>,
+    /// How many chunks the client may send at once; absent = 1.
+    pub chunk_concurrency: Option<i64>,
 }
 
 /// Paging state of a listing.

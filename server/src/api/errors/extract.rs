@@ -12,7 +12,9 @@ impl From<ExtractError> for ApiError {
         match err {
             E::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, msg),
             E::Unsupported | E::Encrypted => ApiError::new(ErrorCode::UnsupportedArchiveType, msg),
-            E::Encoding(_) | E::Invalid(_) => ApiError::new(ErrorCode::ParamError, msg),
+            E::Encoding(_) | E::Invalid(_) | E::WrongPassword => {
+                ApiError::new(ErrorCode::ParamError, msg)
+            }
             E::Corrupt(_)
             | E::UnsafeName(_)
             | E::TooManyEntries(_)

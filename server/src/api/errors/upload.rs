@@ -32,7 +32,7 @@ impl From<UploadError> for ApiError {
             U::TooLarge { .. } | U::EditTooLarge { .. } => {
                 ApiError::new(ErrorCode::FileTooLarge, msg)
             }
-            U::TypeNotAllowed => ApiError::code(ErrorCode::FileTypeNotAllowed),
+            U::NameRefused(_) => ApiError::new(ErrorCode::IllegalObjectName, msg),
             U::OwnerOnly => ApiError::code(ErrorCode::OwnerOnly),
             U::StaleVersion => ApiError::code(ErrorCode::StaleVersion),
             U::Stopped => ApiError::new(ErrorCode::DatabaseError, msg),

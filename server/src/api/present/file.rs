@@ -20,6 +20,7 @@ use crate::{
         uri::FileUri,
     },
     ids::{HashIds, IdKind},
+    upload::rules::NameRules,
 };
 
 /// Presents rows of one filesystem for a caller with `capability`: two queries for the
@@ -118,7 +119,8 @@ fn extended_info(ids: &HashIds, s: StorageDetails) -> ExtendedInfo {
 
 /// A storage policy as clients see it.
 pub fn policy_summary(ids: &HashIds, p: &storage_policy::Model) -> PolicySummary {
-    let allowed: Option<Vec<String>> = p
+    let rules = NameRules::of(p);
+    let suffixes: Option<Vec<String>> = p
         .settings
         .get("file_type")
         .and_then(|v| v.as_array())
@@ -128,17 +130,36 @@ pub fn policy_summary(ids: &HashIds, p: &storage_policy::Model) -> PolicySummary
                 .collect()
         })
         .filter(|v: &Vec<String>| !v.is_empty());
+    let (allowed, denied) = if rules.suffix_deny {
+        (None, suffixes)
+    } else {
+        (suffixes, None)
+    };
+    let pattern = Some(rules.pattern.clone()).filter(|p| !p.is_empty());
+    let (allowed_re, denied_re) = if rules.pattern_deny {
+        (None, pattern)
+    } else {
+        (pattern, None)
+    };
     PolicySummary {
         id: ids.encode(p.id, IdKind::Policy),
         name: p.name.clone(),
         kind: p.r#type.clone(),
         max_size: p.max_size,
         allowed_suffix: allowed,
+        denied_suffix: denied,
+        allowed_name_regexp: allowed_re,
+        denied_name_regexp: denied_re,
         relay: if crate::storage::registry::relays_uploads(p) {
             Some(true)
         } else {
             p.settings.get("relay").and_then(|v| v.as_bool())
         },
+        chunk_concurrency: p
+            .settings
+            .get("chunk_concurrency")
+            .and_then(|v| v.as_i64())
+            .filter(|n| *n > 0),
     }
 }
 

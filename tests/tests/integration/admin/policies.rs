@@ -200,6 +200,21 @@ async fn policies_are_checked_per_type_and_unsupported_routes_say_so() {
     )
     .await;
     assert_eq!(made["type"], "local");
+    // The upload rules of every type are stored as given.
+    let rules = json!({"file_type": ["exe"], "is_file_type_deny_list": true,
+                       "file_regexp": "^[^~]", "is_name_regexp_deny_list": false,
+                       "chunk_concurrency": 3});
+    let made = ok(
+        &server,
+        &boss,
+        Method::PUT,
+        "/admin/policy",
+        local(rules.clone()),
+    )
+    .await;
+    for (key, value) in rules.as_object().unwrap() {
+        assert_eq!(&made["settings"][key], value, "{made}");
+    }
 
     let mut bad_rule = local(json!({}));
     bad_rule["policy"]["dir_name_rule"] = json!("..");
@@ -212,6 +227,9 @@ async fn policies_are_checked_per_type_and_unsupported_routes_say_so() {
         (local(json!({"chunk_size": "big"})), 40001),
         (local(json!({"relay": "yes"})), 40001),
         (local(json!({"made_up": 1})), 40001),
+        (local(json!({"file_regexp": "(unclosed"})), 40001),
+        (local(json!({"chunk_concurrency": 33})), 40001),
+        (local(json!({"is_name_regexp_deny_list": "no"})), 40001),
         (
             local(json!({"custom_proxy": true, "proxy_server": "cdn"})),
             40001,

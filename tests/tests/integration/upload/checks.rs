@@ -1,4 +1,4 @@
-//! What sessions and chunks are refused with: codes 40004/40011/40012/40013/40049/40050/
+//! What sessions and chunks are refused with: codes 40004/40011/40012/40013/40049/
 //! 40051/40052/40054, the upload lock, and the quota race.
 
 use super::*;
@@ -148,7 +148,7 @@ async fn session_creation_checks_target_policy_name_and_ongoing_uploads() {
     // Illegal name: 40052.
     let bad = create(&server, &ann, "cloudreve://my/a%3Ab.txt", 3, json!({})).await;
     assert_eq!(bad["code"], 40052, "{bad}");
-    // Too large for the policy: 40049; wrong extension: 40050.
+    // Too large for the policy: 40049; wrong extension: 40052, as every name check.
     update_policy(&server, |p| {
         p.max_size = 100;
         p.settings["file_type"] = json!(["jpg", "png"]);
@@ -160,7 +160,7 @@ async fn session_creation_checks_target_policy_name_and_ongoing_uploads() {
     );
     assert_eq!(
         create(&server, &ann, "cloudreve://my/doc.txt", 10, json!({})).await["code"],
-        40050
+        40052
     );
     assert_eq!(
         create(&server, &ann, "cloudreve://my/ok.JPG", 100, json!({})).await["code"],

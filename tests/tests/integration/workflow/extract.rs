@@ -18,6 +18,7 @@ use crate::{
 };
 
 pub mod listing;
+mod options;
 mod resume;
 mod safety;
 

@@ -23,6 +23,13 @@ import { ApiError } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
 import { useAllNodes } from "../nodes/nodesApi";
 import {
+  concurrencyProblem,
+  initialRules,
+  PolicyRules,
+  type RuleFields,
+  ruleSettings,
+} from "./PolicyRules";
+import {
   createPolicy,
   POLICIES_QUERY,
   type Policy,
@@ -35,7 +42,7 @@ export type PolicyType = "local" | "s3" | "oss" | "remote";
 const TYPES: PolicyType[] = ["local", "s3", "oss", "remote"];
 const BUCKETS: PolicyType[] = ["s3", "oss"];
 
-type Form = {
+type Form = RuleFields & {
   type: PolicyType;
   name: string;
   maxSize: string;
@@ -76,11 +83,18 @@ function initialForm(type: PolicyType, p?: Policy): Form {
     nodeId: p?.node_id ? String(p.node_id) : "",
     internalEndpoint: settingString(p, "server_side_endpoint"),
     useCname: settings?.use_cname === true,
+    ...initialRules(settings),
   };
 }
 
-/** The policy as the server takes it; the edited policy's other settings are kept. */
+/** The policy as the server takes it, with its upload rules; the edited policy's other
+ * settings are kept. */
 export function toInput(f: Form, editing?: Policy): PolicyInput {
+  const input = typeInput(f, editing);
+  return { ...input, settings: { ...(input.settings as object), ...ruleSettings(f) } };
+}
+
+function typeInput(f: Form, editing?: Policy): PolicyInput {
   const base: PolicyInput = {
     name: f.name.trim(),
     type: f.type,
@@ -119,6 +133,7 @@ function checkForm(f: Form, editing: boolean, t: (k: string) => string): Problem
   if (!f.name.trim()) p.name = t("admin.policies.invalid.name");
   if (!/^\d+$/.test(f.maxSize.trim() || "0")) p.maxSize = t("admin.policies.invalid.maxSize");
   if (!f.fileRule.trim()) p.fileRule = t("admin.policies.invalid.fileRule");
+  if (concurrencyProblem(f)) p.chunkConcurrency = t("policyRules.invalidConcurrency");
   if (f.type === "remote" && !f.nodeId) p.nodeId = t("admin.policies.invalid.node");
   if (f.type === "oss" && !f.server.trim()) p.server = t("admin.policies.invalid.ossServer");
   if (BUCKETS.includes(f.type)) {
@@ -329,6 +344,11 @@ export function PolicyForm({
             description={t("admin.policies.maxSizeHint")}
             inputMode="numeric"
             {...text("maxSize")}
+          />
+          <PolicyRules
+            value={form}
+            concurrencyError={problems.chunkConcurrency}
+            onChange={(key, value) => set(key, value as Form[typeof key])}
           />
           {failure && (
             <Alert

@@ -44,6 +44,8 @@ async fn an_extraction_whose_worker_died_goes_on_from_the_next_entry() {
         src: my("r.zip"),
         dst: my("out"),
         encoding: None,
+        password: None,
+        file_mask: Vec::new(),
         placing: false,
         next: 2,
         files: 2,
