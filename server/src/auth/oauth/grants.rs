@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 use serde_json::json;
 use stratus_entity::{oauth_client, oauth_grant};
@@ -32,43 +32,35 @@ pub async fn replace(
     scopes: &[String],
 ) -> Result<(), OAuthError> {
     let now = Utc::now();
-    match find(state, uid, client).await? {
-        Some(g) => {
-            let mut row = g.into_active_model();
-            row.scopes = Set(json!(scopes));
-            row.last_used_at = Set(Some(now));
-            row.update(&state.db).await?;
-        }
-        None => {
-            let row = oauth_grant::ActiveModel {
-                user_id: Set(uid),
-                client_id: Set(client),
-                scopes: Set(json!(scopes)),
-                last_used_at: Set(Some(now)),
-                ..Default::default()
-            };
-            // Two consents racing for a new grant: the unique index keeps one; the loser
-            // updates the winner's row.
-            if row.insert(&state.db).await.is_err() {
-                if let Some(g) = find(state, uid, client).await? {
-                    let mut row = g.into_active_model();
-                    row.scopes = Set(json!(scopes));
-                    row.last_used_at = Set(Some(now));
-                    row.update(&state.db).await?;
-                }
-            }
+    if find(state, uid, client).await?.is_none() {
+        let row = oauth_grant::ActiveModel {
+            user_id: Set(uid),
+            client_id: Set(client),
+            scopes: Set(json!(scopes)),
+            last_used_at: Set(Some(now)),
+            ..Default::default()
+        };
+        // Two first consents racing: the unique index keeps one row, and the loser's
+        // scopes replace the winner's below, as a later consent would.
+        if row.insert(&state.db).await.is_ok() {
+            return Ok(());
         }
     }
+    oauth_grant::Entity::update_many()
+        .col_expr(oauth_grant::Column::Scopes, Expr::value(json!(scopes)))
+        .col_expr(oauth_grant::Column::LastUsedAt, Expr::value(now))
+        .col_expr(oauth_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(oauth_grant::Column::UserId.eq(uid))
+        .filter(oauth_grant::Column::ClientId.eq(client))
+        .exec(&state.db)
+        .await?;
     Ok(())
 }
 
 /// Marks the grant used now.
 pub async fn touch(state: &AppState, uid: i64, client: i64) -> Result<(), OAuthError> {
     oauth_grant::Entity::update_many()
-        .col_expr(
-            oauth_grant::Column::LastUsedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
+        .col_expr(oauth_grant::Column::LastUsedAt, Expr::value(Utc::now()))
         .filter(oauth_grant::Column::UserId.eq(uid))
         .filter(oauth_grant::Column::ClientId.eq(client))
         .exec(&state.db)
