@@ -361,7 +361,16 @@ mod tests {
         ] {
             assert!(is_file_path(file), "{file}");
         }
-        for page in ["", "index.html", "home", "home/Docs", "session/reset"] {
+        for page in [
+            "",
+            "index.html",
+            "home",
+            "home/Docs",
+            "session/reset",
+            "session/authorize",
+            "callback/desktop",
+            "callback/ios",
+        ] {
             assert!(!is_file_path(page), "{page}");
         }
     }

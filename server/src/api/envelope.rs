@@ -244,6 +244,8 @@ error_codes! {
     NodeUsedByPolicy = 40086, OK, "Node is used by a storage policy";
     /// An anonymous visitor opened a share whose visitor group may not download.
     AnonymousAccessDenied = 40088, OK, "Anonymous access denied";
+    /// The OAuth token lacks a scope the route requires (`Insufficient scope: <name>`).
+    InsufficientScope = 40089, OK, "Insufficient scope";
     /// Database error.
     DatabaseError = 50001, OK, "Database error";
     /// Encryption or signing failed.
