@@ -12,9 +12,19 @@ export function scopeWords(scope: string, t: (key: string) => string): string {
   return key ? t(`oauth.scope.${key}`) : scope;
 }
 
-export function ScopeList({ scopes }: { scopes: string[] }) {
+/** `compact`: small dimmed bullets, for the list of connected apps. */
+export function ScopeList({ scopes, compact }: { scopes: string[]; compact?: boolean }) {
   const { t } = useTranslation();
   const say = (key: string) => t(key as "oauth.scope.openid");
+  if (compact) {
+    return (
+      <List size="xs" spacing={2} c="dimmed" withPadding>
+        {ordered(scopes).map((scope) => (
+          <List.Item key={scope}>{scopeWords(scope, say)}</List.Item>
+        ))}
+      </List>
+    );
+  }
   return (
     <List
       spacing="xs"

@@ -42,7 +42,7 @@ export function ConnectedAppsSection({ grants }: { grants: OAuthGrant[] }) {
               <li key={grant.client_id}>
                 <Group align="flex-start" wrap="nowrap" gap="sm">
                   <AppIcon src={grant.client_logo} size={40} />
-                  <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
+                  <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
                     <Group justify="space-between" wrap="nowrap" align="flex-start">
                       <div style={{ minWidth: 0 }}>
                         <Text fw={500} style={{ overflowWrap: "anywhere" }}>
@@ -66,7 +66,7 @@ export function ConnectedAppsSection({ grants }: { grants: OAuthGrant[] }) {
                         {t("oauth.apps.revoke")}
                       </Button>
                     </Group>
-                    <ScopeList scopes={grant.scopes} />
+                    <ScopeList scopes={grant.scopes} compact />
                   </Stack>
                 </Group>
               </li>

@@ -75,22 +75,20 @@ export default function OAuthAppsPage() {
       key: "guid",
       label: t("oauth.admin.clientId"),
       render: (c) => (
-        <Text size="xs" ff="monospace" truncate maw={300}>
-          {c.guid}
-        </Text>
+        <Tooltip label={c.guid}>
+          <Text size="xs" ff="monospace" truncate maw={160}>
+            {c.guid}
+          </Text>
+        </Tooltip>
       ),
     },
     {
       key: "scopes",
       label: t("oauth.admin.scopes"),
       render: (c) => (
-        <Group gap={4} maw={360}>
-          {(c.scopes ?? []).map((s) => (
-            <Badge key={s} size="xs" variant="outline" tt="none" miw="max-content">
-              {s}
-            </Badge>
-          ))}
-        </Group>
+        <Text size="xs" ff="monospace" lineClamp={2} maw={260}>
+          {(c.scopes ?? []).join(" ")}
+        </Text>
       ),
     },
     {
