@@ -39,6 +39,8 @@ pub mod metadata;
 pub mod node;
 pub mod node_health;
 pub mod notification_channel;
+pub mod oauth_client;
+pub mod oauth_grant;
 pub mod passkey;
 pub mod setting;
 pub mod share;

@@ -87,6 +87,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<snapshot_node::Entity>(db).await,
         assert_entity_matches::<notification_channel::Entity>(db).await,
         assert_entity_matches::<node_health::Entity>(db).await,
+        assert_entity_matches::<oauth_client::Entity>(db).await,
+        assert_entity_matches::<oauth_grant::Entity>(db).await,
         assert_entity_matches::<backup_target::Entity>(db).await,
         assert_entity_matches::<backup_task::Entity>(db).await,
         assert_entity_matches::<backup_record::Entity>(db).await,

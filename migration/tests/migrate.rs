@@ -65,7 +65,13 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the snapshot permission's grant, then the last tables, then the added columns.
+    // first the OAuth tables, then the snapshot permission's grant, then the last tables,
+    // then the added columns.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the OAuth tables");
+    assert!(!manager.has_table("oauth_grants").await.unwrap());
+    assert!(!manager.has_table("oauth_clients").await.unwrap());
     grants_the_snapshot_permission(conn).await;
     Migrator::down(conn, Some(1))
         .await
@@ -145,7 +151,7 @@ async fn grants_the_snapshot_permission(conn: &sea_orm_migration::sea_orm::Datab
         .await
         .expect("insert group");
     }
-    Migrator::up(conn, None)
+    Migrator::up(conn, Some(1))
         .await
         .expect("up the snapshot permission");
     let rows = conn

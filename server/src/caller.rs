@@ -18,9 +18,43 @@ pub struct SignedIn {
     pub group: group::Model,
     /// The session chain of the access token; `None` for WebDAV and signed links.
     pub session: Option<uuid::Uuid>,
+    /// The client and scopes of a token issued through OAuth; `None` for every other caller,
+    /// who is not limited by scopes.
+    pub oauth: Option<OAuthToken>,
+}
+
+/// What an OAuth-issued access token may do, and for which client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthToken {
+    /// The client's public id (GUID).
+    pub client_id: String,
+    pub scopes: Vec<String>,
+}
+
+impl OAuthToken {
+    /// Whether the token holds `scope`; `X.Write` also passes for `X.Read`.
+    pub fn allows(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|held| {
+            held == scope
+                || scope
+                    .strip_suffix(".Read")
+                    .is_some_and(|res| held.strip_suffix(".Write") == Some(res))
+        })
+    }
+
+    /// The first of `required` the token lacks.
+    pub fn missing<'a>(&self, required: &[&'a str]) -> Option<&'a str> {
+        required.iter().copied().find(|s| !self.allows(s))
+    }
 }
 
 impl SignedIn {
+    /// The first of `required` scopes an OAuth token lacks; `None` when it holds them all or
+    /// the caller did not sign in through OAuth.
+    pub fn missing_scope<'a>(&self, required: &[&'a str]) -> Option<&'a str> {
+        self.oauth.as_ref().and_then(|t| t.missing(required))
+    }
+
     /// The group's permission bits.
     pub fn permissions(&self) -> Boolset {
         Boolset::from_bytes(self.group.permissions.clone())
@@ -91,5 +125,26 @@ pub fn ensure_can_sign_in(user: &user::Model) -> Result<(), Refused> {
         user::status::MANUAL_BANNED | user::status::SYS_BANNED => Err(Refused::Banned),
         user::status::INACTIVE => Err(Refused::NotActivated),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OAuthToken;
+
+    #[test]
+    fn write_implies_read_of_the_same_resource_only() {
+        let t = OAuthToken {
+            client_id: "c".into(),
+            scopes: vec!["openid".into(), "Files.Write".into()],
+        };
+        assert!(t.allows("Files.Read") && t.allows("Files.Write") && t.allows("openid"));
+        assert!(!t.allows("Shares.Read") && !t.allows("Files"));
+        assert_eq!(t.missing(&["Files.Read", "Admin.Read"]), Some("Admin.Read"));
+        let r = OAuthToken {
+            client_id: "c".into(),
+            scopes: vec!["Files.Read".into()],
+        };
+        assert!(!r.allows("Files.Write"));
     }
 }

@@ -122,6 +122,51 @@ pub async fn delete_prefixed(
     Ok(query.exec(db).await?.rows_affected)
 }
 
+/// The live keys starting with `prefix` (no `LIKE` wildcards in it, as for
+/// [`delete_prefixed`]).
+pub async fn keys_prefixed(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<String>, DbErr> {
+    debug_assert!(!prefix.contains(['%', '_', '\\']), "{prefix}");
+    let now = Utc::now();
+    let rows = kv::Entity::find()
+        .filter(kv::Column::Key.starts_with(prefix))
+        .filter(
+            Condition::any()
+                .add(kv::Column::ExpiresAt.is_null())
+                .add(kv::Column::ExpiresAt.gt(now)),
+        )
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.key).collect())
+}
+
+/// Stores `value` under `key` unless a live row holds it already; answers the value that is
+/// stored afterwards, so instances racing to create the same value all end with one.
+pub async fn put_if_absent(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    key: &str,
+    value: &str,
+) -> Result<String, DbErr> {
+    if let Some(existing) = get(db, key).await? {
+        return Ok(existing);
+    }
+    let now = Utc::now();
+    let row = kv::ActiveModel {
+        key: Set(key.to_owned()),
+        kind: Set(kind.to_owned()),
+        value: Set(value.to_owned()),
+        expires_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    kv::Entity::insert(row)
+        .on_conflict(OnConflict::column(kv::Column::Key).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(get(db, key).await?.unwrap_or_else(|| value.to_owned()))
+}
+
 /// Deletes every expired row; returns how many.
 pub async fn purge_expired(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let res = kv::Entity::delete_many()

@@ -78,6 +78,8 @@ pub async fn init(
     let db = db::connect(&url, config.db_max_connections).await?;
     let settings = Settings::new(db.clone());
     let admin = bootstrap::run(&db, &settings, &config, initial_admin).await?;
+    // The OAuth clients official apps hard-code, on install and on upgrade.
+    auth::oauth::clients::ensure_system(&db).await?;
     let salt = settings.get("hash_id_salt").await?;
     anyhow::ensure!(!salt.is_empty(), "setting hash_id_salt is missing");
     let ids = HashIds::new(&salt);
@@ -122,6 +124,11 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/f/:id/:name", get(api::source::follow))
         .at("/f/d/:id/:name", get(api::source::follow_download))
         .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
+        .at(
+            "/.well-known/openid-configuration",
+            get(api::oidc::discovery),
+        )
+        .at("/.well-known/jwks.json", get(api::oidc::jwks))
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

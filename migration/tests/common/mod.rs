@@ -33,6 +33,8 @@ pub const TABLES: &[&str] = &[
     "snapshot_nodes",
     "notification_channels",
     "node_health",
+    "oauth_clients",
+    "oauth_grants",
     "backup_targets",
     "backup_tasks",
     "backup_records",

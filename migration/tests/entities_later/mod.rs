@@ -1,4 +1,4 @@
-//! Round trips of the settings, snapshot, backup, notification and node health tables, split from `entities.rs` to keep it short.
+//! Round trips of the settings, snapshot, backup, notification, node health and OAuth tables, split from `entities.rs` to keep it short.
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
@@ -169,6 +169,36 @@ pub async fn roundtrip(
             updated_at: Set(now),
             name: Set("siteName".into()),
             value: Set("Stratus".into()),
+            ..Default::default()
+        }
+    );
+    let client = roundtrip!(
+        db,
+        oauth_client,
+        oauth_client::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            guid: Set("5b1f6c1e-0000-4000-8000-000000000001".into()),
+            secret: Set("s".repeat(32)),
+            name: Set("Notes".into()),
+            homepage_url: Set(Some("https://notes.example".into())),
+            redirect_uris: Set(json!(["https://notes.example/cb"])),
+            scopes: Set(json!(["openid", "Files.Read"])),
+            props: Set(json!({"icon": "/i.svg", "refresh_token_ttl": 0})),
+            is_enabled: Set(true),
+            ..Default::default()
+        }
+    );
+    roundtrip!(
+        db,
+        oauth_grant,
+        oauth_grant::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(user.id),
+            client_id: Set(client.id),
+            scopes: Set(json!(["openid"])),
+            last_used_at: Set(Some(later)),
             ..Default::default()
         }
     );

@@ -145,6 +145,7 @@ async fn requester(state: &AppState, id: Option<i64>) -> Result<(Caller, group::
         user,
         group: group.clone(),
         session: None,
+        oauth: None,
     };
     Ok((Caller::User(Arc::new(requester)), group))
 }

@@ -242,6 +242,8 @@ error_codes! {
     OwnerOnly = 40082, OK, "Only the owner can do this";
     /// The node is used by a storage policy.
     NodeUsedByPolicy = 40086, OK, "Node is used by a storage policy";
+    /// The OAuth token lacks a scope the route requires (`Insufficient scope: <name>`).
+    InsufficientScope = 40089, OK, "Insufficient scope";
     /// Database error.
     DatabaseError = 50001, OK, "Database error";
     /// Encryption or signing failed.

@@ -18,11 +18,15 @@ pub mod file_lock;
 pub mod file_manage;
 pub mod file_thumb;
 pub mod json;
+pub mod oauth;
+pub mod oauth_token;
+pub mod oidc;
 pub mod passkey;
 pub mod present;
 pub mod query_bool;
 pub mod registration;
 pub mod remote_download;
+pub mod scopes;
 pub mod session;
 pub mod share;
 pub mod site;
@@ -104,6 +108,8 @@ type Apis = (
         remote_download::RemoteDownloadApi,
         snapshot::SnapshotApi,
         snapshot_restore::SnapshotRestoreApi,
+        oauth::OAuthApi,
+        oauth_token::OAuthTokenApi,
     ),
     admin::AdminApis,
 );
@@ -139,6 +145,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             remote_download::RemoteDownloadApi,
             snapshot::SnapshotApi,
             snapshot_restore::SnapshotRestoreApi,
+            oauth::OAuthApi,
+            oauth_token::OAuthTokenApi,
         ),
         admin::apis(),
     );
@@ -177,6 +185,10 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
                 Ok(caller) => {
                     // The one guard of every `/admin` route.
                     if let Err(err) = admin::guard(&state, &mut req, &caller) {
+                        return Ok(finish(err.as_response()));
+                    }
+                    // The one scope check of OAuth tokens, from the route table.
+                    if let Err(err) = scopes::check(req.method(), req.uri().path(), &caller) {
                         return Ok(finish(err.as_response()));
                     }
                     req.extensions_mut().insert(caller);

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     auth::{
-        jwt, password,
+        jwt, oauth, password,
         session::{self, Refresh},
         throttle, totp,
     },
@@ -231,7 +231,12 @@ impl SessionApi {
         if !bool::from(expected.as_bytes().ct_eq(token.state_hash.as_bytes())) {
             return Err(invalid_refresh());
         }
-        match session::refresh(&state, &user, token.root, token.jti).await? {
+        // An OAuth chain goes on only while its client and the user's grant still allow it.
+        let chain = match &token.oauth {
+            Some(t) => Some(oauth::flow::check_refresh(&state, user.id, t).await?),
+            None => None,
+        };
+        match session::refresh(&state, &user, token.root, token.jti, chain.as_ref()).await? {
             Refresh::Rotated(pair) => ok(pair.into()),
             Refresh::Reused => {
                 let client = Client::of(req, &state.config);
@@ -291,6 +296,7 @@ struct RefreshClaims {
     root: uuid::Uuid,
     jti: uuid::Uuid,
     state_hash: String,
+    oauth: Option<crate::caller::OAuthToken>,
 }
 
 /// The claims of a refresh token that is signed, unexpired, of the refresh kind, and names a
@@ -305,11 +311,13 @@ async fn verify_refresh(state: &AppState, token: &str) -> Result<RefreshClaims, 
         .ids
         .decode(&claims.sub, IdKind::User)
         .map_err(|_| invalid_refresh())?;
+    let oauth = claims.oauth();
     match (claims.root_token_id, claims.jti) {
         (Some(root), Some(jti)) => Ok(RefreshClaims {
             user_id,
             root,
             jti,
+            oauth,
             state_hash: claims.state_hash.unwrap_or_default(),
         }),
         _ => Err(invalid_refresh()),

@@ -23,7 +23,7 @@ use super::{
     user_setting_update as update,
 };
 use crate::{
-    auth::{caller::Caller, passkey, totp},
+    auth::{caller::Caller, oauth, passkey, totp},
     avatar::{self, AvatarError, Size},
     events::Client,
     kv,
@@ -62,6 +62,28 @@ pub struct UserSettings {
     pub disable_view_sync: bool,
     /// Which shares the public profile lists: `""` (public ones), `all_share`, `hide_share`.
     pub share_links_in_profile: String,
+    /// Applications the user granted access (OAuth); left out when none.
+    pub oauth_grants: Option<Vec<OAuthGrantDto>>,
+}
+
+/// One application the user granted access.
+#[derive(Debug, Object)]
+#[oai(rename = "OAuthGrant", skip_serializing_if_is_none)]
+pub struct OAuthGrantDto {
+    /// The client GUID.
+    pub client_id: String,
+    /// May be an i18n key.
+    pub client_name: String,
+    /// The client's icon.
+    pub client_logo: Option<String>,
+    pub scopes: Vec<String>,
+    #[oai(skip_serializing_if = "is_never")]
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// `last_used_at` is always present, `null` when never used.
+fn is_never(_: &Option<chrono::DateTime<Utc>>) -> bool {
+    false
 }
 
 /// `PATCH /user/setting`: every field is optional; unknown fields are ignored.
@@ -134,6 +156,21 @@ impl<'a> ApiExtractor<'a> for AvatarUpload {
     }
 }
 
+/// The user's grants with their clients, for the settings page.
+async fn oauth_grants(state: &AppState, uid: i64) -> Result<Vec<OAuthGrantDto>, ApiError> {
+    Ok(oauth::grants::of_user(state, uid)
+        .await?
+        .into_iter()
+        .map(|(g, c)| OAuthGrantDto {
+            client_logo: oauth::clients::prop(&c, "icon"),
+            client_id: c.guid,
+            client_name: c.name,
+            scopes: oauth::clients::strings(&g.scopes),
+            last_used_at: g.last_used_at,
+        })
+        .collect())
+}
+
 pub(super) fn two_fa_init_key(user_id: i64) -> String {
     format!("2fa_init_{user_id}")
 }
@@ -188,6 +225,7 @@ impl UserSettingApi {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
+            oauth_grants: Some(oauth_grants(&state, user.id).await?).filter(|g| !g.is_empty()),
         })
     }
 
@@ -209,6 +247,13 @@ impl UserSettingApi {
         body: ApiJson<UpdateUserSettingRequest>,
     ) -> ApiResult<Value> {
         let me = caller.signed_in()?;
+        // Security changes need more than the route's scope (spec §2.4).
+        let b = &body.0;
+        if (b.new_password.is_some() || b.two_fa_enabled.is_some())
+            && let Some(scope) = me.missing_scope(&["UserSecurityInfo.Write"])
+        {
+            return Err(super::scopes::insufficient(scope));
+        }
         let client = Client::of(req, &state.config);
         let change = update::check(&me.user, &body.0)?;
         let creds = update::verify(&state, &me.user, &client, &change).await?;

@@ -60,6 +60,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         user,
         group,
         session: Some(root),
+        oauth: claims.oauth(),
     })))
 }
 

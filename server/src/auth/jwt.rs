@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::caller::OAuthToken;
+
 pub const ACCESS: &str = "access";
 pub const REFRESH: &str = "refresh";
 
@@ -31,6 +33,24 @@ pub struct Claims {
     /// The refresh token's own id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jti: Option<Uuid>,
+    /// Scopes of a token issued through OAuth (spec §2.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// The OAuth client's GUID; scopes limit only tokens that carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+impl Claims {
+    /// The client and scopes of an OAuth-issued token; `None` for every other token, which
+    /// scopes do not limit (a token with scopes but no client is unrestricted, as upstream).
+    pub fn oauth(&self) -> Option<OAuthToken> {
+        let client_id = self.client_id.clone().filter(|c| !c.is_empty())?;
+        Some(OAuthToken {
+            client_id,
+            scopes: self.scopes.clone().unwrap_or_default(),
+        })
+    }
 }
 
 /// A freshly issued pair.
@@ -57,7 +77,8 @@ pub fn state_hash(email: &str, password_digest: &str, site_id: &str) -> String {
 }
 
 /// Issues an access and a refresh token (with the id `refresh_id`) for `user_hashid` in the
-/// chain `root_token_id`.
+/// chain `root_token_id`; both carry `oauth`'s client and scopes when given.
+#[allow(clippy::too_many_arguments)]
 pub fn issue(
     secret: &str,
     user_hashid: &str,
@@ -66,7 +87,10 @@ pub fn issue(
     refresh_id: Uuid,
     access_ttl: Duration,
     refresh_ttl: Duration,
+    oauth: Option<&OAuthToken>,
 ) -> Result<TokenPair, TokenError> {
+    let scopes = oauth.map(|t| t.scopes.clone());
+    let client_id = oauth.map(|t| t.client_id.clone());
     let now = Utc::now();
     let access_expires = now + access_ttl;
     let refresh_expires = now + refresh_ttl;
@@ -83,6 +107,8 @@ pub fn issue(
         state_hash: None,
         root_token_id: Some(root_token_id),
         jti: None,
+        scopes: scopes.clone(),
+        client_id: client_id.clone(),
     })?;
     let refresh_token = sign(&Claims {
         token_type: REFRESH.into(),
@@ -92,6 +118,8 @@ pub fn issue(
         state_hash: Some(state_hash),
         root_token_id: Some(root_token_id),
         jti: Some(refresh_id),
+        scopes,
+        client_id,
     })?;
     Ok(TokenPair {
         access_token,
@@ -132,6 +160,7 @@ mod tests {
             Uuid::new_v4(),
             Duration::seconds(3600),
             Duration::seconds(7200),
+            None,
         )
         .unwrap()
     }
@@ -177,6 +206,7 @@ mod tests {
             Uuid::new_v4(),
             Duration::seconds(-60),
             Duration::seconds(-60),
+            None,
         )
         .unwrap();
         assert!(verify(&secret, &p.access_token).is_err());

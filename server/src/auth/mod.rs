@@ -6,6 +6,7 @@ pub mod dav_cache;
 pub mod error;
 mod fresh_cache;
 pub mod jwt;
+pub mod oauth;
 pub mod passkey;
 pub mod password;
 pub mod session;

@@ -21,7 +21,7 @@ use super::{
     fresh_cache::FreshCache,
     jwt::{self, TokenPair},
 };
-use crate::{ids::IdKind, kv, state::AppState};
+use crate::{caller::OAuthToken, ids::IdKind, kv, state::AppState};
 
 /// How long an instance trusts what it last read about a chain: another instance's sign-out
 /// takes at most this long to reach it.
@@ -48,6 +48,28 @@ pub async fn state_hash(state: &AppState, user: &user::Model) -> Result<String, 
     ))
 }
 
+/// What makes a chain an OAuth one: the client and scopes its tokens carry, the client's row
+/// (whose chains end with the user's grant), and the client's own refresh lifetime, if any.
+#[derive(Debug, Clone)]
+pub struct OAuthChain {
+    pub token: OAuthToken,
+    pub client_row: i64,
+    /// Seconds; 0 takes the site's `refresh_token_ttl`.
+    pub refresh_ttl: i64,
+}
+
+/// The row naming an OAuth chain by client and user, so a revoked grant or a removed client
+/// can end its chains; it lives as long as the chain's refresh token.
+fn oauth_key(client_row: i64, uid: i64, root: &Uuid) -> String {
+    format!("{}{uid}:{root}", oauth_client_prefix(client_row))
+}
+
+fn oauth_client_prefix(client_row: i64) -> String {
+    format!("{OAUTH_KIND}:{client_row}:")
+}
+
+const OAUTH_KIND: &str = "oauthchain";
+
 /// A signed pair in the chain `root` whose refresh token has the id `jti`, and how long the
 /// refresh token lives.
 async fn sign(
@@ -55,13 +77,15 @@ async fn sign(
     user: &user::Model,
     root: Uuid,
     jti: Uuid,
+    oauth: Option<&OAuthChain>,
 ) -> Result<(TokenPair, StdDuration), AuthError> {
     let secret = state.settings.get("secret_key").await?;
     let access_ttl = state.settings.int("access_token_ttl", 3600).await?.max(60);
-    let refresh_ttl = state
-        .settings
-        .int("refresh_token_ttl", 1_209_600)
-        .await?
+    let site_refresh = state.settings.int("refresh_token_ttl", 1_209_600).await?;
+    let refresh_ttl = oauth
+        .map(|o| o.refresh_ttl)
+        .filter(|ttl| *ttl > 0)
+        .unwrap_or(site_refresh)
         .max(access_ttl);
     let pair = jwt::issue(
         &secret,
@@ -71,6 +95,7 @@ async fn sign(
         jti,
         Duration::seconds(access_ttl),
         Duration::seconds(refresh_ttl),
+        oauth.map(|o| &o.token),
     )
     .map_err(|e| AuthError::Signing(e.to_string()))?;
     Ok((pair, StdDuration::from_secs(refresh_ttl.unsigned_abs())))
@@ -78,8 +103,21 @@ async fn sign(
 
 /// Starts a new chain for `user` and answers its first pair.
 pub async fn start(state: &AppState, user: &user::Model) -> Result<TokenPair, AuthError> {
+    start_with(state, user, None).await
+}
+
+/// Starts a new chain whose tokens carry `oauth`'s client and scopes when given.
+pub async fn start_with(
+    state: &AppState,
+    user: &user::Model,
+    oauth: Option<&OAuthChain>,
+) -> Result<TokenPair, AuthError> {
     let (root, jti) = (Uuid::new_v4(), Uuid::new_v4());
-    let (pair, ttl) = sign(state, user, root, jti).await?;
+    let (pair, ttl) = sign(state, user, root, jti, oauth).await?;
+    if let Some(o) = oauth {
+        let key = oauth_key(o.client_row, user.id, &root);
+        kv::put(&state.db, OAUTH_KIND, &key, "", Some(ttl)).await?;
+    }
     kv::put(
         &state.db,
         KIND,
@@ -107,11 +145,16 @@ pub async fn refresh(
     user: &user::Model,
     root: Uuid,
     jti: Uuid,
+    oauth: Option<&OAuthChain>,
 ) -> Result<Refresh, AuthError> {
     let key = chain_key(user.id, &root);
     let next = Uuid::new_v4();
-    let (pair, ttl) = sign(state, user, root, next).await?;
+    let (pair, ttl) = sign(state, user, root, next, oauth).await?;
     if kv::replace_if(&state.db, &key, &jti.to_string(), &next.to_string(), ttl).await? {
+        if let Some(o) = oauth {
+            let key = oauth_key(o.client_row, user.id, &root);
+            kv::put(&state.db, OAUTH_KIND, &key, "", Some(ttl)).await?;
+        }
         return Ok(Refresh::Rotated(pair));
     }
     // Not the next token: either the chain is gone, or the token was spent before.
@@ -125,6 +168,32 @@ pub async fn refresh(
 /// Ends the chain `root` of `uid` on every instance; returns whether it was still going.
 pub async fn end(state: &AppState, uid: i64, root: Uuid) -> Result<bool, DbErr> {
     let ended = kv::delete(&state.db, &chain_key(uid, &root)).await?;
+    Chains::of(state).forget_all();
+    Ok(ended)
+}
+
+/// Ends the OAuth chains of client `client_row`: of user `uid` only (a revoked grant), or of
+/// every user (a client disabled or deleted). Their access tokens stop working at once here
+/// and within [`CHAIN_CACHE_TTL`] elsewhere; returns how many chains ended.
+pub async fn end_oauth(state: &AppState, client_row: i64, uid: Option<i64>) -> Result<u64, DbErr> {
+    let prefix = match uid {
+        Some(uid) => format!("{}{uid}:", oauth_client_prefix(client_row)),
+        None => oauth_client_prefix(client_row),
+    };
+    let mut ended = 0;
+    for key in kv::keys_prefixed(&state.db, &prefix).await? {
+        let mut parts = key[oauth_client_prefix(client_row).len()..].split(':');
+        let (Some(Ok(uid)), Some(Ok(root))) = (
+            parts.next().map(str::parse::<i64>),
+            parts.next().map(Uuid::parse_str),
+        ) else {
+            continue;
+        };
+        if kv::delete(&state.db, &chain_key(uid, &root)).await? {
+            ended += 1;
+        }
+    }
+    kv::delete_prefixed(&state.db, &prefix, None).await?;
     Chains::of(state).forget_all();
     Ok(ended)
 }

@@ -297,6 +297,7 @@ async fn signed_in(state: &AppState, id: i64) -> Result<SignedIn, TaskError> {
         user,
         group,
         session: None,
+        oauth: None,
     })
 }
 

@@ -202,6 +202,7 @@ fn admit(
                     user,
                     group,
                     session: None,
+                    oauth: None,
                 }),
                 account,
             })

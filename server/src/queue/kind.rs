@@ -138,6 +138,7 @@ impl TaskCtx {
             user,
             group,
             session: None,
+            oauth: None,
         })
     }
 

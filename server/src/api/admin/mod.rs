@@ -18,6 +18,7 @@ pub mod group;
 pub mod health;
 pub mod node;
 pub mod notification;
+pub mod oauth_client;
 pub mod policy;
 pub mod queue;
 pub mod share;
@@ -53,6 +54,7 @@ pub type AdminApis = (
         backup_task::AdminBackupTaskApi,
         backup_record::AdminBackupRecordApi,
         backup_record_io::AdminBackupRecordIoApi,
+        oauth_client::AdminOAuthClientApi,
     ),
 );
 
@@ -79,6 +81,7 @@ pub fn apis() -> AdminApis {
             backup_task::AdminBackupTaskApi,
             backup_record::AdminBackupRecordApi,
             backup_record_io::AdminBackupRecordIoApi,
+            oauth_client::AdminOAuthClientApi,
         ),
     )
 }

@@ -11,6 +11,7 @@ mod extract;
 mod fs;
 mod import;
 mod notify;
+pub mod oauth;
 mod queue;
 mod relocate;
 mod remote_download;
