@@ -33,6 +33,12 @@ test.afterEach(async () => {
   await listener.close();
 });
 
+/** The browser has arrived at the app's listener (so the next navigation does not cut it off). */
+async function atApp(page: Page) {
+  await page.waitForURL((url) => url.href.startsWith(listener.redirectUri));
+  await expect(page.getByText("The app received the answer.")).toBeVisible();
+}
+
 async function consentScreen(page: Page, appName: string) {
   await expect(
     page.getByRole("heading", { name: `${appName} wants to access your account` }),
@@ -65,6 +71,7 @@ test("code flow with PKCE: consent, exchange, refresh, userinfo, id_token, revok
   const answered = listener.next();
   await page.getByRole("button", { name: "Allow" }).click();
   const answer = await answered;
+  await atApp(page);
   expect(answer.get("state")).toBe(first.state);
   const code = answer.get("code") ?? "";
   expect(code).not.toBe("");
@@ -116,6 +123,7 @@ test("code flow with PKCE: consent, exchange, refresh, userinfo, id_token, revok
   const again = listener.next();
   await page.goto(authorizeUrl(app, listener.redirectUri, SCOPES, second));
   const secondAnswer = await again;
+  await atApp(page);
   expect(secondAnswer.get("state")).toBe(second.state);
   await exchangeCode(request, app, secondAnswer.get("code") ?? "", second.verifier);
 
@@ -203,7 +211,9 @@ test("admin console: an app created with its secret shown once; system apps kept
   await dialog.getByRole("button", { name: "Save" }).click();
 
   const secretDialog = page.getByRole("dialog", { name: `Secret of ${name}` });
-  await expect(secretDialog.getByText("Client secret")).toBeVisible();
+  const secretLabel = secretDialog.getByText("Client secret", { exact: true });
+  const secret = await secretLabel.locator("xpath=following-sibling::div//code").textContent();
+  expect(secret).toMatch(/^[A-Za-z0-9]{32}$/);
   await expect(secretDialog.getByText("/api/v4/session/oauth/token")).toBeVisible();
   await snap(page, info, "admin-secret-once");
   await secretDialog.getByRole("button", { name: "I have copied it" }).click();

@@ -3,7 +3,6 @@
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../lib/errors";
-import type { OAuthGrant } from "../../oauth/wire";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
@@ -36,9 +35,7 @@ export default function Settings() {
           <PasswordSection passwordless={settings.data.passwordless} />
           <TwoFactorSection enabled={settings.data.two_fa_enabled} />
           <PasskeysSection passkeys={settings.data.passkeys ?? []} />
-          <ConnectedAppsSection
-            grants={(settings.data as { oauth_grants?: OAuthGrant[] }).oauth_grants ?? []}
-          />
+          <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />
           <VersionsSection settings={settings.data} />
         </>
       )}

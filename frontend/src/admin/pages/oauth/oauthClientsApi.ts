@@ -1,9 +1,9 @@
 // OAuth apps through the admin API (spec §2.13). A client's secret is never answered: the
-// console makes it here and shows it once, when it is set. The shapes are written from the
-// spec until the server's OpenAPI document lists these routes.
-import { call } from "../../../oauth/wire";
+// console makes it here and shows it once, when it is set.
+import { api, type Schemas, unwrap } from "../../../api/client";
 import type { AdminListRequest, AdminPage } from "../../AdminList";
 
+/** `props` as the console edits it; the API types it as any JSON object. */
 export type OAuthClientProps = {
   description?: string;
   icon?: string;
@@ -11,59 +11,40 @@ export type OAuthClientProps = {
   refresh_token_ttl?: number;
 };
 
-export type OAuthClient = {
-  id: number;
-  created_at: string;
-  updated_at: string;
-  guid: string;
-  name: string;
-  homepage_url?: string;
-  redirect_uris?: string[];
-  scopes?: string[];
+export type OAuthClient = Omit<Schemas["AdminOAuthClient"], "props"> & {
   props?: OAuthClientProps;
-  /** Omitted when false. */
-  is_enabled?: boolean;
-  is_system: boolean;
-  total_grants?: number;
 };
-
-export type OAuthClientInput = {
-  id?: number;
-  secret?: string;
-  name: string;
-  homepage_url?: string;
-  redirect_uris: string[];
-  scopes: string[];
-  props: OAuthClientProps;
-  is_enabled: boolean;
-};
+export type OAuthClientInput = Schemas["AdminOAuthClientInput"] & { props: OAuthClientProps };
 
 /** The list's cached pages: `["admin", CLIENTS_LIST, …]`. */
 export const CLIENTS_LIST = "oauth-clients";
 
 export async function listClients(body: AdminListRequest): Promise<AdminPage<OAuthClient>> {
-  const page = await call<{ clients?: OAuthClient[]; pagination: { total_items?: number } }>(
-    "POST",
-    "/admin/oauthClient",
-    body,
-  );
-  const rows = page.clients ?? [];
-  return { rows, total: page.pagination.total_items ?? rows.length };
+  const page = await unwrap(api.POST("/admin/oauthClient", { body }));
+  return {
+    rows: page.clients as OAuthClient[],
+    total: page.pagination.total_items ?? page.clients.length,
+  };
 }
 
-export const getClient = (id: number) => call<OAuthClient>("GET", `/admin/oauthClient/${id}`);
+export const createClient = async (client: OAuthClientInput) =>
+  (await unwrap(api.PUT("/admin/oauthClient", { body: { client } }))) as OAuthClient;
 
-export const createClient = (client: OAuthClientInput) =>
-  call<OAuthClient>("PUT", "/admin/oauthClient", { client });
+export const updateClient = async (id: number, client: OAuthClientInput) =>
+  (await unwrap(
+    api.PUT("/admin/oauthClient/{id}", {
+      // The path's id is ignored, as upstream: `client.id` names the app.
+      params: { path: { id: String(id) } },
+      body: { client: { ...client, id } },
+    }),
+  )) as OAuthClient;
 
-export const updateClient = (id: number, client: OAuthClientInput) =>
-  call<OAuthClient>("PUT", `/admin/oauthClient/${id}`, { client: { ...client, id } });
-
-export const deleteClient = (id: number) => call<null>("DELETE", `/admin/oauthClient/${id}`);
+export const deleteClient = (id: number) =>
+  unwrap(api.DELETE("/admin/oauthClient/{id}", { params: { path: { id } } }));
 
 /** Missing and system clients are skipped by the server. */
 export const deleteClients = (ids: number[]) =>
-  call<null>("POST", "/admin/oauthClient/batch/delete", { ids });
+  unwrap(api.POST("/admin/oauthClient/batch/delete", { body: { ids } }));
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
