@@ -225,3 +225,36 @@ test("admin console: an app created with its secret shown once; system apps kept
   await page.setViewportSize({ width: 390, height: 844 });
   await snap(page, info, "admin-oauth-apps-phone-dark");
 });
+
+test("the desktop and iOS callbacks hand the code to the app through cloudreve://mount", async ({
+  page,
+  request,
+}, info) => {
+  const user = await newAccount(request, "oauthmount");
+  await page.goto("/callback/desktop?code=code-1&state=state-1");
+  await fillSignIn(page, user);
+  const setup = page.getByRole("dialog", { name: "Set up the desktop client" });
+  await expect(setup).toBeVisible({ timeout: 30_000 });
+  await setup.getByRole("textbox", { name: "Drive name" }).fill("Work drive");
+  await snap(page, info, "desktop-mount-setup");
+  await setup.getByRole("button", { name: "Connect" }).click();
+  const openApp = page.getByRole("link", { name: "Open the app" });
+  await expect(openApp).toHaveAttribute(
+    "href",
+    /^cloudreve:\/\/mount\?state=state-1&code=code-1&user_id=[^&]+&path=cloudreve%3A%2F%2Fmy&name=Work%20drive$/,
+  );
+
+  // Re-authorizing a drive the client has, and the iOS app: no setup, straight to the app.
+  await page.goto("/callback/desktop?code=code-2&state=reauthorize%3Aabc");
+  await expect(page.getByRole("link", { name: "Open the app" })).toHaveAttribute(
+    "href",
+    /^cloudreve:\/\/mount\?state=reauthorize%3Aabc&code=code-2&user_id=[^&]+$/,
+  );
+  await page.goto("/callback/ios?code=code-3&state=state-3");
+  await expect(page.getByRole("link", { name: "Open the app" })).toHaveAttribute(
+    "href",
+    /^cloudreve:\/\/mount\?state=state-3&code=code-3&user_id=[^&]+$/,
+  );
+  await page.goto("/callback/ios?error=access_denied&state=state-4");
+  await expect(page.getByRole("alert")).toContainText("You refused access");
+});

@@ -71,7 +71,9 @@ function MountCallback({ client }: { client: "desktop" | "ios" }) {
       <Outcome title={t("oauth.callback.openingTitle")}>
         <Text size="sm">{t("oauth.callback.opening")}</Text>
         <Group>
-          <Button onClick={() => open(link)}>{t("oauth.callback.openAgain")}</Button>
+          <Button component="a" href={link}>
+            {t("oauth.callback.openAgain")}
+          </Button>
         </Group>
       </Outcome>
     );
