@@ -22,6 +22,7 @@ mod layering;
 mod lock;
 mod metadata;
 mod notify;
+mod oauth;
 mod openapi;
 mod passkey;
 mod query_bool;

@@ -169,6 +169,7 @@ async fn bad_tokens_mean_anonymous_on_open_routes_and_401_on_login_routes() {
         uuid::Uuid::new_v4(),
         chrono::Duration::seconds(-120),
         chrono::Duration::seconds(-120),
+        None,
     )
     .unwrap()
     .access_token;
@@ -180,6 +181,7 @@ async fn bad_tokens_mean_anonymous_on_open_routes_and_401_on_login_routes() {
         uuid::Uuid::new_v4(),
         chrono::Duration::seconds(600),
         chrono::Duration::seconds(600),
+        None,
     )
     .unwrap()
     .access_token;
