@@ -71,6 +71,15 @@ const activateRoute = createRoute({
   component: lazyRouteComponent(accountPages, "Activate"),
 });
 
+// OAuth (spec §2.11): the authorization endpoint stands alone like the sign-in page; the
+// callbacks of the official clients' redirect URIs need the account and sit in the app frame.
+const oauthPages = () => import("./oauth/pages");
+const authorizeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/authorize",
+  component: lazyRouteComponent(oauthPages, "Authorize"),
+});
+
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: "app",
@@ -118,6 +127,19 @@ export const tasksRoute = createRoute({
   component: lazyRouteComponent(() => import("./tasks/TasksPage")),
 });
 
+const desktopCallbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/callback/desktop",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(oauthPages, "DesktopCallback"),
+});
+const iosCallbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/callback/ios",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(oauthPages, "IosCallback"),
+});
+
 // The admin console: AdminGate checks the user is an administrator before the console's own
 // chunk is fetched; the console picks its page from the rest of the address (admin/nav.ts).
 export const adminRoute = createRoute({
@@ -134,8 +156,16 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   activateRoute,
+  authorizeRoute,
   adminRoute,
-  appRoute.addChildren([homeRoute, settingsRoute, mySharesRoute, tasksRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    settingsRoute,
+    mySharesRoute,
+    tasksRoute,
+    desktopCallbackRoute,
+    iosCallbackRoute,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });

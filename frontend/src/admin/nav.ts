@@ -11,6 +11,7 @@ import {
   IconFiles,
   IconHistory,
   IconListCheck,
+  IconPlugConnected,
   IconServer,
   IconSettings,
   IconShare,
@@ -35,7 +36,8 @@ export type AdminPageKey =
   | "backupTargets"
   | "backupTasks"
   | "backupRecords"
-  | "notifications";
+  | "notifications"
+  | "oauthApps";
 
 export type AdminNavEntry = {
   /** Address under /admin/ and the key of its title, `admin.nav.<key>`. */
@@ -73,6 +75,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
     icon: IconBell,
     load: () => import("./pages/notifications/NotificationsPage"),
   },
+  { key: "oauthApps", icon: IconPlugConnected, load: () => import("./pages/oauth/OAuthAppsPage") },
 ];
 
 /** The page /admin opens on. */

@@ -24,6 +24,25 @@ import { useLoginConfig } from "./account/loginConfig";
 import { PasskeySignIn } from "./account/PasskeySignIn";
 import { useTypedEmail } from "./account/typedEmail";
 
+/**
+ * Where to go once signed in: only a path on this site, never an address someone put in a link;
+ * of the signed-out pages only the OAuth authorization page, which sent the user here.
+ */
+export function signedInTarget(redirect: string | undefined): string {
+  let path = redirect ?? "";
+  if (/^https?:/i.test(path)) {
+    try {
+      const url = new URL(path);
+      path = url.origin === window.location.origin ? `${url.pathname}${url.search}` : "";
+    } catch {
+      path = "";
+    }
+  }
+  const local = path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
+  const signedOutPage = path.startsWith("/session") && !/^\/session\/authorize(\?|$)/.test(path);
+  return local && !signedOutPage ? path : "/home";
+}
+
 type Step = { kind: "password" } | { kind: "otp"; sessionId: string };
 
 export default function SignIn() {
@@ -42,12 +61,7 @@ export default function SignIn() {
 
   const finish = (answer: Schemas["LoginResponse"]) => {
     signIn(answer);
-    // Only a path on this site: never an address someone put in a link.
-    const target =
-      redirect?.startsWith("/") && !redirect.startsWith("//") && !redirect.startsWith("/session")
-        ? redirect
-        : "/home";
-    navigate({ href: target, replace: true });
+    navigate({ href: signedInTarget(redirect), replace: true });
   };
 
   const submit = async (event: FormEvent) => {

@@ -1,8 +1,9 @@
-// The settings page: profile, security (password, 2FA, passkeys), file versions, WebDAV
+// The settings page: profile, security (password, 2FA, passkeys, connected apps), file versions, WebDAV
 // accounts and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../lib/errors";
+import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -34,6 +35,7 @@ export default function Settings() {
           <PasswordSection passwordless={settings.data.passwordless} />
           <TwoFactorSection enabled={settings.data.two_fa_enabled} />
           <PasskeysSection passkeys={settings.data.passkeys ?? []} />
+          <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />
           <VersionsSection settings={settings.data} />
         </>
       )}
