@@ -7,6 +7,7 @@
 #
 #   bash bench/file_events.sh
 #   N=2000 K=20 DATABASES=sqlite bash bench/file_events.sh
+#   PROFILE=debug N=1000 bash bench/file_events.sh     # without the release build
 #
 # Needs (installed with apt-get when missing): curl, jq, python3; initdb for PostgreSQL.
 # Not part of CI.
@@ -21,7 +22,14 @@ source bench/lib.sh
 need curl curl
 need jq jq
 ulimit -n "$((N * 2 + 1024))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-build_stratus
+if [[ ${PROFILE:-release} == debug ]]; then
+    # A quick look without the release build (larger futures, slower code).
+    cargo build -q -p stratus-server --bin stratus
+    BIN="$WORK/stratus"
+    cp "$CARGO_TARGET_DIR/debug/stratus" "$BIN"
+else
+    build_stratus
+fi
 # Every subscriber comes from 127.0.0.1: lift the connection caps for the run.
 STRATUS_ENV="STRATUS_HTTP_MAX_CONNECTIONS=$((N + 512)) STRATUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS=$((N + 512))"
 
@@ -84,7 +92,7 @@ asyncio.run(main())
 PY
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), release build"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), ${PROFILE:-release} build"
 for DB_KIND in $DATABASES; do
     rm -rf "$WORK/data"
     DB_ARGS=()
