@@ -65,13 +65,18 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the OAuth tables, then the snapshot permission's grant, then the last tables,
-    // then the added columns.
+    // first the OAuth tables, then the file changes, then the snapshot permission's grant, then
+    // the last tables, then the added columns.
     Migrator::down(conn, Some(1))
         .await
         .expect("down the OAuth tables");
     assert!(!manager.has_table("oauth_grants").await.unwrap());
     assert!(!manager.has_table("oauth_clients").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the file changes");
+    assert!(!manager.has_table("fs_changes").await.unwrap());
+    assert!(!manager.has_table("fs_subscriptions").await.unwrap());
     grants_the_snapshot_permission(conn).await;
     Migrator::down(conn, Some(1))
         .await

@@ -1,6 +1,7 @@
 //! The virtual file system: URIs, the file tree, trash, metadata, locks and quota. The REST API,
 //! WebDAV and shares all go through it, so permission, quota and lock rules exist once.
 
+pub mod changes;
 pub mod depth;
 pub mod error;
 pub mod info;
@@ -8,7 +9,6 @@ pub mod list;
 pub mod lock;
 pub mod metadata;
 pub mod nav;
-
 pub mod quota;
 pub mod recycle;
 pub mod search;

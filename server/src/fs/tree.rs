@@ -14,6 +14,7 @@ use sea_orm::{
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::{
+    changes::{self, Change, ChangeKind},
     depth,
     error::{FsError, name_clash},
     lock::{self, Depth, LockPath},
@@ -271,6 +272,18 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         .update(&txn)
         .await
         .map_err(|e| name_clash(e, new_name))?;
+    changes::record(
+        &txn,
+        &[Change {
+            owner_id: file.owner_id,
+            file_id: file.id,
+            kind: ChangeKind::Rename,
+            is_folder: node.is_folder(),
+            from: changes::path_from(node.uri.segments()),
+            to: Some(changes::path_from(new_uri.segments())),
+        }],
+    )
+    .await?;
     txn.commit().await?;
     Ok(Node {
         uri: new_uri,

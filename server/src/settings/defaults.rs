@@ -203,6 +203,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     // Cloudreve 4.18 additions (spec addendum §9)
     ("fts_enabled", "0"),
     ("expose_user_email", "1"),
+    // File event push (spec §3.7)
+    ("fs_event_push_enabled", "1"),
+    ("fs_event_push_max_age", "1209600"),
+    ("fs_event_push_debounce", "5"),
 ];
 
 /// Random secrets and identifiers created once per installation.
