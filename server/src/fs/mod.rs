@@ -1,9 +1,11 @@
 //! The virtual file system: URIs, the file tree, trash, metadata, locks and quota. The REST API,
 //! WebDAV and shares all go through it, so permission, quota and lock rules exist once.
 
+pub mod changes;
 pub mod depth;
 pub mod error;
 pub mod info;
+pub mod journal;
 pub mod list;
 pub mod lock;
 pub mod metadata;
