@@ -254,6 +254,7 @@ impl Writer {
                     size,
                     body,
                     lock_tokens: &tokens,
+                    journal: true,
                 },
             )
             .await

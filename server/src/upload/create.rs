@@ -21,8 +21,10 @@ use super::{
 use crate::{
     auth::caller::SignedIn,
     fs::{
+        changes::Change,
         depth,
         error::{FsError, name_clash},
+        journal,
         lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
         metadata, nav, quota, tx,
         uri::{FileUri, FsKind, validate_name},
@@ -268,8 +270,9 @@ async fn store_session(
     if live_upload(&txn, owner, &plan.uri_text).await? {
         return Err(UploadError::UploadOngoing);
     }
-    let parent = ensure_parents(&txn, owner, vec![root], plan.uri).await?;
-    let (file_id, version) = target_file(&txn, plan, parent).await?;
+    let mut changes = Vec::new();
+    let parent = ensure_parents(&txn, owner, vec![root], plan.uri, &mut changes).await?;
+    let (file_id, version) = target_file(&txn, plan, parent, &mut changes).await?;
     props.version = version;
     quota::charge(&txn, owner, plan.size, plan.me.group.max_storage).await?;
     let lock = lock::acquire(
@@ -289,6 +292,7 @@ async fn store_session(
     .map_err(lock_conflict)?;
     props.lock_token = lock.token;
     let row = insert_session(&txn, plan, file_id, props).await?;
+    journal::record(&txn, &changes).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -299,6 +303,7 @@ async fn target_file(
     txn: &DatabaseTransaction,
     plan: &Plan<'_>,
     parent: i64,
+    changes: &mut Vec<Change>,
 ) -> Result<(i64, bool), UploadError> {
     let owner = plan.me.user.id;
     match nav::child(txn, parent, plan.name).await? {
@@ -313,6 +318,7 @@ async fn target_file(
             let placeholder =
                 insert_file(txn, owner, parent, plan.name, plan.policy_id, None).await?;
             metadata::upsert(txn, placeholder.id, SESSION_META, &plan.session_id, false).await?;
+            changes.push(journal::created(&placeholder, plan.uri));
             Ok((placeholder.id, false))
         }
     }
@@ -505,6 +511,7 @@ pub(super) async fn ensure_parents(
     owner: i64,
     mut known: Vec<file::Model>,
     uri: &FileUri,
+    made: &mut Vec<Change>,
 ) -> Result<i64, UploadError> {
     let folders = &uri.segments()[..uri.segments().len() - 1];
     known.truncate(folders.len() + 1);
@@ -522,7 +529,7 @@ pub(super) async fn ensure_parents(
             Some(f) => f,
             None => {
                 let now = Utc::now();
-                file::ActiveModel {
+                let folder = file::ActiveModel {
                     created_at: Set(now),
                     updated_at: Set(now),
                     r#type: Set(file::kind::FOLDER),
@@ -535,7 +542,13 @@ pub(super) async fn ensure_parents(
                 }
                 .insert(txn)
                 .await
-                .map_err(|e| name_clash(e, segment))?
+                .map_err(|e| name_clash(e, segment))?;
+                let mut path = FileUri::root(FsKind::My, None);
+                for name in &folders[..=depth] {
+                    path = path.join(name).map_err(FsError::from)?;
+                }
+                made.push(journal::created(&folder, &path));
+                folder
             }
         };
     }
