@@ -32,6 +32,8 @@ pub mod entity;
 pub mod event;
 pub mod file;
 pub mod file_entity;
+pub mod fs_change;
+pub mod fs_subscription;
 pub mod group;
 pub mod kv;
 pub mod lock;
@@ -61,6 +63,8 @@ pub mod prelude {
     pub use super::event::Entity as Events;
     pub use super::file::Entity as Files;
     pub use super::file_entity::Entity as FileEntities;
+    pub use super::fs_change::Entity as FsChanges;
+    pub use super::fs_subscription::Entity as FsSubscriptions;
     pub use super::group::Entity as Groups;
     pub use super::kv::Entity as Kv;
     pub use super::lock::Entity as Locks;

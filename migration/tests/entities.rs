@@ -90,6 +90,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<backup_target::Entity>(db).await,
         assert_entity_matches::<backup_task::Entity>(db).await,
         assert_entity_matches::<backup_record::Entity>(db).await,
+        assert_entity_matches::<fs_change::Entity>(db).await,
+        assert_entity_matches::<fs_subscription::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();

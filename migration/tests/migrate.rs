@@ -65,7 +65,12 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the snapshot permission's grant, then the last tables, then the added columns.
+    // first the file changes, then the snapshot permission's grant, then the last tables, then the added columns.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the file changes");
+    assert!(!manager.has_table("fs_changes").await.unwrap());
+    assert!(!manager.has_table("fs_subscriptions").await.unwrap());
     grants_the_snapshot_permission(conn).await;
     Migrator::down(conn, Some(1))
         .await
@@ -145,7 +150,7 @@ async fn grants_the_snapshot_permission(conn: &sea_orm_migration::sea_orm::Datab
         .await
         .expect("insert group");
     }
-    Migrator::up(conn, None)
+    Migrator::up(conn, Some(1))
         .await
         .expect("up the snapshot permission");
     let rows = conn

@@ -25,6 +25,7 @@ pub mod email_address;
 pub mod events;
 pub mod extract;
 pub mod fs;
+pub mod fs_events;
 pub mod health;
 pub mod ids;
 pub mod imaging;
@@ -165,6 +166,13 @@ pub async fn serve(
         net::Limits::of(&state.config),
         state.config.proxies(),
     )?;
+    // Event streams never end by themselves: they are closed (their cursors saved) when the
+    // server begins to stop, so the drain does not wait for them.
+    let streams = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        fs_events::close_all(&streams);
+    };
     let result = Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
         .await;

@@ -8,7 +8,7 @@ use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
 use poem_openapi::OperationId;
 
 use crate::{
-    request_ctx::{self, CORRELATION_HEADER, RequestCtx},
+    request_ctx::{self, CLIENT_ID_HEADER, CORRELATION_HEADER, RequestCtx},
     state::AppState,
 };
 
@@ -25,6 +25,7 @@ pub async fn observe<E: Endpoint>(next: &E, mut req: Request, state: &AppState) 
         correlation_id,
         debug: state.config.debug,
         client: crate::events::Client::of(&req, &state.config),
+        client_id: request_ctx::client_id_from(req.header(CLIENT_ID_HEADER)),
     };
     let mut resp = request_ctx::scope(ctx, async {
         match next.call(req).await {

@@ -11,6 +11,9 @@ use crate::config::{Cidrs, Config};
 
 /// Header carrying the correlation id in both directions.
 pub const CORRELATION_HEADER: &str = "X-Cr-Correlation-Id";
+/// Header naming the client installation (spec §1.2): events a request causes are not echoed
+/// to that client's own event stream.
+pub const CLIENT_ID_HEADER: &str = "X-Cr-Client-Id";
 
 /// What the current request carries.
 #[derive(Debug, Clone)]
@@ -21,6 +24,8 @@ pub struct RequestCtx {
     pub debug: bool,
     /// The client's address and agent, for audit events and throttling deep in the stack.
     pub client: Client,
+    /// From `X-Cr-Client-Id` when it is a UUID.
+    pub client_id: Option<Uuid>,
 }
 
 /// Where a request came from.
@@ -97,6 +102,11 @@ pub fn current() -> Option<RequestCtx> {
     CURRENT.try_with(Clone::clone).ok()
 }
 
+/// The client id when the header is a valid UUID.
+pub fn client_id_from(header: Option<&str>) -> Option<Uuid> {
+    header.and_then(|v| Uuid::parse_str(v.trim()).ok())
+}
+
 /// The client's correlation id when it is a valid UUID, else a fresh one.
 pub fn correlation_id_from(header: Option<&str>) -> Uuid {
     header
@@ -114,6 +124,9 @@ mod tests {
         assert_eq!(correlation_id_from(Some(&id.to_string())), id);
         assert_ne!(correlation_id_from(Some("not-a-uuid")), id);
         assert_ne!(correlation_id_from(None), Uuid::nil());
+        assert_eq!(client_id_from(Some(&id.to_string())), Some(id));
+        assert_eq!(client_id_from(Some("nope")), None);
+        assert_eq!(client_id_from(None), None);
     }
 
     #[test]
@@ -145,6 +158,7 @@ mod tests {
             correlation_id: Uuid::new_v4(),
             debug: true,
             client: Default::default(),
+            client_id: None,
         };
         let seen = scope(ctx.clone(), async { current().unwrap().correlation_id }).await;
         assert_eq!(seen, ctx.correlation_id);

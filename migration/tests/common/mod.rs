@@ -36,6 +36,8 @@ pub const TABLES: &[&str] = &[
     "backup_targets",
     "backup_tasks",
     "backup_records",
+    "fs_changes",
+    "fs_subscriptions",
 ];
 
 pub struct TestDb {

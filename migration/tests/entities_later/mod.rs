@@ -1,4 +1,4 @@
-//! Round trips of the settings, snapshot, backup, notification and node health tables, split from `entities.rs` to keep it short.
+//! Round trips of the settings, snapshot, backup, notification, node health and file change tables, split from `entities.rs` to keep it short.
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
@@ -157,6 +157,36 @@ pub async fn roundtrip(
             last_seen_at: Set(Some(now)),
             last_error: Set(Some("connection refused".into())),
             checked_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
+
+    roundtrip!(
+        db,
+        fs_change,
+        fs_change::ActiveModel {
+            owner_id: Set(user.id),
+            file_id: Set(doc.id),
+            kind: Set(fs_change::kind::RENAME),
+            from_path: Set("/Docs/a.txt".into()),
+            to_path: Set(Some("/Docs/b.txt".into())),
+            is_folder: Set(false),
+            client_id: Set(Some("6f1c3c1e-3f0a-4d7e-9a59-0a1b2c3d4e5f".into())),
+            created_at: Set(now),
+            ..Default::default()
+        }
+    );
+    roundtrip!(
+        db,
+        fs_subscription,
+        fs_subscription::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(user.id),
+            folder_id: Set(root.id),
+            client_id: Set("6f1c3c1e-3f0a-4d7e-9a59-0a1b2c3d4e5f".into()),
+            cursor_id: Set(42),
+            last_seen_at: Set(later),
             ..Default::default()
         }
     );

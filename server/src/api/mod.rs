@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod errors;
 pub mod file;
 pub mod file_content;
+pub mod file_events;
 pub mod file_list;
 pub mod file_lock;
 pub mod file_manage;
@@ -90,6 +91,7 @@ type Apis = (
         user_setting::UserSettingApi,
         registration::RegistrationApi,
         passkey::PasskeyApi,
+        file_events::FileEventsApi,
     ),
     (
         file_thumb::FileThumbApi,
@@ -125,6 +127,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             user_setting::UserSettingApi,
             registration::RegistrationApi,
             passkey::PasskeyApi,
+            file_events::FileEventsApi,
         ),
         (
             file_thumb::FileThumbApi,

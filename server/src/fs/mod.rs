@@ -10,7 +10,6 @@ pub mod list;
 pub mod lock;
 pub mod metadata;
 pub mod nav;
-
 pub mod quota;
 pub mod recycle;
 pub mod search;

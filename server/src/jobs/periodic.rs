@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{FutureExt, future::BoxFuture};
 
 use crate::{
-    fs, health, kv,
+    fs, fs_events, health, kv,
     queue::{self, TaskCtx, TaskError, TaskKind},
     state::AppState,
     upload,
@@ -53,6 +53,12 @@ pub const JOBS: &[Periodic] = &[
         setting: None,
         default: Duration::from_secs(10 * 60),
         work: purge_expired_state,
+    },
+    Periodic {
+        name: "fs_event_retention",
+        setting: None,
+        default: Duration::from_secs(60 * 60),
+        work: prune_fs_events,
     },
     Periodic {
         name: "node_health_check",
@@ -122,6 +128,16 @@ fn purge_expired_state(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
             .await
             .map_err(|e| e.to_string())?;
         Ok(kv + locks)
+    }
+    .boxed()
+}
+
+/// File change journal rows and event subscriptions past `fs_event_push_max_age`.
+fn prune_fs_events(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
+    async move {
+        fs_events::retention::prune(state)
+            .await
+            .map_err(|e| e.to_string())
     }
     .boxed()
 }

@@ -9,6 +9,7 @@ mod dav_account;
 pub mod download;
 mod extract;
 mod fs;
+mod fs_events;
 mod import;
 mod notify;
 mod queue;

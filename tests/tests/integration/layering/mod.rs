@@ -60,6 +60,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("thumb", Layer::Service),
     ("queue", Layer::Service),
     ("relocate", Layer::Service),
+    ("fs_events", Layer::Service),
     ("remote_download", Layer::Service),
     ("upload", Layer::Service),
     ("users", Layer::Service),

@@ -1,0 +1,128 @@
+//! `GET /file/events` (spec §3): the file event stream, in the wire's words. The service
+//! (`fs_events`) says what happens; this file writes it as Cloudreve's SSE frames:
+//! `event:<name>\ndata:<payload>\n\n`, `<nil>` for messages without payload.
+
+use futures_util::StreamExt;
+use poem::{
+    Body, Request, Response,
+    http::{StatusCode, header},
+    web::Data,
+};
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::Query,
+    registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
+};
+use serde_json::json;
+
+use super::{
+    ApiTags,
+    envelope::{ApiError, ErrorCode},
+};
+use crate::{
+    caller::Caller,
+    fs::changes::ChangeKind,
+    fs_events::{self, merge::Event, stream::Message},
+    ids::{HashIds, IdKind},
+    request_ctx::CLIENT_ID_HEADER,
+    state::AppState,
+};
+
+pub struct FileEventsApi;
+
+#[OpenApi(tag = "ApiTags::File")]
+impl FileEventsApi {
+    /// Changes below a folder of the caller's drive (`cloudreve://my/…`) or of a folder share,
+    /// as `text/event-stream`: `subscribed` (new subscription) or `resumed` (the client id was
+    /// subscribed to this folder before: what it missed follows), then `event` messages
+    /// (`{type, file_id, from, to}`, paths relative to the folder, debounced and merged per
+    /// file), `keep-alive` every 30 s, and `reconnect-required` when changes it missed were
+    /// pruned. `X-Cr-Client-Id` (a UUID) names the subscription; changes made by requests
+    /// carrying the same id are not sent back. Errors before the stream are envelopes.
+    #[oai(path = "/file/events", method = "get", operation_id = "file_events")]
+    async fn events(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        req: &Request,
+        /// The folder's URI.
+        uri: Query<Option<String>>,
+    ) -> Result<EventStreamResponse, ApiError> {
+        let Some(uri) = uri.0.filter(|u| !u.is_empty()) else {
+            return Err(ApiError::new(ErrorCode::ParamError, "uri is required"));
+        };
+        let stream =
+            fs_events::subscribe(&state, &caller, &uri, req.header(CLIENT_ID_HEADER)).await?;
+        let ids = state.ids.clone();
+        let messages = futures_util::stream::unfold(stream.spawn(), |mut rx| async move {
+            rx.recv().await.map(|message| (message, rx))
+        });
+        let frames = messages.map(move |message| Ok::<_, std::io::Error>(frame(&ids, message)));
+        let resp = Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .header(header::CONNECTION, "keep-alive")
+            .header("X-Accel-Buffering", "no")
+            .body(Body::from_bytes_stream(frames));
+        Ok(EventStreamResponse(resp))
+    }
+}
+
+/// One message as its SSE frame.
+fn frame(ids: &HashIds, message: Message) -> bytes::Bytes {
+    let (name, data) = match message {
+        Message::Subscribed => ("subscribed", None),
+        Message::Resumed => ("resumed", None),
+        Message::KeepAlive => ("keep-alive", None),
+        Message::ReconnectRequired => ("reconnect-required", None),
+        Message::Event(event) => ("event", Some(payload(ids, &event))),
+    };
+    let data = data.unwrap_or_else(|| "<nil>".to_owned());
+    format!("event:{name}\ndata:{data}\n\n").into()
+}
+
+/// The `event` payload (spec §3.3): one object; `to` always present.
+fn payload(ids: &HashIds, event: &Event) -> String {
+    let kind = match event.kind {
+        ChangeKind::Create => "create",
+        ChangeKind::Modify => "modify",
+        ChangeKind::Rename => "rename",
+        ChangeKind::Delete => "delete",
+    };
+    json!({
+        "type": kind,
+        "file_id": ids.encode(event.file_id, IdKind::File),
+        "from": event.from,
+        "to": event.to.as_deref().unwrap_or(""),
+    })
+    .to_string()
+}
+
+/// The event stream (or an error envelope), described for the document.
+pub struct EventStreamResponse(Response);
+
+impl poem::IntoResponse for EventStreamResponse {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl ApiResponse for EventStreamResponse {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The stream (errors before it are envelopes, `application/json`).",
+                status: Some(200),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "text/event-stream",
+                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
+                }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut poem_openapi::registry::Registry) {}
+}

@@ -1,0 +1,134 @@
+//! The file event stream (`GET /file/events`, spec §3): a client subscribes to a folder of its
+//! drive (or of a folder share) and is told of the changes below it.
+//!
+//! Changes come from the journal (`fs::changes`), which every writer appends to in its own
+//! transaction. Subscriptions are rows keyed by (user, folder, client id) with the last journal
+//! id sent, so a client that reconnects — after a disconnect, a restart, or to another instance
+//! on the same database — gets exactly what it missed (`resumed`), unlike Cloudreve, whose
+//! subscriptions live in one process.
+//!
+//! - `merge.rs`: the debounce window's merge (pure).
+//! - `route.rs`: which rows a subscription sees, with paths relative to its folder (pure).
+//! - `journal.rs`: reads of the journal.
+//! - `subscriptions.rs`: the subscription rows.
+//! - `dispatcher.rs`: one journal tail per instance, feeding local streams by owner.
+//! - `stream.rs`: one open stream.
+//! - `retention.rs`: the periodic pruning.
+
+pub mod dispatcher;
+pub mod journal;
+pub mod merge;
+pub mod retention;
+pub mod route;
+pub mod stream;
+pub mod subscriptions;
+
+use std::time::Duration;
+
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+use crate::{
+    boolset::fs_cap,
+    caller::{Caller, LoginRequired},
+    fs::{
+        error::FsError,
+        nav::{self, FsCtx},
+        uri::{FileUri, FsKind},
+    },
+    state::AppState,
+};
+use dispatcher::Dispatcher;
+use stream::Stream;
+use subscriptions::Key;
+
+/// Default of `fs_event_push_debounce`, seconds.
+pub const DEFAULT_DEBOUNCE: i64 = 5;
+
+/// Why a subscription was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FsEventsError {
+    #[error("event push is disabled")]
+    Disabled,
+    #[error("Client ID is required")]
+    NoClientId,
+    #[error("Invalid client ID")]
+    InvalidClientId,
+    #[error("Requested uri not available")]
+    UriNotAvailable,
+    #[error("Event subscriptions are not supported on this view")]
+    SingleFileView,
+    #[error(transparent)]
+    Login(#[from] LoginRequired),
+    #[error(transparent)]
+    Fs(FsError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Opens the stream of the folder `uri` for `caller`'s client `client_id` (the raw header).
+pub async fn subscribe(
+    state: &AppState,
+    caller: &Caller,
+    uri: &str,
+    client_id: Option<&str>,
+) -> Result<Stream, FsEventsError> {
+    let me = caller.signed_in()?;
+    if !state.settings.bool("fs_event_push_enabled").await? {
+        return Err(FsEventsError::Disabled);
+    }
+    let client_id = match client_id.map(str::trim) {
+        None | Some("") => return Err(FsEventsError::NoClientId),
+        Some(raw) => Uuid::parse_str(raw).map_err(|_| FsEventsError::InvalidClientId)?,
+    };
+    let uri = FileUri::parse(uri).map_err(|_| FsEventsError::UriNotAvailable)?;
+    if !matches!(uri.fs, FsKind::My | FsKind::Share) {
+        return Err(FsEventsError::UriNotAvailable);
+    }
+    let ctx = FsCtx::new(state, caller);
+    let node = match nav::resolve(&ctx, &uri).await {
+        Ok(node) => node,
+        Err(FsError::Db(e)) => return Err(FsEventsError::Db(e)),
+        Err(FsError::NotFound) | Err(FsError::NoPermission(_)) => {
+            return Err(FsEventsError::UriNotAvailable);
+        }
+        Err(e) => return Err(FsEventsError::Fs(e)),
+    };
+    if !node.is_folder() || node.file.is_symbolic {
+        return Err(if uri.fs == FsKind::Share {
+            FsEventsError::SingleFileView
+        } else {
+            FsEventsError::UriNotAvailable
+        });
+    }
+    if node.require(fs_cap::LIST_CHILDREN).is_err() {
+        return Err(FsEventsError::UriNotAvailable);
+    }
+    let debounce = state
+        .settings
+        .int("fs_event_push_debounce", DEFAULT_DEBOUNCE)
+        .await?
+        .clamp(0, 3600);
+    let key = Key {
+        user_id: me.user.id,
+        folder_id: node.file.id,
+        client_id: client_id.to_string(),
+    };
+    // Joined before the subscription is read, so no change falls between the two.
+    let registration = Dispatcher::of(state)
+        .join(key.clone(), node.file.owner_id)
+        .await?;
+    let opened = subscriptions::open(&state.db, &key).await?;
+    Ok(Stream {
+        state: state.clone(),
+        key,
+        registration,
+        opened,
+        debounce: Duration::from_secs(debounce as u64),
+    })
+}
+
+/// Ends this instance's streams (the server is stopping), saving their cursors.
+pub fn close_all(state: &AppState) {
+    Dispatcher::of(state).close_all();
+}
