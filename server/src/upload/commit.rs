@@ -41,6 +41,7 @@ use crate::{
         quota, tree, tx,
         uri::FileUri,
     },
+    request_ctx::{self, RequestCtx},
     state::AppState,
 };
 
@@ -62,6 +63,8 @@ pub struct Publish {
     pub tokens: Vec<String>,
     /// Whether the change goes to the journal (not for writes into a staging folder).
     pub journal: bool,
+    /// The writer's request, whose client the journal names.
+    pub origin: Option<RequestCtx>,
 }
 
 type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
@@ -223,7 +226,7 @@ async fn together(
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
-                results.push(Some(Ok(apply(&txn, p, plan, &mut changes).await?)));
+                results.push(Some(Ok(apply(&txn, p, plan, &mut changes, i).await?)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
                     shared.settle(&txn, p.owner).await?;
@@ -240,7 +243,7 @@ async fn together(
     for owner in owners {
         shared.settle(&txn, owner).await?;
     }
-    journal::record(&txn, &changes).await?;
+    record(&txn, batch.iter().map(|(p, _)| p), &changes).await?;
     txn.commit().await?;
     Ok(results
         .into_iter()
@@ -259,7 +262,7 @@ async fn flush(
     batch: &[(Publish, Reply)],
     pending: &mut Vec<(usize, i64)>,
     results: &mut [Option<Result<file::Model, UploadError>>],
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<(usize, Change)>,
 ) -> Result<(), UploadError> {
     let new: Vec<NewFile<'_>> = pending
         .iter()
@@ -279,7 +282,7 @@ async fn flush(
     for ((i, _), file) in pending.drain(..).zip(files) {
         let p = &batch[i].0;
         if p.journal {
-            changes.push(journal::created(&file, &p.uri));
+            changes.push((i, journal::created(&file, &p.uri)));
         }
         results[i] = Some(Ok(file));
     }
@@ -446,13 +449,40 @@ impl Shared {
     }
 }
 
+/// Records the changes of a batch's publishes (each tagged with its publish's index), in
+/// order. The committer runs outside the writers' requests: each run of changes is recorded
+/// in the context of the request that made it, so the journal names the writer's client.
+async fn record<'a>(
+    txn: &DatabaseTransaction,
+    publishes: impl Iterator<Item = &'a Publish>,
+    changes: &[(usize, Change)],
+) -> Result<(), FsError> {
+    let origins: Vec<Option<&RequestCtx>> = publishes.map(|p| p.origin.as_ref()).collect();
+    let client = |i: usize| origins[i].and_then(|ctx| ctx.client_id);
+    let mut start = 0;
+    while start < changes.len() {
+        let (first, _) = changes[start];
+        let end = changes[start..]
+            .iter()
+            .position(|(i, _)| client(*i) != client(first))
+            .map_or(changes.len(), |n| start + n);
+        let run: Vec<Change> = changes[start..end].iter().map(|(_, c)| c.clone()).collect();
+        match origins[first] {
+            Some(ctx) => request_ctx::scope(ctx.clone(), journal::record(txn, &run)).await?,
+            None => journal::record(txn, &run).await?,
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 /// One publish in a transaction of its own.
 pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, UploadError> {
     let txn = tx::begin(db, p.owner).await?;
     let plan = check(&txn, p, None, None).await?;
     let mut changes = Vec::new();
-    let file = apply(&txn, p, plan, &mut changes).await?;
-    journal::record(&txn, &changes).await?;
+    let file = apply(&txn, p, plan, &mut changes, 0).await?;
+    record(&txn, std::iter::once(p), &changes).await?;
     txn.commit().await?;
     Ok(file)
 }
@@ -512,7 +542,8 @@ async fn apply(
         mut known,
         existing,
     }: Plan,
-    changes: &mut Vec<Change>,
+    changes: &mut Vec<(usize, Change)>,
+    index: usize,
 ) -> Result<file::Model, UploadError> {
     if known.is_empty() {
         known.push(nav::insert_root(txn, p.owner).await?);
@@ -533,8 +564,8 @@ async fn apply(
         }
     };
     if p.journal {
-        changes.extend(made);
-        changes.push(change);
+        changes.extend(made.into_iter().map(|c| (index, c)));
+        changes.push((index, change));
     }
     Ok(file)
 }

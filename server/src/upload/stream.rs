@@ -114,6 +114,7 @@ pub async fn write(
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
         journal: w.journal,
+        origin: crate::request_ctx::current(),
     };
     match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {

@@ -1,5 +1,7 @@
 //! Writes through WebDAV: PUT, MKCOL, MOVE, COPY, DELETE.
 
+use sea_orm::{EntityTrait, QueryOrder};
+use stratus_entity::fs_change;
 use stratus_server::boolset::group_perm;
 
 use super::{CREATE, DELETE, Journal, MODIFY, RENAME, row, setup, shapes};
@@ -98,4 +100,24 @@ async fn dav_writes_record_their_changes() {
         shapes(&journal.take(&server).await),
         [row(DELETE, "/c", None, true)]
     );
+
+    // The writer's client is named, so its own event stream can skip the change (on SQLite
+    // the publish runs on the committer's thread, outside the request).
+    let client = "0d7f4f0e-3a4b-4c59-8e51-6a1c1b2d3e4f";
+    let put = send("PUT", "/mine.txt")
+        .header("X-Cr-Client-Id", client)
+        .body("mine")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    journal.take(&server).await;
+    let last = fs_change::Entity::find()
+        .order_by_desc(fs_change::Column::Id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.from_path, "/mine.txt");
+    assert_eq!(last.client_id.as_deref(), Some(client));
 }
