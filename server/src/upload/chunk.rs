@@ -315,7 +315,10 @@ pub async fn complete_session(
     }
     lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
     // The session's URI is where the file is: the upload lock kept it there.
-    let path = FileUri::parse(&session.uri).map_err(FsError::from)?;
+    let path = match FileUri::parse(&session.uri) {
+        Ok(uri) => uri,
+        Err(_) => crate::fs::nav::uri_of(&txn, &target).await?,
+    };
     journal::record(&txn, &[journal::modified(&target, &path)]).await?;
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
