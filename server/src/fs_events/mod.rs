@@ -34,6 +34,7 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx},
+        share_tree,
         uri::{FileUri, FsKind},
     },
     state::AppState,
@@ -94,6 +95,15 @@ pub async fn subscribe(
         }
         Err(e) => return Err(FsEventsError::Fs(e)),
     };
+    // The root of a single-file share is the file's folder, of which only the file shows.
+    if uri.fs == FsKind::Share
+        && share_tree::single_file_root(&ctx, &node)
+            .await
+            .map_err(FsEventsError::Fs)?
+            .is_some()
+    {
+        return Err(FsEventsError::SingleFileView);
+    }
     if !node.is_folder() || node.file.is_symbolic {
         return Err(if uri.fs == FsKind::Share {
             FsEventsError::SingleFileView

@@ -18,6 +18,7 @@ mod download;
 mod envelope;
 mod file;
 mod file_changes;
+mod file_events;
 mod file_list;
 mod layering;
 mod lock;
