@@ -48,6 +48,18 @@ pub fn created(file: &file::Model, path: &FileUri) -> Change {
     change(ChangeKind::Create, file, path)
 }
 
+/// `file` created at the path of `segments` below the owner's root.
+pub fn created_at(file: &file::Model, segments: &[String]) -> Change {
+    Change {
+        from: changes::path_from(segments),
+        ..change(
+            ChangeKind::Create,
+            file,
+            &FileUri::root(super::uri::FsKind::My, None),
+        )
+    }
+}
+
 /// New content of `file` at `path`.
 pub fn modified(file: &file::Model, path: &FileUri) -> Change {
     change(ChangeKind::Modify, file, path)

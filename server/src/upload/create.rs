@@ -543,11 +543,7 @@ pub(super) async fn ensure_parents(
                 .insert(txn)
                 .await
                 .map_err(|e| name_clash(e, segment))?;
-                let mut path = FileUri::root(FsKind::My, None);
-                for name in &folders[..=depth] {
-                    path = path.join(name).map_err(FsError::from)?;
-                }
-                made.push(journal::created(&folder, &path));
+                made.push(journal::created_at(&folder, &folders[..=depth]));
                 folder
             }
         };
