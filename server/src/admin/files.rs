@@ -21,7 +21,10 @@ use super::{
 };
 use crate::{
     db,
-    fs::{error::name_clash, nav, quota, trash, tx, uri, walk},
+    fs::{
+        error::{FsError, name_clash},
+        journal, nav, quota, trash, tx, uri, walk,
+    },
     state::AppState,
 };
 
@@ -178,10 +181,21 @@ async fn rename(state: &AppState, file: &file::Model, name: &str) -> Result<(), 
     }
     let txn = tx::begin(&state.db, file.owner_id).await?;
     let current = reread(&txn, file.id).await?;
+    let from = nav::uri_of(&txn, &current).await?;
     let mut row = current.into_active_model();
     row.name = Set(name.to_owned());
     row.updated_at = Set(Utc::now());
-    row.update(&txn).await.map_err(|e| name_clash(e, name))?;
+    let renamed = row.update(&txn).await.map_err(|e| name_clash(e, name))?;
+    // Trashed items are nobody's to follow.
+    if from.fs == uri::FsKind::My
+        && let Some(to) = from
+            .parent()
+            .map(|p| p.join(name))
+            .transpose()
+            .map_err(FsError::from)?
+    {
+        journal::record(&txn, &[journal::renamed(&renamed, &from, &to)]).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -218,6 +232,7 @@ async fn give(
     tx::lock_owner(&txn, first).await?;
     tx::lock_owner(&txn, second).await?;
     let current = reread(&txn, file.id).await?;
+    let from = nav::uri_of(&txn, &current).await?;
     let mut ids = vec![current.id];
     if current.r#type == file::kind::FOLDER && !current.is_symbolic {
         let below = walk::descendants_all(&txn, current.id, limit.saturating_sub(1)).await?;
@@ -244,7 +259,19 @@ async fn give(
     let mut row = reread(&txn, file.id).await?.into_active_model();
     row.parent_id = Set(Some(root.id));
     row.name = Set(name.to_owned());
-    row.update(&txn).await.map_err(|e| name_clash(e, name))?;
+    let given = row.update(&txn).await.map_err(|e| name_clash(e, name))?;
+    // Gone from one drive, new in the other.
+    let to = uri::FileUri::root(uri::FsKind::My, None)
+        .join(name)
+        .map_err(FsError::from)?;
+    journal::record(
+        &txn,
+        &[
+            journal::deleted(&current, &from),
+            journal::created(&given, &to),
+        ],
+    )
+    .await?;
     let held_by_old = quota::held_by_snapshots(&txn, file.owner_id, &blobs).await?;
     quota::release(&txn, file.owner_id, bytes - held_by_old).await?;
     // An administrator's decision: the new owner is charged even past the group's quota.
@@ -320,7 +347,11 @@ async fn delete_one(state: &AppState, id: i64) -> Result<file::Model, AdminError
     };
     let txn = tx::begin(&state.db, row.owner_id).await?;
     let current = reread(&txn, id).await?;
+    let path = nav::uri_of(&txn, &current).await?;
     trash::purge(&txn, &current, false, limit).await?;
+    if path.fs == uri::FsKind::My {
+        journal::record(&txn, &[journal::deleted(&current, &path)]).await?;
+    }
     txn.commit().await?;
     Ok(row)
 }

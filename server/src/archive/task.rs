@@ -98,6 +98,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             size: None,
             body,
             lock_tokens: &[],
+            journal: true,
         },
     )
     .await

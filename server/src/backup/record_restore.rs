@@ -364,6 +364,7 @@ async fn restore_file(
         size: Some(size),
         body,
         lock_tokens: &[],
+        journal: true,
     };
     write(state, me, w).await?;
     Ok(false)

@@ -244,7 +244,10 @@ impl Writer {
         let session = self.session.clone();
         let uri = self.uri.clone();
         let size = self.size;
-        self.task = Some(tokio::spawn(async move {
+        // The write outlives this call on a task of its own: it keeps the request's context,
+        // whose client the change journal names.
+        let origin = crate::request_ctx::current();
+        let put = async move {
             let tokens = session.tokens();
             let file = write(
                 &session.state,
@@ -254,12 +257,17 @@ impl Writer {
                     size,
                     body,
                     lock_tokens: &tokens,
+                    journal: true,
                 },
             )
             .await
             .map_err(upload_err)?;
             Ok(Meta::of(&file))
-        }));
+        };
+        self.task = Some(match origin {
+            Some(ctx) => tokio::spawn(crate::request_ctx::scope(ctx, put)),
+            None => tokio::spawn(put),
+        });
         self.tx = Some(tx);
     }
 

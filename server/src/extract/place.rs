@@ -10,6 +10,7 @@ use crate::{
     auth::caller::{Caller, SignedIn},
     fs::{
         error::FsError,
+        journal::Journal,
         nav::{self, FsCtx},
         trash::{self, DeleteOptions},
         tree,
@@ -34,6 +35,9 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
     if !target.is_folder() {
         return Err(FsError::ParentNotExist);
     }
+    // Each item placed is new to whoever follows the destination.
+    let arrivals = fs.with_journal(Journal::Arrivals);
+    let fs = &fs.with_journal(Journal::Nothing);
     loop {
         let children = file::Entity::find()
             .filter(file::Column::ParentId.eq(folder.file.id))
@@ -48,7 +52,14 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
         for child in children {
             let is_folder = child.r#type == file::kind::FOLDER;
             let name = free_name(fs, target.file.id, &child.name, is_folder).await?;
-            tree::move_to(fs, &staging.join(&child.name)?, &target, &name, false).await?;
+            tree::move_to(
+                &arrivals,
+                &staging.join(&child.name)?,
+                &target,
+                &name,
+                false,
+            )
+            .await?;
         }
     }
     let permanent = DeleteOptions {
@@ -82,7 +93,7 @@ async fn free_name(
 
 /// Deletes `staging` and everything in it permanently (its bytes leave the quota).
 pub async fn discard(fs: &FsCtx<'_>, staging: &FileUri) {
-    match remove(fs, staging).await {
+    match remove(&fs.with_journal(Journal::Nothing), staging).await {
         Ok(()) | Err(FsError::NotFound) => {}
         Err(e) => {
             tracing::warn!(error = %e, uri = %staging, "cannot delete an extraction's staging folder")

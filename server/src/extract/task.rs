@@ -24,6 +24,7 @@ use super::{
 use crate::{
     auth::caller::{Caller, SignedIn},
     fs::{
+        journal::Journal,
         nav::{self, FsCtx},
         tree::{self, Kind},
         uri::FileUri,
@@ -107,8 +108,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let mut task: ExtractState = ctx.required_state()?;
     let me = Arc::new(ctx.owner().await?);
     let caller = Caller::User(me.clone());
-    // A shared archive counted its download when the task was submitted.
-    let fs = FsCtx::new(&ctx.state, &caller).with_download_counted();
+    // A shared archive counted its download when the task was submitted. The staging folder
+    // is nobody's business: only the items placed from it are announced (`place`).
+    let fs = FsCtx::new(&ctx.state, &caller)
+        .with_download_counted()
+        .with_journal(Journal::Nothing);
     let fatal = |e: &dyn std::fmt::Display| TaskError::Fatal(e.to_string());
     let dst = FileUri::parse(&task.dst).map_err(|e| fatal(&e))?;
     let hashid = ctx.state.ids.encode(ctx.task().id, IdKind::Task);
@@ -214,6 +218,7 @@ async fn extract(
                     size: None,
                     body,
                     lock_tokens: &[],
+                    journal: false,
                 };
                 match write(&ctx.state, me, w).await {
                     Ok(row) => (index, row.size, path.join("/")),

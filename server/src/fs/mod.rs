@@ -5,6 +5,7 @@ pub mod changes;
 pub mod depth;
 pub mod error;
 pub mod info;
+pub mod journal;
 pub mod list;
 pub mod lock;
 pub mod metadata;

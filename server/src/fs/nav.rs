@@ -10,6 +10,7 @@ use stratus_entity::file;
 
 use super::{
     error::FsError,
+    journal::Journal,
     sql::Sql,
     uri::{FileUri, FsKind},
 };
@@ -32,6 +33,8 @@ pub struct FsCtx<'a> {
     /// when its URL was handed out (a zip): a share whose downloads are used up by that count
     /// still serves it.
     pub download_counted: bool,
+    /// How this context's writes reach the change journal.
+    pub journal: Journal,
 }
 
 impl<'a> FsCtx<'a> {
@@ -41,7 +44,13 @@ impl<'a> FsCtx<'a> {
             caller,
             lock_tokens: &[],
             download_counted: false,
+            journal: Journal::Changes,
         }
+    }
+
+    /// The same context, journaling its writes as `journal` says.
+    pub fn with_journal(self, journal: Journal) -> Self {
+        Self { journal, ..self }
     }
 
     /// The same context, serving a download already counted against its shares.

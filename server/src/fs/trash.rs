@@ -29,6 +29,7 @@ use stratus_entity::{entity, file, file_entity, group, metadata, user};
 
 use super::{
     error::{FsError, name_clash},
+    journal,
     lock::{self, Depth, LockPath},
     metadata as meta,
     nav::{self, FsCtx, Node},
@@ -102,11 +103,17 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         let limit = walk::limit_of(&me.group.settings);
         let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
         let file = reread(&txn, node.file.id).await?;
+        // An item in the trash left the tree when it was trashed: its purge announces nothing.
+        let mut gone = None;
         if uri.fs == FsKind::My && file.parent_id.is_some() {
             let path = nav::uri_of(&txn, &file).await?;
             check_lock(&txn, &node, &path, ctx.lock_tokens).await?;
+            gone = Some(journal::deleted(&file, &path));
         }
         purge(&txn, &file, opts.unlink, limit).await?;
+        if let Some(change) = gone.filter(|_| ctx.journal.writes()) {
+            journal::record(&txn, &[change]).await?;
+        }
         txn.commit().await?;
         Ok(())
     } else {
@@ -154,6 +161,9 @@ async fn soft_delete(ctx: &FsCtx<'_>, node: &Node, retention: i64) -> Result<(),
     }
     let original = nav::uri_of(&txn, &file).await?;
     check_lock(&txn, node, &original, ctx.lock_tokens).await?;
+    if ctx.journal.writes() {
+        journal::record(&txn, &[journal::deleted(&file, &original)]).await?;
+    }
     let file_id = file.id;
     let mut active = file.into_active_model();
     active.parent_id = Set(None);
@@ -213,9 +223,14 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
 
     let mut parent = root;
     let mut parent_uri = FileUri::root(FsKind::My, None);
+    let mut changes = Vec::new();
     for segment in parents {
-        parent = ensure_folder(&txn, owner, &parent, segment).await?;
         parent_uri = parent_uri.join(segment)?;
+        let made;
+        (parent, made) = ensure_folder(&txn, owner, &parent, segment).await?;
+        if made {
+            changes.push(journal::created(&parent, &parent_uri));
+        }
     }
     let free = free_name(&txn, parent.id, name, file.r#type == file::kind::FOLDER).await?;
     let target = parent_uri.join(&free)?;
@@ -226,26 +241,30 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     active.parent_id = Set(Some(parent.id));
     active.name = Set(free.clone());
     active.updated_at = Set(Utc::now());
-    active
+    let restored = active
         .update(&txn)
         .await
         .map_err(|e| name_clash(e, &free))?;
     meta::remove(&txn, file_id, &[RESTORE_URI, EXPECTED_COLLECT_TIME]).await?;
+    if ctx.journal.writes() {
+        changes.push(journal::created(&restored, &target));
+        journal::record(&txn, &changes).await?;
+    }
     txn.commit().await?;
     Ok(target)
 }
 
-/// The folder `name` in `parent`, created when missing. Another object of that name (a file,
-/// or a symbolic entry) blocks the way.
+/// The folder `name` in `parent`, created when missing (then with `true`). Another object of
+/// that name (a file, or a symbolic entry) blocks the way.
 async fn ensure_folder(
     txn: &DatabaseTransaction,
     owner_id: i64,
     parent: &file::Model,
     name: &str,
-) -> Result<file::Model, FsError> {
+) -> Result<(file::Model, bool), FsError> {
     match nav::child(txn, parent.id, name).await? {
         Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
-            Ok(existing)
+            Ok((existing, false))
         }
         Some(_) => Err(FsError::Exists(name.to_owned())),
         None => {
@@ -263,6 +282,7 @@ async fn ensure_folder(
             }
             .insert(txn)
             .await
+            .map(|folder| (folder, true))
             .map_err(|e| name_clash(e, name))
         }
     }

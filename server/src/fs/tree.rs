@@ -14,9 +14,9 @@ use sea_orm::{
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::{
-    changes::{self, Change, ChangeKind},
     depth,
     error::{FsError, name_clash},
+    journal::{self, Journal},
     lock::{self, Depth, LockPath},
     nav::{self, FsCtx, Node},
     quota, tx,
@@ -154,13 +154,20 @@ async fn create_with(
     let txn = tx::begin(&ctx.state.db, owner).await?;
     ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
+    let mut parent_uri = FileUri::root(FsKind::My, None);
+    let mut created = Vec::new();
     for segment in &uri.segments()[..uri.segments().len() - 1] {
+        parent_uri = parent_uri.join(segment)?;
         parent = match nav::child(&txn, parent.id, segment).await? {
             Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
                 existing
             }
             Some(_) => return Err(FsError::ParentNotExist),
-            None => insert_child(&txn, owner, parent.id, segment, Kind::Folder).await?,
+            None => {
+                let folder = insert_child(&txn, owner, parent.id, segment, Kind::Folder).await?;
+                created.push(journal::created(&folder, &parent_uri));
+                folder
+            }
         };
     }
     let file = match nav::child(&txn, parent.id, &name).await? {
@@ -171,20 +178,24 @@ async fn create_with(
             existing
         }
         None => {
-            let mut created = insert_child(&txn, owner, parent.id, &name, kind).await?;
+            let mut new = insert_child(&txn, owner, parent.id, &name, kind).await?;
             if symbolic {
-                let mut active = created.into_active_model();
+                let mut active = new.into_active_model();
                 active.is_symbolic = Set(true);
-                created = active.update(&txn).await?;
+                new = active.update(&txn).await?;
             } else if let Some(blob) = blob.filter(|_| kind == Kind::File) {
-                created = link_empty_version(&txn, created, blob).await?;
+                new = link_empty_version(&txn, new, blob).await?;
             }
             if !metadata.is_empty() {
-                super::metadata::apply(&txn, created.id, metadata).await?;
+                super::metadata::apply(&txn, new.id, metadata).await?;
             }
-            created
+            created.push(journal::created(&new, uri));
+            new
         }
     };
+    if ctx.journal.writes() {
+        journal::record(&txn, &created).await?;
+    }
     txn.commit().await?;
     Ok(Node {
         uri: uri.without_query(),
@@ -272,18 +283,10 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         .update(&txn)
         .await
         .map_err(|e| name_clash(e, new_name))?;
-    changes::record(
-        &txn,
-        &[Change {
-            owner_id: file.owner_id,
-            file_id: file.id,
-            kind: ChangeKind::Rename,
-            is_folder: node.is_folder(),
-            from: changes::path_from(node.uri.segments()),
-            to: Some(changes::path_from(new_uri.segments())),
-        }],
-    )
-    .await?;
+    if ctx.journal.writes() {
+        let change = journal::renamed(&file, &node.uri, &new_uri);
+        journal::record(&txn, &[change]).await?;
+    }
     txn.commit().await?;
     Ok(Node {
         uri: new_uri,
@@ -361,27 +364,32 @@ async fn place(
         )
         .await?;
     }
-    ensure_unlocked(
-        &txn,
-        file.owner_id,
-        &dst.uri.join(name)?,
-        false,
-        ctx.lock_tokens,
-    )
-    .await?;
+    let to = dst.uri.join(name)?;
+    ensure_unlocked(&txn, file.owner_id, &to, false, ctx.lock_tokens).await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         let top = file::Model {
             name: name.to_owned(),
             ..file
         };
-        copy_tree(&txn, &top, dst.file.id, limit, me.group.max_storage).await?;
+        let copied = copy_tree(&txn, &top, dst.file.id, limit, me.group.max_storage).await?;
+        if ctx.journal != Journal::Nothing {
+            journal::record(&txn, &[journal::created(&copied, &to)]).await?;
+        }
     } else {
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
         active.name = Set(name.to_owned());
         active.updated_at = Set(Utc::now());
-        active.update(&txn).await.map_err(|e| name_clash(e, name))?;
+        let moved = active.update(&txn).await.map_err(|e| name_clash(e, name))?;
+        let change = match ctx.journal {
+            Journal::Changes => Some(journal::renamed(&moved, &node.uri, &to)),
+            Journal::Arrivals => Some(journal::created(&moved, &to)),
+            Journal::Nothing => None,
+        };
+        if let Some(change) = change {
+            journal::record(&txn, &[change]).await?;
+        }
     }
     txn.commit().await?;
     Ok(())
@@ -414,7 +422,7 @@ async fn copy_tree(
     dst_parent: i64,
     limit: usize,
     quota_limit: i64,
-) -> Result<(), FsError> {
+) -> Result<file::Model, FsError> {
     let mut rows = vec![src.clone()];
     if src.r#type == file::kind::FOLDER {
         rows.extend(walk::descendants_all(txn, src.id, limit).await?);
@@ -424,7 +432,12 @@ async fn copy_tree(
     quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
     let new_id = copy_rows(txn, &rows, src.id, dst_parent).await?;
     share_entities(txn, &old_ids, &new_id).await?;
-    copy_metadata(txn, old_ids, &new_id).await
+    copy_metadata(txn, old_ids, &new_id).await?;
+    Ok(file::Model {
+        id: new_id[&src.id],
+        parent_id: Some(dst_parent),
+        ..src.clone()
+    })
 }
 
 /// Inserts a copy of each row (parents before children, as `rows` lists them) and answers

@@ -21,6 +21,7 @@ use stratus_entity::{entity, file, file_entity, user};
 
 use super::{
     error::FsError,
+    journal,
     nav::{self, FsCtx, Node},
     quota, tree, tx,
     uri::FileUri,
@@ -220,7 +221,11 @@ pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result
     active.primary_entity = Set(Some(version.id));
     active.size = Set(version.size);
     active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
+    let file = active.update(&txn).await?;
+    if ctx.journal.writes() {
+        let path = journal::path_of(&txn, &node).await?;
+        journal::record(&txn, &[journal::modified(&file, &path)]).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -238,6 +243,10 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), 
     }
     tree::ensure_unlocked(&txn, file.owner_id, &node.uri, false, ctx.lock_tokens).await?;
     unlink(&txn, &file, &version).await?;
+    if ctx.journal.writes() {
+        let path = journal::path_of(&txn, &node).await?;
+        journal::record(&txn, &[journal::modified(&file, &path)]).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -57,6 +57,7 @@ pub async fn file(
             size: Some(size),
             body,
             lock_tokens: &[],
+            journal: true,
         },
     )
     .await

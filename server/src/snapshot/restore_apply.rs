@@ -17,6 +17,7 @@ use stratus_entity::{entity, file, file_entity, metadata, snapshot_node};
 
 use crate::fs::{
     error::FsError,
+    journal,
     lock::{self, Depth, LockPath},
     nav::FsCtx,
     quota, trash, tx,
@@ -46,8 +47,10 @@ pub struct Item<'a> {
     pub parent: i64,
     /// The name it gets there (a copy's top level may be renumbered).
     pub name: String,
-    /// Its live URI (`my`), for locks and the trash.
+    /// Its live URI (`my`), for locks, the trash and the change journal.
     pub path: FileUri,
+    /// A node of the restore's top level (in the restored folder itself).
+    pub top: bool,
 }
 
 /// What a step did.
@@ -115,8 +118,8 @@ pub async fn apply(
         .await?
         .contains(&owner);
     let mut new_rows: Vec<&Item<'_>> = Vec::new();
-    // (file id, entity id, size) of files given the snapshot's content as a new version.
-    let mut versions: Vec<(file::Model, i64)> = Vec::new();
+    // Files given the snapshot's content as a new version, with that entity and their path.
+    let mut versions: Vec<(file::Model, i64, &FileUri)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if skip.contains(&i) {
             continue;
@@ -140,7 +143,7 @@ pub async fn apply(
                     out.log.push(format!("skipped {}: locked", item.path));
                     continue;
                 }
-                versions.push((live.clone(), entity_id));
+                versions.push((live.clone(), entity_id, &item.path));
             }
             _ => {}
         }
@@ -154,10 +157,17 @@ pub async fn apply(
     let created = live_children(&txn, &keys).await?;
     let mut links: Vec<(i64, i64)> = Vec::new();
     let mut meta: Vec<(i64, &snapshot_node::Model)> = Vec::new();
+    // A replace announces each change it makes; a copy, only what it adds to the folder
+    // restored into (a new folder's content comes with it).
+    let announced = |item: &Item<'_>| mode == Mode::Replace || item.top;
+    let mut changes = Vec::new();
     for item in &new_rows {
         let row = created
             .get(&(item.parent, item.name.clone()))
             .ok_or(FsError::NotFound)?;
+        if announced(item) {
+            changes.push(journal::created(row, &item.path));
+        }
         if row.r#type == file::kind::FOLDER {
             out.folders.insert(item.node.node_id, row.id);
             out.created.insert(row.id);
@@ -167,7 +177,7 @@ pub async fn apply(
         meta.push((row.id, item.node));
         out.restored += 1;
     }
-    for (live, entity_id) in &versions {
+    for (live, entity_id, _) in &versions {
         let linked = file_entity::Entity::find()
             .filter(file_entity::Column::FileId.eq(live.id))
             .filter(file_entity::Column::EntityId.eq(*entity_id))
@@ -180,14 +190,18 @@ pub async fn apply(
         out.restored += 1;
     }
     let sizes = link_entities(&txn, owner, &links, quota_limit).await?;
-    for (live, entity_id) in versions {
+    for (live, entity_id, path) in versions {
         let mut active = live.into_active_model();
         active.primary_entity = Set(Some(entity_id));
         active.size = Set(sizes.get(&entity_id).copied().unwrap_or_default());
         active.updated_at = Set(Utc::now());
-        active.update(&txn).await?;
+        let updated = active.update(&txn).await?;
+        changes.push(journal::modified(&updated, path));
     }
     insert_metadata(&txn, &meta).await?;
+    if ctx.journal.writes() {
+        journal::record(&txn, &changes).await?;
+    }
     txn.commit().await?;
     Ok(out)
 }

@@ -211,6 +211,7 @@ impl<'a> Runner<'a> {
                 parent,
                 name,
                 path,
+                top: level == 1,
             });
         }
         let mut applied = restore_apply::apply(

@@ -6,7 +6,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use stratus_entity::file;
 
 use super::{UploadError, chunk::insert_file_with_version, create};
-use crate::fs::{nav, quota, tree, tx, uri::FileUri};
+use crate::fs::{journal, nav, quota, tree, tx, uri::FileUri};
 
 /// A stored blob to publish at `uri` (a `my` URI of `owner`).
 pub struct Adopt<'a> {
@@ -72,8 +72,11 @@ async fn write(
     if known.is_empty() {
         known.push(nav::insert_root(txn, a.owner).await?);
     }
-    let parent = create::ensure_parents(txn, a.owner, known, a.uri).await?;
+    let mut changes = Vec::new();
+    let parent = create::ensure_parents(txn, a.owner, known, a.uri, &mut changes).await?;
     let file =
         insert_file_with_version(txn, a.owner, parent, name, (a.key, a.size, a.policy_id)).await?;
+    changes.push(journal::created(&file, a.uri));
+    journal::record(txn, &changes).await?;
     Ok(Adopted::New(file))
 }

@@ -7,7 +7,7 @@ use stratus_entity::{entity, file, file_entity, metadata, upload_session};
 
 use super::{SessionProps, UploadError};
 use crate::{
-    fs::{lock, quota, tx, uri::FileUri},
+    fs::{journal, lock, quota, tx, uri::FileUri},
     state::AppState,
 };
 
@@ -104,7 +104,11 @@ pub(crate) async fn discard(
             .filter(file::Column::PrimaryEntity.is_null())
             .one(&txn)
             .await?;
-        if placeholder.is_some() {
+        if let Some(placeholder) = placeholder {
+            // Announced when the session began; its path is the session's, held by its lock.
+            if let Ok(path) = FileUri::parse(&row.uri) {
+                journal::record(&txn, &[journal::deleted(&placeholder, &path)]).await?;
+            }
             file_entity::Entity::delete_many()
                 .filter(file_entity::Column::FileId.eq(file_id))
                 .exec(&txn)

@@ -12,7 +12,7 @@ use stratus_entity::{entity, file, file_entity, upload_session};
 
 use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session};
 use crate::{
-    fs::{error::FsError, lock, metadata, tx, version},
+    fs::{error::FsError, journal, lock, metadata, tx, uri::FileUri, version},
     media_meta,
     state::AppState,
     storage::{ByteStream, StorageError},
@@ -318,6 +318,12 @@ pub async fn complete_session(
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }
     lock::force_release(&txn, owner, std::slice::from_ref(&props.lock_token)).await?;
+    // The session's URI is where the file is: the upload lock kept it there.
+    let path = match FileUri::parse(&session.uri) {
+        Ok(uri) => uri,
+        Err(_) => crate::fs::nav::uri_of(&txn, &target).await?,
+    };
+    journal::record(&txn, &[journal::modified(&target, &path)]).await?;
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
     media_meta::queue_for(state, &target).await;

@@ -33,12 +33,15 @@ use super::{
 use crate::{
     db,
     fs::{
+        changes::Change,
         error::FsError,
+        journal,
         lock::{self, LockError},
         nav::{self, OwnerState},
         quota, tree, tx,
         uri::FileUri,
     },
+    request_ctx::{self, RequestCtx},
     state::AppState,
 };
 
@@ -58,6 +61,10 @@ pub struct Publish {
     pub policy_id: i64,
     /// Lock tokens the writer holds.
     pub tokens: Vec<String>,
+    /// Whether the change goes to the journal (not for writes into a staging folder).
+    pub journal: bool,
+    /// The writer's request, whose client the journal names.
+    pub origin: Option<RequestCtx>,
 }
 
 type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
@@ -195,6 +202,7 @@ async fn together(
     let mut shared = Shared::new(&txn, &owners, states).await?;
     let mut results: Vec<Option<Result<file::Model, UploadError>>> =
         Vec::with_capacity(batch.len());
+    let mut changes = Vec::new();
     // New files in existing folders, inserted together (by `flush`).
     let mut pending: Vec<(usize, i64)> = Vec::new();
     for (i, (p, _)) in batch.iter().enumerate() {
@@ -203,7 +211,7 @@ async fn together(
             .iter()
             .any(|&(j, _)| batch[j].0.owner == p.owner && below(&p.uri, &batch[j].0.uri))
         {
-            flush(&txn, batch, &mut pending, &mut results).await?;
+            flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
         }
         let found = folders.take(p);
         let checked = check(&txn, p, Some(&mut shared), found).await;
@@ -218,7 +226,7 @@ async fn together(
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
-                results.push(Some(Ok(apply(&txn, p, plan).await?)));
+                results.push(Some(Ok(apply(&txn, p, plan, &mut changes, i).await?)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
                     shared.settle(&txn, p.owner).await?;
@@ -231,10 +239,11 @@ async fn together(
             Err(refused) => results.push(Some(Err(refused.into()))),
         }
     }
-    flush(&txn, batch, &mut pending, &mut results).await?;
+    flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
     for owner in owners {
         shared.settle(&txn, owner).await?;
     }
+    record(&txn, batch.iter().map(|(p, _)| p), &changes).await?;
     txn.commit().await?;
     Ok(results
         .into_iter()
@@ -253,6 +262,7 @@ async fn flush(
     batch: &[(Publish, Reply)],
     pending: &mut Vec<(usize, i64)>,
     results: &mut [Option<Result<file::Model, UploadError>>],
+    changes: &mut Vec<(usize, Change)>,
 ) -> Result<(), UploadError> {
     let new: Vec<NewFile<'_>> = pending
         .iter()
@@ -270,6 +280,10 @@ async fn flush(
         .collect();
     let files = insert_files_with_versions(txn, &new).await?;
     for ((i, _), file) in pending.drain(..).zip(files) {
+        let p = &batch[i].0;
+        if p.journal {
+            changes.push((i, journal::created(&file, &p.uri)));
+        }
         results[i] = Some(Ok(file));
     }
     Ok(())
@@ -435,11 +449,40 @@ impl Shared {
     }
 }
 
+/// Records the changes of a batch's publishes (each tagged with its publish's index), in
+/// order. The committer runs outside the writers' requests: each run of changes is recorded
+/// in the context of the request that made it, so the journal names the writer's client.
+async fn record<'a>(
+    txn: &DatabaseTransaction,
+    publishes: impl Iterator<Item = &'a Publish>,
+    changes: &[(usize, Change)],
+) -> Result<(), FsError> {
+    let origins: Vec<Option<&RequestCtx>> = publishes.map(|p| p.origin.as_ref()).collect();
+    let client = |i: usize| origins[i].and_then(|ctx| ctx.client_id);
+    let mut start = 0;
+    while start < changes.len() {
+        let (first, _) = changes[start];
+        let end = changes[start..]
+            .iter()
+            .position(|(i, _)| client(*i) != client(first))
+            .map_or(changes.len(), |n| start + n);
+        let run: Vec<Change> = changes[start..end].iter().map(|(_, c)| c.clone()).collect();
+        match origins[first] {
+            Some(ctx) => request_ctx::scope(ctx.clone(), journal::record(txn, &run)).await?,
+            None => journal::record(txn, &run).await?,
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 /// One publish in a transaction of its own.
 pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, UploadError> {
     let txn = tx::begin(db, p.owner).await?;
     let plan = check(&txn, p, None, None).await?;
-    let file = apply(&txn, p, plan).await?;
+    let mut changes = Vec::new();
+    let file = apply(&txn, p, plan, &mut changes, 0).await?;
+    record(&txn, std::iter::once(p), &changes).await?;
     txn.commit().await?;
     Ok(file)
 }
@@ -499,14 +542,30 @@ async fn apply(
         mut known,
         existing,
     }: Plan,
+    changes: &mut Vec<(usize, Change)>,
+    index: usize,
 ) -> Result<file::Model, UploadError> {
     if known.is_empty() {
         known.push(nav::insert_root(txn, p.owner).await?);
     }
-    let parent = create::ensure_parents(txn, p.owner, known, &p.uri).await?;
+    let mut made = Vec::new();
+    let parent = create::ensure_parents(txn, p.owner, known, &p.uri, &mut made).await?;
     let blob = (p.key.as_str(), p.size, p.policy_id);
-    match existing {
-        Some(file) => add_current_version(txn, file, blob.0, blob.1, blob.2).await,
-        None => insert_file_with_version(txn, p.owner, parent, &p.name, blob).await,
+    let (file, change) = match existing {
+        Some(file) => {
+            let file = add_current_version(txn, file, blob.0, blob.1, blob.2).await?;
+            let change = journal::modified(&file, &p.uri);
+            (file, change)
+        }
+        None => {
+            let file = insert_file_with_version(txn, p.owner, parent, &p.name, blob).await?;
+            let change = journal::created(&file, &p.uri);
+            (file, change)
+        }
+    };
+    if p.journal {
+        changes.extend(made.into_iter().map(|c| (index, c)));
+        changes.push((index, change));
     }
+    Ok(file)
 }

@@ -22,8 +22,10 @@ use crate::{
     auth::caller::SignedIn,
     download::link::EMPTY_ENTITY,
     fs::{
+        changes::Change,
         depth,
         error::{FsError, name_clash},
+        journal,
         lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
         metadata, nav, quota, tx,
         uri::{FileUri, FsKind, validate_name},
@@ -291,8 +293,9 @@ async fn store_session(
     if live_upload(&txn, owner, &plan.uri_text).await? {
         return Err(UploadError::UploadOngoing);
     }
-    let parent = ensure_parents(&txn, owner, vec![root], plan.uri).await?;
-    let (file_id, version) = target_file(&txn, plan, parent).await?;
+    let mut changes = Vec::new();
+    let parent = ensure_parents(&txn, owner, vec![root], plan.uri, &mut changes).await?;
+    let (file_id, version) = target_file(&txn, plan, parent, &mut changes).await?;
     props.version = version;
     quota::charge(&txn, owner, plan.size, plan.me.group.max_storage).await?;
     let lock = lock::acquire(
@@ -312,6 +315,7 @@ async fn store_session(
     .map_err(lock_conflict)?;
     props.lock_token = lock.token;
     let row = insert_session(&txn, plan, file_id, props).await?;
+    journal::record(&txn, &changes).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -322,6 +326,7 @@ async fn target_file(
     txn: &DatabaseTransaction,
     plan: &Plan<'_>,
     parent: i64,
+    changes: &mut Vec<Change>,
 ) -> Result<(i64, bool), UploadError> {
     let owner = plan.me.user.id;
     match nav::child(txn, parent, plan.name).await? {
@@ -342,6 +347,7 @@ async fn target_file(
             let placeholder =
                 insert_file(txn, owner, parent, plan.name, plan.policy_id, None).await?;
             metadata::upsert(txn, placeholder.id, SESSION_META, &plan.session_id, false).await?;
+            changes.push(journal::created(&placeholder, plan.uri));
             Ok((placeholder.id, false))
         }
     }
@@ -499,6 +505,7 @@ pub(super) async fn ensure_parents(
     owner: i64,
     mut known: Vec<file::Model>,
     uri: &FileUri,
+    made: &mut Vec<Change>,
 ) -> Result<i64, UploadError> {
     let folders = &uri.segments()[..uri.segments().len() - 1];
     known.truncate(folders.len() + 1);
@@ -516,7 +523,7 @@ pub(super) async fn ensure_parents(
             Some(f) => f,
             None => {
                 let now = Utc::now();
-                file::ActiveModel {
+                let folder = file::ActiveModel {
                     created_at: Set(now),
                     updated_at: Set(now),
                     r#type: Set(file::kind::FOLDER),
@@ -529,7 +536,9 @@ pub(super) async fn ensure_parents(
                 }
                 .insert(txn)
                 .await
-                .map_err(|e| name_clash(e, segment))?
+                .map_err(|e| name_clash(e, segment))?;
+                made.push(journal::created_at(&folder, &folders[..=depth]));
+                folder
             }
         };
     }

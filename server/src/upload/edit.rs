@@ -27,6 +27,7 @@ use crate::{
     download::link::EMPTY_ENTITY,
     fs::{
         error::FsError,
+        journal,
         nav::{self, FsCtx, Node},
         quota, tree, tx,
         uri::FileUri,
@@ -137,6 +138,8 @@ async fn commit(
     tree::ensure_unlocked(&txn, owner, &node.uri, false, &[]).await?;
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
     let updated = add_current_version(&txn, current, key, size, policy.id).await?;
+    let path = journal::path_of(&txn, node).await?;
+    journal::record(&txn, &[journal::modified(&updated, &path)]).await?;
     txn.commit().await?;
     crate::media_meta::queue_for(state, &updated).await;
     Ok(updated)

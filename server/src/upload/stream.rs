@@ -34,6 +34,9 @@ pub struct StreamWrite<'a> {
     pub body: ByteStream,
     /// Lock tokens the client holds (WebDAV `If:`).
     pub lock_tokens: &'a [String],
+    /// Whether the write goes to the change journal: not for a staging folder no client is
+    /// told about.
+    pub journal: bool,
 }
 
 /// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
@@ -110,6 +113,8 @@ pub async fn write(
         size,
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
+        journal: w.journal,
+        origin: crate::request_ctx::current(),
     };
     match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {

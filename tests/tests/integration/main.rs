@@ -17,6 +17,7 @@ mod direct_upload;
 mod download;
 mod envelope;
 mod file;
+mod file_changes;
 mod file_events;
 mod file_list;
 mod layering;

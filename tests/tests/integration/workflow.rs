@@ -14,10 +14,10 @@ mod import;
 mod jobs;
 mod killed;
 mod media_meta;
-mod origin;
+pub mod origin;
 mod queue;
 mod relocate;
-mod remote_download;
+pub mod remote_download;
 mod routes;
 
 /// Polls `task` until `done` holds for it, for at most 60 s.

@@ -233,6 +233,7 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
                 size: Some(4),
                 body,
                 lock_tokens: &tokens,
+                journal: true,
             };
             write(&state, me, w).await.map(|f| f.name)
         }
