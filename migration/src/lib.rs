@@ -25,6 +25,7 @@ mod m20261126_120000_create_notification_channels;
 mod m20261126_120000_create_snapshots;
 mod m20261126_120100_create_node_health;
 mod m20261126_130000_grant_snapshot_permission;
+mod m20261127_140000_rename_cap_settings;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_120000_create_notification_channels::Migration),
             Box::new(m20261126_120100_create_node_health::Migration),
             Box::new(m20261126_130000_grant_snapshot_permission::Migration),
+            Box::new(m20261127_140000_rename_cap_settings::Migration),
         ]
     }
 }

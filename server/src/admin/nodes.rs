@@ -297,6 +297,7 @@ fn apply(mut row: node::Model, input: NodeInput) -> Result<node::Model, AdminErr
     } else {
         input.settings
     };
+    crate::net::guard::UrlValidation::of_node(&row.settings).map_err(AdminError::invalid)?;
     if input.weight < 0 {
         return Err(AdminError::invalid("weight: must not be negative"));
     }
