@@ -429,6 +429,39 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_node_can_let_hosts_and_ranges_through_or_turn_the_guard_off() {
+        let node = |v: serde_json::Value| {
+            UrlValidation::of_node(&serde_json::json!({ "url_validation": v })).unwrap()
+        };
+        let local = Url::parse("http://localhost:9/x").unwrap();
+        let literal = Url::parse("http://127.0.0.3:9/x").unwrap();
+        assert!(Guard::default().check(&local).await.is_err());
+        let hosts = Guard::default().with_node(node(serde_json::json!({
+            "allowed_hosts": ["LOCALHOST"], "allowed_cidrs": ["127.0.0.3/32"]
+        })));
+        assert!(hosts.check(&local).await.is_ok());
+        assert!(hosts.check(&literal).await.is_ok());
+        assert!(
+            hosts
+                .check(&Url::parse("http://127.0.0.4:9/").unwrap())
+                .await
+                .is_err()
+        );
+        let off = Guard::default().with_node(node(serde_json::json!({"disabled": true})));
+        assert!(off.check(&literal).await.is_ok());
+        assert!(
+            off.check(&Url::parse("ftp://127.0.0.3/").unwrap())
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            UrlValidation::of_node(&serde_json::json!({})).unwrap(),
+            UrlValidation::default()
+        );
+        assert!(UrlValidation::of_node(&serde_json::json!({"url_validation": []})).is_err());
+    }
+
+    #[tokio::test]
     async fn names_are_judged_by_what_they_resolve_to() {
         let g = Guard::default();
         let url = Url::parse("http://localhost:9/x").unwrap();
