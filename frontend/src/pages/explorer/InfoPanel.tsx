@@ -1,6 +1,6 @@
 // The info panel of one file or folder: size, dates, path, storage policy, a photo's EXIF
 // (camera, exposure, time and place taken), versions (download, make current, delete), tags, and
-// a direct link for the owner.
+// custom properties, a direct link for the owner.
 import {
   ActionIcon,
   Anchor,
@@ -30,6 +30,7 @@ import { errorMessage, notifyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
+import { CustomPropsSection } from "./CustomProps";
 import classes from "./FileList.module.css";
 import { FOLDER, listKey } from "./listing";
 import { awaitingExif, type Photo, photoInfo } from "./photoInfo";
@@ -142,6 +143,16 @@ export default function InfoPanel({ file, folder, owned, run, onClose, side }: P
           </Table>
 
           {photo && <PhotoDetails photo={photo} />}
+
+          {data && (
+            <CustomPropsSection
+              uri={file.path}
+              metadata={data.metadata ?? {}}
+              owned={owned}
+              run={run}
+              reload={reload}
+            />
+          )}
 
           {owned && (
             <TagsInput
