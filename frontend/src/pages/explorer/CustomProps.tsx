@@ -148,8 +148,12 @@ function PropEditor({ prop, label, value, onSave }: EditorProps) {
       return (
         <Checkbox
           label={label}
-          checked={value === "true"}
-          onChange={(e) => onSave(e.currentTarget.checked ? "true" : "false")}
+          checked={draft === "true"}
+          onChange={(e) => {
+            const next = e.currentTarget.checked ? "true" : "false";
+            setDraft(next);
+            onSave(next);
+          }}
         />
       );
     case "select":
@@ -189,9 +193,13 @@ function PropEditor({ prop, label, value, onSave }: EditorProps) {
           </Text>
           <Rating
             count={positive(prop.max) ?? 5}
-            value={Number(value) || 0}
+            value={Number(draft) || 0}
             aria-label={label}
-            onChange={(n) => onSave(n ? String(n) : "")}
+            onChange={(n) => {
+              const next = n ? String(n) : "";
+              setDraft(next);
+              onSave(next);
+            }}
           />
         </div>
       );
