@@ -121,7 +121,8 @@ pub fn check_nav_items(value: &Value) -> Result<(), String> {
         let url = field("url").trim();
         let absolute = url::Url::parse(url)
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-        if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
+        let local_path = url.starts_with('/') && !url.starts_with("//");
+        if !(absolute || local_path) {
             return Err(format!(
                 "item {i}: url must be an http(s) URL or a path starting with /"
             ));
