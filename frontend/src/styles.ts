@@ -42,6 +42,9 @@ import "@mantine/core/styles/NumberInput.css";
 import "@mantine/core/styles/PasswordInput.css";
 import "@mantine/core/styles/PinInput.css";
 import "@mantine/core/styles/Progress.css";
+import "@mantine/core/styles/Rating.css";
+import "@mantine/core/styles/Pill.css";
+import "@mantine/core/styles/PillsInput.css";
 import "@mantine/core/styles/ScrollArea.css";
 // A SegmentedControl's highlight is a FloatingIndicator, placed by its own sheet.
 import "@mantine/core/styles/FloatingIndicator.css";

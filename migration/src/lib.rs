@@ -27,6 +27,7 @@ mod m20261126_120100_create_node_health;
 mod m20261126_130000_grant_snapshot_permission;
 mod m20261127_100000_create_fs_changes;
 mod m20261127_110000_create_oauth;
+mod m20261127_140000_rename_cap_settings;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_130000_grant_snapshot_permission::Migration),
             Box::new(m20261127_100000_create_fs_changes::Migration),
             Box::new(m20261127_110000_create_oauth::Migration),
+            Box::new(m20261127_140000_rename_cap_settings::Migration),
         ]
     }
 }

@@ -65,8 +65,9 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the OAuth tables, then the file changes, then the snapshot permission's grant, then
-    // the last tables, then the added columns.
+    // first the settings renames, then the OAuth tables, then the file changes, then the
+    // snapshot permission's grant, then the last tables, then the added columns.
+    renames_the_cap_settings(conn).await;
     Migrator::down(conn, Some(1))
         .await
         .expect("down the OAuth tables");
@@ -120,6 +121,77 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
     assert!(manager.has_column("users", "nick_skeleton").await.unwrap());
     assert!(manager.has_column("tasks", "lease_until").await.unwrap());
+}
+
+/// The Cap settings rename: old rows take the new names with their values, unless the new
+/// name already has a row; `down` renames them back.
+async fn renames_the_cap_settings(conn: &sea_orm_migration::sea_orm::DatabaseConnection) {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
+    let backend = conn.get_database_backend();
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the cap settings rename");
+    let now = if backend == sea_orm_migration::sea_orm::DbBackend::Postgres {
+        "CAST('2026-01-01 00:00:00+00:00' AS TIMESTAMPTZ)"
+    } else {
+        "'2026-01-01 00:00:00+00:00'"
+    };
+    for (name, value) in [
+        ("captcha_cap_key_id", "site-1"),
+        ("captcha_cap_key_secret", "old-secret"),
+        ("captcha_cap_secret_key", "new-secret"),
+    ] {
+        conn.execute_raw(Statement::from_string(
+            backend,
+            format!(
+                "INSERT INTO settings (created_at, updated_at, name, value)                  VALUES ({now}, {now}, '{name}', '{value}')"
+            ),
+        ))
+        .await
+        .expect("insert setting");
+    }
+    Migrator::up(conn, None)
+        .await
+        .expect("up the cap settings rename");
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT name, value FROM settings ORDER BY name",
+        ))
+        .await
+        .unwrap();
+    let pairs: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "name").unwrap(),
+                r.try_get("", "value").unwrap(),
+            )
+        })
+        .collect();
+    let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+    assert_eq!(
+        pairs,
+        vec![
+            pair("captcha_cap_key_secret", "old-secret"),
+            pair("captcha_cap_secret_key", "new-secret"),
+            pair("captcha_cap_site_key", "site-1"),
+        ]
+    );
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the cap settings rename again");
+    let old = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT name FROM settings WHERE name = 'captcha_cap_key_id'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(old.len(), 1);
+    conn.execute_raw(Statement::from_string(backend, "DELETE FROM settings"))
+        .await
+        .unwrap();
 }
 
 /// The last migration, run on an install made before snapshots, gives bit 20 to the Admin (1)

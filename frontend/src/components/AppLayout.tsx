@@ -41,6 +41,8 @@ import { PreviewHost } from "../previews";
 import { SnapshotDialogHost } from "../snapshots/SnapshotDialogHost";
 import { TaskDialogHost } from "../tasks/TaskDialogHost";
 import { UploadPanel } from "../uploads/UploadPanel";
+import { CustomHtml } from "./CustomHtml";
+import { CustomNavLinks } from "./CustomNavLinks";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { IconButton } from "./IconButton";
 import { LanguagePicker } from "./LanguagePicker";
@@ -170,6 +172,7 @@ export default function AppLayout() {
               active={location.pathname === "/settings"}
               onClick={nav.close}
             />
+            <CustomNavLinks items={basic.data?.custom_nav_items} />
             <ExplorerSidebar onNavigate={nav.close} />
             {isAdmin(session.user) && (
               <NavRouterLink
@@ -180,6 +183,14 @@ export default function AppLayout() {
               />
             )}
           </AppShell.Section>
+          {basic.data?.custom_html?.sidebar_bottom && (
+            <AppShell.Section p="xs">
+              <CustomHtml
+                html={basic.data.custom_html.sidebar_bottom}
+                testId="sidebar-bottom-html"
+              />
+            </AppShell.Section>
+          )}
           {capacity.data && (
             <AppShell.Section>
               <Stack gap={4} p="xs">

@@ -66,9 +66,21 @@ pub struct FileChange {
 }
 
 /// One page of files and folders of every user. Conditions: `file_name` (contains, also a
-/// search), `file_user` (owner id), `file_policy` (storage policy id).
+/// search), `file_user` (owner id), `file_policy` (storage policy id), `file_metadata` (has
+/// metadata of this name), `file_shared` / `file_direct_link` (`true`/`1`: has a live share /
+/// a direct link).
 pub async fn list(state: &AppState, q: &ListQuery) -> Result<Page<FileView>, AdminError> {
-    q.allow(&["file_name", "file_user", "file_policy"], &["file_name"])?;
+    q.allow(
+        &[
+            "file_name",
+            "file_user",
+            "file_policy",
+            "file_metadata",
+            "file_shared",
+            "file_direct_link",
+        ],
+        &["file_name"],
+    )?;
     let mut filter = Condition::all();
     if let Some(name) = q.text("file_name") {
         filter = filter.add(list::contains::<file::Entity>(file::Column::Name, name));
@@ -79,12 +91,50 @@ pub async fn list(state: &AppState, q: &ListQuery) -> Result<Page<FileView>, Adm
     if let Some(policy) = q.int("file_policy")? {
         filter = filter.add(file::Column::StoragePolicyId.eq(policy));
     }
+    if let Some(name) = q.text("file_metadata") {
+        filter = filter.add(
+            file::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(metadata::Column::FileId)
+                    .from(metadata::Entity)
+                    .and_where(metadata::Column::Name.eq(name))
+                    .to_owned(),
+            ),
+        );
+    }
+    if q.text("file_shared").is_some_and(is_true) {
+        filter = filter.add(
+            file::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(share::Column::FileId)
+                    .from(share::Entity)
+                    .and_where(share::Column::DeletedAt.is_null())
+                    .to_owned(),
+            ),
+        );
+    }
+    if q.text("file_direct_link").is_some_and(is_true) {
+        filter = filter.add(
+            file::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(direct_link::Column::FileId)
+                    .from(direct_link::Entity)
+                    .and_where(direct_link::Column::DeletedAt.is_null())
+                    .to_owned(),
+            ),
+        );
+    }
     let page = list::fetch(&state.db, file::Entity::find().filter(filter), q, SORTABLE).await?;
     let views = attach(state, page.rows).await?;
     Ok(Page {
         rows: views,
         total: page.total,
     })
+}
+
+/// How Cloudreve's console sends a ticked condition.
+fn is_true(value: &str) -> bool {
+    matches!(value.trim(), "true" | "1")
 }
 
 /// The owners and policies of `rows`, read in two statements.

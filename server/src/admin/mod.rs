@@ -19,6 +19,7 @@ pub mod policy_check;
 pub mod s3_setup;
 pub mod settings;
 pub mod settings_schema;
+mod settings_schema_later;
 pub mod shares;
 pub mod snapshots;
 pub mod summary;

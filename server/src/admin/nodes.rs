@@ -19,6 +19,7 @@ use super::{
     list::{self, ListQuery, Page},
 };
 use crate::{
+    net::guard::UrlValidation,
     remote_download::{aria2::Rpc, settings::Aria2Settings},
     state::AppState,
     storage::{RemoteDriver, remote::protocol::MIN_SECRET_LEN},
@@ -93,6 +94,7 @@ pub async fn create(
     };
     let mut row = apply(blank, input)?;
     row.settings = with_aria2_secret(row.settings, &Value::Null)?;
+    UrlValidation::of_node(&row.settings).map_err(AdminError::invalid)?;
     test(state, &row).await?;
     let stored = node::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
@@ -134,6 +136,7 @@ pub async fn update(
         test(state, &row).await?;
         row
     };
+    UrlValidation::of_node(&row.settings).map_err(AdminError::invalid)?;
     row.updated_at = Utc::now();
     let after = row
         .into_active_model()

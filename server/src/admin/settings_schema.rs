@@ -4,6 +4,8 @@
 use serde_json::Value;
 use url::Url;
 
+use super::settings_schema_later::{self as later, LATER};
+
 /// The kind of value a setting holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -40,13 +42,21 @@ pub enum Kind {
     Captcha,
     /// Address ranges (CIDRs or single addresses) separated by commas; empty for none.
     Cidrs,
+    /// Sidebar links: a JSON array of `{icon, name, url}`.
+    NavItems,
+    /// Custom property definitions (`custom_props`).
+    CustomProps,
+    /// A JSON object whose values are strings.
+    StringMap,
+    /// A secret 32-byte key in base64, never returned.
+    MasterKey,
 }
 
 /// Captcha types Stratus verifies itself; other types would lock every visitor out.
 pub const VERIFIABLE_CAPTCHAS: &[&str] = &["normal"];
 
 const TEN_YEARS: i64 = 10 * 365 * 86_400;
-const SECONDS: Kind = Kind::Int {
+pub(super) const SECONDS: Kind = Kind::Int {
     min: 0,
     max: TEN_YEARS,
 };
@@ -54,7 +64,7 @@ const COUNT: Kind = Kind::Int {
     min: 0,
     max: 1_000_000,
 };
-const BYTES: Kind = Kind::Int {
+pub(super) const BYTES: Kind = Kind::Int {
     min: 0,
     max: i64::MAX,
 };
@@ -152,8 +162,6 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("captcha_turnstile_site_key", Kind::Text),
     ("captcha_turnstile_site_secret", Kind::Secret { min_len: 0 }),
     ("captcha_cap_instance_url", Kind::Url),
-    ("captcha_cap_key_id", Kind::Text),
-    ("captcha_cap_key_secret", Kind::Secret { min_len: 0 }),
     // Mail
     ("fromName", Kind::Text),
     ("fromAdress", Kind::Email),
@@ -233,7 +241,10 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("explorer_category_audio_query", Kind::Text),
     ("explorer_category_document_query", Kind::Text),
     ("emojis", Kind::JsonObject),
-    ("map_provider", Kind::OneOf(&["openstreetmap", "google"])),
+    (
+        "map_provider",
+        Kind::OneOf(&["openstreetmap", "google", "mapbox"]),
+    ),
     (
         "map_google_tile_type",
         Kind::OneOf(&["regular", "satellite", "terrain"]),
@@ -317,7 +328,7 @@ const QUEUES: &[&str] = &[
 
 /// The kind of setting `key`, `None` when there is no such setting.
 pub fn kind_of(key: &str) -> Option<Kind> {
-    if let Some((_, kind)) = SETTINGS.iter().find(|(k, _)| *k == key) {
+    if let Some((_, kind)) = SETTINGS.iter().chain(LATER).find(|(k, _)| *k == key) {
         return Some(*kind);
     }
     let queue = key.strip_prefix("queue_")?;
@@ -337,7 +348,7 @@ pub fn kind_of(key: &str) -> Option<Kind> {
 /// Whether the value of `key` is never returned: secrets, and the salt of public ids (with
 /// it, anyone could enumerate ids).
 pub fn is_secret(key: &str) -> bool {
-    key == "hash_id_salt" || matches!(kind_of(key), Some(Kind::Secret { .. }))
+    key == "hash_id_salt" || matches!(kind_of(key), Some(Kind::Secret { .. } | Kind::MasterKey))
 }
 
 /// Checks `value` for setting `key`; the error names the setting and says what is wrong.
@@ -406,6 +417,10 @@ fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
             _ => Err("must be a JSON array".into()),
         },
         Kind::MailTemplates => check_templates(&json(value)?),
+        Kind::NavItems => later::check_nav_items(&json(value)?),
+        Kind::CustomProps => crate::settings::custom_props::parse(value).map(drop),
+        Kind::StringMap => later::check_string_map(&json(value)?),
+        Kind::MasterKey => later::check_master_key(value),
         Kind::Schedule => check_schedule(value.trim()),
         Kind::Captcha => {
             if VERIFIABLE_CAPTCHAS.contains(&value.trim()) {
@@ -505,5 +520,30 @@ mod tests {
         assert!(check("queue_thumb_nope", "3").is_err());
         assert!(check("fromAdress", "not an address").is_err());
         assert!(is_secret("smtpPass") && is_secret("secret_key") && !is_secret("siteName"));
+        assert!(is_secret("encrypt_master_key") && is_secret("captcha_cap_secret_key"));
+        assert!(check("captcha_cap_key_id", "x").is_err());
+        assert!(
+            check(
+                "custom_nav_items",
+                r#"[{"icon":"a","name":"Docs","url":"/docs"}]"#
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                "custom_nav_items",
+                r#"[{"name":"x","url":"javascript:alert(1)"}]"#
+            )
+            .is_err()
+        );
+        assert!(check("custom_nav_items", "{}").is_err());
+        assert!(check("custom_props", "[]").is_ok());
+        assert!(check("custom_props", r#"[{"id":"x","type":"select","name":"X"}]"#).is_err());
+        assert!(check("viewer_default_apps", r#"{"md":"markdown"}"#).is_ok());
+        assert!(check("viewer_default_apps", r#"{"md":1}"#).is_err());
+        assert!(check("encrypt_master_key", "c2hvcnQ=").is_err());
+        assert!(check("fts_index_type", "elastic").is_err());
+        assert!(check("captcha_cap_asset_server", "unpkg").is_ok());
+        assert!(check("fs_event_push_debounce", "-1").is_err());
     }
 }

@@ -6,7 +6,7 @@ use poem_openapi::{OpenApi, param::Path};
 use super::{
     ApiTags,
     dto::{
-        site::{Captcha, SiteConfig},
+        site::{Captcha, CustomHtml, CustomProp, SiteConfig},
         user::User,
     },
     envelope::{ApiError, ApiResult, ErrorCode, ok},
@@ -15,8 +15,9 @@ use crate::{
     auth::caller::{self, Caller},
     captcha_ticket,
     events::Client,
-    settings::parse_bool,
+    settings::{custom_props, parse_bool},
     state::AppState,
+    thumb,
 };
 
 /// The Cloudreve API version Stratus is wire-compatible with; clients gate on it (the desktop
@@ -35,7 +36,7 @@ impl SiteApi {
     }
 
     /// One section of the site configuration: `basic` (also for unknown names), `login`,
-    /// `explorer`, `emojis` or `app`.
+    /// `explorer`, `emojis`, `app` or `thumb`.
     #[oai(
         path = "/site/config/:section",
         method = "get",
@@ -71,8 +72,20 @@ impl SiteApi {
                 google_map_tile_type: non_empty("map_google_tile_type"),
                 thumbnail_width: int("thumb_width"),
                 thumbnail_height: int("thumb_height"),
+                mapbox_ak: non_empty("map_mapbox_ak"),
+                default_viewer_mapping: serde_json::from_str(&get("viewer_default_apps")).ok(),
+                custom_props: Some(custom_props(&get("custom_props"))),
+                show_encryption_status: flag("show_encryption_status"),
                 // Stratus has no full-text index yet: `fts_enabled` has no effect.
                 full_text_search: Some(false),
+                ..Default::default()
+            },
+            "thumb" => SiteConfig {
+                thumb_exts: Some(
+                    thumb::site_exts(&state.settings)
+                        .await
+                        .map_err(ApiError::from)?,
+                ),
                 ..Default::default()
             },
             "emojis" => SiteConfig {
@@ -81,6 +94,11 @@ impl SiteApi {
             },
             "app" => SiteConfig {
                 app_promotion: flag("show_app_promotion"),
+                // Cloudreve reads a missing row as off.
+                desktop_app_promotion: Some(
+                    s.get("show_desktop_app_promotion")
+                        .is_some_and(|v| parse_bool(v)),
+                ),
                 ..Default::default()
             },
             _ => SiteConfig {
@@ -95,8 +113,15 @@ impl SiteApi {
                 turnstile_site_id: non_empty("captcha_turnstile_site_key"),
                 captcha_recaptcha_key: non_empty("captcha_ReCaptchaKey"),
                 captcha_cap_instance_url: non_empty("captcha_cap_instance_url"),
-                captcha_cap_key_id: non_empty("captcha_cap_key_id"),
+                captcha_cap_site_key: non_empty("captcha_cap_site_key"),
+                captcha_cap_asset_server: non_empty("captcha_cap_asset_server"),
                 app_promotion: flag("show_app_promotion"),
+                custom_nav_items: serde_json::from_str(&get("custom_nav_items")).ok(),
+                custom_html: Some(CustomHtml {
+                    headless_footer: non_empty("headless_footer_html"),
+                    headless_bottom: non_empty("headless_bottom_html"),
+                    sidebar_bottom: non_empty("sidebar_bottom_html"),
+                }),
                 ..Default::default()
             },
         };
@@ -123,6 +148,23 @@ impl SiteApi {
                 .map_err(ApiError::from)?;
         ok(Captcha { image, ticket })
     }
+}
+
+/// The usable custom property definitions (none when the setting is broken).
+fn custom_props(raw: &str) -> Vec<CustomProp> {
+    custom_props::load(raw)
+        .into_iter()
+        .map(|d| CustomProp {
+            id: d.id,
+            name: d.name,
+            kind: d.kind,
+            min: d.min,
+            max: d.max,
+            default: d.default,
+            options: d.options,
+            icon: d.icon,
+        })
+        .collect()
 }
 
 /// The caller as the site configuration reports it.

@@ -149,6 +149,17 @@ async fn handle(mut req: Request) -> Response {
         p.set_prefix(PREFIX).ok()?;
         Some(p)
     });
+    // Cloudreve 4.8: with system files disabled, uploading any dot-name (macOS `._*`,
+    // `.DS_Store`, …) or other system junk answers 405, which clients treat as "not here".
+    if options.enabled(dav_opt::BLOCK_JUNK)
+        && req.method() == Method::PUT
+        && request_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .is_some_and(|name| name.starts_with('.') || path::is_junk(name))
+    {
+        return status(StatusCode::METHOD_NOT_ALLOWED);
+    }
     let session = Arc::new(Session::new(
         state,
         signed.me,

@@ -2,11 +2,13 @@
 //! look like, and the upsert into `metadata` (unique per `(file_id, name)`).
 //!
 //! Clients may write `customize:<name>` (the icon colour and emoji checked), `tag:<name>`,
-//! `dav:<prop>`, `sys:shared_redirect` and `sys:shared_owner`. Everything else (other `sys:` keys, `thumb:`,
-//! `exif:`, `music:`, `stream:`, unknown namespaces) is managed by the server and refused with
-//! 40001. [`validate`] checks a key/value pair without server state (usable anywhere);
-//! [`Rules::check`] adds the checks that need it: the emoji preset of the `emojis` setting and
-//! that `sys:shared_owner` decodes as a user hashid.
+//! `dav:<prop>`, `props:<id>` (custom properties), `thumb:disabled` (set or removed; its value
+//! is ignored), `sys:shared_redirect` and `sys:shared_owner`. Everything else (other `sys:` and
+//! `thumb:` keys, `exif:`, `music:`, `stream:`, unknown namespaces) is managed by the server and
+//! refused with 40001. [`validate`] checks a key/value pair without server state (usable
+//! anywhere); [`Rules::check`] adds the checks that need it: the emoji preset of the `emojis`
+//! setting, custom property values against the `custom_props` definitions, and that
+//! `sys:shared_owner` decodes as a user hashid.
 
 use std::collections::HashSet;
 
@@ -27,6 +29,7 @@ use super::{
 use crate::{
     boolset::fs_cap,
     ids::{HashIds, IdKind},
+    settings::custom_props::{self, PropDef},
     state::AppState,
 };
 
@@ -49,6 +52,17 @@ pub const EMOJI: &str = "customize:emoji";
 pub const SHARED_REDIRECT: &str = "sys:shared_redirect";
 /// Metadata key of a saved share's owner (user hashid).
 pub const SHARED_OWNER: &str = "sys:shared_owner";
+/// Metadata key that stops thumbnail generation for a file (the thumbnail module's marker).
+pub const THUMB_DISABLED: &str = "thumb:disabled";
+
+/// Whether changing `key` counts as changing the file (its `updated_at` moves), as in
+/// Cloudreve 4.4: user-visible annotations do, WebDAV dead properties and thumbnail markers do
+/// not.
+pub fn touches_file(key: &str) -> bool {
+    ["customize:", "tag:", custom_props::PREFIX, "sys:shared_"]
+        .iter()
+        .any(|p| key.starts_with(p))
+}
 
 /// One change to a file's metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,8 +162,9 @@ pub fn validate_key(key: &str) -> Result<(), FsError> {
     let allowed = match namespace {
         // Cloudreve keeps any `customize:` key as user metadata (the official SDK stores
         // `customize:client_sha256`); the icon colour and emoji get their value checks below.
-        "customize" | "tag" | "dav" => true,
+        "customize" | "tag" | "dav" | "props" => true,
         "sys" => key == SHARED_REDIRECT || key == SHARED_OWNER,
+        "thumb" => key == THUMB_DISABLED,
         _ => false,
     };
     if allowed {
@@ -226,16 +241,25 @@ pub struct Rules<'a> {
     /// Every emoji of the `emojis` setting; empty when the setting is unusable (then any
     /// emoji-like value is accepted).
     emojis: HashSet<String>,
+    /// The custom property definitions.
+    props: Vec<PropDef>,
 }
 
 impl<'a> Rules<'a> {
-    /// Loads the emoji preset.
+    /// Loads the emoji preset and the custom property definitions.
     pub async fn load(state: &'a AppState) -> Result<Self, FsError> {
-        let raw = state.settings.get("emojis").await?;
+        let all = state.settings.all().await?;
+        let get = |k: &str| all.get(k).map(String::as_str).unwrap_or_default();
         Ok(Self {
             ids: &state.ids,
-            emojis: emoji_preset(&raw),
+            emojis: emoji_preset(get("emojis")),
+            props: custom_props::load(get("custom_props")),
         })
+    }
+
+    /// Checks every pair of a `metadata` map (file creation, uploads).
+    pub fn check_all(&self, pairs: &[(String, String)]) -> Result<(), FsError> {
+        pairs.iter().try_for_each(|pair| self.check(pair))
     }
 
     /// Checks one patch.
@@ -246,6 +270,9 @@ impl<'a> Rules<'a> {
         }
         let value = patch.value();
         validate(key, value)?;
+        if let Some(id) = key.strip_prefix(custom_props::PREFIX) {
+            return custom_props::check(&self.props, id, value).map_err(|why| invalid(key, why));
+        }
         match key {
             EMOJI if !self.emojis.is_empty() && !self.emojis.contains(value) => {
                 Err(invalid(key, "not one of the site's emojis"))
@@ -294,6 +321,16 @@ pub async fn patch(ctx: &FsCtx<'_>, uri: &FileUri, patches: &[Patch]) -> Result<
         lock::check(&txn, owner, &lock_path, Depth::Zero, ctx.lock_tokens).await?;
     }
     apply(&txn, file.id, patches).await?;
+    if patches.iter().any(|p| touches_file(&p.key)) {
+        stratus_entity::file::Entity::update_many()
+            .col_expr(
+                stratus_entity::file::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(Utc::now()),
+            )
+            .filter(stratus_entity::file::Column::Id.eq(file.id))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -415,7 +452,7 @@ mod tests {
             "sys:restore_uri",
             "sys:expected_collect_time",
             "sys:upload_session_id",
-            "thumb:disabled",
+            "thumb:other",
             "exif:camera",
             "music:title",
             "stream:duration",
@@ -429,6 +466,11 @@ mod tests {
         assert!(validate_key(&format!("dav:{}", "a".repeat(MAX_KEY_BYTES))).is_err());
         // Clients keep their own keys under `customize:` (the official SDK's checksum).
         assert!(validate("customize:client_sha256", "ab").is_ok());
+        assert!(validate(THUMB_DISABLED, "").is_ok());
+        assert!(validate("props:rating", "3").is_ok());
+        assert!(validate("props:", "3").is_err());
+        assert!(touches_file("props:rating") && touches_file("sys:shared_owner"));
+        assert!(!touches_file("dav:x") && !touches_file(THUMB_DISABLED));
     }
 
     #[test]

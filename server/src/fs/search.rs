@@ -93,6 +93,9 @@ pub struct SearchQuery {
     /// `meta_<key>=<value>`: the object has metadata `<key>` (exact) whose value contains
     /// `<value>` case-insensitively; an empty value only asks for the key to exist.
     pub metadata: Vec<(String, String)>,
+    /// `exact_meta_<key>=<value>`: the object has public metadata `<key>` whose value is exactly
+    /// `<value>`. Each metadata term is a condition of its own; all must hold.
+    pub exact_metadata: Vec<(String, String)>,
     /// `size_gte`: at least this many bytes (a value of 0 means no bound, as in Cloudreve).
     pub size_gte: Option<i64>,
     /// `size_lte`: at most this many bytes (a value of 0 means no bound, as in Cloudreve).
@@ -174,7 +177,14 @@ impl SearchQuery {
                 "updated_gte" => q.updated_gte = Some(parse_time(&key, &value)?),
                 "updated_lte" => q.updated_lte = Some(parse_time(&key, &value)?),
                 _ => {
-                    if let Some(meta_key) = key.strip_prefix("meta_") {
+                    if let Some(meta_key) = key.strip_prefix("exact_meta_") {
+                        if meta_key.is_empty() {
+                            return Err(malformed("exact_meta_ needs a metadata key"));
+                        }
+                        check_term(meta_key)?;
+                        check_term(&value)?;
+                        q.exact_metadata.push((meta_key.to_owned(), value));
+                    } else if let Some(meta_key) = key.strip_prefix("meta_") {
                         if meta_key.is_empty() {
                             return Err(malformed("meta_ needs a metadata key"));
                         }
@@ -189,7 +199,7 @@ impl SearchQuery {
         if q.names.len() > MAX_NAME_TERMS {
             return Err(malformed(format!("more than {MAX_NAME_TERMS} name terms")));
         }
-        if q.metadata.len() > MAX_METADATA_TERMS {
+        if q.metadata.len() + q.exact_metadata.len() > MAX_METADATA_TERMS {
             return Err(malformed(format!(
                 "more than {MAX_METADATA_TERMS} metadata terms"
             )));
@@ -214,6 +224,7 @@ impl SearchQuery {
             && self.category.is_none()
             && self.kind.is_none()
             && self.metadata.is_empty()
+            && self.exact_metadata.is_empty()
             && self.size_gte.is_none()
             && self.size_lte.is_none()
             && self.created_gte.is_none()

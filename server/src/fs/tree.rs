@@ -143,8 +143,10 @@ async fn create_with(
 ) -> Result<Node, FsError> {
     let (owner, name) = new_place(ctx, uri)?;
     depth::check_new(ctx.state, uri).await?;
-    for (key, value) in metadata {
-        super::metadata::validate(key, value)?;
+    if !metadata.is_empty() {
+        super::metadata::Rules::load(ctx.state)
+            .await?
+            .check_all(metadata)?;
     }
     let symbolic = super::share_tree::check_new_saved(ctx, metadata).await?;
     if symbolic && kind != Kind::File {

@@ -46,6 +46,87 @@ pub enum GuardError {
 #[derive(Clone, Debug, Default)]
 pub struct Guard {
     allowed: Vec<IpNet>,
+    /// Host names (lower case) and IP literals let through whatever they resolve to.
+    allowed_hosts: Vec<String>,
+    /// The administrator turned the checks off for this node (scheme and resolution remain).
+    disabled: bool,
+}
+
+/// A node's `settings.url_validation` (Cloudreve 4.16.1): exceptions to the guard for that
+/// node's remote downloads. Absent: guard on, no exceptions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UrlValidation {
+    pub disabled: bool,
+    pub allowed_hosts: Vec<String>,
+    pub allowed_cidrs: Vec<IpNet>,
+}
+
+impl UrlValidation {
+    /// Reads `url_validation` of a node's settings; the error says what is wrong.
+    pub fn of_node(settings: &serde_json::Value) -> Result<Self, String> {
+        let Some(v) = settings.get("url_validation").filter(|v| !v.is_null()) else {
+            return Ok(Self::default());
+        };
+        let obj = v.as_object().ok_or(
+            "url_validation must be an object {disabled?, allowed_hosts?, allowed_cidrs?}",
+        )?;
+        let strings = |key: &str| -> Result<Vec<String>, String> {
+            match obj.get(key) {
+                None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str()
+                            .map(|s| s.trim().to_owned())
+                            .filter(|s| !s.is_empty())
+                            .ok_or_else(|| format!("url_validation.{key}: non-empty strings only"))
+                    })
+                    .collect(),
+                Some(_) => Err(format!("url_validation.{key} must be an array of strings")),
+            }
+        };
+        let disabled = match obj.get("disabled") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => return Err("url_validation.disabled must be true or false".into()),
+        };
+        let allowed_hosts = strings("allowed_hosts")?
+            .into_iter()
+            .map(|h| {
+                let host = h
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_ascii_lowercase();
+                let plain = host.parse::<IpAddr>().is_ok()
+                    || (host.len() <= 253
+                        && host.split('.').all(|l| {
+                            !l.is_empty()
+                                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        }));
+                if plain {
+                    Ok(host)
+                } else {
+                    Err(format!(
+                        "url_validation.allowed_hosts: {h:?} is not a host name or IP address"
+                    ))
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        let allowed_cidrs = strings("allowed_cidrs")?
+            .iter()
+            .map(|c| {
+                Guard::parse_ranges(c).map_err(|e| format!("url_validation.allowed_cidrs: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(Self {
+            disabled,
+            allowed_hosts,
+            allowed_cidrs,
+        })
+    }
 }
 
 /// A URL whose host resolved to addresses that passed the checks.
@@ -57,7 +138,28 @@ pub struct Checked {
 
 impl Guard {
     pub fn new(allowed: Vec<IpNet>) -> Self {
-        Self { allowed }
+        Self {
+            allowed,
+            ..Self::default()
+        }
+    }
+
+    /// This guard with a node's exceptions added.
+    pub fn with_node(mut self, node: UrlValidation) -> Self {
+        self.allowed.extend(node.allowed_cidrs);
+        self.allowed_hosts = node.allowed_hosts;
+        self.disabled = node.disabled;
+        self
+    }
+
+    /// Whether the administrator let `host` (as written in the URL) through.
+    fn host_allowed(&self, host: &str) -> bool {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.disabled
+            || self
+                .allowed_hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(host))
     }
 
     /// Ranges written as CIDRs (or single addresses), separated by commas or white space.
@@ -113,7 +215,8 @@ impl Guard {
                 reason: "no address".into(),
             });
         }
-        if let Some(bad) = addrs.iter().find(|a| !self.permits(a.ip())) {
+        let exempt = self.host_allowed(&host);
+        if let Some(bad) = addrs.iter().find(|a| !exempt && !self.permits(a.ip())) {
             return Err(GuardError::Internal {
                 host,
                 addr: bad.ip(),
@@ -323,6 +426,39 @@ mod tests {
         let resp = checked.client().unwrap().get(url).send().await.unwrap();
         assert_eq!(resp.text().await.unwrap(), "ok");
         server.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_node_can_let_hosts_and_ranges_through_or_turn_the_guard_off() {
+        let node = |v: serde_json::Value| {
+            UrlValidation::of_node(&serde_json::json!({ "url_validation": v })).unwrap()
+        };
+        let local = Url::parse("http://localhost:9/x").unwrap();
+        let literal = Url::parse("http://127.0.0.3:9/x").unwrap();
+        assert!(Guard::default().check(&local).await.is_err());
+        let hosts = Guard::default().with_node(node(serde_json::json!({
+            "allowed_hosts": ["LOCALHOST"], "allowed_cidrs": ["127.0.0.3/32"]
+        })));
+        assert!(hosts.check(&local).await.is_ok());
+        assert!(hosts.check(&literal).await.is_ok());
+        assert!(
+            hosts
+                .check(&Url::parse("http://127.0.0.4:9/").unwrap())
+                .await
+                .is_err()
+        );
+        let off = Guard::default().with_node(node(serde_json::json!({"disabled": true})));
+        assert!(off.check(&literal).await.is_ok());
+        assert!(
+            off.check(&Url::parse("ftp://127.0.0.3/").unwrap())
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            UrlValidation::of_node(&serde_json::json!({})).unwrap(),
+            UrlValidation::default()
+        );
+        assert!(UrlValidation::of_node(&serde_json::json!({"url_validation": []})).is_err());
     }
 
     #[tokio::test]

@@ -421,7 +421,8 @@ pub async fn delete(state: &AppState, ids: &[i64]) -> Result<u64, DbErr> {
     Ok(res.rows_affected)
 }
 
-/// Deletes ended tasks last changed before `not_after`, of `types` and `statuses` when given.
+/// Deletes ended tasks created at or before `not_after` (as Cloudreve's `POST
+/// /admin/queue/cleanup`), of `types` and `statuses` when given.
 pub async fn cleanup(
     db: &impl ConnectionTrait,
     not_after: DateTime<Utc>,
@@ -429,7 +430,7 @@ pub async fn cleanup(
     statuses: &[String],
 ) -> Result<u64, DbErr> {
     let mut q = task::Entity::delete_many()
-        .filter(task::Column::UpdatedAt.lte(not_after))
+        .filter(task::Column::CreatedAt.lte(not_after))
         .filter(task::Column::Status.is_in(ENDED));
     if !types.is_empty() {
         q = q.filter(task::Column::Type.is_in(types.iter().cloned()));

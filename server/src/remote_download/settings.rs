@@ -9,19 +9,36 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 use stratus_entity::node;
 
-use crate::{net::guard::Guard, state::AppState};
+use crate::{
+    net::guard::{Guard, UrlValidation},
+    state::AppState,
+};
 
 /// The setting listing the ranges the guard lets through.
 pub const ALLOWED_CIDRS: &str = "remote_download_allowed_cidrs";
 
-/// The guard with the administrator's allowed ranges. An unreadable list allows nothing.
+/// The guard with the administrator's allowed ranges and the exceptions of the master node's
+/// `settings.url_validation` (the node that runs downloads). An unreadable list allows
+/// nothing; unreadable exceptions add none.
 pub async fn guard(state: &AppState) -> Result<Guard, DbErr> {
     let text = state.settings.get(ALLOWED_CIDRS).await?;
     let ranges = Guard::parse_ranges(&text).unwrap_or_else(|e| {
         tracing::warn!("{ALLOWED_CIDRS}: {e}; no range is allowed");
         Vec::new()
     });
-    Ok(Guard::new(ranges))
+    let master = node::Entity::find()
+        .filter(node::Column::Type.eq(node::kind::MASTER))
+        .one(&state.db)
+        .await?;
+    let exceptions = master
+        .map(|n| {
+            UrlValidation::of_node(&n.settings).unwrap_or_else(|e| {
+                tracing::warn!("master node {e}; no exception applies");
+                UrlValidation::default()
+            })
+        })
+        .unwrap_or_default();
+    Ok(Guard::new(ranges).with_node(exceptions))
 }
 
 /// The folder of part files.

@@ -66,8 +66,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("captcha_turnstile_site_key", ""),
     ("captcha_turnstile_site_secret", ""),
     ("captcha_cap_instance_url", ""),
-    ("captcha_cap_key_id", ""),
-    ("captcha_cap_key_secret", ""),
+    ("captcha_cap_site_key", ""),
+    ("captcha_cap_secret_key", ""),
+    ("captcha_cap_asset_server", "jsdelivr"),
     // Mail
     ("fromName", "Stratus"),
     ("fromAdress", "no-reply@localhost"),
@@ -133,6 +134,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         r#"{"😀":["😀","😃","😄","😁","😆","😅","🤣","😂","🙂","🙃","😉","😊","😇","🥰","😍","🤩","😘"],"🐱":["🐶","🐱","🐭","🐹","🐰","🦊","🐻","🐼","🐨","🐯","🦁","🐮","🐷","🐸","🐵"],"🍎":["🍎","🍐","🍊","🍋","🍌","🍉","🍇","🍓","🍈","🍒","🍑","🥭","🍍","🥥","🥝"],"⚽":["⚽","🏀","🏈","⚾","🥎","🎾","🏐","🏉","🥏","🎱","🏓","🏸","🏒","🏑","🥍"],"💡":["💡","📁","📂","📄","📝","📌","📎","🔒","🔑","⭐","❤️","✅","❗","❓","🔥"]}"#,
     ),
     ("map_provider", "openstreetmap"),
+    ("map_mapbox_ak", ""),
+    ("viewer_default_apps", "{}"),
     ("map_google_tile_type", "regular"),
     ("mime_mapping", "{}"),
     (
@@ -153,11 +156,56 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("thumb_ffmpeg_enabled", "0"),
     ("thumb_libreoffice_enabled", "0"),
     ("thumb_music_cover_enabled", "1"),
+    ("thumb_ffmpeg_extra_args", "-hwaccel auto"),
+    // LibRaw thumbnails: kept for Cloudreve compatibility; Stratus has no LibRaw generator.
+    ("thumb_libraw_enabled", "0"),
+    ("thumb_libraw_path", "simple_dcraw"),
+    ("thumb_libraw_max_size", "78643200"),
+    (
+        "thumb_libraw_exts",
+        "3fr,ari,arw,bay,braw,crw,cr2,cr3,cap,dcs,dcr,dng,drf,eip,erf,fff,gpr,iiq,k25,kdc,mdc,mef,mos,mrw,nef,nrw,obm,orf,pef,ptx,pxn,r3d,raf,raw,rwl,rw2,rwz,sr2,srf,srw,tif,x3f",
+    ),
     // Media metadata
     ("media_meta", "1"),
     ("media_meta_exif", "1"),
     ("media_meta_music", "1"),
     ("media_meta_ffprobe", "0"),
+    // Reverse geocoding: kept for Cloudreve compatibility; Stratus does not geocode.
+    ("media_meta_geocoding", "0"),
+    ("media_meta_geocoding_mapbox_ak", ""),
+    // Site look and extra content (Cloudreve 4.3+)
+    ("custom_nav_items", "[]"),
+    ("custom_props", super::custom_props::DEFAULT),
+    ("headless_footer_html", ""),
+    ("headless_bottom_html", ""),
+    ("sidebar_bottom_html", ""),
+    ("show_desktop_app_promotion", "1"),
+    ("expose_user_email", "1"),
+    // Client-side encryption: kept for Cloudreve compatibility; Stratus has no encryption.
+    // `encrypt_master_key` itself is generated, see [`generated_secrets`].
+    ("encrypt_master_key_vault", "setting"),
+    ("encrypt_master_key_file", ""),
+    ("show_encryption_status", "1"),
+    // File change events
+    ("fs_event_push_enabled", "1"),
+    ("fs_event_push_max_age", "1209600"),
+    ("fs_event_push_debounce", "5"),
+    // Full-text search: the Meilisearch and Tika keys are kept for compatibility only.
+    ("fts_enabled", "0"),
+    ("fts_index_type", "meilisearch"),
+    ("fts_extractor_type", "tika"),
+    ("fts_meilisearch_endpoint", ""),
+    ("fts_meilisearch_api_key", ""),
+    ("fts_meilisearch_page_size", "5"),
+    ("fts_meilisearch_embed_enabled", "0"),
+    ("fts_meilisearch_embed_config", "{}"),
+    ("fts_tika_endpoint", ""),
+    (
+        "fts_tika_exts",
+        "pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,rtf,txt,md,html,htm,epub,csv",
+    ),
+    ("fts_tika_max_file_size", "26214400"),
+    ("fts_chunk_size", "2000"),
     // Queues and cron
     ("queue_media_meta_worker_num", "30"),
     ("queue_thumb_worker_num", "15"),
@@ -215,7 +263,18 @@ pub fn generated_secrets() -> Vec<(&'static str, String)> {
         ("secret_key", random_string(256)),
         ("hash_id_salt", random_string(64)),
         ("siteID", uuid::Uuid::new_v4().to_string()),
+        ("encrypt_master_key", random_key_base64()),
     ]
+}
+
+/// 32 random bytes, base64 (the form of Cloudreve's `encrypt_master_key`).
+fn random_key_base64() -> String {
+    use base64::Engine as _;
+    let mut key = [0u8; 32];
+    OsRng
+        .try_fill_bytes(&mut key)
+        .expect("the OS random source");
+    base64::engine::general_purpose::STANDARD.encode(key)
 }
 
 /// A password for a generated account: 20 letters and digits.

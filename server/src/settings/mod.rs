@@ -4,6 +4,7 @@
 //! seconds; a write through [`Settings::set`] drops the cache at once. Other instances see a
 //! change within [`CACHE_TTL`].
 
+pub mod custom_props;
 mod defaults;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};

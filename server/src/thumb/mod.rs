@@ -60,6 +60,19 @@ use crate::{
 /// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
 pub const DEFAULT_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
 
+/// The extensions some enabled generator takes, sorted and lower case (`thumb.thumb_exts` of
+/// the site configuration). Stratus has only the built-in generator.
+pub async fn site_exts(settings: &Settings) -> Result<Vec<String>, ThumbError> {
+    let config = Config::load(settings).await?;
+    if !config.enabled {
+        return Ok(Vec::new());
+    }
+    let mut exts = config.exts;
+    exts.sort();
+    exts.dedup();
+    Ok(exts)
+}
+
 /// Process-wide generator state: the worker slots and the in-flight generations.
 #[derive(Default)]
 pub struct Thumbnailer {

@@ -218,8 +218,10 @@ async fn check_request(
             .map_err(|_| UploadError::Invalid("policy_id: not a policy id".into()))?;
     }
     previous_entity(state, params)?;
-    for (key, value) in &params.metadata {
-        metadata::validate(key, value)?;
+    if !params.metadata.is_empty() {
+        metadata::Rules::load(state)
+            .await?
+            .check_all(&params.metadata)?;
     }
     let policy = group_policy(state, me).await?;
     check_policy(&policy, &name, params.size)?;

@@ -11,6 +11,7 @@ mod bootstrap;
 mod cli;
 mod concurrency;
 mod connections;
+mod custom_props;
 mod dav;
 mod direct_link;
 mod direct_upload;

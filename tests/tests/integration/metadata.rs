@@ -184,7 +184,7 @@ async fn other_keys_and_bad_values_are_refused() {
         json!({"key": "sys:restore_uri", "value": "cloudreve://my/x"}),
         json!({"key": "sys:expected_collect_time", "value": "0"}),
         json!({"key": "sys:upload_session_id", "value": "x"}),
-        json!({"key": "thumb:disabled", "value": "1"}),
+        json!({"key": "thumb:width", "value": "1"}),
         json!({"key": "exif:camera", "value": "x"}),
         json!({"key": "music:title", "value": "x"}),
         json!({"key": "customize:", "value": "x"}),
@@ -200,7 +200,8 @@ async fn other_keys_and_bad_values_are_refused() {
         json!({"key": "sys:shared_redirect", "value": "cloudreve://my/x"}),
         json!({"key": "sys:shared_owner", "value": "not an id"}),
         json!({"key": "sys:restore_uri", "remove": true}),
-        json!({"key": "thumb:disabled", "remove": true}),
+        // `thumb:disabled` is the clients' since Cloudreve 4.x; other thumbnail keys are not.
+        json!({"key": "thumb:other", "remove": true}),
     ];
     for case in cases {
         let key = case["key"].as_str().unwrap().to_owned();

@@ -1,9 +1,10 @@
 // The frame of the signed-out pages (sign-in, sign-up, forgotten password, reset, activation):
 // a card in the middle of the page with the site name, and the language picker under it. The
 // card's content waits for the site config (see loginConfig.ts).
-import { Center, Group, Loader, Paper, Stack, Title } from "@mantine/core";
+import { Box, Center, Group, Loader, Paper, Stack, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { CustomHtml } from "../../components/CustomHtml";
 import { LanguagePicker } from "../../components/LanguagePicker";
 import { useLoginConfig } from "./loginConfig";
 
@@ -20,7 +21,7 @@ export function AuthCard({
   const { t } = useTranslation();
   const config = useLoginConfig();
   return (
-    <Center mih="100dvh" p="md">
+    <Stack mih="100dvh" p="md" justify="center" align="center">
       <Paper component="main" withBorder shadow="sm" p="xl" w="100%" maw={maw}>
         {config ? (
           <Stack>
@@ -33,6 +34,7 @@ export function AuthCard({
               </Title>
             )}
             {children}
+            <CustomHtml html={config.html.bottom} testId="headless-bottom-html" />
             <Group justify="flex-end">
               <LanguagePicker />
             </Group>
@@ -43,6 +45,11 @@ export function AuthCard({
           </Center>
         )}
       </Paper>
-    </Center>
+      {config && (
+        <Box w="100%" maw={maw}>
+          <CustomHtml html={config.html.footer} testId="headless-footer-html" />
+        </Box>
+      )}
+    </Stack>
   );
 }

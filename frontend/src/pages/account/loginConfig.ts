@@ -11,6 +11,8 @@ export type LoginConfig = {
   captcha: { signIn: boolean; signUp: boolean; forgot: boolean };
   signUp: boolean;
   passkeys: boolean;
+  /** Administrator HTML inside the card (under its content) and under the card. */
+  html: { bottom?: string | null; footer?: string | null };
 };
 
 const section = (name: "basic" | "login") => ({
@@ -36,5 +38,9 @@ export function useLoginConfig(): LoginConfig | undefined {
     },
     signUp: !!login.data.register_enabled,
     passkeys: !!login.data.authn,
+    html: {
+      bottom: basic.data.custom_html?.headless_bottom,
+      footer: basic.data.custom_html?.headless_footer,
+    },
   };
 }

@@ -75,6 +75,7 @@ import { FolderActionsMenu } from "./FolderActionsMenu";
 import { type LockConflict, LockDialog, lockConflict } from "./LockDialog";
 import { FOLDER, type SortKey, useListing } from "./listing";
 import { moveFiles } from "./operations";
+import { PropColumnsMenu, useShownProps } from "./PropColumns";
 import { SearchBar } from "./SearchBar";
 import { SelectionBar } from "./SelectionBar";
 import { parseSearch } from "./search";
@@ -299,6 +300,7 @@ export default function Explorer() {
   const rootName = t(`nav.root.${fs === "share" ? "share" : fs}` as "nav.root.my", {
     defaultValue: t("nav.root.my"),
   });
+  const propColumns = useShownProps(view.props);
   const setView = (next: Partial<typeof view>) =>
     folderView.change({ ...view, ...next }, first?.view);
 
@@ -378,6 +380,9 @@ export default function Explorer() {
           >
             {view.mode === "grid" ? <IconList size={16} /> : <IconLayoutGrid size={16} />}
           </IconButton>
+          {view.mode === "list" && (
+            <PropColumnsMenu shown={view.props} onChange={(props) => setView({ props })} />
+          )}
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <IconButton variant="default" size="lg" label={t("explorer.sort.label")}>
@@ -508,6 +513,7 @@ export default function Explorer() {
               selection={selection}
               movable={fs === "my"}
               showParent={!!searching}
+              propColumns={propColumns}
               onOpen={open}
               onMenu={(_, at) => setMenuAt(at)}
               onDrop={onDrop}

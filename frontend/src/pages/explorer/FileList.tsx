@@ -13,10 +13,12 @@ import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
+import type { CustomProp } from "./CustomProps";
 import { type DropHandler, dropTarget, startDrag } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
 import { FOLDER } from "./listing";
+import { PropCells, PropHeaders } from "./PropColumns";
 import type { Selection } from "./selection";
 
 /** `cloudreve://my/Work/2026/plan.txt` → `/Work/2026`. */
@@ -37,6 +39,8 @@ type Props = {
   movable: boolean;
   /** Each row says which folder it is in (search results come from a whole tree). */
   showParent?: boolean;
+  /** Custom properties shown as columns of the list. */
+  propColumns?: CustomProp[];
   onOpen: (file: FileInfo) => void;
   /** The context menu for the row at `index`, at a point of the page. */
   onMenu: (index: number, at: { x: number; y: number }) => void;
@@ -122,6 +126,7 @@ export function FileList(props: Props) {
           <div role="columnheader" className={classes.date}>
             {t("explorer.sort.updated_at")}
           </div>
+          <PropHeaders props={props.propColumns ?? []} />
           <div role="columnheader" className={classes.menu} />
         </div>
       )}
@@ -269,6 +274,7 @@ function Item({
               {formatDate(file.updated_at, i18n.language)}
             </Text>
           </div>
+          <PropCells props={props.propColumns ?? []} file={file} />
         </>
       )}
       <div role="gridcell" className={classes.menu}>

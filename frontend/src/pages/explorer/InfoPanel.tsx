@@ -1,6 +1,6 @@
 // The info panel of one file or folder: size, dates, path, storage policy, a photo's EXIF
-// (camera, exposure, time and place taken), versions (download, make current, delete), tags, and
-// the owner's direct links (`DirectLinks.tsx`).
+// (camera, exposure, time and place taken), versions (download, make current, delete), tags,
+// custom properties (`CustomProps.tsx`), and the owner's direct links (`DirectLinks.tsx`).
 import {
   ActionIcon,
   Anchor,
@@ -28,6 +28,7 @@ import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { queryClient } from "../../queryClient";
 import { DirectLinks } from "./DirectLinks";
+import { CustomPropsSection } from "./CustomProps";
 import classes from "./FileList.module.css";
 import { FOLDER, listKey } from "./listing";
 import { awaitingExif, type Photo, photoInfo } from "./photoInfo";
@@ -140,6 +141,16 @@ export default function InfoPanel({ file, folder, owned, run, onClose, side }: P
           </Table>
 
           {photo && <PhotoDetails photo={photo} />}
+
+          {data && (
+            <CustomPropsSection
+              uri={file.path}
+              metadata={data.metadata ?? {}}
+              owned={owned}
+              run={run}
+              reload={reload}
+            />
+          )}
 
           {owned && (
             <TagsInput

@@ -8,7 +8,11 @@ import { notifyError } from "../../lib/errors";
 import type { Order, SortKey } from "./listing";
 
 export type ViewMode = "list" | "grid";
-export type FolderView = Order & { mode: ViewMode };
+/** `props`: the custom properties shown as list columns, by id. */
+export type FolderView = Order & { mode: ViewMode; props: string[] };
+
+/** The column type saved for a custom property column (see PropColumns.tsx). */
+const CUSTOM_PROP_COLUMN = 9;
 
 type ServerView = Schemas["ExplorerView"];
 
@@ -27,6 +31,9 @@ export function fromServer(view: ServerView | null | undefined): FolderView {
     order_by: order,
     order_direction: view?.order_direction === "desc" ? "desc" : "asc",
     mode: view?.order && view.view === "grid" ? "grid" : "list",
+    props: (view?.columns ?? []).flatMap((c) =>
+      c.props?.custom_props_id ? [c.props.custom_props_id] : [],
+    ),
   };
 }
 
@@ -44,6 +51,11 @@ export function useFolderView(folder: string) {
       order_direction: view.order_direction,
       view: view.mode,
       thumbnail: view.mode === "grid",
+      // Columns other clients saved stay; the custom property ones are this view's.
+      columns: [
+        ...(server?.columns ?? []).filter((c) => !c.props?.custom_props_id),
+        ...view.props.map((id) => ({ type: CUSTOM_PROP_COLUMN, props: { custom_props_id: id } })),
+      ],
     };
     unwrap(
       api.PATCH("/file/view", { body: { uri: folder.split("?")[0] ?? folder, view: body } }),

@@ -208,9 +208,16 @@ function DavDialog({
   const [uri, setUri] = useState(account?.uri ?? MY_ROOT);
   const [readonly, setReadonly] = useState(account ? bit(account.options, 0) : false);
   const [proxy, setProxy] = useState(account ? bit(account.options, 1) : false);
+  const [noSysFiles, setNoSysFiles] = useState(account ? bit(account.options, 2) : false);
 
   const { busy, error, submit } = useSubmit(async () => {
-    const body = { name: name.trim(), uri: uri.trim(), readonly, proxy };
+    const body = {
+      name: name.trim(),
+      uri: uri.trim(),
+      readonly,
+      proxy,
+      disable_sys_files: noSysFiles,
+    };
     const saved = account
       ? await unwrap(api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }))
       : await unwrap(api.PUT("/devices/dav", { body }));
@@ -252,6 +259,12 @@ function DavDialog({
             label={t("settings.dav.proxy")}
             checked={proxy}
             onChange={(e) => setProxy(e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t("settings.dav.noSysFiles")}
+            description={t("settings.dav.noSysFilesHint")}
+            checked={noSysFiles}
+            onChange={(e) => setNoSysFiles(e.currentTarget.checked)}
           />
           {error && (
             <Alert color="red" role="alert">

@@ -393,6 +393,9 @@ pub struct EntityRow {
     pub created_by: Option<i64>,
     /// Set while the blob is being uploaded.
     pub upload_session_id: Option<String>,
+    /// Recycling options, e.g. `{"unlink_only": true}` (Cloudreve 4.10 renamed
+    /// `recycle_options` to `props`).
+    pub props: Option<serde_json::Value>,
     pub edges: EntityEdges,
     /// The uploader's public id.
     pub user_hash_id: Option<String>,
@@ -423,6 +426,7 @@ impl EntityRow {
             storage_policy_entities: e.storage_policy_id,
             created_by: e.created_by,
             upload_session_id: e.upload_session_id.clone(),
+            props: e.recycle_options.clone(),
             edges: EntityEdges::default(),
             user_hash_id: e.created_by.map(|u| ids.encode(u, IdKind::User)),
             user_hash_id_map: None,

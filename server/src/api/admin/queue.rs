@@ -85,7 +85,7 @@ pub struct QueueMetrics {
 /// `POST /admin/queue/cleanup`
 #[derive(Debug, Object)]
 pub struct QueueCleanup {
-    /// Ended tasks last changed at or before this time go.
+    /// Ended tasks created at or before this time go.
     pub not_after: DateTime<Utc>,
     /// Only these task types (all when empty).
     pub types: Option<Vec<String>>,
@@ -182,7 +182,8 @@ impl AdminQueueApi {
         done()
     }
 
-    /// Deletes ended tasks older than `not_after`.
+    /// Deletes ended tasks (`completed`, `error`, `canceled`, or the given `status` among
+    /// them) created at or before `not_after`, of the given `types` when any.
     #[oai(
         path = "/admin/queue/cleanup",
         method = "post",

@@ -194,6 +194,8 @@ pub struct ExplorerColumn {
 pub struct ExplorerColumnProps {
     /// The metadata key a metadata column shows.
     pub metadata_key: Option<String>,
+    /// The custom property a custom-property column shows (its id).
+    pub custom_props_id: Option<String>,
 }
 
 /// `GET /file/archive`: the entries of an archive.

@@ -1,6 +1,9 @@
 //! `GET /site/config/:section` and `GET /site/captcha` shapes (spec §2.10).
 
 use poem_openapi::Object;
+use std::collections::HashMap;
+
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::user::User;
@@ -27,8 +30,17 @@ pub struct SiteConfig {
     #[oai(rename = "captcha_ReCaptchaKey")]
     pub captcha_recaptcha_key: Option<String>,
     pub captcha_cap_instance_url: Option<String>,
-    pub captcha_cap_key_id: Option<String>,
+    /// Cap 2.0 site key (`captcha_cap_site_key`).
+    pub captcha_cap_site_key: Option<String>,
+    /// Where the Cap widget loads from: `jsdelivr`, `unpkg` or `instance`.
+    pub captcha_cap_asset_server: Option<String>,
     pub app_promotion: Option<bool>,
+    /// Extra sidebar links (`custom_nav_items`).
+    pub custom_nav_items: Option<Vec<CustomNavItem>>,
+    /// Administrator-written HTML for three places of the page.
+    pub custom_html: Option<CustomHtml>,
+    /// Show the desktop app promotion (`app` section).
+    pub desktop_app_promotion: Option<bool>,
     // login
     pub login_captcha: Option<bool>,
     pub reg_captcha: Option<bool>,
@@ -48,8 +60,18 @@ pub struct SiteConfig {
     pub google_map_tile_type: Option<String>,
     pub thumbnail_width: Option<i64>,
     pub thumbnail_height: Option<i64>,
-    /// Full-text search (`GET /file/search`) is available.
+    /// Mapbox token of the map viewer (`map_mapbox_ak`).
+    pub mapbox_ak: Option<String>,
+    /// Default viewer per extension (`viewer_default_apps`).
+    pub default_viewer_mapping: Option<HashMap<String, String>>,
+    /// Custom property definitions (`custom_props`).
+    pub custom_props: Option<Vec<CustomProp>>,
+    pub show_encryption_status: Option<bool>,
+    /// Whether `GET /file/search` (full-text search) is on (`fts_enabled`).
     pub full_text_search: Option<bool>,
+    // thumb
+    /// Extensions some enabled thumbnail generator takes, sorted, lower case.
+    pub thumb_exts: Option<Vec<String>>,
     // emojis
     /// JSON string of the emoji preset.
     pub emoji_preset: Option<String>,
@@ -62,4 +84,44 @@ pub struct Captcha {
     pub image: String,
     /// Opaque id of this captcha; valid once, for 30 minutes.
     pub ticket: String,
+}
+
+/// An extra sidebar link.
+#[derive(Debug, Clone, Object, Deserialize)]
+pub struct CustomNavItem {
+    /// Iconify icon name.
+    #[oai(default)]
+    #[serde(default)]
+    pub icon: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// Administrator-written HTML (omitted parts are empty).
+#[derive(Debug, Clone, Default, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct CustomHtml {
+    /// Below the card of sign-in and similar pages.
+    pub headless_footer: Option<String>,
+    /// Inside the card of sign-in and similar pages, under its content.
+    pub headless_bottom: Option<String>,
+    /// At the bottom of the sidebar.
+    pub sidebar_bottom: Option<String>,
+}
+
+/// A custom property definition (`custom_props`).
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct CustomProp {
+    pub id: String,
+    pub name: String,
+    /// `text`, `number`, `boolean`, `select`, `multi_select`, `link` or `rating`.
+    #[oai(rename = "type")]
+    pub kind: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub default: Option<String>,
+    pub options: Option<Vec<String>>,
+    /// Iconify icon name.
+    pub icon: Option<String>,
 }

@@ -236,6 +236,7 @@ impl From<list::ExplorerView> for ExplorerView {
                         width: c.width,
                         props: c.props.map(|p| ExplorerColumnProps {
                             metadata_key: p.metadata_key,
+                            custom_props_id: p.custom_props_id,
                         }),
                     })
                     .collect()
@@ -262,6 +263,7 @@ impl From<ExplorerView> for list::ExplorerView {
                         width: c.width,
                         props: c.props.map(|p| list::ExplorerColumnProps {
                             metadata_key: p.metadata_key,
+                            custom_props_id: p.custom_props_id,
                         }),
                     })
                     .collect()

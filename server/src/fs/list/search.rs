@@ -54,6 +54,18 @@ pub(super) fn write_search(sql: &mut Sql, q: &SearchQuery) {
         }
         sql.push(")");
     }
+    // Public metadata only, like `meta_` (Cloudreve's exact match also sees private rows).
+    for (key, value) in &q.exact_metadata {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM \"metadata\" WHERE \"metadata\".\"file_id\" = \"files\".\"id\" AND \"metadata\".\"name\" = ",
+        )
+        .bind(key.clone())
+        .push(" AND \"metadata\".\"is_public\" = ")
+        .bind(true)
+        .push(" AND \"metadata\".\"value\" = ")
+        .bind(value.clone())
+        .push(")");
+    }
     let ranges = [
         ("size", ">=", q.size_gte.map(sea_orm::Value::from)),
         ("size", "<=", q.size_lte.map(sea_orm::Value::from)),

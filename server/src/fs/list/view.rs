@@ -63,6 +63,9 @@ pub struct ExplorerColumn {
 pub struct ExplorerColumnProps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_key: Option<String>,
+    /// The custom property a custom-property column shows (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_props_id: Option<String>,
 }
 
 /// The view used when no folder above has one.
@@ -126,6 +129,13 @@ pub fn validate_view(view: &ExplorerView, max_page_size: i64) -> Result<(), FsEr
                 .is_some_and(|k| k.len() > 255)
             {
                 return invalid("column metadata_key is too long".into());
+            }
+            if props
+                .as_ref()
+                .and_then(|p| p.custom_props_id.as_ref())
+                .is_some_and(|k| k.len() > 255)
+            {
+                return invalid("column custom_props_id is too long".into());
             }
         }
     }

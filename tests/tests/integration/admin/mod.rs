@@ -4,8 +4,10 @@
 mod files;
 mod groups;
 mod guard;
+mod later;
 mod policies;
 mod settings;
+mod settings_later;
 mod summary;
 mod user_uploads;
 mod users;

@@ -240,18 +240,35 @@ async fn junk_files_are_refused_and_hidden_when_asked() {
         .as_str()
         .unwrap()
         .to_owned();
-    for name in ["/._a.txt", "/Thumbs.db", "/desktop.ini", "/.DS_Store"] {
+    // Cloudreve 4.8: every dot-name (and the other system files) answers 405.
+    for name in [
+        "/._a.txt",
+        "/Thumbs.db",
+        "/desktop.ini",
+        "/.DS_Store",
+        "/.hidden",
+        "/sub/.env",
+    ] {
         let put = dav(&server, "PUT", name, ANN, &blocking)
             .body("x")
             .send()
             .await
             .unwrap();
-        assert!(
-            put.status() == 403 || put.status() == 409,
-            "{name}: {}",
-            put.status()
-        );
+        assert_eq!(put.status(), 405, "{name}");
     }
+    // Without the option a dot-name is an ordinary file.
+    let put = dav(&server, "PUT", "/.hidden", ANN, &plain)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    // MKCOL below a missing parent: 409 (RFC 4918).
+    let mkcol = dav(&server, "MKCOL", "/missing/child", ANN, &plain)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mkcol.status(), 409);
     let (_, body) = propfind(&server, "/", ANN, &blocking).await;
     assert!(!body.contains(".DS_Store"), "{body}");
     let ok = dav(&server, "PUT", "/real.txt", ANN, &blocking)

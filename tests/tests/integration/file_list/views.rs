@@ -23,7 +23,11 @@ async fn views_round_trip_and_are_inherited() {
         "view": "list",
         "thumbnail": false,
         "gallery_width": 120,
-        "columns": [{"type": 0, "width": 200}, {"type": 5, "props": {"metadata_key": "tag:x"}}],
+        "columns": [
+            {"type": 0, "width": 200},
+            {"type": 5, "props": {"metadata_key": "tag:x"}},
+            {"type": 8, "props": {"custom_props_id": "rating"}},
+        ],
     });
     let patch = |body: Value| {
         let server = &server;

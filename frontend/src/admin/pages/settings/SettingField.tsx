@@ -2,6 +2,7 @@
 // problem or the server's refusal under it.
 import { PasswordInput, Select, Switch, Textarea, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { CustomPropsEditor } from "./CustomPropsEditor";
 import type { Field } from "./schema";
 import { useGroupChoices } from "./settingsApi";
 
@@ -65,6 +66,8 @@ export function SettingField({ field, value, error, onChange }: Props) {
     }
     case "group":
       return <GroupField {...common} value={value} onChange={onChange} />;
+    case "customProps":
+      return <CustomPropsEditor label={label} error={error} value={value} onChange={onChange} />;
     case "json":
       return (
         <Textarea

@@ -13,7 +13,8 @@ export type FieldKind =
   | { type: "email" }
   | { type: "json"; shape: "object" | "array" }
   | { type: "schedule" }
-  | { type: "group" };
+  | { type: "group" }
+  | { type: "customProps" };
 
 export type Field = { key: string; kind: FieldKind };
 export type SectionId =
@@ -24,7 +25,11 @@ export type SectionId =
   | "files"
   | "thumbnails"
   | "queues"
-  | "webdav";
+  | "webdav"
+  | "explorer"
+  | "pages"
+  | "events"
+  | "compat";
 
 const TEN_YEARS = 10 * 365 * 86_400;
 const text: FieldKind = { type: "text" };
@@ -122,6 +127,7 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
       { key: "thumb_encode_method", kind: { type: "select", options: ["png", "jpg", "webp"] } },
       { key: "thumb_encode_quality", kind: int(1, 100) },
       { key: "thumb_gc_after_gen", kind: bool },
+      { key: "thumb_ffmpeg_extra_args", kind: text },
     ],
   },
   {
@@ -138,6 +144,69 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
   },
   // WebDAV is switched on per group (the WebDAV permission); the site has no WebDAV setting.
   { id: "webdav", fields: [] },
+  {
+    id: "explorer",
+    fields: [
+      { key: "custom_props", kind: { type: "customProps" } },
+      { key: "viewer_default_apps", kind: { type: "json", shape: "object" } },
+      { key: "map_mapbox_ak", kind: text },
+      { key: "show_encryption_status", kind: bool },
+      { key: "fts_enabled", kind: bool },
+      { key: "expose_user_email", kind: bool },
+    ],
+  },
+  {
+    id: "pages",
+    fields: [
+      { key: "custom_nav_items", kind: { type: "json", shape: "array" } },
+      { key: "sidebar_bottom_html", kind: { type: "text", multiline: true } },
+      { key: "headless_bottom_html", kind: { type: "text", multiline: true } },
+      { key: "headless_footer_html", kind: { type: "text", multiline: true } },
+      { key: "show_desktop_app_promotion", kind: bool },
+    ],
+  },
+  {
+    id: "events",
+    fields: [
+      { key: "fs_event_push_enabled", kind: bool },
+      { key: "fs_event_push_max_age", kind: seconds(60) },
+      { key: "fs_event_push_debounce", kind: seconds(0, 3600) },
+    ],
+  },
+  // Kept for sites moved from Cloudreve; Stratus lacks these features (docs/settings.md).
+  {
+    id: "compat",
+    fields: [
+      { key: "captcha_cap_site_key", kind: text },
+      { key: "captcha_cap_secret_key", kind: { type: "secret" } },
+      {
+        key: "captcha_cap_asset_server",
+        kind: { type: "select", options: ["jsdelivr", "unpkg", "instance"] },
+      },
+      { key: "thumb_libraw_enabled", kind: bool },
+      { key: "thumb_libraw_path", kind: text },
+      { key: "thumb_libraw_max_size", kind: bytes },
+      { key: "thumb_libraw_exts", kind: { type: "text", multiline: true } },
+      { key: "media_meta_geocoding", kind: bool },
+      { key: "media_meta_geocoding_mapbox_ak", kind: { type: "secret" } },
+      {
+        key: "encrypt_master_key_vault",
+        kind: { type: "select", options: ["setting", "env", "file"] },
+      },
+      { key: "encrypt_master_key_file", kind: text },
+      { key: "fts_index_type", kind: { type: "select", options: ["meilisearch"] } },
+      { key: "fts_extractor_type", kind: { type: "select", options: ["tika"] } },
+      { key: "fts_meilisearch_endpoint", kind: { type: "url" } },
+      { key: "fts_meilisearch_api_key", kind: { type: "secret" } },
+      { key: "fts_meilisearch_page_size", kind: int(1, 1000) },
+      { key: "fts_meilisearch_embed_enabled", kind: bool },
+      { key: "fts_meilisearch_embed_config", kind: { type: "json", shape: "object" } },
+      { key: "fts_tika_endpoint", kind: { type: "url" } },
+      { key: "fts_tika_exts", kind: { type: "text", multiline: true } },
+      { key: "fts_tika_max_file_size", kind: bytes },
+      { key: "fts_chunk_size", kind: int(100, 1 << 20) },
+    ],
+  },
 ];
 
 export const ALL_KEYS = SECTIONS.flatMap((s) => s.fields.map((f) => f.key));
@@ -207,8 +276,19 @@ export function check(kind: FieldKind, value: string): Problem | null {
         : { key: "schedule" };
     case "select":
       return kind.options.includes(v) ? null : { key: "choice" };
+    case "customProps":
+      return checkCustomProps(v);
     default:
       return null;
+  }
+}
+
+/** The definitions must parse; the server checks them in full. */
+function checkCustomProps(v: string): Problem | null {
+  try {
+    return Array.isArray(JSON.parse(v)) ? null : { key: "jsonArray" };
+  } catch {
+    return { key: "json" };
   }
 }
 
