@@ -301,19 +301,6 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("cron_entity_collect", Kind::Schedule),
     ("cron_trash_bin_collect", Kind::Schedule),
     ("cron_oauth_cred_refresh", Kind::Schedule),
-    // Cloudreve 4.18 additions (spec addendum §9)
-    ("fts_enabled", Kind::Bool),
-    ("expose_user_email", Kind::Bool),
-    // File event push (spec §3.7)
-    ("fs_event_push_enabled", Kind::Bool),
-    ("fs_event_push_debounce", Kind::Int { min: 0, max: 3600 }),
-    (
-        "fs_event_push_max_age",
-        Kind::Int {
-            min: 1,
-            max: TEN_YEARS,
-        },
-    ),
 ];
 
 /// Queue settings beyond the worker count, for every queue (spec §14.2).

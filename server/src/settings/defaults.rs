@@ -248,13 +248,6 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("cron_entity_collect", "@every 15m"),
     ("cron_trash_bin_collect", "@every 33m"),
     ("cron_oauth_cred_refresh", "@every 230h"),
-    // Cloudreve 4.18 additions (spec addendum §9)
-    ("fts_enabled", "0"),
-    ("expose_user_email", "1"),
-    // File event push (spec §3.7)
-    ("fs_event_push_enabled", "1"),
-    ("fs_event_push_max_age", "1209600"),
-    ("fs_event_push_debounce", "5"),
 ];
 
 /// Random secrets and identifiers created once per installation.

@@ -8,6 +8,7 @@ use stratus_tests::TestServer;
 
 mod archive;
 mod aria2;
+mod aria2_guard;
 pub mod extract;
 mod fairness;
 mod import;
