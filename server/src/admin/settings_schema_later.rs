@@ -50,8 +50,9 @@ pub const LATER: &[(&str, Kind)] = &[
     ("fs_event_push_enabled", Kind::Bool),
     (
         "fs_event_push_max_age",
+        // At least an hour: open streams mark their subscription seen every ten minutes.
         Kind::Int {
-            min: 60,
+            min: 3600,
             max: 10 * 365 * 86_400,
         },
     ),

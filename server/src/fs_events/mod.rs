@@ -11,10 +11,12 @@
 //! - `route.rs`: which rows a subscription sees, with paths relative to its folder (pure).
 //! - `journal.rs`: reads of the journal.
 //! - `subscriptions.rs`: the subscription rows.
+//! - `cursors.rs`: cursors of open streams, written in the background.
 //! - `dispatcher.rs`: one journal tail per instance, feeding local streams by owner.
 //! - `stream.rs`: one open stream.
 //! - `retention.rs`: the periodic pruning.
 
+pub mod cursors;
 pub mod dispatcher;
 pub mod journal;
 pub mod merge;
@@ -135,6 +137,7 @@ pub async fn subscribe(
         registration,
         opened,
         debounce: Duration::from_secs(debounce as u64),
+        noted: None,
     })
 }
 

@@ -1,7 +1,7 @@
 //! One open stream: sends `subscribed` / `resumed`, then the subscription's changes, debounced
-//! and merged, and a keep-alive every [`KEEP_ALIVE`]. The cursor is saved as messages are sent,
-//! so a stream that ends (client gone, replaced by a new connection, server stopping) resumes
-//! where it was on any instance.
+//! and merged, and a keep-alive every [`KEEP_ALIVE`]. The cursor is noted as messages are sent
+//! (`cursors.rs` writes it) and written when the stream ends (client gone, replaced by a new
+//! connection, server stopping), so the client resumes where it was on any instance.
 
 use std::{collections::HashSet, sync::atomic::Ordering, time::Duration};
 
@@ -10,6 +10,7 @@ use stratus_entity::fs_change;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
+    cursors::Cursors,
     dispatcher::{Batch, Registration},
     journal,
     merge::{Event, merge},
@@ -20,6 +21,9 @@ use crate::{fs::changes::path_of, state::AppState};
 
 /// Fixed interval of `keep-alive` messages.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(30);
+/// How often an idle stream's unchanged cursor is noted anyway, so its subscription counts
+/// as seen (retention prunes those unseen for `fs_event_push_max_age`).
+const SEEN_EVERY: Duration = Duration::from_secs(600);
 
 /// What a stream says; the edge writes it in the wire's words.
 #[derive(Debug)]
@@ -38,6 +42,25 @@ pub struct Stream {
     pub registration: Registration,
     pub opened: Opened,
     pub debounce: Duration,
+    /// The cursor last noted, and when.
+    pub noted: Option<(i64, Instant)>,
+}
+
+/// The subscribed folder's path, kept between flushes: it changes only when a folder of the
+/// owner's tree is renamed, moved, deleted or restored, which the rows themselves show.
+#[derive(Default)]
+struct FolderPath {
+    path: Option<String>,
+    stale: bool,
+}
+
+impl FolderPath {
+    /// Marks the path for a new look when `rows` change folders.
+    fn see(&mut self, rows: &[fs_change::Model]) {
+        self.stale |= rows
+            .iter()
+            .any(|r| r.is_folder && r.kind != fs_change::kind::MODIFY);
+    }
 }
 
 impl Stream {
@@ -78,6 +101,10 @@ impl Stream {
             }
         };
         let mut sent = floor;
+        let mut folder = FolderPath {
+            path: None,
+            stale: true,
+        };
         let mut deadline = (!pending.is_empty()).then(|| Instant::now() + self.debounce);
         let mut keep_alive = tokio::time::interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
         loop {
@@ -85,11 +112,13 @@ impl Stream {
                 _ = out.closed() => break,
                 batch = self.registration.rx.recv() => {
                     let Some(batch) = batch else { break };
+                    folder.see(&batch.rows);
                     if self.take(batch, floor, &mut pending) {
                         deadline = Some(Instant::now() + self.debounce);
                     }
                     if self.registration.lagged.swap(false, Ordering::AcqRel) {
                         let before = pending.len();
+                        folder.stale = true;
                         self.reread(sent, &mut pending).await?;
                         if pending.len() > before {
                             deadline = Some(Instant::now() + self.debounce);
@@ -98,20 +127,21 @@ impl Stream {
                 }
                 _ = sleep_until(deadline) => {
                     deadline = None;
-                    if !self.flush(&out, &mut pending, &mut sent).await? {
+                    if !self.flush(&out, &mut pending, &mut sent, &mut folder).await? {
                         break;
                     }
-                    self.save(&mut pending, &mut deadline, floor).await?;
+                    self.save(&mut pending, &mut deadline, floor, &mut folder, false).await?;
                 }
                 _ = keep_alive.tick() => {
                     if out.send(Message::KeepAlive).await.is_err() {
                         break;
                     }
-                    self.save(&mut pending, &mut deadline, floor).await?;
+                    self.save(&mut pending, &mut deadline, floor, &mut folder, false).await?;
                 }
             }
         }
-        self.save(&mut pending, &mut deadline, floor).await
+        self.save(&mut pending, &mut deadline, floor, &mut folder, true)
+            .await
     }
 
     /// The owner of the subscribed tree.
@@ -159,16 +189,24 @@ impl Stream {
         out: &mpsc::Sender<Message>,
         pending: &mut Vec<fs_change::Model>,
         sent: &mut i64,
+        folder: &mut FolderPath,
     ) -> Result<bool, DbErr> {
         if pending.is_empty() {
             return Ok(true);
         }
         pending.sort_by_key(|r| r.id);
-        let events = match path_of(&self.state.db, self.key.folder_id).await {
-            Ok(folder) => merge(route::events_for(pending, &folder, &self.key.client_id)),
-            // The folder left the tree (trashed or deleted): nothing below it to report.
-            Err(DbErr::RecordNotFound(_)) => Vec::new(),
-            Err(e) => return Err(e),
+        if folder.stale || folder.path.is_none() {
+            folder.path = match path_of(&self.state.db, self.key.folder_id).await {
+                Ok(path) => Some(path),
+                // The folder left the tree (trashed or deleted): nothing below it to report.
+                Err(DbErr::RecordNotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+            folder.stale = false;
+        }
+        let events = match &folder.path {
+            Some(path) => merge(route::events_for(pending, path, &self.key.client_id)),
+            None => Vec::new(),
         };
         for event in events {
             if out.send(Message::Event(Box::new(event))).await.is_err() {
@@ -181,21 +219,38 @@ impl Stream {
     }
 
     /// Saves the cursor when nothing is pending: everything up to the dispatcher's watermark
-    /// has then been sent (or did not concern this stream).
+    /// has then been sent (or did not concern this stream). At the stream's `end` it is
+    /// written at once; before, it is noted for the background writer when it moved (or ten
+    /// minutes went by).
     async fn save(
         &mut self,
         pending: &mut Vec<fs_change::Model>,
         deadline: &mut Option<Instant>,
         floor: i64,
+        folder: &mut FolderPath,
+        end: bool,
     ) -> Result<(), DbErr> {
         let watermark = self.registration.watermark();
         while let Ok(batch) = self.registration.rx.try_recv() {
+            folder.see(&batch.rows);
             if self.take(batch, floor, pending) {
                 *deadline = Some(Instant::now() + self.debounce);
             }
         }
         let cursor = if pending.is_empty() { watermark } else { 0 };
-        subscriptions::advance(&self.state.db, &self.key, cursor).await
+        if end {
+            return subscriptions::advance(&self.state.db, &self.key, cursor).await;
+        }
+        let now = Instant::now();
+        let due = match self.noted {
+            Some((noted, at)) => cursor > noted || now.duration_since(at) >= SEEN_EVERY,
+            None => true,
+        };
+        if due {
+            Cursors::of(&self.state).note(&self.key, cursor);
+            self.noted = Some((cursor.max(self.noted.map_or(0, |n| n.0)), now));
+        }
+        Ok(())
     }
 }
 
