@@ -20,7 +20,7 @@ use super::subscriptions::{self, Key};
 use crate::state::AppState;
 
 /// How often noted cursors are written.
-pub const FLUSH: Duration = Duration::from_secs(2);
+pub const FLUSH: Duration = Duration::from_millis(500);
 /// Cursors written per transaction.
 const CHUNK: usize = 500;
 
@@ -72,6 +72,8 @@ impl Cursors {
 /// Writes the noted cursors every [`FLUSH`] while the instance lives.
 async fn writer(cursors: Weak<Cursors>) {
     let mut ticker = tokio::time::interval(FLUSH);
+    // A long write is followed by a whole pause, not a burst of writes.
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
         let Some(cursors) = cursors.upgrade() else {

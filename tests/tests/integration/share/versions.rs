@@ -103,6 +103,8 @@ async fn visitors_see_and_get_only_the_current_version() {
 async fn visitors_cannot_list_an_old_version_of_a_shared_archive() {
     use crate::workflow::extract::listing::{listing, zip_of};
     let (server, ann, bob) = setup().await;
+    // Listing archives needs group bit 5 (Cloudreve 4.7).
+    crate::workflow::extract::allow(&server, true).await;
     let old_zip = zip_of(&[("secret.txt", ORIGINAL)]);
     crate::archive::upload(&server, &ann, "cloudreve://my/a.zip", &old_zip).await;
     let path = format!("/file/content?uri={}", query_escape("cloudreve://my/a.zip"));

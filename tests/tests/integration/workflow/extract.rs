@@ -24,7 +24,8 @@ mod safety;
 
 const ARCHIVE_TASK_BIT: usize = 5;
 
-async fn allow(server: &TestServer, allowed: bool) {
+/// Gives the default user group the archive permission (group bit 5), or takes it away.
+pub async fn allow(server: &TestServer, allowed: bool) {
     update_group(server, |g| {
         let mut bits = Boolset::from_bytes(g.permissions.clone());
         bits.set_to(ARCHIVE_TASK_BIT, allowed);
