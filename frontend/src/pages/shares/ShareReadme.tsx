@@ -74,7 +74,7 @@ function ReadmeBody({ file, askFirst }: { file: FileInfo; askFirst: boolean }) {
   if (text.isError) return <Text c="red">{errorMessage(text.error)}</Text>;
   return (
     <article
-      className={classes.markdown}
+      className={`${classes.markdown} ${classes.markdownInCard}`}
       data-testid="share-readme"
       // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify in renderMarkdown.
       dangerouslySetInnerHTML={{ __html: html }}
