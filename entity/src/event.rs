@@ -1,4 +1,4 @@
-//! `events`: the audit log (a Stratus addition, see stratus-deviations.md).
+//! `events`: the audit log (a Stratus addition, deviations §4).
 
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;

@@ -11,7 +11,7 @@ use crate::config::{Cidrs, Config};
 
 /// Header carrying the correlation id in both directions.
 pub const CORRELATION_HEADER: &str = "X-Cr-Correlation-Id";
-/// Header naming the client installation (spec §1.2): events a request causes are not echoed
+/// Header naming the client installation (spec 4.18 §1.2): events a request causes are not echoed
 /// to that client's own event stream.
 pub const CLIENT_ID_HEADER: &str = "X-Cr-Client-Id";
 

@@ -1,6 +1,6 @@
 //! Nodes (spec §9.1, §14): the master's own row (made at first start) and the slave nodes
 //! `remote` storage policies keep their blobs on. List, read, create, edit, delete (not the
-//! master, nor a node a policy uses) and the node test (§9.4): the master asks the node,
+//! master, nor a node a policy uses) and the node test (spec §9.4): the master asks the node,
 //! signed with its key, to ping the master back. A slave is tested before it is saved. The
 //! node key is write-only, like a policy's secret: an edit without one keeps it. So is the
 //! secret of aria2's RPC (`settings.aria2.token`), which is required: an aria2 without one

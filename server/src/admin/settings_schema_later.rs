@@ -1,4 +1,4 @@
-//! Settings Cloudreve added between 4.1 and 4.18 (spec addendum §9), with what each may hold.
+//! Settings Cloudreve added between 4.1 and 4.18 (spec 4.18 §9), with what each may hold.
 //! Some belong to features Stratus does not have (Meilisearch/Tika full-text search, client-side
 //! encryption, LibRaw thumbnails, reverse geocoding): they are kept, checked and stored so a
 //! site moved from Cloudreve keeps them, and have no effect ([`NO_EFFECT`], documented in

@@ -1,4 +1,4 @@
-//! `GET /file/events` (spec §3): the file event stream, in the wire's words. The service
+//! `GET /file/events` (spec 4.18 §3): the file event stream, in the wire's words. The service
 //! (`fs_events`) says what happens; this file writes it as Cloudreve's SSE frames:
 //! `event:<name>\ndata:<payload>\n\n`, `<nil>` for messages without payload.
 
@@ -82,7 +82,7 @@ fn frame(ids: &HashIds, message: Message) -> bytes::Bytes {
     format!("event:{name}\ndata:{data}\n\n").into()
 }
 
-/// The `event` payload (spec §3.3): one object; `to` always present.
+/// The `event` payload (spec 4.18 §3.3): one object; `to` always present.
 fn payload(ids: &HashIds, event: &Event) -> String {
     let kind = match event.kind {
         ChangeKind::Create => "create",

@@ -1,4 +1,4 @@
-//! `/session/oauth/*` of the OAuth 2 provider (spec §2.5–2.10) but the token endpoint
+//! `/session/oauth/*` of the OAuth 2 provider (spec 4.18 §2.5–2.10) but the token endpoint
 //! (`oauth_token.rs`): an application's public face, consent, userinfo, grant revocation, and
 //! the JWK Set of OpenID Connect.
 

@@ -1,4 +1,4 @@
-//! `POST /session/oauth/token` (spec §2.7): the authorization-code exchange. Form-encoded;
+//! `POST /session/oauth/token` (spec 4.18 §2.7): the authorization-code exchange. Form-encoded;
 //! a bare JSON object on success and a bare HTTP 400 object on refusal, as upstream; a
 //! request that does not bind (missing field, wrong `grant_type`) is the usual 40001 envelope.
 

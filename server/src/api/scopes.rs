@@ -1,4 +1,4 @@
-//! The scopes every `/api/v4` route requires of an OAuth token (spec §2.4), in one table
+//! The scopes every `/api/v4` route requires of an OAuth token (spec 4.18 §2.4), in one table
 //! checked where the caller is resolved ([`check`]), so no handler can forget it. Tokens not
 //! issued through OAuth are never limited. The one check that depends on the body (a
 //! password or 2FA change in `PATCH /user/setting`) is made in that handler.

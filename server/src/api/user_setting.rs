@@ -245,7 +245,7 @@ impl UserSettingApi {
         body: ApiJson<UpdateUserSettingRequest>,
     ) -> ApiResult<Value> {
         let me = caller.signed_in()?;
-        // Security changes need more than the route's scope (spec §2.4).
+        // Security changes need more than the route's scope (spec 4.18 §2.4).
         let b = &body.0;
         if (b.new_password.is_some() || b.two_fa_enabled.is_some())
             && let Some(scope) = me.missing_scope(&["UserSecurityInfo.Write"])

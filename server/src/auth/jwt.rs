@@ -33,7 +33,7 @@ pub struct Claims {
     /// The refresh token's own id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jti: Option<Uuid>,
-    /// Scopes of a token issued through OAuth (spec §2.2).
+    /// Scopes of a token issued through OAuth (spec 4.18 §2.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The OAuth client's GUID; scopes limit only tokens that carry it.

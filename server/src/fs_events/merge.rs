@@ -1,4 +1,4 @@
-//! Merging a debounce window's events (spec §3.5): one message per file, in order of each
+//! Merging a debounce window's events (spec 4.18 §3.5): one message per file, in order of each
 //! file's first appearance. Pure, so every row of the table is tested.
 
 use std::collections::HashMap;

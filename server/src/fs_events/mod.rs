@@ -1,4 +1,4 @@
-//! The file event stream (`GET /file/events`, spec §3): a client subscribes to a folder of its
+//! The file event stream (`GET /file/events`, spec 4.18 §3): a client subscribes to a folder of its
 //! drive (or of a folder share) and is told of the changes below it.
 //!
 //! Changes come from the journal (`fs::changes`), which every writer appends to in its own

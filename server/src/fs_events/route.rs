@@ -1,4 +1,4 @@
-//! Which journal rows a subscription sees, and as what (spec §3.4): an event on an item goes to
+//! Which journal rows a subscription sees, and as what (spec 4.18 §3.4): an event on an item goes to
 //! subscriptions whose folder is a proper ancestor of the item; a move seen from one side only
 //! is a delete (source side) or a create (destination side). Pure.
 

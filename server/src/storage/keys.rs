@@ -62,7 +62,7 @@ impl KeyContext {
     }
 }
 
-/// Replaces every placeholder of `rule` (all of §8.3, file rule set); unknown ones stay as
+/// Replaces every placeholder of `rule` (all of spec §8.3, file rule set); unknown ones stay as
 /// written. Each occurrence of a random placeholder gets a fresh value. `{randomnumN}` is `N`
 /// random decimal digits; `{ext}` includes its dot (`.jpg`), empty when the name has none.
 pub fn render(rule: &str, ctx: &KeyContext) -> String {

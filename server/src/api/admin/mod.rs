@@ -1,6 +1,5 @@
-//! `/admin`: the administration routes (spec §2.9, §14; audit events from
-//! stratus-deviations.md), one file per route group, and the one guard in front of all of
-//! them.
+//! `/admin`: the administration routes (spec §2.9, §14; audit events from deviations §4),
+//! one file per route group, and the one guard in front of all of them.
 //!
 //! [`guard`] runs for every `/api/v4` request once the caller is known: a path below `/admin`
 //! needs a signed-in caller (else code 401) whose group has the admin permission (else 403),

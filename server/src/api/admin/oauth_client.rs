@@ -1,4 +1,4 @@
-//! `/admin/oauthClient*` (spec §2.13): the OAuth applications, as ent-style rows. The secret
+//! `/admin/oauthClient*` (spec 4.18 §2.13): the OAuth applications, as ent-style rows. The secret
 //! is write-only; system clients cannot be deleted (40040). Every change is audited.
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-//! [`FsEventsError`] as envelope codes (spec §3.1).
+//! [`FsEventsError`] as envelope codes (spec 4.18 §3.1).
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},

@@ -1,4 +1,4 @@
-//! [`OAuthError`] as envelope codes (spec §2.5–2.13). The token endpoint answers the same
+//! [`OAuthError`] as envelope codes (spec 4.18 §2.5–2.13). The token endpoint answers the same
 //! codes inside its own bare error object (`api/oauth_token.rs`).
 
 use crate::{

@@ -1,4 +1,4 @@
-//! OAuth clients: the system clients official apps hard-code (seeded exactly, spec §2.1), the
+//! OAuth clients: the system clients official apps hard-code (seeded exactly, spec 4.18 §2.1), the
 //! look-ups of the code flow, and the administrators' create, edit and delete.
 
 use rand::{Rng, TryRngCore, distr::Alphanumeric, rngs::OsRng};
@@ -27,7 +27,7 @@ pub struct SystemClient {
 const APP_SCOPES: &str =
     "profile email openid offline_access UserInfo.Write Workflow.Write Files.Write Shares.Write";
 
-/// The desktop client, the iOS app and the official CLI (spec §2.1).
+/// The desktop client, the iOS app and the official CLI (spec 4.18 §2.1).
 pub const SYSTEM: &[SystemClient] = &[
     SystemClient {
         name: "application:oauth.desktop",

@@ -1,4 +1,4 @@
-//! The authorization-code flow (spec §2.6–2.9): consent, the code exchange with PKCE and the
+//! The authorization-code flow (spec 4.18 §2.6–2.9): consent, the code exchange with PKCE and the
 //! secret compared in constant time, the re-check of an OAuth refresh, and the claims about
 //! the user that `userinfo` and the `id_token` share.
 
@@ -177,7 +177,7 @@ pub async fn exchange(state: &AppState, req: Exchange) -> Result<Exchanged, OAut
     })
 }
 
-/// The re-check of an OAuth refresh (spec §2.8): the client is still enabled, the user still
+/// The re-check of an OAuth refresh (spec 4.18 §2.8): the client is still enabled, the user still
 /// has a grant for it, and the token's scopes are within the grant's. Answers the chain's
 /// next shape (the client's current refresh lifetime) and marks the grant used.
 pub async fn check_refresh(
@@ -215,7 +215,7 @@ pub async fn issuer(state: &AppState) -> Result<String, OAuthError> {
     Ok(primary.to_owned())
 }
 
-/// The claims about `user` that `scopes` allow (spec §2.9): `sub` always; `profile` adds the
+/// The claims about `user` that `scopes` allow (spec 4.18 §2.9): `sub` always; `profile` adds the
 /// name, picture and last update; `email` the address.
 pub async fn user_claims(
     state: &AppState,

@@ -1,4 +1,4 @@
-//! Scope names (spec §2.3) and the parsing of a requested scope string.
+//! Scope names (spec 4.18 §2.3) and the parsing of a requested scope string.
 
 /// Every scope a client may be registered with.
 pub const ALL: &[&str] = &[

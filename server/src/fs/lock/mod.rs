@@ -1,6 +1,6 @@
 //! Locks on paths of a user's tree (RFC 4918 semantics), kept in the `locks` table so that
-//! every instance honours them and a restart loses none (spec §10, deviations "state shared
-//! between instances"). The REST API, uploads, WOPI and WebDAV all use this one lock table.
+//! every instance honours them and a restart loses none (spec §10, deviations §2). The REST
+//! API, uploads, WOPI and WebDAV all use this one lock table.
 //!
 //! # Paths and keys
 //!

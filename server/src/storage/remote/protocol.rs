@@ -1,5 +1,5 @@
 //! The master ↔ slave protocol (spec §9), shared by both ends: route paths, the request
-//! signature of §5.6 (`Authorization: Bearer Cr <sig>` over `{Path, Header, Body}`), the
+//! signature of spec §5.6 (`Authorization: Bearer Cr <sig>` over `{Path, Header, Body}`), the
 //! signed content URLs, and the JSON bodies (Stratus' variant of Cloudreve's gob replies).
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
