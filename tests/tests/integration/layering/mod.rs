@@ -4,6 +4,7 @@
 //! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
 
 mod scan;
+mod spec_refs;
 
 use std::{
     collections::BTreeSet,
