@@ -18,12 +18,13 @@ use crate::{
     db,
     events::{self, Client},
     kv,
-    share::manage,
     state::AppState,
 };
 
 /// The account setting naming which shares the public profile lists.
 pub const SHARE_LINKS_IN_PROFILE: &str = "share_links_in_profile";
+/// Its values: public shares (the default), all working shares, none.
+pub const PROFILE_VALUES: [&str; 3] = ["", "all_share", "hide_share"];
 /// How long a secret from [`new_two_fa_secret`] waits to be confirmed.
 pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
 
@@ -136,7 +137,7 @@ fn check<'a>(user: &user::Model, body: &'a SettingsChange) -> Result<Checked<'a>
     if body
         .share_links_in_profile
         .as_deref()
-        .is_some_and(|v| !manage::PROFILE_VALUES.contains(&v))
+        .is_some_and(|v| !PROFILE_VALUES.contains(&v))
     {
         return Err(UsersError::field(
             "share_links_in_profile: expected \"\", \"all_share\" or \"hide_share\"",
