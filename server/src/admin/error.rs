@@ -123,15 +123,24 @@ impl From<crate::users::UsersError> for AdminError {
     fn from(err: crate::users::UsersError) -> Self {
         use crate::users::UsersError as A;
         match err {
-            A::InvalidEmail | A::InvalidPassword | A::UnsafeEmail => {
+            A::InvalidEmail | A::InvalidPassword | A::UnsafeEmail | A::Field(_) => {
                 AdminError::Invalid(err.to_string())
             }
             A::EmailTaken | A::EmailLookAlike => AdminError::EmailTaken,
             A::UserNotFound => AdminError::UserNotFound,
             A::GroupNotFound(_) => AdminError::GroupNotFound,
-            // Sign-in checks; no admin operation runs them.
             A::Db(e) => AdminError::Db(e),
             A::Other(e) => AdminError::Storage(e.to_string()),
+            // Registration, reset and the owner's settings; no admin operation runs them.
+            A::RegistrationClosed
+            | A::CaptchaWrong
+            | A::BadSignature(_)
+            | A::CannotActivate
+            | A::ResetLinkInvalid
+            | A::WrongPassword
+            | A::TwoFaCodeWrong
+            | A::Mail(_)
+            | A::Auth(_) => AdminError::Storage(err.to_string()),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod groups;
 pub mod list;
 pub mod nodes;
+pub mod oauth_clients;
 pub mod policies;
 pub mod policy_check;
 pub mod s3_setup;

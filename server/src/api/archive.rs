@@ -2,8 +2,6 @@
 //! [`crate::archive`]); `GET /file/archive`: the entries of an archive in the drive (see
 //! [`crate::extract::list`]).
 
-use std::sync::Arc;
-
 use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -14,23 +12,19 @@ use poem_openapi::{
     types::Type,
 };
 
-use sea_orm::EntityTrait;
-use stratus_entity::group;
-
 use super::{
     ApiTags,
     dto::file::{ArchiveListResponse, ArchivedFile},
-    envelope::{ApiError, ApiResult, ErrorCode, ok},
+    envelope::{ApiResult, ok},
     errors::{archive::refusal, download::refuse},
 };
 use crate::{
     archive,
-    auth::caller::{Caller, SignedIn},
+    auth::caller::{self, Caller},
     boolset::group_perm,
     extract,
     fs::uri::FileUri,
     state::AppState,
-    users,
 };
 
 pub struct ArchiveApi;
@@ -125,35 +119,13 @@ async fn answer(
         Ok(session) => session,
         Err(err) => return refusal(err),
     };
-    let (requester, group) = match requester(state, session.requester_id).await {
+    // The requester as they are now: still there and allowed to sign in, with their
+    // current group.
+    let (requester, group) = match caller::remembered(state, session.requester_id).await {
         Ok(requester) => requester,
-        Err(err) => return refuse(StatusCode::FORBIDDEN, err),
+        Err(err) => return refuse(StatusCode::FORBIDDEN, err.into()),
     };
     archive::serve(state, req, session, requester, &group).unwrap_or_else(refusal)
-}
-
-/// The requester as they are now, with their current group: a user still there and allowed
-/// to sign in, or a signed-out visitor (`None`) with the anonymous group.
-async fn requester(state: &AppState, id: Option<i64>) -> Result<(Caller, group::Model), ApiError> {
-    let Some(id) = id else {
-        let group = crate::auth::caller::anonymous_group(state).await?;
-        return Ok((Caller::Anonymous, group));
-    };
-    let user = users::find_live(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
-    crate::caller::ensure_can_sign_in(&user)?;
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
-    let requester = SignedIn {
-        user,
-        group: group.clone(),
-        session: None,
-        oauth: None,
-    };
-    Ok((Caller::User(Arc::new(requester)), group))
 }
 
 /// A streamed zip (or an error envelope with its HTTP status), described for the document.

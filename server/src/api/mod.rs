@@ -40,8 +40,6 @@ pub mod upload;
 pub mod user;
 pub mod user_profile;
 pub mod user_setting;
-pub mod user_setting_fields;
-mod user_setting_update;
 pub mod workflow;
 pub mod workflow_jobs;
 

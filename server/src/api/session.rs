@@ -5,8 +5,7 @@
 
 use poem::{Request, web::Data};
 use poem_openapi::{Object, OpenApi, param::Query};
-use sea_orm::EntityTrait;
-use stratus_entity::{group, passkey, user};
+use stratus_entity::user;
 use subtle::ConstantTimeEq;
 
 use super::{
@@ -18,7 +17,7 @@ use super::{
 use crate::{
     auth::{
         jwt, oauth, password,
-        session::{self, Refresh},
+        session::{self, Refresh, rows},
         throttle, totp,
     },
     captcha_ticket,
@@ -87,14 +86,7 @@ impl SessionApi {
             .await?
             .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
         let authn_enabled = state.settings.bool("authn_enabled").await?;
-        let has_passkey = {
-            use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
-            passkey::Entity::find()
-                .filter(passkey::Column::UserId.eq(user.id))
-                .count(&state.db)
-                .await?
-                > 0
-        };
+        let has_passkey = rows::has_passkey(&state.db, user.id).await?;
         ok(PrepareLoginResponse {
             webauthn_enabled: authn_enabled && has_passkey,
             password_enabled: user.password.as_deref().is_some_and(|p| !p.is_empty()),
@@ -190,8 +182,7 @@ impl SessionApi {
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| ApiError::code(ErrorCode::LoginSessionNotExist))?;
         throttle::check(&state.db, Some(user_id), &client).await?;
-        let user = user::Entity::find_by_id(user_id)
-            .one(&state.db)
+        let user = rows::account(&state.db, user_id)
             .await?
             .ok_or_else(|| ApiError::code(ErrorCode::LoginSessionNotExist))?;
         let secret = user.two_factor_secret.clone().unwrap_or_default();
@@ -222,10 +213,8 @@ impl SessionApi {
         body: ApiJson<RefreshTokenRequest>,
     ) -> ApiResult<Token> {
         let token = verify_refresh(&state, &body.refresh_token).await?;
-        let user = user::Entity::find_by_id(token.user_id)
-            .one(&state.db)
+        let user = rows::refreshable(&state.db, token.user_id)
             .await?
-            .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
             .ok_or_else(invalid_refresh)?;
         let expected = session::state_hash(&state, &user).await?;
         if !bool::from(expected.as_bytes().ct_eq(token.state_hash.as_bytes())) {
@@ -342,10 +331,7 @@ pub async fn finish_login(
     client: &Client,
     method: &str,
 ) -> ApiResult<LoginResponse> {
-    let group = group::Entity::find_by_id(user.group_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+    let group = rows::group_of(&state.db, user).await?;
     let token = session::start(state, user).await?;
     let response = LoginResponse {
         user: User::from_model(&state.ids, user, &group),

@@ -7,10 +7,6 @@ use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
 };
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait},
-};
 use serde_json::json;
 use stratus_entity::share;
 
@@ -303,11 +299,7 @@ impl ShareApi {
             Err(err) => return Err(err.into()),
         };
         if QueryBool::of(count_views.0) && unlocked && !is_owner {
-            share::Entity::update_many()
-                .col_expr(share::Column::Views, Expr::col(share::Column::Views).add(1))
-                .filter(share::Column::Id.eq(row.id))
-                .exec(db)
-                .await?;
+            access::count_view(db, row.id).await?;
             row.views += 1;
             audit(
                 &state,

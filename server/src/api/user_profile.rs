@@ -13,8 +13,6 @@ use poem_openapi::{
     },
     types::Type,
 };
-use sea_orm::EntityTrait;
-use stratus_entity::group;
 
 use super::{
     ApiTags,
@@ -59,10 +57,7 @@ impl UserProfileApi {
         let user = users::find_live(&state.db, id)
             .await?
             .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
-        let group = group::Entity::find_by_id(user.group_id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(|| ApiError::code(ErrorCode::GroupNotFound))?;
+        let group = users::group_of(&state.db, &user).await?;
         let shown = Redactor::for_caller(&state.ids, &state.settings, &caller).await?;
         ok(shown.user(&user, &group))
     }

@@ -2,39 +2,30 @@
 //!
 //! Every route acts on the caller's own account; no route takes a user id.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use poem::{Request, RequestBody, http::header, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, Object, OpenApi,
     registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::Value;
-use stratus_entity::user;
 
 use super::{
     ApiTags,
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
     passkey::PasskeyDto,
-    user_setting_fields::param_error,
-    user_setting_update as update,
 };
 use crate::{
-    auth::{caller::Caller, oauth, passkey, totp},
+    auth::{caller::Caller, oauth, passkey},
     avatar::{self, AvatarError, Size},
     events::Client,
-    kv,
     state::AppState,
+    users::{
+        self,
+        settings::{self, SHARE_LINKS_IN_PROFILE, SettingsChange, has_two_fa},
+    },
 };
-
-/// The account setting of [`UserSettings::share_links_in_profile`].
-pub(super) const SHARE_LINKS_IN_PROFILE: &str = "share_links_in_profile";
-
-/// How long a secret from `GET /user/setting/2fa` waits to be confirmed.
-pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
 /// Default of the `avatar_size` setting (upload limit in bytes).
 const DEFAULT_AVATAR_LIMIT: i64 = 4 * 1024 * 1024;
 /// Content types an avatar upload may have.
@@ -114,6 +105,25 @@ pub struct UpdateUserSettingRequest {
     pub share_links_in_profile: Option<String>,
 }
 
+impl UpdateUserSettingRequest {
+    fn into_change(self) -> SettingsChange {
+        SettingsChange {
+            nick: self.nick,
+            language: self.language,
+            preferred_theme: self.preferred_theme,
+            version_retention_enabled: self.version_retention_enabled,
+            version_retention_ext: self.version_retention_ext,
+            version_retention_max: self.version_retention_max,
+            current_password: self.current_password,
+            new_password: self.new_password,
+            two_fa_enabled: self.two_fa_enabled,
+            two_fa_code: self.two_fa_code,
+            disable_view_sync: self.disable_view_sync,
+            share_links_in_profile: self.share_links_in_profile,
+        }
+    }
+}
+
 /// A raw picture body (`PUT /user/setting/avatar`); its content type is checked by the
 /// handler, so that an empty body (switch to Gravatar) may come without one.
 pub struct AvatarUpload(poem::Body);
@@ -167,10 +177,6 @@ async fn oauth_grants(state: &AppState, uid: i64) -> Result<Vec<OAuthGrantDto>, 
             last_used_at: g.last_used_at,
         })
         .collect())
-}
-
-pub(super) fn two_fa_init_key(user_id: i64) -> String {
-    format!("2fa_init_{user_id}")
 }
 
 pub struct UserSettingApi;
@@ -246,17 +252,14 @@ impl UserSettingApi {
     ) -> ApiResult<Value> {
         let me = caller.signed_in()?;
         // Security changes need more than the route's scope (spec 4.18 §2.4).
-        let b = &body.0;
-        if (b.new_password.is_some() || b.two_fa_enabled.is_some())
+        let change = body.0.into_change();
+        if change.is_security()
             && let Some(scope) = me.missing_scope(&["UserSecurityInfo.Write"])
         {
             return Err(super::scopes::insufficient(scope));
         }
         let client = Client::of(req, &state.config);
-        let change = update::check(&me.user, &body.0)?;
-        let creds = update::verify(&state, &me.user, &client, &change).await?;
-        update::save(&state, me, change, &creds).await?;
-        update::record(&state, me.user.id, &client, &creds).await?;
+        settings::update(&state, me, &client, &change).await?;
         done()
     }
 
@@ -273,16 +276,7 @@ impl UserSettingApi {
         caller: Data<&Caller>,
     ) -> ApiResult<String> {
         let me = caller.signed_in()?;
-        let secret = totp::new_secret();
-        kv::put(
-            &state.db,
-            "2fa_init",
-            &two_fa_init_key(me.user.id),
-            &secret,
-            Some(TWO_FA_INIT_TTL),
-        )
-        .await?;
-        ok(secret)
+        ok(settings::new_two_fa_secret(&state, me.user.id).await?)
     }
 
     /// Sets the caller's avatar from a raw PNG, JPEG, GIF or WebP body of at most
@@ -334,7 +328,7 @@ impl UserSettingApi {
         );
 
         if data.is_empty() {
-            set_avatar(&state, me.user.id, avatar::GRAVATAR).await?;
+            users::set_avatar(&state.db, me.user.id, avatar::GRAVATAR).await?;
             avatar::remove(&dir, me.user.id)
                 .await
                 .map_err(|e| ApiError::code(ErrorCode::IoError).with_cause(e))?;
@@ -355,7 +349,7 @@ impl UserSettingApi {
         avatar::store(&dir, me.user.id, &rendered)
             .await
             .map_err(|e| ApiError::code(ErrorCode::IoError).with_cause(e))?;
-        set_avatar(&state, me.user.id, avatar::FILE).await?;
+        users::set_avatar(&state.db, me.user.id, avatar::FILE).await?;
         done()
     }
 }
@@ -374,20 +368,7 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-async fn set_avatar(state: &AppState, user_id: i64, value: &str) -> Result<(), ApiError> {
-    user::ActiveModel {
-        id: Set(user_id),
-        avatar: Set(Some(value.to_owned())),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .update(&state.db)
-    .await?;
-    Ok(())
-}
-
-pub(super) fn has_two_fa(user: &user::Model) -> bool {
-    user.two_factor_secret
-        .as_deref()
-        .is_some_and(|s| !s.is_empty())
+/// A 40001 answer.
+fn param_error(msg: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::ParamError, msg)
 }

@@ -28,23 +28,11 @@ use super::{
     present,
 };
 use crate::{
-    archive::{self, task::CreateArchive},
+    archive,
     auth::caller::Caller,
-    boolset::{fs_cap, group_perm},
-    extract::{
-        ExtractError,
-        mask::Mask,
-        names,
-        task::{ExtractArchive, ExtractState},
-    },
-    fs::{
-        error::FsError,
-        nav::{self, FsCtx},
-        uri::FileUri,
-    },
+    extract,
     ids::IdKind,
     queue::{Category, QueueError, store},
-    share,
     state::AppState,
 };
 
@@ -219,43 +207,9 @@ impl WorkflowApi {
         caller: Data<&Caller>,
         body: ApiJson<ArchiveRequest>,
     ) -> ApiResult<TaskResponse> {
-        let me = caller.signed_in()?;
-        if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
-            return Err(ApiError::code(ErrorCode::GroupNotAllowed));
-        }
-        if body
-            .encoding
-            .as_deref()
-            .is_some_and(|e| !e.is_empty() && !e.eq_ignore_ascii_case("utf-8"))
-        {
-            return Err(ApiError::new(
-                ErrorCode::ParamError,
-                "encoding: only utf-8 names are written",
-            ));
-        }
-        if body.src.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::ParamError,
-                "src: at least one URI",
-            ));
-        }
-        let fs = FsCtx::new(&state, &caller);
-        let task = archive::task::prepare(&fs, &body.src, &body.dst).await?;
-        let summary = json!({
-            "phase": "not_started",
-            "props": {"src": task.src, "dst": task.dst},
-        });
-        let private = serde_json::to_string(&task).unwrap_or_default();
-        store::ensure_room(&state.db, me, 1).await?;
-        let row = store::submit(
-            &state,
-            &CreateArchive,
-            Some(me.user.id),
-            private,
-            summary,
-            None,
-        )
-        .await?;
+        caller.signed_in()?;
+        let encoding = body.encoding.as_deref();
+        let row = archive::submit(&state, &caller, &body.src, &body.dst, encoding).await?;
         ok(present::task::task(&state.ids, &row))
     }
 
@@ -275,63 +229,16 @@ impl WorkflowApi {
         caller: Data<&Caller>,
         body: ApiJson<ExtractRequest>,
     ) -> ApiResult<TaskResponse> {
-        let me = caller.signed_in()?;
-        if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
-            return Err(ExtractError::NotAllowed.into());
-        }
-        let [src] = body.src.as_slice() else {
-            return Err(ApiError::new(ErrorCode::ParamError, "src: one archive URI"));
+        caller.signed_in()?;
+        let body = body.0;
+        let req = extract::ExtractRequest {
+            src: body.src,
+            dst: body.dst,
+            encoding: body.encoding,
+            password: body.password,
+            file_mask: body.file_mask,
         };
-        names::encoding(body.encoding.as_deref())?;
-        let file_mask = body.file_mask.clone().unwrap_or_default();
-        Mask::new(&file_mask)
-            .map_err(|e| ApiError::new(ErrorCode::ParamError, format!("file_mask: {e}")))?;
-        let fs = FsCtx::new(&state, &caller);
-        let archive = nav::resolve(&fs, &FileUri::parse(src)?).await?;
-        if archive.is_folder() {
-            return Err(ExtractError::Invalid("src: a folder is not an archive").into());
-        }
-        // As Cloudreve: a destination that cannot be opened (missing, or not the caller's)
-        // is a bad parameter, not a missing object.
-        let invalid = || ApiError::from(ExtractError::Invalid("invalid destination"));
-        let dst = match nav::resolve(&fs, &FileUri::parse(&body.dst)?).await {
-            Ok(dst) => dst,
-            Err(FsError::Db(e)) => return Err(FsError::Db(e).into()),
-            Err(_) => return Err(invalid()),
-        };
-        if !dst.is_folder() || !dst.owned {
-            return Err(invalid());
-        }
-        // Reading a shared archive is a download of its share, counted now: a share whose
-        // downloads are used up refuses at once, and the task reads it once.
-        archive.require(fs_cap::DOWNLOAD)?;
-        share::download::count(&state, &caller, &archive).await?;
-        let task = ExtractState {
-            src: archive.uri.to_string(),
-            dst: dst.uri.to_string(),
-            encoding: body.encoding.clone().filter(|e| !e.is_empty()),
-            password: body.password.clone().filter(|p| !p.is_empty()),
-            file_mask,
-            placing: false,
-            next: 0,
-            files: 0,
-            bytes: 0,
-        };
-        let summary = json!({
-            "phase": "",
-            "props": {"src": [task.src], "src_str": task.src, "dst": task.dst},
-        });
-        let private = serde_json::to_string(&task).unwrap_or_default();
-        store::ensure_room(&state.db, me, 1).await?;
-        let row = store::submit(
-            &state,
-            &ExtractArchive,
-            Some(me.user.id),
-            private,
-            summary,
-            None,
-        )
-        .await?;
+        let row = extract::submit(&state, &caller, req).await?;
         ok(present::task::task(&state.ids, &row))
     }
 }

@@ -4,7 +4,7 @@
 
 use sea_orm::DbErr;
 
-use crate::{download::DownloadError, fs::error::FsError};
+use crate::{download::DownloadError, fs::error::FsError, queue::QueueError};
 
 /// An archive failure.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +12,15 @@ pub enum ArchiveError {
     /// The caller's group may not download archives.
     #[error("your group may not download archives")]
     NotAllowed,
+    /// The caller's group may not run archive tasks.
+    #[error("your group is not allowed to do this")]
+    TaskNotAllowed,
+    /// A request field is malformed; the message names it.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// The task could not be queued.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
     /// The requester's group lost the permission since the session was made.
     #[error("your group is not allowed to do this")]
     NoLongerAllowed,

@@ -21,6 +21,7 @@ use poem::{
 
 pub use error::ArchiveError;
 use session::ArchiveSession;
+pub use task::submit;
 
 use stratus_entity::group;
 

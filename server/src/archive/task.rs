@@ -7,16 +7,20 @@ use std::sync::Arc;
 
 use futures_util::{FutureExt, future::BoxFuture};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
+use stratus_entity::task as task_row;
 
 use super::{ArchiveError, sources, stream};
 use crate::{
     auth::caller::Caller,
+    boolset::group_perm,
     fs::{
         error::FsError,
         nav::{self, FsCtx},
         uri::{FileUri, FsKind},
     },
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    state::AppState,
     upload::stream::{StreamWrite, write},
 };
 
@@ -27,6 +31,48 @@ pub struct CreateArchiveState {
     pub src: Vec<String>,
     /// The zip's URI in the owner's drive.
     pub dst: String,
+}
+
+/// Queues a zip of `src` written to `dst` in the caller's drive, for a caller whose group
+/// may run archive tasks. Entry names are UTF-8, the only `encoding` accepted.
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    src: &[String],
+    dst: &str,
+    encoding: Option<&str>,
+) -> Result<task_row::Model, ArchiveError> {
+    let me = caller
+        .signed_in()
+        .map_err(|_| ArchiveError::TaskNotAllowed)?;
+    if !me.permissions().enabled(group_perm::ARCHIVE_TASK) {
+        return Err(ArchiveError::TaskNotAllowed);
+    }
+    if encoding.is_some_and(|e| !e.is_empty() && !e.eq_ignore_ascii_case("utf-8")) {
+        return Err(ArchiveError::Invalid(
+            "encoding: only utf-8 names are written",
+        ));
+    }
+    if src.is_empty() {
+        return Err(ArchiveError::Invalid("src: at least one URI"));
+    }
+    let fs = FsCtx::new(state, caller);
+    let task = prepare(&fs, src, dst).await?;
+    let summary = json!({
+        "phase": "not_started",
+        "props": {"src": task.src, "dst": task.dst},
+    });
+    let private = serde_json::to_string(&task).unwrap_or_default();
+    store::ensure_room(&state.db, me, 1).await?;
+    Ok(store::submit(
+        state,
+        &CreateArchive,
+        Some(me.user.id),
+        private,
+        summary,
+        None,
+    )
+    .await?)
 }
 
 /// Checks a compress request as the caller before it is queued, so every refusal comes at

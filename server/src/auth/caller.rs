@@ -64,6 +64,34 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
     })))
 }
 
+/// A caller remembered by user id (`None`: a signed-out visitor), as they are now, with
+/// their current group: a live user still allowed to sign in, or the anonymous group.
+pub async fn remembered(
+    state: &AppState,
+    user_id: Option<i64>,
+) -> Result<(Caller, group::Model), AuthError> {
+    let Some(id) = user_id else {
+        return Ok((Caller::Anonymous, anonymous_group(state).await?));
+    };
+    let user = user::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+        .ok_or(AuthError::UserGone)?;
+    ensure_can_sign_in(&user)?;
+    let group = group::Entity::find_by_id(user.group_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AuthError::GroupMissing)?;
+    let caller = SignedIn {
+        user,
+        group: group.clone(),
+        session: None,
+        oauth: None,
+    };
+    Ok((Caller::User(Arc::new(caller)), group))
+}
+
 /// The token of `Bearer <token>`; `Bearer Cr <sig>` is an HMAC signature, not a session.
 fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, rest) = header.trim().split_once(' ')?;

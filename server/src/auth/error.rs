@@ -14,6 +14,9 @@ pub enum AuthError {
     /// A refresh token was presented as an access token.
     #[error("This token cannot be used to access the API")]
     NotAnAccessToken,
+    /// The account a remembered caller names is deleted.
+    #[error("the account no longer exists")]
+    UserGone,
     /// The signed-in account's group row is missing.
     #[error("the account's group does not exist")]
     GroupMissing,

@@ -248,3 +248,47 @@ impl Chains {
         self.0.forget_all();
     }
 }
+
+/// The rows a sign-in reads: the account a pending 2FA sign-in or a refresh token names, its
+/// group, and whether it has passkeys.
+pub mod rows {
+    use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+    use stratus_entity::{group, passkey, user};
+
+    use crate::auth::error::AuthError;
+
+    /// The account with this id, deleted or not (the sign-in checks its status after).
+    pub async fn account(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Model>, DbErr> {
+        user::Entity::find_by_id(id).one(db).await
+    }
+
+    /// The account a refresh token may go on for: live and active.
+    pub async fn refreshable(
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> Result<Option<user::Model>, DbErr> {
+        Ok(account(db, id)
+            .await?
+            .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE))
+    }
+
+    /// The group of a signing-in account ([`AuthError::GroupMissing`] when its row is gone).
+    pub async fn group_of(
+        db: &impl ConnectionTrait,
+        account: &user::Model,
+    ) -> Result<group::Model, AuthError> {
+        group::Entity::find_by_id(account.group_id)
+            .one(db)
+            .await?
+            .ok_or(AuthError::GroupMissing)
+    }
+
+    /// Whether the account has registered any passkey.
+    pub async fn has_passkey(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
+        let count = passkey::Entity::find()
+            .filter(passkey::Column::UserId.eq(user_id))
+            .count(db)
+            .await?;
+        Ok(count > 0)
+    }
+}

@@ -1,7 +1,12 @@
 //! What extracting or listing an archive can fail with. The envelope code of each is chosen
 //! in `api/errors/extract.rs`; a task shows the message.
 
-use crate::{download::DownloadError, fs::error::FsError, upload::UploadError};
+use crate::{
+    download::DownloadError,
+    fs::{error::FsError, uri::UriError},
+    queue::QueueError,
+    upload::UploadError,
+};
 
 /// An extraction failure.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +48,15 @@ pub enum ExtractError {
     /// The source is not a file or the destination not a folder.
     #[error("{0}")]
     Invalid(&'static str),
+    /// A request field is malformed; the message names it.
+    #[error("{0}")]
+    Field(String),
+    /// A URI of the request is malformed.
+    #[error(transparent)]
+    Uri(#[from] UriError),
+    /// The task could not be queued.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
     /// Reading the archive's blob or the temporary file failed.
     #[error("reading the archive failed: {0}")]
     Io(#[from] std::io::Error),

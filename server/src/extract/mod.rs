@@ -14,6 +14,7 @@
 //! - `place.rs`: moving the result into place, or deleting the staging folder.
 //! - `list.rs`: the entries of an archive without extracting it.
 //! - `mask.rs`: the entries a task extracts (`file_mask`).
+//! - `submit.rs`: queuing a task, every refusal checked first ([`submit()`]).
 //! - `error.rs`: [`ExtractError`].
 
 pub mod blob;
@@ -25,9 +26,11 @@ pub mod mask;
 pub mod names;
 pub mod place;
 pub mod pump;
+mod submit;
 pub mod task;
 
 pub use error::ExtractError;
+pub use submit::{ExtractRequest, submit};
 
 /// The group settings that bound an extraction.
 #[derive(Debug, Clone, Copy)]

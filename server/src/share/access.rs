@@ -54,6 +54,20 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<share::Mo
         .filter(|s| s.deleted_at.is_none()))
 }
 
+/// Counts a visit of share `id` (its page was opened, unlocked, by someone not its owner).
+pub async fn count_view(db: &impl ConnectionTrait, id: i64) -> Result<(), FsError> {
+    use sea_orm::{
+        ColumnTrait, QueryFilter,
+        sea_query::{Expr, ExprTrait},
+    };
+    share::Entity::update_many()
+        .col_expr(share::Column::Views, Expr::col(share::Column::Views).add(1))
+        .filter(share::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Loads share `id` and checks that it is usable: not expired, not exhausted, its owner
 /// active, its file neither deleted nor trashed. Anything else is [`FsError::ShareInvalid`].
 pub async fn live(db: &impl ConnectionTrait, id: i64) -> Result<Live, FsError> {

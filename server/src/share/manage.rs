@@ -271,10 +271,9 @@ pub enum Listed {
     Public,
 }
 
-/// The account setting naming which shares the account's profile lists.
-pub const PROFILE_SETTING: &str = "share_links_in_profile";
-/// Its values: public shares (the default), all working shares, none.
-pub const PROFILE_VALUES: [&str; 3] = ["", "all_share", "hide_share"];
+/// The account setting naming which shares the account's profile lists, and its values;
+/// kept with the account settings, which check them.
+pub use crate::users::settings::{PROFILE_VALUES, SHARE_LINKS_IN_PROFILE as PROFILE_SETTING};
 
 /// What `owner`'s profile lists (`GET /user/shares/:id`); an owner who hid them is
 /// [`ShareError::ProfileHidden`]. An unknown stored value lists the public ones.

@@ -4,13 +4,12 @@
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use stratus_entity::oauth_client;
 
 use super::dto::{AdminListRequest, BatchIds, pagination};
 use crate::{
-    admin::{Actor, audit, list},
+    admin::{Actor, audit, oauth_clients},
     api::{
         ApiTags,
         dto::file::Pagination,
@@ -129,8 +128,6 @@ pub struct ClientList {
     pub pagination: Pagination,
 }
 
-const SORTABLE: &[&str] = &["id", "name", "created_at", "is_enabled"];
-
 fn invalid(msg: &str) -> ApiError {
     ApiError::new(ErrorCode::ParamError, msg)
 }
@@ -153,22 +150,7 @@ impl AdminOAuthClientApi {
         body: ApiJson<AdminListRequest>,
     ) -> ApiResult<ClientList> {
         let mut q = body.query()?;
-        if !SORTABLE.contains(&q.order_by.as_str()) {
-            q.order_by = "id".into();
-        }
-        q.allow(&["is_enabled"], &["name"])?;
-        let mut filter = Condition::all();
-        if let Some(e) = q.text("is_enabled") {
-            filter = filter.add(oauth_client::Column::IsEnabled.eq(matches!(e, "1" | "true")));
-        }
-        if let Some(name) = q.searches.get("name").filter(|s| !s.is_empty()) {
-            filter = filter.add(list::contains::<oauth_client::Entity>(
-                oauth_client::Column::Name,
-                name,
-            ));
-        }
-        let select = oauth_client::Entity::find().filter(filter);
-        let page = list::fetch(&state.db, select, &q, SORTABLE).await?;
+        let page = oauth_clients::list(&state, &mut q).await?;
         ok(ClientList {
             clients: page.rows.iter().map(ClientRow::of).collect(),
             pagination: pagination(&q, page.total),

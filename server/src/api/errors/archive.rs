@@ -16,7 +16,9 @@ impl From<ArchiveError> for ApiError {
         use ArchiveError as A;
         match err {
             A::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, err.to_string()),
-            A::NoLongerAllowed => ApiError::code(ErrorCode::GroupNotAllowed),
+            A::NoLongerAllowed | A::TaskNotAllowed => ApiError::code(ErrorCode::GroupNotAllowed),
+            A::Invalid(_) => ApiError::new(ErrorCode::ParamError, err.to_string()),
+            A::Queue(e) => e.into(),
             A::Items { total, failures } => {
                 let failures = failures
                     .into_iter()
@@ -41,9 +43,14 @@ impl From<ArchiveError> for ApiError {
 pub fn refusal(err: ArchiveError) -> Response {
     use ArchiveError as A;
     let status = match &err {
-        A::Signature(_) | A::NotAllowed | A::NoLongerAllowed => StatusCode::FORBIDDEN,
+        A::Signature(_) | A::NotAllowed | A::NoLongerAllowed | A::TaskNotAllowed => {
+            StatusCode::FORBIDDEN
+        }
         A::Gone => StatusCode::NOT_FOUND,
-        A::Items { .. } | A::Session(_) | A::Fs(_) | A::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        A::Invalid(_) => StatusCode::BAD_REQUEST,
+        A::Items { .. } | A::Session(_) | A::Fs(_) | A::Db(_) | A::Queue(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     };
     refuse(status, err.into())
 }

@@ -28,6 +28,7 @@ impl From<AuthError> for ApiError {
             AuthError::LoginRequired => ApiError::code(ErrorCode::LoginRequired),
             AuthError::NotAnAccessToken => ApiError::new(ErrorCode::CredentialInvalid, msg),
             AuthError::GroupMissing => ApiError::code(ErrorCode::GroupNotFound),
+            AuthError::UserGone => ApiError::code(ErrorCode::UserNotFound),
             AuthError::AnonymousGroupMissing => ApiError::new(ErrorCode::InternalSetting, msg),
             AuthError::Throttled => {
                 ApiError::new(ErrorCode::TooManyRequests, msg).with_retry_after(WINDOW_SECS as u64)

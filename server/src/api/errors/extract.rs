@@ -12,7 +12,7 @@ impl From<ExtractError> for ApiError {
         match err {
             E::NotAllowed => ApiError::new(ErrorCode::GroupNotAllowed, msg),
             E::Unsupported | E::Encrypted => ApiError::new(ErrorCode::UnsupportedArchiveType, msg),
-            E::Encoding(_) | E::Invalid(_) | E::WrongPassword => {
+            E::Encoding(_) | E::Invalid(_) | E::Field(_) | E::WrongPassword => {
                 ApiError::new(ErrorCode::ParamError, msg)
             }
             E::Corrupt(_)
@@ -27,6 +27,8 @@ impl From<ExtractError> for ApiError {
             E::Fs(e) => e.into(),
             E::Storage(e) => ApiError::new(ErrorCode::IoError, msg).with_cause(e),
             E::Stopped => ApiError::new(ErrorCode::IoError, msg),
+            E::Uri(e) => e.into(),
+            E::Queue(e) => e.into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! layers edges → services → `fs` → lower, never up; edges do not import each other (only the
 //! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
 
+mod api_orm;
 mod scan;
 mod spec_refs;
 

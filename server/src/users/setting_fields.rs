@@ -1,19 +1,17 @@
-//! Validation of the fields of `PATCH /user/setting`: each answers 40001 naming the field.
+//! Validation of the fields of a settings change: each refusal names the field.
 
-use super::envelope::{ApiError, ErrorCode};
-use crate::users::MAX_NICK_CHARS;
+use super::{MAX_NICK_CHARS, UsersError};
 
 /// Most extensions `version_retention_ext` may list.
 const MAX_RETENTION_EXTS: usize = 100;
 /// Longest extension in `version_retention_ext`, in characters.
 const MAX_EXT_CHARS: usize = 32;
 
-/// A 40001 answer.
-pub(super) fn param_error(msg: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::ParamError, msg)
+fn param_error(msg: impl Into<String>) -> UsersError {
+    UsersError::field(msg)
 }
 
-pub(super) fn validate_nick(nick: &str) -> Result<String, ApiError> {
+pub(super) fn validate_nick(nick: &str) -> Result<String, UsersError> {
     let nick = nick.trim();
     let len = nick.chars().count();
     if len == 0 {
@@ -31,7 +29,7 @@ pub(super) fn validate_nick(nick: &str) -> Result<String, ApiError> {
 }
 
 /// A language tag such as `en`, `zh-CN` or `zh_TW`; empty clears the setting.
-pub(super) fn validate_language(language: &str) -> Result<String, ApiError> {
+pub(super) fn validate_language(language: &str) -> Result<String, UsersError> {
     let language = language.trim();
     let valid = language.len() <= 35
         && language
@@ -45,7 +43,7 @@ pub(super) fn validate_language(language: &str) -> Result<String, ApiError> {
 }
 
 /// A CSS colour (hex, `rgb[a]()` or `hsl[a]()`); empty clears the setting.
-pub(super) fn validate_theme(theme: &str) -> Result<String, ApiError> {
+pub(super) fn validate_theme(theme: &str) -> Result<String, UsersError> {
     let theme = theme.trim();
     if theme.is_empty() || is_css_colour(theme) {
         Ok(theme.to_owned())
@@ -93,7 +91,7 @@ fn is_css_colour(value: &str) -> bool {
 }
 
 /// Extensions, each without a leading dot, lower-cased, de-duplicated.
-pub(super) fn validate_exts(exts: &[String]) -> Result<Vec<String>, ApiError> {
+pub(super) fn validate_exts(exts: &[String]) -> Result<Vec<String>, UsersError> {
     if exts.len() > MAX_RETENTION_EXTS {
         return Err(param_error(format!(
             "version_retention_ext: at most {MAX_RETENTION_EXTS} extensions"

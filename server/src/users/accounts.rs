@@ -10,10 +10,10 @@ use sea_orm::{
 use serde_json::json;
 use stratus_entity::{group, user};
 
+use super::UsersError;
 use crate::{
     auth::{password, session},
-    db,
-    email_address::{self, AddressError},
+    db, email_address,
     settings::random_string,
 };
 
@@ -23,38 +23,6 @@ pub const USER_GROUP: i64 = 2;
 pub use crate::caller::ANONYMOUS_GROUP;
 /// Longest nick, in characters (the `users.nick` column).
 pub const MAX_NICK_CHARS: usize = 100;
-
-/// Why an account operation was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum UsersError {
-    /// The e-mail address is not acceptable.
-    #[error("invalid e-mail address")]
-    InvalidEmail,
-    /// A new address mixes scripts or holds invisible characters.
-    #[error("{}", AddressError::Unsafe)]
-    UnsafeEmail,
-    /// The password is shorter than 6 or longer than 128 characters.
-    #[error("password must be 6 to 128 characters")]
-    InvalidPassword,
-    /// Another account uses this address.
-    #[error("e-mail address already in use")]
-    EmailTaken,
-    /// Another account's address reads like this one.
-    #[error("an account with a look-alike e-mail address exists")]
-    EmailLookAlike,
-    /// No account has this address.
-    #[error("no user with this e-mail address")]
-    UserNotFound,
-    /// The group does not exist.
-    #[error("group {0} does not exist")]
-    GroupNotFound(i64),
-    /// Storage failed.
-    #[error(transparent)]
-    Db(#[from] sea_orm::DbErr),
-    /// Hashing failed.
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
 
 /// The canonical form of an e-mail address, to store or to look an account up with.
 pub fn normalize_email(email: &str) -> Result<String, UsersError> {
@@ -421,6 +389,34 @@ pub async fn find_live<C: ConnectionTrait>(
         .filter(user::Column::DeletedAt.is_null())
         .one(db)
         .await
+}
+
+/// The group of an account ([`UsersError::GroupNotFound`] when its row is gone).
+pub async fn group_of<C: ConnectionTrait>(
+    db: &C,
+    account: &user::Model,
+) -> Result<group::Model, UsersError> {
+    group::Entity::find_by_id(account.group_id)
+        .one(db)
+        .await?
+        .ok_or(UsersError::GroupNotFound(account.group_id))
+}
+
+/// Records where the account's avatar comes from (`avatar::FILE` or `avatar::GRAVATAR`).
+pub async fn set_avatar<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    value: &str,
+) -> Result<(), sea_orm::DbErr> {
+    user::ActiveModel {
+        id: Set(user_id),
+        avatar: Set(Some(value.to_owned())),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
 }
 
 /// Escapes `\`, `%` and `_` so that `text` matches itself in a `LIKE … ESCAPE '\'` pattern.

@@ -1,5 +1,8 @@
-//! `PATCH /user/setting` step by step: every field checked first, then the credentials the
-//! change needs, then one write on the row as it is now, then the events it leaves.
+//! The owner's account settings. A change goes step by step: every field checked first,
+//! then the credentials the change needs, then one write on the row as it is now, then the
+//! events it leaves.
+
+use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect};
@@ -7,25 +10,92 @@ use serde_json::{Map, Value};
 use stratus_entity::user;
 
 use super::{
-    envelope::{ApiError, ErrorCode},
-    user_setting::{SHARE_LINKS_IN_PROFILE, UpdateUserSettingRequest, has_two_fa, two_fa_init_key},
-    user_setting_fields::{
-        param_error, validate_exts, validate_language, validate_nick, validate_theme,
-    },
+    UsersError, accounts,
+    setting_fields::{validate_exts, validate_language, validate_nick, validate_theme},
 };
 use crate::{
     auth::{caller::SignedIn, password, session, throttle, totp},
     db,
     events::{self, Client},
     kv,
-    share::manage,
     state::AppState,
-    users,
 };
 
+/// The account setting naming which shares the public profile lists.
+pub const SHARE_LINKS_IN_PROFILE: &str = "share_links_in_profile";
+/// Its values: public shares (the default), all working shares, none.
+pub const PROFILE_VALUES: [&str; 3] = ["", "all_share", "hide_share"];
+/// How long a secret from [`new_two_fa_secret`] waits to be confirmed.
+pub const TWO_FA_INIT_TTL: Duration = Duration::from_secs(600);
+
+/// A change of settings: every field is optional.
+#[derive(Debug, Default)]
+pub struct SettingsChange {
+    pub nick: Option<String>,
+    pub language: Option<String>,
+    pub preferred_theme: Option<String>,
+    pub version_retention_enabled: Option<bool>,
+    pub version_retention_ext: Option<Vec<String>>,
+    pub version_retention_max: Option<i64>,
+    pub current_password: Option<String>,
+    pub new_password: Option<String>,
+    pub two_fa_enabled: Option<bool>,
+    pub two_fa_code: Option<String>,
+    pub disable_view_sync: Option<bool>,
+    pub share_links_in_profile: Option<String>,
+}
+
+impl SettingsChange {
+    /// Whether the change touches the credentials (password or 2FA).
+    pub fn is_security(&self) -> bool {
+        self.new_password.is_some() || self.two_fa_enabled.is_some()
+    }
+}
+
+/// Applies a change to the caller's settings: nothing is saved unless every field is valid.
+/// A new password needs the current one and ends every other session of the account; 2FA
+/// changes need a valid code.
+pub async fn update(
+    state: &AppState,
+    me: &SignedIn,
+    client: &Client,
+    body: &SettingsChange,
+) -> Result<(), UsersError> {
+    let change = check(&me.user, body)?;
+    let creds = verify(state, &me.user, client, &change).await?;
+    save(state, me, change, &creds).await?;
+    record(state, me.user.id, client, &creds).await
+}
+
+/// A new TOTP secret (base32) for the account, pending for [`TWO_FA_INIT_TTL`] until a
+/// change with `two_fa_enabled` and a code confirms it.
+pub async fn new_two_fa_secret(state: &AppState, user_id: i64) -> Result<String, UsersError> {
+    let secret = totp::new_secret();
+    kv::put(
+        &state.db,
+        "2fa_init",
+        &two_fa_init_key(user_id),
+        &secret,
+        Some(TWO_FA_INIT_TTL),
+    )
+    .await?;
+    Ok(secret)
+}
+
+fn two_fa_init_key(user_id: i64) -> String {
+    format!("2fa_init_{user_id}")
+}
+
+/// Whether the account has 2FA on.
+pub fn has_two_fa(user: &user::Model) -> bool {
+    user.two_factor_secret
+        .as_deref()
+        .is_some_and(|s| !s.is_empty())
+}
+
 /// The fields of a request, each checked for shape.
-pub(super) struct Checked<'a> {
-    body: &'a UpdateUserSettingRequest,
+struct Checked<'a> {
+    body: &'a SettingsChange,
     nick: Option<String>,
     language: Option<String>,
     theme: Option<String>,
@@ -39,7 +109,7 @@ pub(super) struct Checked<'a> {
 
 /// What the verified credentials change.
 #[derive(Default)]
-pub(super) struct NewCredentials {
+struct NewCredentials {
     /// The new password's digest.
     digest: Option<String>,
     /// The new 2FA secret (`Some(None)`: 2FA off).
@@ -47,10 +117,7 @@ pub(super) struct NewCredentials {
 }
 
 /// Checks the shape of every field; nothing is read or written.
-pub(super) fn check<'a>(
-    user: &user::Model,
-    body: &'a UpdateUserSettingRequest,
-) -> Result<Checked<'a>, ApiError> {
+fn check<'a>(user: &user::Model, body: &'a SettingsChange) -> Result<Checked<'a>, UsersError> {
     let nick = body.nick.as_deref().map(validate_nick).transpose()?;
     let language = body
         .language
@@ -70,34 +137,36 @@ pub(super) fn check<'a>(
     if body
         .share_links_in_profile
         .as_deref()
-        .is_some_and(|v| !manage::PROFILE_VALUES.contains(&v))
+        .is_some_and(|v| !PROFILE_VALUES.contains(&v))
     {
-        return Err(param_error(
+        return Err(UsersError::field(
             "share_links_in_profile: expected \"\", \"all_share\" or \"hide_share\"",
         ));
     }
     if body.version_retention_max.is_some_and(|max| max < 0) {
-        return Err(param_error("version_retention_max: must be 0 or more"));
+        return Err(UsersError::field(
+            "version_retention_max: must be 0 or more",
+        ));
     }
     let has_password = user.password.as_deref().is_some_and(|p| !p.is_empty());
     let new_password = match (&body.new_password, &body.current_password) {
         (None, None) => None,
-        (None, Some(_)) => return Err(param_error("new_password is required")),
+        (None, Some(_)) => return Err(UsersError::field("new_password is required")),
         (Some(_), None) if has_password => {
-            return Err(param_error("current_password is required"));
+            return Err(UsersError::field("current_password is required"));
         }
         (Some(new), current) => {
-            users::validate_password(new)
-                .map_err(|_| param_error("new_password: must be 6 to 128 characters"))?;
+            accounts::validate_password(new)
+                .map_err(|_| UsersError::field("new_password: must be 6 to 128 characters"))?;
             Some((new.as_str(), current.as_deref()))
         }
     };
     let two_fa = match (body.two_fa_enabled, body.two_fa_code.as_deref()) {
         (None, _) => None,
-        (Some(_), None) => return Err(param_error("two_fa_code is required")),
+        (Some(_), None) => return Err(UsersError::field("two_fa_code is required")),
         (Some(enable), Some(code)) => {
             if enable == has_two_fa(user) {
-                return Err(param_error(if enable {
+                return Err(UsersError::field(if enable {
                     "two_fa_enabled: 2FA is already enabled"
                 } else {
                     "two_fa_enabled: 2FA is not enabled"
@@ -120,12 +189,12 @@ pub(super) fn check<'a>(
 
 /// Verifies the current password and the 2FA code the change needs; throttled like sign-ins,
 /// since they can be guessed the same way.
-pub(super) async fn verify(
+async fn verify(
     state: &AppState,
     user: &user::Model,
     client: &Client,
     change: &Checked<'_>,
-) -> Result<NewCredentials, ApiError> {
+) -> Result<NewCredentials, UsersError> {
     let mut out = NewCredentials::default();
     if change.new_password.is_some() || change.two_fa.is_some() {
         throttle::check(&state.db, Some(user.id), client).await?;
@@ -135,23 +204,22 @@ pub(super) async fn verify(
             let digest = user.password.as_deref().unwrap_or_default();
             let check = password::check_off_thread(current.unwrap_or_default(), Some(digest))
                 .await
-                .map_err(|e| ApiError::code(ErrorCode::EncryptError).with_cause(e))?;
+                .map_err(|e| anyhow::anyhow!(e))?;
             if check == password::Check::Mismatch {
                 throttle::fail(&state.db, Some(user.id), client, "password").await;
-                return Err(ApiError::new(
-                    ErrorCode::IncorrectPassword,
-                    "current_password is incorrect",
-                ));
+                return Err(UsersError::WrongPassword);
             }
         }
-        out.digest = Some(users::hash_password(new).await?);
+        out.digest = Some(accounts::hash_password(new).await?);
     }
     if let Some((enable, code)) = change.two_fa {
         let secret = if enable {
             kv::get(&state.db, &two_fa_init_key(user.id))
                 .await?
                 .ok_or_else(|| {
-                    param_error("two_fa_enabled: no pending secret, get one from /user/setting/2fa")
+                    UsersError::field(
+                        "two_fa_enabled: no pending secret, get one from /user/setting/2fa",
+                    )
                 })?
         } else {
             user.two_factor_secret.clone().unwrap_or_default()
@@ -160,7 +228,7 @@ pub(super) async fn verify(
         // be replayed to sign in.
         if !totp::verify_once(&state.db, user.id, &secret, code).await? {
             throttle::fail(&state.db, Some(user.id), client, "2fa").await;
-            return Err(ApiError::code(ErrorCode::TwoFaCodeWrong));
+            return Err(UsersError::TwoFaCodeWrong);
         }
         out.secret = Some(enable.then_some(secret));
     }
@@ -169,12 +237,12 @@ pub(super) async fn verify(
 
 /// One write, on the row as it is now (another request may have changed it). A new password
 /// ends every other session of the account.
-pub(super) async fn save(
+async fn save(
     state: &AppState,
     me: &SignedIn,
     change: Checked<'_>,
     creds: &NewCredentials,
-) -> Result<(), ApiError> {
+) -> Result<(), UsersError> {
     let user_id = me.user.id;
     let txn = db::begin_write(&state.db).await?;
     let fresh = user::Entity::find_by_id(user_id)
@@ -182,7 +250,7 @@ pub(super) async fn save(
         .one(&txn)
         .await?
         .filter(|u| u.deleted_at.is_none())
-        .ok_or_else(|| ApiError::code(ErrorCode::UserNotFound))?;
+        .ok_or(UsersError::UserNotFound)?;
     let settings = merged_settings(&fresh.settings, &change);
     let mut active: user::ActiveModel = fresh.into();
     active.settings = Set(Value::Object(settings));
@@ -203,7 +271,7 @@ pub(super) async fn save(
     }
     txn.commit().await?;
     if creds.digest.is_some() {
-        crate::auth::session::Chains::of(state).forget_all();
+        session::Chains::of(state).forget_all();
     }
     Ok(())
 }
@@ -251,12 +319,12 @@ fn set_or_clear(settings: &mut Map<String, Value>, key: &str, value: Option<Stri
 }
 
 /// The events a saved change leaves, and the spent pending 2FA secret.
-pub(super) async fn record(
+async fn record(
     state: &AppState,
     user_id: i64,
     client: &Client,
     creds: &NewCredentials,
-) -> Result<(), ApiError> {
+) -> Result<(), UsersError> {
     if creds.digest.is_some() {
         events::record(
             &state.db,
