@@ -1,0 +1,44 @@
+// What the settings page asks of the server; each change re-reads what it touched.
+import { useQuery } from "@tanstack/react-query";
+import { API_BASE, ApiError, api, type Schemas, unwrap } from "../../api/client";
+import { queryClient } from "../../api/queryClient";
+import { accessToken, updateUser } from "../../api/session";
+
+export const SETTINGS_KEY = ["user-setting"] as const;
+export type SettingsPatch = Schemas["UpdateUserSettingRequest"];
+
+export function useUserSettings() {
+  return useQuery({ queryKey: SETTINGS_KEY, queryFn: () => unwrap(api.GET("/user/setting")) });
+}
+
+/** Fetches the user again so the header, theme and language follow a change. */
+export async function reloadUser() {
+  updateUser(await unwrap(api.GET("/user/me")));
+}
+
+export async function patchSettings(patch: SettingsPatch) {
+  await unwrap(api.PATCH("/user/setting", { body: patch }));
+  await queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
+}
+
+/** Sends the picture as the raw body (the API's shape); `null` switches back to Gravatar. */
+export async function uploadAvatar(file: File | null) {
+  const token = await accessToken();
+  let answer: Response;
+  try {
+    answer = await fetch(`${API_BASE}/user/setting/avatar`, {
+      method: "PUT",
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(file ? { "Content-Type": file.type || "application/octet-stream" } : {}),
+      },
+      body: file ?? "",
+    });
+  } catch (e) {
+    throw new ApiError(0, e instanceof Error ? e.message : String(e));
+  }
+  await unwrap(
+    Promise.resolve({ data: await answer.json().catch(() => undefined), response: answer }),
+  );
+  await reloadUser();
+}
