@@ -13,6 +13,7 @@ import { TASK_CATEGORIES, type TaskCategory } from "../api/tasks";
 import { ErrorView } from "../components/ErrorBoundary";
 import { NotFound } from "../components/NotFound";
 import { AdminGate } from "../features/admin/AdminGate";
+import { setAppRouter } from "../lib/appRouter";
 import { MY_ROOT, parseUri } from "../lib/uri";
 
 const rootRoute = createRootRoute({
@@ -98,7 +99,7 @@ export const homeRoute = createRoute({
       throw redirect({ to: "/session", search: { redirect: location.href } });
     }
   },
-  component: lazyRouteComponent(() => import("../features/explorer/Explorer")),
+  component: lazyRouteComponent(() => import("./ExplorerPage")),
 });
 
 const needsSession = ({ location }: { location: { href: string } }) => {
@@ -169,6 +170,7 @@ const routeTree = rootRoute.addChildren([
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: "intent" });
+setAppRouter(router);
 
 declare module "@tanstack/react-router" {
   interface Register {

@@ -3,8 +3,8 @@
 import { Anchor } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import type { TaskCategory } from "../api/tasks";
-import { router } from "../app/router";
 import i18n from "../i18n";
+import { appRouter } from "../lib/appRouter";
 
 export function notifyQueued(message: string, category: TaskCategory = "general") {
   notifications.show({
@@ -16,7 +16,7 @@ export function notifyQueued(message: string, category: TaskCategory = "general"
         size="sm"
         onClick={(event) => {
           event.preventDefault();
-          void router.navigate({ to: "/tasks", search: { category } });
+          void appRouter().navigate({ to: "/tasks", search: { category } });
         }}
       >
         {i18n.t("tasks.openTasks")}

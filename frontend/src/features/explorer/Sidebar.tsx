@@ -4,29 +4,18 @@
 // pattern: one tab stop, arrow keys move between visible folders and open or close them, Enter opens.
 import { ActionIcon, Box, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { useSubfolders } from "../../api/folders";
-import { queryClient } from "../../api/queryClient";
+import { invalidateMe, usePins } from "../../api/me";
 import { useSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { dropTarget } from "./dnd";
 import { moveFiles } from "./operations";
 import classes from "./Sidebar.module.css";
-
-export function usePins() {
-  const session = useSession();
-  return useQuery({
-    queryKey: ["me"],
-    queryFn: () => unwrap(api.GET("/user/me")),
-    enabled: !!session,
-    select: (me) => me.pined ?? [],
-  });
-}
 
 export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
@@ -63,7 +52,7 @@ export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
                 aria-label={t("explorer.unpin", { name: pin.name || pin.uri })}
                 onClick={() =>
                   unwrap(api.DELETE("/file/pin", { body: { uri: pin.uri } }))
-                    .then(() => queryClient.invalidateQueries({ queryKey: ["me"] }))
+                    .then(() => invalidateMe())
                     .catch(notifyError)
                 }
               >

@@ -1,7 +1,7 @@
 // The explorer's actions, in one registry that the context menu, the "more" button of each row and
-// the selection toolbar all read. Other parts of the app add their own with `registerAction`
-// (share, preview, download as zip) and take over opening a file with `registerOpener`, without
-// editing the explorer.
+// the selection toolbar all read. Other features add their own with `registerAction` (share,
+// compress, snapshots) and open files with `registerOpener` (the previews), without the
+// explorer importing them: this file is the one seam between features (src/layering.test.ts).
 import type { Icon } from "@tabler/icons-react";
 import type { FileInfo } from "../../api/client";
 
@@ -78,8 +78,11 @@ export function getAction(id: string): ExplorerAction | undefined {
   return actions.get(id);
 }
 
-/** Opens a file; returns true when it did (a preview that knows the type), false to pass. */
-export type Opener = (file: FileInfo, ctx: ActionContext) => boolean;
+/**
+ * Opens a file; returns true when it did (a preview that knows the type), false to pass.
+ * `siblings` are the other files of the folder (an image gallery shows them).
+ */
+export type Opener = (file: FileInfo, ctx: ActionContext, siblings: FileInfo[]) => boolean;
 const openers: Opener[] = [];
 
 /** Openers registered later are asked first; the explorer falls back to downloading. */
@@ -87,8 +90,8 @@ export function registerOpener(opener: Opener) {
   openers.unshift(opener);
 }
 
-export function tryOpeners(file: FileInfo, ctx: ActionContext): boolean {
-  return openers.some((open) => open(file, ctx));
+export function tryOpeners(file: FileInfo, ctx: ActionContext, siblings: FileInfo[]): boolean {
+  return openers.some((open) => open(file, ctx, siblings));
 }
 
 /** Capability bits of a file or folder (spec §4.3), decoded from the base64 boolset. */

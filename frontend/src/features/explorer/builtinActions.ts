@@ -8,16 +8,14 @@ import {
   IconPencil,
   IconPin,
   IconRestore,
-  IconShare,
   IconTrash,
   IconTrashX,
 } from "@tabler/icons-react";
 import { api, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
+import { invalidateMe } from "../../api/me";
 import { followSaved } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
-import { openShareDialog } from "../shares/shareDialogStore";
 import { type ActionContext, registerAction } from "./actions";
 import { FOLDER } from "./FileList";
 import { restoreFiles } from "./operations";
@@ -49,18 +47,6 @@ registerAction({
   applies: (ctx) => ctx.files.length > 0 && ctx.fs !== "trash",
   // Saved shares download what they lead to.
   run: (ctx) => Promise.all(ctx.files.map(followSaved)).then(downloadFiles, notifyError),
-});
-
-registerAction({
-  id: "share",
-  labelKey: "explorer.action.share",
-  icon: IconShare,
-  order: 12,
-  applies: (ctx) => one(ctx) && mine(ctx),
-  run: (ctx) => {
-    const file = ctx.files[0];
-    if (file) openShareDialog(file);
-  },
 });
 
 registerAction({
@@ -109,7 +95,7 @@ registerAction({
       const file = ctx.files[0];
       if (!file) return;
       await unwrap(api.PUT("/file/pin", { body: { uri: file.path, name: file.name } }));
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
+      await invalidateMe();
     }),
 });
 

@@ -6,9 +6,9 @@ import { useEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
-import { showInPreview } from ".";
 import { previewKind } from "./kinds";
 import classes from "./Preview.module.css";
+import { showInPreview } from "./store";
 import { useContentUrl, useThumbUrl } from "./urls";
 
 type Props = { file: FileInfo; siblings: FileInfo[] };

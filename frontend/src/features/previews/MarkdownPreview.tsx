@@ -2,29 +2,16 @@
 //! scripts, event handlers or `javascript:` links from a file); "Edit" switches to the editor.
 import { Button } from "@mantine/core";
 import { IconEye, IconPencil } from "@tabler/icons-react";
-import DOMPurify from "dompurify";
-import { marked } from "marked";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
+import markdown from "../../components/Markdown.module.css";
+import { renderMarkdown } from "../../lib/markdown";
 import { isEditable } from "./editable";
 import classes from "./Preview.module.css";
 import { TextEditor } from "./TextEditor";
 import { Loading, TextFailed } from "./TextPreview";
 import { useFileText } from "./text";
-
-// Links a file contains open in a new tab, away from the app.
-DOMPurify.addHook("afterSanitizeAttributes", (node) => {
-  if (node.tagName === "A" && node.getAttribute("href")) {
-    node.setAttribute("target", "_blank");
-    node.setAttribute("rel", "noopener noreferrer");
-  }
-});
-
-export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false, gfm: true });
-  return DOMPurify.sanitize(html, { FORBID_TAGS: ["style", "form"] });
-}
 
 export default function MarkdownPreview({ file }: { file: FileInfo }) {
   const { t } = useTranslation();
@@ -66,7 +53,7 @@ export default function MarkdownPreview({ file }: { file: FileInfo }) {
         </div>
       )}
       <article
-        className={classes.markdown}
+        className={markdown.markdown}
         data-testid="preview-markdown"
         // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify just above.
         dangerouslySetInnerHTML={{ __html: html }}

@@ -6,11 +6,11 @@ import { IconDownload, IconX } from "@tabler/icons-react";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { downloadFiles } from "../../lib/downloads";
-import type { PreviewState } from ".";
 import { ImageGallery } from "./ImageGallery";
 import { previewKind } from "./kinds";
 import { MediaPreview } from "./MediaPreview";
 import classes from "./Preview.module.css";
+import type { PreviewState } from "./store";
 import { UnsavedDialog } from "./UnsavedDialog";
 import { type Unsaved, unsavedChanges } from "./unsaved";
 

@@ -10,9 +10,9 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type FileInfo, unwrap } from "../../api/client";
 import { fetchText, MAX_TEXT_BYTES } from "../../api/content";
+import classes from "../../components/Markdown.module.css";
 import { errorMessage } from "../../lib/errors";
-import { renderMarkdown } from "../previews/MarkdownPreview";
-import classes from "../previews/Preview.module.css";
+import { renderMarkdown } from "../../lib/markdown";
 
 const FILE = 0;
 const README = "readme.md";

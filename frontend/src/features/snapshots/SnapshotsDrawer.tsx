@@ -8,8 +8,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { deleteSnapshot, listSnapshots, snapshotRoot, snapshotsKey } from "../../api/snapshots";
-import { router } from "../../app/router";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { appRouter } from "../../lib/appRouter";
 import { errorMessage } from "../../lib/errors";
 import { SchedulesPanel } from "./SchedulesPanel";
 import { SnapshotCard } from "./SnapshotCard";
@@ -32,7 +32,7 @@ export default function SnapshotsDrawer({ folder, onClose }: Props) {
 
   const browse = (snapshot: Snapshot) => {
     onClose();
-    void router.navigate({ to: "/home", search: { path: snapshotRoot(snapshot.id) } });
+    void appRouter().navigate({ to: "/home", search: { path: snapshotRoot(snapshot.id) } });
   };
 
   return (
