@@ -2,6 +2,7 @@
 //! text of a file, and saving edited text as a new version (`PUT /file/content`).
 
 import { fileUrl } from "../lib/downloads";
+import { invalidateCapacity } from "./capacity";
 import { api, type FileInfo, unwrap } from "./client";
 import { listKey } from "./listing";
 import { queryClient } from "./queryClient";
@@ -30,6 +31,6 @@ export async function saveText(file: FileInfo, text: string, previous?: string):
   );
   const folder = file.path.replace(/\/[^/]*$/, "");
   queryClient.invalidateQueries({ queryKey: listKey(folder) });
-  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  void invalidateCapacity();
   return saved as FileInfo;
 }

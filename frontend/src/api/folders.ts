@@ -5,9 +5,13 @@ import { useQuery } from "@tanstack/react-query";
 import { api, type FileInfo, unwrap } from "./client";
 import { FOLDER } from "./listing";
 
+/** Every folder's sub-folders, and one folder's. */
+export const treeRoot = ["tree"] as const;
+export const treeKey = (uri: string) => [...treeRoot, uri] as const;
+
 export function useSubfolders(uri: string, enabled = true) {
   return useQuery({
-    queryKey: ["tree", uri],
+    queryKey: treeKey(uri),
     queryFn: async () => (await firstPage(uri)).filter((f) => f.type === FOLDER),
     enabled,
   });
@@ -16,7 +20,7 @@ export function useSubfolders(uri: string, enabled = true) {
 /** The sub-folders and the files `keep` accepts (a picker of, say, .torrent files). */
 export function useFolderEntries(uri: string, keep: (file: FileInfo) => boolean, enabled = true) {
   return useQuery({
-    queryKey: ["tree", uri, "with-files"],
+    queryKey: [...treeKey(uri), "with-files"],
     queryFn: async () => firstPage(uri),
     select: (files) => files.filter((f) => f.type === FOLDER || keep(f)),
     enabled,

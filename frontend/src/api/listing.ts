@@ -4,7 +4,9 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api, unwrap } from "./client";
 
-export const listKey = (uri: string) => ["list", uri] as const;
+/** Every folder's listing, and one folder's (its order added by `useListing`). */
+export const listRoot = ["list"] as const;
+export const listKey = (uri: string) => [...listRoot, uri] as const;
 
 /** `FileInfo.type` of a folder. */
 export const FOLDER = 1;

@@ -4,6 +4,7 @@
 // someone is already typing in.
 import { useQuery } from "@tanstack/react-query";
 import { anonymousApi, unwrap } from "./client";
+import { siteConfigRoot } from "./siteConfig";
 
 export type LoginConfig = {
   title: string;
@@ -17,7 +18,7 @@ export type LoginConfig = {
 
 const section = (name: "basic" | "login") => ({
   // Keyed apart from the signed-in shell's `basic` query, which carries the caller.
-  queryKey: ["site-config", name, "signed-out"],
+  queryKey: [...siteConfigRoot, name, "signed-out"],
   queryFn: () =>
     unwrap(anonymousApi.GET("/site/config/{section}", { params: { path: { section: name } } })),
 });

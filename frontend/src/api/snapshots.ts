@@ -2,8 +2,10 @@
 // re-reading what it changed.
 
 import { parseUri } from "../lib/uri";
+import { invalidateCapacity } from "./capacity";
 import { api, unwrap } from "./client";
 import { queryClient } from "./queryClient";
+import { invalidateTasks } from "./tasks";
 
 /** Letters, digits, `-` and `_`, 1 to 64 of them (the server's rule). */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -60,7 +62,7 @@ export async function getSnapshot(id: string) {
 
 function refresh() {
   void queryClient.invalidateQueries({ queryKey: ["snapshots"] });
-  void queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  void invalidateCapacity();
 }
 
 export async function takeSnapshot(uri: string, name: string, description: string) {
@@ -84,7 +86,7 @@ export async function restoreSnapshot(id: string, mode: "replace" | "copy", dst?
       body: { mode, ...(dst ? { dst } : {}) },
     }),
   );
-  void queryClient.invalidateQueries({ queryKey: ["tasks"] });
+  void invalidateTasks();
   return task;
 }
 

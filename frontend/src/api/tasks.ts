@@ -1,5 +1,8 @@
-// Task shapes, from the generated API types.
-import type { Schemas } from "./client";
+// Tasks (`/workflow`): their shapes from the generated API types, the list of one category,
+// the requests that start them, and the one key every change invalidates.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { api, type Schemas, unwrap } from "./client";
+import { queryClient } from "./queryClient";
 
 export type Task = Schemas["TaskResponse"];
 export type TaskProgress = Schemas["TaskProgress"];
@@ -63,4 +66,57 @@ export const PROGRESS_UNITS: Record<string, "bytes" | "count"> = {
 
 export function progressUnit(key: string): "bytes" | "count" {
   return PROGRESS_UNITS[key] ?? (/size|bytes/.test(key) ? "bytes" : "count");
+}
+
+export const tasksKey = ["tasks"] as const;
+
+/** After a task was started or cancelled: every category's list. */
+export function invalidateTasks() {
+  return queryClient.invalidateQueries({ queryKey: tasksKey });
+}
+
+/** One category's tasks, `pageSize` a page, refreshed while any has not ended. */
+export function useTasks(category: TaskCategory, pageSize: number) {
+  return useInfiniteQuery({
+    queryKey: [...tasksKey, category],
+    initialPageParam: "",
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/workflow", {
+          params: {
+            query: {
+              category,
+              page_size: pageSize,
+              ...(pageParam ? { next_page_token: pageParam } : {}),
+            },
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.pagination.next_token || undefined,
+    // Tasks beyond the streamed ones change too: refresh while any has not ended.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.tasks.some((task) => !ENDED.has(task.status)))
+        ? 5000
+        : false,
+  });
+}
+
+/** `POST /workflow/archive`: the files compressed into `dst`. */
+export function compressFiles(src: string[], dst: string): Promise<Task> {
+  return unwrap(api.POST("/workflow/archive", { body: { src, dst } }));
+}
+
+/** `POST /workflow/extract` */
+export type ExtractRequest = Schemas["ExtractRequest"];
+
+/** `POST /workflow/download` */
+export type RemoteDownloadRequest = Schemas["RemoteDownloadRequest"];
+
+export function extractArchive(request: ExtractRequest): Promise<Task> {
+  return unwrap(api.POST("/workflow/extract", { body: request }));
+}
+
+/** One task per URL, or one for the torrent file. */
+export function startRemoteDownload(request: RemoteDownloadRequest): Promise<Task[]> {
+  return unwrap(api.POST("/workflow/download", { body: request }));
 }

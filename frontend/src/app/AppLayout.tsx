@@ -25,12 +25,13 @@ import {
   IconTrash,
   IconUserCircle,
 } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { Outlet, useLocation, useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type User, unwrap } from "../api/client";
+import { useCapacity } from "../api/capacity";
+import type { User } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
+import { useBasicConfig } from "../api/siteConfig";
 import { CustomHtml } from "../components/CustomHtml";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { IconButton } from "../components/IconButton";
@@ -59,11 +60,7 @@ export default function AppLayout() {
 
   // The site config says who the server takes the caller for: an expired or revoked token
   // makes them anonymous there, which ends the session here too.
-  const basic = useQuery({
-    queryKey: ["site-config", "basic", session?.user.id],
-    queryFn: () =>
-      unwrap(api.GET("/site/config/{section}", { params: { path: { section: "basic" } } })),
-  });
+  const basic = useBasicConfig();
   useEffect(() => {
     const user = basic.data?.user;
     const current = getSession();
@@ -81,11 +78,7 @@ export default function AppLayout() {
     }
   }, [session, fs, navigate, location.href, location.pathname]);
 
-  const capacity = useQuery({
-    queryKey: ["capacity"],
-    queryFn: () => unwrap(api.GET("/user/capacity")),
-    enabled: !!session,
-  });
+  const capacity = useCapacity({ enabled: !!session });
 
   const navItems = [
     { root: MY_ROOT, fs: "my", label: t("nav.myFiles"), icon: IconFolder },

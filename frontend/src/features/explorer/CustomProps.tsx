@@ -14,22 +14,17 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Schemas, unwrap } from "../../api/client";
+import { useExplorerConfig } from "../../api/siteConfig";
 
 export type CustomProp = Schemas["CustomProp"];
 export const PROPS_PREFIX = "props:";
 
 /** The site's property definitions (shared with the list view's columns). */
 export function useCustomProps(): CustomProp[] {
-  const explorer = useQuery({
-    queryKey: ["site-config", "explorer"],
-    queryFn: () =>
-      unwrap(api.GET("/site/config/{section}", { params: { path: { section: "explorer" } } })),
-    staleTime: 60_000,
-  });
+  const explorer = useExplorerConfig();
   return explorer.data?.custom_props ?? [];
 }
 

@@ -1,6 +1,9 @@
 // What the explorer asks of the server, each followed by re-reading what it changed.
+
+import { invalidateCapacity } from "../../api/capacity";
 import { api, unwrap } from "../../api/client";
-import { listKey } from "../../api/listing";
+import { treeRoot } from "../../api/folders";
+import { listKey, listRoot } from "../../api/listing";
 import { queryClient } from "../../api/queryClient";
 import { childUri } from "../../lib/uri";
 
@@ -17,7 +20,7 @@ async function inBatches(uris: string[], send: (batch: string[]) => Promise<unkn
 
 function refresh(folder: string) {
   queryClient.invalidateQueries({ queryKey: listKey(folder) });
-  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  void invalidateCapacity();
 }
 
 export async function createFolder(folder: string, name: string) {
@@ -64,9 +67,9 @@ export async function moveFiles(uris: string[], dst: string, copy: boolean) {
       unwrap(api.POST("/file/move", { body: { uris: batch, dst, copy } })),
     );
   } finally {
-    queryClient.invalidateQueries({ queryKey: ["list"] });
-    queryClient.invalidateQueries({ queryKey: ["capacity"] });
-    queryClient.invalidateQueries({ queryKey: ["tree"] });
+    queryClient.invalidateQueries({ queryKey: listRoot });
+    void invalidateCapacity();
+    queryClient.invalidateQueries({ queryKey: treeRoot });
   }
 }
 
@@ -81,8 +84,8 @@ export async function createFile(folder: string, name: string) {
 
 export async function emptyTrash() {
   await unwrap(api.DELETE("/file/trash", {}));
-  queryClient.invalidateQueries({ queryKey: ["list"] });
-  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  queryClient.invalidateQueries({ queryKey: listRoot });
+  void invalidateCapacity();
 }
 
 /** Takes the locks of a 40073 answer away, so that the change can be tried again. */

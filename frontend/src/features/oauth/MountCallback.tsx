@@ -15,12 +15,11 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { useBasicConfig } from "../../api/siteConfig";
 import { FolderPicker } from "../../components/FolderPicker";
 import { AnchorLink } from "../../components/links";
 import { MY_ROOT } from "../../lib/uri";
@@ -117,12 +116,7 @@ function Outcome({ title, children }: { title: string; children: React.ReactNode
 function MountSetup({ onDone }: { onDone: (path: string, name: string) => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const session = useSession();
-  const basic = useQuery({
-    queryKey: ["site-config", "basic", session?.user.id],
-    queryFn: () =>
-      unwrap(api.GET("/site/config/{section}", { params: { path: { section: "basic" } } })),
-  });
+  const basic = useBasicConfig();
   const siteTitle = basic.data?.title ?? "";
   const [folder, setFolder] = useState(MY_ROOT);
   const [name, setName] = useState<string | null>(null);

@@ -3,7 +3,7 @@
 import { Progress, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
+import { useCapacity } from "../../api/capacity";
 import { allSnapshots } from "../../api/snapshots";
 import { formatBytes, usedPercent } from "../../lib/format";
 import { Section } from "./Section";
@@ -13,10 +13,7 @@ const SNAPSHOTS = "settings.storage.snapshots";
 
 export function StorageSection() {
   const { t } = useTranslation();
-  const capacity = useQuery({
-    queryKey: ["capacity"],
-    queryFn: () => unwrap(api.GET("/user/capacity")),
-  });
+  const capacity = useCapacity();
   const snapshots = useQuery({ queryKey: ["snapshots", "all"], queryFn: allSnapshots });
   const held = (snapshots.data ?? []).reduce((sum, s) => sum + s.exclusive_size, 0);
   const used = capacity.data?.used ?? 0;

@@ -15,39 +15,20 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { IconExternalLink, IconPencil, IconTrash } from "@tabler/icons-react";
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
+import { deleteShare, type Share, shareUri, useMyShares } from "../../api/shares";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyIcon } from "../../components/CopyIcon";
 import { AnchorLink } from "../../components/links";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { editShare } from "./shareDialogStore";
-import { deleteShare, SHARES_KEY, type Share, shareUri } from "./shares";
 
 export default function MyShares() {
   const { t, i18n } = useTranslation();
   const [deleting, setDeleting] = useState<Share | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: [...SHARES_KEY, "mine"],
-    initialPageParam: "",
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/share", {
-          params: {
-            query: {
-              page_size: 50,
-              order_by: "created_at",
-              order_direction: "desc",
-              ...(pageParam ? { next_page_token: pageParam } : {}),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.pagination?.next_token || undefined,
-  });
+  const list = useMyShares();
   const shares = list.data?.pages.flatMap((p) => p.shares) ?? [];
 
   return (

@@ -18,10 +18,10 @@ import {
 import { IconCheck, IconCopy } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { createShare, type ShareOptions, updateShare } from "../../api/shares";
 import { useSubmit } from "../../lib/form";
 import { formatDate } from "../../lib/format";
 import { closeShareDialog, type ShareTarget } from "./shareDialogStore";
-import { createShare, type ShareOptions, updateShare } from "./shares";
 
 /** Expiry choices, in seconds; "keep" leaves an edited share's expiry where it is. */
 const EXPIRY = { hour: 3600, day: 86_400, week: 7 * 86_400, month: 30 * 86_400 } as const;

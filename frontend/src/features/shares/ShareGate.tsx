@@ -16,12 +16,12 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDeviceFloppy, IconDownload, IconLinkOff, IconLock } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { useShareInfo } from "../../api/shares";
 import { ButtonLink } from "../../components/links";
 import { avatarUrl } from "../../lib/avatar";
 import { downloadFiles } from "../../lib/downloads";
@@ -64,20 +64,7 @@ function ShareLanding({
 }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
-  const info = useQuery({
-    queryKey: ["share-info", id, password ?? "", session?.user.id],
-    queryFn: () =>
-      unwrap(
-        api.GET("/share/info/{id}", {
-          params: {
-            path: { id },
-            query: { password, count_views: true } as never,
-          },
-        }),
-      ),
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const info = useShareInfo(id, password);
 
   if (info.isPending) {
     return (

@@ -3,9 +3,8 @@
 import { Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type FileInfo, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
-import { readablePath } from "../../api/tasks";
+import type { FileInfo } from "../../api/client";
+import { compressFiles, invalidateTasks, readablePath } from "../../api/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { errorMessage } from "../../lib/errors";
@@ -27,12 +26,11 @@ export default function CompressDialog({ files, folder, onClose }: Props) {
     setBusy(true);
     setError(null);
     try {
-      await unwrap(
-        api.POST("/workflow/archive", {
-          body: { src: files.map((f) => f.path), dst: childUri(dst, trimmed) },
-        }),
+      await compressFiles(
+        files.map((f) => f.path),
+        childUri(dst, trimmed),
       );
-      await queryClient.invalidateQueries({ queryKey: ["tasks"] });
+      await invalidateTasks();
       notifyQueued(t("tasks.compress.queued", { name: trimmed }));
       onClose();
     } catch (e) {

@@ -5,14 +5,12 @@ import { Button, Group, Modal, PasswordInput, Select, Stack, Text } from "@manti
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
-import { readablePath } from "../../api/tasks";
+import { extractArchive, invalidateTasks, readablePath } from "../../api/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { errorMessage } from "../../lib/errors";
 import { ArchivePicker } from "./ArchivePicker";
 import { isZip, mayBeEncrypted } from "./names";
-import { extractArchive } from "./requests";
 
 type Props = { file: FileInfo; folder: string; onClose: () => void };
 
@@ -43,7 +41,7 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
         ...(password ? { password } : {}),
         ...(mask.paths ? { file_mask: mask.paths } : {}),
       });
-      await queryClient.invalidateQueries({ queryKey: ["tasks"] });
+      await invalidateTasks();
       notifyQueued(t("tasks.extract.queued", { name: file.name }));
       onClose();
     } catch (e) {

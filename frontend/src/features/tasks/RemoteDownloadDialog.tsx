@@ -4,14 +4,12 @@ import { Button, Group, Modal, SegmentedControl, Stack, Text, Textarea } from "@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
-import { readablePath } from "../../api/tasks";
+import { invalidateTasks, readablePath, startRemoteDownload } from "../../api/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { errorMessage } from "../../lib/errors";
 import { MY_ROOT } from "../../lib/uri";
 import { isTorrent, urlLines } from "./names";
-import { startRemoteDownload } from "./requests";
 
 type Props = { folder: string; torrent?: FileInfo; onClose: () => void };
 
@@ -35,7 +33,7 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
       await startRemoteDownload(
         mode === "urls" ? { src: urls, dst } : { src_file: picked?.path, dst },
       );
-      await queryClient.invalidateQueries({ queryKey: ["tasks"] });
+      await invalidateTasks();
       notifyQueued(t("tasks.download.queued"), "downloading");
       onClose();
     } catch (e) {

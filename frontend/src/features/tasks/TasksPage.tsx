@@ -3,13 +3,16 @@
 // stream (the first few; the rest are refreshed with the list).
 import { Alert, Button, Center, Loader, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useIntersection } from "@mantine/hooks";
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useCallback, useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
-import { ENDED, TASK_CATEGORIES, type TaskCategory } from "../../api/tasks";
+import {
+  ENDED,
+  invalidateTasks,
+  TASK_CATEGORIES,
+  type TaskCategory,
+  useTasks,
+} from "../../api/tasks";
 import { errorMessage } from "../../lib/errors";
 import { TaskCard } from "./TaskCard";
 
@@ -50,28 +53,7 @@ export default function TasksPage() {
 
 function TaskList({ category }: { category: TaskCategory }) {
   const { t } = useTranslation();
-  const list = useInfiniteQuery({
-    queryKey: ["tasks", category],
-    initialPageParam: "",
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/workflow", {
-          params: {
-            query: {
-              category,
-              page_size: PAGE_SIZE,
-              ...(pageParam ? { next_page_token: pageParam } : {}),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.pagination.next_token || undefined,
-    // Tasks beyond the streamed ones change too: refresh while any has not ended.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.tasks.some((task) => !ENDED.has(task.status)))
-        ? 5000
-        : false,
-  });
+  const list = useTasks(category, PAGE_SIZE);
   const tasks = list.data?.pages.flatMap((p) => p.tasks) ?? [];
   const streamed = new Set(
     tasks
@@ -84,10 +66,7 @@ function TaskList({ category }: { category: TaskCategory }) {
   useEffect(() => {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
-  const refresh = useCallback(
-    () => void queryClient.invalidateQueries({ queryKey: ["tasks"] }),
-    [],
-  );
+  const refresh = useCallback(() => void invalidateTasks(), []);
 
   if (list.isPending) {
     return (

@@ -21,6 +21,7 @@ import {
 } from "@tabler/icons-react";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { invalidateCapacity } from "../../api/capacity";
 import { ApiError } from "../../api/client";
 import { listKey } from "../../api/listing";
 import { queryClient } from "../../api/queryClient";
@@ -44,7 +45,7 @@ import classes from "./UploadPanel.module.css";
 
 onUploadFinished((folder) => {
   queryClient.invalidateQueries({ queryKey: listKey(folder) });
-  queryClient.invalidateQueries({ queryKey: ["capacity"] });
+  void invalidateCapacity();
 });
 
 const RUNNING = new Set(["queued", "uploading"]);

@@ -4,8 +4,7 @@
 //! in the browser from the single files (`browserZip.tsx`), as Cloudreve's own client does.
 
 import { ApiError, api, type SiteConfig, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
-import { getSession } from "../../api/session";
+import { fetchBasicConfig } from "../../api/siteConfig";
 import { decodeBoolset } from "../boolset";
 import { notifyError } from "../errors";
 import { type ZipItem, zipInBrowser } from "./browserZip";
@@ -23,11 +22,7 @@ const ARCHIVE_DOWNLOAD_BIT = 4;
 /** Whether the caller's group may have the server build zips, as the site config says. */
 async function mayZipOnServer(): Promise<boolean> {
   // The same query as the app shell's, so it is usually answered from the cache.
-  const basic = await queryClient.fetchQuery({
-    queryKey: ["site-config", "basic", getSession()?.user.id],
-    queryFn: () =>
-      unwrap(api.GET("/site/config/{section}", { params: { path: { section: "basic" } } })),
-  });
+  const basic = await fetchBasicConfig();
   const user = (basic as SiteConfig).user;
   return decodeBoolset(user?.group?.permission).has(ARCHIVE_DOWNLOAD_BIT);
 }

@@ -1,6 +1,8 @@
-// What the share pages ask of the server.
-import { api, type Schemas, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
+// Shares (`/share`): my shares, one share as a visitor sees it, and the changes; one key.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api, type Schemas, unwrap } from "./client";
+import { queryClient } from "./queryClient";
+import { useSession } from "./session";
 
 export type Share = Schemas["Share"];
 export type ShareOptions = {
@@ -57,4 +59,49 @@ export function shareIdOf(link: string): string | undefined {
 /** The in-app address of a share: the explorer on its URI. */
 export function shareUri(id: string, password?: string): string {
   return `cloudreve://${id}${password ? `:${password}` : ""}@share`;
+}
+
+/** My shares, newest first, 50 a page. */
+export function useMyShares() {
+  return useInfiniteQuery({
+    queryKey: [...SHARES_KEY, "mine"],
+    initialPageParam: "",
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/share", {
+          params: {
+            query: {
+              page_size: 50,
+              order_by: "created_at",
+              order_direction: "desc",
+              ...(pageParam ? { next_page_token: pageParam } : {}),
+            },
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.pagination?.next_token || undefined,
+  });
+}
+
+/**
+ * A share as the caller sees it, unlocked by `password` if it has one; opening the landing
+ * counts a view, once: the answer is kept for the page's life.
+ */
+export function useShareInfo(id: string, password: string | undefined) {
+  const session = useSession();
+  return useQuery({
+    // Apart from SHARES_KEY: a change to my shares must not count another view here.
+    queryKey: ["share-info", id, password ?? "", session?.user.id],
+    queryFn: () =>
+      unwrap(
+        api.GET("/share/info/{id}", {
+          params: {
+            path: { id },
+            query: { password, count_views: true } as never,
+          },
+        }),
+      ),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }
