@@ -6,14 +6,13 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type OAuthGrant, revokeGrant } from "../../api/oauth";
-import { queryClient } from "../../api/queryClient";
+import { invalidateUserSettings } from "../../api/userSettings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { AppIcon } from "../../components/oauth/AppIcon";
 import { appName } from "../../components/oauth/appName";
 import { ScopeList } from "../../components/oauth/ScopeList";
 import { formatDate } from "../../lib/format";
 import { Section } from "./Section";
-import { SETTINGS_KEY } from "./settingsApi";
 
 export function ConnectedAppsSection({ grants }: { grants: OAuthGrant[] }) {
   const { t, i18n } = useTranslation();
@@ -21,7 +20,7 @@ export function ConnectedAppsSection({ grants }: { grants: OAuthGrant[] }) {
 
   const revoke = async (grant: OAuthGrant) => {
     await revokeGrant(grant.client_id);
-    await queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
+    await invalidateUserSettings();
     notifications.show({
       color: "green",
       message: t("oauth.apps.revoked", { app: appName(grant.client_name) }),

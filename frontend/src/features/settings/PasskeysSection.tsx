@@ -5,14 +5,13 @@ import { notifications } from "@mantine/notifications";
 import { IconKey, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
+import type { Schemas } from "../../api/client";
+import { addPasskey, passkeyOptions, removePasskey } from "../../api/userSettings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { creationOptions, passkeysSupported, serializeCredential } from "../../lib/webauthn";
 import { Section } from "./Section";
-import { SETTINGS_KEY } from "./settingsApi";
 
 export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }) {
   const { t, i18n } = useTranslation();
@@ -22,18 +21,9 @@ export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }
   const add = async () => {
     setBusy(true);
     try {
-      const options = await unwrap(api.PUT("/user/authn"));
+      const options = await passkeyOptions();
       const credential = await navigator.credentials.create(creationOptions(options));
-      await unwrap(
-        api.POST("/user/authn", {
-          body: {
-            response: serializeCredential(credential),
-            name: "{browser} on {os}",
-            ua: navigator.userAgent,
-          },
-        }),
-      );
-      await queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
+      await addPasskey(serializeCredential(credential));
       notifications.show({ color: "green", message: t("settings.passkeys.added") });
     } catch (e) {
       if (!(e instanceof DOMException && e.name === "NotAllowedError")) notifyError(e);
@@ -42,10 +32,7 @@ export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }
     }
   };
 
-  const remove = async (id: string) => {
-    await unwrap(api.DELETE("/user/authn", { params: { query: { id } } }));
-    await queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
-  };
+  const remove = removePasskey;
 
   return (
     <Section

@@ -3,10 +3,10 @@ import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { patchSettings } from "../../api/userSettings";
 import { NewPasswordFields, useNewPassword } from "../../components/NewPassword";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
-import { patchSettings } from "./settingsApi";
 
 export function PasswordSection({ passwordless }: { passwordless: boolean }) {
   const { t } = useTranslation();

@@ -18,11 +18,11 @@ import { notifications } from "@mantine/notifications";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../api/session";
+import { patchSettings, reloadUser, uploadAvatar } from "../../api/userSettings";
 import { LANGUAGES, type Language, setLanguage } from "../../i18n";
 import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { Section } from "./Section";
-import { patchSettings, reloadUser, uploadAvatar } from "./settingsApi";
 import { colourName, THEME_COLOURS, type ThemeColour } from "./themeColours";
 
 export function ProfileSection() {

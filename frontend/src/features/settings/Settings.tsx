@@ -2,13 +2,13 @@
 // accounts and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { useUserSettings } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
 import { StorageSection } from "./StorageSection";
-import { useUserSettings } from "./settingsApi";
 import { TwoFactorSection } from "./TwoFactorSection";
 import { VersionsSection } from "./VersionsSection";
 import { WebDavSection } from "./WebDavSection";

@@ -7,10 +7,10 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
+import { patchSettings } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
-import { patchSettings } from "./settingsApi";
 
 type Step = { kind: "idle" } | { kind: "enrol"; secret: string } | { kind: "disable" };
 

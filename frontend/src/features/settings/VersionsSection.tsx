@@ -4,9 +4,9 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
+import { patchSettings } from "../../api/userSettings";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
-import { patchSettings } from "./settingsApi";
 
 export function VersionsSection({ settings }: { settings: Schemas["UserSettings"] }) {
   const { t } = useTranslation();

@@ -17,12 +17,11 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../api/client";
-import { queryClient } from "../../api/queryClient";
+import type { Schemas } from "../../api/client";
 import { useSession } from "../../api/session";
+import { deleteDavAccount, saveDavAccount, useDavAccounts } from "../../api/webdav";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage } from "../../lib/errors";
@@ -31,7 +30,6 @@ import { MY_ROOT } from "../../lib/uri";
 import { Section } from "./Section";
 
 type DavAccount = Schemas["DavAccount"];
-const DAV_KEY = ["dav-accounts"] as const;
 
 /** Boolset bit `bit` (base64 of little-endian bytes, spec §4.2). */
 function bit(options: string, index: number): boolean {
@@ -62,15 +60,8 @@ export function WebDavSection() {
   const [editing, setEditing] = useState<DavAccount | "new" | null>(null);
   const [deleting, setDeleting] = useState<DavAccount | null>(null);
   const [shown, setShown] = useState<DavAccount | null>(null);
-  const accounts = useQuery({
-    queryKey: DAV_KEY,
-    queryFn: () => unwrap(api.GET("/devices/dav", { params: { query: { page_size: 100 } } })),
-  });
-
-  const remove = async (id: string) => {
-    await unwrap(api.DELETE("/devices/dav/{id}", { params: { path: { id } } }));
-    await queryClient.invalidateQueries({ queryKey: DAV_KEY });
-  };
+  const accounts = useDavAccounts();
+  const remove = deleteDavAccount;
 
   const list = accounts.data?.accounts ?? [];
   return (
@@ -218,10 +209,7 @@ function DavDialog({
       proxy,
       disable_sys_files: noSysFiles,
     };
-    const saved = account
-      ? await unwrap(api.PATCH("/devices/dav/{id}", { params: { path: { id: account.id } }, body }))
-      : await unwrap(api.PUT("/devices/dav", { body }));
-    await queryClient.invalidateQueries({ queryKey: DAV_KEY });
+    const saved = await saveDavAccount(account?.id, body);
     onSaved(saved);
   });
 
