@@ -1,6 +1,6 @@
-// What the snapshot screens ask of the server (`/snapshot`, Stratus extension), each followed by
-// re-reading what it changed.
-
+// What the snapshot screens ask of the server (`/snapshot`, Stratus extension): the queries
+// with their keys, and the changes, each followed by re-reading what it changed.
+import { useQuery } from "@tanstack/react-query";
 import { parseUri } from "../lib/uri";
 import { invalidateCapacity } from "./capacity";
 import { api, unwrap } from "./client";
@@ -10,8 +10,10 @@ import { invalidateTasks } from "./tasks";
 /** Letters, digits, `-` and `_`, 1 to 64 of them (the server's rule). */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Snapshots of one folder, or all of the user's (`null`). */
-export const snapshotsKey = (uri: string | null) => ["snapshots", uri ?? "*"] as const;
+/** Every list of snapshots; those of one folder, or all of the user's (`null`). */
+export const snapshotsRoot = ["snapshots"] as const;
+export const snapshotsKey = (uri: string | null) => [...snapshotsRoot, uri ?? "*"] as const;
+const schedulesKey = ["snapshot-schedules"] as const;
 
 /** The root of a snapshot's read-only file system. */
 export const snapshotRoot = (id: string) => `cloudreve://${id}@snapshot`;
@@ -61,7 +63,7 @@ export async function getSnapshot(id: string) {
 }
 
 function refresh() {
-  void queryClient.invalidateQueries({ queryKey: ["snapshots"] });
+  void queryClient.invalidateQueries({ queryKey: snapshotsRoot });
   void invalidateCapacity();
 }
 
@@ -97,11 +99,34 @@ export async function listSchedules() {
 
 export async function addSchedule(uri: string, every: string, keep: number) {
   const schedule = await unwrap(api.PUT("/snapshot/schedule", { body: { uri, every, keep } }));
-  void queryClient.invalidateQueries({ queryKey: ["snapshot-schedules"] });
+  void queryClient.invalidateQueries({ queryKey: schedulesKey });
   return schedule;
 }
 
 export async function deleteSchedule(id: string) {
   await unwrap(api.DELETE("/snapshot/schedule/{id}", { params: { path: { id } } }));
-  void queryClient.invalidateQueries({ queryKey: ["snapshot-schedules"] });
+  void queryClient.invalidateQueries({ queryKey: schedulesKey });
+}
+
+/** A folder's snapshots, re-read every 2 s while one is being taken (a task completes it). */
+export function useFolderSnapshots(uri: string) {
+  return useQuery({
+    queryKey: snapshotsKey(uri),
+    queryFn: () => listSnapshots(uri),
+    refetchInterval: (q) =>
+      q.state.data?.snapshots.some((s) => s.status === "in_progress") ? 2000 : false,
+  });
+}
+
+/** Every snapshot of the user (the storage summary). */
+export function useAllSnapshots() {
+  return useQuery({ queryKey: [...snapshotsRoot, "all"], queryFn: allSnapshots });
+}
+
+export function useSnapshot(id: string) {
+  return useQuery({ queryKey: ["snapshot", id], queryFn: () => getSnapshot(id) });
+}
+
+export function useSchedules() {
+  return useQuery({ queryKey: schedulesKey, queryFn: listSchedules });
 }

@@ -19,32 +19,20 @@ import { api, unwrap } from "../../api/client";
 import { meKey } from "../../api/me";
 import { queryClient } from "../../api/queryClient";
 import { IconButton } from "../../components/IconButton";
-import type { ParsedUri } from "../../lib/uri";
 import type { ActionContext, ExplorerDialog } from "./actions";
 import { Crumbs } from "./Crumbs";
 import type { DropHandler } from "./dnd";
 import { FolderActionsMenu } from "./FolderActionsMenu";
+import type { FolderState } from "./folderState";
 import { PropColumnsMenu } from "./PropColumns";
 import { SearchBar } from "./SearchBar";
 import { SortMenu } from "./SortMenu";
-import type { SearchFilters } from "./search";
 import type { FolderView } from "./view";
 
 type Props = {
-  path: string;
-  parsed: ParsedUri | null;
-  fs: string;
-  searching: { folder: string; filters: SearchFilters } | null;
-  rootName: string;
-  count?: string;
-  view: FolderView;
-  setView: (next: Partial<FolderView>) => void;
-  onRefresh: () => void;
+  folder: FolderState;
   /** The folder on screen as an action context, for its menu; undefined where it has none. */
   folderCtx?: ActionContext;
-  /** The trash holds something to empty. */
-  trashFull: boolean;
-  writable: boolean;
   /** What other features add where files can be added. */
   addButtons?: ReactNode;
   show: (dialog: ExplorerDialog) => void;
@@ -52,22 +40,35 @@ type Props = {
   onDrop: DropHandler;
 };
 
-export function ExplorerToolbar(p: Props) {
+type Searching = FolderState["searching"];
+
+export function ExplorerToolbar({ folder: f, folderCtx, addButtons, show, run, onDrop }: Props) {
+  const { t } = useTranslation();
+  const { listing, files, fs } = f;
+  const count =
+    listing.isPending || listing.isError
+      ? undefined
+      : t(f.complete ? "explorer.items" : "explorer.itemsAtLeast", { count: files.length });
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Crumbs
-        parsed={p.parsed}
-        fs={p.fs}
-        searching={!!p.searching}
-        rootName={p.rootName}
-        count={p.count}
-        onDrop={p.onDrop}
+        parsed={f.parsed}
+        fs={fs}
+        searching={!!f.searching}
+        rootName={f.rootName}
+        count={count}
+        onDrop={onDrop}
       />
       <Group gap="xs">
-        <SearchButtons path={p.path} fs={p.fs} searching={p.searching} run={p.run} />
-        <ViewButtons view={p.view} setView={p.setView} onRefresh={p.onRefresh} />
-        {p.folderCtx && <FolderActionsMenu ctx={p.folderCtx} />}
-        <FolderButtons {...p} />
+        <SearchButtons path={f.path} fs={fs} searching={f.searching} run={run} />
+        <ViewButtons view={f.view} setView={f.setView} onRefresh={() => listing.refetch()} />
+        {folderCtx && <FolderActionsMenu ctx={folderCtx} />}
+        <FolderButtons
+          trashFull={fs === "trash" && files.length > 0}
+          writable={f.writable}
+          addButtons={addButtons}
+          show={show}
+        />
       </Group>
     </Group>
   );
@@ -78,7 +79,12 @@ function SearchButtons({
   fs,
   searching,
   run,
-}: Pick<Props, "path" | "fs" | "searching" | "run">) {
+}: {
+  path: string;
+  fs: string;
+  searching: Searching;
+  run: Props["run"];
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const pin = () =>
@@ -113,7 +119,15 @@ function SearchButtons({
   );
 }
 
-function ViewButtons({ view, setView, onRefresh }: Pick<Props, "view" | "setView" | "onRefresh">) {
+function ViewButtons({
+  view,
+  setView,
+  onRefresh,
+}: {
+  view: FolderView;
+  setView: FolderState["setView"];
+  onRefresh: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -141,7 +155,13 @@ function FolderButtons({
   writable,
   addButtons,
   show,
-}: Pick<Props, "trashFull" | "writable" | "addButtons" | "show">) {
+}: {
+  /** The trash holds something to empty. */
+  trashFull: boolean;
+  writable: boolean;
+  addButtons?: ReactNode;
+  show: Props["show"];
+}) {
   const { t } = useTranslation();
   return (
     <>

@@ -3,8 +3,12 @@
 // folder, where there is no list to hold the focus.
 import { type KeyboardEvent, useEffect } from "react";
 import type { FileInfo } from "../../api/client";
+import { ancestors } from "../../lib/uri";
 import type { Clipboard, ExplorerDialog } from "./actions";
+import type { ExplorerDialogState } from "./ExplorerDialogHost";
+import type { FolderState } from "./folderState";
 import type { Selection } from "./selection";
+import type { useExplorerHandle } from "./useExplorerHandle";
 import type { ViewMode } from "./view";
 
 type ListKeys = {
@@ -93,4 +97,34 @@ export function useListKeys(k: ListKeys) {
       e.stopPropagation();
     }
   };
+}
+
+/** The explorer's keys for the folder on screen: the list's handler, and Ctrl+V on the page. */
+export function useFolderKeys(
+  f: FolderState,
+  h: ReturnType<typeof useExplorerHandle>,
+  dialogs: ExplorerDialogState,
+  openMenu: (at: { x: number; y: number }) => void,
+) {
+  const { files, selection, parsed, searching } = f;
+  usePasteShortcut(h.paste);
+  return useListKeys({
+    files,
+    selection,
+    mode: f.view.mode,
+    fs: f.fs,
+    dialog: dialogs.dialog,
+    closeDialog: dialogs.close,
+    open: h.open,
+    runAction: (id, chosen = selection.chosen) => h.runAction(id, chosen),
+    selectAll: f.select.selectAll,
+    setClipboard: h.handle.setClipboard,
+    paste: h.paste,
+    up: () => {
+      const crumbs = parsed ? ancestors(parsed) : [];
+      const target = searching ? searching.folder : crumbs[crumbs.length - 2];
+      if (target) h.goTo(target);
+    },
+    openMenu,
+  });
 }

@@ -1,10 +1,9 @@
 // Storage used, against the quota, and what snapshots hold: the bytes that only snapshots keep
 // alive (the sum of each snapshot's exclusive size), which count toward the quota.
 import { Progress, Text } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useCapacity } from "../../api/capacity";
-import { allSnapshots } from "../../api/snapshots";
+import { useAllSnapshots } from "../../api/snapshots";
 import { formatBytes, usedPercent } from "../../lib/format";
 import { Section } from "./Section";
 
@@ -14,7 +13,7 @@ const SNAPSHOTS = "settings.storage.snapshots";
 export function StorageSection() {
   const { t } = useTranslation();
   const capacity = useCapacity();
-  const snapshots = useQuery({ queryKey: ["snapshots", "all"], queryFn: allSnapshots });
+  const snapshots = useAllSnapshots();
   const held = (snapshots.data ?? []).reduce((sum, s) => sum + s.exclusive_size, 0);
   const used = capacity.data?.used ?? 0;
   const total = capacity.data?.total ?? 0;

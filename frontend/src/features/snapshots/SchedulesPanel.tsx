@@ -2,10 +2,9 @@
 // newest few of them (manual snapshots are never pruned). Add one, delete one.
 import { Button, Group, NumberInput, Select, Stack, Text } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { addSchedule, deleteSchedule, listSchedules } from "../../api/snapshots";
+import { addSchedule, deleteSchedule, useSchedules } from "../../api/snapshots";
 import { IconButton } from "../../components/IconButton";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
@@ -21,7 +20,7 @@ export function SchedulesPanel({ folder }: { folder: SnapshotFolder }) {
   const [keep, setKeep] = useState<number>(7);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const list = useQuery({ queryKey: ["snapshot-schedules"], queryFn: listSchedules });
+  const list = useSchedules();
   const schedules = (list.data ?? []).filter((s) => s.uri === folder.uri);
   const periodLabel = (p: string) =>
     p in PERIOD_KEY ? t(`snapshot.schedule.${PERIOD_KEY[p as Period]}`) : p;

@@ -2,10 +2,9 @@
 // only; restore it, or go back to the folder as it is now.
 import { Alert, Button, Group, Text } from "@mantine/core";
 import { IconArrowBackUp, IconCamera, IconRestore } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { getSnapshot } from "../../api/snapshots";
+import { useSnapshot } from "../../api/snapshots";
 import { readablePath } from "../../api/tasks";
 import { formatDate } from "../../lib/format";
 import { openSnapshotDialog } from "./store";
@@ -13,7 +12,7 @@ import { openSnapshotDialog } from "./store";
 export function SnapshotBanner({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
-  const snapshot = useQuery({ queryKey: ["snapshot", id], queryFn: () => getSnapshot(id) });
+  const snapshot = useSnapshot(id);
   const s = snapshot.data;
   if (!s) return null;
   return (

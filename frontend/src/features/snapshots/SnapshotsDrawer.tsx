@@ -4,10 +4,9 @@ import "./styles";
 import { Alert, Button, Center, Drawer, Loader, Stack, Text, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { IconCamera } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { deleteSnapshot, listSnapshots, snapshotRoot, snapshotsKey } from "../../api/snapshots";
+import { deleteSnapshot, snapshotRoot, useFolderSnapshots } from "../../api/snapshots";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { appRouter } from "../../lib/appRouter";
 import { errorMessage } from "../../lib/errors";
@@ -21,13 +20,7 @@ export default function SnapshotsDrawer({ folder, onClose }: Props) {
   const { t } = useTranslation();
   const phone = useMediaQuery("(max-width: 36em)");
   const [deleting, setDeleting] = useState<Snapshot | null>(null);
-  const list = useQuery({
-    queryKey: snapshotsKey(folder.uri),
-    queryFn: () => listSnapshots(folder.uri),
-    // A snapshot taken by a task completes on its own.
-    refetchInterval: (q) =>
-      q.state.data?.snapshots.some((s) => s.status === "in_progress") ? 2000 : false,
-  });
+  const list = useFolderSnapshots(folder.uri);
   const snapshots = list.data?.snapshots ?? [];
 
   const browse = (snapshot: Snapshot) => {
