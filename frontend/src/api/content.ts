@@ -1,4 +1,4 @@
-//! What the viewers ask of the server beyond a file's signed URL (`downloads/fileUrl`): the
+//! What the viewers ask of the server beyond a file's signed URL (`lib/downloads/fileUrl`): the
 //! text of a file, and saving edited text as a new version (`PUT /file/content`).
 
 import { fileUrl } from "../lib/downloads";

@@ -142,7 +142,7 @@ const iosCallbackRoute = createRoute({
 });
 
 // The admin console: AdminGate checks the user is an administrator before the console's own
-// chunk is fetched; the console picks its page from the rest of the address (admin/nav.ts).
+// chunk is fetched; the console picks its page from the rest of the address (features/admin/nav.ts).
 export const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/admin/$",

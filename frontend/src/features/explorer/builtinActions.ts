@@ -43,7 +43,7 @@ registerAction({
   icon: IconDownload,
   order: 10,
   toolbar: true,
-  // One file goes straight to the browser; several, or a folder, as one zip (downloads/).
+  // One file goes straight to the browser; several, or a folder, as one zip (lib/downloads/).
   applies: (ctx) => ctx.files.length > 0 && ctx.fs !== "trash",
   // Saved shares download what they lead to.
   run: (ctx) => Promise.all(ctx.files.map(followSaved)).then(downloadFiles, notifyError),
