@@ -1,0 +1,19 @@
+// The user's storage used and available (`/user/capacity`): one key for the header's meter and
+// Settings → storage, invalidated by every change that adds or frees bytes.
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "./client";
+import { queryClient } from "./queryClient";
+
+export const capacityKey = ["capacity"] as const;
+
+export function useCapacity({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: capacityKey,
+    queryFn: () => unwrap(api.GET("/user/capacity")),
+    enabled,
+  });
+}
+
+export function invalidateCapacity() {
+  return queryClient.invalidateQueries({ queryKey: capacityKey });
+}

@@ -1,0 +1,30 @@
+// Entry point: styles, translations, then the providers around the router.
+import "./styles";
+import { Notifications } from "@mantine/notifications";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { queryClient } from "../api/queryClient";
+import { ErrorBoundary } from "../components/ErrorBoundary";
+import { initI18n } from "../i18n";
+import { router } from "./router";
+import { UserThemeProvider } from "./UserThemeProvider";
+
+await initI18n();
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <UserThemeProvider>
+        <Notifications position="top-right" />
+        <QueryClientProvider client={queryClient}>
+          <ErrorBoundary>
+            <RouterProvider router={router} />
+          </ErrorBoundary>
+        </QueryClientProvider>
+      </UserThemeProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,179 @@
+// The routes. Pages are separate chunks, loaded when first visited; /home is the explorer
+// (`?path=cloudreve://…`), also for share links (`/s/:id` redirects there).
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from "@tanstack/react-router";
+import { getSession } from "../api/session";
+import { TASK_CATEGORIES, type TaskCategory } from "../api/tasks";
+import { ErrorView } from "../components/ErrorBoundary";
+import { NotFound } from "../components/NotFound";
+import { AdminGate } from "../features/admin/AdminGate";
+import { setAppRouter } from "../lib/appRouter";
+import { MY_ROOT, parseUri } from "../lib/uri";
+
+const rootRoute = createRootRoute({
+  component: Outlet,
+  errorComponent: ({ error, reset }) => <ErrorView error={error} onRetry={reset} />,
+  notFoundComponent: NotFound,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/home", search: { path: MY_ROOT } });
+  },
+});
+
+const accountPages = () => import("../features/account/pages");
+
+export const sessionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session",
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } => ({
+    redirect: typeof search.redirect === "string" ? search.redirect : undefined,
+  }),
+  component: lazyRouteComponent(accountPages, "SignIn"),
+});
+
+// Signed-out account pages; the reset and activation pages are where the mailed links lead.
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/signup",
+  component: lazyRouteComponent(accountPages, "SignUp"),
+});
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/forget",
+  component: lazyRouteComponent(accountPages, "ForgotPassword"),
+});
+const linkParam = (value: unknown) => (typeof value === "string" ? value : undefined);
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/reset",
+  validateSearch: (search: Record<string, unknown>) => ({
+    id: linkParam(search.id),
+    secret: linkParam(search.secret),
+  }),
+  component: lazyRouteComponent(accountPages, "ResetPassword"),
+});
+const activateRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/activate",
+  validateSearch: (search: Record<string, unknown>) => ({
+    id: linkParam(search.id),
+    sign: linkParam(search.sign),
+  }),
+  component: lazyRouteComponent(accountPages, "Activate"),
+});
+
+// OAuth (spec §2.11): the authorization endpoint stands alone like the sign-in page; the
+// callbacks of the official clients' redirect URIs need the account and sit in the app frame.
+const oauthPages = () => import("../features/oauth/pages");
+const authorizeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/authorize",
+  component: lazyRouteComponent(oauthPages, "Authorize"),
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  component: lazyRouteComponent(() => import("./AppLayout")),
+});
+
+export const homeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/home",
+  validateSearch: (search: Record<string, unknown>): { path: string } => ({
+    path: typeof search.path === "string" && parseUri(search.path) ? search.path : MY_ROOT,
+  }),
+  // A share link opens without an account; everything else needs one.
+  beforeLoad: ({ search, location }) => {
+    if (!getSession() && parseUri(search.path)?.fs !== "share") {
+      throw redirect({ to: "/session", search: { redirect: location.href } });
+    }
+  },
+  component: lazyRouteComponent(() => import("./ExplorerPage")),
+});
+
+const needsSession = ({ location }: { location: { href: string } }) => {
+  if (!getSession()) throw redirect({ to: "/session", search: { redirect: location.href } });
+};
+export const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("../features/settings/Settings")),
+});
+export const mySharesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/shares",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("../features/shares/MyShares")),
+});
+
+export const tasksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/tasks",
+  validateSearch: (search: Record<string, unknown>): { category: TaskCategory } => ({
+    category: TASK_CATEGORIES.find((c) => c === search.category) ?? "general",
+  }),
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("../features/tasks/TasksPage")),
+});
+
+const desktopCallbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/callback/desktop",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(oauthPages, "DesktopCallback"),
+});
+const iosCallbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/callback/ios",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(oauthPages, "IosCallback"),
+});
+
+// The admin console: AdminGate checks the user is an administrator before the console's own
+// chunk is fetched; the console picks its page from the rest of the address (features/admin/nav.ts).
+export const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/admin/$",
+  beforeLoad: needsSession,
+  component: AdminGate,
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  sessionRoute,
+  signUpRoute,
+  forgotRoute,
+  resetRoute,
+  activateRoute,
+  authorizeRoute,
+  adminRoute,
+  appRoute.addChildren([
+    homeRoute,
+    settingsRoute,
+    mySharesRoute,
+    tasksRoute,
+    desktopCallbackRoute,
+    iosCallbackRoute,
+  ]),
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: "intent" });
+setAppRouter(router);
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}

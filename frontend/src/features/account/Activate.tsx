@@ -1,0 +1,49 @@
+// The page of the activation link: confirms the address once, then offers to sign in.
+import { Alert, Center, Loader } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useSearch } from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+import { anonymousApi, unwrap } from "../../api/client";
+import { AuthCard } from "../../components/AuthCard";
+import { ButtonLink } from "../../components/links";
+import { errorMessage } from "../../lib/errors";
+
+export default function Activate() {
+  const { t } = useTranslation();
+  const { id, sign } = useSearch({ from: "/session/activate" });
+  const activation = useQuery({
+    queryKey: ["activate", id, sign],
+    queryFn: () =>
+      unwrap(
+        anonymousApi.GET("/user/activate/{id}", {
+          params: { path: { id: id ?? "" }, query: { sign: sign ?? "" } as never },
+        }),
+      ),
+    enabled: !!id && !!sign,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+  return (
+    <AuthCard title={t("account.activateTitle")}>
+      {!id || !sign ? (
+        <Alert color="red" role="alert">
+          {t("account.linkBroken")}
+        </Alert>
+      ) : activation.isPending ? (
+        <Center>
+          <Loader aria-label={t("explorer.loading")} />
+        </Center>
+      ) : activation.isError ? (
+        <Alert color="red" role="alert">
+          {errorMessage(activation.error)}
+        </Alert>
+      ) : (
+        <Alert color="green" role="status">
+          {t("account.activated", { email: activation.data.email ?? "" })}
+        </Alert>
+      )}
+      <ButtonLink to="/session">{t("account.toSignIn")}</ButtonLink>
+    </AuthCard>
+  );
+}

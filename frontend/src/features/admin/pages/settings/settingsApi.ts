@@ -1,0 +1,32 @@
+// The site settings through the admin API: read by name, saved as a batch the server checks
+// whole (one bad value changes nothing), and the test mail.
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../../../../api/client";
+import { ALL_KEYS } from "./schema";
+
+export const SETTINGS_QUERY = ["admin", "settings"] as const;
+
+export function useSiteSettings() {
+  return useQuery({
+    queryKey: SETTINGS_QUERY,
+    queryFn: () => unwrap(api.POST("/admin/settings", { body: { keys: ALL_KEYS } })),
+  });
+}
+
+export function saveSettings(settings: Record<string, string>) {
+  return unwrap(api.PATCH("/admin/settings", { body: { settings } }));
+}
+
+export function sendTestMail(to: string, settings: Record<string, string>) {
+  return unwrap(api.POST("/admin/tool/mail", { body: { to, settings } }));
+}
+
+/** The groups new accounts may join (for the default group), by id. */
+export function useGroupChoices() {
+  return useQuery({
+    queryKey: ["admin", "groups", "choices"],
+    queryFn: () =>
+      unwrap(api.POST("/admin/group", { body: { page: 1, page_size: 200, order_by: "id" } })),
+    select: (data) => data.groups.map((g) => ({ value: String(g.id), label: g.name })),
+  });
+}

@@ -1,0 +1,46 @@
+// The admin queue API: metrics, one task, cleanup; shared by the tasks page and the dashboard.
+import { useQuery } from "@tanstack/react-query";
+import { api, type Schemas, unwrap } from "../../../../api/client";
+
+export type AdminTask = Schemas["AdminTaskRow"];
+export type QueueMetrics = Schemas["QueueMetrics"];
+
+export const METRICS_KEY = ["admin", "queue-metrics"] as const;
+
+export function useQueueMetrics() {
+  return useQuery({
+    queryKey: METRICS_KEY,
+    queryFn: () => unwrap(api.GET("/admin/queue/metrics")),
+  });
+}
+
+export function useAdminTask(id: number) {
+  return useQuery({
+    queryKey: ["admin", "task", id],
+    queryFn: () => unwrap(api.GET("/admin/queue/{id}", { params: { path: { id } } })),
+  });
+}
+
+/** Deletes ended tasks last changed `days` days ago or earlier (0: all ended tasks). */
+export async function cleanUpTasks(days: number) {
+  const notAfter = new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+  await unwrap(api.POST("/admin/queue/cleanup", { body: { not_after: notAfter } }));
+}
+
+/** Task types and statuses the filters offer. */
+export const TASK_TYPES = [
+  "create_archive",
+  "extract_archive",
+  "remote_download",
+  "relocate",
+  "import",
+  "media_meta",
+] as const;
+export const TASK_STATUSES = [
+  "queued",
+  "processing",
+  "suspending",
+  "error",
+  "canceled",
+  "completed",
+] as const;

@@ -1,0 +1,63 @@
+// Account states and the one call that saves an account, shared by the table and the dialog.
+import { api, unwrap } from "../../../../api/client";
+import type { AdminUser } from "../../api";
+
+export const USER_STATUSES = ["active", "inactive", "manual_banned", "sys_banned"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export function isBanned(status: string): boolean {
+  return status === "manual_banned" || status === "sys_banned";
+}
+
+export type UserChanges = {
+  email?: string;
+  nick?: string;
+  status?: string;
+  group?: number;
+  password?: string;
+  /** Turns two-factor authentication off. */
+  disableTwoFa?: boolean;
+};
+
+/** Saves changes to an existing account; what is left out stays as it is. */
+export function saveUser(user: AdminUser, changes: UserChanges): Promise<AdminUser> {
+  return unwrap(
+    api.PUT("/admin/user/{id}", {
+      params: { path: { id: user.id } },
+      body: {
+        user: {
+          id: user.id,
+          email: changes.email ?? user.email,
+          nick: changes.nick ?? user.nick,
+          status: changes.status ?? user.status,
+          group_users: changes.group ?? user.group_users,
+          ...(changes.disableTwoFa ? { two_fa_enabled: false } : {}),
+        },
+        ...(changes.password ? { password: changes.password } : {}),
+      },
+    }),
+  );
+}
+
+/** Creates an account; `group` 0 means the site's default group. */
+export function createUser(fields: {
+  email: string;
+  nick: string;
+  password: string;
+  status: string;
+  group: number;
+}): Promise<AdminUser> {
+  return unwrap(
+    api.PUT("/admin/user", {
+      body: {
+        user: {
+          email: fields.email,
+          nick: fields.nick,
+          status: fields.status,
+          ...(fields.group ? { group_users: fields.group } : {}),
+        },
+        password: fields.password,
+      },
+    }),
+  );
+}

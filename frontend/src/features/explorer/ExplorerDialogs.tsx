@@ -1,0 +1,123 @@
+// The dialogs the explorer's actions open on the folder: new folder or file, rename, delete
+// (to the trash or for good), empty the trash, and move or copy.
+import { lazy, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import type { ExplorerDialog } from "./actions";
+import { NameDialog } from "./NameDialog";
+import {
+  createFile,
+  createFolder,
+  deleteFiles,
+  emptyTrash,
+  moveFiles,
+  renameFile,
+} from "./operations";
+
+// Opened now and then: loaded when first opened, to keep the explorer's first load small.
+const MoveDialog = lazy(() => import("./MoveDialog"));
+
+export function ExplorerDialogs({
+  dialog,
+  folder,
+  moveFrom,
+  guard,
+  run,
+  clearSelection,
+  onClose,
+}: {
+  dialog: ExplorerDialog | null;
+  folder: string;
+  /** Where the move dialog starts: the folder, or the searched folder of a search. */
+  moveFrom: string;
+  /** Runs a change; a lock conflict opens the lock dialog. */
+  guard: (change: () => Promise<void>) => Promise<void>;
+  /** The same, with other failures shown as a notification. */
+  run: (change: () => Promise<void>) => Promise<void>;
+  clearSelection: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {dialog?.kind === "newFolder" && (
+        <NameDialog
+          title={t("explorer.newFolder")}
+          label={t("explorer.folderName")}
+          initial=""
+          submitLabel={t("common.create")}
+          onSubmit={(name) => createFolder(folder, name)}
+          onClose={onClose}
+        />
+      )}
+      {dialog?.kind === "newFile" && (
+        <NameDialog
+          title={t("explorer.newFile")}
+          label={t("explorer.fileName")}
+          initial=""
+          submitLabel={t("common.create")}
+          onSubmit={(name) => createFile(folder, name)}
+          onClose={onClose}
+        />
+      )}
+      {dialog?.kind === "rename" && (
+        <NameDialog
+          title={t("explorer.renameTitle", { name: dialog.file.name })}
+          label={t("explorer.newName")}
+          initial={dialog.file.name}
+          submitLabel={t("explorer.action.rename")}
+          onSubmit={(name) => {
+            const file = dialog.file;
+            return guard(() => renameFile(folder, file.path, name));
+          }}
+          onClose={onClose}
+        />
+      )}
+      {dialog?.kind === "delete" && (
+        <ConfirmDialog
+          title={t(dialog.forever ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
+          message={
+            dialog.files.length === 1
+              ? t(dialog.forever ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
+                  name: dialog.files[0]?.name,
+                })
+              : t(dialog.forever ? "explorer.deleteForeverMany" : "explorer.deleteMany", {
+                  count: dialog.files.length,
+                })
+          }
+          confirmLabel={t(dialog.forever ? "explorer.deleteForever" : "explorer.action.delete")}
+          onConfirm={() => {
+            const uris = dialog.files.map((f) => f.path);
+            clearSelection();
+            return guard(() => deleteFiles(folder, uris, dialog.forever));
+          }}
+          onClose={onClose}
+        />
+      )}
+      {dialog?.kind === "emptyTrash" && (
+        <ConfirmDialog
+          title={t("explorer.emptyTrashTitle")}
+          message={t("explorer.emptyTrashBody")}
+          confirmLabel={t("explorer.emptyTrash")}
+          onConfirm={() => guard(emptyTrash)}
+          onClose={onClose}
+        />
+      )}
+      <Suspense>
+        {dialog?.kind === "move" && (
+          <MoveDialog
+            files={dialog.files}
+            copy={dialog.copy}
+            start={moveFrom}
+            onSubmit={(dst) => {
+              const uris = dialog.files.map((f) => f.path);
+              clearSelection();
+              return run(() => moveFiles(uris, dst, dialog.copy));
+            }}
+            onClose={onClose}
+          />
+        )}
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+// The folder's rows under the toolbar: the selection bar floating over them, and the list, or
+// a loader, the error, or what an empty folder says.
+import { Alert, Center, Loader, Stack, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { FileInfo } from "../../api/client";
+import { errorMessage } from "../../lib/errors";
+import type { ActionContext } from "./actions";
+import { FileList } from "./FileList";
+import { SelectionBar } from "./SelectionBar";
+
+type ListProps = Omit<Parameters<typeof FileList>[0], "files">;
+
+type Props = {
+  files: FileInfo[];
+  status: { pending: boolean; failed: boolean; error: unknown; complete: boolean };
+  emptyKey: "explorer.search.none" | "explorer.trashEmpty" | "explorer.empty";
+  ctx: ActionContext;
+  selectingAll: boolean;
+  onSelectAll: () => void;
+  onClearSelection: () => void;
+  list: ListProps;
+};
+
+export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: Props) {
+  const { t } = useTranslation();
+  return (
+    // The selection bar floats over this column, never over the info panel.
+    <Stack gap={0} flex={1} miw={0} pos="relative">
+      {(list.selection.chosen.length > 0 || bar.selectingAll) && (
+        <SelectionBar
+          ctx={ctx}
+          total={files.length}
+          complete={status.complete}
+          selectingAll={bar.selectingAll}
+          onSelectAll={bar.onSelectAll}
+          onClear={bar.onClearSelection}
+        />
+      )}
+      {status.pending ? (
+        <Center flex={1}>
+          <Loader aria-label={t("explorer.loading")} />
+        </Center>
+      ) : status.failed ? (
+        <Alert color="red" title={t("explorer.loadFailed")} role="alert">
+          {errorMessage(status.error)}
+        </Alert>
+      ) : files.length === 0 ? (
+        <Center flex={1}>
+          <Text c="dimmed">{t(emptyKey)}</Text>
+        </Center>
+      ) : (
+        <FileList files={files} {...list} />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,197 @@
+// The explorer's part of the side bar: pinned folders and searches (kept by the server in the
+// user's settings), and the folder tree of "my files", each level listed when first opened.
+// Tree entries take dropped rows like the folders of the list. The tree follows the WAI-ARIA tree
+// pattern: one tab stop, arrow keys move between visible folders and open or close them, Enter opens.
+import { ActionIcon, Box, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
+import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@tabler/icons-react";
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { type KeyboardEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
+import { useSubfolders } from "../../api/folders";
+import { invalidateMe, usePins } from "../../api/me";
+import { useSession } from "../../api/session";
+import { notifyError } from "../../lib/errors";
+import { MY_ROOT, parseUri } from "../../lib/uri";
+import { dropTarget } from "./dnd";
+import { moveFiles } from "./operations";
+import classes from "./Sidebar.module.css";
+
+export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const pins = usePins();
+  const navigate = useNavigate();
+  const { path } = useSearch({ strict: false }) as { path?: string };
+  if (!session) return null;
+  const go = (uri: string) => {
+    navigate({ to: "/home", search: { path: uri } });
+    onNavigate?.();
+  };
+  return (
+    <>
+      {!!pins.data?.length && (
+        <Box mt="sm" component="section" aria-label={t("explorer.pins")}>
+          <Text size="xs" c="dimmed" fw={600} px="xs" mb={4}>
+            {t("explorer.pins")}
+          </Text>
+          {pins.data.map((pin) => (
+            <Group key={pin.uri} gap={0} wrap="nowrap" className={classes.pin}>
+              <NavLink
+                component="button"
+                label={pin.name || parseUri(pin.uri)?.segments.at(-1) || pin.uri}
+                leftSection={<IconPinFilled size={16} />}
+                active={path === pin.uri}
+                onClick={() => go(pin.uri)}
+              />
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="sm"
+                className={classes.unpin}
+                aria-label={t("explorer.unpin", { name: pin.name || pin.uri })}
+                onClick={() =>
+                  unwrap(api.DELETE("/file/pin", { body: { uri: pin.uri } }))
+                    .then(() => invalidateMe())
+                    .catch(notifyError)
+                }
+              >
+                <IconX size={14} />
+              </ActionIcon>
+            </Group>
+          ))}
+        </Box>
+      )}
+      <Box mt="sm" component="nav" aria-label={t("explorer.tree")}>
+        <Text size="xs" c="dimmed" fw={600} px="xs" mb={4}>
+          {t("explorer.tree")}
+        </Text>
+        <div className={classes.tree} role="tree" aria-label={t("explorer.tree")}>
+          <TreeNode uri={MY_ROOT} name={t("nav.root.my")} depth={0} current={path} go={go} />
+        </div>
+      </Box>
+    </>
+  );
+}
+
+type NodeProps = {
+  uri: string;
+  name: string;
+  depth: number;
+  current?: string;
+  go: (uri: string) => void;
+};
+
+function TreeNode({ uri, name, depth, current, go }: NodeProps) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [over, setOver] = useState(false);
+  const children = useSubfolders(uri, open);
+  const drop = dropTarget(
+    uri,
+    (uris, dst, copy) => void moveFiles(uris, dst, copy).catch(notifyError),
+    setOver,
+  );
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const item = e.currentTarget;
+    const all = [
+      ...(item.closest('[role="tree"]')?.querySelectorAll<HTMLElement>('[role="treeitem"]') ?? []),
+    ];
+    const at = all.indexOf(item);
+    const focus = (el?: Element | null) => (el as HTMLElement | null | undefined)?.focus();
+    switch (e.key) {
+      case "ArrowDown":
+        focus(all[at + 1]);
+        break;
+      case "ArrowUp":
+        focus(all[at - 1]);
+        break;
+      case "Home":
+        focus(all[0]);
+        break;
+      case "End":
+        focus(all.at(-1));
+        break;
+      case "ArrowRight":
+        if (!open) setOpen(true);
+        else focus(item.querySelector('[role="treeitem"]'));
+        break;
+      case "ArrowLeft":
+        if (open) setOpen(false);
+        else focus(item.parentElement?.closest('[role="treeitem"]'));
+        break;
+      case "Enter":
+      case " ":
+        go(uri);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  return (
+    <div
+      role="treeitem"
+      aria-label={name}
+      aria-level={depth + 1}
+      aria-expanded={open}
+      aria-selected={current === uri}
+      tabIndex={depth === 0 ? 0 : -1}
+      className={classes.node}
+      onKeyDown={onKeyDown}
+    >
+      <Group
+        gap={0}
+        wrap="nowrap"
+        className={`${classes.item} ${current === uri ? classes.active : ""} ${over ? classes.over : ""}`}
+        style={{ paddingLeft: depth * 12 }}
+        {...drop}
+      >
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          size="sm"
+          tabIndex={-1}
+          aria-expanded={open}
+          aria-label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
+          onClick={() => setOpen((o) => !o)}
+        >
+          <IconChevronRight size={14} className={open ? classes.open : classes.chevron} />
+        </ActionIcon>
+        <UnstyledButton
+          className={classes.label}
+          tabIndex={-1}
+          aria-current={current === uri ? "page" : undefined}
+          onClick={() => go(uri)}
+        >
+          <IconFolderFilled size={16} color="var(--mantine-color-yellow-5)" aria-hidden />
+          <Text size="sm" truncate>
+            {name}
+          </Text>
+        </UnstyledButton>
+      </Group>
+      {open && (
+        // biome-ignore lint/a11y/useSemanticElements: a tree's group of child items, not a form fieldset.
+        <div className={classes.tree} role="group">
+          {children.isPending && (
+            <div style={{ paddingLeft: (depth + 1) * 12 + 28 }}>
+              <Loader size="xs" aria-label={t("explorer.loading")} />
+            </div>
+          )}
+          {children.data?.map((f) => (
+            <TreeNode
+              key={f.path}
+              uri={f.path}
+              name={f.name}
+              depth={depth + 1}
+              current={current}
+              go={go}
+            />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+// The folder's view (order, direction, list or thumbnail grid): what the server keeps for it
+// (`view` of the listing), changed here and saved back with `PATCH /file/view`, so that it is
+// restored on the next visit and on other devices.
+import { useState } from "react";
+import { api, type Schemas, unwrap } from "../../api/client";
+import type { Order, SortKey } from "../../api/listing";
+import { getSession } from "../../api/session";
+import { notifyError } from "../../lib/errors";
+
+export type ViewMode = "list" | "grid";
+/** `props`: the custom properties shown as list columns, by id. */
+export type FolderView = Order & { mode: ViewMode; props: string[] };
+
+/** The column type saved for a custom property column (see PropColumns.tsx). */
+const CUSTOM_PROP_COLUMN = 9;
+
+type ServerView = Schemas["ExplorerView"];
+
+const SORT_KEYS: SortKey[] = ["name", "size", "updated_at", "created_at"];
+
+/** Picked in this tab, by folder: shown at once, before the saved view is read back. */
+const picked = new Map<string, FolderView>();
+
+/**
+ * The server's view as this explorer shows it. A view with no order is the server's default,
+ * never saved by anyone (this explorer always saves an order): that one shows as a list.
+ */
+export function fromServer(view: ServerView | null | undefined): FolderView {
+  const order = SORT_KEYS.find((k) => k === view?.order) ?? "name";
+  return {
+    order_by: order,
+    order_direction: view?.order_direction === "desc" ? "desc" : "asc",
+    mode: view?.order && view.view === "grid" ? "grid" : "list",
+    props: (view?.columns ?? []).flatMap((c) =>
+      c.props?.custom_props_id ? [c.props.custom_props_id] : [],
+    ),
+  };
+}
+
+export function useFolderView(folder: string) {
+  const [, rerender] = useState(0);
+  const local = picked.get(folder);
+  const change = (view: FolderView, server: ServerView | null | undefined) => {
+    picked.set(folder, view);
+    rerender((n) => n + 1);
+    // A visitor of a share keeps the view for this visit only.
+    if (!getSession()) return;
+    const body: ServerView = {
+      page_size: server?.page_size && server.page_size >= 50 ? server.page_size : 100,
+      order: view.order_by,
+      order_direction: view.order_direction,
+      view: view.mode,
+      thumbnail: view.mode === "grid",
+      // Columns other clients saved stay; the custom property ones are this view's.
+      columns: [
+        ...(server?.columns ?? []).filter((c) => !c.props?.custom_props_id),
+        ...view.props.map((id) => ({ type: CUSTOM_PROP_COLUMN, props: { custom_props_id: id } })),
+      ],
+    };
+    unwrap(
+      api.PATCH("/file/view", { body: { uri: folder.split("?")[0] ?? folder, view: body } }),
+    ).catch(notifyError);
+  };
+  return { local, change };
+}

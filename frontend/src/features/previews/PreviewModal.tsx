@@ -1,0 +1,101 @@
+//! The viewer window: the file's name, download and close in the header, and the viewer for its
+//! kind below. Each heavy viewer is its own chunk. Closing over an editor with unsaved changes
+//! asks first.
+import { ActionIcon, Box, Center, Group, Loader, Modal, Text, Tooltip } from "@mantine/core";
+import { IconDownload, IconX } from "@tabler/icons-react";
+import { lazy, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { downloadFiles } from "../../lib/downloads";
+import { ImageGallery } from "./ImageGallery";
+import { previewKind } from "./kinds";
+import { MediaPreview } from "./MediaPreview";
+import classes from "./Preview.module.css";
+import type { PreviewState } from "./store";
+import { UnsavedDialog } from "./UnsavedDialog";
+import { type Unsaved, unsavedChanges } from "./unsaved";
+
+const PdfPreview = lazy(() => import("./PdfPreview"));
+const TextPreview = lazy(() => import("./TextPreview"));
+const MarkdownPreview = lazy(() => import("./MarkdownPreview"));
+
+type Props = { preview: PreviewState; onClose: () => void };
+
+export default function PreviewModal({ preview, onClose }: Props) {
+  const { t } = useTranslation();
+  const { file, siblings } = preview;
+  const kind = previewKind(file.name);
+  const [asking, setAsking] = useState<Unsaved | null>(null);
+  const requestClose = () => {
+    const unsaved = unsavedChanges();
+    if (unsaved) setAsking(unsaved);
+    else onClose();
+  };
+
+  return (
+    <>
+      <Modal.Root
+        opened
+        onClose={requestClose}
+        fullScreen
+        zIndex={250}
+        classNames={{ content: classes.content }}
+      >
+        <Modal.Overlay />
+        <Modal.Content
+          className={classes.content}
+          aria-label={t("preview.title", { name: file.name })}
+        >
+          <Modal.Header className={classes.header}>
+            <Modal.Title miw={0} style={{ flex: 1 }}>
+              <Text fw={600} truncate="end" title={file.name} data-testid="preview-name">
+                {file.name}
+              </Text>
+            </Modal.Title>
+            <Group gap={4} wrap="nowrap">
+              <Tooltip label={t("preview.download")}>
+                <ActionIcon
+                  variant="subtle"
+                  color="gray"
+                  size="lg"
+                  aria-label={t("preview.download")}
+                  onClick={() => downloadFiles([file])}
+                >
+                  <IconDownload size={18} />
+                </ActionIcon>
+              </Tooltip>
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="lg"
+                aria-label={t("preview.close")}
+                onClick={requestClose}
+              >
+                <IconX size={18} />
+              </ActionIcon>
+            </Group>
+          </Modal.Header>
+          <Modal.Body className={classes.body}>
+            <Suspense
+              fallback={
+                <Center h="100%">
+                  <Loader aria-label={t("preview.loading")} />
+                </Center>
+              }
+            >
+              <Box className={classes.viewer} key={file.path}>
+                {kind === "image" && <ImageGallery file={file} siblings={siblings} />}
+                {(kind === "video" || kind === "audio") && <MediaPreview file={file} kind={kind} />}
+                {kind === "pdf" && <PdfPreview file={file} />}
+                {kind === "text" && <TextPreview file={file} />}
+                {kind === "markdown" && <MarkdownPreview file={file} />}
+              </Box>
+            </Suspense>
+          </Modal.Body>
+        </Modal.Content>
+      </Modal.Root>
+      {asking && (
+        <UnsavedDialog unsaved={asking} onLeave={onClose} onStay={() => setAsking(null)} />
+      )}
+    </>
+  );
+}

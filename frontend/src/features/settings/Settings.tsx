@@ -1,0 +1,46 @@
+// The settings page: profile, security (password, 2FA, passkeys, connected apps), file versions, WebDAV
+// accounts and the storage used, each a section of its own file.
+import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { useUserSettings } from "../../api/userSettings";
+import { errorMessage } from "../../lib/errors";
+import { ConnectedAppsSection } from "./ConnectedAppsSection";
+import { PasskeysSection } from "./PasskeysSection";
+import { PasswordSection } from "./PasswordSection";
+import { ProfileSection } from "./ProfileSection";
+import { StorageSection } from "./StorageSection";
+import { TwoFactorSection } from "./TwoFactorSection";
+import { VersionsSection } from "./VersionsSection";
+import { WebDavSection } from "./WebDavSection";
+
+export default function Settings() {
+  const { t } = useTranslation();
+  const settings = useUserSettings();
+  return (
+    <Stack maw={820} mx="auto" gap="md" pb="xl">
+      <Title order={1} size="h2">
+        {t("settings.title")}
+      </Title>
+      <ProfileSection />
+      {settings.isPending ? (
+        <Center>
+          <Loader aria-label={t("explorer.loading")} />
+        </Center>
+      ) : settings.isError ? (
+        <Alert color="red" role="alert">
+          {errorMessage(settings.error)}
+        </Alert>
+      ) : (
+        <>
+          <PasswordSection passwordless={settings.data.passwordless} />
+          <TwoFactorSection enabled={settings.data.two_fa_enabled} />
+          <PasskeysSection passkeys={settings.data.passkeys ?? []} />
+          <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />
+          <VersionsSection settings={settings.data} />
+        </>
+      )}
+      <WebDavSection />
+      <StorageSection />
+    </Stack>
+  );
+}

@@ -1,0 +1,130 @@
+// Two-factor sign-in: turning it on shows a QR code of a fresh secret (and the secret as text)
+// and asks for a code from the app; turning it off asks for a current code.
+import { Alert, Badge, Button, Code, Group, Image, Stack, Text, TextInput } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import qrcode from "qrcode-generator";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
+import { useSession } from "../../api/session";
+import { patchSettings } from "../../api/userSettings";
+import { errorMessage } from "../../lib/errors";
+import { useSubmit } from "../../lib/form";
+import { Section } from "./Section";
+
+type Step = { kind: "idle" } | { kind: "enrol"; secret: string } | { kind: "disable" };
+
+/** The `otpauth://` address authenticator apps read from the QR code. */
+export function otpauthUri(secret: string, account: string, issuer: string): string {
+  const label = encodeURIComponent(`${issuer}:${account}`);
+  return `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(issuer)}`;
+}
+
+function qrDataUrl(text: string): string {
+  const qr = qrcode(0, "M");
+  qr.addData(text);
+  qr.make();
+  return qr.createDataURL(5, 4);
+}
+
+export function TwoFactorSection({ enabled }: { enabled: boolean }) {
+  const { t } = useTranslation();
+  const user = useSession()?.user;
+  const [step, setStep] = useState<Step>({ kind: "idle" });
+  const [code, setCode] = useState("");
+  const uri = step.kind === "enrol" ? otpauthUri(step.secret, user?.email ?? "", "Stratus") : null;
+  const qr = useMemo(() => (uri ? qrDataUrl(uri) : null), [uri]);
+
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    await patchSettings({ two_fa_enabled: step.kind === "enrol", two_fa_code: code });
+    notifications.show({
+      color: "green",
+      message: t(step.kind === "enrol" ? "settings.twoFa.enabled" : "settings.twoFa.disabled"),
+    });
+    setStep({ kind: "idle" });
+  });
+
+  const start = async () => {
+    setError(null);
+    setCode("");
+    try {
+      const secret = await unwrap(api.GET("/user/setting/2fa"));
+      setStep({ kind: "enrol", secret: secret as string });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <Section id="2fa" title={t("settings.twoFa.title")} description={t("settings.twoFa.intro")}>
+      <Group gap="xs">
+        <Text size="sm">{t("settings.twoFa.state")}</Text>
+        <Badge variant="dot" color={enabled ? "green" : "gray"}>
+          {enabled ? t("settings.on") : t("settings.off")}
+        </Badge>
+      </Group>
+      {step.kind === "idle" ? (
+        <Group>
+          {enabled ? (
+            <Button variant="default" color="red" onClick={() => setStep({ kind: "disable" })}>
+              {t("settings.twoFa.turnOff")}
+            </Button>
+          ) : (
+            <Button onClick={start}>{t("settings.twoFa.turnOn")}</Button>
+          )}
+        </Group>
+      ) : (
+        <form onSubmit={submit}>
+          <Stack gap="sm">
+            {step.kind === "enrol" && qr && (
+              <>
+                <Text size="sm">{t("settings.twoFa.scan")}</Text>
+                <Image
+                  src={qr}
+                  alt={t("settings.twoFa.qr")}
+                  w={180}
+                  h={180}
+                  fit="contain"
+                  style={{ imageRendering: "pixelated", background: "#fff" }}
+                />
+                <Text size="sm">
+                  {t("settings.twoFa.secret")} <Code data-testid="totp-secret">{step.secret}</Code>
+                </Text>
+              </>
+            )}
+            <Text size="sm">{t("settings.twoFa.enterCode")}</Text>
+            <TextInput
+              label={t("signIn.otp")}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              w={160}
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
+            />
+            {error && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            <Group>
+              <Button type="submit" loading={busy} disabled={code.length !== 6}>
+                {step.kind === "enrol"
+                  ? t("settings.twoFa.confirmOn")
+                  : t("settings.twoFa.confirmOff")}
+              </Button>
+              <Button variant="default" onClick={() => setStep({ kind: "idle" })}>
+                {t("common.cancel")}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+      {step.kind === "idle" && error && (
+        <Alert color="red" role="alert">
+          {error}
+        </Alert>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,20 @@
+// The explorer's "Share" action on one item of my files, registered through the explorer's
+// action registry (the shell imports this file before the explorer draws).
+import { IconShare } from "@tabler/icons-react";
+import { type ActionContext, registerAction } from "../explorer/actions";
+import { openShareDialog } from "./shareDialogStore";
+
+const one = (ctx: ActionContext) => ctx.files.length === 1;
+const mine = (ctx: ActionContext) => ctx.fs === "my";
+
+registerAction({
+  id: "share",
+  labelKey: "explorer.action.share",
+  icon: IconShare,
+  order: 12,
+  applies: (ctx) => one(ctx) && mine(ctx),
+  run: (ctx) => {
+    const file = ctx.files[0];
+    if (file) openShareDialog(file);
+  },
+});

@@ -1,0 +1,102 @@
+// A folder's snapshot schedules: each takes a snapshot every hour, day or week and keeps the
+// newest few of them (manual snapshots are never pruned). Add one, delete one.
+import { Button, Group, NumberInput, Select, Stack, Text } from "@mantine/core";
+import { IconTrash } from "@tabler/icons-react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { addSchedule, deleteSchedule, useSchedules } from "../../api/snapshots";
+import { IconButton } from "../../components/IconButton";
+import { errorMessage, notifyError } from "../../lib/errors";
+import { formatDate } from "../../lib/format";
+import type { SnapshotFolder } from "./store";
+
+const PERIODS = ["@hourly", "@daily", "@weekly"] as const;
+type Period = (typeof PERIODS)[number];
+const PERIOD_KEY = { "@hourly": "hourly", "@daily": "daily", "@weekly": "weekly" } as const;
+
+export function SchedulesPanel({ folder }: { folder: SnapshotFolder }) {
+  const { t, i18n } = useTranslation();
+  const [every, setEvery] = useState<Period>("@daily");
+  const [keep, setKeep] = useState<number>(7);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const list = useSchedules();
+  const schedules = (list.data ?? []).filter((s) => s.uri === folder.uri);
+  const periodLabel = (p: string) =>
+    p in PERIOD_KEY ? t(`snapshot.schedule.${PERIOD_KEY[p as Period]}`) : p;
+
+  const add = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await addSchedule(folder.uri, every, keep);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="xs">
+      {list.isError && (
+        <Text c="red" size="sm">
+          {errorMessage(list.error)}
+        </Text>
+      )}
+      {list.isSuccess && schedules.length === 0 && (
+        <Text c="dimmed" size="sm">
+          {t("snapshot.schedule.none")}
+        </Text>
+      )}
+      {schedules.map((s) => (
+        <Group key={s.id} justify="space-between" wrap="nowrap" data-testid="schedule">
+          <div>
+            <Text size="sm">
+              {t("snapshot.schedule.row", { every: periodLabel(s.every), keep: s.keep })}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {s.last_taken_at
+                ? t("snapshot.schedule.last", { time: formatDate(s.last_taken_at, i18n.language) })
+                : t("snapshot.schedule.never")}
+            </Text>
+          </div>
+          <IconButton
+            variant="subtle"
+            color="red"
+            label={t("snapshot.schedule.delete")}
+            onClick={() => deleteSchedule(s.id).catch(notifyError)}
+          >
+            <IconTrash size={16} />
+          </IconButton>
+        </Group>
+      ))}
+      <Group align="flex-end" gap="xs" wrap="wrap">
+        <Select
+          label={t("snapshot.schedule.every")}
+          data={PERIODS.map((p) => ({ value: p, label: periodLabel(p) }))}
+          value={every}
+          onChange={(v) => v && setEvery(v as Period)}
+          allowDeselect={false}
+          w={140}
+        />
+        <NumberInput
+          label={t("snapshot.schedule.keep")}
+          value={keep}
+          onChange={(v) => setKeep(typeof v === "number" ? v : 1)}
+          min={1}
+          max={100}
+          w={100}
+        />
+        <Button variant="light" loading={busy} onClick={add}>
+          {t("snapshot.schedule.add")}
+        </Button>
+      </Group>
+      {error && (
+        <Text c="red" size="sm" role="alert">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
