@@ -54,10 +54,9 @@ impl FileEventsApi {
         let stream =
             fs_events::subscribe(&state, &caller, &uri, req.header(CLIENT_ID_HEADER)).await?;
         let ids = state.ids.clone();
-        let messages = futures_util::stream::unfold(stream.spawn(), |mut rx| async move {
-            rx.recv().await.map(|message| (message, rx))
-        });
-        let frames = messages.map(move |message| Ok::<_, std::io::Error>(frame(&ids, message)));
+        let frames = stream
+            .messages()
+            .map(move |message| Ok::<_, std::io::Error>(frame(&ids, message)));
         let resp = Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "text/event-stream")

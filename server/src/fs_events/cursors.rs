@@ -3,10 +3,11 @@
 //! thousands of streams costs no database write on the way. A stream that ends writes its
 //! own cursor at once, so a disconnect or a clean restart resumes exactly; after a kill a
 //! client resumes from at most [`FLUSH`] earlier and may be told of those changes twice (never
-//! fewer).
+//! fewer). Streams that were sent the same change note the same cursor, so the rows are
+//! written per cursor value, [`CHUNK`] rows to a statement.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     sync::{
         Arc, Mutex, Weak,
         atomic::{AtomicBool, Ordering},
@@ -16,18 +17,19 @@ use std::{
 
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
-use super::subscriptions::{self, Key};
+use super::subscriptions;
 use crate::state::AppState;
 
 /// How often noted cursors are written.
 pub const FLUSH: Duration = Duration::from_millis(500);
-/// Cursors written per transaction.
+/// Subscription rows written per statement.
 const CHUNK: usize = 500;
 
 /// The instance's noted cursors (an [`AppState`] part).
 pub struct Cursors {
     db: DatabaseConnection,
-    dirty: Mutex<HashMap<Key, i64>>,
+    /// Cursor by subscription row.
+    dirty: Mutex<HashMap<i64, i64>>,
     started: AtomicBool,
 }
 
@@ -41,11 +43,12 @@ impl Cursors {
         })
     }
 
-    /// Notes that `key`'s client was sent everything up to `cursor` (and is still there).
-    pub fn note(self: &Arc<Self>, key: &Key, cursor: i64) {
+    /// Notes that the client of the subscription row `row` was sent everything up to `cursor`
+    /// (and is still there).
+    pub fn note(self: &Arc<Self>, row: i64, cursor: i64) {
         {
             let mut dirty = self.dirty.lock().expect("cursors");
-            let at = dirty.entry(key.clone()).or_insert(cursor);
+            let at = dirty.entry(row).or_insert(cursor);
             *at = (*at).max(cursor);
         }
         if !self.started.swap(true, Ordering::AcqRel) {
@@ -55,17 +58,21 @@ impl Cursors {
 
     /// Writes the noted cursors now.
     pub async fn flush(&self) -> Result<(), DbErr> {
-        let noted: Vec<(Key, i64)> = std::mem::take(&mut *self.dirty.lock().expect("cursors"))
-            .into_iter()
-            .collect();
-        for chunk in noted.chunks(CHUNK) {
-            let txn = self.db.begin().await?;
-            for (key, cursor) in chunk {
-                subscriptions::advance(&txn, key, *cursor).await?;
-            }
-            txn.commit().await?;
+        let noted = std::mem::take(&mut *self.dirty.lock().expect("cursors"));
+        let mut by_cursor: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (row, cursor) in noted {
+            by_cursor.entry(cursor).or_default().push(row);
         }
-        Ok(())
+        if by_cursor.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        for (cursor, rows) in by_cursor {
+            for chunk in rows.chunks(CHUNK) {
+                subscriptions::advance_rows(&txn, chunk, cursor).await?;
+            }
+        }
+        txn.commit().await
     }
 }
 

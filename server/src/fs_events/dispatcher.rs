@@ -1,6 +1,6 @@
 //! One dispatcher per instance: it tails the journal (one query every [`TICK`], whatever the
 //! number of subscribers) and hands each batch of rows to the local subscribers of the rows'
-//! owner through a small channel. Instances sharing a database each tail it, so a change made
+//! owner through a small mailbox. Instances sharing a database each tail it, so a change made
 //! through any instance reaches subscribers on all.
 //!
 //! On PostgreSQL ids are taken when a row is inserted but become visible at commit, so id 10
@@ -12,7 +12,7 @@ use std::{
     collections::{BTreeMap, HashMap},
     sync::{
         Arc, Mutex, Weak,
-        atomic::{AtomicBool, AtomicI64, Ordering},
+        atomic::{AtomicI64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -22,9 +22,9 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use stratus_entity::fs_change;
-use tokio::sync::{OnceCell, mpsc};
+use tokio::sync::OnceCell;
 
-use super::{journal, subscriptions::Key};
+use super::{journal, mailbox::Mailbox, subscriptions::Key};
 use crate::state::AppState;
 
 /// How often the journal is read.
@@ -33,8 +33,6 @@ pub const TICK: Duration = Duration::from_millis(200);
 const GAP_WAIT: Duration = Duration::from_secs(10);
 /// Skipped ids remembered at most (the newest are kept).
 const MAX_GAPS: usize = 1000;
-/// Batches queued per subscriber; past that it re-reads the journal itself.
-const QUEUE: usize = 8;
 
 /// Rows of one owner handed to a subscriber, oldest first.
 #[derive(Clone)]
@@ -44,11 +42,16 @@ pub struct Batch {
     pub late: bool,
 }
 
-/// A local subscriber.
+/// A local subscriber; dropping it (replaced, server stopping) ends its stream.
 struct Local {
     conn: u64,
-    tx: mpsc::Sender<Batch>,
-    lagged: Arc<AtomicBool>,
+    mailbox: Arc<Mailbox>,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        self.mailbox.close();
+    }
 }
 
 #[derive(Default)]
@@ -69,9 +72,7 @@ pub struct Dispatcher {
 
 /// A subscriber's place in the dispatcher; dropping it leaves.
 pub struct Registration {
-    pub rx: mpsc::Receiver<Batch>,
-    /// Set when a batch did not fit in the queue: the subscriber reads the journal itself.
-    pub lagged: Arc<AtomicBool>,
+    pub mailbox: Arc<Mailbox>,
     dispatcher: Arc<Dispatcher>,
     key: Key,
     owner_id: i64,
@@ -117,24 +118,21 @@ impl Dispatcher {
     /// with the same key is dropped (its stream ends).
     pub async fn join(self: &Arc<Self>, key: Key, owner_id: i64) -> Result<Registration, DbErr> {
         self.start().await?;
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let lagged = Arc::new(AtomicBool::new(false));
+        let mailbox = Arc::new(Mailbox::default());
         let mut reg = self.registry.lock().expect("registry");
         reg.next += 1;
         let conn = reg.next;
-        if let Some((old_owner, old_conn)) = reg.by_key.insert(key.clone(), (owner_id, conn))
+        if let Some((old_owner, old_conn)) = reg.by_key.insert(key, (owner_id, conn))
             && let Some(list) = reg.by_owner.get_mut(&old_owner)
         {
             list.retain(|l| l.conn != old_conn);
         }
         reg.by_owner.entry(owner_id).or_default().push(Local {
             conn,
-            tx,
-            lagged: lagged.clone(),
+            mailbox: mailbox.clone(),
         });
         Ok(Registration {
-            rx,
-            lagged,
+            mailbox,
             dispatcher: self.clone(),
             key,
             owner_id,
@@ -197,9 +195,7 @@ impl Dispatcher {
                 late,
             };
             for local in locals {
-                if let Err(mpsc::error::TrySendError::Full(_)) = local.tx.try_send(batch.clone()) {
-                    local.lagged.store(true, Ordering::Release);
-                }
+                local.mailbox.put(batch.clone());
             }
         }
     }

@@ -13,12 +13,14 @@
 //! - `subscriptions.rs`: the subscription rows.
 //! - `cursors.rs`: cursors of open streams, written in the background.
 //! - `dispatcher.rs`: one journal tail per instance, feeding local streams by owner.
+//! - `mailbox.rs`: the dispatcher's queue to one stream.
 //! - `stream.rs`: one open stream.
 //! - `retention.rs`: the periodic pruning.
 
 pub mod cursors;
 pub mod dispatcher;
 pub mod journal;
+pub mod mailbox;
 pub mod merge;
 pub mod retention;
 pub mod route;
@@ -34,6 +36,7 @@ use crate::{
     boolset::fs_cap,
     caller::{Caller, LoginRequired},
     fs::{
+        changes::path_of,
         error::FsError,
         nav::{self, FsCtx},
         share_tree,
@@ -124,20 +127,25 @@ pub async fn subscribe(
     let key = Key {
         user_id: me.user.id,
         folder_id: node.file.id,
-        client_id: client_id.to_string(),
+        client_id,
     };
     // Joined before the subscription is read, so no change falls between the two.
-    let registration = Dispatcher::of(state)
-        .join(key.clone(), node.file.owner_id)
-        .await?;
+    let registration = Dispatcher::of(state).join(key, node.file.owner_id).await?;
     let opened = subscriptions::open(&state.db, &key).await?;
+    // Looked up once here, after joining: a later change of it comes with the rows. Every
+    // stream looking it up at its first event would be thousands of queries at once.
+    let folder = match path_of(&state.db, node.file.id).await {
+        Ok(path) => Some(path),
+        Err(DbErr::RecordNotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     Ok(Stream {
         state: state.clone(),
         key,
         registration,
         opened,
         debounce: Duration::from_secs(debounce as u64),
-        noted: None,
+        folder,
     })
 }
 

@@ -1,18 +1,24 @@
-//! One open stream: sends `subscribed` / `resumed`, then the subscription's changes, debounced
+//! One open stream: says `subscribed` / `resumed`, then the subscription's changes, debounced
 //! and merged, and a keep-alive every [`KEEP_ALIVE`]. The cursor is noted as messages are sent
 //! (`cursors.rs` writes it) and written when the stream ends (client gone, replaced by a new
 //! connection, server stopping), so the client resumes where it was on any instance.
+//!
+//! A stream has no task or channel of its own: the connection polls it for its next message.
+//! An idle stream is then its state, a mailbox and one timer, which keeps thousands of idle
+//! subscribers cheap; the database work (replay, a folder's path, the final cursor) happens in
+//! futures boxed for the moment they run, so the idle state does not carry their size.
 
-use std::{collections::HashSet, sync::atomic::Ordering, time::Duration};
+use std::{collections::HashSet, collections::VecDeque, time::Duration};
 
 use sea_orm::DbErr;
 use stratus_entity::fs_change;
-use tokio::{sync::mpsc, time::Instant};
+use tokio::time::Instant;
 
 use super::{
     cursors::Cursors,
     dispatcher::{Batch, Registration},
     journal,
+    mailbox::Mail,
     merge::{Event, merge},
     route,
     subscriptions::{self, Key, Opened},
@@ -42,13 +48,13 @@ pub struct Stream {
     pub registration: Registration,
     pub opened: Opened,
     pub debounce: Duration,
-    /// The cursor last noted, and when.
-    pub noted: Option<(i64, Instant)>,
+    /// The subscribed folder's owner-absolute path when it was opened (`None`: not in the
+    /// tree any more).
+    pub folder: Option<String>,
 }
 
 /// The subscribed folder's path, kept between flushes: it changes only when a folder of the
 /// owner's tree is renamed, moved, deleted or restored, which the rows themselves show.
-#[derive(Default)]
 struct FolderPath {
     path: Option<String>,
     stale: bool,
@@ -64,194 +70,288 @@ impl FolderPath {
 }
 
 impl Stream {
-    /// Runs the stream in a task of its own; the receiver yields its messages and ends with it.
-    /// Dropping the receiver ends the stream.
-    pub fn spawn(self) -> mpsc::Receiver<Message> {
-        let (tx, rx) = mpsc::channel(4);
-        tokio::spawn(async move {
-            let key = self.key.clone();
-            if let Err(e) = self.run(tx).await {
-                tracing::warn!(error = %e, folder = key.folder_id, "file event stream");
+    /// The stream's messages; it ends when the stream does. Dropping it ends the stream (the
+    /// client went away): its cursor is then written in the background.
+    pub fn messages(self) -> impl futures_util::Stream<Item = Message> + Send + 'static {
+        let run = Run {
+            floor: 0,
+            sent: 0,
+            pending: Vec::new(),
+            outbox: VecDeque::new(),
+            note_after_outbox: false,
+            folder: FolderPath {
+                path: self.folder.clone(),
+                stale: false,
+            },
+            deadline: None,
+            keep_alive_at: Instant::now() + KEEP_ALIVE,
+            noted: None,
+            started: false,
+            ended: false,
+            stream: self,
+        };
+        futures_util::stream::unfold(run, |mut run| async move {
+            run.next().await.map(|message| (message, run))
+        })
+    }
+}
+
+/// A stream's state between messages.
+struct Run {
+    stream: Stream,
+    /// The cursor the stream started from.
+    floor: i64,
+    /// The highest journal id sent.
+    sent: i64,
+    /// Rows waiting for the debounce, oldest first.
+    pending: Vec<fs_change::Model>,
+    /// Messages of a flush not handed out yet.
+    outbox: VecDeque<Message>,
+    /// Note the cursor once the outbox is empty.
+    note_after_outbox: bool,
+    folder: FolderPath,
+    deadline: Option<Instant>,
+    keep_alive_at: Instant,
+    /// The cursor last noted, and when.
+    noted: Option<(i64, Instant)>,
+    started: bool,
+    /// The cursor was written for the last time (or must not be).
+    ended: bool,
+}
+
+impl Run {
+    /// The next message; `None` when the stream is over.
+    async fn next(&mut self) -> Option<Message> {
+        loop {
+            if let Some(message) = self.outbox.pop_front() {
+                return Some(message);
             }
-        });
-        rx
+            if self.note_after_outbox {
+                self.note_after_outbox = false;
+                self.note();
+            }
+            if self.ended {
+                return None;
+            }
+            let step = if self.started {
+                self.step().await
+            } else {
+                self.started = true;
+                Box::pin(self.start()).await
+            };
+            if let Err(e) = step {
+                tracing::warn!(error = %e, folder = self.stream.key.folder_id, "file event stream");
+                self.ended = true;
+            }
+        }
     }
 
-    async fn run(mut self, out: mpsc::Sender<Message>) -> Result<(), DbErr> {
-        let mut pending: Vec<fs_change::Model> = Vec::new();
-        let floor = match self.opened {
+    /// The opening message, and on a resume the rows missed.
+    async fn start(&mut self) -> Result<(), DbErr> {
+        match self.stream.opened {
             Opened::ReconnectRequired => {
-                let _ = out.send(Message::ReconnectRequired).await;
-                return Ok(());
+                self.outbox.push_back(Message::ReconnectRequired);
+                // The subscription row is gone: nothing to save.
+                self.ended = true;
             }
-            Opened::Subscribed { cursor } => {
-                if out.send(Message::Subscribed).await.is_err() {
-                    return Ok(());
-                }
-                cursor
+            Opened::Subscribed { cursor, .. } => {
+                self.outbox.push_back(Message::Subscribed);
+                self.floor = cursor;
             }
-            Opened::Resumed { cursor } => {
-                if out.send(Message::Resumed).await.is_err() {
-                    return Ok(());
-                }
-                read_after(&self.state, self.owner(), cursor, &mut pending).await?;
-                let floor = pending.last().map_or(cursor, |r| r.id);
-                pending.retain(|r| !self.echo(r));
-                floor
-            }
-        };
-        let mut sent = floor;
-        let mut folder = FolderPath {
-            path: None,
-            stale: true,
-        };
-        let mut deadline = (!pending.is_empty()).then(|| Instant::now() + self.debounce);
-        let mut keep_alive = tokio::time::interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
-        loop {
-            tokio::select! {
-                _ = out.closed() => break,
-                batch = self.registration.rx.recv() => {
-                    let Some(batch) = batch else { break };
-                    folder.see(&batch.rows);
-                    if self.take(batch, floor, &mut pending) {
-                        deadline = Some(Instant::now() + self.debounce);
-                    }
-                    if self.registration.lagged.swap(false, Ordering::AcqRel) {
-                        let before = pending.len();
-                        folder.stale = true;
-                        self.reread(sent, &mut pending).await?;
-                        if pending.len() > before {
-                            deadline = Some(Instant::now() + self.debounce);
-                        }
-                    }
-                }
-                _ = sleep_until(deadline) => {
-                    deadline = None;
-                    if !self.flush(&out, &mut pending, &mut sent, &mut folder).await? {
-                        break;
-                    }
-                    self.save(&mut pending, &mut deadline, floor, &mut folder, false).await?;
-                }
-                _ = keep_alive.tick() => {
-                    if out.send(Message::KeepAlive).await.is_err() {
-                        break;
-                    }
-                    self.save(&mut pending, &mut deadline, floor, &mut folder, false).await?;
+            Opened::Resumed { cursor, .. } => {
+                self.outbox.push_back(Message::Resumed);
+                read_after(&self.stream.state, self.owner(), cursor, &mut self.pending).await?;
+                self.floor = self.pending.last().map_or(cursor, |r| r.id);
+                let key = self.stream.key;
+                self.pending.retain(|r| !echo(&key, r));
+                if !self.pending.is_empty() {
+                    self.deadline = Some(Instant::now() + self.stream.debounce);
                 }
             }
         }
-        self.save(&mut pending, &mut deadline, floor, &mut folder, true)
-            .await
+        self.sent = self.floor;
+        Ok(())
+    }
+
+    /// Waits for rows or a timer, and acts on them.
+    async fn step(&mut self) -> Result<(), DbErr> {
+        let wake = self
+            .deadline
+            .map_or(self.keep_alive_at, |d| d.min(self.keep_alive_at));
+        let mail = tokio::select! {
+            mail = self.stream.registration.mailbox.take() => Some(mail),
+            _ = tokio::time::sleep_until(wake) => None,
+        };
+        match mail {
+            Some(Mail::Closed) => {
+                self.ended = true;
+                Box::pin(self.save_end()).await?;
+            }
+            Some(Mail::Batches { batches, lagged }) => {
+                self.receive(batches);
+                if lagged {
+                    let before = self.pending.len();
+                    self.folder.stale = true;
+                    Box::pin(self.reread()).await?;
+                    if self.pending.len() > before {
+                        self.deadline = Some(Instant::now() + self.stream.debounce);
+                    }
+                }
+            }
+            None => {
+                let now = Instant::now();
+                if self.deadline.is_some_and(|d| d <= now) {
+                    self.deadline = None;
+                    Box::pin(self.flush()).await?;
+                    self.note_after_outbox = true;
+                }
+                if self.keep_alive_at <= now {
+                    self.keep_alive_at = now + KEEP_ALIVE;
+                    self.outbox.push_back(Message::KeepAlive);
+                    self.note_after_outbox = true;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The owner of the subscribed tree.
     fn owner(&self) -> i64 {
-        self.registration.owner_id()
+        self.stream.registration.owner_id()
     }
 
-    /// Adds the rows of `batch` this stream has not had; whether any was added (an echo of the
-    /// client's own change does not delay the others).
-    fn take(&self, batch: Batch, floor: i64, pending: &mut Vec<fs_change::Model>) -> bool {
-        let mut added = false;
-        for row in batch.rows.iter() {
-            if (row.id > floor || batch.late)
-                && !self.echo(row)
-                && !pending.iter().any(|p| p.id == row.id)
-            {
-                added = true;
-                pending.push(row.clone());
+    /// Takes the rows of `batches` this stream has not had; an echo of the client's own change
+    /// does not delay the others.
+    fn receive(&mut self, batches: Vec<Batch>) {
+        for batch in batches {
+            self.folder.see(&batch.rows);
+            if take(&self.stream.key, &batch, self.floor, &mut self.pending) {
+                self.deadline = Some(Instant::now() + self.stream.debounce);
             }
         }
-        added
-    }
-
-    /// Whether `row` is the client's own change.
-    fn echo(&self, row: &fs_change::Model) -> bool {
-        row.client_id.as_deref() == Some(self.key.client_id.as_str())
     }
 
     /// After a full queue: the journal's rows after `sent` that are not pending yet.
-    async fn reread(&self, sent: i64, pending: &mut Vec<fs_change::Model>) -> Result<(), DbErr> {
+    async fn reread(&mut self) -> Result<(), DbErr> {
         let mut rows = Vec::new();
-        read_after(&self.state, self.owner(), sent, &mut rows).await?;
-        let have: HashSet<i64> = pending.iter().map(|r| r.id).collect();
-        pending.extend(
+        read_after(&self.stream.state, self.owner(), self.sent, &mut rows).await?;
+        let have: HashSet<i64> = self.pending.iter().map(|r| r.id).collect();
+        let key = self.stream.key;
+        self.pending.extend(
             rows.into_iter()
-                .filter(|r| !have.contains(&r.id) && !self.echo(r)),
+                .filter(|r| !have.contains(&r.id) && !echo(&key, r)),
         );
-        pending.sort_by_key(|r| r.id);
+        self.pending.sort_by_key(|r| r.id);
         Ok(())
     }
 
-    /// Sends the merged events of `pending`; false when the client is gone.
-    async fn flush(
-        &self,
-        out: &mpsc::Sender<Message>,
-        pending: &mut Vec<fs_change::Model>,
-        sent: &mut i64,
-        folder: &mut FolderPath,
-    ) -> Result<bool, DbErr> {
-        if pending.is_empty() {
-            return Ok(true);
+    /// Puts the merged events of the pending rows in the outbox.
+    async fn flush(&mut self) -> Result<(), DbErr> {
+        if self.pending.is_empty() {
+            return Ok(());
         }
-        pending.sort_by_key(|r| r.id);
-        if folder.stale || folder.path.is_none() {
-            folder.path = match path_of(&self.state.db, self.key.folder_id).await {
+        self.pending.sort_by_key(|r| r.id);
+        if self.folder.stale {
+            self.folder.path = match path_of(&self.stream.state.db, self.stream.key.folder_id).await
+            {
                 Ok(path) => Some(path),
                 // The folder left the tree (trashed or deleted): nothing below it to report.
                 Err(DbErr::RecordNotFound(_)) => None,
                 Err(e) => return Err(e),
             };
-            folder.stale = false;
+            self.folder.stale = false;
         }
-        let events = match &folder.path {
-            Some(path) => merge(route::events_for(pending, path, &self.key.client_id)),
-            None => Vec::new(),
-        };
-        for event in events {
-            if out.send(Message::Event(Box::new(event))).await.is_err() {
-                return Ok(false);
-            }
+        if let Some(path) = &self.folder.path {
+            let mut buf = [0; uuid::fmt::Hyphenated::LENGTH];
+            let client = self.stream.key.client(&mut buf);
+            let events = merge(route::events_for(&self.pending, path, client));
+            self.outbox
+                .extend(events.into_iter().map(|e| Message::Event(Box::new(e))));
         }
-        *sent = (*sent).max(pending.iter().map(|r| r.id).max().unwrap_or(0));
-        pending.clear();
-        Ok(true)
+        self.sent = self
+            .sent
+            .max(self.pending.iter().map(|r| r.id).max().unwrap_or(0));
+        self.pending = Vec::new();
+        Ok(())
     }
 
-    /// Saves the cursor when nothing is pending: everything up to the dispatcher's watermark
-    /// has then been sent (or did not concern this stream). At the stream's `end` it is
-    /// written at once; before, it is noted for the background writer when it moved (or ten
-    /// minutes went by).
-    async fn save(
-        &mut self,
-        pending: &mut Vec<fs_change::Model>,
-        deadline: &mut Option<Instant>,
-        floor: i64,
-        folder: &mut FolderPath,
-        end: bool,
-    ) -> Result<(), DbErr> {
-        let watermark = self.registration.watermark();
-        while let Ok(batch) = self.registration.rx.try_recv() {
-            folder.see(&batch.rows);
-            if self.take(batch, floor, pending) {
-                *deadline = Some(Instant::now() + self.debounce);
+    /// The cursor to save: when nothing is pending, everything up to the dispatcher's
+    /// watermark has been sent (or did not concern this stream); otherwise none (0 never
+    /// moves a cursor).
+    fn cursor(&mut self) -> i64 {
+        let watermark = self.stream.registration.watermark();
+        if let Some(Mail::Batches { batches, lagged }) = self.stream.registration.mailbox.try_take()
+        {
+            self.receive(batches);
+            if lagged {
+                return 0;
             }
         }
-        let cursor = if pending.is_empty() { watermark } else { 0 };
-        if end {
-            return subscriptions::advance(&self.state.db, &self.key, cursor).await;
+        if self.pending.is_empty() && self.outbox.is_empty() {
+            watermark
+        } else {
+            0
         }
+    }
+
+    /// Notes the cursor for the background writer when it moved (or ten minutes went by).
+    fn note(&mut self) {
+        let cursor = self.cursor();
         let now = Instant::now();
         let due = match self.noted {
             Some((noted, at)) => cursor > noted || now.duration_since(at) >= SEEN_EVERY,
             None => true,
         };
-        if due {
-            Cursors::of(&self.state).note(&self.key, cursor);
+        if due && let Some(row) = self.stream.opened.row() {
+            Cursors::of(&self.stream.state).note(row, cursor);
             self.noted = Some((cursor.max(self.noted.map_or(0, |n| n.0)), now));
         }
-        Ok(())
     }
+
+    /// Writes the cursor at the stream's end.
+    async fn save_end(&mut self) -> Result<(), DbErr> {
+        let cursor = self.cursor();
+        subscriptions::advance(&self.stream.state.db, &self.stream.key, cursor).await
+    }
+}
+
+impl Drop for Run {
+    /// The client went away: the cursor is written by a task of its own.
+    fn drop(&mut self) {
+        if self.ended {
+            return;
+        }
+        let cursor = self.cursor();
+        let (db, key) = (self.stream.state.db.clone(), self.stream.key);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Err(e) = subscriptions::advance(&db, &key, cursor).await {
+                    tracing::warn!(error = %e, folder = key.folder_id, "saving a file event cursor");
+                }
+            });
+        }
+    }
+}
+
+/// Adds the rows of `batch` the stream of `key` has not had to `pending`; whether any was.
+fn take(key: &Key, batch: &Batch, floor: i64, pending: &mut Vec<fs_change::Model>) -> bool {
+    let mut added = false;
+    for row in batch.rows.iter() {
+        if (row.id > floor || batch.late)
+            && !echo(key, row)
+            && !pending.iter().any(|p| p.id == row.id)
+        {
+            added = true;
+            pending.push(row.clone());
+        }
+    }
+    added
+}
+
+/// Whether `row` is the change of the client of `key` itself.
+fn echo(key: &Key, row: &fs_change::Model) -> bool {
+    let mut buf = [0; uuid::fmt::Hyphenated::LENGTH];
+    row.client_id.as_deref() == Some(key.client(&mut buf))
 }
 
 /// `owner_id`'s rows after `after`, all pages, appended to `rows`.
@@ -271,12 +371,5 @@ async fn read_after(
         if !full {
             return Ok(());
         }
-    }
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
