@@ -1,5 +1,5 @@
 //! Extracting archives in the drive (`POST /workflow/extract`, `GET /file/archive`): zip, tar
-//! (plain, gz, bz2, xz) and 7z.
+//! (plain, gz, bz2, xz, zst) and 7z.
 //!
 //! - `format.rs`: which kind of archive a blob is, from its magic bytes or its name.
 //! - `names.rs`: entry names, decoded (zip's UTF-8 flag, a given legacy encoding, else UTF-8
@@ -14,6 +14,7 @@
 //! - `place.rs`: moving the result into place, or deleting the staging folder.
 //! - `list.rs`: the entries of an archive without extracting it.
 //! - `mask.rs`: the entries a task extracts (`file_mask`).
+//! - `zstd.rs`: a Zstandard stream of several frames as one reader.
 //! - `error.rs`: [`ExtractError`].
 
 pub mod blob;
@@ -26,6 +27,7 @@ pub mod names;
 pub mod place;
 pub mod pump;
 pub mod task;
+pub mod zstd;
 
 pub use error::ExtractError;
 
