@@ -143,9 +143,9 @@ async fn a_captcha_stratus_cannot_verify_is_refused() {
 async fn schedules_are_cron_lines_or_go_durations_and_a_bad_one_is_refused() {
     let server = TestServer::start().await;
     let boss = admin(&server, "boss@example.com").await;
-    let read = |server: &TestServer| {
+    let read = || {
         ok(
-            server,
+            &server,
             &boss,
             Method::POST,
             "/admin/settings",
@@ -155,7 +155,7 @@ async fn schedules_are_cron_lines_or_go_durations_and_a_bad_one_is_refused() {
     for good in ["@every 1h30m", "0 */5 * * * *", "*/7 * * * *", "@daily"] {
         let resp = patch(&server, &boss, json!({"cron_entity_collect": good})).await;
         assert_eq!(resp["code"], 0, "{good}: {resp}");
-        assert_eq!(read(&server).await["cron_entity_collect"], good);
+        assert_eq!(read().await["cron_entity_collect"], good);
     }
     for bad in [
         "61 * * * *",
@@ -169,11 +169,7 @@ async fn schedules_are_cron_lines_or_go_durations_and_a_bad_one_is_refused() {
         assert_eq!(resp["code"], 40001, "{bad}: {resp}");
         let msg = resp["msg"].as_str().unwrap();
         assert!(msg.contains("cron_entity_collect"), "{bad}: {resp}");
-        assert_eq!(
-            read(&server).await["cron_entity_collect"],
-            "@daily",
-            "{bad}"
-        );
+        assert_eq!(read().await["cron_entity_collect"], "@daily", "{bad}");
     }
 }
 
