@@ -110,7 +110,7 @@ impl SoftAuthenticator {
 
         let key = new_key();
         let id: [u8; 32] = rand::random();
-        let point = key.verifying_key().to_encoded_point(false);
+        let point = key.verifying_key().to_sec1_point(false);
         let cose_key = Cbor::Map(vec![
             (Cbor::Int(1), Cbor::Int(2)),  // kty: EC2
             (Cbor::Int(3), Cbor::Int(-7)), // alg: ES256

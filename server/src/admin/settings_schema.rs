@@ -451,25 +451,7 @@ fn check_templates(value: &Value) -> Result<(), String> {
 }
 
 fn check_schedule(value: &str) -> Result<(), String> {
-    if let Some(every) = value.strip_prefix("@every ") {
-        let every = every.trim();
-        let digits = every.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        let unit = &every[digits.len()..];
-        return if !digits.is_empty()
-            && digits.chars().all(|c| c.is_ascii_digit())
-            && matches!(unit, "s" | "m" | "h")
-        {
-            Ok(())
-        } else {
-            Err(format!("{value:?}: write @every <number>s|m|h"))
-        };
-    }
-    let fields = value.split_whitespace().count();
-    if value.starts_with('@') || matches!(fields, 5 | 6) {
-        Ok(())
-    } else {
-        Err(format!("{value:?} is neither @every nor a cron line"))
-    }
+    crate::jobs::period::parse(value).map(drop)
 }
 
 #[cfg(test)]

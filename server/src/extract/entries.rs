@@ -91,7 +91,7 @@ pub fn headers(
             })?;
             Ok(Some(archive.files.iter().map(seven_entry).collect()))
         }
-        Format::Tar | Format::TarGz | Format::TarBz2 | Format::TarXz => Ok(None),
+        Format::Tar | Format::TarGz | Format::TarBz2 | Format::TarXz | Format::TarZst => Ok(None),
     }
 }
 
@@ -130,6 +130,7 @@ pub fn each(
             skip,
             visit,
         ),
+        Format::TarZst => each_tar(super::zstd::Frames::new(buffered), legacy, skip, visit),
     }
 }
 

@@ -12,6 +12,7 @@ pub enum Format {
     TarGz,
     TarBz2,
     TarXz,
+    TarZst,
     SevenZ,
 }
 
@@ -23,6 +24,7 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
 fn from_magic(head: &[u8]) -> Option<Format> {
     const SEVEN_Z: &[u8] = &[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C];
     const XZ: &[u8] = &[0xFD, b'7', b'z', b'X', b'Z', 0x00];
+    const ZSTD: &[u8] = &[0x28, 0xB5, 0x2F, 0xFD];
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         Some(Format::Zip)
     } else if head.starts_with(SEVEN_Z) {
@@ -33,6 +35,8 @@ fn from_magic(head: &[u8]) -> Option<Format> {
         Some(Format::TarBz2)
     } else if head.starts_with(XZ) {
         Some(Format::TarXz)
+    } else if head.starts_with(ZSTD) {
+        Some(Format::TarZst)
     } else if head.get(257..262) == Some(b"ustar") {
         Some(Format::Tar)
     } else {
@@ -53,6 +57,8 @@ fn from_name(name: &str) -> Option<Format> {
         Some(Format::TarBz2)
     } else if ends(&[".tar.xz", ".txz"]) {
         Some(Format::TarXz)
+    } else if ends(&[".tar.zst", ".tzst"]) {
+        Some(Format::TarZst)
     } else if ends(&[".tar"]) {
         Some(Format::Tar)
     } else {
@@ -73,6 +79,10 @@ mod tests {
         );
         assert_eq!(detect("x", &[0x1F, 0x8B, 8]), Some(Format::TarGz));
         assert_eq!(detect("x", b"BZh91AY"), Some(Format::TarBz2));
+        assert_eq!(
+            detect("x", &[0x28, 0xB5, 0x2F, 0xFD, 4]),
+            Some(Format::TarZst)
+        );
         let mut tar = vec![0u8; 512];
         tar[257..262].copy_from_slice(b"ustar");
         assert_eq!(detect("x", &tar), Some(Format::Tar));
@@ -82,6 +92,8 @@ mod tests {
     fn the_name_decides_when_the_bytes_say_nothing() {
         assert_eq!(detect("A.ZIP", b""), Some(Format::Zip));
         assert_eq!(detect("a.tgz", b"??"), Some(Format::TarGz));
+        assert_eq!(detect("a.tar.zst", b"??"), Some(Format::TarZst));
+        assert_eq!(detect("a.rar", b"??"), None);
         assert_eq!(detect("a.txt", b"hello"), None);
     }
 }

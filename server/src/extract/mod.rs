@@ -1,5 +1,5 @@
 //! Extracting archives in the drive (`POST /workflow/extract`, `GET /file/archive`): zip, tar
-//! (plain, gz, bz2, xz) and 7z.
+//! (plain, gz, bz2, xz, zst) and 7z.
 //!
 //! - `format.rs`: which kind of archive a blob is, from its magic bytes or its name.
 //! - `names.rs`: entry names, decoded (zip's UTF-8 flag, a given legacy encoding, else UTF-8
@@ -15,6 +15,7 @@
 //! - `list.rs`: the entries of an archive without extracting it.
 //! - `mask.rs`: the entries a task extracts (`file_mask`).
 //! - `submit.rs`: queuing a task, every refusal checked first ([`submit()`]).
+//! - `zstd.rs`: a Zstandard stream of several frames as one reader.
 //! - `error.rs`: [`ExtractError`].
 
 pub mod blob;
@@ -28,6 +29,7 @@ pub mod place;
 pub mod pump;
 mod submit;
 pub mod task;
+pub mod zstd;
 
 pub use error::ExtractError;
 pub use submit::{ExtractRequest, submit};

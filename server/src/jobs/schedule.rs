@@ -10,7 +10,7 @@ use serde_json::json;
 use stratus_entity::task::{self, status};
 
 use super::{
-    period,
+    period::{self, Schedule},
     periodic::{JOBS, Periodic},
 };
 use crate::{queue::store, snapshot, state::AppState};
@@ -40,8 +40,10 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<Vec<task::Model>, DbErr> {
     let mut queued = Vec::new();
     for job in JOBS {
-        let period = period_of(state, job).await?;
-        let start = period::start_of(now, period);
+        let schedule = schedule_of(state, job).await?;
+        let Some(start) = schedule.start_of(now) else {
+            continue;
+        };
         let key = format!("{}@{start}", job.name);
         let summary = json!({"phase": "", "props": {"period_start": start}});
         if let Some(row) = store::submit_scheduled(state, job, &key, summary).await? {
@@ -54,15 +56,16 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<Vec<task::Mode
     Ok(queued)
 }
 
-/// The job's period from its setting, else its default.
-pub async fn period_of(state: &AppState, job: &Periodic) -> Result<Duration, DbErr> {
+/// The job's schedule from its setting, else its default period. Saving the setting refuses
+/// a bad value; one written some other way is logged and the job keeps its default.
+pub async fn schedule_of(state: &AppState, job: &Periodic) -> Result<Schedule, DbErr> {
     let Some(setting) = job.setting else {
-        return Ok(job.default);
+        return Ok(Schedule::Every(job.default));
     };
     let value = state.settings.get(setting).await?;
-    Ok(period::parse(&value).unwrap_or_else(|| {
-        tracing::debug!(setting, value = %value, "not a period; the job keeps its default");
-        job.default
+    Ok(period::parse(&value).unwrap_or_else(|why| {
+        tracing::warn!(setting, %why, "not a schedule; the job keeps its default period");
+        Schedule::Every(job.default)
     }))
 }
 

@@ -140,6 +140,40 @@ async fn a_captcha_stratus_cannot_verify_is_refused() {
 }
 
 #[tokio::test]
+async fn schedules_are_cron_lines_or_go_durations_and_a_bad_one_is_refused() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let read = || {
+        ok(
+            &server,
+            &boss,
+            Method::POST,
+            "/admin/settings",
+            json!({"keys": ["cron_entity_collect"]}),
+        )
+    };
+    for good in ["@every 1h30m", "0 */5 * * * *", "*/7 * * * *", "@daily"] {
+        let resp = patch(&server, &boss, json!({"cron_entity_collect": good})).await;
+        assert_eq!(resp["code"], 0, "{good}: {resp}");
+        assert_eq!(read().await["cron_entity_collect"], good);
+    }
+    for bad in [
+        "61 * * * *",
+        "* * * *",
+        "0 0 0 1 1 * 2030",
+        "@every soon",
+        "@every 1500ms",
+        "@sometimes",
+    ] {
+        let resp = patch(&server, &boss, json!({"cron_entity_collect": bad})).await;
+        assert_eq!(resp["code"], 40001, "{bad}: {resp}");
+        let msg = resp["msg"].as_str().unwrap();
+        assert!(msg.contains("cron_entity_collect"), "{bad}: {resp}");
+        assert_eq!(read().await["cron_entity_collect"], "@daily", "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn a_sibling_instance_sees_a_change_within_its_cache_lifetime() {
     let server = TestServer::start().await;
     let sibling = server.sibling().await;

@@ -129,6 +129,7 @@ async fn zip_tar_and_7z_archives_extract_byte_for_byte() {
     run(dir.path(), "tar", &["czf", "t.tar.gz", "tree"]);
     run(dir.path(), "tar", &["cjf", "t.tar.bz2", "tree"]);
     run(dir.path(), "tar", &["cJf", "t.tar.xz", "tree"]);
+    run(dir.path(), "tar", &["--zstd", "-cf", "t.tar.zst", "tree"]);
     run(dir.path(), "7z", &["a", "-bd", "-bso0", "t.7z", "tree"]);
     for archive in [
         "t.zip",
@@ -136,6 +137,7 @@ async fn zip_tar_and_7z_archives_extract_byte_for_byte() {
         "t.tar.gz",
         "t.tar.bz2",
         "t.tar.xz",
+        "t.tar.zst",
         "t.7z",
     ] {
         let bytes = std::fs::read(dir.path().join(archive)).unwrap();

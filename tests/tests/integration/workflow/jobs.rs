@@ -3,10 +3,14 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{kv, task};
-use stratus_server::jobs::{period, periodic::JOBS, schedule};
+use stratus_server::jobs::{
+    period::{self, Schedule},
+    periodic::JOBS,
+    schedule,
+};
 use stratus_tests::TestServer;
 
 use super::wait_task;
@@ -53,7 +57,9 @@ async fn two_instances_run_each_job_once_per_period() {
 
     // The next period of the recycling job: one more task, from whichever instance.
     let recycle = &JOBS[0];
-    let len = schedule::period_of(&a.state, recycle).await.unwrap();
+    let Schedule::Every(len) = schedule::schedule_of(&a.state, recycle).await.unwrap() else {
+        panic!("the default schedule is a period");
+    };
     let next = now + chrono::Duration::from_std(len).unwrap();
     let (on_a, on_b) = tokio::join!(
         schedule::tick(&a.state, next),
@@ -79,4 +85,59 @@ async fn two_instances_run_each_job_once_per_period() {
             format!("{}@{}", recycle.name, period::start_of(next, len)),
         ]
     );
+}
+
+/// The key of the recycling job's task that a tick at `now` queues.
+async fn recycle_key_at(server: &TestServer, now: chrono::DateTime<Utc>) -> String {
+    let queued = schedule::tick(&server.state, now).await.unwrap();
+    let recycle = queued
+        .iter()
+        .find(|t| t.r#type == JOBS[0].name)
+        .unwrap_or_else(|| panic!("no recycling task: {queued:?}"));
+    recycle.schedule_key.clone().unwrap()
+}
+
+#[tokio::test]
+async fn a_cron_line_or_a_go_duration_sets_the_period() {
+    let server = TestServer::start().await;
+    assert_eq!(JOBS[0].setting, Some("cron_entity_collect"));
+    let at = |h, m, s| Utc.with_ymd_and_hms(2026, 3, 2, h, m, s).unwrap();
+
+    // Every seventh minute: a tick at 10:20:30 belongs to the run that fired at 10:14.
+    server
+        .state
+        .settings
+        .set(&[("cron_entity_collect", "*/7 * * * *")])
+        .await
+        .unwrap();
+    let key = recycle_key_at(&server, at(10, 20, 30)).await;
+    assert_eq!(
+        key,
+        format!("entity_recycle_routine@{}", at(10, 14, 0).timestamp())
+    );
+
+    // Six fields, seconds first: on the hour and at half past.
+    server
+        .state
+        .settings
+        .set(&[("cron_entity_collect", "0 0,30 * * * *")])
+        .await
+        .unwrap();
+    let key = recycle_key_at(&server, at(11, 29, 59)).await;
+    assert_eq!(
+        key,
+        format!("entity_recycle_routine@{}", at(11, 0, 0).timestamp())
+    );
+
+    // A Go duration of two units: 90-minute periods aligned on the epoch.
+    server
+        .state
+        .settings
+        .set(&[("cron_entity_collect", "@every 1h30m")])
+        .await
+        .unwrap();
+    let now = at(13, 0, 0);
+    let key = recycle_key_at(&server, now).await;
+    let start = now.timestamp().div_euclid(5400) * 5400;
+    assert_eq!(key, format!("entity_recycle_routine@{start}"));
 }
