@@ -45,6 +45,7 @@ pub mod queue;
 pub mod relocate;
 pub mod remote_download;
 pub mod request_ctx;
+pub mod sandbox;
 pub mod settings;
 pub mod share;
 pub mod signature;
