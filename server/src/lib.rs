@@ -174,6 +174,8 @@ pub async fn serve(
         .scheduled_jobs
         .then(|| backup::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
+    // A thumbnail tool that is enabled but cannot be run shows in the log at start.
+    tokio::spawn(thumb::version::log_at_start(state.clone()));
     let acceptor = net::GuardedAcceptor::new(
         listener,
         net::Limits::of(&state.config),

@@ -157,7 +157,8 @@ async fn capped(pipe: Option<impl AsyncRead + Unpin>) -> io::Result<Vec<u8>> {
     let Some(mut pipe) = pipe else {
         return Ok(kept);
     };
-    let mut buf = [0u8; 8192];
+    // On the heap: an array here would sit in every future that awaits a run.
+    let mut buf = vec![0u8; 8192];
     loop {
         let n = pipe.read(&mut buf).await?;
         if n == 0 {
