@@ -102,7 +102,7 @@ async fn libreoffice_gets_a_private_profile_relative_paths_and_the_limits() {
     // LibreOffice is not installed here: a stand-in records its arguments and limits, then
     // writes the picture where `soffice --convert-to png --outdir ./out` would.
     let record = dir.path().join("record.txt");
-    std::fs::write(dir.path().join("page.png"), super::png(100, 50)).unwrap();
+    std::fs::write(dir.path().join("page.png"), super::png(600, 300)).unwrap();
     let soffice = script(
         dir.path(),
         "soffice",
