@@ -192,7 +192,9 @@ async fn site_config_carries_the_new_fields() {
     let thumb = server.get_api("/site/config/thumb").await["data"].clone();
     assert_eq!(
         thumb["thumb_exts"],
-        json!(["flac", "gif", "jpeg", "jpg", "m4a", "mp3", "ogg", "png", "webp"])
+        json!([
+            "flac", "gif", "jpeg", "jpg", "m4a", "mp3", "ogg", "png", "webp"
+        ])
     );
     assert!(thumb.get("title").is_none(), "{thumb}");
     let off = patch(&server, &boss, json!({"thumb_builtin_enabled": "0"})).await;
