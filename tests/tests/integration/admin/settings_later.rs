@@ -200,6 +200,10 @@ async fn site_config_carries_the_new_fields() {
     let off = patch(&server, &boss, json!({"thumb_builtin_enabled": "0"})).await;
     assert_eq!(off["code"], 0, "{off}");
     let thumb = server.get_api("/site/config/thumb").await["data"].clone();
+    assert_eq!(thumb["thumb_exts"], json!(["flac", "m4a", "mp3", "ogg"]));
+    let off = patch(&server, &boss, json!({"thumb_music_cover_enabled": "0"})).await;
+    assert_eq!(off["code"], 0, "{off}");
+    let thumb = server.get_api("/site/config/thumb").await["data"].clone();
     assert_eq!(thumb["thumb_exts"], json!([]));
 
     // Unknown sections (Pro's `vas`) answer the basic section.
