@@ -97,7 +97,7 @@ impl Generator {
     /// Whether it takes a file of this name and size.
     pub fn takes(&self, name: &str, size: i64) -> bool {
         let ext = ext_of(name);
-        self.enabled && size > 0 && size <= self.max_size && self.exts.iter().any(|e| *e == ext)
+        self.enabled && size > 0 && size <= self.max_size && self.exts.contains(&ext)
     }
 }
 
