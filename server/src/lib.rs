@@ -45,6 +45,7 @@ pub mod queue;
 pub mod relocate;
 pub mod remote_download;
 pub mod request_ctx;
+pub mod sandbox;
 pub mod settings;
 pub mod share;
 pub mod signature;
@@ -173,6 +174,8 @@ pub async fn serve(
         .scheduled_jobs
         .then(|| backup::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
+    // A thumbnail tool that is enabled but cannot be run shows in the log at start.
+    tokio::spawn(thumb::version::log_at_start(state.clone()));
     let acceptor = net::GuardedAcceptor::new(
         listener,
         net::Limits::of(&state.config),

@@ -277,6 +277,22 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("thumb_music_cover_enabled", Kind::Bool),
     ("thumb_music_cover_exts", Kind::Text),
     ("thumb_music_cover_max_size", BYTES),
+    ("thumb_poppler_enabled", Kind::Bool),
+    ("thumb_poppler_path", Kind::Text),
+    ("thumb_poppler_exts", Kind::Text),
+    ("thumb_poppler_max_size", BYTES),
+    ("thumb_heif_enabled", Kind::Bool),
+    ("thumb_heif_path", Kind::Text),
+    ("thumb_heif_exts", Kind::Text),
+    ("thumb_heif_max_size", BYTES),
+    ("thumb_generator_timeout", Kind::Int { min: 1, max: 3600 }),
+    (
+        "thumb_generator_max_memory",
+        Kind::Int {
+            min: 64 << 20,
+            max: i64::MAX,
+        },
+    ),
     // Media metadata
     ("media_meta", Kind::Bool),
     ("media_meta_exif", Kind::Bool),

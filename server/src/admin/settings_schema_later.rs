@@ -1,6 +1,6 @@
 //! Settings Cloudreve added between 4.1 and 4.18 (spec 4.18 §9), with what each may hold.
 //! Some belong to features Stratus does not have (Meilisearch/Tika full-text search, client-side
-//! encryption, LibRaw thumbnails, reverse geocoding): they are kept, checked and stored so a
+//! encryption, reverse geocoding): they are kept, checked and stored so a
 //! site moved from Cloudreve keeps them, and have no effect ([`NO_EFFECT`], documented in
 //! `docs/settings.md`).
 
@@ -86,10 +86,6 @@ pub const NO_EFFECT: &[&str] = &[
     "captcha_cap_site_key",
     "captcha_cap_secret_key",
     "captcha_cap_asset_server",
-    "thumb_libraw_enabled",
-    "thumb_libraw_path",
-    "thumb_libraw_max_size",
-    "thumb_libraw_exts",
     "media_meta_geocoding",
     "media_meta_geocoding_mapbox_ak",
     "encrypt_master_key",

@@ -1,21 +1,23 @@
-//! The `media_meta` task: reads the EXIF of one version of a picture into its file's
-//! `exif:*` metadata.
+//! The `media_meta` task: reads the EXIF, tags and streams of one version of a file into its
+//! `exif:*`, `music:*` and `stream:*` metadata.
 
-use std::io::BufReader;
+use std::io::{BufReader, Seek};
 
 use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use stratus_entity::{entity, file, storage_policy};
 
-use super::{NAMESPACE, exif};
+use super::{NAMESPACES, Readers, exif, ffprobe, music};
 use crate::{
     fs::{
         metadata::{remove_with_namespaces, upsert},
         tx,
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
+    sandbox::Limits,
     storage::seekable,
+    thumb::external,
 };
 
 /// Largest picture read on a local policy unless `media_meta_exif_size_local` says.
@@ -60,10 +62,10 @@ fn retry(e: impl std::fmt::Display) -> TaskError {
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let st: MetaState = ctx.required_state()?;
     let db = &ctx.state.db;
-    if !current(ctx, &st).await? {
+    let Some(name) = current(ctx, &st).await? else {
         ctx.log("the file has another version now; nothing to read");
         return Ok(());
-    }
+    };
     let Some(blob) = entity::Entity::find_by_id(st.entity_id)
         .one(db)
         .await
@@ -76,43 +78,133 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .await
         .map_err(retry)?
         .is_some_and(|p| p.r#type == storage_policy::kind::LOCAL);
-    let cap = cap(ctx, local).await?;
-    if blob.size as u64 > cap {
-        ctx.log(format!(
-            "{} bytes: over the {cap} bytes read for metadata",
-            blob.size
-        ));
+    let all = ctx.state.settings.all().await.map_err(retry)?;
+    let mut readers = Readers::for_name(&all, &name);
+    let size = blob.size.max(0) as u64;
+    // (what, local policies' key and default, other policies' key and default); 0 is no
+    // limit, as Cloudreve reads it for ffprobe.
+    let caps = [
+        (
+            "EXIF",
+            "media_meta_exif_size_local",
+            LOCAL_CAP,
+            "media_meta_exif_size_remote",
+            REMOTE_CAP,
+        ),
+        (
+            "tags",
+            "media_meta_music_size_local",
+            LOCAL_CAP,
+            "media_exif_music_size_remote",
+            LOCAL_CAP,
+        ),
+        (
+            "streams",
+            "media_meta_ffprobe_size_local",
+            0,
+            "media_meta_ffprobe_size_remote",
+            0,
+        ),
+    ];
+    let flags = [&mut readers.exif, &mut readers.music, &mut readers.ffprobe];
+    for ((what, local_key, local_cap, remote_key, remote_cap), on) in caps.into_iter().zip(flags) {
+        let (key, default) = if local {
+            (local_key, local_cap)
+        } else {
+            (remote_key, remote_cap)
+        };
+        let cap = all
+            .get(key)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default);
+        if *on && cap > 0 && size > cap {
+            ctx.log(format!(
+                "{size} bytes: over the {cap} bytes read for {what}"
+            ));
+            *on = false;
+        }
+    }
+    if !readers.any() {
         return Ok(());
     }
-    let copy = copy_of(ctx, &blob).await?;
-    let keys = tokio::task::spawn_blocking(move || {
-        let mut reader = BufReader::new(copy);
-        exif::read(&mut reader)
-    })
-    .await
-    .map_err(retry)?;
+    let mut keys = Vec::new();
+    if readers.exif || readers.music {
+        let copy = copy_of(ctx, &blob).await?;
+        let (exif_on, music_on) = (readers.exif, readers.music);
+        let found = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(copy);
+            let mut keys = Vec::new();
+            if exif_on {
+                keys.extend(exif::read(&mut reader));
+            }
+            if music_on && reader.seek(std::io::SeekFrom::Start(0)).is_ok() {
+                keys.extend(music::read(&mut reader));
+            }
+            keys
+        })
+        .await
+        .map_err(retry)?;
+        keys.extend(found);
+    }
+    if readers.ffprobe {
+        let program = match all.get("media_meta_ffprobe_path").map(|v| v.trim()) {
+            Some(p) if !p.is_empty() => p.to_owned(),
+            _ => "ffprobe".to_owned(),
+        };
+        match Box::pin(probe(ctx, &blob, &name, &program)).await? {
+            Ok(found) => keys.extend(found),
+            // A file ffprobe cannot read has no stream keys; trying again would not help.
+            Err(reason) => ctx.log(format!("ffprobe: {reason}")),
+        }
+    }
     store(ctx, &st, &keys).await?;
-    ctx.log(format!("{} EXIF field(s)", keys.len()));
+    ctx.log(format!("{} metadata field(s)", keys.len()));
     Ok(())
 }
 
-/// Whether the version is still the file's current one.
-async fn current(ctx: &TaskCtx, st: &MetaState) -> Result<bool, TaskError> {
+/// The file's name while the version is still its current one.
+async fn current(ctx: &TaskCtx, st: &MetaState) -> Result<Option<String>, TaskError> {
     Ok(file::Entity::find_by_id(st.file_id)
         .one(&ctx.state.db)
         .await
         .map_err(retry)?
-        .is_some_and(|f| f.primary_entity == Some(st.entity_id)))
+        .filter(|f| f.primary_entity == Some(st.entity_id))
+        .map(|f| f.name))
 }
 
-async fn cap(ctx: &TaskCtx, local: bool) -> Result<u64, TaskError> {
-    let (key, default) = if local {
-        ("media_meta_exif_size_local", LOCAL_CAP)
-    } else {
-        ("media_meta_exif_size_remote", REMOTE_CAP)
+/// Streams the blob into a private folder and runs `ffprobe` on it there.
+async fn probe(
+    ctx: &TaskCtx,
+    blob: &entity::Model,
+    name: &str,
+    program: &str,
+) -> Result<Result<Vec<(&'static str, String)>, String>, TaskError> {
+    let parent = ctx.state.temp_dir().await.map_err(retry)?;
+    tokio::fs::create_dir_all(&parent).await.map_err(retry)?;
+    let dir = tempfile::Builder::new()
+        .prefix("probe-")
+        .tempdir_in(parent)
+        .map_err(retry)?;
+    let ext = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let src = external::source_name(ext);
+    let driver = ctx
+        .state
+        .storage
+        .driver(blob.storage_policy_id)
+        .await
+        .map_err(retry)?;
+    let object = driver.get(&blob.source, None).await.map_err(retry)?;
+    external::stage(object.stream, dir.path(), &src, blob.size.max(0) as u64)
+        .await
+        .map_err(retry)?;
+    let limits = Limits {
+        timeout: std::time::Duration::from_secs(60),
+        memory: 2 << 30,
+        file_size: 1 << 20,
     };
-    let text = ctx.state.settings.get(key).await.map_err(retry)?;
-    Ok(text.trim().parse().unwrap_or(default))
+    let found = ffprobe::read(program, dir.path(), &src, &limits).await;
+    let _ = tokio::task::spawn_blocking(move || dir.close()).await;
+    Ok(found)
 }
 
 /// The blob as a file to seek in: in place on a local policy, else a temporary copy.
@@ -127,7 +219,7 @@ async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, T
     seekable(&*driver, &blob.source, &temp).await.map_err(retry)
 }
 
-/// Replaces the file's `exif:*` keys with `keys`, unless it changed version meanwhile.
+/// Replaces the file's `exif:*`, `music:*` and `stream:*` keys with `keys`, unless it changed version meanwhile.
 async fn store(
     ctx: &TaskCtx,
     st: &MetaState,
@@ -145,7 +237,7 @@ async fn store(
         .map_err(retry)?
         .is_some();
     if still {
-        remove_with_namespaces(&txn, st.file_id, &[], &[NAMESPACE])
+        remove_with_namespaces(&txn, st.file_id, &[], NAMESPACES)
             .await
             .map_err(retry)?;
         for (key, value) in keys {

@@ -1,35 +1,44 @@
 //! Thumbnails (spec §7.5): `GET /file/thumb` answers a signed URL of a small picture of a
-//! file, made on first request by the built-in generator and kept as a thumbnail entity.
+//! file, made on first request by the generator chain and kept as a thumbnail entity.
 //!
 //! Order of checks: resolve the URI through the file-system navigation (so every filesystem
 //! works the same way); a filesystem without capability bit 10 (the trash), folders, symbolic
 //! entries, empty files and files marked `thumb:disabled` have none. A stored thumbnail of the current version is
-//! answered at once. Otherwise the built-in generator must be on (`thumb_builtin_enabled`),
-//! know the extension (`thumb_builtin_exts`, comma-separated; default jpg, jpeg, png, webp,
-//! gif) and accept the size (`thumb_builtin_max_size`), and the blob's policy must allow
-//! generating (local policies here; remote policies on their slave node, which reads the
-//! picture from its disk and keeps the thumbnail; other policies here with
-//! `thumb_generator_proxy` in their settings); else there is none, without marking the
-//! file, since a later setting may allow it.
+//! answered at once. Otherwise some enabled generator must take the extension and size
+//! (`chain.rs`: the built-in one for jpg, jpeg, png, webp, gif by default; ffmpeg, libvips,
+//! LibreOffice, poppler, libheif, LibRaw and the music cover per their `thumb_<name>_*`
+//! settings), and the blob's policy must allow generating (local policies here; remote
+//! policies on their slave node, which reads the picture from its disk and keeps the
+//! thumbnail; other policies here with `thumb_generator_proxy` in their settings); else there
+//! is none, without marking the file, since a later setting may allow it.
 //!
-//! Generation is synchronous but bounded: at most `queue_thumb_worker_num` pictures (never
-//! more than the CPU count; a change applies to the next generation) are read and decoded at
-//! once, on the blocking pool; further requests wait their turn. Thumbnail URLs are not
-//! speed-limited. Requests for the same source blob wait for the one already
-//! generating and reuse its result. The source (at most `thumb_builtin_max_size` bytes) is
-//! read into memory; the decoder refuses pictures over 64 megapixels (or the lower
-//! `thumb_builtin_max_pixels`) from the header, before allocating pixels. The result fits
-//! `thumb_width` × `thumb_height` with the aspect ratio kept, encoded per
-//! `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and WebP
-//! pictures give their first frame. A picture that cannot be decoded marks the file
-//! `thumb:disabled` (public metadata, cleared when a new version is uploaded) and has no
-//! thumbnail; clients then stop asking.
+//! Generation is synchronous but bounded: at most `queue_thumb_worker_num` sources (never
+//! more than the CPU count; a change applies to the next generation) are read and rendered at
+//! once; further requests wait their turn. Thumbnail URLs are not speed-limited. Requests for
+//! the same source blob wait for the one already generating and reuse its result. The
+//! built-in generator reads the source (at most `thumb_builtin_max_size` bytes) into memory;
+//! the decoder refuses pictures over 64 megapixels (or the lower `thumb_builtin_max_pixels`)
+//! from the header, before allocating pixels. The other generators get the source streamed
+//! into a private temporary folder, removed afterwards, and external tools run there in the
+//! sandbox (`crate::sandbox`): no shell, `thumb_generator_timeout` seconds (60) and
+//! `thumb_generator_max_memory` bytes of address space (2 GiB) per run. Whatever a generator
+//! makes is fitted into `thumb_width` × `thumb_height` with the aspect ratio kept, encoded
+//! per `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and
+//! WebP pictures give their first frame. When every generator that takes the file fails,
+//! the file is marked `thumb:disabled` (public metadata, cleared when a new version is
+//! uploaded) with the reasons in the private `thumb:error`, and has no thumbnail; clients
+//! then stop asking and nothing is retried for that version.
 
+pub mod chain;
+mod cover;
 pub mod error;
+pub mod external;
+mod generate;
 mod inflight;
 pub mod render;
 mod slots;
 pub mod store;
+pub mod version;
 
 use std::sync::Arc;
 
@@ -38,9 +47,10 @@ use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::{entity, storage_policy};
 
+use chain::{Chain, Kind};
 pub use error::ThumbError;
 pub use inflight::Inflight;
-use render::{Encoding, MAX_BOX_SIDE, RenderError, Spec};
+use render::{Encoding, MAX_BOX_SIDE, Spec};
 use slots::WorkerSlots;
 use store::Commit;
 
@@ -51,26 +61,19 @@ use crate::{
         nav::{self, FsCtx},
         uri::FileUri,
     },
-    imaging::{DecodeError, MAX_PIXELS},
-    settings::{Settings, parse_bool},
+    imaging::MAX_PIXELS,
+    sandbox::Limits,
+    settings::Settings,
     state::AppState,
-    storage::{ByteStream, StorageDriver, StorageError, ThumbJob, stream_once},
+    storage::{ByteStream, StorageError, ThumbJob},
 };
 
-/// Extensions the built-in generator takes when `thumb_builtin_exts` is empty.
-pub const DEFAULT_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
+pub use store::{DISABLED, ERROR};
 
 /// The extensions some enabled generator takes, sorted and lower case (`thumb.thumb_exts` of
-/// the site configuration). Stratus has only the built-in generator.
+/// the site configuration).
 pub async fn site_exts(settings: &Settings) -> Result<Vec<String>, ThumbError> {
-    let config = Config::load(settings).await?;
-    if !config.enabled {
-        return Ok(Vec::new());
-    }
-    let mut exts = config.exts;
-    exts.sort();
-    exts.dedup();
-    Ok(exts)
+    Ok(Config::load(settings).await?.chain.exts())
 }
 
 /// Process-wide generator state: the worker slots and the in-flight generations.
@@ -96,11 +99,11 @@ pub struct ThumbLink {
 
 /// The thumbnail settings of the site.
 struct Config {
-    enabled: bool,
-    exts: Vec<String>,
-    max_size: i64,
+    chain: Chain,
     suffix: String,
     spec: Spec,
+    /// What each external tool run may use.
+    limits: Limits,
 }
 
 impl Config {
@@ -114,11 +117,6 @@ impl Config {
                 .filter(|s| (1..=MAX_BOX_SIDE).contains(s))
                 .unwrap_or(default as u32)
         };
-        let exts: Vec<String> = text("thumb_builtin_exts")
-            .split(',')
-            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
-            .filter(|e| !e.is_empty())
-            .collect();
         let max_pixels = u64::try_from(int("thumb_builtin_max_pixels", MAX_PIXELS as i64))
             .ok()
             .filter(|&p| p > 0)
@@ -128,14 +126,9 @@ impl Config {
             "" => "._thumb".to_owned(),
             s => s.to_owned(),
         };
+        let positive = |key: &str, default: i64| Some(int(key, default)).filter(|v| *v > 0);
         Ok(Self {
-            enabled: parse_bool(text("thumb_builtin_enabled")),
-            exts: if exts.is_empty() {
-                DEFAULT_EXTS.iter().map(|e| (*e).to_owned()).collect()
-            } else {
-                exts
-            },
-            max_size: int("thumb_builtin_max_size", 78_643_200),
+            chain: Chain::from_settings(&all),
             suffix,
             spec: Spec {
                 width: side("thumb_width", 400),
@@ -144,16 +137,14 @@ impl Config {
                 quality: int("thumb_encode_quality", 95).clamp(1, 100) as u8,
                 limits: render::limits(max_pixels),
             },
+            limits: Limits {
+                timeout: std::time::Duration::from_secs(
+                    positive("thumb_generator_timeout", 60).unwrap_or(60) as u64,
+                ),
+                memory: positive("thumb_generator_max_memory", 2 << 30).unwrap_or(2 << 30) as u64,
+                file_size: 4 * external::MAX_OUTPUT,
+            },
         })
-    }
-
-    /// Whether the built-in generator takes a file of this name and size.
-    fn accepts(&self, name: &str, size: i64) -> bool {
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, ext)| ext.to_ascii_lowercase())
-            .unwrap_or_default();
-        self.enabled && size > 0 && size <= self.max_size && self.exts.contains(&ext)
     }
 }
 
@@ -214,7 +205,9 @@ pub async fn thumbnail(
     {
         return sign(state, base, &node, &thumb, encoding).await;
     }
-    if !config.accepts(&file.name, source.size) || !generates_here(state, &source).await? {
+    if config.chain.matching(&file.name, source.size).is_empty()
+        || !generates_here(state, &source).await?
+    {
         return Err(unavailable());
     }
     let thumbs = Thumbnailer::of(state);
@@ -241,16 +234,32 @@ async fn make(
     let encoding = config.spec.encoding;
     let key = store::key_for(&source.source, encoding, &config.suffix);
     let driver = state.storage.driver(source.storage_policy_id).await?;
+    let generators = config.chain.matching(&file.name, source.size);
     let made = if driver.capabilities().native_thumbnails {
+        // A slave node renders with its built-in generator only: other formats get no
+        // thumbnail there, and the file is not marked, since a later setting may allow one.
+        if !generators.iter().any(|g| g.kind == Kind::Builtin) {
+            return Err(unavailable());
+        }
         driver.render_thumbnail(&job(source, &key, config)).await?
     } else {
-        render_here(state, driver.as_ref(), source, &key, config).await?
+        // Boxed: the generators' futures are large, and requests run on small stacks.
+        Box::pin(generate::render_here(
+            state,
+            driver.as_ref(),
+            source,
+            &file.name,
+            &key,
+            config,
+            &generators,
+        ))
+        .await?
     };
     let size = match made {
         Ok(size) => size as i64,
         Err(err) => {
             tracing::info!(file_id = file.id, error = %err, "thumbnail generation failed");
-            store::disable(state, file.owner_id, file.id).await?;
+            store::disable(state, file.owner_id, file.id, &err).await?;
             return Err(unavailable());
         }
     };
@@ -283,24 +292,6 @@ async fn make(
     }
 }
 
-/// Renders the thumbnail here and stores it at `key`: its size, or why the picture cannot be
-/// thumbnailed.
-async fn render_here(
-    state: &AppState,
-    driver: &dyn StorageDriver,
-    source: &entity::Model,
-    key: &str,
-    config: &Config,
-) -> Result<Result<u64, String>, ThumbError> {
-    let bytes = match generate(state, source, config).await? {
-        Ok(bytes) => bytes,
-        Err(err) => return Ok(Err(err.to_string())),
-    };
-    let size = bytes.len() as u64;
-    driver.put(key, stream_once(bytes), Some(size)).await?;
-    Ok(Ok(size))
-}
-
 /// What a driver that renders thumbnails itself (a slave node) is asked to make.
 fn job(source: &entity::Model, key: &str, config: &Config) -> ThumbJob {
     let spec = config.spec;
@@ -311,7 +302,7 @@ fn job(source: &entity::Model, key: &str, config: &Config) -> ThumbJob {
         height: spec.height,
         encoding: spec.encoding.ext().to_owned(),
         quality: spec.quality,
-        max_size: config.max_size.max(0) as u64,
+        max_size: config.chain.get(Kind::Builtin).max_size.max(0) as u64,
         max_pixels: spec.limits.max_pixels,
     }
 }
@@ -330,34 +321,6 @@ async fn generates_here(state: &AppState, source: &entity::Model) -> Result<bool
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false)
     }))
-}
-
-/// Reads and renders the source in a worker slot. The outer error is a server failure
-/// (storage, worker pool); the inner one a picture that cannot be thumbnailed.
-async fn generate(
-    state: &AppState,
-    source: &entity::Model,
-    config: &Config,
-) -> Result<Result<Vec<u8>, RenderError>, ThumbError> {
-    let thumbs = Thumbnailer::of(state);
-    let _slot = thumbs
-        .workers
-        .current(&state.settings)
-        .await
-        .acquire()
-        .await?;
-    let driver = state.storage.driver(source.storage_policy_id).await?;
-    let object = driver.get(&source.source, None).await?;
-    let Some(data) = read_capped(object.stream, config.max_size as u64).await? else {
-        return Ok(Err(RenderError::Decode(DecodeError::TooLarge)));
-    };
-    let spec = config.spec;
-    // A panic in a decoder is a picture that cannot be thumbnailed, not a server failure.
-    Ok(
-        tokio::task::spawn_blocking(move || render::render(&data, &spec))
-            .await
-            .unwrap_or_else(|e| Err(RenderError::Encode(format!("the decoder failed: {e}")))),
-    )
 }
 
 /// The whole stream, or `None` as soon as it passes `cap` bytes.
@@ -405,37 +368,4 @@ async fn sign(
         url,
         expires: DateTime::from_timestamp(expires, 0).unwrap_or_else(Utc::now),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn extensions_and_sizes_decide_what_is_generated() {
-        let config = Config {
-            enabled: true,
-            exts: DEFAULT_EXTS.iter().map(|e| (*e).to_owned()).collect(),
-            max_size: 100,
-            suffix: "._thumb".into(),
-            spec: Spec {
-                width: 1,
-                height: 1,
-                encoding: Encoding::Png,
-                quality: 1,
-                limits: render::limits(MAX_PIXELS),
-            },
-        };
-        assert!(config.accepts("a.JPG", 10));
-        assert!(config.accepts("x.y.gif", 100));
-        assert!(!config.accepts("a.png", 101));
-        assert!(!config.accepts("a.png", 0));
-        assert!(!config.accepts("a.bmp", 10));
-        assert!(!config.accepts("png", 10));
-        let off = Config {
-            enabled: false,
-            ..config
-        };
-        assert!(!off.accepts("a.png", 10));
-    }
 }

@@ -27,6 +27,10 @@ use crate::{
 
 /// Metadata key marking a file whose thumbnail cannot be made; clients stop asking.
 pub const DISABLED: &str = "thumb:disabled";
+/// Private metadata key holding why the generators failed, for administrators.
+pub const ERROR: &str = "thumb:error";
+/// Longest reason kept.
+const MAX_REASON_CHARS: usize = 1000;
 
 /// The blob key of a new thumbnail of `source`.
 pub fn key_for(source: &str, encoding: Encoding, suffix: &str) -> String {
@@ -138,10 +142,18 @@ pub async fn commit(
     Ok(Commit::Stored(thumb))
 }
 
-/// Marks the file [`DISABLED`] and releases its thumbnails (they belong to older versions).
-pub async fn disable(state: &AppState, owner: i64, file_id: i64) -> Result<(), FsError> {
+/// Marks the file [`DISABLED`], keeps `reason` in [`ERROR`] and releases its thumbnails
+/// (they belong to older versions).
+pub async fn disable(
+    state: &AppState,
+    owner: i64,
+    file_id: i64,
+    reason: &str,
+) -> Result<(), FsError> {
     let txn = tx::begin(&state.db, owner).await?;
     meta::upsert(&txn, file_id, DISABLED, "", true).await?;
+    let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
+    meta::upsert(&txn, file_id, ERROR, &reason, false).await?;
     release(&txn, file_id, None).await?;
     txn.commit().await?;
     Ok(())

@@ -246,8 +246,13 @@ async fn new_version_is_current(
     file: &file::Model,
 ) -> Result<(), UploadError> {
     version::cap_versions(txn, file).await?;
-    metadata::remove_with_namespaces(txn, file.id, &[thumb::DISABLED], &[media_meta::NAMESPACE])
-        .await?;
+    metadata::remove_with_namespaces(
+        txn,
+        file.id,
+        &[thumb::DISABLED, thumb::ERROR],
+        media_meta::NAMESPACES,
+    )
+    .await?;
     Ok(thumb::release(txn, file.id, None).await?)
 }
 
@@ -313,7 +318,12 @@ pub async fn complete_session(
     if props.version {
         new_version_is_current(&txn, &target).await?;
     }
-    metadata::remove(&txn, file_id, &[SESSION_META, thumb::DISABLED]).await?;
+    metadata::remove(
+        &txn,
+        file_id,
+        &[SESSION_META, thumb::DISABLED, thumb::ERROR],
+    )
+    .await?;
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }

@@ -15,6 +15,7 @@ use stratus_tests::{Session, TestServer, query_escape};
 mod access;
 mod bad_input;
 mod generate;
+mod media;
 mod versions;
 
 const PW: &str = "password123";

@@ -16,6 +16,7 @@ use crate::{
         query_bool::QueryBool,
     },
     state::AppState,
+    thumb,
 };
 
 /// `POST /admin/settings`
@@ -45,7 +46,8 @@ pub struct TestMailRequest {
     pub to: String,
 }
 
-/// `GET /admin/tool/wopi`, `POST /admin/tool/thumbExecutable`
+/// `GET /admin/tool/wopi`; `POST /admin/tool/thumbExecutable` (`name` of the generator, the
+/// `executable` to try)
 #[derive(Debug, Object)]
 #[oai(rename = "AdminUnsupportedToolRequest")]
 pub struct UnsupportedToolRequest {
@@ -185,7 +187,10 @@ impl AdminSiteApi {
         Err(AdminError::Unsupported("WOPI viewers are not supported".into()).into())
     }
 
-    /// External thumbnail generators: Stratus makes thumbnails itself (40019).
+    /// Runs a thumbnail generator's executable (or `ffprobe`) with its version argument, in
+    /// the sandbox, and answers the first line it printed. `name` is the console's
+    /// (`vips`, `ffmpeg`, `libreOffice`, `libRaw`, `poppler`, `heif`, `ffprobe`); a tool that
+    /// cannot be run answers 40001 with the reason.
     #[oai(
         path = "/admin/tool/thumbExecutable",
         method = "post",
@@ -193,14 +198,15 @@ impl AdminSiteApi {
     )]
     async fn test_thumb_executable(
         &self,
+        state: Data<&AppState>,
         _actor: Data<&Actor>,
         body: ApiJson<UnsupportedToolRequest>,
     ) -> ApiResult<String> {
-        let _ = body;
-        Err(
-            AdminError::Unsupported("external thumbnail generators are not supported".into())
-                .into(),
-        )
+        let name = body.0.name.unwrap_or_default();
+        let tool = thumb::version::Tool::from_name(&name)
+            .ok_or_else(|| thumb::version::VersionError::UnknownTool(name.clone()))?;
+        let executable = body.0.executable.unwrap_or_default();
+        ok(thumb::version::check(&state, tool, &executable).await?)
     }
 
     /// The dashboard summary. With `generate=true` the counts are made now (they read whole

@@ -17,3 +17,13 @@ impl From<ThumbError> for ApiError {
         }
     }
 }
+
+impl From<crate::thumb::version::VersionError> for ApiError {
+    fn from(err: crate::thumb::version::VersionError) -> Self {
+        // Cloudreve answers a tool it cannot run as a parameter error naming the executable.
+        ApiError::new(
+            ErrorCode::ParamError,
+            format!("Failed to invoke the executable: {err}"),
+        )
+    }
+}

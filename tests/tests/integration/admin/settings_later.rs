@@ -188,13 +188,20 @@ async fn site_config_carries_the_new_fields() {
     let app = server.get_api("/site/config/app").await["data"].clone();
     assert_eq!(app["desktop_app_promotion"], false);
 
+    // The built-in generator's pictures and the music cover's audio files (both on by default).
     let thumb = server.get_api("/site/config/thumb").await["data"].clone();
     assert_eq!(
         thumb["thumb_exts"],
-        json!(["gif", "jpeg", "jpg", "png", "webp"])
+        json!([
+            "flac", "gif", "jpeg", "jpg", "m4a", "mp3", "ogg", "png", "webp"
+        ])
     );
     assert!(thumb.get("title").is_none(), "{thumb}");
     let off = patch(&server, &boss, json!({"thumb_builtin_enabled": "0"})).await;
+    assert_eq!(off["code"], 0, "{off}");
+    let thumb = server.get_api("/site/config/thumb").await["data"].clone();
+    assert_eq!(thumb["thumb_exts"], json!(["flac", "m4a", "mp3", "ogg"]));
+    let off = patch(&server, &boss, json!({"thumb_music_cover_enabled": "0"})).await;
     assert_eq!(off["code"], 0, "{off}");
     let thumb = server.get_api("/site/config/thumb").await["data"].clone();
     assert_eq!(thumb["thumb_exts"], json!([]));

@@ -81,6 +81,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("events", Layer::Lower),
     ("ids", Layer::Lower),
     ("imaging", Layer::Lower),
+    ("sandbox", Layer::Lower),
     ("kv", Layer::Lower),
     ("signature", Layer::Lower),
     ("mail", Layer::Lower),

@@ -1,0 +1,131 @@
+//! A video or audio file's container and streams as Cloudreve's `stream:*` keys, read by
+//! `ffprobe` in the sandbox: `stream:format` (container), `stream:duration` (seconds),
+//! `stream:bitrate` (bits per second) and `stream:streams`, a JSON array with each stream's
+//! index, type, codec, resolution (video), sample rate and channels (audio), bitrate and
+//! duration.
+
+use std::{ffi::OsString, path::Path};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::sandbox::{self, Limits, local_arg};
+
+/// ffprobe's JSON answer, the parts kept.
+#[derive(Debug, Deserialize)]
+struct Probe {
+    #[serde(default)]
+    format: Format,
+    #[serde(default)]
+    streams: Vec<Stream>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Format {
+    format_name: Option<String>,
+    duration: Option<String>,
+    bit_rate: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Stream {
+    index: Option<i64>,
+    codec_type: Option<String>,
+    codec_name: Option<String>,
+    codec_long_name: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    sample_rate: Option<String>,
+    channels: Option<i64>,
+    bit_rate: Option<String>,
+    duration: Option<String>,
+}
+
+/// Runs `ffprobe` on `dir/src` and returns the keys, or why it could not.
+pub async fn read(
+    program: &str,
+    dir: &Path,
+    src: &str,
+    limits: &Limits,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let mut args: Vec<OsString> = [
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    args.push(local_arg(src));
+    let output = sandbox::run(program, &args, dir, limits)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(output.reason());
+    }
+    let probe: Probe = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("ffprobe's answer is not readable: {e}"))?;
+    Ok(keys(probe))
+}
+
+fn keys(probe: Probe) -> Vec<(&'static str, String)> {
+    let streams: Vec<Value> = probe
+        .streams
+        .into_iter()
+        .map(|s| {
+            let mut v = json!({
+                "index": s.index,
+                "codec_type": s.codec_type,
+                "codec_name": s.codec_name,
+                "codec_long_name": s.codec_long_name,
+                "width": s.width,
+                "height": s.height,
+                "sample_rate": s.sample_rate,
+                "channels": s.channels,
+                "bit_rate": s.bit_rate,
+                "duration": s.duration,
+            });
+            if let Some(map) = v.as_object_mut() {
+                map.retain(|_, value| !value.is_null());
+            }
+            v
+        })
+        .collect();
+    let mut out = Vec::new();
+    let f = probe.format;
+    out.extend(f.format_name.map(|v| ("stream:format", v)));
+    out.extend(f.duration.map(|v| ("stream:duration", v)));
+    out.extend(f.bit_rate.map(|v| ("stream:bitrate", v)));
+    if !streams.is_empty() {
+        out.push(("stream:streams", Value::Array(streams).to_string()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_and_streams_become_keys() {
+        let probe: Probe = serde_json::from_value(json!({
+            "format": {"format_name": "mov,mp4", "duration": "1.000000", "bit_rate": "22000"},
+            "streams": [
+                {"index": 0, "codec_type": "video", "codec_name": "h264", "width": 64, "height": 64},
+                {"index": 1, "codec_type": "audio", "codec_name": "aac", "sample_rate": "44100", "channels": 1}
+            ]
+        }))
+        .unwrap();
+        let keys = keys(probe);
+        assert_eq!(keys[0], ("stream:format", "mov,mp4".to_owned()));
+        assert_eq!(keys[1], ("stream:duration", "1.000000".to_owned()));
+        assert_eq!(keys[2], ("stream:bitrate", "22000".to_owned()));
+        let streams: Value = serde_json::from_str(&keys[3].1).unwrap();
+        assert_eq!(streams[0]["width"], 64);
+        assert_eq!(streams[1]["channels"], 1);
+        assert!(streams[1].get("width").is_none());
+    }
+}

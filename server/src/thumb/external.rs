@@ -1,0 +1,247 @@
+//! Running one external generator on a source staged in a private folder.
+//!
+//! The folder is the tool's working directory; the source is `src.<ext>` in it and every
+//! argument names files relatively (`./src.mp4`), so neither a file name nor a setting can be
+//! taken for an option. Each tool is asked for a picture of at most the thumbnail box where
+//! it can do so (ffmpeg, libvips, poppler) and for a PNG or JPEG; the caller then fits and
+//! encodes it like a built-in thumbnail, within the same decode limits.
+
+use std::{
+    ffi::OsString,
+    path::{Path, PathBuf},
+};
+
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::chain::{FfmpegOptions, Generator, Kind};
+use crate::{
+    sandbox::{self, Limits, local_arg},
+    storage::{ByteStream, StorageError},
+};
+
+/// Largest picture a tool may leave for the caller to read.
+pub const MAX_OUTPUT: u64 = 64 << 20;
+
+/// The name of the staged source: `src.<ext>`, the extension kept for tools that look at it
+/// (LibreOffice, libvips), reduced to ASCII letters and digits.
+pub fn source_name(ext: &str) -> String {
+    let ext: String = ext
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    if ext.is_empty() {
+        "src".to_owned()
+    } else {
+        format!("src.{ext}")
+    }
+}
+
+/// Writes `stream` to `dir/name`, streaming; `false` (and nothing kept) when it passes `cap`.
+pub async fn stage(
+    mut stream: ByteStream,
+    dir: &Path,
+    name: &str,
+    cap: u64,
+) -> Result<bool, StorageError> {
+    let path = dir.join(name);
+    let mut out = tokio::fs::File::create(&path).await?;
+    let mut written = 0u64;
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(StorageError::from)?;
+        written += piece.len() as u64;
+        if written > cap {
+            drop(out);
+            tokio::fs::remove_file(&path).await?;
+            return Ok(false);
+        }
+        out.write_all(&piece).await?;
+    }
+    out.flush().await?;
+    Ok(true)
+}
+
+/// The box a tool is asked to fit its picture in.
+#[derive(Debug, Clone, Copy)]
+pub struct Box2 {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Runs `generator` on `dir/<src>` and returns the picture it made, or why it made none.
+pub async fn generate(
+    generator: &Generator,
+    ffmpeg: &FfmpegOptions,
+    dir: &Path,
+    src: &str,
+    fit: Box2,
+    limits: &Limits,
+) -> Result<PathBuf, String> {
+    let (args, out) = arguments(generator.kind, ffmpeg, dir, src, fit, &ffmpeg.seek);
+    let made = run(generator, &args, dir, &out, limits).await?;
+    if let Some(path) = made {
+        return Ok(path);
+    }
+    // A clip shorter than the seek position gives no frame: take the first one instead.
+    if generator.kind == Kind::Ffmpeg && !is_zero(&ffmpeg.seek) {
+        let (args, out) = arguments(generator.kind, ffmpeg, dir, src, fit, "0");
+        if let Some(path) = run(generator, &args, dir, &out, limits).await? {
+            return Ok(path);
+        }
+    }
+    Err("it made no picture".to_owned())
+}
+
+fn is_zero(seek: &str) -> bool {
+    seek.chars().all(|c| matches!(c, '0' | ':' | '.'))
+}
+
+/// Runs the tool; the output path when it exists afterwards.
+async fn run(
+    generator: &Generator,
+    args: &[OsString],
+    dir: &Path,
+    out: &Path,
+    limits: &Limits,
+) -> Result<Option<PathBuf>, String> {
+    let output = sandbox::run(&generator.path, args, dir, limits)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(output.reason());
+    }
+    Ok(tokio::fs::try_exists(out)
+        .await
+        .unwrap_or(false)
+        .then(|| out.to_owned()))
+}
+
+/// The arguments of `kind` and where its picture will be.
+fn arguments(
+    kind: Kind,
+    ffmpeg: &FfmpegOptions,
+    dir: &Path,
+    src: &str,
+    fit: Box2,
+    seek: &str,
+) -> (Vec<OsString>, PathBuf) {
+    let (w, h) = (fit.width.to_string(), fit.height.to_string());
+    let source = local_arg(src);
+    let list = |items: &[&str]| items.iter().map(OsString::from).collect::<Vec<_>>();
+    match kind {
+        Kind::Ffmpeg => {
+            let mut args = list(&["-hide_banner", "-nostdin", "-loglevel", "error"]);
+            args.extend(ffmpeg.extra_args.iter().map(OsString::from));
+            // A seek that is not a plain time would be read as something else: use the start.
+            let seek = if seek
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+            {
+                seek
+            } else {
+                "0"
+            };
+            args.extend(list(&["-ss", seek, "-i"]));
+            args.push(source);
+            // Fit the box, never enlarge (the comma inside `min` is escaped for the filter).
+            let scale = format!(
+                "scale=w=min({w}\\,iw):h=min({h}\\,ih):force_original_aspect_ratio=decrease"
+            );
+            args.extend(list(&["-frames:v", "1", "-an", "-vf", &scale]));
+            args.extend(list(&["-update", "1", "-y", "./out.png"]));
+            (args, dir.join("out.png"))
+        }
+        Kind::Vips => {
+            let mut args = list(&["thumbnail"]);
+            args.push(source);
+            args.extend(list(&["./out.png", &w, "--height", &h, "--size", "down"]));
+            (args, dir.join("out.png"))
+        }
+        Kind::Poppler => {
+            let side = fit.width.max(fit.height).to_string();
+            let mut args = list(&["-f", "1", "-l", "1", "-singlefile", "-png"]);
+            args.extend(list(&["-scale-to", &side]));
+            args.push(source);
+            args.push("./out".into());
+            (args, dir.join("out.png"))
+        }
+        Kind::Heif => (vec![source, "./out.png".into()], dir.join("out.png")),
+        // The preview the camera embedded, written beside the source.
+        Kind::LibRaw => (
+            vec!["-e".into(), source],
+            dir.join(format!("{src}.thumb.jpg")),
+        ),
+        Kind::LibreOffice => {
+            // A profile of its own in the private folder: runs never share or lock one.
+            let profile = url::Url::from_directory_path(dir.join("profile"))
+                .map(|u| u.to_string())
+                .unwrap_or_else(|()| format!("file://{}/profile", dir.display()));
+            let mut args = list(&[
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+            ]);
+            args.push(format!("-env:UserInstallation={profile}").into());
+            args.extend(list(&["--convert-to", "png", "--outdir", "./out"]));
+            args.push(source);
+            let stem = src.split_once('.').map_or(src, |(stem, _)| stem);
+            (args, dir.join("out").join(format!("{stem}.png")))
+        }
+        Kind::Builtin | Kind::MusicCover => (Vec::new(), dir.join("none")),
+    }
+}
+
+/// The picture at `path`, when it is at most [`MAX_OUTPUT`] bytes.
+pub async fn read_output(path: &Path) -> Result<Vec<u8>, String> {
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| format!("reading the picture failed: {e}"))?
+        .len();
+    if size > MAX_OUTPUT {
+        return Err(format!("the picture is over {MAX_OUTPUT} bytes"));
+    }
+    tokio::fs::read(path)
+        .await
+        .map_err(|e| format!("reading the picture failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_become_relative_arguments_and_odd_extensions_are_dropped() {
+        assert_eq!(source_name("MP4"), "src.MP4");
+        assert_eq!(source_name("../x;-rf"), "src.xrf");
+        assert_eq!(source_name(""), "src");
+        let dir = Path::new("/tmp/run");
+        let fit = Box2 {
+            width: 40,
+            height: 30,
+        };
+        let ffmpeg = FfmpegOptions {
+            seek: "00:00:01.00".into(),
+            extra_args: vec!["-hwaccel".into(), "auto".into()],
+        };
+        for kind in [
+            Kind::Ffmpeg,
+            Kind::Vips,
+            Kind::Poppler,
+            Kind::Heif,
+            Kind::LibRaw,
+            Kind::LibreOffice,
+        ] {
+            let (args, out) = arguments(kind, &ffmpeg, dir, "src.x", fit, &ffmpeg.seek);
+            assert!(args.iter().any(|a| a == "./src.x"), "{kind:?}");
+            assert!(out.starts_with(dir), "{kind:?}");
+        }
+        let (args, _) = arguments(Kind::Ffmpeg, &ffmpeg, dir, "src.x", fit, "1; rm -rf /");
+        let seek = args.iter().position(|a| a == "-ss").unwrap();
+        assert_eq!(args[seek + 1], "0");
+        assert!(is_zero("00:00:00.00") && !is_zero("00:00:01.00"));
+    }
+}

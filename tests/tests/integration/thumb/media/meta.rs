@@ -1,0 +1,128 @@
+//! The `media_meta` task on audio and video: a song's tags become `music:*` keys (in
+//! process), a clip's container and streams `stream:*` keys (ffprobe, switched on here).
+
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use stratus_entity::task::{self, status};
+use stratus_tests::{Session, TestServer, query_escape};
+
+use super::{set, setup, song, upload, video};
+
+/// Waits (bounded) until `n` `media_meta` tasks have completed.
+async fn completed(server: &TestServer, n: usize) {
+    for _ in 0..1200 {
+        let done = task::Entity::find()
+            .filter(task::Column::Type.eq("media_meta"))
+            .filter(task::Column::Status.eq(status::COMPLETED))
+            .all(&server.state.db)
+            .await
+            .unwrap();
+        if done.len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{n} media_meta task(s) never completed");
+}
+
+/// The public metadata of `uri` whose key starts with `prefix`.
+async fn keys(server: &TestServer, s: &Session, uri: &str, prefix: &str) -> Vec<(String, Value)> {
+    let info = server
+        .get_as(
+            &format!("/file/info?uri={}", query_escape(uri)),
+            &s.access_token,
+        )
+        .await;
+    assert_eq!(info["code"], 0, "{info}");
+    let mut out: Vec<(String, Value)> = info["data"]["metadata"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn get<'a>(keys: &'a [(String, Value)], key: &str) -> &'a str {
+    keys.iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {key} in {keys:?}"))
+}
+
+#[tokio::test]
+async fn tags_and_streams_become_music_and_stream_keys() {
+    let (server, ann) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    set(&server, &[("media_meta_ffprobe", "1")]).await;
+    upload(&server, &ann, "cloudreve://my/song.mp3", &song(dir.path())).await;
+    upload(&server, &ann, "cloudreve://my/clip.mp4", &video(dir.path())).await;
+    completed(&server, 2).await;
+
+    let music = keys(&server, &ann, "cloudreve://my/song.mp3", "music:").await;
+    assert_eq!(get(&music, "music:title"), "Tiny Song");
+    assert_eq!(get(&music, "music:artist"), "The Testers");
+    assert_eq!(get(&music, "music:album"), "Fixtures");
+    assert_eq!(get(&music, "music:year"), "2024");
+    assert_eq!(get(&music, "music:track"), "3");
+    let secs: f64 = get(&music, "music:duration").parse().unwrap();
+    assert!((0.9..1.2).contains(&secs), "{secs}");
+
+    let song_streams = keys(&server, &ann, "cloudreve://my/song.mp3", "stream:").await;
+    assert_eq!(get(&song_streams, "stream:format"), "mp3");
+    let clip = keys(&server, &ann, "cloudreve://my/clip.mp4", "stream:").await;
+    assert!(get(&clip, "stream:format").contains("mp4"), "{clip:?}");
+    let secs: f64 = get(&clip, "stream:duration").parse().unwrap();
+    assert!((0.9..1.2).contains(&secs), "{secs}");
+    assert!(get(&clip, "stream:bitrate").parse::<u64>().unwrap() > 0);
+    let streams: Value = serde_json::from_str(get(&clip, "stream:streams")).unwrap();
+    assert_eq!(streams[0]["codec_type"], "video");
+    assert_eq!(streams[0]["codec_name"], "h264");
+    assert_eq!(
+        (streams[0]["width"].as_i64(), streams[0]["height"].as_i64()),
+        (Some(64), Some(64))
+    );
+    // A video has no music keys.
+    assert!(
+        keys(&server, &ann, "cloudreve://my/clip.mp4", "music:")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_settings_switch_each_reader() {
+    let (server, ann) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    // ffprobe is off by default and the music tags are switched off here: nothing to read.
+    set(&server, &[("media_meta_music", "0")]).await;
+    upload(&server, &ann, "cloudreve://my/song.mp3", &song(dir.path())).await;
+    let queued = task::Entity::find()
+        .filter(task::Column::Type.eq("media_meta"))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(queued.is_empty(), "{queued:?}");
+    // Tags on, under a size limit the song is over: the task reads nothing.
+    set(
+        &server,
+        &[
+            ("media_meta_music", "1"),
+            ("media_meta_music_size_local", "100"),
+        ],
+    )
+    .await;
+    upload(&server, &ann, "cloudreve://my/again.mp3", &song(dir.path())).await;
+    completed(&server, 1).await;
+    assert!(
+        keys(&server, &ann, "cloudreve://my/again.mp3", "music:")
+            .await
+            .is_empty()
+    );
+}
