@@ -18,9 +18,9 @@ export function urlLines(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Archives the server extracts (spec §2.6): zip, 7z and tar (plain, gz, bz2, xz); not rar
- * or zstd, which it refuses. */
-const ARCHIVE = /\.(zip|7z|tar|tgz|tar\.gz|tar\.bz2|tbz2|tbz|tar\.xz|txz)$/i;
+/** Archives the server extracts (spec §2.6, `server/src/extract/format.rs`): zip, 7z and tar
+ * (plain, gz, bz2, xz, zst); not rar, which it refuses. */
+const ARCHIVE = /\.(zip|7z|tar|tgz|tar\.gz|tar\.bz2|tbz2|tbz|tar\.xz|txz|tar\.zst|tzst)$/i;
 
 export const isArchive = (name: string) => ARCHIVE.test(name);
 export const isZip = (name: string) => /\.zip$/i.test(name);

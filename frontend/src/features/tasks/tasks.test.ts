@@ -43,7 +43,7 @@ describe("tasks", () => {
     expect(isArchive("a.txt")).toBe(false);
     // Formats the server refuses are not offered.
     expect(isArchive("a.rar")).toBe(false);
-    expect(isArchive("a.tar.zst")).toBe(false);
+    expect(isArchive("a.tar.zst")).toBe(true);
     expect(isArchive("a.7z")).toBe(true);
   });
 });

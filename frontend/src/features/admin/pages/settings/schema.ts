@@ -269,7 +269,8 @@ export function check(kind: FieldKind, value: string): Problem | null {
     }
     case "schedule":
       if (v.startsWith("@every ")) {
-        return /^@every \d+[smh]$/.test(v) ? null : { key: "schedule" };
+        // A Go duration, as the server reads it: `@every 1h30m`, `@every 90s`.
+        return /^@every (\d+(ms|s|m|h|d))+$/.test(v) ? null : { key: "schedule" };
       }
       return v.startsWith("@") || [5, 6].includes(v.split(/\s+/).length)
         ? null
