@@ -4,6 +4,7 @@
 //! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
 
 mod scan;
+mod sizes;
 
 use std::{
     collections::BTreeSet,
