@@ -86,22 +86,7 @@ pub async fn create(
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)?;
 
     let root = nav::root(state, owner).await?;
-    let mut props = SessionProps {
-        key: key.clone(),
-        received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
-        callback_secret: rand::rng()
-            .sample_iter(Alphanumeric)
-            .take(32)
-            .map(char::from)
-            .collect(),
-        lock_token: String::new(),
-        version: false,
-        reserved: params.size,
-        last_modified: params.last_modified,
-        mime_type: params.mime_type.clone(),
-        metadata: params.metadata.clone(),
-        upload_id: None,
-    };
+    let mut props = new_props(&params, &key, chunk_size);
     let plan = Plan {
         me,
         uri: &uri,
@@ -145,6 +130,27 @@ pub async fn create(
             }
             Err(err)
         }
+    }
+}
+
+/// The props of a new session: no chunk received yet, the whole size reserved, and a fresh
+/// secret for the storage provider's callback.
+fn new_props(params: &CreateParams, key: &str, chunk_size: i64) -> SessionProps {
+    SessionProps {
+        key: key.to_owned(),
+        received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
+        callback_secret: rand::rng()
+            .sample_iter(Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect(),
+        lock_token: String::new(),
+        version: false,
+        reserved: params.size,
+        last_modified: params.last_modified,
+        mime_type: params.mime_type.clone(),
+        metadata: params.metadata.clone(),
+        upload_id: None,
     }
 }
 

@@ -116,6 +116,18 @@ pub async fn write(
         journal: w.journal,
         origin: crate::request_ctx::current(),
     };
+    publish_or_discard(state, &*driver, pending, publish).await
+}
+
+/// Publishes the written blob; when that published nothing the blob is deleted, so the
+/// database never points at a missing blob and no blob is left unnamed.
+async fn publish_or_discard(
+    state: &AppState,
+    driver: &dyn crate::storage::StorageDriver,
+    pending: Pending,
+    publish: Publish,
+) -> Result<file::Model, UploadError> {
+    let key = publish.key.clone();
     match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {
             pending.settle();
@@ -124,7 +136,7 @@ pub async fn write(
         }
         Err(failed) => {
             if failed.published_nothing {
-                discard(&*driver, &key, pending).await;
+                discard(driver, &key, pending).await;
             } else {
                 // Whether the row was committed is not known: the next start looks.
                 drop(pending);
