@@ -71,16 +71,12 @@ pub struct RestoreState {
 pub struct BackupRestore;
 
 impl BackupRestore {
-    pub const NAME: &'static str = "backup_restore";
+    pub const NAME: &'static str = queue::kinds::BACKUP_RESTORE;
 }
 
 impl TaskKind for BackupRestore {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -21,16 +21,12 @@ use crate::{
 pub struct RemoteDownload;
 
 impl RemoteDownload {
-    pub const NAME: &'static str = "remote_download";
+    pub const NAME: &'static str = queue::kinds::REMOTE_DOWNLOAD_TASK;
 }
 
 impl TaskKind for RemoteDownload {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::REMOTE_DOWNLOAD
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -38,16 +38,12 @@ pub struct SnapshotRestore {
 }
 
 impl SnapshotRestore {
-    pub const NAME: &'static str = "snapshot_restore";
+    pub const NAME: &'static str = queue::kinds::SNAPSHOT_RESTORE;
 }
 
 impl TaskKind for SnapshotRestore {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
