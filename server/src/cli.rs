@@ -198,81 +198,20 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::ExportOpenapi { .. } => unreachable!("handled before the runtime starts"),
-        Command::CreateAdmin { email, password } => {
-            let (state, _) = crate::init(config, false).await?;
-            let user =
-                match users::reset(&state.db, &email, &password, Some(users::ADMIN_GROUP)).await {
-                    Err(users::UsersError::UserNotFound) => {
-                        users::create(&state.db, &email, &password, users::ADMIN_GROUP).await?
-                    }
-                    other => other?,
-                };
-            println!("administrator {} is ready", user.email);
-            Ok(())
-        }
+        Command::CreateAdmin { email, password } => create_admin(config, &email, &password).await,
         Command::CreateUser {
             email,
             password,
             group,
-        } => {
-            let (state, _) = crate::init(config, false).await?;
-            let group = match group {
-                Some(group) => group,
-                None => {
-                    state
-                        .settings
-                        .int("default_group", users::USER_GROUP)
-                        .await?
-                }
-            };
-            let user = users::create(&state.db, &email, &password, group).await?;
-            println!("user {} created in group {}", user.email, user.group_id);
-            Ok(())
-        }
+        } => create_user(config, &email, &password, group).await,
         Command::ResetPassword { email, password } => {
             let (state, _) = crate::init(config, false).await?;
             let user = users::reset(&state.db, &email, &password, None).await?;
             println!("password of {} changed", user.email);
             Ok(())
         }
-        Command::Restore { target, record } => {
-            let target = backup::restore::TargetFile::read(&target)?;
-            let report =
-                backup::restore::restore_instance(&config, &target, record.as_deref(), &|line| {
-                    println!("{line}")
-                })
-                .await?;
-            for policy in &report.skipped_policies {
-                println!("left in place: {policy}");
-            }
-            println!(
-                "record {} restored: {} rows, {} blobs written ({} bytes), {} already in place",
-                report.record, report.rows, report.blobs_copied, report.bytes, report.blobs_present
-            );
-            Ok(())
-        }
-        Command::Backup(BackupCommand::List { target }) => {
-            let target = backup::restore::TargetFile::read(&target)?;
-            let registry = crate::storage::DriverRegistry::new(
-                sea_orm::DatabaseConnection::default(),
-                config.data_dir.clone(),
-            );
-            let driver = backup::restore::open_target(&target, &registry).await?;
-            let records = backup::restore::list_records(driver.as_ref()).await?;
-            if records.is_empty() {
-                println!("no backup records on this target");
-            }
-            for r in records {
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    r.name,
-                    r.kind,
-                    r.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                    r.task.unwrap_or_default()
-                );
-            }
-            Ok(())
-        }
+        Command::Restore { target, record } => restore(config, &target, record.as_deref()).await,
+        Command::Backup(BackupCommand::List { target }) => list_records(config, &target).await,
         Command::Db(DbCommand::Export { file }) => {
             let db = crate::db::connect(&config.database_url()?, 2).await?;
             let summary = backup::dump::export_to_file(&db, &file).await?;
@@ -298,6 +237,87 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `create-admin`: the account is made, or its password reset and moved to the
+/// administrators, so the command also gives back access to a locked-out administrator.
+async fn create_admin(config: Config, email: &str, password: &str) -> anyhow::Result<()> {
+    let (state, _) = crate::init(config, false).await?;
+    let user = match users::reset(&state.db, email, password, Some(users::ADMIN_GROUP)).await {
+        Err(users::UsersError::UserNotFound) => {
+            users::create(&state.db, email, password, users::ADMIN_GROUP).await?
+        }
+        other => other?,
+    };
+    println!("administrator {} is ready", user.email);
+    Ok(())
+}
+
+/// `create-user`: into `group`, or the group new sign-ups get.
+async fn create_user(
+    config: Config,
+    email: &str,
+    password: &str,
+    group: Option<i64>,
+) -> anyhow::Result<()> {
+    let (state, _) = crate::init(config, false).await?;
+    let group = match group {
+        Some(group) => group,
+        None => {
+            state
+                .settings
+                .int("default_group", users::USER_GROUP)
+                .await?
+        }
+    };
+    let user = users::create(&state.db, email, password, group).await?;
+    println!("user {} created in group {}", user.email, user.group_id);
+    Ok(())
+}
+
+/// `restore`: a whole instance from a backup record, progress printed line by line.
+async fn restore(
+    config: Config,
+    target: &std::path::Path,
+    record: Option<&str>,
+) -> anyhow::Result<()> {
+    let target = backup::restore::TargetFile::read(target)?;
+    let report =
+        backup::restore::restore_instance(&config, &target, record, &|line| println!("{line}"))
+            .await?;
+    for policy in &report.skipped_policies {
+        println!("left in place: {policy}");
+    }
+    println!(
+        "record {} restored: {} rows, {} blobs written ({} bytes), {} already in place",
+        report.record, report.rows, report.blobs_copied, report.bytes, report.blobs_present
+    );
+    Ok(())
+}
+
+/// `backup list`: the records on a target, read without a database (the target file says
+/// where it is), so it works before a restore.
+async fn list_records(config: Config, target: &std::path::Path) -> anyhow::Result<()> {
+    let target = backup::restore::TargetFile::read(target)?;
+    let registry = crate::storage::DriverRegistry::new(
+        sea_orm::DatabaseConnection::default(),
+        config.data_dir.clone(),
+    );
+    let driver = backup::restore::open_target(&target, &registry).await?;
+    let records = backup::restore::list_records(driver.as_ref()).await?;
+    if records.is_empty() {
+        println!("no backup records on this target");
+    }
+    for r in records {
+        println!(
+            "{}\t{}\t{}\t{}",
+            r.name,
+            r.kind,
+            r.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            r.task.unwrap_or_default()
+        );
+    }
+    Ok(())
 }
 
 fn export_openapi(path: Option<&std::path::Path>) -> anyhow::Result<()> {

@@ -319,23 +319,14 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("cron_oauth_cred_refresh", Kind::Schedule),
 ];
 
-/// Queue settings beyond the worker count, for every queue (spec §14.2).
-const QUEUES: &[&str] = &[
-    "media_meta",
-    "thumb",
-    "recycle",
-    "io_intense",
-    "remote_download",
-    "notify",
-];
-
 /// The kind of setting `key`, `None` when there is no such setting.
 pub fn kind_of(key: &str) -> Option<Kind> {
     if let Some((_, kind)) = SETTINGS.iter().chain(LATER).find(|(k, _)| *k == key) {
         return Some(*kind);
     }
+    // Queue settings beyond the worker count, for every queue (spec §14.2).
     let queue = key.strip_prefix("queue_")?;
-    QUEUES.iter().find_map(|q| {
+    crate::queue::QUEUES.iter().find_map(|q| {
         let rest = queue.strip_prefix(q)?.strip_prefix('_')?;
         match rest {
             "max_execution" | "backoff_max_duration" | "retry_delay" => Some(SECONDS),

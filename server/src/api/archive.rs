@@ -4,14 +4,13 @@
 
 use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    OpenApi,
     param::{Path, Query},
-    registry::{
-        MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
-    },
+    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
     types::Type,
 };
 
+use super::raw::{Described, Raw};
 use super::{
     ApiTags,
     dto::file::{ArchiveListResponse, ArchivedFile},
@@ -51,7 +50,7 @@ impl ArchiveApi {
         session_id: Path<String>,
         sign: Query<Option<String>>,
     ) -> ArchiveResponse {
-        ArchiveResponse(answer(&state, req, &session_id.0, sign.0.as_deref()).await)
+        ArchiveResponse::from(answer(&state, req, &session_id.0, sign.0.as_deref()).await)
     }
 
     /// The entries of the archive at `uri` (zip, tar, tar.gz/bz2/xz, 7z), without
@@ -129,15 +128,12 @@ async fn answer(
 }
 
 /// A streamed zip (or an error envelope with its HTTP status), described for the document.
-pub struct ArchiveResponse(Response);
+pub type ArchiveResponse = Raw<ArchiveDoc>;
 
-impl poem::IntoResponse for ArchiveResponse {
-    fn into_response(self) -> Response {
-        self.0
-    }
-}
+/// How the document describes [`ArchiveResponse`].
+pub struct ArchiveDoc;
 
-impl ApiResponse for ArchiveResponse {
+impl Described for ArchiveDoc {
     fn meta() -> MetaResponses {
         let bare = |description, status| MetaResponse {
             description,
@@ -177,6 +173,4 @@ impl ApiResponse for ArchiveResponse {
             ],
         }
     }
-
-    fn register(_registry: &mut Registry) {}
 }

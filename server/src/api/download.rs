@@ -7,12 +7,11 @@ use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
-    registry::{
-        MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
-    },
+    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
     types::Type,
 };
 
+use super::raw::{Described, Raw};
 use super::{
     ApiTags,
     envelope::{ApiError, Envelope, ErrorCode, ok},
@@ -216,7 +215,7 @@ impl DownloadApi {
             no_cache: QueryBool::of(no_cache.0),
             head: false,
         };
-        ContentResponse(serve_content(&state, req, q).await)
+        ContentResponse::from(serve_content(&state, req, q).await)
     }
 
     /// The headers `GET` would send, without the body.
@@ -250,7 +249,7 @@ impl DownloadApi {
             no_cache: QueryBool::of(no_cache.0),
             head: true,
         };
-        ContentResponse(serve_content(&state, req, q).await)
+        ContentResponse::from(serve_content(&state, req, q).await)
     }
 }
 
@@ -352,15 +351,12 @@ fn answer(mut urls: Vec<DownloadUrl>, expires: i64, redirect: bool) -> Result<Ur
 }
 
 /// Raw content (or an error envelope with its HTTP status), described for the document.
-pub struct ContentResponse(Response);
+pub type ContentResponse = Raw<ContentDoc>;
 
-impl poem::IntoResponse for ContentResponse {
-    fn into_response(self) -> Response {
-        self.0
-    }
-}
+/// How the document describes [`ContentResponse`].
+pub struct ContentDoc;
 
-impl ApiResponse for ContentResponse {
+impl Described for ContentDoc {
     fn meta() -> MetaResponses {
         let bare = |description, status| MetaResponse {
             description,
@@ -421,6 +417,4 @@ impl ApiResponse for ContentResponse {
             ],
         }
     }
-
-    fn register(_registry: &mut Registry) {}
 }

@@ -9,12 +9,13 @@ use poem::{
     web::Data,
 };
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    OpenApi,
     param::Query,
     registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
 };
 use serde_json::json;
 
+use super::raw::{Described, Raw};
 use super::{
     ApiTags,
     envelope::{ApiError, ErrorCode},
@@ -64,7 +65,7 @@ impl FileEventsApi {
             .header(header::CONNECTION, "keep-alive")
             .header("X-Accel-Buffering", "no")
             .body(Body::from_bytes_stream(frames));
-        Ok(EventStreamResponse(resp))
+        Ok(EventStreamResponse::from(resp))
     }
 }
 
@@ -99,15 +100,12 @@ fn payload(ids: &HashIds, event: &Event) -> String {
 }
 
 /// The event stream (or an error envelope), described for the document.
-pub struct EventStreamResponse(Response);
+pub type EventStreamResponse = Raw<EventStreamDoc>;
 
-impl poem::IntoResponse for EventStreamResponse {
-    fn into_response(self) -> Response {
-        self.0
-    }
-}
+/// How the document describes [`EventStreamResponse`].
+pub struct EventStreamDoc;
 
-impl ApiResponse for EventStreamResponse {
+impl Described for EventStreamDoc {
     fn meta() -> MetaResponses {
         MetaResponses {
             responses: vec![MetaResponse {
@@ -122,6 +120,4 @@ impl ApiResponse for EventStreamResponse {
             }],
         }
     }
-
-    fn register(_registry: &mut poem_openapi::registry::Registry) {}
 }

@@ -25,6 +25,7 @@ pub mod oidc;
 pub mod passkey;
 pub mod present;
 pub mod query_bool;
+pub mod raw;
 pub mod registration;
 pub mod remote_download;
 pub mod scopes;

@@ -14,111 +14,137 @@ const SHARES_WRITE: &str = "Shares.Write";
 const WORKFLOW_WRITE: &str = "Workflow.Write";
 const ADMIN_WRITE: &str = "Admin.Write";
 
+/// A request as the table reads it: its method and its path's segments.
+struct Request<'a> {
+    method: &'a Method,
+    seg: Vec<&'a str>,
+}
+
+impl Request<'_> {
+    /// Segment `i`, empty when the path is shorter.
+    fn at(&self, i: usize) -> &str {
+        self.seg.get(i).copied().unwrap_or_default()
+    }
+
+    fn is(&self, want: Method) -> bool {
+        *self.method == want
+    }
+
+    fn reads(&self) -> bool {
+        matches!(*self.method, Method::GET | Method::HEAD)
+    }
+}
+
+type Scopes = &'static [&'static str];
+
+/// The scopes of each area of the API, by the first segment of the path; an area missing
+/// here requires none.
+const AREAS: &[(&str, fn(&Request) -> Scopes)] = &[
+    ("session", session),
+    ("workflow", workflow),
+    ("file", file),
+    // Snapshots (a Stratus extension) are part of the drive: files' scopes.
+    ("snapshot", snapshot),
+    ("share", share),
+    ("user", user),
+    ("devices", devices),
+    ("admin", admin),
+];
+
 /// The scopes route `method path` (below the API base) requires of an OAuth token.
 pub fn required(method: &Method, path: &str) -> Vec<&'static str> {
     let decoded = percent_decode_str(path).decode_utf8_lossy();
-    let seg: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    let m = method;
-    let at = |i: usize| seg.get(i).copied().unwrap_or_default();
-    let is = |want: Method| *m == want;
-    match at(0) {
-        "session" => match (at(1), at(2)) {
-            ("token", "refresh") if is(Method::POST) => vec!["offline_access"],
-            ("oauth", "grant") if is(Method::DELETE) => vec!["UserSecurityInfo.Write"],
-            _ => vec![],
-        },
-        "workflow" => {
-            let write = match at(1) {
-                "import" | "rebuildFtsIndex" => return vec![WORKFLOW_WRITE, ADMIN_WRITE],
-                // Creating and changing tasks; reading progress is a read.
-                _ => !matches!(*m, Method::GET | Method::HEAD),
-            };
-            if write {
-                vec![WORKFLOW_WRITE]
-            } else {
-                vec!["Workflow.Read"]
-            }
-        }
-        "file" => {
-            let write = match at(1) {
-                "" => is(Method::DELETE),
-                "create" | "rename" | "move" | "restore" => is(Method::POST),
-                "content" => is(Method::PUT),
-                "trash" | "lock" => is(Method::DELETE),
-                "metadata" | "view" => is(Method::PATCH),
-                "viewerSession" => is(Method::PUT),
-                "upload" | "pin" | "version" => true,
-                // Direct links need only reading, as upstream.
-                _ => false,
-            };
-            if write {
-                vec![FILES_WRITE]
-            } else {
-                vec!["Files.Read"]
-            }
-        }
-        // Snapshots (a Stratus extension) are part of the drive: files' scopes.
-        "snapshot" => {
-            if matches!(*m, Method::GET | Method::HEAD) {
-                vec!["Files.Read"]
-            } else {
-                vec![FILES_WRITE]
-            }
-        }
-        "share" => {
-            let write = match (at(1), seg.len()) {
-                ("", _) => is(Method::PUT) || is(Method::DELETE),
-                ("info", _) => false,
-                (_, 2) => is(Method::POST) || is(Method::DELETE),
-                _ => false,
-            };
-            if write {
-                vec![SHARES_WRITE]
-            } else {
-                vec!["Shares.Read"]
-            }
-        }
-        "user" => match at(1) {
-            "me" | "capacity" | "search" => vec!["UserInfo.Read"],
-            "authn" => vec!["UserSecurityInfo.Write"],
-            "setting" => {
-                let write = match at(2) {
-                    "" => is(Method::PATCH),
-                    "avatar" => is(Method::PUT),
-                    _ => false,
-                };
-                if write {
-                    vec!["UserInfo.Write"]
-                } else {
-                    vec!["UserInfo.Read"]
-                }
-            }
-            _ => vec![],
-        },
-        "devices" => {
-            if matches!(*m, Method::GET | Method::HEAD) {
-                vec!["DavAccount.Read"]
-            } else {
-                vec!["DavAccount.Write"]
-            }
-        }
-        "admin" => {
-            // Lists (`POST /admin/<kind>`) and gets read; every other change writes, and so
-            // does every tool, reading ones included.
-            let write = at(1) == "tool"
-                || match *m {
-                    Method::GET | Method::HEAD => false,
-                    Method::POST => seg.len() > 2,
-                    _ => true,
-                };
-            if write {
-                vec![ADMIN_WRITE]
-            } else {
-                vec!["Admin.Read"]
-            }
-        }
-        _ => vec![],
+    let request = Request {
+        method,
+        seg: decoded.split('/').filter(|s| !s.is_empty()).collect(),
+    };
+    AREAS
+        .iter()
+        .find(|(first, _)| *first == request.at(0))
+        .map(|(_, scopes)| scopes(&request).to_vec())
+        .unwrap_or_default()
+}
+
+/// `read` or `write` as `writes` says.
+fn either(writes: bool, read: Scopes, write: Scopes) -> Scopes {
+    if writes { write } else { read }
+}
+
+fn session(r: &Request) -> Scopes {
+    match (r.at(1), r.at(2)) {
+        ("token", "refresh") if r.is(Method::POST) => &["offline_access"],
+        ("oauth", "grant") if r.is(Method::DELETE) => &["UserSecurityInfo.Write"],
+        _ => &[],
     }
+}
+
+fn workflow(r: &Request) -> Scopes {
+    match r.at(1) {
+        "import" | "rebuildFtsIndex" => &[WORKFLOW_WRITE, ADMIN_WRITE],
+        // Creating and changing tasks; reading progress is a read.
+        _ => either(!r.reads(), &["Workflow.Read"], &[WORKFLOW_WRITE]),
+    }
+}
+
+fn file(r: &Request) -> Scopes {
+    let write = match r.at(1) {
+        "" => r.is(Method::DELETE),
+        "create" | "rename" | "move" | "restore" => r.is(Method::POST),
+        "content" => r.is(Method::PUT),
+        "trash" | "lock" => r.is(Method::DELETE),
+        "metadata" | "view" => r.is(Method::PATCH),
+        "viewerSession" => r.is(Method::PUT),
+        "upload" | "pin" | "version" => true,
+        // Direct links need only reading, as upstream.
+        _ => false,
+    };
+    either(write, &["Files.Read"], &[FILES_WRITE])
+}
+
+fn snapshot(r: &Request) -> Scopes {
+    either(!r.reads(), &["Files.Read"], &[FILES_WRITE])
+}
+
+fn share(r: &Request) -> Scopes {
+    let write = match (r.at(1), r.seg.len()) {
+        ("", _) => r.is(Method::PUT) || r.is(Method::DELETE),
+        ("info", _) => false,
+        (_, 2) => r.is(Method::POST) || r.is(Method::DELETE),
+        _ => false,
+    };
+    either(write, &["Shares.Read"], &[SHARES_WRITE])
+}
+
+fn user(r: &Request) -> Scopes {
+    match r.at(1) {
+        "me" | "capacity" | "search" => &["UserInfo.Read"],
+        "authn" => &["UserSecurityInfo.Write"],
+        "setting" => {
+            let write = match r.at(2) {
+                "" => r.is(Method::PATCH),
+                "avatar" => r.is(Method::PUT),
+                _ => false,
+            };
+            either(write, &["UserInfo.Read"], &["UserInfo.Write"])
+        }
+        _ => &[],
+    }
+}
+
+fn devices(r: &Request) -> Scopes {
+    either(!r.reads(), &["DavAccount.Read"], &["DavAccount.Write"])
+}
+
+fn admin(r: &Request) -> Scopes {
+    // Lists (`POST /admin/<kind>`) and gets read; every other change writes, and so does
+    // every tool, reading ones included.
+    let write = r.at(1) == "tool"
+        || match *r.method {
+            Method::GET | Method::HEAD => false,
+            Method::POST => r.seg.len() > 2,
+            _ => true,
+        };
+    either(write, &["Admin.Read"], &[ADMIN_WRITE])
 }
 
 /// Refuses (40089) an OAuth caller whose token lacks a scope the route requires.

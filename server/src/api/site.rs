@@ -49,37 +49,10 @@ impl SiteApi {
         section: Path<String>,
     ) -> ApiResult<SiteConfig> {
         let s = state.settings.all().await.map_err(ApiError::from)?;
-        let get = |k: &str| s.get(k).cloned().unwrap_or_default();
-        let flag = |k: &str| Some(parse_bool(&get(k)));
-        let int = |k: &str| get(k).trim().parse::<i64>().ok();
-        let non_empty = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
+        let v = Values(&s);
         let config = match section.0.as_str() {
-            "login" => SiteConfig {
-                login_captcha: flag("login_captcha"),
-                reg_captcha: flag("reg_captcha"),
-                forget_captcha: flag("forget_captcha"),
-                authn: flag("authn_enabled"),
-                register_enabled: flag("register_enabled"),
-                tos_url: non_empty("tos_url"),
-                privacy_policy_url: non_empty("privacy_policy_url"),
-                ..Default::default()
-            },
-            "explorer" => SiteConfig {
-                max_batch_size: int("max_batched_file"),
-                file_viewers: serde_json::from_str(&get("file_viewers")).ok(),
-                icons: non_empty("explorer_icons"),
-                map_provider: non_empty("map_provider"),
-                google_map_tile_type: non_empty("map_google_tile_type"),
-                thumbnail_width: int("thumb_width"),
-                thumbnail_height: int("thumb_height"),
-                mapbox_ak: non_empty("map_mapbox_ak"),
-                default_viewer_mapping: serde_json::from_str(&get("viewer_default_apps")).ok(),
-                custom_props: Some(custom_props(&get("custom_props"))),
-                show_encryption_status: flag("show_encryption_status"),
-                // Stratus has no full-text index yet: `fts_enabled` has no effect.
-                full_text_search: Some(false),
-                ..Default::default()
-            },
+            "login" => login(&v),
+            "explorer" => explorer(&v),
             "thumb" => SiteConfig {
                 thumb_exts: Some(
                     thumb::site_exts(&state.settings)
@@ -89,11 +62,11 @@ impl SiteApi {
                 ..Default::default()
             },
             "emojis" => SiteConfig {
-                emoji_preset: non_empty("emojis"),
+                emoji_preset: v.non_empty("emojis"),
                 ..Default::default()
             },
             "app" => SiteConfig {
-                app_promotion: flag("show_app_promotion"),
+                app_promotion: v.flag("show_app_promotion"),
                 // Cloudreve reads a missing row as off.
                 desktop_app_promotion: Some(
                     s.get("show_desktop_app_promotion")
@@ -101,29 +74,7 @@ impl SiteApi {
                 ),
                 ..Default::default()
             },
-            _ => SiteConfig {
-                instance_id: non_empty("siteID"),
-                title: non_empty("siteName"),
-                themes: non_empty("theme_options"),
-                default_theme: non_empty("defaultTheme"),
-                user: Some(caller_user(&state, &caller).await?),
-                logo: non_empty("site_logo"),
-                logo_light: non_empty("site_logo_light"),
-                captcha_type: non_empty("captcha_type"),
-                turnstile_site_id: non_empty("captcha_turnstile_site_key"),
-                captcha_recaptcha_key: non_empty("captcha_ReCaptchaKey"),
-                captcha_cap_instance_url: non_empty("captcha_cap_instance_url"),
-                captcha_cap_site_key: non_empty("captcha_cap_site_key"),
-                captcha_cap_asset_server: non_empty("captcha_cap_asset_server"),
-                app_promotion: flag("show_app_promotion"),
-                custom_nav_items: serde_json::from_str(&get("custom_nav_items")).ok(),
-                custom_html: Some(CustomHtml {
-                    headless_footer: non_empty("headless_footer_html"),
-                    headless_bottom: non_empty("headless_bottom_html"),
-                    sidebar_bottom: non_empty("sidebar_bottom_html"),
-                }),
-                ..Default::default()
-            },
+            _ => basic(&v, caller_user(&state, &caller).await?),
         };
         ok(config)
     }
@@ -173,4 +124,86 @@ async fn caller_user(state: &AppState, caller: &Caller) -> Result<User, ApiError
         Caller::User(u) => User::from_model(&state.ids, &u.user, &u.group),
         Caller::Anonymous => User::anonymous(&state.ids, &caller::anonymous_group(state).await?),
     })
+}
+
+/// The settings a section is made of, read as its fields want them.
+struct Values<'a>(&'a std::collections::HashMap<String, String>);
+
+impl Values<'_> {
+    fn get(&self, key: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_default()
+    }
+
+    fn flag(&self, key: &str) -> Option<bool> {
+        Some(parse_bool(&self.get(key)))
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        self.get(key).trim().parse::<i64>().ok()
+    }
+
+    fn non_empty(&self, key: &str) -> Option<String> {
+        Some(self.get(key)).filter(|v| !v.is_empty())
+    }
+}
+
+/// `login`: what the sign-in and sign-up forms show.
+fn login(v: &Values) -> SiteConfig {
+    SiteConfig {
+        login_captcha: v.flag("login_captcha"),
+        reg_captcha: v.flag("reg_captcha"),
+        forget_captcha: v.flag("forget_captcha"),
+        authn: v.flag("authn_enabled"),
+        register_enabled: v.flag("register_enabled"),
+        tos_url: v.non_empty("tos_url"),
+        privacy_policy_url: v.non_empty("privacy_policy_url"),
+        ..Default::default()
+    }
+}
+
+/// `explorer`: the file browser's limits, viewers, icons and maps.
+fn explorer(v: &Values) -> SiteConfig {
+    SiteConfig {
+        max_batch_size: v.int("max_batched_file"),
+        file_viewers: serde_json::from_str(&v.get("file_viewers")).ok(),
+        icons: v.non_empty("explorer_icons"),
+        map_provider: v.non_empty("map_provider"),
+        google_map_tile_type: v.non_empty("map_google_tile_type"),
+        thumbnail_width: v.int("thumb_width"),
+        thumbnail_height: v.int("thumb_height"),
+        mapbox_ak: v.non_empty("map_mapbox_ak"),
+        default_viewer_mapping: serde_json::from_str(&v.get("viewer_default_apps")).ok(),
+        custom_props: Some(custom_props(&v.get("custom_props"))),
+        show_encryption_status: v.flag("show_encryption_status"),
+        // Stratus has no full-text index yet: `fts_enabled` has no effect.
+        full_text_search: Some(false),
+        ..Default::default()
+    }
+}
+
+/// `basic` (and any unknown section): the site's name, look, captcha and the caller.
+fn basic(v: &Values, user: User) -> SiteConfig {
+    SiteConfig {
+        instance_id: v.non_empty("siteID"),
+        title: v.non_empty("siteName"),
+        themes: v.non_empty("theme_options"),
+        default_theme: v.non_empty("defaultTheme"),
+        user: Some(user),
+        logo: v.non_empty("site_logo"),
+        logo_light: v.non_empty("site_logo_light"),
+        captcha_type: v.non_empty("captcha_type"),
+        turnstile_site_id: v.non_empty("captcha_turnstile_site_key"),
+        captcha_recaptcha_key: v.non_empty("captcha_ReCaptchaKey"),
+        captcha_cap_instance_url: v.non_empty("captcha_cap_instance_url"),
+        captcha_cap_site_key: v.non_empty("captcha_cap_site_key"),
+        captcha_cap_asset_server: v.non_empty("captcha_cap_asset_server"),
+        app_promotion: v.flag("show_app_promotion"),
+        custom_nav_items: serde_json::from_str(&v.get("custom_nav_items")).ok(),
+        custom_html: Some(CustomHtml {
+            headless_footer: v.non_empty("headless_footer_html"),
+            headless_bottom: v.non_empty("headless_bottom_html"),
+            sidebar_bottom: v.non_empty("sidebar_bottom_html"),
+        }),
+        ..Default::default()
+    }
 }

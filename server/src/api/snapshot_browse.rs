@@ -58,31 +58,14 @@ pub async fn list(
             "only folders can be listed",
         ));
     }
-    let max_page_size = state
-        .settings
-        .int("max_page_size", DEFAULT_MAX_PAGE_SIZE)
-        .await?;
-    let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    if page_size < 1 {
-        return Err(ApiError::new(
-            ErrorCode::ParamError,
-            "page_size: at least 1",
-        ));
-    }
-    let page_size = page_size.min(max_page_size);
     let order = Order::parse(q.order_by.as_deref(), q.order_direction.as_deref())?;
-    let use_cursor = q.page.is_none();
-    let (page, offset) = match (&q.next_page_token, q.page) {
-        (Some(token), _) if !token.is_empty() => {
-            let offset: u64 = token
-                .parse()
-                .map_err(|_| ApiError::new(ErrorCode::ParamError, "next_page_token: malformed"))?;
-            (offset as i64 / page_size, offset)
-        }
-        (_, Some(page)) if page >= 0 => (page, (page * page_size) as u64),
-        (_, Some(_)) => return Err(ApiError::new(ErrorCode::ParamError, "page: at least 0")),
-        _ => (0, 0),
-    };
+    let Paging {
+        max_page_size,
+        page_size,
+        use_cursor,
+        page,
+        offset,
+    } = paging(state, &q).await?;
     let db = &state.db;
     let (rows, more) = browse::children(db, &folder, order, offset, page_size as u64).await?;
     let total_items = if use_cursor {
@@ -124,6 +107,50 @@ pub async fn list(
         single_file_view: None,
         storage_policy: None,
         view: None,
+    })
+}
+
+/// The page a listing asks for.
+struct Paging {
+    max_page_size: i64,
+    page_size: i64,
+    /// No page number asked for: the client pages with tokens.
+    use_cursor: bool,
+    page: i64,
+    offset: u64,
+}
+
+/// The page size (at most `max_page_size`) and the page, by number or by token.
+async fn paging(state: &AppState, q: &ListQuery) -> Result<Paging, ApiError> {
+    let max_page_size = state
+        .settings
+        .int("max_page_size", DEFAULT_MAX_PAGE_SIZE)
+        .await?;
+    let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if page_size < 1 {
+        return Err(ApiError::new(
+            ErrorCode::ParamError,
+            "page_size: at least 1",
+        ));
+    }
+    let page_size = page_size.min(max_page_size);
+    let (page, offset) = match (&q.next_page_token, q.page) {
+        (Some(token), _) if !token.is_empty() => {
+            let offset: u64 = token
+                .parse()
+                .map_err(|_| ApiError::new(ErrorCode::ParamError, "next_page_token: malformed"))?;
+            (offset as i64 / page_size, offset)
+        }
+        (_, Some(page)) if page >= 0 => (page, (page * page_size) as u64),
+        (_, Some(_)) => return Err(ApiError::new(ErrorCode::ParamError, "page: at least 0")),
+        _ => (0, 0),
+    };
+    Ok(Paging {
+        max_page_size,
+        page_size,
+        use_cursor: q.page.is_none(),
+        page,
+        offset,
     })
 }
 

@@ -1,19 +1,18 @@
 //! Public profiles, avatars and user search.
 
 use poem::{
-    IntoResponse, Response,
+    Response,
     http::{HeaderValue, StatusCode, header},
     web::Data,
 };
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    OpenApi,
     param::{Path, Query},
-    registry::{
-        MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
-    },
+    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
     types::Type,
 };
 
+use super::raw::{Described, Raw};
 use super::{
     ApiTags,
     dto::user::User,
@@ -155,10 +154,10 @@ async fn serve_avatar(
     nocache: bool,
 ) -> AvatarResponse {
     match find_avatar(state, id, size, nocache).await {
-        Ok(resp) => AvatarResponse(resp),
+        Ok(resp) => AvatarResponse::from(resp),
         Err(err) => {
             tracing::error!(error = %err, "serving avatar failed");
-            AvatarResponse(plain_status(StatusCode::INTERNAL_SERVER_ERROR))
+            AvatarResponse::from(plain_status(StatusCode::INTERNAL_SERVER_ERROR))
         }
     }
 }
@@ -225,15 +224,12 @@ fn plain_status(status: StatusCode) -> Response {
 }
 
 /// A plain HTTP answer (image, redirect or bare status), described for the OpenAPI document.
-pub struct AvatarResponse(Response);
+pub type AvatarResponse = Raw<AvatarDoc>;
 
-impl IntoResponse for AvatarResponse {
-    fn into_response(self) -> Response {
-        self.0
-    }
-}
+/// How the document describes [`AvatarResponse`].
+pub struct AvatarDoc;
 
-impl ApiResponse for AvatarResponse {
+impl Described for AvatarDoc {
     fn meta() -> MetaResponses {
         let binary =
             || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")));
@@ -270,6 +266,4 @@ impl ApiResponse for AvatarResponse {
             ],
         }
     }
-
-    fn register(_registry: &mut Registry) {}
 }

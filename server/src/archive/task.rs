@@ -101,16 +101,12 @@ pub async fn prepare(
 pub struct CreateArchive;
 
 impl CreateArchive {
-    pub const NAME: &'static str = "create_archive";
+    pub const NAME: &'static str = queue::kinds::CREATE_ARCHIVE;
 }
 
 impl TaskKind for CreateArchive {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

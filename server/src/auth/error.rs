@@ -3,7 +3,6 @@
 
 use sea_orm::DbErr;
 
-use super::throttle::WINDOW_SECS;
 use crate::caller::{LoginRequired, Refused};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,9 +22,10 @@ pub enum AuthError {
     /// The anonymous group row is missing.
     #[error("anonymous group is missing")]
     AnonymousGroupMissing,
-    /// Too many failed sign-ins for the account or from the address lately.
-    #[error("Too many failed sign-in attempts; try again in {} minutes", WINDOW_SECS / 60)]
-    Throttled,
+    /// Too many failed sign-ins for the account or from the address lately; the window
+    /// (seconds) a retry waits, told by the throttle so this type depends on nothing of it.
+    #[error("Too many failed sign-in attempts; try again in {} minutes", retry_after / 60)]
+    Throttled { retry_after: i64 },
     /// Tokens could not be signed.
     #[error("cannot sign tokens: {0}")]
     Signing(String),

@@ -33,7 +33,9 @@ pub async fn check(
     )
     .await?;
     if by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES {
-        return Err(AuthError::Throttled);
+        return Err(AuthError::Throttled {
+            retry_after: WINDOW_SECS,
+        });
     }
     Ok(())
 }

@@ -55,6 +55,7 @@ pub async fn run(
     let driver = target::driver(state, &target_row.r#type, &target_row.settings)
         .await
         .map_err(fatal)?;
+    let driver = driver.as_ref();
     log.line(
         ctx,
         format!(
@@ -65,22 +66,14 @@ pub async fn run(
     .await;
     // The dump first: every blob its rows name is then in the listing below.
     let database = if task_row.kind == backup_task::kind::INSTANCE {
-        Some(super::database::write(ctx, log, driver.as_ref(), &record.name).await?)
+        Some(super::database::write(ctx, log, driver, &record.name).await?)
     } else {
         None
     };
     let entries = sources::collect(state, &task_row.kind, &task_row.source)
         .await
         .map_err(TaskError::Fatal)?;
-    let mut needed: Vec<BlobRef> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for e in &entries {
-        if let Some(b) = &e.blob
-            && seen.insert(b.name.clone())
-        {
-            needed.push(b.clone());
-        }
-    }
+    let needed = distinct_blobs(&entries);
     let files = entries
         .iter()
         .filter(|e| e.kind == "file" || e.kind == "entity")
@@ -95,15 +88,50 @@ pub async fn run(
     )
     .await;
 
-    let present: HashMap<String, u64> = listing(driver.as_ref()).await?;
-    let known = retention::named_blobs(state, target_row.id, driver.as_ref())
+    let mut done = Done::default();
+    let mut stored = copy_missing(ctx, log, driver, target_row.id, &needed, &mut done).await?;
+    recopy_vanished(ctx, driver, &needed, &mut stored, &mut done).await?;
+    let header = header(ctx, record, task_row, database.map(|(name, _)| name)).await?;
+    write_manifest(ctx, log, driver, record, header, &entries, &stored).await?;
+
+    done.files = files as i64;
+    done.size = stored.values().map(|b| b.size as i64).sum();
+    Ok(done)
+}
+
+/// The blobs the entries name, each once, in the order they are first named.
+fn distinct_blobs(entries: &[sources::Entry]) -> Vec<BlobRef> {
+    let mut needed: Vec<BlobRef> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in entries {
+        if let Some(b) = &e.blob
+            && seen.insert(b.name.clone())
+        {
+            needed.push(b.clone());
+        }
+    }
+    needed
+}
+
+/// Copies each needed blob the target lacks; a blob already there keeps the line a record
+/// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
+/// the others, copied or found, are returned by name.
+async fn copy_missing(
+    ctx: &TaskCtx,
+    log: &RunLog,
+    driver: &dyn StorageDriver,
+    target_id: i64,
+    needed: &[BlobRef],
+    done: &mut Done,
+) -> Result<HashMap<String, BlobLine>, TaskError> {
+    let present: HashMap<String, u64> = listing(driver).await?;
+    let known = retention::named_blobs(&ctx.state, target_id, driver)
         .await
         .map_err(fatal)?;
     log.line(ctx, format!("the target holds {} blobs", present.len()))
         .await;
 
     let mut stored: HashMap<String, BlobLine> = HashMap::new();
-    let mut done = Done::default();
     let total = needed.len() as i64;
     let mut copied = 0usize;
     let mut missing = 0usize;
@@ -115,12 +143,12 @@ pub async fn run(
             let line = match known.get(&blob.name).filter(|k| k.size == size) {
                 Some(k) => k.clone(),
                 // Copied by an interrupted run, or by a record deleted since: hash it again.
-                None => hash_stored(driver.as_ref(), &blob.name).await?,
+                None => hash_stored(driver, &blob.name).await?,
             };
             stored.insert(blob.name.clone(), line);
             continue;
         }
-        match copy_blob(ctx, driver.as_ref(), blob).await {
+        match copy_blob(ctx, driver, blob).await {
             Ok(line) => {
                 done.new_bytes += line.size as i64;
                 stored.insert(blob.name.clone(), line);
@@ -152,50 +180,70 @@ pub async fn run(
         }
     }
     ctx.progress("backup", total, total, "");
+    let left_out = if missing > 0 {
+        format!(", {missing} left out")
+    } else {
+        String::new()
+    };
     log.line(
         ctx,
         format!(
-            "{copied} blobs copied ({} bytes), {} already on the target{}",
+            "{copied} blobs copied ({} bytes), {} already on the target{left_out}",
             done.new_bytes,
             stored.len() - copied,
-            if missing > 0 {
-                format!(", {missing} left out")
-            } else {
-                String::new()
-            }
         ),
     )
     .await;
+    Ok(stored)
+}
 
-    // A deletion on the target (another task's retention) may have removed a blob this
-    // run found there; the manifest names only blobs that are on the target now.
-    let again = listing(driver.as_ref()).await?;
-    for blob in &needed {
+/// A deletion on the target (another task's retention) may have removed a blob this run
+/// found there; the manifest names only blobs that are on the target now, so those are
+/// copied again.
+async fn recopy_vanished(
+    ctx: &TaskCtx,
+    driver: &dyn StorageDriver,
+    needed: &[BlobRef],
+    stored: &mut HashMap<String, BlobLine>,
+    done: &mut Done,
+) -> Result<(), TaskError> {
+    let again = listing(driver).await?;
+    for blob in needed {
         if stored.contains_key(&blob.name) && !again.contains_key(&blob.name) {
-            let line = copy_blob(ctx, driver.as_ref(), blob)
-                .await
-                .map_err(|e| match e {
-                    Missing::Source(e) => fatal(e),
-                    Missing::Stop(e) => e,
-                })?;
+            let line = copy_blob(ctx, driver, blob).await.map_err(|e| match e {
+                Missing::Source(e) => fatal(e),
+                Missing::Stop(e) => e,
+            })?;
             done.new_bytes += line.size as i64;
             stored.insert(blob.name.clone(), line);
         }
     }
+    Ok(())
+}
 
-    let header = header(ctx, record, task_row, database.map(|(name, _)| name)).await?;
-    let temp = state.temp_dir().await.map_err(fatal)?;
+/// The manifest, last: written to a temporary file (never whole in memory), then put on
+/// the target; a record is complete once its manifest is there.
+async fn write_manifest(
+    ctx: &TaskCtx,
+    log: &RunLog,
+    driver: &dyn StorageDriver,
+    record: &backup_record::Model,
+    header: Value,
+    entries: &[sources::Entry],
+    stored: &HashMap<String, BlobLine>,
+) -> Result<(), TaskError> {
+    let temp = ctx.state.temp_dir().await.map_err(fatal)?;
     tokio::fs::create_dir_all(&temp).await.map_err(fatal)?;
     let path = temp.join(format!("backup-manifest-{}.jsonl.gz", record.id));
     let written = {
-        let (path, entries, stored) = (path.clone(), entries.clone(), stored.clone());
+        let (path, entries, stored) = (path.clone(), entries.to_vec(), stored.clone());
         tokio::task::spawn_blocking(move || manifest::write(&path, &header, &entries, &stored))
             .await
             .map_err(fatal)?
             .map_err(|e| fatal(format!("writing the manifest: {e}")))?
     };
     let put = put_file(
-        driver.as_ref(),
+        driver,
         &layout::record_key(&record.name, layout::MANIFEST),
         &path,
         written,
@@ -205,10 +253,7 @@ pub async fn run(
     put.map_err(|e| fatal(format!("writing the manifest to the target: {e}")))?;
     log.line(ctx, format!("manifest written ({written} bytes)"))
         .await;
-
-    done.files = files as i64;
-    done.size = stored.values().map(|b| b.size as i64).sum();
-    Ok(done)
+    Ok(())
 }
 
 /// Blob name → size of every blob on the target.

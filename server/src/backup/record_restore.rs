@@ -71,16 +71,12 @@ pub struct RestoreState {
 pub struct BackupRestore;
 
 impl BackupRestore {
-    pub const NAME: &'static str = "backup_restore";
+    pub const NAME: &'static str = queue::kinds::BACKUP_RESTORE;
 }
 
 impl TaskKind for BackupRestore {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
@@ -161,16 +157,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let header =
         download::read_first_line(&manifest).map_err(|e| TaskError::Fatal(e.to_string()))?;
     let folder_record = header["kind"] == "folder";
-    // Where line paths go: the folder backed up (folder records) or the drive root.
-    let base_raw = match (&st.dst, folder_record) {
-        (Some(dst), _) => dst.clone(),
-        (None, true) => header["source"]["uri"]
-            .as_str()
-            .ok_or_else(|| TaskError::Fatal("the manifest names no source folder".into()))?
-            .to_owned(),
-        (None, false) => "cloudreve://my".to_owned(),
-    };
-    let base = FileUri::parse(&base_raw).map_err(|e| TaskError::Fatal(e.to_string()))?;
+    let base = restore_base(st.dst.as_deref(), &header, folder_record)?;
     let source_user = header["source"]["user_id"].as_i64();
     let mut owners: HashMap<i64, Arc<SignedIn>> = HashMap::new();
     for (index, line) in download::manifest_lines(manifest).enumerate() {
@@ -201,23 +188,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             } else {
                 restore_file(state, &me, target.as_ref(), &uri, &line).await
             };
-            match outcome {
-                Ok(true) => st.unchanged += 1,
-                Ok(false) => st.restored += 1,
-                Err(Failure::Retry(e)) => return Err(TaskError::Retry(e)),
-                Err(Failure::Locked) => {
-                    ctx.log(format!("{}: skipped, locked", uri.path()));
-                    st.skipped += 1;
-                }
-                Err(Failure::File(why)) => {
-                    ctx.log(format!("{}: {why}", uri.path()));
-                    tracing::warn!(file = %uri.path(), error = %why, "backup restore: file skipped");
-                    st.failed_count += 1;
-                    if st.failed.len() < NAMED_FAILURES {
-                        st.failed.push(uri.path());
-                    }
-                }
-            }
+            count(ctx, &mut st, &uri, outcome)?;
         }
         st.next = index + 1;
         if kind == "file" || kind == "folder" {
@@ -238,6 +209,53 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             st.failed_count,
             st.failed.join(", ")
         )));
+    }
+    Ok(())
+}
+
+/// Where line paths go: the destination asked for, else the folder backed up (folder
+/// records) or the drive root.
+fn restore_base(
+    dst: Option<&str>,
+    header: &serde_json::Value,
+    folder_record: bool,
+) -> Result<FileUri, TaskError> {
+    let base_raw = match (dst, folder_record) {
+        (Some(dst), _) => dst.to_owned(),
+        (None, true) => header["source"]["uri"]
+            .as_str()
+            .ok_or_else(|| TaskError::Fatal("the manifest names no source folder".into()))?
+            .to_owned(),
+        (None, false) => "cloudreve://my".to_owned(),
+    };
+    FileUri::parse(&base_raw).map_err(|e| TaskError::Fatal(e.to_string()))
+}
+
+/// Counts one item's outcome: a database failure retries the task; a locked or broken item
+/// is logged and the restore goes on (broken ones are named in the end, up to
+/// [`NAMED_FAILURES`]).
+fn count(
+    ctx: &TaskCtx,
+    st: &mut RestoreState,
+    uri: &FileUri,
+    outcome: Result<bool, Failure>,
+) -> Result<(), TaskError> {
+    match outcome {
+        Ok(true) => st.unchanged += 1,
+        Ok(false) => st.restored += 1,
+        Err(Failure::Retry(e)) => return Err(TaskError::Retry(e)),
+        Err(Failure::Locked) => {
+            ctx.log(format!("{}: skipped, locked", uri.path()));
+            st.skipped += 1;
+        }
+        Err(Failure::File(why)) => {
+            ctx.log(format!("{}: {why}", uri.path()));
+            tracing::warn!(file = %uri.path(), error = %why, "backup restore: file skipped");
+            st.failed_count += 1;
+            if st.failed.len() < NAMED_FAILURES {
+                st.failed.push(uri.path());
+            }
+        }
     }
     Ok(())
 }

@@ -35,16 +35,12 @@ pub struct RunState {
 pub struct BackupRun;
 
 impl BackupRun {
-    pub const NAME: &'static str = "backup_run";
+    pub const NAME: &'static str = queue::kinds::BACKUP_RUN;
 }
 
 impl TaskKind for BackupRun {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -161,51 +161,62 @@ async fn tree(state: &AppState, root: &file::Model) -> Result<Vec<Entry>, String
         }
     }
     for chunk in files.chunks(CHUNK) {
-        let ids: Vec<i64> = chunk.iter().map(|(f, _)| f.id).collect();
-        let mut versions: HashMap<i64, Vec<entity::Model>> = HashMap::new();
-        let links = file_entity::Entity::find()
-            .filter(file_entity::Column::FileId.is_in(ids))
-            .find_also_related(entity::Entity)
-            .all(&state.db)
-            .await
-            .map_err(|e| e.to_string())?;
-        for (link, e) in links {
-            if let Some(e) = e.filter(|e| {
-                e.r#type == entity::kind::VERSION
-                    && e.upload_session_id.is_none()
-                    && e.deleted_at.is_none()
-            }) {
-                versions.entry(link.file_id).or_default().push(e);
-            }
-        }
-        for (f, path) in chunk {
-            let mut kept = versions.remove(&f.id).unwrap_or_default();
-            kept.sort_by_key(|e| e.id);
-            let current = kept.iter().position(|e| Some(e.id) == f.primary_entity);
-            let current = current.map(|i| kept.remove(i));
-            out.push(Entry {
-                kind: "file",
-                path: path.clone(),
-                size: f.size,
-                mtime: f.updated_at,
-                owner: Some(f.owner_id),
-                file_id: Some(f.id),
-                blob: current.as_ref().map(blob_of),
-            });
-            for e in &kept {
-                out.push(Entry {
-                    kind: "version",
-                    path: path.clone(),
-                    size: e.size,
-                    mtime: e.created_at,
-                    owner: Some(f.owner_id),
-                    file_id: Some(f.id),
-                    blob: Some(blob_of(e)),
-                });
-            }
-        }
+        file_entries(state, chunk, &mut out).await?;
     }
     Ok(out)
+}
+
+/// The entries of a chunk of files: each file with its current blob, then its older
+/// versions (uploads in progress and deleted versions left out), oldest first.
+async fn file_entries(
+    state: &AppState,
+    chunk: &[(file::Model, String)],
+    out: &mut Vec<Entry>,
+) -> Result<(), String> {
+    let ids: Vec<i64> = chunk.iter().map(|(f, _)| f.id).collect();
+    let mut versions: HashMap<i64, Vec<entity::Model>> = HashMap::new();
+    let links = file_entity::Entity::find()
+        .filter(file_entity::Column::FileId.is_in(ids))
+        .find_also_related(entity::Entity)
+        .all(&state.db)
+        .await
+        .map_err(|e| e.to_string())?;
+    for (link, e) in links {
+        if let Some(e) = e.filter(|e| {
+            e.r#type == entity::kind::VERSION
+                && e.upload_session_id.is_none()
+                && e.deleted_at.is_none()
+        }) {
+            versions.entry(link.file_id).or_default().push(e);
+        }
+    }
+    for (f, path) in chunk {
+        let mut kept = versions.remove(&f.id).unwrap_or_default();
+        kept.sort_by_key(|e| e.id);
+        let current = kept.iter().position(|e| Some(e.id) == f.primary_entity);
+        let current = current.map(|i| kept.remove(i));
+        out.push(Entry {
+            kind: "file",
+            path: path.clone(),
+            size: f.size,
+            mtime: f.updated_at,
+            owner: Some(f.owner_id),
+            file_id: Some(f.id),
+            blob: current.as_ref().map(blob_of),
+        });
+        for e in &kept {
+            out.push(Entry {
+                kind: "version",
+                path: path.clone(),
+                size: e.size,
+                mtime: e.created_at,
+                owner: Some(f.owner_id),
+                file_id: Some(f.id),
+                blob: Some(blob_of(e)),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every stored blob of every policy (uploads in progress aside).

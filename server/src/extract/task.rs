@@ -67,16 +67,12 @@ pub struct ExtractState {
 pub struct ExtractArchive;
 
 impl ExtractArchive {
-    pub const NAME: &'static str = "extract_archive";
+    pub const NAME: &'static str = queue::kinds::EXTRACT_ARCHIVE;
 }
 
 impl TaskKind for ExtractArchive {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -148,53 +148,7 @@ impl SearchQuery {
                 }
                 seen.push(key.clone());
             }
-            match key.as_str() {
-                "name" => {
-                    if !value.is_empty() {
-                        check_term(&value)?;
-                        q.names.push(value);
-                    }
-                }
-                "name_op_or" | "use_or" => q.use_or = parse_flag(&key, &value)?,
-                "case_folding" => q.case_folding = parse_flag(&key, &value)?,
-                "category" => {
-                    q.category = Some(
-                        Category::parse(&value)
-                            .ok_or_else(|| malformed(format!("unknown category {value:?}")))?,
-                    );
-                }
-                "type" => {
-                    q.kind = Some(match value.to_ascii_lowercase().as_str() {
-                        "file" => FileKindFilter::File,
-                        "folder" => FileKindFilter::Folder,
-                        _ => return Err(malformed(format!("unknown type {value:?}"))),
-                    });
-                }
-                "size_gte" => q.size_gte = parse_size(&key, &value)?,
-                "size_lte" => q.size_lte = parse_size(&key, &value)?,
-                "created_gte" => q.created_gte = Some(parse_time(&key, &value)?),
-                "created_lte" => q.created_lte = Some(parse_time(&key, &value)?),
-                "updated_gte" => q.updated_gte = Some(parse_time(&key, &value)?),
-                "updated_lte" => q.updated_lte = Some(parse_time(&key, &value)?),
-                _ => {
-                    if let Some(meta_key) = key.strip_prefix("exact_meta_") {
-                        if meta_key.is_empty() {
-                            return Err(malformed("exact_meta_ needs a metadata key"));
-                        }
-                        check_term(meta_key)?;
-                        check_term(&value)?;
-                        q.exact_metadata.push((meta_key.to_owned(), value));
-                    } else if let Some(meta_key) = key.strip_prefix("meta_") {
-                        if meta_key.is_empty() {
-                            return Err(malformed("meta_ needs a metadata key"));
-                        }
-                        check_term(meta_key)?;
-                        check_term(&value)?;
-                        q.metadata.push((meta_key.to_owned(), value));
-                    }
-                    // Any other key is not a search condition (Cloudreve ignores it too).
-                }
-            }
+            q.set(&key, value)?;
         }
         if q.names.len() > MAX_NAME_TERMS {
             return Err(malformed(format!("more than {MAX_NAME_TERMS} name terms")));
@@ -205,6 +159,58 @@ impl SearchQuery {
             )));
         }
         Ok(q)
+    }
+
+    /// Sets what one `key=value` pair asks for (a single-valued key was checked already).
+    fn set(&mut self, key: &str, value: String) -> Result<(), UriError> {
+        match key {
+            "name" => {
+                if !value.is_empty() {
+                    check_term(&value)?;
+                    self.names.push(value);
+                }
+            }
+            "name_op_or" | "use_or" => self.use_or = parse_flag(key, &value)?,
+            "case_folding" => self.case_folding = parse_flag(key, &value)?,
+            "category" => {
+                self.category = Some(
+                    Category::parse(&value)
+                        .ok_or_else(|| malformed(format!("unknown category {value:?}")))?,
+                );
+            }
+            "type" => {
+                self.kind = Some(match value.to_ascii_lowercase().as_str() {
+                    "file" => FileKindFilter::File,
+                    "folder" => FileKindFilter::Folder,
+                    _ => return Err(malformed(format!("unknown type {value:?}"))),
+                });
+            }
+            "size_gte" => self.size_gte = parse_size(key, &value)?,
+            "size_lte" => self.size_lte = parse_size(key, &value)?,
+            "created_gte" => self.created_gte = Some(parse_time(key, &value)?),
+            "created_lte" => self.created_lte = Some(parse_time(key, &value)?),
+            "updated_gte" => self.updated_gte = Some(parse_time(key, &value)?),
+            "updated_lte" => self.updated_lte = Some(parse_time(key, &value)?),
+            _ => {
+                if let Some(meta_key) = key.strip_prefix("exact_meta_") {
+                    if meta_key.is_empty() {
+                        return Err(malformed("exact_meta_ needs a metadata key"));
+                    }
+                    check_term(meta_key)?;
+                    check_term(&value)?;
+                    self.exact_metadata.push((meta_key.to_owned(), value));
+                } else if let Some(meta_key) = key.strip_prefix("meta_") {
+                    if meta_key.is_empty() {
+                        return Err(malformed("meta_ needs a metadata key"));
+                    }
+                    check_term(meta_key)?;
+                    check_term(&value)?;
+                    self.metadata.push((meta_key.to_owned(), value));
+                }
+                // Any other key is not a search condition (Cloudreve ignores it too).
+            }
+        }
+        Ok(())
     }
 
     /// The search in a URI's query part: `Ok(None)` when the URI has no query or the query

@@ -35,7 +35,7 @@ use super::{
     nav::{self, FsCtx, Node},
     quota,
     shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
-    tx,
+    tree, tx,
     uri::{FileUri, FsKind, validate_name},
     walk,
 };
@@ -227,7 +227,7 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     for segment in parents {
         parent_uri = parent_uri.join(segment)?;
         let made;
-        (parent, made) = ensure_folder(&txn, owner, &parent, segment).await?;
+        (parent, made) = tree::ensure_folder(&txn, owner, &parent, segment).await?;
         if made {
             changes.push(journal::created(&parent, &parent_uri));
         }
@@ -252,40 +252,6 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     }
     txn.commit().await?;
     Ok(target)
-}
-
-/// The folder `name` in `parent`, created when missing (then with `true`). Another object of
-/// that name (a file, or a symbolic entry) blocks the way.
-async fn ensure_folder(
-    txn: &DatabaseTransaction,
-    owner_id: i64,
-    parent: &file::Model,
-    name: &str,
-) -> Result<(file::Model, bool), FsError> {
-    match nav::child(txn, parent.id, name).await? {
-        Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
-            Ok((existing, false))
-        }
-        Some(_) => Err(FsError::Exists(name.to_owned())),
-        None => {
-            let now = Utc::now();
-            file::ActiveModel {
-                created_at: Set(now),
-                updated_at: Set(now),
-                r#type: Set(file::kind::FOLDER),
-                name: Set(name.to_owned()),
-                owner_id: Set(owner_id),
-                size: Set(0),
-                parent_id: Set(Some(parent.id)),
-                is_symbolic: Set(false),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .map(|folder| (folder, true))
-            .map_err(|e| name_clash(e, name))
-        }
-    }
 }
 
 /// `name` when free in `parent_id`, else the first free `stem (n).ext` (folders: `name (n)`).

@@ -560,3 +560,38 @@ async fn copy_metadata(
     }
     Ok(())
 }
+
+/// The folder `name` in `parent`, created when missing (then with `true`). Another object of
+/// that name (a file, or a symbolic entry) blocks the way: [`FsError::Exists`]. Uploads make
+/// the folders on their way with it, and so does a restore from the trash.
+pub async fn ensure_folder(
+    txn: &DatabaseTransaction,
+    owner_id: i64,
+    parent: &file::Model,
+    name: &str,
+) -> Result<(file::Model, bool), FsError> {
+    match nav::child(txn, parent.id, name).await? {
+        Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
+            Ok((existing, false))
+        }
+        Some(_) => Err(FsError::Exists(name.to_owned())),
+        None => {
+            let now = Utc::now();
+            file::ActiveModel {
+                created_at: Set(now),
+                updated_at: Set(now),
+                r#type: Set(file::kind::FOLDER),
+                name: Set(name.to_owned()),
+                owner_id: Set(owner_id),
+                size: Set(0),
+                parent_id: Set(Some(parent.id)),
+                is_symbolic: Set(false),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await
+            .map(|folder| (folder, true))
+            .map_err(|e| name_clash(e, name))
+        }
+    }
+}

@@ -51,16 +51,12 @@ pub struct ImportState {
 pub struct Import;
 
 impl Import {
-    pub const NAME: &'static str = "import";
+    pub const NAME: &'static str = queue::kinds::IMPORT;
 }
 
 impl TaskKind for Import {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -38,16 +38,12 @@ pub struct MetaState {
 pub struct MediaMeta;
 
 impl MediaMeta {
-    pub const NAME: &'static str = "media_meta";
+    pub const NAME: &'static str = queue::kinds::MEDIA_META_TASK;
 }
 
 impl TaskKind for MediaMeta {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::MEDIA_META
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -26,16 +26,12 @@ pub struct Delivery {
 pub struct Notify;
 
 impl Notify {
-    pub const NAME: &'static str = "notify";
+    pub const NAME: &'static str = queue::kinds::NOTIFY_TASK;
 }
 
 impl TaskKind for Notify {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::NOTIFY
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

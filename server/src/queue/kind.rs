@@ -22,8 +22,10 @@ pub const LOG_LINES: usize = 100;
 pub trait TaskKind: Send + Sync + 'static {
     /// The `type` column of its tasks (`create_archive`, `extract_archive`, ...).
     fn name(&self) -> &'static str;
-    /// The queue its tasks run on (one of [`super::QUEUES`]).
-    fn queue(&self) -> &'static str;
+    /// The queue its tasks run on (one of [`super::QUEUES`]), as [`super::kinds`] declares.
+    fn queue(&self) -> &'static str {
+        super::kinds::queue_of(self.name())
+    }
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>>;
     /// Removes what a task keeps outside the database (partial files, a downloader's job) once
     /// it was canceled or deleted; called with its last stored row. Most types keep nothing

@@ -4,6 +4,7 @@
 //!
 //! - `kind.rs`: the [`TaskKind`] trait a task type implements (state in, progress out) and
 //!   the context a running task reports through.
+//! - `kinds.rs`: every task type declared once: its name, its queue, the list it shows in.
 //! - `registry.rs`: the task types this process runs, and the tasks it is running now.
 //! - `settings.rs`: the `queue_<name>_*` settings of each named queue.
 //! - `store.rs`: the statements: submit, claim with a lease, renew, finish, retry, cancel.
@@ -12,6 +13,7 @@
 
 pub mod error;
 pub mod kind;
+pub mod kinds;
 pub mod registry;
 pub mod settings;
 pub mod store;
@@ -69,14 +71,8 @@ impl Category {
 
     /// The task types and statuses the list holds.
     pub fn filter(self) -> (&'static [&'static str], &'static [&'static str]) {
-        const GENERAL: &[&str] = &[
-            "create_archive",
-            "extract_archive",
-            "relocate",
-            "import",
-            "snapshot_restore",
-        ];
-        const DOWNLOAD: &[&str] = &["remote_download"];
+        static GENERAL: LazyLock<Vec<&str>> = LazyLock::new(|| kinds::listed_in(Listed::General));
+        static DOWNLOAD: LazyLock<Vec<&str>> = LazyLock::new(|| kinds::listed_in(Listed::Download));
         const ALL: &[&str] = &[
             task_status::QUEUED,
             task_status::PROCESSING,
@@ -86,11 +82,14 @@ impl Category {
             task_status::COMPLETED,
         ];
         match self {
-            Self::General => (GENERAL, ALL),
-            Self::Downloading => (DOWNLOAD, &store::LIVE),
-            Self::Downloaded => (DOWNLOAD, &store::ENDED),
+            Self::General => (GENERAL.as_slice(), ALL),
+            Self::Downloading => (DOWNLOAD.as_slice(), &store::LIVE),
+            Self::Downloaded => (DOWNLOAD.as_slice(), &store::ENDED),
         }
     }
 }
 
+use std::sync::LazyLock;
+
+use kinds::Listed;
 use stratus_entity::task::status as task_status;

@@ -30,16 +30,12 @@ pub struct RelocateState {
 pub struct Relocate;
 
 impl Relocate {
-    pub const NAME: &'static str = "relocate";
+    pub const NAME: &'static str = queue::kinds::RELOCATE;
 }
 
 impl TaskKind for Relocate {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -9,7 +9,8 @@ use super::{
     RemoteDownloadError as E,
     aria2::{Rpc, status::Status, task::task_folder},
     settings,
-    task::{DownloadState, RemoteDownload, Source},
+    state::{DownloadState, Source},
+    task::RemoteDownload,
 };
 use crate::{
     queue::{QueueError, Registry, store},

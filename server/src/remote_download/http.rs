@@ -25,7 +25,8 @@ use url::Url;
 
 use super::{
     name, publish, settings,
-    task::{DownloadState, free_space, show},
+    state::DownloadState,
+    task::{free_space, show},
 };
 use crate::{
     auth::caller::SignedIn,

@@ -3,7 +3,7 @@
 //!
 //! - `submit.rs`: the checks of a request (permission bit 9, `aria2_batch`, the SSRF guard)
 //!   and the tasks it queues.
-//! - `task.rs`: the task type and its stored state; `http.rs` the built-in HTTP/HTTPS
+//! - `task.rs`: the task type; `state.rs` the state it stores; `http.rs` the built-in HTTP/HTTPS
 //!   downloader (streamed to a part file, resumed with `Range` after a restart);
 //!   `aria2/` torrents and magnets through aria2's JSON-RPC.
 //! - `publish.rs`: a finished file written into the owner's drive through the streamed
@@ -19,6 +19,7 @@ pub mod http;
 pub mod name;
 pub mod publish;
 pub mod settings;
+pub mod state;
 pub mod submit;
 pub mod task;
 

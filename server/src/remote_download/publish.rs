@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tokio_util::io::ReaderStream;
 
-use super::task::DownloadState;
+use super::state::DownloadState;
 use crate::{
     auth::caller::SignedIn,
     fs::uri::FileUri,

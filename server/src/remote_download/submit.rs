@@ -9,7 +9,8 @@ use super::{
     RemoteDownloadError as E,
     aria2::{endpoints::Endpoints, torrent},
     settings,
-    task::{DownloadState, RemoteDownload, Source},
+    state::{DownloadState, Source},
+    task::RemoteDownload,
 };
 use crate::{
     auth::caller::{Caller, SignedIn},

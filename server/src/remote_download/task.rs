@@ -1,78 +1,32 @@
-//! The `remote_download` task: its stored state and the run, which hands a URL to the
-//! built-in HTTP downloader and a torrent or magnet to aria2.
+//! The `remote_download` task: the run, which hands a URL to the built-in HTTP downloader
+//! and a torrent or magnet to aria2 (the state it stores is in `state.rs`).
 
 use std::sync::Arc;
 
 use futures_util::{FutureExt, future::BoxFuture};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use stratus_entity::task;
 
-use super::{aria2, control, http};
+use super::{
+    aria2, control, http,
+    state::{DownloadState, Source},
+};
 use crate::{
     auth::caller::SignedIn,
     queue::{self, TaskCtx, TaskError, TaskKind, settings::QueueSettings},
     state::AppState,
 };
 
-/// What a download fetches.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// An `http`/`https` URL, fetched by Stratus.
-    Url(String),
-    /// A `magnet:` link, fetched by aria2.
-    Magnet(String),
-    /// A `.torrent` file in the owner's drive (its URI), fetched by aria2.
-    Torrent(String),
-}
-
-impl Source {
-    pub fn text(&self) -> &str {
-        match self {
-            Self::Url(s) | Self::Magnet(s) | Self::Torrent(s) => s,
-        }
-    }
-}
-
-/// The task's stored state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DownloadState {
-    pub src: Source,
-    /// The folder the file(s) go to.
-    pub dst: String,
-    /// HTTP: bytes in the part file, synced to disk.
-    #[serde(default)]
-    pub received: u64,
-    /// HTTP: the whole size, when the server said.
-    #[serde(default)]
-    pub total: Option<u64>,
-    /// HTTP: the file's name, fixed by the first answer.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// aria2: its download id (the last one: a torrent's metadata download hands on to the
-    /// download of its files).
-    #[serde(default)]
-    pub gid: Option<String>,
-    /// The files are in the drive; only clean-up is left.
-    #[serde(default)]
-    pub published: bool,
-}
-
 pub struct RemoteDownload;
 
 impl RemoteDownload {
-    pub const NAME: &'static str = "remote_download";
+    pub const NAME: &'static str = queue::kinds::REMOTE_DOWNLOAD_TASK;
 }
 
 impl TaskKind for RemoteDownload {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::REMOTE_DOWNLOAD
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -89,33 +89,7 @@ pub async fn submit(
             "the snapshot is not complete: only a completed snapshot can be restored".into(),
         ));
     }
-    let mode = match mode {
-        "replace" => Mode::Replace,
-        "copy" => Mode::Copy,
-        other => {
-            return Err(SnapshotError::Invalid(format!(
-                "mode: expected replace or copy, got {other:?}"
-            )));
-        }
-    };
-    let dst = match (mode, dst.filter(|d| !d.is_empty())) {
-        (Mode::Copy, Some(dst)) => {
-            let uri =
-                FileUri::parse(&dst).map_err(|e| SnapshotError::Invalid(format!("dst: {e}")))?;
-            if uri.fs != FsKind::My || uri.id.is_some() {
-                return Err(SnapshotError::Invalid(
-                    "dst: a folder of your own drive (cloudreve://my/...)".into(),
-                ));
-            }
-            Some(uri.to_string())
-        }
-        (Mode::Copy, None) => {
-            return Err(SnapshotError::Invalid(
-                "dst: required with mode copy".into(),
-            ));
-        }
-        (Mode::Replace, _) => None,
-    };
+    let (mode, dst) = mode_and_dst(mode, dst)?;
     store::ensure_room(&state.db, me, 1).await?;
     let task = RestoreState {
         snapshot_id: row.id,
@@ -147,6 +121,39 @@ pub async fn submit(
         None,
     )
     .await?)
+}
+
+/// The restore mode asked for, with the folder a copy goes to (a folder of the caller's own
+/// drive, required there); a replace goes back where the snapshot was taken.
+fn mode_and_dst(mode: &str, dst: Option<String>) -> Result<(Mode, Option<String>), SnapshotError> {
+    let mode = match mode {
+        "replace" => Mode::Replace,
+        "copy" => Mode::Copy,
+        other => {
+            return Err(SnapshotError::Invalid(format!(
+                "mode: expected replace or copy, got {other:?}"
+            )));
+        }
+    };
+    let dst = match (mode, dst.filter(|d| !d.is_empty())) {
+        (Mode::Copy, Some(dst)) => {
+            let uri =
+                FileUri::parse(&dst).map_err(|e| SnapshotError::Invalid(format!("dst: {e}")))?;
+            if uri.fs != FsKind::My || uri.id.is_some() {
+                return Err(SnapshotError::Invalid(
+                    "dst: a folder of your own drive (cloudreve://my/...)".into(),
+                ));
+            }
+            Some(uri.to_string())
+        }
+        (Mode::Copy, None) => {
+            return Err(SnapshotError::Invalid(
+                "dst: required with mode copy".into(),
+            ));
+        }
+        (Mode::Replace, _) => None,
+    };
+    Ok((mode, dst))
 }
 
 /// The name of the automatic snapshot taken before a `replace` restore.

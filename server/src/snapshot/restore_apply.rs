@@ -16,6 +16,7 @@ use sea_orm::{
 use stratus_entity::{entity, file, file_entity, metadata, snapshot_node};
 
 use crate::fs::{
+    changes,
     error::FsError,
     journal,
     lock::{self, Depth, LockPath},
@@ -66,6 +67,11 @@ pub struct Applied {
     pub log: Vec<String>,
 }
 
+/// Live rows by `(parent, name)`.
+type Live = HashMap<(i64, String), file::Model>;
+/// A file given the snapshot's content as a new version, with that entity and its path.
+type NewVersion<'a> = (file::Model, i64, &'a FileUri);
+
 /// Puts `items` in place for `ctx`'s caller (the owner), charging at most up to `quota_limit`.
 /// Folders in `fresh` were made by this run, empty: nothing is looked up in them.
 pub async fn apply(
@@ -84,99 +90,19 @@ pub async fn apply(
         .map(|i| (i.parent, i.name.clone()))
         .collect();
     let mut existing = live_children(db, &keys).await?;
-    // Another kind of object in the way: to the trash in a replace, left alone in a copy.
-    let mut skip: HashSet<usize> = HashSet::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some(live) = existing.get(&(item.parent, item.name.clone())) else {
-            continue;
-        };
-        if live.r#type == item.node.r#type && !live.is_symbolic {
-            continue;
-        }
-        if mode == Mode::Copy {
-            out.log.push(format!(
-                "skipped {}: another object is in the way",
-                item.path
-            ));
-            skip.insert(i);
-            continue;
-        }
-        match trash::delete(ctx, &item.path, trash::DeleteOptions::default()).await {
-            Ok(()) | Err(FsError::NotFound) => {
-                existing.remove(&(item.parent, item.name.clone()));
-            }
-            Err(FsError::Lock(_)) => {
-                out.log.push(format!("skipped {}: locked", item.path));
-                skip.insert(i);
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let skip = clear_the_way(ctx, mode, items, &mut existing, &mut out).await?;
 
     let txn = tx::begin(db, owner).await?;
-    let locks = lock::owners_with_locks(&txn, &[owner])
+    let lock_owner = lock::owners_with_locks(&txn, &[owner])
         .await?
-        .contains(&owner);
-    let mut new_rows: Vec<&Item<'_>> = Vec::new();
-    // Files given the snapshot's content as a new version, with that entity and their path.
-    let mut versions: Vec<(file::Model, i64, &FileUri)> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if skip.contains(&i) {
-            continue;
-        }
-        let Some(live) = existing.get(&(item.parent, item.name.clone())) else {
-            new_rows.push(item);
-            continue;
-        };
-        if live.r#type == file::kind::FOLDER {
-            out.folders.insert(item.node.node_id, live.id);
-            continue;
-        }
-        match item.node.entity_id {
-            Some(entity_id) if live.primary_entity != Some(entity_id) => {
-                if mode == Mode::Copy {
-                    out.log
-                        .push(format!("skipped {}: another file is in the way", item.path));
-                    continue;
-                }
-                if locks && locked(&txn, owner, &item.path).await? {
-                    out.log.push(format!("skipped {}: locked", item.path));
-                    continue;
-                }
-                versions.push((live.clone(), entity_id, &item.path));
-            }
-            _ => {}
-        }
-    }
+        .contains(&owner)
+        .then_some(owner);
+    let (new_rows, versions) =
+        sort_out(&txn, lock_owner, mode, items, &skip, &existing, &mut out).await?;
 
     insert_rows(&txn, owner, &new_rows).await?;
-    let keys: Vec<(i64, String)> = new_rows
-        .iter()
-        .map(|i| (i.parent, i.name.clone()))
-        .collect();
-    let created = live_children(&txn, &keys).await?;
-    let mut links: Vec<(i64, i64)> = Vec::new();
-    let mut meta: Vec<(i64, &snapshot_node::Model)> = Vec::new();
-    // A replace announces each change it makes; a copy, only what it adds to the folder
-    // restored into (a new folder's content comes with it).
-    let announced = |item: &Item<'_>| mode == Mode::Replace || item.top;
     let mut changes = Vec::new();
-    for item in &new_rows {
-        let row = created
-            .get(&(item.parent, item.name.clone()))
-            .ok_or(FsError::NotFound)?;
-        if announced(item) {
-            changes.push(journal::created(row, &item.path));
-        }
-        if row.r#type == file::kind::FOLDER {
-            out.folders.insert(item.node.node_id, row.id);
-            out.created.insert(row.id);
-        } else if let Some(entity_id) = item.node.entity_id {
-            links.push((row.id, entity_id));
-        }
-        meta.push((row.id, item.node));
-        out.restored += 1;
-    }
+    let (mut links, meta) = placed(&txn, mode, &new_rows, &mut changes, &mut out).await?;
     for (live, entity_id, _) in &versions {
         let linked = file_entity::Entity::find()
             .filter(file_entity::Column::FileId.eq(live.id))
@@ -204,6 +130,131 @@ pub async fn apply(
     }
     txn.commit().await?;
     Ok(out)
+}
+
+/// Another kind of object in the way: to the trash in a replace, left alone in a copy. The
+/// indexes of the items that cannot be placed (logged in `out`).
+async fn clear_the_way(
+    ctx: &FsCtx<'_>,
+    mode: Mode,
+    items: &[Item<'_>],
+    existing: &mut Live,
+    out: &mut Applied,
+) -> Result<HashSet<usize>, FsError> {
+    let mut skip: HashSet<usize> = HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(live) = existing.get(&(item.parent, item.name.clone())) else {
+            continue;
+        };
+        if live.r#type == item.node.r#type && !live.is_symbolic {
+            continue;
+        }
+        if mode == Mode::Copy {
+            out.log.push(format!(
+                "skipped {}: another object is in the way",
+                item.path
+            ));
+            skip.insert(i);
+            continue;
+        }
+        match trash::delete(ctx, &item.path, trash::DeleteOptions::default()).await {
+            Ok(()) | Err(FsError::NotFound) => {
+                existing.remove(&(item.parent, item.name.clone()));
+            }
+            Err(FsError::Lock(_)) => {
+                out.log.push(format!("skipped {}: locked", item.path));
+                skip.insert(i);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(skip)
+}
+
+/// The items that need a new row, and the live files that get the snapshot's content as a
+/// new version (a replace only; a copy leaves another file alone, and so does a locked
+/// one). Folders already there are noted in `out`. `lock_owner` is the owner when they hold
+/// any lock, so paths are checked only then.
+async fn sort_out<'a, 'i>(
+    txn: &impl ConnectionTrait,
+    lock_owner: Option<i64>,
+    mode: Mode,
+    items: &'a [Item<'i>],
+    skip: &HashSet<usize>,
+    existing: &Live,
+    out: &mut Applied,
+) -> Result<(Vec<&'a Item<'i>>, Vec<NewVersion<'a>>), FsError> {
+    let mut new_rows = Vec::new();
+    let mut versions = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if skip.contains(&i) {
+            continue;
+        }
+        let Some(live) = existing.get(&(item.parent, item.name.clone())) else {
+            new_rows.push(item);
+            continue;
+        };
+        if live.r#type == file::kind::FOLDER {
+            out.folders.insert(item.node.node_id, live.id);
+            continue;
+        }
+        match item.node.entity_id {
+            Some(entity_id) if live.primary_entity != Some(entity_id) => {
+                if mode == Mode::Copy {
+                    out.log
+                        .push(format!("skipped {}: another file is in the way", item.path));
+                    continue;
+                }
+                if let Some(owner) = lock_owner
+                    && locked(txn, owner, &item.path).await?
+                {
+                    out.log.push(format!("skipped {}: locked", item.path));
+                    continue;
+                }
+                versions.push((live.clone(), entity_id, &item.path));
+            }
+            _ => {}
+        }
+    }
+    Ok((new_rows, versions))
+}
+
+/// The rows just inserted for `new_rows`: their changes announced, folders noted in `out`,
+/// and the blobs to link and metadata to copy returned.
+async fn placed<'n>(
+    txn: &impl ConnectionTrait,
+    mode: Mode,
+    new_rows: &[&'n Item<'_>],
+    changes: &mut Vec<changes::Change>,
+    out: &mut Applied,
+) -> Result<(Vec<(i64, i64)>, Vec<(i64, &'n snapshot_node::Model)>), FsError> {
+    let keys: Vec<(i64, String)> = new_rows
+        .iter()
+        .map(|i| (i.parent, i.name.clone()))
+        .collect();
+    let created = live_children(txn, &keys).await?;
+    let mut links: Vec<(i64, i64)> = Vec::new();
+    let mut meta: Vec<(i64, &snapshot_node::Model)> = Vec::new();
+    // A replace announces each change it makes; a copy, only what it adds to the folder
+    // restored into (a new folder's content comes with it).
+    let announced = |item: &Item<'_>| mode == Mode::Replace || item.top;
+    for item in new_rows {
+        let row = created
+            .get(&(item.parent, item.name.clone()))
+            .ok_or(FsError::NotFound)?;
+        if announced(item) {
+            changes.push(journal::created(row, &item.path));
+        }
+        if row.r#type == file::kind::FOLDER {
+            out.folders.insert(item.node.node_id, row.id);
+            out.created.insert(row.id);
+        } else if let Some(entity_id) = item.node.entity_id {
+            links.push((row.id, entity_id));
+        }
+        meta.push((row.id, item.node));
+        out.restored += 1;
+    }
+    Ok((links, meta))
 }
 
 /// Whether a lock held by anyone covers the file at `path`.

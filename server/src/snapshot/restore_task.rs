@@ -38,16 +38,12 @@ pub struct SnapshotRestore {
 }
 
 impl SnapshotRestore {
-    pub const NAME: &'static str = "snapshot_restore";
+    pub const NAME: &'static str = queue::kinds::SNAPSHOT_RESTORE;
 }
 
 impl TaskKind for SnapshotRestore {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {
@@ -91,26 +87,9 @@ async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
     };
     let uri = FileUri::parse(&raw).map_err(|e| TaskError::Fatal(e.to_string()))?;
     if st.mode == Mode::Replace && st.before.is_none() {
-        if let Some(folder) = existing_folder(&fsctx, &uri).await.map_err(fs_failure)? {
-            let before = take_before(&ctx.state, owner_id, &folder)
-                .await
-                .map_err(failure)?;
-            ctx.log(format!("took snapshot {} of {uri} first", before.name));
-            st.before = Some(before.id);
-        } else {
-            st.before = Some(0);
-        }
-        ctx.save_state(&st).await?;
+        snapshot_before(ctx, &fsctx, &mut st, &uri, owner_id).await?;
     }
-    let folder = match existing_folder(&fsctx, &uri).await.map_err(fs_failure)? {
-        Some(node) => node,
-        None => tree::create(&fsctx, &uri, Kind::Folder, &[], false)
-            .await
-            .map_err(fs_failure)?,
-    };
-    if !folder.is_folder() || folder.file.is_symbolic {
-        return Err(TaskError::Fatal(format!("{uri} is not a folder")));
-    }
+    let folder = target_folder(&fsctx, &uri).await?;
     let root = browse::root_node(db, snap.id).await.map_err(fs_failure)?;
     let plan = Plan::load(db, snap.id, root.node_id, false)
         .await
@@ -152,7 +131,66 @@ async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
     for line in log {
         ctx.log(line);
     }
-    while let Some(step) = runner.step(&fsctx).await.map_err(fs_failure)? {
+    run_steps(ctx, &fsctx, &mut runner, &mut st, total, pause).await?;
+    ctx.summary(
+        "completed",
+        json!({
+            "uri": uri.to_string(),
+            "total": total,
+            "restored": st.restored,
+            "skipped": st.skipped,
+        }),
+    );
+    Ok(())
+}
+
+/// A replace snapshots the folder it overwrites first, once (`before` stored, 0 when there
+/// was no folder), so what the restore replaces can be had back.
+async fn snapshot_before(
+    ctx: &TaskCtx,
+    fsctx: &FsCtx<'_>,
+    st: &mut RestoreState,
+    uri: &FileUri,
+    owner_id: i64,
+) -> Result<(), TaskError> {
+    if let Some(folder) = existing_folder(fsctx, uri).await.map_err(fs_failure)? {
+        let before = take_before(&ctx.state, owner_id, &folder)
+            .await
+            .map_err(failure)?;
+        ctx.log(format!("took snapshot {} of {uri} first", before.name));
+        st.before = Some(before.id);
+    } else {
+        st.before = Some(0);
+    }
+    ctx.save_state(st).await
+}
+
+/// The folder restored into, made when missing; anything else at `uri` stops the restore.
+async fn target_folder(fsctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, TaskError> {
+    let folder = match existing_folder(fsctx, uri).await.map_err(fs_failure)? {
+        Some(node) => node,
+        None => tree::create(fsctx, uri, Kind::Folder, &[], false)
+            .await
+            .map_err(fs_failure)?,
+    };
+    if !folder.is_folder() || folder.file.is_symbolic {
+        return Err(TaskError::Fatal(format!("{uri} is not a folder")));
+    }
+    Ok(folder)
+}
+
+/// Runs the plan's batches, storing the position after each. Batches up to the stored
+/// position (done before a restart) are run again only for their idempotent effect and not
+/// counted twice.
+async fn run_steps(
+    ctx: &TaskCtx,
+    fsctx: &FsCtx<'_>,
+    runner: &mut Runner<'_>,
+    st: &mut RestoreState,
+    total: i64,
+    pause: Duration,
+) -> Result<(), TaskError> {
+    while let Some(step) = runner.step(fsctx).await.map_err(fs_failure)? {
         let resumed = step.done <= st.done;
         st.skipped += step.applied.log.len() as u64;
         for line in step.applied.log {
@@ -164,20 +202,11 @@ async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
         st.done = step.done;
         st.restored += step.applied.restored;
         ctx.progress("restore", st.done as i64, total, "");
-        ctx.save_state(&st).await?;
+        ctx.save_state(st).await?;
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
     }
-    ctx.summary(
-        "completed",
-        json!({
-            "uri": uri.to_string(),
-            "total": total,
-            "restored": st.restored,
-            "skipped": st.skipped,
-        }),
-    );
     Ok(())
 }
 

@@ -183,16 +183,12 @@ pub async fn queue_due(state: &AppState, now: DateTime<Utc>) -> Result<Vec<task:
 pub struct ScheduledSnapshot;
 
 impl ScheduledSnapshot {
-    pub const NAME: &'static str = "snapshot_schedule";
+    pub const NAME: &'static str = queue::kinds::SNAPSHOT_SCHEDULE;
 }
 
 impl TaskKind for ScheduledSnapshot {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::RECYCLE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

@@ -24,16 +24,12 @@ pub struct SnapshotTakeState {
 pub struct SnapshotTake;
 
 impl SnapshotTake {
-    pub const NAME: &'static str = "snapshot_take";
+    pub const NAME: &'static str = queue::kinds::SNAPSHOT_TAKE;
 }
 
 impl TaskKind for SnapshotTake {
     fn name(&self) -> &'static str {
         Self::NAME
-    }
-
-    fn queue(&self) -> &'static str {
-        queue::IO_INTENSE
     }
 
     fn run<'a>(&'a self, ctx: &'a TaskCtx) -> BoxFuture<'a, Result<(), TaskError>> {

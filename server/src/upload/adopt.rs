@@ -5,7 +5,10 @@
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use stratus_entity::file;
 
-use super::{UploadError, chunk::insert_file_with_version, create};
+use super::{
+    UploadError,
+    rows::{self, insert_file_with_version},
+};
 use crate::fs::{journal, nav, quota, tree, tx, uri::FileUri};
 
 /// A stored blob to publish at `uri` (a `my` URI of `owner`).
@@ -73,7 +76,7 @@ async fn write(
         known.push(nav::insert_root(txn, a.owner).await?);
     }
     let mut changes = Vec::new();
-    let parent = create::ensure_parents(txn, a.owner, known, a.uri, &mut changes).await?;
+    let parent = rows::ensure_parents(txn, a.owner, known, a.uri, &mut changes).await?;
     let file =
         insert_file_with_version(txn, a.owner, parent, name, (a.key, a.size, a.policy_id)).await?;
     changes.push(journal::created(&file, a.uri));

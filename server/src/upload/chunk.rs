@@ -1,18 +1,15 @@
 //! `POST /file/upload/:sessionId/:index`: receiving chunks, and completing the upload once
 //! every chunk is in.
 
-use std::collections::HashMap;
-
 use chrono::{TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, sea_query::OnConflict,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
-use stratus_entity::{entity, file, file_entity, upload_session};
+use stratus_entity::{entity, file, upload_session};
 
-use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session};
+use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session, rows};
 use crate::{
-    fs::{error::FsError, journal, lock, metadata, tx, uri::FileUri, version},
+    fs::{journal, lock, metadata, tx, uri::FileUri},
     media_meta,
     state::AppState,
     storage::{ByteStream, StorageError},
@@ -93,169 +90,6 @@ pub async fn put_chunk(
     Ok(ChunkOutcome::Completed)
 }
 
-/// Adds the stored blob at `key` to `target` as a new version and makes it the current one
-/// (then [`new_version_is_current`]). The caller has charged the quota and holds the owner's
-/// transaction. Shared by whole-body writes: small edits and WebDAV `PUT`.
-pub(super) async fn add_current_version(
-    txn: &DatabaseTransaction,
-    target: file::Model,
-    key: &str,
-    size: i64,
-    policy_id: i64,
-) -> Result<file::Model, UploadError> {
-    let blob = insert_version(txn, target.owner_id, key, size, policy_id).await?;
-    link(txn, target.id, blob.id).await?;
-    let replaced = target.primary_entity;
-    let mut active = target.into_active_model();
-    active.primary_entity = Set(Some(blob.id));
-    active.size = Set(size);
-    active.storage_policy_id = Set(Some(policy_id));
-    active.updated_at = Set(blob.created_at);
-    let updated = active.update(txn).await?;
-    new_version_is_current(txn, &updated).await?;
-    if let Some(replaced) = replaced {
-        version::drop_if_empty(txn, &updated, replaced).await?;
-    }
-    Ok(updated)
-}
-
-/// Creates file `name` in folder `parent` with the stored blob at `key` as its only version.
-/// A new file has no older versions, thumbnail or marks to settle, so none of
-/// [`new_version_is_current`] applies: three statements instead of ten, which counts inside
-/// the write lock that every writer of the database queues for.
-pub(super) async fn insert_file_with_version(
-    txn: &DatabaseTransaction,
-    owner: i64,
-    parent: i64,
-    name: &str,
-    blob: (&str, i64, i64),
-) -> Result<file::Model, UploadError> {
-    let (key, size, policy_id) = blob;
-    let entity = insert_version(txn, owner, key, size, policy_id).await?;
-    let file =
-        super::create::insert_file(txn, owner, parent, name, policy_id, Some(&entity)).await?;
-    link(txn, file.id, entity.id).await?;
-    Ok(file)
-}
-
-/// The entity row of a stored blob that becomes a file's version.
-async fn insert_version(
-    txn: &DatabaseTransaction,
-    owner: i64,
-    key: &str,
-    size: i64,
-    policy_id: i64,
-) -> Result<entity::Model, UploadError> {
-    Ok(version_row(owner, key, size, policy_id, Utc::now())
-        .insert(txn)
-        .await?)
-}
-
-/// The row [`insert_version`] inserts.
-fn version_row(
-    owner: i64,
-    key: &str,
-    size: i64,
-    policy_id: i64,
-    now: chrono::DateTime<Utc>,
-) -> entity::ActiveModel {
-    entity::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(entity::kind::VERSION),
-        source: Set(key.to_owned()),
-        size: Set(size),
-        reference_count: Set(1),
-        storage_policy_id: Set(policy_id),
-        created_by: Set(Some(owner)),
-        ..Default::default()
-    }
-}
-
-/// A new file to create with its blob as its only version.
-pub(super) struct NewFile<'a> {
-    pub owner: i64,
-    pub parent: i64,
-    pub name: &'a str,
-    pub key: &'a str,
-    pub size: i64,
-    pub policy_id: i64,
-}
-
-/// [`insert_file_with_version`] for many files at once: three statements for all of them.
-/// Returns the files in the order of `new`. The files must be in different places (a clash
-/// fails the statement, and with it the caller's transaction).
-pub(super) async fn insert_files_with_versions(
-    txn: &DatabaseTransaction,
-    new: &[NewFile<'_>],
-) -> Result<Vec<file::Model>, UploadError> {
-    if new.is_empty() {
-        return Ok(Vec::new());
-    }
-    let now = Utc::now();
-    let entities: HashMap<String, entity::Model> = entity::Entity::insert_many(
-        new.iter()
-            .map(|n| version_row(n.owner, n.key, n.size, n.policy_id, now)),
-    )
-    .exec_with_returning(txn)
-    .await?
-    .into_iter()
-    .map(|e| (e.source.clone(), e))
-    .collect();
-    let rows = new
-        .iter()
-        .map(|n| {
-            let current = entities.get(n.key).ok_or(FsError::NotFound)?;
-            Ok(super::create::file_row(
-                n.owner,
-                n.parent,
-                n.name,
-                n.policy_id,
-                Some(current),
-                now,
-            ))
-        })
-        .collect::<Result<Vec<_>, UploadError>>()?;
-    let mut files: HashMap<(i64, String), file::Model> = file::Entity::insert_many(rows)
-        .exec_with_returning(txn)
-        .await?
-        .into_iter()
-        .map(|f| ((f.parent_id.unwrap_or_default(), f.name.clone()), f))
-        .collect();
-    let mut out = Vec::with_capacity(new.len());
-    for n in new {
-        let file = files
-            .remove(&(n.parent, n.name.to_owned()))
-            .ok_or(FsError::NotFound)?;
-        out.push(file);
-    }
-    file_entity::Entity::insert_many(out.iter().map(|f| file_entity::ActiveModel {
-        file_id: Set(f.id),
-        entity_id: Set(f.primary_entity.unwrap_or_default()),
-    }))
-    .exec_without_returning(txn)
-    .await?;
-    Ok(out)
-}
-
-/// What follows a new version becoming current, whichever route wrote it: the oldest versions
-/// beyond the cap go, and the old version's thumbnail is released (and a `thumb:disabled`
-/// mark and the EXIF keys, which were about the old bytes, dropped).
-async fn new_version_is_current(
-    txn: &DatabaseTransaction,
-    file: &file::Model,
-) -> Result<(), UploadError> {
-    version::cap_versions(txn, file).await?;
-    metadata::remove_with_namespaces(
-        txn,
-        file.id,
-        &[thumb::DISABLED, thumb::ERROR],
-        media_meta::NAMESPACES,
-    )
-    .await?;
-    Ok(thumb::release(txn, file.id, None).await?)
-}
-
 /// Finishes an upload whose chunks are all in: verifies and publishes the blob, then turns
 /// the placeholder into the file (or the new entity into the file's current version, capping
 /// the kept versions), drops the session and its lock, all in one transaction. Completing
@@ -314,9 +148,9 @@ pub async fn complete_session(
     active.storage_policy_id = Set(Some(session.storage_policy_id));
     active.updated_at = Set(now);
     let target = active.update(&txn).await?;
-    link(&txn, file_id, entity_id).await?;
+    rows::link(&txn, file_id, entity_id).await?;
     if props.version {
-        new_version_is_current(&txn, &target).await?;
+        rows::new_version_is_current(&txn, &target).await?;
     }
     metadata::remove(
         &txn,
@@ -337,24 +171,5 @@ pub async fn complete_session(
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
     media_meta::queue_for(state, &target).await;
-    Ok(())
-}
-
-pub(crate) async fn link(
-    db: &impl ConnectionTrait,
-    file_id: i64,
-    entity_id: i64,
-) -> Result<(), UploadError> {
-    file_entity::Entity::insert(file_entity::ActiveModel {
-        file_id: Set(file_id),
-        entity_id: Set(entity_id),
-    })
-    .on_conflict(
-        OnConflict::columns([file_entity::Column::FileId, file_entity::Column::EntityId])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
     Ok(())
 }

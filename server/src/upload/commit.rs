@@ -27,8 +27,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     UploadError,
-    chunk::{NewFile, add_current_version, insert_file_with_version, insert_files_with_versions},
-    create,
+    rows::{
+        self, NewFile, add_current_version, insert_file_with_version, insert_files_with_versions,
+    },
 };
 use crate::{
     db,
@@ -549,7 +550,7 @@ async fn apply(
         known.push(nav::insert_root(txn, p.owner).await?);
     }
     let mut made = Vec::new();
-    let parent = create::ensure_parents(txn, p.owner, known, &p.uri, &mut made).await?;
+    let parent = rows::ensure_parents(txn, p.owner, known, &p.uri, &mut made).await?;
     let blob = (p.key.as_str(), p.size, p.policy_id);
     let (file, change) = match existing {
         Some(file) => {

@@ -16,7 +16,8 @@ use stratus_entity::{
 
 use super::{
     DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, UploadError, cancel, chunk_count,
-    policy_chunk_size,
+    policy::{check_policy, group_policy},
+    policy_chunk_size, rows,
 };
 use crate::{
     auth::caller::SignedIn,
@@ -24,7 +25,7 @@ use crate::{
     fs::{
         changes::Change,
         depth,
-        error::{FsError, name_clash},
+        error::FsError,
         journal,
         lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
         metadata, nav, quota, tx,
@@ -86,22 +87,7 @@ pub async fn create(
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)?;
 
     let root = nav::root(state, owner).await?;
-    let mut props = SessionProps {
-        key: key.clone(),
-        received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
-        callback_secret: rand::rng()
-            .sample_iter(Alphanumeric)
-            .take(32)
-            .map(char::from)
-            .collect(),
-        lock_token: String::new(),
-        version: false,
-        reserved: params.size,
-        last_modified: params.last_modified,
-        mime_type: params.mime_type.clone(),
-        metadata: params.metadata.clone(),
-        upload_id: None,
-    };
+    let mut props = new_props(&params, &key, chunk_size);
     let plan = Plan {
         me,
         uri: &uri,
@@ -145,6 +131,27 @@ pub async fn create(
             }
             Err(err)
         }
+    }
+}
+
+/// The props of a new session: no chunk received yet, the whole size reserved, and a fresh
+/// secret for the storage provider's callback.
+fn new_props(params: &CreateParams, key: &str, chunk_size: i64) -> SessionProps {
+    SessionProps {
+        key: key.to_owned(),
+        received: "0".repeat(chunk_count(params.size, chunk_size) as usize),
+        callback_secret: rand::rng()
+            .sample_iter(Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect(),
+        lock_token: String::new(),
+        version: false,
+        reserved: params.size,
+        last_modified: params.last_modified,
+        mime_type: params.mime_type.clone(),
+        metadata: params.metadata.clone(),
+        upload_id: None,
     }
 }
 
@@ -296,7 +303,7 @@ async fn store_session(
         return Err(UploadError::UploadOngoing);
     }
     let mut changes = Vec::new();
-    let parent = ensure_parents(&txn, owner, vec![root], plan.uri, &mut changes).await?;
+    let parent = rows::ensure_parents(&txn, owner, vec![root], plan.uri, &mut changes).await?;
     let (file_id, version) = target_file(&txn, plan, parent, &mut changes).await?;
     props.version = version;
     quota::charge(&txn, owner, plan.size, plan.me.group.max_storage).await?;
@@ -347,7 +354,7 @@ async fn target_file(
         Some(_) => Err(FsError::Exists(plan.name.to_owned()).into()),
         None => {
             let placeholder =
-                insert_file(txn, owner, parent, plan.name, plan.policy_id, None).await?;
+                rows::insert_file(txn, owner, parent, plan.name, plan.policy_id, None).await?;
             metadata::upsert(txn, placeholder.id, SESSION_META, &plan.session_id, false).await?;
             changes.push(journal::created(&placeholder, plan.uri));
             Ok((placeholder.id, false))
@@ -477,117 +484,5 @@ fn lock_conflict(err: LockError) -> UploadError {
             UploadError::UploadOngoing
         }
         _ => err.into(),
-    }
-}
-
-/// The storage policy of the caller's group.
-pub(crate) async fn group_policy(
-    state: &AppState,
-    me: &SignedIn,
-) -> Result<Arc<storage_policy::Model>, UploadError> {
-    let id = me
-        .group
-        .storage_policy_id
-        .ok_or(UploadError::GroupCannotUpload)?;
-    state
-        .storage
-        .policy(id)
-        .await?
-        .filter(|p| p.deleted_at.is_none())
-        .ok_or(UploadError::PolicyMissing)
-}
-
-pub use super::rules::check_policy;
-
-/// Walks to the parent folder of `uri`, creating missing folders; returns its id. `known` is
-/// the start of the way, root first (as [`nav::chain`] returns it): only what lies below its
-/// last row is looked up.
-pub(super) async fn ensure_parents(
-    txn: &DatabaseTransaction,
-    owner: i64,
-    mut known: Vec<file::Model>,
-    uri: &FileUri,
-    made: &mut Vec<Change>,
-) -> Result<i64, UploadError> {
-    let folders = &uri.segments()[..uri.segments().len() - 1];
-    known.truncate(folders.len() + 1);
-    let mut parent = known.pop().ok_or(FsError::ParentNotExist)?;
-    // The depth of `parent`: the folders above it are known.
-    let start = known.len();
-    for (depth, segment) in folders.iter().enumerate() {
-        if depth < start {
-            continue;
-        }
-        if parent.r#type != file::kind::FOLDER || parent.is_symbolic {
-            return Err(FsError::ParentNotExist.into());
-        }
-        parent = match nav::child(txn, parent.id, segment).await? {
-            Some(f) => f,
-            None => {
-                let now = Utc::now();
-                let folder = file::ActiveModel {
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    r#type: Set(file::kind::FOLDER),
-                    name: Set(segment.clone()),
-                    owner_id: Set(owner),
-                    size: Set(0),
-                    parent_id: Set(Some(parent.id)),
-                    is_symbolic: Set(false),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await
-                .map_err(|e| name_clash(e, segment))?;
-                made.push(journal::created_at(&folder, &folders[..=depth]));
-                folder
-            }
-        };
-    }
-    if parent.r#type != file::kind::FOLDER || parent.is_symbolic {
-        return Err(FsError::ParentNotExist.into());
-    }
-    Ok(parent.id)
-}
-
-/// Inserts a file row: a placeholder (size 0 until its upload completes) when `current` is
-/// `None`, else a file whose current version is that entity.
-pub(super) async fn insert_file(
-    txn: &DatabaseTransaction,
-    owner: i64,
-    parent: i64,
-    name: &str,
-    policy_id: i64,
-    current: Option<&entity::Model>,
-) -> Result<file::Model, UploadError> {
-    Ok(
-        file_row(owner, parent, name, policy_id, current, Utc::now())
-            .insert(txn)
-            .await
-            .map_err(|e| name_clash(e, name))?,
-    )
-}
-
-/// The row [`insert_file`] inserts.
-pub(super) fn file_row(
-    owner: i64,
-    parent: i64,
-    name: &str,
-    policy_id: i64,
-    current: Option<&entity::Model>,
-    now: chrono::DateTime<Utc>,
-) -> file::ActiveModel {
-    file::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        r#type: Set(file::kind::FILE),
-        name: Set(name.to_owned()),
-        owner_id: Set(owner),
-        size: Set(current.map_or(0, |e| e.size)),
-        parent_id: Set(Some(parent)),
-        is_symbolic: Set(false),
-        storage_policy_id: Set(Some(policy_id)),
-        primary_entity: Set(current.map(|e| e.id)),
-        ..Default::default()
     }
 }

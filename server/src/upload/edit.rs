@@ -20,7 +20,7 @@ use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::file;
 
-use super::{UploadError, chunk::add_current_version, create};
+use super::{UploadError, policy, rows::add_current_version};
 use crate::{
     auth::caller::{Caller, SignedIn},
     boolset::fs_cap,
@@ -75,8 +75,8 @@ pub async fn put_content(
     if req.declared.is_some_and(|len| len > limit) {
         return Err(too_large(limit));
     }
-    let policy = create::group_policy(state, me).await?;
-    create::check_policy(&policy, &node.file.name, req.declared.unwrap_or(0) as i64)?;
+    let policy = policy::group_policy(state, me).await?;
+    policy::check_policy(&policy, &node.file.name, req.declared.unwrap_or(0) as i64)?;
     check_base(state, &node.file, req.previous)?;
     if let Some(len) = req.declared
         && me.user.storage.saturating_add(len as i64) > me.group.max_storage
@@ -125,7 +125,7 @@ async fn commit(
     key: &str,
     size: i64,
 ) -> Result<file::Model, UploadError> {
-    create::check_policy(policy, &node.file.name, size)?;
+    policy::check_policy(policy, &node.file.name, size)?;
     let owner = me.user.id;
     let txn = tx::begin(&state.db, owner).await?;
     // Re-read under the owner's lock: the file may have been deleted or edited meanwhile.

@@ -1,7 +1,7 @@
 //! `POST /file/create` of a file: as Cloudreve, a new file starts with an empty version, a
 //! 0-byte blob on the user's storage policy, so it can be read and saved over like any other.
 
-use super::{UploadError, create, stream::discard};
+use super::{UploadError, policy, stream::discard};
 use crate::{
     fs::{
         metadata::SHARED_REDIRECT,
@@ -24,8 +24,8 @@ pub async fn create_file(
     }
     let (owner, name) = tree::new_place(ctx, uri)?;
     let me = ctx.user()?;
-    let policy = create::group_policy(ctx.state, me).await?;
-    create::check_policy(&policy, &name, 0)?;
+    let policy = policy::group_policy(ctx.state, me).await?;
+    policy::check_policy(&policy, &name, 0)?;
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let key_ctx = keys::KeyContext::new(owner, parent_path, name);
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)?;

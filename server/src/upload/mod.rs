@@ -20,6 +20,9 @@
 //! * [`commit`]: publishes what [`stream`] wrote; on SQLite the publishes waiting at one
 //!   moment share one transaction.
 //! * [`adopt`]: a blob already in storage published as a new file (imports).
+//! * [`policy`]: the caller's storage policy and its name and size rules, checked by every
+//!   route above before it writes.
+//! * [`rows`]: the rows they write: folders on the way, file, version entity and link.
 //! * [`cancel`]: deletes a session with its placeholder, releases the reservation and lock;
 //!   [`collect_expired_sessions`] does the same for sessions past their expiry.
 //!
@@ -37,7 +40,8 @@ pub mod direct;
 pub mod edit;
 pub mod empty;
 pub mod error;
-pub mod rules;
+pub mod policy;
+pub mod rows;
 pub mod stream;
 
 use chrono::Utc;

@@ -12,7 +12,7 @@ use std::sync::{
 use futures_util::StreamExt;
 use stratus_entity::file;
 
-use super::{UploadError, commit::Publish, create};
+use super::{UploadError, commit::Publish, policy};
 use crate::{
     auth::caller::SignedIn,
     fs::{
@@ -62,8 +62,8 @@ pub async fn write(
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
     depth::check_new(state, &uri).await?;
-    let policy = create::group_policy(state, me).await?;
-    create::check_policy(&policy, &name, w.size.unwrap_or(0) as i64)?;
+    let policy = policy::group_policy(state, me).await?;
+    policy::check_policy(&policy, &name, w.size.unwrap_or(0) as i64)?;
     let free = (me.group.max_storage - me.user.storage).max(0) as u64;
     if w.size.is_some_and(|s| s > free) {
         return Err(FsError::InsufficientCapacity.into());
@@ -96,7 +96,7 @@ pub async fn write(
         let total = written.load(Ordering::Relaxed);
         if total > limit {
             return Err(if policy.max_size > 0 && total > policy.max_size as u64 {
-                create::check_policy(&policy, &name, total as i64).unwrap_err()
+                policy::check_policy(&policy, &name, total as i64).unwrap_err()
             } else {
                 FsError::InsufficientCapacity.into()
             });
@@ -116,6 +116,18 @@ pub async fn write(
         journal: w.journal,
         origin: crate::request_ctx::current(),
     };
+    publish_or_discard(state, &*driver, pending, publish).await
+}
+
+/// Publishes the written blob; when that published nothing the blob is deleted, so the
+/// database never points at a missing blob and no blob is left unnamed.
+async fn publish_or_discard(
+    state: &AppState,
+    driver: &dyn crate::storage::StorageDriver,
+    pending: Pending,
+    publish: Publish,
+) -> Result<file::Model, UploadError> {
+    let key = publish.key.clone();
     match super::commit::Committer::of(state).publish(publish).await {
         Ok(file) => {
             pending.settle();
@@ -124,7 +136,7 @@ pub async fn write(
         }
         Err(failed) => {
             if failed.published_nothing {
-                discard(&*driver, &key, pending).await;
+                discard(driver, &key, pending).await;
             } else {
                 // Whether the row was committed is not known: the next start looks.
                 drop(pending);

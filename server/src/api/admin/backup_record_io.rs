@@ -3,11 +3,12 @@
 
 use poem::{Request, Response, error::ResponseError, http::header, web::Data};
 use poem_openapi::{
-    ApiResponse, Object, OpenApi,
+    Object, OpenApi,
     param::Path,
-    registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry},
+    registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
 };
 
+use crate::api::raw::{Described, Raw};
 use crate::{
     admin::Actor,
     api::{
@@ -55,7 +56,7 @@ impl AdminBackupRecordIoApi {
         id: Path<i64>,
     ) -> RecordDownload {
         let abort = net::abort_handle(req);
-        RecordDownload(match download::download(&state, id.0, abort).await {
+        RecordDownload::from(match download::download(&state, id.0, abort).await {
             Ok(d) => Response::builder()
                 .content_type(d.content_type)
                 .header(
@@ -96,15 +97,12 @@ impl AdminBackupRecordIoApi {
 }
 
 /// A streamed zip or tar, or an error envelope.
-pub struct RecordDownload(Response);
+pub type RecordDownload = Raw<RecordDownloadDoc>;
 
-impl poem::IntoResponse for RecordDownload {
-    fn into_response(self) -> Response {
-        self.0
-    }
-}
+/// How the document describes [`RecordDownload`].
+pub struct RecordDownloadDoc;
 
-impl ApiResponse for RecordDownload {
+impl Described for RecordDownloadDoc {
     fn meta() -> MetaResponses {
         let binary = |content_type| MetaMediaType {
             content_type,
@@ -127,6 +125,4 @@ impl ApiResponse for RecordDownload {
             }],
         }
     }
-
-    fn register(_registry: &mut Registry) {}
 }

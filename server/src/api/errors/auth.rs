@@ -2,7 +2,7 @@
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    auth::{error::AuthError, throttle::WINDOW_SECS},
+    auth::error::AuthError,
     caller::{LoginRequired, Refused},
 };
 
@@ -30,8 +30,8 @@ impl From<AuthError> for ApiError {
             AuthError::GroupMissing => ApiError::code(ErrorCode::GroupNotFound),
             AuthError::UserGone => ApiError::code(ErrorCode::UserNotFound),
             AuthError::AnonymousGroupMissing => ApiError::new(ErrorCode::InternalSetting, msg),
-            AuthError::Throttled => {
-                ApiError::new(ErrorCode::TooManyRequests, msg).with_retry_after(WINDOW_SECS as u64)
+            AuthError::Throttled { retry_after } => {
+                ApiError::new(ErrorCode::TooManyRequests, msg).with_retry_after(retry_after as u64)
             }
             AuthError::Signing(cause) => ApiError::code(ErrorCode::EncryptError).with_cause(cause),
             AuthError::PasskeysDisabled => ApiError::code(ErrorCode::FeatureNotEnabled),

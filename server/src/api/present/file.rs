@@ -20,7 +20,7 @@ use crate::{
         uri::FileUri,
     },
     ids::{HashIds, IdKind},
-    upload::rules::NameRules,
+    upload::policy::NameRules,
 };
 
 /// Presents rows of one filesystem for a caller with `capability`: two queries for the

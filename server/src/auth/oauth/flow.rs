@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::EntityTrait;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use stratus_entity::user;
+use stratus_entity::{oauth_client, user};
 use subtle::ConstantTimeEq;
 
 use super::{
@@ -140,30 +140,20 @@ pub async fn exchange(state: &AppState, req: Exchange) -> Result<Exchanged, OAut
         .await?
         .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
         .ok_or(OAuthError::UserInactive)?;
-    let chain = OAuthChain {
-        token: OAuthToken {
+    let chain = chain_of(
+        &client,
+        OAuthToken {
             client_id: client.guid.clone(),
             scopes: record.scopes.clone(),
         },
-        client_row: client.id,
-        refresh_ttl: clients::refresh_ttl(&client),
-    };
+    );
     let pair = session::start_with(state, &user, Some(&chain)).await?;
     let refresh_expires_in = match chain.refresh_ttl {
         0 => state.settings.int("refresh_token_ttl", 1_209_600).await?,
         ttl => ttl,
     };
     let id_token = if record.scopes.iter().any(|s| s == OPENID) {
-        let mut claims = user_claims(state, &user, &record.scopes).await?;
-        claims.insert("iss".into(), json!(issuer(state).await?));
-        claims.insert("aud".into(), json!(client.guid));
-        claims.insert("iat".into(), json!(Utc::now().timestamp()));
-        claims.insert("exp".into(), json!(pair.access_expires.timestamp()));
-        claims.insert("auth_time".into(), json!(record.auth_time));
-        if let Some(nonce) = &record.nonce {
-            claims.insert("nonce".into(), json!(nonce));
-        }
-        Some(oidc::key(state).await?.sign(&Value::Object(claims))?)
+        Some(id_token(state, &user, &record, &client.guid, &pair).await?)
     } else {
         None
     };
@@ -195,11 +185,38 @@ pub async fn check_refresh(
         return Err(OAuthError::GrantRevoked);
     }
     grants::touch(state, uid, client.id).await?;
-    Ok(OAuthChain {
-        token: token.clone(),
+    Ok(chain_of(&client, token.clone()))
+}
+
+/// The chain the tokens of `client` carry: an exchange starts it, each refresh renews it
+/// with the client's refresh lifetime as it is now.
+fn chain_of(client: &oauth_client::Model, token: OAuthToken) -> OAuthChain {
+    OAuthChain {
+        token,
         client_row: client.id,
-        refresh_ttl: clients::refresh_ttl(&client),
-    })
+        refresh_ttl: clients::refresh_ttl(client),
+    }
+}
+
+/// The signed OpenID `id_token` of an exchange (`openid` scope): the user's claims, for the
+/// client `audience`, expiring with the access token.
+async fn id_token(
+    state: &AppState,
+    user: &user::Model,
+    record: &CodeRecord,
+    audience: &str,
+    pair: &TokenPair,
+) -> Result<String, OAuthError> {
+    let mut claims = user_claims(state, user, &record.scopes).await?;
+    claims.insert("iss".into(), json!(issuer(state).await?));
+    claims.insert("aud".into(), json!(audience));
+    claims.insert("iat".into(), json!(Utc::now().timestamp()));
+    claims.insert("exp".into(), json!(pair.access_expires.timestamp()));
+    claims.insert("auth_time".into(), json!(record.auth_time));
+    if let Some(nonce) = &record.nonce {
+        claims.insert("nonce".into(), json!(nonce));
+    }
+    Ok(oidc::key(state).await?.sign(&Value::Object(claims))?)
 }
 
 /// The site's issuer: the primary site URL (first entry of `siteURL`), never taken from a

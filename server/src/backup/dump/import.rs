@@ -55,41 +55,11 @@ pub async fn import_moving<R: Read + Send>(
 ) -> Result<DumpSummary, DumpError> {
     let mut lines = BufReader::new(GzDecoder::new(reader));
     let mut line = String::new();
-    if lines.read_line(&mut line)? == 0 {
-        return Err(DumpError::Invalid("the file is empty".into()));
-    }
-    let header: Header = serde_json::from_str(&line)
-        .map_err(|e| DumpError::Invalid(format!("the first line is not a dump header: {e}")))?;
-    if header.format != FORMAT || header.version != VERSION {
-        return Err(DumpError::Invalid(format!(
-            "format {} version {} (this Stratus reads {FORMAT} version {VERSION})",
-            header.format, header.version
-        )));
-    }
-    let here = super::applied_migrations(db).await?;
-    if here != header.migrations {
-        return Err(DumpError::Migrations {
-            dump: header.migrations.last().cloned().unwrap_or_default(),
-            here: here.last().cloned().unwrap_or_default(),
-        });
-    }
+    check_header(db, &mut lines, &mut line).await?;
     let tables = tables::all();
     let txn = begin_write(db).await?;
-    for table in &tables {
-        if !table.is_empty(&txn).await? {
-            return Err(DumpError::NotEmpty(table.name().to_owned()));
-        }
-    }
     let sqlite = is_sqlite(db);
-    txn.execute_unprepared(&if sqlite {
-        format!("CREATE TEMP TABLE {PARENTS} (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL)")
-    } else {
-        format!(
-            "CREATE TEMPORARY TABLE {PARENTS} (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL) \
-             ON COMMIT DROP"
-        )
-    })
-    .await?;
+    prepare(&txn, &tables, sqlite).await?;
 
     let mut summary = DumpSummary::default();
     // Index into `tables` of the table being read; rows must come in that order.
@@ -97,28 +67,10 @@ pub async fn import_moving<R: Read + Send>(
     let mut batch: Vec<Value> = Vec::with_capacity(BATCH);
     let mut parents: Vec<(i64, i64)> = Vec::new();
     let footer = loop {
-        line.clear();
-        if lines.read_line(&mut line)? == 0 {
-            return Err(DumpError::Invalid(
-                "the dump is cut short (no end line)".into(),
-            ));
-        }
-        let mut value: Value = serde_json::from_str(&line)
-            .map_err(|e| DumpError::Invalid(format!("a line is not JSON: {e}")))?;
-        if value.get("end").is_some() {
-            let footer: Footer = serde_json::from_value(value)
-                .map_err(|e| DumpError::Invalid(format!("the end line: {e}")))?;
-            break footer;
-        }
-        let name = value
-            .get("table")
-            .and_then(Value::as_str)
-            .ok_or_else(|| DumpError::Invalid("a line names no table".into()))?
-            .to_owned();
-        let row = value
-            .get_mut("row")
-            .map(Value::take)
-            .ok_or_else(|| DumpError::Invalid(format!("a line of {name} has no row")))?;
+        let (name, mut row) = match next_line(&mut lines, &mut line)? {
+            Line::Row(name, row) => (name, row),
+            Line::End(footer) => break footer,
+        };
         if current.is_none_or(|i| tables[i].name() != name) {
             let next = tables
                 .iter()
@@ -132,7 +84,6 @@ pub async fn import_moving<R: Read + Send>(
             }
             current = Some(next);
         }
-        let mut row = row;
         if name == "files" {
             // Parents may have larger ids than their children (a folder moved into a newer
             // one): every file goes in as a root and gets its parent once all are in.
@@ -169,6 +120,93 @@ pub async fn import_moving<R: Read + Send>(
     }
     txn.commit().await?;
     Ok(summary)
+}
+
+/// The first line: a dump of this format and version, taken at the migrations this
+/// database is at (rows of another schema would not fit).
+async fn check_header(
+    db: &DatabaseConnection,
+    lines: &mut impl BufRead,
+    line: &mut String,
+) -> Result<(), DumpError> {
+    if lines.read_line(line)? == 0 {
+        return Err(DumpError::Invalid("the file is empty".into()));
+    }
+    let header: Header = serde_json::from_str(line)
+        .map_err(|e| DumpError::Invalid(format!("the first line is not a dump header: {e}")))?;
+    if header.format != FORMAT || header.version != VERSION {
+        return Err(DumpError::Invalid(format!(
+            "format {} version {} (this Stratus reads {FORMAT} version {VERSION})",
+            header.format, header.version
+        )));
+    }
+    let here = super::applied_migrations(db).await?;
+    if here != header.migrations {
+        return Err(DumpError::Migrations {
+            dump: header.migrations.last().cloned().unwrap_or_default(),
+            here: here.last().cloned().unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
+/// Every table empty (an import never mixes with rows already there), and the scratch
+/// table of file parents made.
+async fn prepare(
+    txn: &DatabaseTransaction,
+    tables: &[Box<dyn tables::Table>],
+    sqlite: bool,
+) -> Result<(), DumpError> {
+    for table in tables {
+        if !table.is_empty(txn).await? {
+            return Err(DumpError::NotEmpty(table.name().to_owned()));
+        }
+    }
+    txn.execute_unprepared(&if sqlite {
+        format!("CREATE TEMP TABLE {PARENTS} (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL)")
+    } else {
+        format!(
+            "CREATE TEMPORARY TABLE {PARENTS} (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL) \
+             ON COMMIT DROP"
+        )
+    })
+    .await?;
+    Ok(())
+}
+
+/// A line after the header.
+enum Line {
+    /// A row of the named table.
+    Row(String, Value),
+    /// The end line, with the count of rows the dump holds.
+    End(Footer),
+}
+
+/// The next line; a dump without its end line was cut short.
+fn next_line(lines: &mut impl BufRead, line: &mut String) -> Result<Line, DumpError> {
+    line.clear();
+    if lines.read_line(line)? == 0 {
+        return Err(DumpError::Invalid(
+            "the dump is cut short (no end line)".into(),
+        ));
+    }
+    let mut value: Value = serde_json::from_str(line)
+        .map_err(|e| DumpError::Invalid(format!("a line is not JSON: {e}")))?;
+    if value.get("end").is_some() {
+        let footer: Footer = serde_json::from_value(value)
+            .map_err(|e| DumpError::Invalid(format!("the end line: {e}")))?;
+        return Ok(Line::End(footer));
+    }
+    let name = value
+        .get("table")
+        .and_then(Value::as_str)
+        .ok_or_else(|| DumpError::Invalid("a line names no table".into()))?
+        .to_owned();
+    let row = value
+        .get_mut("row")
+        .map(Value::take)
+        .ok_or_else(|| DumpError::Invalid(format!("a line of {name} has no row")))?;
+    Ok(Line::Row(name, row))
 }
 
 /// [`import`] from a dump file.

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use stratus_entity::storage_policy;
 use tokio::io::AsyncWriteExt;
 
@@ -65,76 +66,10 @@ pub async fn restore_instance(
     let registry = DriverRegistry::new(db.clone(), data_dir.clone());
     let source = open_target(target, &registry).await?;
 
-    let (name, header) = match record {
-        Some(name) => (name.to_owned(), read_header(source.as_ref(), name).await?),
-        None => {
-            let newest = list_records(source.as_ref())
-                .await?
-                .into_iter()
-                .rfind(|r| r.kind == "instance")
-                .ok_or_else(|| {
-                    RestoreError::NoRecord("the target holds no instance record".into())
-                })?;
-            (newest.name, newest.header)
-        }
-    };
-    if header["kind"] != "instance" {
-        return Err(RestoreError::NoRecord(format!(
-            "record {name} is a {} backup; only an instance record rebuilds a server",
-            header["kind"].as_str().unwrap_or("unknown")
-        )));
-    }
+    let (name, header) = pick_record(source.as_ref(), record).await?;
     progress(&format!("restoring record {name}"));
-
-    let state_path = data_dir.join(STATE_FILE);
-    let state = read_state(&state_path)?;
-    if let Some(state) = &state
-        && state.record != name
-    {
-        return Err(RestoreError::NotFresh(format!(
-            "{} holds a restore of record {}; use a new data dir",
-            data_dir.display(),
-            state.record
-        )));
-    }
-    let mut rows = 0;
-    let mut moves = state.as_ref().map(|s| s.moves.clone()).unwrap_or_default();
-    if !state.is_some_and(|s| s.database_imported) {
-        let file = header["database"]
-            .as_str()
-            .ok_or_else(|| RestoreError::Manifest {
-                record: name.clone(),
-                why: "it names no database dump".into(),
-            })?;
-        let local = data_dir.join("restore-database.jsonl.gz");
-        download(source.as_ref(), &record_key(&name, file), &local).await?;
-        let uploads = data_dir.join(crate::storage::registry::UPLOADS_DIR);
-        moves = local_moves(&local, &uploads)?;
-        progress("importing the database");
-        let imported = match std::fs::File::open(&local) {
-            Ok(file) => dump::import_moving(&db, file, &moves).await,
-            Err(e) => Err(e.into()),
-        };
-        let _ = std::fs::remove_file(&local);
-        rows = match imported {
-            Ok(summary) => summary.rows,
-            Err(DumpError::NotEmpty(table)) => {
-                return Err(RestoreError::NotFresh(format!(
-                    "the database already holds data (table {table}); restore into a new one"
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        write_state(
-            &state_path,
-            &State {
-                record: name.clone(),
-                database_imported: true,
-                moves: moves.clone(),
-            },
-        )?;
-        progress(&format!("database imported: {rows} rows"));
-    }
+    let (rows, moves) =
+        import_database(&db, source.as_ref(), &data_dir, &name, &header, progress).await?;
 
     let manifest = data_dir.join("restore-manifest.jsonl.gz");
     download(source.as_ref(), &record_key(&name, MANIFEST), &manifest).await?;
@@ -159,6 +94,98 @@ pub async fn restore_instance(
         bytes: outcome.bytes,
         skipped_policies: outcome.skipped,
     })
+}
+
+/// The record named, or the newest instance record on the target, with its header; only an
+/// instance record holds a whole server.
+async fn pick_record(
+    source: &dyn StorageDriver,
+    record: Option<&str>,
+) -> Result<(String, Value), RestoreError> {
+    let (name, header) = match record {
+        Some(name) => (name.to_owned(), read_header(source, name).await?),
+        None => {
+            let newest = list_records(source)
+                .await?
+                .into_iter()
+                .rfind(|r| r.kind == "instance")
+                .ok_or_else(|| {
+                    RestoreError::NoRecord("the target holds no instance record".into())
+                })?;
+            (newest.name, newest.header)
+        }
+    };
+    if header["kind"] != "instance" {
+        return Err(RestoreError::NoRecord(format!(
+            "record {name} is a {} backup; only an instance record rebuilds a server",
+            header["kind"].as_str().unwrap_or("unknown")
+        )));
+    }
+    Ok((name, header))
+}
+
+/// Imports the record's database dump, once: the state file in the data dir says a run
+/// after a kill that it was done (and which local folders moved), and refuses a data dir
+/// that holds another record's restore. The rows imported (0 when done before) and the
+/// folder moves.
+async fn import_database(
+    db: &sea_orm::DatabaseConnection,
+    source: &dyn StorageDriver,
+    data_dir: &Path,
+    name: &str,
+    header: &Value,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<(u64, Vec<RootMove>), RestoreError> {
+    let state_path = data_dir.join(STATE_FILE);
+    let state = read_state(&state_path)?;
+    if let Some(state) = &state
+        && state.record != name
+    {
+        return Err(RestoreError::NotFresh(format!(
+            "{} holds a restore of record {}; use a new data dir",
+            data_dir.display(),
+            state.record
+        )));
+    }
+    let moves = state.as_ref().map(|s| s.moves.clone()).unwrap_or_default();
+    if state.is_some_and(|s| s.database_imported) {
+        return Ok((0, moves));
+    }
+    let file = header["database"]
+        .as_str()
+        .ok_or_else(|| RestoreError::Manifest {
+            record: name.to_owned(),
+            why: "it names no database dump".into(),
+        })?;
+    let local = data_dir.join("restore-database.jsonl.gz");
+    download(source, &record_key(name, file), &local).await?;
+    let uploads = data_dir.join(crate::storage::registry::UPLOADS_DIR);
+    let moves = local_moves(&local, &uploads)?;
+    progress("importing the database");
+    let imported = match std::fs::File::open(&local) {
+        Ok(file) => dump::import_moving(db, file, &moves).await,
+        Err(e) => Err(e.into()),
+    };
+    let _ = std::fs::remove_file(&local);
+    let rows = match imported {
+        Ok(summary) => summary.rows,
+        Err(DumpError::NotEmpty(table)) => {
+            return Err(RestoreError::NotFresh(format!(
+                "the database already holds data (table {table}); restore into a new one"
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    write_state(
+        &state_path,
+        &State {
+            record: name.to_owned(),
+            database_imported: true,
+            moves: moves.clone(),
+        },
+    )?;
+    progress(&format!("database imported: {rows} rows"));
+    Ok((rows, moves))
 }
 
 fn read_state(path: &Path) -> Result<Option<State>, RestoreError> {

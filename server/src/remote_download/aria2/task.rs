@@ -14,7 +14,8 @@ use crate::{
     queue::{TaskCtx, TaskError},
     remote_download::{
         RemoteDownloadError, publish, settings,
-        task::{DownloadState, Source, free_space, show},
+        state::{DownloadState, Source},
+        task::{free_space, show},
     },
 };
 

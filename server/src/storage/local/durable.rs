@@ -146,41 +146,7 @@ fn put_in_place(
         .filter(|w| w.as_ref().is_ok_and(|w| !w.synced))
         .count();
     if let Some(flush) = flush.filter(|_| unsynced >= 2) {
-        // A file on another file system (one mounted below the root) is not covered: it
-        // keeps its own fsync below. (Asked once per file: it costs an `fstat`.)
-        let covered: Vec<bool> = written
-            .iter()
-            .map(|w| w.as_ref().is_ok_and(|w| !w.synced && flush.covers(&w.file)))
-            .collect();
-        for ((w, placed), _) in written
-            .iter_mut()
-            .zip(&mut placed)
-            .zip(&covered)
-            .filter(|(_, covered)| **covered)
-        {
-            if let Ok(w) = w {
-                *placed = place_fresh(w);
-            }
-        }
-        let synced = flush.sync();
-        for ((w, placed), _) in written
-            .iter_mut()
-            .zip(&placed)
-            .zip(&covered)
-            .filter(|(_, covered)| **covered)
-        {
-            let Ok(file) = w else { continue };
-            match &synced {
-                Ok(()) => file.synced = true,
-                Err(e) => {
-                    if *placed {
-                        // Not durable: the put fails, so nothing may stay under its key.
-                        let _ = std::fs::remove_file(file.dir.join(&file.name));
-                    }
-                    *w = Err(StorageError::Io(io::Error::other(e.to_string())));
-                }
-            }
-        }
+        sync_together(&mut written, &mut placed, flush);
     }
     let mut dirs = HashSet::new();
     let mut results: Vec<Result<Option<PathBuf>, StorageError>> = written
@@ -215,6 +181,50 @@ fn put_in_place(
         }
     }
     results.into_iter().map(|r| r.map(|_| ())).collect()
+}
+
+/// Several files not yet synced: those on the flushed file system are placed under their keys
+/// when they can be (`placed`) and made durable by one `syncfs`; a failed sync fails them.
+fn sync_together(
+    written: &mut [Result<Written, StorageError>],
+    placed: &mut [bool],
+    flush: &FsFlush,
+) {
+    // A file on another file system (one mounted below the root) is not covered: it
+    // keeps its own fsync below. (Asked once per file: it costs an `fstat`.)
+    let covered: Vec<bool> = written
+        .iter()
+        .map(|w| w.as_ref().is_ok_and(|w| !w.synced && flush.covers(&w.file)))
+        .collect();
+    for ((w, placed), _) in written
+        .iter_mut()
+        .zip(placed.iter_mut())
+        .zip(&covered)
+        .filter(|(_, covered)| **covered)
+    {
+        if let Ok(w) = w {
+            *placed = place_fresh(w);
+        }
+    }
+    let synced = flush.sync();
+    for ((w, placed), _) in written
+        .iter_mut()
+        .zip(placed.iter())
+        .zip(&covered)
+        .filter(|(_, covered)| **covered)
+    {
+        let Ok(file) = w else { continue };
+        match &synced {
+            Ok(()) => file.synced = true,
+            Err(e) => {
+                if *placed {
+                    // Not durable: the put fails, so nothing may stay under its key.
+                    let _ = std::fs::remove_file(file.dir.join(&file.name));
+                }
+                *w = Err(StorageError::Io(io::Error::other(e.to_string())));
+            }
+        }
+    }
 }
 
 /// Renames the (fully written) temporary file of `w` to its key when nothing is under that

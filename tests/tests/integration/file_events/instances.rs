@@ -3,24 +3,15 @@
 
 use uuid::Uuid;
 
-use super::{Events, create, payload, rename, setup};
+use super::{Events, docs_with_a_seen_renamed, payload, rename, setup};
 
 #[tokio::test]
 async fn changes_through_one_instance_reach_streams_on_another_and_resume_there() {
     let (mut first, ann, _bob) = setup().await;
     let second = first.sibling().await;
-    let a = create(&second, &ann, "cloudreve://my/Docs/a.txt", "file").await;
-    let b = create(&second, &ann, "cloudreve://my/Docs/b.txt", "file").await;
-    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
-
     let me = Uuid::new_v4();
-    let mut events = Events::open(&first, &ann, "cloudreve://my/Docs", me).await;
-    events.expect("subscribed").await;
-    rename(&second, &ann, "cloudreve://my/Docs/a.txt", "a1.txt", None).await;
-    assert_eq!(
-        events.event().await,
-        payload("rename", a, "/a.txt", "/a1.txt")
-    );
+    let (a, b, events) = docs_with_a_seen_renamed(&second, &first, &ann, me).await;
+    let (a, b) = (a.as_str(), b.as_str());
     // The client goes away and the first instance stops; changes keep coming through the
     // second.
     drop(events);

@@ -229,3 +229,25 @@ impl Events {
 fn payload(kind: &str, file_id: &str, from: &str, to: &str) -> Value {
     json!({"type": kind, "file_id": file_id, "from": from, "to": to})
 }
+
+/// The start of the resume stories: ann's `Docs` holds `a.txt` and `b.txt` (made through
+/// `via`), and client `me`, subscribed on `on`, saw `a.txt` renamed to `a1.txt`. The ids of
+/// a and b, and the open stream.
+async fn docs_with_a_seen_renamed(
+    via: &TestServer,
+    on: &TestServer,
+    ann: &Session,
+    me: Uuid,
+) -> (String, String, Events) {
+    let a = create(via, ann, "cloudreve://my/Docs/a.txt", "file").await;
+    let b = create(via, ann, "cloudreve://my/Docs/b.txt", "file").await;
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let mut events = Events::open(on, ann, "cloudreve://my/Docs", me).await;
+    events.expect("subscribed").await;
+    rename(via, ann, "cloudreve://my/Docs/a.txt", "a1.txt", None).await;
+    assert_eq!(
+        events.event().await,
+        payload("rename", a, "/a.txt", "/a1.txt")
+    );
+    (a.to_owned(), b.to_owned(), events)
+}

@@ -7,23 +7,15 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::
 use stratus_entity::{fs_change, fs_subscription};
 use uuid::Uuid;
 
-use super::{Events, create, payload, rename, setup};
+use super::{Events, create, docs_with_a_seen_renamed, payload, rename, setup};
 use stratus_server::fs_events::retention;
 
 #[tokio::test]
 async fn a_client_back_after_a_restart_gets_exactly_the_missed_events_in_order() {
     let (mut server, ann, _bob) = setup().await;
-    let a = create(&server, &ann, "cloudreve://my/Docs/a.txt", "file").await;
-    let b = create(&server, &ann, "cloudreve://my/Docs/b.txt", "file").await;
-    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
     let me = Uuid::new_v4();
-    let mut events = Events::open(&server, &ann, "cloudreve://my/Docs", me).await;
-    events.expect("subscribed").await;
-    rename(&server, &ann, "cloudreve://my/Docs/a.txt", "a1.txt", None).await;
-    assert_eq!(
-        events.event().await,
-        payload("rename", a, "/a.txt", "/a1.txt")
-    );
+    let (a, b, events) = docs_with_a_seen_renamed(&server, &server, &ann, me).await;
+    let (a, b) = (a.as_str(), b.as_str());
     // The client goes away and the server restarts; then come the changes it misses: b,
     // then a again.
     drop(events);

@@ -6,6 +6,7 @@
 mod api_orm;
 mod scan;
 mod spec_refs;
+mod sizes;
 
 use std::{
     collections::BTreeSet,

@@ -1,13 +1,16 @@
-//! A storage policy's rules on file names and sizes, checked before anything is written: the
-//! size limit, the extension list (allowed, or denied when `is_file_type_deny_list`) and the
-//! name pattern (`file_regexp`, which must match, or must not when
-//! `is_name_regexp_deny_list`). The same rules hold for upload sessions, WebDAV `PUT`, edits
+//! The storage policy an upload goes to (the caller's group's), and its rules on file names
+//! and sizes, checked before anything is written: the size limit, the extension list
+//! (allowed, or denied when `is_file_type_deny_list`) and the name pattern (`file_regexp`,
+//! which must match, or must not when `is_name_regexp_deny_list`). The same rules hold for upload sessions, WebDAV `PUT`, edits
 //! and new empty files.
+
+use std::sync::Arc;
 
 use serde_json::Value;
 use stratus_entity::storage_policy;
 
 use super::UploadError;
+use crate::{auth::caller::SignedIn, state::AppState};
 
 /// The name rules of one policy, read from its settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,6 +85,23 @@ impl NameRules {
         }
         Ok(())
     }
+}
+
+/// The storage policy of the caller's group.
+pub(crate) async fn group_policy(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<Arc<storage_policy::Model>, UploadError> {
+    let id = me
+        .group
+        .storage_policy_id
+        .ok_or(UploadError::GroupCannotUpload)?;
+    state
+        .storage
+        .policy(id)
+        .await?
+        .filter(|p| p.deleted_at.is_none())
+        .ok_or(UploadError::PolicyMissing)
 }
 
 /// The policy's size limit and name rules for a file `name` of `size` bytes.
