@@ -120,6 +120,7 @@ pub async fn write(
         Ok(file) => {
             pending.settle();
             crate::media_meta::queue_for(state, &file).await;
+            crate::fts::queue_for(state, &file).await;
             Ok(file)
         }
         Err(failed) => {
