@@ -76,8 +76,7 @@ impl SiteApi {
                 default_viewer_mapping: serde_json::from_str(&get("viewer_default_apps")).ok(),
                 custom_props: Some(custom_props(&get("custom_props"))),
                 show_encryption_status: flag("show_encryption_status"),
-                // Stratus has no full-text index yet: `fts_enabled` has no effect.
-                full_text_search: Some(false),
+                full_text_search: Some(s.get("fts_enabled").is_some_and(|v| parse_bool(v))),
                 ..Default::default()
             },
             "thumb" => SiteConfig {
