@@ -40,9 +40,9 @@ const READ_CAP: u64 = 25 << 20;
 const TEXT_CAP: usize = 1 << 20;
 /// Seconds one extraction may take unless `fts_extract_timeout` says.
 const TIMEOUT_SECS: u64 = 60;
-/// Decompressed bytes read from a document's parts: a generous multiple of the text kept,
-/// so markup-heavy documents are read whole and a zip bomb is cut early.
-const INFLATE_FACTOR: u64 = 64;
+/// Decompressed bytes read from a document's parts: a multiple of the text kept (OOXML markup
+/// is several times its text), so real documents are read and a zip bomb is refused early.
+const INFLATE_FACTOR: u64 = 16;
 
 /// Whether the site has full-text search on (`fts_enabled`).
 pub async fn enabled(settings: &Settings) -> Result<bool, DbErr> {

@@ -94,7 +94,14 @@ pub async fn index_version(
         ))
     } else {
         read(state, &blob, format, limits, timeout).await?
-    };
+    }
+    .and_then(|t| {
+        if t.trim().is_empty() {
+            Err("no text in the file".to_owned())
+        } else {
+            Ok(t)
+        }
+    });
     let outcome = match &text {
         Ok(text) => Outcome::Indexed {
             terms: tokens::index_terms(&[&f.name, text], MAX_TERM_BYTES),

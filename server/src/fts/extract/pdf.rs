@@ -26,17 +26,25 @@ pub fn text(mut file: File, limits: Limits) -> Result<String, String> {
     }
     let inflated = usize::try_from(limits.inflated).unwrap_or(usize::MAX);
     let mut out = String::new();
+    let mut first_error = None;
+    // A page that cannot be read is left out; the file fails only when no page could be.
     for page in doc.get_pages().keys() {
         match doc.extract_text_with_limit(&[*page], inflated) {
             Ok(t) => {
                 out.push_str(&t);
                 out.push('\n');
             }
-            Err(e) => return Err(format!("page {page}: {e}")),
+            Err(e) => {
+                first_error.get_or_insert_with(|| format!("page {page}: {e}"));
+            }
         }
         if out.len() >= limits.text {
             break;
         }
     }
-    Ok(out)
+    match first_error {
+        Some(e) if out.trim().is_empty() => Err(e),
+        _ if out.trim().is_empty() && doc.get_pages().is_empty() => Err("no pages".into()),
+        _ => Ok(out),
+    }
 }
