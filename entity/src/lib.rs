@@ -34,6 +34,7 @@ pub mod file;
 pub mod file_entity;
 pub mod fs_change;
 pub mod fs_subscription;
+pub mod fts_doc;
 pub mod group;
 pub mod kv;
 pub mod lock;
@@ -67,6 +68,7 @@ pub mod prelude {
     pub use super::file_entity::Entity as FileEntities;
     pub use super::fs_change::Entity as FsChanges;
     pub use super::fs_subscription::Entity as FsSubscriptions;
+    pub use super::fts_doc::Entity as FtsDocs;
     pub use super::group::Entity as Groups;
     pub use super::kv::Entity as Kv;
     pub use super::lock::Entity as Locks;

@@ -28,6 +28,7 @@ mod m20261126_130000_grant_snapshot_permission;
 mod m20261127_100000_create_fs_changes;
 mod m20261127_110000_create_oauth;
 mod m20261127_140000_rename_cap_settings;
+mod m20261128_100000_create_fts_index;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_100000_create_fs_changes::Migration),
             Box::new(m20261127_110000_create_oauth::Migration),
             Box::new(m20261127_140000_rename_cap_settings::Migration),
+            Box::new(m20261128_100000_create_fts_index::Migration),
         ]
     }
 }

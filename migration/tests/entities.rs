@@ -94,6 +94,7 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<backup_record::Entity>(db).await,
         assert_entity_matches::<fs_change::Entity>(db).await,
         assert_entity_matches::<fs_subscription::Entity>(db).await,
+        assert_entity_matches::<fts_doc::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();

@@ -65,8 +65,13 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the settings renames, then the OAuth tables, then the file changes, then the
+    // first the full-text index, then the settings renames, then the OAuth tables, then the file changes, then the
     // snapshot permission's grant, then the last tables, then the added columns.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the full-text index");
+    assert!(!manager.has_table("fts_docs").await.unwrap());
+    assert!(!manager.has_table("fts_terms").await.unwrap());
     renames_the_cap_settings(conn).await;
     Migrator::down(conn, Some(1))
         .await
@@ -150,7 +155,7 @@ async fn renames_the_cap_settings(conn: &sea_orm_migration::sea_orm::DatabaseCon
         .await
         .expect("insert setting");
     }
-    Migrator::up(conn, None)
+    Migrator::up(conn, Some(1))
         .await
         .expect("up the cap settings rename");
     let rows = conn

@@ -27,6 +27,7 @@ pub mod events;
 pub mod extract;
 pub mod fs;
 pub mod fs_events;
+pub mod fts;
 pub mod health;
 pub mod ids;
 pub mod imaging;
@@ -97,6 +98,8 @@ pub async fn init(
         .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
     queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
     queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
+    queue::Registry::of(&state).register(std::sync::Arc::new(fts::task::FullTextIndex));
+    queue::Registry::of(&state).register(std::sync::Arc::new(fts::rebuild::FullTextRebuild));
     queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
     queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
     queue::Registry::of(&state)

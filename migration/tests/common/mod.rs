@@ -40,6 +40,7 @@ pub const TABLES: &[&str] = &[
     "backup_records",
     "fs_changes",
     "fs_subscriptions",
+    "fts_docs",
 ];
 
 pub struct TestDb {

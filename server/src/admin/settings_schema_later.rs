@@ -76,6 +76,8 @@ pub const LATER: &[(&str, Kind)] = &[
             max: 1 << 20,
         },
     ),
+    ("fts_text_max_bytes", BYTES),
+    ("fts_extract_timeout", Kind::Int { min: 1, max: 3600 }),
 ];
 
 /// Settings that are stored but change nothing in Stratus (it lacks the feature). A test keeps
@@ -95,13 +97,10 @@ pub const NO_EFFECT: &[&str] = &[
     "fts_extractor_type",
     "fts_meilisearch_endpoint",
     "fts_meilisearch_api_key",
-    "fts_meilisearch_page_size",
     "fts_meilisearch_embed_enabled",
     "fts_meilisearch_embed_config",
     "fts_tika_endpoint",
     "fts_tika_exts",
-    "fts_tika_max_file_size",
-    "fts_chunk_size",
 ];
 
 /// `custom_nav_items`: a JSON array of `{icon, name, url}` with a name and an http(s) URL or a

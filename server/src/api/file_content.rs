@@ -95,7 +95,12 @@ impl FileContentApi {
     ) -> ApiResult<String> {
         caller.signed_in()?;
         let ctx = FsCtx::new(&state, &caller);
-        version::set_current(&ctx, &FileUri::parse(&body.uri)?, &body.version).await?;
+        let uri = FileUri::parse(&body.uri)?;
+        version::set_current(&ctx, &uri, &body.version).await?;
+        // The version now current is read for the full-text index like a new one.
+        if let Ok(node) = crate::fs::nav::resolve(&ctx, &uri).await {
+            crate::fts::queue_for(&state, &node.file).await;
+        }
         done()
     }
 

@@ -1,5 +1,5 @@
 //! `GET /file` (listing and search), `PATCH /file/view`, `PUT`/`DELETE /file/pin` and
-//! `GET /file/search` (full-text search, not enabled).
+//! `GET /file/search` (full-text search, `file_search.rs`).
 
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query};
@@ -7,7 +7,8 @@ use poem_openapi::{Object, OpenApi, param::Query};
 use super::{
     ApiTags,
     dto::file::{ExplorerView, ListResponse},
-    envelope::{ApiError, ApiResult, ErrorCode, done, ok},
+    envelope::{ApiResult, done, ok},
+    file_search::{self, SearchResponse},
     json::ApiJson,
     present::file as present,
 };
@@ -152,24 +153,42 @@ impl FileListApi {
         done()
     }
 
-    /// Full-text search of the caller's files by content (Cloudreve 4.14): `query` is the
-    /// free text, `offset` the number of hits the client already shows. Stratus keeps no
-    /// full-text index yet, so with the parameters checked the answer is 40019 (feature not
-    /// enabled), as Cloudreve answers while `fts_enabled` is off; `GET /site/config/explorer`
-    /// reports `full_text_search: false`.
+    /// Full-text search by content (Cloudreve 4.14): `query` is the free text, `offset` the
+    /// number of hits the client already shows. Answers the caller's own files outside the
+    /// trash and the files inside shares they saved, at most `fts_meilisearch_page_size` per
+    /// call; 40019 while `fts_enabled` is off. Stratus additions, all optional: `uri` (only
+    /// below this `my` or `share` folder), `name` (the name contains it, ignoring case),
+    /// `ext` (comma-separated extensions), `updated_gte`/`updated_lte`/`created_gte`/
+    /// `created_lte` (unix seconds).
     #[oai(
         path = "/file/search",
         method = "get",
         operation_id = "search_file_content"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn search_file_content(
         &self,
+        state: Data<&AppState>,
         caller: Data<&Caller>,
         query: Query<String>,
         #[oai(validator(minimum(value = "0")))] offset: Query<Option<i64>>,
-    ) -> ApiResult<String> {
-        caller.signed_in()?;
-        let _ = (query, offset);
-        Err(ApiError::code(ErrorCode::FeatureNotEnabled))
+        uri: Query<Option<String>>,
+        name: Query<Option<String>>,
+        ext: Query<Option<String>>,
+        updated_gte: Query<Option<i64>>,
+        updated_lte: Query<Option<i64>>,
+        created_gte: Query<Option<i64>>,
+        created_lte: Query<Option<i64>>,
+    ) -> ApiResult<SearchResponse> {
+        let extra = file_search::Extra {
+            uri: uri.0,
+            name: name.0,
+            ext: ext.0,
+            updated_gte: updated_gte.0,
+            updated_lte: updated_lte.0,
+            created_gte: created_gte.0,
+            created_lte: created_lte.0,
+        };
+        ok(file_search::search(&state, &caller, &query, offset.0.unwrap_or(0), extra).await?)
     }
 }

@@ -17,6 +17,7 @@ pub mod file_events;
 pub mod file_list;
 pub mod file_lock;
 pub mod file_manage;
+mod file_search;
 pub mod file_thumb;
 pub mod json;
 pub mod oauth;

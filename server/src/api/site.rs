@@ -175,8 +175,7 @@ fn explorer(v: &Values) -> SiteConfig {
         default_viewer_mapping: serde_json::from_str(&v.get("viewer_default_apps")).ok(),
         custom_props: Some(custom_props(&v.get("custom_props"))),
         show_encryption_status: v.flag("show_encryption_status"),
-        // Stratus has no full-text index yet: `fts_enabled` has no effect.
-        full_text_search: Some(false),
+        full_text_search: v.flag("fts_enabled"),
         ..Default::default()
     }
 }

@@ -1,5 +1,6 @@
 //! `/workflow/import` (administrators: a folder of a local policy indexed into a user's
-//! drive) and `/workflow/relocate` (the caller's files moved to another storage policy).
+//! drive), `/workflow/relocate` (the caller's files moved to another storage policy) and
+//! `/workflow/rebuildFtsIndex` (administrators: the full-text index read again).
 
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi};
@@ -13,6 +14,7 @@ use super::{
 };
 use crate::{
     auth::caller::Caller,
+    fts,
     ids::IdKind,
     import::{self, ImportRequest},
     relocate,
@@ -36,6 +38,13 @@ pub struct ImportBody {
     pub recursive: Option<bool>,
     /// The local storage policy `src` lies in.
     pub policy_id: i64,
+}
+
+/// `POST /workflow/rebuildFtsIndex`
+#[derive(Debug, Object)]
+pub struct RebuildFtsBody {
+    /// When non-empty, only versions stored in these storage policies are indexed.
+    pub filtered_storage_policy: Option<Vec<i64>>,
 }
 
 /// `POST /workflow/relocate`
@@ -101,6 +110,29 @@ impl WorkflowJobsApi {
         caller.signed_in()?;
         let body = body.0;
         let row = relocate::submit(&state, &caller, body.src, body.dst_policy_id).await?;
+        ok(present::task::task(&state.ids, &row))
+    }
+
+    /// Queues the rebuild of the full-text index (administrators; 40007 for others): the
+    /// index is emptied (phase `nuke`), then every live file whose type has text is read
+    /// again (phase `index`, progress `rebuild_index`, summary `total` and `failed`).
+    #[oai(
+        path = "/workflow/rebuildFtsIndex",
+        method = "post",
+        operation_id = "rebuild_fts_index"
+    )]
+    async fn rebuild_fts_index(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        body: ApiJson<RebuildFtsBody>,
+    ) -> ApiResult<TaskResponse> {
+        let me = caller.signed_in()?;
+        if !me.is_admin() {
+            return Err(ApiError::code(ErrorCode::GroupNotAllowed));
+        }
+        let policies = body.0.filtered_storage_policy.unwrap_or_default();
+        let row = fts::rebuild::submit(&state, me.user.id, policies).await?;
         ok(present::task::task(&state.ids, &row))
     }
 }

@@ -203,6 +203,7 @@ impl Walk<'_> {
                 if self.task.extract_media_meta {
                     media_meta::queue_for(&ctx.state, &f).await;
                 }
+                crate::fts::queue_for(&ctx.state, &f).await;
             }
             Ok(Adopted::Taken(Some(f))) if self.adopted_before(&f, &key).await? => {
                 self.tally.imported += 1;

@@ -35,6 +35,8 @@ pub const MEDIA_META_TASK: &str = "media_meta";
 pub const NOTIFY_TASK: &str = "notify";
 pub const BACKUP_RUN: &str = "backup_run";
 pub const BACKUP_RESTORE: &str = "backup_restore";
+pub const FULL_TEXT_INDEX: &str = "full_text_index";
+pub const FULL_TEXT_REBUILD: &str = "full_text_rebuild";
 
 const fn kind(name: &'static str, queue: &'static str, listed: Option<Listed>) -> Declared {
     Declared {
@@ -62,6 +64,8 @@ pub const KINDS: &[Declared] = &[
     kind(NOTIFY_TASK, NOTIFY, None),
     kind(BACKUP_RUN, IO_INTENSE, None),
     kind(BACKUP_RESTORE, IO_INTENSE, None),
+    kind(FULL_TEXT_INDEX, MEDIA_META, None),
+    kind(FULL_TEXT_REBUILD, MEDIA_META, None),
 ];
 
 /// The queue of task type `name`. A type missing from [`KINDS`] is a programming error, met

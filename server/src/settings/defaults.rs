@@ -230,7 +230,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("fs_event_push_enabled", "1"),
     ("fs_event_push_max_age", "1209600"),
     ("fs_event_push_debounce", "5"),
-    // Full-text search: the Meilisearch and Tika keys are kept for compatibility only.
+    // Full-text search: the Meilisearch and Tika keys are kept for compatibility; Stratus reads
+    // `fts_meilisearch_page_size`, `fts_chunk_size` and `fts_tika_max_file_size` (bytes read).
     ("fts_enabled", "0"),
     ("fts_index_type", "meilisearch"),
     ("fts_extractor_type", "tika"),
@@ -246,6 +247,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("fts_tika_max_file_size", "26214400"),
     ("fts_chunk_size", "2000"),
+    // Stratus's own index: the plain text kept per file, and how long one extraction may take.
+    ("fts_text_max_bytes", "1048576"),
+    ("fts_extract_timeout", "60"),
     // Queues and cron
     ("queue_media_meta_worker_num", "30"),
     ("queue_thumb_worker_num", "15"),

@@ -171,5 +171,6 @@ pub async fn complete_session(
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
     media_meta::queue_for(state, &target).await;
+    crate::fts::queue_for(state, &target).await;
     Ok(())
 }

@@ -142,6 +142,7 @@ async fn commit(
     journal::record(&txn, &[journal::modified(&updated, &path)]).await?;
     txn.commit().await?;
     crate::media_meta::queue_for(state, &updated).await;
+    crate::fts::queue_for(state, &updated).await;
     Ok(updated)
 }
 

@@ -132,6 +132,7 @@ async fn publish_or_discard(
         Ok(file) => {
             pending.settle();
             crate::media_meta::queue_for(state, &file).await;
+            crate::fts::queue_for(state, &file).await;
             Ok(file)
         }
         Err(failed) => {

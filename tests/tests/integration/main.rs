@@ -21,6 +21,7 @@ mod file;
 mod file_changes;
 mod file_events;
 mod file_list;
+mod fts;
 mod layering;
 mod lock;
 mod metadata;

@@ -95,10 +95,66 @@ pub struct Version {
     pub commit: String,
 }
 
+/// `GET /admin/fts` data.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminFtsStatus")]
+pub struct FtsStatus {
+    /// `fts_enabled`.
+    pub enabled: bool,
+    /// Files whose current text is in the index.
+    pub indexed: u64,
+    /// Files whose text could not be read (see `recent_failures`).
+    pub failed: u64,
+    /// Index tasks queued or running.
+    pub pending: u64,
+    /// A `full_text_rebuild` task is queued or running.
+    pub rebuilding: bool,
+    /// The latest failures, newest first.
+    pub recent_failures: Vec<FtsFailure>,
+}
+
+/// A file the index could not read.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminFtsFailure")]
+pub struct FtsFailure {
+    /// The file's id (hashid).
+    pub file_id: String,
+    pub reason: String,
+}
+
 pub struct AdminSiteApi;
 
 #[OpenApi(tag = "ApiTags::Admin")]
 impl AdminSiteApi {
+    /// The full-text index's state (a Stratus addition): files indexed, files whose text
+    /// could not be read with the latest reasons, index tasks pending, a rebuild under way.
+    /// `POST /workflow/rebuildFtsIndex` starts a rebuild.
+    #[oai(path = "/admin/fts", method = "get", operation_id = "get_fts_status")]
+    async fn get_fts_status(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+    ) -> ApiResult<FtsStatus> {
+        let st = crate::fts::status::status(&state)
+            .await
+            .map_err(crate::api::envelope::ApiError::from)?;
+        ok(FtsStatus {
+            enabled: st.enabled,
+            indexed: st.indexed,
+            failed: st.failed,
+            pending: st.pending,
+            rebuilding: st.rebuilding,
+            recent_failures: st
+                .recent_failures
+                .into_iter()
+                .map(|(id, reason)| FtsFailure {
+                    file_id: state.ids.encode(id, crate::ids::IdKind::File),
+                    reason,
+                })
+                .collect(),
+        })
+    }
+
     /// Reads settings by name. Secrets (`secret_key`, `hash_id_salt`, `smtpPass`, captcha
     /// secrets) are never returned, nor names that are not settings.
     #[oai(

@@ -56,6 +56,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("import", Layer::Service),
     ("jobs", Layer::Service),
     ("media_meta", Layer::Service),
+    ("fts", Layer::Service),
     ("extract", Layer::Service),
     ("health", Layer::Service),
     ("notify", Layer::Service),

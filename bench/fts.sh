@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Full-text index: N mixed documents (text, Markdown, HTML, docx, PDF; default 1,000) uploaded
+# with search off, then indexed by one `POST /workflow/rebuildFtsIndex`, timed until
+# `GET /admin/fts` shows it done; then Q (200) searches of words from the documents.
+# Prints documents/s, the server's extra peak RSS during indexing, and query p50/p95.
+# The goal of issue 37: >= 20 docs/s on 2 cores, <= 150 MiB extra, p95 <= 50 ms at 10,000 docs.
+#
+#   bash bench/fts.sh
+#   N=10000 bash bench/fts.sh
+#   PROFILE=debug N=100 bash bench/fts.sh   # check the script quickly
+#
+# Needs: curl, jq, python3. Not part of CI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+N=${N:-1000}
+Q=${Q:-200}
+PROFILE=${PROFILE:-release}
+source bench/lib.sh
+
+need curl curl
+need jq jq
+if [[ $PROFILE == release ]]; then
+    build_stratus
+else
+    cargo build -q -p stratus-server --bin stratus
+    BIN="$WORK/stratus"
+    cp "$CARGO_TARGET_DIR/debug/stratus" "$BIN"
+fi
+
+PORT=$(free_port)
+"$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null
+start_stratus "$PORT"
+TOKEN=$(sign_in)
+
+python3 - "$API" "$TOKEN" "$N" "$Q" "$STRATUS_PID" <<'PY'
+import http.client, io, json, random, statistics, sys, time, urllib.parse, zipfile
+api, token, n, q, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+u = urllib.parse.urlparse(api)
+conn = http.client.HTTPConnection(u.hostname, u.port)
+H = {"Authorization": f"Bearer {token}"}
+
+def call(method, path, body=None, raw=None):
+    headers = dict(H)
+    if body is not None:
+        raw = json.dumps(body).encode()
+        headers["content-type"] = "application/json"
+    conn.request(method, u.path + path, raw, headers)
+    r = conn.getresponse()
+    data = json.loads(r.read() or b"{}")
+    if data.get("code", 0) != 0:
+        sys.exit(f"{method} {path}: {data}")
+    return data.get("data")
+
+def rss(key):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) // 1024
+
+random.seed(37)
+vocab = [f"w{i:05d}" for i in range(20000)] + ["数据", "中文", "搜索", "文件", "学习", "系统"]
+def words(k):
+    return " ".join(random.choice(vocab) for _ in range(k))
+
+def pdf(text):
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    out, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs):
+        offs.append(len(out)); out += f"{i+1} 0 obj\n{o}\nendobj\n".encode()
+    x = len(out)
+    out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
+    out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n".encode()
+    return out
+
+def docx(text):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", f'<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
+    return b.getvalue()
+
+kinds = [("txt", lambda t: t.encode()), ("md", lambda t: f"# Title\n\n{t}\n".encode()),
+         ("html", lambda t: f"<html><body><p>{t}</p></body></html>".encode()),
+         ("docx", docx), ("pdf", lambda t: pdf(" ".join(w for w in t.split() if w.isascii())))]
+call("POST", "/file/create", {"uri": "cloudreve://my/Docs", "type": "folder"})
+total_bytes = 0
+for i in range(n):
+    ext, make = kinds[i % len(kinds)]
+    body = make(words(300))
+    total_bytes += len(body)
+    uri = f"cloudreve://my/Docs/doc{i:06d}.{ext}"
+    call("POST", "/file/create", {"uri": uri, "type": "file"})
+    call("PUT", "/file/content?uri=" + urllib.parse.quote(uri), raw=body)
+
+base = rss("VmRSS")
+call("PATCH", "/admin/settings", {"settings": {"fts_enabled": "1"}})
+start = time.time()
+call("POST", "/workflow/rebuildFtsIndex", {})
+while True:
+    st = call("GET", "/admin/fts")
+    if not st["rebuilding"] and st["indexed"] + st["failed"] >= n:
+        break
+    time.sleep(0.2)
+elapsed = time.time() - start
+peak = rss("VmHWM")
+
+lat = []
+for _ in range(q):
+    term = random.choice(vocab[:20000])
+    t0 = time.time()
+    call("GET", "/file/search?query=" + urllib.parse.quote(term))
+    lat.append((time.time() - t0) * 1000)
+lat.sort()
+print(f"{n} docs ({total_bytes / 1048576:.1f} MiB), indexed {st['indexed']}, failed {st['failed']}")
+print(f"indexing: {elapsed:.1f} s, {n / elapsed:.1f} docs/s")
+print(f"RSS: {base} MiB before, peak {peak} MiB (extra <= {peak - base} MiB)")
+print(f"query: p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * 0.95)]:.1f} ms ({q} queries)")
+PY
+echo "profile: $PROFILE, $(nproc) cores, $(uname -r)"

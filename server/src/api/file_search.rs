@@ -1,0 +1,131 @@
+//! `GET /file/search`: full-text search (Cloudreve 4.14) over Stratus's own index, with the
+//! response shapes of the spec (§4.3) and Stratus's filters beside `query` and `offset`.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+
+use super::{
+    dto::file::FileResponse,
+    envelope::{ApiError, ErrorCode},
+    present::file as present,
+};
+use crate::{
+    auth::caller::Caller,
+    fs::{
+        nav::{self, FsCtx},
+        uri::{FileUri, FsKind},
+    },
+    fts::{
+        error::FtsError,
+        search::{self, Filters},
+    },
+    state::AppState,
+};
+
+/// One hit: the file as the caller reaches it, and the best-matching text.
+#[derive(Debug, Object)]
+pub struct SearchHit {
+    pub file: FileResponse,
+    /// About `fts_chunk_size` bytes of the file's text, HTML-escaped, the matched words in
+    /// `<em>`…`</em>`.
+    pub content: String,
+}
+
+/// `GET /file/search` data.
+#[derive(Debug, Object)]
+pub struct SearchResponse {
+    pub hits: Vec<SearchHit>,
+    /// An estimate: more hits may follow while `hits.length < total`.
+    pub total: i64,
+}
+
+/// The query parameters beside `query` and `offset`.
+pub struct Extra {
+    pub uri: Option<String>,
+    pub name: Option<String>,
+    pub ext: Option<String>,
+    pub updated_gte: Option<i64>,
+    pub updated_lte: Option<i64>,
+    pub created_gte: Option<i64>,
+    pub created_lte: Option<i64>,
+}
+
+impl From<FtsError> for ApiError {
+    fn from(err: FtsError) -> Self {
+        match err {
+            FtsError::Disabled => ApiError::code(ErrorCode::FeatureNotEnabled),
+            FtsError::EmptyQuery | FtsError::BadFilter(_) => {
+                ApiError::new(ErrorCode::ParamError, err.to_string())
+            }
+            FtsError::Fs(e) => e.into(),
+            FtsError::Db(e) => ApiError::code(ErrorCode::InternalSetting).with_cause(e),
+        }
+    }
+}
+
+fn time(field: &str, secs: Option<i64>) -> Result<Option<DateTime<Utc>>, FtsError> {
+    secs.map(|s| {
+        DateTime::from_timestamp(s, 0)
+            .ok_or_else(|| FtsError::BadFilter(format!("{field}: not a time")))
+    })
+    .transpose()
+}
+
+pub async fn search(
+    state: &AppState,
+    caller: &Caller,
+    query: &str,
+    offset: i64,
+    extra: Extra,
+) -> Result<SearchResponse, ApiError> {
+    caller.signed_in()?;
+    let within = match extra.uri.as_deref().filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let uri = FileUri::parse(u).map_err(|e| FtsError::BadFilter(format!("uri: {e}")))?;
+            if !matches!(uri.fs, FsKind::My | FsKind::Share) {
+                return Err(FtsError::BadFilter("uri: a my or share folder".into()).into());
+            }
+            Some(uri.without_query())
+        }
+        None => None,
+    };
+    let filters = Filters {
+        within,
+        name: extra.name.filter(|n| !n.is_empty()),
+        exts: extra
+            .ext
+            .unwrap_or_default()
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect(),
+        updated_gte: time("updated_gte", extra.updated_gte)?,
+        updated_lte: time("updated_lte", extra.updated_lte)?,
+        created_gte: time("created_gte", extra.created_gte)?,
+        created_lte: time("created_lte", extra.created_lte)?,
+    };
+    let ctx = FsCtx::new(state, caller);
+    let offset = usize::try_from(offset).unwrap_or(0);
+    let page = search::search(&ctx, query, offset, &filters).await?;
+    let mut hits = Vec::with_capacity(page.hits.len());
+    for hit in page.hits {
+        let capability = nav::capability(hit.uri.fs);
+        let file = present::response(
+            &state.db,
+            &state.ids,
+            &hit.file,
+            &hit.uri,
+            &capability,
+            hit.owned,
+        )
+        .await?;
+        hits.push(SearchHit {
+            file,
+            content: hit.content,
+        });
+    }
+    Ok(SearchResponse {
+        hits,
+        total: page.total,
+    })
+}

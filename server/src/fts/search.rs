@@ -1,0 +1,366 @@
+//! Searching the index for one caller. The engine finds candidates among the files of the
+//! caller and of the owners of the shares the caller saved (current version only, status
+//! indexed); each candidate is then kept only if the caller may read it now: their own file
+//! in their live tree (never the trash), or a file inside a share they saved that still opens
+//! for them, presented under that share's URI. Candidates are checked in rank order until the
+//! page is full, so a page of dropped candidates never shows as an empty page; `total` is the
+//! estimate Cloudreve's is too (visible so far plus candidates not yet checked).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
+use stratus_entity::{file, fts_doc};
+
+use super::{
+    error::FtsError,
+    snippet::snippet,
+    tokens::{QueryTerm, query_terms},
+};
+use crate::fs::{
+    nav::FsCtx,
+    share_tree,
+    sql::Sql,
+    uri::{FileUri, FsKind},
+};
+
+/// Most candidates the engine answers for one query.
+const MAX_CANDIDATES: i64 = 500;
+/// Deepest folder chain walked up from a candidate.
+const MAX_DEPTH: i64 = 4096;
+/// Hits per call unless `fts_meilisearch_page_size` says.
+const PAGE_SIZE: usize = 5;
+/// Snippet size unless `fts_chunk_size` says.
+const CHUNK_SIZE: usize = 2000;
+
+/// Conditions beside the words (Stratus additions to Cloudreve's request).
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only below this folder (a `my` or `share` URI).
+    pub within: Option<FileUri>,
+    /// Only names containing this, ignoring case.
+    pub name: Option<String>,
+    /// Only these extensions (lower case, no dot).
+    pub exts: Vec<String>,
+    pub updated_gte: Option<DateTime<Utc>>,
+    pub updated_lte: Option<DateTime<Utc>>,
+    pub created_gte: Option<DateTime<Utc>>,
+    pub created_lte: Option<DateTime<Utc>>,
+}
+
+/// One visible match.
+pub struct Hit {
+    pub file: file::Model,
+    /// Where the caller reaches it.
+    pub uri: FileUri,
+    /// The caller owns it (else it is inside a saved share).
+    pub owned: bool,
+    /// The snippet, HTML-escaped, matches in `<em>`.
+    pub content: String,
+}
+
+pub struct Page {
+    pub hits: Vec<Hit>,
+    pub total: i64,
+}
+
+/// A share the caller saved that opens for them now.
+struct SavedRoot {
+    item_id: i64,
+    owner_id: i64,
+    item_is_folder: bool,
+    uri: FileUri,
+}
+
+/// Searches `query` for the caller of `ctx`, skipping the first `offset` visible hits.
+pub async fn search(
+    ctx: &FsCtx<'_>,
+    query: &str,
+    offset: usize,
+    filters: &Filters,
+) -> Result<Page, FtsError> {
+    let state = ctx.state;
+    if !super::enabled(&state.settings).await? {
+        return Err(FtsError::Disabled);
+    }
+    let me = ctx.user()?.user.id;
+    let terms = query_terms(query);
+    if terms.is_empty() {
+        return Err(FtsError::EmptyQuery);
+    }
+    let page_size = setting_or(ctx, "fts_meilisearch_page_size", PAGE_SIZE).await?;
+    let chunk = setting_or(ctx, "fts_chunk_size", CHUNK_SIZE).await?;
+    let roots = saved_roots(ctx, me).await?;
+    let mut owners = vec![me];
+    owners.extend(roots.iter().map(|r| r.owner_id));
+    owners.sort_unstable();
+    owners.dedup();
+
+    let db = &state.db;
+    let ids = candidates(db, &terms, &owners).await?;
+    let mut files: HashMap<i64, file::Model> = file::Entity::find()
+        .filter(file::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let mut hits = Vec::new();
+    let mut visible = 0usize;
+    let mut checked = 0usize;
+    for id in &ids {
+        if hits.len() >= page_size {
+            break;
+        }
+        checked += 1;
+        let Some(f) = files.remove(id) else { continue };
+        if !filters.pass(&f) {
+            continue;
+        }
+        let Some((uri, owned)) = place(db, &f, me, &roots).await? else {
+            continue;
+        };
+        if filters
+            .within
+            .as_ref()
+            .is_some_and(|w| !uri.is_same_or_descendant_of(w))
+        {
+            continue;
+        }
+        visible += 1;
+        if visible <= offset {
+            continue;
+        }
+        let body = fts_doc::Entity::find()
+            .filter(fts_doc::Column::FileId.eq(f.id))
+            .one(db)
+            .await?
+            .map(|d| d.body)
+            .unwrap_or_default();
+        hits.push(Hit {
+            content: snippet(&body, &terms, chunk),
+            file: f,
+            uri,
+            owned,
+        });
+    }
+    let total = (visible + (ids.len() - checked)) as i64;
+    Ok(Page { hits, total })
+}
+
+async fn setting_or(ctx: &FsCtx<'_>, key: &str, default: usize) -> Result<usize, FtsError> {
+    Ok(ctx
+        .state
+        .settings
+        .get(key)
+        .await?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .unwrap_or(default))
+}
+
+impl Filters {
+    fn pass(&self, f: &file::Model) -> bool {
+        if let Some(name) = &self.name
+            && !f.name.to_lowercase().contains(&name.to_lowercase())
+        {
+            return false;
+        }
+        if !self.exts.is_empty() {
+            let ext = f
+                .name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase())
+                .unwrap_or_default();
+            if !self.exts.contains(&ext) {
+                return false;
+            }
+        }
+        let within = |t: DateTime<Utc>, gte: Option<DateTime<Utc>>, lte: Option<DateTime<Utc>>| {
+            gte.is_none_or(|g| t >= g) && lte.is_none_or(|l| t <= l)
+        };
+        within(f.updated_at, self.updated_gte, self.updated_lte)
+            && within(f.created_at, self.created_gte, self.created_lte)
+    }
+}
+
+/// Ids of the files matching every term, best first, among `owners`' current versions.
+async fn candidates(
+    db: &impl ConnectionTrait,
+    terms: &[QueryTerm],
+    owners: &[i64],
+) -> Result<Vec<i64>, FtsError> {
+    let backend = db.get_database_backend();
+    let mut sql = Sql::new(backend);
+    let pg = backend == DbBackend::Postgres;
+    // Tokens hold letters and digits only, so they are quoted without escaping.
+    let tsquery: Vec<String> = terms
+        .iter()
+        .map(|t| format!("'{}'{}", t.term, if t.prefix { ":*" } else { "" }))
+        .collect();
+    let tsquery = tsquery.join(" & ");
+    if pg {
+        sql.push(
+            "SELECT d.file_id FROM fts_terms t JOIN fts_docs d ON d.file_id = t.file_id \
+             JOIN files f ON f.id = d.file_id WHERE t.terms @@ CAST(",
+        )
+        .bind(tsquery.clone())
+        .push(" AS tsquery)");
+    } else {
+        let q: Vec<String> = terms
+            .iter()
+            .map(|t| format!("\"{}\"{}", t.term, if t.prefix { "*" } else { "" }))
+            .collect();
+        sql.push(
+            "SELECT d.file_id FROM fts_terms t JOIN fts_docs d ON d.file_id = t.rowid \
+             JOIN files f ON f.id = d.file_id WHERE fts_terms MATCH ",
+        )
+        .bind(q.join(" "));
+    }
+    sql.push(" AND d.status = ")
+        .bind(fts_doc::status::INDEXED)
+        .push(" AND f.primary_entity = d.entity_id AND f.deleted_at IS NULL AND d.owner_id IN (");
+    for (i, o) in owners.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*o);
+    }
+    sql.push(")");
+    if pg {
+        sql.push(" ORDER BY ts_rank(t.terms, CAST(")
+            .bind(tsquery)
+            .push(" AS tsquery)) DESC");
+    } else {
+        sql.push(" ORDER BY bm25(fts_terms)");
+    }
+    sql.push(", d.file_id DESC LIMIT ").bind(MAX_CANDIDATES);
+    let rows = db.query_all_raw(sql.statement()).await?;
+    rows.iter()
+        .map(|r| r.try_get_by_index::<i64>(0).map_err(FtsError::from))
+        .collect()
+}
+
+/// One row of a candidate's chain up to its root.
+struct Up {
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    gone: bool,
+}
+
+/// `file_id` and its folders up to the root (or to a trashed or missing row), nearest first.
+async fn chain(db: &impl ConnectionTrait, file_id: i64) -> Result<Vec<Up>, FtsError> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push(
+        "WITH RECURSIVE up(id, parent_id, name, gone, depth) AS (\
+         SELECT id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 0 \
+         FROM files WHERE id = ",
+    )
+    .bind(file_id)
+    .push(
+        " UNION ALL SELECT files.id, files.parent_id, files.name, \
+         CASE WHEN files.deleted_at IS NULL THEN 0 ELSE 1 END, up.depth + 1 \
+         FROM files JOIN up ON files.id = up.parent_id WHERE up.gone = 0 AND up.depth < ",
+    )
+    .bind(MAX_DEPTH)
+    .push(") SELECT id, parent_id, name, gone FROM up ORDER BY depth");
+    let rows = db.query_all_raw(sql.statement()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Up {
+                id: r.try_get_by_index(0)?,
+                parent_id: r.try_get_by_index(1)?,
+                name: r.try_get_by_index(2)?,
+                gone: r.try_get_by_index::<i32>(3)? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Where the caller reaches `f`, if they may read it now.
+async fn place(
+    db: &impl ConnectionTrait,
+    f: &file::Model,
+    me: i64,
+    roots: &[SavedRoot],
+) -> Result<Option<(FileUri, bool)>, FtsError> {
+    let up = chain(db, f.id).await?;
+    if f.owner_id == me {
+        // Visible when the chain reaches the root (no name, no parent) with nothing trashed.
+        let Some(top) = up.last() else {
+            return Ok(None);
+        };
+        if up.iter().any(|u| u.gone) || top.parent_id.is_some() || !top.name.is_empty() {
+            return Ok(None);
+        }
+        let mut uri = FileUri::root(FsKind::My, None);
+        for u in up.iter().rev().skip(1) {
+            uri = match uri.join(&u.name) {
+                Ok(u) => u,
+                Err(_) => return Ok(None),
+            };
+        }
+        return Ok(Some((uri, true)));
+    }
+    for root in roots.iter().filter(|r| r.owner_id == f.owner_id) {
+        let Some(k) = up.iter().position(|u| u.id == root.item_id) else {
+            continue;
+        };
+        if up[..=k].iter().any(|u| u.gone) {
+            continue;
+        }
+        let mut uri = root.uri.clone();
+        let below: Vec<&Up> = if root.item_is_folder {
+            up[..k].iter().rev().collect()
+        } else {
+            vec![&up[0]]
+        };
+        let mut ok = true;
+        for u in below {
+            match uri.join(&u.name) {
+                Ok(next) => uri = next,
+                Err(_) => ok = false,
+            }
+        }
+        if ok {
+            return Ok(Some((uri, false)));
+        }
+    }
+    Ok(None)
+}
+
+/// The shares the caller saved that open for them now (validity, password, group rights).
+async fn saved_roots(ctx: &FsCtx<'_>, me: i64) -> Result<Vec<SavedRoot>, FtsError> {
+    let db = &ctx.state.db;
+    let entries = file::Entity::find()
+        .filter(file::Column::OwnerId.eq(me))
+        .filter(file::Column::IsSymbolic.eq(true))
+        .filter(file::Column::DeletedAt.is_null())
+        .all(db)
+        .await?;
+    let mut roots = Vec::new();
+    for entry in entries {
+        let Ok(Some(uri)) = share_tree::saved_target(db, entry.id).await else {
+            continue;
+        };
+        // A share that no longer opens (expired, deleted, password changed) gives nothing.
+        let Ok(Some(item)) = share_tree::saved_item(ctx, &entry).await else {
+            continue;
+        };
+        if item.owner_id == me {
+            continue;
+        }
+        let mut root = FileUri::root(FsKind::Share, uri.id.clone());
+        root.password = uri.password.clone();
+        roots.push(SavedRoot {
+            item_id: item.id,
+            owner_id: item.owner_id,
+            item_is_folder: item.r#type == file::kind::FOLDER,
+            uri: root,
+        });
+    }
+    Ok(roots)
+}
