@@ -5,8 +5,8 @@
 
 mod api_orm;
 mod scan;
-mod spec_refs;
 mod sizes;
+mod spec_refs;
 
 use std::{
     collections::BTreeSet,
