@@ -84,7 +84,10 @@ impl RegistrationApi {
             },
         };
         match registration::sign_up(&state, &client, sign_up).await? {
-            SignedUp::Active(user, group) => ok(User::from_model(&state.ids, &user, &group)),
+            SignedUp::Active(account) => {
+                let (user, group) = *account;
+                ok(User::from_model(&state.ids, &user, &group))
+            }
             SignedUp::ActivationSent => Err(ApiError::new(
                 ErrorCode::Continue,
                 "An activation e-mail has been sent; open its link to finish signing up",

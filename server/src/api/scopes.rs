@@ -37,9 +37,12 @@ impl Request<'_> {
 
 type Scopes = &'static [&'static str];
 
+/// An area of the API: the first path segment and the scopes a request there needs.
+type Area = (&'static str, fn(&Request) -> Scopes);
+
 /// The scopes of each area of the API, by the first segment of the path; an area missing
 /// here requires none.
-const AREAS: &[(&str, fn(&Request) -> Scopes)] = &[
+const AREAS: &[Area] = &[
     ("session", session),
     ("workflow", workflow),
     ("file", file),

@@ -53,7 +53,7 @@ pub struct SignUp<'a> {
 #[derive(Debug)]
 pub enum SignedUp {
     /// The account is active, in this group.
-    Active(user::Model, group::Model),
+    Active(Box<(user::Model, group::Model)>),
     /// The account waits for the link of the activation mail just sent.
     ActivationSent,
     /// The address belongs to an account never activated: its link was sent again (unless
@@ -124,7 +124,7 @@ pub async fn sign_up(
         return Ok(SignedUp::ActivationSent);
     }
     let group = accounts::group_of(&state.db, &created).await?;
-    Ok(SignedUp::Active(created, group))
+    Ok(SignedUp::Active(Box::new((created, group))))
 }
 
 /// A sign-up with the address of an existing account: taken, unless the account signed up

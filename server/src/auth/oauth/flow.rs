@@ -216,7 +216,7 @@ async fn id_token(
     if let Some(nonce) = &record.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
-    Ok(oidc::key(state).await?.sign(&Value::Object(claims))?)
+    oidc::key(state).await?.sign(&Value::Object(claims))
 }
 
 /// The site's issuer: the primary site URL (first entry of `siteURL`), never taken from a
