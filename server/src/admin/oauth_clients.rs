@@ -1,4 +1,4 @@
-//! The OAuth applications as the administration lists them (spec §2.13); creating, editing
+//! The OAuth applications as the administration lists them (spec 4.18 §2.13); creating, editing
 //! and deleting them is `auth::oauth::clients`'.
 
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};

@@ -1,7 +1,10 @@
 //! The `media_meta` task: reads the EXIF, tags and streams of one version of a file into its
 //! `exif:*`, `music:*` and `stream:*` metadata.
 
-use std::io::{BufReader, Seek};
+use std::{
+    collections::HashMap,
+    io::{BufReader, Seek},
+};
 
 use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -76,7 +79,28 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .is_some_and(|p| p.r#type == storage_policy::kind::LOCAL);
     let all = ctx.state.settings.all().await.map_err(retry)?;
     let mut readers = Readers::for_name(&all, &name);
-    let size = blob.size.max(0) as u64;
+    apply_size_caps(ctx, &all, local, blob.size.max(0) as u64, &mut readers);
+    if !readers.any() {
+        return Ok(());
+    }
+    let mut keys = read_in_process(ctx, &blob, &readers).await?;
+    if readers.ffprobe {
+        keys.extend(read_streams(ctx, &all, &blob, &name).await?);
+    }
+    store(ctx, &st, &keys).await?;
+    ctx.log(format!("{} metadata field(s)", keys.len()));
+    Ok(())
+}
+
+/// Turns off each reader whose size cap the blob is over: the caps differ for blobs on a
+/// local policy (read in place) and elsewhere (copied first).
+fn apply_size_caps(
+    ctx: &TaskCtx,
+    all: &HashMap<String, String>,
+    local: bool,
+    size: u64,
+    readers: &mut Readers,
+) {
     // (what, local policies' key and default, other policies' key and default); 0 is no
     // limit, as Cloudreve reads it for ffprobe.
     let caps = [
@@ -120,42 +144,53 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             *on = false;
         }
     }
-    if !readers.any() {
-        return Ok(());
+}
+
+/// EXIF and music tags, read from one copy of the blob on a blocking thread.
+async fn read_in_process(
+    ctx: &TaskCtx,
+    blob: &entity::Model,
+    readers: &Readers,
+) -> Result<Vec<(&'static str, String)>, TaskError> {
+    if !(readers.exif || readers.music) {
+        return Ok(Vec::new());
     }
-    let mut keys = Vec::new();
-    if readers.exif || readers.music {
-        let copy = copy_of(ctx, &blob).await?;
-        let (exif_on, music_on) = (readers.exif, readers.music);
-        let found = tokio::task::spawn_blocking(move || {
-            let mut reader = BufReader::new(copy);
-            let mut keys = Vec::new();
-            if exif_on {
-                keys.extend(exif::read(&mut reader));
-            }
-            if music_on && reader.seek(std::io::SeekFrom::Start(0)).is_ok() {
-                keys.extend(music::read(&mut reader));
-            }
-            keys
-        })
-        .await
-        .map_err(retry)?;
-        keys.extend(found);
-    }
-    if readers.ffprobe {
-        let program = match all.get("media_meta_ffprobe_path").map(|v| v.trim()) {
-            Some(p) if !p.is_empty() => p.to_owned(),
-            _ => "ffprobe".to_owned(),
-        };
-        match Box::pin(probe(ctx, &blob, &name, &program)).await? {
-            Ok(found) => keys.extend(found),
-            // A file ffprobe cannot read has no stream keys; trying again would not help.
-            Err(reason) => ctx.log(format!("ffprobe: {reason}")),
+    let copy = copy_of(ctx, blob).await?;
+    let (exif_on, music_on) = (readers.exif, readers.music);
+    tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(copy);
+        let mut keys = Vec::new();
+        if exif_on {
+            keys.extend(exif::read(&mut reader));
+        }
+        if music_on && reader.seek(std::io::SeekFrom::Start(0)).is_ok() {
+            keys.extend(music::read(&mut reader));
+        }
+        keys
+    })
+    .await
+    .map_err(retry)
+}
+
+/// The stream keys `ffprobe` finds; none (and a log line) for a file it cannot read.
+async fn read_streams(
+    ctx: &TaskCtx,
+    all: &HashMap<String, String>,
+    blob: &entity::Model,
+    name: &str,
+) -> Result<Vec<(&'static str, String)>, TaskError> {
+    let program = match all.get("media_meta_ffprobe_path").map(|v| v.trim()) {
+        Some(p) if !p.is_empty() => p.to_owned(),
+        _ => "ffprobe".to_owned(),
+    };
+    match Box::pin(probe(ctx, blob, name, &program)).await? {
+        Ok(found) => Ok(found),
+        // A file ffprobe cannot read has no stream keys; trying again would not help.
+        Err(reason) => {
+            ctx.log(format!("ffprobe: {reason}"));
+            Ok(Vec::new())
         }
     }
-    store(ctx, &st, &keys).await?;
-    ctx.log(format!("{} metadata field(s)", keys.len()));
-    Ok(())
 }
 
 /// The file's name while the version is still its current one.

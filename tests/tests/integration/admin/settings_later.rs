@@ -182,8 +182,8 @@ async fn site_config_carries_the_new_fields() {
     );
     assert_eq!(explorer["custom_props"][1]["type"], "rating");
     assert_eq!(explorer["show_encryption_status"], true);
-    // `fts_enabled` is kept, but with no full-text index the explorer is told search is off.
-    assert_eq!(explorer["full_text_search"], false);
+    // `fts_enabled` was set above: the explorer is told full-text search is on.
+    assert_eq!(explorer["full_text_search"], true);
 
     let app = server.get_api("/site/config/app").await["data"].clone();
     assert_eq!(app["desktop_app_promotion"], false);
