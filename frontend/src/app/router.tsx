@@ -72,7 +72,7 @@ const activateRoute = createRoute({
   component: lazyRouteComponent(accountPages, "Activate"),
 });
 
-// OAuth (spec §2.11): the authorization endpoint stands alone like the sign-in page; the
+// OAuth (spec 4.18 §2.11): the authorization endpoint stands alone like the sign-in page; the
 // callbacks of the official clients' redirect URIs need the account and sit in the app frame.
 const oauthPages = () => import("../features/oauth/pages");
 const authorizeRoute = createRoute({

@@ -1,4 +1,4 @@
-// The scopes an app may ask for (spec §2.3), each with its words under `oauth.scope.` in the
+// The scopes an app may ask for (spec 4.18 §2.3), each with its words under `oauth.scope.` in the
 // translations, in the order the consent screen and the admin console list them.
 export const SCOPES = [
   "openid",

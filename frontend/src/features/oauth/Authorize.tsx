@@ -1,4 +1,4 @@
-// /session/authorize, the authorization endpoint (spec §2.11): the app is looked up first (an
+// /session/authorize, the authorization endpoint (spec 4.18 §2.11): the app is looked up first (an
 // unknown app or a bad redirect is an error page here, never a redirect); someone signed out
 // signs in and comes back; a request whose scopes the user already granted is consented at
 // once; otherwise the consent screen says who asks for what, for which account, and where the

@@ -1,5 +1,5 @@
 // The deep link that hands an authorization code to Cloudreve's desktop and iOS clients
-// (spec §2.11): `cloudreve://mount?state=…&code=…&user_id=…`, with the folder to sync and the
+// (spec 4.18 §2.11): `cloudreve://mount?state=…&code=…&user_id=…`, with the folder to sync and the
 // drive's display name for a new desktop mount. Values are percent-encoded (spaces as %20).
 
 export type MountLink = {

@@ -1,4 +1,4 @@
-// The authorization request as the address carries it (spec §2.11), checked before anything is
+// The authorization request as the address carries it (spec 4.18 §2.11), checked before anything is
 // shown, and the address the browser is sent back to. Pure functions, so they are unit tested.
 import type { ConsentRequest } from "../../api/oauth";
 

@@ -1,4 +1,4 @@
-// Connected apps: the apps the user let into the account (`oauth_grants`, spec §2.10) with the
+// Connected apps: the apps the user let into the account (`oauth_grants`, spec 4.18 §2.10) with the
 // access each holds and when it last used it; Revoke ends the grant, so the app's next refresh
 // fails and it has to ask again.
 import { Button, Group, Stack, Text } from "@mantine/core";

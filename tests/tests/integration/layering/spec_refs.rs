@@ -36,22 +36,6 @@ const MARKERS: &[(&str, Doc)] = &[
     ("deviations §", Doc::Deviations),
 ];
 
-/// Web UI files that still cite the 4.18 addendum as a bare `spec §` (its OAuth sections),
-/// matched by the end of their path so that a move keeps them found. Their bare citations
-/// are checked against `v4-18.md` until they are written `spec 4.18 §`.
-const WEB_FILES_CITING_4_18: &[&str] = &[
-    "oauth/scopes.ts",
-    "oauth/wire.ts",
-    "oauth/Authorize.tsx",
-    "oauth/appName.ts",
-    "oauth/request.ts",
-    "oauth/mount.ts",
-    "oauth/oauthClientsApi.ts",
-    "oauth/OAuthAppsPage.tsx",
-    "router.tsx",
-    "ConnectedAppsSection.tsx",
-];
-
 /// Where citations are looked for, from the repository root.
 const ROOTS: &[&str] = &[
     "server/src",
@@ -215,16 +199,11 @@ fn spec_references_name_existing_sections() {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        let cites_4_18 = shown.starts_with("frontend/")
-            && WEB_FILES_CITING_4_18.iter().any(|end| shown.ends_with(end));
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
         for (n, line) in text.lines().enumerate() {
-            for mut citation in citations(line) {
-                if cites_4_18 && citation.doc == Doc::V4 {
-                    citation.doc = Doc::V418;
-                }
+            for citation in citations(line) {
                 checked += 1;
                 let (_, sections) = known
                     .iter()

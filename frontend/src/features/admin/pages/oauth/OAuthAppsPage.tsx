@@ -1,4 +1,4 @@
-// OAuth apps (spec §2.13): the apps that may ask users for access to their accounts, searched
+// OAuth apps (spec 4.18 §2.13): the apps that may ask users for access to their accounts, searched
 // by name and filtered by whether they are enabled. The system apps (the official desktop and
 // iOS clients, whose ids and secrets those clients carry) are marked and cannot be deleted.
 import {

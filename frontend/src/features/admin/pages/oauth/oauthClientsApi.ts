@@ -1,4 +1,4 @@
-// OAuth apps through the admin API (spec §2.13). A client's secret is never answered: the
+// OAuth apps through the admin API (spec 4.18 §2.13). A client's secret is never answered: the
 // console makes it here and shows it once, when it is set.
 import { api, type Schemas, unwrap } from "../../../../api/client";
 import type { AdminListRequest, AdminPage } from "../../AdminList";
@@ -61,7 +61,7 @@ export function generateClientSecret(length = 32): string {
   return out.join("");
 }
 
-/** The addresses an app is configured with (spec §2.11, last paragraph). */
+/** The addresses an app is configured with (spec 4.18 §2.11, last paragraph). */
 export function endpoints(origin: string) {
   return {
     authorize: `${origin}/session/authorize`,
