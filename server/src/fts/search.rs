@@ -30,6 +30,8 @@ const MAX_CANDIDATES: i64 = 500;
 const MAX_DEPTH: i64 = 4096;
 /// Hits per call unless `fts_meilisearch_page_size` says.
 const PAGE_SIZE: usize = 5;
+/// Candidates whose folder chains are read in one query.
+const BATCH: usize = 50;
 /// Snippet size unless `fts_chunk_size` says.
 const CHUNK_SIZE: usize = 2000;
 
@@ -105,46 +107,64 @@ pub async fn search(
         .into_iter()
         .map(|f| (f.id, f))
         .collect();
-    let mut hits = Vec::new();
+    // Candidates are checked a batch at a time: one query for the batch's folder chains and
+    // one for its hits' text, not one of each per candidate.
+    let mut found: Vec<(file::Model, FileUri, bool)> = Vec::new();
     let mut visible = 0usize;
     let mut checked = 0usize;
-    for id in &ids {
-        if hits.len() >= page_size {
+    for batch in ids.chunks(BATCH) {
+        if found.len() >= page_size {
             break;
         }
-        checked += 1;
-        let Some(f) = files.remove(id) else { continue };
-        if !filters.pass(&f) {
-            continue;
+        let passing: Vec<i64> = batch
+            .iter()
+            .filter(|id| files.get(id).is_some_and(|f| filters.pass(f)))
+            .copied()
+            .collect();
+        let mut ups = chains(db, &passing).await?;
+        for id in batch {
+            if found.len() >= page_size {
+                break;
+            }
+            checked += 1;
+            let Some(f) = files.remove(id) else { continue };
+            if !filters.pass(&f) {
+                continue;
+            }
+            let up = ups.remove(id).unwrap_or_default();
+            let Some((uri, owned)) = place(&f, &up, me, &roots) else {
+                continue;
+            };
+            if filters
+                .within
+                .as_ref()
+                .is_some_and(|w| !uri.is_same_or_descendant_of(w))
+            {
+                continue;
+            }
+            visible += 1;
+            if visible > offset {
+                found.push((f, uri, owned));
+            }
         }
-        let Some((uri, owned)) = place(db, &f, me, &roots).await? else {
-            continue;
-        };
-        if filters
-            .within
-            .as_ref()
-            .is_some_and(|w| !uri.is_same_or_descendant_of(w))
-        {
-            continue;
-        }
-        visible += 1;
-        if visible <= offset {
-            continue;
-        }
-        let body = fts_doc::Entity::find()
-            .filter(fts_doc::Column::FileId.eq(f.id))
-            .one(db)
-            .await?
-            .map(|d| d.body)
-            .unwrap_or_default();
-        hits.push(Hit {
-            content: snippet(&body, &terms, chunk),
-            file: f,
+    }
+    let mut bodies: HashMap<i64, String> = fts_doc::Entity::find()
+        .filter(fts_doc::Column::FileId.is_in(found.iter().map(|(f, _, _)| f.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.file_id, d.body))
+        .collect();
+    let hits = found
+        .into_iter()
+        .map(|(file, uri, owned)| Hit {
+            content: snippet(&bodies.remove(&file.id).unwrap_or_default(), &terms, chunk),
+            file,
             uri,
             owned,
-        });
-    }
-    let total = (visible + (ids.len() - checked)) as i64;
+        })
+        .collect();
+    let total = (visible + ids.len().saturating_sub(checked)) as i64;
     Ok(Page { hits, total })
 }
 
@@ -251,59 +271,60 @@ struct Up {
     gone: bool,
 }
 
-/// `file_id` and its folders up to the root (or to a trashed or missing row), nearest first.
-async fn chain(db: &impl ConnectionTrait, file_id: i64) -> Result<Vec<Up>, FtsError> {
+/// Each of `file_ids` with its folders up to the root (or to a trashed or missing row),
+/// nearest first, in one recursive query.
+async fn chains(
+    db: &impl ConnectionTrait,
+    file_ids: &[i64],
+) -> Result<HashMap<i64, Vec<Up>>, FtsError> {
+    let mut out: HashMap<i64, Vec<Up>> = HashMap::new();
+    if file_ids.is_empty() {
+        return Ok(out);
+    }
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(
-        "WITH RECURSIVE up(id, parent_id, name, gone, depth) AS (\
-         SELECT id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 0 \
-         FROM files WHERE id = ",
-    )
-    .bind(file_id)
-    .push(
-        " UNION ALL SELECT files.id, files.parent_id, files.name, \
+        "WITH RECURSIVE up(start, id, parent_id, name, gone, depth) AS (\
+         SELECT id, id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 0 \
+         FROM files WHERE id IN (",
+    );
+    for (i, id) in file_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(
+        ") UNION ALL SELECT up.start, files.id, files.parent_id, files.name, \
          CASE WHEN files.deleted_at IS NULL THEN 0 ELSE 1 END, up.depth + 1 \
          FROM files JOIN up ON files.id = up.parent_id WHERE up.gone = 0 AND up.depth < ",
     )
     .bind(MAX_DEPTH)
-    .push(") SELECT id, parent_id, name, gone FROM up ORDER BY depth");
-    let rows = db.query_all_raw(sql.statement()).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Up {
-                id: r.try_get_by_index(0)?,
-                parent_id: r.try_get_by_index(1)?,
-                name: r.try_get_by_index(2)?,
-                gone: r.try_get_by_index::<i32>(3)? != 0,
-            })
-        })
-        .collect()
+    .push(") SELECT start, id, parent_id, name, gone FROM up ORDER BY start, depth");
+    for r in db.query_all_raw(sql.statement()).await? {
+        let start: i64 = r.try_get_by_index(0)?;
+        out.entry(start).or_default().push(Up {
+            id: r.try_get_by_index(1)?,
+            parent_id: r.try_get_by_index(2)?,
+            name: r.try_get_by_index(3)?,
+            gone: r.try_get_by_index::<i32>(4)? != 0,
+        });
+    }
+    Ok(out)
 }
 
 /// Where the caller reaches `f`, if they may read it now.
-async fn place(
-    db: &impl ConnectionTrait,
-    f: &file::Model,
-    me: i64,
-    roots: &[SavedRoot],
-) -> Result<Option<(FileUri, bool)>, FtsError> {
-    let up = chain(db, f.id).await?;
+fn place(f: &file::Model, up: &[Up], me: i64, roots: &[SavedRoot]) -> Option<(FileUri, bool)> {
     if f.owner_id == me {
         // Visible when the chain reaches the root (no name, no parent) with nothing trashed.
-        let Some(top) = up.last() else {
-            return Ok(None);
-        };
+        let top = up.last()?;
         if up.iter().any(|u| u.gone) || top.parent_id.is_some() || !top.name.is_empty() {
-            return Ok(None);
+            return None;
         }
         let mut uri = FileUri::root(FsKind::My, None);
         for u in up.iter().rev().skip(1) {
-            uri = match uri.join(&u.name) {
-                Ok(u) => u,
-                Err(_) => return Ok(None),
-            };
+            uri = uri.join(&u.name).ok()?;
         }
-        return Ok(Some((uri, true)));
+        return Some((uri, true));
     }
     for root in roots.iter().filter(|r| r.owner_id == f.owner_id) {
         let Some(k) = up.iter().position(|u| u.id == root.item_id) else {
@@ -326,10 +347,10 @@ async fn place(
             }
         }
         if ok {
-            return Ok(Some((uri, false)));
+            return Some((uri, false));
         }
     }
-    Ok(None)
+    None
 }
 
 /// The shares the caller saved that open for them now (validity, password, group rights).
