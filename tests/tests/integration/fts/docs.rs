@@ -7,13 +7,20 @@ use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
 /// A one-page PDF showing `text` (ASCII) in Helvetica, with a correct cross-reference table.
 pub fn pdf(text: &str) -> Vec<u8> {
-    let content = format!("BT /F1 24 Tf 72 720 Td ({text}) Tj ET");
+    pdf_page(text, 612, 792)
+}
+
+/// A one-page PDF of `width` × `height` points with `text` (ASCII) on one line near its
+/// lower left corner, offsets computed so readers take it without repair.
+pub fn pdf_page(text: &str, width: u32, height: u32) -> Vec<u8> {
+    let content = format!("BT /F1 24 Tf 20 40 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
-         /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_owned(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         format!(
             "<< /Length {} >>\nstream\n{content}\nendstream",
             content.len()

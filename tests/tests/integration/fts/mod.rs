@@ -3,7 +3,7 @@
 //! files the extractor refuses, and two instances on one database.
 
 mod access;
-mod docs;
+pub mod docs;
 mod found;
 
 use reqwest::Method;
