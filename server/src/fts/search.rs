@@ -100,16 +100,36 @@ pub async fn search(
 
     let db = &state.db;
     let ids = candidates(db, &terms, &owners).await?;
+    let (found, visible, checked) =
+        visible_page(db, &ids, me, &roots, filters, offset, page_size).await?;
+    let hits = with_snippets(db, found, &terms, chunk).await?;
+    let total = (visible + ids.len().saturating_sub(checked)) as i64;
+    Ok(Page { hits, total })
+}
+
+/// A candidate the caller may open, with where they see it and whether it is theirs.
+type Found = (file::Model, FileUri, bool);
+
+/// Walks the candidates in order and keeps the page after `offset` visible ones; returns it with
+/// the visible count and how many candidates were checked. Candidates are checked a batch at a
+/// time: one query for the batch's folder chains, not one per candidate.
+async fn visible_page(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    me: i64,
+    roots: &[SavedRoot],
+    filters: &Filters,
+    offset: usize,
+    page_size: usize,
+) -> Result<(Vec<Found>, usize, usize), FtsError> {
     let mut files: HashMap<i64, file::Model> = file::Entity::find()
-        .filter(file::Column::Id.is_in(ids.clone()))
+        .filter(file::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?
         .into_iter()
         .map(|f| (f.id, f))
         .collect();
-    // Candidates are checked a batch at a time: one query for the batch's folder chains and
-    // one for its hits' text, not one of each per candidate.
-    let mut found: Vec<(file::Model, FileUri, bool)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut visible = 0usize;
     let mut checked = 0usize;
     for batch in ids.chunks(BATCH) {
@@ -132,7 +152,7 @@ pub async fn search(
                 continue;
             }
             let up = ups.remove(id).unwrap_or_default();
-            let Some((uri, owned)) = place(&f, &up, me, &roots) else {
+            let Some((uri, owned)) = place(&f, &up, me, roots) else {
                 continue;
             };
             if filters
@@ -148,6 +168,16 @@ pub async fn search(
             }
         }
     }
+    Ok((found, visible, checked))
+}
+
+/// Adds each hit's snippet, with one query for all the page's text.
+async fn with_snippets(
+    db: &impl ConnectionTrait,
+    found: Vec<Found>,
+    terms: &[QueryTerm],
+    chunk: usize,
+) -> Result<Vec<Hit>, FtsError> {
     let mut bodies: HashMap<i64, String> = fts_doc::Entity::find()
         .filter(fts_doc::Column::FileId.is_in(found.iter().map(|(f, _, _)| f.id)))
         .all(db)
@@ -155,17 +185,15 @@ pub async fn search(
         .into_iter()
         .map(|d| (d.file_id, d.body))
         .collect();
-    let hits = found
+    Ok(found
         .into_iter()
         .map(|(file, uri, owned)| Hit {
-            content: snippet(&bodies.remove(&file.id).unwrap_or_default(), &terms, chunk),
+            content: snippet(&bodies.remove(&file.id).unwrap_or_default(), terms, chunk),
             file,
             uri,
             owned,
         })
-        .collect();
-    let total = (visible + ids.len().saturating_sub(checked)) as i64;
-    Ok(Page { hits, total })
+        .collect())
 }
 
 async fn setting_or(ctx: &FsCtx<'_>, key: &str, default: usize) -> Result<usize, FtsError> {
