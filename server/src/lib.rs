@@ -90,27 +90,34 @@ pub async fn init(
     let ids = HashIds::new(&salt);
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
-    queue::Registry::of(&state).register(std::sync::Arc::new(archive::task::CreateArchive));
+    let registry = queue::Registry::of(&state);
+    for handler in task_handlers() {
+        registry.register(handler);
+    }
     jobs::register(&state);
-    queue::Registry::of(&state).register(std::sync::Arc::new(import::task::Import));
-    queue::Registry::of(&state).register(std::sync::Arc::new(relocate::task::Relocate));
-    queue::Registry::of(&state)
-        .register(std::sync::Arc::new(remote_download::task::RemoteDownload));
-    queue::Registry::of(&state).register(std::sync::Arc::new(extract::task::ExtractArchive));
-    queue::Registry::of(&state).register(std::sync::Arc::new(media_meta::task::MediaMeta));
-    queue::Registry::of(&state).register(std::sync::Arc::new(fts::task::FullTextIndex));
-    queue::Registry::of(&state).register(std::sync::Arc::new(fts::rebuild::FullTextRebuild));
-    queue::Registry::of(&state).register(std::sync::Arc::new(notify::deliver::Notify));
-    queue::Registry::of(&state).register(std::sync::Arc::new(backup::run::BackupRun));
-    queue::Registry::of(&state)
-        .register(std::sync::Arc::new(backup::record_restore::BackupRestore));
-    queue::Registry::of(&state).register(std::sync::Arc::new(snapshot::task::SnapshotTake));
-    queue::Registry::of(&state).register(std::sync::Arc::new(
-        snapshot::restore_task::SnapshotRestore::default(),
-    ));
-    queue::Registry::of(&state)
-        .register(std::sync::Arc::new(snapshot::schedule::ScheduledSnapshot));
     Ok((state, admin))
+}
+
+/// The handler of every task type declared in `queue::kinds::KINDS`, and of the server's own
+/// tasks; a test checks that each declared type has one.
+fn task_handlers() -> Vec<std::sync::Arc<dyn queue::TaskKind>> {
+    use std::sync::Arc;
+    vec![
+        Arc::new(archive::task::CreateArchive),
+        Arc::new(import::task::Import),
+        Arc::new(relocate::task::Relocate),
+        Arc::new(remote_download::task::RemoteDownload),
+        Arc::new(extract::task::ExtractArchive),
+        Arc::new(media_meta::task::MediaMeta),
+        Arc::new(fts::task::FullTextIndex),
+        Arc::new(fts::rebuild::FullTextRebuild),
+        Arc::new(notify::deliver::Notify),
+        Arc::new(backup::run::BackupRun),
+        Arc::new(backup::record_restore::BackupRestore),
+        Arc::new(snapshot::task::SnapshotTake),
+        Arc::new(snapshot::restore_task::SnapshotRestore::default()),
+        Arc::new(snapshot::schedule::ScheduledSnapshot),
+    ]
 }
 
 /// Every route of the server.
@@ -282,4 +289,20 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_declared_task_type_has_a_handler() {
+        let handled: BTreeSet<_> = super::task_handlers().iter().map(|h| h.name()).collect();
+        let declared: BTreeSet<_> = crate::queue::kinds::KINDS.iter().map(|k| k.name).collect();
+        let missing: Vec<_> = declared.difference(&handled).collect();
+        assert!(
+            missing.is_empty(),
+            "declared without a handler: {missing:?}"
+        );
+    }
 }
