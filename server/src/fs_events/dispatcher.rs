@@ -3,6 +3,10 @@
 //! owner through a small mailbox. Instances sharing a database each tail it, so a change made
 //! through any instance reaches subscribers on all.
 //!
+//! On PostgreSQL the dispatcher also listens on [`CHANNEL`], which a trigger on the journal
+//! notifies at each commit that appends to it, and reads at once instead of waiting for the
+//! tick; the tick stays, for gaps and for a listener that lost its connection.
+//!
 //! On PostgreSQL ids are taken when a row is inserted but become visible at commit, so id 10
 //! can appear after 11. An id skipped over is remembered for [`GAP_WAIT`] and looked for again;
 //! rows found that way are handed out as `late` (below the cursor a subscriber started from).
@@ -22,13 +26,20 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use stratus_entity::fs_change;
-use tokio::sync::OnceCell;
+use tokio::sync::{Notify, OnceCell};
 
 use super::{journal, mailbox::Mailbox, subscriptions::Key};
 use crate::state::AppState;
 
 /// How often the journal is read.
 pub const TICK: Duration = Duration::from_millis(200);
+/// The channel the journal's trigger notifies at commit (PostgreSQL).
+const CHANNEL: &str = "stratus_fs_changes";
+/// How long the listener waits before connecting again after an error.
+const LISTEN_RETRY: Duration = Duration::from_secs(5);
+/// How long the listener waits for a notification before checking that its dispatcher is
+/// still there.
+const LISTEN_IDLE: Duration = Duration::from_secs(30);
 /// How long a skipped id is looked for.
 const GAP_WAIT: Duration = Duration::from_secs(10);
 /// Skipped ids remembered at most (the newest are kept).
@@ -68,6 +79,8 @@ pub struct Dispatcher {
     /// Every row with an id up to this was handed out (or matched no subscriber).
     watermark: AtomicI64,
     started: OnceCell<()>,
+    /// Woken by the PostgreSQL listener when a transaction appended to the journal.
+    wake: Arc<Notify>,
 }
 
 /// A subscriber's place in the dispatcher; dropping it leaves.
@@ -105,6 +118,7 @@ impl Dispatcher {
             registry: Mutex::default(),
             watermark: AtomicI64::new(0),
             started: OnceCell::new(),
+            wake: Arc::new(Notify::new()),
         })
     }
 
@@ -172,7 +186,11 @@ impl Dispatcher {
             .get_or_try_init(|| async {
                 let last = journal::max_id(&self.db).await?;
                 self.watermark.store(last, Ordering::Release);
-                tokio::spawn(tail(Arc::downgrade(self), last));
+                if self.db.get_database_backend() == DbBackend::Postgres {
+                    let pool = self.db.get_postgres_connection_pool().clone();
+                    tokio::spawn(listen(pool, Arc::downgrade(&self.wake)));
+                }
+                tokio::spawn(tail(Arc::downgrade(self), last, self.wake.clone()));
                 Ok::<_, DbErr>(())
             })
             .await?;
@@ -202,12 +220,15 @@ impl Dispatcher {
 }
 
 /// The tail loop; ends with the state that holds the dispatcher.
-async fn tail(dispatcher: Weak<Dispatcher>, mut last: i64) {
+async fn tail(dispatcher: Weak<Dispatcher>, mut last: i64, wake: Arc<Notify>) {
     let mut gaps: BTreeMap<i64, Instant> = BTreeMap::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = wake.notified() => {}
+        }
         let Some(d) = dispatcher.upgrade() else {
             return;
         };
@@ -241,6 +262,42 @@ async fn tail(dispatcher: Weak<Dispatcher>, mut last: i64) {
                 d.watermark.store(watermark, Ordering::Release);
             }
             Err(e) => tracing::warn!(error = %e, "reading the file change journal"),
+        }
+    }
+}
+
+/// Wakes the tail at each notification on [`CHANNEL`] until the dispatcher is gone. The
+/// listener holds one connection of the pool; a lost connection is opened again (the tick
+/// covers what was committed meanwhile).
+async fn listen(pool: sqlx::PgPool, wake: Weak<Notify>) {
+    while wake.strong_count() > 0 {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "listening for file changes");
+                tokio::time::sleep(LISTEN_RETRY).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "listening for file changes");
+            tokio::time::sleep(LISTEN_RETRY).await;
+            continue;
+        }
+        loop {
+            match tokio::time::timeout(LISTEN_IDLE, listener.recv()).await {
+                Ok(Ok(_)) => match wake.upgrade() {
+                    Some(w) => w.notify_one(),
+                    None => return,
+                },
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "listening for file changes");
+                    tokio::time::sleep(LISTEN_RETRY).await;
+                    break;
+                }
+                Err(_) if wake.strong_count() == 0 => return,
+                Err(_) => {}
+            }
         }
     }
 }
