@@ -4,6 +4,7 @@
 import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ApiError } from "../../../../api/client";
 import { errorMessage } from "../../../../lib/errors";
 import { isOn, SettingField } from "./SettingField";
 import { EXECUTABLE, type Field, type Generator } from "./schema";
@@ -127,7 +128,8 @@ function ExecutableField({
     try {
       setResult({ ok: true, text: await testExecutable(tool, value) });
     } catch (e) {
-      setResult({ ok: false, text: errorMessage(e) });
+      // The server's words say why the executable could not run.
+      setResult({ ok: false, text: e instanceof ApiError ? e.message : errorMessage(e) });
     } finally {
       setTesting(false);
     }
