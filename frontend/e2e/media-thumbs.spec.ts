@@ -36,22 +36,42 @@ const thumbWidth = (page: Page, name: string) =>
 const decoded = (img: Locator) =>
   img.evaluate((i: HTMLImageElement) => (i.complete ? i.naturalWidth : 0));
 
-async function looks(page: Page, info: Parameters<typeof snap>[1], name: string) {
+/** Waits until every grid card shows its decoded thumbnail. */
+async function thumbsShown(page: Page) {
+  for (const name of FILES) {
+    await expect
+      .poll(() => thumbWidth(page, name), { timeout: 60_000, message: name })
+      .toBeGreaterThan(0);
+  }
+}
+
+/** The grid and the song's info in dark Simplified Chinese, then the grid 390 px wide. */
+async function looks(page: Page, info: Parameters<typeof snap>[1]) {
   await page.evaluate(() => {
     localStorage.setItem("mantine-color-scheme-value", "dark");
     localStorage.setItem("stratus.language", "zh-CN");
   });
   await page.reload();
-  await expect(page.getByRole("button", { name: "song.mp3", exact: true })).toBeVisible();
-  await snap(page, info, `${name}-dark-zh`);
+  await thumbsShown(page);
+  await snap(page, info, "media-grid-dark-zh");
+  await page.getByRole("button", { name: "song.mp3", exact: true }).click();
+  await page.keyboard.press("Alt+Enter");
+  const panel = page.getByRole("complementary", { name: "song.mp3" });
+  await panel.getByRole("img", { name: "song.mp3 的封面" }).scrollIntoViewIfNeeded();
+  await snap(page, info, "media-info-song-dark-zh");
   await page.evaluate(() => {
     localStorage.setItem("mantine-color-scheme-value", "light");
     localStorage.setItem("stratus.language", "en-US");
   });
   await page.setViewportSize({ width: 390, height: 800 });
   await page.reload();
-  await expect(page.getByRole("button", { name: "song.mp3", exact: true })).toBeVisible();
-  await snap(page, info, `${name}-390`);
+  await thumbsShown(page);
+  await snap(page, info, "media-grid-390");
+  await page.getByRole("button", { name: "clip.mp4", exact: true }).click();
+  await page.keyboard.press("Alt+Enter");
+  const drawer = page.getByRole("dialog", { name: "clip.mp4" });
+  await drawer.getByTestId("streams").scrollIntoViewIfNeeded();
+  await snap(page, info, "media-info-video-390");
 }
 
 test("thumbnails in the grid, music and stream details, the cover in the audio preview", async ({
@@ -92,11 +112,7 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
 
     await signInPage(page, account as never);
     await page.getByRole("button", { name: "Show as thumbnails" }).click();
-    for (const name of FILES) {
-      await expect
-        .poll(() => thumbWidth(page, name), { timeout: 60_000, message: name })
-        .toBeGreaterThan(0);
-    }
+    await thumbsShown(page);
     await snap(page, info, "media-grid");
 
     await page.getByRole("button", { name: "song.mp3", exact: true }).click();
@@ -111,6 +127,9 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
       .poll(() => decoded(panel.getByRole("img", { name: "Cover of song.mp3" })))
       .toBeGreaterThan(0);
     await expect(panel.getByTestId("streams")).toContainText("MP3");
+    // The cover is a picture stream of the song, not a video.
+    await expect(panel.getByTestId("streams")).not.toContainText("Video codec");
+    await panel.getByTestId("streams").scrollIntoViewIfNeeded();
     await snap(page, info, "media-info-song");
 
     await page.getByRole("button", { name: "clip.mp4", exact: true }).click();
@@ -120,6 +139,7 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
       await expect(streams).toContainText(text === "stereo" ? /mono|stereo/ : text);
     }
     await expect(clip.getByTestId("music")).toHaveCount(0);
+    await streams.scrollIntoViewIfNeeded();
     await snap(page, info, "media-info-video");
     await page.keyboard.press("Escape");
 
@@ -131,7 +151,13 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
     await snap(page, info, "media-audio-preview");
     await page.keyboard.press("Escape");
 
-    await looks(page, info, "media-grid");
+    // A HEIC picture, which the browser cannot draw, opens in the gallery as its thumbnail.
+    await page.getByRole("button", { name: "green.heic", exact: true }).dblclick();
+    const picture = page.getByRole("dialog").getByTestId("preview-image");
+    await expect.poll(() => decoded(picture)).toBeGreaterThan(0);
+    await page.keyboard.press("Escape");
+
+    await looks(page, info);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await setSiteSettings(request, before);

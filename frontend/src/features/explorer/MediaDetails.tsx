@@ -6,11 +6,11 @@ import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { useFileThumb } from "../../api/thumbnails";
 import { DetailTable, type Row } from "./DetailTable";
-import { type Music, musicInfo, type Stream, type Streams, streamInfo } from "./mediaInfo";
+import { isSong, type Music, musicInfo, type Stream, type Streams, streamInfo } from "./mediaInfo";
 
 export function MediaDetails({ file }: { file: FileInfo }) {
   const music = musicInfo(file.metadata);
-  const streams = streamInfo(file.metadata);
+  const streams = streamInfo(file.metadata, !!music || isSong(file.name));
   if (!music && !streams) return null;
   return (
     <Stack gap="lg">

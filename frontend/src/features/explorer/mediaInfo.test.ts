@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { bitrate, codec, duration, musicInfo, sampleRate, streamInfo } from "./mediaInfo";
+import {
+  awaitingMedia,
+  bitrate,
+  codec,
+  duration,
+  isSong,
+  musicInfo,
+  sampleRate,
+  streamInfo,
+} from "./mediaInfo";
 
 describe("music tags", () => {
   it("reads the tags present, the duration as a clock", () => {
@@ -55,6 +64,21 @@ describe("streams", () => {
     });
   });
 
+  it("leaves a song's cover picture out of its streams", () => {
+    const metadata = {
+      "stream:streams": JSON.stringify([
+        { codec_type: "audio", codec_name: "mp3", channels: 1 },
+        { codec_type: "video", codec_name: "png", width: 64, height: 64 },
+      ]),
+    };
+    expect(streamInfo(metadata, true)?.streams).toEqual([
+      { type: "audio", codec: "MP3", channels: 1 },
+    ]);
+    expect(streamInfo(metadata)?.streams).toHaveLength(2);
+    expect(isSong("Song.FLAC")).toBe(true);
+    expect(isSong("clip.mp4")).toBe(false);
+  });
+
   it("skips streams it cannot read, and is null with nothing", () => {
     expect(streamInfo({ "stream:streams": "not json" })).toBeNull();
     expect(streamInfo({ "stream:streams": "{}", "stream:duration": "0" })).toBeNull();
@@ -71,5 +95,17 @@ describe("formats", () => {
     expect(codec("hevc")).toBe("H.265 (HEVC)");
     expect(codec("pcm_s16le")).toBe("PCM");
     expect(codec("wmav2")).toBe("WMAV2");
+  });
+});
+
+describe("waiting for the metadata", () => {
+  const now = Date.parse("2026-11-26T10:00:30Z");
+  const at = "2026-11-26T10:00:00Z";
+  it("waits for a song or video without keys yet, for a bounded time", () => {
+    expect(awaitingMedia({ name: "a.mp3", updated_at: at }, now, 60_000)).toBe(true);
+    expect(awaitingMedia({ name: "a.mp4", updated_at: at }, now, 10_000)).toBe(false);
+    expect(awaitingMedia({ name: "a.txt", updated_at: at }, now, 60_000)).toBe(false);
+    const tagged = { name: "a.mp3", updated_at: at, metadata: { "music:title": "A" } };
+    expect(awaitingMedia(tagged, now, 60_000)).toBe(false);
   });
 });

@@ -54,12 +54,17 @@ export function musicInfo(metadata: Metadata): Music | null {
   return Object.values(music).some(Boolean) ? music : null;
 }
 
-/** The container's duration and bitrate and its video and audio streams, or null. */
-export function streamInfo(metadata: Metadata): Streams | null {
+/**
+ * The container's duration and bitrate and its video and audio streams, or null. A song's
+ * "video" stream is its cover picture: left out when `song`.
+ */
+export function streamInfo(metadata: Metadata, song = false): Streams | null {
   const info: Streams = {
     duration: duration(value(metadata, "stream:duration")),
     bitrate: bitrate(value(metadata, "stream:bitrate")),
-    streams: parseStreams(value(metadata, "stream:streams")),
+    streams: parseStreams(value(metadata, "stream:streams")).filter(
+      (s) => !song || s.type === "audio",
+    ),
   };
   return info.duration || info.bitrate || info.streams.length > 0 ? info : null;
 }
@@ -151,12 +156,24 @@ function trim(n: number): string {
   return n.toFixed(1).replace(/\.0$/, "");
 }
 
-/** Extensions the server reads music tags or streams from (server/src/media_meta/mod.rs). */
-const MEDIA_EXTS = new Set(
-  "mp3 m4a ogg oga opus flac wav aac aiff ape wv mpc spx 3g2 3gp asf avi divx flv m2ts m2v m4v mkv mov mp4 mpeg mpg mts mxf ogv rm webm wmv".split(
+/** Extensions the server reads music tags from (server/src/media_meta/mod.rs, `MUSIC_EXTS`). */
+const SONG_EXTS = new Set("mp3 m4a ogg oga opus flac wav aac aiff ape wv mpc spx".split(" "));
+
+/** And those it gives to ffprobe besides (`FFPROBE_EXTS`). */
+const MEDIA_EXTS = new Set([
+  ...SONG_EXTS,
+  ..."3g2 3gp asf avi divx flv m2ts m2v m4v mkv mov mp4 mpeg mpg mts mxf ogv rm webm wmv".split(
     " ",
   ),
-);
+]);
+
+const extension = (name: string) =>
+  name.includes(".") ? (name.split(".").pop()?.toLowerCase() ?? "") : "";
+
+/** Whether `name` is a song (by its extension): its picture stream is a cover, not a video. */
+export function isSong(name: string): boolean {
+  return SONG_EXTS.has(extension(name));
+}
 
 /**
  * Whether a song's or video's metadata may still arrive: it has no `music:` or `stream:` key
@@ -169,8 +186,7 @@ export function awaitingMedia(
   waitMs: number,
 ): boolean {
   if (!file || musicInfo(file.metadata) || streamInfo(file.metadata)) return false;
-  const ext = file.name.includes(".") ? (file.name.split(".").pop()?.toLowerCase() ?? "") : "";
-  if (!MEDIA_EXTS.has(ext)) return false;
+  if (!MEDIA_EXTS.has(extension(file.name))) return false;
   const changed = Date.parse(file.updated_at ?? "");
   return Number.isFinite(changed) && now - changed >= -5_000 && now - changed < waitMs;
 }

@@ -136,7 +136,8 @@ function ExecutableField({
   }
   const button = (
     <Button
-      variant="default"
+      variant="light"
+      size="compact-sm"
       loading={testing}
       disabled={value.trim() === ""}
       onClick={() => void test()}

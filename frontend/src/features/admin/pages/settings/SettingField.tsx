@@ -153,21 +153,16 @@ function PlainText({
   aside,
   type = "text",
 }: Omit<InputProps<"text">, "kind"> & { type?: "text" | "email" }) {
-  const input = (
+  return (
     <TextInput
       {...common}
       type={type}
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
-      style={aside ? { flex: 1, minWidth: 0 } : undefined}
+      rightSection={aside}
+      rightSectionWidth={aside ? 76 : undefined}
+      rightSectionPointerEvents="all"
     />
-  );
-  if (!aside) return input;
-  return (
-    <div style={{ display: "flex", gap: "var(--mantine-spacing-xs)", alignItems: "flex-end" }}>
-      {input}
-      {aside}
-    </div>
   );
 }
 
