@@ -1,5 +1,6 @@
-// A file's icon by kind, and in the grid its thumbnail when the server can make one (images and
-// videos; `GET /file/thumb` answers 40077 when there is none, and the icon stays).
+// A file's icon by kind, and in the grid its thumbnail when the server can make one (the
+// extensions of its enabled generators; `GET /file/thumb` answers 40077 when there is none, and
+// the icon stays).
 import {
   IconFile,
   IconFileMusic,
@@ -9,10 +10,10 @@ import {
   IconMovie,
   IconPhoto,
 } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type FileInfo, unwrap } from "../../api/client";
+import type { FileInfo } from "../../api/client";
 import { FOLDER } from "../../api/listing";
+import { thumbable, useFileThumb, useThumbExts } from "../../api/thumbnails";
 
 const KINDS: [RegExp, typeof IconFile][] = [
   [/\.(jpe?g|png|gif|webp|bmp|heic|avif|svg|tiff?)$/i, IconPhoto],
@@ -21,8 +22,6 @@ const KINDS: [RegExp, typeof IconFile][] = [
   [/\.(zip|rar|7z|tar|gz|bz2|xz)$/i, IconFileZip],
   [/\.(txt|md|pdf|docx?|odt|rtf|csv|json|log)$/i, IconFileText],
 ];
-
-const THUMBABLE = /\.(jpe?g|png|gif|webp|bmp|heic|avif|tiff?|mp4|mkv|webm|mov|m4v)$/i;
 
 export function FileIcon({ file, size }: { file: FileInfo; size: number }) {
   if (file.type === FOLDER) {
@@ -33,19 +32,14 @@ export function FileIcon({ file, size }: { file: FileInfo; size: number }) {
 }
 
 export function Thumbnail({ file, className }: { file: FileInfo; className: string }) {
-  const wanted = file.type !== FOLDER && THUMBABLE.test(file.name);
+  const exts = useThumbExts();
+  const wanted = file.type !== FOLDER && thumbable(file.name, exts.data);
   const [broken, setBroken] = useState(false);
-  const thumb = useQuery({
-    queryKey: ["thumb", file.path, file.updated_at],
-    queryFn: () => unwrap(api.GET("/file/thumb", { params: { query: { uri: file.path } } })),
-    enabled: wanted,
-    staleTime: 5 * 60 * 1000,
-    retry: false,
-  });
+  const thumb = useFileThumb(file.path, file.updated_at, wanted);
   return (
     <span className={className}>
-      {thumb.data?.url && !broken ? (
-        <img src={thumb.data.url} alt="" loading="lazy" onError={() => setBroken(true)} />
+      {thumb.data && !broken ? (
+        <img src={thumb.data} alt="" loading="lazy" onError={() => setBroken(true)} />
       ) : (
         <FileIcon file={file} size={56} />
       )}

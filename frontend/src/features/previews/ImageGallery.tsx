@@ -1,12 +1,13 @@
 //! Images as a gallery: the image, arrows (and the arrow keys) to the previous and next image of
-//! the folder, and a strip of thumbnails.
+//! the folder, and a strip of thumbnails. A HEIC or RAW picture, which browsers cannot draw,
+//! shows the server's thumbnail of it.
 import { ActionIcon, Alert, Center, Loader, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronLeft, IconChevronRight } from "@tabler/icons-react";
 import { useEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
-import { previewKind } from "./kinds";
+import { drawable, previewKind } from "./kinds";
 import classes from "./Preview.module.css";
 import { showInPreview } from "./store";
 import { useContentUrl, useThumbUrl } from "./urls";
@@ -22,18 +23,11 @@ export function ImageGallery({ file, siblings }: Props) {
   const index = images.findIndex((f) => f.path === file.path);
   const prev = images[index - 1];
   const next = images[index + 1];
-  const url = useContentUrl(file.path);
+  const content = useContentUrl(file.path);
+  const thumb = useThumbUrl(file.path);
+  const url = drawable(file.name) ? content : thumb;
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "ArrowLeft" && prev) showInPreview(prev);
-      else if (e.key === "ArrowRight" && next) showInPreview(next);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [prev, next]);
+  useArrowKeys(prev, next);
 
   return (
     <>
@@ -91,6 +85,20 @@ export function ImageGallery({ file, siblings }: Props) {
       </Center>
     </>
   );
+}
+
+/** The arrow keys go to the previous and next image. */
+function useArrowKeys(prev?: FileInfo, next?: FileInfo) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "ArrowLeft" && prev) showInPreview(prev);
+      else if (e.key === "ArrowRight" && next) showInPreview(next);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [prev, next]);
 }
 
 function Thumb({ file, current }: { file: FileInfo; current: boolean }) {

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { previewKind } from "./kinds";
+import { drawable, previewKind } from "./kinds";
 
 it("picks the viewer from the extension", () => {
   expect(previewKind("Holiday.JPG")).toBe("image");
@@ -11,4 +11,12 @@ it("picks the viewer from the extension", () => {
   expect(previewKind("Dockerfile")).toBe("text");
   expect(previewKind("archive.zip")).toBeUndefined();
   expect(previewKind("noextension")).toBeUndefined();
+});
+
+it("opens HEIC and camera RAW in the gallery, drawn from their thumbnails", () => {
+  expect(previewKind("IMG_0001.HEIC")).toBe("image");
+  expect(previewKind("DSC_0001.nef")).toBe("image");
+  expect(drawable("IMG_0001.HEIC")).toBe(false);
+  expect(drawable("DSC_0001.cr2")).toBe(false);
+  expect(drawable("photo.jpg")).toBe(true);
 });

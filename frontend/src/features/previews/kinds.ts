@@ -2,8 +2,33 @@
 
 export type PreviewKind = "image" | "video" | "audio" | "pdf" | "markdown" | "text";
 
+/**
+ * Pictures a browser cannot draw itself (HEIC, TIFF, camera RAW): the gallery shows the
+ * server's thumbnail of them instead.
+ */
+const UNDRAWABLE = new Set([
+  "heic",
+  "heif",
+  "tif",
+  "tiff",
+  "dng",
+  "cr2",
+  "cr3",
+  "crw",
+  "nef",
+  "nrw",
+  "arw",
+  "sr2",
+  "orf",
+  "rw2",
+  "raf",
+  "pef",
+  "srw",
+  "raw",
+]);
+
 const KINDS: Record<PreviewKind, string[]> = {
-  image: ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "svg"],
+  image: ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "svg", ...UNDRAWABLE],
   video: ["mp4", "m4v", "webm", "ogv", "mov", "mkv"],
   audio: ["mp3", "wav", "ogg", "oga", "opus", "flac", "m4a", "aac", "weba"],
   pdf: ["pdf"],
@@ -105,4 +130,9 @@ export function previewKind(name: string): PreviewKind | undefined {
   const dot = lower.lastIndexOf(".");
   if (dot < 0) return TEXT_NAMES.has(lower) ? "text" : undefined;
   return BY_EXTENSION.get(lower.slice(dot + 1));
+}
+
+/** Whether the browser can draw the picture `name` (else the gallery shows its thumbnail). */
+export function drawable(name: string): boolean {
+  return !UNDRAWABLE.has(name.toLowerCase().split(".").pop() ?? "");
 }

@@ -42,6 +42,24 @@ type Props = {
   onChange: (value: string) => void;
 };
 
+type RowProps = {
+  row: Prop;
+  edit: (change: Partial<Prop>) => void;
+  remove: () => void;
+};
+
+/** Merges `change` into row `i`, dropping the bounds and options set back to nothing. */
+function edited(rows: Prop[], i: number, change: Partial<Prop>): Prop[] {
+  return rows.map((row, n) => {
+    if (n !== i) return row;
+    const merged: Prop = { ...row, ...change };
+    for (const k of ["min", "max", "options"] as const) {
+      if (merged[k] === undefined) delete merged[k];
+    }
+    return merged;
+  });
+}
+
 export function CustomPropsEditor({ label, error, value, onChange }: Props) {
   const { t } = useTranslation();
   const rows = parse(value);
@@ -49,18 +67,6 @@ export function CustomPropsEditor({ label, error, value, onChange }: Props) {
     return <Input.Error>{error ?? t("admin.settings.invalid.json")}</Input.Error>;
   }
   const write = (next: Prop[]) => onChange(JSON.stringify(next));
-  const edit = (i: number, change: Partial<Prop>) =>
-    write(
-      rows.map((row, n) => {
-        if (n !== i) return row;
-        const merged: Prop = { ...row, ...change };
-        for (const k of ["min", "max", "options"] as const) {
-          if (merged[k] === undefined) delete merged[k];
-        }
-        return merged;
-      }),
-    );
-  const number = (v: string | number) => (v === "" ? undefined : Number(v));
   return (
     <Input.Wrapper label={label} error={error} description={t("customProps.admin.hint")}>
       <Table.ScrollContainer minWidth={720}>
@@ -70,89 +76,16 @@ export function CustomPropsEditor({ label, error, value, onChange }: Props) {
           aria-label={label}
           data-testid="custom-props-editor"
         >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={110}>{t("customProps.admin.id")}</Table.Th>
-              <Table.Th>{t("customProps.admin.name")}</Table.Th>
-              <Table.Th w={140}>{t("customProps.admin.type")}</Table.Th>
-              <Table.Th w={80}>{t("customProps.admin.min")}</Table.Th>
-              <Table.Th w={80}>{t("customProps.admin.max")}</Table.Th>
-              <Table.Th>{t("customProps.admin.options")}</Table.Th>
-              <Table.Th w={40} />
-            </Table.Tr>
-          </Table.Thead>
+          <HeadRow />
           <Table.Tbody>
             {rows.map((row, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: ids are being typed in these rows
-              <Table.Tr key={i}>
-                <Table.Td>
-                  <TextInput
-                    size="xs"
-                    aria-label={t("customProps.admin.id")}
-                    value={row.id}
-                    onChange={(e) => edit(i, { id: e.currentTarget.value })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <TextInput
-                    size="xs"
-                    aria-label={t("customProps.admin.name")}
-                    value={row.name}
-                    onChange={(e) => edit(i, { name: e.currentTarget.value })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <Select
-                    size="xs"
-                    aria-label={t("customProps.admin.type")}
-                    allowDeselect={false}
-                    data={TYPES.map((v) => ({
-                      value: v,
-                      label: t(`customProps.types.${v}` as "customProps.types.text"),
-                    }))}
-                    value={row.type}
-                    onChange={(v) => v && edit(i, { type: v })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <NumberInput
-                    size="xs"
-                    aria-label={t("customProps.admin.min")}
-                    allowDecimal={false}
-                    value={row.min ?? ""}
-                    onChange={(v) => edit(i, { min: number(v) })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <NumberInput
-                    size="xs"
-                    aria-label={t("customProps.admin.max")}
-                    allowDecimal={false}
-                    value={row.max ?? ""}
-                    onChange={(v) => edit(i, { max: number(v) })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  {row.type === "select" || row.type === "multi_select" ? (
-                    <TagsInput
-                      size="xs"
-                      aria-label={t("customProps.admin.options")}
-                      value={row.options ?? []}
-                      onChange={(v) => edit(i, { options: v.length ? v : undefined })}
-                    />
-                  ) : null}
-                </Table.Td>
-                <Table.Td>
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    aria-label={t("customProps.admin.remove")}
-                    onClick={() => write(rows.filter((_, n) => n !== i))}
-                  >
-                    <IconTrash size={16} />
-                  </ActionIcon>
-                </Table.Td>
-              </Table.Tr>
+              <PropRow
+                // biome-ignore lint/suspicious/noArrayIndexKey: ids are being typed in these rows
+                key={i}
+                row={row}
+                edit={(change) => write(edited(rows, i, change))}
+                remove={() => write(rows.filter((_, n) => n !== i))}
+              />
             ))}
           </Table.Tbody>
         </Table>
@@ -167,5 +100,94 @@ export function CustomPropsEditor({ label, error, value, onChange }: Props) {
         {t("customProps.admin.add")}
       </Button>
     </Input.Wrapper>
+  );
+}
+
+function HeadRow() {
+  const { t } = useTranslation();
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        <Table.Th w={110}>{t("customProps.admin.id")}</Table.Th>
+        <Table.Th>{t("customProps.admin.name")}</Table.Th>
+        <Table.Th w={140}>{t("customProps.admin.type")}</Table.Th>
+        <Table.Th w={80}>{t("customProps.admin.min")}</Table.Th>
+        <Table.Th w={80}>{t("customProps.admin.max")}</Table.Th>
+        <Table.Th>{t("customProps.admin.options")}</Table.Th>
+        <Table.Th w={40} />
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
+const number = (v: string | number) => (v === "" ? undefined : Number(v));
+
+function PropRow({ row, edit, remove }: RowProps) {
+  const { t } = useTranslation();
+  const bound = (which: "min" | "max") => (
+    <Table.Td>
+      <NumberInput
+        size="xs"
+        aria-label={t(`customProps.admin.${which}`)}
+        allowDecimal={false}
+        value={row[which] ?? ""}
+        onChange={(v) => edit({ [which]: number(v) })}
+      />
+    </Table.Td>
+  );
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <TextInput
+          size="xs"
+          aria-label={t("customProps.admin.id")}
+          value={row.id}
+          onChange={(e) => edit({ id: e.currentTarget.value })}
+        />
+      </Table.Td>
+      <Table.Td>
+        <TextInput
+          size="xs"
+          aria-label={t("customProps.admin.name")}
+          value={row.name}
+          onChange={(e) => edit({ name: e.currentTarget.value })}
+        />
+      </Table.Td>
+      <Table.Td>
+        <Select
+          size="xs"
+          aria-label={t("customProps.admin.type")}
+          allowDeselect={false}
+          data={TYPES.map((v) => ({
+            value: v,
+            label: t(`customProps.types.${v}` as "customProps.types.text"),
+          }))}
+          value={row.type}
+          onChange={(v) => v && edit({ type: v })}
+        />
+      </Table.Td>
+      {bound("min")}
+      {bound("max")}
+      <Table.Td>
+        {row.type === "select" || row.type === "multi_select" ? (
+          <TagsInput
+            size="xs"
+            aria-label={t("customProps.admin.options")}
+            value={row.options ?? []}
+            onChange={(v) => edit({ options: v.length ? v : undefined })}
+          />
+        ) : null}
+      </Table.Td>
+      <Table.Td>
+        <ActionIcon
+          variant="subtle"
+          color="red"
+          aria-label={t("customProps.admin.remove")}
+          onClick={remove}
+        >
+          <IconTrash size={16} />
+        </ActionIcon>
+      </Table.Td>
+    </Table.Tr>
   );
 }

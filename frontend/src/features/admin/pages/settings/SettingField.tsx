@@ -1,9 +1,10 @@
 // One setting as an input fitting its kind: label and hint from the translations, the local
 // problem or the server's refusal under it.
 import { PasswordInput, Select, Switch, Textarea, TextInput } from "@mantine/core";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CustomPropsEditor } from "./CustomPropsEditor";
-import type { Field } from "./schema";
+import type { Field, FieldKind } from "./schema";
 import { useGroupChoices } from "./settingsApi";
 
 type Props = {
@@ -11,111 +12,156 @@ type Props = {
   value: string;
   error?: string;
   onChange: (value: string) => void;
+  /** Beside a text input (the generators' "Test" button). */
+  aside?: ReactNode;
+};
+
+/** What every input shows: its label, hint and problem, and its name. */
+type Common = { label: string; description?: string; error?: string; name: string };
+
+type InputProps<K extends FieldKind["type"]> = {
+  kind: Extract<FieldKind, { type: K }>;
+  base: string;
+  common: Common;
+  value: string;
+  onChange: (value: string) => void;
+  aside?: ReactNode;
 };
 
 export function isOn(value: string) {
   return value === "1" || value === "true";
 }
 
-export function SettingField({ field, value, error, onChange }: Props) {
+/** The label and hint of `field`: its own, or those it shares with its like. */
+function useCommon(field: Field, error?: string): Common {
   const { t, i18n } = useTranslation();
-  const tk = t as unknown as (key: string, options?: Record<string, unknown>) => string;
+  const tk = t as unknown as (key: string) => string;
   const base = `admin.settings.fields.${field.key}`;
-  const label = tk(`${base}.label`);
-  const hintKey = `${base}.hint`;
-  const hint = i18n.exists(hintKey) ? tk(hintKey) : undefined;
-  const common = { label, error, description: hint, name: field.key };
-  const kind = field.kind;
+  const labelKey = field.label ?? `${base}.label`;
+  const hintKey = [`${base}.hint`, `${labelKey}Hint`].find((k) => i18n.exists(k));
+  return {
+    label: tk(labelKey),
+    description: hintKey ? tk(hintKey) : undefined,
+    error,
+    name: field.key,
+  };
+}
 
+export function SettingField({ field, value, error, onChange, aside }: Props) {
+  const common = useCommon(field, error);
+  const props = { base: `admin.settings.fields.${field.key}`, common, value, onChange, aside };
+  const kind = field.kind;
   switch (kind.type) {
     case "bool":
-      return (
-        <Switch
-          label={label}
-          description={hint}
-          error={error}
-          name={field.key}
-          checked={isOn(value)}
-          onChange={(e) => onChange(e.currentTarget.checked ? "1" : "0")}
-        />
-      );
+      return <BoolInput {...props} kind={kind} />;
     case "secret":
-      return (
-        <PasswordInput
-          {...common}
-          description={hint ?? t("admin.settings.secretHint")}
-          autoComplete="new-password"
-          value={value}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
-    case "select": {
-      const options = kind.options.includes(value) ? kind.options : [...kind.options, value];
-      return (
-        <Select
-          {...common}
-          allowDeselect={false}
-          data={options.map((o) => ({
-            value: o,
-            label: i18n.exists(`${base}.options.${o}`) ? tk(`${base}.options.${o}`) : o,
-          }))}
-          value={value}
-          onChange={(v) => v !== null && onChange(v)}
-        />
-      );
-    }
+      return <SecretInput {...props} kind={kind} />;
+    case "select":
+      return <SelectInput {...props} kind={kind} />;
     case "group":
       return <GroupField {...common} value={value} onChange={onChange} />;
     case "customProps":
-      return <CustomPropsEditor label={label} error={error} value={value} onChange={onChange} />;
+      return (
+        <CustomPropsEditor label={common.label} error={error} value={value} onChange={onChange} />
+      );
     case "json":
-      return (
-        <Textarea
-          {...common}
-          autosize
-          minRows={3}
-          maxRows={12}
-          styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
-          value={value}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
+      return <LongText {...props} kind={{ type: "text", multiline: true }} mono />;
     case "text":
-      if (kind.multiline) {
-        return (
-          <Textarea
-            {...common}
-            autosize
-            minRows={2}
-            value={value}
-            onChange={(e) => onChange(e.currentTarget.value)}
-          />
-        );
-      }
-      break;
-    case "int": {
-      const unit = kind.unit ? t(`admin.settings.unit.${kind.unit}`) : undefined;
-      return (
-        <TextInput
-          {...common}
-          inputMode="numeric"
-          rightSection={unit}
-          rightSectionWidth={unit ? 64 : undefined}
-          rightSectionPointerEvents="none"
-          value={value}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
-      );
-    }
+      return kind.multiline ? <LongText {...props} kind={kind} /> : <PlainText {...props} />;
+    case "int":
+      return <IntInput {...props} kind={kind} />;
     default:
-      break;
+      return <PlainText {...props} type={kind.type === "email" ? "email" : "text"} />;
   }
+}
+
+function BoolInput({ common, value, onChange }: InputProps<"bool">) {
+  return (
+    <Switch
+      {...common}
+      checked={isOn(value)}
+      onChange={(e) => onChange(e.currentTarget.checked ? "1" : "0")}
+    />
+  );
+}
+
+function SecretInput({ common, value, onChange }: InputProps<"secret">) {
+  const { t } = useTranslation();
+  return (
+    <PasswordInput
+      {...common}
+      description={common.description ?? t("admin.settings.secretHint")}
+      autoComplete="new-password"
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
+
+function SelectInput({ kind, base, common, value, onChange }: InputProps<"select">) {
+  const { t, i18n } = useTranslation();
+  const tk = t as unknown as (key: string) => string;
+  const options = kind.options.includes(value) ? kind.options : [...kind.options, value];
+  return (
+    <Select
+      {...common}
+      allowDeselect={false}
+      data={options.map((o) => ({
+        value: o,
+        label: i18n.exists(`${base}.options.${o}`) ? tk(`${base}.options.${o}`) : o,
+      }))}
+      value={value}
+      onChange={(v) => v !== null && onChange(v)}
+    />
+  );
+}
+
+function LongText({ common, value, onChange, mono }: InputProps<"text"> & { mono?: boolean }) {
+  return (
+    <Textarea
+      {...common}
+      autosize
+      minRows={mono ? 3 : 2}
+      maxRows={12}
+      styles={mono ? { input: { fontFamily: "var(--mantine-font-family-monospace)" } } : undefined}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
+
+function IntInput({ kind, common, value, onChange }: InputProps<"int">) {
+  const { t } = useTranslation();
+  const unit = kind.unit ? t(`admin.settings.unit.${kind.unit}`) : undefined;
   return (
     <TextInput
       {...common}
-      type={kind.type === "email" ? "email" : "text"}
+      inputMode="numeric"
+      rightSection={unit}
+      rightSectionWidth={unit ? 64 : undefined}
+      rightSectionPointerEvents="none"
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
+
+function PlainText({
+  common,
+  value,
+  onChange,
+  aside,
+  type = "text",
+}: Omit<InputProps<"text">, "kind"> & { type?: "text" | "email" }) {
+  return (
+    <TextInput
+      {...common}
+      type={type}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      rightSection={aside}
+      rightSectionWidth={aside ? 76 : undefined}
+      rightSectionPointerEvents="all"
     />
   );
 }
@@ -124,14 +170,7 @@ function GroupField({
   value,
   onChange,
   ...common
-}: {
-  label: string;
-  error?: string;
-  description?: string;
-  name: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
+}: Common & { value: string; onChange: (value: string) => void }) {
   const groups = useGroupChoices();
   const data = groups.data ?? [];
   const options = data.some((g) => g.value === value) ? data : [...data, { value, label: value }];

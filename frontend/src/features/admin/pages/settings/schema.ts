@@ -16,7 +16,14 @@ export type FieldKind =
   | { type: "group" }
   | { type: "customProps" };
 
-export type Field = { key: string; kind: FieldKind };
+/** `label`: a translation key of its own, for the fields every generator has alike. */
+export type Field = { key: string; kind: FieldKind; label?: string };
+
+/**
+ * A thumbnail generator or metadata reader, shown as a card of its own: `tool` is the name
+ * `POST /admin/tool/thumbExecutable` knows it by (for the "Test" button beside its path).
+ */
+export type Generator = { id: string; tool?: string; reader?: boolean; fields: Field[] };
 export type SectionId =
   | "site"
   | "accounts"
@@ -43,9 +50,82 @@ const seconds = (min = 0, max = TEN_YEARS): FieldKind => ({
 const bytes: FieldKind = { type: "int", min: 0, max: Number.MAX_SAFE_INTEGER, unit: "bytes" };
 const int = (min: number, max: number): FieldKind => ({ type: "int", min, max });
 
+const ON = "admin.settings.generators.field.enabled";
+/** The label of a generator's executable, beside which its "Test" button goes. */
+export const EXECUTABLE = "admin.settings.generators.field.path";
+const LIKE = {
+  path: EXECUTABLE,
+  exts: "admin.settings.generators.field.exts",
+  max_size: "admin.settings.generators.field.maxSize",
+  sizeLocal: "admin.settings.generators.field.sizeLocal",
+  sizeRemote: "admin.settings.generators.field.sizeRemote",
+};
+
+/** The `thumb_<id>_*` keys a generator has: on/off, then those of `parts` in order. */
+function thumbFields(id: string, parts: ("path" | "exts" | "max_size")[]): Field[] {
+  const kinds = { path: text, exts: { type: "text", multiline: true }, max_size: bytes } as const;
+  return [
+    { key: `thumb_${id}_enabled`, kind: bool, label: ON },
+    ...parts.map((p) => ({ key: `thumb_${id}_${p}`, kind: kinds[p], label: LIKE[p] })),
+  ];
+}
+
+const EXTERNAL = ["path", "exts", "max_size"] as const;
+
+/** Cloudreve's generators in the order the server tries them, then the metadata readers. */
+export const GENERATORS: Generator[] = [
+  { id: "builtin", fields: thumbFields("builtin", ["max_size"]) },
+  { id: "vips", tool: "vips", fields: thumbFields("vips", [...EXTERNAL]) },
+  {
+    id: "ffmpeg",
+    tool: "ffmpeg",
+    fields: [
+      ...thumbFields("ffmpeg", [...EXTERNAL]),
+      { key: "thumb_ffmpeg_seek", kind: text },
+      { key: "thumb_ffmpeg_extra_args", kind: text },
+    ],
+  },
+  { id: "libreoffice", tool: "libreOffice", fields: thumbFields("libreoffice", [...EXTERNAL]) },
+  { id: "poppler", tool: "poppler", fields: thumbFields("poppler", [...EXTERNAL]) },
+  { id: "libraw", tool: "libRaw", fields: thumbFields("libraw", [...EXTERNAL]) },
+  { id: "heif", tool: "heif", fields: thumbFields("heif", [...EXTERNAL]) },
+  { id: "music_cover", fields: thumbFields("music_cover", ["exts", "max_size"]) },
+  {
+    id: "exif",
+    reader: true,
+    fields: [
+      { key: "media_meta_exif", kind: bool, label: ON },
+      { key: "media_meta_exif_size_local", kind: bytes, label: LIKE.sizeLocal },
+      { key: "media_meta_exif_size_remote", kind: bytes, label: LIKE.sizeRemote },
+    ],
+  },
+  {
+    id: "music",
+    reader: true,
+    fields: [
+      { key: "media_meta_music", kind: bool, label: ON },
+      { key: "media_meta_music_size_local", kind: bytes, label: LIKE.sizeLocal },
+      { key: "media_exif_music_size_remote", kind: bytes, label: LIKE.sizeRemote },
+    ],
+  },
+  {
+    id: "ffprobe",
+    reader: true,
+    tool: "ffprobe",
+    fields: [
+      { key: "media_meta_ffprobe", kind: bool, label: ON },
+      { key: "media_meta_ffprobe_path", kind: text, label: LIKE.path },
+      { key: "media_meta_ffprobe_size_local", kind: bytes, label: LIKE.sizeLocal },
+      { key: "media_meta_ffprobe_size_remote", kind: bytes, label: LIKE.sizeRemote },
+    ],
+  },
+];
+
 const QUEUES = ["media_meta", "thumb", "recycle", "io_intense", "remote_download"] as const;
 
-export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
+export type Section = { id: SectionId; fields: Field[]; generators?: Generator[] };
+
+export const SECTIONS: Section[] = [
   {
     id: "site",
     fields: [
@@ -120,15 +200,19 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
   {
     id: "thumbnails",
     fields: [
-      { key: "thumb_builtin_enabled", kind: bool },
-      { key: "thumb_builtin_max_size", kind: bytes },
       { key: "thumb_width", kind: int(16, 4096) },
       { key: "thumb_height", kind: int(16, 4096) },
       { key: "thumb_encode_method", kind: { type: "select", options: ["png", "jpg", "webp"] } },
       { key: "thumb_encode_quality", kind: int(1, 100) },
       { key: "thumb_gc_after_gen", kind: bool },
-      { key: "thumb_ffmpeg_extra_args", kind: text },
+      { key: "thumb_generator_timeout", kind: seconds(1, 3600) },
+      {
+        key: "thumb_generator_max_memory",
+        kind: { type: "int", min: 64 << 20, max: Number.MAX_SAFE_INTEGER, unit: "bytes" },
+      },
+      { key: "media_meta", kind: bool },
     ],
+    generators: GENERATORS,
   },
   {
     id: "queues",
@@ -183,10 +267,6 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
         key: "captcha_cap_asset_server",
         kind: { type: "select", options: ["jsdelivr", "unpkg", "instance"] },
       },
-      { key: "thumb_libraw_enabled", kind: bool },
-      { key: "thumb_libraw_path", kind: text },
-      { key: "thumb_libraw_max_size", kind: bytes },
-      { key: "thumb_libraw_exts", kind: { type: "text", multiline: true } },
       { key: "media_meta_geocoding", kind: bool },
       { key: "media_meta_geocoding_mapbox_ak", kind: { type: "secret" } },
       {
@@ -209,7 +289,12 @@ export const SECTIONS: { id: SectionId; fields: Field[] }[] = [
   },
 ];
 
-export const ALL_KEYS = SECTIONS.flatMap((s) => s.fields.map((f) => f.key));
+/** Every field of a section, its generators' included: what it loads and saves. */
+export function sectionFields(section: Section): Field[] {
+  return [...section.fields, ...(section.generators ?? []).flatMap((g) => g.fields)];
+}
+
+export const ALL_KEYS = SECTIONS.flatMap((s) => sectionFields(s).map((f) => f.key));
 
 /** Problems a value can have, as translation keys under `admin.settings.invalid`. */
 export type Problem =

@@ -30,3 +30,16 @@ export function useGroupChoices() {
     select: (data) => data.groups.map((g) => ({ value: String(g.id), label: g.name })),
   });
 }
+
+/**
+ * The version line `executable` prints when run as generator `tool` (the console's names:
+ * `vips`, `ffmpeg`, `libreOffice`, `poppler`, `libRaw`, `heif`, `ffprobe`); fails with the
+ * reason it could not be run.
+ */
+export function testExecutable(tool: string, executable: string) {
+  return unwrap(
+    api.POST("/admin/tool/thumbExecutable", {
+      body: { name: tool, executable: executable.trim() },
+    }),
+  );
+}
