@@ -16,7 +16,8 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../api/client";
+import type { Schemas } from "../../api/client";
+import { patchMetadata } from "../../api/files";
 import { useExplorerConfig } from "../../api/siteConfig";
 
 export type CustomProp = Schemas["CustomProp"];
@@ -74,7 +75,7 @@ export function CustomPropsSection({ uri, metadata, owned, run, reload }: Props)
       const key = PROPS_PREFIX + prop.id;
       if ((metadata[key] ?? "") === value) return;
       const patch = value === "" ? { key, remove: true } : { key, value };
-      await unwrap(api.PATCH("/file/metadata", { body: { uris: [uri], patches: [patch] } }));
+      await patchMetadata([uri], [patch]);
       reload();
     });
 

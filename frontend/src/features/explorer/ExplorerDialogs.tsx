@@ -2,9 +2,6 @@
 // (to the trash or for good), empty the trash, and move or copy.
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
-import type { ExplorerDialog } from "./actions";
-import { NameDialog } from "./NameDialog";
 import {
   createFile,
   createFolder,
@@ -12,7 +9,10 @@ import {
   emptyTrash,
   moveFiles,
   renameFile,
-} from "./operations";
+} from "../../api/files";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import type { ExplorerDialog } from "./actions";
+import { NameDialog } from "./NameDialog";
 
 // Opened now and then: loaded when first opened, to keep the explorer's first load small.
 const MoveDialog = lazy(() => import("./MoveDialog"));

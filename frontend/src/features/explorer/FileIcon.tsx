@@ -9,10 +9,10 @@ import {
   IconMovie,
   IconPhoto,
 } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, type FileInfo, unwrap } from "../../api/client";
+import type { FileInfo } from "../../api/client";
 import { FOLDER } from "../../api/listing";
+import { useThumbnail } from "../../api/thumbs";
 
 const KINDS: [RegExp, typeof IconFile][] = [
   [/\.(jpe?g|png|gif|webp|bmp|heic|avif|svg|tiff?)$/i, IconPhoto],
@@ -35,17 +35,11 @@ export function FileIcon({ file, size }: { file: FileInfo; size: number }) {
 export function Thumbnail({ file, className }: { file: FileInfo; className: string }) {
   const wanted = file.type !== FOLDER && THUMBABLE.test(file.name);
   const [broken, setBroken] = useState(false);
-  const thumb = useQuery({
-    queryKey: ["thumb", file.path, file.updated_at],
-    queryFn: () => unwrap(api.GET("/file/thumb", { params: { query: { uri: file.path } } })),
-    enabled: wanted,
-    staleTime: 5 * 60 * 1000,
-    retry: false,
-  });
+  const thumb = useThumbnail(file, wanted);
   return (
     <span className={className}>
-      {thumb.data?.url && !broken ? (
-        <img src={thumb.data.url} alt="" loading="lazy" onError={() => setBroken(true)} />
+      {thumb.data && !broken ? (
+        <img src={thumb.data} alt="" loading="lazy" onError={() => setBroken(true)} />
       ) : (
         <FileIcon file={file} size={56} />
       )}

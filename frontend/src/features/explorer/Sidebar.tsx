@@ -7,14 +7,13 @@ import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@table
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
+import { moveFiles } from "../../api/files";
 import { useSubfolders } from "../../api/folders";
-import { invalidateMe, usePins } from "../../api/me";
+import { removePin, usePins } from "../../api/me";
 import { useSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { dropTarget } from "./dnd";
-import { moveFiles } from "./operations";
 import classes from "./Sidebar.module.css";
 
 export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
@@ -50,11 +49,7 @@ export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
                 size="sm"
                 className={classes.unpin}
                 aria-label={t("explorer.unpin", { name: pin.name || pin.uri })}
-                onClick={() =>
-                  unwrap(api.DELETE("/file/pin", { body: { uri: pin.uri } }))
-                    .then(() => invalidateMe())
-                    .catch(notifyError)
-                }
+                onClick={() => removePin(pin.uri).catch(notifyError)}
               >
                 <IconX size={14} />
               </ActionIcon>

@@ -5,9 +5,8 @@ import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
-import { patchSettings } from "../../api/userSettings";
+import { patchSettings, twoFactorSecret } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
@@ -48,8 +47,7 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
     setError(null);
     setCode("");
     try {
-      const secret = await unwrap(api.GET("/user/setting/2fa"));
-      setStep({ kind: "enrol", secret: secret as string });
+      setStep({ kind: "enrol", secret: await twoFactorSecret() });
     } catch (e) {
       setError(errorMessage(e));
     }

@@ -4,8 +4,8 @@ import { Badge, Button, Code, Collapse, Group, Paper, Progress, Stack, Text } fr
 import { IconArrowRight, IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
 import {
+  cancelDownload,
   ENDED,
   type ProgressMap,
   progressUnit,
@@ -35,7 +35,7 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
   const cancel = async () => {
     setCanceling(true);
     try {
-      await unwrap(api.DELETE("/workflow/download/{id}", { params: { path: { id: task.id } } }));
+      await cancelDownload(task.id);
       onEnd();
     } catch (e) {
       notifyError(e);
