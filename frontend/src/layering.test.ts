@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { expect, it } from "vitest";
 import longFunctions from "./longFunctions.json";
+import rawCallsLeft from "./rawCalls.json";
 
 const SRC = import.meta.dirname;
 const SHARED = ["components", "lib", "api", "i18n"];
@@ -190,4 +191,44 @@ it(`has no new function over ${MAX_LINES} lines, and lists only the long ones le
   const listed = new Set<string>(longFunctions);
   expect([...long.keys()].filter((key) => !listed.has(key))).toEqual([]);
   expect([...listed].filter((key) => !long.has(key))).toEqual([]);
+});
+
+/**
+ * Where the server is asked: only `api/` (one file per resource, its query keys beside it) and
+ * the admin pages' `*Api.ts` files call the API client (`api.GET(…)`, `anonymousApi.POST(…)`)
+ * or `fetch`. Other files use their hooks and functions; the ones that still do not are listed
+ * in rawCalls.json with their number of calls, a list that may only shrink.
+ */
+const HTTP_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+function mayCallServer(file: string): boolean {
+  return (
+    file.startsWith("api/") ||
+    (file.startsWith("features/admin/") && /Api\.ts$/.test(file)) ||
+    /\.test\.tsx?$/.test(file)
+  );
+}
+
+/** Each file's direct calls of the client or of `fetch`, counted. */
+function rawCalls(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [file, source] of parsed) {
+    if (mayCallServer(file)) continue;
+    const visit = (node: ts.Node) => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        const raw =
+          (ts.isPropertyAccessExpression(callee) && HTTP_METHODS.has(callee.name.text)) ||
+          (ts.isIdentifier(callee) && callee.text === "fetch");
+        if (raw) out[file] = (out[file] ?? 0) + 1;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+it("calls the server only from api/, except the listed calls left", () => {
+  expect(rawCalls()).toEqual(rawCallsLeft);
 });

@@ -9,11 +9,16 @@ export const capacityKey = ["capacity"] as const;
 export function useCapacity({ enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: capacityKey,
-    queryFn: () => unwrap(api.GET("/user/capacity")),
+    queryFn: fetchCapacity,
     enabled,
   });
 }
 
 export function invalidateCapacity() {
   return queryClient.invalidateQueries({ queryKey: capacityKey });
+}
+
+/** Read afresh, not from the cache: the quota check before an upload. */
+export function fetchCapacity() {
+  return unwrap(api.GET("/user/capacity"));
 }

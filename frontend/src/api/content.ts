@@ -1,9 +1,9 @@
-//! What the viewers ask of the server beyond a file's signed URL (`lib/downloads/fileUrl`): the
+//! What the viewers ask of the server beyond a file's signed URL (`fileUrls.ts`): the
 //! text of a file, and saving edited text as a new version (`PUT /file/content`).
 
-import { fileUrl } from "../lib/downloads";
 import { invalidateCapacity } from "./capacity";
 import { api, type FileInfo, unwrap } from "./client";
+import { fileUrl } from "./fileUrls";
 import { listKey } from "./listing";
 import { queryClient } from "./queryClient";
 

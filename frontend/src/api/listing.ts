@@ -2,7 +2,7 @@
 // The order is the one the user picked in this tab, else the one the server keeps for the
 // folder (its stored view), so it is only sent when picked here.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
+import { api, type FileInfo, type Schemas, unwrap } from "./client";
 
 /** Every folder's listing, and one folder's (its order added by `useListing`). */
 export const listRoot = ["list"] as const;
@@ -28,4 +28,25 @@ export function useListing(uri: string, order?: Order) {
       ),
     getNextPageParam: (last) => last.pagination.next_token || undefined,
   });
+}
+
+export type ServerView = Schemas["ExplorerView"];
+
+/** Keeps `view` as the folder's view (`PATCH /file/view`), for the next visit and other devices. */
+export async function saveFolderView(folder: string, view: ServerView) {
+  await unwrap(api.PATCH("/file/view", { body: { uri: folder.split("?")[0] ?? folder, view } }));
+}
+
+/** Every entry of `folder`, page after page (bounded: the last page names no next one). */
+export async function* folderChildren(folder: string): AsyncGenerator<FileInfo> {
+  let token: string | undefined;
+  do {
+    const page = await unwrap(
+      api.GET("/file", {
+        params: { query: { uri: folder, ...(token ? { next_page_token: token } : {}) } },
+      }),
+    );
+    yield* page.files;
+    token = page.pagination.next_token || undefined;
+  } while (token);
 }

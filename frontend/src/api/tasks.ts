@@ -120,3 +120,8 @@ export function extractArchive(request: ExtractRequest): Promise<Task> {
 export function startRemoteDownload(request: RemoteDownloadRequest): Promise<Task[]> {
   return unwrap(api.POST("/workflow/download", { body: request }));
 }
+
+/** Cancels remote download `id`; the caller re-reads the lists. */
+export async function cancelDownload(id: string) {
+  await unwrap(api.DELETE("/workflow/download/{id}", { params: { path: { id } } }));
+}

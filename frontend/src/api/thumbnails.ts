@@ -22,13 +22,18 @@ export function thumbable(name: string, exts: Set<string> | undefined): boolean 
   return !!exts && dot > 0 && exts.has(name.slice(dot + 1).toLowerCase());
 }
 
+/** The thumbnail's signed URL (40077, an error here, when it has none). */
+export async function thumbUrl(uri: string): Promise<string> {
+  return (await unwrap(api.GET("/file/thumb", { params: { query: { uri } } }))).url;
+}
+
 /** The thumbnail of `uri` (changed with `version`), or null when it has none. */
 export function useFileThumb(uri: string, version: string | null | undefined, enabled = true) {
   return useQuery({
     queryKey: ["file-thumb", uri, version],
     queryFn: async () => {
       try {
-        return (await unwrap(api.GET("/file/thumb", { params: { query: { uri } } }))).url;
+        return await thumbUrl(uri);
       } catch {
         return null;
       }

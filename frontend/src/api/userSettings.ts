@@ -67,3 +67,8 @@ export async function uploadAvatar(file: File | null) {
   );
   await reloadUser();
 }
+
+/** A new 2FA secret to enrol (kept by the server until a code from it turns 2FA on). */
+export async function twoFactorSecret(): Promise<string> {
+  return (await unwrap(api.GET("/user/setting/2fa"))) as string;
+}

@@ -1,9 +1,8 @@
 // The page of the activation link: confirms the address once, then offers to sign in.
 import { Alert, Center, Loader } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useSearch } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { anonymousApi, unwrap } from "../../api/client";
+import { useActivation } from "../../api/account";
 import { AuthCard } from "../../components/AuthCard";
 import { ButtonLink } from "../../components/links";
 import { errorMessage } from "../../lib/errors";
@@ -11,18 +10,7 @@ import { errorMessage } from "../../lib/errors";
 export default function Activate() {
   const { t } = useTranslation();
   const { id, sign } = useSearch({ from: "/session/activate" });
-  const activation = useQuery({
-    queryKey: ["activate", id, sign],
-    queryFn: () =>
-      unwrap(
-        anonymousApi.GET("/user/activate/{id}", {
-          params: { path: { id: id ?? "" }, query: { sign: sign ?? "" } as never },
-        }),
-      ),
-    enabled: !!id && !!sign,
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const activation = useActivation(id, sign);
 
   return (
     <AuthCard title={t("account.activateTitle")}>

@@ -1,18 +1,12 @@
 // The site's picture captcha, for the forms that ask for it (sign-in, sign-up, forgotten password).
 import { Box, Group, Image, type MantineSpacing, TextInput } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { anonymousApi, unwrap } from "../../api/client";
+import { useCaptchaImage } from "../../api/account";
 
 export function useCaptcha(enabled: boolean) {
   const [text, setText] = useState("");
-  const image = useQuery({
-    queryKey: ["captcha", "account"],
-    queryFn: () => unwrap(anonymousApi.GET("/site/captcha")),
-    enabled,
-    staleTime: 0,
-  });
+  const image = useCaptchaImage(enabled);
   return {
     enabled,
     text,

@@ -3,7 +3,7 @@
 import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { anonymousApi, unwrap } from "../../api/client";
+import { requestPasswordReset } from "../../api/account";
 import { useLoginConfig } from "../../api/loginConfig";
 import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";
@@ -19,11 +19,7 @@ export default function ForgotPassword() {
   const [sent, setSent] = useState(false);
 
   const { busy, error, submit } = useSubmit(async () => {
-    await unwrap(
-      anonymousApi.POST("/user/reset", {
-        body: { email, language: i18n.language, ...captcha.fields },
-      }),
-    );
+    await requestPasswordReset({ email, language: i18n.language, ...captcha.fields });
     setSent(true);
   }, captcha.renew);
 

@@ -4,12 +4,12 @@ import { Button } from "@mantine/core";
 import { IconKey } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { anonymousApi, type Schemas, unwrap } from "../../api/client";
+import { type LoginResponse, passkeySignIn, passkeySignInOptions } from "../../api/account";
 import { errorMessage } from "../../lib/errors";
 import { passkeysSupported, requestOptions, serializeCredential } from "../../lib/webauthn";
 
 type Props = {
-  onSignedIn: (answer: Schemas["LoginResponse"]) => void;
+  onSignedIn: (answer: LoginResponse) => void;
   onError: (message: string | null) => void;
 };
 
@@ -22,12 +22,10 @@ export function PasskeySignIn({ onSignedIn, onError }: Props) {
     setBusy(true);
     onError(null);
     try {
-      const { options, session_id } = await unwrap(anonymousApi.PUT("/session/authn"));
+      const { options, session_id } = await passkeySignInOptions();
       const credential = await navigator.credentials.get(requestOptions(options));
       const response = serializeCredential(credential);
-      onSignedIn(
-        await unwrap(anonymousApi.POST("/session/authn", { body: { session_id, response } })),
-      );
+      onSignedIn(await passkeySignIn({ session_id, response }));
     } catch (e) {
       // The person closing the browser's passkey prompt is no error worth showing.
       if (e instanceof DOMException && e.name === "NotAllowedError") {

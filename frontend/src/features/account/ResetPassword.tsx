@@ -3,7 +3,7 @@ import { Alert, Button, Text } from "@mantine/core";
 import { useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { anonymousApi, unwrap } from "../../api/client";
+import { resetPassword } from "../../api/account";
 import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";
 import { NewPasswordFields, useNewPassword } from "../../components/NewPassword";
@@ -21,12 +21,7 @@ export default function ResetPassword() {
       setError(mismatch);
       return;
     }
-    await unwrap(
-      anonymousApi.PATCH("/user/reset/{id}", {
-        params: { path: { id: id ?? "" } },
-        body: { password: newPassword.password, secret: secret ?? "" },
-      }),
-    );
+    await resetPassword(id ?? "", { password: newPassword.password, secret: secret ?? "" });
     setDone(true);
   });
 

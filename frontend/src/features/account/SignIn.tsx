@@ -14,7 +14,8 @@ import {
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, anonymousApi, CODE_CONTINUE, type Schemas, unwrap } from "../../api/client";
+import { type LoginResponse, passwordSignIn, twoFactorSignIn } from "../../api/account";
+import { ApiError, CODE_CONTINUE } from "../../api/client";
 import { useLoginConfig } from "../../api/loginConfig";
 import { signIn } from "../../api/session";
 import { AuthCard } from "../../components/AuthCard";
@@ -47,6 +48,56 @@ type Step = { kind: "password" } | { kind: "otp"; sessionId: string };
 
 export default function SignIn() {
   const { t } = useTranslation();
+  const form = useSignIn();
+  const { step, config } = form;
+  return (
+    <AuthCard maw={400}>
+      <form onSubmit={form.submit}>
+        <Stack>
+          {step.kind === "password" ? (
+            <PasswordStep form={form} />
+          ) : (
+            <>
+              <Text>{t("signIn.otpIntro")}</Text>
+              <PinInput
+                length={6}
+                type="number"
+                oneTimeCode
+                autoFocus
+                aria-label={t("signIn.otp")}
+                value={form.otp}
+                onChange={form.setOtp}
+              />
+            </>
+          )}
+          {form.error && (
+            <Text c="red" role="alert">
+              {form.error}
+            </Text>
+          )}
+          <Button type="submit" loading={form.busy} fullWidth>
+            {step.kind === "password" ? t("signIn.submit") : t("signIn.verify")}
+          </Button>
+          {step.kind === "password" && config?.passkeys && (
+            <PasskeySignIn onSignedIn={form.finish} onError={form.setError} />
+          )}
+          {step.kind === "password" && <SignInLinks signUp={!!config?.signUp} />}
+          {step.kind === "otp" && (
+            <Anchor component="button" type="button" onClick={form.back}>
+              {t("signIn.back")}
+            </Anchor>
+          )}
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}
+
+/**
+ * The form's state and its submit: the password (with the captcha), then, when the server
+ * answers 203, the 2FA code; signed in, the page goes where the link asked.
+ */
+function useSignIn() {
   const navigate = useNavigate();
   const { redirect } = useSearch({ from: "/session" });
   const [step, setStep] = useState<Step>({ kind: "password" });
@@ -55,11 +106,10 @@ export default function SignIn() {
   const [otp, setOtp] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
   const config = useLoginConfig();
   const captcha = useCaptcha(!!config?.captcha.signIn);
 
-  const finish = (answer: Schemas["LoginResponse"]) => {
+  const finish = (answer: LoginResponse) => {
     signIn(answer);
     navigate({ href: signedInTarget(redirect), replace: true });
   };
@@ -69,23 +119,11 @@ export default function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      if (step.kind === "password") {
-        finish(
-          await unwrap(
-            anonymousApi.POST("/session/token", {
-              body: { email, password, ...captcha.fields },
-            }),
-          ),
-        );
-      } else {
-        finish(
-          await unwrap(
-            anonymousApi.POST("/session/token/2fa", {
-              body: { otp, session_id: step.sessionId },
-            }),
-          ),
-        );
-      }
+      finish(
+        step.kind === "password"
+          ? await passwordSignIn({ email, password, ...captcha.fields })
+          : await twoFactorSignIn({ otp, session_id: step.sessionId }),
+      );
     } catch (e) {
       if (e instanceof ApiError && e.code === CODE_CONTINUE && typeof e.data === "string") {
         setStep({ kind: "otp", sessionId: e.data });
@@ -97,76 +135,64 @@ export default function SignIn() {
       setBusy(false);
     }
   };
+  const back = () => setStep({ kind: "password" });
+  return {
+    step,
+    back,
+    email,
+    setEmail,
+    password,
+    setPassword,
+    otp,
+    setOtp,
+    error,
+    setError,
+    busy,
+    config,
+    captcha,
+    finish,
+    submit,
+  };
+}
 
+function PasswordStep({ form }: { form: ReturnType<typeof useSignIn> }) {
+  const { t } = useTranslation();
   return (
-    <AuthCard maw={400}>
-      <form onSubmit={submit}>
-        <Stack>
-          {step.kind === "password" ? (
-            <>
-              <Text c="dimmed">{t("signIn.intro")}</Text>
-              <TextInput
-                label={t("signIn.email")}
-                type="email"
-                autoComplete="username"
-                required
-                autoFocus
-                value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
-              />
-              <PasswordInput
-                label={t("signIn.password")}
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-              />
-              <CaptchaField captcha={captcha} mt={0} />
-            </>
-          ) : (
-            <>
-              <Text>{t("signIn.otpIntro")}</Text>
-              <PinInput
-                length={6}
-                type="number"
-                oneTimeCode
-                autoFocus
-                aria-label={t("signIn.otp")}
-                value={otp}
-                onChange={setOtp}
-              />
-            </>
-          )}
-          {error && (
-            <Text c="red" role="alert">
-              {error}
-            </Text>
-          )}
-          <Button type="submit" loading={busy} fullWidth>
-            {step.kind === "password" ? t("signIn.submit") : t("signIn.verify")}
-          </Button>
-          {step.kind === "password" && config?.passkeys && (
-            <PasskeySignIn onSignedIn={finish} onError={setError} />
-          )}
-          {step.kind === "password" && (
-            <Group justify="space-between">
-              <AnchorLink to="/session/forget" size="sm">
-                {t("account.forgotLink")}
-              </AnchorLink>
-              {config?.signUp && (
-                <AnchorLink to="/session/signup" size="sm">
-                  {t("account.signUpLink")}
-                </AnchorLink>
-              )}
-            </Group>
-          )}
-          {step.kind === "otp" && (
-            <Anchor component="button" type="button" onClick={() => setStep({ kind: "password" })}>
-              {t("signIn.back")}
-            </Anchor>
-          )}
-        </Stack>
-      </form>
-    </AuthCard>
+    <>
+      <Text c="dimmed">{t("signIn.intro")}</Text>
+      <TextInput
+        label={t("signIn.email")}
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        value={form.email}
+        onChange={(e) => form.setEmail(e.currentTarget.value)}
+      />
+      <PasswordInput
+        label={t("signIn.password")}
+        autoComplete="current-password"
+        required
+        value={form.password}
+        onChange={(e) => form.setPassword(e.currentTarget.value)}
+      />
+      <CaptchaField captcha={form.captcha} mt={0} />
+    </>
+  );
+}
+
+function SignInLinks({ signUp }: { signUp: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Group justify="space-between">
+      <AnchorLink to="/session/forget" size="sm">
+        {t("account.forgotLink")}
+      </AnchorLink>
+      {signUp && (
+        <AnchorLink to="/session/signup" size="sm">
+          {t("account.signUpLink")}
+        </AnchorLink>
+      )}
+    </Group>
   );
 }

@@ -4,7 +4,8 @@ import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, anonymousApi, CODE_CONTINUE, unwrap } from "../../api/client";
+import { passwordSignIn, signUp } from "../../api/account";
+import { ApiError, CODE_CONTINUE } from "../../api/client";
 import { useLoginConfig } from "../../api/loginConfig";
 import { signIn } from "../../api/session";
 import { AuthCard } from "../../components/AuthCard";
@@ -16,36 +17,12 @@ import { CaptchaField, useCaptcha } from "./Captcha";
 import { useTypedEmail } from "./typedEmail";
 
 export default function SignUp() {
-  const { t, i18n } = useTranslation();
-  const navigate = useNavigate();
+  const { t } = useTranslation();
   const config = useLoginConfig();
   const captcha = useCaptcha(!!config?.captcha.signUp);
   const [email, setEmail] = useTypedEmail();
   const newPassword = useNewPassword();
-  const [mailSent, setMailSent] = useState(false);
-
-  const { busy, error, setError, submit } = useSubmit(async () => {
-    const mismatch = newPassword.mismatch();
-    if (mismatch) {
-      setError(mismatch);
-      return;
-    }
-    const { password } = newPassword;
-    try {
-      await unwrap(
-        anonymousApi.POST("/user", {
-          body: { email, password, language: i18n.language, ...captcha.fields },
-        }),
-      );
-    } catch (e) {
-      // 203: the account waits for its address to be confirmed.
-      if (e instanceof ApiError && e.code === CODE_CONTINUE) return setMailSent(true);
-      throw e;
-    }
-    // No mail to confirm: the new account signs in at once.
-    signIn(await unwrap(anonymousApi.POST("/session/token", { body: { email, password } })));
-    navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
-  }, captcha.renew);
+  const { mailSent, busy, error, submit } = useSignUp(email, newPassword, captcha);
 
   if (config && !config.signUp) {
     return (
@@ -55,17 +32,7 @@ export default function SignUp() {
       </AuthCard>
     );
   }
-
-  if (mailSent) {
-    return (
-      <AuthCard title={t("account.checkMailTitle")}>
-        <Alert color="blue" role="status">
-          {t("account.activationSent", { email })}
-        </Alert>
-        <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
-      </AuthCard>
-    );
-  }
+  if (mailSent) return <MailSent email={email} />;
 
   return (
     <AuthCard title={t("account.signUpTitle")}>
@@ -93,6 +60,50 @@ export default function SignUp() {
       <Text size="sm">
         {t("account.haveAccount")} <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
       </Text>
+    </AuthCard>
+  );
+}
+
+/**
+ * The form's submit: makes the account; when the site wants the address confirmed (203)
+ * `mailSent` turns true, else the new account signs in at once.
+ */
+function useSignUp(
+  email: string,
+  newPassword: ReturnType<typeof useNewPassword>,
+  captcha: ReturnType<typeof useCaptcha>,
+) {
+  const { i18n } = useTranslation();
+  const navigate = useNavigate();
+  const [mailSent, setMailSent] = useState(false);
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    const mismatch = newPassword.mismatch();
+    if (mismatch) {
+      setError(mismatch);
+      return;
+    }
+    const { password } = newPassword;
+    try {
+      await signUp({ email, password, language: i18n.language, ...captcha.fields });
+    } catch (e) {
+      // 203: the account waits for its address to be confirmed.
+      if (e instanceof ApiError && e.code === CODE_CONTINUE) return setMailSent(true);
+      throw e;
+    }
+    signIn(await passwordSignIn({ email, password }));
+    navigate({ to: "/home", search: { path: MY_ROOT }, replace: true });
+  }, captcha.renew);
+  return { mailSent, busy, error, submit };
+}
+
+function MailSent({ email }: { email: string }) {
+  const { t } = useTranslation();
+  return (
+    <AuthCard title={t("account.checkMailTitle")}>
+      <Alert color="blue" role="status">
+        {t("account.activationSent", { email })}
+      </Alert>
+      <AnchorLink to="/session">{t("account.toSignIn")}</AnchorLink>
     </AuthCard>
   );
 }

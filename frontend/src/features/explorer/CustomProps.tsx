@@ -1,23 +1,12 @@
 // Custom properties in the info panel: every property the site defines (`explorer.custom_props`)
 // with an editor of its type. A value is public metadata `props:<id>`; clearing it removes the
 // key. The server checks each value against the definition and has the last word.
-import {
-  Anchor,
-  Checkbox,
-  MultiSelect,
-  NumberInput,
-  Rating,
-  Select,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from "@mantine/core";
-import { useState } from "react";
+import { Anchor, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../api/client";
+import type { Schemas } from "../../api/client";
+import { patchMetadata } from "../../api/files";
 import { useExplorerConfig } from "../../api/siteConfig";
+import { PropEditor } from "./PropEditor";
 
 export type CustomProp = Schemas["CustomProp"];
 export const PROPS_PREFIX = "props:";
@@ -74,7 +63,7 @@ export function CustomPropsSection({ uri, metadata, owned, run, reload }: Props)
       const key = PROPS_PREFIX + prop.id;
       if ((metadata[key] ?? "") === value) return;
       const patch = value === "" ? { key, remove: true } : { key, value };
-      await unwrap(api.PATCH("/file/metadata", { body: { uris: [uri], patches: [patch] } }));
+      await patchMetadata([uri], [patch]);
       reload();
     });
 
@@ -112,116 +101,4 @@ export function CustomPropsSection({ uri, metadata, owned, run, reload }: Props)
       </Stack>
     </section>
   );
-}
-
-type EditorProps = {
-  prop: CustomProp;
-  label: string;
-  value: string;
-  onSave: (value: string) => void;
-};
-
-/** One editor; text-like ones save when they lose focus, the others on change. */
-function PropEditor({ prop, label, value, onSave }: EditorProps) {
-  const { t } = useTranslation();
-  const [draft, setDraft] = useState(value);
-  const positive = (n?: number | null) => (n && n > 0 ? n : undefined);
-  switch (prop.type) {
-    case "number":
-      return (
-        <NumberInput
-          label={label}
-          value={draft === "" ? "" : Number(draft)}
-          allowDecimal={false}
-          min={prop.min ?? 0}
-          max={positive(prop.max)}
-          onChange={(v) => setDraft(v === "" ? "" : String(v))}
-          onBlur={() => onSave(draft)}
-        />
-      );
-    case "boolean":
-      return (
-        <Checkbox
-          label={label}
-          checked={draft === "true"}
-          onChange={(e) => {
-            const next = e.currentTarget.checked ? "true" : "false";
-            setDraft(next);
-            onSave(next);
-          }}
-        />
-      );
-    case "select":
-      return (
-        <Select
-          label={label}
-          data={prop.options ?? []}
-          value={value || null}
-          clearable
-          placeholder={t("customProps.none")}
-          onChange={(v) => onSave(v ?? "")}
-        />
-      );
-    case "multi_select": {
-      let picked: string[] = [];
-      try {
-        picked = value ? (JSON.parse(value) as string[]) : [];
-      } catch {
-        picked = [];
-      }
-      return (
-        <MultiSelect
-          label={label}
-          data={prop.options ?? []}
-          value={picked}
-          clearable
-          placeholder={picked.length ? undefined : t("customProps.none")}
-          onChange={(v) => onSave(v.length ? JSON.stringify(v) : "")}
-        />
-      );
-    }
-    case "rating":
-      return (
-        <div>
-          <Text size="sm" fw={500} mb={4}>
-            {label}
-          </Text>
-          <Rating
-            count={positive(prop.max) ?? 5}
-            value={Number(draft) || 0}
-            aria-label={label}
-            onChange={(n) => {
-              const next = n ? String(n) : "";
-              setDraft(next);
-              onSave(next);
-            }}
-          />
-        </div>
-      );
-    case "link":
-      return (
-        <TextInput
-          label={label}
-          type="url"
-          value={draft}
-          maxLength={positive(prop.max)}
-          placeholder="https://"
-          onChange={(e) => setDraft(e.currentTarget.value)}
-          onBlur={() => onSave(draft.trim())}
-        />
-      );
-    default:
-      return (
-        <Textarea
-          label={label}
-          value={draft}
-          autosize
-          minRows={1}
-          maxRows={6}
-          maxLength={positive(prop.max)}
-          onChange={(e) => setDraft(e.currentTarget.value)}
-          onBlur={() => onSave(draft)}
-        />
-      );
-  }
 }

@@ -16,7 +16,8 @@ import {
 import { IconLinkOff } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type FileInfo, unwrap } from "../../api/client";
+import type { FileInfo } from "../../api/client";
+import { createDirectLink, revokeDirectLink } from "../../api/directLinks";
 import { CopyIcon } from "../../components/CopyIcon";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
@@ -33,7 +34,39 @@ export function DirectLinks({
   /** Reads the file's info again (the list of links comes with it). */
   reload: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { busy, act } = useBusy(reload);
+  return (
+    <section aria-labelledby="direct-links-title">
+      <Title order={4} id="direct-links-title" mb="xs">
+        {t("directLinks.title")}
+      </Title>
+      <Stack gap="xs">
+        {links.map((link) => (
+          <DirectLinkRow
+            key={link.id}
+            link={link}
+            revoking={busy === link.id}
+            revoke={() => act(link.id, () => revokeDirectLink(link.id))}
+          />
+        ))}
+        <Group>
+          <Button
+            variant="default"
+            size="xs"
+            loading={busy === "new"}
+            onClick={() => act("new", () => createDirectLink(uri))}
+          >
+            {t("explorer.info.directLink")}
+          </Button>
+        </Group>
+      </Stack>
+    </section>
+  );
+}
+
+/** Which change is running (a link's id, or "new"), and `act`, which runs one and re-reads. */
+function useBusy(reload: () => void) {
   const [busy, setBusy] = useState<string | null>(null);
   const act = async (key: string, work: () => Promise<unknown>) => {
     setBusy(key);
@@ -46,62 +79,48 @@ export function DirectLinks({
       setBusy(null);
     }
   };
+  return { busy, act };
+}
+
+function DirectLinkRow({
+  link,
+  revoking,
+  revoke,
+}: {
+  link: Link;
+  revoking: boolean;
+  revoke: () => void;
+}) {
+  const { t, i18n } = useTranslation();
   return (
-    <section aria-labelledby="direct-links-title">
-      <Title order={4} id="direct-links-title" mb="xs">
-        {t("directLinks.title")}
-      </Title>
-      <Stack gap="xs">
-        {links.map((link) => (
-          <Paper key={link.id} withBorder p="xs" data-testid="direct-link">
-            <Group gap={4} wrap="nowrap" align="center">
-              <TextInput
-                style={{ flex: 1, minWidth: 0 }}
-                size="xs"
-                aria-label={t("directLinks.url")}
-                value={link.url}
-                readOnly
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <CopyIcon value={link.url} label={t("directLinks.copy")} variant="subtle" />
-              <Tooltip label={t("directLinks.revoke")}>
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  aria-label={t("directLinks.revoke")}
-                  loading={busy === link.id}
-                  onClick={() =>
-                    act(link.id, () =>
-                      unwrap(
-                        api.DELETE("/file/source/{id}", { params: { path: { id: link.id } } }),
-                      ),
-                    )
-                  }
-                >
-                  <IconLinkOff size={16} />
-                </ActionIcon>
-              </Tooltip>
-            </Group>
-            <Text size="xs" c="dimmed" mt={4}>
-              {t("directLinks.downloads", { count: link.downloaded })}
-              {" · "}
-              {t("directLinks.created", { date: formatDate(link.created_at, i18n.language) })}
-            </Text>
-          </Paper>
-        ))}
-        <Group>
-          <Button
-            variant="default"
-            size="xs"
-            loading={busy === "new"}
-            onClick={() =>
-              act("new", () => unwrap(api.PUT("/file/source", { body: { uris: [uri] } })))
-            }
+    <Paper withBorder p="xs" data-testid="direct-link">
+      <Group gap={4} wrap="nowrap" align="center">
+        <TextInput
+          style={{ flex: 1, minWidth: 0 }}
+          size="xs"
+          aria-label={t("directLinks.url")}
+          value={link.url}
+          readOnly
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <CopyIcon value={link.url} label={t("directLinks.copy")} variant="subtle" />
+        <Tooltip label={t("directLinks.revoke")}>
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            aria-label={t("directLinks.revoke")}
+            loading={revoking}
+            onClick={revoke}
           >
-            {t("explorer.info.directLink")}
-          </Button>
-        </Group>
-      </Stack>
-    </section>
+            <IconLinkOff size={16} />
+          </ActionIcon>
+        </Tooltip>
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        {t("directLinks.downloads", { count: link.downloaded })}
+        {" · "}
+        {t("directLinks.created", { date: formatDate(link.created_at, i18n.language) })}
+      </Text>
+    </Paper>
   );
 }

@@ -2,9 +2,6 @@
 // (to the trash or for good), empty the trash, and move or copy.
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
-import type { ExplorerDialog } from "./actions";
-import { NameDialog } from "./NameDialog";
 import {
   createFile,
   createFolder,
@@ -12,7 +9,10 @@ import {
   emptyTrash,
   moveFiles,
   renameFile,
-} from "./operations";
+} from "../../api/files";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import type { ExplorerDialog } from "./actions";
+import { NameDialog } from "./NameDialog";
 
 // Opened now and then: loaded when first opened, to keep the explorer's first load small.
 const MoveDialog = lazy(() => import("./MoveDialog"));
@@ -40,25 +40,8 @@ export function ExplorerDialogs({
   const { t } = useTranslation();
   return (
     <>
-      {dialog?.kind === "newFolder" && (
-        <NameDialog
-          title={t("explorer.newFolder")}
-          label={t("explorer.folderName")}
-          initial=""
-          submitLabel={t("common.create")}
-          onSubmit={(name) => createFolder(folder, name)}
-          onClose={onClose}
-        />
-      )}
-      {dialog?.kind === "newFile" && (
-        <NameDialog
-          title={t("explorer.newFile")}
-          label={t("explorer.fileName")}
-          initial=""
-          submitLabel={t("common.create")}
-          onSubmit={(name) => createFile(folder, name)}
-          onClose={onClose}
-        />
+      {(dialog?.kind === "newFolder" || dialog?.kind === "newFile") && (
+        <NewItemDialog key={dialog.kind} folder={folder} kind={dialog.kind} onClose={onClose} />
       )}
       {dialog?.kind === "rename" && (
         <NameDialog
@@ -74,18 +57,8 @@ export function ExplorerDialogs({
         />
       )}
       {dialog?.kind === "delete" && (
-        <ConfirmDialog
-          title={t(dialog.forever ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
-          message={
-            dialog.files.length === 1
-              ? t(dialog.forever ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
-                  name: dialog.files[0]?.name,
-                })
-              : t(dialog.forever ? "explorer.deleteForeverMany" : "explorer.deleteMany", {
-                  count: dialog.files.length,
-                })
-          }
-          confirmLabel={t(dialog.forever ? "explorer.deleteForever" : "explorer.action.delete")}
+        <DeleteDialog
+          dialog={dialog}
           onConfirm={() => {
             const uris = dialog.files.map((f) => f.path);
             clearSelection();
@@ -119,5 +92,68 @@ export function ExplorerDialogs({
         )}
       </Suspense>
     </>
+  );
+}
+
+/** A new folder or file in `folder`, named in the dialog. */
+function NewItemDialog({
+  folder,
+  kind,
+  onClose,
+}: {
+  folder: string;
+  kind: "newFolder" | "newFile";
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return kind === "newFolder" ? (
+    <NameDialog
+      title={t("explorer.newFolder")}
+      label={t("explorer.folderName")}
+      initial=""
+      submitLabel={t("common.create")}
+      onSubmit={(name) => createFolder(folder, name)}
+      onClose={onClose}
+    />
+  ) : (
+    <NameDialog
+      title={t("explorer.newFile")}
+      label={t("explorer.fileName")}
+      initial=""
+      submitLabel={t("common.create")}
+      onSubmit={(name) => createFile(folder, name)}
+      onClose={onClose}
+    />
+  );
+}
+
+/** Asks before files go to the trash, or (`forever`) are deleted for good. */
+function DeleteDialog({
+  dialog,
+  onConfirm,
+  onClose,
+}: {
+  dialog: Extract<ExplorerDialog, { kind: "delete" }>;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { files, forever } = dialog;
+  return (
+    <ConfirmDialog
+      title={t(forever ? "explorer.deleteForeverTitle" : "explorer.deleteTitle")}
+      message={
+        files.length === 1
+          ? t(forever ? "explorer.deleteForeverBody" : "explorer.deleteBody", {
+              name: files[0]?.name,
+            })
+          : t(forever ? "explorer.deleteForeverMany" : "explorer.deleteMany", {
+              count: files.length,
+            })
+      }
+      confirmLabel={t(forever ? "explorer.deleteForever" : "explorer.action.delete")}
+      onConfirm={onConfirm}
+      onClose={onClose}
+    />
   );
 }

@@ -15,9 +15,7 @@ import {
 import { useNavigate } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
-import { meKey } from "../../api/me";
-import { queryClient } from "../../api/queryClient";
+import { addPin } from "../../api/me";
 import { IconButton } from "../../components/IconButton";
 import type { ActionContext, ExplorerDialog } from "./actions";
 import { Crumbs } from "./Crumbs";
@@ -90,8 +88,7 @@ function SearchButtons({
   const pin = () =>
     run(async () => {
       const name = searching?.filters.name || t("explorer.search.results");
-      await unwrap(api.PUT("/file/pin", { body: { uri: path, name } }));
-      await queryClient.invalidateQueries({ queryKey: meKey });
+      await addPin(path, name);
     });
   return (
     <>

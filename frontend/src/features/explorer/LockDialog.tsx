@@ -3,9 +3,9 @@
 import { List } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
+import { forceUnlock } from "../../api/files";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { parseUri } from "../../lib/uri";
-import { forceUnlock } from "./operations";
 
 export type LockInfo = { path?: string; token: string; owner?: string; type?: number };
 export type LockConflict = { locks: LockInfo[]; retry: () => Promise<void> };

@@ -7,15 +7,15 @@ import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@table
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
+import { moveFiles } from "../../api/files";
 import { useSubfolders } from "../../api/folders";
-import { invalidateMe, usePins } from "../../api/me";
+import { removePin, usePins } from "../../api/me";
 import { useSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { dropTarget } from "./dnd";
-import { moveFiles } from "./operations";
 import classes from "./Sidebar.module.css";
+import { treeKeyDown } from "./treeKeys";
 
 export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
@@ -50,11 +50,7 @@ export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
                 size="sm"
                 className={classes.unpin}
                 aria-label={t("explorer.unpin", { name: pin.name || pin.uri })}
-                onClick={() =>
-                  unwrap(api.DELETE("/file/pin", { body: { uri: pin.uri } }))
-                    .then(() => invalidateMe())
-                    .catch(notifyError)
-                }
+                onClick={() => removePin(pin.uri).catch(notifyError)}
               >
                 <IconX size={14} />
               </ActionIcon>
@@ -92,45 +88,8 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
     (uris, dst, copy) => void moveFiles(uris, dst, copy).catch(notifyError),
     setOver,
   );
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.target !== e.currentTarget) return;
-    const item = e.currentTarget;
-    const all = [
-      ...(item.closest('[role="tree"]')?.querySelectorAll<HTMLElement>('[role="treeitem"]') ?? []),
-    ];
-    const at = all.indexOf(item);
-    const focus = (el?: Element | null) => (el as HTMLElement | null | undefined)?.focus();
-    switch (e.key) {
-      case "ArrowDown":
-        focus(all[at + 1]);
-        break;
-      case "ArrowUp":
-        focus(all[at - 1]);
-        break;
-      case "Home":
-        focus(all[0]);
-        break;
-      case "End":
-        focus(all.at(-1));
-        break;
-      case "ArrowRight":
-        if (!open) setOpen(true);
-        else focus(item.querySelector('[role="treeitem"]'));
-        break;
-      case "ArrowLeft":
-        if (open) setOpen(false);
-        else focus(item.parentElement?.closest('[role="treeitem"]'));
-        break;
-      case "Enter":
-      case " ":
-        go(uri);
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
-  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) =>
+    treeKeyDown(e, open, setOpen, () => go(uri));
   return (
     <div
       role="treeitem"
@@ -142,36 +101,16 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
       className={classes.node}
       onKeyDown={onKeyDown}
     >
-      <Group
-        gap={0}
-        wrap="nowrap"
-        className={`${classes.item} ${current === uri ? classes.active : ""} ${over ? classes.over : ""}`}
-        style={{ paddingLeft: depth * 12 }}
-        {...drop}
-      >
-        <ActionIcon
-          variant="subtle"
-          color="gray"
-          size="sm"
-          tabIndex={-1}
-          aria-expanded={open}
-          aria-label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
-          onClick={() => setOpen((o) => !o)}
-        >
-          <IconChevronRight size={14} className={open ? classes.open : classes.chevron} />
-        </ActionIcon>
-        <UnstyledButton
-          className={classes.label}
-          tabIndex={-1}
-          aria-current={current === uri ? "page" : undefined}
-          onClick={() => go(uri)}
-        >
-          <IconFolderFilled size={16} color="var(--mantine-color-yellow-5)" aria-hidden />
-          <Text size="sm" truncate>
-            {name}
-          </Text>
-        </UnstyledButton>
-      </Group>
+      <TreeRow
+        name={name}
+        depth={depth}
+        active={current === uri}
+        over={over}
+        open={open}
+        toggle={() => setOpen((o) => !o)}
+        go={() => go(uri)}
+        drop={drop}
+      />
       {open && (
         // biome-ignore lint/a11y/useSemanticElements: a tree's group of child items, not a form fieldset.
         <div className={classes.tree} role="group">
@@ -193,5 +132,61 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A folder's row in the tree: the chevron that opens it, and its name, which opens the folder. */
+function TreeRow({
+  name,
+  depth,
+  active,
+  over,
+  open,
+  toggle,
+  go,
+  drop,
+}: {
+  name: string;
+  depth: number;
+  active: boolean;
+  /** Files are dragged over it. */
+  over: boolean;
+  open: boolean;
+  toggle: () => void;
+  go: () => void;
+  drop: ReturnType<typeof dropTarget>;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group
+      gap={0}
+      wrap="nowrap"
+      className={`${classes.item} ${active ? classes.active : ""} ${over ? classes.over : ""}`}
+      style={{ paddingLeft: depth * 12 }}
+      {...drop}
+    >
+      <ActionIcon
+        variant="subtle"
+        color="gray"
+        size="sm"
+        tabIndex={-1}
+        aria-expanded={open}
+        aria-label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
+        onClick={toggle}
+      >
+        <IconChevronRight size={14} className={open ? classes.open : classes.chevron} />
+      </ActionIcon>
+      <UnstyledButton
+        className={classes.label}
+        tabIndex={-1}
+        aria-current={active ? "page" : undefined}
+        onClick={go}
+      >
+        <IconFolderFilled size={16} color="var(--mantine-color-yellow-5)" aria-hidden />
+        <Text size="sm" truncate>
+          {name}
+        </Text>
+      </UnstyledButton>
+    </Group>
   );
 }

@@ -11,14 +11,13 @@ import {
   IconTrash,
   IconTrashX,
 } from "@tabler/icons-react";
-import { api, unwrap } from "../../api/client";
-import { invalidateMe } from "../../api/me";
+import { restoreFiles } from "../../api/files";
+import { addPin } from "../../api/me";
 import { followSaved } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import { type ActionContext, registerAction } from "./actions";
 import { FOLDER } from "./FileList";
-import { restoreFiles } from "./operations";
 
 const one = (ctx: ActionContext) => ctx.files.length === 1;
 const mine = (ctx: ActionContext) => ctx.fs === "my";
@@ -94,8 +93,7 @@ registerAction({
     ctx.explorer.run(async () => {
       const file = ctx.files[0];
       if (!file) return;
-      await unwrap(api.PUT("/file/pin", { body: { uri: file.path, name: file.name } }));
-      await invalidateMe();
+      await addPin(file.path, file.name);
     }),
 });
 

@@ -4,6 +4,7 @@
 import { useNavigate } from "@tanstack/react-router";
 import { useCallback, useState } from "react";
 import type { FileInfo } from "../../api/client";
+import { moveFiles } from "../../api/files";
 import { FOLDER } from "../../api/listing";
 import { followSaved, savedTarget } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
@@ -16,7 +17,6 @@ import {
   getAction,
   tryOpeners,
 } from "./actions";
-import { moveFiles } from "./operations";
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;

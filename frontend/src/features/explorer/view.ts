@@ -2,8 +2,7 @@
 // (`view` of the listing), changed here and saved back with `PATCH /file/view`, so that it is
 // restored on the next visit and on other devices.
 import { useState } from "react";
-import { api, type Schemas, unwrap } from "../../api/client";
-import type { Order, SortKey } from "../../api/listing";
+import { type Order, type ServerView, type SortKey, saveFolderView } from "../../api/listing";
 import { getSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 
@@ -13,8 +12,6 @@ export type FolderView = Order & { mode: ViewMode; props: string[] };
 
 /** The column type saved for a custom property column (see PropColumns.tsx). */
 const CUSTOM_PROP_COLUMN = 9;
-
-type ServerView = Schemas["ExplorerView"];
 
 const SORT_KEYS: SortKey[] = ["name", "size", "updated_at", "created_at"];
 
@@ -57,9 +54,7 @@ export function useFolderView(folder: string) {
         ...view.props.map((id) => ({ type: CUSTOM_PROP_COLUMN, props: { custom_props_id: id } })),
       ],
     };
-    unwrap(
-      api.PATCH("/file/view", { body: { uri: folder.split("?")[0] ?? folder, view: body } }),
-    ).catch(notifyError);
+    saveFolderView(folder, body).catch(notifyError);
   };
   return { local, change };
 }

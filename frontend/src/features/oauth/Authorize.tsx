@@ -16,12 +16,11 @@ import {
   Title,
 } from "@mantine/core";
 import { IconUserCircle } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import { consent, getApp, type OAuthApp } from "../../api/oauth";
+import { consent, type OAuthApp, useOAuthApp } from "../../api/oauth";
 import { signOut, useSession } from "../../api/session";
 import { AuthCard } from "../../components/AuthCard";
 import { AppIcon } from "../../components/oauth/AppIcon";
@@ -55,11 +54,7 @@ function WithRequest({ request }: { request: AuthorizeRequest }) {
   const { t } = useTranslation();
   const session = useSession();
   const navigate = useNavigate();
-  const app = useQuery({
-    queryKey: ["oauth-app", request.clientId, session?.user.id],
-    queryFn: () => getApp(request.clientId),
-    retry: false,
-  });
+  const app = useOAuthApp(request.clientId, session?.user.id);
 
   // Signed out: the usual sign-in (password, 2FA or passkey), then back to this address.
   useEffect(() => {
@@ -81,15 +76,51 @@ function WithRequest({ request }: { request: AuthorizeRequest }) {
 
 function Consent({ app, request }: { app: OAuthApp; request: AuthorizeRequest }) {
   const { t } = useTranslation();
-  const session = useSession();
-  const navigate = useNavigate();
+  const name = appName(app.name);
+  const { busy, failure, denied, automatic, allow, deny } = useConsent(app, request);
+
+  if (failure) return <Problem text={failure} />;
+  if (denied) return <Problem text={t("oauth.consent.deniedHere")} color="gray" />;
+  if (automatic) return <Waiting />;
+
+  const destination = destinationOf(request.redirectUri, t("oauth.consent.thisSite"));
+
+  return (
+    <AuthCard maw={480}>
+      <Stack gap="md">
+        <AppHeading app={app} name={name} />
+        <Text size="sm" fw={500}>
+          {t("oauth.consent.wants", { app: name })}
+        </Text>
+        <ScopeList scopes={request.scopes} />
+        <AccountCard />
+        <Text size="xs" c="dimmed">
+          {t("oauth.consent.destination", { where: destination })}
+        </Text>
+        <Group grow>
+          <Button variant="default" onClick={deny} loading={busy === "deny"} disabled={!!busy}>
+            {t("oauth.consent.deny")}
+          </Button>
+          <Button onClick={() => void allow()} loading={busy === "allow"} disabled={!!busy}>
+            {t("oauth.consent.allow")}
+          </Button>
+        </Group>
+      </Stack>
+    </AuthCard>
+  );
+}
+
+/**
+ * Allow (the code goes back to the app) and Deny (`access_denied`, only to an address the app
+ * registered or a safe one); consent given before for every scope asked goes on at once.
+ */
+function useConsent(app: OAuthApp, request: AuthorizeRequest) {
   const [busy, setBusy] = useState<"allow" | "deny" | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [denied, setDenied] = useState(false);
   const automatic = alreadyConsented(request.scopes, app.consented_scopes);
   const started = useRef(false);
   const origin = window.location.origin;
-  const name = appName(app.name);
 
   const allow = async () => {
     setBusy("allow");
@@ -121,12 +152,6 @@ function Consent({ app, request }: { app: OAuthApp; request: AuthorizeRequest })
     );
   };
 
-  const switchAccount = async () => {
-    const back = here();
-    await signOut();
-    navigate({ to: "/session", search: { redirect: back }, replace: true });
-  };
-
   // Consent given before for every scope asked: go on without asking again.
   useEffect(() => {
     if (automatic && !started.current) {
@@ -135,85 +160,91 @@ function Consent({ app, request }: { app: OAuthApp; request: AuthorizeRequest })
     }
   });
 
-  if (failure) return <Problem text={failure} />;
-  if (denied) return <Problem text={t("oauth.consent.deniedHere")} color="gray" />;
-  if (automatic) return <Waiting />;
+  return { busy, failure, denied, automatic, allow, deny };
+}
 
-  let destination = request.redirectUri;
+/** Where the answer goes, as the consent screen names it: this site, or the other host. */
+function destinationOf(redirectUri: string, thisSite: string): string {
+  const origin = window.location.origin;
+  let destination = redirectUri;
   try {
-    const url = new URL(request.redirectUri, origin);
-    destination = url.origin === origin ? t("oauth.consent.thisSite") : url.host || url.protocol;
+    const url = new URL(redirectUri, origin);
+    destination = url.origin === origin ? thisSite : url.host || url.protocol;
   } catch {
     // parseAuthorize accepted it; keep the text as given.
   }
 
+  return destination;
+}
+
+/** The app's icon, name and homepage, and its description. */
+function AppHeading({ app, name }: { app: OAuthApp; name: string }) {
+  const { t } = useTranslation();
   return (
-    <AuthCard maw={480}>
-      <Stack gap="md">
-        <Group wrap="nowrap" align="flex-start">
-          <AppIcon src={app.icon} />
-          <Stack gap={2} miw={0}>
-            <Title order={2} size="h4" style={{ overflowWrap: "anywhere" }}>
-              {t("oauth.consent.title", { app: name })}
-            </Title>
-            {app.homepage_url && (
-              <Anchor
-                href={app.homepage_url}
-                target="_blank"
-                rel="noopener noreferrer"
-                size="sm"
-                style={{ overflowWrap: "anywhere" }}
-              >
-                {app.homepage_url}
-              </Anchor>
-            )}
-          </Stack>
-        </Group>
-        {app.description && (
-          <Text size="sm" c="dimmed" style={{ whiteSpace: "pre-wrap" }}>
-            {app.description}
-          </Text>
-        )}
-        <Text size="sm" fw={500}>
-          {t("oauth.consent.wants", { app: name })}
-        </Text>
-        <ScopeList scopes={request.scopes} />
-        <Paper withBorder p="sm" radius="md">
-          <Group wrap="nowrap" justify="space-between">
-            <Group wrap="nowrap" gap="xs" miw={0}>
-              <IconUserCircle size={28} stroke={1.4} aria-hidden />
-              <div style={{ minWidth: 0 }}>
-                <Text size="xs" c="dimmed">
-                  {t("oauth.consent.account")}
-                </Text>
-                <Text size="sm" fw={500} truncate>
-                  {session?.user.nickname}
-                </Text>
-                {session?.user.email && (
-                  <Text size="xs" c="dimmed" truncate>
-                    {session.user.email}
-                  </Text>
-                )}
-              </div>
-            </Group>
-            <Anchor component="button" type="button" size="sm" onClick={() => void switchAccount()}>
-              {t("oauth.consent.switch")}
+    <>
+      <Group wrap="nowrap" align="flex-start">
+        <AppIcon src={app.icon} />
+        <Stack gap={2} miw={0}>
+          <Title order={2} size="h4" style={{ overflowWrap: "anywhere" }}>
+            {t("oauth.consent.title", { app: name })}
+          </Title>
+          {app.homepage_url && (
+            <Anchor
+              href={app.homepage_url}
+              target="_blank"
+              rel="noopener noreferrer"
+              size="sm"
+              style={{ overflowWrap: "anywhere" }}
+            >
+              {app.homepage_url}
             </Anchor>
-          </Group>
-        </Paper>
-        <Text size="xs" c="dimmed">
-          {t("oauth.consent.destination", { where: destination })}
+          )}
+        </Stack>
+      </Group>
+      {app.description && (
+        <Text size="sm" c="dimmed" style={{ whiteSpace: "pre-wrap" }}>
+          {app.description}
         </Text>
-        <Group grow>
-          <Button variant="default" onClick={deny} loading={busy === "deny"} disabled={!!busy}>
-            {t("oauth.consent.deny")}
-          </Button>
-          <Button onClick={() => void allow()} loading={busy === "allow"} disabled={!!busy}>
-            {t("oauth.consent.allow")}
-          </Button>
+      )}
+    </>
+  );
+}
+
+/** The account the app would act for, and a way to pick another. */
+function AccountCard() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const navigate = useNavigate();
+  const switchAccount = async () => {
+    const back = here();
+    await signOut();
+    navigate({ to: "/session", search: { redirect: back }, replace: true });
+  };
+
+  return (
+    <Paper withBorder p="sm" radius="md">
+      <Group wrap="nowrap" justify="space-between">
+        <Group wrap="nowrap" gap="xs" miw={0}>
+          <IconUserCircle size={28} stroke={1.4} aria-hidden />
+          <div style={{ minWidth: 0 }}>
+            <Text size="xs" c="dimmed">
+              {t("oauth.consent.account")}
+            </Text>
+            <Text size="sm" fw={500} truncate>
+              {session?.user.nickname}
+            </Text>
+            {session?.user.email && (
+              <Text size="xs" c="dimmed" truncate>
+                {session.user.email}
+              </Text>
+            )}
+          </div>
         </Group>
-      </Stack>
-    </AuthCard>
+        <Anchor component="button" type="button" size="sm" onClick={() => void switchAccount()}>
+          {t("oauth.consent.switch")}
+        </Anchor>
+      </Group>
+    </Paper>
   );
 }
 

@@ -4,17 +4,12 @@
 //! new version with `PUT /file/content`. While there are unsaved changes the viewer asks before
 //! closing (`unsaved.ts`) and the browser before leaving the page.
 
-import { LanguageDescription } from "@codemirror/language";
-import { languages } from "@codemirror/language-data";
-import { Compartment, EditorState } from "@codemirror/state";
-import { oneDark } from "@codemirror/theme-one-dark";
-import { EditorView, keymap } from "@codemirror/view";
-import { Badge, Button, Text, useComputedColorScheme } from "@mantine/core";
+import type { EditorView } from "@codemirror/view";
+import { Badge, Button, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDeviceFloppy } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { basicSetup } from "codemirror";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { saveText } from "../../api/content";
@@ -24,6 +19,7 @@ import { isEditable } from "./editable";
 import classes from "./Preview.module.css";
 import { textKey } from "./text";
 import { setUnsaved } from "./unsaved";
+import { useCodeMirror } from "./useCodeMirror";
 
 type Props = {
   file: FileInfo;
@@ -34,101 +30,17 @@ type Props = {
 
 export function TextEditor({ file, text, children }: Props) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
-  const theme = useRef(new Compartment());
-  const language = useRef(new Compartment());
-  const base = useRef(file.primary_entity);
   const [dirty, setDirty] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [size, setSize] = useState(file.size);
-  const dark = useComputedColorScheme("light") === "dark";
   const editable = isEditable(file);
+  const view = useRef<EditorView | null>(null);
+  const { save, saving, size } = useSave(file, editable, view, setDirty);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    const editor = view.current;
-    if (!editor || !editable) return false;
-    const content = editor.state.doc.toString();
-    setSaving(true);
-    try {
-      const saved = await saveText(file, content, base.current);
-      base.current = saved.primary_entity;
-      setSize(saved.size);
-      queryClient.setQueryData(textKey(file.path), content);
-      setDirty(editor.state.doc.toString() !== content);
-      notifications.show({ color: "teal", message: t("preview.saved", { name: file.name }) });
-      return true;
-    } catch (e) {
-      notifyError(e);
-      return false;
-    } finally {
-      setSaving(false);
-    }
-  }, [file, editable, queryClient, t]);
   const saveRef = useRef(save);
   saveRef.current = save;
 
-  useEffect(() => {
-    if (!dirty) return;
-    setUnsaved({ name: file.name, save: () => saveRef.current() });
-    const leaving = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", leaving);
-    return () => {
-      setUnsaved(null);
-      window.removeEventListener("beforeunload", leaving);
-    };
-  }, [dirty, file.name]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is made once per file; theme changes go through its compartment.
-  useEffect(() => {
-    if (!host.current) return;
-    const editor = new EditorView({
-      parent: host.current,
-      state: EditorState.create({
-        doc: text,
-        extensions: [
-          basicSetup,
-          EditorView.lineWrapping,
-          EditorState.readOnly.of(!editable),
-          EditorView.editable.of(editable),
-          EditorView.contentAttributes.of({
-            "aria-label": t("preview.editor", { name: file.name }),
-          }),
-          keymap.of([
-            {
-              key: "Mod-s",
-              preventDefault: true,
-              run: () => {
-                saveRef.current();
-                return true;
-              },
-            },
-          ]),
-          theme.current.of(dark ? oneDark : []),
-          language.current.of([]),
-          EditorView.updateListener.of((update) => {
-            if (update.docChanged) setDirty(true);
-          }),
-        ],
-      }),
-    });
-    view.current = editor;
-    const description = LanguageDescription.matchFilename(languages, file.name);
-    description?.load().then((support) => {
-      if (view.current === editor) {
-        editor.dispatch({ effects: language.current.reconfigure(support) });
-      }
-    });
-    return () => {
-      editor.destroy();
-      view.current = null;
-    };
-  }, [file.path]);
-
-  useEffect(() => {
-    view.current?.dispatch({ effects: theme.current.reconfigure(dark ? oneDark : []) });
-  }, [dark]);
+  useCodeMirror({ view, host, file, text, editable, saveRef, setDirty });
+  useUnsavedGuard(dirty, file.name, saveRef);
 
   return (
     <>
@@ -158,4 +70,56 @@ export function TextEditor({ file, text, children }: Props) {
       <div ref={host} className={classes.editor} data-testid="preview-text" />
     </>
   );
+}
+
+/**
+ * Saves the editor's text as a new version of `file`, based on the version the edit started
+ * from (moved on by each save); the text saved becomes the cached one.
+ */
+function useSave(
+  file: FileInfo,
+  editable: boolean,
+  view: RefObject<EditorView | null>,
+  setDirty: (dirty: boolean) => void,
+) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const base = useRef(file.primary_entity);
+  const [saving, setSaving] = useState(false);
+  const [size, setSize] = useState(file.size);
+  const save = useCallback(async (): Promise<boolean> => {
+    const editor = view.current;
+    if (!editor || !editable) return false;
+    const content = editor.state.doc.toString();
+    setSaving(true);
+    try {
+      const saved = await saveText(file, content, base.current);
+      base.current = saved.primary_entity;
+      setSize(saved.size);
+      queryClient.setQueryData(textKey(file.path), content);
+      setDirty(editor.state.doc.toString() !== content);
+      notifications.show({ color: "teal", message: t("preview.saved", { name: file.name }) });
+      return true;
+    } catch (e) {
+      notifyError(e);
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  }, [file, editable, queryClient, t, view, setDirty]);
+  return { save, saving, size };
+}
+
+/** While there are unsaved changes: the viewer asks before closing, the browser before leaving. */
+function useUnsavedGuard(dirty: boolean, name: string, saveRef: RefObject<() => Promise<boolean>>) {
+  useEffect(() => {
+    if (!dirty) return;
+    setUnsaved({ name: name, save: () => saveRef.current() });
+    const leaving = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", leaving);
+    return () => {
+      setUnsaved(null);
+      window.removeEventListener("beforeunload", leaving);
+    };
+  }, [dirty, name, saveRef]);
 }

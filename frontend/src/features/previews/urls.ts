@@ -1,7 +1,7 @@
 //! Signed URLs as queries: asked once per file and kept while they are valid (an hour; kept
 //! half of that here), so that going back and forth in the gallery asks nothing again.
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { thumbUrl } from "../../api/thumbnails";
 import { fileUrl } from "../../lib/downloads";
 
 const KEEP_MS = 30 * 60 * 1000;
@@ -21,7 +21,7 @@ export function useThumbUrl(uri: string) {
     queryKey: ["preview", "thumb", uri],
     queryFn: async () => {
       try {
-        return (await unwrap(api.GET("/file/thumb", { params: { query: { uri } } }))).url;
+        return await thumbUrl(uri);
       } catch {
         return fileUrl(uri);
       }

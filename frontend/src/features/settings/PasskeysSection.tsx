@@ -14,25 +14,9 @@ import { creationOptions, passkeysSupported, serializeCredential } from "../../l
 import { Section } from "./Section";
 
 export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }) {
-  const { t, i18n } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const [removing, setRemoving] = useState<Schemas["Passkey"] | null>(null);
-
-  const add = async () => {
-    setBusy(true);
-    try {
-      const options = await passkeyOptions();
-      const credential = await navigator.credentials.create(creationOptions(options));
-      await addPasskey(serializeCredential(credential));
-      notifications.show({ color: "green", message: t("settings.passkeys.added") });
-    } catch (e) {
-      if (!(e instanceof DOMException && e.name === "NotAllowedError")) notifyError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = removePasskey;
+  const { busy, add } = useAddPasskey();
 
   return (
     <Section
@@ -45,41 +29,7 @@ export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }
           {t("settings.passkeys.none")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table aria-label={t("settings.passkeys.title")}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("settings.passkeys.name")}</Table.Th>
-                <Table.Th>{t("settings.passkeys.added_at")}</Table.Th>
-                <Table.Th>{t("settings.passkeys.used_at")}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t("share.col.actions")}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {passkeys.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>{p.name}</Table.Td>
-                  <Table.Td>{formatDate(p.created_at, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    {p.used_at ? formatDate(p.used_at, i18n.language) : t("settings.never")}
-                  </Table.Td>
-                  <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={t("settings.passkeys.removeOf", { name: p.name })}
-                      onClick={() => setRemoving(p)}
-                    >
-                      <IconTrash size={16} />
-                    </ActionIcon>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <PasskeysTable passkeys={passkeys} remove={setRemoving} />
       )}
       <Stack gap={4}>
         <Group>
@@ -104,10 +54,79 @@ export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }
           title={t("settings.passkeys.removeTitle")}
           message={t("settings.passkeys.removeBody", { name: removing.name })}
           confirmLabel={t("settings.passkeys.remove")}
-          onConfirm={() => remove(removing.id)}
+          onConfirm={() => removePasskey(removing.id)}
           onClose={() => setRemoving(null)}
         />
       )}
     </Section>
+  );
+}
+
+/** Adds a passkey made by this browser's authenticator; a prompt closed by the user is no error. */
+function useAddPasskey() {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+
+  const add = async () => {
+    setBusy(true);
+    try {
+      const options = await passkeyOptions();
+      const credential = await navigator.credentials.create(creationOptions(options));
+      await addPasskey(serializeCredential(credential));
+      notifications.show({ color: "green", message: t("settings.passkeys.added") });
+    } catch (e) {
+      if (!(e instanceof DOMException && e.name === "NotAllowedError")) notifyError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { busy, add };
+}
+
+function PasskeysTable({
+  passkeys,
+  remove,
+}: {
+  passkeys: Schemas["Passkey"][];
+  remove: (passkey: Schemas["Passkey"]) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Table.ScrollContainer minWidth={420}>
+      <Table aria-label={t("settings.passkeys.title")}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("settings.passkeys.name")}</Table.Th>
+            <Table.Th>{t("settings.passkeys.added_at")}</Table.Th>
+            <Table.Th>{t("settings.passkeys.used_at")}</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>{t("share.col.actions")}</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {passkeys.map((p) => (
+            <Table.Tr key={p.id}>
+              <Table.Td>{p.name}</Table.Td>
+              <Table.Td>{formatDate(p.created_at, i18n.language)}</Table.Td>
+              <Table.Td>
+                {p.used_at ? formatDate(p.used_at, i18n.language) : t("settings.never")}
+              </Table.Td>
+              <Table.Td>
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  aria-label={t("settings.passkeys.removeOf", { name: p.name })}
+                  onClick={() => remove(p)}
+                >
+                  <IconTrash size={16} />
+                </ActionIcon>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -5,9 +5,8 @@ import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
 import { useSession } from "../../api/session";
-import { patchSettings } from "../../api/userSettings";
+import { patchSettings, twoFactorSecret } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
@@ -29,11 +28,8 @@ function qrDataUrl(text: string): string {
 
 export function TwoFactorSection({ enabled }: { enabled: boolean }) {
   const { t } = useTranslation();
-  const user = useSession()?.user;
   const [step, setStep] = useState<Step>({ kind: "idle" });
   const [code, setCode] = useState("");
-  const uri = step.kind === "enrol" ? otpauthUri(step.secret, user?.email ?? "", "Stratus") : null;
-  const qr = useMemo(() => (uri ? qrDataUrl(uri) : null), [uri]);
 
   const { busy, error, setError, submit } = useSubmit(async () => {
     await patchSettings({ two_fa_enabled: step.kind === "enrol", two_fa_code: code });
@@ -48,8 +44,7 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
     setError(null);
     setCode("");
     try {
-      const secret = await unwrap(api.GET("/user/setting/2fa"));
-      setStep({ kind: "enrol", secret: secret as string });
+      setStep({ kind: "enrol", secret: await twoFactorSecret() });
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -76,47 +71,19 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
       ) : (
         <form onSubmit={submit}>
           <Stack gap="sm">
-            {step.kind === "enrol" && qr && (
-              <>
-                <Text size="sm">{t("settings.twoFa.scan")}</Text>
-                <Image
-                  src={qr}
-                  alt={t("settings.twoFa.qr")}
-                  w={180}
-                  h={180}
-                  fit="contain"
-                  style={{ imageRendering: "pixelated", background: "#fff" }}
-                />
-                <Text size="sm">
-                  {t("settings.twoFa.secret")} <Code data-testid="totp-secret">{step.secret}</Code>
-                </Text>
-              </>
-            )}
-            <Text size="sm">{t("settings.twoFa.enterCode")}</Text>
-            <TextInput
-              label={t("signIn.otp")}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              w={160}
-              value={code}
-              onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-            />
+            {step.kind === "enrol" && <EnrolQr secret={step.secret} />}
+            <CodeField code={code} setCode={setCode} />
             {error && (
               <Alert color="red" role="alert">
                 {error}
               </Alert>
             )}
-            <Group>
-              <Button type="submit" loading={busy} disabled={code.length !== 6}>
-                {step.kind === "enrol"
-                  ? t("settings.twoFa.confirmOn")
-                  : t("settings.twoFa.confirmOff")}
-              </Button>
-              <Button variant="default" onClick={() => setStep({ kind: "idle" })}>
-                {t("common.cancel")}
-              </Button>
-            </Group>
+            <CodeButtons
+              enrol={step.kind === "enrol"}
+              busy={busy}
+              ready={code.length === 6}
+              cancel={() => setStep({ kind: "idle" })}
+            />
           </Stack>
         </form>
       )}
@@ -126,5 +93,72 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
         </Alert>
       )}
     </Section>
+  );
+}
+
+/** The QR code of the secret for an authenticator app, and the secret to type instead. */
+function EnrolQr({ secret }: { secret: string }) {
+  const { t } = useTranslation();
+  const user = useSession()?.user;
+  const uri = otpauthUri(secret, user?.email ?? "", "Stratus");
+  const qr = useMemo(() => qrDataUrl(uri), [uri]);
+  return (
+    <>
+      <Text size="sm">{t("settings.twoFa.scan")}</Text>
+      <Image
+        src={qr}
+        alt={t("settings.twoFa.qr")}
+        w={180}
+        h={180}
+        fit="contain"
+        style={{ imageRendering: "pixelated", background: "#fff" }}
+      />
+      <Text size="sm">
+        {t("settings.twoFa.secret")} <Code data-testid="totp-secret">{secret}</Code>
+      </Text>
+    </>
+  );
+}
+
+function CodeField({ code, setCode }: { code: string; setCode: (code: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Text size="sm">{t("settings.twoFa.enterCode")}</Text>
+      <TextInput
+        label={t("signIn.otp")}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={6}
+        w={160}
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
+      />
+    </>
+  );
+}
+
+function CodeButtons({
+  enrol,
+  busy,
+  ready,
+  cancel,
+}: {
+  enrol: boolean;
+  busy: boolean;
+  /** Six digits were typed. */
+  ready: boolean;
+  cancel: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group>
+      <Button type="submit" loading={busy} disabled={!ready}>
+        {enrol ? t("settings.twoFa.confirmOn") : t("settings.twoFa.confirmOff")}
+      </Button>
+      <Button variant="default" onClick={cancel}>
+        {t("common.cancel")}
+      </Button>
+    </Group>
   );
 }

@@ -61,49 +61,85 @@ export default function RestoreDialog({ snapshot, onClose }: Props) {
           </Stack>
         </Radio.Group>
         {mode === "replace" ? (
-          <Alert
-            color="gray"
-            icon={<IconAlertTriangle size={18} />}
-            title={t("snapshot.restore.changesTitle", { folder })}
-          >
-            <List size="sm" spacing={4}>
-              <List.Item>{t("snapshot.restore.added")}</List.Item>
-              <List.Item>{t("snapshot.restore.changed")}</List.Item>
-              <List.Item>{t("snapshot.restore.deleted")}</List.Item>
-            </List>
-            <Text size="sm" mt="xs">
-              {t("snapshot.restore.undo")}
-            </Text>
-          </Alert>
+          <ReplaceWarning folder={folder} />
         ) : (
           <>
             <Text size="sm">{t("snapshot.restore.copyInto")}</Text>
             <FolderPicker value={dst} onChange={setDst} excluded={new Set()} />
           </>
         )}
-        {error && (
-          <Text c="red" size="sm" role="alert">
-            {error}
-          </Text>
-        )}
-        <Group justify="space-between" wrap="nowrap">
-          <Text size="xs" c="dimmed" truncate>
-            {mode === "copy" ? readablePath(dst) : ""}
-          </Text>
-          <Group gap="xs" wrap="nowrap">
-            <Button variant="default" onClick={onClose}>
-              {t("common.cancel")}
-            </Button>
-            <Button loading={busy} color={mode === "replace" ? "red" : undefined} onClick={submit}>
-              {t(
-                mode === "replace"
-                  ? "snapshot.restore.submitReplace"
-                  : "snapshot.restore.submitCopy",
-              )}
-            </Button>
-          </Group>
-        </Group>
+        <RestoreFooter
+          mode={mode}
+          dst={dst}
+          error={error}
+          busy={busy}
+          onSubmit={submit}
+          onClose={onClose}
+        />
       </Stack>
     </Modal>
+  );
+}
+
+/** What replacing the folder changes, and that it can be undone. */
+function ReplaceWarning({ folder }: { folder: string }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      color="gray"
+      icon={<IconAlertTriangle size={18} />}
+      title={t("snapshot.restore.changesTitle", { folder })}
+    >
+      <List size="sm" spacing={4}>
+        <List.Item>{t("snapshot.restore.added")}</List.Item>
+        <List.Item>{t("snapshot.restore.changed")}</List.Item>
+        <List.Item>{t("snapshot.restore.deleted")}</List.Item>
+      </List>
+      <Text size="sm" mt="xs">
+        {t("snapshot.restore.undo")}
+      </Text>
+    </Alert>
+  );
+}
+
+function RestoreFooter({
+  mode,
+  dst,
+  error,
+  busy,
+  onSubmit,
+  onClose,
+}: {
+  mode: "replace" | "copy";
+  dst: string;
+  error: string | null;
+  busy: boolean;
+  onSubmit: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {error && (
+        <Text c="red" size="sm" role="alert">
+          {error}
+        </Text>
+      )}
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="xs" c="dimmed" truncate>
+          {mode === "copy" ? readablePath(dst) : ""}
+        </Text>
+        <Group gap="xs" wrap="nowrap">
+          <Button variant="default" onClick={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button loading={busy} color={mode === "replace" ? "red" : undefined} onClick={onSubmit}>
+            {t(
+              mode === "replace" ? "snapshot.restore.submitReplace" : "snapshot.restore.submitCopy",
+            )}
+          </Button>
+        </Group>
+      </Group>
+    </>
   );
 }

@@ -2,10 +2,9 @@
 // with checkboxes; what is checked becomes the task's `file_mask`. An archive that cannot be
 // listed (an encrypted 7z header, too many entries) is extracted whole.
 import { Checkbox, Group, Loader, ScrollArea, Stack, Text } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
+import { useArchiveEntries } from "../../api/archive";
 import { errorMessage } from "../../lib/errors";
 import { type EntryRow, entryRows, maskOf, toggle, within } from "./archiveEntries";
 
@@ -22,16 +21,7 @@ type Props = {
 
 export function ArchivePicker({ uri, encoding, onChange }: Props) {
   const { t } = useTranslation();
-  const listing = useQuery({
-    queryKey: ["archive", uri, encoding ?? ""],
-    queryFn: () =>
-      unwrap(
-        api.GET("/file/archive", {
-          params: { query: { uri, ...(encoding ? { text_encoding: encoding } : {}) } },
-        }),
-      ),
-    retry: false,
-  });
+  const listing = useArchiveEntries(uri, encoding);
   const rows = useMemo(() => entryRows(listing.data?.files ?? []), [listing.data]);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   useEffect(() => {

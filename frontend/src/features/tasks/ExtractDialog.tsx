@@ -1,16 +1,16 @@
 // Extract: an archive into a folder picked with the move dialog's picker; for a zip, the
 // encoding of its entry names (old zips from Windows name entries in a local code page); the
 // entries to extract (ArchivePicker); for a zip or 7z, its password when it is encrypted.
-import { Button, Group, Modal, PasswordInput, Select, Stack, Text } from "@mantine/core";
+import { Modal, PasswordInput, Select, Stack, Text } from "@mantine/core";
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { extractArchive, invalidateTasks, readablePath } from "../../api/tasks";
+import { extractArchive, invalidateTasks } from "../../api/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
-import { errorMessage } from "../../lib/errors";
 import { ArchivePicker } from "./ArchivePicker";
 import { isZip, mayBeEncrypted } from "./names";
+import { TaskDialogFooter, useStartTask } from "./TaskDialogFooter";
 
 type Props = { file: FileInfo; folder: string; onClose: () => void };
 
@@ -23,33 +23,23 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
   const [encoding, setEncoding] = useState("auto");
   const [password, setPassword] = useState("");
   const [mask, setMask] = useState<{ paths?: string[]; any: boolean }>({ any: true });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const onPick = useCallback((paths: string[] | undefined, any: boolean) => {
     setMask({ paths, any });
   }, []);
   const zipEncoding = isZip(file.name) && encoding !== "auto" ? encoding : undefined;
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await extractArchive({
-        src: [file.path],
-        dst,
-        ...(zipEncoding ? { encoding: zipEncoding } : {}),
-        ...(password ? { password } : {}),
-        ...(mask.paths ? { file_mask: mask.paths } : {}),
-      });
-      await invalidateTasks();
-      notifyQueued(t("tasks.extract.queued", { name: file.name }));
-      onClose();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useStartTask(async () => {
+    await extractArchive({
+      src: [file.path],
+      dst,
+      ...(zipEncoding ? { encoding: zipEncoding } : {}),
+      ...(password ? { password } : {}),
+      ...(mask.paths ? { file_mask: mask.paths } : {}),
+    });
+    await invalidateTasks();
+    notifyQueued(t("tasks.extract.queued", { name: file.name }));
+    onClose();
+  });
 
   return (
     <Modal opened onClose={onClose} centered title={t("tasks.extract.title", { name: file.name })}>
@@ -58,19 +48,7 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
           {t("tasks.destination")}
         </Text>
         <FolderPicker value={dst} onChange={setDst} excluded={new Set()} />
-        {isZip(file.name) && (
-          <Select
-            label={t("tasks.extract.encoding")}
-            data={ZIP_ENCODINGS.map((value) => ({
-              value,
-              label: t(`tasks.extract.encodings.${value}` as "tasks.extract.encodings.auto"),
-            }))}
-            value={encoding}
-            onChange={(value) => setEncoding(value ?? "auto")}
-            allowDeselect={false}
-            comboboxProps={{ withinPortal: true }}
-          />
-        )}
+        {isZip(file.name) && <ZipEncodingSelect value={encoding} onChange={setEncoding} />}
         <ArchivePicker uri={file.path} encoding={zipEncoding} onChange={onPick} />
         {mayBeEncrypted(file.name) && (
           <PasswordInput
@@ -81,25 +59,39 @@ export default function ExtractDialog({ file, folder, onClose }: Props) {
             autoComplete="off"
           />
         )}
-        {error && (
-          <Text c="red" size="sm" role="alert">
-            {error}
-          </Text>
-        )}
-        <Group justify="space-between" wrap="nowrap">
-          <Text size="xs" c="dimmed" truncate>
-            {readablePath(dst)}
-          </Text>
-          <Group gap="xs" wrap="nowrap">
-            <Button variant="default" onClick={onClose}>
-              {t("common.cancel")}
-            </Button>
-            <Button loading={busy} onClick={submit} disabled={!mask.any}>
-              {t("tasks.extract.submit")}
-            </Button>
-          </Group>
-        </Group>
+        <TaskDialogFooter
+          dst={dst}
+          error={error}
+          busy={busy}
+          disabled={!mask.any}
+          submitLabel={t("tasks.extract.submit")}
+          onSubmit={submit}
+          onClose={onClose}
+        />
       </Stack>
     </Modal>
+  );
+}
+
+function ZipEncodingSelect({
+  value,
+  onChange,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      label={t("tasks.extract.encoding")}
+      data={ZIP_ENCODINGS.map((value) => ({
+        value,
+        label: t(`tasks.extract.encodings.${value}` as "tasks.extract.encodings.auto"),
+      }))}
+      value={value}
+      onChange={(picked) => onChange(picked ?? "auto")}
+      allowDeselect={false}
+      comboboxProps={{ withinPortal: true }}
+    />
   );
 }

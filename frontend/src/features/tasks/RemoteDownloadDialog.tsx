@@ -1,15 +1,15 @@
 // Remote download: URLs (one a line) or a .torrent file of the drive, into a folder; the server
 // downloads them as tasks (POST /workflow/download), listed under "Downloading".
-import { Button, Group, Modal, SegmentedControl, Stack, Text, Textarea } from "@mantine/core";
+import { Modal, SegmentedControl, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { invalidateTasks, readablePath, startRemoteDownload } from "../../api/tasks";
+import { invalidateTasks, startRemoteDownload } from "../../api/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
-import { errorMessage } from "../../lib/errors";
 import { MY_ROOT } from "../../lib/uri";
 import { isTorrent, urlLines } from "./names";
+import { TaskDialogFooter, useStartTask } from "./TaskDialogFooter";
 
 type Props = { folder: string; torrent?: FileInfo; onClose: () => void };
 
@@ -19,29 +19,20 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
   const [mode, setMode] = useState<"urls" | "torrent">(torrent ? "torrent" : "urls");
   const [text, setText] = useState("");
   const [picked, setPicked] = useState<FileInfo | undefined>(torrent);
+  // Kept here: the folder browsed stays when the mode is switched back and forth.
   const [browse, setBrowse] = useState(start);
   const [dst, setDst] = useState(start);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const urls = urlLines(text);
   const ready = mode === "urls" ? urls.length > 0 : !!picked;
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await startRemoteDownload(
-        mode === "urls" ? { src: urls, dst } : { src_file: picked?.path, dst },
-      );
-      await invalidateTasks();
-      notifyQueued(t("tasks.download.queued"), "downloading");
-      onClose();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useStartTask(async () => {
+    await startRemoteDownload(
+      mode === "urls" ? { src: urls, dst } : { src_file: picked?.path, dst },
+    );
+    await invalidateTasks();
+    notifyQueued(t("tasks.download.queued"), "downloading");
+    onClose();
+  });
 
   return (
     <Modal opened onClose={onClose} centered size="lg" title={t("tasks.download.title")}>
@@ -67,27 +58,7 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
             data-autofocus
           />
         ) : (
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {t("tasks.download.pickTorrent")}
-            </Text>
-            <FolderPicker
-              value={browse}
-              onChange={setBrowse}
-              excluded={new Set()}
-              height={150}
-              files={{
-                keep: (f) => isTorrent(f.name),
-                picked: picked?.path,
-                onPick: setPicked,
-              }}
-            />
-            <Text size="xs" c="dimmed">
-              {picked
-                ? t("tasks.download.picked", { name: picked.name })
-                : t("tasks.download.noTorrent")}
-            </Text>
-          </Stack>
+          <TorrentPicker browse={browse} setBrowse={setBrowse} picked={picked} onPick={setPicked} />
         )}
         <Text size="sm" fw={500}>
           {t("tasks.destination")}
@@ -98,25 +69,52 @@ export default function RemoteDownloadDialog({ folder, torrent, onClose }: Props
           excluded={new Set()}
           height={mode === "torrent" ? 150 : 220}
         />
-        {error && (
-          <Text c="red" size="sm" role="alert">
-            {error}
-          </Text>
-        )}
-        <Group justify="space-between" wrap="nowrap">
-          <Text size="xs" c="dimmed" truncate>
-            {readablePath(dst)}
-          </Text>
-          <Group gap="xs" wrap="nowrap">
-            <Button variant="default" onClick={onClose}>
-              {t("common.cancel")}
-            </Button>
-            <Button loading={busy} disabled={!ready} onClick={submit}>
-              {t("tasks.download.submit")}
-            </Button>
-          </Group>
-        </Group>
+        <TaskDialogFooter
+          dst={dst}
+          error={error}
+          busy={busy}
+          disabled={!ready}
+          submitLabel={t("tasks.download.submit")}
+          onSubmit={submit}
+          onClose={onClose}
+        />
       </Stack>
     </Modal>
+  );
+}
+
+/** A .torrent file of the drive, picked in a folder browser. */
+function TorrentPicker({
+  browse,
+  setBrowse,
+  picked,
+  onPick,
+}: {
+  browse: string;
+  setBrowse: (folder: string) => void;
+  picked?: FileInfo;
+  onPick: (file: FileInfo) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t("tasks.download.pickTorrent")}
+      </Text>
+      <FolderPicker
+        value={browse}
+        onChange={setBrowse}
+        excluded={new Set()}
+        height={150}
+        files={{
+          keep: (f) => isTorrent(f.name),
+          picked: picked?.path,
+          onPick,
+        }}
+      />
+      <Text size="xs" c="dimmed">
+        {picked ? t("tasks.download.picked", { name: picked.name }) : t("tasks.download.noTorrent")}
+      </Text>
+    </Stack>
   );
 }

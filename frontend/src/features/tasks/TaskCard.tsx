@@ -1,84 +1,31 @@
 // One task of the tasks page: its type, source → destination, status, live progress, error,
 // cancel (running downloads) and its log, shown on demand.
-import { Badge, Button, Code, Collapse, Group, Paper, Progress, Stack, Text } from "@mantine/core";
-import { IconArrowRight, IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
+import { Button, Code, Collapse, Group, Paper, Stack, Text } from "@mantine/core";
+import { IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../api/client";
-import {
-  ENDED,
-  type ProgressMap,
-  progressUnit,
-  readablePath,
-  STATUS_COLORS,
-  type Task,
-  taskEnds,
-} from "../../api/tasks";
+import { cancelDownload, ENDED, type Task, taskEnds } from "../../api/tasks";
 import { notifyError } from "../../lib/errors";
-import { formatBytes, formatCount, formatDate } from "../../lib/format";
 import { useTaskStream } from "./stream";
+import { ProgressBars } from "./TaskProgressBars";
+import { TaskHeading, TaskRoute } from "./TaskSummary";
 
 type Props = { task: Task; stream: boolean; onEnd: () => void };
 
 export function TaskCard({ task: listed, stream, onEnd }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [showLog, setShowLog] = useState(false);
-  const [canceling, setCanceling] = useState(false);
   const live = useTaskStream(listed.id, stream || showLog, onEnd);
   const task = live.status ?? listed;
   const ended = ENDED.has(task.status);
   const { src, dst } = taskEnds(task);
-  const typeLabel = t(`tasks.types.${task.type}` as "tasks.types.create_archive", {
-    defaultValue: task.type,
-  });
-
-  const cancel = async () => {
-    setCanceling(true);
-    try {
-      await unwrap(api.DELETE("/workflow/download/{id}", { params: { path: { id: task.id } } }));
-      onEnd();
-    } catch (e) {
-      notifyError(e);
-    } finally {
-      setCanceling(false);
-    }
-  };
+  const { canceling, cancel } = useCancel(task.id, onEnd);
 
   return (
     <Paper withBorder p="sm" data-testid="task" data-status={task.status}>
       <Stack gap={6}>
-        <Group justify="space-between" wrap="nowrap" gap="xs">
-          <Group gap="xs" wrap="wrap" miw={0}>
-            <Text fw={600} size="sm">
-              {typeLabel}
-            </Text>
-            <Badge color={STATUS_COLORS[task.status] ?? "gray"} variant="dot" size="sm">
-              {t(`tasks.status.${task.status}` as "tasks.status.queued", {
-                defaultValue: task.status,
-              })}
-            </Badge>
-          </Group>
-          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-            {formatDate(task.created_at, i18n.language)}
-          </Text>
-        </Group>
-        {(src.length > 0 || dst) && (
-          <Group gap={6} wrap="wrap" miw={0}>
-            <Text size="sm" truncate maw="100%" title={src.map(readablePath).join(", ")}>
-              {src.length > 1
-                ? t("tasks.sources", { first: readablePath(src[0] ?? ""), count: src.length - 1 })
-                : readablePath(src[0] ?? "")}
-            </Text>
-            {dst && (
-              <>
-                <IconArrowRight size={14} aria-label={t("tasks.to")} />
-                <Text size="sm" truncate maw="100%" title={readablePath(dst)}>
-                  {readablePath(dst)}
-                </Text>
-              </>
-            )}
-          </Group>
-        )}
+        <TaskHeading task={task} />
+        <TaskRoute src={src} dst={dst} />
         {!ended && <ProgressBars progress={live.progress} />}
         {task.error && (
           <Text size="sm" c="red" role="status">
@@ -118,38 +65,19 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
   );
 }
 
-/** One bar per progress entry the task reports, in bytes or as a count (PROGRESS_UNITS). */
-function ProgressBars({ progress }: { progress?: ProgressMap }) {
-  const { t, i18n } = useTranslation();
-  const entries = Object.entries(progress ?? {}).filter(([, p]) => p.total > 0);
-  if (entries.length === 0)
-    return <Progress value={100} animated striped size="sm" aria-label={t("tasks.working")} />;
-  return (
-    <Stack gap={4}>
-      {entries.map(([key, p]) => {
-        const percent = Math.min(100, (p.current / p.total) * 100);
-        const label = t(`tasks.progress.${key}` as "tasks.progress.archive_size", {
-          defaultValue: key,
-        });
-        return (
-          <div key={key}>
-            <Group justify="space-between" gap="xs">
-              <Text size="xs" c="dimmed">
-                {label}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {progressUnit(key) === "bytes"
-                  ? `${formatBytes(p.current)} / ${formatBytes(p.total)}`
-                  : t("tasks.progressCount", {
-                      current: formatCount(p.current, i18n.language),
-                      total: formatCount(p.total, i18n.language),
-                    })}
-              </Text>
-            </Group>
-            <Progress value={percent} size="sm" aria-label={label} />
-          </div>
-        );
-      })}
-    </Stack>
-  );
+/** Cancels a remote download; `onEnd` re-reads the lists. */
+function useCancel(id: string, onEnd: () => void) {
+  const [canceling, setCanceling] = useState(false);
+  const cancel = async () => {
+    setCanceling(true);
+    try {
+      await cancelDownload(id);
+      onEnd();
+    } catch (e) {
+      notifyError(e);
+    } finally {
+      setCanceling(false);
+    }
+  };
+  return { canceling, cancel };
 }

@@ -5,7 +5,10 @@
 // wait. Every session is kept in localStorage (saved.ts) with the chunks sent and where they go,
 // so that after a reload the upload goes on from the next chunk once the file is picked again.
 import { useSyncExternalStore } from "react";
-import { ApiError, api, unwrap } from "../../api/client";
+import { fetchCapacity } from "../../api/capacity";
+import { ApiError } from "../../api/client";
+import { ensureFolder } from "../../api/files";
+import { createUploadSession, deleteUploadSession } from "../../api/uploads";
 import { childUri } from "../../lib/uri";
 import { askConflict, type Batch, numberedName } from "./conflicts";
 import { forgetUpload, loadSaved, type SavedUpload, sameFile, saveUpload } from "./saved";
@@ -172,11 +175,7 @@ export async function enqueueUploads(
     await checkQuota(added.reduce((sum, j) => sum + j.size, 0));
     const parents = [...dirs.values()].sort((a, b) => a.length - b.length);
     for (const dir of parents) {
-      await unwrap(
-        api.POST("/file/create", {
-          body: { uri: uriOf(folder, dir.slice(0, -1), dir[dir.length - 1] ?? ""), type: "folder" },
-        }),
-      );
+      await ensureFolder(uriOf(folder, dir.slice(0, -1), dir[dir.length - 1] ?? ""));
     }
     if (parents.length) finished(folder);
   } catch (e) {
@@ -199,7 +198,7 @@ export class QuotaError extends Error {
 }
 
 async function checkQuota(needed: number) {
-  const { used, total } = await unwrap(api.GET("/user/capacity"));
+  const { used, total } = await fetchCapacity();
   const free = Math.max(0, total - used);
   if (total > 0 && needed > free) throw new QuotaError(needed, free);
 }
@@ -219,7 +218,7 @@ function dropSession(job: Job) {
   if (!session) return;
   job.session = undefined;
   forgetUpload(session.id);
-  unwrap(api.DELETE("/file/upload", { body: { id: session.id, uri: job.uri } })).catch(() => {});
+  deleteUploadSession(session.id, job.uri).catch(() => {});
 }
 
 /** Tries a failed upload again, from the chunk after the last one the server took. */
@@ -400,26 +399,20 @@ async function createSession(job: Job) {
   const name = file.name;
   for (let attempt = 0; attempt <= RENAME_ATTEMPTS; attempt++) {
     try {
-      const session = await unwrap(
-        api.PUT("/file/upload", {
-          body: {
-            uri: job.uri,
-            size: job.size,
-            policy_id: job.policyId,
-            last_modified: file.lastModified,
-            mime_type: file.type || undefined,
-            ...(job.overwrite ? { entity_type: "version" } : {}),
-          },
-        }),
-      );
+      const session = await createUploadSession({
+        uri: job.uri,
+        size: job.size,
+        policy_id: job.policyId,
+        last_modified: file.lastModified,
+        mime_type: file.type || undefined,
+        ...(job.overwrite ? { entity_type: "version" } : {}),
+      });
       const chunkSize = session.chunk_size > 0 ? session.chunk_size : Math.max(job.size, 1);
       let target: Target;
       try {
         target = targetOf(session, chunkCount(job.size, chunkSize));
       } catch (e) {
-        unwrap(
-          api.DELETE("/file/upload", { body: { id: session.session_id, uri: job.uri } }),
-        ).catch(() => {});
+        deleteUploadSession(session.session_id, job.uri).catch(() => {});
         throw e;
       }
       const concurrency = Math.max(1, session.storage_policy.chunk_concurrency ?? 1);

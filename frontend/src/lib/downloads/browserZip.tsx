@@ -6,11 +6,11 @@
 import { Progress, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { makeZip } from "client-zip";
-import { api, type FileInfo, unwrap } from "../../api/client";
+import { fetchFile } from "../../api/fileUrls";
+import { folderChildren } from "../../api/listing";
 import i18n from "../../i18n";
 import { errorMessage } from "../errors";
 import { formatBytes } from "../format";
-import { fileUrl } from "./fileUrl";
 
 const FOLDER = 1;
 
@@ -26,20 +26,6 @@ function nameOf(item: ZipItem): string {
   return decodeURIComponent(tail.slice(tail.lastIndexOf("/") + 1)) || "download";
 }
 
-async function* children(folder: string): AsyncGenerator<FileInfo> {
-  let token: string | undefined;
-  // Bounded by the folder's pages: each answer names the next page, the last names none.
-  do {
-    const page = await unwrap(
-      api.GET("/file", {
-        params: { query: { uri: folder, ...(token ? { next_page_token: token } : {}) } },
-      }),
-    );
-    yield* page.files;
-    token = page.pagination.next_token || undefined;
-  } while (token);
-}
-
 /** The entries under `prefix` for `item`, folders walked depth first. */
 async function* walk(item: ZipItem, prefix: string): AsyncGenerator<Entry> {
   const name = `${prefix}${nameOf(item)}`;
@@ -48,7 +34,7 @@ async function* walk(item: ZipItem, prefix: string): AsyncGenerator<Entry> {
     return;
   }
   yield { name: `${name}/`, size: 0 };
-  for await (const child of children(item.path)) {
+  for await (const child of folderChildren(item.path)) {
     yield* walk(child, `${name}/`);
   }
 }
@@ -150,7 +136,7 @@ export async function zipInBrowser(items: ZipItem[], fileName: string) {
         yield { name: entry.name };
         continue;
       }
-      const answer = await fetch(await fileUrl(entry.uri, { download: true }));
+      const answer = await fetchFile(entry.uri);
       if (!answer.ok || !answer.body) throw new Error(`${entry.name}: HTTP ${answer.status}`);
       const counted = answer.body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({

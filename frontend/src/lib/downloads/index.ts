@@ -3,12 +3,12 @@
 //! `POST /file/url` with `archive`) when the caller's group may (permission bit 4), else built
 //! in the browser from the single files (`browserZip.tsx`), as Cloudreve's own client does.
 
-import { ApiError, api, type SiteConfig, unwrap } from "../../api/client";
+import { ApiError, type SiteConfig } from "../../api/client";
+import { archiveUrl, fileUrl } from "../../api/fileUrls";
 import { fetchBasicConfig } from "../../api/siteConfig";
 import { decodeBoolset } from "../boolset";
 import { notifyError } from "../errors";
 import { type ZipItem, zipInBrowser } from "./browserZip";
-import { fileUrl } from "./fileUrl";
 
 export { fileUrl };
 
@@ -46,10 +46,8 @@ export async function downloadFiles(items: ZipItem[]) {
       await zipInBrowser(items, zipName(items));
       return;
     }
-    const { urls } = await unwrap(
-      api.POST("/file/url", { body: { uris: items.map((i) => i.path), archive: true } }),
-    );
-    if (urls[0]?.url) window.location.assign(urls[0].url);
+    const url = await archiveUrl(items.map((i) => i.path));
+    if (url) window.location.assign(url);
   } catch (e) {
     // The group changed since the site config was read: build the zip here after all.
     if (e instanceof ApiError && e.code === NO_ARCHIVE) await zipInBrowser(items, zipName(items));

@@ -4,7 +4,8 @@
 // and Stratus is told with `GET /callback/<kind>/<session>/<secret>`, which checks the object
 // and publishes the file. An OSS bucket may have called that callback itself already: the
 // session is then gone (40011), which here means done.
-import { API_BASE, ApiError } from "../../../api/client";
+import { ApiError } from "../../../api/client";
+import { uploadCallback } from "../../../api/uploads";
 import { completeXml, completionError, partEtag } from "./multipart";
 import type { BucketTarget, Sender } from "./target";
 import { sendXhr } from "./xhr";
@@ -35,7 +36,7 @@ export function bucketSender(
       target.etags[index] = etag;
     },
     async finish() {
-      const callbackUrl = `${API_BASE}/callback/${target.kind}/${encodeURIComponent(sessionId)}/${encodeURIComponent(target.secret)}`;
+      const callback = () => uploadCallback(target.kind, sessionId, target.secret);
       if (!target.completed) {
         const xhr = await sendXhr({
           method: "POST",
@@ -48,7 +49,7 @@ export function bucketSender(
           // A completion whose answer was lost is not found again (the bucket forgot the
           // upload): the callback, which checks the object's size, tells whether it is there.
           if (
-            await callback(callbackUrl).then(
+            await callback().then(
               () => true,
               () => false,
             )
@@ -61,7 +62,7 @@ export function bucketSender(
         persist();
       }
       try {
-        await callback(callbackUrl);
+        await callback();
       } catch (e) {
         const finishedByBucket =
           target.kind === "oss" && e instanceof ApiError && e.code === SESSION_GONE;
@@ -69,18 +70,4 @@ export function bucketSender(
       }
     },
   };
-}
-
-/** The callback's envelope, judged here rather than by `unwrap`: its 40020 (a wrong key) says
- * nothing about the user's own session. */
-async function callback(url: string) {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new ApiError(0, e instanceof Error ? e.message : String(e));
-  }
-  const envelope = (await response.json().catch(() => null)) as { code?: number; msg?: string };
-  if (typeof envelope?.code !== "number") throw new ApiError(response.status, response.statusText);
-  if (envelope.code !== 0) throw new ApiError(envelope.code, envelope.msg ?? "");
 }

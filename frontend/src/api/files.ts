@@ -1,11 +1,12 @@
-// What the explorer asks of the server, each followed by re-reading what it changed.
+// Changes to files (`/file/*`): create, rename, delete, restore, move, the trash, locks and
+// metadata, each followed by re-reading what it changed.
 
-import { invalidateCapacity } from "../../api/capacity";
-import { api, unwrap } from "../../api/client";
-import { treeRoot } from "../../api/folders";
-import { listKey, listRoot } from "../../api/listing";
-import { queryClient } from "../../api/queryClient";
-import { childUri } from "../../lib/uri";
+import { childUri } from "../lib/uri";
+import { invalidateCapacity } from "./capacity";
+import { api, type Schemas, unwrap } from "./client";
+import { treeRoot } from "./folders";
+import { listKey, listRoot } from "./listing";
+import { queryClient } from "./queryClient";
 
 /**
  * Runs `send` on the URIs a batch at a time: a whole large folder can be selected, and the
@@ -91,4 +92,19 @@ export async function emptyTrash() {
 /** Takes the locks of a 40073 answer away, so that the change can be tried again. */
 export async function forceUnlock(tokens: string[]) {
   await unwrap(api.DELETE("/file/lock", { body: { tokens } }));
+}
+
+/**
+ * Makes the folder `uri` if it is missing (an existing one is no error): the parents of an
+ * uploaded folder's files. The caller re-reads the listing once all are made.
+ */
+export async function ensureFolder(uri: string) {
+  await unwrap(api.POST("/file/create", { body: { uri, type: "folder" } }));
+}
+
+export type MetadataPatch = Schemas["MetadataPatch"];
+
+/** Sets or removes metadata keys of the files at `uris`; the caller re-reads the file's info. */
+export async function patchMetadata(uris: string[], patches: MetadataPatch[]) {
+  await unwrap(api.PATCH("/file/metadata", { body: { uris, patches } }));
 }

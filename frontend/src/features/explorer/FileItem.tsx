@@ -1,0 +1,208 @@
+// One file of the list (a row) or of the grid (a card): selected by click (shift, ctrl), opened
+// by double click (a tap on touch screens), dragged onto folders, with its actions menu.
+// biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
+// biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
+// biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
+import { ActionIcon, Text } from "@mantine/core";
+import { IconDots } from "@tabler/icons-react";
+import { type KeyboardEvent, type MouseEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { FileInfo } from "../../api/client";
+import { FOLDER } from "../../api/listing";
+import { formatBytes, formatDate } from "../../lib/format";
+import { parseUri } from "../../lib/uri";
+import type { CustomProp } from "./CustomProps";
+import { type DropHandler, dropTarget, startDrag } from "./dnd";
+import { FileIcon, Thumbnail } from "./FileIcon";
+import classes from "./FileList.module.css";
+import { PropCells } from "./PropColumns";
+import type { Selection } from "./selection";
+import type { ViewMode } from "./view";
+
+export type FileListProps = {
+  files: FileInfo[];
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+  mode: ViewMode;
+  selection: Selection;
+  /** Rows can be dragged onto folders. */
+  movable: boolean;
+  /** Each row says which folder it is in (search results come from a whole tree). */
+  showParent?: boolean;
+  /** Custom properties shown as columns of the list. */
+  propColumns?: CustomProp[];
+  onOpen: (file: FileInfo) => void;
+  /** The context menu for the row at `index`, at a point of the page. */
+  onMenu: (index: number, at: { x: number; y: number }) => void;
+  onDrop: DropHandler;
+  onKeyDown: (event: KeyboardEvent, columns: number) => void;
+};
+
+type Props = FileListProps;
+
+/** `cloudreve://my/Work/2026/plan.txt` → `/Work/2026`. */
+function parentPath(uri: string): string {
+  return `/${parseUri(uri)?.segments.slice(0, -1).join("/") ?? ""}`;
+}
+
+export function Item({
+  index,
+  props,
+  style,
+  list,
+}: {
+  index: number;
+  props: Props;
+  style?: React.CSSProperties;
+  list?: boolean;
+}) {
+  const { files, selection, movable } = props;
+  const [over, setOver] = useState(false);
+  const file = files[index];
+  if (!file) return null;
+  const folder = file.type === FOLDER;
+  const selected = selection.selected.has(file.path);
+  const focused = selection.focus === index;
+
+  const { click, menu } = pointerHandlers(file, index, props);
+  const drop = folder && movable ? dropTarget(file.path, props.onDrop, setOver) : {};
+
+  const className = [
+    list ? classes.row : classes.card,
+    selected ? classes.selected : "",
+    over ? classes.over : "",
+  ].join(" ");
+
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      data-index={index}
+      className={className}
+      style={style}
+      onClick={click}
+      onDoubleClick={() => props.onOpen(file)}
+      onContextMenu={menu}
+      draggable={movable}
+      onDragStart={(e) => {
+        const uris = selected ? selection.chosen.map((f) => f.path) : [file.path];
+        startDrag(e, uris);
+      }}
+      {...drop}
+    >
+      <div role="gridcell" className={list ? classes.name : classes.cardBody}>
+        <button
+          type="button"
+          className={classes.focusTarget}
+          data-focus-target
+          tabIndex={focused ? 0 : -1}
+          title={file.name}
+          onFocus={() => {
+            if (!focused) selection.focusOnly(index);
+          }}
+        >
+          {list ? (
+            <FileIcon file={file} size={22} />
+          ) : (
+            <Thumbnail file={file} className={classes.thumb ?? ""} />
+          )}
+          <Text span truncate="end" size={list ? "md" : "sm"} className={classes.label}>
+            {file.name}
+          </Text>
+        </button>
+      </div>
+      {list && <ListCells file={file} props={props} />}
+      <MenuCell index={index} name={file.name} focused={focused} props={props} />
+    </div>
+  );
+}
+
+/** A click selects (shift: a range, ctrl: one more); the context menu opens at the pointer. */
+function pointerHandlers(file: FileInfo, index: number, props: Props) {
+  const { selection } = props;
+  const click = (e: MouseEvent) => {
+    // A tap on a touch screen opens, as there is no double tap.
+    if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !selection.selected.size) {
+      props.onOpen(file);
+      return;
+    }
+    selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+  };
+  const menu = (e: MouseEvent) => {
+    e.preventDefault();
+    selection.ensure(index);
+    props.onMenu(index, { x: e.clientX, y: e.clientY });
+  };
+  return { click, menu };
+}
+
+/** The list's cells after the name: the folder (search results), size, date, properties. */
+function ListCells({ file, props }: { file: FileInfo; props: Props }) {
+  const { i18n } = useTranslation();
+  const folder = file.type === FOLDER;
+  return (
+    <>
+      {props.showParent && (
+        <div role="gridcell" className={classes.parent}>
+          <Text
+            size="sm"
+            c="dimmed"
+            truncate="end"
+            title={parentPath(file.path)}
+            data-testid="parent-path"
+          >
+            {parentPath(file.path)}
+          </Text>
+        </div>
+      )}
+      <div role="gridcell" className={classes.size}>
+        <Text size="sm" c="dimmed">
+          {folder ? "" : formatBytes(file.size)}
+        </Text>
+      </div>
+      <div role="gridcell" className={classes.date}>
+        <Text size="sm" c="dimmed">
+          {formatDate(file.updated_at, i18n.language)}
+        </Text>
+      </div>
+      <PropCells props={props.propColumns ?? []} file={file} />
+    </>
+  );
+}
+
+function MenuCell({
+  index,
+  name,
+  focused,
+  props,
+}: {
+  index: number;
+  name: string;
+  focused: boolean;
+  props: Props;
+}) {
+  const { t } = useTranslation();
+  const { selection } = props;
+  return (
+    <div role="gridcell" className={classes.menu}>
+      <ActionIcon
+        variant="subtle"
+        color="gray"
+        tabIndex={focused ? 0 : -1}
+        aria-label={t("explorer.actionsFor", { name: name })}
+        aria-haspopup="menu"
+        onClick={(e) => {
+          e.stopPropagation();
+          selection.ensure(index);
+          const box = e.currentTarget.getBoundingClientRect();
+          props.onMenu(index, { x: box.left, y: box.bottom });
+        }}
+        onDoubleClick={(e) => e.stopPropagation()}
+      >
+        <IconDots size={18} />
+      </ActionIcon>
+    </div>
+  );
+}
