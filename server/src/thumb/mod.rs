@@ -8,8 +8,9 @@
 //! (`chain.rs`: the built-in one for jpg, jpeg, png, webp, gif by default; ffmpeg, libvips,
 //! LibreOffice, poppler, libheif, LibRaw and the music cover per their `thumb_<name>_*`
 //! settings), and the blob's policy must allow generating (local policies here; remote
-//! policies on their slave node, which reads the picture from its disk and keeps the
-//! thumbnail; other policies here with `thumb_generator_proxy` in their settings); else there
+//! policies on their slave node, which runs the same chain with the tools installed there on
+//! the picture on its disk and keeps the thumbnail; other policies here with
+//! `thumb_generator_proxy` in their settings); else there
 //! is none, without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` sources (never

@@ -13,25 +13,25 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use stratus_entity::{entity, file, file_entity};
 
 use super::{UploadError, rows};
-use crate::fs::{error::FsError, nav, version};
+use crate::fs::{nav, version};
 
 /// The picture at `name` in folder `parent` that a live photo upload attaches to: an
-/// existing file with content. Missing: "not found" (40016 on the wire), as Cloudreve answers.
+/// existing file with content; else [`UploadError::NoPicture`] (40016, as Cloudreve answers).
 pub(super) async fn target(
     txn: &DatabaseTransaction,
     parent: i64,
     name: &str,
 ) -> Result<i64, UploadError> {
-    let picture = nav::child(txn, parent, name)
-        .await?
-        .ok_or(FsError::NotFound)?;
-    if picture.r#type != file::kind::FILE || picture.is_symbolic || picture.primary_entity.is_none()
-    {
-        return Err(UploadError::Invalid(format!(
-            "entity_type: {name:?} is not a picture a live photo can be attached to"
-        )));
+    match nav::child(txn, parent, name).await? {
+        Some(picture)
+            if picture.r#type == file::kind::FILE
+                && !picture.is_symbolic
+                && picture.primary_entity.is_some() =>
+        {
+            Ok(picture.id)
+        }
+        _ => Err(UploadError::NoPicture),
     }
-    Ok(picture.id)
 }
 
 /// Links the uploaded `entity_id` to `picture` as its live photo, unlinking any live photo it

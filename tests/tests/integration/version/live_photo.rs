@@ -129,7 +129,7 @@ async fn only_the_owner_of_an_existing_picture_can_attach_one() {
     let missing = attach(&server, &ann, "cloudreve://my/none.jpg", b"clip").await;
     assert_eq!(missing["code"], 40016, "{missing}");
     let none = info(&server, &ann, "cloudreve://my/none.jpg").await;
-    assert_eq!(none["code"], 40016, "{none}");
+    assert_eq!(none["code"], 404, "{none}");
     // Bob cannot reach Ann's picture, by his own path or by hers.
     let own_path = attach(&server, &bob, uri, b"clip").await;
     assert_eq!(own_path["code"], 40016, "{own_path}");
@@ -154,6 +154,6 @@ async fn only_the_owner_of_an_existing_picture_can_attach_one() {
         .await;
     assert_eq!(folder["code"], 0, "{folder}");
     let on_folder = attach(&server, &ann, "cloudreve://my/album", b"clip").await;
-    assert_eq!(on_folder["code"], 40001, "{on_folder}");
+    assert_eq!(on_folder["code"], 40016, "{on_folder}");
     assert_eq!(storage(&server, &bob).await, 0);
 }
