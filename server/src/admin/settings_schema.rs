@@ -306,6 +306,28 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("media_meta_ffprobe_path", Kind::Text),
     ("media_meta_ffprobe_size_local", BYTES),
     ("media_meta_ffprobe_size_remote", BYTES),
+    (
+        "media_meta_ffprobe_timeout",
+        Kind::Int { min: 1, max: 3600 },
+    ),
+    (
+        "media_meta_ffprobe_max_memory",
+        Kind::Int {
+            min: 64 << 20,
+            max: i64::MAX,
+        },
+    ),
+    (
+        "media_meta_ffprobe_probe_size",
+        Kind::Int {
+            min: 32,
+            max: i64::MAX,
+        },
+    ),
+    (
+        "media_meta_ffprobe_analyze_duration",
+        Kind::Int { min: 1, max: 3600 },
+    ),
     // Queues and cron
     ("queue_media_meta_worker_num", WORKERS),
     ("queue_thumb_worker_num", WORKERS),

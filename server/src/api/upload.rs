@@ -37,7 +37,9 @@ pub struct CreateUploadRequest {
     pub policy_id: Option<String>,
     /// Metadata to set on the file once uploaded.
     pub metadata: Option<BTreeMap<String, String>>,
-    /// `""` for a new file, `"version"` to upload a new version of an existing file.
+    /// `""` for a new file, `"version"` to upload a new version of an existing file,
+    /// `"live_photo"` to attach the motion part of an existing picture (an extra entity of
+    /// type live photo, not a version).
     pub entity_type: Option<String>,
     /// With `entity_type: "version"`: entity hashid of the version the client last saw; the
     /// upload is refused (40076) when the file's current version is another one.
@@ -94,9 +96,10 @@ impl UploadApi {
         body: ApiJson<CreateUploadRequest>,
     ) -> ApiResult<UploadSessionResponse> {
         let me = caller.signed_in()?;
-        let version = match body.entity_type.as_deref().unwrap_or("") {
-            "" => false,
-            "version" => true,
+        let (version, live_photo) = match body.entity_type.as_deref().unwrap_or("") {
+            "" => (false, false),
+            "version" => (true, false),
+            "live_photo" => (false, true),
             other => {
                 return Err(ApiError::new(
                     ErrorCode::ParamError,
@@ -118,6 +121,7 @@ impl UploadApi {
                 .into_iter()
                 .collect(),
             version,
+            live_photo,
         };
         let created = upload::create::create(&state, me, params).await?;
         let mut resp = UploadSessionResponse {

@@ -3,8 +3,14 @@
 //! `stream:bitrate` (bits per second) and `stream:streams`, a JSON array with each stream's
 //! index, type, codec, resolution (video), sample rate and channels (audio), bitrate and
 //! duration.
+//!
+//! Its limits are settings (`media_meta_ffprobe_*`, read by [`FfprobeLimits::from_settings`]):
+//! `_timeout` seconds before it is killed (60), `_max_memory` bytes of address space (2 GiB),
+//! `_probe_size` bytes it reads to find the streams (ffprobe's `-probesize`, 5 MB) and
+//! `_analyze_duration` seconds of media it analyses (`-analyzeduration`, 5). A value missing
+//! or out of range takes its default; the console refuses one out of range.
 
-use std::{ffi::OsString, path::Path};
+use std::{collections::HashMap, ffi::OsString, path::Path, time::Duration};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -41,16 +47,65 @@ struct Stream {
     duration: Option<String>,
 }
 
+/// Largest answer ffprobe may write (its JSON is a few kilobytes).
+const MAX_ANSWER: u64 = 1 << 20;
+
+/// The settings keys of the limits, their defaults and their ranges: (key, default, min, max).
+pub const LIMIT_KEYS: [(&str, i64, i64, i64); 4] = [
+    ("media_meta_ffprobe_timeout", 60, 1, 3600),
+    ("media_meta_ffprobe_max_memory", 2 << 30, 64 << 20, i64::MAX),
+    ("media_meta_ffprobe_probe_size", 5_000_000, 32, i64::MAX),
+    ("media_meta_ffprobe_analyze_duration", 5, 1, 3600),
+];
+
+/// What one ffprobe run may use and read.
+#[derive(Debug, Clone)]
+pub struct FfprobeLimits {
+    pub sandbox: Limits,
+    /// `-probesize`, bytes.
+    pub probe_size: u64,
+    /// `-analyzeduration`, seconds.
+    pub analyze_secs: u64,
+}
+
+impl FfprobeLimits {
+    /// The limits the settings `all` set; a value missing, unreadable or out of range takes
+    /// its default.
+    pub fn from_settings(all: &HashMap<String, String>) -> Self {
+        let [timeout, memory, probe_size, analyze] = LIMIT_KEYS.map(|(key, default, min, max)| {
+            all.get(key)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|v| (min..=max).contains(v))
+                .unwrap_or(default) as u64
+        });
+        Self {
+            sandbox: Limits {
+                timeout: Duration::from_secs(timeout),
+                memory,
+                file_size: MAX_ANSWER,
+            },
+            probe_size,
+            analyze_secs: analyze,
+        }
+    }
+}
+
 /// Runs `ffprobe` on `dir/src` and returns the keys, or why it could not.
 pub async fn read(
     program: &str,
     dir: &Path,
     src: &str,
-    limits: &Limits,
+    limits: &FfprobeLimits,
 ) -> Result<Vec<(&'static str, String)>, String> {
+    let probe_size = limits.probe_size.to_string();
+    let analyze = (limits.analyze_secs.saturating_mul(1_000_000)).to_string();
     let mut args: Vec<OsString> = [
         "-v",
         "error",
+        "-probesize",
+        &probe_size,
+        "-analyzeduration",
+        &analyze,
         "-print_format",
         "json",
         "-show_format",
@@ -60,7 +115,7 @@ pub async fn read(
     .map(OsString::from)
     .collect();
     args.push(local_arg(src));
-    let output = sandbox::run(program, &args, dir, limits)
+    let output = sandbox::run(program, &args, dir, &limits.sandbox)
         .await
         .map_err(|e| e.to_string())?;
     if !output.status.success() {
@@ -108,6 +163,29 @@ fn keys(probe: Probe) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_come_from_the_settings_within_their_ranges() {
+        let all = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let defaults = FfprobeLimits::from_settings(&all(&[]));
+        assert_eq!(defaults.sandbox.timeout, Duration::from_secs(60));
+        assert_eq!(defaults.sandbox.memory, 2 << 30);
+        assert_eq!((defaults.probe_size, defaults.analyze_secs), (5_000_000, 5));
+        let set = FfprobeLimits::from_settings(&all(&[
+            ("media_meta_ffprobe_timeout", "3"),
+            ("media_meta_ffprobe_max_memory", "1"),
+            ("media_meta_ffprobe_probe_size", " 4096 "),
+            ("media_meta_ffprobe_analyze_duration", "x"),
+        ]));
+        assert_eq!(set.sandbox.timeout, Duration::from_secs(3));
+        assert_eq!(set.sandbox.memory, 2 << 30);
+        assert_eq!((set.probe_size, set.analyze_secs), (4096, 5));
+    }
 
     #[test]
     fn format_and_streams_become_keys() {

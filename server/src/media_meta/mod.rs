@@ -10,7 +10,8 @@
 //!   `media_exif_music_size_remote` (Cloudreve's spelling) bytes;
 //! - video and audio files: container and streams as `stream:*`, read by `ffprobe`
 //!   (`media_meta_ffprobe_path`) in the sandbox, with `media_meta_ffprobe` (off by default),
-//!   up to `media_meta_ffprobe_size_local` / `_remote` bytes (0: no limit).
+//!   up to `media_meta_ffprobe_size_local` / `_remote` bytes (0: no limit), within the time,
+//!   memory and probing limits of the `media_meta_ffprobe_*` settings (`ffprobe.rs`).
 //!
 //! `media_meta` switches all of it. A new version drops the old version's keys
 //! ([`NAMESPACES`]) in the transaction that makes it current, so stale values are never shown.

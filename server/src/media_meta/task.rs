@@ -18,7 +18,6 @@ use crate::{
         tx,
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
-    sandbox::Limits,
     storage::seekable,
     thumb::external,
 };
@@ -183,7 +182,8 @@ async fn read_streams(
         Some(p) if !p.is_empty() => p.to_owned(),
         _ => "ffprobe".to_owned(),
     };
-    match Box::pin(probe(ctx, blob, name, &program)).await? {
+    let limits = ffprobe::FfprobeLimits::from_settings(all);
+    match Box::pin(probe(ctx, blob, name, &program, &limits)).await? {
         Ok(found) => Ok(found),
         // A file ffprobe cannot read has no stream keys; trying again would not help.
         Err(reason) => {
@@ -209,6 +209,7 @@ async fn probe(
     blob: &entity::Model,
     name: &str,
     program: &str,
+    limits: &ffprobe::FfprobeLimits,
 ) -> Result<Result<Vec<(&'static str, String)>, String>, TaskError> {
     let parent = ctx.state.temp_dir().await.map_err(retry)?;
     tokio::fs::create_dir_all(&parent).await.map_err(retry)?;
@@ -228,12 +229,7 @@ async fn probe(
     external::stage(object.stream, dir.path(), &src, blob.size.max(0) as u64)
         .await
         .map_err(retry)?;
-    let limits = Limits {
-        timeout: std::time::Duration::from_secs(60),
-        memory: 2 << 30,
-        file_size: 1 << 20,
-    };
-    let found = ffprobe::read(program, dir.path(), &src, &limits).await;
+    let found = ffprobe::read(program, dir.path(), &src, limits).await;
     let _ = tokio::task::spawn_blocking(move || dir.close()).await;
     Ok(found)
 }

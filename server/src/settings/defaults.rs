@@ -210,6 +210,12 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("media_meta_ffprobe_path", "ffprobe"),
     ("media_meta_ffprobe_size_local", "0"),
     ("media_meta_ffprobe_size_remote", "0"),
+    // ffprobe's limits: seconds, bytes of address space, `-probesize` bytes,
+    // `-analyzeduration` seconds (`media_meta::ffprobe::LIMIT_KEYS`).
+    ("media_meta_ffprobe_timeout", "60"),
+    ("media_meta_ffprobe_max_memory", "2147483648"),
+    ("media_meta_ffprobe_probe_size", "5000000"),
+    ("media_meta_ffprobe_analyze_duration", "5"),
     // Reverse geocoding: kept for Cloudreve compatibility; Stratus does not geocode.
     ("media_meta_geocoding", "0"),
     ("media_meta_geocoding_mapbox_ak", ""),

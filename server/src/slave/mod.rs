@@ -7,7 +7,7 @@
 //! * [`upload`]: sessions the master opens, chunks from clients (or the master relaying
 //!   them), the signed callback to the master once the last chunk is in.
 //! * [`ping`]: the node test, the slave pinging the master back (spec §9.4).
-//! * [`thumb`]: thumbnails rendered on the node.
+//! * [`thumb`]: thumbnails rendered on the node, by the generator chain the master asks for.
 
 pub mod ping;
 pub mod thumb;
@@ -22,6 +22,8 @@ use crate::{
 
 /// Folder of the data dir holding upload sessions.
 pub const SESSIONS_DIR: &str = "slave-sessions";
+/// Folder of the data dir holding the thumbnail tools' private folders.
+pub const TEMP_DIR: &str = "temp";
 
 /// The state of a slave process. Cheap to clone.
 #[derive(Clone)]
@@ -33,6 +35,8 @@ struct Inner {
     secret: Vec<u8>,
     local: LocalDriver,
     sessions: PathBuf,
+    /// Private folders of the thumbnail tools.
+    temp: PathBuf,
     client: reqwest::Client,
     /// One lock per upload session, held while its record is read and rewritten.
     locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -59,6 +63,7 @@ impl Slave {
                 secret: secret.into_bytes(),
                 local: LocalDriver::new(data_dir.join(UPLOADS_DIR)),
                 sessions,
+                temp: data_dir.join(TEMP_DIR),
                 client,
                 locks: Default::default(),
                 renders: tokio::sync::Semaphore::new(
@@ -76,6 +81,11 @@ impl Slave {
     /// Where the blobs are.
     pub fn local(&self) -> &LocalDriver {
         &self.inner.local
+    }
+
+    /// Where the thumbnail tools' private folders go.
+    fn temp(&self) -> PathBuf {
+        self.inner.temp.clone()
     }
 
     fn client(&self) -> &reqwest::Client {

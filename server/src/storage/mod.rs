@@ -205,7 +205,7 @@ pub struct PresignHeaders<'a> {
 
 /// A thumbnail a driver with [`Capabilities::native_thumbnails`] renders where the blobs lie
 /// ([`StorageDriver::render_thumbnail`]); also the body of a slave node's `/file/thumb`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThumbJob {
     /// The picture's key.
     pub src: String,
@@ -222,6 +222,35 @@ pub struct ThumbJob {
     pub max_size: u64,
     /// Largest picture decoded, in pixels.
     pub max_pixels: u64,
+    /// The file's extension (lower case), which the tools' copy of the source is named with.
+    #[serde(default)]
+    pub ext: String,
+    /// The generators that take the file, in the order they are tried. Empty: the built-in
+    /// one only, within `max_size`.
+    #[serde(default)]
+    pub generators: Vec<ThumbTool>,
+    /// Where ffmpeg takes its frame (`thumb_ffmpeg_seek`) and its extra arguments.
+    #[serde(default)]
+    pub ffmpeg_seek: String,
+    #[serde(default)]
+    pub ffmpeg_args: Vec<String>,
+    /// Seconds and bytes of address space each tool run may use.
+    #[serde(default)]
+    pub timeout_secs: u64,
+    #[serde(default)]
+    pub max_memory: u64,
+}
+
+/// One generator of a [`ThumbJob`], as the site settings configure it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ThumbTool {
+    /// The word of its settings keys (`builtin`, `ffmpeg`, `vips`…).
+    pub kind: String,
+    /// Its executable (empty for in-process generators).
+    #[serde(default)]
+    pub path: String,
+    /// Largest source it takes, in bytes.
+    pub max_size: u64,
 }
 
 /// What a driver can do; callers branch on this instead of on the policy type (spec §8.5).

@@ -61,6 +61,11 @@ impl Kind {
             .find(|k| k.external() && k.key().replace('_', "") == name)
     }
 
+    /// The generator whose settings word is `key`.
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// Whether it runs an executable (the built-in generator and the music cover do not).
     pub fn external(self) -> bool {
         !matches!(self, Kind::Builtin | Kind::MusicCover)

@@ -1,22 +1,43 @@
-//! Making one thumbnail here: the generators that take the file are tried in chain order
-//! within one worker slot, and the first picture made is fitted, encoded and stored.
+//! Making one thumbnail: the generators that take the file are tried in chain order, and
+//! the first picture made is fitted and encoded. The master renders here within one worker
+//! slot ([`render_here`]); a slave node runs the same chain on its own disk ([`render`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use stratus_entity::entity;
 
 use super::{
     Config, ThumbError, Thumbnailer,
-    chain::{Generator, Kind},
+    chain::{FfmpegOptions, Generator, Kind},
     cover,
     external::{self, Box2},
-    read_capped, render,
+    read_capped,
+    render::{self, Spec},
 };
 use crate::{
     imaging::DecodeError,
+    sandbox::Limits,
     state::AppState,
-    storage::{StorageDriver, stream_once},
+    storage::{StorageDriver, StorageError, stream_once},
 };
+
+/// The blob a rendering reads.
+pub struct Source<'a> {
+    pub driver: &'a dyn StorageDriver,
+    pub key: &'a str,
+    /// Its recorded size: a copy for the tools stops there.
+    pub size: i64,
+    /// The file's extension, which names the copy the tools read.
+    pub ext: &'a str,
+}
+
+/// How the picture is made and fitted.
+pub struct Recipe<'a> {
+    pub spec: Spec,
+    pub ffmpeg: &'a FfmpegOptions,
+    /// What each external tool run may use.
+    pub limits: &'a Limits,
+}
 
 /// Renders the thumbnail of `source` (a file called `name`) and stores it at `key`: its
 /// size, or why no generator could make one.
@@ -29,7 +50,7 @@ pub(super) async fn render_here(
     config: &Config,
     generators: &[&Generator],
 ) -> Result<Result<u64, String>, ThumbError> {
-    let bytes = {
+    let made = {
         let thumbs = Thumbnailer::of(state);
         let _slot = thumbs
             .workers
@@ -37,73 +58,92 @@ pub(super) async fn render_here(
             .await
             .acquire()
             .await?;
-        let mut staged: Option<tempfile::TempDir> = None;
-        let mut reasons = Vec::new();
-        let mut made = None;
-        for generator in generators {
-            let picture = match generator.kind {
-                Kind::Builtin => builtin(driver, source, generator).await?,
-                _ => {
-                    let src = external::source_name(&super::chain::ext_of(name));
-                    if staged.is_none() {
-                        staged = Some(Box::pin(stage(state, driver, source, &src)).await?);
-                    }
-                    let dir = staged.as_ref().expect("staged above").path();
-                    Box::pin(outside(config, generator, dir, &src)).await
-                }
-            };
-            match fit(picture, config).await {
-                Ok(bytes) => {
-                    made = Some(bytes);
-                    break;
-                }
-                Err(reason) => reasons.push(format!("{}: {reason}", generator.kind.key())),
-            }
-        }
-        // The private folder goes before the slot is given back.
-        if let Some(dir) = staged {
-            let _ = tokio::task::spawn_blocking(move || dir.close()).await;
-        }
-        match made {
-            Some(bytes) => bytes,
-            None => return Ok(Err(reasons.join("; "))),
-        }
+        let ext = super::chain::ext_of(name);
+        let from = Source {
+            driver,
+            key: &source.source,
+            size: source.size,
+            ext: &ext,
+        };
+        let recipe = Recipe {
+            spec: config.spec,
+            ffmpeg: &config.chain.ffmpeg,
+            limits: &config.limits,
+        };
+        Box::pin(render(&from, state.temp_dir().await?, &recipe, generators)).await?
+    };
+    let bytes = match made {
+        Ok(bytes) => bytes,
+        Err(reasons) => return Ok(Err(reasons)),
     };
     let size = bytes.len() as u64;
     driver.put(key, stream_once(bytes), Some(size)).await?;
     Ok(Ok(size))
 }
 
+/// Tries `generators` in order on `source` and answers the first picture made, fitted and
+/// encoded, or the reasons each one failed. The tools read a copy in a private folder under
+/// `temp`, removed afterwards.
+pub async fn render(
+    source: &Source<'_>,
+    temp: PathBuf,
+    recipe: &Recipe<'_>,
+    generators: &[&Generator],
+) -> Result<Result<Vec<u8>, String>, StorageError> {
+    let mut staged: Option<tempfile::TempDir> = None;
+    let mut reasons = Vec::new();
+    let mut made = None;
+    for generator in generators {
+        let picture = match generator.kind {
+            Kind::Builtin => builtin(source, generator).await?,
+            _ => {
+                let src = external::source_name(source.ext);
+                if staged.is_none() {
+                    staged = Some(Box::pin(stage(&temp, source, &src)).await?);
+                }
+                let dir = staged.as_ref().expect("staged above").path();
+                Box::pin(outside(recipe, generator, dir, &src)).await
+            }
+        };
+        match fit(picture, recipe.spec).await {
+            Ok(bytes) => {
+                made = Some(bytes);
+                break;
+            }
+            Err(reason) => reasons.push(format!("{}: {reason}", generator.kind.key())),
+        }
+    }
+    if let Some(dir) = staged {
+        let _ = tokio::task::spawn_blocking(move || dir.close()).await;
+    }
+    Ok(made.ok_or_else(|| reasons.join("; ")))
+}
+
 /// The source in memory, for the built-in decoder.
 async fn builtin(
-    driver: &dyn StorageDriver,
-    source: &entity::Model,
+    source: &Source<'_>,
     generator: &Generator,
-) -> Result<Result<Vec<u8>, String>, ThumbError> {
-    let object = driver.get(&source.source, None).await?;
+) -> Result<Result<Vec<u8>, String>, StorageError> {
+    let object = source.driver.get(source.key, None).await?;
     Ok(read_capped(object.stream, generator.max_size.max(0) as u64)
         .await?
         .ok_or_else(|| DecodeError::TooLarge.to_string()))
 }
 
-/// A private folder holding the source as `src`, streamed from the driver.
+/// A private folder under `parent` holding the source as `src`, streamed from the driver.
 async fn stage(
-    state: &AppState,
-    driver: &dyn StorageDriver,
-    source: &entity::Model,
+    parent: &Path,
+    source: &Source<'_>,
     src: &str,
-) -> Result<tempfile::TempDir, ThumbError> {
-    let parent = state.temp_dir().await?;
-    tokio::fs::create_dir_all(&parent)
-        .await
-        .map_err(crate::storage::StorageError::from)?;
+) -> Result<tempfile::TempDir, StorageError> {
+    tokio::fs::create_dir_all(parent).await?;
+    let parent = parent.to_owned();
     let dir = tokio::task::spawn_blocking(move || {
         tempfile::Builder::new().prefix("thumb-").tempdir_in(parent)
     })
     .await
-    .map_err(|e| crate::storage::StorageError::from(std::io::Error::other(e)))?
-    .map_err(crate::storage::StorageError::from)?;
-    let object = driver.get(&source.source, None).await?;
+    .map_err(|e| StorageError::from(std::io::Error::other(e)))??;
+    let object = source.driver.get(source.key, None).await?;
     // The blob's recorded size bounds the copy: a blob that grew is not followed further.
     external::stage(object.stream, dir.path(), src, source.size.max(0) as u64).await?;
     Ok(dir)
@@ -111,7 +151,7 @@ async fn stage(
 
 /// The picture a generator that works on the staged file makes.
 async fn outside(
-    config: &Config,
+    recipe: &Recipe<'_>,
     generator: &Generator,
     dir: &Path,
     src: &str,
@@ -123,25 +163,16 @@ async fn outside(
             .unwrap_or_else(|e| Err(format!("the reader failed: {e}")));
     }
     let fit = Box2 {
-        width: config.spec.width,
-        height: config.spec.height,
+        width: recipe.spec.width,
+        height: recipe.spec.height,
     };
-    let out = external::generate(
-        generator,
-        &config.chain.ffmpeg,
-        dir,
-        src,
-        fit,
-        &config.limits,
-    )
-    .await?;
+    let out = external::generate(generator, recipe.ffmpeg, dir, src, fit, recipe.limits).await?;
     external::read_output(&out).await
 }
 
 /// A generator's picture fitted into the box and encoded, within the decode limits.
-async fn fit(picture: Result<Vec<u8>, String>, config: &Config) -> Result<Vec<u8>, String> {
+async fn fit(picture: Result<Vec<u8>, String>, spec: Spec) -> Result<Vec<u8>, String> {
     let data = picture?;
-    let spec = config.spec;
     // A panic in a decoder is a picture that cannot be thumbnailed, not a server failure.
     tokio::task::spawn_blocking(move || render::render(&data, &spec))
         .await

@@ -8,8 +8,9 @@
 //! (`chain.rs`: the built-in one for jpg, jpeg, png, webp, gif by default; ffmpeg, libvips,
 //! LibreOffice, poppler, libheif, LibRaw and the music cover per their `thumb_<name>_*`
 //! settings), and the blob's policy must allow generating (local policies here; remote
-//! policies on their slave node, which reads the picture from its disk and keeps the
-//! thumbnail; other policies here with `thumb_generator_proxy` in their settings); else there
+//! policies on their slave node, which runs the same chain with the tools installed there on
+//! the picture on its disk and keeps the thumbnail; other policies here with
+//! `thumb_generator_proxy` in their settings); else there
 //! is none, without marking the file, since a later setting may allow it.
 //!
 //! Generation is synchronous but bounded: at most `queue_thumb_worker_num` sources (never
@@ -33,7 +34,7 @@ pub mod chain;
 mod cover;
 pub mod error;
 pub mod external;
-mod generate;
+pub mod generate;
 mod inflight;
 pub mod render;
 mod slots;
@@ -65,7 +66,7 @@ use crate::{
     sandbox::Limits,
     settings::Settings,
     state::AppState,
-    storage::{ByteStream, StorageError, ThumbJob},
+    storage::{ByteStream, StorageError, ThumbJob, ThumbTool},
 };
 
 pub use store::{DISABLED, ERROR};
@@ -236,12 +237,9 @@ async fn make(
     let driver = state.storage.driver(source.storage_policy_id).await?;
     let generators = config.chain.matching(&file.name, source.size);
     let made = if driver.capabilities().native_thumbnails {
-        // A slave node renders with its built-in generator only: other formats get no
-        // thumbnail there, and the file is not marked, since a later setting may allow one.
-        if !generators.iter().any(|g| g.kind == Kind::Builtin) {
-            return Err(unavailable());
-        }
-        driver.render_thumbnail(&job(source, &key, config)).await?
+        // A slave node runs the same chain on its own disk, with its own tools.
+        let job = job(source, &key, config, &file.name, &generators);
+        driver.render_thumbnail(&job).await?
     } else {
         // Boxed: the generators' futures are large, and requests run on small stacks.
         Box::pin(generate::render_here(
@@ -292,9 +290,17 @@ async fn make(
     }
 }
 
-/// What a driver that renders thumbnails itself (a slave node) is asked to make.
-fn job(source: &entity::Model, key: &str, config: &Config) -> ThumbJob {
+/// What a driver that renders thumbnails itself (a slave node) is asked to make: the
+/// generators that take the file `name`, with the site's options and limits.
+fn job(
+    source: &entity::Model,
+    key: &str,
+    config: &Config,
+    name: &str,
+    generators: &[&chain::Generator],
+) -> ThumbJob {
     let spec = config.spec;
+    let ffmpeg = &config.chain.ffmpeg;
     ThumbJob {
         src: source.source.clone(),
         dst: key.to_owned(),
@@ -304,6 +310,19 @@ fn job(source: &entity::Model, key: &str, config: &Config) -> ThumbJob {
         quality: spec.quality,
         max_size: config.chain.get(Kind::Builtin).max_size.max(0) as u64,
         max_pixels: spec.limits.max_pixels,
+        ext: chain::ext_of(name),
+        generators: generators
+            .iter()
+            .map(|g| ThumbTool {
+                kind: g.kind.key().to_owned(),
+                path: g.path.clone(),
+                max_size: g.max_size.max(0) as u64,
+            })
+            .collect(),
+        ffmpeg_seek: ffmpeg.seek.clone(),
+        ffmpeg_args: ffmpeg.extra_args.clone(),
+        timeout_secs: config.limits.timeout.as_secs(),
+        max_memory: config.limits.memory,
     }
 }
 

@@ -98,7 +98,7 @@ pub(crate) async fn discard(
             .exec(&txn)
             .await?;
     }
-    if let Some(file_id) = row.file_id.filter(|_| !props.version) {
+    if let Some(file_id) = row.file_id.filter(|_| !props.version && !props.live_photo) {
         // Only the placeholder itself: a file that completed meanwhile has a primary entity.
         let placeholder = file::Entity::find_by_id(file_id)
             .filter(file::Column::PrimaryEntity.is_null())

@@ -3,7 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter,
 };
 use stratus_entity::{entity, file, upload_session};
 
@@ -142,22 +143,12 @@ pub async fn complete_session(
         .one(&txn)
         .await?
         .ok_or(UploadError::SessionGone)?;
-    let mut active = target.into_active_model();
-    active.size = Set(session.size);
-    active.primary_entity = Set(Some(entity_id));
-    active.storage_policy_id = Set(Some(session.storage_policy_id));
-    active.updated_at = Set(now);
-    let target = active.update(&txn).await?;
-    rows::link(&txn, file_id, entity_id).await?;
-    if props.version {
-        rows::new_version_is_current(&txn, &target).await?;
-    }
-    metadata::remove(
-        &txn,
-        file_id,
-        &[SESSION_META, thumb::DISABLED, thumb::ERROR],
-    )
-    .await?;
+    let target = if props.live_photo {
+        super::live_photo::attach(&txn, &target, entity_id).await?;
+        target
+    } else {
+        make_current(&txn, target, session, &props, entity_id, now).await?
+    };
     if !props.metadata.is_empty() {
         metadata::apply(&txn, file_id, &props.metadata).await?;
     }
@@ -170,7 +161,34 @@ pub async fn complete_session(
     journal::record(&txn, &[journal::modified(&target, &path)]).await?;
     txn.commit().await?;
     tracing::debug!(session = %session.session_id, size = session.size, "upload completed");
-    media_meta::queue_for(state, &target).await;
-    crate::fts::queue_for(state, &target).await;
+    if !props.live_photo {
+        media_meta::queue_for(state, &target).await;
+        crate::fts::queue_for(state, &target).await;
+    }
     Ok(())
+}
+
+/// Makes the uploaded entity the file's current version: the placeholder becomes the file,
+/// or an existing file gets its new version (capping the kept ones).
+async fn make_current(
+    txn: &DatabaseTransaction,
+    target: file::Model,
+    session: &upload_session::Model,
+    props: &SessionProps,
+    entity_id: i64,
+    now: chrono::DateTime<Utc>,
+) -> Result<file::Model, UploadError> {
+    let file_id = target.id;
+    let mut active = target.into_active_model();
+    active.size = Set(session.size);
+    active.primary_entity = Set(Some(entity_id));
+    active.storage_policy_id = Set(Some(session.storage_policy_id));
+    active.updated_at = Set(now);
+    let target = active.update(txn).await?;
+    rows::link(txn, file_id, entity_id).await?;
+    if props.version {
+        rows::new_version_is_current(txn, &target).await?;
+    }
+    metadata::remove(txn, file_id, &[SESSION_META, thumb::DISABLED, thumb::ERROR]).await?;
+    Ok(target)
 }

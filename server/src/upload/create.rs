@@ -55,6 +55,9 @@ pub struct CreateParams {
     pub metadata: Vec<(String, String)>,
     /// `entity_type: "version"`: add a version to an existing file.
     pub version: bool,
+    /// `entity_type: "live_photo"`: attach the motion part of an existing picture
+    /// ([`super::live_photo`]).
+    pub live_photo: bool,
 }
 
 /// A new session.
@@ -99,6 +102,7 @@ pub async fn create(
         chunk_size,
         ttl,
         version: params.version,
+        live_photo: params.live_photo,
         previous: previous_entity(state, &params)?,
     };
     let row = store_session(state, &plan, root, &mut props).await?;
@@ -147,6 +151,7 @@ fn new_props(params: &CreateParams, key: &str, chunk_size: i64) -> SessionProps 
             .collect(),
         lock_token: String::new(),
         version: false,
+        live_photo: false,
         reserved: params.size,
         last_modified: params.last_modified,
         mime_type: params.mime_type.clone(),
@@ -281,6 +286,8 @@ struct Plan<'a> {
     ttl: i64,
     /// A new version of the file at the target rather than a new file.
     version: bool,
+    /// The live photo of the picture at the target.
+    live_photo: bool,
     /// The entity the client expects to be the file's current version.
     previous: Option<i64>,
 }
@@ -306,6 +313,7 @@ async fn store_session(
     let parent = rows::ensure_parents(&txn, owner, vec![root], plan.uri, &mut changes).await?;
     let (file_id, version) = target_file(&txn, plan, parent, &mut changes).await?;
     props.version = version;
+    props.live_photo = plan.live_photo;
     quota::charge(&txn, owner, plan.size, plan.me.group.max_storage).await?;
     let lock = lock::acquire(
         &txn,
@@ -338,6 +346,12 @@ async fn target_file(
     changes: &mut Vec<Change>,
 ) -> Result<(i64, bool), UploadError> {
     let owner = plan.me.user.id;
+    if plan.live_photo {
+        return Ok((
+            super::live_photo::target(txn, parent, plan.name).await?,
+            false,
+        ));
+    }
     match nav::child(txn, parent, plan.name).await? {
         Some(existing) if plan.version => {
             if existing.r#type != file::kind::FILE || existing.is_symbolic {
@@ -374,7 +388,11 @@ async fn insert_session(
     let blob = entity::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
-        r#type: Set(entity::kind::VERSION),
+        r#type: Set(if plan.live_photo {
+            entity::kind::LIVE_PHOTO
+        } else {
+            entity::kind::VERSION
+        }),
         source: Set(props.key.clone()),
         size: Set(0),
         reference_count: Set(1),

@@ -37,6 +37,9 @@ pub enum UploadError {
     /// a callback names another kind of storage than the session's.
     #[error("this upload session does not take that request: {0}")]
     NotThisWay(&'static str),
+    /// A live photo upload names no picture: nothing, a folder or an empty file is there.
+    #[error("there is no picture to attach the live photo to")]
+    NoPicture,
     /// A callback's key is not the session's callback secret.
     #[error("invalid callback key")]
     CallbackKey,

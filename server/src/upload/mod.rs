@@ -6,7 +6,8 @@
 //!
 //! * [`create`]: checks the request, reserves the size against the group quota, creates the
 //!   parent folders, the placeholder file (or, for `entity_type: "version"`, only a new entity
-//!   of the existing file), the session row and the upload lock in one owner transaction;
+//!   of the existing file; for `"live_photo"`, an extra entity of an existing picture, see
+//!   [`live_photo`]), the session row and the upload lock in one owner transaction;
 //!   only then does the driver prepare the upload (and reserve the space on disk), and a
 //!   session whose upload cannot begin is dropped again with all it holds.
 //! * [`chunk`]: writes one chunk, marks it in the session's bitmap and completes the upload
@@ -40,6 +41,7 @@ pub mod direct;
 pub mod edit;
 pub mod empty;
 pub mod error;
+mod live_photo;
 pub mod policy;
 pub mod rows;
 pub mod stream;
@@ -76,6 +78,9 @@ pub struct SessionProps {
     /// True when the upload adds a version to an existing file.
     #[serde(default)]
     pub version: bool,
+    /// True when the upload is the live photo of an existing picture ([`live_photo`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live_photo: bool,
     /// Bytes reserved in the owner's quota.
     pub reserved: i64,
     #[serde(default)]

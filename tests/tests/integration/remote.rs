@@ -9,6 +9,7 @@ mod conformance;
 mod down;
 mod mode;
 mod signing;
+mod thumbs;
 mod transfer;
 
 use reqwest::Method;

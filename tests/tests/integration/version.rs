@@ -10,6 +10,7 @@ use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape, server::envelope};
 
 mod edit;
+mod live_photo;
 mod manage;
 mod recycle;
 

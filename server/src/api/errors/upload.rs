@@ -24,6 +24,8 @@ impl From<UploadError> for ApiError {
             U::ChunkLength { .. } => ApiError::new(ErrorCode::InvalidContentLength, msg),
             U::SizeMismatch { .. } => ApiError::new(ErrorCode::MetaMismatch, msg),
             U::NotThisWay(_) => ApiError::new(ErrorCode::PolicyNotAllowed, msg),
+            // Cloudreve's answer for a live photo without its picture (spec §6.1 step 3).
+            U::NoPicture => ApiError::new(ErrorCode::ParentNotExist, msg),
             U::CallbackKey => ApiError::new(ErrorCode::CredentialInvalid, msg)
                 .with_status(StatusCode::UNAUTHORIZED),
             U::NotUploaded => ApiError::new(ErrorCode::MetaMismatch, msg),

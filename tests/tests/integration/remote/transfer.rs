@@ -188,6 +188,7 @@ async fn the_node_renders_thumbnails_from_its_own_disk() {
         quality: 80,
         max_size: 1 << 20,
         max_pixels: 1 << 20,
+        ..ThumbJob::default()
     };
     let node = RemoteDriver::new(&slave.base, 1, &slave.secret).unwrap();
     assert!(node.capabilities().native_thumbnails);

@@ -19,6 +19,7 @@ mod check;
 mod formats;
 mod limits;
 mod meta;
+mod raw;
 
 /// Runs a tool the test needs to make its media; panics with its output when it fails.
 fn tool(program: &str, args: &[&str], dir: &Path) {

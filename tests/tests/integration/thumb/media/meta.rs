@@ -126,3 +126,82 @@ async fn the_settings_switch_each_reader() {
             .is_empty()
     );
 }
+
+/// The `media_meta` task of `file`, once it has completed.
+async fn task_of(server: &TestServer, file: &str) -> task::Model {
+    completed(server, 1).await;
+    task::Entity::find()
+        .filter(task::Column::Type.eq("media_meta"))
+        .all(&server.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.public_state.to_string().contains(file))
+        .unwrap_or_else(|| panic!("no media_meta task for {file}"))
+}
+
+#[tokio::test]
+async fn ffprobe_limits_are_settings_and_a_low_one_skips_the_file_with_its_reason() {
+    let (server, ann) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Stands in for ffprobe: notes its arguments, then takes longer than it is given.
+    let args = dir.path().join("args");
+    let ffprobe = super::script(
+        dir.path(),
+        "ffprobe",
+        &format!("echo \"$@\" > {}\nsleep 30", args.display()),
+    );
+    set(
+        &server,
+        &[
+            ("media_meta_ffprobe", "1"),
+            ("media_meta_ffprobe_path", ffprobe.to_str().unwrap()),
+            ("media_meta_ffprobe_timeout", "1"),
+            ("media_meta_ffprobe_probe_size", "4096"),
+            ("media_meta_ffprobe_analyze_duration", "2"),
+        ],
+    )
+    .await;
+    upload(&server, &ann, "cloudreve://my/slow.mp4", &video(dir.path())).await;
+    let run = task_of(&server, "slow.mp4").await;
+    assert!(
+        run.log.contains("ffprobe") && run.log.contains("time limit"),
+        "{}",
+        run.log
+    );
+    let given = std::fs::read_to_string(&args).unwrap();
+    assert!(
+        given.contains("-probesize 4096 -analyzeduration 2000000"),
+        "{given}"
+    );
+    assert!(
+        keys(&server, &ann, "cloudreve://my/slow.mp4", "stream:")
+            .await
+            .is_empty()
+    );
+
+    // The console refuses a limit out of its range and keeps the one set.
+    let boss = crate::admin::admin(&server, "boss@example.com").await;
+    for bad in [
+        ("media_meta_ffprobe_timeout", "0"),
+        ("media_meta_ffprobe_max_memory", "1024"),
+        ("media_meta_ffprobe_probe_size", "big"),
+    ] {
+        let answer = crate::admin::call(
+            &server,
+            Some(&boss),
+            reqwest::Method::PATCH,
+            "/admin/settings",
+            Some(serde_json::json!({"settings": {bad.0: bad.1}})),
+        )
+        .await;
+        assert_ne!(answer["code"], 0, "{bad:?}: {answer}");
+        assert!(answer["msg"].as_str().unwrap().contains(bad.0), "{answer}");
+    }
+    let timeout = server
+        .state
+        .settings
+        .get("media_meta_ffprobe_timeout")
+        .await;
+    assert_eq!(timeout.unwrap(), "1");
+}
