@@ -34,10 +34,17 @@ fn body(n: usize) -> Vec<u8> {
     (0..SIZE).map(|i| ((i * 7 + n * 13) % 251) as u8).collect()
 }
 
-/// The API answer of one request, or why there is none (the server died under it).
-async fn call(request: reqwest::RequestBuilder) -> Result<Value, reqwest::Error> {
-    let text = request.send().await?.text().await?;
-    Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+/// The API answer of one request, or why there is none: the server died under it, or turned
+/// the connection away (more than `http_max_connections_per_address` from one address: a
+/// hundred clients on loopback are past it), both worth sending again.
+async fn call(request: reqwest::RequestBuilder) -> Result<Value, String> {
+    let resp = request.send().await.map_err(|e| e.to_string())?;
+    let status = resp.status();
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return Err(status.to_string());
+    }
+    let text = resp.text().await.map_err(|e| e.to_string())?;
+    Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}, not JSON ({e}): {text}")))
 }
 
 /// Sends the chunks of `sid` in order; a chunk whose request failed is sent again, to the
@@ -67,7 +74,7 @@ async fn resume(
                 Ok(r) if r["code"] == 40011 && retried && index == chunks.len() - 1 => break,
                 Ok(r) => panic!("{sid}: chunk {index}: {r}"),
                 Err(e) => {
-                    assert!(attempt < 20, "{sid}: chunk {index} never went through: {e}");
+                    assert!(attempt < 40, "{sid}: chunk {index} never went through: {e}");
                     retried = true;
                     // The server at its next address, or the same one again a little later.
                     let next = base.wait_for(|b| *b != used);
