@@ -345,16 +345,21 @@ class Client:
     def s3_finish(self, d, parts):
         xml = "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
                       for n, e in parts)
-        got = self.raw("POST", d["completeURL"],
-                       f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>",
-                       {"Content-Type": "application/xml"}, "s3_complete")
-        if not got or got[0] != 200:
+        # Sent again once when cut off; a 404 then means the first one did complete, which
+        # the callback checks (it compares the object's size with the session's).
+        got = self.retried("POST", d["completeURL"],
+                           f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>",
+                           {"Content-Type": "application/xml"}, "s3_complete")
+        if not got or got[0] not in (200, 404):
+            print(f"CompleteMultipartUpload: {got and (got[0], got[2][:300])}", flush=True)
             return False
         path = f"/api/v4/callback/s3/{d['session_id']}/{d['callback_secret']}"
         for attempt in range(10):
             got = self.raw("GET", path, kind="callback")
             if got and got[0] < 500:
                 code = json.loads(got[2])["code"]
+                if code != 0 and attempt == 0:
+                    print(f"callback: {got[2][:300]}", flush=True)
                 return code == 0 or attempt > 0
             time.sleep(1)
         return False

@@ -11,7 +11,7 @@
 # blob or multipart upload; and prints throughput and p50/p99 latency per operation kind,
 # before the first kill and with kills.
 #
-#   bash bench/chaos.sh                 # the CI run: 90 s, 20 clients, 5 x 8 MiB, a kill every 20 s
+#   bash bench/chaos.sh                 # the CI run: 60 s, 20 clients, 5 x 8 MiB, a kill every 15 s
 #   CHAOS=full bash bench/chaos.sh      # 5 minutes, 100 clients, 20 x 64 MiB, a kill every 30 s
 #
 # Uses the debug build CI already has ($STRATUS_BIN, else $CARGO_TARGET_DIR/debug/stratus,
@@ -22,9 +22,11 @@ shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ ${CHAOS:-short} == full ]]; then
-    : "${DURATION:=300}" "${CLIENTS:=100}" "${USERS:=10}" "${UPLOADS:=20}" "${UPLOAD_MIB:=64}" "${KILL_EVERY:=30}"
+    : "${DURATION:=300}" "${CLIENTS:=100}" "${USERS:=10}" "${UPLOADS:=20}" "${UPLOAD_MIB:=64}"
+    : "${KILL_EVERY:=30}"
 else
-    : "${DURATION:=90}" "${CLIENTS:=20}" "${USERS:=4}" "${UPLOADS:=5}" "${UPLOAD_MIB:=8}" "${KILL_EVERY:=20}"
+    : "${DURATION:=60}" "${CLIENTS:=20}" "${USERS:=4}" "${UPLOADS:=5}" "${UPLOAD_MIB:=8}"
+    : "${KILL_EVERY:=15}"
 fi
 source bench/lib.sh
 

@@ -54,8 +54,8 @@ def tasks_ok(run, by_n, problems):
             done[k] += int(count)
         else:
             other.append(f"{count} {kind} {status}")
-    check(not other and all(done[k] >= answered[k] for k in done)
-          and answered["extract"] == answered["compress"],
+    # An extraction never asked for is a client failure, recorded by the client.
+    check(not other and all(done[k] >= answered[k] for k in done),
           f"tasks completed: {done} (answered {answered}) {' '.join(other)}", problems)
     # Once: one archive per compress, whatever the retries and takeovers.
     twice = []
