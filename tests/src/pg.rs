@@ -24,6 +24,9 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database};
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
+mod own;
+pub use own::OwnCluster;
+
 /// Selects the database of the integration tests: `sqlite` (default) or `postgres`.
 pub const DATABASE_ENV: &str = "STRATUS_TEST_DATABASE";
 /// Admin URL of an already running PostgreSQL server (the one `.ci/run` starts).

@@ -14,7 +14,7 @@ mod bucket;
 mod clients;
 mod confined;
 mod content;
-mod crash;
+pub(crate) mod crash;
 mod locks;
 mod share_root;
 mod timeouts;

@@ -29,6 +29,7 @@ mod notify;
 mod oauth;
 mod openapi;
 mod passkey;
+mod pg_restart;
 mod query_bool;
 mod registration;
 mod registration_lookalike;

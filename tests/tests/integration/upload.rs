@@ -14,6 +14,7 @@ use stratus_tests::{Session, TestServer, query_escape};
 mod checks;
 mod concurrent;
 mod disk;
+mod killed;
 mod lifecycle;
 mod rules;
 

@@ -83,7 +83,7 @@ async fn crash_child_server() {
 }
 
 /// Starts the child server on `dir` and `db`; returns it and its base URL once it answers.
-async fn start_child(dir: &Path, db: &str, client: &Client) -> (Child, String) {
+pub(crate) async fn start_child(dir: &Path, db: &str, client: &Client) -> (Child, String) {
     let _ = std::fs::remove_file(dir.join("port"));
     let child = Command::new(std::env::current_exe().unwrap())
         .args([

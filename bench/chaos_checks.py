@@ -1,0 +1,185 @@
+"""The end of bench/chaos.sh: what must hold once the clients stopped, and the figures."""
+
+import os
+import subprocess
+import time
+import urllib.parse
+
+LOCK_SECONDS = 15
+
+
+def sql(run, query):
+    out = subprocess.run(["psql", "-q", "-X", "-t", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                          run.args.database_url, "-c", query],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def check(ok, what, problems):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        problems.append(what)
+
+
+def wait_tasks(run):
+    """Every archive task ended (at most 5 minutes): the rows by type and status."""
+    deadline = time.time() + 300
+    while True:
+        rows = sql(run, "SELECT type, status, count(*) FROM tasks WHERE type IN "
+                        "('create_archive', 'extract_archive') GROUP BY type, status")
+        if all(r[1] in ("completed", "error", "canceled") for r in rows) or time.time() > deadline:
+            return rows
+        time.sleep(2)
+
+
+def uploads_ok(run, by_n, problems):
+    bad = []
+    for u in run.uploads:
+        client = by_n[u["n"]]
+        if client.download(u["uri"], "verify") != u["sha"]:
+            bad.append(u["uri"])
+    check(len(run.uploads) == run.args.uploads and not bad,
+          f"uploads complete and byte-identical: {len(run.uploads) - len(bad)} of "
+          f"{run.args.uploads} ({', '.join(bad) or 'none differ'})", problems)
+
+
+def tasks_ok(run, by_n, problems):
+    rows = wait_tasks(run)
+    answered = {k: sum(1 for t in run.tasks if t[0] == k) for k in ("compress", "extract")}
+    done = {"compress": 0, "extract": 0}
+    other = []
+    for kind, status, count in rows:
+        k = "compress" if kind == "create_archive" else "extract"
+        if status == "completed":
+            done[k] += int(count)
+        else:
+            other.append(f"{count} {kind} {status}")
+    # An extraction never asked for is a client failure, recorded by the client.
+    check(not other and all(done[k] >= answered[k] for k in done),
+          f"tasks completed: {done} (answered {answered}) {' '.join(other)}", problems)
+    # Once: one archive per compress, whatever the retries and takeovers.
+    twice = []
+    for kind, uri in run.tasks:
+        if kind != "compress":
+            continue
+        name = uri.rsplit("/", 1)[1]
+        stem = name[:-4]
+        n = int(stem.split("-")[1])
+        owner = by_n[n]
+        listed = owner.api("GET", "/file?uri=" + urllib.parse.quote("cloudreve://my", safe="")
+                           + "&page_size=1000", kind="verify")
+        names = [f["name"] for f in listed["data"]["files"]] if listed else []
+        if sum(1 for x in names if x.startswith(stem) and x.endswith(".zip")) != 1:
+            twice.append(f"{name}: {[x for x in names if x.startswith(stem)]}")
+    check(not twice, f"each archive made once {twice or ''}", problems)
+
+
+def errors_ok(run, problems):
+    """5xx in the balancer's log: only the cut connections of a killed instance (nginx's own
+    502/504 for an upstream that was being killed or restarted) are allowed."""
+    windows = [(port, killed - 1, ready + 2) for port, killed, ready in run.kills]
+    cut, other = 0, []
+    with open(os.path.join(run.args.work, "nginx", "access.log")) as log:
+        for line in log:
+            msec, status, upstream, upstream_status, method, uri = line.split(" ", 5)
+            if int(status) < 500:
+                continue
+            at = float(msec)
+            from_stratus = any(s.strip().isdigit() and int(s) >= 500 and int(s) not in (502, 504)
+                               for s in upstream_status.replace(":", ",").split(","))
+            during = any(lo <= at <= hi and str(port) in upstream for port, lo, hi in windows)
+            if during and not from_stratus and int(status) in (502, 504):
+                cut += 1
+            else:
+                other.append(f"{status} {upstream_status} {method} {uri.strip()}")
+    check(not other, f"no 5xx but cut connections ({cut} cut): {other[:5]}", problems)
+
+
+def locks_ok(run, by_n, problems):
+    """A lock whose UNLOCK never came (its instance was killed) is gone after its timeout."""
+    held = [lock for lock in run.locks if not lock[3]]
+    if held:
+        time.sleep(max(0, max(lock[2] for lock in held) + LOCK_SECONDS + 1 - time.time()))
+    stuck = []
+    for n, path, _, _ in held:
+        got = by_n[n].retried("PUT", path, b"after", {"Authorization": by_n[n].dav_auth})
+        if not got or got[0] not in (201, 204):
+            stuck.append(f"{path}: {got and got[0]}")
+    check(not stuck, f"no lock held past its timeout ({len(held)} never unlocked) {stuck}",
+          problems)
+
+
+def blobs_under(root, skip_prefix=None):
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if skip_prefix is None or not name.startswith(skip_prefix):
+                found.append(os.path.join(folder, name))
+    return found
+
+
+def orphans_ok(run, problems):
+    """Every blob on the disk and in the bucket is named by an entity row; partial files and
+    multipart uploads only belong to live upload sessions. The recycler deletes the blobs of
+    entity rows, so a blob no row names would stay for ever: none may exist."""
+    sources = {os.path.basename(r[0]) for r in sql(run, "SELECT source FROM entities")}
+    sessions = int(sql(run, "SELECT count(*) FROM upload_sessions")[0][0])
+    uploads = os.path.join(run.args.work, "data", "uploads")
+    local = blobs_under(uploads) if os.path.isdir(uploads) else []
+    bucket = blobs_under(os.path.join(run.args.s3_root, run.args.bucket))
+    parts = [b for b in local if os.path.basename(b).startswith(".stratus-part-")]
+    temps = [b for b in local if os.path.basename(b).startswith(".stratus-")
+             and b not in parts]
+    orphans = [b for b in local + bucket if not os.path.basename(b).startswith(".")
+               and os.path.basename(b) not in sources]
+    multipart = [n for n in os.listdir(run.args.s3_root) if n.startswith(".upload_id-")]
+    check(not orphans and not temps,
+          f"no orphan blob ({len(local)} local, {len(bucket)} in the bucket; "
+          f"{orphans[:3]} {temps[:3]})", problems)
+    check(len(parts) + len(multipart) <= sessions,
+          f"partial files ({len(parts)}) and multipart uploads ({len(multipart)}) only for "
+          f"live sessions ({sessions}, left by creates whose answers were cut)", problems)
+
+
+def check_all(run, clients):
+    by_n = {c.n: c for c in clients}
+    problems = []
+    print("\n== checks", flush=True)
+    for failure in run.failures:
+        problems.append(failure)
+    check(not run.failures, f"clients saw no wrong answer ({len(run.failures)})", problems)
+    uploads_ok(run, by_n, problems)
+    tasks_ok(run, by_n, problems)
+    errors_ok(run, problems)
+    locks_ok(run, by_n, problems)
+    orphans_ok(run, problems)
+    return not problems
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+def report(run):
+    """Throughput and p50/p99 latency per operation kind, before the first kill and with
+    kills going on."""
+    # Rates over the planned run (the tail where uploads and tasks finish is not counted).
+    last = min(run.t_end, run.t0 + run.args.duration)
+    first = min(run.first_kill or last, last)
+    spans = {"calm": max(first - run.t0, 1e-9), "kills": max(last - first, 1e-9)}
+    print(f"\n== {len(run.kills)} kills; calm {spans['calm']:.0f}s, with kills "
+          f"{spans['kills']:.0f}s")
+    print(f"{'operation':<10} {'phase':<6} {'count':>6} {'ok':>6} {'per s':>7} "
+          f"{'p50 ms':>8} {'p99 ms':>8}")
+    kinds = sorted({s[0] for s in run.samples})
+    for kind in kinds:
+        for phase in ("calm", "kills"):
+            rows = [s for s in run.samples if s[0] == kind
+                    and (s[1] < first) == (phase == "calm")]
+            if not rows:
+                continue
+            lat = [s[2] * 1000 for s in rows]
+            ok = sum(1 for s in rows if s[3])
+            print(f"{kind:<10} {phase:<6} {len(rows):>6} {ok:>6} "
+                  f"{len(rows) / spans[phase]:>7.1f} {pct(lat, 0.5):>8.0f} {pct(lat, 0.99):>8.0f}")
