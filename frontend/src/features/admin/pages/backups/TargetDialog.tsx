@@ -19,8 +19,7 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../../../api/client";
-import { errorMessage } from "../../../../lib/errors";
+import { serverWords } from "../../errors";
 import { useAllNodes } from "../nodes/nodesApi";
 import {
   type BackupTarget,
@@ -81,9 +80,6 @@ export function toTargetInput(f: Form, starred?: boolean): BackupTargetInput {
 }
 
 /** What the server said, as it said it: a refusal's own message. */
-export function serverWords(error: unknown): string {
-  return error instanceof ApiError && error.message ? error.message : errorMessage(error);
-}
 
 export function TargetDialog(props: {
   editing?: BackupTarget;

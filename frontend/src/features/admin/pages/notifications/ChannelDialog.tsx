@@ -18,7 +18,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { serverWords } from "../backups/TargetDialog";
+import { serverWords } from "../../errors";
 import {
   type Channel,
   type ChannelInput,

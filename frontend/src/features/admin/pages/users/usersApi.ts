@@ -1,4 +1,4 @@
-// Account states and the one call that saves an account, shared by the table and the dialog.
+// Account states and the calls that save, create, calibrate and delete accounts.
 import { api, unwrap } from "../../../../api/client";
 import type { AdminUser } from "../../api";
 
@@ -60,4 +60,13 @@ export function createUser(fields: {
       },
     }),
   );
+}
+
+export async function deleteUsers(ids: number[]): Promise<void> {
+  await unwrap(api.POST("/admin/user/batch/delete", { body: { ids } }));
+}
+
+/** Counts the account's storage again from its files. */
+export function calibrateUser(id: number): Promise<AdminUser> {
+  return unwrap(api.POST("/admin/user/{id}/calibrate", { params: { path: { id } } }));
 }
