@@ -14,6 +14,7 @@ export function RowAction(props: {
   color?: string;
   loading?: boolean;
   disabled?: boolean;
+  iconSize?: number;
 }) {
   const Icon = props.icon;
   return (
@@ -26,7 +27,7 @@ export function RowAction(props: {
         aria-label={props.label}
         onClick={props.onClick}
       >
-        <Icon size={16} />
+        <Icon size={props.iconSize ?? 16} />
       </ActionIcon>
     </Tooltip>
   );

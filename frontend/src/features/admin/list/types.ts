@@ -34,7 +34,7 @@ export type BatchAction<R> = {
   describe: (rows: R[]) => ReactNode;
   confirmLabel: string;
   danger?: boolean;
-  run: (rows: R[]) => Promise<void>;
+  run: (rows: R[]) => Promise<unknown>;
 };
 
 export type Order = { by: string; direction: "asc" | "desc" };
