@@ -63,52 +63,9 @@ export default function AdminApp() {
       navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpen } }}
       padding="md"
     >
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={navOpen}
-              onClick={nav.toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={t("shell.toggleNav")}
-            />
-            <Title order={1} size="h4" lineClamp={1}>
-              {t("admin.title")}
-            </Title>
-          </Group>
-          <Group gap="xs" wrap="nowrap">
-            <LanguagePicker />
-            <SchemeToggle />
-          </Group>
-        </Group>
-      </AppShell.Header>
+      <AdminHeader navOpen={navOpen} onBurger={nav.toggle} />
 
-      <AppShell.Navbar p="sm" aria-label={t("admin.navigation")}>
-        <AppShell.Section grow>
-          {ADMIN_NAV.map((item) => (
-            <NavRouterLink
-              key={item.key}
-              to="/admin/$"
-              params={{ _splat: item.key }}
-              search={{}}
-              label={t(`admin.nav.${item.key}`)}
-              leftSection={<item.icon size={18} stroke={1.6} />}
-              active={entry?.key === item.key}
-              aria-current={entry?.key === item.key ? "page" : undefined}
-              onClick={nav.close}
-            />
-          ))}
-        </AppShell.Section>
-        <AppShell.Section>
-          <NavRouterLink
-            to="/home"
-            search={{ path: MY_ROOT }}
-            label={t("admin.backToDrive")}
-            leftSection={<IconArrowLeft size={18} stroke={1.6} />}
-          />
-        </AppShell.Section>
-      </AppShell.Navbar>
+      <AdminNavbar active={entry?.key} onPick={nav.close} />
 
       <AppShell.Main>
         {!entry ? (
@@ -117,22 +74,86 @@ export default function AdminApp() {
           <Stack gap="md">
             <Title order={2}>{title}</Title>
             <ErrorBoundary key={entry.key}>
-              {Page ? (
-                <Suspense
-                  fallback={
-                    <Group justify="center" p="xl">
-                      <Loader size="sm" aria-label={t("admin.list.loading")} />
-                    </Group>
-                  }
-                >
-                  <Page />
-                </Suspense>
-              ) : null}
+              {Page ? <PageLoading page={Page} /> : null}
             </ErrorBoundary>
           </Stack>
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+function AdminHeader(props: { navOpen: boolean; onBurger: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <AppShell.Header>
+      <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap">
+          <Burger
+            opened={props.navOpen}
+            onClick={props.onBurger}
+            hiddenFrom="sm"
+            size="sm"
+            aria-label={t("shell.toggleNav")}
+          />
+          <Title order={1} size="h4" lineClamp={1}>
+            {t("admin.title")}
+          </Title>
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          <LanguagePicker />
+          <SchemeToggle />
+        </Group>
+      </Group>
+    </AppShell.Header>
+  );
+}
+
+/** The pages from nav.ts, and the way back to the drive. */
+function AdminNavbar(props: { active?: string; onPick: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <AppShell.Navbar p="sm" aria-label={t("admin.navigation")}>
+      <AppShell.Section grow>
+        {ADMIN_NAV.map((item) => (
+          <NavRouterLink
+            key={item.key}
+            to="/admin/$"
+            params={{ _splat: item.key }}
+            search={{}}
+            label={t(`admin.nav.${item.key}`)}
+            leftSection={<item.icon size={18} stroke={1.6} />}
+            active={props.active === item.key}
+            aria-current={props.active === item.key ? "page" : undefined}
+            onClick={props.onPick}
+          />
+        ))}
+      </AppShell.Section>
+      <AppShell.Section>
+        <NavRouterLink
+          to="/home"
+          search={{ path: MY_ROOT }}
+          label={t("admin.backToDrive")}
+          leftSection={<IconArrowLeft size={18} stroke={1.6} />}
+        />
+      </AppShell.Section>
+    </AppShell.Navbar>
+  );
+}
+
+/** A page's chunk, with a spinner while it loads. */
+function PageLoading({ page: Page }: { page: LazyExoticComponent<ComponentType> }) {
+  const { t } = useTranslation();
+  return (
+    <Suspense
+      fallback={
+        <Group justify="center" p="xl">
+          <Loader size="sm" aria-label={t("admin.list.loading")} />
+        </Group>
+      }
+    >
+      <Page />
+    </Suspense>
   );
 }
 

@@ -50,3 +50,7 @@ export function useAllPolicies() {
       (await unwrap(api.POST("/admin/policy", { body: everything("id") }))).policies,
   });
 }
+
+export async function deleteGroup(id: number): Promise<void> {
+  await unwrap(api.DELETE("/admin/group/{id}", { params: { path: { id } } }));
+}

@@ -13,3 +13,8 @@ export function adminErrorMessage(error: unknown): string {
   }
   return errorMessage(error);
 }
+
+/** What the server said, as it said it (a test's or a run's outcome), else the app's words. */
+export function serverWords(error: unknown): string {
+  return error instanceof ApiError && error.message ? error.message : errorMessage(error);
+}

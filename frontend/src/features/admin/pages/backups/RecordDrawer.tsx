@@ -22,6 +22,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatBytes, formatDate } from "../../../../lib/format";
 import { ConfirmModal } from "../../ConfirmModal";
+import { serverWords } from "../../errors";
 import {
   type BackupRecordDetail,
   deleteRecord,
@@ -32,7 +33,6 @@ import {
 } from "./backupApi";
 import { downloadRecord, restoreRecord } from "./recordIo";
 import { useRecordLog } from "./recordStream";
-import { serverWords } from "./TargetDialog";
 
 export const STATUS_COLORS: Record<string, string> = {
   queued: "gray",

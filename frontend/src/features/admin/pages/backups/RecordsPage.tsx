@@ -1,12 +1,12 @@
 // Backup records: one per run, filtered by task, status and dates. A record opens in a drawer
 // (its address keeps `?record=<id>`, so "Run now" can open the new one) with the live log,
 // download, restore and delete; chosen records are deleted together.
-import { ActionIcon, Anchor, Text, Tooltip } from "@mantine/core";
+import { Text } from "@mantine/core";
 import { IconFileText } from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { formatBytes, formatDate } from "../../../../lib/format";
-import { AdminList, type Column } from "../../AdminList";
+import { AdminList } from "../../AdminList";
+import { RowAction } from "../../list/RowAction";
 import {
   type BackupRecord,
   deleteRecords,
@@ -14,14 +14,13 @@ import {
   RECORDS_LIST,
   useAllTasks,
 } from "./backupApi";
-import { formatDuration, RecordDrawer, STATUS_COLORS, StatusBadge } from "./RecordDrawer";
+import { RecordDrawer } from "./RecordDrawer";
+import { recordColumns, recordFilters } from "./recordColumns";
 
-export default function RecordsPage() {
-  const { t, i18n } = useTranslation();
-  const tasks = useAllTasks();
+/** The record the address opens, and a way to open another or none. */
+function useOpenRecord() {
   const search = useSearch({ strict: false }) as Record<string, unknown>;
   const navigate = useNavigate();
-  const open = Number(search.record) || null;
   const show = (id: number | null) =>
     navigate({
       to: ".",
@@ -32,78 +31,16 @@ export default function RecordsPage() {
       },
       replace: true,
     } as never);
+  return { open: Number(search.record) || null, show };
+}
+
+export default function RecordsPage() {
+  const { t, i18n } = useTranslation();
+  const tasks = useAllTasks();
+  const { open, show } = useOpenRecord();
   const task = (id?: number | null) => tasks.data?.find((x) => x.id === id);
   const name = (r: BackupRecord) =>
     task(r.task_id)?.name ?? (r.task_id ? `#${r.task_id}` : t("admin.backup.records.deletedTask"));
-
-  const columns: Column<BackupRecord>[] = [
-    {
-      key: "id",
-      label: t("admin.backup.records.id"),
-      sort: "id",
-      numeric: true,
-      render: (r) => (
-        <Anchor component="button" type="button" size="sm" onClick={() => void show(r.id)}>
-          {r.id}
-        </Anchor>
-      ),
-    },
-    { key: "task", label: t("admin.backup.records.task"), render: name },
-    {
-      key: "status",
-      label: t("admin.backup.records.status"),
-      sort: "status",
-      render: (r) => <StatusBadge status={r.status} />,
-    },
-    {
-      key: "trigger",
-      label: t("admin.backup.records.trigger"),
-      render: (r) =>
-        t(`admin.backup.records.triggers.${r.trigger}` as "admin.backup.records.triggers.manual"),
-    },
-    {
-      key: "files",
-      label: t("admin.backup.records.files"),
-      sort: "files",
-      numeric: true,
-      render: (r) => r.files.toLocaleString(i18n.language),
-    },
-    {
-      key: "size",
-      label: t("admin.backup.records.size"),
-      sort: "size",
-      numeric: true,
-      render: (r) => formatBytes(r.size),
-    },
-    {
-      key: "new",
-      label: t("admin.backup.records.newBytes"),
-      sort: "new_bytes",
-      numeric: true,
-      render: (r) => formatBytes(r.new_bytes),
-    },
-    {
-      key: "started",
-      label: t("admin.backup.records.started"),
-      sort: "created_at",
-      render: (r) => formatDate(r.started_at ?? r.created_at, i18n.language),
-    },
-    {
-      key: "duration",
-      label: t("admin.backup.records.duration"),
-      numeric: true,
-      render: (r) => (r.duration != null ? formatDuration(r.duration) : "—"),
-    },
-    {
-      key: "error",
-      label: t("admin.backup.records.error"),
-      render: (r) => (
-        <Text size="sm" c="red" truncate maw={260} title={r.error ?? undefined}>
-          {r.error}
-        </Text>
-      ),
-    },
-  ];
 
   return (
     <>
@@ -111,31 +48,11 @@ export default function RecordsPage() {
         id={RECORDS_LIST}
         title={t("admin.nav.backupRecords")}
         fetchPage={listRecords}
-        columns={columns}
+        columns={recordColumns({ t, language: i18n.language, show: (id) => void show(id), name })}
         rowKey={(r) => r.id}
         rowName={(r) => `#${r.id} ${name(r)}`}
         defaultOrder={{ by: "created_at", direction: "desc" }}
-        filters={[
-          {
-            key: "task_id",
-            label: t("admin.backup.records.task"),
-            type: "select",
-            options: (tasks.data ?? []).map((x) => ({ value: String(x.id), label: x.name })),
-          },
-          {
-            key: "status",
-            label: t("admin.backup.records.status"),
-            type: "select",
-            options: Object.keys(STATUS_COLORS).map((s) => ({
-              value: s,
-              label: t(
-                `admin.backup.records.statuses.${s}` as "admin.backup.records.statuses.queued",
-              ),
-            })),
-          },
-          { key: "created_after", label: t("admin.backup.records.after"), type: "datetime" },
-          { key: "created_before", label: t("admin.backup.records.before"), type: "datetime" },
-        ]}
+        filters={recordFilters(t, tasks.data ?? [])}
         batchActions={[
           {
             key: "delete",
@@ -143,21 +60,16 @@ export default function RecordsPage() {
             confirmLabel: t("admin.backup.delete"),
             danger: true,
             describe: () => <Text size="sm">{t("admin.backup.records.deleteWhat")}</Text>,
-            run: async (rows) => {
-              await deleteRecords(rows.map((r) => r.id));
-            },
+            run: (rows) => deleteRecords(rows.map((r) => r.id)),
           },
         ]}
         rowActions={(r) => (
-          <Tooltip label={t("admin.backup.records.details")}>
-            <ActionIcon
-              variant="subtle"
-              aria-label={t("admin.backup.records.detailsOf", { id: r.id })}
-              onClick={() => void show(r.id)}
-            >
-              <IconFileText size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <RowAction
+            tip={t("admin.backup.records.details")}
+            label={t("admin.backup.records.detailsOf", { id: r.id })}
+            icon={IconFileText}
+            onClick={() => void show(r.id)}
+          />
         )}
       />
       {open && <RecordDrawer key={open} id={open} onClose={() => void show(null)} />}

@@ -4,9 +4,6 @@
 // writes, reads back and deletes a probe) and shows what the server said, word for word. The
 // secret key is write-only: left empty on an edit, the saved one stays.
 import {
-  Alert,
-  Button,
-  Group,
   Modal,
   PasswordInput,
   SegmentedControl,
@@ -19,8 +16,7 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../../../api/client";
-import { errorMessage } from "../../../../lib/errors";
+import { OutcomeAlert, TestSaveButtons, useTestAndSave } from "../../list/TestAndSave";
 import { useAllNodes } from "../nodes/nodesApi";
 import {
   type BackupTarget,
@@ -81,9 +77,6 @@ export function toTargetInput(f: Form, starred?: boolean): BackupTargetInput {
 }
 
 /** What the server said, as it said it: a refusal's own message. */
-export function serverWords(error: unknown): string {
-  return error instanceof ApiError && error.message ? error.message : errorMessage(error);
-}
 
 export function TargetDialog(props: {
   editing?: BackupTarget;
@@ -92,15 +85,7 @@ export function TargetDialog(props: {
 }) {
   const { t } = useTranslation();
   const { editing } = props;
-  // On a phone the choices stand one above the other, so none is cut off.
-  const narrow = useMediaQuery("(max-width: 36em)");
   const [form, setForm] = useState<Form>(() => initialForm(editing));
-  const [busy, setBusy] = useState<"test" | "save" | null>(null);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
-  const nodes = useAllNodes();
-  const nodeChoices = (nodes.data ?? [])
-    .filter((n) => n.type === "slave")
-    .map((n) => ({ value: String(n.id), label: `${n.name} (${n.server})` }));
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
@@ -109,40 +94,19 @@ export function TargetDialog(props: {
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(key, e.currentTarget.value),
   });
   const bucket = form.type === "s3" || form.type === "oss";
-  const ready =
-    form.name.trim() !== "" &&
-    (form.type !== "local" || form.path.trim() !== "") &&
-    (form.type !== "remote" || form.nodeId !== "") &&
-    (!bucket || (form.bucket.trim() !== "" && form.accessKey.trim() !== ""));
+  const ready = isReady(form);
 
-  async function test() {
-    setBusy("test");
-    setOutcome(null);
-    try {
-      const said = await testPendingTarget(toTargetInput(form, editing?.starred));
-      setOutcome({ ok: true, text: said || t("admin.backup.targets.testPassed") });
-    } catch (e) {
-      setOutcome({ ok: false, text: serverWords(e) });
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function save() {
-    setBusy("save");
-    setOutcome(null);
-    try {
+  const { busy, outcome, act } = useTestAndSave({
+    test: async () =>
+      (await testPendingTarget(toTargetInput(form, editing?.starred))) ||
+      t("admin.backup.targets.testPassed"),
+    save: () => {
       const input = toTargetInput(form, editing?.starred);
-      if (editing) await updateTarget(editing.id, input);
-      else await createTarget(input);
-      props.onSaved();
-      props.onClose();
-    } catch (e) {
-      setOutcome({ ok: false, text: serverWords(e) });
-    } finally {
-      setBusy(null);
-    }
-  }
+      return editing ? updateTarget(editing.id, input) : createTarget(input);
+    },
+    onSaved: props.onSaved,
+    onClose: props.onClose,
+  });
 
   return (
     <Modal
@@ -156,21 +120,7 @@ export function TargetDialog(props: {
       }
     >
       <Stack gap="sm">
-        <Stack gap={4}>
-          <Text size="sm" fw={500}>
-            {t("admin.backup.targets.type")}
-          </Text>
-          <SegmentedControl
-            data={TARGET_TYPES.map((type) => ({
-              value: type,
-              label: t(`admin.backup.targets.types.${type}` as "admin.backup.targets.types.local"),
-            }))}
-            value={form.type}
-            onChange={(v) => set("type", v as TargetType)}
-            orientation={narrow ? "vertical" : "horizontal"}
-            fullWidth
-          />
-        </Stack>
+        <TypePicker value={form.type} onChange={(v) => set("type", v)} />
         <TextInput label={t("admin.backup.targets.name")} required {...text("name")} />
         {form.type === "local" && (
           <TextInput
@@ -181,76 +131,127 @@ export function TargetDialog(props: {
           />
         )}
         {form.type === "remote" && (
-          <Select
-            label={t("admin.policies.node")}
-            description={t("admin.backup.targets.nodeHint")}
-            data={nodeChoices}
-            value={form.nodeId || null}
-            onChange={(v) => set("nodeId", v ?? "")}
-            nothingFoundMessage={t("admin.policies.noNodes")}
-            placeholder={nodes.isPending ? t("admin.policies.nodesLoading") : undefined}
-            required
+          <NodeField value={form.nodeId} onChange={(v) => set("nodeId", v)} />
+        )}
+        {bucket && <BucketFields form={form} set={set} text={text} editing={!!editing} />}
+        {outcome && (
+          <OutcomeAlert
+            outcome={outcome}
+            okTitle={t("admin.backup.targets.testOk")}
+            failedTitle={t("admin.backup.targets.failed")}
           />
         )}
-        {bucket && (
-          <>
-            <TextInput
-              label={t("admin.policies.server")}
-              description={
-                form.type === "oss"
-                  ? t("admin.policies.ossServerHint")
-                  : t("admin.policies.serverHint")
-              }
-              {...text("server")}
-            />
-            <TextInput label={t("admin.policies.bucket")} required {...text("bucket")} />
-            <TextInput label={t("admin.policies.region")} {...text("region")} />
-            <TextInput
-              label={t("admin.policies.accessKey")}
-              required
-              autoComplete="off"
-              {...text("accessKey")}
-            />
-            <PasswordInput
-              label={t("admin.policies.secretKey")}
-              description={editing ? t("admin.policies.secretKeep") : undefined}
-              required={!editing}
-              autoComplete="new-password"
-              {...text("secretKey")}
-            />
-            {form.type === "s3" && (
-              <Switch
-                label={t("admin.policies.pathStyle")}
-                description={t("admin.policies.pathStyleHint")}
-                checked={form.pathStyle}
-                onChange={(e) => set("pathStyle", e.currentTarget.checked)}
-              />
-            )}
-          </>
-        )}
-        {outcome && (
-          <Alert
-            color={outcome.ok ? "green" : "red"}
-            role={outcome.ok ? "status" : "alert"}
-            title={outcome.ok ? t("admin.backup.targets.testOk") : t("admin.backup.targets.failed")}
-          >
-            <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-              {outcome.text}
-            </Text>
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={props.onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button variant="light" onClick={test} loading={busy === "test"} disabled={!ready}>
-            {t("admin.backup.targets.test")}
-          </Button>
-          <Button onClick={save} loading={busy === "save"} disabled={!ready}>
-            {t("admin.save")}
-          </Button>
-        </Group>
+        <TestSaveButtons
+          testLabel={t("admin.backup.targets.test")}
+          busy={busy}
+          ready={ready}
+          act={act}
+          onClose={props.onClose}
+        />
       </Stack>
     </Modal>
+  );
+}
+
+type FieldsProps = {
+  form: Form;
+  set: <K extends keyof Form>(key: K, value: Form[K]) => void;
+  text: (key: keyof Form) => {
+    value: string;
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => void;
+  };
+  editing: boolean;
+};
+
+/** An S3 or OSS bucket's endpoint, name, region and keys. */
+function BucketFields({ form, set, text, ...props }: FieldsProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput
+        label={t("admin.policies.server")}
+        description={
+          form.type === "oss" ? t("admin.policies.ossServerHint") : t("admin.policies.serverHint")
+        }
+        {...text("server")}
+      />
+      <TextInput label={t("admin.policies.bucket")} required {...text("bucket")} />
+      <TextInput label={t("admin.policies.region")} {...text("region")} />
+      <TextInput
+        label={t("admin.policies.accessKey")}
+        required
+        autoComplete="off"
+        {...text("accessKey")}
+      />
+      <PasswordInput
+        label={t("admin.policies.secretKey")}
+        description={props.editing ? t("admin.policies.secretKeep") : undefined}
+        required={!props.editing}
+        autoComplete="new-password"
+        {...text("secretKey")}
+      />
+      {form.type === "s3" && (
+        <Switch
+          label={t("admin.policies.pathStyle")}
+          description={t("admin.policies.pathStyleHint")}
+          checked={form.pathStyle}
+          onChange={(e) => set("pathStyle", e.currentTarget.checked)}
+        />
+      )}
+    </>
+  );
+}
+
+function isReady(form: Form): boolean {
+  const bucket = form.type === "s3" || form.type === "oss";
+  return (
+    form.name.trim() !== "" &&
+    (form.type !== "local" || form.path.trim() !== "") &&
+    (form.type !== "remote" || form.nodeId !== "") &&
+    (!bucket || (form.bucket.trim() !== "" && form.accessKey.trim() !== ""))
+  );
+}
+
+function TypePicker(props: { value: TargetType; onChange: (type: TargetType) => void }) {
+  const { t } = useTranslation();
+  // On a phone the choices stand one above the other, so none is cut off.
+  const narrow = useMediaQuery("(max-width: 36em)");
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t("admin.backup.targets.type")}
+      </Text>
+      <SegmentedControl
+        data={TARGET_TYPES.map((type) => ({
+          value: type,
+          label: t(`admin.backup.targets.types.${type}` as "admin.backup.targets.types.local"),
+        }))}
+        value={props.value}
+        onChange={(v) => props.onChange(v as TargetType)}
+        orientation={narrow ? "vertical" : "horizontal"}
+        fullWidth
+      />
+    </Stack>
+  );
+}
+
+/** The slave node a `remote` target writes to. */
+function NodeField(props: { value: string; onChange: (id: string) => void }) {
+  const { t } = useTranslation();
+  const nodes = useAllNodes();
+  const choices = (nodes.data ?? [])
+    .filter((n) => n.type === "slave")
+    .map((n) => ({ value: String(n.id), label: `${n.name} (${n.server})` }));
+  return (
+    <Select
+      label={t("admin.policies.node")}
+      description={t("admin.backup.targets.nodeHint")}
+      data={choices}
+      value={props.value || null}
+      onChange={(v) => props.onChange(v ?? "")}
+      nothingFoundMessage={t("admin.policies.noNodes")}
+      placeholder={nodes.isPending ? t("admin.policies.nodesLoading") : undefined}
+      required
+    />
   );
 }

@@ -20,6 +20,7 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { serverWords } from "../../errors";
 import {
   type BackupTask,
   type BackupTaskInput,
@@ -29,7 +30,6 @@ import {
   updateTask,
   useAllTargets,
 } from "./backupApi";
-import { serverWords } from "./TargetDialog";
 import { UserPicker, UsersPicker } from "./UserPicker";
 
 export type TaskKind = "instance" | "users" | "folder";

@@ -2,6 +2,7 @@
 // the first and last day under it. Each bar carries its date and count as a tooltip, and the
 // whole chart is described in words for screen readers.
 import { Paper, Stack, Text } from "@mantine/core";
+import type { ReactNode } from "react";
 
 type Props = {
   title: string;
@@ -39,26 +40,12 @@ export function DailyChart({ title, dates, values, language, color, summary }: P
           aria-label={summary}
           style={{ display: "block", overflow: "visible" }}
         >
-          <text
-            x={AXIS - 4}
-            y={10}
-            textAnchor="end"
-            fontSize={10}
-            fill="currentColor"
-            opacity={0.7}
-          >
+          <Label x={AXIS - 4} y={10} end>
             {max}
-          </text>
-          <text
-            x={AXIS - 4}
-            y={plotHeight}
-            textAnchor="end"
-            fontSize={10}
-            fill="currentColor"
-            opacity={0.7}
-          >
+          </Label>
+          <Label x={AXIS - 4} y={plotHeight} end>
             0
-          </text>
+          </Label>
           <line
             x1={AXIS}
             x2={WIDTH}
@@ -67,39 +54,66 @@ export function DailyChart({ title, dates, values, language, color, summary }: P
             stroke="currentColor"
             opacity={0.3}
           />
-          {values.map((v, i) => {
-            const h = (v / max) * (plotHeight - 4);
-            return (
-              <rect
-                // Days are fixed positions: the index is the day.
-                // biome-ignore lint/suspicious/noArrayIndexKey: one bar per day, in order
-                key={i}
-                x={AXIS + i * step + step * 0.15}
-                y={plotHeight - h}
-                width={Math.max(1, step * 0.7)}
-                height={Math.max(v > 0 ? 1 : 0, h)}
-                fill={color}
-                rx={1}
-              >
-                <title>{`${day(dates[i])}: ${v}`}</title>
-              </rect>
-            );
-          })}
-          <text x={AXIS} y={HEIGHT - 4} fontSize={10} fill="currentColor" opacity={0.7}>
+          <Bars
+            values={values}
+            max={max}
+            step={step}
+            label={(i, v) => `${day(dates[i])}: ${v}`}
+            color={color}
+          />
+          <Label x={AXIS} y={HEIGHT - 4}>
             {day(dates[0])}
-          </text>
-          <text
-            x={WIDTH}
-            y={HEIGHT - 4}
-            textAnchor="end"
-            fontSize={10}
-            fill="currentColor"
-            opacity={0.7}
-          >
+          </Label>
+          <Label x={WIDTH} y={HEIGHT - 4} end>
             {day(dates[dates.length - 1])}
-          </text>
+          </Label>
         </svg>
       </Stack>
     </Paper>
   );
+}
+
+function Label(props: { x: number; y: number; end?: boolean; children: ReactNode }) {
+  return (
+    <text
+      x={props.x}
+      y={props.y}
+      textAnchor={props.end ? "end" : undefined}
+      fontSize={10}
+      fill="currentColor"
+      opacity={0.7}
+    >
+      {props.children}
+    </text>
+  );
+}
+
+/** One bar a day, as high as its count against the highest. */
+function Bars(props: {
+  values: number[];
+  max: number;
+  step: number;
+  color: string;
+  label: (i: number, v: number) => string;
+}) {
+  const { max, step } = props;
+  const plotHeight = HEIGHT - BOTTOM;
+  return props.values.map((v, i) => {
+    const h = (v / max) * (plotHeight - 4);
+    return (
+      <rect
+        // Days are fixed positions: the index is the day.
+        // biome-ignore lint/suspicious/noArrayIndexKey: one bar per day, in order
+        key={i}
+        x={AXIS + i * step + step * 0.15}
+        y={plotHeight - h}
+        width={Math.max(1, step * 0.7)}
+        height={Math.max(v > 0 ? 1 : 0, h)}
+        fill={props.color}
+        rx={1}
+      >
+        <title>{props.label(i, v)}</title>
+      </rect>
+    );
+  });
 }

@@ -21,25 +21,15 @@ import {
 import { IconRefresh } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../../../api/client";
 import { errorMessage } from "../../../../lib/errors";
 import { formatBytes, formatDate } from "../../../../lib/format";
 import { usePolicies } from "../policies/policiesApi";
 import { QueueMetricsCard } from "../tasks/QueueMetricsCard";
 import { BackupsCard } from "./BackupsCard";
 import { DailyChart } from "./DailyChart";
+import { fetchSummary, SUMMARY_QUERY } from "./dashboardApi";
 import { HealthCard } from "./HealthCard";
 import { TimelineCard } from "./TimelineCard";
-
-const SUMMARY_QUERY = ["admin", "summary"] as const;
-
-async function fetchSummary(generate: boolean) {
-  const summary = await unwrap(
-    api.GET("/admin/summary", { params: { query: generate ? { generate: true } : {} } }),
-  );
-  if (!summary.metrics_summary && !generate) return fetchSummary(true);
-  return summary;
-}
 
 export default function DashboardPage() {
   const { t, i18n } = useTranslation();

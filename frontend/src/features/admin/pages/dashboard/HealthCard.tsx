@@ -1,11 +1,10 @@
 // The dashboard's health card: each node's liveness as the master's periodic check last found
 // it, and each storage policy's write probe (at most a minute old).
 import { Alert, Badge, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../../../api/client";
 import { errorMessage } from "../../../../lib/errors";
 import { formatDate } from "../../../../lib/format";
+import { useHealth } from "./dashboardApi";
 
 function Line(props: {
   name: string;
@@ -35,11 +34,7 @@ function Line(props: {
 
 export function HealthCard() {
   const { t, i18n } = useTranslation();
-  const health = useQuery({
-    queryKey: ["admin", "health"],
-    queryFn: () => unwrap(api.GET("/admin/health")),
-    refetchInterval: 60_000,
-  });
+  const health = useHealth();
   const seen = (iso?: string | null) =>
     iso ? t("admin.dashboard.health.lastSeen", { time: formatDate(iso, i18n.language) }) : null;
   return (

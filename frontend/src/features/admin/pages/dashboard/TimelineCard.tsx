@@ -1,18 +1,18 @@
 // The dashboard's timeline of recent activity, newest first: the server's timeline (changes by
 // administrators, failed sign-ins, nodes going down and up) merged with the latest backup runs.
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../../../api/client";
+import type { Schemas } from "../../../../api/client";
 import { errorMessage } from "../../../../lib/errors";
 import { formatDate } from "../../../../lib/format";
 import { listRecords, RECORDS_LIST, useAllTasks } from "../backups/backupApi";
+import { useTimelinePages } from "./dashboardApi";
 
 type Entry = { key: string; at: string; kind: string; color: string; text: string };
 type TimelineEntry = Schemas["AdminTimelineEntry"];
 
-const PAGE = 20;
 const KINDS = ["admin_change", "sign_in_failed", "webdav_sign_in_failed", "node_down", "node_up"];
 
 function entryText(e: TimelineEntry, t: TFunction): string {
@@ -50,38 +50,23 @@ const COLORS: Record<string, string> = {
   queued: "gray",
 };
 
-export function TimelineCard() {
-  const { t, i18n } = useTranslation();
+/** The server's timeline merged with the latest backup runs, newest first. */
+function useTimeline() {
+  const { t } = useTranslation();
   const tasks = useAllTasks();
-  const timeline = useInfiniteQuery({
-    queryKey: ["admin", "timeline"],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/admin/timeline", {
-          params: { query: { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) } },
-        }),
-      ),
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  const timeline = useTimelinePages();
   const runs = useQuery({
     queryKey: ["admin", RECORDS_LIST, "dashboard", "recent"],
     queryFn: () =>
       listRecords({ page: 1, page_size: 10, order_by: "created_at", order_direction: "desc" }),
   });
+  const taskName = (id?: number | null) =>
+    tasks.data?.find((x) => x.id === id)?.name ?? `#${id ?? "?"}`;
 
   const events = (timeline.data?.pages ?? []).flatMap((p) => p.entries);
   const oldestEvent = events.at(-1)?.at;
   const entries: Entry[] = [
-    ...events.map((e) => ({
-      key: e.id,
-      at: e.at,
-      kind: KINDS.includes(e.kind)
-        ? t(`admin.dashboard.timeline.kinds.${e.kind}` as "admin.dashboard.timeline.kinds.node_up")
-        : e.kind,
-      color: COLORS[e.kind] ?? "gray",
-      text: entryText(e, t),
-    })),
+    ...events.map((e) => eventEntry(e, t)),
     // Backup runs older than the events shown would sit out of order below "more".
     ...(runs.data?.rows ?? [])
       .filter((r) => !timeline.hasNextPage || !oldestEvent || r.created_at >= oldestEvent)
@@ -91,13 +76,31 @@ export function TimelineCard() {
         kind: t("admin.dashboard.timeline.kinds.backup"),
         color: COLORS[r.status] ?? "gray",
         text: t("admin.dashboard.timeline.backupRun", {
-          task: tasks.data?.find((x) => x.id === r.task_id)?.name ?? `#${r.task_id ?? "?"}`,
+          task: taskName(r.task_id),
           status: t(
             `admin.backup.records.statuses.${r.status}` as "admin.backup.records.statuses.queued",
           ),
         }),
       })),
   ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  return { timeline, entries };
+}
+
+function eventEntry(e: TimelineEntry, t: TFunction): Entry {
+  return {
+    key: e.id,
+    at: e.at,
+    kind: KINDS.includes(e.kind)
+      ? t(`admin.dashboard.timeline.kinds.${e.kind}` as "admin.dashboard.timeline.kinds.node_up")
+      : e.kind,
+    color: COLORS[e.kind] ?? "gray",
+    text: entryText(e, t),
+  };
+}
+
+export function TimelineCard() {
+  const { t, i18n } = useTranslation();
+  const { timeline, entries } = useTimeline();
 
   return (
     <Paper withBorder p="sm">

@@ -2,38 +2,20 @@
 // policy and kind; download through the admin URL; delete only the unreferenced ones, unless
 // forced — which unlinks them from the files that still use them, after a warning.
 import { Badge, Text } from "@mantine/core";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../../../api/client";
 import { formatBytes, formatDate } from "../../../../lib/format";
-import {
-  AdminList,
-  type AdminListRequest,
-  type BatchAction,
-  type Column,
-  type FilterField,
-} from "../../AdminList";
+import { AdminList, type BatchAction, type Column, type FilterField } from "../../AdminList";
 import { DownloadButton, OwnerLink, PolicyName, usePolicyOptions } from "../files/common";
-
-export type AdminEntity = Schemas["AdminEntity"];
+import { type AdminEntity, deleteEntities, entityUrl, listEntities } from "../files/storageApi";
 
 const KINDS = ["0", "1", "2"] as const;
-
-async function listEntities(request: AdminListRequest) {
-  const page = await unwrap(api.POST("/admin/entity", { body: request }));
-  return { rows: page.entities, total: page.pagination.total_items ?? 0 };
-}
-
-function deleteEntities(rows: AdminEntity[], force: boolean) {
-  return unwrap(
-    api.POST("/admin/entity/batch/delete", { body: { ids: rows.map((r) => r.id), force } }),
-  );
-}
+const ids = (rows: AdminEntity[]) => rows.map((r) => r.id);
 
 export default function EntitiesPage() {
   const { t, i18n } = useTranslation();
   const policyOptions = usePolicyOptions();
-  const kind = (type: number) =>
-    t(`admin.entities.kinds.${type}` as "admin.entities.kinds.0", { defaultValue: String(type) });
+  const kind = (type: number) => kindName(t, type);
 
   const filters: FilterField[] = [
     { key: "entity_user", label: t("admin.entities.creatorId") },
@@ -51,7 +33,61 @@ export default function EntitiesPage() {
     },
   ];
 
-  const columns: Column<AdminEntity>[] = [
+  const columns = entityColumns(t, i18n.language);
+
+  const batchActions: BatchAction<AdminEntity>[] = [
+    {
+      key: "delete",
+      label: t("admin.entities.delete"),
+      confirmLabel: t("admin.entities.deleteConfirm"),
+      danger: true,
+      describe: (rows) => {
+        const used = rows.filter((r) => r.reference_count > 0).length;
+        return used > 0
+          ? t("admin.entities.deleteBodyUsed", { count: rows.length, used })
+          : t("admin.entities.deleteBody", { count: rows.length });
+      },
+      run: (rows) => deleteEntities(ids(rows), false),
+    },
+    {
+      key: "force",
+      label: t("admin.entities.forceDelete"),
+      confirmLabel: t("admin.entities.forceConfirm"),
+      danger: true,
+      describe: (rows) => t("admin.entities.forceBody", { count: rows.length }),
+      run: (rows) => deleteEntities(ids(rows), true),
+    },
+  ];
+
+  return (
+    <AdminList<AdminEntity>
+      id="entities"
+      title={t("admin.nav.entities")}
+      fetchPage={listEntities}
+      columns={columns}
+      rowKey={(e) => e.id}
+      rowName={(e) => `#${e.id} ${e.source}`}
+      filters={filters}
+      batchActions={batchActions}
+      rowActions={(e) => (
+        <DownloadButton
+          label={t("admin.entities.downloadFor", { id: e.id })}
+          url={() => entityUrl(e.id)}
+        />
+      )}
+    />
+  );
+}
+
+function kindName(t: TFunction, type: number) {
+  return t(`admin.entities.kinds.${type}` as "admin.entities.kinds.0", {
+    defaultValue: String(type),
+  });
+}
+
+function entityColumns(t: TFunction, language: string): Column<AdminEntity>[] {
+  const kind = (type: number) => kindName(t, type);
+  return [
     { key: "id", label: t("admin.files.id"), sort: "id", render: (e) => e.id, numeric: true },
     { key: "kind", label: t("admin.entities.kind"), render: (e) => kind(e.type) },
     {
@@ -98,50 +134,7 @@ export default function EntitiesPage() {
       key: "created",
       label: t("admin.files.created"),
       sort: "created_at",
-      render: (e) => formatDate(e.created_at, i18n.language),
+      render: (e) => formatDate(e.created_at, language),
     },
   ];
-
-  const batchActions: BatchAction<AdminEntity>[] = [
-    {
-      key: "delete",
-      label: t("admin.entities.delete"),
-      confirmLabel: t("admin.entities.deleteConfirm"),
-      danger: true,
-      describe: (rows) => {
-        const used = rows.filter((r) => r.reference_count > 0).length;
-        return used > 0
-          ? t("admin.entities.deleteBodyUsed", { count: rows.length, used })
-          : t("admin.entities.deleteBody", { count: rows.length });
-      },
-      run: (rows) => deleteEntities(rows, false).then(() => undefined),
-    },
-    {
-      key: "force",
-      label: t("admin.entities.forceDelete"),
-      confirmLabel: t("admin.entities.forceConfirm"),
-      danger: true,
-      describe: (rows) => t("admin.entities.forceBody", { count: rows.length }),
-      run: (rows) => deleteEntities(rows, true).then(() => undefined),
-    },
-  ];
-
-  return (
-    <AdminList<AdminEntity>
-      id="entities"
-      title={t("admin.nav.entities")}
-      fetchPage={listEntities}
-      columns={columns}
-      rowKey={(e) => e.id}
-      rowName={(e) => `#${e.id} ${e.source}`}
-      filters={filters}
-      batchActions={batchActions}
-      rowActions={(e) => (
-        <DownloadButton
-          label={t("admin.entities.downloadFor", { id: e.id })}
-          url={() => unwrap(api.GET("/admin/entity/url/{id}", { params: { path: { id: e.id } } }))}
-        />
-      )}
-    />
-  );
 }

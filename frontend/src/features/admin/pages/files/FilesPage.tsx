@@ -2,24 +2,12 @@
 // the users page, a file downloads through the admin URL, and several are deleted at once.
 import { Badge, Group, Text } from "@mantine/core";
 import { IconFile, IconFolder } from "@tabler/icons-react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../../../api/client";
 import { formatBytes, formatDate } from "../../../../lib/format";
-import {
-  AdminList,
-  type AdminListRequest,
-  type BatchAction,
-  type Column,
-  type FilterField,
-} from "../../AdminList";
+import { AdminList, type BatchAction, type Column, type FilterField } from "../../AdminList";
 import { DownloadButton, OwnerLink, PolicyName, usePolicyOptions } from "./common";
-
-export type AdminFile = Schemas["AdminFile"];
-
-async function listFiles(request: AdminListRequest) {
-  const page = await unwrap(api.POST("/admin/file", { body: request }));
-  return { rows: page.files, total: page.pagination.total_items ?? 0 };
-}
+import { type AdminFile, deleteFiles, fileUrl, listFiles } from "./storageApi";
 
 export default function FilesPage() {
   const { t, i18n } = useTranslation();
@@ -31,7 +19,43 @@ export default function FilesPage() {
     { key: "file_policy", label: t("admin.files.policy"), type: "select", options: policyOptions },
   ];
 
-  const columns: Column<AdminFile>[] = [
+  const columns = fileColumns(t, i18n.language);
+
+  const batchActions: BatchAction<AdminFile>[] = [
+    {
+      key: "delete",
+      label: t("admin.files.delete"),
+      confirmLabel: t("admin.files.deleteConfirm"),
+      danger: true,
+      describe: (rows) => t("admin.files.deleteBody", { count: rows.length }),
+      run: (rows) => deleteFiles(rows.map((r) => r.id)),
+    },
+  ];
+
+  return (
+    <AdminList<AdminFile>
+      id="files"
+      title={t("admin.nav.files")}
+      fetchPage={listFiles}
+      columns={columns}
+      rowKey={(f) => f.id}
+      rowName={(f) => f.name || t("admin.files.root")}
+      filters={filters}
+      batchActions={batchActions}
+      rowActions={(f) =>
+        f.type === 1 ? null : (
+          <DownloadButton
+            label={t("admin.files.downloadFor", { name: f.name })}
+            url={() => fileUrl(f.id)}
+          />
+        )
+      }
+    />
+  );
+}
+
+function fileColumns(t: TFunction, language: string): Column<AdminFile>[] {
+  return [
     { key: "id", label: t("admin.files.id"), sort: "id", render: (f) => f.id, numeric: true },
     {
       key: "name",
@@ -78,43 +102,7 @@ export default function FilesPage() {
       key: "created",
       label: t("admin.files.created"),
       sort: "created_at",
-      render: (f) => formatDate(f.created_at, i18n.language),
+      render: (f) => formatDate(f.created_at, language),
     },
   ];
-
-  const batchActions: BatchAction<AdminFile>[] = [
-    {
-      key: "delete",
-      label: t("admin.files.delete"),
-      confirmLabel: t("admin.files.deleteConfirm"),
-      danger: true,
-      describe: (rows) => t("admin.files.deleteBody", { count: rows.length }),
-      run: async (rows) => {
-        await unwrap(
-          api.POST("/admin/file/batch/delete", { body: { ids: rows.map((r) => r.id) } }),
-        );
-      },
-    },
-  ];
-
-  return (
-    <AdminList<AdminFile>
-      id="files"
-      title={t("admin.nav.files")}
-      fetchPage={listFiles}
-      columns={columns}
-      rowKey={(f) => f.id}
-      rowName={(f) => f.name || t("admin.files.root")}
-      filters={filters}
-      batchActions={batchActions}
-      rowActions={(f) =>
-        f.type === 1 ? null : (
-          <DownloadButton
-            label={t("admin.files.downloadFor", { name: f.name })}
-            url={() => unwrap(api.GET("/admin/file/url/{id}", { params: { path: { id: f.id } } }))}
-          />
-        )
-      }
-    />
-  );
 }

@@ -3,22 +3,18 @@
 // and the events it takes. "Send a test" delivers a test event through the channel as it stands
 // in the form and shows the delivery's error word for word.
 import {
-  Alert,
-  Button,
   Checkbox,
-  Group,
   Modal,
   PasswordInput,
   SegmentedControl,
   Stack,
   Switch,
-  Text,
   Textarea,
   TextInput,
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { serverWords } from "../backups/TargetDialog";
+import { OutcomeAlert, TestSaveButtons, useTestAndSave } from "../../list/TestAndSave";
 import {
   type Channel,
   type ChannelInput,
@@ -69,33 +65,21 @@ export function ChannelDialog(props: {
   const { t } = useTranslation();
   const { editing } = props;
   const [form, setForm] = useState<Form>(() => initialForm(editing));
-  const [busy, setBusy] = useState<"test" | "save" | null>(null);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const set = <K extends keyof Form>(key: K, value: Form[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const ready =
     form.name.trim() !== "" &&
     (form.type === "email" ? parseAddresses(form.to).length > 0 : form.url.trim() !== "");
-
-  async function act(what: "test" | "save") {
-    setBusy(what);
-    setOutcome(null);
-    try {
-      if (what === "test") {
-        await testPendingChannel(toInput(form, editing?.id));
-        setOutcome({ ok: true, text: t("admin.notify.testSent") });
-      } else {
-        if (editing) await updateChannel(editing.id, toInput(form, editing.id));
-        else await createChannel(toInput(form));
-        props.onSaved();
-        props.onClose();
-      }
-    } catch (e) {
-      setOutcome({ ok: false, text: serverWords(e) });
-    } finally {
-      setBusy(null);
-    }
-  }
+  const { busy, outcome, act } = useTestAndSave({
+    test: async () => {
+      await testPendingChannel(toInput(form, editing?.id));
+      return t("admin.notify.testSent");
+    },
+    save: () =>
+      editing ? updateChannel(editing.id, toInput(form, editing.id)) : createChannel(toInput(form)),
+    onSaved: props.onSaved,
+    onClose: props.onClose,
+  });
 
   return (
     <Modal
@@ -119,40 +103,7 @@ export function ChannelDialog(props: {
           value={form.type}
           onChange={(v) => set("type", v as Form["type"])}
         />
-        <TextInput
-          label={t("admin.notify.name")}
-          required
-          value={form.name}
-          onChange={(e) => set("name", e.currentTarget.value)}
-        />
-        {form.type === "email" ? (
-          <Textarea
-            label={t("admin.notify.to")}
-            description={t("admin.notify.toHint")}
-            required
-            autosize
-            minRows={2}
-            value={form.to}
-            onChange={(e) => set("to", e.currentTarget.value)}
-          />
-        ) : (
-          <>
-            <TextInput
-              label={t("admin.notify.url")}
-              description={t("admin.notify.urlHint")}
-              required
-              value={form.url}
-              onChange={(e) => set("url", e.currentTarget.value)}
-            />
-            <PasswordInput
-              label={t("admin.notify.secret")}
-              description={editing ? t("admin.notify.secretKeep") : t("admin.notify.secretHint")}
-              autoComplete="new-password"
-              value={form.secret}
-              onChange={(e) => set("secret", e.currentTarget.value)}
-            />
-          </>
-        )}
+        <ChannelFields form={form} set={set} editing={!!editing} />
         <Checkbox.Group
           label={t("admin.notify.events")}
           value={form.events}
@@ -173,34 +124,66 @@ export function ChannelDialog(props: {
           checked={form.enabled}
           onChange={(e) => set("enabled", e.currentTarget.checked)}
         />
-        {outcome && (
-          <Alert
-            color={outcome.ok ? "green" : "red"}
-            role={outcome.ok ? "status" : "alert"}
-            title={outcome.ok ? undefined : t("admin.notify.failed")}
-          >
-            <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-              {outcome.text}
-            </Text>
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={props.onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button
-            variant="light"
-            onClick={() => void act("test")}
-            loading={busy === "test"}
-            disabled={!ready}
-          >
-            {t("admin.notify.test")}
-          </Button>
-          <Button onClick={() => void act("save")} loading={busy === "save"} disabled={!ready}>
-            {t("admin.save")}
-          </Button>
-        </Group>
+        {outcome && <OutcomeAlert outcome={outcome} failedTitle={t("admin.notify.failed")} />}
+        <TestSaveButtons
+          testLabel={t("admin.notify.test")}
+          busy={busy}
+          ready={ready}
+          act={act}
+          onClose={props.onClose}
+        />
       </Stack>
     </Modal>
+  );
+}
+
+type FieldsProps = {
+  form: Form;
+  set: <K extends keyof Form>(key: K, value: Form[K]) => void;
+  editing: boolean;
+};
+
+/** The channel's name and where it delivers: addresses, or a URL and its signing secret. */
+function ChannelFields({ form, set, ...props }: FieldsProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput
+        label={t("admin.notify.name")}
+        required
+        value={form.name}
+        onChange={(e) => set("name", e.currentTarget.value)}
+      />
+      {form.type === "email" ? (
+        <Textarea
+          label={t("admin.notify.to")}
+          description={t("admin.notify.toHint")}
+          required
+          autosize
+          minRows={2}
+          value={form.to}
+          onChange={(e) => set("to", e.currentTarget.value)}
+        />
+      ) : (
+        <>
+          <TextInput
+            label={t("admin.notify.url")}
+            description={t("admin.notify.urlHint")}
+            required
+            value={form.url}
+            onChange={(e) => set("url", e.currentTarget.value)}
+          />
+          <PasswordInput
+            label={t("admin.notify.secret")}
+            description={
+              props.editing ? t("admin.notify.secretKeep") : t("admin.notify.secretHint")
+            }
+            autoComplete="new-password"
+            value={form.secret}
+            onChange={(e) => set("secret", e.currentTarget.value)}
+          />
+        </>
+      )}{" "}
+    </>
   );
 }

@@ -1,24 +1,12 @@
 // Shares: every share link, by owner, file or id; the link itself, its views and downloads,
 // the owner (opening the users page), and several deleted at once — their links stop working.
 import { Anchor, Badge, Group, Text } from "@mantine/core";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../../../api/client";
 import { formatDate } from "../../../../lib/format";
-import {
-  AdminList,
-  type AdminListRequest,
-  type BatchAction,
-  type Column,
-  type FilterField,
-} from "../../AdminList";
+import { AdminList, type BatchAction, type Column, type FilterField } from "../../AdminList";
 import { OwnerLink } from "../files/common";
-
-export type AdminShare = Schemas["AdminShare"];
-
-async function listShares(request: AdminListRequest) {
-  const page = await unwrap(api.POST("/admin/share", { body: request }));
-  return { rows: page.shares, total: page.pagination.total_items ?? 0 };
-}
+import { type AdminShare, deleteShares, listShares } from "../files/storageApi";
 
 export default function SharesPage() {
   const { t, i18n } = useTranslation();
@@ -29,7 +17,35 @@ export default function SharesPage() {
     { key: "share_id", label: t("admin.shares.ids") },
   ];
 
-  const columns: Column<AdminShare>[] = [
+  const columns = shareColumns(t, i18n.language);
+
+  const batchActions: BatchAction<AdminShare>[] = [
+    {
+      key: "delete",
+      label: t("admin.shares.delete"),
+      confirmLabel: t("admin.shares.deleteConfirm"),
+      danger: true,
+      describe: (rows) => t("admin.shares.deleteBody", { count: rows.length }),
+      run: (rows) => deleteShares(rows.map((r) => r.id)),
+    },
+  ];
+
+  return (
+    <AdminList<AdminShare>
+      id="shares"
+      title={t("admin.nav.shares")}
+      fetchPage={listShares}
+      columns={columns}
+      rowKey={(s) => s.id}
+      rowName={(s) => s.edges.file?.name ?? `#${s.id}`}
+      filters={filters}
+      batchActions={batchActions}
+    />
+  );
+}
+
+function shareColumns(t: TFunction, language: string): Column<AdminShare>[] {
+  return [
     { key: "id", label: t("admin.files.id"), sort: "id", render: (s) => s.id, numeric: true },
     {
       key: "file",
@@ -76,7 +92,7 @@ export default function SharesPage() {
     {
       key: "expires",
       label: t("admin.shares.expires"),
-      render: (s) => (s.expires ? formatDate(s.expires, i18n.language) : t("admin.shares.never")),
+      render: (s) => (s.expires ? formatDate(s.expires, language) : t("admin.shares.never")),
     },
     {
       key: "owner",
@@ -87,35 +103,7 @@ export default function SharesPage() {
       key: "created",
       label: t("admin.files.created"),
       sort: "created_at",
-      render: (s) => formatDate(s.created_at, i18n.language),
+      render: (s) => formatDate(s.created_at, language),
     },
   ];
-
-  const batchActions: BatchAction<AdminShare>[] = [
-    {
-      key: "delete",
-      label: t("admin.shares.delete"),
-      confirmLabel: t("admin.shares.deleteConfirm"),
-      danger: true,
-      describe: (rows) => t("admin.shares.deleteBody", { count: rows.length }),
-      run: async (rows) => {
-        await unwrap(
-          api.POST("/admin/share/batch/delete", { body: { ids: rows.map((r) => r.id) } }),
-        );
-      },
-    },
-  ];
-
-  return (
-    <AdminList<AdminShare>
-      id="shares"
-      title={t("admin.nav.shares")}
-      fetchPage={listShares}
-      columns={columns}
-      rowKey={(s) => s.id}
-      rowName={(s) => s.edges.file?.name ?? `#${s.id}`}
-      filters={filters}
-      batchActions={batchActions}
-    />
-  );
 }

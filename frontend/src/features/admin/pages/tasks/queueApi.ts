@@ -1,6 +1,8 @@
-// The admin queue API: metrics, one task, cleanup; shared by the tasks page and the dashboard.
+// The admin queue API: the task list, metrics, one task, deletes and cleanup; shared by the
+// tasks page and the dashboard.
 import { useQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "../../../../api/client";
+import type { AdminListRequest, AdminPage } from "../../AdminList";
 
 export type AdminTask = Schemas["AdminTaskRow"];
 export type QueueMetrics = Schemas["QueueMetrics"];
@@ -19,6 +21,16 @@ export function useAdminTask(id: number) {
     queryKey: ["admin", "task", id],
     queryFn: () => unwrap(api.GET("/admin/queue/{id}", { params: { path: { id } } })),
   });
+}
+
+export async function listQueueTasks(body: AdminListRequest): Promise<AdminPage<AdminTask>> {
+  const page = await unwrap(api.POST("/admin/queue", { body }));
+  return { rows: page.tasks, total: page.pagination.total_items ?? 0 };
+}
+
+/** Deletes tasks; a running one stops. */
+export async function deleteQueueTasks(ids: number[]): Promise<void> {
+  await unwrap(api.POST("/admin/queue/batch/delete", { body: { ids } }));
 }
 
 /** Deletes ended tasks last changed `days` days ago or earlier (0: all ended tasks). */

@@ -16,13 +16,12 @@ import {
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../../../api/client";
 import { AnchorLink } from "../../../../components/links";
 import { formatBytes } from "../../../../lib/format";
 import type { AdminGroup, AdminUser } from "../../api";
 import { adminErrorMessage } from "../../errors";
 import { UserSnapshots } from "./UserSnapshots";
-import { createUser, saveUser, USER_STATUSES } from "./users";
+import { calibrateUser, createUser, saveUser, USER_STATUSES } from "./usersApi";
 
 type Props = {
   /** null: a new account. */
@@ -91,9 +90,7 @@ export function UserDialog({ user, groups, onClose, onSaved }: Props) {
   const recount = async () => {
     if (!current) return;
     try {
-      const fresh = await unwrap(
-        api.POST("/admin/user/{id}/calibrate", { params: { path: { id: current.id } } }),
-      );
+      const fresh = await calibrateUser(current.id);
       setCurrent(fresh);
       notifications.show({
         color: "green",

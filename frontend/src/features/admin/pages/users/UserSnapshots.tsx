@@ -2,41 +2,23 @@
 // keeps alive, newest first, with delete (after a question). The first 50 are shown; the count
 // and the bytes cover them all.
 import { Button, Group, Stack, Table, Text } from "@mantine/core";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type Schemas, unwrap } from "../../../../api/client";
+import type { Schemas } from "../../../../api/client";
 import { readablePath } from "../../../../api/tasks";
 import { formatBytes, formatDate } from "../../../../lib/format";
 import { ConfirmModal } from "../../ConfirmModal";
+import { deleteSnapshot, useUserDetail, useUserSnapshots } from "./usersApi";
 
 type AdminSnapshot = Schemas["AdminSnapshot"];
 
-const SHOWN = 50;
-
 export function UserSnapshots({ userId }: { userId: number }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [deleting, setDeleting] = useState<AdminSnapshot | null>(null);
-  const list = useQuery({
-    queryKey: ["admin", "snapshots", userId],
-    queryFn: () =>
-      unwrap(
-        api.POST("/admin/snapshot", {
-          body: {
-            page: 1,
-            page_size: SHOWN,
-            order_by: "created_at",
-            order_direction: "desc",
-            conditions: { user_id: String(userId) },
-          },
-        }),
-      ),
-  });
-  const detail = useQuery({
-    queryKey: ["admin", "user", userId],
-    queryFn: () => unwrap(api.GET("/admin/user/{id}", { params: { path: { id: userId } } })),
-  });
+  const list = useUserSnapshots(userId);
+  const detail = useUserDetail(userId);
   const rows = list.data?.snapshots ?? [];
 
   return (
@@ -50,54 +32,14 @@ export function UserSnapshots({ userId }: { userId: number }) {
           size: formatBytes(detail.data?.snapshot_bytes ?? 0),
         })}
       </Text>
-      {rows.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table fz="sm" verticalSpacing={4} style={{ whiteSpace: "nowrap" }}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("admin.users.snapshotName")}</Table.Th>
-                <Table.Th>{t("admin.users.snapshotFolder")}</Table.Th>
-                <Table.Th>{t("admin.users.snapshotTime")}</Table.Th>
-                <Table.Th ta="right">{t("admin.users.snapshotFiles")}</Table.Th>
-                <Table.Th ta="right">{t("admin.users.snapshotExclusive")}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((s) => (
-                <Table.Tr key={s.id} data-testid="user-snapshot">
-                  <Table.Td>{s.name}</Table.Td>
-                  <Table.Td>{readablePath(s.uri)}</Table.Td>
-                  <Table.Td>{formatDate(s.created_at, i18n.language)}</Table.Td>
-                  <Table.Td ta="right">{s.files}</Table.Td>
-                  <Table.Td ta="right">{formatBytes(s.exclusive_size)}</Table.Td>
-                  <Table.Td>
-                    <Group justify="flex-end">
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setDeleting(s)}
-                      >
-                        {t("admin.users.snapshotDelete")}
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      {rows.length > 0 && <SnapshotTable rows={rows} onDelete={setDeleting} />}
       {deleting && (
         <ConfirmModal
           title={t("admin.users.snapshotDeleteTitle")}
           confirmLabel={t("admin.users.snapshotDelete")}
           danger
           onConfirm={async () => {
-            await unwrap(
-              api.DELETE("/admin/snapshot/{id}", { params: { path: { id: deleting.id } } }),
-            );
+            await deleteSnapshot(deleting.id);
             await queryClient.invalidateQueries({ queryKey: ["admin", "snapshots", userId] });
             await queryClient.invalidateQueries({ queryKey: ["admin", "user", userId] });
           }}
@@ -117,3 +59,46 @@ export function UserSnapshots({ userId }: { userId: number }) {
 
 /** Plural: `admin.users.snapshotsSummary_one` and `_other`, chosen by `count`. */
 const SUMMARY = "admin.users.snapshotsSummary";
+
+function SnapshotTable(props: { rows: AdminSnapshot[]; onDelete: (s: AdminSnapshot) => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table fz="sm" verticalSpacing={4} style={{ whiteSpace: "nowrap" }}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("admin.users.snapshotName")}</Table.Th>
+            <Table.Th>{t("admin.users.snapshotFolder")}</Table.Th>
+            <Table.Th>{t("admin.users.snapshotTime")}</Table.Th>
+            <Table.Th ta="right">{t("admin.users.snapshotFiles")}</Table.Th>
+            <Table.Th ta="right">{t("admin.users.snapshotExclusive")}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.rows.map((s) => (
+            <Table.Tr key={s.id} data-testid="user-snapshot">
+              <Table.Td>{s.name}</Table.Td>
+              <Table.Td>{readablePath(s.uri)}</Table.Td>
+              <Table.Td>{formatDate(s.created_at, i18n.language)}</Table.Td>
+              <Table.Td ta="right">{s.files}</Table.Td>
+              <Table.Td ta="right">{formatBytes(s.exclusive_size)}</Table.Td>
+              <Table.Td>
+                <Group justify="flex-end">
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => props.onDelete(s)}
+                  >
+                    {t("admin.users.snapshotDelete")}
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,4 +1,5 @@
-// Account states and the one call that saves an account, shared by the table and the dialog.
+// Account states and the calls that save, create, calibrate and delete accounts.
+import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../../api/client";
 import type { AdminUser } from "../../api";
 
@@ -60,4 +61,46 @@ export function createUser(fields: {
       },
     }),
   );
+}
+
+export async function deleteUsers(ids: number[]): Promise<void> {
+  await unwrap(api.POST("/admin/user/batch/delete", { body: { ids } }));
+}
+
+/** Counts the account's storage again from its files. */
+export function calibrateUser(id: number): Promise<AdminUser> {
+  return unwrap(api.POST("/admin/user/{id}/calibrate", { params: { path: { id } } }));
+}
+
+const SNAPSHOTS_SHOWN = 50;
+
+/** The account's newest snapshots (the first 50) and their total count. */
+export function useUserSnapshots(userId: number) {
+  return useQuery({
+    queryKey: ["admin", "snapshots", userId],
+    queryFn: () =>
+      unwrap(
+        api.POST("/admin/snapshot", {
+          body: {
+            page: 1,
+            page_size: SNAPSHOTS_SHOWN,
+            order_by: "created_at",
+            order_direction: "desc",
+            conditions: { user_id: String(userId) },
+          },
+        }),
+      ),
+  });
+}
+
+/** One account with its counts (snapshots and the bytes they keep). */
+export function useUserDetail(userId: number) {
+  return useQuery({
+    queryKey: ["admin", "user", userId],
+    queryFn: () => unwrap(api.GET("/admin/user/{id}", { params: { path: { id: userId } } })),
+  });
+}
+
+export async function deleteSnapshot(id: number): Promise<void> {
+  await unwrap(api.DELETE("/admin/snapshot/{id}", { params: { path: { id } } }));
 }

@@ -1,0 +1,55 @@
+// One event in full: when, what, who (with their hashed id), from where and with what browser,
+// its correlation id, and its content as JSON.
+import { Code, Modal, Stack, Table, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { formatDate } from "../../../../lib/format";
+import type { AdminEvent } from "../../api";
+import { eventTypeName } from "./eventColumns";
+
+export function EventDetails({ event, onClose }: { event: AdminEvent; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const user = event.user_id
+    ? `${event.edges.user?.email ?? ""} (#${event.user_id}${event.user_hash_id ? `, ${event.user_hash_id}` : ""})`
+    : t("admin.events.nobody");
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={t("admin.events.detailsTitle", { id: event.id })}
+      size="lg"
+      centered
+    >
+      <Stack gap="sm">
+        <Table variant="vertical" withTableBorder>
+          <Table.Tbody>
+            <Detail
+              label={t("admin.events.time")}
+              value={formatDate(event.created_at, i18n.language)}
+            />
+            <Detail
+              label={t("admin.events.type")}
+              value={`${eventTypeName(t, event.type)} (${event.type})`}
+            />
+            <Detail label={t("admin.events.user")} value={user} />
+            <Detail label={t("admin.events.ip")} value={event.ip ?? ""} />
+            <Detail label={t("admin.events.userAgent")} value={event.user_agent ?? ""} />
+            <Detail label={t("admin.events.correlation")} value={event.correlation_id ?? ""} />
+          </Table.Tbody>
+        </Table>
+        <Text size="sm" fw={500}>
+          {t("admin.events.content")}
+        </Text>
+        <Code block>{event.content ? JSON.stringify(event.content, null, 2) : "—"}</Code>
+      </Stack>
+    </Modal>
+  );
+}
+
+function Detail({ label, value }: { label: string; value: string }) {
+  return (
+    <Table.Tr>
+      <Table.Th w={160}>{label}</Table.Th>
+      <Table.Td style={{ wordBreak: "break-all" }}>{value}</Table.Td>
+    </Table.Tr>
+  );
+}
