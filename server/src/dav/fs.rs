@@ -385,9 +385,11 @@ impl DavFs {
         {
             let src = s.uri(src)?;
             let name = uri.name().ok_or(FsError::Forbidden)?;
-            return tree::move_to(&ctx, &src, &parent, name, true)
+            let copied = tree::move_to(&ctx, &src, &parent, name, true)
                 .await
-                .map_err(fs_err);
+                .map_err(fs_err)?;
+            crate::fts::requeue::queue_tree(&s.state, &copied).await;
+            return Ok(());
         }
         tree::create(&ctx, &uri, Kind::Folder, &[], true)
             .await
@@ -420,9 +422,16 @@ impl DavFs {
             return Err(FsError::Forbidden);
         }
         let tokens = s.tokens();
-        tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy)
+        let placed = tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy)
             .await
-            .map_err(fs_err)
+            .map_err(fs_err)?;
+        // New rows (a copy) or a new name are new to the full-text index.
+        if copy {
+            crate::fts::requeue::queue_tree(&s.state, &placed).await;
+        } else if src.name() != Some(name) {
+            crate::fts::queue_for(&s.state, &placed).await;
+        }
+        Ok(())
     }
 
     /// The dead properties of `path`: from the listing's prefetch, else from the database.
