@@ -80,7 +80,12 @@ async fn a_file_restored_from_the_trash_is_indexed_if_it_never_was() {
         .await
         .unwrap();
 
-    let restore = json!({"uris": ["cloudreve://trash/Old"]});
+    let trash = server
+        .get_as("/file?uri=cloudreve%3A%2F%2Ftrash", &a.access_token)
+        .await;
+    let path = trash["data"]["files"][0]["path"].clone();
+    assert!(path.is_string(), "{trash}");
+    let restore = json!({"uris": [path]});
     send(&server, &a, Method::POST, "/file/restore", restore).await;
     indexed(&server, 1).await;
     assert_eq!(found(&server, &a, "narwhal").await, [my("Old/kept.txt")]);
