@@ -47,13 +47,15 @@ export function ContentResults({ query, onClose, onNames }: Props) {
       size="lg"
       title={
         <Text fw={600} truncate>
-          {t("explorer.contentSearch.title", { query: query?.query ?? "" })}
+          {query?.query
+            ? t("explorer.contentSearch.title", { query: query.query })
+            : t("explorer.contentSearch.titleEmpty")}
         </Text>
       }
       closeButtonProps={{ "aria-label": t("explorer.close") }}
     >
       <Stack gap="sm" data-testid="content-results">
-        <Group justify="space-between" wrap="nowrap" gap="xs">
+        <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm" c="dimmed">
             {t("explorer.contentSearch.how")}
           </Text>

@@ -34,9 +34,6 @@ export default function SearchIndexPage() {
   const status = useFtsStatus();
   return (
     <Stack gap="md">
-      <Title order={2} size="h3">
-        {t("admin.search.title")}
-      </Title>
       <Text size="sm" c="dimmed">
         {t("admin.search.intro")}
       </Text>
