@@ -116,6 +116,8 @@ impl FileApi {
         let ctx = FsCtx::new(&state, &caller);
         let uri = FileUri::parse(&body.uri)?;
         let node = tree::rename(&ctx, &uri, &body.new_name).await?;
+        // The name's words are in the full-text index with the text.
+        crate::fts::queue_for(&state, &node.file).await;
         let content = json!({"from": uri.to_string(), "to": node.uri.to_string()});
         audit(&state, &caller, req, events::kind::FILE_RENAME, content).await;
         ok(present_node(&state, &node).await?)
@@ -155,7 +157,13 @@ impl FileApi {
                 Err(e) => Err(e.into()),
             };
             match result {
-                Ok(()) => applied.push(raw.clone()),
+                Ok(placed) => {
+                    // A copy's rows are new to the full-text index (a move keeps its rows).
+                    if copy {
+                        crate::fts::requeue::queue_tree(&state, &placed).await;
+                    }
+                    applied.push(raw.clone());
+                }
                 Err(err) => failures.push((raw.clone(), ApiError::from(err))),
             }
         }

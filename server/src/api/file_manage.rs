@@ -102,7 +102,14 @@ impl FileManageApi {
                 Err(e) => Err(e.into()),
             };
             match result {
-                Ok(to) => restored.push(to.to_string()),
+                Ok(to) => {
+                    // What the index lacks below the restored item (a file trashed before
+                    // search was on, say) is read now, as a new upload would be.
+                    if let Ok(node) = crate::fs::nav::resolve(&ctx, &to).await {
+                        crate::fts::requeue::queue_tree(&state, &node.file).await;
+                    }
+                    restored.push(to.to_string())
+                }
                 Err(err) => failures.push((raw.clone(), ApiError::from(err))),
             }
         }

@@ -385,9 +385,9 @@ impl DavFs {
         {
             let src = s.uri(src)?;
             let name = uri.name().ok_or(FsError::Forbidden)?;
-            return tree::move_to(&ctx, &src, &parent, name, true)
-                .await
-                .map_err(fs_err);
+            let copied = tree::move_to(&ctx, &src, &parent, name, true).await;
+            crate::fts::requeue::queue_tree(&s.state, &copied.map_err(fs_err)?).await;
+            return Ok(());
         }
         tree::create(&ctx, &uri, Kind::Folder, &[], true)
             .await
@@ -420,9 +420,15 @@ impl DavFs {
             return Err(FsError::Forbidden);
         }
         let tokens = s.tokens();
-        tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy)
-            .await
-            .map_err(fs_err)
+        let placed = tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy).await;
+        let placed = placed.map_err(fs_err)?;
+        // New rows (a copy) or a new name are new to the full-text index.
+        match copy {
+            true => crate::fts::requeue::queue_tree(&s.state, &placed).await,
+            false if src.name() != Some(name) => crate::fts::queue_for(&s.state, &placed).await,
+            false => {}
+        }
+        Ok(())
     }
 
     /// The dead properties of `path`: from the listing's prefetch, else from the database.

@@ -52,7 +52,7 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
         for child in children {
             let is_folder = child.r#type == file::kind::FOLDER;
             let name = free_name(fs, target.file.id, &child.name, is_folder).await?;
-            tree::move_to(
+            let placed = tree::move_to(
                 &arrivals,
                 &staging.join(&child.name)?,
                 &target,
@@ -60,6 +60,10 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
                 false,
             )
             .await?;
+            // The file was indexed under its name in the archive.
+            if name != child.name {
+                crate::fts::queue_for(fs.state, &placed).await;
+            }
         }
     }
     let permanent = DeleteOptions {

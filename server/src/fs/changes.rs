@@ -5,11 +5,8 @@
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use stratus_entity::{file, fs_change};
 
-use super::sql::Sql;
+use super::chain;
 use crate::request_ctx;
-
-/// Deepest chain [`path_of`] walks up before it gives up (a cycle or a broken tree).
-const MAX_DEPTH: i64 = 4096;
 
 /// What happened to an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,41 +100,25 @@ pub fn path_from<S: AsRef<str>>(segments: &[S]) -> String {
     path
 }
 
-/// The owner-absolute path of a live file or folder in its owner's tree, in one recursive
-/// query. `RecordNotFound` when the row is missing, deleted, trashed or below a trashed folder.
+/// The owner-absolute path of a live file or folder in its owner's tree, from its chain
+/// ([`chain::chain`]). `RecordNotFound` when the row is missing, deleted, trashed or below a
+/// trashed or deleted folder.
 pub async fn path_of(conn: &impl ConnectionTrait, file_id: i64) -> Result<String, DbErr> {
-    let mut sql = Sql::new(conn.get_database_backend());
-    sql.push(
-        "WITH RECURSIVE up(id, parent_id, name, gone, depth) AS (\
-         SELECT id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 0 \
-         FROM files WHERE id = ",
-    )
-    .bind(file_id)
-    .push(
-        " UNION ALL SELECT files.id, files.parent_id, files.name, \
-         CASE WHEN files.deleted_at IS NULL THEN 0 ELSE 1 END, up.depth + 1 \
-         FROM files JOIN up ON files.id = up.parent_id WHERE up.gone = 0 AND up.depth < ",
-    )
-    .bind(MAX_DEPTH)
-    .push(") SELECT parent_id, name, gone FROM up ORDER BY depth");
-    let rows = conn.query_all_raw(sql.statement()).await?;
-    let mut names = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let parent_id: Option<i64> = row.try_get_by_index(0)?;
-        let name: String = row.try_get_by_index(1)?;
-        let gone: i32 = row.try_get_by_index(2)?;
-        if gone != 0 {
+    let up = chain::chain(conn, file_id).await?;
+    let mut names = Vec::with_capacity(up.len());
+    for link in &up {
+        if link.gone {
             break;
         }
-        if parent_id.is_none() {
+        if link.parent_id.is_none() {
             // The root has no name; a named row without parent is a trashed item.
-            if name.is_empty() {
+            if link.name.is_empty() {
                 names.reverse();
                 return Ok(path_from(&names));
             }
             break;
         }
-        names.push(name);
+        names.push(link.name.clone());
     }
     Err(DbErr::RecordNotFound(format!(
         "file {file_id} is not in its owner's tree"

@@ -9,6 +9,7 @@ use sea_orm::{
 use stratus_entity::file;
 
 use super::{
+    chain,
     error::FsError,
     journal::Journal,
     sql::Sql,
@@ -536,32 +537,31 @@ pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> 
     })
 }
 
-/// The URI of a row, rebuilt from its ancestors (`my` for tree rows, `trash` for trashed).
+/// The URI of a row, rebuilt from its ancestors (`my` for tree rows, `trash` for trashed),
+/// read in one query ([`chain::chain`]); `file` itself is taken as given.
 pub async fn uri_of(db: &impl ConnectionTrait, file: &file::Model) -> Result<FileUri, FsError> {
-    let mut names = Vec::new();
-    let mut current = file.clone();
-    loop {
-        match current.parent_id {
-            Some(parent_id) => {
-                names.push(current.name.clone());
-                current = file::Entity::find_by_id(parent_id)
-                    .one(db)
-                    .await?
-                    .ok_or(FsError::NotFound)?;
-            }
-            None => {
-                let fs = if current.name.is_empty() {
-                    FsKind::My
-                } else {
-                    names.push(current.name.clone());
-                    FsKind::Trash
-                };
-                let mut uri = FileUri::root(fs, None);
-                for name in names.iter().rev() {
-                    uri = uri.join(name)?;
-                }
-                return Ok(uri);
-            }
-        }
+    let mut names = vec![file.name.clone()];
+    let mut top = (file.parent_id, file.name.clone());
+    if let Some(parent_id) = file.parent_id {
+        let up = chain::chain(db, parent_id).await?;
+        let last = up.last().ok_or(FsError::NotFound)?;
+        top = (last.parent_id, last.name.clone());
+        names.extend(up.into_iter().map(|l| l.name));
     }
+    let (None, top_name) = top else {
+        // A missing row above, or a chain longer than any tree.
+        return Err(FsError::NotFound);
+    };
+    // The root has no name: a named row without parent is a trashed item.
+    let fs = if top_name.is_empty() {
+        names.pop();
+        FsKind::My
+    } else {
+        FsKind::Trash
+    };
+    let mut uri = FileUri::root(fs, None);
+    for name in names.iter().rev() {
+        uri = uri.join(name)?;
+    }
+    Ok(uri)
 }

@@ -297,27 +297,28 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     })
 }
 
-/// Moves (or copies) `src` into the folder `dst`.
+/// Moves (or copies) `src` into the folder `dst`; answers the row placed there (the copy's
+/// new top row for a copy).
 pub async fn move_one(
     ctx: &FsCtx<'_>,
     src: &FileUri,
     dst: &Node,
     copy: bool,
-) -> Result<(), FsError> {
+) -> Result<file::Model, FsError> {
     let node = nav::resolve(ctx, src).await?;
     let name = node.file.name.clone();
     place(ctx, node, dst, &name, copy).await
 }
 
 /// Moves (or copies) `src` into the folder `dst` under the name `name` (WebDAV MOVE and
-/// COPY name their destination), in one transaction.
+/// COPY name their destination), in one transaction; answers the row placed there.
 pub async fn move_to(
     ctx: &FsCtx<'_>,
     src: &FileUri,
     dst: &Node,
     name: &str,
     copy: bool,
-) -> Result<(), FsError> {
+) -> Result<file::Model, FsError> {
     validate_name(name)?;
     let node = nav::resolve(ctx, src).await?;
     place(ctx, node, dst, name, copy).await
@@ -329,7 +330,7 @@ async fn place(
     dst: &Node,
     name: &str,
     copy: bool,
-) -> Result<(), FsError> {
+) -> Result<file::Model, FsError> {
     if node.uri.fs != FsKind::My {
         return Err(FsError::NoPermission("only your own files can be moved"));
     }
@@ -350,7 +351,7 @@ async fn place(
         ));
     }
     if !copy && old_parent == dst.file.id && file.name == name {
-        return Ok(());
+        return Ok(file);
     }
     depth::check_placed(&txn, ctx.state, file.id, &node.uri, &dst.uri, name).await?;
     if nav::child(&txn, dst.file.id, name).await?.is_some() {
@@ -378,6 +379,8 @@ async fn place(
         if ctx.journal != Journal::Nothing {
             journal::record(&txn, &[journal::created(&copied, &to)]).await?;
         }
+        txn.commit().await?;
+        Ok(copied)
     } else {
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
@@ -392,9 +395,9 @@ async fn place(
         if let Some(change) = change {
             journal::record(&txn, &[change]).await?;
         }
+        txn.commit().await?;
+        Ok(moved)
     }
-    txn.commit().await?;
-    Ok(())
 }
 
 /// True when `folder_id` is `ancestor_id` or lies below it.

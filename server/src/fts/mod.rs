@@ -8,6 +8,7 @@
 //! - `extract/`: text out of plain text, Markdown, code, HTML, PDF, OOXML and ODF, bounded.
 //! - `index.rs`: writing and dropping a file's rows (`fts_docs`, `fts_terms`) per dialect.
 //! - `task.rs`: the `full_text_index` task, queued after each new version.
+//! - `requeue.rs`: queuing after copies, restores and placed extractions.
 //! - `rebuild.rs`: the `full_text_rebuild` task (`POST /workflow/rebuildFtsIndex`).
 //! - `search.rs`: matching, then keeping only what the caller may read (their own live files,
 //!   files inside shares they saved), with `snippet.rs` cutting the matched text.
@@ -18,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod rebuild;
+pub mod requeue;
 pub mod search;
 pub mod snippet;
 pub mod status;
@@ -79,7 +81,8 @@ pub async fn limits(settings: &Settings) -> Result<(extract::Limits, std::time::
     ))
 }
 
-/// Queues the indexing of `file`'s current version when search is on and its type has text.
+/// Queues the indexing of `file`'s current version when search is on and its type has text
+/// (after a new version, or a rename: the name's words are indexed with the text).
 /// Best effort: a failure is logged, and the write it follows stands.
 pub async fn queue_for(state: &AppState, file: &file::Model) {
     if let Err(e) = try_queue(state, file).await {

@@ -4,7 +4,10 @@
 //! `failed`. The position is saved after each batch, so a stopped rebuild goes on from there.
 
 use futures_util::{FutureExt, future::BoxFuture};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, Query},
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use stratus_entity::{entity, file, task};
@@ -81,7 +84,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     if !st.cleared {
         ctx.summary("nuke", json!({"total": 0, "failed": 0}));
         index::clear(db).await.map_err(retry)?;
-        st.total = eligible_after(ctx, &st, 0, None).await?.len() as i64;
+        st.total = eligible(&st).count(db).await.map_err(retry)? as i64;
         st.cleared = true;
         ctx.save_state(&st).await?;
     }
@@ -89,7 +92,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     loop {
         ctx.summary("index", json!({"total": st.total, "failed": st.failed}));
         ctx.progress("rebuild_index", st.done, st.total, "");
-        let batch = eligible_after(ctx, &st, st.after_id, Some(BATCH)).await?;
+        let batch = eligible_after(ctx, &st, st.after_id, BATCH).await?;
         let Some(&(last, _)) = batch.last() else {
             break;
         };
@@ -116,24 +119,22 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     Ok(())
 }
 
-/// Live files after `after_id` whose type has text, with their current version, by id.
+/// Up to `limit` live files after `after_id` whose type has text, with their current version,
+/// by id.
 async fn eligible_after(
     ctx: &TaskCtx,
     st: &RebuildState,
     after_id: i64,
-    limit: Option<u64>,
+    limit: u64,
 ) -> Result<Vec<(i64, i64)>, TaskError> {
     let db = &ctx.state.db;
     let mut out = Vec::new();
     let mut cursor = after_id;
-    // Rows are read in pages and filtered by name here (the extension test is Rust's).
+    // Rows are read in pages; the extension test is also Rust's ([`Format::of`]), the
+    // authority the SQL one mirrors.
     loop {
-        let rows = file::Entity::find()
+        let rows = eligible(st)
             .filter(file::Column::Id.gt(cursor))
-            .filter(file::Column::Type.eq(file::kind::FILE))
-            .filter(file::Column::DeletedAt.is_null())
-            .filter(file::Column::IsSymbolic.eq(false))
-            .filter(file::Column::PrimaryEntity.is_not_null())
             .order_by_asc(file::Column::Id)
             .limit(1000)
             .all(db)
@@ -143,29 +144,43 @@ async fn eligible_after(
             return Ok(out);
         };
         cursor = last.id;
-        let mut picked: Vec<(i64, i64)> = rows
+        let picked: Vec<(i64, i64)> = rows
             .iter()
             .filter(|f| Format::of(&f.name).is_some())
             .filter_map(|f| f.primary_entity.map(|e| (f.id, e)))
             .collect();
-        if !st.policies.is_empty() && !picked.is_empty() {
-            let ids: Vec<i64> = picked.iter().map(|(_, e)| *e).collect();
-            let kept: Vec<i64> = entity::Entity::find()
-                .filter(entity::Column::Id.is_in(ids))
-                .filter(entity::Column::StoragePolicyId.is_in(st.policies.clone()))
-                .all(db)
-                .await
-                .map_err(retry)?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
-            picked.retain(|(_, e)| kept.contains(e));
-        }
         for p in picked {
             out.push(p);
-            if limit.is_some_and(|l| out.len() as u64 >= l) {
+            if out.len() as u64 >= limit {
                 return Ok(out);
             }
         }
     }
+}
+
+/// The live files whose name has a text format's extension, with a current version (in one of
+/// `st.policies` when it names some): what a rebuild reads, counted by one query.
+fn eligible(st: &RebuildState) -> sea_orm::Select<file::Entity> {
+    let lower_name = Expr::expr(Func::lower(Expr::col(file::Column::Name)));
+    let by_ext = Format::extensions().fold(Condition::any(), |any, ext| {
+        any.add(lower_name.clone().like(format!("%.{ext}")))
+    });
+    let mut q = file::Entity::find()
+        .filter(file::Column::Type.eq(file::kind::FILE))
+        .filter(file::Column::DeletedAt.is_null())
+        .filter(file::Column::IsSymbolic.eq(false))
+        .filter(file::Column::PrimaryEntity.is_not_null())
+        .filter(by_ext);
+    if !st.policies.is_empty() {
+        q = q.filter(
+            file::Column::PrimaryEntity.in_subquery(
+                Query::select()
+                    .column(entity::Column::Id)
+                    .from(entity::Entity)
+                    .and_where(entity::Column::StoragePolicyId.is_in(st.policies.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    q
 }

@@ -18,6 +18,7 @@ use super::{
     tokens::{QueryTerm, query_terms},
 };
 use crate::fs::{
+    chain::{self, Link},
     nav::FsCtx,
     share_tree,
     sql::Sql,
@@ -26,8 +27,6 @@ use crate::fs::{
 
 /// Most candidates the engine answers for one query.
 const MAX_CANDIDATES: i64 = 500;
-/// Deepest folder chain walked up from a candidate.
-const MAX_DEPTH: i64 = 4096;
 /// Hits per call unless `fts_meilisearch_page_size` says.
 const PAGE_SIZE: usize = 5;
 /// Candidates whose folder chains are read in one query.
@@ -141,7 +140,7 @@ async fn visible_page(
             .filter(|id| files.get(id).is_some_and(|f| filters.pass(f)))
             .copied()
             .collect();
-        let mut ups = chains(db, &passing).await?;
+        let mut ups = chain::chains(db, &passing).await?;
         for id in batch {
             if found.len() >= page_size {
                 break;
@@ -291,61 +290,11 @@ async fn candidates(
         .collect()
 }
 
-/// One row of a candidate's chain up to its root.
-struct Up {
-    id: i64,
-    parent_id: Option<i64>,
-    name: String,
-    gone: bool,
-}
-
-/// Each of `file_ids` with its folders up to the root (or to a trashed or missing row),
-/// nearest first, in one recursive query.
-async fn chains(
-    db: &impl ConnectionTrait,
-    file_ids: &[i64],
-) -> Result<HashMap<i64, Vec<Up>>, FtsError> {
-    let mut out: HashMap<i64, Vec<Up>> = HashMap::new();
-    if file_ids.is_empty() {
-        return Ok(out);
-    }
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push(
-        "WITH RECURSIVE up(start, id, parent_id, name, gone, depth) AS (\
-         SELECT id, id, parent_id, name, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END, 0 \
-         FROM files WHERE id IN (",
-    );
-    for (i, id) in file_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*id);
-    }
-    sql.push(
-        ") UNION ALL SELECT up.start, files.id, files.parent_id, files.name, \
-         CASE WHEN files.deleted_at IS NULL THEN 0 ELSE 1 END, up.depth + 1 \
-         FROM files JOIN up ON files.id = up.parent_id WHERE up.gone = 0 AND up.depth < ",
-    )
-    .bind(MAX_DEPTH)
-    .push(") SELECT start, id, parent_id, name, gone FROM up ORDER BY start, depth");
-    for r in db.query_all_raw(sql.statement()).await? {
-        let start: i64 = r.try_get_by_index(0)?;
-        out.entry(start).or_default().push(Up {
-            id: r.try_get_by_index(1)?,
-            parent_id: r.try_get_by_index(2)?,
-            name: r.try_get_by_index(3)?,
-            gone: r.try_get_by_index::<i32>(4)? != 0,
-        });
-    }
-    Ok(out)
-}
-
 /// Where the caller reaches `f`, if they may read it now.
-fn place(f: &file::Model, up: &[Up], me: i64, roots: &[SavedRoot]) -> Option<(FileUri, bool)> {
+fn place(f: &file::Model, up: &[Link], me: i64, roots: &[SavedRoot]) -> Option<(FileUri, bool)> {
     if f.owner_id == me {
-        // Visible when the chain reaches the root (no name, no parent) with nothing trashed.
-        let top = up.last()?;
-        if up.iter().any(|u| u.gone) || top.parent_id.is_some() || !top.name.is_empty() {
+        // Visible when the chain reaches the root (no name, no parent) with nothing deleted.
+        if up.iter().any(|u| u.gone) || !chain::reaches_root(up) {
             return None;
         }
         let mut uri = FileUri::root(FsKind::My, None);
@@ -362,7 +311,7 @@ fn place(f: &file::Model, up: &[Up], me: i64, roots: &[SavedRoot]) -> Option<(Fi
             continue;
         }
         let mut uri = root.uri.clone();
-        let below: Vec<&Up> = if root.item_is_folder {
+        let below: Vec<&Link> = if root.item_is_folder {
             up[..k].iter().rev().collect()
         } else {
             vec![&up[0]]

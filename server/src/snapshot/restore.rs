@@ -163,8 +163,13 @@ pub fn before_name(now: chrono::DateTime<Utc>) -> String {
 
 /// `POST /file/move` with `copy` from a snapshot: the node at `src` (and everything below it)
 /// into the caller's folder `dst`, as a copy would: new rows linking the same blobs, charged
-/// to the caller. A name already taken in `dst` is [`FsError::Exists`].
-pub async fn copy_out(ctx: &FsCtx<'_>, src: &FileUri, dst: &Node) -> Result<(), FsError> {
+/// to the caller. A name already taken in `dst` is [`FsError::Exists`]. Answers the top row
+/// copied.
+pub async fn copy_out(
+    ctx: &FsCtx<'_>,
+    src: &FileUri,
+    dst: &Node,
+) -> Result<stratus_entity::file::Model, FsError> {
     let me = ctx.user()?;
     let found = browse::resolve(ctx, src).await?;
     if found.node.parent_node_id.is_none() {
@@ -202,7 +207,9 @@ pub async fn copy_out(ctx: &FsCtx<'_>, src: &FileUri, dst: &Node) -> Result<(), 
         0,
     );
     while runner.step(ctx).await?.is_some() {}
-    Ok(())
+    crate::fs::nav::child(db, dst.file.id, &found.node.name)
+        .await?
+        .ok_or(FsError::NotFound)
 }
 
 /// The names the top level of `plan` gets in the folder `folder`: each name already taken

@@ -132,6 +132,8 @@ async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
         ctx.log(line);
     }
     run_steps(ctx, &fsctx, &mut runner, &mut st, total, pause).await?;
+    // The restored rows are new to the full-text index (what it has already is skipped).
+    crate::fts::requeue::queue_tree(&ctx.state, &folder.file).await;
     ctx.summary(
         "completed",
         json!({

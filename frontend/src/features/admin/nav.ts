@@ -12,6 +12,7 @@ import {
   IconHistory,
   IconListCheck,
   IconPlugConnected,
+  IconSearch,
   IconServer,
   IconSettings,
   IconShare,
@@ -37,7 +38,8 @@ export type AdminPageKey =
   | "backupTasks"
   | "backupRecords"
   | "notifications"
-  | "oauthApps";
+  | "oauthApps"
+  | "search";
 
 export type AdminNavEntry = {
   /** Address under /admin/ and the key of its title, `admin.nav.<key>`. */
@@ -76,6 +78,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
     load: () => import("./pages/notifications/NotificationsPage"),
   },
   { key: "oauthApps", icon: IconPlugConnected, load: () => import("./pages/oauth/OAuthAppsPage") },
+  { key: "search", icon: IconSearch, load: () => import("./pages/search/SearchIndexPage") },
 ];
 
 /** The page /admin opens on. */

@@ -123,7 +123,19 @@ const PLAIN: &[&str] = &[
     "vtt",
 ];
 
+/// The extensions of the formats other than plain text ([`Format::of`] reads them).
+const DOCUMENTS: &[&str] = &[
+    "html", "htm", "xhtml", "pdf", "docx", "xlsx", "pptx", "docm", "xlsm", "pptm", "odt", "ods",
+    "odp",
+];
+
 impl Format {
+    /// Every extension (lower case, no dot) that has a format: a name `….ext` with one of
+    /// them is what [`Format::of`] answers `Some` for, so queries can select the same files.
+    pub fn extensions() -> impl Iterator<Item = &'static str> {
+        DOCUMENTS.iter().chain(PLAIN).copied()
+    }
+
     /// The format of a file named `name`, if its text can be read.
     pub fn of(name: &str) -> Option<Format> {
         let (_, ext) = name.rsplit_once('.')?;

@@ -1,10 +1,12 @@
 //! Full-text search (issue 37): documents of each kind found by a word of their body, Chinese
 //! words inside sentences, edits, access (another user, saved shares, the trash, deletes),
-//! files the extractor refuses, and two instances on one database.
+//! files the extractor refuses, two instances on one database, and the writers besides uploads
+//! (copies, restores, renames).
 
 mod access;
 pub mod docs;
 mod found;
+mod writers;
 
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
