@@ -33,6 +33,8 @@ pub mod chain;
 mod cover;
 pub mod error;
 pub mod external;
+#[cfg(test)]
+mod fuzz_tests;
 mod generate;
 mod inflight;
 pub mod render;
