@@ -52,8 +52,13 @@ pub fn sign(key: &[u8], content: &str, expires: i64) -> String {
 
 /// Checks a signature made by [`sign`], in constant time.
 pub fn verify(key: &[u8], content: &str, signature: &str) -> Result<(), SignError> {
-    let (sig, expires) = signature.rsplit_once(':').ok_or(SignError::Malformed)?;
-    let expires: i64 = expires.parse().map_err(|_| SignError::Malformed)?;
+    let (sig, written) = signature.rsplit_once(':').ok_or(SignError::Malformed)?;
+    let expires: i64 = written.parse().map_err(|_| SignError::Malformed)?;
+    // Only the form `sign` writes: `+5`, `05` or `-0` would carry the same MAC, so a signed
+    // URL could be rewritten and still verify.
+    if expires.to_string() != written {
+        return Err(SignError::Malformed);
+    }
     if expires != 0 && expires < Utc::now().timestamp() {
         return Err(SignError::Expired);
     }
@@ -138,6 +143,18 @@ mod tests {
             if edited != sig {
                 prop_assert!(verify(&key, &content, &edited).is_err(), "{} verifies", edited);
             }
+        }
+
+        #[test]
+        fn an_expiry_written_another_way_never_verifies(
+            content in ".{0,20}",
+            expires in prop_oneof![Just(0i64), 4_000_000_000i64..5_000_000_000],
+            prefix in prop_oneof![Just("+"), Just("0"), Just("-"), Just(" "), Just("00")],
+        ) {
+            let sig = sign(b"key", &content, expires);
+            let (mac, expiry) = sig.rsplit_once(':').unwrap();
+            let edited = format!("{mac}:{prefix}{expiry}");
+            prop_assert!(verify(b"key", &content, &edited).is_err(), "{} verifies", edited);
         }
 
         #[test]
