@@ -121,10 +121,10 @@ pub async fn exchange(state: &AppState, req: Exchange) -> Result<Exchanged, OAut
     if !bool::from(record.client_id.as_bytes().ct_eq(req.client_id.as_bytes())) {
         return Err(OAuthError::InvalidCode);
     }
-    if let Some(challenge) = &record.code_challenge {
-        if !verifier_matches(challenge, req.code_verifier.as_deref().unwrap_or_default()) {
-            return Err(OAuthError::InvalidVerifier);
-        }
+    if let Some(challenge) = &record.code_challenge
+        && !verifier_matches(challenge, req.code_verifier.as_deref().unwrap_or_default())
+    {
+        return Err(OAuthError::InvalidVerifier);
     }
     let client = clients::find_enabled(&state.db, &record.client_id).await?;
     if !bool::from(client.secret.as_bytes().ct_eq(req.client_secret.as_bytes())) {
