@@ -52,8 +52,13 @@ pub fn sign(key: &[u8], content: &str, expires: i64) -> String {
 
 /// Checks a signature made by [`sign`], in constant time.
 pub fn verify(key: &[u8], content: &str, signature: &str) -> Result<(), SignError> {
-    let (sig, expires) = signature.rsplit_once(':').ok_or(SignError::Malformed)?;
-    let expires: i64 = expires.parse().map_err(|_| SignError::Malformed)?;
+    let (sig, written) = signature.rsplit_once(':').ok_or(SignError::Malformed)?;
+    let expires: i64 = written.parse().map_err(|_| SignError::Malformed)?;
+    // Only the form `sign` writes: `+5`, `05` or `-0` would carry the same MAC, so a signed
+    // URL could be rewritten and still verify.
+    if expires.to_string() != written {
+        return Err(SignError::Malformed);
+    }
     if expires != 0 && expires < Utc::now().timestamp() {
         return Err(SignError::Expired);
     }
@@ -68,6 +73,7 @@ pub fn verify(key: &[u8], content: &str, signature: &str) -> Result<(), SignErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn signatures_verify_until_they_expire() {
@@ -104,5 +110,82 @@ mod tests {
         assert_ne!(subject(&["ab", "c"]), subject(&["a", "bc"]));
         assert_ne!(subject(&["1:a", ""]), subject(&["1", "a"]));
         assert_ne!(subject(&["x", ""]), subject(&["x"]));
+    }
+
+    /// An edit of a signature: one character replaced, inserted or removed.
+    fn tamper(sig: &str, at: usize, with: char, how: u8) -> String {
+        let mut chars: Vec<char> = sig.chars().collect();
+        let i = at % (chars.len() + 1);
+        match how % 3 {
+            0 if i < chars.len() => chars[i] = with,
+            1 => chars.insert(i, with),
+            _ if i < chars.len() => {
+                chars.remove(i);
+            }
+            _ => chars.push(with),
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest! {
+        #[test]
+        fn a_tampered_signature_never_verifies(
+            key in proptest::collection::vec(any::<u8>(), 1..40),
+            content in ".{0,40}",
+            expires in prop_oneof![Just(0i64), 4_000_000_000i64..5_000_000_000],
+            at in any::<usize>(),
+            with in prop_oneof![any::<char>(), proptest::char::ranges(vec!['+'..='+', '-'..='-', '0'..='9', ':'..=':'].into())],
+            how in any::<u8>(),
+        ) {
+            let sig = sign(&key, &content, expires);
+            prop_assert!(verify(&key, &content, &sig).is_ok());
+            let edited = tamper(&sig, at, with, how);
+            if edited != sig {
+                prop_assert!(verify(&key, &content, &edited).is_err(), "{} verifies", edited);
+            }
+        }
+
+        #[test]
+        fn an_expiry_written_another_way_never_verifies(
+            content in ".{0,20}",
+            expires in prop_oneof![Just(0i64), 4_000_000_000i64..5_000_000_000],
+            prefix in prop_oneof![Just("+"), Just("0"), Just("-"), Just(" "), Just("00")],
+        ) {
+            let sig = sign(b"key", &content, expires);
+            let (mac, expiry) = sig.rsplit_once(':').unwrap();
+            let edited = format!("{mac}:{prefix}{expiry}");
+            prop_assert!(verify(b"key", &content, &edited).is_err(), "{} verifies", edited);
+        }
+
+        #[test]
+        fn a_signature_is_for_its_content_and_key_only(
+            key in proptest::collection::vec(any::<u8>(), 1..40),
+            other_key in proptest::collection::vec(any::<u8>(), 1..40),
+            content in ".{0,40}",
+            other in ".{0,40}",
+        ) {
+            let sig = sign(&key, &content, 0);
+            if other != content {
+                prop_assert_eq!(verify(&key, &other, &sig), Err(SignError::Invalid));
+            }
+            if other_key != key {
+                prop_assert_eq!(verify(&other_key, &content, &sig), Err(SignError::Invalid));
+            }
+        }
+
+        #[test]
+        fn any_string_is_refused_without_panic(content in ".{0,20}", sig in ".{0,80}") {
+            prop_assert!(verify(b"key", &content, &sig).is_err());
+        }
+
+        #[test]
+        fn distinct_field_lists_have_distinct_subjects(
+            a in proptest::collection::vec(".{0,6}", 0..4),
+            b in proptest::collection::vec(".{0,6}", 0..4),
+        ) {
+            let (sa, sb) = (subject(&a.iter().map(String::as_str).collect::<Vec<_>>()),
+                subject(&b.iter().map(String::as_str).collect::<Vec<_>>()));
+            prop_assert_eq!(a == b, sa == sb);
+        }
     }
 }

@@ -380,6 +380,7 @@ impl DavLockSystem for DavLocks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn owner_xml_round_trips() {
@@ -392,5 +393,37 @@ mod tests {
         let xml = owner_to_xml(&owner).expect("serialized");
         let back = Element::parse(xml.as_bytes()).expect("parsed");
         assert_eq!(back.get_text().as_deref(), Some("litmus test suite"));
+    }
+
+    /// `text` as XML character data: markup escaped, everything else as a character reference.
+    fn char_data(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' => c.to_string(),
+                c => format!("&#x{:X};", u32::from(c)),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn an_owner_a_client_sent_serializes_to_xml_that_parses(
+            text in ".{0,40}",
+            prefix in proptest::option::of("[A-Za-z]{1,3}"),
+        ) {
+            let body = format!(
+                "<D:lockinfo xmlns:D='DAV:'><D:owner><D:href>{}</D:href></D:owner></D:lockinfo>",
+                char_data(&text)
+            );
+            let Ok(lockinfo) = Element::parse(body.as_bytes()) else {
+                return Ok(());
+            };
+            let mut owner = lockinfo.get_child("owner").expect("owner").clone();
+            owner.prefix = prefix;
+            if let Some(xml) = owner_to_xml(&owner) {
+                let back = Element::parse(xml.as_bytes());
+                prop_assert!(back.is_ok(), "{} does not parse", xml);
+            }
+        }
     }
 }

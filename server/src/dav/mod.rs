@@ -10,6 +10,8 @@ pub mod auth;
 pub mod error;
 pub mod file;
 pub mod fs;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod link;
 pub mod locks;
 pub mod meta;

@@ -154,6 +154,7 @@ pub fn disposition(attachment: bool, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn ranges_parse_like_rfc_9110() {
@@ -245,5 +246,62 @@ mod tests {
             disposition(false, "a\"b\\c.txt"),
             "inline; filename=\"a_b_c.txt\"; filename*=UTF-8''a%22b%5Cc.txt"
         );
+    }
+
+    /// A `Range`-like header: the pieces a real one is made of, in any order and number.
+    fn range_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("bytes=".to_owned()),
+            Just("-".to_owned()),
+            Just(",".to_owned()),
+            Just(" ".to_owned()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            "[0-9]{1,30}",
+            ".{0,3}",
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn any_range_header_parses_to_a_range_that_stays_inside(
+            header in prop_oneof![range_like(), ".{0,40}"],
+            size in 0u64..1 << 40,
+        ) {
+            let request = parse_range(Some(&header));
+            if let RangeRequest::One(r) = request
+                && let Ok((start, end)) = r.resolve(size)
+            {
+                prop_assert!(start <= end && end < size, "{:?} of {} in {}", r, header, size);
+            }
+            let _ = from_first_byte(Some(&header), size);
+        }
+
+        #[test]
+        fn written_ranges_read_back(start in any::<u64>(), end in any::<u64>(), n in any::<u64>()) {
+            let p = |v: String| parse_range(Some(&v));
+            let expected = if start <= end {
+                RangeRequest::One(ByteRange::FromTo(start, end))
+            } else {
+                RangeRequest::Whole
+            };
+            prop_assert_eq!(p(format!("bytes={start}-{end}")), expected);
+            prop_assert_eq!(p(format!("bytes={start}-")), RangeRequest::One(ByteRange::From(start)));
+            prop_assert_eq!(p(format!("bytes=-{n}")), RangeRequest::One(ByteRange::Suffix(n)));
+        }
+
+        #[test]
+        fn dispositions_are_always_valid_header_values(attachment in any::<bool>(), name in "\\PC{0,40}|.{0,40}") {
+            let value = disposition(attachment, &name);
+            prop_assert!(HeaderValue::from_str(&value).is_ok(), "{}", value);
+            prop_assert_eq!(value.matches('"').count(), 2);
+        }
+
+        #[test]
+        fn dates_and_tags_never_panic(value in ".{0,60}", tag in ".{0,10}") {
+            let _ = parse_http_date(&value);
+            let _ = etag_listed(&value, &tag, true);
+            let _ = etag_listed(&value, &tag, false);
+        }
     }
 }

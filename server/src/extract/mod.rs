@@ -17,11 +17,15 @@
 //! - `submit.rs`: queuing a task, every refusal checked first ([`submit()`]).
 //! - `zstd.rs`: a Zstandard stream of several frames as one reader.
 //! - `error.rs`: [`ExtractError`].
+//! - `fuzz_tests.rs`: property tests of the readers and the pump on mutated archives
+//!   (`seeds/`).
 
 pub mod blob;
 pub mod entries;
 pub mod error;
 pub mod format;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod list;
 pub mod mask;
 pub mod names;

@@ -288,4 +288,12 @@ mod tests {
         assert!(!password_matches("abc12345", "ABC12345"));
         assert!(!password_matches("abc12345", ""));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_password_matches_itself_only(stored in ".{0,20}", given in ".{0,20}") {
+            proptest::prop_assert_eq!(password_matches(&stored, &given), stored == given);
+            proptest::prop_assert!(password_matches(&stored, &stored));
+        }
+    }
 }

@@ -34,6 +34,8 @@ pub mod chain;
 mod cover;
 pub mod error;
 pub mod external;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod generate;
 mod inflight;
 pub mod render;

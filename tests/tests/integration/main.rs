@@ -22,6 +22,7 @@ mod file_changes;
 mod file_events;
 mod file_list;
 mod fts;
+mod fuzz;
 mod layering;
 mod lock;
 mod metadata;

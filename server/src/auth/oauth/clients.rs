@@ -338,6 +338,7 @@ pub async fn delete_many(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn client(uris: &[&str]) -> oauth_client::Model {
         oauth_client::Model {
@@ -368,5 +369,71 @@ mod tests {
         assert!(!redirect_allowed(&c, "http://evil@127.0.0.1:1/callback"));
         let fixed = client(&["https://app.example/cb"]);
         assert!(!redirect_allowed(&fixed, "https://app.example:8443/cb"));
+    }
+
+    /// Redirect URIs near a registered one: other schemes, hosts, ports, user info, paths,
+    /// queries and fragments, and encodings of each.
+    fn near_uri() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            Just("http://"),
+            Just("https://"),
+            Just("HTTP://"),
+            Just("//"),
+            Just("")
+        ];
+        let user = prop_oneof![Just(""), Just("evil@"), Just("127.0.0.1@"), Just("a:b@")];
+        let host = prop_oneof![
+            Just("127.0.0.1"),
+            Just("[::1]"),
+            Just("localhost"),
+            Just("127.0.0.2"),
+            Just("0x7f.1"),
+            Just("127.0.0.1.evil.example"),
+            Just("app.example"),
+        ];
+        let port = prop_oneof![
+            Just(String::new()),
+            (0u32..70000).prop_map(|p| format!(":{p}")),
+            Just(":".to_owned())
+        ];
+        let path = prop_oneof![
+            Just("/callback"),
+            Just("/callback/"),
+            Just("/cb"),
+            Just("/callback/../cb"),
+            Just("/%63allback"),
+            Just(""),
+        ];
+        let tail = prop_oneof![
+            Just(""),
+            Just("?a=1"),
+            Just("#f"),
+            Just("?"),
+            Just("\\@evil.example")
+        ];
+        (scheme, user, host, port, path, tail)
+            .prop_map(|(s, u, h, p, path, t)| format!("{s}{u}{h}{p}{path}{t}"))
+    }
+
+    proptest! {
+        #[test]
+        fn a_redirect_is_allowed_only_as_registered_or_on_another_loopback_port(
+            registered in near_uri(),
+            uri in prop_oneof![near_uri(), ".{0,40}"],
+        ) {
+            let c = client(&[&registered]);
+            if !redirect_allowed(&c, &uri) || uri == registered {
+                return Ok(());
+            }
+            // Anything else allowed is the registered loopback URI with a port added: the same
+            // URI once the port is dropped, sent to the same loopback address, with no user.
+            let (reg, mut got) = (Url::parse(&registered).unwrap(), Url::parse(&uri).unwrap());
+            prop_assert!(reg.port().is_none() && reg.scheme() == "http");
+            prop_assert!(matches!(got.host_str(), Some("127.0.0.1") | Some("[::1]")));
+            prop_assert!(got.username().is_empty() && got.password().is_none());
+            got.set_port(None).unwrap();
+            prop_assert_eq!(got.as_str(), reg.as_str());
+        }
+
     }
 }

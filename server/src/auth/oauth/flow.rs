@@ -121,12 +121,10 @@ pub async fn exchange(state: &AppState, req: Exchange) -> Result<Exchanged, OAut
     if !bool::from(record.client_id.as_bytes().ct_eq(req.client_id.as_bytes())) {
         return Err(OAuthError::InvalidCode);
     }
-    if let Some(challenge) = &record.code_challenge {
-        let verifier = req.code_verifier.as_deref().unwrap_or_default();
-        let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        if verifier.is_empty() || !bool::from(computed.as_bytes().ct_eq(challenge.as_bytes())) {
-            return Err(OAuthError::InvalidVerifier);
-        }
+    if let Some(challenge) = &record.code_challenge
+        && !verifier_matches(challenge, req.code_verifier.as_deref().unwrap_or_default())
+    {
+        return Err(OAuthError::InvalidVerifier);
     }
     let client = clients::find_enabled(&state.db, &record.client_id).await?;
     if !bool::from(client.secret.as_bytes().ct_eq(req.client_secret.as_bytes())) {
@@ -257,4 +255,31 @@ pub async fn user_claims(
         claims.insert("email_verified".into(), json!(true));
     }
     Ok(claims)
+}
+
+/// Whether a PKCE `verifier` answers the stored S256 `challenge`
+/// (`BASE64URL-NOPAD(SHA-256(verifier)) == challenge`, RFC 7636 §4.6), in constant time. An
+/// empty verifier never does.
+pub fn verifier_matches(challenge: &str, verifier: &str) -> bool {
+    let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    !verifier.is_empty() && bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn only_the_verifier_of_a_challenge_answers_it(verifier in ".{0,130}", other in ".{0,130}") {
+            let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+            prop_assert_eq!(verifier_matches(&challenge, &verifier), !verifier.is_empty());
+            if other != verifier {
+                prop_assert!(!verifier_matches(&challenge, &other));
+            }
+            // A `plain`-method client sending its challenge as the verifier is refused.
+            prop_assert!(!verifier_matches(&verifier, &verifier));
+        }
+    }
 }

@@ -48,6 +48,7 @@ pub fn subset(wanted: &[String], allowed: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn scope_strings_are_split_on_spaces() {
@@ -55,5 +56,23 @@ mod tests {
         assert!(parse("").is_empty());
         assert!(subset(&parse("openid"), &parse("openid email")));
         assert!(!subset(&parse("openid Files.Write"), &parse("openid")));
+    }
+
+    proptest! {
+        #[test]
+        fn requested_scopes_are_distinct_nonempty_words(scope in "[ a-zA-Z.]{0,40}|.{0,40}") {
+            let parsed = parse(&scope);
+            for (i, s) in parsed.iter().enumerate() {
+                prop_assert!(!s.is_empty() && !s.contains(' '));
+                prop_assert!(!parsed[..i].contains(s));
+                prop_assert!(scope.split(' ').any(|w| w == s));
+            }
+            prop_assert!(subset(&parsed, &parsed));
+            let all: Vec<String> = ALL.iter().map(|s| (*s).to_owned()).collect();
+            prop_assert_eq!(
+                subset(&parsed, &all),
+                parsed.iter().all(|s| ALL.contains(&s.as_str()))
+            );
+        }
     }
 }

@@ -322,3 +322,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn names_with_a_separator_nul_or_dot_dot_or_overlong_are_refused(
+        name in valid_name(),
+        bad in prop_oneof![Just("/"), Just("\\"), Just("\0"), Just("\n"), Just("\u{202E}")],
+        at in any::<proptest::sample::Index>(),
+        extra in 0usize..64,
+    ) {
+        let cut = name.char_indices().map(|(i, _)| i).chain([name.len()]).collect::<Vec<_>>();
+        let i = cut[at.index(cut.len())];
+        let poisoned = format!("{}{bad}{}", &name[..i], &name[i..]);
+        prop_assert!(validate_name(&poisoned).is_err(), "{:?}", poisoned);
+        prop_assert!(validate_name("..").is_err() && validate_name(".").is_err());
+        let long = format!("{name}{}", "x".repeat(MAX_NAME_BYTES + 1 + extra - name.len().min(MAX_NAME_BYTES)));
+        prop_assert!(validate_name(&long).is_err());
+        // And a URI holding such a name, written raw or percent-encoded, does not parse to it.
+        let encoded: String = percent_encoding::utf8_percent_encode(&poisoned, percent_encoding::NON_ALPHANUMERIC).collect();
+        for input in [format!("cloudreve://my/{poisoned}"), format!("cloudreve://my/{encoded}")] {
+            if let Ok(uri) = FileUri::parse(&input) {
+                prop_assert!(uri.segments().iter().all(|s| validate_name(s).is_ok()), "{}", input);
+            }
+        }
+    }
+}
