@@ -258,6 +258,7 @@ impl Writer {
                     body,
                     lock_tokens: &tokens,
                     journal: true,
+                    create_only: false,
                 },
             )
             .await

@@ -37,6 +37,9 @@ pub struct StreamWrite<'a> {
     /// Whether the write goes to the change journal: not for a staging folder no client is
     /// told about.
     pub journal: bool,
+    /// Refuse (`Exists`) instead of adding a version when a file is already at the target:
+    /// for writers that must never replace a file (uploads into a share).
+    pub create_only: bool,
 }
 
 /// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
@@ -114,6 +117,7 @@ pub async fn write(
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
         journal: w.journal,
+        create_only: w.create_only,
         origin: crate::request_ctx::current(),
     };
     publish_or_discard(state, &*driver, pending, publish).await
