@@ -47,8 +47,9 @@ export function ShareRow({ share, onDelete }: { share: Share; onDelete: (s: Shar
 
 function ShareBadges({ share }: { share: Share }) {
   const { t } = useTranslation();
+  // Badges wrap rather than shrink: a shrunk badge cuts its word off on a phone.
   return (
-    <Group gap={4} wrap="nowrap">
+    <Group gap={4} wrap="wrap" miw={90}>
       {share.expired ? (
         <Badge variant="dot" color="gray">
           {t("share.state.expired")}
