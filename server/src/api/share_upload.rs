@@ -38,6 +38,7 @@ impl ShareUploadApi {
         method = "put",
         operation_id = "upload_to_share"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn upload_to_share(
         &self,
         state: Data<&AppState>,
