@@ -95,7 +95,6 @@ async fn store(
         body: stream,
         lock_tokens: &[],
         journal: true,
-        create_only: true,
     };
-    Ok(stream::write(state, &admitted.owner, write).await?)
+    Ok(stream::write_new(state, &admitted.owner, write).await?)
 }

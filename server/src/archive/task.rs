@@ -141,7 +141,6 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             body,
             lock_tokens: &[],
             journal: true,
-            create_only: false,
         },
     )
     .await

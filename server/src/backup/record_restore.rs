@@ -383,7 +383,6 @@ async fn restore_file(
         body,
         lock_tokens: &[],
         journal: true,
-        create_only: false,
     };
     write(state, me, w).await?;
     Ok(false)

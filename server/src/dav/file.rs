@@ -258,7 +258,6 @@ impl Writer {
                     body,
                     lock_tokens: &tokens,
                     journal: true,
-                    create_only: false,
                 },
             )
             .await

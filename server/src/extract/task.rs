@@ -215,7 +215,6 @@ async fn extract(
                     body,
                     lock_tokens: &[],
                     journal: false,
-                    create_only: false,
                 };
                 match write(&ctx.state, me, w).await {
                     Ok(row) => (index, row.size, path.join("/")),

@@ -58,7 +58,6 @@ pub async fn file(
             body,
             lock_tokens: &[],
             journal: true,
-            create_only: false,
         },
     )
     .await

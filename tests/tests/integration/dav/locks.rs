@@ -234,7 +234,6 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
                 body,
                 lock_tokens: &tokens,
                 journal: true,
-                create_only: false,
             };
             write(&state, me, w).await.map(|f| f.name)
         }
