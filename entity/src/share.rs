@@ -26,6 +26,12 @@ pub struct Model {
     pub file_id: i64,
     /// Owner of the share.
     pub user_id: i64,
+    /// Visitors may upload into the shared folder but not list or download it.
+    pub upload_only: bool,
+    /// Most bytes the share may receive in all; `None` = only the owner's quota.
+    pub upload_limit: Option<i64>,
+    /// Bytes received (or reserved by uploads in progress) so far.
+    pub uploaded: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -332,6 +332,9 @@ async fn roundtrip_all(db: &DatabaseConnection) {
             props: Set(Some(json!({"share_view": true}))),
             file_id: Set(doc.id),
             user_id: Set(user.id),
+            upload_only: Set(true),
+            upload_limit: Set(Some(1 << 20)),
+            uploaded: Set(42),
             ..Default::default()
         }
     );

@@ -65,11 +65,16 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the journal's notify trigger, then the full-text index, then the settings renames, then the OAuth tables, then the file changes, then the
+    // first the journal's notify trigger, then the share upload columns, then the full-text
+    // index, then the settings renames, then the OAuth tables, then the file changes, then the
     // snapshot permission's grant, then the last tables, then the added columns.
     Migrator::down(conn, Some(1))
         .await
         .expect("down the journal's notify trigger");
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the share upload columns");
+    assert!(!manager.has_column("shares", "upload_only").await.unwrap());
     Migrator::down(conn, Some(1))
         .await
         .expect("down the full-text index");

@@ -60,6 +60,9 @@ pub mod kind {
     /// A wrong share password was given; `content` is `{"share_id": <db id>}` and nothing
     /// else, because the throttle counts these rows by exact content.
     pub const SHARE_PASSWORD_FAILED: i32 = 21;
+    /// A visitor's upload into an upload-only share was let in; `content` is
+    /// `{"share_id": <db id>, "size": <bytes>}`. The per-address upload limit counts these.
+    pub const SHARE_UPLOAD: i32 = 22;
     /// A WebDAV sign-in failed.
     pub const WEBDAV_LOGIN_FAILED: i32 = 30;
     /// An administrator changed a setting, group, user, storage policy, file, entity, share or

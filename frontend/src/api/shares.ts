@@ -15,6 +15,10 @@ export type ShareOptions = {
   shareView: boolean;
   /** Show the folder's README on the share page. */
   showReadme: boolean;
+  /** Visitors may only upload into the folder (deviations §5). */
+  uploadOnly?: boolean;
+  /** Bytes an upload-only share may receive in all; 0 = only the owner's quota. */
+  uploadLimit?: number;
 };
 
 export const SHARES_KEY = ["shares"] as const;
@@ -27,6 +31,8 @@ function body(options: ShareOptions) {
     expire: options.expire,
     share_view: options.shareView,
     show_readme: options.showReadme,
+    upload_only: options.uploadOnly ?? false,
+    upload_limit: options.uploadLimit ?? 0,
   };
 }
 

@@ -32,6 +32,7 @@ pub mod remote_download;
 pub mod scopes;
 pub mod session;
 pub mod share;
+pub mod share_upload;
 pub mod site;
 pub mod slave;
 pub mod snapshot;
@@ -102,6 +103,7 @@ type Apis = (
         file_content::FileContentApi,
         callback::CallbackApi,
         share::ShareApi,
+        share_upload::ShareUploadApi,
         archive::ArchiveApi,
         source::SourceApi,
         dav_account::DavAccountApi,
@@ -140,6 +142,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             file_content::FileContentApi,
             callback::CallbackApi,
             share::ShareApi,
+            share_upload::ShareUploadApi,
             archive::ArchiveApi,
             source::SourceApi,
             dav_account::DavAccountApi,

@@ -112,6 +112,7 @@ fn share(r: &Request) -> Scopes {
     let write = match (r.at(1), r.seg.len()) {
         ("", _) => r.is(Method::PUT) || r.is(Method::DELETE),
         ("info", _) => false,
+        ("upload", _) => true,
         (_, 2) => r.is(Method::POST) || r.is(Method::DELETE),
         _ => false,
     };

@@ -59,6 +59,11 @@ pub struct ShareRequest {
     pub share_view: Option<bool>,
     /// Show the shared folder's README to visitors.
     pub show_readme: Option<bool>,
+    /// Visitors may only upload into the shared folder, not list or download it (a folder
+    /// share; deviations §5).
+    pub upload_only: Option<bool>,
+    /// Bytes an upload-only share may receive in all; 0 or absent = only the owner's quota.
+    pub upload_limit: Option<i64>,
 }
 
 /// `DELETE /share`
@@ -77,6 +82,8 @@ impl ShareRequest {
             expire: self.expire.unwrap_or(0),
             share_view: self.share_view.unwrap_or(false),
             show_readme: self.show_readme.unwrap_or(false),
+            upload_only: self.upload_only.unwrap_or(false),
+            upload_limit: self.upload_limit.unwrap_or(0),
         }
     }
 }

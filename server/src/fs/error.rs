@@ -62,6 +62,9 @@ pub enum FsError {
     /// Too many wrong share passwords lately.
     #[error("too many wrong share passwords")]
     ShareThrottled,
+    /// The share only takes uploads: its folder cannot be listed or downloaded (deviations §5).
+    #[error("this share only accepts uploads; its files cannot be listed or downloaded")]
+    ShareUploadOnly,
     /// The URI is pinned already, under another name.
     #[error("uri already pinned with different name")]
     PinnedUnderOtherName,

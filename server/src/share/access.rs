@@ -210,6 +210,11 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
         ctx.caller,
     )
     .await?;
+    // Visitors drop files into an upload-only share; nobody browses or downloads through it
+    // (its owner has the files in their own tree).
+    if live.share.upload_only {
+        return Err(FsError::ShareUploadOnly);
+    }
     Ok(live)
 }
 
@@ -269,6 +274,9 @@ mod tests {
             props: None,
             file_id: 1,
             user_id: 1,
+            upload_only: false,
+            upload_limit: None,
+            uploaded: 0,
         }
     }
 

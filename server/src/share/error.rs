@@ -32,6 +32,15 @@ pub enum ShareError {
     /// The share's owner or the owner's group is gone.
     #[error("share link not found or expired")]
     Gone,
+    /// Uploads were sent to a share that does not take them (deviations §5).
+    #[error("this share does not accept uploads")]
+    NotUploadShare,
+    /// The upload would pass the share's upload limit.
+    #[error("the share's upload limit is reached")]
+    UploadCap,
+    /// The address uploaded into shares too often lately.
+    #[error("too many uploads from your address; try again later")]
+    UploadThrottled,
     /// The file system refused (resolving the shared object).
     #[error(transparent)]
     Fs(#[from] FsError),

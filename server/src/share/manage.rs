@@ -7,7 +7,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
-use stratus_entity::{share, user};
+use stratus_entity::{file, share, user};
 
 use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access, error::ShareError};
 use crate::{
@@ -31,6 +31,10 @@ pub struct ShareOptions {
     pub expire: i64,
     pub share_view: bool,
     pub show_readme: bool,
+    /// Visitors may only upload into the shared folder (deviations §5).
+    pub upload_only: bool,
+    /// Bytes an upload-only share may receive in all; 0 = only the owner's quota.
+    pub upload_limit: i64,
 }
 
 impl ShareOptions {
@@ -42,6 +46,9 @@ impl ShareOptions {
             return Err(ShareError::Invalid(
                 "expire must be between 0 and 100 years".into(),
             ));
+        }
+        if self.upload_limit < 0 {
+            return Err(ShareError::Invalid("upload_limit must be 0 or more".into()));
         }
         if let Some(pw) = &self.password
             && (pw.len() > MAX_PASSWORD_LEN || !pw.bytes().all(|b| b.is_ascii_alphanumeric()))
@@ -55,6 +62,10 @@ impl ShareOptions {
 
     fn remain_downloads(&self) -> Option<i64> {
         (self.downloads > 0).then_some(self.downloads)
+    }
+
+    fn upload_limit(&self) -> Option<i64> {
+        (self.upload_only && self.upload_limit > 0).then_some(self.upload_limit)
     }
 
     fn expires(&self) -> Option<chrono::DateTime<Utc>> {
@@ -136,6 +147,9 @@ pub async fn create(
             "a saved share cannot be shared again".into(),
         ));
     }
+    if opts.upload_only && node.file.r#type != file::kind::FOLDER {
+        return Err(ShareError::Invalid("only a folder can take uploads".into()));
+    }
     ensure_room(ctx, me).await?;
     let now = Utc::now();
     Ok(share::ActiveModel {
@@ -149,6 +163,9 @@ pub async fn create(
         props: Set(Some(opts.props())),
         file_id: Set(node.file.id),
         user_id: Set(me.user.id),
+        upload_only: Set(opts.upload_only),
+        upload_limit: Set(opts.upload_limit()),
+        uploaded: Set(0),
         ..Default::default()
     }
     .insert(&ctx.state.db)
@@ -185,6 +202,14 @@ pub async fn edit(
     let me = ctx.user()?;
     opts.validate()?;
     let row = owned_share(ctx, me, hashid, false).await?;
+    if opts.upload_only {
+        let shared = file::Entity::find_by_id(row.file_id)
+            .one(&ctx.state.db)
+            .await?;
+        if shared.is_none_or(|f| f.r#type != file::kind::FOLDER) {
+            return Err(ShareError::Invalid("only a folder can take uploads".into()));
+        }
+    }
     let password = match &row.password {
         Some(pw) if !pw.is_empty() => None,
         _ => opts.wanted_password(),
@@ -196,6 +221,8 @@ pub async fn edit(
     active.remain_downloads = Set(opts.remain_downloads());
     active.expires = Set(opts.expires());
     active.props = Set(Some(opts.props()));
+    active.upload_only = Set(opts.upload_only);
+    active.upload_limit = Set(opts.upload_limit());
     active.updated_at = Set(Utc::now());
     Ok(active.update(&ctx.state.db).await?)
 }

@@ -10,6 +10,7 @@ pub mod details;
 pub mod download;
 pub mod error;
 pub mod manage;
+pub mod upload;
 
 /// Length of a generated share password.
 pub const GENERATED_PASSWORD_LEN: usize = 8;

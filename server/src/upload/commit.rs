@@ -64,6 +64,8 @@ pub struct Publish {
     pub tokens: Vec<String>,
     /// Whether the change goes to the journal (not for writes into a staging folder).
     pub journal: bool,
+    /// A file already at the target is refused, not given a new version.
+    pub create_only: bool,
     /// The writer's request, whose client the journal names.
     pub origin: Option<RequestCtx>,
 }
@@ -516,7 +518,7 @@ async fn check(
         .then(|| known.pop())
         .flatten();
     if let Some(e) = &existing
-        && (e.r#type != file::kind::FILE || e.is_symbolic)
+        && (e.r#type != file::kind::FILE || e.is_symbolic || p.create_only)
     {
         return Err(FsError::Exists(p.name.clone()));
     }

@@ -54,6 +54,25 @@ pub async fn write(
     me: &SignedIn,
     w: StreamWrite<'_>,
 ) -> Result<file::Model, UploadError> {
+    write_as(state, me, w, false).await
+}
+
+/// [`write`] that refuses (`Exists`) instead of adding a version when a file is already at the
+/// target: for writers that must never replace a file (uploads into a share).
+pub async fn write_new(
+    state: &AppState,
+    me: &SignedIn,
+    w: StreamWrite<'_>,
+) -> Result<file::Model, UploadError> {
+    write_as(state, me, w, true).await
+}
+
+async fn write_as(
+    state: &AppState,
+    me: &SignedIn,
+    w: StreamWrite<'_>,
+    create_only: bool,
+) -> Result<file::Model, UploadError> {
     let owner = me.user.id;
     let uri = w.uri.without_query();
     if uri.fs != FsKind::My || !names_me(state, &uri, owner) {
@@ -114,6 +133,7 @@ pub async fn write(
         policy_id: policy.id,
         tokens: w.lock_tokens.to_vec(),
         journal: w.journal,
+        create_only,
         origin: crate::request_ctx::current(),
     };
     publish_or_discard(state, &*driver, pending, publish).await

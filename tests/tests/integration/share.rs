@@ -16,6 +16,7 @@ mod limits;
 mod manage;
 mod og;
 mod saved;
+mod uploads;
 mod versions;
 
 const PW: &str = "password123";

@@ -1,6 +1,6 @@
-// Creating or editing a share: password, expiry, download limit, the owner's folder view, the
-// folder's README on the share page; then
-// the link, with a copy button. Loaded and drawn by `ShareDialogHost`.
+// Creating or editing a share: password, expiry (presets or a date), download limit, the
+// owner's folder view, the folder's README on the share page, or an upload-only folder with a
+// size cap; then the link, with a copy button. Loaded and drawn by `ShareDialogHost`.
 import {
   Alert,
   Button,
@@ -9,81 +9,23 @@ import {
   Group,
   Modal,
   NumberInput,
-  Select,
   Stack,
   Switch,
   Text,
   TextInput,
 } from "@mantine/core";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { createShare, type ShareOptions, updateShare } from "../../api/shares";
-import { useSubmit } from "../../lib/form";
-import { formatDate } from "../../lib/format";
+import type { Share } from "../../api/shares";
+import { ShareExpiry } from "./ShareExpiry";
 import { closeShareDialog, type ShareTarget } from "./shareDialogStore";
-
-/** Expiry choices, in seconds; "keep" leaves an edited share's expiry where it is. */
-const EXPIRY = { hour: 3600, day: 86_400, week: 7 * 86_400, month: 30 * 86_400 } as const;
-type Expiry = "never" | "keep" | keyof typeof EXPIRY;
+import { type ShareFields, useShareForm } from "./useShareForm";
 
 export default function ShareDialog({ target }: { target: ShareTarget }) {
-  const { t, i18n } = useTranslation();
-  const existing = target.kind === "edit" ? target.share : undefined;
+  const { t } = useTranslation();
+  const form = useShareForm(target);
+  const { existing, fields: f } = form;
   const name = target.kind === "create" ? target.name : (existing?.name ?? "");
-  const [isPrivate, setPrivate] = useState(!!existing?.password || !!existing?.is_private);
-  const [password, setPassword] = useState("");
-  const [expiry, setExpiry] = useState<Expiry>(existing?.expires ? "keep" : "never");
-  const [limited, setLimited] = useState(existing?.remain_downloads != null);
-  const [downloads, setDownloads] = useState<number>(existing?.remain_downloads ?? 1);
-  const [shareView, setShareView] = useState(!!existing?.share_view);
-  const [showReadme, setShowReadme] = useState(!!existing?.show_readme);
-  const isFolder = target.kind === "edit" ? existing?.source_type === 1 : target.folder;
-  const [link, setLink] = useState<string | null>(null);
-
-  const expirySeconds = (): number => {
-    if (expiry === "never") return 0;
-    if (expiry === "keep") {
-      const left = Math.ceil((Date.parse(existing?.expires ?? "") - Date.now()) / 1000);
-      return Math.max(1, left);
-    }
-    return EXPIRY[expiry];
-  };
-
-  const { busy, error, submit } = useSubmit(async () => {
-    const options: ShareOptions = {
-      isPrivate,
-      password: password.trim() || undefined,
-      downloads: limited ? Math.max(1, downloads) : 0,
-      expire: expirySeconds(),
-      shareView,
-      showReadme: isFolder ? showReadme : false,
-    };
-    setLink(
-      existing
-        ? await updateShare(existing.id, options)
-        : target.kind === "create"
-          ? await createShare(target.uri, options)
-          : "",
-    );
-  });
-
-  const expiryChoices = [
-    { value: "never", label: t("share.expiry.never") },
-    ...(existing?.expires
-      ? [
-          {
-            value: "keep",
-            label: t("share.expiry.keep", { date: formatDate(existing.expires, i18n.language) }),
-          },
-        ]
-      : []),
-    { value: "hour", label: t("share.expiry.hour") },
-    { value: "day", label: t("share.expiry.day") },
-    { value: "week", label: t("share.expiry.week") },
-    { value: "month", label: t("share.expiry.month") },
-  ];
-
   return (
     <Modal
       opened
@@ -92,84 +34,37 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
       title={t(existing ? "share.editTitle" : "share.createTitle", { name })}
       centered
     >
-      {link ? (
+      {form.link ? (
         <Stack>
           <Text>{t(existing ? "share.updated" : "share.created")}</Text>
-          <ShareLink link={link} />
+          <ShareLink link={form.link} />
           <Group justify="flex-end">
             <Button onClick={closeShareDialog}>{t("share.done")}</Button>
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={form.submit}>
           <Stack>
-            <Checkbox
-              label={t("share.usePassword")}
-              checked={isPrivate}
-              onChange={(e) => setPrivate(e.currentTarget.checked)}
+            <PasswordFields f={f} existing={existing} />
+            <ShareExpiry
+              expiry={f.expiry}
+              onExpiry={f.setExpiry}
+              date={f.date}
+              onDate={f.setDate}
+              existing={existing?.expires}
             />
-            {isPrivate && !existing?.password && (
-              <TextInput
-                label={t("share.password")}
-                description={t("share.passwordHint")}
-                value={password}
-                maxLength={32}
-                pattern="[A-Za-z0-9]*"
-                onChange={(e) => setPassword(e.currentTarget.value)}
-              />
-            )}
-            {existing?.password && (
-              <Text size="sm" c="dimmed">
-                {t("share.passwordKept", { password: existing.password })}
-              </Text>
-            )}
-            <Select
-              label={t("share.expires")}
-              allowDeselect={false}
-              data={expiryChoices}
-              value={expiry}
-              onChange={(v) => v && setExpiry(v as Expiry)}
-            />
-            <Checkbox
-              label={t("share.limitDownloads")}
-              checked={limited}
-              onChange={(e) => setLimited(e.currentTarget.checked)}
-            />
-            {limited && (
-              <NumberInput
-                label={t("share.downloads")}
-                min={1}
-                max={1_000_000}
-                allowDecimal={false}
-                value={downloads}
-                onChange={(v) => setDownloads(typeof v === "number" ? v : 1)}
-              />
-            )}
-            {target.kind === "edit" || target.folder ? (
-              <Switch
-                label={t("share.shareView")}
-                checked={shareView}
-                onChange={(e) => setShareView(e.currentTarget.checked)}
-              />
-            ) : null}
-            {isFolder && (
-              <Switch
-                label={t("shareReadme.toggle")}
-                description={t("shareReadme.toggleHint")}
-                checked={showReadme}
-                onChange={(e) => setShowReadme(e.currentTarget.checked)}
-              />
-            )}
-            {error && (
+            {!f.uploadOnly && <DownloadFields f={f} />}
+            {form.isFolder && <FolderFields f={f} />}
+            {form.error && (
               <Alert color="red" role="alert">
-                {error}
+                {form.error}
               </Alert>
             )}
             <Group justify="flex-end">
               <Button variant="default" onClick={closeShareDialog}>
                 {t("common.cancel")}
               </Button>
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={form.busy}>
                 {t(existing ? "share.save" : "share.create")}
               </Button>
             </Group>
@@ -177,6 +72,98 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
         </form>
       )}
     </Modal>
+  );
+}
+
+function PasswordFields({ f, existing }: { f: ShareFields; existing?: Share }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Checkbox
+        label={t("share.usePassword")}
+        checked={f.isPrivate}
+        onChange={(e) => f.setPrivate(e.currentTarget.checked)}
+      />
+      {f.isPrivate && !existing?.password && (
+        <TextInput
+          label={t("share.password")}
+          description={t("share.passwordHint")}
+          value={f.password}
+          maxLength={32}
+          pattern="[A-Za-z0-9]*"
+          onChange={(e) => f.setPassword(e.currentTarget.value)}
+        />
+      )}
+      {existing?.password && (
+        <Text size="sm" c="dimmed">
+          {t("share.passwordKept", { password: existing.password })}
+        </Text>
+      )}
+    </>
+  );
+}
+
+function DownloadFields({ f }: { f: ShareFields }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Checkbox
+        label={t("share.limitDownloads")}
+        checked={f.limited}
+        onChange={(e) => f.setLimited(e.currentTarget.checked)}
+      />
+      {f.limited && (
+        <NumberInput
+          label={t("share.downloads")}
+          min={1}
+          max={1_000_000}
+          allowDecimal={false}
+          value={f.downloads}
+          onChange={(v) => f.setDownloads(typeof v === "number" ? v : 1)}
+        />
+      )}
+    </>
+  );
+}
+
+/** Options only a folder share has: its view, its README, or taking uploads instead. */
+function FolderFields({ f }: { f: ShareFields }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Switch
+        label={t("shareMore.uploadOnly")}
+        description={t("shareMore.uploadOnlyHint")}
+        checked={f.uploadOnly}
+        onChange={(e) => f.setUploadOnly(e.currentTarget.checked)}
+      />
+      {f.uploadOnly ? (
+        <NumberInput
+          label={t("shareMore.uploadCap")}
+          description={t("shareMore.uploadCapHint")}
+          min={0}
+          max={10_000_000}
+          allowDecimal={false}
+          suffix=" MiB"
+          value={f.capMib}
+          onChange={(v) => f.setCapMib(typeof v === "number" ? v : 0)}
+        />
+      ) : (
+        <>
+          <Switch
+            label={t("share.shareView")}
+            checked={f.shareView}
+            onChange={(e) => f.setShareView(e.currentTarget.checked)}
+          />
+          <Switch
+            label={t("shareReadme.toggle")}
+            description={t("shareReadme.toggleHint")}
+            checked={f.showReadme}
+            onChange={(e) => f.setShowReadme(e.currentTarget.checked)}
+          />
+        </>
+      )}
+    </>
   );
 }
 

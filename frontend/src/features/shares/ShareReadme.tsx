@@ -8,8 +8,9 @@ import { IconBook } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type FileInfo, unwrap } from "../../api/client";
+import type { FileInfo } from "../../api/client";
 import { fetchText, MAX_TEXT_BYTES } from "../../api/content";
+import { useShareFolder } from "../../api/shareVisit";
 import classes from "../../components/Markdown.module.css";
 import { errorMessage } from "../../lib/errors";
 import { renderMarkdown } from "../../lib/markdown";
@@ -18,11 +19,7 @@ const FILE = 0;
 const README = "readme.md";
 
 export default function ShareReadme({ folder, limited }: { folder: string; limited: boolean }) {
-  const listing = useQuery({
-    queryKey: ["share-readme", folder],
-    queryFn: () => unwrap(api.GET("/file", { params: { query: { uri: folder } } })),
-    retry: false,
-  });
+  const listing = useShareFolder(folder);
   const readme = listing.data?.files.find(
     (f) => f.type === FILE && f.name.toLowerCase() === README && f.size <= MAX_TEXT_BYTES,
   );

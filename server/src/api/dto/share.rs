@@ -43,6 +43,23 @@ pub struct Share {
     pub password: Option<String>,
     /// The shared object's URI in its owner's files (owner, with `owner_extended`).
     pub source_uri: Option<String>,
+    /// The share takes uploads and shows nothing (absent when it does not); shown to everyone
+    /// (deviations §5).
+    pub upload_only: Option<bool>,
+    /// Bytes an upload-only share may receive in all (absent: only the owner's quota); once
+    /// unlocked.
+    pub upload_limit: Option<i64>,
+    /// Bytes an upload-only share received so far; once unlocked.
+    pub uploaded: Option<i64>,
+}
+
+/// `PUT /share/upload/:id`: what a visitor's upload became (deviations §5).
+#[derive(Debug, Clone, Object)]
+pub struct ShareUpload {
+    /// The name the file was stored under (numbered when the name was taken).
+    pub name: String,
+    /// Bytes stored.
+    pub size: i64,
 }
 
 /// `GET /share`, `GET /user/shares/:id`

@@ -38,6 +38,7 @@ impl From<FsError> for ApiError {
                 ApiError::new(ErrorCode::AnonymousAccessDenied, err.to_string())
             }
             FsError::SaveOwnShare => ApiError::code(ErrorCode::SaveOwnShare),
+            FsError::ShareUploadOnly => ApiError::new(ErrorCode::NoPermission, err.to_string()),
             FsError::Lock(e) => e.into(),
             FsError::Db(e) => e.into(),
         }

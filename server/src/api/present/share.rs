@@ -57,5 +57,8 @@ pub async fn present(
         show_readme: (unlocked && show_readme(share)).then_some(true),
         password: share.password.clone().filter(|p| unlocked && !p.is_empty()),
         source_uri: found.source_uri.map(|u| u.to_string()),
+        upload_only: share.upload_only.then_some(true),
+        upload_limit: share.upload_limit.filter(|_| unlocked && share.upload_only),
+        uploaded: (unlocked && share.upload_only).then_some(share.uploaded),
     })
 }

@@ -22,6 +22,7 @@ export const EVENT_TYPES: Record<number, string> = {
   19: "shareDelete",
   20: "shareAccess",
   21: "sharePasswordFailed",
+  22: "shareUpload",
   30: "webdavLoginFailed",
   60: "adminChange",
 };
