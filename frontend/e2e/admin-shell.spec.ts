@@ -63,7 +63,7 @@ test("at phone width the header's language and dark mode fit, in a menu", async 
   expect(box && box.x + box.width).toBeLessThanOrEqual(390);
   await snap(page, info, "admin-phone-header");
   await more.click();
-  await expect(page.getByRole("textbox", { name: "Language" })).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "Language" })).toBeVisible();
   await snap(page, info, "admin-phone-header-menu");
   await page.getByRole("button", { name: "Switch to dark mode" }).click();
   await expect(page.getByRole("button", { name: "Switch to light mode" })).toBeVisible();
