@@ -31,8 +31,8 @@ import {
   RECORDS_LIST,
   useAllTasks,
 } from "./backupApi";
-import { downloadRecord, restoreRecord } from "./recordIo";
-import { useRecordLog } from "./recordStream";
+import { downloadRecord, restoreRecord } from "./recordIoApi";
+import { useRecordLog } from "./recordLogApi";
 
 export const STATUS_COLORS: Record<string, string> = {
   queued: "gray",
