@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin, watchAdminCode } from "./admin-helpers";
-import { signInPage } from "./helpers";
+import { signInPage, snap } from "./helpers";
 
 test("a normal user typing /admin is not allowed and gets no console code", async ({ page }) => {
   const seen = watchAdminCode(page);
@@ -50,4 +50,22 @@ test("an administrator finds every section in the console's navigation", async (
 test("an unknown console address says so", async ({ page }) => {
   await openAdmin(page, "no-such-page");
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("at phone width the header's language and dark mode fit, in a menu", async ({
+  page,
+}, info) => {
+  await openAdmin(page, "users");
+  await page.setViewportSize({ width: 390, height: 844 });
+  const more = page.getByRole("button", { name: "Language and appearance" });
+  await expect(more).toBeVisible();
+  const box = await more.boundingBox();
+  expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+  await snap(page, info, "admin-phone-header");
+  await more.click();
+  await expect(page.getByRole("combobox", { name: "Language" })).toBeVisible();
+  await snap(page, info, "admin-phone-header-menu");
+  await page.getByRole("button", { name: "Switch to dark mode" }).click();
+  await expect(page.getByRole("button", { name: "Switch to light mode" })).toBeVisible();
+  await snap(page, info, "admin-phone-header-dark");
 });

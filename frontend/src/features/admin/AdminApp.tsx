@@ -1,23 +1,13 @@
-// The admin console's frame, its own chunk: a header (back to the drive, language, dark mode),
+// The admin console's frame, its own chunk: a header (language, dark mode; in a menu on phones),
 // the navigation built from nav.ts, and the page the address names under /admin/. Each page
 // sits in its own error boundary, so one failing page leaves the console usable.
 import "@mantine/core/styles/Pagination.css";
 import "@mantine/core/styles/SimpleGrid.css";
 import "@mantine/core/styles/Fieldset.css";
 import "@mantine/core/styles/Divider.css";
-import {
-  ActionIcon,
-  AppShell,
-  Burger,
-  Group,
-  Loader,
-  Stack,
-  Title,
-  useComputedColorScheme,
-  useMantineColorScheme,
-} from "@mantine/core";
+import { AppShell, Burger, Group, Loader, Stack, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconArrowLeft, IconMoon, IconSun } from "@tabler/icons-react";
+import { IconArrowLeft } from "@tabler/icons-react";
 import { useParams } from "@tanstack/react-router";
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -26,6 +16,7 @@ import { LanguagePicker } from "../../components/LanguagePicker";
 import { NavRouterLink } from "../../components/links";
 import { NotFound } from "../../components/NotFound";
 import { MY_ROOT } from "../../lib/uri";
+import { AdminHeaderMenu, SchemeToggle } from "./AdminHeaderMenu";
 import { ADMIN_NAV, type AdminNavEntry, findAdminPage } from "./nav";
 
 const pages = new Map<string, LazyExoticComponent<ComponentType>>();
@@ -88,7 +79,7 @@ function AdminHeader(props: { navOpen: boolean; onBurger: () => void }) {
   return (
     <AppShell.Header>
       <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-        <Group gap="sm" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap" miw={0}>
           <Burger
             opened={props.navOpen}
             onClick={props.onBurger}
@@ -100,10 +91,11 @@ function AdminHeader(props: { navOpen: boolean; onBurger: () => void }) {
             {t("admin.title")}
           </Title>
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap" visibleFrom="sm">
           <LanguagePicker />
           <SchemeToggle />
         </Group>
+        <AdminHeaderMenu />
       </Group>
     </AppShell.Header>
   );
@@ -154,21 +146,5 @@ function PageLoading({ page: Page }: { page: LazyExoticComponent<ComponentType> 
     >
       <Page />
     </Suspense>
-  );
-}
-
-function SchemeToggle() {
-  const { t } = useTranslation();
-  const { setColorScheme } = useMantineColorScheme();
-  const dark = useComputedColorScheme("light") === "dark";
-  return (
-    <ActionIcon
-      variant="default"
-      size="lg"
-      aria-label={dark ? t("shell.lightMode") : t("shell.darkMode")}
-      onClick={() => setColorScheme(dark ? "light" : "dark")}
-    >
-      {dark ? <IconSun size={18} /> : <IconMoon size={18} />}
-    </ActionIcon>
   );
 }

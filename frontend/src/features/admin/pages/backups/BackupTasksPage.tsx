@@ -6,8 +6,9 @@ import { useTranslation } from "react-i18next";
 import { EditableList } from "../../EditableList";
 import { RowAction } from "../../list/RowAction";
 import { type BackupTask, deleteTask, listTasks, TASKS_LIST, useAllTargets } from "./backupApi";
-import { TASK_KINDS, TaskDialog } from "./TaskDialog";
+import { TaskDialog } from "./TaskDialog";
 import { taskColumns, taskKindLabel } from "./taskColumns";
+import { TASK_KINDS } from "./taskForm";
 import { useRunNow } from "./useRunNow";
 
 export default function BackupTasksPage() {

@@ -7,7 +7,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../../../../api/client";
+import { searchUsers } from "./backupApi";
 
 type Choice = { value: string; label: string };
 
@@ -17,20 +17,7 @@ function useUserChoices(search: string, chosen: number[]) {
   const [settled] = useDebouncedValue(search.trim(), 250);
   const found = useQuery({
     queryKey: ["admin", "users", "pick", settled],
-    queryFn: async () => {
-      const page = await unwrap(
-        api.POST("/admin/user", {
-          body: {
-            page: 1,
-            page_size: 20,
-            order_by: "id",
-            order_direction: "asc",
-            searches: settled && !/^\d+$/.test(settled) ? { user_email: settled } : {},
-          },
-        }),
-      );
-      return page.users;
-    },
+    queryFn: () => searchUsers(settled),
     placeholderData: keepPreviousData,
   });
   // The chosen ones stay named while another search is shown.

@@ -126,3 +126,19 @@ export function sourceUserIds(source: unknown): number[] {
   const ids = isObject(source) ? source.user_ids : undefined;
   return Array.isArray(ids) ? ids.filter((x): x is number => typeof x === "number") : [];
 }
+
+/** Up to 20 users whose e-mail holds `text` (all of them, in id order, for no text or a number). */
+export async function searchUsers(text: string) {
+  const page = await unwrap(
+    api.POST("/admin/user", {
+      body: {
+        page: 1,
+        page_size: 20,
+        order_by: "id",
+        order_direction: "asc",
+        searches: text && !/^\d+$/.test(text) ? { user_email: text } : {},
+      },
+    }),
+  );
+  return page.users;
+}

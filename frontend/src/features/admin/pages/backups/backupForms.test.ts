@@ -2,7 +2,7 @@
 // each type sends only its own settings, and a task's source follows its kind.
 import { describe, expect, it } from "vitest";
 import { toTargetInput } from "./TargetDialog";
-import { toTaskInput } from "./TaskDialog";
+import { toTaskInput } from "./taskForm";
 
 const target = (changes: Partial<Parameters<typeof toTargetInput>[0]>) =>
   toTargetInput({

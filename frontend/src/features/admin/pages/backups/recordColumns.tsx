@@ -6,7 +6,7 @@ import { formatBytes, formatDate } from "../../../../lib/format";
 import type { Column, FilterField } from "../../AdminList";
 import { NameLink } from "../../list/RowAction";
 import type { BackupRecord, BackupTask } from "./backupApi";
-import { formatDuration, STATUS_COLORS, StatusBadge } from "./RecordDrawer";
+import { formatDuration, STATUS_COLORS, StatusBadge } from "./recordStatus";
 
 export function recordFilters(t: TFunction, tasks: BackupTask[]): FilterField[] {
   return [

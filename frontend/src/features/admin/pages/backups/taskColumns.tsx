@@ -8,7 +8,7 @@ import type { Column } from "../../AdminList";
 import { serverWords } from "../../errors";
 import { NameLink } from "../../list/RowAction";
 import { type BackupTask, toggleTask } from "./backupApi";
-import { TASK_KINDS } from "./TaskDialog";
+import { TASK_KINDS } from "./taskForm";
 
 export function taskKindLabel(t: TFunction, kind: string) {
   return TASK_KINDS.includes(kind as "instance")
