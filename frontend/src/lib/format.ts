@@ -10,6 +10,11 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
+  // Just under a unit boundary rounds up to it: 1,048,571 bytes reads "1.0 MB", not "1024 KB".
+  if (unit > 0 && unit < UNITS.length - 1 && Math.round(value) >= 1024) {
+    value /= 1024;
+    unit += 1;
+  }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
