@@ -51,7 +51,8 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
         }
         for child in children {
             let is_folder = child.r#type == file::kind::FOLDER;
-            let name = free_name(fs, target.file.id, &child.name, is_folder).await?;
+            let name =
+                trash::free_name(&fs.state.db, target.file.id, &child.name, is_folder).await?;
             let placed = tree::move_to(
                 &arrivals,
                 &staging.join(&child.name)?,
@@ -71,28 +72,6 @@ pub async fn into_place(fs: &FsCtx<'_>, staging: &FileUri, dst: &FileUri) -> Res
         skip_soft_delete: true,
     };
     trash::delete(fs, staging, permanent).await
-}
-
-/// `name`, or the first `name (n)` not taken in the folder `parent`.
-async fn free_name(
-    fs: &FsCtx<'_>,
-    parent: i64,
-    name: &str,
-    folder: bool,
-) -> Result<String, FsError> {
-    if nav::child(&fs.state.db, parent, name).await?.is_none() {
-        return Ok(name.to_owned());
-    }
-    for n in 1.. {
-        let candidate = trash::numbered(name, n, folder);
-        if nav::child(&fs.state.db, parent, &candidate)
-            .await?
-            .is_none()
-        {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("some numbered name is free")
 }
 
 /// Deletes `staging` and everything in it permanently (its bytes leave the quota).

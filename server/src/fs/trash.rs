@@ -20,8 +20,8 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Value, json};
@@ -255,8 +255,9 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
 }
 
 /// `name` when free in `parent_id`, else the first free `stem (n).ext` (folders: `name (n)`).
-async fn free_name(
-    txn: &DatabaseTransaction,
+/// Restores, placed extractions and visitors' drops into upload-only shares all name this way.
+pub async fn free_name(
+    txn: &impl ConnectionTrait,
     parent_id: i64,
     name: &str,
     folder: bool,

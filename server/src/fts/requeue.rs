@@ -3,6 +3,8 @@
 //! under a free name. Each file below the item whose current version has no index row of its
 //! own is queued; what is indexed already is left alone, so running this twice costs nothing.
 
+use std::collections::HashSet;
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{file, fts_doc};
 
@@ -39,7 +41,7 @@ async fn try_queue_tree(state: &AppState, top: &file::Model) -> Result<(), FsErr
         .filter(|f| f.primary_entity.is_some() && Format::of(&f.name).is_some())
         .collect();
     for chunk in files.chunks(CHUNK) {
-        let current: Vec<(i64, i64)> = fts_doc::Entity::find()
+        let current: HashSet<(i64, i64)> = fts_doc::Entity::find()
             .filter(fts_doc::Column::FileId.is_in(chunk.iter().map(|f| f.id)))
             .all(&state.db)
             .await?

@@ -37,8 +37,6 @@ use crate::{
 pub const MAX_UPLOADS_PER_ADDRESS: u64 = 100;
 /// The sliding window of [`MAX_UPLOADS_PER_ADDRESS`].
 pub const WINDOW_SECS: i64 = 600;
-/// Numbered names tried when the dropped name is taken (`a (1).txt`, `a (2).txt`, …).
-const MAX_RENAMES: u32 = 1000;
 
 /// An upload let in, with its bytes reserved on the share.
 pub struct Admitted {
@@ -94,7 +92,8 @@ pub async fn admit(
         .await?
         .ok_or(ShareError::Gone)?;
     let folder = nav::uri_of(db, &live.file).await?;
-    let name = free_name(db, live.file.id, drop.name).await?;
+    // A drop never replaces a file.
+    let name = trash::free_name(db, live.file.id, drop.name, false).await?;
     let target = folder.join(&name).map_err(FsError::from)?;
     reserve(db, id, size).await?;
     // Counted when let in, so uploads running at once count too.
@@ -127,22 +126,6 @@ async fn check_rate(db: &impl ConnectionTrait) -> Result<(), ShareError> {
         return Err(ShareError::UploadThrottled);
     }
     Ok(())
-}
-
-/// `name`, or the first numbered name not taken in the folder: a drop never replaces a file.
-async fn free_name(
-    db: &impl ConnectionTrait,
-    folder: i64,
-    name: &str,
-) -> Result<String, ShareError> {
-    let mut candidate = name.to_owned();
-    for n in 1..=MAX_RENAMES {
-        if nav::child(db, folder, &candidate).await?.is_none() {
-            return Ok(candidate);
-        }
-        candidate = trash::numbered(name, n, false);
-    }
-    Err(FsError::Exists(name.to_owned()).into())
 }
 
 /// Adds `size` to the share's received bytes unless that passes its cap.
