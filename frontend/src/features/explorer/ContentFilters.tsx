@@ -1,8 +1,9 @@
 // The filters of a content search (what `GET /file/search` takes beside the words): the name
 // contains, extensions, modified dates. The folder searched is the one on screen.
-import { Button, Group, Stack, TextInput } from "@mantine/core";
+import { Stack, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { ContentFilters as Filters } from "./contentSearch";
+import { FilterActions, ModifiedRange } from "./FilterParts";
 
 type Props = {
   filters: Filters;
@@ -28,30 +29,12 @@ export default function ContentFilters({ filters, set, onReset, onSubmit }: Prop
         value={filters.ext}
         onChange={(e) => set("ext", e.currentTarget.value)}
       />
-      <Group grow gap="xs">
-        <TextInput
-          size="xs"
-          type="date"
-          label={t("explorer.search.from")}
-          value={filters.updatedFrom}
-          onChange={(e) => set("updatedFrom", e.currentTarget.value)}
-        />
-        <TextInput
-          size="xs"
-          type="date"
-          label={t("explorer.search.to")}
-          value={filters.updatedTo}
-          onChange={(e) => set("updatedTo", e.currentTarget.value)}
-        />
-      </Group>
-      <Group justify="space-between">
-        <Button size="xs" variant="subtle" onClick={onReset}>
-          {t("explorer.search.reset")}
-        </Button>
-        <Button size="xs" onClick={onSubmit}>
-          {t("explorer.search.submit")}
-        </Button>
-      </Group>
+      <ModifiedRange
+        from={filters.updatedFrom}
+        to={filters.updatedTo}
+        onChange={(bound, value) => set(bound, value)}
+      />
+      <FilterActions onReset={onReset} onSubmit={onSubmit} />
     </Stack>
   );
 }

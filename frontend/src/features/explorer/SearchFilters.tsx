@@ -1,6 +1,5 @@
 // The search filters of the search bar's popover: kind, category, size, modified dates, tag.
 import {
-  Button,
   Group,
   NativeSelect,
   NumberInput,
@@ -9,6 +8,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { FilterActions, ModifiedRange } from "./FilterParts";
 import type { SearchFilters as Filters } from "./search";
 
 const MB = 1024 * 1024;
@@ -66,36 +66,18 @@ export default function SearchFilters({ filters, set, onReset, onSubmit }: Props
           onChange={(v) => set("sizeMax", v === "" ? null : Math.round(Number(v) * MB))}
         />
       </Group>
-      <Group grow gap="xs">
-        <TextInput
-          size="xs"
-          type="date"
-          label={t("explorer.search.from")}
-          value={filters.updatedFrom}
-          onChange={(e) => set("updatedFrom", e.currentTarget.value)}
-        />
-        <TextInput
-          size="xs"
-          type="date"
-          label={t("explorer.search.to")}
-          value={filters.updatedTo}
-          onChange={(e) => set("updatedTo", e.currentTarget.value)}
-        />
-      </Group>
+      <ModifiedRange
+        from={filters.updatedFrom}
+        to={filters.updatedTo}
+        onChange={(bound, value) => set(bound, value)}
+      />
       <TextInput
         size="xs"
         label={t("explorer.search.tag")}
         value={filters.tag}
         onChange={(e) => set("tag", e.currentTarget.value)}
       />
-      <Group justify="space-between">
-        <Button size="xs" variant="subtle" onClick={onReset}>
-          {t("explorer.search.reset")}
-        </Button>
-        <Button size="xs" onClick={onSubmit}>
-          {t("explorer.search.submit")}
-        </Button>
-      </Group>
+      <FilterActions onReset={onReset} onSubmit={onSubmit} />
     </Stack>
   );
 }
