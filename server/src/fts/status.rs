@@ -5,7 +5,7 @@
 use sea_orm::{
     ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use stratus_entity::{fts_doc, task};
+use stratus_entity::{file, fts_doc, task};
 
 use super::{rebuild::FullTextRebuild, task::FullTextIndex};
 use crate::state::AppState;
@@ -19,8 +19,16 @@ pub struct Status {
     pub failed: u64,
     pub pending: u64,
     pub rebuilding: bool,
-    /// (file id, reason), newest first.
-    pub recent_failures: Vec<(i64, String)>,
+    /// Newest first.
+    pub recent_failures: Vec<Failure>,
+}
+
+/// A file whose text could not be read.
+pub struct Failure {
+    pub file_id: i64,
+    /// The file's name (empty if it is gone).
+    pub name: String,
+    pub reason: String,
 }
 
 pub async fn status(state: &AppState) -> Result<Status, DbErr> {
@@ -42,14 +50,27 @@ pub async fn status(state: &AppState) -> Result<Status, DbErr> {
         .count(db)
         .await?
         > 0;
-    let recent_failures = fts_doc::Entity::find()
+    let docs = fts_doc::Entity::find()
         .filter(fts_doc::Column::Status.eq(fts_doc::status::FAILED))
         .order_by_desc(fts_doc::Column::UpdatedAt)
         .limit(RECENT_FAILURES)
         .all(db)
+        .await?;
+    // The names, in one query, so the console shows what the administrator would look for.
+    let names: std::collections::HashMap<i64, String> = file::Entity::find()
+        .filter(file::Column::Id.is_in(docs.iter().map(|d| d.file_id)))
+        .all(db)
         .await?
         .into_iter()
-        .map(|d| (d.file_id, d.reason.unwrap_or_default()))
+        .map(|f| (f.id, f.name))
+        .collect();
+    let recent_failures = docs
+        .into_iter()
+        .map(|d| Failure {
+            file_id: d.file_id,
+            name: names.get(&d.file_id).cloned().unwrap_or_default(),
+            reason: d.reason.unwrap_or_default(),
+        })
         .collect();
     Ok(Status {
         enabled: super::enabled(&state.settings).await?,

@@ -119,6 +119,8 @@ pub struct FtsStatus {
 pub struct FtsFailure {
     /// The file's id (hashid).
     pub file_id: String,
+    /// The file's name (empty if the file is gone).
+    pub name: String,
     pub reason: String,
 }
 
@@ -147,9 +149,10 @@ impl AdminSiteApi {
             recent_failures: st
                 .recent_failures
                 .into_iter()
-                .map(|(id, reason)| FtsFailure {
-                    file_id: state.ids.encode(id, crate::ids::IdKind::File),
-                    reason,
+                .map(|f| FtsFailure {
+                    file_id: state.ids.encode(f.file_id, crate::ids::IdKind::File),
+                    name: f.name,
+                    reason: f.reason,
                 })
                 .collect(),
         })

@@ -132,6 +132,15 @@ async fn bad_files_are_skipped_with_a_reason_and_the_queue_goes_on() {
     assert_eq!(status["code"], 0, "{status}");
     assert_eq!(status["data"]["failed"], 2, "{status}");
     assert_eq!(status["data"]["indexed"], 1, "{status}");
+    // Each failure names its file, so the console can show what to look for.
+    let mut names: Vec<&str> = status["data"]["recent_failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["bomb.docx", "broken.pdf"], "{status}");
 }
 
 #[tokio::test]

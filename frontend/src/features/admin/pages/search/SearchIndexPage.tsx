@@ -169,7 +169,12 @@ function Failures({ status }: { status: FtsStatus }) {
             <Table.Tbody>
               {status.recent_failures.map((f) => (
                 <Table.Tr key={f.file_id}>
-                  <Table.Td ff="monospace">{f.file_id}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{f.name || "—"}</Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {f.file_id}
+                    </Text>
+                  </Table.Td>
                   <Table.Td style={{ wordBreak: "break-word" }}>{f.reason}</Table.Td>
                 </Table.Tr>
               ))}
