@@ -111,7 +111,8 @@ type Found = (file::Model, FileUri, bool);
 
 /// Walks the candidates in order and keeps the page after `offset` visible ones; returns it with
 /// the visible count and how many candidates were checked. Candidates are checked a batch at a
-/// time: one query for the batch's folder chains, not one per candidate.
+/// time: one query for the batch's rows and one for their folder chains, not one per candidate,
+/// and no row read past the batch that fills the page.
 async fn visible_page(
     db: &impl ConnectionTrait,
     ids: &[i64],
@@ -121,13 +122,6 @@ async fn visible_page(
     offset: usize,
     page_size: usize,
 ) -> Result<(Vec<Found>, usize, usize), FtsError> {
-    let mut files: HashMap<i64, file::Model> = file::Entity::find()
-        .filter(file::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f))
-        .collect();
     let mut found: Vec<Found> = Vec::new();
     let mut visible = 0usize;
     let mut checked = 0usize;
@@ -135,6 +129,13 @@ async fn visible_page(
         if found.len() >= page_size {
             break;
         }
+        let mut files: HashMap<i64, file::Model> = file::Entity::find()
+            .filter(file::Column::Id.is_in(batch.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
         let passing: Vec<i64> = batch
             .iter()
             .filter(|id| files.get(id).is_some_and(|f| filters.pass(f)))
