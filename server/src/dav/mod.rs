@@ -12,6 +12,7 @@ pub mod file;
 pub mod fs;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod headers;
 pub mod link;
 pub mod locks;
 pub mod meta;
@@ -31,7 +32,12 @@ use poem::{
     http::{HeaderValue, Method, StatusCode, header},
 };
 
-use self::{fs::DavFs, locks::DavLocks, session::Session};
+use self::{
+    fs::DavFs,
+    headers::{destination_is_safe, if_tokens},
+    locks::DavLocks,
+    session::Session,
+};
 use crate::{
     boolset::{Boolset, dav_opt, group_perm},
     download,
@@ -118,8 +124,19 @@ async fn handle(mut req: Request) -> Response {
         || req
             .header("destination")
             .is_some_and(|d| !destination_is_safe(d))
+        || !headers::readable(req.headers())
     {
         return status(StatusCode::BAD_REQUEST);
+    }
+    if headers::is_infinite_propfind(req.method().as_str(), req.header("depth")) {
+        return headers::finite_depth_only();
+    }
+    let (method, dest) = (req.method().as_str(), req.header("destination"));
+    if headers::destination_outside(method, dest) {
+        return status(StatusCode::NOT_FOUND);
+    }
+    if headers::touches_the_root(method, req.uri().path(), dest) {
+        return status(StatusCode::FORBIDDEN);
     }
     // Answered without credentials: Windows and macOS probe the mount with it first.
     if req.method() == Method::OPTIONS {
@@ -252,50 +269,5 @@ fn account_root(uri: &str) -> Option<FileUri> {
         }
         FsKind::Share => Some(parsed.without_query()),
         _ => None,
-    }
-}
-
-/// The lock tokens named in an `If:` header (`(<opaquelocktoken:…>)` conditions).
-fn if_tokens(header: &str) -> Vec<String> {
-    header
-        .split('<')
-        .skip(1)
-        .filter_map(|part| part.split_once('>').map(|(inner, _)| inner.trim()))
-        .filter(|t| t.starts_with(crate::fs::lock::TOKEN_PREFIX))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The path of a `Destination` URL passes the same checks as the request path.
-fn destination_is_safe(dest: &str) -> bool {
-    let path = match dest.find("://") {
-        Some(i) => {
-            let rest = &dest[i + 3..];
-            rest.find('/').map_or("/", |j| &rest[j..])
-        }
-        None => dest,
-    };
-    path::raw_path_is_safe(path.split(['?', '#']).next().unwrap_or_default())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_come_from_the_if_header() {
-        let h = "</dav/a> (<opaquelocktoken:1-2>) (Not <opaquelocktoken:3> [\"etag\"])";
-        assert_eq!(
-            if_tokens(h),
-            vec!["opaquelocktoken:1-2", "opaquelocktoken:3"]
-        );
-        assert!(if_tokens("").is_empty());
-    }
-
-    #[test]
-    fn destinations_are_checked() {
-        assert!(destination_is_safe("http://h:1/dav/a/b"));
-        assert!(!destination_is_safe("http://h:1/dav/%2e%2e/x"));
-        assert!(!destination_is_safe("/dav/a%2fb"));
     }
 }

@@ -52,3 +52,9 @@ pub fn no_server_error(status: u16, what: &str) -> Result<(), TestCaseError> {
     }
     Ok(())
 }
+
+/// A request the server never answered: a dropped connection is how a panic in a handler
+/// shows from outside.
+pub fn dropped(e: &reqwest::Error, what: &impl std::fmt::Debug) -> TestCaseError {
+    TestCaseError::fail(format!("no answer ({e}) for {what:?}"))
+}
