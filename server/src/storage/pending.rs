@@ -9,7 +9,14 @@
 //! that a policy's name rules make unique are journaled (a random part), so no other writer
 //! can have stored a blob under the same key since.
 //!
-//! A record is one line, `<policy id> <key as hex>`, appended before the blob is stored. When
+//! Multipart uploads opened for clients to send straight to a bucket are journaled the same
+//! way, from the moment the bucket answers with the upload's id until the upload session
+//! row holds that id: a process killed in between would otherwise leave an upload nothing
+//! names (its parts cost storage at the provider until aborted). At start, such a record
+//! whose id no session row holds is aborted.
+//!
+//! A record is one line, `<policy id> <key as hex>` (and ` <upload id as hex>` for an
+//! upload), appended before the blob is stored. When
 //! a blob's row is committed (or the blob deleted) nothing is written: the record is only
 //! forgotten in memory, and the journal is rewritten with the records still open once it has
 //! grown past [`COMPACT_AT`]. So a journal names the blobs of its last stretch of writes, and
@@ -26,7 +33,7 @@ use std::{
 };
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{entity, storage_policy};
+use stratus_entity::{entity, storage_policy, upload_session};
 
 use super::{keys, registry::DriverRegistry};
 
@@ -35,8 +42,9 @@ pub const PENDING_DIR: &str = "pending-blobs";
 /// A journal is rewritten with its open records once it is this long.
 const COMPACT_AT: u64 = 1 << 20;
 
-/// A blob and the policy it is stored with.
-type Blob = (i64, String);
+/// A blob and the policy it is stored with, and the id of a multipart upload to it (empty
+/// for a blob).
+type Blob = (i64, String, String);
 
 /// This process's journal of blobs waiting for their row. Opened on first use; when it
 /// cannot be, writes go on unjournaled (with a warning once).
@@ -74,7 +82,7 @@ impl Pending {
     fn none() -> Self {
         Self {
             blobs: None,
-            blob: (0, String::new()),
+            blob: (0, String::new(), String::new()),
         }
     }
 
@@ -105,9 +113,23 @@ impl PendingBlobs {
         }
     }
 
+    /// Records the multipart upload `upload_id` a bucket has just opened at `key` of policy
+    /// `policy_id`, until the upload session row holds the id.
+    pub fn after_upload_opened(
+        self: &Arc<Self>,
+        policy_id: i64,
+        key: &str,
+        upload_id: &str,
+    ) -> Pending {
+        self.record_open((policy_id, key.to_owned(), upload_id.to_owned()))
+    }
+
     /// Records that a blob is about to be stored at `key` of policy `policy_id`.
     fn open(self: &Arc<Self>, policy_id: i64, key: &str) -> Pending {
-        let blob = (policy_id, key.to_owned());
+        self.record_open((policy_id, key.to_owned(), String::new()))
+    }
+
+    fn record_open(self: &Arc<Self>, blob: Blob) -> Pending {
         let mut state = self.state.lock().expect("pending blobs");
         *state.open.entry(blob.clone()).or_default() += 1;
         self.append(&mut state, &blob);
@@ -223,8 +245,17 @@ impl Drop for PendingBlobs {
     }
 }
 
-fn record((policy, key): &Blob) -> String {
-    format!("{policy} {}\n", hex::encode(key.as_bytes()))
+fn record((policy, key, upload): &Blob) -> String {
+    match upload.is_empty() {
+        true => format!("{policy} {}\n", hex::encode(key)),
+        false => format!("{policy} {} {}\n", hex::encode(key), hex::encode(upload)),
+    }
+}
+
+fn unhex(text: &str) -> Option<String> {
+    hex::decode(text)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
 }
 
 /// Takes the exclusive lock of a journal without waiting: an error when a live process
@@ -233,24 +264,35 @@ fn lock(file: &File) -> io::Result<()> {
     file.try_lock().map_err(io::Error::from)
 }
 
+/// What a journal records for one policy: blob keys, and multipart uploads as (key, id).
+#[derive(Default)]
+struct Records {
+    blobs: BTreeSet<String>,
+    uploads: BTreeSet<(String, String)>,
+}
+
 /// The records of a journal's lines, each once, by policy; unreadable lines are skipped.
-fn records(reader: impl BufRead) -> io::Result<BTreeMap<i64, BTreeSet<String>>> {
-    let mut found: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+fn records(reader: impl BufRead) -> io::Result<BTreeMap<i64, Records>> {
+    let mut found: BTreeMap<i64, Records> = BTreeMap::new();
     for line in reader.lines() {
         let line = line?;
-        let Some((policy, key)) = line.split_once(' ') else {
+        let mut fields = line.split(' ');
+        let (Some(policy), Some(key)) = (fields.next(), fields.next()) else {
             continue;
         };
-        let Ok(policy) = policy.parse::<i64>() else {
+        let (Ok(policy), Some(key)) = (policy.parse::<i64>(), unhex(key)) else {
             continue;
         };
-        let Some(key) = hex::decode(key)
-            .ok()
-            .and_then(|k| String::from_utf8(k).ok())
-        else {
-            continue;
-        };
-        found.entry(policy).or_default().insert(key);
+        let entry = found.entry(policy).or_default();
+        match fields.next().map(unhex) {
+            None => {
+                entry.blobs.insert(key);
+            }
+            Some(Some(upload)) => {
+                entry.uploads.insert((key, upload));
+            }
+            Some(None) => {}
+        }
     }
     Ok(found)
 }
@@ -284,8 +326,8 @@ pub async fn recover(
             continue;
         }
         let mut settled = true;
-        for (policy, keys) in records(BufReader::new(&file))? {
-            let keys: Vec<String> = keys.into_iter().collect();
+        for (policy, found) in records(BufReader::new(&file))? {
+            let keys: Vec<String> = found.blobs.into_iter().collect();
             for chunk in keys.chunks(500) {
                 match delete_unnamed(db, storage, policy, chunk).await {
                     Ok(n) => deleted += n,
@@ -294,6 +336,12 @@ pub async fn recover(
                         settled = false;
                     }
                 }
+            }
+            if !found.uploads.is_empty()
+                && let Err(e) = abort_unowned(db, storage, policy, &found.uploads).await
+            {
+                tracing::warn!(policy, error = %e, "cannot settle pending bucket uploads");
+                settled = false;
             }
         }
         if settled {
@@ -343,6 +391,39 @@ async fn delete_unnamed(
     Ok(unnamed.len())
 }
 
+/// Aborts the multipart uploads among `uploads` of `policy` that no upload session row holds.
+async fn abort_unowned(
+    db: &DatabaseConnection,
+    storage: &DriverRegistry,
+    policy: i64,
+    uploads: &BTreeSet<(String, String)>,
+) -> anyhow::Result<()> {
+    if storage.policy(policy).await?.is_none() {
+        return Ok(());
+    }
+    // The session's props name its upload as `upload_id` (see `upload::SessionProps`).
+    let owned: HashSet<String> = upload_session::Entity::find()
+        .select_only()
+        .column(upload_session::Column::Props)
+        .filter(upload_session::Column::StoragePolicyId.eq(policy))
+        .into_tuple::<serde_json::Value>()
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|props| props.get("upload_id")?.as_str().map(str::to_owned))
+        .collect();
+    let driver = storage.driver(policy).await?;
+    for (key, id) in uploads.iter().filter(|(_, id)| !owned.contains(id)) {
+        driver.abort_direct_upload(key, id).await?;
+        tracing::info!(
+            policy,
+            key,
+            "aborted a bucket upload opened before the last stop"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,7 +440,7 @@ mod tests {
         records(text.as_bytes())
             .unwrap()
             .into_iter()
-            .flat_map(|(p, keys)| keys.into_iter().map(move |k| (p, k)))
+            .flat_map(|(p, found)| found.blobs.into_iter().map(move |k| (p, k)))
             .collect()
     }
 
@@ -434,7 +515,24 @@ mod tests {
 
     #[test]
     fn unreadable_lines_are_skipped() {
-        let text = "1 6b\ngarbage\nx 6b\n1 zz\n2 6c\n1 6b\n";
+        let text = "1 6b\ngarbage\nx 6b\n1 zz\n2 6c\n1 6b\n1 6b zz\n";
         assert_eq!(keys(text), vec![(1, "k".into()), (2, "l".into())]);
+    }
+
+    #[test]
+    fn an_upload_is_recorded_with_its_id_beside_the_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Arc::new(PendingBlobs::new(dir.path()));
+        let upload = blobs.after_upload_opened(4, "uploads/1/k", "id 1");
+        let blob = blobs.open(4, "uploads/1/b");
+        let found = records(journal_text(dir.path()).as_bytes()).unwrap();
+        assert_eq!(
+            found[&4].uploads,
+            BTreeSet::from([("uploads/1/k".to_owned(), "id 1".to_owned())])
+        );
+        assert_eq!(found[&4].blobs, BTreeSet::from(["uploads/1/b".to_owned()]));
+        upload.settle();
+        blob.settle();
+        assert!(blobs.state.lock().unwrap().open.is_empty());
     }
 }

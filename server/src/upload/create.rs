@@ -180,6 +180,12 @@ async fn record_direct(
         UploadCredential::Relay { .. } => return Ok(row),
     };
     let upload_id = &upload_id;
+    // From here until the row holds the id, only the journal knows the bucket's upload.
+    let journaled = matches!(credential, UploadCredential::Presigned { .. }).then(|| {
+        state
+            .pending
+            .after_upload_opened(row.storage_policy_id, &props.key, upload_id)
+    });
     props.upload_id = Some(upload_id.clone());
     props.received = "0".repeat(chunk_count(row.size, *chunk_size as i64) as usize);
     let (owner, policy_id) = (row.user_id, row.storage_policy_id);
@@ -193,8 +199,10 @@ async fn record_direct(
         Ok::<_, UploadError>(row)
     }
     .await;
-    if stored.is_err() {
-        cancel::discard_direct(state, policy_id, &props.key, upload_id).await;
+    match &stored {
+        Ok(_) => journaled.into_iter().for_each(|j| j.settle()),
+        // Left open when the abort fails too: the next start tries again.
+        Err(_) => cancel::discard_direct(state, policy_id, &props.key, upload_id).await,
     }
     stored
 }

@@ -218,3 +218,81 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Multipart uploads s3s-fs holds parts of, by id (`.upload_id-<id>.part-<n>` files beside
+/// the bucket).
+fn open_uploads(s3: &S3Server) -> Vec<String> {
+    let root = s3.bucket_dir.parent().unwrap();
+    let mut ids: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().ok()?;
+            Some(name.strip_prefix(".upload_id-")?.get(..36)?.to_owned())
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A process killed after the bucket opened an upload and before its session row held the
+/// id leaves a journal record: the next start aborts that upload, and leaves alone one that
+/// a live session holds.
+#[tokio::test]
+async fn a_bucket_upload_no_session_holds_is_aborted_at_the_next_start() {
+    let s3 = S3Server::start();
+    let (server, ann, policy) = setup(&s3, kind::S3, json!({})).await;
+    let created = open(&server, &ann, policy, "cloudreve://my/kept.bin", 10).await;
+    let kept = created["data"]["upload_id"].as_str().unwrap().to_owned();
+    let kept_key = session_row(&server, &created).await.unwrap().props["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Opened as a dying process would have: the bucket knows it, no row does.
+    let driver = server.state.storage.driver(policy).await.unwrap();
+    let lost_key = "uploads/1/lost.bin";
+    let (lost, lost_part) = match driver
+        .begin_direct_upload(lost_key, 10, 0, std::time::Duration::from_secs(60), None)
+        .await
+        .unwrap()
+    {
+        stratus_server::storage::UploadCredential::Presigned {
+            upload_id,
+            part_urls,
+            ..
+        } => (upload_id, part_urls[0].clone()),
+        other => panic!("{other:?}"),
+    };
+    // One part sent to each: s3s-fs keeps an upload's parts as files.
+    send_parts(&created, &[7; 10], &[1]).await;
+    let sent = reqwest::Client::new()
+        .put(lost_part)
+        .body(vec![7; 10])
+        .send();
+    assert_eq!(sent.await.unwrap().status(), 200);
+    let mut both = vec![kept.clone(), lost.clone()];
+    both.sort();
+    assert_eq!(open_uploads(&s3), both);
+
+    let dir = server
+        .data_dir
+        .join(stratus_server::storage::pending::PENDING_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    let record =
+        |key: &str, id: &str| format!("{policy} {} {}\n", hex::encode(key), hex::encode(id));
+    let journal = dir.join("4242-dead.log");
+    std::fs::write(
+        &journal,
+        record(lost_key, &lost) + &record(&kept_key, &kept),
+    )
+    .unwrap();
+    stratus_server::storage::pending::recover(
+        &server.data_dir,
+        &server.state.db,
+        &server.state.storage,
+    )
+    .await
+    .unwrap();
+    assert_eq!(open_uploads(&s3), [kept]);
+    assert!(!journal.exists());
+}
