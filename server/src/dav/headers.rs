@@ -1,13 +1,37 @@
 //! Checks of the WebDAV request headers made before dav-server reads them.
 
 use poem::{
-    Body, Response,
+    Body, IntoResponse, Request, Response,
     http::{StatusCode, header},
 };
 
 use dav_server::davpath::DavPath;
 
 use super::path;
+
+/// The answer to a request whose path or headers are refused before anyone signs in: 400 for
+/// what cannot be read safely, 403 for a whole-tree PROPFIND or a change to the mount's root,
+/// 404 for a destination outside the mount.
+pub fn refused(req: &Request) -> Option<Response> {
+    let (method, path) = (req.method().as_str(), req.uri().path());
+    let dest = req.header("destination");
+    if !super::path::raw_path_is_safe(path)
+        || dest.is_some_and(|d| !destination_is_safe(d))
+        || !readable(req.headers())
+    {
+        return Some(StatusCode::BAD_REQUEST.into_response());
+    }
+    if is_infinite_propfind(method, req.header("depth")) {
+        return Some(finite_depth_only());
+    }
+    if destination_outside(method, dest) {
+        return Some(StatusCode::NOT_FOUND.into_response());
+    }
+    if touches_the_root(method, path, dest) {
+        return Some(StatusCode::FORBIDDEN.into_response());
+    }
+    None
+}
 
 /// The lock tokens named in an `If:` header (`(<opaquelocktoken:…>)` conditions).
 pub fn if_tokens(header: &str) -> Vec<String> {

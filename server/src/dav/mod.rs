@@ -32,12 +32,7 @@ use poem::{
     http::{HeaderValue, Method, StatusCode, header},
 };
 
-use self::{
-    fs::DavFs,
-    headers::{destination_is_safe, if_tokens},
-    locks::DavLocks,
-    session::Session,
-};
+use self::{fs::DavFs, headers::if_tokens, locks::DavLocks, session::Session};
 use crate::{
     boolset::{Boolset, dav_opt, group_perm},
     download,
@@ -120,23 +115,8 @@ async fn handle(mut req: Request) -> Response {
     let Some(state) = req.data::<AppState>().cloned() else {
         return status(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    if !path::raw_path_is_safe(req.uri().path())
-        || req
-            .header("destination")
-            .is_some_and(|d| !destination_is_safe(d))
-        || !headers::readable(req.headers())
-    {
-        return status(StatusCode::BAD_REQUEST);
-    }
-    if headers::is_infinite_propfind(req.method().as_str(), req.header("depth")) {
-        return headers::finite_depth_only();
-    }
-    let (method, dest) = (req.method().as_str(), req.header("destination"));
-    if headers::destination_outside(method, dest) {
-        return status(StatusCode::NOT_FOUND);
-    }
-    if headers::touches_the_root(method, req.uri().path(), dest) {
-        return status(StatusCode::FORBIDDEN);
+    if let Some(refused) = headers::refused(&req) {
+        return refused;
     }
     // Answered without credentials: Windows and macOS probe the mount with it first.
     if req.method() == Method::OPTIONS {
