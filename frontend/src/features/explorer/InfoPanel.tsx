@@ -26,6 +26,7 @@ import { CustomPropsSection } from "./CustomProps";
 import { DetailTable, type Row } from "./DetailTable";
 import { DirectLinks } from "./DirectLinks";
 import classes from "./FileList.module.css";
+import { originalFolder, purgeTime } from "./listColumns";
 import { MediaDetails } from "./MediaDetails";
 import { awaitingMedia } from "./mediaInfo";
 import { PhotoDetails } from "./PhotoDetails";
@@ -164,6 +165,8 @@ function Details({ data }: { data: FileInfo }) {
     [t("explorer.info.created"), date(data.created_at)],
     [t("explorer.info.modified"), date(data.updated_at)],
     [t("explorer.info.path"), `/${parseUri(data.path)?.segments.join("/") ?? ""}`],
+    [t("explorer.trash.origin"), originalFolder(data)],
+    [t("explorer.trash.purge"), date(purgeTime(data))],
     [t("explorer.info.policy"), data.extended_info?.storage_policy?.name],
     [t("explorer.info.storageUsed"), formatBytes(data.extended_info?.storage_used ?? 0)],
   ];
