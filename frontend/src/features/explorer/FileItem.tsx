@@ -14,7 +14,7 @@ import type { CustomProp } from "./CustomProps";
 import { type DropHandler, dropTarget, startDrag } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
-import { type Column, widthVar } from "./listColumns";
+import { type Column, columnClass, widthVar } from "./listColumns";
 import type { Selection } from "./selection";
 import type { ViewMode } from "./view";
 
@@ -151,7 +151,7 @@ function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
         <div
           key={c.id}
           role="gridcell"
-          className={`${classes.cell} ${c.right ? classes.right : ""} ${c.wide ? classes.wide : ""}`}
+          className={columnClass(c, classes)}
           style={{ width: `var(${widthVar(c.id)})` }}
           data-testid={c.testId}
         >

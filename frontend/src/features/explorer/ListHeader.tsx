@@ -13,7 +13,7 @@ import { IconButton } from "../../components/IconButton";
 import { type CustomProp, useCustomProps, usePropName } from "./CustomProps";
 import { MAX_WIDTH, MIN_WIDTH, OPTIONAL_COLUMNS, type OptionalColumn } from "./columnPrefs";
 import classes from "./FileList.module.css";
-import { type Column, widthVar } from "./listColumns";
+import { type Column, columnClass, widthVar } from "./listColumns";
 
 export type HeaderProps = {
   columns: Column[];
@@ -55,7 +55,7 @@ export function ListHeader(props: HeaderProps) {
       {columns.map((c) => (
         <SortHeader
           key={c.id}
-          className={`${classes.cell} ${c.right ? classes.right : ""} ${c.wide ? classes.wide : ""}`}
+          className={columnClass(c, classes)}
           style={{ width: `var(${widthVar(c.id)})` }}
           label={c.label}
           sort={c.sort}

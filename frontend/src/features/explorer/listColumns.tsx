@@ -22,8 +22,10 @@ export type Column = {
   /** The server's order key, where the header sorts. */
   sort?: SortKey;
   right?: boolean;
-  /** Dropped on a phone's width. */
+  /** Dropped when the list is narrow (a phone, or beside the details panel). */
   wide?: boolean;
+  /** Dropped first, when the list is not wide enough for every column. */
+  wider?: boolean;
   testId?: string;
   cell: (file: FileInfo) => ReactNode;
 };
@@ -85,6 +87,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
       width: 170,
       sort: "created_at",
       wide: true,
+      wider: true,
       cell: (f) => dimmed(date(f.created_at)),
     },
   };
@@ -99,7 +102,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
         cell: (f) => dimmed(originalFolder(f) ?? "", originalFolder(f)),
       },
       builtin.size,
-      { ...builtin.updated_at, label: t("explorer.trash.deleted") },
+      { ...builtin.updated_at, label: t("explorer.trash.deleted"), wider: true },
       {
         id: "purge",
         label: t("explorer.trash.purge"),
@@ -131,6 +134,13 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
       }),
     ),
   ];
+}
+
+/** The classes of a column's header and cells. */
+export function columnClass(c: Column, classes: CSSModuleClasses): string {
+  return [classes.cell, c.right && classes.right, c.wide && classes.wide, c.wider && classes.wider]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** The widths in force, as the CSS variables the header and the cells read. */
