@@ -24,7 +24,14 @@ test("icon buttons say what they do, and the list has column headers", async ({
   await snap(page, info, "tooltip");
 
   const grid = page.getByRole("grid", { name: "Files" });
-  await expect(grid.getByRole("columnheader")).toHaveText(["Name", "Size", "Modified", ""]);
+  await expect(grid.getByRole("columnheader")).toHaveText([
+    "",
+    "Name",
+    "Size",
+    "Modified",
+    "Created",
+    "",
+  ]);
   await expect(page.getByTestId("item-count")).toHaveText("1 item");
   await snap(page, info, "list-headers");
   await page.emulateMedia({ colorScheme: "dark" });

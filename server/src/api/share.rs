@@ -380,7 +380,9 @@ async fn present_page(
         caller,
         base: &base,
         unlocked: false,
-        owner_extended: false,
+        // The owner's own list says where each share points (the explorer's details panel
+        // finds a file's links by it); another user's public shares never do (`present`).
+        owner_extended: true,
         users: &users,
     };
     let mut shares = Vec::with_capacity(rows.len());

@@ -9,6 +9,7 @@ import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Suspense, useState } from "react";
 import { moveFiles } from "../../api/files";
+import type { Order } from "../../api/listing";
 import { MY_ROOT } from "../../lib/uri";
 import { ContextMenu } from "./ContextMenu";
 import { ExplorerDialogHost, InfoPanel, useExplorerDialogs } from "./ExplorerDialogHost";
@@ -137,6 +138,7 @@ function listProps({
   fs,
   searching,
   propColumns,
+  setView,
 }: FolderState) {
   return {
     hasMore: !!listing.hasNextPage,
@@ -146,6 +148,11 @@ function listProps({
     selection,
     movable: fs === "my",
     showParent: !!searching,
+    trash: fs === "trash",
     propColumns,
+    propIds: view.props,
+    onPropIds: (props: string[]) => setView({ props }),
+    order: { order_by: view.order_by, order_direction: view.order_direction },
+    onSort: (order: Order) => setView(order),
   };
 }

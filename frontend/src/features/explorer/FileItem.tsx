@@ -3,19 +3,18 @@
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
-import { ActionIcon, Text } from "@mantine/core";
+import { Checkbox, Text } from "@mantine/core";
 import { IconDots } from "@tabler/icons-react";
 import { type KeyboardEvent, type MouseEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
-import { formatBytes, formatDate } from "../../lib/format";
-import { parseUri } from "../../lib/uri";
+import { FOLDER, type Order } from "../../api/listing";
+import { IconButton } from "../../components/IconButton";
 import type { CustomProp } from "./CustomProps";
 import { type DropHandler, dropTarget, startDrag } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
-import { PropCells } from "./PropColumns";
+import { type Column, columnClass, widthVar } from "./listColumns";
 import type { Selection } from "./selection";
 import type { ViewMode } from "./view";
 
@@ -30,8 +29,16 @@ export type FileListProps = {
   movable: boolean;
   /** Each row says which folder it is in (search results come from a whole tree). */
   showParent?: boolean;
+  /** The trash: where each item was and when it goes, instead of the dates. */
+  trash?: boolean;
   /** Custom properties shown as columns of the list. */
   propColumns?: CustomProp[];
+  /** The custom property columns picked for the folder, and a new pick. */
+  propIds?: string[];
+  onPropIds?: (ids: string[]) => void;
+  /** The order in force, and a new one picked from the column headers. */
+  order: Order;
+  onSort: (order: Order) => void;
   onOpen: (file: FileInfo) => void;
   /** The context menu for the row at `index`, at a point of the page. */
   onMenu: (index: number, at: { x: number; y: number }) => void;
@@ -41,22 +48,19 @@ export type FileListProps = {
 
 type Props = FileListProps;
 
-/** `cloudreve://my/Work/2026/plan.txt` → `/Work/2026`. */
-function parentPath(uri: string): string {
-  return `/${parseUri(uri)?.segments.slice(0, -1).join("/") ?? ""}`;
-}
-
 export function Item({
   index,
   props,
   style,
-  list,
+  columns,
 }: {
   index: number;
   props: Props;
   style?: React.CSSProperties;
-  list?: boolean;
+  /** A row of the list with these columns after the name; a card of the grid without. */
+  columns?: Column[];
 }) {
+  const list = !!columns;
   const { files, selection, movable } = props;
   const [over, setOver] = useState(false);
   const file = files[index];
@@ -92,30 +96,69 @@ export function Item({
       }}
       {...drop}
     >
-      <div role="gridcell" className={list ? classes.name : classes.cardBody}>
-        <button
-          type="button"
-          className={classes.focusTarget}
-          data-focus-target
-          tabIndex={focused ? 0 : -1}
-          title={file.name}
-          onFocus={() => {
-            if (!focused) selection.focusOnly(index);
-          }}
-        >
-          {list ? (
-            <FileIcon file={file} size={22} />
-          ) : (
-            <Thumbnail file={file} className={classes.thumb ?? ""} />
-          )}
-          <Text span truncate="end" size={list ? "md" : "sm"} className={classes.label}>
-            {file.name}
-          </Text>
-        </button>
-      </div>
-      {list && <ListCells file={file} props={props} />}
+      <RowCheck index={index} name={file.name} selected={selected} selection={selection} />
+      <NameCell file={file} index={index} focused={focused} list={list} selection={selection} />
+      {columns && <ColumnCells file={file} columns={columns} />}
       <MenuCell index={index} name={file.name} focused={focused} props={props} />
     </div>
+  );
+}
+
+/** The name with its icon (a row) or thumbnail (a card): the row's one tabbable element. */
+function NameCell({
+  file,
+  index,
+  focused,
+  list,
+  selection,
+}: {
+  file: FileInfo;
+  index: number;
+  focused: boolean;
+  list: boolean;
+  selection: Selection;
+}) {
+  return (
+    <div role="gridcell" className={list ? classes.name : classes.cardBody}>
+      <button
+        type="button"
+        className={classes.focusTarget}
+        data-focus-target
+        tabIndex={focused ? 0 : -1}
+        title={file.name}
+        onFocus={() => {
+          if (!focused) selection.focusOnly(index);
+        }}
+      >
+        {list ? (
+          <FileIcon file={file} size={22} />
+        ) : (
+          <Thumbnail file={file} className={classes.thumb ?? ""} />
+        )}
+        <Text span truncate="end" size={list ? "md" : "sm"} className={classes.label}>
+          {file.name}
+        </Text>
+      </button>
+    </div>
+  );
+}
+
+/** The list's cells after the name (listColumns.tsx), each as wide as its header. */
+function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
+  return (
+    <>
+      {columns.map((c) => (
+        <div
+          key={c.id}
+          role="gridcell"
+          className={columnClass(c, classes)}
+          style={{ width: `var(${widthVar(c.id)})` }}
+          data-testid={c.testId}
+        >
+          {c.cell(file)}
+        </div>
+      ))}
+    </>
   );
 }
 
@@ -138,37 +181,31 @@ function pointerHandlers(file: FileInfo, index: number, props: Props) {
   return { click, menu };
 }
 
-/** The list's cells after the name: the folder (search results), size, date, properties. */
-function ListCells({ file, props }: { file: FileInfo; props: Props }) {
-  const { i18n } = useTranslation();
-  const folder = file.type === FOLDER;
+/** The row's checkbox: adds it to the selection or takes it out, the others staying. */
+function RowCheck({
+  index,
+  name,
+  selected,
+  selection,
+}: {
+  index: number;
+  name: string;
+  selected: boolean;
+  selection: Selection;
+}) {
+  const { t } = useTranslation();
   return (
-    <>
-      {props.showParent && (
-        <div role="gridcell" className={classes.parent}>
-          <Text
-            size="sm"
-            c="dimmed"
-            truncate="end"
-            title={parentPath(file.path)}
-            data-testid="parent-path"
-          >
-            {parentPath(file.path)}
-          </Text>
-        </div>
-      )}
-      <div role="gridcell" className={classes.size}>
-        <Text size="sm" c="dimmed">
-          {folder ? "" : formatBytes(file.size)}
-        </Text>
-      </div>
-      <div role="gridcell" className={classes.date}>
-        <Text size="sm" c="dimmed">
-          {formatDate(file.updated_at, i18n.language)}
-        </Text>
-      </div>
-      <PropCells props={props.propColumns ?? []} file={file} />
-    </>
+    <div role="gridcell" className={classes.check}>
+      <Checkbox
+        size="xs"
+        tabIndex={-1}
+        aria-label={t("explorer.columns.selectOne", { name })}
+        checked={selected}
+        onClick={(e) => e.stopPropagation()}
+        onDoubleClick={(e) => e.stopPropagation()}
+        onChange={() => selection.click(index, { toggle: true })}
+      />
+    </div>
   );
 }
 
@@ -187,11 +224,11 @@ function MenuCell({
   const { selection } = props;
   return (
     <div role="gridcell" className={classes.menu}>
-      <ActionIcon
+      <IconButton
         variant="subtle"
         color="gray"
         tabIndex={focused ? 0 : -1}
-        aria-label={t("explorer.actionsFor", { name: name })}
+        label={t("explorer.actionsFor", { name: name })}
         aria-haspopup="menu"
         onClick={(e) => {
           e.stopPropagation();
@@ -202,7 +239,7 @@ function MenuCell({
         onDoubleClick={(e) => e.stopPropagation()}
       >
         <IconDots size={18} />
-      </ActionIcon>
+      </IconButton>
     </div>
   );
 }

@@ -10,10 +10,11 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { FOLDER } from "../../api/listing";
-import type { CustomProp } from "./CustomProps";
+import { useColumnPrefs } from "./columnPrefs";
 import { type FileListProps, Item } from "./FileItem";
 import classes from "./FileList.module.css";
-import { PropHeaders } from "./PropColumns";
+import { ListHeader } from "./ListHeader";
+import { type Column, useListColumns, widthStyle } from "./listColumns";
 
 type Props = FileListProps;
 
@@ -28,10 +29,18 @@ export function FileList(props: Props) {
   const { t } = useTranslation();
   const { scroller, columns, rows, items } = useFileRows(props);
   const height = mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT;
+  const prefs = useColumnPrefs();
+  const listColumns = useListColumns({
+    trash: !!props.trash,
+    search: !!props.showParent,
+    props: props.propColumns ?? [],
+    prefs: prefs.prefs,
+  });
   return (
     <div
       ref={scroller}
       className={classes.scroller}
+      style={widthStyle(listColumns, prefs.prefs)}
       role="grid"
       aria-label={t("explorer.files")}
       aria-multiselectable
@@ -39,74 +48,94 @@ export function FileList(props: Props) {
       tabIndex={-1}
       onKeyDown={(e) => props.onKeyDown(e, columns)}
     >
-      {mode === "list" && (
-        <ListHeader showParent={!!props.showParent} propColumns={props.propColumns ?? []} />
-      )}
+      {mode === "list" && <ListHead props={props} columns={listColumns} prefs={prefs} />}
       <div className={classes.rows} style={{ height: rows.getTotalSize() }}>
-        {items.map((line) => {
-          const style = { transform: `translateY(${line.start}px)`, height };
-          const first = line.index * columns;
-          if (first >= files.length) {
-            return (
-              <div
-                key="more"
-                role="row"
-                className={`${classes.line} ${classes.more}`}
-                style={style}
-              >
-                <div role="gridcell">
-                  <Loader size="sm" aria-label={t("explorer.loadingMore")} />
-                </div>
-              </div>
-            );
-          }
-          if (mode === "list") {
-            return <Item key={files[first]?.path} index={first} style={style} props={props} list />;
-          }
-          return (
-            <div
-              key={`line-${line.index}`}
-              role="presentation"
-              className={classes.line}
-              style={style}
-            >
-              {files.slice(first, first + columns).map((file, i) => (
-                <Item key={file.path} index={first + i} props={props} />
-              ))}
-            </div>
-          );
-        })}
+        {items.map((line) => (
+          <Line
+            key={
+              line.index * columns >= files.length
+                ? "more"
+                : (files[line.index * columns]?.path ?? line.index)
+            }
+            props={props}
+            first={line.index * columns}
+            count={columns}
+            style={{ transform: `translateY(${line.start}px)`, height }}
+            columns={mode === "list" ? listColumns : undefined}
+          />
+        ))}
       </div>
     </div>
   );
 }
 
-function ListHeader({
-  showParent,
-  propColumns,
+/** The header of the list: its columns, order, widths and the loaded rows' checkbox. */
+function ListHead({
+  props,
+  columns,
+  prefs,
 }: {
-  showParent: boolean;
-  propColumns: CustomProp[];
+  props: Props;
+  columns: Column[];
+  prefs: ReturnType<typeof useColumnPrefs>;
+}) {
+  const { selection, onPropIds } = props;
+  return (
+    <ListHeader
+      columns={columns}
+      widths={prefs.prefs.widths}
+      order={props.order}
+      onSort={props.onSort}
+      loaded={props.files.length}
+      selected={selection.selected.size}
+      onSelectPage={selection.selectAll}
+      onClear={selection.clear}
+      onWidth={prefs.setWidth}
+      chooser={
+        props.trash || !onPropIds
+          ? undefined
+          : {
+              hidden: prefs.prefs.hidden,
+              onToggle: prefs.toggle,
+              props: props.propIds ?? [],
+              onProps: onPropIds,
+            }
+      }
+    />
+  );
+}
+
+/** One virtual line: a row of the list, a line of cards, or the loader of the next page. */
+function Line({
+  props,
+  first,
+  count,
+  style,
+  columns,
+}: {
+  props: Props;
+  first: number;
+  count: number;
+  style: React.CSSProperties;
+  columns?: Column[];
 }) {
   const { t } = useTranslation();
-  return (
-    <div role="row" className={classes.header}>
-      <div role="columnheader" className={classes.name}>
-        {t("explorer.sort.name")}
-      </div>
-      {showParent && (
-        <div role="columnheader" className={classes.parent}>
-          {t("explorer.folderColumn")}
+  const { files } = props;
+  if (first >= files.length) {
+    return (
+      <div role="row" className={`${classes.line} ${classes.more}`} style={style}>
+        <div role="gridcell">
+          <Loader size="sm" aria-label={t("explorer.loadingMore")} />
         </div>
-      )}
-      <div role="columnheader" className={classes.size}>
-        {t("explorer.sort.size")}
       </div>
-      <div role="columnheader" className={classes.date}>
-        {t("explorer.sort.updated_at")}
-      </div>
-      <PropHeaders props={propColumns} />
-      <div role="columnheader" className={classes.menu} />
+    );
+  }
+  if (columns) return <Item index={first} style={style} props={props} columns={columns} />;
+  return (
+    <div role="presentation" className={classes.line} style={style}>
+      {files.slice(first, first + count).map((file, i) => (
+        <Item key={file.path} index={first + i} props={props} />
+      ))}
     </div>
   );
 }

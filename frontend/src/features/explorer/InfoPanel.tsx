@@ -12,6 +12,7 @@ import {
   Stack,
   TagsInput,
   Text,
+  Tooltip,
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -26,6 +27,8 @@ import { CustomPropsSection } from "./CustomProps";
 import { DetailTable, type Row } from "./DetailTable";
 import { DirectLinks } from "./DirectLinks";
 import classes from "./FileList.module.css";
+import { InfoSharing } from "./InfoSharing";
+import { originalFolder, purgeTime } from "./listColumns";
 import { MediaDetails } from "./MediaDetails";
 import { awaitingMedia } from "./mediaInfo";
 import { PhotoDetails } from "./PhotoDetails";
@@ -81,7 +84,9 @@ export default function InfoPanel({ file, folder, owned, run, onClose, side }: P
       >
         <Group justify="space-between" wrap="nowrap" mb="md">
           {title}
-          <CloseButton aria-label={t("explorer.close")} onClick={onClose} />
+          <Tooltip label={t("explorer.close")}>
+            <CloseButton aria-label={t("explorer.close")} onClick={onClose} />
+          </Tooltip>
         </Group>
         {content}
       </Paper>
@@ -131,6 +136,7 @@ function InfoContent({ data, owned, run, reload }: ContentProps) {
           reload={reload}
         />
       )}
+      {owned && <InfoSharing uri={data.path} />}
       {owned && isFile && (
         <DirectLinks
           uri={data.path}
@@ -163,7 +169,13 @@ function Details({ data }: { data: FileInfo }) {
     [t("explorer.info.size"), size],
     [t("explorer.info.created"), date(data.created_at)],
     [t("explorer.info.modified"), date(data.updated_at)],
-    [t("explorer.info.path"), `/${parseUri(data.path)?.segments.join("/") ?? ""}`],
+    // A trashed item's own path is a random name in the trash: its original folder is shown.
+    [
+      t("explorer.info.path"),
+      originalFolder(data) ? undefined : `/${parseUri(data.path)?.segments.join("/") ?? ""}`,
+    ],
+    [t("explorer.trash.origin"), originalFolder(data)],
+    [t("explorer.trash.purge"), date(purgeTime(data))],
     [t("explorer.info.policy"), data.extended_info?.storage_policy?.name],
     [t("explorer.info.storageUsed"), formatBytes(data.extended_info?.storage_used ?? 0)],
   ];

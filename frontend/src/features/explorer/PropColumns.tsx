@@ -1,20 +1,10 @@
 // List-view columns of custom properties: the menu that picks them (saved with the folder's
-// view as `columns[].props.custom_props_id`) and the cells that show a file's values.
-// biome-ignore-all lint/a11y/useSemanticElements: cells of FileList's virtualized ARIA grid
-// biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it
-import { Box, Menu, Text } from "@mantine/core";
+// view as `columns[].props.custom_props_id`); their cells are columns of listColumns.tsx.
+import { Box, Menu } from "@mantine/core";
 import { IconCheck, IconColumns } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import type { FileInfo } from "../../api/client";
 import { IconButton } from "../../components/IconButton";
-import {
-  type CustomProp,
-  PROPS_PREFIX,
-  propText,
-  useCustomProps,
-  usePropName,
-} from "./CustomProps";
-import classes from "./FileList.module.css";
+import { type CustomProp, useCustomProps, usePropName } from "./CustomProps";
 
 export function PropColumnsMenu({
   shown,
@@ -55,31 +45,4 @@ export function PropColumnsMenu({
 export function useShownProps(ids: string[]): CustomProp[] {
   const props = useCustomProps();
   return props.filter((p) => ids.includes(p.id));
-}
-
-export function PropHeaders({ props }: { props: CustomProp[] }) {
-  const name = usePropName();
-  return (
-    <>
-      {props.map((p) => (
-        <div key={p.id} role="columnheader" className={classes.prop}>
-          {name(p)}
-        </div>
-      ))}
-    </>
-  );
-}
-
-export function PropCells({ props, file }: { props: CustomProp[]; file: FileInfo }) {
-  return (
-    <>
-      {props.map((p) => (
-        <div key={p.id} role="gridcell" className={classes.prop} data-testid={`prop-cell-${p.id}`}>
-          <Text size="sm" c="dimmed" truncate="end">
-            {propText(p, file.metadata?.[PROPS_PREFIX + p.id])}
-          </Text>
-        </div>
-      ))}
-    </>
-  );
 }

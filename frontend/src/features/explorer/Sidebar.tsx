@@ -2,7 +2,7 @@
 // user's settings), and the folder tree of "my files", each level listed when first opened.
 // Tree entries take dropped rows like the folders of the list. The tree follows the WAI-ARIA tree
 // pattern: one tab stop, arrow keys move between visible folders and open or close them, Enter opens.
-import { ActionIcon, Box, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
+import { Box, Group, Loader, NavLink, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
@@ -11,6 +11,7 @@ import { moveFiles } from "../../api/files";
 import { useSubfolders } from "../../api/folders";
 import { removePin, usePins } from "../../api/me";
 import { useSession } from "../../api/session";
+import { IconButton } from "../../components/IconButton";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { dropTarget } from "./dnd";
@@ -44,16 +45,16 @@ export function ExplorerSidebar({ onNavigate }: { onNavigate?: () => void }) {
                 active={path === pin.uri}
                 onClick={() => go(pin.uri)}
               />
-              <ActionIcon
+              <IconButton
                 variant="subtle"
                 color="gray"
                 size="sm"
                 className={classes.unpin}
-                aria-label={t("explorer.unpin", { name: pin.name || pin.uri })}
+                label={t("explorer.unpin", { name: pin.name || pin.uri })}
                 onClick={() => removePin(pin.uri).catch(notifyError)}
               >
                 <IconX size={14} />
-              </ActionIcon>
+              </IconButton>
             </Group>
           ))}
         </Box>
@@ -165,17 +166,17 @@ function TreeRow({
       style={{ paddingLeft: depth * 12 }}
       {...drop}
     >
-      <ActionIcon
+      <IconButton
         variant="subtle"
         color="gray"
         size="sm"
         tabIndex={-1}
         aria-expanded={open}
-        aria-label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
+        label={t(open ? "explorer.collapse" : "explorer.expand", { name })}
         onClick={toggle}
       >
         <IconChevronRight size={14} className={open ? classes.open : classes.chevron} />
-      </ActionIcon>
+      </IconButton>
       <UnstyledButton
         className={classes.label}
         tabIndex={-1}

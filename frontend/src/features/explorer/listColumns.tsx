@@ -1,0 +1,151 @@
+// The list view's columns after the name, as one description each (header, width, sort key,
+// cell): size, modified and created in a folder (the person picks which, columnPrefs.ts), where
+// a search result lives, the custom properties picked for the folder (view.ts), and in the
+// trash where each item was and when it will be deleted for good (the server's
+// `sys:restore_uri` and `sys:expected_collect_time` metadata).
+import { Text } from "@mantine/core";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { FileInfo } from "../../api/client";
+import { FOLDER, type SortKey } from "../../api/listing";
+import { formatBytes, formatDate } from "../../lib/format";
+import { parseUri } from "../../lib/uri";
+import { type CustomProp, PROPS_PREFIX, propText, usePropName } from "./CustomProps";
+import { type ColumnPrefs, OPTIONAL_COLUMNS, type OptionalColumn } from "./columnPrefs";
+
+export type Column = {
+  /** Also the key of its saved width. */
+  id: string;
+  label: string;
+  /** Default width in pixels. */
+  width: number;
+  /** The server's order key, where the header sorts. */
+  sort?: SortKey;
+  right?: boolean;
+  /** Dropped when the list is narrow (a phone, or beside the details panel). */
+  wide?: boolean;
+  /** Dropped first, when the list is not wide enough for every column. */
+  wider?: boolean;
+  testId?: string;
+  cell: (file: FileInfo) => ReactNode;
+};
+
+export const RESTORE_URI = "sys:restore_uri";
+export const COLLECT_TIME = "sys:expected_collect_time";
+
+/** `cloudreve://my/Work/2026/plan.txt` → `/Work/2026`. */
+export function parentPath(uri: string): string {
+  return `/${parseUri(uri)?.segments.slice(0, -1).join("/") ?? ""}`;
+}
+
+/** When a trashed item will be deleted for good, as an ISO time; undefined when not known. */
+export function purgeTime(file: FileInfo): string | undefined {
+  const secs = Number(file.metadata?.[COLLECT_TIME]);
+  return Number.isFinite(secs) && secs > 0 ? new Date(secs * 1000).toISOString() : undefined;
+}
+
+/** Where a trashed item was: its original folder. */
+export function originalFolder(file: FileInfo): string | undefined {
+  const uri = file.metadata?.[RESTORE_URI];
+  return uri ? parentPath(uri) : undefined;
+}
+
+/** The CSS variable that holds a column's width (ids of custom properties are free text). */
+export const widthVar = (id: string) => `--col-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+
+type Where = { trash: boolean; search: boolean; props: CustomProp[]; prefs: ColumnPrefs };
+
+export function useListColumns({ trash, search, props, prefs }: Where): Column[] {
+  const { t, i18n } = useTranslation();
+  const propName = usePropName();
+  const date = (iso?: string | null) => (iso ? formatDate(iso, i18n.language) : "");
+  const dimmed = (text: string, title?: string) => (
+    <Text size="sm" c="dimmed" truncate="end" title={title}>
+      {text}
+    </Text>
+  );
+  const builtin: Record<OptionalColumn, Column> = {
+    size: {
+      id: "size",
+      label: t("explorer.sort.size"),
+      width: 90,
+      sort: "size",
+      right: true,
+      cell: (f) => dimmed(f.type === FOLDER ? "" : formatBytes(f.size)),
+    },
+    updated_at: {
+      id: "updated_at",
+      label: t("explorer.sort.updated_at"),
+      width: 170,
+      sort: "updated_at",
+      wide: true,
+      cell: (f) => dimmed(date(f.updated_at)),
+    },
+    created_at: {
+      id: "created_at",
+      label: t("explorer.sort.created_at"),
+      width: 170,
+      sort: "created_at",
+      wide: true,
+      wider: true,
+      cell: (f) => dimmed(date(f.created_at)),
+    },
+  };
+  if (trash) {
+    return [
+      {
+        id: "origin",
+        label: t("explorer.trash.origin"),
+        width: 200,
+        wide: true,
+        testId: "trash-origin",
+        cell: (f) => dimmed(originalFolder(f) ?? "", originalFolder(f)),
+      },
+      builtin.size,
+      { ...builtin.updated_at, label: t("explorer.trash.deleted"), wider: true },
+      {
+        id: "purge",
+        label: t("explorer.trash.purge"),
+        width: 170,
+        wide: true,
+        testId: "trash-purge",
+        cell: (f) => dimmed(date(purgeTime(f))),
+      },
+    ];
+  }
+  const parent: Column = {
+    id: "parent",
+    label: t("explorer.folderColumn"),
+    width: 200,
+    testId: "parent-path",
+    cell: (f) => dimmed(parentPath(f.path), parentPath(f.path)),
+  };
+  return [
+    ...(search ? [parent] : []),
+    ...OPTIONAL_COLUMNS.filter((c) => !prefs.hidden.includes(c)).map((c) => builtin[c]),
+    ...props.map(
+      (p): Column => ({
+        id: `prop-${p.id}`,
+        label: propName(p),
+        width: 140,
+        wide: true,
+        testId: `prop-cell-${p.id}`,
+        cell: (f) => dimmed(propText(p, f.metadata?.[PROPS_PREFIX + p.id])),
+      }),
+    ),
+  ];
+}
+
+/** The classes of a column's header and cells. */
+export function columnClass(c: Column, classes: CSSModuleClasses): string {
+  return [classes.cell, c.right && classes.right, c.wide && classes.wide, c.wider && classes.wider]
+    .filter(Boolean)
+    .join(" ");
+}
+
+/** The widths in force, as the CSS variables the header and the cells read. */
+export function widthStyle(columns: Column[], prefs: ColumnPrefs): Record<string, string> {
+  return Object.fromEntries(
+    columns.map((c) => [widthVar(c.id), `${prefs.widths[c.id] ?? c.width}px`]),
+  );
+}
