@@ -156,5 +156,22 @@ test("phone: one-row toolbar, long press selects, upload under the thumb", async
   await row(page, "Documents").tap();
   await expect(page).toHaveURL(/Documents/);
   await snap(page, info, "phone-tw-folder");
+
+  // Search opens under the row, and still nothing is wider than the screen.
+  await page.getByRole("button", { name: "搜尋", exact: true }).tap();
+  await expect(page.getByRole("form", { name: "搜尋" }).getByRole("textbox")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    PHONE.width,
+  );
+  await snap(page, info, "phone-tw-search");
+
+  // An upload's panel and the floating button share the corner without covering each other.
+  await page.getByTestId("upload-input").setInputFiles({
+    name: "notes.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("hello"),
+  });
+  await expect(row(page, "notes.txt")).toBeVisible();
+  await snap(page, info, "phone-tw-uploaded");
   await context.close();
 });

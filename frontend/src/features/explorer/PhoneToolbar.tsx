@@ -92,6 +92,7 @@ export function PhoneToolbar({
       </Group>
       {canSearch && (searchOpen || f.searching) && (
         <SearchBar
+          grow
           uri={f.path}
           onSearch={(uri) => navigate({ to: "/home", search: { path: uri } })}
         />
