@@ -45,7 +45,9 @@ test("light, dark, zh-CN and phone screenshots", async ({ page, request }, info)
   await page.evaluate(() => localStorage.setItem("mantine-color-scheme-value", "light"));
   await page.setViewportSize({ width: 375, height: 740 });
   await page.reload();
-  await page.getByRole("button", { name: "列表视图" }).click();
+  // On a phone the view switch is in the toolbar's "more" menu.
+  await page.getByRole("button", { name: "更多操作" }).click();
+  await page.getByRole("menuitem", { name: "列表视图" }).click();
   await row(page, "budget.csv").click();
   await snap(page, info, "looks-375-zh-list");
   await row(page, "budget.csv").click({ button: "right" });

@@ -3,7 +3,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import enUS from "./en-US.json";
+import { LANGUAGES, matchLanguage } from "./index";
+import jaJP from "./ja-JP.json";
 import zhCN from "./zh-CN.json";
+import zhTW from "./zh-TW.json";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -20,7 +23,27 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
 const english = flatten(enUS);
-const others: Record<string, Map<string, string>> = { "zh-CN": flatten(zhCN) };
+const others: Record<string, Map<string, string>> = {
+  "zh-CN": flatten(zhCN),
+  "zh-TW": flatten(zhTW),
+  "ja-JP": flatten(jaJP),
+};
+
+it("checks every language the picker offers", () => {
+  expect(Object.keys(LANGUAGES).sort()).toEqual(["en-US", ...Object.keys(others)].sort());
+});
+
+it("picks the language closest to a browser tag", () => {
+  expect(matchLanguage("ja")).toBe("ja-JP");
+  expect(matchLanguage("ja-JP")).toBe("ja-JP");
+  expect(matchLanguage("zh-TW")).toBe("zh-TW");
+  expect(matchLanguage("zh-Hant-HK")).toBe("zh-TW");
+  expect(matchLanguage("zh-HK")).toBe("zh-TW");
+  expect(matchLanguage("zh")).toBe("zh-CN");
+  expect(matchLanguage("zh-Hans-SG")).toBe("zh-CN");
+  expect(matchLanguage("en-GB")).toBe("en-US");
+  expect(matchLanguage("fr-FR")).toBeUndefined();
+});
 
 describe.each(Object.entries(others))("%s", (_, strings) => {
   it("has every English key and no other", () => {

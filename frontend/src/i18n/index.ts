@@ -7,11 +7,15 @@ import enUS from "./en-US.json";
 export const LANGUAGES = {
   "en-US": "English",
   "zh-CN": "简体中文",
+  "zh-TW": "繁體中文",
+  "ja-JP": "日本語",
 } as const;
 export type Language = keyof typeof LANGUAGES;
 
 const LOADERS: Record<Exclude<Language, "en-US">, () => Promise<{ default: typeof enUS }>> = {
   "zh-CN": () => import("./zh-CN.json"),
+  "zh-TW": () => import("./zh-TW.json"),
+  "ja-JP": () => import("./ja-JP.json"),
 };
 
 const STORAGE_KEY = "stratus.language";
@@ -26,15 +30,31 @@ function isLanguage(value: string | null | undefined): value is Language {
   return !!value && value in LANGUAGES;
 }
 
+/**
+ * Chinese is told apart by script, not only by region: Traditional for zh-Hant, Taiwan, Hong Kong
+ * and Macau, Simplified for everything else written zh.
+ */
+function chineseVariant(tag: string): Language {
+  return /^zh-(hant|tw|hk|mo)\b/i.test(tag) ? "zh-TW" : "zh-CN";
+}
+
+/** The language of ours closest to one browser language tag, if any. */
+export function matchLanguage(tag: string): Language | undefined {
+  const exact = Object.keys(LANGUAGES).find((l) => l.toLowerCase() === tag.toLowerCase());
+  if (isLanguage(exact)) return exact;
+  const prefix = tag.split("-")[0]?.toLowerCase();
+  if (prefix === "zh") return chineseVariant(tag);
+  const close = Object.keys(LANGUAGES).find((l) => l.split("-")[0] === prefix);
+  return isLanguage(close) ? close : undefined;
+}
+
 /** The saved choice, else the browser's first language we have. */
 function initialLanguage(): Language {
   const saved = localStorage.getItem(STORAGE_KEY);
   if (isLanguage(saved)) return saved;
   for (const wanted of navigator.languages ?? []) {
-    if (isLanguage(wanted)) return wanted;
-    const prefix = wanted.split("-")[0];
-    const close = Object.keys(LANGUAGES).find((l) => l.split("-")[0] === prefix);
-    if (isLanguage(close)) return close;
+    const found = matchLanguage(wanted);
+    if (found) return found;
   }
   return "en-US";
 }

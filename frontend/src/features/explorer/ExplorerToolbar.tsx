@@ -1,6 +1,7 @@
 // The explorer's toolbar: where it is (breadcrumbs and count) on one side; on the other search,
 // view, columns, order, refresh, the folder's menu, and what fits the folder: empty the trash,
-// or new file, new folder and the buttons other features add (upload, remote download).
+// or new file, new folder and the buttons other features add (upload, remote download). A phone
+// gets PhoneToolbar: one row, the rest in a menu, the add buttons under the thumb.
 import { Button, Group } from "@mantine/core";
 import {
   IconFilePlus,
@@ -17,11 +18,13 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { addPin } from "../../api/me";
 import { IconButton } from "../../components/IconButton";
+import { useIsPhone } from "../../lib/phone";
 import type { ActionContext, ExplorerDialog } from "./actions";
 import { Crumbs } from "./Crumbs";
 import type { DropHandler } from "./dnd";
 import { FolderActionsMenu } from "./FolderActionsMenu";
 import type { FolderState } from "./folderState";
+import { PhoneToolbar } from "./PhoneToolbar";
 import { PropColumnsMenu } from "./PropColumns";
 import { SearchBar } from "./SearchBar";
 import { SortMenu } from "./SortMenu";
@@ -40,13 +43,16 @@ type Props = {
 
 type Searching = FolderState["searching"];
 
-export function ExplorerToolbar({ folder: f, folderCtx, addButtons, show, run, onDrop }: Props) {
+export function ExplorerToolbar(props: Props) {
+  const { folder: f, folderCtx, addButtons, show, run, onDrop } = props;
   const { t } = useTranslation();
+  const phone = useIsPhone();
   const { listing, files, fs } = f;
   const count =
     listing.isPending || listing.isError
       ? undefined
       : t(f.complete ? "explorer.items" : "explorer.itemsAtLeast", { count: files.length });
+  if (phone) return <PhoneToolbar {...props} count={count} />;
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Crumbs

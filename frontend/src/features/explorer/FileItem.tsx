@@ -1,5 +1,6 @@
 // One file of the list (a row) or of the grid (a card): selected by click (shift, ctrl), opened
-// by double click (a tap on touch screens), dragged onto folders, with its actions menu.
+// by double click (a tap on touch screens, where a long press selects and taps then toggle),
+// dragged onto folders, with its actions menu.
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
@@ -15,6 +16,7 @@ import { type DropHandler, dropTarget, startDrag } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
 import { type Column, columnClass, widthVar } from "./listColumns";
+import { endedLongPress, longPressHandlers, TOUCH_FIRST } from "./longPress";
 import type { Selection } from "./selection";
 import type { ViewMode } from "./view";
 
@@ -69,7 +71,7 @@ export function Item({
   const selected = selection.selected.has(file.path);
   const focused = selection.focus === index;
 
-  const { click, menu } = pointerHandlers(file, index, props);
+  const { click, menu, press } = pointerHandlers(file, index, props);
   const drop = folder && movable ? dropTarget(file.path, props.onDrop, setOver) : {};
 
   const className = [
@@ -89,7 +91,8 @@ export function Item({
       onClick={click}
       onDoubleClick={() => props.onOpen(file)}
       onContextMenu={menu}
-      draggable={movable}
+      {...press}
+      draggable={movable && !TOUCH_FIRST}
       onDragStart={(e) => {
         const uris = selected ? selection.chosen.map((f) => f.path) : [file.path];
         startDrag(e, uris);
@@ -162,23 +165,33 @@ function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
   );
 }
 
-/** A click selects (shift: a range, ctrl: one more); the context menu opens at the pointer. */
+/**
+ * A click selects (shift: a range, ctrl: one more); the context menu opens at the pointer. On a
+ * touch screen a tap opens, as there is no double tap, a long press selects, and while anything
+ * is selected a tap toggles.
+ */
 function pointerHandlers(file: FileInfo, index: number, props: Props) {
   const { selection } = props;
   const click = (e: MouseEvent) => {
-    // A tap on a touch screen opens, as there is no double tap.
-    if ((e.nativeEvent as PointerEvent).pointerType === "touch" && !selection.selected.size) {
-      props.onOpen(file);
+    if (endedLongPress()) return;
+    if ((e.nativeEvent as PointerEvent).pointerType === "touch") {
+      if (selection.selected.size) selection.click(index, { toggle: true });
+      else props.onOpen(file);
       return;
     }
     selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
   };
   const menu = (e: MouseEvent) => {
     e.preventDefault();
+    // The menu a held finger brings up on some phones: the long press already selected.
+    if (endedLongPress()) return;
     selection.ensure(index);
     props.onMenu(index, { x: e.clientX, y: e.clientY });
   };
-  return { click, menu };
+  const press = longPressHandlers(() => {
+    if (!selection.selected.has(file.path)) selection.click(index, { toggle: true });
+  });
+  return { click, menu, press };
 }
 
 /** The row's checkbox: adds it to the selection or takes it out, the others staying. */

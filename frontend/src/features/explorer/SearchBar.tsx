@@ -18,9 +18,14 @@ const FilterPanel = lazy(() => import("./SearchFilters"));
 const ContentFilterPanel = lazy(() => import("./ContentFilters"));
 
 type Mode = "names" | "contents";
-type Props = { uri: string; onSearch: (uri: string) => void };
+type Props = {
+  uri: string;
+  onSearch: (uri: string) => void;
+  /** Take the whole width (a phone's row of its own) rather than a toolbar's slot. */
+  grow?: boolean;
+};
 
-export function SearchBar({ uri, onSearch }: Props) {
+export function SearchBar({ uri, onSearch, grow }: Props) {
   const { t } = useTranslation();
   const current = parseSearch(uri);
   const folder = current?.folder ?? uri;
@@ -70,11 +75,12 @@ export function SearchBar({ uri, onSearch }: Props) {
   return (
     <>
       <form onSubmit={submit} aria-label={t("explorer.search.label")}>
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4} wrap="nowrap" w={grow ? "100%" : undefined}>
           {fullText && <ModeSwitch mode={mode} setMode={setMode} />}
           <TextInput
             size="sm"
-            w={{ base: fullText ? 120 : 150, sm: 220 }}
+            w={grow ? undefined : { base: fullText ? 120 : 150, sm: 220 }}
+            flex={grow ? 1 : undefined}
             placeholder={t(
               contents ? "explorer.contentSearch.placeholder" : "explorer.search.placeholder",
             )}

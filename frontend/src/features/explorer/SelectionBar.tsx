@@ -1,8 +1,11 @@
 // Floating over the bottom of the list while files are selected (so that selecting moves no row
 // from under the pointer): how many, the registry's actions marked for the toolbar, select all
-// and clear.
+// and clear. On a phone the actions are icons (named on hover and to screen readers), so the bar
+// stays two short rows above the thumb.
 import { Button, CloseButton, Group, Paper, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { IconButton } from "../../components/IconButton";
+import { useIsPhone } from "../../lib/phone";
 import { type ActionContext, actionsFor } from "./actions";
 import classes from "./FileList.module.css";
 
@@ -19,6 +22,7 @@ type Props = {
 
 export function SelectionBar({ ctx, total, complete, selectingAll, onSelectAll, onClear }: Props) {
   const { t } = useTranslation();
+  const phone = useIsPhone();
   const list = actionsFor(ctx).filter((a) => a.toolbar);
   return (
     <Paper
@@ -45,18 +49,31 @@ export function SelectionBar({ ctx, total, complete, selectingAll, onSelectAll, 
             {t("explorer.selectAll")}
           </Button>
         )}
-        {list.map((action) => (
-          <Button
-            key={action.id}
-            size="compact-sm"
-            variant="light"
-            color={action.danger ? "red" : undefined}
-            leftSection={<action.icon size={14} />}
-            onClick={() => void action.run(ctx)}
-          >
-            {t(action.labelKey as "explorer.action.open")}
-          </Button>
-        ))}
+        {list.map((action) =>
+          phone ? (
+            <IconButton
+              key={action.id}
+              size="lg"
+              variant="light"
+              color={action.danger ? "red" : undefined}
+              label={t(action.labelKey as "explorer.action.open")}
+              onClick={() => void action.run(ctx)}
+            >
+              <action.icon size={18} />
+            </IconButton>
+          ) : (
+            <Button
+              key={action.id}
+              size="compact-sm"
+              variant="light"
+              color={action.danger ? "red" : undefined}
+              leftSection={<action.icon size={14} />}
+              onClick={() => void action.run(ctx)}
+            >
+              {t(action.labelKey as "explorer.action.open")}
+            </Button>
+          ),
+        )}
       </Group>
     </Paper>
   );

@@ -76,7 +76,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
     updated_at: {
       id: "updated_at",
       label: t("explorer.sort.updated_at"),
-      width: 170,
+      width: 190,
       sort: "updated_at",
       wide: true,
       cell: (f) => dimmed(date(f.updated_at)),
@@ -84,7 +84,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
     created_at: {
       id: "created_at",
       label: t("explorer.sort.created_at"),
-      width: 170,
+      width: 190,
       sort: "created_at",
       wide: true,
       wider: true,
@@ -106,7 +106,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
       {
         id: "purge",
         label: t("explorer.trash.purge"),
-        width: 170,
+        width: 190,
         wide: true,
         testId: "trash-purge",
         cell: (f) => dimmed(date(purgeTime(f))),

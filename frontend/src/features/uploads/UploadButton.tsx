@@ -1,8 +1,11 @@
-// The toolbar's upload menu: files or a whole folder, each through a hidden file input.
-import { Button, Menu } from "@mantine/core";
+// The toolbar's upload menu: files or a whole folder, each through a hidden file input. On a
+// phone the menu opens from a round floating button, large enough for a thumb (the toolbar puts
+// it at the bottom right).
+import { ActionIcon, Button, Menu } from "@mantine/core";
 import { IconChevronDown, IconFile, IconFolder, IconUpload } from "@tabler/icons-react";
-import { useEffect, useRef } from "react";
+import { forwardRef, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { useIsPhone } from "../../lib/phone";
 import { fromInput, type Picked } from "./pick";
 import { startUpload } from "./start";
 
@@ -10,6 +13,7 @@ type Props = { folder: string; policyId?: string };
 
 export function UploadButton({ folder, policyId }: Props) {
   const { t } = useTranslation();
+  const phone = useIsPhone();
   const files = useRef<HTMLInputElement>(null);
   const dir = useRef<HTMLInputElement>(null);
   // Files picked before the folder's storage policy is known (the listing still loading) wait
@@ -32,15 +36,9 @@ export function UploadButton({ folder, policyId }: Props) {
   };
   return (
     <>
-      <Menu position="bottom-end" withinPortal>
+      <Menu position={phone ? "top-end" : "bottom-end"} withinPortal>
         <Menu.Target>
-          <Button
-            leftSection={<IconUpload size={16} />}
-            rightSection={<IconChevronDown size={14} />}
-            disabled={!policyId}
-          >
-            {t("transfer.upload")}
-          </Button>
+          <UploadTrigger phone={phone} disabled={!policyId} label={t("transfer.upload")} />
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Item leftSection={<IconFile size={16} />} onClick={() => files.current?.click()}>
@@ -71,3 +69,34 @@ export function UploadButton({ folder, policyId }: Props) {
     </>
   );
 }
+
+type TriggerProps = { phone: boolean; disabled: boolean; label: string };
+
+/** The menu's button: labelled in the toolbar, a round floating one on a phone. */
+const UploadTrigger = forwardRef<HTMLButtonElement, TriggerProps>(
+  ({ phone, disabled, label, ...menu }, ref) =>
+    phone ? (
+      <ActionIcon
+        ref={ref}
+        size={56}
+        radius="xl"
+        variant="filled"
+        aria-label={label}
+        disabled={disabled}
+        style={{ boxShadow: "var(--mantine-shadow-md)" }}
+        {...menu}
+      >
+        <IconUpload size={24} />
+      </ActionIcon>
+    ) : (
+      <Button
+        ref={ref}
+        leftSection={<IconUpload size={16} />}
+        rightSection={<IconChevronDown size={14} />}
+        disabled={disabled}
+        {...menu}
+      >
+        {label}
+      </Button>
+    ),
+);

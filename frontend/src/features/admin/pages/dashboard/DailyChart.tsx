@@ -3,6 +3,7 @@
 // whole chart is described in words for screen readers.
 import { Paper, Stack, Text } from "@mantine/core";
 import type { ReactNode } from "react";
+import { formatMonthDay } from "../../../../lib/format";
 
 type Props = {
   title: string;
@@ -24,8 +25,7 @@ export function DailyChart({ title, dates, values, language, color, summary }: P
   const plotWidth = WIDTH - AXIS;
   const plotHeight = HEIGHT - BOTTOM;
   const step = values.length > 0 ? plotWidth / values.length : plotWidth;
-  const day = (iso: string | undefined) =>
-    iso ? new Date(iso).toLocaleDateString(language, { month: "short", day: "numeric" }) : "";
+  const day = (iso: string | undefined) => (iso ? formatMonthDay(iso, language) : "");
 
   return (
     <Paper withBorder p="sm">

@@ -2,7 +2,7 @@
 // with two-factor, storage and when the account was made.
 import { Badge, Group, Text } from "@mantine/core";
 import type { TFunction } from "i18next";
-import { formatBytes, formatDate } from "../../../../lib/format";
+import { formatBytes, formatDate, formatDay } from "../../../../lib/format";
 import type { Column, FilterField } from "../../AdminList";
 import type { AdminGroup, AdminUser } from "../../api";
 import { NameLink } from "../../list/RowAction";
@@ -72,7 +72,7 @@ export function userColumns({ t, language, groupName, open }: Context): Column<A
       sort: "created_at",
       render: (u) => (
         <Text size="sm" title={formatDate(u.created_at, language)}>
-          {new Date(u.created_at).toLocaleDateString(language, { dateStyle: "medium" })}
+          {formatDay(u.created_at, language)}
         </Text>
       ),
     },
