@@ -18,13 +18,12 @@ const TextPreview = lazy(() => import("./TextPreview"));
 const MarkdownPreview = lazy(() => import("./MarkdownPreview"));
 const AudioPreview = lazy(() => import("./AudioPreview"));
 const VideoPreview = lazy(() => import("./VideoPreview"));
-const EpubPreview = lazy(() => import("./EpubPreview"));
 
 type Props = { preview: PreviewState; onClose: () => void };
 
 export default function PreviewModal({ preview, onClose }: Props) {
   const { t } = useTranslation();
-  const { file, siblings } = preview;
+  const { file } = preview;
   const [asking, setAsking] = useState<Unsaved | null>(null);
   const requestClose = () => {
     const unsaved = unsavedChanges();
@@ -106,8 +105,6 @@ function Viewer({ preview: { file, siblings } }: { preview: PreviewState }) {
       return <VideoPreview file={file} siblings={siblings} />;
     case "audio":
       return <AudioPreview file={file} siblings={siblings} />;
-    case "epub":
-      return <EpubPreview file={file} />;
     case "pdf":
       return <PdfPreview file={file} />;
     case "text":

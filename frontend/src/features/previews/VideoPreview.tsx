@@ -71,12 +71,24 @@ function useShownTrack(
   useEffect(() => {
     const list = video.current?.textTracks;
     if (!list) return;
-    tracks.forEach((track, i) => {
-      const element = list[i];
-      if (!element) return;
-      if (track.kind === "chapters") element.mode = "hidden";
-      else element.mode = track.id === shown ? "showing" : "disabled";
-    });
+    const apply = () => {
+      tracks.forEach((track, i) => {
+        const element = list[i];
+        if (!element) return;
+        const mode =
+          track.kind === "chapters" ? "hidden" : track.id === shown ? "showing" : "disabled";
+        if (element.mode !== mode) element.mode = mode;
+      });
+    };
+    apply();
+    // The browser picks a track to show by itself when tracks arrive (its automatic track
+    // selection); the choice made here is put back.
+    list.addEventListener("change", apply);
+    list.addEventListener("addtrack", apply);
+    return () => {
+      list.removeEventListener("change", apply);
+      list.removeEventListener("addtrack", apply);
+    };
   }, [video, tracks, shown]);
 }
 

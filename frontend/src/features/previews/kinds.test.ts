@@ -34,5 +34,4 @@ it("lets the site's viewer_default_apps choose, in Cloudreve's viewer ids or its
     setViewerDefaults({});
   }
   expect(previewKind("server.log")).toBe("text");
-  expect(previewKind("book.epub")).toBe("epub");
 });

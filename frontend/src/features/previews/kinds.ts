@@ -1,7 +1,7 @@
 //! Which viewer a file opens in, from its name's extension: the site's own choice first
 //! (`viewer_default_apps`, set by the administrator), then the built-in table below.
 
-export type PreviewKind = "image" | "video" | "audio" | "pdf" | "markdown" | "text" | "epub";
+export type PreviewKind = "image" | "video" | "audio" | "pdf" | "markdown" | "text";
 
 /**
  * Pictures a browser cannot draw itself (HEIC, TIFF, camera RAW): the gallery shows the
@@ -33,7 +33,6 @@ const KINDS: Record<PreviewKind, string[]> = {
   video: ["mp4", "m4v", "webm", "ogv", "mov", "mkv"],
   audio: ["mp3", "wav", "ogg", "oga", "opus", "flac", "m4a", "aac", "weba"],
   pdf: ["pdf"],
-  epub: ["epub"],
   markdown: ["md", "markdown", "mdown", "mkd"],
   text: [
     "txt",
@@ -143,7 +142,6 @@ const VIEWER_IDS: Record<string, PreviewKind> = {
   monaco: "text",
   codemirror: "text",
   text: "text",
-  epub: "epub",
 };
 
 /** The administrator's choices, extension → viewer; set from the site config (`useViewerDefaults`). */

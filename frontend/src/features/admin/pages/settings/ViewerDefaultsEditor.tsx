@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** The viewers the web UI has, by their Cloudreve ids. */
-export const VIEWERS = ["image", "video", "music", "pdf", "markdown", "monaco", "epub"] as const;
+export const VIEWERS = ["image", "video", "music", "pdf", "markdown", "monaco"] as const;
 
 type Row = { ext: string; viewer: string };
 
