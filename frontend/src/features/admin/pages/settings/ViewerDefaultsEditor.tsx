@@ -58,7 +58,7 @@ export function ViewerDefaultsEditor({ label, description, error, value, onChang
       <Table withTableBorder verticalSpacing={4} maw={520} aria-label={label} mt={4}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t("admin.viewers.extension")}</Table.Th>
+            <Table.Th w="35%">{t("admin.viewers.extension")}</Table.Th>
             <Table.Th>{t("admin.viewers.viewer")}</Table.Th>
             <Table.Th w={40} />
           </Table.Tr>
