@@ -8,7 +8,6 @@ import { useTranslation } from "react-i18next";
 import { downloadFiles } from "../../lib/downloads";
 import { ImageGallery } from "./ImageGallery";
 import { previewKind } from "./kinds";
-import { MediaPreview } from "./MediaPreview";
 import classes from "./Preview.module.css";
 import type { PreviewState } from "./store";
 import { UnsavedDialog } from "./UnsavedDialog";
@@ -17,13 +16,14 @@ import { type Unsaved, unsavedChanges } from "./unsaved";
 const PdfPreview = lazy(() => import("./PdfPreview"));
 const TextPreview = lazy(() => import("./TextPreview"));
 const MarkdownPreview = lazy(() => import("./MarkdownPreview"));
+const AudioPreview = lazy(() => import("./AudioPreview"));
+const VideoPreview = lazy(() => import("./VideoPreview"));
 
 type Props = { preview: PreviewState; onClose: () => void };
 
 export default function PreviewModal({ preview, onClose }: Props) {
   const { t } = useTranslation();
-  const { file, siblings } = preview;
-  const kind = previewKind(file.name);
+  const { file } = preview;
   const [asking, setAsking] = useState<Unsaved | null>(null);
   const requestClose = () => {
     const unsaved = unsavedChanges();
@@ -83,11 +83,7 @@ export default function PreviewModal({ preview, onClose }: Props) {
               }
             >
               <Box className={classes.viewer} key={file.path}>
-                {kind === "image" && <ImageGallery file={file} siblings={siblings} />}
-                {(kind === "video" || kind === "audio") && <MediaPreview file={file} kind={kind} />}
-                {kind === "pdf" && <PdfPreview file={file} />}
-                {kind === "text" && <TextPreview file={file} />}
-                {kind === "markdown" && <MarkdownPreview file={file} />}
+                <Viewer preview={preview} />
               </Box>
             </Suspense>
           </Modal.Body>
@@ -98,4 +94,24 @@ export default function PreviewModal({ preview, onClose }: Props) {
       )}
     </>
   );
+}
+
+/** The viewer of the file's kind, each but the gallery a chunk of its own. */
+function Viewer({ preview: { file, siblings } }: { preview: PreviewState }) {
+  switch (previewKind(file.name)) {
+    case "image":
+      return <ImageGallery file={file} siblings={siblings} />;
+    case "video":
+      return <VideoPreview file={file} siblings={siblings} />;
+    case "audio":
+      return <AudioPreview file={file} siblings={siblings} />;
+    case "pdf":
+      return <PdfPreview file={file} />;
+    case "text":
+      return <TextPreview file={file} />;
+    case "markdown":
+      return <MarkdownPreview file={file} />;
+    default:
+      return null;
+  }
 }

@@ -1,13 +1,15 @@
 //! Text and code in CodeMirror: highlighted by the language its name suggests (each language
-//! pack a lazy chunk), editable when the file is the user's own (not a snapshot's, which is read
-//! only though the user owns it), saved (button or Ctrl+S) as a
+//! pack a lazy chunk), with line numbers, a line count and a search panel (button or Ctrl+F),
+//! editable when the file is the user's own (not a snapshot's, which is read only though the
+//! user owns it) and not larger than LARGE_TEXT_BYTES, saved (button or Ctrl+S) as a
 //! new version with `PUT /file/content`. While there are unsaved changes the viewer asks before
 //! closing (`unsaved.ts`) and the browser before leaving the page.
 
+import { openSearchPanel } from "@codemirror/search";
 import type { EditorView } from "@codemirror/view";
-import { Badge, Button, Text } from "@mantine/core";
+import { ActionIcon, Badge, Button, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconDeviceFloppy } from "@tabler/icons-react";
+import { IconDeviceFloppy, IconSearch } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -21,6 +23,12 @@ import { textKey } from "./text";
 import { setUnsaved } from "./unsaved";
 import { useCodeMirror } from "./useCodeMirror";
 
+/**
+ * Above this a text is shown read only and unwrapped, so that scrolling and searching stay
+ * quick (up to MAX_TEXT_BYTES, past which it is offered as a download).
+ */
+export const LARGE_TEXT_BYTES = 1024 * 1024;
+
 type Props = {
   file: FileInfo;
   text: string;
@@ -32,31 +40,45 @@ export function TextEditor({ file, text, children }: Props) {
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const [dirty, setDirty] = useState(false);
-  const editable = isEditable(file);
+  const [lines, setLines] = useState(0);
+  const large = file.size > LARGE_TEXT_BYTES;
+  const editable = isEditable(file) && !large;
   const view = useRef<EditorView | null>(null);
   const { save, saving, size } = useSave(file, editable, view, setDirty);
 
   const saveRef = useRef(save);
   saveRef.current = save;
 
-  useCodeMirror({ view, host, file, text, editable, saveRef, setDirty });
+  useCodeMirror({ view, host, file, text, editable, large, saveRef, setDirty, setLines });
   useUnsavedGuard(dirty, file.name, saveRef);
 
   return (
     <>
       <div className={classes.toolbar}>
         {children}
-        <Text size="xs" c="dimmed">
-          {formatBytes(size)}
+        <Text size="xs" c="dimmed" data-testid="preview-lines">
+          {t("preview.lineCount", { lines: lines.toLocaleString(), size: formatBytes(size) })}
         </Text>
         {!editable && (
-          <Badge variant="light" color="gray">
-            {t("preview.readOnly")}
-          </Badge>
+          <Tooltip label={t("preview.largeHint")} disabled={!large}>
+            <Badge variant="light" color="gray">
+              {large ? t("preview.largeReadOnly") : t("preview.readOnly")}
+            </Badge>
+          </Tooltip>
         )}
+        <Tooltip label={t("preview.search.open")}>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            ml="auto"
+            aria-label={t("preview.search.open")}
+            onClick={() => view.current && openSearchPanel(view.current)}
+          >
+            <IconSearch size={16} />
+          </ActionIcon>
+        </Tooltip>
         {editable && (
           <Button
-            ml="auto"
             size="xs"
             leftSection={<IconDeviceFloppy size={14} />}
             disabled={!dirty}

@@ -1,7 +1,9 @@
 //! Previews, as the explorer sees them: `openPreview(file, siblings)` and the `PreviewHost` that
 //! shows it. The viewers themselves (and pdf.js, CodeMirror, marked) are lazy chunks, loaded on
 //! the first preview, so that the explorer's first load stays small.
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect } from "react";
+import { useExplorerConfig } from "../../api/siteConfig";
+import { setViewerDefaults } from "./kinds";
 import { closePreview, usePreview } from "./store";
 
 export { closePreview, openPreview, type PreviewState, showInPreview } from "./store";
@@ -11,10 +13,17 @@ const PreviewModal = lazy(() => import("./PreviewModal"));
 /** Mounted once in the app shell. */
 export function PreviewHost() {
   const preview = usePreview();
+  useViewerDefaults();
   if (!preview) return null;
   return (
     <Suspense fallback={null}>
       <PreviewModal preview={preview} onClose={closePreview} />
     </Suspense>
   );
+}
+
+/** Keeps the administrator's viewer per extension (`default_viewer_mapping`) where kinds.ts reads it. */
+function useViewerDefaults() {
+  const mapping = useExplorerConfig().data?.default_viewer_mapping;
+  useEffect(() => setViewerDefaults(mapping), [mapping]);
 }

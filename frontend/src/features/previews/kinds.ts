@@ -1,4 +1,5 @@
-//! Which viewer a file opens in, from its name's extension.
+//! Which viewer a file opens in, from its name's extension: the site's own choice first
+//! (`viewer_default_apps`, set by the administrator), then the built-in table below.
 
 export type PreviewKind = "image" | "video" | "audio" | "pdf" | "markdown" | "text";
 
@@ -125,11 +126,50 @@ const BY_EXTENSION = new Map<string, PreviewKind>(
 /** Names without a dot that are text all the same. */
 const TEXT_NAMES = new Set(["dockerfile", "makefile", "readme", "license", "changelog"]);
 
+/**
+ * The viewer ids `viewer_default_apps` may name: Cloudreve's (so that a site moved from it keeps
+ * its choices) and this viewer's own kind names. An id not listed (a Cloudreve app Stratus does
+ * not have) leaves the extension to the built-in table.
+ */
+const VIEWER_IDS: Record<string, PreviewKind> = {
+  image: "image",
+  photo: "image",
+  video: "video",
+  music: "audio",
+  audio: "audio",
+  pdf: "pdf",
+  markdown: "markdown",
+  monaco: "text",
+  codemirror: "text",
+  text: "text",
+};
+
+/** The administrator's choices, extension → viewer; set from the site config (`useViewerDefaults`). */
+let siteDefaults = new Map<string, PreviewKind>();
+
+/** Takes the site's `default_viewer_mapping` (`{ext: viewer id}`); unknown ids are left out. */
+export function setViewerDefaults(mapping: Record<string, string> | undefined | null) {
+  const next = new Map<string, PreviewKind>();
+  for (const [ext, id] of Object.entries(mapping ?? {})) {
+    const kind = VIEWER_IDS[id.toLowerCase()];
+    if (kind) next.set(ext.toLowerCase().replace(/^\./, ""), kind);
+  }
+  siteDefaults = next;
+}
+
 export function previewKind(name: string): PreviewKind | undefined {
   const lower = name.toLowerCase();
   const dot = lower.lastIndexOf(".");
   if (dot < 0) return TEXT_NAMES.has(lower) ? "text" : undefined;
-  return BY_EXTENSION.get(lower.slice(dot + 1));
+  const ext = lower.slice(dot + 1);
+  return siteDefaults.get(ext) ?? BY_EXTENSION.get(ext);
+}
+
+/** The name without its last extension, lower case (`Film.Part1.mp4` → `film.part1`). */
+export function baseName(name: string): string {
+  const lower = name.toLowerCase();
+  const dot = lower.lastIndexOf(".");
+  return dot <= 0 ? lower : lower.slice(0, dot);
 }
 
 /** Whether the browser can draw the picture `name` (else the gallery shows its thumbnail). */

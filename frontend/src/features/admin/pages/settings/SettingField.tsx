@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { CustomPropsEditor } from "./CustomPropsEditor";
 import type { Field, FieldKind } from "./schema";
 import { useGroupChoices } from "./settingsApi";
+import { ViewerDefaultsEditor } from "./ViewerDefaultsEditor";
 
 type Props = {
   field: Field;
@@ -64,6 +65,8 @@ export function SettingField({ field, value, error, onChange, aside }: Props) {
       return (
         <CustomPropsEditor label={common.label} error={error} value={value} onChange={onChange} />
       );
+    case "viewerDefaults":
+      return <ViewerDefaultsEditor {...common} value={value} onChange={onChange} />;
     case "json":
       return <LongText {...props} kind={{ type: "text", multiline: true }} mono />;
     case "text":

@@ -14,7 +14,8 @@ export type FieldKind =
   | { type: "json"; shape: "object" | "array" }
   | { type: "schedule" }
   | { type: "group" }
-  | { type: "customProps" };
+  | { type: "customProps" }
+  | { type: "viewerDefaults" };
 
 /** `label`: a translation key of its own, for the fields every generator has alike. */
 export type Field = { key: string; kind: FieldKind; label?: string };
@@ -232,7 +233,7 @@ export const SECTIONS: Section[] = [
     id: "explorer",
     fields: [
       { key: "custom_props", kind: { type: "customProps" } },
-      { key: "viewer_default_apps", kind: { type: "json", shape: "object" } },
+      { key: "viewer_default_apps", kind: { type: "viewerDefaults" } },
       { key: "map_mapbox_ak", kind: text },
       { key: "show_encryption_status", kind: bool },
       { key: "fts_enabled", kind: bool },
