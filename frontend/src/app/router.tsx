@@ -19,6 +19,7 @@ import { AdminGate } from "../features/admin/AdminGate";
 import { setAppRouter } from "../lib/appRouter";
 import { MY_ROOT, parseUri } from "../lib/uri";
 import AppLayout from "./AppLayout";
+import { loadAdminStrings } from "./adminStrings";
 import ExplorerPage from "./ExplorerPage";
 
 const rootRoute = createRootRoute({
@@ -152,6 +153,7 @@ export const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/admin/$",
   beforeLoad: needsSession,
+  loader: loadAdminStrings,
   component: AdminGate,
 });
 
