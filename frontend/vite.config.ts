@@ -7,32 +7,32 @@ import { defineConfig } from "vitest/config";
 const EN_US = fileURLToPath(new URL("./src/i18n/en-US.json", import.meta.url));
 
 /**
- * en-US is bundled with the first load (src/i18n/index.ts) but for its `admin` section, a third
- * of its size (10 KB of 18 KB compressed) that only administrators read: the admin console's
- * route loads it as a chunk of its own (`en-US.json?admin`, see src/app/adminStrings.ts). The
- * file stays one file; Vitest's checks read it whole.
+ * en-US is bundled with the first load (src/i18n/index.ts) but for the sections only other pages
+ * read: `admin` (10 KB of its 18 KB compressed) and `oauth` (2 KB). Their routes load each as a
+ * chunk of its own (`en-US.json?admin`, see src/app/pageStrings.ts). The file stays one file;
+ * Vitest's checks read it whole.
  */
-function adminStringsApart(): Plugin {
+const SECTIONS_APART = ["admin", "oauth"];
+
+function sectionsApart(): Plugin {
   return {
-    name: "stratus:admin-strings-apart",
+    name: "stratus:en-us-sections-apart",
     enforce: "pre",
     apply: () => !process.env.VITEST,
     load(id) {
       const [path, query] = id.split("?");
       if (path !== EN_US) return;
-      const { admin, ...rest } = JSON.parse(readFileSync(EN_US, "utf8"));
-      // With a query the id no longer ends in .json: that part is served as a module.
-      return query === "admin"
-        ? `export default ${JSON.stringify({ admin })};`
-        : JSON.stringify(rest);
+      const strings = JSON.parse(readFileSync(EN_US, "utf8"));
+      // With a query the id no longer ends in .json: a section is served as a module.
+      if (query) return `export default ${JSON.stringify({ [query]: strings[query] })};`;
+      for (const section of SECTIONS_APART) delete strings[section];
+      return JSON.stringify(strings);
     },
   };
 }
 
-// The server embeds dist/ and serves /assets/* with a one-year cache: every file there carries a
-// content hash in its name. `npm run dev` proxies the API to a local `stratus serve`.
 export default defineConfig({
-  plugins: [adminStringsApart(), react()],
+  plugins: [sectionsApart(), react()],
   build: {
     target: "es2022",
     assetsInlineLimit: 0,

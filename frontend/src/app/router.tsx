@@ -19,8 +19,8 @@ import { AdminGate } from "../features/admin/AdminGate";
 import { setAppRouter } from "../lib/appRouter";
 import { MY_ROOT, parseUri } from "../lib/uri";
 import AppLayout from "./AppLayout";
-import { loadAdminStrings } from "./adminStrings";
 import ExplorerPage from "./ExplorerPage";
+import { adminStrings, oauthStrings } from "./pageStrings";
 
 const rootRoute = createRootRoute({
   component: Outlet,
@@ -84,6 +84,7 @@ const oauthPages = () => import("../features/oauth/pages");
 const authorizeRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/session/authorize",
+  loader: oauthStrings,
   component: lazyRouteComponent(oauthPages, "Authorize"),
 });
 
@@ -115,6 +116,7 @@ export const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/settings",
   beforeLoad: needsSession,
+  loader: oauthStrings,
   component: lazyRouteComponent(() => import("../features/settings/Settings")),
 });
 export const mySharesRoute = createRoute({
@@ -138,12 +140,14 @@ const desktopCallbackRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/callback/desktop",
   beforeLoad: needsSession,
+  loader: oauthStrings,
   component: lazyRouteComponent(oauthPages, "DesktopCallback"),
 });
 const iosCallbackRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/callback/ios",
   beforeLoad: needsSession,
+  loader: oauthStrings,
   component: lazyRouteComponent(oauthPages, "IosCallback"),
 });
 
@@ -153,7 +157,7 @@ export const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/admin/$",
   beforeLoad: needsSession,
-  loader: loadAdminStrings,
+  loader: adminStrings,
   component: AdminGate,
 });
 
