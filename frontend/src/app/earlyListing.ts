@@ -1,8 +1,8 @@
 // The listing index.html asked for before the code arrived: put into the query cache under the
 // key the explorer's first render reads (`useListing(uri)` with no order picked in this tab),
 // so that the rows paint from it without a request of their own.
-import { api, type ListResponse, unwrap } from "../api/client";
-import { listKey } from "../api/listing";
+import { type ListResponse, unwrap } from "../api/client";
+import { fetchFirstPage, listKey } from "../api/listing";
 import { queryClient } from "../api/queryClient";
 
 declare global {
@@ -23,10 +23,9 @@ export function adoptEarlyListing() {
       // The early answer is read once; a retry asks again the usual way.
       const taken = answer;
       answer = undefined;
+      if (!taken) return fetchFirstPage(early.uri);
       return unwrap<ListResponse>(
-        taken
-          ? taken.then(async (response) => ({ data: await response.json(), response }))
-          : api.GET("/file", { params: { query: { uri: early.uri } } }),
+        taken.then(async (response) => ({ data: await response.json(), response })),
       );
     },
   });
