@@ -30,6 +30,11 @@ export function useListing(uri: string, order?: Order) {
   });
 }
 
+/** The first page of a folder in the order the server keeps for it. */
+export function fetchFirstPage(uri: string) {
+  return unwrap(api.GET("/file", { params: { query: { uri } } }));
+}
+
 export type ServerView = Schemas["ExplorerView"];
 
 /** Keeps `view` as the folder's view (`PATCH /file/view`), for the next visit and other devices. */

@@ -3,20 +3,34 @@
 import { AppShell } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Outlet, useLocation, useNavigate, useSearch } from "@tanstack/react-router";
-import { useEffect } from "react";
+import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import type { SiteConfig } from "../api/client";
 import { getSession, signOut, updateUser, useSession } from "../api/session";
 import { useBasicConfig } from "../api/siteConfig";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { PreviewHost } from "../features/previews";
 import { ShareDialogHost } from "../features/shares/ShareDialogHost";
-import { ShareGate } from "../features/shares/ShareGate";
 import { SnapshotDialogHost } from "../features/snapshots/SnapshotDialogHost";
 import { TaskDialogHost } from "../features/tasks/TaskDialogHost";
 import { UploadPanel } from "../features/uploads/UploadPanel";
 import { MY_ROOT, parseUri } from "../lib/uri";
 import { AppHeader } from "./AppHeader";
 import { AppNavbar } from "./AppNavbar";
+
+// The share landing (its header, password prompt, README, upload zone) is a chunk of its own,
+// loaded for share links only: my files' first load does without it.
+const ShareGate = lazy(() =>
+  import("../features/shares/ShareGate").then((m) => ({ default: m.ShareGate })),
+);
+
+function ShareSeam({ fs, children }: { fs: string; children: ReactNode }) {
+  if (fs !== "share") return <>{children}</>;
+  return (
+    <Suspense fallback={null}>
+      <ShareGate>{children}</ShareGate>
+    </Suspense>
+  );
+}
 
 export default function AppLayout() {
   const [navOpen, nav] = useDisclosure(false);
@@ -40,9 +54,9 @@ export default function AppLayout() {
       {session && <AppNavbar session={session} basic={basic.data} fs={fs} close={nav.close} />}
       <AppShell.Main>
         <ErrorBoundary>
-          <ShareGate>
+          <ShareSeam fs={fs}>
             <Outlet />
-          </ShareGate>
+          </ShareSeam>
         </ErrorBoundary>
       </AppShell.Main>
       <UploadPanel />

@@ -8,9 +8,11 @@ import { createRoot } from "react-dom/client";
 import { queryClient } from "../api/queryClient";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { initI18n } from "../i18n";
+import { adoptEarlyListing } from "./earlyListing";
 import { router } from "./router";
 import { UserThemeProvider } from "./UserThemeProvider";
 
+adoptEarlyListing();
 await initI18n();
 
 const root = document.getElementById("root");

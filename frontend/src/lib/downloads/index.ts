@@ -8,7 +8,11 @@ import { archiveUrl, fileUrl } from "../../api/fileUrls";
 import { fetchBasicConfig } from "../../api/siteConfig";
 import { decodeBoolset } from "../boolset";
 import { notifyError } from "../errors";
-import { type ZipItem, zipInBrowser } from "./browserZip";
+import type { ZipItem } from "./browserZip";
+
+// Building a zip here (and client-zip) is rare: its code loads only then, not with the explorer.
+const zipInBrowser = async (items: ZipItem[], fileName: string) =>
+  (await import("./browserZip")).zipInBrowser(items, fileName);
 
 export { fileUrl };
 
