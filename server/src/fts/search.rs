@@ -261,9 +261,12 @@ async fn candidates(
             .iter()
             .map(|t| format!("\"{}\"{}", t.term, if t.prefix { "*" } else { "" }))
             .collect();
+        // CROSS JOIN fixes the join order: the MATCH runs once and drives the lookups. Left
+        // to choose, SQLite may walk `fts_docs` by its status index instead and run the MATCH
+        // once per indexed file (seconds at 10,000 files instead of a millisecond).
         sql.push(
-            "SELECT d.file_id FROM fts_terms t JOIN fts_docs d ON d.file_id = t.rowid \
-             JOIN files f ON f.id = d.file_id WHERE fts_terms MATCH ",
+            "SELECT d.file_id FROM fts_terms t CROSS JOIN fts_docs d CROSS JOIN files f \
+             WHERE d.file_id = t.rowid AND f.id = d.file_id AND fts_terms MATCH ",
         )
         .bind(q.join(" "));
     }
