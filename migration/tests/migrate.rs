@@ -51,6 +51,14 @@ async fn up_down_up(db: &TestDb) {
         );
     }
 
+    if db.is_postgres() {
+        assert_eq!(
+            gin_options(conn).await,
+            "{fastupdate=off}",
+            "new terms go straight into the GIN index"
+        );
+    }
+
     // Running it again is a no-op.
     Migrator::up(conn, None).await.expect("repeated up");
 
@@ -268,6 +276,21 @@ async fn grants_the_snapshot_permission(conn: &sea_orm_migration::sea_orm::Datab
     Migrator::down(conn, Some(1))
         .await
         .expect("down the snapshot permission again");
+}
+
+/// The storage options of PostgreSQL's full-text GIN index in the test's schema.
+async fn gin_options(conn: &sea_orm_migration::sea_orm::DatabaseConnection) -> String {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COALESCE(CAST(reloptions AS TEXT), '') FROM pg_class \
+             WHERE oid = CAST('idx_fts_terms_terms' AS regclass)",
+        ))
+        .await
+        .unwrap()
+        .expect("the index exists");
+    row.try_get_by_index(0).unwrap()
 }
 
 #[tokio::test]
