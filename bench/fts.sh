@@ -2,25 +2,31 @@
 # Full-text index: N mixed documents (text, Markdown, HTML, docx, PDF; default 1,000) uploaded
 # with search off, then indexed by one `POST /workflow/rebuildFtsIndex`, timed until
 # `GET /admin/fts` shows it done; then Q (200) searches of words from the documents.
-# Prints documents/s, the server's extra peak RSS during indexing, and query p50/p95.
+# Prints documents/s, the server's extra peak RSS during indexing (PostgreSQL's own memory is
+# not counted), and query p50/p95, on SQLite then PostgreSQL.
 # The goal of issue 37: >= 20 docs/s on 2 cores, <= 150 MiB extra, p95 <= 50 ms at 10,000 docs.
 #
 #   bash bench/fts.sh
-#   N=10000 bash bench/fts.sh
-#   PROFILE=debug N=100 bash bench/fts.sh   # check the script quickly
+#   N=10000 DATABASES=sqlite bash bench/fts.sh
+#   STRATUS_BIN=/path/to/stratus bash bench/fts.sh   # another build (e.g. the previous commit's)
+#   PROFILE=debug N=100 bash bench/fts.sh            # check the script quickly
 #
-# Needs: curl, jq, python3. Not part of CI.
+# Needs: curl, jq, python3; initdb for PostgreSQL. Not part of CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 N=${N:-1000}
 Q=${Q:-200}
 PROFILE=${PROFILE:-release}
+DATABASES=${DATABASES:-sqlite postgres}
 source bench/lib.sh
 
 need curl curl
 need jq jq
-if [[ $PROFILE == release ]]; then
+if [[ -n ${STRATUS_BIN:-} ]]; then
+    BIN="$WORK/stratus"
+    cp "$STRATUS_BIN" "$BIN"
+elif [[ $PROFILE == release ]]; then
     build_stratus
 else
     cargo build -q -p stratus-server --bin stratus
@@ -28,11 +34,7 @@ else
     cp "$CARGO_TARGET_DIR/debug/stratus" "$BIN"
 fi
 
-PORT=$(free_port)
-"$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null
-start_stratus "$PORT"
-TOKEN=$(sign_in)
-
+measure() {
 python3 - "$API" "$TOKEN" "$N" "$Q" "$STRATUS_PID" <<'PY'
 import http.client, io, json, random, statistics, sys, time, urllib.parse, zipfile
 api, token, n, q, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -120,4 +122,27 @@ print(f"indexing: {elapsed:.1f} s, {n / elapsed:.1f} docs/s")
 print(f"RSS: {base} MiB before, peak {peak} MiB (extra <= {peak - base} MiB)")
 print(f"query: p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * 0.95)]:.1f} ms ({q} queries)")
 PY
-echo "profile: $PROFILE, $(nproc) cores, $(uname -r)"
+}
+
+echo "machine: $(nproc) cores, $(uname -r), ${STRATUS_BIN:-$PROFILE build}, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for DB_KIND in $DATABASES; do
+    rm -rf "$WORK/data"
+    DB_ARGS=()
+    if [[ $DB_KIND == postgres ]]; then
+        if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+            echo "postgres: no initdb found, skipped"
+            continue
+        fi
+        start_postgres
+        DB_ARGS=(--database-url "$PG_URL")
+    fi
+    "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null
+    start_stratus "$(free_port)" "${DB_ARGS[@]}"
+    TOKEN=$(sign_in)
+    echo "== $DB_KIND"
+    measure
+    kill "$STRATUS_PID"
+    wait "$STRATUS_PID" 2>/dev/null || true
+    unset STRATUS_PID
+    if [[ $DB_KIND == postgres ]]; then stop_postgres; fi
+done

@@ -51,6 +51,14 @@ async fn up_down_up(db: &TestDb) {
         );
     }
 
+    if db.is_postgres() {
+        assert_eq!(
+            gin_options(conn).await,
+            "{fastupdate=off}",
+            "new terms go straight into the GIN index"
+        );
+    }
+
     // Running it again is a no-op.
     Migrator::up(conn, None).await.expect("repeated up");
 
@@ -65,9 +73,12 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the journal's notify trigger, then the share upload columns, then the full-text
+    // first the full-text index's tuning, then the journal's notify trigger, then the share upload columns, then the full-text
     // index, then the settings renames, then the OAuth tables, then the file changes, then the
     // snapshot permission's grant, then the last tables, then the added columns.
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the full-text index's tuning");
     Migrator::down(conn, Some(1))
         .await
         .expect("down the journal's notify trigger");
@@ -265,6 +276,21 @@ async fn grants_the_snapshot_permission(conn: &sea_orm_migration::sea_orm::Datab
     Migrator::down(conn, Some(1))
         .await
         .expect("down the snapshot permission again");
+}
+
+/// The storage options of PostgreSQL's full-text GIN index in the test's schema.
+async fn gin_options(conn: &sea_orm_migration::sea_orm::DatabaseConnection) -> String {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COALESCE(CAST(reloptions AS TEXT), '') FROM pg_class \
+             WHERE oid = CAST('idx_fts_terms_terms' AS regclass)",
+        ))
+        .await
+        .unwrap()
+        .expect("the index exists");
+    row.try_get_by_index(0).unwrap()
 }
 
 #[tokio::test]

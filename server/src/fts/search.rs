@@ -261,9 +261,13 @@ async fn candidates(
             .iter()
             .map(|t| format!("\"{}\"{}", t.term, if t.prefix { "*" } else { "" }))
             .collect();
+        // CROSS JOIN fixes the join order: the MATCH runs once and drives the lookups. That is
+        // the order SQLite (3.40 to 3.50) picks today without statistics; the other order, which
+        // an ANALYZE could make look cheaper, walks `fts_docs` by its status index and runs the
+        // MATCH once per indexed file (3 s instead of 1 ms at 10,000 files, forced by hand).
         sql.push(
-            "SELECT d.file_id FROM fts_terms t JOIN fts_docs d ON d.file_id = t.rowid \
-             JOIN files f ON f.id = d.file_id WHERE fts_terms MATCH ",
+            "SELECT d.file_id FROM fts_terms t CROSS JOIN fts_docs d CROSS JOIN files f \
+             WHERE d.file_id = t.rowid AND f.id = d.file_id AND fts_terms MATCH ",
         )
         .bind(q.join(" "));
     }
