@@ -106,11 +106,14 @@ class Client:
         self.rng = random.Random(n)
         self.files = {}  # name in the client's folder -> sha256 of its bytes
         self.count = 0
+        self.sent = 0  # requests sent so far
+        self.writes = []  # dicts: kind, path, to, sent (requests it took), ok
 
     # -- HTTP --------------------------------------------------------------------------------
     def raw(self, method, url, body=None, headers=None, kind="?"):
         """One request to the balancer (or an absolute URL); (status, headers, bytes), or None
         when the connection was cut."""
+        self.sent += 1
         u = urllib.parse.urlparse(url)
         target = u.path + ("?" + u.query if u.query else "")
         same = not u.netloc or u.netloc == self.base.netloc
@@ -171,6 +174,7 @@ class Client:
         signed = self.api("POST", "/session/token", {"email": email, "password": a.password})
         assert signed and signed["code"] == 0, signed
         self.token = signed["data"]["token"]["access_token"]
+        self.email = email
         acc = self.api("PUT", "/devices/dav", {"uri": "cloudreve://my", "name": "chaos"})
         assert acc and acc["code"] == 0, acc
         pw = acc["data"]["password"]
@@ -178,12 +182,21 @@ class Client:
 
     def make_folder(self, user):
         """The client works as `user`'s client, in a folder of its own."""
-        self.token, self.dav_auth = user.token, user.dav_auth
+        self.token, self.dav_auth, self.email = user.token, user.dav_auth, user.email
         got = self.retried("MKCOL", f"/dav/c{self.n}", None, {"Authorization": self.dav_auth})
         assert got and got[0] in (201, 405), got
 
     def uri(self, name):
         return f"cloudreve://my/c{self.n}/{name}"
+
+    def wrote(self, kind, name, sent, ok, to=None):
+        """Records a write in the client's folder for the journal check: its path in the
+        owner's tree, how many requests it took (a retried one may be journaled once per
+        request) and whether it was acknowledged."""
+        folder = f"/c{self.n}/"
+        self.writes.append({"kind": kind, "path": folder + name,
+                            "to": to and folder + to, "sent": sent,
+                            "ok": ok})
 
     # -- operations ------------------------------------------------------------------------
     def op_list(self):
@@ -195,11 +208,13 @@ class Client:
         self.count += 1
         name = f"s{self.count}.txt"
         body = self.rng.randbytes(self.rng.randint(1000, 8000))
+        sent = self.sent
         got = self.dav("PUT", name, body, kind="dav_put")
-        if got and got[0] in (201, 204):
+        ok = bool(got and got[0] in (201, 204))
+        self.wrote("put", name, self.sent - sent, ok)
+        if ok:
             self.files[name] = hashlib.sha256(body).hexdigest()
-            return True
-        return False
+        return ok
 
     def pick(self):
         return self.rng.choice(sorted(self.files)) if self.files else None
@@ -242,9 +257,15 @@ class Client:
         if name is None:
             return self.op_dav_put()
         new = "r" + name
+        sent = self.sent
         r = self.api("POST", "/file/rename", {"uri": self.uri(name), "new_name": new},
                      kind="rename")
+        # The lookup below is no write: the rename took the requests sent until here.
+        sent = self.sent - sent
         if r is None:
+            # Cut off twice: it may have happened, so the file is no longer picked.
+            self.wrote("rename", name, sent, False, new)
+            self.files.pop(name)
             return False
         if r["code"] != 0:
             # A retry after a rename whose answer was cut: the new name must be there.
@@ -253,6 +274,7 @@ class Client:
             if not info or info["code"] != 0:
                 self.run.fail(f"rename of c{self.n}/{name}: {r}")
                 return False
+        self.wrote("rename", name, sent, True, new)
         self.files[new] = self.files.pop(name)
         return True
 
@@ -270,7 +292,9 @@ class Client:
     def op_lock(self):
         self.count += 1
         name = f"lock-{self.count}.txt"
+        sent = self.sent
         put = self.dav("PUT", name, b"locked", kind="lock")
+        self.wrote("put", name, self.sent - sent, bool(put and put[0] in (201, 204)))
         if not put or put[0] not in (201, 204):
             return False
         got = self.dav("LOCK", name, LOCKINFO,

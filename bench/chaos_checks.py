@@ -141,6 +141,57 @@ def orphans_ok(run, problems):
           f"live sessions ({sessions}, left by creates whose answers were cut)", problems)
 
 
+def journal_rows(run):
+    """The change journal: (email, kind, from, to) per row, in the journal's order."""
+    rows = sql(run, "SELECT c.id, u.email, c.kind, c.from_path, coalesce(c.to_path, '') "
+                    "FROM fs_changes c JOIN users u ON u.id = c.owner_id ORDER BY c.id")
+    return [(int(i), email, int(kind), frm, to or None) for i, email, kind, frm, to in rows]
+
+
+def matches(write, row):
+    """Whether journal row `row` is the record of client write `write`: a PUT is a create or
+    (sent again over what the first one made) a modify of its path; a rename names both paths."""
+    _, _, kind, frm, to = row
+    if write["kind"] == "put":
+        return kind in (1, 2) and frm == write["path"]
+    return kind == 3 and frm == write["path"] and to == write["to"]
+
+
+def journal_ok(run, clients, problems):
+    """Every write the clients made is in the change journal (fs_changes), once per request at
+    most, in the order each client made them (one client per folder), with nothing in a
+    client's folder that no client asked for; every finished upload is created once."""
+    rows = journal_rows(run)
+    lost, twice, order, phantom = [], [], [], []
+    for c in clients:
+        folder = f"/c{c.n}/"
+        mine = [r for r in rows if r[1] == c.email and r[3].startswith(folder)]
+        claimed = set()
+        last = 0
+        for w in c.writes:
+            ids = [r[0] for r in mine if matches(w, r)]
+            claimed.update(ids)
+            if w["ok"] and not ids:
+                lost.append(f"{w['kind']} {w['path']}")
+            if len(ids) > w["sent"]:
+                twice.append(f"{w['kind']} {w['path']} x{len(ids)} ({w['sent']} sent)")
+            if ids and ids[0] < last:
+                order.append(f"{w['kind']} {w['path']}")
+            last = max([last] + ids)
+        phantom += [f"{r[2]} {r[3]}" for r in mine if r[0] not in claimed]
+    by_n = {c.n: c for c in clients}
+    for u in run.uploads:
+        path = "/" + u["uri"].split("cloudreve://my/", 1)[1]
+        made = [r for r in rows if r[1] == by_n[u["n"]].email and r[2] == 1 and r[3] == path]
+        if len(made) != 1:
+            (lost if not made else twice).append(f"upload {path} x{len(made)}")
+    writes = sum(len(c.writes) for c in clients)
+    check(not (lost or twice or order or phantom),
+          f"the change journal holds every write once, in order ({writes} writes, "
+          f"{len(rows)} rows; lost {lost[:3]} twice {twice[:3]} out of order {order[:3]} "
+          f"unasked {phantom[:3]})", problems)
+
+
 def check_all(run, clients):
     by_n = {c.n: c for c in clients}
     problems = []
@@ -148,6 +199,8 @@ def check_all(run, clients):
     for failure in run.failures:
         problems.append(failure)
     check(not run.failures, f"clients saw no wrong answer ({len(run.failures)})", problems)
+    # Before locks_ok, whose own writes are not the clients'.
+    journal_ok(run, clients, problems)
     uploads_ok(run, by_n, problems)
     tasks_ok(run, by_n, problems)
     errors_ok(run, problems)

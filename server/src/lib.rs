@@ -126,7 +126,7 @@ pub fn build_app(state: AppState) -> impl Endpoint {
     let body_timeout = net::Limits::of(&state.config).body_timeout;
     let api = api::service();
     let swagger = api.swagger_ui();
-    let spec = api.spec_endpoint();
+    let spec = api::spec_endpoint();
     let observed = state.clone();
     Route::new()
         .nest(format!("{}/docs", api::BASE), swagger)

@@ -52,6 +52,31 @@ impl S3Server {
         panic!("s3s-fs did not start listening");
     }
 
+    /// Ends the server: its port refuses connections until [`S3Server::start_again`].
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port and folder (after [`S3Server::stop`]): the
+    /// bucket comes back with the objects it held.
+    pub fn start_again(&mut self) {
+        let port: u16 = self.endpoint.rsplit(':').next().unwrap().parse().unwrap();
+        let root = self.bucket_dir.parent().unwrap().to_owned();
+        for _ in 0..50 {
+            let mut child = spawn(&root, port);
+            if wait_listening(&mut child, port) {
+                self.child = child;
+                return;
+            }
+            // The port may linger for a moment after the old process ended.
+            let _ = child.kill();
+            let _ = child.wait();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("s3s-fs did not start listening again on {port}");
+    }
+
     /// The server's process id (a test may stop and continue it to hold up its callers).
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod archive;
 pub mod callback;
 pub mod dav_account;
+mod doc;
 pub mod download;
 pub mod dto;
 pub mod envelope;
@@ -166,11 +167,17 @@ pub fn service() -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document as pretty JSON, exactly as `export-openapi` writes it.
 pub fn spec_json() -> String {
-    let mut spec = service().spec();
-    if !spec.ends_with('\n') {
-        spec.push('\n');
-    }
-    spec
+    doc::complete(&service().spec())
+}
+
+/// `GET /api/v4/openapi.json`: the document as [`spec_json`] writes it.
+pub fn spec_endpoint() -> impl Endpoint {
+    let spec = spec_json();
+    poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
+    })
 }
 
 /// The API endpoint with envelope error handling, `Cache-Control` and the JSON size limit.

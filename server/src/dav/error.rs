@@ -5,6 +5,7 @@ use dav_server::fs::FsError as DavFsError;
 
 use crate::{
     fs::{error::FsError, lock::LockError},
+    storage::StorageError,
     upload::UploadError,
 };
 
@@ -22,13 +23,15 @@ pub fn fs_err(err: FsError) -> DavFsError {
     }
 }
 
-/// A failed write (`PUT`) as a WebDAV status: what the policy refuses is 403 or 413, and
-/// the file-system rules answer as they do for every other method.
+/// A failed write (`PUT`) as a WebDAV status: what the policy refuses is 403 or 413, a
+/// storage that ran out of room 507 (RFC 4918 §11.5), and the file-system rules answer as
+/// they do for every other method.
 pub fn upload_err(err: UploadError) -> DavFsError {
     match err {
         UploadError::Fs(e) => fs_err(e),
         UploadError::TooLarge { .. } | UploadError::EditTooLarge { .. } => DavFsError::TooLarge,
         UploadError::UploadOngoing | UploadError::NameRefused(_) => DavFsError::Forbidden,
+        UploadError::Storage(StorageError::NoSpace(_)) => DavFsError::InsufficientStorage,
         other => {
             tracing::warn!(error = %other, "WebDAV write failed");
             DavFsError::GeneralFailure
@@ -51,6 +54,10 @@ mod tests {
             (UploadError::UploadOngoing, DavFsError::Forbidden),
             (
                 FsError::InsufficientCapacity.into(),
+                DavFsError::InsufficientStorage,
+            ),
+            (
+                StorageError::NoSpace("full".into()).into(),
                 DavFsError::InsufficientStorage,
             ),
             (FsError::Exists("a".into()).into(), DavFsError::Exists),

@@ -174,11 +174,11 @@ async fn write_body(
         {
             return Err(StorageError::LengthMismatch { expected, got });
         }
-        out.write_all(&piece).await.map_err(StorageError::Io)?;
+        out.write_all(&piece).await.map_err(StorageError::from)?;
         written = got;
     }
     check_length(expected, written)?;
-    out.flush().await.map_err(StorageError::Io)?;
+    out.flush().await.map_err(StorageError::from)?;
     Ok(out.into_inner())
 }
 
@@ -454,7 +454,7 @@ impl StorageDriver for LocalDriver {
         let mut file = fs::File::from_std(file);
         file.seek(SeekFrom::Start(offset)).await?;
         let file = write_body(file, body, Some(len)).await?;
-        file.sync_data().await.map_err(StorageError::Io)?;
+        file.sync_data().await.map_err(StorageError::from)?;
         tracing::trace!(key, index, offset, len, "upload chunk written");
         Ok(())
     }

@@ -186,3 +186,79 @@ async fn a_failing_allocation_answers_a_clear_error_and_releases_the_reservation
     upload(&server, &ann, "cloudreve://my/a/b.bin", &bytes).await;
     assert_stored_once(&server, &ann, "cloudreve://my/a/b.bin", &bytes).await;
 }
+
+/// Fills the file system but `room` bytes with one file (bounded: the tmpfs is small).
+fn fill_but(fs: &TinyFs, room: u64) -> std::path::PathBuf {
+    let path = fs.path().join("filler");
+    let len = fs.free().saturating_sub(room);
+    std::fs::write(&path, vec![7u8; len as usize]).unwrap();
+    path
+}
+
+/// A chunk written without pre-allocation meets a full file system (ENOSPC): it answers a
+/// clear error, the session and its reservation stay, and once space is freed the
+/// chunk is sent again and the file is stored byte for byte.
+#[tokio::test]
+async fn a_chunk_that_meets_a_full_disk_answers_a_clear_error_and_can_be_sent_again() {
+    let (server, ann) = setup().await;
+    let fs = tiny_uploads(&server, 4 * MIB, 0);
+    update_policy(&server, |p| p.settings["pre_allocate"] = json!(false)).await;
+    let bytes = data(6 * CHUNK, 5);
+    let sid = open_session(&server, &ann, "cloudreve://my/full.bin", bytes.len()).await;
+    let filler = fill_but(&fs, 2 * CHUNK as u64);
+
+    let chunks: Vec<&[u8]> = bytes.chunks(CHUNK).collect();
+    let mut failed = None;
+    for (i, c) in chunks.iter().enumerate() {
+        let r = send_chunk(&server, &ann, &sid, i as i64, c).await;
+        if r["code"] != 0 {
+            assert_eq!(r["code"], 40002, "chunk {i}: {r}");
+            failed = Some(i);
+            break;
+        }
+    }
+    let failed = failed.expect("the disk never filled up");
+    assert_eq!(user_row(&server, &ann).await.storage, bytes.len() as i64);
+
+    std::fs::remove_file(filler).unwrap();
+    for (i, c) in chunks.iter().enumerate().skip(failed) {
+        let r = send_chunk(&server, &ann, &sid, i as i64, c).await;
+        assert_eq!(r["code"], 0, "chunk {i} again: {r}");
+    }
+    assert_stored_once(&server, &ann, "cloudreve://my/full.bin", &bytes).await;
+    assert_eq!(files_below(fs.path()), (0, 1));
+}
+
+/// A WebDAV PUT streamed into a full file system answers 507 and leaves no file, row or
+/// partial blob; after space is freed the same PUT stores the file.
+#[tokio::test]
+async fn a_dav_put_that_meets_a_full_disk_leaves_nothing_and_works_once_space_is_freed() {
+    let (server, ann) = setup().await;
+    crate::dav::set_group_bits(
+        &server,
+        2,
+        &[(stratus_server::boolset::group_perm::WEBDAV, true)],
+    )
+    .await;
+    let pw = crate::dav::password(&server, &ann, "cloudreve://my").await;
+    let fs = tiny_uploads(&server, 4 * MIB, 0);
+    let filler = fill_but(&fs, 2 * CHUNK as u64);
+    let before = files_below(fs.path());
+    let bytes = data(16 * CHUNK, 6);
+    let put = || {
+        crate::dav::dav(&server, "PUT", "/full.bin", "ann@example.com", &pw)
+            .body(bytes.clone())
+            .send()
+    };
+
+    let resp = put().await.unwrap();
+    assert_eq!(resp.status(), 507, "{}", resp.text().await.unwrap());
+    assert_eq!(files_below(fs.path()), before);
+    nothing_left(&server, &ann, "cloudreve://my/full.bin", 0, 0).await;
+
+    std::fs::remove_file(filler).unwrap();
+    let resp = put().await.unwrap();
+    assert_eq!(resp.status(), 201);
+    assert_stored_once(&server, &ann, "cloudreve://my/full.bin", &bytes).await;
+    assert_eq!(files_below(fs.path()), (0, 1));
+}
