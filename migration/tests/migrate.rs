@@ -67,7 +67,8 @@ async fn up_down_up(db: &TestDb) {
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
     // first the account security tables, then the journal's notify trigger, then the share
     // upload columns, then the full-text index, then the settings renames, then the OAuth
-    // tables, then the file changes, then the snapshot permission's grant, then the last tables, then the added columns.
+    // tables, then the file changes, then the snapshot permission's grant, then the last
+    // tables, then the added columns.
     Migrator::down(conn, Some(1))
         .await
         .expect("down the account security tables");
