@@ -51,13 +51,16 @@ export function NewRecoveryCodes({ codes, onDone }: { codes: string[]; onDone: (
   );
 }
 
+/** Plural: `settings.twoFa.codesLeft_one` and `_other`, chosen by `count`. */
+const CODES_LEFT = "settings.twoFa.codesLeft";
+
 /** How many codes are left, and the way to a new set. */
 export function RecoveryCodesLeft({ left, onRenew }: { left: number; onRenew: () => void }) {
   const { t } = useTranslation();
   return (
     <Group gap="sm" justify="space-between">
       <Text size="sm" c={left <= 2 ? "red" : undefined} data-testid="recovery-codes-left">
-        {t("settings.twoFa.codesLeft", { count: left })}
+        {t(CODES_LEFT, { count: left })}
       </Text>
       <Button variant="default" size="xs" onClick={onRenew}>
         {t("settings.twoFa.newCodes")}

@@ -37,7 +37,9 @@ export function SessionsSection() {
       {ending && (
         <ConfirmDialog
           title={t("settings.sessions.endTitle")}
-          message={t("settings.sessions.endBody", { device: deviceName(ending, t) })}
+          message={t("settings.sessions.endBody", {
+            device: deviceName(ending, t("settings.sessions.unknownDevice")),
+          })}
           confirmLabel={t("settings.sessions.end")}
           onConfirm={() => revokeSession(ending.id)}
           onClose={() => setEnding(null)}
@@ -47,13 +49,14 @@ export function SessionsSection() {
   );
 }
 
-function deviceName(session: UserSession, t: (key: string) => string): string {
-  return session.device || t("settings.sessions.unknownDevice");
+/** The device's name, or `unknown` when the sign-in sent no User-Agent. */
+function deviceName(session: UserSession, unknown: string): string {
+  return session.device || unknown;
 }
 
 function SessionRow({ session, onEnd }: { session: UserSession; onEnd: () => void }) {
   const { t, i18n } = useTranslation();
-  const name = deviceName(session, t);
+  const name = deviceName(session, t("settings.sessions.unknownDevice"));
   return (
     <li data-testid="session">
       <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
