@@ -68,7 +68,7 @@ function SessionRow({ session, onEnd }: { session: UserSession; onEnd: () => voi
                 {name}
               </Text>
               {session.current && (
-                <Badge size="sm" variant="light" color="green">
+                <Badge size="sm" variant="dot" color="green">
                   {t("settings.sessions.thisDevice")}
                 </Badge>
               )}
