@@ -21,7 +21,7 @@ export function NewRecoveryCodes({ codes, onDone }: { codes: string[]; onDone: (
   const { t } = useTranslation();
   return (
     <Stack gap="sm" data-testid="recovery-codes">
-      <Alert color="yellow" title={t("settings.twoFa.codesTitle")}>
+      <Alert color="blue" title={t("settings.twoFa.codesTitle")}>
         {t("settings.twoFa.codesIntro")}
       </Alert>
       <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs" component="ol" p={0} m={0}>
