@@ -52,8 +52,10 @@ pub mod snapshot_node;
 pub mod snapshot_schedule;
 pub mod storage_policy;
 pub mod task;
+pub mod two_fa_recovery_code;
 pub mod upload_session;
 pub mod user;
+pub mod user_session;
 
 /// Every `Entity`, re-exported under the plural table-style name.
 pub mod prelude {
@@ -82,8 +84,10 @@ pub mod prelude {
     pub use super::snapshot_schedule::Entity as SnapshotSchedules;
     pub use super::storage_policy::Entity as StoragePolicies;
     pub use super::task::Entity as Tasks;
+    pub use super::two_fa_recovery_code::Entity as TwoFaRecoveryCodes;
     pub use super::upload_session::Entity as UploadSessions;
     pub use super::user::Entity as Users;
+    pub use super::user_session::Entity as UserSessions;
 }
 
 /// Fill `created_at` / `updated_at` before a save.

@@ -144,7 +144,8 @@ test("WebDAV accounts: create, show the mount commands, edit, delete", async ({
   await dav.getByRole("button", { name: "Add a WebDAV account" }).click();
   const create = page.getByRole("dialog", { name: "New WebDAV account" });
   await create.getByRole("textbox", { name: "Name" }).fill("laptop");
-  await create.getByRole("textbox", { name: "Folder" }).fill("cloudreve://my/Photos");
+  await create.getByRole("button", { name: "Photos" }).click();
+  await expect(create.getByTestId("dav-folder")).toHaveText("/Photos");
   await create.getByRole("button", { name: "Create" }).click();
   const connect = page.getByRole("dialog", { name: "Connect with “laptop”" });
   const davPassword = await connect.getByTestId("dav-password").inputValue();

@@ -31,6 +31,7 @@ mod m20261127_140000_rename_cap_settings;
 mod m20261128_100000_create_fts_index;
 mod m20261129_100000_add_share_uploads;
 mod m20261129_130000_notify_fs_changes;
+mod m20261130_100000_create_account_security;
 mod m20261130_130000_tune_fts_terms_index;
 
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_100000_create_fts_index::Migration),
             Box::new(m20261129_100000_add_share_uploads::Migration),
             Box::new(m20261129_130000_notify_fs_changes::Migration),
+            Box::new(m20261130_100000_create_account_security::Migration),
             Box::new(m20261130_130000_tune_fts_terms_index::Migration),
         ]
     }

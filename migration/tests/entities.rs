@@ -95,6 +95,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<fs_change::Entity>(db).await,
         assert_entity_matches::<fs_subscription::Entity>(db).await,
         assert_entity_matches::<fts_doc::Entity>(db).await,
+        assert_entity_matches::<two_fa_recovery_code::Entity>(db).await,
+        assert_entity_matches::<user_session::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();

@@ -73,12 +73,18 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the full-text index's tuning, then the journal's notify trigger, then the share upload columns, then the full-text
-    // index, then the settings renames, then the OAuth tables, then the file changes, then the
-    // snapshot permission's grant, then the last tables, then the added columns.
+    // first the full-text index's tuning, then the account security tables, then the journal's
+    // notify trigger, then the share upload columns, then the full-text index, then the settings
+    // renames, then the OAuth tables, then the file changes, then the snapshot permission's
+    // grant, then the last tables, then the added columns.
     Migrator::down(conn, Some(1))
         .await
         .expect("down the full-text index's tuning");
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the account security tables");
+    assert!(!manager.has_table("user_sessions").await.unwrap());
+    assert!(!manager.has_table("two_fa_recovery_codes").await.unwrap());
     Migrator::down(conn, Some(1))
         .await
         .expect("down the journal's notify trigger");

@@ -22,9 +22,20 @@ export function invalidateUserSettings() {
   return queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
 }
 
+/** Saves a change; turning 2FA on answers the recovery codes (shown this once). */
 export async function patchSettings(patch: SettingsPatch) {
-  await unwrap(api.PATCH("/user/setting", { body: patch }));
+  const data = await unwrap(api.PATCH("/user/setting", { body: patch }));
   await invalidateUserSettings();
+  return data?.recovery_codes;
+}
+
+/** Replaces the 2FA recovery codes, confirmed by a code of the authenticator; the new ones. */
+export async function regenerateRecoveryCodes(code: string): Promise<string[]> {
+  const data = await unwrap(
+    api.POST("/user/setting/2fa/recovery_codes", { body: { two_fa_code: code } }),
+  );
+  await invalidateUserSettings();
+  return data.recovery_codes;
 }
 
 /** The options a new passkey is made with, then the credential the browser made. */

@@ -41,6 +41,8 @@ pub const TABLES: &[&str] = &[
     "fs_changes",
     "fs_subscriptions",
     "fts_docs",
+    "two_fa_recovery_codes",
+    "user_sessions",
 ];
 
 pub struct TestDb {

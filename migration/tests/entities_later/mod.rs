@@ -1,4 +1,4 @@
-//! Round trips of the settings, snapshot, backup, notification, node health, file change and OAuth tables, split from `entities.rs` to keep it short.
+//! Round trips of the settings, snapshot, backup, notification, node health, file change, OAuth and account security tables, split from `entities.rs` to keep it short.
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
@@ -229,6 +229,32 @@ pub async fn roundtrip(
             client_id: Set(client.id),
             scopes: Set(json!(["openid"])),
             last_used_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
+    roundtrip!(
+        db,
+        two_fa_recovery_code,
+        two_fa_recovery_code::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(user.id),
+            selector: Set("abcd".into()),
+            digest: Set("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+            ..Default::default()
+        }
+    );
+    roundtrip!(
+        db,
+        user_session,
+        user_session::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(user.id),
+            root: Set("5b1f6c1e-0000-4000-8000-000000000002".into()),
+            user_agent: Set(Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".into())),
+            ip: Set(Some("127.0.0.1".into())),
+            last_used_at: Set(later),
             ..Default::default()
         }
     );

@@ -43,6 +43,7 @@ pub mod source;
 pub mod upload;
 pub mod user;
 pub mod user_profile;
+pub mod user_sessions;
 pub mod user_setting;
 pub mod workflow;
 pub mod workflow_jobs;
@@ -95,6 +96,7 @@ type Apis = (
         user::UserApi,
         user_profile::UserProfileApi,
         user_setting::UserSettingApi,
+        user_sessions::UserSessionsApi,
         registration::RegistrationApi,
         passkey::PasskeyApi,
         file_events::FileEventsApi,
@@ -134,6 +136,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             user::UserApi,
             user_profile::UserProfileApi,
             user_setting::UserSettingApi,
+            user_sessions::UserSessionsApi,
             registration::RegistrationApi,
             passkey::PasskeyApi,
             file_events::FileEventsApi,

@@ -110,8 +110,10 @@ impl OAuthTokenApi {
     async fn token(
         &self,
         state: Data<&AppState>,
+        req: &poem::Request,
         form: Form<TokenRequest>,
     ) -> Result<TokenReply, ApiError> {
+        let from = crate::events::Client::of(req, &state.config);
         let f = form.0;
         let client_id = f
             .client_id
@@ -138,6 +140,7 @@ impl OAuthTokenApi {
                 client_secret,
                 code,
                 code_verifier: f.code_verifier,
+                from,
             },
         )
         .await

@@ -123,6 +123,11 @@ fn user(r: &Request) -> Scopes {
     match r.at(1) {
         "me" | "capacity" | "search" => &["UserInfo.Read"],
         "authn" => &["UserSecurityInfo.Write"],
+        "sessions" => either(
+            !r.reads(),
+            &["UserSecurityInfo.Read"],
+            &["UserSecurityInfo.Write"],
+        ),
         "setting" => {
             let write = match r.at(2) {
                 "" => r.is(Method::PATCH),
@@ -201,6 +206,14 @@ mod tests {
         assert_eq!(req(Method::PATCH, "/workflow/download/1"), [WORKFLOW_WRITE]);
         assert_eq!(req(Method::GET, "/user/setting/2fa"), ["UserInfo.Read"]);
         assert_eq!(req(Method::PATCH, "/user/setting"), ["UserInfo.Write"]);
+        assert_eq!(
+            req(Method::GET, "/user/sessions"),
+            ["UserSecurityInfo.Read"]
+        );
+        assert_eq!(
+            req(Method::DELETE, "/user/sessions/x"),
+            ["UserSecurityInfo.Write"]
+        );
         assert_eq!(
             req(Method::DELETE, "/user/authn"),
             ["UserSecurityInfo.Write"]

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     auth::{
-        jwt, oauth, password,
+        jwt, oauth, password, recovery,
         session::{self, Refresh, rows},
         throttle, totp,
     },
@@ -46,7 +46,8 @@ pub struct PasswordLoginRequest {
 /// `POST /session/token/2fa`
 #[derive(Debug, Object)]
 pub struct TwoFactorLoginRequest {
-    /// The 6-digit code from the authenticator.
+    /// The 6-digit code from the authenticator, or one of the account's recovery codes
+    /// (`xxxx-xxxx-xxxx`), which then cannot be used again.
     pub otp: String,
     /// The id answered with code 203 by `POST /session/token`.
     pub session_id: String,
@@ -163,7 +164,7 @@ impl SessionApi {
         finish_login(&state, &user, &client, "password").await
     }
 
-    /// Completes a password sign-in with the 2FA code.
+    /// Completes a password sign-in with the 2FA code, or with a recovery code instead.
     #[oai(
         path = "/session/token/2fa",
         method = "post",
@@ -185,9 +186,7 @@ impl SessionApi {
         let user = rows::account(&state.db, user_id)
             .await?
             .ok_or_else(|| ApiError::code(ErrorCode::LoginSessionNotExist))?;
-        let secret = user.two_factor_secret.clone().unwrap_or_default();
-        if !totp::verify_once(&state.db, user.id, &secret, &body.otp).await? {
-            throttle::fail(&state.db, Some(user.id), &client, "2fa").await;
+        if !second_factor_ok(&state, &user, &client, &body.otp).await? {
             return Err(ApiError::code(ErrorCode::TwoFaCodeWrong));
         }
         // The session is spent only by a right code, so a typo does not restart the sign-in.
@@ -225,10 +224,11 @@ impl SessionApi {
             Some(t) => Some(oauth::flow::check_refresh(&state, user.id, t).await?),
             None => None,
         };
-        match session::refresh(&state, &user, token.root, token.jti, chain.as_ref()).await? {
+        let client = Client::of(req, &state.config);
+        let chain_and_token = (token.root, token.jti);
+        match session::refresh(&state, &user, chain_and_token, chain.as_ref(), &client).await? {
             Refresh::Rotated(pair) => ok(pair.into()),
             Refresh::Reused => {
-                let client = Client::of(req, &state.config);
                 events::record(
                     &state.db,
                     events::kind::USER_LOGOUT,
@@ -273,6 +273,33 @@ impl SessionApi {
         .await;
         ok(String::new())
     }
+}
+
+/// Whether `otp` is the account's TOTP code of now, or one of its unused recovery codes (which
+/// it spends); a wrong one counts as a failed sign-in, so both kinds are throttled alike.
+async fn second_factor_ok(
+    state: &AppState,
+    user: &user::Model,
+    client: &Client,
+    otp: &str,
+) -> Result<bool, ApiError> {
+    let (passed, method) = match recovery::normalize(otp) {
+        Some(code) => (
+            recovery::redeem(&state.db, user.id, &code).await?,
+            "recovery",
+        ),
+        None => {
+            let secret = user.two_factor_secret.clone().unwrap_or_default();
+            (
+                totp::verify_once(&state.db, user.id, &secret, otp).await?,
+                "2fa",
+            )
+        }
+    };
+    if !passed {
+        throttle::fail(&state.db, Some(user.id), client, method).await;
+    }
+    Ok(passed)
 }
 
 fn invalid_refresh() -> ApiError {
@@ -332,7 +359,7 @@ pub async fn finish_login(
     method: &str,
 ) -> ApiResult<LoginResponse> {
     let group = rows::group_of(&state.db, user).await?;
-    let token = session::start(state, user).await?;
+    let token = session::start(state, user, client).await?;
     let response = LoginResponse {
         user: User::from_model(&state.ids, user, &group),
         token: token.into(),

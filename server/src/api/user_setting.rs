@@ -17,7 +17,7 @@ use super::{
     passkey::PasskeyDto,
 };
 use crate::{
-    auth::{caller::Caller, oauth, passkey},
+    auth::{caller::Caller, oauth, passkey, recovery},
     avatar::{self, AvatarError, Size},
     events::Client,
     state::AppState,
@@ -45,6 +45,8 @@ pub struct UserSettings {
     pub passwordless: bool,
     /// Two-factor authentication is on.
     pub two_fa_enabled: bool,
+    /// How many unused 2FA recovery codes the account has; left out when 2FA is off.
+    pub two_fa_recovery_codes_left: Option<u64>,
     /// The account's passkeys.
     pub passkeys: Option<Vec<PasskeyDto>>,
     /// Explorer views stay in this browser instead of following the account.
@@ -73,6 +75,20 @@ pub struct OAuthGrantDto {
 /// `last_used_at` is always present, `null` when never used.
 fn is_never(_: &Option<chrono::DateTime<Utc>>) -> bool {
     false
+}
+
+/// 2FA recovery codes, shown this once (`xxxx-xxxx-xxxx`; each works once in place of a
+/// TOTP code at `POST /session/token/2fa`).
+#[derive(Debug, Object)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// `POST /user/setting/2fa/recovery_codes`
+#[derive(Debug, Object)]
+pub struct RegenerateRecoveryCodesRequest {
+    /// The authenticator's 6-digit code of now.
+    pub two_fa_code: String,
 }
 
 /// `PATCH /user/setting`: every field is optional; unknown fields are ignored.
@@ -222,6 +238,10 @@ impl UserSettingApi {
                 .filter(|max| *max > 0),
             passwordless: user.password.as_deref().is_none_or(str::is_empty),
             two_fa_enabled: has_two_fa(user),
+            two_fa_recovery_codes_left: match has_two_fa(user) {
+                true => Some(recovery::remaining(&state.db, user.id).await?),
+                false => None,
+            },
             passkeys: Some(passkeys).filter(|p| !p.is_empty()),
             disable_view_sync: flag("disable_view_sync").unwrap_or(false),
             share_links_in_profile: settings
@@ -237,7 +257,9 @@ impl UserSettingApi {
     /// saved unless every one is valid. A password change needs the current password
     /// (40069 when wrong) and ends every other session of the account at once (their access
     /// tokens too); the caller's own refresh token stops working, its access token lives on
-    /// until it expires. 2FA changes need a valid code (40022 when wrong).
+    /// until it expires. 2FA changes need a valid code (40022 when wrong). Turning 2FA on
+    /// answers the account's 10 recovery codes as `data`, the only time they are shown; other
+    /// changes answer no `data`.
     #[oai(
         path = "/user/setting",
         method = "patch",
@@ -249,7 +271,7 @@ impl UserSettingApi {
         caller: Data<&Caller>,
         req: &Request,
         body: ApiJson<UpdateUserSettingRequest>,
-    ) -> ApiResult<Value> {
+    ) -> ApiResult<RecoveryCodes> {
         let me = caller.signed_in()?;
         // Security changes need more than the route's scope (spec 4.18 §2.4).
         let change = body.0.into_change();
@@ -259,8 +281,35 @@ impl UserSettingApi {
             return Err(super::scopes::insufficient(scope));
         }
         let client = Client::of(req, &state.config);
-        settings::update(&state, me, &client, &change).await?;
-        done()
+        match settings::update(&state, me, &client, &change).await? {
+            Some(recovery_codes) => ok(RecoveryCodes { recovery_codes }),
+            None => done(),
+        }
+    }
+
+    /// Replaces the caller's 2FA recovery codes with 10 new ones, shown this once; the old
+    /// ones stop working. Needs 2FA on (40001 otherwise) and a TOTP code of now (40022 when
+    /// wrong, throttled like sign-ins).
+    #[oai(
+        path = "/user/setting/2fa/recovery_codes",
+        method = "post",
+        operation_id = "regenerate_recovery_codes"
+    )]
+    async fn regenerate_recovery_codes(
+        &self,
+        state: Data<&AppState>,
+        caller: Data<&Caller>,
+        req: &Request,
+        body: ApiJson<RegenerateRecoveryCodesRequest>,
+    ) -> ApiResult<RecoveryCodes> {
+        let me = caller.signed_in()?;
+        if let Some(scope) = me.missing_scope(&["UserSecurityInfo.Write"]) {
+            return Err(super::scopes::insufficient(scope));
+        }
+        let client = Client::of(req, &state.config);
+        let recovery_codes =
+            settings::regenerate_recovery_codes(&state, me, &client, &body.two_fa_code).await?;
+        ok(RecoveryCodes { recovery_codes })
     }
 
     /// A new TOTP secret (base32) for the caller, pending for 10 minutes until

@@ -3,12 +3,14 @@
 
 pub mod caller;
 pub mod dav_cache;
+pub mod devices;
 pub mod error;
 mod fresh_cache;
 pub mod jwt;
 pub mod oauth;
 pub mod passkey;
 pub mod password;
+pub mod recovery;
 pub mod session;
 pub mod sign;
 pub mod throttle;

@@ -5,6 +5,8 @@
 //! one in one conditional update, so a refresh token works once; a signed token whose chain
 //! holds another id was used before (copied, or replayed), and its whole chain ends.
 //!
+//! Each chain is one session its owner can list and end (`auth::devices` keeps its device).
+//!
 //! Access tokens name their chain as well, and every request checks that the row is still
 //! there ([`Chains::is_live`]). Sign-out and password changes delete rows: the instance that
 //! does it forgets what it remembered at once, the others within [`CHAIN_CACHE_TTL`].
@@ -17,11 +19,12 @@ use stratus_entity::user;
 use uuid::Uuid;
 
 use super::{
+    devices,
     error::AuthError,
     fresh_cache::FreshCache,
     jwt::{self, TokenPair},
 };
-use crate::{caller::OAuthToken, ids::IdKind, kv, state::AppState};
+use crate::{caller::OAuthToken, events::Client, ids::IdKind, kv, state::AppState};
 
 /// How long an instance trusts what it last read about a chain: another instance's sign-out
 /// takes at most this long to reach it.
@@ -101,9 +104,13 @@ async fn sign(
     Ok((pair, StdDuration::from_secs(refresh_ttl.unsigned_abs())))
 }
 
-/// Starts a new chain for `user` and answers its first pair.
-pub async fn start(state: &AppState, user: &user::Model) -> Result<TokenPair, AuthError> {
-    start_with(state, user, None).await
+/// Starts a new chain for `user`, signed in from `client`, and answers its first pair.
+pub async fn start(
+    state: &AppState,
+    user: &user::Model,
+    client: &Client,
+) -> Result<TokenPair, AuthError> {
+    start_with(state, user, None, client).await
 }
 
 /// Starts a new chain whose tokens carry `oauth`'s client and scopes when given.
@@ -111,6 +118,7 @@ pub async fn start_with(
     state: &AppState,
     user: &user::Model,
     oauth: Option<&OAuthChain>,
+    client: &Client,
 ) -> Result<TokenPair, AuthError> {
     let (root, jti) = (Uuid::new_v4(), Uuid::new_v4());
     let (pair, ttl) = sign(state, user, root, jti, oauth).await?;
@@ -118,6 +126,8 @@ pub async fn start_with(
         let key = oauth_key(o.client_row, user.id, &root);
         kv::put(&state.db, OAUTH_KIND, &key, "", Some(ttl)).await?;
     }
+    // The device first: a chain is never live without the row that lets its owner end it.
+    devices::started(&state.db, user.id, root, client).await?;
     kv::put(
         &state.db,
         KIND,
@@ -139,13 +149,13 @@ pub enum Refresh {
     Ended,
 }
 
-/// Exchanges the refresh token `jti` of the chain `root` for the next pair.
+/// Exchanges the refresh token `jti` of the chain `root` for the next pair, sent by `client`.
 pub async fn refresh(
     state: &AppState,
     user: &user::Model,
-    root: Uuid,
-    jti: Uuid,
+    (root, jti): (Uuid, Uuid),
     oauth: Option<&OAuthChain>,
+    client: &Client,
 ) -> Result<Refresh, AuthError> {
     let key = chain_key(user.id, &root);
     let next = Uuid::new_v4();
@@ -155,6 +165,7 @@ pub async fn refresh(
             let key = oauth_key(o.client_row, user.id, &root);
             kv::put(&state.db, OAUTH_KIND, &key, "", Some(ttl)).await?;
         }
+        devices::used(&state.db, user.id, root, client).await?;
         return Ok(Refresh::Rotated(pair));
     }
     // Not the next token: either the chain is gone, or the token was spent before.
@@ -169,6 +180,7 @@ pub async fn refresh(
 pub async fn end(state: &AppState, uid: i64, root: Uuid) -> Result<bool, DbErr> {
     let ended = kv::delete(&state.db, &chain_key(uid, &root)).await?;
     Chains::of(state).forget_all();
+    devices::ended(&state.db, uid, root).await?;
     Ok(ended)
 }
 
@@ -192,6 +204,7 @@ pub async fn end_oauth(state: &AppState, client_row: i64, uid: Option<i64>) -> R
         if kv::delete(&state.db, &chain_key(uid, &root)).await? {
             ended += 1;
         }
+        devices::ended(&state.db, uid, root).await?;
     }
     kv::delete_prefixed(&state.db, &prefix, None).await?;
     Chains::of(state).forget_all();
@@ -206,8 +219,22 @@ pub async fn end_all(
     uid: i64,
     keep: Option<Uuid>,
 ) -> Result<u64, DbErr> {
+    devices::all_ended(db, uid, keep).await?;
     let keep = keep.map(|root| chain_key(uid, &root));
     kv::delete_prefixed(db, &user_prefix(uid), keep.as_deref()).await
+}
+
+/// The chains of `uid` that go on.
+pub async fn live_roots(
+    db: &impl ConnectionTrait,
+    uid: i64,
+) -> Result<std::collections::HashSet<Uuid>, DbErr> {
+    let prefix = user_prefix(uid);
+    Ok(kv::keys_prefixed(db, &prefix)
+        .await?
+        .iter()
+        .filter_map(|key| Uuid::parse_str(&key[prefix.len()..]).ok())
+        .collect())
 }
 
 /// What this instance last read about chains, for [`CHAIN_CACHE_TTL`]. A read that began

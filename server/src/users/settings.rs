@@ -14,7 +14,12 @@ use super::{
     setting_fields::{validate_exts, validate_language, validate_nick, validate_theme},
 };
 use crate::{
-    auth::{caller::SignedIn, password, session, throttle, totp},
+    auth::{
+        caller::SignedIn,
+        password,
+        recovery::{self, NewCode},
+        session, throttle, totp,
+    },
     db,
     events::{self, Client},
     kv,
@@ -54,17 +59,21 @@ impl SettingsChange {
 
 /// Applies a change to the caller's settings: nothing is saved unless every field is valid.
 /// A new password needs the current one and ends every other session of the account; 2FA
-/// changes need a valid code.
+/// changes need a valid code. Turning 2FA on answers the account's new recovery codes, the
+/// only time they are seen.
 pub async fn update(
     state: &AppState,
     me: &SignedIn,
     client: &Client,
     body: &SettingsChange,
-) -> Result<(), UsersError> {
+) -> Result<Option<Vec<String>>, UsersError> {
     let change = check(&me.user, body)?;
     let creds = verify(state, &me.user, client, &change).await?;
     save(state, me, change, &creds).await?;
-    record(state, me.user.id, client, &creds).await
+    record(state, me.user.id, client, &creds).await?;
+    Ok(creds
+        .recovery
+        .map(|codes| codes.into_iter().map(|c| c.shown).collect()))
 }
 
 /// A new TOTP secret (base32) for the account, pending for [`TWO_FA_INIT_TTL`] until a
@@ -114,6 +123,8 @@ struct NewCredentials {
     digest: Option<String>,
     /// The new 2FA secret (`Some(None)`: 2FA off).
     secret: Option<Option<String>>,
+    /// The recovery codes that come with 2FA turned on.
+    recovery: Option<Vec<NewCode>>,
 }
 
 /// Checks the shape of every field; nothing is read or written.
@@ -231,6 +242,9 @@ async fn verify(
             return Err(UsersError::TwoFaCodeWrong);
         }
         out.secret = Some(enable.then_some(secret));
+        if enable {
+            out.recovery = Some(recovery::generate_off_thread().await?);
+        }
     }
     Ok(out)
 }
@@ -266,6 +280,11 @@ async fn save(
     }
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
+    match (&creds.secret, &creds.recovery) {
+        (_, Some(codes)) => recovery::replace(&txn, user_id, codes).await?,
+        (Some(None), None) => recovery::delete_all(&txn, user_id).await?,
+        _ => {}
+    }
     if creds.digest.is_some() {
         session::end_all(&txn, user_id, me.session).await?;
     }
@@ -349,4 +368,38 @@ async fn record(
         .await;
     }
     Ok(())
+}
+
+/// Replaces the account's recovery codes with a new set, once a TOTP code of now confirms it
+/// (throttled like sign-ins); answers the new codes, shown this once. The old set stops
+/// working in the same transaction.
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    me: &SignedIn,
+    client: &Client,
+    code: &str,
+) -> Result<Vec<String>, UsersError> {
+    let user = &me.user;
+    if !has_two_fa(user) {
+        return Err(UsersError::field("two_fa_enabled: 2FA is not enabled"));
+    }
+    throttle::check(&state.db, Some(user.id), client).await?;
+    let secret = user.two_factor_secret.clone().unwrap_or_default();
+    if !totp::verify_once(&state.db, user.id, &secret, code).await? {
+        throttle::fail(&state.db, Some(user.id), client, "2fa").await;
+        return Err(UsersError::TwoFaCodeWrong);
+    }
+    let codes = recovery::generate_off_thread().await?;
+    let txn = db::begin_write(&state.db).await?;
+    recovery::replace(&txn, user.id, &codes).await?;
+    txn.commit().await?;
+    events::record(
+        &state.db,
+        events::kind::USER_CHANGE_2FA,
+        Some(user.id),
+        client,
+        Some(serde_json::json!({ "enabled": true, "recovery_codes": "regenerated" })),
+    )
+    .await;
+    Ok(codes.into_iter().map(|c| c.shown).collect())
 }

@@ -47,6 +47,7 @@ mod thumb;
 mod trash;
 mod upload;
 mod user_profile;
+mod user_sessions;
 mod user_setting;
 mod version;
 mod web;

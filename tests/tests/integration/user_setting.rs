@@ -12,6 +12,7 @@ use stratus_server::events::kind;
 use stratus_tests::TestServer;
 use totp_rs::{Builder, Secret, Totp};
 
+mod recovery_codes;
 mod two_factor;
 
 const PASSWORD: &str = "correct horse";

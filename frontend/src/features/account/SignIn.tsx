@@ -1,16 +1,7 @@
 // Sign-in: e-mail and password (with the captcha when the site asks for one), then the 2FA code
 // when the server answers 203; or a passkey. Links to sign-up (when open) and the forgotten
 // password page.
-import {
-  Anchor,
-  Button,
-  Group,
-  PasswordInput,
-  PinInput,
-  Stack,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +13,7 @@ import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";
 import { errorMessage } from "../../lib/errors";
 import { CaptchaField, useCaptcha } from "./Captcha";
+import { OtpStep } from "./OtpStep";
 import { PasskeySignIn } from "./PasskeySignIn";
 import { useTypedEmail } from "./typedEmail";
 
@@ -57,18 +49,7 @@ export default function SignIn() {
           {step.kind === "password" ? (
             <PasswordStep form={form} />
           ) : (
-            <>
-              <Text>{t("signIn.otpIntro")}</Text>
-              <PinInput
-                length={6}
-                type="number"
-                oneTimeCode
-                autoFocus
-                aria-label={t("signIn.otp")}
-                value={form.otp}
-                onChange={form.setOtp}
-              />
-            </>
+            <OtpStep otp={form.otp} setOtp={form.setOtp} />
           )}
           {form.error && (
             <Text c="red" role="alert">

@@ -1,8 +1,21 @@
-// Makes a WebDAV account or changes one: its name, folder and options.
-import { Alert, Button, Checkbox, Group, Modal, Stack, TextInput } from "@mantine/core";
+// Makes a WebDAV account or changes one: its name, folder (picked like a move's destination)
+// and options.
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Input,
+  Modal,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { saveDavAccount } from "../../api/webdav";
+import { FolderPicker } from "../../components/FolderPicker";
 import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";
 import { bit, type DavAccount, NO_SYS_FILES, PROXY, READONLY } from "./davAccounts";
@@ -55,13 +68,7 @@ export function DavDialog({
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <TextInput
-            label={t("settings.dav.folder")}
-            description={t("settings.dav.folderHint")}
-            required
-            value={uri}
-            onChange={(e) => setUri(e.currentTarget.value)}
-          />
+          <DavFolder uri={uri} setUri={setUri} />
           <DavOptions
             readonly={[readonly, setReadonly]}
             proxy={[proxy, setProxy]}
@@ -83,6 +90,30 @@ export function DavDialog({
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+const NOTHING_EXCLUDED = new Set<string>();
+
+/** The folder the account sees, picked in the drive's folders; the path picked shows above. */
+function DavFolder({ uri, setUri }: { uri: string; setUri: (uri: string) => void }) {
+  const { t } = useTranslation();
+  const shown = decodeURIComponent(uri.replace(/^cloudreve:\/\/my/, "") || "/");
+  return (
+    <Input.Wrapper label={t("settings.dav.folder")} description={t("settings.dav.folderPickHint")}>
+      <Paper withBorder p="xs" mt={4}>
+        <Text
+          size="sm"
+          fw={500}
+          mb="xs"
+          data-testid="dav-folder"
+          style={{ overflowWrap: "anywhere" }}
+        >
+          {shown}
+        </Text>
+        <FolderPicker value={uri} onChange={setUri} excluded={NOTHING_EXCLUDED} height={180} />
+      </Paper>
+    </Input.Wrapper>
   );
 }
 

@@ -1,5 +1,5 @@
-// The settings page: profile, security (password, 2FA, passkeys, connected apps), file versions, WebDAV
-// accounts and the storage used, each a section of its own file.
+// The settings page: profile, security (password, 2FA, sessions, passkeys, connected apps), file
+// versions, WebDAV accounts and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useUserSettings } from "../../api/userSettings";
@@ -8,6 +8,7 @@ import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
+import { SessionsSection } from "./SessionsSection";
 import { StorageSection } from "./StorageSection";
 import { TwoFactorSection } from "./TwoFactorSection";
 import { VersionsSection } from "./VersionsSection";
@@ -33,7 +34,11 @@ export default function Settings() {
       ) : (
         <>
           <PasswordSection passwordless={settings.data.passwordless} />
-          <TwoFactorSection enabled={settings.data.two_fa_enabled} />
+          <TwoFactorSection
+            enabled={settings.data.two_fa_enabled}
+            codesLeft={settings.data.two_fa_recovery_codes_left}
+          />
+          <SessionsSection />
           <PasskeysSection passkeys={settings.data.passkeys ?? []} />
           <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />
           <VersionsSection settings={settings.data} />

@@ -1,17 +1,24 @@
 // Two-factor sign-in: turning it on shows a QR code of a fresh secret (and the secret as text)
-// and asks for a code from the app; turning it off asks for a current code.
+// and asks for a code from the app, then shows the recovery codes once; turning it off, or a
+// new set of recovery codes, asks for a current code.
 import { Alert, Badge, Button, Code, Group, Image, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../api/session";
-import { patchSettings, twoFactorSecret } from "../../api/userSettings";
+import { patchSettings, regenerateRecoveryCodes, twoFactorSecret } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { useSubmit } from "../../lib/form";
+import { NewRecoveryCodes, RecoveryCodesLeft } from "./RecoveryCodes";
 import { Section } from "./Section";
 
-type Step = { kind: "idle" } | { kind: "enrol"; secret: string } | { kind: "disable" };
+type Step =
+  | { kind: "idle" }
+  | { kind: "enrol"; secret: string }
+  | { kind: "disable" }
+  | { kind: "renew" }
+  | { kind: "codes"; codes: string[] };
 
 /** The `otpauth://` address authenticator apps read from the QR code. */
 export function otpauthUri(secret: string, account: string, issuer: string): string {
@@ -26,29 +33,45 @@ function qrDataUrl(text: string): string {
   return qr.createDataURL(5, 4);
 }
 
-export function TwoFactorSection({ enabled }: { enabled: boolean }) {
+/** The steps of the section and what a typed code does in each. */
+function useTwoFactorSteps() {
   const { t } = useTranslation();
   const [step, setStep] = useState<Step>({ kind: "idle" });
   const [code, setCode] = useState("");
 
   const { busy, error, setError, submit } = useSubmit(async () => {
-    await patchSettings({ two_fa_enabled: step.kind === "enrol", two_fa_code: code });
+    if (step.kind === "renew") {
+      setStep({ kind: "codes", codes: await regenerateRecoveryCodes(code) });
+      return;
+    }
+    const enrol = step.kind === "enrol";
+    const codes = await patchSettings({ two_fa_enabled: enrol, two_fa_code: code });
     notifications.show({
       color: "green",
-      message: t(step.kind === "enrol" ? "settings.twoFa.enabled" : "settings.twoFa.disabled"),
+      message: t(enrol ? "settings.twoFa.enabled" : "settings.twoFa.disabled"),
     });
-    setStep({ kind: "idle" });
+    setStep(enrol && codes ? { kind: "codes", codes } : { kind: "idle" });
   });
 
-  const start = async () => {
+  const go = (next: Step) => {
     setError(null);
     setCode("");
+    setStep(next);
+  };
+  const start = async () => {
     try {
-      setStep({ kind: "enrol", secret: await twoFactorSecret() });
+      go({ kind: "enrol", secret: await twoFactorSecret() });
     } catch (e) {
       setError(errorMessage(e));
     }
   };
+  return { step, go, start, code, setCode, busy, error, submit };
+}
+
+export function TwoFactorSection({ enabled, codesLeft }: { enabled: boolean; codesLeft?: number }) {
+  const { t } = useTranslation();
+  const { step, go, start, code, setCode, busy, error, submit } = useTwoFactorSteps();
+  const idle = () => go({ kind: "idle" });
 
   return (
     <Section id="2fa" title={t("settings.twoFa.title")} description={t("settings.twoFa.intro")}>
@@ -58,16 +81,23 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
           {enabled ? t("settings.on") : t("settings.off")}
         </Badge>
       </Group>
-      {step.kind === "idle" ? (
-        <Group>
-          {enabled ? (
-            <Button variant="default" color="red" onClick={() => setStep({ kind: "disable" })}>
-              {t("settings.twoFa.turnOff")}
-            </Button>
-          ) : (
-            <Button onClick={start}>{t("settings.twoFa.turnOn")}</Button>
+      {step.kind === "codes" ? (
+        <NewRecoveryCodes codes={step.codes} onDone={idle} />
+      ) : step.kind === "idle" ? (
+        <>
+          {enabled && codesLeft !== undefined && (
+            <RecoveryCodesLeft left={codesLeft} onRenew={() => go({ kind: "renew" })} />
           )}
-        </Group>
+          <Group>
+            {enabled ? (
+              <Button variant="default" color="red" onClick={() => go({ kind: "disable" })}>
+                {t("settings.twoFa.turnOff")}
+              </Button>
+            ) : (
+              <Button onClick={start}>{t("settings.twoFa.turnOn")}</Button>
+            )}
+          </Group>
+        </>
       ) : (
         <form onSubmit={submit}>
           <Stack gap="sm">
@@ -78,12 +108,7 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
                 {error}
               </Alert>
             )}
-            <CodeButtons
-              enrol={step.kind === "enrol"}
-              busy={busy}
-              ready={code.length === 6}
-              cancel={() => setStep({ kind: "idle" })}
-            />
+            <CodeButtons kind={step.kind} busy={busy} ready={code.length === 6} cancel={idle} />
           </Stack>
         </form>
       )}
@@ -139,22 +164,27 @@ function CodeField({ code, setCode }: { code: string; setCode: (code: string) =>
 }
 
 function CodeButtons({
-  enrol,
+  kind,
   busy,
   ready,
   cancel,
 }: {
-  enrol: boolean;
+  kind: "enrol" | "disable" | "renew";
   busy: boolean;
   /** Six digits were typed. */
   ready: boolean;
   cancel: () => void;
 }) {
   const { t } = useTranslation();
+  const label = {
+    enrol: "settings.twoFa.confirmOn",
+    disable: "settings.twoFa.confirmOff",
+    renew: "settings.twoFa.confirmNewCodes",
+  } as const;
   return (
     <Group>
       <Button type="submit" loading={busy} disabled={!ready}>
-        {enrol ? t("settings.twoFa.confirmOn") : t("settings.twoFa.confirmOff")}
+        {t(label[kind])}
       </Button>
       <Button variant="default" onClick={cancel}>
         {t("common.cancel")}

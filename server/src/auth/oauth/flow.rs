@@ -100,6 +100,8 @@ pub struct Exchange {
     pub client_secret: String,
     pub code: String,
     pub code_verifier: Option<String>,
+    /// Where the exchange comes from: the session it starts shows this device.
+    pub from: crate::events::Client,
 }
 
 /// What a successful exchange gives.
@@ -145,7 +147,7 @@ pub async fn exchange(state: &AppState, req: Exchange) -> Result<Exchanged, OAut
             scopes: record.scopes.clone(),
         },
     );
-    let pair = session::start_with(state, &user, Some(&chain)).await?;
+    let pair = session::start_with(state, &user, Some(&chain), &req.from).await?;
     let refresh_expires_in = match chain.refresh_ttl {
         0 => state.settings.int("refresh_token_ttl", 1_209_600).await?,
         ttl => ttl,

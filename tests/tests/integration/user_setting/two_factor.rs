@@ -63,7 +63,8 @@ async fn two_factor_authentication_from_start_to_finish() {
         json!({"two_fa_enabled": true, "two_fa_code": codes.next().await}),
     )
     .await;
-    assert_eq!(body, json!({"code": 0, "msg": ""}));
+    assert_eq!(body["code"], 0, "{body}");
+    assert_eq!(body["data"]["recovery_codes"].as_array().unwrap().len(), 10);
     assert_eq!(settings(&server, &token).await["two_fa_enabled"], true);
     assert_eq!(
         row(&server, ann.id).await.two_factor_secret.as_deref(),
