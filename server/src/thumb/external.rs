@@ -159,8 +159,6 @@ fn arguments(
     want: Want,
     seek: &str,
 ) -> (Vec<OsString>, PathBuf) {
-    let fit = want.fit;
-    let (w, h) = (fit.width.to_string(), fit.height.to_string());
     let source = local_arg(src);
     // The tools that can write the thumbnail's encoding are asked for it; PNG otherwise.
     let target = want.target;
@@ -169,94 +167,125 @@ fn arguments(
     } else {
         Encoding::Png
     };
-    let out_name = format!("out.{}", encoding.ext());
-    let jpeg = encoding == Encoding::Jpeg;
-    let list = |items: &[&str]| items.iter().map(OsString::from).collect::<Vec<_>>();
+    let out = Out {
+        name: format!("out.{}", encoding.ext()),
+        jpeg: encoding == Encoding::Jpeg,
+        quality: target.quality.clamp(1, 100),
+    };
     match kind {
-        Kind::Ffmpeg => {
-            let mut args = list(&["-hide_banner", "-nostdin", "-loglevel", "error"]);
-            args.extend(ffmpeg.extra_args.iter().map(OsString::from));
-            // A seek that is not a plain time would be read as something else: use the start.
-            let seek = if seek
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
-            {
-                seek
-            } else {
-                "0"
-            };
-            args.extend(list(&["-ss", seek, "-i"]));
-            args.push(source);
-            // Fit the box, never enlarge (the comma inside `min` is escaped for the filter).
-            let scale = format!(
-                "scale=w=min({w}\\,iw):h=min({h}\\,ih):force_original_aspect_ratio=decrease"
-            );
-            args.extend(list(&["-frames:v", "1", "-an", "-vf", &scale]));
-            if jpeg {
-                args.extend(list(&["-q:v", &ffmpeg_qscale(target.quality).to_string()]));
-            }
-            args.extend(list(&["-update", "1", "-y", &format!("./{out_name}")]));
-            (args, dir.join(out_name))
-        }
+        Kind::Ffmpeg => (
+            ffmpeg_args(ffmpeg, source, want.fit, seek, &out),
+            dir.join(&out.name),
+        ),
         Kind::Vips => {
+            let (w, h) = (want.fit.width.to_string(), want.fit.height.to_string());
             let mut args = list(&["thumbnail"]);
             args.push(source);
             // Saved without the source's metadata (EXIF, places), like an encoded thumbnail.
-            let save = if jpeg {
-                format!("./{out_name}[Q={},strip]", target.quality.clamp(1, 100))
+            let save = if out.jpeg {
+                format!("./{}[Q={},strip]", out.name, out.quality)
             } else {
-                format!("./{out_name}[strip]")
+                format!("./{}[strip]", out.name)
             };
             args.extend(list(&[&save, &w, "--height", &h, "--size", "down"]));
-            (args, dir.join(out_name))
+            (args, dir.join(&out.name))
         }
-        Kind::Poppler => {
-            let mut args = list(&["-f", "1", "-l", "1", "-singlefile"]);
-            if jpeg {
-                let quality = format!("quality={}", target.quality.clamp(1, 100));
-                args.extend(list(&["-jpeg", "-jpegopt", &quality]));
-            } else {
-                args.push("-png".into());
-            }
-            // The page's aspect ratio is unknown before it is read: the side that most pages
-            // (portrait) meet first is fixed, the other follows the page. A page that then
-            // passes the box (a wide slide in a wide box) is fitted by the caller.
-            if fit.width >= fit.height {
-                args.extend(list(&["-scale-to-x", "-1", "-scale-to-y", &h]));
-            } else {
-                args.extend(list(&["-scale-to-x", &w, "-scale-to-y", "-1"]));
-            }
-            args.push(source);
-            args.push("./out".into());
-            (args, dir.join(out_name))
-        }
+        Kind::Poppler => (poppler_args(source, want.fit, &out), dir.join(&out.name)),
         Kind::Heif => (vec![source, "./out.png".into()], dir.join("out.png")),
         // The preview the camera embedded, written beside the source.
         Kind::LibRaw => (
             vec!["-e".into(), source],
             dir.join(format!("{src}.thumb.jpg")),
         ),
-        Kind::LibreOffice => {
-            // A profile of its own in the private folder: runs never share or lock one.
-            let profile = url::Url::from_directory_path(dir.join("profile"))
-                .map(|u| u.to_string())
-                .unwrap_or_else(|()| format!("file://{}/profile", dir.display()));
-            let mut args = list(&[
-                "--headless",
-                "--invisible",
-                "--nologo",
-                "--norestore",
-                "--nolockcheck",
-                "--nodefault",
-            ]);
-            args.push(format!("-env:UserInstallation={profile}").into());
-            args.extend(list(&["--convert-to", "png", "--outdir", "./out"]));
-            args.push(source);
-            let stem = src.split_once('.').map_or(src, |(stem, _)| stem);
-            (args, dir.join("out").join(format!("{stem}.png")))
-        }
+        Kind::LibreOffice => libreoffice_args(dir, src, source),
         Kind::Builtin | Kind::MusicCover => (Vec::new(), dir.join("none")),
     }
+}
+
+/// The picture a tool writes in its folder: its file name, whether it is a JPEG and the
+/// JPEG quality.
+struct Out {
+    name: String,
+    jpeg: bool,
+    quality: u8,
+}
+
+fn list(items: &[&str]) -> Vec<OsString> {
+    items.iter().map(OsString::from).collect()
+}
+
+fn ffmpeg_args(
+    ffmpeg: &FfmpegOptions,
+    source: OsString,
+    fit: Box2,
+    seek: &str,
+    out: &Out,
+) -> Vec<OsString> {
+    let mut args = list(&["-hide_banner", "-nostdin", "-loglevel", "error"]);
+    args.extend(ffmpeg.extra_args.iter().map(OsString::from));
+    // A seek that is not a plain time would be read as something else: use the start.
+    let seek = if seek
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    {
+        seek
+    } else {
+        "0"
+    };
+    args.extend(list(&["-ss", seek, "-i"]));
+    args.push(source);
+    // Fit the box, never enlarge (the comma inside `min` is escaped for the filter).
+    let (w, h) = (fit.width, fit.height);
+    let scale =
+        format!("scale=w=min({w}\\,iw):h=min({h}\\,ih):force_original_aspect_ratio=decrease");
+    args.extend(list(&["-frames:v", "1", "-an", "-vf", &scale]));
+    if out.jpeg {
+        args.extend(list(&["-q:v", &ffmpeg_qscale(out.quality).to_string()]));
+    }
+    args.extend(list(&["-update", "1", "-y", &format!("./{}", out.name)]));
+    args
+}
+
+fn poppler_args(source: OsString, fit: Box2, out: &Out) -> Vec<OsString> {
+    let mut args = list(&["-f", "1", "-l", "1", "-singlefile"]);
+    if out.jpeg {
+        let quality = format!("quality={}", out.quality);
+        args.extend(list(&["-jpeg", "-jpegopt", &quality]));
+    } else {
+        args.push("-png".into());
+    }
+    // The page's aspect ratio is unknown before it is read: the side that most pages
+    // (portrait) meet first is fixed, the other follows the page. A page that then passes
+    // the box (a wide slide in a wide box) is fitted by the caller.
+    let (w, h) = (fit.width.to_string(), fit.height.to_string());
+    if fit.width >= fit.height {
+        args.extend(list(&["-scale-to-x", "-1", "-scale-to-y", &h]));
+    } else {
+        args.extend(list(&["-scale-to-x", &w, "-scale-to-y", "-1"]));
+    }
+    args.push(source);
+    args.push("./out".into());
+    args
+}
+
+fn libreoffice_args(dir: &Path, src: &str, source: OsString) -> (Vec<OsString>, PathBuf) {
+    // A profile of its own in the private folder: runs never share or lock one.
+    let profile = url::Url::from_directory_path(dir.join("profile"))
+        .map(|u| u.to_string())
+        .unwrap_or_else(|()| format!("file://{}/profile", dir.display()));
+    let mut args = list(&[
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+    ]);
+    args.push(format!("-env:UserInstallation={profile}").into());
+    args.extend(list(&["--convert-to", "png", "--outdir", "./out"]));
+    args.push(source);
+    let stem = src.split_once('.').map_or(src, |(stem, _)| stem);
+    (args, dir.join("out").join(format!("{stem}.png")))
 }
 
 /// The picture at `path`, when it is at most [`MAX_OUTPUT`] bytes.
