@@ -69,7 +69,11 @@ async fn a_jpeg_written_by_the_tool_is_kept_without_the_sources_metadata() {
     )
     .await;
     upload(&server, &ann, "cloudreve://my/clip.mp4", &video(dir.path())).await;
-    let bytes = bytes_of(&server, &thumb(&server, &ann, "cloudreve://my/clip.mp4").await).await;
+    let bytes = bytes_of(
+        &server,
+        &thumb(&server, &ann, "cloudreve://my/clip.mp4").await,
+    )
+    .await;
     assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Jpeg);
     // ffmpeg's encoder names itself in a comment: the picture was not encoded again.
     assert!(contains(&bytes, b"Lavc"), "re-encoded");
@@ -78,7 +82,11 @@ async fn a_jpeg_written_by_the_tool_is_kept_without_the_sources_metadata() {
     let photo = jpeg_with_exif();
     assert!(contains(&photo, b"StratusCam"));
     upload(&server, &ann, "cloudreve://my/photo.jpg", &photo).await;
-    let bytes = bytes_of(&server, &thumb(&server, &ann, "cloudreve://my/photo.jpg").await).await;
+    let bytes = bytes_of(
+        &server,
+        &thumb(&server, &ann, "cloudreve://my/photo.jpg").await,
+    )
+    .await;
     assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Jpeg);
     assert!(!contains(&bytes, b"StratusCam") && !contains(&bytes, b"Exif\0\0"));
     assert_fits(&image::load_from_memory(&bytes).unwrap(), 48, 32, 2.0);
@@ -99,7 +107,13 @@ async fn pdf_pages_of_either_shape_fit_the_box() {
     .await;
     // A portrait page meets the box's height as rendered; a wide one is fitted afterwards.
     for (name, w, h) in [("tall.pdf", 100, 200), ("wide.pdf", 200, 100)] {
-        upload(&server, &ann, &format!("cloudreve://my/{name}"), &pdf_of(w, h)).await;
+        upload(
+            &server,
+            &ann,
+            &format!("cloudreve://my/{name}"),
+            &pdf_of(w, h),
+        )
+        .await;
         let answer = thumb(&server, &ann, &format!("cloudreve://my/{name}")).await;
         let bytes = bytes_of(&server, &answer).await;
         assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Jpeg);
