@@ -13,12 +13,18 @@
 #   N=100 bash bench/thumbs.sh
 #   PROFILE=debug N=30 bash bench/thumbs.sh   # check the script quickly
 #   STRATUS_BIN=/path/to/stratus bash bench/thumbs.sh   # a release binary built elsewhere
+#   KINDS=mp4 bash bench/thumbs.sh     # only some kinds (comma-separated: png, mp4, pdf)
+#
+# Besides wall time, both sides' CPU seconds are printed (the server's own and its tools',
+# against the shell's tools): unlike the rates, they hardly move with the load of a shared
+# machine. The background tasks the uploads start (media metadata) are waited for first.
 #
 # Needs: curl, jq, python3, ffmpeg, vips (libvips-tools), pdftoppm (poppler-utils). Not CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 N=${N:-500}
+KINDS=${KINDS:-png,mp4,pdf}
 C=${C:-$(nproc)}
 PROFILE=${PROFILE:-release}
 source bench/lib.sh
@@ -68,9 +74,10 @@ PORT=$(free_port)
 start_stratus "$PORT"
 TOKEN=$(sign_in)
 
-python3 - "$API" "$TOKEN" "$N" "$C" "$STRATUS_PID" "$WORK" <<'PY'
-import http.client, json, os, shutil, subprocess, sys, threading, time, urllib.parse
+python3 - "$API" "$TOKEN" "$N" "$C" "$STRATUS_PID" "$WORK" "$KINDS" <<'PY'
+import http.client, json, os, resource, shutil, subprocess, sys, threading, time, urllib.parse
 api, token, n, conc, pid, work = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+kinds = [k.strip() for k in sys.argv[7].split(",") if k.strip()]
 u = urllib.parse.urlparse(api)
 H = {"Authorization": f"Bearer {token}"}
 local = threading.local()
@@ -91,8 +98,12 @@ def call(method, path, body=None, raw=None):
 
 media = {ext: open(f"{work}/media/{name}", "rb").read()
          for ext, name in [("png", "pic.png"), ("mp4", "clip.mp4"), ("pdf", "doc.pdf")]}
+# The mix: 3 pictures, 1 video, 1 PDF in every 5 files, among the kinds asked for.
+mix = [k for k in ("png", "png", "png", "mp4", "pdf") if k in kinds]
+if not mix:
+    sys.exit(f"KINDS: none of png, mp4, pdf in {sys.argv[7]!r}")
 def kind(i):
-    return "png" if i % 5 < 3 else ("mp4" if i % 5 == 3 else "pdf")
+    return mix[i % len(mix)]
 names = [f"f{i:05d}.{kind(i)}" for i in range(n)]
 
 call("PATCH", "/admin/settings", {"settings": {
@@ -105,6 +116,21 @@ for name in names:
     uri = f"cloudreve://my/Media/{name}"
     call("POST", "/file/create", {"uri": uri, "type": "file"})
     call("PUT", "/file/content?uri=" + urllib.parse.quote(uri), raw=media[name.rsplit(".", 1)[1]])
+
+def cpu_seconds(p):
+    """(own, reaped children's) CPU seconds of process `p`."""
+    f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(f[11]) + int(f[12])) / tick, (int(f[13]) + int(f[14])) / tick
+
+# The uploads queue media-metadata tasks: let them end so they are not timed with thumbnails.
+settle = time.time()
+while time.time() - settle < 300:
+    busy = [m for m in call("GET", "/admin/queue/metrics")
+            if m["busy_workers"] or m["submitted_tasks"] > m["success_tasks"] + m["failure_tasks"]]
+    if not busy:
+        break
+    time.sleep(0.2)
 
 def tree_rss(root):
     """RSS in KiB of `root` and every process below it."""
@@ -149,12 +175,15 @@ def worker(t):
         except RuntimeError as e:
             failed.append(str(e))
 peak = Peak(pid)
+cpu0 = cpu_seconds(pid)
 start = time.time()
 threads = [threading.Thread(target=worker, args=(t,)) for t in range(conc)]
 for th in threads: th.start()
 for th in threads: th.join()
 server_s = time.time() - start
 server_peak = peak.done()
+cpu1 = cpu_seconds(pid)
+server_cpu, server_tools_cpu = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
 
 # The same tools by hand, on copies of the same files, in a shell.
 hand = f"{work}/hand"
@@ -165,20 +194,25 @@ script = r'''
 f=$1; d=$(mktemp -d "$HAND/run.XXXX"); cd "$d"
 case $f in
   *.png) vips thumbnail "$HAND/$f" out.png 400 --height 300 --size down ;;
-  *.mp4) ffmpeg -hide_banner -nostdin -loglevel error -ss 00:00:01.00 -i "$HAND/$f" -frames:v 1 -an \
-           -vf "scale=w=min(400\,iw):h=min(300\,ih):force_original_aspect_ratio=decrease" -update 1 -y out.png \
-         || ffmpeg -hide_banner -nostdin -loglevel error -ss 0 -i "$HAND/$f" -frames:v 1 -an \
-           -vf "scale=w=min(400\,iw):h=min(300\,ih):force_original_aspect_ratio=decrease" -update 1 -y out.png ;;
+  *.mp4) # A clip shorter than the seek position gives no frame (and exits 0): take the first.
+         for ss in 00:00:01.00 0; do
+           test -s out.png && break
+           ffmpeg -hide_banner -nostdin -loglevel error -ss $ss -i "$HAND/$f" -frames:v 1 -an \
+             -vf "scale=w=min(400\,iw):h=min(300\,ih):force_original_aspect_ratio=decrease" -update 1 -y out.png
+         done ;;
   *.pdf) pdftoppm -f 1 -l 1 -singlefile -png -scale-to 400 "$HAND/$f" out ;;
 esac
-test -s out.png; cd /; rm -rf "$d"
+ok=0; test -s out.png || ok=1; cd /; rm -rf "$d"; exit $ok
 '''
 open(f"{work}/hand.sh", "w").write(script)
 listing = "\n".join(names) + "\n"
 peak = Peak(os.getpid())
+hand_cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 start = time.time()
 subprocess.run(["sh", "-c", f'HAND={hand} xargs -P {conc} -n 1 sh {work}/hand.sh'], input=listing.encode(), check=True)
 hand_s = time.time() - start
+hand_cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+hand_cpu = (hand_cpu1.ru_utime + hand_cpu1.ru_stime) - (hand_cpu0.ru_utime + hand_cpu0.ru_stime)
 hand_peak = peak.done() - tree_rss(os.getpid()) // 1024
 
 counts = {k: sum(1 for x in names if x.endswith(k)) for k in ("png", "mp4", "pdf")}
@@ -187,6 +221,8 @@ if failed:
     print("  e.g.", failed[0])
 print(f"server: {server_s:.2f} s, {n / server_s:.1f} thumbnails/s; peak RSS with children {server_peak} MiB (idle {base} MiB)")
 print(f"by hand: {hand_s:.2f} s, {n / hand_s:.1f} thumbnails/s; peak RSS of the tools {max(hand_peak, 0)} MiB")
-print(f"rate ratio (server / by hand): {hand_s / server_s:.2f}")
+print(f"CPU: server {server_cpu:.2f} s + its tools {server_tools_cpu:.2f} s = {(server_cpu + server_tools_cpu) * 1000 / n:.1f} ms/file; "
+      f"by hand {hand_cpu:.2f} s = {hand_cpu * 1000 / n:.1f} ms/file")
+print(f"rate ratio (server / by hand): {hand_s / server_s:.2f}; CPU ratio (by hand / server): {hand_cpu / max(server_cpu + server_tools_cpu, 1e-9):.2f}")
 PY
 echo "profile: $PROFILE, $(nproc) cores, $(uname -r)"

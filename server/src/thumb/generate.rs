@@ -1,8 +1,13 @@
 //! Making one thumbnail: the generators that take the file are tried in chain order, and
-//! the first picture made is fitted and encoded. The master renders here within one worker
+//! the first picture made is fitted and encoded (or kept as the tool wrote it when it already
+//! is the thumbnail, see [`external::writes`]). The master renders here within one worker
 //! slot ([`render_here`]); a slave node runs the same chain on its own disk ([`render`]).
+//! Each step's time is logged at debug level (`stratus_server::thumb=debug`).
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
 use stratus_entity::entity;
 
@@ -10,7 +15,7 @@ use super::{
     Config, ThumbError, Thumbnailer,
     chain::{FfmpegOptions, Generator, Kind},
     cover,
-    external::{self, Box2},
+    external::{self, Box2, Target, Want},
     read_capped,
     render::{self, Spec},
 };
@@ -50,6 +55,7 @@ pub(super) async fn render_here(
     config: &Config,
     generators: &[&Generator],
 ) -> Result<Result<u64, String>, ThumbError> {
+    let asked = Instant::now();
     let made = {
         let thumbs = Thumbnailer::of(state);
         let _slot = thumbs
@@ -58,6 +64,11 @@ pub(super) async fn render_here(
             .await
             .acquire()
             .await?;
+        tracing::debug!(
+            source = source.id,
+            wait_ms = ms(asked.elapsed()),
+            "worker slot"
+        );
         let ext = super::chain::ext_of(name);
         let from = Source {
             driver,
@@ -77,8 +88,19 @@ pub(super) async fn render_here(
         Err(reasons) => return Ok(Err(reasons)),
     };
     let size = bytes.len() as u64;
+    let put = Instant::now();
     driver.put(key, stream_once(bytes), Some(size)).await?;
+    tracing::debug!(
+        source = source.id,
+        put_ms = ms(put.elapsed()),
+        "thumbnail stored"
+    );
     Ok(Ok(size))
+}
+
+/// Milliseconds, for the step timings.
+pub(super) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// Tries `generators` in order on `source` and answers the first picture made, fitted and
@@ -94,18 +116,28 @@ pub async fn render(
     let mut reasons = Vec::new();
     let mut made = None;
     for generator in generators {
+        let started = Instant::now();
         let picture = match generator.kind {
             Kind::Builtin => builtin(source, generator).await?,
             _ => {
                 let src = external::source_name(source.ext);
                 if staged.is_none() {
                     staged = Some(Box::pin(stage(&temp, source, &src)).await?);
+                    tracing::debug!(stage_ms = ms(started.elapsed()), "source staged");
                 }
                 let dir = staged.as_ref().expect("staged above").path();
-                Box::pin(outside(recipe, generator, dir, &src)).await
+                let ran = Instant::now();
+                let picture = Box::pin(outside(recipe, generator, dir, &src)).await;
+                let run_ms = ms(ran.elapsed());
+                tracing::debug!(generator = generator.kind.key(), run_ms, "generator ran");
+                picture
             }
         };
-        match fit(picture, recipe.spec).await {
+        let fitting = Instant::now();
+        let as_is = external::writes(generator.kind, recipe.spec.encoding);
+        let fitted = fit(picture, recipe.spec, as_is).await;
+        tracing::debug!(fit_ms = ms(fitting.elapsed()), "picture fitted");
+        match fitted {
             Ok(bytes) => {
                 made = Some(bytes);
                 break;
@@ -143,9 +175,24 @@ async fn stage(
     })
     .await
     .map_err(|e| StorageError::from(std::io::Error::other(e)))??;
-    let object = source.driver.get(source.key, None).await?;
     // The blob's recorded size bounds the copy: a blob that grew is not followed further.
-    external::stage(object.stream, dir.path(), src, source.size.max(0) as u64).await?;
+    let cap = source.size.max(0) as u64;
+    if let Some(file) = source.driver.open_local(source.key).await? {
+        // A blob on local disk is copied by the kernel, in one blocking call, rather than
+        // streamed through the server; the tools still get a copy of their own, so no run
+        // can touch the stored blob.
+        let to = dir.path().join(src);
+        tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+            use std::io::Read;
+            let mut out = std::fs::File::create(to)?;
+            std::io::copy(&mut file.take(cap), &mut out)
+        })
+        .await
+        .map_err(|e| StorageError::from(std::io::Error::other(e)))??;
+        return Ok(dir);
+    }
+    let object = source.driver.get(source.key, None).await?;
+    external::stage(object.stream, dir.path(), src, cap).await?;
     Ok(dir)
 }
 
@@ -162,17 +209,28 @@ async fn outside(
             .await
             .unwrap_or_else(|e| Err(format!("the reader failed: {e}")));
     }
-    let fit = Box2 {
-        width: recipe.spec.width,
-        height: recipe.spec.height,
+    let want = Want {
+        fit: Box2 {
+            width: recipe.spec.width,
+            height: recipe.spec.height,
+        },
+        target: Target {
+            encoding: recipe.spec.encoding,
+            quality: recipe.spec.quality,
+        },
     };
-    let out = external::generate(generator, recipe.ffmpeg, dir, src, fit, recipe.limits).await?;
+    let out = external::generate(generator, recipe.ffmpeg, dir, src, want, recipe.limits).await?;
     external::read_output(&out).await
 }
 
-/// A generator's picture fitted into the box and encoded, within the decode limits.
-async fn fit(picture: Result<Vec<u8>, String>, spec: Spec) -> Result<Vec<u8>, String> {
+/// A generator's picture fitted into the box and encoded, within the decode limits; kept as
+/// it is when the tool was asked for the thumbnail's encoding (`as_is`) and the picture is
+/// in that encoding and within the box.
+async fn fit(picture: Result<Vec<u8>, String>, spec: Spec, as_is: bool) -> Result<Vec<u8>, String> {
     let data = picture?;
+    if as_is && render::fits_as_is(&data, &spec) {
+        return Ok(data);
+    }
     // A panic in a decoder is a picture that cannot be thumbnailed, not a server failure.
     tokio::task::spawn_blocking(move || render::render(&data, &spec))
         .await

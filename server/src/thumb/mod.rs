@@ -24,7 +24,9 @@
 //! sandbox (`crate::sandbox`): no shell, `thumb_generator_timeout` seconds (60) and
 //! `thumb_generator_max_memory` bytes of address space (2 GiB) per run. Whatever a generator
 //! makes is fitted into `thumb_width` × `thumb_height` with the aspect ratio kept, encoded
-//! per `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`. Animated GIF and
+//! per `thumb_encode_method` (png, jpg, webp) and `thumb_encode_quality`; ffmpeg, libvips and
+//! poppler are asked for that very PNG or JPEG, kept as written when it is within the box
+//! (`external::writes`), so it is not decoded and encoded twice. Animated GIF and
 //! WebP pictures give their first frame. When every generator that takes the file fails,
 //! the file is marked `thumb:disabled` (public metadata, cleared when a new version is
 //! uploaded) with the reasons in the private `thumb:error`, and has no thumbnail; clients

@@ -95,6 +95,21 @@ pub fn render(data: &[u8], spec: &Spec) -> Result<Vec<u8>, RenderError> {
     encode(&fitted, spec)
 }
 
+/// Whether `data` already is the thumbnail `spec` asks for: in its encoding and within its
+/// box, as its header says (nothing is decoded). A tool asked for the final picture (see
+/// `external::writes`) then needs no second encoding.
+pub fn fits_as_is(data: &[u8], spec: &Spec) -> bool {
+    let Ok(reader) = image::ImageReader::new(Cursor::new(data)).with_guessed_format() else {
+        return false;
+    };
+    let same = reader
+        .format()
+        .is_some_and(|f| f.extensions_str().first() == Some(&spec.encoding.ext()));
+    same && reader
+        .into_dimensions()
+        .is_ok_and(|(w, h)| w > 0 && h > 0 && w <= spec.width && h <= spec.height)
+}
+
 fn encode(image: &DynamicImage, spec: &Spec) -> Result<Vec<u8>, RenderError> {
     let failed = |e: image::ImageError| RenderError::Encode(e.to_string());
     let mut out = Vec::new();
@@ -159,6 +174,26 @@ mod tests {
         let small =
             image::load_from_memory(&render(&png(8, 6), &spec(Encoding::Png)).unwrap()).unwrap();
         assert_eq!((small.width(), small.height()), (8, 6));
+    }
+
+    #[test]
+    fn only_a_picture_of_the_encoding_within_the_box_is_kept_as_is() {
+        let png_spec = spec(Encoding::Png);
+        assert!(fits_as_is(&png(40, 10), &png_spec));
+        assert!(fits_as_is(&png(8, 30), &png_spec));
+        assert!(!fits_as_is(&png(41, 10), &png_spec), "wider than the box");
+        assert!(!fits_as_is(&png(40, 31), &png_spec), "taller than the box");
+        assert!(
+            !fits_as_is(&png(40, 10), &spec(Encoding::Jpeg)),
+            "another encoding"
+        );
+        let jpeg = render(&png(40, 10), &spec(Encoding::Jpeg)).unwrap();
+        assert!(fits_as_is(&jpeg, &spec(Encoding::Jpeg)));
+        assert!(
+            !fits_as_is(&jpeg[..20], &spec(Encoding::Jpeg)),
+            "a cut header"
+        );
+        assert!(!fits_as_is(b"<html>", &png_spec));
     }
 
     #[test]

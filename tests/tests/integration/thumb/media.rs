@@ -20,6 +20,7 @@ mod formats;
 mod limits;
 mod meta;
 mod raw;
+mod written;
 
 /// Runs a tool the test needs to make its media; panics with its output when it fails.
 fn tool(program: &str, args: &[&str], dir: &Path) {
@@ -102,7 +103,12 @@ fn song(dir: &Path) -> Vec<u8> {
 
 /// A one-page PDF of 200 × 100 points with a line of text.
 fn pdf() -> Vec<u8> {
-    crate::fts::docs::pdf_page("Stratus", 200, 100)
+    pdf_of(200, 100)
+}
+
+/// A one-page PDF of `width` × `height` points with a line of text.
+fn pdf_of(width: u32, height: u32) -> Vec<u8> {
+    crate::fts::docs::pdf_page("Stratus", width, height)
 }
 
 /// A 120 × 60 HEIC picture encoded by libheif from a PNG.
