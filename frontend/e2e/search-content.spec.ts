@@ -25,9 +25,13 @@ async function waitIndexed(api: Api, word: string, count: number) {
 async function searchContents(
   page: Page,
   words: string,
-  labels = { mode: "Contents", box: "Words in the files' text" },
+  labels = { mode: "Contents", box: "Words in the files' text", open: "Search" },
 ) {
-  await page.getByText(labels.mode, { exact: true }).click();
+  const mode = page.getByText(labels.mode, { exact: true });
+  // On a phone the search box opens from the toolbar's search button.
+  if (!(await mode.isVisible()))
+    await page.getByRole("button", { name: labels.open, exact: true }).click();
+  await mode.click();
   const box = page.getByRole("textbox", { name: labels.box });
   await box.fill(words);
   await box.press("Enter");
@@ -91,7 +95,7 @@ test("file contents are searched, shown with their folder and marked words, and 
   });
   await page.setViewportSize({ width: 390, height: 780 });
   await page.goto("/home");
-  await searchContents(page, "okapi", { mode: "内容", box: "文件正文中的词语" });
+  await searchContents(page, "okapi", { mode: "内容", box: "文件正文中的词语", open: "搜索" });
   await expect(page.getByTestId("content-hit")).toHaveCount(2);
   await expect(page.getByTestId("content-hit-folder").first()).toContainText("位于");
   await snap(page, info, "search-content-dark-zh-390");
