@@ -112,8 +112,8 @@ test("the trash says where each item was and when it goes for good", async ({
   await expect(grid.getByRole("columnheader")).toHaveText([
     "",
     "Name",
-    "Original location",
     "Size",
+    "Original location",
     "Deleted",
     "Deleted for good on",
     "",

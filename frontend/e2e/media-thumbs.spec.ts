@@ -164,12 +164,14 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
   }
 });
 
-test("the console's media tab tests an executable: the version, or why it cannot run", async ({
+test("the console's media tab shows each executable's version as it opens, and tests a path: the version, or why it cannot run", async ({
   page,
 }, info) => {
   await openAdmin(page, "settings");
   await page.getByRole("tab", { name: "Media" }).click();
   const card = page.getByTestId("generator-ffmpeg");
+  // The saved path is checked as the tab opens: the version shows without a click.
+  await expect(card.getByRole("status")).toContainText(/ffmpeg version/i);
   await card.getByRole("button", { name: "Test FFmpeg" }).click();
   await expect(card.getByRole("status")).toContainText(/ffmpeg version/i);
 

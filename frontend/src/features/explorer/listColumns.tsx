@@ -92,7 +92,10 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
     },
   };
   if (trash) {
+    // The size first, right after the name as in a folder: after the location's left-aligned
+    // text its right-aligned figure reads as an empty column.
     return [
+      builtin.size,
       {
         id: "origin",
         label: t("explorer.trash.origin"),
@@ -101,7 +104,6 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
         testId: "trash-origin",
         cell: (f) => dimmed(originalFolder(f) ?? "", originalFolder(f)),
       },
-      builtin.size,
       { ...builtin.updated_at, label: t("explorer.trash.deleted"), wider: true },
       {
         id: "purge",

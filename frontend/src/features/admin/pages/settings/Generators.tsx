@@ -1,6 +1,7 @@
 // The thumbnail generators and metadata readers of the media tab, a card each: on/off, the
 // executable with a "Test" button that runs it on the server (`thumbExecutable`) and shows the
-// version it printed or why it could not run, its extensions, largest file and own options.
+// version it printed or why it could not run (the saved path is checked as the tab opens), its
+// extensions, largest file and own options.
 import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +9,7 @@ import { ApiError } from "../../../../api/client";
 import { errorMessage } from "../../../../lib/errors";
 import { isOn, SettingField } from "./SettingField";
 import { EXECUTABLE, type Field, type Generator } from "./schema";
-import { testExecutable } from "./settingsApi";
+import { testExecutable, useDetectedExecutable } from "./settingsApi";
 
 type Props = {
   generators: Generator[];
@@ -103,6 +104,15 @@ function GeneratorCard({
 
 type Result = { ok: boolean; text: string };
 
+/** The server's words say why the executable could not run. */
+const failure = (e: unknown) => (e instanceof ApiError ? e.message : errorMessage(e));
+
+/** What the check of the saved path found, once it has answered. */
+function detectedResult(q: { data?: string; error: unknown }): Result | null {
+  if (q.data !== undefined) return { ok: true, text: q.data };
+  return q.error ? { ok: false, text: failure(q.error) } : null;
+}
+
 /** The executable's path, and "Test" to run it on the server with the path as typed. */
 function ExecutableField({
   field,
@@ -122,14 +132,16 @@ function ExecutableField({
   const { t } = useTranslation();
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  const [saved] = useState(value);
+  const detected = useDetectedExecutable(tool, saved);
+  const shown = result ?? (value === saved ? detectedResult(detected) : null);
   async function test() {
     setTesting(true);
     setResult(null);
     try {
       setResult({ ok: true, text: await testExecutable(tool, value) });
     } catch (e) {
-      // The server's words say why the executable could not run.
-      setResult({ ok: false, text: e instanceof ApiError ? e.message : errorMessage(e) });
+      setResult({ ok: false, text: failure(e) });
     } finally {
       setTesting(false);
     }
@@ -158,18 +170,18 @@ function ExecutableField({
           setResult(null);
         }}
       />
-      {result && (
+      {shown && (
         <Alert
-          color={result.ok ? "green" : "red"}
-          role={result.ok ? "status" : "alert"}
+          color={shown.ok ? "green" : "red"}
+          role={shown.ok ? "status" : "alert"}
           title={t(
-            result.ok ? "admin.settings.generators.found" : "admin.settings.generators.failed",
+            shown.ok ? "admin.settings.generators.found" : "admin.settings.generators.failed",
           )}
           p="xs"
           style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
           data-testid={`test-result-${tool}`}
         >
-          {result.text}
+          {shown.text}
         </Alert>
       )}
     </Stack>

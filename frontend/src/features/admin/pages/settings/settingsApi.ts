@@ -43,3 +43,17 @@ export function testExecutable(tool: string, executable: string) {
     }),
   );
 }
+
+/**
+ * The saved executable of generator `tool` checked as the media tab opens, so that a tool the
+ * server cannot run shows without a click (the same check as `testExecutable`).
+ */
+export function useDetectedExecutable(tool: string, executable: string) {
+  return useQuery({
+    queryKey: ["admin", "thumbExecutable", tool, executable],
+    queryFn: () => testExecutable(tool, executable),
+    enabled: executable.trim() !== "",
+    retry: false,
+    staleTime: 60_000,
+  });
+}
