@@ -209,3 +209,38 @@ test("gallery: photos under the day they were taken, selected, opened, kept", as
   );
   await snap(page, info, "explorer-gallery-390-menu");
 });
+
+// 250 photos by default (each made through the API, about 8 a second on a loaded machine);
+// STRATUS_E2E_LARGE=10000 runs the full-size folder on demand.
+const TOTAL = Number(process.env.STRATUS_E2E_LARGE ?? 250);
+
+test(`a gallery of ${TOTAL} photos scrolls to the end, virtualized, a page at a time`, async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(40 * 60_000);
+  const { account, api } = await freshUser(request, "gallery-large");
+  await mkdir(api, "Camera");
+  const name = (i: number) => `IMG_${String(i).padStart(5, "0")}.jpg`;
+  for (let start = 0; start < TOTAL; start += 32) {
+    await Promise.all(
+      Array.from({ length: Math.min(32, TOTAL - start) }, (_, k) =>
+        api("POST", "/file/create", { body: { uri: my("Camera", name(start + k)), type: "file" } }),
+      ),
+    );
+  }
+  await signIn(page, account, my("Camera"));
+  await page.getByRole("button", { name: "Show as gallery" }).click();
+  await expect(row(page, name(0))).toBeVisible();
+
+  const grid = page.getByTestId("gallery");
+  await expect(async () => {
+    await grid.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect(row(page, name(TOTAL - 1))).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 240_000, intervals: [50] });
+  // Only the lines in view (and a few more) are in the page.
+  expect(await grid.locator("[data-focus-target]").count()).toBeLessThan(120);
+  await expect(grid).toHaveAttribute("aria-rowcount", String(TOTAL));
+});
