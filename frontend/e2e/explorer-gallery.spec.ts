@@ -201,11 +201,14 @@ test("gallery: photos under the day they were taken, selected, opened, kept", as
   await expect(headers(page)).toHaveCount(3);
   await expect(tile(page, "b-beach.jpg").locator("img")).toBeVisible({ timeout: 30_000 });
   await snap(page, info, "explorer-gallery-390");
-  // The phone's menu offers the three views, the gallery checked.
+  // The phone's menu offers the three views, the gallery the current one.
   await page.getByRole("button", { name: "More actions", exact: true }).click();
-  await expect(page.getByRole("menuitemradio", { name: "Show as gallery" })).toHaveAttribute(
-    "aria-checked",
+  await expect(page.getByRole("menuitem", { name: "Show as gallery" })).toHaveAttribute(
+    "aria-current",
     "true",
+  );
+  await expect(page.getByRole("menuitem", { name: "Show as list" })).not.toHaveAttribute(
+    "aria-current",
   );
   await snap(page, info, "explorer-gallery-390-menu");
 });

@@ -33,7 +33,7 @@ export function ViewSwitch({ mode, onChange }: Props) {
   );
 }
 
-/** The same choice as items of a menu, the one in force checked. */
+/** The same choice as items of a menu, the one in force ticked (and `aria-current`). */
 export function ViewMenuItems({ mode, onChange }: Props) {
   const { t } = useTranslation();
   return (
@@ -46,8 +46,7 @@ export function ViewMenuItems({ mode, onChange }: Props) {
             key={m}
             leftSection={<Icon size={16} />}
             rightSection={m === mode ? <IconCheck size={14} aria-hidden /> : undefined}
-            aria-checked={m === mode}
-            role="menuitemradio"
+            aria-current={m === mode ? "true" : undefined}
             onClick={() => onChange(m)}
           >
             {t(`explorer.view.${m}`)}
