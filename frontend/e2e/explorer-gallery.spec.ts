@@ -5,6 +5,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { withExif } from "./exif";
 import { freshUser, mkdir, mkfile, my, row, signIn } from "./explorer-helpers";
 import { snap } from "./helpers";
+import { expectAccessible } from "./site";
 
 type Listed = { files: { name: string; metadata?: Record<string, string> }[] };
 
@@ -135,6 +136,7 @@ test("gallery: photos under the day they were taken, selected, opened, kept", as
   }
   await expect(tile(page, "a-harbour.jpg").locator("img")).toBeVisible({ timeout: 30_000 });
   await snap(page, info, "explorer-gallery");
+  await expectAccessible(page, "the gallery");
 
   // Shift-click selects the range in the gallery's order; the checkbox adds one more.
   await row(page, "a-harbour.jpg").click();

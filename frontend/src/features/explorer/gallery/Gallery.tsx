@@ -15,7 +15,7 @@ import listClasses from "../FileList.module.css";
 import { aspectOf, useLearnedAspects } from "./aspect";
 import classes from "./Gallery.module.css";
 import { type GalleryLine, layoutGallery } from "./layout";
-import { datedOrder, dateKey, isMedia, periodLabel } from "./order";
+import { datedOrder, isMedia, periodLabel, periods } from "./order";
 import { CARD_WIDTH, galleryKeys, useGalleryRows } from "./rows";
 import { Tile } from "./Tile";
 
@@ -26,8 +26,6 @@ const GAP = 4;
 const HEADER = 44;
 /** The grid's cards (FileList.tsx), for the folders and other files. */
 const CARD = { width: CARD_WIDTH, height: 196 };
-/** Beyond this many days of photos loaded, they are grouped by month. */
-const MONTHS_FROM = 60;
 
 export default function Gallery(props: FileListProps) {
   const { t } = useTranslation();
@@ -153,18 +151,12 @@ function useGalleryLines(props: FileListProps, width: number, target: number, ve
   return useMemo(() => {
     const first = files.findIndex(isMedia);
     const others = first < 0 ? files.length : first;
-    let period: ((i: number) => string) | undefined;
-    if (dated) {
-      const keys = files.map((f, i) => (i < others ? "" : dateKey(f, orderBy)));
-      const days = new Set(keys.slice(others).map((k) => k.slice(0, 10)));
-      const length = days.size > MONTHS_FROM ? 7 : 10;
-      period = (i) => keys[i]?.slice(0, length) ?? "";
-    }
+    const keys = dated ? periods(files, others, orderBy) : undefined;
     return layoutGallery({
       count: files.length,
       others,
       aspect: (i) => aspectOf(files[i]),
-      period,
+      period: keys && ((i) => keys[i] ?? ""),
       width: width || 800,
       target,
       gap: GAP,

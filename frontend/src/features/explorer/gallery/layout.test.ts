@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FileInfo } from "../../../api/client";
 import { metadataAspect } from "./aspect";
 import { layoutGallery, verticalNeighbour } from "./layout";
-import { dateKey, galleryOrder, periodLabel } from "./order";
+import { dateKey, galleryOrder, periodLabel, periods } from "./order";
 
 const base = { gap: 4, card: { width: 100, height: 120 }, headerHeight: 40 };
 
@@ -79,6 +79,17 @@ describe("gallery order", () => {
   it("keeps the folder's order otherwise, other files first", () => {
     const shown = galleryOrder(files, { order_by: "name", order_direction: "asc" });
     expect(shown.map((f) => f.name)).toEqual(["notes.txt", "Trips", "b.jpg", "a.jpg"]);
+  });
+
+  it("groups by day, or by month when the photos span many days", () => {
+    const shown = galleryOrder(files, { order_by: "updated_at", order_direction: "desc" });
+    expect(periods(shown, 2, "updated_at")).toEqual(["", "", "2023-01-01", "2021-03-04"]);
+    const many = Array.from({ length: 61 }, (_, i) =>
+      file(`p${i}.jpg`, new Date(Date.UTC(2024, 0, 1 + i, 12)).toISOString()),
+    );
+    const months = periods(many, 0, "updated_at");
+    expect(months[0]).toBe("2024-01");
+    expect(months[60]).toBe("2024-03");
   });
 
   it("labels days and months in the language", () => {

@@ -53,6 +53,20 @@ function localKey(iso: string | null | undefined): string {
   );
 }
 
+/** Beyond this many days of photos loaded, they are grouped by month. */
+const MONTHS_FROM = 60;
+
+/**
+ * The day ("YYYY-MM-DD") of each photo from `first` on, or its month ("YYYY-MM") when the photos
+ * span more than [`MONTHS_FROM`] days: a header per day would then show a few photos each.
+ */
+export function periods(files: FileInfo[], first: number, orderBy: Order["order_by"]): string[] {
+  const keys = files.map((f, i) => (i < first ? "" : dateKey(f, orderBy)));
+  const days = new Set(keys.slice(first).map((k) => k.slice(0, 10)));
+  const length = days.size > MONTHS_FROM ? 7 : 10;
+  return keys.map((k) => k.slice(0, length));
+}
+
 /** A day ("YYYY-MM-DD") or a month ("YYYY-MM") as the header shows it, in `language`. */
 export function periodLabel(period: string, language: string): string {
   const [y, m, d] = period.split("-").map(Number);
