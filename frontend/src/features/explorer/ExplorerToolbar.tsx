@@ -1,13 +1,11 @@
 // The explorer's toolbar: where it is (breadcrumbs and count) on one side; on the other search,
-// view, columns, order, refresh, the folder's menu, and what fits the folder: empty the trash,
+// view (list, grid, gallery), columns, order, refresh, the folder's menu, and what fits the folder: empty the trash,
 // or new file, new folder and the buttons other features add (upload, remote download). A phone
 // gets PhoneToolbar: one row, the rest in a menu, the add buttons under the thumb.
 import { Button, Group } from "@mantine/core";
 import {
   IconFilePlus,
   IconFolderPlus,
-  IconLayoutGrid,
-  IconList,
   IconPin,
   IconRefresh,
   IconTrashX,
@@ -28,6 +26,7 @@ import { PhoneToolbar } from "./PhoneToolbar";
 import { PropColumnsMenu } from "./PropColumns";
 import { SearchBar } from "./SearchBar";
 import { SortMenu } from "./SortMenu";
+import { ViewSwitch } from "./ViewSwitch";
 import type { FolderView } from "./view";
 
 type Props = {
@@ -134,14 +133,7 @@ function ViewButtons({
   const { t } = useTranslation();
   return (
     <>
-      <IconButton
-        variant="default"
-        size="lg"
-        onClick={() => setView({ mode: view.mode === "grid" ? "list" : "grid" })}
-        label={t(view.mode === "grid" ? "explorer.view.list" : "explorer.view.grid")}
-      >
-        {view.mode === "grid" ? <IconList size={16} /> : <IconLayoutGrid size={16} />}
-      </IconButton>
+      <ViewSwitch mode={view.mode} onChange={(mode) => setView({ mode })} />
       {view.mode === "list" && (
         <PropColumnsMenu shown={view.props} onChange={(props) => setView({ props })} />
       )}

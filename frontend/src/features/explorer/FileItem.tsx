@@ -170,7 +170,7 @@ function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
  * touch screen a tap opens, as there is no double tap, a long press selects, and while anything
  * is selected a tap toggles.
  */
-function pointerHandlers(file: FileInfo, index: number, props: Props) {
+export function pointerHandlers(file: FileInfo, index: number, props: Props) {
   const { selection } = props;
   const click = (e: MouseEvent) => {
     if (endedLongPress()) return;
@@ -195,7 +195,7 @@ function pointerHandlers(file: FileInfo, index: number, props: Props) {
 }
 
 /** The row's checkbox: adds it to the selection or takes it out, the others staying. */
-function RowCheck({
+export function RowCheck({
   index,
   name,
   selected,
@@ -222,7 +222,7 @@ function RowCheck({
   );
 }
 
-function MenuCell({
+export function MenuCell({
   index,
   name,
   focused,

@@ -1,12 +1,15 @@
 // The folder's rows under the toolbar: the selection bar floating over them, and the list, or
-// a loader, the error, or what an empty folder says.
+// the gallery (loaded when first shown), or a loader, the error, or what an empty folder says.
 import { Alert, Center, Loader, Stack, Text } from "@mantine/core";
+import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
 import type { ActionContext } from "./actions";
 import { FileList } from "./FileList";
 import { SelectionBar } from "./SelectionBar";
+
+const Gallery = lazy(() => import("./gallery/Gallery"));
 
 type ListProps = Omit<Parameters<typeof FileList>[0], "files">;
 
@@ -48,6 +51,16 @@ export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: P
         <Center flex={1}>
           <Text c="dimmed">{t(emptyKey)}</Text>
         </Center>
+      ) : list.mode === "gallery" ? (
+        <Suspense
+          fallback={
+            <Center flex={1}>
+              <Loader aria-label={t("explorer.loading")} />
+            </Center>
+          }
+        >
+          <Gallery files={files} {...list} />
+        </Suspense>
       ) : (
         <FileList files={files} {...list} />
       )}

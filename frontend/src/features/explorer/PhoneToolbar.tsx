@@ -7,8 +7,6 @@ import {
   IconDots,
   IconFilePlus,
   IconFolderPlus,
-  IconLayoutGrid,
-  IconList,
   IconPin,
   IconRefresh,
   IconSearch,
@@ -27,6 +25,7 @@ import type { FolderState } from "./folderState";
 import classes from "./PhoneToolbar.module.css";
 import { SearchBar } from "./SearchBar";
 import { SortMenu } from "./SortMenu";
+import { ViewMenuItems } from "./ViewSwitch";
 
 type Props = {
   folder: FolderState;
@@ -114,7 +113,6 @@ function MoreMenu({
   run,
 }: Pick<Props, "folder" | "folderCtx" | "show" | "run">) {
   const { t } = useTranslation();
-  const grid = f.view.mode === "grid";
   const folderActions = folderCtx ? folderActionsFor(folderCtx) : [];
   const trashFull = f.fs === "trash" && f.files.length > 0;
   const pin = () =>
@@ -129,12 +127,8 @@ function MoreMenu({
         </IconButton>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Item
-          leftSection={grid ? <IconList size={16} /> : <IconLayoutGrid size={16} />}
-          onClick={() => f.setView({ mode: grid ? "list" : "grid" })}
-        >
-          {t(grid ? "explorer.view.list" : "explorer.view.grid")}
-        </Menu.Item>
+        <ViewMenuItems mode={f.view.mode} onChange={(mode) => f.setView({ mode })} />
+        <Menu.Divider />
         <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => f.listing.refetch()}>
           {t("explorer.refresh")}
         </Menu.Item>

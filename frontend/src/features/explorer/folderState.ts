@@ -6,6 +6,7 @@ import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useListing } from "../../api/listing";
 import { parseUri } from "../../lib/uri";
+import { galleryOrder } from "./gallery/order";
 import { useShownProps } from "./PropColumns";
 import type { PartTarget } from "./parts";
 import { parseSearch } from "./search";
@@ -21,9 +22,15 @@ export function useFolderState() {
   const searching = parseSearch(path);
   const folderView = useFolderView(path);
   const listing = useListing(path, folderView.local);
-  const files = useMemo(() => listing.data?.pages.flatMap((p) => p.files) ?? [], [listing.data]);
+  const loaded = useMemo(() => listing.data?.pages.flatMap((p) => p.files) ?? [], [listing.data]);
   const first = listing.data?.pages[0];
   const view = folderView.local ?? fromServer(first?.view);
+  // The gallery shows the files in an order of its own: the selection's ranges follow it.
+  const { mode, order_by, order_direction } = view;
+  const files = useMemo(
+    () => (mode === "gallery" ? galleryOrder(loaded, { order_by, order_direction }) : loaded),
+    [loaded, mode, order_by, order_direction],
+  );
   const selection = useSelection(files, path);
   const { fetchNextPage } = listing;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);

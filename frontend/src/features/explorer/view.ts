@@ -1,4 +1,4 @@
-// The folder's view (order, direction, list or thumbnail grid): what the server keeps for it
+// The folder's view (order, direction, list, thumbnail grid or photo gallery): what the server keeps for it
 // (`view` of the listing), changed here and saved back with `PATCH /file/view`, so that it is
 // restored on the next visit and on other devices.
 import { useState } from "react";
@@ -6,7 +6,9 @@ import { type Order, type ServerView, type SortKey, saveFolderView } from "../..
 import { getSession } from "../../api/session";
 import { notifyError } from "../../lib/errors";
 
-export type ViewMode = "list" | "grid";
+export type ViewMode = "list" | "grid" | "gallery";
+
+export const VIEW_MODES: ViewMode[] = ["list", "grid", "gallery"];
 /** `props`: the custom properties shown as list columns, by id. */
 export type FolderView = Order & { mode: ViewMode; props: string[] };
 
@@ -27,7 +29,7 @@ export function fromServer(view: ServerView | null | undefined): FolderView {
   return {
     order_by: order,
     order_direction: view?.order_direction === "desc" ? "desc" : "asc",
-    mode: view?.order && view.view === "grid" ? "grid" : "list",
+    mode: (view?.order && VIEW_MODES.find((m) => m === view.view)) || "list",
     props: (view?.columns ?? []).flatMap((c) =>
       c.props?.custom_props_id ? [c.props.custom_props_id] : [],
     ),
@@ -47,7 +49,9 @@ export function useFolderView(folder: string) {
       order: view.order_by,
       order_direction: view.order_direction,
       view: view.mode,
-      thumbnail: view.mode === "grid",
+      thumbnail: view.mode !== "list",
+      // The tile width other clients chose for their gallery stays.
+      ...(server?.gallery_width ? { gallery_width: server.gallery_width } : {}),
       // Columns other clients saved stay; the custom property ones are this view's.
       columns: [
         ...(server?.columns ?? []).filter((c) => !c.props?.custom_props_id),

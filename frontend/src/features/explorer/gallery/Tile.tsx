@@ -1,0 +1,94 @@
+// One photo of the gallery: its thumbnail as large as its place in the justified row, the name
+// over it on hover, the checkbox and the actions button in its corners. Clicks, the context
+// menu, long presses and dragging are the grid's (FileItem.tsx), on the same selection.
+// biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
+// biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each tile's button takes it, the grid handles the keys
+// biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a tile are handled by the grid (onKeyDown)
+import { useState } from "react";
+import type { FileInfo } from "../../../api/client";
+import { thumbable, useFileThumb, useThumbExts } from "../../../api/thumbnails";
+import { startDrag } from "../dnd";
+import { FileIcon } from "../FileIcon";
+import { type FileListProps, MenuCell, pointerHandlers, RowCheck } from "../FileItem";
+import { TOUCH_FIRST } from "../longPress";
+import classes from "./Gallery.module.css";
+import type { Tile as Place } from "./layout";
+
+type Props = {
+  place: Place;
+  height: number;
+  props: FileListProps;
+  onNatural: (file: FileInfo, width: number, height: number) => void;
+};
+
+export function Tile({ place, height, props, onNatural }: Props) {
+  const { index } = place;
+  const { files, selection, movable } = props;
+  const file = files[index];
+  if (!file) return null;
+  const selected = selection.selected.has(file.path);
+  const focused = selection.focus === index;
+  const { click, menu, press } = pointerHandlers(file, index, props);
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      data-index={index}
+      className={`${classes.tile} ${selected ? classes.selected : ""}`}
+      style={{ left: place.left, width: place.width, height }}
+      onClick={click}
+      onDoubleClick={() => props.onOpen(file)}
+      onContextMenu={menu}
+      {...press}
+      draggable={movable && !TOUCH_FIRST}
+      onDragStart={(e) =>
+        startDrag(e, selected ? selection.chosen.map((f) => f.path) : [file.path])
+      }
+    >
+      <RowCheck index={index} name={file.name} selected={selected} selection={selection} />
+      <div role="gridcell" className={classes.body}>
+        <button
+          type="button"
+          className={classes.target}
+          data-focus-target
+          tabIndex={focused ? 0 : -1}
+          title={file.name}
+          onFocus={() => {
+            if (!focused) selection.focusOnly(index);
+          }}
+        >
+          <Picture file={file} onNatural={onNatural} />
+          <span className={classes.caption}>{file.name}</span>
+        </button>
+      </div>
+      <MenuCell index={index} name={file.name} focused={focused} props={props} />
+    </div>
+  );
+}
+
+/** The thumbnail, asked for only once the tile is drawn (the gallery is virtualized). */
+function Picture({ file, onNatural }: Pick<Props, "onNatural"> & { file: FileInfo }) {
+  const exts = useThumbExts();
+  const wanted = thumbable(file.name, exts.data);
+  const thumb = useFileThumb(file.path, file.updated_at, wanted);
+  const [broken, setBroken] = useState(false);
+  if (!thumb.data || broken) {
+    return (
+      <span className={classes.icon}>
+        <FileIcon file={file} size={40} />
+      </span>
+    );
+  }
+  return (
+    <img
+      className={classes.img}
+      src={thumb.data}
+      alt=""
+      decoding="async"
+      draggable={false}
+      onLoad={(e) => onNatural(file, e.currentTarget.naturalWidth, e.currentTarget.naturalHeight)}
+      onError={() => setBroken(true)}
+    />
+  );
+}
