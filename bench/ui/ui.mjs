@@ -6,7 +6,10 @@
 //
 //   node bench/ui/ui.mjs        (STRATUS_BIN, STRATUS_FRONTEND_DIR, UI_BENCH_ENTRIES=10000, CHROMIUM_PATH,
 //                                UI_BENCH_LOADS=5 cold loads, UI_BENCH_DETAIL=1 lists every file and
-//                                request of the first load, UI_BENCH_SCROLL=0 skips the scroll)
+//                                request of the first load, UI_BENCH_SCROLL=0 skips the scroll,
+//                                UI_BENCH_PACE=3000 px/s and UI_BENCH_PACE_SECONDS=6 for the
+//                                scroll at a person's pace, UI_BENCH_SCROLL_PROFILE=file.cpuprofile
+//                                profiles it, UI_BENCH_LOADS=0 skips the first loads)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,6 +32,10 @@ const DETAIL = !!process.env.UI_BENCH_DETAIL;
 const SCROLL = process.env.UI_BENCH_SCROLL !== "0";
 /** Where to write a CPU profile of the first load (.cpuprofile, for chromium's DevTools). */
 const PROFILE = process.env.UI_BENCH_PROFILE;
+/** The paced scroll: pixels a second, for how long, and where to write its CPU profile. */
+const PACE = Number(process.env.UI_BENCH_PACE ?? 3000);
+const PACE_SECONDS = Number(process.env.UI_BENCH_PACE_SECONDS ?? 6);
+const SCROLL_PROFILE = process.env.UI_BENCH_SCROLL_PROFILE;
 
 function left(what) {
   if (Date.now() > DEADLINE) throw new Error(`out of time during ${what}`);
@@ -61,9 +68,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 /** Prints where a CPU profile's samples fell: self time by function and by script. */
 function summarize(profile) {
-  const dt = new Map(profile.samples.map((id, i) => [i, profile.timeDeltas[i] ?? 0]));
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + dt.get(i)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const byFn = new Map();
   const byUrl = new Map();
   for (const node of profile.nodes) {
@@ -148,6 +156,7 @@ async function scrollToEnd(browser, base, storageState) {
   const grid = scrollPage.getByRole("grid", { name: "Files" });
   await grid.locator('[role="row"][aria-rowindex]').first().waitFor();
   const last = grid.getByRole("row", { name: new RegExp(name(ENTRIES - 1)) });
+  const paced = await pacedScroll(scrollContext, scrollPage);
   const scroll = await scrollPage.evaluate(
     async ({ lastName, limitMs }) => {
       const el = document.querySelector('[role="grid"]');
@@ -178,7 +187,65 @@ async function scrollToEnd(browser, base, storageState) {
   );
   const reachedEnd = await last.isVisible();
   await scrollContext.close();
-  return { pages, scroll, reachedEnd };
+  return { pages, scroll, reachedEnd, paced };
+}
+
+/**
+ * Scrolls the grid down at a person's pace (PACE px/s, a step each animation frame) for
+ * PACE_SECONDS and counts the late frames: an animation frame that came more than 1.5 × 16.7 ms
+ * after the one before (requestAnimationFrame), and the long animation frames (over 50 ms) the
+ * browser reports. The cursor pages fetched on the way are part of what is measured.
+ */
+async function pacedScroll(context, page) {
+  const cdp = SCROLL_PROFILE ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
+  const result = await page.evaluate(
+    async ({ pace, seconds }) => {
+      const el = document.querySelector('[role="grid"]');
+      const long = [];
+      const observer = new PerformanceObserver((list) => long.push(...list.getEntries()));
+      try {
+        observer.observe({ type: "long-animation-frame" });
+      } catch {}
+      // Two frames to settle, then one step a frame, as far as the time since the start says.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const gaps = [];
+      const start = performance.now();
+      let previous = start;
+      await new Promise((resolve) => {
+        const frame = (now) => {
+          gaps.push(now - previous);
+          previous = now;
+          el.scrollTop = ((now - start) / 1000) * pace;
+          if (now - start < seconds * 1000) requestAnimationFrame(frame);
+          else resolve();
+        };
+        requestAnimationFrame(frame);
+      });
+      observer.disconnect();
+      const late = gaps.filter((g) => g > 1.5 * (1000 / 60)).length;
+      const rows = Math.floor(el.scrollTop / 52);
+      return {
+        late,
+        frames: gaps.length,
+        longest: Math.max(...gaps),
+        rows,
+        loaf: long.length,
+        loafBlocking: long.reduce((n, e) => n + (e.blockingDuration ?? 0), 0),
+      };
+    },
+    { pace: PACE, seconds: PACE_SECONDS },
+  );
+  if (cdp) {
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(SCROLL_PROFILE, JSON.stringify(profile));
+    summarize(profile);
+  }
+  return result;
 }
 
 async function main() {
@@ -267,10 +334,10 @@ async function main() {
   const loads = [];
   for (let i = 0; i < LOADS; i++)
     loads.push(await firstLoad(browser, base, storageState, firstRowProbe));
-  const { bytes, encodings, files, timeline } = loads[0];
+  const { bytes, encodings, files, timeline } = loads[0] ?? {};
   const paints = loads.map((l) => l.firstRowMs).sort((a, b) => a - b);
   const firstRowMs = paints[Math.floor(paints.length / 2)];
-  if (DETAIL) {
+  if (DETAIL && LOADS) {
     console.log("files of the first load (bytes on the wire, headers included):");
     for (const [url, n] of files.sort((a, b) => b[1] - a[1]))
       console.log(`  ${String(n).padStart(7)} ${url}`);
@@ -285,35 +352,49 @@ async function main() {
   const scrolled = SCROLL ? await scrollToEnd(browser, base, storageState) : null;
 
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const rows = [
-    [
-      "explorer first load, JS + CSS transferred",
-      kb(bytes.Script + bytes.Stylesheet),
-      `goal 250 KB`,
-      ((bytes.Script + bytes.Stylesheet) / 1024 / 250).toFixed(2),
-    ],
-    [
-      "  of which JS / CSS",
-      `${kb(bytes.Script)} / ${kb(bytes.Stylesheet)}`,
-      `encodings: ${[...encodings].join(", ")}`,
-      "",
-    ],
-    [
-      `first listing row painted after navigation, median of ${LOADS}`,
-      `${firstRowMs.toFixed(0)} ms (${paints[0].toFixed(0)}–${paints.at(-1).toFixed(0)})`,
-      "goal 1000 ms",
-      (firstRowMs / 1000).toFixed(2),
-    ],
-    [
-      "  of which JS / CSS files",
-      `${files.filter(([u]) => /\.js$/.test(u)).length} / ${files.filter(([u]) => /\.css$/.test(u)).length}`,
-      "",
-      "",
-    ],
-  ];
-  if (scrolled) {
-    const { scroll, pages, reachedEnd } = scrolled;
+  const rows = [];
+  if (LOADS)
     rows.push(
+      [
+        "explorer first load, JS + CSS transferred",
+        kb(bytes.Script + bytes.Stylesheet),
+        `goal 250 KB`,
+        ((bytes.Script + bytes.Stylesheet) / 1024 / 250).toFixed(2),
+      ],
+      [
+        "  of which JS / CSS",
+        `${kb(bytes.Script)} / ${kb(bytes.Stylesheet)}`,
+        `encodings: ${[...encodings].join(", ")}`,
+        "",
+      ],
+      [
+        `first listing row painted after navigation, median of ${LOADS}`,
+        `${firstRowMs.toFixed(0)} ms (${paints[0].toFixed(0)}–${paints.at(-1).toFixed(0)})`,
+        "goal 1000 ms",
+        (firstRowMs / 1000).toFixed(2),
+      ],
+      [
+        "  of which JS / CSS files",
+        `${files.filter(([u]) => /\.js$/.test(u)).length} / ${files.filter(([u]) => /\.css$/.test(u)).length}`,
+        "",
+        "",
+      ],
+    );
+  if (scrolled) {
+    const { scroll, pages, reachedEnd, paced } = scrolled;
+    rows.push(
+      [
+        `scroll at ${PACE} px/s for ${PACE_SECONDS} s (${paced.rows} rows), late frames / frames`,
+        `${paced.late} / ${paced.frames} (${((100 * paced.late) / paced.frames).toFixed(1)} %)`,
+        "goal ≤ 1 %",
+        "",
+      ],
+      [
+        "  longest frame; long animation frames (> 50 ms), their blocking time",
+        `${paced.longest.toFixed(0)} ms; ${paced.loaf}, ${paced.loafBlocking.toFixed(0)} ms`,
+        "",
+        "",
+      ],
       [
         `scroll ${ENTRIES} entries to the end`,
         `${(scroll.ms / 1000).toFixed(1)} s, end ${reachedEnd ? "reached" : "NOT reached"}`,

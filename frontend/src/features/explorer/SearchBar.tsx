@@ -9,13 +9,16 @@ import { useTranslation } from "react-i18next";
 import type { ContentQuery } from "../../api/contentSearch";
 import { useFullTextEnabled } from "../../api/contentSearch";
 import { IconButton } from "../../components/IconButton";
-import { ContentResults } from "./ContentResults";
 import { type ContentFilters, contentQuery, NO_CONTENT_FILTERS } from "./contentSearch";
 import { NO_FILTERS, parseSearch, type SearchFilters, searchUri } from "./search";
 
 // The filters are loaded when first opened (the number inputs are not small).
 const FilterPanel = lazy(() => import("./SearchFilters"));
 const ContentFilterPanel = lazy(() => import("./ContentFilters"));
+// The results drawer, with its styles, once a content search has been made.
+const ContentResults = lazy(() =>
+  import("./ContentResults").then((m) => ({ default: m.ContentResults })),
+);
 
 type Mode = "names" | "contents";
 type Props = {
@@ -34,6 +37,10 @@ export function SearchBar({ uri, onSearch, grow }: Props) {
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<Mode>("names");
   const [results, setResults] = useState<ContentQuery | null>(null);
+  const [searched, setSearched] = useState(false);
+  useEffect(() => {
+    if (results) setSearched(true);
+  }, [results]);
   const fullText = useFullTextEnabled();
   const contents = fullText && mode === "contents";
   useEffect(() => setF(parseSearch(uri)?.filters ?? NO_FILTERS), [uri]);
@@ -94,7 +101,11 @@ export function SearchBar({ uri, onSearch, grow }: Props) {
           </FiltersPopover>
         </Group>
       </form>
-      <ContentResults query={results} onClose={() => setResults(null)} onNames={searchNames} />
+      {(searched || results) && (
+        <Suspense>
+          <ContentResults query={results} onClose={() => setResults(null)} onNames={searchNames} />
+        </Suspense>
+      )}
     </>
   );
 }
