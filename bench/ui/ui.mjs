@@ -248,14 +248,16 @@ async function pacedScroll(context, page) {
   return result;
 }
 
-async function main() {
+/**
+ * The web UIs compared (UI_BENCH_FRONTENDS: built `dist` folders, comma-separated; the
+ * binary's own when unset), measured in turn, UI_BENCH_ROUNDS times, against one data dir.
+ */
+const FRONTENDS = (process.env.UI_BENCH_FRONTENDS ?? "").split(",").filter(Boolean);
+const ROUNDS = Number(process.env.UI_BENCH_ROUNDS ?? 1);
+
+async function startServer(port, frontendDir) {
   const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
-  execFileSync(BIN, ["create-user", "--email", USER.email, "--password", USER.password], {
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  if (frontendDir) env.STRATUS_FRONTEND_DIR = frontendDir;
   server = spawn(BIN, ["serve", "--listen", `127.0.0.1:${port}`], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
@@ -264,10 +266,29 @@ async function main() {
     left("start");
     if (server.exitCode !== null) throw new Error(`stratus exited with ${server.exitCode}`);
     try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function stopServer() {
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
+  }
+}
+
+async function main() {
+  const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
+  execFileSync(BIN, ["create-user", "--email", USER.email, "--password", USER.password], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // One port for every server of the run: the saved session is the origin's.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  await startServer(port, FRONTENDS[0]);
 
   // The large folder, made through the API a bounded number of requests at a time.
   const login = await (
@@ -329,6 +350,20 @@ async function main() {
     observer.observe(document, { childList: true, subtree: true });
   };
 
+  const variants = FRONTENDS.length ? FRONTENDS : [undefined];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const frontend of variants) {
+      if (round > 0 || frontend !== variants[0]) {
+        await stopServer();
+        await startServer(port, frontend);
+      }
+      console.log(`\n${frontend ?? "embedded web UI"}, round ${round + 1} of ${ROUNDS}:`);
+      await measure(base, storageState, firstRowProbe, seedSeconds);
+    }
+  }
+}
+
+async function measure(base, storageState, firstRowProbe, seedSeconds) {
   // 1. First load of /home, LOADS times from a cold cache: JS and CSS as transferred (the same
   // every time), and the first row painted (the median is reported, as the machine is shared).
   const loads = [];

@@ -37,10 +37,6 @@ export function SearchBar({ uri, onSearch, grow }: Props) {
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<Mode>("names");
   const [results, setResults] = useState<ContentQuery | null>(null);
-  const [searched, setSearched] = useState(false);
-  useEffect(() => {
-    if (results) setSearched(true);
-  }, [results]);
   const fullText = useFullTextEnabled();
   const contents = fullText && mode === "contents";
   useEffect(() => setF(parseSearch(uri)?.filters ?? NO_FILTERS), [uri]);
@@ -101,12 +97,22 @@ export function SearchBar({ uri, onSearch, grow }: Props) {
           </FiltersPopover>
         </Group>
       </form>
-      {(searched || results) && (
-        <Suspense>
-          <ContentResults query={results} onClose={() => setResults(null)} onNames={searchNames} />
-        </Suspense>
-      )}
+      <ResultsDrawer query={results} onClose={() => setResults(null)} onNames={searchNames} />
     </>
+  );
+}
+
+/** The content search's results, loaded with the first search and kept from then on. */
+function ResultsDrawer(props: Parameters<typeof ContentResults>[0]) {
+  const [searched, setSearched] = useState(false);
+  useEffect(() => {
+    if (props.query) setSearched(true);
+  }, [props.query]);
+  if (!searched && !props.query) return null;
+  return (
+    <Suspense>
+      <ContentResults {...props} />
+    </Suspense>
   );
 }
 

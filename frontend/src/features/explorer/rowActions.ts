@@ -2,9 +2,19 @@
 // every row of a list, whose handlers read the list's props as they are when the event comes.
 // Rows keep the same handlers across renders, so their memoisation holds (FileItem.tsx).
 import { type DragEvent, type MouseEvent, type RefObject, useMemo, useRef } from "react";
+import type { FileInfo } from "../../api/client";
 import { type DropHandler, startDrag } from "./dnd";
-import type { FileListProps } from "./FileItem";
 import { endedLongPress } from "./longPress";
+import type { Selection } from "./selection";
+
+/** What the handlers read of the list's props (FileItem's ListProps). */
+type ListProps = {
+  files: FileInfo[];
+  selection: Selection;
+  onOpen: (file: FileInfo) => void;
+  onMenu: (index: number, at: { x: number; y: number }) => void;
+  onDrop: DropHandler;
+};
 
 export type RowActions = {
   /** A click selects (shift: a range, ctrl: one more); on a touch screen a tap opens or toggles. */
@@ -21,7 +31,7 @@ export type RowActions = {
   drop: DropHandler;
 };
 
-export function useRowActions(props: FileListProps): RowActions {
+export function useRowActions(props: ListProps): RowActions {
   const latest = useRef(props);
   latest.current = props;
   return useMemo(() => rowActions(latest), []);
@@ -31,7 +41,7 @@ export function useRowActions(props: FileListProps): RowActions {
  * On a touch screen a tap opens, as there is no double tap, a long press selects, and while
  * anything is selected a tap toggles.
  */
-function rowActions(latest: RefObject<FileListProps>): RowActions {
+function rowActions(latest: RefObject<ListProps>): RowActions {
   const props = () => latest.current;
   return {
     click: (e, index) => {
