@@ -162,7 +162,7 @@ function Lines({ props, scroller, perLine, columns, actions, t }: LinesProps) {
             key={file.path}
             role="presentation"
             className={classes.line}
-            style={{ transform: `translateY(${line.start}px)`, height }}
+            style={{ top: line.start, height }}
           >
             {files.slice(first, first + perLine).map((f, i) => (
               <FileRow
@@ -186,11 +186,7 @@ function Lines({ props, scroller, perLine, columns, actions, t }: LinesProps) {
 /** The line after the last loaded one while the next page is on its way. */
 function MoreLine({ top, height, t }: { top: number; height: number; t: TFunction }) {
   return (
-    <div
-      role="row"
-      className={`${classes.line} ${classes.more}`}
-      style={{ transform: `translateY(${top}px)`, height }}
-    >
+    <div role="row" className={`${classes.line} ${classes.more}`} style={{ top, height }}>
       <div role="gridcell">
         <Loader size="sm" aria-label={t("explorer.loadingMore")} />
       </div>
@@ -213,7 +209,10 @@ function useVirtualLines(
     count: lines,
     getScrollElement: () => scroller.current,
     estimateSize: () => (mode === "grid" ? CARD_HEIGHT : ROW_HEIGHT),
-    overscan: mode === "grid" ? 3 : 10,
+    overscan: mode === "grid" ? 2 : 5,
+    // The lines in view are rendered in React's own time rather than synchronously in each
+    // scroll event; the overscan covers the frame between.
+    useFlushSync: false,
     // Room below the last row, so that the floating selection bar covers none.
     paddingEnd: 72,
   });
