@@ -6,7 +6,10 @@
 //
 //   node bench/ui/ui.mjs        (STRATUS_BIN, STRATUS_FRONTEND_DIR, UI_BENCH_ENTRIES=10000, CHROMIUM_PATH,
 //                                UI_BENCH_LOADS=5 cold loads, UI_BENCH_DETAIL=1 lists every file and
-//                                request of the first load, UI_BENCH_SCROLL=0 skips the scroll)
+//                                request of the first load, UI_BENCH_SCROLL=0 skips the scroll,
+//                                UI_BENCH_PACE=3000 px/s and UI_BENCH_PACE_SECONDS=6 for the
+//                                scroll at a person's pace, UI_BENCH_SCROLL_PROFILE=file.cpuprofile
+//                                profiles it, UI_BENCH_LOADS=0 skips the first loads)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,6 +32,12 @@ const DETAIL = !!process.env.UI_BENCH_DETAIL;
 const SCROLL = process.env.UI_BENCH_SCROLL !== "0";
 /** Where to write a CPU profile of the first load (.cpuprofile, for chromium's DevTools). */
 const PROFILE = process.env.UI_BENCH_PROFILE;
+/** The paced scroll: pixels a second, for how long, and where to write its CPU profile. */
+const PACE = Number(process.env.UI_BENCH_PACE ?? 3000);
+const PACE_SECONDS = Number(process.env.UI_BENCH_PACE_SECONDS ?? 6);
+const SCROLL_PROFILE = process.env.UI_BENCH_SCROLL_PROFILE;
+/** Where to write a Chrome trace of the paced scroll (summed by event on the page's thread). */
+const SCROLL_TRACE = process.env.UI_BENCH_SCROLL_TRACE;
 
 function left(what) {
   if (Date.now() > DEADLINE) throw new Error(`out of time during ${what}`);
@@ -61,9 +70,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 /** Prints where a CPU profile's samples fell: self time by function and by script. */
 function summarize(profile) {
-  const dt = new Map(profile.samples.map((id, i) => [i, profile.timeDeltas[i] ?? 0]));
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + dt.get(i)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const byFn = new Map();
   const byUrl = new Map();
   for (const node of profile.nodes) {
@@ -81,6 +91,27 @@ function summarize(profile) {
       .map(([k, us]) => `  ${(us / 1000).toFixed(1).padStart(8)} ms ${k}`)
       .join("\n");
   console.log(`CPU self time by script:\n${top(byUrl, 8)}\nby function:\n${top(byFn, 25)}`);
+}
+
+/** Prints the time of the busiest thread's complete events by name (self time, nesting aside). */
+function summarizeTrace(trace) {
+  const events = (trace.traceEvents ?? trace).filter((e) => e.ph === "X" && e.dur);
+  const byThread = new Map();
+  for (const e of events) byThread.set(e.tid, (byThread.get(e.tid) ?? 0) + e.dur);
+  const main = [...byThread].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const own = events.filter((e) => e.tid === main).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const self = new Map();
+  const stack = [];
+  for (const e of own) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur);
+    stack.push(e);
+  }
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log("trace of the paced scroll, busiest thread, self time by event:");
+  for (const [name, us] of top) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms ${name}`);
 }
 
 /** One navigation to /home in a fresh context (cold cache) with the saved session. */
@@ -148,6 +179,7 @@ async function scrollToEnd(browser, base, storageState) {
   const grid = scrollPage.getByRole("grid", { name: "Files" });
   await grid.locator('[role="row"][aria-rowindex]').first().waitFor();
   const last = grid.getByRole("row", { name: new RegExp(name(ENTRIES - 1)) });
+  const paced = await pacedScroll(scrollContext, scrollPage);
   const scroll = await scrollPage.evaluate(
     async ({ lastName, limitMs }) => {
       const el = document.querySelector('[role="grid"]');
@@ -178,17 +210,100 @@ async function scrollToEnd(browser, base, storageState) {
   );
   const reachedEnd = await last.isVisible();
   await scrollContext.close();
-  return { pages, scroll, reachedEnd };
+  return { pages, scroll, reachedEnd, paced };
 }
 
-async function main() {
+/**
+ * Scrolls the grid down at a person's pace (PACE px/s, a step each animation frame) for
+ * PACE_SECONDS and counts the late frames: an animation frame that came more than 1.5 × 16.7 ms
+ * after the one before (requestAnimationFrame), and the long animation frames (over 50 ms) the
+ * browser reports. The cursor pages fetched on the way are part of what is measured.
+ */
+async function pacedScroll(context, page) {
+  const cdp = SCROLL_PROFILE ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
+  if (SCROLL_TRACE) {
+    await context.browser().startTracing(page, {
+      path: SCROLL_TRACE,
+      categories: ["devtools.timeline", "blink", "disabled-by-default-devtools.timeline"],
+    });
+  }
+  const result = await page.evaluate(
+    async ({ pace, seconds }) => {
+      const el = document.querySelector('[role="grid"]');
+      const long = [];
+      const observer = new PerformanceObserver((list) => long.push(...list.getEntries()));
+      try {
+        observer.observe({ type: "long-animation-frame" });
+      } catch {}
+      const isLate = (g) => g > 1.5 * (1000 / 60);
+      // The same time without scrolling first: what the machine's load alone makes late.
+      const idle = [];
+      await new Promise((resolve) => {
+        let before = performance.now();
+        const until = before + seconds * 1000;
+        const frame = (now) => {
+          idle.push(now - before);
+          before = now;
+          if (now < until) requestAnimationFrame(frame);
+          else resolve();
+        };
+        requestAnimationFrame(frame);
+      });
+      // Two frames to settle, then one step a frame, as far as the time since the start says.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const gaps = [];
+      const start = performance.now();
+      let previous = start;
+      await new Promise((resolve) => {
+        const frame = (now) => {
+          gaps.push(now - previous);
+          previous = now;
+          el.scrollTop = ((now - start) / 1000) * pace;
+          if (now - start < seconds * 1000) requestAnimationFrame(frame);
+          else resolve();
+        };
+        requestAnimationFrame(frame);
+      });
+      observer.disconnect();
+      const late = gaps.filter(isLate).length;
+      const rows = Math.floor(el.scrollTop / 52);
+      return {
+        late,
+        frames: gaps.length,
+        longest: Math.max(...gaps),
+        rows,
+        loaf: long.length,
+        loafBlocking: long.reduce((n, e) => n + (e.blockingDuration ?? 0), 0),
+        idleLate: idle.filter(isLate).length,
+        idleFrames: idle.length,
+      };
+    },
+    { pace: PACE, seconds: PACE_SECONDS },
+  );
+  if (cdp) {
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(SCROLL_PROFILE, JSON.stringify(profile));
+    summarize(profile);
+  }
+  if (SCROLL_TRACE) summarizeTrace(JSON.parse(await context.browser().stopTracing()));
+  return result;
+}
+
+/**
+ * The web UIs compared (UI_BENCH_FRONTENDS: built `dist` folders, comma-separated; the
+ * binary's own when unset), measured in turn, UI_BENCH_ROUNDS times, against one data dir.
+ */
+const FRONTENDS = (process.env.UI_BENCH_FRONTENDS ?? "").split(",").filter(Boolean);
+const ROUNDS = Number(process.env.UI_BENCH_ROUNDS ?? 1);
+
+async function startServer(port, frontendDir) {
   const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
-  execFileSync(BIN, ["create-user", "--email", USER.email, "--password", USER.password], {
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  if (frontendDir) env.STRATUS_FRONTEND_DIR = frontendDir;
   server = spawn(BIN, ["serve", "--listen", `127.0.0.1:${port}`], {
     env,
     stdio: ["ignore", "ignore", "inherit"],
@@ -197,10 +312,29 @@ async function main() {
     left("start");
     if (server.exitCode !== null) throw new Error(`stratus exited with ${server.exitCode}`);
     try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function stopServer() {
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
+  }
+}
+
+async function main() {
+  const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
+  execFileSync(BIN, ["create-user", "--email", USER.email, "--password", USER.password], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // One port for every server of the run: the saved session is the origin's.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  await startServer(port, FRONTENDS[0]);
 
   // The large folder, made through the API a bounded number of requests at a time.
   const login = await (
@@ -262,15 +396,29 @@ async function main() {
     observer.observe(document, { childList: true, subtree: true });
   };
 
+  const variants = FRONTENDS.length ? FRONTENDS : [undefined];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const frontend of variants) {
+      if (round > 0 || frontend !== variants[0]) {
+        await stopServer();
+        await startServer(port, frontend);
+      }
+      console.log(`\n${frontend ?? "embedded web UI"}, round ${round + 1} of ${ROUNDS}:`);
+      await measure(base, storageState, firstRowProbe, seedSeconds);
+    }
+  }
+}
+
+async function measure(base, storageState, firstRowProbe, seedSeconds) {
   // 1. First load of /home, LOADS times from a cold cache: JS and CSS as transferred (the same
   // every time), and the first row painted (the median is reported, as the machine is shared).
   const loads = [];
   for (let i = 0; i < LOADS; i++)
     loads.push(await firstLoad(browser, base, storageState, firstRowProbe));
-  const { bytes, encodings, files, timeline } = loads[0];
+  const { bytes, encodings, files, timeline } = loads[0] ?? {};
   const paints = loads.map((l) => l.firstRowMs).sort((a, b) => a - b);
   const firstRowMs = paints[Math.floor(paints.length / 2)];
-  if (DETAIL) {
+  if (DETAIL && LOADS) {
     console.log("files of the first load (bytes on the wire, headers included):");
     for (const [url, n] of files.sort((a, b) => b[1] - a[1]))
       console.log(`  ${String(n).padStart(7)} ${url}`);
@@ -285,35 +433,49 @@ async function main() {
   const scrolled = SCROLL ? await scrollToEnd(browser, base, storageState) : null;
 
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const rows = [
-    [
-      "explorer first load, JS + CSS transferred",
-      kb(bytes.Script + bytes.Stylesheet),
-      `goal 250 KB`,
-      ((bytes.Script + bytes.Stylesheet) / 1024 / 250).toFixed(2),
-    ],
-    [
-      "  of which JS / CSS",
-      `${kb(bytes.Script)} / ${kb(bytes.Stylesheet)}`,
-      `encodings: ${[...encodings].join(", ")}`,
-      "",
-    ],
-    [
-      `first listing row painted after navigation, median of ${LOADS}`,
-      `${firstRowMs.toFixed(0)} ms (${paints[0].toFixed(0)}–${paints.at(-1).toFixed(0)})`,
-      "goal 1000 ms",
-      (firstRowMs / 1000).toFixed(2),
-    ],
-    [
-      "  of which JS / CSS files",
-      `${files.filter(([u]) => /\.js$/.test(u)).length} / ${files.filter(([u]) => /\.css$/.test(u)).length}`,
-      "",
-      "",
-    ],
-  ];
-  if (scrolled) {
-    const { scroll, pages, reachedEnd } = scrolled;
+  const rows = [];
+  if (LOADS)
     rows.push(
+      [
+        "explorer first load, JS + CSS transferred",
+        kb(bytes.Script + bytes.Stylesheet),
+        `goal 250 KB`,
+        ((bytes.Script + bytes.Stylesheet) / 1024 / 250).toFixed(2),
+      ],
+      [
+        "  of which JS / CSS",
+        `${kb(bytes.Script)} / ${kb(bytes.Stylesheet)}`,
+        `encodings: ${[...encodings].join(", ")}`,
+        "",
+      ],
+      [
+        `first listing row painted after navigation, median of ${LOADS}`,
+        `${firstRowMs.toFixed(0)} ms (${paints[0].toFixed(0)}–${paints.at(-1).toFixed(0)})`,
+        "goal 1000 ms",
+        (firstRowMs / 1000).toFixed(2),
+      ],
+      [
+        "  of which JS / CSS files",
+        `${files.filter(([u]) => /\.js$/.test(u)).length} / ${files.filter(([u]) => /\.css$/.test(u)).length}`,
+        "",
+        "",
+      ],
+    );
+  if (scrolled) {
+    const { scroll, pages, reachedEnd, paced } = scrolled;
+    rows.push(
+      [
+        `scroll at ${PACE} px/s for ${PACE_SECONDS} s (${paced.rows} rows), late frames / frames`,
+        `${paced.late} / ${paced.frames} (${((100 * paced.late) / paced.frames).toFixed(1)} %)`,
+        `goal ≤ 1 %; idle page: ${paced.idleLate} / ${paced.idleFrames}`,
+        "",
+      ],
+      [
+        "  longest frame; long animation frames (> 50 ms), their blocking time",
+        `${paced.longest.toFixed(0)} ms; ${paced.loaf}, ${paced.loafBlocking.toFixed(0)} ms`,
+        "",
+        "",
+      ],
       [
         `scroll ${ENTRIES} entries to the end`,
         `${(scroll.ms / 1000).toFixed(1)} s, end ${reachedEnd ? "reached" : "NOT reached"}`,

@@ -5,6 +5,31 @@ import i18n from "../i18n";
 
 const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];
 
+// An Intl formatter is costly to make (tens of microseconds) and a list formats a size and two
+// dates per row it mounts: each is made once per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  const key = `n ${locale} ${digits}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) {
+    f = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+function dateTimeFormat(locale: string): Intl.DateTimeFormat {
+  const key = `d ${locale}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** The language sizes, counts and dates follow: the one the UI shows. */
 export function uiLocale(): string {
   return i18n.language || "en-US";
@@ -24,10 +49,7 @@ export function formatBytes(bytes: number, locale = uiLocale()): string {
     unit += 1;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  const number = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(value);
+  const number = numberFormat(locale, digits).format(value);
   return `${number} ${UNITS[unit]}`;
 }
 
@@ -43,7 +65,8 @@ function parse(iso: string): Date | undefined {
 
 /** A moment, date and time: "Nov 26, 2026, 5:53 PM", "2026/11/26 17:53", "2026年11月26日 下午5:53". */
 export function formatDate(iso: string, locale = uiLocale()): string {
-  return parse(iso)?.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }) ?? "";
+  const date = parse(iso);
+  return date ? dateTimeFormat(locale).format(date) : "";
 }
 
 /** A day without its time: "Nov 26, 2026", "2026/11/26", "2026年11月26日". */

@@ -1,12 +1,16 @@
 // Custom properties in the info panel: every property the site defines (`explorer.custom_props`)
 // with an editor of its type. A value is public metadata `props:<id>`; clearing it removes the
 // key. The server checks each value against the definition and has the last word.
-import { Anchor, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Loader, Stack, Text, Title } from "@mantine/core";
+import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
 import { patchMetadata } from "../../api/files";
 import { useExplorerConfig } from "../../api/siteConfig";
-import { PropEditor } from "./PropEditor";
+
+// The editors (number, multi-select, rating and text inputs) load with the first one shown: the
+// list's columns import this file for the helpers above, and they are part of the first load.
+const PropEditor = lazy(() => import("./PropEditor").then((m) => ({ default: m.PropEditor })));
 
 export type CustomProp = Schemas["CustomProp"];
 export const PROPS_PREFIX = "props:";
@@ -72,33 +76,35 @@ export function CustomPropsSection({ uri, metadata, owned, run, reload }: Props)
       <Title order={4} id="custom-props-title" mb="xs">
         {t("customProps.title")}
       </Title>
-      <Stack gap="sm">
-        {shown.map((prop) => {
-          const value = metadata[PROPS_PREFIX + prop.id] ?? "";
-          return owned ? (
-            <PropEditor
-              key={`${uri}-${prop.id}-${value}`}
-              prop={prop}
-              label={name(prop)}
-              value={value}
-              onSave={(v) => void save(prop, v)}
-            />
-          ) : (
-            <div key={prop.id}>
-              <Text size="sm" fw={500}>
-                {name(prop)}
-              </Text>
-              {prop.type === "link" ? (
-                <Anchor href={value} target="_blank" rel="noopener noreferrer" size="sm">
-                  {value}
-                </Anchor>
-              ) : (
-                <Text size="sm">{propText(prop, value)}</Text>
-              )}
-            </div>
-          );
-        })}
-      </Stack>
+      <Suspense fallback={<Loader size="sm" aria-label={t("explorer.loading")} />}>
+        <Stack gap="sm">
+          {shown.map((prop) => {
+            const value = metadata[PROPS_PREFIX + prop.id] ?? "";
+            return owned ? (
+              <PropEditor
+                key={`${uri}-${prop.id}-${value}`}
+                prop={prop}
+                label={name(prop)}
+                value={value}
+                onSave={(v) => void save(prop, v)}
+              />
+            ) : (
+              <div key={prop.id}>
+                <Text size="sm" fw={500}>
+                  {name(prop)}
+                </Text>
+                {prop.type === "link" ? (
+                  <Anchor href={value} target="_blank" rel="noopener noreferrer" size="sm">
+                    {value}
+                  </Anchor>
+                ) : (
+                  <Text size="sm">{propText(prop, value)}</Text>
+                )}
+              </div>
+            );
+          })}
+        </Stack>
+      </Suspense>
     </section>
   );
 }

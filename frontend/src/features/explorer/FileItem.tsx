@@ -1,22 +1,28 @@
 // One file of the list (a row) or of the grid (a card): selected by click (shift, ctrl), opened
 // by double click (a tap on touch screens, where a long press selects and taps then toggle),
 // dragged onto folders, with its actions menu.
+//
+// A large folder scrolls through thousands of these, so a row is cheap to mount and re-renders
+// only when what it shows changes: it is memoised on its file, place and state, its handlers are
+// one object shared by every row that reads the list's latest props when an event comes (so a
+// new page, a new selection elsewhere or a scroll leaves it alone), and its cells are plain
+// elements styled by FileList.module.css rather than Mantine components.
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each row's button takes it, the grid handles the keys
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a row are handled by the grid (onKeyDown)
-import { Checkbox, Text } from "@mantine/core";
 import { IconDots } from "@tabler/icons-react";
-import { type KeyboardEvent, type MouseEvent, useState } from "react";
+import type { TFunction } from "i18next";
+import { type KeyboardEvent, memo, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { FOLDER, type Order } from "../../api/listing";
-import { IconButton } from "../../components/IconButton";
 import type { CustomProp } from "./CustomProps";
-import { type DropHandler, dropTarget, startDrag } from "./dnd";
+import { type DropHandler, dropTarget } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
 import { type Column, columnClass, widthVar } from "./listColumns";
-import { endedLongPress, longPressHandlers, TOUCH_FIRST } from "./longPress";
+import { longPressHandlers, TOUCH_FIRST } from "./longPress";
+import { type RowActions, useRowActions } from "./rowActions";
 import type { Selection } from "./selection";
 import type { ViewMode } from "./view";
 
@@ -50,6 +56,7 @@ export type FileListProps = {
 
 type Props = FileListProps;
 
+/** The file at `index` of the list's props, as a row (with `columns`) or a card (without). */
 export function Item({
   index,
   props,
@@ -62,24 +69,55 @@ export function Item({
   /** A row of the list with these columns after the name; a card of the grid without. */
   columns?: Column[];
 }) {
-  const list = !!columns;
-  const { files, selection, movable } = props;
-  const [over, setOver] = useState(false);
-  const file = files[index];
+  const { t } = useTranslation();
+  const actions = useRowActions(props);
+  const file = props.files[index];
   if (!file) return null;
+  return (
+    <FileRow
+      file={file}
+      index={index}
+      selected={props.selection.selected.has(file.path)}
+      focused={props.selection.focus === index}
+      movable={props.movable}
+      columns={columns}
+      actions={actions}
+      t={t}
+      style={style}
+    />
+  );
+}
+
+export type FileRowProps = {
+  file: FileInfo;
+  index: number;
+  selected: boolean;
+  focused: boolean;
+  movable: boolean;
+  /** A row of the list with these columns after the name; a card of the grid without. */
+  columns?: Column[] | undefined;
+  actions: RowActions;
+  t: TFunction;
+  /** Where a row of the virtual list sits, in pixels from the top, and its height. */
+  top?: number;
+  height?: number;
+  style?: React.CSSProperties | undefined;
+};
+
+/** A row or card, re-rendered only when one of its props changes. */
+export const FileRow = memo(function FileRow(p: FileRowProps) {
+  const { file, index, selected, focused, columns, actions, t } = p;
+  const list = !!columns;
+  const [over, setOver] = useState(false);
   const folder = file.type === FOLDER;
-  const selected = selection.selected.has(file.path);
-  const focused = selection.focus === index;
-
-  const { click, menu, press } = pointerHandlers(file, index, props);
-  const drop = folder && movable ? dropTarget(file.path, props.onDrop, setOver) : {};
-
-  const className = [
-    list ? classes.row : classes.card,
-    selected ? classes.selected : "",
-    over ? classes.over : "",
-  ].join(" ");
-
+  const press = useMemo(() => longPressHandlers(() => actions.longPress(index)), [actions, index]);
+  const drop = useMemo(
+    () => (folder && p.movable ? dropTarget(file.path, actions.drop, setOver) : {}),
+    [folder, p.movable, file.path, actions],
+  );
+  const className = `${list ? classes.row : classes.card}${selected ? ` ${classes.selected}` : ""}${over ? ` ${classes.over}` : ""}`;
+  const style =
+    p.top === undefined ? p.style : { transform: `translateY(${p.top}px)`, height: p.height };
   return (
     <div
       role="row"
@@ -88,69 +126,17 @@ export function Item({
       data-index={index}
       className={className}
       style={style}
-      onClick={click}
-      onDoubleClick={() => props.onOpen(file)}
-      onContextMenu={menu}
+      onClick={(e) => actions.click(e, index)}
+      onDoubleClick={() => actions.open(index)}
+      onContextMenu={(e) => actions.menu(e, index)}
       {...press}
-      draggable={movable && !TOUCH_FIRST}
-      onDragStart={(e) => {
-        const uris = selected ? selection.chosen.map((f) => f.path) : [file.path];
-        startDrag(e, uris);
-      }}
+      draggable={p.movable && !TOUCH_FIRST}
+      onDragStart={(e) => actions.dragStart(e, index)}
       {...drop}
     >
-      <RowCheck index={index} name={file.name} selected={selected} selection={selection} />
-      <NameCell file={file} index={index} focused={focused} list={list} selection={selection} />
-      {columns && <ColumnCells file={file} columns={columns} />}
-      <MenuCell index={index} name={file.name} focused={focused} props={props} />
-    </div>
-  );
-}
-
-/** The name with its icon (a row) or thumbnail (a card): the row's one tabbable element. */
-function NameCell({
-  file,
-  index,
-  focused,
-  list,
-  selection,
-}: {
-  file: FileInfo;
-  index: number;
-  focused: boolean;
-  list: boolean;
-  selection: Selection;
-}) {
-  return (
-    <div role="gridcell" className={list ? classes.name : classes.cardBody}>
-      <button
-        type="button"
-        className={classes.focusTarget}
-        data-focus-target
-        tabIndex={focused ? 0 : -1}
-        title={file.name}
-        onFocus={() => {
-          if (!focused) selection.focusOnly(index);
-        }}
-      >
-        {list ? (
-          <FileIcon file={file} size={22} />
-        ) : (
-          <Thumbnail file={file} className={classes.thumb ?? ""} />
-        )}
-        <Text span truncate="end" size={list ? "md" : "sm"} className={classes.label}>
-          {file.name}
-        </Text>
-      </button>
-    </div>
-  );
-}
-
-/** The list's cells after the name (listColumns.tsx), each as wide as its header. */
-function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
-  return (
-    <>
-      {columns.map((c) => (
+      <RowCheck index={index} name={file.name} selected={selected} actions={actions} t={t} />
+      <NameCell file={file} index={index} focused={focused} list={list} actions={actions} />
+      {columns?.map((c) => (
         <div
           key={c.id}
           role="gridcell"
@@ -161,37 +147,53 @@ function ColumnCells({ file, columns }: { file: FileInfo; columns: Column[] }) {
           {c.cell(file)}
         </div>
       ))}
-    </>
+      <MenuCell
+        index={index}
+        focused={focused}
+        label={t("explorer.actionsFor", { name: file.name })}
+        actions={actions}
+      />
+    </div>
   );
-}
+});
 
-/**
- * A click selects (shift: a range, ctrl: one more); the context menu opens at the pointer. On a
- * touch screen a tap opens, as there is no double tap, a long press selects, and while anything
- * is selected a tap toggles.
- */
-export function pointerHandlers(file: FileInfo, index: number, props: Props) {
-  const { selection } = props;
-  const click = (e: MouseEvent) => {
-    if (endedLongPress()) return;
-    if ((e.nativeEvent as PointerEvent).pointerType === "touch") {
-      if (selection.selected.size) selection.click(index, { toggle: true });
-      else props.onOpen(file);
-      return;
-    }
-    selection.click(index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
-  };
-  const menu = (e: MouseEvent) => {
-    e.preventDefault();
-    // The menu a held finger brings up on some phones: the long press already selected.
-    if (endedLongPress()) return;
-    selection.ensure(index);
-    props.onMenu(index, { x: e.clientX, y: e.clientY });
-  };
-  const press = longPressHandlers(() => {
-    if (!selection.selected.has(file.path)) selection.click(index, { toggle: true });
-  });
-  return { click, menu, press };
+/** The name with its icon (a row) or thumbnail (a card): the row's one tabbable element. */
+function NameCell({
+  file,
+  index,
+  focused,
+  list,
+  actions,
+}: {
+  file: FileInfo;
+  index: number;
+  focused: boolean;
+  list: boolean;
+  actions: RowActions;
+}) {
+  return (
+    <div role="gridcell" className={list ? classes.name : classes.cardBody}>
+      <button
+        type="button"
+        className={classes.focusTarget}
+        data-focus-target
+        tabIndex={focused ? 0 : -1}
+        title={file.name}
+        onFocus={() => {
+          if (!focused) actions.focusOnly(index);
+        }}
+      >
+        {list ? (
+          <FileIcon file={file} size={22} />
+        ) : (
+          <Thumbnail file={file} className={classes.thumb ?? ""} />
+        )}
+        <span className={list ? classes.label : `${classes.label} ${classes.small}`}>
+          {file.name}
+        </span>
+      </button>
+    </div>
+  );
 }
 
 /** The row's checkbox: adds it to the selection or takes it out, the others staying. */
@@ -199,60 +201,62 @@ export function RowCheck({
   index,
   name,
   selected,
-  selection,
+  actions,
+  t,
 }: {
   index: number;
   name: string;
   selected: boolean;
-  selection: Selection;
+  actions: RowActions;
+  t: TFunction;
 }) {
-  const { t } = useTranslation();
   return (
     <div role="gridcell" className={classes.check}>
-      <Checkbox
-        size="xs"
+      <input
+        type="checkbox"
+        className={classes.checkbox}
         tabIndex={-1}
         aria-label={t("explorer.columns.selectOne", { name })}
         checked={selected}
         onClick={(e) => e.stopPropagation()}
         onDoubleClick={(e) => e.stopPropagation()}
-        onChange={() => selection.click(index, { toggle: true })}
+        onChange={() => actions.toggle(index)}
       />
     </div>
   );
 }
 
+/**
+ * The row's actions button. Its name shows on hover and focus like IconButton's tooltip, drawn
+ * by CSS (`.tip`) instead of a floating tooltip per row.
+ */
 export function MenuCell({
   index,
-  name,
   focused,
-  props,
+  label,
+  actions,
 }: {
   index: number;
-  name: string;
   focused: boolean;
-  props: Props;
+  label: string;
+  actions: RowActions;
 }) {
-  const { t } = useTranslation();
-  const { selection } = props;
   return (
     <div role="gridcell" className={classes.menu}>
-      <IconButton
-        variant="subtle"
-        color="gray"
+      <button
+        type="button"
+        className={classes.menuButton}
         tabIndex={focused ? 0 : -1}
-        label={t("explorer.actionsFor", { name: name })}
+        aria-label={label}
         aria-haspopup="menu"
-        onClick={(e) => {
-          e.stopPropagation();
-          selection.ensure(index);
-          const box = e.currentTarget.getBoundingClientRect();
-          props.onMenu(index, { x: box.left, y: box.bottom });
-        }}
+        onClick={(e) => actions.menuButton(e, index)}
         onDoubleClick={(e) => e.stopPropagation()}
       >
-        <IconDots size={18} />
-      </IconButton>
+        <IconDots size={18} aria-hidden />
+        <span role="tooltip" className={classes.tip}>
+          {label}
+        </span>
+      </button>
     </div>
   );
 }

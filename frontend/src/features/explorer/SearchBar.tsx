@@ -9,13 +9,16 @@ import { useTranslation } from "react-i18next";
 import type { ContentQuery } from "../../api/contentSearch";
 import { useFullTextEnabled } from "../../api/contentSearch";
 import { IconButton } from "../../components/IconButton";
-import { ContentResults } from "./ContentResults";
 import { type ContentFilters, contentQuery, NO_CONTENT_FILTERS } from "./contentSearch";
 import { NO_FILTERS, parseSearch, type SearchFilters, searchUri } from "./search";
 
 // The filters are loaded when first opened (the number inputs are not small).
 const FilterPanel = lazy(() => import("./SearchFilters"));
 const ContentFilterPanel = lazy(() => import("./ContentFilters"));
+// The results drawer, with its styles, once a content search has been made.
+const ContentResults = lazy(() =>
+  import("./ContentResults").then((m) => ({ default: m.ContentResults })),
+);
 
 type Mode = "names" | "contents";
 type Props = {
@@ -94,8 +97,22 @@ export function SearchBar({ uri, onSearch, grow }: Props) {
           </FiltersPopover>
         </Group>
       </form>
-      <ContentResults query={results} onClose={() => setResults(null)} onNames={searchNames} />
+      <ResultsDrawer query={results} onClose={() => setResults(null)} onNames={searchNames} />
     </>
+  );
+}
+
+/** The content search's results, loaded with the first search and kept from then on. */
+function ResultsDrawer(props: Parameters<typeof ContentResults>[0]) {
+  const [searched, setSearched] = useState(false);
+  useEffect(() => {
+    if (props.query) setSearched(true);
+  }, [props.query]);
+  if (!searched && !props.query) return null;
+  return (
+    <Suspense>
+      <ContentResults {...props} />
+    </Suspense>
   );
 }
 

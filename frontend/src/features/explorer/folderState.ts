@@ -33,7 +33,8 @@ export function useFolderState() {
   );
   const selection = useSelection(files, path);
   const { fetchNextPage } = listing;
-  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // Not again while a page is on its way: a second call would cancel it and ask anew.
+  const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   const select = useSelectAll(path, listing, selection.selectAll);
   const rootName = t(`nav.root.${fs === "share" ? "share" : fs}` as "nav.root.my", {
     defaultValue: t("nav.root.my"),

@@ -3,8 +3,9 @@
 // a search result lives, the custom properties picked for the folder (view.ts), and in the
 // trash where each item was and when it will be deleted for good (the server's
 // `sys:restore_uri` and `sys:expected_collect_time` metadata).
-import { Text } from "@mantine/core";
-import type { ReactNode } from "react";
+
+import type { TFunction } from "i18next";
+import { type ReactNode, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { FOLDER, type SortKey } from "../../api/listing";
@@ -12,6 +13,7 @@ import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { type CustomProp, PROPS_PREFIX, propText, usePropName } from "./CustomProps";
 import { type ColumnPrefs, OPTIONAL_COLUMNS, type OptionalColumn } from "./columnPrefs";
+import classes from "./FileList.module.css";
 
 export type Column = {
   /** Also the key of its saved width. */
@@ -55,15 +57,41 @@ export const widthVar = (id: string) => `--col-${id.replace(/[^A-Za-z0-9_-]/g, "
 
 type Where = { trash: boolean; search: boolean; props: CustomProp[]; prefs: ColumnPrefs };
 
+/** A cell's text: small, dimmed, cut with an ellipsis (FileList.module.css). */
+const dimmed = (text: string, title?: string) => (
+  <span className={classes.dimmed} title={title}>
+    {text}
+  </span>
+);
+
+/**
+ * The columns, the same array (and cells) until what they depend on changes: the rows are
+ * memoised on them.
+ */
 export function useListColumns({ trash, search, props, prefs }: Where): Column[] {
   const { t, i18n } = useTranslation();
   const propName = usePropName();
-  const date = (iso?: string | null) => (iso ? formatDate(iso, i18n.language) : "");
-  const dimmed = (text: string, title?: string) => (
-    <Text size="sm" c="dimmed" truncate="end" title={title}>
-      {text}
-    </Text>
+  const language = i18n.language;
+  const propsKey = JSON.stringify(props);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: props by value (propsKey), propName follows t
+  return useMemo(
+    () => columnsOf({ trash, search, props, hidden: prefs.hidden, t, propName, language }),
+    [trash, search, propsKey, prefs.hidden, t, language],
   );
+}
+
+type Built = {
+  trash: boolean;
+  search: boolean;
+  props: CustomProp[];
+  hidden: OptionalColumn[];
+  t: TFunction;
+  propName: (p: CustomProp) => string;
+  language: string;
+};
+
+function columnsOf({ trash, search, props, hidden, t, propName, language }: Built): Column[] {
+  const date = (iso?: string | null) => (iso ? formatDate(iso, language) : "");
   const builtin: Record<OptionalColumn, Column> = {
     size: {
       id: "size",
@@ -124,7 +152,7 @@ export function useListColumns({ trash, search, props, prefs }: Where): Column[]
   };
   return [
     ...(search ? [parent] : []),
-    ...OPTIONAL_COLUMNS.filter((c) => !prefs.hidden.includes(c)).map((c) => builtin[c]),
+    ...OPTIONAL_COLUMNS.filter((c) => !hidden.includes(c)).map((c) => builtin[c]),
     ...props.map(
       (p): Column => ({
         id: `prop-${p.id}`,

@@ -4,13 +4,14 @@
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each tile's button takes it, the grid handles the keys
 // biome-ignore-all lint/a11y/useKeyWithClickEvents: the keys of a tile are handled by the grid (onKeyDown)
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
 import { thumbable, useFileThumb, useThumbExts } from "../../../api/thumbnails";
-import { startDrag } from "../dnd";
 import { FileIcon } from "../FileIcon";
-import { type FileListProps, MenuCell, pointerHandlers, RowCheck } from "../FileItem";
-import { TOUCH_FIRST } from "../longPress";
+import { type FileListProps, MenuCell, RowCheck } from "../FileItem";
+import { longPressHandlers, TOUCH_FIRST } from "../longPress";
+import { useRowActions } from "../rowActions";
 import classes from "./Gallery.module.css";
 import type { Tile as Place } from "./layout";
 
@@ -22,13 +23,15 @@ type Props = {
 };
 
 export function Tile({ place, height, props, onNatural }: Props) {
+  const { t } = useTranslation();
   const { index } = place;
+  const actions = useRowActions(props);
+  const press = useMemo(() => longPressHandlers(() => actions.longPress(index)), [actions, index]);
   const { files, selection, movable } = props;
   const file = files[index];
   if (!file) return null;
   const selected = selection.selected.has(file.path);
   const focused = selection.focus === index;
-  const { click, menu, press } = pointerHandlers(file, index, props);
   return (
     <div
       role="row"
@@ -37,16 +40,14 @@ export function Tile({ place, height, props, onNatural }: Props) {
       data-index={index}
       className={`${classes.tile} ${selected ? classes.selected : ""}`}
       style={{ left: place.left, width: place.width, height }}
-      onClick={click}
-      onDoubleClick={() => props.onOpen(file)}
-      onContextMenu={menu}
+      onClick={(e) => actions.click(e, index)}
+      onDoubleClick={() => actions.open(index)}
+      onContextMenu={(e) => actions.menu(e, index)}
       {...press}
       draggable={movable && !TOUCH_FIRST}
-      onDragStart={(e) =>
-        startDrag(e, selected ? selection.chosen.map((f) => f.path) : [file.path])
-      }
+      onDragStart={(e) => actions.dragStart(e, index)}
     >
-      <RowCheck index={index} name={file.name} selected={selected} selection={selection} />
+      <RowCheck index={index} name={file.name} selected={selected} actions={actions} t={t} />
       <div role="gridcell" className={classes.body}>
         <button
           type="button"
@@ -55,14 +56,19 @@ export function Tile({ place, height, props, onNatural }: Props) {
           tabIndex={focused ? 0 : -1}
           title={file.name}
           onFocus={() => {
-            if (!focused) selection.focusOnly(index);
+            if (!focused) actions.focusOnly(index);
           }}
         >
           <Picture file={file} onNatural={onNatural} />
           <span className={classes.caption}>{file.name}</span>
         </button>
       </div>
-      <MenuCell index={index} name={file.name} focused={focused} props={props} />
+      <MenuCell
+        index={index}
+        focused={focused}
+        label={t("explorer.actionsFor", { name: file.name })}
+        actions={actions}
+      />
     </div>
   );
 }
