@@ -241,6 +241,47 @@ impl TestServer {
         envelope(resp).await
     }
 
+    /// Uploads `bytes` to `uri` as `s` through an upload session, every chunk in order as
+    /// long as the session asks (an empty file is one empty chunk, as the web client sends
+    /// it), asserting each answer; `extra` joins the session request (the policy is the
+    /// default one unless it names `policy_id`). Returns the session id.
+    pub async fn upload(&self, s: &Session, uri: &str, bytes: &[u8], extra: Value) -> String {
+        let policy = self
+            .state
+            .ids
+            .encode(1, stratus_server::ids::IdKind::Policy);
+        let mut body = serde_json::json!({ "uri": uri, "size": bytes.len(), "policy_id": policy });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let created = self
+            .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
+            .await;
+        assert_eq!(created["code"], 0, "{created}");
+        let sid = created["data"]["session_id"].as_str().unwrap().to_owned();
+        let chunk = created["data"]["chunk_size"].as_u64().unwrap() as usize;
+        let mut pieces: Vec<&[u8]> = bytes.chunks(chunk.max(1)).collect();
+        if pieces.is_empty() {
+            pieces.push(bytes);
+        }
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let resp = self
+                .request_as(
+                    Method::POST,
+                    &format!("/file/upload/{sid}/{i}"),
+                    &s.access_token,
+                )
+                .header("content-type", "application/octet-stream")
+                .body(piece.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let sent = envelope(resp).await;
+            assert_eq!(sent["code"], 0, "chunk {i}: {sent}");
+        }
+        sid
+    }
+
     /// Shares `uri` as `s` with `extra` options (`PUT /share`); returns the share hashid and
     /// the link (`…/s/<id>[/<password>]`).
     pub async fn share(&self, s: &Session, uri: &str, extra: Value) -> (String, String) {

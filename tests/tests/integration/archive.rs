@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use stratus_entity::{entity, file, group};
-use stratus_server::{archive::session, auth::sign, boolset::Boolset, ids::IdKind};
+use stratus_server::{archive::session, auth::sign, boolset::Boolset};
 use stratus_tests::{Session, TestServer};
 
 mod access;
@@ -83,38 +83,7 @@ pub fn my(path: &str) -> String {
 
 /// Uploads `bytes` to `uri` through the upload routes (parent folders are created).
 pub async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) {
-    let policy = server.state.ids.encode(1, IdKind::Policy);
-    let created = server
-        .send_as(
-            Method::PUT,
-            "/file/upload",
-            &s.access_token,
-            &json!({"uri": uri, "size": bytes.len(), "policy_id": policy}),
-        )
-        .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    let chunk = created["data"]["chunk_size"].as_u64().unwrap() as usize;
-    // An empty file is one empty chunk, as the web client sends it.
-    let pieces: Vec<&[u8]> = match bytes.is_empty() {
-        true => vec![bytes],
-        false => bytes.chunks(chunk.max(1)).collect(),
-    };
-    for (i, piece) in pieces.into_iter().enumerate() {
-        let resp = server
-            .request_as(
-                Method::POST,
-                &format!("/file/upload/{sid}/{i}"),
-                &s.access_token,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(piece.to_vec())
-            .send()
-            .await
-            .unwrap();
-        let body = stratus_tests::server::envelope(resp).await;
-        assert_eq!(body["code"], 0, "chunk {i}: {body}");
-    }
+    server.upload(s, uri, bytes, json!({})).await;
 }
 
 /// Creates an empty file or a folder.

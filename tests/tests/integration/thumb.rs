@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity};
@@ -61,35 +61,9 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encode(DynamicImage::ImageRgb8(image), ImageFormat::Jpeg)
 }
 
-/// Uploads `bytes` to `uri` in one chunk; `extra` joins the session request.
+/// Uploads `bytes` to `uri`; `extra` joins the session request.
 async fn upload_with(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], extra: Value) {
-    let mut body = json!({
-        "uri": uri,
-        "size": bytes.len(),
-        "policy_id": server.state.ids.encode(1, IdKind::Policy),
-    });
-    body.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    let created = server
-        .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
-        .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    assert!(created["data"]["chunk_size"].as_u64().unwrap() as usize >= bytes.len());
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = stratus_tests::server::envelope(resp).await;
-    assert_eq!(sent["code"], 0, "{sent}");
+    server.upload(s, uri, bytes, extra).await;
 }
 
 async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) {

@@ -1,6 +1,7 @@
 //! Small edits (`PUT /file/content`), versions (`POST /file/version/current`,
 //! `DELETE /file/version`), the version cap, and the entity recycling job.
 
+use crate::backup::runs::upload;
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
@@ -30,37 +31,6 @@ async fn second_user(server: &TestServer) -> Session {
 
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// Uploads `bytes` to `uri` through an upload session (one chunk); `version` adds a version
-/// to an existing file.
-async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], version: bool) {
-    let mut body = json!({
-        "uri": uri,
-        "size": bytes.len(),
-        "policy_id": server.state.ids.encode(1, IdKind::Policy),
-    });
-    if version {
-        body["entity_type"] = json!("version");
-    }
-    let created = server
-        .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
-        .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = envelope(resp).await;
-    assert_eq!(sent["code"], 0, "{sent}");
 }
 
 /// `PUT /file/content` with a raw body; returns the envelope.

@@ -7,7 +7,7 @@ mod log_stream;
 mod record_restore;
 mod retention;
 mod routes;
-mod runs;
+pub(crate) mod runs;
 mod targets;
 
 use std::{

@@ -7,8 +7,7 @@ use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer, server::envelope};
+use stratus_tests::{Session, TestServer};
 
 use super::{blobs, docs_task, manifest, manifests, run, target, task};
 use crate::admin::{admin, call, list, member, ok};
@@ -16,34 +15,14 @@ use crate::admin::{admin, call, list, member, ok};
 /// Files in the folder backed up.
 pub const FILES: usize = 120;
 
-/// Uploads `bytes` to `uri` (one chunk); `version` adds a version to an existing file.
+/// Uploads `bytes` to `uri` through an upload session; `version` adds a version to an
+/// existing file.
 pub async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], version: bool) {
-    let mut body = json!({
-        "uri": uri,
-        "size": bytes.len(),
-        "policy_id": server.state.ids.encode(1, IdKind::Policy),
-    });
-    if version {
-        body["entity_type"] = json!("version");
-    }
-    let created = server
-        .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
-        .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = envelope(resp).await;
-    assert_eq!(sent["code"], 0, "{sent}");
+    let extra = match version {
+        true => json!({"entity_type": "version"}),
+        false => json!({}),
+    };
+    server.upload(s, uri, bytes, extra).await;
 }
 
 pub fn content(i: usize) -> Vec<u8> {

@@ -8,42 +8,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity, storage_policy, task};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer, envelope, s3::S3Server};
+use stratus_tests::{Session, TestServer, s3::S3Server};
 
 use super::wait_task;
 use crate::{
     admin::{admin, member},
+    backup::runs::upload,
     storage_s3,
 };
-
-async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], version: bool) {
-    let mut body = json!({
-        "uri": uri,
-        "size": bytes.len(),
-        "policy_id": server.state.ids.encode(1, IdKind::Policy),
-    });
-    if version {
-        body["entity_type"] = json!("version");
-    }
-    let created = server
-        .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
-        .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = envelope(resp).await;
-    assert_eq!(sent["code"], 0, "{sent}");
-}
 
 /// Every blob of the files named `name`.
 async fn blobs(server: &TestServer, name: &str) -> Vec<entity::Model> {

@@ -12,31 +12,12 @@ mod dump;
 
 const PW: &str = "password123";
 
-/// Uploads `bytes` to `uri` through an upload session (one chunk) on policy `policy`.
+/// Uploads `bytes` to `uri` through an upload session on policy `policy`.
 async fn upload(server: &TestServer, s: &Session, uri: &str, bytes: &[u8], policy: i64) {
-    let body = json!({
-        "uri": uri,
-        "size": bytes.len(),
-        "policy_id": server.state.ids.encode(policy, IdKind::Policy),
-    });
-    let created = server
-        .send_as(Method::PUT, "/file/upload", &s.access_token, &body)
+    let policy = server.state.ids.encode(policy, IdKind::Policy);
+    server
+        .upload(s, uri, bytes, json!({"policy_id": policy}))
         .await;
-    assert_eq!(created["code"], 0, "{created}");
-    let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = envelope(resp).await;
-    assert_eq!(sent["code"], 0, "{sent}");
 }
 
 /// `PUT /file/content`: a new version of `uri`.
