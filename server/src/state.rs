@@ -50,9 +50,11 @@ struct Parts(RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection, settings: Settings, ids: HashIds) -> Self {
+        let pending = Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir));
         Self(Arc::new(Inner {
-            storage: DriverRegistry::new(db.clone(), config.data_dir.clone()),
-            pending: Arc::new(crate::storage::pending::PendingBlobs::new(&config.data_dir)),
+            storage: DriverRegistry::new(db.clone(), config.data_dir.clone())
+                .with_pending(pending.clone()),
+            pending,
             captcha_limits: crate::address_limit::AddressLimiter::per_minute(
                 config.captcha_per_minute,
             ),

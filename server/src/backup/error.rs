@@ -35,6 +35,9 @@ pub enum BackupError {
     /// The target's storage failed; the driver's words.
     #[error("{0}")]
     Storage(String),
+    /// The target's storage (a bucket, a node) could not be reached; the driver's words.
+    #[error("{0}")]
+    Unreachable(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -47,6 +50,9 @@ impl BackupError {
 
 impl From<crate::storage::StorageError> for BackupError {
     fn from(err: crate::storage::StorageError) -> Self {
-        Self::Storage(err.to_string())
+        match err {
+            crate::storage::StorageError::Unreachable(_) => Self::Unreachable(err.to_string()),
+            other => Self::Storage(other.to_string()),
+        }
     }
 }

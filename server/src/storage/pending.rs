@@ -12,8 +12,10 @@
 //! Multipart uploads opened for clients to send straight to a bucket are journaled the same
 //! way, from the moment the bucket answers with the upload's id until the upload session
 //! row holds that id: a process killed in between would otherwise leave an upload nothing
-//! names (its parts cost storage at the provider until aborted). At start, such a record
-//! whose id no session row holds is aborted.
+//! names (its parts cost storage at the provider until aborted). So are the multipart uploads
+//! the server itself streams a long body through (a WebDAV PUT to a bucket), from the bucket's
+//! answer until the upload is completed or aborted. At start, such a record whose id no
+//! session row holds is aborted.
 //!
 //! A record is one line, `<policy id> <key as hex>` (and ` <upload id as hex>` for an
 //! upload), appended before the blob is stored. When
@@ -114,7 +116,8 @@ impl PendingBlobs {
     }
 
     /// Records the multipart upload `upload_id` a bucket has just opened at `key` of policy
-    /// `policy_id`, until the upload session row holds the id.
+    /// `policy_id`, until the upload session row holds the id (an upload for a client) or
+    /// the upload is completed or aborted (one the server streams).
     pub fn after_upload_opened(
         self: &Arc<Self>,
         policy_id: i64,

@@ -13,7 +13,10 @@ use stratus_entity::{
     storage_policy::{self, kind},
 };
 
-use super::{LocalDriver, RemoteDriver, S3Config, S3Driver, StorageDriver, StorageError};
+use super::{
+    LocalDriver, RemoteDriver, S3Config, S3Driver, StorageDriver, StorageError,
+    pending::PendingBlobs,
+};
 
 /// How long a driver built on this instance is reused without re-reading its policy.
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
@@ -30,6 +33,8 @@ pub struct DriverRegistry {
     db: DatabaseConnection,
     data_dir: PathBuf,
     cache: Cache<i64, Loaded>,
+    /// Where bucket drivers journal the multipart uploads they open.
+    pending: Option<Arc<PendingBlobs>>,
 }
 
 /// A policy's row and the driver built from it.
@@ -49,7 +54,15 @@ impl DriverRegistry {
                 .time_to_live(CACHE_TTL)
                 .max_capacity(1024)
                 .build(),
+            pending: None,
         }
+    }
+
+    /// Bucket drivers journal the multipart uploads they open in `pending` (see
+    /// [`super::pending`]).
+    pub fn with_pending(mut self, pending: Arc<PendingBlobs>) -> Self {
+        self.pending = Some(pending);
+        self
     }
 
     /// The driver of policy `policy_id`.
@@ -119,10 +132,16 @@ impl DriverRegistry {
                 ))
             }
             kind::REMOTE => Ok(Arc::new(self.remote(policy).await?)),
-            kind::S3 | kind::OSS => Ok(Arc::new(S3Driver::new(
-                &S3Config::from_policy(policy)?,
-                self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
-            )?)),
+            kind::S3 | kind::OSS => {
+                let mut driver = S3Driver::new(
+                    &S3Config::from_policy(policy)?,
+                    self.data_dir.join(STAGING_DIR).join(policy.id.to_string()),
+                )?;
+                if let Some(pending) = &self.pending {
+                    driver = driver.with_journal(policy.id, pending.clone());
+                }
+                Ok(Arc::new(driver))
+            }
             kind::KS3 => Err(StorageError::Unsupported("KS3 storage policies")),
             kind::COS => Err(StorageError::Unsupported("COS storage policies")),
             kind::OBS => Err(StorageError::Unsupported("OBS storage policies")),

@@ -36,6 +36,7 @@ mod query_bool;
 mod registration;
 mod registration_lookalike;
 mod remote;
+mod s3_streamed_put;
 mod session;
 mod session_revocation;
 mod share;

@@ -20,6 +20,7 @@ impl From<BackupError> for ApiError {
                 ApiError::new(ErrorCode::Conflict, msg)
             }
             B::Storage(_) => ApiError::new(ErrorCode::IoError, msg),
+            B::Unreachable(_) => ApiError::new(ErrorCode::NodeOffline, msg),
             B::Db(e) => e.into(),
         }
     }

@@ -43,6 +43,10 @@ pub struct S3Config {
     /// The bucket calls the server back once a client completed a multipart upload whose
     /// completion URL names a callback (OSS).
     pub calls_back: bool,
+    /// Part size of the multipart uploads the server streams: `settings.chunk_size`, within
+    /// [`super::MIN_STREAM_PART`] (S3's least) and [`super::MAX_STREAM_PART`] (a bound on
+    /// memory); [`super::PART_SIZE`] when unset.
+    pub part_size: usize,
 }
 
 impl S3Config {
@@ -73,6 +77,7 @@ impl S3Config {
             internal_proxy: setting_bool(settings, "internal_proxy"),
             cname: false,
             calls_back: false,
+            part_size: part_size(settings),
         };
         if policy.r#type == kind::OSS {
             super::oss::apply(&mut config, policy);
@@ -167,6 +172,16 @@ fn bucket_host(endpoint: &str, bucket: &str) -> Result<String, String> {
 }
 
 /// A non-empty string setting.
+/// The part size `settings` ask for, within the bounds a streamed upload keeps.
+fn part_size(settings: &Value) -> usize {
+    match settings.get("chunk_size").and_then(Value::as_u64) {
+        Some(wanted) if wanted > 0 => usize::try_from(wanted)
+            .unwrap_or(usize::MAX)
+            .clamp(super::MIN_STREAM_PART, super::MAX_STREAM_PART),
+        _ => super::PART_SIZE,
+    }
+}
+
 pub(super) fn setting_str<'a>(settings: &'a Value, key: &str) -> Option<&'a str> {
     settings
         .get(key)

@@ -5,8 +5,9 @@
 //! * Keys are object keys: relative, `/`-separated, no empty, `.` or `..` segment, no control
 //!   character, at most 1024 bytes (S3's own limit).
 //! * `put` streams: a body of up to [`SINGLE_PUT_MAX`] is sent in one request, a longer one as a
-//!   multipart upload with at most [`PARTS_IN_FLIGHT`] parts of [`PART_SIZE`] in memory. Either
-//!   way the object appears only when complete, so a failed put leaves the previous object.
+//!   multipart upload with at most [`PARTS_IN_FLIGHT`] parts of the policy's part size in
+//!   memory ([`parts`]; journaled, so that none is left open by a killed process). Either way
+//!   the object appears only when complete, so a failed put leaves the previous object.
 //! * Chunked uploads through Stratus are staged in a local folder (a [`LocalDriver`]) and sent to
 //!   the bucket when complete. Chunks may come in any order and be sent again, which S3 parts
 //!   cannot (parts need 5 MiB and their ETags kept), and a staged upload survives a restart.
@@ -20,30 +21,37 @@
 mod config;
 pub mod cors;
 pub mod direct;
+mod fault;
 mod oss;
+mod parts;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use object_store::{
-    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayloadMut, WriteMultipart,
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayloadMut,
     aws::AmazonS3,
     path::Path,
     signer::{Method, SignedUrlOptions, Signer},
 };
 
 pub use config::{DEFAULT_REGION, S3Config};
+use fault::from_store;
 
 use super::{
     ByteRange, ByteStream, Capabilities, GetObject, LocalDriver, ObjectMeta, PresignHeaders,
-    StorageDriver, StorageError, UploadCredential,
+    StorageDriver, StorageError, UploadCredential, pending::PendingBlobs,
 };
 
 /// Bodies up to this size are sent in one `PutObject`.
 pub const SINGLE_PUT_MAX: usize = 8 << 20;
-/// Part size of multipart uploads (S3 needs at least 5 MiB for every part but the last).
+/// Part size of streamed multipart uploads when the policy sets no chunk size.
 pub const PART_SIZE: usize = 8 << 20;
+/// Least part size of a streamed upload (S3 needs at least 5 MiB for every part but the last).
+pub const MIN_STREAM_PART: usize = 5 << 20;
+/// Largest part size of a streamed upload: a put holds up to `PARTS_IN_FLIGHT + 1` parts.
+pub const MAX_STREAM_PART: usize = 64 << 20;
 /// Parts of one upload being sent at once; with the part being filled, this bounds the memory
 /// of a put whatever the object's size.
 pub const PARTS_IN_FLIGHT: usize = 2;
@@ -63,7 +71,11 @@ pub struct S3Driver {
     internal_proxy: bool,
     /// The bucket calls the server back when an upload is completed (OSS).
     calls_back: bool,
+    /// Part size of streamed multipart uploads.
+    part_size: usize,
     staging: LocalDriver,
+    /// Where multipart uploads opened by the server are journaled, when anywhere.
+    journal: Option<parts::Journal>,
 }
 
 impl S3Driver {
@@ -74,8 +86,17 @@ impl S3Driver {
             signer: config.signer()?,
             internal_proxy: config.internal_proxy,
             calls_back: config.calls_back,
+            part_size: config.part_size,
             staging: LocalDriver::new(staging),
+            journal: None,
         })
+    }
+
+    /// Journals the multipart uploads this driver streams in `pending`, as uploads of policy
+    /// `policy_id`, so that the next start aborts those a killed process left open.
+    pub fn with_journal(mut self, policy_id: i64, pending: Arc<PendingBlobs>) -> Self {
+        self.journal = Some(parts::Journal { policy_id, pending });
+        self
     }
 
     /// The object path of `key`, or [`StorageError::InvalidKey`].
@@ -101,46 +122,6 @@ impl S3Driver {
             .map(drop)
             .map_err(from_store)
     }
-
-    /// Streams the rest of a long body as a multipart upload, after `head`; aborts the upload
-    /// (nothing becomes visible) on any failure.
-    async fn put_parts(
-        &self,
-        path: &Path,
-        head: PutPayloadMut,
-        mut body: ByteStream,
-        mut seen: u64,
-        size: Option<u64>,
-    ) -> Result<(), StorageError> {
-        let upload = self.store.put_multipart(path).await.map_err(from_store)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
-        for piece in &head.freeze() {
-            writer.put(piece.clone());
-        }
-        let failure = loop {
-            if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
-                break from_store(e);
-            }
-            match body.next().await {
-                Some(Ok(piece)) => {
-                    seen += piece.len() as u64;
-                    if let Err(e) = within(size, seen) {
-                        break e;
-                    }
-                    writer.put(piece);
-                }
-                Some(Err(e)) => break StorageError::Io(e),
-                None => match exact(size, seen) {
-                    Ok(()) => return writer.finish().await.map(drop).map_err(from_store),
-                    Err(e) => break e,
-                },
-            }
-        };
-        if let Err(e) = writer.abort().await {
-            tracing::warn!(%path, "aborting a failed multipart upload: {e}");
-        }
-        Err(failure)
-    }
 }
 
 /// `seen` bytes do not yet exceed the announced `size`.
@@ -162,14 +143,6 @@ fn exact(size: Option<u64>, seen: u64) -> Result<(), StorageError> {
             got: seen,
         }),
         _ => Ok(()),
-    }
-}
-
-/// A provider error as a storage error; a missing object stays [`StorageError::NotFound`].
-fn from_store(err: object_store::Error) -> StorageError {
-    match err {
-        object_store::Error::NotFound { .. } => StorageError::NotFound,
-        other => StorageError::Other(other.to_string()),
     }
 }
 
