@@ -113,6 +113,8 @@ test("an ePub opens, pages, jumps by its contents and runs no script", async ({
   await expect(indicator).toHaveText(/^Page 2 of /);
 
   await dialog(page).getByRole("button", { name: "Contents" }).click();
+  await expect(page.getByRole("menuitem", { name: "Chapter Two" })).toBeVisible();
+  await snap(page, info, "viewer-epub-contents");
   await page.getByRole("menuitem", { name: "Chapter Two" }).click();
   await expect(pages(page)).toHaveAttribute("data-href", /chapter2\.xhtml$/);
   await expect(chapterFrame(page).getByRole("heading", { name: "Chapter Two" })).toBeVisible();

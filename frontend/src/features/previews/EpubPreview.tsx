@@ -18,29 +18,23 @@ import type { NavItem, Rendition } from "epubjs";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
+import { fetchBytes } from "../../api/content";
 import { errorMessage } from "../../lib/errors";
 import { type Place, useEpub } from "./epub";
 import classes from "./Preview.module.css";
-import { useContentUrl } from "./urls";
 
 export default function EpubPreview({ file }: { file: FileInfo }) {
   const { t } = useTranslation();
-  const url = useContentUrl(file.path);
   const bytes = useQuery({
     queryKey: ["preview", "epub", file.path, file.primary_entity],
-    queryFn: async ({ signal }) => {
-      const answer = await fetch(url.data as string, { signal });
-      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
-      return answer.arrayBuffer();
-    },
-    enabled: !!url.data,
+    queryFn: ({ signal }) => fetchBytes(file.path, signal),
     gcTime: 0,
   });
   const dark = useComputedColorScheme("light") === "dark";
   const host = useRef<HTMLDivElement>(null);
   const { rendition, toc, place, failed } = useEpub(bytes.data, host, file.id, dark);
 
-  const error = url.error ?? bytes.error ?? failed;
+  const error = bytes.error ?? failed;
   if (error) {
     return (
       <Center flex={1} p="md">

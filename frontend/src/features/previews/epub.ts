@@ -38,9 +38,10 @@ export type Place = {
   atEnd: boolean;
 };
 
-const LIGHT = { body: { color: "#1a1b1e !important", background: "#ffffff !important" } };
+// The frame is transparent: the page under it is the viewer's, in the app's own colours.
+const LIGHT = { body: { color: "#1a1b1e !important", background: "transparent !important" } };
 const DARK = {
-  body: { color: "#dee2e6 !important", background: "#1f1f1f !important" },
+  body: { color: "#dee2e6 !important", background: "transparent !important" },
   a: { color: "#74c0fc !important" },
 };
 

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
-import { embedUrl, fileAppsOf } from "./fileApps";
+import { embedUrl } from "./embed";
+import { fileAppsOf } from "./fileApps";
 import { fileAppFor, previewKind, setFileApps } from "./kinds";
 
 const viewers = [
