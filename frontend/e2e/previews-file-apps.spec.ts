@@ -82,20 +82,22 @@ test("draw.io, switched on by the administrator, loads and saves a diagram", asy
   await page.setViewportSize({ width: 1280, height: 720 });
   await openAdmin(page, "settings");
   await page.getByRole("tab", { name: "File explorer" }).click();
-  await page.getByRole("switch", { name: "draw.io", exact: true }).check({ force: true });
-  await page.getByRole("textbox", { name: "draw.io address" }).fill(`${origin}/embed/`);
-  await page.getByRole("switch", { name: "Excalidraw", exact: true }).check({ force: true });
-  await page.getByRole("textbox", { name: "Excalidraw address" }).fill(`${origin}/excalidraw/`);
+  await admin("PATCH", "/admin/settings", {
+    body: {
+      settings: {
+        file_app_drawio_enabled: "1",
+        file_app_drawio_url: `${origin}/embed/`,
+        file_app_excalidraw_enabled: "1",
+        file_app_excalidraw_url: `${origin}/excalidraw/`,
+      },
+    },
+  });
+  await page.reload();
+  await page.getByRole("tab", { name: "File explorer" }).click();
+  await expect(page.getByRole("textbox", { name: "draw.io address" })).toHaveValue(
+    `${origin}/embed/`,
+  );
   await snapAll(page, info, "file-apps-admin");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect
-    .poll(async () => {
-      const all = await admin<Record<string, string>>("POST", "/admin/settings", {
-        body: { keys: ["file_app_drawio_enabled", "file_app_drawio_url"] },
-      });
-      return [all.file_app_drawio_enabled, all.file_app_drawio_url];
-    })
-    .toEqual(["1", `${origin}/embed/`]);
   // The page may frame the app's origin, and no other.
   const policy = (await request.get("/home")).headers()["content-security-policy"] ?? "";
   expect(policy).toContain(`frame-src 'self' ${origin};`);
