@@ -38,10 +38,11 @@ export type Place = {
   atEnd: boolean;
 };
 
-// The frame is transparent: the page under it is the viewer's, in the app's own colours.
-const LIGHT = { body: { color: "#1a1b1e !important", background: "transparent !important" } };
+// The app's body colours (Mantine's white and dark-7): a transparent frame would not do, as the
+// browser paints a light frame opaque white under a dark page.
+const LIGHT = { body: { color: "#1a1b1e !important", background: "#ffffff !important" } };
 const DARK = {
-  body: { color: "#dee2e6 !important", background: "transparent !important" },
+  body: { color: "#dee2e6 !important", background: "#242424 !important" },
   a: { color: "#74c0fc !important" },
 };
 
