@@ -17,6 +17,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::{
     fs::uri::{FileUri, FsKind},
+    settings::file_apps,
     state::AppState,
 };
 
@@ -47,11 +48,17 @@ const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
 /// origins: thumbnails, previews and downloads come from presigned bucket URLs, and uploads
 /// go to buckets and storage nodes, none of which the page knows in advance. The page is
 /// never framed.
+///
+/// Stylesheets and fonts may also be `blob:` URLs: the ePub reader draws a book's chapters in
+/// `srcdoc` frames (which live under this policy) whose stylesheets and fonts it unpacks from
+/// the book into blobs. Only the page's own scripts can make a `blob:` URL, and a stylesheet or
+/// font runs no script, so this lets in no code. Frames (`frame-src`) may show the site's own
+/// pages and the file apps' origins the administrator switched on (`{frames}`), nothing else.
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; \
+    style-src 'self' 'unsafe-inline' blob:; img-src 'self' data: blob: https: http:; \
     media-src 'self' blob: https: http:; connect-src 'self' https: http:; \
-    font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
-    form-action 'self'; frame-ancestors 'none'";
+    font-src 'self' data: blob:; worker-src 'self' blob:; frame-src 'self'{frames}; \
+    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// `GET /manifest.json`: the PWA manifest from the site settings.
 #[handler]
@@ -176,7 +183,9 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(
             header::CONTENT_SECURITY_POLICY,
-            PAGE_POLICY.replace("{nonce}", &nonce),
+            PAGE_POLICY
+                .replace("{nonce}", &nonce)
+                .replace("{frames}", &frame_origins(|k| get(k))),
         )
         .header(header::X_FRAME_OPTIONS, "DENY")
         .body(html))
@@ -193,6 +202,17 @@ fn is_file_path(path: &str) -> bool {
                 .rsplit('/')
                 .next()
                 .is_some_and(|last| last.contains('.')))
+}
+
+/// The origins of the file apps switched on, each after a space, for the policy's `frame-src`.
+/// They are serialized origins (scheme, host, port), so a setting cannot add a directive.
+fn frame_origins(get: impl Fn(&str) -> String) -> String {
+    let mut origins: Vec<String> = file_apps::enabled(get)
+        .into_iter()
+        .map(|app| app.origin)
+        .collect();
+    origins.dedup();
+    origins.iter().map(|origin| format!(" {origin}")).collect()
 }
 
 /// Gives every `<script` tag of the page `nonce`, so that the scripts the page carries (the

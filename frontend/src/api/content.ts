@@ -16,6 +16,13 @@ export async function fetchText(uri: string, signal?: AbortSignal): Promise<stri
   return answer.text();
 }
 
+/** The bytes of a file not too large to hold (an ePub, which its reader unzips). */
+export async function fetchBytes(uri: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  const answer = await fetch(await fileUrl(uri), { signal });
+  if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+  return answer.arrayBuffer();
+}
+
 /**
  * Saves `text` as a new version of `file`; `previous` is the version the edit started from, so
  * the server refuses (40076) when someone saved another version in between.

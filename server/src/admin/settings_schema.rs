@@ -251,6 +251,10 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ),
     ("mime_mapping", Kind::JsonObject),
     ("file_viewers", Kind::JsonArray),
+    ("file_app_drawio_enabled", Kind::Bool),
+    ("file_app_drawio_url", Kind::Url),
+    ("file_app_excalidraw_enabled", Kind::Bool),
+    ("file_app_excalidraw_url", Kind::Url),
     // Thumbnails
     ("thumb_width", Kind::Int { min: 16, max: 4096 }),
     ("thumb_height", Kind::Int { min: 16, max: 4096 }),

@@ -15,7 +15,7 @@ use crate::{
     auth::caller::{self, Caller},
     captcha_ticket,
     events::Client,
-    settings::{custom_props, parse_bool},
+    settings::{custom_props, file_apps, parse_bool},
     state::AppState,
     thumb,
 };
@@ -165,7 +165,10 @@ fn login(v: &Values) -> SiteConfig {
 fn explorer(v: &Values) -> SiteConfig {
     SiteConfig {
         max_batch_size: v.int("max_batched_file"),
-        file_viewers: serde_json::from_str(&v.get("file_viewers")).ok(),
+        file_viewers: file_apps::with_viewers(
+            serde_json::from_str(&v.get("file_viewers")).ok(),
+            &file_apps::enabled(|k| v.get(k)),
+        ),
         icons: v.non_empty("explorer_icons"),
         map_provider: v.non_empty("map_provider"),
         google_map_tile_type: v.non_empty("map_google_tile_type"),

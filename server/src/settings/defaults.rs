@@ -136,6 +136,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("map_provider", "openstreetmap"),
     ("map_mapbox_ak", ""),
     ("viewer_default_apps", "{}"),
+    // File apps (`file_apps.rs`): framed editors, each off until the administrator switches it on.
+    ("file_app_drawio_enabled", "0"),
+    ("file_app_drawio_url", "https://embed.diagrams.net"),
+    ("file_app_excalidraw_enabled", "0"),
+    ("file_app_excalidraw_url", ""),
     ("map_google_tile_type", "regular"),
     ("mime_mapping", "{}"),
     (

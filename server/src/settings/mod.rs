@@ -6,6 +6,7 @@
 
 pub mod custom_props;
 mod defaults;
+pub mod file_apps;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 

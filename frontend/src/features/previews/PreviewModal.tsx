@@ -14,6 +14,8 @@ import { UnsavedDialog } from "./UnsavedDialog";
 import { type Unsaved, unsavedChanges } from "./unsaved";
 
 const PdfPreview = lazy(() => import("./PdfPreview"));
+const EpubPreview = lazy(() => import("./EpubPreview"));
+const FileAppPreview = lazy(() => import("./FileAppPreview"));
 const TextPreview = lazy(() => import("./TextPreview"));
 const MarkdownPreview = lazy(() => import("./MarkdownPreview"));
 const AudioPreview = lazy(() => import("./AudioPreview"));
@@ -107,6 +109,11 @@ function Viewer({ preview: { file, siblings } }: { preview: PreviewState }) {
       return <AudioPreview file={file} siblings={siblings} />;
     case "pdf":
       return <PdfPreview file={file} />;
+    case "epub":
+      return <EpubPreview file={file} />;
+    case "drawio":
+    case "excalidraw":
+      return <FileAppPreview file={file} />;
     case "text":
       return <TextPreview file={file} />;
     case "markdown":

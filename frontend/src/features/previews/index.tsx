@@ -3,7 +3,8 @@
 //! the first preview, so that the explorer's first load stays small.
 import { lazy, Suspense, useEffect } from "react";
 import { useExplorerConfig } from "../../api/siteConfig";
-import { setViewerDefaults } from "./kinds";
+import { fileAppsOf } from "./fileApps";
+import { setFileApps, setViewerDefaults } from "./kinds";
 import { closePreview, usePreview } from "./store";
 
 export { closePreview, openPreview, type PreviewState, showInPreview } from "./store";
@@ -22,8 +23,14 @@ export function PreviewHost() {
   );
 }
 
-/** Keeps the administrator's viewer per extension (`default_viewer_mapping`) where kinds.ts reads it. */
+/**
+ * Keeps the administrator's viewer per extension (`default_viewer_mapping`) and the file apps
+ * switched on (`file_viewers`) where kinds.ts reads them.
+ */
 function useViewerDefaults() {
-  const mapping = useExplorerConfig().data?.default_viewer_mapping;
+  const config = useExplorerConfig().data;
+  const mapping = config?.default_viewer_mapping;
+  const viewers = config?.file_viewers;
   useEffect(() => setViewerDefaults(mapping), [mapping]);
+  useEffect(() => setFileApps(fileAppsOf(viewers)), [viewers]);
 }

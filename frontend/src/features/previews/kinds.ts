@@ -1,7 +1,19 @@
 //! Which viewer a file opens in, from its name's extension: the site's own choice first
-//! (`viewer_default_apps`, set by the administrator), then the built-in table below.
+//! (`viewer_default_apps`, set by the administrator), then the file apps it switched on
+//! (`fileApps.ts`), then the built-in table below.
 
-export type PreviewKind = "image" | "video" | "audio" | "pdf" | "markdown" | "text";
+import type { FileApp } from "./fileApps";
+
+export type PreviewKind =
+  | "image"
+  | "video"
+  | "audio"
+  | "pdf"
+  | "epub"
+  | "markdown"
+  | "text"
+  | "drawio"
+  | "excalidraw";
 
 /**
  * Pictures a browser cannot draw itself (HEIC, TIFF, camera RAW): the gallery shows the
@@ -33,6 +45,10 @@ const KINDS: Record<PreviewKind, string[]> = {
   video: ["mp4", "m4v", "webm", "ogv", "mov", "mkv"],
   audio: ["mp3", "wav", "ogg", "oga", "opus", "flac", "m4a", "aac", "weba"],
   pdf: ["pdf"],
+  epub: ["epub"],
+  // The file apps open only what the site enables (`setFileApps`).
+  drawio: [],
+  excalidraw: [],
   markdown: ["md", "markdown", "mdown", "mkd"],
   text: [
     "txt",
@@ -138,6 +154,7 @@ const VIEWER_IDS: Record<string, PreviewKind> = {
   music: "audio",
   audio: "audio",
   pdf: "pdf",
+  epub: "epub",
   markdown: "markdown",
   monaco: "text",
   codemirror: "text",
@@ -157,12 +174,24 @@ export function setViewerDefaults(mapping: Record<string, string> | undefined | 
   siteDefaults = next;
 }
 
+/** The file apps switched on, by the extensions they open. */
+let fileApps = new Map<string, FileApp>();
+
+export function setFileApps(apps: FileApp[]) {
+  fileApps = new Map(apps.flatMap((app) => app.exts.map((ext): [string, FileApp] => [ext, app])));
+}
+
+/** The file app that opens `name`, if one is switched on for its extension. */
+export function fileAppFor(name: string): FileApp | undefined {
+  return fileApps.get(name.toLowerCase().split(".").pop() ?? "");
+}
+
 export function previewKind(name: string): PreviewKind | undefined {
   const lower = name.toLowerCase();
   const dot = lower.lastIndexOf(".");
   if (dot < 0) return TEXT_NAMES.has(lower) ? "text" : undefined;
   const ext = lower.slice(dot + 1);
-  return siteDefaults.get(ext) ?? BY_EXTENSION.get(ext);
+  return siteDefaults.get(ext) ?? fileApps.get(ext)?.id ?? BY_EXTENSION.get(ext);
 }
 
 /** The name without its last extension, lower case (`Film.Part1.mp4` → `film.part1`). */

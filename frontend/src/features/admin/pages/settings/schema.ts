@@ -234,6 +234,10 @@ export const SECTIONS: Section[] = [
     fields: [
       { key: "custom_props", kind: { type: "customProps" } },
       { key: "viewer_default_apps", kind: { type: "viewerDefaults" } },
+      { key: "file_app_drawio_enabled", kind: bool },
+      { key: "file_app_drawio_url", kind: { type: "url" } },
+      { key: "file_app_excalidraw_enabled", kind: bool },
+      { key: "file_app_excalidraw_url", kind: { type: "url" } },
       { key: "map_mapbox_ak", kind: text },
       { key: "show_encryption_status", kind: bool },
       { key: "fts_enabled", kind: bool },
