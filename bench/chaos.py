@@ -66,8 +66,9 @@ def start_instance(run, i):
     run.procs[i] = proc
     with open(os.path.join(a.work, f"stratus-{i}.pid"), "w") as f:
         f.write(str(proc.pid))
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    # Generous: a debug build on a loaded machine may take a minute to come up.
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
         try:
             c = http.client.HTTPConnection("127.0.0.1", a.ports[i], timeout=2)
             c.request("GET", "/healthz")
@@ -76,7 +77,9 @@ def start_instance(run, i):
         except OSError:
             pass
         time.sleep(0.1)
-    raise SystemExit(f"instance {i} did not start")
+    with open(os.path.join(a.work, f"stratus-{i}.log"), "rb") as f:
+        tail = f.read()[-2000:].decode(errors="replace")
+    raise RuntimeError(f"instance {i} did not start (exit {proc.poll()}): {tail}")
 
 
 def killer(run):
@@ -91,7 +94,12 @@ def killer(run):
         with run.lock:
             if run.first_kill is None:
                 run.first_kill = killed
-        ready = start_instance(run, i)
+        try:
+            ready = start_instance(run, i)
+        except RuntimeError as e:
+            # Recorded, not swallowed: a thread's exception would end the kills unseen.
+            run.fail(str(e))
+            return
         with run.lock:
             run.kills.append((run.args.ports[i], killed, ready))
         print(f"killed instance {i} at +{killed - run.t0:.0f}s, back after {ready - killed:.1f}s",

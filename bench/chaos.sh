@@ -60,7 +60,8 @@ pid $WORK/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-    log_format chaos '\$msec \$status \$upstream_addr \$upstream_status \$request_method \$uri';
+    # '|' between fields: a request nginx passed to a second instance lists both ("a, b").
+    log_format chaos '\$msec|\$status|\$upstream_addr|\$upstream_status|\$request_method|\$uri';
     access_log $WORK/nginx/access.log chaos;
     client_body_temp_path $WORK/nginx/body;
     proxy_temp_path $WORK/nginx/proxy;
