@@ -377,12 +377,19 @@ class Client:
     def s3_finish(self, d, parts):
         xml = "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
                       for n, e in parts)
-        # Sent again once when cut off; a 404 then means the first one did complete, which
-        # the callback checks (it compares the object's size with the session's).
-        got = self.retried("POST", d["completeURL"],
-                           f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>",
-                           {"Content-Type": "application/xml"}, "s3_complete")
-        if not got or got[0] not in (200, 404):
+        # Sent again once when cut off (or timed out: assembling the object may take long
+        # on a loaded machine); a 404 or, from s3s-fs, a 403 (the upload id is gone) then
+        # means the first one did complete, which the callback checks (it compares the
+        # object's size with the session's).
+        body = f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>"
+        headers = {"Content-Type": "application/xml"}
+        got = self.raw("POST", d["completeURL"], body, headers, "s3_complete")
+        done = (200,)
+        if got is None or got[0] in (502, 503, 504):
+            time.sleep(0.5)
+            got = self.raw("POST", d["completeURL"], body, headers, "s3_complete")
+            done = (200, 403, 404)
+        if not got or got[0] not in done:
             print(f"CompleteMultipartUpload: {got and (got[0], got[2][:300])}", flush=True)
             return False
         path = f"/api/v4/callback/s3/{d['session_id']}/{d['callback_secret']}"
