@@ -119,7 +119,6 @@ impl Described for RecordDownloadDoc {
                 content: vec![
                     binary("application/zip"),
                     binary("application/x-tar"),
-                    binary("application/json"),
                 ],
                 headers: vec![],
             }],
