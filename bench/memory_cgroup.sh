@@ -249,6 +249,7 @@ def extract():
     r = admin.api("POST", "/workflow/extract",
                   {"src": [uri], "dst": "cloudreve://my/unpacked"}, "extract", False)
     if not r or r["code"]:
+        run.fail(f"the extraction was refused: {r}")
         return
     db = sqlite3.connect(os.path.join(work, "data", "stratus.db"), timeout=30)
     row = None
