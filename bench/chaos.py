@@ -66,8 +66,9 @@ def start_instance(run, i):
     run.procs[i] = proc
     with open(os.path.join(a.work, f"stratus-{i}.pid"), "w") as f:
         f.write(str(proc.pid))
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    # Generous: a debug build on a loaded machine may take a minute to come up.
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
         try:
             c = http.client.HTTPConnection("127.0.0.1", a.ports[i], timeout=2)
             c.request("GET", "/healthz")
@@ -76,7 +77,9 @@ def start_instance(run, i):
         except OSError:
             pass
         time.sleep(0.1)
-    raise SystemExit(f"instance {i} did not start")
+    with open(os.path.join(a.work, f"stratus-{i}.log"), "rb") as f:
+        tail = f.read()[-2000:].decode(errors="replace")
+    raise RuntimeError(f"instance {i} did not start (exit {proc.poll()}): {tail}")
 
 
 def killer(run):
@@ -91,7 +94,12 @@ def killer(run):
         with run.lock:
             if run.first_kill is None:
                 run.first_kill = killed
-        ready = start_instance(run, i)
+        try:
+            ready = start_instance(run, i)
+        except RuntimeError as e:
+            # Recorded, not swallowed: a thread's exception would end the kills unseen.
+            run.fail(str(e))
+            return
         with run.lock:
             run.kills.append((run.args.ports[i], killed, ready))
         print(f"killed instance {i} at +{killed - run.t0:.0f}s, back after {ready - killed:.1f}s",
@@ -369,12 +377,19 @@ class Client:
     def s3_finish(self, d, parts):
         xml = "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
                       for n, e in parts)
-        # Sent again once when cut off; a 404 then means the first one did complete, which
-        # the callback checks (it compares the object's size with the session's).
-        got = self.retried("POST", d["completeURL"],
-                           f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>",
-                           {"Content-Type": "application/xml"}, "s3_complete")
-        if not got or got[0] not in (200, 404):
+        # Sent again once when cut off (or timed out: assembling the object may take long
+        # on a loaded machine); a 404 or, from s3s-fs, a 403 (the upload id is gone) then
+        # means the first one did complete, which the callback checks (it compares the
+        # object's size with the session's).
+        body = f"<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>"
+        headers = {"Content-Type": "application/xml"}
+        got = self.raw("POST", d["completeURL"], body, headers, "s3_complete")
+        done = (200,)
+        if got is None or got[0] in (502, 503, 504):
+            time.sleep(0.5)
+            got = self.raw("POST", d["completeURL"], body, headers, "s3_complete")
+            done = (200, 403, 404)
+        if not got or got[0] not in done:
             print(f"CompleteMultipartUpload: {got and (got[0], got[2][:300])}", flush=True)
             return False
         path = f"/api/v4/callback/s3/{d['session_id']}/{d['callback_secret']}"

@@ -13,6 +13,7 @@
 #
 #   bash bench/chaos.sh                 # the CI run: 60 s, 20 clients, 5 x 8 MiB, a kill every 15 s
 #   CHAOS=full bash bench/chaos.sh      # 5 minutes, 100 clients, 20 x 64 MiB, a kill every 30 s
+#   CHAOS=full CHAOS_LOGS=/tmp/chaos-logs bash bench/chaos.sh   # keeps the logs of a failed run
 #
 # Uses the debug build CI already has ($STRATUS_BIN, else $CARGO_TARGET_DIR/debug/stratus,
 # built when missing). Needs nginx, s3s-fs, PostgreSQL, curl, python3. Everything listens on
@@ -60,7 +61,8 @@ pid $WORK/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-    log_format chaos '\$msec \$status \$upstream_addr \$upstream_status \$request_method \$uri';
+    # '|' between fields: a request nginx passed to a second instance lists both ("a, b").
+    log_format chaos '\$msec|\$status|\$upstream_addr|\$upstream_status|\$request_method|\$uri';
     access_log $WORK/nginx/access.log chaos;
     client_body_temp_path $WORK/nginx/body;
     proxy_temp_path $WORK/nginx/proxy;
@@ -112,9 +114,17 @@ S3_GROUP=$(sql "INSERT INTO groups (created_at, updated_at, name, max_storage, s
      SELECT now(), now(), 'Chaos bucket', max_storage, speed_limit, permissions, settings, $S3_POLICY
      FROM groups WHERE id = 1 RETURNING id;")
 
+# CHAOS_LOGS=DIR keeps the instances', the bucket's and the balancer's logs of a failed run.
+keep_logs() {
+    [[ -n ${CHAOS_LOGS:-} ]] || return 0
+    mkdir -p "$CHAOS_LOGS"
+    cp "$WORK"/stratus-*.log "$WORK/s3s.log" "$WORK/nginx/access.log" "$WORK/nginx/error.log" \
+        "$CHAOS_LOGS/" 2>/dev/null || true
+    echo "logs kept in $CHAOS_LOGS"
+}
 python3 -B bench/chaos.py \
     --work "$WORK" --bin "$BIN" --database-url "$PG_URL" --ports "${PORTS[@]}" \
     --balancer "http://127.0.0.1:$LB_PORT" --s3-root "$WORK/s3" --bucket chaos \
     --bucket-group "$S3_GROUP" --email "$EMAIL" --password "$PASSWORD" \
     --duration "$DURATION" --clients "$CLIENTS" --users "$USERS" --uploads "$UPLOADS" \
-    --upload-mib "$UPLOAD_MIB" --kill-every "$KILL_EVERY"
+    --upload-mib "$UPLOAD_MIB" --kill-every "$KILL_EVERY" || { keep_logs; exit 1; }

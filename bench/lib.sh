@@ -16,6 +16,8 @@
 #                         stopped on exit); stop_postgres stops it earlier
 #   run_sql SQL           SQL on the current database ($DB_KIND: sqlite, in $WORK/data, or
 #                         postgres, at $PG_URL)
+#   make_media DIR        pic.png (1024 x 768), clip.mp4 (one second, 640 x 480) and doc.pdf
+#                         (one page) in DIR, for thumbnails (needs ffmpeg)
 #   dav_puts URL PREFIX COUNT
 #                         COUNT PUTs of 4 KiB into URL/puts at concurrency CONC over
 #                         keep-alive connections; prints the seconds they took
@@ -154,4 +156,29 @@ run_sql() {
     else
         psql -q -X -t -A -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"
     fi
+}
+
+# The media of the thumbnail benches: a picture, a one-second video and a one-page PDF.
+make_media() {
+    mkdir -p "$1"
+    ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=1024x768" -frames:v 1 \
+        -y "$1/pic.png"
+    ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=640x480:duration=1:rate=25" \
+        -pix_fmt yuv420p -y "$1/clip.mp4"
+    python3 - "$1/doc.pdf" <<'PY'
+import sys
+content = "BT /F1 24 Tf 72 720 Td (Stratus thumbnails) Tj ET"
+objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+out, offs = b"%PDF-1.4\n", []
+for i, o in enumerate(objs):
+    offs.append(len(out)); out += f"{i+1} 0 obj\n{o}\nendobj\n".encode()
+x = len(out)
+out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
+out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
+out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n".encode()
+open(sys.argv[1], "wb").write(out)
+PY
 }

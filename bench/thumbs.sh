@@ -47,27 +47,7 @@ else
 fi
 
 # The media, once each; every upload is its own blob, so each is rendered anew.
-mkdir -p "$WORK/media"
-ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=1024x768" -frames:v 1 \
-    -y "$WORK/media/pic.png"
-ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=640x480:duration=1:rate=25" \
-    -pix_fmt yuv420p -y "$WORK/media/clip.mp4"
-python3 - "$WORK/media/doc.pdf" <<'PY'
-import sys
-content = "BT /F1 24 Tf 72 720 Td (Stratus thumbnails) Tj ET"
-objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-out, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(out)); out += f"{i+1} 0 obj\n{o}\nendobj\n".encode()
-x = len(out)
-out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
-out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
-out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n".encode()
-open(sys.argv[1], "wb").write(out)
-PY
+make_media "$WORK/media"
 
 PORT=$(free_port)
 "$BIN" --data-dir "$WORK/data" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null

@@ -116,11 +116,7 @@ impl Described for RecordDownloadDoc {
                               envelope when it cannot be sent.",
                 status: Some(200),
                 status_range: None,
-                content: vec![
-                    binary("application/zip"),
-                    binary("application/x-tar"),
-                    binary("application/json"),
-                ],
+                content: vec![binary("application/zip"), binary("application/x-tar")],
                 headers: vec![],
             }],
         }

@@ -23,7 +23,7 @@ use crate::{
 /// A node's liveness. The master is alive while it answers; a slave as the master's periodic
 /// check last found it (alive until first checked).
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "AdminNodeHealth")]
+#[oai(rename = "AdminNodeHealth", skip_serializing_if_is_none)]
 pub struct NodeHealthRow {
     pub id: i64,
     pub name: String,
@@ -48,7 +48,7 @@ pub fn liveness(
 
 /// A storage policy's write probe, at most a minute old.
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "AdminPolicyHealth")]
+#[oai(rename = "AdminPolicyHealth", skip_serializing_if_is_none)]
 pub struct PolicyHealthRow {
     pub id: i64,
     pub name: String,
@@ -69,7 +69,7 @@ pub struct Health {
 
 /// One entry of the timeline.
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "AdminTimelineEntry")]
+#[oai(rename = "AdminTimelineEntry", skip_serializing_if_is_none)]
 pub struct TimelineEntry {
     /// `<source>:<id>`, unique across sources.
     pub id: String,
@@ -90,7 +90,7 @@ pub struct TimelineEntry {
 
 /// `GET /admin/timeline`
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "AdminTimeline")]
+#[oai(rename = "AdminTimeline", skip_serializing_if_is_none)]
 pub struct Timeline {
     pub entries: Vec<TimelineEntry>,
     /// `before` for the next page; absent on the last.

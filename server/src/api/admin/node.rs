@@ -30,7 +30,7 @@ use crate::{
 /// A node (`ent.Node`); its key and aria2's RPC secret (`settings.aria2.token`) are never
 /// shown.
 #[derive(Debug, Clone, Object)]
-#[oai(rename = "AdminNode")]
+#[oai(rename = "AdminNode", skip_serializing_if_is_none)]
 pub struct NodeRow {
     pub id: i64,
     pub created_at: DateTime<Utc>,

@@ -22,7 +22,7 @@ use crate::{
 
 /// A task row, with the hashids the web UI links by.
 #[derive(Debug, Object)]
-#[oai(rename = "AdminTaskRow")]
+#[oai(rename = "AdminTaskRow", skip_serializing_if_is_none)]
 pub struct TaskRow {
     pub id: i64,
     pub created_at: DateTime<Utc>,

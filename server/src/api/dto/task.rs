@@ -8,6 +8,7 @@ use super::file::Pagination;
 
 /// What a task does, for display: its phase and the props of its type (`src`, `dst`, ...).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TaskSummary {
     pub phase: Option<String>,
     pub props: Option<Value>,
@@ -15,6 +16,7 @@ pub struct TaskSummary {
 
 /// A task as its owner sees it.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TaskResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
