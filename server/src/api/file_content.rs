@@ -97,8 +97,10 @@ impl FileContentApi {
         let ctx = FsCtx::new(&state, &caller);
         let uri = FileUri::parse(&body.uri)?;
         version::set_current(&ctx, &uri, &body.version).await?;
-        // The version now current is read for the full-text index like a new one.
+        // The version now current is read for its metadata and the full-text index like a
+        // new one (its metadata task replaces the keys of the version it follows).
         if let Ok(node) = crate::fs::nav::resolve(&ctx, &uri).await {
+            crate::media_meta::queue_for(&state, &node.file).await;
             crate::fts::queue_for(&state, &node.file).await;
         }
         done()

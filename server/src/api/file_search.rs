@@ -13,11 +13,12 @@ use crate::{
     auth::caller::Caller,
     fs::{
         nav::{self, FsCtx},
+        shown::Item,
         uri::{FileUri, FsKind},
     },
     fts::{
         error::FtsError,
-        search::{self, Filters},
+        search::{self, Filters, Hit},
     },
     state::AppState,
 };
@@ -107,25 +108,46 @@ pub async fn search(
     let ctx = FsCtx::new(state, caller);
     let offset = usize::try_from(offset).unwrap_or(0);
     let page = search::search(&ctx, query, offset, &filters).await?;
-    let mut hits = Vec::with_capacity(page.hits.len());
-    for hit in page.hits {
-        let capability = nav::capability(hit.uri.fs);
-        let file = present::response(
-            &state.db,
-            &state.ids,
-            &hit.file,
-            &hit.uri,
-            &capability,
-            hit.owned,
-        )
-        .await?;
-        hits.push(SearchHit {
-            file,
-            content: hit.content,
-        });
-    }
+    let hits = present_hits(state, page.hits).await?;
     Ok(SearchResponse {
         hits,
         total: page.total,
     })
+}
+
+/// Presents the page's hits with one `present::responses` call per kind of place (own files,
+/// files inside saved shares), so the page costs two queries per kind, not two per hit.
+async fn present_hits(state: &AppState, hits: Vec<Hit>) -> Result<Vec<SearchHit>, ApiError> {
+    let mut files: Vec<Option<FileResponse>> = Vec::new();
+    files.resize_with(hits.len(), || None);
+    for owned in [true, false] {
+        let group: Vec<usize> = (0..hits.len())
+            .filter(|&i| hits[i].owned == owned)
+            .collect();
+        let Some(&first) = group.first() else {
+            continue;
+        };
+        let capability = nav::capability(hits[first].uri.fs);
+        let items: Vec<Item<'_>> = group
+            .iter()
+            .map(|&i| Item {
+                file: &hits[i].file,
+                uri: hits[i].uri.clone(),
+            })
+            .collect();
+        let shown = present::responses(&state.db, &state.ids, &items, &capability, owned).await?;
+        for (i, file) in group.into_iter().zip(shown) {
+            files[i] = Some(file);
+        }
+    }
+    Ok(hits
+        .into_iter()
+        .zip(files)
+        .filter_map(|(hit, file)| {
+            file.map(|file| SearchHit {
+                file,
+                content: hit.content,
+            })
+        })
+        .collect())
 }

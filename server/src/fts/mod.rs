@@ -8,7 +8,8 @@
 //! - `extract/`: text out of plain text, Markdown, code, HTML, PDF, OOXML and ODF, bounded.
 //! - `index.rs`: writing and dropping a file's rows (`fts_docs`, `fts_terms`) per dialect.
 //! - `task.rs`: the `full_text_index` task, queued after each new version.
-//! - `requeue.rs`: queuing after copies, restores and placed extractions.
+//! - `requeue.rs`: queuing after copies, restores and placed extractions (with the media
+//!   metadata task, which a copy or a restore needs as much as a new version does).
 //! - `rebuild.rs`: the `full_text_rebuild` task (`POST /workflow/rebuildFtsIndex`).
 //! - `search.rs`: matching, then keeping only what the caller may read (their own live files,
 //!   files inside shares they saved), with `snippet.rs` cutting the matched text.

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::{file, fts_doc};
 
 use super::{
@@ -29,8 +29,9 @@ use crate::fs::{
 const MAX_CANDIDATES: i64 = 500;
 /// Hits per call unless `fts_meilisearch_page_size` says.
 const PAGE_SIZE: usize = 5;
-/// Candidates whose folder chains are read in one query.
-const BATCH: usize = 50;
+/// Most candidates whose rows and folder chains are read in one query. The first batch is
+/// twice what the page needs (most candidates are visible), later ones double.
+const MAX_BATCH: usize = 200;
 /// Snippet size unless `fts_chunk_size` says.
 const CHUNK_SIZE: usize = 2000;
 
@@ -125,10 +126,15 @@ async fn visible_page(
     let mut found: Vec<Found> = Vec::new();
     let mut visible = 0usize;
     let mut checked = 0usize;
-    for batch in ids.chunks(BATCH) {
-        if found.len() >= page_size {
-            break;
-        }
+    let mut size = offset
+        .saturating_add(page_size)
+        .saturating_mul(2)
+        .clamp(1, MAX_BATCH);
+    let mut rest = ids;
+    while !rest.is_empty() && found.len() < page_size {
+        let (batch, after) = rest.split_at(size.min(rest.len()));
+        rest = after;
+        size = (size * 2).min(MAX_BATCH);
         let mut files: HashMap<i64, file::Model> = file::Entity::find()
             .filter(file::Column::Id.is_in(batch.to_vec()))
             .all(db)
@@ -171,19 +177,26 @@ async fn visible_page(
     Ok((found, visible, checked))
 }
 
-/// Adds each hit's snippet, with one query for all the page's text.
+/// Adds each hit's snippet, with one query for all the page's text (only the page's: the
+/// snippets of candidates past it are never cut).
 async fn with_snippets(
     db: &impl ConnectionTrait,
     found: Vec<Found>,
     terms: &[QueryTerm],
     chunk: usize,
 ) -> Result<Vec<Hit>, FtsError> {
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut bodies: HashMap<i64, String> = fts_doc::Entity::find()
+        .select_only()
+        .column(fts_doc::Column::FileId)
+        .column(fts_doc::Column::Body)
         .filter(fts_doc::Column::FileId.is_in(found.iter().map(|(f, _, _)| f.id)))
+        .into_tuple::<(i64, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|d| (d.file_id, d.body))
         .collect();
     Ok(found
         .into_iter()

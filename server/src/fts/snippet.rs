@@ -2,7 +2,7 @@
 //! most matched words, HTML-escaped, with each match wrapped in `<em>`…`</em>`, the only tags
 //! the web client renders.
 
-use super::tokens::{QueryTerm, each_token};
+use super::tokens::{QueryTerm, each_token_where};
 
 /// Most matches looked at in one text.
 const MAX_MATCHES: usize = 2000;
@@ -47,34 +47,40 @@ pub fn snippet(text: &str, query: &[QueryTerm], size: usize) -> String {
 /// Byte ranges of matched tokens, in order, overlapping CJK bigrams merged.
 fn matches(text: &str, query: &[QueryTerm]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
-    each_token(text, |t| {
-        let hit = query.iter().any(|q| {
-            if q.prefix {
-                t.term.starts_with(&q.term)
-            } else {
-                q.term == t.term
+    // Only words starting like a query term are stemmed and compared.
+    let firsts: Vec<char> = query.iter().filter_map(|q| q.term.chars().next()).collect();
+    each_token_where(
+        text,
+        |c| firsts.contains(&c),
+        |t| {
+            let hit = query.iter().any(|q| {
+                if q.prefix {
+                    t.term.starts_with(&q.term)
+                } else {
+                    q.term == t.term
+                }
+            });
+            if hit {
+                // A lone-character query marks only its character, not the bigram around it.
+                let (s, e) = if t.cjk
+                    && query
+                        .iter()
+                        .any(|q| q.prefix && t.term.starts_with(&q.term))
+                    && !query.iter().any(|q| q.term == t.term)
+                {
+                    let first = t.term.chars().next().map_or(0, char::len_utf8);
+                    (t.start, t.start + first)
+                } else {
+                    (t.start, t.end)
+                };
+                match out.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => out.push((s, e)),
+                }
             }
-        });
-        if hit {
-            // A lone-character query marks only its character, not the bigram around it.
-            let (s, e) = if t.cjk
-                && query
-                    .iter()
-                    .any(|q| q.prefix && t.term.starts_with(&q.term))
-                && !query.iter().any(|q| q.term == t.term)
-            {
-                let first = t.term.chars().next().map_or(0, char::len_utf8);
-                (t.start, t.start + first)
-            } else {
-                (t.start, t.end)
-            };
-            match out.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => out.push((s, e)),
-            }
-        }
-        out.len() < MAX_MATCHES
-    });
+            out.len() < MAX_MATCHES
+        },
+    );
     out
 }
 

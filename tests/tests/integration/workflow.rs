@@ -14,7 +14,7 @@ mod fairness;
 mod import;
 mod jobs;
 mod killed;
-mod media_meta;
+pub mod media_meta;
 pub mod origin;
 mod queue;
 mod relocate;

@@ -4,6 +4,7 @@
 //! (copies, restores, renames).
 
 mod access;
+mod copied;
 pub mod docs;
 mod found;
 mod writers;

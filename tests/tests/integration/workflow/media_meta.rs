@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// A 64×48 JPEG carrying `fields` in an APP1 EXIF segment right after its start marker.
-fn jpeg_with(fields: &[Field]) -> Vec<u8> {
+pub fn jpeg_with(fields: &[Field]) -> Vec<u8> {
     let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 128]));
     let mut jpeg = Cursor::new(Vec::new());
     DynamicImage::ImageRgb8(image)
@@ -45,7 +45,7 @@ fn jpeg_with(fields: &[Field]) -> Vec<u8> {
     out
 }
 
-fn field(tag: Tag, value: ExifValue) -> Field {
+pub fn field(tag: Tag, value: ExifValue) -> Field {
     Field {
         tag,
         ifd_num: In::PRIMARY,
@@ -53,7 +53,7 @@ fn field(tag: Tag, value: ExifValue) -> Field {
     }
 }
 
-fn ascii(s: &str) -> ExifValue {
+pub fn ascii(s: &str) -> ExifValue {
     ExifValue::Ascii(vec![s.as_bytes().to_vec()])
 }
 
@@ -107,7 +107,7 @@ async fn setup() -> (TestServer, Session) {
 }
 
 /// The public `exif:*` metadata of `uri`.
-async fn exif_of(server: &TestServer, s: &Session, uri: &str) -> Vec<(String, String)> {
+pub async fn exif_of(server: &TestServer, s: &Session, uri: &str) -> Vec<(String, String)> {
     let info = server
         .get_as(
             &format!("/file/info?uri={}", query_escape(uri)),
