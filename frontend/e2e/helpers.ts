@@ -30,6 +30,19 @@ export async function snap(page: Page, info: TestInfo, name: string) {
   });
 }
 
+/** `name` in light and dark at desktop width, then the same at 390 px. */
+export async function snapAll(page: Page, info: TestInfo, name: string) {
+  await page.emulateMedia({ colorScheme: "light" });
+  await snap(page, info, `${name}-light`);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await snap(page, info, `${name}-dark`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await snap(page, info, `${name}-phone-dark`);
+  await page.emulateMedia({ colorScheme: "light" });
+  await snap(page, info, `${name}-phone-light`);
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 type Envelope = { code: number; data?: unknown; msg: string };
 
 /** The API, signed in as `account`: each call returns `data`, or fails on a non-zero code. */

@@ -2,10 +2,10 @@
 // script) opens on its first page, pages forward by button and back by key, the table of
 // contents jumps to a chapter, the place is kept for the next opening, and the book's script
 // never runs, all under the page's content security policy.
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import JSZip from "jszip";
 import { freshUser, signIn } from "./explorer-helpers";
-import { type Account, snap } from "./helpers";
+import { type Account, snap, snapAll } from "./helpers";
 import { driveOf } from "./transfers";
 
 const paragraphs = (n: number) =>
@@ -59,18 +59,6 @@ ${paragraphs(40)}`,
   );
   zip.file("OEBPS/chapter2.xhtml", chapter("Chapter Two", "<p>The second chapter is short.</p>"));
   return zip.generateAsync({ type: "nodebuffer", mimeType: "application/epub+zip" });
-}
-
-async function snapAll(page: Page, info: TestInfo, name: string) {
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-light`);
-  await page.emulateMedia({ colorScheme: "dark" });
-  await snap(page, info, `${name}-dark`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snap(page, info, `${name}-phone-dark`);
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-phone-light`);
-  await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 const dialog = (page: Page) => page.getByRole("dialog");

@@ -5,11 +5,11 @@
 // closes the viewer. A `.excalidraw` file opens the same way in the Excalidraw address.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin } from "./admin-helpers";
 import { freshUser, signIn } from "./explorer-helpers";
-import { type Account, apiAs, snap } from "./helpers";
+import { type Account, apiAs, snapAll } from "./helpers";
 import { driveOf } from "./transfers";
 
 /** The app's side of the protocol: says `init`, shows what it is sent, saves and exits on click. */
@@ -55,18 +55,6 @@ test.afterAll(async ({ request }) => {
   const admin = await apiAs(request, ACCOUNTS.admin);
   await admin("PATCH", "/admin/settings", { body: { settings: OFF } });
 });
-
-async function snapAll(page: Page, info: TestInfo, name: string) {
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-light`);
-  await page.emulateMedia({ colorScheme: "dark" });
-  await snap(page, info, `${name}-dark`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snap(page, info, `${name}-phone-dark`);
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-phone-light`);
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
 
 const dialog = (page: Page) => page.getByRole("dialog");
 const app = (page: Page) => dialog(page).frameLocator("[data-testid=preview-app]");

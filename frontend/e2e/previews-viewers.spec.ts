@@ -5,11 +5,11 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin } from "./admin-helpers";
 import { freshUser, signIn } from "./explorer-helpers";
-import { type Account, apiAs, snap } from "./helpers";
+import { type Account, apiAs, snap, snapAll } from "./helpers";
 import { driveOf, tempDir } from "./transfers";
 
 /** A mono 16-bit PCM WAV of `seconds` of a tone at 8 kHz. */
@@ -44,19 +44,6 @@ function webm(): Buffer {
     ...["-c:v", "libvpx", "-b:v", "200k", out],
   ]);
   return readFileSync(out);
-}
-
-/** Light and dark at desktop width, then the same at 390 px. */
-async function snapAll(page: Page, info: TestInfo, name: string) {
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-light`);
-  await page.emulateMedia({ colorScheme: "dark" });
-  await snap(page, info, `${name}-dark`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snap(page, info, `${name}-phone-dark`);
-  await page.emulateMedia({ colorScheme: "light" });
-  await snap(page, info, `${name}-phone-light`);
-  await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 async function userWithFolder(request: Parameters<typeof driveOf>[0], name: string) {
