@@ -12,9 +12,10 @@
 import { Loader } from "@mantine/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TFunction } from "i18next";
-import { memo, type RefObject, useEffect, useRef, useState } from "react";
+import { memo, type RefObject, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { FOLDER } from "../../api/listing";
+import { useWidth } from "../../lib/useWidth";
 import { useColumnPrefs } from "./columnPrefs";
 import { type FileListProps, FileRow } from "./FileItem";
 import classes from "./FileList.module.css";
@@ -67,20 +68,6 @@ export function FileList(props: Props) {
       />
     </div>
   );
-}
-
-/** The width of the scroller, followed as it changes. */
-function useWidth(scroller: RefObject<HTMLDivElement | null>) {
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const box = scroller.current;
-    if (!box) return;
-    const observer = new ResizeObserver(() => setWidth(box.clientWidth));
-    observer.observe(box);
-    setWidth(box.clientWidth);
-    return () => observer.disconnect();
-  }, [scroller]);
-  return width;
 }
 
 /** The header of the list: its columns, order, widths and the loaded rows' checkbox. */

@@ -6,10 +6,11 @@
 // biome-ignore-all lint/a11y/useSemanticElements: a virtualized ARIA grid; table elements cannot be absolutely placed rows
 // biome-ignore-all lint/a11y/useFocusableInteractive: roving focus: each tile's button takes it, the grid handles the keys
 import { Loader } from "@mantine/core";
-import { type KeyboardEvent, type RefObject, useEffect, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
 import { useIsPhone } from "../../../lib/phone";
+import { useWidth } from "../../../lib/useWidth";
 import { type FileListProps, Item } from "../FileItem";
 import listClasses from "../FileList.module.css";
 import { aspectOf, useLearnedAspects } from "./aspect";
@@ -126,20 +127,6 @@ function LineView({
       ))}
     </div>
   );
-}
-
-/** The scroller's inner width, followed as it changes. */
-function useWidth(scroller: RefObject<HTMLDivElement | null>) {
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const box = scroller.current;
-    if (!box) return;
-    const observer = new ResizeObserver(() => setWidth(box.clientWidth));
-    observer.observe(box);
-    setWidth(box.clientWidth);
-    return () => observer.disconnect();
-  }, [scroller]);
-  return width;
 }
 
 /** The lines for the files as ordered for the gallery (folderState.ts, order.ts). */
