@@ -6,11 +6,9 @@
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
 use serde_json::{Value, json};
-use stratus_entity::{group, storage_policy, upload_session};
+use stratus_entity::{group, upload_session};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, s3::S3Server};
-
-use crate::{archive::update_group, storage_s3};
 
 const PW: &str = "password123";
 const MIB: usize = 1 << 20;
@@ -24,16 +22,8 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
 /// The User group stores on `s3` (chunks relayed through the server, downloads proxied by
 /// it, so that both meet the bucket on the server's side); returns the policy's id.
 pub(crate) async fn use_bucket(server: &TestServer, s3: &S3Server) -> i64 {
-    let row = storage_s3::policy(s3, json!({"relay": true, "internal_proxy": true}));
-    let stored = storage_policy::ActiveModel {
-        id: sea_orm::ActiveValue::NotSet,
-        ..row.into_active_model()
-    }
-    .insert(&server.state.db)
-    .await
-    .unwrap();
-    update_group(server, |g| g.storage_policy_id = Some(stored.id)).await;
-    stored.id
+    let settings = json!({"relay": true, "internal_proxy": true});
+    crate::dav::bucket::use_bucket(server, s3, settings).await
 }
 
 /// A user of a group of its own on the local policy (1).

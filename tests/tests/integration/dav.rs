@@ -10,7 +10,7 @@ use stratus_tests::{Session, TestServer};
 
 mod access;
 mod account;
-mod bucket;
+pub(crate) mod bucket;
 mod clients;
 mod confined;
 mod content;

@@ -16,7 +16,7 @@ const ANN: &str = "ann@example.com";
 
 /// Stores an `s3` policy for `s3` (with `settings` added) and makes it the User group's
 /// policy; returns its id.
-pub(super) async fn use_bucket(server: &TestServer, s3: &S3Server, settings: Value) -> i64 {
+pub(crate) async fn use_bucket(server: &TestServer, s3: &S3Server, settings: Value) -> i64 {
     let row = storage_s3::policy(s3, settings);
     let stored = storage_policy::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
