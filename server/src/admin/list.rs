@@ -142,9 +142,11 @@ impl ListQuery {
             .transpose()
     }
 
-    /// Rows skipped before this page.
+    /// Rows skipped before this page, at most `i64::MAX`: the database binds offsets as
+    /// signed 64-bit numbers, and a page that far out is simply empty.
     pub fn offset(&self) -> u64 {
-        (self.page - 1).saturating_mul(self.page_size)
+        let skipped = (self.page - 1).saturating_mul(self.page_size);
+        std::cmp::Ord::min(skipped, i64::MAX as u64)
     }
 }
 
@@ -242,6 +244,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(q.offset(), 20);
+        let far = ListQuery::new(i64::MAX - 1, 248, None, None, [], []).unwrap();
+        assert_eq!(far.offset(), i64::MAX as u64);
         assert!(q.descending);
         assert_eq!(q.text("a"), Some("1"));
         assert_eq!(q.text("b"), None);

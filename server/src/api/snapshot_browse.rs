@@ -136,12 +136,17 @@ async fn paging(state: &AppState, q: &ListQuery) -> Result<Paging, ApiError> {
     let page_size = page_size.min(max_page_size);
     let (page, offset) = match (&q.next_page_token, q.page) {
         (Some(token), _) if !token.is_empty() => {
-            let offset: u64 = token
-                .parse()
-                .map_err(|_| ApiError::new(ErrorCode::ParamError, "next_page_token: malformed"))?;
-            (offset as i64 / page_size, offset)
+            let offset: i64 = token.parse().ok().filter(|o| *o >= 0).ok_or_else(|| {
+                ApiError::new(ErrorCode::ParamError, "next_page_token: malformed")
+            })?;
+            (offset / page_size, offset as u64)
         }
-        (_, Some(page)) if page >= 0 => (page, (page * page_size) as u64),
+        (_, Some(page)) if page >= 0 => {
+            let offset = page
+                .checked_mul(page_size)
+                .ok_or_else(|| ApiError::new(ErrorCode::ParamError, "page: too large"))?;
+            (page, offset as u64)
+        }
         (_, Some(_)) => return Err(ApiError::new(ErrorCode::ParamError, "page: at least 0")),
         _ => (0, 0),
     };

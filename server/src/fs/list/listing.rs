@@ -329,6 +329,8 @@ async fn read_page(
     if !paging.use_cursor {
         let start = (paging.page as u64)
             .checked_mul(n)
+            // The database takes offsets as signed 64-bit numbers.
+            .filter(|start| *start <= i64::MAX as u64)
             .ok_or_else(|| FsError::Invalid("page is too large".into()))?;
         let scope = scopes.first().ok_or(FsError::NotFound)?;
         let (rows, total) = lctx.offset_page(scope, start, n).await?;
