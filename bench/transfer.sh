@@ -19,6 +19,7 @@
 #   bash bench/transfer.sh
 #   SIZE_MIB=256 BIG_MIB=1024 RUNS=5 bash bench/transfer.sh
 #   DB=postgres PARTS=upload bash bench/transfer.sh     # on a throwaway PostgreSQL cluster
+#   STRATUS_BIN=path/to/stratus bash bench/transfer.sh  # no build
 #
 # PARTS picks the scenarios (default: upload download copy memory); DB is sqlite (default) or
 # postgres.
@@ -41,7 +42,13 @@ KILL_ON_EXIT+=(SAMPLER_PID STRACE_PID)
 need nginx nginx
 need curl curl
 need jq jq
-build_stratus
+# STRATUS_BIN: a binary built already (another build's, or one the sources moved past).
+if [[ -n ${STRATUS_BIN:-} ]]; then
+    BIN="$WORK/stratus"
+    cp "$STRATUS_BIN" "$BIN"
+else
+    build_stratus
+fi
 
 now() { date +%s.%N; }
 secs_since() { python3 -c "import time; print(f'{time.time() - $1:.3f}')"; }
