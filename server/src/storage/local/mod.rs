@@ -15,7 +15,10 @@
 //! and make the folder durable (in groups, see [`durable`]), so a crash never leaves half an
 //! object under a key. The temporary file is named after the key, so a `delete` of the key
 //! also removes one that a crash left. A chunked upload lives in a partial file next to its key until
-//! `complete_upload` renames it the same way. Empty directories are left behind on delete
+//! `complete_upload` renames it the same way; each chunk is written at its offset in that file
+//! and `fdatasync`ed before it is acknowledged. Large bodies (a streamed `put`, a chunk) go to
+//! the file without a copy of ours, with write-back started behind them ([`stream_in`]), so the
+//! sync at their end waits for their last few MiB only. Empty directories are left behind on delete
 //! (removing them would race with a concurrent `put` creating a file there).
 
 use std::{
@@ -28,21 +31,19 @@ use std::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use tokio::{
-    fs,
-    io::{AsyncSeekExt, AsyncWriteExt, BufWriter},
-};
 
 mod durable;
 mod names;
 mod read;
 mod root;
 mod space;
+mod stream_in;
 
 use self::{
     durable::{Committer, TempFile, Written, sync_dir},
     names::{create_temp, partial_name, random_suffix, temp_name},
     root::{ParsedKey, Root},
+    stream_in::SyncAs,
 };
 use super::{
     ByteRange, ByteStream, Capabilities, GetObject, ObjectMeta, PresignHeaders, StorageDriver,
@@ -56,8 +57,6 @@ pub const RESERVED_PREFIX: &str = ".stratus-";
 /// `bench/transfer.sh`, 64 KiB reads served 512 MiB at a quarter of nginx's speed, 1 MiB
 /// reads at nginx's. The cost is one buffer of this size per open download.
 pub const READ_CHUNK: usize = 1024 * 1024;
-/// Write buffer: coalesces the small pieces an HTTP body arrives in.
-const WRITE_BUFFER: usize = 256 * 1024;
 
 /// Stores blobs as files under a root folder.
 #[derive(Clone)]
@@ -157,31 +156,6 @@ fn write_small(root: &Root, key: &str, bytes: &[u8]) -> Result<Written, StorageE
     })
 }
 
-/// Streams `body` into `file` at its current position; with `expected`, refuses a body of
-/// another length (stopping before writing past it). Returns the flushed file.
-async fn write_body(
-    file: fs::File,
-    mut body: ByteStream,
-    expected: Option<u64>,
-) -> Result<fs::File, StorageError> {
-    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut written = 0u64;
-    while let Some(piece) = body.next().await {
-        let piece = piece.map_err(StorageError::Io)?;
-        let got = written + piece.len() as u64;
-        if let Some(expected) = expected
-            && got > expected
-        {
-            return Err(StorageError::LengthMismatch { expected, got });
-        }
-        out.write_all(&piece).await.map_err(StorageError::from)?;
-        written = got;
-    }
-    check_length(expected, written)?;
-    out.flush().await.map_err(StorageError::from)?;
-    Ok(out.into_inner())
-}
-
 fn meta(key: String, metadata: &std::fs::Metadata) -> ObjectMeta {
     ObjectMeta {
         key,
@@ -212,25 +186,16 @@ impl StorageDriver for LocalDriver {
             }
             Gathered::Stream(body) => body,
         };
-        let key = key.to_owned();
-        let (dir, name, temp, file) = self
-            .blocking(move |root| {
-                let parsed = root.parse(&key, false)?;
-                let (dir, name) = root.prepare(&parsed.parts)?;
-                let (temp, file) = create_temp(&dir, &name)?;
-                Ok((dir, name, temp, file))
-            })
-            .await?;
-        let file = write_body(fs::File::from_std(file), body, size)
-            .await?
-            .into_std()
-            .await;
-        let file = self
-            .blocking(move |_| {
-                file.sync_all()?;
-                Ok(file)
-            })
-            .await?;
+        let (key, root) = (key.to_owned(), self.inner.clone());
+        let open = move || {
+            let parsed = root.parse(&key, false)?;
+            let (dir, name) = root.prepare(&parsed.parts)?;
+            let (temp, file) = create_temp(&dir, &name)?;
+            Ok((file, (dir, name, temp)))
+        };
+        // Written and synced in one go; the committing thread renames it into place.
+        let (file, (dir, name, temp)) =
+            stream_in::stream_into(open, 0, body, size, SyncAs::All).await?;
         let written = Written {
             temp,
             file,
@@ -441,20 +406,19 @@ impl StorageDriver for LocalDriver {
         body: ByteStream,
         len: u64,
     ) -> Result<(), StorageError> {
-        let owned = key.to_owned();
-        let file = self
-            .blocking(move |root| {
-                let parsed = root.parse(&owned, false)?;
-                let (dir, name) = root.locate(&parsed.parts)?.ok_or(StorageError::NotFound)?;
-                Ok(std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(dir.join(partial_name(&name)))?)
-            })
-            .await?;
-        let mut file = fs::File::from_std(file);
-        file.seek(SeekFrom::Start(offset)).await?;
-        let file = write_body(file, body, Some(len)).await?;
-        file.sync_data().await.map_err(StorageError::from)?;
+        // Written in place in the partial file, each chunk through its own handle, so that
+        // chunks of one upload sent at once never wait for each other; `fdatasync` before the
+        // chunk is acknowledged.
+        let (owned, root) = (key.to_owned(), self.inner.clone());
+        let open = move || {
+            let parsed = root.parse(&owned, false)?;
+            let (dir, name) = root.locate(&parsed.parts)?.ok_or(StorageError::NotFound)?;
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(dir.join(partial_name(&name)))?;
+            Ok((file, ()))
+        };
+        stream_in::stream_into(open, offset, body, Some(len), SyncAs::Data).await?;
         tracing::trace!(key, index, offset, len, "upload chunk written");
         Ok(())
     }
