@@ -67,7 +67,7 @@ if [[ $DB_KIND == postgres ]]; then
 else
     need sqlite3 sqlite3
 fi
-"$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-user --email "$EMAIL" --password "$PASSWORD" >/dev/null
+"$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null
 # Room for the 4 GiB file and the copies: lift the quota of every group.
 run_sql "UPDATE groups SET max_storage = 1099511627776" >/dev/null
 start_stratus "$SP" "${DB_ARGS[@]}"
@@ -105,7 +105,7 @@ upload() {
     done
     if ((${#args[@]} > 0)); then
         local parallel=()
-        ((CONC > 1)) && parallel=(-Z --parallel-max "$CONC")
+        ((CONC > 1)) && parallel=(-Z --no-progress-meter --parallel-max "$CONC")
         curl -sS "${parallel[@]}" -X POST -H "$AUTH" -H 'content-type: application/octet-stream' \
             "${args[@]}" | jq -se 'all(.code == 0)' >/dev/null || {
             echo "upload of $2 failed" >&2
