@@ -3,7 +3,8 @@
 # exit, free ports, and a Stratus server on 127.0.0.1 with a signed-in user.
 #
 #   need CMD PKG          install PKG with apt-get when CMD is missing
-#   build_stratus         release build, copied to $BIN inside $WORK
+#   build_stratus         release build, copied to $BIN inside $WORK ($STRATUS_BIN instead
+#                         when set: a build made beforehand)
 #   free_port             a free TCP port on 127.0.0.1
 #   start_stratus PORT [OPTION...]
 #                         `stratus serve` on PORT with $WORK/data and the global OPTIONs (such
@@ -12,6 +13,7 @@
 #   sign_in               an access token for $EMAIL / $PASSWORD
 #   dav_account           a WebDAV account of the signed-in user (needs TOKEN): sets DAVPW and DAV
 #   dav_setup             dav_account, and makes the folders Big, with N empty files, and puts
+#                         (on $DB_KIND's database: sqlite, the default, or postgres)
 #   start_postgres        a throwaway PostgreSQL cluster in $WORK on 127.0.0.1 (sets PG_URL;
 #                         stopped on exit); stop_postgres stops it earlier
 #   run_sql SQL           SQL on the current database ($DB_KIND: sqlite, in $WORK/data, or
@@ -50,8 +52,12 @@ trap 'stop_postgres; bench_cleanup' EXIT
 
 # The target dir may be shared with other checkouts: each run uses a private copy.
 build_stratus() {
-    cargo build --release -q -p stratus-server --bin stratus
     BIN="$WORK/stratus"
+    if [[ -n ${STRATUS_BIN:-} ]]; then
+        cp "$STRATUS_BIN" "$BIN"
+        return
+    fi
+    cargo build --release -q -p stratus-server --bin stratus
     cp "$CARGO_TARGET_DIR/release/stratus" "$BIN"
 }
 
@@ -84,7 +90,8 @@ dav_setup() {
     dav_account
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/Big" >/dev/null
     curl -fs -u "$EMAIL:$DAVPW" -X MKCOL "$DAV/puts" >/dev/null
-    sqlite3 "$WORK/data/stratus.db" <<SQL
+    if [[ ${DB_KIND:-sqlite} == sqlite ]]; then
+        sqlite3 "$WORK/data/stratus.db" <<SQL
 .timeout 30000
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
 big AS (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL)
@@ -94,6 +101,13 @@ SELECT strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '+00:00',
        0, printf('item-%07d', i), big.owner_id, 0, big.id, 0
 FROM n, big;
 SQL
+    else
+        run_sql "INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)
+            SELECT to_timestamp(1700000000 + i), to_timestamp(1700000000 + i), 0,
+                   'item-' || lpad(i::text, 7, '0'), big.owner_id, 0, big.id, false
+            FROM generate_series(1, $N) AS i,
+                 (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL) AS big"
+    fi
 }
 
 dav_puts() {

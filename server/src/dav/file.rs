@@ -176,7 +176,12 @@ impl DavFile for Reader {
             let Some(blob) = &self.blob else {
                 return Ok(None);
             };
-            if !self.redirect || self.session.proxy || self.speed_limit() > 0 {
+            // Most drivers cannot presign: they answer before the settings are read.
+            if !self.redirect
+                || self.session.proxy
+                || self.speed_limit() > 0
+                || !blob.driver.capabilities().presign
+            {
                 return Ok(None);
             }
             let state = &self.session.state;

@@ -21,7 +21,7 @@ use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream};
 
 use poem::http::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
-use stratus_entity::{entity, file};
+use stratus_entity::file;
 
 use super::{
     error::fs_err,
@@ -152,12 +152,16 @@ impl DavFs {
         let owner = self.0.owner();
         // Whether the owner holds any lock comes with it: the lock check dav-server makes
         // next (before a PUT's body, say) then costs no statement when there is none.
-        let (mut rows, locked) = nav::chain_and_locked(&self.0.state.db, owner, uri.segments())
+        // A GET or HEAD reads the version it serves in the same statement.
+        let read = matches!(self.0.method, Method::GET | Method::HEAD);
+        let found = nav::chain_and_locked(&self.0.state.db, owner, uri.segments(), read)
             .await
             .map_err(fs_err)?;
-        if let Some(locked) = locked {
+        if let Some(locked) = found.locked {
             self.0.saw_locks(locked);
         }
+        *self.0.version.lock().expect("version") = found.version;
+        let mut rows = found.rows;
         if rows.is_empty() {
             // No root yet: made on first use.
             rows.push(nav::root(&self.0.state, owner).await.map_err(fs_err)?);
@@ -268,11 +272,7 @@ impl DavFs {
         let meta = Meta::of(&node.file);
         let blob = match node.file.primary_entity.filter(|_| !node.is_folder()) {
             Some(id) => {
-                let row = entity::Entity::find_by_id(id)
-                    .one(&s.state.db)
-                    .await
-                    .map_err(|_| FsError::GeneralFailure)?
-                    .ok_or(FsError::NotFound)?;
+                let row = s.version(id).await?;
                 let driver = s
                     .state
                     .storage

@@ -63,6 +63,11 @@ const COALESCE_PIECES: usize = 128;
 /// Bytes per read when serving a GET.
 const READ_BUF: usize = 256 * 1024;
 
+/// A GET answer up to this size is read whole before it is sent: the headers and the bytes
+/// then leave in one write, where a streamed body sent the headers first and woke the
+/// connection again for the bytes (most of what sync clients and photo apps fetch is small).
+const WHOLE_BODY: u64 = 64 * 1024;
+
 const ALLOW: &str =
     "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, PROPPATCH, LOCK, UNLOCK";
 
@@ -197,6 +202,7 @@ async fn run(fs: DavFs, locks: Option<DavLocks>, req: Request, listing: bool) ->
     if let Some(locks) = locks {
         config = config.locksystem(Box::new(locks));
     }
+    let get = req.method() == Method::GET;
     let handler = config
         .autoindex(false)
         .redirect(true)
@@ -207,8 +213,21 @@ async fn run(fs: DavFs, locks: Option<DavLocks>, req: Request, listing: bool) ->
     let http_req: poem::http::Request<BoxBody<Bytes, std::io::Error>> = req.into();
     let resp = handler.handle(http_req).await;
     let (parts, body) = resp.into_parts();
+    let small = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .filter(|&len| len <= WHOLE_BODY);
     let body = if listing {
         Body::from_bytes_stream(coalesce(body))
+    } else if let Some(len) = small.filter(|_| get && parts.status.is_success()) {
+        match whole(body, len as usize).await {
+            Ok(bytes) => Body::from_bytes(bytes),
+            Err(e) => {
+                tracing::warn!(error = %e, "WebDAV read failed");
+                return status(StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        }
     } else {
         Body::from_bytes_stream(body)
     };
@@ -233,6 +252,27 @@ fn coalesce(
         }
         Ok(out.freeze())
     })
+}
+
+/// The whole of a small body of `len` bytes (a body that comes in one piece is not copied).
+async fn whole(
+    body: impl Stream<Item = std::io::Result<Bytes>>,
+    len: usize,
+) -> std::io::Result<Bytes> {
+    let mut body = std::pin::pin!(body);
+    let Some(first) = body.next().await.transpose()? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = body.next().await.transpose()? else {
+        return Ok(first);
+    };
+    let mut out = BytesMut::with_capacity(len);
+    out.extend_from_slice(&first);
+    out.extend_from_slice(&second);
+    while let Some(piece) = body.next().await {
+        out.extend_from_slice(&piece?);
+    }
+    Ok(out.freeze())
 }
 
 /// The root of an account: the owner's tree at a `my` URI (the user part was checked to be

@@ -11,6 +11,8 @@ use std::{
 
 use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
 use poem::http::Method;
+use sea_orm::EntityTrait;
+use stratus_entity::entity;
 
 use super::{path, props::PropCache};
 use crate::{
@@ -47,6 +49,8 @@ pub struct Session {
     pub props: Mutex<PropCache>,
     /// Lookups made during this request, by URI (`None`: nothing there).
     pub nodes: Mutex<HashMap<String, Option<Node>>>,
+    /// The version a GET or HEAD serves, read along with its path.
+    pub version: Mutex<Option<entity::Model>>,
     /// The owner held no live lock when this request last looked a path up (read in the same
     /// statement), and the request has taken none since.
     unlocked: AtomicBool,
@@ -81,8 +85,22 @@ impl Session {
             copied: AtomicBool::new(false),
             props: Mutex::new(PropCache::default()),
             nodes: Mutex::new(HashMap::new()),
+            version: Mutex::new(None),
             unlocked: AtomicBool::new(false),
         }
+    }
+
+    /// The stored version `id`: the one the path lookup read, or else from the database.
+    pub async fn version(&self, id: i64) -> Result<entity::Model, DavFsError> {
+        let read = self.version.lock().expect("version").take();
+        if let Some(row) = read.filter(|row| row.id == id) {
+            return Ok(row);
+        }
+        entity::Entity::find_by_id(id)
+            .one(&self.state.db)
+            .await
+            .map_err(|_| DavFsError::GeneralFailure)?
+            .ok_or(DavFsError::NotFound)
     }
 
     pub fn owner(&self) -> i64 {

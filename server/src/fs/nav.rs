@@ -4,9 +4,9 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    QueryFilter,
+    IdenStatic, Iterable, QueryFilter,
 };
-use stratus_entity::file;
+use stratus_entity::{entity, file};
 
 use super::{
     chain,
@@ -266,26 +266,58 @@ pub async fn chain(
         .await?)
 }
 
-/// [`chain`], and in the same statement whether the owner holds any live lock: `None` when no
-/// row came back to carry that answer (the owner has no root yet).
+/// What [`chain_and_locked`] read in its one statement.
+pub struct LockedChain {
+    /// The [`chain`].
+    pub rows: Vec<file::Model>,
+    /// Whether the owner holds any live lock: `None` when no row came back to carry that
+    /// answer (the owner has no root yet).
+    pub locked: Option<bool>,
+    /// When asked for: the current version of the row at the path, if the walk got there and
+    /// it has one (a GET then needs no statement of its own to find the bytes).
+    pub version: Option<entity::Model>,
+}
+
+/// [`chain`], and in the same statement whether the owner holds any live lock and, with
+/// `version`, the current version of the row at the end of `segments`.
 pub async fn chain_and_locked(
     db: &impl ConnectionTrait,
     owner_id: i64,
     segments: &[String],
-) -> Result<(Vec<file::Model>, Option<bool>), FsError> {
+    version: bool,
+) -> Result<LockedChain, FsError> {
     let mut sql = chain_sql(db.get_database_backend(), owner_id, segments);
     sql.push(" SELECT chain.*, EXISTS (SELECT 1 FROM locks WHERE locks.owner_id = ")
         .bind(owner_id)
         .push(" AND locks.expires_at > ")
         .bind(Utc::now())
-        .push(") AS owner_locked FROM chain ORDER BY depth");
-    let mut locked = None;
-    let mut rows = Vec::new();
-    for row in db.query_all_raw(sql.statement()).await? {
-        locked = Some(row.try_get::<bool>("", "owner_locked")?);
-        rows.push(file::Model::from_query_result(&row, "")?);
+        .push(") AS owner_locked");
+    if version {
+        for column in entity::Column::iter() {
+            sql.push(&format!(", entities.\"{0}\" AS \"v_{0}\"", column.as_str()));
+        }
+        sql.push(&format!(
+            " FROM chain LEFT JOIN entities ON entities.id = chain.primary_entity \
+             AND chain.depth = {}",
+            segments.len()
+        ));
+    } else {
+        sql.push(" FROM chain");
     }
-    Ok((rows, locked))
+    sql.push(" ORDER BY depth");
+    let mut found = LockedChain {
+        rows: Vec::new(),
+        locked: None,
+        version: None,
+    };
+    for row in db.query_all_raw(sql.statement()).await? {
+        found.locked = Some(row.try_get::<bool>("", "owner_locked")?);
+        if version && row.try_get::<Option<i64>>("", "v_id")?.is_some() {
+            found.version = Some(entity::Model::from_query_result(&row, "v_")?);
+        }
+        found.rows.push(file::Model::from_query_result(&row, "")?);
+    }
+    Ok(found)
 }
 
 /// What a write batch reads of an owner along with the tree, as it stands in the batch's

@@ -17,6 +17,7 @@ mod content;
 pub(crate) mod crash;
 mod locks;
 mod share_root;
+mod small_reads;
 mod timeouts;
 
 const PW: &str = "password123";

@@ -208,7 +208,7 @@ impl StorageDriver for LocalDriver {
 
     async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetObject, StorageError> {
         let key = key.to_owned();
-        let (file, size, (start, end)) = self
+        let (opened, size, span) = self
             .blocking(move |root| {
                 let path = root.existing(&root.parse(&key, false)?.parts)?;
                 let mut file = std::fs::File::open(&path)?;
@@ -220,14 +220,14 @@ impl StorageDriver for LocalDriver {
                 if span.0 > 0 {
                     io::Seek::seek(&mut file, SeekFrom::Start(span.0))?;
                 }
-                Ok((file, size, span))
+                let len = if size == 0 { 0 } else { span.1 - span.0 + 1 };
+                Ok((read::open_span(file, len)?, size, span))
             })
             .await?;
-        let len = if size == 0 { 0 } else { end - start + 1 };
         Ok(GetObject {
             size,
-            range: (start, end),
-            stream: read::read_ahead(file, len),
+            range: span,
+            stream: read::stream(opened),
         })
     }
 

@@ -14,6 +14,37 @@ use crate::storage::ByteStream;
 /// most this + 2 chunks of an open download are in memory.
 const READ_AHEAD: usize = 2;
 
+/// Spans of at most this many bytes are read at once, on the trip to the blocking pool that
+/// opens the file: for a small file, a read-ahead task, its channel and a second trip to the
+/// pool cost more than the read itself.
+const READ_AT_ONCE: u64 = 64 * 1024;
+
+/// A span opened for reading: its bytes already read, or the file to stream them from.
+pub(super) enum Opened {
+    Read(Bytes),
+    File(std::fs::File, u64),
+}
+
+/// Opens the next `len` bytes of `file` for [`stream`]; a small span is read now (call it on
+/// the blocking pool). A file shorter than a small span is an error here.
+pub(super) fn open_span(mut file: std::fs::File, len: u64) -> io::Result<Opened> {
+    if len > READ_AT_ONCE {
+        return Ok(Opened::File(file, len));
+    }
+    let mut buf = BytesMut::zeroed(len as usize);
+    file.read_exact(&mut buf)?;
+    Ok(Opened::Read(buf.freeze()))
+}
+
+/// The bytes of an [`Opened`] span.
+pub(super) fn stream(opened: Opened) -> ByteStream {
+    match opened {
+        Opened::Read(bytes) if bytes.is_empty() => Box::pin(stream::empty()),
+        Opened::Read(bytes) => Box::pin(stream::once(async move { Ok(bytes) })),
+        Opened::File(file, len) => read_ahead(file, len),
+    }
+}
+
 /// The next `len` bytes of `file`, in chunks of [`READ_CHUNK`]. Each read is one trip to the
 /// blocking pool (no thread is held while the client is slow); a file shorter than `len`
 /// ends the stream with an error.
@@ -94,6 +125,23 @@ mod tests {
         let (got, err) = collect(read_ahead(f, 10)).await;
         assert!(got.is_empty());
         assert_eq!(err.unwrap().kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[tokio::test]
+    async fn a_small_span_is_read_when_opened() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(b"0123456789").unwrap();
+        use std::io::Seek;
+        f.seek(io::SeekFrom::Start(2)).unwrap();
+        let opened = open_span(f, 5).unwrap();
+        assert!(matches!(&opened, Opened::Read(b) if &b[..] == b"23456"));
+        let (got, err) = collect(stream(opened)).await;
+        assert!(err.is_none());
+        assert_eq!(got, b"23456");
+        let mut short = tempfile::tempfile().unwrap();
+        short.write_all(b"abc").unwrap();
+        short.rewind().unwrap();
+        assert!(open_span(short, 10).is_err());
     }
 
     #[tokio::test]
