@@ -11,6 +11,11 @@
 #   N=10000 DATABASES=sqlite bash bench/fts.sh
 #   STRATUS_BIN=/path/to/stratus bash bench/fts.sh   # another build (e.g. the previous commit's)
 #   PROFILE=debug N=100 bash bench/fts.sh            # check the script quickly
+#   N=10000 WORDS=1500 PAD_KIB=250 bash bench/fts.sh   # about 1 GiB of documents
+#
+# WORDS: words of text in each document (default 300). PAD_KIB: bytes of a picture stored in each
+# docx and PDF besides its text (default 0), as office documents carry: the files grow, their
+# text does not.
 #
 # Needs: curl, jq, python3; initdb for PostgreSQL. Not part of CI.
 set -euo pipefail
@@ -61,6 +66,8 @@ def rss(key):
             return int(line.split()[1]) // 1024
 
 random.seed(37)
+n_words = int(os.environ.get("WORDS", "300"))
+pad = random.randbytes(int(os.environ.get("PAD_KIB", "0")) * 1024)
 vocab = [f"w{i:05d}" for i in range(20000)] + ["数据", "中文", "搜索", "文件", "学习", "系统"]
 def words(k):
     return " ".join(random.choice(vocab) for _ in range(k))
@@ -71,9 +78,12 @@ def pdf(text):
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
             f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    objs = [o.encode() for o in objs]
+    if pad:
+        objs.append(f"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceGray /Length {len(pad)} >>\nstream\n".encode() + pad + b"\nendstream")
     out, offs = b"%PDF-1.4\n", []
     for i, o in enumerate(objs):
-        offs.append(len(out)); out += f"{i+1} 0 obj\n{o}\nendobj\n".encode()
+        offs.append(len(out)); out += f"{i+1} 0 obj\n".encode() + o + b"\nendobj\n"
     x = len(out)
     out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
@@ -83,6 +93,8 @@ def pdf(text):
 def docx(text):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        if pad:
+            z.writestr("word/media/image1.png", pad, compress_type=zipfile.ZIP_STORED)
         z.writestr("word/document.xml", f'<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
     return b.getvalue()
 
@@ -93,7 +105,7 @@ call("POST", "/file/create", {"uri": "cloudreve://my/Docs", "type": "folder"})
 total_bytes = 0
 for i in range(n):
     ext, make = kinds[i % len(kinds)]
-    body = make(words(300))
+    body = make(words(n_words))
     total_bytes += len(body)
     uri = f"cloudreve://my/Docs/doc{i:06d}.{ext}"
     call("POST", "/file/create", {"uri": uri, "type": "file"})
