@@ -68,15 +68,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 104857
 echo "files: $N in one folder; page size $PAGE_SIZE, ordered by id, total counted; median of $RUNS requests"
 for DB_KIND in $DATABASES; do
     rm -rf "$WORK/data"
-    DB_ARGS=()
-    if [[ $DB_KIND == postgres ]]; then
-        if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-            echo "postgres: no initdb found, skipped"
-            continue
-        fi
-        start_postgres
-        DB_ARGS=(--database-url "$PG_URL")
-    fi
+    database_args || continue
     "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
     start_stratus "$(free_port)" "${DB_ARGS[@]}"
     TOKEN=$(sign_in)
@@ -101,8 +93,6 @@ for DB_KIND in $DATABASES; do
     echo "$DB_KIND: ratio page $LATE / page 1:   $(ratio "$LATE_MS" "$FIRST_MS")"
     echo "$DB_KIND: GET /admin/summary?generate=true: ${SUMMARY_MS} ms"
 
-    kill "$STRATUS_PID"
-    wait "$STRATUS_PID" 2>/dev/null || true
-    STRATUS_PID=
-    [[ $DB_KIND == postgres ]] && stop_postgres
+    stop_stratus
+    stop_postgres
 done

@@ -43,6 +43,9 @@ fi
 measure() {
 python3 - "$API" "$TOKEN" "$N" "$Q" "$STRATUS_PID" <<'PY'
 import http.client, io, json, os, random, statistics, sys, time, urllib.parse, zipfile
+sys.dont_write_bytecode = True
+sys.path.insert(0, "bench")
+from minimal_pdf import pdf
 api, token, n, q, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 u = urllib.parse.urlparse(api)
 conn = http.client.HTTPConnection(u.hostname, u.port)
@@ -72,24 +75,6 @@ vocab = [f"w{i:05d}" for i in range(20000)] + ["数据", "中文", "搜索", "�
 def words(k):
     return " ".join(random.choice(vocab) for _ in range(k))
 
-def pdf(text):
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"
-    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    objs = [o.encode() for o in objs]
-    if pad:
-        objs.append(f"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceGray /Length {len(pad)} >>\nstream\n".encode() + pad + b"\nendstream")
-    out, offs = b"%PDF-1.4\n", []
-    for i, o in enumerate(objs):
-        offs.append(len(out)); out += f"{i+1} 0 obj\n".encode() + o + b"\nendobj\n"
-    x = len(out)
-    out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
-    out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n".encode()
-    return out
-
 def docx(text):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
@@ -100,7 +85,7 @@ def docx(text):
 
 kinds = [("txt", lambda t: t.encode()), ("md", lambda t: f"# Title\n\n{t}\n".encode()),
          ("html", lambda t: f"<html><body><p>{t}</p></body></html>".encode()),
-         ("docx", docx), ("pdf", lambda t: pdf(" ".join(w for w in t.split() if w.isascii())))]
+         ("docx", docx), ("pdf", lambda t: pdf(" ".join(w for w in t.split() if w.isascii()), picture=pad))]
 call("POST", "/file/create", {"uri": "cloudreve://my/Docs", "type": "folder"})
 total_bytes = 0
 for i in range(n):
@@ -147,22 +132,12 @@ PY
 echo "machine: $(nproc) cores, $(uname -r), ${STRATUS_BIN:-$PROFILE build}, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for DB_KIND in $DATABASES; do
     rm -rf "$WORK/data"
-    DB_ARGS=()
-    if [[ $DB_KIND == postgres ]]; then
-        if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-            echo "postgres: no initdb found, skipped"
-            continue
-        fi
-        start_postgres
-        DB_ARGS=(--database-url "$PG_URL")
-    fi
+    database_args || continue
     "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-user --email "$EMAIL" --password "$PASSWORD" --group 1 >/dev/null
     start_stratus "$(free_port)" "${DB_ARGS[@]}"
     TOKEN=$(sign_in)
     echo "== $DB_KIND"
     measure
-    kill "$STRATUS_PID"
-    wait "$STRATUS_PID" 2>/dev/null || true
-    unset STRATUS_PID
-    if [[ $DB_KIND == postgres ]]; then stop_postgres; fi
+    stop_stratus
+    stop_postgres
 done

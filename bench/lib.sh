@@ -16,10 +16,13 @@
 #                         (on $DB_KIND's database: sqlite, the default, or postgres)
 #   start_postgres        a throwaway PostgreSQL cluster in $WORK on 127.0.0.1 (sets PG_URL;
 #                         stopped on exit); stop_postgres stops it earlier
+#   database_args         DB_ARGS, the server options for $DB_KIND (sqlite or postgres, whose
+#                         cluster it starts); returns 1, saying so, when no initdb is found
+#   stop_stratus          stops the server of start_stratus and waits for it
 #   run_sql SQL           SQL on the current database ($DB_KIND: sqlite, in $WORK/data, or
 #                         postgres, at $PG_URL)
 #   make_media DIR        pic.png (1024 x 768), clip.mp4 (one second, 640 x 480) and doc.pdf
-#                         (one page) in DIR, for thumbnails (needs ffmpeg)
+#                         (one page, bench/minimal_pdf.py) in DIR, for thumbnails (needs ffmpeg)
 #   dav_puts URL PREFIX COUNT
 #                         COUNT PUTs of 4 KiB into URL/puts at concurrency CONC over
 #                         keep-alive connections; prints the seconds they took
@@ -163,6 +166,29 @@ stop_postgres() {
     unset PG_STOP
 }
 
+# The server options for $DB_KIND: none for sqlite; for postgres, a fresh cluster
+# (start_postgres) named by --database-url. Sets DB_ARGS. Says so and returns 1 when
+# PostgreSQL is asked for and no initdb is installed, for the caller to skip that database.
+# shellcheck disable=SC2034 # DB_ARGS is read by the scripts that source this file
+database_args() {
+    DB_ARGS=()
+    if [[ $DB_KIND == postgres ]]; then
+        if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+            echo "postgres: no initdb found, skipped"
+            return 1
+        fi
+        start_postgres
+        DB_ARGS=(--database-url "$PG_URL")
+    fi
+}
+
+# Stops the server start_stratus started and waits for it to exit.
+stop_stratus() {
+    kill "$STRATUS_PID"
+    wait "$STRATUS_PID" 2>/dev/null || true
+    unset STRATUS_PID
+}
+
 # SQL run on the current database.
 run_sql() {
     if [[ $DB_KIND == sqlite ]]; then
@@ -179,20 +205,5 @@ make_media() {
         -y "$1/pic.png"
     ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=640x480:duration=1:rate=25" \
         -pix_fmt yuv420p -y "$1/clip.mp4"
-    python3 - "$1/doc.pdf" <<'PY'
-import sys
-content = "BT /F1 24 Tf 72 720 Td (Stratus thumbnails) Tj ET"
-objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-out, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(out)); out += f"{i+1} 0 obj\n{o}\nendobj\n".encode()
-x = len(out)
-out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
-out += b"".join(f"{o:010} 00000 n \n".encode() for o in offs)
-out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n".encode()
-open(sys.argv[1], "wb").write(out)
-PY
+    python3 bench/minimal_pdf.py "$1/doc.pdf" "Stratus thumbnails" 24
 }

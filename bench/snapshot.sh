@@ -129,15 +129,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 104857
 echo "tree: $N files in 100 folders; cp -a of as many empty files: ${CP_SECS} s"
 for DB_KIND in $DATABASES; do
     rm -rf "$WORK/data"
-    DB_ARGS=()
-    if [[ $DB_KIND == postgres ]]; then
-        if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-            echo "postgres: no initdb found, skipped"
-            continue
-        fi
-        start_postgres
-        DB_ARGS=(--database-url "$PG_URL")
-    fi
+    database_args || continue
     "$BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
     start_stratus "$(free_port)" "${DB_ARGS[@]}"
     TOKEN=$(sign_in)
@@ -163,8 +155,6 @@ for DB_KIND in $DATABASES; do
     echo "$DB_KIND: restore (copy): ${RESTORE_SECS} s (cp -a ratio $(ratio "$RESTORE_SECS" "$CP_SECS")); item files now $RESTORED"
     echo "$DB_KIND: blob folder bytes before $BEFORE, after $AFTER (written: $((AFTER - BEFORE)))"
     echo "$DB_KIND: peak RSS of stratus: $(awk '/VmHWM/ {print $2, $3}' "/proc/$STRATUS_PID/status")"
-    kill "$STRATUS_PID"
-    wait "$STRATUS_PID" 2>/dev/null || true
-    unset STRATUS_PID
-    [[ $DB_KIND == postgres ]] && stop_postgres
+    stop_stratus
+    stop_postgres
 done

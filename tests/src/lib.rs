@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+pub mod jpeg;
 pub mod pg;
 pub mod s3;
 pub mod server;

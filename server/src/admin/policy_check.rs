@@ -227,45 +227,7 @@ pub async fn probe(state: &AppState, policy: &storage_policy::Model) -> Result<(
         .map_err(|e| AdminError::PolicyTest(e.to_string()))?;
     let key = format!("stratus-probe/{}", uuid::Uuid::new_v4().simple());
     let body = format!("Stratus storage test {key}");
-    let test = async {
-        driver
-            .put(
-                &key,
-                storage::stream_once(body.clone()),
-                Some(body.len() as u64),
-            )
-            .await
-            .map_err(|e| format!("writing a test object: {e}"))?;
-        let read = async {
-            let got = driver.get(&key, None).await?;
-            storage::collect(got.stream)
-                .await
-                .map_err(storage::StorageError::from)
-        };
-        let back = read
-            .await
-            .map_err(|e| format!("reading the test object back: {e}"))?;
-        if back != body.as_bytes() {
-            return Err("the test object read back differs from what was written".to_owned());
-        }
-        Ok(())
-    };
-    let outcome = test.await;
-    // Removed whatever happened, so a failed read leaves nothing behind.
-    let removed = driver.delete(std::slice::from_ref(&key)).await;
-    outcome.map_err(AdminError::PolicyTest)?;
-    match removed {
-        Ok(failed) if failed.is_empty() => Ok(()),
-        Ok(failed) => Err(AdminError::PolicyTest(format!(
-            "deleting the test object: {}",
-            failed
-                .into_iter()
-                .map(|(_, e)| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))),
-        Err(e) => Err(AdminError::PolicyTest(format!(
-            "deleting the test object: {e}"
-        ))),
-    }
+    storage::probe::round_trip(driver.as_ref(), &key, body)
+        .await
+        .map_err(AdminError::PolicyTest)
 }

@@ -6,11 +6,10 @@ use poem::{Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
-    types::Type,
+    registry::{MetaResponse, MetaResponses},
 };
 
-use super::raw::{Described, Raw};
+use super::raw::{Described, Raw, bare, binary, header};
 use super::{
     ApiTags,
     dto::file::{ArchiveListResponse, ArchivedFile},
@@ -135,30 +134,15 @@ pub struct ArchiveDoc;
 
 impl Described for ArchiveDoc {
     fn meta() -> MetaResponses {
-        let bare = |description, status| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![],
-            headers: vec![],
-        };
-        let zip = MetaMediaType {
-            content_type: "application/zip",
-            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                "string", "binary",
-            ))),
-        };
         MetaResponses {
             responses: vec![
                 MetaResponse {
-                    content: vec![zip],
-                    headers: vec![MetaHeader {
-                        name: "Content-Disposition".into(),
-                        description: Some("`attachment; filename=\"archive.zip\"`".into()),
-                        required: true,
-                        deprecated: false,
-                        schema: String::schema_ref(),
-                    }],
+                    content: vec![binary("application/zip")],
+                    headers: vec![header(
+                        "Content-Disposition",
+                        "`attachment; filename=\"archive.zip\"`",
+                        true,
+                    )],
                     ..bare("The archive.", 200)
                 },
                 bare(

@@ -7,11 +7,11 @@ use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
-    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
+    registry::{MetaResponse, MetaResponses},
     types::Type,
 };
 
-use super::raw::{Described, Raw};
+use super::raw::{Described, Raw, bare, binary, header};
 use super::{
     ApiTags,
     envelope::{ApiError, Envelope, ErrorCode, ok},
@@ -358,41 +358,26 @@ pub struct ContentDoc;
 
 impl Described for ContentDoc {
     fn meta() -> MetaResponses {
-        let bare = |description, status| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![],
-            headers: vec![],
-        };
-        let binary = MetaMediaType {
-            content_type: "application/octet-stream",
-            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                "string", "binary",
-            ))),
-        };
-        let header = |name: &str, description: &str| MetaHeader {
-            name: name.into(),
-            description: Some(description.into()),
-            required: false,
-            deprecated: false,
-            schema: String::schema_ref(),
-        };
         MetaResponses {
             responses: vec![
                 MetaResponse {
-                    content: vec![binary],
+                    content: vec![binary("application/octet-stream")],
                     headers: vec![
-                        header("ETag", "`\"<entity hashid>\"`"),
+                        header("ETag", "`\"<entity hashid>\"`", false),
                         header(
                             "Content-Disposition",
                             "inline, or attachment with `download=true`",
+                            false,
                         ),
                     ],
                     ..bare("The whole content.", 200)
                 },
                 MetaResponse {
-                    headers: vec![header("Content-Range", "`bytes <start>-<end>/<size>`")],
+                    headers: vec![header(
+                        "Content-Range",
+                        "`bytes <start>-<end>/<size>`",
+                        false,
+                    )],
                     ..bare("One range of the content.", 206)
                 },
                 bare("Not modified (If-None-Match / If-Modified-Since).", 304),

@@ -8,11 +8,10 @@ use poem::{
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
-    types::Type,
+    registry::{MetaResponse, MetaResponses},
 };
 
-use super::raw::{Described, Raw};
+use super::raw::{Described, Raw, bare, binary, header};
 use super::{
     ApiTags,
     dto::user::User,
@@ -231,35 +230,14 @@ pub struct AvatarDoc;
 
 impl Described for AvatarDoc {
     fn meta() -> MetaResponses {
-        let binary =
-            || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")));
-        let bare = |description, status| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![],
-            headers: vec![],
-        };
         MetaResponses {
             responses: vec![
                 MetaResponse {
-                    content: ["image/png", "image/jpeg"]
-                        .into_iter()
-                        .map(|content_type| MetaMediaType {
-                            content_type,
-                            schema: binary(),
-                        })
-                        .collect(),
+                    content: vec![binary("image/png"), binary("image/jpeg")],
                     ..bare("The uploaded picture.", 200)
                 },
                 MetaResponse {
-                    headers: vec![MetaHeader {
-                        name: "Location".into(),
-                        description: Some("The Gravatar URL.".into()),
-                        required: true,
-                        deprecated: false,
-                        schema: String::schema_ref(),
-                    }],
+                    headers: vec![header("Location", "The Gravatar URL.", true)],
                     ..bare("The account uses Gravatar.", 302)
                 },
                 bare("No such account, or it has no avatar.", 404),

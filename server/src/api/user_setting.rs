@@ -6,7 +6,7 @@ use chrono::Utc;
 use poem::{Request, RequestBody, http::header, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, Object, OpenApi,
-    registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef, Registry},
+    registry::{MetaRequest, Registry},
 };
 use serde_json::Value;
 
@@ -15,6 +15,7 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, done, ok},
     json::ApiJson,
     passkey::PasskeyDto,
+    raw,
 };
 use crate::{
     auth::{caller::Caller, oauth, passkey, recovery},
@@ -158,15 +159,7 @@ impl<'a> ApiExtractor<'a> for AvatarUpload {
                 "The picture (PNG, JPEG, GIF or WebP, at most `avatar_size` bytes); \
                  an empty body switches to Gravatar.",
             ),
-            content: AVATAR_TYPES
-                .iter()
-                .map(|content_type| MetaMediaType {
-                    content_type,
-                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                        "string", "binary",
-                    ))),
-                })
-                .collect(),
+            content: AVATAR_TYPES.iter().copied().map(raw::binary).collect(),
             required: false,
         })
     }

@@ -12,7 +12,7 @@ use super::{BackupError, layout, target};
 use crate::{
     admin::list::{self, ListQuery, Page},
     state::AppState,
-    storage::{self, StorageDriver},
+    storage,
 };
 
 const SORTABLE: &[&str] = &["name", "type", "starred", "created_at", "updated_at"];
@@ -153,53 +153,11 @@ pub async fn probe(state: &AppState, kind: &str, settings: &Value) -> Result<(),
     let driver = target::driver(state, kind, settings)
         .await
         .map_err(|e| BackupError::TargetTest(e.to_string()))?;
-    probe_driver(driver.as_ref())
-        .await
-        .map_err(BackupError::TargetTest)
-}
-
-async fn probe_driver(driver: &dyn StorageDriver) -> Result<(), String> {
     let key = format!("{}probe-{}", layout::PREFIX, uuid::Uuid::new_v4().simple());
     let body = format!("Stratus backup target test {key}");
-    let test = async {
-        driver
-            .put(
-                &key,
-                storage::stream_once(body.clone()),
-                Some(body.len() as u64),
-            )
-            .await
-            .map_err(|e| format!("writing a test object: {e}"))?;
-        let read = async {
-            let got = driver.get(&key, None).await?;
-            storage::collect(got.stream)
-                .await
-                .map_err(storage::StorageError::from)
-        };
-        let back = read
-            .await
-            .map_err(|e| format!("reading the test object back: {e}"))?;
-        if back != body.as_bytes() {
-            return Err("the test object read back differs from what was written".to_owned());
-        }
-        Ok(())
-    };
-    let outcome = test.await;
-    // Removed whatever happened, so a failed read leaves nothing behind.
-    let removed = driver.delete(std::slice::from_ref(&key)).await;
-    outcome?;
-    match removed {
-        Ok(failed) if failed.is_empty() => Ok(()),
-        Ok(failed) => Err(format!(
-            "deleting the test object: {}",
-            failed
-                .into_iter()
-                .map(|(_, e)| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )),
-        Err(e) => Err(format!("deleting the test object: {e}")),
-    }
+    storage::probe::round_trip(driver.as_ref(), &key, body)
+        .await
+        .map_err(BackupError::TargetTest)
 }
 
 /// What a target holds.

@@ -21,7 +21,10 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 use stratus_entity::{entity, file_entity};
 
 use super::error::FsError;
@@ -31,6 +34,31 @@ use crate::state::AppState;
 pub const GRACE: Duration = Duration::from_secs(3600);
 /// Entities handled per database round.
 const BATCH: u64 = 200;
+
+/// Lowers the reference counts of the entities `ids` by `by` (links removed in the same
+/// transaction), never below 0, and stamps `updated_at`: an entity left with none is
+/// collected once [`GRACE`] has passed since that stamp.
+pub async fn lower_references(
+    conn: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    by: i32,
+) -> Result<(), DbErr> {
+    entity::Entity::update_many()
+        .col_expr(
+            entity::Column::ReferenceCount,
+            Expr::case(
+                Expr::col(entity::Column::ReferenceCount).gt(by),
+                Expr::col(entity::Column::ReferenceCount).sub(by),
+            )
+            .finally(0)
+            .into(),
+        )
+        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(entity::Column::Id.is_in(ids))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
 
 /// True when `recycle_options` asks to keep the blob.
 fn unlink_only(blob: &entity::Model) -> bool {

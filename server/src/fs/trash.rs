@@ -18,11 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity, group, metadata, user};
@@ -33,7 +30,7 @@ use super::{
     lock::{self, Depth, LockPath},
     metadata as meta,
     nav::{self, FsCtx, Node},
-    quota,
+    quota, recycle,
     shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
     tree, tx,
     uri::{FileUri, FsKind, validate_name},
@@ -389,23 +386,9 @@ pub(crate) async fn release_entities(
     for (&entity_id, &n) in links {
         by_count.entry(n).or_default().push(entity_id);
     }
-    let now = Utc::now();
     for (n, entity_ids) in by_count {
         for chunk in entity_ids.chunks(CHUNK) {
-            entity::Entity::update_many()
-                .col_expr(
-                    entity::Column::ReferenceCount,
-                    Expr::case(
-                        Expr::col(entity::Column::ReferenceCount).gt(n),
-                        Expr::col(entity::Column::ReferenceCount).sub(n),
-                    )
-                    .finally(0)
-                    .into(),
-                )
-                .col_expr(entity::Column::UpdatedAt, Expr::value(now))
-                .filter(entity::Column::Id.is_in(chunk.to_vec()))
-                .exec(txn)
-                .await?;
+            recycle::lower_references(txn, chunk.to_vec(), n).await?;
         }
     }
     if unlink {

@@ -11,10 +11,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
 use serde_json::Value;
 use stratus_entity::{entity, file, file_entity, user};
@@ -23,7 +21,7 @@ use super::{
     error::FsError,
     journal,
     nav::{self, FsCtx, Node},
-    quota, tree, tx,
+    quota, recycle, tree, tx,
     uri::FileUri,
 };
 use crate::{boolset::fs_cap, ids::IdKind};
@@ -103,20 +101,7 @@ pub async fn unlink(
     if removed.rows_affected == 0 {
         return Ok(());
     }
-    entity::Entity::update_many()
-        .col_expr(
-            entity::Column::ReferenceCount,
-            Expr::case(
-                Expr::col(entity::Column::ReferenceCount).gt(1),
-                Expr::col(entity::Column::ReferenceCount).sub(1),
-            )
-            .finally(0)
-            .into(),
-        )
-        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(entity::Column::Id.eq(blob.id))
-        .exec(txn)
-        .await?;
+    recycle::lower_references(txn, vec![blob.id], 1).await?;
     // A blob the owner's snapshots still name stays charged once (`quota::held_by_snapshots`).
     let held = quota::held_by_snapshots(txn, file.owner_id, &[blob.id]).await?;
     quota::release(txn, file.owner_id, std::cmp::max(blob.size, 0) - held).await

@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod keys;
 pub mod local;
 pub mod pending;
+pub mod probe;
 pub mod registry;
 pub mod remote;
 pub mod s3;

@@ -11,17 +11,15 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter,
 };
 use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::render::Encoding;
 use crate::{
     download::link::servable,
-    fs::{error::FsError, metadata as meta, tx},
+    fs::{self, error::FsError, metadata as meta, tx},
     state::AppState,
 };
 
@@ -181,21 +179,7 @@ pub async fn release(
         .filter(file_entity::Column::EntityId.is_in(stale.clone()))
         .exec(txn)
         .await?;
-    entity::Entity::update_many()
-        .col_expr(
-            entity::Column::ReferenceCount,
-            Expr::case(
-                Expr::col(entity::Column::ReferenceCount).gt(1),
-                Expr::col(entity::Column::ReferenceCount).sub(1),
-            )
-            .finally(0)
-            .into(),
-        )
-        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(entity::Column::Id.is_in(stale))
-        .exec(txn)
-        .await?;
-    Ok(())
+    fs::recycle::lower_references(txn, stale, 1).await
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use poem::{Request, Response, error::ResponseError, http::header, web::Data};
 use poem_openapi::{
     Object, OpenApi,
     param::Path,
-    registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef},
+    registry::{MetaResponse, MetaResponses},
 };
 
-use crate::api::raw::{Described, Raw};
+use crate::api::raw::{Described, Raw, bare, binary};
 use crate::{
     admin::Actor,
     api::{
@@ -104,20 +104,14 @@ pub struct RecordDownloadDoc;
 
 impl Described for RecordDownloadDoc {
     fn meta() -> MetaResponses {
-        let binary = |content_type| MetaMediaType {
-            content_type,
-            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                "string", "binary",
-            ))),
-        };
         MetaResponses {
             responses: vec![MetaResponse {
-                description: "The record as a zip (folder, users) or a tar (instance); an \
-                              envelope when it cannot be sent.",
-                status: Some(200),
-                status_range: None,
                 content: vec![binary("application/zip"), binary("application/x-tar")],
-                headers: vec![],
+                ..bare(
+                    "The record as a zip (folder, users) or a tar (instance); an envelope \
+                     when it cannot be sent.",
+                    200,
+                )
             }],
         }
     }

@@ -7,13 +7,14 @@ use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use stratus_entity::task::{self, status};
-use stratus_tests::{Session, TestServer, query_escape};
+use stratus_tests::{
+    Session, TestServer,
+    jpeg::{ascii, field, jpeg_with},
+    query_escape,
+};
 
 use super::{edit, found, indexed, my, setup, upload};
-use crate::{
-    admin::PW,
-    workflow::media_meta::{ascii, exif_of, field, jpeg_with},
-};
+use crate::{admin::PW, workflow::media_meta::exif_of};
 
 async fn send(server: &TestServer, s: &Session, method: Method, path: &str, body: Value) {
     let answer = server.send_as(method, path, &s.access_token, &body).await;
@@ -42,7 +43,7 @@ async fn described(server: &TestServer, n: usize) {
 }
 
 fn made_by(make: &str) -> Vec<u8> {
-    jpeg_with(&[field(Tag::Make, ascii(make))])
+    jpeg_with(64, 48, &[field(Tag::Make, ascii(make))])
 }
 
 async fn make_of(server: &TestServer, s: &Session, uri: &str) -> Option<String> {

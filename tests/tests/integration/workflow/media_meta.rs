@@ -2,15 +2,16 @@
 //! file's public `exif:*` metadata; a new version drops the old version's keys; the settings
 //! switch it off.
 
-use std::io::Cursor;
-
-use exif::{Field, In, Rational, SRational, Tag, Value as ExifValue, experimental::Writer};
-use image::{DynamicImage, ImageFormat, RgbImage};
+use exif::{Field, Rational, SRational, Tag, Value as ExifValue};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use stratus_entity::task::{self, status};
-use stratus_tests::{Session, TestServer, query_escape};
+use stratus_tests::{
+    Session, TestServer,
+    jpeg::{self, ascii, field},
+    query_escape,
+};
 
 use super::wait_task;
 use crate::{
@@ -18,43 +19,9 @@ use crate::{
     archive::{my, upload},
 };
 
-/// A 64×48 JPEG carrying `fields` in an APP1 EXIF segment right after its start marker.
-pub fn jpeg_with(fields: &[Field]) -> Vec<u8> {
-    let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 128]));
-    let mut jpeg = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(image)
-        .write_to(&mut jpeg, ImageFormat::Jpeg)
-        .unwrap();
-    let jpeg = jpeg.into_inner();
-    if fields.is_empty() {
-        return jpeg;
-    }
-    let mut writer = Writer::new();
-    for f in fields {
-        writer.push_field(f);
-    }
-    let mut tiff = Cursor::new(Vec::new());
-    writer.write(&mut tiff, false).unwrap();
-    let tiff = tiff.into_inner();
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
-    out.extend_from_slice(b"Exif\0\0");
-    out.extend_from_slice(&tiff);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
-pub fn field(tag: Tag, value: ExifValue) -> Field {
-    Field {
-        tag,
-        ifd_num: In::PRIMARY,
-        value,
-    }
-}
-
-pub fn ascii(s: &str) -> ExifValue {
-    ExifValue::Ascii(vec![s.as_bytes().to_vec()])
+/// The 64 × 48 photo these tests upload, carrying `fields`.
+fn jpeg_with(fields: &[Field]) -> Vec<u8> {
+    jpeg::jpeg_with(64, 48, fields)
 }
 
 fn rational(num: u32, denom: u32) -> ExifValue {

@@ -2,12 +2,13 @@
 //! fits the box (ffmpeg's JPEG still carries its encoder's comment), never with the source's
 //! metadata; a page wider than the box is fitted as before.
 
-use std::io::Cursor;
-
-use exif::{Field, In, Tag, Value as ExifValue, experimental::Writer};
-use image::{DynamicImage, ImageFormat, RgbImage};
+use exif::Tag;
+use image::ImageFormat;
 use serde_json::Value;
-use stratus_tests::TestServer;
+use stratus_tests::{
+    TestServer,
+    jpeg::{ascii, field, jpeg_with},
+};
 
 use super::{assert_fits, pdf_of, set, setup, thumb, upload, video};
 
@@ -22,33 +23,6 @@ async fn bytes_of(server: &TestServer, answer: &Value) -> Vec<u8> {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// A 200 × 100 JPEG whose EXIF names the camera `StratusCam`.
-fn jpeg_with_exif() -> Vec<u8> {
-    let image = RgbImage::from_fn(200, 100, |x, y| image::Rgb([x as u8, y as u8, 90]));
-    let mut jpeg = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(image)
-        .write_to(&mut jpeg, ImageFormat::Jpeg)
-        .unwrap();
-    let jpeg = jpeg.into_inner();
-    let make = Field {
-        tag: Tag::Make,
-        ifd_num: In::PRIMARY,
-        value: ExifValue::Ascii(vec![b"StratusCam".to_vec()]),
-    };
-    let mut writer = Writer::new();
-    writer.push_field(&make);
-    let mut tiff = Cursor::new(Vec::new());
-    writer.write(&mut tiff, false).unwrap();
-    let tiff = tiff.into_inner();
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
-    out.extend_from_slice(b"Exif\0\0");
-    out.extend_from_slice(&tiff);
-    out.extend_from_slice(&jpeg[2..]);
-    out
 }
 
 #[tokio::test]
@@ -79,7 +53,8 @@ async fn a_jpeg_written_by_the_tool_is_kept_without_the_sources_metadata() {
     assert!(contains(&bytes, b"Lavc"), "re-encoded");
     assert_fits(&image::load_from_memory(&bytes).unwrap(), 48, 32, 1.0);
 
-    let photo = jpeg_with_exif();
+    // 200 × 100: the thumbnail below must keep its 2:1 shape.
+    let photo = jpeg_with(200, 100, &[field(Tag::Make, ascii("StratusCam"))]);
     assert!(contains(&photo, b"StratusCam"));
     upload(&server, &ann, "cloudreve://my/photo.jpg", &photo).await;
     let bytes = bytes_of(
