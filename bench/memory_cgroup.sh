@@ -18,6 +18,7 @@
 #   bash bench/memory_cgroup.sh                              # the full mix
 #   CLIENTS=20 LOAD_SECONDS=15 UPLOAD_MIB=256 EXTRACT_MIB=64 THUMBS=50 bash bench/memory_cgroup.sh
 #   STRATUS_BIN=/path/to/release/stratus bash bench/memory_cgroup.sh
+#   KEEP_LOG=/tmp/stratus.log bash bench/memory_cgroup.sh    # keep the server's log
 #
 # The cgroup: with cgroup v2 (memory in /sys/fs/cgroup/cgroup.controllers) a new group under
 # /sys/fs/cgroup with memory.max (and memory.swap.max=0); with the v1 memory hierarchy a child
@@ -336,6 +337,8 @@ if ! kill -0 "$STRATUS_PID" 2>/dev/null; then
     echo "the server is gone (killed?)"
     status=1
 fi
-grep -n "panicked at\| ERROR " "$WORK/stratus.log" | head -20 || true
+grep -n "panicked at\| ERROR \| WARN " "$WORK/stratus.log" | head -20 || true
+# KEEP_LOG=path keeps the server's log, to read what a failed answer was about.
+if [[ -n "${KEEP_LOG:-}" ]]; then cp "$WORK/stratus.log" "$KEEP_LOG"; fi
 echo "machine: $(nproc) cores, $(uptime)"
 exit "$status"

@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
-    sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    SqliteTransactionMode, SqlxPostgresConnector, SqlxSqliteConnector, TransactionOptions,
+    TransactionTrait,
+    sqlx::{
+        postgres::PgPoolOptions,
+        sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    },
 };
 use stratus_migration::{Migrator, MigratorTrait};
 
@@ -90,6 +94,26 @@ pub async fn own_sqlite_connection(db: &DatabaseConnection) -> Result<DatabaseCo
         .await
         .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}
+
+/// A connection of its own to the database of `db`, for reads that may run while the caller
+/// holds a pooled connection in a transaction (the settings cache refilling itself; nothing
+/// that waits for a write lock, which such a caller may hold): from the
+/// shared pool, eight such callers at once each wait for a ninth connection while holding one,
+/// and every request stalls until the pool's time-out. On PostgreSQL the connection is opened
+/// when first needed and closed after a minute idle.
+pub async fn side_connection(db: &DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        return own_sqlite_connection(db).await;
+    }
+    let options = db.get_postgres_connection_pool().connect_options();
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .idle_timeout(Duration::from_secs(60))
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_lazy_with((*options).clone());
+    Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock up front.

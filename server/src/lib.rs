@@ -81,7 +81,7 @@ pub async fn init(
     let url = config.database_url()?;
     tracing::info!(database = %config::redact_url(&url), "opening database");
     let db = db::connect(&url, config.db_max_connections).await?;
-    let settings = Settings::new(db.clone());
+    let settings = Settings::new(db.clone(), db::side_connection(&db).await?);
     let admin = bootstrap::run(&db, &settings, &config, initial_admin).await?;
     // The OAuth clients official apps hard-code, on install and on upgrade.
     auth::oauth::clients::ensure_system(&db).await?;

@@ -38,15 +38,16 @@ pub async fn check_new(state: &AppState, uri: &FileUri) -> Result<(), FsError> {
 /// longer than `from` keeps the subtree within what it already met, so renames to a shorter
 /// name and moves across one level cost nothing; otherwise one recursive statement, which
 /// stops at the bound.
+/// `max` is [`max_depth`], read before the caller's transaction began: a settings read inside a
+/// write transaction would wait for a second pooled connection while holding the first.
 pub async fn check_placed(
     db: &impl ConnectionTrait,
-    state: &AppState,
+    max: usize,
     src_id: i64,
     from: &FileUri,
     dst: &FileUri,
     name: &str,
 ) -> Result<(), FsError> {
-    let max = max_depth(state).await?;
     let top_depth = dst.segments().len() + 1;
     let top_chars = path_chars(dst) + 1 + name.chars().count();
     check(max, top_depth, top_chars)?;

@@ -253,6 +253,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     if new_name == node.file.name {
         return Ok(node);
     }
+    let max_depth = depth::max_depth(ctx.state).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     ensure_unlocked(
         &txn,
@@ -271,7 +272,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     // A longer name lengthens every path below it.
     depth::check_placed(
         &txn,
-        ctx.state,
+        max_depth,
         node.file.id,
         &node.uri,
         &parent_uri,
@@ -338,6 +339,7 @@ async fn place(
         return Err(FsError::RootProtected);
     };
     let me = ctx.user()?;
+    let max_depth = depth::max_depth(ctx.state).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     // Re-read inside the transaction: a concurrent move may have changed the tree.
     let file = file::Entity::find_by_id(node.file.id)
@@ -353,7 +355,7 @@ async fn place(
     if !copy && old_parent == dst.file.id && file.name == name {
         return Ok(file);
     }
-    depth::check_placed(&txn, ctx.state, file.id, &node.uri, &dst.uri, name).await?;
+    depth::check_placed(&txn, max_depth, file.id, &node.uri, &dst.uri, name).await?;
     if nav::child(&txn, dst.file.id, name).await?.is_some() {
         return Err(FsError::Exists(name.to_owned()));
     }

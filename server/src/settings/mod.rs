@@ -26,21 +26,28 @@ pub const CACHE_TTL: Duration = Duration::from_secs(5);
 /// Read access to site settings with typed getters.
 #[derive(Clone)]
 pub struct Settings {
+    /// Writes go through the shared pool.
     db: DatabaseConnection,
+    /// The cache refills itself through a connection of its own: settings are read inside
+    /// write transactions too, and from the shared pool such a read waits for a second
+    /// connection while holding one (see `db::side_connection`). Only reads run here, so it
+    /// never waits for a writer.
+    reader: DatabaseConnection,
     cache: Cache<(), Arc<HashMap<String, String>>>,
 }
 
 impl Settings {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: DatabaseConnection, reader: DatabaseConnection) -> Self {
         Self {
             db,
+            reader,
             cache: Cache::builder().time_to_live(CACHE_TTL).build(),
         }
     }
 
     /// Every setting, from the cache or one query.
     pub async fn all(&self) -> Result<Arc<HashMap<String, String>>, DbErr> {
-        let db = self.db.clone();
+        let db = self.reader.clone();
         self.cache
             .try_get_with((), async move {
                 let rows = setting::Entity::find().all(&db).await?;

@@ -86,3 +86,74 @@ async fn duplicate_email_is_refused() {
         .unwrap_err();
     assert!(matches!(err, users::UsersError::GroupNotFound(99)));
 }
+
+/// Each rename reads the site's depth bound, and the settings cache refills itself from the
+/// database when it expires. Read inside the rename's write transaction, that refill waited for
+/// a second pooled connection while every other one was held by a rename waiting for the write
+/// lock: all of them stalled until the pool's 30 s time-out and answered 50001.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn renames_right_after_a_settings_change_all_succeed() {
+    let server = Arc::new(TestServer::start().await);
+    server.create_user("ren@example.com", "password123").await;
+    let s = server.login("ren@example.com", "password123").await;
+    const N: usize = 40;
+    for i in 0..N {
+        let body = serde_json::json!({"uri": format!("cloudreve://my/f{i}.txt"), "type": "file"});
+        let created = server
+            .send_as(
+                reqwest::Method::POST,
+                "/file/create",
+                &s.access_token,
+                &body,
+            )
+            .await;
+        assert_eq!(created["code"], 0, "{created}");
+    }
+    // Settings written over and over meanwhile: each write drops the cache, so renames
+    // refill it while they hold the write lock.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (server, stop) = (server.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let value = format!("write {n}");
+                server.state.settings.set(&[("siteDes", &value)]).await?;
+            }
+            anyhow::Ok(n)
+        })
+    };
+    for round in 0..3 {
+        let mut tasks = Vec::new();
+        for i in 0..N {
+            let (server, token) = (server.clone(), s.access_token.clone());
+            tasks.push(tokio::spawn(async move {
+                let body = serde_json::json!({
+                    "uri": format!("cloudreve://my/{}", name(round, i)),
+                    "new_name": name(round + 1, i),
+                });
+                server
+                    .send_as(reqwest::Method::POST, "/file/rename", &token, &body)
+                    .await
+            }));
+        }
+        for task in tasks {
+            let answer = task.await.unwrap();
+            assert_eq!(answer["code"], 0, "round {round}: {answer}");
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(writer.await.unwrap().unwrap() > 0);
+    let names = server.names_in(&s, "cloudreve://my").await;
+    assert_eq!(names.len(), N);
+    assert!(names.iter().all(|n| n.starts_with("r3-")), "{names:?}");
+}
+
+fn name(round: usize, i: usize) -> String {
+    if round == 0 {
+        format!("f{i}.txt")
+    } else {
+        format!("r{round}-{i}.txt")
+    }
+}
