@@ -19,6 +19,7 @@
 #   CLIENTS=20 LOAD_SECONDS=15 UPLOAD_MIB=256 EXTRACT_MIB=64 THUMBS=50 bash bench/memory_cgroup.sh
 #   STRATUS_BIN=/path/to/release/stratus bash bench/memory_cgroup.sh
 #   KEEP_LOG=/tmp/stratus.log bash bench/memory_cgroup.sh    # keep the server's log
+#   DB=postgres bash bench/memory_cgroup.sh   # on a throwaway PostgreSQL cluster (outside the group)
 #
 # The cgroup: with cgroup v2 (memory in /sys/fs/cgroup/cgroup.controllers) a new group under
 # /sys/fs/cgroup with memory.max (and memory.swap.max=0); with the v1 memory hierarchy a child
@@ -32,6 +33,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 : "${CLIENTS:=200}" "${USERS:=10}" "${LOAD_SECONDS:=60}" "${UPLOAD_MIB:=4096}"
 : "${EXTRACT_MIB:=1024}" "${THUMBS:=1000}" "${MEMORY_MAX:=256M}" "${VERIFY:=1}"
+DB_KIND=${DB:-sqlite}
 source bench/lib.sh
 
 need curl curl
@@ -100,16 +102,18 @@ else
 fi
 chmod +x "$WORK/in-cgroup"
 
-"$REAL_BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
+database_args || exit 1
+"$REAL_BIN" --data-dir "$WORK/data" "${DB_ARGS[@]}" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
 PORT=$(free_port)
 # Signed links (the downloads) name the address the clients reach.
-sqlite3 "$WORK/data/stratus.db" "DELETE FROM settings WHERE name = 'siteURL';
+now="strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+[[ $DB_KIND == sqlite ]] || now="NOW()"
+run_sql "DELETE FROM settings WHERE name = 'siteURL';
     INSERT INTO settings (created_at, updated_at, name, value)
-    VALUES (strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'),
-            'siteURL', 'http://127.0.0.1:$PORT');"
+    VALUES ($now, $now, 'siteURL', 'http://127.0.0.1:$PORT');"
 BIN="$WORK/in-cgroup"
 # The clients all come from 127.0.0.1: not held to the per-address connection limit.
-STRATUS_ENV="STRATUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS=0 RUST_LOG=warn" start_stratus "$PORT"
+STRATUS_ENV="STRATUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS=0 RUST_LOG=warn" start_stratus "$PORT" "${DB_ARGS[@]}"
 if [[ $CG_KIND == systemd ]]; then
     CG="/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$STRATUS_PID/cgroup")"
     [[ -d $CG ]] || CG="/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" { print $3 }' "/proc/$STRATUS_PID/cgroup")"
@@ -119,10 +123,10 @@ echo "cgroup ($CG_KIND): $CG, limit $MEMORY_MAX"
 echo "load: $(uptime)"
 
 status=0
-python3 -B - "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$CG" "$CG_KIND" "$WORK" \
+PG_URL=${PG_URL:-} python3 -B - "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$CG" "$CG_KIND" "$WORK" \
     "$CLIENTS" "$USERS" "$LOAD_SECONDS" "$UPLOAD_MIB" "$EXTRACT_MIB" "$THUMBS" "$VERIFY" \
     <<'PY' || status=$?
-import argparse, hashlib, http.client, io, json, os, random, sqlite3, sys, threading, time
+import argparse, hashlib, http.client, io, json, os, random, sqlite3, subprocess, sys, threading, time
 import urllib.parse, zipfile
 sys.path.insert(0, "bench")
 from chaos import Client, Run
@@ -252,10 +256,9 @@ def extract():
     if not r or r["code"]:
         run.fail(f"the extraction was refused: {r}")
         return
-    db = sqlite3.connect(os.path.join(work, "data", "stratus.db"), timeout=30)
     row = None
     while time.time() < started + 1800:
-        row = db.execute("SELECT status FROM tasks WHERE type = 'extract_archive'").fetchone()
+        row = task_status("extract_archive")
         if row and row[0] in ("completed", "error", "canceled"):
             break
         time.sleep(1)
@@ -263,6 +266,20 @@ def extract():
         run.fail(f"the extraction ended {row and row[0]}")
     print(f"extraction of {extract_mib} MiB ({len(buf.getvalue()) >> 10} KiB zipped): "
           f"{row and row[0]} after {time.time() - started:.0f}s", flush=True)
+
+
+def task_status(kind):
+    """The status of the task of `kind`, read from the database (SQLite or PostgreSQL)."""
+    sql = f"SELECT status FROM tasks WHERE type = '{kind}'"
+    if os.environ.get("PG_URL"):
+        out = subprocess.run(["psql", "-q", "-X", "-t", "-A", os.environ["PG_URL"], "-c", sql],
+                             capture_output=True, text=True).stdout.strip()
+        return (out,) if out else None
+    db = sqlite3.connect(os.path.join(work, "data", "stratus.db"), timeout=30)
+    try:
+        return db.execute(sql).fetchone()
+    finally:
+        db.close()
 
 
 def thumbnails():
