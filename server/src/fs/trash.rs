@@ -139,11 +139,7 @@ async fn check_lock(
 ) -> Result<(), FsError> {
     let lock_path =
         LockPath::from_segments(path.segments()).map_err(|e| FsError::Invalid(e.to_string()))?;
-    let depth = if node.is_folder() {
-        Depth::Infinity
-    } else {
-        Depth::Zero
-    };
+    let depth = Depth::of(node.is_folder());
     lock::check(txn, node.file.owner_id, &lock_path, depth, tokens).await?;
     Ok(())
 }

@@ -51,11 +51,7 @@ pub async fn ensure_unlocked(
     tokens: &[String],
 ) -> Result<(), FsError> {
     let path = LockPath::from_segments(uri.segments()).map_err(|e| FsError::Invalid(e.0))?;
-    let depth = if recursive {
-        Depth::Infinity
-    } else {
-        Depth::Zero
-    };
+    let depth = Depth::of(recursive);
     lock::check(txn, owner_id, &path, depth, tokens).await?;
     Ok(())
 }

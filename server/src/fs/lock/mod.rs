@@ -95,6 +95,15 @@ pub enum Depth {
 }
 
 impl Depth {
+    /// The reach of a change: everything below a folder's path, or the path alone.
+    pub fn of(recursive: bool) -> Self {
+        if recursive {
+            Depth::Infinity
+        } else {
+            Depth::Zero
+        }
+    }
+
     fn as_db(self) -> i16 {
         match self {
             Depth::Zero => lock::depth::ZERO,
