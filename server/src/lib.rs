@@ -199,8 +199,9 @@ pub async fn serve(
         fs_events::close_all(&streams);
     };
     let result = Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(build_app(state), shutdown, Some(grace))
+        .run_with_graceful_shutdown(build_app(state.clone()), shutdown, Some(grace))
         .await;
+    fs_events::save_cursors(&state).await;
     if let Some(scheduler) = scheduler {
         scheduler.abort();
     }

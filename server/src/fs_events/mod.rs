@@ -153,3 +153,11 @@ pub async fn subscribe(
 pub fn close_all(state: &AppState) {
     Dispatcher::of(state).close_all();
 }
+
+/// Writes the cursors noted since the last write: the server's last step, after the streams
+/// that ended while it stopped noted theirs.
+pub async fn save_cursors(state: &AppState) {
+    if let Err(e) = cursors::Cursors::of(state).flush().await {
+        tracing::warn!(error = %e, "saving file event cursors at shutdown");
+    }
+}

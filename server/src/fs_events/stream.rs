@@ -316,12 +316,18 @@ impl Run {
 }
 
 impl Drop for Run {
-    /// The client went away: the cursor is written by a task of its own.
+    /// The client went away: the cursor is noted for the instance's cursor writer, which the
+    /// server flushes once more after its last connection ended (so a clean restart resumes
+    /// exactly); a stream without a row is written by a task of its own.
     fn drop(&mut self) {
         if self.ended {
             return;
         }
         let cursor = self.cursor();
+        if let Some(row) = self.stream.opened.row() {
+            Cursors::of(&self.stream.state).note(row, cursor);
+            return;
+        }
         let (db, key) = (self.stream.state.db.clone(), self.stream.key);
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
