@@ -243,13 +243,20 @@ class Client:
 
     def download(self, uri, kind):
         """The sha256 of `uri` downloaded through a signed URL, or None."""
+        return self.read_back(uri, kind)[0]
+
+    def read_back(self, uri, kind):
+        """`uri` downloaded through a signed URL: (sha256 or None, what was read: the URL
+        without its query, and the status and length of the answer)."""
         r = self.api("POST", "/file/url", {"uris": [uri]}, kind=kind)
         if not r or r["code"] != 0:
-            return None
-        got = self.retried("GET", r["data"]["urls"][0]["url"], kind=kind)
+            return None, f"no URL: {r and (r['code'], r.get('msg'))}"
+        url = r["data"]["urls"][0]["url"]
+        got = self.retried("GET", url, kind=kind)
+        seen = f"{url.split('?')[0]} -> {got and got[0]}, {got and len(got[2])} bytes"
         if not got or got[0] != 200:
-            return None
-        return hashlib.sha256(got[2]).hexdigest()
+            return None, seen
+        return hashlib.sha256(got[2]).hexdigest(), seen
 
     def op_download(self):
         name = self.pick()
@@ -392,15 +399,30 @@ class Client:
         if not got or got[0] not in done:
             print(f"CompleteMultipartUpload: {got and (got[0], got[2][:300])}", flush=True)
             return False
+        # The callback publishes the file. Only code 0 says it did, or 40011 (no such session)
+        # after an attempt that was cut off, which may have completed it before the cut. Any
+        # other answer did not publish it: "not uploaded yet" (40055: a completion sent again
+        # may still be assembling the object) and a busy server (50001, 50010) are asked
+        # again, the rest is a failure. (Taking any answer after a cut attempt for success,
+        # as this did, passes an upload that was never published as done: read back, it is
+        # its empty placeholder, served as zero bytes from /file/content/<the empty
+        # entity>/0/<name>, the same URL path for every such upload.)
         path = f"/api/v4/callback/s3/{d['session_id']}/{d['callback_secret']}"
-        for attempt in range(10):
+        cut = False
+        for attempt in range(20):
             got = self.raw("GET", path, kind="callback")
-            if got and got[0] < 500:
-                code = json.loads(got[2])["code"]
-                if code != 0 and attempt == 0:
-                    print(f"callback: {got[2][:300]}", flush=True)
-                return code == 0 or attempt > 0
-            time.sleep(1)
+            if got is None or got[0] >= 500:
+                cut = True
+                time.sleep(1)
+                continue
+            code = json.loads(got[2]).get("code")
+            if code == 0 or (code == 40011 and cut):
+                return True
+            print(f"callback {d['session_id']} attempt {attempt}: {got[0]} {got[2][:300]}",
+                  flush=True)
+            if code not in (40055, 50001, 50010):
+                return False
+            time.sleep(2)
         return False
 
     # -- tasks -------------------------------------------------------------------------------

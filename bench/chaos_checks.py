@@ -36,7 +36,14 @@ def uploads_ok(run, by_n, problems):
     bad = []
     for u in run.uploads:
         client = by_n[u["n"]]
-        if client.download(u["uri"], "verify") != u["sha"]:
+        sha, seen = client.read_back(u["uri"], "verify")
+        if sha != u["sha"]:
+            # What was read and what the drive says of the file, for the log: an upload never
+            # published is its empty placeholder (size 0, a session still open).
+            q = urllib.parse.quote(u["uri"], safe="")
+            info = client.api("GET", f"/file/info?uri={q}", kind="verify")
+            size = info and info.get("data", {}).get("size")
+            print(f"     {u['uri']}: read {seen}; the file's size {size}", flush=True)
             bad.append(u["uri"])
     check(len(run.uploads) == run.args.uploads and not bad,
           f"uploads complete and byte-identical: {len(run.uploads) - len(bad)} of "
@@ -133,12 +140,30 @@ def blobs_under(root, skip_prefix=None):
     return found
 
 
+def open_uploads(root):
+    """The multipart uploads s3s-fs holds, by id, and the ids its part files name. s3s-fs
+    keeps `.upload-<id>.json` beside the bucket from an upload's creation to its completion or
+    abort, and each part as `.upload_id-<id>.part-<n>` (a 64 MiB upload has 13): counting
+    part files counts parts, not uploads. A part whose upload is gone is s3s-fs's own
+    leftover (a completion it stopped midway, having dropped the upload first), which no
+    S3 request can remove any more."""
+    names = os.listdir(root)
+    uploads = {n[len(".upload-"):-len(".json")] for n in names
+               if n.startswith(".upload-") and n.endswith(".json")}
+    parted = {n[len(".upload_id-"):].split(".part-")[0] for n in names
+              if n.startswith(".upload_id-")}
+    return uploads, parted
+
+
 def orphans_ok(run, problems):
     """Every blob on the disk and in the bucket is named by an entity row; partial files and
-    multipart uploads only belong to live upload sessions. The recycler deletes the blobs of
-    entity rows, so a blob no row names would stay for ever: none may exist."""
+    multipart uploads only belong to live upload sessions, at most one upload each, the one
+    the session names. The recycler deletes the blobs of entity rows, so a blob no row names
+    would stay for ever: none may exist."""
     sources = {os.path.basename(r[0]) for r in sql(run, "SELECT source FROM entities")}
     sessions = int(sql(run, "SELECT count(*) FROM upload_sessions")[0][0])
+    named = {r[0] for r in sql(run, "SELECT props::jsonb ->> 'upload_id' FROM upload_sessions "
+                                    "WHERE props::jsonb ? 'upload_id'")}
     uploads = os.path.join(run.args.work, "data", "uploads")
     local = blobs_under(uploads) if os.path.isdir(uploads) else []
     bucket = blobs_under(os.path.join(run.args.s3_root, run.args.bucket))
@@ -147,13 +172,19 @@ def orphans_ok(run, problems):
              and b not in parts]
     orphans = [b for b in local + bucket if not os.path.basename(b).startswith(".")
                and os.path.basename(b) not in sources]
-    multipart = [n for n in os.listdir(run.args.s3_root) if n.startswith(".upload_id-")]
+    multipart, parted = open_uploads(run.args.s3_root)
+    unnamed = sorted(multipart - named)
     check(not orphans and not temps,
           f"no orphan blob ({len(local)} local, {len(bucket)} in the bucket; "
           f"{orphans[:3]} {temps[:3]})", problems)
-    check(len(parts) + len(multipart) <= sessions,
-          f"partial files ({len(parts)}) and multipart uploads ({len(multipart)}) only for "
-          f"live sessions ({sessions}, left by creates whose answers were cut)", problems)
+    check(len(parts) + len(multipart) <= sessions and not unnamed,
+          f"partial files ({len(parts)}) and multipart uploads ({len(multipart)}, "
+          f"{len(unnamed)} that no session names: {unnamed[:3]}) only for live sessions "
+          f"({sessions}, left by creates whose answers were cut)", problems)
+    stray = sorted(parted - multipart)
+    if stray:
+        print(f"     note: part files of {len(stray)} uploads s3s-fs no longer holds "
+              f"(completions it stopped midway): {stray[:3]}", flush=True)
 
 
 def journal_rows(run):

@@ -4,8 +4,10 @@
 //!
 //! Each process journals the keys it stores such blobs under, in a file of its own under
 //! `<data dir>/pending-blobs`, held with an exclusive `flock` while the process lives (the
-//! kernel releases it however the process ends). At start, [`recover`] reads every journal
-//! nobody holds, deletes each blob in it that no entity row names, then the journal. Only keys
+//! kernel releases it however the process ends). At start, and in every run of the upload
+//! sentinel (so that instances still running settle what a killed one left), [`recover`]
+//! reads every journal nobody holds, deletes each blob in it that no entity row names, then
+//! the journal. Only keys
 //! that a policy's name rules make unique are journaled (a random part), so no other writer
 //! can have stored a blob under the same key since.
 //!
@@ -187,19 +189,19 @@ impl PendingBlobs {
         }
     }
 
-    /// A new locked journal holding the open records.
+    /// A new locked journal holding the open records. It is made under a name [`recover`]
+    /// does not read and takes its `.log` name only once locked: other instances recover
+    /// journals while this one runs (the upload sentinel), and one that found it between its
+    /// creation and its lock would take it for a dead process's and delete it.
     fn create(&self, open: &HashMap<Blob, u32>) -> io::Result<Journal> {
         fs::create_dir_all(&self.dir)?;
-        let name = format!(
-            "{}-{}.log",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        );
-        let path = self.dir.join(name);
+        let name = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+        let making = self.dir.join(format!("{name}.new"));
+        let path = self.dir.join(format!("{name}.log"));
         let file = OpenOptions::new()
             .create_new(true)
             .append(true)
-            .open(&path)?;
+            .open(&making)?;
         let mut journal = Journal { file, path, len: 0 };
         let filled = lock(&journal.file).and_then(|()| {
             let mut text = String::new();
@@ -209,10 +211,12 @@ impl PendingBlobs {
                 }
             }
             journal.len = text.len() as u64;
-            journal.file.write_all(text.as_bytes())
+            journal.file.write_all(text.as_bytes())?;
+            fs::rename(&making, &journal.path)
         });
         if let Err(e) = filled {
             // Left behind unlocked, a starting process would take it for a dead one's.
+            let _ = fs::remove_file(&making);
             let _ = fs::remove_file(&journal.path);
             return Err(e);
         }

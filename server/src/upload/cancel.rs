@@ -1,5 +1,6 @@
 //! `DELETE /file/upload` and the expiry sentinel: dropping a session with everything it
-//! holds (placeholder file or new entity, quota reservation, upload lock, partial blob).
+//! holds (placeholder file or new entity, quota reservation, upload lock, partial blob); the
+//! sentinel also settles what instances that are gone left in their journals.
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -9,6 +10,7 @@ use super::{SessionProps, UploadError};
 use crate::{
     fs::{journal, lock, quota, tx, uri::FileUri},
     state::AppState,
+    storage::pending,
 };
 
 /// Sessions the sentinel handles per database round.
@@ -45,7 +47,15 @@ pub async fn cancel(
 
 /// Cancels every session past its expiry; returns how many were dropped. Safe to run on
 /// several instances at once (each session is dropped by whoever gets there first).
+///
+/// First it settles the journals of instances that are gone (see [`pending::recover`]): a
+/// killed instance's open multipart uploads (a relayed completion or a long WebDAV PUT cut
+/// mid-stream, a direct upload opened and not yet named by its session) are aborted by the
+/// instances still running, rather than staying in the bucket until some instance starts.
 pub async fn collect_expired_sessions(state: &AppState) -> Result<u64, UploadError> {
+    if let Err(e) = pending::recover(&state.config.data_dir, &state.db, &state.storage).await {
+        tracing::warn!(error = %e, "could not read the journals of stopped instances");
+    }
     let mut dropped = 0;
     let mut after = 0i64;
     loop {

@@ -118,6 +118,17 @@ async fn entities(server: &TestServer) -> u64 {
         .unwrap()
 }
 
+/// The entity rows that are not the blob of an upload in progress: those a download can be
+/// served from.
+async fn blobs(server: &TestServer) -> u64 {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    stratus_entity::entity::Entity::find()
+        .filter(stratus_entity::entity::Column::UploadSessionId.is_null())
+        .count(&server.state.db)
+        .await
+        .unwrap()
+}
+
 /// The download URL of `uri` for `s`.
 async fn content_url(server: &TestServer, s: &Session, uri: &str) -> String {
     let urls = server
@@ -140,7 +151,6 @@ async fn fetch(server: &TestServer, s: &Session, uri: &str) -> (u16, Vec<u8>) {
 }
 
 #[tokio::test]
-#[ignore = "the refused chunk now answers 50010, but an entity row is left for the upload whose send to the stopped bucket failed (2 rows, 1 expected): the upload commit path, not the driver"]
 async fn an_unreachable_bucket_answers_clear_errors_and_works_again_once_back() {
     let server = TestServer::start().await;
     let mut s3 = S3Server::start();
@@ -155,7 +165,8 @@ async fn an_unreachable_bucket_answers_clear_errors_and_works_again_once_back() 
         fetch(&server, &ann, "cloudreve://my/before.bin").await,
         (200, before.clone())
     );
-    let blobs = entities(&server).await;
+    let before_rows = entities(&server).await;
+    assert_eq!(blobs(&server).await, before_rows);
 
     s3.stop();
     // An upload on the bucket: the chunk that has to reach it is refused with code 50010
@@ -174,7 +185,26 @@ async fn an_unreachable_bucket_answers_clear_errors_and_works_again_once_back() 
         .await
         .expect("a chunk reached the stopped bucket");
     assert_eq!(answer["code"], 50010, "{answer}");
-    assert_eq!(entities(&server).await, blobs);
+    // The one row more is the session's own entity, made with the placeholder when the
+    // session opened (spec: one entity whose `upload_session_id` is set): still empty and
+    // still the session's, and no blob row.
+    let row = upload_session::Entity::find()
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .expect("the session stays");
+    let uploading = stratus_entity::entity::Entity::find_by_id(row.entity_id.unwrap())
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        uploading.upload_session_id.as_deref(),
+        Some(session.0.as_str())
+    );
+    assert_eq!(uploading.size, 0);
+    assert_eq!(entities(&server).await, before_rows + 1);
+    assert_eq!(blobs(&server).await, before_rows);
     let info = server
         .get_as(
             "/file/info?uri=cloudreve%3A%2F%2Fmy%2Fduring.bin",
@@ -216,12 +246,23 @@ async fn an_unreachable_bucket_answers_clear_errors_and_works_again_once_back() 
         fetch(&server, &ann, "cloudreve://my/before.bin").await,
         (200, before)
     );
-    // The refused chunk is sent again, and the upload completes.
+    // The refused chunk is sent again, and the upload completes with the session's entity:
+    // no row more for the chunk sent again, and that one now a blob.
+    let rows = entities(&server).await;
+    assert_eq!(blobs(&server).await, rows - 1);
     assert_eq!(send(&server, &ann, &session, &during, failed).await, None);
     assert_eq!(
         fetch(&server, &ann, "cloudreve://my/during.bin").await,
         (200, during)
     );
+    assert_eq!(entities(&server).await, rows);
+    assert_eq!(blobs(&server).await, rows);
+    let done = stratus_entity::entity::Entity::find_by_id(uploading.id)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.upload_session_id, None);
     upload(&server, &ann, policy, "cloudreve://my/after.bin", b"after").await;
     assert_eq!(
         server.names_in(&ann, "cloudreve://my").await,

@@ -8,6 +8,7 @@ mod backup;
 #[path = "backup/restore/mod.rs"]
 mod backup_restore;
 mod bootstrap;
+mod bucket_instances;
 mod bucket_outage;
 mod cli;
 mod concurrency;

@@ -112,21 +112,23 @@ async fn until_upload_opened(s3: &S3Server, tx: &mpsc::Sender<std::io::Result<By
     panic!("no multipart upload was opened for the body");
 }
 
-/// Waits until a process's journal in `data_dir` names the multipart upload `id`.
-async fn until_journaled(data_dir: &Path, id: &str) {
-    let hex_id = hex::encode(id);
-    for _ in 0..200 {
-        let dir = data_dir.join(stratus_server::storage::pending::PENDING_DIR);
-        let named = std::fs::read_dir(dir).into_iter().flatten().any(|e| {
-            let text = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
-            text.contains(&hex_id)
-        });
-        if named {
+/// Waits (bounded) until a journal under `data_dir` names each upload s3s-fs holds: the
+/// bucket shows an upload as soon as it opens it, a moment before the server has its answer
+/// and journals it, and a kill in that moment leaves nothing to recover.
+async fn until_journaled(s3: &S3Server, data_dir: &Path) {
+    let dir = data_dir.join(stratus_server::storage::pending::PENDING_DIR);
+    for _ in 0..400 {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+        let hex = |id: &String| id.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+        if open_uploads(s3).iter().all(|id| text.contains(&hex(id))) {
             return;
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("no journal names the upload {id}");
+    panic!("the upload was never journaled");
 }
 
 #[tokio::test]
@@ -205,9 +207,7 @@ async fn a_put_cut_by_a_killed_server_is_aborted_at_the_next_start() {
     let (mut child, base) = start_child(&server, dir.path()).await;
     let (tx, put) = start_put(&base, "killed.bin", &pw);
     until_upload_opened(&s3, &tx).await;
-    // The bucket opens the upload a moment before the child journals its id: a kill in
-    // between leaves an upload no journal names, which this test is not about.
-    until_journaled(&server.data_dir, &open_uploads(&s3)[0]).await;
+    until_journaled(&s3, &server.data_dir).await;
     child.kill().await.unwrap(); // SIGKILL
     drop(tx);
     assert!(put.await.unwrap().is_err(), "the killed server answered");
@@ -217,5 +217,32 @@ async fn a_put_cut_by_a_killed_server_is_aborted_at_the_next_start() {
     server.restart().await;
     assert_eq!(open_uploads(&s3), Vec::<String>::new());
     let ann = server.login(ANN, PW).await;
+    assert!(server.names_in(&ann, "cloudreve://my").await.is_empty());
+}
+
+/// An instance killed mid-stream while another keeps running (as behind a load balancer):
+/// the running one's upload sentinel aborts the dead one's multipart upload from its
+/// journal, without waiting for any instance to start.
+#[tokio::test]
+async fn a_put_cut_by_a_killed_server_is_aborted_by_the_sentinel_of_one_still_running() {
+    let s3 = S3Server::start();
+    let (server, ann, pw) = setup(&s3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start_child(&server, dir.path()).await;
+    let (tx, put) = start_put(&base, "killed.bin", &pw);
+    until_upload_opened(&s3, &tx).await;
+    until_journaled(&s3, &server.data_dir).await;
+    child.kill().await.unwrap(); // SIGKILL
+    drop(tx);
+    assert!(put.await.unwrap().is_err(), "the killed server answered");
+    assert_eq!(
+        open_uploads(&s3).len(),
+        1,
+        "the dead process left its upload"
+    );
+    stratus_server::upload::collect_expired_sessions(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(open_uploads(&s3), Vec::<String>::new());
     assert!(server.names_in(&ann, "cloudreve://my").await.is_empty());
 }
