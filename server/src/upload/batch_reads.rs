@@ -5,18 +5,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{DatabaseTransaction, EntityTrait, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 use stratus_entity::{file, user};
 
 use super::{
     UploadError,
     commit::{Plan, Publish},
+    deferred::Deferred,
 };
 use crate::fs::{
     error::FsError,
     lock,
     nav::{self, OwnerState},
-    quota,
 };
 
 /// The target folders of a batch's publishes, read once per folder at the start: each
@@ -169,16 +172,20 @@ impl Shared {
         Ok(())
     }
 
-    /// Writes what the batch charged `owner` so far, and forgets the usage it read.
-    pub(super) async fn settle(
-        &mut self,
-        txn: &DatabaseTransaction,
-        owner: i64,
-    ) -> Result<(), UploadError> {
-        if let Some((_, charged)) = self.usage.remove(&owner) {
+    /// Leaves in `deferred` the write of what the batch charged `owner` so far, and forgets
+    /// the usage it read: the owner's next charge reads it again, once `deferred` has run.
+    pub(super) fn settle(&mut self, backend: DbBackend, owner: i64, deferred: &mut Deferred) {
+        if let Some((_, charged)) = self.usage.remove(&owner)
+            && charged > 0
+        {
             // Checked against the limit already, in this transaction.
-            quota::charge(txn, owner, charged, i64::MAX).await?;
+            let add = user::Entity::update_many()
+                .col_expr(
+                    user::Column::Storage,
+                    Expr::col(user::Column::Storage).add(charged),
+                )
+                .filter(user::Column::Id.eq(owner));
+            deferred.push(backend, &add);
         }
-        Ok(())
     }
 }

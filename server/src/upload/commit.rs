@@ -20,13 +20,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
 use stratus_entity::file;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
     UploadError,
     batch_reads::{Folders, Shared},
+    deferred::Deferred,
     rows::{
         self, NewFile, add_current_version, insert_file_with_version, insert_files_with_versions,
     },
@@ -34,10 +35,14 @@ use super::{
 use crate::{
     db,
     fs::{
-        changes::Change, error::FsError, journal, lock::LockError, nav, quota, tree, tx,
+        changes::{self, Change},
+        error::FsError,
+        journal,
+        lock::LockError,
+        nav, quota, tree, tx,
         uri::FileUri,
     },
-    request_ctx::{self, RequestCtx},
+    request_ctx::RequestCtx,
     state::AppState,
 };
 
@@ -206,6 +211,9 @@ async fn together(
     tx::lock_owners(&txn, &owners).await?;
     let (mut folders, states) = Folders::load(&txn, batch.iter().map(|(p, _)| p)).await?;
     let mut shared = Shared::new(&txn, &owners, states).await?;
+    let backend = txn.get_database_backend();
+    // Writes nothing reads before the commit, sent together (see `super::deferred`).
+    let mut deferred = Deferred::default();
     let mut results: Vec<Option<Result<file::Model, UploadError>>> =
         Vec::with_capacity(batch.len());
     let mut changes = Vec::new();
@@ -217,7 +225,15 @@ async fn together(
             .iter()
             .any(|&(j, _)| batch[j].0.owner == p.owner && below(&p.uri, &batch[j].0.uri))
         {
-            flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
+            flush(
+                &txn,
+                batch,
+                &mut pending,
+                &mut results,
+                &mut changes,
+                &mut deferred,
+            )
+            .await?;
         }
         let found = folders.take(p);
         let checked = check(&txn, p, Some(&mut shared), found).await;
@@ -232,10 +248,13 @@ async fn together(
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
+                // What it reads (a file's versions, the owner's usage) must be written first.
+                deferred.run(&txn).await?;
                 results.push(Some(Ok(apply(&txn, p, plan, &mut changes, i).await?)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
-                    shared.settle(&txn, p.owner).await?;
+                    shared.settle(backend, p.owner, &mut deferred);
+                    deferred.run(&txn).await?;
                 }
             }
             // The checks read; the transaction may be unusable after a database error.
@@ -245,11 +264,25 @@ async fn together(
             Err(refused) => results.push(Some(Err(refused.into()))),
         }
     }
-    flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
+    flush(
+        &txn,
+        batch,
+        &mut pending,
+        &mut results,
+        &mut changes,
+        &mut deferred,
+    )
+    .await?;
     for owner in owners {
-        shared.settle(&txn, owner).await?;
+        shared.settle(backend, owner, &mut deferred);
     }
-    record(&txn, batch.iter().map(|(p, _)| p), &changes).await?;
+    record(
+        backend,
+        batch.iter().map(|(p, _)| p),
+        &changes,
+        &mut deferred,
+    );
+    deferred.run(&txn).await?;
     txn.commit().await?;
     Ok(results
         .into_iter()
@@ -269,6 +302,7 @@ async fn flush(
     pending: &mut Vec<(usize, i64)>,
     results: &mut [Option<Result<file::Model, UploadError>>],
     changes: &mut Vec<(usize, Change)>,
+    deferred: &mut Deferred,
 ) -> Result<(), UploadError> {
     let new: Vec<NewFile<'_>> = pending
         .iter()
@@ -284,7 +318,7 @@ async fn flush(
             }
         })
         .collect();
-    let files = insert_files_with_versions(txn, &new).await?;
+    let files = insert_files_with_versions(txn, &new, deferred).await?;
     for ((i, _), file) in pending.drain(..).zip(files) {
         let p = &batch[i].0;
         if p.journal {
@@ -295,14 +329,15 @@ async fn flush(
     Ok(())
 }
 
-/// Records the changes of a batch's publishes (each tagged with its publish's index), in
-/// order. The committer runs outside the writers' requests: each run of changes is recorded
-/// in the context of the request that made it, so the journal names the writer's client.
-async fn record<'a>(
-    txn: &DatabaseTransaction,
+/// Leaves in `deferred` the journal rows of a batch's changes (each tagged with its publish's
+/// index), in order. The committer runs outside the writers' requests: each change names the
+/// client of the request that made it.
+fn record<'a>(
+    backend: DbBackend,
     publishes: impl Iterator<Item = &'a Publish>,
     changes: &[(usize, Change)],
-) -> Result<(), FsError> {
+    deferred: &mut Deferred,
+) {
     let origins: Vec<Option<&RequestCtx>> = publishes.map(|p| p.origin.as_ref()).collect();
     let client = |i: usize| origins[i].and_then(|ctx| ctx.client_id);
     let mut start = 0;
@@ -313,13 +348,12 @@ async fn record<'a>(
             .position(|(i, _)| client(*i) != client(first))
             .map_or(changes.len(), |n| start + n);
         let run: Vec<Change> = changes[start..end].iter().map(|(_, c)| c.clone()).collect();
-        match origins[first] {
-            Some(ctx) => request_ctx::scope(ctx.clone(), journal::record(txn, &run)).await?,
-            None => journal::record(txn, &run).await?,
+        let client_id = client(first).map(|id| id.to_string());
+        for insert in changes::inserts(&run, client_id) {
+            deferred.push(backend, &insert);
         }
         start = end;
     }
-    Ok(())
 }
 
 /// One publish in a transaction of its own.
@@ -328,7 +362,14 @@ pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, 
     let plan = check(&txn, p, None, None).await?;
     let mut changes = Vec::new();
     let file = apply(&txn, p, plan, &mut changes, 0).await?;
-    record(&txn, std::iter::once(p), &changes).await?;
+    let mut deferred = Deferred::default();
+    record(
+        txn.get_database_backend(),
+        std::iter::once(p),
+        &changes,
+        &mut deferred,
+    );
+    deferred.run(&txn).await?;
     txn.commit().await?;
     Ok(file)
 }
