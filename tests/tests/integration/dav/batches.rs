@@ -121,3 +121,59 @@ async fn a_failing_write_in_a_batch_fails_alone() {
     let (_, listing) = propfind(&server, "/", ANN, &pw).await;
     assert_eq!(listing.matches("<D:response>").count(), 22, "{listing}");
 }
+
+/// A small body with a length is gathered before it is written: sent in pieces, it is
+/// stored whole; cut off by a client that goes away, it stores nothing.
+#[tokio::test]
+async fn a_small_body_in_pieces_is_stored_whole_and_a_cut_one_not_at_all() {
+    use base64::Engine as _;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, ann) = setup().await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let host = server.base.trim_start_matches("http://").to_owned();
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{ANN}:{pw}"));
+    let head = |name: &str| {
+        format!(
+            "PUT /dav/{name} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Basic {auth}\r\n\
+             Content-Length: 3000\r\nConnection: close\r\n\r\n"
+        )
+    };
+    let data: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    stream
+        .write_all(head("pieces.bin").as_bytes())
+        .await
+        .unwrap();
+    for piece in data.chunks(1000) {
+        stream.write_all(piece).await.unwrap();
+        stream.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert_eq!(get_bytes_as(&server, "/pieces.bin", ANN, &pw).await, data);
+
+    let entities = entity::Entity::find()
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    stream.write_all(head("cut.bin").as_bytes()).await.unwrap();
+    stream.write_all(&data[..1000]).await.unwrap();
+    stream.shutdown().await.unwrap();
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest).await;
+    drop(stream);
+    let got = dav(&server, "GET", "/cut.bin", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 404);
+    let after = entity::Entity::find()
+        .count(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(after, entities);
+}
