@@ -212,28 +212,15 @@ async fn together(
     let (mut folders, states) = Folders::load(&txn, batch.iter().map(|(p, _)| p)).await?;
     let mut shared = Shared::new(&txn, &owners, states).await?;
     let backend = txn.get_database_backend();
-    // Writes nothing reads before the commit, sent together (see `super::deferred`).
-    let mut deferred = Deferred::default();
-    let mut results: Vec<Option<Result<file::Model, UploadError>>> =
-        Vec::with_capacity(batch.len());
-    let mut changes = Vec::new();
-    // New files in existing folders, inserted together (by `flush`).
-    let mut pending: Vec<(usize, i64)> = Vec::new();
+    let mut done = Done::new(batch.len());
     for (i, (p, _)) in batch.iter().enumerate() {
         // A publish at or below the path of a pending new file must see that file.
-        if pending
+        if done
+            .pending
             .iter()
             .any(|&(j, _)| batch[j].0.owner == p.owner && below(&p.uri, &batch[j].0.uri))
         {
-            flush(
-                &txn,
-                batch,
-                &mut pending,
-                &mut results,
-                &mut changes,
-                &mut deferred,
-            )
-            .await?;
+            flush(&txn, batch, &mut done).await?;
         }
         let found = folders.take(p);
         let checked = check(&txn, p, Some(&mut shared), found).await;
@@ -243,51 +230,65 @@ async fn together(
         match checked {
             Ok(plan) if plan.existing.is_none() && plan.known.len() == p.uri.segments().len() => {
                 let parent = plan.known.last().map_or(0, |f| f.id);
-                pending.push((i, parent));
-                results.push(None);
+                done.pending.push((i, parent));
+                done.results.push(None);
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
                 // What it reads (a file's versions, the owner's usage) must be written first.
-                deferred.run(&txn).await?;
-                results.push(Some(Ok(apply(&txn, p, plan, &mut changes, i).await?)));
+                done.deferred.run(&txn).await?;
+                let file = apply(&txn, p, plan, &mut done.changes, i).await?;
+                done.results.push(Some(Ok(file)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
-                    shared.settle(backend, p.owner, &mut deferred);
-                    deferred.run(&txn).await?;
+                    shared.settle(backend, p.owner, &mut done.deferred);
+                    done.deferred.run(&txn).await?;
                 }
             }
             // The checks read; the transaction may be unusable after a database error.
             Err(e @ (FsError::Db(_) | FsError::Lock(LockError::Db(_)))) => {
                 return Err(e.into());
             }
-            Err(refused) => results.push(Some(Err(refused.into()))),
+            Err(refused) => done.results.push(Some(Err(refused.into()))),
         }
     }
-    flush(
-        &txn,
-        batch,
-        &mut pending,
-        &mut results,
-        &mut changes,
-        &mut deferred,
-    )
-    .await?;
+    flush(&txn, batch, &mut done).await?;
     for owner in owners {
-        shared.settle(backend, owner, &mut deferred);
+        shared.settle(backend, owner, &mut done.deferred);
     }
-    record(
-        backend,
-        batch.iter().map(|(p, _)| p),
-        &changes,
-        &mut deferred,
-    );
-    deferred.run(&txn).await?;
+    let publishes = batch.iter().map(|(p, _)| p);
+    record(backend, publishes, &done.changes, &mut done.deferred);
+    done.deferred.run(&txn).await?;
     txn.commit().await?;
-    Ok(results
+    Ok(done
+        .results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(stopped())))
         .collect())
+}
+
+/// What a batch has done so far.
+struct Done {
+    /// Per publish, in order: its answer, `None` while its new file is pending.
+    results: Vec<Option<Result<file::Model, UploadError>>>,
+    /// The changes for the journal, each with its publish's index.
+    changes: Vec<(usize, Change)>,
+    /// New files in existing folders (publish index, parent folder id), inserted together by
+    /// [`flush`].
+    pending: Vec<(usize, i64)>,
+    /// Writes nothing reads before the commit, sent together (see [`super::deferred`]).
+    deferred: Deferred,
+}
+
+impl Done {
+    fn new(publishes: usize) -> Self {
+        Self {
+            results: Vec::with_capacity(publishes),
+            changes: Vec::new(),
+            pending: Vec::new(),
+            deferred: Deferred::default(),
+        }
+    }
 }
 
 /// True when `uri` is `of` or below it.
@@ -295,16 +296,14 @@ fn below(uri: &FileUri, of: &FileUri) -> bool {
     uri.segments().starts_with(of.segments())
 }
 
-/// Inserts the pending new files (publish index, parent folder id) of `batch`.
+/// Inserts the pending new files of `batch`.
 async fn flush(
     txn: &DatabaseTransaction,
     batch: &[(Publish, Reply)],
-    pending: &mut Vec<(usize, i64)>,
-    results: &mut [Option<Result<file::Model, UploadError>>],
-    changes: &mut Vec<(usize, Change)>,
-    deferred: &mut Deferred,
+    done: &mut Done,
 ) -> Result<(), UploadError> {
-    let new: Vec<NewFile<'_>> = pending
+    let new: Vec<NewFile<'_>> = done
+        .pending
         .iter()
         .map(|&(i, parent)| {
             let p = &batch[i].0;
@@ -318,13 +317,13 @@ async fn flush(
             }
         })
         .collect();
-    let files = insert_files_with_versions(txn, &new, deferred).await?;
-    for ((i, _), file) in pending.drain(..).zip(files) {
+    let files = insert_files_with_versions(txn, &new, &mut done.deferred).await?;
+    for ((i, _), file) in done.pending.drain(..).zip(files) {
         let p = &batch[i].0;
         if p.journal {
-            changes.push((i, journal::created(&file, &p.uri)));
+            done.changes.push((i, journal::created(&file, &p.uri)));
         }
-        results[i] = Some(Ok(file));
+        done.results[i] = Some(Ok(file));
     }
     Ok(())
 }
