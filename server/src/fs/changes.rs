@@ -2,7 +2,7 @@
 //! in its own transaction, so the journal holds exactly the committed changes, in commit-ish
 //! order of their ids. The event stream reads it; nothing here knows about subscribers.
 
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, InsertMany};
 use stratus_entity::{file, fs_change};
 
 use super::chain;
@@ -59,31 +59,39 @@ pub struct Change {
 /// Appends `changes` to the journal on `conn` (the writer's own transaction). The client id is
 /// taken from the request context when there is one.
 pub async fn record(conn: &impl ConnectionTrait, changes: &[Change]) -> Result<(), DbErr> {
-    if changes.is_empty() {
-        return Ok(());
-    }
     let client_id = request_ctx::current()
         .and_then(|ctx| ctx.client_id)
         .map(|id| id.to_string());
-    let now = chrono::Utc::now();
-    // Bounded batches keep each statement under the backends' bind-parameter limits.
-    for batch in changes.chunks(500) {
-        let rows = batch.iter().map(|c| fs_change::ActiveModel {
-            owner_id: Set(c.owner_id),
-            file_id: Set(c.file_id),
-            kind: Set(c.kind.code()),
-            from_path: Set(c.from.clone()),
-            to_path: Set(c.to.clone()),
-            is_folder: Set(c.is_folder),
-            client_id: Set(client_id.clone()),
-            created_at: Set(now),
-            ..Default::default()
-        });
-        fs_change::Entity::insert_many(rows)
-            .exec_without_returning(conn)
-            .await?;
+    for insert in inserts(changes, client_id) {
+        insert.exec_without_returning(conn).await?;
     }
     Ok(())
+}
+
+/// The statements that append `changes` (none when empty) made by client `client_id`: what
+/// [`record`] runs, for a writer that sends them together with other writes.
+pub fn inserts(
+    changes: &[Change],
+    client_id: Option<String>,
+) -> Vec<InsertMany<fs_change::ActiveModel>> {
+    let now = chrono::Utc::now();
+    // Bounded batches keep each statement under the backends' bind-parameter limits.
+    changes
+        .chunks(500)
+        .map(|batch| {
+            fs_change::Entity::insert_many(batch.iter().map(|c| fs_change::ActiveModel {
+                owner_id: Set(c.owner_id),
+                file_id: Set(c.file_id),
+                kind: Set(c.kind.code()),
+                from_path: Set(c.from.clone()),
+                to_path: Set(c.to.clone()),
+                is_folder: Set(c.is_folder),
+                client_id: Set(client_id.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            }))
+        })
+        .collect()
 }
 
 /// The owner-absolute path of segments below the root: `["Docs", "a.txt"]` → `/Docs/a.txt`,

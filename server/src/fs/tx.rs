@@ -27,3 +27,28 @@ pub async fn lock_owner(txn: &impl ConnectionTrait, owner_id: i64) -> Result<(),
     }
     Ok(())
 }
+
+/// [`lock_owner`] for several owners in one statement, in the order of their ids, so that two
+/// transactions locking overlapping sets wait for each other instead of deadlocking.
+pub async fn lock_owners(txn: &impl ConnectionTrait, owner_ids: &[i64]) -> Result<(), DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut ids = owner_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT id FROM users WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            marks.join(", ")
+        ),
+        ids.into_iter().map(Into::into),
+    ))
+    .await?;
+    Ok(())
+}

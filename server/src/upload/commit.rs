@@ -1,32 +1,33 @@
 //! Publishing a written blob as a file (or a new version of one): the checks and the writes
-//! of one streamed write, and the group commit that runs them for SQLite.
+//! of one streamed write, and the group commit that runs them.
 //!
-//! SQLite has one writer at a time, so on SQLite the publishes of this process go to one
-//! committer task, which runs every publish waiting at that moment in one transaction. Each publish checks everything before
-//! it writes (locks, the target, the parent, then the quota charge, which changes nothing when
-//! it fails), so a refused publish is answered at once and leaves the others alone; a database
-//! error during the writes rolls the whole batch back, and each publish is then run in a
-//! transaction of its own. PostgreSQL has concurrent writers and runs each publish alone.
+//! The publishes of this process go to one committer, which runs every publish waiting at
+//! that moment in one transaction: one commit (and on PostgreSQL one round of owner locks and
+//! one write-ahead log flush) for many small writes instead of one each. Each publish checks
+//! everything before it writes (locks, the target, the parent, then the quota charge, which
+//! changes nothing when it fails), so a refused publish is answered at once and leaves the
+//! others alone; a database error during the writes rolls the whole batch back, and each
+//! publish is then run in a transaction of its own.
 //!
-//! Inside the batch's transaction nothing else writes, so the batch reads once what its
-//! publishes would each read, in one statement per target folder (not one per publish): the
-//! path down to the folder with the targets in it, whether the owner has live locks (an
-//! owner without any skips the lock check) and the owner's storage (charged in memory,
-//! written once before the commit). The batch is the one stage every small write waits for
-//! in turn, and each statement is a round trip to SQLite's connection thread, so the number
-//! of statements is what limits the rate of small writes.
+//! Inside the batch's transaction nothing else writes what it reads: on SQLite the write lock
+//! is the database's, on PostgreSQL the batch first locks the rows of its owners, in the order
+//! of their ids, as every transaction that writes an owner's files locks that owner's row
+//! ([`tx::begin`]). So the batch reads once what its publishes would each read, in one
+//! statement per target folder (not one per publish; see [`super::batch_reads`]). The batch
+//! is the one stage every small write waits for in turn, and each statement is a round trip
+//! (to SQLite's connection thread, or to the PostgreSQL server), so the number of statements
+//! is what limits the rate of small writes.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, OnceLock},
-};
+use std::sync::{Arc, OnceLock};
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect};
-use stratus_entity::{file, user};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
+use stratus_entity::file;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
     UploadError,
+    batch_reads::{Folders, Shared},
+    deferred::Deferred,
     rows::{
         self, NewFile, add_current_version, insert_file_with_version, insert_files_with_versions,
     },
@@ -34,15 +35,14 @@ use super::{
 use crate::{
     db,
     fs::{
-        changes::Change,
+        changes::{self, Change},
         error::FsError,
         journal,
-        lock::{self, LockError},
-        nav::{self, OwnerState},
-        quota, tree, tx,
+        lock::LockError,
+        nav, quota, tree, tx,
         uri::FileUri,
     },
-    request_ctx::{self, RequestCtx},
+    request_ctx::RequestCtx,
     state::AppState,
 };
 
@@ -92,11 +92,8 @@ impl Committer {
         }
     }
 
-    /// Publishes `p`: in a batch on SQLite, alone on PostgreSQL.
+    /// Publishes `p`, in a batch with the publishes waiting at the same moment.
     pub async fn publish(&self, p: Publish) -> Result<file::Model, Failed> {
-        if self.db.get_database_backend() != DbBackend::Sqlite {
-            return alone(&self.db, &p).await.map_err(Failed::published_nothing);
-        }
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             start(self.db.clone(), rx);
@@ -138,13 +135,18 @@ fn stopped() -> UploadError {
     UploadError::Stopped
 }
 
-/// Runs the committer on a thread of its own. Each statement of a batch is a round trip to
-/// SQLite's connection thread; run on the server's runtime, every reply then waited behind
-/// the request tasks queued there, and the batch is the stage every small write waits for
-/// in turn (16 concurrent PUTs of 4 KiB: 3.6 ms per batch of about five there, 2.6 ms on a
-/// thread of its own). If the thread cannot start, the queue's receiver is dropped with it
-/// and every publish fails with an error.
+/// Runs the committer: on SQLite on a thread of its own, on PostgreSQL as a task of the
+/// server's runtime (whose reactor drives the pool's sockets). Each statement of a SQLite
+/// batch is a round trip to SQLite's connection thread; run on the server's runtime, every
+/// reply then waited behind the request tasks queued there, and the batch is the stage every
+/// small write waits for in turn (16 concurrent PUTs of 4 KiB: 3.6 ms per batch of about five
+/// there, 2.6 ms on a thread of its own). If the thread cannot start, the queue's receiver is
+/// dropped with it and every publish fails with an error.
 fn start(db: DatabaseConnection, rx: mpsc::UnboundedReceiver<(Publish, Reply)>) {
+    if !db::is_sqlite(&db) {
+        tokio::spawn(run(db, rx));
+        return;
+    }
     let spawned = std::thread::Builder::new()
         .name("stratus-publish".into())
         .spawn(move || {
@@ -162,15 +164,19 @@ fn start(db: DatabaseConnection, rx: mpsc::UnboundedReceiver<(Publish, Reply)>) 
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(Publish, Reply)>) {
-    // Batch after batch on one connection, whose pages stay cached between them. (With the
-    // statement journal in memory and no memory map, see `db::connect`, 16 concurrent PUTs of
-    // 4 KiB went from about 1,380 to 2,100 a second.)
-    let db = match db::own_sqlite_connection(&db).await {
-        Ok(own) => own,
-        Err(e) => {
-            tracing::warn!(error = %e, "the publish committer shares the pool");
-            db
+    // On SQLite, batch after batch on one connection, whose pages stay cached between them.
+    // (With the statement journal in memory and no memory map, see `db::connect`, 16
+    // concurrent PUTs of 4 KiB went from about 1,380 to 2,100 a second.)
+    let db = if db::is_sqlite(&db) {
+        match db::own_sqlite_connection(&db).await {
+            Ok(own) => own,
+            Err(e) => {
+                tracing::warn!(error = %e, "the publish committer shares the pool");
+                db
+            }
         }
+    } else {
+        db
     };
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -201,20 +207,20 @@ async fn together(
 ) -> Result<Vec<Result<file::Model, UploadError>>, UploadError> {
     let txn = db::begin_write(db).await?;
     let owners: Vec<i64> = batch.iter().map(|(p, _)| p.owner).collect();
-    let (mut folders, states) = Folders::load(&txn, batch).await?;
+    // Before anything is read (on SQLite the write lock is taken by the `BEGIN`).
+    tx::lock_owners(&txn, &owners).await?;
+    let (mut folders, states) = Folders::load(&txn, batch.iter().map(|(p, _)| p)).await?;
     let mut shared = Shared::new(&txn, &owners, states).await?;
-    let mut results: Vec<Option<Result<file::Model, UploadError>>> =
-        Vec::with_capacity(batch.len());
-    let mut changes = Vec::new();
-    // New files in existing folders, inserted together (by `flush`).
-    let mut pending: Vec<(usize, i64)> = Vec::new();
+    let backend = txn.get_database_backend();
+    let mut done = Done::new(batch.len());
     for (i, (p, _)) in batch.iter().enumerate() {
         // A publish at or below the path of a pending new file must see that file.
-        if pending
+        if done
+            .pending
             .iter()
             .any(|&(j, _)| batch[j].0.owner == p.owner && below(&p.uri, &batch[j].0.uri))
         {
-            flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
+            flush(&txn, batch, &mut done).await?;
         }
         let found = folders.take(p);
         let checked = check(&txn, p, Some(&mut shared), found).await;
@@ -224,34 +230,65 @@ async fn together(
         match checked {
             Ok(plan) if plan.existing.is_none() && plan.known.len() == p.uri.segments().len() => {
                 let parent = plan.known.last().map_or(0, |f| f.id);
-                pending.push((i, parent));
-                results.push(None);
+                done.pending.push((i, parent));
+                done.results.push(None);
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
-                results.push(Some(Ok(apply(&txn, p, plan, &mut changes, i).await?)));
+                // What it reads (a file's versions, the owner's usage) must be written first.
+                done.deferred.run(&txn).await?;
+                let file = apply(&txn, p, plan, &mut done.changes, i).await?;
+                done.results.push(Some(Ok(file)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
-                    shared.settle(&txn, p.owner).await?;
+                    shared.settle(backend, p.owner, &mut done.deferred);
+                    done.deferred.run(&txn).await?;
                 }
             }
             // The checks read; the transaction may be unusable after a database error.
             Err(e @ (FsError::Db(_) | FsError::Lock(LockError::Db(_)))) => {
                 return Err(e.into());
             }
-            Err(refused) => results.push(Some(Err(refused.into()))),
+            Err(refused) => done.results.push(Some(Err(refused.into()))),
         }
     }
-    flush(&txn, batch, &mut pending, &mut results, &mut changes).await?;
+    flush(&txn, batch, &mut done).await?;
     for owner in owners {
-        shared.settle(&txn, owner).await?;
+        shared.settle(backend, owner, &mut done.deferred);
     }
-    record(&txn, batch.iter().map(|(p, _)| p), &changes).await?;
+    let publishes = batch.iter().map(|(p, _)| p);
+    record(backend, publishes, &done.changes, &mut done.deferred);
+    done.deferred.run(&txn).await?;
     txn.commit().await?;
-    Ok(results
+    Ok(done
+        .results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(stopped())))
         .collect())
+}
+
+/// What a batch has done so far.
+struct Done {
+    /// Per publish, in order: its answer, `None` while its new file is pending.
+    results: Vec<Option<Result<file::Model, UploadError>>>,
+    /// The changes for the journal, each with its publish's index.
+    changes: Vec<(usize, Change)>,
+    /// New files in existing folders (publish index, parent folder id), inserted together by
+    /// [`flush`].
+    pending: Vec<(usize, i64)>,
+    /// Writes nothing reads before the commit, sent together (see [`super::deferred`]).
+    deferred: Deferred,
+}
+
+impl Done {
+    fn new(publishes: usize) -> Self {
+        Self {
+            results: Vec::with_capacity(publishes),
+            changes: Vec::new(),
+            pending: Vec::new(),
+            deferred: Deferred::default(),
+        }
+    }
 }
 
 /// True when `uri` is `of` or below it.
@@ -259,15 +296,14 @@ fn below(uri: &FileUri, of: &FileUri) -> bool {
     uri.segments().starts_with(of.segments())
 }
 
-/// Inserts the pending new files (publish index, parent folder id) of `batch`.
+/// Inserts the pending new files of `batch`.
 async fn flush(
     txn: &DatabaseTransaction,
     batch: &[(Publish, Reply)],
-    pending: &mut Vec<(usize, i64)>,
-    results: &mut [Option<Result<file::Model, UploadError>>],
-    changes: &mut Vec<(usize, Change)>,
+    done: &mut Done,
 ) -> Result<(), UploadError> {
-    let new: Vec<NewFile<'_>> = pending
+    let new: Vec<NewFile<'_>> = done
+        .pending
         .iter()
         .map(|&(i, parent)| {
             let p = &batch[i].0;
@@ -281,185 +317,26 @@ async fn flush(
             }
         })
         .collect();
-    let files = insert_files_with_versions(txn, &new).await?;
-    for ((i, _), file) in pending.drain(..).zip(files) {
+    let files = insert_files_with_versions(txn, &new, &mut done.deferred).await?;
+    for ((i, _), file) in done.pending.drain(..).zip(files) {
         let p = &batch[i].0;
         if p.journal {
-            changes.push((i, journal::created(&file, &p.uri)));
+            done.changes.push((i, journal::created(&file, &p.uri)));
         }
-        results[i] = Some(Ok(file));
+        done.results[i] = Some(Ok(file));
     }
     Ok(())
 }
 
-/// The target folders of a batch's publishes, read once per folder at the start: each
-/// folder's chain from the root and the rows at the targets' names in it. An entry answers
-/// for a target only until a publish of the batch writes something it covers.
-struct Folders(HashMap<(i64, Vec<String>), Folder>);
-
-struct Folder {
-    chain: Vec<file::Model>,
-    children: HashMap<String, file::Model>,
-    /// Names published to in this batch: read again, by the publish's own [`nav::chain`].
-    written: HashSet<String>,
-}
-
-impl Folders {
-    /// The folders, and the state of each owner whose folder chain the database returned.
-    async fn load(
-        txn: &DatabaseTransaction,
-        batch: &[(Publish, Reply)],
-    ) -> Result<(Self, HashMap<i64, OwnerState>), FsError> {
-        let mut names: HashMap<(i64, Vec<String>), Vec<&str>> = HashMap::new();
-        for (p, _) in batch {
-            if let Some((name, parent)) = p.uri.segments().split_last() {
-                names
-                    .entry((p.owner, parent.to_vec()))
-                    .or_default()
-                    .push(name);
-            }
-        }
-        let mut folders = HashMap::with_capacity(names.len());
-        let mut states = HashMap::new();
-        for ((owner, parent), names) in names {
-            let (chain, children, state) =
-                nav::chain_with_children(txn, owner, &parent, &names).await?;
-            if let Some(state) = state {
-                states.insert(owner, state);
-            }
-            let children = children.into_iter().map(|f| (f.name.clone(), f)).collect();
-            let folder = Folder {
-                chain,
-                children,
-                written: HashSet::new(),
-            };
-            folders.insert((owner, parent), folder);
-        }
-        Ok((Self(folders), states))
-    }
-
-    /// What [`nav::chain`] would answer for `p`'s target now, when this still knows it.
-    fn take(&self, p: &Publish) -> Option<Vec<file::Model>> {
-        let (name, parent) = p.uri.segments().split_last()?;
-        let folder = self.0.get(&(p.owner, parent.to_vec()))?;
-        if folder.written.contains(name) {
-            return None;
-        }
-        let mut rows = folder.chain.clone();
-        let reached = rows.len() == parent.len() + 1
-            && rows
-                .last()
-                .is_some_and(|f| f.r#type == file::kind::FOLDER && !f.is_symbolic);
-        if reached && let Some(row) = folder.children.get(name) {
-            rows.push(row.clone());
-        }
-        Some(rows)
-    }
-
-    /// Forgets what `p`'s writes will change: its target and any folder below it, and every
-    /// folder of the owner when it makes folders on the way.
-    fn planned(&mut self, p: &Publish, plan: &Plan) {
-        if plan.known.len() < p.uri.segments().len() {
-            self.0.retain(|(owner, _), _| *owner != p.owner);
-            return;
-        }
-        let target = p.uri.segments();
-        self.0
-            .retain(|(owner, parent), _| *owner != p.owner || !parent.starts_with(target));
-        if let Some((name, parent)) = p.uri.segments().split_last()
-            && let Some(folder) = self.0.get_mut(&(p.owner, parent.to_vec()))
-        {
-            folder.written.insert(name.clone());
-        }
-    }
-}
-
-/// What the publishes of one batch read once.
-struct Shared {
-    /// Owners with live locks: only their publishes check locks.
-    locked: HashSet<i64>,
-    /// Per owner: the storage used as the transaction found it, and what the batch charged
-    /// on top (written by [`Shared::settle`]).
-    usage: HashMap<i64, (i64, i64)>,
-}
-
-impl Shared {
-    /// From the owners' states the folder reads brought; an owner without one (no root yet)
-    /// costs a statement for its locks, and its usage is read when first charged.
-    async fn new(
-        txn: &DatabaseTransaction,
-        owners: &[i64],
-        states: HashMap<i64, OwnerState>,
-    ) -> Result<Self, UploadError> {
-        let unknown: Vec<i64> = owners
-            .iter()
-            .copied()
-            .filter(|o| !states.contains_key(o))
-            .collect();
-        let mut locked = if unknown.is_empty() {
-            HashSet::new()
-        } else {
-            lock::owners_with_locks(txn, &unknown).await?
-        };
-        let mut usage = HashMap::with_capacity(states.len());
-        for (owner, state) in states {
-            if state.locked {
-                locked.insert(owner);
-            }
-            usage.insert(owner, (state.storage, 0));
-        }
-        Ok(Self { locked, usage })
-    }
-
-    /// Charges `bytes` against `limit`, as [`quota::charge`] would, without a statement.
-    async fn charge(
-        &mut self,
-        txn: &DatabaseTransaction,
-        owner: i64,
-        bytes: i64,
-        limit: i64,
-    ) -> Result<(), FsError> {
-        if bytes <= 0 {
-            return Ok(());
-        }
-        let (used, charged) = match self.usage.get_mut(&owner) {
-            Some(usage) => usage,
-            None => {
-                let used = user::Entity::find_by_id(owner)
-                    .select_only()
-                    .column(user::Column::Storage)
-                    .into_tuple::<i64>()
-                    .one(txn)
-                    .await?
-                    .ok_or(FsError::NotFound)?;
-                self.usage.entry(owner).or_insert((used, 0))
-            }
-        };
-        if *used + *charged + bytes > limit {
-            return Err(FsError::InsufficientCapacity);
-        }
-        *charged += bytes;
-        Ok(())
-    }
-
-    /// Writes what the batch charged `owner` so far, and forgets the usage it read.
-    async fn settle(&mut self, txn: &DatabaseTransaction, owner: i64) -> Result<(), UploadError> {
-        if let Some((_, charged)) = self.usage.remove(&owner) {
-            // Checked against the limit already, in this transaction.
-            quota::charge(txn, owner, charged, i64::MAX).await?;
-        }
-        Ok(())
-    }
-}
-
-/// Records the changes of a batch's publishes (each tagged with its publish's index), in
-/// order. The committer runs outside the writers' requests: each run of changes is recorded
-/// in the context of the request that made it, so the journal names the writer's client.
-async fn record<'a>(
-    txn: &DatabaseTransaction,
+/// Leaves in `deferred` the journal rows of a batch's changes (each tagged with its publish's
+/// index), in order. The committer runs outside the writers' requests: each change names the
+/// client of the request that made it.
+fn record<'a>(
+    backend: DbBackend,
     publishes: impl Iterator<Item = &'a Publish>,
     changes: &[(usize, Change)],
-) -> Result<(), FsError> {
+    deferred: &mut Deferred,
+) {
     let origins: Vec<Option<&RequestCtx>> = publishes.map(|p| p.origin.as_ref()).collect();
     let client = |i: usize| origins[i].and_then(|ctx| ctx.client_id);
     let mut start = 0;
@@ -470,13 +347,12 @@ async fn record<'a>(
             .position(|(i, _)| client(*i) != client(first))
             .map_or(changes.len(), |n| start + n);
         let run: Vec<Change> = changes[start..end].iter().map(|(_, c)| c.clone()).collect();
-        match origins[first] {
-            Some(ctx) => request_ctx::scope(ctx.clone(), journal::record(txn, &run)).await?,
-            None => journal::record(txn, &run).await?,
+        let client_id = client(first).map(|id| id.to_string());
+        for insert in changes::inserts(&run, client_id) {
+            deferred.push(backend, &insert);
         }
         start = end;
     }
-    Ok(())
 }
 
 /// One publish in a transaction of its own.
@@ -485,16 +361,23 @@ pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, 
     let plan = check(&txn, p, None, None).await?;
     let mut changes = Vec::new();
     let file = apply(&txn, p, plan, &mut changes, 0).await?;
-    record(&txn, std::iter::once(p), &changes).await?;
+    let mut deferred = Deferred::default();
+    record(
+        txn.get_database_backend(),
+        std::iter::once(p),
+        &changes,
+        &mut deferred,
+    );
+    deferred.run(&txn).await?;
     txn.commit().await?;
     Ok(file)
 }
 
 /// What a checked publish writes to: the rows from the root down to the deepest existing
 /// folder on the way, and the file already at the target.
-struct Plan {
-    known: Vec<file::Model>,
-    existing: Option<file::Model>,
+pub(super) struct Plan {
+    pub(super) known: Vec<file::Model>,
+    pub(super) existing: Option<file::Model>,
 }
 
 /// Everything that can refuse a publish, before it writes: locks, what is at the target,

@@ -18,8 +18,9 @@
 //! * [`empty`]: `POST /file/create` of a file, which starts with a 0-byte version.
 //! * [`stream`]: writes a whole file (or a new version) from one request body of known or
 //!   unknown length, for WebDAV `PUT`; same quota, name, policy and lock rules.
-//! * [`commit`]: publishes what [`stream`] wrote; on SQLite the publishes waiting at one
-//!   moment share one transaction.
+//! * [`commit`]: publishes what [`stream`] wrote; the publishes waiting at one moment share
+//!   one transaction ([`batch_reads`]: what such a batch reads once; [`deferred`]: the writes
+//!   it sends together).
 //! * [`adopt`]: a blob already in storage published as a new file (imports).
 //! * [`policy`]: the caller's storage policy and its name and size rules, checked by every
 //!   route above before it writes.
@@ -33,10 +34,12 @@
 //! ([`crate::fs::version::cap_versions`], applied at completion).
 
 pub mod adopt;
+mod batch_reads;
 pub mod cancel;
 pub mod chunk;
 pub mod commit;
 pub mod create;
+mod deferred;
 pub mod direct;
 pub mod edit;
 pub mod empty;

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use stratus_entity::{entity, file, file_entity};
 
-use super::UploadError;
+use super::{UploadError, deferred::Deferred};
 use crate::{
     fs::{
         changes::Change,
@@ -195,12 +195,14 @@ pub(super) struct NewFile<'a> {
     pub policy_id: i64,
 }
 
-/// [`insert_file_with_version`] for many files at once: three statements for all of them.
-/// Returns the files in the order of `new`. The files must be in different places (a clash
-/// fails the statement, and with it the caller's transaction).
+/// [`insert_file_with_version`] for many files at once: three statements for all of them, the
+/// last (the links) left in `deferred` for the caller to send. Returns the files in the order
+/// of `new`. The files must be in different places (a clash fails the statement, and with it
+/// the caller's transaction).
 pub(super) async fn insert_files_with_versions(
     txn: &DatabaseTransaction,
     new: &[NewFile<'_>],
+    deferred: &mut Deferred,
 ) -> Result<Vec<file::Model>, UploadError> {
     if new.is_empty() {
         return Ok(Vec::new());
@@ -242,12 +244,11 @@ pub(super) async fn insert_files_with_versions(
             .ok_or(FsError::NotFound)?;
         out.push(file);
     }
-    file_entity::Entity::insert_many(out.iter().map(|f| file_entity::ActiveModel {
+    let links = file_entity::Entity::insert_many(out.iter().map(|f| file_entity::ActiveModel {
         file_id: Set(f.id),
         entity_id: Set(f.primary_entity.unwrap_or_default()),
-    }))
-    .exec_without_returning(txn)
-    .await?;
+    }));
+    deferred.push(txn.get_database_backend(), &links);
     Ok(out)
 }
 

@@ -10,6 +10,7 @@ use stratus_tests::{Session, TestServer};
 
 mod access;
 mod account;
+mod batches;
 pub(crate) mod bucket;
 mod clients;
 mod confined;

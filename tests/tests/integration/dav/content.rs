@@ -4,8 +4,8 @@
 use chrono::Utc;
 use reqwest::Body;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
 };
 use serde_json::json;
 use stratus_entity::{entity, file, file_entity};
@@ -483,7 +483,7 @@ async fn concurrent_puts_in_several_folders_find_their_targets() {
 }
 
 /// Sends `requests` at once; their statuses, in order.
-async fn statuses(
+pub(super) async fn statuses(
     requests: Vec<impl std::future::Future<Output = reqwest::Result<reqwest::Response>>>,
 ) -> Vec<u16> {
     futures_util::future::join_all(requests)
@@ -494,65 +494,18 @@ async fn statuses(
 }
 
 async fn user_storage(server: &stratus_tests::TestServer) -> i64 {
+    storage_of(server, ANN).await
+}
+
+/// The storage `users.storage` charges the user `email`.
+pub(super) async fn storage_of(server: &stratus_tests::TestServer, email: &str) -> i64 {
     stratus_entity::user::Entity::find()
-        .filter(stratus_entity::user::Column::Email.eq(ANN))
+        .filter(stratus_entity::user::Column::Email.eq(email))
         .one(&server.state.db)
         .await
         .unwrap()
         .unwrap()
         .storage
-}
-
-/// A database error inside a batch of publishes fails only the write that caused it: the
-/// batch is rolled back and every write is published again on its own.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_failing_write_in_a_batch_fails_alone() {
-    let (server, ann) = setup().await;
-    let db = &server.state.db;
-    // The failure is made with a trigger, whose syntax is SQLite's; PostgreSQL publishes
-    // every write alone anyway.
-    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
-        return;
-    }
-    db.execute_unprepared(
-        "CREATE TRIGGER boom BEFORE INSERT ON files WHEN NEW.name = 'boom.bin' \
-         BEGIN SELECT RAISE(ABORT, 'boom'); END",
-    )
-    .await
-    .unwrap();
-    let pw = password(&server, &ann, "cloudreve://my").await;
-    let used = user_storage(&server).await;
-    let entities_before = entity::Entity::find().count(db).await.unwrap();
-    let names: Vec<String> = (0..24)
-        .map(|i| {
-            if i % 8 == 3 {
-                "boom.bin".to_owned()
-            } else {
-                format!("ok{i:02}.bin")
-            }
-        })
-        .collect();
-    let requests: Vec<_> = names
-        .iter()
-        .map(|name| {
-            dav(&server, "PUT", &format!("/{name}"), ANN, &pw)
-                .body(vec![9u8; 500])
-                .send()
-        })
-        .collect();
-    let codes = statuses(requests).await;
-    for (name, code) in names.iter().zip(&codes) {
-        if name == "boom.bin" {
-            assert!(*code >= 500, "{name}: {code}");
-        } else {
-            assert_eq!(*code, 201, "{name}");
-        }
-    }
-    assert_eq!(user_storage(&server).await, used + 21 * 500);
-    let entities_after = entity::Entity::find().count(db).await.unwrap();
-    assert_eq!(entities_after, entities_before + 21);
-    let (_, listing) = propfind(&server, "/", ANN, &pw).await;
-    assert_eq!(listing.matches("<D:response>").count(), 22, "{listing}");
 }
 
 /// The size of the file named `name` and how many versions it keeps.
@@ -573,7 +526,17 @@ async fn size_and_versions(server: &stratus_tests::TestServer, name: &str) -> (i
 
 /// The body of a WebDAV GET of `path` as Ann.
 async fn get_bytes(server: &stratus_tests::TestServer, path: &str, pw: &str) -> Vec<u8> {
-    dav(server, "GET", path, ANN, pw)
+    get_bytes_as(server, path, ANN, pw).await
+}
+
+/// The body of a WebDAV GET of `path` as `email`.
+pub(super) async fn get_bytes_as(
+    server: &stratus_tests::TestServer,
+    path: &str,
+    email: &str,
+    pw: &str,
+) -> Vec<u8> {
+    dav(server, "GET", path, email, pw)
         .send()
         .await
         .unwrap()
