@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// Deepest ancestor walk when checking that a shared file is still in its owner's tree.
-const MAX_TREE_DEPTH: usize = 4096;
+pub(super) const MAX_TREE_DEPTH: usize = 4096;
 
 /// A share that is valid right now, with its file and owner as they are now.
 #[derive(Debug, Clone)]
@@ -86,23 +86,38 @@ pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Liv
 /// [`check`] without the remaining downloads: for a download counted already, when its URL
 /// was handed out (the last one must still be served).
 async fn check_serving(db: &impl ConnectionTrait, share: share::Model) -> Result<Live, FsError> {
-    if share.expires.is_some_and(|t| t <= Utc::now()) {
+    if is_expired_by_time(&share) {
         return Err(FsError::ShareInvalid);
     }
     let owner = user::Entity::find_by_id(share.user_id)
         .one(db)
         .await?
-        .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
+        .filter(owner_serves)
         .ok_or(FsError::ShareInvalid)?;
     let file = file::Entity::find_by_id(share.file_id)
         .one(db)
         .await?
-        .filter(|f| f.deleted_at.is_none() && f.owner_id == owner.id && !f.is_symbolic)
+        .filter(|f| file_serves(f, &owner))
         .ok_or(FsError::ShareInvalid)?;
     if !nav::in_tree(db, &file, MAX_TREE_DEPTH).await? {
         return Err(FsError::ShareInvalid);
     }
     Ok(Live { share, file, owner })
+}
+
+/// Expired by time (downloads aside).
+pub(super) fn is_expired_by_time(share: &share::Model) -> bool {
+    share.expires.is_some_and(|t| t <= Utc::now())
+}
+
+/// The owner of a working share: not deleted, active.
+pub(super) fn owner_serves(owner: &user::Model) -> bool {
+    owner.deleted_at.is_none() && owner.status == user::status::ACTIVE
+}
+
+/// The file of a working share: not deleted, still the owner's, not a saved share.
+pub(super) fn file_serves(file: &file::Model, owner: &user::Model) -> bool {
+    file.deleted_at.is_none() && file.owner_id == owner.id && !file.is_symbolic
 }
 
 /// The share hashid a content URL for `node` is bound to: set when the node was reached
