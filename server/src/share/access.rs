@@ -1,16 +1,20 @@
 //! Opening a share: is it still valid, is it unlocked for this caller, and which row a path
 //! below it names.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use futures_util::future::BoxFuture;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use stratus_entity::{file, group, share, user};
 use subtle::ConstantTimeEq;
 
+use super::batch::Batch;
 use crate::{
     auth::{caller::Caller, throttle},
     boolset::{Boolset, group_perm},
+    events::Client,
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
@@ -158,12 +162,9 @@ pub async fn unlock(
     given: Option<&str>,
     caller: &Caller,
 ) -> Result<(), FsError> {
-    let Some(stored) = share.password.as_deref().filter(|p| !p.is_empty()) else {
+    let Some(stored) = password_asked(share, caller) else {
         return Ok(());
     };
-    if caller.user_id() == Some(share.user_id) {
-        return Ok(());
-    }
     let Some(given) = given else {
         return Err(FsError::SharePassword);
     };
@@ -171,10 +172,31 @@ pub async fn unlock(
     if throttle::share_exceeded(db, share.id, &client).await? {
         return Err(FsError::ShareThrottled);
     }
+    try_password(db, share, stored, given, caller, &client).await
+}
+
+/// The password `caller` must give to see the share's contents: none without one, or for
+/// the share's owner.
+fn password_asked<'s>(share: &'s share::Model, caller: &Caller) -> Option<&'s str> {
+    share
+        .password
+        .as_deref()
+        .filter(|p| !p.is_empty() && caller.user_id() != Some(share.user_id))
+}
+
+/// Compares a password given for a share that is not throttled; a wrong one is recorded.
+async fn try_password(
+    db: &impl ConnectionTrait,
+    share: &share::Model,
+    stored: &str,
+    given: &str,
+    caller: &Caller,
+    client: &Client,
+) -> Result<(), FsError> {
     if password_matches(stored, given) {
         return Ok(());
     }
-    throttle::share_fail(db, share.id, caller.user_id(), &client).await;
+    throttle::share_fail(db, share.id, caller.user_id(), client).await;
     Err(FsError::SharePassword)
 }
 
@@ -233,6 +255,85 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
     Ok(live)
 }
 
+/// [`open`] of many shares at once (the shares a search looks into): one answer per URI, in
+/// order, from a fixed number of statements whatever their number: the shares, their owners,
+/// files and folder chains ([`Batch`]), and the password throttle once when some share asks
+/// for a password. Only a wrong password writes, as [`unlock`] records it.
+pub async fn open_many(
+    ctx: &FsCtx<'_>,
+    uris: &[FileUri],
+) -> Result<Vec<Result<Live, FsError>>, FsError> {
+    if uris.is_empty() {
+        return Ok(Vec::new());
+    }
+    let db = &ctx.state.db;
+    if !permissions(ctx.state, ctx.caller)
+        .await?
+        .enabled(group_perm::SHARE_DOWNLOAD)
+    {
+        let denied = || match ctx.caller {
+            Caller::Anonymous => FsError::ShareAnonymousDenied,
+            Caller::User(_) => FsError::NoPermission("your group may not open shares"),
+        };
+        return Ok(uris.iter().map(|_| Err(denied())).collect());
+    }
+    let ids: Vec<Option<i64>> = uris.iter().map(|u| share_id(ctx.state, u).ok()).collect();
+    let rows: HashMap<i64, share::Model> = share::Entity::find()
+        .filter(share::Column::Id.is_in(ids.iter().flatten().copied()))
+        .filter(share::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let shares: Vec<share::Model> = rows.values().cloned().collect();
+    let batch = Batch::read(db, &shares).await?;
+    let mut opened: Vec<Result<Live, FsError>> = ids
+        .iter()
+        .map(|id| {
+            let share = id
+                .and_then(|id| rows.get(&id))
+                .ok_or(FsError::ShareInvalid)?;
+            if ctx.download_counted {
+                batch.check_serving(share)
+            } else {
+                batch.check(share)
+            }
+        })
+        .collect();
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
+    let asking: Vec<i64> = opened
+        .iter()
+        .zip(uris)
+        .filter_map(|(live, uri)| {
+            let live = live.as_ref().ok()?;
+            password_asked(&live.share, ctx.caller)?;
+            uri.password.as_ref().map(|_| live.share.id)
+        })
+        .collect();
+    let throttled = throttle::shares_exceeded(db, &asking, &client).await?;
+    for (slot, uri) in opened.iter_mut().zip(uris) {
+        let Ok(live) = slot else { continue };
+        if let Some(stored) = password_asked(&live.share, ctx.caller) {
+            let unlocked = match uri.password.as_deref() {
+                None => Err(FsError::SharePassword),
+                Some(_) if throttled.contains(&live.share.id) => Err(FsError::ShareThrottled),
+                Some(given) => {
+                    try_password(db, &live.share, stored, given, ctx.caller, &client).await
+                }
+            };
+            if let Err(err) = unlocked {
+                *slot = Err(err);
+                continue;
+            }
+        }
+        if live.share.upload_only {
+            *slot = Err(FsError::ShareUploadOnly);
+        }
+    }
+    Ok(opened)
+}
+
 /// The share module's side of [`ShareTrees`]: how the file system opens a share.
 pub struct Trees;
 
@@ -245,6 +346,20 @@ impl ShareTrees for Trees {
         Box::pin(async move {
             let live = open(ctx, uri).await?;
             Ok((tree_of(&live.share), live.file))
+        })
+    }
+
+    fn open_many<'a>(
+        &'a self,
+        ctx: &'a FsCtx<'_>,
+        uris: &'a [FileUri],
+    ) -> BoxFuture<'a, Result<Vec<Result<(SharedTree, file::Model), FsError>>, FsError>> {
+        Box::pin(async move {
+            Ok(open_many(ctx, uris)
+                .await?
+                .into_iter()
+                .map(|live| live.map(|l| (tree_of(&l.share), l.file)))
+                .collect())
         })
     }
 
