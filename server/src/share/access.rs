@@ -275,7 +275,11 @@ pub async fn open_many(
             Caller::Anonymous => FsError::ShareAnonymousDenied,
             Caller::User(_) => FsError::NoPermission("your group may not open shares"),
         };
-        return Ok(uris.iter().map(|_| Err(denied())).collect());
+        // As `open`: a URI that names no share is invalid before the group is asked.
+        return Ok(uris
+            .iter()
+            .map(|u| Err(share_id(ctx.state, u).err().unwrap_or_else(denied)))
+            .collect());
     }
     let ids: Vec<Option<i64>> = uris.iter().map(|u| share_id(ctx.state, u).ok()).collect();
     let rows: HashMap<i64, share::Model> = share::Entity::find()
