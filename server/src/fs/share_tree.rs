@@ -29,6 +29,9 @@ pub struct SharedTree {
     pub shows_views: bool,
 }
 
+/// A share opened, with its shared item, or why it does not open.
+pub type Opened = Result<(SharedTree, file::Model), FsError>;
+
 /// The share module's [`ShareTrees`], kept in a slot of the state.
 type Provided = Arc<dyn ShareTrees>;
 
@@ -58,7 +61,7 @@ pub trait ShareTrees: Send + Sync {
         &'a self,
         ctx: &'a FsCtx<'_>,
         uris: &'a [FileUri],
-    ) -> BoxFuture<'a, Result<Vec<Result<(SharedTree, file::Model), FsError>>, FsError>>;
+    ) -> BoxFuture<'a, Result<Vec<Opened>, FsError>>;
 
     /// The share `uri` names, unchecked ([`FsError::ShareInvalid`] when there is none): for
     /// a tree already opened, or for facts that give nothing away.

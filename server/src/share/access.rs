@@ -18,7 +18,7 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        share_tree::{ShareTrees, SharedTree},
+        share_tree::{Opened, ShareTrees, SharedTree},
         uri::{FileUri, FsKind},
     },
     ids::IdKind,
@@ -357,7 +357,7 @@ impl ShareTrees for Trees {
         &'a self,
         ctx: &'a FsCtx<'_>,
         uris: &'a [FileUri],
-    ) -> BoxFuture<'a, Result<Vec<Result<(SharedTree, file::Model), FsError>>, FsError>> {
+    ) -> BoxFuture<'a, Result<Vec<Opened>, FsError>> {
         Box::pin(async move {
             Ok(open_many(ctx, uris)
                 .await?
