@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use serde_json::Value;
 use stratus_entity::event;
@@ -123,6 +123,42 @@ pub async fn count_recent_about(
         Some(ip) => base().filter(event::Column::Ip.eq(ip)).count(db).await?,
         None => 0,
     };
+    Ok((by_content, by_ip))
+}
+
+/// [`count_recent_about`] for several contents at once: each content seen in the window with
+/// its number of events (contents with none are left out), and the number from this address.
+/// Two statements whatever the number of contents.
+pub async fn count_recent_about_each(
+    db: &impl ConnectionTrait,
+    kind: i32,
+    contents: Vec<Value>,
+    ip: Option<&str>,
+    window: Duration,
+) -> Result<(Vec<(Value, u64)>, u64), DbErr> {
+    let since = Utc::now() - window;
+    let base = || {
+        event::Entity::find()
+            .filter(event::Column::Type.eq(kind))
+            .filter(event::Column::CreatedAt.gt(since))
+    };
+    let by_content: Vec<(Option<Value>, i64)> = base()
+        .select_only()
+        .column(event::Column::Content)
+        .column_as(event::Column::Id.count(), "n")
+        .filter(event::Column::Content.is_in(contents))
+        .group_by(event::Column::Content)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let by_ip = match ip {
+        Some(ip) => base().filter(event::Column::Ip.eq(ip)).count(db).await?,
+        None => 0,
+    };
+    let by_content = by_content
+        .into_iter()
+        .filter_map(|(content, n)| Some((content?, n.max(0) as u64)))
+        .collect();
     Ok((by_content, by_ip))
 }
 

@@ -385,10 +385,7 @@ async fn present_page(
         owner_extended: true,
         users: &users,
     };
-    let mut shares = Vec::with_capacity(rows.len());
-    for row in &rows {
-        shares.push(present::present(&state.db, &state.ids, row, &shown).await?);
-    }
+    let shares = present::present_all(&state.db, &state.ids, &rows, &shown).await?;
     Ok(ShareList {
         shares,
         pagination: Pagination {

@@ -3,6 +3,8 @@
 //! window slides; share passwords likewise per share and per address. Failures are the audit
 //! log's own `USER_LOGIN_FAILED` / `SHARE_PASSWORD_FAILED` rows, so every instance agrees.
 
+use std::collections::HashSet;
+
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -71,6 +73,33 @@ pub async fn share_exceeded(
     )
     .await?;
     Ok(by_share >= MAX_FAILURES || by_ip >= MAX_FAILURES)
+}
+
+/// [`share_exceeded`] for several shares at once (two statements): the ids of those refused.
+pub async fn shares_exceeded(
+    db: &impl ConnectionTrait,
+    share_ids: &[i64],
+    client: &Client,
+) -> Result<HashSet<i64>, DbErr> {
+    if share_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let (by_share, by_ip) = events::count_recent_about_each(
+        db,
+        events::kind::SHARE_PASSWORD_FAILED,
+        share_ids.iter().map(|id| share_content(*id)).collect(),
+        client.ip.as_deref(),
+        window(),
+    )
+    .await?;
+    if by_ip >= MAX_FAILURES {
+        return Ok(share_ids.iter().copied().collect());
+    }
+    Ok(by_share
+        .into_iter()
+        .filter(|(_, n)| *n >= MAX_FAILURES)
+        .filter_map(|(content, _)| content.get("share_id")?.as_i64())
+        .collect())
 }
 
 /// Records a wrong share password (never the password itself).

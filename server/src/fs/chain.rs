@@ -6,8 +6,13 @@
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr};
+use stratus_entity::file;
 
-use super::sql::Sql;
+use super::{
+    error::FsError,
+    sql::Sql,
+    uri::{FileUri, FsKind},
+};
 
 /// Deepest chain walked up before giving up (a cycle or a broken tree).
 pub const MAX_DEPTH: i64 = 4096;
@@ -78,4 +83,42 @@ pub async fn chain(conn: &impl ConnectionTrait, file_id: i64) -> Result<Vec<Link
 pub fn reaches_root(up: &[Link]) -> bool {
     up.last()
         .is_some_and(|top| top.parent_id.is_none() && top.name.is_empty())
+}
+
+/// Whether `file` hangs below its owner's root, given the chain of its parent (`up`, as
+/// [`chains`] reads it for many rows at once): [`super::nav::in_tree`]'s answer for the same
+/// rows, which reads at most `max_depth` rows above the file and stops at a deleted one.
+pub fn in_tree_along(file: &file::Model, up: &[Link], max_depth: usize) -> bool {
+    if file.parent_id.is_none() {
+        return file.name.is_empty();
+    }
+    up.len() <= max_depth && !up.iter().any(|l| l.gone) && reaches_root(up)
+}
+
+/// The URI of `file` (`my` for tree rows, `trash` for trashed ones) from the chain of its
+/// parent (`up`, empty for a row without parent); see [`super::nav::uri_of`].
+pub fn uri_along(file: &file::Model, up: &[Link]) -> Result<FileUri, FsError> {
+    let mut names = vec![file.name.as_str()];
+    let mut top = (file.parent_id, file.name.as_str());
+    if file.parent_id.is_some() {
+        let last = up.last().ok_or(FsError::NotFound)?;
+        top = (last.parent_id, last.name.as_str());
+        names.extend(up.iter().map(|l| l.name.as_str()));
+    }
+    let (None, top_name) = top else {
+        // A missing row above, or a chain longer than any tree.
+        return Err(FsError::NotFound);
+    };
+    // The root has no name: a named row without parent is a trashed item.
+    let fs = if top_name.is_empty() {
+        names.pop();
+        FsKind::My
+    } else {
+        FsKind::Trash
+    };
+    let mut uri = FileUri::root(fs, None);
+    for name in names.iter().rev() {
+        uri = uri.join(name)?;
+    }
+    Ok(uri)
 }

@@ -572,28 +572,9 @@ pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> 
 /// The URI of a row, rebuilt from its ancestors (`my` for tree rows, `trash` for trashed),
 /// read in one query ([`chain::chain`]); `file` itself is taken as given.
 pub async fn uri_of(db: &impl ConnectionTrait, file: &file::Model) -> Result<FileUri, FsError> {
-    let mut names = vec![file.name.clone()];
-    let mut top = (file.parent_id, file.name.clone());
-    if let Some(parent_id) = file.parent_id {
-        let up = chain::chain(db, parent_id).await?;
-        let last = up.last().ok_or(FsError::NotFound)?;
-        top = (last.parent_id, last.name.clone());
-        names.extend(up.into_iter().map(|l| l.name));
-    }
-    let (None, top_name) = top else {
-        // A missing row above, or a chain longer than any tree.
-        return Err(FsError::NotFound);
+    let up = match file.parent_id {
+        Some(parent_id) => chain::chain(db, parent_id).await?,
+        None => Vec::new(),
     };
-    // The root has no name: a named row without parent is a trashed item.
-    let fs = if top_name.is_empty() {
-        names.pop();
-        FsKind::My
-    } else {
-        FsKind::Trash
-    };
-    let mut uri = FileUri::root(fs, None);
-    for name in names.iter().rev() {
-        uri = uri.join(name)?;
-    }
-    Ok(uri)
+    chain::uri_along(file, &up)
 }

@@ -4,10 +4,10 @@
 //! it does through [`ShareTrees`], provided at start into a slot of the server state. So `fs` never calls up into the
 //! share module.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use futures_util::future::BoxFuture;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::{file, metadata};
 
 use super::{
@@ -28,6 +28,9 @@ pub struct SharedTree {
     /// The owner shows the folders' views to visitors.
     pub shows_views: bool,
 }
+
+/// A share opened, with its shared item, or why it does not open.
+pub type Opened = Result<(SharedTree, file::Model), FsError>;
 
 /// The share module's [`ShareTrees`], kept in a slot of the state.
 type Provided = Arc<dyn ShareTrees>;
@@ -51,6 +54,14 @@ pub trait ShareTrees: Send + Sync {
         ctx: &'a FsCtx<'_>,
         uri: &'a FileUri,
     ) -> BoxFuture<'a, Result<(SharedTree, file::Model), FsError>>;
+
+    /// [`open`](Self::open) of many shares at once, in a fixed number of statements: one
+    /// answer per URI, in order.
+    fn open_many<'a>(
+        &'a self,
+        ctx: &'a FsCtx<'_>,
+        uris: &'a [FileUri],
+    ) -> BoxFuture<'a, Result<Vec<Opened>, FsError>>;
 
     /// The share `uri` names, unchecked ([`FsError::ShareInvalid`] when there is none): for
     /// a tree already opened, or for facts that give nothing away.
@@ -145,6 +156,50 @@ pub async fn saved_item(
         Some(uri) => Ok(Some(trees(ctx.state).open(ctx, &uri).await?.1)),
         None => Ok(None),
     }
+}
+
+/// Every saved share of `owner_id` opened for the caller of `ctx`, as [`saved_item`] would
+/// open each: for each entry (not deleted) that names a share, in the order the entries are
+/// read, the share URI it names and the shared item or why the share does not open. Entries
+/// that name no share, or something that is no share URI, are left out. A fixed number of
+/// statements whatever the number of entries.
+pub async fn saved_items(
+    ctx: &FsCtx<'_>,
+    owner_id: i64,
+) -> Result<Vec<(FileUri, Result<file::Model, FsError>)>, FsError> {
+    let db = &ctx.state.db;
+    let entries: Vec<i64> = file::Entity::find()
+        .select_only()
+        .column(file::Column::Id)
+        .filter(file::Column::OwnerId.eq(owner_id))
+        .filter(file::Column::IsSymbolic.eq(true))
+        .filter(file::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut targets: HashMap<i64, String> = metadata::Entity::find()
+        .filter(metadata::Column::FileId.is_in(entries.iter().copied()))
+        .filter(metadata::Column::Name.eq(SHARED_REDIRECT))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.file_id, m.value))
+        .collect();
+    let uris: Vec<FileUri> = entries
+        .iter()
+        .filter_map(|id| targets.remove(id))
+        .filter_map(|target| FileUri::parse(&target).ok())
+        .filter(|uri| uri.fs == FsKind::Share)
+        .collect();
+    let opened = trees(ctx.state).open_many(ctx, &uris).await?;
+    Ok(uris
+        .into_iter()
+        .zip(opened)
+        .map(|(uri, open)| (uri, open.map(|(_, item)| item)))
+        .collect())
 }
 
 /// The size a saved entry shows: for a saved file share, the shared file's (the entry's own

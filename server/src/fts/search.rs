@@ -348,22 +348,14 @@ fn place(f: &file::Model, up: &[Link], me: i64, roots: &[SavedRoot]) -> Option<(
     None
 }
 
-/// The shares the caller saved that open for them now (validity, password, group rights).
+/// The shares the caller saved that open for them now (validity, password, group rights),
+/// read for all of them at once ([`share_tree::saved_items`]: a fixed number of statements,
+/// not a few per saved share).
 async fn saved_roots(ctx: &FsCtx<'_>, me: i64) -> Result<Vec<SavedRoot>, FtsError> {
-    let db = &ctx.state.db;
-    let entries = file::Entity::find()
-        .filter(file::Column::OwnerId.eq(me))
-        .filter(file::Column::IsSymbolic.eq(true))
-        .filter(file::Column::DeletedAt.is_null())
-        .all(db)
-        .await?;
     let mut roots = Vec::new();
-    for entry in entries {
-        let Ok(Some(uri)) = share_tree::saved_target(db, entry.id).await else {
-            continue;
-        };
+    for (uri, opened) in share_tree::saved_items(ctx, me).await? {
         // A share that no longer opens (expired, deleted, password changed) gives nothing.
-        let Ok(Some(item)) = share_tree::saved_item(ctx, &entry).await else {
+        let Ok(item) = opened else {
             continue;
         };
         if item.owner_id == me {

@@ -1,20 +1,24 @@
 //! Opening a share: is it still valid, is it unlocked for this caller, and which row a path
 //! below it names.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use futures_util::future::BoxFuture;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use stratus_entity::{file, group, share, user};
 use subtle::ConstantTimeEq;
 
+use super::batch::Batch;
 use crate::{
     auth::{caller::Caller, throttle},
     boolset::{Boolset, group_perm},
+    events::Client,
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        share_tree::{ShareTrees, SharedTree},
+        share_tree::{Opened, ShareTrees, SharedTree},
         uri::{FileUri, FsKind},
     },
     ids::IdKind,
@@ -24,7 +28,7 @@ use crate::{
 };
 
 /// Deepest ancestor walk when checking that a shared file is still in its owner's tree.
-const MAX_TREE_DEPTH: usize = 4096;
+pub(super) const MAX_TREE_DEPTH: usize = 4096;
 
 /// A share that is valid right now, with its file and owner as they are now.
 #[derive(Debug, Clone)]
@@ -86,23 +90,38 @@ pub async fn check(db: &impl ConnectionTrait, share: share::Model) -> Result<Liv
 /// [`check`] without the remaining downloads: for a download counted already, when its URL
 /// was handed out (the last one must still be served).
 async fn check_serving(db: &impl ConnectionTrait, share: share::Model) -> Result<Live, FsError> {
-    if share.expires.is_some_and(|t| t <= Utc::now()) {
+    if is_expired_by_time(&share) {
         return Err(FsError::ShareInvalid);
     }
     let owner = user::Entity::find_by_id(share.user_id)
         .one(db)
         .await?
-        .filter(|u| u.deleted_at.is_none() && u.status == user::status::ACTIVE)
+        .filter(owner_serves)
         .ok_or(FsError::ShareInvalid)?;
     let file = file::Entity::find_by_id(share.file_id)
         .one(db)
         .await?
-        .filter(|f| f.deleted_at.is_none() && f.owner_id == owner.id && !f.is_symbolic)
+        .filter(|f| file_serves(f, &owner))
         .ok_or(FsError::ShareInvalid)?;
     if !nav::in_tree(db, &file, MAX_TREE_DEPTH).await? {
         return Err(FsError::ShareInvalid);
     }
     Ok(Live { share, file, owner })
+}
+
+/// Expired by time (downloads aside).
+pub(super) fn is_expired_by_time(share: &share::Model) -> bool {
+    share.expires.is_some_and(|t| t <= Utc::now())
+}
+
+/// The owner of a working share: not deleted, active.
+pub(super) fn owner_serves(owner: &user::Model) -> bool {
+    owner.deleted_at.is_none() && owner.status == user::status::ACTIVE
+}
+
+/// The file of a working share: not deleted, still the owner's, not a saved share.
+pub(super) fn file_serves(file: &file::Model, owner: &user::Model) -> bool {
+    file.deleted_at.is_none() && file.owner_id == owner.id && !file.is_symbolic
 }
 
 /// The share hashid a content URL for `node` is bound to: set when the node was reached
@@ -143,12 +162,9 @@ pub async fn unlock(
     given: Option<&str>,
     caller: &Caller,
 ) -> Result<(), FsError> {
-    let Some(stored) = share.password.as_deref().filter(|p| !p.is_empty()) else {
+    let Some(stored) = password_asked(share, caller) else {
         return Ok(());
     };
-    if caller.user_id() == Some(share.user_id) {
-        return Ok(());
-    }
     let Some(given) = given else {
         return Err(FsError::SharePassword);
     };
@@ -156,10 +172,31 @@ pub async fn unlock(
     if throttle::share_exceeded(db, share.id, &client).await? {
         return Err(FsError::ShareThrottled);
     }
+    try_password(db, share, stored, given, caller, &client).await
+}
+
+/// The password `caller` must give to see the share's contents: none without one, or for
+/// the share's owner.
+fn password_asked<'s>(share: &'s share::Model, caller: &Caller) -> Option<&'s str> {
+    share
+        .password
+        .as_deref()
+        .filter(|p| !p.is_empty() && caller.user_id() != Some(share.user_id))
+}
+
+/// Compares a password given for a share that is not throttled; a wrong one is recorded.
+async fn try_password(
+    db: &impl ConnectionTrait,
+    share: &share::Model,
+    stored: &str,
+    given: &str,
+    caller: &Caller,
+    client: &Client,
+) -> Result<(), FsError> {
     if password_matches(stored, given) {
         return Ok(());
     }
-    throttle::share_fail(db, share.id, caller.user_id(), &client).await;
+    throttle::share_fail(db, share.id, caller.user_id(), client).await;
     Err(FsError::SharePassword)
 }
 
@@ -218,6 +255,89 @@ pub async fn open(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Live, FsError> {
     Ok(live)
 }
 
+/// [`open`] of many shares at once (the shares a search looks into): one answer per URI, in
+/// order, from a fixed number of statements whatever their number: the shares, their owners,
+/// files and folder chains ([`Batch`]), and the password throttle once when some share asks
+/// for a password. Only a wrong password writes, as [`unlock`] records it.
+pub async fn open_many(
+    ctx: &FsCtx<'_>,
+    uris: &[FileUri],
+) -> Result<Vec<Result<Live, FsError>>, FsError> {
+    if uris.is_empty() {
+        return Ok(Vec::new());
+    }
+    let db = &ctx.state.db;
+    if !permissions(ctx.state, ctx.caller)
+        .await?
+        .enabled(group_perm::SHARE_DOWNLOAD)
+    {
+        let denied = || match ctx.caller {
+            Caller::Anonymous => FsError::ShareAnonymousDenied,
+            Caller::User(_) => FsError::NoPermission("your group may not open shares"),
+        };
+        // As `open`: a URI that names no share is invalid before the group is asked.
+        return Ok(uris
+            .iter()
+            .map(|u| Err(share_id(ctx.state, u).err().unwrap_or_else(denied)))
+            .collect());
+    }
+    let ids: Vec<Option<i64>> = uris.iter().map(|u| share_id(ctx.state, u).ok()).collect();
+    let rows: HashMap<i64, share::Model> = share::Entity::find()
+        .filter(share::Column::Id.is_in(ids.iter().flatten().copied()))
+        .filter(share::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let shares: Vec<share::Model> = rows.values().cloned().collect();
+    let batch = Batch::read(db, &shares).await?;
+    let mut opened: Vec<Result<Live, FsError>> = ids
+        .iter()
+        .map(|id| {
+            let share = id
+                .and_then(|id| rows.get(&id))
+                .ok_or(FsError::ShareInvalid)?;
+            if ctx.download_counted {
+                batch.check_serving(share)
+            } else {
+                batch.check(share)
+            }
+        })
+        .collect();
+    let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
+    let asking: Vec<i64> = opened
+        .iter()
+        .zip(uris)
+        .filter_map(|(live, uri)| {
+            let live = live.as_ref().ok()?;
+            password_asked(&live.share, ctx.caller)?;
+            uri.password.as_ref().map(|_| live.share.id)
+        })
+        .collect();
+    let throttled = throttle::shares_exceeded(db, &asking, &client).await?;
+    for (slot, uri) in opened.iter_mut().zip(uris) {
+        let Ok(live) = slot else { continue };
+        if let Some(stored) = password_asked(&live.share, ctx.caller) {
+            let unlocked = match uri.password.as_deref() {
+                None => Err(FsError::SharePassword),
+                Some(_) if throttled.contains(&live.share.id) => Err(FsError::ShareThrottled),
+                Some(given) => {
+                    try_password(db, &live.share, stored, given, ctx.caller, &client).await
+                }
+            };
+            if let Err(err) = unlocked {
+                *slot = Err(err);
+                continue;
+            }
+        }
+        if live.share.upload_only {
+            *slot = Err(FsError::ShareUploadOnly);
+        }
+    }
+    Ok(opened)
+}
+
 /// The share module's side of [`ShareTrees`]: how the file system opens a share.
 pub struct Trees;
 
@@ -230,6 +350,20 @@ impl ShareTrees for Trees {
         Box::pin(async move {
             let live = open(ctx, uri).await?;
             Ok((tree_of(&live.share), live.file))
+        })
+    }
+
+    fn open_many<'a>(
+        &'a self,
+        ctx: &'a FsCtx<'_>,
+        uris: &'a [FileUri],
+    ) -> BoxFuture<'a, Result<Vec<Opened>, FsError>> {
+        Box::pin(async move {
+            Ok(open_many(ctx, uris)
+                .await?
+                .into_iter()
+                .map(|live| live.map(|l| (tree_of(&l.share), l.file)))
+                .collect())
         })
     }
 

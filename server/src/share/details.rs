@@ -6,7 +6,11 @@ use stratus_entity::{file, group, share, user};
 
 use super::{access, error::ShareError};
 use crate::{
-    fs::{nav, uri::FileUri},
+    fs::{
+        chain::{self, Link},
+        nav,
+        uri::FileUri,
+    },
     ids::{HashIds, IdKind},
 };
 
@@ -97,8 +101,17 @@ pub async fn details(
 /// file's folder (clients append the file's name).
 async fn source_of(db: &impl ConnectionTrait, f: &file::Model) -> Result<FileUri, ShareError> {
     let uri = nav::uri_of(db, f).await?;
-    Ok(match f.r#type {
+    Ok(source_from(f, uri))
+}
+
+/// [`source_of`] with the chain of the file's parent read already (a page of shares).
+pub(super) fn source_along(f: &file::Model, up: &[Link]) -> Result<FileUri, ShareError> {
+    Ok(source_from(f, chain::uri_along(f, up)?))
+}
+
+fn source_from(f: &file::Model, uri: FileUri) -> FileUri {
+    match f.r#type {
         file::kind::FOLDER => uri,
         _ => uri.parent().unwrap_or(uri),
-    })
+    }
 }

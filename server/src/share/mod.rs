@@ -6,6 +6,7 @@
 //! so a share stops working the moment its owner trashes the file or is banned.
 
 pub mod access;
+pub mod batch;
 pub mod details;
 pub mod download;
 pub mod error;

@@ -13,6 +13,7 @@ mod abuse;
 mod additions;
 mod browse;
 mod limits;
+mod listing;
 mod manage;
 mod og;
 mod saved;

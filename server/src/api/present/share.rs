@@ -7,7 +7,10 @@ use crate::{
     api::{dto::share::Share, envelope::ApiError, present::user::Redactor},
     auth::caller::Caller,
     ids::{HashIds, IdKind},
-    share::details::{self, share_url, share_view, show_readme},
+    share::{
+        batch::Batch,
+        details::{self, Details, share_url, share_view, show_readme},
+    },
 };
 
 /// What to present besides the row.
@@ -30,12 +33,39 @@ pub async fn present(
     share: &share::Model,
     shown: &Shown<'_>,
 ) -> Result<Share, ApiError> {
+    let found = details::details(db, share, with_source(share, shown)).await?;
+    Ok(present_found(ids, share, shown, found))
+}
+
+/// [`present`] for a page of shares: what they show is read for all of them at once, in a
+/// fixed number of statements whatever the page's size ([`Batch`]).
+pub async fn present_all(
+    db: &impl ConnectionTrait,
+    ids: &HashIds,
+    shares: &[share::Model],
+    shown: &Shown<'_>,
+) -> Result<Vec<Share>, ApiError> {
+    let batch = Batch::read(db, shares).await?.with_groups(db).await?;
+    shares
+        .iter()
+        .map(|share| {
+            let found = batch.details(share, with_source(share, shown))?;
+            Ok(present_found(ids, share, shown, found))
+        })
+        .collect()
+}
+
+/// Only the owner asking for it sees where a share points.
+fn with_source(share: &share::Model, shown: &Shown<'_>) -> bool {
+    shown.caller.user_id() == Some(share.user_id) && shown.owner_extended
+}
+
+fn present_found(ids: &HashIds, share: &share::Model, shown: &Shown<'_>, found: Details) -> Share {
     let is_owner = shown.caller.user_id() == Some(share.user_id);
-    let found = details::details(db, share, is_owner && shown.owner_extended).await?;
     let unlocked = shown.unlocked || is_owner;
     let file = found.file.as_ref();
     let protected = share.password.as_deref().is_some_and(|p| !p.is_empty());
-    Ok(Share {
+    Share {
         id: ids.encode(share.id, IdKind::Share),
         name: file.map(|f| f.name.clone()),
         remain_downloads: share.remain_downloads.filter(|_| unlocked),
@@ -60,5 +90,5 @@ pub async fn present(
         upload_only: share.upload_only.then_some(true),
         upload_limit: share.upload_limit.filter(|_| unlocked && share.upload_only),
         uploaded: (unlocked && share.upload_only).then_some(share.uploaded),
-    })
+    }
 }

@@ -7,6 +7,7 @@ mod access;
 mod copied;
 pub mod docs;
 mod found;
+mod saved;
 mod writers;
 
 use reqwest::Method;
