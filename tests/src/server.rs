@@ -182,6 +182,28 @@ impl TestServer {
         (status, envelope(resp).await)
     }
 
+    /// Changes the row of share `id` (its public id) with `f`: for states the API cannot
+    /// reach (expired, used up, a file gone).
+    pub async fn edit_share(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut stratus_entity::share::ActiveModel),
+    ) {
+        let id = self
+            .state
+            .ids
+            .decode(id, stratus_server::ids::IdKind::Share)
+            .unwrap();
+        let row = stratus_entity::share::Entity::find_by_id(id)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut active = row.into_active_model();
+        f(&mut active);
+        active.update(&self.state.db).await.unwrap();
+    }
+
     /// Creates an active account in the User group (2).
     pub async fn create_user(&self, email: &str, password: &str) -> stratus_entity::user::Model {
         stratus_server::users::create(&self.state.db, email, password, 2)

@@ -4,10 +4,8 @@
 //! not one saved with a password A changed since.
 
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::ActiveValue::Set;
 use serde_json::json;
-use stratus_entity::share;
-use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer};
 
 use super::{found, indexed, my, setup, upload};
@@ -26,18 +24,6 @@ async fn save(server: &TestServer, s: &Session, owner: &Session, link: &str, nam
         )
         .await;
     assert_eq!(saved["code"], 0, "{saved}");
-}
-
-async fn set_share(server: &TestServer, id: &str, f: impl FnOnce(&mut share::ActiveModel)) {
-    let id = server.state.ids.decode(id, IdKind::Share).unwrap();
-    let row = share::Entity::find_by_id(id)
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut active = row.into_active_model();
-    f(&mut active);
-    active.update(&server.state.db).await.unwrap();
 }
 
 #[tokio::test]
@@ -106,14 +92,14 @@ async fn three_saved_shares_are_searched_and_nothing_else() {
     assert_eq!(found(&server, &b, "wombat").await, expected);
 
     // The expired share and the one whose password changed give nothing any more.
-    set_share(&server, &old, |s| {
-        s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
-    })
-    .await;
-    set_share(&server, &changed, |s| {
-        s.password = Set(Some("After2".into()))
-    })
-    .await;
+    server
+        .edit_share(&old, |s| {
+            s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        })
+        .await;
+    server
+        .edit_share(&changed, |s| s.password = Set(Some("After2".into())))
+        .await;
     let mut expected: Vec<String> = everything
         .iter()
         .filter(|p| !p.contains(&old) && !p.contains(&changed))

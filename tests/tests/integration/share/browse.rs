@@ -4,15 +4,13 @@
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::json;
-use stratus_entity::{group, share as share_row, user};
+use stratus_entity::{group, user};
 use stratus_server::{
     boolset::{Boolset, group_perm},
     users,
 };
 
-use super::{
-    A, B, anon_get, download, file_url, info, list, make_tree, names, send, setup, share_db_id,
-};
+use super::{A, B, anon_get, download, file_url, info, list, make_tree, names, send, setup};
 
 #[tokio::test]
 async fn anonymous_visitor_browses_a_folder_share_and_downloads() {
@@ -213,21 +211,6 @@ async fn password_share_is_locked_until_unlocked() {
     assert!(link.ends_with("/Secret42"), "{link}");
 }
 
-async fn set_share(
-    server: &stratus_tests::TestServer,
-    id: &str,
-    f: impl FnOnce(&mut share_row::ActiveModel),
-) {
-    let row = share_row::Entity::find_by_id(share_db_id(server, id))
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut active = row.into_active_model();
-    f(&mut active);
-    active.update(&server.state.db).await.unwrap();
-}
-
 #[tokio::test]
 async fn expired_share_stops_working() {
     let (server, ann, _bob) = setup().await;
@@ -237,10 +220,11 @@ async fn expired_share_stops_working() {
         .await;
     let root = format!("cloudreve://{id}@share");
     assert_eq!(list(&server, None, &root).await["code"], 0);
-    set_share(&server, &id, |s| {
-        s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
-    })
-    .await;
+    server
+        .edit_share(&id, |s| {
+            s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        })
+        .await;
     assert_eq!(list(&server, None, &root).await["code"], 40058);
     assert_eq!(
         file_url(&server, None, &[&format!("{root}/a.txt")]).await["code"],

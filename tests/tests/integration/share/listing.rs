@@ -7,9 +7,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
 use serde_json::{Value, json};
-use stratus_entity::{file, share as share_row};
+use stratus_entity::file;
 
-use super::{get_q, info, send, setup, share_db_id};
+use super::{get_q, info, send, setup};
 use crate::archive::{my, trash, upload};
 
 /// What each share of the fixture is, to check the fields that depend on it.
@@ -22,21 +22,6 @@ enum Kind {
     Trashed,
     Deleted,
     Exhausted,
-}
-
-async fn set_share(
-    server: &stratus_tests::TestServer,
-    id: &str,
-    f: impl FnOnce(&mut share_row::ActiveModel),
-) {
-    let row = share_row::Entity::find_by_id(share_db_id(server, id))
-        .one(&server.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut active = row.into_active_model();
-    f(&mut active);
-    active.update(&server.state.db).await.unwrap();
 }
 
 /// A share as a visitor sees it before unlocking it: what a profile lists, without a password
@@ -104,10 +89,11 @@ async fn a_page_of_thirty_shares_in_every_state() {
     let (id, _) = server
         .share(&ann, &my("old.txt"), json!({"expire": 3600}))
         .await;
-    set_share(&server, &id, |s| {
-        s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
-    })
-    .await;
+    server
+        .edit_share(&id, |s| {
+            s.expires = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        })
+        .await;
     made.push((id, Kind::Expired, "expired"));
     upload(&server, &ann, &my("Bin/t.txt"), b"trashed").await;
     let (id, _) = server.share(&ann, &my("Bin/t.txt"), json!({})).await;
@@ -142,11 +128,12 @@ async fn a_page_of_thirty_shares_in_every_state() {
     let (id, _) = server
         .share(&ann, &my("used.txt"), json!({"downloads": 1}))
         .await;
-    set_share(&server, &id, |s| {
-        s.remain_downloads = Set(Some(0));
-        s.downloads = Set(1);
-    })
-    .await;
+    server
+        .edit_share(&id, |s| {
+            s.remain_downloads = Set(Some(0));
+            s.downloads = Set(1);
+        })
+        .await;
     made.push((id, Kind::Exhausted, "exhausted"));
     upload(&server, &ann, &my("private.txt"), b"private").await;
     let (id, _) = server
