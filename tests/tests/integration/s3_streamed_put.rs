@@ -199,18 +199,24 @@ async fn start_child(server: &TestServer, dir: &Path) -> (tokio::process::Child,
     panic!("the child server did not start");
 }
 
+/// A second instance (a child process on the same database and data folder) is SIGKILLed
+/// while a WebDAV PUT streams through it, once the upload it opened is journaled.
+async fn put_cut_by_a_kill(s3: &S3Server, server: &TestServer, pw: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start_child(server, dir.path()).await;
+    let (tx, put) = start_put(&base, "killed.bin", pw);
+    until_upload_opened(s3, &tx).await;
+    until_journaled(s3, &server.data_dir).await;
+    child.kill().await.unwrap(); // SIGKILL
+    drop(tx);
+    assert!(put.await.unwrap().is_err(), "the killed server answered");
+}
+
 #[tokio::test]
 async fn a_put_cut_by_a_killed_server_is_aborted_at_the_next_start() {
     let s3 = S3Server::start();
     let (mut server, _, pw) = setup(&s3).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (mut child, base) = start_child(&server, dir.path()).await;
-    let (tx, put) = start_put(&base, "killed.bin", &pw);
-    until_upload_opened(&s3, &tx).await;
-    until_journaled(&s3, &server.data_dir).await;
-    child.kill().await.unwrap(); // SIGKILL
-    drop(tx);
-    assert!(put.await.unwrap().is_err(), "the killed server answered");
+    put_cut_by_a_kill(&s3, &server, &pw).await;
     let left = open_uploads(&s3);
     assert_eq!(left.len(), 1, "the dead process left its upload: {left:?}");
     // The journal of the dead process names the upload; the next start aborts it.
@@ -227,14 +233,7 @@ async fn a_put_cut_by_a_killed_server_is_aborted_at_the_next_start() {
 async fn a_put_cut_by_a_killed_server_is_aborted_by_the_sentinel_of_one_still_running() {
     let s3 = S3Server::start();
     let (server, ann, pw) = setup(&s3).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (mut child, base) = start_child(&server, dir.path()).await;
-    let (tx, put) = start_put(&base, "killed.bin", &pw);
-    until_upload_opened(&s3, &tx).await;
-    until_journaled(&s3, &server.data_dir).await;
-    child.kill().await.unwrap(); // SIGKILL
-    drop(tx);
-    assert!(put.await.unwrap().is_err(), "the killed server answered");
+    put_cut_by_a_kill(&s3, &server, &pw).await;
     assert_eq!(
         open_uploads(&s3).len(),
         1,
