@@ -3,7 +3,6 @@
 //! position kept per file, light or dark with the app. The chapters' scripts never run (epub.ts).
 import {
   ActionIcon,
-  Alert,
   Center,
   Loader,
   Menu,
@@ -22,6 +21,7 @@ import { fetchBytes } from "../../api/content";
 import { errorMessage } from "../../lib/errors";
 import { type Place, useEpub } from "./epub";
 import classes from "./Preview.module.css";
+import { PreviewFailed } from "./PreviewFailed";
 
 export default function EpubPreview({ file }: { file: FileInfo }) {
   const { t } = useTranslation();
@@ -36,13 +36,7 @@ export default function EpubPreview({ file }: { file: FileInfo }) {
 
   const error = bytes.error ?? failed;
   if (error) {
-    return (
-      <Center flex={1} p="md">
-        <Alert color="red" role="alert" title={t("preview.failed")}>
-          {errorMessage(error)}
-        </Alert>
-      </Center>
-    );
+    return <PreviewFailed>{errorMessage(error)}</PreviewFailed>;
   }
   return (
     <>

@@ -4,7 +4,7 @@
 //! `PUT /file/content`, based on the version it started from) and `exit` (closes the viewer).
 //! Only messages from the frame itself, with the app's origin, are taken; the file is sent to
 //! that origin only.
-import { Alert, Center, Loader, useComputedColorScheme } from "@mantine/core";
+import { Center, Loader, useComputedColorScheme } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
@@ -17,6 +17,7 @@ import { embedUrl } from "./embed";
 import type { FileApp } from "./fileApps";
 import { fileAppFor } from "./kinds";
 import classes from "./Preview.module.css";
+import { PreviewFailed } from "./PreviewFailed";
 import { closePreview } from "./store";
 
 export default function FileAppPreview({ file }: { file: FileInfo }) {
@@ -36,11 +37,7 @@ export default function FileAppPreview({ file }: { file: FileInfo }) {
 
   if (!app || text.error) {
     return (
-      <Center flex={1} p="md">
-        <Alert color="red" role="alert" title={t("preview.failed")}>
-          {text.error ? errorMessage(text.error) : t("preview.app.off")}
-        </Alert>
-      </Center>
+      <PreviewFailed>{text.error ? errorMessage(text.error) : t("preview.app.off")}</PreviewFailed>
     );
   }
   if (text.data === undefined) {

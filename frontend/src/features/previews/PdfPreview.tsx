@@ -1,6 +1,6 @@
 //! PDF, drawn by pdf.js (a lazy chunk; its worker is a separate file): one page at a time, with
 //! page and zoom controls. pdf.js fetches the file with `Range` requests as it needs pages.
-import { ActionIcon, Alert, Center, Loader, Text } from "@mantine/core";
+import { ActionIcon, Loader, Text } from "@mantine/core";
 import { IconChevronLeft, IconChevronRight, IconZoomIn, IconZoomOut } from "@tabler/icons-react";
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
 import classes from "./Preview.module.css";
+import { PreviewFailed } from "./PreviewFailed";
 import { useContentUrl } from "./urls";
 
 GlobalWorkerOptions.workerSrc = workerUrl;
@@ -25,13 +26,7 @@ export default function PdfPreview({ file }: { file: FileInfo }) {
 
   const error = url.error ?? failed;
   if (error) {
-    return (
-      <Center flex={1} p="md">
-        <Alert color="red" role="alert" title={t("preview.failed")}>
-          {errorMessage(error)}
-        </Alert>
-      </Center>
-    );
+    return <PreviewFailed>{errorMessage(error)}</PreviewFailed>;
   }
   const pages = doc?.numPages ?? 0;
   return (

@@ -1,11 +1,12 @@
 //! Text and code files: loaded, then shown in the editor.
-import { Alert, Button, Center, Loader, Stack, Text } from "@mantine/core";
+import { Button, Center, Loader, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { MAX_TEXT_BYTES } from "../../api/content";
 import { downloadFiles } from "../../lib/downloads";
 import { errorMessage } from "../../lib/errors";
 import { formatBytes } from "../../lib/format";
+import { PreviewFailed } from "./PreviewFailed";
 import { TextEditor } from "./TextEditor";
 import { TooLargeError, useFileText } from "./text";
 
@@ -37,11 +38,5 @@ export function TextFailed({ file, error }: { file: FileInfo; error: unknown }) 
       </Center>
     );
   }
-  return (
-    <Center flex={1} p="md">
-      <Alert color="red" role="alert" title={t("preview.failed")}>
-        {errorMessage(error)}
-      </Alert>
-    </Center>
-  );
+  return <PreviewFailed>{errorMessage(error)}</PreviewFailed>;
 }
