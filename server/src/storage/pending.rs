@@ -34,6 +34,7 @@ use std::{
     io::{self, BufRead, BufReader, Write},
     path::{Path, PathBuf},
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -190,9 +191,10 @@ impl PendingBlobs {
     }
 
     /// A new locked journal holding the open records. It is made under a name [`recover`]
-    /// does not read and takes its `.log` name only once locked: other instances recover
-    /// journals while this one runs (the upload sentinel), and one that found it between its
-    /// creation and its lock would take it for a dead process's and delete it.
+    /// does not read while it is young and takes its `.log` name only once locked: other
+    /// instances recover journals while this one runs (the upload sentinel), and one that
+    /// found it between its creation and its lock would take it for a dead process's and
+    /// delete it.
     fn create(&self, open: &HashMap<Blob, u32>) -> io::Result<Journal> {
         fs::create_dir_all(&self.dir)?;
         let name = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
@@ -322,7 +324,7 @@ pub async fn recover(
     let mut deleted = 0;
     for entry in entries {
         let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "log") {
+        if !is_journal(&path) {
             continue;
         }
         let Ok(file) = File::open(&path) else {
@@ -362,6 +364,23 @@ pub async fn recover(
         );
     }
     Ok(deleted)
+}
+
+/// How long a journal may keep its `.new` name: its maker locks it as it creates it and
+/// renames it at once, so one older than this was left by a process killed in between.
+const ABANDONED_AFTER: Duration = Duration::from_secs(60);
+
+/// Whether `path` is a journal [`recover`] reads: a `.log`, or a `.new` its maker never
+/// renamed. The latter may hold records of blobs being stored that no other journal names
+/// (when the one before it had failed), so it is read like the others.
+fn is_journal(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("log") => true,
+        Some("new") => fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > ABANDONED_AFTER)),
+        _ => false,
+    }
 }
 
 /// Deletes the blobs among `keys` of `policy` that no entity row names; returns how many.
@@ -433,6 +452,8 @@ async fn abort_unowned(
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     fn journal_text(dir: &Path) -> String {
@@ -518,6 +539,26 @@ mod tests {
             1
         );
         kept.settle();
+    }
+
+    #[test]
+    fn a_journal_left_half_made_is_read_once_it_is_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, new) = (dir.path().join("1-a.log"), dir.path().join("1-b.new"));
+        fs::write(&log, "").unwrap();
+        fs::write(&new, "").unwrap();
+        assert!(is_journal(&log));
+        // Its maker may be about to lock and rename it.
+        assert!(!is_journal(&new));
+        let old = SystemTime::now() - ABANDONED_AFTER * 2;
+        File::options()
+            .write(true)
+            .open(&new)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert!(is_journal(&new));
+        assert!(!is_journal(&dir.path().join("1-c.tmp")));
     }
 
     #[test]
