@@ -2,7 +2,7 @@
 //! (see [`crate::download`]).
 
 use chrono::{SecondsFormat, Utc};
-use poem::{Request, Response, web::Data};
+use poem::{Request, Response, http::Method, web::Data};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
@@ -213,7 +213,7 @@ impl DownloadApi {
             once: once.0.as_deref().filter(|s| !s.is_empty()),
             download: QueryBool::of(download.0),
             no_cache: QueryBool::of(no_cache.0),
-            head: false,
+            head: req.method() == Method::HEAD,
         };
         ContentResponse::from(serve_content(&state, req, q).await)
     }
@@ -238,18 +238,10 @@ impl DownloadApi {
         download: Query<Option<QueryBool>>,
         no_cache: Query<Option<QueryBool>>,
     ) -> ContentResponse {
-        let q = ContentRequest {
-            id: &id.0,
-            speed: &speed.0,
-            name: &name.0,
-            sign: sign.0.as_deref(),
-            share: share.0.as_deref().filter(|s| !s.is_empty()),
-            once: once.0.as_deref().filter(|s| !s.is_empty()),
-            download: QueryBool::of(download.0),
-            no_cache: QueryBool::of(no_cache.0),
-            head: true,
-        };
-        ContentResponse::from(serve_content(&state, req, q).await)
+        self.get_file_content(
+            state, req, id, speed, name, sign, share, once, download, no_cache,
+        )
+        .await
     }
 }
 

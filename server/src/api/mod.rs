@@ -80,86 +80,58 @@ pub enum ApiTags {
     Admin,
 }
 
-/// Route groups, nested because poem-openapi implements `OpenApi` for tuples of at most 16.
-/// The first tuple is accounts and the core file system; the second, transfers, sharing and
-/// devices; the third, administration.
-type Apis = (
-    (
-        site::SiteApi,
-        file::FileApi,
-        download::DownloadApi,
-        file_manage::FileManageApi,
-        file_lock::FileLockApi,
-        file_list::FileListApi,
-        upload::UploadApi,
-        session::SessionApi,
-        user::UserApi,
-        user_profile::UserProfileApi,
-        user_setting::UserSettingApi,
-        user_sessions::UserSessionsApi,
-        registration::RegistrationApi,
-        passkey::PasskeyApi,
-        file_events::FileEventsApi,
-    ),
-    (
-        file_thumb::FileThumbApi,
-        file_content::FileContentApi,
-        callback::CallbackApi,
-        share::ShareApi,
-        share_upload::ShareUploadApi,
-        archive::ArchiveApi,
-        source::SourceApi,
-        dav_account::DavAccountApi,
-        workflow::WorkflowApi,
-        workflow_jobs::WorkflowJobsApi,
-        remote_download::RemoteDownloadApi,
-        snapshot::SnapshotApi,
-        snapshot_restore::SnapshotRestoreApi,
-        oauth::OAuthApi,
-        oauth_token::OAuthTokenApi,
-    ),
-    admin::AdminApis,
-);
+/// Route groups, listed once: each is a unit struct, so the same tokens are the tuple's type
+/// and its value; the admin groups come last, as `admin::AdminApis` or `admin::apis()`.
+/// Nested because poem-openapi implements `OpenApi` for tuples of at most 16. The first tuple
+/// is accounts and the core file system; the second, transfers, sharing and devices; the
+/// third, administration.
+macro_rules! route_groups {
+    ($($admin:tt)*) => {
+        (
+            (
+                site::SiteApi,
+                file::FileApi,
+                download::DownloadApi,
+                file_manage::FileManageApi,
+                file_lock::FileLockApi,
+                file_list::FileListApi,
+                upload::UploadApi,
+                session::SessionApi,
+                user::UserApi,
+                user_profile::UserProfileApi,
+                user_setting::UserSettingApi,
+                user_sessions::UserSessionsApi,
+                registration::RegistrationApi,
+                passkey::PasskeyApi,
+                file_events::FileEventsApi,
+            ),
+            (
+                file_thumb::FileThumbApi,
+                file_content::FileContentApi,
+                callback::CallbackApi,
+                share::ShareApi,
+                share_upload::ShareUploadApi,
+                archive::ArchiveApi,
+                source::SourceApi,
+                dav_account::DavAccountApi,
+                workflow::WorkflowApi,
+                workflow_jobs::WorkflowJobsApi,
+                remote_download::RemoteDownloadApi,
+                snapshot::SnapshotApi,
+                snapshot_restore::SnapshotRestoreApi,
+                oauth::OAuthApi,
+                oauth_token::OAuthTokenApi,
+            ),
+            $($admin)*
+        )
+    };
+}
+
+type Apis = route_groups!(admin::AdminApis);
 
 /// The OpenAPI service; also the source of `openapi.json`.
 pub fn service() -> OpenApiService<Apis, ()> {
-    let apis = (
-        (
-            site::SiteApi,
-            file::FileApi,
-            download::DownloadApi,
-            file_manage::FileManageApi,
-            file_lock::FileLockApi,
-            file_list::FileListApi,
-            upload::UploadApi,
-            session::SessionApi,
-            user::UserApi,
-            user_profile::UserProfileApi,
-            user_setting::UserSettingApi,
-            user_sessions::UserSessionsApi,
-            registration::RegistrationApi,
-            passkey::PasskeyApi,
-            file_events::FileEventsApi,
-        ),
-        (
-            file_thumb::FileThumbApi,
-            file_content::FileContentApi,
-            callback::CallbackApi,
-            share::ShareApi,
-            share_upload::ShareUploadApi,
-            archive::ArchiveApi,
-            source::SourceApi,
-            dav_account::DavAccountApi,
-            workflow::WorkflowApi,
-            workflow_jobs::WorkflowJobsApi,
-            remote_download::RemoteDownloadApi,
-            snapshot::SnapshotApi,
-            snapshot_restore::SnapshotRestoreApi,
-            oauth::OAuthApi,
-            oauth_token::OAuthTokenApi,
-        ),
-        admin::apis(),
-    );
+    let apis: Apis = route_groups!(admin::apis());
     OpenApiService::new(apis, "Stratus", env!("CARGO_PKG_VERSION"))
         .description(
             "Stratus speaks the Cloudreve v4 API. Every JSON answer is the envelope \

@@ -31,58 +31,43 @@ use poem::Request;
 use super::envelope::{ApiError, ErrorCode};
 use crate::{admin::Actor, auth::caller::Caller, events::Client, state::AppState};
 
-/// Route groups of the admin API (nested: a tuple implements `OpenApi` up to 16 members).
-pub type AdminApis = (
-    (
-        site::AdminSiteApi,
-        group::AdminGroupApi,
-        user::AdminUserApi,
-        policy::AdminPolicyApi,
-        file::AdminFileApi,
-        file::AdminEntityApi,
-        share::AdminShareApi,
-        share::AdminEventApi,
-        queue::AdminQueueApi,
-        node::AdminNodeApi,
-        notification::AdminNotificationApi,
-        health::AdminHealthApi,
-        snapshot::AdminSnapshotApi,
-    ),
-    (
-        backup_target::AdminBackupTargetApi,
-        backup_task::AdminBackupTaskApi,
-        backup_record::AdminBackupRecordApi,
-        backup_record_io::AdminBackupRecordIoApi,
-        oauth_client::AdminOAuthClientApi,
-    ),
-);
+/// The admin route groups, listed once: each is a unit struct, so the same tokens are the
+/// tuple's type and its value (nested: a tuple implements `OpenApi` up to 16 members).
+macro_rules! admin_route_groups {
+    () => {
+        (
+            (
+                site::AdminSiteApi,
+                group::AdminGroupApi,
+                user::AdminUserApi,
+                policy::AdminPolicyApi,
+                file::AdminFileApi,
+                file::AdminEntityApi,
+                share::AdminShareApi,
+                share::AdminEventApi,
+                queue::AdminQueueApi,
+                node::AdminNodeApi,
+                notification::AdminNotificationApi,
+                health::AdminHealthApi,
+                snapshot::AdminSnapshotApi,
+            ),
+            (
+                backup_target::AdminBackupTargetApi,
+                backup_task::AdminBackupTaskApi,
+                backup_record::AdminBackupRecordApi,
+                backup_record_io::AdminBackupRecordIoApi,
+                oauth_client::AdminOAuthClientApi,
+            ),
+        )
+    };
+}
+
+/// Route groups of the admin API.
+pub type AdminApis = admin_route_groups!();
 
 /// The admin route groups, for the OpenAPI service.
 pub fn apis() -> AdminApis {
-    (
-        (
-            site::AdminSiteApi,
-            group::AdminGroupApi,
-            user::AdminUserApi,
-            policy::AdminPolicyApi,
-            file::AdminFileApi,
-            file::AdminEntityApi,
-            share::AdminShareApi,
-            share::AdminEventApi,
-            queue::AdminQueueApi,
-            node::AdminNodeApi,
-            notification::AdminNotificationApi,
-            health::AdminHealthApi,
-            snapshot::AdminSnapshotApi,
-        ),
-        (
-            backup_target::AdminBackupTargetApi,
-            backup_task::AdminBackupTaskApi,
-            backup_record::AdminBackupRecordApi,
-            backup_record_io::AdminBackupRecordIoApi,
-            oauth_client::AdminOAuthClientApi,
-        ),
-    )
+    admin_route_groups!()
 }
 
 /// Whether `path` (below the API base) is an admin route. Decoded first, so an escaped
