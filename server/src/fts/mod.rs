@@ -28,7 +28,6 @@ pub mod task;
 pub mod tokens;
 
 use sea_orm::DbErr;
-use serde_json::json;
 use stratus_entity::file;
 
 use crate::{
@@ -105,14 +104,5 @@ async fn try_queue(state: &AppState, file: &file::Model) -> Result<(), DbErr> {
         file_id: file.id,
         entity_id,
     };
-    store::submit(
-        state,
-        &task::FullTextIndex,
-        Some(file.owner_id),
-        serde_json::to_string(&private).expect("state serializes"),
-        json!({"props": {"src": file.name}}),
-        None,
-    )
-    .await?;
-    Ok(())
+    store::submit_for_file(state, &task::FullTextIndex, file, &private).await
 }

@@ -66,6 +66,21 @@ pub async fn submit(
     Ok(row)
 }
 
+/// Queues a task of `kind` about `file`, with the file's name as its summary: the work the
+/// server queues after a write (it does not count against the owner's cap). `private_state`
+/// is the task's own, serialized as JSON.
+pub async fn submit_for_file(
+    state: &AppState,
+    kind: &dyn TaskKind,
+    file: &stratus_entity::file::Model,
+    private_state: &impl serde::Serialize,
+) -> Result<(), DbErr> {
+    let private = serde_json::to_string(private_state).expect("task state serializes");
+    let summary = json!({"props": {"src": file.name}});
+    submit(state, kind, Some(file.owner_id), private, summary, None).await?;
+    Ok(())
+}
+
 /// Default of the group setting `max_queued_tasks`.
 pub const DEFAULT_MAX_QUEUED_TASKS: u64 = 100;
 
