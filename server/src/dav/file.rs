@@ -198,24 +198,14 @@ impl DavFile for Reader {
 
 type Item = std::io::Result<Bytes>;
 
-/// Bodies announced at up to this many bytes are gathered by the writer and handed to the
-/// upload task whole (as the pieces the client sent, not copied): the task then runs from
-/// start to end without waiting for the body piece by piece, two thread hand-offs fewer for
-/// every small PUT.
-const GATHER_MAX: u64 = 64 * 1024;
-
 /// A file being written: the body goes through a channel into a task running the upload
 /// path, which commits only when [`DavFile::flush`] confirms the body is complete. A writer
 /// dropped before that (client gone, short body) makes the task fail and discard the blob.
-/// A small body is gathered first and the task started by the flush, with the whole body or,
-/// when it came short, an error in its place.
 pub struct Writer {
     session: Arc<Session>,
     uri: FileUri,
     size: Option<u64>,
     written: u64,
-    /// The pieces of a small body, until the flush (or the body outgrowing its length).
-    gathered: Option<Vec<Bytes>>,
     tx: Option<mpsc::Sender<Item>>,
     complete: Arc<AtomicBool>,
     task: Option<JoinHandle<Result<Meta, FsError>>>,
@@ -229,9 +219,6 @@ impl Writer {
             uri,
             size,
             written: 0,
-            gathered: size
-                .filter(|s| (1..=GATHER_MAX).contains(s))
-                .map(|_| Vec::new()),
             tx: None,
             complete: Arc::new(AtomicBool::new(false)),
             task: None,
@@ -239,43 +226,26 @@ impl Writer {
         }
     }
 
-    /// Starts the upload task with the body streamed through a channel; what was gathered
-    /// goes first.
     fn start(&mut self) {
         if self.task.is_some() || self.result.is_some() {
             return;
         }
         let (tx, rx) = mpsc::channel::<Item>(4);
         let complete = self.complete.clone();
-        let gathered = self.gathered.take().unwrap_or_default();
-        let first = stream::iter(gathered.into_iter().map(Ok));
-        let body: ByteStream = Box::pin(first.chain(stream::unfold(Some(rx), move |rx| {
+        let body: ByteStream = Box::pin(stream::unfold(Some(rx), move |rx| {
             let complete = complete.clone();
             async move {
                 let mut rx = rx?;
                 match rx.recv().await {
                     Some(item) => Some((item, Some(rx))),
                     None if complete.load(Ordering::Acquire) => None,
-                    None => Some((Err(ended_early()), None)),
+                    None => Some((
+                        Err(std::io::Error::other("the request body ended early")),
+                        None,
+                    )),
                 }
             }
-        })));
-        self.spawn(body);
-        self.tx = Some(tx);
-    }
-
-    /// Starts the upload task with a gathered body: whole, or cut by an error where it ended
-    /// short of its announced length.
-    fn start_gathered(&mut self, pieces: Vec<Bytes>) {
-        let mut body: Vec<Item> = pieces.into_iter().map(Ok).collect();
-        if self.size != Some(self.written) {
-            body.push(Err(ended_early()));
-        }
-        self.spawn(Box::pin(stream::iter(body)));
-    }
-
-    /// Runs the upload of `body` on a task of its own.
-    fn spawn(&mut self, body: ByteStream) {
+        }));
         let session = self.session.clone();
         let uri = self.uri.clone();
         let size = self.size;
@@ -303,16 +273,14 @@ impl Writer {
             Some(ctx) => tokio::spawn(crate::request_ctx::scope(ctx, put)),
             None => tokio::spawn(put),
         });
+        self.tx = Some(tx);
     }
 
     async fn finish(&mut self) -> Result<(), FsError> {
         if self.result.is_some() {
             return Ok(());
         }
-        match self.gathered.take() {
-            Some(pieces) if self.task.is_none() => self.start_gathered(pieces),
-            _ => self.start(),
-        }
+        self.start();
         if self.size.is_none_or(|s| s == self.written) {
             self.complete.store(true, Ordering::Release);
         }
@@ -324,14 +292,8 @@ impl Writer {
     }
 
     async fn send(&mut self, bytes: Bytes) -> Result<(), FsError> {
-        self.written += bytes.len() as u64;
-        if let Some(pieces) = &mut self.gathered
-            && self.size.is_some_and(|s| self.written <= s)
-        {
-            pieces.push(bytes);
-            return Ok(());
-        }
         self.start();
+        self.written += bytes.len() as u64;
         let sent = match &self.tx {
             Some(tx) => tx.send(Ok(bytes)).await.is_ok(),
             None => false,
@@ -353,10 +315,6 @@ impl Writer {
         self.finish().await?;
         Ok(self)
     }
-}
-
-fn ended_early() -> std::io::Error {
-    std::io::Error::other("the request body ended early")
 }
 
 impl fmt::Debug for Writer {

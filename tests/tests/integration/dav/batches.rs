@@ -122,8 +122,8 @@ async fn a_failing_write_in_a_batch_fails_alone() {
     assert_eq!(listing.matches("<D:response>").count(), 22, "{listing}");
 }
 
-/// A small body with a length is gathered before it is written: sent in pieces, it is
-/// stored whole; cut off by a client that goes away, it stores nothing.
+/// A small body with a length, sent in pieces, is stored whole; cut off by a client that goes
+/// away, it stores nothing.
 #[tokio::test]
 async fn a_small_body_in_pieces_is_stored_whole_and_a_cut_one_not_at_all() {
     use base64::Engine as _;
