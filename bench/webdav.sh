@@ -20,7 +20,8 @@
 # DB=postgres runs Stratus on a throwaway PostgreSQL cluster (fsync off, as the tests run it)
 # instead of SQLite. BASE_BIN=path/to/stratus adds a second Stratus (an earlier build, on a
 # database of its own) to the turns of 3 and 4, to compare a change against the code before
-# it in the same run. SMALL_ONLY=1 skips 1 and 2.
+# it in the same run. SMALL_ONLY=1 skips 1 and 2. PERF_OUT=/tmp/p adds a `perf record` profile
+# of Stratus during its first measured PUT and GET batches (/tmp/p.put.data, /tmp/p.get.data).
 #
 # Both WebDAV servers check HTTP Basic on every request (Apache with a SHA-1 htpasswd entry,
 # the cheapest it offers on Linux).
@@ -199,7 +200,19 @@ small() {
         B) url=$BDAV pw=$BPW pids=("${B_PIDS[@]}") ;;
         A) url=$ADAV pw=$SPW pids=("$APACHE_PID") ;;
     esac
+    # PERF_OUT=prefix: a CPU profile of Stratus during its first measured batch of each kind,
+    # written to prefix.put.data and prefix.get.data (read with `perf report -i`).
+    local perf=""
+    if [[ -n ${PERF_OUT:-} && $2 == S && $3 == run1 ]]; then
+        perf record -q -F 2999 -g -p "$STRATUS_PID" -o "$PERF_OUT.$1.data" >/dev/null 2>&1 &
+        perf=$!
+        sleep 0.5
+    fi
     python3 bench/dav_small.py "$1" "$url" "$3" "$4" "$CONC" "$EMAIL" "$pw" "${pids[@]}"
+    if [[ -n $perf ]]; then
+        kill -INT "$perf"
+        wait "$perf" || true
+    fi
 }
 
 if [[ $SMALL_ONLY != 1 ]]; then
