@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
 };
 use stratus_entity::{entity, file};
 
@@ -18,7 +18,7 @@ use super::{
 use crate::{
     boolset::{self, Boolset},
     caller::{Caller, SignedIn},
-    db,
+    db::{self, inline_read},
     ids::IdKind,
     state::AppState,
 };
@@ -281,7 +281,7 @@ pub struct LockedChain {
 /// [`chain`], and in the same statement whether the owner holds any live lock and, with
 /// `version`, the current version of the row at the end of `segments`.
 pub async fn chain_and_locked(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     owner_id: i64,
     segments: &[String],
     version: bool,
@@ -310,12 +310,37 @@ pub async fn chain_and_locked(
         locked: None,
         version: None,
     };
-    for row in db.query_all_raw(sql.statement()).await? {
-        found.locked = Some(row.try_get::<bool>("", "owner_locked")?);
-        if version && row.try_get::<Option<i64>>("", "v_id")?.is_some() {
-            found.version = Some(entity::Model::from_query_result(&row, "v_")?);
+    let statement = sql.statement();
+    // On SQLite in this thread (the lookup of every WebDAV request), read the same way.
+    let inline = inline_read::query(db, &statement, |row| {
+        let version = match version && !inline_read::is_null(row, "v_id")? {
+            true => Some(inline_read::model::<entity::Entity>(row, "v_")?),
+            false => None,
+        };
+        let file = inline_read::model::<file::Entity>(row, "")?;
+        Some((file, inline_read::boolean(row, "owner_locked")?, version))
+    });
+    let rows = match inline {
+        Some(rows) => rows,
+        None => {
+            let mut rows = Vec::new();
+            for row in db.query_all_raw(statement).await? {
+                let version = match version && row.try_get::<Option<i64>>("", "v_id")?.is_some() {
+                    true => Some(entity::Model::from_query_result(&row, "v_")?),
+                    false => None,
+                };
+                let file = file::Model::from_query_result(&row, "")?;
+                rows.push((file, row.try_get::<bool>("", "owner_locked")?, version));
+            }
+            rows
         }
-        found.rows.push(file::Model::from_query_result(&row, "")?);
+    };
+    for (file, locked, row_version) in rows {
+        found.locked = Some(locked);
+        if row_version.is_some() {
+            found.version = row_version;
+        }
+        found.rows.push(file);
     }
     Ok(found)
 }

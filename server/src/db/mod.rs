@@ -5,6 +5,8 @@
 //! transaction that reads first and writes later fails at once with "database is locked"
 //! when another writer got in between, whatever the busy timeout.
 
+pub mod inline_read;
+
 use std::time::Duration;
 
 use sea_orm::{
