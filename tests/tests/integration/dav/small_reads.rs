@@ -62,8 +62,8 @@ async fn small_files_are_served_whole() {
 #[tokio::test]
 async fn rows_read_in_the_thread_are_the_rows_the_pool_reads() {
     use sea_orm::{
-        ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-        QueryFilter, Statement,
+        ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter,
+        Statement,
     };
     use stratus_entity::{entity, file};
     use stratus_server::db::inline_read;
