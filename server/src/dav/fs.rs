@@ -34,6 +34,7 @@ use super::{
 use crate::{
     download::headers,
     fs::{
+        lookup,
         metadata::{self, Patch},
         nav::{self, Node},
         trash::{self, DeleteOptions},
@@ -154,7 +155,7 @@ impl DavFs {
         // next (before a PUT's body, say) then costs no statement when there is none.
         // A GET or HEAD reads the version it serves in the same statement.
         let read = matches!(self.0.method, Method::GET | Method::HEAD);
-        let found = nav::chain_and_locked(&self.0.state.db, owner, uri.segments(), read)
+        let found = lookup::chain_and_locked(&self.0.state.db, owner, uri.segments(), read)
             .await
             .map_err(fs_err)?;
         if let Some(locked) = found.locked {

@@ -9,6 +9,7 @@ pub mod info;
 pub mod journal;
 pub mod list;
 pub mod lock;
+pub mod lookup;
 pub mod metadata;
 pub mod nav;
 pub mod quota;
