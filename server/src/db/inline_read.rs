@@ -9,13 +9,13 @@
 //! thread opens to the same file once (SQLite in WAL mode: readers never wait for the writer,
 //! and a statement sees what was committed when it started, as on any pooled connection).
 //!
-//! The caller reads each row with [`model`], which fills an entity's model through its
+//! The caller reads each row with [`Fields`], which fills an entity's model through its
 //! active model, each column typed as the entity declares it. Anything this does not handle
 //! (a value type, an error opening or reading) answers `None`, and the caller runs the
 //! statement through the pool as before.
 
 use std::{
-    cell::RefCell,
+    cell::{OnceCell, RefCell},
     collections::HashMap,
     path::{Path, PathBuf},
     time::Duration,
@@ -93,22 +93,48 @@ pub fn query<T>(
     }
 }
 
-/// The model of entity `E` in `row`, its columns named with `prefix`: `None` when a column is
-/// missing or holds what its field cannot take.
-pub fn model<E>(row: &Row<'_>, prefix: &str) -> Option<E::Model>
+/// The model of entity `E` in the rows of one statement, its columns named with a prefix:
+/// each column's place is looked up by name in the first row and reused for the rest (a
+/// lookup by name compares it with every column of the row, and this is the hottest read).
+pub struct Fields<E: EntityTrait> {
+    prefix: &'static str,
+    at: OnceCell<Vec<(E::Column, usize)>>,
+}
+
+impl<E> Fields<E>
 where
     E: EntityTrait,
     E::ActiveModel: TryIntoModel<E::Model>,
 {
-    let mut active = <E::ActiveModel as ActiveModelTrait>::default();
-    for column in E::Column::iter() {
-        let raw = row
-            .get_ref(format!("{prefix}{}", column.as_str()).as_str())
-            .ok()?;
-        let value = value(raw, column.def().get_column_type())?;
-        active.try_set(column, value).ok()?;
+    pub fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            at: OnceCell::new(),
+        }
     }
-    active.try_into_model().ok()
+
+    /// The model in `row`: `None` when a column is missing or holds what its field cannot
+    /// take.
+    pub fn read(&self, row: &Row<'_>) -> Option<E::Model> {
+        let at = match self.at.get() {
+            Some(at) => at,
+            None => {
+                let statement: &rusqlite::Statement<'_> = row.as_ref();
+                let mut at = Vec::new();
+                for column in E::Column::iter() {
+                    let name = format!("{}{}", self.prefix, column.as_str());
+                    at.push((column, statement.column_index(&name).ok()?));
+                }
+                self.at.get_or_init(|| at)
+            }
+        };
+        let mut active = <E::ActiveModel as ActiveModelTrait>::default();
+        for &(column, index) in at {
+            let value = value(row.get_ref(index).ok()?, column.def().get_column_type())?;
+            active.try_set(column, value).ok()?;
+        }
+        active.try_into_model().ok()
+    }
 }
 
 /// Column `name` of `row` as a boolean (SQLite's 0 or 1).

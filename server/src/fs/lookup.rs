@@ -55,12 +55,16 @@ pub async fn chain_and_locked(
     };
     let statement = sql.statement();
     // On SQLite in this thread (the lookup of every WebDAV request), read the same way.
+    let (files, versions) = (
+        inline_read::Fields::<file::Entity>::new(""),
+        inline_read::Fields::<entity::Entity>::new("v_"),
+    );
     let inline = inline_read::query(db, &statement, |row| {
         let version = match version && !inline_read::is_null(row, "v_id")? {
-            true => Some(inline_read::model::<entity::Entity>(row, "v_")?),
+            true => Some(versions.read(row)?),
             false => None,
         };
-        let file = inline_read::model::<file::Entity>(row, "")?;
+        let file = files.read(row)?;
         Some((file, inline_read::boolean(row, "owner_locked")?, version))
     });
     let rows = match inline {

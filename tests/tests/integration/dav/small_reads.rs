@@ -105,7 +105,8 @@ async fn rows_read_in_the_thread_are_the_rows_the_pool_reads() {
         },
         [row.id.into(), chrono::Utc::now().into()],
     );
-    let read = inline_read::query(db, &files, |r| inline_read::model::<file::Entity>(r, ""));
+    let fields = inline_read::Fields::<file::Entity>::new("");
+    let read = inline_read::query(db, &files, |r| fields.read(r));
     if !sqlite {
         assert!(read.is_none());
         return;
@@ -116,8 +117,7 @@ async fn rows_read_in_the_thread_are_the_rows_the_pool_reads() {
         "SELECT * FROM entities WHERE id = ?",
         [version.id.into()],
     );
-    let read = inline_read::query(db, &versions, |r| {
-        inline_read::model::<entity::Entity>(r, "")
-    });
+    let fields = inline_read::Fields::<entity::Entity>::new("");
+    let read = inline_read::query(db, &versions, |r| fields.read(r));
     assert_eq!(read, Some(vec![version]));
 }
