@@ -92,6 +92,26 @@ impl S3Server {
         }
         settings
     }
+
+    /// The multipart uploads the bucket holds, by id, sorted: s3s-fs keeps `.upload-<id>.json`
+    /// beside the bucket from an upload's creation to its completion or abort, and its parts
+    /// as `.upload_id-<id>.part-<n>`; an upload counts while either is there.
+    pub fn open_uploads(&self) -> Vec<String> {
+        let root = self.bucket_dir.parent().expect("the bucket's folder");
+        let mut ids: Vec<String> = std::fs::read_dir(root)
+            .expect("the bucket's folder")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                let id = name
+                    .strip_prefix(".upload_id-")
+                    .or_else(|| name.strip_prefix(".upload-"))?;
+                Some(id.get(..36)?.to_owned())
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
 }
 
 impl Drop for S3Server {

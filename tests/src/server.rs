@@ -287,21 +287,26 @@ impl TestServer {
             pieces.push(bytes);
         }
         for (i, piece) in pieces.into_iter().enumerate() {
-            let resp = self
-                .request_as(
-                    Method::POST,
-                    &format!("/file/upload/{sid}/{i}"),
-                    &s.access_token,
-                )
-                .header("content-type", "application/octet-stream")
-                .body(piece.to_vec())
-                .send()
-                .await
-                .unwrap();
-            let sent = envelope(resp).await;
+            let sent = self.send_chunk(s, &sid, i as i64, piece).await;
             assert_eq!(sent["code"], 0, "chunk {i}: {sent}");
         }
         sid
+    }
+
+    /// Sends chunk `index` of upload session `sid` as `s`; returns the answer's envelope.
+    pub async fn send_chunk(&self, s: &Session, sid: &str, index: i64, bytes: &[u8]) -> Value {
+        let resp = self
+            .request_as(
+                Method::POST,
+                &format!("/file/upload/{sid}/{index}"),
+                &s.access_token,
+            )
+            .header("content-type", "application/octet-stream")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap();
+        envelope(resp).await
     }
 
     /// Shares `uri` as `s` with `extra` options (`PUT /share`); returns the share hashid and

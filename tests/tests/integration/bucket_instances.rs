@@ -18,26 +18,6 @@ fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
-/// Multipart uploads s3s-fs holds, by id: `.upload-<id>.json` beside the bucket from the
-/// upload's creation to its completion or abort (the parts are `.upload_id-<id>.part-<n>`,
-/// several per upload, and none before the first part).
-fn open_uploads(s3: &S3Server) -> Vec<String> {
-    let root = s3.bucket_dir.parent().unwrap();
-    let mut ids: Vec<String> = std::fs::read_dir(root)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().ok()?;
-            Some(
-                name.strip_prefix(".upload-")?
-                    .strip_suffix(".json")?
-                    .to_owned(),
-            )
-        })
-        .collect();
-    ids.sort();
-    ids
-}
-
 /// Two instances sharing a database and a data folder, the User group on a bucket policy with
 /// `settings`, and a user signed in on the first.
 async fn setup(s3: &S3Server, settings: Value) -> (TestServer, TestServer, Session, i64) {
@@ -83,25 +63,15 @@ async fn chunks_relayed_through_two_instances_make_one_bucket_upload() {
     for (i, part) in chunks.iter().enumerate() {
         // Every other chunk to each instance, the first to the second one.
         let server = if i % 2 == 0 { &b } else { &a };
-        let resp = server
-            .request_as(
-                Method::POST,
-                &format!("/file/upload/{sid}/{i}"),
-                &ann.access_token,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(part.to_vec())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(stratus_tests::envelope(resp).await["code"], 0, "chunk {i}");
+        let sent = server.send_chunk(&ann, &sid, i as i64, part).await;
+        assert_eq!(sent["code"], 0, "chunk {i}");
         if i + 1 < chunks.len() {
             // Relayed chunks wait on the instances' shared staging: the bucket has no
             // upload for them yet.
-            assert_eq!(open_uploads(&s3), Vec::<String>::new(), "after chunk {i}");
+            assert_eq!(s3.open_uploads(), Vec::<String>::new(), "after chunk {i}");
         }
     }
-    assert_eq!(open_uploads(&s3), Vec::<String>::new());
+    assert_eq!(s3.open_uploads(), Vec::<String>::new());
     assert!(session_rows(&a).await.is_empty());
     let info = a
         .get_as(

@@ -33,29 +33,10 @@ const CHILD_URL: &str = "STRATUS_STREAMED_PUT_CHILD_URL";
 /// start a multipart upload.
 const PIECE: usize = 1 << 20;
 
-/// Multipart uploads s3s-fs holds, by id: it keeps `.upload-<id>.json` beside the bucket from
-/// the upload's creation to its completion or abort, and the parts as `.upload_id-<id>.part-<n>`.
-fn open_uploads(s3: &S3Server) -> Vec<String> {
-    let root = s3.bucket_dir.parent().unwrap();
-    let mut ids: Vec<String> = std::fs::read_dir(root)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().ok()?;
-            let id = name
-                .strip_prefix(".upload_id-")
-                .or_else(|| name.strip_prefix(".upload-"))?;
-            Some(id.get(..36)?.to_owned())
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 /// Waits (bounded) until `done` holds of the open uploads; false when it never did.
 async fn wait_uploads(s3: &S3Server, done: impl Fn(&[String]) -> bool) -> bool {
     for _ in 0..400 {
-        if done(&open_uploads(s3)) {
+        if done(&s3.open_uploads()) {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -104,7 +85,7 @@ async fn until_upload_opened(s3: &S3Server, tx: &mpsc::Sender<std::io::Result<By
         tx.send(Ok(Bytes::from(vec![i as u8; PIECE])))
             .await
             .expect("the server reads the body");
-        if !open_uploads(s3).is_empty() {
+        if !s3.open_uploads().is_empty() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -123,7 +104,7 @@ async fn until_journaled(s3: &S3Server, data_dir: &Path) {
             text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
         }
         let hex = |id: &String| id.bytes().map(|b| format!("{b:02x}")).collect::<String>();
-        if open_uploads(s3).iter().all(|id| text.contains(&hex(id))) {
+        if s3.open_uploads().iter().all(|id| text.contains(&hex(id))) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -146,7 +127,7 @@ async fn a_body_cut_by_the_client_aborts_its_multipart_upload() {
     assert!(
         wait_uploads(&s3, |open| open.is_empty()).await,
         "the cut upload stays open: {:?}",
-        open_uploads(&s3)
+        s3.open_uploads()
     );
     assert!(server.names_in(&ann, "cloudreve://my").await.is_empty());
 }
@@ -217,11 +198,11 @@ async fn a_put_cut_by_a_killed_server_is_aborted_at_the_next_start() {
     let s3 = S3Server::start();
     let (mut server, _, pw) = setup(&s3).await;
     put_cut_by_a_kill(&s3, &server, &pw).await;
-    let left = open_uploads(&s3);
+    let left = s3.open_uploads();
     assert_eq!(left.len(), 1, "the dead process left its upload: {left:?}");
     // The journal of the dead process names the upload; the next start aborts it.
     server.restart().await;
-    assert_eq!(open_uploads(&s3), Vec::<String>::new());
+    assert_eq!(s3.open_uploads(), Vec::<String>::new());
     let ann = server.login(ANN, PW).await;
     assert!(server.names_in(&ann, "cloudreve://my").await.is_empty());
 }
@@ -235,13 +216,13 @@ async fn a_put_cut_by_a_killed_server_is_aborted_by_the_sentinel_of_one_still_ru
     let (server, ann, pw) = setup(&s3).await;
     put_cut_by_a_kill(&s3, &server, &pw).await;
     assert_eq!(
-        open_uploads(&s3).len(),
+        s3.open_uploads().len(),
         1,
         "the dead process left its upload"
     );
     stratus_server::upload::collect_expired_sessions(&server.state)
         .await
         .unwrap();
-    assert_eq!(open_uploads(&s3), Vec::<String>::new());
+    assert_eq!(s3.open_uploads(), Vec::<String>::new());
     assert!(server.names_in(&ann, "cloudreve://my").await.is_empty());
 }

@@ -80,18 +80,7 @@ async fn send_chunk(
     index: i64,
     bytes: &[u8],
 ) -> Value {
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/{index}"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    stratus_tests::server::envelope(resp).await
+    server.send_chunk(s, sid, index, bytes).await
 }
 
 /// Creates a session for `len` bytes at `uri`; returns its id.

@@ -86,18 +86,7 @@ async fn uploads_land_in_the_bucket_and_dav_reads_redirect_to_it() {
     );
     assert!(created["data"]["upload_urls"].is_null(), "{created}");
     for (i, part) in data.chunks(chunk).enumerate() {
-        let resp = server
-            .request_as(
-                Method::POST,
-                &format!("/file/upload/{sid}/{i}"),
-                &ann.access_token,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(part.to_vec())
-            .send()
-            .await
-            .unwrap();
-        let answer = stratus_tests::envelope(resp).await;
+        let answer = server.send_chunk(&ann, &sid, i as i64, part).await;
         assert_eq!(answer["code"], 0, "chunk {i}: {answer}");
     }
     let stored = objects(&s3);

@@ -219,22 +219,6 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Multipart uploads s3s-fs holds parts of, by id (`.upload_id-<id>.part-<n>` files beside
-/// the bucket).
-fn open_uploads(s3: &S3Server) -> Vec<String> {
-    let root = s3.bucket_dir.parent().unwrap();
-    let mut ids: Vec<String> = std::fs::read_dir(root)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().ok()?;
-            Some(name.strip_prefix(".upload_id-")?.get(..36)?.to_owned())
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 /// A process killed after the bucket opened an upload and before its session row held the
 /// id leaves a journal record: the next start aborts that upload, and leaves alone one that
 /// a live session holds.
@@ -272,7 +256,7 @@ async fn a_bucket_upload_no_session_holds_is_aborted_at_the_next_start() {
     assert_eq!(sent.await.unwrap().status(), 200);
     let mut both = vec![kept.clone(), lost.clone()];
     both.sort();
-    assert_eq!(open_uploads(&s3), both);
+    assert_eq!(s3.open_uploads(), both);
 
     let dir = server
         .data_dir
@@ -293,6 +277,6 @@ async fn a_bucket_upload_no_session_holds_is_aborted_at_the_next_start() {
     )
     .await
     .unwrap();
-    assert_eq!(open_uploads(&s3), [kept]);
+    assert_eq!(s3.open_uploads(), [kept]);
     assert!(!journal.exists());
 }

@@ -261,18 +261,7 @@ async fn with_relay_on_chunks_go_through_the_master_to_the_node() {
     assert!(created["data"]["upload_urls"].is_null(), "{created}");
     let sid = created["data"]["session_id"].as_str().unwrap();
     for (i, part) in data.chunks(CHUNK).enumerate() {
-        let resp = server
-            .request_as(
-                Method::POST,
-                &format!("/file/upload/{sid}/{i}"),
-                &ann.access_token,
-            )
-            .header("content-type", "application/octet-stream")
-            .body(part.to_vec())
-            .send()
-            .await
-            .unwrap();
-        let sent = stratus_tests::envelope(resp).await;
+        let sent = server.send_chunk(&ann, sid, i as i64, part).await;
         assert_eq!(sent["code"], 0, "chunk {i}: {sent}");
     }
     let on_node = slave.files();
