@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use stratus_entity::fs_change::{self, kind};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer, query_escape, server::envelope};
+use stratus_tests::{Session, TestServer, query_escape};
 
 mod api;
 mod dav;
@@ -148,18 +148,7 @@ async fn open_upload(
 
 /// Sends the one chunk of session `sid`.
 async fn send_chunk(server: &TestServer, s: &Session, sid: &str, bytes: &[u8]) {
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = envelope(resp).await;
+    let sent = server.send_chunk(s, sid, 0, bytes).await;
     assert_eq!(sent["code"], 0, "{sent}");
 }
 

@@ -28,18 +28,8 @@ async fn a_plain_client_uploads_40_mib_straight_to_the_bucket() {
 
     // Chunks of a direct session do not go through Stratus.
     let sid = d["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            reqwest::Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &ann.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(data[..5 * MIB].to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stratus_tests::envelope(resp).await["code"], 40006);
+    let sent = server.send_chunk(&ann, sid, 0, &data[..5 * MIB]).await;
+    assert_eq!(sent["code"], 40006);
 
     let etags = send_parts(&created, &data, &(1..=8).collect::<Vec<_>>()).await;
     complete(&created, &etags).await;

@@ -93,18 +93,7 @@ async fn new_version(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) 
         .await;
     assert_eq!(created["code"], 0, "{created}");
     let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let sent = stratus_tests::server::envelope(resp).await;
+    let sent = server.send_chunk(s, sid, 0, bytes).await;
     assert_eq!(sent["code"], 0, "{sent}");
 }
 

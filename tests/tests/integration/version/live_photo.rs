@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use stratus_server::ids::IdKind;
-use stratus_tests::{Session, TestServer, server::envelope};
+use stratus_tests::{Session, TestServer};
 
 use super::{download, entity_row, info, primary, second_user, setup, storage, upload};
 
@@ -26,18 +26,7 @@ async fn attach(server: &TestServer, s: &Session, uri: &str, bytes: &[u8]) -> Va
         return created;
     }
     let sid = created["data"]["session_id"].as_str().unwrap();
-    let resp = server
-        .request_as(
-            Method::POST,
-            &format!("/file/upload/{sid}/0"),
-            &s.access_token,
-        )
-        .header("content-type", "application/octet-stream")
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap();
-    envelope(resp).await
+    server.send_chunk(s, sid, 0, bytes).await
 }
 
 /// The file's entities as `(hashid, type, size)`.
