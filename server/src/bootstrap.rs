@@ -36,7 +36,17 @@ pub async fn run(
     config: &Config,
     initial_admin: bool,
 ) -> anyhow::Result<Option<InitialAdmin>> {
-    settings.install_defaults(&generated_secrets()).await?;
+    let new_install = settings.install_defaults(&generated_secrets()).await?;
+    if new_install && config.enable_found_tools {
+        let found = crate::thumb::discover::switches_for_found_tools();
+        if !found.is_empty() {
+            tracing::info!(
+                switched_on = ?found.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+                "new installation: the external tools found here run confined"
+            );
+            settings.set(&found).await?;
+        }
+    }
     let txn = db::begin_write(db).await?;
     let master_node = ensure_master_node(&txn).await?;
     ensure_default_policy(&txn, config, master_node).await?;

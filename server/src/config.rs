@@ -78,6 +78,10 @@ pub struct Config {
     /// Queue the periodic jobs (recycling, trash, expired sessions) when their period comes.
     /// Of several instances on one database only one queues a period; any instance runs it.
     pub scheduled_jobs: bool,
+    /// On a new installation, switch on the thumbnail generators and media readers whose
+    /// tools are on `PATH` (when they can run confined). Existing installations keep their
+    /// settings whatever this says.
+    pub enable_found_tools: bool,
 }
 
 impl Default for Config {
@@ -110,6 +114,7 @@ impl Default for Config {
             captcha_per_minute: 30,
             captcha_max_tickets: 10_000,
             scheduled_jobs: true,
+            enable_found_tools: true,
         }
     }
 }
@@ -286,6 +291,7 @@ impl fmt::Debug for Config {
             .field("captcha_per_minute", &self.captcha_per_minute)
             .field("captcha_max_tickets", &self.captcha_max_tickets)
             .field("scheduled_jobs", &self.scheduled_jobs)
+            .field("enable_found_tools", &self.enable_found_tools)
             .finish()
     }
 }

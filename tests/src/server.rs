@@ -60,6 +60,8 @@ impl TestServer {
             // Tests run the periodic jobs themselves (`jobs::schedule::tick` or the job's
             // function), so no task appears in a test that did not ask for one.
             scheduled_jobs: false,
+            // Each test switches on the generators it is about.
+            enable_found_tools: false,
             ..Config::default()
         };
         configure(&mut config);

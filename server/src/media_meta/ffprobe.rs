@@ -15,7 +15,10 @@ use std::{collections::HashMap, ffi::OsString, path::Path, time::Duration};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::sandbox::{self, Limits, local_arg};
+use crate::{
+    sandbox::{self, Limits, local_arg},
+    thumb::pinned,
+};
 
 /// ffprobe's JSON answer, the parts kept.
 #[derive(Debug, Deserialize)]
@@ -97,6 +100,10 @@ pub async fn read(
     src: &str,
     limits: &FfprobeLimits,
 ) -> Result<Vec<(&'static str, String)>, String> {
+    // The extension's demuxer and the file protocol only: no playlist is ever probed.
+    let ext = pinned::ext_of(src);
+    let input =
+        pinned::ffmpeg_input(&ext).ok_or_else(|| format!("ffprobe is not given .{ext} files"))?;
     let probe_size = limits.probe_size.to_string();
     let analyze = (limits.analyze_secs.saturating_mul(1_000_000)).to_string();
     let mut args: Vec<OsString> = [
@@ -112,6 +119,7 @@ pub async fn read(
         "-show_streams",
     ]
     .iter()
+    .chain(&input)
     .map(OsString::from)
     .collect();
     args.push(local_arg(src));

@@ -1,15 +1,22 @@
-//! Running an external tool on untrusted input (thumbnail generators, `ffprobe`).
+//! Running an external tool on untrusted input (thumbnail generators, `ffprobe`, the text
+//! extractor).
 //!
-//! No shell is involved: the program gets its arguments as a list, so nothing in a file name
-//! or a setting is ever parsed as shell syntax. Callers work in a private temporary folder
-//! and name files there themselves (`./src.mp4`), so a path never starts with `-`. Each run
-//! has a wall-clock limit, and the child is put in a process group of its own so that, on
-//! timeout or when the caller gives up, the whole group (helpers the tool forked included)
-//! is killed. Resource limits are set in the child before `exec`: address space (memory),
-//! CPU seconds (a backstop behind the wall clock) and the largest file it may write. The
-//! environment is emptied but for `PATH`, `HOME` (the private folder) and a plain locale.
-//! Standard input is closed; standard output and error are kept up to [`OUTPUT_CAP`] bytes
-//! each (the rest is read and dropped, so a chatty tool never blocks on a full pipe).
+//! Every run is confined ([`confine`]): the tool sees the system's programs and libraries
+//! read-only and its private folder, nothing else of the host, and no network. No shell is
+//! involved: the program gets its arguments as a list, so nothing in a file name or a
+//! setting is ever parsed as shell syntax. Callers work in the private folder and name files
+//! there themselves (`./src.mp4`), so a path never starts with `-`. Each run has a
+//! wall-clock limit, and the child is put in a process group of its own so that, on timeout
+//! or when the caller gives up, the whole group is killed (and with it the confined tree,
+//! which dies with its parent). Resource limits are set in the child before `exec`: address
+//! space (memory), CPU seconds (a backstop behind the wall clock) and the largest file it may
+//! write. The environment is emptied but for `PATH`, `HOME` and `TMPDIR` (the private
+//! folder), a plain locale and `VIPS_BLOCK_UNTRUSTED` (libvips then refuses its loaders that
+//! are not fuzzed for hostile input). Standard input is closed; standard output and error are
+//! kept up to [`OUTPUT_CAP`] bytes each (the rest is read and dropped, so a chatty tool never
+//! blocks on a full pipe).
+
+pub mod confine;
 
 use std::{
     ffi::OsString,
@@ -76,6 +83,10 @@ pub enum SandboxError {
     /// The program does not exist (or is not executable).
     #[error("executable not found: {0}")]
     Missing(String),
+    /// Tools cannot run confined on this host (and the admin did not choose to run them
+    /// unconfined): why.
+    #[error("{0}")]
+    Unconfined(String),
     /// It ran past its time limit and was killed.
     #[error("killed after the {}s time limit", .0.as_secs())]
     TimedOut(Duration),
@@ -91,9 +102,25 @@ pub async fn run(
     dir: &Path,
     limits: &Limits,
 ) -> Result<Output, SandboxError> {
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .current_dir(dir)
+    let mode = confine::mode().map_err(|why| SandboxError::Unconfined(why.to_owned()))?;
+    let path =
+        confine::find_program(program).ok_or_else(|| SandboxError::Missing(program.to_owned()))?;
+    let mut cmd = match mode {
+        confine::Mode::Bubblewrap(bwrap) => {
+            // Both as the kernel sees them: bubblewrap binds real paths.
+            let dir = dir.canonicalize()?;
+            let path = path.canonicalize()?;
+            let mut cmd = Command::new(bwrap);
+            cmd.args(confine::arguments(&dir, &path, args));
+            cmd
+        }
+        confine::Mode::Unconfined => {
+            let mut cmd = Command::new(&path);
+            cmd.args(args);
+            cmd
+        }
+    };
+    cmd.current_dir(dir)
         .env_clear()
         .env(
             "PATH",
@@ -102,6 +129,7 @@ pub async fn run(
         .env("HOME", dir)
         .env("TMPDIR", dir)
         .env("LC_ALL", "C.UTF-8")
+        .env("VIPS_BLOCK_UNTRUSTED", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -246,28 +274,34 @@ mod tests {
         assert_eq!(out.stdout, b"$(echo no); a b|-x");
     }
 
+    /// Whether a process whose command line holds `marker` is alive (zombies count as gone).
+    fn alive_with(marker: &str) -> bool {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+            .any(|e| {
+                let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+                let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+                String::from_utf8_lossy(&cmdline).contains(marker) && !stat.contains(") Z ")
+            })
+    }
+
     #[tokio::test]
     async fn a_hanging_tool_and_its_children_are_killed_at_the_limit() {
         let dir = tempfile::tempdir().unwrap();
-        let pid_file = dir.path().join("child.pid");
-        // The shell here is the tool under test: it forks a sleeping helper and waits.
-        let script = format!("sleep 30 & echo $! > {}; wait", pid_file.display());
+        // The shell here is the tool under test: it forks a sleeping helper and waits. The
+        // helper's odd duration marks it among the host's processes.
+        let marker = format!("3{}.25", std::process::id() % 1000);
+        let script = format!("sleep {marker} & wait");
         let err = run("sh", &args(&["-c", &script]), dir.path(), &limits(1))
             .await
             .unwrap_err();
         assert!(matches!(err, SandboxError::TimedOut(_)), "{err}");
-        let pid: i32 = std::fs::read_to_string(&pid_file)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        // The helper was in the group and got SIGKILL; give the kernel a moment to reap it.
+        // The helper was killed with the run; give the kernel a moment to reap it.
         let mut alive = true;
         for _ in 0..100 {
-            alive = std::path::Path::new(&format!("/proc/{pid}/stat")).exists()
-                && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                    .unwrap_or_default()
-                    .contains(") Z ");
+            alive = alive_with(&format!("sleep\0{marker}"));
             if !alive {
                 break;
             }
@@ -299,9 +333,18 @@ mod tests {
         // Nothing of the server's environment is passed on.
         let env = run("env", &[], dir.path(), &limits(10)).await.unwrap();
         let env = String::from_utf8(env.stdout).unwrap();
-        assert!(env.lines().all(|l| l.starts_with("PATH=")
-            || l.starts_with("HOME=")
-            || l.starts_with("TMPDIR=")
-            || l.starts_with("LC_ALL=")));
+        // (bubblewrap adds `PWD`, the private folder.)
+        let kept = [
+            "PATH=",
+            "HOME=",
+            "TMPDIR=",
+            "LC_ALL=",
+            "VIPS_BLOCK_UNTRUSTED=",
+            "PWD=",
+        ];
+        assert!(
+            env.lines().all(|l| kept.iter().any(|k| l.starts_with(k))),
+            "{env}"
+        );
     }
 }

@@ -157,18 +157,21 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("thumb_gc_after_gen", "0"),
     ("thumb_builtin_enabled", "1"),
     ("thumb_builtin_max_size", "78643200"),
+    // libvips reads only what its trusted loaders read (`thumb::pinned`): no MATLAB, CSV,
+    // FITS, Analyze, PPM, SVG, PDF, JPEG 2000 or XL, OpenEXR or slide formats, and none of the
+    // raw formats that need ImageMagick (LibRaw's generator takes those).
     ("thumb_vips_enabled", "0"),
     ("thumb_vips_path", "vips"),
     (
         "thumb_vips_exts",
-        "3fr,ari,arw,bay,braw,crw,cr2,cr3,cap,dcs,dcr,dng,drf,eip,erf,fff,gpr,iiq,k25,kdc,mdc,mef,mos,mrw,nef,nrw,obm,orf,pef,ptx,pxn,r3d,raf,raw,rwl,rw2,rwz,sr2,srf,srw,tif,x3f,csv,mat,img,hdr,pbm,pgm,ppm,pfm,pnm,svg,svgz,j2k,jp2,jpt,j2c,jpc,gif,png,jpg,jpeg,jpe,webp,tif,tiff,fits,fit,fts,exr,jxl,pdf,heic,heif,avif,svs,vms,vmu,ndpi,scn,mrxs,svslide,bif,raw",
+        "3fr,ari,arw,cr2,dcs,dcr,dng,drf,eip,erf,fff,iiq,k25,kdc,mef,mos,nef,nrw,obm,orf,pef,ptx,pxn,raw,rwl,rw2,sr2,srf,srw,gif,png,jpg,jpeg,jpe,webp,tif,tiff,heic,heif,avif",
     ),
     ("thumb_vips_max_size", "78643200"),
     ("thumb_ffmpeg_enabled", "0"),
     ("thumb_ffmpeg_path", "ffmpeg"),
     (
         "thumb_ffmpeg_exts",
-        "3g2,3gp,asf,asx,avi,divx,flv,m2ts,m2v,m4v,mkv,mov,mp4,mpeg,mpg,mts,mxf,ogv,rm,swf,webm,wmv",
+        "3g2,3gp,asf,avi,divx,flv,m2ts,m2v,m4v,mkv,mov,mp4,mpeg,mpg,mts,mxf,ogv,rm,swf,webm,wmv",
     ),
     ("thumb_ffmpeg_max_size", "10737418240"),
     ("thumb_ffmpeg_seek", "00:00:01.00"),

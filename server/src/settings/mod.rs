@@ -98,8 +98,9 @@ impl Settings {
         Ok(())
     }
 
-    /// Inserts every default that is missing; existing values are never touched.
-    pub async fn install_defaults(&self, extra: &[(&str, String)]) -> Result<(), DbErr> {
+    /// Inserts every default that is missing; existing values are never touched. `true` when
+    /// there was no setting at all: a new installation.
+    pub async fn install_defaults(&self, extra: &[(&str, String)]) -> Result<bool, DbErr> {
         let now = Utc::now();
         let existing = setting::Entity::find()
             .filter(setting::Column::Name.is_not_null())
@@ -134,7 +135,7 @@ impl Settings {
                 .await?;
         }
         self.cache.invalidate_all();
-        Ok(())
+        Ok(existing.is_empty())
     }
 }
 

@@ -19,6 +19,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::{
     chain::{FfmpegOptions, Generator, Kind},
+    pinned,
     render::Encoding,
 };
 use crate::{
@@ -111,6 +112,7 @@ pub async fn generate(
     want: Want,
     limits: &Limits,
 ) -> Result<PathBuf, String> {
+    pin(generator, dir, src, limits).await?;
     let (args, out) = arguments(generator.kind, ffmpeg, dir, src, want, &ffmpeg.seek);
     let made = run(generator, &args, dir, &out, limits).await?;
     if let Some(path) = made {
@@ -124,6 +126,46 @@ pub async fn generate(
         }
     }
     Err("it made no picture".to_owned())
+}
+
+/// Refuses a source the tool would read as another format than its extension's
+/// ([`pinned`]): ffmpeg takes only extensions with a pinned demuxer, libvips only files that
+/// `vipsheader` (beside `vips`) finds the extension's own loader for.
+async fn pin(generator: &Generator, dir: &Path, src: &str, limits: &Limits) -> Result<(), String> {
+    let ext = pinned::ext_of(src);
+    match generator.kind {
+        Kind::Ffmpeg if pinned::ffmpeg_demuxer(&ext).is_none() => {
+            Err(format!("ffmpeg is not given .{ext} files"))
+        }
+        Kind::Vips => {
+            let want = pinned::vips_loader(&ext)
+                .ok_or_else(|| format!("libvips is not given .{ext} files"))?;
+            let header = Path::new(&generator.path).with_file_name("vipsheader");
+            let header = if generator.path.contains('/') {
+                header.to_string_lossy().into_owned()
+            } else {
+                "vipsheader".to_owned()
+            };
+            let args = vec!["-f".into(), "vips-loader".into(), local_arg(src)];
+            let output = sandbox::run(&header, &args, dir, limits)
+                .await
+                .map_err(|e| e.to_string())?;
+            let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+            if output.status.success() && found == want {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the file is not the format its extension .{ext} names (libvips would read it with {})",
+                    if found.is_empty() {
+                        output.reason()
+                    } else {
+                        found
+                    }
+                ))
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 fn is_zero(seek: &str) -> bool {
@@ -174,7 +216,7 @@ fn arguments(
     };
     match kind {
         Kind::Ffmpeg => (
-            ffmpeg_args(ffmpeg, source, want.fit, seek, &out),
+            ffmpeg_args(ffmpeg, source, &pinned::ext_of(src), want.fit, seek, &out),
             dir.join(&out.name),
         ),
         Kind::Vips => {
@@ -217,6 +259,7 @@ fn list(items: &[&str]) -> Vec<OsString> {
 fn ffmpeg_args(
     ffmpeg: &FfmpegOptions,
     source: OsString,
+    ext: &str,
     fit: Box2,
     seek: &str,
     out: &Out,
@@ -232,7 +275,13 @@ fn ffmpeg_args(
     } else {
         "0"
     };
-    args.extend(list(&["-ss", seek, "-i"]));
+    args.extend(list(&["-ss", seek]));
+    // The extension's demuxer and the file protocol only ([`pinned`]); `pin` has refused
+    // an extension without one.
+    if let Some(input) = pinned::ffmpeg_input(ext) {
+        args.extend(list(&input));
+    }
+    args.push("-i".into());
     args.push(source);
     // Fit the box, never enlarge (the comma inside `min` is escaped for the filter).
     let (w, h) = (fit.width, fit.height);

@@ -34,12 +34,14 @@
 
 pub mod chain;
 mod cover;
+pub mod discover;
 pub mod error;
 pub mod external;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod generate;
 mod inflight;
+pub mod pinned;
 pub mod render;
 mod slots;
 pub mod store;

@@ -16,6 +16,7 @@ use stratus_tests::{Session, TestServer};
 use super::{PW, all_thumbs, assert_fits, fetch, file_row, png, setup, thumb, upload};
 
 mod check;
+mod confined;
 mod formats;
 mod limits;
 mod meta;
