@@ -116,3 +116,37 @@ test("right-click and the more button open the menu; keyboard shortcuts", async 
   await expect(row(page, "letter.txt")).toHaveCount(0);
   expect(await names(api, "Inbox")).toEqual(["report-2026.txt"]);
 });
+
+test("the keyboard keeps the focus in the list after Enter and Backspace change the folder", async ({
+  page,
+  request,
+}, info) => {
+  const { account, api } = await freshUser(request, "keynav");
+  await mkdir(api, "Projects");
+  await mkdir(api, "Projects", "Drafts");
+  await mkdir(api, "Projects", "Empty");
+  await mkfile(api, ["Projects", "plan.txt"], "plan");
+  await mkfile(api, ["notes.txt"], "notes");
+  await signIn(page, account);
+
+  await row(page, "Projects").click();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/Projects/);
+  // The new folder's first row has the focus: the arrows go on moving it.
+  await expect(row(page, "Drafts")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "Empty")).toBeFocused();
+  await snap(page, info, "explorer-keys-focus-after-enter");
+
+  // An empty folder holds the focus itself, so Backspace still goes up.
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("This folder is empty")).toBeVisible();
+  await expect(page.getByTestId("folder-empty")).toBeFocused();
+  await page.keyboard.press("Backspace");
+  await expect(row(page, "Drafts")).toBeFocused();
+  await page.keyboard.press("Backspace");
+  await expect(row(page, "Projects")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "notes.txt")).toBeFocused();
+  await snap(page, info, "explorer-keys-focus-after-backspace");
+});

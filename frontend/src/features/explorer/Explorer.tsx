@@ -7,7 +7,7 @@ import "./styles";
 import "./builtinActions";
 import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { Suspense, useState } from "react";
+import { Suspense, useRef, useState } from "react";
 import { moveFiles } from "../../api/files";
 import type { Order } from "../../api/listing";
 import { MY_ROOT } from "../../lib/uri";
@@ -29,7 +29,8 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
   const h = useExplorerHandle({ path, fs, searching: !!searching, files, show, run });
   const ctx = h.ctxFor(selection.chosen);
-  const onKeyDown = useFolderKeys(f, h, dialogs, setMenuAt);
+  const refocus = useRef(false);
+  const onKeyDown = useFolderKeys(f, h, dialogs, setMenuAt, refocus);
 
   // The info panel sits beside the list where there is room, and follows a single selection.
   const wide = useMediaQuery("(min-width: 62em)") ?? true;
@@ -72,6 +73,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
             onMenu: (_, at) => setMenuAt(at),
             onDrop,
             onKeyDown,
+            refocus,
           }}
         />
         {wide && infoFile && (

@@ -19,6 +19,7 @@ import { useWidth } from "../../lib/useWidth";
 import { useColumnPrefs } from "./columnPrefs";
 import { type FileListProps, FileRow } from "./FileItem";
 import classes from "./FileList.module.css";
+import { useTakeFocus } from "./keyNav";
 import { ListHeader } from "./ListHeader";
 import { type Column, useListColumns, widthStyle } from "./listColumns";
 import { type RowActions, useRowActions } from "./rowActions";
@@ -45,6 +46,7 @@ export function FileList(props: Props) {
     prefs: prefs.prefs,
   });
   const actions = useRowActions(props);
+  useTakeFocus(props.refocus, scroller, files[0]?.path);
   return (
     <div
       ref={scroller}
