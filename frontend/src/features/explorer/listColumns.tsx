@@ -9,6 +9,7 @@ import { type ReactNode, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { FOLDER, type SortKey } from "../../api/listing";
+import { sizeless } from "../../api/savedShares";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { type CustomProp, PROPS_PREFIX, propText, usePropName } from "./CustomProps";
@@ -99,7 +100,14 @@ function columnsOf({ trash, search, props, hidden, t, propName, language }: Buil
       width: 90,
       sort: "size",
       right: true,
-      cell: (f) => dimmed(f.type === FOLDER ? "" : formatBytes(f.size)),
+      cell: (f) =>
+        dimmed(
+          f.type === FOLDER
+            ? ""
+            : sizeless(f)
+              ? t("explorer.info.savedShare")
+              : formatBytes(f.size),
+        ),
     },
     updated_at: {
       id: "updated_at",
