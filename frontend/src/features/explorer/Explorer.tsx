@@ -8,7 +8,6 @@ import "./builtinActions";
 import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Suspense, useRef, useState } from "react";
-import { moveFiles } from "../../api/files";
 import type { Order } from "../../api/listing";
 import { MY_ROOT } from "../../lib/uri";
 import { ContextMenu } from "./ContextMenu";
@@ -17,6 +16,7 @@ import { ExplorerToolbar } from "./ExplorerToolbar";
 import classes from "./FileList.module.css";
 import { FolderContents } from "./FolderContents";
 import { type FolderState, useFolderState } from "./folderState";
+import { moveUndoable } from "./moveUndo";
 import type { ExplorerParts } from "./parts";
 import { useExplorerHandle } from "./useExplorerHandle";
 import { useFolderKeys } from "./useExplorerKeys";
@@ -43,7 +43,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
 
   const onDrop = (uris: string[], dst: string, copy: boolean) => {
     selection.clear();
-    void run(() => moveFiles(uris, dst, copy));
+    void run(() => moveUndoable(uris, dst, copy));
   };
 
   return (
