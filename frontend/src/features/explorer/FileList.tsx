@@ -90,7 +90,9 @@ const ListHead = memo(function ListHead({
       order={props.order}
       onSort={props.onSort}
       loaded={props.files.length}
-      selected={selection.selected.size}
+      // The rows on screen that are selected: the selection is kept by path, and may still
+      // hold a path that left the folder (renamed, restored, moved elsewhere).
+      selected={selection.chosen.length}
       onSelectPage={selection.selectAll}
       onClear={selection.clear}
       onWidth={prefs.setWidth}

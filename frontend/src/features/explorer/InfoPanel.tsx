@@ -20,7 +20,6 @@ import type { FileInfo } from "../../api/client";
 import { infoKey, patchMetadata, useFileInfo } from "../../api/fileInfo";
 import { FOLDER, listKey } from "../../api/listing";
 import { queryClient } from "../../api/queryClient";
-import { savedTarget, sizeless } from "../../api/savedShares";
 import { errorMessage } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
@@ -153,13 +152,9 @@ function Details({ data }: { data: FileInfo }) {
   const { t, i18n } = useTranslation();
   const date = (s?: string | null) => (s ? formatDate(s, i18n.language) : "");
   const summary = data.folder_summary;
-  // A saved share stands for the share: no storage of its own, and no size for a folder's.
-  const saved = !!savedTarget(data);
   const size: ReactNode =
     data.type !== FOLDER
-      ? sizeless(data)
-        ? undefined
-        : formatBytes(data.size)
+      ? formatBytes(data.size)
       : summary &&
         t("explorer.info.summary", {
           size: formatBytes(summary.size),
@@ -169,13 +164,7 @@ function Details({ data }: { data: FileInfo }) {
   const rows: Row[] = [
     [
       t("explorer.info.type"),
-      t(
-        data.type === FOLDER
-          ? "explorer.info.folder"
-          : saved
-            ? "explorer.info.savedShare"
-            : "explorer.info.file",
-      ),
+      t(data.type === FOLDER ? "explorer.info.folder" : "explorer.info.file"),
     ],
     [t("explorer.info.size"), size],
     [t("explorer.info.created"), date(data.created_at)],
@@ -188,10 +177,7 @@ function Details({ data }: { data: FileInfo }) {
     [t("explorer.trash.origin"), originalFolder(data)],
     [t("explorer.trash.purge"), date(purgeTime(data))],
     [t("explorer.info.policy"), data.extended_info?.storage_policy?.name],
-    [
-      t("explorer.info.storageUsed"),
-      saved ? undefined : formatBytes(data.extended_info?.storage_used ?? 0),
-    ],
+    [t("explorer.info.storageUsed"), formatBytes(data.extended_info?.storage_used ?? 0)],
   ];
   return <DetailTable id="details" label={t("explorer.info.details")} rows={rows} />;
 }
