@@ -197,6 +197,32 @@ test("a PDF's card shows its whole first page, not a cut of its blank middle", a
   }
 });
 
+test("the media tab's Save and Undo stay in view while the long tab scrolls", async ({
+  page,
+}, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openAdmin(page, "settings");
+  await page.getByRole("tab", { name: "Media" }).click();
+  const save = page.getByRole("button", { name: "Save", exact: true });
+  const undo = page.getByRole("button", { name: "Undo changes" });
+  // The tab is several screens tall; its buttons are at the window's bottom from the start.
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(2000);
+  await expect(save).toBeInViewport();
+  const card = page.getByTestId("generator-ffmpeg");
+  await card.getByRole("textbox", { name: "Executable" }).fill("/usr/local/bin/ffmpeg");
+  await expect(save).toBeEnabled();
+  await expect(save).toBeInViewport();
+  await snap(page, info, "media-admin-save-top");
+  // Down the page, still there.
+  await page.getByTestId("generator-poppler").scrollIntoViewIfNeeded();
+  await expect(undo).toBeInViewport();
+  await page.emulateMedia({ colorScheme: "dark" });
+  await snap(page, info, "media-admin-save-scrolled-dark");
+  await undo.click();
+  await expect(card.getByRole("textbox", { name: "Executable" })).toHaveValue("ffmpeg");
+  await expect(save).toBeDisabled();
+});
+
 test("the console's media tab shows each executable's version as it opens, and tests a path: the version, or why it cannot run", async ({
   page,
 }, info) => {
