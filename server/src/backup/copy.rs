@@ -89,7 +89,13 @@ pub async fn run(
     .await;
 
     let mut done = Done::default();
-    let mut stored = copy_missing(ctx, log, driver, target_row.id, &needed, &mut done).await?;
+    let shown = shown_names(&entries);
+    let copy = Copying {
+        driver,
+        target_id: target_row.id,
+        shown: &shown,
+    };
+    let mut stored = copy_missing(ctx, log, &copy, &needed, &mut done).await?;
     recopy_vanished(ctx, driver, &needed, &mut stored, &mut done).await?;
     let header = header(ctx, record, task_row, database.map(|(name, _)| name)).await?;
     write_manifest(ctx, log, driver, record, header, &entries, &stored).await?;
@@ -113,17 +119,40 @@ fn distinct_blobs(entries: &[sources::Entry]) -> Vec<BlobRef> {
     needed
 }
 
+/// How the log names each blob: the path (from the root backed up) of the first file or
+/// version that uses it, as the person reading the log knows it, rather than the blob's key on
+/// the server's storage; `/entities/<id>` for a blob only the database dump names.
+fn shown_names(entries: &[sources::Entry]) -> HashMap<&str, &str> {
+    let mut shown: HashMap<&str, &str> = HashMap::new();
+    for e in entries {
+        let Some(b) = &e.blob else { continue };
+        let slot = shown.entry(b.name.as_str()).or_insert(e.path.as_str());
+        if slot.starts_with("/entities/") && e.kind != "entity" {
+            *slot = e.path.as_str();
+        }
+    }
+    shown
+}
+
+/// Where the blobs of one run go, and how the log names them.
+struct Copying<'a> {
+    driver: &'a dyn StorageDriver,
+    target_id: i64,
+    shown: &'a HashMap<&'a str, &'a str>,
+}
+
 /// Copies each needed blob the target lacks; a blob already there keeps the line a record
 /// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
 /// the others, copied or found, are returned by name.
 async fn copy_missing(
     ctx: &TaskCtx,
     log: &RunLog,
-    driver: &dyn StorageDriver,
-    target_id: i64,
+    copy: &Copying<'_>,
     needed: &[BlobRef],
     done: &mut Done,
 ) -> Result<HashMap<String, BlobLine>, TaskError> {
+    let (driver, target_id) = (copy.driver, copy.target_id);
+    let shown = |blob: &BlobRef| copy.shown.get(blob.name.as_str()).copied().unwrap_or("");
     let present: HashMap<String, u64> = listing(driver).await?;
     let known = retention::named_blobs(&ctx.state, target_id, driver)
         .await
@@ -154,7 +183,7 @@ async fn copy_missing(
                 stored.insert(blob.name.clone(), line);
                 copied += 1;
                 if copied <= LOG_EACH {
-                    log.line(ctx, format!("copied {} ({size} bytes)", blob.source))
+                    log.line(ctx, format!("copied {} ({size} bytes)", shown(blob)))
                         .await;
                 } else if last_line.elapsed() >= LOG_EVERY {
                     log.line(
@@ -171,7 +200,8 @@ async fn copy_missing(
                     ctx,
                     format!(
                         "left out, unreadable on policy {}: {} ({e})",
-                        blob.policy_id, blob.source
+                        blob.policy_id,
+                        shown(blob)
                     ),
                 )
                 .await;
