@@ -7,7 +7,7 @@ import "./styles";
 import "./builtinActions";
 import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { Suspense, useRef, useState } from "react";
+import { Suspense, useState } from "react";
 import type { Order } from "../../api/listing";
 import { MY_ROOT } from "../../lib/uri";
 import { ContextMenu } from "./ContextMenu";
@@ -29,8 +29,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
   const h = useExplorerHandle({ path, fs, searching: !!searching, files, show, run });
   const ctx = h.ctxFor(selection.chosen);
-  const refocus = useRef(false);
-  const onKeyDown = useFolderKeys(f, h, dialogs, setMenuAt, refocus);
+  const keys = useFolderKeys(f, h, dialogs, setMenuAt);
 
   // The info panel sits beside the list where there is room, and follows a single selection.
   const wide = useMediaQuery("(min-width: 62em)") ?? true;
@@ -72,8 +71,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
             onOpen: h.open,
             onMenu: (_, at) => setMenuAt(at),
             onDrop,
-            onKeyDown,
-            refocus,
+            ...keys,
           }}
         />
         {wide && infoFile && (

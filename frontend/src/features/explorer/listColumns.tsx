@@ -91,6 +91,12 @@ type Built = {
   language: string;
 };
 
+/** A file's size; none for a folder; a saved folder share says it is a share link. */
+function sizeText(f: FileInfo, t: TFunction): string {
+  if (f.type === FOLDER) return "";
+  return sizeless(f) ? t("explorer.info.savedShare") : formatBytes(f.size);
+}
+
 function columnsOf({ trash, search, props, hidden, t, propName, language }: Built): Column[] {
   const date = (iso?: string | null) => (iso ? formatDate(iso, language) : "");
   const builtin: Record<OptionalColumn, Column> = {
@@ -100,14 +106,7 @@ function columnsOf({ trash, search, props, hidden, t, propName, language }: Buil
       width: 90,
       sort: "size",
       right: true,
-      cell: (f) =>
-        dimmed(
-          f.type === FOLDER
-            ? ""
-            : sizeless(f)
-              ? t("explorer.info.savedShare")
-              : formatBytes(f.size),
-        ),
+      cell: (f) => dimmed(sizeText(f, t)),
     },
     updated_at: {
       id: "updated_at",

@@ -1,7 +1,7 @@
 // The explorer's keyboard: the list's keys (focus, selection, open, rename, delete, clipboard,
 // up a folder, the context menu) and Ctrl+V on the page, which also pastes into an empty
 // folder, where there is no list to hold the focus.
-import { type KeyboardEvent, useEffect } from "react";
+import { type KeyboardEvent, useEffect, useRef } from "react";
 import type { FileInfo } from "../../api/client";
 import { FOLDER } from "../../api/listing";
 import { ancestors } from "../../lib/uri";
@@ -103,19 +103,19 @@ export function useListKeys(k: ListKeys) {
 
 /**
  * The explorer's keys for the folder on screen: the list's handler, and Ctrl+V on the page.
- * A folder opened with Enter or left with Backspace raises `refocus`, so the next folder's
- * list takes the keyboard focus (keyNav.ts).
+ * A folder opened with Enter or left with Backspace raises `refocus`, which the list is given,
+ * so the next folder's list takes the keyboard focus (keyNav.ts).
  */
 export function useFolderKeys(
   f: FolderState,
   h: ReturnType<typeof useExplorerHandle>,
   dialogs: ExplorerDialogState,
   openMenu: (at: { x: number; y: number }) => void,
-  refocus: Refocus,
-) {
+): { onKeyDown: ReturnType<typeof useListKeys>; refocus: Refocus } {
   const { files, selection, parsed, searching } = f;
+  const refocus = useRef(false);
   usePasteShortcut(h.paste);
-  return useListKeys({
+  const onKeyDown = useListKeys({
     files,
     selection,
     mode: f.view.mode,
@@ -139,4 +139,5 @@ export function useFolderKeys(
     },
     openMenu,
   });
+  return { onKeyDown, refocus };
 }
