@@ -141,6 +141,13 @@ struct Copying<'a> {
     shown: &'a HashMap<&'a str, &'a str>,
 }
 
+impl Copying<'_> {
+    /// The path the log names `blob` by ([`shown_names`]).
+    fn shown(&self, blob: &BlobRef) -> &str {
+        self.shown.get(blob.name.as_str()).copied().unwrap_or("")
+    }
+}
+
 /// Copies each needed blob the target lacks; a blob already there keeps the line a record
 /// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
 /// the others, copied or found, are returned by name.
@@ -151,10 +158,8 @@ async fn copy_missing(
     needed: &[BlobRef],
     done: &mut Done,
 ) -> Result<HashMap<String, BlobLine>, TaskError> {
-    let (driver, target_id) = (copy.driver, copy.target_id);
-    let shown = |blob: &BlobRef| copy.shown.get(blob.name.as_str()).copied().unwrap_or("");
-    let present: HashMap<String, u64> = listing(driver).await?;
-    let known = retention::named_blobs(&ctx.state, target_id, driver)
+    let present: HashMap<String, u64> = listing(copy.driver).await?;
+    let known = retention::named_blobs(&ctx.state, copy.target_id, copy.driver)
         .await
         .map_err(fatal)?;
     log.line(ctx, format!("the target holds {} blobs", present.len()))
@@ -172,18 +177,18 @@ async fn copy_missing(
             let line = match known.get(&blob.name).filter(|k| k.size == size) {
                 Some(k) => k.clone(),
                 // Copied by an interrupted run, or by a record deleted since: hash it again.
-                None => hash_stored(driver, &blob.name).await?,
+                None => hash_stored(copy.driver, &blob.name).await?,
             };
             stored.insert(blob.name.clone(), line);
             continue;
         }
-        match copy_blob(ctx, driver, blob).await {
+        match copy_blob(ctx, copy.driver, blob).await {
             Ok(line) => {
                 done.new_bytes += line.size as i64;
                 stored.insert(blob.name.clone(), line);
                 copied += 1;
                 if copied <= LOG_EACH {
-                    log.line(ctx, format!("copied {} ({size} bytes)", shown(blob)))
+                    log.line(ctx, format!("copied {} ({size} bytes)", copy.shown(blob)))
                         .await;
                 } else if last_line.elapsed() >= LOG_EVERY {
                     log.line(
@@ -201,7 +206,7 @@ async fn copy_missing(
                     format!(
                         "left out, unreadable on policy {}: {} ({e})",
                         blob.policy_id,
-                        shown(blob)
+                        copy.shown(blob)
                     ),
                 )
                 .await;
