@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin, unique } from "./admin-helpers";
-import { apiAs, fillSignIn, totp } from "./helpers";
+import { apiAs, fillSignIn, snap, totp } from "./helpers";
 
 type Row = {
   id: number;
@@ -36,7 +36,7 @@ async function findUser(page: Page, email: string): Promise<Row | undefined> {
 test("a group and a user made in the console; the user sees the quota, a ban ends their session, the audit log has it", async ({
   page,
   browser,
-}) => {
+}, info) => {
   test.setTimeout(120_000);
   const groupName = unique("team");
   const email = `${unique("member")}@example.com`;
@@ -49,6 +49,9 @@ test("a group and a user made in the console; the user sees the quota, a ban end
   await groupDialog.getByRole("textbox", { name: "Name" }).fill(groupName);
   await groupDialog.getByRole("textbox", { name: "Quota" }).fill("3");
   await expect(groupDialog.getByRole("checkbox", { name: "Create share links" })).toBeChecked();
+  // Each permission is named as the API names it, not "Permission bit N".
+  await expect(groupDialog.getByText("share_download (bit 7)")).toBeVisible();
+  await expect(groupDialog.getByText(/Permission bit/)).toHaveCount(0);
   // The per-user caps show the server's defaults until set, since 0 would lift them.
   await expect(groupDialog.getByRole("textbox", { name: "Queued tasks per user" })).toHaveValue(
     "100",
@@ -117,6 +120,15 @@ test("a group and a user made in the console; the user sees the quota, a ban end
   const details = page.getByRole("dialog", { name: /^Event \d+$/ });
   await expect(details).toContainText("manual_banned");
   await expect(details).toContainText(ACCOUNTS.admin.email);
+  // The content reads field by field, not as JSON.
+  const content = details.getByTestId("event-content");
+  await expect(content.getByRole("row", { name: /changes › status/ })).toContainText(
+    "active → manual_banned",
+  );
+  await expect(content.getByRole("row", { name: /^target/ })).toContainText("user");
+  await expect(details).not.toContainText("{");
+  await expect(ban).not.toContainText("{");
+  await snap(page, info, "admin-audit-details");
   await details
     .getByRole("button", { name: "Close" })
     .or(details.locator(".mantine-Modal-close"))
@@ -131,6 +143,14 @@ test("a group and a user made in the console; the user sees the quota, a ban end
   );
   expect(csv).toContain("manual_banned");
   expect(csv).not.toContain(",Sign-in,");
+
+  // The administrator's own row offers no ban.
+  await page.getByRole("link", { name: "Users", exact: true }).click();
+  await page.getByRole("textbox", { name: "E-mail" }).fill(ACCOUNTS.admin.email);
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await expect(page.getByRole("button", { name: `Edit ${ACCOUNTS.admin.email}` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `Ban ${ACCOUNTS.admin.email}` })).toHaveCount(0);
+  await snap(page, info, "admin-users-own-row");
 });
 
 test("a group with members cannot be deleted, and the console says why", async ({ page }) => {

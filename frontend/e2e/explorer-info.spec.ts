@@ -51,6 +51,36 @@ test("info panel: details, versions, tags and a direct link", async ({ page, req
   await expect(panel.getByLabel("Direct link", { exact: true })).toHaveValue(/\/f\//);
 });
 
+test("the info panel follows a save made in the editor", async ({ page, request }, info) => {
+  const { account, api } = await freshUser(request, "info-save");
+  await api("PATCH", "/user/setting", { body: { version_retention_enabled: true } });
+  await mkfile(api, ["notes.txt"], "first line\n");
+  await signIn(page, account);
+
+  await row(page, "notes.txt").click();
+  await page.keyboard.press("Alt+Enter");
+  const panel = page.getByRole("complementary", { name: "notes.txt" });
+  const details = panel.getByRole("table", { name: "Details" });
+  await expect(details).toContainText("11 B");
+  await expect(panel.getByTestId("version")).toHaveCount(1);
+
+  await row(page, "notes.txt").dblclick();
+  const editor = page.getByRole("textbox", { name: "Contents of notes.txt" });
+  await expect(editor).toContainText("first line");
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type("second line");
+  await page.keyboard.press("ControlOrMeta+s");
+  await expect(page.getByText("“notes.txt” saved as a new version")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("preview-name")).toHaveCount(0);
+
+  // The panel stayed open beside the list: it shows the new size and the new version.
+  await expect(details).toContainText("22 B");
+  await expect(panel.getByTestId("version")).toHaveCount(2);
+  await snap(page, info, "explorer-info-after-save");
+});
+
 test("a locked file: the conflict offers a force unlock, then the delete goes through", async ({
   page,
   request,

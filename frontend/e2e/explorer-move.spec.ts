@@ -39,6 +39,41 @@ test("move and copy through the dialog's folder picker", async ({ page, request 
   await expect(dialog.getByRole("button", { name: "Projects" })).toBeDisabled();
 });
 
+test("a move says where the files went and Undo moves them back", async ({
+  page,
+  request,
+}, info) => {
+  const { account, api } = await freshUser(request, "undo");
+  await mkdir(api, "Archive");
+  await mkfile(api, ["one.txt"]);
+  await mkfile(api, ["two.txt"]);
+  await mkfile(api, ["three.txt"]);
+  await signIn(page, account);
+
+  await row(page, "one.txt").click();
+  await row(page, "two.txt").click({ modifiers: ["ControlOrMeta"] });
+  await page.getByRole("toolbar").getByRole("button", { name: "Move to…" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Archive" }).click();
+  await dialog.getByRole("button", { name: "Move here" }).click();
+  const moved = page.getByTestId("moved");
+  await expect(moved).toHaveText("Moved 2 items to Archive");
+  expect(await names(api, "Archive")).toEqual(["one.txt", "two.txt"]);
+  await snap(page, info, "explorer-move-undo");
+
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("Moved back")).toBeVisible();
+  await expect(row(page, "one.txt")).toBeVisible();
+  await expect(row(page, "two.txt")).toBeVisible();
+  expect(await names(api, "Archive")).toEqual([]);
+  expect(await names(api)).toEqual(["Archive", "one.txt", "three.txt", "two.txt"]);
+
+  // A drag says it too, with the one file's name.
+  await row(page, "three.txt").dragTo(row(page, "Archive"));
+  await expect(page.getByText("Moved “three.txt” to Archive")).toBeVisible();
+  expect(await names(api, "Archive")).toEqual(["three.txt"]);
+});
+
 test("drag rows onto a folder, a breadcrumb and the folder tree", async ({ page, request }) => {
   const { account, api } = await freshUser(request, "drag");
   await mkdir(api, "Box");

@@ -116,3 +116,73 @@ test("right-click and the more button open the menu; keyboard shortcuts", async 
   await expect(row(page, "letter.txt")).toHaveCount(0);
   expect(await names(api, "Inbox")).toEqual(["report-2026.txt"]);
 });
+
+test("the keyboard keeps the focus in the list after Enter and Backspace change the folder", async ({
+  page,
+  request,
+}, info) => {
+  const { account, api } = await freshUser(request, "keynav");
+  await mkdir(api, "Projects");
+  await mkdir(api, "Projects", "Drafts");
+  await mkdir(api, "Projects", "Empty");
+  await mkfile(api, ["Projects", "plan.txt"], "plan");
+  await mkfile(api, ["notes.txt"], "notes");
+  await signIn(page, account);
+
+  await row(page, "Projects").click();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/Projects/);
+  // The new folder's first row has the focus: the arrows go on moving it.
+  await expect(row(page, "Drafts")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "Empty")).toBeFocused();
+  await snap(page, info, "explorer-keys-focus-after-enter");
+
+  // An empty folder holds the focus itself, so Backspace still goes up.
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("This folder is empty")).toBeVisible();
+  await expect(page.getByTestId("folder-empty")).toBeFocused();
+  await page.keyboard.press("Backspace");
+  await expect(row(page, "Drafts")).toBeFocused();
+  await page.keyboard.press("Backspace");
+  await expect(row(page, "Projects")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "notes.txt")).toBeFocused();
+  await snap(page, info, "explorer-keys-focus-after-backspace");
+});
+
+test("the header checkbox follows the selection of the rows on screen", async ({
+  page,
+  request,
+}, info) => {
+  const { account, api } = await freshUser(request, "header");
+  for (const n of ["a.txt", "b.txt", "c.txt"]) await mkfile(api, [n]);
+  await signIn(page, account);
+  const header = page.getByRole("checkbox", { name: "Select the loaded rows" });
+  const state = () =>
+    header.evaluate((box: HTMLInputElement) =>
+      box.indeterminate ? "some" : box.checked ? "all" : "none",
+    );
+
+  await expect.poll(state).toBe("none");
+  await row(page, "a.txt").click();
+  await expect.poll(state).toBe("some");
+  await header.click();
+  await expect.poll(state).toBe("all");
+  await row(page, "b.txt").click({ modifiers: ["ControlOrMeta"] });
+  await expect.poll(state).toBe("some");
+  await snap(page, info, "explorer-header-some");
+
+  // A selected row renamed leaves the rows on screen: the header says what is selected there.
+  await row(page, "c.txt").click();
+  await page.keyboard.press("F2");
+  await page.getByLabel("New name").fill("d.txt");
+  await page.keyboard.press("Enter");
+  await expect(row(page, "d.txt")).toBeVisible();
+  await expect(page.getByRole("row", { selected: true })).toHaveCount(0);
+  await expect.poll(state).toBe("none");
+  await header.click();
+  await expect.poll(state).toBe("all");
+  await expect(page.getByRole("row", { selected: true })).toHaveCount(3);
+  await snap(page, info, "explorer-header-all");
+});

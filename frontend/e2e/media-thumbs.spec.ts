@@ -8,7 +8,7 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { openAdmin } from "./admin-helpers";
 import { apiAs, signInPage, snap } from "./helpers";
-import { heic, pdf, SONG, song, video } from "./media";
+import { heic, letter, pdf, SONG, song, video } from "./media";
 import { newAccount, setSiteSettings } from "./site";
 import { driveOf, tempDir } from "./transfers";
 
@@ -162,6 +162,65 @@ test("thumbnails in the grid, music and stream details, the cover in the audio p
     rmSync(dir, { recursive: true, force: true });
     await setSiteSettings(request, before);
   }
+});
+
+test("a PDF's card shows its whole first page, not a cut of its blank middle", async ({
+  page,
+  request,
+}, info) => {
+  const admin = await apiAs(request, ACCOUNTS.admin);
+  const keys = ["thumb_poppler_enabled"];
+  const before = await admin<Record<string, string>>("POST", "/admin/settings", { body: { keys } });
+  await setSiteSettings(request, { thumb_poppler_enabled: "1" });
+  try {
+    const account = await newAccount(request, "pages");
+    const drive = await driveOf(request, account);
+    await drive.put("cloudreve://my/report.pdf", letter());
+    await signInPage(page, account as never);
+    await page.getByRole("button", { name: "Show as thumbnails" }).click();
+    await expect.poll(() => thumbWidth(page, "report.pdf"), { timeout: 60_000 }).toBeGreaterThan(0);
+    const img = page.getByRole("button", { name: "report.pdf", exact: true }).locator("img");
+    // The page is portrait, the card's picture box is not: the page is scaled into it whole.
+    const fit = await img.evaluate((i: HTMLImageElement) => ({
+      objectFit: getComputedStyle(i).objectFit,
+      page: i.naturalWidth / i.naturalHeight,
+      box: i.clientWidth / i.clientHeight,
+    }));
+    expect(fit.page).toBeLessThan(1);
+    expect(fit.box).toBeGreaterThan(fit.page);
+    expect(fit.objectFit).toBe("contain");
+    await snap(page, info, "media-grid-pdf-page");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await snap(page, info, "media-grid-pdf-page-dark");
+  } finally {
+    await setSiteSettings(request, before);
+  }
+});
+
+test("the media tab's Save and Undo stay in view while the long tab scrolls", async ({
+  page,
+}, info) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openAdmin(page, "settings");
+  await page.getByRole("tab", { name: "Media" }).click();
+  const save = page.getByRole("button", { name: "Save", exact: true });
+  const undo = page.getByRole("button", { name: "Undo changes" });
+  // The tab is several screens tall; its buttons are at the window's bottom from the start.
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(2000);
+  await expect(save).toBeInViewport();
+  const card = page.getByTestId("generator-ffmpeg");
+  await card.getByRole("textbox", { name: "Executable" }).fill("/usr/local/bin/ffmpeg");
+  await expect(save).toBeEnabled();
+  await expect(save).toBeInViewport();
+  await snap(page, info, "media-admin-save-top");
+  // Down the page, still there.
+  await page.getByTestId("generator-poppler").scrollIntoViewIfNeeded();
+  await expect(undo).toBeInViewport();
+  await page.emulateMedia({ colorScheme: "dark" });
+  await snap(page, info, "media-admin-save-scrolled-dark");
+  await undo.click();
+  await expect(card.getByRole("textbox", { name: "Executable" })).toHaveValue("ffmpeg");
+  await expect(save).toBeDisabled();
 });
 
 test("the console's media tab shows each executable's version as it opens, and tests a path: the version, or why it cannot run", async ({

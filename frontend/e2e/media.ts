@@ -50,12 +50,22 @@ export function heic(dir: string): Buffer {
 
 /** A one-page PDF with a filled square, cross-reference table included. */
 export function pdf(): Buffer {
-  const stream = "0 0.5 0 rg 100 300 400 400 re f";
+  return onePage("0 0.5 0 rg 100 300 400 400 re f");
+}
+
+/** A one-page letter whose only marks are a heading and a red bar at the top of the page. */
+export function letter(): Buffer {
+  return onePage("BT /F1 36 Tf 72 700 Td (Quarterly report) Tj ET 1 0 0 rg 72 660 468 16 re f");
+}
+
+/** A US Letter page drawn by `stream` (Helvetica as /F1). */
+function onePage(stream: string): Buffer {
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
     `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
   ];
   let out = "%PDF-1.4\n";
   const offsets: number[] = [];

@@ -1,5 +1,6 @@
 // A share of a single file saved to one's drive ("Save to my drive") is listed in "Shared with
-// me" with the file's size, opens in the viewer and downloads through its share.
+// me" with the file's size, opens in the viewer and downloads through its share; a saved
+// folder share is listed as a share link, without a size.
 import { expect, test } from "@playwright/test";
 import { fillSignIn, snap } from "./helpers";
 import { newAccount } from "./site";
@@ -58,6 +59,11 @@ test("a saved file share shows its size and opens through its share", async ({
   await page.goto(new URL(folderLink).pathname);
   await landing.getByRole("button", { name: "Save to my drive" }).click();
   await landing.getByRole("button", { name: "Open Shared with me" }).click();
+  // A saved folder share is a link to the share, not an empty file of 0 B.
+  const reports = page.getByRole("row", { name: /Reports/ });
+  await expect(reports).toContainText("Share link");
+  await expect(reports).not.toContainText("0 B");
+  await snap(page, info, "saved-folder-share-listed");
   await page.getByRole("button", { name: "Reports", exact: true }).dblclick();
   await expect(page.getByRole("button", { name: "inside.txt", exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Shared with you" })).toContainText("Reports");

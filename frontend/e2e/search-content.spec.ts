@@ -5,7 +5,7 @@
 // index's counts and a rebuild runs to its end. Screenshots in light, dark, zh-CN and at 390 px.
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
-import { type Api, freshUser, mkdir, mkfile, signIn } from "./explorer-helpers";
+import { type Api, freshUser, mkdir, mkfile, my, signIn } from "./explorer-helpers";
 import { signInPage, snap } from "./helpers";
 import { setSiteSettings } from "./site";
 
@@ -103,6 +103,40 @@ test("file contents are searched, shown with their folder and marked words, and 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "搜索筛选" }).click();
   await snap(page, info, "search-content-dark-zh-filters");
+});
+
+test("a signed-out visitor of a share is offered the name search only", async ({
+  browser,
+  page,
+  request,
+}, info) => {
+  await setSiteSettings(request, { fts_enabled: "1" });
+  const { account, api } = await freshUser(request, "fts-share");
+  await mkdir(api, "Field notes");
+  await mkfile(api, ["Field notes", "tapir.txt"], "The tapir swims.\n");
+  const link = await api<string>("PUT", "/share", { body: { uri: my("Field notes") } });
+
+  // `/file/search` needs a signed-in user: a visitor would be answered "Please sign in again".
+  const guest = await (
+    await browser.newContext({ baseURL: process.env.STRATUS_E2E_BASE })
+  ).newPage();
+  await guest.goto(new URL(link).pathname);
+  await expect(guest.getByRole("button", { name: "tapir.txt", exact: true })).toBeVisible();
+  const box = guest.getByRole("textbox", { name: "Name contains" });
+  await expect(box).toBeVisible();
+  await expect(guest.getByText("Contents", { exact: true })).toHaveCount(0);
+  await expect(guest.getByRole("textbox", { name: "Words in the files' text" })).toHaveCount(0);
+  // The name search works for the visitor.
+  await box.fill("tapir");
+  await box.press("Enter");
+  await expect(guest.getByRole("button", { name: "tapir.txt", exact: true })).toBeVisible();
+  await expect(guest.getByText("Please sign in again")).toHaveCount(0);
+  await snap(guest, info, "search-share-visitor");
+  await guest.context().close();
+
+  // Signed in, the owner is offered both.
+  await signIn(page, account);
+  await expect(page.getByText("Contents", { exact: true })).toBeVisible();
 });
 
 async function adminPage(browser: Browser, dark: boolean, zh: boolean) {

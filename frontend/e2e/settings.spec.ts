@@ -160,6 +160,19 @@ test("WebDAV accounts: create, show the mount commands, edit, delete", async ({
     `net use Z: ${origin}/dav /user:${account.email} ${davPassword} /persistent:yes`,
   );
   await connect.getByRole("button", { name: "Copy the command" }).click();
+  // Linux: davfs2, GNOME Files' address and an rclone mount, each said in words.
+  await connect.getByRole("tab", { name: "Linux" }).click();
+  await expect(connect.getByTestId("dav-command-linux-davfs2")).toContainText(
+    `sudo mount -t davfs -o uid=$(id -u),gid=$(id -g) ${origin}/dav /mnt/stratus`,
+  );
+  await expect(connect.getByTestId("dav-command-linux-gnome")).toHaveText(
+    `dav://${new URL(origin).host}/dav`,
+  );
+  await expect(connect.getByTestId("dav-command-linux-rclone")).toContainText(
+    "rclone mount stratus: ~/Stratus",
+  );
+  await expect(connect.getByText(/Connect to Server/)).toBeVisible();
+  await snap(page, info, "settings-dav-connect-linux");
   await connect.getByRole("button", { name: "Done" }).click();
 
   // The password works for WebDAV, inside the account's folder.

@@ -39,6 +39,9 @@ test("compress a folder, follow the task to completed, and get a valid zip", asy
   await expect(task.getByText("Completed", { exact: true })).toBeVisible();
   await task.getByRole("button", { name: "Show log" }).click();
   await expect(task.getByTestId("task-log")).toContainText("wrote");
+  // Drive addresses in the log read as paths.
+  await expect(task.getByTestId("task-log")).toContainText("into /Reports.zip");
+  await expect(task.getByTestId("task-log")).not.toContainText("cloudreve://");
 
   expect(await names(api)).toContain("Reports.zip");
   const zip = await readBytes(page.request, api, my("Reports.zip"));

@@ -3,6 +3,7 @@
 
 import { invalidateCapacity } from "./capacity";
 import { api, type FileInfo, unwrap } from "./client";
+import { infoKey } from "./fileInfo";
 import { fileUrl } from "./fileUrls";
 import { listKey } from "./listing";
 import { queryClient } from "./queryClient";
@@ -38,6 +39,8 @@ export async function saveText(file: FileInfo, text: string, previous?: string):
   );
   const folder = file.path.replace(/\/[^/]*$/, "");
   queryClient.invalidateQueries({ queryKey: listKey(folder) });
+  // The info panel, open beside the editor, shows the new size, date and version.
+  queryClient.invalidateQueries({ queryKey: infoKey(file.path) });
   void invalidateCapacity();
   return saved as FileInfo;
 }

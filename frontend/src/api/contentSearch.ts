@@ -3,6 +3,7 @@
 // explorer config's `full_text_search`).
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "./client";
+import { useSession } from "./session";
 import { useExplorerConfig } from "./siteConfig";
 
 export type SearchHit = Schemas["SearchHit"];
@@ -42,7 +43,11 @@ export function useContentSearch(q: ContentQuery | null) {
   });
 }
 
-/** Whether the site searches file contents. */
+/** Whether the site searches file contents for this visitor. `/file/search` needs a signed-in
+ *  user (a signed-out visitor of a share is answered "Please sign in again"), so a visitor is
+ *  offered the name search only. */
 export function useFullTextEnabled(): boolean {
-  return useExplorerConfig().data?.full_text_search === true;
+  const signedIn = useSession() !== null;
+  const on = useExplorerConfig().data?.full_text_search === true;
+  return signedIn && on;
 }

@@ -12,6 +12,15 @@ export function savedTarget(file: FileInfo): string | undefined {
 }
 
 /**
+ * Whether a saved entry has no size to show: the server lists a saved file share with the
+ * shared file's size, but a saved folder share is its own empty file (0 B, which would read
+ * as an empty file).
+ */
+export function sizeless(file: FileInfo): boolean {
+  return !!savedTarget(file) && file.size === 0;
+}
+
+/**
  * What a saved entry stands for: the shared file, or the shared folder as a folder item
  * (named as the entry) at the share's root URI. Any other file stands for itself.
  */

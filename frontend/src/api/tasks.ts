@@ -49,6 +49,14 @@ export function readablePath(uri: string): string {
 }
 
 /**
+ * A task's log line with the drive URIs in it written as paths (`… into cloudreve://my/a.zip`
+ * → `… into /a.zip`): a URI in a line is one word, its characters escaped.
+ */
+export function readableLogLine(line: string): string {
+  return line.replace(/cloudreve:\/\/(?:[^@/\s]*@)?my(?:\/[^\s?]*)?(?:\?\S*)?/g, readablePath);
+}
+
+/**
  * What each progress key the server reports counts: bytes, or items (files, entries, blobs).
  * Each key has its label under `tasks.progress.<key>`; a key missing here counts bytes when
  * its name says size.

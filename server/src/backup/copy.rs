@@ -89,7 +89,13 @@ pub async fn run(
     .await;
 
     let mut done = Done::default();
-    let mut stored = copy_missing(ctx, log, driver, target_row.id, &needed, &mut done).await?;
+    let shown = shown_names(&entries);
+    let copy = Copying {
+        driver,
+        target_id: target_row.id,
+        shown: &shown,
+    };
+    let mut stored = copy_missing(ctx, log, &copy, &needed, &mut done).await?;
     recopy_vanished(ctx, driver, &needed, &mut stored, &mut done).await?;
     let header = header(ctx, record, task_row, database.map(|(name, _)| name)).await?;
     write_manifest(ctx, log, driver, record, header, &entries, &stored).await?;
@@ -113,19 +119,47 @@ fn distinct_blobs(entries: &[sources::Entry]) -> Vec<BlobRef> {
     needed
 }
 
+/// How the log names each blob: the path (from the root backed up) of the first file or
+/// version that uses it, as the person reading the log knows it, rather than the blob's key on
+/// the server's storage; `/entities/<id>` for a blob only the database dump names.
+fn shown_names(entries: &[sources::Entry]) -> HashMap<&str, &str> {
+    let mut shown: HashMap<&str, &str> = HashMap::new();
+    for e in entries {
+        let Some(b) = &e.blob else { continue };
+        let slot = shown.entry(b.name.as_str()).or_insert(e.path.as_str());
+        if slot.starts_with("/entities/") && e.kind != "entity" {
+            *slot = e.path.as_str();
+        }
+    }
+    shown
+}
+
+/// Where the blobs of one run go, and how the log names them.
+struct Copying<'a> {
+    driver: &'a dyn StorageDriver,
+    target_id: i64,
+    shown: &'a HashMap<&'a str, &'a str>,
+}
+
+impl Copying<'_> {
+    /// The path the log names `blob` by ([`shown_names`]).
+    fn shown(&self, blob: &BlobRef) -> &str {
+        self.shown.get(blob.name.as_str()).copied().unwrap_or("")
+    }
+}
+
 /// Copies each needed blob the target lacks; a blob already there keeps the line a record
 /// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
 /// the others, copied or found, are returned by name.
 async fn copy_missing(
     ctx: &TaskCtx,
     log: &RunLog,
-    driver: &dyn StorageDriver,
-    target_id: i64,
+    copy: &Copying<'_>,
     needed: &[BlobRef],
     done: &mut Done,
 ) -> Result<HashMap<String, BlobLine>, TaskError> {
-    let present: HashMap<String, u64> = listing(driver).await?;
-    let known = retention::named_blobs(&ctx.state, target_id, driver)
+    let present: HashMap<String, u64> = listing(copy.driver).await?;
+    let known = retention::named_blobs(&ctx.state, copy.target_id, copy.driver)
         .await
         .map_err(fatal)?;
     log.line(ctx, format!("the target holds {} blobs", present.len()))
@@ -143,18 +177,18 @@ async fn copy_missing(
             let line = match known.get(&blob.name).filter(|k| k.size == size) {
                 Some(k) => k.clone(),
                 // Copied by an interrupted run, or by a record deleted since: hash it again.
-                None => hash_stored(driver, &blob.name).await?,
+                None => hash_stored(copy.driver, &blob.name).await?,
             };
             stored.insert(blob.name.clone(), line);
             continue;
         }
-        match copy_blob(ctx, driver, blob).await {
+        match copy_blob(ctx, copy.driver, blob).await {
             Ok(line) => {
                 done.new_bytes += line.size as i64;
                 stored.insert(blob.name.clone(), line);
                 copied += 1;
                 if copied <= LOG_EACH {
-                    log.line(ctx, format!("copied {} ({size} bytes)", blob.source))
+                    log.line(ctx, format!("copied {} ({size} bytes)", copy.shown(blob)))
                         .await;
                 } else if last_line.elapsed() >= LOG_EVERY {
                     log.line(
@@ -171,7 +205,8 @@ async fn copy_missing(
                     ctx,
                     format!(
                         "left out, unreadable on policy {}: {} ({e})",
-                        blob.policy_id, blob.source
+                        blob.policy_id,
+                        copy.shown(blob)
                     ),
                 )
                 .await;

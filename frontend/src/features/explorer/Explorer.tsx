@@ -8,7 +8,6 @@ import "./builtinActions";
 import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Suspense, useState } from "react";
-import { moveFiles } from "../../api/files";
 import type { Order } from "../../api/listing";
 import { MY_ROOT } from "../../lib/uri";
 import { ContextMenu } from "./ContextMenu";
@@ -17,6 +16,7 @@ import { ExplorerToolbar } from "./ExplorerToolbar";
 import classes from "./FileList.module.css";
 import { FolderContents } from "./FolderContents";
 import { type FolderState, useFolderState } from "./folderState";
+import { moveUndoable } from "./moveUndo";
 import type { ExplorerParts } from "./parts";
 import { useExplorerHandle } from "./useExplorerHandle";
 import { useFolderKeys } from "./useExplorerKeys";
@@ -29,7 +29,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
   const h = useExplorerHandle({ path, fs, searching: !!searching, files, show, run });
   const ctx = h.ctxFor(selection.chosen);
-  const onKeyDown = useFolderKeys(f, h, dialogs, setMenuAt);
+  const keys = useFolderKeys(f, h, dialogs, setMenuAt);
 
   // The info panel sits beside the list where there is room, and follows a single selection.
   const wide = useMediaQuery("(min-width: 62em)") ?? true;
@@ -42,7 +42,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
 
   const onDrop = (uris: string[], dst: string, copy: boolean) => {
     selection.clear();
-    void run(() => moveFiles(uris, dst, copy));
+    void run(() => moveUndoable(uris, dst, copy));
   };
 
   return (
@@ -71,7 +71,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
             onOpen: h.open,
             onMenu: (_, at) => setMenuAt(at),
             onDrop,
-            onKeyDown,
+            ...keys,
           }}
         />
         {wide && infoFile && (

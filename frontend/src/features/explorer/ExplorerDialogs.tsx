@@ -2,16 +2,10 @@
 // (to the trash or for good), empty the trash, and move or copy.
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import {
-  createFile,
-  createFolder,
-  deleteFiles,
-  emptyTrash,
-  moveFiles,
-  renameFile,
-} from "../../api/files";
+import { createFile, createFolder, deleteFiles, emptyTrash, renameFile } from "../../api/files";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import type { ExplorerDialog } from "./actions";
+import { moveUndoable } from "./moveUndo";
 import { NameDialog } from "./NameDialog";
 
 // Opened now and then: loaded when first opened, to keep the explorer's first load small.
@@ -85,7 +79,7 @@ export function ExplorerDialogs({
             onSubmit={(dst) => {
               const uris = dialog.files.map((f) => f.path);
               clearSelection();
-              return run(() => moveFiles(uris, dst, dialog.copy));
+              return run(() => moveUndoable(uris, dst, dialog.copy));
             }}
             onClose={onClose}
           />

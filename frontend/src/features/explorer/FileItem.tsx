@@ -20,6 +20,7 @@ import type { CustomProp } from "./CustomProps";
 import { type DropHandler, dropTarget } from "./dnd";
 import { FileIcon, Thumbnail } from "./FileIcon";
 import classes from "./FileList.module.css";
+import type { Refocus } from "./keyNav";
 import { type Column, columnClass, widthVar } from "./listColumns";
 import { longPressHandlers, TOUCH_FIRST } from "./longPress";
 import { type RowActions, useRowActions } from "./rowActions";
@@ -52,6 +53,8 @@ export type FileListProps = {
   onMenu: (index: number, at: { x: number; y: number }) => void;
   onDrop: DropHandler;
   onKeyDown: (event: KeyboardEvent, columns: number) => void;
+  /** Raised when the keyboard opened this folder: the first row takes the focus (keyNav.ts). */
+  refocus?: Refocus;
 };
 
 type Props = FileListProps;

@@ -19,6 +19,7 @@ import { useWidth } from "../../lib/useWidth";
 import { useColumnPrefs } from "./columnPrefs";
 import { type FileListProps, FileRow } from "./FileItem";
 import classes from "./FileList.module.css";
+import { useTakeFocus } from "./keyNav";
 import { ListHeader } from "./ListHeader";
 import { type Column, useListColumns, widthStyle } from "./listColumns";
 import { type RowActions, useRowActions } from "./rowActions";
@@ -45,6 +46,7 @@ export function FileList(props: Props) {
     prefs: prefs.prefs,
   });
   const actions = useRowActions(props);
+  useTakeFocus(props.refocus, scroller, files[0]?.path);
   return (
     <div
       ref={scroller}
@@ -88,7 +90,9 @@ const ListHead = memo(function ListHead({
       order={props.order}
       onSort={props.onSort}
       loaded={props.files.length}
-      selected={selection.selected.size}
+      // The rows on screen that are selected: the selection is kept by path, and may still
+      // hold a path that left the folder (renamed, restored, moved elsewhere).
+      selected={selection.chosen.length}
       onSelectPage={selection.selectAll}
       onClear={selection.clear}
       onWidth={prefs.setWidth}

@@ -1,12 +1,13 @@
 // The folder's rows under the toolbar: the selection bar floating over them, and the list, or
 // the gallery (loaded when first shown), or a loader, the error, or what an empty folder says.
 import { Alert, Center, Loader, Stack, Text } from "@mantine/core";
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { errorMessage } from "../../lib/errors";
 import type { ActionContext } from "./actions";
 import { FileList } from "./FileList";
+import { useTakeFocus } from "./keyNav";
 import { SelectionBar } from "./SelectionBar";
 
 const Gallery = lazy(() => import("./gallery/Gallery"));
@@ -48,9 +49,7 @@ export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: P
           {errorMessage(status.error)}
         </Alert>
       ) : files.length === 0 ? (
-        <Center flex={1}>
-          <Text c="dimmed">{t(emptyKey)}</Text>
-        </Center>
+        <Empty text={t(emptyKey)} list={list} />
       ) : list.mode === "gallery" ? (
         <Suspense
           fallback={
@@ -65,5 +64,25 @@ export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: P
         <FileList files={files} {...list} />
       )}
     </Stack>
+  );
+}
+
+/**
+ * What an empty folder says. It holds the keys when the keyboard opened the folder, so
+ * Backspace still goes up (and Ctrl+V pastes) where there is no row to focus.
+ */
+function Empty({ text, list }: { text: string; list: ListProps }) {
+  const box = useRef<HTMLDivElement>(null);
+  useTakeFocus(list.refocus, box, "");
+  return (
+    <Center
+      ref={box}
+      flex={1}
+      tabIndex={-1}
+      data-testid="folder-empty"
+      onKeyDown={(e) => list.onKeyDown(e, 1)}
+    >
+      <Text c="dimmed">{text}</Text>
+    </Center>
   );
 }

@@ -7,7 +7,6 @@ import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@table
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { moveFiles } from "../../api/files";
 import { useSubfolders } from "../../api/folders";
 import { removePin, usePins } from "../../api/me";
 import { useSession } from "../../api/session";
@@ -15,6 +14,7 @@ import { IconButton } from "../../components/IconButton";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
 import { dropTarget } from "./dnd";
+import { moveUndoable } from "./moveUndo";
 import classes from "./Sidebar.module.css";
 import { treeKeyDown } from "./treeKeys";
 
@@ -86,7 +86,7 @@ function TreeNode({ uri, name, depth, current, go }: NodeProps) {
   const children = useSubfolders(uri, open);
   const drop = dropTarget(
     uri,
-    (uris, dst, copy) => void moveFiles(uris, dst, copy).catch(notifyError),
+    (uris, dst, copy) => void moveUndoable(uris, dst, copy).catch(notifyError),
     setOver,
   );
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) =>

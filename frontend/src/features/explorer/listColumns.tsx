@@ -9,6 +9,7 @@ import { type ReactNode, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { FOLDER, type SortKey } from "../../api/listing";
+import { sizeless } from "../../api/savedShares";
 import { formatBytes, formatDate } from "../../lib/format";
 import { parseUri } from "../../lib/uri";
 import { type CustomProp, PROPS_PREFIX, propText, usePropName } from "./CustomProps";
@@ -90,6 +91,12 @@ type Built = {
   language: string;
 };
 
+/** A file's size; none for a folder; a saved folder share says it is a share link. */
+function sizeText(f: FileInfo, t: TFunction): string {
+  if (f.type === FOLDER) return "";
+  return sizeless(f) ? t("explorer.info.savedShare") : formatBytes(f.size);
+}
+
 function columnsOf({ trash, search, props, hidden, t, propName, language }: Built): Column[] {
   const date = (iso?: string | null) => (iso ? formatDate(iso, language) : "");
   const builtin: Record<OptionalColumn, Column> = {
@@ -99,7 +106,7 @@ function columnsOf({ trash, search, props, hidden, t, propName, language }: Buil
       width: 90,
       sort: "size",
       right: true,
-      cell: (f) => dimmed(f.type === FOLDER ? "" : formatBytes(f.size)),
+      cell: (f) => dimmed(sizeText(f, t)),
     },
     updated_at: {
       id: "updated_at",

@@ -4,7 +4,6 @@
 import { useNavigate } from "@tanstack/react-router";
 import { useCallback, useState } from "react";
 import type { FileInfo } from "../../api/client";
-import { moveFiles } from "../../api/files";
 import { FOLDER } from "../../api/listing";
 import { followSaved, savedTarget } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
@@ -17,6 +16,7 @@ import {
   getAction,
   tryOpeners,
 } from "./actions";
+import { moveUndoable } from "./moveUndo";
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;
@@ -84,7 +84,7 @@ export function useExplorerHandle({ path, fs, searching, files, show, run }: Fol
     if (!clip || fs !== "my" || searching) return;
     const dst = path;
     void run(async () => {
-      await moveFiles(clip.uris, dst, !clip.cut);
+      await moveUndoable(clip.uris, dst, !clip.cut);
       if (clip.cut) {
         clipboard = null;
         setClip(null);

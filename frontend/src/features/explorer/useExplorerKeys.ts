@@ -1,12 +1,14 @@
 // The explorer's keyboard: the list's keys (focus, selection, open, rename, delete, clipboard,
 // up a folder, the context menu) and Ctrl+V on the page, which also pastes into an empty
 // folder, where there is no list to hold the focus.
-import { type KeyboardEvent, useEffect } from "react";
+import { type KeyboardEvent, useEffect, useRef } from "react";
 import type { FileInfo } from "../../api/client";
+import { FOLDER } from "../../api/listing";
 import { ancestors } from "../../lib/uri";
 import type { Clipboard, ExplorerDialog } from "./actions";
 import type { ExplorerDialogState } from "./ExplorerDialogHost";
 import type { FolderState } from "./folderState";
+import type { Refocus } from "./keyNav";
 import type { Selection } from "./selection";
 import type { useExplorerHandle } from "./useExplorerHandle";
 import type { ViewMode } from "./view";
@@ -99,23 +101,31 @@ export function useListKeys(k: ListKeys) {
   };
 }
 
-/** The explorer's keys for the folder on screen: the list's handler, and Ctrl+V on the page. */
+/**
+ * The explorer's keys for the folder on screen: the list's handler, and Ctrl+V on the page.
+ * A folder opened with Enter or left with Backspace raises `refocus`, which the list is given,
+ * so the next folder's list takes the keyboard focus (keyNav.ts).
+ */
 export function useFolderKeys(
   f: FolderState,
   h: ReturnType<typeof useExplorerHandle>,
   dialogs: ExplorerDialogState,
   openMenu: (at: { x: number; y: number }) => void,
-) {
+): { onKeyDown: ReturnType<typeof useListKeys>; refocus: Refocus } {
   const { files, selection, parsed, searching } = f;
+  const refocus = useRef(false);
   usePasteShortcut(h.paste);
-  return useListKeys({
+  const onKeyDown = useListKeys({
     files,
     selection,
     mode: f.view.mode,
     fs: f.fs,
     dialog: dialogs.dialog,
     closeDialog: dialogs.close,
-    open: h.open,
+    open: (file) => {
+      if (file.type === FOLDER) refocus.current = true;
+      h.open(file);
+    },
     runAction: (id, chosen = selection.chosen) => h.runAction(id, chosen),
     selectAll: f.select.selectAll,
     setClipboard: h.handle.setClipboard,
@@ -123,8 +133,11 @@ export function useFolderKeys(
     up: () => {
       const crumbs = parsed ? ancestors(parsed) : [];
       const target = searching ? searching.folder : crumbs[crumbs.length - 2];
-      if (target) h.goTo(target);
+      if (!target) return;
+      refocus.current = true;
+      h.goTo(target);
     },
     openMenu,
   });
+  return { onKeyDown, refocus };
 }

@@ -32,3 +32,21 @@ export function mountCommands(url: string, user: string, password: string) {
     macos: `mkdir -p ~/Stratus && mount_webdav -s ${host.protocol}//${encodeURIComponent(user)}@${host.host}/dav ~/Stratus`,
   };
 }
+
+/** The ways to mount the drive on Linux, each one command or address. */
+export type LinuxMount = "davfs2" | "gnome" | "rclone";
+
+/**
+ * Linux: davfs2 (a mount point of the system, asks for the user and password), GNOME Files
+ * (an address for "Connect to Server": `dav://`, or `davs://` over HTTPS) and rclone (a
+ * mount of the remote the rclone tab's command creates).
+ */
+export function linuxMounts(url: string): Record<LinuxMount, string> {
+  const host = new URL(url);
+  const scheme = host.protocol === "https:" ? "davs" : "dav";
+  return {
+    davfs2: `sudo apt install davfs2 && sudo mkdir -p /mnt/stratus && sudo mount -t davfs -o uid=$(id -u),gid=$(id -g) ${url} /mnt/stratus`,
+    gnome: `${scheme}://${host.host}${host.pathname}`,
+    rclone: "mkdir -p ~/Stratus && rclone mount stratus: ~/Stratus --vfs-cache-mode writes",
+  };
+}

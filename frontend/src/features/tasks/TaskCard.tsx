@@ -4,7 +4,7 @@ import { Button, Code, Collapse, Group, Paper, Stack, Text } from "@mantine/core
 import { IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { cancelDownload, ENDED, type Task, taskEnds } from "../../api/tasks";
+import { cancelDownload, ENDED, readableLogLine, type Task, taskEnds } from "../../api/tasks";
 import { notifyError } from "../../lib/errors";
 import { useTaskStream } from "./stream";
 import { ProgressBars } from "./TaskProgressBars";
@@ -57,7 +57,7 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
         </Group>
         <Collapse expanded={showLog}>
           <Code block fz="xs" mah={240} style={{ overflow: "auto" }} data-testid="task-log">
-            {live.log.length ? live.log.join("\n") : t("tasks.noLog")}
+            {live.log.length ? live.log.map(readableLogLine).join("\n") : t("tasks.noLog")}
           </Code>
         </Collapse>
       </Stack>

@@ -2,7 +2,7 @@
 // which files count as archives.
 import { describe, expect, it } from "vitest";
 import type { FileInfo } from "../../api/client";
-import { readablePath, taskEnds } from "../../api/tasks";
+import { readableLogLine, readablePath, taskEnds } from "../../api/tasks";
 import { defaultZipName, isArchive, urlLines } from "./names";
 
 const file = (name: string, type = 0) =>
@@ -25,6 +25,18 @@ describe("tasks", () => {
     expect(readablePath("cloudreve://my/a%20b/c.zip")).toBe("/a b/c.zip");
     expect(readablePath("cloudreve://my")).toBe("/");
     expect(readablePath("https://example.com/x")).toBe("https://example.com/x");
+  });
+
+  it("writes the drive URIs of a log line as paths", () => {
+    expect(readableLogLine("compressing 2 item(s) into cloudreve://my/Out/a%20b.zip")).toBe(
+      "compressing 2 item(s) into /Out/a b.zip",
+    );
+    expect(readableLogLine("extracting cloudreve://my/x.zip into cloudreve://my")).toBe(
+      "extracting /x.zip into /",
+    );
+    expect(readableLogLine("saved cloudreve://abc@share/x and https://x/y")).toBe(
+      "saved cloudreve://abc@share/x and https://x/y",
+    );
   });
 
   it("names the zip after one file or folder", () => {

@@ -164,6 +164,11 @@ async fn a_second_run_copies_only_the_changed_file() {
     .await;
     let log = detail["log"].as_str().unwrap();
     assert!(log.contains("1 blobs copied"), "{log}");
+    // Each copied blob is named by the file that uses it, not by its key on the server.
+    assert!(log.contains("copied /f0007.txt ("), "{log}");
+    for line in log.lines().filter(|l| l.starts_with("copied /")) {
+        assert!(!line.contains("uploads"), "{line}");
+    }
 
     // Deleting the first record keeps every blob the second names.
     ok(

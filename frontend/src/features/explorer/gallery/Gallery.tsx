@@ -13,6 +13,7 @@ import { useIsPhone } from "../../../lib/phone";
 import { useWidth } from "../../../lib/useWidth";
 import { type FileListProps, Item } from "../FileItem";
 import listClasses from "../FileList.module.css";
+import { useTakeFocus } from "../keyNav";
 import { aspectOf, useLearnedAspects } from "./aspect";
 import classes from "./Gallery.module.css";
 import { type GalleryLine, layoutGallery } from "./layout";
@@ -37,6 +38,7 @@ export default function Gallery(props: FileListProps) {
   const lines = useGalleryLines(props, width, target, version);
   const { rows, items } = useGalleryRows(props, scroller, lines);
   const onKeyDown = (e: KeyboardEvent) => galleryKeys(e, props, lines);
+  useTakeFocus(props.refocus, scroller, props.files[0]?.path);
   return (
     <div
       ref={scroller}

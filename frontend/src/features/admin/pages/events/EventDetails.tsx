@@ -1,9 +1,10 @@
 // One event in full: when, what, who (with their hashed id), from where and with what browser,
-// its correlation id, and its content as JSON.
-import { Code, Modal, Stack, Table, Text } from "@mantine/core";
+// its correlation id, and its content field by field (content.ts).
+import { Modal, Stack, Table, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "../../../../lib/format";
 import type { AdminEvent } from "../../api";
+import { contentFields } from "./content";
 import { eventTypeName } from "./eventColumns";
 
 export function EventDetails({ event, onClose }: { event: AdminEvent; onClose: () => void }) {
@@ -39,7 +40,7 @@ export function EventDetails({ event, onClose }: { event: AdminEvent; onClose: (
         <Text size="sm" fw={500}>
           {t("admin.events.content")}
         </Text>
-        <Code block>{event.content ? JSON.stringify(event.content, null, 2) : "—"}</Code>
+        <Content content={event.content} />
       </Stack>
     </Modal>
   );
@@ -51,5 +52,27 @@ function Detail({ label, value }: { label: string; value: string }) {
       <Table.Th w={160}>{label}</Table.Th>
       <Table.Td style={{ wordBreak: "break-all" }}>{value}</Table.Td>
     </Table.Tr>
+  );
+}
+
+/** The content's fields in a table of their own; a dash when it has none. */
+function Content({ content }: { content: unknown }) {
+  const { t } = useTranslation();
+  const fields = contentFields(content);
+  if (fields.length === 0) return <Text size="sm">—</Text>;
+  return (
+    <Table
+      variant="vertical"
+      withTableBorder
+      data-testid="event-content"
+      aria-label={t("admin.events.content")}
+    >
+      <Table.Tbody>
+        {fields.map((f) => (
+          // Each field's key is its path in the content, so no two are the same.
+          <Detail key={f.key} label={f.key} value={f.value} />
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }

@@ -5,6 +5,7 @@ import type { TFunction } from "i18next";
 import { formatDate } from "../../../../lib/format";
 import type { Column, FilterField } from "../../AdminList";
 import type { AdminEvent } from "../../api";
+import { contentLine } from "./content";
 import { EVENT_TYPES } from "./types";
 
 export function eventTypeName(t: TFunction, type: number): string {
@@ -73,7 +74,7 @@ export function eventColumns(
       key: "summary",
       label: t("admin.events.what"),
       render: (e) => (
-        <Text size="sm" lineClamp={1} maw={320} ff="monospace">
+        <Text size="sm" lineClamp={1} maw={320}>
           {summary(e)}
         </Text>
       ),
@@ -113,5 +114,5 @@ function summary(e: AdminEvent): string {
       content.changes && typeof content.changes === "object" ? Object.keys(content.changes) : [];
     return `${content.target}${content.id !== undefined ? ` #${content.id}` : ""} ${content.action ?? ""}${changes.length ? `: ${changes.join(", ")}` : ""}`;
   }
-  return JSON.stringify(content);
+  return contentLine(content);
 }

@@ -89,7 +89,7 @@ export function GroupPermissions({ group, form }: Section) {
           <Checkbox
             key={p.bit}
             label={t(`admin.groups.perm.${p.key}` as "admin.groups.perm.admin")}
-            description={t("admin.groups.bit", { bit: p.bit })}
+            description={t("admin.groups.bit", { name: p.name, bit: p.bit })}
             checked={form.permissions.has(p.bit)}
             disabled={p.reserved && !form.permissions.has(p.bit)}
             onChange={(event) => {

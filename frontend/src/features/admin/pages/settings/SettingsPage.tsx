@@ -1,5 +1,7 @@
 // The site settings page: one tab per group of settings, each saving the values changed in it
 // (useSectionForm.ts); the media tab also has a card per thumbnail generator (Generators.tsx).
+// Save and Undo stay at the bottom of the window while a long tab scrolls (the media tab is
+// thousands of pixels tall), so a change made at the top is saved without a trip down.
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Tabs, Text } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -100,7 +102,18 @@ function FormButtons({ form }: { form: ReturnType<typeof useSectionForm> }) {
   const { t } = useTranslation();
   const none = form.changed.length === 0;
   return (
-    <Group justify="flex-end">
+    <Group
+      justify="flex-end"
+      data-testid="settings-save-bar"
+      pos="sticky"
+      bottom={0}
+      py="sm"
+      style={{
+        zIndex: 2,
+        background: "var(--mantine-color-body)",
+        borderTop: "1px solid var(--mantine-color-default-border)",
+      }}
+    >
       <Button variant="default" disabled={none || form.saving} onClick={form.reset}>
         {t("admin.settings.reset")}
       </Button>

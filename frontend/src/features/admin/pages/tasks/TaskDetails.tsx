@@ -16,7 +16,7 @@ import {
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
+import { readableLogLine, readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
 import { formatDate } from "../../../../lib/format";
 import { adminErrorMessage } from "../../errors";
 import { type AdminTask, useAdminTask } from "./queueApi";
@@ -120,7 +120,7 @@ function TaskBody({ row }: { row: AdminTask }) {
         </Title>
       </Group>
       <Code block fz="xs" mah={260} style={{ overflow: "auto" }} data-testid="admin-task-log">
-        {row.log?.trim() ? row.log : t("tasks.noLog")}
+        {row.log?.trim() ? row.log.split("\n").map(readableLogLine).join("\n") : t("tasks.noLog")}
       </Code>
     </Stack>
   );

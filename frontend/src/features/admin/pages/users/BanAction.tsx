@@ -1,8 +1,11 @@
 // Banning and unbanning from the users table: unbanning happens at once, banning asks first.
+// An administrator's own row offers neither: banning oneself would lock the console's only
+// door behind the person at it.
 import { Text } from "@mantine/core";
 import { IconBan, IconCircleCheck } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSession } from "../../../../api/session";
 import { notifyError } from "../../../../lib/errors";
 import type { AdminUser } from "../../api";
 import { ConfirmModal } from "../../ConfirmModal";
@@ -12,6 +15,8 @@ import { isBanned, saveUser } from "./usersApi";
 export function BanAction({ user, refresh }: { user: AdminUser; refresh: () => Promise<void> }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
+  const me = useSession()?.user.id;
+  if (user.hash_id === me) return null;
   if (isBanned(user.status)) {
     return (
       <RowAction
