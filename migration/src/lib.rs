@@ -33,6 +33,7 @@ mod m20261129_100000_add_share_uploads;
 mod m20261129_130000_notify_fs_changes;
 mod m20261130_100000_create_account_security;
 mod m20261130_130000_tune_fts_terms_index;
+mod m20261201_100000_repair_file_sizes;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_130000_notify_fs_changes::Migration),
             Box::new(m20261130_100000_create_account_security::Migration),
             Box::new(m20261130_130000_tune_fts_terms_index::Migration),
+            Box::new(m20261201_100000_repair_file_sizes::Migration),
         ]
     }
 }

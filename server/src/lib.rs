@@ -109,6 +109,7 @@ fn task_handlers() -> Vec<std::sync::Arc<dyn queue::TaskKind>> {
         Arc::new(remote_download::task::RemoteDownload),
         Arc::new(extract::task::ExtractArchive),
         Arc::new(media_meta::task::MediaMeta),
+        Arc::new(media_meta::backfill::MediaMetaBackfill),
         Arc::new(fts::task::FullTextIndex),
         Arc::new(fts::rebuild::FullTextRebuild),
         Arc::new(notify::deliver::Notify),

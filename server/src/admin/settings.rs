@@ -1,14 +1,15 @@
 //! Reading and changing site settings. Secrets are never read back. A change is checked key
 //! by key before anything is saved, so a batch with one bad value changes nothing; saved
 //! values drop this instance's settings cache at once, and other instances see them when
-//! their cache expires ([`crate::settings::CACHE_TTL`]).
+//! their cache expires ([`crate::settings::CACHE_TTL`]). Switching search or a media metadata
+//! reader on queues the work it implies on existing files.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use super::{Actor, AdminError, audit, settings_schema};
-use crate::{state::AppState, users};
+use crate::{settings::parse_bool, state::AppState, users};
 
 /// The current values of `keys`, leaving out secrets and names that are not settings.
 pub async fn read(
@@ -69,11 +70,45 @@ pub async fn patch(
         )
         .await;
     }
+    start_what_was_switched_on(state, actor, &before).await;
     Ok(values
         .iter()
         .filter(|(k, _)| !settings_schema::is_secret(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect())
+}
+
+/// Work a change leaves to do on what exists: turning search on indexes the files stored
+/// while it was off (a full rebuild), turning a media metadata reader on reads the files it
+/// takes (a backfill); both are tasks with progress. Best effort: the settings stay saved
+/// when queuing fails (logged), and the rebuild can still be started by hand.
+async fn start_what_was_switched_on(
+    state: &AppState,
+    actor: &Actor,
+    before: &std::collections::HashMap<String, String>,
+) {
+    let after = match state.settings.all().await {
+        Ok(after) => after,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the settings just saved");
+            return;
+        }
+    };
+    let on = |m: &std::collections::HashMap<String, String>| {
+        m.get("fts_enabled").is_some_and(|v| parse_bool(v))
+    };
+    if !on(before)
+        && on(&after)
+        && let Err(e) = crate::fts::rebuild::submit_unless_running(state, actor.id()).await
+    {
+        tracing::warn!(error = %e, "cannot queue the full-text rebuild");
+    }
+    let exts = crate::media_meta::backfill::newly_read(before, &after);
+    if !exts.is_empty()
+        && let Err(e) = crate::media_meta::backfill::submit(state, actor.id(), exts).await
+    {
+        tracing::warn!(error = %e, "cannot queue the media metadata backfill");
+    }
 }
 
 /// What the audit log says of a secret: whether it is set.

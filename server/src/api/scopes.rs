@@ -98,7 +98,8 @@ fn file(r: &Request) -> Scopes {
         "metadata" | "view" => r.is(Method::PATCH),
         "viewerSession" => r.is(Method::PUT),
         "upload" | "pin" | "version" => true,
-        // Direct links need only reading, as upstream.
+        // Direct links (`source`) need only reading, as upstream: kept on purpose so
+        // upstream's clients work (`deviations §1`).
         _ => false,
     };
     either(write, &["Files.Read"], &[FILES_WRITE])

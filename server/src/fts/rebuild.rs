@@ -1,4 +1,5 @@
-//! The `full_text_rebuild` task (`POST /workflow/rebuildFtsIndex`, on the `media_meta` queue):
+//! The `full_text_rebuild` task (`POST /workflow/rebuildFtsIndex`, and queued when an
+//! administrator turns `fts_enabled` on; on the `media_meta` queue):
 //! empties the index (phase `nuke`), then indexes every live file whose type has text, a batch
 //! at a time by id (phase `index`), with progress `rebuild_index` and summary props `total` and
 //! `failed`. The position is saved after each batch, so a stopped rebuild goes on from there.
@@ -76,6 +77,23 @@ pub async fn submit(
         None,
     )
     .await
+}
+
+/// Queues a rebuild of the whole index for administrator `admin_id` unless one is queued or
+/// running: what turning search on starts, since nothing was indexed while it was off.
+pub async fn submit_unless_running(
+    state: &AppState,
+    admin_id: i64,
+) -> Result<Option<task::Model>, sea_orm::DbErr> {
+    let open = task::Entity::find()
+        .filter(task::Column::Type.eq(FullTextRebuild::NAME))
+        .filter(task::Column::Status.is_in([task::status::QUEUED, task::status::PROCESSING]))
+        .count(&state.db)
+        .await?;
+    if open > 0 {
+        return Ok(None);
+    }
+    submit(state, admin_id, Vec::new()).await.map(Some)
 }
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {

@@ -21,7 +21,10 @@
 //! - `ffprobe.rs`: ffprobe's answer as keys and values.
 //! - `task.rs`: the task: the blob copied to a temporary file (never held in memory), read,
 //!   and the keys replaced, unless the file has changed meanwhile.
+//! - `backfill.rs`: the files that existed before a settings change switched a reader on,
+//!   read by one task with progress.
 
+pub mod backfill;
 pub mod exif;
 pub mod ffprobe;
 pub mod music;

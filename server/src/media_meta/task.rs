@@ -59,17 +59,36 @@ fn retry(e: impl std::fmt::Display) -> TaskError {
 
 async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let st: MetaState = ctx.required_state()?;
+    let owner = ctx
+        .task()
+        .user_id
+        .ok_or_else(|| TaskError::Fatal("the task has no owner".into()))?;
+    match read_version(ctx, &st, owner).await? {
+        Some(n) => ctx.log(format!("{n} metadata field(s)")),
+        None => ctx.log("the file has another version now; nothing to read"),
+    }
+    Ok(())
+}
+
+/// Reads version `st.entity_id` of file `st.file_id` (of `owner`) with the readers the
+/// settings switch on for its type, and stores what it finds. Answers the number of keys
+/// stored, or `None` when the file has another version now. Also run, file after file, by
+/// the backfill of [`super::backfill`].
+pub(super) async fn read_version(
+    ctx: &TaskCtx,
+    st: &MetaState,
+    owner: i64,
+) -> Result<Option<usize>, TaskError> {
     let db = &ctx.state.db;
-    let Some(name) = current(ctx, &st).await? else {
-        ctx.log("the file has another version now; nothing to read");
-        return Ok(());
+    let Some(name) = current(ctx, st).await? else {
+        return Ok(None);
     };
     let Some(blob) = entity::Entity::find_by_id(st.entity_id)
         .one(db)
         .await
         .map_err(retry)?
     else {
-        return Ok(());
+        return Ok(Some(0));
     };
     let local = storage_policy::Entity::find_by_id(blob.storage_policy_id)
         .one(db)
@@ -80,15 +99,14 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let mut readers = Readers::for_name(&all, &name);
     apply_size_caps(ctx, &all, local, blob.size.max(0) as u64, &mut readers);
     if !readers.any() {
-        return Ok(());
+        return Ok(Some(0));
     }
     let mut keys = read_in_process(ctx, &blob, &readers).await?;
     if readers.ffprobe {
         keys.extend(read_streams(ctx, &all, &blob, &name).await?);
     }
-    store(ctx, &st, &keys).await?;
-    ctx.log(format!("{} metadata field(s)", keys.len()));
-    Ok(())
+    store(ctx, st, owner, &keys).await?;
+    Ok(Some(keys.len()))
 }
 
 /// Turns off each reader whose size cap the blob is over: the caps differ for blobs on a
@@ -250,12 +268,9 @@ async fn copy_of(ctx: &TaskCtx, blob: &entity::Model) -> Result<std::fs::File, T
 async fn store(
     ctx: &TaskCtx,
     st: &MetaState,
+    owner: i64,
     keys: &[(&'static str, String)],
 ) -> Result<(), TaskError> {
-    let owner = ctx
-        .task()
-        .user_id
-        .ok_or_else(|| TaskError::Fatal("the task has no owner".into()))?;
     let txn = tx::begin(&ctx.state.db, owner).await.map_err(retry)?;
     let still = file::Entity::find_by_id(st.file_id)
         .filter(file::Column::PrimaryEntity.eq(st.entity_id))

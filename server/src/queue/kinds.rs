@@ -32,6 +32,7 @@ pub const SNAPSHOT_TAKE: &str = "snapshot_take";
 pub const SNAPSHOT_SCHEDULE: &str = "snapshot_schedule";
 pub const REMOTE_DOWNLOAD_TASK: &str = "remote_download";
 pub const MEDIA_META_TASK: &str = "media_meta";
+pub const MEDIA_META_BACKFILL: &str = "media_meta_backfill";
 pub const NOTIFY_TASK: &str = "notify";
 pub const BACKUP_RUN: &str = "backup_run";
 pub const BACKUP_RESTORE: &str = "backup_restore";
@@ -61,6 +62,7 @@ pub const KINDS: &[Declared] = &[
     kind(SNAPSHOT_TAKE, IO_INTENSE, None),
     kind(SNAPSHOT_SCHEDULE, RECYCLE, None),
     kind(MEDIA_META_TASK, MEDIA_META, None),
+    kind(MEDIA_META_BACKFILL, MEDIA_META, None),
     kind(NOTIFY_TASK, NOTIFY, None),
     kind(BACKUP_RUN, IO_INTENSE, None),
     kind(BACKUP_RESTORE, IO_INTENSE, None),

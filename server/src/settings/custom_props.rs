@@ -1,7 +1,7 @@
 //! Custom properties (setting `custom_props`): site-defined typed fields whose values are
 //! stored as public file metadata `props:<id>`. This module reads the definitions and checks a
 //! value against its definition, exactly as Cloudreve 4.3+ does; the admin settings check and
-//! the metadata writers both use it.
+//! the metadata writers both use it. One check is Stratus's own: a link must be an `http(s)` URL.
 
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ pub fn check(defs: &[PropDef], id: &str, value: &str) -> Result<(), String> {
     let int = || value.parse::<i64>().ok();
     let ok = match def.kind.as_str() {
         "text" => length_within(value, min, max),
-        "link" => value.is_empty() || length_within(value, min, max),
+        "link" => value.is_empty() || (length_within(value, min, max) && web_url(value)),
         // `min` is a bound even when 0: negatives need a negative `min`.
         "number" => value.is_empty() || int().is_some_and(|n| n >= min && (max <= 0 || n <= max)),
         "boolean" => matches!(value, "" | "true" | "false"),
@@ -122,6 +122,13 @@ pub fn check(defs: &[PropDef], id: &str, value: &str) -> Result<(), String> {
     } else {
         Err(format!("{value:?} is not a valid {} value", def.kind))
     }
+}
+
+/// A link the web client may open: an absolute `http:` or `https:` URL with a host. Cloudreve
+/// stores any text, so `javascript:` or `data:` links would run in the client that opens them.
+fn web_url(value: &str) -> bool {
+    url::Url::parse(value)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
 /// Length in bytes at least `min` (when > 0) and at most `max` (when > 0).
@@ -162,6 +169,18 @@ mod tests {
         assert!(ok("m", "") && ok("m", r#"["a","b"]"#) && ok("m", "[]"));
         assert!(!ok("m", r#"["c"]"#) && !ok("m", "a"));
         assert!(ok("l", "") && ok("l", "https://a") && !ok("l", "https://example.com"));
+        assert!(ok("l", "http://a/b") && ok("l", "HTTPS://A"));
+        for bad in [
+            "javascript:1",
+            "JavaScript:x",
+            "data:,x",
+            "ftp://a",
+            "//a/b",
+            "a b",
+            "/x",
+        ] {
+            assert!(!ok("l", bad), "{bad}");
+        }
         assert!(ok("r", "") && ok("r", "0") && ok("r", "5") && !ok("r", "6") && !ok("r", "x"));
         assert!(ok("u", "anything"));
         assert_eq!(check(&d, "zzz", "").unwrap_err(), "unknown custom props");

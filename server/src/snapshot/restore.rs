@@ -2,9 +2,9 @@
 //! nodes out of one (`POST /file/move` with `copy` from a snapshot URI).
 //!
 //! `replace` makes the live folder at the snapshot's path equal to the snapshot, by path: a
-//! path missing is recreated, a path the snapshot does not hold goes to the trash, a file with
-//! other content gets the snapshot's blob as a new current version (the replaced content stays
-//! a version). Before it starts, the folder's state is itself snapshotted
+//! path missing is recreated (the very file or folder taken out of the trash when it lies
+//! there), a path the snapshot does not hold goes to the trash, a file with other content gets
+//! the snapshot's blob as a new current version (the replaced content stays a version). Before it starts, the folder's state is itself snapshotted
 //! (`before-restore-<yyyymmdd-hhmmss>`), so the restore can be undone. `copy` puts the
 //! snapshot's top level into another folder, names already taken there getting ` (n)`.
 //!

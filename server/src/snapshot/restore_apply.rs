@@ -21,7 +21,9 @@ use crate::fs::{
     journal,
     lock::{self, Depth, LockPath},
     nav::FsCtx,
-    quota, trash, tx,
+    quota,
+    shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
+    trash, tx,
     uri::FileUri,
 };
 
@@ -97,11 +99,23 @@ pub async fn apply(
         .await?
         .contains(&owner)
         .then_some(owner);
+    let mut changes = Vec::new();
+    if mode == Mode::Replace {
+        untrash(
+            &txn,
+            owner,
+            items,
+            &skip,
+            &mut existing,
+            &mut changes,
+            &mut out,
+        )
+        .await?;
+    }
     let (new_rows, versions) =
         sort_out(&txn, lock_owner, mode, items, &skip, &existing, &mut out).await?;
 
     insert_rows(&txn, owner, &new_rows).await?;
-    let mut changes = Vec::new();
     let (mut links, meta) = placed(&txn, mode, &new_rows, &mut changes, &mut out).await?;
     for (live, entity_id, _) in &versions {
         let linked = file_entity::Entity::find()
@@ -115,11 +129,18 @@ pub async fn apply(
         }
         out.restored += 1;
     }
-    let sizes = link_entities(&txn, owner, &links, quota_limit).await?;
+    link_entities(&txn, owner, &links, quota_limit).await?;
+    // The size follows the new current version, also when that blob was linked already (a
+    // version the file kept): read for every one, not only for the links just made.
+    let version_ids: Vec<i64> = versions.iter().map(|(_, e, _)| *e).collect();
+    let sizes = entity_sizes(&txn, &version_ids).await?;
     for (live, entity_id, path) in versions {
+        let Some(&size) = sizes.get(&entity_id) else {
+            continue;
+        };
         let mut active = live.into_active_model();
         active.primary_entity = Set(Some(entity_id));
-        active.size = Set(sizes.get(&entity_id).copied().unwrap_or_default());
+        active.size = Set(size);
         active.updated_at = Set(Utc::now());
         let updated = active.update(&txn).await?;
         changes.push(journal::modified(&updated, path));
@@ -169,6 +190,62 @@ async fn clear_the_way(
         }
     }
     Ok(skip)
+}
+
+/// Replace only: a node whose path is free and whose own row (the file it was taken from) is
+/// at the top of the owner's trash takes that row out of the trash to its path (with its
+/// versions, metadata and, for a folder, what is below it), instead of a new row beside it.
+/// Those rows join `existing`, so what differs from the snapshot is then put right as for
+/// any live row.
+async fn untrash(
+    txn: &impl ConnectionTrait,
+    owner: i64,
+    items: &[Item<'_>],
+    skip: &HashSet<usize>,
+    existing: &mut Live,
+    changes: &mut Vec<changes::Change>,
+    out: &mut Applied,
+) -> Result<(), FsError> {
+    let wanted: HashMap<i64, &Item<'_>> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| {
+            !skip.contains(i) && !existing.contains_key(&(item.parent, item.name.clone()))
+        })
+        .map(|(_, item)| (item.node.node_id, item))
+        .collect();
+    let ids: Vec<i64> = wanted.keys().copied().collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let trashed = file::Entity::find()
+            .filter(file::Column::Id.is_in(chunk.to_vec()))
+            .filter(file::Column::OwnerId.eq(owner))
+            .filter(file::Column::ParentId.is_null())
+            .filter(file::Column::Name.ne(""))
+            .filter(file::Column::DeletedAt.is_null())
+            .filter(file::Column::IsSymbolic.eq(false))
+            .all(txn)
+            .await?;
+        for row in trashed {
+            let item = wanted[&row.id];
+            if row.r#type != item.node.r#type {
+                continue;
+            }
+            let mut active = row.into_active_model();
+            active.parent_id = Set(Some(item.parent));
+            active.name = Set(item.name.clone());
+            active.updated_at = Set(Utc::now());
+            let back = active
+                .update(txn)
+                .await
+                .map_err(|e| crate::fs::error::name_clash(e, &item.name))?;
+            crate::fs::metadata::remove(txn, back.id, &[RESTORE_URI, EXPECTED_COLLECT_TIME])
+                .await?;
+            changes.push(journal::created(&back, &item.path));
+            out.restored += 1;
+            existing.insert((item.parent, item.name.clone()), back);
+        }
+    }
+    Ok(())
 }
 
 /// The items that need a new row, and the live files that get the snapshot's content as a
@@ -344,37 +421,28 @@ async fn insert_rows(
 }
 
 /// Links each `(file, entity)`, raises the entities' reference counts (one statement per
-/// distinct increment) and charges the owner for the linked bytes. Answers each entity's size.
+/// distinct increment) and charges the owner for the linked bytes.
 async fn link_entities(
     txn: &impl ConnectionTrait,
     owner: i64,
     links: &[(i64, i64)],
     quota_limit: i64,
-) -> Result<HashMap<i64, i64>, FsError> {
+) -> Result<(), FsError> {
     let mut per_entity: HashMap<i64, i64> = HashMap::new();
     for (_, entity_id) in links {
         *per_entity.entry(*entity_id).or_default() += 1;
     }
     let ids: Vec<i64> = per_entity.keys().copied().collect();
-    let mut sizes = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        let found: Vec<(i64, i64)> = entity::Entity::find()
-            .select_only()
-            .column(entity::Column::Id)
-            .column(entity::Column::Size)
-            .filter(entity::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        for (id, size) in found {
-            sizes.insert(id, std::cmp::max(size, 0));
-        }
-    }
+    let sizes = entity_sizes(txn, &ids).await?;
     let bytes: i64 = per_entity
         .iter()
         .map(|(id, n)| sizes.get(id).copied().unwrap_or_default() * n)
         .sum();
-    quota::charge(txn, owner, bytes, quota_limit).await?;
+    // A blob only the owner's snapshots kept (its files purged) is charged already, once:
+    // linked again, it stops being held, so that charge moves to the link instead of being
+    // added (`quota::held_by_snapshots`). Read before the links exist.
+    let held = quota::held_by_snapshots(txn, owner, &ids).await?;
+    quota::charge(txn, owner, bytes - held, quota_limit).await?;
     for chunk in links.chunks(INSERT_CHUNK) {
         let rows: Vec<file_entity::ActiveModel> = chunk
             .iter()
@@ -402,6 +470,28 @@ async fn link_entities(
                 .filter(entity::Column::Id.is_in(chunk.to_vec()))
                 .exec(txn)
                 .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The size of each of `ids` that exists (never below zero).
+async fn entity_sizes(
+    txn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, i64>, FsError> {
+    let mut sizes = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let found: Vec<(i64, i64)> = entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Id)
+            .column(entity::Column::Size)
+            .filter(entity::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (id, size) in found {
+            sizes.insert(id, std::cmp::max(size, 0));
         }
     }
     Ok(sizes)

@@ -21,10 +21,10 @@ use crate::{
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        snapshot_tree,
+        snapshot_tree, trash,
         tree::{self, Kind},
         tx,
-        uri::FileUri,
+        uri::{FileUri, FsKind},
     },
     queue::{self, TaskCtx, TaskError, TaskKind},
     state::AppState,
@@ -88,6 +88,9 @@ async fn run(ctx: &TaskCtx, pause: Duration) -> Result<(), TaskError> {
     let uri = FileUri::parse(&raw).map_err(|e| TaskError::Fatal(e.to_string()))?;
     if st.mode == Mode::Replace && st.before.is_none() {
         snapshot_before(ctx, &fsctx, &mut st, &uri, owner_id).await?;
+    }
+    if st.mode == Mode::Replace {
+        out_of_trash(&fsctx, &snap, &uri).await?;
     }
     let folder = target_folder(&fsctx, &uri).await?;
     let root = browse::root_node(db, snap.id).await.map_err(fs_failure)?;
@@ -179,6 +182,52 @@ async fn target_folder(fsctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, TaskErr
         return Err(TaskError::Fatal(format!("{uri} is not a folder")));
     }
     Ok(folder)
+}
+
+/// Replace: when nothing is at `uri` and the folder the snapshot was taken of sits at the top
+/// of the trash, deleted from there, it comes out of the trash (with what is below it, which
+/// the restore then puts right) rather than a new folder being made beside it.
+async fn out_of_trash(
+    fsctx: &FsCtx<'_>,
+    snap: &snapshot::Model,
+    uri: &FileUri,
+) -> Result<(), TaskError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use stratus_entity::{file, metadata};
+    if existing_folder(fsctx, uri)
+        .await
+        .map_err(fs_failure)?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let db = &fsctx.state.db;
+    let Some(row) = file::Entity::find_by_id(snap.root_file_id)
+        .filter(file::Column::OwnerId.eq(snap.owner_id))
+        .filter(file::Column::ParentId.is_null())
+        .filter(file::Column::Name.ne(""))
+        .filter(file::Column::DeletedAt.is_null())
+        .one(db)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?
+    else {
+        return Ok(());
+    };
+    let from_here = metadata::Entity::find()
+        .filter(metadata::Column::FileId.eq(row.id))
+        .filter(metadata::Column::Name.eq(crate::fs::shown::RESTORE_URI))
+        .one(db)
+        .await
+        .map_err(|e| TaskError::Retry(e.to_string()))?
+        .is_some_and(|m| m.value == uri.to_string());
+    if !from_here {
+        return Ok(());
+    }
+    let in_trash = FileUri::root(FsKind::Trash, None)
+        .join(&row.name)
+        .map_err(|e| TaskError::Fatal(e.to_string()))?;
+    trash::restore(fsctx, &in_trash).await.map_err(fs_failure)?;
+    Ok(())
 }
 
 /// Runs the plan's batches, storing the position after each. Batches up to the stored

@@ -118,6 +118,7 @@ async fn values_are_checked_against_their_definitions() {
         ("props:stage", "final"),
         ("props:labels", r#"["red","blue"]"#),
         ("props:home", "https://example.com"),
+        ("props:home", "http://example.com/a?b=c"),
     ] {
         assert_eq!(
             set(&server, &ann, "a.txt", key, value).await,
@@ -140,6 +141,11 @@ async fn values_are_checked_against_their_definitions() {
             "props:home",
             "https://example.com/a/very/long/path/beyond/forty",
         ),
+        // Only web links: a script or data link would run in the client that opens it.
+        ("props:home", "javascript:alert(document.cookie)"),
+        ("props:home", " JavaScript:alert(1)"),
+        ("props:home", "data:text/html,<script>1</script>"),
+        ("props:home", "example.com"),
         ("props:unknown", "x"),
     ] {
         assert_eq!(

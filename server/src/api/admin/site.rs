@@ -178,7 +178,11 @@ impl AdminSiteApi {
     /// Changes settings. Every value is checked first (numbers and their ranges, booleans,
     /// URLs, JSON shapes, mail templates, a captcha type Stratus can verify); one bad value
     /// changes nothing (40001, naming the setting). Saved values apply on this instance at
-    /// once and on others within seconds. Answers the saved values, secrets left out.
+    /// once and on others within seconds. Turning `fts_enabled` on queues a rebuild of the
+    /// full-text index (`full_text_rebuild`), and switching a media metadata reader on
+    /// (`media_meta_ffprobe`, ...) queues the reading of the files stored before
+    /// (`media_meta_backfill`): existing files are covered without a further step. Answers
+    /// the saved values, secrets left out.
     #[oai(
         path = "/admin/settings",
         method = "patch",

@@ -8,6 +8,7 @@ mod copied;
 pub mod docs;
 mod found;
 mod saved;
+mod switched_on;
 mod writers;
 
 use reqwest::Method;

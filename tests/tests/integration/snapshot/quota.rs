@@ -143,3 +143,104 @@ async fn deleting_a_snapshot_of_live_files_changes_no_charge() {
         b"live bytes"
     );
 }
+
+/// Deletes `uri` for good: to the trash, then the trash emptied.
+async fn purge(server: &stratus_tests::TestServer, s: &stratus_tests::Session, uri: &str) {
+    let deleted = server
+        .send_as(
+            Method::DELETE,
+            "/file",
+            &s.access_token,
+            &json!({"uris": [uri]}),
+        )
+        .await;
+    assert_eq!(deleted["code"], 0, "{deleted}");
+    let emptied = server
+        .send_as(Method::DELETE, "/file/trash", &s.access_token, &json!({}))
+        .await;
+    assert_eq!(emptied["code"], 0, "{emptied}");
+}
+
+/// Deletes every snapshot of `uri`.
+async fn delete_snapshots(
+    server: &stratus_tests::TestServer,
+    s: &stratus_tests::Session,
+    uri: &str,
+) {
+    let q = format!("/snapshot?uri={}", stratus_tests::query_escape(uri));
+    let listed = server.get_as(&q, &s.access_token).await;
+    for snap in listed["data"]["snapshots"].as_array().unwrap() {
+        let path = format!("/snapshot/{}", snap["id"].as_str().unwrap());
+        let gone = server
+            .send_as(Method::DELETE, &path, &s.access_token, &json!({}))
+            .await;
+        assert_eq!(gone["code"], 0, "{gone}");
+    }
+}
+
+/// A file deleted for good that comes back out of a snapshot, copied out or restored, takes
+/// over the snapshot's hold on its bytes: at every step the owner is charged exactly the
+/// bytes of their files, also once the snapshots are gone.
+#[tokio::test]
+async fn a_purged_file_copied_or_restored_out_of_a_snapshot_is_charged_once() {
+    let (server, ann) = setup().await;
+    let uid = user_id(&server, &ann);
+    let keep = b"kept by a snapshot".repeat(100);
+    let (k, l) = (keep.len() as i64, 4);
+    crate::archive::upload(&server, &ann, "cloudreve://my/docs/keep.bin", &keep).await;
+    crate::archive::upload(&server, &ann, "cloudreve://my/docs/live.txt", b"live").await;
+    assert_eq!(server.storage_of(uid).await, k + l);
+
+    // Copied out of the snapshot after a purge.
+    let made = snap_ok(&server, &ann, "cloudreve://my/docs", "first").await;
+    purge(&server, &ann, "cloudreve://my/docs/keep.bin").await;
+    assert_eq!(server.storage_of(uid).await, k + l, "held by the snapshot");
+    let src = format!(
+        "cloudreve://{}@snapshot/keep.bin",
+        made["id"].as_str().unwrap()
+    );
+    let copied = server
+        .send_as(
+            Method::POST,
+            "/file/move",
+            &ann.access_token,
+            &json!({"uris": [src], "dst": "cloudreve://my/docs", "copy": true}),
+        )
+        .await;
+    assert_eq!(copied["code"], 0, "{copied}");
+    assert_eq!(server.storage_of(uid).await, k + l, "copied out");
+    delete_snapshots(&server, &ann, "cloudreve://my/docs").await;
+    assert_eq!(server.storage_of(uid).await, k + l, "snapshot deleted");
+
+    // Restored (replace) after a purge.
+    let made = snap_ok(&server, &ann, "cloudreve://my/docs", "second").await;
+    purge(&server, &ann, "cloudreve://my/docs/keep.bin").await;
+    assert_eq!(server.storage_of(uid).await, k + l, "held by the snapshot");
+    let id = super::restore::restore(&server, &ann, &made, json!({"mode": "replace"})).await;
+    super::restore::finished(&server, id).await;
+    assert_eq!(
+        server.download(&ann, "cloudreve://my/docs/keep.bin").await,
+        keep
+    );
+    assert_eq!(server.storage_of(uid).await, k + l, "restored");
+    delete_snapshots(&server, &ann, "cloudreve://my/docs").await;
+    assert_eq!(server.storage_of(uid).await, k + l, "snapshots deleted");
+
+    // Restored (copy) after a purge, then everything deleted: nothing stays charged.
+    let made = snap_ok(&server, &ann, "cloudreve://my/docs", "third").await;
+    purge(&server, &ann, "cloudreve://my/docs/keep.bin").await;
+    let body = json!({"mode": "copy", "dst": "cloudreve://my/out"});
+    let id = super::restore::restore(&server, &ann, &made, body).await;
+    super::restore::finished(&server, id).await;
+    // out/keep.bin (k), out/live.txt (l) and docs/live.txt (l).
+    assert_eq!(
+        server.storage_of(uid).await,
+        k + 2 * l,
+        "restored as a copy"
+    );
+    delete_snapshots(&server, &ann, "cloudreve://my/docs").await;
+    assert_eq!(server.storage_of(uid).await, k + 2 * l, "snapshot deleted");
+    purge(&server, &ann, "cloudreve://my/out").await;
+    purge(&server, &ann, "cloudreve://my/docs").await;
+    assert_eq!(server.storage_of(uid).await, 0, "no file, no charge");
+}

@@ -201,3 +201,48 @@ async fn ffprobe_limits_are_settings_and_a_low_one_skips_the_file_with_its_reaso
         .await;
     assert_eq!(timeout.unwrap(), "1");
 }
+
+/// Switching ffprobe on reads the videos stored while it was off (a backfill task with
+/// progress), not only the next uploads.
+#[tokio::test]
+async fn turning_ffprobe_on_reads_the_videos_already_stored() {
+    let (server, ann) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    upload(&server, &ann, "cloudreve://my/old.mp4", &video(dir.path())).await;
+    assert!(
+        keys(&server, &ann, "cloudreve://my/old.mp4", "stream:")
+            .await
+            .is_empty()
+    );
+    let boss = crate::admin::admin(&server, "boss@example.com").await;
+    let saved = crate::admin::call(
+        &server,
+        Some(&boss),
+        reqwest::Method::PATCH,
+        "/admin/settings",
+        Some(serde_json::json!({"settings": {"media_meta_ffprobe": "1"}})),
+    )
+    .await;
+    assert_eq!(saved["code"], 0, "{saved}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let clip = loop {
+        let clip = keys(&server, &ann, "cloudreve://my/old.mp4", "stream:").await;
+        if !clip.is_empty() {
+            break clip;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never read");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(get(&clip, "stream:format").contains("mp4"), "{clip:?}");
+    let backfill = task::Entity::find()
+        .filter(task::Column::Type.eq("media_meta_backfill"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .expect("a backfill task");
+    let exts = serde_json::from_str::<Value>(&backfill.private_state).unwrap()["exts"].clone();
+    assert!(
+        exts.as_array().unwrap().iter().any(|e| e == "mp4"),
+        "{exts}"
+    );
+}
