@@ -13,6 +13,7 @@ pub mod avatar;
 pub mod backup;
 pub mod boolset;
 pub mod bootstrap;
+pub mod cache_stats;
 pub mod caller;
 pub mod captcha;
 pub mod captcha_ticket;

@@ -1,7 +1,9 @@
-//! Operator endpoints: `/healthz` for load balancers and `/metrics` for Prometheus.
+//! Operator endpoints: `/healthz` for load balancers and `/metrics` for Prometheus. Both are
+//! open to anyone, like Cloudreve's: put them behind the proxy's access rules (`deviations §4`).
 
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use poem::{
     IntoResponse, Response, handler,
     http::StatusCode,
@@ -9,10 +11,17 @@ use poem::{
 };
 use sea_orm::EntityTrait;
 use serde_json::json;
-use stratus_entity::group;
+use stratus_entity::{group, task};
 use tokio::sync::Mutex;
 
-use crate::{db, state::AppState, users};
+use crate::{
+    auth::{dav_cache, session},
+    db, extract, fs_events,
+    metrics::{DbGauges, Gauges},
+    queue,
+    state::AppState,
+    upload, users,
+};
 
 /// How long a storage probe's answer is reused: a load balancer asking every second costs
 /// one small write to the storage every few seconds, whatever the number of askers.
@@ -98,10 +107,69 @@ fn unavailable(body: serde_json::Value) -> Response {
     resp
 }
 
-/// `GET /metrics`: Prometheus text exposition.
+/// `GET /metrics`: Prometheus text exposition, the request counters and this scrape's
+/// gauges.
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> Response {
+    let gauges = gauges(&state).await;
     Response::builder()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .body(state.metrics.render())
+        .body(state.metrics.render(&gauges))
+}
+
+/// Reads the gauges from the modules that own them: two aggregate statements for what the
+/// database holds (the same on every instance), counters in memory for the rest.
+async fn gauges(state: &AppState) -> Gauges {
+    let database = match db_gauges(state).await {
+        Ok(db) => Some(db),
+        Err(err) => {
+            tracing::warn!(error = %err, "metrics: the queue and upload gauges could not be read");
+            None
+        }
+    };
+    let caches = vec![
+        ("settings", state.settings.cache_counts()),
+        ("storage_policies", state.storage.cache_counts()),
+        ("session_chains", session::Chains::of(state).cache_counts()),
+        ("dav_logins", dav_cache::logins(state).cache_counts()),
+        ("dav_rows", dav_cache::rows(state).cache_counts()),
+        ("archive_listings", extract::list::cache_counts(state)),
+    ];
+    Gauges {
+        database,
+        running_tasks: queue::Registry::of(state).busy() as u64,
+        file_event_subscribers: fs_events::subscribers(state) as u64,
+        task_event_streams: queue::streams::open(state) as u64,
+        caches,
+    }
+}
+
+async fn db_gauges(state: &AppState) -> Result<DbGauges, sea_orm::DbErr> {
+    let live = queue::store::live(&state.db).await?;
+    let upload_sessions = upload::open_sessions(&state.db).await?;
+    let now = Utc::now();
+    let mut gauges = DbGauges {
+        upload_sessions,
+        ..DbGauges::default()
+    };
+    // Every named queue and live status, zeros included, so a queue that empties shows 0
+    // rather than vanishing.
+    for name in queue::QUEUES {
+        for status in queue::store::LIVE {
+            let found = live.iter().find(|l| l.queue == name && l.status == status);
+            let tasks = found.map_or(0, |l| l.count);
+            gauges
+                .queue_tasks
+                .push((name.to_owned(), status.to_owned(), tasks));
+        }
+        let waited = live
+            .iter()
+            .find(|l| l.queue == name && l.status == task::status::QUEUED)
+            .and_then(|l| l.due_since)
+            .map_or(0.0, |since| {
+                (now - since).num_milliseconds().max(0) as f64 / 1000.0
+            });
+        gauges.queue_oldest_age.push((name.to_owned(), waited));
+    }
+    Ok(gauges)
 }

@@ -53,7 +53,7 @@ use poem::{
     error::ResponseError,
     http::{HeaderValue, Method, header},
 };
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::{OpenApiService, OperationId, Tags};
 
 use self::envelope::{ApiError, ErrorCode, from_poem};
 use crate::{auth::caller, state::AppState};
@@ -186,7 +186,16 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
         }
         let resp = match ep.call(req).await {
             Ok(resp) => resp.into_response(),
-            Err(err) => from_poem(err).as_response(),
+            Err(err) => {
+                // poem-openapi names the operation on its errors too: the answer keeps the
+                // name, so the metrics count a refused request under its route.
+                let operation = err.data::<OperationId>().copied();
+                let mut resp = from_poem(err).as_response();
+                if let Some(operation) = operation {
+                    resp.set_data(operation);
+                }
+                resp
+            }
         };
         Ok(finish(resp))
     })

@@ -8,13 +8,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{dav_account, group, user};
 
 use super::fresh_cache::FreshCache;
+use crate::cache_stats::{CacheCounts, CacheStats};
 
 /// Credentials that signed in recently: SHA-256 of `e-mail NUL password` → the user and the
 /// account they opened. A hit skips the e-mail lookup, the throttle counts and the comparison
 /// against every account of the user (a WebDAV client sends its credentials with every
 /// request, and small PUTs pay for each query; see `dav::auth`). The rows themselves come from [`SignedRows`],
 /// at most [`ROW_TTL`] old.
-pub type LoginCache = moka::future::Cache<[u8; 32], (i64, i64)>;
+pub struct Logins {
+    cache: moka::future::Cache<[u8; 32], (i64, i64)>,
+    stats: CacheStats,
+}
 
 /// The user, its group and the DAV account, as one sign-in read them.
 pub type Row = (
@@ -43,6 +47,11 @@ impl Default for SignedRows {
 }
 
 impl SignedRows {
+    /// How often the rows were served from memory since the start (`/metrics`).
+    pub fn cache_counts(&self) -> CacheCounts {
+        self.0.counts()
+    }
+
     /// Drops every remembered row; call after changing a user, a group or a DAV account.
     pub fn forget_all(&self) {
         self.0.forget_all();
@@ -76,16 +85,45 @@ impl SignedRows {
 /// How long a verified pair of credentials is remembered.
 const LOGIN_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
-pub fn login_cache() -> LoginCache {
-    moka::future::Cache::builder()
-        .max_capacity(10_000)
-        .time_to_live(LOGIN_TTL)
-        .build()
+impl Default for Logins {
+    fn default() -> Self {
+        Self {
+            cache: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(LOGIN_TTL)
+                .build(),
+            stats: CacheStats::default(),
+        }
+    }
+}
+
+impl Logins {
+    /// The user and account the credentials hashed to `key` opened, if remembered.
+    pub async fn get(&self, key: &[u8; 32]) -> Option<(i64, i64)> {
+        self.stats.count(self.cache.get(key).await)
+    }
+
+    pub async fn insert(&self, key: [u8; 32], ids: (i64, i64)) {
+        self.cache.insert(key, ids).await;
+    }
+
+    pub async fn invalidate(&self, key: &[u8; 32]) {
+        self.cache.invalidate(key).await;
+    }
+
+    pub fn invalidate_all(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// How often credentials were found verified since the start (`/metrics`).
+    pub fn cache_counts(&self) -> CacheCounts {
+        self.stats.counts(self.cache.entry_count())
+    }
 }
 
 /// The state's verified credentials.
-pub fn logins(state: &crate::state::AppState) -> Arc<LoginCache> {
-    state.part(|_| login_cache())
+pub fn logins(state: &crate::state::AppState) -> Arc<Logins> {
+    state.part(|_| Logins::default())
 }
 
 /// The state's rows of recent sign-ins.

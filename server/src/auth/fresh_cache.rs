@@ -10,10 +10,13 @@ use std::{
     time::Duration,
 };
 
+use crate::cache_stats::{CacheCounts, CacheStats};
+
 /// Entries living at most `ttl`, each stamped with the epoch its read began in.
 pub struct FreshCache<K, V> {
     entries: moka::future::Cache<K, (u64, V)>,
     epoch: AtomicU64,
+    stats: CacheStats,
 }
 
 impl<K, V> FreshCache<K, V>
@@ -28,7 +31,13 @@ where
                 .time_to_live(ttl)
                 .build(),
             epoch: AtomicU64::new(0),
+            stats: CacheStats::default(),
         }
+    }
+
+    /// How often a value was served from memory since the start (`/metrics`).
+    pub fn counts(&self) -> CacheCounts {
+        self.stats.counts(self.entries.entry_count())
     }
 
     /// The value of `key`, remembered or else read by `load`; a `None` read is not
@@ -43,8 +52,10 @@ where
         if let Some((read_in, value)) = self.entries.get(&key).await
             && read_in == epoch
         {
+            self.stats.hit();
             return Ok(Some(value));
         }
+        self.stats.miss();
         let value = load.await?;
         if let Some(value) = &value {
             self.entries.insert(key, (epoch, value.clone())).await;

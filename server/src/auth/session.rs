@@ -269,6 +269,11 @@ impl Chains {
         Ok(self.0.get_or_load((uid, root), read).await? == Some(true))
     }
 
+    /// How often a chain's liveness was answered from memory (`/metrics`).
+    pub fn cache_counts(&self) -> crate::cache_stats::CacheCounts {
+        self.0.counts()
+    }
+
     /// Drops everything remembered; call after ending chains. Ends are rare (sign-outs,
     /// password changes), so forgetting all of them costs little.
     pub fn forget_all(&self) {

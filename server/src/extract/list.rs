@@ -19,6 +19,7 @@ use super::{
 };
 use crate::{
     auth::caller::Caller,
+    cache_stats::{CacheCounts, CacheStats},
     fs::{
         nav::{self, FsCtx},
         uri::FileUri,
@@ -45,6 +46,7 @@ pub struct Listed {
 struct Listings {
     /// (entity id, encoding label) → the entries.
     cache: Cache<(i64, Option<&'static str>), Arc<Vec<Listed>>>,
+    stats: CacheStats,
     slots: Semaphore,
 }
 
@@ -55,9 +57,16 @@ impl Listings {
                 .max_capacity(CACHED_ENTRIES)
                 .weigher(|_, v: &Arc<Vec<Listed>>| v.len().max(1).min(u32::MAX as usize) as u32)
                 .build(),
+            stats: CacheStats::default(),
             slots: Semaphore::new(slots()),
         })
     }
+}
+
+/// How often a listing was served from memory since the start (`/metrics`).
+pub fn cache_counts(state: &AppState) -> CacheCounts {
+    let listings = Listings::of(state);
+    listings.stats.counts(listings.cache.entry_count())
 }
 
 /// Archives read at once: one per CPU, at least two.
@@ -85,7 +94,7 @@ pub async fn list(
     let blob = blob::pick(state, &node, entity).await?;
     let listings = Listings::of(state);
     let key = (blob.id, legacy.map(|e| e.name()));
-    let listed = match listings.cache.get(&key).await {
+    let listed = match listings.stats.count(listings.cache.get(&key).await) {
         Some(listed) => listed,
         None => {
             let _slot = tokio::time::timeout(WAIT, listings.slots.acquire())

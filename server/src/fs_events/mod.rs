@@ -154,6 +154,11 @@ pub fn close_all(state: &AppState) {
     Dispatcher::of(state).close_all();
 }
 
+/// File event streams open on this instance (`/metrics`).
+pub fn subscribers(state: &AppState) -> usize {
+    Dispatcher::of(state).subscribers()
+}
+
 /// Writes the cursors noted since the last write: the server's last step, after the streams
 /// that ended while it stopped noted theirs.
 pub async fn save_cursors(state: &AppState) {

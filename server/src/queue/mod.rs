@@ -7,7 +7,9 @@
 //! - `kinds.rs`: every task type declared once: its name, its queue, the list it shows in.
 //! - `registry.rs`: the task types this process runs, and the tasks it is running now.
 //! - `settings.rs`: the `queue_<name>_*` settings of each named queue.
-//! - `store.rs`: the statements: submit, claim with a lease, renew, finish, retry, cancel.
+//! - `store.rs`: the statements: submit, claim with a lease, renew, finish, retry, cancel;
+//!   the live tasks per queue (`/metrics`).
+//! - `streams.rs`: the progress streams open in this process, capped per user.
 //! - `worker.rs`: one dispatcher per queue, running up to its worker count at a time.
 //! - `error.rs`: [`QueueError`].
 
@@ -17,6 +19,7 @@ pub mod kinds;
 pub mod registry;
 pub mod settings;
 pub mod store;
+pub mod streams;
 pub mod worker;
 
 pub use error::QueueError;

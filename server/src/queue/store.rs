@@ -470,3 +470,48 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, i6
         .all(db)
         .await
 }
+
+/// The tasks of one queue in one live status, on every instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Live {
+    pub queue: String,
+    pub status: String,
+    pub count: i64,
+    /// The earliest time one of them was due: its `run_at`, else its creation. For queued
+    /// tasks, a time in the past is how long the longest-waiting runnable one has waited;
+    /// one in the future means every one of them waits for a retry or resume time.
+    pub due_since: Option<DateTime<Utc>>,
+}
+
+/// The live tasks (queued, processing, suspending) per named queue and status, in one
+/// statement that reads only live rows through `idx_tasks_queue_status`, however many ended
+/// rows are kept.
+pub async fn live(db: &impl ConnectionTrait) -> Result<Vec<Live>, DbErr> {
+    let rows: Vec<(String, String, i64, Option<DateTime<Utc>>)> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Queue)
+        .column(task::Column::Status)
+        .column_as(task::Column::Id.count(), "n")
+        .column_as(
+            Expr::cust("MIN(COALESCE(\"run_at\", \"created_at\"))"),
+            "due_since",
+        )
+        // Both columns of the index constrained, so only live rows are visited.
+        .filter(task::Column::Queue.is_in(super::QUEUES))
+        .filter(task::Column::Status.is_in(LIVE))
+        .filter(task::Column::DeletedAt.is_null())
+        .group_by(task::Column::Queue)
+        .group_by(task::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(queue, status, count, due_since)| Live {
+            queue,
+            status,
+            count,
+            due_since,
+        })
+        .collect())
+}

@@ -8,7 +8,14 @@ pub mod custom_props;
 mod defaults;
 pub mod file_apps;
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::Utc;
 use moka::future::Cache;
@@ -17,6 +24,8 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 use stratus_entity::setting;
+
+use crate::cache_stats::{CacheCounts, CacheStats};
 
 pub use defaults::{DEFAULTS, generated_secrets, random_password, random_string};
 
@@ -34,6 +43,7 @@ pub struct Settings {
     /// never waits for a writer.
     reader: DatabaseConnection,
     cache: Cache<(), Arc<HashMap<String, String>>>,
+    stats: Arc<CacheStats>,
 }
 
 impl Settings {
@@ -42,21 +52,37 @@ impl Settings {
             db,
             reader,
             cache: Cache::builder().time_to_live(CACHE_TTL).build(),
+            stats: Arc::default(),
         }
+    }
+
+    /// How often the cache answered since the start (`/metrics`); a miss is a read of the table.
+    pub fn cache_counts(&self) -> CacheCounts {
+        self.stats.counts(self.cache.entry_count())
     }
 
     /// Every setting, from the cache or one query.
     pub async fn all(&self) -> Result<Arc<HashMap<String, String>>, DbErr> {
-        let db = self.reader.clone();
-        self.cache
-            .try_get_with((), async move {
-                let rows = setting::Entity::find().all(&db).await?;
+        // A lookup that ran the read is a miss; callers that waited for another's read
+        // shared it, and count as hits.
+        let read = AtomicBool::new(false);
+        let all = self
+            .cache
+            .try_get_with((), async {
+                read.store(true, Ordering::Relaxed);
+                let rows = setting::Entity::find().all(&self.reader).await?;
                 Ok::<_, DbErr>(Arc::new(
                     rows.into_iter().map(|r| (r.name, r.value)).collect(),
                 ))
             })
             .await
-            .map_err(|e: Arc<DbErr>| DbErr::Custom(e.to_string()))
+            .map_err(|e: Arc<DbErr>| DbErr::Custom(e.to_string()));
+        if read.load(Ordering::Relaxed) {
+            self.stats.miss();
+        } else {
+            self.stats.hit();
+        }
+        all
     }
 
     /// A setting's value; missing keys read as the empty string.

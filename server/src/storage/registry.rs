@@ -17,6 +17,7 @@ use super::{
     LocalDriver, RemoteDriver, S3Config, S3Driver, StorageDriver, StorageError,
     pending::PendingBlobs,
 };
+use crate::cache_stats::{CacheCounts, CacheStats};
 
 /// How long a driver built on this instance is reused without re-reading its policy.
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
@@ -33,6 +34,7 @@ pub struct DriverRegistry {
     db: DatabaseConnection,
     data_dir: PathBuf,
     cache: Cache<i64, Loaded>,
+    stats: Arc<CacheStats>,
     /// Where bucket drivers journal the multipart uploads they open.
     pending: Option<Arc<PendingBlobs>>,
 }
@@ -54,6 +56,7 @@ impl DriverRegistry {
                 .time_to_live(CACHE_TTL)
                 .max_capacity(1024)
                 .build(),
+            stats: Arc::default(),
             pending: None,
         }
     }
@@ -65,9 +68,14 @@ impl DriverRegistry {
         self
     }
 
+    /// How often a policy was found in memory since the start (`/metrics`).
+    pub fn cache_counts(&self) -> CacheCounts {
+        self.stats.counts(self.cache.entry_count())
+    }
+
     /// The driver of policy `policy_id`.
     pub async fn driver(&self, policy_id: i64) -> Result<Arc<dyn StorageDriver>, StorageError> {
-        if let Some(loaded) = self.cache.get(&policy_id).await {
+        if let Some(loaded) = self.stats.count(self.cache.get(&policy_id).await) {
             return Ok(loaded.driver);
         }
         let policy = self.row(policy_id).await?.ok_or_else(|| {
@@ -85,7 +93,7 @@ impl DriverRegistry {
         &self,
         policy_id: i64,
     ) -> Result<Option<Arc<storage_policy::Model>>, StorageError> {
-        if let Some(loaded) = self.cache.get(&policy_id).await {
+        if let Some(loaded) = self.stats.count(self.cache.get(&policy_id).await) {
             return Ok(Some(loaded.policy));
         }
         let Some(policy) = self.row(policy_id).await? else {

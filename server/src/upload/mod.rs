@@ -50,7 +50,7 @@ pub mod rows;
 pub mod stream;
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stratus_entity::{storage_policy, upload_session};
@@ -163,6 +163,14 @@ pub async fn live_session(
         .await?
         .filter(|s| s.user_id == user_id && s.expires_at > Utc::now())
         .ok_or(UploadError::SessionGone)
+}
+
+/// Upload sessions not yet expired, of every user and instance (`/metrics`).
+pub async fn open_sessions(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
+    upload_session::Entity::find()
+        .filter(upload_session::Column::ExpiresAt.gt(Utc::now()))
+        .count(db)
+        .await
 }
 
 #[cfg(test)]

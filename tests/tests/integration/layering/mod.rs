@@ -76,6 +76,7 @@ const LAYERS: &[(&str, Layer)] = &[
     // `AbortHandle` to cut a connection whose streamed body failed.
     ("address_limit", Layer::Lower),
     ("boolset", Layer::Lower),
+    ("cache_stats", Layer::Lower),
     ("caller", Layer::Lower),
     ("config", Layer::Lower),
     ("db", Layer::Lower),
