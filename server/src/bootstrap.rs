@@ -1,6 +1,11 @@
 //! First start: the rows every installation needs (settings with fresh secrets, the default
 //! groups, the default storage policy, the master node and an admin account). Safe to run at
 //! every start and from several instances at once: it only inserts what is missing.
+//!
+//! The site URL of a first start comes from the address it listens on ([`site_url_for`]):
+//! passkeys, links and mails work at once for whoever opens the address the server printed.
+
+use std::net::SocketAddr;
 
 use chrono::Utc;
 use sea_orm::{
@@ -36,7 +41,11 @@ pub async fn run(
     config: &Config,
     initial_admin: bool,
 ) -> anyhow::Result<Option<InitialAdmin>> {
-    let new_install = settings.install_defaults(&generated_secrets()).await?;
+    let mut first_start = generated_secrets();
+    if let Some(url) = site_url_for(config.listen) {
+        first_start.push(("siteURL", url));
+    }
+    let new_install = settings.install_defaults(&first_start).await?;
     if new_install && config.enable_found_tools {
         let found = crate::thumb::discover::switches_for_found_tools();
         if !found.is_empty() {
@@ -72,6 +81,26 @@ pub async fn run(
         // Another instance created it first.
         Err(users::UsersError::EmailTaken) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The site URL for a server listening on `listen`: `localhost` for a loopback or unspecified
+/// address (WebAuthn needs a domain, and `localhost` is one; which of a machine's addresses a
+/// browser uses for `0.0.0.0` cannot be known, the dashboard warns when it differs), the address
+/// itself otherwise. `None` for port 0, chosen only when binding: the default stays.
+pub fn site_url_for(listen: SocketAddr) -> Option<String> {
+    let ip = listen.ip();
+    let host = if ip.is_loopback() || ip.is_unspecified() {
+        "localhost".to_owned()
+    } else if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    match listen.port() {
+        0 => None,
+        80 => Some(format!("http://{host}")),
+        port => Some(format!("http://{host}:{port}")),
     }
 }
 
@@ -219,4 +248,29 @@ where
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_url_for;
+
+    #[test]
+    fn the_site_url_follows_the_listen_address() {
+        let url = |listen: &str| site_url_for(listen.parse().unwrap());
+        assert_eq!(
+            url("127.0.0.1:8080").as_deref(),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(url("[::1]:5212").as_deref(), Some("http://localhost:5212"));
+        assert_eq!(url("0.0.0.0:80").as_deref(), Some("http://localhost"));
+        assert_eq!(
+            url("192.0.2.7:8080").as_deref(),
+            Some("http://192.0.2.7:8080")
+        );
+        assert_eq!(
+            url("[2001:db8::1]:443").as_deref(),
+            Some("http://[2001:db8::1]:443")
+        );
+        assert_eq!(url("127.0.0.1:0"), None);
+    }
 }

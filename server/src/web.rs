@@ -2,6 +2,8 @@
 //! folder named in the config) with the single-page-app fallback and its content security
 //! policy, the site's icons and `robots.txt`, and `/manifest.json`.
 
+mod load_handlers;
+
 use std::{borrow::Cow, path::PathBuf};
 
 use base64::{Engine, prelude::BASE64_STANDARD};
@@ -47,7 +49,9 @@ const PLACEHOLDER: &str = include_str!("../assets/placeholder.html");
 /// `style` attributes and a `<style>` element. Pictures, media and requests may go to other
 /// origins: thumbnails, previews and downloads come from presigned bucket URLs, and uploads
 /// go to buckets and storage nodes, none of which the page knows in advance. The page is
-/// never framed.
+/// never framed. No inline event handler runs: the `onload` that builds put on their
+/// stylesheet links is turned into the attributes it sets when the page is sent
+/// ([`load_handlers`]).
 ///
 /// Stylesheets and fonts may also be `blob:` URLs: the ePub reader draws a book's chapters in
 /// `srcdoc` frames (which live under this policy) whose stylesheets and fonts it unpacks from
@@ -176,7 +180,10 @@ pub async fn frontend(req: &poem::Request, state: Data<&AppState>) -> poem::Resu
         .map_err(poem::error::InternalServerError)?;
     let get = |k: &str| s.get(k).cloned().unwrap_or_default();
     let nonce = BASE64_STANDARD.encode(rand::random::<[u8; 16]>());
-    let html = with_nonce(&render_index(&template, |k| get(k)), &nonce);
+    let html = with_nonce(
+        &load_handlers::apply(&render_index(&template, |k| get(k))),
+        &nonce,
+    );
     Ok(Response::builder()
         .content_type("text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-cache")

@@ -311,9 +311,7 @@ fn webhook_settings(settings: &Value, stored: &Value) -> Result<Value, NotifyErr
         secret = text(stored, "secret");
     }
     if secret.is_empty() {
-        return Err(NotifyError::Invalid(
-            "settings.secret: required, to sign what the webhook receives".into(),
-        ));
+        return Err(NotifyError::Invalid(super::webhook::SECRET_REQUIRED.into()));
     }
     Ok(json!({"url": url, "secret": secret}))
 }

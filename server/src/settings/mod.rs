@@ -124,8 +124,9 @@ impl Settings {
         Ok(())
     }
 
-    /// Inserts every default that is missing; existing values are never touched. `true` when
-    /// there was no setting at all: a new installation.
+    /// Inserts every default that is missing, `extra` (values drawn or derived at install)
+    /// included; existing values are never touched. `true` when there was no setting at all:
+    /// a new installation.
     pub async fn install_defaults(&self, extra: &[(&str, String)]) -> Result<bool, DbErr> {
         let now = Utc::now();
         let existing = setting::Entity::find()
@@ -135,8 +136,10 @@ impl Settings {
             .into_iter()
             .map(|r| r.name)
             .collect::<std::collections::HashSet<_>>();
+        // A value of `extra` stands in for the default of the same name.
         let rows: Vec<setting::ActiveModel> = DEFAULTS
             .iter()
+            .filter(|(k, _)| !extra.iter().any(|(name, _)| name == k))
             .map(|(k, v)| (*k, (*v).to_owned()))
             .chain(extra.iter().map(|(k, v)| (*k, v.clone())))
             .filter(|(k, _)| !existing.contains(*k))

@@ -148,3 +148,62 @@ async fn new_groups_get_ids_after_the_defaults() {
     .unwrap();
     assert_eq!(row.id, 4);
 }
+
+/// A loopback port free a moment ago, for a server that must know its port before it binds.
+fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn a_first_start_takes_its_site_url_from_the_listen_address() {
+    // Listening on 127.0.0.1:<port>: the site URL is that port on `localhost` (a domain, so
+    // passkeys work there), not the default 5212.
+    let port = free_port();
+    let server =
+        TestServer::start_with(|c| c.listen = format!("127.0.0.1:{port}").parse().unwrap()).await;
+    let site = format!("http://localhost:{port}");
+    let boss = crate::admin::admin(&server, "boss@example.com").await;
+    let settings = crate::admin::ok(
+        &server,
+        &boss,
+        reqwest::Method::POST,
+        "/admin/settings",
+        serde_json::json!({"keys": ["siteURL"]}),
+    )
+    .await;
+    assert_eq!(settings["siteURL"], site.as_str(), "{settings}");
+    let summary = crate::admin::ok(
+        &server,
+        &boss,
+        reqwest::Method::GET,
+        "/admin/summary",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(summary["site_urls"], serde_json::json!([site]), "{summary}");
+
+    // Only a first start: a restart on another address, or after the administrator chose
+    // one, keeps the saved value.
+    let mut config = config_for(&server);
+    config.listen = "127.0.0.1:9".parse().unwrap();
+    let (state, _) = stratus_server::init(config.clone(), false).await.unwrap();
+    assert_eq!(state.settings.get("siteURL").await.unwrap(), site);
+    state
+        .settings
+        .set(&[("siteURL", "https://drive.example.com")])
+        .await
+        .unwrap();
+    let (state, _) = stratus_server::init(config, false).await.unwrap();
+    assert_eq!(
+        state.settings.get("siteURL").await.unwrap(),
+        "https://drive.example.com"
+    );
+
+    // A port chosen when binding (0) cannot be named: the default stays.
+    let any = TestServer::start().await;
+    assert_eq!(
+        any.state.settings.get("siteURL").await.unwrap(),
+        "http://localhost:5212"
+    );
+}

@@ -1,5 +1,6 @@
 // The admin API's refusals in words: codes the console knows get a sentence of their own under
-// `admin.errors`, followed by what the server said; the rest go through the app's messages.
+// `admin.errors` (alone: the server's words say the same); the rest go through the app's
+// messages.
 import { ApiError } from "../../api/client";
 import i18n from "../../i18n";
 import { errorMessage } from "../../lib/errors";
@@ -8,8 +9,7 @@ const ADMIN_CODES = new Set([40040, 40041, 40042, 40043, 40046, 40081, 40086]);
 
 export function adminErrorMessage(error: unknown): string {
   if (error instanceof ApiError && ADMIN_CODES.has(error.code)) {
-    const known = i18n.t(`admin.errors.${error.code}` as "admin.errors.40040");
-    return error.message ? `${known} (${error.message})` : known;
+    return i18n.t(`admin.errors.${error.code}` as "admin.errors.40040");
   }
   return errorMessage(error);
 }

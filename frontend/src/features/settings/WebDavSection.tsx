@@ -1,10 +1,12 @@
 // WebDAV accounts: each a password for the user's e-mail, confined to a folder, read-only or
 // not. Shows the mount address and ready-to-paste commands for rclone, Windows and macOS
-// (DavConnectDialog.tsx); an account is made or changed in DavDialog.tsx.
+// (DavConnectDialog.tsx); an account is made or changed in DavDialog.tsx. A user whose group
+// has no WebDAV is told so in a plain sentence, without the address or the button.
 import { Alert, Button, Code, Group, Text } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ApiError } from "../../api/client";
 import { deleteDavAccount, useDavAccounts } from "../../api/webdav";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyIcon } from "../../components/CopyIcon";
@@ -15,6 +17,9 @@ import { DavDialog } from "./DavDialog";
 import { type DavAccount, mountUrl } from "./davAccounts";
 import { Section } from "./Section";
 
+/** The answer to a group without the WebDAV permission. */
+const GROUP_NOT_ALLOWED = 40007;
+
 export function WebDavSection() {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<DavAccount | "new" | null>(null);
@@ -23,6 +28,15 @@ export function WebDavSection() {
   const accounts = useDavAccounts();
 
   const list = accounts.data?.accounts ?? [];
+  if (accounts.error instanceof ApiError && accounts.error.code === GROUP_NOT_ALLOWED) {
+    return (
+      <Section id="webdav" title={t("settings.dav.title")} description={t("settings.dav.intro")}>
+        <Text size="sm" data-testid="dav-unavailable">
+          {t("settings.dav.unavailable")}
+        </Text>
+      </Section>
+    );
+  }
   return (
     <Section id="webdav" title={t("settings.dav.title")} description={t("settings.dav.intro")}>
       <MountUrl />

@@ -1,6 +1,7 @@
 //! Channels: a webhook receives signed events (a test, and what `notify::publish` queues),
-//! a pending test answers the delivery error verbatim, loopback is refused unless allowed,
-//! secrets are never read back, a mail channel delivers to the SMTP receiver.
+//! a pending test answers the delivery error verbatim, loopback is refused unless allowed (and
+//! the refusal names the setting), a webhook without a secret is a parameter error, secrets are
+//! never read back, a mail channel delivers to the SMTP receiver.
 
 use std::time::Duration;
 
@@ -373,4 +374,87 @@ async fn a_failed_delivery_is_queued_again_later_with_its_error() {
     assert!(retried.run_at.unwrap() > published + chrono::Duration::seconds(20));
     let error = retried.public_state["error"].as_str().unwrap();
     assert!(error.contains("request to 127.0.0.1 failed"), "{error}");
+}
+
+#[tokio::test]
+async fn refusals_name_the_ranges_setting_and_a_missing_secret() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use stratus_entity::notification_channel;
+
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let hook = Hook::start().await;
+    let pending = |settings: Value| json!({"channel": {"name": "try", "type": "webhook", "settings": settings}});
+
+    // Loopback: the refusal says which setting lets it through, the range to add, and where.
+    let refused = post(
+        &server,
+        &boss,
+        "/admin/notification/test",
+        pending(json!({"url": hook.url, "secret": "s"})),
+    )
+    .await;
+    assert_eq!(refused["code"], 40001, "{refused}");
+    let msg = refused["msg"].as_str().unwrap();
+    for part in [
+        "an internal address",
+        "add 127.0.0.1/32 to the setting",
+        "notification_allowed_cidrs",
+        "Notifications page",
+    ] {
+        assert!(msg.contains(part), "{part}: {msg}");
+    }
+
+    // No secret, or only blanks: a parameter error naming the field, not a failed delivery.
+    allow(&server, &boss, "127.0.0.1/32").await;
+    for settings in [
+        json!({"url": hook.url}),
+        json!({"url": hook.url, "secret": "  "}),
+    ] {
+        let missing = post(
+            &server,
+            &boss,
+            "/admin/notification/test",
+            pending(settings),
+        )
+        .await;
+        assert_eq!(missing["code"], 40001, "{missing}");
+        assert_eq!(
+            missing["msg"],
+            "settings.secret: required, to sign what the webhook receives"
+        );
+    }
+
+    // A saved channel without a secret (written before secrets were checked) is refused the
+    // same way rather than sending an unsigned body.
+    let now = chrono::Utc::now();
+    let row = notification_channel::ActiveModel {
+        created_at: Set(now),
+        updated_at: Set(now),
+        name: Set("old".into()),
+        r#type: Set("webhook".into()),
+        settings: Set(json!({"url": hook.url, "secret": ""})),
+        events: Set(json!(["node_down"])),
+        enabled: Set(true),
+        ..Default::default()
+    }
+    .insert(&server.state.db)
+    .await
+    .unwrap();
+    let saved = post(
+        &server,
+        &boss,
+        &format!("/admin/notification/{}/test", row.id),
+        json!({}),
+    )
+    .await;
+    assert_eq!(saved["code"], 40001, "{saved}");
+    assert!(
+        saved["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("settings.secret: required"),
+        "{saved}"
+    );
+    assert!(hook.received().is_empty());
 }

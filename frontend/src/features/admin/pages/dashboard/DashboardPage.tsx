@@ -1,7 +1,7 @@
 // The dashboard: totals and daily charts of files, users and shares, the storage each policy
 // holds, the site's addresses and the running version. The counts read whole tables, so the
 // server keeps them: the page shows the kept ones and makes new ones when there are none or
-// when asked.
+// when asked. A warning heads the page while it is open at an address the site URLs lack.
 import "@mantine/core/styles/SimpleGrid.css";
 import { Alert, Center, Loader, SimpleGrid, Stack } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -13,6 +13,7 @@ import { BackupsCard } from "./BackupsCard";
 import { DailyCharts, PoliciesCard, RefreshBar, SiteCard, Totals } from "./DashboardParts";
 import { fetchSummary, SUMMARY_QUERY } from "./dashboardApi";
 import { HealthCard } from "./HealthCard";
+import { SiteUrlWarning } from "./SiteUrlWarning";
 import { TimelineCard } from "./TimelineCard";
 
 export default function DashboardPage() {
@@ -44,6 +45,7 @@ export default function DashboardPage() {
   const m = summary.data.metrics_summary;
   return (
     <Stack gap="md" pb="xl">
+      <SiteUrlWarning siteUrls={summary.data.site_urls} />
       <RefreshBar metrics={m} onRefresh={() => void refresh()} />
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm">
         {m && <Totals m={m} policies={policies} />}

@@ -1,7 +1,9 @@
 // Creating or editing a notification channel: e-mail to a few addresses, or a webhook (its
 // URL, and a secret that signs each body; never shown again, kept when left empty on an edit),
 // and the events it takes. "Send a test" delivers a test event through the channel as it stands
-// in the form and shows the delivery's error word for word.
+// in the form and shows the delivery's error word for word. A new webhook needs its secret
+// before it can be tested or saved; a refusal of the channel's fields is titled as such, not as
+// a failed delivery.
 import {
   Checkbox,
   Modal,
@@ -12,6 +14,7 @@ import {
   Textarea,
   TextInput,
 } from "@mantine/core";
+import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { OutcomeAlert, TestSaveButtons, useTestAndSave } from "../../list/TestAndSave";
@@ -57,6 +60,13 @@ function toInput(f: Form, id?: number): ChannelInput {
   return { id, name: f.name.trim(), type: f.type, settings, events: f.events, enabled: f.enabled };
 }
 
+/** Whether the form can be tested or saved: a new webhook needs its secret. */
+function isReady(f: Form, editing: boolean): boolean {
+  if (f.name.trim() === "") return false;
+  if (f.type === "email") return parseAddresses(f.to).length > 0;
+  return f.url.trim() !== "" && (editing || f.secret.trim() !== "");
+}
+
 export function ChannelDialog(props: {
   editing?: Channel;
   onClose: () => void;
@@ -67,9 +77,7 @@ export function ChannelDialog(props: {
   const [form, setForm] = useState<Form>(() => initialForm(editing));
   const set = <K extends keyof Form>(key: K, value: Form[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
-  const ready =
-    form.name.trim() !== "" &&
-    (form.type === "email" ? parseAddresses(form.to).length > 0 : form.url.trim() !== "");
+  const ready = isReady(form, !!editing);
   const { busy, outcome, act } = useTestAndSave({
     test: async () => {
       await testPendingChannel(toInput(form, editing?.id));
@@ -124,7 +132,7 @@ export function ChannelDialog(props: {
           checked={form.enabled}
           onChange={(e) => set("enabled", e.currentTarget.checked)}
         />
-        {outcome && <OutcomeAlert outcome={outcome} failedTitle={t("admin.notify.failed")} />}
+        {outcome && <OutcomeAlert outcome={outcome} failedTitle={failedTitle(t, outcome.text)} />}
         <TestSaveButtons
           testLabel={t("admin.notify.test")}
           busy={busy}
@@ -135,6 +143,16 @@ export function ChannelDialog(props: {
       </Stack>
     </Modal>
   );
+}
+
+/**
+ * The title of a failed test: the server names a field first (`settings.secret: required…`)
+ * when it refused the channel itself, and the delivery's words otherwise.
+ */
+export function failedTitle(t: TFunction, text: string): string {
+  return /^[a-z_]+(\.[a-z_]+)*: /.test(text)
+    ? t("admin.notify.incomplete")
+    : t("admin.notify.failed");
 }
 
 type FieldsProps = {
@@ -178,6 +196,7 @@ function ChannelFields({ form, set, ...props }: FieldsProps) {
             description={
               props.editing ? t("admin.notify.secretKeep") : t("admin.notify.secretHint")
             }
+            required={!props.editing}
             autoComplete="new-password"
             value={form.secret}
             onChange={(e) => set("secret", e.currentTarget.value)}

@@ -1,12 +1,14 @@
 // Notification channels: where the site says that a backup failed (or completed), a target
 // failed its test, or a node stopped or started answering. A saved channel can be tested; the
-// delivery's error is shown as it came.
+// delivery's error is shown as it came. Below the list, the internal ranges webhooks may reach.
+import { Stack } from "@mantine/core";
 import { IconSend } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { EditableList } from "../../EditableList";
 import { RowAction } from "../../list/RowAction";
 import { TestResultModal, useRowTest } from "../../list/TestResult";
-import { ChannelDialog } from "./ChannelDialog";
+import { AllowedRangesCard } from "./AllowedRangesCard";
+import { ChannelDialog, failedTitle } from "./ChannelDialog";
 import { channelColumns } from "./channelColumns";
 import {
   CHANNELS_LIST,
@@ -24,7 +26,7 @@ export default function NotificationsPage() {
   });
 
   return (
-    <>
+    <Stack gap="md" pb="xl">
       <EditableList<Channel>
         id={CHANNELS_LIST}
         title={t("admin.nav.notifications")}
@@ -62,10 +64,11 @@ export default function NotificationsPage() {
         <TestResultModal
           outcome={tests.outcome}
           title={t("admin.notify.testTitle", { name: tests.outcome.name })}
-          failedTitle={t("admin.notify.failed")}
+          failedTitle={failedTitle(t, tests.outcome.text)}
           onClose={tests.close}
         />
       )}
-    </>
+      <AllowedRangesCard />
+    </Stack>
   );
 }

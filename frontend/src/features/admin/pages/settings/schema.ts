@@ -189,7 +189,6 @@ export const SECTIONS: Section[] = [
       { key: "max_parallel_transfer", kind: int(1, 100) },
       { key: "temp_path", kind: text },
       { key: "remote_download_allowed_cidrs", kind: text },
-      { key: "notification_allowed_cidrs", kind: text },
       { key: "archive_timeout", kind: seconds(1) },
       { key: "max_page_size", kind: int(10, 100_000) },
       { key: "max_batched_file", kind: int(1, 1_000_000) },
@@ -299,7 +298,16 @@ export function sectionFields(section: Section): Field[] {
   return [...section.fields, ...(section.generators ?? []).flatMap((g) => g.fields)];
 }
 
-export const ALL_KEYS = SECTIONS.flatMap((s) => sectionFields(s).map((f) => f.key));
+/**
+ * Settings shown on other pages, beside what they concern: the internal ranges webhooks may
+ * reach are edited with the notification channels.
+ */
+export const NOTIFICATION_FIELDS: Field[] = [{ key: "notification_allowed_cidrs", kind: text }];
+
+export const ALL_KEYS = [
+  ...SECTIONS.flatMap((s) => sectionFields(s).map((f) => f.key)),
+  ...NOTIFICATION_FIELDS.map((f) => f.key),
+];
 
 /** Problems a value can have, as translation keys under `admin.settings.invalid`. */
 export type Problem =
