@@ -1,6 +1,8 @@
 //! One step of a restore: a batch of snapshot nodes of one level of the tree put into their
 //! live folders. Files come back as new rows linking the snapshot's blobs (reference counts
-//! raised, the owner charged like a copy), in a few statements per batch, never one per file.
+//! raised, the owner charged like a copy, less what the snapshots held of blobs no file
+//! linked), in a few statements per batch, never one per file; a replace takes a node's own
+//! row out of the trash instead when it lies there.
 //! A step is idempotent: a node whose path already holds the same thing is left alone, so a
 //! step interrupted and run again neither loses nor doubles a file.
 
