@@ -387,6 +387,7 @@ fn tree_of(share: &share::Model) -> SharedTree {
         item_id: share.file_id,
         owner_id: share.user_id,
         shows_views: super::details::share_view(share),
+        counts_downloads: share.remain_downloads.is_some(),
     }
 }
 
