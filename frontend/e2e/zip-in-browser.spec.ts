@@ -170,3 +170,49 @@ test("a visitor downloads a whole shared folder with Download all", async ({
   await guest.context().close();
   await zh.context().close();
 });
+
+test("Download all of a share with a download limit spends one download, not one per file", async ({
+  browser,
+  request,
+}, info) => {
+  // Several sign-ins (Argon2 in a debug build) on a busy machine.
+  test.slow();
+  const owner = await newAccount(request, "sharelimit");
+  const drive = await driveOf(request, owner);
+  for (const [path, text] of Object.entries(CONTENT)) {
+    await drive.put(`cloudreve://my/${path}`, Buffer.from(text));
+  }
+  const api = await apiAs(request, owner);
+  // Two downloads for a folder of three files.
+  const link = await api<string>("PUT", "/share", {
+    body: { uri: "cloudreve://my/Album", downloads: 2 },
+  });
+  const id = new URL(link).pathname.split("/")[2] ?? "";
+  const counted = async () =>
+    (await api<{ downloaded: number; remain_downloads: number }>("GET", `/share/info/${id}`))
+      .downloaded;
+
+  for (const round of [1, 2]) {
+    const guest = await visitor(browser);
+    await guest.goto(new URL(link).pathname);
+    const landing = guest.getByRole("region", { name: "Shared with you" });
+    const download = guest.waitForEvent("download");
+    await landing.getByRole("button", { name: "Download all" }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe("Album.zip");
+    const zip = readFileSync((await saved.path()) ?? "");
+    expect(Object.fromEntries(unzipped(zip))).toEqual(CONTENT);
+    await expect(guest.getByText("“Album.zip” is saved.")).toBeVisible();
+    if (round === 2) await snap(guest, info, "share-limit-second-download-all");
+    expect(await counted()).toBe(round);
+    await guest.context().close();
+  }
+
+  // Both downloads spent: the link says so, and nothing more is counted.
+  const late = await visitor(browser);
+  await late.goto(new URL(link).pathname);
+  await expect(late.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+  await snap(late, info, "share-limit-used-up");
+  expect(await counted()).toBe(2);
+  await late.context().close();
+});

@@ -97,6 +97,9 @@ impl DownloadApi {
     /// Signed content URLs for files (spec §7.1). URLs are absolute: they start with the
     /// primary site URL, or with the request's scheme and `Host` while `siteURL` is empty or
     /// still `http://localhost:5212`. They expire after `entity_url_default_ttl` seconds.
+    /// One request counts one download of each share its files are reached through, however
+    /// many of them it asks for (a "download all" asks for them at once); on a share with a
+    /// download limit each URL still serves one download.
     #[oai(
         path = "/file/url",
         method = "post",
@@ -157,6 +160,7 @@ impl DownloadApi {
                 share: None,
                 once: None,
             },
+            counted: Default::default(),
         };
         // Providers cap their URLs' validity (S3: 7 days); the answer says the earliest end.
         let mut soonest = batch.expires();
@@ -268,6 +272,8 @@ struct UrlBatch<'a> {
     /// The version asked for, if not the current one.
     entity: Option<&'a str>,
     opts: UrlOptions<'static>,
+    /// The request counts one download of each share, for all the URLs it hands out.
+    counted: share::download::PerShare,
 }
 
 impl UrlBatch<'_> {
@@ -280,17 +286,23 @@ impl UrlBatch<'_> {
     async fn sign(&self, raw: &str) -> Result<(DownloadUrl, i64), ApiError> {
         let state = self.ctx.state;
         let uri = FileUri::parse(raw)?;
+        // The share's download this request counted covers its other files.
+        let ctx = if self.counted.covers(state, &uri) {
+            self.ctx.with_download_counted()
+        } else {
+            self.ctx
+        };
         let node = if uri.fs == FsKind::Snapshot {
-            crate::snapshot::browse::resolve(&self.ctx, &uri)
+            crate::snapshot::browse::resolve(&ctx, &uri)
                 .await?
                 .as_node()
         } else {
-            nav::resolve(&self.ctx, &uri).await?
+            nav::resolve(&ctx, &uri).await?
         };
         node.require(fs_cap::DOWNLOAD)?;
         let entity = link::pick_entity_of(state, &node, self.entity).await?;
         let ttl = std::time::Duration::from_secs(self.ttl as u64);
-        let once = match share::download::count(state, self.ctx.caller, &node).await? {
+        let once = match self.counted.count(state, self.ctx.caller, &node).await? {
             share::download::Counted::Limited => Some(share::download::bind_one(state, ttl).await?),
             _ => None,
         };

@@ -182,7 +182,7 @@ impl FileApi {
 
     /// One object by `uri` or by file `id`; `extended` adds storage details, versions and,
     /// for the file's owner, its direct links (`extended_info.direct_links`),
-    /// `folder_summary` the totals of a folder.
+    /// `folder_summary` the totals of a folder (its owner only: anyone else 40082).
     #[oai(path = "/file/info", method = "get", operation_id = "get_file_info")]
     #[allow(clippy::too_many_arguments)]
     async fn get_file_info(

@@ -1,9 +1,7 @@
 //! The items a zip is made of, checked as its requester when it is asked for (a zip
 //! download's session, a compress task): each must be something they may download now, and
-//! each share the items reach into counts one download (see "Share download limits" in
-//! docs/ARCHITECTURE.md), so a share whose downloads are used up refuses the zip at once.
-
-use std::collections::HashSet;
+//! each share the items reach into counts one download (see [`crate::share::download`]), so
+//! a share whose downloads are used up refuses the zip at once.
 
 use super::ArchiveError;
 use crate::{
@@ -14,7 +12,7 @@ use crate::{
         snapshot_tree,
         uri::{FileUri, FsKind},
     },
-    share::{self, download::Counted},
+    share,
 };
 
 /// Resolves every URI as the caller and checks it may be downloaded. Failures are per item
@@ -54,13 +52,9 @@ pub async fn check(
 /// Counts one download of each share `nodes` reach into; true when one of them has a
 /// download limit (what was counted must then serve once).
 pub async fn count(ctx: &FsCtx<'_>, nodes: &[Node]) -> Result<bool, FsError> {
-    let mut counted = HashSet::new();
-    let mut limited = false;
+    let counted = share::download::PerShare::default();
     for node in nodes {
-        if counted.insert(share::access::bound_share(ctx.state, node)) {
-            limited |=
-                share::download::count(ctx.state, ctx.caller, node).await? == Counted::Limited;
-        }
+        counted.count(ctx.state, ctx.caller, node).await?;
     }
-    Ok(limited)
+    Ok(counted.limited())
 }

@@ -47,6 +47,11 @@ pub async fn info(
     extended: bool,
     folder_summary: bool,
 ) -> Result<Info, FsError> {
+    // Totals are the owner's to ask for (Cloudreve answers anyone else 40082): a share's
+    // visitor would otherwise learn the size and count of what its folders hold.
+    if folder_summary && node.is_folder() && !node.owned {
+        return Err(FsError::OwnerOnly);
+    }
     // The root of a single-file share is the file's folder: its totals are not shared.
     let single_file_root = super::share_tree::single_file_root(ctx, node)
         .await?

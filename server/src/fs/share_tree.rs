@@ -27,6 +27,8 @@ pub struct SharedTree {
     pub owner_id: i64,
     /// The owner shows the folders' views to visitors.
     pub shows_views: bool,
+    /// The share has a download limit: its content goes out only as a counted download.
+    pub counts_downloads: bool,
 }
 
 /// A share opened, with its shared item, or why it does not open.
@@ -160,13 +162,14 @@ pub async fn saved_item(
 
 /// Every saved share of `owner_id` opened for the caller of `ctx`, as [`saved_item`] would
 /// open each: for each entry (not deleted) that names a share, in the order the entries are
-/// read, the share URI it names and the shared item or why the share does not open. Entries
+/// read, the share URI it names and the share's tree with its shared item, or why the share
+/// does not open. Entries
 /// that name no share, or something that is no share URI, are left out. A fixed number of
 /// statements whatever the number of entries.
 pub async fn saved_items(
     ctx: &FsCtx<'_>,
     owner_id: i64,
-) -> Result<Vec<(FileUri, Result<file::Model, FsError>)>, FsError> {
+) -> Result<Vec<(FileUri, Opened)>, FsError> {
     let db = &ctx.state.db;
     let entries: Vec<i64> = file::Entity::find()
         .select_only()
@@ -195,11 +198,7 @@ pub async fn saved_items(
         .filter(|uri| uri.fs == FsKind::Share)
         .collect();
     let opened = trees(ctx.state).open_many(ctx, &uris).await?;
-    Ok(uris
-        .into_iter()
-        .zip(opened)
-        .map(|(uri, open)| (uri, open.map(|(_, item)| item)))
-        .collect())
+    Ok(uris.into_iter().zip(opened).collect())
 }
 
 /// The size a saved entry shows: for a saved file share, the shared file's (the entry's own

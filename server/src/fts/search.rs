@@ -2,7 +2,7 @@
 //! caller and of the owners of the shares the caller saved (current version only, status
 //! indexed); each candidate is then kept only if the caller may read it now: their own file
 //! in their live tree (never the trash), or a file inside a share they saved that still opens
-//! for them, presented under that share's URI. Candidates are checked in rank order until the
+//! for them and has no download limit, presented under that share's URI. Candidates are checked in rank order until the
 //! page is full, so a page of dropped candidates never shows as an empty page; `total` is the
 //! estimate Cloudreve's is too (visible so far plus candidates not yet checked).
 
@@ -350,15 +350,16 @@ fn place(f: &file::Model, up: &[Link], me: i64, roots: &[SavedRoot]) -> Option<(
 
 /// The shares the caller saved that open for them now (validity, password, group rights),
 /// read for all of them at once ([`share_tree::saved_items`]: a fixed number of statements,
-/// not a few per saved share).
+/// not a few per saved share). Shares with a download limit are left out (deviations §1):
+/// a snippet hands out content, and a search is no download to count.
 async fn saved_roots(ctx: &FsCtx<'_>, me: i64) -> Result<Vec<SavedRoot>, FtsError> {
     let mut roots = Vec::new();
     for (uri, opened) in share_tree::saved_items(ctx, me).await? {
         // A share that no longer opens (expired, deleted, password changed) gives nothing.
-        let Ok(item) = opened else {
+        let Ok((tree, item)) = opened else {
             continue;
         };
-        if item.owner_id == me {
+        if item.owner_id == me || tree.counts_downloads {
             continue;
         }
         let mut root = FileUri::root(FsKind::Share, uri.id.clone());

@@ -127,8 +127,13 @@ pub(super) fn file_serves(file: &file::Model, owner: &user::Model) -> bool {
 /// The share hashid a content URL for `node` is bound to: set when the node was reached
 /// through a share, so the content route can check the share again.
 pub fn bound_share(state: &AppState, node: &Node) -> Option<String> {
-    (node.uri.fs == FsKind::Share)
-        .then(|| share_id(state, &node.uri).ok())
+    share_of(state, &node.uri)
+}
+
+/// The share (hashid, as [`bound_share`] spells it) a share URI names; `None` for other URIs.
+pub fn share_of(state: &AppState, uri: &FileUri) -> Option<String> {
+    (uri.fs == FsKind::Share)
+        .then(|| share_id(state, uri).ok())
         .flatten()
         .map(|id| state.ids.encode(id, IdKind::Share))
 }
@@ -387,6 +392,7 @@ fn tree_of(share: &share::Model) -> SharedTree {
         item_id: share.file_id,
         owner_id: share.user_id,
         shows_views: super::details::share_view(share),
+        counts_downloads: share.remain_downloads.is_some(),
     }
 }
 

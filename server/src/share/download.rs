@@ -3,14 +3,16 @@
 //!
 //! A download is counted when its URL is handed out (`POST /file/url`, a zip of shared
 //! items), when a compress or extract task reading shared items is submitted, or when a
-//! WebDAV mount of the share reads a file from its first byte; the owner's
+//! WebDAV mount of the share reads a file from its first byte. One request counts one
+//! download of each share it reaches into ([`PerShare`]), whatever the number of its files:
+//! a zip, or the URLs of the files of a "download all" asked for at once; the owner's
 //! downloads are never counted. On a share with a download limit, a counted URL is bound to a
 //! record in the `kv` table that lives as long as the URL: the first request served from the
 //! first byte takes it, and a second such request is refused, while ranges from a later byte
 //! (a player seeking, a resumed transfer of the same download) are served until the URL
 //! expires. A zip is one request, so its session is used once.
 
-use std::time::Duration;
+use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use sea_orm::{
     ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter,
@@ -18,11 +20,15 @@ use sea_orm::{
 };
 use stratus_entity::share;
 
-use super::access::{find, share_id};
+use super::access::{bound_share, find, share_id, share_of};
 use crate::{
     auth::caller::Caller,
     events,
-    fs::{error::FsError, nav::Node, uri::FsKind},
+    fs::{
+        error::FsError,
+        nav::Node,
+        uri::{FileUri, FsKind},
+    },
     ids::IdKind,
     kv, request_ctx,
     state::AppState,
@@ -93,6 +99,50 @@ pub async fn count(state: &AppState, caller: &Caller, node: &Node) -> Result<Cou
     } else {
         Counted::Unlimited
     })
+}
+
+/// The downloads one request counts: one per share it reaches into (and none for items of
+/// no share), however many of the share's files it hands out.
+#[derive(Default)]
+pub struct PerShare(Mutex<HashMap<Option<String>, Counted>>);
+
+impl PerShare {
+    /// [`count`] for the first node of each share; what that counted for the others.
+    pub async fn count(
+        &self,
+        state: &AppState,
+        caller: &Caller,
+        node: &Node,
+    ) -> Result<Counted, FsError> {
+        let share = bound_share(state, node);
+        if let Some(counted) = self.counted().get(&share) {
+            return Ok(*counted);
+        }
+        let counted = count(state, caller, node).await?;
+        self.counted().insert(share, counted);
+        Ok(counted)
+    }
+
+    /// Whether the share `uri` goes through was counted by this request already: its other
+    /// files are part of that download, even when it was the share's last one (resolve them
+    /// with `FsCtx::with_download_counted`).
+    pub fn covers(&self, state: &AppState, uri: &FileUri) -> bool {
+        let share = share_of(state, uri);
+        share.is_some()
+            && self
+                .counted()
+                .get(&share)
+                .is_some_and(|c| *c != Counted::No)
+    }
+
+    /// Whether a share with a download limit was counted.
+    pub fn limited(&self) -> bool {
+        self.counted().values().any(|c| *c == Counted::Limited)
+    }
+
+    fn counted(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, Counted>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 fn kv_key(id: &str) -> String {

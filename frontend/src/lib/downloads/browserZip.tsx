@@ -1,12 +1,14 @@
 //! A zip built in the browser from the files' own signed URLs, for groups that may not have the
-//! server build one (group permission bit 4). Folders are listed page by page, each file is
-//! fetched only when the zip reaches it, and the zip streams (client-zip) to a file the user
-//! picks (File System Access API), so memory stays flat; browsers without that API collect it
-//! in a Blob. A notification shows the bytes done.
+//! server build one (group permission bit 4). Folders are listed page by page, the files' URLs
+//! are asked for together once the listing is done (one request counts one download of a
+//! share, so a "download all" spends one of a limited share's downloads, not one per file),
+//! each file is fetched only when the zip reaches it, and the zip streams (client-zip) to a
+//! file the user picks (File System Access API), so memory stays flat; browsers without that
+//! API collect it in a Blob. A notification shows the bytes done.
 import { Progress, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { makeZip } from "client-zip";
-import { fetchFile } from "../../api/fileUrls";
+import { downloadUrls, fetchFile } from "../../api/fileUrls";
 import { folderChildren } from "../../api/listing";
 import i18n from "../../i18n";
 import { errorMessage } from "../errors";
@@ -16,8 +18,8 @@ const FOLDER = 1;
 
 export type ZipItem = { path: string; type: number; name?: string; size?: number };
 
-/** One entry of the zip: a file (with its URI) or a folder (`uri` unset). */
-type Entry = { name: string; uri?: string; size: number; modified?: string };
+/** One entry of the zip: a file (with its URI, and its URL once signed) or a folder. */
+type Entry = { name: string; uri?: string; url?: string; size: number; modified?: string };
 
 /** The name an item goes by: its own, else the last segment of its URI. */
 function nameOf(item: ZipItem): string {
@@ -36,6 +38,36 @@ async function* walk(item: ZipItem, prefix: string): AsyncGenerator<Entry> {
   yield { name: `${name}/`, size: 0 };
   for await (const child of folderChildren(item.path)) {
     yield* walk(child, `${name}/`);
+  }
+}
+
+/** Asks for the files' URLs together (one download of a share, however many its files). */
+async function signAll(entries: Entry[]) {
+  const files = entries.filter((e) => e.uri);
+  const urls = await downloadUrls(files.map((e) => e.uri ?? ""));
+  files.forEach((e, i) => {
+    e.url = urls[i];
+  });
+}
+
+/** The zip's inputs: each file fetched when the zip reaches it, its bytes `report`ed. */
+async function* inputs(entries: Entry[], report: (bytes: number) => void) {
+  for (const entry of entries) {
+    if (!entry.uri) {
+      yield { name: entry.name };
+      continue;
+    }
+    const answer = await fetchFile(entry.uri, entry.url);
+    if (!answer.ok || !answer.body) throw new Error(`${entry.name}: HTTP ${answer.status}`);
+    const counted = answer.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          report(chunk.byteLength);
+          out.enqueue(chunk);
+        },
+      }),
+    );
+    yield { name: entry.name, input: counted, size: entry.size };
   }
 }
 
@@ -130,33 +162,14 @@ export async function zipInBrowser(items: ZipItem[], fileName: string) {
     }
   };
 
-  async function* inputs() {
-    for (const entry of entries) {
-      if (!entry.uri) {
-        yield { name: entry.name };
-        continue;
-      }
-      const answer = await fetchFile(entry.uri);
-      if (!answer.ok || !answer.body) throw new Error(`${entry.name}: HTTP ${answer.status}`);
-      const counted = answer.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, out) {
-            report(chunk.byteLength);
-            out.enqueue(chunk);
-          },
-        }),
-      );
-      yield { name: entry.name, input: counted, size: entry.size };
-    }
-  }
-
   try {
     // The listing first, so the progress has a total; the bytes are fetched later, one by one.
     for (const item of items) for await (const entry of walk(item, "")) entries.push(entry);
     total = entries.reduce((sum, e) => sum + e.size, 0);
+    await signAll(entries);
     notifications.update({ id, title, message: progressMessage(0, total), loading: true });
     writing = true;
-    await sink.write(makeZip(inputs()));
+    await sink.write(makeZip(inputs(entries, report)));
     notifications.update({
       id,
       title,

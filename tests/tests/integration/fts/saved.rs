@@ -1,7 +1,7 @@
 //! Several saved shares at once: B finds the files of every share of A that B saved and that
 //! still opens for B (a folder, a folder behind a password, a single file), and nothing else
 //! of A's: not A's other files, not a share B did not save, not a saved share that expired,
-//! not one saved with a password A changed since.
+//! not one saved with a password A changed since, not one with a download limit.
 
 use reqwest::Method;
 use sea_orm::ActiveValue::Set;
@@ -109,4 +109,89 @@ async fn three_saved_shares_are_searched_and_nothing_else() {
     assert_eq!(found(&server, &b, "wombat").await, expected);
     // A finds all of A's own, and none of B's.
     assert_eq!(found(&server, &a, "wombat").await.len(), 7);
+}
+
+#[tokio::test]
+async fn a_saved_share_with_a_download_limit_is_not_searched() {
+    let (server, a) = setup().await;
+    server.create_user("b@example.com", PW).await;
+    let b = server.login("b@example.com", PW).await;
+    upload(&server, &a, &my("Free/q1.txt"), b"a quokka for all").await;
+    upload(&server, &a, &my("Counted/q2.txt"), b"a quokka counted").await;
+    indexed(&server, 2).await;
+    let (free, _) = server.share(&a, &my("Free"), json!({})).await;
+    let (counted, _) = server
+        .share(&a, &my("Counted"), json!({"downloads": 2}))
+        .await;
+    save(
+        &server,
+        &b,
+        &a,
+        &format!("cloudreve://{free}@share"),
+        "Free",
+    )
+    .await;
+    save(
+        &server,
+        &b,
+        &a,
+        &format!("cloudreve://{counted}@share"),
+        "Counted",
+    )
+    .await;
+    let downloads = |server: &TestServer| {
+        let id = server
+            .state
+            .ids
+            .decode(&counted, stratus_server::ids::IdKind::Share);
+        let db = server.state.db.clone();
+        async move {
+            use sea_orm::EntityTrait;
+            let row = stratus_entity::share::Entity::find_by_id(id.unwrap())
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            (row.downloads, row.remain_downloads)
+        }
+    };
+    let before = downloads(&server).await;
+    assert_eq!(before.1, Some(2), "{before:?}");
+
+    // Only the unlimited share's file is found, with its snippet; nothing of the other.
+    let body = super::search_raw(&server, &b, "quokka", "").await;
+    assert_eq!(body["code"], 0, "{body}");
+    let hits = body["data"]["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{body}");
+    assert_eq!(
+        hits[0]["file"]["path"],
+        format!("cloudreve://{free}@share/q1.txt")
+    );
+    assert!(
+        hits[0]["content"].as_str().unwrap().contains("quokka"),
+        "{body}"
+    );
+    assert!(!body.to_string().contains("counted"), "{body}");
+    // Not even below the share itself.
+    let within = super::search_raw(
+        &server,
+        &b,
+        "quokka",
+        &format!(
+            "&uri={}",
+            stratus_tests::query_escape(&format!("cloudreve://{counted}@share"))
+        ),
+    )
+    .await;
+    assert_eq!(within["code"], 0, "{within}");
+    assert_eq!(within["data"]["hits"], json!([]), "{within}");
+    // Searching counted no download, and the owner still finds her own file.
+    assert_eq!(downloads(&server).await, before);
+    assert_eq!(found(&server, &a, "quokka").await.len(), 2);
+
+    // Once the limit is lifted, the share is searched like any other.
+    server
+        .edit_share(&counted, |s| s.remain_downloads = Set(None))
+        .await;
+    assert_eq!(found(&server, &b, "quokka").await.len(), 2);
 }

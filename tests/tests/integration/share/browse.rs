@@ -93,11 +93,7 @@ async fn single_file_share_shows_the_file_only() {
         &[("uri", &root), ("folder_summary", "true")],
     )
     .await;
-    assert_eq!(described["code"], 0, "{described}");
-    assert!(
-        described["data"].get("folder_summary").is_none(),
-        "{described}"
-    );
+    assert_eq!(described["code"], 40082, "{described}");
 
     assert_eq!(
         download(&server, Some(&bob), &format!("{root}/a.txt")).await,
@@ -116,6 +112,48 @@ async fn single_file_share_shows_the_file_only() {
     );
     let shown = info(&server, Some(&ann), &id, &[]).await;
     assert_eq!(shown["data"]["downloaded"], 1);
+}
+
+#[tokio::test]
+async fn folder_totals_are_the_owners_only() {
+    let (server, ann, bob) = setup().await;
+    make_tree(&server, &ann).await;
+    let (id, _) = server.share(&ann, "cloudreve://my/Docs", json!({})).await;
+    let root = format!("cloudreve://{id}@share");
+    let summary = |s: Option<&'static str>, uri: String| {
+        let (server, who) = (&server, s.map(|w| if w == "ann" { &ann } else { &bob }));
+        async move {
+            super::get_q(
+                server,
+                who,
+                "/file/info",
+                &[("uri", &uri), ("folder_summary", "true")],
+            )
+            .await
+        }
+    };
+    // A visitor, signed in or not, at the share's root or below: 40082, as Cloudreve.
+    for (who, uri) in [
+        (Some("bob"), root.clone()),
+        (None, root.clone()),
+        (Some("bob"), format!("{root}/Sub")),
+    ] {
+        let refused = summary(who, uri).await;
+        assert_eq!(refused["code"], 40082, "{refused}");
+        assert_eq!(refused["msg"], "Only the owner can do this", "{refused}");
+    }
+    // The same info without the totals still answers the visitor.
+    let plain = super::get_q(&server, Some(&bob), "/file/info", &[("uri", &root)]).await;
+    assert_eq!(plain["code"], 0, "{plain}");
+    // The owner gets the totals through the share and through her drive.
+    for uri in [root.clone(), "cloudreve://my/Docs".to_owned()] {
+        let own = summary(Some("ann"), uri).await;
+        assert_eq!(own["code"], 0, "{own}");
+        let totals = &own["data"]["folder_summary"];
+        assert_eq!(totals["files"], 2, "{own}");
+        assert_eq!(totals["folders"], 1, "{own}");
+        assert_eq!(totals["size"], A.len() + B.len(), "{own}");
+    }
 }
 
 #[tokio::test]

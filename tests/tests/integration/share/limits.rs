@@ -414,3 +414,74 @@ async fn a_compress_task_of_files_not_yours_or_into_another_drive_is_refused() {
         .await;
     assert_eq!(tasks["data"]["tasks"], json!([]), "{tasks}");
 }
+
+/// "Download all" of the web UI for a group that may not have the server build zips (the
+/// signed-out visitor's, by default): it lists the share, asks for every file's URL in one
+/// `POST /file/url`, then fetches each. That is one download of the share, not one per file.
+#[tokio::test]
+async fn a_download_all_in_the_browser_counts_one_download() {
+    let (server, ann, _bob) = setup().await;
+    make_tree(&server, &ann).await;
+    put_file(&server, &ann, "c.txt", b"charlie").await;
+    let moved = super::send(
+        &server,
+        &ann,
+        Method::POST,
+        "/file/move",
+        json!({"uris": ["cloudreve://my/c.txt"], "dst": "cloudreve://my/Docs"}),
+    )
+    .await;
+    assert_eq!(moved["code"], 0, "{moved}");
+    let (id, _) = server
+        .share(&ann, "cloudreve://my/Docs", json!({"downloads": 2}))
+        .await;
+    let root = format!("cloudreve://{id}@share");
+    let download_all = || async {
+        // The walk: the root, then each folder below it.
+        let mut files = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            let listed = super::list(&server, None, &folder).await;
+            if listed["code"] != 0 {
+                return Err(listed);
+            }
+            for f in listed["data"]["files"].as_array().unwrap() {
+                let path = f["path"].as_str().unwrap().to_owned();
+                if f["type"] == 1 {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let uris: Vec<&str> = files.iter().map(String::as_str).collect();
+        let answer = file_url(&server, None, &uris).await;
+        if answer["code"] != 0 {
+            return Err(answer);
+        }
+        let mut bodies = Vec::new();
+        for url in answer["data"]["urls"].as_array().unwrap() {
+            let (status, body) =
+                fetch(&server, Method::GET, url["url"].as_str().unwrap(), None).await;
+            assert_eq!(status, 200);
+            bodies.push(body);
+        }
+        Ok(bodies)
+    };
+    let all = vec![A.to_vec(), B.to_vec(), b"charlie".to_vec()];
+    // Sorted by URI: Sub/b.txt, a.txt, c.txt.
+    let expected = vec![all[1].clone(), all[0].clone(), all[2].clone()];
+    assert_eq!(download_all().await.unwrap(), expected);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(1), json!(1)));
+    assert_eq!(download_all().await.unwrap(), expected);
+    assert_eq!(counters(&server, &ann, &id).await, (json!(2), json!(0)));
+    // The limit is spent: the third is refused (the share no longer opens), and nothing more
+    // was counted.
+    let refused = download_all().await;
+    match refused {
+        Err(answer) => assert_eq!(answer["code"], 40058, "{answer}"),
+        Ok(_) => panic!("a third download-all went through"),
+    }
+    assert_eq!(counters(&server, &ann, &id).await, (json!(2), json!(0)));
+}
