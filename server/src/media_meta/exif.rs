@@ -1,13 +1,29 @@
 //! A picture's EXIF as the `exif:*` metadata keys Cloudreve's clients read: camera and lens,
 //! exposure, the time taken, size, orientation, and where it was taken.
 
-use std::io::{BufRead, Seek};
+use std::io::{BufRead, Seek, SeekFrom};
 
 use exif::{Exif, Field, In, Rational, Reader, Tag, Value};
 
+use super::window::{self, Window};
+
 /// The keys found in the picture `reader` holds, in a fixed order; none when it has no EXIF.
+/// What is read of it is bounded ([`window`]): a TIFF's directories, another format's start.
 pub fn read(reader: &mut (impl BufRead + Seek)) -> Vec<(&'static str, String)> {
-    match Reader::new().read_from_container(reader) {
+    let mut head = [0u8; 4];
+    let tiff = reader.seek(SeekFrom::Start(0)).is_ok()
+        && reader.read_exact(&mut head).is_ok()
+        && window::is_tiff(&head);
+    let found = if tiff {
+        window::tiff_directories(reader)
+            .ok_or(exif::Error::InvalidFormat("unreadable TIFF directory"))
+            .and_then(|directories| Reader::new().read_raw(directories))
+    } else {
+        Window::new(reader, window::WINDOW)
+            .map_err(exif::Error::from)
+            .and_then(|mut bounded| Reader::new().read_from_container(&mut bounded))
+    };
+    match found {
         Ok(exif) => keys(&exif),
         Err(_) => Vec::new(),
     }

@@ -17,6 +17,7 @@
 //! ([`NAMESPACES`]) in the transaction that makes it current, so stale values are never shown.
 //!
 //! - `exif.rs`: the EXIF fields as keys and values.
+//! - `window.rs`: what of a picture is read for them, bounded (a TIFF's directories only).
 //! - `music.rs`: the tags as keys and values.
 //! - `ffprobe.rs`: ffprobe's answer as keys and values.
 //! - `task.rs`: the task: the blob copied to a temporary file (never held in memory), read,
@@ -29,6 +30,7 @@ pub mod exif;
 pub mod ffprobe;
 pub mod music;
 pub mod task;
+pub mod window;
 
 use sea_orm::DbErr;
 use stratus_entity::file;
