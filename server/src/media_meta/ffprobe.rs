@@ -173,6 +173,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_extension_given_to_ffprobe_has_a_pinned_demuxer() {
+        for ext in crate::media_meta::FFPROBE_EXTS
+            .iter()
+            .chain(crate::media_meta::MUSIC_EXTS)
+        {
+            assert!(pinned::ffmpeg_demuxer(ext).is_some(), "{ext}");
+        }
+    }
+
+    #[test]
     fn limits_come_from_the_settings_within_their_ranges() {
         let all = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
             pairs

@@ -37,18 +37,14 @@ async fn the_node_runs_the_generator_chain_with_its_own_tools() {
         .unwrap();
     assert!(made.success());
     let clip = std::fs::read(dir.path().join("clip.mp4")).unwrap();
-    // Stands in for libvips: notes where it runs, then fails.
+    // Stands in for libvips: says where it runs (it runs confined and cannot leave a note),
+    // then fails; its `vipsheader` names the TIFF loader, so the source passes the pin.
     let vips = dir.path().join("vips");
-    let ran = dir.path().join("ran");
-    std::fs::write(
-        &vips,
-        format!(
-            "#!/bin/sh\npwd > {}\necho no luck >&2\nexit 3\n",
-            ran.display()
-        ),
-    )
-    .unwrap();
+    std::fs::write(&vips, "#!/bin/sh\necho \"no luck in $(pwd)\" >&2\nexit 3\n").unwrap();
     std::fs::set_permissions(&vips, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let header = dir.path().join("vipsheader");
+    std::fs::write(&header, "#!/bin/sh\necho tiffload\n").unwrap();
+    std::fs::set_permissions(&header, std::fs::Permissions::from_mode(0o755)).unwrap();
     server
         .state
         .settings
@@ -79,13 +75,6 @@ async fn the_node_runs_the_generator_chain_with_its_own_tools() {
     upload(&server, &ann, policy, "cloudreve://my/scan.tif", tiff).await;
     let refused = thumb(&server, &ann, "cloudreve://my/scan.tif").await;
     assert_eq!(refused["code"], 40077, "{refused}");
-    let cwd = std::fs::read_to_string(&ran).unwrap();
-    let node_data = slave.uploads.parent().unwrap();
-    assert!(
-        std::path::Path::new(cwd.trim()).starts_with(node_data),
-        "{cwd} is not under {}",
-        node_data.display()
-    );
     let file = files_named(&server, "scan.tif").await.remove(0);
     let why = metadata::Entity::find()
         .filter(metadata::Column::FileId.eq(file.id))
@@ -96,5 +85,12 @@ async fn the_node_runs_the_generator_chain_with_its_own_tools() {
         .unwrap()
         .value;
     assert!(why.contains("vips") && why.contains("no luck"), "{why}");
+    let cwd = why.split("no luck in ").nth(1).unwrap_or_default();
+    let node_data = std::fs::canonicalize(slave.uploads.parent().unwrap()).unwrap();
+    assert!(
+        std::path::Path::new(cwd.trim()).starts_with(&node_data),
+        "{cwd} is not under {}",
+        node_data.display()
+    );
     assert_eq!(slave.files().len(), 3, "no thumbnail stored for the TIFF");
 }
