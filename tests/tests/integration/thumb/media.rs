@@ -37,26 +37,29 @@ fn tool(program: &str, args: &[&str], dir: &Path) {
     );
 }
 
+/// A one-second 64 × 64 test picture clip written to `dir/name`; `container` names the
+/// output format's arguments (none: ffmpeg takes it from the name).
+fn clip(dir: &Path, name: &str, container: &[&str]) -> PathBuf {
+    let mut args = vec![
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x64:duration=1:rate=10",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    args.extend_from_slice(container);
+    args.extend_from_slice(&["-y", name]);
+    tool("ffmpeg", &args, dir);
+    dir.join(name)
+}
+
 /// A one-second 64 × 64 H.264 clip.
 fn video(dir: &Path) -> Vec<u8> {
-    tool(
-        "ffmpeg",
-        &[
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x64:duration=1:rate=10",
-            "-pix_fmt",
-            "yuv420p",
-            "-y",
-            "clip.mp4",
-        ],
-        dir,
-    );
-    std::fs::read(dir.join("clip.mp4")).unwrap()
+    std::fs::read(clip(dir, "clip.mp4", &[])).unwrap()
 }
 
 /// A one-second MP3 with tags and a 40 × 20 cover picture.

@@ -8,30 +8,11 @@ use std::path::Path;
 
 use stratus_tests::TestServer;
 
-use super::{file_row, meta, script, set, setup, thumb, tool, upload};
+use super::{clip, file_row, meta, script, set, setup, thumb, tool, upload};
 
 /// A one-second MPEG-TS clip at `dir/seg.ts`, the segment a playlist points at.
 fn segment(dir: &Path) -> std::path::PathBuf {
-    tool(
-        "ffmpeg",
-        &[
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x64:duration=1:rate=10",
-            "-pix_fmt",
-            "yuv420p",
-            "-f",
-            "mpegts",
-            "-y",
-            "seg.ts",
-        ],
-        dir,
-    );
-    dir.join("seg.ts")
+    clip(dir, "seg.ts", &["-f", "mpegts"])
 }
 
 /// An HLS playlist whose one segment is `segment`.
