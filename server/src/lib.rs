@@ -4,6 +4,7 @@
 //! assembles every route; [`serve`] runs it on a listener until shutdown. The `stratus`
 //! binary (`main.rs`) and the integration tests both go through these three.
 
+pub mod access_watch;
 pub mod address_limit;
 pub mod admin;
 pub mod api;

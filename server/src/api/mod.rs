@@ -40,6 +40,7 @@ pub mod snapshot;
 pub mod snapshot_browse;
 pub mod snapshot_restore;
 pub mod source;
+mod stream_places;
 pub mod upload;
 pub mod user;
 pub mod user_profile;

@@ -1,11 +1,7 @@
 //! `/workflow`: the caller's tasks (spec §2.6): lists by category, progress, the live
 //! progress stream, cancel. Another user's task answers like a missing one.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::BTreeMap, time::Duration};
 
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::{Data, sse::Event};
@@ -26,6 +22,7 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, ok},
     json::ApiJson,
     present,
+    stream_places::{StreamKind, StreamPlace},
 };
 use crate::{
     archive,
@@ -173,7 +170,7 @@ impl WorkflowApi {
         let id = task_id(&state, &id.0)?;
         let owner = me.user.id;
         let row = store::find(&state.db, id, Some(owner)).await?;
-        let place = StreamPlace::take(&state, owner)?;
+        let place = StreamPlace::take(&state, StreamKind::TaskProgress, owner)?;
         let watch = Watch {
             _place: place,
             state: state.clone(),
@@ -249,54 +246,6 @@ struct Seen {
     progress: String,
     log: String,
     status: String,
-}
-
-/// Progress streams open per user in this process: each reads the database twice a second
-/// for as long as it is open, so one user's are capped (`max_event_streams_per_user`).
-#[derive(Default)]
-struct OpenStreams(Mutex<HashMap<i64, usize>>);
-
-impl OpenStreams {
-    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<i64, usize>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// One open stream of a user, given back when the stream is dropped.
-struct StreamPlace {
-    open: Arc<OpenStreams>,
-    user: i64,
-}
-
-impl StreamPlace {
-    fn take(state: &AppState, user: i64) -> Result<Self, ApiError> {
-        let max = state.config.max_event_streams_per_user;
-        let open = state.part(|_| OpenStreams::default());
-        {
-            let mut counts = open.counts();
-            let count = counts.entry(user).or_default();
-            if max > 0 && *count >= max {
-                return Err(ApiError::new(
-                    ErrorCode::TooManyRequests,
-                    format!("At most {max} task progress streams may be open at once"),
-                ));
-            }
-            *count += 1;
-        }
-        Ok(Self { open, user })
-    }
-}
-
-impl Drop for StreamPlace {
-    fn drop(&mut self) {
-        let mut counts = self.open.counts();
-        if let Some(count) = counts.get_mut(&self.user) {
-            *count -= 1;
-            if *count == 0 {
-                counts.remove(&self.user);
-            }
-        }
-    }
 }
 
 struct Watch {

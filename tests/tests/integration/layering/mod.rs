@@ -74,6 +74,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("fs", Layer::Fs),
     // Lower. `net` is the transport (it imports only `config`): services hold its
     // `AbortHandle` to cut a connection whose streamed body failed.
+    ("access_watch", Layer::Lower),
     ("address_limit", Layer::Lower),
     ("boolset", Layer::Lower),
     ("caller", Layer::Lower),
