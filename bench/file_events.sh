@@ -30,8 +30,9 @@ if [[ ${PROFILE:-release} == debug ]]; then
 else
     build_stratus
 fi
-# Every subscriber comes from 127.0.0.1: lift the connection caps for the run.
-STRATUS_ENV="STRATUS_HTTP_MAX_CONNECTIONS=$((N + 512)) STRATUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS=$((N + 512))"
+# Every subscriber comes from 127.0.0.1 and one account: lift the connection caps and the
+# per-user stream cap for the run.
+STRATUS_ENV="STRATUS_HTTP_MAX_CONNECTIONS=$((N + 512)) STRATUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS=$((N + 512)) STRATUS_MAX_EVENT_STREAMS_PER_USER=0"
 
 json() { curl -fs -H "$AUTH" -H 'content-type: application/json' "$@"; }
 

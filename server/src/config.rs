@@ -68,8 +68,8 @@ pub struct Config {
     /// that, new ones from the address are closed at once (0: no limit). Trusted proxies
     /// are not limited when `proxy_header` is set.
     pub http_max_connections_per_address: usize,
-    /// Task progress streams (`/workflow/progress/:id/stream`) one user may have open in this
-    /// process (0: no limit).
+    /// Event streams of each kind (task progress, `/workflow/progress/:id/stream`; file events,
+    /// `/file/events`) one user may have open in this process (0: no limit).
     pub max_event_streams_per_user: usize,
     /// Captcha images one client address may fetch per minute (0: no limit).
     pub captcha_per_minute: u32,

@@ -4,6 +4,7 @@
 //! assembles every route; [`serve`] runs it on a listener until shutdown. The `stratus`
 //! binary (`main.rs`) and the integration tests both go through these three.
 
+pub mod access_watch;
 pub mod address_limit;
 pub mod admin;
 pub mod api;
@@ -55,6 +56,7 @@ pub mod slave;
 pub mod snapshot;
 pub mod state;
 pub mod storage;
+pub mod stream_places;
 pub mod thumb;
 pub mod upload;
 pub mod users;

@@ -20,6 +20,7 @@ use crate::{
     metrics::{DbGauges, Gauges},
     queue,
     state::AppState,
+    stream_places::{self, StreamKind},
     upload, users,
 };
 
@@ -139,7 +140,7 @@ async fn gauges(state: &AppState) -> Gauges {
         database,
         running_tasks: queue::Registry::of(state).busy() as u64,
         file_event_subscribers: fs_events::subscribers(state) as u64,
-        task_event_streams: queue::streams::open(state) as u64,
+        task_event_streams: stream_places::open(state, StreamKind::TaskProgress) as u64,
         caches,
     }
 }

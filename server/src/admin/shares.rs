@@ -84,6 +84,7 @@ pub async fn delete_many(state: &AppState, actor: &Actor, ids: &[i64]) -> Result
             .exec(&state.db)
             .await?;
         if done.rows_affected == 1 {
+            crate::access_watch::notice(state, crate::access_watch::Narrowed::Share(id));
             audit::record(
                 state,
                 actor,

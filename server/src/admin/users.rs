@@ -183,6 +183,8 @@ pub async fn update(
         crate::auth::session::end_all(&state.db, id, None).await?;
         crate::auth::session::Chains::of(state).forget_all();
     }
+    // A ban, another group or password: what the account holds open checks again.
+    crate::access_watch::notice(state, crate::access_watch::Narrowed::User(id));
     forget_sign_ins(state);
     audit::record_update(state, actor, "user", id, &before, &after).await;
     get(state, id).await

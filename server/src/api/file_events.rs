@@ -27,6 +27,7 @@ use crate::{
     ids::{HashIds, IdKind},
     request_ctx::CLIENT_ID_HEADER,
     state::AppState,
+    stream_places::{StreamKind, StreamPlace},
 };
 
 pub struct FileEventsApi;
@@ -39,7 +40,11 @@ impl FileEventsApi {
     /// (`{type, file_id, from, to}`, paths relative to the folder, debounced and merged per
     /// file), `keep-alive` every 30 s, and `reconnect-required` when changes it missed were
     /// pruned. `X-Cr-Client-Id` (a UUID) names the subscription; changes made by requests
-    /// carrying the same id are not sent back. Errors before the stream are envelopes.
+    /// carrying the same id are not sent back. Errors before the stream are envelopes; one
+    /// user may have `max_event_streams_per_user` open on one instance (429 past that). The
+    /// stream ends when the caller may no longer see the folder: the share it was opened
+    /// through is deleted, expires or takes another password, the session ends (sign-out),
+    /// the account is banned.
     #[oai(path = "/file/events", method = "get", operation_id = "file_events")]
     async fn events(
         &self,
@@ -52,12 +57,16 @@ impl FileEventsApi {
         let Some(uri) = uri.0.filter(|u| !u.is_empty()) else {
             return Err(ApiError::new(ErrorCode::ParamError, "uri is required"));
         };
+        let me = caller.signed_in()?;
+        // Held by the body: given back when the stream ends or the client goes.
+        let place = StreamPlace::take(&state, StreamKind::FileEvents, me.user.id)?;
         let stream =
             fs_events::subscribe(&state, &caller, &uri, req.header(CLIENT_ID_HEADER)).await?;
         let ids = state.ids.clone();
-        let frames = stream
-            .messages()
-            .map(move |message| Ok::<_, std::io::Error>(frame(&ids, message)));
+        let frames = stream.messages().map(move |message| {
+            let _held = &place;
+            Ok::<_, std::io::Error>(frame(&ids, message))
+        });
         let resp = Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "text/event-stream")

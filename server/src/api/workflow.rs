@@ -28,8 +28,9 @@ use crate::{
     auth::caller::Caller,
     extract,
     ids::IdKind,
-    queue::{Category, QueueError, store, streams::StreamPlace},
+    queue::{Category, QueueError, store},
     state::AppState,
+    stream_places::{StreamKind, StreamPlace},
 };
 
 /// How often the stream reads its task again.
@@ -169,7 +170,7 @@ impl WorkflowApi {
         let id = task_id(&state, &id.0)?;
         let owner = me.user.id;
         let row = store::find(&state.db, id, Some(owner)).await?;
-        let place = StreamPlace::take(&state, owner)?;
+        let place = StreamPlace::take(&state, StreamKind::TaskProgress, owner)?;
         let watch = Watch {
             _place: place,
             state: state.clone(),

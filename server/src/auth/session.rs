@@ -24,7 +24,14 @@ use super::{
     fresh_cache::FreshCache,
     jwt::{self, TokenPair},
 };
-use crate::{caller::OAuthToken, events::Client, ids::IdKind, kv, state::AppState};
+use crate::{
+    access_watch::{self, Narrowed},
+    caller::OAuthToken,
+    events::Client,
+    ids::IdKind,
+    kv,
+    state::AppState,
+};
 
 /// How long an instance trusts what it last read about a chain: another instance's sign-out
 /// takes at most this long to reach it.
@@ -180,6 +187,7 @@ pub async fn refresh(
 pub async fn end(state: &AppState, uid: i64, root: Uuid) -> Result<bool, DbErr> {
     let ended = kv::delete(&state.db, &chain_key(uid, &root)).await?;
     Chains::of(state).forget_all();
+    access_watch::notice(state, Narrowed::User(uid));
     devices::ended(&state.db, uid, root).await?;
     Ok(ended)
 }
@@ -208,6 +216,7 @@ pub async fn end_oauth(state: &AppState, client_row: i64, uid: Option<i64>) -> R
     }
     kv::delete_prefixed(&state.db, &prefix, None).await?;
     Chains::of(state).forget_all();
+    access_watch::notice(state, uid.map_or(Narrowed::Everyone, Narrowed::User));
     Ok(ended)
 }
 

@@ -15,7 +15,7 @@
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{
-        Arc, Mutex, Weak,
+        Arc, Mutex, OnceLock, Weak,
         atomic::{AtomicI64, Ordering},
     },
     time::{Duration, Instant},
@@ -29,7 +29,10 @@ use stratus_entity::fs_change;
 use tokio::sync::{Notify, OnceCell};
 
 use super::{journal, mailbox::Mailbox, subscriptions::Key};
-use crate::state::AppState;
+use crate::{
+    access_watch::{self, Narrowed},
+    state::AppState,
+};
 
 /// How often the journal is read.
 pub const TICK: Duration = Duration::from_millis(200);
@@ -57,6 +60,20 @@ pub struct Batch {
 struct Local {
     conn: u64,
     mailbox: Arc<Mailbox>,
+    /// Who subscribed, and the share (id) the folder was reached through: whose narrowed
+    /// access makes the stream check its own again.
+    user_id: i64,
+    share_id: Option<i64>,
+}
+
+impl Local {
+    fn concerned(&self, what: Narrowed) -> bool {
+        match what {
+            Narrowed::Share(id) => self.share_id == Some(id),
+            Narrowed::User(id) => self.user_id == id,
+            Narrowed::Everyone => true,
+        }
+    }
 }
 
 impl Drop for Local {
@@ -81,6 +98,8 @@ pub struct Dispatcher {
     started: OnceCell<()>,
     /// Woken by the PostgreSQL listener when a transaction appended to the journal.
     wake: Arc<Notify>,
+    /// Set once the dispatcher listens to [`access_watch`].
+    watching: OnceLock<()>,
 }
 
 /// A subscriber's place in the dispatcher; dropping it leaves.
@@ -113,13 +132,33 @@ impl Registration {
 impl Dispatcher {
     /// The instance's dispatcher.
     pub fn of(state: &AppState) -> Arc<Dispatcher> {
-        state.part(|inner| Dispatcher {
+        let dispatcher = state.part(|inner| Dispatcher {
             db: inner.db.clone(),
             registry: Mutex::default(),
             watermark: AtomicI64::new(0),
             started: OnceCell::new(),
             wake: Arc::new(Notify::new()),
-        })
+            watching: OnceLock::new(),
+        });
+        dispatcher.watching.get_or_init(|| {
+            let weak = Arc::downgrade(&dispatcher);
+            access_watch::listen(state, move |what| {
+                if let Some(d) = weak.upgrade() {
+                    d.recheck(what);
+                }
+            });
+        });
+        dispatcher
+    }
+
+    /// Has the local streams `what` concerns check their access again.
+    fn recheck(&self, what: Narrowed) {
+        let reg = self.registry.lock().expect("registry");
+        for local in reg.by_owner.values().flatten() {
+            if local.concerned(what) {
+                local.mailbox.recheck();
+            }
+        }
     }
 
     /// Every row up to this id was put in the subscribers' queues. Read it before draining a
@@ -128,9 +167,14 @@ impl Dispatcher {
         self.watermark.load(Ordering::Acquire)
     }
 
-    /// Registers a subscriber of `owner_id`'s tree under `key`; an earlier local subscriber
-    /// with the same key is dropped (its stream ends).
-    pub async fn join(self: &Arc<Self>, key: Key, owner_id: i64) -> Result<Registration, DbErr> {
+    /// Registers a subscriber of `owner_id`'s tree under `key` (through the share `share_id`,
+    /// if any); an earlier local subscriber with the same key is dropped (its stream ends).
+    pub async fn join(
+        self: &Arc<Self>,
+        key: Key,
+        owner_id: i64,
+        share_id: Option<i64>,
+    ) -> Result<Registration, DbErr> {
         self.start().await?;
         let mailbox = Arc::new(Mailbox::default());
         let mut reg = self.registry.lock().expect("registry");
@@ -144,6 +188,8 @@ impl Dispatcher {
         reg.by_owner.entry(owner_id).or_default().push(Local {
             conn,
             mailbox: mailbox.clone(),
+            user_id: key.user_id,
+            share_id,
         });
         Ok(Registration {
             mailbox,

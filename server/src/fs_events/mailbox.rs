@@ -20,6 +20,8 @@ pub enum Mail {
     Batches { batches: Vec<Batch>, lagged: bool },
     /// The dispatcher let go of the stream (replaced by a newer connection, server stopping).
     Closed,
+    /// Access may have narrowed (`crate::access_watch`): the stream checks it again now.
+    Recheck,
 }
 
 #[derive(Default)]
@@ -33,6 +35,7 @@ struct Inbox {
     batches: Vec<Batch>,
     lagged: bool,
     closed: bool,
+    recheck: bool,
 }
 
 impl Mailbox {
@@ -59,7 +62,14 @@ impl Mailbox {
         self.waker.wake();
     }
 
-    /// What is queued now, without waiting (`None` when nothing is).
+    /// Asks the stream to check its access again.
+    pub fn recheck(&self) {
+        self.inbox().recheck = true;
+        self.waker.wake();
+    }
+
+    /// What is queued now, without waiting (`None` when nothing is). A pending recheck stays
+    /// for [`take`](Self::take).
     pub fn try_take(&self) -> Option<Mail> {
         let mut inbox = self.inbox();
         if !inbox.batches.is_empty() || inbox.lagged {
@@ -72,15 +82,22 @@ impl Mailbox {
 
     /// Waits for mail.
     pub fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Mail> {
-        if let Some(mail) = self.try_take() {
+        if let Some(mail) = self.take_any() {
             return Poll::Ready(mail);
         }
         self.waker.register(cx.waker());
         // Again after registering: a put in between would otherwise go unnoticed.
-        match self.try_take() {
+        match self.take_any() {
             Some(mail) => Poll::Ready(mail),
             None => Poll::Pending,
         }
+    }
+
+    /// [`try_take`](Self::try_take), then a pending recheck.
+    fn take_any(&self) -> Option<Mail> {
+        self.try_take().or_else(|| {
+            std::mem::replace(&mut self.inbox().recheck, false).then_some(Mail::Recheck)
+        })
     }
 
     /// Waits for mail.

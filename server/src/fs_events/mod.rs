@@ -7,6 +7,8 @@
 //! on the same database — gets exactly what it missed (`resumed`), unlike Cloudreve, whose
 //! subscriptions live in one process.
 //!
+//! - `access.rs`: whether a stream's subscriber may still see its folder, checked again while
+//!   it runs (a share deleted or changed, a session ended, an account banned end the stream).
 //! - `merge.rs`: the debounce window's merge (pure).
 //! - `route.rs`: which rows a subscription sees, with paths relative to its folder (pure).
 //! - `journal.rs`: reads of the journal.
@@ -17,6 +19,7 @@
 //! - `stream.rs`: one open stream.
 //! - `retention.rs`: the periodic pruning.
 
+pub mod access;
 pub mod cursors;
 pub mod dispatcher;
 pub mod journal;
@@ -34,7 +37,7 @@ use uuid::Uuid;
 
 use crate::{
     boolset::fs_cap,
-    caller::{Caller, LoginRequired},
+    caller::{Caller, LoginRequired, SignedIn},
     fs::{
         changes::path_of,
         error::FsError,
@@ -42,8 +45,10 @@ use crate::{
         share_tree,
         uri::{FileUri, FsKind},
     },
+    ids::IdKind,
     state::AppState,
 };
+use access::Access;
 use dispatcher::Dispatcher;
 use stream::Stream;
 use subscriptions::Key;
@@ -129,8 +134,11 @@ pub async fn subscribe(
         folder_id: node.file.id,
         client_id,
     };
+    let (access, share_id) = access_of(state, me, &uri);
     // Joined before the subscription is read, so no change falls between the two.
-    let registration = Dispatcher::of(state).join(key, node.file.owner_id).await?;
+    let registration = Dispatcher::of(state)
+        .join(key, node.file.owner_id, share_id)
+        .await?;
     let opened = subscriptions::open(&state.db, &key).await?;
     // Looked up once here, after joining: a later change of it comes with the rows. Every
     // stream looking it up at its first event would be thousands of queries at once.
@@ -146,7 +154,31 @@ pub async fn subscribe(
         opened,
         debounce: Duration::from_secs(debounce as u64),
         folder,
+        access,
     })
+}
+
+/// What is checked again while the stream of `uri` runs (the session, and the share with
+/// the password given, at its root: the folder's own path may change under a rename), and
+/// the id of that share.
+fn access_of(state: &AppState, me: &SignedIn, uri: &FileUri) -> (Access, Option<i64>) {
+    let share_id = match uri.fs {
+        FsKind::Share => uri
+            .id
+            .as_deref()
+            .and_then(|id| state.ids.decode(id, IdKind::Share).ok()),
+        _ => None,
+    };
+    let access = Access {
+        user_id: me.user.id,
+        session: me.session,
+        share_root: (uri.fs == FsKind::Share).then(|| {
+            let mut root = FileUri::root(FsKind::Share, uri.id.clone());
+            root.password = uri.password.clone();
+            root
+        }),
+    };
+    (access, share_id)
 }
 
 /// Ends this instance's streams (the server is stopping), saving their cursors.

@@ -1,5 +1,7 @@
 //! One open stream: says `subscribed` / `resumed`, then the subscription's changes, debounced
-//! and merged, and a keep-alive every [`KEEP_ALIVE`]. The cursor is noted as messages are sent
+//! and merged, and a keep-alive every [`KEEP_ALIVE`]. Before each flush and keep-alive, and
+//! when `crate::access_watch` says access narrowed, the subscriber's access is checked again
+//! (`access.rs`); the stream ends, without a word, when it no longer holds. The cursor is noted as messages are sent
 //! (`cursors.rs` writes it) and written when the stream ends (client gone, replaced by a new
 //! connection, server stopping), so the client resumes where it was on any instance.
 //!
@@ -15,6 +17,7 @@ use stratus_entity::fs_change;
 use tokio::time::Instant;
 
 use super::{
+    access::Access,
     cursors::Cursors,
     dispatcher::{Batch, Registration},
     journal,
@@ -51,6 +54,8 @@ pub struct Stream {
     /// The subscribed folder's owner-absolute path when it was opened (`None`: not in the
     /// tree any more).
     pub folder: Option<String>,
+    /// What the subscriber was let in with, checked again while the stream runs.
+    pub access: Access,
 }
 
 /// The subscribed folder's path, kept between flushes: it changes only when a folder of the
@@ -187,6 +192,9 @@ impl Run {
                 self.ended = true;
                 Box::pin(self.save_end()).await?;
             }
+            Some(Mail::Recheck) => {
+                Box::pin(self.check_access()).await?;
+            }
             Some(Mail::Batches { batches, lagged }) => {
                 self.receive(batches);
                 if lagged {
@@ -200,7 +208,11 @@ impl Run {
             }
             None => {
                 let now = Instant::now();
-                if self.deadline.is_some_and(|d| d <= now) {
+                let flush = self.deadline.is_some_and(|d| d <= now);
+                if (flush || self.keep_alive_at <= now) && !Box::pin(self.check_access()).await? {
+                    return Ok(());
+                }
+                if flush {
                     self.deadline = None;
                     Box::pin(self.flush()).await?;
                     self.note_after_outbox = true;
@@ -213,6 +225,25 @@ impl Run {
             }
         }
         Ok(())
+    }
+
+    /// Checks the subscriber's access again; when it no longer holds, the stream ends: what
+    /// is pending is not sent, and the cursor is saved at what was (a client let in again
+    /// later resumes from there). Whether it held.
+    async fn check_access(&mut self) -> Result<bool, DbErr> {
+        let state = &self.stream.state;
+        let holds = self
+            .stream
+            .access
+            .holds(state, self.stream.key.folder_id)
+            .await?;
+        if !holds {
+            self.pending.clear();
+            self.outbox.clear();
+            self.ended = true;
+            subscriptions::advance(&state.db, &self.stream.key, self.sent).await?;
+        }
+        Ok(holds)
     }
 
     /// The owner of the subscribed tree.

@@ -14,9 +14,6 @@ pub enum QueueError {
     /// The user has as many tasks queued or running as the group's `max_queued_tasks`.
     #[error("at most {0} of your tasks may be queued or running at once")]
     TooManyTasks(u64),
-    /// The user has as many task progress streams open as `max_event_streams_per_user`.
-    #[error("At most {0} task progress streams may be open at once")]
-    TooManyStreams(usize),
     #[error("database: {0}")]
     Db(#[from] DbErr),
 }

@@ -19,7 +19,6 @@ pub mod kinds;
 pub mod registry;
 pub mod settings;
 pub mod store;
-pub mod streams;
 pub mod worker;
 
 pub use error::QueueError;

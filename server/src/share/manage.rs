@@ -11,6 +11,7 @@ use stratus_entity::{file, share, user};
 
 use super::{GENERATED_PASSWORD_LEN, MAX_PASSWORD_LEN, access, batch::Batch, error::ShareError};
 use crate::{
+    access_watch::{self, Narrowed},
     auth::caller::SignedIn,
     boolset::{fs_cap, group_perm},
     fs::{
@@ -224,7 +225,10 @@ pub async fn edit(
     active.upload_only = Set(opts.upload_only);
     active.upload_limit = Set(opts.upload_limit());
     active.updated_at = Set(Utc::now());
-    Ok(active.update(&ctx.state.db).await?)
+    let row = active.update(&ctx.state.db).await?;
+    // A new password, expiry or limit may shut out whoever holds it open.
+    access_watch::notice(ctx.state, Narrowed::Share(row.id));
+    Ok(row)
 }
 
 /// Deletes a share of the caller (administrators: any share).
@@ -234,6 +238,7 @@ pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, Share
     let mut active = row.clone().into_active_model();
     active.deleted_at = Set(Some(Utc::now()));
     active.update(&ctx.state.db).await?;
+    access_watch::notice(ctx.state, Narrowed::Share(row.id));
     Ok(row)
 }
 
@@ -273,6 +278,9 @@ pub async fn delete_many(ctx: &FsCtx<'_>, hashids: &[String]) -> Result<Vec<i64>
             .filter(share::Column::DeletedAt.is_null())
             .exec(&ctx.state.db)
             .await?;
+    }
+    for &id in &owned {
+        access_watch::notice(ctx.state, Narrowed::Share(id));
     }
     Ok(owned)
 }

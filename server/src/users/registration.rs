@@ -272,6 +272,7 @@ pub async fn reset_password(
         .ok_or(UsersError::ResetLinkInvalid)?;
     let account = accounts::set_password(&state.db, account, password).await?;
     session::Chains::of(state).forget_all();
+    crate::access_watch::notice(state, crate::access_watch::Narrowed::User(account.id));
     events::record(
         &state.db,
         events::kind::USER_CHANGE_PASSWORD,

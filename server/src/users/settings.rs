@@ -291,6 +291,7 @@ async fn save(
     txn.commit().await?;
     if creds.digest.is_some() {
         session::Chains::of(state).forget_all();
+        crate::access_watch::notice(state, crate::access_watch::Narrowed::User(user_id));
     }
     Ok(())
 }

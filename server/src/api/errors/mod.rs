@@ -19,6 +19,7 @@ mod remote_download;
 mod restore;
 mod share;
 mod snapshot;
+mod stream_places;
 pub mod thumb;
 pub mod upload;
 mod users;

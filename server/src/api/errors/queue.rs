@@ -12,7 +12,6 @@ impl From<QueueError> for ApiError {
             QueueError::NotFound => ApiError::new(ErrorCode::NotFound, msg),
             QueueError::Ended => ApiError::new(ErrorCode::ParamError, msg),
             QueueError::TooManyTasks(_) => ApiError::new(ErrorCode::CreateTaskError, msg),
-            QueueError::TooManyStreams(_) => ApiError::new(ErrorCode::TooManyRequests, msg),
             QueueError::Db(e) => e.into(),
         }
     }

@@ -13,6 +13,7 @@ use crate::admin::{PW, admin};
 mod instances;
 mod refusals;
 mod resume;
+mod revoked;
 mod stream;
 
 /// A server with the debounce at 1 s and two users.

@@ -74,6 +74,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("fs", Layer::Fs),
     // Lower. `net` is the transport (it imports only `config`): services hold its
     // `AbortHandle` to cut a connection whose streamed body failed.
+    ("access_watch", Layer::Lower),
     ("address_limit", Layer::Lower),
     ("boolset", Layer::Lower),
     ("cache_stats", Layer::Lower),
@@ -94,6 +95,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("settings", Layer::Lower),
     ("state", Layer::Lower),
     ("storage", Layer::Lower),
+    ("stream_places", Layer::Lower),
 ];
 
 /// Edges that may import other edges: they assemble the server and the command line.

@@ -469,9 +469,8 @@ async fn a_download_all_in_the_browser_counts_one_download() {
         }
         Ok(bodies)
     };
-    let all = [A.to_vec(), B.to_vec(), b"charlie".to_vec()];
     // Sorted by URI: Sub/b.txt, a.txt, c.txt.
-    let expected = vec![all[1].clone(), all[0].clone(), all[2].clone()];
+    let expected = [B.to_vec(), A.to_vec(), b"charlie".to_vec()];
     assert_eq!(download_all().await.unwrap(), expected);
     assert_eq!(counters(&server, &ann, &id).await, (json!(1), json!(1)));
     assert_eq!(download_all().await.unwrap(), expected);
