@@ -78,6 +78,9 @@ pub struct Config {
     /// Queue the periodic jobs (recycling, trash, expired sessions) when their period comes.
     /// Of several instances on one database only one queues a period; any instance runs it.
     pub scheduled_jobs: bool,
+    /// The program that reads documents' text for the search index, in a process of its own
+    /// (its hidden `extract-text` command): this very binary when unset.
+    pub extractor: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -110,6 +113,7 @@ impl Default for Config {
             captcha_per_minute: 30,
             captcha_max_tickets: 10_000,
             scheduled_jobs: true,
+            extractor: None,
         }
     }
 }
@@ -286,6 +290,7 @@ impl fmt::Debug for Config {
             .field("captcha_per_minute", &self.captcha_per_minute)
             .field("captcha_max_tickets", &self.captcha_max_tickets)
             .field("scheduled_jobs", &self.scheduled_jobs)
+            .field("extractor", &self.extractor)
             .finish()
     }
 }

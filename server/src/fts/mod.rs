@@ -6,6 +6,7 @@
 //!
 //! - `tokens.rs`: the tokenizer shared by indexing and queries (CJK bigrams, stemmed words).
 //! - `extract/`: text out of plain text, Markdown, code, HTML, PDF, OOXML and ODF, bounded.
+//! - `isolate.rs`: that extraction in a child process under the sandbox's limits.
 //! - `index.rs`: writing and dropping a file's rows (`fts_docs`, `fts_terms`) per dialect.
 //! - `task.rs`: the `full_text_index` task, queued after each new version.
 //! - `requeue.rs`: queuing after copies, restores and placed extractions (with the media
@@ -19,6 +20,7 @@
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod isolate;
 pub mod rebuild;
 pub mod requeue;
 pub mod search;
