@@ -116,9 +116,17 @@ pub async fn index_version(
         .one(&txn)
         .await
         .map_err(retry)?;
-    if still.is_none() {
+    let Some(still) = still else {
         return Ok(None);
-    }
+    };
+    // Renamed while its text was read: the terms carry the name it has now.
+    let outcome = match outcome {
+        Outcome::Indexed { text, .. } if still.name != f.name => Outcome::Indexed {
+            terms: tokens::index_terms(&[&still.name, &text], MAX_TERM_BYTES),
+            text,
+        },
+        outcome => outcome,
+    };
     index::put(&txn, file_id, f.owner_id, entity_id, outcome)
         .await
         .map_err(retry)?;
