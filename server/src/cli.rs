@@ -95,6 +95,19 @@ enum Command {
     /// The portable database dump (also the way from SQLite to PostgreSQL).
     #[command(subcommand)]
     Db(DbCommand),
+    /// The text of `./src` into `./text`, for the search index: what the server runs in a
+    /// sandboxed child process of its own (fts/isolate.rs), not a command for people.
+    #[command(hide = true)]
+    ExtractText {
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        read: u64,
+        #[arg(long)]
+        text: usize,
+        #[arg(long)]
+        inflated: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -135,6 +148,21 @@ where
     let command = cli.command.unwrap_or(Command::Serve { mode: None });
     if let Command::ExportOpenapi { path } = &command {
         return report(export_openapi(path.as_deref()));
+    }
+    // No configuration, logging or runtime: the child reads one file and exits.
+    if let Command::ExtractText {
+        format,
+        read,
+        text,
+        inflated,
+    } = &command
+    {
+        let limits = crate::fts::extract::Limits {
+            read: *read,
+            text: *text,
+            inflated: *inflated,
+        };
+        return crate::fts::isolate::child_main(format, limits);
     }
     let overrides = Overrides {
         data_dir: cli.data_dir,
@@ -198,6 +226,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::ExportOpenapi { .. } => unreachable!("handled before the runtime starts"),
+        Command::ExtractText { .. } => {
+            anyhow::bail!("extract-text runs as a process of its own, from the server")
+        }
         Command::CreateAdmin { email, password } => create_admin(config, &email, &password).await,
         Command::CreateUser {
             email,

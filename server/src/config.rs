@@ -82,6 +82,9 @@ pub struct Config {
     /// tools are on `PATH` (when they can run confined). Existing installations keep their
     /// settings whatever this says.
     pub enable_found_tools: bool,
+    /// The program that reads documents' text for the search index, in a process of its own
+    /// (its hidden `extract-text` command): this very binary when unset.
+    pub extractor: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             captcha_max_tickets: 10_000,
             scheduled_jobs: true,
             enable_found_tools: true,
+            extractor: None,
         }
     }
 }
@@ -292,6 +296,7 @@ impl fmt::Debug for Config {
             .field("captcha_max_tickets", &self.captcha_max_tickets)
             .field("scheduled_jobs", &self.scheduled_jobs)
             .field("enable_found_tools", &self.enable_found_tools)
+            .field("extractor", &self.extractor)
             .finish()
     }
 }

@@ -106,8 +106,11 @@ impl TestServer {
         Self::start_config(config, dir, database_url).await
     }
 
-    async fn start_config(config: Config, dir: TempDir, database_url: String) -> Self {
+    async fn start_config(mut config: Config, dir: TempDir, database_url: String) -> Self {
         init_test_logging();
+        // Text extraction runs `stratus extract-text` as a child process: this process is
+        // the test harness, so the tests' build of the command line is named instead.
+        config.extractor.get_or_insert_with(cli_binary);
         let data_dir = config.data_dir.clone();
         let (state, _admin) = stratus_server::init(config.clone(), false)
             .await
@@ -514,4 +517,21 @@ fn init_test_logging() {
 pub async fn envelope(resp: Response) -> Value {
     let text = resp.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The tests' build of the `stratus` command line (`src/bin/stratus-tests-cli.rs`), built by
+/// cargo with the test binaries and placed beside their `deps` folder.
+pub fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut dir = exe.parent().expect("the test binary's folder");
+    if dir.ends_with("deps") {
+        dir = dir.parent().expect("the target folder");
+    }
+    let bin = dir.join(format!("stratus-tests-cli{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build the tests with cargo",
+        bin.display()
+    );
+    bin
 }

@@ -117,7 +117,7 @@ impl FileApi {
         let uri = FileUri::parse(&body.uri)?;
         let node = tree::rename(&ctx, &uri, &body.new_name).await?;
         // The name's words are in the full-text index with the text.
-        crate::fts::queue_for(&state, &node.file).await;
+        crate::fts::rename::renamed(&state, uri.name().unwrap_or_default(), &node.file).await;
         let content = json!({"from": uri.to_string(), "to": node.uri.to_string()});
         audit(&state, &caller, req, events::kind::FILE_RENAME, content).await;
         ok(present_node(&state, &node).await?)

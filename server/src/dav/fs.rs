@@ -424,10 +424,10 @@ impl DavFs {
         let placed = tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy).await;
         let placed = placed.map_err(fs_err)?;
         // New rows (a copy) or a new name are new to the full-text index.
-        match copy {
-            true => crate::fts::requeue::queue_tree(&s.state, &placed).await,
-            false if src.name() != Some(name) => crate::fts::queue_for(&s.state, &placed).await,
-            false => {}
+        if copy {
+            crate::fts::requeue::queue_tree(&s.state, &placed).await;
+        } else if let Some(old) = src.name().filter(|old| *old != name) {
+            crate::fts::rename::renamed(&s.state, old, &placed).await;
         }
         Ok(())
     }

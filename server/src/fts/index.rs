@@ -70,6 +70,19 @@ pub async fn put(
     Ok(())
 }
 
+/// Replaces the terms of `file_id` (its row stays: a rename changes the name's words only).
+pub async fn replace_terms(
+    conn: &impl ConnectionTrait,
+    file_id: i64,
+    terms: &str,
+) -> Result<(), DbErr> {
+    drop_terms(conn, file_id).await?;
+    if terms.is_empty() {
+        return Ok(());
+    }
+    insert_terms(conn, file_id, terms).await
+}
+
 async fn insert_terms(conn: &impl ConnectionTrait, file_id: i64, terms: &str) -> Result<(), DbErr> {
     let backend = conn.get_database_backend();
     let stmt = if backend == DbBackend::Postgres {

@@ -6,10 +6,12 @@
 //!
 //! - `tokens.rs`: the tokenizer shared by indexing and queries (CJK bigrams, stemmed words).
 //! - `extract/`: text out of plain text, Markdown, code, HTML, PDF, OOXML and ODF, bounded.
+//! - `isolate.rs`: that extraction in a child process under the sandbox's limits.
 //! - `index.rs`: writing and dropping a file's rows (`fts_docs`, `fts_terms`) per dialect.
 //! - `task.rs`: the `full_text_index` task, queued after each new version.
 //! - `requeue.rs`: queuing after copies, restores and placed extractions (with the media
 //!   metadata task, which a copy or a restore needs as much as a new version does).
+//! - `rename.rs`: a rename's new words, from the stored text (the file is not read again).
 //! - `rebuild.rs`: the `full_text_rebuild` task (`POST /workflow/rebuildFtsIndex`).
 //! - `search.rs`: matching, then keeping only what the caller may read (their own live files,
 //!   files inside shares they saved), with `snippet.rs` cutting the matched text.
@@ -19,7 +21,9 @@
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod isolate;
 pub mod rebuild;
+pub mod rename;
 pub mod requeue;
 pub mod search;
 pub mod snippet;
@@ -82,7 +86,7 @@ pub async fn limits(settings: &Settings) -> Result<(extract::Limits, std::time::
 }
 
 /// Queues the indexing of `file`'s current version when search is on and its type has text
-/// (after a new version, or a rename: the name's words are indexed with the text).
+/// (after a new version; the name's words are indexed with the text).
 /// Best effort: a failure is logged, and the write it follows stands.
 pub async fn queue_for(state: &AppState, file: &file::Model) {
     if let Err(e) = try_queue(state, file).await {

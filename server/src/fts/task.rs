@@ -1,9 +1,9 @@
 //! The `full_text_index` task (Cloudreve's type name, on the `media_meta` queue): the text of
-//! one version of a file into the index. An extraction that fails, panics or runs out of time
-//! is recorded on the file's index row with its reason and the task still completes: one bad
-//! file never fails or stalls the queue.
+//! one version of a file into the index, read by a child process. An extraction that fails,
+//! crashes or runs out of time or memory is recorded on the file's index row with its reason
+//! and the task still completes: one bad file never fails or stalls the queue.
 
-use std::{panic::AssertUnwindSafe, time::Duration};
+use std::time::Duration;
 
 use futures_util::{FutureExt, future::BoxFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use stratus_entity::{entity, file};
 
 use super::{
-    extract::{self, Format, Limits},
+    extract::{Format, Limits},
     index::{self, MAX_TERM_BYTES, Outcome},
     tokens,
 };
@@ -19,7 +19,6 @@ use crate::{
     fs::tx,
     queue::{self, TaskCtx, TaskError, TaskKind},
     state::AppState,
-    storage::seekable,
 };
 
 /// The task's stored state: which version of which file.
@@ -117,9 +116,17 @@ pub async fn index_version(
         .one(&txn)
         .await
         .map_err(retry)?;
-    if still.is_none() {
+    let Some(still) = still else {
         return Ok(None);
-    }
+    };
+    // Renamed while its text was read: the terms carry the name it has now.
+    let outcome = match outcome {
+        Outcome::Indexed { text, .. } if still.name != f.name => Outcome::Indexed {
+            terms: tokens::index_terms(&[&still.name, &text], MAX_TERM_BYTES),
+            text,
+        },
+        outcome => outcome,
+    };
     index::put(&txn, file_id, f.owner_id, entity_id, outcome)
         .await
         .map_err(retry)?;
@@ -139,8 +146,7 @@ async fn current(
         .filter(|f| f.primary_entity == Some(entity_id) && f.deleted_at.is_none()))
 }
 
-/// The blob's text: copied to a temporary file where it is not local (streamed, never held
-/// in memory), read on a blocking thread under `catch_unwind` and a timeout.
+/// The blob's text, read by a child process ([`super::isolate`]).
 async fn read(
     state: &AppState,
     blob: &entity::Model,
@@ -148,24 +154,7 @@ async fn read(
     limits: Limits,
     timeout: Duration,
 ) -> Result<Result<String, String>, TaskError> {
-    let driver = state
-        .storage
-        .driver(blob.storage_policy_id)
+    super::isolate::extract(state, blob, format, limits, timeout)
         .await
-        .map_err(retry)?;
-    let temp = state.temp_dir().await.map_err(retry)?.join("spool");
-    let copy = seekable(&*driver, &blob.source, &temp)
-        .await
-        .map_err(retry)?;
-    let work = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(copy, format, limits)))
-    });
-    // On a timeout the blocking thread is left to finish on its own (it is bounded by the
-    // caps); the queue moves on at once.
-    Ok(match tokio::time::timeout(timeout, work).await {
-        Err(_) => Err(format!("extraction took over {} s", timeout.as_secs())),
-        Ok(Err(e)) => Err(format!("extraction stopped: {e}")),
-        Ok(Ok(Err(_))) => Err("the extractor panicked on this file".into()),
-        Ok(Ok(Ok(result))) => result,
-    })
+        .map_err(retry)
 }

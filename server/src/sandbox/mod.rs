@@ -103,6 +103,30 @@ pub async fn run(
     limits: &Limits,
 ) -> Result<Output, SandboxError> {
     let mode = confine::mode().map_err(|why| SandboxError::Unconfined(why.to_owned()))?;
+    run_as(mode, program, args, dir, limits).await
+}
+
+/// Like [`run`], for Stratus's own binary (its text extractor): confined when bubblewrap
+/// can confine here, else still run, within the limits only. Its parser is ours and reads
+/// only the run's `src`, so a host without namespaces (a container) keeps document search
+/// rather than losing it; the limits still bound what a crafted document can cost.
+pub async fn run_own(
+    program: &str,
+    args: &[OsString],
+    dir: &Path,
+    limits: &Limits,
+) -> Result<Output, SandboxError> {
+    let mode = confine::mode().unwrap_or(&confine::Mode::Unconfined);
+    run_as(mode, program, args, dir, limits).await
+}
+
+async fn run_as(
+    mode: &confine::Mode,
+    program: &str,
+    args: &[OsString],
+    dir: &Path,
+    limits: &Limits,
+) -> Result<Output, SandboxError> {
     let path =
         confine::find_program(program).ok_or_else(|| SandboxError::Missing(program.to_owned()))?;
     let mut cmd = match mode {

@@ -136,6 +136,30 @@ impl Format {
         DOCUMENTS.iter().chain(PLAIN).copied()
     }
 
+    /// The format's name on the extraction's command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Ooxml => "ooxml",
+            Format::Odf => "odf",
+        }
+    }
+
+    /// The format named `key` ([`Format::key`]).
+    pub fn from_key(key: &str) -> Option<Format> {
+        [
+            Format::Plain,
+            Format::Html,
+            Format::Pdf,
+            Format::Ooxml,
+            Format::Odf,
+        ]
+        .into_iter()
+        .find(|f| f.key() == key)
+    }
+
     /// The format of a file named `name`, if its text can be read.
     pub fn of(name: &str) -> Option<Format> {
         let (_, ext) = name.rsplit_once('.')?;
@@ -151,7 +175,8 @@ impl Format {
     }
 }
 
-/// The text of `file` read as `format`. Runs on a blocking thread; callers bound its time.
+/// The text of `file` read as `format`. Runs in the extraction's own process
+/// (`super::isolate`), which bounds its time and memory.
 pub fn extract(file: File, format: Format, limits: Limits) -> Result<String, String> {
     let mut text = match format {
         Format::Plain => plain(file, limits)?,
@@ -203,6 +228,15 @@ mod tests {
         assert_eq!(Format::of("x.pdf"), Some(Format::Pdf));
         assert_eq!(Format::of("x.jpg"), None);
         assert_eq!(Format::of("Makefile"), None);
+        for f in [
+            Format::Plain,
+            Format::Html,
+            Format::Pdf,
+            Format::Ooxml,
+            Format::Odf,
+        ] {
+            assert_eq!(Format::from_key(f.key()), Some(f));
+        }
     }
 
     #[test]

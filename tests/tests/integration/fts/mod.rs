@@ -1,9 +1,10 @@
 //! Full-text search (issue 37): documents of each kind found by a word of their body, Chinese
 //! words inside sentences, edits, access (another user, saved shares, the trash, deletes),
 //! files the extractor refuses, two instances on one database, and the writers besides uploads
-//! (copies, restores, renames).
+//! (copies, restores, renames); the extraction's own process and its limits (`bomb.rs`).
 
 mod access;
+mod bomb;
 mod copied;
 pub mod docs;
 mod found;

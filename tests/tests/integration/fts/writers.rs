@@ -51,13 +51,38 @@ async fn a_copy_of_a_file_and_of_a_folder_is_found_at_its_new_place() {
 #[tokio::test]
 async fn a_renamed_file_is_found_by_its_new_name_only() {
     let (server, a) = setup().await;
-    upload(&server, &a, &my("alpha.txt"), b"plain words").await;
+    upload(
+        &server,
+        &a,
+        &my("alpha.html"),
+        b"<p>plain <!-- zebu --> words</p>",
+    )
+    .await;
     indexed(&server, 1).await;
-    let rename = json!({"uri": my("alpha.txt"), "new_name": "ocelot.txt"});
+    let rename = json!({"uri": my("alpha.html"), "new_name": "ocelot.htm"});
+    send(&server, &a, Method::POST, "/file/rename", rename).await;
+    // The content did not change: the new name's words are indexed from the stored text,
+    // at once, and the file is not read again (no second index task).
+    assert_eq!(found(&server, &a, "ocelot").await, [my("ocelot.htm")]);
+    assert_eq!(found(&server, &a, "words").await, [my("ocelot.htm")]);
+    assert!(found(&server, &a, "alpha").await.is_empty());
+    assert!(found(&server, &a, "zebu").await.is_empty());
+    assert_eq!(index_tasks(&server).await, 1);
+    // A name that reads the content another way (markup as plain text) reads it again.
+    let rename = json!({"uri": my("ocelot.htm"), "new_name": "ocelot.txt"});
     send(&server, &a, Method::POST, "/file/rename", rename).await;
     indexed(&server, 2).await;
-    assert_eq!(found(&server, &a, "ocelot").await, [my("ocelot.txt")]);
-    assert!(found(&server, &a, "alpha").await.is_empty());
+    assert_eq!(found(&server, &a, "zebu").await, [my("ocelot.txt")]);
+}
+
+/// The index tasks queued so far.
+async fn index_tasks(server: &TestServer) -> usize {
+    task::Entity::find()
+        .filter(task::Column::Type.eq("full_text_index"))
+        .all(&server.state.db)
+        .await
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
