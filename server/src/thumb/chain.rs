@@ -236,9 +236,10 @@ mod tests {
         ]);
         assert_eq!(kinds(&on, "a.png", 10), vec![Kind::Builtin, Kind::Vips]);
         assert_eq!(kinds(&on, "a.png", 101), vec![Kind::Vips]);
+        // libvips's PDF loader is not among its trusted ones: PDFs go to poppler.
         assert_eq!(
             kinds(&on, "doc.pdf", 10),
-            vec![Kind::Poppler, Kind::Vips, Kind::LibreOffice]
+            vec![Kind::Poppler, Kind::LibreOffice]
         );
         assert_eq!(kinds(&on, "clip.MP4", 10), vec![Kind::Ffmpeg]);
         assert_eq!(kinds(&on, "clip.mp4", 0), Vec::<Kind>::new());
