@@ -18,6 +18,8 @@ pub enum StreamKind {
     TaskProgress,
     /// `GET /file/events`.
     FileEvents,
+    /// The sync clients' push socket (`dav/push.rs`).
+    SyncPush,
 }
 
 impl StreamKind {
@@ -25,6 +27,7 @@ impl StreamKind {
         match self {
             StreamKind::TaskProgress => "task progress streams",
             StreamKind::FileEvents => "file event streams",
+            StreamKind::SyncPush => "sync push connections",
         }
     }
 }

@@ -264,6 +264,8 @@ pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(),
         .exec(&state.db)
         .await?;
     crate::auth::dav_cache::rows(state).forget_all();
+    // Its open push connections check their sign-in now and close.
+    crate::access_watch::notice(state, crate::access_watch::Narrowed::User(me.user.id));
     Ok(())
 }
 

@@ -89,7 +89,19 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
     let Some((email, password)) = credentials(req) else {
         return Err(challenge());
     };
-    let email = users::normalize_email(&email).unwrap_or(email);
+    sign_in_with(state, &email, &password, Client::of(req, &state.config)).await
+}
+
+/// Signs in with credentials given otherwise than in a header (the sync clients' push
+/// connection sends them as its first messages), with the same checks and throttling.
+pub async fn sign_in_with(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: Client,
+) -> Result<Signed, Response> {
+    let email = users::normalize_email(email).unwrap_or_else(|_| email.to_owned());
+    let password = password.to_owned();
     let key = cache_key(&email, &password);
     if let Some((user_id, account_id)) = crate::auth::dav_cache::logins(state).get(&key).await {
         if let Some(signed) = signed_again(state, (&email, &password), user_id, account_id).await? {
@@ -97,7 +109,6 @@ pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response
         }
         crate::auth::dav_cache::logins(state).invalidate(&key).await;
     }
-    let client = Client::of(req, &state.config);
     let found = user_and_group(state, Condition::all().add(user::Column::Email.eq(&email)))
         .await
         .map_err(internal)?;

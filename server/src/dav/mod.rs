@@ -19,6 +19,7 @@ pub mod meta;
 pub mod path;
 pub mod propfind;
 pub mod props;
+pub mod push;
 pub mod session;
 
 use std::sync::Arc;
