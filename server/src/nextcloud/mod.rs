@@ -1,7 +1,8 @@
 //! The Nextcloud client protocol's routes besides WebDAV, so the Nextcloud (and ownCloud)
 //! desktop and mobile apps can find the server, sign in and show the account:
 //! `/status.php`, `/ocs/v{1,2}.php/cloud/{capabilities,user}`, `/index.php/204`,
-//! `/index.php/avatar/…`, the login flows (`login.rs`).
+//! `/index.php/avatar/…`, the login flows (`login.rs`), the OCS share API's public links
+//! (`shares.rs`), file previews (`preview.rs`).
 //!
 //! Basic credentials are checked by `dav::auth`, as on `/dav`; the credential a login flow
 //! hands out is an app password (`auth::app_password`).
@@ -9,6 +10,8 @@
 pub mod caller;
 pub mod login;
 pub mod ocs;
+pub mod preview;
+pub mod shares;
 pub mod status;
 pub mod user;
 
@@ -28,7 +31,15 @@ pub fn ocs_routes() -> Route {
                 format!("/{v}/cloud/capabilities"),
                 get(status::capabilities),
             )
-            .at(format!("/{v}/cloud/user"), get(user::current_user));
+            .at(format!("/{v}/cloud/user"), get(user::current_user))
+            .at(
+                format!("/{v}/apps/files_sharing/api/v1/shares"),
+                get(shares::list_shares).post(shares::create_share),
+            )
+            .at(
+                format!("/{v}/apps/files_sharing/api/v1/shares/:id"),
+                poem::delete(shares::delete_share),
+            );
     }
     route
 }
@@ -41,4 +52,6 @@ pub fn index_routes() -> Route {
         .at("/login/v2", post(login::start_v2))
         .at("/login/v2/poll", post(login::poll_v2))
         .at("/login/flow", get(login::start_v1))
+        .at("/core/preview", get(preview::get_preview))
+        .at("/core/preview.png", get(preview::get_preview))
 }

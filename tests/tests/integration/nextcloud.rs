@@ -10,6 +10,7 @@ use crate::dav::set_group_bits;
 
 mod app_password;
 mod login_flow;
+mod shares;
 mod status;
 
 const PW: &str = "password123";
