@@ -15,7 +15,8 @@ test("a device signs in with login flow v2 and is revoked from the settings", as
 }, info) => {
   test.setTimeout(120_000);
   const base = info.project.use.baseURL ?? "";
-  const account = await newAccount(request, "syncer");
+  // The administrators' group: it may use WebDAV, which an app password needs.
+  const account = await newAccount(request, "syncer", 1);
 
   // The app starts the flow.
   const started = (await (
