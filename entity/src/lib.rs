@@ -23,6 +23,7 @@
 use sea_orm::ActiveValue::{self, Set};
 use sea_orm::prelude::DateTimeUtc;
 
+pub mod app_password;
 pub mod backup_record;
 pub mod backup_target;
 pub mod backup_task;
@@ -59,6 +60,7 @@ pub mod user_session;
 
 /// Every `Entity`, re-exported under the plural table-style name.
 pub mod prelude {
+    pub use super::app_password::Entity as AppPasswords;
     pub use super::backup_record::Entity as BackupRecords;
     pub use super::backup_target::Entity as BackupTargets;
     pub use super::backup_task::Entity as BackupTasks;

@@ -80,6 +80,8 @@ pub enum Relation {
     Locks,
     #[sea_orm(has_many = "super::upload_session::Entity")]
     UploadSessions,
+    #[sea_orm(has_many = "super::app_password::Entity")]
+    AppPasswords,
 }
 
 impl Related<super::group::Entity> for Entity {
@@ -115,6 +117,12 @@ impl Related<super::task::Entity> for Entity {
 impl Related<super::dav_account::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::DavAccounts.def()
+    }
+}
+
+impl Related<super::app_password::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AppPasswords.def()
     }
 }
 

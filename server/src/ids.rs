@@ -85,11 +85,13 @@ pub enum IdKind {
     Snapshot = 14,
     /// A snapshot schedule (Stratus extension).
     SnapshotSchedule = 15,
+    /// A sync client's app password (Stratus extension).
+    AppPassword = 16,
 }
 
 impl IdKind {
     /// Every kind, in code order.
-    pub const ALL: [IdKind; 16] = [
+    pub const ALL: [IdKind; 17] = [
         IdKind::Share,
         IdKind::User,
         IdKind::File,
@@ -106,6 +108,7 @@ impl IdKind {
         IdKind::Payment,
         IdKind::Snapshot,
         IdKind::SnapshotSchedule,
+        IdKind::AppPassword,
     ];
 
     /// The numeric type code encoded in the hashid.
@@ -268,7 +271,7 @@ mod tests {
             assert_eq!(usize::from(kind.code()), i);
             assert_eq!(IdKind::from_code(i as u64), Some(*kind));
         }
-        assert_eq!(IdKind::from_code(16), None);
+        assert_eq!(IdKind::from_code(17), None);
         assert_eq!(IdKind::Payment.code(), 13);
     }
 

@@ -40,6 +40,7 @@ pub mod mail;
 pub mod media_meta;
 pub mod metrics;
 pub mod net;
+pub mod nextcloud;
 pub mod notify;
 pub mod observe;
 pub mod og;
@@ -142,7 +143,10 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/f/:id/:name", get(api::source::follow))
         .at("/f/d/:id/:name", get(api::source::follow_download))
         .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
-        .at(dav::push::PATH, get(dav::push::socket))
+        .at(nextcloud::PUSH_PATH, get(dav::push::socket))
+        .at("/status.php", nextcloud::status_php())
+        .nest("/ocs", nextcloud::ocs_routes())
+        .nest("/index.php", nextcloud::index_routes())
         .at(
             "/.well-known/openid-configuration",
             get(api::oidc::discovery),

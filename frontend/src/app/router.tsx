@@ -119,6 +119,19 @@ export const settingsRoute = createRoute({
   loader: oauthStrings,
   component: lazyRouteComponent(() => import("../features/settings/Settings")),
 });
+// Sync clients: how to connect one, and the page a client's login flow opens to be approved.
+const syncClientsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/sync-clients",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("../features/settings/SyncClients")),
+});
+const deviceApprovalRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/session/device/$token",
+  beforeLoad: needsSession,
+  component: lazyRouteComponent(() => import("../features/settings/DeviceApproval")),
+});
 export const mySharesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/shares",
@@ -173,6 +186,8 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     homeRoute,
     settingsRoute,
+    syncClientsRoute,
+    deviceApprovalRoute,
     mySharesRoute,
     tasksRoute,
     desktopCallbackRoute,

@@ -43,6 +43,7 @@ pub const TABLES: &[&str] = &[
     "fts_docs",
     "two_fa_recovery_codes",
     "user_sessions",
+    "app_passwords",
 ];
 
 pub struct TestDb {

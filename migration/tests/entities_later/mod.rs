@@ -258,4 +258,17 @@ pub async fn roundtrip(
             ..Default::default()
         }
     );
+    roundtrip!(
+        db,
+        app_password,
+        app_password::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(user.id),
+            name: Set("Nextcloud desktop (Linux)".into()),
+            token_hash: Set("ab".repeat(32)),
+            last_used_at: Set(Some(later)),
+            ..Default::default()
+        }
+    );
 }

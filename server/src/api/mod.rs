@@ -4,6 +4,7 @@
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
 pub mod admin;
+pub mod app_password;
 pub mod archive;
 pub mod callback;
 pub mod dav_account;
@@ -113,7 +114,7 @@ macro_rules! route_groups {
                 share_upload::ShareUploadApi,
                 archive::ArchiveApi,
                 source::SourceApi,
-                dav_account::DavAccountApi,
+                (dav_account::DavAccountApi, app_password::AppPasswordApi),
                 workflow::WorkflowApi,
                 workflow_jobs::WorkflowJobsApi,
                 remote_download::RemoteDownloadApi,

@@ -1,12 +1,14 @@
 //! Who is calling: passwords, session tokens, request signatures, sign-in throttling, and the
 //! caller resolved once per request.
 
+pub mod app_password;
 pub mod caller;
 pub mod dav_cache;
 pub mod devices;
 pub mod error;
 mod fresh_cache;
 pub mod jwt;
+pub mod login_flow;
 pub mod oauth;
 pub mod passkey;
 pub mod password;

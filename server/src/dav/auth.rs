@@ -1,7 +1,12 @@
 //! HTTP Basic sign-in of WebDAV clients: the user's e-mail and one of the user's DAV account
-//! passwords. Passwords are compared in constant time against every account of the user;
-//! failures are recorded as `WEBDAV_LOGIN_FAILED` events, and an account or address with too
-//! many recent failures is refused for a while, on every instance alike.
+//! passwords or app passwords (`auth::app_password`, what a sync client got from the login
+//! flow). Passwords are compared in constant time against every account of the user, then
+//! looked up among the user's app passwords by digest; failures are recorded as
+//! `WEBDAV_LOGIN_FAILED` events, and an account or address with too many recent failures is
+//! refused for a while, on every instance alike.
+//!
+//! A service, not part of the `/dav` edge alone: the Nextcloud routes (`nextcloud/`) sign
+//! their Basic callers in here too, so every Basic credential is checked in one place.
 
 use std::sync::Arc;
 
@@ -13,13 +18,18 @@ use poem::{
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
-use stratus_entity::{dav_account, group, user};
+use stratus_entity::{app_password::Model as AppPassword, dav_account, group, user};
 use subtle::ConstantTimeEq;
 
 pub use crate::auth::dav_cache::ROW_TTL;
 use crate::{
-    auth::{caller::SignedIn, dav_cache::Row, throttle},
-    boolset::{Boolset, group_perm},
+    auth::{
+        app_password,
+        caller::SignedIn,
+        dav_cache::{Credential, Opened, Row},
+        throttle,
+    },
+    boolset::{Boolset, dav_opt, group_perm},
     events::{self, Client},
     state::AppState,
     users,
@@ -28,10 +38,13 @@ use crate::{
 /// Realm of the `WWW-Authenticate` challenge (Windows needs one to prompt).
 pub const REALM: &str = "Stratus WebDAV";
 
-/// The signed-in owner and the account used.
+/// The signed-in owner and the account used. An app password opens the whole drive as an
+/// account would whose root is `cloudreve://my`, read-write, downloads through the server;
+/// `app_password` then names it.
 pub struct Signed {
     pub me: Arc<SignedIn>,
     pub account: dav_account::Model,
+    pub app_password: Option<i64>,
 }
 
 /// 401 with the Basic challenge.
@@ -103,8 +116,8 @@ pub async fn sign_in_with(
     let email = users::normalize_email(email).unwrap_or_else(|_| email.to_owned());
     let password = password.to_owned();
     let key = cache_key(&email, &password);
-    if let Some((user_id, account_id)) = crate::auth::dav_cache::logins(state).get(&key).await {
-        if let Some(signed) = signed_again(state, (&email, &password), user_id, account_id).await? {
+    if let Some((user_id, opened)) = crate::auth::dav_cache::logins(state).get(&key).await {
+        if let Some(signed) = signed_again(state, (&email, &password), user_id, opened).await? {
             return Ok(signed);
         }
         crate::auth::dav_cache::logins(state).invalidate(&key).await;
@@ -144,7 +157,16 @@ pub async fn sign_in_with(
             matched = Some(account);
         }
     }
-    let (Some((user, group)), Some(account)) = (found, matched) else {
+    // Not an account's: one of the user's app passwords, found by its digest.
+    let matched = match (&found, matched) {
+        (_, Some(account)) => Some(Credential::Account(account)),
+        (Some((u, _)), None) => app_password::find(&state.db, u.id, &password)
+            .await
+            .map_err(internal)?
+            .map(Credential::AppPassword),
+        (None, None) => None,
+    };
+    let (Some((user, group)), Some(credential)) = (found, matched) else {
         events::record(
             &state.db,
             events::kind::WEBDAV_LOGIN_FAILED,
@@ -155,10 +177,17 @@ pub async fn sign_in_with(
         .await;
         return Err(challenge());
     };
-    let ids = (user.id, account.id);
-    let signed = admit(user, group, account).map_err(refusal)?;
+    let ids = (user.id, opened(&credential));
+    let signed = admit(state, user, group, credential).map_err(refusal)?;
     crate::auth::dav_cache::logins(state).insert(key, ids).await;
     Ok(signed)
+}
+
+fn opened(credential: &Credential) -> Opened {
+    match credential {
+        Credential::Account(a) => Opened::Account(a.id),
+        Credential::AppPassword(p) => Opened::AppPassword(p.id),
+    }
 }
 
 fn same_password(account: &dav_account::Model, password: &str) -> bool {
@@ -169,57 +198,102 @@ fn same_password(account: &dav_account::Model, password: &str) -> bool {
         .into()
 }
 
-/// Signs in again with remembered credentials: `None` when the user or the account is gone
-/// or the e-mail or password no longer match (the full sign-in then decides).
+/// Signs in again with remembered credentials: `None` when the user or the account or app
+/// password is gone or the e-mail or password no longer match (the full sign-in then decides).
 async fn signed_again(
     state: &AppState,
     (email, password): (&str, &str),
     user_id: i64,
-    account_id: i64,
+    opened: Opened,
 ) -> Result<Option<Signed>, Response> {
     let row = crate::auth::dav_cache::rows(state)
-        .load(&state.db, user_id, account_id)
+        .load(&state.db, user_id, opened)
         .await
         .map_err(internal)?;
-    let Some((user, group, account)) = row
+    let Some((user, group, credential)) = row
         .filter(|row| row.0.email == email)
         .map(|row| Row::clone(&row))
     else {
         return Ok(None);
     };
-    let account = account.filter(|a| same_password(a, password));
-    match account {
-        Some(account) => admit(user, group, account).map(Some).map_err(refusal),
+    let credential = credential.filter(|c| match c {
+        Credential::Account(a) => same_password(a, password),
+        Credential::AppPassword(p) => p.token_hash == app_password::digest(password),
+    });
+    match credential {
+        Some(credential) => admit(state, user, group, credential)
+            .map(Some)
+            .map_err(refusal),
         None => Ok(None),
     }
 }
 
 /// The checks after the password: the user may sign in (else 401) and the group may use
-/// WebDAV (else 403).
+/// WebDAV (else 403). An app password's use is recorded (at most once a minute).
 fn admit(
+    state: &AppState,
     user: user::Model,
     group: Option<group::Model>,
-    account: dav_account::Model,
+    credential: Credential,
 ) -> Result<Signed, StatusCode> {
     if crate::caller::ensure_can_sign_in(&user).is_err() {
         return Err(StatusCode::UNAUTHORIZED);
     }
-    match group {
-        Some(group)
-            if Boolset::from_bytes(group.permissions.clone()).enabled(group_perm::WEBDAV) =>
-        {
-            Ok(Signed {
-                me: Arc::new(SignedIn {
-                    user,
-                    group,
-                    session: None,
-                    oauth: None,
-                }),
-                account,
-            })
+    let Some(group) =
+        group.filter(|g| Boolset::from_bytes(g.permissions.clone()).enabled(group_perm::WEBDAV))
+    else {
+        return Err(StatusCode::FORBIDDEN);
+    };
+    let (account, app_password) = match credential {
+        Credential::Account(account) => (account, None),
+        Credential::AppPassword(pw) => {
+            touch(state, &pw);
+            (whole_drive(&user, &pw), Some(pw.id))
         }
-        _ => Err(StatusCode::FORBIDDEN),
+    };
+    Ok(Signed {
+        me: Arc::new(SignedIn {
+            user,
+            group,
+            session: None,
+            oauth: None,
+        }),
+        account,
+        app_password,
+    })
+}
+
+/// The account an app password stands for: the owner's whole drive, read-write, downloads
+/// through the server (sync clients do not follow redirects to a storage provider).
+fn whole_drive(user: &user::Model, pw: &AppPassword) -> dav_account::Model {
+    let options = Boolset::from_flags(&[dav_opt::PROXY]);
+    dav_account::Model {
+        id: 0,
+        created_at: pw.created_at,
+        updated_at: pw.updated_at,
+        deleted_at: None,
+        name: pw.name.clone(),
+        uri: "cloudreve://my".to_owned(),
+        password: String::new(),
+        options: options.into_bytes(),
+        props: None,
+        owner_id: user.id,
     }
+}
+
+/// Records a sign-in with `pw` in the background, when the last one recorded is a minute old.
+fn touch(state: &AppState, pw: &AppPassword) {
+    let now = chrono::Utc::now();
+    if !app_password::due(pw, now) {
+        return;
+    }
+    let db = state.db.clone();
+    let id = pw.id;
+    tokio::spawn(async move {
+        if let Err(e) = app_password::touch(&db, id, now).await {
+            tracing::warn!(error = %e, "could not record an app password's use");
+        }
+    });
 }
 
 /// The answer to a refused sign-in; a 401 carries the challenge.

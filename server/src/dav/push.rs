@@ -1,5 +1,5 @@
 //! Push for the sync clients (Nextcloud's `notify_push` protocol, advertised in the
-//! capabilities): a WebSocket at [`PATH`] over which a desktop client learns at once that
+//! capabilities): a WebSocket at `nextcloud::PUSH_PATH` over which a desktop client learns at once that
 //! something changed in the drive, instead of waiting for its next poll.
 //!
 //! The client sends its login and password as its first two text messages; the answer is
@@ -40,8 +40,6 @@ use crate::{
     stream_places::{StreamKind, StreamPlace},
 };
 
-/// Where the socket is served.
-pub const PATH: &str = "/push/ws";
 /// How long the client has to send its credentials.
 const SIGN_IN_WAIT: Duration = Duration::from_secs(15);
 /// Least time between two notifications: a burst of changes (a folder copied in) is one.

@@ -19,7 +19,8 @@ import { useTypedEmail } from "./typedEmail";
 
 /**
  * Where to go once signed in: only a path on this site, never an address someone put in a link;
- * of the signed-out pages only the OAuth authorization page, which sent the user here.
+ * of the `/session` pages only those that need the account and sent the user here: the OAuth
+ * authorization page and a sync client's login page (`/session/device/<token>`).
  */
 export function signedInTarget(redirect: string | undefined): string {
   let path = redirect ?? "";
@@ -32,7 +33,8 @@ export function signedInTarget(redirect: string | undefined): string {
     }
   }
   const local = path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
-  const signedOutPage = path.startsWith("/session") && !/^\/session\/authorize(\?|$)/.test(path);
+  const signedOutPage =
+    path.startsWith("/session") && !/^\/session\/(authorize(\?|$)|device\/[^/?]+$)/.test(path);
   return local && !signedOutPage ? path : "/home";
 }
 

@@ -1,10 +1,11 @@
 // The settings page: profile, security (password, 2FA, sessions, passkeys, connected apps), file
-// versions, WebDAV accounts and the storage used, each a section of its own file.
+// versions, WebDAV accounts, sync clients' devices and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useUserSettings } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
+import { DevicesSection } from "./DevicesSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -45,6 +46,7 @@ export default function Settings() {
         </>
       )}
       <WebDavSection />
+      <DevicesSection />
       <StorageSection />
     </Stack>
   );

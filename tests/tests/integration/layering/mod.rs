@@ -42,6 +42,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("observe", Layer::Edge),
     ("cors", Layer::Edge),
     ("og", Layer::Edge),
+    ("nextcloud", Layer::Edge),
     // Services.
     ("admin", Layer::Service),
     ("archive", Layer::Service),
@@ -52,6 +53,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("captcha", Layer::Service),
     ("captcha_ticket", Layer::Service),
     ("dav::account", Layer::Service),
+    ("dav::auth", Layer::Service),
     ("download", Layer::Service),
     ("import", Layer::Service),
     ("jobs", Layer::Service),
