@@ -34,6 +34,7 @@ mod m20261129_130000_notify_fs_changes;
 mod m20261130_100000_create_account_security;
 mod m20261130_130000_tune_fts_terms_index;
 mod m20261201_100000_repair_file_sizes;
+mod m20261202_110000_add_file_tree_revisions;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_100000_create_account_security::Migration),
             Box::new(m20261130_130000_tune_fts_terms_index::Migration),
             Box::new(m20261201_100000_repair_file_sizes::Migration),
+            Box::new(m20261202_110000_add_file_tree_revisions::Migration),
         ]
     }
 }

@@ -140,6 +140,7 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/f/:id/:name", get(api::source::follow))
         .at("/f/d/:id/:name", get(api::source::follow_download))
         .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
+        .nest_no_strip(dav::nextcloud::PREFIX, dav::nextcloud::RemoteEndpoint)
         .at(
             "/.well-known/openid-configuration",
             get(api::oidc::discovery),

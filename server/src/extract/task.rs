@@ -215,6 +215,7 @@ async fn extract(
                     body,
                     lock_tokens: &[],
                     journal: false,
+                    modified: None,
                 };
                 match write(&ctx.state, me, w).await {
                     Ok(row) => (index, row.size, path.join("/")),

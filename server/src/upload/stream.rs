@@ -37,6 +37,8 @@ pub struct StreamWrite<'a> {
     /// Whether the write goes to the change journal: not for a staging folder no client is
     /// told about.
     pub journal: bool,
+    /// The file's modified time as the client gives it (WebDAV `X-OC-Mtime`).
+    pub modified: Option<sea_orm::prelude::DateTimeUtc>,
 }
 
 /// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
@@ -135,6 +137,7 @@ async fn write_as(
         journal: w.journal,
         create_only,
         origin: crate::request_ctx::current(),
+        modified: w.modified,
     };
     publish_or_discard(state, &*driver, pending, publish).await
 }
