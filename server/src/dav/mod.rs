@@ -154,7 +154,7 @@ async fn handle(mut req: Request, mount: &Mount) -> Response {
     let Some(state) = req.data::<AppState>().cloned() else {
         return status(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    if let Some(refused) = headers::refused(&req) {
+    if let Some(refused) = headers::refused(&req, &mount.prefix) {
         return refused;
     }
     // Answered without credentials: Windows and macOS probe the mount with it first.

@@ -29,6 +29,7 @@ mod layering;
 mod lock;
 mod metadata;
 mod metrics;
+mod nextcloud_dav;
 mod notify;
 mod oauth;
 mod openapi;
