@@ -10,7 +10,7 @@ use stratus_tests::{Session, TestServer};
 
 use crate::dav::{password, setup};
 
-// mod clients;
+mod clients;
 mod etag;
 mod paths;
 mod props;
