@@ -6,6 +6,7 @@
 //!
 //! The `oc:`/`nc:` properties are in [`props`], the write headers in [`headers`].
 
+pub mod chunks;
 pub mod headers;
 pub mod props;
 
@@ -32,6 +33,9 @@ const WEBDAV: &str = "/remote.php/webdav";
 /// The tree of a named user.
 const FILES: &str = "/remote.php/dav/files/";
 
+/// Chunked uploads of a named user ([`chunks`]).
+const UPLOADS: &str = "/remote.php/dav/uploads/";
+
 /// `/remote.php/…` (mount with `Route::nest_no_strip`).
 pub struct RemoteEndpoint;
 
@@ -39,7 +43,14 @@ impl Endpoint for RemoteEndpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
-        let Some(mount) = mount_of(req.uri().path()) else {
+        let path = req.uri().path().to_owned();
+        if let Some(rest) = path.strip_prefix(UPLOADS)
+            && let Some((user, rest)) = rest.split_once('/')
+        {
+            let user = percent_encoding::percent_decode_str(user).decode_utf8_lossy();
+            return Ok(chunks::serve(req, &user, rest).await);
+        }
+        let Some(mount) = mount_of(&path) else {
             return Ok(not_found());
         };
         Ok(serve(req, &mount).await)
@@ -47,7 +58,7 @@ impl Endpoint for RemoteEndpoint {
 }
 
 /// The mount a request path is below, with the decoded prefix dav-server strips.
-fn mount_of(path: &str) -> Option<Mount> {
+pub(super) fn mount_of(path: &str) -> Option<Mount> {
     if path == WEBDAV || path.starts_with("/remote.php/webdav/") {
         return Some(Mount {
             prefix: WEBDAV.to_owned(),
@@ -78,6 +89,10 @@ pub fn names_caller(state: &AppState, user: &str, me: &SignedIn) -> bool {
 
 /// A WebDAV error answer in the form Nextcloud gives (Sabre's).
 pub fn error(status: StatusCode, exception: &str, message: &str) -> Response {
+    let message = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" \
          xmlns:s=\"http://sabredav.org/ns\"><s:exception>Sabre\\DAV\\Exception\\{exception}\
