@@ -421,7 +421,8 @@ impl DavFs {
             return Err(FsError::Forbidden);
         }
         let tokens = s.tokens();
-        let placed = tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy).await;
+        let ctx = s.ctx(&tokens).keeping_file_times();
+        let placed = tree::move_to(&ctx, &src, &parent, name, copy).await;
         let placed = placed.map_err(fs_err)?;
         // New rows (a copy) or a new name are new to the full-text index.
         match copy {

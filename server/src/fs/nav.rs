@@ -36,6 +36,10 @@ pub struct FsCtx<'a> {
     pub download_counted: bool,
     /// How this context's writes reach the change journal.
     pub journal: Journal,
+    /// A move or rename leaves a file's modified time (and so its ETag) as it was: WebDAV
+    /// and sync clients take a file's modified time for its content's, and would fetch a
+    /// moved file again.
+    pub keep_file_times: bool,
 }
 
 impl<'a> FsCtx<'a> {
@@ -46,6 +50,7 @@ impl<'a> FsCtx<'a> {
             lock_tokens: &[],
             download_counted: false,
             journal: Journal::Changes,
+            keep_file_times: false,
         }
     }
 
@@ -63,6 +68,14 @@ impl<'a> FsCtx<'a> {
     }
 
     /// The same context, holding `tokens`: locks they name do not stand in the way.
+    /// The same context, keeping files' modified times through moves and renames.
+    pub fn keeping_file_times(self) -> Self {
+        Self {
+            keep_file_times: true,
+            ..self
+        }
+    }
+
     pub fn with_lock_tokens(self, tokens: &'a [String]) -> Self {
         Self {
             lock_tokens: tokens,

@@ -10,6 +10,7 @@ use stratus_tests::{Session, TestServer};
 
 use crate::dav::{password, setup};
 
+mod chunks;
 mod clients;
 mod etag;
 mod paths;

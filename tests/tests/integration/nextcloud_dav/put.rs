@@ -55,6 +55,14 @@ async fn mtime_is_kept_and_answers_carry_the_file_id_and_etag() {
         format!("{:08}ocstratus", f.id),
         "a move keeps the id"
     );
+    // And the modified time: a rename is no new content.
+    let n = row(&server, "n.txt").await;
+    assert_eq!(n.updated_at.timestamp(), 1_500_000_000);
+    assert_eq!(
+        moved.headers()["oc-etag"].to_str().unwrap(),
+        tag,
+        "nor a new ETag"
+    );
     let copied = nc(&server, "COPY", "/d/n.txt", &pw)
         .header(
             "Destination",
