@@ -22,7 +22,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Files::Table)
-                    .add_column(&mut big_integer(TreeRevs::TreeRev).default(0).take())
+                    .add_column(big_integer(TreeRevs::TreeRev).default(0).take())
                     .take(),
             )
             .await

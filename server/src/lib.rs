@@ -39,7 +39,6 @@ pub mod mail;
 pub mod media_meta;
 pub mod metrics;
 pub mod net;
-pub mod nextcloud;
 pub mod notify;
 pub mod observe;
 pub mod og;
@@ -142,17 +141,17 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/f/d/:id/:name", get(api::source::follow_download))
         .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
         .nest_no_strip(dav::nextcloud::PREFIX, dav::nextcloud::RemoteEndpoint)
-        .at("/status.php", get(nextcloud::status::status))
+        .at("/status.php", get(dav::nextcloud::status::status))
         .at(
             "/ocs/v1.php/cloud/capabilities",
-            get(nextcloud::status::capabilities),
+            get(dav::nextcloud::status::capabilities),
         )
         .at(
             "/ocs/v2.php/cloud/capabilities",
-            get(nextcloud::status::capabilities),
+            get(dav::nextcloud::status::capabilities),
         )
-        .at("/ocs/v1.php/cloud/user", get(nextcloud::status::user))
-        .at("/ocs/v2.php/cloud/user", get(nextcloud::status::user))
+        .at("/ocs/v1.php/cloud/user", get(dav::nextcloud::status::user))
+        .at("/ocs/v2.php/cloud/user", get(dav::nextcloud::status::user))
         .at(
             "/.well-known/openid-configuration",
             get(api::oidc::discovery),

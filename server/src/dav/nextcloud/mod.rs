@@ -9,6 +9,7 @@
 pub mod chunks;
 pub mod headers;
 pub mod props;
+pub mod status;
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,

@@ -1,5 +1,5 @@
-//! `/status.php`, `/ocs/v{1,2}.php/cloud/capabilities` and `/ocs/v{1,2}.php/cloud/user`, in
-//! the shapes the desktop clients read: they refuse to sync without a status, choose their
+//! `/status.php`, `/ocs/v{1,2}.php/cloud/capabilities` and `/ocs/v{1,2}.php/cloud/user`, the
+//! least the desktop clients read before they sync, in the shapes they read: they refuse to sync without a status, choose their
 //! upload protocol (chunking, checksums) from the capabilities, and take the user id of
 //! `/remote.php/dav/files/<user>/` from the user.
 
