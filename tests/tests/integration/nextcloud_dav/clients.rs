@@ -172,7 +172,7 @@ async fn round_trip(client: Client) {
     let local: PathBuf = dir.path().join("local");
     std::fs::create_dir_all(&local).unwrap();
     // Above the client's chunk size (1 MiB, set in its environment): sent in chunks.
-    let big: Vec<u8> = (0..(2_500_000u32)).map(|i| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..2_500_000u32).map(|i| (i % 251) as u8).collect();
     for folder in ["/docs", "/docs/a", "/docs/a/b", "/中文"] {
         let made = nc(&server, "MKCOL", &format!("{folder}/"), &pw)
             .send()
