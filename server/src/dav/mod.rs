@@ -150,7 +150,7 @@ fn status(code: StatusCode) -> Response {
     code.into_response()
 }
 
-async fn handle(mut req: Request, mount: &Mount) -> Response {
+async fn handle(req: Request, mount: &Mount) -> Response {
     let Some(state) = req.data::<AppState>().cloned() else {
         return status(StatusCode::INTERNAL_SERVER_ERROR);
     };
@@ -188,13 +188,7 @@ async fn handle(mut req: Request, mount: &Mount) -> Response {
     // The group may have lost the proxy permission since the account was saved.
     let proxy = options.enabled(dav_opt::PROXY)
         && signed.me.permissions().enabled(group_perm::WEBDAV_PROXY);
-    let access = if share_root {
-        Access::Share
-    } else if options.enabled(dav_opt::READ_ONLY) {
-        Access::ReadOnly
-    } else {
-        Access::Full
-    };
+    let access = Access::of(share_root, options.enabled(dav_opt::READ_ONLY));
     let oc = match OcRequest::of(&req, mount.nextcloud, access) {
         Ok(oc) => oc,
         Err(resp) => return resp,
@@ -227,6 +221,16 @@ async fn handle(mut req: Request, mount: &Mount) -> Response {
         req.header(header::RANGE).map(str::to_owned),
         oc,
     ));
+    answer(session, share_root, req, &mount.prefix).await
+}
+
+/// The answer of a signed-in request on its `session`.
+async fn answer(
+    session: Arc<Session>,
+    share_root: bool,
+    mut req: Request,
+    prefix: &str,
+) -> Response {
     let fs = DavFs(session.clone());
     // Locks live in the owner's tree; a read-only share mount takes none.
     let locks = (!share_root).then(|| DavLocks::new(session));
@@ -243,15 +247,8 @@ async fn handle(mut req: Request, mount: &Mount) -> Response {
     }
     let destination = req.header("destination").map(str::to_owned);
     let method = req.method().clone();
-    let mut resp = run(fs.clone(), locks, req, listing, &mount.prefix).await;
-    nextcloud::after_write(
-        &fs,
-        &method,
-        destination.as_deref(),
-        &mount.prefix,
-        &mut resp,
-    )
-    .await;
+    let mut resp = run(fs.clone(), locks, req, listing, prefix).await;
+    nextcloud::after_write(&fs, &method, destination.as_deref(), prefix, &mut resp).await;
     resp
 }
 

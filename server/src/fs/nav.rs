@@ -68,6 +68,15 @@ impl<'a> FsCtx<'a> {
     }
 
     /// The same context, holding `tokens`: locks they name do not stand in the way.
+    /// The modified time of `moved` after a move or rename. It is always set: an update
+    /// without it stamps the time of the update.
+    pub fn moved_time(&self, moved: &file::ActiveModel) -> chrono::DateTime<Utc> {
+        match (moved.r#type.try_as_ref(), moved.updated_at.try_as_ref()) {
+            (Some(&file::kind::FILE), Some(kept)) if self.keep_file_times => *kept,
+            _ => Utc::now(),
+        }
+    }
+
     /// The same context, keeping files' modified times through moves and renames.
     pub fn keeping_file_times(self) -> Self {
         Self {

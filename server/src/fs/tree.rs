@@ -380,17 +380,10 @@ async fn place(
         txn.commit().await?;
         Ok(copied)
     } else {
-        let keep_time = ctx.keep_file_times && file.r#type == file::kind::FILE;
-        let modified = if keep_time {
-            file.updated_at
-        } else {
-            Utc::now()
-        };
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
         active.name = Set(name.to_owned());
-        // Set even when kept: an update without it stamps the time of the update.
-        active.updated_at = Set(modified);
+        active.updated_at = Set(ctx.moved_time(&active));
         let moved = active.update(&txn).await.map_err(|e| name_clash(e, name))?;
         let change = match ctx.journal {
             Journal::Changes => Some(journal::renamed(&moved, &node.uri, &to)),

@@ -41,6 +41,21 @@ pub struct StreamWrite<'a> {
     pub modified: Option<sea_orm::prelude::DateTimeUtc>,
 }
 
+impl<'a> StreamWrite<'a> {
+    /// A write of `body` (of unknown length) at `uri`, holding no lock and keeping no
+    /// client's time; journaled when `journal`.
+    pub fn plain(uri: &'a FileUri, body: ByteStream, journal: bool) -> Self {
+        Self {
+            uri,
+            size: None,
+            body,
+            lock_tokens: &[],
+            journal,
+            modified: None,
+        }
+    }
+}
+
 /// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
 fn names_me(state: &AppState, uri: &FileUri, owner: i64) -> bool {
     match uri.id.as_deref().filter(|id| !id.is_empty()) {

@@ -27,10 +27,14 @@ use super::{
     props::Access,
 };
 use crate::{
-    auth::caller::Caller,
+    auth::caller::{Caller, SignedIn},
     boolset::{Boolset, dav_opt},
     dav::{account_root, auth, headers::if_tokens, meta::Meta, path},
-    fs::{error::FsError, nav, uri::FsKind},
+    fs::{
+        error::FsError,
+        nav,
+        uri::{FileUri, FsKind},
+    },
     state::AppState,
     storage::ByteStream,
     upload::{
@@ -134,32 +138,13 @@ fn transfer_error(e: TransferError) -> Response {
 /// The `MOVE …/.file`: the transfer joined into its destination.
 async fn finish(
     state: &AppState,
-    me: Arc<crate::auth::caller::SignedIn>,
+    me: Arc<SignedIn>,
     req: &Request,
-    root: &crate::fs::uri::FileUri,
+    root: &FileUri,
     transfer: &str,
 ) -> Response {
     let owner = me.user.id;
-    // The destination: a path of the caller's tree under a client's files prefix.
-    let uri = req
-        .header("destination")
-        .and_then(|d| d.parse::<poem::http::Uri>().ok())
-        .and_then(|u| {
-            let raw = u.path().to_owned();
-            if !path::raw_path_is_safe(&raw) {
-                return None;
-            }
-            let mount = mount_of(&raw)?;
-            if let Some(user) = &mount.user
-                && !names_caller(state, user, &me)
-            {
-                return None;
-            }
-            let mut p = DavPath::new(&raw).ok()?;
-            p.set_prefix(&mount.prefix).ok()?;
-            path::join(root, &p).ok()
-        });
-    let Some(uri) = uri.filter(|u| u.name().is_some()) else {
+    let Some(uri) = destination(state, &me, req, root) else {
         return error(StatusCode::BAD_REQUEST, "BadRequest", "Bad Destination");
     };
     let oc = match OcRequest::of(req, true, Access::Full) {
@@ -232,6 +217,25 @@ async fn finish(
         oc.mtime.is_some(),
     );
     resp
+}
+
+/// The `Destination` of a MOVE: a path of the caller's tree under a client's files prefix
+/// (not its root).
+fn destination(state: &AppState, me: &SignedIn, req: &Request, root: &FileUri) -> Option<FileUri> {
+    let url = req.header("destination")?.parse::<poem::http::Uri>().ok()?;
+    let raw = url.path();
+    if !path::raw_path_is_safe(raw) {
+        return None;
+    }
+    let mount = mount_of(raw)?;
+    if let Some(user) = &mount.user
+        && !names_caller(state, user, me)
+    {
+        return None;
+    }
+    let mut p = DavPath::new(raw).ok()?;
+    p.set_prefix(&mount.prefix).ok()?;
+    path::join(root, &p).ok().filter(|u| u.name().is_some())
 }
 
 /// `body`, checked against `verifier` at its end: a mismatch sets `mismatch` and fails the

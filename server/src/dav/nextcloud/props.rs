@@ -47,6 +47,15 @@ pub enum Access {
 }
 
 impl Access {
+    /// The access through a mount of a saved share (`share`) or a `read_only` account.
+    pub fn of(share: bool, read_only: bool) -> Self {
+        match (share, read_only) {
+            (true, _) => Access::Share,
+            (false, true) => Access::ReadOnly,
+            (false, false) => Access::Full,
+        }
+    }
+
     /// `oc:permissions`: R share, G read, D delete, NV rename and move, W write (files),
     /// CK create files and folders (folders).
     pub fn permissions(self, dir: bool) -> &'static str {
