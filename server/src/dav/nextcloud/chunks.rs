@@ -205,17 +205,19 @@ async fn finish(
     if let Err(e) = transfer::remove(state, owner, transfer).await {
         tracing::warn!(error = ?e, "a finished transfer could not be removed");
     }
+    joined(existed, &file, oc.mtime.is_some())
+}
+
+/// The answer of a joined transfer: 204 over a file that `existed`, else 201, with the id and
+/// ETag of `file`.
+fn joined(existed: bool, file: &stratus_entity::file::Model, mtime_given: bool) -> Response {
     let status = if existed {
         StatusCode::NO_CONTENT
     } else {
         StatusCode::CREATED
     };
     let mut resp = Response::builder().status(status).body(Body::empty());
-    headers::answer(
-        &mut resp,
-        Some((file.id, Meta::of(&file).etag)),
-        oc.mtime.is_some(),
-    );
+    headers::answer(&mut resp, Some((file.id, Meta::of(file).etag)), mtime_given);
     resp
 }
 
