@@ -37,6 +37,8 @@ pub struct Model {
     pub props: Option<Json>,
     /// Policy the file's blobs were uploaded to.
     pub storage_policy_id: Option<i64>,
+    /// A folder's revision: raised whenever anything below it changes (0 for files).
+    pub tree_rev: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

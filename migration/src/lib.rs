@@ -35,6 +35,7 @@ mod m20261130_100000_create_account_security;
 mod m20261130_130000_tune_fts_terms_index;
 mod m20261201_100000_repair_file_sizes;
 mod m20261202_100000_create_app_passwords;
+mod m20261202_110000_add_file_tree_revisions;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_130000_tune_fts_terms_index::Migration),
             Box::new(m20261201_100000_repair_file_sizes::Migration),
             Box::new(m20261202_100000_create_app_passwords::Migration),
+            Box::new(m20261202_110000_add_file_tree_revisions::Migration),
         ]
     }
 }

@@ -147,6 +147,7 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/status.php", nextcloud::status_php())
         .nest("/ocs", nextcloud::ocs_routes())
         .nest("/index.php", nextcloud::index_routes())
+        .nest_no_strip(dav::nextcloud::PREFIX, dav::nextcloud::RemoteEndpoint)
         .at(
             "/.well-known/openid-configuration",
             get(api::oidc::discovery),

@@ -71,6 +71,7 @@ fn route_of(path: &str) -> &'static str {
         p if p.starts_with("/api/v4/docs") => "api_docs",
         p if p.starts_with("/api/") => "api_unmatched",
         p if p.starts_with("/dav") => "dav",
+        p if p.starts_with("/remote.php/") => "nextcloud_dav",
         p if p.starts_with("/s/") => "share_redirect",
         p if p.starts_with("/f/") => "direct_link",
         _ => "web",

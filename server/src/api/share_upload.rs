@@ -95,6 +95,7 @@ async fn store(
         body: stream,
         lock_tokens: &[],
         journal: true,
+        modified: None,
     };
     Ok(stream::write_new(state, &admitted.owner, write).await?)
 }

@@ -141,6 +141,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             body,
             lock_tokens: &[],
             journal: true,
+            modified: None,
         },
     )
     .await

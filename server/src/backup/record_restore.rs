@@ -383,6 +383,7 @@ async fn restore_file(
         body,
         lock_tokens: &[],
         journal: true,
+        modified: None,
     };
     write(state, me, w).await?;
     Ok(false)

@@ -18,7 +18,7 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use stratus_entity::entity;
 
-use super::{error::upload_err, meta::Meta, session::Session};
+use super::{error::upload_err, meta::Meta, nextcloud::headers::Verifier, session::Session};
 use crate::{
     download::{link, speed},
     fs::uri::FileUri,
@@ -232,13 +232,30 @@ impl Writer {
         }
         let (tx, rx) = mpsc::channel::<Item>(4);
         let complete = self.complete.clone();
-        let body: ByteStream = Box::pin(stream::unfold(Some(rx), move |rx| {
+        // An `OC-Checksum` is verified as the body goes by; a mismatch fails the body at its
+        // end, so the blob is discarded and nothing is published.
+        let verifier = self.session.oc.checksum.as_ref().map(Verifier::new);
+        let checked = self.session.clone();
+        let body: ByteStream = Box::pin(stream::unfold(Some((rx, verifier)), move |state| {
             let complete = complete.clone();
+            let checked = checked.clone();
             async move {
-                let mut rx = rx?;
+                let (mut rx, mut verifier) = state?;
                 match rx.recv().await {
-                    Some(item) => Some((item, Some(rx))),
-                    None if complete.load(Ordering::Acquire) => None,
+                    Some(Ok(bytes)) => {
+                        if let Some(v) = verifier.as_mut() {
+                            v.update(&bytes);
+                        }
+                        Some((Ok(bytes), Some((rx, verifier))))
+                    }
+                    Some(item) => Some((item, Some((rx, verifier)))),
+                    None if complete.load(Ordering::Acquire) => {
+                        if verifier.is_none_or(Verifier::matches) {
+                            return None;
+                        }
+                        checked.oc.mismatch.store(true, Ordering::Release);
+                        Some((Err(std::io::Error::other("checksum mismatch")), None))
+                    }
                     None => Some((
                         Err(std::io::Error::other("the request body ended early")),
                         None,
@@ -263,6 +280,7 @@ impl Writer {
                     body,
                     lock_tokens: &tokens,
                     journal: true,
+                    modified: session.oc.mtime,
                 },
             )
             .await

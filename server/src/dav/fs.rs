@@ -208,7 +208,7 @@ impl DavFs {
     }
 
     /// Forgets the lookups of this request: called before anything that changes the tree.
-    fn changing(&self) {
+    pub(super) fn changing(&self) {
         self.0.nodes.lock().expect("nodes").clear();
     }
 
@@ -421,7 +421,8 @@ impl DavFs {
             return Err(FsError::Forbidden);
         }
         let tokens = s.tokens();
-        let placed = tree::move_to(&s.ctx(&tokens), &src, &parent, name, copy).await;
+        let ctx = s.ctx(&tokens).keeping_file_times();
+        let placed = tree::move_to(&ctx, &src, &parent, name, copy).await;
         let placed = placed.map_err(fs_err)?;
         // New rows (a copy) or a new name are new to the full-text index.
         if copy {
@@ -433,7 +434,10 @@ impl DavFs {
     }
 
     /// The dead properties of `path`: from the listing's prefetch, else from the database.
-    async fn dead_props(&self, path: &DavPath) -> Result<Vec<(String, String)>, FsError> {
+    pub(super) async fn dead_props(
+        &self,
+        path: &DavPath,
+    ) -> Result<Vec<(String, String)>, FsError> {
         let s = &self.0;
         let uri = s.uri(path)?;
         let parent = uri.parent().map(|p| p.to_string());
@@ -567,28 +571,11 @@ impl DavFileSystem for DavFs {
     }
 
     fn get_props<'a>(&'a self, path: &'a DavPath, do_content: bool) -> FsFuture<'a, Vec<DavProp>> {
-        async move {
-            Ok(self
-                .dead_props(path)
-                .await?
-                .iter()
-                .filter_map(|(k, v)| props::prop_of(k, v, do_content))
-                .collect())
-        }
-        .boxed()
+        super::nextcloud::get_props(self, path, do_content).boxed()
     }
 
     fn get_prop<'a>(&'a self, path: &'a DavPath, prop: DavProp) -> FsFuture<'a, Vec<u8>> {
-        async move {
-            let key = props::key_of(&prop);
-            self.dead_props(path)
-                .await?
-                .into_iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.into_bytes())
-                .ok_or(FsError::NotFound)
-        }
-        .boxed()
+        super::nextcloud::get_prop(self, path, prop).boxed()
     }
 
     fn get_quota(&self) -> FsFuture<'_, (u64, Option<u64>)> {

@@ -12,7 +12,7 @@ use super::path;
 /// The answer to a request whose path or headers are refused before anyone signs in: 400 for
 /// what cannot be read safely, 403 for a whole-tree PROPFIND or a change to the mount's root,
 /// 404 for a destination outside the mount.
-pub fn refused(req: &Request) -> Option<Response> {
+pub fn refused(req: &Request, prefix: &str) -> Option<Response> {
     let (method, path) = (req.method().as_str(), req.uri().path());
     let dest = req.header("destination");
     if !super::path::raw_path_is_safe(path)
@@ -24,10 +24,10 @@ pub fn refused(req: &Request) -> Option<Response> {
     if is_infinite_propfind(method, req.header("depth")) {
         return Some(finite_depth_only());
     }
-    if destination_outside(method, dest) {
+    if destination_outside(method, dest, prefix) {
         return Some(StatusCode::NOT_FOUND.into_response());
     }
-    if touches_the_root(method, path, dest) {
+    if touches_the_root(method, path, dest, prefix) {
         return Some(StatusCode::FORBIDDEN.into_response());
     }
     None
@@ -159,37 +159,36 @@ pub fn destination_is_safe(dest: &str) -> bool {
     path::raw_path_is_safe(destination_path(dest))
 }
 
-/// A raw path inside the mount, relative to it.
-fn in_mount(raw: &str) -> Option<DavPath> {
+/// A raw path inside the mount at `prefix`, relative to it.
+fn in_mount(raw: &str, prefix: &str) -> Option<DavPath> {
     let mut path = DavPath::new(raw).ok()?;
-    path.set_prefix(super::PREFIX).ok()?;
+    path.set_prefix(prefix).ok()?;
     Some(path)
 }
 
 /// Whether a raw request path names the mount's root, which is the account itself.
-fn is_mount_root(raw: &str) -> bool {
-    in_mount(raw).is_some_and(|p| p.as_rel_ospath().as_os_str().is_empty())
+fn is_mount_root(raw: &str, prefix: &str) -> bool {
+    in_mount(raw, prefix).is_some_and(|p| p.as_rel_ospath().as_os_str().is_empty())
 }
 
 /// A COPY or MOVE whose `Destination` lies outside the mount: 404, as Cloudreve answers
 /// (dav-server would say 502, a server error, for a client's mistake).
-pub fn destination_outside(method: &str, dest: Option<&str>) -> bool {
+pub fn destination_outside(method: &str, dest: Option<&str>, prefix: &str) -> bool {
     matches!(method, "COPY" | "MOVE")
         && dest.is_some_and(|d| {
             let path = destination_path(d);
-            DavPath::new(path).is_ok() && in_mount(path).is_none()
+            DavPath::new(path).is_ok() && in_mount(path, prefix).is_none()
         })
 }
 
 /// A DELETE, MOVE or COPY of the mount's root, or a MOVE or COPY onto it, would remove or
 /// replace the whole account (dav-server empties an overwritten folder entry by entry), so
 /// it is refused as a whole.
-pub fn touches_the_root(method: &str, raw_path: &str, dest: Option<&str>) -> bool {
+pub fn touches_the_root(method: &str, raw_path: &str, dest: Option<&str>, prefix: &str) -> bool {
+    let root = |raw: &str| is_mount_root(raw, prefix);
     match method {
-        "DELETE" => is_mount_root(raw_path),
-        "MOVE" | "COPY" => {
-            is_mount_root(raw_path) || dest.is_some_and(|d| is_mount_root(destination_path(d)))
-        }
+        "DELETE" => root(raw_path),
+        "MOVE" | "COPY" => root(raw_path) || dest.is_some_and(|d| root(destination_path(d))),
         _ => false,
     }
 }
@@ -244,23 +243,42 @@ mod tests {
 
     #[test]
     fn the_root_is_never_deleted_moved_nor_overwritten() {
-        assert!(touches_the_root("DELETE", "/dav", None));
-        assert!(touches_the_root("DELETE", "/dav/", None));
-        assert!(!touches_the_root("DELETE", "/dav/a", None));
-        assert!(touches_the_root("MOVE", "/dav/", Some("http://h/dav/a")));
-        assert!(touches_the_root("COPY", "/dav/a", Some("http://h:1/dav/")));
-        assert!(touches_the_root("MOVE", "/dav/a", Some("/dav")));
-        assert!(!touches_the_root("MOVE", "/dav/a", Some("http://h/dav/b")));
-        assert!(!touches_the_root("PROPFIND", "/dav/", None));
+        assert!(touches_the_root("DELETE", "/dav", None, "/dav"));
+        assert!(touches_the_root("DELETE", "/dav/", None, "/dav"));
+        assert!(!touches_the_root("DELETE", "/dav/a", None, "/dav"));
+        assert!(touches_the_root(
+            "MOVE",
+            "/dav/",
+            Some("http://h/dav/a"),
+            "/dav"
+        ));
+        assert!(touches_the_root(
+            "COPY",
+            "/dav/a",
+            Some("http://h:1/dav/"),
+            "/dav"
+        ));
+        assert!(touches_the_root("MOVE", "/dav/a", Some("/dav"), "/dav"));
+        assert!(!touches_the_root(
+            "MOVE",
+            "/dav/a",
+            Some("http://h/dav/b"),
+            "/dav"
+        ));
+        assert!(!touches_the_root("PROPFIND", "/dav/", None, "/dav"));
     }
 
     #[test]
     fn destinations_outside_the_mount_are_told_apart() {
-        assert!(destination_outside("COPY", Some("http://h:1")));
-        assert!(destination_outside("MOVE", Some("http://h/other/x")));
-        assert!(!destination_outside("MOVE", Some("http://h/dav/x")));
-        assert!(!destination_outside("MOVE", None));
-        assert!(!destination_outside("PUT", Some("/x")));
+        assert!(destination_outside("COPY", Some("http://h:1"), "/dav"));
+        assert!(destination_outside(
+            "MOVE",
+            Some("http://h/other/x"),
+            "/dav"
+        ));
+        assert!(!destination_outside("MOVE", Some("http://h/dav/x"), "/dav"));
+        assert!(!destination_outside("MOVE", None, "/dav"));
+        assert!(!destination_outside("PUT", Some("/x"), "/dav"));
     }
 
     #[test]

@@ -66,6 +66,7 @@ impl DavFs {
                 primary_entity: node.file.primary_entity,
                 created_at: node.file.created_at,
                 updated_at: node.file.updated_at,
+                tree_rev: node.file.tree_rev,
                 ..row
             },
             Err(_) => row,

@@ -21,7 +21,7 @@ pub struct Meta {
 impl Meta {
     pub fn of(row: &file::Model) -> Self {
         let dir = row.r#type == file::kind::FOLDER;
-        let etag = Etag::new(row.id, row.primary_entity, row.updated_at).to_string();
+        let etag = Etag::new(row.id, row.primary_entity, row.updated_at, row.tree_rev).to_string();
         Self {
             len: if dir { 0 } else { row.size.max(0) as u64 },
             modified: row.updated_at.into(),
@@ -33,25 +33,38 @@ impl Meta {
 }
 
 /// The ETag of a file or folder: its current version and its change time, so a new version
-/// or a rename-over changes it. It writes itself (a listing writes thousands without a
+/// or a rename-over changes it, and for a folder its revision (`fs::tree_rev`), so any
+/// change below it does too. It writes itself (a listing writes thousands without a
 /// `String` each).
 pub struct Etag {
     version: i64,
     micros: i64,
+    tree_rev: i64,
 }
 
 impl Etag {
-    pub fn new(id: i64, primary_entity: Option<i64>, updated: DateTime<Utc>) -> Self {
+    pub fn new(
+        id: i64,
+        primary_entity: Option<i64>,
+        updated: DateTime<Utc>,
+        tree_rev: i64,
+    ) -> Self {
         Self {
             version: primary_entity.unwrap_or(id),
             micros: updated.timestamp_micros(),
+            tree_rev,
         }
     }
 }
 
 impl fmt::Display for Etag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:x}-{:x}", self.version, self.micros)
+        write!(f, "{:x}-{:x}", self.version, self.micros)?;
+        // A folder nothing has changed below keeps the ETag it had before revisions existed.
+        if self.tree_rev != 0 {
+            write!(f, "-{:x}", self.tree_rev)?;
+        }
+        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ pub mod headers;
 pub mod link;
 pub mod locks;
 pub mod meta;
+pub mod nextcloud;
 pub mod path;
 pub mod propfind;
 pub mod props;
@@ -33,7 +34,13 @@ use poem::{
     http::{HeaderValue, Method, StatusCode, header},
 };
 
-use self::{fs::DavFs, headers::if_tokens, locks::DavLocks, session::Session};
+use self::{
+    fs::DavFs,
+    headers::if_tokens,
+    locks::DavLocks,
+    nextcloud::{headers::OcRequest, props::Access},
+    session::Session,
+};
 use crate::{
     boolset::{Boolset, dav_opt, group_perm},
     download,
@@ -79,14 +86,41 @@ impl Endpoint for DavEndpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
-        let read = matches!(*req.method(), Method::GET | Method::HEAD);
-        let path = req.uri().path().to_owned();
-        let mut resp = handle(req).await;
-        confine(&mut resp, read.then_some(path.as_str()));
-        resp.headers_mut()
-            .insert("MS-Author-Via", HeaderValue::from_static("DAV"));
-        Ok(resp)
+        Ok(serve(req, &Mount::dav()).await)
     }
+}
+
+/// Where the tree of an account is served: `/dav`, or one of the paths of the Nextcloud
+/// clients ([`nextcloud`]), which answer the same way under their own prefix.
+pub struct Mount {
+    /// The URL prefix, decoded (as dav-server compares it); hrefs in answers start with it.
+    pub prefix: String,
+    /// The user the path names (`/remote.php/dav/files/<user>/`): the caller's hash id or
+    /// e-mail, or the answer is 404.
+    pub user: Option<String>,
+    /// A Nextcloud client's mount: `allprop` has the `oc:`/`nc:` properties.
+    pub nextcloud: bool,
+}
+
+impl Mount {
+    pub fn dav() -> Self {
+        Self {
+            prefix: PREFIX.to_owned(),
+            user: None,
+            nextcloud: false,
+        }
+    }
+}
+
+/// Answers a WebDAV request on `mount`.
+pub async fn serve(req: Request, mount: &Mount) -> Response {
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let path = req.uri().path().to_owned();
+    let mut resp = handle(req, mount).await;
+    confine(&mut resp, read.then_some(path.as_str()));
+    resp.headers_mut()
+        .insert("MS-Author-Via", HeaderValue::from_static("DAV"));
+    resp
 }
 
 /// A file read through `/dav` comes from the site's own origin, where the web UI keeps its
@@ -117,11 +151,11 @@ fn status(code: StatusCode) -> Response {
     code.into_response()
 }
 
-async fn handle(mut req: Request) -> Response {
+async fn handle(req: Request, mount: &Mount) -> Response {
     let Some(state) = req.data::<AppState>().cloned() else {
         return status(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    if let Some(refused) = headers::refused(&req) {
+    if let Some(refused) = headers::refused(&req, &mount.prefix) {
         return refused;
     }
     // Answered without credentials: Windows and macOS probe the mount with it first.
@@ -136,6 +170,11 @@ async fn handle(mut req: Request) -> Response {
         Ok(s) => s,
         Err(resp) => return resp,
     };
+    if let Some(user) = &mount.user
+        && !nextcloud::names_caller(&state, user, &signed.me)
+    {
+        return nextcloud::not_found();
+    }
     let options = Boolset::from_bytes(signed.account.options.clone());
     let Some(root) = account_root(&signed.account.uri) else {
         return status(StatusCode::FORBIDDEN);
@@ -150,8 +189,13 @@ async fn handle(mut req: Request) -> Response {
     // The group may have lost the proxy permission since the account was saved.
     let proxy = options.enabled(dav_opt::PROXY)
         && signed.me.permissions().enabled(group_perm::WEBDAV_PROXY);
+    let access = Access::of(share_root, options.enabled(dav_opt::READ_ONLY));
+    let oc = match OcRequest::of(&req, mount.nextcloud, access) {
+        Ok(oc) => oc,
+        Err(resp) => return resp,
+    };
     let request_path = DavPath::new(req.uri().path()).ok().and_then(|mut p| {
-        p.set_prefix(PREFIX).ok()?;
+        p.set_prefix(&mount.prefix).ok()?;
         Some(p)
     });
     // Cloudreve 4.8: with system files disabled, uploading any dot-name (macOS `._*`,
@@ -176,7 +220,18 @@ async fn handle(mut req: Request) -> Response {
         req.header("depth").is_some_and(|d| d.trim() == "0"),
         if_tokens(req.header("if").unwrap_or_default()),
         req.header(header::RANGE).map(str::to_owned),
+        oc,
     ));
+    answer(session, share_root, req, &mount.prefix).await
+}
+
+/// The answer of a signed-in request on its `session`.
+async fn answer(
+    session: Arc<Session>,
+    share_root: bool,
+    mut req: Request,
+    prefix: &str,
+) -> Response {
     let fs = DavFs(session.clone());
     // Locks live in the owner's tree; a read-only share mount takes none.
     let locks = (!share_root).then(|| DavLocks::new(session));
@@ -191,14 +246,24 @@ async fn handle(mut req: Request) -> Response {
         }
         req.set_body(body);
     }
-    run(fs, locks, req, listing).await
+    let destination = req.header("destination").map(str::to_owned);
+    let method = req.method().clone();
+    let mut resp = run(fs.clone(), locks, req, listing, prefix).await;
+    nextcloud::after_write(&fs, &method, destination.as_deref(), prefix, &mut resp).await;
+    resp
 }
 
 /// Has dav-server answer the request on `fs` (and `locks`); a `listing`'s body goes out in
 /// fewer, larger frames.
-async fn run(fs: DavFs, locks: Option<DavLocks>, req: Request, listing: bool) -> Response {
+async fn run(
+    fs: DavFs,
+    locks: Option<DavLocks>,
+    req: Request,
+    listing: bool,
+    prefix: &str,
+) -> Response {
     let mut config = DavHandler::builder()
-        .strip_prefix(PREFIX)
+        .strip_prefix(prefix)
         .filesystem(Box::new(fs));
     if let Some(locks) = locks {
         config = config.locksystem(Box::new(locks));

@@ -14,7 +14,7 @@ use poem::http::Method;
 use sea_orm::EntityTrait;
 use stratus_entity::entity;
 
-use super::{path, props::PropCache};
+use super::{nextcloud::headers::OcRequest, path, props::PropCache};
 use crate::{
     auth::caller::{Caller, SignedIn},
     fs::{
@@ -42,6 +42,8 @@ pub struct Session {
     pub depth_zero: bool,
     /// The `Range` header: a GET of a shared file from its first byte counts as a download.
     pub range: Option<String>,
+    /// What the ownCloud protocol adds (`X-OC-Mtime`, `OC-Checksum`, the caller's access).
+    pub oc: OcRequest,
     /// Lock tokens of the `If:` header, plus any taken during this request.
     tokens: Mutex<Vec<String>>,
     /// Set once COPY has copied its collection.
@@ -69,6 +71,7 @@ impl Session {
         depth_zero: bool,
         tokens: Vec<String>,
         range: Option<String>,
+        oc: OcRequest,
     ) -> Self {
         Self {
             state,
@@ -81,6 +84,7 @@ impl Session {
             request_path,
             depth_zero,
             range,
+            oc,
             tokens: Mutex::new(tokens),
             copied: AtomicBool::new(false),
             props: Mutex::new(PropCache::default()),

@@ -209,13 +209,7 @@ async fn extract(
                 index, path, body, ..
             } => {
                 let uri = under(staging, &path)?;
-                let w = StreamWrite {
-                    uri: &uri,
-                    size: None,
-                    body,
-                    lock_tokens: &[],
-                    journal: false,
-                };
+                let w = StreamWrite::plain(&uri, body, false);
                 match write(&ctx.state, me, w).await {
                     Ok(row) => (index, row.size, path.join("/")),
                     Err(e) => return Err(reader_error(pump, e.into()).await.into()),

@@ -65,7 +65,8 @@ pub async fn record(conn: &impl ConnectionTrait, changes: &[Change]) -> Result<(
     for insert in inserts(changes, client_id) {
         insert.exec_without_returning(conn).await?;
     }
-    Ok(())
+    // The folders above each change get a new ETag in the same transaction.
+    super::tree_rev::raise_for(conn, changes).await
 }
 
 /// The statements that append `changes` (none when empty) made by client `client_id`: what

@@ -133,3 +133,36 @@ async fn storage_details(ctx: &FsCtx<'_>, node: &Node) -> Result<StorageDetails,
         view,
     })
 }
+
+/// The total size of the files below each of `folders` (0 for an empty one), in one
+/// recursive statement for all of them: what `oc:size` shows of a folder.
+pub async fn folder_sizes(
+    db: &impl sea_orm::ConnectionTrait,
+    folders: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, FsError> {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Total {
+        top: i64,
+        total: i64,
+    }
+    let list = folders
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH RECURSIVE sub(top, id, type, size) AS (\
+         SELECT id, id, type, 0 FROM files WHERE id IN ({list}) \
+         UNION ALL SELECT sub.top, f.id, f.type, f.size FROM files f JOIN sub ON f.parent_id = sub.id \
+         WHERE sub.type = {folder} AND f.deleted_at IS NULL AND NOT f.is_symbolic) \
+         SELECT top, CAST(COALESCE(SUM(CASE WHEN type = {file} THEN size ELSE 0 END), 0) AS BIGINT) AS total \
+         FROM sub GROUP BY top",
+        folder = file::kind::FOLDER,
+        file = file::kind::FILE,
+    );
+    let rows = Total::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| (t.top, t.total)).collect())
+}

@@ -21,6 +21,7 @@ pub mod snapshot_tree;
 pub mod sql;
 pub mod trash;
 pub mod tree;
+pub mod tree_rev;
 pub mod tx;
 pub mod uri;
 pub mod version;

@@ -36,6 +36,10 @@ pub struct FsCtx<'a> {
     pub download_counted: bool,
     /// How this context's writes reach the change journal.
     pub journal: Journal,
+    /// A move or rename leaves a file's modified time (and so its ETag) as it was: WebDAV
+    /// and sync clients take a file's modified time for its content's, and would fetch a
+    /// moved file again.
+    pub keep_file_times: bool,
 }
 
 impl<'a> FsCtx<'a> {
@@ -46,6 +50,7 @@ impl<'a> FsCtx<'a> {
             lock_tokens: &[],
             download_counted: false,
             journal: Journal::Changes,
+            keep_file_times: false,
         }
     }
 
@@ -63,6 +68,23 @@ impl<'a> FsCtx<'a> {
     }
 
     /// The same context, holding `tokens`: locks they name do not stand in the way.
+    /// The modified time of `moved` after a move or rename. It is always set: an update
+    /// without it stamps the time of the update.
+    pub fn moved_time(&self, moved: &file::ActiveModel) -> chrono::DateTime<Utc> {
+        match (moved.r#type.try_as_ref(), moved.updated_at.try_as_ref()) {
+            (Some(&file::kind::FILE), Some(kept)) if self.keep_file_times => *kept,
+            _ => Utc::now(),
+        }
+    }
+
+    /// The same context, keeping files' modified times through moves and renames.
+    pub fn keeping_file_times(self) -> Self {
+        Self {
+            keep_file_times: true,
+            ..self
+        }
+    }
+
     pub fn with_lock_tokens(self, tokens: &'a [String]) -> Self {
         Self {
             lock_tokens: tokens,

@@ -145,5 +145,6 @@ pub fn as_file(node: &snapshot_node::Model, owner_id: i64) -> file::Model {
         is_symbolic: false,
         props: None,
         storage_policy_id: None,
+        tree_rev: 0,
     }
 }

@@ -383,7 +383,7 @@ async fn place(
         let mut active = file.into_active_model();
         active.parent_id = Set(Some(dst.file.id));
         active.name = Set(name.to_owned());
-        active.updated_at = Set(Utc::now());
+        active.updated_at = Set(ctx.moved_time(&active));
         let moved = active.update(&txn).await.map_err(|e| name_clash(e, name))?;
         let change = match ctx.journal {
             Journal::Changes => Some(journal::renamed(&moved, &node.uri, &to)),

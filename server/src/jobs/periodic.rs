@@ -109,11 +109,16 @@ fn collect_trash(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
     .boxed()
 }
 
+/// Expired upload sessions, and chunked transfers abandoned by their clients.
 fn drop_expired_uploads(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
     async move {
-        upload::collect_expired_sessions(state)
+        let sessions = upload::collect_expired_sessions(state)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        let transfers = upload::transfer::collect_abandoned(state)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(sessions + transfers)
     }
     .boxed()
 }

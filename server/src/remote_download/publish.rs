@@ -58,6 +58,7 @@ pub async fn file(
             body,
             lock_tokens: &[],
             journal: true,
+            modified: None,
         },
     )
     .await

@@ -18,9 +18,15 @@
 //! (to SQLite's connection thread, or to the PostgreSQL server), so the number of statements
 //! is what limits the rate of small writes.
 
-use std::sync::{Arc, OnceLock};
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, OnceLock},
+};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, prelude::DateTimeUtc,
+};
 use stratus_entity::file;
 use tokio::sync::{mpsc, oneshot};
 
@@ -39,7 +45,7 @@ use crate::{
         error::FsError,
         journal,
         lock::LockError,
-        nav, quota, tree, tx,
+        nav, quota, tree, tree_rev, tx,
         uri::FileUri,
     },
     request_ctx::RequestCtx,
@@ -68,6 +74,8 @@ pub struct Publish {
     pub create_only: bool,
     /// The writer's request, whose client the journal names.
     pub origin: Option<RequestCtx>,
+    /// The file's modified time as the client gives it (else the time of the publish).
+    pub modified: Option<DateTimeUtc>,
 }
 
 type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
@@ -226,6 +234,7 @@ async fn together(
         let checked = check(&txn, p, Some(&mut shared), found).await;
         if let Ok(plan) = &checked {
             folders.planned(p, plan);
+            done.raise.extend(plan.known.iter().map(|f| f.id));
         }
         match checked {
             Ok(plan) if plan.existing.is_none() && plan.known.len() == p.uri.segments().len() => {
@@ -238,6 +247,7 @@ async fn together(
                 // What it reads (a file's versions, the owner's usage) must be written first.
                 done.deferred.run(&txn).await?;
                 let file = apply(&txn, p, plan, &mut done.changes, i).await?;
+                let file = stamp(backend, p, file, &mut done.deferred);
                 done.results.push(Some(Ok(file)));
                 if replaces {
                     // A new version may have released older ones: read the usage again.
@@ -258,6 +268,10 @@ async fn together(
     }
     let publishes = batch.iter().map(|(p, _)| p);
     record(backend, publishes, &done.changes, &mut done.deferred);
+    if !done.raise.is_empty() {
+        let raise = std::mem::take(&mut done.raise);
+        done.deferred.push(backend, &tree_rev::raise_ids(raise));
+    }
     done.deferred.run(&txn).await?;
     txn.commit().await?;
     Ok(done
@@ -278,6 +292,9 @@ struct Done {
     pending: Vec<(usize, i64)>,
     /// Writes nothing reads before the commit, sent together (see [`super::deferred`]).
     deferred: Deferred,
+    /// The folders above the published files, whose revision the batch raises
+    /// (`fs::tree_rev`).
+    raise: BTreeSet<i64>,
 }
 
 impl Done {
@@ -287,6 +304,7 @@ impl Done {
             changes: Vec::new(),
             pending: Vec::new(),
             deferred: Deferred::default(),
+            raise: BTreeSet::new(),
         }
     }
 }
@@ -323,6 +341,7 @@ async fn flush(
         if p.journal {
             done.changes.push((i, journal::created(&file, &p.uri)));
         }
+        let file = stamp(txn.get_database_backend(), p, file, &mut done.deferred);
         done.results[i] = Some(Ok(file));
     }
     Ok(())
@@ -360,8 +379,11 @@ pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, 
     let txn = tx::begin(db, p.owner).await?;
     let plan = check(&txn, p, None, None).await?;
     let mut changes = Vec::new();
+    let raise: Vec<i64> = plan.known.iter().map(|f| f.id).collect();
     let file = apply(&txn, p, plan, &mut changes, 0).await?;
     let mut deferred = Deferred::default();
+    let file = stamp(txn.get_database_backend(), p, file, &mut deferred);
+    deferred.push(txn.get_database_backend(), &tree_rev::raise_ids(raise));
     record(
         txn.get_database_backend(),
         std::iter::once(p),
@@ -418,6 +440,25 @@ async fn check(
         None => quota::charge(txn, p.owner, p.size, p.max_storage).await?,
     }
     Ok(Plan { known, existing })
+}
+
+/// `file` with the modified time its writer gave, written along with the batch.
+fn stamp(
+    backend: DbBackend,
+    p: &Publish,
+    mut file: file::Model,
+    deferred: &mut Deferred,
+) -> file::Model {
+    if let Some(modified) = p.modified {
+        file.updated_at = modified;
+        deferred.push(
+            backend,
+            &file::Entity::update_many()
+                .col_expr(file::Column::UpdatedAt, modified.into())
+                .filter(file::Column::Id.eq(file.id)),
+        );
+    }
+    file
 }
 
 /// The writes of a checked publish: missing folders, then the file or its new version.

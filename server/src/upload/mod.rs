@@ -48,6 +48,7 @@ mod live_photo;
 pub mod policy;
 pub mod rows;
 pub mod stream;
+pub mod transfer;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -37,6 +37,23 @@ pub struct StreamWrite<'a> {
     /// Whether the write goes to the change journal: not for a staging folder no client is
     /// told about.
     pub journal: bool,
+    /// The file's modified time as the client gives it (WebDAV `X-OC-Mtime`).
+    pub modified: Option<sea_orm::prelude::DateTimeUtc>,
+}
+
+impl<'a> StreamWrite<'a> {
+    /// A write of `body` (of unknown length) at `uri`, holding no lock and keeping no
+    /// client's time; journaled when `journal`.
+    pub fn plain(uri: &'a FileUri, body: ByteStream, journal: bool) -> Self {
+        Self {
+            uri,
+            size: None,
+            body,
+            lock_tokens: &[],
+            journal,
+            modified: None,
+        }
+    }
 }
 
 /// Whether a `my` URI names the drive of user `owner`: no user in it, or theirs.
@@ -135,6 +152,7 @@ async fn write_as(
         journal: w.journal,
         create_only,
         origin: crate::request_ctx::current(),
+        modified: w.modified,
     };
     publish_or_discard(state, &*driver, pending, publish).await
 }

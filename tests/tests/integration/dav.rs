@@ -43,7 +43,7 @@ pub(crate) async fn set_group_bits(server: &TestServer, id: i64, bits: &[(usize,
 }
 
 /// A server whose User group may use WebDAV, and a signed-in user `ann`.
-async fn setup() -> (TestServer, Session) {
+pub(crate) async fn setup() -> (TestServer, Session) {
     let server = TestServer::start().await;
     set_group_bits(&server, 2, &[(group_perm::WEBDAV, true)]).await;
     server.create_user("ann@example.com", PW).await;

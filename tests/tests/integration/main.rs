@@ -30,6 +30,7 @@ mod lock;
 mod metadata;
 mod metrics;
 mod nextcloud;
+mod nextcloud_dav;
 mod notify;
 mod oauth;
 mod openapi;

@@ -30,6 +30,7 @@ use super::{
     fs::{DavFs, children_page, next_page},
     link,
     locks::DavLocks,
+    nextcloud::props::Extra,
     path, props,
 };
 use crate::fs::{error::FsError, uri::FsKind};
@@ -138,9 +139,15 @@ pub async fn answer(
         used: s.me.user.storage.max(0) as u64,
         total: s.me.group.max_storage.max(0) as u64,
         block_junk: s.block_junk,
+        access: s.oc.access,
+        nextcloud: s.oc.nextcloud,
     });
 
     let dead = props::load(&s.state.db, &[node.file.id]).await.ok()?;
+    let folders: &[i64] = if dir { &[node.file.id] } else { &[] };
+    let extra = Extra::load(&s.state.db, |ns, l| r.asks(ns, l), &[node.file.id], folders)
+        .await
+        .ok()?;
     let mut head = r.open();
     r.response(
         &mut head,
@@ -149,6 +156,7 @@ pub async fn answer(
         dead.get(&node.file.id)
             .map(Vec::as_slice)
             .unwrap_or_default(),
+        &extra,
     );
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
@@ -163,8 +171,8 @@ pub async fn answer(
 /// Pages fetched ahead of the one being written.
 const PAGES_AHEAD: usize = 1;
 
-/// A page of children with their dead properties.
-type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>);
+/// A page of children with their dead properties and what their `oc:` properties need.
+type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>, Extra);
 
 /// The children of `folder`, a page per body frame. A task fetches the pages and the response
 /// writes them: the database (on its own thread) reads the next page while this one is
@@ -176,16 +184,18 @@ fn children(
     base: String,
 ) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
     let (tx, rx) = mpsc::channel::<Result<Page, ()>>(PAGES_AHEAD);
+    let fetching = r.clone();
     tokio::spawn(async move {
+        let r = fetching;
         let mut after = String::new();
         loop {
-            let page = fetch(&fs, folder, &after).await.map_err(|e| {
+            let page = fetch(&fs, &r, folder, &after).await.map_err(|e| {
                 tracing::warn!(error = %e, "WebDAV listing failed");
             });
             let next = page
                 .as_ref()
                 .ok()
-                .and_then(|(rows, _)| next_page(rows, |r| &r.name));
+                .and_then(|(rows, _, _)| next_page(rows, |r| &r.name));
             // A closed channel: the client went away.
             if tx.send(page).await.is_err() {
                 return;
@@ -197,13 +207,13 @@ fn children(
         }
     });
     stream::unfold(rx, |mut rx| async move { Some((rx.recv().await?, rx)) }).map(move |page| {
-        let (rows, dead) = page.map_err(|()| std::io::Error::other("listing failed"))?;
-        Ok(Bytes::from(r.page(&base, &rows, &dead)))
+        let (rows, dead, extra) = page.map_err(|()| std::io::Error::other("listing failed"))?;
+        Ok(Bytes::from(r.page(&base, &rows, &dead, &extra)))
     })
 }
 
 /// The page of children of `folder` named after `after`, with their dead properties.
-async fn fetch(fs: &DavFs, folder: i64, after: &str) -> Result<Page, FsError> {
+async fn fetch(fs: &DavFs, r: &Render, folder: i64, after: &str) -> Result<Page, FsError> {
     let db = &fs.0.state.db;
     let mut rows = children_page(folder, after)
         .select_only()
@@ -215,6 +225,7 @@ async fn fetch(fs: &DavFs, folder: i64, after: &str) -> Result<Page, FsError> {
         .column(file::Column::CreatedAt)
         .column(file::Column::UpdatedAt)
         .column(file::Column::IsSymbolic)
+        .column(file::Column::TreeRev)
         .into_model::<Row>()
         .all(db)
         .await?;
@@ -226,7 +237,13 @@ async fn fetch(fs: &DavFs, folder: i64, after: &str) -> Result<Page, FsError> {
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let dead = props::load(db, &ids).await?;
-    Ok((rows, dead))
+    let folders: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.kind == file::kind::FOLDER)
+        .map(|r| r.id)
+        .collect();
+    let extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    Ok((rows, dead, extra))
 }
 
 /// The columns a listing needs.
@@ -240,6 +257,7 @@ struct Row {
     created_at: DateTimeUtc,
     updated_at: DateTimeUtc,
     is_symbolic: bool,
+    tree_rev: i64,
 }
 
 impl From<&file::Model> for Row {
@@ -253,6 +271,7 @@ impl From<&file::Model> for Row {
             created_at: f.created_at,
             updated_at: f.updated_at,
             is_symbolic: f.is_symbolic,
+            tree_rev: f.tree_rev,
         }
     }
 }

@@ -10,7 +10,11 @@ use stratus_entity::file;
 use xmltree::{Element, EmitterConfig};
 
 use super::{Name, Row, Want};
-use crate::dav::{meta, path, props};
+use crate::dav::{
+    meta,
+    nextcloud::props::{self as oc, Access, Extra, Facts, NC, OC},
+    path, props,
+};
 
 pub(super) const DAV: &str = "DAV:";
 const APACHE: &str = "http://apache.org/dav/props/";
@@ -44,6 +48,7 @@ const MS_ALLPROP: &[&str] = &[
 
 /// One entry as the properties see it.
 pub(super) struct Item<'a> {
+    id: i64,
     name: &'a str,
     dir: bool,
     len: u64,
@@ -58,12 +63,13 @@ impl<'a> Item<'a> {
     pub(super) fn of(row: &'a Row, root: bool) -> Self {
         let dir = row.kind == file::kind::FOLDER;
         Item {
+            id: row.id,
             name: &row.name,
             dir,
             len: if dir { 0 } else { row.size.max(0) as u64 },
             created: row.created_at,
             modified: row.updated_at,
-            etag: meta::Etag::new(row.id, row.primary_entity, row.updated_at),
+            etag: meta::Etag::new(row.id, row.primary_entity, row.updated_at, row.tree_rev),
             root,
         }
     }
@@ -79,6 +85,10 @@ pub(super) struct Render {
     pub(super) used: u64,
     pub(super) total: u64,
     pub(super) block_junk: bool,
+    /// What the caller may do (`oc:permissions`).
+    pub(super) access: Access,
+    /// A Nextcloud client's mount: `allprop` has the `oc:`/`nc:` properties too.
+    pub(super) nextcloud: bool,
 }
 
 impl Render {
@@ -97,8 +107,27 @@ impl Render {
         if uses(MS) {
             write!(out, " xmlns:Z=\"{MS}\"").ok();
         }
+        if self.asks_nextcloud() {
+            out.push_str(oc::XMLNS);
+        }
         out.push('>');
         out
+    }
+
+    /// Whether the answer may hold `oc:`/`nc:` properties.
+    fn asks_nextcloud(&self) -> bool {
+        match &self.want {
+            Want::All => self.nextcloud,
+            Want::Props(list) => list.iter().any(|n| n.ns == OC || n.ns == NC),
+        }
+    }
+
+    /// Whether the answer holds property `ns` `local`.
+    pub(super) fn asks(&self, ns: &str, local: &str) -> bool {
+        match &self.want {
+            Want::All => self.nextcloud && oc::ALLPROP.contains(&(ns, local)),
+            Want::Props(list) => list.iter().any(|n| n.ns == ns && n.local == local),
+        }
     }
 
     /// The `response`s of a page of children of the folder at `base`.
@@ -107,6 +136,7 @@ impl Render {
         base: &str,
         rows: &[Row],
         dead: &HashMap<i64, Vec<(String, String)>>,
+        extra: &Extra,
     ) -> String {
         let mut out = String::with_capacity(rows.len() * 640);
         let mut href = String::new();
@@ -122,7 +152,7 @@ impl Render {
                 href.push('/');
             }
             let props = dead.get(&row.id).map(Vec::as_slice).unwrap_or_default();
-            self.response(&mut out, &href, &item, props);
+            self.response(&mut out, &href, &item, props, extra);
         }
         out
     }
@@ -134,6 +164,7 @@ impl Render {
         href: &str,
         item: &Item,
         dead: &[(String, String)],
+        extra: &Extra,
     ) {
         out.push_str("<D:response><D:href>");
         escape(out, href);
@@ -147,11 +178,16 @@ impl Render {
         match &self.want {
             Want::All => {
                 for local in ALLPROP {
-                    self.live(out, item, DAV, local);
+                    self.live(out, item, DAV, local, extra);
                 }
                 if self.ms {
                     for local in MS_ALLPROP {
-                        self.live(out, item, MS, local);
+                        self.live(out, item, MS, local, extra);
+                    }
+                }
+                if self.nextcloud {
+                    for (ns, local) in oc::ALLPROP {
+                        self.live(out, item, ns, local, extra);
                     }
                 }
                 for (_, value) in dead {
@@ -160,7 +196,9 @@ impl Render {
             }
             Want::Props(list) => {
                 for name in list {
-                    if !self.live(out, item, &name.ns, &name.local) && !stored(out, name, dead) {
+                    if !self.live(out, item, &name.ns, &name.local, extra)
+                        && !stored(out, name, dead)
+                    {
                         empty(&mut missing, name);
                     }
                 }
@@ -181,10 +219,12 @@ impl Render {
 
     /// Writes the live property `ns` `local` of `item`; false when it has none such. No value
     /// holds a character XML escapes (numbers, dates, MIME types, hex), so they go in as they are.
-    fn live(&self, out: &mut String, item: &Item, ns: &str, local: &str) -> bool {
+    fn live(&self, out: &mut String, item: &Item, ns: &str, local: &str, extra: &Extra) -> bool {
         let prefix = match ns {
             DAV => "D",
             MS => "Z",
+            OC => "oc",
+            NC => "nc",
             _ => return false,
         };
         let start = out.len();
@@ -222,6 +262,18 @@ impl Render {
             (DAV, "quota-available-bytes") => {
                 let free = self.total.saturating_sub(self.quota_used(item));
                 write!(out, "{free}").unwrap_or(())
+            }
+            (OC | NC, _) => {
+                let facts = Facts {
+                    id: item.id,
+                    name: item.name,
+                    dir: item.dir,
+                    size: item.len as i64,
+                };
+                if !oc::value(out, ns, local, &facts, self.access, extra) {
+                    out.truncate(start);
+                    return false;
+                }
             }
             (MS, "Win32FileAttributes") => {
                 let hidden = if item.name.starts_with('.') { 0x2 } else { 0 };
@@ -284,6 +336,8 @@ fn empty(out: &mut String, name: &Name) {
         DAV => write!(out, "<D:{}/>", name.local),
         APACHE => write!(out, "<A:{}/>", name.local),
         MS => write!(out, "<Z:{}/>", name.local),
+        OC => write!(out, "<oc:{}/>", name.local),
+        NC => write!(out, "<nc:{}/>", name.local),
         "" => write!(out, "<{} xmlns=\"\"/>", name.local),
         ns => {
             write!(out, "<{} xmlns=\"", name.local).ok();
@@ -333,12 +387,13 @@ mod tests {
     fn item(name: &str, dir: bool) -> Item<'_> {
         let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         Item {
+            id: 10,
             name,
             dir,
             len: if dir { 0 } else { 5 },
             created: t,
             modified: t,
-            etag: meta::Etag::new(10, None, t),
+            etag: meta::Etag::new(10, None, t, 0),
             root: false,
         }
     }
@@ -351,6 +406,8 @@ mod tests {
             used: 100,
             total: 1000,
             block_junk: false,
+            access: Access::Full,
+            nextcloud: false,
         }
     }
 
@@ -363,7 +420,13 @@ mod tests {
             r#"<?xml version="1.0" encoding="utf-8"?><x:p xmlns:x="urn:x">v &amp; w</x:p>"#
                 .to_owned(),
         )];
-        r.response(&mut out, "/dav/a%20b.txt", &item("a b.txt", false), &dead);
+        r.response(
+            &mut out,
+            "/dav/a%20b.txt",
+            &item("a b.txt", false),
+            &dead,
+            &Extra::default(),
+        );
         assert!(out.starts_with("<D:response><D:href>/dav/a%20b.txt</D:href><D:propstat>"));
         assert!(out.contains("<D:getcontentlength>5</D:getcontentlength>"));
         assert!(out.contains("<D:getcontenttype>text/plain</D:getcontenttype>"));
@@ -392,7 +455,13 @@ mod tests {
             Name::new(MS, "Win32FileAttributes"),
         ]));
         let mut out = String::new();
-        r.response(&mut out, "/dav/.d/", &item(".d", true), &[]);
+        r.response(
+            &mut out,
+            "/dav/.d/",
+            &item(".d", true),
+            &[],
+            &Extra::default(),
+        );
         let ok = out.find("200 OK").unwrap();
         let missing = out.find("404 Not Found").unwrap();
         assert!(ok < missing);
@@ -413,7 +482,13 @@ mod tests {
             Name::new(DAV, "getcontentlength"),
         ]));
         let mut out = String::new();
-        r.response(&mut out, "/dav/d/", &item("d", true), &[]);
+        r.response(
+            &mut out,
+            "/dav/d/",
+            &item("d", true),
+            &[],
+            &Extra::default(),
+        );
         assert_eq!(
             out,
             concat!(
@@ -439,7 +514,7 @@ mod tests {
         let mut root = item("", true);
         root.root = true;
         let mut out = String::new();
-        r.response(&mut out, "/dav/", &root, &[]);
+        r.response(&mut out, "/dav/", &root, &[], &Extra::default());
         assert!(out.contains("<D:quota-used-bytes>100</D:quota-used-bytes>"));
         assert!(out.contains("<D:quota-available-bytes>900</D:quota-available-bytes>"));
     }

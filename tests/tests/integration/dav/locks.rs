@@ -234,6 +234,7 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
                 body,
                 lock_tokens: &tokens,
                 journal: true,
+                modified: None,
             };
             write(&state, me, w).await.map(|f| f.name)
         }

@@ -1,0 +1,286 @@
+//! Chunked uploads v2 at `/remote.php/dav/uploads/<user>/<transfer>/…`, over the staged
+//! transfers of `upload::transfer`:
+//!
+//! * `MKCOL …/<transfer>` opens it; an `OC-Total-Length` above the free space is 507.
+//! * `PUT …/<transfer>/<n>` stores chunk `n`, streamed to its staging file.
+//! * `MOVE …/<transfer>/.file` with `Destination` (a `/remote.php/dav/files/<user>/…` URL)
+//!   joins the chunks in order into the file (a new version when one is there), with
+//!   `X-OC-Mtime` and `OC-Checksum` as for a PUT, answers its `OC-FileId` and `OC-ETag`, and
+//!   removes the transfer.
+//! * `DELETE …/<transfer>` aborts it.
+//!
+//! Transfers are kept per owner, so another user's transfer is simply not found (404).
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+use dav_server::davpath::DavPath;
+use futures_util::StreamExt;
+use poem::{Body, IntoResponse, Request, Response, http::StatusCode};
+
+use super::{
+    error,
+    headers::{self, OcRequest, Verifier},
+    mount_of, names_caller, not_found,
+    props::Access,
+};
+use crate::{
+    auth::caller::{Caller, SignedIn},
+    boolset::{Boolset, dav_opt},
+    dav::{account_root, auth, headers::if_tokens, meta::Meta, path},
+    fs::{
+        error::FsError,
+        nav,
+        uri::{FileUri, FsKind},
+    },
+    state::AppState,
+    storage::ByteStream,
+    upload::{
+        UploadError,
+        stream::{StreamWrite, write},
+        transfer::{self, TransferError},
+    },
+};
+
+/// The name a client MOVEs to finish a transfer.
+const FINISH: &str = ".file";
+
+/// Answers a request below `/remote.php/dav/uploads/<user>/`; `rest` is the path after it
+/// (`<transfer>` or `<transfer>/<chunk>`).
+pub async fn serve(mut req: Request, user: &str, rest: &str) -> Response {
+    let Some(state) = req.data::<AppState>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let signed = match auth::sign_in(&state, &req).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    if !names_caller(&state, user, &signed.me) {
+        return not_found();
+    }
+    let options = Boolset::from_bytes(signed.account.options.clone());
+    let root = match account_root(&signed.account.uri) {
+        Some(root) if root.fs == FsKind::My && !options.enabled(dav_opt::READ_ONLY) => root,
+        _ => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "This account cannot upload",
+            );
+        }
+    };
+    let owner = signed.me.user.id;
+    let free = (signed.me.group.max_storage - signed.me.user.storage).max(0) as u64;
+    let (transfer, chunk) = match rest.trim_end_matches('/').split_once('/') {
+        Some((t, c)) => (t.to_owned(), Some(c.to_owned())),
+        None => (rest.trim_end_matches('/').to_owned(), None),
+    };
+    let method = req.method().clone();
+    let outcome =
+        match (method.as_str(), chunk.as_deref()) {
+            ("MKCOL", None) => {
+                let total = req
+                    .header("oc-total-length")
+                    .and_then(|v| v.trim().parse::<u64>().ok());
+                if total.is_some_and(|t| t > free) {
+                    return error(
+                        StatusCode::INSUFFICIENT_STORAGE,
+                        "InsufficientStorage",
+                        "Insufficient space",
+                    );
+                }
+                transfer::open(&state, owner, &transfer)
+                    .await
+                    .map(|()| StatusCode::CREATED.into_response())
+            }
+            ("PUT", Some(name)) if name != FINISH => {
+                if !transfer::exists(&state, owner, &transfer).await {
+                    return not_found();
+                }
+                let body: ByteStream = Box::pin(req.take_body().into_bytes_stream());
+                transfer::put_chunk(&state, owner, &transfer, name, body, free)
+                    .await
+                    .map(|_| StatusCode::CREATED.into_response())
+            }
+            ("MOVE", Some(FINISH)) => {
+                let me = signed.me.clone();
+                return finish(&state, me, &req, &root, &transfer).await;
+            }
+            ("DELETE", None) => transfer::remove(&state, owner, &transfer)
+                .await
+                .map(|gone| match gone {
+                    true => StatusCode::NO_CONTENT.into_response(),
+                    false => not_found(),
+                }),
+            _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        };
+    outcome.unwrap_or_else(transfer_error)
+}
+
+fn transfer_error(e: TransferError) -> Response {
+    match e {
+        TransferError::NotFound => not_found(),
+        TransferError::Exists => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        TransferError::NoSpace => error(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "InsufficientStorage",
+            "Insufficient space",
+        ),
+        TransferError::Io(e) => {
+            tracing::warn!(error = %e, "chunked upload failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The `MOVE …/.file`: the transfer joined into its destination.
+async fn finish(
+    state: &AppState,
+    me: Arc<SignedIn>,
+    req: &Request,
+    root: &FileUri,
+    transfer: &str,
+) -> Response {
+    let owner = me.user.id;
+    let Some(uri) = destination(state, &me, req, root) else {
+        return error(StatusCode::BAD_REQUEST, "BadRequest", "Bad Destination");
+    };
+    let oc = match OcRequest::of(req, true, Access::Full) {
+        Ok(oc) => oc,
+        Err(resp) => return resp,
+    };
+    let (body, total) = match transfer::assembled(state, owner, transfer).await {
+        Ok(found) => found,
+        Err(e) => return transfer_error(e),
+    };
+    if let Some(announced) = req
+        .header("oc-total-length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        && announced != total
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The chunks do not add up to OC-Total-Length",
+        );
+    }
+    let caller = Caller::User(me.clone());
+    let existed = nav::resolve(&nav::FsCtx::new(state, &caller), &uri)
+        .await
+        .is_ok();
+    let mismatch = Arc::new(AtomicBool::new(false));
+    let body = verified(
+        body,
+        oc.checksum.as_ref().map(Verifier::new),
+        mismatch.clone(),
+    );
+    let tokens = if_tokens(req.header("if").unwrap_or_default());
+    let written = write(
+        state,
+        &me,
+        StreamWrite {
+            uri: &uri,
+            size: Some(total),
+            body,
+            lock_tokens: &tokens,
+            journal: true,
+            modified: oc.mtime,
+        },
+    )
+    .await;
+    if mismatch.load(Ordering::Acquire) {
+        let _ = transfer::remove(state, owner, transfer).await;
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The computed checksum does not match the one received from the client.",
+        );
+    }
+    let file = match written {
+        Ok(file) => file,
+        Err(e) => return write_error(e),
+    };
+    if let Err(e) = transfer::remove(state, owner, transfer).await {
+        tracing::warn!(error = ?e, "a finished transfer could not be removed");
+    }
+    joined(existed, &file, oc.mtime.is_some())
+}
+
+/// The answer of a joined transfer: 204 over a file that `existed`, else 201, with the id and
+/// ETag of `file`.
+fn joined(existed: bool, file: &stratus_entity::file::Model, mtime_given: bool) -> Response {
+    let status = if existed {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::CREATED
+    };
+    let mut resp = Response::builder().status(status).body(Body::empty());
+    headers::answer(&mut resp, Some((file.id, Meta::of(file).etag)), mtime_given);
+    resp
+}
+
+/// The `Destination` of a MOVE: a path of the caller's tree under a client's files prefix
+/// (not its root).
+fn destination(state: &AppState, me: &SignedIn, req: &Request, root: &FileUri) -> Option<FileUri> {
+    let url = req.header("destination")?.parse::<poem::http::Uri>().ok()?;
+    let raw = url.path();
+    if !path::raw_path_is_safe(raw) {
+        return None;
+    }
+    let mount = mount_of(raw)?;
+    if let Some(user) = &mount.user
+        && !names_caller(state, user, me)
+    {
+        return None;
+    }
+    let mut p = DavPath::new(raw).ok()?;
+    p.set_prefix(&mount.prefix).ok()?;
+    path::join(root, &p).ok().filter(|u| u.name().is_some())
+}
+
+/// `body`, checked against `verifier` at its end: a mismatch sets `mismatch` and fails the
+/// stream, so the write discards what it stored.
+fn verified(body: ByteStream, verifier: Option<Verifier>, mismatch: Arc<AtomicBool>) -> ByteStream {
+    let Some(verifier) = verifier else {
+        return body;
+    };
+    Box::pin(futures_util::stream::unfold(
+        Some((body, verifier)),
+        move |state| {
+            let mismatch = mismatch.clone();
+            async move {
+                let (mut body, mut v) = state?;
+                match body.next().await {
+                    Some(Ok(bytes)) => {
+                        v.update(&bytes);
+                        Some((Ok(bytes), Some((body, v))))
+                    }
+                    Some(Err(e)) => Some((Err(e), None)),
+                    None if v.matches() => None,
+                    None => {
+                        mismatch.store(true, Ordering::Release);
+                        Some((Err(std::io::Error::other("checksum mismatch")), None))
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// A failed assembly as a WebDAV status.
+fn write_error(e: UploadError) -> Response {
+    let status = match &e {
+        UploadError::Fs(FsError::InsufficientCapacity) => StatusCode::INSUFFICIENT_STORAGE,
+        UploadError::Fs(FsError::NotFound | FsError::ParentNotExist) => StatusCode::CONFLICT,
+        UploadError::Fs(FsError::Lock(_)) => StatusCode::LOCKED,
+        UploadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        UploadError::Fs(FsError::Db(_)) | UploadError::Storage(_) => {
+            tracing::warn!(error = %e, "chunked upload failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::FORBIDDEN,
+    };
+    error(status, "Exception", &e.to_string())
+}
