@@ -147,6 +147,18 @@ impl Copying<'_> {
     }
 }
 
+/// The run's line on its blobs: copied, already on the target, left out.
+fn copied_line(copied: usize, bytes: i64, present: usize, missing: usize) -> LogLine {
+    let line = if missing > 0 {
+        LogLine::new("backup.copiedSomeLeftOut").arg("missing", missing)
+    } else {
+        LogLine::new("backup.copiedAll")
+    };
+    line.arg("copied", copied)
+        .arg("bytes", bytes)
+        .arg("present", present)
+}
+
 /// Copies each needed blob the target lacks; a blob already there keeps the line a record
 /// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
 /// the others, copied or found, are returned by name.
@@ -221,16 +233,9 @@ async fn copy_missing(
         }
     }
     ctx.progress("backup", total, total, "");
-    let line = if missing > 0 {
-        LogLine::new("backup.copiedSomeLeftOut").arg("missing", missing)
-    } else {
-        LogLine::new("backup.copiedAll")
-    };
-    let line = line
-        .arg("copied", copied)
-        .arg("bytes", done.new_bytes)
-        .arg("present", stored.len() - copied);
-    log.line(ctx, line).await;
+    let present = stored.len() - copied;
+    log.line(ctx, copied_line(copied, done.new_bytes, present, missing))
+        .await;
     Ok(stored)
 }
 

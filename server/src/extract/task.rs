@@ -154,6 +154,12 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
 }
 
 /// Writes the archive's entries, from `task.next` on, into `staging`.
+fn start_line(task: &ExtractState) -> LogLine {
+    LogLine::new("extract.start")
+        .arg("src", task.src.clone())
+        .arg("dst", task.dst.clone())
+}
+
 async fn extract(
     ctx: &TaskCtx,
     fs: &FsCtx<'_>,
@@ -185,11 +191,7 @@ async fn extract(
     .await
     .map_err(|e| ExtractError::Corrupt(e.to_string()))??;
     let (count, size) = totals.unwrap_or((0, 0));
-    ctx.log(
-        LogLine::new("extract.start")
-            .arg("src", task.src.clone())
-            .arg("dst", task.dst.clone()),
-    );
+    ctx.log(start_line(task));
     let start = Start {
         index: task.next,
         bytes: task.bytes,
