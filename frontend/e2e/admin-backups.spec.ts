@@ -1,8 +1,8 @@
 // Backups in the admin console against the real server: a local target on a temporary folder
-// is tested (pending and saved) and starred; a folder task backs up a fresh user's folder and
-// "Run now" opens its record, which completes with its log; deleting the target is refused
-// while the task uses it, with the server's reason; a webhook channel pointed at a closed
-// loopback port shows the delivery's error. Screenshots of every page in light, dark, zh-CN
+// is tested (pending and saved) and starred; a folder task backs up a fresh user's folder, picked
+// from that user's drive, and "Run now" opens its record, which completes with its log;
+// deleting the target is refused while the task uses it, with the server's reason; a webhook
+// channel pointed at a closed loopback port shows the delivery's error. Screenshots of every page in light, dark, zh-CN
 // and at phone width (390 px).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +35,8 @@ test("a folder backup to a local target, its live record, and a webhook channel"
   test.setTimeout(180_000);
   const { account, api } = await freshUser(request, "backup");
   await mkdir(api, "Docs");
+  await mkdir(api, "Docs", "2024");
+  await mkdir(api, "Photos");
   await mkfile(api, ["Docs", "a.txt"], "alpha\n");
   await mkfile(api, ["Docs", "b.txt"], "bravo bravo\n");
   // The webhook test reaches the loopback port, where nothing listens.
@@ -74,7 +76,12 @@ test("a folder backup to a local target, its live record, and a webhook channel"
   await dialog.getByText("One folder").click();
   await dialog.getByRole("combobox", { name: "User" }).fill(account.email);
   await page.getByRole("option", { name: new RegExp(account.email) }).click();
-  await dialog.getByRole("textbox", { name: "Folder" }).fill(my("Docs"));
+  // The folder is picked from that user's drive (the console lists another user's folders).
+  const picker = dialog.getByRole("navigation", { name: "Folders", exact: true });
+  await expect(picker.getByRole("button", { name: "Photos" })).toBeVisible();
+  await picker.getByRole("button", { name: "Docs" }).click();
+  await expect(dialog.getByRole("textbox", { name: "Folder" })).toHaveValue(my("Docs"));
+  await expect(picker.getByRole("button", { name: "2024" })).toBeVisible();
   await expect(dialog.getByRole("combobox", { name: "Target" })).toHaveValue(`★ ${targetName}`);
   await dialog.getByRole("combobox", { name: "Schedule preset" }).click();
   await page.getByRole("option", { name: "Manual only" }).click();
@@ -83,6 +90,13 @@ test("a folder backup to a local target, its live record, and a webhook channel"
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("button", { name: taskName, exact: true })).toBeVisible();
+  const asAdmin = await apiAs(request, ACCOUNTS.admin);
+  const saved = await asAdmin<{ tasks: { name: string; source: { uri?: string } }[] }>(
+    "POST",
+    "/admin/backup/task",
+    { body: { page: 1, page_size: 100, conditions: {}, searches: {} } },
+  );
+  expect(saved.tasks.find((x) => x.name === taskName)?.source.uri).toBe(my("Docs"));
   await page.getByRole("button", { name: `Run ${taskName} now` }).click();
   await expect(page).toHaveURL(/\/admin\/backupRecords\?.*record=\d+/);
   const drawer = page.getByRole("dialog", { name: new RegExp(`Record \\d+ ${taskName}`) });

@@ -1,7 +1,7 @@
 // The tasks UI: compress a folder from the explorer and follow the task to completed on the
 // tasks page (the zip is in the drive and is a zip); another user sees none of it; the page in
-// light, dark, zh-CN and at 375 px, passing axe. Extract and remote download run once the server
-// has their routes.
+// light, dark, zh-CN (its log worded in Chinese) and at 375 px, passing axe. Extract and remote
+// download run once the server has their routes.
 import { createServer } from "node:http";
 import { expect, type Page, test } from "@playwright/test";
 import { freshUser, mkdir, mkfile, my, names, row, signIn } from "./explorer-helpers";
@@ -65,6 +65,14 @@ test("compress a folder, follow the task to completed, and get a valid zip", asy
   await expect(page.getByRole("heading", { name: "任务", exact: true })).toBeVisible();
   await expect(page.getByTestId("task").first()).toContainText("已完成");
   await snap(page, info, "tasks-dark-zh");
+  // The log in the reader's language, worded from each line's key and arguments.
+  const zhTask = page.getByTestId("task").first();
+  await zhTask.getByRole("button", { name: "显示日志" }).click();
+  const zhLog = zhTask.getByTestId("task-log");
+  await expect(zhLog).toContainText("正在将 1 个项目压缩到 /Reports.zip");
+  await expect(zhLog).toContainText("已写入");
+  await expect(zhLog).not.toContainText("compressing");
+  await snap(page, info, "tasks-log-zh");
   await page.evaluate(() => {
     localStorage.setItem("mantine-color-scheme-value", "light");
     localStorage.setItem("stratus.language", "en-US");

@@ -4,11 +4,12 @@
 import { createParser } from "eventsource-parser";
 import { API_BASE } from "./client";
 import { accessToken } from "./session";
+import type { TaskLogLine } from "./taskLog";
 import type { ProgressMap, Task } from "./tasks";
 
 export type StreamHandlers = {
   progress: (progress: ProgressMap) => void;
-  log: (line: string) => void;
+  log: (line: TaskLogLine) => void;
   status: (task: Task) => void;
 };
 
@@ -28,7 +29,9 @@ export async function readTaskStream(id: string, handlers: StreamHandlers, signa
       try {
         const data = JSON.parse(event.data) as unknown;
         if (event.event === "progress") handlers.progress(data as ProgressMap);
-        else if (event.event === "log") handlers.log(String(data));
+        // Each `log` event (English text) is followed by a `log_line` event with the same
+        // line's key and arguments: only the latter is read.
+        else if (event.event === "log_line") handlers.log(data as TaskLogLine);
         else if (event.event === "status") handlers.status(data as Task);
       } catch {
         // A line that is not JSON is skipped.

@@ -1,5 +1,7 @@
 // Picks a folder of "my files": one level at a time, up through the path, down by a click. With
 // `files`, it also lists the files that prop accepts and picks one of them (a .torrent file).
+// With `folders`, it browses the folders that query lists instead (another user's drive, for
+// an administrator).
 import { ActionIcon, Breadcrumbs, Group, Loader, NavLink, ScrollArea, Text } from "@mantine/core";
 import { IconArrowUp, IconCheck, IconFile, IconFolderFilled } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
@@ -18,16 +20,36 @@ type Props = {
   files?: { keep: (file: FileInfo) => boolean; picked?: string; onPick: (file: FileInfo) => void };
   /** Height of the list, in pixels. */
   height?: number;
+  /** The sub-folders of `value` from another source than the signed-in user's drive. */
+  folders?: FolderQuery;
+};
+
+/** A folder as the picker lists it. */
+export type PickerFolder = Pick<FileInfo, "name" | "path" | "type">;
+
+/** What a list of sub-folders is while it loads, failed or arrived. */
+export type FolderQuery = {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data?: PickerFolder[];
 };
 
 const none = () => false;
 
-export function FolderPicker({ value, onChange, excluded, files, height = 260 }: Props) {
+export function FolderPicker({
+  value,
+  onChange,
+  excluded,
+  files,
+  height = 260,
+  folders: given,
+}: Props) {
   const { t } = useTranslation();
   const parsed = parseUri(value);
-  const onlyFolders = useSubfolders(value, !files);
-  const withFiles = useFolderEntries(value, files?.keep ?? none, !!files);
-  const folders = files ? withFiles : onlyFolders;
+  const onlyFolders = useSubfolders(value, !files && !given);
+  const withFiles = useFolderEntries(value, files?.keep ?? none, !!files && !given);
+  const folders: FolderQuery = given ?? (files ? withFiles : onlyFolders);
   const crumbs = parsed ? ancestors(parsed) : [];
   return (
     <div>
@@ -56,47 +78,58 @@ export function FolderPicker({ value, onChange, excluded, files, height = 260 }:
         </Breadcrumbs>
       </Group>
       <ScrollArea h={height} type="auto" offsetScrollbars>
-        {folders.isPending ? (
-          <Loader size="sm" aria-label={t("explorer.loading")} />
-        ) : folders.isError ? (
-          <Text c="red" size="sm">
-            {errorMessage(folders.error)}
-          </Text>
-        ) : folders.data.length === 0 ? (
-          <Text c="dimmed" size="sm">
-            {t("explorer.noSubfolders")}
-          </Text>
-        ) : (
-          <nav aria-label={t("explorer.subfolders")}>
-            {folders.data.map((f) =>
-              f.type !== FOLDER ? (
-                <NavLink
-                  key={f.path}
-                  component="button"
-                  label={f.name}
-                  active={files?.picked === f.path}
-                  aria-pressed={files?.picked === f.path}
-                  leftSection={<IconFile size={18} />}
-                  rightSection={files?.picked === f.path ? <IconCheck size={16} /> : undefined}
-                  onClick={() => files?.onPick(f)}
-                />
-              ) : (
-                <NavLink
-                  key={f.path}
-                  component="button"
-                  label={f.name}
-                  disabled={excluded.has(f.path)}
-                  aria-disabled={excluded.has(f.path)}
-                  leftSection={<IconFolderFilled size={18} color="var(--mantine-color-yellow-5)" />}
-                  onClick={() => {
-                    if (!excluded.has(f.path)) onChange(f.path);
-                  }}
-                />
-              ),
-            )}
-          </nav>
-        )}
+        <Entries folders={folders} excluded={excluded} files={files} onChange={onChange} />
       </ScrollArea>
     </div>
+  );
+}
+
+/** The listed sub-folders (and files), or why there are none. */
+function Entries({
+  folders,
+  excluded,
+  files,
+  onChange,
+}: Pick<Props, "excluded" | "files" | "onChange"> & { folders: FolderQuery }) {
+  const { t } = useTranslation();
+  if (folders.isPending) return <Loader size="sm" aria-label={t("explorer.loading")} />;
+  return folders.isError ? (
+    <Text c="red" size="sm">
+      {errorMessage(folders.error)}
+    </Text>
+  ) : !folders.data?.length ? (
+    <Text c="dimmed" size="sm">
+      {t("explorer.noSubfolders")}
+    </Text>
+  ) : (
+    <nav aria-label={t("explorer.subfolders")}>
+      {folders.data.map((f) =>
+        f.type !== FOLDER ? (
+          <NavLink
+            key={f.path}
+            component="button"
+            label={f.name}
+            active={files?.picked === f.path}
+            aria-pressed={files?.picked === f.path}
+            leftSection={<IconFile size={18} />}
+            rightSection={files?.picked === f.path ? <IconCheck size={16} /> : undefined}
+            // Files are listed only from the drive's own listing, as FileInfo.
+            onClick={() => files?.onPick(f as FileInfo)}
+          />
+        ) : (
+          <NavLink
+            key={f.path}
+            component="button"
+            label={f.name}
+            disabled={excluded.has(f.path)}
+            aria-disabled={excluded.has(f.path)}
+            leftSection={<IconFolderFilled size={18} color="var(--mantine-color-yellow-5)" />}
+            onClick={() => {
+              if (!excluded.has(f.path)) onChange(f.path);
+            }}
+          />
+        ),
+      )}
+    </nav>
   );
 }

@@ -28,6 +28,7 @@ pub mod tasks;
 pub mod timeline;
 pub mod tools;
 pub mod user_delete;
+pub mod user_folders;
 pub mod users;
 
 use stratus_entity::user;

@@ -28,7 +28,7 @@ use crate::{
     auth::caller::Caller,
     extract,
     ids::IdKind,
-    queue::{Category, QueueError, store},
+    queue::{Category, LogLine, QueueError, store},
     state::AppState,
     stream_places::{StreamKind, StreamPlace},
 };
@@ -153,8 +153,9 @@ impl WorkflowApi {
     }
 
     /// The task's progress as a live stream (`text/event-stream`): `progress` events (the
-    /// progress map), `log` events (one line each) and `status` events (the task), until the
-    /// task ends.
+    /// progress map), `log` events (one line each, in English), each followed by a `log_line`
+    /// event (the same line as `{key, args, text}`: its message key and arguments) and
+    /// `status` events (the task), until the task ends.
     #[oai(
         path = "/workflow/progress/:id/stream",
         method = "get",
@@ -296,8 +297,13 @@ fn changes(state: &AppState, seen: &mut Seen, row: &task::Model) -> Vec<Value> {
         events.push(json!({"event": "progress", "data": progress}));
     }
     if row.log != seen.log {
+        // `log` carries the English text as it always has; `log_line` the same line with
+        // its key and arguments, for a client that words it in its reader's language.
         for line in new_lines(&seen.log, &row.log) {
-            events.push(json!({"event": "log", "data": line}));
+            let line = present::task::log_line(LogLine::parse(line));
+            events.push(json!({"event": "log", "data": line.text}));
+            let keyed = poem_openapi::types::ToJSON::to_json(&line).unwrap_or(Value::Null);
+            events.push(json!({"event": "log_line", "data": keyed}));
         }
         seen.log.clone_from(&row.log);
     }

@@ -19,7 +19,7 @@ use crate::{
         nav::{self, FsCtx},
         uri::{FileUri, FsKind},
     },
-    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind, store},
     state::AppState,
     upload::stream::{StreamWrite, write},
 };
@@ -118,11 +118,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let task: CreateArchiveState = ctx.required_state()?;
     let me = Arc::new(ctx.owner().await?);
     let dst = FileUri::parse(&task.dst).map_err(|e| TaskError::Fatal(e.to_string()))?;
-    ctx.log(format!(
-        "compressing {} item(s) into {}",
-        task.src.len(),
-        task.dst
-    ));
+    ctx.log(
+        LogLine::new("archive.start")
+            .arg("count", task.src.len())
+            .arg("dst", task.dst.clone()),
+    );
     let body = stream::body(
         ctx.state.clone(),
         Caller::User(me.clone()),
@@ -147,6 +147,6 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     .await
     .map_err(|e| TaskError::Fatal(e.to_string()))?;
     ctx.progress("archive_size", row.size, row.size, "");
-    ctx.log(format!("wrote {} bytes", row.size));
+    ctx.log(LogLine::new("archive.done").arg("bytes", row.size));
     Ok(())
 }

@@ -23,7 +23,7 @@ use super::{
     target,
 };
 use crate::{
-    queue::{TaskCtx, TaskError},
+    queue::{LogLine, TaskCtx, TaskError},
     storage::{ByteStream, StorageDriver, StorageError},
 };
 
@@ -58,10 +58,10 @@ pub async fn run(
     let driver = driver.as_ref();
     log.line(
         ctx,
-        format!(
-            "backing up {} ({}) to target {:?}",
-            task_row.name, task_row.kind, target_row.name
-        ),
+        LogLine::new("backup.start")
+            .arg("task", task_row.name.clone())
+            .arg("kind", task_row.kind.clone())
+            .arg("target", target_row.name.clone()),
     )
     .await;
     // The dump first: every blob its rows name is then in the listing below.
@@ -80,11 +80,10 @@ pub async fn run(
         .count();
     log.line(
         ctx,
-        format!(
-            "{} entries, {files} files, {} distinct blobs",
-            entries.len(),
-            needed.len()
-        ),
+        LogLine::new("backup.entries")
+            .arg("entries", entries.len())
+            .arg("files", files)
+            .arg("blobs", needed.len()),
     )
     .await;
 
@@ -148,6 +147,18 @@ impl Copying<'_> {
     }
 }
 
+/// The run's line on its blobs: copied, already on the target, left out.
+fn copied_line(copied: usize, bytes: i64, present: usize, missing: usize) -> LogLine {
+    let line = if missing > 0 {
+        LogLine::new("backup.copiedSomeLeftOut").arg("missing", missing)
+    } else {
+        LogLine::new("backup.copiedAll")
+    };
+    line.arg("copied", copied)
+        .arg("bytes", bytes)
+        .arg("present", present)
+}
+
 /// Copies each needed blob the target lacks; a blob already there keeps the line a record
 /// named it with, or is hashed again. Blobs unreadable on their policy are left out (logged);
 /// the others, copied or found, are returned by name.
@@ -162,8 +173,11 @@ async fn copy_missing(
     let known = retention::named_blobs(&ctx.state, copy.target_id, copy.driver)
         .await
         .map_err(fatal)?;
-    log.line(ctx, format!("the target holds {} blobs", present.len()))
-        .await;
+    log.line(
+        ctx,
+        LogLine::new("backup.targetHolds").arg("blobs", present.len()),
+    )
+    .await;
 
     let mut stored: HashMap<String, BlobLine> = HashMap::new();
     let total = needed.len() as i64;
@@ -188,12 +202,17 @@ async fn copy_missing(
                 stored.insert(blob.name.clone(), line);
                 copied += 1;
                 if copied <= LOG_EACH {
-                    log.line(ctx, format!("copied {} ({size} bytes)", copy.shown(blob)))
-                        .await;
+                    let line = LogLine::new("backup.copied")
+                        .arg("name", copy.shown(blob))
+                        .arg("bytes", size);
+                    log.line(ctx, line).await;
                 } else if last_line.elapsed() >= LOG_EVERY {
                     log.line(
                         ctx,
-                        format!("copied {copied} blobs so far, {i} of {total} checked"),
+                        LogLine::new("backup.copiedSoFar")
+                            .arg("copied", copied)
+                            .arg("checked", i)
+                            .arg("total", total),
                     )
                     .await;
                     last_line = Instant::now();
@@ -203,11 +222,10 @@ async fn copy_missing(
                 missing += 1;
                 log.line(
                     ctx,
-                    format!(
-                        "left out, unreadable on policy {}: {} ({e})",
-                        blob.policy_id,
-                        copy.shown(blob)
-                    ),
+                    LogLine::new("backup.unreadable")
+                        .arg("policy", blob.policy_id)
+                        .arg("name", copy.shown(blob))
+                        .arg("error", e.to_string()),
                 )
                 .await;
             }
@@ -215,20 +233,9 @@ async fn copy_missing(
         }
     }
     ctx.progress("backup", total, total, "");
-    let left_out = if missing > 0 {
-        format!(", {missing} left out")
-    } else {
-        String::new()
-    };
-    log.line(
-        ctx,
-        format!(
-            "{copied} blobs copied ({} bytes), {} already on the target{left_out}",
-            done.new_bytes,
-            stored.len() - copied,
-        ),
-    )
-    .await;
+    let present = stored.len() - copied;
+    log.line(ctx, copied_line(copied, done.new_bytes, present, missing))
+        .await;
     Ok(stored)
 }
 
@@ -286,7 +293,7 @@ async fn write_manifest(
     .await;
     let _ = tokio::fs::remove_file(&path).await;
     put.map_err(|e| fatal(format!("writing the manifest to the target: {e}")))?;
-    log.line(ctx, format!("manifest written ({written} bytes)"))
+    log.line(ctx, LogLine::new("backup.manifest").arg("bytes", written))
         .await;
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use super::{copy, dump, layout, run_log::RunLog};
 use crate::{
-    queue::{TaskCtx, TaskError},
+    queue::{LogLine, TaskCtx, TaskError},
     storage::StorageDriver,
 };
 
@@ -27,7 +27,7 @@ pub async fn write(
         .await
         .map_err(|e| fatal(e.to_string()))?;
     let path = temp.join(format!("backup-database-{record}.jsonl.gz"));
-    log.line(ctx, "dumping the database").await;
+    log.line(ctx, LogLine::new("backup.dumping")).await;
     let summary = dump::export_to_file(&ctx.state.db, &path)
         .await
         .map_err(|e| fatal(format!("dumping the database: {e}")))?;
@@ -51,11 +51,10 @@ pub async fn write(
     let len = outcome?;
     log.line(
         ctx,
-        format!(
-            "database dump written: {} rows of {} tables, {len} bytes",
-            summary.rows,
-            summary.tables.len()
-        ),
+        LogLine::new("backup.dumped")
+            .arg("rows", summary.rows)
+            .arg("tables", summary.tables.len())
+            .arg("bytes", len),
     )
     .await;
     Ok((layout::DATABASE.to_owned(), len))

@@ -32,7 +32,7 @@ use crate::{
         tree::{self, Kind},
         uri::FileUri,
     },
-    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind, store},
     state::AppState,
     storage::{ByteStream, StorageDriver, StorageError},
     upload::{
@@ -245,11 +245,15 @@ fn count(
         Ok(false) => st.restored += 1,
         Err(Failure::Retry(e)) => return Err(TaskError::Retry(e)),
         Err(Failure::Locked) => {
-            ctx.log(format!("{}: skipped, locked", uri.path()));
+            ctx.log(LogLine::new("backupRestore.locked").arg("path", uri.path()));
             st.skipped += 1;
         }
         Err(Failure::File(why)) => {
-            ctx.log(format!("{}: {why}", uri.path()));
+            ctx.log(
+                LogLine::new("backupRestore.failed")
+                    .arg("path", uri.path())
+                    .arg("reason", why.clone()),
+            );
             tracing::warn!(file = %uri.path(), error = %why, "backup restore: file skipped");
             st.failed_count += 1;
             if st.failed.len() < NAMED_FAILURES {

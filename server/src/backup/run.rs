@@ -22,7 +22,7 @@ use stratus_entity::{
 use super::{BackupError, copy, notice, records, retention, run_log::RunLog, targets};
 use crate::{
     db,
-    queue::{self, Registry, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, Registry, TaskCtx, TaskError, TaskKind},
     state::AppState,
 };
 
@@ -211,7 +211,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .await
         .map_err(retry)?
     else {
-        ctx.log("the backup record of this run was deleted");
+        ctx.log(LogLine::new("backup.recordDeleted"));
         return Ok(());
     };
     if !records::LIVE.contains(&record.status.as_str()) {
@@ -226,17 +226,17 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let record = active.update(db).await.map_err(retry)?;
     let log = RunLog::new(&ctx.state, record.id);
     if resumed {
-        log.line(ctx, "taken up again after an interruption").await;
+        log.line(ctx, LogLine::new("backup.resumed")).await;
     }
     let outcome = work(ctx, &log, &record).await;
     let result = match outcome {
         Ok(done) => {
             log.line(
                 ctx,
-                format!(
-                    "completed: {} files, {} bytes, {} bytes new on the target",
-                    done.files, done.size, done.new_bytes
-                ),
+                LogLine::new("backup.completed")
+                    .arg("files", done.files)
+                    .arg("bytes", done.size)
+                    .arg("newBytes", done.new_bytes),
             )
             .await;
             let mut active = record.clone().into_active_model();
@@ -256,7 +256,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         Err(TaskError::Lost) => Err(TaskError::Lost),
         Err(e) => {
             let message = e.to_string();
-            log.line(ctx, format!("failed: {message}")).await;
+            log.line(
+                ctx,
+                LogLine::new("backup.failed").arg("error", message.clone()),
+            )
+            .await;
             let row = records::finish(db, record, status::FAILED, Some(message.clone()))
                 .await
                 .map_err(retry)?;
@@ -304,9 +308,12 @@ async fn expire(ctx: &TaskCtx, log: &RunLog, record: &backup_record::Model) {
     match retention::apply(&ctx.state, &task_row, Utc::now()).await {
         Ok(0) => {}
         Ok(n) => {
-            log.line(ctx, format!("retention: {n} older backup(s) deleted"))
+            log.line(ctx, LogLine::new("backup.retention").arg("deleted", n))
                 .await
         }
-        Err(e) => log.line(ctx, format!("retention failed: {e}")).await,
+        Err(e) => {
+            let line = LogLine::new("backup.retentionFailed").arg("error", e.to_string());
+            log.line(ctx, line).await
+        }
     }
 }

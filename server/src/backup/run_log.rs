@@ -9,7 +9,10 @@ use std::{
 use tokio::sync::Mutex;
 
 use super::records;
-use crate::{queue::TaskCtx, state::AppState};
+use crate::{
+    queue::{LogLine, TaskCtx},
+    state::AppState,
+};
 
 /// How often waiting lines are written.
 const FLUSH: Duration = Duration::from_secs(1);
@@ -44,10 +47,11 @@ impl RunLog {
         }
     }
 
-    /// Adds a line, stamped with the time.
-    pub async fn line(&self, ctx: &TaskCtx, text: impl Into<String>) {
-        let text = text.into().replace('\n', " ");
-        ctx.log(text.clone());
+    /// Adds a line, stamped with the time: its English text to the record's log, the line
+    /// with its key to the task's.
+    pub async fn line(&self, ctx: &TaskCtx, line: LogLine) {
+        let text = line.text.replace('\n', " ");
+        ctx.log(line);
         let stamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
         self.waiting
             .lock()

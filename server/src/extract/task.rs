@@ -30,7 +30,7 @@ use crate::{
         uri::FileUri,
     },
     ids::IdKind,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     upload::stream::{StreamWrite, write},
 };
 
@@ -137,10 +137,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     match outcome {
         Ok(()) => {
             guard.disarm();
-            ctx.log(format!(
-                "extracted {} file(s), {} bytes",
-                task.files, task.bytes
-            ));
+            ctx.log(
+                LogLine::new("extract.done")
+                    .arg("files", task.files)
+                    .arg("bytes", task.bytes),
+            );
             Ok(())
         }
         Err(Stop::Task(e)) => Err(e),
@@ -153,6 +154,12 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
 }
 
 /// Writes the archive's entries, from `task.next` on, into `staging`.
+fn start_line(task: &ExtractState) -> LogLine {
+    LogLine::new("extract.start")
+        .arg("src", task.src.clone())
+        .arg("dst", task.dst.clone())
+}
+
 async fn extract(
     ctx: &TaskCtx,
     fs: &FsCtx<'_>,
@@ -184,7 +191,7 @@ async fn extract(
     .await
     .map_err(|e| ExtractError::Corrupt(e.to_string()))??;
     let (count, size) = totals.unwrap_or((0, 0));
-    ctx.log(format!("extracting {} into {}", task.src, task.dst));
+    ctx.log(start_line(task));
     let start = Start {
         index: task.next,
         bytes: task.bytes,
@@ -199,9 +206,7 @@ async fn extract(
                 continue;
             }
             Item::Skipped { index, name } => {
-                ctx.log(format!(
-                    "skipped {name}: links and special files are not extracted"
-                ));
+                ctx.log(LogLine::new("extract.skippedLink").arg("name", name.clone()));
                 task.next = index + 1;
                 continue;
             }

@@ -15,7 +15,7 @@ use stratus_entity::{entity, file, task};
 
 use super::{extract::Format, index, task::index_version, task::retry};
 use crate::{
-    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind, store},
     state::AppState,
 };
 
@@ -130,10 +130,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     }
     ctx.progress("rebuild_index", st.done, st.total, "");
     ctx.summary("index", json!({"total": st.total, "failed": st.failed}));
-    ctx.log(format!(
-        "{} file(s) read, {} without text",
-        st.done, st.failed
-    ));
+    ctx.log(
+        LogLine::new("fts.rebuilt")
+            .arg("done", st.done)
+            .arg("failed", st.failed),
+    );
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     fs::tx,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     state::AppState,
 };
 
@@ -52,9 +52,9 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let st: IndexState = ctx.required_state()?;
     let (limits, timeout) = super::limits(&ctx.state.settings).await.map_err(retry)?;
     match index_version(&ctx.state, st.file_id, st.entity_id, limits, timeout).await? {
-        Some(Ok(bytes)) => ctx.log(format!("{bytes} bytes of text indexed")),
-        Some(Err(reason)) => ctx.log(format!("not indexed: {reason}")),
-        None => ctx.log("the file has another version now, or is gone; nothing to read"),
+        Some(Ok(bytes)) => ctx.log(LogLine::new("fts.indexed").arg("bytes", bytes)),
+        Some(Err(reason)) => ctx.log(LogLine::new("fts.notIndexed").arg("reason", reason)),
+        None => ctx.log(LogLine::new("fts.stale")),
     }
     Ok(())
 }

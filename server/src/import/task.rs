@@ -26,7 +26,7 @@ use crate::{
         uri::{FileUri, FsKind},
     },
     media_meta,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     storage::registry::UPLOADS_DIR,
     upload::{
         UploadError,
@@ -93,11 +93,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let root = ctx.state.config.data_dir.join(UPLOADS_DIR);
     let src = source::resolve(&root, &task.src).map_err(|e| TaskError::Fatal(e.to_string()))?;
     let root = std::fs::canonicalize(&root).map_err(retry)?;
-    ctx.log(format!(
-        "importing {} into /{}",
-        task.src,
-        task.dst.join("/")
-    ));
+    ctx.log(
+        LogLine::new("import.start")
+            .arg("src", task.src.clone())
+            .arg("dst", format!("/{}", task.dst.join("/"))),
+    );
     let caller = Caller::User(Arc::new(ctx.owner().await?));
     let mut walk = Walk {
         ctx,
@@ -131,17 +131,23 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
                 Entry::Folder { .. } => {}
                 Entry::Skipped { name, why } => {
                     walk.tally.skipped += 1;
-                    ctx.log(format!("skipped {}: {why}", shown(&below, &name)));
+                    ctx.log(
+                        LogLine::new("import.skipped")
+                            .arg("path", shown(&below, &name))
+                            .arg("reason", why),
+                    );
                 }
             }
         }
         folders.extend(subfolders.into_iter().rev());
     }
     let t = &walk.tally;
-    ctx.log(format!(
-        "imported {} of {} file(s), {} skipped",
-        t.imported, t.indexed, t.skipped
-    ));
+    ctx.log(
+        LogLine::new("import.done")
+            .arg("imported", t.imported)
+            .arg("indexed", t.indexed)
+            .arg("skipped", t.skipped),
+    );
     Ok(())
 }
 
@@ -166,7 +172,11 @@ impl Walk<'_> {
         } else {
             below.join("/")
         };
-        self.ctx.log(format!("skipped the folder {path}: {why}"));
+        self.ctx.log(
+            LogLine::new("import.skippedFolder")
+                .arg("path", path)
+                .arg("reason", why),
+        );
         Ok(false)
     }
 
@@ -210,15 +220,15 @@ impl Walk<'_> {
             }
             Ok(Adopted::Taken(_)) => {
                 self.tally.skipped += 1;
-                ctx.log(format!("skipped {path}: the name is taken"));
+                ctx.log(LogLine::new("import.nameTaken").arg("path", path.clone()));
             }
             Err(UploadError::Fs(FsError::InsufficientCapacity)) => {
                 self.tally.skipped += 1;
-                ctx.log(format!("skipped {path}: the user's storage is full"));
+                ctx.log(LogLine::new("import.storageFull").arg("path", path.clone()));
             }
             Err(UploadError::Fs(FsError::Lock(_))) => {
                 self.tally.skipped += 1;
-                ctx.log(format!("skipped {path}: locked"));
+                ctx.log(LogLine::new("import.locked").arg("path", path.clone()));
             }
             Err(e) => return Err(retry(e)),
         }

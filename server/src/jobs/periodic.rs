@@ -8,7 +8,7 @@ use futures_util::{FutureExt, future::BoxFuture};
 
 use crate::{
     fs, fs_events, health, kv,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     state::AppState,
     upload,
 };
@@ -86,7 +86,11 @@ impl TaskKind for Periodic {
         async move {
             let rows = (self.work)(&ctx.state).await.map_err(TaskError::Retry)?;
             ctx.progress(self.name, rows as i64, rows as i64, "");
-            ctx.log(format!("{}: {rows} row(s)", self.name));
+            ctx.log(
+                LogLine::new("job.rows")
+                    .arg("job", self.name)
+                    .arg("rows", rows),
+            );
             if rows > 0 {
                 tracing::info!(job = self.name, rows, "housekeeping");
             }

@@ -21,7 +21,7 @@ use super::{
     task::{MetaState, read_version},
 };
 use crate::{
-    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind, store},
     state::AppState,
 };
 
@@ -150,7 +150,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         ctx.save_state(&st).await?;
     }
     ctx.progress("media_meta", st.done, std::cmp::max(st.done, st.total), "");
-    ctx.log(format!("{} file(s) read", st.done));
+    ctx.log(LogLine::new("media.backfilled").arg("done", st.done));
     Ok(())
 }
 

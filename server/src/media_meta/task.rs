@@ -17,7 +17,7 @@ use crate::{
         metadata::{remove_with_namespaces, upsert},
         tx,
     },
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     storage::seekable,
     thumb::external,
 };
@@ -64,8 +64,8 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .user_id
         .ok_or_else(|| TaskError::Fatal("the task has no owner".into()))?;
     match read_version(ctx, &st, owner).await? {
-        Some(n) => ctx.log(format!("{n} metadata field(s)")),
-        None => ctx.log("the file has another version now; nothing to read"),
+        Some(n) => ctx.log(LogLine::new("media.read").arg("fields", n)),
+        None => ctx.log(LogLine::new("media.stale")),
     }
     Ok(())
 }
@@ -155,9 +155,12 @@ fn apply_size_caps(
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(default);
         if *on && cap > 0 && size > cap {
-            ctx.log(format!(
-                "{size} bytes: over the {cap} bytes read for {what}"
-            ));
+            ctx.log(
+                LogLine::new("media.tooLarge")
+                    .arg("size", size)
+                    .arg("cap", cap)
+                    .arg("reader", what),
+            );
             *on = false;
         }
     }
@@ -205,7 +208,7 @@ async fn read_streams(
         Ok(found) => Ok(found),
         // A file ffprobe cannot read has no stream keys; trying again would not help.
         Err(reason) => {
-            ctx.log(format!("ffprobe: {reason}"));
+            ctx.log(LogLine::new("media.ffprobe").arg("reason", reason));
             Ok(Vec::new())
         }
     }

@@ -10,7 +10,7 @@ use stratus_entity::notification_channel::{self, kind};
 
 use super::{Event, NotifyError, channels, email, webhook};
 use crate::{
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     state::AppState,
 };
 
@@ -46,7 +46,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
         .await
         .map_err(|e| TaskError::Retry(e.to_string()))?;
     let Some(channel) = channel.filter(|c| c.enabled && channels::takes(c, d.event.kind)) else {
-        ctx.log("the channel is gone, disabled or no longer takes the event");
+        ctx.log(LogLine::new("notify.channelGone"));
         return Ok(());
     };
     send(&ctx.state, &channel, &d.event, d.sent_at)
@@ -55,11 +55,11 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             NotifyError::Invalid(m) => TaskError::Fatal(m),
             other => TaskError::Retry(other.to_string()),
         })?;
-    ctx.log(format!(
-        "{} sent through channel {}",
-        d.event.kind.name(),
-        channel.name
-    ));
+    ctx.log(
+        LogLine::new("notify.sent")
+            .arg("event", d.event.kind.name())
+            .arg("channel", channel.name),
+    );
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use stratus_entity::{group, task, user};
 use tokio_util::sync::CancellationToken;
 
-use super::store;
+use super::{log_line::LogLine, store};
 use crate::{caller::SignedIn, state::AppState};
 
 /// Log lines kept with a task; older ones are dropped.
@@ -187,10 +187,11 @@ impl TaskCtx {
         public
     }
 
-    /// Adds a line to the task's log.
-    pub fn log(&self, line: impl Into<String>) {
+    /// Adds a line to the task's log: a [`LogLine`] with its key, or text.
+    pub fn log(&self, line: impl Into<LogLine>) {
+        let stored = line.into().stored();
         let mut report = self.report.lock().expect("report");
-        report.log.push_back(line.into().replace('\n', " "));
+        report.log.push_back(stored);
         while report.log.len() > LOG_LINES {
             report.log.pop_front();
         }

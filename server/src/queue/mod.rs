@@ -5,6 +5,7 @@
 //! - `kind.rs`: the [`TaskKind`] trait a task type implements (state in, progress out) and
 //!   the context a running task reports through.
 //! - `kinds.rs`: every task type declared once: its name, its queue, the list it shows in.
+//! - `log_line.rs`: a log line's message key, arguments and English text.
 //! - `registry.rs`: the task types this process runs, and the tasks it is running now.
 //! - `settings.rs`: the `queue_<name>_*` settings of each named queue.
 //! - `store.rs`: the statements: submit, claim with a lease, renew, finish, retry, cancel;
@@ -16,6 +17,7 @@
 pub mod error;
 pub mod kind;
 pub mod kinds;
+pub mod log_line;
 pub mod registry;
 pub mod settings;
 pub mod store;
@@ -23,6 +25,7 @@ pub mod worker;
 
 pub use error::QueueError;
 pub use kind::{TaskCtx, TaskError, TaskKind};
+pub use log_line::LogLine;
 pub use registry::Registry;
 
 /// The named queues, each with its own `queue_<name>_*` settings.

@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use stratus_entity::task::{self, status};
 
-use super::{QueueError, Registry, TaskCtx, TaskError, TaskKind, settings::QueueSettings};
+use super::{LogLine, QueueError, Registry, TaskCtx, TaskError, TaskKind, settings::QueueSettings};
 use crate::{caller::SignedIn, fs::sql::Sql, state::AppState};
 
 /// How long a claim holds without renewal.
@@ -316,10 +316,14 @@ pub async fn fail(
         let at = later(settings.backoff(retry));
         public.insert("retry_count".into(), json!(retry));
         public.insert("resume_time".into(), json!(at.timestamp()));
-        ctx.log(format!("retry {retry} after: {message}"));
+        ctx.log(
+            LogLine::new("task.retry")
+                .arg("retry", retry)
+                .arg("error", message.clone()),
+        );
         return finish(db, ctx, status::QUEUED, Value::Object(public), Some(at)).await;
     }
-    ctx.log(format!("failed: {message}"));
+    ctx.log(LogLine::new("task.failed").arg("error", message.clone()));
     finish(db, ctx, status::ERROR, Value::Object(public), None).await
 }
 

@@ -17,7 +17,7 @@ use crate::{
         uri::FileUri,
         walk,
     },
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
 };
 
 /// The task's stored state.
@@ -58,22 +58,23 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let files = files_of(ctx, &caller, &task.src, limit).await?;
     let blobs = blobs_of(ctx, &files, dst.id).await?;
     let total = blobs.len() as i64;
-    ctx.log(format!(
-        "moving {total} blob(s) of {} file(s) to policy {}",
-        files.len(),
-        dst.name
-    ));
+    ctx.log(
+        LogLine::new("relocate.start")
+            .arg("blobs", total)
+            .arg("files", files.len())
+            .arg("policy", dst.name.clone()),
+    );
     let mut moved = 0;
     for (done, (e, name)) in blobs.iter().enumerate() {
         ctx.progress("relocate", done as i64, total, name);
         if blob::relocate(&ctx.state, e, &dst, name).await? {
             moved += 1;
         } else {
-            ctx.log(format!("{name}: changed meanwhile, left where it is"));
+            ctx.log(LogLine::new("relocate.changed").arg("name", name.clone()));
         }
     }
     ctx.progress("relocate", total, total, "");
-    ctx.log(format!("moved {moved} blob(s)"));
+    ctx.log(LogLine::new("relocate.done").arg("moved", moved));
     Ok(())
 }
 

@@ -31,7 +31,7 @@ use super::{
 use crate::{
     auth::caller::SignedIn,
     net::guard::{GuardError, error_chain},
-    queue::{TaskCtx, TaskError},
+    queue::{LogLine, TaskCtx, TaskError},
 };
 
 /// How much may arrive, or how long may pass, before the progress is stored.
@@ -89,7 +89,7 @@ async fn transfer(
         Answer::Rest(total) => total,
         Answer::Whole(total) => {
             if offset > 0 {
-                ctx.log("the server sent the whole file again; starting over");
+                ctx.log(LogLine::new("download.restart"));
             }
             offset = 0;
             file.set_len(0).await.map_err(io)?;
@@ -110,7 +110,7 @@ async fn transfer(
     }
     st.total = total;
     if offset > 0 {
-        ctx.log(format!("resuming at byte {offset}"));
+        ctx.log(LogLine::new("download.resume").arg("offset", offset));
     }
     let mut w = Writer {
         ctx,

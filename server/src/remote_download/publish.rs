@@ -10,7 +10,7 @@ use super::state::DownloadState;
 use crate::{
     auth::caller::SignedIn,
     fs::uri::FileUri,
-    queue::{TaskCtx, TaskError},
+    queue::{LogLine, TaskCtx, TaskError},
     storage::ByteStream,
     upload::stream::{StreamWrite, write},
 };
@@ -63,6 +63,10 @@ pub async fn file(
     )
     .await
     .map_err(|e| TaskError::Fatal(format!("cannot save {relative}: {e}")))?;
-    ctx.log(format!("saved {relative} ({} bytes)", row.size));
+    ctx.log(
+        LogLine::new("download.saved")
+            .arg("path", relative)
+            .arg("bytes", row.size),
+    );
     Ok(())
 }

@@ -17,6 +17,8 @@ use sea_orm::{
 };
 use stratus_entity::{entity, file, file_entity, metadata, snapshot_node};
 
+use crate::queue::LogLine;
+
 use crate::fs::{
     changes,
     error::FsError,
@@ -68,7 +70,7 @@ pub struct Applied {
     /// Files and folders created or given back their content.
     pub restored: u64,
     /// Log lines: what was skipped and why.
-    pub log: Vec<String>,
+    pub log: Vec<LogLine>,
 }
 
 /// Live rows by `(parent, name)`.
@@ -173,10 +175,8 @@ async fn clear_the_way(
             continue;
         }
         if mode == Mode::Copy {
-            out.log.push(format!(
-                "skipped {}: another object is in the way",
-                item.path
-            ));
+            out.log
+                .push(LogLine::new("restore.inTheWay").arg("path", item.path.to_string()));
             skip.insert(i);
             continue;
         }
@@ -185,7 +185,8 @@ async fn clear_the_way(
                 existing.remove(&(item.parent, item.name.clone()));
             }
             Err(FsError::Lock(_)) => {
-                out.log.push(format!("skipped {}: locked", item.path));
+                out.log
+                    .push(LogLine::new("restore.locked").arg("path", item.path.to_string()));
                 skip.insert(i);
             }
             Err(e) => return Err(e),
@@ -280,14 +281,16 @@ async fn sort_out<'a, 'i>(
         match item.node.entity_id {
             Some(entity_id) if live.primary_entity != Some(entity_id) => {
                 if mode == Mode::Copy {
-                    out.log
-                        .push(format!("skipped {}: another file is in the way", item.path));
+                    out.log.push(
+                        LogLine::new("restore.fileInTheWay").arg("path", item.path.to_string()),
+                    );
                     continue;
                 }
                 if let Some(owner) = lock_owner
                     && locked(txn, owner, &item.path).await?
                 {
-                    out.log.push(format!("skipped {}: locked", item.path));
+                    out.log
+                        .push(LogLine::new("restore.locked").arg("path", item.path.to_string()));
                     continue;
                 }
                 versions.push((live.clone(), entity_id, &item.path));
@@ -534,7 +537,7 @@ pub async fn trash_extras(
     folder: i64,
     path: &FileUri,
     keep: &HashSet<&str>,
-    log: &mut Vec<String>,
+    log: &mut Vec<LogLine>,
 ) -> Result<(), FsError> {
     let extras = file::Entity::find()
         .filter(file::Column::ParentId.eq(folder))
@@ -547,7 +550,9 @@ pub async fn trash_extras(
         let uri = path.join(&extra.name)?;
         match trash::delete(ctx, &uri, trash::DeleteOptions::default()).await {
             Ok(()) | Err(FsError::NotFound) => {}
-            Err(FsError::Lock(_)) => log.push(format!("kept {uri}: locked")),
+            Err(FsError::Lock(_)) => {
+                log.push(LogLine::new("restore.keptLocked").arg("path", uri.to_string()))
+            }
             Err(e) => return Err(e),
         }
     }

@@ -158,7 +158,7 @@ impl<'a> Runner<'a> {
     pub async fn trash_top_extras(
         &self,
         ctx: &FsCtx<'_>,
-        log: &mut Vec<String>,
+        log: &mut Vec<crate::queue::LogLine>,
     ) -> Result<(), FsError> {
         if self.target.mode != Mode::Replace {
             return Ok(());

@@ -26,7 +26,7 @@ use crate::{
         tx,
         uri::{FileUri, FsKind},
     },
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
     state::AppState,
 };
 
@@ -162,7 +162,11 @@ async fn snapshot_before(
         let before = take_before(&ctx.state, owner_id, &folder)
             .await
             .map_err(failure)?;
-        ctx.log(format!("took snapshot {} of {uri} first", before.name));
+        ctx.log(
+            LogLine::new("snapshot.before")
+                .arg("name", before.name.clone())
+                .arg("path", uri.to_string()),
+        );
         st.before = Some(before.id);
     } else {
         st.before = Some(0);

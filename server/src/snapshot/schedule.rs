@@ -27,7 +27,7 @@ use crate::{
     caller::Caller,
     fs::tx,
     ids::IdKind,
-    queue::{self, TaskCtx, TaskError, TaskKind, store},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind, store},
     state::AppState,
 };
 
@@ -219,11 +219,13 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let start = DateTime::from_timestamp(start, 0)
         .ok_or_else(|| TaskError::Fatal("bad period start".into()))?;
     match take_scheduled(&ctx.state, id, start).await.map_err(retry)? {
-        Outcome::Taken(row, pruned) => ctx.log(format!(
-            "{}: {} file(s); {pruned} older scheduled snapshot(s) deleted",
-            row.name, row.files
-        )),
-        Outcome::Skipped(why) => ctx.log(why),
+        Outcome::Taken(row, pruned) => ctx.log(
+            LogLine::new("snapshot.scheduled")
+                .arg("name", row.name)
+                .arg("files", row.files)
+                .arg("pruned", pruned),
+        ),
+        Outcome::Skipped(why) => ctx.log(LogLine::new("snapshot.skipped").arg("reason", why)),
     }
     Ok(())
 }

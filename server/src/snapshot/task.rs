@@ -12,7 +12,7 @@ use stratus_entity::{file, snapshot};
 use super::take;
 use crate::{
     fs::tx,
-    queue::{self, TaskCtx, TaskError, TaskKind},
+    queue::{self, LogLine, TaskCtx, TaskError, TaskKind},
 };
 
 /// The task's stored state.
@@ -56,7 +56,7 @@ async fn run(ctx: &TaskCtx, id: i64) -> Result<(), TaskError> {
         .await
         .map_err(retry)?
     else {
-        ctx.log("the snapshot was deleted before it was taken");
+        ctx.log(LogLine::new("snapshot.deleted"));
         return Ok(());
     };
     if row.status != snapshot::status::IN_PROGRESS {
@@ -87,9 +87,11 @@ async fn run(ctx: &TaskCtx, id: i64) -> Result<(), TaskError> {
     let done = take::fill(&txn, &row, folder.id).await.map_err(retry)?;
     txn.commit().await.map_err(retry)?;
     ctx.progress("snapshot", 1, 1, &row.uri);
-    ctx.log(format!(
-        "{} file(s) and {} folder(s), {} bytes",
-        done.files, done.folders, done.size
-    ));
+    ctx.log(
+        LogLine::new("snapshot.taken")
+            .arg("files", done.files)
+            .arg("folders", done.folders)
+            .arg("bytes", done.size),
+    );
     Ok(())
 }

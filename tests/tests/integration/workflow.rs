@@ -14,6 +14,7 @@ mod fairness;
 mod import;
 mod jobs;
 mod killed;
+mod log_lines;
 pub mod media_meta;
 pub mod origin;
 mod queue;

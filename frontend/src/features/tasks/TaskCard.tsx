@@ -4,7 +4,8 @@ import { Button, Code, Collapse, Group, Paper, Stack, Text } from "@mantine/core
 import { IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { cancelDownload, ENDED, readableLogLine, type Task, taskEnds } from "../../api/tasks";
+import { renderLogLine } from "../../api/taskLog";
+import { cancelDownload, ENDED, type Task, taskEnds } from "../../api/tasks";
 import { notifyError } from "../../lib/errors";
 import { useTaskStream } from "./stream";
 import { ProgressBars } from "./TaskProgressBars";
@@ -13,7 +14,7 @@ import { TaskHeading, TaskRoute } from "./TaskSummary";
 type Props = { task: Task; stream: boolean; onEnd: () => void };
 
 export function TaskCard({ task: listed, stream, onEnd }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [showLog, setShowLog] = useState(false);
   const live = useTaskStream(listed.id, stream || showLog, onEnd);
   const task = live.status ?? listed;
@@ -57,7 +58,9 @@ export function TaskCard({ task: listed, stream, onEnd }: Props) {
         </Group>
         <Collapse expanded={showLog}>
           <Code block fz="xs" mah={240} style={{ overflow: "auto" }} data-testid="task-log">
-            {live.log.length ? live.log.map(readableLogLine).join("\n") : t("tasks.noLog")}
+            {live.log.length
+              ? live.log.map((line) => renderLogLine(line, i18n)).join("\n")
+              : t("tasks.noLog")}
           </Code>
         </Collapse>
       </Stack>

@@ -1,10 +1,11 @@
 // A task's live progress as React state, read from the task's event stream
 // (`api/taskStream.ts`) while wanted.
 import { useEffect, useRef, useState } from "react";
+import type { TaskLogLine } from "../../api/taskLog";
 import { readTaskStream } from "../../api/taskStream";
 import type { ProgressMap, Task } from "../../api/tasks";
 
-export type Live = { progress?: ProgressMap; log: string[]; status?: Task; open: boolean };
+export type Live = { progress?: ProgressMap; log: TaskLogLine[]; status?: Task; open: boolean };
 
 /** The live state of task `id` while `enabled`; `onEnd` runs when the stream closes. */
 export function useTaskStream(id: string, enabled: boolean, onEnd?: () => void): Live {

@@ -1,8 +1,12 @@
 // The tasks UI's pure helpers: what a task works on, the default zip name, the URL box, and
 // which files count as archives.
+import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import type { FileInfo } from "../../api/client";
+import { plainLogLines, renderLogLine } from "../../api/taskLog";
 import { readableLogLine, readablePath, taskEnds } from "../../api/tasks";
+import enUS from "../../i18n/en-US.json";
+import zhCN from "../../i18n/zh-CN.json";
 import { defaultZipName, isArchive, urlLines } from "./names";
 
 const file = (name: string, type = 0) =>
@@ -37,6 +41,29 @@ describe("tasks", () => {
     expect(readableLogLine("saved cloudreve://abc@share/x and https://x/y")).toBe(
       "saved cloudreve://abc@share/x and https://x/y",
     );
+  });
+
+  it("words a keyed log line in the reader's language, else shows its English text", async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { "en-US": { translation: enUS }, "zh-CN": { translation: zhCN } },
+      lng: "zh-CN",
+      fallbackLng: "en-US",
+      interpolation: { escapeValue: false },
+    });
+    const line = {
+      key: "archive.start",
+      args: { count: 2, dst: "cloudreve://my/Out/a%20b.zip" },
+      text: "compressing 2 item(s) into cloudreve://my/Out/a%20b.zip",
+    };
+    expect(renderLogLine(line, i18n)).toBe("正在将 2 个项目压缩到 /Out/a b.zip");
+    // A key this UI does not know, or none: the server's English text, paths made readable.
+    expect(renderLogLine({ ...line, key: "archive.somethingNew" }, i18n)).toBe(
+      "compressing 2 item(s) into /Out/a b.zip",
+    );
+    expect(plainLogLines("old line\n").map((l) => renderLogLine(l, i18n))).toEqual(["old line"]);
+    await i18n.changeLanguage("en-US");
+    expect(renderLogLine(line, i18n)).toBe("compressing 2 item(s) into /Out/a b.zip");
   });
 
   it("names the zip after one file or folder", () => {

@@ -11,12 +11,16 @@ use crate::{
     admin::{Actor, tasks},
     api::{
         ApiTags,
-        dto::{file::Pagination, task::TaskSummary},
+        dto::{
+            file::Pagination,
+            task::{TaskLogLine, TaskSummary},
+        },
         envelope::{ApiResult, done, ok},
         json::ApiJson,
         present,
     },
     ids::{HashIds, IdKind},
+    queue::log_line,
     state::AppState,
 };
 
@@ -38,8 +42,11 @@ pub struct TaskRow {
     pub user_hash_id: Option<String>,
     pub task_hash_id: String,
     pub summary: Option<TaskSummary>,
-    /// The task's latest log lines; only when one task is read (`GET /admin/queue/:id`).
+    /// The task's latest log lines in English, one a line; only when one task is read
+    /// (`GET /admin/queue/:id`).
     pub log: Option<String>,
+    /// The same lines with their message keys and arguments; only with `log`.
+    pub log_lines: Option<Vec<TaskLogLine>>,
 }
 
 impl TaskRow {
@@ -59,6 +66,7 @@ impl TaskRow {
             task_hash_id: ids.encode(row.id, IdKind::Task),
             summary: present::task::task(ids, row).summary,
             log: None,
+            log_lines: None,
         }
     }
 }
@@ -161,7 +169,8 @@ impl AdminQueueApi {
     ) -> ApiResult<TaskRow> {
         let row = tasks::get(&state, id.0).await?;
         ok(TaskRow {
-            log: Some(row.log.clone()),
+            log: Some(log_line::text(&row.log)),
+            log_lines: Some(present::task::log_lines(&row)),
             ..TaskRow::of(&state.ids, &row)
         })
     }

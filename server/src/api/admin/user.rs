@@ -1,14 +1,17 @@
 //! `/admin/user`: user accounts.
 
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+};
 use serde_json::Value;
 use stratus_entity::user::{self, status};
 
 use super::dto::{AdminListRequest, BatchIds, UserRow, pagination};
 use crate::{
     admin::{
-        Actor, AdminError, snapshots, user_delete,
+        Actor, AdminError, snapshots, user_delete, user_folders,
         users::{self, UserInput},
     },
     api::{
@@ -19,6 +22,23 @@ use crate::{
     },
     state::AppState,
 };
+
+/// A folder of a user's drive.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminUserFolder")]
+pub struct UserFolder {
+    pub name: String,
+    /// Its address in the user's drive (`cloudreve://my/...`).
+    pub uri: String,
+}
+
+/// `GET /admin/user/:id/folders`
+#[derive(Debug, Object)]
+#[oai(rename = "AdminUserFolderList")]
+pub struct UserFolderList {
+    pub folders: Vec<UserFolder>,
+    pub pagination: Pagination,
+}
 
 /// An account as sent to create or edit it (ent JSON; other fields are ignored). An edit
 /// keeps the nick, group and status it leaves out.
@@ -224,5 +244,44 @@ impl AdminUserApi {
             &state.ids,
             &users::calibrate(&state, &actor, id.0).await?,
         ))
+    }
+
+    /// The folders directly inside folder `uri` (`cloudreve://my/...`, the root when left
+    /// out) of a user's drive, by name, a page at a time (`page` from 1, `page_size` up to
+    /// 200): for picking a folder of another user's drive, a backup task's for instance.
+    #[oai(
+        path = "/admin/user/:id/folders",
+        method = "get",
+        operation_id = "list_user_folders"
+    )]
+    async fn list_user_folders(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        id: Path<i64>,
+        uri: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> ApiResult<UserFolderList> {
+        let uri = uri.0.unwrap_or_else(|| "cloudreve://my".to_owned());
+        let (page, page_size) = (page.0.unwrap_or(1), page_size.0.unwrap_or(50));
+        let found = user_folders::list(&state, id.0, &uri, page, page_size).await?;
+        ok(UserFolderList {
+            folders: found
+                .folders
+                .into_iter()
+                .map(|f| UserFolder {
+                    name: f.name,
+                    uri: f.uri,
+                })
+                .collect(),
+            pagination: Pagination {
+                page: page as i64,
+                page_size: page_size as i64,
+                total_items: Some(found.total as i64),
+                next_token: None,
+                is_cursor: None,
+            },
+        })
     }
 }

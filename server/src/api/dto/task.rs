@@ -14,6 +14,19 @@ pub struct TaskSummary {
     pub props: Option<Value>,
 }
 
+/// One line of a task's log: its message key and arguments, for a client to word it in its
+/// reader's language, and the line in English.
+#[derive(Debug, Clone, Object)]
+pub struct TaskLogLine {
+    /// The message key (`archive.start`, `import.nameTaken`, ...); empty for a line that has
+    /// its text only.
+    pub key: String,
+    /// The values the message names, by name (numbers or texts).
+    pub args: Value,
+    /// The line in English.
+    pub text: String,
+}
+
 /// A task as its owner sees it.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]

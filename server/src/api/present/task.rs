@@ -6,8 +6,9 @@ use serde_json::Value;
 use stratus_entity::task;
 
 use crate::{
-    api::dto::task::{TaskProgress, TaskResponse, TaskSummary},
+    api::dto::task::{TaskLogLine, TaskProgress, TaskResponse, TaskSummary},
     ids::{HashIds, IdKind},
+    queue::log_line,
 };
 
 pub fn task(ids: &HashIds, row: &task::Model) -> TaskResponse {
@@ -65,4 +66,20 @@ pub fn progress(row: &task::Model) -> BTreeMap<String, TaskProgress> {
             (k, p)
         })
         .collect()
+}
+
+/// The lines of a task's log, keyed.
+pub fn log_lines(row: &task::Model) -> Vec<TaskLogLine> {
+    log_line::lines(&row.log)
+        .into_iter()
+        .map(log_line)
+        .collect()
+}
+
+pub fn log_line(line: log_line::LogLine) -> TaskLogLine {
+    TaskLogLine {
+        key: line.key,
+        args: Value::Object(line.args),
+        text: line.text,
+    }
 }

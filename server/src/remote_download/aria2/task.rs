@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::{Aria2Error, Rpc, endpoints::Endpoints, status::Status, torrent};
 use crate::{
     auth::caller::{Caller, SignedIn},
-    queue::{TaskCtx, TaskError},
+    queue::{LogLine, TaskCtx, TaskError},
     remote_download::{
         RemoteDownloadError, publish, settings,
         state::{DownloadState, Source},
@@ -46,7 +46,7 @@ pub async fn run(
             let gid = add(ctx, me, st, &rpc, &conf.options, &dir).await?;
             st.gid = Some(gid.clone());
             ctx.save_state(st).await?;
-            ctx.log(format!("added to aria2 as {gid}"));
+            ctx.log(LogLine::new("download.aria2Added").arg("gid", gid.clone()));
             gid
         }
     };

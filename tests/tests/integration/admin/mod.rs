@@ -9,6 +9,7 @@ mod policies;
 mod settings;
 mod settings_later;
 mod summary;
+mod user_folders;
 mod user_uploads;
 mod users;
 

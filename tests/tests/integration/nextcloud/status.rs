@@ -69,7 +69,9 @@ async fn capabilities_come_as_json_or_xml_in_both_versions() {
         assert_eq!(caps["files"]["undelete"], false);
         assert_eq!(caps["files"]["versioning"], false);
         assert_eq!(caps["notify_push"]["type"], json!(["files"]));
-        let ws = caps["notify_push"]["endpoints"]["websocket"].as_str().unwrap();
+        let ws = caps["notify_push"]["endpoints"]["websocket"]
+            .as_str()
+            .unwrap();
         assert!(ws.starts_with("ws://") && ws.ends_with("/push/ws"), "{ws}");
         assert_eq!(caps["files_sharing"]["api_enabled"], true);
         assert_eq!(caps["files_sharing"]["public"]["enabled"], true);

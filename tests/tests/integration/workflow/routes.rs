@@ -83,7 +83,7 @@ async fn owner_of(server: &TestServer, email: &str) -> i64 {
 }
 
 /// Reads an event stream until it ends; returns `(event, data)` pairs.
-async fn read_events(resp: reqwest::Response) -> Vec<(String, Value)> {
+pub(super) async fn read_events(resp: reqwest::Response) -> Vec<(String, Value)> {
     let mut resp = resp;
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);

@@ -12,6 +12,8 @@ import {
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
+import { FolderPicker } from "../../../../components/FolderPicker";
+import { useUserFolders } from "./backupApi";
 import { SCHEDULE_PRESETS, TASK_KINDS, type TaskForm, type TaskKind } from "./taskForm";
 import { UserPicker, UsersPicker } from "./UserPicker";
 
@@ -49,7 +51,14 @@ export function TaskSource({ task }: Section) {
       )}
       {form.kind === "folder" && (
         <>
-          <UserPicker value={form.userId} onChange={(id) => set("userId", id)} />
+          <UserPicker
+            value={form.userId}
+            onChange={(id) => {
+              set("userId", id);
+              // Another user's drive: start again from its root.
+              if (id !== form.userId) set("uri", "cloudreve://my/");
+            }}
+          />
           <TextInput
             label={t("admin.backup.tasks.folder")}
             description={t("admin.backup.tasks.folderHint")}
@@ -57,9 +66,30 @@ export function TaskSource({ task }: Section) {
             value={form.uri}
             onChange={(e) => set("uri", e.currentTarget.value)}
           />
+          {form.userId ? <UserFolderPicker userId={form.userId} uri={form.uri} set={set} /> : null}
         </>
       )}
     </>
+  );
+}
+
+/** The chosen user's folders, browsed from `uri`; a click opens and picks a folder. */
+function UserFolderPicker(props: { userId: number; uri: string; set: TaskForm["set"] }) {
+  const { t } = useTranslation();
+  const folders = useUserFolders(props.userId, props.uri);
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t("admin.backup.tasks.pickFolder")}
+      </Text>
+      <FolderPicker
+        value={props.uri}
+        onChange={(uri) => props.set("uri", uri)}
+        excluded={new Set()}
+        folders={folders}
+        height={180}
+      />
+    </Stack>
   );
 }
 

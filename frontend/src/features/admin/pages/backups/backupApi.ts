@@ -3,6 +3,7 @@
 // and an edit that leaves it out keeps the stored one.
 import { useQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "../../../../api/client";
+import { FOLDER } from "../../../../api/listing";
 import type { AdminListRequest, AdminPage } from "../../AdminList";
 
 export type BackupTarget = Schemas["AdminBackupTarget"];
@@ -141,4 +142,20 @@ export async function searchUsers(text: string) {
     }),
   );
   return page.users;
+}
+
+/** The folders of user `userId`'s drive directly inside `uri`, for the task form's picker. */
+export function useUserFolders(userId: number, uri: string) {
+  return useQuery({
+    queryKey: ["admin", "user-folders", userId, uri],
+    queryFn: async () => {
+      const page = await unwrap(
+        api.GET("/admin/user/{id}/folders", {
+          params: { path: { id: userId }, query: { uri, page_size: 200 } },
+        }),
+      );
+      return page.folders.map((f) => ({ name: f.name, path: f.uri, type: FOLDER }));
+    },
+    enabled: userId > 0,
+  });
 }

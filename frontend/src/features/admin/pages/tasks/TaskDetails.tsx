@@ -16,7 +16,8 @@ import {
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { readableLogLine, readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
+import { plainLogLines, renderLogLine } from "../../../../api/taskLog";
+import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
 import { formatDate } from "../../../../lib/format";
 import { adminErrorMessage } from "../../errors";
 import { type AdminTask, useAdminTask } from "./queueApi";
@@ -53,6 +54,7 @@ function TaskBody({ row }: { row: AdminTask }) {
   const state = (row.public_state ?? {}) as Record<string, unknown>;
   const history = Array.isArray(state.error_history) ? state.error_history.map(String) : [];
   const { src, dst } = taskEnds(row);
+  const logLines = row.log_lines ?? plainLogLines(row.log ?? "");
   const facts: [string, ReactNode][] = [
     [
       t("admin.tasks.status"),
@@ -120,7 +122,9 @@ function TaskBody({ row }: { row: AdminTask }) {
         </Title>
       </Group>
       <Code block fz="xs" mah={260} style={{ overflow: "auto" }} data-testid="admin-task-log">
-        {row.log?.trim() ? row.log.split("\n").map(readableLogLine).join("\n") : t("tasks.noLog")}
+        {logLines.length
+          ? logLines.map((line) => renderLogLine(line, i18n)).join("\n")
+          : t("tasks.noLog")}
       </Code>
     </Stack>
   );
