@@ -90,7 +90,16 @@ async fn a_tool_that_reads_the_servers_database_finds_nothing() {
     // PostgreSQL, its data folder's files) into the picture it writes.
     let data = std::fs::canonicalize(&server.state.config.data_dir).unwrap();
     let db = data.parent().unwrap().join("stratus.db");
-    let target = if db.exists() { db } else { data.clone() };
+    // Where the database is not a file beside the data folder (PostgreSQL, or SQLite put
+    // elsewhere), a file of the data folder stands for it: the folder's path exists inside the
+    // sandbox (the tool's own folder lies below it), its files do not.
+    let target = if db.exists() {
+        db
+    } else {
+        let secret = data.join("secret-standing-for-the-database");
+        std::fs::write(&secret, b"secret").unwrap();
+        secret
+    };
     let ffmpeg = script(
         dir.path(),
         "ffmpeg",
