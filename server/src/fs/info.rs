@@ -153,7 +153,7 @@ pub async fn folder_sizes(
         .join(", ");
     let sql = format!(
         "WITH RECURSIVE sub(top, id, type, size) AS (\
-         SELECT id, id, type, 0 FROM files WHERE id IN ({list}) \
+         SELECT id, id, type, CAST(0 AS BIGINT) FROM files WHERE id IN ({list}) \
          UNION ALL SELECT sub.top, f.id, f.type, f.size FROM files f JOIN sub ON f.parent_id = sub.id \
          WHERE sub.type = {folder} AND f.deleted_at IS NULL AND NOT f.is_symbolic) \
          SELECT top, CAST(COALESCE(SUM(CASE WHEN type = {file} THEN size ELSE 0 END), 0) AS BIGINT) AS total \
