@@ -94,3 +94,34 @@ async fn another_users_tree_and_bad_paths_are_not_found() {
     let (status, _) = propfind(&server, "/", "nope", "0", "<d:getetag/>").await;
     assert_eq!(status, 401);
 }
+
+/// A page or a picture a browser would run, read through the sync clients' paths, comes from
+/// the drive's origin like `/dav`'s: as an attachment, sandboxed, with its type not sniffed.
+#[tokio::test]
+async fn a_users_html_is_never_rendered_on_the_drives_origin() {
+    let (server, _s, pw) = ann().await;
+    for name in ["page.html", "image.svg"] {
+        let put = nc(&server, "PUT", &format!("/{name}"), &pw)
+            .body("<script>alert(1)</script>")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 201, "{name}");
+        for prefix in [
+            format!("/remote.php/dav/files/{ANN}"),
+            "/remote.php/webdav".into(),
+        ] {
+            let got = at(&server, "GET", &format!("{prefix}/{name}"), &pw)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(got.status(), 200, "{prefix}/{name}");
+            let h = got.headers();
+            let disposition = h["content-disposition"].to_str().unwrap();
+            assert!(disposition.starts_with("attachment"), "{disposition}");
+            assert_eq!(h["x-content-type-options"], "nosniff");
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("sandbox"), "{csp}");
+        }
+    }
+}
