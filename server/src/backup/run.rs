@@ -244,6 +244,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             active.size = Set(done.size);
             active.new_bytes = Set(done.new_bytes);
             let row = active.update(db).await.map_err(retry)?;
+            log.flush().await;
             let row = records::finish(db, row, status::COMPLETED, None)
                 .await
                 .map_err(retry)?;
@@ -261,6 +262,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
                 LogLine::new("backup.failed").arg("error", message.clone()),
             )
             .await;
+            log.flush().await;
             let row = records::finish(db, record, status::FAILED, Some(message.clone()))
                 .await
                 .map_err(retry)?;

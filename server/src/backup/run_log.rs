@@ -70,6 +70,11 @@ impl RunLog {
         }
     }
 
+    /// Writes what waits now: a record must hold its last lines before it shows as ended.
+    pub async fn flush(&self) {
+        flush(&self.state, self.record_id, &self.waiting).await;
+    }
+
     /// Writes what waits and stops the flusher.
     pub async fn close(self) {
         self.flusher.abort();
