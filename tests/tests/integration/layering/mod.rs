@@ -4,6 +4,7 @@
 //! assembling `lib`, `main` and `cli` do); two modules of one layer do not import each other.
 
 mod api_orm;
+mod doc_links;
 mod scan;
 mod sizes;
 mod spec_refs;
