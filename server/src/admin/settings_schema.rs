@@ -484,7 +484,7 @@ fn check_templates(value: &Value) -> Result<(), String> {
 }
 
 fn check_schedule(value: &str) -> Result<(), String> {
-    crate::jobs::period::parse(value).map(drop)
+    crate::settings::period::parse(value).map(drop)
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 //! queue; `schedule.rs` queues one task per job and period, keyed `<job>@<period start>` in
 //! the unique `tasks.schedule_key`, so of several instances sharing a database one queues
 //! each period and one worker runs it, with the queue's retries and error history.
-//! `period.rs` reads a `cron_*` setting as a period.
+//! `settings::period` reads a `cron_*` setting as a period.
 
-pub mod period;
 pub mod periodic;
 pub mod schedule;
 

@@ -9,11 +9,13 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use stratus_entity::task::{self, status};
 
-use super::{
-    period::{self, Schedule},
-    periodic::{JOBS, Periodic},
+use super::periodic::{JOBS, Periodic};
+use crate::{
+    queue::store,
+    settings::period::{self, Schedule},
+    snapshot,
+    state::AppState,
 };
-use crate::{queue::store, snapshot, state::AppState};
 
 /// How often the scheduler looks at the clock.
 pub const POLL: Duration = Duration::from_secs(30);

@@ -145,7 +145,10 @@ fn the_readme_stays_short() {
         .unwrap()
         .lines()
         .count();
-    assert!(lines <= 200, "README.md has {lines} lines: move guides to docs/");
+    assert!(
+        lines <= 200,
+        "README.md has {lines} lines: move guides to docs/"
+    );
 }
 
 #[test]
@@ -154,6 +157,12 @@ fn the_link_reader_finds_links_and_anchors() {
         link_targets("see [a](docs/a.md#x-y) and `[b](no)` [c](<d>)\n```\n[e](f)\n```"),
         vec!["docs/a.md#x-y", "<d>"]
     );
-    assert_eq!(anchor(" Slave nodes (`remote` policies)"), "slave-nodes-remote-policies");
-    assert_eq!(anchor("Install, run and configure"), "install-run-and-configure");
+    assert_eq!(
+        anchor(" Slave nodes (`remote` policies)"),
+        "slave-nodes-remote-policies"
+    );
+    assert_eq!(
+        anchor("Install, run and configure"),
+        "install-run-and-configure"
+    );
 }

@@ -6,10 +6,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::{kv, task};
-use stratus_server::jobs::{
-    period::{self, Schedule},
-    periodic::JOBS,
-    schedule,
+use stratus_server::{
+    jobs::{periodic::JOBS, schedule},
+    settings::period::{self, Schedule},
 };
 use stratus_tests::TestServer;
 
