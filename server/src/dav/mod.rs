@@ -343,7 +343,7 @@ async fn whole(
 
 /// The root of an account: the owner's tree at a `my` URI (the user part was checked to be
 /// the owner when the account was saved), or a share URI as saved (with its password).
-fn account_root(uri: &str) -> Option<FileUri> {
+pub(super) fn account_root(uri: &str) -> Option<FileUri> {
     let parsed = FileUri::parse(uri).ok()?;
     match parsed.fs {
         FsKind::My => {

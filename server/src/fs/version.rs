@@ -5,6 +5,7 @@
 //! * [`cap_versions`] drops the oldest non-current versions beyond the owner's
 //!   `version_retention_max`; upload completion and `PUT /file/content` both call it.
 //! * [`set_current`] (`POST /file/version/current`) and [`delete`] (`DELETE /file/version`).
+//! * [`earlier`]: the versions kept besides the current one (the sync clients' versions).
 //!
 //! Dropping a version unlinks its entity and lowers its `reference_count`; an entity left at
 //! 0 is a stale row whose blob the recycling job ([`super::recycle`]) deletes later.
@@ -83,6 +84,18 @@ async fn versions_of(
         .order_by_desc(entity::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The versions of the file `node` kept besides its current one, newest first; for its
+/// owner only.
+pub async fn earlier(ctx: &FsCtx<'_>, node: &Node) -> Result<Vec<entity::Model>, FsError> {
+    node.require(fs_cap::VERSION_CONTROL)?;
+    if !node.owned {
+        return Err(FsError::OwnerOnly);
+    }
+    let mut kept = versions_of(&ctx.state.db, node.file.id).await?;
+    kept.retain(|v| Some(v.id) != node.file.primary_entity);
+    Ok(kept)
 }
 
 /// Unlinks `blob` from `file`: removes the link, lowers the reference count (never below 0,

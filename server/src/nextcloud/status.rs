@@ -102,9 +102,9 @@ fn data(name: &str, site: &str) -> Value {
             },
             "files": {
                 "bigfilechunking": true,
-                // The trashbin and versions collections are not served yet.
-                "undelete": false,
-                "versioning": false,
+                // `/remote.php/dav/trashbin/…` and `/remote.php/dav/versions/…`.
+                "undelete": true,
+                "versioning": true,
                 "blacklisted_files": [".htaccess"],
             },
             "files_sharing": {

@@ -52,7 +52,7 @@ pub(crate) async fn setup() -> (TestServer, Session) {
 }
 
 /// Creates a DAV account; returns its `data`.
-async fn account(server: &TestServer, s: &Session, body: Value) -> Value {
+pub(crate) async fn account(server: &TestServer, s: &Session, body: Value) -> Value {
     let resp = server
         .send_as(Method::PUT, "/devices/dav", &s.access_token, &body)
         .await;

@@ -21,20 +21,15 @@ use futures_util::StreamExt;
 use poem::{Body, IntoResponse, Request, Response, http::StatusCode};
 
 use super::{
-    error,
+    Account, error,
     headers::{self, OcRequest, Verifier},
     mount_of, names_caller, not_found,
     props::Access,
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
-    boolset::{Boolset, dav_opt},
-    dav::{account_root, auth, headers::if_tokens, meta::Meta, path},
-    fs::{
-        error::FsError,
-        nav,
-        uri::{FileUri, FsKind},
-    },
+    dav::{headers::if_tokens, meta::Meta, path},
+    fs::{error::FsError, nav, uri::FileUri},
     state::AppState,
     storage::ByteStream,
     upload::{
@@ -50,27 +45,23 @@ const FINISH: &str = ".file";
 /// Answers a request below `/remote.php/dav/uploads/<user>/`; `rest` is the path after it
 /// (`<transfer>` or `<transfer>/<chunk>`).
 pub async fn serve(mut req: Request, user: &str, rest: &str) -> Response {
-    let Some(state) = req.data::<AppState>().cloned() else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let signed = match auth::sign_in(&state, &req).await {
-        Ok(s) => s,
+    let account = match Account::of(&req, user).await {
+        Ok(a) => a,
         Err(resp) => return resp,
     };
-    if !names_caller(&state, user, &signed.me) {
-        return not_found();
+    if !account.writable {
+        return error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "This account cannot upload",
+        );
     }
-    let options = Boolset::from_bytes(signed.account.options.clone());
-    let root = match account_root(&signed.account.uri) {
-        Some(root) if root.fs == FsKind::My && !options.enabled(dav_opt::READ_ONLY) => root,
-        _ => {
-            return error(
-                StatusCode::FORBIDDEN,
-                "Forbidden",
-                "This account cannot upload",
-            );
-        }
-    };
+    let Account {
+        state,
+        signed,
+        root,
+        ..
+    } = account;
     let owner = signed.me.user.id;
     let free = (signed.me.group.max_storage - signed.me.user.storage).max(0) as u64;
     let (transfer, chunk) = match rest.trim_end_matches('/').split_once('/') {

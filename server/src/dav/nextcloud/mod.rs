@@ -4,11 +4,18 @@
 //! * `/remote.php/webdav/…` and `/remote.php/dav/files/<user>/…`: the account's tree, as at
 //!   `/dav`. `<user>` is the caller's hash id or e-mail (any case); any other user is 404.
 //!
+//! * `/remote.php/dav/uploads/<user>/…`: chunked uploads ([`chunks`]).
+//! * `/remote.php/dav/trashbin/<user>/…`: the trash ([`trashbin`]).
+//! * `/remote.php/dav/versions/<user>/versions/<file id>/…`: earlier versions ([`versions`]).
+//!
 //! The `oc:`/`nc:` properties are in [`props`], the write headers in [`headers`].
 
 pub mod chunks;
 pub mod headers;
+mod multistatus;
 pub mod props;
+mod trashbin;
+mod versions;
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,
@@ -21,8 +28,14 @@ use dav_server::{
 };
 use stratus_entity::file;
 
-use super::{Mount, error::fs_err, fs::DavFs, meta::Meta, serve};
-use crate::{auth::caller::SignedIn, ids::IdKind, state::AppState};
+use super::{Mount, auth::Signed, error::fs_err, fs::DavFs, meta::Meta, serve};
+use crate::{
+    auth::caller::SignedIn,
+    boolset::{Boolset, dav_opt},
+    fs::uri::{FileUri, FsKind},
+    ids::IdKind,
+    state::AppState,
+};
 
 /// Mount point of all the paths below.
 pub const PREFIX: &str = "/remote.php";
@@ -36,6 +49,12 @@ const FILES: &str = "/remote.php/dav/files/";
 /// Chunked uploads of a named user ([`chunks`]).
 const UPLOADS: &str = "/remote.php/dav/uploads/";
 
+/// The trash bin of a named user ([`trashbin`]).
+const TRASHBIN: &str = "/remote.php/dav/trashbin/";
+
+/// The earlier versions of a named user's files ([`versions`]).
+const VERSIONS: &str = "/remote.php/dav/versions/";
+
 /// `/remote.php/…` (mount with `Route::nest_no_strip`).
 pub struct RemoteEndpoint;
 
@@ -44,16 +63,86 @@ impl Endpoint for RemoteEndpoint {
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
         let path = req.uri().path().to_owned();
-        if let Some(rest) = path.strip_prefix(UPLOADS)
-            && let Some((user, rest)) = rest.split_once('/')
-        {
+        for (prefix, kind) in [
+            (UPLOADS, Own::Uploads),
+            (TRASHBIN, Own::Trashbin),
+            (VERSIONS, Own::Versions),
+        ] {
+            let Some((user, rest)) = path
+                .strip_prefix(prefix)
+                .map(|rest| rest.split_once('/').unwrap_or((rest, "")))
+            else {
+                continue;
+            };
             let user = percent_encoding::percent_decode_str(user).decode_utf8_lossy();
-            return Ok(chunks::serve(req, &user, rest).await);
+            return Ok(match kind {
+                Own::Uploads => chunks::serve(req, &user, rest).await,
+                Own::Trashbin => trashbin::serve(req, &user, rest).await,
+                Own::Versions => versions::serve(req, &user, rest).await,
+            });
         }
         let Some(mount) = mount_of(&path) else {
             return Ok(not_found());
         };
         Ok(serve(req, &mount).await)
+    }
+}
+
+/// The collections of a user that are not their tree.
+#[derive(Clone, Copy)]
+enum Own {
+    Uploads,
+    Trashbin,
+    Versions,
+}
+
+/// A caller of a user's own collections (uploads, trash bin, versions), signed in as that
+/// user, with the `my` folder its account is rooted at.
+pub struct Account {
+    pub state: AppState,
+    pub signed: Signed,
+    pub root: FileUri,
+    /// The account may write (it is not read-only).
+    pub writable: bool,
+}
+
+impl Account {
+    /// Signs the request in and checks that `user` names the caller (404 otherwise) and that
+    /// its account is rooted in the caller's drive, not a share (403 otherwise).
+    pub async fn of(req: &Request, user: &str) -> Result<Account, Response> {
+        let Some(state) = req.data::<AppState>().cloned() else {
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        };
+        let signed = super::auth::sign_in(&state, req).await?;
+        if !names_caller(&state, user, &signed.me) {
+            return Err(not_found());
+        }
+        let options = Boolset::from_bytes(signed.account.options.clone());
+        let Some(root) = super::account_root(&signed.account.uri).filter(|r| r.fs == FsKind::My)
+        else {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "This account is not rooted in a drive",
+            ));
+        };
+        Ok(Account {
+            state,
+            writable: !options.enabled(dav_opt::READ_ONLY),
+            signed,
+            root,
+        })
+    }
+
+    /// The 403 of a read-only account, `None` when the account may write.
+    pub fn read_only_refusal(&self) -> Option<Response> {
+        (!self.writable).then(|| {
+            error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "This account is read-only",
+            )
+        })
     }
 }
 
@@ -234,6 +323,20 @@ impl OwnedFacts {
             size: self.size,
         }
     }
+}
+
+/// Whether the request's `Destination` (a URL or an absolute path), decoded, lies below
+/// `prefix` (decoded too).
+pub(super) fn destination_below(req: &Request, prefix: &str) -> bool {
+    req.header("destination")
+        .and_then(|d| d.parse::<poem::http::Uri>().ok())
+        .and_then(|d| {
+            percent_encoding::percent_decode_str(d.path())
+                .decode_utf8()
+                .ok()
+                .map(|p| p.starts_with(prefix))
+        })
+        .unwrap_or(false)
 }
 
 /// The path of a `Destination` header (a URL or an absolute path) below `prefix`.

@@ -66,8 +66,8 @@ async fn capabilities_come_as_json_or_xml_in_both_versions() {
         assert_eq!(caps["checksums"]["supportedTypes"], json!(["SHA1", "MD5"]));
         assert_eq!(caps["checksums"]["preferredUploadType"], "SHA1");
         assert_eq!(caps["files"]["bigfilechunking"], true);
-        assert_eq!(caps["files"]["undelete"], false);
-        assert_eq!(caps["files"]["versioning"], false);
+        assert_eq!(caps["files"]["undelete"], true);
+        assert_eq!(caps["files"]["versioning"], true);
         assert_eq!(caps["notify_push"]["type"], json!(["files"]));
         let ws = caps["notify_push"]["endpoints"]["websocket"]
             .as_str()
