@@ -23,6 +23,11 @@
 #                         postgres, at $PG_URL)
 #   make_media DIR        pic.png (1024 x 768), clip.mp4 (one second, 640 x 480) and doc.pdf
 #                         (one page, bench/minimal_pdf.py) in DIR, for thumbnails (needs ffmpeg)
+#   start_apache_dav DIR PASSWORD
+#                         Apache mod_dav serving DIR/root at /dav on 127.0.0.1, HTTP Basic for
+#                         $EMAIL / PASSWORD (a SHA-1 htpasswd entry), keep-alive; sets
+#                         APACHE_PID (add it to KILL_ON_EXIT) and ADAV (needs apache2 and
+#                         apache2-utils)
 #   dav_puts URL PREFIX COUNT
 #                         COUNT PUTs of 4 KiB into URL/puts at concurrency CONC over
 #                         keep-alive connections; prints the seconds they took
@@ -111,6 +116,51 @@ SQL
             FROM generate_series(1, $N) AS i,
                  (SELECT id, owner_id FROM files WHERE name = 'Big' AND parent_id IS NOT NULL) AS big"
     fi
+}
+
+start_apache_dav() {
+    local a=$1 pw=$2 port m
+    port=$(free_port)
+    m=/usr/lib/apache2/modules
+    mkdir -p "$a/root" "$a/lock"
+    htpasswd -cbs "$a/htpasswd" "$EMAIL" "$pw" 2>/dev/null
+    chown -R www-data: "$a/root" "$a/lock"
+    cat >"$a/httpd.conf" <<EOF
+ServerRoot "$a"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$a/httpd.pid"
+ErrorLog "$a/error.log"
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authn_core_module $m/mod_authn_core.so
+LoadModule authn_file_module $m/mod_authn_file.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule authz_user_module $m/mod_authz_user.so
+LoadModule auth_basic_module $m/mod_auth_basic.so
+LoadModule alias_module $m/mod_alias.so
+LoadModule dav_module $m/mod_dav.so
+LoadModule dav_fs_module $m/mod_dav_fs.so
+User www-data
+Group www-data
+KeepAlive On
+MaxKeepAliveRequests 0
+DavLockDB "$a/lock/davlock"
+Alias /dav "$a/root"
+<Directory "$a/root">
+    Dav On
+    AuthType Basic
+    AuthName "bench"
+    AuthUserFile "$a/htpasswd"
+    Require valid-user
+</Directory>
+EOF
+    /usr/sbin/apache2 -f "$a/httpd.conf" -DFOREGROUND &
+    APACHE_PID=$!
+    ADAV="http://127.0.0.1:$port/dav"
+    for _ in $(seq 100); do
+        curl -fs -o /dev/null -u "$EMAIL:$pw" -X PROPFIND -H 'Depth: 0' "$ADAV/" && break
+        sleep 0.1
+    done
 }
 
 dav_puts() {

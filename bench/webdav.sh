@@ -100,51 +100,15 @@ if [[ -n $BASE_BIN ]]; then
 fi
 
 # ---- Apache mod_dav ----------------------------------------------------------------------------
-APORT=$(free_port)
 A="$WORK/apache"
-mkdir -p "$A/root/Big" "$A/root/puts" "$A/lock"
+mkdir -p "$A/root/Big" "$A/root/puts"
 python3 - "$A/root/Big" "$N" <<'PY'
 import os, sys
 d, n = sys.argv[1], int(sys.argv[2])
 for i in range(1, n + 1):
     open(os.path.join(d, f"item-{i:07d}"), "wb").close()
 PY
-htpasswd -cbs "$A/htpasswd" "$EMAIL" "$DAVPW" 2>/dev/null
-chown -R www-data: "$A/root" "$A/lock"
-M=/usr/lib/apache2/modules
-cat >"$A/httpd.conf" <<EOF
-ServerRoot "$A"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$APORT
-PidFile "$A/httpd.pid"
-ErrorLog "$A/error.log"
-LoadModule mpm_event_module $M/mod_mpm_event.so
-LoadModule authn_core_module $M/mod_authn_core.so
-LoadModule authn_file_module $M/mod_authn_file.so
-LoadModule authz_core_module $M/mod_authz_core.so
-LoadModule authz_user_module $M/mod_authz_user.so
-LoadModule auth_basic_module $M/mod_auth_basic.so
-LoadModule alias_module $M/mod_alias.so
-LoadModule dav_module $M/mod_dav.so
-LoadModule dav_fs_module $M/mod_dav_fs.so
-User www-data
-Group www-data
-KeepAlive On
-MaxKeepAliveRequests 0
-DavLockDB "$A/lock/davlock"
-Alias /dav "$A/root"
-<Directory "$A/root">
-    Dav On
-    AuthType Basic
-    AuthName "bench"
-    AuthUserFile "$A/htpasswd"
-    Require valid-user
-</Directory>
-EOF
-/usr/sbin/apache2 -f "$A/httpd.conf" -DFOREGROUND &
-APACHE_PID=$!
-ADAV="http://127.0.0.1:$APORT/dav"
-for _ in $(seq 100); do curl -fs -o /dev/null -u "$EMAIL:$DAVPW" -X PROPFIND -H 'Depth: 0' "$ADAV/" && break; sleep 0.1; done
+start_apache_dav "$A" "$DAVPW"
 
 # ---- nginx ---------------------------------------------------------------------------------------
 if [[ $SMALL_ONLY != 1 ]]; then
