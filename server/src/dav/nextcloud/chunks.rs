@@ -193,6 +193,11 @@ async fn finish(
         Ok(file) => file,
         Err(e) => return write_error(e),
     };
+    if let Some(c) = &oc.checksum
+        && let Err(e) = super::checksums::remember(&state.db, &file, c).await
+    {
+        tracing::warn!(error = %e, "a verified checksum was not kept");
+    }
     if let Err(e) = transfer::remove(state, owner, transfer).await {
         tracing::warn!(error = ?e, "a finished transfer could not be removed");
     }

@@ -10,6 +10,7 @@
 //!
 //! The `oc:`/`nc:` properties are in [`props`], the write headers in [`headers`].
 
+mod checksums;
 pub mod chunks;
 pub mod headers;
 mod multistatus;
@@ -230,6 +231,12 @@ pub async fn after_write(
         && let Ok(node) = fs.node(&uri).await
     {
         found = Some((node.file.id, Meta::of(&node.file).etag));
+        if *method == Method::PUT
+            && let Some(c) = &s.oc.checksum
+            && let Err(e) = checksums::remember(&s.state.db, &node.file, c).await
+        {
+            tracing::warn!(error = %e, "a verified checksum was not kept");
+        }
     }
     headers::answer(resp, found, *method == Method::PUT && s.oc.mtime.is_some());
 }

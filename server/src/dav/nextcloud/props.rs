@@ -84,6 +84,8 @@ pub struct Extra {
     pub totals: HashMap<i64, i64>,
     /// Entries with a share link.
     pub shared: HashSet<i64>,
+    /// The verified checksum of each file's current content that has one.
+    pub checksums: HashMap<i64, String>,
 }
 
 impl Extra {
@@ -98,6 +100,9 @@ impl Extra {
         let mut extra = Extra::default();
         if asks(OC, "size") && !folders.is_empty() {
             extra.totals = info::folder_sizes(db, folders).await?;
+        }
+        if asks(OC, "checksums") {
+            extra.checksums = super::checksums::of_files(db, ids).await?;
         }
         if asks(OC, "share-types") && !ids.is_empty() {
             let shared: Vec<i64> = share::Entity::find()
@@ -152,6 +157,12 @@ pub fn value(
             if extra.shared.contains(&f.id) {
                 // 3: a public link.
                 out.push_str("<oc:share-type>3</oc:share-type>");
+            }
+            true
+        }
+        (OC, "checksums") => {
+            if let Some(sum) = extra.checksums.get(&f.id) {
+                let _ = write!(out, "<oc:checksum>{sum}</oc:checksum>");
             }
             true
         }

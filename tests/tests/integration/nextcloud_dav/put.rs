@@ -145,3 +145,40 @@ async fn checksums_are_verified_and_a_mismatch_stores_nothing() {
         .unwrap();
     assert_eq!(ok.status(), 201);
 }
+
+#[tokio::test]
+async fn a_verified_checksum_is_listed_while_it_names_the_content() {
+    let (server, _s, pw) = ann().await;
+    let checksums = |path: &'static str| {
+        let server = &server;
+        let pw = &pw;
+        async move {
+            let (status, body) = propfind(server, path, pw, "0", "<oc:checksums/>").await;
+            assert_eq!(status, 207, "{body}");
+            value(&body, "checksums").unwrap_or_default()
+        }
+    };
+    let put = nc(&server, "PUT", "/s.txt", &pw)
+        .header("OC-Checksum", format!("SHA1:{}", ABC_SHA1.to_uppercase()))
+        .body("abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    // (`value` reads up to the first closing tag: the child's opening and text.)
+    assert_eq!(
+        checksums("/s.txt").await,
+        format!("<oc:checksum>SHA1:{ABC_SHA1}")
+    );
+    // Listed in a folder's Depth 1 too.
+    let (_, body) = propfind(&server, "/", &pw, "1", "<oc:checksums/>").await;
+    assert!(body.contains(&format!("SHA1:{ABC_SHA1}")), "{body}");
+    // Written again without a checksum: none is shown any more.
+    let put = nc(&server, "PUT", "/s.txt", &pw)
+        .body("abcd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 204);
+    assert_eq!(checksums("/s.txt").await, "");
+}
