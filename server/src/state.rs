@@ -6,6 +6,25 @@
 //! first use by the feature that owns the type ([`AppState::part`]), so the state need not
 //! know it. The journal of blobs waiting for their row belongs to `storage`, below every
 //! feature, and is a field.
+//!
+//! The parts, by the file that makes each (a test checks that this list and the code agree):
+//!
+//! | file | part |
+//! | --- | --- |
+//! | `access_watch.rs` | the listeners told when a user's access narrows |
+//! | `auth/dav_cache.rs` | verified WebDAV credentials, and the rows of recent sign-ins |
+//! | `auth/oauth/oidc.rs` | the site's ID-token signing key |
+//! | `auth/session.rs` | the live session chains |
+//! | `extract/list.rs` | archive listings, by blob and name encoding |
+//! | `fs/share_tree.rs` | the share trees the share module provides to the file system |
+//! | `fs_events/cursors.rs` | the cursor of each file-event subscription |
+//! | `fs_events/dispatcher.rs` | the instance's file-event dispatcher |
+//! | `health/policies.rs` | the storage probes' last answers |
+//! | `ops.rs` | the `/healthz` storage probe |
+//! | `queue/registry.rs` | the task kinds and their workers |
+//! | `stream_places.rs` | the event streams open per user and kind |
+//! | `thumb/mod.rs` | the thumbnail generator and its workers |
+//! | `upload/commit.rs` | the committer that publishes writes in groups |
 
 use std::{
     any::{Any, TypeId},

@@ -9,6 +9,7 @@ mod loops;
 mod scan;
 mod sizes;
 mod spec_refs;
+mod state_parts;
 
 use std::{
     collections::BTreeSet,
