@@ -2,9 +2,10 @@
 // starts the flow, the browser signs in on the login page and approves the device, the poll
 // answers the app password once, which then opens WebDAV and the OCS user; the settings list
 // the device, and revoking it there refuses its next request. The "Connect a sync client"
-// page names the apps and the address. Screenshots in light, dark and at phone width.
+// page names the apps and the address. Screenshots in light, dark, at phone width and in
+// Chinese.
 import { expect, test } from "@playwright/test";
-import { fillSignIn, snapAll } from "./helpers";
+import { fillSignIn, snap, snapAll } from "./helpers";
 import { expectAccessible, newAccount } from "./site";
 
 const AGENT = "Mozilla/5.0 (Linux) mirall/3.7.3 (Nextcloud, debian ClientArchitecture: x86_64)";
@@ -84,6 +85,17 @@ test("a device signs in with login flow v2 and is revoked from the settings", as
   }
   await snapAll(page, info, "sync-clients");
   await expectAccessible(page, "sync clients");
+
+  // The same pages in Chinese.
+  await page.evaluate(() => localStorage.setItem("stratus.language", "zh-CN"));
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "连接同步客户端" })).toBeVisible();
+  await snap(page, info, "sync-clients-zh-CN");
+  await page.goto("/settings");
+  const zhDevices = page.getByRole("region", { name: "设备" });
+  await expect(zhDevices.getByText("还没有同步客户端。")).toBeVisible();
+  await zhDevices.scrollIntoViewIfNeeded();
+  await snap(page, info, "devices-zh-CN");
 });
 
 test("a spent or unknown login page says so", async ({ page, request }) => {
