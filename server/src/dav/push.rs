@@ -6,7 +6,9 @@
 //! `authenticated` or `err: Invalid credentials`. Then the server sends `notify_file` when
 //! files of the user changed (at most once per [`QUIET`], the changes in between folded into
 //! one), and, to a client that sent `listen notify_file_id`, `notify_file_id [ids]` with the
-//! ids of the files changed. A client that sends anything else is ignored.
+//! ids of the files changed, then `notify_activity` (each change is an activity of the
+//! account, which the desktop client's activity list shows). A client that sends anything else
+//! is ignored.
 //!
 //! Changes come from the durable journal through the instance's dispatcher, so a change made
 //! through any instance on the database reaches a socket on any other. The sign-in is WebDAV's
@@ -231,6 +233,7 @@ impl Pending {
             let ids: Vec<String> = self.ids.iter().map(i64::to_string).collect();
             out.push(format!("notify_file_id [{}]", ids.join(",")));
         }
+        out.push("notify_activity".to_owned());
         self.changed = false;
         self.overflowed = false;
         self.ids.clear();
@@ -247,15 +250,18 @@ mod tests {
         let mut p = Pending::default();
         assert!(!p.any());
         p.add([3, 4, 3].into_iter());
-        assert_eq!(p.take(), vec!["notify_file"]);
+        assert_eq!(p.take(), vec!["notify_file", "notify_activity"]);
         assert!(!p.any());
         p.wants_ids = true;
         p.add([7, 8, 7].into_iter());
-        assert_eq!(p.take(), vec!["notify_file", "notify_file_id [7,8]"]);
+        assert_eq!(
+            p.take(),
+            vec!["notify_file", "notify_file_id [7,8]", "notify_activity"]
+        );
         p.add(0..500);
         assert_eq!(
             p.take(),
-            vec!["notify_file"],
+            vec!["notify_file", "notify_activity"],
             "too many ids: the client looks"
         );
     }

@@ -104,6 +104,12 @@ async fn a_change_reaches_the_owners_socket_and_no_one_elses() {
     let list: Vec<i64> = serde_json::from_str(ids.strip_prefix("notify_file_id ").unwrap())
         .unwrap_or_else(|e| panic!("{ids}: {e}"));
     assert!(!list.is_empty() && list.len() <= 2, "{ids}");
+    assert_eq!(
+        next_text(&mut ann_socket, Duration::from_secs(10))
+            .await
+            .as_deref(),
+        Some("notify_activity")
+    );
 
     // Bob hears nothing of Ann's changes; his own reach him.
     assert_eq!(
