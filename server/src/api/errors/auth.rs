@@ -70,6 +70,11 @@ impl From<SignInError> for ApiError {
             SignInError::InvalidRefresh => {
                 ApiError::new(ErrorCode::CredentialInvalid, "Invalid refresh token")
             }
+            SignInError::Directory(e) => ApiError::new(ErrorCode::InternalSetting, e.to_string()),
+            SignInError::EmailTaken => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
+            SignInError::SignUpClosed => {
+                ApiError::new(ErrorCode::FeatureNotEnabled, err.to_string())
+            }
             SignInError::Auth(e) => e.into(),
             SignInError::OAuth(e) => e.into(),
             SignInError::Users(e) => e.into(),

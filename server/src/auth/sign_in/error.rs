@@ -28,6 +28,17 @@ pub enum SignInError {
     /// A wrong TOTP or recovery code.
     #[error("Incorrect 2FA code")]
     WrongSecondFactor,
+    /// The directory could not answer (settings, address, time-out, connection).
+    #[error(transparent)]
+    Directory(#[from] super::directory::DirectoryError),
+    /// An outside identity's e-mail belongs to a local account not linked to it.
+    #[error(
+        "An account with this e-mail address exists already: sign in with it and link this sign-in in its settings"
+    )]
+    EmailTaken,
+    /// An outside identity has no account and the source may not make one.
+    #[error("There is no account for this sign-in, and new accounts cannot be made through it")]
+    SignUpClosed,
     /// A refresh token that is not (or no longer) good.
     #[error("Invalid refresh token")]
     InvalidRefresh,

@@ -3,7 +3,9 @@
 //! that may sign in, and [`proceed`] either asks for the second factor or starts the session
 //! chain (`auth::session`) and records the sign-in. `api/session.rs` only translates HTTP.
 
+pub mod directory;
 mod error;
+mod linked;
 pub mod tokens;
 
 use std::time::Duration;
@@ -91,6 +93,7 @@ pub async fn password(
     attempt: PasswordAttempt<'_>,
 ) -> Result<Step, SignInError> {
     let account = find_by_login(state, attempt.login).await?;
+    let directory = directory_for(state, account.as_ref()).await?;
     throttle::check(&state.db, account.as_ref().map(|u| u.id), client).await?;
 
     if state.settings.bool("login_captcha").await? {
@@ -105,6 +108,11 @@ pub async fn password(
         }
     }
 
+    if let Some(directory) = directory {
+        let user = by_directory(state, client, &directory, account.as_ref(), &attempt).await?;
+        crate::caller::ensure_can_sign_in(&user)?;
+        return proceed(state, user, client, "ldap").await;
+    }
     // The hash runs even without an account, so timing does not tell which logins exist.
     let digest = account
         .as_ref()
@@ -127,6 +135,59 @@ pub async fn password(
         user
     };
     proceed(state, user, client, "password").await
+}
+
+/// The directory when it is on and `account` is none (the login is not a local account's
+/// e-mail) or one linked to the directory.
+async fn directory_for(
+    state: &AppState,
+    account: Option<&user::Model>,
+) -> Result<Option<directory::Config>, SignInError> {
+    let linked = match account {
+        None => true,
+        Some(u) => users::external::is_directory_account(&state.db, u.id).await?,
+    };
+    if !linked {
+        return Ok(None);
+    }
+    Ok(directory::Config::load(state).await?)
+}
+
+/// The account of the directory entry the login and password prove, made or refreshed from
+/// the entry. A login the directory does not know (any more), or a wrong password, is a
+/// failed sign-in like a wrong local password.
+async fn by_directory(
+    state: &AppState,
+    client: &Client,
+    directory: &directory::Config,
+    account: Option<&user::Model>,
+    attempt: &PasswordAttempt<'_>,
+) -> Result<user::Model, SignInError> {
+    let entry = directory
+        .authenticate(attempt.login, attempt.password)
+        .await?;
+    let Some(entry) = entry else {
+        throttle::fail(&state.db, account.map(|u| u.id), client, "ldap").await;
+        return Err(SignInError::InvalidPassword);
+    };
+    let email = entry.email.clone().ok_or_else(|| {
+        directory::DirectoryError::Settings(format!(
+            "the entry {} has no e-mail attribute",
+            entry.dn
+        ))
+    })?;
+    let group_id = match entry.group_id {
+        Some(id) => id,
+        None if directory.default_group > 0 => directory.default_group,
+        None => linked::site_default_group(state).await?,
+    };
+    let profile = users::external::Profile {
+        email,
+        name: entry.name.clone(),
+        group_id: Some(group_id),
+    };
+    let provider = users::external::DIRECTORY;
+    linked::account_for(state, provider, &entry.subject, &profile, true).await
 }
 
 /// Completes a sign-in with the 2FA code, or with a recovery code instead.
