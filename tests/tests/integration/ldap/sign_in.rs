@@ -6,7 +6,7 @@ use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use stratus_entity::external_identity;
-use stratus_tests::{TestServer, slapd::Slapd};
+use stratus_tests::{TestServer, slapd::Slapd, smtp::SmtpServer};
 
 use super::{sign_in, use_directory};
 use crate::admin::{admin, call};
@@ -48,6 +48,24 @@ async fn uid_and_email_sign_in_to_one_account_made_once() {
         change["msg"].as_str().unwrap().contains("directory"),
         "{change}"
     );
+    let smtp = SmtpServer::start().await;
+    let mail = smtp.settings();
+    let pairs: Vec<(&str, &str)> = mail.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    server.state.settings.set(&pairs).await.unwrap();
+    let reset = server
+        .send_api(
+            Method::POST,
+            "/user/reset",
+            &json!({"email": "alice@example.org"}).to_string(),
+        )
+        .await
+        .1;
+    assert_eq!(reset["code"], 403, "{reset}");
+    assert!(
+        reset["msg"].as_str().unwrap().contains("directory"),
+        "{reset}"
+    );
+    assert_eq!(smtp.received(), 0);
 }
 
 #[tokio::test]
