@@ -31,6 +31,7 @@ pub mod dav_account;
 pub mod direct_link;
 pub mod entity;
 pub mod event;
+pub mod external_identity;
 pub mod file;
 pub mod file_entity;
 pub mod fs_change;
@@ -68,6 +69,7 @@ pub mod prelude {
     pub use super::direct_link::Entity as DirectLinks;
     pub use super::entity::Entity as Entities;
     pub use super::event::Entity as Events;
+    pub use super::external_identity::Entity as ExternalIdentities;
     pub use super::file::Entity as Files;
     pub use super::file_entity::Entity as FileEntities;
     pub use super::fs_change::Entity as FsChanges;

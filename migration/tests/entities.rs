@@ -98,6 +98,7 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<two_fa_recovery_code::Entity>(db).await,
         assert_entity_matches::<user_session::Entity>(db).await,
         assert_entity_matches::<app_password::Entity>(db).await,
+        assert_entity_matches::<external_identity::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();

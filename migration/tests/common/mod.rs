@@ -44,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "two_fa_recovery_codes",
     "user_sessions",
     "app_passwords",
+    "external_identities",
 ];
 
 pub struct TestDb {

@@ -139,6 +139,7 @@ impl From<crate::users::UsersError> for AdminError {
             | A::ResetLinkInvalid
             | A::WrongPassword
             | A::TwoFaCodeWrong
+            | A::DirectoryPassword
             | A::Mail(_)
             | A::Auth(_) => AdminError::Storage(err.to_string()),
         }

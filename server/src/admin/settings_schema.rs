@@ -332,6 +332,26 @@ pub const SETTINGS: &[(&str, Kind)] = &[
         "media_meta_ffprobe_analyze_duration",
         Kind::Int { min: 1, max: 3600 },
     ),
+    // Directory sign-in (`auth::sign_in::directory`)
+    ("ldap_enabled", Kind::Bool),
+    ("ldap_url", Kind::Text),
+    ("ldap_starttls", Kind::Bool),
+    ("ldap_tls_ca", Kind::Text),
+    ("ldap_bind_dn", Kind::Text),
+    ("ldap_bind_password", Kind::Secret { min_len: 0 }),
+    ("ldap_base_dn", Kind::Text),
+    ("ldap_user_filter", Kind::Text),
+    ("ldap_email_attribute", Kind::Text),
+    ("ldap_name_attribute", Kind::Text),
+    ("ldap_group_map", Kind::JsonObject),
+    (
+        "ldap_default_group",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+    ),
+    ("ldap_allowed_cidrs", Kind::Cidrs),
     // Queues and cron
     ("queue_media_meta_worker_num", WORKERS),
     ("queue_thumb_worker_num", WORKERS),

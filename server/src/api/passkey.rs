@@ -12,12 +12,13 @@ use super::{
     dto::user::LoginResponse,
     envelope::{ApiError, ApiResult, ErrorCode, ok},
     json::ApiJson,
-    session::finish_login,
+    session::signed_in,
 };
 use crate::{
     auth::{
         caller::Caller,
         passkey::{self as ceremony, Registered},
+        sign_in,
     },
     events::Client,
     state::AppState,
@@ -187,8 +188,7 @@ impl PasskeyApi {
     ) -> ApiResult<LoginResponse> {
         ceremony::ensure_enabled(&state).await?;
         let client = Client::of(req, &state.config);
-        let user =
-            ceremony::finish_login(&state, &body.session_id, &body.response, &client).await?;
-        finish_login(&state, &user, &client, "passkey").await
+        let done = sign_in::passkey(&state, &client, &body.session_id, &body.response).await?;
+        ok(signed_in(&state.ids, done))
     }
 }

@@ -15,5 +15,6 @@ pub mod password;
 pub mod recovery;
 pub mod session;
 pub mod sign;
+pub mod sign_in;
 pub mod throttle;
 pub mod totp;

@@ -264,6 +264,24 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     // Stratus's own index: the plain text kept per file, and how long one extraction may take.
     ("fts_text_max_bytes", "1048576"),
     ("fts_extract_timeout", "60"),
+    // Directory sign-in: off; `{login}` matches the uid or the e-mail, so both sign in.
+    // A default group of 0 means `default_group`.
+    ("ldap_enabled", "0"),
+    ("ldap_url", ""),
+    ("ldap_starttls", "1"),
+    ("ldap_tls_ca", ""),
+    ("ldap_bind_dn", ""),
+    ("ldap_bind_password", ""),
+    ("ldap_base_dn", ""),
+    (
+        "ldap_user_filter",
+        "(&(objectClass=inetOrgPerson)(|(uid={login})(mail={login})))",
+    ),
+    ("ldap_email_attribute", "mail"),
+    ("ldap_name_attribute", "cn"),
+    ("ldap_group_map", "{}"),
+    ("ldap_default_group", "0"),
+    ("ldap_allowed_cidrs", ""),
     // Queues and cron
     ("queue_media_meta_worker_num", "30"),
     ("queue_thumb_worker_num", "15"),

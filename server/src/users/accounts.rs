@@ -31,7 +31,7 @@ pub fn normalize_email(email: &str) -> Result<String, UsersError> {
 
 /// The canonical form of the address of a new account, which must keep each part to one
 /// script (see [`email_address::check_new`]).
-fn new_email(email: &str) -> Result<String, UsersError> {
+pub(super) fn new_email(email: &str) -> Result<String, UsersError> {
     let email = normalize_email(email)?;
     email_address::check_new(&email).map_err(|_| UsersError::UnsafeEmail)?;
     Ok(email)
@@ -39,7 +39,10 @@ fn new_email(email: &str) -> Result<String, UsersError> {
 
 /// Refuses an address that reads like another account's (deleted accounts included, as the
 /// unique index on `email` includes them). Run in the transaction that inserts the account.
-async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result<(), UsersError> {
+pub(super) async fn ensure_no_look_alike<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<(), UsersError> {
     let alike = user::Entity::find()
         .filter(user::Column::EmailSkeleton.eq(email_address::skeleton(email)))
         .one(db)
@@ -52,7 +55,10 @@ async fn ensure_no_look_alike<C: ConnectionTrait>(db: &C, email: &str) -> Result
 
 /// The nick a new account starts with: the local part of its address, unless that reads like
 /// a live user's nick (which it would seem to be); then the local part with a random suffix.
-async fn default_nick<C: ConnectionTrait>(db: &C, email: &str) -> Result<String, sea_orm::DbErr> {
+pub(super) async fn default_nick<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<String, sea_orm::DbErr> {
     const SUFFIX_LEN: usize = 6;
     let local = email_address::local_part(email);
     let alike = user::Entity::find()

@@ -48,6 +48,11 @@ pub enum UsersError {
     /// The current password given with a new one is wrong.
     #[error("current_password is incorrect")]
     WrongPassword,
+    /// The account signs in through the directory, which holds its password.
+    #[error(
+        "This account signs in through the organisation's directory: change or reset its password there"
+    )]
+    DirectoryPassword,
     /// The two-factor code is wrong (or was used already).
     #[error("the two-factor code is wrong")]
     TwoFaCodeWrong,

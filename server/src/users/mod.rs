@@ -5,6 +5,7 @@
 mod account_mail;
 mod accounts;
 mod error;
+pub mod external;
 pub mod registration;
 mod setting_fields;
 pub mod settings;

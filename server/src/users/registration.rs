@@ -205,6 +205,8 @@ pub async fn request_reset(
     let Some(account) = account else {
         return Ok(());
     };
+    // The directory holds a directory account's password; the answer says where it is.
+    super::external::ensure_local_password(&state.db, account.id).await?;
     if !account_mail::cooldown_free(state, Kind::Reset, account.id).await? {
         return Ok(());
     }
@@ -270,6 +272,7 @@ pub async fn reset_password(
     let account = accounts::find_live(&state.db, uid)
         .await?
         .ok_or(UsersError::ResetLinkInvalid)?;
+    super::external::ensure_local_password(&state.db, account.id).await?;
     let account = accounts::set_password(&state.db, account, password).await?;
     session::Chains::of(state).forget_all();
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(account.id));

@@ -68,6 +68,9 @@ pub async fn update(
     body: &SettingsChange,
 ) -> Result<Option<Vec<String>>, UsersError> {
     let change = check(&me.user, body)?;
+    if change.new_password.is_some() {
+        super::external::ensure_local_password(&state.db, me.user.id).await?;
+    }
     let creds = verify(state, &me.user, client, &change).await?;
     save(state, me, change, &creds).await?;
     record(state, me.user.id, client, &creds).await?;

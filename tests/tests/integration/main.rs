@@ -26,6 +26,7 @@ mod file_list;
 mod fts;
 mod fuzz;
 mod layering;
+mod ldap;
 mod lock;
 mod metadata;
 mod metrics;

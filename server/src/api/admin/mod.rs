@@ -21,6 +21,7 @@ pub mod oauth_client;
 pub mod policy;
 pub mod queue;
 pub mod share;
+pub mod sign_in;
 pub mod site;
 pub mod snapshot;
 pub mod user;
@@ -57,6 +58,7 @@ macro_rules! admin_route_groups {
                 backup_record::AdminBackupRecordApi,
                 backup_record_io::AdminBackupRecordIoApi,
                 oauth_client::AdminOAuthClientApi,
+                sign_in::AdminSignInApi,
             ),
         )
     };

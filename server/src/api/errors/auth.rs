@@ -2,7 +2,7 @@
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    auth::error::AuthError,
+    auth::{error::AuthError, sign_in::SignInError},
     caller::{LoginRequired, Refused},
 };
 
@@ -52,6 +52,32 @@ impl From<AuthError> for ApiError {
             AuthError::CeremonyGone => ApiError::new(ErrorCode::LoginSessionNotExist, msg),
             AuthError::Refused(e) => e.into(),
             AuthError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<SignInError> for ApiError {
+    fn from(err: SignInError) -> Self {
+        match err {
+            SignInError::NoAccount => ApiError::code(ErrorCode::NotFound),
+            SignInError::Captcha => ApiError::code(ErrorCode::CaptchaError),
+            SignInError::InvalidPassword => ApiError::code(ErrorCode::InvalidPassword),
+            SignInError::Hashing(cause) => {
+                ApiError::code(ErrorCode::EncryptError).with_cause(cause)
+            }
+            SignInError::SessionGone => ApiError::code(ErrorCode::LoginSessionNotExist),
+            SignInError::WrongSecondFactor => ApiError::code(ErrorCode::TwoFaCodeWrong),
+            SignInError::InvalidRefresh => {
+                ApiError::new(ErrorCode::CredentialInvalid, "Invalid refresh token")
+            }
+            SignInError::Directory(e) => ApiError::new(ErrorCode::InternalSetting, e.to_string()),
+            SignInError::EmailTaken => ApiError::new(ErrorCode::EmailExisted, err.to_string()),
+            SignInError::SignUpClosed => {
+                ApiError::new(ErrorCode::FeatureNotEnabled, err.to_string())
+            }
+            SignInError::Auth(e) => e.into(),
+            SignInError::OAuth(e) => e.into(),
+            SignInError::Users(e) => e.into(),
         }
     }
 }

@@ -50,6 +50,8 @@ const LAYERS: &[(&str, Layer)] = &[
     ("admin", Layer::Service),
     ("archive", Layer::Service),
     ("auth", Layer::Service),
+    // The sign-in service uses accounts (`users`), which use `auth`.
+    ("auth::sign_in", Layer::Service),
     ("avatar", Layer::Service),
     ("backup", Layer::Service),
     ("bootstrap", Layer::Service),
