@@ -128,14 +128,8 @@ impl Frame {
     }
 }
 
-/// Lists `ask` in the bucket folder `bucket_id`.
-pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page> {
-    let mut page = Page::default();
-    // The folder the prefix names up to its last `/`: missing, nothing is listed.
-    let (dir, last_part) = match ask.prefix.rfind('/') {
-        Some(i) => (&ask.prefix[..=i], &ask.prefix[i + 1..]),
-        None => ("", ask.prefix),
-    };
+/// The folder `dir` (`a/b/`) names below the bucket folder; `None` when it is missing.
+async fn base_folder(acc: &Access, bucket_id: i64, dir: &str) -> S3Result<Option<i64>> {
     let mut folder = bucket_id;
     for part in dir.split('/').filter(|p| !p.is_empty()) {
         let child = crate::fs::nav::child(&acc.state.db, folder, part)
@@ -143,9 +137,59 @@ pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page>
             .map_err(error::fs)?;
         match child {
             Some(f) if f.r#type == file::kind::FOLDER && !f.is_symbolic => folder = f.id,
-            _ => return Ok(page),
+            _ => return Ok(None),
         }
     }
+    Ok(Some(folder))
+}
+
+/// What a page has taken so far.
+struct Collected {
+    page: Page,
+    files: Vec<(String, file::Model)>,
+    count: usize,
+    max: usize,
+}
+
+impl Collected {
+    /// Counts one more entry; false (and the page truncated) when the page is full.
+    fn take(&mut self, key: &str) -> bool {
+        if self.count == self.max {
+            self.page.truncated = true;
+            return false;
+        }
+        self.count += 1;
+        self.page.last = Some(key.to_owned());
+        true
+    }
+
+    fn prefix(&mut self, prefix: String) -> bool {
+        let taken = self.take(&prefix);
+        if taken {
+            self.page.prefixes.push(prefix);
+        }
+        taken
+    }
+
+    fn file(&mut self, key: String, row: file::Model) -> bool {
+        let taken = self.take(&key);
+        if taken {
+            self.files.push((key, row));
+        }
+        taken
+    }
+}
+
+/// Lists `ask` in the bucket folder `bucket_id`.
+pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page> {
+    // The folder the prefix names up to its last `/`: missing, nothing is listed.
+    let (dir, last_part) = match ask.prefix.rfind('/') {
+        Some(i) => (&ask.prefix[..=i], &ask.prefix[i + 1..]),
+        None => ("", ask.prefix),
+    };
+    let Some(folder) = base_folder(acc, bucket_id, dir).await? else {
+        return Ok(Page::default());
+    };
     // Resuming after a key before this folder lists it from its start; after one past it,
     // nothing is left.
     let after = if ask.after.starts_with(dir) {
@@ -153,17 +197,38 @@ pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page>
     } else if ask.after < dir {
         ""
     } else {
-        return Ok(page);
+        return Ok(Page::default());
     };
+    let top = Frame::new(folder, dir.to_owned(), last_part.to_owned(), after);
+    let mut got = Collected {
+        page: Page::default(),
+        files: Vec::new(),
+        count: 0,
+        max: ask.max,
+    };
+    walk(acc, ask, after, top, &mut got).await?;
+    let models: Vec<file::Model> = got.files.iter().map(|(_, f)| f.clone()).collect();
+    let etags = meta::etags(&acc.state, &models).await.map_err(error::fs)?;
+    got.page.objects = got
+        .files
+        .into_iter()
+        .zip(etags)
+        .map(|((key, f), etag)| object(key, &f, etag))
+        .collect();
+    Ok(got.page)
+}
+
+/// Walks from `top` until the page is full: a folder is a common prefix (delimiter `/`) or
+/// is entered; a file is a key, or folds into a common prefix (another delimiter).
+async fn walk(
+    acc: &Access,
+    ask: &Ask<'_>,
+    after: &str,
+    top: Frame,
+    got: &mut Collected,
+) -> S3Result<()> {
     let by_folder = ask.delimiter == Some("/");
-    let mut stack = vec![Frame::new(
-        folder,
-        dir.to_owned(),
-        last_part.to_owned(),
-        after,
-    )];
-    let mut files = Vec::new();
-    let mut count = 0;
+    let mut stack = vec![top];
     while let Some(frame) = stack.last_mut() {
         let Some(row) = frame.next(acc).await? else {
             stack.pop();
@@ -173,21 +238,12 @@ pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page>
         let key = format!("{}{}", frame.key, row.name);
         if row.r#type == file::kind::FOLDER {
             let below = format!("{key}/");
-            if by_folder {
-                if resumed_here && after.starts_with(&below) {
-                    // Resuming after this prefix, or after a key below it: listed already.
-                    continue;
-                }
-                if count == ask.max {
-                    page.truncated = true;
-                    break;
-                }
-                count += 1;
-                page.last = Some(below.clone());
-                page.prefixes.push(below);
-            } else {
+            if !by_folder {
                 let resume = if resumed_here { after } else { "" };
                 stack.push(Frame::new(row.id, below, String::new(), resume));
+            } else if !(resumed_here && after.starts_with(&below)) && !got.prefix(below) {
+                // (A prefix resumed after, or with a key below it resumed after, was listed.)
+                return Ok(());
             }
             continue;
         }
@@ -199,42 +255,30 @@ pub async fn list(acc: &Access, bucket_id: i64, ask: &Ask<'_>) -> S3Result<Page>
             && let Some(i) = key[ask.prefix.len()..].find(delim)
         {
             let common = key[..ask.prefix.len() + i + delim.len()].to_owned();
-            if page.prefixes.last() != Some(&common) && common.as_str() > after {
-                if count == ask.max {
-                    page.truncated = true;
-                    break;
-                }
-                count += 1;
-                page.last = Some(common.clone());
-                page.prefixes.push(common);
+            let new = got.page.prefixes.last() != Some(&common) && common.as_str() > after;
+            if new && !got.prefix(common) {
+                return Ok(());
             }
             continue;
         }
-        if count == ask.max {
-            page.truncated = true;
-            break;
+        if !got.file(key, row) {
+            return Ok(());
         }
-        count += 1;
-        page.last = Some(key.clone());
-        files.push((key, row));
     }
-    let models: Vec<file::Model> = files.iter().map(|(_, f)| f.clone()).collect();
-    let etags = meta::etags(&acc.state, &models).await.map_err(error::fs)?;
-    page.objects = files
-        .into_iter()
-        .zip(etags)
-        .map(|((key, f), etag)| dto::Object {
-            key: Some(key),
-            size: Some(Ord::max(f.size, 0)),
-            e_tag: Some(dto::ETag::Strong(etag)),
-            last_modified: Some(dto::Timestamp::from(std::time::SystemTime::from(
-                f.updated_at,
-            ))),
-            storage_class: Some(dto::ObjectStorageClass::from_static(
-                dto::ObjectStorageClass::STANDARD,
-            )),
-            ..Default::default()
-        })
-        .collect();
-    Ok(page)
+    Ok(())
+}
+
+fn object(key: String, f: &file::Model, etag: String) -> dto::Object {
+    dto::Object {
+        key: Some(key),
+        size: Some(Ord::max(f.size, 0)),
+        e_tag: Some(dto::ETag::Strong(etag)),
+        last_modified: Some(dto::Timestamp::from(std::time::SystemTime::from(
+            f.updated_at,
+        ))),
+        storage_class: Some(dto::ObjectStorageClass::from_static(
+            dto::ObjectStorageClass::STANDARD,
+        )),
+        ..Default::default()
+    }
 }
