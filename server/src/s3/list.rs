@@ -241,8 +241,9 @@ async fn walk(
             if !by_folder {
                 let resume = if resumed_here { after } else { "" };
                 stack.push(Frame::new(row.id, below, String::new(), resume));
-            } else if !(resumed_here && after.starts_with(&below)) && !got.prefix(below) {
-                // (A prefix resumed after, or with a key below it resumed after, was listed.)
+            } else if resumed_here && after.starts_with(&below) {
+                // Resuming after this prefix, or after a key below it: listed already.
+            } else if !got.prefix(below) {
                 return Ok(());
             }
             continue;
