@@ -38,6 +38,8 @@ pub struct S3KeyDto {
     pub created_at: DateTime<Utc>,
     /// The last request signed with it (recorded at most once a minute).
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The S3 endpoint's URL; absent when the endpoint is off (`s3.listen` unset).
+    pub endpoint: Option<String>,
 }
 
 async fn dto(state: &AppState, key: &S3Key, secret: Option<String>) -> Result<S3KeyDto, ApiError> {
@@ -51,6 +53,7 @@ async fn dto(state: &AppState, key: &S3Key, secret: Option<String>) -> Result<S3
         readonly: key.readonly,
         created_at: key.created_at,
         last_used_at: key.last_used_at,
+        endpoint: s3_key::endpoint(state).await,
     })
 }
 

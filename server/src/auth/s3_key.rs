@@ -268,6 +268,33 @@ pub async fn delete(state: &AppState, user_id: i64, id: i64) -> Result<(), S3Key
     Ok(())
 }
 
+/// Where this process's S3 endpoint listens, once bound (`s3::start` records it).
+#[derive(Default)]
+struct Bound(std::sync::Mutex<Option<std::net::SocketAddr>>);
+
+/// Records the S3 endpoint's address.
+pub fn set_bound(state: &AppState, addr: std::net::SocketAddr) {
+    *state.part(|_| Bound::default()).0.lock().expect("bound") = Some(addr);
+}
+
+/// The address the S3 endpoint of this process listens on (`None`: it is off).
+pub fn bound(state: &AppState) -> Option<std::net::SocketAddr> {
+    *state.part(|_| Bound::default()).0.lock().expect("bound")
+}
+
+/// The endpoint URL clients are given: the site URL's scheme and host (or `s3.domain`) with
+/// the endpoint's port; `None` when the endpoint is off.
+pub async fn endpoint(state: &AppState) -> Option<String> {
+    let port = bound(state)?.port();
+    let site = state.settings.get("siteURL").await.ok()?;
+    let site = url::Url::parse(&site).ok()?;
+    let host = match &state.config.s3.domain {
+        Some(domain) => domain.clone(),
+        None => site.host_str()?.to_owned(),
+    };
+    Some(format!("{}://{host}:{port}", site.scheme()))
+}
+
 /// A key as a signed request finds it: the row and its secret in plain text.
 #[derive(Clone)]
 pub struct Verified {

@@ -18,11 +18,7 @@ mod objects;
 mod path;
 mod service;
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use s3s::service::{S3Service, S3ServiceBuilder};
@@ -30,13 +26,9 @@ use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::state::AppState;
 
-/// Where this process's S3 endpoint listens, once bound.
-#[derive(Default)]
-struct Bound(Mutex<Option<SocketAddr>>);
-
 /// The address the S3 endpoint of this process listens on (`None`: it is off).
 pub fn bound_addr(state: &AppState) -> Option<SocketAddr> {
-    *state.part(|_| Bound::default()).0.lock().expect("bound")
+    crate::auth::s3_key::bound(state)
 }
 
 fn build(state: &AppState) -> std::io::Result<S3Service> {
@@ -58,7 +50,7 @@ pub async fn start(state: &AppState) -> std::io::Result<Option<JoinHandle<()>>> 
     };
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    *state.part(|_| Bound::default()).0.lock().expect("bound") = Some(addr);
+    crate::auth::s3_key::set_bound(state, addr);
     let service = build(state)?;
     let header_timeout = Duration::from_secs(state.config.http_header_timeout_secs.max(1));
     tracing::info!(%addr, "the S3 endpoint is listening on http://{addr}");

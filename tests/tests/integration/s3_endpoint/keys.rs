@@ -6,7 +6,7 @@ use serde_json::json;
 use stratus_entity::s3_key;
 use stratus_server::boolset::group_perm;
 
-use super::{PW, key, mkdir, start, user};
+use super::{PW, endpoint, key, mkdir, start, user};
 use crate::dav::set_group_bits;
 
 #[tokio::test]
@@ -28,6 +28,13 @@ async fn keys_are_made_listed_and_deleted_by_their_owner_only() {
     assert_eq!(made["uri"], "cloudreve://my/backups");
     assert_eq!(made["readonly"], true);
     assert_eq!(made["name"], "test key");
+    // The endpoint as clients reach it: the site's host with the endpoint's port.
+    let port = endpoint(&server).rsplit(':').next().unwrap().to_owned();
+    let shown = made["endpoint"].as_str().unwrap();
+    assert!(
+        shown.starts_with("http://") && shown.ends_with(&format!(":{port}")),
+        "{shown}"
+    );
     let id = made["id"].as_str().unwrap();
 
     // The secret is shown once and kept sealed.
