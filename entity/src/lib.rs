@@ -47,6 +47,7 @@ pub mod notification_channel;
 pub mod oauth_client;
 pub mod oauth_grant;
 pub mod passkey;
+pub mod s3_key;
 pub mod setting;
 pub mod share;
 pub mod snapshot;
@@ -81,6 +82,7 @@ pub mod prelude {
     pub use super::metadata::Entity as Metadata;
     pub use super::node::Entity as Nodes;
     pub use super::passkey::Entity as Passkeys;
+    pub use super::s3_key::Entity as S3Keys;
     pub use super::setting::Entity as Settings;
     pub use super::share::Entity as Shares;
     pub use super::snapshot::Entity as Snapshots;

@@ -45,7 +45,13 @@ export async function waitHealthy(base: string, server: ChildProcess) {
 export default async function globalSetup() {
   const binary = stratusBinary();
   const dataDir = mkdtempSync(join(tmpdir(), "stratus-e2e-"));
-  const env = { ...process.env, STRATUS_DATA_DIR: dataDir, RUST_LOG: "warn" };
+  // The S3 endpoint on a free port too, so the settings show its address.
+  const env = {
+    ...process.env,
+    STRATUS_DATA_DIR: dataDir,
+    RUST_LOG: "warn",
+    STRATUS_S3_LISTEN: "127.0.0.1:0",
+  };
   for (const account of Object.values(ACCOUNTS)) {
     const command = account.admin ? "create-admin" : "create-user";
     execFileSync(binary, [command, "--email", account.email, "--password", account.password], {

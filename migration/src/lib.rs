@@ -37,6 +37,7 @@ mod m20261201_100000_repair_file_sizes;
 mod m20261202_100000_create_app_passwords;
 mod m20261202_110000_add_file_tree_revisions;
 mod m20261203_100000_create_external_identities;
+mod m20261203_100000_create_s3_keys;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_100000_create_app_passwords::Migration),
             Box::new(m20261202_110000_add_file_tree_revisions::Migration),
             Box::new(m20261203_100000_create_external_identities::Migration),
+            Box::new(m20261203_100000_create_s3_keys::Migration),
         ]
     }
 }

@@ -48,6 +48,8 @@ pub mod group_perm {
     pub const UNIQUE_DIRECT_LINK: usize = 17;
     /// May take snapshots of folders (Stratus extension).
     pub const SNAPSHOT: usize = 20;
+    /// May have keys for the S3 endpoint (Stratus extension).
+    pub const S3: usize = 21;
 }
 
 /// Filesystem (navigator) capability flags, sent as `props.capability` and as each
@@ -354,6 +356,7 @@ pub const ADMIN_GROUP_FLAGS: &[usize] = &[
     group_perm::ADVANCE_DELETE,
     group_perm::IGNORE_FILE_PERMISSION,
     group_perm::SNAPSHOT,
+    group_perm::S3,
 ];
 
 /// Permissions of the default User group (id 2).

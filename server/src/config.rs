@@ -85,6 +85,19 @@ pub struct Config {
     /// The program that reads documents' text for the search index, in a process of its own
     /// (its hidden `extract-text` command): this very binary when unset.
     pub extractor: Option<PathBuf>,
+    /// The S3 endpoint (`[s3]` in the file, `STRATUS_S3_LISTEN` / `STRATUS_S3_DOMAIN`).
+    pub s3: S3Config,
+}
+
+/// The S3 endpoint's own listener: off unless `listen` is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3Config {
+    /// Socket address the S3 endpoint binds (path-style requests: `/<bucket>/<key>`).
+    pub listen: Option<SocketAddr>,
+    /// Base domain for virtual-host style requests (`<bucket>.<domain>`); path style only
+    /// when unset.
+    pub domain: Option<String>,
 }
 
 impl Default for Config {
@@ -119,6 +132,7 @@ impl Default for Config {
             scheduled_jobs: true,
             enable_found_tools: true,
             extractor: None,
+            s3: S3Config::default(),
         }
     }
 }
@@ -193,7 +207,13 @@ impl Config {
         }
         let config: Config = figment
             // `STRATUS_CONFIG` names the file itself, and test-harness variables are not settings.
-            .merge(Env::prefixed("STRATUS_").ignore(&["config", "test_database", "test_pg_url"]))
+            .merge(
+                Env::prefixed("STRATUS_")
+                    .ignore(&["config", "test_database", "test_pg_url"])
+                    .filter(|k| !k.as_str().starts_with("s3_")),
+            )
+            // `STRATUS_S3_LISTEN` is `s3.listen`.
+            .merge(Env::prefixed("STRATUS_S3_").map(|k| format!("s3.{k}").into()))
             .merge(Serialized::defaults(overrides))
             .extract()?;
         Ok(config)
@@ -297,6 +317,7 @@ impl fmt::Debug for Config {
             .field("scheduled_jobs", &self.scheduled_jobs)
             .field("enable_found_tools", &self.enable_found_tools)
             .field("extractor", &self.extractor)
+            .field("s3", &self.s3)
             .finish()
     }
 }

@@ -87,11 +87,13 @@ pub enum IdKind {
     SnapshotSchedule = 15,
     /// A sync client's app password (Stratus extension).
     AppPassword = 16,
+    /// A key of the S3 endpoint (Stratus extension).
+    S3Key = 17,
 }
 
 impl IdKind {
     /// Every kind, in code order.
-    pub const ALL: [IdKind; 17] = [
+    pub const ALL: [IdKind; 18] = [
         IdKind::Share,
         IdKind::User,
         IdKind::File,
@@ -109,6 +111,7 @@ impl IdKind {
         IdKind::Snapshot,
         IdKind::SnapshotSchedule,
         IdKind::AppPassword,
+        IdKind::S3Key,
     ];
 
     /// The numeric type code encoded in the hashid.
@@ -271,7 +274,7 @@ mod tests {
             assert_eq!(usize::from(kind.code()), i);
             assert_eq!(IdKind::from_code(i as u64), Some(*kind));
         }
-        assert_eq!(IdKind::from_code(17), None);
+        assert_eq!(IdKind::from_code(18), None);
         assert_eq!(IdKind::Payment.code(), 13);
     }
 

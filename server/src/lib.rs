@@ -49,6 +49,7 @@ pub mod queue;
 pub mod relocate;
 pub mod remote_download;
 pub mod request_ctx;
+pub mod s3;
 pub mod sandbox;
 pub mod settings;
 pub mod share;
@@ -194,6 +195,8 @@ pub async fn serve(
         .scheduled_jobs
         .then(|| backup::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
+    // The S3 endpoint, on its own listener when `s3.listen` is set.
+    let s3 = s3::start(&state).await?;
     // A thumbnail tool that is enabled but cannot be run shows in the log at start.
     tokio::spawn(thumb::version::log_at_start(state.clone()));
     let acceptor = net::GuardedAcceptor::new(
@@ -219,6 +222,9 @@ pub async fn serve(
         backups.abort();
     }
     queues.abort();
+    if let Some(s3) = s3 {
+        s3.abort();
+    }
     result
 }
 

@@ -31,6 +31,7 @@ pub mod query_bool;
 pub mod raw;
 pub mod registration;
 pub mod remote_download;
+pub mod s3_key;
 pub mod scopes;
 pub mod session;
 pub mod share;
@@ -114,7 +115,11 @@ macro_rules! route_groups {
                 share_upload::ShareUploadApi,
                 archive::ArchiveApi,
                 source::SourceApi,
-                (dav_account::DavAccountApi, app_password::AppPasswordApi),
+                (
+                    dav_account::DavAccountApi,
+                    app_password::AppPasswordApi,
+                    s3_key::S3KeyApi,
+                ),
                 workflow::WorkflowApi,
                 workflow_jobs::WorkflowJobsApi,
                 remote_download::RemoteDownloadApi,

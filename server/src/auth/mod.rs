@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod passkey;
 pub mod password;
 pub mod recovery;
+pub mod s3_key;
 pub mod session;
 pub mod sign;
 pub mod sign_in;

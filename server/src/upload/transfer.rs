@@ -7,7 +7,8 @@
 //!
 //! A chunk is written under a temporary name and renamed when complete, so a cut-off chunk
 //! is never assembled. A transfer nobody touched for [`MAX_AGE`] is abandoned: the periodic
-//! upload job removes it ([`collect_abandoned`]).
+//! upload job removes it ([`collect_abandoned`]). The S3 endpoint's multipart uploads are
+//! transfers too, with notes beside their chunks (the target, each part's digest).
 
 use std::{
     io,
@@ -181,6 +182,83 @@ pub async fn assembled(
         .try_flatten()
         .map_ok(Bytes::from);
     Ok((Box::pin(body), total))
+}
+
+/// The file of note `name` of a transfer: hidden from [`chunks`] by its leading dot.
+fn note_path(state: &AppState, owner: i64, id: &str, name: &str) -> Result<PathBuf, TransferError> {
+    if !plain(name) {
+        return Err(TransferError::NotFound);
+    }
+    Ok(dir(state, owner, id)?.join(format!(".note-{name}")))
+}
+
+/// Keeps `text` as note `name` of transfer `id` (what a client needs to finish it: its
+/// target, a chunk's digest), replacing an earlier one.
+pub async fn put_note(
+    state: &AppState,
+    owner: i64,
+    id: &str,
+    name: &str,
+    text: &str,
+) -> Result<(), TransferError> {
+    let path = note_path(state, owner, id, name)?;
+    let part = path.with_extension(uuid::Uuid::new_v4().to_string());
+    tokio::fs::write(&part, text).await?;
+    tokio::fs::rename(&part, &path).await?;
+    Ok(())
+}
+
+/// Note `name` of transfer `id`; `None` when it was never written.
+pub async fn note(
+    state: &AppState,
+    owner: i64,
+    id: &str,
+    name: &str,
+) -> Result<Option<String>, TransferError> {
+    match tokio::fs::read_to_string(note_path(state, owner, id, name)?).await {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes chunk `name` of transfer `id` (a part the client left out of the file).
+pub async fn drop_chunk(
+    state: &AppState,
+    owner: i64,
+    id: &str,
+    name: &str,
+) -> Result<(), TransferError> {
+    if !plain(name) {
+        return Err(TransferError::NotFound);
+    }
+    match tokio::fs::remove_file(dir(state, owner, id)?.join(name)).await {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The open transfers of `owner` whose id starts with `prefix`, with the time each was last
+/// touched.
+pub async fn list(
+    state: &AppState,
+    owner: i64,
+    prefix: &str,
+) -> Result<Vec<(String, SystemTime)>, TransferError> {
+    let mut found = Vec::new();
+    let mut entries = match tokio::fs::read_dir(root(state).join(owner.to_string())).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e.into()),
+    };
+    while let Some(entry) = entries.next_entry().await? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if plain(&name) && name.starts_with(prefix) {
+            found.push((name, entry.metadata().await?.modified()?));
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Removes transfer `id` and its chunks; false when there was none.

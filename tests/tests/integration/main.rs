@@ -42,6 +42,7 @@ mod registration;
 mod registration_lookalike;
 mod remote;
 mod routes_doc;
+mod s3_endpoint;
 mod s3_streamed_put;
 mod session;
 mod session_revocation;

@@ -1,5 +1,5 @@
 // The settings page: profile, security (password, 2FA, sessions, passkeys, connected apps), file
-// versions, WebDAV accounts, sync clients' devices and the storage used, each a section of its own file.
+// versions, WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useUserSettings } from "../../api/userSettings";
@@ -9,6 +9,7 @@ import { DevicesSection } from "./DevicesSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
+import { S3Section } from "./S3Section";
 import { SessionsSection } from "./SessionsSection";
 import { StorageSection } from "./StorageSection";
 import { TwoFactorSection } from "./TwoFactorSection";
@@ -47,6 +48,7 @@ export default function Settings() {
       )}
       <WebDavSection />
       <DevicesSection />
+      <S3Section />
       <StorageSection />
     </Stack>
   );

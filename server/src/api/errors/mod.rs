@@ -17,6 +17,7 @@ mod queue;
 mod relocate;
 mod remote_download;
 mod restore;
+mod s3_key;
 mod share;
 mod snapshot;
 mod stream_places;

@@ -46,6 +46,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("cors", Layer::Edge),
     ("og", Layer::Edge),
     ("nextcloud", Layer::Edge),
+    ("s3", Layer::Edge),
     // Services.
     ("admin", Layer::Service),
     ("archive", Layer::Service),

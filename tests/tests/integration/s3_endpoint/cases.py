@@ -1,0 +1,328 @@
+"""S3 cases run with boto3 against the Stratus S3 endpoint by the s3_endpoint tests.
+
+Usage: cases.py ENDPOINT ACCESS_KEY SECRET_KEY CASE [ARGS...]. Each case asserts what it
+checks and prints "ok" at the end; a failed assertion exits non-zero with the traceback.
+"""
+
+import hashlib
+import os
+import sys
+import urllib.error
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT, ACCESS_KEY, SECRET_KEY, CASE = sys.argv[1:5]
+ARGS = sys.argv[5:]
+
+
+def client(secret=SECRET_KEY):
+    return boto3.client(
+        "s3",
+        endpoint_url=ENDPOINT,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=secret,
+        region_name="us-east-1",
+        config=Config(
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+            retries={"max_attempts": 1},
+        ),
+    )
+
+
+s3 = client()
+
+
+def error_code(fn, *args, **kwargs):
+    """The S3 error code `fn` fails with (None when it succeeds)."""
+    try:
+        fn(*args, **kwargs)
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+    return None
+
+
+def data(size, seed):
+    """`size` deterministic bytes (no allocation beyond the object itself)."""
+    block = hashlib.sha256(seed.encode()).digest() * 2048
+    return (block * (size // len(block) + 1))[:size]
+
+
+def md5(b):
+    return hashlib.md5(b).hexdigest()
+
+
+def http(method, url, body=None):
+    req = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def case_buckets():
+    s3.create_bucket(Bucket="alpha")
+    assert error_code(s3.create_bucket, Bucket="alpha") == "BucketAlreadyOwnedByYou"
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert "alpha" in names, names
+    s3.head_bucket(Bucket="alpha")
+    s3.get_bucket_location(Bucket="alpha")
+    s3.put_object(Bucket="alpha", Key="x", Body=b"x")
+    assert error_code(s3.delete_bucket, Bucket="alpha") == "BucketNotEmpty"
+    s3.delete_object(Bucket="alpha", Key="x")
+    s3.delete_bucket(Bucket="alpha")
+    assert error_code(s3.head_bucket, Bucket="alpha") in ("404", "NoSuchBucket")
+    assert error_code(s3.get_object, Bucket="nope", Key="k") == "NoSuchBucket"
+
+
+def case_objects():
+    s3.create_bucket(Bucket="objs")
+    body = data(300 * 1024, "objects")
+    put = s3.put_object(
+        Bucket="objs",
+        Key="dir/sub/file.bin",
+        Body=body,
+        ContentType="application/x-test",
+        Metadata={"origin": "boto3", "n": "1"},
+    )
+    assert put["ETag"].strip('"') == md5(body), put["ETag"]
+    got = s3.get_object(Bucket="objs", Key="dir/sub/file.bin")
+    assert got["Body"].read() == body
+    assert got["ETag"].strip('"') == md5(body)
+    assert got["ContentType"] == "application/x-test", got["ContentType"]
+    assert got["Metadata"] == {"origin": "boto3", "n": "1"}, got["Metadata"]
+    head = s3.head_object(Bucket="objs", Key="dir/sub/file.bin")
+    assert head["ContentLength"] == len(body)
+    assert head["ETag"] == got["ETag"]
+    # Ranges: a middle slice, a suffix, and one past the end.
+    part = s3.get_object(Bucket="objs", Key="dir/sub/file.bin", Range="bytes=1000-1999")
+    assert part["Body"].read() == body[1000:2000]
+    assert part["ContentRange"] == f"bytes 1000-1999/{len(body)}", part["ContentRange"]
+    tail = s3.get_object(Bucket="objs", Key="dir/sub/file.bin", Range="bytes=-10")
+    assert tail["Body"].read() == body[-10:]
+    assert error_code(
+        s3.get_object, Bucket="objs", Key="dir/sub/file.bin", Range=f"bytes={len(body)}-"
+    ) == "InvalidRange"
+    # Conditions.
+    etag = got["ETag"]
+    code = error_code(s3.get_object, Bucket="objs", Key="dir/sub/file.bin", IfNoneMatch=etag)
+    assert code in ("304", "NotModified"), code
+    assert error_code(s3.get_object, Bucket="objs", Key="dir/sub/file.bin", IfMatch='"0000"') == "PreconditionFailed"
+    s3.get_object(Bucket="objs", Key="dir/sub/file.bin", IfMatch=etag)
+    # A wrong Content-MD5 stores nothing: the object keeps its content.
+    import base64
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    assert error_code(
+        s3.put_object, Bucket="objs", Key="dir/sub/file.bin", Body=b"new", ContentMD5=wrong
+    ) == "BadDigest"
+    right = base64.b64encode(hashlib.md5(b"short").digest()).decode()
+    s3.put_object(Bucket="objs", Key="short", Body=b"short", ContentMD5=right)
+    # A wrong declared checksum too.
+    assert error_code(
+        s3.put_object, Bucket="objs", Key="dir/sub/file.bin", Body=b"new", ChecksumCRC32="AAAAAA=="
+    ) == "BadDigest"
+    assert s3.get_object(Bucket="objs", Key="dir/sub/file.bin")["Body"].read() == body
+    # Server-side copy: same bytes, same ETag.
+    copy = s3.copy_object(
+        Bucket="objs", Key="copy.bin", CopySource={"Bucket": "objs", "Key": "dir/sub/file.bin"}
+    )
+    assert copy["CopyObjectResult"]["ETag"] == etag
+    got = s3.get_object(Bucket="objs", Key="copy.bin")
+    assert got["Body"].read() == body and got["ETag"] == etag
+    assert got["Metadata"] == {"origin": "boto3", "n": "1"}
+    # Folder markers.
+    s3.put_object(Bucket="objs", Key="empty-folder/", Body=b"")
+    s3.head_object(Bucket="objs", Key="empty-folder/")
+    # Deletes: a missing key is no error, a deleted one is gone.
+    s3.delete_object(Bucket="objs", Key="copy.bin")
+    s3.delete_object(Bucket="objs", Key="never-there")
+    assert error_code(s3.get_object, Bucket="objs", Key="copy.bin") == "NoSuchKey"
+    out = s3.delete_objects(
+        Bucket="objs", Delete={"Objects": [{"Key": "short"}, {"Key": "missing"}]}
+    )
+    assert sorted(d["Key"] for d in out["Deleted"]) == ["missing", "short"], out
+    assert error_code(s3.head_object, Bucket="objs", Key="short") == "404"
+
+
+def case_multipart():
+    s3.create_bucket(Bucket="mpu")
+    size = 12 * 1024 * 1024
+    body = data(size, "multipart")
+    parts_of = [(1, 0, 5 << 20), (2, 5 << 20, 10 << 20), (3, 10 << 20, size)]
+    up = s3.create_multipart_upload(Bucket="mpu", Key="big/file.bin", ContentType="video/x-test")
+    uid = up["UploadId"]
+    other = s3.create_multipart_upload(Bucket="mpu", Key="abandoned.bin")["UploadId"]
+    listed = s3.list_multipart_uploads(Bucket="mpu")["Uploads"]
+    assert sorted(u["UploadId"] for u in listed) == sorted([uid, other]), listed
+    done = []
+    for n, a, b in parts_of:
+        r = s3.upload_part(Bucket="mpu", Key="big/file.bin", UploadId=uid, PartNumber=n, Body=body[a:b])
+        assert r["ETag"].strip('"') == md5(body[a:b])
+        done.append({"PartNumber": n, "ETag": r["ETag"]})
+    parts = s3.list_parts(Bucket="mpu", Key="big/file.bin", UploadId=uid)["Parts"]
+    assert [p["PartNumber"] for p in parts] == [1, 2, 3], parts
+    assert [p["Size"] for p in parts] == [5 << 20, 5 << 20, 2 << 20]
+    bad = [dict(done[0]), done[1], done[2]]
+    bad[0]["ETag"] = '"00000000000000000000000000000000"'
+    assert error_code(
+        s3.complete_multipart_upload, Bucket="mpu", Key="big/file.bin", UploadId=uid,
+        MultipartUpload={"Parts": bad},
+    ) == "InvalidPart"
+    out = s3.complete_multipart_upload(
+        Bucket="mpu", Key="big/file.bin", UploadId=uid, MultipartUpload={"Parts": done}
+    )
+    want = hashlib.md5(b"".join(hashlib.md5(body[a:b]).digest() for _, a, b in parts_of)).hexdigest()
+    assert out["ETag"].strip('"') == f"{want}-3", out["ETag"]
+    got = s3.get_object(Bucket="mpu", Key="big/file.bin")
+    assert hashlib.sha256(got["Body"].read()).digest() == hashlib.sha256(body).digest()
+    assert got["ETag"] == out["ETag"] and got["ContentType"] == "video/x-test"
+    s3.abort_multipart_upload(Bucket="mpu", Key="abandoned.bin", UploadId=other)
+    assert s3.list_multipart_uploads(Bucket="mpu").get("Uploads", []) == []
+    assert error_code(
+        s3.upload_part, Bucket="mpu", Key="abandoned.bin", UploadId=other, PartNumber=1, Body=b"x"
+    ) == "NoSuchUpload"
+    # boto3's managed transfer (multipart above its threshold) round-trips too.
+    from boto3.s3.transfer import TransferConfig
+    cfg = TransferConfig(multipart_threshold=5 << 20, multipart_chunksize=5 << 20)
+    path = ARGS[0]
+    with open(path, "wb") as f:
+        f.write(body[: 11 << 20])
+    s3.upload_file(path, "mpu", "managed.bin", Config=cfg)
+    s3.download_file("mpu", "managed.bin", path + ".back", Config=cfg)
+    with open(path + ".back", "rb") as f:
+        assert f.read() == body[: 11 << 20]
+
+
+def keys(listing):
+    return [o["Key"] for o in listing.get("Contents", [])]
+
+
+def prefixes(listing):
+    return [p["Prefix"] for p in listing.get("CommonPrefixes", [])]
+
+
+def case_listing():
+    s3.create_bucket(Bucket="lst")
+    names = ["a/1", "a/2", "a/b/3", "a/b/c/4", "c", "d/5", "ab"]
+    for k in names:
+        s3.put_object(Bucket="lst", Key=k, Body=k.encode())
+    every = keys(s3.list_objects_v2(Bucket="lst"))
+    assert sorted(every) == sorted(names), every
+    one = s3.list_objects_v2(Bucket="lst", Prefix="a/", Delimiter="/")
+    assert keys(one) == ["a/1", "a/2"], one
+    assert prefixes(one) == ["a/b/"], one
+    top = s3.list_objects_v2(Bucket="lst", Delimiter="/")
+    assert sorted(keys(top)) == ["ab", "c"], top
+    assert sorted(prefixes(top)) == ["a/", "d/"], top
+    part = s3.list_objects_v2(Bucket="lst", Prefix="a")
+    assert sorted(keys(part)) == ["a/1", "a/2", "a/b/3", "a/b/c/4", "ab"], part
+    deep = s3.list_objects_v2(Bucket="lst", Prefix="a/b/")
+    assert sorted(keys(deep)) == ["a/b/3", "a/b/c/4"], deep
+    assert keys(s3.list_objects_v2(Bucket="lst", Prefix="zzz/")) == []
+    # Pages of two, resumed by continuation token, cover everything once.
+    seen, token = [], None
+    while True:
+        kw = {"ContinuationToken": token} if token else {}
+        page = s3.list_objects_v2(Bucket="lst", MaxKeys=2, **kw)
+        assert page["KeyCount"] <= 2
+        seen += keys(page)
+        if not page["IsTruncated"]:
+            break
+        token = page["NextContinuationToken"]
+    assert sorted(seen) == sorted(names) and len(seen) == len(names), seen
+    after = keys(s3.list_objects_v2(Bucket="lst", StartAfter=seen[2]))
+    assert after == seen[3:], (after, seen)
+    # v1 with markers, by folder.
+    seen, marker = [], ""
+    while True:
+        page = s3.list_objects(Bucket="lst", Delimiter="/", MaxKeys=1, Marker=marker)
+        seen += keys(page) + prefixes(page)
+        if not page["IsTruncated"]:
+            break
+        marker = page["NextMarker"]
+    assert sorted(seen) == ["a/", "ab", "c", "d/"], seen
+    # A delimiter other than "/".
+    dash = s3.list_objects_v2(Bucket="lst", Delimiter="b")
+    assert sorted(prefixes(dash)) == ["a/b", "ab"], dash
+
+
+def case_presign():
+    s3.create_bucket(Bucket="pre")
+    s3.put_object(Bucket="pre", Key="p.txt", Body=b"presigned body")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "pre", "Key": "p.txt"}, ExpiresIn=300)
+    status, body = http("GET", url)
+    assert status == 200 and body == b"presigned body", (status, body)
+    i = url.index("X-Amz-Signature=") + len("X-Amz-Signature=")
+    flipped = "0" if url[i] != "0" else "1"
+    status, body = http("GET", url[:i] + flipped + url[i + 1:])
+    assert status == 403, (status, body)
+    other = url.replace("p.txt", "q.txt")
+    status, _ = http("GET", other)
+    assert status == 403, status
+    put = s3.generate_presigned_url("put_object", Params={"Bucket": "pre", "Key": "up.txt"}, ExpiresIn=300)
+    status, body = http("PUT", put, b"uploaded by URL")
+    assert status == 200, (status, body)
+    assert s3.get_object(Bucket="pre", Key="up.txt")["Body"].read() == b"uploaded by URL"
+
+
+def case_wrong_secret():
+    bad = client(secret=SECRET_KEY[:-1] + ("x" if SECRET_KEY[-1] != "x" else "y"))
+    assert error_code(bad.list_buckets) == "SignatureDoesNotMatch"
+    assert error_code(bad.put_object, Bucket="bkt", Key="k", Body=b"x") == "SignatureDoesNotMatch"
+
+
+def case_refused():
+    """Every request of this key is refused (a deleted or unknown key)."""
+    code = error_code(s3.list_buckets)
+    assert code in ("InvalidAccessKeyId", "AccessDenied"), code
+
+
+def case_readonly():
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert ARGS[0] in names, names
+    assert s3.get_object(Bucket=ARGS[0], Key=ARGS[1])["Body"].read() == ARGS[2].encode()
+    assert error_code(s3.put_object, Bucket=ARGS[0], Key="new", Body=b"x") == "AccessDenied"
+    assert error_code(s3.delete_object, Bucket=ARGS[0], Key=ARGS[1]) == "AccessDenied"
+    assert error_code(s3.create_bucket, Bucket="newbucket") == "AccessDenied"
+    assert error_code(s3.create_multipart_upload, Bucket=ARGS[0], Key="m") == "AccessDenied"
+
+
+def case_buckets_are():
+    names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
+    assert names == sorted(ARGS), names
+
+
+def case_put():
+    bucket, key, path = ARGS
+    with open(path, "rb") as f:
+        body = f.read()
+    out = s3.put_object(Bucket=bucket, Key=key, Body=body)
+    assert out["ETag"].strip('"') == md5(body)
+
+
+def case_get():
+    bucket, key, path = ARGS
+    with open(path, "rb") as f:
+        want = f.read()
+    got = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert got == want, (len(got), len(want))
+
+
+def case_missing():
+    bucket, key = ARGS
+    assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"
+
+
+def case_too_big():
+    bucket, key, size = ARGS[0], ARGS[1], int(ARGS[2])
+    code = error_code(s3.put_object, Bucket=bucket, Key=key, Body=data(size, "quota"))
+    assert code == "EntityTooLarge", code
+    assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"
+
+
+globals()["case_" + CASE]()
+print("ok")
