@@ -33,6 +33,7 @@ pub mod entity;
 pub mod event;
 pub mod file;
 pub mod file_entity;
+pub mod file_grant;
 pub mod fs_change;
 pub mod fs_subscription;
 pub mod fts_doc;
@@ -70,6 +71,7 @@ pub mod prelude {
     pub use super::event::Entity as Events;
     pub use super::file::Entity as Files;
     pub use super::file_entity::Entity as FileEntities;
+    pub use super::file_grant::Entity as FileGrants;
     pub use super::fs_change::Entity as FsChanges;
     pub use super::fs_subscription::Entity as FsSubscriptions;
     pub use super::fts_doc::Entity as FtsDocs;

@@ -36,6 +36,7 @@ mod m20261130_130000_tune_fts_terms_index;
 mod m20261201_100000_repair_file_sizes;
 mod m20261202_100000_create_app_passwords;
 mod m20261202_110000_add_file_tree_revisions;
+mod m20261203_100000_create_file_grants;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100000_repair_file_sizes::Migration),
             Box::new(m20261202_100000_create_app_passwords::Migration),
             Box::new(m20261202_110000_add_file_tree_revisions::Migration),
+            Box::new(m20261203_100000_create_file_grants::Migration),
         ]
     }
 }

@@ -48,6 +48,9 @@ pub mod group_perm {
     pub const UNIQUE_DIRECT_LINK: usize = 17;
     /// May take snapshots of folders (Stratus extension).
     pub const SNAPSHOT: usize = 20;
+    /// May share folders and files with people and groups, without a link (Stratus
+    /// extension).
+    pub const SHARE_PEOPLE: usize = 21;
 }
 
 /// Filesystem (navigator) capability flags, sent as `props.capability` and as each
@@ -354,6 +357,7 @@ pub const ADMIN_GROUP_FLAGS: &[usize] = &[
     group_perm::ADVANCE_DELETE,
     group_perm::IGNORE_FILE_PERMISSION,
     group_perm::SNAPSHOT,
+    group_perm::SHARE_PEOPLE,
 ];
 
 /// Permissions of the default User group (id 2).
@@ -362,6 +366,7 @@ pub const USER_GROUP_FLAGS: &[usize] = &[
     group_perm::SHARE_DOWNLOAD,
     group_perm::REDIRECTED_SOURCE,
     group_perm::SNAPSHOT,
+    group_perm::SHARE_PEOPLE,
 ];
 
 /// Permissions of the default Anonymous group (id 3).
@@ -425,9 +430,10 @@ mod tests {
             (share_fs_capabilities(), "gIaYAQ=="),
             (trash_fs_capabilities(), "AMIK"),
             (shared_with_me_fs_capabilities(), "gAKA"),
-            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20.
-            (admin_group_permissions(), "/RoR"),
-            (user_group_permissions(), "hAgQ"),
+            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20 and sharing with
+            // people, bit 21.
+            (admin_group_permissions(), "/Rox"),
+            (user_group_permissions(), "hAgw"),
             (anonymous_group_permissions(), "gg=="),
             (Boolset::from_flags(&[dav_opt::READ_ONLY]), "AQ=="),
             (Boolset::from_flags(&[dav_opt::PROXY]), "Ag=="),

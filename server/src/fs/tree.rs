@@ -115,17 +115,24 @@ pub async fn create_empty_file(
     create_with(ctx, uri, Kind::File, metadata, err_on_conflict, Some(blob)).await
 }
 
-/// The owner and name of a new object at `uri`, checked: in the caller's own `my`, not the
-/// root, a valid name.
-pub fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
+/// The owner and name of a new object at `uri`, checked: in the caller's own `my`, or in
+/// another owner's folder the caller holds a write grant on (the parent must then exist);
+/// not the root; a valid name.
+pub async fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
     if uri.fs != FsKind::My {
         return Err(FsError::NoPermission(
             "objects can only be created in your own files",
         ));
     }
-    let owner = nav::owner_of(ctx, uri)?;
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
+    if nav::foreign_owner(ctx, uri)?.is_some() {
+        // What a recipient adds belongs to, and is charged to, the owner.
+        let parent = nav::resolve_parent(ctx, uri).await?;
+        parent.require(fs_cap::CREATE)?;
+        return Ok((parent.file.owner_id, name));
+    }
+    let owner = nav::owner_of(ctx, uri)?;
     Ok((owner, name))
 }
 
@@ -137,7 +144,7 @@ async fn create_with(
     err_on_conflict: bool,
     blob: Option<EmptyBlob<'_>>,
 ) -> Result<Node, FsError> {
-    let (owner, name) = new_place(ctx, uri)?;
+    let (owner, name) = new_place(ctx, uri).await?;
     depth::check_new(ctx.state, uri).await?;
     if !metadata.is_empty() {
         super::metadata::Rules::load(ctx.state)
@@ -152,7 +159,7 @@ async fn create_with(
     let txn = tx::begin(&ctx.state.db, owner).await?;
     ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
-    let mut parent_uri = FileUri::root(FsKind::My, None);
+    let mut parent_uri = FileUri::root(FsKind::My, uri.id.clone());
     let mut created = Vec::new();
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent_uri = parent_uri.join(segment)?;
@@ -195,10 +202,15 @@ async fn create_with(
         journal::record(&txn, &created).await?;
     }
     txn.commit().await?;
+    if owner != ctx.user()?.user.id {
+        // In another owner's tree: what the grants give there.
+        return nav::resolve(ctx, uri).await;
+    }
     Ok(Node {
         uri: uri.without_query(),
         capability: nav::capability(FsKind::My),
         owned: true,
+        grant: None,
         file,
     })
 }
@@ -335,8 +347,33 @@ async fn place(
         return Err(FsError::RootProtected);
     };
     let me = ctx.user()?;
+    // Into another owner's folder only with a write grant there; out of one, a move needs
+    // write above the item, a copy reading it.
+    if !dst.owned {
+        dst.require(fs_cap::CREATE)?;
+    }
+    if !copy && !node.may_change() {
+        return Err(FsError::NoPermission("only the owner can move this"));
+    }
+    if copy {
+        node.require(fs_cap::DOWNLOAD)?;
+    }
+    let (src_owner, dst_owner) = (node.file.owner_id, dst.file.owner_id);
+    if !copy && src_owner != dst_owner {
+        return Err(FsError::NoPermission(
+            "files move within one drive only: copy them instead",
+        ));
+    }
+    // A copy belongs to, and is charged to, the owner of the folder it lands in.
+    let dst_limit = match dst_owner == me.user.id {
+        true => me.group.max_storage,
+        false => quota::limit_of(&ctx.state.db, dst_owner).await?,
+    };
     let max_depth = depth::max_depth(ctx.state).await?;
-    let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
+    let txn = tx::begin(&ctx.state.db, src_owner).await?;
+    if dst_owner != src_owner {
+        tx::lock_owners(&txn, &[src_owner, dst_owner]).await?;
+    }
     // Re-read inside the transaction: a concurrent move may have changed the tree.
     let file = file::Entity::find_by_id(node.file.id)
         .one(&txn)
@@ -366,14 +403,14 @@ async fn place(
         .await?;
     }
     let to = dst.uri.join(name)?;
-    ensure_unlocked(&txn, file.owner_id, &to, false, ctx.lock_tokens).await?;
+    ensure_unlocked(&txn, dst_owner, &to, false, ctx.lock_tokens).await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         let top = file::Model {
             name: name.to_owned(),
             ..file
         };
-        let copied = copy_tree(&txn, &top, dst.file.id, limit, me.group.max_storage).await?;
+        let copied = copy_tree(&txn, &top, dst, limit, dst_limit).await?;
         if ctx.journal != Journal::Nothing {
             journal::record(&txn, &[journal::created(&copied, &to)]).await?;
         }
@@ -422,23 +459,25 @@ async fn is_inside(
 async fn copy_tree(
     txn: &DatabaseTransaction,
     src: &file::Model,
-    dst_parent: i64,
+    dst: &Node,
     limit: usize,
     quota_limit: i64,
 ) -> Result<file::Model, FsError> {
+    let (dst_parent, owner) = (dst.file.id, dst.file.owner_id);
     let mut rows = vec![src.clone()];
     if src.r#type == file::kind::FOLDER {
         rows.extend(walk::descendants_all(txn, src.id, limit).await?);
     }
     let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let bytes = quota::charged_bytes(txn, &old_ids).await?;
-    quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
-    let new_id = copy_rows(txn, &rows, src.id, dst_parent).await?;
+    quota::charge(txn, owner, bytes, quota_limit).await?;
+    let new_id = copy_rows(txn, &rows, src.id, dst_parent, owner).await?;
     share_entities(txn, &old_ids, &new_id).await?;
     copy_metadata(txn, old_ids, &new_id).await?;
     Ok(file::Model {
         id: new_id[&src.id],
         parent_id: Some(dst_parent),
+        owner_id: owner,
         ..src.clone()
     })
 }
@@ -450,6 +489,7 @@ async fn copy_rows(
     rows: &[file::Model],
     root: i64,
     dst_parent: i64,
+    owner_id: i64,
 ) -> Result<HashMap<i64, i64>, FsError> {
     let now = Utc::now();
     let mut new_id: HashMap<i64, i64> = HashMap::new();
@@ -464,7 +504,7 @@ async fn copy_rows(
             updated_at: Set(now),
             r#type: Set(row.r#type),
             name: Set(row.name.clone()),
-            owner_id: Set(row.owner_id),
+            owner_id: Set(owner_id),
             size: Set(row.size),
             primary_entity: Set(row.primary_entity),
             parent_id: Set(Some(parent)),

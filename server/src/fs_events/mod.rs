@@ -134,7 +134,9 @@ pub async fn subscribe(
         folder_id: node.file.id,
         client_id,
     };
-    let (access, share_id) = access_of(state, me, &uri);
+    let (mut access, share_id) = access_of(state, me, &uri);
+    // Another owner's folder, reached through a grant: the grant is checked again.
+    access.granted_by = node.grant.map(|_| node.file.owner_id);
     // Joined before the subscription is read, so no change falls between the two.
     let registration = Dispatcher::of(state)
         .join(key, node.file.owner_id, share_id)
@@ -177,6 +179,7 @@ fn access_of(state: &AppState, me: &SignedIn, uri: &FileUri) -> (Access, Option<
             root.password = uri.password.clone();
             root
         }),
+        granted_by: None,
     };
     (access, share_id)
 }
