@@ -25,6 +25,7 @@ use crate::{
     boolset::{Boolset, fs_cap},
     caller::SignedIn,
     ids::IdKind,
+    state::AppState,
 };
 
 /// What a grant gives; `Write` includes `Read`.
@@ -109,7 +110,7 @@ pub async fn on_chain(
         return Ok(None);
     };
     let ids: Vec<i64> = chain.iter().map(|f| f.id).collect();
-    let rows = reaching(db, me, owner_id, &ids).await?;
+    let rows = reaching(db, (me.user.id, me.user.group_id), owner_id, &ids).await?;
     let mut found: Option<Granted> = None;
     // Walk from the root down: the first grant met is the top of what the caller sees.
     for row in chain {
@@ -139,13 +140,18 @@ pub async fn reaches(
     owner_id: i64,
     file_ids: &[i64],
 ) -> Result<bool, FsError> {
-    Ok(!reaching(db, me, owner_id, file_ids).await?.is_empty())
+    Ok(
+        !reaching(db, (me.user.id, me.user.group_id), owner_id, file_ids)
+            .await?
+            .is_empty(),
+    )
 }
 
-/// The grants of `owner_id` on any of `file_ids` to `me` or `me`'s group.
+/// The grants of `owner_id` on any of `file_ids` to a user or that user's group
+/// (`recipient`: the user's id and group id).
 async fn reaching(
     db: &impl ConnectionTrait,
-    me: &SignedIn,
+    recipient: (i64, i64),
     owner_id: i64,
     file_ids: &[i64],
 ) -> Result<Vec<file_grant::Model>, FsError> {
@@ -153,9 +159,9 @@ async fn reaching(
     sql.push("SELECT * FROM file_grants WHERE owner_id = ")
         .bind(owner_id)
         .push(" AND (user_id = ")
-        .bind(me.user.id)
+        .bind(recipient.0)
         .push(" OR group_id = ")
-        .bind(me.user.group_id)
+        .bind(recipient.1)
         .push(") AND file_id IN (");
     for (i, id) in file_ids.iter().enumerate() {
         if i > 0 {
@@ -215,4 +221,57 @@ pub async fn received_uris(
         out.insert(row.id, uri);
     }
     Ok(out)
+}
+
+/// What a content URL handed out through a grant is bound to (in its signed `share` field):
+/// `g.<recipient id>.<file id>`, public hash ids. A share's hash id never holds a `.`.
+pub fn binding(state: &AppState, recipient: i64, file_id: i64) -> String {
+    format!(
+        "g.{}.{}",
+        state.ids.encode(recipient, IdKind::User),
+        state.ids.encode(file_id, IdKind::File)
+    )
+}
+
+/// Whether `bound` is a [`binding`] (not a share's hash id).
+pub fn is_binding(bound: &str) -> bool {
+    bound.starts_with("g.")
+}
+
+/// Checked by the content route on every request of a URL handed out through a grant, as a
+/// share's URL is: the recipient may still act, the file still hangs in its owner's tree and
+/// a grant on it or above it still reaches the recipient. A grant taken back, the folder
+/// trashed or the recipient banned or deleted stops the URL at once.
+pub async fn still_reaches(state: &AppState, bound: &str) -> Result<(), FsError> {
+    let mut parts = bound.split('.').skip(1);
+    let (Some(user), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(FsError::NotFound);
+    };
+    let decode = |s: &str, kind| state.ids.decode(s, kind).map_err(|_| FsError::NotFound);
+    let (user_id, file_id) = (decode(user, IdKind::User)?, decode(file, IdKind::File)?);
+    let db = &state.db;
+    let user = stratus_entity::user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.deleted_at.is_none() && crate::caller::ensure_can_sign_in(u).is_ok())
+        .ok_or(FsError::NotFound)?;
+    let up = chain::chain(db, file_id).await?;
+    let Some(owner) = file::Entity::find_by_id(file_id)
+        .one(db)
+        .await?
+        .map(|f| f.owner_id)
+    else {
+        return Err(FsError::NotFound);
+    };
+    if up.iter().any(|l| l.gone) || !chain::reaches_root(&up) {
+        return Err(FsError::NotFound);
+    }
+    let ids: Vec<i64> = up.iter().map(|l| l.id).collect();
+    match reaching(db, (user.id, user.group_id), owner, &ids)
+        .await?
+        .is_empty()
+    {
+        true => Err(FsError::NotFound),
+        false => Ok(()),
+    }
 }

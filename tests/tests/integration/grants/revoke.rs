@@ -61,6 +61,13 @@ async fn removing_a_grant_ends_access_and_streams_at_once() {
     // Ann's own stream on the folder goes on.
     let mut own = Events::open(&p.server, &p.ann, "cloudreve://my/Team", Uuid::new_v4()).await;
     own.expect("subscribed").await;
+    // A download URL Bob was handed works until the grant goes.
+    let url = url_of(&p.server, &p.bob, &p.anns("Team/a.txt")).await;
+    let url = url["data"]["urls"][0]["url"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let got = client.get(&url).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.bytes().await.unwrap().as_ref(), super::A);
     let removed = set_grants(
         &p.server,
         &p.ann,
@@ -73,6 +80,12 @@ async fn removing_a_grant_ends_access_and_streams_at_once() {
     assert!(removed["data"]["entries"].as_array().unwrap().is_empty());
     ends_soon(&mut events).await;
     bob_sees_nothing(&p).await;
+    let gone = client.get(&url).send().await.unwrap();
+    assert_eq!(
+        gone.status(),
+        404,
+        "a URL handed out through a grant taken back"
+    );
     let made = send(
         &p.server,
         &p.ann,
