@@ -18,6 +18,7 @@ use stratus_entity::{file, file_grant};
 use super::{
     chain,
     error::FsError,
+    nav::{self, FsCtx, Node},
     sql::Sql,
     uri::{FileUri, FsKind},
 };
@@ -72,6 +73,37 @@ impl Granted {
     pub fn may_change_item(&self) -> bool {
         self.above == Some(Access::Write)
     }
+}
+
+/// The object at `uri` in `owner_id`'s tree (not the caller's), with its path's rows (the
+/// owner's root first), when a grant on the path or an ancestor reaches the caller: one
+/// statement walks the path, one reads the grants on it. Without a grant the answer is
+/// [`FsError::NotFound`], exactly what a missing path answers.
+pub async fn resolve(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    owner_id: i64,
+) -> Result<(Node, Vec<file::Model>), FsError> {
+    let me = ctx.user()?;
+    let db = &ctx.state.db;
+    let rows = nav::chain(db, owner_id, uri.segments()).await?;
+    if rows.len() != uri.segments().len() + 1 {
+        return Err(FsError::NotFound);
+    }
+    let granted = on_chain(db, me, owner_id, &rows)
+        .await?
+        .ok_or(FsError::NotFound)?;
+    let file = rows.last().cloned().ok_or(FsError::NotFound)?;
+    Ok((
+        Node {
+            uri: uri.without_query(),
+            file,
+            capability: capability(&granted),
+            owned: false,
+            grant: Some(granted),
+        },
+        rows,
+    ))
 }
 
 /// Capabilities of a path reached through a grant.
@@ -191,7 +223,7 @@ pub(crate) fn push_received(sql: &mut Sql, user_id: i64, group_id: i64) {
 /// (`cloudreve://<owner id>@my/<path>`): one statement for the whole page. A granted item in
 /// its owner's trash is left out, as are the caller's own rows.
 pub async fn received_uris(
-    ctx: &super::nav::FsCtx<'_>,
+    ctx: &FsCtx<'_>,
     rows: &[file::Model],
 ) -> Result<HashMap<i64, FileUri>, FsError> {
     let me = ctx.user()?;
@@ -274,4 +306,54 @@ pub async fn still_reaches(state: &AppState, bound: &str) -> Result<(), FsError>
         true => Err(FsError::NotFound),
         false => Ok(()),
     }
+}
+
+/// The owner of a new object at `uri` when `uri` is in another owner's tree: the parent must
+/// exist and the caller hold a write grant there. What a recipient adds belongs to, and is
+/// charged to, the owner. `None` for the caller's own tree.
+pub(super) async fn new_place_owner(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+) -> Result<Option<i64>, FsError> {
+    if nav::foreign_owner(ctx, uri)?.is_none() {
+        return Ok(None);
+    }
+    let parent = nav::resolve_parent(ctx, uri).await?;
+    parent.require(fs_cap::CREATE)?;
+    Ok(Some(parent.file.owner_id))
+}
+
+/// Whether `node` may be moved (or copied, `copy`) into the folder `dst`, either of which
+/// may be another owner's reached through a grant: the owners of the source and of the
+/// destination, and the storage limit of the destination's owner, who is charged for a copy.
+pub(super) async fn check_place(
+    ctx: &FsCtx<'_>,
+    node: &Node,
+    dst: &Node,
+    copy: bool,
+) -> Result<(i64, i64, i64), FsError> {
+    let me = ctx.user()?;
+    // Into another owner's folder only with a write grant there; out of one, a move needs
+    // write above the item, a copy reading it.
+    if !dst.owned {
+        dst.require(fs_cap::CREATE)?;
+    }
+    if !copy && !node.may_change() {
+        return Err(FsError::NoPermission("only the owner can move this"));
+    }
+    if copy {
+        node.require(fs_cap::DOWNLOAD)?;
+    }
+    let (src_owner, dst_owner) = (node.file.owner_id, dst.file.owner_id);
+    if !copy && src_owner != dst_owner {
+        return Err(FsError::NoPermission(
+            "files move within one drive only: copy them instead",
+        ));
+    }
+    // A copy belongs to, and is charged to, the owner of the folder it lands in.
+    let dst_limit = match dst_owner == me.user.id {
+        true => me.group.max_storage,
+        false => super::quota::limit_of(&ctx.state.db, dst_owner).await?,
+    };
+    Ok((src_owner, dst_owner, dst_limit))
 }

@@ -174,39 +174,8 @@ pub fn foreign_owner(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Option<i64>, FsEr
     Ok((uid != me.user.id).then_some(uid))
 }
 
-/// The object at `uri` in `owner_id`'s tree (not the caller's), with its path's rows (the
-/// owner's root first), when a grant on the path or an ancestor reaches the caller: one
-/// statement walks the path, one reads the grants on it. Without a grant the answer is
-/// [`FsError::NotFound`], exactly what a missing path answers.
-pub async fn resolve_granted(
-    ctx: &FsCtx<'_>,
-    uri: &FileUri,
-    owner_id: i64,
-) -> Result<(Node, Vec<file::Model>), FsError> {
-    let me = ctx.user()?;
-    let db = &ctx.state.db;
-    let rows = chain(db, owner_id, uri.segments()).await?;
-    if rows.len() != uri.segments().len() + 1 {
-        return Err(FsError::NotFound);
-    }
-    let granted = grant::on_chain(db, me, owner_id, &rows)
-        .await?
-        .ok_or(FsError::NotFound)?;
-    let file = rows.last().cloned().ok_or(FsError::NotFound)?;
-    Ok((
-        Node {
-            uri: uri.without_query(),
-            file,
-            capability: grant::capability(&granted),
-            owned: false,
-            grant: Some(granted),
-        },
-        rows,
-    ))
-}
-
 /// The owner whose tree `uri` addresses, after checking the caller may address it: the
-/// caller's own trees only (another owner's is reached through [`resolve_granted`]).
+/// caller's own trees only (another owner's is reached through [`grant::resolve`]).
 pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
     let me = ctx.user()?;
     match uri.fs {
@@ -512,7 +481,7 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
         return Err(super::snapshot_tree::refuse(ctx, uri).await);
     }
     if let Some(other) = foreign_owner(ctx, uri)? {
-        return Ok(resolve_granted(ctx, uri, other).await?.0);
+        return Ok(grant::resolve(ctx, uri, other).await?.0);
     }
     let owner = owner_of(ctx, uri)?;
     let db = &ctx.state.db;

@@ -126,11 +126,8 @@ pub async fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), 
     }
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
-    if nav::foreign_owner(ctx, uri)?.is_some() {
-        // What a recipient adds belongs to, and is charged to, the owner.
-        let parent = nav::resolve_parent(ctx, uri).await?;
-        parent.require(fs_cap::CREATE)?;
-        return Ok((parent.file.owner_id, name));
+    if let Some(owner) = super::grant::new_place_owner(ctx, uri).await? {
+        return Ok((owner, name));
     }
     let owner = nav::owner_of(ctx, uri)?;
     Ok((owner, name))
@@ -347,40 +344,19 @@ async fn place(
         return Err(FsError::RootProtected);
     };
     let me = ctx.user()?;
-    // Into another owner's folder only with a write grant there; out of one, a move needs
-    // write above the item, a copy reading it.
-    if !dst.owned {
-        dst.require(fs_cap::CREATE)?;
-    }
-    if !copy && !node.may_change() {
-        return Err(FsError::NoPermission("only the owner can move this"));
-    }
-    if copy {
-        node.require(fs_cap::DOWNLOAD)?;
-    }
-    let (src_owner, dst_owner) = (node.file.owner_id, dst.file.owner_id);
-    if !copy && src_owner != dst_owner {
-        return Err(FsError::NoPermission(
-            "files move within one drive only: copy them instead",
-        ));
-    }
-    // A copy belongs to, and is charged to, the owner of the folder it lands in.
-    let dst_limit = match dst_owner == me.user.id {
-        true => me.group.max_storage,
-        false => quota::limit_of(&ctx.state.db, dst_owner).await?,
-    };
+    let (src_owner, dst_owner, dst_limit) =
+        super::grant::check_place(ctx, &node, dst, copy).await?;
     let max_depth = depth::max_depth(ctx.state).await?;
-    let txn = tx::begin(&ctx.state.db, src_owner).await?;
-    if dst_owner != src_owner {
-        tx::lock_owners(&txn, &[src_owner, dst_owner]).await?;
-    }
+    // Both owners' trees (one when they are the same), locked in the order of their ids.
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    tx::lock_owners(&txn, &[src_owner, dst_owner]).await?;
     // Re-read inside the transaction: a concurrent move may have changed the tree.
     let file = file::Entity::find_by_id(node.file.id)
         .one(&txn)
         .await?
         .filter(|f| f.deleted_at.is_none() && f.parent_id.is_some())
         .ok_or(FsError::NotFound)?;
-    if is_inside(&txn, dst.file.id, file.id).await? {
+    if walk::is_inside(&txn, dst.file.id, file.id).await? {
         return Err(FsError::Invalid(
             "a folder cannot be moved into itself".into(),
         ));
@@ -433,25 +409,6 @@ async fn place(
         txn.commit().await?;
         Ok(moved)
     }
-}
-
-/// True when `folder_id` is `ancestor_id` or lies below it.
-async fn is_inside(
-    db: &impl ConnectionTrait,
-    folder_id: i64,
-    ancestor_id: i64,
-) -> Result<bool, FsError> {
-    let mut current = Some(folder_id);
-    while let Some(id) = current {
-        if id == ancestor_id {
-            return Ok(true);
-        }
-        current = file::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .and_then(|f| f.parent_id);
-    }
-    Ok(false)
 }
 
 /// Copies `src` (and its subtree) into `dst_parent`: new rows, the same entities with their

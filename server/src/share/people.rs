@@ -95,8 +95,22 @@ pub async fn set(
         )));
     }
     let node = owned_node(ctx, uri).await?;
-    let db = &ctx.state.db;
-    let ids = &ctx.state.ids;
+    let user_changes = user_changes(ctx, users).await?;
+    let group_changes = group_changes(ctx, groups).await?;
+    let narrowed = apply(ctx, &node, &user_changes, &group_changes).await?;
+    if narrowed {
+        access_watch::notice(ctx.state, Narrowed::Grants(node.file.owner_id));
+    }
+    views_of(ctx, node.file.id).await
+}
+
+/// `users` decoded: each live account (not the caller) with its change.
+async fn user_changes(
+    ctx: &FsCtx<'_>,
+    users: &BTreeMap<String, Change>,
+) -> Result<Vec<(i64, Change)>, ShareError> {
+    let me = ctx.user()?;
+    let (db, ids) = (&ctx.state.db, &ctx.state.ids);
     let mut user_changes = Vec::with_capacity(users.len());
     for (hash, change) in users {
         let id = ids
@@ -117,6 +131,16 @@ pub async fn set(
         }
         user_changes.push((id, *change));
     }
+    Ok(user_changes)
+}
+
+/// `groups` decoded: each live group the caller may share with, with its change.
+async fn group_changes(
+    ctx: &FsCtx<'_>,
+    groups: &BTreeMap<String, Change>,
+) -> Result<Vec<(i64, Change)>, ShareError> {
+    let me = ctx.user()?;
+    let (db, ids) = (&ctx.state.db, &ctx.state.ids);
     let mut group_changes = Vec::with_capacity(groups.len());
     for (hash, change) in groups {
         let id = ids
@@ -142,6 +166,18 @@ pub async fn set(
         group_changes.push((id, *change));
     }
 
+    Ok(group_changes)
+}
+
+/// Applies the changes to `node`'s grants in one transaction; whether any access narrowed
+/// (a grant removed or lowered to read).
+async fn apply(
+    ctx: &FsCtx<'_>,
+    node: &Node,
+    user_changes: &[(i64, Change)],
+    group_changes: &[(i64, Change)],
+) -> Result<bool, ShareError> {
+    let db = &ctx.state.db;
     let txn = db.begin().await?;
     let existing = file_grant::Entity::find()
         .filter(file_grant::Column::FileId.eq(node.file.id))
@@ -191,10 +227,7 @@ pub async fn set(
         }
     }
     txn.commit().await?;
-    if narrowed {
-        access_watch::notice(ctx.state, Narrowed::Grants(node.file.owner_id));
-    }
-    views_of(ctx, node.file.id).await
+    Ok(narrowed)
 }
 
 /// The grants of `file_id` with their recipients: three statements, however many.

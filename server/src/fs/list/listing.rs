@@ -43,7 +43,7 @@ async fn locate(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Located, FsError> {
         });
     }
     if let Some(other) = nav::foreign_owner(ctx, uri)? {
-        let (node, chain) = nav::resolve_granted(ctx, uri, other).await?;
+        let (node, chain) = crate::fs::grant::resolve(ctx, uri, other).await?;
         return Ok(Located { node, chain });
     }
     let owner = nav::owner_of(ctx, uri)?;
