@@ -34,6 +34,7 @@ pub mod event;
 pub mod external_identity;
 pub mod file;
 pub mod file_entity;
+pub mod file_grant;
 pub mod fs_change;
 pub mod fs_subscription;
 pub mod fts_doc;
@@ -73,6 +74,7 @@ pub mod prelude {
     pub use super::external_identity::Entity as ExternalIdentities;
     pub use super::file::Entity as Files;
     pub use super::file_entity::Entity as FileEntities;
+    pub use super::file_grant::Entity as FileGrants;
     pub use super::fs_change::Entity as FsChanges;
     pub use super::fs_subscription::Entity as FsSubscriptions;
     pub use super::fts_doc::Entity as FtsDocs;

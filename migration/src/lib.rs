@@ -38,6 +38,7 @@ mod m20261202_100000_create_app_passwords;
 mod m20261202_110000_add_file_tree_revisions;
 mod m20261203_100000_create_external_identities;
 mod m20261203_100000_create_s3_keys;
+mod m20261203_100000_create_file_grants;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_110000_add_file_tree_revisions::Migration),
             Box::new(m20261203_100000_create_external_identities::Migration),
             Box::new(m20261203_100000_create_s3_keys::Migration),
+            Box::new(m20261203_100000_create_file_grants::Migration),
         ]
     }
 }

@@ -18,6 +18,9 @@ pub enum Narrowed {
     Share(i64),
     /// The account with this id: a session ended, it was banned, its password changed.
     User(i64),
+    /// Grants on files of the owner with this id were removed or lowered (or a granted
+    /// item left the owner's tree): its recipients' access is checked again.
+    Grants(i64),
     /// Anyone's (an OAuth client's sessions ended for all its users).
     Everyone,
 }

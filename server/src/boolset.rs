@@ -50,6 +50,9 @@ pub mod group_perm {
     pub const SNAPSHOT: usize = 20;
     /// May have keys for the S3 endpoint (Stratus extension).
     pub const S3: usize = 21;
+    /// May share folders and files with people and groups, without a link (Stratus
+    /// extension).
+    pub const SHARE_PEOPLE: usize = 22;
 }
 
 /// Filesystem (navigator) capability flags, sent as `props.capability` and as each
@@ -357,6 +360,7 @@ pub const ADMIN_GROUP_FLAGS: &[usize] = &[
     group_perm::IGNORE_FILE_PERMISSION,
     group_perm::SNAPSHOT,
     group_perm::S3,
+    group_perm::SHARE_PEOPLE,
 ];
 
 /// Permissions of the default User group (id 2).
@@ -365,6 +369,7 @@ pub const USER_GROUP_FLAGS: &[usize] = &[
     group_perm::SHARE_DOWNLOAD,
     group_perm::REDIRECTED_SOURCE,
     group_perm::SNAPSHOT,
+    group_perm::SHARE_PEOPLE,
 ];
 
 /// Permissions of the default Anonymous group (id 3).
@@ -428,9 +433,10 @@ mod tests {
             (share_fs_capabilities(), "gIaYAQ=="),
             (trash_fs_capabilities(), "AMIK"),
             (shared_with_me_fs_capabilities(), "gAKA"),
-            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20.
-            (admin_group_permissions(), "/RoR"),
-            (user_group_permissions(), "hAgQ"),
+            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20 and sharing with
+            // people, bit 21.
+            (admin_group_permissions(), "/Rox"),
+            (user_group_permissions(), "hAgw"),
             (anonymous_group_permissions(), "gg=="),
             (Boolset::from_flags(&[dav_opt::READ_ONLY]), "AQ=="),
             (Boolset::from_flags(&[dav_opt::PROXY]), "Ag=="),
@@ -522,8 +528,8 @@ mod tests {
     #[test]
     fn serde_as_base64_string() {
         let set = user_group_permissions();
-        assert_eq!(serde_json::to_string(&set).unwrap(), "\"hAgQ\"");
-        let back: Boolset = serde_json::from_str("\"hAgQ\"").unwrap();
+        assert_eq!(serde_json::to_string(&set).unwrap(), "\"hAgw\"");
+        let back: Boolset = serde_json::from_str("\"hAgw\"").unwrap();
         assert_eq!(back, set);
         let empty: Boolset = serde_json::from_str("null").unwrap();
         assert!(empty.is_empty());

@@ -306,7 +306,12 @@ impl UrlBatch<'_> {
             share::download::Counted::Limited => Some(share::download::bind_one(state, ttl).await?),
             _ => None,
         };
-        let bound = share::access::bound_share(state, &node);
+        // Content reached through a share or a grant is checked again on every request.
+        let bound = share::access::bound_share(state, &node).or_else(|| {
+            let me = self.ctx.caller.user_id()?;
+            node.grant
+                .map(|_| crate::fs::grant::binding(state, me, node.file.id))
+        });
         let opts = UrlOptions {
             share: bound.as_deref(),
             once: once.as_deref(),

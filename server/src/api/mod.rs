@@ -26,6 +26,7 @@ pub mod oauth;
 pub mod oauth_token;
 pub mod oidc;
 pub mod passkey;
+pub mod permission;
 pub mod present;
 pub mod query_bool;
 pub mod raw;
@@ -111,7 +112,7 @@ macro_rules! route_groups {
                 file_thumb::FileThumbApi,
                 file_content::FileContentApi,
                 callback::CallbackApi,
-                share::ShareApi,
+                (share::ShareApi, permission::PermissionApi),
                 share_upload::ShareUploadApi,
                 archive::ArchiveApi,
                 source::SourceApi,

@@ -98,6 +98,8 @@ fn file(r: &Request) -> Scopes {
         "metadata" | "view" => r.is(Method::PATCH),
         "viewerSession" => r.is(Method::PUT),
         "upload" | "pin" | "version" => true,
+        // Sharing with people (a Stratus extension): changing who may see a file.
+        "permission" => r.is(Method::PUT),
         // Direct links (`source`) need only reading, as upstream: kept on purpose so
         // upstream's clients work (`deviations §1`).
         _ => false,

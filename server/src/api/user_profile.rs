@@ -29,7 +29,7 @@ use crate::{
 /// Most users one search answers.
 pub const SEARCH_LIMIT: u64 = 10;
 /// Shortest keyword a search accepts, in characters.
-pub const SEARCH_MIN_KEYWORD: usize = 2;
+pub const SEARCH_MIN_KEYWORD: usize = 3;
 /// Longest keyword a search accepts, in characters (longer ones cannot match an address).
 const SEARCH_MAX_KEYWORD: usize = 255;
 
@@ -107,8 +107,9 @@ impl UserProfileApi {
         .await
     }
 
-    /// Up to 10 active accounts whose e-mail or nick contains `keyword` (at least 2
-    /// characters, matched literally and case-insensitively).
+    /// Up to 10 active accounts: the one with exactly the e-mail address `keyword` (when it
+    /// has an `@`), else those whose nick contains `keyword` (matched literally and
+    /// case-insensitively). At least 3 characters: never the whole list.
     #[oai(path = "/user/search", method = "get", operation_id = "search_users")]
     async fn search_users(
         &self,

@@ -201,6 +201,7 @@ impl DavFs {
                 owned: file.owner_id == owner,
                 file: file.clone(),
                 capability: nav::capability(FsKind::My),
+                grant: None,
             });
             at = here.parent();
             nodes.insert(here.to_string(), node);

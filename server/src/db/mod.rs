@@ -7,7 +7,14 @@
 
 pub mod inline_read;
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
@@ -30,6 +37,37 @@ const SQLITE_ROW_BUFFER: usize = 1024;
 
 /// A pooled PostgreSQL connection idle this long is pinged before it is handed out.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(60);
+
+/// Statements sent through the pool of each database URL this process connected to, counted
+/// as they go: how many statements a request costs is measured by what it adds (the tests
+/// hold a listing's count fixed, whatever the size of the folder).
+fn statement_counts() -> &'static Mutex<HashMap<String, Arc<AtomicU64>>> {
+    static COUNTS: OnceLock<Mutex<HashMap<String, Arc<AtomicU64>>>> = OnceLock::new();
+    COUNTS.get_or_init(Mutex::default)
+}
+
+fn count_statements(db: &mut DatabaseConnection, url: &str) {
+    let count = statement_counts()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(url.to_owned())
+        .or_default()
+        .clone();
+    db.set_metric_callback(move |_| {
+        count.fetch_add(1, Ordering::Relaxed);
+    });
+}
+
+/// Statements sent so far through the pools this process opened on `url` (with
+/// [`connect`]): their transactions' statements included, not the SQLite reads made in a
+/// request's own thread ([`inline_read`]).
+pub fn statements(url: &str) -> u64 {
+    statement_counts()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(url)
+        .map_or(0, |c| c.load(Ordering::Relaxed))
+}
 
 /// Opens the pool and runs every pending migration.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
@@ -68,16 +106,19 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .create_if_missing(true)
         });
     }
-    let db = Database::connect(options.clone()).await?;
+    let mut db = Database::connect(options.clone()).await?;
     Migrator::up(&db, None).await?;
     if !sqlite {
+        count_statements(&mut db, url);
         return Ok(db);
     }
     // A pooled SQLite connection that read the schema halfway through the migrations keeps
     // that stale copy, and statements whose ON CONFLICT target is a later index then fail
     // to prepare. Fresh connections read the final schema.
     db.close().await?;
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    count_statements(&mut db, url);
+    Ok(db)
 }
 
 /// A pool of one connection of its own to the SQLite database of `db`, with the same options,

@@ -207,10 +207,18 @@ async fn authorize(state: &AppState, q: ContentRequest<'_>) -> Result<Target, Do
     // The signature covers `:speed` as written, so a signed speed is always a plain number.
     let subject = link::content_subject(q.id, q.speed, q.name, q.share, q.once);
     let expires = link::check_signature(key.as_bytes(), &subject, q.sign)?;
-    if let Some(share) = q.share {
-        crate::share::access::still_serving(state, share)
-            .await
-            .map_err(DownloadError::Share)?;
+    match q.share {
+        Some(grant) if crate::fs::grant::is_binding(grant) => {
+            crate::fs::grant::still_reaches(state, grant)
+                .await
+                .map_err(DownloadError::Share)?;
+        }
+        Some(share) => {
+            crate::share::access::still_serving(state, share)
+                .await
+                .map_err(DownloadError::Share)?;
+        }
+        None => {}
     }
     let id = state
         .ids

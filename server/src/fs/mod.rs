@@ -5,6 +5,7 @@ pub mod chain;
 pub mod changes;
 pub mod depth;
 pub mod error;
+pub mod grant;
 pub mod info;
 pub mod journal;
 pub mod list;

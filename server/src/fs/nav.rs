@@ -11,6 +11,7 @@ use stratus_entity::file;
 use super::{
     chain,
     error::FsError,
+    grant::{self, Granted},
     journal::Journal,
     sql::Sql,
     uri::{FileUri, FsKind},
@@ -111,6 +112,9 @@ pub struct Node {
     pub capability: Boolset,
     /// True when the caller owns the object.
     pub owned: bool,
+    /// For another owner's object reached through a grant (`cloudreve://<owner>@my/…`): what
+    /// the grants on its path give the caller. `capability` already says it in bits.
+    pub grant: Option<Granted>,
 }
 
 impl Node {
@@ -122,6 +126,12 @@ impl Node {
     /// signed in or not). Visitors see and get only a file's current version.
     pub fn seen_by_visitor(&self) -> bool {
         self.uri.fs == FsKind::Share && !self.owned
+    }
+
+    /// Whether the caller may rename, move or delete the object itself: its owner, or a
+    /// recipient with write access on a folder above it (never the granted item itself).
+    pub fn may_change(&self) -> bool {
+        self.owned || self.grant.is_some_and(|g| g.may_change_item())
     }
 
     /// Refuses the operation unless the filesystem grants capability `bit`.
@@ -145,7 +155,27 @@ pub fn capability(fs: FsKind) -> Boolset {
     }
 }
 
-/// The owner whose tree `uri` addresses, after checking the caller may address it.
+/// The other owner a `my` URI names (`cloudreve://<owner id>@my/…`), or `None` when it
+/// names the caller's own tree (or is not `my`). An id that decodes to no user is
+/// [`FsError::NotFound`].
+pub fn foreign_owner(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Option<i64>, FsError> {
+    let me = ctx.user()?;
+    if uri.fs != FsKind::My {
+        return Ok(None);
+    }
+    let Some(id) = uri.id.as_deref().filter(|id| !id.is_empty()) else {
+        return Ok(None);
+    };
+    let uid = ctx
+        .state
+        .ids
+        .decode(id, IdKind::User)
+        .map_err(|_| FsError::NotFound)?;
+    Ok((uid != me.user.id).then_some(uid))
+}
+
+/// The owner whose tree `uri` addresses, after checking the caller may address it: the
+/// caller's own trees only (another owner's is reached through [`grant::resolve`]).
 pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
     let me = ctx.user()?;
     match uri.fs {
@@ -157,10 +187,10 @@ pub fn owner_of(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<i64, FsError> {
                     .ids
                     .decode(id, IdKind::User)
                     .map_err(|_| FsError::NotFound)?;
+                // Another user's tree opens only through a grant, which `resolve` checks;
+                // without one it is as if nothing were there.
                 if uid != me.user.id {
-                    return Err(FsError::NoPermission(
-                        "you cannot access another user's files",
-                    ));
+                    return Err(FsError::NotFound);
                 }
             }
             Ok(me.user.id)
@@ -450,6 +480,9 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
         // Snapshot nodes are not files: nothing here may act on them.
         return Err(super::snapshot_tree::refuse(ctx, uri).await);
     }
+    if let Some(other) = foreign_owner(ctx, uri)? {
+        return Ok(grant::resolve(ctx, uri, other).await?.0);
+    }
     let owner = owner_of(ctx, uri)?;
     let db = &ctx.state.db;
     let file = match uri.fs {
@@ -499,6 +532,7 @@ pub async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsError> {
         owned: file.owner_id == owner,
         file,
         capability: capability(uri.fs),
+        grant: None,
     })
 }
 
@@ -532,6 +566,7 @@ pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> 
     Ok(Node {
         capability: capability(uri.fs),
         owned: true,
+        grant: None,
         uri,
         file,
     })

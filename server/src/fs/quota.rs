@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
-use stratus_entity::user;
+use stratus_entity::{group, user};
 
 use super::{error::FsError, sql::Sql};
 
@@ -34,6 +34,20 @@ pub async fn charge(
     } else {
         Err(FsError::InsufficientCapacity)
     }
+}
+
+/// The storage limit of `user_id`'s group (what [`charge`] is given for a write into that
+/// user's drive made by someone else, such as a recipient of a grant); 0 when the user or
+/// the group is gone.
+pub async fn limit_of(db: &impl ConnectionTrait, user_id: i64) -> Result<i64, FsError> {
+    let found = user::Entity::find_by_id(user_id)
+        .find_also_related(group::Entity)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((_, Some(group))) => group.max_storage,
+        _ => 0,
+    })
 }
 
 /// Subtracts `bytes` from the user's usage, never below zero.

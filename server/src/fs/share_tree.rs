@@ -98,6 +98,7 @@ pub(super) async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsEr
         owned: ctx.caller.user_id() == Some(tree.owner_id),
         file,
         capability: nav::capability(FsKind::Share),
+        grant: None,
     })
 }
 

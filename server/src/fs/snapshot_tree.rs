@@ -82,6 +82,7 @@ impl Found {
             file: as_file(&self.node, self.snapshot.owner_id),
             capability: capability(),
             owned: true,
+            grant: None,
         }
     }
 }

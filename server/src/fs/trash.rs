@@ -73,6 +73,17 @@ pub struct Purged {
     pub bytes: i64,
 }
 
+/// A folder left its owner's tree: a grant on it or inside it no longer opens anything, and
+/// the recipients' open event streams check theirs again at once.
+fn left_tree(ctx: &FsCtx<'_>, node: &Node) {
+    if node.is_folder() || node.grant.is_some() {
+        crate::access_watch::notice(
+            ctx.state,
+            crate::access_watch::Narrowed::Grants(node.file.owner_id),
+        );
+    }
+}
+
 /// True for a user root (and for the trash root, which resolves to it).
 fn is_root(file: &file::Model) -> bool {
     file.parent_id.is_none() && file.name.is_empty()
@@ -91,7 +102,8 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
     if is_root(&node.file) {
         return Err(FsError::RootProtected);
     }
-    if !node.owned {
+    // A recipient with write access above the item deletes it into its owner's trash.
+    if !node.may_change() {
         return Err(FsError::NoPermission("only the owner can delete this"));
     }
     let permanent = uri.fs == FsKind::Trash || opts.skip_soft_delete || opts.unlink;
@@ -112,10 +124,13 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
             journal::record(&txn, &[change]).await?;
         }
         txn.commit().await?;
+        left_tree(ctx, &node);
         Ok(())
     } else {
         node.require(fs_cap::SOFT_DELETE)?;
-        soft_delete(ctx, &node, retention_of(&me.group.settings)).await
+        soft_delete(ctx, &node, retention_of(&me.group.settings)).await?;
+        left_tree(ctx, &node);
+        Ok(())
     }
 }
 

@@ -115,17 +115,21 @@ pub async fn create_empty_file(
     create_with(ctx, uri, Kind::File, metadata, err_on_conflict, Some(blob)).await
 }
 
-/// The owner and name of a new object at `uri`, checked: in the caller's own `my`, not the
-/// root, a valid name.
-pub fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
+/// The owner and name of a new object at `uri`, checked: in the caller's own `my`, or in
+/// another owner's folder the caller holds a write grant on (the parent must then exist);
+/// not the root; a valid name.
+pub async fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
     if uri.fs != FsKind::My {
         return Err(FsError::NoPermission(
             "objects can only be created in your own files",
         ));
     }
-    let owner = nav::owner_of(ctx, uri)?;
     let name = uri.name().ok_or(FsError::RootProtected)?.to_owned();
     validate_name(&name)?;
+    if let Some(owner) = super::grant::new_place_owner(ctx, uri).await? {
+        return Ok((owner, name));
+    }
+    let owner = nav::owner_of(ctx, uri)?;
     Ok((owner, name))
 }
 
@@ -137,7 +141,7 @@ async fn create_with(
     err_on_conflict: bool,
     blob: Option<EmptyBlob<'_>>,
 ) -> Result<Node, FsError> {
-    let (owner, name) = new_place(ctx, uri)?;
+    let (owner, name) = new_place(ctx, uri).await?;
     depth::check_new(ctx.state, uri).await?;
     if !metadata.is_empty() {
         super::metadata::Rules::load(ctx.state)
@@ -152,7 +156,7 @@ async fn create_with(
     let txn = tx::begin(&ctx.state.db, owner).await?;
     ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
-    let mut parent_uri = FileUri::root(FsKind::My, None);
+    let mut parent_uri = FileUri::root(FsKind::My, uri.id.clone());
     let mut created = Vec::new();
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent_uri = parent_uri.join(segment)?;
@@ -195,10 +199,15 @@ async fn create_with(
         journal::record(&txn, &created).await?;
     }
     txn.commit().await?;
+    if owner != ctx.user()?.user.id {
+        // In another owner's tree: what the grants give there.
+        return nav::resolve(ctx, uri).await;
+    }
     Ok(Node {
         uri: uri.without_query(),
         capability: nav::capability(FsKind::My),
         owned: true,
+        grant: None,
         file,
     })
 }
@@ -335,15 +344,19 @@ async fn place(
         return Err(FsError::RootProtected);
     };
     let me = ctx.user()?;
+    let (src_owner, dst_owner, dst_limit) =
+        super::grant::check_place(ctx, &node, dst, copy).await?;
     let max_depth = depth::max_depth(ctx.state).await?;
-    let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
+    // Both owners' trees (one when they are the same), locked in the order of their ids.
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    tx::lock_owners(&txn, &[src_owner, dst_owner]).await?;
     // Re-read inside the transaction: a concurrent move may have changed the tree.
     let file = file::Entity::find_by_id(node.file.id)
         .one(&txn)
         .await?
         .filter(|f| f.deleted_at.is_none() && f.parent_id.is_some())
         .ok_or(FsError::NotFound)?;
-    if is_inside(&txn, dst.file.id, file.id).await? {
+    if walk::is_inside(&txn, dst.file.id, file.id).await? {
         return Err(FsError::Invalid(
             "a folder cannot be moved into itself".into(),
         ));
@@ -366,14 +379,14 @@ async fn place(
         .await?;
     }
     let to = dst.uri.join(name)?;
-    ensure_unlocked(&txn, file.owner_id, &to, false, ctx.lock_tokens).await?;
+    ensure_unlocked(&txn, dst_owner, &to, false, ctx.lock_tokens).await?;
     if copy {
         let limit = walk::limit_of(&me.group.settings);
         let top = file::Model {
             name: name.to_owned(),
             ..file
         };
-        let copied = copy_tree(&txn, &top, dst.file.id, limit, me.group.max_storage).await?;
+        let copied = copy_tree(&txn, &top, dst, limit, dst_limit).await?;
         if ctx.journal != Journal::Nothing {
             journal::record(&txn, &[journal::created(&copied, &to)]).await?;
         }
@@ -398,47 +411,30 @@ async fn place(
     }
 }
 
-/// True when `folder_id` is `ancestor_id` or lies below it.
-async fn is_inside(
-    db: &impl ConnectionTrait,
-    folder_id: i64,
-    ancestor_id: i64,
-) -> Result<bool, FsError> {
-    let mut current = Some(folder_id);
-    while let Some(id) = current {
-        if id == ancestor_id {
-            return Ok(true);
-        }
-        current = file::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .and_then(|f| f.parent_id);
-    }
-    Ok(false)
-}
-
 /// Copies `src` (and its subtree) into `dst_parent`: new rows, the same entities with their
 /// reference counts raised, public and private metadata copied (except `sys:` bookkeeping).
 async fn copy_tree(
     txn: &DatabaseTransaction,
     src: &file::Model,
-    dst_parent: i64,
+    dst: &Node,
     limit: usize,
     quota_limit: i64,
 ) -> Result<file::Model, FsError> {
+    let (dst_parent, owner) = (dst.file.id, dst.file.owner_id);
     let mut rows = vec![src.clone()];
     if src.r#type == file::kind::FOLDER {
         rows.extend(walk::descendants_all(txn, src.id, limit).await?);
     }
     let old_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let bytes = quota::charged_bytes(txn, &old_ids).await?;
-    quota::charge(txn, src.owner_id, bytes, quota_limit).await?;
-    let new_id = copy_rows(txn, &rows, src.id, dst_parent).await?;
+    quota::charge(txn, owner, bytes, quota_limit).await?;
+    let new_id = copy_rows(txn, &rows, src.id, dst_parent, owner).await?;
     share_entities(txn, &old_ids, &new_id).await?;
     copy_metadata(txn, old_ids, &new_id).await?;
     Ok(file::Model {
         id: new_id[&src.id],
         parent_id: Some(dst_parent),
+        owner_id: owner,
         ..src.clone()
     })
 }
@@ -450,6 +446,7 @@ async fn copy_rows(
     rows: &[file::Model],
     root: i64,
     dst_parent: i64,
+    owner_id: i64,
 ) -> Result<HashMap<i64, i64>, FsError> {
     let now = Utc::now();
     let mut new_id: HashMap<i64, i64> = HashMap::new();
@@ -464,7 +461,7 @@ async fn copy_rows(
             updated_at: Set(now),
             r#type: Set(row.r#type),
             name: Set(row.name.clone()),
-            owner_id: Set(row.owner_id),
+            owner_id: Set(owner_id),
             size: Set(row.size),
             primary_entity: Set(row.primary_entity),
             parent_id: Set(Some(parent)),

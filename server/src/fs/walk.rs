@@ -64,3 +64,22 @@ pub fn limit_of(group_settings: &serde_json::Value) -> usize {
         .filter(|v| *v > 0)
         .unwrap_or(DEFAULT_WALK_LIMIT)
 }
+
+/// True when `folder_id` is `ancestor_id` or lies below it.
+pub async fn is_inside(
+    db: &impl ConnectionTrait,
+    folder_id: i64,
+    ancestor_id: i64,
+) -> Result<bool, FsError> {
+    let mut current = Some(folder_id);
+    while let Some(id) = current {
+        if id == ancestor_id {
+            return Ok(true);
+        }
+        current = file::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|f| f.parent_id);
+    }
+    Ok(false)
+}

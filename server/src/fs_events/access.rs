@@ -11,9 +11,11 @@ use uuid::Uuid;
 use crate::{
     auth::{caller::remembered, error::AuthError, session::Chains},
     boolset::fs_cap,
+    caller::Caller,
     fs::{
         chain,
         error::FsError,
+        grant,
         nav::{self, FsCtx},
         uri::FileUri,
     },
@@ -28,6 +30,8 @@ pub struct Access {
     pub session: Option<Uuid>,
     /// The root of the share the folder was reached through, with the password given.
     pub share_root: Option<FileUri>,
+    /// The owner of the folder, when it was reached through a grant of theirs.
+    pub granted_by: Option<i64>,
 }
 
 impl Access {
@@ -46,6 +50,20 @@ impl Access {
             // Banned, not activated, deleted.
             Err(_) => return Ok(false),
         };
+        if let (Some(owner), Caller::User(me)) = (self.granted_by, &caller) {
+            // A grant on the folder or above it still reaches the subscriber, and the folder
+            // still hangs in its owner's tree (not trashed, not deleted).
+            let up = chain::chain(&state.db, folder_id).await?;
+            if up.iter().any(|link| link.gone) || !chain::reaches_root(&up) {
+                return Ok(false);
+            }
+            let ids: Vec<i64> = up.iter().map(|link| link.id).collect();
+            return match grant::reaches(&state.db, me, owner, &ids).await {
+                Ok(found) => Ok(found),
+                Err(FsError::Db(e)) => Err(e),
+                Err(_) => Ok(false),
+            };
+        }
         let Some(share_root) = &self.share_root else {
             // One's own drive: the folder is the account's as long as the account acts.
             return Ok(true);

@@ -72,6 +72,8 @@ impl Local {
             Narrowed::Share(id) => self.share_id == Some(id),
             Narrowed::User(id) => self.user_id == id,
             Narrowed::Everyone => true,
+            // Streams of recipients only: [`Dispatcher::recheck`] asks the owner's subscribers.
+            Narrowed::Grants(owner) => self.user_id != owner,
         }
     }
 }
@@ -154,7 +156,12 @@ impl Dispatcher {
     /// Has the local streams `what` concerns check their access again.
     fn recheck(&self, what: Narrowed) {
         let reg = self.registry.lock().expect("registry");
-        for local in reg.by_owner.values().flatten() {
+        let locals: Vec<&Local> = match what {
+            // Only subscribers of that owner's tree reached it through a grant.
+            Narrowed::Grants(owner) => reg.by_owner.get(&owner).into_iter().flatten().collect(),
+            _ => reg.by_owner.values().flatten().collect(),
+        };
+        for local in locals {
             if local.concerned(what) {
                 local.mailbox.recheck();
             }

@@ -134,7 +134,7 @@ pub async fn subscribe(
         folder_id: node.file.id,
         client_id,
     };
-    let (access, share_id) = access_of(state, me, &uri);
+    let (access, share_id) = access_of(state, me, &uri, &node);
     // Joined before the subscription is read, so no change falls between the two.
     let registration = Dispatcher::of(state)
         .join(key, node.file.owner_id, share_id)
@@ -158,10 +158,15 @@ pub async fn subscribe(
     })
 }
 
-/// What is checked again while the stream of `uri` runs (the session, and the share with
-/// the password given, at its root: the folder's own path may change under a rename), and
-/// the id of that share.
-fn access_of(state: &AppState, me: &SignedIn, uri: &FileUri) -> (Access, Option<i64>) {
+/// What is checked again while the stream of `uri` (resolved to `node`) runs (the session;
+/// the share with the password given, at its root: the folder's own path may change under a
+/// rename; the grant of another owner's folder), and the id of that share.
+fn access_of(
+    state: &AppState,
+    me: &SignedIn,
+    uri: &FileUri,
+    node: &nav::Node,
+) -> (Access, Option<i64>) {
     let share_id = match uri.fs {
         FsKind::Share => uri
             .id
@@ -177,6 +182,8 @@ fn access_of(state: &AppState, me: &SignedIn, uri: &FileUri) -> (Access, Option<
             root.password = uri.password.clone();
             root
         }),
+        // Another owner's folder, reached through a grant: the grant is checked again.
+        granted_by: node.grant.map(|_| node.file.owner_id),
     };
     (access, share_id)
 }

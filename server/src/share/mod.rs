@@ -11,6 +11,7 @@ pub mod details;
 pub mod download;
 pub mod error;
 pub mod manage;
+pub mod people;
 pub mod upload;
 
 /// Length of a generated share password.

@@ -22,9 +22,13 @@ pub async fn create_file(
     if metadata.iter().any(|(k, _)| k == SHARED_REDIRECT) {
         return Ok(tree::create(ctx, uri, Kind::File, metadata, err_on_conflict).await?);
     }
-    let (owner, name) = tree::new_place(ctx, uri)?;
+    let (owner, name) = tree::new_place(ctx, uri).await?;
     let me = ctx.user()?;
-    let policy = policy::group_policy(ctx.state, me).await?;
+    let policy = match owner == me.user.id {
+        true => policy::group_policy(ctx.state, me).await?,
+        // In another owner's folder (a write grant): on the owner's policy.
+        false => policy::owner_policy(ctx.state, owner).await?,
+    };
     policy::check_policy(&policy, &name, 0)?;
     let parent_path = uri.segments()[..uri.segments().len() - 1].join("/");
     let key_ctx = keys::KeyContext::new(owner, parent_path, name);

@@ -104,6 +104,28 @@ pub(crate) async fn group_policy(
         .ok_or(UploadError::PolicyMissing)
 }
 
+/// The storage policy of `owner_id`'s group: where a file made in that owner's drive by
+/// someone else (a recipient of a write grant) is stored, as if the owner had made it.
+pub(crate) async fn owner_policy(
+    state: &AppState,
+    owner_id: i64,
+) -> Result<Arc<storage_policy::Model>, UploadError> {
+    use sea_orm::EntityTrait;
+    let id = stratus_entity::user::Entity::find_by_id(owner_id)
+        .find_also_related(stratus_entity::group::Entity)
+        .one(&state.db)
+        .await
+        .map_err(crate::fs::error::FsError::from)?
+        .and_then(|(_, group)| group?.storage_policy_id)
+        .ok_or(UploadError::GroupCannotUpload)?;
+    state
+        .storage
+        .policy(id)
+        .await?
+        .filter(|p| p.deleted_at.is_none())
+        .ok_or(UploadError::PolicyMissing)
+}
+
 /// The policy's size limit and name rules for a file `name` of `size` bytes.
 pub fn check_policy(
     policy: &storage_policy::Model,

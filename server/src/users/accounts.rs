@@ -437,8 +437,11 @@ pub fn escape_like(text: &str) -> String {
     out
 }
 
-/// Up to `limit` active, live accounts whose e-mail or nick contains `keyword`
-/// (case-insensitive, matched literally), each with its group, oldest first.
+/// Up to `limit` active, live accounts found by `keyword`, each with its group, oldest
+/// first: a keyword with `@` finds the account with exactly that e-mail address (in any
+/// case), any other the accounts whose nick contains it (case-insensitive, matched
+/// literally). An address is never found by a part of it, so a search cannot list the
+/// addresses of a domain.
 pub async fn search_active<C: ConnectionTrait>(
     db: &C,
     keyword: &str,
@@ -457,11 +460,13 @@ pub async fn search_active<C: ConnectionTrait>(
         .find_also_related(group::Entity)
         .filter(user::Column::DeletedAt.is_null())
         .filter(user::Column::Status.eq(user::status::ACTIVE))
-        .filter(
-            Condition::any()
-                .add(like(user::Column::Email))
-                .add(like(user::Column::Nick)),
-        )
+        .filter(match keyword.contains('@') {
+            true => Condition::all().add(
+                Func::lower(Expr::col((user::Entity, user::Column::Email)))
+                    .eq(keyword.to_lowercase()),
+            ),
+            false => Condition::all().add(like(user::Column::Nick)),
+        })
         .order_by_asc(user::Column::Id)
         .limit(limit)
         .all(db)

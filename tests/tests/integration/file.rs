@@ -190,7 +190,8 @@ async fn users_cannot_reach_each_others_files() {
 
     let other_my = format!("cloudreve://{ann_hash}@my/secret.txt");
     let b = info(&server, &bob, &other_my).await;
-    assert_eq!(b["code"], 403);
+    // Without a grant, another user's tree answers as if nothing were there.
+    assert_eq!(b["code"], 404);
     assert!(b.get("data").is_none());
     // By id: nothing, not even the name.
     let id = secret["data"]["id"].as_str().unwrap();
@@ -213,7 +214,7 @@ async fn users_cannot_reach_each_others_files() {
             &json!({"uri": other_my, "new_name": "x"}),
         )
         .await;
-    assert_eq!(rename["code"], 403);
+    assert_eq!(rename["code"], 404);
     assert_eq!(
         info(&server, &ann, "cloudreve://my/secret.txt").await["code"],
         0

@@ -25,6 +25,7 @@ mod file_events;
 mod file_list;
 mod fts;
 mod fuzz;
+mod grants;
 mod layering;
 mod ldap;
 mod lock;

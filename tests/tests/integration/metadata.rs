@@ -296,7 +296,7 @@ async fn batches_and_other_users() {
     let bobs_tag = json!([{"key": "tag:bob", "value": ""}]);
     assert_eq!(
         patch(&server, &bob, &[&foreign], bobs_tag.clone()).await["code"],
-        403
+        404
     );
     assert_eq!(patch(&server, &bob, &[F], bobs_tag).await["code"], 404);
     assert_eq!(shown(&server, &ann, F).await, json!({"tag:x": ""}));

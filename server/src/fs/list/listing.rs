@@ -42,6 +42,10 @@ async fn locate(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Located, FsError> {
             chain: Vec::new(),
         });
     }
+    if let Some(other) = nav::foreign_owner(ctx, uri)? {
+        let (node, chain) = crate::fs::grant::resolve(ctx, uri, other).await?;
+        return Ok(Located { node, chain });
+    }
     let owner = nav::owner_of(ctx, uri)?;
     let db = &ctx.state.db;
     let mut chain = vec![nav::root(ctx.state, owner).await?];
@@ -65,6 +69,7 @@ async fn locate(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Located, FsError> {
             owned: file.owner_id == owner,
             file,
             capability: nav::capability(uri.fs),
+            grant: None,
         },
         chain,
     })
@@ -162,12 +167,20 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
     };
     let scopes = scopes(ctx, node, &uri, search.is_some(), &settings).await?;
     let (rows, next_token, total_items) = read_page(&lctx, &scopes.scopes, req, &paging).await?;
-    let rows = if matches!(scopes.scopes.first(), Some(Scope::SharedWithMe(_))) {
-        live_saved(ctx, rows).await
+    let mut granted = HashMap::new();
+    let rows = if matches!(scopes.scopes.first(), Some(Scope::SharedWithMe(..))) {
+        // Items granted by other owners are listed while they hang in their owner's tree.
+        let me = ctx.user()?.user.id;
+        let (saved, received): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.owner_id == me);
+        granted = crate::fs::grant::received_uris(ctx, &received).await?;
+        let mut rows = live_saved(ctx, saved).await;
+        rows.extend(received.into_iter().filter(|r| granted.contains_key(&r.id)));
+        rows.sort_by(|a, b| lctx.compare(a, b));
+        rows
     } else {
         rows
     };
-    let entries = with_uris(ctx, &uri, &scopes, rows)?;
+    let entries = with_uris(ctx, &uri, &scopes, &granted, rows)?;
     let storage_policy = group_policy(ctx, &uri).await?;
     let (order_by_options, order_direction_options) =
         super::order_options(uri.fs, search.is_some());
@@ -284,7 +297,10 @@ async fn scopes(
     let single_file = crate::fs::share_tree::single_file_root(ctx, node).await?;
     let scopes: Vec<Scope> = match uri.fs {
         FsKind::Trash if uri.is_root() => vec![Scope::Trash(ctx.user()?.user.id)],
-        FsKind::SharedWithMe if uri.is_root() => vec![Scope::SharedWithMe(ctx.user()?.user.id)],
+        FsKind::SharedWithMe if uri.is_root() => {
+            let me = ctx.user()?;
+            vec![Scope::SharedWithMe(me.user.id, me.user.group_id)]
+        }
         FsKind::Share if single_file.is_some() => {
             folder_uris.insert(node.file.id, node.uri.clone());
             vec![Scope::Single(single_file.expect("checked"))]
@@ -382,6 +398,7 @@ fn with_uris(
     ctx: &FsCtx<'_>,
     uri: &FileUri,
     scopes: &Scopes,
+    granted: &HashMap<i64, FileUri>,
     rows: Vec<file::Model>,
 ) -> Result<Vec<(file::Model, FileUri)>, FsError> {
     let fs_root = FileUri::root(uri.fs, None);
@@ -389,7 +406,10 @@ fn with_uris(
         .map(|row| {
             let item_uri = match (&scopes.scopes.first(), row.parent_id) {
                 (Some(Scope::Trash(_)), _) => fs_root.join(&row.name)?,
-                (Some(Scope::SharedWithMe(_)), _) => {
+                (Some(Scope::SharedWithMe(..)), _) if granted.contains_key(&row.id) => {
+                    granted[&row.id].clone()
+                }
+                (Some(Scope::SharedWithMe(..)), _) => {
                     fs_root.join(&ctx.state.ids.encode(row.id, IdKind::File))?
                 }
                 (_, Some(parent)) => scopes

@@ -21,8 +21,9 @@ pub(super) enum Scope {
     Parents(Vec<i64>),
     /// The owner's trashed items (detached rows with a name).
     Trash(i64),
-    /// The owner's saved shares (symbolic rows still in the tree).
-    SharedWithMe(i64),
+    /// The caller's saved shares (symbolic rows still in the tree), and the items other
+    /// owners granted to the caller (first) or to the caller's group (second).
+    SharedWithMe(i64, i64),
     /// One row (the file of a single-file share).
     Single(i64),
 }
@@ -89,12 +90,16 @@ impl ListCtx<'_> {
             Scope::Single(id) => {
                 sql.push("\"id\" = ").bind(*id);
             }
-            Scope::SharedWithMe(owner) => {
-                sql.push("\"owner_id\" = ")
+            Scope::SharedWithMe(owner, group) => {
+                sql.push("((\"owner_id\" = ")
                     .bind(*owner)
                     .push(" AND \"is_symbolic\" = ")
                     .bind(true)
-                    .push(" AND \"parent_id\" IS NOT NULL");
+                    .push(" AND \"parent_id\" IS NOT NULL) OR \"id\" IN (SELECT file_grants.file_id FROM file_grants WHERE ");
+                crate::fs::grant::push_received(sql, *owner, *group);
+                sql.push(" AND file_grants.owner_id <> ")
+                    .bind(*owner)
+                    .push("))");
             }
         }
         if let Some(kind) = kind {

@@ -25,7 +25,7 @@ async fn setup() -> (TestServer, Session, Session) {
 }
 
 /// `fs_event_push_debounce` = 1, through the admin route.
-async fn debounce_one_second(server: &TestServer) {
+pub(crate) async fn debounce_one_second(server: &TestServer) {
     let boss = admin(server, "boss@example.com").await;
     let resp = server
         .send_as(
@@ -91,7 +91,7 @@ fn events_request(
 /// An open event stream, read from a socket of its own: dropping it closes the connection,
 /// as a client that goes away does (an HTTP client library would keep an idle connection
 /// whose response it dropped).
-struct Events {
+pub(crate) struct Events {
     stream: tokio::io::BufReader<tokio::net::TcpStream>,
     /// Decoded body not yet taken.
     buf: String,
@@ -100,7 +100,7 @@ struct Events {
 
 impl Events {
     /// Subscribes; panics unless the answer is a stream.
-    async fn open(server: &TestServer, s: &Session, uri: &str, client: Uuid) -> Events {
+    pub(crate) async fn open(server: &TestServer, s: &Session, uri: &str, client: Uuid) -> Events {
         match Self::connect(server, s, uri, &client.to_string()).await {
             Ok(events) => events,
             Err(body) => panic!("not a stream: {body}"),
@@ -108,7 +108,7 @@ impl Events {
     }
 
     /// Subscribes: the stream, or the body of a non-stream answer.
-    async fn connect(
+    pub(crate) async fn connect(
         server: &TestServer,
         s: &Session,
         uri: &str,
@@ -185,7 +185,7 @@ impl Events {
     }
 
     /// The next message other than `keep-alive`: `(event, data)`; `None` when the stream ended.
-    async fn next(&mut self) -> Option<(String, String)> {
+    pub(crate) async fn next(&mut self) -> Option<(String, String)> {
         loop {
             if let Some(end) = self.buf.find("\n\n") {
                 let frame: String = self.buf.drain(..end + 2).collect();
@@ -211,7 +211,7 @@ impl Events {
     }
 
     /// The next message, which must be `name` without data.
-    async fn expect(&mut self, name: &str) {
+    pub(crate) async fn expect(&mut self, name: &str) {
         assert_eq!(
             self.next().await,
             Some((name.to_owned(), "<nil>".to_owned()))
@@ -219,7 +219,7 @@ impl Events {
     }
 
     /// The next `event` message's payload.
-    async fn event(&mut self) -> Value {
+    pub(crate) async fn event(&mut self) -> Value {
         let (name, data) = self.next().await.expect("stream ended");
         assert_eq!(name, "event", "{data}");
         serde_json::from_str(&data).unwrap()

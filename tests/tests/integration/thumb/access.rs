@@ -37,7 +37,7 @@ async fn requests_are_checked_against_the_caller() {
     let ann_id = ann.user["id"].as_str().unwrap();
     assert_eq!(
         thumb(&server, &bob, &format!("cloudreve://{ann_id}@my/p.png")).await["code"],
-        403
+        404
     );
     assert!(all_thumbs(&server).await.is_empty());
 

@@ -189,13 +189,13 @@ async fn targets_must_be_own_existing_unlocked_files() {
         .await
         .unwrap();
     assert_eq!(envelope(resp).await["code"], 401);
-    // Another user's file, by its owner-qualified URI: 403; Bob's own path has no such file.
+    // Another user's file, by its owner-qualified URI, is as missing as Bob's own path.
     let anns = format!(
         "cloudreve://{}@my/notes/a.txt",
         ann.user["id"].as_str().unwrap()
     );
     let r = put_content(&server, &bob, &anns, None, b"x").await;
-    assert_eq!(r["code"], 403, "{r}");
+    assert_eq!(r["code"], 404, "{r}");
     assert_eq!(
         put_content(&server, &bob, URI, None, b"x").await["code"],
         404

@@ -111,13 +111,13 @@ async fn version_requests_are_checked() {
             )
             .await;
         assert_eq!(r["code"], 401, "{r}");
-        // Bob, on Ann's file by her URI (403) or with Ann's version on his own file (40077).
+        // Bob, on Ann's file by her URI (404) or with Ann's version on his own file (40077).
         let anns = format!(
             "cloudreve://{}@my/doc.txt",
             ann.user["id"].as_str().unwrap()
         );
         let r = version_call(&server, &bob, method.clone(), &anns, &v1).await;
-        assert_eq!(r["code"], 403, "{r}");
+        assert_eq!(r["code"], 404, "{r}");
     }
     upload(&server, &bob, URI, b"bob", false).await;
     let r = version_call(&server, &bob, Method::POST, URI, &v1).await;

@@ -19,6 +19,7 @@ export const PERMISSION_BITS: PermissionBit[] = [
   { bit: 17, name: "unique_direct_link", key: "uniqueDirectLink" },
   { bit: 20, name: "snapshot", key: "snapshot" },
   { bit: 21, name: "s3", key: "s3" },
+  { bit: 22, name: "share_people", key: "sharePeople" },
   { bit: 8, name: "share_free", key: "reserved8", reserved: true },
   { bit: 10, name: "relocate", key: "reserved10", reserved: true },
   { bit: 13, name: "select_node", key: "reserved13", reserved: true },

@@ -1,0 +1,359 @@
+//! Grants: an owner's folder or file shared with one user or one group, `read` or `write`,
+//! without a link (table `file_grants`). A recipient addresses the owner's tree as
+//! `cloudreve://<owner id>@my/<path>`; [`super::nav`] resolves such a path and asks
+//! [`on_chain`] (one statement over the path's rows, which the walk already read) whether a
+//! grant on the path or an ancestor lets the caller in, and with what. Without one the path
+//! answers what a missing file answers.
+//!
+//! What a grant allows is said once, as capability bits ([`capability`]): read lists,
+//! previews, downloads and copies out; write also creates, uploads, renames, moves and deletes
+//! inside, but never the granted item itself (renaming, moving or deleting that needs write
+//! on a folder above it). Nothing reached through a grant may be shared on or restored.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, EntityTrait};
+use stratus_entity::{file, file_grant};
+
+use super::{
+    chain,
+    error::FsError,
+    nav::{self, FsCtx, Node},
+    sql::Sql,
+    uri::{FileUri, FsKind},
+};
+use crate::{
+    boolset::{Boolset, fs_cap},
+    caller::SignedIn,
+    ids::IdKind,
+    state::AppState,
+};
+
+/// What a grant gives; `Write` includes `Read`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => file_grant::access::READ,
+            Access::Write => file_grant::access::WRITE,
+        }
+    }
+
+    /// A stored value; anything else grants nothing.
+    pub fn parse(s: &str) -> Option<Access> {
+        match s {
+            file_grant::access::READ => Some(Access::Read),
+            file_grant::access::WRITE => Some(Access::Write),
+            _ => None,
+        }
+    }
+}
+
+/// What the caller may do at one path of another owner's tree, from the grants on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Granted {
+    /// The strongest grant on the path's item or any folder above it: what the caller may do
+    /// inside.
+    pub here: Access,
+    /// The strongest grant on a folder strictly above the item: `Some(Write)` lets the caller
+    /// rename, move and delete the item itself.
+    pub above: Option<Access>,
+    /// The outermost granted item on the path (the top of what the caller sees).
+    pub top_id: i64,
+}
+
+impl Granted {
+    /// Whether the caller may change the item itself (rename, move, delete it).
+    pub fn may_change_item(&self) -> bool {
+        self.above == Some(Access::Write)
+    }
+}
+
+/// The object at `uri` in `owner_id`'s tree (not the caller's), with its path's rows (the
+/// owner's root first), when a grant on the path or an ancestor reaches the caller: one
+/// statement walks the path, one reads the grants on it. Without a grant the answer is
+/// [`FsError::NotFound`], exactly what a missing path answers.
+pub async fn resolve(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+    owner_id: i64,
+) -> Result<(Node, Vec<file::Model>), FsError> {
+    let me = ctx.user()?;
+    let db = &ctx.state.db;
+    let rows = nav::chain(db, owner_id, uri.segments()).await?;
+    if rows.len() != uri.segments().len() + 1 {
+        return Err(FsError::NotFound);
+    }
+    let granted = on_chain(db, me, owner_id, &rows)
+        .await?
+        .ok_or(FsError::NotFound)?;
+    let file = rows.last().cloned().ok_or(FsError::NotFound)?;
+    Ok((
+        Node {
+            uri: uri.without_query(),
+            file,
+            capability: capability(&granted),
+            owned: false,
+            grant: Some(granted),
+        },
+        rows,
+    ))
+}
+
+/// Capabilities of a path reached through a grant.
+pub fn capability(granted: &Granted) -> Boolset {
+    let mut flags = vec![
+        fs_cap::DOWNLOAD,
+        fs_cap::LIST_CHILDREN,
+        fs_cap::GENERATE_THUMB,
+        fs_cap::INFO,
+        fs_cap::VERSION_CONTROL,
+        fs_cap::ENTER_FOLDER,
+    ];
+    if granted.here == Access::Write {
+        flags.extend([
+            fs_cap::CREATE,
+            fs_cap::UPLOAD,
+            fs_cap::UPDATE_METADATA,
+            fs_cap::LOCK,
+        ]);
+    }
+    if granted.may_change_item() {
+        flags.extend([fs_cap::RENAME, fs_cap::SOFT_DELETE, fs_cap::DELETE]);
+    }
+    Boolset::from_flags(&flags)
+}
+
+/// The grants that reach `me` at the path `chain` (the owner's root first, the item last) of
+/// `owner_id`'s tree, in one statement; `None` when none does.
+pub async fn on_chain(
+    db: &impl ConnectionTrait,
+    me: &SignedIn,
+    owner_id: i64,
+    chain: &[file::Model],
+) -> Result<Option<Granted>, FsError> {
+    let Some(item) = chain.last() else {
+        return Ok(None);
+    };
+    let ids: Vec<i64> = chain.iter().map(|f| f.id).collect();
+    let rows = reaching(db, (me.user.id, me.user.group_id), owner_id, &ids).await?;
+    let mut found: Option<Granted> = None;
+    // Walk from the root down: the first grant met is the top of what the caller sees.
+    for row in chain {
+        for grant in rows.iter().filter(|g| g.file_id == row.id) {
+            let Some(access) = Access::parse(&grant.access) else {
+                continue;
+            };
+            let g = found.get_or_insert(Granted {
+                here: access,
+                above: None,
+                top_id: row.id,
+            });
+            g.here = g.here.max(access);
+            if row.id != item.id {
+                g.above = Some(g.above.map_or(access, |a| a.max(access)));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether any grant of `owner_id` on one of `file_ids` (an item and the folders above it)
+/// reaches `me`.
+pub async fn reaches(
+    db: &impl ConnectionTrait,
+    me: &SignedIn,
+    owner_id: i64,
+    file_ids: &[i64],
+) -> Result<bool, FsError> {
+    Ok(
+        !reaching(db, (me.user.id, me.user.group_id), owner_id, file_ids)
+            .await?
+            .is_empty(),
+    )
+}
+
+/// The grants of `owner_id` on any of `file_ids` to a user or that user's group
+/// (`recipient`: the user's id and group id).
+async fn reaching(
+    db: &impl ConnectionTrait,
+    recipient: (i64, i64),
+    owner_id: i64,
+    file_ids: &[i64],
+) -> Result<Vec<file_grant::Model>, FsError> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("SELECT * FROM file_grants WHERE owner_id = ")
+        .bind(owner_id)
+        .push(" AND (user_id = ")
+        .bind(recipient.0)
+        .push(" OR group_id = ")
+        .bind(recipient.1)
+        .push(") AND file_id IN (");
+    for (i, id) in file_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(")");
+    Ok(file_grant::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(db)
+        .await?)
+}
+
+/// The filter of the grants `me` received (directly or through the group), as SQL on the
+/// `file_grants` columns.
+pub(crate) fn push_received(sql: &mut Sql, user_id: i64, group_id: i64) {
+    sql.push("(file_grants.user_id = ")
+        .bind(user_id)
+        .push(" OR file_grants.group_id = ")
+        .bind(group_id)
+        .push(")");
+}
+
+/// Of `rows` (a page of `shared_with_me`), the items granted to the caller by other owners
+/// that still hang in their owner's tree, each with the URI the caller opens it by
+/// (`cloudreve://<owner id>@my/<path>`): one statement for the whole page. A granted item in
+/// its owner's trash is left out, as are the caller's own rows.
+pub async fn received_uris(
+    ctx: &FsCtx<'_>,
+    rows: &[file::Model],
+) -> Result<HashMap<i64, FileUri>, FsError> {
+    let me = ctx.user()?;
+    let granted: Vec<&file::Model> = rows.iter().filter(|r| r.owner_id != me.user.id).collect();
+    let ids: Vec<i64> = granted.iter().map(|r| r.id).collect();
+    let mut chains = chain::chains(&ctx.state.db, &ids).await?;
+    let mut out = HashMap::with_capacity(granted.len());
+    for row in granted {
+        let Some(links) = chains.remove(&row.id) else {
+            continue;
+        };
+        let up = links.get(1..).unwrap_or_default();
+        if !chain::in_tree_along(row, up, chain::MAX_DEPTH as usize) {
+            continue;
+        }
+        let Ok(own) = chain::uri_along(row, up) else {
+            continue;
+        };
+        if own.fs != FsKind::My {
+            continue;
+        }
+        let owner = ctx.state.ids.encode(row.owner_id, IdKind::User);
+        let mut uri = FileUri::root(FsKind::My, Some(owner));
+        for name in own.segments() {
+            uri = uri.join(name)?;
+        }
+        out.insert(row.id, uri);
+    }
+    Ok(out)
+}
+
+/// What a content URL handed out through a grant is bound to (in its signed `share` field):
+/// `g.<recipient id>.<file id>`, public hash ids. A share's hash id never holds a `.`.
+pub fn binding(state: &AppState, recipient: i64, file_id: i64) -> String {
+    format!(
+        "g.{}.{}",
+        state.ids.encode(recipient, IdKind::User),
+        state.ids.encode(file_id, IdKind::File)
+    )
+}
+
+/// Whether `bound` is a [`binding`] (not a share's hash id).
+pub fn is_binding(bound: &str) -> bool {
+    bound.starts_with("g.")
+}
+
+/// Checked by the content route on every request of a URL handed out through a grant, as a
+/// share's URL is: the recipient may still act, the file still hangs in its owner's tree and
+/// a grant on it or above it still reaches the recipient. A grant taken back, the folder
+/// trashed or the recipient banned or deleted stops the URL at once.
+pub async fn still_reaches(state: &AppState, bound: &str) -> Result<(), FsError> {
+    let mut parts = bound.split('.').skip(1);
+    let (Some(user), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(FsError::NotFound);
+    };
+    let decode = |s: &str, kind| state.ids.decode(s, kind).map_err(|_| FsError::NotFound);
+    let (user_id, file_id) = (decode(user, IdKind::User)?, decode(file, IdKind::File)?);
+    let db = &state.db;
+    let user = stratus_entity::user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.deleted_at.is_none() && crate::caller::ensure_can_sign_in(u).is_ok())
+        .ok_or(FsError::NotFound)?;
+    let up = chain::chain(db, file_id).await?;
+    let Some(owner) = file::Entity::find_by_id(file_id)
+        .one(db)
+        .await?
+        .map(|f| f.owner_id)
+    else {
+        return Err(FsError::NotFound);
+    };
+    if up.iter().any(|l| l.gone) || !chain::reaches_root(&up) {
+        return Err(FsError::NotFound);
+    }
+    let ids: Vec<i64> = up.iter().map(|l| l.id).collect();
+    match reaching(db, (user.id, user.group_id), owner, &ids)
+        .await?
+        .is_empty()
+    {
+        true => Err(FsError::NotFound),
+        false => Ok(()),
+    }
+}
+
+/// The owner of a new object at `uri` when `uri` is in another owner's tree: the parent must
+/// exist and the caller hold a write grant there. What a recipient adds belongs to, and is
+/// charged to, the owner. `None` for the caller's own tree.
+pub(super) async fn new_place_owner(
+    ctx: &FsCtx<'_>,
+    uri: &FileUri,
+) -> Result<Option<i64>, FsError> {
+    if nav::foreign_owner(ctx, uri)?.is_none() {
+        return Ok(None);
+    }
+    let parent = nav::resolve_parent(ctx, uri).await?;
+    parent.require(fs_cap::CREATE)?;
+    Ok(Some(parent.file.owner_id))
+}
+
+/// Whether `node` may be moved (or copied, `copy`) into the folder `dst`, either of which
+/// may be another owner's reached through a grant: the owners of the source and of the
+/// destination, and the storage limit of the destination's owner, who is charged for a copy.
+pub(super) async fn check_place(
+    ctx: &FsCtx<'_>,
+    node: &Node,
+    dst: &Node,
+    copy: bool,
+) -> Result<(i64, i64, i64), FsError> {
+    let me = ctx.user()?;
+    // Into another owner's folder only with a write grant there; out of one, a move needs
+    // write above the item, a copy reading it.
+    if !dst.owned {
+        dst.require(fs_cap::CREATE)?;
+    }
+    if !copy && !node.may_change() {
+        return Err(FsError::NoPermission("only the owner can move this"));
+    }
+    if copy {
+        node.require(fs_cap::DOWNLOAD)?;
+    }
+    let (src_owner, dst_owner) = (node.file.owner_id, dst.file.owner_id);
+    if !copy && src_owner != dst_owner {
+        return Err(FsError::NoPermission(
+            "files move within one drive only: copy them instead",
+        ));
+    }
+    // A copy belongs to, and is charged to, the owner of the folder it lands in.
+    let dst_limit = match dst_owner == me.user.id {
+        true => me.group.max_storage,
+        false => super::quota::limit_of(&ctx.state.db, dst_owner).await?,
+    };
+    Ok((src_owner, dst_owner, dst_limit))
+}
