@@ -433,10 +433,10 @@ mod tests {
             (share_fs_capabilities(), "gIaYAQ=="),
             (trash_fs_capabilities(), "AMIK"),
             (shared_with_me_fs_capabilities(), "gAKA"),
-            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20 and sharing with
-            // people, bit 21.
-            (admin_group_permissions(), "/Rox"),
-            (user_group_permissions(), "hAgw"),
+            // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20, S3 keys bit 21
+            // (administrators only) and sharing with people, bit 22.
+            (admin_group_permissions(), "/Rpx"),
+            (user_group_permissions(), "hAhQ"),
             (anonymous_group_permissions(), "gg=="),
             (Boolset::from_flags(&[dav_opt::READ_ONLY]), "AQ=="),
             (Boolset::from_flags(&[dav_opt::PROXY]), "Ag=="),
@@ -528,8 +528,8 @@ mod tests {
     #[test]
     fn serde_as_base64_string() {
         let set = user_group_permissions();
-        assert_eq!(serde_json::to_string(&set).unwrap(), "\"hAgw\"");
-        let back: Boolset = serde_json::from_str("\"hAgw\"").unwrap();
+        assert_eq!(serde_json::to_string(&set).unwrap(), "\"hAhQ\"");
+        let back: Boolset = serde_json::from_str("\"hAhQ\"").unwrap();
         assert_eq!(back, set);
         let empty: Boolset = serde_json::from_str("null").unwrap();
         assert!(empty.is_empty());

@@ -22,9 +22,9 @@ async fn first_start_installs_groups_policy_node_and_secrets() {
     };
     assert_eq!(
         perms(1),
-        ("Admin".into(), "/Rox".into(), 1024 * 1024 * 1024 * 1024)
+        ("Admin".into(), "/Rpx".into(), 1024 * 1024 * 1024 * 1024)
     );
-    assert_eq!(perms(2), ("User".into(), "hAgw".into(), 1024 * 1024 * 1024));
+    assert_eq!(perms(2), ("User".into(), "hAhQ".into(), 1024 * 1024 * 1024));
     assert_eq!(perms(3), ("Anonymous".into(), "gg==".into(), 0));
     let admin_group = groups.iter().find(|g| g.id == 1).unwrap();
     assert_eq!(admin_group.settings["source_batch"], 1000);
