@@ -14,7 +14,7 @@
 //! | `access_watch.rs` | the listeners told when a user's access narrows |
 //! | `auth/dav_cache.rs` | verified WebDAV credentials, and the rows of recent sign-ins |
 //! | `auth/oauth/oidc.rs` | the site's ID-token signing key |
-//! | `auth/s3_key.rs` | the S3 keys verified in the last seconds |
+//! | `auth/s3_key.rs` | the S3 endpoint's bound address, and the keys verified in the last seconds |
 //! | `auth/session.rs` | the live session chains |
 //! | `extract/list.rs` | archive listings, by blob and name encoding |
 //! | `fs/share_tree.rs` | the share trees the share module provides to the file system |
