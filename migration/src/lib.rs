@@ -37,8 +37,8 @@ mod m20261201_100000_repair_file_sizes;
 mod m20261202_100000_create_app_passwords;
 mod m20261202_110000_add_file_tree_revisions;
 mod m20261203_100000_create_external_identities;
-mod m20261203_100000_create_s3_keys;
 mod m20261203_100000_create_file_grants;
+mod m20261203_100000_create_s3_keys;
 
 pub struct Migrator;
 
