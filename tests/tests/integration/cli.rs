@@ -239,12 +239,15 @@ async fn export_openapi_writes_the_document() {
 fn example_config_lists_every_key_and_parses() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../stratus.example.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    // Every key of Config appears (set or commented out) in the example.
+    // Every key of Config appears (set or commented out) in the example; a table as its
+    // `[key]` header.
     let defaults = serde_json::to_value(Config::default()).unwrap();
     for key in defaults.as_object().unwrap().keys() {
         assert!(
-            text.lines()
-                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} ="))),
+            text.lines().any(|l| {
+                let l = l.trim_start_matches("# ");
+                l.starts_with(&format!("{key} =")) || l == format!("[{key}]")
+            }),
             "stratus.example.toml does not mention {key}"
         );
     }

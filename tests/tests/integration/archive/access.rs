@@ -25,7 +25,7 @@ async fn other_users_uris_are_refused_and_the_session_names_the_requester() {
     let bobs = format!("cloudreve://{bob_id}@my/secret.txt");
 
     let answer = archive_answer(&server, &ann, json!({"uris": [bobs], "archive": true})).await;
-    assert_eq!(answer["code"], 403, "{answer}");
+    assert_eq!(answer["code"], 404, "{answer}");
     let answer = archive_answer(
         &server,
         &ann,
@@ -33,7 +33,7 @@ async fn other_users_uris_are_refused_and_the_session_names_the_requester() {
     )
     .await;
     assert_eq!(answer["code"], 40081, "{answer}");
-    assert_eq!(answer["aggregated_error"][&bobs]["code"], 403, "{answer}");
+    assert_eq!(answer["aggregated_error"][&bobs]["code"], 404, "{answer}");
 
     // With skip_error the foreign URI is left out of the session.
     let answer = archive_answer(
@@ -62,7 +62,7 @@ async fn other_users_uris_are_refused_and_the_session_names_the_requester() {
         json!({"uris": [bobs], "archive": true, "skip_error": true}),
     )
     .await;
-    assert_eq!(answer["code"], 403, "{answer}");
+    assert_eq!(answer["code"], 404, "{answer}");
 }
 
 #[tokio::test]

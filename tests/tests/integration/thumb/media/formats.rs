@@ -48,7 +48,7 @@ async fn a_video_gets_a_frame_from_ffmpeg_and_other_users_get_nothing() {
     );
     let ann_id = ann.user["id"].as_str().unwrap();
     let theirs = thumb(&server, &bob, &format!("cloudreve://{ann_id}@my/clip.mp4")).await;
-    assert_eq!(theirs["code"], 403, "{theirs}");
+    assert_eq!(theirs["code"], 404, "{theirs}");
     assert_eq!(all_thumbs(&server).await.len(), 1);
 }
 
