@@ -145,7 +145,11 @@ function PasswordStep({ form }: { form: ReturnType<typeof useSignIn> }) {
       <Text c="dimmed">{t("signIn.intro")}</Text>
       <TextInput
         label={t("signIn.email")}
-        type="email"
+        // Text, not "email": a directory account may sign in with its user name.
+        type="text"
+        inputMode="email"
+        autoCapitalize="none"
+        spellCheck={false}
         autoComplete="username"
         required
         autoFocus
