@@ -99,6 +99,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<user_session::Entity>(db).await,
         assert_entity_matches::<app_password::Entity>(db).await,
         assert_entity_matches::<external_identity::Entity>(db).await,
+        assert_entity_matches::<s3_key::Entity>(db).await,
+        assert_entity_matches::<file_grant::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();

@@ -45,6 +45,8 @@ pub const TABLES: &[&str] = &[
     "user_sessions",
     "app_passwords",
     "external_identities",
+    "s3_keys",
+    "file_grants",
 ];
 
 pub struct TestDb {
