@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use stratus_entity::{file, file_grant};
 
 use super::{
@@ -187,23 +187,14 @@ async fn reaching(
     owner_id: i64,
     file_ids: &[i64],
 ) -> Result<Vec<file_grant::Model>, FsError> {
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT * FROM file_grants WHERE owner_id = ")
-        .bind(owner_id)
-        .push(" AND (user_id = ")
-        .bind(recipient.0)
-        .push(" OR group_id = ")
-        .bind(recipient.1)
-        .push(") AND file_id IN (");
-    for (i, id) in file_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*id);
-    }
-    sql.push(")");
     Ok(file_grant::Entity::find()
-        .from_raw_sql(sql.statement())
+        .filter(file_grant::Column::OwnerId.eq(owner_id))
+        .filter(
+            Condition::any()
+                .add(file_grant::Column::UserId.eq(recipient.0))
+                .add(file_grant::Column::GroupId.eq(recipient.1)),
+        )
+        .filter(file_grant::Column::FileId.is_in(file_ids.iter().copied()))
         .all(db)
         .await?)
 }
