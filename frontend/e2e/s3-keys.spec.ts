@@ -1,7 +1,7 @@
 // S3 keys in the settings: made through the page (the secret and endpoint shown once with copy
 // buttons), listed without the secret, deleted; each step read back through the API.
 import { expect, test } from "@playwright/test";
-import { apiAs, fillSignIn, snap } from "./helpers";
+import { apiAs, fillSignIn, snap, snapAll } from "./helpers";
 import { expectAccessible, newAccount } from "./site";
 
 type Key = { id: string; access_key_id: string; name: string; secret_access_key?: string };
@@ -41,8 +41,8 @@ test("an S3 key is made, shown once, listed and deleted", async ({ page, request
   await expect(table.getByText(access)).toBeVisible();
   await expect(table.getByText("laptop backup")).toBeVisible();
   await expect(table.getByText("Read only")).toBeVisible();
-  await section.scrollIntoViewIfNeeded();
-  await snap(page, info, "s3-keys-listed");
+  await table.scrollIntoViewIfNeeded();
+  await snapAll(page, info, "s3-keys-listed");
   const keys = await api<Key[]>("GET", "/devices/s3");
   expect(keys.map((k) => [k.access_key_id, k.name])).toEqual([[access, "laptop backup"]]);
   expect(keys[0]?.secret_access_key).toBeUndefined();
