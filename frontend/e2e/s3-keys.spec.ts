@@ -43,6 +43,11 @@ test("an S3 key is made, shown once, listed and deleted", async ({ page, request
   await expect(table.getByText("Read only")).toBeVisible();
   await table.scrollIntoViewIfNeeded();
   await snapAll(page, info, "s3-keys-listed");
+  // The table itself at phone width (the shots above show the top of the section there).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await table.scrollIntoViewIfNeeded();
+  await snap(page, info, "s3-keys-table-phone");
+  await page.setViewportSize({ width: 1280, height: 720 });
   const keys = await api<Key[]>("GET", "/devices/s3");
   expect(keys.map((k) => [k.access_key_id, k.name])).toEqual([[access, "laptop backup"]]);
   expect(keys[0]?.secret_access_key).toBeUndefined();

@@ -60,14 +60,15 @@ export function S3Section() {
 function S3KeysTable({ keys, remove }: { keys: S3Key[]; remove: (key: S3Key) => void }) {
   const { t, i18n } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={560}>
+    // On a phone only the name, the key and its delete button show; no sideways scrolling.
+    <Table.ScrollContainer minWidth={300}>
       <Table verticalSpacing="xs" data-testid="s3-keys">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("settings.s3.name")}</Table.Th>
             <Table.Th>{t("settings.s3.accessKey")}</Table.Th>
-            <Table.Th>{t("settings.s3.folder")}</Table.Th>
-            <Table.Th>{t("settings.s3.lastUsed")}</Table.Th>
+            <Table.Th visibleFrom="sm">{t("settings.s3.folder")}</Table.Th>
+            <Table.Th visibleFrom="sm">{t("settings.s3.lastUsed")}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -87,16 +88,16 @@ function S3KeysTable({ keys, remove }: { keys: S3Key[]; remove: (key: S3Key) => 
                 </Stack>
               </Table.Td>
               <Table.Td>
-                <Text size="sm" ff="monospace">
+                <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
                   {key.access_key_id}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <Text size="sm" style={{ overflowWrap: "anywhere" }}>
                   {key.uri ? folderOf(key.uri) : t("settings.s3.folderGone")}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <Text size="sm" c="dimmed">
                   {key.last_used_at
                     ? formatDate(key.last_used_at, i18n.language)
