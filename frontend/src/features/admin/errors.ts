@@ -9,7 +9,9 @@ const ADMIN_CODES = new Set([40040, 40041, 40042, 40043, 40046, 40081, 40086]);
 
 export function adminErrorMessage(error: unknown): string {
   if (error instanceof ApiError && ADMIN_CODES.has(error.code)) {
-    return i18n.t(`admin.errors.${error.code}` as "admin.errors.40040");
+    // Refusals that name what stands in the way carry the names as data.
+    const names = typeof error.data === "string" ? error.data : "";
+    return i18n.t(`admin.errors.${error.code}` as "admin.errors.40040", { names });
   }
   return errorMessage(error);
 }

@@ -25,7 +25,10 @@ impl From<AdminError> for ApiError {
             A::PolicyInGroups(_) => ApiError::new(ErrorCode::PolicyUsedByGroups, msg),
             A::NodeNotFound => ApiError::new(ErrorCode::NotFound, msg),
             A::SystemNode(_) => ApiError::new(ErrorCode::InvalidActionOnSystemNode, msg),
-            A::NodeInUse(_) => ApiError::new(ErrorCode::NodeUsedByPolicy, msg),
+            // The names as data too, so a translated sentence can name them.
+            A::NodeInUse(names) => {
+                ApiError::new(ErrorCode::NodeUsedByPolicy, msg).with_data(names.into())
+            }
             A::Unsupported(_) => ApiError::new(ErrorCode::FeatureNotEnabled, msg),
             A::FileNotFound => ApiError::code(ErrorCode::FileNotFound),
             A::EntityNotFound => ApiError::code(ErrorCode::EntityNotExist),
