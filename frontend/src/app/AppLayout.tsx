@@ -36,7 +36,10 @@ export default function AppLayout() {
   const [navOpen, nav] = useDisclosure(false);
   const session = useSession();
   const search = useSearch({ strict: false }) as { path?: string };
-  const fs = parseUri(search.path ?? MY_ROOT)?.fs ?? "my";
+  const parsed = parseUri(search.path ?? MY_ROOT);
+  const fs = parsed?.fs ?? "my";
+  // Another user's drive, opened from Shared with me, is marked as that place.
+  const place = fs === "my" && parsed?.id ? "shared_with_me" : fs;
   const basic = useBasicConfig();
   useSessionFollowsServer(basic.data);
   useSignInWhenSignedOut(!!session, fs);
@@ -51,7 +54,7 @@ export default function AppLayout() {
       padding="md"
     >
       <AppHeader title={basic.data?.title || "Stratus"} navOpen={navOpen} toggleNav={nav.toggle} />
-      {session && <AppNavbar session={session} basic={basic.data} fs={fs} close={nav.close} />}
+      {session && <AppNavbar session={session} basic={basic.data} fs={place} close={nav.close} />}
       <AppShell.Main>
         <ErrorBoundary>
           <ShareSeam fs={fs}>

@@ -188,6 +188,7 @@ fn response(
         metadata: browse::shown_metadata(node),
         path: uri.to_string(),
         shared: None,
+        granted: None,
         capability: Some(browse::capability().to_base64()),
         owned: Some(true),
         primary_entity: file.primary_entity.map(|e| ids.encode(e, IdKind::Entity)),

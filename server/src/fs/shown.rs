@@ -1,11 +1,12 @@
-//! What rows show besides their columns: public metadata and whether each is shared, read
-//! for a whole page in two queries (never a query per row), and the name a row shows.
+//! What rows show besides their columns: public metadata, whether each is shared by a link and
+//! whether with people, read for a whole page in three queries (never a query per row), and the
+//! name a row shows.
 //! `api::present::file` turns them into the wire shape.
 
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{file, metadata, share};
+use stratus_entity::{file, file_grant, metadata, share};
 
 use super::{
     error::FsError,
@@ -31,6 +32,8 @@ pub struct Shown {
     pub metadata: HashMap<String, String>,
     /// A live share of the row exists.
     pub shared: bool,
+    /// The row is granted to a user or a group.
+    pub granted: bool,
 }
 
 /// Reads what `items` show, in their order.
@@ -38,6 +41,7 @@ pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<
     let file_ids: Vec<i64> = items.iter().map(|i| i.file.id).collect();
     let mut meta: HashMap<i64, HashMap<String, String>> = HashMap::new();
     let mut shared: HashSet<i64> = HashSet::new();
+    let mut granted: HashSet<i64> = HashSet::new();
     if !file_ids.is_empty() {
         for row in metadata::Entity::find()
             .filter(metadata::Column::FileId.is_in(file_ids.clone()))
@@ -52,12 +56,20 @@ pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<
         let shared_ids: Vec<i64> = share::Entity::find()
             .select_only()
             .column(share::Column::FileId)
-            .filter(share::Column::FileId.is_in(file_ids))
+            .filter(share::Column::FileId.is_in(file_ids.clone()))
             .filter(share::Column::DeletedAt.is_null())
             .into_tuple()
             .all(db)
             .await?;
         shared.extend(shared_ids);
+        let granted_ids: Vec<i64> = file_grant::Entity::find()
+            .select_only()
+            .column(file_grant::Column::FileId)
+            .filter(file_grant::Column::FileId.is_in(file_ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        granted.extend(granted_ids);
     }
     Ok(items
         .iter()
@@ -66,6 +78,7 @@ pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<
             Shown {
                 name: display_name(item.file, &metadata, &item.uri),
                 shared: shared.contains(&item.file.id),
+                granted: granted.contains(&item.file.id),
                 metadata,
             }
         })

@@ -80,7 +80,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
               side
               file={infoFile}
               folder={path}
-              owned={fs === "my"}
+              owned={f.owned}
               run={run}
               onClose={dialogs.close}
             />
@@ -94,7 +94,7 @@ export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
         folder={path}
         // Out of a snapshot, copies go to my files.
         moveFrom={fs === "snapshot" ? MY_ROOT : (searching?.folder ?? path)}
-        owned={fs === "my"}
+        owned={f.owned}
         clearSelection={selection.clear}
         drawerInfo={wide ? undefined : infoFile}
       />
@@ -137,6 +137,7 @@ function listProps({
   selection,
   fs,
   searching,
+  movable,
   propColumns,
   setView,
 }: FolderState) {
@@ -146,7 +147,7 @@ function listProps({
     loadMore,
     mode: view.mode,
     selection,
-    movable: fs === "my",
+    movable,
     showParent: !!searching,
     trash: fs === "trash",
     propColumns,

@@ -24,6 +24,7 @@ import type { Refocus } from "./keyNav";
 import { type Column, columnClass, widthVar } from "./listColumns";
 import { longPressHandlers, TOUCH_FIRST } from "./longPress";
 import { type RowActions, useRowActions } from "./rowActions";
+import { hasMarks, ShareMarks } from "./ShareMarks";
 import type { Selection } from "./selection";
 import type { ViewMode } from "./view";
 
@@ -195,6 +196,8 @@ function NameCell({
           {file.name}
         </span>
       </button>
+      {/* Beside the button, not in it: the button's name stays the file's name. */}
+      {hasMarks(file) && <ShareMarks file={file} />}
     </div>
   );
 }

@@ -54,6 +54,8 @@ export type ExplorerAction = {
   /** Also offered in the toolbar's menu for the folder on screen (its `files` is that folder). */
   folderMenu?: boolean;
   applies: (ctx: ActionContext) => boolean;
+  /** Capability bits every file must carry (a file without capabilities is not checked). */
+  needs?: number[];
   run: (ctx: ActionContext) => void | Promise<void>;
 };
 
@@ -66,7 +68,17 @@ export function registerAction(action: ExplorerAction) {
 
 export function actionsFor(ctx: ActionContext): ExplorerAction[] {
   if (ctx.files.length === 0) return [];
-  return [...actions.values()].filter((a) => a.applies(ctx)).sort((a, b) => a.order - b.order);
+  return [...actions.values()]
+    .filter((a) => a.applies(ctx) && allows(ctx, a.needs))
+    .sort((a, b) => a.order - b.order);
+}
+
+/** Whether every file of `ctx` carries the capability bits `needs`. */
+function allows(ctx: ActionContext, needs: number[] | undefined): boolean {
+  if (!needs) return true;
+  return ctx.files.every(
+    (f) => !f.capability || needs.every((bit) => hasCapability(f.capability, bit)),
+  );
 }
 
 /** The actions of the toolbar's menu for the folder on screen (`ctx.files` holds that folder). */
@@ -108,7 +120,9 @@ export function hasCapability(capability: string | null | undefined, bit: number
 }
 
 export const CAP = {
+  create: 0,
   rename: 1,
+  upload: 6,
   download: 7,
   metadata: 8,
   deleteForever: 14,

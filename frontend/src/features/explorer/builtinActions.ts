@@ -16,7 +16,7 @@ import { addPin } from "../../api/me";
 import { followSaved } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
-import { type ActionContext, registerAction } from "./actions";
+import { type ActionContext, CAP, registerAction } from "./actions";
 import { FOLDER } from "./FileList";
 
 const one = (ctx: ActionContext) => ctx.files.length === 1;
@@ -55,6 +55,7 @@ registerAction({
   order: 20,
   toolbar: true,
   shortcut: "F2",
+  needs: [CAP.rename],
   applies: (ctx) => one(ctx) && mine(ctx),
   run: (ctx) => {
     const file = ctx.files[0];
@@ -68,6 +69,7 @@ registerAction({
   icon: IconArrowRight,
   order: 30,
   toolbar: true,
+  needs: [CAP.rename],
   applies: mine,
   run: (ctx) => ctx.explorer.show({ kind: "move", files: ctx.files, copy: false }),
 });
@@ -134,6 +136,7 @@ registerAction({
   danger: true,
   toolbar: true,
   shortcut: "Delete",
+  needs: [CAP.trash],
   applies: mine,
   run: (ctx) => ctx.explorer.show({ kind: "delete", files: ctx.files, forever: false }),
 });

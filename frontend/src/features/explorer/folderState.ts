@@ -5,7 +5,9 @@ import { useSearch } from "@tanstack/react-router";
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useListing } from "../../api/listing";
+import { usePublicUser } from "../../api/permissions";
 import { parseUri } from "../../lib/uri";
+import { CAP, hasCapability } from "./actions";
 import { galleryOrder } from "./gallery/order";
 import { useShownProps } from "./PropColumns";
 import type { PartTarget } from "./parts";
@@ -36,9 +38,17 @@ export function useFolderState() {
   // Not again while a page is on its way: a second call would cancel it and ask anew.
   const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   const select = useSelectAll(path, listing, selection.selectAll);
-  const rootName = t(`nav.root.${fs === "share" ? "share" : fs}` as "nav.root.my", {
-    defaultValue: t("nav.root.my"),
-  });
+  // Another user's drive, reached through what they shared with me: named for its owner.
+  const ownerId = fs === "my" ? parsed?.id : undefined;
+  const owner = usePublicUser(ownerId).data;
+  const rootName = ownerId
+    ? t("people.ownersDrive", { name: owner?.nickname ?? "" })
+    : t(`nav.root.${fs === "share" ? "share" : fs}` as "nav.root.my", {
+        defaultValue: t("nav.root.my"),
+      });
+  // What the folder lets the caller do (a grant may allow reading only).
+  const capability = first?.props?.capability;
+  const mayAdd = !capability || hasCapability(capability, CAP.upload);
   const target: PartTarget = {
     folder: path,
     fs,
@@ -51,7 +61,11 @@ export function useFolderState() {
     parsed,
     fs,
     searching,
-    writable: fs === "my" && !searching,
+    writable: fs === "my" && !searching && mayAdd,
+    /** Rows may be dragged onto folders. */
+    movable: fs === "my" && mayAdd,
+    /** The folder is in the caller's own drive. */
+    owned: fs === "my" && !ownerId,
     listing,
     files,
     first,

@@ -1,6 +1,7 @@
 // Creating or editing a share: password, expiry (presets or a date), download limit, the
 // owner's folder view, the folder's README on the share page, or an upload-only folder with a
-// size cap; then the link, with a copy button. Loaded and drawn by `ShareDialogHost`.
+// size cap; then the link, with a copy button. Sharing a new item also offers the People tab
+// (`SharePeople`), where the group may. Loaded and drawn by `ShareDialogHost`.
 import {
   Alert,
   Button,
@@ -11,21 +12,38 @@ import {
   NumberInput,
   Stack,
   Switch,
+  Tabs,
   Text,
   TextInput,
 } from "@mantine/core";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import { useSession } from "../../api/session";
 import type { Share } from "../../api/shares";
+import { canSharePeople } from "./permissions";
 import { ShareExpiry } from "./ShareExpiry";
+import { SharePeople } from "./SharePeople";
 import { closeShareDialog, type ShareTarget } from "./shareDialogStore";
 import { type ShareFields, useShareForm } from "./useShareForm";
 
 export default function ShareDialog({ target }: { target: ShareTarget }) {
   const { t } = useTranslation();
   const form = useShareForm(target);
-  const { existing, fields: f } = form;
+  const { existing } = form;
+  const me = useSession()?.user;
   const name = target.kind === "create" ? target.name : (existing?.name ?? "");
+  const people = target.kind === "create" && canSharePeople(me);
+  const link = form.link ? (
+    <Stack>
+      <Text>{t(existing ? "share.updated" : "share.created")}</Text>
+      <ShareLink link={form.link} />
+      <Group justify="flex-end">
+        <Button onClick={closeShareDialog}>{t("share.done")}</Button>
+      </Group>
+    </Stack>
+  ) : (
+    <LinkForm form={form} existing={existing} />
+  );
   return (
     <Modal
       opened
@@ -34,44 +52,62 @@ export default function ShareDialog({ target }: { target: ShareTarget }) {
       title={t(existing ? "share.editTitle" : "share.createTitle", { name })}
       centered
     >
-      {form.link ? (
-        <Stack>
-          <Text>{t(existing ? "share.updated" : "share.created")}</Text>
-          <ShareLink link={form.link} />
-          <Group justify="flex-end">
-            <Button onClick={closeShareDialog}>{t("share.done")}</Button>
-          </Group>
-        </Stack>
+      {people && target.kind === "create" ? (
+        <Tabs defaultValue="link" keepMounted={false}>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="link">{t("people.tabLink")}</Tabs.Tab>
+            <Tabs.Tab value="people">{t("people.tabPeople")}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="link">{link}</Tabs.Panel>
+          <Tabs.Panel value="people">
+            <SharePeople uri={target.uri} name={name} />
+          </Tabs.Panel>
+        </Tabs>
       ) : (
-        <form onSubmit={form.submit}>
-          <Stack>
-            <PasswordFields f={f} existing={existing} />
-            <ShareExpiry
-              expiry={f.expiry}
-              onExpiry={f.setExpiry}
-              date={f.date}
-              onDate={f.setDate}
-              existing={existing?.expires}
-            />
-            {!f.uploadOnly && <DownloadFields f={f} />}
-            {form.isFolder && <FolderFields f={f} />}
-            {form.error && (
-              <Alert color="red" role="alert">
-                {form.error}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={closeShareDialog}>
-                {t("common.cancel")}
-              </Button>
-              <Button type="submit" loading={form.busy}>
-                {t(existing ? "share.save" : "share.create")}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        link
       )}
     </Modal>
+  );
+}
+
+/** The link's options and the button that makes or saves it. */
+function LinkForm({
+  form,
+  existing,
+}: {
+  form: ReturnType<typeof useShareForm>;
+  existing: Share | undefined;
+}) {
+  const { t } = useTranslation();
+  const f = form.fields;
+  return (
+    <form onSubmit={form.submit}>
+      <Stack>
+        <PasswordFields f={f} existing={existing} />
+        <ShareExpiry
+          expiry={f.expiry}
+          onExpiry={f.setExpiry}
+          date={f.date}
+          onDate={f.setDate}
+          existing={existing?.expires}
+        />
+        {!f.uploadOnly && <DownloadFields f={f} />}
+        {form.isFolder && <FolderFields f={f} />}
+        {form.error && (
+          <Alert color="red" role="alert">
+            {form.error}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={closeShareDialog}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" loading={form.busy}>
+            {t(existing ? "share.save" : "share.create")}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 

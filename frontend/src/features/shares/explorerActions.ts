@@ -5,7 +5,8 @@ import { type ActionContext, registerAction } from "../explorer/actions";
 import { openShareDialog } from "./shareDialogStore";
 
 const one = (ctx: ActionContext) => ctx.files.length === 1;
-const mine = (ctx: ActionContext) => ctx.fs === "my";
+// Only the owner shares an item: a recipient browsing it in the owner's drive may not.
+const mine = (ctx: ActionContext) => ctx.fs === "my" && ctx.files.every((f) => f.owned !== false);
 
 registerAction({
   id: "share",

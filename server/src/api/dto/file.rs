@@ -26,6 +26,8 @@ pub struct FileResponse {
     pub path: String,
     /// True when the object has share links.
     pub shared: Option<bool>,
+    /// True when the owner shared it with people (Stratus extension; owner only).
+    pub granted: Option<bool>,
     /// What the caller may do (boolset, base64).
     pub capability: Option<String>,
     /// True when the caller owns it.

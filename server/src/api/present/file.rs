@@ -23,7 +23,7 @@ use crate::{
     upload::policy::NameRules,
 };
 
-/// Presents rows of one filesystem for a caller with `capability`: two queries for the
+/// Presents rows of one filesystem for a caller with `capability`: three queries for the
 /// whole page.
 pub async fn responses(
     db: &impl ConnectionTrait,
@@ -49,6 +49,8 @@ pub async fn responses(
                 metadata: shown.metadata,
                 path: item.uri.to_string(),
                 shared: shown.shared.then_some(true),
+                // Who else may open it is the owner's business alone.
+                granted: (owned && shown.granted).then_some(true),
                 capability: Some(capability.clone()),
                 owned: Some(owned),
                 primary_entity: f.primary_entity.map(|e| ids.encode(e, IdKind::Entity)),
