@@ -69,6 +69,20 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
   await expect(them.getByRole("button", { name: "plan.txt", exact: true })).toBeVisible();
   await expect(them.getByText("Drive of Olivia").first()).toBeVisible();
   await expect(them.getByRole("button", { name: "Upload" })).toBeVisible();
+  // A file dropped in the folder is stored in the owner's drive.
+  const drop = await them.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(["from Rafael\n"], "notes.txt", { type: "text/plain" }));
+    return data;
+  });
+  await them.dispatchEvent("main", "dragenter", { dataTransfer: drop });
+  await them.dispatchEvent("main", "drop", { dataTransfer: drop });
+  await expect(them.getByTestId("upload-total")).toHaveText("Uploads finished");
+  await expect(them.getByRole("button", { name: "notes.txt", exact: true })).toBeVisible();
+  const inTeam = await ownerApi<{ files: { name: string; size: number }[] }>("GET", "/file", {
+    query: { uri: "cloudreve://my/Team" },
+  });
+  expect(inTeam.files.map((f) => [f.name, f.size])).toContainEqual(["notes.txt", 12]);
   await snap(them, info, "recipient-write");
 
   // Lowered to read: no upload, and the file offers no rename, move or delete.

@@ -133,7 +133,11 @@ impl UploadApi {
             credential: None,
             complete_url: None,
             storage_policy: policy_summary(&state.ids, &created.policy),
-            uri: created.row.uri.clone(),
+            // Into another owner's folder the session is the owner's; the caller keeps its URI.
+            uri: match created.props.uploader {
+                Some(_) => body.uri.clone(),
+                None => created.row.uri.clone(),
+            },
             callback_secret: created.props.callback_secret.clone(),
             mime_type: created.props.mime_type.clone(),
         };
@@ -181,8 +185,7 @@ impl UploadApi {
             .and_then(|v| v.trim().parse::<u64>().ok());
         let stream: ByteStream =
             Box::pin(body.0.into_bytes_stream().map_err(std::io::Error::other));
-        upload::chunk::put_chunk(&state, me.user.id, &session_id, index.0, declared, stream)
-            .await?;
+        upload::chunk::put_chunk(&state, me, &session_id, index.0, declared, stream).await?;
         done()
     }
 

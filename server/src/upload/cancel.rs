@@ -30,7 +30,7 @@ pub async fn cancel(
         .filter(upload_session::Column::SessionId.eq(session_id))
         .one(&state.db)
         .await?
-        .filter(|s| s.user_id == user_id)
+        .filter(|s| super::drives(s, user_id))
         .ok_or(UploadError::SessionGone)?;
     if let Some(uri) = uri
         && FileUri::parse(&row.uri).ok().map(|u| u.segments().to_vec())

@@ -10,6 +10,7 @@ use stratus_entity::{entity, file, upload_session};
 
 use super::{SESSION_META, SessionProps, UploadError, chunk_span, live_session, rows};
 use crate::{
+    auth::caller::SignedIn,
     fs::{journal, lock, metadata, tx, uri::FileUri},
     media_meta,
     state::AppState,
@@ -26,19 +27,21 @@ pub enum ChunkOutcome {
     Completed,
 }
 
-/// Writes chunk `index` of session `session_id` for `user_id`. `declared` is the request's
+/// Writes chunk `index` of session `session_id` for `me`. `declared` is the request's
 /// `Content-Length`, which must equal the chunk's exact length (the streamed body is checked
 /// too).
 pub async fn put_chunk(
     state: &AppState,
-    user_id: i64,
+    me: &SignedIn,
     session_id: &str,
     index: i64,
     declared: Option<u64>,
     body: ByteStream,
 ) -> Result<ChunkOutcome, UploadError> {
+    let user_id = me.user.id;
     let session = live_session(&state.db, session_id, user_id).await?;
     let props = SessionProps::from_row(&session)?;
+    super::granted::recheck(state, me, &props).await?;
     if props.upload_id.is_some() {
         return Err(UploadError::NotThisWay(
             "its chunks go straight to the bucket, with the session's upload URLs",
@@ -66,7 +69,7 @@ pub async fn put_chunk(
 
     // Mark the chunk under the owner's write lock, re-reading the row so that concurrent
     // chunks never lose each other's bits.
-    let txn = tx::begin(&state.db, user_id).await?;
+    let txn = tx::begin(&state.db, session.user_id).await?;
     let session = live_session(&txn, session_id, user_id).await?;
     let mut props = SessionProps::from_row(&session)?;
     // Only the request that sets the last missing bit completes: two last chunks racing

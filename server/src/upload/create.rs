@@ -16,6 +16,7 @@ use stratus_entity::{
 
 use super::{
     DEFAULT_TTL_SECS, LOCK_APP, SESSION_META, SessionProps, UploadError, cancel, chunk_count,
+    granted,
     policy::{check_policy, group_policy},
     policy_chunk_size, rows,
 };
@@ -68,11 +69,31 @@ pub struct Created {
     pub credential: UploadCredential,
 }
 
-/// Opens an upload session for `me`.
+/// Opens an upload session for `me`, or, into a folder another user granted `me` write
+/// access to, for that owner with `me` as its uploader ([`granted`]).
 pub async fn create(
     state: &AppState,
     me: &SignedIn,
     params: CreateParams,
+) -> Result<Created, UploadError> {
+    let Some(acting) = granted::acting(state, me, &params.uri.without_query()).await? else {
+        return create_as(state, me, params, None).await;
+    };
+    let params = CreateParams {
+        uri: acting.uri.clone(),
+        ..params
+    };
+    let uploader = (me.user.id, acting.folder.clone());
+    create_as(state, &acting.owner, params, Some(uploader)).await
+}
+
+/// Opens an upload session in `me`'s tree; `uploader` is the recipient who drives it, and
+/// their URI of the folder, when it goes into a granted folder.
+async fn create_as(
+    state: &AppState,
+    me: &SignedIn,
+    params: CreateParams,
+    uploader: Option<(i64, String)>,
 ) -> Result<Created, UploadError> {
     let owner = me.user.id;
     let (uri, name, policy) = check_request(state, me, &params).await?;
@@ -91,6 +112,10 @@ pub async fn create(
 
     let root = nav::root(state, owner).await?;
     let mut props = new_props(&params, &key, chunk_size);
+    if let Some((id, folder)) = uploader {
+        props.uploader = Some(id);
+        props.granted_folder = Some(folder);
+    }
     let plan = Plan {
         me,
         uri: &uri,
@@ -157,6 +182,8 @@ fn new_props(params: &CreateParams, key: &str, chunk_size: i64) -> SessionProps 
         mime_type: params.mime_type.clone(),
         metadata: params.metadata.clone(),
         upload_id: None,
+        uploader: None,
+        granted_folder: None,
     }
 }
 

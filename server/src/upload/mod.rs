@@ -44,6 +44,7 @@ pub mod direct;
 pub mod edit;
 pub mod empty;
 pub mod error;
+pub mod granted;
 mod live_photo;
 pub mod policy;
 pub mod rows;
@@ -98,6 +99,12 @@ pub struct SessionProps {
     /// ([`direct`]); `None` when chunks come through Stratus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
+    /// Into another owner's folder ([`granted`]): the user who drives the session, and their
+    /// URI of the folder, whose grant every chunk checks again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploader: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_folder: Option<String>,
 }
 
 impl SessionProps {
@@ -151,8 +158,8 @@ pub fn policy_chunk_size(policy: &storage_policy::Model) -> i64 {
     }
 }
 
-/// The live session `session_id` of `user_id`; unknown, expired or another user's:
-/// [`UploadError::SessionGone`].
+/// The live session `session_id` of `user_id` (its owner, or the uploader of a session into
+/// another owner's folder); unknown, expired or another user's: [`UploadError::SessionGone`].
 pub async fn live_session(
     db: &impl ConnectionTrait,
     session_id: &str,
@@ -162,8 +169,13 @@ pub async fn live_session(
         .filter(upload_session::Column::SessionId.eq(session_id))
         .one(db)
         .await?
-        .filter(|s| s.user_id == user_id && s.expires_at > Utc::now())
+        .filter(|s| drives(s, user_id) && s.expires_at > Utc::now())
         .ok_or(UploadError::SessionGone)
+}
+
+/// Whether `user_id` drives session `row`: its owner, or the recipient uploading into it.
+pub fn drives(row: &upload_session::Model, user_id: i64) -> bool {
+    row.user_id == user_id || SessionProps::from_row(row).is_ok_and(|p| p.uploader == Some(user_id))
 }
 
 /// Upload sessions not yet expired, of every user and instance (`/metrics`).

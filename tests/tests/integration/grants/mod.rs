@@ -13,6 +13,7 @@ mod group;
 mod manage;
 mod read;
 mod revoke;
+mod upload;
 mod write;
 
 const PW: &str = "password123";
