@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
-use stratus_entity::{entity, file, file_entity, storage_policy};
+use stratus_entity::{entity, file, file_entity, storage_policy, user};
 
 use super::{
     error::FsError,
@@ -30,6 +30,8 @@ pub struct StorageDetails {
     pub storage_used: i64,
     /// A file's versions, newest first, each with its policy (`None` for folders).
     pub entities: Option<Vec<(entity::Model, Option<storage_policy::Model>)>>,
+    /// The accounts that made those versions (the owner, or a recipient of a grant).
+    pub creators: Vec<user::Model>,
     /// The folder view the owner saved on it (owner only).
     pub view: Option<Value>,
 }
@@ -109,6 +111,13 @@ async fn storage_details(ctx: &FsCtx<'_>, node: &Node) -> Result<StorageDetails,
         .order_by_desc(entity::Column::CreatedAt)
         .all(db)
         .await?;
+    let mut creator_ids: Vec<i64> = entities.iter().filter_map(|e| e.created_by).collect();
+    creator_ids.sort_unstable();
+    creator_ids.dedup();
+    let creators = user::Entity::find()
+        .filter(user::Column::Id.is_in(creator_ids))
+        .all(db)
+        .await?;
     let policies = storage_policy::Entity::find().all(db).await?;
     let policy = |id: Option<i64>| id.and_then(|id| policies.iter().find(|p| p.id == id).cloned());
     let view = node
@@ -131,6 +140,7 @@ async fn storage_details(ctx: &FsCtx<'_>, node: &Node) -> Result<StorageDetails,
                 .collect()
         }),
         view,
+        creators,
     })
 }
 

@@ -432,7 +432,8 @@ async fn insert_session(
         size: Set(0),
         reference_count: Set(1),
         storage_policy_id: Set(plan.policy_id),
-        created_by: Set(Some(owner)),
+        // Who changed the file: the recipient who uploads into a granted folder, else the owner.
+        created_by: Set(Some(props.uploader.unwrap_or(owner))),
         upload_session_id: Set(Some(plan.session_id.clone())),
         ..Default::default()
     }

@@ -2,8 +2,8 @@
 // "Shared with me", whose drive the item is in (inside that drive the crumbs say it). A row
 // mounts these only when they may show something, so the usual row stays as cheap as before.
 import { Avatar } from "@mantine/core";
-import { useSearch } from "@tanstack/react-router";
 import { IconLink, IconUsers } from "@tabler/icons-react";
+import { useSearch } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { usePublicUser } from "../../api/permissions";

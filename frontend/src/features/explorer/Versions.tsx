@@ -1,11 +1,12 @@
-// A file's versions in the info panel: when and how big each is; download any, and for the
-// owner make an older one current or delete one.
+// A file's versions in the info panel: when, how big and (when not the viewer) by whom each
+// is; download any, and for the owner make an older one current or delete one.
 import { ActionIcon, Badge, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
 import { deleteVersion, makeVersionCurrent } from "../../api/fileInfo";
+import { useSession } from "../../api/session";
 import { downloadVersion } from "../../lib/downloads";
 import { formatBytes, formatDate } from "../../lib/format";
 
@@ -64,6 +65,9 @@ function Version({
   change?: (action: Action) => void;
 }) {
   const { t, i18n } = useTranslation();
+  // Who made a version is said when it was someone else (a recipient of a grant, the owner).
+  const me = useSession()?.user.id;
+  const by = version.created_by && version.created_by.id !== me ? version.created_by : undefined;
   const button = (label: string, icon: ReactNode, onClick: () => void, color?: string) => (
     <Tooltip label={label}>
       <ActionIcon variant="subtle" color={color} aria-label={label} onClick={onClick}>
@@ -83,7 +87,9 @@ function Version({
           )}
         </Text>
         <Text size="xs" c="dimmed">
-          {formatBytes(version.size)}
+          {by
+            ? t("explorer.info.sizeBy", { size: formatBytes(version.size), name: by.nickname })
+            : formatBytes(version.size)}
         </Text>
       </div>
       <Group gap={2} wrap="nowrap">

@@ -90,6 +90,8 @@ pub struct EntityResponse {
     pub kind: i16,
     pub created_at: DateTime<Utc>,
     pub storage_policy: Option<PolicySummary>,
+    /// Who made this version: its name and picture only.
+    pub created_by: Option<super::user::User>,
 }
 
 /// A storage policy as clients see it.

@@ -154,6 +154,25 @@ impl User {
         }
     }
 
+    /// Who made a version of a file (an entity's `created_by`): the name and picture only.
+    pub fn creator(ids: &HashIds, user: &user::Model) -> Self {
+        Self {
+            id: ids.encode(user.id, IdKind::User),
+            email: None,
+            nickname: user.nick.clone(),
+            status: None,
+            avatar: Some(user.avatar.clone().unwrap_or_default()),
+            created_at: user.created_at,
+            preferred_theme: None,
+            anonymous: None,
+            group: None,
+            language: None,
+            pined: None,
+            disable_view_sync: None,
+            share_links_in_profile: None,
+        }
+    }
+
     /// The anonymous caller (user id 0) in the anonymous group.
     pub fn anonymous(ids: &HashIds, group: &group::Model) -> Self {
         Self {

@@ -10,6 +10,7 @@ use crate::{
             EntityResponse, ExplorerColumn, ExplorerColumnProps, ExplorerView, ExtendedInfo,
             FileResponse, FolderSummary, ListProps, ListResponse, Pagination, PolicySummary,
         },
+        dto::user::User,
         envelope::ApiError,
     },
     boolset::Boolset,
@@ -111,6 +112,10 @@ fn extended_info(ids: &HashIds, s: StorageDetails) -> ExtendedInfo {
                     kind: e.r#type,
                     created_at: e.created_at,
                     storage_policy: policy.as_ref().map(|p| policy_summary(ids, p)),
+                    created_by: e
+                        .created_by
+                        .and_then(|id| s.creators.iter().find(|u| u.id == id))
+                        .map(|u| User::creator(ids, u)),
                 })
                 .collect()
         }),

@@ -25,6 +25,19 @@ async fn a_writer_uploads_into_the_folder_and_the_owner_is_charged() {
     assert_eq!(s.download(&p.bob, &p.anns("Team/up.bin")).await, bytes);
     assert_eq!(s.storage_of(ann_id).await, ann_before + bytes.len() as i64);
     assert_eq!(s.storage_of(bob_id).await, bob_before);
+    // The version names who made it, for the owner too.
+    let info = s
+        .get_as(
+            &format!(
+                "/file/info?uri={}&extended=true",
+                stratus_tests::query_escape("cloudreve://my/Team/up.bin")
+            ),
+            &p.ann.access_token,
+        )
+        .await;
+    let made_by = &info["data"]["extended_info"]["entities"][0]["created_by"];
+    assert_eq!(made_by["id"], People::id(&p.bob), "{info}");
+    assert!(made_by.get("email").is_none(), "{made_by}");
     // The session answers in the caller's terms.
     let created = session(&p, &p.anns("Team/second.bin"), 5).await;
     assert_eq!(created["code"], 0, "{created}");
