@@ -16,6 +16,7 @@
 //! | `auth/oauth/oidc.rs` | the site's ID-token signing key |
 //! | `auth/s3_key.rs` | the S3 endpoint's bound address, and the keys verified in the last seconds |
 //! | `auth/session.rs` | the live session chains |
+//! | `auth/sign_in/oidc/remote.rs` | the OpenID Connect providers' discovery documents and key sets |
 //! | `extract/list.rs` | archive listings, by blob and name encoding |
 //! | `fs/share_tree.rs` | the share trees the share module provides to the file system |
 //! | `fs_events/cursors.rs` | the cursor of each file-event subscription |

@@ -10,6 +10,11 @@ export function passwordSignIn(body: Schemas["PasswordLoginRequest"]) {
   return unwrap(anonymousApi.POST("/session/token", { body }));
 }
 
+/** Turns the one-time code of an OpenID Connect callback into a sign-in (203: the 2FA step). */
+export function oidcSignIn(code: string) {
+  return unwrap(anonymousApi.POST("/session/oidc/finish", { body: { code } }));
+}
+
 export function twoFactorSignIn(body: Schemas["TwoFactorLoginRequest"]) {
   return unwrap(anonymousApi.POST("/session/token/2fa", { body }));
 }

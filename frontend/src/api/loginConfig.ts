@@ -12,6 +12,8 @@ export type LoginConfig = {
   captcha: { signIn: boolean; signUp: boolean; forgot: boolean };
   signUp: boolean;
   passkeys: boolean;
+  /** The OpenID Connect providers, a button each. */
+  providers: { id: string; name: string; icon?: string | null }[];
   /** Administrator HTML inside the card (under its content) and under the card. */
   html: { bottom?: string | null; footer?: string | null };
 };
@@ -39,6 +41,7 @@ export function useLoginConfig(): LoginConfig | undefined {
     },
     signUp: !!login.data.register_enabled,
     passkeys: !!login.data.authn,
+    providers: login.data.oidc_providers ?? [],
     html: {
       bottom: basic.data.custom_html?.headless_bottom,
       footer: basic.data.custom_html?.headless_footer,

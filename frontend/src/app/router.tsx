@@ -78,6 +78,19 @@ const activateRoute = createRoute({
   component: lazyRouteComponent(accountPages, "Activate"),
 });
 
+// Where an OpenID Connect provider's callback lands: the one-time code, or the error.
+const oidcLandingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/session/oidc",
+  validateSearch: (search: Record<string, unknown>) => ({
+    code: linkParam(search.code),
+    error: linkParam(search.error),
+    linked: linkParam(search.linked),
+    redirect: linkParam(search.redirect),
+  }),
+  component: lazyRouteComponent(accountPages, "OidcLanding"),
+});
+
 // OAuth (spec 4.18 §2.11): the authorization endpoint stands alone like the sign-in page; the
 // callbacks of the official clients' redirect URIs need the account and sit in the app frame.
 const oauthPages = () => import("../features/oauth/pages");
@@ -181,6 +194,7 @@ const routeTree = rootRoute.addChildren([
   forgotRoute,
   resetRoute,
   activateRoute,
+  oidcLandingRoute,
   authorizeRoute,
   adminRoute,
   appRoute.addChildren([

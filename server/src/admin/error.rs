@@ -123,9 +123,12 @@ impl From<crate::users::UsersError> for AdminError {
     fn from(err: crate::users::UsersError) -> Self {
         use crate::users::UsersError as A;
         match err {
-            A::InvalidEmail | A::InvalidPassword | A::UnsafeEmail | A::Field(_) => {
-                AdminError::Invalid(err.to_string())
-            }
+            A::InvalidEmail
+            | A::InvalidPassword
+            | A::UnsafeEmail
+            | A::Field(_)
+            | A::DirectoryPassword
+            | A::ProviderPassword => AdminError::Invalid(err.to_string()),
             A::EmailTaken | A::EmailLookAlike => AdminError::EmailTaken,
             A::UserNotFound => AdminError::UserNotFound,
             A::GroupNotFound(_) => AdminError::GroupNotFound,
@@ -139,7 +142,6 @@ impl From<crate::users::UsersError> for AdminError {
             | A::ResetLinkInvalid
             | A::WrongPassword
             | A::TwoFaCodeWrong
-            | A::DirectoryPassword
             | A::Mail(_)
             | A::Auth(_) => AdminError::Storage(err.to_string()),
         }

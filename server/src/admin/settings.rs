@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Actor, AdminError, audit, settings_schema};
-use crate::{settings::parse_bool, state::AppState, users};
+use crate::{
+    auth::sign_in::oidc::providers as oidc_providers, settings::parse_bool, state::AppState, users,
+};
 
 /// The current values of `keys`, leaving out secrets and names that are not settings.
 pub async fn read(
@@ -20,8 +22,18 @@ pub async fn read(
     Ok(keys
         .iter()
         .filter(|k| settings_schema::kind_of(k).is_some() && !settings_schema::is_secret(k))
-        .filter_map(|k| all.get(k).map(|v| (k.clone(), v.clone())))
+        .filter_map(|k| all.get(k).map(|v| (k.clone(), shown(k, v))))
         .collect())
+}
+
+/// A value as the read route and the audit log show it: the OpenID Connect providers with
+/// their secrets blank.
+fn shown(key: &str, value: &str) -> String {
+    if settings_schema::kind_of(key) == Some(settings_schema::Kind::OidcProviders) {
+        oidc_providers::redact(value)
+    } else {
+        value.to_owned()
+    }
 }
 
 /// Checks and saves `values`; answers what was saved, secrets left out.
@@ -40,6 +52,18 @@ pub async fn patch(
         check_default_group(state, group.trim().parse().unwrap_or_default()).await?;
     }
     let before = state.settings.all().await?;
+    // A provider saved with a blank secret keeps the one it has (the read route never shows it).
+    let values: BTreeMap<String, String> = values
+        .iter()
+        .map(|(k, v)| match settings_schema::kind_of(k) {
+            Some(settings_schema::Kind::OidcProviders) => {
+                let old = before.get(k).map(String::as_str).unwrap_or_default();
+                (k.clone(), oidc_providers::keep_secrets(v, old))
+            }
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
+    let values = &values;
     let pairs: Vec<(&str, &str)> = values
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -55,7 +79,7 @@ pub async fn patch(
         let change = if settings_schema::is_secret(key) {
             json!({ "from": set_or_empty(&old), "to": set_or_empty(value) })
         } else {
-            json!({ "from": old, "to": value })
+            json!({ "from": shown(key, &old), "to": shown(key, value) })
         };
         changes.insert(key.clone(), change);
     }
@@ -74,7 +98,7 @@ pub async fn patch(
     Ok(values
         .iter()
         .filter(|(k, _)| !settings_schema::is_secret(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.clone(), shown(k, v)))
         .collect())
 }
 

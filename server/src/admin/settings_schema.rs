@@ -50,6 +50,9 @@ pub enum Kind {
     StringMap,
     /// A secret 32-byte key in base64, never returned.
     MasterKey,
+    /// The OpenID Connect providers (`auth::sign_in::oidc::providers`): their secrets are
+    /// never returned.
+    OidcProviders,
 }
 
 /// Captcha types Stratus verifies itself; other types would lock every visitor out.
@@ -352,6 +355,9 @@ pub const SETTINGS: &[(&str, Kind)] = &[
         },
     ),
     ("ldap_allowed_cidrs", Kind::Cidrs),
+    // OpenID Connect sign-in (`auth::sign_in::oidc`)
+    ("oidc_providers", Kind::OidcProviders),
+    ("oidc_allowed_cidrs", Kind::Cidrs),
     // Queues and cron
     ("queue_media_meta_worker_num", WORKERS),
     ("queue_thumb_worker_num", WORKERS),
@@ -401,6 +407,7 @@ fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
     match kind {
         Kind::Text => Ok(()),
         Kind::Cidrs => crate::net::guard::Guard::parse_ranges(value).map(drop),
+        Kind::OidcProviders => crate::auth::sign_in::oidc::providers::parse(value).map(drop),
         Kind::Secret { min_len } => {
             if value.chars().count() < min_len {
                 Err(format!("must be at least {min_len} characters"))

@@ -155,6 +155,7 @@ pub async fn update(
     }
     let digest = match input.password.as_deref().filter(|p| !p.is_empty()) {
         Some(password) => {
+            users::external::ensure_password_settable(&state.db, &before).await?;
             users::validate_password(password)?;
             Some(users::hash_password(password).await?)
         }

@@ -22,6 +22,7 @@ pub mod file_manage;
 mod file_search;
 pub mod file_thumb;
 pub mod json;
+pub mod linked_accounts;
 pub mod oauth;
 pub mod oauth_token;
 pub mod oidc;
@@ -35,6 +36,7 @@ pub mod remote_download;
 pub mod s3_key;
 pub mod scopes;
 pub mod session;
+pub mod session_oidc;
 pub mod share;
 pub mod share_upload;
 pub mod site;
@@ -127,7 +129,11 @@ macro_rules! route_groups {
                 snapshot::SnapshotApi,
                 snapshot_restore::SnapshotRestoreApi,
                 oauth::OAuthApi,
-                oauth_token::OAuthTokenApi,
+                (
+                    oauth_token::OAuthTokenApi,
+                    session_oidc::SessionOidcApi,
+                    linked_accounts::LinkedAccountsApi,
+                ),
             ),
             $($admin)*
         )

@@ -126,7 +126,7 @@ fn user(r: &Request) -> Scopes {
     match r.at(1) {
         "me" | "capacity" | "search" => &["UserInfo.Read"],
         "authn" => &["UserSecurityInfo.Write"],
-        "sessions" => either(
+        "sessions" | "linked" => either(
             !r.reads(),
             &["UserSecurityInfo.Read"],
             &["UserSecurityInfo.Write"],

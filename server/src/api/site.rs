@@ -6,7 +6,7 @@ use poem_openapi::{OpenApi, param::Path};
 use super::{
     ApiTags,
     dto::{
-        site::{Captcha, CustomHtml, CustomProp, SiteConfig},
+        site::{Captcha, CustomHtml, CustomProp, LoginProvider, SiteConfig},
         user::User,
     },
     envelope::{ApiError, ApiResult, ErrorCode, ok},
@@ -157,6 +157,17 @@ fn login(v: &Values) -> SiteConfig {
         register_enabled: v.flag("register_enabled"),
         tos_url: v.non_empty("tos_url"),
         privacy_policy_url: v.non_empty("privacy_policy_url"),
+        oidc_providers: Some(
+            crate::auth::sign_in::oidc::providers::parse(&v.get("oidc_providers"))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| LoginProvider {
+                    id: p.id,
+                    name: p.name,
+                    icon: p.icon.filter(|i| !i.is_empty()),
+                })
+                .collect(),
+        ),
         ..Default::default()
     }
 }

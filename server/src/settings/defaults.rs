@@ -282,6 +282,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("ldap_group_map", "{}"),
     ("ldap_default_group", "0"),
     ("ldap_allowed_cidrs", ""),
+    // OpenID Connect sign-in: no providers.
+    ("oidc_providers", "[]"),
+    ("oidc_allowed_cidrs", ""),
     // Queues and cron
     ("queue_media_meta_worker_num", "30"),
     ("queue_thumb_worker_num", "15"),

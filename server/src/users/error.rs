@@ -53,6 +53,11 @@ pub enum UsersError {
         "This account signs in through the organisation's directory: change or reset its password there"
     )]
     DirectoryPassword,
+    /// The account was made by an OpenID Connect provider and has no password here.
+    #[error(
+        "This account signs in through an OpenID Connect provider and has no password here: it cannot be given one"
+    )]
+    ProviderPassword,
     /// The two-factor code is wrong (or was used already).
     #[error("the two-factor code is wrong")]
     TwoFaCodeWrong,

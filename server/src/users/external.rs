@@ -83,6 +83,23 @@ pub async fn ensure_local_password<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Refuses a password an administrator would set on an account that signs in elsewhere: a
+/// directory account, or one a provider made (linked, with no password here). A local
+/// account that its owner linked to a provider keeps its password and may get a new one.
+pub async fn ensure_password_settable<C: ConnectionTrait>(
+    db: &C,
+    account: &user::Model,
+) -> Result<(), UsersError> {
+    let links = links_of(db, account.id).await?;
+    if links.iter().any(|l| l.provider == DIRECTORY) {
+        return Err(UsersError::DirectoryPassword);
+    }
+    if !links.is_empty() && account.password.as_deref().is_none_or(str::is_empty) {
+        return Err(UsersError::ProviderPassword);
+    }
+    Ok(())
+}
+
 /// Links `subject` of `provider` to an account.
 pub async fn link<C: ConnectionTrait>(
     db: &C,

@@ -35,6 +35,7 @@ mod nextcloud;
 mod nextcloud_dav;
 mod notify;
 mod oauth;
+mod oidc_client;
 mod openapi;
 mod passkey;
 mod pg_restart;

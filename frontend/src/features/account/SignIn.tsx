@@ -15,6 +15,7 @@ import { errorMessage } from "../../lib/errors";
 import { CaptchaField, useCaptcha } from "./Captcha";
 import { OtpStep } from "./OtpStep";
 import { PasskeySignIn } from "./PasskeySignIn";
+import { ProviderButtons } from "./ProviderButtons";
 import { useTypedEmail } from "./typedEmail";
 
 /**
@@ -63,6 +64,12 @@ export default function SignIn() {
           </Button>
           {step.kind === "password" && config?.passkeys && (
             <PasskeySignIn onSignedIn={form.finish} onError={form.setError} />
+          )}
+          {step.kind === "password" && config && (
+            <ProviderButtons
+              providers={config.providers}
+              redirect={signedInTarget(form.redirect)}
+            />
           )}
           {step.kind === "password" && <SignInLinks signUp={!!config?.signUp} />}
           {step.kind === "otp" && (
@@ -120,6 +127,7 @@ function useSignIn() {
   };
   const back = () => setStep({ kind: "password" });
   return {
+    redirect,
     step,
     back,
     email,

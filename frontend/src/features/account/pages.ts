@@ -3,6 +3,7 @@
 
 export { default as Activate } from "./Activate";
 export { default as ForgotPassword } from "./ForgotPassword";
+export { default as OidcLanding } from "./OidcLanding";
 export { default as ResetPassword } from "./ResetPassword";
 export { default as SignIn } from "./SignIn";
 export { default as SignUp } from "./SignUp";

@@ -1,4 +1,5 @@
-// The settings page: profile, security (password, 2FA, sessions, passkeys, connected apps), file
+// The settings page: profile, security (password, 2FA, sessions, passkeys, linked accounts,
+// connected apps), file
 // versions, WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
@@ -6,6 +7,7 @@ import { useUserSettings } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { DevicesSection } from "./DevicesSection";
+import { LinkedAccountsSection } from "./LinkedAccountsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -42,6 +44,7 @@ export default function Settings() {
           />
           <SessionsSection />
           <PasskeysSection passkeys={settings.data.passkeys ?? []} />
+          <LinkedAccountsSection />
           <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />
           <VersionsSection settings={settings.data} />
         </>

@@ -50,6 +50,8 @@ pub struct SiteConfig {
     pub register_enabled: Option<bool>,
     pub tos_url: Option<String>,
     pub privacy_policy_url: Option<String>,
+    /// The OpenID Connect providers people may sign in with (a Stratus extension).
+    pub oidc_providers: Option<Vec<LoginProvider>>,
     // explorer
     pub max_batch_size: Option<i64>,
     /// Viewer groups (`[{viewers: [...]}]`).
@@ -95,6 +97,17 @@ pub struct CustomNavItem {
     pub icon: String,
     pub name: String,
     pub url: String,
+}
+
+/// A sign-in button of the `login` section: `GET /api/v4/session/oidc/{id}/authorize`
+/// starts it.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct LoginProvider {
+    pub id: String,
+    pub name: String,
+    /// An image URL, when the administrator gave one.
+    pub icon: Option<String>,
 }
 
 /// Administrator-written HTML (omitted parts are empty).

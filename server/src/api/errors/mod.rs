@@ -13,6 +13,7 @@ mod fs_events;
 mod import;
 mod notify;
 pub mod oauth;
+mod oidc;
 mod queue;
 mod relocate;
 mod remote_download;

@@ -25,7 +25,9 @@ impl From<UsersError> for ApiError {
             U::ResetLinkInvalid => ApiError::code(ErrorCode::InvalidTempLink),
             U::WrongPassword => ApiError::new(ErrorCode::IncorrectPassword, msg),
             U::TwoFaCodeWrong => ApiError::code(ErrorCode::TwoFaCodeWrong),
-            U::DirectoryPassword => ApiError::new(ErrorCode::NoPermission, msg),
+            U::DirectoryPassword | U::ProviderPassword => {
+                ApiError::new(ErrorCode::NoPermission, msg)
+            }
             U::Mail(e) => mail_failed(e),
             U::Auth(e) => e.into(),
             U::Db(e) => e.into(),

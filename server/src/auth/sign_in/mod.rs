@@ -6,6 +6,7 @@
 pub mod directory;
 mod error;
 mod linked;
+pub mod oidc;
 pub mod tokens;
 
 use std::time::Duration;

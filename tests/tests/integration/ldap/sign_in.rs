@@ -196,3 +196,47 @@ async fn a_local_account_with_the_entrys_address_is_not_taken_over() {
         "{by_uid}"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_cannot_give_a_directory_account_a_password() {
+    let dir = Slapd::start().await;
+    let server = TestServer::start().await;
+    use_directory(&server, &dir).await;
+    let signed = sign_in(&server, "alice", "wonderland").await;
+    assert_eq!(signed["code"], 0, "{signed}");
+    let boss = admin(&server, "boss@example.org").await;
+    let id = stratus_server::users::find_by_email(&server.state.db, "alice@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let edit = call(
+        &server,
+        Some(&boss),
+        Method::PUT,
+        &format!("/admin/user/{id}"),
+        Some(
+            json!({"user": {"id": id, "email": "alice@example.org", "nick": "Alice",
+            "group_id": 2}, "password": "set-by-the-admin"}),
+        ),
+    )
+    .await;
+    assert_eq!(edit["code"], 40001, "{edit}");
+    assert!(
+        edit["msg"].as_str().unwrap().contains("directory"),
+        "{edit}"
+    );
+    // Other changes to the account still go through.
+    let renamed = call(
+        &server,
+        Some(&boss),
+        Method::PUT,
+        &format!("/admin/user/{id}"),
+        Some(
+            json!({"user": {"id": id, "email": "alice@example.org", "nick": "Alice L",
+            "group_id": 2}}),
+        ),
+    )
+    .await;
+    assert_eq!(renamed["code"], 0, "{renamed}");
+}

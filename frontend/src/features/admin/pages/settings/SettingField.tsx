@@ -4,6 +4,7 @@ import { PasswordInput, Select, Switch, Textarea, TextInput } from "@mantine/cor
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CustomPropsEditor } from "./CustomPropsEditor";
+import { ProvidersEditor } from "./ProvidersEditor";
 import type { Field, FieldKind } from "./schema";
 import { useGroupChoices } from "./settingsApi";
 import { ViewerDefaultsEditor } from "./ViewerDefaultsEditor";
@@ -67,6 +68,8 @@ export function SettingField({ field, value, error, onChange, aside }: Props) {
       );
     case "viewerDefaults":
       return <ViewerDefaultsEditor {...common} value={value} onChange={onChange} />;
+    case "oidcProviders":
+      return <ProvidersEditor {...common} value={value} onChange={onChange} />;
     case "json":
       return <LongText {...props} kind={{ type: "text", multiline: true }} mono />;
     case "text":

@@ -6,6 +6,7 @@ import { Alert, Button, Center, Group, Loader, Paper, Stack, Tabs, Text } from "
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../../../lib/errors";
+import { DirectoryTest } from "./DirectoryTest";
 import { Generators } from "./Generators";
 import { SettingField } from "./SettingField";
 import { type Field, SECTIONS, type Section, type SectionId, sectionFields } from "./schema";
@@ -92,6 +93,7 @@ function SectionForm({ section, saved }: { section: Section; saved: Values }) {
           )}
           {fields.length > 0 && <FormButtons form={form} />}
           {section.id === "mail" && <TestMail values={form.values} />}
+          {section.id === "ldap" && <DirectoryTest />}
         </Stack>
       </form>
     </Paper>

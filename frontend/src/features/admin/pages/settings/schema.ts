@@ -15,7 +15,8 @@ export type FieldKind =
   | { type: "schedule" }
   | { type: "group" }
   | { type: "customProps" }
-  | { type: "viewerDefaults" };
+  | { type: "viewerDefaults" }
+  | { type: "oidcProviders" };
 
 /** `label`: a translation key of its own, for the fields every generator has alike. */
 export type Field = { key: string; kind: FieldKind; label?: string };
@@ -28,6 +29,8 @@ export type Generator = { id: string; tool?: string; reader?: boolean; fields: F
 export type SectionId =
   | "site"
   | "accounts"
+  | "ldap"
+  | "oidc"
   | "captcha"
   | "mail"
   | "files"
@@ -151,6 +154,33 @@ export const SECTIONS: Section[] = [
       { key: "access_token_ttl", kind: seconds(60) },
       { key: "refresh_token_ttl", kind: seconds(60) },
       { key: "ban_time", kind: seconds() },
+    ],
+  },
+  // Directory sign-in (docs/sign-in.md); the tab also has the "test a login" form.
+  {
+    id: "ldap",
+    fields: [
+      { key: "ldap_enabled", kind: bool },
+      { key: "ldap_url", kind: text },
+      { key: "ldap_starttls", kind: bool },
+      { key: "ldap_tls_ca", kind: { type: "text", multiline: true } },
+      { key: "ldap_bind_dn", kind: text },
+      { key: "ldap_bind_password", kind: { type: "secret" } },
+      { key: "ldap_base_dn", kind: text },
+      { key: "ldap_user_filter", kind: text },
+      { key: "ldap_email_attribute", kind: text },
+      { key: "ldap_name_attribute", kind: text },
+      { key: "ldap_group_map", kind: { type: "json", shape: "object" } },
+      { key: "ldap_default_group", kind: int(0, Number.MAX_SAFE_INTEGER) },
+      { key: "ldap_allowed_cidrs", kind: text },
+    ],
+  },
+  // OpenID Connect providers: edited in their own list (ProvidersEditor.tsx).
+  {
+    id: "oidc",
+    fields: [
+      { key: "oidc_providers", kind: { type: "oidcProviders" } },
+      { key: "oidc_allowed_cidrs", kind: text },
     ],
   },
   {

@@ -21,6 +21,11 @@ export function sendTestMail(to: string, settings: Record<string, string>) {
   return unwrap(api.POST("/admin/tool/mail", { body: { to, settings } }));
 }
 
+/** What the saved directory settings find for `login` (no password is checked). */
+export function testDirectory(login: string) {
+  return unwrap(api.POST("/admin/ldap/test", { body: { login } }));
+}
+
 /** The groups new accounts may join (for the default group), by id. */
 export function useGroupChoices() {
   return useQuery({
