@@ -21,6 +21,7 @@ pub mod file_lock;
 pub mod file_manage;
 mod file_search;
 pub mod file_thumb;
+pub mod guard;
 pub mod json;
 pub mod oauth;
 pub mod oauth_token;
@@ -128,6 +129,7 @@ macro_rules! route_groups {
                 snapshot_restore::SnapshotRestoreApi,
                 oauth::OAuthApi,
                 oauth_token::OAuthTokenApi,
+                guard::GuardApi,
             ),
             $($admin)*
         )

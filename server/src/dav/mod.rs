@@ -175,6 +175,11 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     {
         return nextcloud::not_found();
     }
+    // A credential the guard against mass deletion stopped may read, not write.
+    let writes = WRITES.contains(&req.method().as_str());
+    if writes && let Some(why) = crate::guard::stopped(&state, &signed.me).await {
+        return stopped(&why);
+    }
     let options = Boolset::from_bytes(signed.account.options.clone());
     let Some(root) = account_root(&signed.account.uri) else {
         return status(StatusCode::FORBIDDEN);
@@ -209,6 +214,8 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     {
         return status(StatusCode::METHOD_NOT_ALLOWED);
     }
+    let me = signed.me.clone();
+    let guard_state = state.clone();
     let session = Arc::new(Session::new(
         state,
         signed.me,
@@ -222,7 +229,24 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         req.header(header::RANGE).map(str::to_owned),
         oc,
     ));
-    answer(session, share_root, req, &mount.prefix).await
+    let resp = answer(session, share_root, req, &mount.prefix).await;
+    // The write that tripped the guard was refused as a plain 403 inside dav-server: it
+    // gets the same answer as the writes after it.
+    if writes
+        && resp.status() == StatusCode::FORBIDDEN
+        && let Some(why) = crate::guard::stopped(&guard_state, &me).await
+    {
+        return stopped(&why);
+    }
+    resp
+}
+
+/// 423 Locked, with why in plain text: the guard against mass deletion stopped the account.
+fn stopped(why: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::LOCKED)
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("{why}\n"))
 }
 
 /// The answer of a signed-in request on its `session`.

@@ -258,6 +258,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     if new_name == node.file.name {
         return Ok(node);
     }
+    super::watch::before_rename(ctx, &node, &new_uri, new_name).await?;
     let max_depth = depth::max_depth(ctx.state).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     ensure_unlocked(
@@ -346,6 +347,9 @@ async fn place(
     let me = ctx.user()?;
     let (src_owner, dst_owner, dst_limit) =
         super::grant::check_place(ctx, &node, dst, copy).await?;
+    if !copy {
+        super::watch::before_rename(ctx, &node, &dst.uri.join(name)?, name).await?;
+    }
     let max_depth = depth::max_depth(ctx.state).await?;
     // Both owners' trees (one when they are the same), locked in the order of their ids.
     let txn = crate::db::begin_write(&ctx.state.db).await?;
