@@ -88,7 +88,7 @@ pub struct GuardIncidentDto {
 
 impl GuardIncidentDto {
     fn of(state: &AppState, i: GuardIncident, admin: bool) -> Self {
-        let change = |c: &guard::Change| GuardChangeDto {
+        let change = |c: &guard::RecordedChange| GuardChangeDto {
             action: c.action.clone(),
             path: c.path.clone(),
             at: c.at,

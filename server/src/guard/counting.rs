@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::Expr,
+    sea_query::{Expr, Func},
 };
 use stratus_entity::guard_change;
 
@@ -68,7 +68,7 @@ pub async fn window_sum(
     let sum: Option<Option<i64>> = guard_change::Entity::find()
         .select_only()
         .column_as(
-            Expr::col(guard_change::Column::Weight).sum().cast_as("BIGINT"),
+            Expr::expr(Func::sum(Expr::col(guard_change::Column::Weight))),
             "sum",
         )
         .filter(of_credential(credential))

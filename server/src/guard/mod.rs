@@ -176,12 +176,12 @@ pub async fn stopped(state: &AppState, who: &SignedIn) -> Option<String> {
 }
 
 /// One change of an incident, as shown.
-pub type Change = stratus_entity::guard_change::Model;
+pub type RecordedChange = stratus_entity::guard_change::Model;
 
 /// An incident with its changes (oldest first) and, for administrators, its owner's address.
 pub struct GuardIncident {
     pub row: guard_incident::Model,
-    pub changes: Vec<Change>,
+    pub changes: Vec<RecordedChange>,
     pub user_email: Option<String>,
 }
 
