@@ -109,7 +109,13 @@ impl AppState {
 
     /// The part of type `T` if one was made or provided.
     pub fn provided<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
-        let found = self.parts.0.read().expect("parts").get(&TypeId::of::<T>()).cloned();
+        let found = self
+            .parts
+            .0
+            .read()
+            .expect("parts")
+            .get(&TypeId::of::<T>())
+            .cloned();
         found.and_then(|part| part.downcast().ok())
     }
 

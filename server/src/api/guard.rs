@@ -97,7 +97,11 @@ impl GuardIncidentDto {
         let result = row.result.as_ref().map(|r| GuardResultDto {
             restored: r["restored"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default(),
             skipped: r["skipped"]
                 .as_array()
@@ -167,7 +171,11 @@ pub struct GuardApi;
 #[OpenApi(tag = "ApiTags::User")]
 impl GuardApi {
     /// The caller's incidents of the guard against mass deletion, newest first.
-    #[oai(path = "/guard/incident", method = "get", operation_id = "list_guard_incidents")]
+    #[oai(
+        path = "/guard/incident",
+        method = "get",
+        operation_id = "list_guard_incidents"
+    )]
     async fn list_guard_incidents(
         &self,
         state: Data<&AppState>,
@@ -184,7 +192,11 @@ impl GuardApi {
     }
 
     /// One of the caller's incidents.
-    #[oai(path = "/guard/incident/:id", method = "get", operation_id = "get_guard_incident")]
+    #[oai(
+        path = "/guard/incident/:id",
+        method = "get",
+        operation_id = "get_guard_incident"
+    )]
     async fn get_guard_incident(
         &self,
         state: Data<&AppState>,
@@ -299,12 +311,14 @@ impl GuardApi {
 
 async fn undo(state: &AppState, id: i64, owner: Option<i64>) -> ApiResult<GuardUndoStarted> {
     let found = guard::one(state, id, owner).await?.ok_or_else(not_found)?;
-    let task = guard::undo::submit(state, &found.row).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::ParamError,
-            "This incident is being undone or was undone already",
-        )
-    })?;
+    let task = guard::undo::submit(state, &found.row)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ParamError,
+                "This incident is being undone or was undone already",
+            )
+        })?;
     ok(GuardUndoStarted {
         task_id: state.ids.encode(task, IdKind::Task),
     })

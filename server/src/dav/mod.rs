@@ -42,6 +42,7 @@ use self::{
     session::Session,
 };
 use crate::{
+    auth::caller::SignedIn,
     boolset::{Boolset, dav_opt, group_perm},
     download,
     fs::uri::{FileUri, FsKind},
@@ -177,8 +178,8 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     }
     // A credential the guard against mass deletion stopped may read, not write.
     let writes = WRITES.contains(&req.method().as_str());
-    if writes && let Some(why) = crate::guard::stopped(&state, &signed.me).await {
-        return stopped(&why);
+    if let Some(refused) = stopped(&state, &signed.me, writes).await {
+        return refused;
     }
     let options = Boolset::from_bytes(signed.account.options.clone());
     let Some(root) = account_root(&signed.account.uri) else {
@@ -232,21 +233,23 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     let resp = answer(session, share_root, req, &mount.prefix).await;
     // The write that tripped the guard was refused as a plain 403 inside dav-server: it
     // gets the same answer as the writes after it.
-    if writes
-        && resp.status() == StatusCode::FORBIDDEN
-        && let Some(why) = crate::guard::stopped(&guard_state, &me).await
-    {
-        return stopped(&why);
-    }
-    resp
+    let tripped = writes && resp.status() == StatusCode::FORBIDDEN;
+    stopped(&guard_state, &me, tripped).await.unwrap_or(resp)
 }
 
-/// 423 Locked, with why in plain text: the guard against mass deletion stopped the account.
-fn stopped(why: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::LOCKED)
-        .content_type("text/plain; charset=utf-8")
-        .body(format!("{why}\n"))
+/// For a write (`writes`) by a credential the guard against mass deletion stopped: 423
+/// Locked, with why in plain text.
+async fn stopped(state: &AppState, me: &SignedIn, writes: bool) -> Option<Response> {
+    if !writes {
+        return None;
+    }
+    let why = crate::guard::stopped(state, me).await?;
+    Some(
+        Response::builder()
+            .status(StatusCode::LOCKED)
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("{why}\n")),
+    )
 }
 
 /// The answer of a signed-in request on its `session`.

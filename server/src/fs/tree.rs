@@ -328,6 +328,9 @@ pub async fn move_to(
 ) -> Result<file::Model, FsError> {
     validate_name(name)?;
     let node = nav::resolve(ctx, src).await?;
+    if !copy && node.uri.fs == FsKind::My {
+        super::watch::before_rename(ctx, &node, &dst.uri.join(name)?, name).await?;
+    }
     place(ctx, node, dst, name, copy).await
 }
 
@@ -347,9 +350,6 @@ async fn place(
     let me = ctx.user()?;
     let (src_owner, dst_owner, dst_limit) =
         super::grant::check_place(ctx, &node, dst, copy).await?;
-    if !copy {
-        super::watch::before_rename(ctx, &node, &dst.uri.join(name)?, name).await?;
-    }
     let max_depth = depth::max_depth(ctx.state).await?;
     // Both owners' trees (one when they are the same), locked in the order of their ids.
     let txn = crate::db::begin_write(&ctx.state.db).await?;

@@ -22,15 +22,18 @@ use crate::{caller::Credential, state::AppState};
 /// How long an instance trusts its answer to "is this credential stopped?".
 const CACHE_TTL: StdDuration = StdDuration::from_secs(1);
 
-/// Per-instance answers of [`open_for`], by credential kind and id.
+/// A credential's kind and id.
+type Key = (String, String);
+
+/// Per-instance answers of [`open_for`], by credential: when read, and the incident.
 #[derive(Default)]
-pub struct OpenCache(Mutex<HashMap<(String, String), (Instant, Option<i64>)>>);
+pub struct OpenCache(Mutex<HashMap<Key, (Instant, Option<i64>)>>);
 
 fn cache(state: &AppState) -> Arc<OpenCache> {
     state.part(|_| OpenCache::default())
 }
 
-fn key(credential: &Credential) -> (String, String) {
+fn key(credential: &Credential) -> Key {
     (credential.kind.name().to_owned(), credential.id.clone())
 }
 

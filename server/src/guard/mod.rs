@@ -259,7 +259,11 @@ pub async fn open_count(state: &AppState, user_id: i64) -> Result<u64, DbErr> {
 /// periodic trash job).
 pub async fn prune(state: &AppState) -> Result<u64, DbErr> {
     let settings = GuardSettings::read(state).await?;
-    counting::prune(&state.db, Duration::seconds(settings.burst_seconds.max(60) * 2)).await
+    counting::prune(
+        &state.db,
+        Duration::seconds(settings.burst_seconds.max(60) * 2),
+    )
+    .await
 }
 
 #[cfg(test)]

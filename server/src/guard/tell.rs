@@ -104,7 +104,12 @@ async fn mail_user(
 }
 
 /// An incident was undone (`result`: what came back and what was left).
-pub async fn undone(state: &AppState, incident: &guard_incident::Model, restored: usize, skipped: usize) {
+pub async fn undone(
+    state: &AppState,
+    incident: &guard_incident::Model,
+    restored: usize,
+    skipped: usize,
+) {
     let mut content = about(incident);
     content["restored"] = json!(restored);
     content["skipped"] = json!(skipped);

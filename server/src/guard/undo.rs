@@ -58,8 +58,15 @@ pub async fn submit(
     incident: &guard_incident::Model,
 ) -> Result<Option<i64>, sea_orm::DbErr> {
     use guard_incident::state as s;
-    if !incidents::transition(state, incident, &[s::OPEN, s::RELEASED], s::UNDOING, None, None)
-        .await?
+    if !incidents::transition(
+        state,
+        incident,
+        &[s::OPEN, s::RELEASED],
+        s::UNDOING,
+        None,
+        None,
+    )
+    .await?
     {
         return Ok(None);
     }
@@ -77,7 +84,15 @@ pub async fn submit(
         crate::request_ctx::current().map(|c| c.correlation_id.to_string()),
     )
     .await?;
-    incidents::transition(state, incident, &[s::UNDOING], s::UNDOING, Some(task.id), None).await?;
+    incidents::transition(
+        state,
+        incident,
+        &[s::UNDOING],
+        s::UNDOING,
+        Some(task.id),
+        None,
+    )
+    .await?;
     Ok(Some(task.id))
 }
 
@@ -122,9 +137,16 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     }
     let result = out.to_json();
     use guard_incident::state as s;
-    incidents::transition(state, &incident, &[s::UNDOING], s::UNDONE, None, Some(result))
-        .await
-        .map_err(retry)?;
+    incidents::transition(
+        state,
+        &incident,
+        &[s::UNDOING],
+        s::UNDONE,
+        None,
+        Some(result),
+    )
+    .await
+    .map_err(retry)?;
     tell::undone(state, &incident, out.restored.len(), out.skipped.len()).await;
     Ok(())
 }
@@ -204,7 +226,8 @@ async fn undo_overwrites(
             continue;
         };
         if newer != writes {
-            out.skipped.push((path, "it was changed since by someone else"));
+            out.skipped
+                .push((path, "it was changed since by someone else"));
             continue;
         }
         let uri = nav::uri_of(&fs.state.db, &file).await.map_err(retry)?;

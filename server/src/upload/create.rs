@@ -109,8 +109,11 @@ pub async fn create(
     if params.version
         && let Some(file) = super::stream::replaced_file(state, me, &uri).await?
     {
-        let mut change =
-            crate::fs::watch::Change::new(crate::fs::watch::Action::Overwrite, file.id, uri.to_string());
+        let mut change = crate::fs::watch::Change::new(
+            crate::fs::watch::Action::Overwrite,
+            file.id,
+            uri.to_string(),
+        );
         change.previous_entity = file.primary_entity;
         crate::fs::watch::before(state, me, change).await?;
     }

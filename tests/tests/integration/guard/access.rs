@@ -11,11 +11,24 @@ const BOB: &str = "bob@example.com";
 
 /// Ann's WebDAV account stopped after deleting files of `/x`; answers its password and the
 /// incident's id.
-async fn stopped(server: &stratus_tests::TestServer, ann: &stratus_tests::Session) -> (String, i64) {
+async fn stopped(
+    server: &stratus_tests::TestServer,
+    ann: &stratus_tests::Session,
+) -> (String, i64) {
     let pw = password(server, ann, "cloudreve://my").await;
-    assert_eq!(dav(server, "MKCOL", "/x", ANN, &pw).send().await.unwrap().status(), 201);
+    assert_eq!(
+        dav(server, "MKCOL", "/x", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let paths: Vec<String> = (0..8).map(|i| format!("/x/{i}.txt")).collect();
-    let files = paths.iter().map(|p| (p.clone(), b"hello".to_vec())).collect();
+    let files = paths
+        .iter()
+        .map(|p| (p.clone(), b"hello".to_vec()))
+        .collect();
     put_all(server, &pw, files, &[201]).await;
     let answers = each(server, &pw, "DELETE", &paths).await;
     assert_eq!(answers.iter().filter(|(s, _)| *s == 204).count(), 5);
@@ -31,11 +44,18 @@ async fn release_lets_the_credential_write_again_and_others_cannot_touch_it() {
     let bob = server.login(BOB, PW).await;
     // Bob sees none of it, and cannot act on it.
     assert!(incidents(&server, &bob).await.is_empty());
-    let got = server.get_as(&format!("/guard/incident/{id}"), &bob.access_token).await;
+    let got = server
+        .get_as(&format!("/guard/incident/{id}"), &bob.access_token)
+        .await;
     assert_eq!(got["code"], 404, "{got}");
     for action in ["undo", "release"] {
         let resp = server
-            .send_as(Method::POST, &format!("/guard/incident/{id}/{action}"), &bob.access_token, &json!({}))
+            .send_as(
+                Method::POST,
+                &format!("/guard/incident/{id}/{action}"),
+                &bob.access_token,
+                &json!({}),
+            )
             .await;
         assert_eq!(resp["code"], 404, "{action}: {resp}");
     }
@@ -45,7 +65,9 @@ async fn release_lets_the_credential_write_again_and_others_cannot_touch_it() {
         .await;
     assert_ne!(admin["code"], 0, "{admin}");
     // Malformed and signed-out requests.
-    let bad = server.get_as("/guard/incident/abc", &ann.access_token).await;
+    let bad = server
+        .get_as("/guard/incident/abc", &ann.access_token)
+        .await;
     assert_ne!(bad["code"], 0, "{bad}");
     let anonymous = server
         .client
@@ -57,18 +79,34 @@ async fn release_lets_the_credential_write_again_and_others_cannot_touch_it() {
     assert_eq!(anonymous["code"], 401, "{anonymous}");
 
     // Still stopped, then released by its owner.
-    let refused = dav(&server, "DELETE", "/x/7.txt", ANN, &pw).send().await.unwrap();
+    let refused = dav(&server, "DELETE", "/x/7.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 423);
     let released = server
-        .send_as(Method::POST, &format!("/guard/incident/{id}/release"), &ann.access_token, &json!({}))
+        .send_as(
+            Method::POST,
+            &format!("/guard/incident/{id}/release"),
+            &ann.access_token,
+            &json!({}),
+        )
         .await;
     assert_eq!(released["code"], 0, "{released}");
     assert_eq!(released["data"]["state"], "released");
-    let deleted = dav(&server, "DELETE", "/x/7.txt", ANN, &pw).send().await.unwrap();
+    let deleted = dav(&server, "DELETE", "/x/7.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), 204);
     // Releasing twice is refused.
     let twice = server
-        .send_as(Method::POST, &format!("/guard/incident/{id}/release"), &ann.access_token, &json!({}))
+        .send_as(
+            Method::POST,
+            &format!("/guard/incident/{id}/release"),
+            &ann.access_token,
+            &json!({}),
+        )
         .await;
     assert_ne!(twice["code"], 0, "{twice}");
 }
@@ -79,9 +117,19 @@ async fn two_instances_on_one_database_share_the_count() {
     let b = a.sibling().await;
     limit(&b, 10).await;
     let pw = password(&a, &ann, "cloudreve://my").await;
-    assert_eq!(dav(&a, "MKCOL", "/y", ANN, &pw).send().await.unwrap().status(), 201);
+    assert_eq!(
+        dav(&a, "MKCOL", "/y", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let paths: Vec<String> = (0..20).map(|i| format!("/y/{i}.txt")).collect();
-    let files = paths.iter().map(|p| (p.clone(), b"hello".to_vec())).collect();
+    let files = paths
+        .iter()
+        .map(|p| (p.clone(), b"hello".to_vec()))
+        .collect();
     put_all(&a, &pw, files, &[201]).await;
     // Half through each instance, alternating.
     let mut deleted = 0;

@@ -29,9 +29,20 @@ fn noise(seed: u32, len: usize) -> Vec<u8> {
 async fn a_burst_of_deletions_is_stopped_and_undone() {
     let (server, ann) = setup(50).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    assert_eq!(dav(&server, "MKCOL", "/d", ANN, &pw).send().await.unwrap().status(), 201);
+    assert_eq!(
+        dav(&server, "MKCOL", "/d", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let paths: Vec<String> = (0..300).map(|i| format!("/d/f{i:03}.txt")).collect();
-    let files = paths.iter().enumerate().map(|(i, p)| (p.clone(), text_of(i))).collect();
+    let files = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), text_of(i)))
+        .collect();
     // 300 new files trip nothing.
     put_all(&server, &pw, files, &[201]).await;
 
@@ -53,7 +64,12 @@ async fn a_burst_of_deletions_is_stopped_and_undone() {
         .unwrap();
     assert_eq!(listed.status(), 207);
     server
-        .upload(&ann, "cloudreve://my/from-web.txt", b"still writing", json!({}))
+        .upload(
+            &ann,
+            "cloudreve://my/from-web.txt",
+            b"still writing",
+            json!({}),
+        )
         .await;
     // A new file through the stopped account is refused too.
     let put = dav(&server, "PUT", "/d/new.txt", ANN, &pw)
@@ -77,17 +93,34 @@ async fn a_burst_of_deletions_is_stopped_and_undone() {
 
     let id = incident["id"].as_i64().unwrap();
     let done = undo(&server, &ann, id).await;
-    assert_eq!(done["result"]["restored"].as_array().unwrap().len(), deleted);
-    assert!(done["result"]["skipped"].as_array().unwrap().is_empty(), "{done}");
+    assert_eq!(
+        done["result"]["restored"].as_array().unwrap().len(),
+        deleted
+    );
+    assert!(
+        done["result"]["skipped"].as_array().unwrap().is_empty(),
+        "{done}"
+    );
     let names = server.names_in(&ann, "cloudreve://my/d").await;
     assert_eq!(names.len(), 300, "{names:?}");
-    assert_eq!(server.download(&ann, "cloudreve://my/d/f000.txt").await, text_of(0));
+    assert_eq!(
+        server.download(&ann, "cloudreve://my/d/f000.txt").await,
+        text_of(0)
+    );
     // Undone: the account writes again.
-    let again = dav(&server, "DELETE", "/d/f299.txt", ANN, &pw).send().await.unwrap();
+    let again = dav(&server, "DELETE", "/d/f299.txt", ANN, &pw)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 204);
     // A second undo is refused.
     let twice = server
-        .send_as(Method::POST, &format!("/guard/incident/{id}/undo"), &ann.access_token, &json!({}))
+        .send_as(
+            Method::POST,
+            &format!("/guard/incident/{id}/undo"),
+            &ann.access_token,
+            &json!({}),
+        )
         .await;
     assert_ne!(twice["code"], 0, "{twice}");
 }
@@ -96,9 +129,20 @@ async fn a_burst_of_deletions_is_stopped_and_undone() {
 async fn files_overwritten_with_noise_go_back_to_their_versions_but_not_those_changed_since() {
     let (server, ann) = setup(50).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    assert_eq!(dav(&server, "MKCOL", "/t", ANN, &pw).send().await.unwrap().status(), 201);
+    assert_eq!(
+        dav(&server, "MKCOL", "/t", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let paths: Vec<String> = (0..120).map(|i| format!("/t/n{i:03}.txt")).collect();
-    let files = paths.iter().enumerate().map(|(i, p)| (p.clone(), text_of(i))).collect();
+    let files = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), text_of(i)))
+        .collect();
     put_all(&server, &pw, files, &[201]).await;
 
     let mut overwritten = Vec::new();
@@ -120,13 +164,22 @@ async fn files_overwritten_with_noise_go_back_to_their_versions_but_not_those_ch
         }
     }
     // Noise over text counts three times: stopped well before 50 files.
-    assert!(!overwritten.is_empty() && overwritten.len() < 50, "{}", overwritten.len());
+    assert!(
+        !overwritten.is_empty() && overwritten.len() < 50,
+        "{}",
+        overwritten.len()
+    );
     assert_eq!(refused, 120 - overwritten.len());
     // The web session changes one of them after the burst: undo leaves it alone.
     let changed = overwritten[0];
     let changed_uri = format!("cloudreve://my/t/n{changed:03}.txt");
     server
-        .upload(&ann, &changed_uri, b"edited in the browser", json!({"entity_type": "version"}))
+        .upload(
+            &ann,
+            &changed_uri,
+            b"edited in the browser",
+            json!({"entity_type": "version"}),
+        )
         .await;
 
     let found = incidents(&server, &ann).await;
@@ -135,12 +188,22 @@ async fn files_overwritten_with_noise_go_back_to_their_versions_but_not_those_ch
     let skipped = done["result"]["skipped"].as_array().unwrap();
     assert_eq!(skipped.len(), 1, "{done}");
     assert_eq!(skipped[0]["path"], changed_uri);
-    assert!(skipped[0]["reason"].as_str().unwrap().contains("changed since"));
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("changed since")
+    );
     for i in &overwritten[1..] {
-        let got = server.download(&ann, &format!("cloudreve://my/t/n{i:03}.txt")).await;
+        let got = server
+            .download(&ann, &format!("cloudreve://my/t/n{i:03}.txt"))
+            .await;
         assert_eq!(got, text_of(*i), "file {i}");
     }
-    assert_eq!(server.download(&ann, &changed_uri).await, b"edited in the browser");
+    assert_eq!(
+        server.download(&ann, &changed_uri).await,
+        b"edited in the browser"
+    );
 }
 
 #[tokio::test]
@@ -148,19 +211,41 @@ async fn a_normal_sync_of_many_new_files_trips_nothing() {
     // The default threshold.
     let (server, ann) = setup(200).await;
     let pw = password(&server, &ann, "cloudreve://my").await;
-    assert_eq!(dav(&server, "MKCOL", "/sync", ANN, &pw).send().await.unwrap().status(), 201);
+    assert_eq!(
+        dav(&server, "MKCOL", "/sync", ANN, &pw)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let files = (0..1000)
-        .map(|i| (format!("/sync/s{i:04}.txt"), format!("file {i}").into_bytes()))
+        .map(|i| {
+            (
+                format!("/sync/s{i:04}.txt"),
+                format!("file {i}").into_bytes(),
+            )
+        })
         .collect();
     put_all(&server, &pw, files, &[201]).await;
     // A second pass writes them all again (same content, a sync's re-upload) and a user
     // deletes a dozen by hand: still nothing.
     let again = (0..100)
-        .map(|i| (format!("/sync/s{i:04}.txt"), format!("file {i}").into_bytes()))
+        .map(|i| {
+            (
+                format!("/sync/s{i:04}.txt"),
+                format!("file {i}").into_bytes(),
+            )
+        })
         .collect();
     put_all(&server, &pw, again, &[201, 204]).await;
     let by_hand: Vec<String> = (0..12).map(|i| format!("/sync/s{i:04}.txt")).collect();
-    assert!(each(&server, &pw, "DELETE", &by_hand).await.iter().all(|(s, _)| *s == 204));
+    assert!(
+        each(&server, &pw, "DELETE", &by_hand)
+            .await
+            .iter()
+            .all(|(s, _)| *s == 204)
+    );
     assert!(incidents(&server, &ann).await.is_empty());
     let _ = PARALLEL;
 }
