@@ -187,9 +187,7 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     };
     // A share is read-only to whoever mounts it, as in the web UI.
     let share_root = root.fs == FsKind::Share;
-    if (share_root || options.enabled(dav_opt::READ_ONLY))
-        && WRITES.contains(&req.method().as_str())
-    {
+    if (share_root || options.enabled(dav_opt::READ_ONLY)) && writes {
         return status(StatusCode::FORBIDDEN);
     }
     // The group may have lost the proxy permission since the account was saved.
@@ -215,8 +213,6 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     {
         return status(StatusCode::METHOD_NOT_ALLOWED);
     }
-    let me = signed.me.clone();
-    let guard_state = state.clone();
     let session = Arc::new(Session::new(
         state,
         signed.me,
@@ -230,11 +226,17 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         req.header(header::RANGE).map(str::to_owned),
         oc,
     ));
-    let resp = answer(session, share_root, req, &mount.prefix).await;
-    // The write that tripped the guard was refused as a plain 403 inside dav-server: it
-    // gets the same answer as the writes after it.
-    let tripped = writes && resp.status() == StatusCode::FORBIDDEN;
-    stopped(&guard_state, &me, tripped).await.unwrap_or(resp)
+    let resp = answer(session.clone(), share_root, req, &mount.prefix).await;
+    tripped(&session, writes, resp).await
+}
+
+/// The write that tripped the guard against mass deletion was refused as a plain 403
+/// inside dav-server: it gets the same answer as the writes after it.
+async fn tripped(session: &Session, writes: bool, resp: Response) -> Response {
+    let refused = writes && resp.status() == StatusCode::FORBIDDEN;
+    stopped(&session.state, &session.me, refused)
+        .await
+        .unwrap_or(resp)
 }
 
 /// For a write (`writes`) by a credential the guard against mass deletion stopped: 423
