@@ -85,7 +85,7 @@ S_PIDS=("$STRATUS_PID")
 if [[ $GUARD == 1 ]]; then
     guard() {
         curl -fs -X PATCH -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-            -d "{\"settings\":{\"guard_enabled\":\"$1\",\"guard_burst_files\":\"100000000\"}}" \
+            -d "{\"settings\":{\"guard_enabled\":\"$1\",\"guard_burst_files\":\"1000000\"}}" \
             "$API/admin/settings" | jq -e '.code == 0' >/dev/null
     }
     declare -A GUARD_RESULTS

@@ -107,11 +107,7 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         return Err(FsError::NoPermission("only the owner can delete this"));
     }
     let permanent = uri.fs == FsKind::Trash || opts.skip_soft_delete || opts.unlink;
-    let mut change = watch::Change::new(watch::Action::Delete, node.file.id, uri.to_string());
-    if node.is_folder() {
-        change.files = watch::files_below(ctx, node.file.id).await?;
-    }
-    watch::before_ctx(ctx, change).await?;
+    watch::before_delete(ctx, &node, uri).await?;
     if permanent {
         node.require(fs_cap::DELETE)?;
         let limit = walk::limit_of(&me.group.settings);

@@ -140,6 +140,26 @@ pub async fn files_below(ctx: &FsCtx<'_>, folder_id: i64) -> Result<u64, FsError
     Ok(files.max(1) as u64)
 }
 
+/// A delete of `node` (at `uri`); a folder counts as its files, walked only when the caller's
+/// changes are watched.
+pub async fn before_delete(
+    ctx: &FsCtx<'_>,
+    node: &super::nav::Node,
+    uri: &super::uri::FileUri,
+) -> Result<(), FsError> {
+    let Caller::User(who) = ctx.caller else {
+        return Ok(());
+    };
+    if !watches(ctx.state, who).await {
+        return Ok(());
+    }
+    let mut change = Change::new(Action::Delete, node.file.id, uri.to_string());
+    if node.is_folder() {
+        change.files = files_below(ctx, node.file.id).await?;
+    }
+    before(ctx.state, who, change).await
+}
+
 /// A rename (or a move under another name) of `node` to `new_uri` when it changes a file's
 /// extension.
 pub async fn before_rename(

@@ -89,6 +89,10 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
     let since = now - Duration::seconds(settings.burst_seconds);
     let sum = counting::window_sum(&state.db, credential, since).await?;
     if sum + i64::from(weight) > settings.burst_files {
+        // A concurrent change of the same credential may have tripped it a moment ago.
+        if incidents::open_now(state, credential).await?.is_some() {
+            return Err(FsError::Guarded(refusal(credential)));
+        }
         let incident = incidents::trip(state, who.user.id, credential, since).await?;
         tracing::warn!(
             user = who.user.id,
