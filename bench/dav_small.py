@@ -1,7 +1,8 @@
-"""Small WebDAV requests for bench/webdav.sh: COUNT PUTs or GETs of 4 KiB files at URL/puts
-over CONC keep-alive connections, with the server's CPU time read from /proc around the batch.
+"""Small WebDAV requests for bench/webdav.sh: COUNT PUTs, GETs or DELETEs of 4 KiB files at
+URL/puts over CONC keep-alive connections, with the server's CPU time read from /proc around
+the batch.
 
-    python3 dav_small.py put|get URL PREFIX COUNT CONC USER PASSWORD PID...
+    python3 dav_small.py put|get|delete URL PREFIX COUNT CONC USER PASSWORD PID...
 
 Prints `seconds cpu_us_per_request`: the wall time of the batch, and the CPU time (user and
 system, every thread) that the processes PID and their children used during it, per request.
@@ -68,6 +69,12 @@ def main():
                 r.read()
                 if r.status not in (200, 201, 204):
                     errors.append(f"PUT {r.status}")
+            elif method == "delete":
+                c.request("DELETE", path, headers={"Authorization": auth})
+                r = c.getresponse()
+                r.read()
+                if r.status != 204:
+                    errors.append(f"DELETE {r.status}")
             else:
                 c.request("GET", path, headers={"Authorization": auth})
                 r = c.getresponse()

@@ -23,6 +23,12 @@
 # it in the same run. SMALL_ONLY=1 skips 1 and 2. PERF_OUT=/tmp/p adds a `perf record` profile
 # of Stratus during its first measured PUT and GET batches (/tmp/p.put.data, /tmp/p.get.data).
 #
+# GUARD=1 measures only Stratus, with the guard against mass deletion on and then off (its
+# threshold out of reach, so nothing trips): CPU time per request of small PUTs of new files,
+# PUTs over them (overwrites, which the guard counts) and DELETEs, three turns each, and the
+# ratio on/off. `STRATUS_BIN=$CARGO_TARGET_DIR/debug/stratus GUARD=1 bash bench/webdav.sh`
+# runs it on a debug build.
+#
 # Both WebDAV servers check HTTP Basic on every request (Apache with a SHA-1 htpasswd entry,
 # the cheapest it offers on Linux).
 #
@@ -44,11 +50,14 @@ SMALL_ONLY=${SMALL_ONLY:-0}
 BASE_BIN=${BASE_BIN:-}
 source bench/lib.sh
 KILL_ON_EXIT+=(APACHE_PID NGINX_PID BASE_PID)
-[[ $SMALL_ONLY == 1 ]] && N=1
+GUARD=${GUARD:-0}
+[[ $SMALL_ONLY == 1 || $GUARD == 1 ]] && N=1
 
-need apache2 apache2
-need htpasswd apache2-utils
-need nginx nginx
+if [[ $GUARD != 1 ]]; then
+    need apache2 apache2
+    need htpasswd apache2-utils
+    need nginx nginx
+fi
 need sqlite3 sqlite3
 need curl curl
 need jq jq
@@ -71,6 +80,46 @@ SPW=$DAVPW
 # What Stratus's CPU figure counts: the server, and PostgreSQL's processes when it runs on one.
 S_PIDS=("$STRATUS_PID")
 [[ $DB_KIND == postgres ]] && S_PIDS+=("$(head -1 "$WORK/pg/data/postmaster.pid")")
+
+# ---- GUARD=1: the guard on and off, Stratus alone -------------------------------------------------
+if [[ $GUARD == 1 ]]; then
+    guard() {
+        curl -fs -X PATCH -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+            -d "{\"settings\":{\"guard_enabled\":\"$1\",\"guard_burst_files\":\"1000000\"}}" \
+            "$API/admin/settings" | jq -e '.code == 0' >/dev/null
+    }
+    declare -A GUARD_RESULTS
+    for run in warm 1 2 3; do
+        for on in 1 0; do
+            guard "$on"
+            for step in put over delete; do
+                method=$step
+                [[ $step == over ]] && method=put
+                out=$(python3 bench/dav_small.py "$method" "$SDAV" "g$on-$run" "$PUTS" "$CONC" \
+                    "$EMAIL" "$SPW" "${S_PIDS[@]}")
+                [[ $run != warm ]] && GUARD_RESULTS[$step$on]+="$out;"
+            done
+        done
+    done
+    echo "machine: $(nproc) cores, $(uname -r), $(date -u +%F), ${STRATUS_BIN:+given build }$DB_KIND; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 - "$PUTS" "$CONC" "${GUARD_RESULTS[put1]}" "${GUARD_RESULTS[put0]}" \
+        "${GUARD_RESULTS[over1]}" "${GUARD_RESULTS[over0]}" \
+        "${GUARD_RESULTS[delete1]}" "${GUARD_RESULTS[delete0]}" <<'PY'
+import statistics, sys
+count, conc = int(sys.argv[1]), int(sys.argv[2])
+def cpu(arg):
+    return statistics.median(float(b.split()[1]) for b in arg.split(";") if b)
+def rate(arg):
+    return statistics.median(count / float(b.split()[0]) for b in arg.split(";") if b)
+names = {"put": "PUTs of new 4 KiB files", "over": "PUTs over them", "delete": "DELETEs"}
+for i, step in enumerate(("put", "over", "delete")):
+    on, off = sys.argv[3 + 2 * i], sys.argv[4 + 2 * i]
+    print(f"{count:,} {names[step]}, {conc} connections: guard on {cpu(on):.0f} us CPU/req "
+          f"({rate(on):.0f} req/s), off {cpu(off):.0f} us CPU/req ({rate(off):.0f} req/s); "
+          f"CPU ratio on/off {cpu(on) / cpu(off):.3f}")
+PY
+    exit 0
+fi
 
 # ---- the earlier build (BASE_BIN), on a database of its own -------------------------------------
 if [[ -n $BASE_BIN ]]; then

@@ -39,6 +39,8 @@ pub mod fs_change;
 pub mod fs_subscription;
 pub mod fts_doc;
 pub mod group;
+pub mod guard_change;
+pub mod guard_incident;
 pub mod kv;
 pub mod lock;
 pub mod metadata;

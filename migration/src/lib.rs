@@ -39,6 +39,7 @@ mod m20261202_110000_add_file_tree_revisions;
 mod m20261203_100000_create_external_identities;
 mod m20261203_100000_create_file_grants;
 mod m20261203_100000_create_s3_keys;
+mod m20261204_100000_create_guard;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100000_create_external_identities::Migration),
             Box::new(m20261203_100000_create_s3_keys::Migration),
             Box::new(m20261203_100000_create_file_grants::Migration),
+            Box::new(m20261204_100000_create_guard::Migration),
         ]
     }
 }

@@ -21,6 +21,65 @@ pub struct SignedIn {
     /// The client and scopes of a token issued through OAuth; `None` for every other caller,
     /// who is not limited by scopes.
     pub oauth: Option<OAuthToken>,
+    /// The credential the request signed in with, which the guard against mass deletion
+    /// watches; `None` for the server's own work (tasks, restores).
+    pub credential: Option<Credential>,
+}
+
+/// Which credential acts: a WebDAV account, an app password (a sync device), an OAuth client,
+/// an S3 key or a web session chain. Set where each entry point signs its caller in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Credential {
+    pub kind: CredentialKind,
+    /// The credential's own id: the row id, the OAuth client's GUID or the session chain.
+    pub id: String,
+    /// What the user calls it (the account or device name, the client's name).
+    pub name: String,
+}
+
+/// The kinds of [`Credential`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    Webdav,
+    AppPassword,
+    Oauth,
+    S3Key,
+    Session,
+}
+
+impl CredentialKind {
+    pub const ALL: [CredentialKind; 5] = [
+        Self::Webdav,
+        Self::AppPassword,
+        Self::Oauth,
+        Self::S3Key,
+        Self::Session,
+    ];
+
+    /// The name stored and shown (`webdav`, `app_password`, `oauth`, `s3_key`, `session`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Webdav => "webdav",
+            Self::AppPassword => "app_password",
+            Self::Oauth => "oauth",
+            Self::S3Key => "s3_key",
+            Self::Session => "session",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl Credential {
+    pub fn new(kind: CredentialKind, id: impl ToString, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            id: id.to_string(),
+            name: name.into(),
+        }
+    }
 }
 
 /// What an OAuth-issued access token may do, and for which client.

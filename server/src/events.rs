@@ -74,6 +74,15 @@ pub mod kind {
     pub const NODE_DOWN: i32 = 61;
     /// A slave node that was down answers again; `content` as for [`NODE_DOWN`].
     pub const NODE_UP: i32 = 62;
+    /// The guard against mass deletion stopped a credential; `content` is `{incident_id,
+    /// credential: {kind, name}, deleted, overwritten, renamed}`.
+    pub const GUARD_TRIPPED: i32 = 63;
+    /// An incident of the guard was undone; `content` as for [`GUARD_TRIPPED`] plus
+    /// `restored` and `skipped` (counts).
+    pub const GUARD_UNDONE: i32 = 64;
+    /// An incident of the guard was released ("it was me"); `content` as for
+    /// [`GUARD_TRIPPED`] plus `by` (the user id who released it).
+    pub const GUARD_RELEASED: i32 = 65;
 }
 
 /// Writes one event. Failures are logged, never returned: auditing must not break the

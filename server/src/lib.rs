@@ -30,6 +30,7 @@ pub mod extract;
 pub mod fs;
 pub mod fs_events;
 pub mod fts;
+pub mod guard;
 pub mod health;
 pub mod ids;
 pub mod imaging;
@@ -95,6 +96,7 @@ pub async fn init(
     let ids = HashIds::new(&salt);
     let state = AppState::new(config, db, settings, ids);
     fs::share_tree::provide(&state, std::sync::Arc::new(share::access::Trees));
+    guard::provide(&state);
     let registry = queue::Registry::of(&state);
     for handler in task_handlers() {
         registry.register(handler);
@@ -123,6 +125,7 @@ fn task_handlers() -> Vec<std::sync::Arc<dyn queue::TaskKind>> {
         Arc::new(snapshot::task::SnapshotTake),
         Arc::new(snapshot::restore_task::SnapshotRestore::default()),
         Arc::new(snapshot::schedule::ScheduledSnapshot),
+        Arc::new(guard::undo::GuardUndo),
     ]
 }
 

@@ -19,8 +19,10 @@
 //! | `auth/sign_in/oidc/remote.rs` | the OpenID Connect providers' discovery documents and key sets |
 //! | `extract/list.rs` | archive listings, by blob and name encoding |
 //! | `fs/share_tree.rs` | the share trees the share module provides to the file system |
+//! | `fs/watch.rs` | the guard against mass deletion, which the guard module provides to the file system |
 //! | `fs_events/cursors.rs` | the cursor of each file-event subscription |
 //! | `fs_events/dispatcher.rs` | the instance's file-event dispatcher |
+//! | `guard/incidents.rs` | which credentials the guard stopped, as this instance last read it |
 //! | `health/policies.rs` | the storage probes' last answers |
 //! | `ops.rs` | the `/healthz` storage probe |
 //! | `queue/registry.rs` | the task kinds and their workers |
@@ -104,6 +106,18 @@ impl AppState {
     /// long as the state. `make` runs with the slots locked, so it must not ask for a part.
     pub fn part<T: Any + Send + Sync>(&self, make: impl FnOnce(&Inner) -> T) -> Arc<T> {
         self.parts.get(|| make(self))
+    }
+
+    /// The part of type `T` if one was made or provided.
+    pub fn provided<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        let found = self
+            .parts
+            .0
+            .read()
+            .expect("parts")
+            .get(&TypeId::of::<T>())
+            .cloned();
+        found.and_then(|part| part.downcast().ok())
     }
 
     /// Puts `part` in the slot of its type, for a part a module above the one using it must

@@ -369,6 +369,24 @@ pub const SETTINGS: &[(&str, Kind)] = &[
     ("cron_entity_collect", Kind::Schedule),
     ("cron_trash_bin_collect", Kind::Schedule),
     ("cron_oauth_cred_refresh", Kind::Schedule),
+    // The guard against mass deletion (`guard/`, docs/guard.md)
+    ("guard_enabled", Kind::Bool),
+    (
+        "guard_burst_files",
+        Kind::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+    ),
+    (
+        "guard_burst_seconds",
+        Kind::Int {
+            min: 1,
+            max: 86_400,
+        },
+    ),
+    ("guard_web_sessions", Kind::Bool),
+    ("guard_exempt_groups", Kind::Text),
 ];
 
 /// The kind of setting `key`, `None` when there is no such setting.

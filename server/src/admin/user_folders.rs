@@ -99,5 +99,6 @@ async fn caller_of(state: &AppState, user_id: i64) -> Result<Caller, AdminError>
         group,
         session: None,
         oauth: None,
+        credential: None,
     })))
 }

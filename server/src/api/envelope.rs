@@ -246,6 +246,9 @@ error_codes! {
     AnonymousAccessDenied = 40088, OK, "Anonymous access denied";
     /// The OAuth token lacks a scope the route requires (`Insufficient scope: <name>`).
     InsufficientScope = 40089, OK, "Insufficient scope";
+    /// The guard against mass deletion stopped the credential after a burst of deletions or
+    /// overwrites (Stratus's own code); the message says how to undo or release it.
+    GuardStopped = 40090, FORBIDDEN, "Writes paused by the guard against mass deletion";
     /// Database error.
     DatabaseError = 50001, OK, "Database error";
     /// Encryption or signing failed.

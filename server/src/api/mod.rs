@@ -21,6 +21,7 @@ pub mod file_lock;
 pub mod file_manage;
 mod file_search;
 pub mod file_thumb;
+pub mod guard;
 pub mod json;
 pub mod linked_accounts;
 pub mod oauth;
@@ -133,6 +134,7 @@ macro_rules! route_groups {
                     oauth_token::OAuthTokenApi,
                     session_oidc::SessionOidcApi,
                     linked_accounts::LinkedAccountsApi,
+                    guard::GuardApi,
                 ),
             ),
             $($admin)*

@@ -14,7 +14,7 @@ use stratus_entity::{group, user};
 use super::{error::AuthError, jwt};
 pub use crate::caller::{Caller, SignedIn};
 use crate::{
-    caller::{ANONYMOUS_GROUP, ensure_can_sign_in},
+    caller::{ANONYMOUS_GROUP, Credential, CredentialKind, ensure_can_sign_in},
     ids::IdKind,
     state::AppState,
 };
@@ -60,6 +60,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         user,
         group,
         session: Some(root),
+        credential: Some(credential_of(&claims, root)),
         oauth: claims.oauth(),
     })))
 }
@@ -88,8 +89,17 @@ pub async fn remembered(
         group: group.clone(),
         session: None,
         oauth: None,
+        credential: None,
     };
     Ok((Caller::User(Arc::new(caller)), group))
+}
+
+/// The credential an access token stands for: its OAuth client, else its web session chain.
+fn credential_of(claims: &jwt::Claims, root: uuid::Uuid) -> Credential {
+    match claims.oauth() {
+        Some(token) => Credential::new(CredentialKind::Oauth, &token.client_id, &token.client_id),
+        None => Credential::new(CredentialKind::Session, root, "web session"),
+    }
 }
 
 /// The token of `Bearer <token>`; `Bearer Cr <sig>` is an HMAC signature, not a session.

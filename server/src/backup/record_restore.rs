@@ -320,6 +320,7 @@ async fn signed_in(state: &AppState, id: i64) -> Result<SignedIn, TaskError> {
         group,
         session: None,
         oauth: None,
+        credential: None,
     })
 }
 

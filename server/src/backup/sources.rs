@@ -113,6 +113,7 @@ async fn folder_of(state: &AppState, user_id: i64, uri: &str) -> Result<file::Mo
         group,
         session: None,
         oauth: None,
+        credential: None,
     }));
     let fs = FsCtx::new(state, &caller);
     let parsed = FileUri::parse(uri).map_err(|e| format!("{uri}: {e}"))?;

@@ -30,6 +30,7 @@ use crate::{
         throttle,
     },
     boolset::{Boolset, dav_opt, group_perm},
+    caller::{Credential as Acting, CredentialKind},
     events::{self, Client},
     state::AppState,
     users,
@@ -244,11 +245,15 @@ fn admit(
     else {
         return Err(StatusCode::FORBIDDEN);
     };
-    let (account, app_password) = match credential {
-        Credential::Account(account) => (account, None),
+    let (account, app_password, acting) = match credential {
+        Credential::Account(account) => {
+            let acting = Acting::new(CredentialKind::Webdav, account.id, &account.name);
+            (account, None, acting)
+        }
         Credential::AppPassword(pw) => {
             touch(state, &pw);
-            (whole_drive(&user, &pw), Some(pw.id))
+            let acting = Acting::new(CredentialKind::AppPassword, pw.id, &pw.name);
+            (whole_drive(&user, &pw), Some(pw.id), acting)
         }
     };
     Ok(Signed {
@@ -257,6 +262,7 @@ fn admit(
             group,
             session: None,
             oauth: None,
+            credential: Some(acting),
         }),
         account,
         app_password,

@@ -42,6 +42,7 @@ use self::{
     session::Session,
 };
 use crate::{
+    auth::caller::SignedIn,
     boolset::{Boolset, dav_opt, group_perm},
     download,
     fs::uri::{FileUri, FsKind},
@@ -175,15 +176,18 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     {
         return nextcloud::not_found();
     }
+    // A credential the guard against mass deletion stopped may read, not write.
+    let writes = WRITES.contains(&req.method().as_str());
+    if let Some(refused) = stopped(&state, &signed.me, writes).await {
+        return refused;
+    }
     let options = Boolset::from_bytes(signed.account.options.clone());
     let Some(root) = account_root(&signed.account.uri) else {
         return status(StatusCode::FORBIDDEN);
     };
     // A share is read-only to whoever mounts it, as in the web UI.
     let share_root = root.fs == FsKind::Share;
-    if (share_root || options.enabled(dav_opt::READ_ONLY))
-        && WRITES.contains(&req.method().as_str())
-    {
+    if (share_root || options.enabled(dav_opt::READ_ONLY)) && writes {
         return status(StatusCode::FORBIDDEN);
     }
     // The group may have lost the proxy permission since the account was saved.
@@ -222,7 +226,32 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         req.header(header::RANGE).map(str::to_owned),
         oc,
     ));
-    answer(session, share_root, req, &mount.prefix).await
+    let resp = answer(session.clone(), share_root, req, &mount.prefix).await;
+    tripped(&session, writes, resp).await
+}
+
+/// The write that tripped the guard against mass deletion was refused as a plain 403
+/// inside dav-server: it gets the same answer as the writes after it.
+async fn tripped(session: &Session, writes: bool, resp: Response) -> Response {
+    let refused = writes && resp.status() == StatusCode::FORBIDDEN;
+    stopped(&session.state, &session.me, refused)
+        .await
+        .unwrap_or(resp)
+}
+
+/// For a write (`writes`) by a credential the guard against mass deletion stopped: 423
+/// Locked, with why in plain text.
+async fn stopped(state: &AppState, me: &SignedIn, writes: bool) -> Option<Response> {
+    if !writes {
+        return None;
+    }
+    let why = crate::guard::stopped(state, me).await?;
+    Some(
+        Response::builder()
+            .status(StatusCode::LOCKED)
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("{why}\n")),
+    )
 }
 
 /// The answer of a signed-in request on its `session`.

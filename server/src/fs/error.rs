@@ -71,6 +71,9 @@ pub enum FsError {
     /// One's own share cannot be saved.
     #[error("you cannot save your own share")]
     SaveOwnShare,
+    /// The guard against mass deletion stopped the credential (`guard/`); the text says why.
+    #[error("{0}")]
+    Guarded(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),

@@ -27,3 +27,4 @@ pub mod tx;
 pub mod uri;
 pub mod version;
 pub mod walk;
+pub mod watch;

@@ -34,7 +34,7 @@ use super::{
     shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
     tree, tx,
     uri::{FileUri, FsKind, validate_name},
-    walk,
+    walk, watch,
 };
 use crate::{boolset::fs_cap, state::AppState};
 
@@ -107,6 +107,7 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         return Err(FsError::NoPermission("only the owner can delete this"));
     }
     let permanent = uri.fs == FsKind::Trash || opts.skip_soft_delete || opts.unlink;
+    watch::before_delete(ctx, &node, uri).await?;
     if permanent {
         node.require(fs_cap::DELETE)?;
         let limit = walk::limit_of(&me.group.settings);
@@ -426,6 +427,8 @@ pub async fn collect_expired(state: &AppState) -> Result<u64, FsError> {
     let now = Utc::now().timestamp();
     let mut purged = 0;
     let mut after = 0i64;
+    // What an open incident of the guard names stays until the incident closes.
+    let held = watch::held_files(&state.db).await?;
     loop {
         let page = metadata::Entity::find()
             .filter(metadata::Column::Name.eq(EXPECTED_COLLECT_TIME))
@@ -439,7 +442,7 @@ pub async fn collect_expired(state: &AppState) -> Result<u64, FsError> {
         };
         after = last.id;
         for row in page {
-            if !is_due(&row.value, now) {
+            if !is_due(&row.value, now) || held.contains(&row.file_id) {
                 continue;
             }
             match collect_one(state, row.file_id, now).await {

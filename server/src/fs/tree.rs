@@ -258,6 +258,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     if new_name == node.file.name {
         return Ok(node);
     }
+    super::watch::before_rename(ctx, &node, &new_uri, new_name).await?;
     let max_depth = depth::max_depth(ctx.state).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     ensure_unlocked(
@@ -327,6 +328,9 @@ pub async fn move_to(
 ) -> Result<file::Model, FsError> {
     validate_name(name)?;
     let node = nav::resolve(ctx, src).await?;
+    if !copy && node.uri.fs == FsKind::My {
+        super::watch::before_rename(ctx, &node, &dst.uri.join(name)?, name).await?;
+    }
     place(ctx, node, dst, name, copy).await
 }
 

@@ -136,11 +136,16 @@ pub async fn cap_versions(
     let versions = versions_of(txn, file.id).await?;
     // The current version always stays and counts towards the limit.
     let keep_others = max.saturating_sub(1);
-    let stale: Vec<&entity::Model> = versions
+    let mut stale: Vec<&entity::Model> = versions
         .iter()
         .filter(|v| Some(v.id) != file.primary_entity)
         .skip(keep_others)
         .collect();
+    if !stale.is_empty() {
+        // A version a recent overwrite replaced stays while the guard may need it for undo.
+        let held = super::watch::held_versions(txn, stale.iter().map(|v| v.id).collect()).await?;
+        stale.retain(|v| !held.contains(&v.id));
+    }
     for blob in &stale {
         unlink(txn, file, blob).await?;
     }

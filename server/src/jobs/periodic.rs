@@ -127,7 +127,8 @@ fn drop_expired_uploads(state: &AppState) -> BoxFuture<'_, Result<u64, String>> 
     .boxed()
 }
 
-/// Expired `kv` rows and expired locks (reads already ignore both; this frees the rows).
+/// Expired `kv` rows and expired locks (reads already ignore both; this frees the rows), and
+/// the guard's records of changes past its window that no incident holds.
 fn purge_expired_state(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
     async move {
         let kv = kv::purge_expired(&state.db)
@@ -136,7 +137,10 @@ fn purge_expired_state(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
         let locks = fs::lock::purge_expired(&state.db)
             .await
             .map_err(|e| e.to_string())?;
-        Ok(kv + locks)
+        let changes = crate::guard::prune(state)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(kv + locks + changes)
     }
     .boxed()
 }

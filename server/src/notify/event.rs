@@ -13,18 +13,21 @@ pub enum EventKind {
     TargetTestFailed,
     NodeDown,
     NodeUp,
+    /// The guard against mass deletion stopped a credential.
+    GuardTripped,
     /// A channel's test; every channel takes it.
     Test,
 }
 
 impl EventKind {
     /// The kinds a channel can choose, in the order shown.
-    pub const CHOOSABLE: [EventKind; 5] = [
+    pub const CHOOSABLE: [EventKind; 6] = [
         Self::BackupFailed,
         Self::BackupCompleted,
         Self::TargetTestFailed,
         Self::NodeDown,
         Self::NodeUp,
+        Self::GuardTripped,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +37,7 @@ impl EventKind {
             Self::TargetTestFailed => "target_test_failed",
             Self::NodeDown => "node_down",
             Self::NodeUp => "node_up",
+            Self::GuardTripped => "guard_tripped",
             Self::Test => "test",
         }
     }

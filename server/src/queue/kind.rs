@@ -141,6 +141,7 @@ impl TaskCtx {
             group,
             session: None,
             oauth: None,
+            credential: None,
         })
     }
 

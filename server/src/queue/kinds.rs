@@ -38,6 +38,7 @@ pub const BACKUP_RUN: &str = "backup_run";
 pub const BACKUP_RESTORE: &str = "backup_restore";
 pub const FULL_TEXT_INDEX: &str = "full_text_index";
 pub const FULL_TEXT_REBUILD: &str = "full_text_rebuild";
+pub const GUARD_UNDO: &str = "guard_undo";
 
 const fn kind(name: &'static str, queue: &'static str, listed: Option<Listed>) -> Declared {
     Declared {
@@ -68,6 +69,7 @@ pub const KINDS: &[Declared] = &[
     kind(BACKUP_RESTORE, IO_INTENSE, None),
     kind(FULL_TEXT_INDEX, MEDIA_META, None),
     kind(FULL_TEXT_REBUILD, MEDIA_META, None),
+    kind(GUARD_UNDO, IO_INTENSE, None),
 ];
 
 /// The queue of task type `name`. A type missing from [`KINDS`] is a programming error, met

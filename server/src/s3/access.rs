@@ -14,6 +14,7 @@ use crate::{
         s3_key,
     },
     boolset::group_perm,
+    caller::{Credential, CredentialKind},
     fs::{nav::FsCtx, uri::FileUri},
     state::AppState,
 };
@@ -40,6 +41,8 @@ pub struct Access {
     /// The key's folder (`cloudreve://my/...`): its subfolders are the buckets.
     pub root: FileUri,
     pub readonly: bool,
+    /// Why the key may not write: the guard against mass deletion stopped it.
+    pub stopped: Option<String>,
 }
 
 impl Access {
@@ -52,6 +55,12 @@ impl Access {
     pub fn writable(&self) -> S3Result<()> {
         if self.readonly {
             return Err(s3_error!(AccessDenied, "this S3 key is read-only"));
+        }
+        if let Some(why) = &self.stopped {
+            return Err(s3s::S3Error::with_message(
+                s3s::S3ErrorCode::AccessDenied,
+                why.clone(),
+            ));
         }
         Ok(())
     }
@@ -70,10 +79,22 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
     let (caller, group) = caller::remembered(state, Some(key.user_id))
         .await
         .map_err(|_| s3_error!(AccessDenied, "the key's owner cannot sign in"))?;
-    let Caller::User(me) = &caller else {
+    let Caller::User(owner) = &caller else {
         return Err(s3_error!(AccessDenied));
     };
-    let me = me.clone();
+    // The key is the credential its writes are counted against (the mass-deletion guard).
+    let me = Arc::new(SignedIn {
+        user: owner.user.clone(),
+        group: owner.group.clone(),
+        session: None,
+        oauth: None,
+        credential: Some(Credential::new(
+            CredentialKind::S3Key,
+            key.id,
+            format!("{} ({})", key.name, key.access_key_id),
+        )),
+    });
+    let caller = Caller::User(me.clone());
     if !crate::boolset::Boolset::from_bytes(group.permissions).enabled(group_perm::S3) {
         return Err(s3_error!(
             AccessDenied,
@@ -90,11 +111,13 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
             tracing::debug!(error = %e, "could not record an S3 key's use");
         }
     });
+    let stopped = crate::guard::stopped(state, &me).await;
     Ok(Access {
         state: state.clone(),
         caller,
         me,
         root,
         readonly: key.readonly,
+        stopped,
     })
 }

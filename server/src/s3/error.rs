@@ -31,6 +31,7 @@ pub fn fs(e: FsError) -> S3Error {
             "the object does not fit in the free space of the drive",
         ),
         FsError::Lock(_) => with(S3ErrorCode::AccessDenied, "the object is locked"),
+        FsError::Guarded(_) => with(S3ErrorCode::AccessDenied, msg),
         FsError::NoPermission(_) | FsError::OwnerOnly | FsError::LoginRequired => {
             with(S3ErrorCode::AccessDenied, msg)
         }

@@ -327,6 +327,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("cron_entity_collect", "@every 15m"),
     ("cron_trash_bin_collect", "@every 33m"),
     ("cron_oauth_cred_refresh", "@every 230h"),
+    ("guard_enabled", "1"),
+    ("guard_burst_files", "200"),
+    ("guard_burst_seconds", "60"),
+    ("guard_web_sessions", "0"),
+    ("guard_exempt_groups", ""),
 ];
 
 /// Random secrets and identifiers created once per installation.

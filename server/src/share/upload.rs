@@ -105,6 +105,7 @@ pub async fn admit(
             group: owner_group,
             session: None,
             oauth: None,
+            credential: None,
         },
         target,
         reserved: size,

@@ -130,6 +130,18 @@ async fn create_as(
         live_photo: params.live_photo,
         previous: previous_entity(state, &params)?,
     };
+    // A new version over a file is an overwrite the guard against mass deletion counts.
+    if params.version
+        && let Some(file) = super::stream::replaced_file(state, me, &uri).await?
+    {
+        let mut change = crate::fs::watch::Change::new(
+            crate::fs::watch::Action::Overwrite,
+            file.id,
+            uri.to_string(),
+        );
+        change.previous_entity = file.primary_entity;
+        crate::fs::watch::before(state, me, change).await?;
+    }
     let row = store_session(state, &plan, root, &mut props).await?;
     let upload = Upload {
         session_id: &row.session_id,

@@ -61,6 +61,9 @@ pub async fn acting(
             group,
             session: None,
             oauth: None,
+            // What the recipient changes in the owner's tree counts against the recipient's
+            // credential (the guard).
+            credential: me.credential.clone(),
         },
         uri: own,
         folder: folder.uri.to_string(),
@@ -99,5 +102,6 @@ fn as_caller(me: &SignedIn) -> Caller {
         group: me.group.clone(),
         session: me.session,
         oauth: me.oauth.clone(),
+        credential: me.credential.clone(),
     }))
 }

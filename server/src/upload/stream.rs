@@ -5,9 +5,11 @@
 //! is deleted at the next start (see [`crate::storage::pending`]).
 
 use std::sync::{
-    Arc,
+    Arc, Mutex,
     atomic::{AtomicU64, Ordering},
 };
+
+use bytes::BytesMut;
 
 use futures_util::StreamExt;
 use stratus_entity::file;
@@ -18,7 +20,9 @@ use crate::{
     fs::{
         depth,
         error::FsError,
+        nav,
         uri::{FileUri, FsKind, validate_name},
+        watch,
     },
     ids::IdKind,
     state::AppState,
@@ -116,16 +120,17 @@ async fn write_as(
         max if max > 0 => free.min(max as u64),
         _ => free,
     };
+    // A watched credential writing over a file: the guard against mass deletion is asked
+    // before the new content is published, with the first bytes of it, kept as they stream.
+    let replaced = match create_only {
+        false => replaced_file(state, me, &uri).await?,
+        true => None,
+    };
+    let sample = replaced
+        .as_ref()
+        .map(|_| Arc::new(Mutex::new(BytesMut::new())));
     let written = Arc::new(AtomicU64::new(0));
-    let counter = written.clone();
-    let body: ByteStream = Box::pin(w.body.map(move |piece| {
-        let bytes = piece?;
-        let total = counter.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
-        if total > limit {
-            return Err(std::io::Error::other("the body exceeds the allowed size"));
-        }
-        Ok(bytes)
-    }));
+    let body = counted(w.body, limit, written.clone(), sample.clone());
     let pending = state.pending.before_put(&policy, &key);
     if let Err(err) = driver.put(&key, body, w.size).await {
         discard(&*driver, &key, pending).await;
@@ -140,6 +145,10 @@ async fn write_as(
         return Err(err.into());
     }
     let size = written.load(Ordering::Relaxed) as i64;
+    if let Err(e) = judge_overwrite(state, me, replaced, sample, &uri).await {
+        discard(&*driver, &key, pending).await;
+        return Err(e.into());
+    }
     let publish = Publish {
         owner,
         max_storage: me.group.max_storage,
@@ -155,6 +164,66 @@ async fn write_as(
         modified: w.modified,
     };
     publish_or_discard(state, &*driver, pending, publish).await
+}
+
+/// The body counted into `written` and cut off past `limit`; its first bytes copied into
+/// `sample` when there is one.
+fn counted(
+    body: ByteStream,
+    limit: u64,
+    written: Arc<AtomicU64>,
+    sample: Option<Arc<Mutex<BytesMut>>>,
+) -> ByteStream {
+    Box::pin(body.map(move |piece| {
+        let bytes = piece?;
+        let total = written.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
+        if total > limit {
+            return Err(std::io::Error::other("the body exceeds the allowed size"));
+        }
+        if let Some(keep) = &sample {
+            let mut kept = keep.lock().expect("sample");
+            let room = watch::SAMPLE_BYTES.saturating_sub(kept.len());
+            if room > 0 {
+                kept.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            }
+        }
+        Ok(bytes)
+    }))
+}
+
+/// Asks the guard against mass deletion about the overwrite of `replaced` (if any) with
+/// content whose first bytes are `sample`.
+async fn judge_overwrite(
+    state: &AppState,
+    me: &SignedIn,
+    replaced: Option<file::Model>,
+    sample: Option<Arc<Mutex<BytesMut>>>,
+    uri: &FileUri,
+) -> Result<(), FsError> {
+    let Some(file) = replaced else {
+        return Ok(());
+    };
+    let mut change = watch::Change::new(watch::Action::Overwrite, file.id, uri.to_string());
+    change.previous_entity = file.primary_entity;
+    change.sample = sample.map(|s| s.lock().expect("sample").split().freeze());
+    watch::before(state, me, change).await
+}
+
+/// The file a write to `uri` would give a new version, when `me`'s changes are watched.
+pub(super) async fn replaced_file(
+    state: &AppState,
+    me: &SignedIn,
+    uri: &FileUri,
+) -> Result<Option<file::Model>, UploadError> {
+    if !watch::watches(state, me).await {
+        return Ok(None);
+    }
+    let segments = uri.segments();
+    let chain = nav::chain(&state.db, me.user.id, segments).await?;
+    Ok(chain
+        .into_iter()
+        .nth(segments.len())
+        .filter(|f| f.r#type == file::kind::FILE))
 }
 
 /// Publishes the written blob; when that published nothing the blob is deleted, so the

@@ -26,6 +26,7 @@ mod file_list;
 mod fts;
 mod fuzz;
 mod grants;
+mod guard;
 mod layering;
 mod ldap;
 mod lock;

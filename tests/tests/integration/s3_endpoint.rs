@@ -18,7 +18,7 @@ mod keys;
 const PW: &str = "password123";
 
 /// A server with the S3 endpoint on a free loopback port, whose User group may have keys.
-async fn start() -> TestServer {
+pub(crate) async fn start() -> TestServer {
     let server =
         TestServer::start_with(|c| c.s3.listen = Some("127.0.0.1:0".parse().unwrap())).await;
     set_group_bits(&server, 2, &[(group_perm::S3, true)]).await;
@@ -26,19 +26,19 @@ async fn start() -> TestServer {
 }
 
 /// The endpoint's URL.
-fn endpoint(server: &TestServer) -> String {
+pub(crate) fn endpoint(server: &TestServer) -> String {
     let addr = stratus_server::s3::bound_addr(&server.state).expect("the S3 endpoint listens");
     format!("http://{addr}")
 }
 
 /// A new user `email`, signed in.
-async fn user(server: &TestServer, email: &str) -> Session {
+pub(crate) async fn user(server: &TestServer, email: &str) -> Session {
     server.create_user(email, PW).await;
     server.login(email, PW).await
 }
 
 /// Makes the folder `uri` (and its parents).
-async fn mkdir(server: &TestServer, s: &Session, uri: &str) {
+pub(crate) async fn mkdir(server: &TestServer, s: &Session, uri: &str) {
     let made = server
         .send_as(
             Method::POST,
@@ -51,7 +51,7 @@ async fn mkdir(server: &TestServer, s: &Session, uri: &str) {
 }
 
 /// An S3 key of `s` for the folder `uri`; answers the whole `data` of the answer.
-async fn key(server: &TestServer, s: &Session, uri: &str, readonly: bool) -> Value {
+pub(crate) async fn key(server: &TestServer, s: &Session, uri: &str, readonly: bool) -> Value {
     let body = json!({"uri": uri, "name": "test key", "readonly": readonly});
     let made = server
         .send_as(Method::PUT, "/devices/s3", &s.access_token, &body)
@@ -61,7 +61,7 @@ async fn key(server: &TestServer, s: &Session, uri: &str, readonly: bool) -> Val
 }
 
 /// `(access key id, secret)` of a key answer.
-fn creds(key: &Value) -> (String, String) {
+pub(crate) fn creds(key: &Value) -> (String, String) {
     (
         key["access_key_id"].as_str().unwrap().to_owned(),
         key["secret_access_key"].as_str().unwrap().to_owned(),
@@ -70,7 +70,7 @@ fn creds(key: &Value) -> (String, String) {
 
 /// Runs case `case` of `cases.py` with boto3 as the key `creds`; fails the test with its
 /// output when an assertion of the case fails.
-async fn boto3(endpoint: &str, creds: &(String, String), case: &str, args: &[&str]) {
+pub(crate) async fn boto3(endpoint: &str, creds: &(String, String), case: &str, args: &[&str]) {
     let python = std::env::var("STRATUS_BOTO3_PYTHON").unwrap_or_else(|_| "python3".into());
     let script =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/s3_endpoint/cases.py");

@@ -39,6 +39,7 @@ impl From<FsError> for ApiError {
             }
             FsError::SaveOwnShare => ApiError::code(ErrorCode::SaveOwnShare),
             FsError::ShareUploadOnly => ApiError::new(ErrorCode::NoPermission, err.to_string()),
+            FsError::Guarded(msg) => ApiError::new(ErrorCode::GuardStopped, msg),
             FsError::Lock(e) => e.into(),
             FsError::Db(e) => e.into(),
         }

@@ -65,6 +65,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("jobs", Layer::Service),
     ("media_meta", Layer::Service),
     ("fts", Layer::Service),
+    ("guard", Layer::Service),
     ("extract", Layer::Service),
     ("health", Layer::Service),
     ("notify", Layer::Service),

@@ -297,7 +297,8 @@ async fn a_mail_channel_is_tested_through_the_site_smtp_settings() {
             "backup_failed",
             "target_test_failed",
             "node_down",
-            "node_up"
+            "node_up",
+            "guard_tripped"
         ])
     );
     let id = row["id"].as_i64().unwrap();

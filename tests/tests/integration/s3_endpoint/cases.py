@@ -324,5 +324,32 @@ def case_too_big():
     assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"
 
 
+def case_guard():
+    """30 objects deleted in one DeleteObjects with the guard's threshold at 10: 10 go, the
+    rest and every later write are refused with the guard's reason."""
+    bucket = ARGS[0]
+    keys = ["o%02d.txt" % i for i in range(30)]
+    for k in keys:
+        s3.put_object(Bucket=bucket, Key=k, Body=b"hello")
+    out = s3.delete_objects(
+        Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": False}
+    )
+    deleted = out.get("Deleted", [])
+    errors = out.get("Errors", [])
+    assert len(deleted) == 10, (len(deleted), errors[:2])
+    assert len(errors) == 20, errors[:2]
+    for e in errors:
+        assert e["Code"] == "AccessDenied", e
+        assert "guard against mass deletion" in e["Message"], e
+    try:
+        s3.put_object(Bucket=bucket, Key="after.txt", Body=b"x")
+        raise AssertionError("a write after the trip went through")
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDenied", e.response
+        assert "guard against mass deletion" in e.response["Error"]["Message"], e.response
+    # Reads go on.
+    assert s3.get_object(Bucket=bucket, Key=keys[-1])["Body"].read() == b"hello"
+
+
 globals()["case_" + CASE]()
 print("ok")

@@ -1,0 +1,267 @@
+//! Destructive changes announced before they happen: a delete or move to the trash, an
+//! overwrite, a rename that changes the extension. The guard against mass deletion
+//! (`guard/`, a service above the file system) counts them per credential and may refuse
+//! one; it is handed to the file system at start through a slot of the state, as the share
+//! trees are, so `fs` never calls up into it. Without a watcher (a state built for a unit
+//! test) every change passes.
+
+use std::{collections::HashSet, sync::Arc};
+
+use futures_util::future::BoxFuture;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use stratus_entity::{guard_change, guard_incident};
+
+use super::{error::FsError, nav::FsCtx};
+use crate::{
+    caller::{Caller, SignedIn},
+    state::AppState,
+};
+
+/// What a change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Deleted, or moved to the trash.
+    Delete,
+    /// New content over an existing file.
+    Overwrite,
+    /// Renamed to another extension.
+    Rename,
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Delete => "delete",
+            Self::Overwrite => "overwrite",
+            Self::Rename => "rename",
+        }
+    }
+}
+
+/// One change about to be made.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: Action,
+    pub file_id: i64,
+    /// Where the file is (for a rename, where it goes), a `cloudreve://` URI.
+    pub path: String,
+    /// How many files it stands for: a folder's files, at least 1.
+    pub files: u64,
+    /// A rename's name before it.
+    pub old_name: Option<String>,
+    /// An overwrite's current version before it.
+    pub previous_entity: Option<i64>,
+    /// The first bytes of an overwrite's new content (at most 64 KiB), to tell readable
+    /// content turned into noise.
+    pub sample: Option<bytes::Bytes>,
+}
+
+impl Change {
+    pub fn new(action: Action, file_id: i64, path: impl Into<String>) -> Self {
+        Self {
+            action,
+            file_id,
+            path: path.into(),
+            files: 1,
+            old_name: None,
+            previous_entity: None,
+            sample: None,
+        }
+    }
+}
+
+/// Judges changes before they are made.
+pub trait Watch: Send + Sync {
+    /// Records `change` made by `who`, or refuses it ([`FsError::Guarded`]).
+    fn before<'a>(
+        &'a self,
+        state: &'a AppState,
+        who: &'a SignedIn,
+        change: Change,
+    ) -> BoxFuture<'a, Result<(), FsError>>;
+
+    /// Whether changes by `who` are watched at all (the guard is on, the credential's kind
+    /// is watched, the group is not exempt): a writer looks for the file it would replace
+    /// only then.
+    fn watches<'a>(&'a self, state: &'a AppState, who: &'a SignedIn) -> BoxFuture<'a, bool>;
+}
+
+type Provided = Arc<dyn Watch>;
+
+/// Hands the file system the guard; done once, at start.
+pub fn provide(state: &AppState, watch: Provided) {
+    state.provide(watch);
+}
+
+/// Asks the watcher about `change` made by `who`. The server's own work (no credential)
+/// is not watched.
+pub async fn before(state: &AppState, who: &SignedIn, change: Change) -> Result<(), FsError> {
+    if who.credential.is_none() {
+        return Ok(());
+    }
+    let Some(watch) = state.provided::<Provided>() else {
+        return Ok(());
+    };
+    watch.before(state, who, change).await
+}
+
+/// Whether changes by `who` are watched (see [`Watch::watches`]).
+pub async fn watches(state: &AppState, who: &SignedIn) -> bool {
+    if who.credential.is_none() {
+        return false;
+    }
+    match state.provided::<Provided>() {
+        Some(watch) => watch.watches(state, who).await,
+        None => false,
+    }
+}
+
+/// Most bytes of an overwrite's new content kept for [`Change::sample`].
+pub const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// [`before`] for the caller of `ctx`, when signed in.
+pub async fn before_ctx(ctx: &FsCtx<'_>, change: Change) -> Result<(), FsError> {
+    match ctx.caller {
+        Caller::User(who) => before(ctx.state, who, change).await,
+        Caller::Anonymous => Ok(()),
+    }
+}
+
+/// Most files of a folder counted for one delete: a larger folder counts as this many.
+const MOST_FILES_COUNTED: usize = 100_000;
+
+/// The files in the folder `folder_id`, for a delete of it (at least 1).
+pub async fn files_below(ctx: &FsCtx<'_>, folder_id: i64) -> Result<u64, FsError> {
+    let (rows, _) = super::walk::descendants(&ctx.state.db, folder_id, MOST_FILES_COUNTED).await?;
+    let files = rows
+        .iter()
+        .filter(|f| f.r#type == stratus_entity::file::kind::FILE)
+        .count();
+    Ok(files.max(1) as u64)
+}
+
+/// A delete of `node` (at `uri`); a folder counts as its files, walked only when the caller's
+/// changes are watched.
+pub async fn before_delete(
+    ctx: &FsCtx<'_>,
+    node: &super::nav::Node,
+    uri: &super::uri::FileUri,
+) -> Result<(), FsError> {
+    let Caller::User(who) = ctx.caller else {
+        return Ok(());
+    };
+    if !watches(ctx.state, who).await {
+        return Ok(());
+    }
+    let mut change = Change::new(Action::Delete, node.file.id, uri.to_string());
+    if node.is_folder() {
+        change.files = files_below(ctx, node.file.id).await?;
+    }
+    before(ctx.state, who, change).await
+}
+
+/// A rename (or a move under another name) of `node` to `new_uri` when it changes a file's
+/// extension.
+pub async fn before_rename(
+    ctx: &FsCtx<'_>,
+    node: &super::nav::Node,
+    new_uri: &super::uri::FileUri,
+    new_name: &str,
+) -> Result<(), FsError> {
+    if node.is_folder() || !changes_extension(&node.file.name, new_name) {
+        return Ok(());
+    }
+    let mut change = Change::new(Action::Rename, node.file.id, new_uri.to_string());
+    change.old_name = Some(node.file.name.clone());
+    before_ctx(ctx, change).await
+}
+
+/// The files the guard's open incidents name: the trash's retention job leaves them alone
+/// until the incident closes.
+pub async fn held_files(db: &impl ConnectionTrait) -> Result<HashSet<i64>, FsError> {
+    let open: Vec<i64> = guard_incident::Entity::find()
+        .select_only()
+        .column(guard_incident::Column::Id)
+        .filter(guard_incident::Column::State.is_in(STOPPING))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let files: Vec<Option<i64>> = guard_change::Entity::find()
+        .select_only()
+        .column(guard_change::Column::FileId)
+        .filter(guard_change::Column::IncidentId.is_in(open))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(files.into_iter().flatten().collect())
+}
+
+/// The states of an incident that still stops its credential.
+pub const STOPPING: [&str; 2] = [guard_incident::state::OPEN, guard_incident::state::UNDOING];
+
+/// Of `versions` (entity ids) of a file, those an overwrite the guard recorded replaced,
+/// while its record is kept (in the burst window, or named by an open incident): version
+/// pruning keeps them, so undo can make them current again.
+pub async fn held_versions(
+    db: &impl ConnectionTrait,
+    versions: Vec<i64>,
+) -> Result<HashSet<i64>, FsError> {
+    if versions.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rows: Vec<(Option<i64>, Option<i64>)> = guard_change::Entity::find()
+        .select_only()
+        .column(guard_change::Column::PreviousEntityId)
+        .column(guard_change::Column::IncidentId)
+        .filter(guard_change::Column::PreviousEntityId.is_in(versions))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let incidents: Vec<i64> = rows.iter().filter_map(|(_, i)| *i).collect();
+    let stopping: HashSet<i64> = if incidents.is_empty() {
+        HashSet::new()
+    } else {
+        guard_incident::Entity::find()
+            .select_only()
+            .column(guard_incident::Column::Id)
+            .filter(guard_incident::Column::Id.is_in(incidents))
+            .filter(guard_incident::Column::State.is_in(STOPPING))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|(_, incident)| incident.is_none_or(|i| stopping.contains(&i)))
+        .filter_map(|(version, _)| version)
+        .collect())
+}
+
+/// Whether a rename from `old` to `new` changes the extension (the part after the last dot,
+/// compared without case).
+pub fn changes_extension(old: &str, new: &str) -> bool {
+    fn ext(name: &str) -> String {
+        name.rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+    ext(old) != ext(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes_extension;
+
+    #[test]
+    fn extensions_compare_without_case() {
+        assert!(changes_extension("a.docx", "a.docx.locked"));
+        assert!(changes_extension("a", "a.txt"));
+        assert!(!changes_extension("a.TXT", "b.txt"));
+        assert!(!changes_extension("notes", "notes2"));
+    }
+}

@@ -1,0 +1,124 @@
+//! The recent destructive changes of each credential, in `guard_changes`. The burst is a sum
+//! over the rows of the window, read from the database, so instances sharing one database
+//! count the same changes. Rows past the window that no incident names are pruned by the
+//! periodic trash job.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, Func},
+};
+use stratus_entity::guard_change;
+
+use crate::caller::Credential;
+
+/// One change as recorded.
+pub struct Recorded<'a> {
+    pub user_id: i64,
+    pub credential: &'a Credential,
+    pub at: DateTime<Utc>,
+    pub weight: i32,
+    pub action: &'a str,
+    pub file_id: i64,
+    pub path: &'a str,
+    pub old_name: Option<String>,
+    pub previous_entity: Option<i64>,
+}
+
+/// Stores `change`.
+pub async fn record(db: &impl ConnectionTrait, change: Recorded<'_>) -> Result<(), DbErr> {
+    let row = guard_change::ActiveModel {
+        user_id: Set(change.user_id),
+        cred_kind: Set(change.credential.kind.name().to_owned()),
+        cred_id: Set(change.credential.id.clone()),
+        cred_name: Set(clip(&change.credential.name)),
+        at: Set(change.at),
+        weight: Set(change.weight),
+        action: Set(change.action.to_owned()),
+        file_id: Set(Some(change.file_id)),
+        path: Set(change.path.to_owned()),
+        old_name: Set(change.old_name),
+        previous_entity_id: Set(change.previous_entity),
+        incident_id: Set(None),
+        created_at: Set(change.at),
+        updated_at: Set(change.at),
+        ..Default::default()
+    };
+    guard_change::Entity::insert(row).exec(db).await?;
+    Ok(())
+}
+
+/// A name as the 255-character column keeps it.
+pub fn clip(name: &str) -> String {
+    name.chars().take(255).collect()
+}
+
+fn of_credential(credential: &Credential) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(guard_change::Column::CredKind.eq(credential.kind.name()))
+        .add(guard_change::Column::CredId.eq(credential.id.clone()))
+}
+
+/// The weighted sum of the credential's changes since `since` that no incident holds yet.
+pub async fn window_sum(
+    db: &impl ConnectionTrait,
+    credential: &Credential,
+    since: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let sum: Option<Option<i64>> = guard_change::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::sum(Expr::col(guard_change::Column::Weight))),
+            "sum",
+        )
+        .filter(of_credential(credential))
+        .filter(guard_change::Column::At.gt(since))
+        .filter(guard_change::Column::IncidentId.is_null())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(sum.flatten().unwrap_or(0))
+}
+
+/// Gives the credential's changes since `since` that no incident holds to `incident`;
+/// answers the time of the first.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    credential: &Credential,
+    since: DateTime<Utc>,
+    incident: i64,
+) -> Result<(), DbErr> {
+    guard_change::Entity::update_many()
+        .col_expr(guard_change::Column::IncidentId, Expr::value(incident))
+        .filter(of_credential(credential))
+        .filter(guard_change::Column::At.gt(since))
+        .filter(guard_change::Column::IncidentId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The changes `incident` holds, oldest first.
+pub async fn of_incident(
+    db: &impl ConnectionTrait,
+    incident: i64,
+) -> Result<Vec<guard_change::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    guard_change::Entity::find()
+        .filter(guard_change::Column::IncidentId.eq(incident))
+        .order_by_asc(guard_change::Column::At)
+        .order_by_asc(guard_change::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Deletes the changes older than `keep` that no incident holds.
+pub async fn prune(db: &impl ConnectionTrait, keep: Duration) -> Result<u64, DbErr> {
+    let done = guard_change::Entity::delete_many()
+        .filter(guard_change::Column::At.lt(Utc::now() - keep))
+        .filter(guard_change::Column::IncidentId.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
