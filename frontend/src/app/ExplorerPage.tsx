@@ -1,6 +1,7 @@
 // The explorer as the shell puts it together: the actions other features register in its
 // registry (tasks, snapshots, share), the previews as the opener of files, and the parts it
-// draws for them (snapshot banner, upload and remote download buttons, the drop zone).
+// draws for them (the guard's and snapshot banners, upload and remote download buttons, the
+// drop zone).
 // The explorer first: its own actions come first among actions of one order.
 import Explorer from "../features/explorer/Explorer";
 import "../features/tasks/explorerActions";
@@ -8,6 +9,7 @@ import "../features/snapshots/explorerActions";
 import "../features/shares/explorerActions";
 import { registerOpener } from "../features/explorer/actions";
 import type { ExplorerParts } from "../features/explorer/parts";
+import { GuardBanner } from "../features/guard/GuardBanner";
 import { openPreview } from "../features/previews";
 import { SnapshotBanner } from "../features/snapshots/SnapshotBanner";
 import { RemoteDownloadButton } from "../features/tasks/RemoteDownloadButton";
@@ -18,7 +20,12 @@ import { UploadButton } from "../features/uploads/UploadButton";
 registerOpener((file, _ctx, siblings) => openPreview(file, siblings));
 
 const parts: ExplorerParts = {
-  banner: ({ fs, id }) => fs === "snapshot" && id && <SnapshotBanner id={id} />,
+  banner: ({ fs, id }) => (
+    <>
+      <GuardBanner />
+      {fs === "snapshot" && id && <SnapshotBanner id={id} />}
+    </>
+  ),
   addButtons: ({ folder, policyId }) => (
     <>
       <RemoteDownloadButton folder={folder} />

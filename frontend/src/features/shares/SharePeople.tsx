@@ -22,6 +22,7 @@ import { useTranslation } from "react-i18next";
 import {
   type Access,
   type Grant,
+  type PublicUser,
   setGrants,
   useGrants,
   useUserSearch,
@@ -132,27 +133,16 @@ function AddPeople({
         </Text>
       )}
       {found.map((user) => (
-        <Group key={user.id} gap="xs" wrap="nowrap">
-          <Avatar src={`/api/v4/user/avatar/${user.id}`} size={28} radius="xl" alt="">
-            {user.nickname.slice(0, 1).toUpperCase()}
-          </Avatar>
-          <Text size="sm" style={{ flex: 1, minWidth: 0 }} truncate>
-            {user.nickname}
-            {user.email ? ` · ${user.email}` : ""}
-          </Text>
-          <Button
-            size="compact-sm"
-            variant="light"
-            disabled={busy || taken.has(`user:${user.id}`)}
-            onClick={() => {
-              onAdd("user", user.id);
-              setKeyword("");
-            }}
-            aria-label={t("people.addNamed", { name: user.nickname })}
-          >
-            {taken.has(`user:${user.id}`) ? t("people.added") : t("people.add")}
-          </Button>
-        </Group>
+        <FoundUser
+          key={user.id}
+          user={user}
+          added={taken.has(`user:${user.id}`)}
+          busy={busy}
+          onAdd={() => {
+            onAdd("user", user.id);
+            setKeyword("");
+          }}
+        />
       ))}
       {group && !taken.has(`group:${group.id}`) && (
         <Button
@@ -167,6 +157,41 @@ function AddPeople({
         </Button>
       )}
     </Stack>
+  );
+}
+
+/** One person the search found, with the button that adds them. */
+function FoundUser({
+  user,
+  added,
+  busy,
+  onAdd,
+}: {
+  user: PublicUser;
+  added: boolean;
+  busy: boolean;
+  onAdd: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Avatar src={`/api/v4/user/avatar/${user.id}`} size={28} radius="xl" alt="">
+        {user.nickname.slice(0, 1).toUpperCase()}
+      </Avatar>
+      <Text size="sm" style={{ flex: 1, minWidth: 0 }} truncate>
+        {user.nickname}
+        {user.email ? ` · ${user.email}` : ""}
+      </Text>
+      <Button
+        size="compact-sm"
+        variant="light"
+        disabled={busy || added}
+        onClick={onAdd}
+        aria-label={t("people.addNamed", { name: user.nickname })}
+      >
+        {added ? t("people.added") : t("people.add")}
+      </Button>
+    </Group>
   );
 }
 

@@ -16,6 +16,7 @@ export const EVENTS = [
   "target_test_failed",
   "node_down",
   "node_up",
+  "guard_tripped",
 ] as const;
 export const DEFAULT_EVENTS = EVENTS.filter((e) => e !== "backup_completed");
 

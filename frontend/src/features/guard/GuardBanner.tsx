@@ -1,0 +1,107 @@
+// The banner the guard raises across the app while one of the user's credentials is stopped:
+// which one, what it did, and the two ways out — put everything back ("Undo all") or let it
+// write again ("It was me") — with the details (the first paths it touched) a click away.
+import { Alert, Button, Group, List, Modal, Stack, Text } from "@mantine/core";
+import { IconShieldExclamation } from "@tabler/icons-react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { type Incident, releaseIncident, undoIncident, useIncidents } from "../../api/guard";
+import { notifyError } from "../../lib/errors";
+import { formatDate } from "../../lib/format";
+
+export function GuardBanner() {
+  const incidents = useIncidents().data ?? [];
+  const open = incidents.find((i) => i.state === "open");
+  if (!open) return null;
+  return <Banner incident={open} />;
+}
+
+function Banner({ incident }: { incident: Incident }) {
+  const { t, i18n } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [details, setDetails] = useState(false);
+  const act = async (what: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await what();
+    } catch (e) {
+      notifyError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const { counts, credential } = incident;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconShieldExclamation size={20} />}
+      title={t("guard.title", { name: credential.name })}
+      role="alert"
+      mb="sm"
+    >
+      <Stack gap="xs">
+        <Text size="sm">
+          {t("guard.body", {
+            kind: t(`guard.kind.${credential.kind}` as "guard.kind.webdav", {
+              defaultValue: credential.kind,
+            }),
+            deleted: counts.deleted,
+            overwritten: counts.overwritten,
+            renamed: counts.renamed,
+            since: formatDate(incident.started_at, i18n.language),
+          })}
+        </Text>
+        <Group gap="xs">
+          <Button
+            size="xs"
+            color="red"
+            loading={busy}
+            onClick={() => act(() => undoIncident(incident.id))}
+          >
+            {t("guard.undo")}
+          </Button>
+          <Button
+            size="xs"
+            variant="default"
+            disabled={busy}
+            onClick={() => act(() => releaseIncident(incident.id))}
+          >
+            {t("guard.release")}
+          </Button>
+          <Button size="xs" variant="subtle" onClick={() => setDetails(true)}>
+            {t("guard.details")}
+          </Button>
+        </Group>
+      </Stack>
+      <Details incident={incident} opened={details} onClose={() => setDetails(false)} />
+    </Alert>
+  );
+}
+
+/** The first paths the credential changed. */
+function Details({
+  incident,
+  opened,
+  onClose,
+}: {
+  incident: Incident;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal opened={opened} onClose={onClose} title={t("guard.detailsTitle")}>
+      <Text size="sm" mb="xs">
+        {t("guard.detailsBody")}
+      </Text>
+      <List size="sm" spacing={2}>
+        {(incident.paths ?? []).map((p) => (
+          <List.Item key={p} style={{ wordBreak: "break-all" }}>
+            {p}
+          </List.Item>
+        ))}
+      </List>
+    </Modal>
+  );
+}
