@@ -130,17 +130,8 @@ async fn create_as(
         live_photo: params.live_photo,
         previous: previous_entity(state, &params)?,
     };
-    // A new version over a file is an overwrite the guard against mass deletion counts.
-    if params.version
-        && let Some(file) = super::stream::replaced_file(state, me, &uri).await?
-    {
-        let mut change = crate::fs::watch::Change::new(
-            crate::fs::watch::Action::Overwrite,
-            file.id,
-            uri.to_string(),
-        );
-        change.previous_entity = file.primary_entity;
-        crate::fs::watch::before(state, me, change).await?;
+    if params.version {
+        watch_overwrite(state, me, &uri).await?;
     }
     let row = store_session(state, &plan, root, &mut props).await?;
     let upload = Upload {
@@ -173,6 +164,24 @@ async fn create_as(
             Err(err)
         }
     }
+}
+
+/// A new version over a file is an overwrite the guard against mass deletion counts.
+async fn watch_overwrite(
+    state: &AppState,
+    me: &SignedIn,
+    uri: &FileUri,
+) -> Result<(), UploadError> {
+    if let Some(file) = super::stream::replaced_file(state, me, uri).await? {
+        let mut change = crate::fs::watch::Change::new(
+            crate::fs::watch::Action::Overwrite,
+            file.id,
+            uri.to_string(),
+        );
+        change.previous_entity = file.primary_entity;
+        crate::fs::watch::before(state, me, change).await?;
+    }
+    Ok(())
 }
 
 /// The props of a new session: no chunk received yet, the whole size reserved, and a fresh
