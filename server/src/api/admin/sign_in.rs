@@ -1,4 +1,5 @@
-//! `/admin/ldap`: what the directory answers for a login, with the saved settings, so an
+//! `/admin/ldap/test` and `/admin/oidc/test`: what the directory answers for a login, and
+//! what an OpenID Connect provider's discovery says, with the saved settings, so an
 //! administrator sees a setup work before anyone signs in with it.
 
 use poem::web::Data;
@@ -11,7 +12,7 @@ use crate::{
         envelope::{ApiError, ApiResult, ErrorCode, ok},
         json::ApiJson,
     },
-    auth::sign_in::directory::Config,
+    auth::sign_in::{directory::Config, oidc},
     state::AppState,
 };
 
@@ -38,6 +39,26 @@ pub struct DirectoryTestResult {
     pub groups: Vec<String>,
     /// The Stratus group `ldap_group_map` gives, if any group matches.
     pub group_id: Option<i64>,
+}
+
+/// `POST /admin/oidc/test`
+#[derive(Debug, Object)]
+pub struct ProviderTestRequest {
+    /// A provider's `id` in the saved `oidc_providers`.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub id: String,
+}
+
+/// What a provider's discovery document says, and the callback URL to register with it.
+#[derive(Debug, Object)]
+#[oai(rename = "AdminProviderTest")]
+pub struct ProviderTestResult {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    pub userinfo_endpoint: Option<String>,
+    pub callback_url: String,
 }
 
 pub struct AdminSignInApi;
@@ -85,6 +106,30 @@ impl AdminSignInApi {
                 groups: Vec::new(),
                 group_id: None,
             },
+        })
+    }
+
+    /// Reads provider `id`'s discovery document now, through the outbound guard
+    /// (`oidc_allowed_cidrs`): its endpoints, or the reason it cannot be used.
+    #[oai(
+        path = "/admin/oidc/test",
+        method = "post",
+        operation_id = "test_provider"
+    )]
+    async fn test_provider(
+        &self,
+        state: Data<&AppState>,
+        _actor: Data<&Actor>,
+        body: ApiJson<ProviderTestRequest>,
+    ) -> ApiResult<ProviderTestResult> {
+        let (meta, callback_url) = oidc::discover(&state, &body.id).await?;
+        ok(ProviderTestResult {
+            issuer: meta.issuer,
+            authorization_endpoint: meta.authorization_endpoint,
+            token_endpoint: meta.token_endpoint,
+            jwks_uri: meta.jwks_uri,
+            userinfo_endpoint: meta.userinfo_endpoint,
+            callback_url,
         })
     }
 }

@@ -92,3 +92,70 @@ async fn the_client_secret_is_write_only() {
     .await;
     assert_eq!(env["code"], 40001, "{env}");
 }
+
+#[tokio::test]
+async fn an_administrator_tests_a_provider_and_sees_its_endpoints_or_why_not() {
+    let p = super::pair(json!({})).await;
+    let boss = admin(&p.app, "boss@app.test").await;
+    let found = ok(
+        &p.app,
+        &boss,
+        Method::POST,
+        "/admin/oidc/test",
+        json!({"id": PROVIDER}),
+    )
+    .await;
+    assert_eq!(
+        found["issuer"].as_str().unwrap().trim_end_matches('/'),
+        p.idp.base.trim_end_matches('/'),
+        "{found}"
+    );
+    assert!(found["jwks_uri"].as_str().unwrap().starts_with(&p.idp.base));
+    assert_eq!(
+        found["callback_url"],
+        p.app.api(&format!("/session/oidc/{PROVIDER}/callback"))
+    );
+    // An unknown provider, and a provider whose address the outbound guard refuses, say so.
+    let unknown = call(
+        &p.app,
+        Some(&boss),
+        Method::POST,
+        "/admin/oidc/test",
+        Some(json!({"id": "nope"})),
+    )
+    .await;
+    assert_ne!(unknown["code"], 0, "{unknown}");
+    super::use_providers(
+        &p.app,
+        json!([super::provider_entry(&p.idp, &p.client, json!({}))]),
+        "",
+    )
+    .await;
+    let refused = call(
+        &p.app,
+        Some(&boss),
+        Method::POST,
+        "/admin/oidc/test",
+        Some(json!({"id": PROVIDER})),
+    )
+    .await;
+    assert_ne!(refused["code"], 0, "{refused}");
+    assert!(
+        refused["msg"]
+            .as_str()
+            .unwrap()
+            .contains("oidc_allowed_cidrs"),
+        "{refused}"
+    );
+    // Not for other users.
+    let member = crate::admin::member(&p.app, "member@app.test").await;
+    let denied = call(
+        &p.app,
+        Some(&member),
+        Method::POST,
+        "/admin/oidc/test",
+        Some(json!({"id": PROVIDER})),
+    )
+    .await;
+    assert_ne!(denied["code"], 0, "{denied}");
+}

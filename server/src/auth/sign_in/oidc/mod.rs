@@ -13,7 +13,7 @@
 
 mod error;
 pub mod providers;
-mod remote;
+pub mod remote;
 
 use std::time::Duration;
 
@@ -90,6 +90,15 @@ fn safe_redirect(redirect: Option<&str>) -> String {
         Some(r) if r.starts_with('/') && !r.starts_with("//") && !r.contains('\\') => r.to_owned(),
         _ => "/home".to_owned(),
     }
+}
+
+/// What an administrator's test of provider `id` finds: its discovery document, read through
+/// the outbound guard now (not from the cache), and the callback URL to register with it.
+pub async fn discover(state: &AppState, id: &str) -> Result<(remote::Metadata, String), OidcError> {
+    let provider = providers::find(state, id).await?;
+    let guard = providers::guard(state).await?;
+    let meta = remote::fresh_metadata(state, &guard, &provider).await?;
+    Ok(((*meta).clone(), callback_url(state, id).await?))
 }
 
 /// The callback URL of provider `id`, to register with the provider.

@@ -77,10 +77,20 @@ pub async fn metadata(
     provider: &Provider,
 ) -> Result<Arc<Metadata>, OidcError> {
     let issuer = trimmed(&provider.issuer).to_owned();
-    let cache = caches(state);
-    if let Some(found) = cache.metadata.get(&issuer).await {
+    if let Some(found) = caches(state).metadata.get(&issuer).await {
         return Ok(found);
     }
+    fresh_metadata(state, guard, provider).await
+}
+
+/// The provider's discovery document read now, and kept in the cache.
+pub async fn fresh_metadata(
+    state: &AppState,
+    guard: &Guard,
+    provider: &Provider,
+) -> Result<Arc<Metadata>, OidcError> {
+    let issuer = trimmed(&provider.issuer).to_owned();
+    let cache = caches(state);
     let url = parse_url(&format!("{issuer}/.well-known/openid-configuration"))?;
     let body = get_json(guard, &url, None).await?;
     let meta: Metadata = serde_json::from_value(body)

@@ -19,6 +19,7 @@ import {
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ProviderTest } from "./ProviderTest";
 import { useSiteSettings } from "./settingsApi";
 
 type Provider = {
@@ -152,6 +153,7 @@ function ProviderCard({
           {t("admin.settings.oidc.callback")}{" "}
           <Code style={{ overflowWrap: "anywhere" }}>{callback}</Code>
         </Text>
+        <ProviderTest id={p.id} />
       </Stack>
     </Paper>
   );

@@ -26,6 +26,11 @@ export function testDirectory(login: string) {
   return unwrap(api.POST("/admin/ldap/test", { body: { login } }));
 }
 
+/** What the saved provider `id`'s discovery document says, read now. */
+export function testProvider(id: string) {
+  return unwrap(api.POST("/admin/oidc/test", { body: { id } }));
+}
+
 /** The groups new accounts may join (for the default group), by id. */
 export function useGroupChoices() {
   return useQuery({
