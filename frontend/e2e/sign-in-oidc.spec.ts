@@ -139,6 +139,12 @@ test("the console's directory and provider tabs", async ({ page }, info) => {
   await expect(page.getByText(/\/api\/v4\/session\/oidc\/idp\/callback/)).toBeVisible();
   // The secret is never shown back.
   await expect(page.getByLabel("Client secret")).toHaveValue("");
+  // The saved provider's discovery, read now: its endpoints.
+  await page.getByRole("button", { name: "Test discovery" }).click();
+  const found = page.getByRole("table", { name: "What the provider publishes" });
+  await expect(found).toContainText("/.well-known/jwks.json");
+  await found.scrollIntoViewIfNeeded();
+  await snap(page, info, "admin-provider-discovery");
   await snapAll(page, info, "admin-providers");
 
   await page.getByRole("tab", { name: "Directory" }).click();
