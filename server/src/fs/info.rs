@@ -150,11 +150,30 @@ pub async fn folder_sizes(
     db: &impl sea_orm::ConnectionTrait,
     folders: &[i64],
 ) -> Result<std::collections::HashMap<i64, i64>, FsError> {
+    Ok(folder_sums(db, folders)
+        .await?
+        .into_iter()
+        .map(|(top, sums)| (top, sums.size))
+        .collect())
+}
+
+/// What the files below a folder add up to.
+#[derive(Debug, Clone, Copy, sea_orm::FromQueryResult)]
+pub struct FolderSums {
+    pub top: i64,
+    pub size: i64,
+    pub files: i64,
+}
+
+/// The size and number of the files below each of `folders`, in one recursive statement
+/// counted by the database: no row of the subtree is read into memory.
+pub async fn folder_sums(
+    db: &impl sea_orm::ConnectionTrait,
+    folders: &[i64],
+) -> Result<std::collections::HashMap<i64, FolderSums>, FsError> {
     use sea_orm::{FromQueryResult, Statement};
-    #[derive(FromQueryResult)]
-    struct Total {
-        top: i64,
-        total: i64,
+    if folders.is_empty() {
+        return Ok(Default::default());
     }
     let list = folders
         .iter()
@@ -166,13 +185,15 @@ pub async fn folder_sizes(
          SELECT id, id, type, CAST(0 AS BIGINT) FROM files WHERE id IN ({list}) \
          UNION ALL SELECT sub.top, f.id, f.type, f.size FROM files f JOIN sub ON f.parent_id = sub.id \
          WHERE sub.type = {folder} AND f.deleted_at IS NULL AND NOT f.is_symbolic) \
-         SELECT top, CAST(COALESCE(SUM(CASE WHEN type = {file} THEN size ELSE 0 END), 0) AS BIGINT) AS total \
+         SELECT top, CAST(COALESCE(SUM(CASE WHEN type = {file} THEN size ELSE 0 END), 0) AS BIGINT) AS size, \
+         CAST(COALESCE(SUM(CASE WHEN type = {file} AND id <> top THEN 1 ELSE 0 END), 0) AS BIGINT) AS files \
          FROM sub GROUP BY top",
         folder = file::kind::FOLDER,
         file = file::kind::FILE,
     );
-    let rows = Total::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|t| (t.top, t.total)).collect())
+    let rows =
+        FolderSums::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
+    Ok(rows.into_iter().map(|t| (t.top, t)).collect())
 }

@@ -127,16 +127,11 @@ pub async fn before_ctx(ctx: &FsCtx<'_>, change: Change) -> Result<(), FsError> 
     }
 }
 
-/// Most files of a folder counted for one delete: a larger folder counts as this many.
-const MOST_FILES_COUNTED: usize = 100_000;
-
-/// The files in the folder `folder_id`, for a delete of it (at least 1).
+/// The files in the folder `folder_id`, for a delete of it (at least 1), counted by the
+/// database.
 pub async fn files_below(ctx: &FsCtx<'_>, folder_id: i64) -> Result<u64, FsError> {
-    let (rows, _) = super::walk::descendants(&ctx.state.db, folder_id, MOST_FILES_COUNTED).await?;
-    let files = rows
-        .iter()
-        .filter(|f| f.r#type == stratus_entity::file::kind::FILE)
-        .count();
+    let sums = super::info::folder_sums(&ctx.state.db, &[folder_id]).await?;
+    let files = sums.get(&folder_id).map_or(0, |s| s.files);
     Ok(files.max(1) as u64)
 }
 

@@ -57,10 +57,7 @@ impl Access {
             return Err(s3_error!(AccessDenied, "this S3 key is read-only"));
         }
         if let Some(why) = &self.stopped {
-            return Err(s3s::S3Error::with_message(
-                s3s::S3ErrorCode::AccessDenied,
-                why.clone(),
-            ));
+            return Err(s3_error!(AccessDenied, "{why}"));
         }
         Ok(())
     }
