@@ -47,6 +47,8 @@ pub const TABLES: &[&str] = &[
     "external_identities",
     "s3_keys",
     "file_grants",
+    "guard_incidents",
+    "guard_changes",
 ];
 
 pub struct TestDb {
