@@ -101,6 +101,8 @@ async fn schema_matches(db: &DatabaseConnection) {
         assert_entity_matches::<external_identity::Entity>(db).await,
         assert_entity_matches::<s3_key::Entity>(db).await,
         assert_entity_matches::<file_grant::Entity>(db).await,
+        assert_entity_matches::<guard_incident::Entity>(db).await,
+        assert_entity_matches::<guard_change::Entity>(db).await,
     ];
     let mut checked_sorted = checked.clone();
     checked_sorted.sort();
