@@ -4,7 +4,7 @@
 //! `/admin`, behind the admin check every such route passes.
 
 use chrono::{DateTime, Utc};
-use poem::web::Data;
+use poem::{http::Method, web::Data};
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
@@ -160,6 +160,30 @@ pub struct AdminGuardIncidentList {
 pub struct GuardUndoStarted {
     /// The queue task that restores the files.
     pub task_id: String,
+}
+
+/// Refuses (40090) a request that writes files (what an OAuth token needs `Files.Write`
+/// for, from the one route table) by a credential the guard stopped: besides the
+/// destructive changes the guard judges, a stopped app or session cannot upload, create,
+/// copy or move either, as WebDAV and S3 refuse every write at their edges.
+pub async fn refuse_stopped(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    caller: &Caller,
+) -> Result<(), ApiError> {
+    let Caller::User(me) = caller else {
+        return Ok(());
+    };
+    if me.credential.is_none()
+        || !super::scopes::required(method, path).contains(&super::scopes::FILES_WRITE)
+    {
+        return Ok(());
+    }
+    match guard::stopped(state, me).await {
+        Some(why) => Err(ApiError::new(ErrorCode::GuardStopped, why)),
+        None => Ok(()),
+    }
 }
 
 fn not_found() -> ApiError {

@@ -194,6 +194,12 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
                     if let Err(err) = scopes::check(req.method(), req.uri().path(), &caller) {
                         return Ok(finish(err.as_response()));
                     }
+                    // Files written by a credential the guard stopped.
+                    if let Err(err) =
+                        guard::refuse_stopped(&state, req.method(), req.uri().path(), &caller).await
+                    {
+                        return Ok(finish(err.as_response()));
+                    }
                     req.extensions_mut().insert(caller);
                 }
                 Err(err) => return Ok(finish(ApiError::from(err).as_response())),

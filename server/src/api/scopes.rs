@@ -9,7 +9,7 @@ use poem::http::Method;
 use super::envelope::{ApiError, ErrorCode};
 use crate::caller::Caller;
 
-const FILES_WRITE: &str = "Files.Write";
+pub const FILES_WRITE: &str = "Files.Write";
 const SHARES_WRITE: &str = "Shares.Write";
 const WORKFLOW_WRITE: &str = "Workflow.Write";
 const ADMIN_WRITE: &str = "Admin.Write";

@@ -142,3 +142,85 @@ async fn two_instances_on_one_database_share_the_count() {
     assert_eq!(deleted, 10);
     assert_eq!(incidents(&b, &ann).await.len(), 1);
 }
+
+/// `POST /file/create` of `uri` as `token`: the answer's code.
+async fn create_code(server: &stratus_tests::TestServer, token: &str, uri: &str) -> i64 {
+    let created = server
+        .send_as(
+            Method::POST,
+            "/file/create",
+            token,
+            &json!({"uri": uri, "type": "file"}),
+        )
+        .await;
+    created["code"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_stopped_web_session_writes_nothing_through_the_api_and_another_one_still_does() {
+    let (server, ann) = setup(3).await;
+    server
+        .state
+        .settings
+        .set(&[("guard_web_sessions", "1")])
+        .await
+        .unwrap();
+    for i in 0..5 {
+        let uri = format!("cloudreve://my/{i}.txt");
+        assert_eq!(create_code(&server, &ann.access_token, &uri).await, 0);
+    }
+    let mut codes = Vec::new();
+    for i in 0..5 {
+        let deleted = server
+            .send_as(
+                Method::DELETE,
+                "/file",
+                &ann.access_token,
+                &json!({"uris": [format!("cloudreve://my/{i}.txt")]}),
+            )
+            .await;
+        codes.push(deleted["code"].as_i64().unwrap());
+    }
+    assert_eq!(codes, [0, 0, 0, 40090, 40090]);
+
+    // Not only destructive changes: new files, uploads and moves are refused too.
+    let new = create_code(&server, &ann.access_token, "cloudreve://my/new.txt").await;
+    assert_eq!(new, 40090);
+    let upload = server
+        .send_as(
+            Method::PUT,
+            "/file/upload",
+            &ann.access_token,
+            &json!({"uri": "cloudreve://my/up.txt", "size": 5}),
+        )
+        .await;
+    assert_eq!(upload["code"], 40090, "{upload}");
+    assert!(
+        upload["msg"].as_str().unwrap().contains("web session"),
+        "{upload}"
+    );
+    // Reads go on.
+    let listed = server
+        .get_as("/file?uri=cloudreve%3A%2F%2Fmy", &ann.access_token)
+        .await;
+    assert_eq!(listed["code"], 0, "{listed}");
+
+    // Another session of hers writes; released, the first one writes again.
+    let other = server.login(ANN, PW).await;
+    let elsewhere = create_code(&server, &other.access_token, "cloudreve://my/b.txt").await;
+    assert_eq!(elsewhere, 0);
+    let id = incidents(&server, &other).await[0]["id"].as_i64().unwrap();
+    let released = server
+        .send_as(
+            Method::POST,
+            &format!("/guard/incident/{id}/release"),
+            &other.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(released["code"], 0, "{released}");
+    // The edge remembers an answer for a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = create_code(&server, &ann.access_token, "cloudreve://my/new.txt").await;
+    assert_eq!(again, 0);
+}
