@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use stratus_entity::{file_grant, group, user};
 
@@ -178,7 +178,9 @@ async fn apply(
     group_changes: &[(i64, Change)],
 ) -> Result<bool, ShareError> {
     let db = &ctx.state.db;
-    let txn = db.begin().await?;
+    // The write lock up front: a read that later writes fails at once on SQLite when another
+    // connection wrote in between.
+    let txn = crate::db::begin_write(db).await?;
     let existing = file_grant::Entity::find()
         .filter(file_grant::Column::FileId.eq(node.file.id))
         .all(&txn)
