@@ -18,7 +18,7 @@ use crate::{
     },
     fts::{
         error::FtsError,
-        search::{self, Filters, Hit},
+        search::{self, Filters, Hit, Place},
     },
     state::AppState,
 };
@@ -115,19 +115,27 @@ pub async fn search(
     })
 }
 
-/// Presents the page's hits with one `present::responses` call per kind of place (own files,
-/// files inside saved shares), so the page costs two queries per kind, not two per hit.
+/// Presents the page's hits with one `present::responses` call per way of reaching them
+/// (own files, files inside saved shares, files through grants that allow the same), so the
+/// page costs two queries per way, not two per hit.
 async fn present_hits(state: &AppState, hits: Vec<Hit>) -> Result<Vec<SearchHit>, ApiError> {
     let mut files: Vec<Option<FileResponse>> = Vec::new();
     files.resize_with(hits.len(), || None);
-    for owned in [true, false] {
+    let mut places: Vec<&Place> = Vec::new();
+    for hit in &hits {
+        if !places.contains(&&hit.place) {
+            places.push(&hit.place);
+        }
+    }
+    for place in places {
         let group: Vec<usize> = (0..hits.len())
-            .filter(|&i| hits[i].owned == owned)
+            .filter(|&i| hits[i].place == *place)
             .collect();
-        let Some(&first) = group.first() else {
-            continue;
+        let (capability, owned) = match place {
+            Place::Own => (nav::capability(FsKind::My), true),
+            Place::Saved => (nav::capability(FsKind::Share), false),
+            Place::Granted(capability) => (capability.clone(), false),
         };
-        let capability = nav::capability(hits[first].uri.fs);
         let items: Vec<Item<'_>> = group
             .iter()
             .map(|&i| Item {

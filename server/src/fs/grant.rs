@@ -143,25 +143,47 @@ pub async fn on_chain(
     };
     let ids: Vec<i64> = chain.iter().map(|f| f.id).collect();
     let rows = reaching(db, (me.user.id, me.user.group_id), owner_id, &ids).await?;
+    Ok(along(&ids, item.id, &rows))
+}
+
+/// What `grants` (all reaching the caller, of the path's owner) give at the path `ids`
+/// (the owner's root first, `item` last); `None` when none is on the path.
+pub fn along(ids: &[i64], item: i64, grants: &[file_grant::Model]) -> Option<Granted> {
     let mut found: Option<Granted> = None;
     // Walk from the root down: the first grant met is the top of what the caller sees.
-    for row in chain {
-        for grant in rows.iter().filter(|g| g.file_id == row.id) {
+    for &id in ids {
+        for grant in grants.iter().filter(|g| g.file_id == id) {
             let Some(access) = Access::parse(&grant.access) else {
                 continue;
             };
             let g = found.get_or_insert(Granted {
                 here: access,
                 above: None,
-                top_id: row.id,
+                top_id: id,
             });
             g.here = g.here.max(access);
-            if row.id != item.id {
+            if id != item {
                 g.above = Some(g.above.map_or(access, |a| a.max(access)));
             }
         }
     }
-    Ok(found)
+    found
+}
+
+/// Every grant other owners gave `me` (directly or through the group), in one statement.
+pub async fn received(
+    db: &impl ConnectionTrait,
+    me: &SignedIn,
+) -> Result<Vec<file_grant::Model>, FsError> {
+    Ok(file_grant::Entity::find()
+        .filter(file_grant::Column::OwnerId.ne(me.user.id))
+        .filter(
+            Condition::any()
+                .add(file_grant::Column::UserId.eq(me.user.id))
+                .add(file_grant::Column::GroupId.eq(me.user.group_id)),
+        )
+        .all(db)
+        .await?)
 }
 
 /// Whether any grant of `owner_id` on one of `file_ids` (an item and the folders above it)

@@ -1,8 +1,10 @@
 //! Searching the index for one caller. The engine finds candidates among the files of the
 //! caller and of the owners of the shares the caller saved (current version only, status
 //! indexed); each candidate is then kept only if the caller may read it now: their own file
-//! in their live tree (never the trash), or a file inside a share they saved that still opens
-//! for them and has no download limit, presented under that share's URI. Candidates are checked in rank order until the
+//! in their live tree (never the trash), a file inside a share they saved that still opens
+//! for them and has no download limit, presented under that share's URI, or a file in
+//! another owner's live tree below a grant that reaches them, presented as
+//! `cloudreve://<owner id>@my/<path>` with what the grant allows. Candidates are checked in rank order until the
 //! page is full, so a page of dropped candidates never shows as an empty page; `total` is the
 //! estimate Cloudreve's is too (visible so far plus candidates not yet checked).
 
@@ -10,19 +12,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{file, fts_doc};
+use stratus_entity::{file, file_grant, fts_doc};
 
 use super::{
     error::FtsError,
     snippet::snippet,
     tokens::{QueryTerm, query_terms},
 };
-use crate::fs::{
-    chain::{self, Link},
-    nav::FsCtx,
-    share_tree,
-    sql::Sql,
-    uri::{FileUri, FsKind},
+use crate::{
+    boolset::Boolset,
+    fs::{
+        chain::{self, Link},
+        grant,
+        nav::FsCtx,
+        share_tree,
+        sql::Sql,
+        uri::{FileUri, FsKind},
+    },
+    ids::{HashIds, IdKind},
 };
 
 /// Most candidates the engine answers for one query.
@@ -50,13 +57,23 @@ pub struct Filters {
     pub created_lte: Option<DateTime<Utc>>,
 }
 
+/// How the caller reaches a match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In their own drive.
+    Own,
+    /// Inside a share they saved.
+    Saved,
+    /// Through a grant, which allows this.
+    Granted(Boolset),
+}
+
 /// One visible match.
 pub struct Hit {
     pub file: file::Model,
     /// Where the caller reaches it.
     pub uri: FileUri,
-    /// The caller owns it (else it is inside a saved share).
-    pub owned: bool,
+    pub place: Place,
     /// The snippet, HTML-escaped, matches in `<em>`.
     pub content: String,
 }
@@ -85,7 +102,8 @@ pub async fn search(
     if !super::enabled(&state.settings).await? {
         return Err(FtsError::Disabled);
     }
-    let me = ctx.user()?.user.id;
+    let who = ctx.user()?;
+    let me = who.user.id;
     let terms = query_terms(query);
     if terms.is_empty() {
         return Err(FtsError::EmptyQuery);
@@ -93,22 +111,39 @@ pub async fn search(
     let page_size = setting_or(ctx, "fts_meilisearch_page_size", PAGE_SIZE).await?;
     let chunk = setting_or(ctx, "fts_chunk_size", CHUNK_SIZE).await?;
     let roots = saved_roots(ctx, me).await?;
+    let grants = grant::received(&state.db, who).await?;
     let mut owners = vec![me];
     owners.extend(roots.iter().map(|r| r.owner_id));
+    owners.extend(grants.iter().map(|g| g.owner_id));
     owners.sort_unstable();
     owners.dedup();
 
     let db = &state.db;
     let ids = candidates(db, &terms, &owners).await?;
+    let reach = Reach {
+        me,
+        roots: &roots,
+        grants: &grants,
+        ids: &state.ids,
+    };
     let (found, visible, checked) =
-        visible_page(db, &ids, me, &roots, filters, offset, page_size).await?;
+        visible_page(db, &ids, &reach, filters, offset, page_size).await?;
     let hits = with_snippets(db, found, &terms, chunk).await?;
     let total = (visible + ids.len().saturating_sub(checked)) as i64;
     Ok(Page { hits, total })
 }
 
-/// A candidate the caller may open, with where they see it and whether it is theirs.
-type Found = (file::Model, FileUri, bool);
+/// A candidate the caller may open, with where they see it and how they reach it.
+type Found = (file::Model, FileUri, Place);
+
+/// What the caller may reach besides their own drive.
+struct Reach<'a> {
+    me: i64,
+    roots: &'a [SavedRoot],
+    /// The grants other owners gave the caller.
+    grants: &'a [file_grant::Model],
+    ids: &'a HashIds,
+}
 
 /// Walks the candidates in order and keeps the page after `offset` visible ones; returns it with
 /// the visible count and how many candidates were checked. Candidates are checked a batch at a
@@ -117,8 +152,7 @@ type Found = (file::Model, FileUri, bool);
 async fn visible_page(
     db: &impl ConnectionTrait,
     ids: &[i64],
-    me: i64,
-    roots: &[SavedRoot],
+    reach: &Reach<'_>,
     filters: &Filters,
     offset: usize,
     page_size: usize,
@@ -158,7 +192,7 @@ async fn visible_page(
                 continue;
             }
             let up = ups.remove(id).unwrap_or_default();
-            let Some((uri, owned)) = place(&f, &up, me, roots) else {
+            let Some((uri, how)) = place(&f, &up, reach) else {
                 continue;
             };
             if filters
@@ -170,7 +204,7 @@ async fn visible_page(
             }
             visible += 1;
             if visible > offset {
-                found.push((f, uri, owned));
+                found.push((f, uri, how));
             }
         }
     }
@@ -200,11 +234,11 @@ async fn with_snippets(
         .collect();
     Ok(found
         .into_iter()
-        .map(|(file, uri, owned)| Hit {
+        .map(|(file, uri, place)| Hit {
             content: snippet(&bodies.remove(&file.id).unwrap_or_default(), terms, chunk),
             file,
             uri,
-            owned,
+            place,
         })
         .collect())
 }
@@ -309,19 +343,14 @@ async fn candidates(
 }
 
 /// Where the caller reaches `f`, if they may read it now.
-fn place(f: &file::Model, up: &[Link], me: i64, roots: &[SavedRoot]) -> Option<(FileUri, bool)> {
-    if f.owner_id == me {
-        // Visible when the chain reaches the root (no name, no parent) with nothing deleted.
-        if up.iter().any(|u| u.gone) || !chain::reaches_root(up) {
-            return None;
-        }
-        let mut uri = FileUri::root(FsKind::My, None);
-        for u in up.iter().rev().skip(1) {
-            uri = uri.join(&u.name).ok()?;
-        }
-        return Some((uri, true));
+fn place(f: &file::Model, up: &[Link], reach: &Reach<'_>) -> Option<(FileUri, Place)> {
+    if f.owner_id == reach.me {
+        return Some((in_tree(up, None)?, Place::Own));
     }
-    for root in roots.iter().filter(|r| r.owner_id == f.owner_id) {
+    if let Some(found) = through_grant(f, up, reach) {
+        return Some(found);
+    }
+    for root in reach.roots.iter().filter(|r| r.owner_id == f.owner_id) {
         let Some(k) = up.iter().position(|u| u.id == root.item_id) else {
             continue;
         };
@@ -342,10 +371,40 @@ fn place(f: &file::Model, up: &[Link], me: i64, roots: &[SavedRoot]) -> Option<(
             }
         }
         if ok {
-            return Some((uri, false));
+            return Some((uri, Place::Saved));
         }
     }
     None
+}
+
+/// `f`'s path in its owner's drive (`owner`: another owner's hash id, `None` for the
+/// caller's), when its chain `up` (the file first) reaches the root with nothing deleted.
+fn in_tree(up: &[Link], owner: Option<String>) -> Option<FileUri> {
+    if up.iter().any(|u| u.gone) || !chain::reaches_root(up) {
+        return None;
+    }
+    let mut uri = FileUri::root(FsKind::My, owner);
+    for u in up.iter().rev().skip(1) {
+        uri = uri.join(&u.name).ok()?;
+    }
+    Some(uri)
+}
+
+/// `f` in another owner's drive below a grant that reaches the caller, with what it allows.
+fn through_grant(f: &file::Model, up: &[Link], reach: &Reach<'_>) -> Option<(FileUri, Place)> {
+    let grants: Vec<file_grant::Model> = reach
+        .grants
+        .iter()
+        .filter(|g| g.owner_id == f.owner_id)
+        .cloned()
+        .collect();
+    if grants.is_empty() {
+        return None;
+    }
+    let ids: Vec<i64> = up.iter().rev().map(|u| u.id).collect();
+    let granted = grant::along(&ids, f.id, &grants)?;
+    let uri = in_tree(up, Some(reach.ids.encode(f.owner_id, IdKind::User)))?;
+    Some((uri, Place::Granted(grant::capability(&granted))))
 }
 
 /// The shares the caller saved that open for them now (validity, password, group rights),

@@ -8,6 +8,7 @@ mod bomb;
 mod copied;
 pub mod docs;
 mod found;
+mod granted;
 mod saved;
 mod switched_on;
 mod writers;
