@@ -70,6 +70,9 @@ pub enum AdminError {
     /// No share has this id.
     #[error("share not found")]
     ShareNotFound,
+    /// No grant (sharing with people) has this id.
+    #[error("grant not found")]
+    GrantNotFound,
     /// No snapshot has this id.
     #[error("snapshot not found")]
     SnapshotNotFound,

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod grants;
 pub mod groups;
 pub mod list;
 pub mod nodes;

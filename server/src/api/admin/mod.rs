@@ -13,6 +13,7 @@ pub mod backup_target;
 pub mod backup_task;
 pub mod dto;
 pub mod file;
+pub mod grant;
 pub mod group;
 pub mod health;
 pub mod node;
@@ -59,6 +60,7 @@ macro_rules! admin_route_groups {
                 backup_record_io::AdminBackupRecordIoApi,
                 oauth_client::AdminOAuthClientApi,
                 sign_in::AdminSignInApi,
+                grant::AdminGrantApi,
             ),
         )
     };

@@ -33,7 +33,7 @@ impl From<AdminError> for ApiError {
             A::FileNotFound => ApiError::code(ErrorCode::FileNotFound),
             A::EntityNotFound => ApiError::code(ErrorCode::EntityNotExist),
             A::ShareNotFound => ApiError::code(ErrorCode::ShareLinkNotFound),
-            A::EventNotFound | A::TaskNotFound | A::SnapshotNotFound => {
+            A::EventNotFound | A::TaskNotFound | A::SnapshotNotFound | A::GrantNotFound => {
                 ApiError::new(ErrorCode::NotFound, msg)
             }
             A::NameTaken(_) => ApiError::new(ErrorCode::ObjectExisted, msg),

@@ -8,6 +8,7 @@ use stratus_tests::{Session, TestServer, query_escape};
 
 use crate::download::put_file;
 
+mod admin;
 mod counts;
 mod group;
 mod manage;

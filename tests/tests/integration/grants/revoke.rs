@@ -11,7 +11,7 @@ use super::{People, list, send, set_grants, setup, url_of};
 use crate::file_events::{Events, debounce_one_second};
 
 /// The stream ends within a few seconds, with nothing more than keep-alives.
-async fn ends_soon(events: &mut Events) {
+pub(super) async fn ends_soon(events: &mut Events) {
     let next = tokio::time::timeout(Duration::from_secs(5), events.next())
         .await
         .expect("the stream did not end within 5 s");
@@ -19,7 +19,7 @@ async fn ends_soon(events: &mut Events) {
 }
 
 /// Bob's open stream on Ann's `Team`, shown to work by one event.
-async fn bob_watches_team(p: &People) -> Events {
+pub(super) async fn bob_watches_team(p: &People) -> Events {
     let mut events = Events::open(&p.server, &p.bob, &p.anns("Team"), Uuid::new_v4()).await;
     events.expect("subscribed").await;
     let made = send(
@@ -36,7 +36,7 @@ async fn bob_watches_team(p: &People) -> Events {
 }
 
 /// Every read route refuses Bob now, as for a missing file.
-async fn bob_sees_nothing(p: &People) {
+pub(super) async fn bob_sees_nothing(p: &People) {
     let s = &p.server;
     for path in ["Team", "Team/Sub"] {
         assert_eq!(list(s, &p.bob, &p.anns(path)).await["code"], 404, "{path}");
