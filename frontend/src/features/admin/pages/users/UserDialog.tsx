@@ -1,12 +1,13 @@
 // Create or edit one account: e-mail, nick, group, status, a new password; for an existing
 // account also its storage against the group's quota (with a recount), its snapshots (with
-// delete) and turning 2FA off.
+// delete), what it shares with people and receives (with remove) and turning 2FA off.
 import { Alert, Button, Group, Modal, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { AnchorLink } from "../../../../components/links";
 import type { AdminGroup, AdminUser } from "../../api";
 import { adminErrorMessage } from "../../errors";
 import { UserIdentity, UserQuota, UserTwoFa } from "./UserFields";
+import { UserGrants } from "./UserGrants";
 import { UserSnapshots } from "./UserSnapshots";
 import { useUserForm } from "./useUserForm";
 
@@ -43,6 +44,7 @@ export function UserDialog({ user, groups, onClose, onSaved }: Props) {
           <UserIdentity form={form} isNew={!user} groups={groups} />
           {current?.capacity && <UserQuota capacity={current.capacity} onRecount={form.recount} />}
           {current && <UserSnapshots userId={current.id} />}
+          {current && <UserGrants userId={current.id} />}
           {current?.two_fa_enabled && <UserTwoFa form={form} />}
           {current && (
             <AnchorLink

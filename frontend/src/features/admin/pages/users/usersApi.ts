@@ -104,3 +104,16 @@ export function useUserDetail(userId: number) {
 export async function deleteSnapshot(id: number): Promise<void> {
   await unwrap(api.DELETE("/admin/snapshot/{id}", { params: { path: { id } } }));
 }
+
+/** The grants the account gave and received (sharing with people), newest first. */
+export function useUserGrants(userId: number) {
+  return useQuery({
+    queryKey: ["admin", "grants", userId],
+    queryFn: () => unwrap(api.GET("/admin/user/{id}/grants", { params: { path: { id: userId } } })),
+  });
+}
+
+/** Takes a grant back: its recipients lose access at once. */
+export async function deleteGrant(id: number): Promise<void> {
+  await unwrap(api.DELETE("/admin/grant/{id}", { params: { path: { id } } }));
+}
