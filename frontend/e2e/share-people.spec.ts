@@ -33,6 +33,10 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
   await dialog.getByRole("textbox", { name: "Add people" }).fill("Ra");
   await expect(dialog).toContainText("at least 3 letters");
   await dialog.getByRole("textbox", { name: "Add people" }).fill(reader.email);
+  // Telling by e-mail is a choice, off until ticked; without mail set up, adding still works.
+  const notify = dialog.getByRole("checkbox", { name: "E-mail the people I add" });
+  await expect(notify).not.toBeChecked();
+  await notify.check();
   await dialog.getByRole("button", { name: "Add Rafael" }).click();
   const people = dialog.getByRole("list", { name: "Who has access" });
   await expect(people.getByRole("listitem", { name: "Rafael" })).toBeVisible();

@@ -26,7 +26,12 @@ export function useGrants(uri: string) {
  */
 export async function setGrants(
   uri: string,
-  change: { users?: Record<string, Access | "none">; groups?: Record<string, Access | "none"> },
+  change: {
+    users?: Record<string, Access | "none">;
+    groups?: Record<string, Access | "none">;
+    /** E-mail the users who get access now and had none. */
+    notify?: boolean;
+  },
 ) {
   const answer = await unwrap(api.PUT("/file/permission", { body: { uri, ...change } }));
   queryClient.setQueryData(grantsKey(uri), answer);

@@ -53,6 +53,9 @@ pub struct SetPermissionRequest {
     pub users: Option<BTreeMap<String, PermissionLevel>>,
     /// Groups by hash id, likewise.
     pub groups: Option<BTreeMap<String, PermissionLevel>>,
+    /// E-mail each user who gets access now and had none (not groups): who shared what, and
+    /// a link to "Shared with me". Needs the site's mail settings; off when left out.
+    pub notify: Option<bool>,
 }
 
 /// Whether a grant is to one user or to a group.
@@ -157,6 +160,7 @@ impl PermissionApi {
             &uri,
             &changes(body.users.as_ref()),
             &changes(body.groups.as_ref()),
+            body.notify.unwrap_or(false),
         )
         .await?;
         ok(present(&state, &uri, views))

@@ -12,6 +12,7 @@ pub mod download;
 pub mod error;
 pub mod manage;
 pub mod people;
+mod people_mail;
 pub mod upload;
 
 /// Length of a generated share password.

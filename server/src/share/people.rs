@@ -84,6 +84,7 @@ pub async fn set(
     uri: &FileUri,
     users: &BTreeMap<String, Change>,
     groups: &BTreeMap<String, Change>,
+    notify: bool,
 ) -> Result<Vec<GrantView>, ShareError> {
     let me = ctx.user()?;
     if !me.permissions().enabled(group_perm::SHARE_PEOPLE) {
@@ -97,9 +98,12 @@ pub async fn set(
     let node = owned_node(ctx, uri).await?;
     let user_changes = user_changes(ctx, users).await?;
     let group_changes = group_changes(ctx, groups).await?;
-    let narrowed = apply(ctx, &node, &user_changes, &group_changes).await?;
-    if narrowed {
+    let applied = apply(ctx, &node, &user_changes, &group_changes).await?;
+    if applied.narrowed {
         access_watch::notice(ctx.state, Narrowed::Grants(node.file.owner_id));
+    }
+    if notify && !applied.new_users.is_empty() {
+        super::people_mail::tell(ctx.state, me, &node.file.name, applied.new_users);
     }
     views_of(ctx, node.file.id).await
 }
@@ -169,14 +173,21 @@ async fn group_changes(
     Ok(group_changes)
 }
 
-/// Applies the changes to `node`'s grants in one transaction; whether any access narrowed
-/// (a grant removed or lowered to read).
+/// What [`apply`] changed.
+struct Applied {
+    /// A grant was removed or lowered to read.
+    narrowed: bool,
+    /// Users who had no grant of the item and have one now, with what it gives.
+    new_users: Vec<(i64, Access)>,
+}
+
+/// Applies the changes to `node`'s grants in one transaction.
 async fn apply(
     ctx: &FsCtx<'_>,
     node: &Node,
     user_changes: &[(i64, Change)],
     group_changes: &[(i64, Change)],
-) -> Result<bool, ShareError> {
+) -> Result<Applied, ShareError> {
     let db = &ctx.state.db;
     // The write lock up front: a read that later writes fails at once on SQLite when another
     // connection wrote in between.
@@ -186,6 +197,7 @@ async fn apply(
         .all(&txn)
         .await?;
     let mut narrowed = false;
+    let mut new_users = Vec::new();
     let now = Utc::now();
     let targets = user_changes
         .iter()
@@ -225,11 +237,15 @@ async fn apply(
                 }
                 .insert(&txn)
                 .await?;
+                new_users.extend(user_id.map(|u| (u, access)));
             }
         }
     }
     txn.commit().await?;
-    Ok(narrowed)
+    Ok(Applied {
+        narrowed,
+        new_users,
+    })
 }
 
 /// The grants of `file_id` with their recipients: three statements, however many.

@@ -1,13 +1,14 @@
 // The share dialog's People tab: who may open one of the owner's items without a link, and
 // how. People are found by a name (3 letters at least) or an exact e-mail address; the owner's
-// own group is one click. Every change is saved at once (`PUT /file/permission`), as the
-// server answers the whole list after each.
+// own group is one click; people added may be told by e-mail. Every change is saved at once
+// (`PUT /file/permission`), as the server answers the whole list after each.
 import {
   ActionIcon,
   Alert,
   Avatar,
   Badge,
   Button,
+  Checkbox,
   Group,
   Loader,
   Select,
@@ -36,6 +37,7 @@ export function SharePeople({ uri, name }: { uri: string; name: string }) {
   const { t } = useTranslation();
   const grants = useGrants(uri);
   const [access, setAccess] = useState<Access>("read");
+  const [notify, setNotify] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const save = async (change: Change) => {
@@ -60,7 +62,15 @@ export function SharePeople({ uri, name }: { uri: string; name: string }) {
         onAccess={setAccess}
         taken={new Set(entries.map((e) => `${e.kind}:${e.id}`))}
         busy={busy}
-        onAdd={(kind, id) => save({ [kind === "user" ? "users" : "groups"]: { [id]: access } })}
+        onAdd={(kind, id) =>
+          save(kind === "user" ? { users: { [id]: access }, notify } : { groups: { [id]: access } })
+        }
+      />
+      <Checkbox
+        size="xs"
+        label={t("people.notify")}
+        checked={notify}
+        onChange={(e) => setNotify(e.currentTarget.checked)}
       />
       {error && (
         <Alert color="red" role="alert">

@@ -11,6 +11,7 @@ use crate::download::put_file;
 mod admin;
 mod counts;
 mod group;
+mod mail;
 mod manage;
 mod read;
 mod revoke;
