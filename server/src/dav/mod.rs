@@ -178,7 +178,7 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     }
     // A credential the guard against mass deletion stopped may read, not write.
     let writes = WRITES.contains(&req.method().as_str());
-    if let Some(refused) = stopped(&state, &signed.me, writes).await {
+    if let Some(refused) = stopped(&state, &signed.me, writes, mount.nextcloud).await {
         return refused;
     }
     let options = Boolset::from_bytes(signed.account.options.clone());
@@ -227,28 +227,39 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         oc,
     ));
     let resp = answer(session.clone(), share_root, req, &mount.prefix).await;
-    tripped(&session, writes, resp).await
+    tripped(&session, writes, mount.nextcloud, resp).await
 }
 
 /// The write that tripped the guard against mass deletion was refused as a plain 403
 /// inside dav-server: it gets the same answer as the writes after it.
-async fn tripped(session: &Session, writes: bool, resp: Response) -> Response {
+async fn tripped(session: &Session, writes: bool, nextcloud: bool, resp: Response) -> Response {
     let refused = writes && resp.status() == StatusCode::FORBIDDEN;
-    stopped(&session.state, &session.me, refused)
+    stopped(&session.state, &session.me, refused, nextcloud)
         .await
         .unwrap_or(resp)
 }
 
 /// For a write (`writes`) by a credential the guard against mass deletion stopped: 423
-/// Locked, with why in plain text.
-async fn stopped(state: &AppState, me: &SignedIn, writes: bool) -> Option<Response> {
+/// Locked, with why in plain text. The Nextcloud clients get 403 instead: they take 423
+/// for a file lock and wait for it to go, stalling the whole sync, while 403 is a refusal
+/// they report and go on from.
+async fn stopped(
+    state: &AppState,
+    me: &SignedIn,
+    writes: bool,
+    nextcloud: bool,
+) -> Option<Response> {
     if !writes {
         return None;
     }
     let why = crate::guard::stopped(state, me).await?;
     Some(
         Response::builder()
-            .status(StatusCode::LOCKED)
+            .status(if nextcloud {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::LOCKED
+            })
             .content_type("text/plain; charset=utf-8")
             .body(format!("{why}\n")),
     )

@@ -59,6 +59,7 @@ pub async fn open_now(state: &AppState, credential: &Credential) -> Result<Optio
         .filter(guard_incident::Column::CredKind.eq(&k.0))
         .filter(guard_incident::Column::CredId.eq(&k.1))
         .filter(guard_incident::Column::State.is_in([state::OPEN, state::UNDOING]))
+        .order_by_asc(guard_incident::Column::Id)
         .into_tuple()
         .one(&state.db)
         .await?;
@@ -74,13 +75,15 @@ fn remember(state: &AppState, credential: &Credential, found: Option<i64>) {
         .insert(key(credential), (Instant::now(), found));
 }
 
-/// Opens an incident for `credential` of `user_id`, holding its changes since `since`.
+/// Opens an incident for `credential` of `user_id`, holding its changes since `since`, and
+/// whether it is new: requests of one credential that trip it at once (a client deletes
+/// several files in parallel) end up with the first incident, the others' rows removed.
 pub async fn trip(
     state: &AppState,
     user_id: i64,
     credential: &Credential,
     since: DateTime<Utc>,
-) -> Result<guard_incident::Model, DbErr> {
+) -> Result<(guard_incident::Model, bool), DbErr> {
     let now = Utc::now();
     let db = &state.db;
     let incident = guard_incident::ActiveModel {
@@ -101,6 +104,46 @@ pub async fn trip(
     }
     .insert(db)
     .await?;
+    let first = open_now(state, credential).await?.unwrap_or(incident.id);
+    if first != incident.id {
+        guard_incident::Entity::delete_by_id(incident.id)
+            .exec(db)
+            .await?;
+        if let Some(earlier) = guard_incident::Entity::find_by_id(first).one(db).await? {
+            return Ok((hold_since(state, earlier, credential, since).await?, false));
+        }
+    }
+    let incident = hold_since(state, incident, credential, since).await?;
+    remember(state, credential, Some(incident.id));
+    Ok((incident, true))
+}
+
+/// Has open incident `id` hold the credential's changes since `since` that none holds yet:
+/// those of its burst, or one a concurrent request judged before the trip and recorded
+/// after it, so that the undo brings it back too.
+pub async fn absorb(
+    state: &AppState,
+    id: i64,
+    credential: &Credential,
+    since: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if let Some(incident) = guard_incident::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+    {
+        hold_since(state, incident, credential, since).await?;
+    }
+    Ok(())
+}
+
+/// Claims the credential's free changes since `since` for `incident` and counts them.
+async fn hold_since(
+    state: &AppState,
+    incident: guard_incident::Model,
+    credential: &Credential,
+    since: DateTime<Utc>,
+) -> Result<guard_incident::Model, DbErr> {
+    let db = &state.db;
     counting::claim(db, credential, since, incident.id).await?;
     let changes = counting::of_incident(db, incident.id).await?;
     let count = |action: &str| changes.iter().filter(|c| c.action == action).count() as i32;
@@ -114,9 +157,7 @@ pub async fn trip(
     if let Some(last) = changes.last() {
         active.last_at = Set(last.at);
     }
-    let incident = active.update(db).await?;
-    remember(state, credential, Some(incident.id));
-    Ok(incident)
+    active.update(db).await
 }
 
 /// The user's incidents, newest first.

@@ -93,14 +93,16 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
         if incidents::open_now(state, credential).await?.is_some() {
             return Err(FsError::Guarded(refusal(credential)));
         }
-        let incident = incidents::trip(state, who.user.id, credential, since).await?;
-        tracing::warn!(
-            user = who.user.id,
-            credential = credential.kind.name(),
-            incident = incident.id,
-            "the guard against mass deletion stopped a credential"
-        );
-        tell::tripped(state, who, &incident).await;
+        let (incident, new) = incidents::trip(state, who.user.id, credential, since).await?;
+        if new {
+            tracing::warn!(
+                user = who.user.id,
+                credential = credential.kind.name(),
+                incident = incident.id,
+                "the guard against mass deletion stopped a credential"
+            );
+            tell::tripped(state, who, &incident).await;
+        }
         return Err(FsError::Guarded(refusal(credential)));
     }
     counting::record(
@@ -118,6 +120,11 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
         },
     )
     .await?;
+    // A concurrent change of the same credential may have tripped it since this one was
+    // judged: the incident holds this change too.
+    if let Some(id) = incidents::open_for(state, credential).await? {
+        incidents::absorb(state, id, credential, since).await?;
+    }
     Ok(())
 }
 

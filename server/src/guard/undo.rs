@@ -4,11 +4,19 @@
 //! overwrite, renamed files to their old names. A file changed since by someone or something
 //! else is left alone and listed as skipped, with the reason. The incident then becomes
 //! `undone` with the lists, and its credential may write again.
+//!
+//! A sync client that was stopped still misses, locally, the files whose deletes were refused:
+//! its journal says they are in sync, so its next run would delete them again. Undo gives
+//! the files of every folder the burst touched a new ETag ([`refresh_folders`]), which a
+//! sync client reads as a change on the server: it downloads what it misses instead.
 
 use std::collections::{BTreeMap, HashSet};
 
 use futures_util::future::BoxFuture;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use stratus_entity::{entity, file, file_entity, guard_change, guard_incident, metadata};
@@ -135,6 +143,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     for change in changes.iter().filter(|c| c.action == "delete") {
         undo_delete(&fs, change, &mut out).await?;
     }
+    refresh_folders(state, &changes).await.map_err(retry)?;
     let result = out.to_json();
     use guard_incident::state as s;
     incidents::transition(
@@ -148,6 +157,44 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     .await
     .map_err(retry)?;
     tell::undone(state, &incident, out.restored.len(), out.skipped.len()).await;
+    Ok(())
+}
+
+/// Gives the files of the folders the changes' files are in now a new ETag (their revision
+/// raised), and their folders too: one statement each, bounded by those folders' sizes.
+async fn refresh_folders(
+    state: &AppState,
+    changes: &[guard_change::Model],
+) -> Result<(), sea_orm::DbErr> {
+    let ids: Vec<i64> = changes.iter().filter_map(|c| c.file_id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut folders: Vec<i64> = Vec::new();
+    for chunk in ids.chunks(500) {
+        let parents: Vec<Option<i64>> = file::Entity::find()
+            .select_only()
+            .column(file::Column::ParentId)
+            .filter(file::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        folders.extend(parents.into_iter().flatten());
+    }
+    folders.sort_unstable();
+    folders.dedup();
+    let raise = Expr::col(file::Column::TreeRev).add(1);
+    for chunk in folders.chunks(500) {
+        file::Entity::update_many()
+            .col_expr(file::Column::TreeRev, raise.clone())
+            .filter(file::Column::ParentId.is_in(chunk.to_vec()))
+            .filter(file::Column::DeletedAt.is_null())
+            .exec(&state.db)
+            .await?;
+        crate::fs::tree_rev::raise_ids(chunk.to_vec())
+            .exec(&state.db)
+            .await?;
+    }
     Ok(())
 }
 

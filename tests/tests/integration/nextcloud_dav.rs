@@ -11,7 +11,7 @@ use stratus_tests::{Session, TestServer};
 use crate::dav::{password, setup};
 
 mod chunks;
-mod clients;
+pub(crate) mod clients;
 mod etag;
 mod paths;
 mod props;

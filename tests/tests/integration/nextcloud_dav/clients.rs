@@ -18,25 +18,39 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 
 /// A sync client: its binary.
 #[derive(Clone, Copy)]
-struct Client {
+pub(crate) struct Client {
     bin: &'static str,
 }
 
-const NEXTCLOUD: Client = Client {
+pub(crate) const NEXTCLOUD: Client = Client {
     bin: "nextcloudcmd",
 };
 const OWNCLOUD: Client = Client { bin: "owncloudcmd" };
 
 impl Client {
     /// Whether the binary is there (`.ci/run` installs both).
-    fn installed(self) -> bool {
+    pub(crate) fn installed(self) -> bool {
         std::env::var_os("PATH").is_some_and(|paths| {
             std::env::split_paths(&paths).any(|dir| dir.join(self.bin).is_file())
         })
     }
 
     /// Runs one sync of `local` with the server at `url` as ann; returns its log.
-    async fn sync(self, local: &Path, url: &str, pw: &str, home: &Path) -> String {
+    pub(crate) async fn sync(self, local: &Path, url: &str, pw: &str, home: &Path) -> String {
+        let (ok, log) = self.sync_status(local, url, pw, home).await;
+        assert!(ok, "{} failed:\n{}", self.bin, tail(&log));
+        log
+    }
+
+    /// [`Client::sync`] that may fail (a server that refuses some changes): whether the
+    /// client said it succeeded, and its log.
+    pub(crate) async fn sync_status(
+        self,
+        local: &Path,
+        url: &str,
+        pw: &str,
+        home: &Path,
+    ) -> (bool, String) {
         // No system exclude list is installed with owncloudcmd: an empty one of our own.
         let excludes = home.join("exclude.lst");
         std::fs::write(&excludes, "").unwrap();
@@ -72,13 +86,12 @@ impl Client {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.status.success(), "{} failed:\n{}", self.bin, tail(&log));
-        log
+        (out.status.success(), log)
     }
 }
 
 /// The end of a long log.
-fn tail(log: &str) -> &str {
+pub(crate) fn tail(log: &str) -> &str {
     let start = log.len().saturating_sub(20_000);
     let start = (start..log.len())
         .find(|&i| log.is_char_boundary(i))
@@ -90,7 +103,7 @@ fn tail(log: &str) -> &str {
 const MTIME: i64 = 1_600_000_000;
 
 /// Every file below `dir` (relative path → bytes), the client's own files left out.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
