@@ -28,9 +28,20 @@ export function credentialLabel(t: TFunction, incident: Incident): string {
   return t("guard.credential", { kind: kindLabel(t, kind), name });
 }
 
-/** "5 deleted, 0 rewritten, 0 renamed". */
+/** What the credential did, the kinds it did none of left out: "5 deleted, 2 renamed". */
 export function countsLabel(t: TFunction, incident: Incident): string {
-  return t("guard.counts", { ...incident.counts });
+  const { deleted, overwritten, renamed } = incident.counts;
+  const parts = [
+    deleted > 0 && t("guard.deleted", { count: deleted }),
+    overwritten > 0 && t("guard.overwritten", { count: overwritten }),
+    renamed > 0 && t("guard.renamed", { count: renamed }),
+  ].filter(Boolean);
+  return parts.join(t("guard.listSeparator")) || t("guard.deleted", { count: 0 });
+}
+
+/** A path of the user's own files as they see it: `cloudreve://my/a/b.txt` → `/a/b.txt`. */
+function shownPath(path: string): string {
+  return path.replace(/^cloudreve:\/\/my(?=\/|$)/, "") || "/";
 }
 
 export function IncidentState({ state }: { state: string }) {
@@ -108,7 +119,8 @@ function DetailsBody({ incident }: { incident: Incident }) {
 function Paths(props: { title: string; paths: string[]; notes?: string[] }): ReactNode {
   const notes = new Map<string, string | undefined>();
   props.paths.forEach((p, i) => {
-    if (!notes.has(p)) notes.set(p, props.notes?.[i]);
+    const shown = shownPath(p);
+    if (!notes.has(shown)) notes.set(shown, props.notes?.[i]);
   });
   if (notes.size === 0) return null;
   return (

@@ -83,8 +83,8 @@ function IncidentRow({ incident, onDetails }: { incident: Incident; onDetails: (
             </Group>
             <Text size="xs" c="dimmed">
               {[
-                t("guard.stopped", { when: formatDate(incident.tripped_at, i18n.language) }),
                 countsLabel(t, incident),
+                t("guard.stopped", { when: formatDate(incident.tripped_at, i18n.language) }),
               ].join(" · ")}
             </Text>
           </div>
