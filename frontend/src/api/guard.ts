@@ -1,6 +1,6 @@
 // The guard against mass deletion (`/guard/incident`): the caller's incidents, polled so that
-// a credential stopped by the server shows up in the web UI within half a minute; undo and
-// release.
+// a credential stopped by the server shows up in the web UI within half a minute; one incident
+// with its paths; undo and release.
 import { useQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "./client";
 import { queryClient } from "./queryClient";
@@ -18,6 +18,14 @@ export function useIncidents() {
     select: (answer) => answer.incidents,
     enabled: !!session,
     refetchInterval: 30_000,
+  });
+}
+
+/** One of the caller's incidents, with the paths it changed and what undo did. */
+export function useIncident(id: number) {
+  return useQuery({
+    queryKey: [...INCIDENTS, id],
+    queryFn: () => unwrap(api.GET("/guard/incident/{id}", { params: { path: { id } } })),
   });
 }
 

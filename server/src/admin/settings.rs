@@ -51,6 +51,9 @@ pub async fn patch(
     if let Some(group) = values.get("default_group") {
         check_default_group(state, group.trim().parse().unwrap_or_default()).await?;
     }
+    if let Some(list) = values.get("guard_exempt_groups") {
+        check_exempt_groups(state, list).await?;
+    }
     let before = state.settings.all().await?;
     // A provider saved with a blank secret keeps the one it has (the read route never shows it).
     let values: BTreeMap<String, String> = values
@@ -142,21 +145,38 @@ fn set_or_empty(value: &str) -> &'static str {
 
 /// New accounts join the default group: it must exist and not be the anonymous group.
 async fn check_default_group(state: &AppState, id: i64) -> Result<(), AdminError> {
-    use sea_orm::EntityTrait;
     if id == users::ANONYMOUS_GROUP {
         return Err(AdminError::invalid(
             "default_group: new accounts cannot join the anonymous group",
         ));
     }
-    let exists = stratus_entity::group::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .is_some_and(|g| g.deleted_at.is_none());
-    if exists {
+    if group_exists(state, id).await? {
         Ok(())
     } else {
         Err(AdminError::invalid(format!(
             "default_group: there is no group {id}"
         )))
     }
+}
+
+/// The guard's exempt groups must exist: an id of a deleted or mistyped group would exempt
+/// nobody, silently (the format was checked by the settings schema).
+async fn check_exempt_groups(state: &AppState, list: &str) -> Result<(), AdminError> {
+    for id in crate::settings::id_list::parse(list).map_err(AdminError::Invalid)? {
+        if !group_exists(state, id).await? {
+            return Err(AdminError::invalid(format!(
+                "guard_exempt_groups: there is no group {id}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether group `id` exists and is not deleted.
+async fn group_exists(state: &AppState, id: i64) -> Result<bool, AdminError> {
+    use sea_orm::EntityTrait;
+    Ok(stratus_entity::group::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|g| g.deleted_at.is_none()))
 }

@@ -42,6 +42,8 @@ pub enum Kind {
     Captcha,
     /// Address ranges (CIDRs or single addresses) separated by commas; empty for none.
     Cidrs,
+    /// Group ids separated by commas; empty for none. Each must be a group (checked on save).
+    GroupIds,
     /// Sidebar links: a JSON array of `{icon, name, url}`.
     NavItems,
     /// Custom property definitions (`custom_props`).
@@ -386,7 +388,7 @@ pub const SETTINGS: &[(&str, Kind)] = &[
         },
     ),
     ("guard_web_sessions", Kind::Bool),
-    ("guard_exempt_groups", Kind::Text),
+    ("guard_exempt_groups", Kind::GroupIds),
 ];
 
 /// The kind of setting `key`, `None` when there is no such setting.
@@ -425,6 +427,7 @@ fn check_kind(kind: Kind, value: &str) -> Result<(), String> {
     match kind {
         Kind::Text => Ok(()),
         Kind::Cidrs => crate::net::guard::Guard::parse_ranges(value).map(drop),
+        Kind::GroupIds => crate::settings::id_list::parse(value).map(drop),
         Kind::OidcProviders => crate::auth::sign_in::oidc::providers::parse(value).map(drop),
         Kind::Secret { min_len } => {
             if value.chars().count() < min_len {

@@ -281,10 +281,25 @@ impl GuardApi {
         page: Query<Option<u64>>,
         /// Rows per page, 1 to 200.
         page_size: Query<Option<u64>>,
+        /// Only the incidents in this state: `open`, `undoing`, `undone` or `released`.
+        #[oai(name = "state")]
+        only: Query<Option<String>>,
     ) -> ApiResult<AdminGuardIncidentList> {
         let page = page.0.unwrap_or(1).max(1);
         let size = page_size.0.unwrap_or(50).clamp(1, 200);
-        let (rows, total) = guard::all(&state, page, size).await?;
+        let only = only.0.filter(|s| !s.is_empty());
+        if let Some(wanted) = &only
+            && !guard::incidents::STATES.contains(&wanted.as_str())
+        {
+            return Err(ApiError::new(
+                ErrorCode::ParamError,
+                format!(
+                    "state: {wanted:?} is not one of {}",
+                    guard::incidents::STATES.join(", ")
+                ),
+            ));
+        }
+        let (rows, total) = guard::all(&state, only.as_deref(), page, size).await?;
         ok(AdminGuardIncidentList {
             incidents: rows
                 .into_iter()

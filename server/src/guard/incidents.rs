@@ -182,13 +182,22 @@ pub async fn open_count(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, 
         .await
 }
 
-/// Every user's incidents, newest first: one page and the total.
+/// The states an incident may be in, in the order it goes through them.
+pub const STATES: &[&str] = &[state::OPEN, state::UNDOING, state::UNDONE, state::RELEASED];
+
+/// Every user's incidents (those in state `only`, if given), newest first: one page and the
+/// total.
 pub async fn all(
     db: &impl ConnectionTrait,
+    only: Option<&str>,
     page: u64,
     page_size: u64,
 ) -> Result<(Vec<guard_incident::Model>, u64), DbErr> {
-    let pages = guard_incident::Entity::find()
+    let mut query = guard_incident::Entity::find();
+    if let Some(wanted) = only {
+        query = query.filter(guard_incident::Column::State.eq(wanted));
+    }
+    let pages = query
         .order_by_desc(guard_incident::Column::Id)
         .paginate(db, page_size.max(1));
     let total = pages.num_items().await?;

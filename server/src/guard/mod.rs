@@ -233,13 +233,15 @@ pub async fn one(
     }
 }
 
-/// Every user's incidents, newest first: a page and the total.
+/// Every user's incidents (those in state `only`, if given), newest first: a page and the
+/// total.
 pub async fn all(
     state: &AppState,
+    only: Option<&str>,
     page: u64,
     size: u64,
 ) -> Result<(Vec<GuardIncident>, u64), DbErr> {
-    let (rows, total) = incidents::all(&state.db, page, size).await?;
+    let (rows, total) = incidents::all(&state.db, only, page, size).await?;
     let mut out = Vec::new();
     for row in rows {
         out.push(with_changes(state, row).await?);

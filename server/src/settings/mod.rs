@@ -7,6 +7,7 @@
 pub mod custom_props;
 mod defaults;
 pub mod file_apps;
+pub mod id_list;
 pub mod period;
 
 use std::{

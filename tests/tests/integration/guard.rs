@@ -13,6 +13,7 @@ use stratus_tests::{Session, TestServer};
 use crate::dav::{dav, password, set_group_bits};
 
 mod access;
+mod console;
 mod nextcloud;
 mod s3;
 mod webdav;

@@ -16,6 +16,7 @@ import {
   IconServer,
   IconSettings,
   IconShare,
+  IconShieldExclamation,
   IconTopologyStar3,
   IconUsers,
   IconUsersGroup,
@@ -34,6 +35,7 @@ export type AdminPageKey =
   | "shares"
   | "tasks"
   | "events"
+  | "incidents"
   | "backupTargets"
   | "backupTasks"
   | "backupRecords"
@@ -61,6 +63,11 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { key: "shares", icon: IconShare, load: () => import("./pages/shares/SharesPage") },
   { key: "tasks", icon: IconListCheck, load: () => import("./pages/tasks/TasksPage") },
   { key: "events", icon: IconHistory, load: () => import("./pages/events/EventsPage") },
+  {
+    key: "incidents",
+    icon: IconShieldExclamation,
+    load: () => import("./pages/incidents/IncidentsPage"),
+  },
   {
     key: "backupTargets",
     icon: IconCloudUpload,

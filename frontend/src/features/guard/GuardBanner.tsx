@@ -1,11 +1,12 @@
 // The banner the guard raises across the app while one of the user's credentials is stopped:
 // which one, what it did, and the two ways out — put everything back ("Undo all") or let it
 // write again ("It was me") — with the details (the first paths it touched) a click away.
-import { Alert, Button, Group, List, Modal, Stack, Text } from "@mantine/core";
+import { Alert, Button, Group, Stack, Text } from "@mantine/core";
 import { IconShieldExclamation } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type Incident, releaseIncident, undoIncident, useIncidents } from "../../api/guard";
+import { IncidentDetails, kindLabel } from "../../components/guard/IncidentParts";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 
@@ -43,9 +44,7 @@ function Banner({ incident }: { incident: Incident }) {
       <Stack gap="xs">
         <Text size="sm">
           {t("guard.body", {
-            kind: t(`guard.kind.${credential.kind}` as "guard.kind.webdav", {
-              defaultValue: credential.kind,
-            }),
+            kind: kindLabel(t, credential.kind),
             deleted: counts.deleted,
             overwritten: counts.overwritten,
             renamed: counts.renamed,
@@ -74,34 +73,7 @@ function Banner({ incident }: { incident: Incident }) {
           </Button>
         </Group>
       </Stack>
-      <Details incident={incident} opened={details} onClose={() => setDetails(false)} />
+      {details && <IncidentDetails incident={incident} onClose={() => setDetails(false)} />}
     </Alert>
-  );
-}
-
-/** The first paths the credential changed. */
-function Details({
-  incident,
-  opened,
-  onClose,
-}: {
-  incident: Incident;
-  opened: boolean;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <Modal opened={opened} onClose={onClose} title={t("guard.detailsTitle")}>
-      <Text size="sm" mb="xs">
-        {t("guard.detailsBody")}
-      </Text>
-      <List size="sm" spacing={2}>
-        {(incident.paths ?? []).map((p) => (
-          <List.Item key={p} style={{ wordBreak: "break-all" }}>
-            {p}
-          </List.Item>
-        ))}
-      </List>
-    </Modal>
   );
 }

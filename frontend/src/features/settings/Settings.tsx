@@ -1,5 +1,5 @@
-// The settings page: profile, security (password, 2FA, sessions, passkeys, linked accounts,
-// connected apps), file
+// The settings page: profile, security (password, 2FA, sessions, the guard's incidents,
+// passkeys, linked accounts, connected apps), file
 // versions, WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import { useUserSettings } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { DevicesSection } from "./DevicesSection";
+import { IncidentsSection } from "./IncidentsSection";
 import { LinkedAccountsSection } from "./LinkedAccountsSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
@@ -43,6 +44,7 @@ export default function Settings() {
             codesLeft={settings.data.two_fa_recovery_codes_left}
           />
           <SessionsSection />
+          <IncidentsSection />
           <PasskeysSection passkeys={settings.data.passkeys ?? []} />
           <LinkedAccountsSection />
           <ConnectedAppsSection grants={settings.data.oauth_grants ?? []} />

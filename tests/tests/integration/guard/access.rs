@@ -11,7 +11,7 @@ const BOB: &str = "bob@example.com";
 
 /// Ann's WebDAV account stopped after deleting files of `/x`; answers its password and the
 /// incident's id.
-async fn stopped(
+pub(super) async fn stopped(
     server: &stratus_tests::TestServer,
     ann: &stratus_tests::Session,
 ) -> (String, i64) {

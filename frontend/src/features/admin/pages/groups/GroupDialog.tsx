@@ -1,10 +1,12 @@
 // Create or edit a group: name, quota, download speed limit, storage policy, every permission
-// named in words, and the group settings (trash retention, batch sizes, archive limits).
+// named in words, and the group settings (trash retention, batch sizes, archive limits); whether
+// the guard against mass deletion leaves its members alone (set in the site settings).
 import { Alert, Button, Group, Loader, Modal, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { adminErrorMessage } from "../../errors";
 import { GroupBasics, GroupPermissions, GroupSettingsFields } from "./GroupFields";
 import { type GroupForm, type GroupFormValues, useGroupForm } from "./groupForm";
+import { useGuardExemptGroups } from "./groupsApi";
 
 type Props = { groupId: number | null; onClose: () => void; onSaved: () => void };
 
@@ -20,7 +22,7 @@ export function GroupDialog({ groupId, onClose, onSaved }: Props) {
   return (
     <Modal opened onClose={onClose} title={title} size="xl" centered>
       {form ? (
-        <GroupFormBody group={group} form={form} isNew={groupId === null} onClose={onClose} />
+        <GroupFormBody group={group} form={form} groupId={groupId} onClose={onClose} />
       ) : existing.isError ? (
         <Alert color="red" role="alert">
           {adminErrorMessage(existing.error)}
@@ -37,12 +39,13 @@ export function GroupDialog({ groupId, onClose, onSaved }: Props) {
 function GroupFormBody(props: {
   group: GroupForm;
   form: GroupFormValues;
-  isNew: boolean;
+  groupId: number | null;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const { group, form } = props;
   const members = group.existing.data?.total_users;
+  const exempt = useGuardExemptGroups().data ?? [];
   return (
     <form
       noValidate
@@ -57,6 +60,11 @@ function GroupFormBody(props: {
             {t("admin.groups.members", { count: members })}
           </Text>
         )}
+        {props.groupId !== null && exempt.includes(props.groupId) && (
+          <Alert color="yellow" variant="light">
+            {t("admin.groups.guardExempt")}
+          </Alert>
+        )}
         <GroupBasics group={group} form={form} />
         <GroupPermissions group={group} form={form} />
         <GroupSettingsFields group={group} form={form} />
@@ -70,7 +78,7 @@ function GroupFormBody(props: {
             {t("common.cancel")}
           </Button>
           <Button type="submit" loading={group.busy}>
-            {props.isNew ? t("admin.groups.create") : t("admin.save")}
+            {props.groupId === null ? t("admin.groups.create") : t("admin.save")}
           </Button>
         </Group>
       </Stack>

@@ -1,6 +1,6 @@
 // One setting as an input fitting its kind: label and hint from the translations, the local
 // problem or the server's refusal under it.
-import { PasswordInput, Select, Switch, Textarea, TextInput } from "@mantine/core";
+import { MultiSelect, PasswordInput, Select, Switch, Textarea, TextInput } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CustomPropsEditor } from "./CustomPropsEditor";
@@ -62,6 +62,8 @@ export function SettingField({ field, value, error, onChange, aside }: Props) {
       return <SelectInput {...props} kind={kind} />;
     case "group":
       return <GroupField {...common} value={value} onChange={onChange} />;
+    case "groups":
+      return <GroupsField {...common} value={value} onChange={onChange} />;
     case "customProps":
       return (
         <CustomPropsEditor label={common.label} error={error} value={value} onChange={onChange} />
@@ -187,6 +189,32 @@ function GroupField({
       data={options}
       value={value}
       onChange={(v) => v !== null && onChange(v)}
+    />
+  );
+}
+
+/** Several groups, stored as their ids separated by commas (`2,5`). */
+function GroupsField({
+  value,
+  onChange,
+  ...common
+}: Common & { value: string; onChange: (value: string) => void }) {
+  const groups = useGroupChoices();
+  const chosen = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const data = groups.data ?? [];
+  // An id without a group (deleted since) stays visible, so that it can be taken out.
+  const missing = chosen.filter((id) => !data.some((g) => g.value === id));
+  return (
+    <MultiSelect
+      {...common}
+      data={[...data, ...missing.map((id) => ({ value: id, label: `#${id}` }))]}
+      value={chosen}
+      onChange={(ids) => onChange(ids.join(","))}
+      clearable
+      searchable
     />
   );
 }

@@ -14,6 +14,7 @@ export type FieldKind =
   | { type: "json"; shape: "object" | "array" }
   | { type: "schedule" }
   | { type: "group" }
+  | { type: "groups" }
   | { type: "customProps" }
   | { type: "viewerDefaults" }
   | { type: "oidcProviders" };
@@ -37,6 +38,7 @@ export type SectionId =
   | "thumbnails"
   | "queues"
   | "webdav"
+  | "guard"
   | "explorer"
   | "pages"
   | "events"
@@ -258,6 +260,17 @@ export const SECTIONS: Section[] = [
   },
   // WebDAV is switched on per group (the WebDAV permission); the site has no WebDAV setting.
   { id: "webdav", fields: [] },
+  // The guard against mass deletion (docs/guard.md); its incidents have a page of their own.
+  {
+    id: "guard",
+    fields: [
+      { key: "guard_enabled", kind: bool },
+      { key: "guard_burst_files", kind: int(1, 1_000_000) },
+      { key: "guard_burst_seconds", kind: seconds(1, 86_400) },
+      { key: "guard_web_sessions", kind: bool },
+      { key: "guard_exempt_groups", kind: { type: "groups" } },
+    ],
+  },
   {
     id: "explorer",
     fields: [
@@ -350,7 +363,8 @@ export type Problem =
   | { key: "jsonObject" }
   | { key: "jsonArray" }
   | { key: "schedule" }
-  | { key: "choice" };
+  | { key: "choice" }
+  | { key: "groups" };
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -405,6 +419,8 @@ export function check(kind: FieldKind, value: string): Problem | null {
         : { key: "schedule" };
     case "select":
       return kind.options.includes(v) ? null : { key: "choice" };
+    case "groups":
+      return /^(\d+(\s*,\s*\d+)*)?$/.test(v) ? null : { key: "groups" };
     case "customProps":
       return checkCustomProps(v);
     default:
