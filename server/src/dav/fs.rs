@@ -28,14 +28,14 @@ use super::{
     file::{Blob, Reader, Writer},
     link,
     meta::{Entry, Meta},
-    path, props,
+    path, props, received,
     session::Session,
 };
 use crate::{
+    boolset::fs_cap,
     download::headers,
     fs::{
         lookup,
-        metadata::{self, Patch},
         nav::{self, Node},
         trash::{self, DeleteOptions},
         tree::{self, Kind},
@@ -110,8 +110,12 @@ impl DavFs {
 
     fn lookup<'a>(&'a self, uri: &'a FileUri) -> BoxFuture<'a, Result<Node, FsError>> {
         async move {
+            if received::is_folder(uri) {
+                return self.in_folder(uri);
+            }
+            // Another owner's tree (through a grant) is resolved with the grant's checks.
             let parent = match uri.parent() {
-                Some(parent) if uri.fs == FsKind::My => parent,
+                Some(parent) if uri.fs == FsKind::My && uri.id.is_none() => parent,
                 _ => {
                     let tokens = self.0.tokens();
                     return nav::resolve(&self.0.ctx(&tokens), uri)
@@ -215,9 +219,10 @@ impl DavFs {
 
     /// The folder that will hold `uri`; a missing one is NotFound (409 for PUT and MKCOL).
     async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
+        self.ensure_not_received(uri, true)?;
         let parent = uri.parent().ok_or(FsError::Forbidden)?;
         let node = self.node(&parent).await?;
-        if link::inside_share(&node) {
+        if link::inside_share(&node) || received::is_folder(&node.uri) {
             return Err(FsError::Forbidden);
         }
         if !node.is_folder() || node.file.is_symbolic {
@@ -242,7 +247,10 @@ impl DavFs {
                 return Err(FsError::Forbidden);
             }
             let uri = s.uri(path)?;
-            self.parent(&uri).await?;
+            let parent = self.parent(&uri).await?;
+            if parent.grant.is_some() {
+                parent.require(fs_cap::UPLOAD).map_err(fs_err)?;
+            }
             match self.node(&uri).await {
                 Ok(node) if node.is_folder() => return Err(FsError::Forbidden),
                 Ok(_) if options.create_new => return Err(FsError::Exists),
@@ -312,6 +320,11 @@ impl DavFs {
         if self.whole_collection_op() {
             return Ok(Box::pin(stream::empty()));
         }
+        if received::is_folder(&node.uri) {
+            return Ok(self.list_received());
+        }
+        // At the account's root, "Shared with me" after the real children.
+        let tail = self.root_tail(&uri).await?;
         // At the root of a single-file share, only that file is there.
         let only = {
             let tokens = s.tokens();
@@ -369,7 +382,9 @@ impl DavFs {
                 Some((entries, next))
             }
         });
-        Ok(Box::pin(pages.flat_map(stream::iter)))
+        Ok(Box::pin(
+            pages.flat_map(stream::iter).chain(stream::iter(tail)),
+        ))
     }
 
     async fn create_dir_inner(&self, path: &DavPath) -> Result<(), FsError> {
@@ -401,6 +416,7 @@ impl DavFs {
         let s = &self.0;
         let uri = s.uri(path)?;
         // Before the lookups are forgotten: dav-server has just looked this path up.
+        self.ensure_not_received(&uri, true)?;
         self.ensure_own(&uri).await?;
         self.changing();
         let tokens = s.tokens();
@@ -414,6 +430,7 @@ impl DavFs {
         let src = s.uri(from)?;
         let dst = s.uri(to)?;
         // Before the lookups are forgotten: dav-server has just looked both paths up.
+        self.ensure_not_received(&src, !copy)?;
         self.ensure_own(&src).await?;
         let parent = self.parent(&dst).await?;
         self.changing();
@@ -455,59 +472,6 @@ impl DavFs {
             .await
             .map_err(fs_err)?;
         Ok(found.remove(&node.file.id).unwrap_or_default())
-    }
-
-    async fn patch(
-        &self,
-        path: &DavPath,
-        patch: Vec<(bool, DavProp)>,
-    ) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
-        let s = &self.0;
-        let uri = s.uri(path)?;
-        self.ensure_own(&uri).await?;
-        let mut patches = Vec::with_capacity(patch.len());
-        let mut valid = true;
-        for (set, prop) in &patch {
-            let key = props::key_of(prop);
-            let p = if *set {
-                let value =
-                    String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
-                valid &= metadata::validate(&key, &value).is_ok();
-                Patch::set(key, value)
-            } else {
-                valid &= metadata::validate_key(&key).is_ok();
-                Patch::remove(key)
-            };
-            patches.push(p);
-        }
-        let strip = |p: DavProp| DavProp { xml: None, ..p };
-        if !valid {
-            return Ok(patch
-                .into_iter()
-                .zip(&patches)
-                .map(|((_, prop), p)| {
-                    let ok = if p.remove {
-                        metadata::validate_key(&p.key).is_ok()
-                    } else {
-                        metadata::validate(&p.key, &p.value).is_ok()
-                    };
-                    let status = if ok {
-                        StatusCode::FAILED_DEPENDENCY
-                    } else {
-                        StatusCode::FORBIDDEN
-                    };
-                    (status, strip(prop))
-                })
-                .collect());
-        }
-        let tokens = s.tokens();
-        metadata::patch(&s.ctx(&tokens), &uri, &patches)
-            .await
-            .map_err(fs_err)?;
-        Ok(patch
-            .into_iter()
-            .map(|(_, p)| (StatusCode::OK, strip(p)))
-            .collect())
     }
 }
 

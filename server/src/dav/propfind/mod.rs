@@ -30,10 +30,14 @@ use super::{
     fs::{DavFs, children_page, next_page},
     link,
     locks::DavLocks,
-    nextcloud::props::Extra,
-    path, props,
+    nextcloud::props::{self as oc, Extra, OC},
+    path, props, received,
 };
-use crate::fs::{error::FsError, uri::FsKind};
+use crate::fs::{
+    error::FsError,
+    grant::{self, Granted},
+    uri::FsKind,
+};
 
 /// Largest PROPFIND body read (dav-server's own limit for XML bodies).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -111,8 +115,8 @@ pub async fn answer(
     let dav_path = s.request_path.as_ref()?;
     let node = fs.node(&s.uri(dav_path).ok()?).await.ok()?;
     // Inside a saved share, the share decides what is listed (a single-file share shows
-    // only its file): dav-server's listing goes through it.
-    if link::inside_share(&node) {
+    // only its file): dav-server's listing goes through it, as it does "Shared with me".
+    if link::inside_share(&node) || received::is_folder(&node.uri) {
         return None;
     }
     if !locks?.none_near(dav_path).await {
@@ -145,9 +149,17 @@ pub async fn answer(
 
     let dead = props::load(&s.state.db, &[node.file.id]).await.ok()?;
     let folders: &[i64] = if dir { &[node.file.id] } else { &[] };
-    let extra = Extra::load(&s.state.db, |ns, l| r.asks(ns, l), &[node.file.id], folders)
+    let mut extra = Extra::load(&s.state.db, |ns, l| r.asks(ns, l), &[node.file.id], folders)
         .await
         .ok()?;
+    if let Some(p) = oc::permissions_of(&node, r.access) {
+        extra.permissions.insert(node.file.id, p);
+    }
+    // At the account's root, "Shared with me" after the real children.
+    let swm = match at_root && dir && depth_one {
+        true => fs.received().await.ok()?,
+        false => None,
+    };
     let mut head = r.open();
     r.response(
         &mut head,
@@ -160,12 +172,35 @@ pub async fn answer(
     );
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
+    let shown = swm.map(|rec| {
+        let row = Row::from(&rec.folder);
+        let mut extra = Extra::default();
+        extra
+            .permissions
+            .insert(row.id, oc::permissions_of(&rec.folder_node(), r.access)?);
+        Some(Bytes::from(r.page(&href, &[row], &HashMap::new(), &extra)))
+    });
+    let shown = stream::iter(shown.flatten().map(Ok));
     let children = if dir && depth_one {
-        children(fs.clone(), r, node.file.id, href).boxed()
+        let folder = Folder {
+            id: node.file.id,
+            grant: node.grant,
+            owner: node.file.owner_id,
+        };
+        children(fs.clone(), r, folder, href).boxed()
     } else {
         stream::empty().boxed()
     };
-    Some(resp.body(Body::from_bytes_stream(head.chain(children).chain(tail))))
+    let body = head.chain(children).chain(shown).chain(tail);
+    Some(resp.body(Body::from_bytes_stream(body)))
+}
+
+/// The folder whose children are listed, and the grant it is reached through.
+#[derive(Clone, Copy)]
+struct Folder {
+    id: i64,
+    grant: Option<Granted>,
+    owner: i64,
 }
 
 /// Pages fetched ahead of the one being written.
@@ -180,7 +215,7 @@ type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>, Extra);
 fn children(
     fs: DavFs,
     r: Arc<Render>,
-    folder: i64,
+    folder: Folder,
     base: String,
 ) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
     let (tx, rx) = mpsc::channel::<Result<Page, ()>>(PAGES_AHEAD);
@@ -213,9 +248,9 @@ fn children(
 }
 
 /// The page of children of `folder` named after `after`, with their dead properties.
-async fn fetch(fs: &DavFs, r: &Render, folder: i64, after: &str) -> Result<Page, FsError> {
+async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Page, FsError> {
     let db = &fs.0.state.db;
-    let mut rows = children_page(folder, after)
+    let mut rows = children_page(folder.id, after)
         .select_only()
         .column(file::Column::Id)
         .column(file::Column::Name)
@@ -242,7 +277,22 @@ async fn fetch(fs: &DavFs, r: &Render, folder: i64, after: &str) -> Result<Page,
         .filter(|r| r.kind == file::kind::FOLDER)
         .map(|r| r.id)
         .collect();
-    let extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    // Through a grant, what each child allows (one statement for the page at most).
+    if let Some(g) = &folder.grant
+        && r.asks(OC, "permissions")
+    {
+        let kinds: HashMap<i64, bool> = rows
+            .iter()
+            .map(|r| (r.id, r.kind == file::kind::FOLDER))
+            .collect();
+        for (id, granted) in grant::of_children(db, &fs.0.me, folder.owner, g, &ids).await? {
+            let cap = grant::capability(&granted);
+            let dir = kinds.get(&id).copied().unwrap_or(false);
+            let shown = oc::received_permissions(&cap, dir, r.access);
+            extra.permissions.insert(id, shown);
+        }
+    }
     Ok((rows, dead, extra))
 }
 

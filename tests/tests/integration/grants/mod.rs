@@ -9,6 +9,7 @@ use stratus_tests::{Session, TestServer, query_escape};
 use crate::download::put_file;
 
 mod counts;
+mod dav;
 mod group;
 mod manage;
 mod read;
