@@ -34,16 +34,17 @@ use super::{
     fs::DavFs,
     meta::{Entry, Meta},
     path,
-    session::Session,
 };
 use crate::{
+    auth::caller::{Caller, SignedIn},
     boolset::{Boolset, fs_cap},
     fs::{
         error::FsError,
-        grant, nav,
-        nav::Node,
+        grant,
+        nav::{self, FsCtx, Node},
         uri::{FileUri, FsKind},
     },
+    state::AppState,
 };
 
 /// The folder's name.
@@ -93,24 +94,34 @@ fn may_name_folder(path: &DavPath) -> bool {
         .is_some_and(|first| first.starts_with(FOLDER))
 }
 
+/// Whether `uri` (below the account's `root`) may lie in the folder.
+pub fn may_lie_in_folder(root: &FileUri, uri: &FileUri) -> bool {
+    uri.segments()
+        .get(root.depth())
+        .is_some_and(|first| first.starts_with(FOLDER))
+}
+
 impl Received {
-    /// What the session's caller received; `None` when nothing (no folder then), or when
-    /// the account is rooted in a share.
-    async fn load(s: &Session) -> Result<Option<Received>, FsError> {
-        if s.root.fs != FsKind::My {
+    /// What `me` received, for a session rooted at `root`; `None` when nothing (no folder
+    /// then), or when the account is rooted in a share.
+    pub async fn load(
+        state: &AppState,
+        me: &Arc<SignedIn>,
+        root: &FileUri,
+    ) -> Result<Option<Received>, FsError> {
+        if root.fs != FsKind::My {
             return Ok(None);
         }
-        let tokens = s.tokens();
-        let ctx = s.ctx(&tokens);
-        let found = grant::received(&ctx).await?;
+        let caller = Caller::User(me.clone());
+        let found = grant::received(&FsCtx::new(state, &caller)).await?;
         if found.is_empty() {
             return Ok(None);
         }
-        let db = &s.state.db;
+        let db = &state.db;
         // A real item of the folder's name at the root keeps it.
-        let mut at = s.root.segments().to_vec();
+        let mut at = root.segments().to_vec();
         at.push(FOLDER.to_owned());
-        let real = nav::chain(db, s.owner(), &at).await?.len() == at.len() + 1;
+        let real = nav::chain(db, me.user.id, &at).await?.len() == at.len() + 1;
         let name = if real { ASIDE } else { FOLDER }.to_owned();
         let nicks = nicks_of_clashing(db, &found).await?;
         let plain: Vec<(&str, bool, &str)> = found
@@ -127,7 +138,7 @@ impl Received {
             .map(|((file, uri), name)| Item { name, file, uri })
             .collect();
         items.sort_by(|a, b| a.name.cmp(&b.name));
-        let folder = folder_row(s.owner(), &name, &items);
+        let folder = folder_row(me.user.id, &name, &items);
         Ok(Some(Received {
             name,
             folder,
@@ -305,7 +316,7 @@ impl DavFs {
         let s = &self.0;
         s.received
             .get_or_try_init(|| async {
-                Received::load(s)
+                Received::load(&s.state, &s.me, &s.root)
                     .await
                     .map(|r| r.map(Arc::new))
                     .map_err(fs_err)
@@ -315,7 +326,7 @@ impl DavFs {
     }
 
     /// Reads what the caller received when one of `paths` may lie in the folder, so that
-    /// the session maps them ([`Session::uri`]).
+    /// the session maps them (`Session::uri`).
     pub(super) async fn prepare(&self, paths: &[Option<&DavPath>]) -> Result<(), DavFsError> {
         if paths.iter().flatten().any(|p| may_name_folder(p)) {
             self.received().await?;

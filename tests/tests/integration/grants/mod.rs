@@ -12,6 +12,7 @@ mod counts;
 mod dav;
 mod group;
 mod manage;
+mod nextcloud;
 mod read;
 mod revoke;
 mod upload;
