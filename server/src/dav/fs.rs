@@ -120,6 +120,7 @@ impl DavFs {
                     let tokens = self.0.tokens();
                     return nav::resolve(&self.0.ctx(&tokens), uri)
                         .await
+                        .map(received::shown)
                         .map_err(fs_err);
                 }
             };
@@ -333,6 +334,7 @@ impl DavFs {
                 .map_err(fs_err)?
         };
         let folder = node.file.id;
+        let node = Arc::new(node);
         s.props
             .lock()
             .expect("props")
@@ -342,6 +344,7 @@ impl DavFs {
         let pages = stream::unfold(Some(String::new()), move |after| {
             let s = s.clone();
             let uri = uri.clone();
+            let node = node.clone();
             async move {
                 let after = after?;
                 let rows = match children_page(folder, &after).all(&s.state.db).await {
@@ -367,6 +370,10 @@ impl DavFs {
                 let mut shown = Vec::with_capacity(rows.len());
                 for row in rows {
                     shown.push(fs.listed(row).await);
+                }
+                if let Err(e) = fs.show_children(&node, &mut shown).await {
+                    tracing::warn!(error = %e, "WebDAV listing failed");
+                    return Some((vec![Err(FsError::GeneralFailure)], None));
                 }
                 let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = shown
                     .iter()

@@ -40,7 +40,7 @@ use crate::{
     boolset::{Boolset, fs_cap},
     fs::{
         error::FsError,
-        grant,
+        grant::{self, Access},
         nav::{self, FsCtx, Node},
         uri::{FileUri, FsKind},
     },
@@ -74,11 +74,35 @@ pub struct Item {
     pub file: file::Model,
     /// Where it is in its owner's tree, as the caller addresses it.
     pub uri: FileUri,
+    /// The strongest grant on it.
+    pub access: Access,
 }
 
 /// The URI standing for the folder itself.
 pub fn folder_uri() -> FileUri {
     FileUri::root(FsKind::SharedWithMe, None)
+}
+
+/// A folder reached through a grant shows an ETag that changes with what the grant allows
+/// (`here`): raised or lowered, sync clients list it again and so learn the new permissions
+/// of what is in it (they take an unchanged ETag for an unchanged listing).
+pub fn show_access(file: &mut file::Model, here: Access) {
+    if file.r#type == file::kind::FOLDER {
+        file.tree_rev = shown_rev(file.tree_rev, here);
+    }
+}
+
+/// The revision a folder's ETag shows when `here` reaches it through a grant.
+pub fn shown_rev(rev: i64, here: Access) -> i64 {
+    rev.wrapping_mul(2) + i64::from(here == Access::Write)
+}
+
+/// `node`, as shown: with [`show_access`] when a grant reaches it.
+pub fn shown(mut node: Node) -> Node {
+    if let Some(g) = node.grant {
+        show_access(&mut node.file, g.here);
+    }
+    node
 }
 
 /// Whether `uri` is the folder itself or a path below it that names no entry.
@@ -126,7 +150,7 @@ impl Received {
         let nicks = nicks_of_clashing(db, &found).await?;
         let plain: Vec<(&str, bool, &str)> = found
             .iter()
-            .map(|(f, _)| {
+            .map(|(f, _, _)| {
                 let nick = nicks.get(&f.owner_id).map(String::as_str).unwrap_or("");
                 (f.name.as_str(), f.r#type == file::kind::FOLDER, nick)
             })
@@ -135,7 +159,15 @@ impl Received {
         let mut items: Vec<Item> = found
             .into_iter()
             .zip(names)
-            .map(|((file, uri), name)| Item { name, file, uri })
+            .map(|((mut file, uri, access), name)| {
+                show_access(&mut file, access);
+                Item {
+                    name,
+                    file,
+                    uri,
+                    access,
+                }
+            })
             .collect();
         items.sort_by(|a, b| a.name.cmp(&b.name));
         let folder = folder_row(me.user.id, &name, &items);
@@ -215,18 +247,18 @@ impl Received {
 /// The nicknames of the owners of entries whose names clash.
 async fn nicks_of_clashing(
     db: &sea_orm::DatabaseConnection,
-    found: &[(file::Model, FileUri)],
+    found: &[(file::Model, FileUri, Access)],
 ) -> Result<HashMap<i64, String>, FsError> {
     let mut seen = HashSet::new();
     let clashing: HashSet<&str> = found
         .iter()
-        .map(|(f, _)| f.name.as_str())
+        .map(|(f, _, _)| f.name.as_str())
         .filter(|n| !seen.insert(*n))
         .collect();
     let owners: HashSet<i64> = found
         .iter()
-        .filter(|(f, _)| clashing.contains(f.name.as_str()))
-        .map(|(f, _)| f.owner_id)
+        .filter(|(f, _, _)| clashing.contains(f.name.as_str()))
+        .map(|(f, _, _)| f.owner_id)
         .collect();
     if owners.is_empty() {
         return Ok(HashMap::new());
@@ -287,7 +319,8 @@ fn with_suffix(name: &str, dir: bool, suffix: &str) -> String {
 fn folder_row(me: i64, name: &str, items: &[Item]) -> file::Model {
     let mut h = DefaultHasher::new();
     for item in items {
-        (&item.name, item.file.id, Meta::of(&item.file).etag).hash(&mut h);
+        let access = item.access.as_str();
+        (&item.name, item.file.id, Meta::of(&item.file).etag, access).hash(&mut h);
     }
     let updated = items.iter().map(|i| i.file.updated_at).max();
     let created = items.iter().map(|i| i.file.created_at).min();
@@ -402,6 +435,27 @@ impl DavFs {
         }
     }
 
+    /// `rows`, children of `folder`, as shown when a grant reaches the folder
+    /// ([`show_access`]): one statement at most.
+    pub(super) async fn show_children(
+        &self,
+        folder: &Node,
+        rows: &mut [file::Model],
+    ) -> Result<(), FsError> {
+        let Some(g) = &folder.grant else {
+            return Ok(());
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let owner = folder.file.owner_id;
+        let found = grant::of_children(&self.0.state.db, &self.0.me, owner, g, &ids).await?;
+        for row in rows {
+            if let Some(granted) = found.get(&row.id) {
+                show_access(row, granted.here);
+            }
+        }
+        Ok(())
+    }
+
     /// Refuses a change of the folder, of a path in it that names no entry, and of an entry
     /// itself when `item` (a granted item is changed by its owner only; its own checks say
     /// so too, this answers 403 where a missing parent would answer 409).
@@ -453,6 +507,7 @@ mod tests {
                 name: "Team".into(),
                 file: folder_row(2, "Team", &[]),
                 uri: item_uri.clone(),
+                access: Access::Read,
             }],
         };
         let at = |p: &str| r.map(&root, &FileUri::parse(p).unwrap());

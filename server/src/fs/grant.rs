@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
 use stratus_entity::{file, file_grant, lock as lock_row, user};
 
 use super::{
@@ -246,31 +246,44 @@ pub(crate) fn push_received(sql: &mut Sql, user_id: i64, group_id: i64) {
 }
 
 /// Every item other owners granted the caller (directly or through the group) that still
-/// hangs in its owner's tree, with the URI the caller opens it by, in the order of their ids:
-/// one statement, and one more for their paths when there are any.
-pub async fn received(ctx: &FsCtx<'_>) -> Result<Vec<(file::Model, FileUri)>, FsError> {
+/// hangs in its owner's tree, with the URI the caller opens it by and the strongest grant on
+/// it, in the order of their ids: one statement, and one more for their paths when there are
+/// any.
+pub async fn received(ctx: &FsCtx<'_>) -> Result<Vec<(file::Model, FileUri, Access)>, FsError> {
     let me = ctx.user()?;
     let db = &ctx.state.db;
     let mut sql = Sql::new(db.get_database_backend());
+    // `write` sorts after `read`: the largest is the strongest.
     sql.push(
-        "SELECT * FROM files WHERE deleted_at IS NULL AND id IN \
+        "SELECT files.*, (SELECT MAX(file_grants.access) FROM file_grants \
+         WHERE file_grants.file_id = files.id AND ",
+    );
+    push_received(&mut sql, me.user.id, me.user.group_id);
+    sql.push(
+        ") AS granted_access FROM files WHERE deleted_at IS NULL AND id IN \
          (SELECT file_grants.file_id FROM file_grants WHERE ",
     );
     push_received(&mut sql, me.user.id, me.user.group_id);
     sql.push(" AND file_grants.owner_id <> ")
         .bind(me.user.id)
         .push(") ORDER BY id");
-    let rows = file::Entity::find()
-        .from_raw_sql(sql.statement())
-        .all(db)
-        .await?;
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(sql.statement()).await? {
+        let access = row.try_get::<Option<String>>("", "granted_access")?;
+        let access = access.as_deref().and_then(Access::parse);
+        rows.push((file::Model::from_query_result(&row, "")?, access));
+    }
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut uris = received_uris(ctx, &rows).await?;
+    let files: Vec<file::Model> = rows.iter().map(|(f, _)| f.clone()).collect();
+    let mut uris = received_uris(ctx, &files).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| uris.remove(&row.id).map(|uri| (row, uri)))
+        .filter_map(|(row, access)| {
+            let uri = uris.remove(&row.id)?;
+            Some((row, uri, access?))
+        })
         .collect())
 }
 

@@ -278,19 +278,24 @@ async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Pa
         .map(|r| r.id)
         .collect();
     let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
-    // Through a grant, what each child allows (one statement for the page at most).
-    if let Some(g) = &folder.grant
-        && r.asks(OC, "permissions")
-    {
-        let kinds: HashMap<i64, bool> = rows
-            .iter()
-            .map(|r| (r.id, r.kind == file::kind::FOLDER))
-            .collect();
-        for (id, granted) in grant::of_children(db, &fs.0.me, folder.owner, g, &ids).await? {
-            let cap = grant::capability(&granted);
-            let dir = kinds.get(&id).copied().unwrap_or(false);
-            let shown = oc::received_permissions(&cap, dir, r.access);
-            extra.permissions.insert(id, shown);
+    // Through a grant, what each child allows (one statement for the page at most): its
+    // ETag follows it, and so do its permissions.
+    if let Some(g) = &folder.grant {
+        let found = grant::of_children(db, &fs.0.me, folder.owner, g, &ids).await?;
+        let asked = r.asks(OC, "permissions");
+        for row in rows.iter_mut() {
+            let Some(granted) = found.get(&row.id) else {
+                continue;
+            };
+            let dir = row.kind == file::kind::FOLDER;
+            if dir {
+                row.tree_rev = received::shown_rev(row.tree_rev, granted.here);
+            }
+            if asked {
+                let cap = grant::capability(granted);
+                let shown = oc::received_permissions(&cap, dir, r.access);
+                extra.permissions.insert(row.id, shown);
+            }
         }
     }
     Ok((rows, dead, extra))

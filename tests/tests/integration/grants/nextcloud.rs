@@ -60,6 +60,22 @@ async fn permissions(p: &People, path: &str, pw: &str) -> Vec<(String, String)> 
         .collect()
 }
 
+/// The ETags of "Shared with me", the granted folder and a folder in it, as Bob sees them.
+async fn etags(p: &People, pw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in ["/", "/Team/", "/Team/Sub/"] {
+        let path = format!("/remote.php/dav/files/{BOB}/Shared%20with%20me{path}");
+        let resp = bob(p, "PROPFIND", &path, pw)
+            .header("Depth", "0")
+            .send()
+            .await
+            .unwrap();
+        let text = resp.text().await.unwrap();
+        out.push(crate::nextcloud_dav::value(&text, "getetag").expect(&text));
+    }
+    out
+}
+
 /// The permissions listed for `href` in `listed`.
 fn of<'a>(listed: &'a [(String, String)], href: &str) -> &'a str {
     listed
@@ -86,9 +102,16 @@ async fn the_files_root_shows_the_folder_and_permissions_follow_the_grant() {
         assert_eq!(of(&team, href), "SMG", "{href}: read only");
     }
 
+    let before = etags(&p, &pw).await;
+
     // Raised to write: creating in the granted folder, and everything inside it, but never
-    // renaming, moving or deleting the granted folder itself.
+    // renaming, moving or deleting the granted folder itself. The folders' ETags change, so
+    // that sync clients list them again and learn it.
     super::ann_grants(&p, "Team", &p.bob, "write").await;
+    let after = etags(&p, &pw).await;
+    for (b, a) in before.iter().zip(&after) {
+        assert_ne!(b, a);
+    }
     let team = permissions(&p, "/Shared%20with%20me/Team/", &pw).await;
     assert_eq!(of(&team, "/Shared with me/Team/"), "SMGCK");
     assert_eq!(of(&team, "/Shared with me/Team/a.txt"), "SMGDNVW");
