@@ -355,26 +355,13 @@ impl DavFs {
                     }
                 };
                 let next = next_page(&rows, |r| &r.name);
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                if let Ok(found) = props::load(&s.state.db, &ids).await {
-                    let mut cache = s.props.lock().expect("props");
-                    for row in &rows {
-                        if let Some(list) = found.get(&row.id)
-                            && let Ok(child) = uri.join(&row.name)
-                        {
-                            cache.props.insert(child.to_string(), list.clone());
-                        }
+                let shown = match DavFs(s.clone()).page(&node, &uri, rows).await {
+                    Ok(shown) => shown,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "WebDAV listing failed");
+                        return Some((vec![Err(FsError::GeneralFailure)], None));
                     }
-                }
-                let fs = DavFs(s.clone());
-                let mut shown = Vec::with_capacity(rows.len());
-                for row in rows {
-                    shown.push(fs.listed(row).await);
-                }
-                if let Err(e) = fs.show_children(&node, &mut shown).await {
-                    tracing::warn!(error = %e, "WebDAV listing failed");
-                    return Some((vec![Err(FsError::GeneralFailure)], None));
-                }
+                };
                 let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = shown
                     .iter()
                     .filter(|r| only.is_none_or(|id| r.id == id))
@@ -392,6 +379,35 @@ impl DavFs {
         Ok(Box::pin(
             pages.flat_map(stream::iter).chain(stream::iter(tail)),
         ))
+    }
+
+    /// A page of `rows`, children of `node` at `uri`, as listed: their dead properties
+    /// remembered for the rest of the request, saved shares shown as what they lead to, and
+    /// what a grant shows of them.
+    async fn page(
+        &self,
+        node: &Node,
+        uri: &FileUri,
+        rows: Vec<file::Model>,
+    ) -> Result<Vec<file::Model>, crate::fs::error::FsError> {
+        let s = &self.0;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        if let Ok(found) = props::load(&s.state.db, &ids).await {
+            let mut cache = s.props.lock().expect("props");
+            for row in &rows {
+                if let Some(list) = found.get(&row.id)
+                    && let Ok(child) = uri.join(&row.name)
+                {
+                    cache.props.insert(child.to_string(), list.clone());
+                }
+            }
+        }
+        let mut shown = Vec::with_capacity(rows.len());
+        for row in rows {
+            shown.push(self.listed(row).await);
+        }
+        self.show_children(node, &mut shown).await?;
+        Ok(shown)
     }
 
     async fn create_dir_inner(&self, path: &DavPath) -> Result<(), FsError> {

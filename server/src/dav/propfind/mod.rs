@@ -31,11 +31,13 @@ use super::{
     link,
     locks::DavLocks,
     nextcloud::props::{self as oc, Extra, OC},
-    path, props, received,
+    path, props,
+    received::{self, Received},
 };
 use crate::fs::{
     error::FsError,
     grant::{self, Granted},
+    nav::Node,
     uri::FsKind,
 };
 
@@ -147,40 +149,16 @@ pub async fn answer(
         nextcloud: s.oc.nextcloud,
     });
 
-    let dead = props::load(&s.state.db, &[node.file.id]).await.ok()?;
-    let folders: &[i64] = if dir { &[node.file.id] } else { &[] };
-    let mut extra = Extra::load(&s.state.db, |ns, l| r.asks(ns, l), &[node.file.id], folders)
-        .await
-        .ok()?;
-    if let Some(p) = oc::permissions_of(&node, r.access) {
-        extra.permissions.insert(node.file.id, p);
-    }
+    let head = head(fs, &r, &node, &href, at_root).await.ok()?;
     // At the account's root, "Shared with me" after the real children.
     let swm = match at_root && dir && depth_one {
         true => fs.received().await.ok()?,
         false => None,
     };
-    let mut head = r.open();
-    r.response(
-        &mut head,
-        &href,
-        &Item::of(&Row::from(&node.file), at_root),
-        dead.get(&node.file.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-        &extra,
-    );
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
-    let shown = swm.map(|rec| {
-        let row = Row::from(&rec.folder);
-        let mut extra = Extra::default();
-        extra
-            .permissions
-            .insert(row.id, oc::permissions_of(&rec.folder_node(), r.access)?);
-        Some(Bytes::from(r.page(&href, &[row], &HashMap::new(), &extra)))
-    });
-    let shown = stream::iter(shown.flatten().map(Ok));
+    let shown = swm.map(|rec| Ok(received_entry(&r, &href, &rec)));
+    let shown = stream::iter(shown);
     let children = if dir && depth_one {
         let folder = Folder {
             id: node.file.id,
@@ -193,6 +171,40 @@ pub async fn answer(
     };
     let body = head.chain(children).chain(shown).chain(tail);
     Some(resp.body(Body::from_bytes_stream(body)))
+}
+
+/// The opening of the answer and the `response` of the target `node` at `href`.
+async fn head(
+    fs: &DavFs,
+    r: &Render,
+    node: &Node,
+    href: &str,
+    at_root: bool,
+) -> Result<String, FsError> {
+    let db = &fs.0.state.db;
+    let id = node.file.id;
+    let dead = props::load(db, &[id]).await?;
+    let folders: &[i64] = if node.is_folder() { &[id] } else { &[] };
+    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &[id], folders).await?;
+    if let Some(p) = oc::permissions_of(node, r.access) {
+        extra.permissions.insert(id, p);
+    }
+    let mut head = r.open();
+    let row = Row::from(&node.file);
+    let item = Item::of(&row, at_root);
+    let dead = dead.get(&id).map(Vec::as_slice).unwrap_or_default();
+    r.response(&mut head, href, &item, dead, &extra);
+    Ok(head)
+}
+
+/// The `response` of "Shared with me" in a listing of the account's root at `base`.
+fn received_entry(r: &Render, base: &str, received: &Received) -> Bytes {
+    let row = Row::from(&received.folder);
+    let mut extra = Extra::default();
+    if let Some(p) = oc::permissions_of(&received.folder_node(), r.access) {
+        extra.permissions.insert(row.id, p);
+    }
+    Bytes::from(r.page(base, &[row], &HashMap::new(), &extra))
 }
 
 /// The folder whose children are listed, and the grant it is reached through.
