@@ -71,12 +71,15 @@ fn owner_to_xml(owner: &Element) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The live locks of one tree, by its owner's id.
+type TreeLocks = (i64, Vec<Held>);
+
 #[derive(Clone)]
 pub struct DavLocks {
     s: Arc<Session>,
     /// The live locks of one tree (by its owner's id), loaded once per request for
     /// `lockdiscovery` (PROPFIND asks for it on every entry of a listing).
-    cache: Arc<Mutex<Option<(i64, Vec<Held>)>>>,
+    cache: Arc<Mutex<Option<TreeLocks>>>,
 }
 
 impl std::fmt::Debug for DavLocks {
