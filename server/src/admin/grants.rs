@@ -130,7 +130,8 @@ async fn with_details<'a>(
         .collect())
 }
 
-/// Takes grant `id` back: the recipients lose access at once (their open event streams end).
+/// Takes grant `id` back: the recipients lose access at once (their open event streams end,
+/// their locks go).
 pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AdminError> {
     let row = file_grant::Entity::find_by_id(id)
         .one(&state.db)
@@ -139,6 +140,13 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
     let done = file_grant::Entity::delete_by_id(id).exec(&state.db).await?;
     if done.rows_affected == 0 {
         return Err(AdminError::GrantNotFound);
+    }
+    // As when the owner removes it: the recipients' locks go with the access.
+    if let Some(f) = file::Entity::find_by_id(row.file_id).one(&state.db).await?
+        && let Ok(uri) = crate::fs::nav::uri_of(&state.db, &f).await
+        && let Err(e) = crate::fs::grant::release_locks(state, row.owner_id, &uri).await
+    {
+        tracing::warn!(error = %e, "locks of a removed grant were not released");
     }
     access_watch::notice(state, Narrowed::Grants(row.owner_id));
     audit::record(

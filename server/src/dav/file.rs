@@ -23,7 +23,10 @@ use crate::{
     download::{link, speed},
     fs::uri::FileUri,
     storage::{ByteRange, ByteStream, StorageDriver},
-    upload::stream::{StreamWrite, write},
+    upload::{
+        granted,
+        stream::{StreamWrite, write},
+    },
 };
 
 /// The stored version a [`Reader`] streams.
@@ -271,9 +274,17 @@ impl Writer {
         let origin = crate::request_ctx::current();
         let put = async move {
             let tokens = session.tokens();
+            // Into a folder another user granted: written as its owner, in the owner's tree.
+            let acting = granted::acting(&session.state, &session.me, &uri)
+                .await
+                .map_err(upload_err)?;
+            let (me, uri) = match acting {
+                Some(a) => (Arc::new(a.owner), a.uri),
+                None => (session.me.clone(), uri),
+            };
             let file = write(
                 &session.state,
-                &session.me,
+                &me,
                 StreamWrite {
                     uri: &uri,
                     size,

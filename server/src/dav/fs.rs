@@ -28,14 +28,14 @@ use super::{
     file::{Blob, Reader, Writer},
     link,
     meta::{Entry, Meta},
-    path, props,
+    path, props, received,
     session::Session,
 };
 use crate::{
+    boolset::fs_cap,
     download::headers,
     fs::{
         lookup,
-        metadata::{self, Patch},
         nav::{self, Node},
         trash::{self, DeleteOptions},
         tree::{self, Kind},
@@ -110,12 +110,17 @@ impl DavFs {
 
     fn lookup<'a>(&'a self, uri: &'a FileUri) -> BoxFuture<'a, Result<Node, FsError>> {
         async move {
+            if received::is_folder(uri) {
+                return self.in_folder(uri);
+            }
+            // Another owner's tree (through a grant) is resolved with the grant's checks.
             let parent = match uri.parent() {
-                Some(parent) if uri.fs == FsKind::My => parent,
+                Some(parent) if uri.fs == FsKind::My && uri.id.is_none() => parent,
                 _ => {
                     let tokens = self.0.tokens();
                     return nav::resolve(&self.0.ctx(&tokens), uri)
                         .await
+                        .map(received::shown)
                         .map_err(fs_err);
                 }
             };
@@ -215,9 +220,10 @@ impl DavFs {
 
     /// The folder that will hold `uri`; a missing one is NotFound (409 for PUT and MKCOL).
     async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
+        self.ensure_not_received(uri, true)?;
         let parent = uri.parent().ok_or(FsError::Forbidden)?;
         let node = self.node(&parent).await?;
-        if link::inside_share(&node) {
+        if link::inside_share(&node) || received::is_folder(&node.uri) {
             return Err(FsError::Forbidden);
         }
         if !node.is_folder() || node.file.is_symbolic {
@@ -242,7 +248,10 @@ impl DavFs {
                 return Err(FsError::Forbidden);
             }
             let uri = s.uri(path)?;
-            self.parent(&uri).await?;
+            let parent = self.parent(&uri).await?;
+            if parent.grant.is_some() {
+                parent.require(fs_cap::UPLOAD).map_err(fs_err)?;
+            }
             match self.node(&uri).await {
                 Ok(node) if node.is_folder() => return Err(FsError::Forbidden),
                 Ok(_) if options.create_new => return Err(FsError::Exists),
@@ -312,6 +321,11 @@ impl DavFs {
         if self.whole_collection_op() {
             return Ok(Box::pin(stream::empty()));
         }
+        if received::is_folder(&node.uri) {
+            return Ok(self.list_received());
+        }
+        // At the account's root, "Shared with me" after the real children.
+        let tail = self.root_tail(&uri).await?;
         // At the root of a single-file share, only that file is there.
         let only = {
             let tokens = s.tokens();
@@ -320,6 +334,7 @@ impl DavFs {
                 .map_err(fs_err)?
         };
         let folder = node.file.id;
+        let node = Arc::new(node);
         s.props
             .lock()
             .expect("props")
@@ -329,6 +344,7 @@ impl DavFs {
         let pages = stream::unfold(Some(String::new()), move |after| {
             let s = s.clone();
             let uri = uri.clone();
+            let node = node.clone();
             async move {
                 let after = after?;
                 let rows = match children_page(folder, &after).all(&s.state.db).await {
@@ -339,22 +355,13 @@ impl DavFs {
                     }
                 };
                 let next = next_page(&rows, |r| &r.name);
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                if let Ok(found) = props::load(&s.state.db, &ids).await {
-                    let mut cache = s.props.lock().expect("props");
-                    for row in &rows {
-                        if let Some(list) = found.get(&row.id)
-                            && let Ok(child) = uri.join(&row.name)
-                        {
-                            cache.props.insert(child.to_string(), list.clone());
-                        }
+                let shown = match DavFs(s.clone()).page(&node, &uri, rows).await {
+                    Ok(shown) => shown,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "WebDAV listing failed");
+                        return Some((vec![Err(FsError::GeneralFailure)], None));
                     }
-                }
-                let fs = DavFs(s.clone());
-                let mut shown = Vec::with_capacity(rows.len());
-                for row in rows {
-                    shown.push(fs.listed(row).await);
-                }
+                };
                 let entries: Vec<Result<Box<dyn DavDirEntry>, FsError>> = shown
                     .iter()
                     .filter(|r| only.is_none_or(|id| r.id == id))
@@ -369,7 +376,38 @@ impl DavFs {
                 Some((entries, next))
             }
         });
-        Ok(Box::pin(pages.flat_map(stream::iter)))
+        Ok(Box::pin(
+            pages.flat_map(stream::iter).chain(stream::iter(tail)),
+        ))
+    }
+
+    /// A page of `rows`, children of `node` at `uri`, as listed: their dead properties
+    /// remembered for the rest of the request, saved shares shown as what they lead to, and
+    /// what a grant shows of them.
+    async fn page(
+        &self,
+        node: &Node,
+        uri: &FileUri,
+        rows: Vec<file::Model>,
+    ) -> Result<Vec<file::Model>, crate::fs::error::FsError> {
+        let s = &self.0;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        if let Ok(found) = props::load(&s.state.db, &ids).await {
+            let mut cache = s.props.lock().expect("props");
+            for row in &rows {
+                if let Some(list) = found.get(&row.id)
+                    && let Ok(child) = uri.join(&row.name)
+                {
+                    cache.props.insert(child.to_string(), list.clone());
+                }
+            }
+        }
+        let mut shown = Vec::with_capacity(rows.len());
+        for row in rows {
+            shown.push(self.listed(row).await);
+        }
+        self.show_children(node, &mut shown).await?;
+        Ok(shown)
     }
 
     async fn create_dir_inner(&self, path: &DavPath) -> Result<(), FsError> {
@@ -401,6 +439,7 @@ impl DavFs {
         let s = &self.0;
         let uri = s.uri(path)?;
         // Before the lookups are forgotten: dav-server has just looked this path up.
+        self.ensure_not_received(&uri, true)?;
         self.ensure_own(&uri).await?;
         self.changing();
         let tokens = s.tokens();
@@ -414,6 +453,7 @@ impl DavFs {
         let src = s.uri(from)?;
         let dst = s.uri(to)?;
         // Before the lookups are forgotten: dav-server has just looked both paths up.
+        self.ensure_not_received(&src, !copy)?;
         self.ensure_own(&src).await?;
         let parent = self.parent(&dst).await?;
         self.changing();
@@ -455,59 +495,6 @@ impl DavFs {
             .await
             .map_err(fs_err)?;
         Ok(found.remove(&node.file.id).unwrap_or_default())
-    }
-
-    async fn patch(
-        &self,
-        path: &DavPath,
-        patch: Vec<(bool, DavProp)>,
-    ) -> Result<Vec<(StatusCode, DavProp)>, FsError> {
-        let s = &self.0;
-        let uri = s.uri(path)?;
-        self.ensure_own(&uri).await?;
-        let mut patches = Vec::with_capacity(patch.len());
-        let mut valid = true;
-        for (set, prop) in &patch {
-            let key = props::key_of(prop);
-            let p = if *set {
-                let value =
-                    String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
-                valid &= metadata::validate(&key, &value).is_ok();
-                Patch::set(key, value)
-            } else {
-                valid &= metadata::validate_key(&key).is_ok();
-                Patch::remove(key)
-            };
-            patches.push(p);
-        }
-        let strip = |p: DavProp| DavProp { xml: None, ..p };
-        if !valid {
-            return Ok(patch
-                .into_iter()
-                .zip(&patches)
-                .map(|((_, prop), p)| {
-                    let ok = if p.remove {
-                        metadata::validate_key(&p.key).is_ok()
-                    } else {
-                        metadata::validate(&p.key, &p.value).is_ok()
-                    };
-                    let status = if ok {
-                        StatusCode::FAILED_DEPENDENCY
-                    } else {
-                        StatusCode::FORBIDDEN
-                    };
-                    (status, strip(prop))
-                })
-                .collect());
-        }
-        let tokens = s.tokens();
-        metadata::patch(&s.ctx(&tokens), &uri, &patches)
-            .await
-            .map_err(fs_err)?;
-        Ok(patch
-            .into_iter()
-            .map(|(_, p)| (StatusCode::OK, strip(p)))
-            .collect())
     }
 }
 

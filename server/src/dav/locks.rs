@@ -1,6 +1,8 @@
 //! [`DavLocks`]: dav-server's lock interface over the database lock table (`fs::lock`), so a
 //! WebDAV lock holds against the API, uploads and other instances, and the other way round.
-//! Paths are the account root joined with the request path, in the owner's tree.
+//! Paths are the account root joined with the request path, in the owner's tree; below
+//! "Shared with me" ([`super::received`]), in the tree of the item's owner, where the lock
+//! holds against the owner too and names its holder (it goes when their write access does).
 
 use std::{
     sync::{Arc, Mutex},
@@ -69,12 +71,15 @@ fn owner_to_xml(owner: &Element) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The live locks of one tree, by its owner's id.
+type TreeLocks = (i64, Vec<Held>);
+
 #[derive(Clone)]
 pub struct DavLocks {
     s: Arc<Session>,
-    /// The owner's live locks, loaded once per request for `lockdiscovery` (PROPFIND asks
-    /// for it on every entry of a listing).
-    cache: Arc<Mutex<Option<Vec<Held>>>>,
+    /// The live locks of one tree (by its owner's id), loaded once per request for
+    /// `lockdiscovery` (PROPFIND asks for it on every entry of a listing).
+    cache: Arc<Mutex<Option<TreeLocks>>>,
 }
 
 impl std::fmt::Debug for DavLocks {
@@ -91,18 +96,28 @@ impl DavLocks {
         }
     }
 
-    fn lock_path(&self, path: &DavPath) -> Option<LockPath> {
-        let uri = path::join(&self.s.root, path).ok()?;
-        LockPath::from_segments(uri.segments()).ok()
+    /// The tree (by its owner's id) and the path in it of a request path.
+    fn lock_path(&self, path: &DavPath) -> Option<(i64, LockPath)> {
+        let uri = self.s.map(path::join(&self.s.root, path).ok()?);
+        let tree = self.s.tree_of(&uri)?;
+        Some((tree, LockPath::from_segments(uri.segments()).ok()?))
     }
 
-    /// The request path of a lock path (the account root for locks above it).
-    fn dav_path(&self, lp: &LockPath) -> DavPath {
-        let root = self.s.root.segments().len();
+    /// The request path of a lock path of `tree` (the account root for locks above it).
+    fn dav_path(&self, tree: i64, lp: &LockPath) -> DavPath {
+        let segments: Vec<String> = lp.segments().map(str::to_owned).collect();
+        let rel = if tree == self.s.owner() {
+            segments[self.s.root.segments().len().min(segments.len())..].to_vec()
+        } else {
+            let owner = self.s.state.ids.encode(tree, crate::ids::IdKind::User);
+            self.s
+                .received_now()
+                .and_then(|r| r.back(&owner, &segments))
+                .unwrap_or_default()
+        };
         let mut text = String::from("/dav/");
-        let rel: Vec<String> = lp
-            .segments()
-            .skip(root)
+        let rel: Vec<String> = rel
+            .iter()
             .map(|s| {
                 percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
                     .to_string()
@@ -114,7 +129,7 @@ impl DavLocks {
         p
     }
 
-    fn to_dav(&self, h: &Held) -> DavLock {
+    fn to_dav(&self, tree: i64, h: &Held) -> DavLock {
         let owner = LockOwner::parse(h.owner_info.as_deref())
             .application
             .inner_xml
@@ -123,7 +138,7 @@ impl DavLocks {
         let remaining = (h.expires - Utc::now()).to_std().unwrap_or_default();
         DavLock {
             token: h.token.clone(),
-            path: Box::new(self.dav_path(&h.path)),
+            path: Box::new(self.dav_path(tree, &h.path)),
             principal: None,
             owner,
             timeout_at: Some(SystemTime::now() + remaining),
@@ -151,12 +166,14 @@ impl DavLocks {
         *self.cache.lock().expect("lock cache") = None;
     }
 
-    async fn live(&self) -> Result<Vec<Held>, sea_orm::DbErr> {
-        if let Some(cached) = self.cache.lock().expect("lock cache").clone() {
+    async fn live(&self, tree: i64) -> Result<Vec<Held>, sea_orm::DbErr> {
+        if let Some((of, cached)) = self.cache.lock().expect("lock cache").clone()
+            && of == tree
+        {
             return Ok(cached);
         }
         let rows = lock_row::Entity::find()
-            .filter(lock_row::Column::OwnerId.eq(self.s.owner()))
+            .filter(lock_row::Column::OwnerId.eq(tree))
             .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
             .all(&self.s.state.db)
             .await?;
@@ -174,17 +191,17 @@ impl DavLocks {
                 })
             })
             .collect();
-        *self.cache.lock().expect("lock cache") = Some(held.clone());
+        *self.cache.lock().expect("lock cache") = Some((tree, held.clone()));
         Ok(held)
     }
 
     /// True when no live lock of the owner is on `path`, covers it, or lies below it: then no
     /// entry of a listing of `path` has a lock to report.
     pub async fn none_near(&self, path: &DavPath) -> bool {
-        let Some(lp) = self.lock_path(path) else {
+        let Some((tree, lp)) = self.lock_path(path) else {
             return false;
         };
-        match self.live().await {
+        match self.live(tree).await {
             Ok(all) => all
                 .iter()
                 .all(|h| !h.covers(&lp) && !lp.is_ancestor_of(&h.path)),
@@ -204,16 +221,23 @@ impl DavLocks {
         deep: bool,
     ) -> Result<DavLock, DavLock> {
         self.forget();
-        let lp = self.lock_path(path).ok_or_else(|| self.refusal(path))?;
+        let (tree, lp) = self.lock_path(path).ok_or_else(|| self.refusal(path))?;
         let owner_xml = owner.and_then(owner_to_xml);
-        let uri = path::join(&self.s.root, path).map_err(|_| self.refusal(path))?;
-        let tokens = self.s.tokens();
-        let file_id = crate::fs::nav::resolve(&self.s.ctx(&tokens), &uri)
-            .await
-            .ok()
-            .map(|n| n.file.id);
+        let uri = self.s.uri(path).map_err(|_| self.refusal(path))?;
+        let fs = super::fs::DavFs(self.s.clone());
+        if !fs.may_lock(&uri).await {
+            return Err(self.refusal(path));
+        }
+        let file_id = fs.node(&uri).await.ok().map(|n| n.file.id);
+        // A lock in another owner's tree names who took it.
+        let holder = (tree != self.s.owner()).then(|| {
+            self.s
+                .state
+                .ids
+                .encode(self.s.owner(), crate::ids::IdKind::User)
+        });
         let req = LockRequest {
-            owner_id: self.s.owner(),
+            owner_id: tree,
             path: lp,
             scope: if shared {
                 Scope::Shared
@@ -222,27 +246,27 @@ impl DavLocks {
             },
             depth: if deep { Depth::Infinity } else { Depth::Zero },
             timeout: timeout.unwrap_or(lock::MAX_TIMEOUT).min(lock::MAX_TIMEOUT),
-            owner_info: Some(LockOwner::dav(owner_xml).to_owner_info()),
+            owner_info: Some(LockOwner::dav(owner_xml).held_by(holder).to_owner_info()),
             file_id,
         };
         match lock::acquire(&self.s.state.db, req).await {
             Ok(info) => {
                 // The rest of this request (creating a locked empty file) holds the new lock.
                 self.s.hold(&info.token);
-                Ok(self.to_dav(&Held::from(&info)))
+                Ok(self.to_dav(tree, &Held::from(&info)))
             }
             Err(LockError::Conflict(list)) => Err(list
                 .first()
-                .map(|l| self.to_dav(&Held::from(l)))
+                .map(|l| self.to_dav(tree, &Held::from(l)))
                 .unwrap_or_else(|| self.refusal(path))),
             Err(_) => Err(self.refusal(path)),
         }
     }
 
-    /// The live lock `token` of the owner, if it applies to `path`.
+    /// The live lock `token` of the tree of `path`, if it applies to `path`.
     async fn applying(&self, path: &DavPath, token: &str) -> Option<LockInfo> {
-        let lp = self.lock_path(path)?;
-        lock::get(&self.s.state.db, self.s.owner(), token)
+        let (tree, lp) = self.lock_path(path)?;
+        lock::get(&self.s.state.db, tree, token)
             .await
             .ok()
             .flatten()
@@ -274,8 +298,8 @@ impl DavLockSystem for DavLocks {
         let token = token.to_owned();
         async move {
             self.forget();
-            self.applying(&path, &token).await.ok_or(())?;
-            lock::release(&self.s.state.db, self.s.owner(), &token)
+            let lock = self.applying(&path, &token).await.ok_or(())?;
+            lock::release(&self.s.state.db, lock.owner_id, &token)
                 .await
                 .map_err(|_| ())
         }
@@ -292,12 +316,12 @@ impl DavLockSystem for DavLocks {
         let token = token.to_owned();
         async move {
             self.forget();
-            self.applying(&path, &token).await.ok_or(())?;
+            let lock = self.applying(&path, &token).await.ok_or(())?;
             let timeout = timeout.unwrap_or(lock::MAX_TIMEOUT).min(lock::MAX_TIMEOUT);
-            let info = lock::refresh(&self.s.state.db, self.s.owner(), &token, timeout)
+            let info = lock::refresh(&self.s.state.db, lock.owner_id, &token, timeout)
                 .await
                 .map_err(|_| ())?;
-            Ok(self.to_dav(&Held::from(&info)))
+            Ok(self.to_dav(lock.owner_id, &Held::from(&info)))
         }
         .boxed()
     }
@@ -313,18 +337,22 @@ impl DavLockSystem for DavLocks {
         let path = path.clone();
         let tokens = submitted_tokens.to_vec();
         async move {
+            // A path in no tree ("Shared with me" itself) holds no lock: the file system
+            // refuses what is done there.
+            let Some((tree, lp)) = self.lock_path(&path) else {
+                return Ok(());
+            };
             // No lock of the owner's was live a moment ago: nothing to conflict with. (The
             // writes themselves check locks again in their transactions.)
-            if self.s.unlocked() {
+            if tree == self.s.owner() && self.s.unlocked() {
                 return Ok(());
             }
-            let lp = self.lock_path(&path).ok_or_else(|| self.refusal(&path))?;
             let depth = if deep { Depth::Infinity } else { Depth::Zero };
-            match lock::check(&self.s.state.db, self.s.owner(), &lp, depth, &tokens).await {
+            match lock::check(&self.s.state.db, tree, &lp, depth, &tokens).await {
                 Ok(()) => Ok(()),
                 Err(LockError::Conflict(list)) => Err(list
                     .first()
-                    .map(|l| self.to_dav(&Held::from(l)))
+                    .map(|l| self.to_dav(tree, &Held::from(l)))
                     .unwrap_or_else(|| self.refusal(&path))),
                 Err(_) => Err(self.refusal(&path)),
             }
@@ -335,14 +363,14 @@ impl DavLockSystem for DavLocks {
     fn discover(&'_ self, path: &DavPath) -> LsFuture<'_, Vec<DavLock>> {
         let path = path.clone();
         async move {
-            let Some(lp) = self.lock_path(&path) else {
+            let Some((tree, lp)) = self.lock_path(&path) else {
                 return Vec::new();
             };
-            match self.live().await {
+            match self.live(tree).await {
                 Ok(all) => all
                     .iter()
                     .filter(|h| h.covers(&lp))
-                    .map(|h| self.to_dav(h))
+                    .map(|h| self.to_dav(tree, h))
                     .collect(),
                 Err(e) => {
                     tracing::warn!(error = %e, "WebDAV lock discovery failed");
@@ -358,9 +386,9 @@ impl DavLockSystem for DavLocks {
         let path = path.clone();
         async move {
             self.forget();
-            let lp = self.lock_path(&path).ok_or(())?;
+            let (tree, lp) = self.lock_path(&path).ok_or(())?;
             let tokens: Vec<String> = self
-                .live()
+                .live(tree)
                 .await
                 .map_err(|_| ())?
                 .into_iter()
@@ -368,7 +396,7 @@ impl DavLockSystem for DavLocks {
                 .map(|h| h.token)
                 .collect();
             self.forget();
-            lock::force_release(&self.s.state.db, self.s.owner(), &tokens)
+            lock::force_release(&self.s.state.db, tree, &tokens)
                 .await
                 .map(|_| ())
                 .map_err(|_| ())

@@ -21,6 +21,7 @@ pub mod path;
 pub mod propfind;
 pub mod props;
 pub mod push;
+pub mod received;
 pub mod session;
 
 use std::sync::Arc;
@@ -273,6 +274,25 @@ async fn answer(
     prefix: &str,
 ) -> Response {
     let fs = DavFs(session.clone());
+    // A path in "Shared with me" maps onto the tree of the item's owner.
+    let destination = req
+        .header("destination")
+        .and_then(|d| nextcloud::destination_path(d, prefix));
+    if fs
+        .prepare(&[session.request_path.as_ref(), destination.as_ref()])
+        .await
+        .is_err()
+    {
+        return status(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    // A lock is a write: only where the caller may write (dav-server would answer 423).
+    if req.method().as_str() == "LOCK"
+        && let Some(path) = &session.request_path
+        && let Ok(uri) = session.uri(path)
+        && !fs.may_lock(&uri).await
+    {
+        return status(StatusCode::FORBIDDEN);
+    }
     // Locks live in the owner's tree; a read-only share mount takes none.
     let locks = (!share_root).then(|| DavLocks::new(session));
     let listing = req.method().as_str() == "PROPFIND";

@@ -4,11 +4,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-use dav_server::fs::DavProp;
+use dav_server::{
+    davpath::DavPath,
+    fs::{DavProp, FsError as DavFsError},
+};
+use poem::http::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use stratus_entity::metadata;
 
-use crate::fs::error::FsError;
+use super::{error::fs_err, fs::DavFs};
+use crate::fs::{
+    error::FsError,
+    metadata::{self as meta, Patch},
+};
 
 /// Prefix of dead-property metadata keys.
 pub const PREFIX: &str = "dav:";
@@ -73,6 +81,63 @@ pub async fn load(
             .push((row.name, row.value));
     }
     Ok(out)
+}
+
+impl DavFs {
+    /// PROPPATCH: sets and removes dead properties, all or none.
+    pub(super) async fn patch(
+        &self,
+        path: &DavPath,
+        patch: Vec<(bool, DavProp)>,
+    ) -> Result<Vec<(StatusCode, DavProp)>, DavFsError> {
+        let s = &self.0;
+        let uri = s.uri(path)?;
+        self.ensure_not_received(&uri, false)?;
+        self.ensure_own(&uri).await?;
+        let mut patches = Vec::with_capacity(patch.len());
+        let mut valid = true;
+        for (set, prop) in &patch {
+            let key = key_of(prop);
+            let p = if *set {
+                let value =
+                    String::from_utf8_lossy(prop.xml.as_deref().unwrap_or_default()).into_owned();
+                valid &= meta::validate(&key, &value).is_ok();
+                Patch::set(key, value)
+            } else {
+                valid &= meta::validate_key(&key).is_ok();
+                Patch::remove(key)
+            };
+            patches.push(p);
+        }
+        let strip = |p: DavProp| DavProp { xml: None, ..p };
+        if !valid {
+            return Ok(patch
+                .into_iter()
+                .zip(&patches)
+                .map(|((_, prop), p)| {
+                    let ok = if p.remove {
+                        meta::validate_key(&p.key).is_ok()
+                    } else {
+                        meta::validate(&p.key, &p.value).is_ok()
+                    };
+                    let status = if ok {
+                        StatusCode::FAILED_DEPENDENCY
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    (status, strip(prop))
+                })
+                .collect());
+        }
+        let tokens = s.tokens();
+        meta::patch(&s.ctx(&tokens), &uri, &patches)
+            .await
+            .map_err(fs_err)?;
+        Ok(patch
+            .into_iter()
+            .map(|(_, p)| (StatusCode::OK, strip(p)))
+            .collect())
+    }
 }
 
 #[cfg(test)]

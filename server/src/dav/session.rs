@@ -14,7 +14,7 @@ use poem::http::Method;
 use sea_orm::EntityTrait;
 use stratus_entity::entity;
 
-use super::{nextcloud::headers::OcRequest, path, props::PropCache};
+use super::{nextcloud::headers::OcRequest, path, props::PropCache, received::Received};
 use crate::{
     auth::caller::{Caller, SignedIn},
     fs::{
@@ -53,6 +53,8 @@ pub struct Session {
     pub nodes: Mutex<HashMap<String, Option<Node>>>,
     /// The version a GET or HEAD serves, read along with its path.
     pub version: Mutex<Option<entity::Model>>,
+    /// What the caller received from other users ("Shared with me"), once read.
+    pub received: tokio::sync::OnceCell<Option<Arc<Received>>>,
     /// The owner held no live lock when this request last looked a path up (read in the same
     /// statement), and the request has taken none since.
     unlocked: AtomicBool,
@@ -90,6 +92,7 @@ impl Session {
             props: Mutex::new(PropCache::default()),
             nodes: Mutex::new(HashMap::new()),
             version: Mutex::new(None),
+            received: tokio::sync::OnceCell::new(),
             unlocked: AtomicBool::new(false),
         }
     }
@@ -141,6 +144,31 @@ impl Session {
         if self.block_junk && uri.name().is_some_and(path::is_junk) {
             return Err(DavFsError::NotFound);
         }
-        Ok(uri)
+        Ok(self.map(uri))
+    }
+
+    /// `uri` (the account's root joined with a request path), or what it stands for in
+    /// "Shared with me" when what the caller received was read for this request.
+    pub fn map(&self, uri: FileUri) -> FileUri {
+        self.received_now()
+            .and_then(|r| r.map(&self.root, &uri))
+            .unwrap_or(uri)
+    }
+
+    /// What the caller received, when it was read for this request and there is any.
+    pub fn received_now(&self) -> Option<&Received> {
+        self.received.get().and_then(|r| r.as_deref())
+    }
+
+    /// Whose tree `uri` (a mapped URI) is in, by user id: the caller's, another owner's
+    /// reached through a grant, or none (the "Shared with me" folder, a share).
+    pub fn tree_of(&self, uri: &FileUri) -> Option<i64> {
+        if uri.fs != crate::fs::uri::FsKind::My {
+            return None;
+        }
+        match uri.id.as_deref().filter(|id| !id.is_empty()) {
+            None => Some(self.owner()),
+            Some(id) => self.state.ids.decode(id, crate::ids::IdKind::User).ok(),
+        }
     }
 }

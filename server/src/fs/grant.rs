@@ -12,12 +12,14 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
-use stratus_entity::{file, file_grant};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
+use stratus_entity::{file, file_grant, lock as lock_row, user};
 
 use super::{
     chain,
     error::FsError,
+    lock::{self, LockOwner, LockPath},
     nav::{self, FsCtx, Node},
     sql::Sql,
     uri::{FileUri, FsKind},
@@ -171,7 +173,7 @@ pub fn along(ids: &[i64], item: i64, grants: &[file_grant::Model]) -> Option<Gra
 }
 
 /// Every grant other owners gave `me` (directly or through the group), in one statement.
-pub async fn received(
+pub async fn received_grants(
     db: &impl ConnectionTrait,
     me: &SignedIn,
 ) -> Result<Vec<file_grant::Model>, FsError> {
@@ -184,6 +186,40 @@ pub async fn received(
         )
         .all(db)
         .await?)
+}
+
+/// What the caller may do at each of `ids`, children of a folder of `owner_id`'s tree that
+/// the caller reaches with `folder`: the folder's grant, raised where a child carries a
+/// stronger grant of its own. One statement when the folder is only read, none when it is
+/// written (nothing is stronger).
+pub async fn of_children(
+    db: &impl ConnectionTrait,
+    me: &SignedIn,
+    owner_id: i64,
+    folder: &Granted,
+    ids: &[i64],
+) -> Result<HashMap<i64, Granted>, FsError> {
+    let own = match folder.here {
+        Access::Write => Vec::new(),
+        Access::Read if ids.is_empty() => Vec::new(),
+        Access::Read => reaching(db, (me.user.id, me.user.group_id), owner_id, ids).await?,
+    };
+    Ok(ids
+        .iter()
+        .map(|&id| {
+            let here = own
+                .iter()
+                .filter(|g| g.file_id == id)
+                .filter_map(|g| Access::parse(&g.access))
+                .fold(folder.here, Access::max);
+            let granted = Granted {
+                here,
+                above: Some(folder.here),
+                top_id: folder.top_id,
+            };
+            (id, granted)
+        })
+        .collect())
 }
 
 /// Whether any grant of `owner_id` on one of `file_ids` (an item and the folders above it)
@@ -229,6 +265,106 @@ pub(crate) fn push_received(sql: &mut Sql, user_id: i64, group_id: i64) {
         .push(" OR file_grants.group_id = ")
         .bind(group_id)
         .push(")");
+}
+
+/// Every item other owners granted the caller (directly or through the group) that still
+/// hangs in its owner's tree, with the URI the caller opens it by and the strongest grant on
+/// it, in the order of their ids: one statement, and one more for their paths when there are
+/// any.
+pub async fn received(ctx: &FsCtx<'_>) -> Result<Vec<(file::Model, FileUri, Access)>, FsError> {
+    let me = ctx.user()?;
+    let db = &ctx.state.db;
+    let mut sql = Sql::new(db.get_database_backend());
+    // `write` sorts after `read`: the largest is the strongest.
+    sql.push(
+        "SELECT files.*, (SELECT MAX(file_grants.access) FROM file_grants \
+         WHERE file_grants.file_id = files.id AND ",
+    );
+    push_received(&mut sql, me.user.id, me.user.group_id);
+    sql.push(
+        ") AS granted_access FROM files WHERE deleted_at IS NULL AND id IN \
+         (SELECT file_grants.file_id FROM file_grants WHERE ",
+    );
+    push_received(&mut sql, me.user.id, me.user.group_id);
+    sql.push(" AND file_grants.owner_id <> ")
+        .bind(me.user.id)
+        .push(") ORDER BY id");
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(sql.statement()).await? {
+        let access = row.try_get::<Option<String>>("", "granted_access")?;
+        let access = access.as_deref().and_then(Access::parse);
+        rows.push((file::Model::from_query_result(&row, "")?, access));
+    }
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let files: Vec<file::Model> = rows.iter().map(|(f, _)| f.clone()).collect();
+    let mut uris = received_uris(ctx, &files).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row, access)| {
+            let uri = uris.remove(&row.id)?;
+            Some((row, uri, access?))
+        })
+        .collect())
+}
+
+/// Releases the locks recipients took on `path` of `owner_id`'s tree (an item whose grants
+/// were just removed or lowered) or below it, where no write grant reaches them any more: a
+/// lock is part of the write access it was taken with. The owner's own locks stay. Returns
+/// how many went.
+pub async fn release_locks(
+    state: &AppState,
+    owner_id: i64,
+    path: &FileUri,
+) -> Result<u64, FsError> {
+    let db = &state.db;
+    let top = LockPath::from_segments(path.segments()).map_err(|e| FsError::Invalid(e.0))?;
+    let rows = lock_row::Entity::find()
+        .filter(lock_row::Column::OwnerId.eq(owner_id))
+        .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
+        .all(db)
+        .await?;
+    let mut gone = Vec::new();
+    for row in rows {
+        let Some(holder) = LockOwner::parse(row.owner_info.as_deref()).holder else {
+            continue;
+        };
+        let Some((_, at)) = LockPath::from_key(&row.uri) else {
+            continue;
+        };
+        if at != top && !top.is_ancestor_of(&at) {
+            continue;
+        }
+        let holder = state.ids.decode(&holder, IdKind::User).ok();
+        if !writes_at(db, holder, owner_id, &at).await? {
+            gone.push(row.token);
+        }
+    }
+    Ok(lock::force_release(db, owner_id, &gone).await?)
+}
+
+/// Whether a write grant of `owner_id` on `at` (or the nearest row above it that exists, for
+/// a lock on a path not created yet) or a folder above reaches the user `holder`.
+async fn writes_at(
+    db: &impl ConnectionTrait,
+    holder: Option<i64>,
+    owner_id: i64,
+    at: &LockPath,
+) -> Result<bool, FsError> {
+    let Some(holder) = holder else {
+        return Ok(false);
+    };
+    let Some(user) = user::Entity::find_by_id(holder).one(db).await? else {
+        return Ok(false);
+    };
+    let segments: Vec<String> = at.segments().map(str::to_owned).collect();
+    let rows = nav::chain(db, owner_id, &segments).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let grants = reaching(db, (user.id, user.group_id), owner_id, &ids).await?;
+    Ok(grants
+        .iter()
+        .any(|g| Access::parse(&g.access) == Some(Access::Write)))
 }
 
 /// Of `rows` (a page of `shared_with_me`), the items granted to the caller by other owners

@@ -111,7 +111,7 @@ pub async fn search(
     let page_size = setting_or(ctx, "fts_meilisearch_page_size", PAGE_SIZE).await?;
     let chunk = setting_or(ctx, "fts_chunk_size", CHUNK_SIZE).await?;
     let roots = saved_roots(ctx, me).await?;
-    let grants = grant::received(&state.db, who).await?;
+    let grants = grant::received_grants(&state.db, who).await?;
     let mut owners = vec![me];
     owners.extend(roots.iter().map(|r| r.owner_id));
     owners.extend(grants.iter().map(|g| g.owner_id));

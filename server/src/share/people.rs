@@ -8,7 +8,8 @@
 //! with the groups they belong to, an administrator with any group but the guests'. Each
 //! change is one transaction; narrowing access (a grant removed or lowered to `read`) is
 //! announced to what holds access open (`access_watch`), so a recipient's open event
-//! streams end at once.
+//! streams end at once, and the locks recipients took below the item without write access
+//! left are released.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +26,7 @@ use crate::{
     boolset::group_perm,
     caller::ANONYMOUS_GROUP,
     fs::{
-        grant::Access,
+        grant::{self, Access},
         nav::{self, FsCtx, Node},
         uri::{FileUri, FsKind},
     },
@@ -100,6 +101,11 @@ pub async fn set(
     let group_changes = group_changes(ctx, groups).await?;
     let applied = apply(ctx, &node, &user_changes, &group_changes).await?;
     if applied.narrowed {
+        // A lock a recipient took goes with the write access it was taken with, so it no
+        // longer stands in the owner's way.
+        if let Err(e) = grant::release_locks(ctx.state, node.file.owner_id, &node.uri).await {
+            tracing::warn!(error = %e, "locks of a narrowed grant were not released");
+        }
         access_watch::notice(ctx.state, Narrowed::Grants(node.file.owner_id));
     }
     if notify && !applied.new_users.is_empty() {

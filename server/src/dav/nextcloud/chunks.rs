@@ -6,7 +6,8 @@
 //! * `MOVE …/<transfer>/.file` with `Destination` (a `/remote.php/dav/files/<user>/…` URL)
 //!   joins the chunks in order into the file (a new version when one is there), with
 //!   `X-OC-Mtime` and `OC-Checksum` as for a PUT, answers its `OC-FileId` and `OC-ETag`, and
-//!   removes the transfer.
+//!   removes the transfer. A destination in "Shared with me" is written into the owner's
+//!   tree, as a PUT there is ([`super::super::received`]).
 //! * `DELETE …/<transfer>` aborts it.
 //!
 //! Transfers are kept per owner, so another user's transfer is simply not found (404).
@@ -28,12 +29,12 @@ use super::{
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
-    dav::{headers::if_tokens, meta::Meta, path},
+    dav::{headers::if_tokens, meta::Meta, path, received},
     fs::{error::FsError, nav, uri::FileUri},
     state::AppState,
     storage::ByteStream,
     upload::{
-        UploadError,
+        UploadError, granted,
         stream::{StreamWrite, write},
         transfer::{self, TransferError},
     },
@@ -157,6 +158,10 @@ async fn finish(
             "The chunks do not add up to OC-Total-Length",
         );
     }
+    let (me, uri) = match writer(state, &me, root, uri).await {
+        Ok(found) => found,
+        Err(resp) => return resp,
+    };
     let caller = Caller::User(me.clone());
     let existed = nav::resolve(&nav::FsCtx::new(state, &caller), &uri)
         .await
@@ -215,6 +220,39 @@ fn joined(existed: bool, file: &stratus_entity::file::Model, mtime_given: bool) 
     let mut resp = Response::builder().status(status).body(Body::empty());
     headers::answer(&mut resp, Some((file.id, Meta::of(file).etag)), mtime_given);
     resp
+}
+
+/// Who writes the joined file at `uri`, and where in their tree: the caller at `uri`, or for
+/// a destination in "Shared with me", the owner of the granted folder (where the caller must
+/// hold write access) at the same place in the owner's tree. The folder itself is refused.
+async fn writer(
+    state: &AppState,
+    me: &Arc<SignedIn>,
+    root: &FileUri,
+    uri: FileUri,
+) -> Result<(Arc<SignedIn>, FileUri), Response> {
+    if !received::may_lie_in_folder(root, &uri) {
+        return Ok((me.clone(), uri));
+    }
+    let found = received::Received::load(state, me, root)
+        .await
+        .map_err(|e| write_error(e.into()))?;
+    let uri = match found.and_then(|r| r.map(root, &uri)) {
+        Some(mapped) => mapped,
+        None => uri,
+    };
+    if received::is_folder(&uri) {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Nothing can be added here",
+        ));
+    }
+    match granted::acting(state, me, &uri).await {
+        Ok(Some(acting)) => Ok((Arc::new(acting.owner), acting.uri)),
+        Ok(None) => Ok((me.clone(), uri)),
+        Err(e) => Err(write_error(e)),
+    }
 }
 
 /// The `Destination` of a MOVE: a path of the caller's tree under a client's files prefix

@@ -301,9 +301,12 @@ async fn facts(
     let f = &node.file;
     let dir = f.r#type == file::kind::FOLDER;
     let folders: &[i64] = if dir { &[f.id] } else { &[] };
-    let extra = props::Extra::load(&fs.0.state.db, asks, &[f.id], folders)
+    let mut extra = props::Extra::load(&fs.0.state.db, asks, &[f.id], folders)
         .await
         .map_err(fs_err)?;
+    if let Some(p) = props::permissions_of(&node, fs.0.oc.access) {
+        extra.permissions.insert(f.id, p);
+    }
     let facts = OwnedFacts {
         id: f.id,
         name: f.name.clone(),
@@ -347,7 +350,7 @@ pub(super) fn destination_below(req: &Request, prefix: &str) -> bool {
 }
 
 /// The path of a `Destination` header (a URL or an absolute path) below `prefix`.
-fn destination_path(dest: &str, prefix: &str) -> Option<dav_server::davpath::DavPath> {
+pub(super) fn destination_path(dest: &str, prefix: &str) -> Option<dav_server::davpath::DavPath> {
     let path = match dest.parse::<poem::http::Uri>() {
         Ok(uri) => uri.path().to_owned(),
         Err(_) => return None,

@@ -14,7 +14,10 @@ use std::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use stratus_entity::share;
 
-use crate::fs::{error::FsError, info};
+use crate::{
+    boolset::{Boolset, fs_cap},
+    fs::{error::FsError, info, nav::Node, uri::FsKind},
+};
 
 pub const OC: &str = "http://owncloud.org/ns";
 pub const NC: &str = "http://nextcloud.org/ns";
@@ -68,6 +71,44 @@ impl Access {
     }
 }
 
+/// `oc:permissions` of a node that is not the mount's own, `None` for one that is: "Shared
+/// with me" may be read only (G); what a grant reaches is marked shared and mounted (S, M:
+/// another user's, as Nextcloud marks what it received), is never shared on (no R), and may
+/// be changed as the grant allows, unless the account is read-only. A file is written (W)
+/// where its folder may be, which is also where it may be renamed or deleted.
+pub fn permissions_of(node: &Node, access: Access) -> Option<String> {
+    if node.uri.fs == FsKind::SharedWithMe {
+        return Some("G".to_owned());
+    }
+    node.grant?;
+    Some(received_permissions(
+        &node.capability,
+        node.is_folder(),
+        access,
+    ))
+}
+
+/// `oc:permissions` of what a grant reaches with capabilities `cap` (see [`permissions_of`]).
+pub fn received_permissions(cap: &Boolset, dir: bool, access: Access) -> String {
+    let mut out = String::from("SMG");
+    if access != Access::Full {
+        return out;
+    }
+    if cap.enabled(fs_cap::DELETE) {
+        out.push('D');
+    }
+    if cap.enabled(fs_cap::RENAME) {
+        out.push_str("NV");
+        if !dir {
+            out.push('W');
+        }
+    }
+    if dir && cap.enabled(fs_cap::CREATE) {
+        out.push_str("CK");
+    }
+    out
+}
+
 /// One entry as these properties see it.
 pub struct Facts<'a> {
     pub id: i64,
@@ -86,6 +127,9 @@ pub struct Extra {
     pub shared: HashSet<i64>,
     /// The verified checksum of each file's current content that has one.
     pub checksums: HashMap<i64, String>,
+    /// `oc:permissions` of entries that are not the mount's own (reached through a grant),
+    /// instead of the mount's.
+    pub permissions: HashMap<i64, String>,
 }
 
 impl Extra {
@@ -142,7 +186,8 @@ pub fn value(
         (OC, "fileid") => write!(out, "{}", f.id).is_ok(),
         (OC, "id") => write!(out, "{:08}{INSTANCE_ID}", f.id).is_ok(),
         (OC, "permissions") => {
-            out.push_str(access.permissions(f.dir));
+            let own = extra.permissions.get(&f.id).map(String::as_str);
+            out.push_str(own.unwrap_or(access.permissions(f.dir)));
             true
         }
         (OC, "size") => {

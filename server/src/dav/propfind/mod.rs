@@ -30,10 +30,16 @@ use super::{
     fs::{DavFs, children_page, next_page},
     link,
     locks::DavLocks,
-    nextcloud::props::Extra,
+    nextcloud::props::{self as oc, Extra, OC},
     path, props,
+    received::{self, Received},
 };
-use crate::fs::{error::FsError, uri::FsKind};
+use crate::fs::{
+    error::FsError,
+    grant::{self, Granted},
+    nav::Node,
+    uri::FsKind,
+};
 
 /// Largest PROPFIND body read (dav-server's own limit for XML bodies).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -111,8 +117,8 @@ pub async fn answer(
     let dav_path = s.request_path.as_ref()?;
     let node = fs.node(&s.uri(dav_path).ok()?).await.ok()?;
     // Inside a saved share, the share decides what is listed (a single-file share shows
-    // only its file): dav-server's listing goes through it.
-    if link::inside_share(&node) {
+    // only its file): dav-server's listing goes through it, as it does "Shared with me".
+    if link::inside_share(&node) || received::is_folder(&node.uri) {
         return None;
     }
     if !locks?.none_near(dav_path).await {
@@ -143,29 +149,70 @@ pub async fn answer(
         nextcloud: s.oc.nextcloud,
     });
 
-    let dead = props::load(&s.state.db, &[node.file.id]).await.ok()?;
-    let folders: &[i64] = if dir { &[node.file.id] } else { &[] };
-    let extra = Extra::load(&s.state.db, |ns, l| r.asks(ns, l), &[node.file.id], folders)
-        .await
-        .ok()?;
-    let mut head = r.open();
-    r.response(
-        &mut head,
-        &href,
-        &Item::of(&Row::from(&node.file), at_root),
-        dead.get(&node.file.id)
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-        &extra,
-    );
+    let head = head(fs, &r, &node, &href, at_root).await.ok()?;
+    // At the account's root, "Shared with me" after the real children.
+    let swm = match at_root && dir && depth_one {
+        true => fs.received().await.ok()?,
+        false => None,
+    };
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
+    let shown = swm.map(|rec| Ok(received_entry(&r, &href, &rec)));
+    let shown = stream::iter(shown);
     let children = if dir && depth_one {
-        children(fs.clone(), r, node.file.id, href).boxed()
+        let folder = Folder {
+            id: node.file.id,
+            grant: node.grant,
+            owner: node.file.owner_id,
+        };
+        children(fs.clone(), r, folder, href).boxed()
     } else {
         stream::empty().boxed()
     };
-    Some(resp.body(Body::from_bytes_stream(head.chain(children).chain(tail))))
+    let body = head.chain(children).chain(shown).chain(tail);
+    Some(resp.body(Body::from_bytes_stream(body)))
+}
+
+/// The opening of the answer and the `response` of the target `node` at `href`.
+async fn head(
+    fs: &DavFs,
+    r: &Render,
+    node: &Node,
+    href: &str,
+    at_root: bool,
+) -> Result<String, FsError> {
+    let db = &fs.0.state.db;
+    let id = node.file.id;
+    let dead = props::load(db, &[id]).await?;
+    let folders: &[i64] = if node.is_folder() { &[id] } else { &[] };
+    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &[id], folders).await?;
+    if let Some(p) = oc::permissions_of(node, r.access) {
+        extra.permissions.insert(id, p);
+    }
+    let mut head = r.open();
+    let row = Row::from(&node.file);
+    let item = Item::of(&row, at_root);
+    let dead = dead.get(&id).map(Vec::as_slice).unwrap_or_default();
+    r.response(&mut head, href, &item, dead, &extra);
+    Ok(head)
+}
+
+/// The `response` of "Shared with me" in a listing of the account's root at `base`.
+fn received_entry(r: &Render, base: &str, received: &Received) -> Bytes {
+    let row = Row::from(&received.folder);
+    let mut extra = Extra::default();
+    if let Some(p) = oc::permissions_of(&received.folder_node(), r.access) {
+        extra.permissions.insert(row.id, p);
+    }
+    Bytes::from(r.page(base, &[row], &HashMap::new(), &extra))
+}
+
+/// The folder whose children are listed, and the grant it is reached through.
+#[derive(Clone, Copy)]
+struct Folder {
+    id: i64,
+    grant: Option<Granted>,
+    owner: i64,
 }
 
 /// Pages fetched ahead of the one being written.
@@ -180,7 +227,7 @@ type Page = (Vec<Row>, HashMap<i64, Vec<(String, String)>>, Extra);
 fn children(
     fs: DavFs,
     r: Arc<Render>,
-    folder: i64,
+    folder: Folder,
     base: String,
 ) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
     let (tx, rx) = mpsc::channel::<Result<Page, ()>>(PAGES_AHEAD);
@@ -213,9 +260,9 @@ fn children(
 }
 
 /// The page of children of `folder` named after `after`, with their dead properties.
-async fn fetch(fs: &DavFs, r: &Render, folder: i64, after: &str) -> Result<Page, FsError> {
+async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Page, FsError> {
     let db = &fs.0.state.db;
-    let mut rows = children_page(folder, after)
+    let mut rows = children_page(folder.id, after)
         .select_only()
         .column(file::Column::Id)
         .column(file::Column::Name)
@@ -242,7 +289,27 @@ async fn fetch(fs: &DavFs, r: &Render, folder: i64, after: &str) -> Result<Page,
         .filter(|r| r.kind == file::kind::FOLDER)
         .map(|r| r.id)
         .collect();
-    let extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    // Through a grant, what each child allows (one statement for the page at most): its
+    // ETag follows it, and so do its permissions.
+    if let Some(g) = &folder.grant {
+        let found = grant::of_children(db, &fs.0.me, folder.owner, g, &ids).await?;
+        let asked = r.asks(OC, "permissions");
+        for row in rows.iter_mut() {
+            let Some(granted) = found.get(&row.id) else {
+                continue;
+            };
+            let dir = row.kind == file::kind::FOLDER;
+            if dir {
+                row.tree_rev = received::shown_rev(row.tree_rev, granted.here);
+            }
+            if asked {
+                let cap = grant::capability(granted);
+                let shown = oc::received_permissions(&cap, dir, r.access);
+                extra.permissions.insert(row.id, shown);
+            }
+        }
+    }
     Ok((rows, dead, extra))
 }
 

@@ -10,6 +10,10 @@ use super::{APP_API, APP_DAV};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockOwner {
     pub application: LockApplication,
+    /// The user who took the lock when it is not the tree's owner (a recipient of a grant
+    /// writing in the owner's tree), by hash id: the lock goes when their write access does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
 }
 
 /// The application part of [`LockOwner`].
@@ -40,11 +44,18 @@ impl LockOwner {
                 inner_xml: None,
                 viewer_id: None,
             },
+            holder: None,
         }
     }
 
     pub fn with_inner_xml(mut self, inner_xml: Option<String>) -> Self {
         self.application.inner_xml = inner_xml.filter(|x| !x.is_empty());
+        self
+    }
+
+    /// The same owner, taken by `holder` (a hash id) in another user's tree.
+    pub fn held_by(mut self, holder: Option<String>) -> Self {
+        self.holder = holder;
         self
     }
 

@@ -15,7 +15,7 @@ const BATCH: usize = 500;
 
 /// `count` empty files (or folders) named `<prefix><n>` in `parent_id`, owned by `owner`;
 /// their ids.
-async fn insert_rows(
+pub(super) async fn insert_rows(
     server: &TestServer,
     owner: i64,
     parent_id: i64,
@@ -73,7 +73,7 @@ async fn insert_grants(server: &TestServer, owner: i64, user: i64, files: &[i64]
 }
 
 /// The id of `name` below `parent_id`.
-async fn id_of(server: &TestServer, parent_id: i64, name: &str) -> i64 {
+pub(super) async fn id_of(server: &TestServer, parent_id: i64, name: &str) -> i64 {
     use sea_orm::{ColumnTrait, QueryFilter};
     file::Entity::find()
         .filter(file::Column::ParentId.eq(parent_id))
@@ -158,7 +158,7 @@ async fn a_granted_folder_of_10000_files_costs_a_fixed_number_of_statements() {
 }
 
 /// The id of `owner`'s root folder.
-async fn root_of(server: &TestServer, owner: i64) -> i64 {
+pub(super) async fn root_of(server: &TestServer, owner: i64) -> i64 {
     use sea_orm::{ColumnTrait, QueryFilter};
     file::Entity::find()
         .filter(file::Column::OwnerId.eq(owner))

@@ -10,9 +10,11 @@ use crate::download::put_file;
 
 mod admin;
 mod counts;
+mod dav;
 mod group;
 mod mail;
 mod manage;
+mod nextcloud;
 mod read;
 mod revoke;
 mod upload;

@@ -37,8 +37,19 @@ impl Client {
 
     /// Runs one sync of `local` with the server at `url` as ann; returns its log.
     pub(crate) async fn sync(self, local: &Path, url: &str, pw: &str, home: &Path) -> String {
-        let (ok, log) = self.sync_status(local, url, pw, home).await;
-        assert!(ok, "{} failed:\n{}", self.bin, tail(&log));
+        self.sync_as(super::ANN, local, url, pw, home).await
+    }
+
+    /// Runs one sync of `local` with the server at `url` as `user`; returns its log.
+    async fn sync_as(self, user: &str, local: &Path, url: &str, pw: &str, home: &Path) -> String {
+        let (ok, log) = self.sync_status_as(user, local, url, pw, home).await;
+        assert!(
+            ok,
+            "{} failed:
+{}",
+            self.bin,
+            tail(&log)
+        );
         log
     }
 
@@ -46,6 +57,17 @@ impl Client {
     /// client said it succeeded, and its log.
     pub(crate) async fn sync_status(
         self,
+        local: &Path,
+        url: &str,
+        pw: &str,
+        home: &Path,
+    ) -> (bool, String) {
+        self.sync_status_as(super::ANN, local, url, pw, home).await
+    }
+
+    async fn sync_status_as(
+        self,
+        user: &str,
         local: &Path,
         url: &str,
         pw: &str,
@@ -59,7 +81,7 @@ impl Client {
             "--non-interactive",
             "--logdebug",
             "-u",
-            super::ANN,
+            user,
             "-p",
             pw,
             "--max-sync-retries",
@@ -323,4 +345,67 @@ async fn nextcloudcmd_syncs_both_ways() {
 #[tokio::test]
 async fn owncloudcmd_syncs_both_ways() {
     round_trip(OWNCLOUD).await;
+}
+
+/// A grant comes down under "Shared with me" in the recipient's sync; once it gives write
+/// access, a file made in the local copy goes up into the owner's folder.
+#[tokio::test]
+async fn nextcloudcmd_syncs_a_grant_down_and_a_new_file_up() {
+    let client = NEXTCLOUD;
+    if !client.installed() {
+        eprintln!(
+            "skipped: {} is not installed (.ci/run installs it)",
+            client.bin
+        );
+        return;
+    }
+    let (server, ann_s, ann_pw) = ann().await;
+    server.create_user("bob@example.com", "password123").await;
+    let bob = server.login("bob@example.com", "password123").await;
+    let pw = crate::dav::password(&server, &bob, "cloudreve://my").await;
+    let made = nc(&server, "MKCOL", "/Team/", &ann_pw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    put(&server, &ann_pw, "/Team/a.txt", b"from ann".to_vec()).await;
+    let bob_id = bob.user["id"].as_str().unwrap().to_owned();
+    let grant = |access: &str| json!({"uri": "cloudreve://my/Team", "users": {&bob_id: access}, "groups": {}});
+    let permission = "/file/permission";
+    api(
+        &server,
+        &ann_s,
+        reqwest::Method::PUT,
+        permission,
+        grant("read"),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let local: PathBuf = dir.path().join("local");
+    std::fs::create_dir_all(&local).unwrap();
+    let url = server.url("/");
+    client
+        .sync_as("bob@example.com", &local, &url, &pw, dir.path())
+        .await;
+    let mut expected = BTreeMap::new();
+    expected.insert("Shared with me/Team/a.txt".to_owned(), b"from ann".to_vec());
+    assert_eq!(tree(&local), expected);
+
+    api(
+        &server,
+        &ann_s,
+        reqwest::Method::PUT,
+        permission,
+        grant("write"),
+    )
+    .await;
+    let team = local.join("Shared with me/Team");
+    std::fs::write(team.join("from-bob.txt"), "from bob").unwrap();
+    client
+        .sync_as("bob@example.com", &local, &url, &pw, dir.path())
+        .await;
+    let (status, bytes) = get(&server, &ann_pw, "/Team/from-bob.txt").await;
+    assert_eq!((status, bytes.as_slice()), (200, &b"from bob"[..]));
+    let owner = row(&server, "from-bob.txt").await.owner_id;
+    assert_eq!(owner, crate::download::uid(&server, &ann_s));
 }
