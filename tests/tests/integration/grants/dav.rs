@@ -95,6 +95,9 @@ async fn a_read_grant_is_listed_and_read_and_every_write_refused() {
     );
     let got = call(s, "GET", &format!("{SWM}/Team/a.txt"), BOB, &pw, &[], b"").await;
     assert_eq!(got.status(), 200);
+    // The owner's bytes reach the recipient confined like every answer of /dav.
+    assert_eq!(got.headers()["content-security-policy"], "sandbox");
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
     assert_eq!(got.bytes().await.unwrap().as_ref(), A);
     let got = call(
         s,
