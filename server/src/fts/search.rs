@@ -392,17 +392,12 @@ fn in_tree(up: &[Link], owner: Option<String>) -> Option<FileUri> {
 
 /// `f` in another owner's drive below a grant that reaches the caller, with what it allows.
 fn through_grant(f: &file::Model, up: &[Link], reach: &Reach<'_>) -> Option<(FileUri, Place)> {
-    let grants: Vec<file_grant::Model> = reach
-        .grants
-        .iter()
-        .filter(|g| g.owner_id == f.owner_id)
-        .cloned()
-        .collect();
-    if grants.is_empty() {
+    if !reach.grants.iter().any(|g| g.owner_id == f.owner_id) {
         return None;
     }
+    // File ids are unique across owners: only the grants on this path match it.
     let ids: Vec<i64> = up.iter().rev().map(|u| u.id).collect();
-    let granted = grant::along(&ids, f.id, &grants)?;
+    let granted = grant::along(&ids, f.id, reach.grants)?;
     let uri = in_tree(up, Some(reach.ids.encode(f.owner_id, IdKind::User)))?;
     Some((uri, Place::Granted(grant::capability(&granted))))
 }
