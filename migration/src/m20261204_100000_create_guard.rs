@@ -90,6 +90,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // At most one incident stops a credential: requests of one client that trip at once
+        // race to insert, and the database picks the one that stays (a partial index, which
+        // the index builder cannot express; both SQLite and PostgreSQL take this text).
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX idx_guard_incidents_one_open ON guard_incidents \
+                 (cred_kind, cred_id) WHERE state IN ('open', 'undoing')",
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()

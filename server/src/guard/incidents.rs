@@ -11,7 +11,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde_json::Value;
 use stratus_entity::guard_incident::{self, state};
@@ -77,45 +77,57 @@ fn remember(state: &AppState, credential: &Credential, found: Option<i64>) {
 
 /// Opens an incident for `credential` of `user_id`, holding its changes since `since`, and
 /// whether it is new: requests of one credential that trip it at once (a client deletes
-/// several files in parallel) end up with the first incident, the others' rows removed.
+/// several files in parallel) all end up with one incident, the one the database's unique
+/// index of open incidents let in first.
 pub async fn trip(
     state: &AppState,
     user_id: i64,
     credential: &Credential,
     since: DateTime<Utc>,
 ) -> Result<(guard_incident::Model, bool), DbErr> {
-    let now = Utc::now();
     let db = &state.db;
-    let incident = guard_incident::ActiveModel {
-        user_id: Set(user_id),
-        cred_kind: Set(credential.kind.name().to_owned()),
-        cred_id: Set(credential.id.clone()),
-        cred_name: Set(counting::clip(&credential.name)),
-        started_at: Set(now),
-        tripped_at: Set(now),
-        last_at: Set(now),
-        deleted: Set(0),
-        overwritten: Set(0),
-        renamed: Set(0),
-        state: Set(state::OPEN.to_owned()),
-        undo_task_id: Set(None),
-        result: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let first = open_now(state, credential).await?.unwrap_or(incident.id);
-    if first != incident.id {
-        guard_incident::Entity::delete_by_id(incident.id)
-            .exec(db)
-            .await?;
-        if let Some(earlier) = guard_incident::Entity::find_by_id(first).one(db).await? {
-            return Ok((hold_since(state, earlier, credential, since).await?, false));
+    // Twice at most: the incident that won may be released between the refused insert and
+    // the lookup, and then this one may open.
+    for _ in 0..2 {
+        let now = Utc::now();
+        let inserted = guard_incident::ActiveModel {
+            user_id: Set(user_id),
+            cred_kind: Set(credential.kind.name().to_owned()),
+            cred_id: Set(credential.id.clone()),
+            cred_name: Set(counting::clip(&credential.name)),
+            started_at: Set(now),
+            tripped_at: Set(now),
+            last_at: Set(now),
+            deleted: Set(0),
+            overwritten: Set(0),
+            renamed: Set(0),
+            state: Set(state::OPEN.to_owned()),
+            undo_task_id: Set(None),
+            result: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        match inserted {
+            Ok(incident) => {
+                let incident = hold_since(state, incident, credential, since).await?;
+                remember(state, credential, Some(incident.id));
+                return Ok((incident, true));
+            }
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                let Some(first) = open_now(state, credential).await? else {
+                    continue;
+                };
+                if let Some(earlier) = guard_incident::Entity::find_by_id(first).one(db).await? {
+                    return Ok((hold_since(state, earlier, credential, since).await?, false));
+                }
+            }
+            Err(e) => return Err(e),
         }
     }
-    let incident = hold_since(state, incident, credential, since).await?;
-    remember(state, credential, Some(incident.id));
-    Ok((incident, true))
+    Err(DbErr::Custom(
+        "the credential's incident changed while it tripped".into(),
+    ))
 }
 
 /// Has open incident `id` hold the credential's changes since `since` that none holds yet:

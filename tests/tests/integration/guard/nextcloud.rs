@@ -68,9 +68,21 @@ async fn a_sync_client_emptying_a_folder_is_stopped_and_undo_brings_the_files_ba
     let back = tree(&local);
     assert_eq!(back.len(), FILES, "ok: {ok}\n{}", tail(&log));
     assert_eq!(back["keep/7.txt"], b"file 7");
+    let after = server.names_in(&ann_s, "cloudreve://my/keep").await;
     assert_eq!(
-        server.names_in(&ann_s, "cloudreve://my/keep").await.len(),
+        after.len(),
         FILES,
-        "the next sync deleted again"
+        "the next sync deleted again: {after:?}\nincidents: {:?}\n{}",
+        incidents(&server, &ann_s).await,
+        removals(&log)
     );
+}
+
+/// The lines of a client's log about removing, where a failure's cause shows.
+fn removals(log: &str) -> String {
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("DELETE") || l.contains("emove"))
+        .collect();
+    lines[lines.len().saturating_sub(60)..].join("\n")
 }
