@@ -74,6 +74,7 @@ async fn delete_one(state: &AppState, actor: &Actor, id: i64) -> Result<(), Admi
     user::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
     discard_staged_uploads(state, &uploads).await;
+    users::release_held_locks(state, id).await;
     audit::record(
         state,
         actor,

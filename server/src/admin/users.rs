@@ -186,9 +186,21 @@ pub async fn update(
     }
     // A ban, another group or password: what the account holds open checks again.
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(id));
+    if before.status != after.status || before.group_id != after.group_id {
+        release_held_locks(state, id).await;
+    }
     forget_sign_ins(state);
     audit::record_update(state, actor, "user", id, &before, &after).await;
     get(state, id).await
+}
+
+/// Releases the locks account `id` took in other owners' trees through grants it no longer
+/// writes by (banned, another group, deleted). A failure is logged: the locks then end when
+/// they expire, and the change of the account stands.
+pub async fn release_held_locks(state: &AppState, id: i64) {
+    if let Err(e) = crate::fs::grant::release_held_by(state, id).await {
+        tracing::warn!(user = id, error = %e, "could not release the account's locks in granted folders");
+    }
 }
 
 /// Recounts the storage account `id` uses: the size of every blob linked to the account's

@@ -346,6 +346,45 @@ pub async fn release_locks(
 
 /// Whether a write grant of `owner_id` on `at` (or the nearest row above it that exists, for
 /// a lock on a path not created yet) or a folder above reaches the user `holder`.
+/// Releases the locks `holder_id` holds in other owners' trees where it may no longer write:
+/// once the account was banned, moved to another group or deleted. Its own locks stay (a
+/// deleted account's go with its rows).
+pub async fn release_held_by(state: &AppState, holder_id: i64) -> Result<u64, FsError> {
+    let db = &state.db;
+    let holder = state.ids.encode(holder_id, IdKind::User);
+    if holder.is_empty() {
+        return Ok(0);
+    }
+    // The hash id is alphanumeric, so the text match narrows safely; the parse below decides.
+    let rows = lock_row::Entity::find()
+        .filter(lock_row::Column::OwnerId.ne(holder_id))
+        .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
+        .filter(lock_row::Column::OwnerInfo.contains(&holder))
+        .all(db)
+        .await?;
+    let mut gone: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in rows {
+        if LockOwner::parse(row.owner_info.as_deref())
+            .holder
+            .as_deref()
+            != Some(holder.as_str())
+        {
+            continue;
+        }
+        let Some((_, at)) = LockPath::from_key(&row.uri) else {
+            continue;
+        };
+        if !writes_at(db, Some(holder_id), row.owner_id, &at).await? {
+            gone.entry(row.owner_id).or_default().push(row.token);
+        }
+    }
+    let mut released = 0;
+    for (owner_id, tokens) in gone {
+        released += lock::force_release(db, owner_id, &tokens).await?;
+    }
+    Ok(released)
+}
+
 async fn writes_at(
     db: &impl ConnectionTrait,
     holder: Option<i64>,
@@ -358,6 +397,10 @@ async fn writes_at(
     let Some(user) = user::Entity::find_by_id(holder).one(db).await? else {
         return Ok(false);
     };
+    // A banned account writes nowhere, whatever it was granted.
+    if user.status != user::status::ACTIVE {
+        return Ok(false);
+    }
     let segments: Vec<String> = at.segments().map(str::to_owned).collect();
     let rows = nav::chain(db, owner_id, &segments).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

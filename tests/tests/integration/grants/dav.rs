@@ -2,15 +2,18 @@
 //! grants through it, what stays read only, revocation (the next request and the recipient's
 //! locks), clashing names, a real item of the folder's name, and what a listing costs.
 
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use sea_orm::EntityTrait;
 use serde_json::json;
 use stratus_entity::{file, lock, user};
-use stratus_server::boolset::group_perm;
+use stratus_server::{boolset::group_perm, ids::IdKind};
 use stratus_tests::TestServer;
 
 use super::{A, People, set_grants, setup};
-use crate::download::uid;
+use crate::{
+    admin::{admin, call as admin_call},
+    download::uid,
+};
 
 const BOB: &str = "bob@example.com";
 const CAROL: &str = "carol@example.com";
@@ -469,4 +472,77 @@ async fn statements_of_propfind(server: &TestServer, path: &str, pw: &str) -> (u
         );
     }
     (fewest, entries)
+}
+
+/// How the recipient loses a group's write grant in
+/// [`a_recipient_banned_moved_or_deleted_loses_its_locks_and_others_keep_theirs`].
+#[derive(Debug, Clone, Copy)]
+enum Loss {
+    Banned,
+    OtherGroup,
+    Deleted,
+}
+
+#[tokio::test]
+async fn a_recipient_banned_moved_or_deleted_loses_its_locks_and_others_keep_theirs() {
+    for loss in [Loss::Banned, Loss::OtherGroup, Loss::Deleted] {
+        let (p, pw) = with_dav().await;
+        let s = &p.server;
+        let users = s.state.ids.encode(2, IdKind::Group);
+        let given = set_grants(
+            s,
+            &p.ann,
+            "cloudreve://my/Team",
+            json!({}),
+            json!({ users: "write" }),
+        )
+        .await;
+        assert_eq!(given["code"], 0, "{given}");
+        let carol_pw = crate::dav::password(s, &p.carol, "cloudreve://my").await;
+        for (who, pw, path) in [
+            (BOB, &pw, "Team/a.txt"),
+            (CAROL, &carol_pw, "Team/Sub/b.txt"),
+        ] {
+            let at = format!("{SWM}/{path}");
+            let locked = call(s, "LOCK", &at, who, pw, &[], LOCKINFO.as_bytes()).await;
+            assert_eq!(locked.status(), 200, "{loss:?} {who}");
+        }
+        let boss = admin(s, "boss@example.com").await;
+        let bob = uid(s, &p.bob);
+        let edit = |fields: serde_json::Value| {
+            let mut user = json!({"id": bob, "email": BOB});
+            user.as_object_mut()
+                .unwrap()
+                .extend(fields.as_object().unwrap().clone());
+            (
+                Method::PUT,
+                format!("/admin/user/{bob}"),
+                json!({ "user": user }),
+            )
+        };
+        let (method, path, body) = match loss {
+            Loss::Banned => edit(json!({"status": "manual_banned"})),
+            Loss::OtherGroup => edit(json!({"group_users": 1})),
+            Loss::Deleted => (
+                Method::POST,
+                "/admin/user/batch/delete".to_owned(),
+                json!({ "ids": [bob] }),
+            ),
+        };
+        let done = admin_call(s, Some(&boss), method, &path, Some(body)).await;
+        assert_eq!(done["code"], 0, "{loss:?}: {done}");
+        // Bob's lock went with his access; Carol, who still writes there, keeps hers.
+        let locks = lock::Entity::find().all(&s.state.db).await.unwrap();
+        assert_eq!(locks.len(), 1, "{loss:?}: {locks:?}");
+        assert!(locks[0].uri.ends_with("/Team/Sub/b.txt"), "{locks:?}");
+        let deleted = super::send(
+            s,
+            &p.ann,
+            Method::DELETE,
+            "/file",
+            json!({"uris": ["cloudreve://my/Team/a.txt"]}),
+        )
+        .await;
+        assert_eq!(deleted["code"], 0, "{loss:?}: {deleted}");
+    }
 }
