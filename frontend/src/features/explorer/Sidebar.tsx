@@ -13,8 +13,8 @@ import { useSession } from "../../api/session";
 import { IconButton } from "../../components/IconButton";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
-import { dropTarget } from "./dnd";
-import { moveUndoable } from "./moveUndo";
+import { dropTarget } from "./move/dnd";
+import { moveUndoable } from "./move/moveUndo";
 import classes from "./Sidebar.module.css";
 import { treeKeyDown } from "./treeKeys";
 

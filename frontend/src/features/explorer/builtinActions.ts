@@ -17,7 +17,7 @@ import { followSaved } from "../../api/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import { type ActionContext, CAP, registerAction } from "./actions";
-import { FOLDER } from "./FileList";
+import { FOLDER } from "./list/FileList";
 
 const one = (ctx: ActionContext) => ctx.files.length === 1;
 const mine = (ctx: ActionContext) => ctx.fs === "my";

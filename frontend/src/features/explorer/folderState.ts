@@ -9,12 +9,12 @@ import { usePublicUser } from "../../api/permissions";
 import { parseUri } from "../../lib/uri";
 import { CAP, hasCapability } from "./actions";
 import { galleryOrder } from "./gallery/order";
-import { useShownProps } from "./PropColumns";
+import { useShownProps } from "./list/PropColumns";
+import { type FolderView, fromServer, useFolderView } from "./list/view";
 import type { PartTarget } from "./parts";
-import { parseSearch } from "./search";
-import { useSelectAll } from "./selectAll";
-import { useSelection } from "./selection";
-import { type FolderView, fromServer, useFolderView } from "./view";
+import { parseSearch } from "./search/search";
+import { useSelectAll } from "./selection/selectAll";
+import { useSelection } from "./selection/selection";
 
 export function useFolderState() {
   const { t } = useTranslation();

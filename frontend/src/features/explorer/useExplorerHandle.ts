@@ -16,7 +16,7 @@ import {
   getAction,
   tryOpeners,
 } from "./actions";
-import { moveUndoable } from "./moveUndo";
+import { moveUndoable } from "./move/moveUndo";
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;
