@@ -8,7 +8,7 @@ import "./builtinActions";
 import { Box, Stack } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { Suspense, useState } from "react";
-import type { Order } from "../../api/listing";
+import type { Order } from "../../api/files/listing";
 import { MY_ROOT } from "../../lib/uri";
 import { ExplorerDialogHost, InfoPanel, useExplorerDialogs } from "./dialogs/ExplorerDialogHost";
 import { type FolderState, useFolderState } from "./folderState";

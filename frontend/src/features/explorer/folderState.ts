@@ -4,8 +4,8 @@
 import { useSearch } from "@tanstack/react-router";
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { useListing } from "../../api/listing";
-import { usePublicUser } from "../../api/permissions";
+import { useListing } from "../../api/files/listing";
+import { usePublicUser } from "../../api/sharing/permissions";
 import { parseUri } from "../../lib/uri";
 import { CAP, hasCapability } from "./actions";
 import { galleryOrder } from "./gallery/order";

@@ -4,8 +4,8 @@
 import { useNavigate } from "@tanstack/react-router";
 import { useCallback, useState } from "react";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
-import { followSaved, savedTarget } from "../../api/savedShares";
+import { FOLDER } from "../../api/files/listing";
+import { followSaved, savedTarget } from "../../api/sharing/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import {

@@ -3,7 +3,7 @@
 // folder, where there is no list to hold the focus.
 import { type KeyboardEvent, useEffect, useRef } from "react";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
+import { FOLDER } from "../../api/files/listing";
 import { ancestors } from "../../lib/uri";
 import type { Clipboard, ExplorerDialog } from "./actions";
 import type { ExplorerDialogState } from "./dialogs/ExplorerDialogHost";

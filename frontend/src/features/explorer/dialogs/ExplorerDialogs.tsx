@@ -2,7 +2,13 @@
 // (to the trash or for good), empty the trash, and move or copy.
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import { createFile, createFolder, deleteFiles, emptyTrash, renameFile } from "../../../api/files";
+import {
+  createFile,
+  createFolder,
+  deleteFiles,
+  emptyTrash,
+  renameFile,
+} from "../../../api/files/files";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import type { ExplorerDialog } from "../actions";
 import { moveUndoable } from "../move/moveUndo";

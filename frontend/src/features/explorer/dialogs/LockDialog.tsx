@@ -3,7 +3,7 @@
 import { List } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
-import { forceUnlock } from "../../../api/files";
+import { forceUnlock } from "../../../api/files/files";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { parseUri } from "../../../lib/uri";
 

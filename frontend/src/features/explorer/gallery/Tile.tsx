@@ -7,7 +7,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { thumbable, useFileThumb, useThumbExts } from "../../../api/thumbnails";
+import { thumbable, useFileThumb, useThumbExts } from "../../../api/files/thumbnails";
 import { FileIcon } from "../list/FileIcon";
 import { type FileListProps, MenuCell, RowCheck } from "../list/FileItem";
 import { useRowActions } from "../list/rowActions";

@@ -5,7 +5,7 @@ import { Anchor, Loader, Stack, Text, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../../api/client";
-import { patchMetadata } from "../../../api/files";
+import { patchMetadata } from "../../../api/files/files";
 import { useExplorerConfig } from "../../../api/siteConfig";
 
 // The editors (number, multi-select, rating and text inputs) load with the first one shown: the

@@ -17,7 +17,7 @@ import { IconLinkOff } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { createDirectLink, revokeDirectLink } from "../../../api/directLinks";
+import { createDirectLink, revokeDirectLink } from "../../../api/files/directLinks";
 import { CopyIcon } from "../../../components/CopyIcon";
 import { notifyError } from "../../../lib/errors";
 import { formatDate } from "../../../lib/format";

@@ -17,8 +17,8 @@ import {
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { infoKey, patchMetadata, useFileInfo } from "../../../api/fileInfo";
-import { FOLDER, listKey } from "../../../api/listing";
+import { infoKey, patchMetadata, useFileInfo } from "../../../api/files/fileInfo";
+import { FOLDER, listKey } from "../../../api/files/listing";
 import { queryClient } from "../../../api/queryClient";
 import { errorMessage } from "../../../lib/errors";
 import { formatBytes, formatDate } from "../../../lib/format";

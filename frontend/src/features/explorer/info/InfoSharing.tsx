@@ -2,8 +2,8 @@
 // newest page of "My shares"), each with its link, views and downloads and when it expires.
 import { Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { FOLDER } from "../../../api/listing";
-import { type Share, useMyShares } from "../../../api/shares";
+import { FOLDER } from "../../../api/files/listing";
+import { type Share, useMyShares } from "../../../api/sharing/shares";
 import { CopyIcon } from "../../../components/CopyIcon";
 import { formatDate } from "../../../lib/format";
 import { parseUri } from "../../../lib/uri";

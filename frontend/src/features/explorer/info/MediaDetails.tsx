@@ -4,7 +4,7 @@
 import { Group, Image, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { useFileThumb } from "../../../api/thumbnails";
+import { useFileThumb } from "../../../api/files/thumbnails";
 import { DetailTable, type Row } from "./DetailTable";
 import { isSong, type Music, musicInfo, type Stream, type Streams, streamInfo } from "./mediaInfo";
 

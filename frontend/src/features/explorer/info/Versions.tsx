@@ -5,7 +5,7 @@ import { IconDownload, IconStar, IconTrash } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { deleteVersion, makeVersionCurrent } from "../../../api/fileInfo";
+import { deleteVersion, makeVersionCurrent } from "../../../api/files/fileInfo";
 import { useSession } from "../../../api/session";
 import { downloadVersion } from "../../../lib/downloads";
 import { formatBytes, formatDate } from "../../../lib/format";

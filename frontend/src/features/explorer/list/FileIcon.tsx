@@ -13,9 +13,9 @@ import {
 } from "@tabler/icons-react";
 import { useState } from "react";
 import type { FileInfo } from "../../../api/client";
-import { FOLDER } from "../../../api/listing";
-import { savedTarget } from "../../../api/savedShares";
-import { thumbable, useFileThumb, useThumbExts } from "../../../api/thumbnails";
+import { FOLDER } from "../../../api/files/listing";
+import { thumbable, useFileThumb, useThumbExts } from "../../../api/files/thumbnails";
+import { savedTarget } from "../../../api/sharing/savedShares";
 
 const KINDS: [RegExp, typeof IconFile][] = [
   [/\.(jpe?g|png|gif|webp|bmp|heic|avif|svg|tiff?)$/i, IconPhoto],

@@ -15,7 +15,7 @@ import type { TFunction } from "i18next";
 import { type KeyboardEvent, memo, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { FOLDER, type Order } from "../../../api/listing";
+import { FOLDER, type Order } from "../../../api/files/listing";
 import type { CustomProp } from "../info/CustomProps";
 import { type DropHandler, dropTarget } from "../move/dnd";
 import { longPressHandlers, TOUCH_FIRST } from "../selection/longPress";

@@ -14,7 +14,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import type { TFunction } from "i18next";
 import { memo, type RefObject, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { FOLDER } from "../../../api/listing";
+import { FOLDER } from "../../../api/files/listing";
 import { useWidth } from "../../../lib/useWidth";
 import { useColumnPrefs } from "./columnPrefs";
 import { type FileListProps, FileRow } from "./FileItem";

@@ -8,7 +8,7 @@ import { Box, Checkbox, Menu, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconCheck, IconColumns3 } from "@tabler/icons-react";
 import { type KeyboardEvent, type PointerEvent, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { Order, SortKey } from "../../../api/listing";
+import type { Order, SortKey } from "../../../api/files/listing";
 import { IconButton } from "../../../components/IconButton";
 import { type CustomProp, useCustomProps, usePropName } from "../info/CustomProps";
 import { MAX_WIDTH, MIN_WIDTH, OPTIONAL_COLUMNS, type OptionalColumn } from "./columnPrefs";

@@ -6,7 +6,7 @@ import { IconLink, IconUsers } from "@tabler/icons-react";
 import { useSearch } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { usePublicUser } from "../../../api/permissions";
+import { usePublicUser } from "../../../api/sharing/permissions";
 import { parseUri } from "../../../lib/uri";
 import classes from "./FileList.module.css";
 

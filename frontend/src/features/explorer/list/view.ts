@@ -2,7 +2,12 @@
 // (`view` of the listing), changed here and saved back with `PATCH /file/view`, so that it is
 // restored on the next visit and on other devices.
 import { useState } from "react";
-import { type Order, type ServerView, type SortKey, saveFolderView } from "../../../api/listing";
+import {
+  type Order,
+  type ServerView,
+  type SortKey,
+  saveFolderView,
+} from "../../../api/files/listing";
 import { getSession } from "../../../api/session";
 import { notifyError } from "../../../lib/errors";
 

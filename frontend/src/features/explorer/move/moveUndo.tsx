@@ -4,7 +4,7 @@
 // dialog, cut and paste, a drop on the folder tree.
 import { Button, Group, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { moveFiles } from "../../../api/files";
+import { moveFiles } from "../../../api/files/files";
 import i18n from "../../../i18n";
 import { notifyError } from "../../../lib/errors";
 import { childUri, formatUri, parseUri } from "../../../lib/uri";

@@ -19,7 +19,11 @@ import { IconSearch } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import { ApiError, type FileInfo } from "../../../api/client";
-import { type ContentQuery, type SearchHit, useContentSearch } from "../../../api/contentSearch";
+import {
+  type ContentQuery,
+  type SearchHit,
+  useContentSearch,
+} from "../../../api/files/contentSearch";
 import { downloadFiles } from "../../../lib/downloads";
 import { errorMessage } from "../../../lib/errors";
 import { parseUri } from "../../../lib/uri";

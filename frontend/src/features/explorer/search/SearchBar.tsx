@@ -6,8 +6,8 @@ import { Group, Indicator, Loader, Popover, SegmentedControl, TextInput } from "
 import { IconAdjustments, IconSearch } from "@tabler/icons-react";
 import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ContentQuery } from "../../../api/contentSearch";
-import { useFullTextEnabled } from "../../../api/contentSearch";
+import type { ContentQuery } from "../../../api/files/contentSearch";
+import { useFullTextEnabled } from "../../../api/files/contentSearch";
 import { IconButton } from "../../../components/IconButton";
 import { type ContentFilters, contentQuery, NO_CONTENT_FILTERS } from "./contentSearch";
 import { NO_FILTERS, parseSearch, type SearchFilters, searchUri } from "./search";

@@ -1,7 +1,7 @@
 // Content search in the explorer: the snippet the server sends (HTML-escaped text, the matched
 // words in `<em>`) as plain parts to render as text and marks, never as HTML; the request for
 // the folder on screen and the filters; and where a hit lives.
-import type { ContentQuery } from "../../../api/contentSearch";
+import type { ContentQuery } from "../../../api/files/contentSearch";
 import { formatUri, parseUri } from "../../../lib/uri";
 
 export type SnippetPart = { text: string; mark: boolean };

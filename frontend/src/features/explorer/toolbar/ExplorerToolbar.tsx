@@ -14,7 +14,7 @@ import {
 import { useNavigate } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { addPin } from "../../../api/me";
+import { addPin } from "../../../api/account/me";
 import { IconButton } from "../../../components/IconButton";
 import { useIsPhone } from "../../../lib/phone";
 import type { ActionContext, ExplorerDialog } from "../actions";

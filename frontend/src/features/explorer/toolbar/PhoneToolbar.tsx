@@ -16,7 +16,7 @@ import {
 import { useNavigate } from "@tanstack/react-router";
 import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { addPin } from "../../../api/me";
+import { addPin } from "../../../api/account/me";
 import { IconButton } from "../../../components/IconButton";
 import { type ActionContext, type ExplorerDialog, folderActionsFor } from "../actions";
 import type { FolderState } from "../folderState";

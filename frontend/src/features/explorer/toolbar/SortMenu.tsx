@@ -2,7 +2,7 @@
 import { Box, Menu } from "@mantine/core";
 import { IconArrowsSort, IconCheck } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import type { Order, SortKey } from "../../../api/listing";
+import type { Order, SortKey } from "../../../api/files/listing";
 import { IconButton } from "../../../components/IconButton";
 
 const SORT_KEYS: SortKey[] = ["name", "size", "updated_at", "created_at"];

@@ -1,8 +1,8 @@
 // A share as its visitor uses it: a folder of it listed, saving it to one's own drive, and
 // dropping files into an upload-only share (deviations §5) with upload progress.
 import { useQuery } from "@tanstack/react-query";
-import { API_BASE, ApiError, api, type Schemas, unwrap } from "./client";
-import { accessToken } from "./session";
+import { API_BASE, ApiError, api, type Schemas, unwrap } from "../client";
+import { accessToken } from "../session";
 
 export type ShareUpload = Schemas["ShareUpload"];
 

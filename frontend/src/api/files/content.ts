@@ -1,12 +1,12 @@
 //! What the viewers ask of the server beyond a file's signed URL (`fileUrls.ts`): the
 //! text of a file, and saving edited text as a new version (`PUT /file/content`).
 
-import { invalidateCapacity } from "./capacity";
-import { api, type FileInfo, unwrap } from "./client";
+import { invalidateCapacity } from "../account/capacity";
+import { api, type FileInfo, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 import { infoKey } from "./fileInfo";
 import { fileUrl } from "./fileUrls";
 import { listKey } from "./listing";
-import { queryClient } from "./queryClient";
 
 /** Largest file shown as text (a bigger one is offered as a download). */
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;

@@ -1,8 +1,8 @@
 // Shares (`/share`): my shares, one share as a visitor sees it, and the changes; one key.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
-import { useSession } from "./session";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
+import { useSession } from "../session";
 
 export type Share = Schemas["Share"];
 export type ShareOptions = {

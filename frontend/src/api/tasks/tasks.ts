@@ -1,8 +1,8 @@
 // Tasks (`/workflow`): their shapes from the generated API types, the list of one category,
 // the requests that start them, and the one key every change invalidates.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export type Task = Schemas["TaskResponse"];
 export type TaskProgress = Schemas["TaskProgress"];

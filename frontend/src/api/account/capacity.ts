@@ -1,8 +1,8 @@
 // The user's storage used and available (`/user/capacity`): one key for the header's meter and
 // Settings → storage, invalidated by every change that adds or frees bytes.
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export const capacityKey = ["capacity"] as const;
 

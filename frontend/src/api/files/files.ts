@@ -1,12 +1,12 @@
 // Changes to files (`/file/*`): create, rename, delete, restore, move, the trash, locks and
 // metadata, each followed by re-reading what it changed.
 
-import { childUri } from "../lib/uri";
-import { invalidateCapacity } from "./capacity";
-import { api, type Schemas, unwrap } from "./client";
+import { childUri } from "../../lib/uri";
+import { invalidateCapacity } from "../account/capacity";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 import { treeRoot } from "./folders";
 import { listKey, listRoot } from "./listing";
-import { queryClient } from "./queryClient";
 
 /**
  * Runs `send` on the URIs a batch at a time: a whole large folder can be selected, and the

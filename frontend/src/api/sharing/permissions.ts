@@ -2,9 +2,9 @@
 // that, finding the people to add (`/user/search`) and a user's public profile (`/user/info`)
 // for the owners shown under "Shared with me".
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { listRoot } from "./listing";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { listRoot } from "../files/listing";
+import { queryClient } from "../queryClient";
 
 export type Grant = Schemas["PermissionEntry"];
 export type Access = "read" | "write";

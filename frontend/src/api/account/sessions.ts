@@ -1,8 +1,8 @@
 // The signed-in sessions of the user (`/user/sessions`): one per sign-in, each with its device
 // and last use; ending one signs that device out.
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export type UserSession = Schemas["UserSession"];
 

@@ -1,7 +1,7 @@
 // WebDAV accounts (`/devices/dav`): the list, one key, and the changes that re-read it.
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 const DAV_KEY = ["dav-accounts"] as const;
 

@@ -1,7 +1,7 @@
 // Upload sessions (`/file/upload`): made for each file before its chunks are sent, deleted
 // (with the placeholder file) when the upload is given up; and the storage callback
 // (`/callback/<kind>/<session>/<secret>`) that publishes a file sent straight to a bucket.
-import { API_BASE, ApiError, api, type Schemas, unwrap } from "./client";
+import { API_BASE, ApiError, api, type Schemas, unwrap } from "../client";
 
 export type UploadRequest = Schemas["CreateUploadRequest"];
 

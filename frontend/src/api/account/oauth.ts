@@ -1,7 +1,7 @@
 // The OAuth routes the web pages call (spec §2.5, §2.6, §2.10), through the generated client
 // and the envelope reader `unwrap`.
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
+import { api, type Schemas, unwrap } from "../client";
 
 /**
  * `GET /session/oauth/app/:app_id`. `redirect_uris` is not part of the answer today; when a

@@ -2,8 +2,8 @@
 // Authorization header, which EventSource cannot send, so it is read with fetch and a streaming
 // reader, and parsed by eventsource-parser. The stream ends when the task does.
 import { createParser } from "eventsource-parser";
-import { API_BASE } from "./client";
-import { accessToken } from "./session";
+import { API_BASE } from "../client";
+import { accessToken } from "../session";
 import type { TaskLogLine } from "./taskLog";
 import type { ProgressMap, Task } from "./tasks";
 

@@ -2,9 +2,9 @@
 // hits already shown), while `total` says more may follow; and whether the site has it on (the
 // explorer config's `full_text_search`).
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { useSession } from "./session";
-import { useExplorerConfig } from "./siteConfig";
+import { api, type Schemas, unwrap } from "../client";
+import { useSession } from "../session";
+import { useExplorerConfig } from "../siteConfig";
 
 export type SearchHit = Schemas["SearchHit"];
 

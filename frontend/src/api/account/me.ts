@@ -1,9 +1,9 @@
 // The signed-in user as `/user/me` answers (pins included): one key, read and invalidated here,
 // and the pins' changes (`/file/pin`).
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
-import { queryClient } from "./queryClient";
-import { useSession } from "./session";
+import { api, unwrap } from "../client";
+import { queryClient } from "../queryClient";
+import { useSession } from "../session";
 
 export const meKey = ["me"] as const;
 

@@ -3,8 +3,8 @@
 // form only once both answers are in, so a late answer never reshapes or swaps a form that
 // someone is already typing in.
 import { useQuery } from "@tanstack/react-query";
-import { anonymousApi, unwrap } from "./client";
-import { siteConfigRoot } from "./siteConfig";
+import { anonymousApi, unwrap } from "../client";
+import { siteConfigRoot } from "../siteConfig";
 
 export type LoginConfig = {
   title: string;

@@ -1,6 +1,6 @@
 //! Signed URLs (`POST /file/url`): to one file's bytes, or to a zip of several the server
 //! builds on the fly (an archive session).
-import { api, unwrap } from "./client";
+import { api, unwrap } from "../client";
 
 /**
  * A signed URL to one file's bytes: to show in the page, or (`download`) to save under its

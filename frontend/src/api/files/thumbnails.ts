@@ -2,8 +2,8 @@
 // generators), and one file's thumbnail URL (`GET /file/thumb`), none when it has no thumbnail
 // (40077: a song without a cover, a generator that failed).
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
-import { siteConfigRoot } from "./siteConfig";
+import { api, unwrap } from "../client";
+import { siteConfigRoot } from "../siteConfig";
 
 /** The lower-case extensions the server can make a thumbnail for; changes with the settings. */
 export function useThumbExts() {

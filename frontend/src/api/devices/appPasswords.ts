@@ -1,8 +1,8 @@
 // App passwords (`/devices/app_passwords`): the sync clients signed in through a login flow,
 // and the login flow's approval page (`/devices/login_flow/:token`).
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export type AppPassword = Schemas["AppPasswordDto"];
 export type LoginFlowInfo = Schemas["LoginFlowInfo"];

@@ -1,8 +1,8 @@
 // S3 keys (`/devices/s3`): the list, making one (its secret is in that answer only) and
 // deleting one.
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export type S3Key = Schemas["S3KeyDto"];
 export type S3KeyBody = Schemas["S3KeyRequest"];

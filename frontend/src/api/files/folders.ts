@@ -2,7 +2,7 @@
 // side bar's tree. Folders come first in a listing, so the first page of up to 1,000 entries
 // holds them.
 import { useQuery } from "@tanstack/react-query";
-import { api, type FileInfo, unwrap } from "./client";
+import { api, type FileInfo, unwrap } from "../client";
 import { FOLDER } from "./listing";
 
 /** Every folder's sub-folders, and one folder's. */

@@ -1,8 +1,8 @@
 // Linked accounts (`/user/linked`): the OpenID Connect providers, which of them the account is
 // linked to, starting a link (the answer is where to send the browser) and unlinking.
 import { useQuery } from "@tanstack/react-query";
-import { api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
+import { api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
 
 export type LinkedAccounts = Schemas["LinkedAccounts"];
 export type LinkedProvider = Schemas["LinkedProvider"];

@@ -1,9 +1,9 @@
 // The user's settings (`/user/setting`, with passkeys and connected apps) and profile: one
 // key, read by the settings page; each change re-reads what it touched.
 import { useQuery } from "@tanstack/react-query";
-import { API_BASE, ApiError, api, type Schemas, unwrap } from "./client";
-import { queryClient } from "./queryClient";
-import { accessToken, updateUser } from "./session";
+import { API_BASE, ApiError, api, type Schemas, unwrap } from "../client";
+import { queryClient } from "../queryClient";
+import { accessToken, updateUser } from "../session";
 
 export const SETTINGS_KEY = ["user-setting"] as const;
 export type SettingsPatch = Schemas["UpdateUserSettingRequest"];

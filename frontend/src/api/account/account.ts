@@ -1,7 +1,7 @@
 // What the signed-out pages ask (sent without a token): signing in with a password, its 2FA
 // step or a passkey; signing up and confirming the address; the forgotten password; the captcha.
 import { useQuery } from "@tanstack/react-query";
-import { anonymousApi, type Schemas, unwrap } from "./client";
+import { anonymousApi, type Schemas, unwrap } from "../client";
 
 export type LoginResponse = Schemas["LoginResponse"];
 

@@ -1,7 +1,7 @@
 // One file's or folder's details (`GET /file/info`, extended), and the changes the info panel
 // makes to it: its tags (metadata `tag:<name>`) and its versions (make current, delete).
 import { useQuery } from "@tanstack/react-query";
-import { api, type FileInfo, unwrap } from "./client";
+import { api, type FileInfo, unwrap } from "../client";
 import { FOLDER } from "./listing";
 
 export const infoKey = (uri: string) => ["info", uri] as const;

@@ -2,7 +2,7 @@
 // archive that cannot be listed (an encrypted 7z header, too many entries) answers an error
 // the picker shows at once.
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
+import { api, unwrap } from "../client";
 
 /** The entries of the archive at `uri`, zip names read in `encoding` (undefined: detect). */
 export function useArchiveEntries(uri: string, encoding?: string) {

@@ -2,7 +2,7 @@
 // reader's language: the message under `taskLog.<key>` with the arguments, drive addresses
 // shown as paths; a line whose key this UI does not know (or that has none) is its English text.
 import type { i18n as I18n } from "i18next";
-import type { Schemas } from "./client";
+import type { Schemas } from "../client";
 import { readableLogLine, readablePath } from "./tasks";
 
 export type TaskLogLine = Schemas["TaskLogLine"];

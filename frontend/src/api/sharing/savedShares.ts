@@ -1,7 +1,7 @@
 //! Saved shares (entries of "Shared with me"): each is an empty symbolic file whose
 //! `sys:shared_redirect` names the share. Opening or downloading one goes through that share:
 //! a folder share is its root folder, a file share the one file its root lists.
-import { api, type FileInfo, unwrap } from "./client";
+import { api, type FileInfo, unwrap } from "../client";
 
 const FOLDER = 1;
 

@@ -2,7 +2,7 @@
 // The order is the one the user picked in this tab, else the one the server keeps for the
 // folder (its stored view), so it is only sent when picked here.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { api, type FileInfo, type Schemas, unwrap } from "./client";
+import { api, type FileInfo, type Schemas, unwrap } from "../client";
 
 /** Every folder's listing, and one folder's (its order added by `useListing`). */
 export const listRoot = ["list"] as const;
