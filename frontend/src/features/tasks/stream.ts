@@ -1,5 +1,5 @@
 // A task's live progress as React state, read from the task's event stream
-// (`api/taskStream.ts`) while wanted.
+// (`api/tasks/taskStream.ts`) while wanted.
 import { useEffect, useRef, useState } from "react";
 import type { TaskLogLine } from "../../api/tasks/taskLog";
 import { readTaskStream } from "../../api/tasks/taskStream";
