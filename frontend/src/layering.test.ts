@@ -3,7 +3,7 @@
 // another feature, except through the one seam below; the shared folders (`components/`,
 // `lib/`, `api/`, `i18n/`) import only each other. No file reaches itself through its imports.
 // And no function grows past MAX_LINES: today's longer ones are listed in longFunctions.json,
-// a list that may only shrink.
+// a list that may only shrink. No folder holds more than MAX_FILES source files side by side.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -20,6 +20,8 @@ const SHARED = ["components", "lib", "api", "i18n"];
  */
 const SEAM = "features/explorer/actions.ts";
 const MAX_LINES = 80;
+/** Source files (.ts, .tsx, tests included) one folder may hold beside each other. */
+const MAX_FILES = 30;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -231,4 +233,26 @@ function rawCalls(): Record<string, number> {
 
 it("calls the server only from api/, except the listed calls left", () => {
   expect(rawCalls()).toEqual(rawCallsLeft);
+});
+
+/**
+ * A folder's files show its design: past MAX_FILES side by side, a folder is split by the
+ * code's concerns (as `features/explorer/` is into `list/`, `toolbar/`, `info/`…, and `api/`
+ * into its families). Every folder, no exception.
+ */
+it(`holds at most ${MAX_FILES} source files in any one folder`, () => {
+  const perFolder = new Map<string, number>();
+  const count = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) count(path);
+      else if (/\.tsx?$/.test(name)) {
+        const folder = relative(SRC, dir) || ".";
+        perFolder.set(folder, (perFolder.get(folder) ?? 0) + 1);
+      }
+    }
+  };
+  count(SRC);
+  const crowded = [...perFolder].filter(([, n]) => n > MAX_FILES).map(([d, n]) => `${d}: ${n}`);
+  expect(crowded).toEqual([]);
 });

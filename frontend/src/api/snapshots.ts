@@ -2,10 +2,10 @@
 // with their keys, and the changes, each followed by re-reading what it changed.
 import { useQuery } from "@tanstack/react-query";
 import { parseUri } from "../lib/uri";
-import { invalidateCapacity } from "./capacity";
+import { invalidateCapacity } from "./account/capacity";
 import { api, unwrap } from "./client";
 import { queryClient } from "./queryClient";
-import { invalidateTasks } from "./tasks";
+import { invalidateTasks } from "./tasks/tasks";
 
 /** Letters, digits, `-` and `_`, 1 to 64 of them (the server's rule). */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

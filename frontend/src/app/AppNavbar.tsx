@@ -12,7 +12,7 @@ import {
 } from "@tabler/icons-react";
 import { useLocation } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { useCapacity } from "../api/capacity";
+import { useCapacity } from "../api/account/capacity";
 import type { SiteConfig } from "../api/client";
 import type { Session } from "../api/session";
 import { CustomHtml } from "../components/CustomHtml";

@@ -2,7 +2,7 @@
 // key the explorer's first render reads (`useListing(uri)` with no order picked in this tab),
 // so that the rows paint from it without a request of their own.
 import { type ListResponse, unwrap } from "../api/client";
-import { fetchFirstPage, listKey } from "../api/listing";
+import { fetchFirstPage, listKey } from "../api/files/listing";
 import { queryClient } from "../api/queryClient";
 
 declare global {

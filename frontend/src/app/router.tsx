@@ -12,7 +12,7 @@ import {
   redirect,
 } from "@tanstack/react-router";
 import { getSession } from "../api/session";
-import { TASK_CATEGORIES, type TaskCategory } from "../api/tasks";
+import { TASK_CATEGORIES, type TaskCategory } from "../api/tasks/tasks";
 import { ErrorView } from "../components/ErrorBoundary";
 import { NotFound } from "../components/NotFound";
 import { AdminGate } from "../features/admin/AdminGate";

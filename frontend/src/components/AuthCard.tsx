@@ -4,7 +4,7 @@
 import { Box, Center, Group, Loader, Paper, Stack, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useLoginConfig } from "../api/loginConfig";
+import { useLoginConfig } from "../api/account/loginConfig";
 import { CustomHtml } from "./CustomHtml";
 import { LanguagePicker } from "./LanguagePicker";
 

@@ -6,8 +6,8 @@ import { ActionIcon, Breadcrumbs, Group, Loader, NavLink, ScrollArea, Text } fro
 import { IconArrowUp, IconCheck, IconFile, IconFolderFilled } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../api/client";
-import { useFolderEntries, useSubfolders } from "../api/folders";
-import { FOLDER } from "../api/listing";
+import { useFolderEntries, useSubfolders } from "../api/files/folders";
+import { FOLDER } from "../api/files/listing";
 import { errorMessage } from "../lib/errors";
 import { ancestors, parseUri } from "../lib/uri";
 

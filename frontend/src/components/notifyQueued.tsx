@@ -2,7 +2,7 @@
 // outside the router's context, so the link navigates through the router itself.
 import { Anchor } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import type { TaskCategory } from "../api/tasks";
+import type { TaskCategory } from "../api/tasks/tasks";
 import i18n from "../i18n";
 import { appRouter } from "../lib/appRouter";
 

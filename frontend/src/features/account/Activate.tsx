@@ -2,7 +2,7 @@
 import { Alert, Center, Loader } from "@mantine/core";
 import { useSearch } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
-import { useActivation } from "../../api/account";
+import { useActivation } from "../../api/account/account";
 import { AuthCard } from "../../components/AuthCard";
 import { ButtonLink } from "../../components/links";
 import { errorMessage } from "../../lib/errors";

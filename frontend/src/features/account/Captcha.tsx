@@ -2,7 +2,7 @@
 import { Box, Group, Image, type MantineSpacing, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useCaptchaImage } from "../../api/account";
+import { useCaptchaImage } from "../../api/account/account";
 
 export function useCaptcha(enabled: boolean) {
   const [text, setText] = useState("");

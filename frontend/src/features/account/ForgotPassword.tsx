@@ -3,8 +3,8 @@
 import { Alert, Button, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { requestPasswordReset } from "../../api/account";
-import { useLoginConfig } from "../../api/loginConfig";
+import { requestPasswordReset } from "../../api/account/account";
+import { useLoginConfig } from "../../api/account/loginConfig";
 import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";
 import { useSubmit } from "../../lib/form";

@@ -5,7 +5,7 @@ import { Alert, Button, Center, Loader, Stack } from "@mantine/core";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type LoginResponse, oidcSignIn, twoFactorSignIn } from "../../api/account";
+import { type LoginResponse, oidcSignIn, twoFactorSignIn } from "../../api/account/account";
 import { ApiError, CODE_CONTINUE } from "../../api/client";
 import { signIn } from "../../api/session";
 import { AuthCard } from "../../components/AuthCard";

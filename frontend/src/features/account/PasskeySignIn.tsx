@@ -4,7 +4,7 @@ import { Button } from "@mantine/core";
 import { IconKey } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type LoginResponse, passkeySignIn, passkeySignInOptions } from "../../api/account";
+import { type LoginResponse, passkeySignIn, passkeySignInOptions } from "../../api/account/account";
 import { errorMessage } from "../../lib/errors";
 import { passkeysSupported, requestOptions, serializeCredential } from "../../lib/webauthn";
 

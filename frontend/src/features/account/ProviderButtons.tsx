@@ -2,7 +2,7 @@
 // server answers it with the redirect to the provider.
 import { Avatar, Button, Divider, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { LoginConfig } from "../../api/loginConfig";
+import type { LoginConfig } from "../../api/account/loginConfig";
 
 export function ProviderButtons({
   providers,

@@ -3,7 +3,7 @@ import { Alert, Button, Text } from "@mantine/core";
 import { useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { resetPassword } from "../../api/account";
+import { resetPassword } from "../../api/account/account";
 import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";
 import { NewPasswordFields, useNewPassword } from "../../components/NewPassword";

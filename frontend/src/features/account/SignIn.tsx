@@ -5,9 +5,9 @@ import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@m
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type LoginResponse, passwordSignIn, twoFactorSignIn } from "../../api/account";
+import { type LoginResponse, passwordSignIn, twoFactorSignIn } from "../../api/account/account";
+import { useLoginConfig } from "../../api/account/loginConfig";
 import { ApiError, CODE_CONTINUE } from "../../api/client";
-import { useLoginConfig } from "../../api/loginConfig";
 import { signIn } from "../../api/session";
 import { AuthCard } from "../../components/AuthCard";
 import { AnchorLink } from "../../components/links";

@@ -7,14 +7,14 @@ import { IconChevronRight, IconFolderFilled, IconPinFilled, IconX } from "@table
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { type KeyboardEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useSubfolders } from "../../api/folders";
-import { removePin, usePins } from "../../api/me";
+import { removePin, usePins } from "../../api/account/me";
+import { useSubfolders } from "../../api/files/folders";
 import { useSession } from "../../api/session";
 import { IconButton } from "../../components/IconButton";
 import { notifyError } from "../../lib/errors";
 import { MY_ROOT, parseUri } from "../../lib/uri";
-import { dropTarget } from "./dnd";
-import { moveUndoable } from "./moveUndo";
+import { dropTarget } from "./move/dnd";
+import { moveUndoable } from "./move/moveUndo";
 import classes from "./Sidebar.module.css";
 import { treeKeyDown } from "./treeKeys";
 

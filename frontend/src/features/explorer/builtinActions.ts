@@ -11,13 +11,13 @@ import {
   IconTrash,
   IconTrashX,
 } from "@tabler/icons-react";
-import { restoreFiles } from "../../api/files";
-import { addPin } from "../../api/me";
-import { followSaved } from "../../api/savedShares";
+import { addPin } from "../../api/account/me";
+import { restoreFiles } from "../../api/files/files";
+import { followSaved } from "../../api/sharing/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import { type ActionContext, CAP, registerAction } from "./actions";
-import { FOLDER } from "./FileList";
+import { FOLDER } from "./list/FileList";
 
 const one = (ctx: ActionContext) => ctx.files.length === 1;
 const mine = (ctx: ActionContext) => ctx.fs === "my";

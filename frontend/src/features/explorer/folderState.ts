@@ -4,17 +4,17 @@
 import { useSearch } from "@tanstack/react-router";
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { useListing } from "../../api/listing";
-import { usePublicUser } from "../../api/permissions";
+import { useListing } from "../../api/files/listing";
+import { usePublicUser } from "../../api/sharing/permissions";
 import { parseUri } from "../../lib/uri";
 import { CAP, hasCapability } from "./actions";
 import { galleryOrder } from "./gallery/order";
-import { useShownProps } from "./PropColumns";
+import { useShownProps } from "./list/PropColumns";
+import { type FolderView, fromServer, useFolderView } from "./list/view";
 import type { PartTarget } from "./parts";
-import { parseSearch } from "./search";
-import { useSelectAll } from "./selectAll";
-import { useSelection } from "./selection";
-import { type FolderView, fromServer, useFolderView } from "./view";
+import { parseSearch } from "./search/search";
+import { useSelectAll } from "./selection/selectAll";
+import { useSelection } from "./selection/selection";
 
 export function useFolderState() {
   const { t } = useTranslation();

@@ -4,8 +4,8 @@
 import { useNavigate } from "@tanstack/react-router";
 import { useCallback, useState } from "react";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
-import { followSaved, savedTarget } from "../../api/savedShares";
+import { FOLDER } from "../../api/files/listing";
+import { followSaved, savedTarget } from "../../api/sharing/savedShares";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import {
@@ -16,7 +16,7 @@ import {
   getAction,
   tryOpeners,
 } from "./actions";
-import { moveUndoable } from "./moveUndo";
+import { moveUndoable } from "./move/moveUndo";
 
 /** What was cut or copied, for a paste in another folder; kept while the tab lives. */
 let clipboard: Clipboard | null = null;

@@ -3,15 +3,15 @@
 // folder, where there is no list to hold the focus.
 import { type KeyboardEvent, useEffect, useRef } from "react";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
+import { FOLDER } from "../../api/files/listing";
 import { ancestors } from "../../lib/uri";
 import type { Clipboard, ExplorerDialog } from "./actions";
-import type { ExplorerDialogState } from "./ExplorerDialogHost";
+import type { ExplorerDialogState } from "./dialogs/ExplorerDialogHost";
 import type { FolderState } from "./folderState";
-import type { Refocus } from "./keyNav";
-import type { Selection } from "./selection";
+import type { Refocus } from "./list/keyNav";
+import type { ViewMode } from "./list/view";
+import type { Selection } from "./selection/selection";
 import type { useExplorerHandle } from "./useExplorerHandle";
-import type { ViewMode } from "./view";
 
 type ListKeys = {
   files: FileInfo[];

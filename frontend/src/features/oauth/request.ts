@@ -1,6 +1,6 @@
 // The authorization request as the address carries it (spec 4.18 §2.11), checked before anything is
 // shown, and the address the browser is sent back to. Pure functions, so they are unit tested.
-import type { ConsentRequest } from "../../api/oauth";
+import type { ConsentRequest } from "../../api/account/oauth";
 
 export type AuthorizeRequest = {
   clientId: string;

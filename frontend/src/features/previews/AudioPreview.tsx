@@ -7,7 +7,7 @@ import { IconMusic, IconPlayerSkipBack, IconPlayerSkipForward } from "@tabler/ic
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { useFileThumb } from "../../api/thumbnails";
+import { useFileThumb } from "../../api/files/thumbnails";
 import { previewKind } from "./kinds";
 import { MediaFallback } from "./MediaFallback";
 import { Playlist } from "./Playlist";

@@ -17,7 +17,7 @@ import type { NavItem, Rendition } from "epubjs";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { fetchBytes } from "../../api/content";
+import { fetchBytes } from "../../api/files/content";
 import { errorMessage } from "../../lib/errors";
 import { type Place, useEpub } from "./epub";
 import classes from "./Preview.module.css";

@@ -10,7 +10,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { fetchText, saveText } from "../../api/content";
+import { fetchText, saveText } from "../../api/files/content";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { isEditable } from "./editable";
 import { embedUrl } from "./embed";

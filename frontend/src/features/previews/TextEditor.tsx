@@ -14,7 +14,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { saveText } from "../../api/content";
+import { saveText } from "../../api/files/content";
 import { notifyError } from "../../lib/errors";
 import { formatBytes } from "../../lib/format";
 import { isEditable } from "./editable";

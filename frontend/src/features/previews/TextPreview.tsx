@@ -2,7 +2,7 @@
 import { Button, Center, Loader, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { MAX_TEXT_BYTES } from "../../api/content";
+import { MAX_TEXT_BYTES } from "../../api/files/content";
 import { downloadFiles } from "../../lib/downloads";
 import { errorMessage } from "../../lib/errors";
 import { formatBytes } from "../../lib/format";

@@ -4,7 +4,7 @@
 //! the `<track>` as a blob: the browser parses it as WebVTT text, never as a page.
 import { useQuery } from "@tanstack/react-query";
 import type { FileInfo } from "../../api/client";
-import { fetchText } from "../../api/content";
+import { fetchText } from "../../api/files/content";
 import { baseName } from "./kinds";
 
 /** Larger files beside a video are not taken for subtitles. */

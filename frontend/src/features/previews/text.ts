@@ -1,7 +1,7 @@
 //! A file's text as a query, shared by the text and markdown viewers.
 import { useQuery } from "@tanstack/react-query";
 import type { FileInfo } from "../../api/client";
-import { fetchText, MAX_TEXT_BYTES } from "../../api/content";
+import { fetchText, MAX_TEXT_BYTES } from "../../api/files/content";
 
 export const textKey = (uri: string) => ["preview", "text", uri] as const;
 

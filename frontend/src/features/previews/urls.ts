@@ -1,7 +1,7 @@
 //! Signed URLs as queries: asked once per file and kept while they are valid (an hour; kept
 //! half of that here), so that going back and forth in the gallery asks nothing again.
 import { useQuery } from "@tanstack/react-query";
-import { thumbUrl } from "../../api/thumbnails";
+import { thumbUrl } from "../../api/files/thumbnails";
 import { fileUrl } from "../../lib/downloads";
 
 const KEEP_MS = 30 * 60 * 1000;

@@ -14,7 +14,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { saveDavAccount } from "../../api/webdav";
+import { saveDavAccount } from "../../api/devices/webdav";
 import { FolderPicker } from "../../components/FolderPicker";
 import { useSubmit } from "../../lib/form";
 import { MY_ROOT } from "../../lib/uri";

@@ -7,7 +7,7 @@ import { IconDeviceMobile } from "@tabler/icons-react";
 import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { approveLoginFlow, cancelLoginFlow, useLoginFlow } from "../../api/appPasswords";
+import { approveLoginFlow, cancelLoginFlow, useLoginFlow } from "../../api/devices/appPasswords";
 import { useSession } from "../../api/session";
 import { errorMessage } from "../../lib/errors";
 

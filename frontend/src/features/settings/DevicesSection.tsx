@@ -6,7 +6,11 @@ import { IconDeviceMobile } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type AppPassword, revokeAppPassword, useAppPasswords } from "../../api/appPasswords";
+import {
+  type AppPassword,
+  revokeAppPassword,
+  useAppPasswords,
+} from "../../api/devices/appPasswords";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorMessage } from "../../lib/errors";
 import { formatDate } from "../../lib/format";

@@ -5,13 +5,13 @@ import { Avatar, Button, Group, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../api/client";
 import {
   type LinkedProvider,
   startLink,
   unlink,
   useLinkedAccounts,
-} from "../../api/linkedAccounts";
+} from "../../api/account/linkedAccounts";
+import { ApiError } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { asSentence, errorMessage } from "../../lib/errors";
 import { formatDate } from "../../lib/format";

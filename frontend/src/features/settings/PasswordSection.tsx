@@ -3,7 +3,7 @@ import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { patchSettings } from "../../api/userSettings";
+import { patchSettings } from "../../api/account/userSettings";
 import { NewPasswordFields, useNewPassword } from "../../components/NewPassword";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";

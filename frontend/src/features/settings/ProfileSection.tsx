@@ -17,8 +17,8 @@ import {
 import { notifications } from "@mantine/notifications";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { patchSettings, reloadUser, uploadAvatar } from "../../api/account/userSettings";
 import { useSession } from "../../api/session";
-import { patchSettings, reloadUser, uploadAvatar } from "../../api/userSettings";
 import { LANGUAGES, type Language, setLanguage } from "../../i18n";
 import { avatarUrl } from "../../lib/avatar";
 import { errorMessage, notifyError } from "../../lib/errors";

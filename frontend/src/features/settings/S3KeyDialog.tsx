@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { createS3Key, type S3Key } from "../../api/s3Keys";
+import { createS3Key, type S3Key } from "../../api/devices/s3Keys";
 import { CopyIcon } from "../../components/CopyIcon";
 import { FolderPicker } from "../../components/FolderPicker";
 import { useSubmit } from "../../lib/form";

@@ -5,7 +5,7 @@ import { Alert, Badge, Button, Group, Stack, Table, Text } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { deleteS3Key, type S3Key, useS3Keys } from "../../api/s3Keys";
+import { deleteS3Key, type S3Key, useS3Keys } from "../../api/devices/s3Keys";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorMessage } from "../../lib/errors";
 import { formatDate } from "../../lib/format";

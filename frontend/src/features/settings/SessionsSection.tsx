@@ -5,7 +5,7 @@ import { Alert, Badge, Button, Group, Loader, Stack, Text } from "@mantine/core"
 import { IconDeviceDesktop } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { revokeSession, type UserSession, useUserSessions } from "../../api/sessions";
+import { revokeSession, type UserSession, useUserSessions } from "../../api/account/sessions";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorMessage } from "../../lib/errors";
 import { formatDate } from "../../lib/format";

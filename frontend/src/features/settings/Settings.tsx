@@ -3,7 +3,7 @@
 // versions, WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { useUserSettings } from "../../api/userSettings";
+import { useUserSettings } from "../../api/account/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { DevicesSection } from "./DevicesSection";

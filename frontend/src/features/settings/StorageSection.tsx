@@ -2,7 +2,7 @@
 // alive (the sum of each snapshot's exclusive size), which count toward the quota.
 import { Progress, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { useCapacity } from "../../api/capacity";
+import { useCapacity } from "../../api/account/capacity";
 import { useAllSnapshots } from "../../api/snapshots";
 import { formatBytes, usedPercent } from "../../lib/format";
 import { Section } from "./Section";

@@ -6,8 +6,12 @@ import { notifications } from "@mantine/notifications";
 import qrcode from "qrcode-generator";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import {
+  patchSettings,
+  regenerateRecoveryCodes,
+  twoFactorSecret,
+} from "../../api/account/userSettings";
 import { useSession } from "../../api/session";
-import { patchSettings, regenerateRecoveryCodes, twoFactorSecret } from "../../api/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { useSubmit } from "../../lib/form";
 import { NewRecoveryCodes, RecoveryCodesLeft } from "./RecoveryCodes";

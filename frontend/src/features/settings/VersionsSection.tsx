@@ -3,8 +3,8 @@ import { Button, Group, NumberInput, Stack, Switch, Text, TextInput } from "@man
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { patchSettings } from "../../api/account/userSettings";
 import type { Schemas } from "../../api/client";
-import { patchSettings } from "../../api/userSettings";
 import { useSubmit } from "../../lib/form";
 import { Section } from "./Section";
 

@@ -7,7 +7,7 @@ import { IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import { deleteDavAccount, useDavAccounts } from "../../api/webdav";
+import { deleteDavAccount, useDavAccounts } from "../../api/devices/webdav";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CopyIcon } from "../../components/CopyIcon";
 import { errorMessage } from "../../lib/errors";

@@ -14,7 +14,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { deleteShare, type Share, useMyShares } from "../../api/shares";
+import { deleteShare, type Share, useMyShares } from "../../api/sharing/shares";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { ShareRow } from "./ShareRow";

@@ -6,7 +6,7 @@ import { IconDeviceFloppy, IconDownload } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { listShareFolder, saveShareToDrive } from "../../api/shareVisit";
+import { listShareFolder, saveShareToDrive } from "../../api/sharing/shareVisit";
 import { downloadFiles } from "../../lib/downloads";
 import { notifyError } from "../../lib/errors";
 import { childUri, formatUri, MY_ROOT, SHARED_WITH_ME_ROOT } from "../../lib/uri";

@@ -19,7 +19,7 @@ import {
 import { IconCheck, IconCopy } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../api/session";
-import type { Share } from "../../api/shares";
+import type { Share } from "../../api/sharing/shares";
 import { canSharePeople } from "./permissions";
 import { ShareExpiry } from "./ShareExpiry";
 import { SharePeople } from "./SharePeople";

@@ -20,7 +20,7 @@ import { type FormEvent, lazy, type ReactNode, Suspense, useState } from "react"
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { useSession } from "../../api/session";
-import { useShareInfo } from "../../api/shares";
+import { useShareInfo } from "../../api/sharing/shares";
 import { ButtonLink } from "../../components/links";
 import { errorMessage } from "../../lib/errors";
 import { formatUri, MY_ROOT, parseUri } from "../../lib/uri";

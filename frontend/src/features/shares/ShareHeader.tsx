@@ -3,7 +3,7 @@
 import { Avatar, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../../api/session";
-import type { Share } from "../../api/shares";
+import type { Share } from "../../api/sharing/shares";
 import { avatarUrl } from "../../lib/avatar";
 import { formatDate } from "../../lib/format";
 import { DownloadAll, SaveToDrive } from "./ShareActions";

@@ -20,6 +20,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconUsersGroup, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSession } from "../../api/session";
 import {
   type Access,
   type Grant,
@@ -27,8 +28,7 @@ import {
   setGrants,
   useGrants,
   useUserSearch,
-} from "../../api/permissions";
-import { useSession } from "../../api/session";
+} from "../../api/sharing/permissions";
 import { errorMessage } from "../../lib/errors";
 
 type Change = Parameters<typeof setGrants>[1];

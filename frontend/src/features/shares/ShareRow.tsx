@@ -3,7 +3,7 @@
 import { ActionIcon, Badge, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import { IconClockPlay, IconExternalLink, IconPencil, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import { type Share, shareUri } from "../../api/shares";
+import { type Share, shareUri } from "../../api/sharing/shares";
 import { CopyIcon } from "../../components/CopyIcon";
 import { AnchorLink } from "../../components/links";
 import { formatBytes, formatDate } from "../../lib/format";

@@ -4,7 +4,7 @@ import { Button, Group, Paper, Progress, Stack, Text, Title } from "@mantine/cor
 import { IconCircleCheck, IconCloudUpload, IconUpload } from "@tabler/icons-react";
 import { type DragEvent, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Share } from "../../api/shares";
+import type { Share } from "../../api/sharing/shares";
 import { formatBytes } from "../../lib/format";
 import { type Dropped, useShareUploads } from "./useShareUploads";
 

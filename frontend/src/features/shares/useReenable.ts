@@ -3,7 +3,7 @@
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Share, updateShare } from "../../api/shares";
+import { type Share, updateShare } from "../../api/sharing/shares";
 import { notifyError } from "../../lib/errors";
 
 const WEEK = 7 * 86_400;

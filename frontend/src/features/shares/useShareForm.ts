@@ -1,7 +1,7 @@
 // The share dialog's state: every option of a new or edited share, and the submit that creates
 // or updates it and keeps the answered link.
 import { useState } from "react";
-import { createShare, type ShareOptions, updateShare } from "../../api/shares";
+import { createShare, type ShareOptions, updateShare } from "../../api/sharing/shares";
 import { useSubmit } from "../../lib/form";
 import { type Expiry, expirySeconds, localInputValue } from "./ShareExpiry";
 import type { ShareTarget } from "./shareDialogStore";

@@ -1,7 +1,7 @@
 // The visitor's uploads into an upload-only share: each dropped or chosen file is sent in turn,
 // with its progress, the name it was stored under, or why it was refused.
 import { useRef, useState } from "react";
-import { uploadToShare } from "../../api/shareVisit";
+import { uploadToShare } from "../../api/sharing/shareVisit";
 import { errorMessage } from "../../lib/errors";
 
 export type Dropped = {

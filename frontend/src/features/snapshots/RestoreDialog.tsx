@@ -7,7 +7,7 @@ import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { restoreSnapshot } from "../../api/snapshots";
-import { readablePath } from "../../api/tasks";
+import { readablePath } from "../../api/tasks/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { errorMessage } from "../../lib/errors";

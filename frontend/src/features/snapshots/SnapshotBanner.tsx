@@ -5,7 +5,7 @@ import { IconArrowBackUp, IconCamera, IconRestore } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import { useSnapshot } from "../../api/snapshots";
-import { readablePath } from "../../api/tasks";
+import { readablePath } from "../../api/tasks/tasks";
 import { formatDate } from "../../lib/format";
 import { openSnapshotDialog } from "./store";
 

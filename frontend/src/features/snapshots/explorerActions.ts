@@ -3,9 +3,9 @@
 // the chosen files back into my files.
 import { IconCamera, IconCopy, IconHistory } from "@tabler/icons-react";
 import type { FileInfo } from "../../api/client";
-import { FOLDER } from "../../api/listing";
-import { savedTarget } from "../../api/savedShares";
+import { FOLDER } from "../../api/files/listing";
 import { getSession } from "../../api/session";
+import { savedTarget } from "../../api/sharing/savedShares";
 import i18n from "../../i18n";
 import { type ActionContext, registerAction } from "../explorer/actions";
 import { canSnapshot } from "./permissions";

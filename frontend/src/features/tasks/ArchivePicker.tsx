@@ -4,7 +4,7 @@
 import { Checkbox, Group, Loader, ScrollArea, Stack, Text } from "@mantine/core";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useArchiveEntries } from "../../api/archive";
+import { useArchiveEntries } from "../../api/files/archive";
 import { errorMessage } from "../../lib/errors";
 import { type EntryRow, entryRows, maskOf, toggle, within } from "./archiveEntries";
 

@@ -4,7 +4,7 @@ import { Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { compressFiles, invalidateTasks, readablePath } from "../../api/tasks";
+import { compressFiles, invalidateTasks, readablePath } from "../../api/tasks/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { errorMessage } from "../../lib/errors";

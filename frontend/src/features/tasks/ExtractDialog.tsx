@@ -5,7 +5,7 @@ import { Modal, PasswordInput, Select, Stack, Text } from "@mantine/core";
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { extractArchive, invalidateTasks } from "../../api/tasks";
+import { extractArchive, invalidateTasks } from "../../api/tasks/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { ArchivePicker } from "./ArchivePicker";

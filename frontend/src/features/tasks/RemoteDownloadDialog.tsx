@@ -4,7 +4,7 @@ import { Modal, SegmentedControl, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../api/client";
-import { invalidateTasks, startRemoteDownload } from "../../api/tasks";
+import { invalidateTasks, startRemoteDownload } from "../../api/tasks/tasks";
 import { FolderPicker } from "../../components/FolderPicker";
 import { notifyQueued } from "../../components/notifyQueued";
 import { MY_ROOT } from "../../lib/uri";

@@ -4,8 +4,8 @@ import { Button, Code, Collapse, Group, Paper, Stack, Text } from "@mantine/core
 import { IconChevronDown, IconChevronUp, IconX } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { renderLogLine } from "../../api/taskLog";
-import { cancelDownload, ENDED, type Task, taskEnds } from "../../api/tasks";
+import { renderLogLine } from "../../api/tasks/taskLog";
+import { cancelDownload, ENDED, type Task, taskEnds } from "../../api/tasks/tasks";
 import { notifyError } from "../../lib/errors";
 import { useTaskStream } from "./stream";
 import { ProgressBars } from "./TaskProgressBars";

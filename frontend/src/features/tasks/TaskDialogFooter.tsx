@@ -3,7 +3,7 @@
 import { Button, Group, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { readablePath } from "../../api/tasks";
+import { readablePath } from "../../api/tasks/tasks";
 import { errorMessage } from "../../lib/errors";
 
 /** Runs `start` (which starts the task and closes the dialog); a failure is shown. */

@@ -1,7 +1,7 @@
 // A running task's progress: one bar per entry it reports, or a busy bar before it reports any.
 import { Group, Progress, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { type ProgressMap, progressUnit } from "../../api/tasks";
+import { type ProgressMap, progressUnit } from "../../api/tasks/tasks";
 import { formatBytes, formatCount } from "../../lib/format";
 
 export /** One bar per progress entry the task reports, in bytes or as a count (PROGRESS_UNITS). */

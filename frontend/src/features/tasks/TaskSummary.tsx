@@ -2,7 +2,7 @@
 import { Badge, Group, Text } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
-import { readablePath, STATUS_COLORS, type Task } from "../../api/tasks";
+import { readablePath, STATUS_COLORS, type Task } from "../../api/tasks/tasks";
 import { formatDate } from "../../lib/format";
 
 export function TaskHeading({ task }: { task: Task }) {

@@ -12,7 +12,7 @@ import {
   TASK_CATEGORIES,
   type TaskCategory,
   useTasks,
-} from "../../api/tasks";
+} from "../../api/tasks/tasks";
 import { errorMessage } from "../../lib/errors";
 import { TaskCard } from "./TaskCard";
 

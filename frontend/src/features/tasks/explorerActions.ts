@@ -1,7 +1,7 @@
 // The explorer's task actions: compress the selection, extract an archive, download with a
 // .torrent file of the drive. Each shows only in "my files" and when the group allows it.
 import { IconArchive, IconCloudDownload, IconPackageExport } from "@tabler/icons-react";
-import { FOLDER } from "../../api/listing";
+import { FOLDER } from "../../api/files/listing";
 import { getSession } from "../../api/session";
 import { type ActionContext, registerAction } from "../explorer/actions";
 import { isArchive, isTorrent } from "./names";

@@ -1,9 +1,9 @@
 // A task's live progress as React state, read from the task's event stream
-// (`api/taskStream.ts`) while wanted.
+// (`api/tasks/taskStream.ts`) while wanted.
 import { useEffect, useRef, useState } from "react";
-import type { TaskLogLine } from "../../api/taskLog";
-import { readTaskStream } from "../../api/taskStream";
-import type { ProgressMap, Task } from "../../api/tasks";
+import type { TaskLogLine } from "../../api/tasks/taskLog";
+import { readTaskStream } from "../../api/tasks/taskStream";
+import type { ProgressMap, Task } from "../../api/tasks/tasks";
 
 export type Live = { progress?: ProgressMap; log: TaskLogLine[]; status?: Task; open: boolean };
 

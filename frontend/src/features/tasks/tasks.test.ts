@@ -3,8 +3,8 @@
 import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import type { FileInfo } from "../../api/client";
-import { plainLogLines, renderLogLine } from "../../api/taskLog";
-import { readableLogLine, readablePath, taskEnds } from "../../api/tasks";
+import { plainLogLines, renderLogLine } from "../../api/tasks/taskLog";
+import { readableLogLine, readablePath, taskEnds } from "../../api/tasks/tasks";
 import enUS from "../../i18n/en-US.json";
 import zhCN from "../../i18n/zh-CN.json";
 import { defaultZipName, isArchive, urlLines } from "./names";

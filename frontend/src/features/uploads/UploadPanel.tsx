@@ -13,8 +13,8 @@ import {
 import { IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { invalidateCapacity } from "../../api/capacity";
-import { listKey } from "../../api/listing";
+import { invalidateCapacity } from "../../api/account/capacity";
+import { listKey } from "../../api/files/listing";
 import { queryClient } from "../../api/queryClient";
 import { useSession } from "../../api/session";
 import { formatBytes } from "../../lib/format";

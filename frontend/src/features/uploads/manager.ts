@@ -5,10 +5,10 @@
 // wait. Every session is kept in localStorage (saved.ts) with the chunks sent and where they go,
 // so that after a reload the upload goes on from the next chunk once the file is picked again.
 import { useSyncExternalStore } from "react";
-import { fetchCapacity } from "../../api/capacity";
+import { fetchCapacity } from "../../api/account/capacity";
 import { ApiError } from "../../api/client";
-import { ensureFolder } from "../../api/files";
-import { createUploadSession, deleteUploadSession } from "../../api/uploads";
+import { ensureFolder } from "../../api/files/files";
+import { createUploadSession, deleteUploadSession } from "../../api/files/uploads";
 import { childUri } from "../../lib/uri";
 import { askConflict, type Batch, numberedName } from "./conflicts";
 import { forgetUpload, loadSaved, type SavedUpload, sameFile, saveUpload } from "./saved";

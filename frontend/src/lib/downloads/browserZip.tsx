@@ -8,8 +8,8 @@
 import { Progress, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { makeZip } from "client-zip";
-import { downloadUrls, fetchFile } from "../../api/fileUrls";
-import { folderChildren } from "../../api/listing";
+import { downloadUrls, fetchFile } from "../../api/files/fileUrls";
+import { folderChildren } from "../../api/files/listing";
 import i18n from "../../i18n";
 import { errorMessage } from "../errors";
 import { formatBytes } from "../format";

@@ -4,7 +4,7 @@
 //! in the browser from the single files (`browserZip.tsx`), as Cloudreve's own client does.
 
 import { ApiError, type SiteConfig } from "../../api/client";
-import { archiveUrl, fileUrl } from "../../api/fileUrls";
+import { archiveUrl, fileUrl } from "../../api/files/fileUrls";
 import { fetchBasicConfig } from "../../api/siteConfig";
 import { decodeBoolset } from "../boolset";
 import { notifyError } from "../errors";

@@ -7,11 +7,11 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FileInfo } from "../../../api/client";
-import { thumbable, useFileThumb, useThumbExts } from "../../../api/thumbnails";
-import { FileIcon } from "../FileIcon";
-import { type FileListProps, MenuCell, RowCheck } from "../FileItem";
-import { longPressHandlers, TOUCH_FIRST } from "../longPress";
-import { useRowActions } from "../rowActions";
+import { thumbable, useFileThumb, useThumbExts } from "../../../api/files/thumbnails";
+import { FileIcon } from "../list/FileIcon";
+import { type FileListProps, MenuCell, RowCheck } from "../list/FileItem";
+import { useRowActions } from "../list/rowActions";
+import { longPressHandlers, TOUCH_FIRST } from "../selection/longPress";
 import classes from "./Gallery.module.css";
 import type { Tile as Place } from "./layout";
 

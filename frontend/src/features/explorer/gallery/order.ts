@@ -4,7 +4,7 @@
 // ("YYYY-MM-DDTHH:MM:SS"): a photo's EXIF time as its camera showed it, a file's own dates in
 // this browser's time zone, so a day's photos group under the day they were taken there.
 import type { FileInfo } from "../../../api/client";
-import { FOLDER, type Order } from "../../../api/listing";
+import { FOLDER, type Order } from "../../../api/files/listing";
 
 /** Pictures and videos: what the gallery lays out as photos. */
 const MEDIA =

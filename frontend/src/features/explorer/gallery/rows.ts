@@ -3,7 +3,7 @@
 // the arrows moving by photo (left, right) and by row (up, down, to the nearest photo).
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, type RefObject, useEffect, useRef } from "react";
-import type { FileListProps } from "../FileItem";
+import type { FileListProps } from "../list/FileItem";
 import { type GalleryLine, locate, verticalNeighbour } from "./layout";
 
 /** The grid's card width (FileList.tsx), where cards sit among the gallery's lines. */

@@ -5,7 +5,7 @@
 // and publishes the file. An OSS bucket may have called that callback itself already: the
 // session is then gone (40011), which here means done.
 import { ApiError } from "../../../api/client";
-import { uploadCallback } from "../../../api/uploads";
+import { uploadCallback } from "../../../api/files/uploads";
 import { completeXml, completionError, partEtag } from "./multipart";
 import type { BucketTarget, Sender } from "./target";
 import { sendXhr } from "./xhr";

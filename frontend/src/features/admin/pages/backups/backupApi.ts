@@ -3,7 +3,7 @@
 // and an edit that leaves it out keeps the stored one.
 import { useQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "../../../../api/client";
-import { FOLDER } from "../../../../api/listing";
+import { FOLDER } from "../../../../api/files/listing";
 import type { AdminListRequest, AdminPage } from "../../AdminList";
 
 export type BackupTarget = Schemas["AdminBackupTarget"];

@@ -16,8 +16,8 @@ import {
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { plainLogLines, renderLogLine } from "../../../../api/taskLog";
-import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
+import { plainLogLines, renderLogLine } from "../../../../api/tasks/taskLog";
+import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks/tasks";
 import { formatDate } from "../../../../lib/format";
 import { adminErrorMessage } from "../../errors";
 import { type AdminTask, useAdminTask } from "./queueApi";

@@ -2,7 +2,7 @@
 // queue, and when it was made.
 import { Badge, Text } from "@mantine/core";
 import type { TFunction } from "i18next";
-import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks";
+import { readablePath, STATUS_COLORS, taskEnds } from "../../../../api/tasks/tasks";
 import { formatDate } from "../../../../lib/format";
 import type { Column, FilterField } from "../../AdminList";
 import { type AdminTask, TASK_STATUSES, TASK_TYPES } from "./queueApi";

@@ -6,7 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../../../api/client";
-import { readablePath } from "../../../../api/tasks";
+import { readablePath } from "../../../../api/tasks/tasks";
 import { ConfirmModal } from "../../ConfirmModal";
 import { deleteGrant, useUserGrants } from "./usersApi";
 
