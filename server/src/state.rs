@@ -22,6 +22,7 @@
 //! | `fs/watch.rs` | the guard against mass deletion, which the guard module provides to the file system |
 //! | `fs_events/cursors.rs` | the cursor of each file-event subscription |
 //! | `fs_events/dispatcher.rs` | the instance's file-event dispatcher |
+//! | `guard/counting.rs` | this instance's estimate of each credential's recent changes |
 //! | `guard/incidents.rs` | which credentials the guard stopped, as this instance last read it |
 //! | `health/policies.rs` | the storage probes' last answers |
 //! | `ops.rs` | the `/healthz` storage probe |

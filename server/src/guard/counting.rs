@@ -2,6 +2,20 @@
 //! over the rows of the window, read from the database, so instances sharing one database
 //! count the same changes. Rows past the window that no incident names are pruned by the
 //! periodic trash job.
+//!
+//! Reading that sum for every change would cost a scan of the window each time, so each
+//! instance keeps an estimate per credential ([`Estimates`]): the last sum it read plus what
+//! it recorded since, trusted for a second and only while it stays under half the threshold.
+//! Nearer the threshold every change reads the database, and a trip is only ever decided on
+//! what was read there. One instance is never late (its estimate holds all its own changes);
+//! several instances sharing a credential are late by at most what the others recorded within
+//! the second, while each stays under half the threshold.
+
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration as StdDuration, Instant},
+};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -11,7 +25,42 @@ use sea_orm::{
 };
 use stratus_entity::guard_change;
 
-use crate::caller::Credential;
+use crate::{caller::Credential, state::AppState};
+
+/// How long an instance trusts its estimate of a credential's window sum.
+const ESTIMATE_TTL: StdDuration = StdDuration::from_secs(1);
+
+/// Per-instance estimates of the window sums, by credential kind and id: when read, and the
+/// sum then plus what was recorded since.
+#[derive(Default)]
+pub struct Estimates(Mutex<HashMap<(String, String), (Instant, i64)>>);
+
+fn estimate_key(credential: &Credential) -> (String, String) {
+    (credential.kind.name().to_owned(), credential.id.clone())
+}
+
+/// Whether `weight` more surely keeps the credential under `limit` by this instance's
+/// estimate, which then counts it; false when the database must be asked.
+pub fn surely_under(state: &AppState, credential: &Credential, weight: i32, limit: i64) -> bool {
+    let estimates = state.part(|_| Estimates::default());
+    let mut map = estimates.0.lock().expect("guard estimates");
+    match map.get_mut(&estimate_key(credential)) {
+        Some((at, sum))
+            if at.elapsed() < ESTIMATE_TTL && (*sum + i64::from(weight)) * 2 <= limit =>
+        {
+            *sum += i64::from(weight);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Remembers `sum`, just read from the database (with the change about to be recorded).
+pub fn estimate(state: &AppState, credential: &Credential, sum: i64) {
+    let estimates = state.part(|_| Estimates::default());
+    let mut map = estimates.0.lock().expect("guard estimates");
+    map.insert(estimate_key(credential), (Instant::now(), sum));
+}
 
 /// One change as recorded.
 pub struct Recorded<'a> {

@@ -81,29 +81,25 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
     if !settings.watches(credential.kind, who.group.id) {
         return Ok(());
     }
-    if incidents::open_now(state, credential).await?.is_some() {
-        return Err(FsError::Guarded(refusal(credential)));
-    }
     let weight = weigh(&change);
     let now = Utc::now();
     let since = now - Duration::seconds(settings.burst_seconds);
-    let sum = counting::window_sum(&state.db, credential, since).await?;
-    if sum + i64::from(weight) > settings.burst_files {
-        // A concurrent change of the same credential may have tripped it a moment ago.
+    // Far below the threshold, this instance's estimate and its cache of incidents answer (an
+    // incident opened on another instance is seen within the cache's second); nearer, the
+    // database does.
+    if counting::surely_under(state, credential, weight, settings.burst_files) {
+        if incidents::open_for(state, credential).await?.is_some() {
+            return Err(FsError::Guarded(refusal(credential)));
+        }
+    } else {
         if incidents::open_now(state, credential).await?.is_some() {
             return Err(FsError::Guarded(refusal(credential)));
         }
-        let (incident, new) = incidents::trip(state, who.user.id, credential, since).await?;
-        if new {
-            tracing::warn!(
-                user = who.user.id,
-                credential = credential.kind.name(),
-                incident = incident.id,
-                "the guard against mass deletion stopped a credential"
-            );
-            tell::tripped(state, who, &incident).await;
+        let sum = counting::window_sum(&state.db, credential, since).await? + i64::from(weight);
+        if sum > settings.burst_files {
+            return Err(stop(state, who, credential, since).await?);
         }
-        return Err(FsError::Guarded(refusal(credential)));
+        counting::estimate(state, credential, sum);
     }
     counting::record(
         &state.db,
@@ -126,6 +122,30 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
         incidents::absorb(state, id, credential, since).await?;
     }
     Ok(())
+}
+
+/// Opens (or joins) the credential's incident: the refusal of the change that tripped it.
+async fn stop(
+    state: &AppState,
+    who: &SignedIn,
+    credential: &Credential,
+    since: chrono::DateTime<Utc>,
+) -> Result<FsError, FsError> {
+    // A concurrent change of the same credential may have tripped it a moment ago.
+    if incidents::open_now(state, credential).await?.is_some() {
+        return Ok(FsError::Guarded(refusal(credential)));
+    }
+    let (incident, new) = incidents::trip(state, who.user.id, credential, since).await?;
+    if new {
+        tracing::warn!(
+            user = who.user.id,
+            credential = credential.kind.name(),
+            incident = incident.id,
+            "the guard against mass deletion stopped a credential"
+        );
+        tell::tripped(state, who, &incident).await;
+    }
+    Ok(FsError::Guarded(refusal(credential)))
 }
 
 /// How much `change` counts: one per file, more when it looks like ransomware at work.
