@@ -146,6 +146,7 @@ impl GuardIncidentDto {
 pub struct GuardIncidentList {
     /// Newest first.
     pub incidents: Vec<GuardIncidentDto>,
+    pub pagination: Pagination,
 }
 
 /// `GET /admin/guard/incident`
@@ -186,6 +187,50 @@ pub async fn refuse_stopped(
     }
 }
 
+/// The page and state filter of an incident list, checked.
+struct Wanted {
+    page: u64,
+    size: u64,
+    only: Option<String>,
+}
+
+impl Wanted {
+    fn of(
+        page: Option<u64>,
+        size: Option<u64>,
+        only: Option<String>,
+        default_size: u64,
+    ) -> Result<Self, ApiError> {
+        let only = only.filter(|s| !s.is_empty());
+        if let Some(wanted) = &only
+            && !guard::incidents::STATES.contains(&wanted.as_str())
+        {
+            return Err(ApiError::new(
+                ErrorCode::ParamError,
+                format!(
+                    "state: {wanted:?} is not one of {}",
+                    guard::incidents::STATES.join(", ")
+                ),
+            ));
+        }
+        Ok(Self {
+            page: page.unwrap_or(1).max(1),
+            size: size.unwrap_or(default_size).clamp(1, 200),
+            only,
+        })
+    }
+
+    fn pagination(&self, total: u64) -> Pagination {
+        Pagination {
+            page: self.page as i64 - 1,
+            page_size: self.size as i64,
+            total_items: Some(total as i64),
+            next_token: None,
+            is_cursor: None,
+        }
+    }
+}
+
 fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "Incident not found")
 }
@@ -204,14 +249,30 @@ impl GuardApi {
         &self,
         state: Data<&AppState>,
         caller: Data<&Caller>,
+        /// Page number, from 1.
+        page: Query<Option<u64>>,
+        /// Rows per page, 1 to 200 (100 when left out).
+        page_size: Query<Option<u64>>,
+        /// Only the incidents in this state: `open`, `undoing`, `undone` or `released`.
+        #[oai(name = "state")]
+        only: Query<Option<String>>,
     ) -> ApiResult<GuardIncidentList> {
         let me = caller.signed_in()?;
-        let rows = guard::of_user(&state, me.user.id).await?;
+        let wanted = Wanted::of(page.0, page_size.0, only.0, 100)?;
+        let (rows, total) = guard::page(
+            &state,
+            Some(me.user.id),
+            wanted.only.as_deref(),
+            wanted.page,
+            wanted.size,
+        )
+        .await?;
         ok(GuardIncidentList {
             incidents: rows
                 .into_iter()
                 .map(|i| GuardIncidentDto::of(&state, i, false))
                 .collect(),
+            pagination: wanted.pagination(total),
         })
     }
 
@@ -285,33 +346,21 @@ impl GuardApi {
         #[oai(name = "state")]
         only: Query<Option<String>>,
     ) -> ApiResult<AdminGuardIncidentList> {
-        let page = page.0.unwrap_or(1).max(1);
-        let size = page_size.0.unwrap_or(50).clamp(1, 200);
-        let only = only.0.filter(|s| !s.is_empty());
-        if let Some(wanted) = &only
-            && !guard::incidents::STATES.contains(&wanted.as_str())
-        {
-            return Err(ApiError::new(
-                ErrorCode::ParamError,
-                format!(
-                    "state: {wanted:?} is not one of {}",
-                    guard::incidents::STATES.join(", ")
-                ),
-            ));
-        }
-        let (rows, total) = guard::all(&state, only.as_deref(), page, size).await?;
+        let wanted = Wanted::of(page.0, page_size.0, only.0, 50)?;
+        let (rows, total) = guard::page(
+            &state,
+            None,
+            wanted.only.as_deref(),
+            wanted.page,
+            wanted.size,
+        )
+        .await?;
         ok(AdminGuardIncidentList {
             incidents: rows
                 .into_iter()
                 .map(|i| GuardIncidentDto::of(&state, i, true))
                 .collect(),
-            pagination: Pagination {
-                page: page as i64 - 1,
-                page_size: size as i64,
-                total_items: Some(total as i64),
-                next_token: None,
-                is_cursor: None,
-            },
+            pagination: wanted.pagination(total),
         })
     }
 

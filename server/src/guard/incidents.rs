@@ -172,19 +172,6 @@ async fn hold_since(
     active.update(db).await
 }
 
-/// The user's incidents, newest first.
-pub async fn of_user(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<guard_incident::Model>, DbErr> {
-    guard_incident::Entity::find()
-        .filter(guard_incident::Column::UserId.eq(user_id))
-        .order_by_desc(guard_incident::Column::Id)
-        .limit(100)
-        .all(db)
-        .await
-}
-
 /// How many of the user's incidents still stop a credential.
 pub async fn open_count(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     guard_incident::Entity::find()
@@ -197,15 +184,19 @@ pub async fn open_count(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, 
 /// The states an incident may be in, in the order it goes through them.
 pub const STATES: &[&str] = &[state::OPEN, state::UNDOING, state::UNDONE, state::RELEASED];
 
-/// Every user's incidents (those in state `only`, if given), newest first: one page and the
-/// total.
-pub async fn all(
+/// The incidents of `user_id` (every user's for `None`), those in state `only` if given,
+/// newest first: one page (from 1) and the total.
+pub async fn page(
     db: &impl ConnectionTrait,
+    user_id: Option<i64>,
     only: Option<&str>,
     page: u64,
     page_size: u64,
 ) -> Result<(Vec<guard_incident::Model>, u64), DbErr> {
     let mut query = guard_incident::Entity::find();
+    if let Some(user_id) = user_id {
+        query = query.filter(guard_incident::Column::UserId.eq(user_id));
+    }
     if let Some(wanted) = only {
         query = query.filter(guard_incident::Column::State.eq(wanted));
     }

@@ -232,15 +232,6 @@ async fn with_changes(
     })
 }
 
-/// The user's incidents, newest first.
-pub async fn of_user(state: &AppState, user_id: i64) -> Result<Vec<GuardIncident>, DbErr> {
-    let mut out = Vec::new();
-    for row in incidents::of_user(&state.db, user_id).await? {
-        out.push(with_changes(state, row).await?);
-    }
-    Ok(out)
-}
-
 /// The incident `id`, when `owner` owns it (any user's for `None`).
 pub async fn one(
     state: &AppState,
@@ -253,15 +244,16 @@ pub async fn one(
     }
 }
 
-/// Every user's incidents (those in state `only`, if given), newest first: a page and the
-/// total.
-pub async fn all(
+/// The incidents of `user_id` (every user's for `None`), those in state `only` if given,
+/// newest first: a page and the total.
+pub async fn page(
     state: &AppState,
+    user_id: Option<i64>,
     only: Option<&str>,
     page: u64,
     size: u64,
 ) -> Result<(Vec<GuardIncident>, u64), DbErr> {
-    let (rows, total) = incidents::all(&state.db, only, page, size).await?;
+    let (rows, total) = incidents::page(&state.db, user_id, only, page, size).await?;
     let mut out = Vec::new();
     for row in rows {
         out.push(with_changes(state, row).await?);

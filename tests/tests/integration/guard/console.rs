@@ -1,5 +1,6 @@
 //! The guard in the admin console: every user's incidents, filtered by state, released by an
-//! administrator; and the guard's settings, whose exempt groups must be groups.
+//! administrator; and the guard's settings, whose exempt groups must be groups. And a user's
+//! own list, in pages.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -117,4 +118,62 @@ async fn exempt_groups_must_be_groups() {
     )
     .await;
     assert_eq!(zero["code"], 40001, "{zero}");
+}
+
+#[tokio::test]
+async fn a_user_pages_through_their_own_incidents_and_sees_nobody_elses() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use stratus_entity::guard_incident;
+    let (server, ann) = setup(5).await;
+    let bob = crate::admin::member(&server, "bob@example.com").await;
+    // Past incidents of Ann's: 120, more than the first page.
+    let ann_id = crate::download::uid(&server, &ann);
+    let now = chrono::Utc::now();
+    for i in 0..120 {
+        guard_incident::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            user_id: Set(ann_id),
+            cred_kind: Set("webdav".into()),
+            cred_id: Set(format!("old-{i}")),
+            cred_name: Set(format!("device {i}")),
+            started_at: Set(now),
+            tripped_at: Set(now),
+            last_at: Set(now),
+            deleted: Set(1),
+            overwritten: Set(0),
+            renamed: Set(0),
+            state: Set("released".into()),
+            undo_task_id: Set(None),
+            result: Set(None),
+            ..Default::default()
+        }
+        .insert(&server.state.db)
+        .await
+        .unwrap();
+    }
+    let (_, open_id) = stopped(&server, &ann).await;
+    let page = |s: &stratus_tests::Session, q: &str| {
+        let path = format!("/guard/incident{q}");
+        let token = s.access_token.clone();
+        let server = &server;
+        async move { server.get_as(&path, &token).await }
+    };
+    let first = page(&ann, "").await;
+    assert_eq!(first["code"], 0, "{first}");
+    assert_eq!(first["data"]["incidents"].as_array().unwrap().len(), 100);
+    assert_eq!(first["data"]["pagination"]["total_items"], 121);
+    // Newest first: the open one leads.
+    assert_eq!(first["data"]["incidents"][0]["id"], open_id);
+    let last = page(&ann, "?page=2").await;
+    let rest = last["data"]["incidents"].as_array().unwrap();
+    assert_eq!(rest.len(), 21, "{last}");
+    assert_eq!(rest[20]["credential"]["name"], "device 0");
+    let open = page(&ann, "?state=open&page_size=10").await;
+    assert_eq!(open["data"]["pagination"]["total_items"], 1, "{open}");
+    let bad = page(&ann, "?state=closed").await;
+    assert_eq!(bad["code"], 40001, "{bad}");
+    let none = page(&bob, "").await;
+    assert_eq!(none["data"]["pagination"]["total_items"], 0, "{none}");
+    assert!(none["data"]["incidents"].as_array().unwrap().is_empty());
 }
