@@ -1,7 +1,7 @@
 // The guard against mass deletion (`/guard/incident`): the caller's incidents, polled so that
 // a credential stopped by the server shows up in the web UI within half a minute; one incident
 // with its paths; undo and release.
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "./client";
 import { queryClient } from "./queryClient";
 import { useSession } from "./session";
@@ -10,11 +10,37 @@ export type Incident = Schemas["GuardIncidentDto"];
 
 const INCIDENTS = ["guard-incidents"] as const;
 
-export function useIncidents() {
+/** Incidents a page (newest first) in the settings list. */
+export const INCIDENT_PAGE = 20;
+
+/** The caller's incidents, newest first, `INCIDENT_PAGE` at a time. */
+export function useIncidentPages() {
+  const session = useSession();
+  return useInfiniteQuery({
+    queryKey: [...INCIDENTS, "pages"],
+    initialPageParam: 1,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/guard/incident", {
+          params: { query: { page: pageParam, page_size: INCIDENT_PAGE } },
+        }),
+      ),
+    getNextPageParam: (last, pages) =>
+      pages.length * INCIDENT_PAGE < (last.pagination.total_items ?? 0)
+        ? pages.length + 1
+        : undefined,
+    enabled: !!session,
+    refetchInterval: 30_000,
+  });
+}
+
+/** The caller's incidents that stop a credential now, for the banner. */
+export function useOpenIncidents() {
   const session = useSession();
   return useQuery({
-    queryKey: INCIDENTS,
-    queryFn: () => unwrap(api.GET("/guard/incident")),
+    queryKey: [...INCIDENTS, "open"],
+    queryFn: () =>
+      unwrap(api.GET("/guard/incident", { params: { query: { state: "open", page_size: 10 } } })),
     select: (answer) => answer.incidents,
     enabled: !!session,
     refetchInterval: 30_000,

@@ -5,14 +5,13 @@ import { Alert, Button, Group, Stack, Text } from "@mantine/core";
 import { IconShieldExclamation } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Incident, releaseIncident, undoIncident, useIncidents } from "../../api/guard";
+import { type Incident, releaseIncident, undoIncident, useOpenIncidents } from "../../api/guard";
 import { IncidentDetails, kindLabel } from "../../components/guard/IncidentParts";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 
 export function GuardBanner() {
-  const incidents = useIncidents().data ?? [];
-  const open = incidents.find((i) => i.state === "open");
+  const open = useOpenIncidents().data?.[0];
   if (!open) return null;
   return <Banner incident={open} />;
 }

@@ -11,7 +11,7 @@ import {
   releaseIncident,
   undoIncident,
   useIncident,
-  useIncidents,
+  useIncidentPages,
 } from "../../api/guard";
 import {
   countsLabel,
@@ -26,7 +26,8 @@ import { Section } from "./Section";
 
 export function IncidentsSection() {
   const { t } = useTranslation();
-  const incidents = useIncidents();
+  const incidents = useIncidentPages();
+  const rows = incidents.data?.pages.flatMap((page) => page.incidents) ?? [];
   const [shown, setShown] = useState<number | null>(null);
   return (
     <Section
@@ -40,19 +41,32 @@ export function IncidentsSection() {
         <Alert color="red" role="alert">
           {errorMessage(incidents.error)}
         </Alert>
-      ) : incidents.data.length === 0 ? (
+      ) : rows.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t("settings.incidents.none")}
         </Text>
       ) : (
-        <Stack gap="md" component="ul" p={0} m={0} style={{ listStyle: "none" }}>
-          {incidents.data.map((incident) => (
-            <IncidentRow
-              key={incident.id}
-              incident={incident}
-              onDetails={() => setShown(incident.id)}
-            />
-          ))}
+        <Stack gap="md">
+          <Stack gap="md" component="ul" p={0} m={0} style={{ listStyle: "none" }}>
+            {rows.map((incident) => (
+              <IncidentRow
+                key={incident.id}
+                incident={incident}
+                onDetails={() => setShown(incident.id)}
+              />
+            ))}
+          </Stack>
+          {incidents.hasNextPage && (
+            <Button
+              variant="default"
+              size="xs"
+              style={{ alignSelf: "flex-start" }}
+              loading={incidents.isFetchingNextPage}
+              onClick={() => incidents.fetchNextPage()}
+            >
+              {t("settings.incidents.more")}
+            </Button>
+          )}
         </Stack>
       )}
       {shown !== null && <ShownIncident id={shown} onClose={() => setShown(null)} />}
