@@ -25,7 +25,7 @@ use crate::{
     storage::{ByteRange, ByteStream, StorageDriver},
     upload::{
         granted,
-        stream::{StreamWrite, write},
+        stream::{Found, StreamWrite, write, write_found},
     },
 };
 
@@ -213,14 +213,17 @@ pub struct Writer {
     complete: Arc<AtomicBool>,
     task: Option<JoinHandle<Result<Meta, FsError>>>,
     result: Option<Meta>,
+    /// What `open` found at the target, handed to the upload path once.
+    found: Option<Found>,
 }
 
 impl Writer {
-    pub fn new(session: Arc<Session>, uri: FileUri, size: Option<u64>) -> Self {
+    pub fn new(session: Arc<Session>, uri: FileUri, size: Option<u64>, found: Found) -> Self {
         Self {
             session,
             uri,
             size,
+            found: Some(found),
             written: 0,
             tx: None,
             complete: Arc::new(AtomicBool::new(false)),
@@ -269,6 +272,7 @@ impl Writer {
         let session = self.session.clone();
         let uri = self.uri.clone();
         let size = self.size;
+        let found = self.found.take();
         // The write outlives this call on a task of its own: it keeps the request's context,
         // whose client the change journal names.
         let origin = crate::request_ctx::current();
@@ -282,19 +286,18 @@ impl Writer {
                 Some(a) => (Arc::new(a.owner), a.uri),
                 None => (session.me.clone(), uri),
             };
-            let file = write(
-                &session.state,
-                &me,
-                StreamWrite {
-                    uri: &uri,
-                    size,
-                    body,
-                    lock_tokens: &tokens,
-                    journal: true,
-                    modified: session.oc.mtime,
-                },
-            )
-            .await
+            let w = StreamWrite {
+                uri: &uri,
+                size,
+                body,
+                lock_tokens: &tokens,
+                journal: true,
+                modified: session.oc.mtime,
+            };
+            let file = match found {
+                Some(found) => write_found(&session.state, &me, w, found).await,
+                None => write(&session.state, &me, w).await,
+            }
             .map_err(upload_err)?;
             Ok(Meta::of(&file))
         };

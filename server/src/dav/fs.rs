@@ -42,6 +42,7 @@ use crate::{
         uri::{FileUri, FsKind},
     },
     share,
+    upload::stream::Found,
 };
 
 /// Children fetched per listing query.
@@ -252,18 +253,18 @@ impl DavFs {
             if parent.grant.is_some() {
                 parent.require(fs_cap::UPLOAD).map_err(fs_err)?;
             }
-            match self.node(&uri).await {
+            let found = match self.node(&uri).await {
                 Ok(node) if node.is_folder() => return Err(FsError::Forbidden),
                 Ok(_) if options.create_new => return Err(FsError::Exists),
-                Ok(_) => {}
+                Ok(node) => Found::File(node.file),
                 Err(FsError::NotFound) if !options.create && !options.create_new => {
                     return Err(FsError::NotFound);
                 }
-                Err(FsError::NotFound) => {}
+                Err(FsError::NotFound) => Found::Nothing,
                 Err(e) => return Err(e),
-            }
+            };
             self.changing();
-            let writer = Writer::new(s.clone(), uri, options.size);
+            let writer = Writer::new(s.clone(), uri, options.size, found);
             if s.method.as_str() == "LOCK" {
                 return Ok(Box::new(writer.create_empty().await?));
             }

@@ -75,7 +75,25 @@ pub async fn write(
     me: &SignedIn,
     w: StreamWrite<'_>,
 ) -> Result<file::Model, UploadError> {
-    write_as(state, me, w, false).await
+    write_as(state, me, w, false, None).await
+}
+
+/// What is at the target of a write, as the caller found it just before (WebDAV looks the
+/// target up to answer 201 or 204): spares the guard a second lookup of it. A file created
+/// there in between is then written over without being judged as an overwrite.
+pub enum Found {
+    Nothing,
+    File(file::Model),
+}
+
+/// [`write`] to a target the caller looked up already.
+pub async fn write_found(
+    state: &AppState,
+    me: &SignedIn,
+    w: StreamWrite<'_>,
+    found: Found,
+) -> Result<file::Model, UploadError> {
+    write_as(state, me, w, false, Some(found)).await
 }
 
 /// [`write`] that refuses (`Exists`) instead of adding a version when a file is already at the
@@ -85,7 +103,7 @@ pub async fn write_new(
     me: &SignedIn,
     w: StreamWrite<'_>,
 ) -> Result<file::Model, UploadError> {
-    write_as(state, me, w, true).await
+    write_as(state, me, w, true, None).await
 }
 
 async fn write_as(
@@ -93,6 +111,7 @@ async fn write_as(
     me: &SignedIn,
     w: StreamWrite<'_>,
     create_only: bool,
+    found: Option<Found>,
 ) -> Result<file::Model, UploadError> {
     let owner = me.user.id;
     let uri = w.uri.without_query();
@@ -122,9 +141,12 @@ async fn write_as(
     };
     // A watched credential writing over a file: the guard against mass deletion is asked
     // before the new content is published, with the first bytes of it, kept as they stream.
-    let replaced = match create_only {
-        false => replaced_file(state, me, &uri).await?,
-        true => None,
+    let replaced = match (create_only, found) {
+        (true, _) | (false, Some(Found::Nothing)) => None,
+        (false, Some(Found::File(row))) => {
+            (row.r#type == file::kind::FILE && watch::watches(state, me).await).then_some(row)
+        }
+        (false, None) => replaced_file(state, me, &uri).await?,
     };
     let sample = replaced
         .as_ref()
