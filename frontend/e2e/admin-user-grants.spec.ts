@@ -35,16 +35,31 @@ test("the user dialog lists an account's grants both ways, and Remove takes one 
   dialog = page.getByRole("dialog", { name: `Edit ${owner.email}` });
   const given = dialog.getByTestId("user-grants");
   await expect(given).toContainText("Shared by this account");
-  const row = given.getByTestId("user-grant");
-  await expect(row).toContainText("/Plans");
-  await expect(row).toContainText(reader.email.toLowerCase());
-  await expect(row).toContainText("Can edit");
+  await expect(given.getByTestId("user-grant")).toContainText("/Plans");
+  await expect(given.getByTestId("user-grant")).toContainText(reader.email.toLowerCase());
+  await expect(given.getByTestId("user-grant")).toContainText("Can edit");
   await snap(page, info, "admin-user-grants");
+  // The same table in Simplified Chinese on a phone, then back.
+  const reopen = async () => {
+    await page.reload();
+    await page.getByRole("button", { name: owner.email, exact: false }).first().click();
+    dialog = page.getByRole("dialog");
+    await expect(dialog.getByTestId("user-grant")).toContainText("/Plans");
+  };
+  await page.evaluate(() => localStorage.setItem("stratus.language", "zh-CN"));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await reopen();
+  await dialog.getByTestId("user-grants").scrollIntoViewIfNeeded();
+  await snap(page, info, "admin-user-grants-zh-phone");
+  await page.evaluate(() => localStorage.setItem("stratus.language", "en-US"));
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await reopen();
+  const row = dialog.getByTestId("user-grants").getByTestId("user-grant");
   await row.getByRole("button", { name: "Remove" }).click();
   const confirm = page.getByRole("dialog", { name: "Remove this share?" });
   await expect(confirm).toContainText("loses access to “Plans” at once");
   await confirm.getByRole("button", { name: "Remove" }).click();
-  await expect(given).toContainText("Nothing shared with people");
+  await expect(dialog.getByTestId("user-grants")).toContainText("Nothing shared with people");
 
   // The recipient has nothing left.
   const shared = await readerApi<{ files: unknown[] }>(
