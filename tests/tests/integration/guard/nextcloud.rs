@@ -78,11 +78,13 @@ async fn a_sync_client_emptying_a_folder_is_stopped_and_undo_brings_the_files_ba
     );
 }
 
-/// The lines of a client's log about removing, where a failure's cause shows.
+/// The lines of a client's log about removing on the server, where a failure's cause shows.
 fn removals(log: &str) -> String {
     let lines: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("DELETE") || l.contains("emove"))
+        .filter(|l| {
+            !l.contains("SQL") && (l.contains("INSTRUCTION_REMOVE") || l.contains("DeleteJob"))
+        })
         .collect();
     lines[lines.len().saturating_sub(60)..].join("\n")
 }
