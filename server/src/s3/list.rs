@@ -5,13 +5,18 @@
 //! marker, `start-after`) skips to it by name at each level instead of reading from the
 //! start. Keys come in the tree's name order; folders are not listed as keys of their own
 //! (a folder marker `a/` answers HEAD and GET, and shows as a common prefix).
+//!
+//! S3 lists keys in the byte order of their UTF-8, so a folder sorts as its name with the `/`
+//! its keys continue with (`a-c` < `a/1` < `a0`), and PostgreSQL compares in the "C"
+//! collation whatever the database's own: [`sort_key`].
 
 use std::collections::VecDeque;
 
 use s3s::{S3Result, dto};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr},
 };
 use stratus_entity::file;
 
@@ -48,8 +53,30 @@ fn starts_with(value: &str) -> LikeExpr {
     LikeExpr::new(format!("{escaped}%")).escape('\\')
 }
 
-/// Children of `folder` in name order, from `from` (included when `inclusive`) and starting
-/// with `prefix`.
+/// A child's place in its folder's listing, as SQL: its name, with a `/` after a folder's, in
+/// byte order.
+fn sort_key(backend: DbBackend) -> String {
+    let key = format!(
+        "CASE WHEN \"files\".\"type\" = {} THEN \"files\".\"name\" || '/' ELSE \"files\".\"name\" END",
+        file::kind::FOLDER
+    );
+    match backend {
+        DbBackend::Postgres => format!("({key}) COLLATE \"C\""),
+        // SQLite's default collation compares bytes.
+        _ => key,
+    }
+}
+
+/// A row's [`sort_key`].
+fn key_of(row: &file::Model) -> String {
+    match row.r#type == file::kind::FOLDER {
+        true => format!("{}/", row.name),
+        false => row.name.clone(),
+    }
+}
+
+/// Children of `folder` in listing order ([`sort_key`]), from `from` (included when
+/// `inclusive`) and with names starting with `prefix`.
 async fn children(
     acc: &Access,
     folder: i64,
@@ -57,24 +84,27 @@ async fn children(
     inclusive: bool,
     prefix: &str,
 ) -> S3Result<Vec<file::Model>> {
+    let db = &acc.state.db;
+    let key = sort_key(db.get_database_backend());
     let mut query = file::Entity::find()
         .filter(file::Column::ParentId.eq(folder))
         .filter(file::Column::DeletedAt.is_null())
         .filter(file::Column::IsSymbolic.eq(false));
     if !from.is_empty() {
-        query = query.filter(if inclusive {
-            file::Column::Name.gte(from)
-        } else {
-            file::Column::Name.gt(from)
-        });
+        let at = Expr::cust(key.clone());
+        let from: SimpleExpr = match inclusive {
+            true => at.gte(from),
+            false => at.gt(from),
+        };
+        query = query.filter(from);
     }
     if !prefix.is_empty() {
         query = query.filter(Expr::col(file::Column::Name).like(starts_with(prefix)));
     }
     query
-        .order_by_asc(file::Column::Name)
+        .order_by(Expr::cust(key), Order::Asc)
         .limit(PAGE)
-        .all(&acc.state.db)
+        .all(db)
         .await
         .map_err(error::internal)
 }
@@ -86,9 +116,9 @@ struct Frame {
     key: String,
     /// Only names starting with this (the prefix's last part, at the top level).
     prefix: String,
-    /// The name to resume from, when the resumed-after key lies below this folder.
+    /// The [`sort_key`] to resume from, when the resumed-after key lies below this folder.
     resume: Option<String>,
-    /// The last name read, for the next statement.
+    /// The [`sort_key`] of the last child read, for the next statement.
     cursor: Option<String>,
     rows: VecDeque<file::Model>,
     done: bool,
@@ -97,10 +127,14 @@ struct Frame {
 impl Frame {
     fn new(id: i64, key: String, prefix: String, after: &str) -> Self {
         // The part of `after` at this level, when `after` is below this folder.
+        // A folder's part keeps its `/`, as its [`sort_key`] does.
         let resume = after
             .strip_prefix(key.as_str())
             .filter(|rest| !rest.is_empty())
-            .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned());
+            .map(|rest| match rest.find('/') {
+                Some(i) => rest[..=i].to_owned(),
+                None => rest.to_owned(),
+            });
         Self {
             id,
             key,
@@ -121,7 +155,7 @@ impl Frame {
                 (None, None) => children(acc, self.id, "", false, &self.prefix).await?,
             };
             self.done = (rows.len() as u64) < PAGE;
-            self.cursor = rows.last().map(|r| r.name.clone()).or(self.cursor.take());
+            self.cursor = rows.last().map(key_of).or(self.cursor.take());
             self.rows = rows.into();
         }
         Ok(self.rows.pop_front())
@@ -234,7 +268,7 @@ async fn walk(
             stack.pop();
             continue;
         };
-        let resumed_here = frame.resume.as_deref() == Some(row.name.as_str());
+        let resumed_here = frame.resume.as_deref() == Some(key_of(&row).as_str());
         let key = format!("{}{}", frame.key, row.name);
         if row.r#type == file::kind::FOLDER {
             let below = format!("{key}/");

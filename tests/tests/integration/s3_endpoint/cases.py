@@ -207,23 +207,25 @@ def prefixes(listing):
 
 def case_listing():
     s3.create_bucket(Bucket="lst")
-    names = ["a/1", "a/2", "a/b/3", "a/b/c/4", "c", "d/5", "ab"]
+    # "a-c" and "a0" sort around the folder "a" in bytes: "-" < "/" < "0".
+    names = ["a/1", "a/2", "a/b/3", "a/b/c/4", "c", "d/5", "ab", "a-c", "a0"]
     for k in names:
         s3.put_object(Bucket="lst", Key=k, Body=k.encode())
+    # Every listing is in the byte order of the keys, as S3 lists them.
     every = keys(s3.list_objects_v2(Bucket="lst"))
-    assert sorted(every) == sorted(names), every
+    assert every == sorted(names), every
     one = s3.list_objects_v2(Bucket="lst", Prefix="a/", Delimiter="/")
     assert keys(one) == ["a/1", "a/2"], one
     assert prefixes(one) == ["a/b/"], one
     top = s3.list_objects_v2(Bucket="lst", Delimiter="/")
-    assert sorted(keys(top)) == ["ab", "c"], top
-    assert sorted(prefixes(top)) == ["a/", "d/"], top
+    assert keys(top) == ["a-c", "a0", "ab", "c"], top
+    assert prefixes(top) == ["a/", "d/"], top
     part = s3.list_objects_v2(Bucket="lst", Prefix="a")
-    assert sorted(keys(part)) == ["a/1", "a/2", "a/b/3", "a/b/c/4", "ab"], part
+    assert keys(part) == ["a-c", "a/1", "a/2", "a/b/3", "a/b/c/4", "a0", "ab"], part
     deep = s3.list_objects_v2(Bucket="lst", Prefix="a/b/")
-    assert sorted(keys(deep)) == ["a/b/3", "a/b/c/4"], deep
+    assert keys(deep) == ["a/b/3", "a/b/c/4"], deep
     assert keys(s3.list_objects_v2(Bucket="lst", Prefix="zzz/")) == []
-    # Pages of two, resumed by continuation token, cover everything once.
+    # Pages of two, resumed by continuation token, cover everything once, in order.
     seen, token = [], None
     while True:
         kw = {"ContinuationToken": token} if token else {}
@@ -233,9 +235,10 @@ def case_listing():
         if not page["IsTruncated"]:
             break
         token = page["NextContinuationToken"]
-    assert sorted(seen) == sorted(names) and len(seen) == len(names), seen
-    after = keys(s3.list_objects_v2(Bucket="lst", StartAfter=seen[2]))
-    assert after == seen[3:], (after, seen)
+    assert seen == sorted(names), seen
+    for i in range(len(seen)):
+        after = keys(s3.list_objects_v2(Bucket="lst", StartAfter=seen[i]))
+        assert after == seen[i + 1 :], (seen[i], after)
     # v1 with markers, by folder.
     seen, marker = [], ""
     while True:
@@ -244,10 +247,11 @@ def case_listing():
         if not page["IsTruncated"]:
             break
         marker = page["NextMarker"]
-    assert sorted(seen) == ["a/", "ab", "c", "d/"], seen
+    assert seen == ["a-c", "a/", "a0", "ab", "c", "d/"], seen
     # A delimiter other than "/".
     dash = s3.list_objects_v2(Bucket="lst", Delimiter="b")
-    assert sorted(prefixes(dash)) == ["a/b", "ab"], dash
+    assert prefixes(dash) == ["a/b", "ab"], dash
+    assert keys(dash) == ["a-c", "a/1", "a/2", "a0", "c", "d/5"], dash
 
 
 def case_presign():
