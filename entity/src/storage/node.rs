@@ -45,11 +45,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(has_many = "super::storage_policy::Entity")]
+    #[sea_orm(has_many = "crate::storage_policy::Entity")]
     StoragePolicies,
 }
 
-impl Related<super::storage_policy::Entity> for Entity {
+impl Related<crate::storage_policy::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::StoragePolicies.def()
     }

@@ -11,7 +11,7 @@ pub mod kind {
 
 /// A node of a user's file tree. A user's root is a folder with an empty name and no parent;
 /// trashed items also have no parent. The blobs of a file are linked through
-/// [`super::file_entity`].
+/// [`crate::file_entity`].
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "files")]
 pub struct Model {
@@ -44,9 +44,9 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::OwnerId",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "Restrict"
     )]
@@ -64,65 +64,65 @@ pub enum Relation {
     #[sea_orm(has_many = "Entity", via_rel = "Relation::Parent")]
     Children,
     #[sea_orm(
-        belongs_to = "super::storage_policy::Entity",
+        belongs_to = "crate::storage_policy::Entity",
         from = "Column::StoragePolicyId",
-        to = "super::storage_policy::Column::Id",
+        to = "crate::storage_policy::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     StoragePolicy,
-    #[sea_orm(has_many = "super::file_entity::Entity")]
+    #[sea_orm(has_many = "crate::file_entity::Entity")]
     FileEntities,
-    #[sea_orm(has_many = "super::metadata::Entity")]
+    #[sea_orm(has_many = "crate::metadata::Entity")]
     Metadata,
-    #[sea_orm(has_many = "super::share::Entity")]
+    #[sea_orm(has_many = "crate::share::Entity")]
     Shares,
-    #[sea_orm(has_many = "super::direct_link::Entity")]
+    #[sea_orm(has_many = "crate::direct_link::Entity")]
     DirectLinks,
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Owner.def()
     }
 }
 
-impl Related<super::storage_policy::Entity> for Entity {
+impl Related<crate::storage_policy::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::StoragePolicy.def()
     }
 }
 
-impl Related<super::file_entity::Entity> for Entity {
+impl Related<crate::file_entity::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::FileEntities.def()
     }
 }
 
 /// Many-to-many: file → `file_entities` → entity.
-impl Related<super::entity::Entity> for Entity {
+impl Related<crate::entity::Entity> for Entity {
     fn to() -> RelationDef {
-        super::file_entity::Relation::Entity.def()
+        crate::file_entity::Relation::Entity.def()
     }
 
     fn via() -> Option<RelationDef> {
-        Some(super::file_entity::Relation::File.def().rev())
+        Some(crate::file_entity::Relation::File.def().rev())
     }
 }
 
-impl Related<super::metadata::Entity> for Entity {
+impl Related<crate::metadata::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Metadata.def()
     }
 }
 
-impl Related<super::share::Entity> for Entity {
+impl Related<crate::share::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Shares.def()
     }
 }
 
-impl Related<super::direct_link::Entity> for Entity {
+impl Related<crate::direct_link::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::DirectLinks.def()
     }

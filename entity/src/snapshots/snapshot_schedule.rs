@@ -26,24 +26,24 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::OwnerId",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     Owner,
-    #[sea_orm(has_many = "super::snapshot::Entity")]
+    #[sea_orm(has_many = "crate::snapshot::Entity")]
     Snapshots,
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Owner.def()
     }
 }
 
-impl Related<super::snapshot::Entity> for Entity {
+impl Related<crate::snapshot::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Snapshots.def()
     }

@@ -1,38 +1,38 @@
-//! `direct_links`: permanent "source" links to a file (spec §7.4).
+//! `metadata`: per-file key/value metadata (`namespace:key` → string, spec §4.6).
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A direct link to a file.
+/// One metadata entry of a file; unique per `(file_id, name)`. Hard-deleted (no `deleted_at`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
-#[sea_orm(table_name = "direct_links")]
+#[sea_orm(table_name = "metadata")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
-    pub deleted_at: Option<DateTimeUtc>,
-    /// File name shown in the link URL.
+    /// Key, `namespace:key` (e.g. `sys:shared_redirect`, `exif:...`).
     pub name: String,
-    pub downloads: i64,
+    #[sea_orm(column_type = "Text")]
+    pub value: String,
     pub file_id: i64,
-    /// Speed limit in bytes/s; 0 = unlimited.
-    pub speed: i64,
+    /// Visible to users other than the owner (e.g. share visitors).
+    pub is_public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::file::Entity",
+        belongs_to = "crate::file::Entity",
         from = "Column::FileId",
-        to = "super::file::Column::Id",
+        to = "crate::file::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     File,
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::File.def()
     }

@@ -25,16 +25,16 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::UserId",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     Owner,
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Owner.def()
     }

@@ -35,16 +35,16 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::file::Entity",
+        belongs_to = "crate::file::Entity",
         from = "Column::FileId",
-        to = "super::file::Column::Id",
+        to = "crate::file::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     File,
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::File.def()
     }

@@ -37,30 +37,30 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::file::Entity",
+        belongs_to = "crate::file::Entity",
         from = "Column::FileId",
-        to = "super::file::Column::Id",
+        to = "crate::file::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     File,
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::UserId",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     User,
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::File.def()
     }
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::User.def()
     }

@@ -1,4 +1,4 @@
-//! `snapshot_nodes`: one file or folder of a [`super::snapshot`], as it was when the snapshot
+//! `snapshot_nodes`: one file or folder of a [`crate::snapshot`], as it was when the snapshot
 //! was taken. Composite key `(snapshot_id, node_id)`; no timestamps of its own beyond the
 //! file's.
 
@@ -15,7 +15,7 @@ pub struct Model {
     pub node_id: i64,
     /// `None` for the snapshot's root folder.
     pub parent_node_id: Option<i64>,
-    /// `0` file, `1` folder (as [`super::file::kind`]).
+    /// `0` file, `1` folder (as [`crate::file::kind`]).
     pub r#type: i16,
     pub name: String,
     pub size: i64,
@@ -31,16 +31,16 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::snapshot::Entity",
+        belongs_to = "crate::snapshot::Entity",
         from = "Column::SnapshotId",
-        to = "super::snapshot::Column::Id",
+        to = "crate::snapshot::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     Snapshot,
 }
 
-impl Related<super::snapshot::Entity> for Entity {
+impl Related<crate::snapshot::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Snapshot.def()
     }

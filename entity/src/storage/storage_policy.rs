@@ -52,40 +52,40 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::node::Entity",
+        belongs_to = "crate::node::Entity",
         from = "Column::NodeId",
-        to = "super::node::Column::Id",
+        to = "crate::node::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     Node,
-    #[sea_orm(has_many = "super::group::Entity")]
+    #[sea_orm(has_many = "crate::group::Entity")]
     Groups,
-    #[sea_orm(has_many = "super::file::Entity")]
+    #[sea_orm(has_many = "crate::file::Entity")]
     Files,
-    #[sea_orm(has_many = "super::entity::Entity")]
+    #[sea_orm(has_many = "crate::entity::Entity")]
     Entities,
 }
 
-impl Related<super::node::Entity> for Entity {
+impl Related<crate::node::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Node.def()
     }
 }
 
-impl Related<super::group::Entity> for Entity {
+impl Related<crate::group::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Groups.def()
     }
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Files.def()
     }
 }
 
-impl Related<super::entity::Entity> for Entity {
+impl Related<crate::entity::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Entities.def()
     }

@@ -56,89 +56,89 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::group::Entity",
+        belongs_to = "crate::group::Entity",
         from = "Column::GroupId",
-        to = "super::group::Column::Id",
+        to = "crate::group::Column::Id",
         on_update = "Cascade",
         on_delete = "Restrict"
     )]
     Group,
-    #[sea_orm(has_many = "super::file::Entity")]
+    #[sea_orm(has_many = "crate::file::Entity")]
     Files,
     /// Blobs uploaded by this user (`entities.created_by`).
-    #[sea_orm(has_many = "super::entity::Entity")]
+    #[sea_orm(has_many = "crate::entity::Entity")]
     Entities,
-    #[sea_orm(has_many = "super::share::Entity")]
+    #[sea_orm(has_many = "crate::share::Entity")]
     Shares,
-    #[sea_orm(has_many = "super::task::Entity")]
+    #[sea_orm(has_many = "crate::task::Entity")]
     Tasks,
-    #[sea_orm(has_many = "super::dav_account::Entity")]
+    #[sea_orm(has_many = "crate::dav_account::Entity")]
     DavAccounts,
-    #[sea_orm(has_many = "super::passkey::Entity")]
+    #[sea_orm(has_many = "crate::passkey::Entity")]
     Passkeys,
-    #[sea_orm(has_many = "super::lock::Entity")]
+    #[sea_orm(has_many = "crate::lock::Entity")]
     Locks,
-    #[sea_orm(has_many = "super::upload_session::Entity")]
+    #[sea_orm(has_many = "crate::upload_session::Entity")]
     UploadSessions,
-    #[sea_orm(has_many = "super::app_password::Entity")]
+    #[sea_orm(has_many = "crate::app_password::Entity")]
     AppPasswords,
 }
 
-impl Related<super::group::Entity> for Entity {
+impl Related<crate::group::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Group.def()
     }
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Files.def()
     }
 }
 
-impl Related<super::entity::Entity> for Entity {
+impl Related<crate::entity::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Entities.def()
     }
 }
 
-impl Related<super::share::Entity> for Entity {
+impl Related<crate::share::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Shares.def()
     }
 }
 
-impl Related<super::task::Entity> for Entity {
+impl Related<crate::task::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Tasks.def()
     }
 }
 
-impl Related<super::dav_account::Entity> for Entity {
+impl Related<crate::dav_account::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::DavAccounts.def()
     }
 }
 
-impl Related<super::app_password::Entity> for Entity {
+impl Related<crate::app_password::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::AppPasswords.def()
     }
 }
 
-impl Related<super::passkey::Entity> for Entity {
+impl Related<crate::passkey::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Passkeys.def()
     }
 }
 
-impl Related<super::lock::Entity> for Entity {
+impl Related<crate::lock::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Locks.def()
     }
 }
 
-impl Related<super::upload_session::Entity> for Entity {
+impl Related<crate::upload_session::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::UploadSessions.def()
     }

@@ -29,25 +29,25 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(has_many = "super::user::Entity")]
+    #[sea_orm(has_many = "crate::user::Entity")]
     Users,
     #[sea_orm(
-        belongs_to = "super::storage_policy::Entity",
+        belongs_to = "crate::storage_policy::Entity",
         from = "Column::StoragePolicyId",
-        to = "super::storage_policy::Column::Id",
+        to = "crate::storage_policy::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     StoragePolicy,
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Users.def()
     }
 }
 
-impl Related<super::storage_policy::Entity> for Entity {
+impl Related<crate::storage_policy::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::StoragePolicy.def()
     }

@@ -10,7 +10,7 @@ pub mod kind {
     pub const LIVE_PHOTO: i16 = 2;
 }
 
-/// A blob in a storage policy. Files link to blobs through [`super::file_entity`]; copying a
+/// A blob in a storage policy. Files link to blobs through [`crate::file_entity`]; copying a
 /// file links the same blob and increments `reference_count`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "entities")]
@@ -42,51 +42,51 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::storage_policy::Entity",
+        belongs_to = "crate::storage_policy::Entity",
         from = "Column::StoragePolicyId",
-        to = "super::storage_policy::Column::Id",
+        to = "crate::storage_policy::Column::Id",
         on_update = "Cascade",
         on_delete = "Restrict"
     )]
     StoragePolicy,
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::CreatedBy",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     Creator,
-    #[sea_orm(has_many = "super::file_entity::Entity")]
+    #[sea_orm(has_many = "crate::file_entity::Entity")]
     FileEntities,
 }
 
-impl Related<super::storage_policy::Entity> for Entity {
+impl Related<crate::storage_policy::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::StoragePolicy.def()
     }
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Creator.def()
     }
 }
 
-impl Related<super::file_entity::Entity> for Entity {
+impl Related<crate::file_entity::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::FileEntities.def()
     }
 }
 
 /// Many-to-many: entity → `file_entities` → file.
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
-        super::file_entity::Relation::File.def()
+        crate::file_entity::Relation::File.def()
     }
 
     fn via() -> Option<RelationDef> {
-        Some(super::file_entity::Relation::Entity.def().rev())
+        Some(crate::file_entity::Relation::Entity.def().rev())
     }
 }
 

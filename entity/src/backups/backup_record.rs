@@ -55,30 +55,30 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::backup_task::Entity",
+        belongs_to = "crate::backup_task::Entity",
         from = "Column::TaskId",
-        to = "super::backup_task::Column::Id",
+        to = "crate::backup_task::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     Task,
     #[sea_orm(
-        belongs_to = "super::backup_target::Entity",
+        belongs_to = "crate::backup_target::Entity",
         from = "Column::TargetId",
-        to = "super::backup_target::Column::Id",
+        to = "crate::backup_target::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     Target,
 }
 
-impl Related<super::backup_task::Entity> for Entity {
+impl Related<crate::backup_task::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Task.def()
     }
 }
 
-impl Related<super::backup_target::Entity> for Entity {
+impl Related<crate::backup_target::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Target.def()
     }

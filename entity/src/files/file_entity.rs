@@ -17,30 +17,30 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::file::Entity",
+        belongs_to = "crate::file::Entity",
         from = "Column::FileId",
-        to = "super::file::Column::Id",
+        to = "crate::file::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     File,
     #[sea_orm(
-        belongs_to = "super::entity::Entity",
+        belongs_to = "crate::entity::Entity",
         from = "Column::EntityId",
-        to = "super::entity::Column::Id",
+        to = "crate::entity::Column::Id",
         on_update = "Cascade",
         on_delete = "Cascade"
     )]
     Entity,
 }
 
-impl Related<super::file::Entity> for Entity {
+impl Related<crate::file::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::File.def()
     }
 }
 
-impl Related<super::entity::Entity> for Entity {
+impl Related<crate::entity::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Entity.def()
     }

@@ -1,5 +1,5 @@
 //! `snapshots`: a folder of a user's drive as it was at one instant. Its tree is in
-//! [`super::snapshot_node`]; each node with a blob holds a reference on that entity.
+//! [`crate::snapshot_node`]; each node with a blob holds a reference on that entity.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -43,38 +43,38 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::user::Entity",
+        belongs_to = "crate::user::Entity",
         from = "Column::OwnerId",
-        to = "super::user::Column::Id",
+        to = "crate::user::Column::Id",
         on_update = "Cascade",
         on_delete = "Restrict"
     )]
     Owner,
     #[sea_orm(
-        belongs_to = "super::snapshot_schedule::Entity",
+        belongs_to = "crate::snapshot_schedule::Entity",
         from = "Column::ScheduleId",
-        to = "super::snapshot_schedule::Column::Id",
+        to = "crate::snapshot_schedule::Column::Id",
         on_update = "Cascade",
         on_delete = "SetNull"
     )]
     Schedule,
-    #[sea_orm(has_many = "super::snapshot_node::Entity")]
+    #[sea_orm(has_many = "crate::snapshot_node::Entity")]
     Nodes,
 }
 
-impl Related<super::user::Entity> for Entity {
+impl Related<crate::user::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Owner.def()
     }
 }
 
-impl Related<super::snapshot_schedule::Entity> for Entity {
+impl Related<crate::snapshot_schedule::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Schedule.def()
     }
 }
 
-impl Related<super::snapshot_node::Entity> for Entity {
+impl Related<crate::snapshot_node::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Nodes.def()
     }
