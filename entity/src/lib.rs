@@ -1,8 +1,10 @@
 //! SeaORM entities for Stratus.
 //!
-//! One module per table, written in the classic `DeriveEntityModel` style. The schema itself is
-//! created by the `stratus-migration` crate; the two must be kept in step (the migration crate's
-//! tests insert and read back a row through every entity to catch drift).
+//! One module per table, written in the classic `DeriveEntityModel` style, the tables grouped in
+//! folders by area (accounts, files, sharing, snapshots, backups, storage, guard) and each
+//! re-exported here, so its path stays `stratus_entity::<table>`. The schema itself is created
+//! by the `stratus-migration` crate; the two must be kept in step (the migration crate's tests
+//! insert and read back a row through every entity to catch drift).
 //!
 //! Conventions shared by all tables:
 //! * `id` is an auto-increment `BIGINT` primary key (`i64`), except for the join table
@@ -23,45 +25,33 @@
 use sea_orm::ActiveValue::{self, Set};
 use sea_orm::prelude::DateTimeUtc;
 
-pub mod app_password;
-pub mod backup_record;
-pub mod backup_target;
-pub mod backup_task;
-pub mod dav_account;
-pub mod direct_link;
-pub mod entity;
+mod accounts;
+mod backups;
+mod files;
+mod guard;
+mod sharing;
+mod snapshots;
+mod storage;
+
 pub mod event;
-pub mod external_identity;
-pub mod file;
-pub mod file_entity;
-pub mod file_grant;
-pub mod fs_change;
-pub mod fs_subscription;
-pub mod fts_doc;
-pub mod group;
-pub mod guard_change;
-pub mod guard_incident;
 pub mod kv;
-pub mod lock;
-pub mod metadata;
-pub mod node;
-pub mod node_health;
 pub mod notification_channel;
-pub mod oauth_client;
-pub mod oauth_grant;
-pub mod passkey;
-pub mod s3_key;
 pub mod setting;
-pub mod share;
-pub mod snapshot;
-pub mod snapshot_node;
-pub mod snapshot_schedule;
-pub mod storage_policy;
 pub mod task;
-pub mod two_fa_recovery_code;
-pub mod upload_session;
-pub mod user;
-pub mod user_session;
+
+pub use accounts::{
+    app_password, dav_account, external_identity, group, oauth_client, oauth_grant, passkey,
+    s3_key, two_fa_recovery_code, user, user_session,
+};
+pub use backups::{backup_record, backup_target, backup_task};
+pub use files::{
+    direct_link, entity, file, file_entity, fs_change, fs_subscription, fts_doc, lock, metadata,
+    upload_session,
+};
+pub use guard::{guard_change, guard_incident};
+pub use sharing::{file_grant, share};
+pub use snapshots::{snapshot, snapshot_node, snapshot_schedule};
+pub use storage::{node, node_health, storage_policy};
 
 /// Every `Entity`, re-exported under the plural table-style name.
 pub mod prelude {

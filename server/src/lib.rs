@@ -144,8 +144,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/manifest.json", get(web::manifest))
         .at("/s/:id", get(web::share_redirect))
         .at("/s/:id/:password", get(web::share_redirect))
-        .at("/f/:id/:name", get(api::source::follow))
-        .at("/f/d/:id/:name", get(api::source::follow_download))
+        .at("/f/:id/:name", get(api::file::source::follow))
+        .at("/f/d/:id/:name", get(api::file::source::follow_download))
         .nest_no_strip(dav::PREFIX, dav::DavEndpoint)
         .at(nextcloud::PUSH_PATH, get(dav::push::socket))
         .at("/status.php", nextcloud::status_php())
@@ -154,9 +154,12 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .nest_no_strip(dav::nextcloud::PREFIX, dav::nextcloud::RemoteEndpoint)
         .at(
             "/.well-known/openid-configuration",
-            get(api::oidc::discovery),
+            get(api::session::oauth_discovery::discovery),
         )
-        .at("/.well-known/jwks.json", get(api::oidc::jwks))
+        .at(
+            "/.well-known/jwks.json",
+            get(api::session::oauth_discovery::jwks),
+        )
         .at("/healthz", get(ops::healthz))
         .at("/metrics", get(ops::metrics))
         .at("/*path", web::frontend)

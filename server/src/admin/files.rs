@@ -23,7 +23,7 @@ use crate::{
     db,
     fs::{
         error::{FsError, name_clash},
-        journal, nav, quota, trash, tx, uri, walk,
+        journal, nav, path, quota, trash, tx, uri, walk,
     },
     state::AppState,
 };
@@ -271,7 +271,7 @@ async fn give(
         .one(&state.db)
         .await?
         .map_or(walk::DEFAULT_WALK_LIMIT, |g| walk::limit_of(&g.settings));
-    let root = nav::root(state, new_owner).await?;
+    let root = path::root(state, new_owner).await?;
     let txn = db::begin_write(&state.db).await?;
     // Both owners' trees change: lock them in id order, as every writer does.
     let (first, second) = if file.owner_id < new_owner {

@@ -21,7 +21,6 @@ pub mod policy_check;
 pub mod s3_setup;
 pub mod settings;
 pub mod settings_schema;
-mod settings_schema_later;
 pub mod shares;
 pub mod snapshots;
 pub mod summary;

@@ -1,58 +1,30 @@
-//! `/api/v4`: the Cloudreve-compatible JSON API, one file per route group.
+//! `/api/v4`: the Cloudreve-compatible JSON API, one file per route group, one folder per
+//! family of routes (`file/`, `share/`, `session/`, `user/`, `devices/`, `snapshot/`,
+//! `workflow/`, `admin/`); what every route shares stays here.
 //!
 //! Every answer is the `{code, data, msg}` envelope: errors raised by poem itself (unknown
 //! route, unparsable body) are turned into it here, so clients never see another shape.
 
 pub mod admin;
-pub mod app_password;
-pub mod archive;
-pub mod callback;
-pub mod dav_account;
+pub mod devices;
 mod doc;
-pub mod download;
 pub mod dto;
 pub mod envelope;
 pub mod errors;
 pub mod file;
-pub mod file_content;
-pub mod file_events;
-pub mod file_list;
-pub mod file_lock;
-pub mod file_manage;
-mod file_search;
-pub mod file_thumb;
 pub mod guard;
 pub mod json;
-pub mod linked_accounts;
-pub mod oauth;
-pub mod oauth_token;
-pub mod oidc;
-pub mod passkey;
-pub mod permission;
 pub mod present;
 pub mod query_bool;
 pub mod raw;
-pub mod registration;
-pub mod remote_download;
-pub mod s3_key;
 pub mod scopes;
 pub mod session;
-pub mod session_oidc;
 pub mod share;
-pub mod share_upload;
 pub mod site;
 pub mod slave;
 pub mod snapshot;
-pub mod snapshot_browse;
-pub mod snapshot_restore;
-pub mod source;
-pub mod upload;
 pub mod user;
-pub mod user_profile;
-pub mod user_sessions;
-pub mod user_setting;
 pub mod workflow;
-pub mod workflow_jobs;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response,
@@ -96,44 +68,44 @@ macro_rules! route_groups {
         (
             (
                 site::SiteApi,
-                file::FileApi,
-                download::DownloadApi,
-                file_manage::FileManageApi,
-                file_lock::FileLockApi,
-                file_list::FileListApi,
-                upload::UploadApi,
-                session::SessionApi,
-                user::UserApi,
-                user_profile::UserProfileApi,
-                user_setting::UserSettingApi,
-                user_sessions::UserSessionsApi,
-                registration::RegistrationApi,
-                passkey::PasskeyApi,
-                file_events::FileEventsApi,
+                file::tree::FileApi,
+                file::download::DownloadApi,
+                file::manage::FileManageApi,
+                file::lock::FileLockApi,
+                file::list::FileListApi,
+                file::upload::UploadApi,
+                session::sign_in::SessionApi,
+                user::me::UserApi,
+                user::profile::UserProfileApi,
+                user::setting::UserSettingApi,
+                user::sessions::UserSessionsApi,
+                user::registration::RegistrationApi,
+                session::passkey::PasskeyApi,
+                file::events::FileEventsApi,
             ),
             (
-                file_thumb::FileThumbApi,
-                file_content::FileContentApi,
-                callback::CallbackApi,
-                (share::ShareApi, permission::PermissionApi),
-                share_upload::ShareUploadApi,
-                archive::ArchiveApi,
-                source::SourceApi,
+                file::thumb::FileThumbApi,
+                file::content::FileContentApi,
+                file::callback::CallbackApi,
+                (share::link::ShareApi, share::permission::PermissionApi),
+                share::upload::ShareUploadApi,
+                file::archive::ArchiveApi,
+                file::source::SourceApi,
                 (
-                    dav_account::DavAccountApi,
-                    app_password::AppPasswordApi,
-                    s3_key::S3KeyApi,
+                    devices::dav_account::DavAccountApi,
+                    devices::app_password::AppPasswordApi,
+                    devices::s3_key::S3KeyApi,
                 ),
-                workflow::WorkflowApi,
-                workflow_jobs::WorkflowJobsApi,
-                remote_download::RemoteDownloadApi,
-                snapshot::SnapshotApi,
-                snapshot_restore::SnapshotRestoreApi,
-                oauth::OAuthApi,
+                workflow::tasks::WorkflowApi,
+                workflow::jobs::WorkflowJobsApi,
+                workflow::remote_download::RemoteDownloadApi,
+                snapshot::manage::SnapshotApi,
+                snapshot::restore::SnapshotRestoreApi,
+                session::oauth::OAuthApi,
                 (
-                    oauth_token::OAuthTokenApi,
-                    session_oidc::SessionOidcApi,
-                    linked_accounts::LinkedAccountsApi,
+                    session::oauth_token::OAuthTokenApi,
+                    session::oidc::SessionOidcApi,
+                    user::linked_accounts::LinkedAccountsApi,
                     guard::GuardApi,
                 ),
             ),

@@ -35,8 +35,8 @@ use crate::{
     boolset::fs_cap,
     download::headers,
     fs::{
-        lookup,
         nav::{self, Node},
+        path as fs_path,
         trash::{self, DeleteOptions},
         tree::{self, Kind},
         uri::{FileUri, FsKind},
@@ -137,7 +137,7 @@ impl DavFs {
             if !folder.is_folder() || folder.file.is_symbolic {
                 return Err(FsError::NotFound);
             }
-            let file = nav::child(&self.0.state.db, folder.file.id, name)
+            let file = fs_path::child(&self.0.state.db, folder.file.id, name)
                 .await
                 .map_err(fs_err)?
                 .ok_or(FsError::NotFound)?;
@@ -161,7 +161,7 @@ impl DavFs {
         // next (before a PUT's body, say) then costs no statement when there is none.
         // A GET or HEAD reads the version it serves in the same statement.
         let read = matches!(self.0.method, Method::GET | Method::HEAD);
-        let found = lookup::chain_and_locked(&self.0.state.db, owner, uri.segments(), read)
+        let found = fs_path::chain_and_locked(&self.0.state.db, owner, uri.segments(), read)
             .await
             .map_err(fs_err)?;
         if let Some(locked) = found.locked {
@@ -171,7 +171,7 @@ impl DavFs {
         let mut rows = found.rows;
         if rows.is_empty() {
             // No root yet: made on first use.
-            rows.push(nav::root(&self.0.state, owner).await.map_err(fs_err)?);
+            rows.push(fs_path::root(&self.0.state, owner).await.map_err(fs_err)?);
         }
         let depth = uri.segments().len();
         // The walk goes through no symbolic row: one can only be the last.

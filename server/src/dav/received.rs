@@ -41,7 +41,8 @@ use crate::{
     fs::{
         error::FsError,
         grant::{self, Access},
-        nav::{self, FsCtx, Node},
+        nav::{FsCtx, Node},
+        path as fs_path,
         uri::{FileUri, FsKind},
     },
     state::AppState,
@@ -145,7 +146,7 @@ impl Received {
         // A real item of the folder's name at the root keeps it.
         let mut at = root.segments().to_vec();
         at.push(FOLDER.to_owned());
-        let real = nav::chain(db, me.user.id, &at).await?.len() == at.len() + 1;
+        let real = fs_path::chain(db, me.user.id, &at).await?.len() == at.len() + 1;
         let name = if real { ASIDE } else { FOLDER }.to_owned();
         let nicks = nicks_of_clashing(db, &found).await?;
         let plain: Vec<(&str, bool, &str)> = found

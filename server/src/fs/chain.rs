@@ -86,7 +86,7 @@ pub fn reaches_root(up: &[Link]) -> bool {
 }
 
 /// Whether `file` hangs below its owner's root, given the chain of its parent (`up`, as
-/// [`chains`] reads it for many rows at once): [`super::nav::in_tree`]'s answer for the same
+/// [`chains`] reads it for many rows at once): [`super::path::in_tree`]'s answer for the same
 /// rows, which reads at most `max_depth` rows above the file and stops at a deleted one.
 pub fn in_tree_along(file: &file::Model, up: &[Link], max_depth: usize) -> bool {
     if file.parent_id.is_none() {

@@ -21,6 +21,7 @@ use super::{
     error::FsError,
     lock::{self, LockOwner, LockPath},
     nav::{self, FsCtx, Node},
+    path,
     sql::Sql,
     uri::{FileUri, FsKind},
 };
@@ -88,7 +89,7 @@ pub async fn resolve(
 ) -> Result<(Node, Vec<file::Model>), FsError> {
     let me = ctx.user()?;
     let db = &ctx.state.db;
-    let rows = nav::chain(db, owner_id, uri.segments()).await?;
+    let rows = path::chain(db, owner_id, uri.segments()).await?;
     if rows.len() != uri.segments().len() + 1 {
         return Err(FsError::NotFound);
     }
@@ -402,7 +403,7 @@ async fn writes_at(
         return Ok(false);
     }
     let segments: Vec<String> = at.segments().map(str::to_owned).collect();
-    let rows = nav::chain(db, owner_id, &segments).await?;
+    let rows = path::chain(db, owner_id, &segments).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let grants = reaching(db, (user.id, user.group_id), owner_id, &ids).await?;
     Ok(grants

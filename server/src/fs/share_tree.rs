@@ -14,6 +14,7 @@ use super::{
     error::FsError,
     metadata::SHARED_REDIRECT,
     nav::{self, FsCtx, Node},
+    path,
     uri::{FileUri, FsKind},
 };
 use crate::state::AppState;
@@ -90,7 +91,7 @@ pub(super) async fn resolve(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsEr
             _ => None,
         }
     } else {
-        nav::walk(db, item, uri.segments()).await?
+        path::walk(db, item, uri.segments()).await?
     };
     let file = file.ok_or(FsError::NotFound)?;
     Ok(Node {

@@ -30,7 +30,7 @@ use super::{
     lock::{self, Depth, LockPath},
     metadata as meta,
     nav::{self, FsCtx, Node},
-    quota, recycle,
+    path, quota, recycle,
     shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
     tree, tx,
     uri::{FileUri, FsKind, validate_name},
@@ -211,7 +211,7 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
     }
     let owner = node.file.owner_id;
     // Before the transaction: creating a missing root takes its own write transaction.
-    let root = nav::root(ctx.state, owner).await?;
+    let root = path::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
     let file = reread(&txn, node.file.id).await?;
     if !is_trashed(&file) {
@@ -271,13 +271,13 @@ pub async fn free_name(
     name: &str,
     folder: bool,
 ) -> Result<String, FsError> {
-    if nav::child(txn, parent_id, name).await?.is_none() {
+    if path::child(txn, parent_id, name).await?.is_none() {
         return Ok(name.to_owned());
     }
     for n in 1..=MAX_RENAME_ATTEMPTS {
         let candidate = numbered(name, n, folder);
         validate_name(&candidate)?;
-        if nav::child(txn, parent_id, &candidate).await?.is_none() {
+        if path::child(txn, parent_id, &candidate).await?.is_none() {
             return Ok(candidate);
         }
     }

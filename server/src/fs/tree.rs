@@ -19,7 +19,7 @@ use super::{
     journal::{self, Journal},
     lock::{self, Depth, LockPath},
     nav::{self, FsCtx, Node},
-    quota, tx,
+    path, quota, tx,
     uri::{FileUri, FsKind, validate_name},
     walk,
 };
@@ -152,7 +152,7 @@ async fn create_with(
     if symbolic && kind != Kind::File {
         return Err(FsError::Invalid("a saved share is a file".into()));
     }
-    let root = nav::root(ctx.state, owner).await?;
+    let root = path::root(ctx.state, owner).await?;
     let txn = tx::begin(&ctx.state.db, owner).await?;
     ensure_unlocked(&txn, owner, uri, false, ctx.lock_tokens).await?;
     let mut parent = root;
@@ -160,7 +160,7 @@ async fn create_with(
     let mut created = Vec::new();
     for segment in &uri.segments()[..uri.segments().len() - 1] {
         parent_uri = parent_uri.join(segment)?;
-        parent = match nav::child(&txn, parent.id, segment).await? {
+        parent = match path::child(&txn, parent.id, segment).await? {
             Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
                 existing
             }
@@ -172,7 +172,7 @@ async fn create_with(
             }
         };
     }
-    let file = match nav::child(&txn, parent.id, &name).await? {
+    let file = match path::child(&txn, parent.id, &name).await? {
         Some(existing) => {
             if err_on_conflict || kind == Kind::File || existing.r#type != kind.code() {
                 return Err(FsError::Exists(name));
@@ -270,7 +270,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
     )
     .await?;
     ensure_unlocked(&txn, node.file.owner_id, &new_uri, false, ctx.lock_tokens).await?;
-    if let Some(existing) = nav::child(&txn, parent_id, new_name).await?
+    if let Some(existing) = path::child(&txn, parent_id, new_name).await?
         && existing.id != node.file.id
     {
         return Err(FsError::Exists(new_name.to_owned()));
@@ -369,7 +369,7 @@ async fn place(
         return Ok(file);
     }
     depth::check_placed(&txn, max_depth, file.id, &node.uri, &dst.uri, name).await?;
-    if nav::child(&txn, dst.file.id, name).await?.is_some() {
+    if path::child(&txn, dst.file.id, name).await?.is_some() {
         return Err(FsError::Exists(name.to_owned()));
     }
     if !copy {
@@ -572,7 +572,7 @@ pub async fn ensure_folder(
     parent: &file::Model,
     name: &str,
 ) -> Result<(file::Model, bool), FsError> {
-    match nav::child(txn, parent.id, name).await? {
+    match path::child(txn, parent.id, name).await? {
         Some(existing) if existing.r#type == file::kind::FOLDER && !existing.is_symbolic => {
             Ok((existing, false))
         }

@@ -4,7 +4,7 @@
 //!
 //! The journal ([`super::changes::record`]) raises them from the paths of what it records: the
 //! folders above the old path and above the new one (a move changes both trees). Each path
-//! is one statement, the path's chain of folders ([`super::nav::chain_sql`]) updated in place,
+//! is one statement, the path's chain of folders ([`super::path::chain_sql`]) updated in place,
 //! so the cost is bounded by the depth, never by the size of the tree. The upload committer,
 //! which knows the folders above its file already, raises them by id ([`raise_ids`]).
 
@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use stratus_entity::file;
 
-use super::{changes::Change, nav};
+use super::{changes::Change, path};
 
 /// The parent folder's segments of an owner-absolute path (`/a/b/c` → `[a, b]`); `None` for
 /// the root, which has no parent.
@@ -42,7 +42,7 @@ pub async fn raise_for(conn: &impl ConnectionTrait, changes: &[Change]) -> Resul
         }
     }
     for (owner, segments) in parents {
-        let mut sql = nav::chain_sql(conn.get_database_backend(), owner, &segments);
+        let mut sql = path::chain_sql(conn.get_database_backend(), owner, &segments);
         sql.push(
             " UPDATE files SET tree_rev = tree_rev + 1 \
              WHERE id IN (SELECT id FROM chain)",

@@ -166,7 +166,7 @@ impl Frame {
 async fn base_folder(acc: &Access, bucket_id: i64, dir: &str) -> S3Result<Option<i64>> {
     let mut folder = bucket_id;
     for part in dir.split('/').filter(|p| !p.is_empty()) {
-        let child = crate::fs::nav::child(&acc.state.db, folder, part)
+        let child = crate::fs::path::child(&acc.state.db, folder, part)
             .await
             .map_err(error::fs)?;
         match child {

@@ -17,7 +17,8 @@ use crate::{
     events::Client,
     fs::{
         error::FsError,
-        nav::{self, FsCtx, Node},
+        nav::{FsCtx, Node},
+        path,
         share_tree::{Opened, ShareTrees, SharedTree},
         uri::{FileUri, FsKind},
     },
@@ -103,7 +104,7 @@ async fn check_serving(db: &impl ConnectionTrait, share: share::Model) -> Result
         .await?
         .filter(|f| file_serves(f, &owner))
         .ok_or(FsError::ShareInvalid)?;
-    if !nav::in_tree(db, &file, MAX_TREE_DEPTH).await? {
+    if !path::in_tree(db, &file, MAX_TREE_DEPTH).await? {
         return Err(FsError::ShareInvalid);
     }
     Ok(Live { share, file, owner })

@@ -182,7 +182,7 @@ pub async fn copy_out(
     if plan.len() > walk::limit_of(&me.group.settings) {
         return Err(FsError::WalkLimit);
     }
-    if crate::fs::nav::child(db, dst.file.id, &found.node.name)
+    if crate::fs::path::child(db, dst.file.id, &found.node.name)
         .await?
         .is_some()
     {
@@ -207,7 +207,7 @@ pub async fn copy_out(
         0,
     );
     while runner.step(ctx).await?.is_some() {}
-    crate::fs::nav::child(db, dst.file.id, &found.node.name)
+    crate::fs::path::child(db, dst.file.id, &found.node.name)
         .await?
         .ok_or(FsError::NotFound)
 }

@@ -9,7 +9,7 @@ use super::{
     UploadError,
     rows::{self, insert_file_with_version},
 };
-use crate::fs::{journal, nav, quota, tree, tx, uri::FileUri};
+use crate::fs::{journal, path, quota, tree, tx, uri::FileUri};
 
 /// A stored blob to publish at `uri` (a `my` URI of `owner`).
 pub struct Adopt<'a> {
@@ -60,7 +60,7 @@ async fn write(
     name: &str,
 ) -> Result<Adopted, UploadError> {
     tree::ensure_unlocked(txn, a.owner, a.uri, false, &[]).await?;
-    let mut known = nav::chain(txn, a.owner, a.uri.segments()).await?;
+    let mut known = path::chain(txn, a.owner, a.uri.segments()).await?;
     if known.len() == a.uri.segments().len() + 1 {
         let existing = known.pop().filter(|f| f.r#type == file::kind::FILE);
         return Ok(Adopted::Taken(existing));
@@ -73,7 +73,7 @@ async fn write(
     }
     quota::charge(txn, a.owner, a.size, a.max_storage).await?;
     if known.is_empty() {
-        known.push(nav::insert_root(txn, a.owner).await?);
+        known.push(path::insert_root(txn, a.owner).await?);
     }
     let mut changes = Vec::new();
     let parent = rows::ensure_parents(txn, a.owner, known, a.uri, &mut changes).await?;

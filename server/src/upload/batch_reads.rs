@@ -19,7 +19,7 @@ use super::{
 use crate::fs::{
     error::FsError,
     lock,
-    nav::{self, OwnerState},
+    path::{self, OwnerState},
 };
 
 /// The target folders of a batch's publishes, read once per folder at the start: each
@@ -30,7 +30,7 @@ pub(super) struct Folders(HashMap<(i64, Vec<String>), Folder>);
 struct Folder {
     chain: Vec<file::Model>,
     children: HashMap<String, file::Model>,
-    /// Names published to in this batch: read again, by the publish's own [`nav::chain`].
+    /// Names published to in this batch: read again, by the publish's own [`path::chain`].
     written: HashSet<String>,
 }
 
@@ -53,7 +53,7 @@ impl Folders {
         let mut states = HashMap::new();
         for ((owner, parent), names) in names {
             let (chain, children, state) =
-                nav::chain_with_children(txn, owner, &parent, &names).await?;
+                path::chain_with_children(txn, owner, &parent, &names).await?;
             if let Some(state) = state {
                 states.insert(owner, state);
             }
@@ -68,7 +68,7 @@ impl Folders {
         Ok((Self(folders), states))
     }
 
-    /// What [`nav::chain`] would answer for `p`'s target now, when this still knows it.
+    /// What [`path::chain`] would answer for `p`'s target now, when this still knows it.
     pub(super) fn take(&self, p: &Publish) -> Option<Vec<file::Model>> {
         let (name, parent) = p.uri.segments().split_last()?;
         let folder = self.0.get(&(p.owner, parent.to_vec()))?;

@@ -45,7 +45,7 @@ use crate::{
         error::FsError,
         journal,
         lock::LockError,
-        nav, quota, tree, tree_rev, tx,
+        path, quota, tree, tree_rev, tx,
         uri::FileUri,
     },
     request_ctx::RequestCtx,
@@ -404,7 +404,7 @@ pub(super) struct Plan {
 
 /// Everything that can refuse a publish, before it writes: locks, what is at the target,
 /// the parent, and last the quota charge (a conditional update that changes nothing when it
-/// refuses). `found` is the target's [`nav::chain`] when the batch read it already.
+/// refuses). `found` is the target's [`path::chain`] when the batch read it already.
 async fn check(
     txn: &DatabaseTransaction,
     p: &Publish,
@@ -417,7 +417,7 @@ async fn check(
     // The root, the folders above and the target, in one statement.
     let mut known = match found {
         Some(rows) => rows,
-        None => nav::chain(txn, p.owner, p.uri.segments()).await?,
+        None => path::chain(txn, p.owner, p.uri.segments()).await?,
     };
     let existing = (known.len() == p.uri.segments().len() + 1)
         .then(|| known.pop())
@@ -473,7 +473,7 @@ async fn apply(
     index: usize,
 ) -> Result<file::Model, UploadError> {
     if known.is_empty() {
-        known.push(nav::insert_root(txn, p.owner).await?);
+        known.push(path::insert_root(txn, p.owner).await?);
     }
     let mut made = Vec::new();
     let parent = rows::ensure_parents(txn, p.owner, known, &p.uri, &mut made).await?;

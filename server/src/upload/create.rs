@@ -29,7 +29,7 @@ use crate::{
         error::FsError,
         journal,
         lock::{self, Depth, LockError, LockOwner, LockPath, LockRequest, Scope},
-        metadata, nav, quota, tx,
+        metadata, path, quota, tx,
         uri::{FileUri, FsKind, validate_name},
     },
     ids::IdKind,
@@ -110,7 +110,7 @@ async fn create_as(
     let ctx = keys::KeyContext::new(owner, parent_path, name.clone());
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &ctx)?;
 
-    let root = nav::root(state, owner).await?;
+    let root = path::root(state, owner).await?;
     let mut props = new_props(&params, &key, chunk_size);
     if let Some((id, folder)) = uploader {
         props.uploader = Some(id);
@@ -408,7 +408,7 @@ async fn target_file(
             false,
         ));
     }
-    match nav::child(txn, parent, plan.name).await? {
+    match path::child(txn, parent, plan.name).await? {
         Some(existing) if plan.version => {
             if existing.r#type != file::kind::FILE || existing.is_symbolic {
                 return Err(FsError::Exists(plan.name.to_owned()).into());

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use stratus_entity::{entity, file, file_entity};
 
 use super::{UploadError, rows};
-use crate::fs::{nav, version};
+use crate::fs::{path, version};
 
 /// The picture at `name` in folder `parent` that a live photo upload attaches to: an
 /// existing file with content; else [`UploadError::NoPicture`] (40016, as Cloudreve answers).
@@ -22,7 +22,7 @@ pub(super) async fn target(
     parent: i64,
     name: &str,
 ) -> Result<i64, UploadError> {
-    match nav::child(txn, parent, name).await? {
+    match path::child(txn, parent, name).await? {
         Some(picture)
             if picture.r#type == file::kind::FILE
                 && !picture.is_symbolic

@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// Walks to the parent folder of `uri`, creating missing folders; returns its id. `known` is
-/// the start of the way, root first (as [`nav::chain`] returns it): only what lies below its
+/// the start of the way, root first (as [`crate::fs::path::chain`] returns it): only what lies below its
 /// last row is looked up.
 pub(super) async fn ensure_parents(
     txn: &DatabaseTransaction,

@@ -20,7 +20,7 @@ use crate::{
     fs::{
         depth,
         error::FsError,
-        nav,
+        path,
         uri::{FileUri, FsKind, validate_name},
         watch,
     },
@@ -241,7 +241,7 @@ pub(super) async fn replaced_file(
         return Ok(None);
     }
     let segments = uri.segments();
-    let chain = nav::chain(&state.db, me.user.id, segments).await?;
+    let chain = path::chain(&state.db, me.user.id, segments).await?;
     Ok(chain
         .into_iter()
         .nth(segments.len())

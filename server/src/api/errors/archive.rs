@@ -6,7 +6,7 @@ use super::download::refuse;
 use crate::{
     api::{
         envelope::{ApiError, ErrorCode},
-        file::batch_outcome,
+        file::tree::batch_outcome,
     },
     archive::ArchiveError,
 };

@@ -1,5 +1,5 @@
 //! [`OAuthError`] as envelope codes (spec 4.18 §2.5–2.13). The token endpoint answers the same
-//! codes inside its own bare error object (`api/oauth_token.rs`).
+//! codes inside its own bare error object (`api/session/oauth_token.rs`).
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},

@@ -1,7 +1,7 @@
 //! The sign-in service: every way into an account ends here. A password (with the captcha and
 //! the throttle), the 2FA step that follows it, and a passkey each come down to one account
 //! that may sign in, and [`proceed`] either asks for the second factor or starts the session
-//! chain (`auth::session`) and records the sign-in. `api/session.rs` only translates HTTP.
+//! chain (`auth::session`) and records the sign-in. `api/session/sign_in.rs` only translates HTTP.
 
 pub mod directory;
 mod error;

@@ -20,6 +20,7 @@ use crate::{
         error::FsError,
         nav,
         nav::{FsCtx, Node},
+        path,
         search::SearchQuery,
         uri::{FileUri, FsKind},
     },
@@ -48,13 +49,13 @@ async fn locate(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Located, FsError> {
     }
     let owner = nav::owner_of(ctx, uri)?;
     let db = &ctx.state.db;
-    let mut chain = vec![nav::root(ctx.state, owner).await?];
+    let mut chain = vec![path::root(ctx.state, owner).await?];
     for name in uri.segments() {
         let current = chain.last().expect("the chain starts with the root");
         if current.r#type != file::kind::FOLDER || current.is_symbolic {
             return Err(FsError::NotFound);
         }
-        let next = nav::child(db, current.id, name)
+        let next = path::child(db, current.id, name)
             .await?
             .ok_or(FsError::NotFound)?;
         chain.push(next);

@@ -10,6 +10,7 @@ mod scan;
 mod sizes;
 mod spec_refs;
 mod state_parts;
+mod widths;
 
 use std::{
     collections::BTreeSet,
