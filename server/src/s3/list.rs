@@ -14,8 +14,7 @@ use std::collections::VecDeque;
 
 use s3s::{S3Result, dto};
 use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr},
 };
 use stratus_entity::file;
