@@ -264,8 +264,10 @@ pub async fn put(acc: &Access, bucket: &str, key: &str, put: Put) -> S3Result<St
     Ok(etag)
 }
 
-/// Deletes `key` of `bucket` to the trash; a missing key is no error (S3's delete is
-/// idempotent). A folder marker takes its folder along only when the folder is empty.
+/// Deletes `key` of `bucket` to the trash, or for good when the site's `s3_delete_final` is
+/// on (backup tools that prune their own data would otherwise fill the trash); a missing key
+/// is no error (S3's delete is idempotent). A folder marker takes its folder along only when
+/// the folder is empty.
 pub async fn delete(acc: &Access, bucket: &str, key: &str) -> S3Result<()> {
     acc.writable()?;
     let node = match find(acc, bucket, key).await {
@@ -285,7 +287,17 @@ pub async fn delete(acc: &Access, bucket: &str, key: &str) -> S3Result<()> {
             return Ok(());
         }
     }
-    trash::delete(&acc.ctx(), &node.uri, DeleteOptions::default())
+    let final_delete = acc
+        .state
+        .settings
+        .bool("s3_delete_final")
+        .await
+        .map_err(error::internal)?;
+    let options = DeleteOptions {
+        skip_soft_delete: final_delete,
+        ..DeleteOptions::default()
+    };
+    trash::delete(&acc.ctx(), &node.uri, options)
         .await
         .map_err(error::fs)
 }

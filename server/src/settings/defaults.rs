@@ -95,6 +95,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("folder_props_timeout", "300"),
     ("chunk_retries", "5"),
     ("use_temp_chunk_buffer", "1"),
+    // S3 deletes go to the trash unless this is on.
+    ("s3_delete_final", "0"),
     ("max_parallel_transfer", "4"),
     ("temp_path", "temp"),
     ("notification_allowed_cidrs", ""),

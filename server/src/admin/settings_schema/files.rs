@@ -35,6 +35,7 @@ pub(super) const SETTINGS: &[(&str, Kind)] = &[
     ("folder_props_timeout", SECONDS),
     ("chunk_retries", Kind::Int { min: 0, max: 100 }),
     ("use_temp_chunk_buffer", Kind::Bool),
+    ("s3_delete_final", Kind::Bool),
     ("max_parallel_transfer", Kind::Int { min: 1, max: 100 }),
     ("temp_path", Kind::Text),
     ("remote_download_allowed_cidrs", Kind::Cidrs),

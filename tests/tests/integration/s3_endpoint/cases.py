@@ -316,6 +316,12 @@ def case_get():
     assert got == want, (len(got), len(want))
 
 
+def case_delete():
+    bucket, key = ARGS
+    s3.delete_object(Bucket=bucket, Key=key)
+    assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"
+
+
 def case_missing():
     bucket, key = ARGS
     assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"

@@ -1,6 +1,7 @@
 //! The drive's rules through the endpoint: a key sees only its folder, another user's drive
 //! is untouched, what S3 writes is a file like any other (read through the API and WebDAV,
-//! versions on overwrite, deletes to the trash), and a write past the quota writes nothing.
+//! versions on overwrite, deletes to the trash unless the site makes them final), and a write
+//! past the quota writes nothing.
 
 use reqwest::Method;
 use sea_orm::{
@@ -169,4 +170,48 @@ async fn a_write_past_the_quota_is_refused_and_writes_nothing() {
         server.names_in(&ann, "cloudreve://my/s3/bkt1").await,
         Vec::<String>::new()
     );
+}
+
+#[tokio::test]
+async fn deletes_go_to_the_trash_unless_the_site_makes_them_final() {
+    let server = start().await;
+    let ann = user(&server, "ann@example.com").await;
+    mkdir(&server, &ann, "cloudreve://my/s3/bkt1").await;
+    for name in ["kept.txt", "gone.txt"] {
+        server
+            .upload(&ann, &format!("cloudreve://my/s3/bkt1/{name}"), b"bytes", json!({}))
+            .await;
+    }
+    let url = endpoint(&server);
+    let k = creds(&key(&server, &ann, "cloudreve://my/s3", false).await);
+    let trashed = || async {
+        let listed = server
+            .get_as("/file?uri=cloudreve%3A%2F%2Ftrash&page_size=100", &ann.access_token)
+            .await;
+        assert_eq!(listed["code"], 0, "{listed}");
+        let names: Vec<String> = listed["data"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        names
+    };
+    boto3(&url, &k, "delete", &["bkt1", "kept.txt"]).await;
+    assert_eq!(trashed().await, ["kept.txt"]);
+
+    server
+        .state
+        .settings
+        .set(&[("s3_delete_final", "1")])
+        .await
+        .unwrap();
+    boto3(&url, &k, "delete", &["bkt1", "gone.txt"]).await;
+    assert_eq!(trashed().await, ["kept.txt"]);
+    let rows = file::Entity::find()
+        .filter(file::Column::Name.eq("gone.txt"))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "{rows:?}");
 }

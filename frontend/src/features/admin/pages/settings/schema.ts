@@ -218,6 +218,7 @@ export const SECTIONS: Section[] = [
       { key: "upload_session_timeout", kind: seconds(60) },
       { key: "chunk_retries", kind: int(0, 100) },
       { key: "use_temp_chunk_buffer", kind: bool },
+      { key: "s3_delete_final", kind: bool },
       { key: "max_parallel_transfer", kind: int(1, 100) },
       { key: "temp_path", kind: text },
       { key: "remote_download_allowed_cidrs", kind: text },
