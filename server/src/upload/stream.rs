@@ -141,13 +141,7 @@ async fn write_as(
     };
     // A watched credential writing over a file: the guard against mass deletion is asked
     // before the new content is published, with the first bytes of it, kept as they stream.
-    let replaced = match (create_only, found) {
-        (true, _) | (false, Some(Found::Nothing)) => None,
-        (false, Some(Found::File(row))) => {
-            (row.r#type == file::kind::FILE && watch::watches(state, me).await).then_some(row)
-        }
-        (false, None) => replaced_file(state, me, &uri).await?,
-    };
+    let replaced = overwritten(state, me, &uri, create_only, found).await?;
     let sample = replaced
         .as_ref()
         .map(|_| Arc::new(Mutex::new(BytesMut::new())));
@@ -229,6 +223,24 @@ async fn judge_overwrite(
     change.previous_entity = file.primary_entity;
     change.sample = sample.map(|s| s.lock().expect("sample").split().freeze());
     watch::before(state, me, change).await
+}
+
+/// The file a write to `uri` gives a new version, when `me`'s changes are watched: from what
+/// the caller found there when it looked, else looked up.
+async fn overwritten(
+    state: &AppState,
+    me: &SignedIn,
+    uri: &FileUri,
+    create_only: bool,
+    found: Option<Found>,
+) -> Result<Option<file::Model>, UploadError> {
+    Ok(match (create_only, found) {
+        (true, _) | (false, Some(Found::Nothing)) => None,
+        (false, Some(Found::File(row))) => {
+            (row.r#type == file::kind::FILE && watch::watches(state, me).await).then_some(row)
+        }
+        (false, None) => replaced_file(state, me, uri).await?,
+    })
 }
 
 /// The file a write to `uri` would give a new version, when `me`'s changes are watched.

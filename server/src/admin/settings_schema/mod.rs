@@ -12,11 +12,11 @@ mod accounts;
 mod captcha;
 mod check;
 mod files;
+mod fts;
 mod guard;
 mod mail;
 mod media;
 mod queues;
-mod search;
 mod site;
 
 /// The kind of value a setting holds.
@@ -92,7 +92,7 @@ const FAMILIES: &[&[(&str, Kind)]] = &[
     mail::SETTINGS,
     files::SETTINGS,
     media::SETTINGS,
-    search::SETTINGS,
+    fts::SETTINGS,
     queues::SETTINGS,
     guard::SETTINGS,
 ];

@@ -179,14 +179,22 @@ async fn deletes_go_to_the_trash_unless_the_site_makes_them_final() {
     mkdir(&server, &ann, "cloudreve://my/s3/bkt1").await;
     for name in ["kept.txt", "gone.txt"] {
         server
-            .upload(&ann, &format!("cloudreve://my/s3/bkt1/{name}"), b"bytes", json!({}))
+            .upload(
+                &ann,
+                &format!("cloudreve://my/s3/bkt1/{name}"),
+                b"bytes",
+                json!({}),
+            )
             .await;
     }
     let url = endpoint(&server);
     let k = creds(&key(&server, &ann, "cloudreve://my/s3", false).await);
     let trashed = || async {
         let listed = server
-            .get_as("/file?uri=cloudreve%3A%2F%2Ftrash&page_size=100", &ann.access_token)
+            .get_as(
+                "/file?uri=cloudreve%3A%2F%2Ftrash&page_size=100",
+                &ann.access_token,
+            )
             .await;
         assert_eq!(listed["code"], 0, "{listed}");
         let names: Vec<String> = listed["data"]["files"]
