@@ -12,34 +12,12 @@
 pub use sea_orm_migration::prelude::*;
 
 mod common;
-mod m20261122_000001_create_accounts;
-mod m20261122_000002_create_files;
-mod m20261122_000003_create_sharing;
-mod m20261122_000004_create_runtime_state;
-mod m20261122_000005_create_settings;
-mod m20261125_070000_add_user_skeletons;
-mod m20261125_130000_add_task_leases;
-mod m20261126_090000_add_task_schedule_keys;
-mod m20261126_100000_create_backups;
-mod m20261126_120000_create_notification_channels;
-mod m20261126_120000_create_snapshots;
-mod m20261126_120100_create_node_health;
-mod m20261126_130000_grant_snapshot_permission;
-mod m20261127_100000_create_fs_changes;
-mod m20261127_110000_create_oauth;
-mod m20261127_140000_rename_cap_settings;
-mod m20261128_100000_create_fts_index;
-mod m20261129_100000_add_share_uploads;
-mod m20261129_130000_notify_fs_changes;
-mod m20261130_100000_create_account_security;
-mod m20261130_130000_tune_fts_terms_index;
-mod m20261201_100000_repair_file_sizes;
-mod m20261202_100000_create_app_passwords;
-mod m20261202_110000_add_file_tree_revisions;
-mod m20261203_100000_create_external_identities;
-mod m20261203_100000_create_file_grants;
-mod m20261203_100000_create_s3_keys;
-mod m20261204_100000_create_guard;
+// The migrations in one folder a month; their modules are used by name from the crate's root
+// (`crate::m20261122_000001_create_accounts`), as the migrations name one another's tables.
+mod y2026_11;
+mod y2026_12;
+use y2026_11::*;
+use y2026_12::*;
 
 pub struct Migrator;
 
