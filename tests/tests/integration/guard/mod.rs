@@ -16,6 +16,7 @@ mod access;
 mod console;
 mod nextcloud;
 mod s3;
+mod told;
 mod webdav;
 
 const ANN: &str = "ann@example.com";
