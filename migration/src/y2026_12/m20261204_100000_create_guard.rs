@@ -158,6 +158,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Trimming a file's versions asks which of them a recent overwrite replaced.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_guard_changes_previous_entity")
+                    .table(GuardChanges::Table)
+                    .col(GuardChanges::PreviousEntityId)
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
