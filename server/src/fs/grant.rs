@@ -328,54 +328,51 @@ pub async fn release_locks(
         .await?;
     let mut gone = Vec::new();
     for row in rows {
-        let Some(holder) = LockOwner::parse(row.owner_info.as_deref()).holder else {
-            continue;
-        };
-        let Some((_, at)) = LockPath::from_key(&row.uri) else {
+        let Some((holder, at)) = held(&row) else {
             continue;
         };
         if at != top && !top.is_ancestor_of(&at) {
             continue;
         }
         let holder = state.ids.decode(&holder, IdKind::User).ok();
-        if !writes_at(db, holder, owner_id, &at).await? {
+        let still = match writer(db, holder).await? {
+            Some(user) => grant_writes(db, &user, owner_id, &at).await?,
+            None => false,
+        };
+        if !still {
             gone.push(row.token);
         }
     }
     Ok(lock::force_release(db, owner_id, &gone).await?)
 }
 
-/// Whether a write grant of `owner_id` on `at` (or the nearest row above it that exists, for
-/// a lock on a path not created yet) or a folder above reaches the user `holder`.
 /// Releases the locks `holder_id` holds in other owners' trees where it may no longer write:
-/// once the account was banned, moved to another group or deleted. Its own locks stay (a
-/// deleted account's go with its rows).
+/// once the account was banned, moved to another group or deleted (then all of them, without
+/// asking the grants). Its own locks stay (a deleted account's go with its rows).
 pub async fn release_held_by(state: &AppState, holder_id: i64) -> Result<u64, FsError> {
     let db = &state.db;
     let holder = state.ids.encode(holder_id, IdKind::User);
     if holder.is_empty() {
         return Ok(0);
     }
-    // The hash id is alphanumeric, so the text match narrows safely; the parse below decides.
+    // The hash id is alphanumeric, so the text match narrows safely; `held` decides.
     let rows = lock_row::Entity::find()
         .filter(lock_row::Column::OwnerId.ne(holder_id))
         .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
         .filter(lock_row::Column::OwnerInfo.contains(&holder))
         .all(db)
         .await?;
+    let user = writer(db, Some(holder_id)).await?;
     let mut gone: HashMap<i64, Vec<String>> = HashMap::new();
     for row in rows {
-        if LockOwner::parse(row.owner_info.as_deref())
-            .holder
-            .as_deref()
-            != Some(holder.as_str())
-        {
-            continue;
-        }
-        let Some((_, at)) = LockPath::from_key(&row.uri) else {
+        let Some((_, at)) = held(&row).filter(|(by, _)| *by == holder) else {
             continue;
         };
-        if !writes_at(db, Some(holder_id), row.owner_id, &at).await? {
+        let still = match &user {
+            Some(user) => grant_writes(db, user, row.owner_id, &at).await?,
+            None => false,
+        };
+        if !still {
             gone.entry(row.owner_id).or_default().push(row.token);
         }
     }
@@ -386,22 +383,37 @@ pub async fn release_held_by(state: &AppState, holder_id: i64) -> Result<u64, Fs
     Ok(released)
 }
 
-async fn writes_at(
+/// A recipient's lock: the hash id of the user who took it and its path; `None` for the
+/// owner's own locks, which name no holder.
+fn held(row: &lock_row::Model) -> Option<(String, LockPath)> {
+    let holder = LockOwner::parse(row.owner_info.as_deref()).holder?;
+    let (_, at) = LockPath::from_key(&row.uri)?;
+    Some((holder, at))
+}
+
+/// The account `holder` when it may write at all: it exists and is not banned (a banned
+/// account writes nowhere, whatever it was granted).
+async fn writer(
     db: &impl ConnectionTrait,
     holder: Option<i64>,
+) -> Result<Option<user::Model>, FsError> {
+    let Some(holder) = holder else {
+        return Ok(None);
+    };
+    Ok(user::Entity::find_by_id(holder)
+        .one(db)
+        .await?
+        .filter(|u| u.status == user::status::ACTIVE))
+}
+
+/// Whether a write grant of `owner_id` on `at` (or the nearest row above it that exists, for
+/// a lock on a path not created yet) or a folder above reaches `user`.
+async fn grant_writes(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
     owner_id: i64,
     at: &LockPath,
 ) -> Result<bool, FsError> {
-    let Some(holder) = holder else {
-        return Ok(false);
-    };
-    let Some(user) = user::Entity::find_by_id(holder).one(db).await? else {
-        return Ok(false);
-    };
-    // A banned account writes nowhere, whatever it was granted.
-    if user.status != user::status::ACTIVE {
-        return Ok(false);
-    }
     let segments: Vec<String> = at.segments().map(str::to_owned).collect();
     let rows = path::chain(db, owner_id, &segments).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

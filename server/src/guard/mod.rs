@@ -124,17 +124,14 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
     Ok(())
 }
 
-/// Opens (or joins) the credential's incident: the refusal of the change that tripped it.
+/// Opens (or joins, when a concurrent change of the credential tripped it a moment ago) the
+/// credential's incident: the refusal of the change that tripped it.
 async fn stop(
     state: &AppState,
     who: &SignedIn,
     credential: &Credential,
     since: chrono::DateTime<Utc>,
 ) -> Result<FsError, FsError> {
-    // A concurrent change of the same credential may have tripped it a moment ago.
-    if incidents::open_now(state, credential).await?.is_some() {
-        return Ok(FsError::Guarded(refusal(credential)));
-    }
     let (incident, new) = incidents::trip(state, who.user.id, credential, since).await?;
     if new {
         tracing::warn!(
