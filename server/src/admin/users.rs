@@ -161,7 +161,7 @@ pub async fn update(
         }
         None => None,
     };
-    // A new password ends the account's sign-ins, as a password change by the user does (a
+    // A new password ends the account's sign-ins and app passwords, as a reset does (a
     // ban is checked on every request instead, so lifting it restores the sessions).
     let ends_sessions = digest.is_some();
     let nick = nick_or_default(&input.nick, &email);
@@ -183,6 +183,8 @@ pub async fn update(
     if ends_sessions {
         crate::auth::session::end_all(&state.db, id, None).await?;
         crate::auth::session::Chains::of(state).forget_all();
+        // As after a reset by e-mail: devices approved with the old password stop too.
+        crate::auth::app_password::revoke_all(state, id).await?;
     }
     // A ban, another group or password: what the account holds open checks again.
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(id));

@@ -116,6 +116,18 @@ pub async fn revoke(state: &AppState, user_id: i64, id: i64) -> Result<bool, DbE
     Ok(deleted.rows_affected == 1)
 }
 
+/// Revokes every app password of `user_id`: a password reset means the old password may be
+/// known to someone else, who could have approved a device with it. Answers how many went.
+pub async fn revoke_all(state: &AppState, user_id: i64) -> Result<u64, DbErr> {
+    let deleted = row::Entity::delete_many()
+        .filter(row::Column::UserId.eq(user_id))
+        .exec(&state.db)
+        .await?;
+    crate::auth::dav_cache::rows(state).forget_all();
+    crate::access_watch::notice(state, crate::access_watch::Narrowed::User(user_id));
+    Ok(deleted.rows_affected)
+}
+
 /// Whether a sign-in with `pw` at `now` should record itself.
 pub fn due(pw: &AppPassword, now: DateTime<Utc>) -> bool {
     pw.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)

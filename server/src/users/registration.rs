@@ -16,7 +16,7 @@ use super::{
     accounts,
 };
 use crate::{
-    auth::{session, sign, throttle},
+    auth::{app_password, session, sign, throttle},
     captcha_ticket,
     events::{self, Client},
     ids::IdKind,
@@ -239,8 +239,8 @@ pub async fn request_reset(
     Ok(())
 }
 
-/// Sets a new password with the secret of a reset link, ending every session of the
-/// account. The secret works once; wrong secrets count as failed sign-ins for throttling.
+/// Sets a new password with the secret of a reset link, ending every session and app
+/// password of the account. The secret works once; wrong secrets count as failed sign-ins for throttling.
 pub async fn reset_password(
     state: &AppState,
     client: &Client,
@@ -275,6 +275,8 @@ pub async fn reset_password(
     super::external::ensure_local_password(&state.db, account.id).await?;
     let account = accounts::set_password(&state.db, account, password).await?;
     session::Chains::of(state).forget_all();
+    // Devices approved with the old password go too: whoever knew it may have approved one.
+    app_password::revoke_all(state, account.id).await?;
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(account.id));
     events::record(
         &state.db,

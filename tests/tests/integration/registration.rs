@@ -32,7 +32,7 @@ async fn set(server: &TestServer, values: &[(&str, &str)]) {
 }
 
 /// Points the server's mail settings at `smtp`.
-async fn use_smtp(server: &TestServer, smtp: &SmtpServer) {
+pub(crate) async fn use_smtp(server: &TestServer, smtp: &SmtpServer) {
     let values = smtp.settings();
     let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     set(server, &pairs).await;
@@ -55,7 +55,7 @@ async fn server_with_mail() -> (TestServer, SmtpServer) {
     (server, smtp)
 }
 
-fn query_param(url: &str, name: &str) -> String {
+pub(crate) fn query_param(url: &str, name: &str) -> String {
     reqwest::Url::parse(url)
         .unwrap()
         .query_pairs()
@@ -75,7 +75,7 @@ async fn activate(server: &TestServer, id: &str, sign: &str) -> Value {
     envelope(resp).await
 }
 
-async fn request_reset(server: &TestServer, email: &str) -> Value {
+pub(crate) async fn request_reset(server: &TestServer, email: &str) -> Value {
     server
         .send_api(
             Method::POST,
@@ -86,7 +86,12 @@ async fn request_reset(server: &TestServer, email: &str) -> Value {
         .1
 }
 
-async fn reset(server: &TestServer, id: &str, secret: &str, password: &str) -> (u16, Value) {
+pub(crate) async fn reset(
+    server: &TestServer,
+    id: &str,
+    secret: &str,
+    password: &str,
+) -> (u16, Value) {
     server
         .send_api(
             Method::PATCH,

@@ -1,13 +1,16 @@
 //! App passwords: each user's open only their own data, revoking one refuses it at the next
-//! request, the list and revoke routes, the record of the last use.
+//! request, a password reset revokes them all, the list and revoke routes, the record of the
+//! last use.
 
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::json;
 use stratus_entity::app_password;
+use stratus_tests::Session;
 
 use super::{PW, cloud_user, setup, sign_in_device};
 use crate::dav::dav;
+use crate::registration::{query_param, request_reset, reset, use_smtp};
 
 #[tokio::test]
 async fn one_users_app_password_never_opens_anothers_data() {
@@ -222,4 +225,94 @@ async fn wait_for_use(server: &stratus_tests::TestServer) -> chrono::DateTime<ch
         assert!(std::time::Instant::now() < deadline, "use not recorded");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Whoever knew the old password may have approved a device with it: a reset by e-mail and a
+/// password an administrator sets revoke every app password at once; a change the user makes
+/// with the current password keeps their devices.
+#[tokio::test]
+async fn a_password_reset_revokes_every_app_password_a_change_keeps_them() {
+    let (server, ann) = setup().await;
+    let device = |s: &Session, agent: &'static str| {
+        let (server, s) = (&server, s.clone());
+        async move {
+            sign_in_device(server, &s, agent).await["appPassword"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let works = |pw: String| {
+        let server = &server;
+        async move { cloud_user(server, "ann@example.com", &pw).await.0 }
+    };
+    let phone = device(&ann, "Nextcloud-android").await;
+    let laptop = device(&ann, "Nextcloud desktop").await;
+    assert_eq!(works(phone.clone()).await, 200);
+    assert_eq!(works(laptop.clone()).await, 200);
+
+    // A change with the current password: the devices keep syncing.
+    let changed = server
+        .send_as(
+            Method::PATCH,
+            "/user/setting",
+            &ann.access_token,
+            &json!({"current_password": PW, "new_password": "changed-password"}),
+        )
+        .await;
+    assert_eq!(changed["code"], 0, "{changed}");
+    assert_eq!(works(phone.clone()).await, 200);
+    assert_eq!(works(laptop.clone()).await, 200);
+
+    // A reset by e-mail: both stop at the very next request, and the list is empty.
+    let smtp = stratus_tests::smtp::SmtpServer::start().await;
+    use_smtp(&server, &smtp).await;
+    let asked = request_reset(&server, "ann@example.com").await;
+    assert_eq!(asked["code"], 0, "{asked}");
+    let mail = smtp
+        .wait_for_mail_to("ann@example.com", std::time::Duration::from_secs(10))
+        .await;
+    let link = mail.link("/session/reset?").expect("reset link");
+    let (_, done) = reset(
+        &server,
+        &query_param(&link, "id"),
+        &query_param(&link, "secret"),
+        "reset-password",
+    )
+    .await;
+    assert_eq!(done["code"], 0, "{done}");
+    assert_eq!(works(phone).await, 401);
+    assert_eq!(works(laptop).await, 401);
+    let ann = server.login("ann@example.com", "reset-password").await;
+    let list = server
+        .get_as("/devices/app_passwords", &ann.access_token)
+        .await;
+    assert_eq!(list["data"], json!([]), "{list}");
+
+    // A password an administrator sets: the same.
+    let tablet = device(&ann, "Nextcloud-iOS").await;
+    assert_eq!(works(tablet.clone()).await, 200);
+    stratus_server::users::create(&server.state.db, "boss@example.com", PW, 1)
+        .await
+        .unwrap();
+    let boss = server.login("boss@example.com", PW).await;
+    let uid = server.get_as("/user/me", &ann.access_token).await["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = server
+        .state
+        .ids
+        .decode(&uid, stratus_server::ids::IdKind::User)
+        .unwrap();
+    let set = server
+        .send_as(
+            Method::PUT,
+            &format!("/admin/user/{id}"),
+            &boss.access_token,
+            &json!({"user": {"id": id, "email": "ann@example.com"}, "password": "admin-set-password"}),
+        )
+        .await;
+    assert_eq!(set["code"], 0, "{set}");
+    assert_eq!(works(tablet).await, 401);
 }
