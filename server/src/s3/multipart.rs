@@ -27,6 +27,9 @@ use crate::upload::{
 const ID_PREFIX: &str = "s3-";
 /// The note naming an upload's target.
 const TARGET: &str = "target";
+/// Smallest part S3 allows, but for the last one of an upload: clients size their parts by
+/// it, and a store that took smaller ones would accept uploads that fail on every other one.
+const MIN_PART: u64 = 5 << 20;
 /// Highest part number S3 allows.
 const MAX_PART: i32 = 10_000;
 
@@ -183,13 +186,19 @@ pub async fn complete(
         }
         last = number;
         let found = stored.iter().find(|(n, _, _)| *n == number);
-        let Some((_, _, etag)) = found else {
+        let Some((_, size, etag)) = found else {
             return Err(s3_error!(InvalidPart, "part {number} was not uploaded"));
         };
         if let Some(given) = &part.e_tag
             && given.value().trim_matches('"') != etag
         {
             return Err(s3_error!(InvalidPart, "part {number} has another ETag"));
+        }
+        if *size < MIN_PART && keep.len() + 1 < listed.len() {
+            return Err(s3_error!(
+                EntityTooSmall,
+                "part {number} is smaller than 5 MiB and is not the last part"
+            ));
         }
         md5s.update(hex::decode(etag).map_err(error::internal)?);
         keep.push(number);

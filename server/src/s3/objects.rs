@@ -1,8 +1,8 @@
 //! Single objects: GET and HEAD (ranges, conditions), PUT, copy and delete, each through the
 //! same functions the API and WebDAV use: a PUT is `upload::stream::write` (quota before and
 //! during the write, a new version over an existing file, locks, file events, indexing), a
-//! delete `fs::trash::delete` (to the trash), a copy `fs::tree::move_to` (the copy references
-//! the source's blob).
+//! delete `fs::trash::delete` (to the trash), a copy `fs::tree::move_to` to a new key and
+//! `upload::copy_over` onto an existing one (either references the source's blob).
 
 use std::time::SystemTime;
 
@@ -29,7 +29,10 @@ use crate::{
         uri::FileUri,
     },
     storage::ByteRange,
-    upload::stream::{StreamWrite, write},
+    upload::{
+        copy_over::copy_over,
+        stream::{StreamWrite, write},
+    },
 };
 
 /// The folder of `bucket`, which must exist.
@@ -333,22 +336,39 @@ pub async fn copy(
         let parent = tree::create(&ctx, &parent_uri, Kind::Folder, &[], false)
             .await
             .map_err(error::fs)?;
-        match nav::resolve(&ctx, &uri).await {
+        let existing = match nav::resolve(&ctx, &uri).await {
             Ok(old) if old.is_folder() => {
                 return Err(s3_error!(InvalidRequest, "a folder is at the target key"));
             }
-            Ok(old) => trash::delete(&ctx, &old.uri, DeleteOptions::default())
-                .await
-                .map_err(error::fs)?,
-            Err(FsError::NotFound) => {}
+            Ok(old) => Some(old),
+            Err(FsError::NotFound) => None,
             Err(e) => return Err(error::fs(e)),
+        };
+        // Over an existing object its content stays as a version, as under a PUT.
+        let over = match &existing {
+            Some(old) => copy_over(&acc.state, &acc.me, &src.node.file, old, &[])
+                .await
+                .map_err(error::upload)?,
+            None => None,
+        };
+        match over {
+            Some(file) => file,
+            None => {
+                // A new key, or an empty source (no blob to share): an ordinary copy, an
+                // object there before going to the trash.
+                if let Some(old) = existing {
+                    trash::delete(&ctx, &old.uri, DeleteOptions::default())
+                        .await
+                        .map_err(error::fs)?;
+                }
+                let name = uri.name().ok_or_else(|| s3_error!(InvalidArgument))?;
+                let copied = tree::move_to(&ctx, &src.node.uri, &parent, name, true)
+                    .await
+                    .map_err(error::fs)?;
+                crate::fts::requeue::queue_tree(&acc.state, &copied).await;
+                copied
+            }
         }
-        let name = uri.name().ok_or_else(|| s3_error!(InvalidArgument))?;
-        let copied = tree::move_to(&ctx, &src.node.uri, &parent, name, true)
-            .await
-            .map_err(error::fs)?;
-        crate::fts::requeue::queue_tree(&acc.state, &copied).await;
-        copied
     };
     let what = meta::ToStore {
         etag: &src.etag,

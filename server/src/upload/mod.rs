@@ -22,6 +22,8 @@
 //!   one transaction ([`batch_reads`]: what such a batch reads once; [`deferred`]: the writes
 //!   it sends together).
 //! * [`adopt`]: a blob already in storage published as a new file (imports).
+//! * [`copy_over`]: another file's current blob made a file's new version (S3 server-side
+//!   copy onto an existing key), referenced, not copied.
 //! * [`policy`]: the caller's storage policy and its name and size rules, checked by every
 //!   route above before it writes.
 //! * [`rows`]: the rows they write: folders on the way, file, version entity and link.
@@ -38,6 +40,7 @@ mod batch_reads;
 pub mod cancel;
 pub mod chunk;
 pub mod commit;
+pub mod copy_over;
 pub mod create;
 mod deferred;
 pub mod direct;

@@ -1,6 +1,6 @@
 //! The drive's rules through the endpoint: a key sees only its folder, another user's drive
 //! is untouched, what S3 writes is a file like any other (read through the API and WebDAV,
-//! versions on overwrite, deletes to the trash unless the site makes them final), and a write
+//! versions on overwrite, a copy over an object too, deletes to the trash unless the site makes them final), and a write
 //! past the quota writes nothing.
 
 use reqwest::Method;
@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
 use serde_json::json;
-use stratus_entity::{file, file_entity, group};
+use stratus_entity::{file, file_entity, group, user as account};
 use stratus_server::boolset::group_perm;
 
 use super::{boto3, creds, endpoint, key, mkdir, start, user};
@@ -222,4 +222,90 @@ async fn deletes_go_to_the_trash_unless_the_site_makes_them_final() {
         .await
         .unwrap();
     assert!(rows.is_empty(), "{rows:?}");
+}
+
+/// A server-side copy onto an existing key references the source's blob and keeps the old
+/// content as a version, as a PUT over it does; the new link is charged once, and a copy of
+/// the same content again changes nothing.
+#[tokio::test]
+async fn a_copy_over_an_object_keeps_the_old_content_as_a_version() {
+    let server = start().await;
+    let ann = user(&server, "ann@example.com").await;
+    mkdir(&server, &ann, "cloudreve://my/s3/bkt1").await;
+    let (first, second) = (vec![1u8; 70_000], vec![2u8; 50_000]);
+    server
+        .upload(&ann, "cloudreve://my/s3/bkt1/a.bin", &first, json!({}))
+        .await;
+    server
+        .upload(&ann, "cloudreve://my/s3/bkt1/b.bin", &second, json!({}))
+        .await;
+    let url = endpoint(&server);
+    let k = creds(&key(&server, &ann, "cloudreve://my/s3", false).await);
+    let db = &server.state.db;
+    let storage = || async {
+        account::Entity::find()
+            .filter(account::Column::Email.eq("ann@example.com"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .storage
+    };
+    let target = file::Entity::find()
+        .filter(file::Column::Name.eq("b.bin"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let links = || async {
+        file_entity::Entity::find()
+            .filter(file_entity::Column::FileId.eq(target.id))
+            .all(db)
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = storage().await;
+
+    boto3(&url, &k, "copy", &["bkt1", "a.bin", "b.bin"]).await;
+    let b = "cloudreve://my/s3/bkt1/b.bin";
+    assert_eq!(server.download(&ann, b).await, first);
+    assert_eq!(
+        links().await,
+        2,
+        "the old content is a version of the same file"
+    );
+    assert_eq!(storage().await, before + first.len() as i64);
+    let listed = server
+        .get_as("/file?uri=cloudreve%3A%2F%2Ftrash", &ann.access_token)
+        .await;
+    assert_eq!(
+        listed["data"]["files"],
+        json!([]),
+        "nothing went to the trash"
+    );
+    let row = file::Entity::find_by_id(target.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let source = file::Entity::find()
+        .filter(file::Column::Name.eq("a.bin"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.primary_entity, source.primary_entity,
+        "the blob is shared"
+    );
+
+    // The same content again: no new link, no new charge.
+    boto3(&url, &k, "copy", &["bkt1", "a.bin", "b.bin"]).await;
+    assert_eq!(links().await, 2);
+    assert_eq!(storage().await, before + first.len() as i64);
+
+    // The source deleted: the copy keeps its bytes.
+    boto3(&url, &k, "delete", &["bkt1", "a.bin"]).await;
+    assert_eq!(server.download(&ann, b).await, first);
 }
