@@ -65,6 +65,9 @@ pub mod kind {
     pub const SHARE_UPLOAD: i32 = 22;
     /// A WebDAV sign-in failed.
     pub const WEBDAV_LOGIN_FAILED: i32 = 30;
+    /// A request to the S3 endpoint was refused for a wrong secret or an unknown access key;
+    /// `content` is `{"access_key", "code"}`, the user the key's owner when it exists.
+    pub const S3_LOGIN_FAILED: i32 = 31;
     /// An administrator changed a setting, group, user, storage policy, file, entity, share or
     /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
     /// own number, after the range of Cloudreve's types.

@@ -41,10 +41,19 @@ impl Client {
     /// that is no trusted proxy: the entries left of it were written by the client itself.
     pub fn of(req: &Request, config: &Config) -> Self {
         let peer = req.remote_addr().as_socket_addr().map(|addr| addr.ip());
+        Self::from_parts(peer, req.headers(), config)
+    }
+
+    /// [`Client::of`] from a request's peer address and headers, for listeners that are not
+    /// poem's (the S3 endpoint).
+    pub fn from_parts(
+        peer: Option<IpAddr>,
+        headers: &poem::http::HeaderMap,
+        config: &Config,
+    ) -> Self {
         let ip = match (peer, &config.proxy_header) {
             (Some(peer), Some(header)) if config.trusted_proxies.contains(&peer) => {
-                let entries = req
-                    .headers()
+                let entries = headers
                     .get_all(header.as_str())
                     .iter()
                     .filter_map(|v| v.to_str().ok())
@@ -56,8 +65,9 @@ impl Client {
             }
             _ => peer.map(|ip| ip.to_string()),
         };
-        let user_agent = req
-            .header("user-agent")
+        let user_agent = headers
+            .get(poem::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(512).collect());
         Self { ip, user_agent }
     }

@@ -5,12 +5,13 @@
 //! implements its operations over `fs` and `upload`. A key (`auth::s3_key`) sees one folder
 //! of its owner's drive; that folder's subfolders are its buckets. Requests are path-style
 //! (`/<bucket>/<key>`), and also virtual-host style (`<bucket>.<domain>`) when `s3.domain`
-//! is set.
+//! is set. A refused signature is recorded and counted per address ([`failures`]).
 
 mod access;
 mod buckets;
 mod checksum;
 mod error;
+mod failures;
 mod list;
 mod meta;
 mod multipart;
@@ -55,16 +56,22 @@ pub async fn start(state: &AppState) -> std::io::Result<Option<JoinHandle<()>>> 
     let header_timeout = Duration::from_secs(state.config.http_header_timeout_secs.max(1));
     tracing::info!(%addr, "the S3 endpoint is listening on http://{addr}");
     Ok(Some(tokio::spawn(accept(
+        state.clone(),
         listener,
         service,
         header_timeout,
     ))))
 }
 
-async fn accept(listener: TcpListener, service: S3Service, header_timeout: Duration) {
+async fn accept(
+    state: AppState,
+    listener: TcpListener,
+    service: S3Service,
+    header_timeout: Duration,
+) {
     let service = Arc::new(service);
     loop {
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(conn) => conn,
             Err(e) => {
                 // Out of descriptors, say: wait a little instead of spinning.
@@ -73,12 +80,16 @@ async fn accept(listener: TcpListener, service: S3Service, header_timeout: Durat
                 continue;
             }
         };
-        let service = S3Service::clone(&service);
+        let (service, state) = (S3Service::clone(&service), state.clone());
         tokio::spawn(async move {
+            let serve = hyper::service::service_fn(move |req| {
+                let (service, state) = (service.clone(), state.clone());
+                async move { failures::serve(&state, &service, peer.ip(), req).await }
+            });
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(TokioIo::new(stream), serve);
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "an S3 connection ended with an error");
             }

@@ -3,7 +3,10 @@
 //! S3 side of each case).
 
 use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
+use stratus_entity::{event, user as account};
+use stratus_server::events;
 
 use super::{boto3, creds, endpoint, key, mkdir, start, user};
 
@@ -55,6 +58,34 @@ async fn a_wrong_secret_is_refused() {
     boto3(&url, &k, "wrong_secret", &[]).await;
     let unknown = ("AAAAAAAAAAAAAAAAAAAA".to_owned(), k.1.clone());
     boto3(&url, &unknown, "refused", &[]).await;
+}
+
+/// Each refused signature is in the audit log with the key's id and owner; after ten from
+/// one address within the window, that address is told to slow down, right secret or not.
+#[tokio::test]
+async fn refused_signatures_are_recorded_and_throttle_their_address() {
+    let (server, url, k) = keyed().await;
+    let limit = stratus_server::auth::throttle::MAX_FAILURES;
+    boto3(&url, &k, "throttled", &[&limit.to_string()]).await;
+    let rows = event::Entity::find()
+        .filter(event::Column::Type.eq(events::kind::S3_LOGIN_FAILED))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as u64, limit, "{rows:?}");
+    let owner = account::Entity::find()
+        .filter(account::Column::Email.eq("ann@example.com"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for row in &rows {
+        assert_eq!(row.user_id, Some(owner.id));
+        assert_eq!(row.ip.as_deref(), Some("127.0.0.1"));
+        let content = row.content.as_ref().unwrap();
+        assert_eq!(content["access_key"], k.0.as_str());
+        assert_eq!(content["code"], "SignatureDoesNotMatch");
+    }
 }
 
 #[tokio::test]

@@ -297,6 +297,15 @@ def case_wrong_secret():
     assert error_code(bad.put_object, Bucket="bkt", Key="k", Body=b"x") == "SignatureDoesNotMatch"
 
 
+def case_throttled():
+    """ARGS[0] refused signatures from this address, then even a right one is told to slow
+    down."""
+    bad = client(secret=SECRET_KEY[:-1] + ("x" if SECRET_KEY[-1] != "x" else "y"))
+    for _ in range(int(ARGS[0])):
+        assert error_code(bad.list_buckets) == "SignatureDoesNotMatch"
+    assert error_code(s3.list_buckets) == "SlowDown"
+
+
 def case_refused():
     """Every request of this key is refused (a deleted or unknown key)."""
     code = error_code(s3.list_buckets)

@@ -24,5 +24,11 @@ export const EVENT_TYPES: Record<number, string> = {
   21: "sharePasswordFailed",
   22: "shareUpload",
   30: "webdavLoginFailed",
+  31: "s3LoginFailed",
   60: "adminChange",
+  61: "nodeDown",
+  62: "nodeUp",
+  63: "guardTripped",
+  64: "guardUndone",
+  65: "guardReleased",
 };
