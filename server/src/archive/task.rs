@@ -142,6 +142,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
             lock_tokens: &[],
             journal: true,
             modified: None,
+            author: None,
         },
     )
     .await

@@ -389,6 +389,7 @@ async fn restore_file(
         lock_tokens: &[],
         journal: true,
         modified: None,
+        author: None,
     };
     write(state, me, w).await?;
     Ok(false)

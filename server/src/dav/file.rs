@@ -282,9 +282,9 @@ impl Writer {
             let acting = granted::acting(&session.state, &session.me, &uri)
                 .await
                 .map_err(upload_err)?;
-            let (me, uri) = match acting {
-                Some(a) => (Arc::new(a.owner), a.uri),
-                None => (session.me.clone(), uri),
+            let (me, uri, author) = match acting {
+                Some(a) => (Arc::new(a.owner), a.uri, Some(session.me.user.id)),
+                None => (session.me.clone(), uri, None),
             };
             let w = StreamWrite {
                 uri: &uri,
@@ -293,6 +293,7 @@ impl Writer {
                 lock_tokens: &tokens,
                 journal: true,
                 modified: session.oc.mtime,
+                author,
             };
             let file = match found {
                 Some(found) => write_found(&session.state, &me, w, found).await,

@@ -59,6 +59,7 @@ pub async fn file(
             lock_tokens: &[],
             journal: true,
             modified: None,
+            author: None,
         },
     )
     .await

@@ -77,8 +77,15 @@ async fn write(
     }
     let mut changes = Vec::new();
     let parent = rows::ensure_parents(txn, a.owner, known, a.uri, &mut changes).await?;
-    let file =
-        insert_file_with_version(txn, a.owner, parent, name, (a.key, a.size, a.policy_id)).await?;
+    let file = insert_file_with_version(
+        txn,
+        a.owner,
+        parent,
+        name,
+        (a.key, a.size, a.policy_id),
+        a.owner,
+    )
+    .await?;
     changes.push(journal::created(&file, a.uri));
     journal::record(txn, &changes).await?;
     Ok(Adopted::New(file))

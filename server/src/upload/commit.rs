@@ -76,6 +76,8 @@ pub struct Publish {
     pub origin: Option<RequestCtx>,
     /// The file's modified time as the client gives it (else the time of the publish).
     pub modified: Option<DateTimeUtc>,
+    /// Who wrote it: the owner, or a recipient writing into a folder granted to them.
+    pub author: i64,
 }
 
 type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
@@ -332,6 +334,7 @@ async fn flush(
                 key: &p.key,
                 size: p.size,
                 policy_id: p.policy_id,
+                by: p.author,
             }
         })
         .collect();
@@ -480,12 +483,13 @@ async fn apply(
     let blob = (p.key.as_str(), p.size, p.policy_id);
     let (file, change) = match existing {
         Some(file) => {
-            let file = add_current_version(txn, file, blob.0, blob.1, blob.2).await?;
+            let file = add_current_version(txn, file, blob, p.author).await?;
             let change = journal::modified(&file, &p.uri);
             (file, change)
         }
         None => {
-            let file = insert_file_with_version(txn, p.owner, parent, &p.name, blob).await?;
+            let file =
+                insert_file_with_version(txn, p.owner, parent, &p.name, blob, p.author).await?;
             let change = journal::created(&file, &p.uri);
             (file, change)
         }

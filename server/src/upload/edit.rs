@@ -1,6 +1,7 @@
 //! `PUT /file/content`: a small edit. The whole new content comes in one request body and
 //! becomes a new version (a new entity, made primary) of an existing file: Cloudreve's
-//! prepare, upload and complete in one step.
+//! prepare, upload and complete in one step. A recipient with write access to the file's
+//! folder edits it too: the version is the owner's, charged to them, and names its author.
 //!
 //! The body is streamed to the storage driver under a fresh key and counted on the way; more
 //! than `maxEditSize` bytes aborts the write, so at most the limit is ever stored or held.
@@ -20,7 +21,7 @@ use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::file;
 
-use super::{UploadError, policy, rows::add_current_version};
+use super::{UploadError, granted, policy, rows::add_current_version};
 use crate::{
     auth::caller::{Caller, SignedIn},
     boolset::fs_cap,
@@ -58,12 +59,29 @@ pub async fn put_content(
     req: EditRequest<'_>,
 ) -> Result<Node, UploadError> {
     let ctx = FsCtx::new(state, caller);
-    let me = ctx.user()?;
+    let author = ctx.user()?;
     let node = nav::resolve(&ctx, req.uri).await?;
     node.require(fs_cap::UPLOAD)?;
-    if !node.owned {
-        return Err(UploadError::OwnerOnly);
-    }
+    // A recipient with write access edits as the folder's owner: the version is charged to
+    // the owner and stored on their policy, and names the recipient as its author.
+    let acting = match node.owned {
+        true => None,
+        false => Some(
+            granted::acting(state, author, req.uri)
+                .await?
+                .ok_or(UploadError::OwnerOnly)?,
+        ),
+    };
+    let (me, own) = match &acting {
+        Some(a) => (
+            &a.owner,
+            Node {
+                uri: a.uri.clone(),
+                ..node.clone()
+            },
+        ),
+        None => (author, node.clone()),
+    };
     if node.file.r#type != file::kind::FILE || node.file.is_symbolic {
         return Err(FsError::Exists(node.file.name.clone()).into());
     }
@@ -84,7 +102,7 @@ pub async fn put_content(
         return Err(FsError::InsufficientCapacity.into());
     }
 
-    let segments = node.uri.segments();
+    let segments = own.uri.segments();
     let parent_path = segments[..segments.len().saturating_sub(1)].join("/");
     let key_ctx = keys::KeyContext::new(me.user.id, parent_path, node.file.name.clone());
     let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)?;
@@ -103,7 +121,13 @@ pub async fn put_content(
     }
     let size = seen.load(Ordering::SeqCst) as i64;
 
-    match commit(state, me, &node, req.previous, &policy, &key, size).await {
+    let written = Written {
+        policy: &policy,
+        key: &key,
+        size,
+        author: author.user.id,
+    };
+    match commit(state, me, &own, req.previous, written).await {
         Ok(file) => {
             pending.settle();
             Ok(Node { file, ..node })
@@ -115,16 +139,24 @@ pub async fn put_content(
     }
 }
 
-/// The owner transaction that turns the stored blob into the file's current version.
+/// The blob an edit stored, and who wrote it.
+struct Written<'a> {
+    policy: &'a stratus_entity::storage_policy::Model,
+    key: &'a str,
+    size: i64,
+    author: i64,
+}
+
+/// The owner transaction that turns the stored blob into the file's current version; `me` is
+/// the owner, `node` the file in the owner's terms.
 async fn commit(
     state: &AppState,
     me: &SignedIn,
     node: &Node,
     previous: Option<&str>,
-    policy: &stratus_entity::storage_policy::Model,
-    key: &str,
-    size: i64,
+    w: Written<'_>,
 ) -> Result<file::Model, UploadError> {
+    let (policy, key, size) = (w.policy, w.key, w.size);
     policy::check_policy(policy, &node.file.name, size)?;
     let owner = me.user.id;
     let txn = tx::begin(&state.db, owner).await?;
@@ -137,7 +169,7 @@ async fn commit(
     check_base(state, &current, previous)?;
     tree::ensure_unlocked(&txn, owner, &node.uri, false, &[]).await?;
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
-    let updated = add_current_version(&txn, current, key, size, policy.id).await?;
+    let updated = add_current_version(&txn, current, (key, size, policy.id), w.author).await?;
     let path = journal::path_of(&txn, node).await?;
     journal::record(&txn, &[journal::modified(&updated, &path)]).await?;
     txn.commit().await?;

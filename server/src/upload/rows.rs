@@ -108,16 +108,15 @@ pub(super) fn file_row(
 }
 
 /// Adds the stored blob at `key` to `target` as a new version and makes it the current one
-/// (then [`new_version_is_current`]). The caller has charged the quota and holds the owner's
-/// transaction. Shared by whole-body writes: small edits and WebDAV `PUT`.
+/// (then [`new_version_is_current`]), written by user `by`. The caller has charged the quota
+/// and holds the owner's transaction. Shared by whole-body writes: small edits and WebDAV `PUT`.
 pub(super) async fn add_current_version(
     txn: &DatabaseTransaction,
     target: file::Model,
-    key: &str,
-    size: i64,
-    policy_id: i64,
+    (key, size, policy_id): (&str, i64, i64),
+    by: i64,
 ) -> Result<file::Model, UploadError> {
-    let blob = insert_version(txn, target.owner_id, key, size, policy_id).await?;
+    let blob = insert_version(txn, by, key, size, policy_id).await?;
     link(txn, target.id, blob.id).await?;
     let replaced = target.primary_entity;
     let mut active = target.into_active_model();
@@ -143,30 +142,31 @@ pub(super) async fn insert_file_with_version(
     parent: i64,
     name: &str,
     blob: (&str, i64, i64),
+    by: i64,
 ) -> Result<file::Model, UploadError> {
     let (key, size, policy_id) = blob;
-    let entity = insert_version(txn, owner, key, size, policy_id).await?;
+    let entity = insert_version(txn, by, key, size, policy_id).await?;
     let file = insert_file(txn, owner, parent, name, policy_id, Some(&entity)).await?;
     link(txn, file.id, entity.id).await?;
     Ok(file)
 }
 
-/// The entity row of a stored blob that becomes a file's version.
+/// The entity row of a stored blob that becomes a file's version, written by user `by`.
 async fn insert_version(
     txn: &DatabaseTransaction,
-    owner: i64,
+    by: i64,
     key: &str,
     size: i64,
     policy_id: i64,
 ) -> Result<entity::Model, UploadError> {
-    Ok(version_row(owner, key, size, policy_id, Utc::now())
+    Ok(version_row(by, key, size, policy_id, Utc::now())
         .insert(txn)
         .await?)
 }
 
 /// The row [`insert_version`] inserts.
 fn version_row(
-    owner: i64,
+    by: i64,
     key: &str,
     size: i64,
     policy_id: i64,
@@ -180,7 +180,7 @@ fn version_row(
         size: Set(size),
         reference_count: Set(1),
         storage_policy_id: Set(policy_id),
-        created_by: Set(Some(owner)),
+        created_by: Set(Some(by)),
         ..Default::default()
     }
 }
@@ -193,6 +193,8 @@ pub(super) struct NewFile<'a> {
     pub key: &'a str,
     pub size: i64,
     pub policy_id: i64,
+    /// Who wrote it (the version's author).
+    pub by: i64,
 }
 
 /// [`insert_file_with_version`] for many files at once: three statements for all of them, the
@@ -210,7 +212,7 @@ pub(super) async fn insert_files_with_versions(
     let now = Utc::now();
     let entities: HashMap<String, entity::Model> = entity::Entity::insert_many(
         new.iter()
-            .map(|n| version_row(n.owner, n.key, n.size, n.policy_id, now)),
+            .map(|n| version_row(n.by, n.key, n.size, n.policy_id, now)),
     )
     .exec_with_returning(txn)
     .await?

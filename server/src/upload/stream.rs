@@ -43,6 +43,9 @@ pub struct StreamWrite<'a> {
     pub journal: bool,
     /// The file's modified time as the client gives it (WebDAV `X-OC-Mtime`).
     pub modified: Option<sea_orm::prelude::DateTimeUtc>,
+    /// Who writes, when not the owner: a recipient writing into a folder granted to them,
+    /// named as the new version's author.
+    pub author: Option<i64>,
 }
 
 impl<'a> StreamWrite<'a> {
@@ -56,6 +59,7 @@ impl<'a> StreamWrite<'a> {
             lock_tokens: &[],
             journal,
             modified: None,
+            author: None,
         }
     }
 }
@@ -178,6 +182,7 @@ async fn write_as(
         create_only,
         origin: crate::request_ctx::current(),
         modified: w.modified,
+        author: w.author.unwrap_or(owner),
     };
     publish_or_discard(state, &*driver, pending, publish).await
 }

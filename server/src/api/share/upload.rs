@@ -96,6 +96,7 @@ async fn store(
         lock_tokens: &[],
         journal: true,
         modified: None,
+        author: None,
     };
     Ok(stream::write_new(state, &admitted.owner, write).await?)
 }

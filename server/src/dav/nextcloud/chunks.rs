@@ -183,6 +183,8 @@ async fn finish(
             lock_tokens: &tokens,
             journal: true,
             modified: oc.mtime,
+            // Into a granted folder: the caller, not its owner, wrote this version.
+            author: (me.user.id != owner).then_some(owner),
         },
     )
     .await;

@@ -236,6 +236,7 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
                 lock_tokens: &tokens,
                 journal: true,
                 modified: None,
+                author: None,
             };
             write(&state, me, w).await.map(|f| f.name)
         }

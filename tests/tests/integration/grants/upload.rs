@@ -1,9 +1,12 @@
 //! Uploads by a recipient: with write access, an upload session into the granted folder stores
 //! the file in the owner's tree, charged to the owner; with read access or none it is refused;
-//! taken back while the session is open, its next chunk is refused.
+//! taken back while the session is open, its next chunk is refused. Edits (the web editor's
+//! save, a WebDAV PUT over a file) are new versions naming the recipient.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
+use stratus_server::boolset::group_perm;
+use stratus_tests::{Session, TestServer, query_escape};
 
 use super::{People, ann_grants, list, send, set_grants, setup};
 use crate::download::uid;
@@ -103,4 +106,95 @@ async fn session(p: &People, uri: &str, size: usize) -> serde_json::Value {
         json!({"uri": uri, "size": size}),
     )
     .await
+}
+
+/// `PUT /file/content` of `uri` with `bytes` as `who`; the envelope.
+async fn edit_as(server: &TestServer, who: &Session, uri: &str, bytes: &[u8]) -> Value {
+    let resp = server
+        .request_as(
+            Method::PUT,
+            &format!("/file/content?uri={}", query_escape(uri)),
+            &who.access_token,
+        )
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    stratus_tests::envelope(resp).await
+}
+
+/// The web editor's save and a WebDAV PUT over a file of the folder, by a writer: each a new
+/// version of the owner's file, charged to the owner and naming the writer as its author. A
+/// reader's save is refused, a stranger's answers as a missing file does.
+#[tokio::test]
+async fn a_writer_edits_a_file_as_a_new_version_that_names_them() {
+    let p = setup().await;
+    let s = &p.server;
+    crate::dav::set_group_bits(s, 2, &[(group_perm::WEBDAV, true)]).await;
+    let a = p.anns("Team/a.txt");
+    ann_grants(&p, "Team", &p.bob, "read").await;
+    let read_only = edit_as(s, &p.bob, &a, b"bob's edit").await;
+    assert_ne!(read_only["code"], 0, "a reader edits: {read_only}");
+    let stranger = edit_as(s, &p.carol, &a, b"carol's edit").await;
+    let missing = edit_as(s, &p.carol, &p.anns("Team/none.txt"), b"x").await;
+    assert_eq!(stranger["code"], missing["code"], "{stranger}");
+    assert_ne!(stranger["code"], 0);
+    assert_eq!(
+        s.download(&p.ann, "cloudreve://my/Team/a.txt").await,
+        super::A
+    );
+
+    ann_grants(&p, "Team", &p.bob, "write").await;
+    let (ann_id, bob_id) = (uid(s, &p.ann), uid(s, &p.bob));
+    let (ann_before, bob_before) = (s.storage_of(ann_id).await, s.storage_of(bob_id).await);
+    let edit = b"bob's edit of alpha";
+    let saved = edit_as(s, &p.bob, &a, edit).await;
+    assert_eq!(saved["code"], 0, "{saved}");
+    assert_eq!(s.download(&p.ann, "cloudreve://my/Team/a.txt").await, edit);
+    assert_eq!(s.storage_of(ann_id).await, ann_before + edit.len() as i64);
+    assert_eq!(s.storage_of(bob_id).await, bob_before);
+
+    let pw = crate::dav::password(s, &p.bob, "cloudreve://my").await;
+    let put = crate::dav::dav(
+        s,
+        "PUT",
+        "/Shared%20with%20me/Team/a.txt",
+        "bob@example.com",
+        &pw,
+    )
+    .body(&b"bob over webdav"[..])
+    .send()
+    .await
+    .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    assert_eq!(
+        s.download(&p.ann, "cloudreve://my/Team/a.txt").await,
+        b"bob over webdav"
+    );
+
+    // The owner sees three versions: hers, then the two by Bob.
+    let info = s
+        .get_as(
+            &format!(
+                "/file/info?uri={}&extended=true",
+                query_escape("cloudreve://my/Team/a.txt")
+            ),
+            &p.ann.access_token,
+        )
+        .await;
+    let mut authors: Vec<(i64, String)> = info["data"]["extended_info"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let at = chrono::DateTime::parse_from_rfc3339(e["created_at"].as_str().unwrap())
+                .unwrap()
+                .timestamp_micros();
+            (at, e["created_by"]["id"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    authors.sort();
+    let names: Vec<String> = authors.into_iter().map(|(_, id)| id).collect();
+    let (ann, bob) = (People::id(&p.ann), People::id(&p.bob));
+    assert_eq!(names, [ann, bob.clone(), bob], "{info}");
 }
