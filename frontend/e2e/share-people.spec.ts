@@ -1,6 +1,7 @@
 // Sharing with people: the owner adds someone from the share dialog's People tab, changes what
 // they may do and sees the folder marked; the recipient finds it under "Shared with me" with the
-// owner's name, opens it in the owner's drive and is offered only what the grant allows.
+// owner's name, opens it in the owner's drive and is offered only what the grant allows (an
+// edit saved with write access, a read-only editor with read access).
 import { expect, test } from "@playwright/test";
 import { apiAs, fillSignIn, snap, snapAll } from "./helpers";
 import { newAccount } from "./site";
@@ -88,6 +89,25 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
   });
   expect(inTeam.files.map((f) => [f.name, f.size])).toContainEqual(["notes.txt", 12]);
   await snap(them, info, "recipient-write");
+  // With write access the text editor saves a new version of the owner's file.
+  await them.getByRole("button", { name: "notes.txt", exact: true }).dblclick();
+  const editor = them.getByRole("textbox", { name: "Contents of notes.txt" });
+  await expect(editor).toContainText("from Rafael");
+  await editor.click();
+  await them.keyboard.press("ControlOrMeta+End");
+  await them.keyboard.type("edited by Rafael");
+  await them.getByRole("button", { name: "Save", exact: true }).click();
+  await expect
+    .poll(async () => {
+      const got = await ownerApi<{ files: { name: string; size: number }[] }>("GET", "/file", {
+        query: { uri: "cloudreve://my/Team" },
+      });
+      return got.files.find((f) => f.name === "notes.txt")?.size;
+    })
+    .toBe(12 + "edited by Rafael".length);
+  await snap(them, info, "recipient-edit");
+  await them.keyboard.press("Escape");
+  await expect(them.getByTestId("preview-name")).toHaveCount(0);
 
   // Lowered to read: no upload, and the file offers no rename, move or delete.
   await ownerApi("PUT", "/file/permission", {
@@ -102,6 +122,11 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
     await expect(them.getByRole("menuitem", { name, exact: true })).toHaveCount(0);
   }
   await snap(them, info, "recipient-read");
+  await them.keyboard.press("Escape");
+  // Read access: the editor opens read only.
+  await them.getByRole("button", { name: "notes.txt", exact: true }).dblclick();
+  await expect(them.getByText("Read only")).toBeVisible();
+  await expect(them.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await them.keyboard.press("Escape");
   await context.close();
 });

@@ -24,6 +24,7 @@
 //! | `fs_events/dispatcher.rs` | the instance's file-event dispatcher |
 //! | `guard/counting.rs` | this instance's estimate of each credential's recent changes |
 //! | `guard/incidents.rs` | which credentials the guard stopped, as this instance last read it |
+//! | `guard/recorder.rs` | the writer that stores the guard's recorded changes in groups |
 //! | `health/policies.rs` | the storage probes' last answers |
 //! | `ops.rs` | the `/healthz` storage probe |
 //! | `queue/registry.rs` | the task kinds and their workers |

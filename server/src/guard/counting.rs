@@ -75,8 +75,8 @@ pub struct Recorded<'a> {
     pub previous_entity: Option<i64>,
 }
 
-/// Stores `change`.
-pub async fn record(db: &impl ConnectionTrait, change: Recorded<'_>) -> Result<(), DbErr> {
+/// Stores `change`, with the changes recorded at the same moment ([`super::recorder`]).
+pub async fn record(state: &AppState, change: Recorded<'_>) -> Result<(), DbErr> {
     let row = guard_change::ActiveModel {
         user_id: Set(change.user_id),
         cred_kind: Set(change.credential.kind.name().to_owned()),
@@ -94,8 +94,7 @@ pub async fn record(db: &impl ConnectionTrait, change: Recorded<'_>) -> Result<(
         updated_at: Set(change.at),
         ..Default::default()
     };
-    guard_change::Entity::insert(row).exec(db).await?;
-    Ok(())
+    super::recorder::Recorder::of(state).record(row).await
 }
 
 /// A name as the 255-character column keeps it.

@@ -13,6 +13,7 @@
 pub mod counting;
 pub mod incidents;
 pub mod names;
+mod recorder;
 pub mod settings;
 pub mod tell;
 pub mod undo;
@@ -102,7 +103,7 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
         counting::estimate(state, credential, sum);
     }
     counting::record(
-        &state.db,
+        state,
         counting::Recorded {
             user_id: who.user.id,
             credential,

@@ -1,7 +1,7 @@
 //! Text and code in CodeMirror: highlighted by the language its name suggests (each language
 //! pack a lazy chunk), with line numbers, a line count and a search panel (button or Ctrl+F),
-//! editable when the file is the user's own (not a snapshot's, which is read only though the
-//! user owns it) and not larger than LARGE_TEXT_BYTES, saved (button or Ctrl+S) as a
+//! editable when `isEditable` says so (the user's own, or granted to them with write access;
+//! never a snapshot's) and not larger than LARGE_TEXT_BYTES, saved (button or Ctrl+S) as a
 //! new version with `PUT /file/content`. While there are unsaved changes the viewer asks before
 //! closing (`unsaved.ts`) and the browser before leaving the page.
 
