@@ -62,16 +62,7 @@ pub async fn put_content(
     let author = ctx.user()?;
     let node = nav::resolve(&ctx, req.uri).await?;
     node.require(fs_cap::UPLOAD)?;
-    // A recipient with write access edits as the folder's owner: the version is charged to
-    // the owner and stored on their policy, and names the recipient as its author.
-    let acting = match node.owned {
-        true => None,
-        false => Some(
-            granted::acting(state, author, req.uri)
-                .await?
-                .ok_or(UploadError::OwnerOnly)?,
-        ),
-    };
+    let acting = acting_for(state, author, &node, req.uri).await?;
     let (me, own) = match &acting {
         Some(a) => (
             &a.owner,
@@ -102,10 +93,7 @@ pub async fn put_content(
         return Err(FsError::InsufficientCapacity.into());
     }
 
-    let segments = own.uri.segments();
-    let parent_path = segments[..segments.len().saturating_sub(1)].join("/");
-    let key_ctx = keys::KeyContext::new(me.user.id, parent_path, node.file.name.clone());
-    let key = keys::blob_key(&policy.dir_name_rule, &policy.file_name_rule, &key_ctx)?;
+    let key = blob_key(me, &policy, &own)?;
     let driver = state.storage.driver(policy.id).await?;
     let seen = Arc::new(AtomicU64::new(0));
     let body = limited(req.body, limit, seen.clone());
@@ -137,6 +125,39 @@ pub async fn put_content(
             Err(err)
         }
     }
+}
+
+/// Whom an edit of `node` writes as: `None` for the caller's own file; for a file in a folder
+/// another user granted the caller write access to, that owner, whose the version is (charged
+/// to them, on their policy) though it names the caller as its author.
+async fn acting_for(
+    state: &AppState,
+    author: &SignedIn,
+    node: &Node,
+    uri: &FileUri,
+) -> Result<Option<granted::Acting>, UploadError> {
+    if node.owned {
+        return Ok(None);
+    }
+    let acting = granted::acting(state, author, uri).await?;
+    acting.ok_or(UploadError::OwnerOnly).map(Some)
+}
+
+/// The storage key of a new version of `own` (the file in its owner's terms), by the policy's
+/// naming rules.
+fn blob_key(
+    me: &SignedIn,
+    policy: &stratus_entity::storage_policy::Model,
+    own: &Node,
+) -> Result<String, UploadError> {
+    let segments = own.uri.segments();
+    let parent_path = segments[..segments.len().saturating_sub(1)].join("/");
+    let key_ctx = keys::KeyContext::new(me.user.id, parent_path, own.file.name.clone());
+    Ok(keys::blob_key(
+        &policy.dir_name_rule,
+        &policy.file_name_rule,
+        &key_ctx,
+    )?)
 }
 
 /// The blob an edit stored, and who wrote it.

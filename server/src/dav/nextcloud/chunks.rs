@@ -127,6 +127,18 @@ fn transfer_error(e: TransferError) -> Response {
     }
 }
 
+/// The refusal of a join whose chunks do not add up to the `OC-Total-Length` announced.
+fn short_of_announced(req: &Request, total: u64) -> Option<Response> {
+    let announced = req.header("oc-total-length")?.trim().parse::<u64>().ok()?;
+    (announced != total).then(|| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The chunks do not add up to OC-Total-Length",
+        )
+    })
+}
+
 /// The `MOVE …/.file`: the transfer joined into its destination.
 async fn finish(
     state: &AppState,
@@ -147,16 +159,8 @@ async fn finish(
         Ok(found) => found,
         Err(e) => return transfer_error(e),
     };
-    if let Some(announced) = req
-        .header("oc-total-length")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        && announced != total
-    {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "The chunks do not add up to OC-Total-Length",
-        );
+    if let Some(refused) = short_of_announced(req, total) {
+        return refused;
     }
     let (me, uri) = match writer(state, &me, root, uri).await {
         Ok(found) => found,
