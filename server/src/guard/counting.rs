@@ -103,9 +103,14 @@ pub fn clip(name: &str) -> String {
 }
 
 fn of_credential(credential: &Credential) -> sea_orm::Condition {
+    of_key(credential.kind.name(), &credential.id)
+}
+
+/// The changes of the credential of kind `kind` and id `id`.
+fn of_key(kind: &str, id: &str) -> sea_orm::Condition {
     sea_orm::Condition::all()
-        .add(guard_change::Column::CredKind.eq(credential.kind.name()))
-        .add(guard_change::Column::CredId.eq(credential.id.clone()))
+        .add(guard_change::Column::CredKind.eq(kind))
+        .add(guard_change::Column::CredId.eq(id))
 }
 
 /// The weighted sum of the credential's changes since `since` that no incident holds yet.
@@ -129,17 +134,37 @@ pub async fn window_sum(
     Ok(sum.flatten().unwrap_or(0))
 }
 
-/// Gives the credential's changes since `since` that no incident holds to `incident`;
-/// answers the time of the first.
+/// Gives the credential's changes since `since` that no incident holds to `incident`.
 pub async fn claim(
     db: &impl ConnectionTrait,
     credential: &Credential,
     since: DateTime<Utc>,
     incident: i64,
 ) -> Result<(), DbErr> {
+    claim_of(db, of_credential(credential), since, incident).await
+}
+
+/// [`claim`] for the credential an incident names (`row`'s kind and id), of the changes made
+/// from `since` to `until`.
+pub async fn claim_for_incident(
+    db: &impl ConnectionTrait,
+    row: &stratus_entity::guard_incident::Model,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let of = of_key(&row.cred_kind, &row.cred_id).add(guard_change::Column::At.lte(until));
+    claim_of(db, of, since, row.id).await
+}
+
+async fn claim_of(
+    db: &impl ConnectionTrait,
+    of: sea_orm::Condition,
+    since: DateTime<Utc>,
+    incident: i64,
+) -> Result<(), DbErr> {
     guard_change::Entity::update_many()
         .col_expr(guard_change::Column::IncidentId, Expr::value(incident))
-        .filter(of_credential(credential))
+        .filter(of)
         .filter(guard_change::Column::At.gt(since))
         .filter(guard_change::Column::IncidentId.is_null())
         .exec(db)

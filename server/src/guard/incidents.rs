@@ -110,8 +110,10 @@ pub async fn trip(
         .await;
         match inserted {
             Ok(incident) => {
-                let incident = hold_since(state, incident, credential, since).await?;
+                // Known as open before its changes are claimed: a change recorded after the
+                // claim then finds it, and joins it ([`absorb`]).
                 remember(state, credential, Some(incident.id));
+                let incident = hold_since(state, incident, credential, since).await?;
                 return Ok((incident, true));
             }
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {

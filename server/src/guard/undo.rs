@@ -37,6 +37,10 @@ use crate::{
     state::AppState,
 };
 
+/// How long after a trip a change judged before it may still be recorded: an instance learns
+/// of an incident opened elsewhere within a second (its cache of incidents).
+const IN_FLIGHT_SECS: i64 = 3;
+
 /// The task's stored state.
 #[derive(Debug, Serialize, Deserialize)]
 struct UndoState {
@@ -131,6 +135,18 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     let owner = ctx.owner().await?;
     let caller = Caller::User(std::sync::Arc::new(owner));
     let fs = FsCtx::new(state, &caller);
+    // A change judged before the trip and recorded after it (on another instance, whose
+    // knowledge of the incident may be a second late) is the burst's too; what the credential
+    // did after a release is not.
+    let window = super::settings::GuardSettings::read(state)
+        .await
+        .map_err(retry)?
+        .burst_seconds;
+    let since = incident.tripped_at - chrono::Duration::seconds(window);
+    let until = incident.tripped_at + chrono::Duration::seconds(IN_FLIGHT_SECS);
+    counting::claim_for_incident(&state.db, &incident, since, until)
+        .await
+        .map_err(retry)?;
     let changes = counting::of_incident(&state.db, incident.id)
         .await
         .map_err(retry)?;
