@@ -40,7 +40,7 @@ use crate::{
     boolset::{Boolset, fs_cap},
     fs::{
         error::FsError,
-        grant::{self, Access},
+        grant::{self, Access, Granted},
         nav::{FsCtx, Node},
         path as fs_path,
         uri::{FileUri, FsKind},
@@ -235,6 +235,43 @@ impl Received {
             owned: false,
             grant: None,
         }
+    }
+
+    /// What each entry's grants allow on the item itself, as its own path would say: the
+    /// strongest access on it or on an entry of the same owner above it, and the strongest
+    /// of those strictly above (which lets the caller change the item). In memory, one
+    /// lookup per folder above each entry.
+    pub fn granted(&self) -> impl Iterator<Item = (&Item, Granted)> + '_ {
+        let by_path: HashMap<(Option<&str>, &[String]), (Access, i64)> = self
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    (i.uri.id.as_deref(), i.uri.segments()),
+                    (i.access, i.file.id),
+                )
+            })
+            .collect();
+        self.items.iter().map(move |item| {
+            let (owner, segments) = (item.uri.id.as_deref(), item.uri.segments());
+            let mut above: Option<Access> = None;
+            let mut top_id = item.file.id;
+            for depth in (0..segments.len()).rev() {
+                if let Some(&(access, id)) = by_path.get(&(owner, &segments[..depth])) {
+                    above = above.max(Some(access));
+                    top_id = id;
+                }
+            }
+            let here = above.map_or(item.access, |a| a.max(item.access));
+            (
+                item,
+                Granted {
+                    here,
+                    above,
+                    top_id,
+                },
+            )
+        })
     }
 
     /// The entries as a listing shows them.

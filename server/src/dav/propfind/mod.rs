@@ -4,11 +4,13 @@
 //! multistatus straight into a buffer, one page of children at a time, so a listing of any
 //! size streams with flat memory.
 //!
-//! Answered here: `allprop` (or an empty body) and `prop` lists. Left to dav-server, whose
+//! Answered here: `allprop` (or an empty body) and `prop` lists, "Shared with me" included
+//! ([`received_list`]). Left to dav-server, whose
 //! answer this one follows: `propname`, `allprop` with `include`, any other depth, share-rooted
 //! mounts, a target that is not there, and a target with a lock on, above or below it (the
 //! `lockdiscovery` of such entries is dav-server's to write).
 
+mod received_list;
 mod render;
 
 use std::sync::Arc;
@@ -117,11 +119,13 @@ pub async fn answer(
     let dav_path = s.request_path.as_ref()?;
     let node = fs.node(&s.uri(dav_path).ok()?).await.ok()?;
     // Inside a saved share, the share decides what is listed (a single-file share shows
-    // only its file): dav-server's listing goes through it, as it does "Shared with me".
-    if link::inside_share(&node) || received::is_folder(&node.uri) {
+    // only its file): dav-server's listing goes through it.
+    if link::inside_share(&node) {
         return None;
     }
-    if !locks?.none_near(dav_path).await {
+    // "Shared with me" takes no lock; anything else with a lock near is dav-server's.
+    let locks = locks?;
+    if !received::is_folder(&node.uri) && !locks.none_near(dav_path).await {
         return None;
     }
     let dir = node.is_folder();
@@ -137,17 +141,12 @@ pub async fn answer(
         resp = resp.header(header::CONTENT_LOCATION, &href);
     }
     let at_root = path::segments(dav_path).ok()?.is_empty();
-    let ua = req.header(header::USER_AGENT).unwrap_or_default();
-    let r = Arc::new(Render {
-        ms: want == Want::All && ua.contains("Microsoft"),
-        webdavfs: ua.contains("WebDAVFS"),
-        want,
-        used: s.me.user.storage.max(0) as u64,
-        total: s.me.group.max_storage.max(0) as u64,
-        block_junk: s.block_junk,
-        access: s.oc.access,
-        nextcloud: s.oc.nextcloud,
-    });
+    let r = Arc::new(render_for(fs, req, want));
+    if received::is_folder(&node.uri) {
+        let rec = fs.received().await.ok()??;
+        let body = received_list::answer(&s.state.db, &r, &href, &rec, depth_one).await;
+        return Some(resp.body(body.ok()?));
+    }
 
     let head = head(fs, &r, &node, &href, at_root).await.ok()?;
     // At the account's root, "Shared with me" after the real children.
@@ -171,6 +170,22 @@ pub async fn answer(
     };
     let body = head.chain(children).chain(shown).chain(tail);
     Some(resp.body(Body::from_bytes_stream(body)))
+}
+
+/// How the answer to `req` is written: the properties it asks for, as its client reads them.
+fn render_for(fs: &DavFs, req: &Request, want: Want) -> Render {
+    let s = &fs.0;
+    let ua = req.header(header::USER_AGENT).unwrap_or_default();
+    Render {
+        ms: want == Want::All && ua.contains("Microsoft"),
+        webdavfs: ua.contains("WebDAVFS"),
+        want,
+        used: s.me.user.storage.max(0) as u64,
+        total: s.me.group.max_storage.max(0) as u64,
+        block_junk: s.block_junk,
+        access: s.oc.access,
+        nextcloud: s.oc.nextcloud,
+    }
 }
 
 /// The opening of the answer and the `response` of the target `node` at `href`.

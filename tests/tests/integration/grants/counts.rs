@@ -52,7 +52,7 @@ pub(super) async fn insert_rows(
 }
 
 /// Grants `user` read on each of `files` of `owner`.
-async fn insert_grants(server: &TestServer, owner: i64, user: i64, files: &[i64]) {
+pub(super) async fn insert_grants(server: &TestServer, owner: i64, user: i64, files: &[i64]) {
     let now = Utc::now();
     for chunk in files.chunks(BATCH) {
         let rows = chunk.iter().map(|&id| file_grant::ActiveModel {

@@ -441,6 +441,28 @@ async fn a_granted_folder_of_1000_files_lists_in_a_fixed_number_of_statements() 
     println!("PROPFIND of a granted folder of 1,000 files: {large} statements");
 }
 
+#[tokio::test]
+async fn the_shared_with_me_folder_costs_a_fixed_number_of_statements() {
+    let (p, pw) = with_dav().await;
+    let s = &p.server;
+    let (ann, bob) = (uid(s, &p.ann), uid(s, &p.bob));
+    let root = super::counts::root_of(s, ann).await;
+    let first = super::counts::insert_rows(s, ann, root, "d", 5, file::kind::FOLDER).await;
+    super::counts::insert_grants(s, ann, bob, &first).await;
+    let path = format!("/remote.php/dav/files/{BOB}/Shared%20with%20me/");
+    let (small, n) = statements_of_propfind(s, &path, &pw).await;
+    assert_eq!(n, 5 + 1);
+    let more = super::counts::insert_rows(s, ann, root, "e", 200, file::kind::FOLDER).await;
+    super::counts::insert_grants(s, ann, bob, &more).await;
+    let (large, n) = statements_of_propfind(s, &path, &pw).await;
+    assert_eq!(n, 205 + 1);
+    assert!(
+        large <= small + 2,
+        "statements with 5 ({small}) and 205 grants ({large})"
+    );
+    println!("PROPFIND of Shared with me with 205 grants: {large} statements");
+}
+
 /// The fewest statements of five `Depth: 1` PROPFINDs of `path` (a Nextcloud client's, with
 /// `oc:permissions`) as Bob, and the number of entries answered.
 async fn statements_of_propfind(server: &TestServer, path: &str, pw: &str) -> (u64, usize) {
