@@ -70,6 +70,10 @@ impl Change {
     }
 }
 
+/// The row that records a change a watcher let pass, for a writer that stores it in its own
+/// transaction ([`decide`]).
+pub type Record = guard_change::ActiveModel;
+
 /// Judges changes before they are made.
 pub trait Watch: Send + Sync {
     /// Records `change` made by `who`, or refuses it ([`FsError::Guarded`]).
@@ -79,6 +83,15 @@ pub trait Watch: Send + Sync {
         who: &'a SignedIn,
         change: Change,
     ) -> BoxFuture<'a, Result<(), FsError>>;
+
+    /// Judges `change` as [`Watch::before`] does, but hands back its record (`None`: not
+    /// watched) for the caller to store with the change itself.
+    fn decide<'a>(
+        &'a self,
+        state: &'a AppState,
+        who: &'a SignedIn,
+        change: Change,
+    ) -> BoxFuture<'a, Result<Option<Record>, FsError>>;
 
     /// Whether changes by `who` are watched at all (the guard is on, the credential's kind
     /// is watched, the group is not exempt): a writer looks for the file it would replace
@@ -103,6 +116,23 @@ pub async fn before(state: &AppState, who: &SignedIn, change: Change) -> Result<
         return Ok(());
     };
     watch.before(state, who, change).await
+}
+
+/// [`before`] for a writer that stores the record in the transaction of the change (see
+/// [`Watch::decide`]): the upload committer, which stores an overwrite's record in the batch
+/// that publishes it, before the new version may release the old one.
+pub async fn decide(
+    state: &AppState,
+    who: &SignedIn,
+    change: Change,
+) -> Result<Option<Record>, FsError> {
+    if who.credential.is_none() {
+        return Ok(None);
+    }
+    let Some(watch) = state.provided::<Provided>() else {
+        return Ok(None);
+    };
+    watch.decide(state, who, change).await
 }
 
 /// Whether changes by `who` are watched (see [`Watch::watches`]).

@@ -75,9 +75,9 @@ pub struct Recorded<'a> {
     pub previous_entity: Option<i64>,
 }
 
-/// Stores `change`, with the changes recorded at the same moment ([`super::recorder`]).
-pub async fn record(state: &AppState, change: Recorded<'_>) -> Result<(), DbErr> {
-    let row = guard_change::ActiveModel {
+/// The row that stores `change`.
+pub fn row(change: Recorded<'_>) -> guard_change::ActiveModel {
+    guard_change::ActiveModel {
         user_id: Set(change.user_id),
         cred_kind: Set(change.credential.kind.name().to_owned()),
         cred_id: Set(change.credential.id.clone()),
@@ -93,8 +93,7 @@ pub async fn record(state: &AppState, change: Recorded<'_>) -> Result<(), DbErr>
         created_at: Set(change.at),
         updated_at: Set(change.at),
         ..Default::default()
-    };
-    super::recorder::Recorder::of(state).record(row).await
+    }
 }
 
 /// A name as the 255-character column keeps it.

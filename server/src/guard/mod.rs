@@ -29,7 +29,7 @@ use crate::{
     caller::{Credential, SignedIn},
     fs::{
         error::FsError,
-        watch::{Action, Change, Watch},
+        watch::{Action, Change, Record, Watch},
     },
     state::AppState,
 };
@@ -56,6 +56,15 @@ impl Watch for Guard {
         Box::pin(judge(state, who, change))
     }
 
+    fn decide<'a>(
+        &'a self,
+        state: &'a AppState,
+        who: &'a SignedIn,
+        change: Change,
+    ) -> BoxFuture<'a, Result<Option<Record>, FsError>> {
+        Box::pin(decide(state, who, change))
+    }
+
     fn watches<'a>(&'a self, state: &'a AppState, who: &'a SignedIn) -> BoxFuture<'a, bool> {
         Box::pin(async move {
             let Some(credential) = &who.credential else {
@@ -75,12 +84,37 @@ impl Watch for Guard {
 /// Records `change` by `who`, or refuses it: the credential is stopped already, or this
 /// change takes its burst past the threshold (which opens an incident).
 async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), FsError> {
-    let Some(credential) = &who.credential else {
+    let Some(record) = decide(state, who, change).await? else {
         return Ok(());
+    };
+    recorder::Recorder::of(state).record(record).await?;
+    // A concurrent change of the same credential may have tripped it since this one was
+    // judged: the incident holds this change too.
+    if let Some(credential) = &who.credential
+        && let Some(id) = incidents::open_for(state, credential).await?
+    {
+        let settings = GuardSettings::read(state).await?;
+        let since = Utc::now() - Duration::seconds(settings.burst_seconds);
+        incidents::absorb(state, id, credential, since).await?;
+    }
+    Ok(())
+}
+
+/// Refuses `change` by `who` (see [`judge`]), or answers the row that records it, counted
+/// already in this instance's estimate; `None` when the change is not watched. Stored late,
+/// or not at all when the change then fails, the row is missing from the window's sum for that
+/// moment only; undo claims what was recorded just after a trip.
+async fn decide(
+    state: &AppState,
+    who: &SignedIn,
+    change: Change,
+) -> Result<Option<Record>, FsError> {
+    let Some(credential) = &who.credential else {
+        return Ok(None);
     };
     let settings = GuardSettings::read(state).await?;
     if !settings.watches(credential.kind, who.group.id) {
-        return Ok(());
+        return Ok(None);
     }
     let weight = weigh(&change);
     let now = Utc::now();
@@ -102,27 +136,17 @@ async fn judge(state: &AppState, who: &SignedIn, change: Change) -> Result<(), F
         }
         counting::estimate(state, credential, sum);
     }
-    counting::record(
-        state,
-        counting::Recorded {
-            user_id: who.user.id,
-            credential,
-            at: now,
-            weight,
-            action: change.action.name(),
-            file_id: change.file_id,
-            path: &change.path,
-            old_name: change.old_name,
-            previous_entity: change.previous_entity,
-        },
-    )
-    .await?;
-    // A concurrent change of the same credential may have tripped it since this one was
-    // judged: the incident holds this change too.
-    if let Some(id) = incidents::open_for(state, credential).await? {
-        incidents::absorb(state, id, credential, since).await?;
-    }
-    Ok(())
+    Ok(Some(counting::row(counting::Recorded {
+        user_id: who.user.id,
+        credential,
+        at: now,
+        weight,
+        action: change.action.name(),
+        file_id: change.file_id,
+        path: &change.path,
+        old_name: change.old_name,
+        previous_entity: change.previous_entity,
+    })))
 }
 
 /// Opens (or joins, when a concurrent change of the credential tripped it a moment ago) the

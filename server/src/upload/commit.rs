@@ -78,6 +78,9 @@ pub struct Publish {
     pub modified: Option<DateTimeUtc>,
     /// Who wrote it: the owner, or a recipient writing into a folder granted to them.
     pub author: i64,
+    /// The guard's record of this overwrite, stored with it: before the new version is
+    /// current, so the version it replaces is kept for undo.
+    pub guard: Option<crate::fs::watch::Record>,
 }
 
 type Reply = oneshot::Sender<Result<file::Model, UploadError>>;
@@ -246,7 +249,11 @@ async fn together(
             }
             Ok(plan) => {
                 let replaces = plan.existing.is_some();
-                // What it reads (a file's versions, the owner's usage) must be written first.
+                if replaces && let Some(record) = &p.guard {
+                    done.deferred.push(backend, &guard_insert(record));
+                }
+                // What it reads (a file's versions, the owner's usage, the guard's records)
+                // must be written first.
                 done.deferred.run(&txn).await?;
                 let file = apply(&txn, p, plan, &mut done.changes, i).await?;
                 let file = stamp(backend, p, file, &mut done.deferred);
@@ -377,10 +384,22 @@ fn record<'a>(
     }
 }
 
+/// The insert of an overwrite's guard record.
+fn guard_insert(
+    record: &crate::fs::watch::Record,
+) -> sea_orm::Insert<stratus_entity::guard_change::ActiveModel> {
+    stratus_entity::guard_change::Entity::insert(record.clone())
+}
+
 /// One publish in a transaction of its own.
 pub async fn alone(db: &DatabaseConnection, p: &Publish) -> Result<file::Model, UploadError> {
     let txn = tx::begin(db, p.owner).await?;
     let plan = check(&txn, p, None, None).await?;
+    if plan.existing.is_some()
+        && let Some(record) = &p.guard
+    {
+        guard_insert(record).exec(&txn).await?;
+    }
     let mut changes = Vec::new();
     let raise: Vec<i64> = plan.known.iter().map(|f| f.id).collect();
     let file = apply(&txn, p, plan, &mut changes, 0).await?;

@@ -165,10 +165,13 @@ async fn write_as(
         return Err(err.into());
     }
     let size = written.load(Ordering::Relaxed) as i64;
-    if let Err(e) = judge_overwrite(state, me, replaced, sample, &uri).await {
-        discard(&*driver, &key, pending).await;
-        return Err(e.into());
-    }
+    let guard = match judge_overwrite(state, me, replaced, sample, &uri).await {
+        Ok(guard) => guard,
+        Err(e) => {
+            discard(&*driver, &key, pending).await;
+            return Err(e.into());
+        }
+    };
     let publish = Publish {
         owner,
         max_storage: me.group.max_storage,
@@ -183,6 +186,7 @@ async fn write_as(
         origin: crate::request_ctx::current(),
         modified: w.modified,
         author: w.author.unwrap_or(owner),
+        guard,
     };
     publish_or_discard(state, &*driver, pending, publish).await
 }
@@ -213,21 +217,21 @@ fn counted(
 }
 
 /// Asks the guard against mass deletion about the overwrite of `replaced` (if any) with
-/// content whose first bytes are `sample`.
+/// content whose first bytes are `sample`; its record is stored with the publish.
 async fn judge_overwrite(
     state: &AppState,
     me: &SignedIn,
     replaced: Option<file::Model>,
     sample: Option<Arc<Mutex<BytesMut>>>,
     uri: &FileUri,
-) -> Result<(), FsError> {
+) -> Result<Option<watch::Record>, FsError> {
     let Some(file) = replaced else {
-        return Ok(());
+        return Ok(None);
     };
     let mut change = watch::Change::new(watch::Action::Overwrite, file.id, uri.to_string());
     change.previous_entity = file.primary_entity;
     change.sample = sample.map(|s| s.lock().expect("sample").split().freeze());
-    watch::before(state, me, change).await
+    watch::decide(state, me, change).await
 }
 
 /// The file a write to `uri` gives a new version, when `me`'s changes are watched: from what
