@@ -3,7 +3,8 @@
 // changed, and releases one ("It was me"); the administrator finds the other on the console's
 // Incidents page, filters by state, and undoes it (every file comes back). Then the guard's
 // settings are changed in the console's Guard tab (a bad number is stopped first) and the group
-// editor says its group is exempt. Every setting changed is put back at the end.
+// editor says its group is exempt. With many incidents, Settings shows the newest and pages back
+// through the older. Every setting changed is put back at the end.
 import { type APIRequestContext, expect, type Locator, type Page, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 import { type Account, apiAs, fillSignIn, signInPage, snap, snapAll } from "./helpers";
@@ -202,6 +203,43 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
     await page.getByRole("button", { name: "Edit Admin", exact: true }).click();
     await expect(page.getByRole("dialog")).toContainText("leaves this group's members alone");
     await snap(page, info, "admin-group-exempt");
+  } finally {
+    await setSiteSettings(request, GUARD_DEFAULTS);
+  }
+});
+
+test("Settings shows the newest 20 incidents and pages back through older ones", async ({
+  page,
+  request,
+}, info) => {
+  test.setTimeout(180_000);
+  await setSiteSettings(request, { guard_burst_files: "1" });
+  try {
+    const owner = await newAccount(request, "Otto", 1);
+    const api = await apiAs(request, owner);
+    // 21 incidents: each device deletes two files, the second is refused, then released.
+    for (let n = 0; n < 21; n++) {
+      await trip(request, owner, `device-${n}`, 2);
+      const open = await api<{ incidents: Incident[] }>("GET", "/guard/incident", {
+        query: { state: "open" },
+      });
+      for (const incident of open.incidents) {
+        await api("POST", `/guard/incident/${incident.id}/release`);
+      }
+    }
+    await signInPage(page, owner);
+    await page.goto("/settings");
+    const section = page.getByRole("region", { name: "Security incidents" });
+    const rows = section.getByTestId("incident");
+    await expect(rows).toHaveCount(20);
+    await expect(rows.first()).toContainText("device-20");
+    const older = section.getByRole("button", { name: "Show older incidents" });
+    await older.scrollIntoViewIfNeeded();
+    await snap(page, info, "settings-incidents-older");
+    await older.click();
+    await expect(rows).toHaveCount(21);
+    await expect(rows.last()).toContainText("device-0");
+    await expect(older).toHaveCount(0);
   } finally {
     await setSiteSettings(request, GUARD_DEFAULTS);
   }
