@@ -10,10 +10,12 @@
 //! inside, but never the granted item itself (renaming, moving or deleting that needs write
 //! on a folder above it). Nothing reached through a grant may be shared on or restored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
 use stratus_entity::{file, file_grant, lock as lock_row, user};
 
 use super::{
@@ -191,8 +193,10 @@ pub async fn received_grants(
 
 /// What the caller may do at each of `ids`, children of a folder of `owner_id`'s tree that
 /// the caller reaches with `folder`: the folder's grant, raised where a child carries a
-/// stronger grant of its own. One statement when the folder is only read, none when it is
-/// written (nothing is stronger).
+/// stronger grant of its own. One statement when the folder is only read (the owner's write
+/// grants to the caller, few whatever the page, matched to the page in memory: a list of the
+/// page's ids would cost the database more than the rows it finds), none when it is written
+/// (nothing is stronger).
 pub async fn of_children(
     db: &impl ConnectionTrait,
     me: &SignedIn,
@@ -200,19 +204,32 @@ pub async fn of_children(
     folder: &Granted,
     ids: &[i64],
 ) -> Result<HashMap<i64, Granted>, FsError> {
-    let own = match folder.here {
-        Access::Write => Vec::new(),
-        Access::Read if ids.is_empty() => Vec::new(),
-        Access::Read => reaching(db, (me.user.id, me.user.group_id), owner_id, ids).await?,
+    let writes: HashSet<i64> = match folder.here {
+        Access::Write => HashSet::new(),
+        Access::Read if ids.is_empty() => HashSet::new(),
+        Access::Read => file_grant::Entity::find()
+            .select_only()
+            .column(file_grant::Column::FileId)
+            .filter(file_grant::Column::OwnerId.eq(owner_id))
+            .filter(file_grant::Column::Access.eq(file_grant::access::WRITE))
+            .filter(
+                Condition::any()
+                    .add(file_grant::Column::UserId.eq(me.user.id))
+                    .add(file_grant::Column::GroupId.eq(me.user.group_id)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect(),
     };
     Ok(ids
         .iter()
         .map(|&id| {
-            let here = own
-                .iter()
-                .filter(|g| g.file_id == id)
-                .filter_map(|g| Access::parse(&g.access))
-                .fold(folder.here, Access::max);
+            let here = match writes.contains(&id) {
+                true => Access::Write,
+                false => folder.here,
+            };
             let granted = Granted {
                 here,
                 above: Some(folder.here),
