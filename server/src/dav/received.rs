@@ -58,6 +58,9 @@ const ASIDE: &str = "Shared with me (received)";
 /// JavaScript clients read it exactly.
 const ID_BASE: i64 = 1 << 50;
 
+/// Where an entry is: its owner's hash id and its path in the owner's tree.
+type Place<'a> = (Option<&'a str>, &'a [String]);
+
 /// What the caller received, as the session shows it.
 pub struct Received {
     /// The folder's name at the account's root.
@@ -242,7 +245,7 @@ impl Received {
     /// of those strictly above (which lets the caller change the item). In memory, one
     /// lookup per folder above each entry.
     pub fn granted(&self) -> impl Iterator<Item = (&Item, Granted)> + '_ {
-        let by_path: HashMap<(Option<&str>, &[String]), (Access, i64)> = self
+        let by_path: HashMap<Place<'_>, (Access, i64)> = self
             .items
             .iter()
             .map(|i| {
