@@ -82,6 +82,22 @@ start_stratus() {
     API="http://127.0.0.1:$port/api/v4"
 }
 
+# Stratus with its S3 endpoint on a free port, an administrator signed in (TOKEN) and an S3 key
+# for the whole drive: S_URL, S_AK, S_SK.
+start_stratus_s3() {
+    local sport s3port key
+    sport=$(free_port)
+    s3port=$(free_port)
+    "$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
+    STRATUS_ENV="STRATUS_S3_LISTEN=127.0.0.1:$s3port" start_stratus "$sport"
+    TOKEN=$(sign_in)
+    key=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+        -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/s3")
+    S_AK=$(jq -er '.data.access_key_id' <<<"$key")
+    S_SK=$(jq -er '.data.secret_access_key' <<<"$key")
+    S_URL="http://127.0.0.1:$s3port"
+}
+
 sign_in() {
     curl -fs -H 'content-type: application/json' \
         -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$API/session/token" |

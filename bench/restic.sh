@@ -25,15 +25,9 @@ build_stratus
 trap 'echo "restic.sh failed at line $LINENO" >&2' ERR
 
 # ---- Stratus, with its S3 endpoint and a key for the whole drive ------------------------------
-SPORT=$(free_port)
-S3PORT=$(free_port)
-"$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
-STRATUS_ENV="STRATUS_S3_LISTEN=127.0.0.1:$S3PORT" start_stratus "$SPORT"
-TOKEN=$(sign_in)
+start_stratus_s3
 curl -fs -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
     -d '{"uri":"cloudreve://my/backups","type":"folder"}' "$API/file/create" >/dev/null
-KEY=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-    -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/s3")
 
 # ---- the tree ------------------------------------------------------------------------------------
 mkdir -p "$WORK/tree"
@@ -62,10 +56,8 @@ backup_restore() {
 }
 
 (
-    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-    AWS_ACCESS_KEY_ID=$(jq -er '.data.access_key_id' <<<"$KEY")
-    AWS_SECRET_ACCESS_KEY=$(jq -er '.data.secret_access_key' <<<"$KEY")
-    backup_restore "s3:http://127.0.0.1:$S3PORT/backups/bench" "$WORK/restored-s"
+    export AWS_ACCESS_KEY_ID=$S_AK AWS_SECRET_ACCESS_KEY=$S_SK
+    backup_restore "s3:$S_URL/backups/bench" "$WORK/restored-s"
 ) >"$WORK/stratus.times"
 HWM=$(awk '/VmHWM/ {print $2}' "/proc/$STRATUS_PID/status")
 backup_restore "$WORK/local-repo" "$WORK/restored-l" >"$WORK/local.times"

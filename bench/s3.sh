@@ -34,16 +34,7 @@ build_stratus
 trap 'echo "s3.sh failed at line $LINENO" >&2' ERR
 
 # ---- Stratus, with its S3 endpoint and a key for the whole drive ------------------------------
-SPORT=$(free_port)
-S3PORT=$(free_port)
-"$BIN" --data-dir "$WORK/data" create-admin --email "$EMAIL" --password "$PASSWORD" >/dev/null
-STRATUS_ENV="STRATUS_S3_LISTEN=127.0.0.1:$S3PORT" start_stratus "$SPORT"
-TOKEN=$(sign_in)
-KEY=$(curl -fs -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-    -d '{"uri":"cloudreve://my","name":"bench"}' "$API/devices/s3")
-S_AK=$(jq -er '.data.access_key_id' <<<"$KEY")
-S_SK=$(jq -er '.data.secret_access_key' <<<"$KEY")
-S_URL="http://127.0.0.1:$S3PORT"
+start_stratus_s3
 
 # ---- s3s-fs, on the same disk ------------------------------------------------------------------
 mkdir -p "$WORK/s3s"
