@@ -106,8 +106,8 @@ pub fn renders_as_page(mime: &str) -> bool {
 /// Sets the headers that keep served content from running as a page of the site's origin,
 /// where the web UI keeps its session: a document a browser renders anyway gets a unique
 /// origin without scripts (`sandbox`), and the declared type is taken as it is (`nosniff`).
-/// Every answer carrying users' bytes on the site's origin sets them: the content route and
-/// `/dav`.
+/// Every answer carrying users' bytes sets them: the content route, `/dav` and the S3
+/// endpoint.
 pub fn confine(h: &mut HeaderMap) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,

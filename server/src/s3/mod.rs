@@ -84,7 +84,13 @@ async fn accept(
         tokio::spawn(async move {
             let serve = hyper::service::service_fn(move |req| {
                 let (service, state) = (service.clone(), state.clone());
-                async move { failures::serve(&state, &service, peer.ip(), req).await }
+                async move {
+                    let mut resp = failures::serve(&state, &service, peer.ip(), req).await?;
+                    // Users' bytes: a page a browser renders anyway runs without scripts in
+                    // an origin of its own, and its declared type is taken as it is.
+                    crate::download::headers::confine(resp.headers_mut());
+                    Ok::<_, s3s::HttpError>(resp)
+                }
             });
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())

@@ -20,7 +20,7 @@ use super::{
     error, meta, path,
 };
 use crate::{
-    download::speed,
+    download::{self, speed},
     fs::{
         error::FsError,
         nav::{self, Node},
@@ -81,6 +81,14 @@ impl Described {
                     .to_string(),
             )
         })
+    }
+
+    /// `attachment` for a type a browser would render as a page (HTML, SVG, XML): opened
+    /// from a presigned URL it is downloaded, never shown, as on the API's content route.
+    pub fn disposition(&self) -> Option<String> {
+        let kind = self.content_type()?;
+        download::headers::renders_as_page(&kind)
+            .then(|| download::headers::disposition(true, &self.node.file.name))
     }
 
     pub fn size(&self) -> u64 {
@@ -153,6 +161,7 @@ pub fn head_output(d: &Described) -> dto::HeadObjectOutput {
     dto::HeadObjectOutput {
         accept_ranges: Some("bytes".to_owned()),
         content_length: Some(d.size() as i64),
+        content_disposition: d.disposition(),
         content_type: d.content_type(),
         e_tag: Some(ETag::Strong(d.etag.clone())),
         last_modified: Some(d.modified.clone()),
@@ -204,6 +213,7 @@ pub async fn get(
         body: Some(body),
         content_length: Some((end - start) as i64),
         content_range,
+        content_disposition: d.disposition(),
         content_type: d.content_type(),
         e_tag: Some(ETag::Strong(d.etag.clone())),
         last_modified: Some(d.modified.clone()),

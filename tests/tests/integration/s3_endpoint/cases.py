@@ -285,6 +285,15 @@ def case_presign():
     other = url.replace("p.txt", "q.txt")
     status, _ = http("GET", other)
     assert status == 403, status
+    # A page opened from a URL is confined: downloaded, never run on the endpoint's origin.
+    s3.put_object(Bucket="pre", Key="page.html", Body=b"<script>alert(1)</script>", ContentType="text/html")
+    page = s3.generate_presigned_url("get_object", Params={"Bucket": "pre", "Key": "page.html"}, ExpiresIn=300)
+    with urllib.request.urlopen(page) as resp:
+        assert resp.headers["Content-Disposition"].startswith("attachment"), dict(resp.headers)
+        assert resp.headers["Content-Security-Policy"] == "sandbox", dict(resp.headers)
+        assert resp.headers["X-Content-Type-Options"] == "nosniff", dict(resp.headers)
+    assert s3.head_object(Bucket="pre", Key="page.html")["ContentDisposition"].startswith("attachment")
+    assert "ContentDisposition" not in s3.head_object(Bucket="pre", Key="p.txt")
     put = s3.generate_presigned_url("put_object", Params={"Bucket": "pre", "Key": "up.txt"}, ExpiresIn=300)
     status, body = http("PUT", put, b"uploaded by URL")
     assert status == 200, (status, body)
