@@ -14,7 +14,10 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde_json::Value;
-use stratus_entity::guard_incident::{self, state};
+use stratus_entity::{
+    guard_change,
+    guard_incident::{self, state},
+};
 
 use super::counting;
 use crate::{caller::Credential, state::AppState};
@@ -157,8 +160,15 @@ async fn hold_since(
     credential: &Credential,
     since: DateTime<Utc>,
 ) -> Result<guard_incident::Model, DbErr> {
-    let db = &state.db;
-    counting::claim(db, credential, since, incident.id).await?;
+    counting::claim(&state.db, credential, since, incident.id).await?;
+    Ok(recount(&state.db, incident).await?.0)
+}
+
+/// Counts the changes `incident` holds into it, and answers them (oldest first).
+pub async fn recount(
+    db: &impl ConnectionTrait,
+    incident: guard_incident::Model,
+) -> Result<(guard_incident::Model, Vec<guard_change::Model>), DbErr> {
     let changes = counting::of_incident(db, incident.id).await?;
     let count = |action: &str| changes.iter().filter(|c| c.action == action).count() as i32;
     let mut active = incident.into_active_model();
@@ -171,7 +181,7 @@ async fn hold_since(
     if let Some(last) = changes.last() {
         active.last_at = Set(last.at);
     }
-    active.update(db).await
+    Ok((active.update(db).await?, changes))
 }
 
 /// How many of the user's incidents still stop a credential.

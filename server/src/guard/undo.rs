@@ -147,7 +147,7 @@ async fn run(ctx: &TaskCtx) -> Result<(), TaskError> {
     counting::claim_for_incident(&state.db, &incident, since, until)
         .await
         .map_err(retry)?;
-    let changes = counting::of_incident(&state.db, incident.id)
+    let (incident, changes) = incidents::recount(&state.db, incident)
         .await
         .map_err(retry)?;
     let mut out = Outcome::default();
