@@ -35,7 +35,8 @@ use super::{
     batch_reads::{Folders, Shared},
     deferred::Deferred,
     rows::{
-        self, NewFile, add_current_version, insert_file_with_version, insert_files_with_versions,
+        self, NewFile, add_current_version, guard_insert, insert_file_with_version,
+        insert_files_with_versions,
     },
 };
 use crate::{
@@ -382,13 +383,6 @@ fn record<'a>(
         }
         start = end;
     }
-}
-
-/// The insert of an overwrite's guard record.
-fn guard_insert(
-    record: &crate::fs::watch::Record,
-) -> sea_orm::Insert<stratus_entity::guard_change::ActiveModel> {
-    stratus_entity::guard_change::Entity::insert(record.clone())
 }
 
 /// One publish in a transaction of its own.

@@ -14,7 +14,7 @@ use stratus_entity::{entity, file, file_entity};
 
 use super::{
     UploadError,
-    rows::{link, new_version_is_current},
+    rows::{guard_insert, link, new_version_is_current},
 };
 use crate::{
     auth::caller::SignedIn,
@@ -42,15 +42,13 @@ pub async fn copy_over(
     if target.file.primary_entity == Some(blob_id) {
         return Ok(Some(target.file.clone()));
     }
-    if watch::watches(state, me).await {
-        let mut change = watch::Change::new(
-            watch::Action::Overwrite,
-            target.file.id,
-            target.uri.to_string(),
-        );
-        change.previous_entity = target.file.primary_entity;
-        watch::before(state, me, change).await?;
-    }
+    let mut change = watch::Change::new(
+        watch::Action::Overwrite,
+        target.file.id,
+        target.uri.to_string(),
+    );
+    change.previous_entity = target.file.primary_entity;
+    let guard = watch::decide(state, me, change).await?;
     let txn = tx::begin(&state.db, owner).await?;
     // Read again under the owner's lock: either may have changed since it was resolved.
     let current = file::Entity::find_by_id(target.file.id)
@@ -84,6 +82,9 @@ pub async fn copy_over(
             .filter(entity::Column::Id.eq(blob.id))
             .exec(&txn)
             .await?;
+    }
+    if let Some(record) = &guard {
+        guard_insert(record).exec(&txn).await?;
     }
     let replaced = current.primary_entity;
     let mut active = current.into_active_model();

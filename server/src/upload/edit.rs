@@ -21,7 +21,10 @@ use futures_util::StreamExt;
 use sea_orm::EntityTrait;
 use stratus_entity::file;
 
-use super::{UploadError, granted, policy, rows::add_current_version};
+use super::{
+    UploadError, granted, policy,
+    rows::{add_current_version, guard_insert},
+};
 use crate::{
     auth::caller::{Caller, SignedIn},
     boolset::fs_cap,
@@ -32,6 +35,7 @@ use crate::{
         nav::{self, FsCtx, Node},
         quota, tree, tx,
         uri::FileUri,
+        watch,
     },
     ids::IdKind,
     state::AppState,
@@ -76,11 +80,7 @@ pub async fn put_content(
     if node.file.r#type != file::kind::FILE || node.file.is_symbolic {
         return Err(FsError::Exists(node.file.name.clone()).into());
     }
-    let limit = state
-        .settings
-        .int("maxEditSize", DEFAULT_MAX_EDIT_SIZE)
-        .await?
-        .max(0) as u64;
+    let limit = max_edit_size(state).await?;
     if req.declared.is_some_and(|len| len > limit) {
         return Err(too_large(limit));
     }
@@ -108,12 +108,19 @@ pub async fn put_content(
         });
     }
     let size = seen.load(Ordering::SeqCst) as i64;
-
+    let guard = match judged(state, me, &own).await {
+        Ok(guard) => guard,
+        Err(e) => {
+            super::stream::discard(&*driver, &key, pending).await;
+            return Err(e.into());
+        }
+    };
     let written = Written {
         policy: &policy,
         key: &key,
         size,
         author: author.user.id,
+        guard,
     };
     match commit(state, me, &own, req.previous, written).await {
         Ok(file) => {
@@ -125,6 +132,28 @@ pub async fn put_content(
             Err(err)
         }
     }
+}
+
+/// The largest edit the site takes (`maxEditSize`).
+async fn max_edit_size(state: &AppState) -> Result<u64, UploadError> {
+    let max = state
+        .settings
+        .int("maxEditSize", DEFAULT_MAX_EDIT_SIZE)
+        .await?;
+    Ok(max.max(0) as u64)
+}
+
+/// An edit is an overwrite of `own`: the guard against mass deletion judges it (an app or
+/// device editing through the API counts as it would over WebDAV), and its record is stored
+/// with the version.
+async fn judged(
+    state: &AppState,
+    me: &SignedIn,
+    own: &Node,
+) -> Result<Option<watch::Record>, FsError> {
+    let mut change = watch::Change::new(watch::Action::Overwrite, own.file.id, own.uri.to_string());
+    change.previous_entity = own.file.primary_entity;
+    watch::decide(state, me, change).await
 }
 
 /// Whom an edit of `node` writes as: `None` for the caller's own file; for a file in a folder
@@ -160,12 +189,13 @@ fn blob_key(
     )?)
 }
 
-/// The blob an edit stored, and who wrote it.
+/// The blob an edit stored, who wrote it, and the guard's record of it.
 struct Written<'a> {
     policy: &'a stratus_entity::storage_policy::Model,
     key: &'a str,
     size: i64,
     author: i64,
+    guard: Option<watch::Record>,
 }
 
 /// The owner transaction that turns the stored blob into the file's current version; `me` is
@@ -190,6 +220,9 @@ async fn commit(
     check_base(state, &current, previous)?;
     tree::ensure_unlocked(&txn, owner, &node.uri, false, &[]).await?;
     quota::charge(&txn, owner, size, me.group.max_storage).await?;
+    if let Some(record) = &w.guard {
+        guard_insert(record).exec(&txn).await?;
+    }
     let updated = add_current_version(&txn, current, (key, size, policy.id), w.author).await?;
     let path = journal::path_of(&txn, node).await?;
     journal::record(&txn, &[journal::modified(&updated, &path)]).await?;

@@ -272,6 +272,14 @@ pub(super) async fn new_version_is_current(
     Ok(thumb::release(txn, file.id, None).await?)
 }
 
+/// The insert of the guard's record of an overwrite (`fs::watch::decide`), sent in the
+/// transaction that makes the new version current, before the old one may be released.
+pub(super) fn guard_insert(
+    record: &crate::fs::watch::Record,
+) -> sea_orm::Insert<stratus_entity::guard_change::ActiveModel> {
+    stratus_entity::guard_change::Entity::insert(record.clone())
+}
+
 pub(crate) async fn link(
     db: &impl ConnectionTrait,
     file_id: i64,

@@ -224,3 +224,35 @@ async fn a_stopped_web_session_writes_nothing_through_the_api_and_another_one_st
     let again = create_code(&server, &ann.access_token, "cloudreve://my/new.txt").await;
     assert_eq!(again, 0);
 }
+
+/// An edit through the API (`PUT /file/content`, the web editor's and apps' save) is an
+/// overwrite the guard counts: past the threshold the next one is refused and changes nothing,
+/// and undo puts back the version before the first.
+#[tokio::test]
+async fn edits_through_the_api_count_as_overwrites() {
+    let (server, ann) = setup(3).await;
+    server
+        .state
+        .settings
+        .set(&[("guard_web_sessions", "1")])
+        .await
+        .unwrap();
+    let uri = "cloudreve://my/notes.txt";
+    server.upload(&ann, uri, b"original", json!({})).await;
+    let mut codes = Vec::new();
+    for i in 0..5 {
+        let resp = server
+            .request_as(
+                Method::PUT,
+                &format!("/file/content?uri={}", stratus_tests::query_escape(uri)),
+                &ann.access_token,
+            )
+            .body(format!("edit {i}"))
+            .send()
+            .await
+            .unwrap();
+        codes.push(stratus_tests::envelope(resp).await["code"].as_i64().unwrap());
+    }
+    assert_eq!(codes, [0, 0, 0, 40090, 40090]);
+    assert_eq!(server.download(&ann, uri).await, b"edit 2");
+}
