@@ -251,7 +251,11 @@ async fn edits_through_the_api_count_as_overwrites() {
             .send()
             .await
             .unwrap();
-        codes.push(stratus_tests::envelope(resp).await["code"].as_i64().unwrap());
+        codes.push(
+            stratus_tests::envelope(resp).await["code"]
+                .as_i64()
+                .unwrap(),
+        );
     }
     assert_eq!(codes, [0, 0, 0, 40090, 40090]);
     assert_eq!(server.download(&ann, uri).await, b"edit 2");
