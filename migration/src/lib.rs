@@ -6,7 +6,7 @@
 //! columns and indexes, and take them away again. Seed data is not part of the migrations:
 //! the server writes it on first start.
 //!
-//! The tables mirror the entities in `stratus-entity`; `tests/entities.rs` checks that every
+//! The tables mirror the entities in `stratus-entity`; `tests/entities/` checks that every
 //! entity round-trips through the migrated schema.
 
 pub use sea_orm_migration::prelude::*;
@@ -53,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100000_create_s3_keys::Migration),
             Box::new(m20261203_100000_create_file_grants::Migration),
             Box::new(m20261204_100000_create_guard::Migration),
+            Box::new(m20261205_100000_add_change_actors::Migration),
+            Box::new(m20261206_100000_key_guard_oauth_by_user::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! The sizes of the sources, the twin of the import rules: a file is read whole and a function
 //! in one sitting, so neither grows past what a reader holds at once.
 //!
-//! - No `.rs` file under `server/src`, `entity/src`, `migration/src` or `tests/` is over
-//!   [`MAX_FILE_LINES`] lines.
+//! - No `.rs` file under `server/src`, `entity/src`, `migration/src`, `migration/tests` or
+//!   `tests/` is over [`MAX_FILE_LINES`] lines.
 //! - No function under `server/src` or `entity/src` is over [`MAX_FN_LINES`] lines, counted from
 //!   its `fn` line to its closing brace. Two places are exempt from this rule, and only these:
 //!   the migrations (`migration/src`), a frozen history of the schema that is never edited once
@@ -82,7 +82,13 @@ impl<'ast> Visit<'ast> for Functions {
 #[test]
 fn files_stay_under_600_lines() {
     let mut problems = Vec::new();
-    for dir in ["server/src", "entity/src", "migration/src", "tests"] {
+    for dir in [
+        "server/src",
+        "entity/src",
+        "migration/src",
+        "migration/tests",
+        "tests",
+    ] {
         let mut files = Vec::new();
         rust_files(&root().join(dir), &mut files);
         for path in files {

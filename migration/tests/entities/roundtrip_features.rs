@@ -1,4 +1,5 @@
-//! Round trips of the settings, snapshot, backup, notification, node health, file change, OAuth and account security tables, split from `entities.rs` to keep it short.
+//! Round trips of the settings, snapshot, backup, notification, node health, file change, OAuth
+//! and account security tables.
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};

@@ -1,138 +1,15 @@
-//! The entities in `stratus-entity` match the migrated schema: every table has exactly the
-//! entity's columns (same nullability), and one row per entity round-trips through its
-//! `ActiveModel`. Runs on SQLite, and on PostgreSQL when `STRATUS_TEST_PG_URL` is set.
-
-mod common;
-
-use std::collections::BTreeMap;
+//! Round trips of the core tables (nodes, storage policies, groups, users, files, blobs and
+//! their links, metadata, shares, direct links, WebDAV accounts, passkeys, tasks, kv, locks,
+//! upload sessions, events), then the relations between them resolve.
 
 use chrono::{Duration, SubsecRound, Utc};
-use common::{TABLES, TestDb};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbBackend, EntityTrait, IdenStatic, Iterable, ModelTrait, PaginatorTrait, QueryFilter,
-    Statement,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
 };
-use sea_orm_migration::MigratorTrait;
 use serde_json::json;
 use stratus_entity::*;
-use stratus_migration::Migrator;
 
-/// `column name -> nullable` as the database sees it.
-async fn table_columns(db: &DatabaseConnection, table: &str) -> BTreeMap<String, bool> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Sqlite => {
-            r#"SELECT name AS name, ("notnull" = 0) AS nullable FROM pragma_table_info(?)"#
-        }
-        DbBackend::Postgres => {
-            "SELECT column_name::text AS name, (is_nullable = 'YES') AS nullable \
-             FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1"
-        }
-        other => panic!("unsupported backend {other:?}"),
-    };
-    db.query_all_raw(Statement::from_sql_and_values(backend, sql, [table.into()]))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| {
-            (
-                row.try_get::<String>("", "name").unwrap(),
-                row.try_get::<bool>("", "nullable").unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// `column name -> nullable` as the entity declares it.
-fn entity_columns<E: EntityTrait>() -> BTreeMap<String, bool> {
-    E::Column::iter()
-        .map(|c| (c.as_str().to_owned(), c.def().is_null()))
-        .collect()
-}
-
-async fn assert_entity_matches<E: EntityTrait + Default>(db: &DatabaseConnection) -> String {
-    let table = E::default().table_name().to_owned();
-    assert_eq!(
-        entity_columns::<E>(),
-        table_columns(db, &table).await,
-        "entity and table `{table}` differ (column -> nullable)"
-    );
-    table
-}
-
-async fn schema_matches(db: &DatabaseConnection) {
-    let checked = vec![
-        assert_entity_matches::<node::Entity>(db).await,
-        assert_entity_matches::<storage_policy::Entity>(db).await,
-        assert_entity_matches::<group::Entity>(db).await,
-        assert_entity_matches::<user::Entity>(db).await,
-        assert_entity_matches::<file::Entity>(db).await,
-        assert_entity_matches::<entity::Entity>(db).await,
-        assert_entity_matches::<file_entity::Entity>(db).await,
-        assert_entity_matches::<metadata::Entity>(db).await,
-        assert_entity_matches::<share::Entity>(db).await,
-        assert_entity_matches::<direct_link::Entity>(db).await,
-        assert_entity_matches::<dav_account::Entity>(db).await,
-        assert_entity_matches::<passkey::Entity>(db).await,
-        assert_entity_matches::<task::Entity>(db).await,
-        assert_entity_matches::<kv::Entity>(db).await,
-        assert_entity_matches::<lock::Entity>(db).await,
-        assert_entity_matches::<upload_session::Entity>(db).await,
-        assert_entity_matches::<event::Entity>(db).await,
-        assert_entity_matches::<setting::Entity>(db).await,
-        assert_entity_matches::<snapshot_schedule::Entity>(db).await,
-        assert_entity_matches::<snapshot::Entity>(db).await,
-        assert_entity_matches::<snapshot_node::Entity>(db).await,
-        assert_entity_matches::<notification_channel::Entity>(db).await,
-        assert_entity_matches::<node_health::Entity>(db).await,
-        assert_entity_matches::<oauth_client::Entity>(db).await,
-        assert_entity_matches::<oauth_grant::Entity>(db).await,
-        assert_entity_matches::<backup_target::Entity>(db).await,
-        assert_entity_matches::<backup_task::Entity>(db).await,
-        assert_entity_matches::<backup_record::Entity>(db).await,
-        assert_entity_matches::<fs_change::Entity>(db).await,
-        assert_entity_matches::<fs_subscription::Entity>(db).await,
-        assert_entity_matches::<fts_doc::Entity>(db).await,
-        assert_entity_matches::<two_fa_recovery_code::Entity>(db).await,
-        assert_entity_matches::<user_session::Entity>(db).await,
-        assert_entity_matches::<app_password::Entity>(db).await,
-        assert_entity_matches::<external_identity::Entity>(db).await,
-        assert_entity_matches::<s3_key::Entity>(db).await,
-        assert_entity_matches::<file_grant::Entity>(db).await,
-        assert_entity_matches::<guard_incident::Entity>(db).await,
-        assert_entity_matches::<guard_change::Entity>(db).await,
-    ];
-    let mut checked_sorted = checked.clone();
-    checked_sorted.sort();
-    let mut tables: Vec<String> = TABLES.iter().map(|t| t.to_string()).collect();
-    tables.sort();
-    assert_eq!(checked_sorted, tables, "every table has an entity");
-}
-
-/// Insert through the ActiveModel, read back by id, and compare.
-macro_rules! roundtrip {
-    ($db:expr, $module:ident, $active:expr) => {{
-        let inserted = $active
-            .insert($db)
-            .await
-            .unwrap_or_else(|e| panic!("insert {}: {e}", stringify!($module)));
-        let found = $module::Entity::find_by_id(inserted.id)
-            .one($db)
-            .await
-            .unwrap_or_else(|e| panic!("select {}: {e}", stringify!($module)))
-            .unwrap_or_else(|| panic!("{} row not found", stringify!($module)));
-        assert_eq!(inserted, found, "{} round trip", stringify!($module));
-        found
-    }};
-}
-
-// The tables of snapshots and backups, after the macro they use.
-#[path = "entities_later/mod.rs"]
-mod later;
-
-async fn roundtrip_all(db: &DatabaseConnection) {
+pub async fn roundtrip_all(db: &DatabaseConnection) {
     // PostgreSQL keeps microseconds; truncate so values compare equal to what was written.
     let now = Utc::now().trunc_subsecs(6);
     let later = now + Duration::hours(1);
@@ -487,7 +364,7 @@ async fn roundtrip_all(db: &DatabaseConnection) {
         }
     );
 
-    later::roundtrip(db, &user, &root, &doc, &blob, &node).await;
+    crate::roundtrip_features::roundtrip(db, &user, &root, &doc, &blob, &node).await;
 
     // Relations resolve.
     assert_eq!(
@@ -512,99 +389,5 @@ async fn roundtrip_all(db: &DatabaseConnection) {
         1
     );
 
-    constraints(db, &user, &root, &doc).await;
-}
-
-/// Uniqueness and foreign-key behaviour the server relies on.
-async fn constraints(
-    db: &DatabaseConnection,
-    user: &user::Model,
-    root: &file::Model,
-    doc: &file::Model,
-) {
-    let sibling = |name: &str| file::ActiveModel {
-        r#type: Set(file::kind::FILE),
-        name: Set(name.into()),
-        owner_id: Set(user.id),
-        size: Set(0),
-        primary_entity: Set(None),
-        parent_id: Set(Some(root.id)),
-        is_symbolic: Set(false),
-        props: Set(None),
-        storage_policy_id: Set(None),
-        ..Default::default()
-    };
-    // (parent_id, name) is unique ...
-    assert!(sibling(&doc.name).insert(db).await.is_err());
-    // ... but NULL parents (roots, trash) do not collide.
-    for _ in 0..2 {
-        file::ActiveModel {
-            r#type: Set(file::kind::FOLDER),
-            name: Set(String::new()),
-            owner_id: Set(user.id),
-            size: Set(0),
-            primary_entity: Set(None),
-            parent_id: Set(None),
-            is_symbolic: Set(false),
-            props: Set(None),
-            storage_policy_id: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("second NULL-parent folder");
-    }
-
-    // The timestamp hook fills created_at/updated_at; DB defaults fill the rest.
-    let other = sibling("other.txt").insert(db).await.unwrap();
-    assert_eq!(other.created_at, other.updated_at);
-    assert!(other.created_at > Utc::now() - Duration::minutes(5));
-
-    // Rows written without the ORM get DB-side timestamps that the entities can decode.
-    db.execute_unprepared("INSERT INTO kv (key, kind, value) VALUES ('raw', 'test', 'v')")
-        .await
-        .unwrap();
-    let raw = kv::Entity::find()
-        .filter(kv::Column::Key.eq("raw"))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("raw kv row");
-    assert!(raw.created_at > Utc::now() - Duration::minutes(5));
-    assert_eq!(raw.expires_at, None);
-
-    // A folder with children cannot be deleted.
-    assert!(root.clone().delete(db).await.is_err());
-
-    // Deleting a file cascades to its links, metadata, shares and direct links.
-    doc.clone().delete(db).await.expect("delete file");
-    assert_eq!(file_entity::Entity::find().count(db).await.unwrap(), 0);
-    assert_eq!(metadata::Entity::find().count(db).await.unwrap(), 0);
-    assert_eq!(share::Entity::find().count(db).await.unwrap(), 0);
-    assert_eq!(direct_link::Entity::find().count(db).await.unwrap(), 0);
-    // The blob itself stays (reference counting is the server's job).
-    assert_eq!(entity::Entity::find().count(db).await.unwrap(), 1);
-}
-
-async fn run(db: &TestDb) {
-    Migrator::up(&db.conn, None).await.expect("migrate");
-    schema_matches(&db.conn).await;
-    roundtrip_all(&db.conn).await;
-}
-
-#[tokio::test]
-async fn entities_sqlite() {
-    let db = TestDb::sqlite().await;
-    run(&db).await;
-    db.cleanup().await;
-}
-
-#[tokio::test]
-async fn entities_postgres() {
-    let Some(db) = TestDb::postgres("entities").await else {
-        return;
-    };
-    assert!(db.is_postgres());
-    run(&db).await;
-    db.cleanup().await;
+    crate::constraints::constraints(db, &user, &root, &doc).await;
 }
