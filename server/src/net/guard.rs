@@ -176,10 +176,16 @@ impl Guard {
 
     /// Whether the server may connect to `ip`.
     pub fn permits(&self, ip: IpAddr) -> bool {
-        let inner = embedded_v4(ip).map(IpAddr::V4);
         let listed = |a: IpAddr| self.allowed.iter().any(|n| n.contains(&a));
-        if listed(ip) || inner.is_some_and(listed) {
+        if listed(ip) {
             return true;
+        }
+        let inner = embedded_v4(ip);
+        if !inner.is_empty() {
+            // Every address it may carry must be public or allowed.
+            return inner
+                .into_iter()
+                .all(|v4| !is_internal_v4(v4) || listed(IpAddr::V4(v4)));
         }
         !is_internal(ip)
     }
@@ -288,34 +294,48 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// The IPv4 address an IPv6 address carries: IPv4-mapped, IPv4-compatible, NAT64
-/// (64:ff9b::/96) or 6to4 (2002::/16).
-fn embedded_v4(ip: IpAddr) -> Option<Ipv4Addr> {
-    let IpAddr::V6(v6) = ip else { return None };
+/// The IPv4 addresses an IPv6 address carries: IPv4-mapped, IPv4-compatible, NAT64 (the
+/// well-known 64:ff9b::/96 and the local-use 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo
+/// (2001::/32). A local-use NAT64 prefix may be /48, /56, /64 or /96 long (RFC 6052), and which
+/// one a network uses is not known here: an address in the /96 form (zeros between the prefix
+/// and the last 32 bits) carries its last 32 bits; any other is read at every length and judged
+/// by all of them, so a translator on a shorter prefix cannot be pointed inside.
+fn embedded_v4(ip: IpAddr) -> Vec<Ipv4Addr> {
+    let IpAddr::V6(v6) = ip else {
+        return Vec::new();
+    };
     if let Some(v4) = v6.to_ipv4_mapped() {
-        return Some(v4);
+        return vec![v4];
     }
     let s = v6.segments();
-    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    let o = v6.octets();
+    let at = |i: [usize; 4]| Ipv4Addr::new(o[i[0]], o[i[1]], o[i[2]], o[i[3]]);
+    let low = at([12, 13, 14, 15]);
     match s {
         [0, 0, 0, 0, 0, 0, _, _] if v6 != Ipv6Addr::UNSPECIFIED && v6 != Ipv6Addr::LOCALHOST => {
-            Some(low)
+            vec![low]
         }
-        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(low),
-        [0x2002, a, b, ..] => Some(Ipv4Addr::new(
-            (a >> 8) as u8,
-            a as u8,
-            (b >> 8) as u8,
-            b as u8,
-        )),
-        _ => None,
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => vec![low],
+        [0x64, 0xff9b, 1, ..] if o[6..12].iter().all(|b| *b == 0) => vec![low],
+        // Local-use NAT64 on a shorter prefix: octet 8 (bits 64..71) is never part of it.
+        [0x64, 0xff9b, 1, ..] => vec![
+            at([6, 7, 9, 10]),
+            at([7, 9, 10, 11]),
+            at([9, 10, 11, 12]),
+            low,
+        ],
+        [0x2002, ..] => vec![at([2, 3, 4, 5])],
+        // Teredo: the server's address, then the client's, stored inverted.
+        [0x2001, 0, ..] => vec![at([4, 5, 6, 7]), Ipv4Addr::from(!u32::from(low))],
+        _ => Vec::new(),
     }
 }
 
 /// Addresses no user-supplied URL may reach.
 fn is_internal(ip: IpAddr) -> bool {
-    if let Some(v4) = embedded_v4(ip) {
-        return is_internal_v4(v4);
+    let inner = embedded_v4(ip);
+    if !inner.is_empty() {
+        return inner.into_iter().any(is_internal_v4);
     }
     match ip {
         IpAddr::V4(v4) => is_internal_v4(v4),
@@ -379,6 +399,18 @@ mod tests {
             "::127.0.0.1",
             "64:ff9b::a00:1",
             "2002:a00:1::",
+            "2002:7f00:1::",
+            // Teredo, client 127.0.0.1 and 10.0.0.1 (inverted), a public server.
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+            // Teredo with a loopback server.
+            "2001:0:7f00:1:8000:63bf:f7f7:f7f7",
+            // Local-use NAT64 at every prefix length: /96, /64, /56, /48.
+            "64:ff9b:1::7f00:1",
+            "64:ff9b:1:0:7f:0:100::",
+            "64:ff9b:1:7f:0:1::",
+            "64:ff9b:1:7f00:0:100::",
+            "64:ff9b:1::a9fe:a9fe",
         ] {
             assert!(!g.permits(ip(bad)), "{bad} must be refused");
         }
@@ -387,6 +419,11 @@ mod tests {
             "1.1.1.1",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "64:ff9b:1::808:808",
+            "2002:808:808::1",
+            // Teredo: server 65.54.227.120, client 8.8.8.8.
+            "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
         ] {
             assert!(g.permits(ip(good)), "{good} must be allowed");
         }

@@ -206,6 +206,12 @@ async fn internal_addresses_are_refused_by_default_however_they_are_reached() {
         format!("http://127.0.0.1:{port}/gen/10/x.bin"),
         format!("http://localhost:{port}/gen/10/x.bin"),
         format!("http://[::ffff:127.0.0.1]:{port}/gen/10/x.bin"),
+        // Teredo (client 127.0.0.1, stored inverted), local-use NAT64 (/96 and /48 forms)
+        // and 6to4, each carrying the loopback address.
+        format!("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:{port}/gen/10/x.bin"),
+        format!("http://[64:ff9b:1::7f00:1]:{port}/gen/10/x.bin"),
+        format!("http://[64:ff9b:1:7f00:0:100::]:{port}/gen/10/x.bin"),
+        format!("http://[2002:7f00:1::]:{port}/gen/10/x.bin"),
         "http://169.254.169.254/latest/meta-data/".to_owned(),
         "file:///etc/passwd".to_owned(),
     ] {
