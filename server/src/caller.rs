@@ -35,7 +35,28 @@ pub struct Credential {
     pub id: String,
     /// What the user calls it (the account or device name, the client's name).
     pub name: String,
+    /// How far into the owner's drive it reaches: the whole drive unless it is confined.
+    pub reach: Reach,
 }
+
+/// The part of its owner's drive a credential reaches, and whether it may write there: a
+/// WebDAV account's folder and read-only option, an S3 key's folder. Every route that finds
+/// a file otherwise than by a path below that folder (an id, a share, the trash) applies it
+/// through `fs::reach`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Reach {
+    /// The folder the credential is confined to, a `cloudreve://` URI as its account stores
+    /// it (a share's URI reaches nothing of the drive); `None`: the whole drive.
+    pub root: Option<String>,
+    /// The credential may read, not write.
+    pub read_only: bool,
+}
+
+/// What a credential that is not confined reaches.
+static WHOLE_DRIVE: Reach = Reach {
+    root: None,
+    read_only: false,
+};
 
 /// The kinds of [`Credential`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,7 +99,13 @@ impl Credential {
             kind,
             id: id.to_string(),
             name: name.into(),
+            reach: Reach::default(),
         }
+    }
+
+    /// The same credential confined to `reach`.
+    pub fn within(self, reach: Reach) -> Self {
+        Self { reach, ..self }
     }
 }
 
@@ -112,6 +139,14 @@ impl SignedIn {
     /// the caller did not sign in through OAuth.
     pub fn missing_scope<'a>(&self, required: &[&'a str]) -> Option<&'a str> {
         self.oauth.as_ref().and_then(|t| t.missing(required))
+    }
+
+    /// How far the credential the caller signed in with reaches (the whole drive when it is
+    /// not confined, and for the server's own work).
+    pub fn reach(&self) -> &Reach {
+        self.credential
+            .as_ref()
+            .map_or(&WHOLE_DRIVE, |credential| &credential.reach)
     }
 
     /// The group's permission bits.

@@ -30,8 +30,9 @@ use crate::{
         throttle,
     },
     boolset::{Boolset, dav_opt, group_perm},
-    caller::{Credential as Acting, CredentialKind},
+    caller::{Credential as Acting, CredentialKind, Reach},
     events::{self, Client},
+    fs::uri::FsKind,
     state::AppState,
     users,
 };
@@ -247,7 +248,8 @@ fn admit(
     };
     let (account, app_password, acting) = match credential {
         Credential::Account(account) => {
-            let acting = Acting::new(CredentialKind::Webdav, account.id, &account.name);
+            let acting = Acting::new(CredentialKind::Webdav, account.id, &account.name)
+                .within(reach_of(&account));
             (account, None, acting)
         }
         Credential::AppPassword(pw) => {
@@ -267,6 +269,17 @@ fn admit(
         account,
         app_password,
     })
+}
+
+/// The folder a WebDAV account is rooted at and its read-only option, which every Nextcloud
+/// route it signs in to applies (`fs::reach`). A share is read-only to whoever mounts it.
+fn reach_of(account: &dav_account::Model) -> Reach {
+    let options = Boolset::from_bytes(account.options.clone());
+    let share = crate::fs::reach::account_root(&account.uri).is_none_or(|r| r.fs != FsKind::My);
+    Reach {
+        root: Some(account.uri.clone()),
+        read_only: options.enabled(dav_opt::READ_ONLY) || share,
+    }
 }
 
 /// The account an app password stands for: the owner's whole drive, read-write, downloads

@@ -46,7 +46,7 @@ use crate::{
     auth::caller::SignedIn,
     boolset::{Boolset, dav_opt, group_perm},
     download,
-    fs::uri::{FileUri, FsKind},
+    fs::uri::FsKind,
     state::AppState,
 };
 
@@ -183,7 +183,7 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         return refused;
     }
     let options = Boolset::from_bytes(signed.account.options.clone());
-    let Some(root) = account_root(&signed.account.uri) else {
+    let Some(root) = crate::fs::reach::account_root(&signed.account.uri) else {
         return status(StatusCode::FORBIDDEN);
     };
     // A share is read-only to whoever mounts it, as in the web UI.
@@ -399,21 +399,4 @@ async fn whole(
         out.extend_from_slice(&piece?);
     }
     Ok(out.freeze())
-}
-
-/// The root of an account: the owner's tree at a `my` URI (the user part was checked to be
-/// the owner when the account was saved), or a share URI as saved (with its password).
-pub(super) fn account_root(uri: &str) -> Option<FileUri> {
-    let parsed = FileUri::parse(uri).ok()?;
-    match parsed.fs {
-        FsKind::My => {
-            let mut root = FileUri::root(FsKind::My, None);
-            for segment in parsed.segments() {
-                root = root.join(segment).ok()?;
-            }
-            Some(root)
-        }
-        FsKind::Share => Some(parsed.without_query()),
-        _ => None,
-    }
 }

@@ -14,6 +14,7 @@ pub mod metadata;
 pub mod nav;
 pub mod path;
 pub mod quota;
+pub mod reach;
 pub mod recycle;
 pub mod search;
 pub mod share_tree;

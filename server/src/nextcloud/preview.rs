@@ -1,21 +1,20 @@
 //! `/index.php/core/preview?fileId=<id>&x=&y=&a=` (and `/index.php/core/preview.png`): the
 //! thumbnail of one of the caller's files, by the numeric id WebDAV answers in `oc:fileid`
 //! (the file's row id). The thumbnail service (`thumb`) makes it, at its own size; the answer
-//! is a redirect to its signed content URL. Another user's file, a trashed one and one
-//! without a thumbnail are all 404.
+//! is a redirect to its signed content URL. Another user's file, one outside the folder the
+//! caller's WebDAV account is confined to (`fs::reach`), a trashed one and one without a
+//! thumbnail are all 404.
 
 use poem::{
     IntoResponse, Request, Response, handler,
     http::{StatusCode, header},
     web::Data,
 };
-use sea_orm::EntityTrait;
-use stratus_entity::file;
 
 use super::{caller, login::site};
 use crate::{
     auth::caller::Caller,
-    fs::nav::{self, FsCtx},
+    fs::{nav::FsCtx, reach},
     state::AppState,
     thumb,
 };
@@ -36,19 +35,14 @@ pub async fn get_preview(req: &Request, state: Data<&AppState>) -> Response {
     else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let Ok(Some(row)) = file::Entity::find_by_id(id).one(&state.db).await else {
-        return not_found();
-    };
-    if row.owner_id != me.user.id || row.deleted_at.is_some() {
-        return not_found();
-    }
-    let Ok(uri) = nav::uri_of(&state.db, &row).await else {
-        return not_found();
-    };
     let caller = Caller::User(me);
     let ctx = FsCtx::new(&state, &caller);
+    // Another user's file, or one outside the folder the caller's account is confined to.
+    let Ok(node) = reach::by_id(&ctx, id).await else {
+        return not_found();
+    };
     let base = site(&state, req).await;
-    match thumb::thumbnail(&ctx, &uri, &base).await {
+    match thumb::thumbnail(&ctx, &node.uri, &base).await {
         Ok(link) => Response::builder()
             .status(StatusCode::FOUND)
             .header(header::LOCATION, link.url)

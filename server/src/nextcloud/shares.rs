@@ -1,8 +1,10 @@
 //! The OCS share API's public-link subset, `/ocs/v{1,2}.php/apps/files_sharing/api/v1/shares`,
 //! over the share service (`share::manage`): list the caller's links (`path=` for one
 //! object's), create a link (`shareType=3`) of a path, delete one. Paths are relative to the
-//! caller's root (`/Docs/a.txt`); a share's OCS id is its row id, its token the public id
-//! of `/s/<token>`.
+//! folder the caller reaches (`fs::reach`: a WebDAV account's root, else the drive's root),
+//! as its clients name them (`/Docs/a.txt`): links to what lies outside are neither listed,
+//! made nor deleted ("not found"), and a read-only account makes and deletes none (403). A
+//! share's OCS id is its row id, its token the public id of `/s/<token>`.
 
 use std::sync::Arc;
 
@@ -19,7 +21,7 @@ use stratus_entity::{file, share};
 use super::{caller, login::site, ocs};
 use crate::{
     auth::caller::{Caller, SignedIn},
-    fs::{error::FsError, nav, nav::FsCtx, uri::FileUri},
+    fs::{error::FsError, nav, nav::FsCtx, reach},
     ids::IdKind,
     share::{
         details::share_url,
@@ -62,13 +64,36 @@ fn refusal(req: &Request, err: ShareError) -> Response {
     ocs::fail(req, status, &message)
 }
 
-/// `path` below the caller's root as a URI; `None` when a segment is not a valid name.
-fn uri_of_path(path: &str) -> Option<FileUri> {
-    let mut uri = FileUri::parse("cloudreve://my").ok()?;
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        uri = uri.join(segment).ok()?;
+/// The answer to a path or share the caller does not reach.
+fn wrong_path(req: &Request) -> Response {
+    ocs::fail(
+        req,
+        StatusCode::NOT_FOUND,
+        "Wrong path, file/folder does not exist",
+    )
+}
+
+/// The live file a link points at and its path as the caller names it (relative to the folder
+/// it reaches; a trashed file's in the trash); `None` when the file is gone or outside that
+/// folder.
+async fn target_of(
+    state: &AppState,
+    caller: &Caller,
+    row: &share::Model,
+) -> Result<Option<(file::Model, String)>, FsError> {
+    let Some(target) = file::Entity::find_by_id(row.file_id)
+        .one(&state.db)
+        .await?
+        .filter(|f| f.deleted_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let uri = nav::uri_of(&state.db, &target).await?;
+    if reach::check(caller, &uri).is_err() {
+        return Ok(None);
     }
-    Some(uri)
+    let path = reach::relative(caller, &uri).unwrap_or_else(|| uri.path());
+    Ok(Some((target, path)))
 }
 
 /// The parameters of the query and of a form or JSON body.
@@ -98,21 +123,17 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// One link as OCS describes a share.
+/// One link as OCS describes a share; `None` when the caller does not reach its file.
 async fn describe(
     state: &AppState,
+    caller: &Caller,
     me: &SignedIn,
     base: &str,
     row: &share::Model,
 ) -> Result<Option<Value>, FsError> {
-    let Some(target) = file::Entity::find_by_id(row.file_id)
-        .one(&state.db)
-        .await?
-        .filter(|f| f.deleted_at.is_none())
-    else {
+    let Some((target, path)) = target_of(state, caller, row).await? else {
         return Ok(None);
     };
-    let path = nav::uri_of(&state.db, &target).await?.path();
     let owner = state.ids.encode(me.user.id, IdKind::User);
     let folder = target.r#type == file::kind::FOLDER;
     Ok(Some(json!({
@@ -157,15 +178,12 @@ pub async fn list_shares(req: &Request, state: Data<&AppState>) -> Response {
         Err(resp) => return resp,
     };
     let params = params(req, &[]);
-    let wanted = param(&params, "path").map(|p| uri_of_path(p).map(|u| u.path()));
-    if let Some(None) = wanted {
-        return ocs::fail(
-            req,
-            StatusCode::NOT_FOUND,
-            "Wrong path, file/folder does not exist",
-        );
-    }
     let caller = Caller::User(me.clone());
+    let wanted = param(&params, "path")
+        .map(|p| reach::below(&caller, p).and_then(|uri| reach::relative(&caller, &uri)));
+    if let Some(None) = wanted {
+        return wrong_path(req);
+    }
     let ctx = FsCtx::new(&state, &caller);
     let base = site(&state, req).await;
     let mut rows = Vec::new();
@@ -188,7 +206,7 @@ pub async fn list_shares(req: &Request, state: Data<&AppState>) -> Response {
     }
     let mut out = Vec::new();
     for row in &rows {
-        match describe(&state, &me, &base, row).await {
+        match describe(&state, &caller, &me, &base, row).await {
             Ok(Some(v))
                 if wanted
                     .as_ref()
@@ -220,13 +238,14 @@ pub async fn create_share(req: &Request, state: Data<&AppState>, body: poem::Bod
             "Only public links (shareType 3) can be made",
         );
     }
-    let Some(uri) = param(&params, "path").and_then(uri_of_path) else {
-        return ocs::fail(
-            req,
-            StatusCode::NOT_FOUND,
-            "Wrong path, file/folder does not exist",
-        );
+    let caller = Caller::User(me.clone());
+    let Some(uri) = param(&params, "path").and_then(|p| reach::below(&caller, p)) else {
+        return wrong_path(req);
     };
+    // A link publishes what it points at: a write, which a read-only account may not make.
+    if reach::writable(&caller).is_err() {
+        return ocs::fail(req, StatusCode::FORBIDDEN, "Could not create share");
+    }
     let expire = match param(&params, "expireDate").filter(|d| !d.is_empty()) {
         None => 0,
         Some(date) => match NaiveDate::parse_from_str(date.get(..10).unwrap_or(date), "%Y-%m-%d") {
@@ -260,25 +279,21 @@ pub async fn create_share(req: &Request, state: Data<&AppState>, body: poem::Bod
         expire,
         ..Default::default()
     };
-    let caller = Caller::User(me.clone());
     let ctx = FsCtx::new(&state, &caller);
     let row = match manage::create(&ctx, &uri, &opts).await {
         Ok(row) => row,
         Err(e) => return refusal(req, e),
     };
     let base = site(&state, req).await;
-    match describe(&state, &me, &base, &row).await {
+    match describe(&state, &caller, &me, &base, &row).await {
         Ok(Some(v)) => ocs::ok(req, v),
-        Ok(None) => ocs::fail(
-            req,
-            StatusCode::NOT_FOUND,
-            "Wrong path, file/folder does not exist",
-        ),
+        Ok(None) => wrong_path(req),
         Err(e) => refusal(req, ShareError::Fs(e)),
     }
 }
 
-/// `DELETE …/shares/<id>`: deletes the caller's link; another's or a missing one is 404.
+/// `DELETE …/shares/<id>`: deletes the caller's link; another's, a missing one and one of a
+/// file outside the folder the caller reaches are 404, and a read-only account's is 403.
 #[handler]
 pub async fn delete_share(
     req: &Request,
@@ -308,8 +323,18 @@ pub async fn delete_share(
         .ok()
         .flatten()
         .filter(|s| s.user_id == me.user.id && s.deleted_at.is_none());
-    if owned.is_none() {
+    let Some(owned) = owned else {
         return not_found();
+    };
+    // A link of a file gone for good is the whole drive's to delete.
+    match target_of(&state, &caller, &owned).await {
+        Ok(Some(_)) => {}
+        Ok(None) if reach::whole_drive(&caller) => {}
+        Ok(None) => return not_found(),
+        Err(e) => return refusal(req, ShareError::Fs(e)),
+    }
+    if reach::writable(&caller).is_err() {
+        return ocs::fail(req, StatusCode::FORBIDDEN, "Could not delete share");
     }
     match manage::delete(&ctx, &state.ids.encode(id, IdKind::Share)).await {
         Ok(_) => ocs::ok(req, json!([])),

@@ -14,7 +14,7 @@ use crate::{
         s3_key,
     },
     boolset::group_perm,
-    caller::{Credential, CredentialKind},
+    caller::{Credential, CredentialKind, Reach},
     fs::{nav::FsCtx, uri::FileUri},
     state::AppState,
 };
@@ -79,17 +79,29 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
     let Caller::User(owner) = &caller else {
         return Err(s3_error!(AccessDenied));
     };
-    // The key is the credential its writes are counted against (the mass-deletion guard).
+    let root = s3_key::folder_uri(state, key)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| s3_error!(AccessDenied, "the key's folder no longer exists"))?;
+    // The key is the credential its writes are counted against (the mass-deletion guard),
+    // confined to its folder.
+    let reach = Reach {
+        root: Some(root.to_string()),
+        read_only: key.readonly,
+    };
     let me = Arc::new(SignedIn {
         user: owner.user.clone(),
         group: owner.group.clone(),
         session: None,
         oauth: None,
-        credential: Some(Credential::new(
-            CredentialKind::S3Key,
-            key.id,
-            format!("{} ({})", key.name, key.access_key_id),
-        )),
+        credential: Some(
+            Credential::new(
+                CredentialKind::S3Key,
+                key.id,
+                format!("{} ({})", key.name, key.access_key_id),
+            )
+            .within(reach),
+        ),
     });
     let caller = Caller::User(me.clone());
     if !crate::boolset::Boolset::from_bytes(group.permissions).enabled(group_perm::S3) {
@@ -98,10 +110,6 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
             "the key owner's group cannot use the S3 endpoint"
         ));
     }
-    let root = s3_key::folder_uri(state, key)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| s3_error!(AccessDenied, "the key's folder no longer exists"))?;
     let (db, key_row) = (state.db.clone(), key.clone());
     tokio::spawn(async move {
         if let Err(e) = s3_key::touch(&db, &key_row, chrono::Utc::now()).await {

@@ -31,9 +31,8 @@ use stratus_entity::file;
 
 use super::{Mount, auth::Signed, error::fs_err, fs::DavFs, meta::Meta, serve};
 use crate::{
-    auth::caller::SignedIn,
-    boolset::{Boolset, dav_opt},
-    fs::uri::{FileUri, FsKind},
+    auth::caller::{Caller, SignedIn},
+    fs::{reach, uri::FileUri},
     ids::IdKind,
     state::AppState,
 };
@@ -109,7 +108,8 @@ pub struct Account {
 
 impl Account {
     /// Signs the request in and checks that `user` names the caller (404 otherwise) and that
-    /// its account is rooted in the caller's drive, not a share (403 otherwise).
+    /// its credential reaches a folder of the caller's drive, not a share (403 otherwise):
+    /// `root` and `writable` are its reach (`fs::reach`).
     pub async fn of(req: &Request, user: &str) -> Result<Account, Response> {
         let Some(state) = req.data::<AppState>().cloned() else {
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
@@ -118,9 +118,8 @@ impl Account {
         if !names_caller(&state, user, &signed.me) {
             return Err(not_found());
         }
-        let options = Boolset::from_bytes(signed.account.options.clone());
-        let Some(root) = super::account_root(&signed.account.uri).filter(|r| r.fs == FsKind::My)
-        else {
+        let caller = Caller::User(signed.me.clone());
+        let Some(root) = reach::folder(&caller) else {
             return Err(error(
                 StatusCode::FORBIDDEN,
                 "Forbidden",
@@ -129,7 +128,7 @@ impl Account {
         };
         Ok(Account {
             state,
-            writable: !options.enabled(dav_opt::READ_ONLY),
+            writable: reach::writable(&caller).is_ok(),
             signed,
             root,
         })

@@ -30,6 +30,7 @@ use crate::{
         error::FsError,
         list::{ListRequest, list},
         nav::FsCtx,
+        reach,
         shown::{self, Item, RESTORE_URI},
         trash::{self, DeleteOptions},
         uri::{FileUri, FsKind},
@@ -45,7 +46,8 @@ pub async fn serve(req: Request, user: &str, rest: &str) -> Response {
         Ok(a) => a,
         Err(resp) => return resp,
     };
-    if !account.root.is_root() {
+    let caller = Caller::User(account.signed.me.clone());
+    if !reach::whole_drive(&caller) {
         return error(
             StatusCode::FORBIDDEN,
             "Forbidden",
@@ -66,7 +68,6 @@ pub async fn serve(req: Request, user: &str, rest: &str) -> Response {
         Ok(s) => s,
         Err(_) => return not_found(),
     };
-    let caller = Caller::User(account.signed.me.clone());
     let tokens = if_tokens(req.header("if").unwrap_or_default());
     let mut ctx = FsCtx::new(&account.state, &caller);
     ctx.lock_tokens = &tokens;

@@ -33,7 +33,8 @@ use crate::{
     },
     fs::{
         error::FsError,
-        nav::{self, FsCtx, Node},
+        nav::{FsCtx, Node},
+        reach,
         uri::FsKind,
         version,
     },
@@ -75,7 +76,7 @@ pub async fn serve(req: Request, user: &str, rest: &str) -> Response {
     let tokens = if_tokens(req.header("if").unwrap_or_default());
     let mut ctx = FsCtx::new(&account.state, &caller);
     ctx.lock_tokens = &tokens;
-    let node = match file_of(&ctx, &account, file_id).await {
+    let node = match file_of(&ctx, file_id).await {
         Ok(node) => node,
         Err(e) => return fs_error(e),
     };
@@ -118,12 +119,10 @@ pub async fn serve(req: Request, user: &str, rest: &str) -> Response {
     }
 }
 
-/// The caller's file `id`, in the tree below the account's root.
-async fn file_of(ctx: &FsCtx<'_>, account: &Account, id: i64) -> Result<Node, FsError> {
-    let hashid = ctx.state.ids.encode(id, IdKind::File);
-    let node = nav::resolve_id(ctx, &hashid).await?;
-    let inside = node.uri.fs == FsKind::My && node.uri.is_same_or_descendant_of(&account.root);
-    if !inside || node.is_folder() {
+/// The caller's file `id`, in the tree below the folder its account reaches.
+async fn file_of(ctx: &FsCtx<'_>, id: i64) -> Result<Node, FsError> {
+    let node = reach::by_id(ctx, id).await?;
+    if node.uri.fs != FsKind::My || node.is_folder() {
         return Err(FsError::NotFound);
     }
     Ok(node)
