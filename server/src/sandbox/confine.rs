@@ -12,10 +12,14 @@
 //! - **processes**: its own PID, IPC and UTS namespaces, a new session, every capability
 //!   dropped, and killed with its parent.
 //!
-//! The mode is decided once per process ([`mode`]) from `STRATUS_SANDBOX`: `bwrap` (the
-//! default) uses bubblewrap when a trial run succeeds and refuses every tool otherwise;
-//! `none` runs tools unconfined, an admin's explicit choice for a host where namespaces are
-//! not available (the tools are then only bounded by time, memory and output size).
+//! Where bubblewrap cannot start (a container without user namespaces), a tool is confined
+//! by Landlock instead ([`super::landlock`]): the same files, no network, no signals out.
+//!
+//! The mode is decided once per process ([`mode`]) from `STRATUS_SANDBOX`: unset or `auto`
+//! (the default) uses bubblewrap when a trial run succeeds, else Landlock when the kernel
+//! enforces it, and refuses every tool when neither works; `bwrap` and `landlock` force one
+//! (refusing tools where it does not work); `none` runs tools unconfined, an admin's explicit
+//! choice (the tools are then only bounded by time, memory and output size).
 
 use std::{
     ffi::OsString,
@@ -29,6 +33,8 @@ use std::{
 pub enum Mode {
     /// Under bubblewrap, the program at this path.
     Bubblewrap(PathBuf),
+    /// Under Landlock and a seccomp filter, without namespaces.
+    Landlock,
     /// Unconfined, as the admin asked with `STRATUS_SANDBOX=none`.
     Unconfined,
 }
@@ -54,20 +60,35 @@ fn decide() -> Result<Mode, Unavailable> {
             );
             Ok(Mode::Unconfined)
         }
-        "" | "bwrap" => {
-            let bwrap = find_program("bwrap").ok_or_else(|| {
-                "bubblewrap (bwrap) is not installed; external tools need it to run confined \
-                 (install the bubblewrap package, or set STRATUS_SANDBOX=none to run them \
-                 unconfined)"
-                    .to_owned()
-            })?;
-            trial(&bwrap)?;
-            Ok(Mode::Bubblewrap(bwrap))
-        }
+        "bwrap" => bubblewrap(),
+        "landlock" => super::landlock::probe().map(|()| Mode::Landlock),
+        "" | "auto" => bubblewrap().or_else(|no_bwrap| {
+            super::landlock::probe()
+                .map(|()| {
+                    tracing::info!(
+                        "external tools run under Landlock, as bubblewrap cannot confine \
+                         them here: {no_bwrap}"
+                    );
+                    Mode::Landlock
+                })
+                .map_err(|no_landlock| format!("{no_bwrap}; Landlock cannot either: {no_landlock}"))
+        }),
         other => Err(format!(
-            "STRATUS_SANDBOX={other} is not a sandbox mode (bwrap or none)"
+            "STRATUS_SANDBOX={other} is not a sandbox mode (auto, bwrap, landlock or none)"
         )),
     }
+}
+
+/// Bubblewrap, when it is installed and a trial run succeeds.
+fn bubblewrap() -> Result<Mode, Unavailable> {
+    let bwrap = find_program("bwrap").ok_or_else(|| {
+        "bubblewrap (bwrap) is not installed; external tools need it to run confined \
+         (install the bubblewrap package, or set STRATUS_SANDBOX=none to run them \
+         unconfined)"
+            .to_owned()
+    })?;
+    trial(&bwrap)?;
+    Ok(Mode::Bubblewrap(bwrap))
 }
 
 /// Runs `true` confined in a throwaway folder: bubblewrap fails here when the host does
@@ -118,7 +139,7 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
 /// linker's cache, fonts (poppler, LibreOffice), the alternatives links some programs are
 /// reached through, the user and group names (LibreOffice looks its user up) and the time
 /// zone. No secret lives in any of them.
-const ETC: &[&str] = &[
+pub(super) const ETC: &[&str] = &[
     "/etc/ld.so.cache",
     "/etc/ld.so.conf",
     "/etc/ld.so.conf.d",
@@ -132,7 +153,7 @@ const ETC: &[&str] = &[
 ];
 
 /// The top-level links or folders of a merged or split `/usr` system.
-const ROOT_LINKS: &[&str] = &["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+pub(super) const ROOT_LINKS: &[&str] = &["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
 /// bubblewrap's arguments to run `program` with `args` confined to `dir`.
 pub fn arguments(dir: &Path, program: &Path, args: &[OsString]) -> Vec<OsString> {

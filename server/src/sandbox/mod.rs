@@ -17,6 +17,7 @@
 //! blocks on a full pipe).
 
 pub mod confine;
+pub mod landlock;
 
 use std::{
     ffi::OsString,
@@ -136,6 +137,14 @@ async fn run_as(
             let path = path.canonicalize()?;
             let mut cmd = Command::new(bwrap);
             cmd.args(confine::arguments(&dir, &path, args));
+            cmd
+        }
+        confine::Mode::Landlock => {
+            let rules = landlock::rules(&dir.canonicalize()?, &path.canonicalize()?)
+                .map_err(SandboxError::Unconfined)?;
+            let mut cmd = Command::new(&path);
+            cmd.args(args);
+            landlock::apply(&mut cmd, rules);
             cmd
         }
         confine::Mode::Unconfined => {
