@@ -5,7 +5,9 @@
 //! implements its operations over `fs` and `upload`. A key (`auth::s3_key`) sees one folder
 //! of its owner's drive; that folder's subfolders are its buckets. Requests are path-style
 //! (`/<bucket>/<key>`), and also virtual-host style (`<bucket>.<domain>`) when `s3.domain`
-//! is set. A refused signature is recorded and counted per address ([`failures`]).
+//! is set. A refused signature is recorded and counted per address ([`failures`]). What
+//! AWS checks of a signature before it and s3s does not (presigned URLs good for seven days
+//! at most, no unsigned `x-amz-*` header) is checked first ([`preflight`]).
 
 mod access;
 mod buckets;
@@ -17,12 +19,16 @@ mod meta;
 mod multipart;
 mod objects;
 mod path;
+mod preflight;
 mod service;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use hyper_util::rt::{TokioIo, TokioTimer};
-use s3s::service::{S3Service, S3ServiceBuilder};
+use s3s::{
+    HttpError,
+    service::{S3Service, S3ServiceBuilder},
+};
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::state::AppState;
@@ -85,11 +91,16 @@ async fn accept(
             let serve = hyper::service::service_fn(move |req| {
                 let (service, state) = (service.clone(), state.clone());
                 async move {
-                    let mut resp = failures::serve(&state, &service, peer.ip(), req).await?;
+                    let mut resp = match preflight::refused(&req) {
+                        Some(e) => e
+                            .to_http_response()
+                            .map_err(|e| HttpError::new(Box::new(e)))?,
+                        None => failures::serve(&state, &service, peer.ip(), req).await?,
+                    };
                     // Users' bytes: a page a browser renders anyway runs without scripts in
                     // an origin of its own, and its declared type is taken as it is.
                     crate::download::headers::confine(resp.headers_mut());
-                    Ok::<_, s3s::HttpError>(resp)
+                    Ok::<_, HttpError>(resp)
                 }
             });
             let conn = hyper::server::conn::http1::Builder::new()

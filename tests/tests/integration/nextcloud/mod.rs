@@ -1,5 +1,6 @@
 //! The Nextcloud client protocol besides WebDAV: `/status.php`, the OCS capabilities and
-//! user, the login flows and the app passwords they hand out, avatars.
+//! user, the login flows and the app passwords they hand out, avatars, OCS links and previews,
+//! and what a WebDAV account confined to a folder reaches through them.
 
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
@@ -10,6 +11,7 @@ use crate::dav::set_group_bits;
 
 mod app_password;
 mod login_flow;
+mod reach;
 mod shares;
 mod status;
 

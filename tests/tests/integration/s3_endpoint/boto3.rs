@@ -52,6 +52,14 @@ async fn presigned_urls_work_and_tampered_ones_are_refused() {
     boto3(&url, &k, "presign", &[]).await;
 }
 
+/// AWS's limits on what a signature covers: a presigned URL is good for a week at most, and
+/// an `x-amz-*` header the key's owner did not sign is refused, never stored.
+#[tokio::test]
+async fn presigned_urls_last_a_week_at_most_and_unsigned_amz_headers_are_refused() {
+    let (_server, url, k) = keyed().await;
+    boto3(&url, &k, "presign_limits", &[]).await;
+}
+
 #[tokio::test]
 async fn a_wrong_secret_is_refused() {
     let (_server, url, k) = keyed().await;
@@ -65,7 +73,7 @@ async fn a_wrong_secret_is_refused() {
 #[tokio::test]
 async fn refused_signatures_are_recorded_and_throttle_their_address() {
     let (server, url, k) = keyed().await;
-    let limit = stratus_server::auth::throttle::MAX_FAILURES;
+    let limit = stratus_server::auth::sign_in_throttle::MAX_FAILURES;
     boto3(&url, &k, "throttled", &[&limit.to_string()]).await;
     let rows = event::Entity::find()
         .filter(event::Column::Type.eq(events::kind::S3_LOGIN_FAILED))
@@ -86,6 +94,36 @@ async fn refused_signatures_are_recorded_and_throttle_their_address() {
         assert_eq!(content["access_key"], k.0.as_str());
         assert_eq!(content["code"], "SignatureDoesNotMatch");
     }
+}
+
+/// The S3 door counts in the one sign-in throttle: failures recorded elsewhere (another door,
+/// another instance) against the key's owner from this address count with its own.
+#[tokio::test]
+async fn refused_signatures_count_with_failures_recorded_elsewhere() {
+    let (server, url, k) = keyed().await;
+    let owner = account::Entity::find()
+        .filter(account::Column::Email.eq("ann@example.com"))
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let client = events::Client {
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    };
+    let limit = stratus_server::auth::sign_in_throttle::MAX_FAILURES;
+    for _ in 1..limit {
+        let content = json!({ "email": "ann@example.com" });
+        events::record(
+            &server.state.db,
+            events::kind::WEBDAV_LOGIN_FAILED,
+            Some(owner.id),
+            &client,
+            Some(content),
+        )
+        .await;
+    }
+    boto3(&url, &k, "throttled", &["1"]).await;
 }
 
 #[tokio::test]

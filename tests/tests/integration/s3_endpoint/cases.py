@@ -300,6 +300,40 @@ def case_presign():
     assert s3.get_object(Bucket="pre", Key="up.txt")["Body"].read() == b"uploaded by URL"
 
 
+def case_presign_limits():
+    s3.create_bucket(Bucket="lim")
+    s3.put_object(Bucket="lim", Key="a.txt", Body=b"a")
+    week = s3.generate_presigned_url("get_object", Params={"Bucket": "lim", "Key": "a.txt"}, ExpiresIn=604800)
+    status, body = http("GET", week)
+    assert status == 200 and body == b"a", (status, body)
+    longer = s3.generate_presigned_url("get_object", Params={"Bucket": "lim", "Key": "a.txt"}, ExpiresIn=604801)
+    status, body = http("GET", longer)
+    assert status == 400 and b"AuthorizationQueryParametersError" in body, (status, body)
+    # Whoever holds a presigned PUT cannot add headers the owner did not sign.
+    put = s3.generate_presigned_url("put_object", Params={"Bucket": "lim", "Key": "p.txt"}, ExpiresIn=300)
+    req = urllib.request.Request(put, data=b"p", method="PUT", headers={"x-amz-meta-evil": "1"})
+    try:
+        urllib.request.urlopen(req)
+        raise AssertionError("an unsigned x-amz-meta header went through")
+    except urllib.error.HTTPError as e:
+        body = e.read()
+        assert e.code == 403 and b"AccessDenied" in body, (e.code, body)
+    assert error_code(s3.head_object, Bucket="lim", Key="p.txt") == "404"
+    # Signed metadata is kept; a header added after signing is refused, and nothing is stored.
+    s3.put_object(Bucket="lim", Key="m.txt", Body=b"m", Metadata={"good": "1"})
+    assert s3.head_object(Bucket="lim", Key="m.txt")["Metadata"] == {"good": "1"}
+
+    def add_unsigned(request, **_):
+        request.headers["x-amz-meta-evil"] = "1"
+
+    s3.meta.events.register("before-send.s3.PutObject", add_unsigned)
+    code = error_code(s3.put_object, Bucket="lim", Key="m.txt", Body=b"changed", Metadata={"good": "2"})
+    s3.meta.events.unregister("before-send.s3.PutObject", add_unsigned)
+    assert code == "AccessDenied", code
+    head = s3.head_object(Bucket="lim", Key="m.txt")
+    assert head["Metadata"] == {"good": "1"} and head["ContentLength"] == 1, head
+
+
 def case_wrong_secret():
     bad = client(secret=SECRET_KEY[:-1] + ("x" if SECRET_KEY[-1] != "x" else "y"))
     assert error_code(bad.list_buckets) == "SignatureDoesNotMatch"
@@ -375,6 +409,24 @@ def case_too_big():
     code = error_code(s3.put_object, Bucket=bucket, Key=key, Body=data(size, "quota"))
     assert code == "EntityTooLarge", code
     assert error_code(s3.head_object, Bucket=bucket, Key=key) == "404"
+
+
+def case_staged_parts():
+    """Parts of several open multipart uploads together are held to the free space (ARGS:
+    bucket, part size): two parts fit, a third in another upload does not, until an upload
+    is given up."""
+    bucket, size = ARGS[0], int(ARGS[1])
+    first = s3.create_multipart_upload(Bucket=bucket, Key="one.bin")["UploadId"]
+    second = s3.create_multipart_upload(Bucket=bucket, Key="two.bin")["UploadId"]
+    body = data(size, "staged")
+    for n in (1, 2):
+        s3.upload_part(Bucket=bucket, Key="one.bin", UploadId=first, PartNumber=n, Body=body)
+    code = error_code(
+        s3.upload_part, Bucket=bucket, Key="two.bin", UploadId=second, PartNumber=1, Body=body
+    )
+    assert code == "EntityTooLarge", code
+    s3.abort_multipart_upload(Bucket=bucket, Key="one.bin", UploadId=first)
+    s3.upload_part(Bucket=bucket, Key="two.bin", UploadId=second, PartNumber=1, Body=body)
 
 
 def case_guard():
