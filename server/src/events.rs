@@ -68,6 +68,10 @@ pub mod kind {
     /// A request to the S3 endpoint was refused for a wrong secret or an unknown access key;
     /// `content` is `{"access_key", "code"}`, the user the key's owner when it exists.
     pub const S3_LOGIN_FAILED: i32 = 31;
+    /// Failed sign-ins reached a limit of the sign-in throttle (`auth::sign_in_throttle`);
+    /// `content` is `{scope, door, until}`: `scope` is `address`, `address_account` or
+    /// `account`, `door` `api`, `webdav` or `s3`.
+    pub const SIGN_IN_LOCKED: i32 = 32;
     /// An administrator changed a setting, group, user, storage policy, file, entity, share or
     /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
     /// own number, after the range of Cloudreve's types.

@@ -30,7 +30,7 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential, RequestChallengeResponse, Url, Webauthn, WebauthnBuilder,
 };
 
-use super::{error::AuthError, throttle};
+use super::{error::AuthError, sign_in_throttle};
 use crate::{
     events::{self, Client},
     kv,
@@ -354,7 +354,7 @@ pub async fn finish_login(
     client: &Client,
 ) -> Result<user::Model, AuthError> {
     let db = &state.db;
-    throttle::check(db, None, client).await?;
+    sign_in_throttle::check(db, None, client).await?;
     let saved = kv::take(db, &login_key(session_id))
         .await?
         .ok_or_else(session_gone)?;
@@ -362,7 +362,7 @@ pub async fn finish_login(
         serde_json::from_str(&saved).map_err(|_| session_gone())?;
 
     let failed = |user_id: Option<i64>, cause: String| async move {
-        throttle::fail(db, user_id, client, "passkey").await;
+        sign_in_throttle::fail(db, user_id, client, "passkey").await;
         invalid_credential(cause)
     };
 
@@ -387,7 +387,7 @@ pub async fn finish_login(
     let Some(row) = row else {
         return Err(failed(None, "unknown credential".to_owned()).await);
     };
-    throttle::check(db, Some(row.user_id), client).await?;
+    sign_in_throttle::check(db, Some(row.user_id), client).await?;
 
     let mut passkey: Passkey = match serde_json::from_str(&row.credential) {
         Ok(p) => p,

@@ -268,6 +268,20 @@ pub async fn delete(state: &AppState, user_id: i64, id: i64) -> Result<(), S3Key
     Ok(())
 }
 
+/// Deletes every key of `user_id` (its directory entry is gone); requests signed with them
+/// are refused at once on this instance. Answers how many went.
+pub async fn delete_all(state: &AppState, user_id: i64) -> Result<u64, DbErr> {
+    let keys = list(&state.db, user_id).await?;
+    row::Entity::delete_many()
+        .filter(row::Column::UserId.eq(user_id))
+        .exec(&state.db)
+        .await?;
+    for key in &keys {
+        verified(state).0.invalidate(&key.access_key_id).await;
+    }
+    Ok(keys.len() as u64)
+}
+
 /// Where this process's S3 endpoint listens, once bound (`s3::start` records it).
 #[derive(Default)]
 struct Bound(std::sync::Mutex<Option<std::net::SocketAddr>>);

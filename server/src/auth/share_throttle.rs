@@ -1,57 +1,18 @@
-//! Throttling of password guesses: after [`MAX_FAILURES`] failed sign-ins in the window for
-//! one account or from one address, further attempts are refused with HTTP 429 until the
-//! window slides; share passwords likewise per share and per address. Failures are the audit
-//! log's own `USER_LOGIN_FAILED` / `SHARE_PASSWORD_FAILED` rows, so every instance agrees.
+//! Throttling of share password guesses: after [`MAX_FAILURES`] wrong passwords in the window
+//! for one share or from one address, further attempts are refused with HTTP 429 until the
+//! window slides. Failures are the audit log's own `SHARE_PASSWORD_FAILED` rows, so every
+//! instance agrees. Sign-in guesses have their own throttle, `auth::sign_in_throttle`.
 
 use std::collections::HashSet;
 
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::error::AuthError;
+pub use super::sign_in_throttle::{MAX_FAILURES, WINDOW_SECS};
 use crate::events::{self, Client};
-
-/// Failures allowed inside the window.
-pub const MAX_FAILURES: u64 = 10;
-/// The sliding window.
-pub const WINDOW_SECS: i64 = 600;
 
 fn window() -> Duration {
     Duration::seconds(WINDOW_SECS)
-}
-
-/// Refuses the attempt when the account or the address has failed too often.
-pub async fn check(
-    db: &impl ConnectionTrait,
-    user_id: Option<i64>,
-    client: &Client,
-) -> Result<(), AuthError> {
-    let (by_user, by_ip) = events::count_recent(
-        db,
-        events::kind::USER_LOGIN_FAILED,
-        user_id,
-        client.ip.as_deref(),
-        window(),
-    )
-    .await?;
-    if by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES {
-        return Err(AuthError::Throttled {
-            retry_after: WINDOW_SECS,
-        });
-    }
-    Ok(())
-}
-
-/// Records a failed attempt (`method`: password, 2fa, passkey).
-pub async fn fail(db: &impl ConnectionTrait, user_id: Option<i64>, client: &Client, method: &str) {
-    events::record(
-        db,
-        events::kind::USER_LOGIN_FAILED,
-        user_id,
-        client,
-        Some(serde_json::json!({ "method": method })),
-    )
-    .await;
 }
 
 fn share_content(share_id: i64) -> serde_json::Value {

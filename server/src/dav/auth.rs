@@ -2,8 +2,8 @@
 //! passwords or app passwords (`auth::app_password`, what a sync client got from the login
 //! flow). Passwords are compared in constant time against every account of the user, then
 //! looked up among the user's app passwords by digest; failures are recorded as
-//! `WEBDAV_LOGIN_FAILED` events, and an account or address with too many recent failures is
-//! refused for a while, on every instance alike.
+//! `WEBDAV_LOGIN_FAILED` events, and an address with too many recent failures (for the account,
+//! or for any) is refused for a while, on every instance alike (`auth::sign_in_throttle`).
 //!
 //! A service, not part of the `/dav` edge alone: the Nextcloud routes (`nextcloud/`) sign
 //! their Basic callers in here too, so every Basic credential is checked in one place.
@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use chrono::Duration;
 use poem::{
     IntoResponse, Request, Response,
     http::{StatusCode, header},
@@ -27,11 +26,11 @@ use crate::{
         app_password,
         caller::SignedIn,
         dav_cache::{Credential, Opened, Row},
-        throttle,
+        sign_in_throttle::{self, Door},
     },
     boolset::{Boolset, dav_opt, group_perm},
     caller::{Credential as Acting, CredentialKind, Reach},
-    events::{self, Client},
+    events::Client,
     fs::uri::FsKind,
     state::AppState,
     users,
@@ -127,19 +126,16 @@ pub async fn sign_in_with(
     let found = user_and_group(state, Condition::all().add(user::Column::Email.eq(&email)))
         .await
         .map_err(internal)?;
-    let (by_user, by_ip) = events::count_recent(
-        &state.db,
-        events::kind::WEBDAV_LOGIN_FAILED,
-        found.as_ref().map(|(u, _)| u.id),
-        client.ip.as_deref(),
-        Duration::seconds(throttle::WINDOW_SECS),
-    )
-    .await
-    .map_err(internal)?;
-    if by_user >= throttle::MAX_FAILURES || by_ip >= throttle::MAX_FAILURES {
+    let user_id = found.as_ref().map(|(u, _)| u.id);
+    // Only the guesser's address is refused: the account's passwords here are secrets the
+    // server issued, never locked account-wide (`auth::sign_in_throttle`).
+    if let Some(lock) = sign_in_throttle::locked(&state.db, Door::Dav, user_id, &client)
+        .await
+        .map_err(internal)?
+    {
         return Err(Response::builder()
             .status(StatusCode::TOO_MANY_REQUESTS)
-            .header(header::RETRY_AFTER, throttle::WINDOW_SECS.to_string())
+            .header(header::RETRY_AFTER, lock.retry_after().to_string())
             .body(""));
     }
     let accounts = match &found {
@@ -151,7 +147,6 @@ pub async fn sign_in_with(
             .map_err(internal)?,
         None => Vec::new(),
     };
-    let user_id = found.as_ref().map(|(u, _)| u.id);
     // Every account is compared, matched or not, so timing tells nothing about which.
     let mut matched = None;
     for account in accounts {
@@ -169,14 +164,8 @@ pub async fn sign_in_with(
         (None, None) => None,
     };
     let (Some((user, group)), Some(credential)) = (found, matched) else {
-        events::record(
-            &state.db,
-            events::kind::WEBDAV_LOGIN_FAILED,
-            user_id,
-            &client,
-            Some(serde_json::json!({ "email": email })),
-        )
-        .await;
+        let content = serde_json::json!({ "email": email });
+        sign_in_throttle::record_failure(&state.db, Door::Dav, user_id, &client, content).await;
         return Err(challenge());
     };
     let ids = (user.id, opened(&credential));

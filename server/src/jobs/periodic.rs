@@ -61,6 +61,12 @@ pub const JOBS: &[Periodic] = &[
         work: prune_fs_events,
     },
     Periodic {
+        name: "directory_account_check",
+        setting: None,
+        default: Duration::from_secs(60 * 60),
+        work: check_directory_accounts,
+    },
+    Periodic {
         name: "node_health_check",
         setting: None,
         default: Duration::from_secs(60),
@@ -125,6 +131,12 @@ fn drop_expired_uploads(state: &AppState) -> BoxFuture<'_, Result<u64, String>> 
         Ok(sessions + transfers)
     }
     .boxed()
+}
+
+/// Directory accounts whose entry is gone or disabled lose their app passwords, S3 keys,
+/// WebDAV accounts and sessions.
+fn check_directory_accounts(state: &AppState) -> BoxFuture<'_, Result<u64, String>> {
+    crate::auth::sign_in::directory_check::check_all(state).boxed()
 }
 
 /// Expired `kv` rows and expired locks (reads already ignore both; this frees the rows), and

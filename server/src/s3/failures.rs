@@ -1,20 +1,24 @@
 //! Refused signatures on the S3 endpoint. Each request refused for a wrong secret or an
-//! unknown access key is written to the audit log (`S3_LOGIN_FAILED`: the access key id, the
-//! address and agent, the key's owner when the key exists), and an address that sent
-//! [`throttle::MAX_FAILURES`] of them within [`throttle::WINDOW_SECS`] is answered `SlowDown`
-//! until the window after them ends, as WebDAV sign-ins are throttled. The count is this process's, in
-//! memory: it keeps one address from guessing without a database read per request, and the
-//! audit log holds every instance's refusals.
+//! unknown access key is a failure of the one sign-in throttle (`auth::sign_in_throttle`,
+//! `S3_LOGIN_FAILED` in the audit log: the access key id, the address and agent, the key's
+//! owner when the key exists), counted with every door's and every instance's; an address
+//! locked for the key's owner, or for every account, is answered `SlowDown` (503) with
+//! `Retry-After` until the lock ends. The throttle's verdict after a refusal is remembered
+//! here until then, so a request that is not refused costs no database read: an instance
+//! learns of a lock at the first refusal it sees itself.
 
-use std::{net::IpAddr, time::Duration};
+use std::net::IpAddr;
 
+use chrono::{DateTime, Utc};
 use hyper::body::Incoming;
 use s3s::{Body, HttpError, HttpResponse, S3ErrorCode, s3_error, service::S3Service};
 
 use crate::{
-    auth::{s3_key, throttle},
-    events::{self, Client},
-    net::client_network,
+    auth::{
+        s3_key,
+        sign_in_throttle::{self, Door, Locked, Scope},
+    },
+    events::Client,
     state::AppState,
 };
 
@@ -24,38 +28,65 @@ const REFUSED: [S3ErrorCode; 2] = [
     S3ErrorCode::InvalidAccessKeyId,
 ];
 
-/// Refused signatures per client network, forgotten a window after they were counted.
-pub struct Failures {
-    counts: moka::future::Cache<IpAddr, u32>,
+/// The locks the throttle answered after refusals here: by address, and by address and account
+/// (`None` for every account).
+pub struct Locks {
+    until: moka::future::Cache<(String, Option<i64>), DateTime<Utc>>,
 }
 
-impl Failures {
+impl Locks {
     pub fn of(state: &AppState) -> std::sync::Arc<Self> {
-        state.part(|_| Self {
-            counts: moka::future::Cache::builder()
+        state.part(|_| Self::new())
+    }
+
+    fn new() -> Self {
+        Self {
+            until: moka::future::Cache::builder()
                 .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(throttle::WINDOW_SECS as u64))
+                .time_to_live(std::time::Duration::from_secs(
+                    sign_in_throttle::WINDOW_SECS as u64,
+                ))
                 .build(),
-        })
+        }
     }
 
-    async fn refused(&self, network: IpAddr) -> bool {
-        self.counts
-            .get(&network)
-            .await
-            .is_some_and(|n| u64::from(n) >= throttle::MAX_FAILURES)
+    /// Seconds until `ip` may try again for `owner`, when a lock holds.
+    async fn retry_after(&self, ip: &str, owner: Option<i64>) -> Option<i64> {
+        let now = Utc::now();
+        let mut keys = vec![(ip.to_owned(), None)];
+        keys.extend(owner.map(|o| (ip.to_owned(), Some(o))));
+        for key in keys {
+            if let Some(until) = self.until.get(&key).await.filter(|u| *u > now) {
+                return Some((until - now).num_seconds().max(1));
+            }
+        }
+        None
     }
 
-    async fn count(&self, network: IpAddr) {
-        self.counts
-            .entry(network)
-            .and_upsert_with(|n| async move { n.map_or(1, |e| e.into_value().saturating_add(1)) })
-            .await;
+    async fn remember(&self, lock: Locked) {
+        let key = match lock.scope {
+            Scope::Address(ip) => (ip, None),
+            Scope::AddressAccount(ip, user) => (ip, Some(user)),
+            Scope::Account(_) => return,
+        };
+        self.until.insert(key, lock.until).await;
     }
 }
 
-/// Serves `req` from `peer` with `service`, unless its address is throttled; a refused
-/// signature is counted and recorded.
+fn slow_down(retry_after: i64) -> Result<HttpResponse, HttpError> {
+    let mut e = s3_error!(
+        SlowDown,
+        "too many refused signatures from this address; try again later"
+    );
+    let mut headers = hyper::HeaderMap::new();
+    headers.insert(hyper::header::RETRY_AFTER, retry_after.into());
+    e.set_headers(headers);
+    e.to_http_response()
+        .map_err(|e| HttpError::new(Box::new(e)))
+}
+
+/// Serves `req` from `peer` with `service`, unless its address is locked; a refused signature
+/// is counted and recorded.
 pub async fn serve(
     state: &AppState,
     service: &S3Service,
@@ -63,45 +94,32 @@ pub async fn serve(
     req: hyper::Request<Incoming>,
 ) -> Result<HttpResponse, HttpError> {
     let client = Client::from_parts(Some(peer), req.headers(), &state.config);
-    let network = client
-        .ip
-        .as_deref()
-        .and_then(|ip| ip.parse().ok())
-        .map_or(client_network(peer), client_network);
-    let failures = Failures::of(state);
-    if failures.refused(network).await {
-        let mut e = s3_error!(
-            SlowDown,
-            "too many refused signatures from this address; try again later"
-        );
-        let mut headers = hyper::HeaderMap::new();
-        headers.insert(hyper::header::RETRY_AFTER, throttle::WINDOW_SECS.into());
-        e.set_headers(headers);
-        return e
-            .to_http_response()
-            .map_err(|e| HttpError::new(Box::new(e)));
-    }
+    let ip = client.ip.clone().unwrap_or_else(|| peer.to_string());
     let access_key = access_key_of(&req);
+    let owner = match &access_key {
+        Some(key) => s3_key::find(state, key)
+            .await
+            .ok()
+            .flatten()
+            .map(|found| found.key.user_id),
+        None => None,
+    };
+    let locks = Locks::of(state);
+    if let Some(wait) = locks.retry_after(&ip, owner).await {
+        return slow_down(wait);
+    }
     let resp = service.call(req.map(Body::from)).await?;
     if resp.status() == hyper::StatusCode::FORBIDDEN
         && let Some(access_key) = access_key
         && let Some(code) = refused_code(&resp)
     {
-        failures.count(network).await;
-        let owner = s3_key::find(state, &access_key)
-            .await
-            .ok()
-            .flatten()
-            .map(|found| found.key.user_id);
         let content = serde_json::json!({ "access_key": access_key, "code": code.as_str() });
-        events::record(
-            &state.db,
-            events::kind::S3_LOGIN_FAILED,
-            owner,
-            &client,
-            Some(content),
-        )
-        .await;
+        sign_in_throttle::record_failure(&state.db, Door::S3, owner, &client, content).await;
+        match sign_in_throttle::locked(&state.db, Door::S3, owner, &client).await {
+            Ok(Some(lock)) => locks.remember(lock).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not check the sign-in throttle"),
+        }
     }
     Ok(resp)
 }
@@ -180,18 +198,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_window_of_failures_throttles_the_address() {
-        let failures = Failures {
-            counts: moka::future::Cache::builder()
-                .time_to_live(Duration::from_secs(60))
-                .build(),
-        };
-        let ip: IpAddr = "192.0.2.7".parse().unwrap();
-        for _ in 0..throttle::MAX_FAILURES {
-            assert!(!failures.refused(ip).await);
-            failures.count(ip).await;
-        }
-        assert!(failures.refused(ip).await);
-        assert!(!failures.refused("192.0.2.8".parse().unwrap()).await);
+    async fn a_remembered_lock_holds_its_address_for_its_account_until_it_ends() {
+        let locks = Locks::new();
+        let until = Utc::now() + chrono::Duration::seconds(60);
+        let lock = |scope| Locked { scope, until };
+        locks
+            .remember(lock(Scope::AddressAccount("192.0.2.7".into(), 1)))
+            .await;
+        assert!(locks.retry_after("192.0.2.7", Some(1)).await.is_some());
+        assert!(locks.retry_after("192.0.2.7", Some(2)).await.is_none());
+        assert!(locks.retry_after("192.0.2.8", Some(1)).await.is_none());
+        locks
+            .remember(lock(Scope::Address("192.0.2.9".into())))
+            .await;
+        assert!(locks.retry_after("192.0.2.9", None).await.is_some());
+        assert!(locks.retry_after("192.0.2.9", Some(3)).await.is_some());
     }
 }

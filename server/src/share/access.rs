@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 
 use super::batch::Batch;
 use crate::{
-    auth::{caller::Caller, throttle},
+    auth::{caller::Caller, share_throttle},
     boolset::{Boolset, group_perm},
     events::Client,
     fs::{
@@ -175,7 +175,7 @@ pub async fn unlock(
         return Err(FsError::SharePassword);
     };
     let client = request_ctx::current().map(|c| c.client).unwrap_or_default();
-    if throttle::share_exceeded(db, share.id, &client).await? {
+    if share_throttle::share_exceeded(db, share.id, &client).await? {
         return Err(FsError::ShareThrottled);
     }
     try_password(db, share, stored, given, caller, &client).await
@@ -202,7 +202,7 @@ async fn try_password(
     if password_matches(stored, given) {
         return Ok(());
     }
-    throttle::share_fail(db, share.id, caller.user_id(), client).await;
+    share_throttle::share_fail(db, share.id, caller.user_id(), client).await;
     Err(FsError::SharePassword)
 }
 
@@ -321,7 +321,7 @@ pub async fn open_many(
             uri.password.as_ref().map(|_| live.share.id)
         })
         .collect();
-    let throttled = throttle::shares_exceeded(db, &asking, &client).await?;
+    let throttled = share_throttle::shares_exceeded(db, &asking, &client).await?;
     for (slot, uri) in opened.iter_mut().zip(uris) {
         let Ok(live) = slot else { continue };
         if let Some(stored) = password_asked(&live.share, ctx.caller) {

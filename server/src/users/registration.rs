@@ -16,7 +16,7 @@ use super::{
     accounts,
 };
 use crate::{
-    auth::{app_password, session, sign, throttle},
+    auth::{app_password, session, sign, sign_in_throttle},
     captcha_ticket,
     events::{self, Client},
     ids::IdKind,
@@ -253,7 +253,7 @@ pub async fn reset_password(
         .ids
         .decode(user_hashid, IdKind::User)
         .map_err(|_| UsersError::ResetLinkInvalid)?;
-    throttle::check(&state.db, Some(uid), client).await?;
+    sign_in_throttle::check(&state.db, Some(uid), client).await?;
     let key = reset_key(uid);
     let matches = |stored: &Option<String>| {
         stored
@@ -262,7 +262,7 @@ pub async fn reset_password(
     };
     // A wrong secret leaves the right one usable (a typo must not cost the link).
     if !matches(&kv::get(&state.db, &key).await?) {
-        throttle::fail(&state.db, Some(uid), client, "reset").await;
+        sign_in_throttle::fail(&state.db, Some(uid), client, "reset").await;
         return Err(UsersError::ResetLinkInvalid);
     }
     // Spend it: of concurrent requests with the secret, only one takes the row.

@@ -18,7 +18,7 @@ use crate::{
         caller::SignedIn,
         password,
         recovery::{self, NewCode},
-        session, throttle, totp,
+        session, sign_in_throttle, totp,
     },
     db,
     events::{self, Client},
@@ -211,7 +211,7 @@ async fn verify(
 ) -> Result<NewCredentials, UsersError> {
     let mut out = NewCredentials::default();
     if change.new_password.is_some() || change.two_fa.is_some() {
-        throttle::check(&state.db, Some(user.id), client).await?;
+        sign_in_throttle::check(&state.db, Some(user.id), client).await?;
     }
     if let Some((new, current)) = change.new_password {
         if change.has_password {
@@ -220,7 +220,7 @@ async fn verify(
                 .await
                 .map_err(|e| anyhow::anyhow!(e))?;
             if check == password::Check::Mismatch {
-                throttle::fail(&state.db, Some(user.id), client, "password").await;
+                sign_in_throttle::fail(&state.db, Some(user.id), client, "password").await;
                 return Err(UsersError::WrongPassword);
             }
         }
@@ -241,7 +241,7 @@ async fn verify(
         // Enabling burns the code's step too, so the code that turned 2FA on cannot
         // be replayed to sign in.
         if !totp::verify_once(&state.db, user.id, &secret, code).await? {
-            throttle::fail(&state.db, Some(user.id), client, "2fa").await;
+            sign_in_throttle::fail(&state.db, Some(user.id), client, "2fa").await;
             return Err(UsersError::TwoFaCodeWrong);
         }
         out.secret = Some(enable.then_some(secret));
@@ -387,10 +387,10 @@ pub async fn regenerate_recovery_codes(
     if !has_two_fa(user) {
         return Err(UsersError::field("two_fa_enabled: 2FA is not enabled"));
     }
-    throttle::check(&state.db, Some(user.id), client).await?;
+    sign_in_throttle::check(&state.db, Some(user.id), client).await?;
     let secret = user.two_factor_secret.clone().unwrap_or_default();
     if !totp::verify_once(&state.db, user.id, &secret, code).await? {
-        throttle::fail(&state.db, Some(user.id), client, "2fa").await;
+        sign_in_throttle::fail(&state.db, Some(user.id), client, "2fa").await;
         return Err(UsersError::TwoFaCodeWrong);
     }
     let codes = recovery::generate_off_thread().await?;

@@ -424,8 +424,8 @@ async fn repeated_failures_are_throttled_per_account_and_per_address() {
     let (status, _) = login_from(&server, "10.0.1.1", "bob@example.com", PW).await;
     assert_eq!(status, 200);
 
-    // Per address: ten failures against different accounts from one address block it.
-    for i in 0..10 {
+    // Per address: failures against different accounts from one address block it.
+    for i in 0..stratus_server::auth::sign_in_throttle::ADDRESS_LIMIT {
         let (status, _) = login_from(
             &server,
             "10.9.9.9",
@@ -439,6 +439,45 @@ async fn repeated_failures_are_throttled_per_account_and_per_address() {
     assert_eq!(status, 429);
     let (status, body) = login_from(&server, "10.9.9.10", "bob@example.com", PW).await;
     assert_eq!((status, body["code"].as_i64()), (200, Some(0)));
+}
+
+/// The account-wide lock refuses the password only from addresses the account never signed in
+/// from, before the password is checked (so its answer tells nothing); the user sees it.
+#[tokio::test]
+async fn a_locked_account_still_lets_in_the_addresses_it_signed_in_from() {
+    let server = TestServer::start_with(|c| c.proxy_header = Some("X-Forwarded-For".into())).await;
+    server.create_user("ann@example.com", PW).await;
+    let (status, _) = login_from(&server, "10.0.2.2", "ann@example.com", PW).await;
+    assert_eq!(status, 200);
+    for i in 0..10 {
+        let ip = format!("10.0.0.{i}");
+        let (_, body) = login_from(&server, &ip, "ann@example.com", "wrong-pass").await;
+        assert_eq!(body["code"], 40080);
+    }
+    let (status, body) = login_from(&server, "10.0.2.2", "ann@example.com", PW).await;
+    assert_eq!((status, body["code"].as_i64()), (200, Some(0)), "{body}");
+    let token = body["data"]["token"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for password in [PW, "wrong-pass"] {
+        let (status, body) = login_from(&server, "10.0.3.3", "ann@example.com", password).await;
+        assert_eq!((status, body["code"].as_i64()), (429, Some(429)));
+    }
+
+    let locks = server.get_as("/user/setting", &token).await["data"]["sign_in_locks"].clone();
+    assert_eq!(locks.as_array().map(Vec::len), Some(1), "{locks}");
+    assert_eq!(locks[0]["scope"], "account");
+    let until: chrono::DateTime<chrono::Utc> = locks[0]["until"].as_str().unwrap().parse().unwrap();
+    let left = until - chrono::Utc::now();
+    assert!(left > chrono::Duration::seconds(500) && left <= chrono::Duration::seconds(600));
+    let started = event::Entity::find()
+        .filter(event::Column::Type.eq(events::kind::SIGN_IN_LOCKED))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(started.len(), 1, "{started:?}");
+    assert_eq!(started[0].content.as_ref().unwrap()["scope"], "account");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use stratus_entity::file;
 
 use crate::{
     api::envelope::{ApiError, ErrorCode},
-    auth::throttle,
+    auth::share_throttle,
     fs::{
         error::FsError,
         lock::{LockError, LockInfo},
@@ -52,10 +52,10 @@ fn share_throttled() -> ApiError {
         ErrorCode::SharePasswordThrottled,
         format!(
             "Too many wrong passwords; try again in {} minutes",
-            throttle::WINDOW_SECS / 60
+            share_throttle::WINDOW_SECS / 60
         ),
     )
-    .with_retry_after(throttle::WINDOW_SECS as u64)
+    .with_retry_after(share_throttle::WINDOW_SECS as u64)
 }
 
 impl From<LockError> for ApiError {

@@ -18,7 +18,7 @@ use crate::api::{
     session::passkey::PasskeyDto,
 };
 use crate::{
-    auth::{caller::Caller, oauth, passkey, recovery},
+    auth::{caller::Caller, oauth, passkey, recovery, sign_in_throttle},
     avatar::{self, AvatarError, Size},
     events::Client,
     state::AppState,
@@ -56,6 +56,37 @@ pub struct UserSettings {
     pub share_links_in_profile: String,
     /// Applications the user granted access (OAuth); left out when none.
     pub oauth_grants: Option<Vec<OAuthGrantDto>>,
+    /// Sign-in locks on the account now, after too many failed sign-ins; left out when none.
+    pub sign_in_locks: Option<Vec<SignInLockDto>>,
+}
+
+/// A lock of the sign-in throttle on the account. Devices and apps that signed in before, and
+/// app passwords, WebDAV accounts and S3 keys, go on working through it.
+#[derive(Debug, Object)]
+#[oai(rename = "SignInLock", skip_serializing_if_is_none)]
+pub struct SignInLockDto {
+    /// `address`: sign-ins to this account from `ip` are refused; `account`: the account's
+    /// password is refused from addresses it was never signed in from.
+    pub scope: String,
+    /// The address refused (`address` locks).
+    pub ip: Option<String>,
+    /// When the lock ends, unless more failures come.
+    pub until: chrono::DateTime<Utc>,
+}
+
+impl From<sign_in_throttle::Locked> for SignInLockDto {
+    fn from(lock: sign_in_throttle::Locked) -> Self {
+        let (scope, ip) = match lock.scope {
+            sign_in_throttle::Scope::Account(_) => ("account", None),
+            sign_in_throttle::Scope::Address(ip)
+            | sign_in_throttle::Scope::AddressAccount(ip, _) => ("address", Some(ip)),
+        };
+        Self {
+            scope: scope.to_owned(),
+            ip,
+            until: lock.until,
+        }
+    }
 }
 
 /// One application the user granted access.
@@ -174,6 +205,12 @@ impl<'a> ApiExtractor<'a> for AvatarUpload {
 }
 
 /// The user's grants with their clients, for the settings page.
+async fn sign_in_locks(state: &AppState, uid: i64) -> Result<Option<Vec<SignInLockDto>>, ApiError> {
+    let locks = sign_in_throttle::locks_of(&state.db, uid).await?;
+    Ok(Some(locks.into_iter().map(SignInLockDto::from).collect())
+        .filter(|l: &Vec<_>| !l.is_empty()))
+}
+
 async fn oauth_grants(state: &AppState, uid: i64) -> Result<Vec<OAuthGrantDto>, ApiError> {
     Ok(oauth::grants::of_user(state, uid)
         .await?
@@ -243,6 +280,7 @@ impl UserSettingApi {
                 .unwrap_or_default()
                 .to_owned(),
             oauth_grants: Some(oauth_grants(&state, user.id).await?).filter(|g| !g.is_empty()),
+            sign_in_locks: sign_in_locks(&state, user.id).await?,
         })
     }
 

@@ -27,6 +27,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 const SEARCH_LIMIT: i32 = 2;
 const GROUPS_LIMIT: i32 = 200;
 const SIZE_LIMIT_EXCEEDED: u32 = 4;
+const NO_SUCH_OBJECT: u32 = 32;
+/// Active Directory's `userAccountControl` flag of a disabled account.
+const ACCOUNT_DISABLED: u32 = 0x2;
 
 /// Why the directory could not say whether a login and password are right.
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +161,46 @@ impl Config {
             Ok((bound.rc == 0).then_some(entry))
         })
         .await
+    }
+
+    /// Whether the entry a directory account is linked to (its `subject`) still answers the
+    /// sign-in filter (any login) and is not disabled: Active Directory's ACCOUNTDISABLE flag,
+    /// a password policy's lock (`pwdAccountLockedTime`). An error says nothing either way.
+    pub async fn still_there(&self, subject: &str) -> Result<bool, DirectoryError> {
+        let any_login = self.user_filter.replace("{login}", "*");
+        let (base, scope, filter) = match subject_filter(subject) {
+            Some(f) => (
+                self.base_dn.as_str(),
+                Scope::Subtree,
+                format!("(&{f}{any_login})"),
+            ),
+            // Neither entryUUID nor objectGUID: the subject is the entry's DN.
+            None => (subject, Scope::Base, any_login),
+        };
+        let attrs = ["userAccountControl", "pwdAccountLockedTime"];
+        let SearchResult(entries, done) = within_timeout(async {
+            let mut ldap = self.connect().await?;
+            let found = ldap.search(base, scope, &filter, attrs).await;
+            let _ = ldap.unbind().await;
+            found.map_err(unreachable)
+        })
+        .await?;
+        if done.rc == NO_SUCH_OBJECT {
+            return Ok(false);
+        }
+        if done.rc != 0 {
+            return Err(unreachable(done));
+        }
+        let [entry] = &entries[..] else {
+            return Ok(false);
+        };
+        let entry = SearchEntry::construct(entry.clone());
+        let disabled = attribute(&entry, "userAccountControl")
+            .first()
+            .and_then(|v| v.parse::<u32>().ok())
+            .is_some_and(|flags| flags & ACCOUNT_DISABLED != 0)
+            || !attribute(&entry, "pwdAccountLockedTime").is_empty();
+        Ok(!disabled)
     }
 
     /// A connection to the checked address, TLS as the settings say, bound as the service
@@ -354,6 +397,24 @@ fn parse_group_map(text: &str) -> Result<Vec<(String, i64)>, DirectoryError> {
         .collect()
 }
 
+/// The filter finding the entry of `subject` by the attribute it was read from: an
+/// `entryUUID`, or the hex of an `objectGUID`; `None` for a DN.
+fn subject_filter(subject: &str) -> Option<String> {
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    if subject.len() == 36 && hex(&subject.replace('-', "")) {
+        return Some(format!("(entryUUID={})", ldap_escape(subject)));
+    }
+    if subject.len() == 32 && hex(subject) {
+        let bytes: String = subject
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| format!("\\{}", String::from_utf8_lossy(pair)))
+            .collect();
+        return Some(format!("(objectGUID={bytes})"));
+    }
+    None
+}
+
 async fn within_timeout<T>(
     work: impl Future<Output = Result<T, DirectoryError>>,
 ) -> Result<T, DirectoryError> {
@@ -373,6 +434,19 @@ mod tests {
     #[test]
     fn a_login_cannot_widen_the_filter() {
         assert_eq!(ldap_escape("*)(uid=*"), "\\2a\\29\\28uid=\\2a");
+    }
+
+    #[test]
+    fn a_subject_is_found_by_the_attribute_it_came_from() {
+        assert_eq!(
+            subject_filter("6b1e2c3a-0f4d-4e1b-9c2a-1d2e3f4a5b6c").as_deref(),
+            Some("(entryUUID=6b1e2c3a-0f4d-4e1b-9c2a-1d2e3f4a5b6c)")
+        );
+        assert_eq!(
+            subject_filter("00112233445566778899aabbccddeeff").as_deref(),
+            Some("(objectGUID=\\00\\11\\22\\33\\44\\55\\66\\77\\88\\99\\aa\\bb\\cc\\dd\\ee\\ff)")
+        );
+        assert_eq!(subject_filter("uid=bob,ou=people,dc=example,dc=org"), None);
     }
 
     #[test]

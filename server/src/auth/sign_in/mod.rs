@@ -4,6 +4,7 @@
 //! chain (`auth::session`) and records the sign-in. `api/session/sign_in.rs` only translates HTTP.
 
 pub mod directory;
+pub mod directory_check;
 mod error;
 mod linked;
 pub mod oidc;
@@ -19,7 +20,7 @@ use super::{
     jwt::TokenPair,
     passkey, password, recovery,
     session::{self, rows},
-    throttle, totp,
+    sign_in_throttle, totp,
 };
 use crate::{
     captcha_ticket,
@@ -95,7 +96,7 @@ pub async fn password(
 ) -> Result<Step, SignInError> {
     let account = find_by_login(state, attempt.login).await?;
     let directory = directory_for(state, account.as_ref()).await?;
-    throttle::check(&state.db, account.as_ref().map(|u| u.id), client).await?;
+    sign_in_throttle::check(&state.db, account.as_ref().map(|u| u.id), client).await?;
 
     if state.settings.bool("login_captcha").await? {
         let passed = captcha_ticket::verify(
@@ -122,11 +123,11 @@ pub async fn password(
         .await
         .map_err(|e| SignInError::Hashing(e.to_string()))?;
     let Some(user) = account else {
-        throttle::fail(&state.db, None, client, "password").await;
+        sign_in_throttle::fail(&state.db, None, client, "password").await;
         return Err(SignInError::InvalidPassword);
     };
     if check == password::Check::Mismatch {
-        throttle::fail(&state.db, Some(user.id), client, "password").await;
+        sign_in_throttle::fail(&state.db, Some(user.id), client, "password").await;
         return Err(SignInError::InvalidPassword);
     }
     crate::caller::ensure_can_sign_in(&user)?;
@@ -168,7 +169,14 @@ async fn by_directory(
         .authenticate(attempt.login, attempt.password)
         .await?;
     let Some(entry) = entry else {
-        throttle::fail(&state.db, account.map(|u| u.id), client, "ldap").await;
+        sign_in_throttle::fail(&state.db, account.map(|u| u.id), client, "ldap").await;
+        // The entry may be gone or disabled: what the account holds open is cut now, not at
+        // the next periodic check.
+        if let Some(account) = account
+            && let Err(e) = directory_check::check_account(state, directory, account.id).await
+        {
+            tracing::warn!(error = %e, "could not check a directory account");
+        }
         return Err(SignInError::InvalidPassword);
     };
     let email = entry.email.clone().ok_or_else(|| {
@@ -203,7 +211,7 @@ pub async fn second_factor(
         .await?
         .and_then(|v| v.parse().ok())
         .ok_or(SignInError::SessionGone)?;
-    throttle::check(&state.db, Some(user_id), client).await?;
+    sign_in_throttle::check(&state.db, Some(user_id), client).await?;
     let user = rows::account(&state.db, user_id)
         .await?
         .ok_or(SignInError::SessionGone)?;
@@ -305,7 +313,7 @@ async fn second_factor_ok(
         }
     };
     if !passed {
-        throttle::fail(&state.db, Some(user.id), client, method).await;
+        sign_in_throttle::fail(&state.db, Some(user.id), client, method).await;
     }
     Ok(passed)
 }

@@ -17,6 +17,7 @@ mod confined;
 mod content;
 pub(crate) mod crash;
 mod locks;
+mod lockout;
 mod push;
 mod share_root;
 mod small_reads;

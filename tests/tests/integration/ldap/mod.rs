@@ -1,6 +1,7 @@
 //! Sign-in through an LDAP directory: a real OpenLDAP (`slapd`) per test on a loopback port
 //! (`stratus_tests::slapd`), the server's `ldap_*` settings pointed at it.
 
+mod credentials;
 mod outage;
 mod sign_in;
 mod tls;
