@@ -6,7 +6,8 @@
 //! in memory.
 //!
 //! A chunk is written under a temporary name and renamed when complete, so a cut-off chunk
-//! is never assembled. A transfer nobody touched for [`MAX_AGE`] is abandoned: the periodic
+//! is never assembled. Staged bytes are not charged to the quota until the file is joined, so
+//! what one owner stages in all open transfers together is held to the free space. A transfer nobody touched for [`MAX_AGE`] is abandoned: the periodic
 //! upload job removes it ([`collect_abandoned`]). The S3 endpoint's multipart uploads are
 //! transfers too, with notes beside their chunks (the target, each part's digest).
 
@@ -120,8 +121,13 @@ fn order(name: &str) -> (u128, &str) {
     (name.parse().unwrap_or(u128::MAX), name)
 }
 
-/// Stores chunk `name` of transfer `id` from `body`, refusing to stage more than `free`
-/// bytes in all; answers the chunk's size.
+/// Bytes a chunk may stream in before the owner's staged total is read again, so chunks sent
+/// side by side cannot together pass the free space by more than this each.
+const RECOUNT_EVERY: u64 = 4 << 20;
+
+/// Stores chunk `name` of transfer `id` from `body`, refusing to stage more than `free` bytes
+/// in all of the owner's open transfers together (what was staged and not yet joined is not
+/// charged to the quota, so it is bounded here); answers the chunk's size.
 pub async fn put_chunk(
     state: &AppState,
     owner: i64,
@@ -134,19 +140,21 @@ pub async fn put_chunk(
         return Err(TransferError::NotFound);
     }
     let dir = dir(state, owner, id)?;
-    let staged: u64 = chunks(state, owner, id)
-        .await?
-        .iter()
-        .filter(|(n, _)| n != name)
-        .map(|(_, len)| len)
-        .sum();
+    tokio::fs::metadata(&dir).await?;
     let part = dir.join(format!(".{name}.{}", uuid::Uuid::new_v4()));
+    // Neither the chunk this one replaces nor this one's own partial file count.
+    let skip = [dir.join(name), part.clone()];
     let result = async {
+        let mut staged = staged_by(state, owner, &skip).await?;
         let mut file = tokio::fs::File::create(&part).await?;
-        let mut len = 0u64;
+        let (mut len, mut recount_at) = (0u64, RECOUNT_EVERY);
         while let Some(piece) = body.next().await {
             let piece = piece.map_err(TransferError::Io)?;
             len += piece.len() as u64;
+            if len >= recount_at {
+                staged = staged_by(state, owner, &skip).await?;
+                recount_at = len + RECOUNT_EVERY;
+            }
             if staged + len > free {
                 return Err(TransferError::NoSpace);
             }
@@ -162,6 +170,36 @@ pub async fn put_chunk(
         let _ = tokio::fs::remove_file(&part).await;
     }
     result
+}
+
+/// The bytes `owner` has staged in every open transfer (chunks, chunks being written, notes),
+/// but the files in `skip`. A transfer or file removed meanwhile counts nothing.
+async fn staged_by(state: &AppState, owner: i64, skip: &[PathBuf]) -> Result<u64, TransferError> {
+    let gone = |e: &io::Error| e.kind() == io::ErrorKind::NotFound;
+    let mut transfers = match tokio::fs::read_dir(root(state).join(owner.to_string())).await {
+        Ok(entries) => entries,
+        Err(e) if gone(&e) => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let mut total = 0;
+    while let Some(transfer) = transfers.next_entry().await? {
+        let mut files = match tokio::fs::read_dir(transfer.path()).await {
+            Ok(entries) => entries,
+            Err(e) if gone(&e) || e.kind() == io::ErrorKind::NotADirectory => continue,
+            Err(e) => return Err(e.into()),
+        };
+        while let Some(file) = files.next_entry().await? {
+            if skip.contains(&file.path()) {
+                continue;
+            }
+            match file.metadata().await {
+                Ok(meta) => total += meta.len(),
+                Err(e) if gone(&e) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// The chunks of transfer `id` joined in order, as one stream, and its length.

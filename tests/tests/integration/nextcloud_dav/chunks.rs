@@ -142,3 +142,38 @@ async fn transfers_are_aborted_private_and_bounded_by_the_quota() {
     let odd = at(&server, "MKCOL", &up("a.b"), &pw).send().await.unwrap();
     assert_eq!(odd.status(), 404);
 }
+
+/// Staged chunks are not charged to the quota until the file is joined, so what all of a
+/// user's open transfers hold together is bounded by the free space (8 MiB, 3 MiB chunks).
+#[tokio::test]
+async fn chunks_of_all_open_transfers_together_are_held_to_the_free_space() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let (server, _s, pw) = ann().await;
+    let g = stratus_entity::group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut g = g.into_active_model();
+    g.max_storage = Set(8 << 20);
+    g.update(&server.state.db).await.unwrap();
+    let chunk = vec![b'c'; 3 << 20];
+    let put = |t: &str, n: &str| {
+        at(&server, "PUT", &format!("{}/{n}", up(t)), &pw)
+            .body(chunk.clone())
+            .send()
+    };
+    for t in ["s-1", "s-2"] {
+        let made = at(&server, "MKCOL", &up(t), &pw).send().await.unwrap();
+        assert_eq!(made.status(), 201);
+    }
+    assert_eq!(put("s-1", "00001").await.unwrap().status(), 201);
+    assert_eq!(put("s-1", "00002").await.unwrap().status(), 201);
+    // A chunk sent again replaces itself: it is not counted twice.
+    assert_eq!(put("s-1", "00002").await.unwrap().status(), 201);
+    assert_eq!(put("s-2", "00001").await.unwrap().status(), 507);
+    // Giving a transfer up makes room.
+    let aborted = at(&server, "DELETE", &up("s-1"), &pw).send().await.unwrap();
+    assert_eq!(aborted.status(), 204);
+    assert_eq!(put("s-2", "00001").await.unwrap().status(), 201);
+}

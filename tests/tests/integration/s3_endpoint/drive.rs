@@ -172,6 +172,26 @@ async fn a_write_past_the_quota_is_refused_and_writes_nothing() {
     );
 }
 
+/// Staged parts are not charged to the quota until the upload completes, so what all open
+/// multipart uploads hold together is bounded by the free space (8 MiB here, 3 MiB parts).
+#[tokio::test]
+async fn parts_of_all_open_uploads_together_are_held_to_the_free_space() {
+    let server = start().await;
+    let ann = user(&server, "ann@example.com").await;
+    mkdir(&server, &ann, "cloudreve://my/s3/bkt1").await;
+    let g = group::Entity::find_by_id(2)
+        .one(&server.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut g = g.into_active_model();
+    g.max_storage = Set(8 << 20);
+    g.update(&server.state.db).await.unwrap();
+    let k = creds(&key(&server, &ann, "cloudreve://my/s3", false).await);
+    let part = (3 << 20).to_string();
+    boto3(&endpoint(&server), &k, "staged_parts", &["bkt1", &part]).await;
+}
+
 #[tokio::test]
 async fn deletes_go_to_the_trash_unless_the_site_makes_them_final() {
     let server = start().await;
