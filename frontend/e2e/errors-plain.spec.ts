@@ -3,6 +3,7 @@
 // told so in a sentence, not in a red box.
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
+import { groupWithout, WEBDAV_BIT } from "./group-rights";
 import { fillSignIn, snap } from "./helpers";
 import { expectAccessible, newAccount } from "./site";
 
@@ -19,8 +20,8 @@ test("a wrong password is one sentence, not two", async ({ page }, info) => {
 });
 
 test("a user without WebDAV reads why, in a plain sentence", async ({ page, request }, info) => {
-  // The default group may not use WebDAV.
-  const account = await newAccount(request, "nodav");
+  const group = await groupWithout(request, "No WebDAV", [WEBDAV_BIT]);
+  const account = await newAccount(request, "nodav", group);
   await page.goto("/session");
   await fillSignIn(page, account);
   await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });

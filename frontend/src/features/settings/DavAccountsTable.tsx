@@ -1,9 +1,10 @@
-// The WebDAV accounts as a table: name (and read-only), folder, date, and the buttons that show
-// how to connect, change and delete each.
+// The WebDAV accounts as a table: name (and read-only), folder (a path, as the S3 keys show it),
+// date, and the buttons that show how to connect, change and delete each.
 import { ActionIcon, Badge, Button, Group, Table, Text, VisuallyHidden } from "@mantine/core";
 import { IconPencil, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { bit, type DavAccount, READONLY } from "./davAccounts";
+import { folderOf } from "./S3KeyDialog";
 
 export function DavAccountsTable({
   accounts,
@@ -44,8 +45,8 @@ export function DavAccountsTable({
                 </Group>
               </Table.Td>
               <Table.Td>
-                <Text size="sm" truncate maw={220}>
-                  {account.uri}
+                <Text size="sm" truncate maw={220} title={account.uri}>
+                  {folderOf(account.uri)}
                 </Text>
               </Table.Td>
               <Table.Td>

@@ -1,15 +1,17 @@
 // /session/device/<token>: a sync client started a Nextcloud login flow and opened this page.
 // The signed-in user sees the device's name and approves it (it gets an app password of this
 // account) or refuses it. For a v1 flow the browser then goes to the `nc://login/…` address
-// that hands the credentials to the app; a v2 client picks them up by polling.
+// that hands the credentials to the app; a v2 client picks them up by polling. A user whose
+// group has no WebDAV (which the apps go through) is told so instead of the two answers.
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
-import { IconDeviceMobile } from "@tabler/icons-react";
 import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { approveLoginFlow, cancelLoginFlow, useLoginFlow } from "../../api/devices/appPasswords";
 import { useSession } from "../../api/session";
 import { errorMessage } from "../../lib/errors";
+import { DeviceIcon } from "./DeviceIcon";
+import { canUseWebDav } from "./groupRights";
 
 type Outcome = "approved" | "refused" | null;
 
@@ -78,7 +80,7 @@ function Request({ token, device }: { token: string; device: string }) {
   return (
     <Stack gap="md">
       <Group wrap="nowrap" gap="sm">
-        <IconDeviceMobile size={36} stroke={1.5} aria-hidden />
+        <DeviceIcon name={device} size={36} />
         <div>
           <Text fw={600} data-testid="device-name">
             {device}
@@ -88,12 +90,27 @@ function Request({ token, device }: { token: string; device: string }) {
           </Text>
         </div>
       </Group>
-      <Text size="sm">{t("deviceLogin.explain")}</Text>
+      {!canUseWebDav(session?.user) ? (
+        <Alert color="yellow" data-testid="device-not-allowed">
+          {t("deviceLogin.notAllowed")}
+        </Alert>
+      ) : (
+        <Answers busy={busy} act={act} />
+      )}
       {failure && (
         <Alert color="red" role="alert">
           {failure}
         </Alert>
       )}
+    </Stack>
+  );
+}
+
+function Answers({ busy, act }: { busy: boolean; act: (approve: boolean) => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Text size="sm">{t("deviceLogin.explain")}</Text>
       <Group justify="flex-end">
         <Button variant="default" disabled={busy} onClick={() => act(false)}>
           {t("deviceLogin.refuse")}
@@ -102,6 +119,6 @@ function Request({ token, device }: { token: string; device: string }) {
           {t("deviceLogin.approve")}
         </Button>
       </Group>
-    </Stack>
+    </>
   );
 }

@@ -1,8 +1,8 @@
 // Devices: the sync clients (Nextcloud and ownCloud apps) signed in with an app password, when
 // each was added and last used; revoking one refuses its next request. A link leads to the
-// page telling how to connect a client.
+// page telling how to connect a client; a user whose group has no WebDAV (which the apps go
+// through) is told so instead, before setting anything up.
 import { Alert, Anchor, Button, Group, Loader, Stack, Text } from "@mantine/core";
-import { IconDeviceMobile } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,14 +11,18 @@ import {
   revokeAppPassword,
   useAppPasswords,
 } from "../../api/devices/appPasswords";
+import { useSession } from "../../api/session";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { errorMessage } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
+import { DeviceIcon } from "./DeviceIcon";
+import { canUseWebDav } from "./groupRights";
 import { Section } from "./Section";
 
 export function DevicesSection() {
   const { t } = useTranslation();
   const devices = useAppPasswords();
+  const allowed = canUseWebDav(useSession()?.user);
   const [revoking, setRevoking] = useState<AppPassword | null>(null);
   return (
     <Section
@@ -26,6 +30,11 @@ export function DevicesSection() {
       title={t("settings.devices.title")}
       description={t("settings.devices.intro")}
     >
+      {!allowed && (
+        <Text size="sm" data-testid="devices-unavailable">
+          {t("settings.devices.unavailable")}
+        </Text>
+      )}
       {devices.isPending ? (
         <Loader size="sm" aria-label={t("explorer.loading")} />
       ) : devices.isError ? (
@@ -33,7 +42,7 @@ export function DevicesSection() {
           {errorMessage(devices.error)}
         </Alert>
       ) : devices.data.length === 0 ? (
-        <Text size="sm">{t("settings.devices.none")}</Text>
+        allowed && <Text size="sm">{t("settings.devices.none")}</Text>
       ) : (
         <Stack gap="md" component="ul" p={0} m={0} style={{ listStyle: "none" }}>
           {devices.data.map((device) => (
@@ -41,9 +50,11 @@ export function DevicesSection() {
           ))}
         </Stack>
       )}
-      <Anchor component={Link} to="/settings/sync-clients" size="sm">
-        {t("settings.devices.connect")}
-      </Anchor>
+      {allowed && (
+        <Anchor component={Link} to="/settings/sync-clients" size="sm">
+          {t("settings.devices.connect")}
+        </Anchor>
+      )}
       {revoking && (
         <ConfirmDialog
           title={t("settings.devices.revokeTitle")}
@@ -63,7 +74,7 @@ function DeviceRow({ device, onRevoke }: { device: AppPassword; onRevoke: () => 
     <li data-testid="app-password">
       <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
         <Group wrap="nowrap" align="flex-start" gap="sm" style={{ minWidth: 0 }}>
-          <IconDeviceMobile size={28} stroke={1.5} aria-hidden style={{ flex: "none" }} />
+          <DeviceIcon name={device.name} size={28} />
           <div style={{ minWidth: 0 }}>
             <Text fw={500} style={{ overflowWrap: "anywhere" }}>
               {device.name}
