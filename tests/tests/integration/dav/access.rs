@@ -57,10 +57,10 @@ async fn basic_credentials_are_required_and_failures_recorded() {
         .unwrap();
     assert_eq!(failures, 2);
 
-    // Ten failures in the window lock the account out, even with the right password; a client
-    // whose credentials were verified before goes on working, so guessing cannot cut a
-    // mounted drive off.
-    for _ in 0..8 {
+    // Ten failures for the account from one address lock that address out for it, even with
+    // the right password; a client whose credentials were verified before goes on working, so
+    // guessing cannot cut a mounted drive off (other addresses: `lockout.rs`).
+    for _ in 0..9 {
         assert_eq!(propfind(&server, "/", ANN, "wrong").await.0, 401);
     }
     assert_eq!(propfind(&server, "/", ANN, &pw).await.0, 207);
