@@ -14,6 +14,7 @@ import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
 import { S3Section } from "./S3Section";
 import { SessionsSection } from "./SessionsSection";
+import { SignInLocks } from "./SignInLocks";
 import { StorageSection } from "./StorageSection";
 import { TwoFactorSection } from "./TwoFactorSection";
 import { VersionsSection } from "./VersionsSection";
@@ -38,6 +39,7 @@ export default function Settings() {
         </Alert>
       ) : (
         <>
+          <SignInLocks locks={settings.data.sign_in_locks ?? []} />
           <PasswordSection passwordless={settings.data.passwordless} />
           <TwoFactorSection
             enabled={settings.data.two_fa_enabled}

@@ -25,6 +25,7 @@ export const EVENT_TYPES: Record<number, string> = {
   22: "shareUpload",
   30: "webdavLoginFailed",
   31: "s3LoginFailed",
+  32: "signInLocked",
   60: "adminChange",
   61: "nodeDown",
   62: "nodeUp",
