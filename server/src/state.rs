@@ -28,7 +28,7 @@
 //! | `health/policies.rs` | the storage probes' last answers |
 //! | `ops.rs` | the `/healthz` storage probe |
 //! | `queue/registry.rs` | the task kinds and their workers |
-//! | `s3/failures.rs` | the refused S3 signatures counted per address |
+//! | `s3/failures.rs` | the sign-in throttle's locks after refused S3 signatures, until they end |
 //! | `stream_places.rs` | the event streams open per user and kind |
 //! | `thumb/mod.rs` | the thumbnail generator and its workers |
 //! | `upload/commit.rs` | the committer that publishes writes in groups |
