@@ -3,13 +3,16 @@
 //! each share the items reach into counts one download (see [`crate::share::download`]), so
 //! a share whose downloads are used up refuses the zip at once.
 
+use sea_orm::EntityTrait;
+use stratus_entity::file;
+
 use super::ArchiveError;
 use crate::{
     boolset::fs_cap,
     fs::{
         error::FsError,
         nav::{self, FsCtx, Node},
-        snapshot_tree,
+        share_tree, snapshot_tree,
         uri::{FileUri, FsKind},
     },
     share,
@@ -30,7 +33,7 @@ pub async fn check(
             let node = if uri.fs == FsKind::Snapshot {
                 snapshot_tree::resolve(ctx, &uri).await?.as_node()
             } else {
-                nav::resolve(ctx, &uri).await?
+                shared_file(ctx, nav::resolve(ctx, &uri).await?).await?
             };
             node.require(fs_cap::DOWNLOAD)?;
             Ok::<_, FsError>(node)
@@ -47,6 +50,20 @@ pub async fn check(
         });
     }
     Ok(kept)
+}
+
+/// `node`, or the shared file when `node` is the root of a single-file share: that root is
+/// the file's folder, in which only the file shows, so a zip of it holds the file alone and
+/// never its siblings.
+async fn shared_file(ctx: &FsCtx<'_>, node: Node) -> Result<Node, FsError> {
+    let Some(id) = share_tree::single_file_root(ctx, &node).await? else {
+        return Ok(node);
+    };
+    let file = file::Entity::find_by_id(id)
+        .one(&ctx.state.db)
+        .await?
+        .ok_or(FsError::NotFound)?;
+    nav::resolve(ctx, &node.uri.join(&file.name)?).await
 }
 
 /// Counts one download of each share `nodes` reach into; true when one of them has a

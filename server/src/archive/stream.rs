@@ -175,8 +175,20 @@ async fn resolve(ctx: &FsCtx<'_>, raw: &str) -> Result<Option<Node>, BuildError>
         Ok(uri) => nav::resolve(ctx, &uri).await,
         Err(err) => Err(err),
     };
+    // The root of a single-file share is the file's folder: the session names the file
+    // itself (`sources::check`), and the folder is never walked.
+    let single_file_root = match &node {
+        Ok(node) => crate::fs::share_tree::single_file_root(ctx, node)
+            .await?
+            .is_some(),
+        Err(_) => false,
+    };
     match node {
-        Ok(node) if node.require(fs_cap::DOWNLOAD).is_ok() && !node.file.is_symbolic => {
+        Ok(node)
+            if node.require(fs_cap::DOWNLOAD).is_ok()
+                && !node.file.is_symbolic
+                && !single_file_root =>
+        {
             Ok(Some(node))
         }
         Ok(_) | Err(FsError::NotFound | FsError::NoPermission(_) | FsError::Invalid(_)) => {

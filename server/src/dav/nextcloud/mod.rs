@@ -306,6 +306,10 @@ async fn facts(
     if let Some(p) = props::permissions_of(&node, fs.0.oc.access) {
         extra.permissions.insert(f.id, p);
     }
+    extra
+        .total_of_shared_file(&fs.0.ctx(&[]), &node)
+        .await
+        .map_err(fs_err)?;
     let facts = OwnedFacts {
         id: f.id,
         name: f.name.clone(),

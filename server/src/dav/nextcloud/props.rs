@@ -12,11 +12,17 @@ use std::{
 };
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::share;
+use stratus_entity::{file, share};
 
 use crate::{
     boolset::{Boolset, fs_cap},
-    fs::{error::FsError, info, nav::Node, uri::FsKind},
+    fs::{
+        error::FsError,
+        info,
+        nav::{FsCtx, Node},
+        share_tree,
+        uri::FsKind,
+    },
 };
 
 pub const OC: &str = "http://owncloud.org/ns";
@@ -160,6 +166,27 @@ impl Extra {
             extra.shared.extend(shared);
         }
         Ok(extra)
+    }
+
+    /// At the root of a single-file share (the file's folder, in which only the file shows)
+    /// the total is the file's alone, never the folder's with its siblings.
+    pub async fn total_of_shared_file(
+        &mut self,
+        ctx: &FsCtx<'_>,
+        node: &Node,
+    ) -> Result<(), FsError> {
+        let id = node.file.id;
+        if !self.totals.contains_key(&id) {
+            return Ok(());
+        }
+        if let Some(shared) = share_tree::single_file_root(ctx, node).await? {
+            let size = file::Entity::find_by_id(shared)
+                .one(&ctx.state.db)
+                .await?
+                .map_or(0, |f| f.size);
+            self.totals.insert(id, size);
+        }
+        Ok(())
     }
 }
 

@@ -204,6 +204,7 @@ async fn head(
     if let Some(p) = oc::permissions_of(node, r.access) {
         extra.permissions.insert(id, p);
     }
+    extra.total_of_shared_file(&fs.0.ctx(&[]), node).await?;
     let mut head = r.open();
     let row = Row::from(&node.file);
     let item = Item::of(&row, at_root);

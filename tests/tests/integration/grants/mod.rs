@@ -17,6 +17,7 @@ mod manage;
 mod nextcloud;
 mod read;
 mod revoke;
+mod siblings;
 mod upload;
 mod write;
 

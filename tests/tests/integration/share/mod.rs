@@ -17,6 +17,7 @@ mod listing;
 mod manage;
 mod og;
 mod saved;
+mod siblings;
 mod uploads;
 mod versions;
 
