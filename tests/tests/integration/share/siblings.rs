@@ -51,6 +51,21 @@ async fn a_single_file_share_gives_no_sibling_through_any_door() {
         assert_ne!(zip["code"], 0, "{uri}: {zip}");
     }
 
+    // Copied into one's own drive: the file at most, never the folder with its siblings.
+    let copied = send(
+        &server,
+        &bob,
+        Method::POST,
+        "/file/move",
+        json!({"uris": [&root], "dst": "cloudreve://my", "copy": true}),
+    )
+    .await;
+    let mine = server.names_in(&bob, "cloudreve://my").await;
+    assert!(
+        !mine.iter().any(|n| n == "Docs" || n == "Sub"),
+        "{copied} {mine:?}"
+    );
+
     // Mounted over WebDAV: the file alone, under either path.
     let pw = crate::dav::password(&server, &bob, &root).await;
     let bob_mail = "bob@example.com";
