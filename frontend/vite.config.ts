@@ -33,6 +33,16 @@ function sectionsApart(): Plugin {
 
 export default defineConfig({
   plugins: [sectionsApart(), react()],
+  resolve: {
+    alias: {
+      // The notifications' container alone (src/app/main.tsx loads it after the first paint):
+      // the package's index, which the app imports for `notifications.show`, would bring it
+      // into the first load. The package exports no such path; the alias names its file.
+      "@mantine/notifications/container": fileURLToPath(
+        new URL("./node_modules/@mantine/notifications/esm/Notifications.mjs", import.meta.url),
+      ),
+    },
+  },
   build: {
     target: "es2022",
     assetsInlineLimit: 0,

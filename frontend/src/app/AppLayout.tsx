@@ -12,7 +12,7 @@ import { PreviewHost } from "../features/previews";
 import { ShareDialogHost } from "../features/shares/ShareDialogHost";
 import { SnapshotDialogHost } from "../features/snapshots/SnapshotDialogHost";
 import { TaskDialogHost } from "../features/tasks/TaskDialogHost";
-import { UploadPanel } from "../features/uploads/UploadPanel";
+import { UploadSeam } from "../features/uploads/UploadSeam";
 import { MY_ROOT, parseUri } from "../lib/uri";
 import { AppHeader } from "./AppHeader";
 import { AppNavbar } from "./AppNavbar";
@@ -62,7 +62,7 @@ export default function AppLayout() {
           </ShareSeam>
         </ErrorBoundary>
       </AppShell.Main>
-      <UploadPanel />
+      <UploadSeam />
       <PreviewHost />
       <ShareDialogHost />
       <TaskDialogHost />

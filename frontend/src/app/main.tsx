@@ -1,6 +1,5 @@
 // Entry point: styles, translations, then the providers around the router.
 import "./styles";
-import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
@@ -9,6 +8,7 @@ import { queryClient } from "../api/queryClient";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { initI18n } from "../i18n";
 import { adoptEarlyListing } from "./earlyListing";
+import { NotificationsSeam } from "./NotificationsSeam";
 import { router } from "./router";
 import { UserThemeProvider } from "./UserThemeProvider";
 
@@ -20,7 +20,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <UserThemeProvider>
-        <Notifications position="top-right" />
+        <NotificationsSeam />
         <QueryClientProvider client={queryClient}>
           <ErrorBoundary>
             <RouterProvider router={router} />

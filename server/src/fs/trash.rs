@@ -107,7 +107,15 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         return Err(FsError::NoPermission("only the owner can delete this"));
     }
     let permanent = uri.fs == FsKind::Trash || opts.skip_soft_delete || opts.unlink;
-    watch::before_delete(ctx, &node, uri).await?;
+    // A purge from the trash makes a delete final: it counts as one, and never takes what an
+    // open incident of the guard holds.
+    let action = if uri.fs == FsKind::Trash {
+        watch::refuse_held(&ctx.state.db, node.file.id).await?;
+        watch::Action::Purge
+    } else {
+        watch::Action::Delete
+    };
+    watch::before_delete(ctx, &node.file, uri, action).await?;
     if permanent {
         node.require(fs_cap::DELETE)?;
         let limit = walk::limit_of(&me.group.settings);
@@ -293,7 +301,9 @@ pub fn numbered(name: &str, n: u32, folder: bool) -> String {
 }
 
 /// Permanently deletes every trashed item of the caller. Returns the items that failed,
-/// keyed by their trash URI.
+/// keyed by their trash URI: those an open incident of the guard holds stay. Each purge is
+/// judged by the guard as the delete it makes final: once the caller's credential is stopped
+/// (before or along the way) the rest stays and the refusal is the answer.
 pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
     let me = ctx.user()?;
     let limit = walk::limit_of(&me.group.settings);
@@ -305,8 +315,20 @@ pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
         .order_by_asc(file::Column::Id)
         .all(&ctx.state.db)
         .await?;
+    let held = watch::held_files(&ctx.state.db).await?;
     let mut failures = Vec::new();
     for item in items {
+        let uri = FileUri::root(FsKind::Trash, None).join(&item.name);
+        let shown = uri
+            .as_ref()
+            .map_or_else(|_| item.name.clone(), |u| u.to_string());
+        if held.contains(&item.id) {
+            failures.push((shown, watch::held()));
+            continue;
+        }
+        if let Ok(uri) = &uri {
+            watch::before_delete(ctx, &item, uri, watch::Action::Purge).await?;
+        }
         let result = async {
             let txn = tx::begin(&ctx.state.db, me.user.id).await?;
             let file = reread(&txn, item.id).await?;
@@ -318,11 +340,7 @@ pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
         }
         .await;
         if let Err(err) = result {
-            let uri = FileUri::root(FsKind::Trash, None)
-                .join(&item.name)
-                .map(|u| u.to_string())
-                .unwrap_or_else(|_| item.name.clone());
-            failures.push((uri, err));
+            failures.push((shown, err));
         }
     }
     Ok(failures)

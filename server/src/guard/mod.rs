@@ -175,7 +175,8 @@ fn weigh(change: &Change) -> i32 {
     let name = change.path.rsplit('/').next().unwrap_or_default();
     let files = i32::try_from(change.files).unwrap_or(i32::MAX).max(1);
     match change.action {
-        Action::Delete => files,
+        // A purge weighs as much as the delete it makes final (a kept version's, 1).
+        Action::Delete | Action::Purge => files,
         Action::Rename if names::suspicious_name(name) => SUSPICIOUS_WEIGHT,
         Action::Rename => 1,
         Action::Overwrite => {
@@ -214,8 +215,10 @@ pub fn describe(credential: &Credential) -> &'static str {
 }
 
 /// The refusal for a write by `who` when its credential is stopped; `None` when it may
-/// write. For the edges, which answer before they touch anything (WebDAV 423, S3
-/// `AccessDenied`).
+/// write. The one answer to "may this credential write, or delete for good?" that every door
+/// asks before it touches anything: `/dav` (423), the Nextcloud paths with their chunked
+/// uploads, trash bin and versions (403), the API (40090) and S3 (`AccessDenied`). The file
+/// system's own judgement of each destructive change ([`decide`]) refuses the same.
 pub async fn stopped(state: &AppState, who: &SignedIn) -> Option<String> {
     let credential = who.credential.as_ref()?;
     match incidents::open_for(state, credential).await {
@@ -226,6 +229,17 @@ pub async fn stopped(state: &AppState, who: &SignedIn) -> Option<String> {
             None
         }
     }
+}
+
+/// Whether `who` may undo or release an incident: a person at a web session (an
+/// administrator too, on the admin routes), never an OAuth app, an app password or another
+/// credential the guard stops: a stopped app must not let itself go.
+pub fn may_decide(who: &SignedIn) -> bool {
+    who.oauth.is_none()
+        && who
+            .credential
+            .as_ref()
+            .is_none_or(|c| c.kind == crate::caller::CredentialKind::Session)
 }
 
 /// One change of an incident, as shown.

@@ -13,21 +13,13 @@ import {
 import { IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { invalidateCapacity } from "../../api/account/capacity";
-import { listKey } from "../../api/files/listing";
-import { queryClient } from "../../api/queryClient";
 import { useSession } from "../../api/session";
 import { formatBytes } from "../../lib/format";
 import { useConflictQuestion } from "./conflicts";
-import { clearFinished, onUploadFinished, restoreSaved, useUploads } from "./manager";
+import { clearFinished, restoreSaved, useUploads } from "./manager";
 import { formatDuration, type TransferTotals, transferTotals } from "./transferTotals";
 import classes from "./UploadPanel.module.css";
 import { UploadRow } from "./UploadRow";
-
-onUploadFinished((folder) => {
-  queryClient.invalidateQueries({ queryKey: listKey(folder) });
-  void invalidateCapacity();
-});
 
 // Loaded with the first conflict: most uploads never need it.
 const ConflictDialog = lazy(() => import("./ConflictDialog"));
