@@ -308,7 +308,7 @@ impl GuardApi {
         caller: Data<&Caller>,
         id: Path<i64>,
     ) -> ApiResult<GuardUndoStarted> {
-        let me = caller.signed_in()?;
+        let me = in_person(&caller)?;
         undo(&state, id.0, Some(me.user.id)).await
     }
 
@@ -324,7 +324,7 @@ impl GuardApi {
         caller: Data<&Caller>,
         id: Path<i64>,
     ) -> ApiResult<GuardIncidentDto> {
-        let me = caller.signed_in()?;
+        let me = in_person(&caller)?;
         release(&state, id.0, Some(me.user.id), me.user.id).await
     }
 
@@ -374,8 +374,10 @@ impl GuardApi {
     async fn admin_undo_guard_incident(
         &self,
         state: Data<&AppState>,
+        caller: Data<&Caller>,
         id: Path<i64>,
     ) -> ApiResult<GuardUndoStarted> {
+        in_person(&caller)?;
         undo(&state, id.0, None).await
     }
 
@@ -392,9 +394,22 @@ impl GuardApi {
         caller: Data<&Caller>,
         id: Path<i64>,
     ) -> ApiResult<GuardIncidentDto> {
-        let me = caller.signed_in()?;
+        let me = in_person(&caller)?;
         release(&state, id.0, None, me.user.id).await
     }
+}
+
+/// The caller of an undo or a release: signed in at a web session ([`guard::may_decide`]).
+fn in_person(caller: &Caller) -> Result<&crate::auth::caller::SignedIn, ApiError> {
+    let me = caller.signed_in()?;
+    if !guard::may_decide(me) {
+        return Err(ApiError::new(
+            ErrorCode::NoPermission,
+            "Only a web session can undo or release an incident of the guard against mass \
+             deletion",
+        ));
+    }
+    Ok(me)
 }
 
 async fn undo(state: &AppState, id: i64, owner: Option<i64>) -> ApiResult<GuardUndoStarted> {

@@ -60,7 +60,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         user,
         group,
         session: Some(root),
-        credential: Some(credential_of(&claims, root)),
+        credential: Some(credential_of(&claims, id, root)),
         oauth: claims.oauth(),
     })))
 }
@@ -94,12 +94,25 @@ pub async fn remembered(
     Ok((Caller::User(Arc::new(caller)), group))
 }
 
-/// The credential an access token stands for: its OAuth client, else its web session chain.
-fn credential_of(claims: &jwt::Claims, root: uuid::Uuid) -> Credential {
+/// The credential an access token stands for: its OAuth client as this user signed in to it,
+/// else its web session chain.
+fn credential_of(claims: &jwt::Claims, user_id: i64, root: uuid::Uuid) -> Credential {
     match claims.oauth() {
-        Some(token) => Credential::new(CredentialKind::Oauth, &token.client_id, &token.client_id),
+        Some(token) => Credential::new(
+            CredentialKind::Oauth,
+            oauth_credential_id(&token.client_id, user_id),
+            &token.client_id,
+        ),
         None => Credential::new(CredentialKind::Session, root, "web session"),
     }
+}
+
+/// The id of an OAuth client's credential for one user: `<client id>:<user id>`. Every user
+/// who signs in to an app uses the same client id, but each is a credential of their own (the
+/// guard against mass deletion stops one user's app, never another's); every other kind's id
+/// (a row, a session chain) is one user's already.
+pub fn oauth_credential_id(client_id: &str, user_id: i64) -> String {
+    format!("{client_id}:{user_id}")
 }
 
 /// The token of `Bearer <token>`; `Bearer Cr <sig>` is an HMAC signature, not a session.

@@ -24,6 +24,7 @@ use super::{
     nav::{self, FsCtx, Node},
     quota, recycle, tree, tx,
     uri::FileUri,
+    watch,
 };
 use crate::{boolset::fs_cap, ids::IdKind};
 
@@ -143,7 +144,7 @@ pub async fn cap_versions(
         .collect();
     if !stale.is_empty() {
         // A version a recent overwrite replaced stays while the guard may need it for undo.
-        let held = super::watch::held_versions(txn, stale.iter().map(|v| v.id).collect()).await?;
+        let held = watch::held_versions(txn, stale.iter().map(|v| v.id).collect()).await?;
         stale.retain(|v| !held.contains(&v.id));
     }
     for blob in &stale {
@@ -237,6 +238,11 @@ pub async fn set_current(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result
 /// was charged for.
 pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(), FsError> {
     let (node, id) = target(ctx, uri, hashid).await?;
+    // Deleting a kept version makes the overwrite that replaced it final: the guard counts it
+    // as one, and it never takes a version an open incident's undo would make current again.
+    watch::refuse_held_version(&ctx.state.db, id).await?;
+    let purge = watch::Change::new(watch::Action::Purge, node.file.id, node.uri.to_string());
+    watch::before_ctx(ctx, purge).await?;
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
     let (file, version) = reread(&txn, node.file.id, id).await?;
     if file.primary_entity == Some(version.id) {

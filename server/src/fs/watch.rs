@@ -9,7 +9,7 @@ use std::{collections::HashSet, sync::Arc};
 
 use futures_util::future::BoxFuture;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{guard_change, guard_incident};
+use stratus_entity::{file, guard_change, guard_incident};
 
 use super::{error::FsError, nav::FsCtx};
 use crate::{
@@ -26,6 +26,9 @@ pub enum Action {
     Overwrite,
     /// Renamed to another extension.
     Rename,
+    /// Deleted for good: an item of the trash (the trash emptied) or a kept version. It makes
+    /// a delete or an overwrite final, so it weighs as much, and undo cannot bring it back.
+    Purge,
 }
 
 impl Action {
@@ -34,6 +37,7 @@ impl Action {
             Self::Delete => "delete",
             Self::Overwrite => "overwrite",
             Self::Rename => "rename",
+            Self::Purge => "purge",
         }
     }
 }
@@ -165,12 +169,13 @@ pub async fn files_below(ctx: &FsCtx<'_>, folder_id: i64) -> Result<u64, FsError
     Ok(files.max(1) as u64)
 }
 
-/// A delete of `node` (at `uri`); a folder counts as its files, walked only when the caller's
-/// changes are watched.
+/// A delete of `node` (at `uri`), or with `action` [`Action::Purge`] its purge from the
+/// trash; a folder counts as its files, walked only when the caller's changes are watched.
 pub async fn before_delete(
     ctx: &FsCtx<'_>,
-    node: &super::nav::Node,
+    file: &file::Model,
     uri: &super::uri::FileUri,
+    action: Action,
 ) -> Result<(), FsError> {
     let Caller::User(who) = ctx.caller else {
         return Ok(());
@@ -178,9 +183,9 @@ pub async fn before_delete(
     if !watches(ctx.state, who).await {
         return Ok(());
     }
-    let mut change = Change::new(Action::Delete, node.file.id, uri.to_string());
-    if node.is_folder() {
-        change.files = files_below(ctx, node.file.id).await?;
+    let mut change = Change::new(action, file.id, uri.to_string());
+    if file.r#type == file::kind::FOLDER {
+        change.files = files_below(ctx, file.id).await?;
     }
     before(ctx.state, who, change).await
 }
@@ -201,16 +206,10 @@ pub async fn before_rename(
     before_ctx(ctx, change).await
 }
 
-/// The files the guard's open incidents name: the trash's retention job leaves them alone
-/// until the incident closes.
+/// The files the guard's open incidents name: the trash's retention job and emptying the
+/// trash leave them alone until the incident closes.
 pub async fn held_files(db: &impl ConnectionTrait) -> Result<HashSet<i64>, FsError> {
-    let open: Vec<i64> = guard_incident::Entity::find()
-        .select_only()
-        .column(guard_incident::Column::Id)
-        .filter(guard_incident::Column::State.is_in(STOPPING))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let open = open_incidents(db).await?;
     if open.is_empty() {
         return Ok(HashSet::new());
     }
@@ -222,6 +221,64 @@ pub async fn held_files(db: &impl ConnectionTrait) -> Result<HashSet<i64>, FsErr
         .all(db)
         .await?;
     Ok(files.into_iter().flatten().collect())
+}
+
+/// Refuses to delete `file_id` (an item of the trash) for good while an open incident of the
+/// guard holds it: undo would find nothing. Nobody's purge goes past it but an
+/// administrator's explicit one (the admin console's), and the retention job waits too.
+pub async fn refuse_held(db: &impl ConnectionTrait, file_id: i64) -> Result<(), FsError> {
+    refuse_if_held(db, guard_change::Column::FileId, file_id).await
+}
+
+/// Refuses to delete the kept version `version` (an entity id) for good while an open
+/// incident holds the overwrite that replaced it: undo makes it current again.
+pub async fn refuse_held_version(db: &impl ConnectionTrait, version: i64) -> Result<(), FsError> {
+    refuse_if_held(db, guard_change::Column::PreviousEntityId, version).await
+}
+
+/// Refuses when a change whose `column` is `id` belongs to an open incident. The open
+/// incidents are few (usually none), and the changes are found by their incident.
+async fn refuse_if_held(
+    db: &impl ConnectionTrait,
+    column: guard_change::Column,
+    id: i64,
+) -> Result<(), FsError> {
+    let open = open_incidents(db).await?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let holding = guard_change::Entity::find()
+        .select_only()
+        .column(guard_change::Column::Id)
+        .filter(guard_change::Column::IncidentId.is_in(open))
+        .filter(column.eq(id))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    match holding {
+        Some(_) => Err(held()),
+        None => Ok(()),
+    }
+}
+
+/// The ids of the incidents that still stop their credential.
+async fn open_incidents(db: &impl ConnectionTrait) -> Result<Vec<i64>, FsError> {
+    Ok(guard_incident::Entity::find()
+        .select_only()
+        .column(guard_incident::Column::Id)
+        .filter(guard_incident::Column::State.is_in(STOPPING))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The refusal of a purge of what an open incident holds.
+pub fn held() -> FsError {
+    FsError::Guarded(
+        "An open incident of the guard against mass deletion holds this: undo the incident or \
+         confirm it was you (Settings > Security incidents) before deleting it for good."
+            .into(),
+    )
 }
 
 /// The states of an incident that still stops its credential.

@@ -118,6 +118,12 @@ impl Account {
         if !names_caller(&state, user, &signed.me) {
             return Err(not_found());
         }
+        // A credential the guard against mass deletion stopped may read here, not write, as in
+        // its tree: no chunk, no join of a chunked upload, no purge, no restore.
+        let writes = super::WRITES.contains(&req.method().as_str());
+        if let Some(refused) = super::stopped(&state, &signed.me, writes, true).await {
+            return Err(refused);
+        }
         let caller = Caller::User(signed.me.clone());
         let Some(root) = reach::folder(&caller) else {
             return Err(error(

@@ -297,9 +297,11 @@ pub(super) fn fs_error(e: FsError) -> Response {
             "InsufficientStorage",
             "Insufficient space",
         ),
-        FsError::NoPermission(_) | FsError::OwnerOnly | FsError::RootProtected => {
-            error(StatusCode::FORBIDDEN, "Forbidden", &e.to_string())
-        }
+        // The guard's refusal is 403 on the Nextcloud paths (423 would stall a client).
+        FsError::NoPermission(_)
+        | FsError::OwnerOnly
+        | FsError::RootProtected
+        | FsError::Guarded(_) => error(StatusCode::FORBIDDEN, "Forbidden", &e.to_string()),
         FsError::Invalid(_) | FsError::VersionNotFound | FsError::InTrash => {
             error(StatusCode::BAD_REQUEST, "BadRequest", &e.to_string())
         }

@@ -16,6 +16,15 @@ pub(super) async fn stopped(
     ann: &stratus_tests::Session,
 ) -> (String, i64) {
     let pw = password(server, ann, "cloudreve://my").await;
+    stopped_with(server, ann, pw).await
+}
+
+/// [`stopped`] with the WebDAV account of password `pw`.
+pub(super) async fn stopped_with(
+    server: &stratus_tests::TestServer,
+    ann: &stratus_tests::Session,
+    pw: String,
+) -> (String, i64) {
     assert_eq!(
         dav(server, "MKCOL", "/x", ANN, &pw)
             .send()

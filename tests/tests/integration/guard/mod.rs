@@ -15,6 +15,8 @@ use crate::dav::{dav, password, set_group_bits};
 mod access;
 mod console;
 mod nextcloud;
+mod oauth;
+mod purge;
 mod s3;
 mod told;
 mod webdav;
