@@ -13,7 +13,7 @@ import { MY_ROOT } from "../../lib/uri";
 import { ExplorerDialogHost, InfoPanel, useExplorerDialogs } from "./dialogs/ExplorerDialogHost";
 import { type FolderState, useFolderState } from "./folderState";
 import classes from "./list/FileList.module.css";
-import { FolderContents } from "./list/FolderContents";
+import { type EmptyKey, FolderContents } from "./list/FolderContents";
 import { moveUndoable } from "./move/moveUndo";
 import type { ExplorerParts } from "./parts";
 import { ContextMenu } from "./selection/ContextMenu";
@@ -23,11 +23,11 @@ import { useFolderKeys } from "./useExplorerKeys";
 
 export default function Explorer({ parts = {} }: { parts?: ExplorerParts }) {
   const f = useFolderState();
-  const { path, fs, searching, files, first, selection } = f;
+  const { path, fs, searching, writable, files, first, selection } = f;
   const dialogs = useExplorerDialogs();
   const { dialog, show, run } = dialogs;
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
-  const h = useExplorerHandle({ path, fs, searching: !!searching, files, show, run });
+  const h = useExplorerHandle({ path, fs, searching: !!searching, writable, files, show, run });
   const ctx = h.ctxFor(selection.chosen);
   const keys = useFolderKeys(f, h, dialogs, setMenuAt);
 
@@ -109,17 +109,28 @@ function contentsProps({
   complete,
   searching,
   fs,
+  parsed,
   select,
   selection,
 }: FolderState) {
+  const emptyKey: EmptyKey = searching
+    ? "explorer.search.none"
+    : fs === "trash"
+      ? "explorer.trashEmpty"
+      : fs === "shared_with_me"
+        ? "explorer.sharedEmpty"
+        : "explorer.empty";
   return {
     files,
-    status: { pending: listing.isPending, failed: listing.isError, error: listing.error, complete },
-    emptyKey: searching
-      ? ("explorer.search.none" as const)
-      : fs === "trash"
-        ? ("explorer.trashEmpty" as const)
-        : ("explorer.empty" as const),
+    status: {
+      pending: listing.isPending,
+      failed: listing.isError,
+      error: listing.error,
+      complete,
+      // In another owner's drive, what is gone was taken back (or trashed by its owner).
+      goneKey: fs === "my" && parsed?.id ? ("explorer.noLongerShared" as const) : undefined,
+    },
+    emptyKey,
     selectingAll: select.selectingAll,
     onSelectAll: select.selectAll,
     onClearSelection: () => {

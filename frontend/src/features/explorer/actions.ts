@@ -68,9 +68,15 @@ export function registerAction(action: ExplorerAction) {
 
 export function actionsFor(ctx: ActionContext): ExplorerAction[] {
   if (ctx.files.length === 0) return [];
-  return [...actions.values()]
-    .filter((a) => a.applies(ctx) && allows(ctx, a.needs))
-    .sort((a, b) => a.order - b.order);
+  return [...actions.values()].filter((a) => mayRun(a, ctx)).sort((a, b) => a.order - b.order);
+}
+
+/**
+ * Whether `action` is offered for `ctx`: the menus and the keyboard ask the same question, so a
+ * shortcut never opens what the menus would not show.
+ */
+export function mayRun(action: ExplorerAction | undefined, ctx: ActionContext): boolean {
+  return !!action && ctx.files.length > 0 && action.applies(ctx) && allows(ctx, action.needs);
 }
 
 /** Whether every file of `ctx` carries the capability bits `needs`. */

@@ -48,7 +48,8 @@ export function useFolderState() {
       });
   // What the folder lets the caller do (a grant may allow reading only).
   const capability = first?.props?.capability;
-  const mayAdd = !capability || hasCapability(capability, CAP.upload);
+  // Nothing is added to a folder that could not be listed (gone, or no longer shared).
+  const mayAdd = !listing.isError && (!capability || hasCapability(capability, CAP.upload));
   const target: PartTarget = {
     folder: path,
     fs,

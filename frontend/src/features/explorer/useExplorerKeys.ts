@@ -5,7 +5,7 @@ import { type KeyboardEvent, useEffect, useRef } from "react";
 import type { FileInfo } from "../../api/client";
 import { FOLDER } from "../../api/files/listing";
 import { ancestors } from "../../lib/uri";
-import type { Clipboard, ExplorerDialog } from "./actions";
+import type { ExplorerDialog } from "./actions";
 import type { ExplorerDialogState } from "./dialogs/ExplorerDialogHost";
 import type { FolderState } from "./folderState";
 import type { Refocus } from "./list/keyNav";
@@ -23,7 +23,8 @@ type ListKeys = {
   open: (file: FileInfo) => void;
   runAction: (id: string, chosen?: FileInfo[]) => void;
   selectAll: () => void;
-  setClipboard: (clip: Clipboard) => void;
+  /** Ctrl+C, Ctrl+X: keeps the files for a paste. */
+  keep: (files: FileInfo[], cut: boolean) => void;
   paste: () => void;
   up: () => void;
   openMenu: (at: { x: number; y: number }) => void;
@@ -76,7 +77,7 @@ function command(k: ListKeys, key: string, e: KeyboardEvent): boolean {
   else if (key === "Escape" && k.dialog?.kind === "info") k.closeDialog();
   else if (key === "Escape" && selection.selected.size) selection.clear();
   else if (ctrl && (key === "c" || key === "x") && fs === "my" && selection.chosen.length) {
-    k.setClipboard({ uris: selection.chosen.map((f) => f.path), cut: key === "x" });
+    k.keep(selection.chosen, key === "x");
   } else if (ctrl && key === "v") k.paste();
   else if (key === "Backspace") k.up();
   else if (key === "ContextMenu" || (key === "F10" && e.shiftKey)) {
@@ -128,7 +129,7 @@ export function useFolderKeys(
     },
     runAction: (id, chosen = selection.chosen) => h.runAction(id, chosen),
     selectAll: f.select.selectAll,
-    setClipboard: h.handle.setClipboard,
+    keep: h.keep,
     paste: h.paste,
     up: () => {
       const crumbs = parsed ? ancestors(parsed) : [];

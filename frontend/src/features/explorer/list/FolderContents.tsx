@@ -3,7 +3,7 @@
 import { Alert, Center, Loader, Stack, Text } from "@mantine/core";
 import { lazy, Suspense, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { FileInfo } from "../../../api/client";
+import { ApiError, type FileInfo } from "../../../api/client";
 import { errorMessage } from "../../../lib/errors";
 import type { ActionContext } from "../actions";
 import { SelectionBar } from "../selection/SelectionBar";
@@ -12,12 +12,25 @@ import { useTakeFocus } from "./keyNav";
 
 const Gallery = lazy(() => import("../gallery/Gallery"));
 
+export type EmptyKey =
+  | "explorer.search.none"
+  | "explorer.trashEmpty"
+  | "explorer.sharedEmpty"
+  | "explorer.empty";
+
 type ListProps = Omit<Parameters<typeof FileList>[0], "files">;
 
 type Props = {
   files: FileInfo[];
-  status: { pending: boolean; failed: boolean; error: unknown; complete: boolean };
-  emptyKey: "explorer.search.none" | "explorer.trashEmpty" | "explorer.empty";
+  status: {
+    pending: boolean;
+    failed: boolean;
+    error: unknown;
+    complete: boolean;
+    /** What a 404 says instead of "It no longer exists" (a folder no longer shared). */
+    goneKey?: "explorer.noLongerShared";
+  };
+  emptyKey: EmptyKey;
   ctx: ActionContext;
   selectingAll: boolean;
   onSelectAll: () => void;
@@ -30,7 +43,8 @@ export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: P
   return (
     // The selection bar floats over this column, never over the info panel.
     <Stack gap={0} flex={1} miw={0} pos="relative">
-      {(list.selection.chosen.length > 0 || bar.selectingAll) && (
+      {/* A folder that failed to list has nothing left to act on. */}
+      {!status.failed && (list.selection.chosen.length > 0 || bar.selectingAll) && (
         <SelectionBar
           ctx={ctx}
           total={files.length}
@@ -46,7 +60,9 @@ export function FolderContents({ files, status, emptyKey, ctx, list, ...bar }: P
         </Center>
       ) : status.failed ? (
         <Alert color="red" title={t("explorer.loadFailed")} role="alert">
-          {errorMessage(status.error)}
+          {status.goneKey && status.error instanceof ApiError && status.error.code === 404
+            ? t(status.goneKey)
+            : errorMessage(status.error)}
         </Alert>
       ) : files.length === 0 ? (
         <Empty text={t(emptyKey)} list={list} />

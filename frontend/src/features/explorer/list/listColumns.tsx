@@ -1,8 +1,8 @@
 // The list view's columns after the name, as one description each (header, width, sort key,
 // cell): size, modified and created in a folder (the person picks which, columnPrefs.ts), where
 // a search result lives, the custom properties picked for the folder (view.ts), and in the
-// trash where each item was and when it will be deleted for good (the server's
-// `sys:restore_uri` and `sys:expected_collect_time` metadata).
+// trash where each item was, who deleted it and when it will be deleted for good (the server's
+// `sys:restore_uri`, `sys:deleted_by` and `sys:expected_collect_time` metadata).
 
 import type { TFunction } from "i18next";
 import { type ReactNode, useMemo } from "react";
@@ -14,6 +14,7 @@ import { formatBytes, formatDate } from "../../../lib/format";
 import { parseUri } from "../../../lib/uri";
 import { type CustomProp, PROPS_PREFIX, propText, usePropName } from "../info/CustomProps";
 import { type ColumnPrefs, OPTIONAL_COLUMNS, type OptionalColumn } from "./columnPrefs";
+import { DeletedBy } from "./DeletedBy";
 import classes from "./FileList.module.css";
 
 export type Column = {
@@ -59,7 +60,7 @@ export const widthVar = (id: string) => `--col-${id.replace(/[^A-Za-z0-9_-]/g, "
 type Where = { trash: boolean; search: boolean; props: CustomProp[]; prefs: ColumnPrefs };
 
 /** A cell's text: small, dimmed, cut with an ellipsis (FileList.module.css). */
-const dimmed = (text: string, title?: string) => (
+const dimmed = (text: ReactNode, title?: string) => (
   <span className={classes.dimmed} title={title}>
     {text}
   </span>
@@ -126,30 +127,7 @@ function columnsOf({ trash, search, props, hidden, t, propName, language }: Buil
       cell: (f) => dimmed(date(f.created_at)),
     },
   };
-  if (trash) {
-    // The size first, right after the name as in a folder: after the location's left-aligned
-    // text its right-aligned figure reads as an empty column.
-    return [
-      builtin.size,
-      {
-        id: "origin",
-        label: t("explorer.trash.origin"),
-        width: 200,
-        wide: true,
-        testId: "trash-origin",
-        cell: (f) => dimmed(originalFolder(f) ?? "", originalFolder(f)),
-      },
-      { ...builtin.updated_at, label: t("explorer.trash.deleted"), wider: true },
-      {
-        id: "purge",
-        label: t("explorer.trash.purge"),
-        width: 190,
-        wide: true,
-        testId: "trash-purge",
-        cell: (f) => dimmed(date(purgeTime(f))),
-      },
-    ];
-  }
+  if (trash) return trashColumns(builtin, t, date);
   const parent: Column = {
     id: "parent",
     label: t("explorer.folderColumn"),
@@ -185,4 +163,46 @@ export function widthStyle(columns: Column[], prefs: ColumnPrefs): Record<string
   return Object.fromEntries(
     columns.map((c) => [widthVar(c.id), `${prefs.widths[c.id] ?? c.width}px`]),
   );
+}
+
+/** The trash's columns: where each item was, when and by whom it was deleted, when it goes. */
+function trashColumns(
+  builtin: Record<OptionalColumn, Column>,
+  t: TFunction,
+  date: (iso?: string | null) => string,
+): Column[] {
+  // The size first, right after the name as in a folder: after the location's left-aligned
+  // text its right-aligned figure reads as an empty column.
+  return [
+    builtin.size,
+    {
+      id: "origin",
+      label: t("explorer.trash.origin"),
+      width: 200,
+      wide: true,
+      testId: "trash-origin",
+      cell: (f) => dimmed(originalFolder(f) ?? "", originalFolder(f)),
+    },
+    {
+      ...builtin.updated_at,
+      label: t("explorer.trash.deleted"),
+      width: 250,
+      wider: true,
+      cell: (f) =>
+        dimmed(
+          <>
+            {date(f.updated_at)}
+            <DeletedBy file={f} />
+          </>,
+        ),
+    },
+    {
+      id: "purge",
+      label: t("explorer.trash.purge"),
+      width: 190,
+      wide: true,
+      testId: "trash-purge",
+      cell: (f) => dimmed(date(purgeTime(f))),
+    },
+  ];
 }

@@ -3,7 +3,7 @@
 import { Box, Breadcrumbs, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { AnchorLink } from "../../../components/links";
-import { ancestors, type ParsedUri } from "../../../lib/uri";
+import { ancestors, type ParsedUri, SHARED_WITH_ME_ROOT } from "../../../lib/uri";
 import { type DropHandler, dropTarget } from "../move/dnd";
 
 type Props = {
@@ -19,13 +19,25 @@ type Props = {
 export function Crumbs({ parsed, fs, searching, rootName, count, onDrop }: Props) {
   const { t } = useTranslation();
   const crumbs = parsed ? ancestors(parsed) : [];
+  const inGrant = fs === "my" && !!parsed?.id;
   return (
     <Box component="nav" aria-label={t("explorer.breadcrumbs")} miw={0}>
       <Breadcrumbs separatorMargin={4}>
+        {inGrant && (
+          <AnchorLink to="/home" search={{ path: SHARED_WITH_ME_ROOT }} truncate>
+            {t("nav.sharedWithMe")}
+          </AnchorLink>
+        )}
         {crumbs.map((uri, i) => {
           const label = i === 0 ? rootName : parsed?.segments[i - 1];
-          return i === crumbs.length - 1 && !searching ? (
-            <Text key={uri} fw={600} truncate aria-current="page">
+          // Another owner's drive opens only where they shared: its root is a name, not a link.
+          return (i === crumbs.length - 1 && !searching) || (i === 0 && inGrant) ? (
+            <Text
+              key={uri}
+              fw={i === crumbs.length - 1 ? 600 : undefined}
+              truncate
+              aria-current={i === crumbs.length - 1 ? "page" : undefined}
+            >
               {label}
             </Text>
           ) : (
