@@ -35,6 +35,9 @@ pub struct Model {
     pub is_folder: bool,
     /// `X-Cr-Client-Id` of the request that made the change, so its own stream skips it.
     pub client_id: Option<String>,
+    /// The user whose request made the change (the owner, or a recipient writing through a
+    /// grant); `None` for the server's own changes and for rows written before it was kept.
+    pub actor_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

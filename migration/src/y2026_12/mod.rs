@@ -7,4 +7,5 @@ pub mod m20261203_100000_create_external_identities;
 pub mod m20261203_100000_create_file_grants;
 pub mod m20261203_100000_create_s3_keys;
 pub mod m20261204_100000_create_guard;
+pub mod m20261205_100000_add_change_actors;
 pub mod m20261206_100000_key_guard_oauth_by_user;

@@ -54,6 +54,16 @@ pub struct Change {
     pub from: String,
     /// The new path of a rename or move.
     pub to: Option<String>,
+    /// The user who made it, where the writer knows ([`Change::by`]).
+    pub actor: Option<i64>,
+}
+
+impl Change {
+    /// The change, made by user `actor`: an owner sees who renamed, moved or deleted in a
+    /// folder shared with others.
+    pub fn by(self, actor: Option<i64>) -> Self {
+        Self { actor, ..self }
+    }
 }
 
 /// Appends `changes` to the journal on `conn` (the writer's own transaction). The client id is
@@ -88,6 +98,7 @@ pub fn inserts(
                 to_path: Set(c.to.clone()),
                 is_folder: Set(c.is_folder),
                 client_id: Set(client_id.clone()),
+                actor_id: Set(c.actor),
                 created_at: Set(now),
                 ..Default::default()
             }))

@@ -40,6 +40,7 @@ pub fn change(kind: ChangeKind, file: &file::Model, path: &FileUri) -> Change {
         is_folder: file.r#type == file::kind::FOLDER,
         from: path.path(),
         to: None,
+        actor: None,
     }
 }
 

@@ -96,6 +96,11 @@ impl<'a> FsCtx<'a> {
             Caller::Anonymous => Err(FsError::LoginRequired),
         }
     }
+
+    /// The signed-in caller's id, recorded as the author of the changes it makes.
+    pub fn actor(&self) -> Option<i64> {
+        self.user().ok().map(|me| me.user.id)
+    }
 }
 
 /// A resolved, existing object.

@@ -17,6 +17,9 @@ use super::{
 pub const RESTORE_URI: &str = "sys:restore_uri";
 /// Metadata key holding when the trash job may purge the item (unix seconds).
 pub const EXPECTED_COLLECT_TIME: &str = "sys:expected_collect_time";
+/// Metadata key holding who put a trashed item there (a user's public id): its owner, or a
+/// recipient with write access to a folder the owner shared.
+pub const DELETED_BY: &str = "sys:deleted_by";
 
 /// One row to show, with the URI the caller addresses it by.
 pub struct Item<'a> {

@@ -1,8 +1,9 @@
 //! The trash and permanent deletion (spec §4.1, §13).
 //!
-//! * **Soft delete** keeps the row but detaches it from the tree (`parent_id` NULL) under a
-//!   fresh UUID name, and records `sys:restore_uri` (where it was) and
-//!   `sys:expected_collect_time` (unix seconds, now + the group's `trash_retention`). Its
+//! * **Soft delete** keeps the row but detaches it from the tree (`parent_id` NULL) under its
+//!   name followed by a space and a fresh UUID, and records `sys:restore_uri` (where it was),
+//!   `sys:expected_collect_time` (unix seconds, now + the group's `trash_retention`) and
+//!   `sys:deleted_by` (who trashed it; the change journal names them too). Its
 //!   children stay attached below it. Storage stays charged while an item is in the trash.
 //! * **Restore** puts a trashed item back at its original path, recreating missing parent
 //!   folders. When the original name is taken, the item comes back as `name (1).ext`,
@@ -31,12 +32,12 @@ use super::{
     metadata as meta,
     nav::{self, FsCtx, Node},
     path, quota, recycle,
-    shown::{EXPECTED_COLLECT_TIME, RESTORE_URI},
+    shown::{DELETED_BY, EXPECTED_COLLECT_TIME, RESTORE_URI},
     tree, tx,
-    uri::{FileUri, FsKind, validate_name},
+    uri::{FileUri, FsKind, MAX_NAME_BYTES, validate_name},
     walk, watch,
 };
-use crate::{boolset::fs_cap, state::AppState};
+use crate::{boolset::fs_cap, ids::IdKind, state::AppState};
 
 /// Default of the group setting `trash_retention` (seconds): one week.
 pub const DEFAULT_RETENTION_SECS: i64 = 604_800;
@@ -126,7 +127,7 @@ pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Resu
         if uri.fs == FsKind::My && file.parent_id.is_some() {
             let path = nav::uri_of(&txn, &file).await?;
             check_lock(&txn, &node, &path, ctx.lock_tokens).await?;
-            gone = Some(journal::deleted(&file, &path));
+            gone = Some(journal::deleted(&file, &path).by(ctx.actor()));
         }
         purge(&txn, &file, opts.unlink, limit).await?;
         if let Some(change) = gone.filter(|_| ctx.journal.writes()) {
@@ -168,6 +169,21 @@ async fn check_lock(
     Ok(())
 }
 
+/// The name a trashed item is stored under, unique in its owner's trash: its own name (cut to
+/// leave room) and a random suffix after a space. The trash lists by the stored name, so sorted
+/// by name it is in the order of the names shown (a space sorts before any other character a
+/// name may hold, so `a` comes before `a b`).
+fn trash_name(name: &str) -> String {
+    let suffix = uuid::Uuid::new_v4().to_string();
+    let mut keep = MAX_NAME_BYTES
+        .saturating_sub(suffix.len() + 1)
+        .min(name.len());
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{} {suffix}", &name[..keep])
+}
+
 /// Moves `node` (in `my`) to the trash.
 async fn soft_delete(ctx: &FsCtx<'_>, node: &Node, retention: i64) -> Result<(), FsError> {
     let txn = tx::begin(&ctx.state.db, node.file.owner_id).await?;
@@ -179,16 +195,22 @@ async fn soft_delete(ctx: &FsCtx<'_>, node: &Node, retention: i64) -> Result<(),
     let original = nav::uri_of(&txn, &file).await?;
     check_lock(&txn, node, &original, ctx.lock_tokens).await?;
     if ctx.journal.writes() {
-        journal::record(&txn, &[journal::deleted(&file, &original)]).await?;
+        let change = journal::deleted(&file, &original).by(ctx.actor());
+        journal::record(&txn, &[change]).await?;
     }
     let file_id = file.id;
+    let name = trash_name(&file.name);
     let mut active = file.into_active_model();
     active.parent_id = Set(None);
-    active.name = Set(uuid::Uuid::new_v4().to_string());
+    active.name = Set(name);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     let collect_at = Utc::now().timestamp().saturating_add(retention);
     meta::upsert(&txn, file_id, RESTORE_URI, &original.to_string(), true).await?;
+    if let Some(actor) = ctx.actor() {
+        let public = ctx.state.ids.encode(actor, IdKind::User);
+        meta::upsert(&txn, file_id, DELETED_BY, &public, true).await?;
+    }
     meta::upsert(
         &txn,
         file_id,
@@ -262,7 +284,12 @@ pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError>
         .update(&txn)
         .await
         .map_err(|e| name_clash(e, &free))?;
-    meta::remove(&txn, file_id, &[RESTORE_URI, EXPECTED_COLLECT_TIME]).await?;
+    meta::remove(
+        &txn,
+        file_id,
+        &[RESTORE_URI, EXPECTED_COLLECT_TIME, DELETED_BY],
+    )
+    .await?;
     if ctx.journal.writes() {
         changes.push(journal::created(&restored, &target));
         journal::record(&txn, &changes).await?;

@@ -293,7 +293,7 @@ pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<No
         .await
         .map_err(|e| name_clash(e, new_name))?;
     if ctx.journal.writes() {
-        let change = journal::renamed(&file, &node.uri, &new_uri);
+        let change = journal::renamed(&file, &node.uri, &new_uri).by(ctx.actor());
         journal::record(&txn, &[change]).await?;
     }
     txn.commit().await?;
@@ -403,7 +403,7 @@ async fn place(
         active.updated_at = Set(ctx.moved_time(&active));
         let moved = active.update(&txn).await.map_err(|e| name_clash(e, name))?;
         let change = match ctx.journal {
-            Journal::Changes => Some(journal::renamed(&moved, &node.uri, &to)),
+            Journal::Changes => Some(journal::renamed(&moved, &node.uri, &to).by(ctx.actor())),
             Journal::Arrivals => Some(journal::created(&moved, &to)),
             Journal::Nothing => None,
         };

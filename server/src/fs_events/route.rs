@@ -93,6 +93,7 @@ mod tests {
             to_path: to.map(Into::into),
             is_folder: false,
             client_id: client.map(Into::into),
+            actor_id: None,
             created_at: Utc::now(),
         }
     }

@@ -20,7 +20,10 @@ pub struct FileResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub size: i64,
-    /// Public metadata.
+    /// Public metadata. An item of the trash's listing carries `sys:restore_uri` (where it
+    /// was), `sys:expected_collect_time` (unix seconds after which it is purged) and
+    /// `sys:deleted_by` (the public id of the user who trashed it: the owner, or someone the
+    /// owner shared a folder with for editing).
     pub metadata: HashMap<String, String>,
     /// The file's URI as seen by the caller.
     pub path: String,

@@ -190,6 +190,11 @@ pub async fn list_response(
     }
     let mut presented = responses(db, ids, &items, &node.capability, node.owned).await?;
     let parent = presented.remove(0);
+    for (entry, (row, _)) in presented.iter_mut().zip(&listing.entries) {
+        if let Some(own) = listing.capabilities.get(&row.id) {
+            entry.capability = Some(own.to_base64());
+        }
+    }
     let kinds = || listing.entries.iter().map(|(row, _)| row.r#type);
     let has_folders = kinds().any(|k| k == file::kind::FOLDER);
     let has_files = kinds().any(|k| k == file::kind::FILE);

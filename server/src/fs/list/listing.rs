@@ -15,10 +15,10 @@ use super::{
     view::{ExplorerView, effective_view},
 };
 use crate::{
-    boolset::fs_cap,
+    boolset::{Boolset, fs_cap},
     fs::{
         error::FsError,
-        nav,
+        grant, nav,
         nav::{FsCtx, Node},
         path,
         search::SearchQuery,
@@ -106,6 +106,10 @@ pub struct Listing {
     /// `my` only: the storage policy of the caller's group.
     pub storage_policy: Option<storage_policy::Model>,
     pub view: ExplorerView,
+    /// What the caller may do to each entry (by id) where it differs from the folder: inside
+    /// a folder shared for editing, the entries may be renamed, moved and deleted, the folder
+    /// itself not.
+    pub capabilities: HashMap<i64, Boolset>,
 }
 
 /// The site settings a listing reads.
@@ -182,6 +186,7 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
         rows
     };
     let entries = with_uris(ctx, &uri, &scopes, &granted, rows)?;
+    let capabilities = entry_capabilities(ctx, &located.node, &entries).await?;
     let storage_policy = group_policy(ctx, &uri).await?;
     let (order_by_options, order_direction_options) =
         super::order_options(uri.fs, search.is_some());
@@ -200,7 +205,27 @@ pub async fn list(ctx: &FsCtx<'_>, req: &ListRequest) -> Result<Listing, FsError
         single_file: scopes.single_file,
         storage_policy,
         view,
+        capabilities,
     })
+}
+
+/// The capabilities of `entries` of `folder`, when it is reached through a grant (see
+/// [`Listing::capabilities`]): what the grants give at each of them.
+async fn entry_capabilities(
+    ctx: &FsCtx<'_>,
+    folder: &Node,
+    entries: &[(file::Model, FileUri)],
+) -> Result<HashMap<i64, Boolset>, FsError> {
+    let Some(granted) = folder.grant.as_ref() else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = entries.iter().map(|(row, _)| row.id).collect();
+    let me = ctx.user()?;
+    let found = grant::of_children(&ctx.state.db, me, folder.file.owner_id, granted, &ids).await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, g)| (id, grant::capability(&g)))
+        .collect())
 }
 
 /// The search of `uri`, with a category expanded to its extensions.

@@ -37,7 +37,7 @@
 //! * `page_size` above `max_page_size` is lowered to it; below 1 is 40001.
 //! * The roots of `trash` and `shared_with_me` are flat lists (trashed items; symbolic rows
 //!   still in the tree); a search there filters that list and matches the stored names
-//!   (for trashed items the random trash name, not the original one).
+//!   (for trashed items the original name followed by a space and a random suffix).
 //! * Search results are not streamed (`use_sse_for_search` is ignored).
 
 mod cursor;

@@ -9,6 +9,7 @@ use stratus_tests::{Session, TestServer, query_escape};
 use crate::download::put_file;
 
 mod admin;
+mod authors;
 mod counts;
 mod dav;
 mod group;

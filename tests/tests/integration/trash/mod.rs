@@ -7,6 +7,8 @@ use stratus_entity::{entity, file, metadata};
 use stratus_server::ids::IdKind;
 use stratus_tests::{Session, TestServer, query_escape};
 
+mod order;
+mod pages;
 mod purge;
 mod refusals;
 mod restore;
