@@ -363,12 +363,15 @@ pub const ADMIN_GROUP_FLAGS: &[usize] = &[
     group_perm::SHARE_PEOPLE,
 ];
 
-/// Permissions of the default User group (id 2).
+/// Permissions of the default User group (id 2) of a new install: sharing, WebDAV (and so the
+/// Nextcloud sync apps), snapshots and S3 keys. An existing install keeps its groups as they are.
 pub const USER_GROUP_FLAGS: &[usize] = &[
     group_perm::SHARE,
+    group_perm::WEBDAV,
     group_perm::SHARE_DOWNLOAD,
     group_perm::REDIRECTED_SOURCE,
     group_perm::SNAPSHOT,
+    group_perm::S3,
     group_perm::SHARE_PEOPLE,
 ];
 
@@ -407,7 +410,7 @@ pub fn admin_group_permissions() -> Boolset {
     Boolset::from_flags(ADMIN_GROUP_FLAGS)
 }
 
-/// Permissions of the default User group (`hAg=`).
+/// Permissions of the default User group (`jAhw`).
 pub fn user_group_permissions() -> Boolset {
     Boolset::from_flags(USER_GROUP_FLAGS)
 }
@@ -434,9 +437,10 @@ mod tests {
             (trash_fs_capabilities(), "AMIK"),
             (shared_with_me_fs_capabilities(), "gAKA"),
             // Cloudreve's "/RoB" and "hAg=", with Stratus' snapshot bit 20, S3 keys bit 21
-            // (administrators only) and sharing with people, bit 22.
+            // and sharing with people, bit 22; a new install's users also have WebDAV (bit 3),
+            // which the sync apps need, and S3 keys.
             (admin_group_permissions(), "/Rpx"),
-            (user_group_permissions(), "hAhQ"),
+            (user_group_permissions(), "jAhw"),
             (anonymous_group_permissions(), "gg=="),
             (Boolset::from_flags(&[dav_opt::READ_ONLY]), "AQ=="),
             (Boolset::from_flags(&[dav_opt::PROXY]), "Ag=="),
@@ -528,8 +532,8 @@ mod tests {
     #[test]
     fn serde_as_base64_string() {
         let set = user_group_permissions();
-        assert_eq!(serde_json::to_string(&set).unwrap(), "\"hAhQ\"");
-        let back: Boolset = serde_json::from_str("\"hAhQ\"").unwrap();
+        assert_eq!(serde_json::to_string(&set).unwrap(), "\"jAhw\"");
+        let back: Boolset = serde_json::from_str("\"jAhw\"").unwrap();
         assert_eq!(back, set);
         let empty: Boolset = serde_json::from_str("null").unwrap();
         assert!(empty.is_empty());

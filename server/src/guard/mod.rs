@@ -196,7 +196,7 @@ pub fn refusal(credential: &Credential) -> String {
     format!(
         "Stopped by the guard against mass deletion: this {} (\"{}\") deleted or changed many \
          files in a short time, so its changes are paused. Review them in the web UI (Settings \
-         > Security): undo them all, or confirm it was you to let it write again.",
+         > Security incidents): undo them all, or confirm it was you to let it write again.",
         describe(credential),
         credential.name
     )

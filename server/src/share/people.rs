@@ -78,6 +78,13 @@ pub async fn list(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Vec<GrantView>, Shar
     views_of(ctx, node.file.id).await
 }
 
+/// What [`set`] answers: the grants as they are after, and, when people were to be mailed,
+/// whether the mails went out (false: the site has no mail server set up).
+pub struct SetOutcome {
+    pub grants: Vec<GrantView>,
+    pub mailed: Option<bool>,
+}
+
 /// Applies `users` and `groups` (keyed by public hash id) to the grants of the caller's
 /// object at `uri`, all or nothing, and answers the grants as they are after.
 pub async fn set(
@@ -86,7 +93,7 @@ pub async fn set(
     users: &BTreeMap<String, Change>,
     groups: &BTreeMap<String, Change>,
     notify: bool,
-) -> Result<Vec<GrantView>, ShareError> {
+) -> Result<SetOutcome, ShareError> {
     let me = ctx.user()?;
     if !me.permissions().enabled(group_perm::SHARE_PEOPLE) {
         return Err(ShareError::GroupNotAllowed);
@@ -108,10 +115,13 @@ pub async fn set(
         }
         access_watch::notice(ctx.state, Narrowed::Grants(node.file.owner_id));
     }
-    if notify && !applied.new_users.is_empty() {
-        super::people_mail::tell(ctx.state, me, &node.file.name, applied.new_users);
-    }
-    views_of(ctx, node.file.id).await
+    let mailed = if notify && !applied.new_users.is_empty() {
+        Some(super::people_mail::tell(ctx.state, me, &node.file.name, applied.new_users).await)
+    } else {
+        None
+    };
+    let grants = views_of(ctx, node.file.id).await?;
+    Ok(SetOutcome { grants, mailed })
 }
 
 /// `users` decoded: each live account (not the caller) with its change.

@@ -1,6 +1,7 @@
 //! The e-mail a user gets when someone shares a folder or file with them (when the sharer
 //! asks for it): who, what, how, and a link to "Shared with me". Sent in the background, one
-//! message per recipient; a mail server that fails or is not set up fails nothing.
+//! message per recipient; a mail server that fails fails nothing, and one not set up is said
+//! to the sharer.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::user;
@@ -12,8 +13,18 @@ use crate::{
     state::AppState,
 };
 
-/// Mails each of `recipients` (user ids, with what they got) that `by` shared `name`.
-pub fn tell(state: &AppState, by: &SignedIn, name: &str, recipients: Vec<(i64, Access)>) {
+/// Mails each of `recipients` (user ids, with what they got) that `by` shared `name`; answers
+/// false, mailing nobody, when the site has no mail server set up (the sharer is told so).
+pub async fn tell(
+    state: &AppState,
+    by: &SignedIn,
+    name: &str,
+    recipients: Vec<(i64, Access)>,
+) -> bool {
+    // Another failure (the settings could not be read) is logged by the sending below.
+    if let Err(mail::MailError::NotConfigured) = Mailer::from_settings(&state.settings).await {
+        return false;
+    }
     let (state, by_nick, by_email, name) = (
         state.clone(),
         by.user.nick.clone(),
@@ -29,6 +40,7 @@ pub fn tell(state: &AppState, by: &SignedIn, name: &str, recipients: Vec<(i64, A
             tracing::info!(error = %e, "could not mail the people a file was shared with");
         }
     });
+    true
 }
 
 struct Sharer<'a> {

@@ -24,7 +24,8 @@ async fn first_start_installs_groups_policy_node_and_secrets() {
         perms(1),
         ("Admin".into(), "/Rpx".into(), 1024 * 1024 * 1024 * 1024)
     );
-    assert_eq!(perms(2), ("User".into(), "hAhQ".into(), 1024 * 1024 * 1024));
+    // A new install's users have WebDAV (and so the sync apps) and S3 keys.
+    assert_eq!(perms(2), ("User".into(), "jAhw".into(), 1024 * 1024 * 1024));
     assert_eq!(perms(3), ("Anonymous".into(), "gg==".into(), 0));
     let admin_group = groups.iter().find(|g| g.id == 1).unwrap();
     assert_eq!(admin_group.settings["source_batch"], 1000);
@@ -124,6 +125,39 @@ async fn initial_admin_is_created_once_and_restart_keeps_everything() {
         state.settings.get("secret_key").await.unwrap(),
         secret_before
     );
+}
+
+#[tokio::test]
+async fn a_new_install_lets_users_connect_devices_and_a_restart_keeps_the_groups() {
+    use reqwest::Method;
+    use serde_json::json;
+    use stratus_server::boolset::group_perm;
+    let server = TestServer::start().await;
+    server.create_user("ann@example.com", "secret-pass-1").await;
+    let ann = server.login("ann@example.com", "secret-pass-1").await;
+    let body = json!({"uri": "cloudreve://my", "name": "laptop"});
+    let dav = server
+        .send_as(Method::PUT, "/devices/dav", &ann.access_token, &body)
+        .await;
+    assert_eq!(dav["code"], 0, "{dav}");
+    let s3 = server
+        .send_as(Method::PUT, "/devices/s3", &ann.access_token, &body)
+        .await;
+    assert_eq!(s3["code"], 0, "{s3}");
+
+    // An administrator takes WebDAV away; the next start seeds nothing over it.
+    crate::dav::set_group_bits(&server, 2, &[(group_perm::WEBDAV, false)]).await;
+    let (state, _) = stratus_server::init(config_for(&server), false)
+        .await
+        .unwrap();
+    let user_group = group::Entity::find_by_id(2)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let perms = Boolset::from_bytes(user_group.permissions);
+    assert!(!perms.enabled(group_perm::WEBDAV));
+    assert!(perms.enabled(group_perm::S3));
 }
 
 #[tokio::test]

@@ -86,6 +86,11 @@ pub struct PermissionEntry {
 pub struct FilePermissions {
     pub uri: String,
     pub entries: Vec<PermissionEntry>,
+    /// In the answer to a change that asked to mail people who got access: true when the
+    /// mails are on their way, false when the site has no mail server set up and nobody was
+    /// mailed. Absent otherwise.
+    #[oai(skip_serializing_if_is_none)]
+    pub mail_sent: Option<bool>,
 }
 
 fn present(state: &AppState, uri: &FileUri, views: Vec<GrantView>) -> FilePermissions {
@@ -124,6 +129,7 @@ fn present(state: &AppState, uri: &FileUri, views: Vec<GrantView>) -> FilePermis
     FilePermissions {
         uri: uri.to_string(),
         entries,
+        mail_sent: None,
     }
 }
 
@@ -155,7 +161,7 @@ impl PermissionApi {
         caller.signed_in()?;
         let ctx = FsCtx::new(&state, &caller);
         let uri = FileUri::parse(&body.uri)?.without_query();
-        let views = people::set(
+        let outcome = people::set(
             &ctx,
             &uri,
             &changes(body.users.as_ref()),
@@ -163,7 +169,10 @@ impl PermissionApi {
             body.notify.unwrap_or(false),
         )
         .await?;
-        ok(present(&state, &uri, views))
+        ok(FilePermissions {
+            mail_sent: outcome.mailed,
+            ..present(&state, &uri, outcome.grants)
+        })
     }
 
     /// The people and groups one of the caller's folders or files is shared with (Stratus

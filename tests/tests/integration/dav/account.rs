@@ -89,6 +89,7 @@ async fn passwords_are_unique_and_listing_pages() {
 #[tokio::test]
 async fn the_group_needs_the_webdav_permission() {
     let server = stratus_tests::TestServer::start().await;
+    set_group_bits(&server, 2, &[(group_perm::WEBDAV, false)]).await;
     server.create_user("bob@example.com", PW).await;
     let bob = server.login("bob@example.com", PW).await;
     let body = json!({"uri": "cloudreve://my", "name": "x"});

@@ -1,6 +1,7 @@
 //! The e-mail to new recipients: asked for, each user who gets access now is told who shared
 //! what and how, with a link to "Shared with me"; nobody is mailed without asking, for a
-//! change of an existing grant, or for a group.
+//! change of an existing grant, or for a group. Without a mail server set up the sharer is told
+//! nobody was mailed.
 
 use std::time::Duration;
 
@@ -30,8 +31,10 @@ async fn new_recipients_are_mailed_when_the_owner_asks() {
     // Carol without asking: no mail. Bob, asking: one.
     let body = grant(json!({ People::id(&p.carol): "read" }), json!({}), false).await;
     assert_eq!(body["code"], 0, "{body}");
+    assert!(body["data"].get("mail_sent").is_none(), "{body}");
     let body = grant(json!({ People::id(&p.bob): "write" }), json!({}), true).await;
     assert_eq!(body["code"], 0, "{body}");
+    assert_eq!(body["data"]["mail_sent"], true, "{body}");
     let got = smtp
         .wait_for_mail_to("bob@example.com", Duration::from_secs(20))
         .await;
@@ -58,6 +61,28 @@ async fn new_recipients_are_mailed_when_the_owner_asks() {
     let group = p.ann.user["group"]["id"].as_str().unwrap().to_owned();
     let body = grant(json!({}), json!({ group: "read" }), true).await;
     assert_eq!(body["code"], 0, "{body}");
+    assert!(body["data"].get("mail_sent").is_none(), "{body}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(smtp.received(), 1, "{:?}", smtp.mails());
+}
+
+#[tokio::test]
+async fn without_mail_set_up_the_sharer_is_told_nobody_was_mailed() {
+    let p = setup().await;
+    let body = send(
+        &p.server,
+        &p.ann,
+        Method::PUT,
+        "/file/permission",
+        json!({"uri": "cloudreve://my/Team", "users": { People::id(&p.bob): "read" }, "notify": true}),
+    )
+    .await;
+    assert_eq!(body["code"], 0, "{body}");
+    assert_eq!(body["data"]["mail_sent"], false, "{body}");
+    // The grant is made all the same.
+    assert_eq!(
+        body["data"]["entries"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
 }

@@ -54,7 +54,7 @@ async fn a_burst_of_deletions_is_stopped_and_undone() {
     for (status, body) in &refused {
         assert_eq!(*status, 423, "{body}");
         assert!(body.contains("guard against mass deletion"), "{body}");
-        assert!(body.contains("Settings > Security"), "{body}");
+        assert!(body.contains("(Settings > Security incidents)"), "{body}");
     }
     // Reads go on; so does the user's web session.
     let listed = dav(&server, "PROPFIND", "/d", ANN, &pw)
