@@ -70,7 +70,8 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
   request,
 }, info) => {
   test.setTimeout(180_000);
-  await setSiteSettings(request, { guard_burst_files: "5" });
+  // No mail server: the guard's Settings tab says users are not e-mailed.
+  await setSiteSettings(request, { guard_burst_files: "5", smtpHost: "" });
   try {
     // The default group may not use WebDAV; the administrators' group may.
     const owner = await newAccount(request, "Ines", 1);
@@ -89,6 +90,11 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
     await fillSignIn(page, owner);
     await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
     await page.goto("/settings");
+    // The page opens with how many are stopped, linking down to them.
+    await expect(page.getByTestId("open-incidents")).toContainText(
+      "2 of your devices or apps are stopped",
+    );
+    await snap(page, info, "settings-open-incidents");
     const section = page.getByRole("region", { name: "Security incidents" });
     const rows = section.getByTestId("incident");
     await expect(rows).toHaveCount(2);
@@ -110,13 +116,19 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
       .click();
     const details = page.getByRole("dialog", { name: "What it changed" });
     await expect(details).toContainText("/From-laptop/laptop-0.txt");
+    // Five deleted, all listed: nothing more to count.
+    await expect(details.getByTestId("incident-more")).toHaveCount(0);
     await snap(page, info, "settings-incident-files");
     await page.keyboard.press("Escape");
     await expect(details).toHaveCount(0);
 
     // "It was me": the laptop may write again; the tablet stays stopped.
     await laptopRow.getByRole("button", { name: "It was me" }).click();
+    await expect(page.getByText("WebDAV account “laptop” may write again")).toBeVisible();
     await expect(laptopRow).toContainText("Released");
+    await expect(page.getByTestId("open-incidents")).toContainText(
+      "1 of your devices or apps is stopped",
+    );
     await expect(laptopRow.getByRole("button", { name: "Undo all" })).toHaveCount(0);
     await expect(
       rows.filter({ hasText: "tablet" }).getByRole("button", { name: "Undo all" }),
@@ -126,7 +138,13 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
     await page.context().clearCookies();
     await page.evaluate(() => localStorage.clear());
     await signInPage(page, ACCOUNTS.admin);
-    await page.goto("/admin/incidents");
+    // The dashboard counts the open incidents and leads to them.
+    await page.goto("/admin/dashboard");
+    const card = page.getByTestId("incidents-card");
+    await expect(card).toContainText(/\d+ open incidents?/);
+    await snap(page, info, "admin-dashboard-incidents");
+    await card.getByRole("link", { name: "Open the incidents" }).click();
+    await expect(page).toHaveURL(/\/admin\/incidents/);
     await expect(page.getByRole("heading", { name: "Incidents", level: 2 })).toBeVisible();
     const table = page.getByRole("table");
     const tabletRow = table.getByRole("row").filter({ hasText: owner.email }).filter({
@@ -135,6 +153,11 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
     await expect(tabletRow).toContainText("Stopped");
     await expect(table.getByRole("row").filter({ hasText: owner.email })).toHaveCount(2);
     await snapAll(page, info, "admin-incidents");
+    // On a phone the state is in sight without scrolling the table sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const badge = tabletRow.getByText("Stopped");
+    await expect(badge).toBeInViewport();
+    await page.setViewportSize({ width: 1280, height: 720 });
     await shootZh(
       page,
       "/admin/incidents",
@@ -176,6 +199,7 @@ test("incidents in Settings and in the console: release, undo, and the guard's s
     // The guard's settings in the console: a bad number is stopped, good ones are saved.
     await page.goto("/admin/settings");
     await page.getByRole("tab", { name: "Guard" }).click();
+    await expect(page.getByTestId("guard-notice")).toContainText("Mail is not set up");
     const burst = page.getByLabel("Changes that stop a credential");
     await expect(burst).toHaveValue("5");
     await burst.fill("0");

@@ -4,7 +4,7 @@
 // edit saved with write access, a read-only editor with read access).
 import { expect, test } from "@playwright/test";
 import { apiAs, fillSignIn, snap, snapAll } from "./helpers";
-import { newAccount } from "./site";
+import { newAccount, setSiteSettings } from "./site";
 
 type Entries = { entries: { kind: string; name: string; access: string }[] };
 
@@ -14,6 +14,8 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
   request,
 }, info) => {
   test.setTimeout(120_000);
+  // No mail server: the tab says nobody was e-mailed.
+  await setSiteSettings(request, { smtpHost: "" });
   const owner = await newAccount(request, "Olivia");
   const reader = await newAccount(request, "Rafael");
   const ownerApi = await apiAs(request, owner);
@@ -34,13 +36,16 @@ test("the People tab gives a folder to someone, who opens it from Shared with me
   await dialog.getByRole("textbox", { name: "Add people" }).fill("Ra");
   await expect(dialog).toContainText("at least 3 letters");
   await dialog.getByRole("textbox", { name: "Add people" }).fill(reader.email);
-  // Telling by e-mail is a choice, off until ticked; without mail set up, adding still works.
+  // Telling by e-mail is a choice, off until ticked; without mail set up, adding still works
+  // and the tab says nobody was told.
   const notify = dialog.getByRole("checkbox", { name: "E-mail the people I add" });
   await expect(notify).not.toBeChecked();
   await notify.check();
   await dialog.getByRole("button", { name: "Add Rafael" }).click();
   const people = dialog.getByRole("list", { name: "Who has access" });
   await expect(people.getByRole("listitem", { name: "Rafael" })).toBeVisible();
+  await expect(dialog.getByTestId("people-not-mailed")).toContainText("nobody was e-mailed");
+  await snap(page, info, "people-not-mailed");
   await expect(people.getByRole("combobox", { name: "What Rafael can do" })).toHaveValue(
     "Can view",
   );

@@ -22,7 +22,8 @@ export function useGrants(uri: string) {
 
 /**
  * Merges changes into the item's grants (`none` takes one away) and keeps the answer, which
- * lists them all; listings are refreshed so the explorer's mark follows.
+ * lists them all; listings are refreshed so the explorer's mark follows. Answers the grants and
+ * whether people asked to be mailed were.
  */
 export async function setGrants(
   uri: string,
@@ -36,7 +37,8 @@ export async function setGrants(
   const answer = await unwrap(api.PUT("/file/permission", { body: { uri, ...change } }));
   queryClient.setQueryData(grantsKey(uri), answer);
   await queryClient.invalidateQueries({ queryKey: listRoot });
-  return answer.entries;
+  // False when mail was asked for and the site has no mail server: nobody was told.
+  return { entries: answer.entries, mailSent: answer.mail_sent };
 }
 
 /** People matching `keyword`: an exact e-mail address, or at least 3 letters of a name. */

@@ -100,7 +100,11 @@ function DetailsBody({ incident }: { incident: Incident }) {
           t("guard.stopped", { when: when(incident.tripped_at) }),
         ].join(" · ")}
       </Text>
-      <Paths title={t("guard.detailsBody")} paths={incident.paths ?? []} />
+      <Paths
+        title={t("guard.detailsBody")}
+        paths={incident.paths ?? []}
+        total={changed(incident)}
+      />
       {incident.result && (
         <>
           <Paths title={t("guard.restored", { count: restored.length })} paths={restored} />
@@ -115,14 +119,33 @@ function DetailsBody({ incident }: { incident: Incident }) {
   );
 }
 
-/** A titled list of paths (each once), each with its note if any; nothing when there are none. */
-function Paths(props: { title: string; paths: string[]; notes?: string[] }): ReactNode {
+/** Plural: `guard.more_one` and `_other`, chosen by `count`. */
+const MORE = "guard.more";
+
+/** How many changes the incident counts: more than the first paths its details list. */
+function changed(incident: Incident): number {
+  const { deleted, overwritten, renamed } = incident.counts;
+  return deleted + overwritten + renamed;
+}
+
+/**
+ * A titled list of paths (each once), each with its note if any, and "and N more" when `total`
+ * says the list holds only the first; nothing when there are none.
+ */
+function Paths(props: {
+  title: string;
+  paths: string[];
+  notes?: string[];
+  total?: number;
+}): ReactNode {
+  const { t } = useTranslation();
   const notes = new Map<string, string | undefined>();
   props.paths.forEach((p, i) => {
     const shown = shownPath(p);
     if (!notes.has(shown)) notes.set(shown, props.notes?.[i]);
   });
   if (notes.size === 0) return null;
+  const more = (props.total ?? 0) - props.paths.length;
   return (
     <div>
       <Title order={3} size="h6" mb={4}>
@@ -140,6 +163,11 @@ function Paths(props: { title: string; paths: string[]; notes?: string[] }): Rea
           </List.Item>
         ))}
       </List>
+      {more > 0 && (
+        <Text size="sm" c="dimmed" mt={4} data-testid="incident-more">
+          {t(MORE, { count: more })}
+        </Text>
+      )}
     </div>
   );
 }

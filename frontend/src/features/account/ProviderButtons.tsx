@@ -1,8 +1,10 @@
 // A button per OpenID Connect provider under the sign-in form. Each is a plain link: the
-// server answers it with the redirect to the provider.
+// server answers it with the redirect to the provider. A name that already says "Sign in
+// with" is not prefixed again.
 import { Avatar, Button, Divider, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { LoginConfig } from "../../api/account/loginConfig";
+import { providerLabel } from "./providerLabel";
 
 export function ProviderButtons({
   providers,
@@ -25,7 +27,7 @@ export function ProviderButtons({
           href={`/api/v4/session/oidc/${encodeURIComponent(p.id)}/authorize?redirect=${encodeURIComponent(redirect)}`}
           leftSection={p.icon ? <Avatar src={p.icon} size={20} radius="xs" alt="" /> : undefined}
         >
-          {t("signIn.withProvider", { name: p.name })}
+          {providerLabel(p.name, (name) => t("signIn.withProvider", { name }))}
         </Button>
       ))}
     </Stack>

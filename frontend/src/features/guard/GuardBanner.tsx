@@ -1,12 +1,13 @@
 // The banner the guard raises across the app while one of the user's credentials is stopped:
 // which one, what it did, and the two ways out — put everything back ("Undo all") or let it
-// write again ("It was me") — with the details (the first paths it touched) a click away.
+// write again ("It was me"), each confirmed by a notification — with the details (the first paths it touched) a click away.
 import { Alert, Button, Group, Stack, Text } from "@mantine/core";
 import { IconShieldExclamation } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type Incident, releaseIncident, undoIncident, useOpenIncidents } from "../../api/guard";
+import { type Incident, useOpenIncidents } from "../../api/guard";
 import { IncidentDetails, kindLabel } from "../../components/guard/IncidentParts";
+import { releaseAndTell, undoAndTell } from "../../components/guard/incidentActions";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 
@@ -55,7 +56,7 @@ function Banner({ incident }: { incident: Incident }) {
             size="xs"
             color="red"
             loading={busy}
-            onClick={() => act(() => undoIncident(incident.id))}
+            onClick={() => act(() => undoAndTell(incident))}
           >
             {t("guard.undo")}
           </Button>
@@ -63,7 +64,7 @@ function Banner({ incident }: { incident: Incident }) {
             size="xs"
             variant="default"
             disabled={busy}
-            onClick={() => act(() => releaseIncident(incident.id))}
+            onClick={() => act(() => releaseAndTell(incident))}
           >
             {t("guard.release")}
           </Button>

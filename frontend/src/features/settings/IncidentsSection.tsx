@@ -6,20 +6,14 @@ import { Alert, Button, Group, Loader, Stack, Text } from "@mantine/core";
 import { IconShieldExclamation } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import {
-  type Incident,
-  releaseIncident,
-  undoIncident,
-  useIncident,
-  useIncidentPages,
-} from "../../api/guard";
+import { type Incident, useIncident, useIncidentPages } from "../../api/guard";
 import {
   countsLabel,
   credentialLabel,
   IncidentDetails,
   IncidentState,
 } from "../../components/guard/IncidentParts";
-import { notifyQueued } from "../../components/notifyQueued";
+import { releaseAndTell, undoAndTell } from "../../components/guard/incidentActions";
 import { errorMessage, notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { Section } from "./Section";
@@ -104,7 +98,7 @@ function IncidentRow({ incident, onDetails }: { incident: Incident; onDetails: (
           </div>
         </Group>
         <Group gap="xs" wrap="nowrap" style={{ flex: "none" }}>
-          {incident.state === "open" && <OpenActions incident={incident} name={name} />}
+          {incident.state === "open" && <OpenActions incident={incident} />}
           <Button
             size="xs"
             variant="subtle"
@@ -120,18 +114,13 @@ function IncidentRow({ incident, onDetails }: { incident: Incident; onDetails: (
 }
 
 /** Undo all and "It was me", for an incident that still stops its credential. */
-function OpenActions({ incident, name }: { incident: Incident; name: string }) {
+function OpenActions({ incident }: { incident: Incident }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState<"undo" | "release" | null>(null);
   const act = async (which: "undo" | "release") => {
     setBusy(which);
     try {
-      if (which === "undo") {
-        await undoIncident(incident.id);
-        notifyQueued(t("settings.incidents.undoQueued", { name }));
-      } else {
-        await releaseIncident(incident.id);
-      }
+      await (which === "undo" ? undoAndTell(incident) : releaseAndTell(incident));
     } catch (e) {
       notifyError(e);
     } finally {

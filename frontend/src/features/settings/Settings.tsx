@@ -9,6 +9,7 @@ import { ConnectedAppsSection } from "./ConnectedAppsSection";
 import { DevicesSection } from "./DevicesSection";
 import { IncidentsSection } from "./IncidentsSection";
 import { LinkedAccountsSection } from "./LinkedAccountsSection";
+import { OpenIncidents } from "./OpenIncidents";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -28,6 +29,7 @@ export default function Settings() {
       <Title order={1} size="h2">
         {t("settings.title")}
       </Title>
+      <OpenIncidents />
       <ProfileSection />
       {settings.isPending ? (
         <Center>

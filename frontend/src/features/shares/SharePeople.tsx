@@ -1,6 +1,7 @@
 // The share dialog's People tab: who may open one of the owner's items without a link, and
 // how. People are found by a name (3 letters at least) or an exact e-mail address; the owner's
-// own group is one click; people added may be told by e-mail. Every change is saved at once
+// own group is one click; people added may be told by e-mail (the tab says when the site has
+// no mail server and nobody was told). Every change is saved at once
 // (`PUT /file/permission`), as the server answers the whole list after each.
 import {
   ActionIcon,
@@ -39,12 +40,15 @@ export function SharePeople({ uri, name }: { uri: string; name: string }) {
   const [access, setAccess] = useState<Access>("read");
   const [notify, setNotify] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notMailed, setNotMailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const save = async (change: Change) => {
     setBusy(true);
     setError(null);
+    setNotMailed(false);
     try {
-      await setGrants(uri, change);
+      const { mailSent } = await setGrants(uri, change);
+      setNotMailed(mailSent === false);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -75,6 +79,11 @@ export function SharePeople({ uri, name }: { uri: string; name: string }) {
       {error && (
         <Alert color="red" role="alert">
           {error}
+        </Alert>
+      )}
+      {notMailed && (
+        <Alert color="yellow" role="status" data-testid="people-not-mailed">
+          {t("people.notMailed")}
         </Alert>
       )}
       <Text fw={500} size="sm">

@@ -1,5 +1,5 @@
 // The dashboard: totals and daily charts of files, users and shares, the storage each policy
-// holds, the site's addresses and the running version. The counts read whole tables, so the
+// holds, the site's addresses and the running version, and the guard's open incidents. The counts read whole tables, so the
 // server keeps them: the page shows the kept ones and makes new ones when there are none or
 // when asked. A warning heads the page while it is open at an address the site URLs lack.
 import "@mantine/core/styles/SimpleGrid.css";
@@ -13,6 +13,7 @@ import { BackupsCard } from "./BackupsCard";
 import { DailyCharts, PoliciesCard, RefreshBar, SiteCard, Totals } from "./DashboardParts";
 import { fetchSummary, SUMMARY_QUERY } from "./dashboardApi";
 import { HealthCard } from "./HealthCard";
+import { IncidentsCard } from "./IncidentsCard";
 import { SiteUrlWarning } from "./SiteUrlWarning";
 import { TimelineCard } from "./TimelineCard";
 
@@ -46,6 +47,7 @@ export default function DashboardPage() {
   return (
     <Stack gap="md" pb="xl">
       <SiteUrlWarning siteUrls={summary.data.site_urls} />
+      <IncidentsCard />
       <RefreshBar metrics={m} onRefresh={() => void refresh()} />
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm">
         {m && <Totals m={m} policies={policies} />}

@@ -1,4 +1,4 @@
-// The incidents table's columns: id, whose, which credential, what it did, its state, and when
+// The incidents table's columns: id, its state, whose, which credential, what it did, and when
 // it was stopped.
 import { Text } from "@mantine/core";
 import type { TFunction } from "i18next";
@@ -14,6 +14,12 @@ export const stateLabel = (t: TFunction, state: string) =>
 export function incidentColumns(t: TFunction, language: string): Column<Incident>[] {
   return [
     { key: "id", label: t("admin.files.id"), numeric: true, render: (r) => r.id },
+    // Second, so a phone shows it before the table scrolls sideways.
+    {
+      key: "state",
+      label: t("admin.incidents.state"),
+      render: (r) => <IncidentState state={r.state} />,
+    },
     { key: "user", label: t("admin.incidents.user"), render: (r) => <Owner incident={r} t={t} /> },
     {
       key: "credential",
@@ -30,11 +36,6 @@ export function incidentColumns(t: TFunction, language: string): Column<Incident
       ),
     },
     { key: "changes", label: t("admin.incidents.changes"), render: (r) => countsLabel(t, r) },
-    {
-      key: "state",
-      label: t("admin.incidents.state"),
-      render: (r) => <IncidentState state={r.state} />,
-    },
     {
       key: "stopped",
       label: t("admin.incidents.stopped"),

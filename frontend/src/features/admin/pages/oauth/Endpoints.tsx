@@ -1,5 +1,5 @@
-// What an app's developer configures: the client id and the site's OAuth addresses, each with a
-// copy button.
+// What an app's developer configures: the client id, the issuer URL (from which an OpenID
+// Connect client discovers the rest) and the site's OAuth addresses, each with a copy button.
 import { Code, Fieldset, Group, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { CopyIcon } from "../../../../components/CopyIcon";
@@ -11,6 +11,7 @@ export function Endpoints({ clientId, secret }: { clientId: string; secret?: str
   const rows: [string, string][] = [
     [t("oauth.admin.clientId"), clientId],
     ...(secret ? ([[t("oauth.admin.secret"), secret]] as [string, string][]) : []),
+    [t("oauth.admin.endpoint.issuer"), urls.issuer],
     [t("oauth.admin.endpoint.authorize"), urls.authorize],
     [t("oauth.admin.endpoint.token"), urls.token],
     [t("oauth.admin.endpoint.refresh"), urls.refresh],

@@ -64,6 +64,9 @@ export function generateClientSecret(length = 32): string {
 /** The addresses an app is configured with (spec 4.18 §2.11, last paragraph). */
 export function endpoints(origin: string) {
   return {
+    // OpenID Connect clients discover the rest from the issuer's
+    // /.well-known/openid-configuration.
+    issuer: origin,
     authorize: `${origin}/session/authorize`,
     token: `${origin}/api/v4/session/oauth/token`,
     refresh: `${origin}/api/v4/session/token/refresh`,

@@ -1,13 +1,26 @@
 // The site settings page: one tab per group of settings, each saving the values changed in it
 // (useSectionForm.ts); the media tab also has a card per thumbnail generator (Generators.tsx).
 // Save and Undo stay at the bottom of the window while a long tab scrolls (the media tab is
-// thousands of pixels tall), so a change made at the top is saved without a trip down.
-import { Alert, Button, Center, Group, Loader, Paper, Stack, Tabs, Text } from "@mantine/core";
+// thousands of pixels tall), so a change made at the top is saved without a trip down. On a
+// phone the tabs are one drop-down list rather than rows of tabs.
+import {
+  Alert,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NativeSelect,
+  Paper,
+  Stack,
+  Tabs,
+  Text,
+} from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../../../lib/errors";
 import { DirectoryTest } from "./DirectoryTest";
 import { Generators } from "./Generators";
+import { GuardNotice } from "./GuardNotice";
 import { SettingField } from "./SettingField";
 import { type Field, SECTIONS, type Section, type SectionId, sectionFields } from "./schema";
 import { useSiteSettings } from "./settingsApi";
@@ -31,7 +44,17 @@ export default function SettingsPage() {
         </Alert>
       ) : (
         <Tabs value={tab} onChange={(v) => v && setTab(v as SectionId)}>
-          <Tabs.List>
+          <NativeSelect
+            hiddenFrom="sm"
+            label={t("admin.settings.section")}
+            value={tab}
+            onChange={(e) => setTab(e.currentTarget.value as SectionId)}
+            data={SECTIONS.map((s) => ({
+              value: s.id,
+              label: t(`admin.settings.sections.${s.id}.title`),
+            }))}
+          />
+          <Tabs.List visibleFrom="sm">
             {SECTIONS.map((s) => (
               <Tabs.Tab key={s.id} value={s.id}>
                 {t(`admin.settings.sections.${s.id}.title`)}
@@ -77,6 +100,7 @@ function SectionForm({ section, saved }: { section: Section; saved: Values }) {
           <Text size="sm" c="dimmed">
             {tk(`admin.settings.sections.${section.id}.description`)}
           </Text>
+          {section.id === "guard" && <GuardNotice saved={saved} />}
           {section.fields.map(field)}
           {section.generators && (
             <Generators
