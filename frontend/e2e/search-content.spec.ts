@@ -62,6 +62,8 @@ test("file contents are searched, shown with their folder and marked words, and 
   await searchContents(page, "okapi");
   const results = page.getByTestId("content-results");
   await expect(results.getByTestId("content-hit")).toHaveCount(2);
+  // Every hit is shown: an exact count, not "2 of about 2 files".
+  await expect(results.getByTestId("content-count")).toHaveText("2 files");
   const hit = results.getByTestId("content-hit").filter({ hasText: "savanna.md" });
   await expect(hit.getByTestId("content-hit-folder")).toHaveText("In /Travel notes");
   await expect(hit.locator("mark")).toHaveText("okapi");

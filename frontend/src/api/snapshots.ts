@@ -7,8 +7,13 @@ import { api, unwrap } from "./client";
 import { queryClient } from "./queryClient";
 import { invalidateTasks } from "./tasks/tasks";
 
-/** Letters, digits, `-` and `_`, 1 to 64 of them (the server's rule). */
-export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Letters, digits, spaces, `-` and `_`, 1 to 64 of them once trimmed (the server's rule). */
+const NAME_PATTERN = /^[A-Za-z0-9_ -]{1,64}$/;
+
+/** Whether `name`, trimmed, is a snapshot name the server takes. */
+export function validName(name: string): boolean {
+  return NAME_PATTERN.test(name.trim());
+}
 
 /** Every list of snapshots; those of one folder, or all of the user's (`null`). */
 export const snapshotsRoot = ["snapshots"] as const;

@@ -1,5 +1,8 @@
 // WebAuthn between the server's JSON (binary fields in base64url, spec §5.5) and the browser's
-// credential API, which takes and gives ArrayBuffers.
+// credential API, which takes and gives ArrayBuffers. A page open at another address than the
+// site address setting (the passkeys' domain) is told so with both addresses, where the browser
+// says only "This is an invalid domain".
+import i18n from "../i18n";
 
 type Json = Record<string, unknown>;
 
@@ -84,4 +87,41 @@ export function serializeCredential(credential: Credential | null): string {
 
 export function passkeysSupported(): boolean {
   return typeof window !== "undefined" && !!window.PublicKeyCredential && !!navigator.credentials;
+}
+
+/** The passkeys' domain the server asked for (`rp.id` to create, `rpId` to sign in). */
+function domainOf(
+  options: CredentialCreationOptions | CredentialRequestOptions,
+): string | undefined {
+  const pk = options.publicKey as { rp?: { id?: string }; rpId?: string } | undefined;
+  return pk?.rp?.id ?? pk?.rpId;
+}
+
+/** The browser's answer; its refusal of another domain than this page's, in plain words. */
+async function checkingDomain<T>(
+  options: CredentialCreationOptions | CredentialRequestOptions,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    const site = domainOf(options);
+    const here = window.location.hostname;
+    if (e instanceof DOMException && e.name === "SecurityError" && site && site !== here) {
+      throw new Error(i18n.t("account.passkeyWrongSite", { site, here }));
+    }
+    throw e;
+  }
+}
+
+/** A new passkey, from the server's creation options. */
+export function createPasskey(options: unknown) {
+  const made = creationOptions(options);
+  return checkingDomain(made, () => navigator.credentials.create(made));
+}
+
+/** A passkey's assertion, from the server's request options. */
+export function getPasskey(options: unknown) {
+  const asked = requestOptions(options);
+  return checkingDomain(asked, () => navigator.credentials.get(asked));
 }

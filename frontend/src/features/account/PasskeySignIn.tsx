@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type LoginResponse, passkeySignIn, passkeySignInOptions } from "../../api/account/account";
 import { errorMessage } from "../../lib/errors";
-import { passkeysSupported, requestOptions, serializeCredential } from "../../lib/webauthn";
+import { getPasskey, passkeysSupported, serializeCredential } from "../../lib/webauthn";
 
 type Props = {
   onSignedIn: (answer: LoginResponse) => void;
@@ -23,7 +23,7 @@ export function PasskeySignIn({ onSignedIn, onError }: Props) {
     onError(null);
     try {
       const { options, session_id } = await passkeySignInOptions();
-      const credential = await navigator.credentials.get(requestOptions(options));
+      const credential = await getPasskey(options);
       const response = serializeCredential(credential);
       onSignedIn(await passkeySignIn({ session_id, response }));
     } catch (e) {

@@ -10,7 +10,7 @@ import type { Schemas } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { notifyError } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
-import { creationOptions, passkeysSupported, serializeCredential } from "../../lib/webauthn";
+import { createPasskey, passkeysSupported, serializeCredential } from "../../lib/webauthn";
 import { Section } from "./Section";
 
 export function PasskeysSection({ passkeys }: { passkeys: Schemas["Passkey"][] }) {
@@ -71,7 +71,7 @@ function useAddPasskey() {
     setBusy(true);
     try {
       const options = await passkeyOptions();
-      const credential = await navigator.credentials.create(creationOptions(options));
+      const credential = await createPasskey(options);
       await addPasskey(serializeCredential(credential));
       notifications.show({ color: "green", message: t("settings.passkeys.added") });
     } catch (e) {

@@ -1,11 +1,11 @@
-// Take a snapshot of a folder: a name (letters, digits, - and _) prefilled from the time, and a
+// Take a snapshot of a folder: a name (letters, digits, spaces, - and _) prefilled from the time, and a
 // description. A large folder is taken by a task; the list then shows it as in progress.
 import "./styles";
 import { Button, Group, Modal, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { defaultName, NAME_PATTERN, takeSnapshot } from "../../api/snapshots";
+import { defaultName, takeSnapshot, validName } from "../../api/snapshots";
 import { errorMessage } from "../../lib/errors";
 import type { SnapshotFolder } from "./store";
 
@@ -17,13 +17,13 @@ export default function TakeDialog({ folder, onClose }: Props) {
   const [description, setDescription] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const invalid = !NAME_PATTERN.test(name);
+  const invalid = !validName(name);
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      const taken = await takeSnapshot(folder.uri, name, description.trim());
+      const taken = await takeSnapshot(folder.uri, name.trim(), description.trim());
       notifications.show({
         color: "teal",
         message: t(taken.status === "in_progress" ? "snapshot.take.queued" : "snapshot.take.done", {

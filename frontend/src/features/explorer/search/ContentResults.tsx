@@ -41,6 +41,9 @@ type Props = {
   onNames: () => void;
 };
 
+/** Plural: `explorer.contentSearch.all_one` and `_other`, chosen by `count`. */
+const ALL = "explorer.contentSearch.all";
+
 export function ContentResults({ query, onClose, onNames }: Props) {
   const { t } = useTranslation();
   return (
@@ -97,11 +100,11 @@ function ResultsBody({ query, onClose }: { query: ContentQuery; onClose: () => v
   const total = search.data.pages.at(-1)?.total ?? hits.length;
   return (
     <Stack gap="xs">
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {t("explorer.contentSearch.count", {
-          shown: hits.length,
-          total: Math.max(total, hits.length),
-        })}
+      <Text size="sm" c="dimmed" aria-live="polite" data-testid="content-count">
+        {/* Every hit shown: the count is exact, not "1 of about 1". */}
+        {!search.hasNextPage && hits.length >= total
+          ? t(ALL, { count: hits.length })
+          : t("explorer.contentSearch.count", { shown: hits.length, total })}
       </Text>
       {hits.map((hit) => (
         <HitRow key={hit.file.id} hit={hit} onOpen={open} onFolder={onClose} />
