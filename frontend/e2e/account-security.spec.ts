@@ -101,6 +101,13 @@ test("active sessions: listed with the device, one ended from the list", async (
   await expect(sessions.getByTestId("session")).toHaveCount(2);
   await expect(sessions.getByText("This device")).toBeVisible();
   await expect(sessions.getByText("Safari on iOS")).toBeVisible();
+  // This device is in use now, whatever its record last said; the other shows its date.
+  const mine = sessions.getByTestId("session").filter({ hasText: "This device" });
+  await expect(mine).toContainText("in use now");
+  await expect(mine).not.toContainText("last used");
+  await expect(sessions.getByTestId("session").filter({ hasText: "Safari on iOS" })).toContainText(
+    "last used",
+  );
   await sessions.scrollIntoViewIfNeeded();
   await snap(page, info, "sessions");
   await expectAccessible(page, "sessions");

@@ -76,9 +76,12 @@ function SessionRow({ session, onEnd }: { session: UserSession; onEnd: () => voi
             <Text size="xs" c="dimmed">
               {[
                 session.ip,
-                t("settings.sessions.lastUsed", {
-                  when: formatDate(session.last_used_at, i18n.language),
-                }),
+                // This device's own record is written at its last refresh: it is in use now.
+                session.current
+                  ? t("settings.sessions.inUse")
+                  : t("settings.sessions.lastUsed", {
+                      when: formatDate(session.last_used_at, i18n.language),
+                    }),
                 t("settings.sessions.signedIn", {
                   when: formatDate(session.created_at, i18n.language),
                 }),
