@@ -1,5 +1,5 @@
 // S3 keys in the settings: made through the page (the secret and endpoint shown once with copy
-// buttons), listed without the secret, deleted; each step read back through the API.
+// buttons), listed without the secret and with the endpoint, deleted; each step read back through the API.
 import { expect, test } from "@playwright/test";
 import { apiAs, fillSignIn, snap, snapAll } from "./helpers";
 import { expectAccessible, newAccount } from "./site";
@@ -33,6 +33,7 @@ test("an S3 key is made, shown once, listed and deleted", async ({ page, request
   await expect(values.nth(2)).toHaveText(/^[A-Za-z0-9]{40}$/);
   await expect(made.getByRole("button", { name: "Copy the Secret key" })).toBeVisible();
   const access = (await values.nth(1).textContent()) ?? "";
+  const endpoint = (await values.nth(0).textContent()) ?? "";
   await snap(page, info, "s3-key-made");
   await expectAccessible(page, "the new S3 key");
   await made.getByRole("button", { name: "Done" }).click();
@@ -41,6 +42,8 @@ test("an S3 key is made, shown once, listed and deleted", async ({ page, request
   await expect(table.getByText(access)).toBeVisible();
   await expect(table.getByText("laptop backup")).toBeVisible();
   await expect(table.getByText("Read only")).toBeVisible();
+  // The endpoint stays on the page for setting up the next app.
+  await expect(section.getByTestId("s3-endpoint")).toHaveText(endpoint);
   await table.scrollIntoViewIfNeeded();
   await snapAll(page, info, "s3-keys-listed");
   // The table itself at phone width (the shots above show the top of the section there).

@@ -189,6 +189,9 @@ test("WebDAV accounts: create, show the mount commands, edit, delete", async ({
   await edit.getByLabel("Read only").check();
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(dav.getByRole("row", { name: /old laptop/ })).toContainText("Read only");
+  // The folder reads as a path, as the S3 keys show theirs.
+  await expect(dav.getByRole("row", { name: /old laptop/ })).toContainText("/Photos");
+  await expect(dav.getByRole("row", { name: /old laptop/ })).not.toContainText("cloudreve://");
   type Dav = { accounts: { name: string; uri: string; options: string }[] };
   const [saved] = (await api<Dav>("GET", "/devices/dav", { query: { page_size: "10" } })).accounts;
   expect(saved?.name).toBe("old laptop");
