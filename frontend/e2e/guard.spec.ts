@@ -51,6 +51,8 @@ test("a WebDAV client deleting too much is stopped, shown in a banner and undone
     await expect(page.getByRole("dialog", { name: "What it changed" })).toContainText("note-0.txt");
     await page.keyboard.press("Escape");
     await banner.getByRole("button", { name: "Undo all" }).click();
+    // A notification confirms it, with the way to the task.
+    await expect(page.getByText("Putting back what WebDAV account “laptop” changed")).toBeVisible();
     await expect(banner).toHaveCount(0);
     await expect
       .poll(
