@@ -22,6 +22,7 @@ pub mod shown;
 pub mod snapshot_tree;
 pub mod sql;
 pub mod trash;
+pub mod trash_pages;
 pub mod tree;
 pub mod tree_rev;
 pub mod tx;

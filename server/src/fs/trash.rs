@@ -23,7 +23,7 @@ use sea_orm::{
     EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde_json::{Value, json};
-use stratus_entity::{entity, file, file_entity, group, metadata, user};
+use stratus_entity::{entity, file, file_entity, metadata};
 
 use super::{
     error::{FsError, name_clash},
@@ -33,7 +33,7 @@ use super::{
     nav::{self, FsCtx, Node},
     path, quota, recycle,
     shown::{DELETED_BY, EXPECTED_COLLECT_TIME, RESTORE_URI},
-    tree, tx,
+    trash_pages, tree, tx,
     uri::{FileUri, FsKind, MAX_NAME_BYTES, validate_name},
     walk, watch,
 };
@@ -74,6 +74,14 @@ pub struct Purged {
     pub bytes: i64,
 }
 
+impl Purged {
+    /// Adds what another purge (a page of the same tree) removed.
+    pub fn add(&mut self, other: &Purged) {
+        self.rows += other.rows;
+        self.bytes += other.bytes;
+    }
+}
+
 /// A folder left its owner's tree: a grant on it or inside it no longer opens anything, and
 /// the recipients' open event streams check theirs again at once.
 fn left_tree(ctx: &FsCtx<'_>, node: &Node) {
@@ -91,7 +99,7 @@ fn is_root(file: &file::Model) -> bool {
 }
 
 /// True for a top-level trashed item.
-fn is_trashed(file: &file::Model) -> bool {
+pub(super) fn is_trashed(file: &file::Model) -> bool {
     file.parent_id.is_none() && !file.name.is_empty() && file.deleted_at.is_none()
 }
 
@@ -333,7 +341,6 @@ pub fn numbered(name: &str, n: u32, folder: bool) -> String {
 /// (before or along the way) the rest stays and the refusal is the answer.
 pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
     let me = ctx.user()?;
-    let limit = walk::limit_of(&me.group.settings);
     let items = file::Entity::find()
         .filter(file::Column::OwnerId.eq(me.user.id))
         .filter(file::Column::ParentId.is_null())
@@ -356,17 +363,8 @@ pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
         if let Ok(uri) = &uri {
             watch::before_delete(ctx, &item, uri, watch::Action::Purge).await?;
         }
-        let result = async {
-            let txn = tx::begin(&ctx.state.db, me.user.id).await?;
-            let file = reread(&txn, item.id).await?;
-            if is_trashed(&file) {
-                purge(&txn, &file, false, limit).await?;
-            }
-            txn.commit().await?;
-            Ok::<_, FsError>(())
-        }
-        .await;
-        if let Err(err) = result {
+        // In pages: a tree of any size, resumed by the next emptying if this one stops.
+        if let Err(err) = trash_pages::purge_trashed(ctx.state, item.id).await {
             failures.push((shown, err));
         }
     }
@@ -392,7 +390,19 @@ pub async fn purge(
         rows.extend(walk::descendants_all(txn, top.id, limit).await?);
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let bytes = quota::charged_bytes(txn, &ids).await?;
+    purge_rows(txn, top.owner_id, &ids, unlink).await
+}
+
+/// Permanently deletes the rows `ids` of `owner_id` (parents before their children; every
+/// child of each row is among them or already gone) inside `txn`, the owner's write
+/// transaction: links, reference counts and the owner's storage follow.
+pub(super) async fn purge_rows(
+    txn: &DatabaseTransaction,
+    owner_id: i64,
+    ids: &[i64],
+    unlink: bool,
+) -> Result<Purged, FsError> {
+    let bytes = quota::charged_bytes(txn, ids).await?;
 
     // How many deleted files link each entity.
     let mut links: HashMap<i64, i32> = HashMap::new();
@@ -424,8 +434,8 @@ pub async fn purge(
     release_entities(txn, &links, unlink).await?;
     // Blobs the owner's snapshots still name stay charged once (`quota::held_by_snapshots`).
     let touched: Vec<i64> = links.keys().copied().collect();
-    let held = quota::held_by_snapshots(txn, top.owner_id, &touched).await?;
-    quota::release(txn, top.owner_id, bytes - held).await?;
+    let held = quota::held_by_snapshots(txn, owner_id, &touched).await?;
+    quota::release(txn, owner_id, bytes - held).await?;
     Ok(Purged {
         rows: deleted,
         bytes: bytes - held,
@@ -506,39 +516,24 @@ fn is_due(value: &str, now: i64) -> bool {
     value.trim().parse::<i64>().is_ok_and(|at| at <= now)
 }
 
-/// Purges one due item; `false` when it is no longer trashed or no longer due.
+/// Purges one due item, in pages ([`trash_pages`]); `false` when it is no longer trashed or
+/// no longer due. An item whose purge stopped midway is still trashed and due: the next run
+/// goes on with what is left of it.
 async fn collect_one(state: &AppState, file_id: i64, now: i64) -> Result<bool, FsError> {
-    let Some(item) = file::Entity::find_by_id(file_id).one(&state.db).await? else {
+    let Some(file) = file::Entity::find_by_id(file_id).one(&state.db).await? else {
         return Ok(false);
     };
-    let limit = match user::Entity::find_by_id(item.owner_id)
-        .one(&state.db)
-        .await?
-    {
-        Some(owner) => group::Entity::find_by_id(owner.group_id)
-            .one(&state.db)
-            .await?
-            .map(|g| walk::limit_of(&g.settings))
-            .unwrap_or(walk::DEFAULT_WALK_LIMIT),
-        None => walk::DEFAULT_WALK_LIMIT,
-    };
-    let txn = tx::begin(&state.db, item.owner_id).await?;
-    let Some(file) = file::Entity::find_by_id(file_id).one(&txn).await? else {
-        return Ok(false);
-    };
-    // Checked again under the owner's lock: a restore may have won the race.
     let due = metadata::Entity::find()
         .filter(metadata::Column::FileId.eq(file_id))
         .filter(metadata::Column::Name.eq(EXPECTED_COLLECT_TIME))
-        .one(&txn)
+        .one(&state.db)
         .await?
         .is_some_and(|m| is_due(&m.value, now));
     if !is_trashed(&file) || !due {
         return Ok(false);
     }
-    purge(&txn, &file, false, limit).await?;
-    txn.commit().await?;
-    Ok(true)
+    // Each page checks again, under the owner's lock, that the item is still in the trash.
+    Ok(trash_pages::purge_trashed(state, file_id).await?.is_some())
 }
 
 #[cfg(test)]
