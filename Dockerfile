@@ -40,8 +40,14 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 # --- Runtime ------------------------------------------------------------------------------------
 FROM debian:bookworm-slim
 
+# The tools the thumbnail generators and media metadata use, found and switched on at a new
+# installation's first start: ffmpeg/ffprobe, libvips (vips), poppler (pdftoppm), LibRaw
+# (simple_dcraw), libheif (heif-convert). bubblewrap confines them where the container may make
+# user namespaces; in a default container it cannot, and they run under Landlock instead
+# (STRATUS_SANDBOX, docs/install.md).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
+        ffmpeg libvips-tools poppler-utils libraw-bin libheif-examples bubblewrap \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 stratus \
