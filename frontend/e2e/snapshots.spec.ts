@@ -22,9 +22,10 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   const name = take.getByRole("textbox", { name: "Name" });
   await expect(name).toHaveValue(/^snap-\d{8}-\d{4}$/);
   await name.fill("bad name!");
-  await expect(take.getByText("1 to 64 letters, digits, - or _")).toBeVisible();
+  await expect(take.getByText("1 to 64 letters, digits, spaces, - or _")).toBeVisible();
   await expect(take.getByRole("button", { name: "Take snapshot" })).toBeDisabled();
-  await name.fill("before-cleanup");
+  // Spaces are fine; the name is trimmed.
+  await name.fill(" before cleanup ");
   await take.getByRole("textbox", { name: "Description" }).fill("Before tidying up");
   await take.getByRole("button", { name: "Take snapshot" }).click();
   await expect(take).toHaveCount(0);
@@ -39,7 +40,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await page.getByRole("button", { name: "Folder actions" }).click();
   await page.getByRole("menuitem", { name: "Snapshots…" }).click();
   const drawer = page.getByRole("dialog", { name: "Snapshots of Projects" });
-  const card = drawer.getByRole("listitem", { name: "before-cleanup" });
+  const card = drawer.getByRole("listitem", { name: "before cleanup" });
   await expect(card).toContainText("Ready");
   await expect(card).toContainText("2 files");
   await expect(card).toContainText("Before tidying up");
@@ -50,7 +51,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await card.getByRole("button", { name: "Browse" }).click();
   await expect(page).toHaveURL(/%40snapshot/);
   const banner = page.getByTestId("snapshot-banner");
-  await expect(banner).toContainText("Snapshot before-cleanup of /Projects");
+  await expect(banner).toContainText("Snapshot before cleanup of /Projects");
   await expect(banner).toContainText("read-only");
   await expect(row(page, "notes.txt")).toBeVisible();
   await expect(row(page, "plan.md")).toBeVisible();
@@ -82,7 +83,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   // Delete it again, and restore the whole snapshot in place.
   await api("DELETE", "/file", { body: { uris: [my("Projects", "notes.txt")] } });
   await banner.getByRole("button", { name: "Restore…" }).click();
-  const restore = page.getByRole("dialog", { name: "Restore before-cleanup" });
+  const restore = page.getByRole("dialog", { name: "Restore before cleanup" });
   await expect(restore).toContainText("Files added since the snapshot go to the trash.");
   await expect(restore).toContainText("before-restore snapshot");
   await snap(page, info, "snapshots-restore");
@@ -118,7 +119,7 @@ test("take, browse, copy out of and restore a snapshot", async ({ page, request 
   await expect(zhDrawer.getByRole("listitem").first()).toContainText("before-restore");
   await snap(page, info, "snapshots-list-dark-zh");
   await zhDrawer
-    .getByRole("listitem", { name: "before-cleanup" })
+    .getByRole("listitem", { name: "before cleanup" })
     .getByRole("button", { name: "浏览" })
     .click();
   await expect(page.getByTestId("snapshot-banner")).toContainText("只读");

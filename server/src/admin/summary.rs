@@ -1,6 +1,8 @@
 //! The dashboard summary (spec §14.1): files, users and shares created on each of the last
 //! [`DAYS`] days and the totals. Counting reads whole tables, so it is done when asked for
-//! (`generate`) and kept in the database (`kv`), where every instance reads the same copy.
+//! (`generate`) and kept in the database (`kv`), where every instance reads the same copy. A
+//! kept copy older than [`MAX_AGE`] is counted again when read, so the dashboard never shows
+//! counts from long ago (a first visit's "0 stored blobs" beside today's storage).
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
@@ -12,8 +14,10 @@ use crate::{fs::sql::Sql, kv, state::AppState};
 /// Days the daily counts cover, today included.
 pub const DAYS: usize = 12;
 /// Where the last summary is kept.
-const KV_KEY: &str = "admin:metrics_summary";
-const KV_KIND: &str = "admin_summary";
+pub const KV_KEY: &str = "admin:metrics_summary";
+pub const KV_KIND: &str = "admin_summary";
+/// How old a kept summary may be before a read counts again.
+pub const MAX_AGE: Duration = Duration::minutes(5);
 
 /// Counts of one summary.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,17 +34,22 @@ pub struct Metrics {
     pub generated_at: DateTime<Utc>,
 }
 
-/// The kept summary; with `generate`, counted now and kept first.
+/// The kept summary; with `generate`, or when the kept one is older than [`MAX_AGE`],
+/// counted now and kept first. None when nothing was ever counted and `generate` is false.
 pub async fn metrics(state: &AppState, generate: bool) -> Result<Option<Metrics>, AdminError> {
-    if generate {
-        let fresh = count(state).await?;
-        let text = serde_json::to_string(&fresh).map_err(|e| AdminError::Storage(e.to_string()))?;
-        kv::put(&state.db, KV_KIND, KV_KEY, &text, None).await?;
-        return Ok(Some(fresh));
-    }
-    Ok(kv::get(&state.db, KV_KEY)
+    let kept: Option<Metrics> = kv::get(&state.db, KV_KEY)
         .await?
-        .and_then(|text| serde_json::from_str(&text).ok()))
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let stale = kept
+        .as_ref()
+        .is_some_and(|m| Utc::now() - m.generated_at > MAX_AGE);
+    if !generate && !stale {
+        return Ok(kept);
+    }
+    let fresh = count(state).await?;
+    let text = serde_json::to_string(&fresh).map_err(|e| AdminError::Storage(e.to_string()))?;
+    kv::put(&state.db, KV_KIND, KV_KEY, &text, None).await?;
+    Ok(Some(fresh))
 }
 
 /// The site URLs of the `siteURL` setting, primary first.

@@ -49,18 +49,20 @@ pub fn allowed(caller: &Caller) -> Result<&SignedIn, SnapshotError> {
     Ok(me)
 }
 
-/// A snapshot's name: 1 to 64 letters, digits, `-` or `_`.
-pub fn check_name(name: &str) -> Result<(), SnapshotError> {
+/// A snapshot's name, trimmed: 1 to 64 letters, digits, `-`, `_` or spaces ("before the
+/// move"). Answers the trimmed name.
+pub fn check_name(name: &str) -> Result<&str, SnapshotError> {
+    let name = name.trim();
     let ok = !name.is_empty()
         && name.len() <= NAME_MAX
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b' '));
     if ok {
-        Ok(())
+        Ok(name)
     } else {
         Err(SnapshotError::Invalid(format!(
-            "name: 1 to {NAME_MAX} letters, digits, '-' or '_'"
+            "name: 1 to {NAME_MAX} letters, digits, spaces, '-' or '_'"
         )))
     }
 }
@@ -73,7 +75,8 @@ mod tests {
     fn names() {
         assert!(check_name("daily-2026_11").is_ok());
         assert!(check_name(&"a".repeat(64)).is_ok());
-        for bad in ["", "a b", "é", "a/b", "a.b", &"a".repeat(65)] {
+        assert_eq!(check_name("  before the move ").unwrap(), "before the move");
+        for bad in ["", "   ", "é", "a/b", "a.b", "a\tb", &"a".repeat(65)] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
     }

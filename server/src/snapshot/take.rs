@@ -70,7 +70,7 @@ pub async fn take(
     req: TakeRequest,
 ) -> Result<snapshot::Model, SnapshotError> {
     let me = allowed(caller)?;
-    check_name(&req.name)?;
+    let name = check_name(&req.name)?.to_owned();
     if req.description.chars().count() > DESCRIPTION_MAX {
         return Err(SnapshotError::Invalid(format!(
             "description: at most {DESCRIPTION_MAX} characters"
@@ -83,7 +83,7 @@ pub async fn take(
             owner_id: me.user.id,
             folder: &folder,
             uri: &uri,
-            name: req.name,
+            name,
             description: req.description,
             schedule_id: None,
             per_folder_cap: me.group_cap("snapshot_max_per_folder", DEFAULT_MAX_PER_FOLDER),

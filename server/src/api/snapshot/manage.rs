@@ -33,7 +33,7 @@ use crate::{
 pub struct SnapshotRequest {
     /// The folder (`cloudreve://my/...`; the root for the whole drive).
     pub uri: String,
-    /// 1 to 64 letters, digits, `-` or `_`.
+    /// 1 to 64 letters, digits, spaces, `-` or `_`, once trimmed.
     pub name: String,
     /// At most 1024 characters.
     pub description: Option<String>,

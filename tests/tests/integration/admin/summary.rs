@@ -61,3 +61,35 @@ async fn the_summary_is_generated_on_demand_and_shared_by_instances() {
     .await;
     assert_eq!(bad["code"], 40001, "{bad}");
 }
+
+#[tokio::test]
+async fn a_kept_summary_older_than_its_max_age_is_counted_again() {
+    let server = TestServer::start().await;
+    let boss = admin(&server, "boss@example.com").await;
+    let ann = member(&server, "ann@example.com").await;
+    let first = ok(
+        &server,
+        &boss,
+        Method::GET,
+        "/admin/summary?generate=true",
+        json!(null),
+    )
+    .await;
+    assert_eq!(first["metrics_summary"]["entities_total"], 0, "{first}");
+
+    // A blob is stored since; the kept counts, still fresh, say 0.
+    upload(&server, &ann, &my("a.txt"), b"abc").await;
+    let kept = ok(&server, &boss, Method::GET, "/admin/summary", json!(null)).await;
+    assert_eq!(kept["metrics_summary"]["entities_total"], 0, "{kept}");
+
+    // Aged past the limit, the next read counts again.
+    let mut old = kept["metrics_summary"].clone();
+    let long_ago = chrono::Utc::now() - stratus_server::admin::summary::MAX_AGE * 2;
+    old["generated_at"] = json!(long_ago);
+    use stratus_server::admin::summary::{KV_KEY, KV_KIND};
+    stratus_server::kv::put(&server.state.db, KV_KIND, KV_KEY, &old.to_string(), None)
+        .await
+        .unwrap();
+    let fresh = ok(&server, &boss, Method::GET, "/admin/summary", json!(null)).await;
+    assert_eq!(fresh["metrics_summary"]["entities_total"], 1, "{fresh}");
+}

@@ -11,12 +11,21 @@ use stratus_tests::query_escape;
 use super::{PW, create, setup, snap, snap_ok};
 
 #[tokio::test]
+async fn a_name_may_hold_spaces_and_is_trimmed() {
+    let (server, ann) = setup().await;
+    create(&server, &ann, "cloudreve://my/docs", "folder").await;
+    let made = snap_ok(&server, &ann, "cloudreve://my/docs", "  before the move ").await;
+    assert_eq!(made["name"], "before the move", "{made}");
+}
+
+#[tokio::test]
 async fn bad_requests_are_refused_and_change_nothing() {
     let (server, ann) = setup().await;
     create(&server, &ann, "cloudreve://my/docs/a.txt", "file").await;
     for (uri, name) in [
-        ("cloudreve://my/docs", "has space"),
+        ("cloudreve://my/docs", "tab\there"),
         ("cloudreve://my/docs", ""),
+        ("cloudreve://my/docs", "   "),
         ("cloudreve://my/docs", &"x".repeat(65)),
         ("cloudreve://my/docs", "dot.ted"),
         ("cloudreve://my/docs/a.txt", "file"),
