@@ -17,6 +17,10 @@ enum FsChanges {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Once only: a database that has the column keeps it.
+        if manager.has_column("fs_changes", "actor_id").await? {
+            return Ok(());
+        }
         manager
             .alter_table(
                 Table::alter()

@@ -25,10 +25,12 @@ async fn soft_delete_moves_to_the_trash_and_restore_brings_it_back() {
         404
     );
 
-    // The row is detached under a UUID name; its children stay below it.
+    // The row is detached under its name, a space and a UUID; its children stay below it.
     let row = file_row(&server, docs).await.unwrap();
     assert_eq!(row.parent_id, None);
-    assert!(uuid::Uuid::parse_str(&row.name).is_ok(), "{}", row.name);
+    let (name, uuid) = row.name.rsplit_once(' ').unwrap();
+    assert_eq!(name, "Docs");
+    assert!(uuid::Uuid::parse_str(uuid).is_ok(), "{}", row.name);
     assert_eq!(file_row(&server, sub).await.unwrap().parent_id, Some(docs));
     let restore_uri = meta_of(&server, docs, RESTORE_URI).await.unwrap();
     assert_eq!(restore_uri.value, "cloudreve://my/Docs");
