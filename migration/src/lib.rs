@@ -54,7 +54,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100000_create_file_grants::Migration),
             Box::new(m20261204_100000_create_guard::Migration),
             Box::new(m20261205_100000_add_change_actors::Migration),
-            Box::new(m20261205_100000_add_change_actors::Migration),
             Box::new(m20261206_100000_key_guard_oauth_by_user::Migration),
         ]
     }
