@@ -49,8 +49,13 @@ python3 - "$DB" "$ITEMS" "$DEPTH" "$PAGE" <<'PY'
 import sqlite3, sys
 db, items, depth, page = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 c = sqlite3.connect(db)
-owner, root = c.execute("SELECT owner_id, id FROM files WHERE parent_id IS NULL AND name = ''").fetchone()
 now = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+# A drive's root is made at its first listing: make the admin's here when it is not there yet.
+owner = c.execute("SELECT id FROM users ORDER BY id LIMIT 1").fetchone()[0]
+found = c.execute("SELECT id FROM files WHERE parent_id IS NULL AND name = '' AND owner_id = ?", (owner,)).fetchone()
+root = found[0] if found else c.execute(
+    f"INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id, is_symbolic)"
+    f" VALUES ({now}, {now}, 1, '', ?, 0, NULL, 0)", (owner,)).lastrowid
 def add(parent, name, kind):
     return c.execute(f"INSERT INTO files (created_at, updated_at, type, name, owner_id, size, parent_id,"
                      f" is_symbolic) VALUES ({now}, {now}, ?, ?, ?, 0, ?, 0)",
