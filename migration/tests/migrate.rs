@@ -73,7 +73,7 @@ async fn up_down_up(db: &TestDb) {
     assert_tables(&manager, true).await;
 
     // Steps down and up again, to exercise the last `down`s on a populated schema history:
-    // first the guard's OAuth credential ids (a data rewrite), then the guard's tables, then the grants, then the S3 keys, then the external identities, then the folders' tree
+    // first the guard's OAuth credential ids (a data rewrite), then the journal's change actors, then the guard's tables, then the grants, then the S3 keys, then the external identities, then the folders' tree
     // revisions, then the app passwords, then the file size repair (a
     // data fix whose down is a no-op), then the full-text index's
     // tuning, then the account security tables, then the journal's
@@ -83,6 +83,11 @@ async fn up_down_up(db: &TestDb) {
     Migrator::down(conn, Some(1))
         .await
         .expect("down the guard's OAuth credential ids");
+    assert!(manager.has_column("fs_changes", "actor_id").await.unwrap());
+    Migrator::down(conn, Some(1))
+        .await
+        .expect("down the journal's change actors");
+    assert!(!manager.has_column("fs_changes", "actor_id").await.unwrap());
     Migrator::down(conn, Some(1))
         .await
         .expect("down the guard's tables");
