@@ -24,6 +24,9 @@ pub struct SignedIn {
     /// The credential the request signed in with, which the guard against mass deletion
     /// watches; `None` for the server's own work (tasks, restores).
     pub credential: Option<Credential>,
+    /// Why the guard against mass deletion has stopped that credential, read when the caller
+    /// was admitted: a stopped credential may read, not write (`fs::reach::writable`).
+    pub stopped: Option<String>,
 }
 
 /// Which credential acts: a WebDAV account, an app password (a sync device), an OAuth client,

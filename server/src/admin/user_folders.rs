@@ -100,5 +100,6 @@ async fn caller_of(state: &AppState, user_id: i64) -> Result<Caller, AdminError>
         session: None,
         oauth: None,
         credential: None,
+        stopped: None,
     })))
 }

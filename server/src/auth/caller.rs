@@ -61,6 +61,7 @@ pub async fn resolve(state: &AppState, authorization: Option<&str>) -> Result<Ca
         group,
         session: Some(root),
         credential: Some(credential_of(&claims, id, root)),
+        stopped: None,
         oauth: claims.oauth(),
     })))
 }
@@ -90,6 +91,7 @@ pub async fn remembered(
         session: None,
         oauth: None,
         credential: None,
+        stopped: None,
     };
     Ok((Caller::User(Arc::new(caller)), group))
 }

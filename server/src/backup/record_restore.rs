@@ -321,6 +321,7 @@ async fn signed_in(state: &AppState, id: i64) -> Result<SignedIn, TaskError> {
         session: None,
         oauth: None,
         credential: None,
+        stopped: None,
     })
 }
 

@@ -114,6 +114,7 @@ async fn folder_of(state: &AppState, user_id: i64, uri: &str) -> Result<file::Mo
         session: None,
         oauth: None,
         credential: None,
+        stopped: None,
     }));
     let fs = FsCtx::new(state, &caller);
     let parsed = FileUri::parse(uri).map_err(|e| format!("{uri}: {e}"))?;

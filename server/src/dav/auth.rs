@@ -254,6 +254,7 @@ fn admit(
             session: None,
             oauth: None,
             credential: Some(acting),
+            stopped: None,
         }),
         account,
         app_password,

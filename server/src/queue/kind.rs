@@ -142,6 +142,7 @@ impl TaskCtx {
             session: None,
             oauth: None,
             credential: None,
+            stopped: None,
         })
     }
 

@@ -102,6 +102,7 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
             )
             .within(reach),
         ),
+        stopped: None,
     });
     let caller = Caller::User(me.clone());
     if !crate::boolset::Boolset::from_bytes(group.permissions).enabled(group_perm::S3) {

@@ -106,6 +106,7 @@ pub async fn admit(
             session: None,
             oauth: None,
             credential: None,
+            stopped: None,
         },
         target,
         reserved: size,

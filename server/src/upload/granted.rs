@@ -64,6 +64,7 @@ pub async fn acting(
             // What the recipient changes in the owner's tree counts against the recipient's
             // credential (the guard).
             credential: me.credential.clone(),
+            stopped: me.stopped.clone(),
         },
         uri: own,
         folder: folder.uri.to_string(),
@@ -103,5 +104,6 @@ fn as_caller(me: &SignedIn) -> Caller {
         session: me.session,
         oauth: me.oauth.clone(),
         credential: me.credential.clone(),
+        stopped: me.stopped.clone(),
     }))
 }

@@ -220,6 +220,7 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
         session: None,
         oauth: None,
         credential: None,
+        stopped: None,
     };
     let put = |path: &'static str, tokens: Vec<String>| {
         let (state, me) = (server.state.clone(), &me);
