@@ -34,7 +34,7 @@ use poem::{
 use poem_openapi::{OpenApiService, OperationId, Tags};
 
 use self::envelope::{ApiError, ErrorCode, from_poem};
-use crate::{auth::caller, state::AppState};
+use crate::{door::session as caller, state::AppState};
 
 /// Mount point of the API.
 pub const BASE: &str = "/api/v4";
@@ -95,6 +95,7 @@ macro_rules! route_groups {
                     devices::dav_account::DavAccountApi,
                     devices::app_password::AppPasswordApi,
                     devices::s3_key::S3KeyApi,
+                    devices::credentials::CredentialsApi,
                 ),
                 workflow::tasks::WorkflowApi,
                 workflow::jobs::WorkflowJobsApi,

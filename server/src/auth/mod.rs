@@ -3,6 +3,7 @@
 
 pub mod app_password;
 pub mod caller;
+pub mod credentials;
 pub mod dav_cache;
 pub mod devices;
 pub mod error;
