@@ -302,6 +302,7 @@ fn emoji_preset(raw: &str) -> HashSet<String> {
 /// `PATCH /file/metadata` for one object: applies already checked `patches` to the object at
 /// `uri`, which the caller must own, unless a lock held by someone else covers it.
 pub async fn patch(ctx: &FsCtx<'_>, uri: &FileUri, patches: &[Patch]) -> Result<(), FsError> {
+    super::reach::writable(ctx.caller)?;
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::UPDATE_METADATA)?;
     if !node.owned {

@@ -281,7 +281,8 @@ pub async fn resolve_parent(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, FsEr
     Ok(node)
 }
 
-/// Resolves a file by its hashid, for its owner.
+/// Resolves a file by its hashid, for its owner; outside the folder the caller's credential
+/// is confined to, it is not found (`reach::check`): an id names any file of the drive.
 pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> {
     let me = ctx.user()?;
     let id = ctx
@@ -295,6 +296,7 @@ pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> 
         .filter(|f| f.owner_id == me.user.id && f.deleted_at.is_none())
         .ok_or(FsError::NotFound)?;
     let uri = uri_of(&ctx.state.db, &file).await?;
+    super::reach::check(ctx.caller, &uri)?;
     Ok(Node {
         capability: capability(uri.fs),
         owned: true,

@@ -9,7 +9,10 @@ use super::{
     nav::{self, FsCtx, Node},
     uri::{FileUri, FsKind},
 };
-use crate::{caller::Caller, ids::IdKind};
+use crate::{
+    caller::{Caller, SignedIn},
+    ids::IdKind,
+};
 
 /// The root an account stores as `uri`: the owner's tree at a `my` URI (its user part was
 /// checked to be the owner when the account was saved, and is dropped), or a share's URI as
@@ -61,21 +64,36 @@ pub fn check(caller: &Caller, uri: &FileUri) -> Result<(), FsError> {
     }
 }
 
-/// The caller may write: its credential is not read-only.
+/// The caller may write: its credential is not read-only and the guard against mass
+/// deletion has not stopped it. Every write of the file system asks here (through
+/// [`may_write`] where only the signed-in caller is at hand), so no edge has to.
 pub fn writable(caller: &Caller) -> Result<(), FsError> {
     match caller {
-        Caller::User(me) if me.reach().read_only => {
-            Err(FsError::NoPermission("this credential is read-only"))
-        }
-        _ => Ok(()),
+        Caller::User(me) => may_write(me),
+        Caller::Anonymous => Ok(()),
     }
+}
+
+/// [`writable`] for a signed-in caller.
+pub fn may_write(me: &SignedIn) -> Result<(), FsError> {
+    if me.reach().read_only {
+        return Err(FsError::NoPermission("this credential is read-only"));
+    }
+    match &me.stopped {
+        Some(why) => Err(FsError::Guarded(why.clone())),
+        None => Ok(()),
+    }
+}
+
+/// A write at `uri` of the caller's own tree: within its reach and [`writable`].
+pub fn write_at(caller: &Caller, uri: &FileUri) -> Result<(), FsError> {
+    check(caller, uri)?;
+    writable(caller)
 }
 
 /// The caller's own file or folder of row id `id`, not trashed and within its reach.
 pub async fn by_id(ctx: &FsCtx<'_>, id: i64) -> Result<Node, FsError> {
-    let node = nav::resolve_id(ctx, &ctx.state.ids.encode(id, IdKind::File)).await?;
-    check(ctx.caller, &node.uri)?;
-    Ok(node)
+    nav::resolve_id(ctx, &ctx.state.ids.encode(id, IdKind::File)).await
 }
 
 /// A path as the caller's clients name it, relative to its folder (`/Docs/a.txt`), as a URI

@@ -31,7 +31,7 @@ use super::{
     lock::{self, Depth, LockPath},
     metadata as meta,
     nav::{self, FsCtx, Node},
-    path, quota, recycle,
+    path, quota, reach, recycle,
     shown::{DELETED_BY, EXPECTED_COLLECT_TIME, RESTORE_URI},
     trash_pages, tree, tx,
     uri::{FileUri, FsKind, MAX_NAME_BYTES, validate_name},
@@ -107,6 +107,7 @@ pub(super) fn is_trashed(file: &file::Model) -> bool {
 /// the trash, with `skip_soft_delete`, or with `unlink`.
 pub async fn delete(ctx: &FsCtx<'_>, uri: &FileUri, opts: DeleteOptions) -> Result<(), FsError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     let node = nav::resolve(ctx, uri).await?;
     if is_root(&node.file) {
         return Err(FsError::RootProtected);
@@ -234,6 +235,7 @@ async fn soft_delete(ctx: &FsCtx<'_>, node: &Node, retention: i64) -> Result<(),
 /// Puts the trashed item at `uri` (`cloudreve://trash/<name>`) back where it was. Returns
 /// the URI it was restored to.
 pub async fn restore(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<FileUri, FsError> {
+    reach::writable(ctx.caller)?;
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::RESTORE)?;
     if is_root(&node.file) {
@@ -341,6 +343,7 @@ pub fn numbered(name: &str, n: u32, folder: bool) -> String {
 /// (before or along the way) the rest stays and the refusal is the answer.
 pub async fn empty(ctx: &FsCtx<'_>) -> Result<Vec<(String, FsError)>, FsError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     let items = file::Entity::find()
         .filter(file::Column::OwnerId.eq(me.user.id))
         .filter(file::Column::ParentId.is_null())

@@ -19,7 +19,7 @@ use super::{
     journal::{self, Journal},
     lock::{self, Depth, LockPath},
     nav::{self, FsCtx, Node},
-    path, quota, tx,
+    path, quota, reach, tx,
     uri::{FileUri, FsKind, validate_name},
     walk,
 };
@@ -117,8 +117,9 @@ pub async fn create_empty_file(
 
 /// The owner and name of a new object at `uri`, checked: in the caller's own `my`, or in
 /// another owner's folder the caller holds a write grant on (the parent must then exist);
-/// not the root; a valid name.
+/// not the root; a valid name; by a credential that may write (`reach::writable`).
 pub async fn new_place(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<(i64, String), FsError> {
+    reach::writable(ctx.caller)?;
     if uri.fs != FsKind::My {
         return Err(FsError::NoPermission(
             "objects can only be created in your own files",
@@ -246,6 +247,7 @@ async fn link_empty_version(
 
 /// Renames the object at `uri`.
 pub async fn rename(ctx: &FsCtx<'_>, uri: &FileUri, new_name: &str) -> Result<Node, FsError> {
+    reach::writable(ctx.caller)?;
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::RENAME)?;
     let parent_id = node.file.parent_id.ok_or(FsError::RootProtected)?;
@@ -341,6 +343,7 @@ async fn place(
     name: &str,
     copy: bool,
 ) -> Result<file::Model, FsError> {
+    reach::writable(ctx.caller)?;
     if node.uri.fs != FsKind::My {
         return Err(FsError::NoPermission("only your own files can be moved"));
     }
@@ -577,23 +580,8 @@ pub async fn ensure_folder(
             Ok((existing, false))
         }
         Some(_) => Err(FsError::Exists(name.to_owned())),
-        None => {
-            let now = Utc::now();
-            file::ActiveModel {
-                created_at: Set(now),
-                updated_at: Set(now),
-                r#type: Set(file::kind::FOLDER),
-                name: Set(name.to_owned()),
-                owner_id: Set(owner_id),
-                size: Set(0),
-                parent_id: Set(Some(parent.id)),
-                is_symbolic: Set(false),
-                ..Default::default()
-            }
-            .insert(txn)
+        None => insert_child(txn, owner_id, parent.id, name, Kind::Folder)
             .await
-            .map(|folder| (folder, true))
-            .map_err(|e| name_clash(e, name))
-        }
+            .map(|folder| (folder, true)),
     }
 }

@@ -22,7 +22,7 @@ use super::{
     error::FsError,
     journal,
     nav::{self, FsCtx, Node},
-    quota, recycle, tree, tx,
+    quota, reach, recycle, tree, tx,
     uri::FileUri,
     watch,
 };
@@ -175,8 +175,10 @@ pub async fn drop_if_empty(
 }
 
 /// The file at `uri` that the caller may manage versions of, with the version `hashid`
-/// resolved among its own finished version entities (40077 otherwise).
+/// resolved among its own finished version entities (40077 otherwise). Managing versions is
+/// a write.
 async fn target(ctx: &FsCtx<'_>, uri: &FileUri, hashid: &str) -> Result<(Node, i64), FsError> {
+    reach::writable(ctx.caller)?;
     let node = nav::resolve(ctx, uri).await?;
     node.require(fs_cap::VERSION_CONTROL)?;
     if !node.owned {

@@ -113,6 +113,9 @@ pub fn provide(state: &AppState, watch: Provided) {
 /// Asks the watcher about `change` made by `who`. The server's own work (no credential)
 /// is not watched.
 pub async fn before(state: &AppState, who: &SignedIn, change: Change) -> Result<(), FsError> {
+    // Every destructive change passes here: a credential that may not write is refused
+    // before the guard counts anything.
+    super::reach::may_write(who)?;
     if who.credential.is_none() {
         return Ok(());
     }
@@ -130,6 +133,7 @@ pub async fn decide(
     who: &SignedIn,
     change: Change,
 ) -> Result<Option<Record>, FsError> {
+    super::reach::may_write(who)?;
     if who.credential.is_none() {
         return Ok(None);
     }

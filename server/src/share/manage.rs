@@ -16,6 +16,7 @@ use crate::{
     boolset::{fs_cap, group_perm},
     fs::{
         nav::{self, FsCtx},
+        reach,
         uri::{FileUri, FsKind},
     },
     ids::{HashIds, IdKind},
@@ -140,6 +141,8 @@ pub async fn create(
     if !node.owned {
         return Err(ShareError::NotShareable("only the owner can share this"));
     }
+    // A link publishes what it points at: a write, within the credential's folder only.
+    reach::write_at(ctx.caller, &node.uri)?;
     if node.file.parent_id.is_none() {
         return Err(ShareError::Root);
     }
@@ -201,6 +204,7 @@ pub async fn edit(
     opts: &ShareOptions,
 ) -> Result<share::Model, ShareError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     opts.validate()?;
     let row = owned_share(ctx, me, hashid, false).await?;
     if opts.upload_only {
@@ -234,6 +238,7 @@ pub async fn edit(
 /// Deletes a share of the caller (administrators: any share).
 pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, ShareError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     let row = owned_share(ctx, me, hashid, true).await?;
     let mut active = row.clone().into_active_model();
     active.deleted_at = Set(Some(Utc::now()));
@@ -247,6 +252,7 @@ pub async fn delete(ctx: &FsCtx<'_>, hashid: &str) -> Result<share::Model, Share
 /// decoded first, so an undecodable one changes nothing. Answers the ids deleted.
 pub async fn delete_many(ctx: &FsCtx<'_>, hashids: &[String]) -> Result<Vec<i64>, ShareError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     let mut ids = Vec::with_capacity(hashids.len());
     for h in hashids {
         let id = ctx

@@ -28,6 +28,7 @@ use crate::{
     fs::{
         grant::{self, Access},
         nav::{self, FsCtx, Node},
+        reach,
         uri::{FileUri, FsKind},
     },
     ids::IdKind,
@@ -61,6 +62,7 @@ async fn owned_node(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<Node, ShareError> 
     if !node.owned {
         return Err(ShareError::NotShareable("only the owner can share this"));
     }
+    reach::check(ctx.caller, &node.uri)?;
     if node.file.parent_id.is_none() {
         return Err(ShareError::Root);
     }
@@ -95,6 +97,7 @@ pub async fn set(
     notify: bool,
 ) -> Result<SetOutcome, ShareError> {
     let me = ctx.user()?;
+    reach::writable(ctx.caller)?;
     if !me.permissions().enabled(group_perm::SHARE_PEOPLE) {
         return Err(ShareError::GroupNotAllowed);
     }
