@@ -22,14 +22,19 @@ use futures_util::StreamExt;
 use poem::{Body, IntoResponse, Request, Response, http::StatusCode};
 
 use super::{
-    Account, error,
+    Account, error, failure,
     headers::{self, OcRequest, Verifier},
     mount_of, names_caller, not_found,
     props::Access,
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
-    dav::{headers::if_tokens, meta::Meta, path, received},
+    dav::{
+        error::{Door, transfer_status, upload_status},
+        headers::if_tokens,
+        meta::Meta,
+        path, received,
+    },
     fs::{error::FsError, nav, uri::FileUri},
     state::AppState,
     storage::ByteStream,
@@ -111,20 +116,15 @@ pub async fn serve(mut req: Request, user: &str, rest: &str) -> Response {
     outcome.unwrap_or_else(transfer_error)
 }
 
+/// A failed step of the transfer, answered as `dav::error` says.
 fn transfer_error(e: TransferError) -> Response {
-    match e {
-        TransferError::NotFound => not_found(),
-        TransferError::Exists => StatusCode::METHOD_NOT_ALLOWED.into_response(),
-        TransferError::NoSpace => error(
-            StatusCode::INSUFFICIENT_STORAGE,
-            "InsufficientStorage",
-            "Insufficient space",
-        ),
-        TransferError::Io(e) => {
-            tracing::warn!(error = %e, "chunked upload failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let message = match e {
+        TransferError::NotFound => "File not found",
+        TransferError::Exists => "The upload is open already",
+        TransferError::NoSpace => "Insufficient space",
+        TransferError::Io(_) => "",
+    };
+    failure(transfer_status(&e), message)
 }
 
 /// The refusal of a join whose chunks do not add up to the `OC-Total-Length` announced.
@@ -167,9 +167,12 @@ async fn finish(
         Err(resp) => return resp,
     };
     let caller = Caller::User(me.clone());
-    let existed = nav::resolve(&nav::FsCtx::new(state, &caller), &uri)
-        .await
-        .is_ok();
+    let ctx = nav::FsCtx::new(state, &caller);
+    // As a PUT: a missing parent folder is a conflict (409), not made on the way.
+    if let Err(e) = parent_folder(&ctx, &uri).await {
+        return write_error(e.into());
+    }
+    let existed = nav::resolve(&ctx, &uri).await.is_ok();
     let mismatch = Arc::new(AtomicBool::new(false));
     let body = verified(
         body,
@@ -213,6 +216,17 @@ async fn finish(
         tracing::warn!(error = ?e, "a finished transfer could not be removed");
     }
     joined(existed, &file, oc.mtime.is_some())
+}
+
+/// The folder that will hold `uri`: a missing one (or a file in its place) is
+/// [`FsError::ParentNotExist`].
+async fn parent_folder(ctx: &nav::FsCtx<'_>, uri: &FileUri) -> Result<(), FsError> {
+    let parent = uri.parent().ok_or(FsError::ParentNotExist)?;
+    match nav::resolve(ctx, &parent).await {
+        Ok(node) if node.is_folder() => Ok(()),
+        Ok(_) | Err(FsError::NotFound) => Err(FsError::ParentNotExist),
+        Err(e) => Err(e),
+    }
 }
 
 /// The answer of a joined transfer: 204 over a file that `existed`, else 201, with the id and
@@ -309,18 +323,7 @@ fn verified(body: ByteStream, verifier: Option<Verifier>, mismatch: Arc<AtomicBo
     ))
 }
 
-/// A failed assembly as a WebDAV status.
+/// A failed assembly, answered as a PUT's failure is (`dav::error`).
 fn write_error(e: UploadError) -> Response {
-    let status = match &e {
-        UploadError::Fs(FsError::InsufficientCapacity) => StatusCode::INSUFFICIENT_STORAGE,
-        UploadError::Fs(FsError::NotFound | FsError::ParentNotExist) => StatusCode::CONFLICT,
-        UploadError::Fs(FsError::Lock(_)) => StatusCode::LOCKED,
-        UploadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        UploadError::Fs(FsError::Db(_)) | UploadError::Storage(_) => {
-            tracing::warn!(error = %e, "chunked upload failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        _ => StatusCode::FORBIDDEN,
-    };
-    error(status, "Exception", &e.to_string())
+    failure(upload_status(&e, Door::Nextcloud), &e.to_string())
 }

@@ -29,10 +29,17 @@ use dav_server::{
 };
 use stratus_entity::file;
 
-use super::{Mount, auth::Signed, error::fs_err, fs::DavFs, meta::Meta, serve};
+use super::{
+    Mount,
+    auth::Signed,
+    error::{Door, fs_err},
+    fs::DavFs,
+    meta::Meta,
+    serve,
+};
 use crate::{
     auth::caller::{Caller, SignedIn},
-    fs::{reach, uri::FileUri},
+    fs::{error::FsError, reach, uri::FileUri},
     ids::IdKind,
     state::AppState,
 };
@@ -196,6 +203,22 @@ pub fn error(status: StatusCode, exception: &str, message: &str) -> Response {
     (status, body)
         .with_header(header::CONTENT_TYPE, "application/xml; charset=utf-8")
         .into_response()
+}
+
+/// The answer of a failure with `status` (decided by `dav::error`): a server error's cause is
+/// logged there, not told.
+pub fn failure(status: StatusCode, message: &str) -> Response {
+    let message = if status.is_server_error() {
+        "The request failed"
+    } else {
+        message
+    };
+    error(status, super::error::exception(status), message)
+}
+
+/// The answer of a file-system failure on the Nextcloud paths.
+pub fn fs_error(e: FsError) -> Response {
+    failure(super::error::status(&e, Door::Nextcloud), &e.to_string())
 }
 
 /// 404 for a path that is not there (or another user's).

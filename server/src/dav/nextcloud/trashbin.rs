@@ -19,7 +19,7 @@ use poem::{
 };
 
 use super::{
-    Account, error,
+    Account, error, fs_error,
     multistatus::{self, Entry, Value},
     not_found,
 };
@@ -285,33 +285,4 @@ async fn restore(ctx: &FsCtx<'_>, item: &str) -> Result<Response, FsError> {
     let uri = trash_uri(&[item.to_owned()])?;
     trash::restore(ctx, &uri).await?;
     Ok(StatusCode::CREATED.into_response())
-}
-
-/// The WebDAV answer of a file-system error.
-pub(super) fn fs_error(e: FsError) -> Response {
-    match e {
-        FsError::NotFound | FsError::ParentNotExist => not_found(),
-        FsError::Lock(_) => error(StatusCode::LOCKED, "Locked", &e.to_string()),
-        FsError::InsufficientCapacity => error(
-            StatusCode::INSUFFICIENT_STORAGE,
-            "InsufficientStorage",
-            "Insufficient space",
-        ),
-        // The guard's refusal is 403 on the Nextcloud paths (423 would stall a client).
-        FsError::NoPermission(_)
-        | FsError::OwnerOnly
-        | FsError::RootProtected
-        | FsError::Guarded(_) => error(StatusCode::FORBIDDEN, "Forbidden", &e.to_string()),
-        FsError::Invalid(_) | FsError::VersionNotFound | FsError::InTrash => {
-            error(StatusCode::BAD_REQUEST, "BadRequest", &e.to_string())
-        }
-        other => {
-            tracing::warn!(error = %other, "a sync client's trash or versions request failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "ServiceUnavailable",
-                "The request failed",
-            )
-        }
-    }
 }

@@ -19,10 +19,9 @@ use poem::{
 use stratus_entity::entity;
 
 use super::{
-    Account, error,
+    Account, error, fs_error,
     multistatus::{self, Entry, Value},
     not_found,
-    trashbin::fs_error,
 };
 use crate::{
     auth::caller::Caller,

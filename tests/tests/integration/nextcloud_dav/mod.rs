@@ -16,6 +16,7 @@ mod etag;
 mod paths;
 mod props;
 mod put;
+mod statuses;
 mod trash_versions;
 
 pub(crate) const ANN: &str = "ann@example.com";
