@@ -1,11 +1,13 @@
 // The settings page: profile, security (password, 2FA, sessions, the guard's incidents,
-// passkeys, linked accounts, connected apps), file
-// versions, WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its own file.
+// passkeys, linked accounts, connected apps), file versions, every device and key in one list,
+// WebDAV accounts, sync clients' devices, S3 keys and the storage used, each a section of its
+// own file.
 import { Alert, Center, Loader, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useUserSettings } from "../../api/account/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
+import { CredentialsSection } from "./CredentialsSection";
 import { DevicesSection } from "./DevicesSection";
 import { IncidentsSection } from "./IncidentsSection";
 import { LinkedAccountsSection } from "./LinkedAccountsSection";
@@ -55,6 +57,7 @@ export default function Settings() {
           <VersionsSection settings={settings.data} />
         </>
       )}
+      <CredentialsSection />
       <WebDavSection />
       <DevicesSection />
       <S3Section />
