@@ -23,6 +23,7 @@ pub mod config;
 pub mod cors;
 pub mod dav;
 pub mod db;
+pub mod door;
 pub mod download;
 pub mod email_address;
 pub mod events;

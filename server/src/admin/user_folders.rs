@@ -9,7 +9,8 @@ use stratus_entity::{file, group, user};
 
 use super::AdminError;
 use crate::{
-    caller::{Caller, SignedIn},
+    caller::Caller,
+    door::work::acting_as,
     fs::{
         nav::{self, FsCtx},
         uri::{FileUri, FsKind},
@@ -94,12 +95,5 @@ async fn caller_of(state: &AppState, user_id: i64) -> Result<Caller, AdminError>
         .one(&state.db)
         .await?
         .ok_or(AdminError::UserNotFound)?;
-    Ok(Caller::User(Arc::new(SignedIn {
-        user,
-        group,
-        session: None,
-        oauth: None,
-        credential: None,
-        stopped: None,
-    })))
+    Ok(Caller::User(Arc::new(acting_as(user, group))))
 }

@@ -168,8 +168,7 @@ pub fn with_envelope<E: Endpoint + 'static>(ep: E, max_json_body: usize) -> impl
                         return Ok(finish(err.as_response()));
                     }
                     // Files written by a credential the guard stopped.
-                    if let Err(err) =
-                        guard::refuse_stopped(&state, req.method(), req.uri().path(), &caller).await
+                    if let Err(err) = guard::refuse_stopped(req.method(), req.uri().path(), &caller)
                     {
                         return Ok(finish(err.as_response()));
                     }

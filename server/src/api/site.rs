@@ -12,8 +12,8 @@ use super::{
     envelope::{ApiError, ApiResult, ErrorCode, ok},
 };
 use crate::{
-    auth::caller::{self, Caller},
     captcha_ticket,
+    door::{Caller, session as caller},
     events::Client,
     settings::{custom_props, file_apps, parse_bool},
     state::AppState,

@@ -26,6 +26,7 @@ use stratus_entity::{entity, group, task as task_row, user};
 use super::restore::{RestoreError, blob_key, download};
 use crate::{
     caller::{Caller, SignedIn},
+    door::work::acting_as,
     fs::{
         error::FsError,
         nav::{self, FsCtx},
@@ -315,14 +316,7 @@ async fn signed_in(state: &AppState, id: i64) -> Result<SignedIn, TaskError> {
         .await
         .map_err(retry)?
         .ok_or_else(gone)?;
-    Ok(SignedIn {
-        user,
-        group,
-        session: None,
-        oauth: None,
-        credential: None,
-        stopped: None,
-    })
+    Ok(acting_as(user, group))
 }
 
 /// The folder at `uri` in `me`'s drive, created with its parents when missing.

@@ -12,7 +12,8 @@ use stratus_entity::{backup_task::kind, entity, file, file_entity, group, user};
 
 use super::layout;
 use crate::{
-    caller::{Caller, SignedIn},
+    caller::Caller,
+    door::work::acting_as,
     fs::{
         nav::{self, FsCtx},
         uri::FileUri,
@@ -108,14 +109,7 @@ async fn folder_of(state: &AppState, user_id: i64, uri: &str) -> Result<file::Mo
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(gone)?;
-    let caller = Caller::User(Arc::new(SignedIn {
-        user,
-        group,
-        session: None,
-        oauth: None,
-        credential: None,
-        stopped: None,
-    }));
+    let caller = Caller::User(Arc::new(acting_as(user, group)));
     let fs = FsCtx::new(state, &caller);
     let parsed = FileUri::parse(uri).map_err(|e| format!("{uri}: {e}"))?;
     let node = nav::resolve(&fs, &parsed)

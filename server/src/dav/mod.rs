@@ -43,7 +43,6 @@ use self::{
     session::Session,
 };
 use crate::{
-    auth::caller::SignedIn,
     boolset::{Boolset, dav_opt, group_perm},
     download,
     fs::uri::FsKind,
@@ -179,7 +178,7 @@ async fn handle(req: Request, mount: &Mount) -> Response {
     }
     // A credential the guard against mass deletion stopped may read, not write.
     let writes = WRITES.contains(&req.method().as_str());
-    if let Some(refused) = stopped(&state, &signed.me, writes, mount.nextcloud).await {
+    if let Some(refused) = stopped(signed.me.stopped.as_deref(), writes, mount.nextcloud) {
         return refused;
     }
     let options = Boolset::from_bytes(signed.account.options.clone());
@@ -232,28 +231,23 @@ async fn handle(req: Request, mount: &Mount) -> Response {
 }
 
 /// The write that tripped the guard against mass deletion was refused as a plain 403
-/// inside dav-server: it gets the same answer as the writes after it.
+/// inside dav-server: it gets the same answer as the writes after it. The caller was
+/// admitted before the incident opened, so the guard is asked again.
 async fn tripped(session: &Session, writes: bool, nextcloud: bool, resp: Response) -> Response {
-    let refused = writes && resp.status() == StatusCode::FORBIDDEN;
-    stopped(&session.state, &session.me, refused, nextcloud)
-        .await
-        .unwrap_or(resp)
+    if !(writes && resp.status() == StatusCode::FORBIDDEN) {
+        return resp;
+    }
+    let why = crate::guard::stopped(&session.state, &session.me).await;
+    stopped(why.as_deref(), true, nextcloud).unwrap_or(resp)
 }
 
 /// For a write (`writes`) by a credential the guard against mass deletion stopped: 423
 /// Locked, with why in plain text. The Nextcloud clients get 403 instead: they take 423
 /// for a file lock and wait for it to go, stalling the whole sync, while 403 is a refusal
 /// they report and go on from.
-async fn stopped(
-    state: &AppState,
-    me: &SignedIn,
-    writes: bool,
-    nextcloud: bool,
-) -> Option<Response> {
-    if !writes {
-        return None;
-    }
-    let why = crate::guard::stopped(state, me).await?;
+/// `why`: the guard's refusal, as the door read it at admission (`SignedIn::stopped`).
+fn stopped(why: Option<&str>, writes: bool, nextcloud: bool) -> Option<Response> {
+    let why = why.filter(|_| writes)?;
     Some(
         Response::builder()
             .status(if nextcloud {

@@ -30,8 +30,8 @@ use poem::{
 use tokio::time::{Instant, sleep_until};
 use uuid::Uuid;
 
-use super::auth::sign_in_with;
 use crate::{
+    door::basic::sign_in_with,
     events::Client,
     fs_events::{
         dispatcher::{Dispatcher, Registration},

@@ -9,9 +9,10 @@ use sea_orm::DbErr;
 use uuid::Uuid;
 
 use crate::{
-    auth::{caller::remembered, error::AuthError, session::Chains},
+    auth::{error::AuthError, session::Chains},
     boolset::fs_cap,
     caller::Caller,
+    door::session::remembered,
     fs::{
         chain,
         error::FsError,

@@ -1,13 +1,14 @@
-//! Who calls a Nextcloud route: HTTP Basic exactly as `/dav` checks it (`dav::auth`: the
+//! Who calls a Nextcloud route: HTTP Basic exactly as `/dav` checks it (`door::basic`: the
 //! e-mail with a WebDAV account password or an app password), or a Stratus access token
-//! (`Bearer`). An OAuth client's token is refused: none of its scopes names these routes.
+//! (`Bearer`, `door::session`). An OAuth client's token is refused: none of its scopes names
+//! these routes.
 
 use std::sync::Arc;
 
 use poem::{Request, Response, http::header};
 
 use crate::{
-    auth::caller::{Caller, SignedIn},
+    door::{Caller, Refusal, SignedIn},
     state::AppState,
 };
 
@@ -17,7 +18,7 @@ pub async fn signed_in(state: &AppState, req: &Request) -> Result<Arc<SignedIn>,
     let authorization = req.header(header::AUTHORIZATION).unwrap_or_default();
     let scheme = authorization.split(' ').next().unwrap_or_default();
     if scheme.eq_ignore_ascii_case("bearer") {
-        return match crate::auth::caller::resolve(state, Some(authorization)).await {
+        return match crate::door::session::resolve(state, Some(authorization)).await {
             Ok(Caller::User(me)) if me.oauth.is_none() => Ok(me),
             _ => Err(None),
         };
@@ -25,9 +26,11 @@ pub async fn signed_in(state: &AppState, req: &Request) -> Result<Arc<SignedIn>,
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(None);
     }
-    match crate::dav::auth::sign_in(state, req).await {
+    match crate::door::basic::sign_in(state, req).await {
         Ok(signed) => Ok(signed.me),
-        Err(resp) if resp.status() == poem::http::StatusCode::UNAUTHORIZED => Err(None),
-        Err(resp) => Err(Some(resp)),
+        Err(refusal @ (Refusal::Throttled { .. } | Refusal::NotAllowed(_) | Refusal::Db(_))) => {
+            Err(Some(crate::door::basic::answer(&refusal)))
+        }
+        Err(_) => Err(None),
     }
 }

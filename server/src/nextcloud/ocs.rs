@@ -82,7 +82,7 @@ pub fn answer(req: &Request, status: StatusCode, message: &str, data: Value) -> 
             header::WWW_AUTHENTICATE,
             format!(
                 "Basic realm=\"{}\", charset=\"UTF-8\"",
-                crate::dav::auth::REALM
+                crate::door::basic::REALM
             ),
         )
     } else {

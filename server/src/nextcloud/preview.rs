@@ -25,7 +25,7 @@ pub async fn get_preview(req: &Request, state: Data<&AppState>) -> Response {
     let me = match caller::signed_in(&state, req).await {
         Ok(me) => me,
         Err(Some(resp)) => return resp,
-        Err(None) => return crate::dav::auth::challenge(),
+        Err(None) => return crate::door::basic::challenge(),
     };
     let not_found = || StatusCode::NOT_FOUND.into_response();
     let query = req.uri().query().unwrap_or_default();

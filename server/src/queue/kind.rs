@@ -11,7 +11,7 @@ use stratus_entity::{group, task, user};
 use tokio_util::sync::CancellationToken;
 
 use super::{log_line::LogLine, store};
-use crate::{caller::SignedIn, state::AppState};
+use crate::{caller::SignedIn, door::work::acting_as, state::AppState};
 
 /// Log lines kept with a task; older ones are dropped.
 pub const LOG_LINES: usize = 100;
@@ -136,14 +136,7 @@ impl TaskCtx {
             .await
             .map_err(retry)?
             .ok_or_else(gone)?;
-        Ok(SignedIn {
-            user,
-            group,
-            session: None,
-            oauth: None,
-            credential: None,
-            stopped: None,
-        })
+        Ok(acting_as(user, group))
     }
 
     /// Stores `state`, with the progress so far, for a worker that takes the task up again.

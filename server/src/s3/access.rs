@@ -1,7 +1,7 @@
 //! Who an S3 request acts as. s3s verifies the signature with the secret [`Keys`] finds by
 //! access key id (a deleted key is refused at once: `auth::s3_key` forgets it); [`of`] then
-//! turns the verified key into its owner, as they are now (a banned user or a group without
-//! the S3 permission is refused), and the folder the key sees.
+//! has the door (`door::s3`) turn the verified key into its owner, as they are now, and the
+//! folder the key sees, and answers a refusal as an S3 error.
 
 use std::sync::Arc;
 
@@ -9,12 +9,8 @@ use s3s::{S3Request, S3Result, auth::SecretKey, s3_error};
 
 use super::error::internal;
 use crate::{
-    auth::{
-        caller::{self, Caller, SignedIn},
-        s3_key,
-    },
-    boolset::group_perm,
-    caller::{Credential, CredentialKind, Reach},
+    auth::s3_key,
+    door::{Caller, Refusal, SignedIn},
     fs::{nav::FsCtx, uri::FileUri},
     state::AppState,
 };
@@ -63,67 +59,32 @@ impl Access {
     }
 }
 
-/// The owner and folder of the key that signed `req`.
+/// The owner and folder of the key that signed `req`, let in by the door (`door::s3`).
 pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
     let Some(credentials) = &req.credentials else {
         return Err(s3_error!(AccessDenied, "sign the request with an S3 key"));
     };
-    let found = s3_key::find(state, &credentials.access_key)
+    let (me, root) = crate::door::s3::admit(state, &credentials.access_key)
         .await
-        .map_err(internal)?
-        .ok_or_else(|| s3_error!(InvalidAccessKeyId))?;
-    let key = &found.key;
-    let (caller, group) = caller::remembered(state, Some(key.user_id))
-        .await
-        .map_err(|_| s3_error!(AccessDenied, "the key's owner cannot sign in"))?;
-    let Caller::User(owner) = &caller else {
-        return Err(s3_error!(AccessDenied));
-    };
-    let root = s3_key::folder_uri(state, key)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| s3_error!(AccessDenied, "the key's folder no longer exists"))?;
-    // The key is the credential its writes are counted against (the mass-deletion guard),
-    // confined to its folder.
-    let reach = Reach {
-        root: Some(root.to_string()),
-        read_only: key.readonly,
-    };
-    let me = Arc::new(SignedIn {
-        user: owner.user.clone(),
-        group: owner.group.clone(),
-        session: None,
-        oauth: None,
-        credential: Some(
-            Credential::new(
-                CredentialKind::S3Key,
-                key.id,
-                format!("{} ({})", key.name, key.access_key_id),
-            )
-            .within(reach),
-        ),
-        stopped: None,
-    });
-    let caller = Caller::User(me.clone());
-    if !crate::boolset::Boolset::from_bytes(group.permissions).enabled(group_perm::S3) {
-        return Err(s3_error!(
-            AccessDenied,
-            "the key owner's group cannot use the S3 endpoint"
-        ));
-    }
-    let (db, key_row) = (state.db.clone(), key.clone());
-    tokio::spawn(async move {
-        if let Err(e) = s3_key::touch(&db, &key_row, chrono::Utc::now()).await {
-            tracing::debug!(error = %e, "could not record an S3 key's use");
-        }
-    });
-    let stopped = crate::guard::stopped(state, &me).await;
+        .map_err(refused)?;
+    let readonly = me.reach().read_only;
+    let stopped = me.stopped.clone();
     Ok(Access {
         state: state.clone(),
-        caller,
+        caller: Caller::User(me.clone()),
         me,
         root,
-        readonly: key.readonly,
+        readonly,
         stopped,
     })
+}
+
+/// The S3 error of a refused key.
+fn refused(refusal: Refusal) -> s3s::S3Error {
+    match refusal {
+        Refusal::Unknown => s3_error!(InvalidAccessKeyId),
+        Refusal::NotAllowed(why) => s3_error!(AccessDenied, "{why}"),
+        Refusal::Db(e) => internal(e),
+        _ => s3_error!(AccessDenied, "the key's owner cannot sign in"),
+    }
 }

@@ -22,6 +22,7 @@ use super::{access, error::ShareError};
 use crate::{
     auth::caller::{Caller, SignedIn},
     boolset::group_perm,
+    door::work::acting_as,
     events,
     fs::{
         error::FsError,
@@ -100,14 +101,7 @@ pub async fn admit(
     record(db, caller, id, size).await;
     Ok(Admitted {
         share_id: id,
-        owner: SignedIn {
-            user: live.owner,
-            group: owner_group,
-            session: None,
-            oauth: None,
-            credential: None,
-            stopped: None,
-        },
+        owner: acting_as(live.owner, owner_group),
         target,
         reserved: size,
     })

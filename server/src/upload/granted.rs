@@ -13,6 +13,7 @@ use super::{SessionProps, UploadError};
 use crate::{
     auth::caller::{Caller, SignedIn},
     boolset::fs_cap,
+    door::work::{acting_for, copy},
     fs::{
         error::FsError,
         nav::{self, FsCtx},
@@ -56,16 +57,9 @@ pub async fn acting(
         .await?
         .ok_or(FsError::NotFound)?;
     Ok(Some(Acting {
-        owner: SignedIn {
-            user,
-            group,
-            session: None,
-            oauth: None,
-            // What the recipient changes in the owner's tree counts against the recipient's
-            // credential (the guard).
-            credential: me.credential.clone(),
-            stopped: me.stopped.clone(),
-        },
+        // What the recipient changes in the owner's tree counts against the recipient's
+        // credential (the guard).
+        owner: acting_for(user, group, me),
         uri: own,
         folder: folder.uri.to_string(),
     }))
@@ -98,12 +92,5 @@ async fn writable_folder(ctx: &FsCtx<'_>, uri: &FileUri) -> Result<nav::Node, Up
 
 /// The caller as the file system takes it.
 fn as_caller(me: &SignedIn) -> Caller {
-    Caller::User(Arc::new(SignedIn {
-        user: me.user.clone(),
-        group: me.group.clone(),
-        session: me.session,
-        oauth: me.oauth.clone(),
-        credential: me.credential.clone(),
-        stopped: me.stopped.clone(),
-    }))
+    Caller::User(Arc::new(copy(me)))
 }

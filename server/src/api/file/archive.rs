@@ -18,8 +18,8 @@ use crate::api::{
 };
 use crate::{
     archive,
-    auth::caller::{self, Caller},
     boolset::group_perm,
+    door::{Caller, session as caller},
     extract,
     fs::uri::FileUri,
     state::AppState,

@@ -141,7 +141,7 @@ impl DownloadApi {
         let key = state.settings.get("secret_key").await?;
         let ttl = link::url_ttl_secs(&state).await?;
         let now = Utc::now().timestamp();
-        let speed = crate::auth::caller::group_of(&state, &caller)
+        let speed = crate::door::session::group_of(&state, &caller)
             .await?
             .speed_limit
             .max(0) as u64;

@@ -184,7 +184,7 @@ async fn locks_hold_across_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_publish_checks_locks_for_each_write_of_a_batch() {
     use stratus_server::{
-        auth::caller::SignedIn,
+        door::work::acting_as,
         fs::uri::FileUri,
         upload::stream::{StreamWrite, write},
     };
@@ -214,14 +214,7 @@ async fn the_publish_checks_locks_for_each_write_of_a_batch() {
         .await
         .unwrap()
         .unwrap();
-    let me = SignedIn {
-        user,
-        group,
-        session: None,
-        oauth: None,
-        credential: None,
-        stopped: None,
-    };
+    let me = acting_as(user, group);
     let put = |path: &'static str, tokens: Vec<String>| {
         let (state, me) = (server.state.clone(), &me);
         async move {
