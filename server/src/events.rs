@@ -70,8 +70,11 @@ pub mod kind {
     pub const S3_LOGIN_FAILED: i32 = 31;
     /// Failed sign-ins reached a limit of the sign-in throttle (`auth::sign_in_throttle`);
     /// `content` is `{scope, door, until}`: `scope` is `address`, `address_account` or
-    /// `account`, `door` `api`, `webdav` or `s3`.
+    /// `account`, `door` `api`, `webdav`, `s3` or `sftp`.
     pub const SIGN_IN_LOCKED: i32 = 32;
+    /// An SFTP sign-in failed; `content` says what was tried (the user name, the key's
+    /// fingerprint), never a secret.
+    pub const SFTP_LOGIN_FAILED: i32 = 33;
     /// An administrator changed a setting, group, user, storage policy, file, entity, share or
     /// event; `content` is `{target, id?, action, changes}` with secrets masked. Stratus's
     /// own number, after the range of Cloudreve's types.

@@ -133,12 +133,11 @@ fn task_handlers() -> Vec<std::sync::Arc<dyn queue::TaskKind>> {
 /// Every route of the server.
 pub fn build_app(state: AppState) -> impl Endpoint {
     let max_json = state.config.max_json_body;
-    let body_timeout = net::Limits::of(&state.config).body_timeout;
     let api = api::service();
     let swagger = api.swagger_ui();
     let spec = api::spec_endpoint();
     let observed = state.clone();
-    Route::new()
+    let app = Route::new()
         .nest(format!("{}/docs", api::BASE), swagger)
         .at(format!("{}/openapi.json", api::BASE), spec)
         .nest(api::BASE, api::endpoint(max_json))
@@ -168,13 +167,8 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         // Before the share redirect and the SPA: link previews for chat apps' crawlers.
         .around(|ep, req| async move { og::cards(&ep, req).await })
         .around(|ep, req| async move { cors::content(&ep, req).await })
-        .data(state)
-        .around(move |ep, req| {
-            let state = observed.clone();
-            async move { Ok(observe::observe(&ep, req, &state).await) }
-        })
-        // Outermost: a request is in flight on its connection until its response is sent.
-        .around(move |ep, req| async move { Ok(net::track(&ep, req, body_timeout).await) })
+        .data(state);
+    observe::outermost(app, observed)
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then drains in-flight requests.

@@ -1,16 +1,28 @@
-//! The outermost middleware: gives each request its correlation id, counts it in the metrics
-//! and writes one log line for it. The log line names the route, never the query string, so
+//! The outermost middleware of every listener (the main one and the S3 endpoint's): gives
+//! each request its correlation id, counts it in the metrics and writes one log line for it. The log line names the route, never the query string, so
 //! `sign=` values, tokens and passwords in URLs stay out of the logs.
 
 use std::time::Instant;
 
-use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, http::HeaderValue};
 use poem_openapi::OperationId;
 
 use crate::{
     request_ctx::{self, CLIENT_ID_HEADER, CORRELATION_HEADER, RequestCtx},
     state::AppState,
 };
+
+/// `app` wrapped in what every listener's requests go through: [`observe`], and outermost
+/// the tracking of the request on its connection (`net::track`).
+pub fn outermost<E: Endpoint + 'static>(app: E, state: AppState) -> impl Endpoint + 'static {
+    let body_timeout = crate::net::Limits::of(&state.config).body_timeout;
+    app.around(move |ep, req| {
+        let state = state.clone();
+        async move { Ok(observe(&ep, req, &state).await) }
+    })
+    // Outermost: a request is in flight on its connection until its response is sent.
+    .around(move |ep, req| async move { Ok(crate::net::track(&ep, req, body_timeout).await) })
+}
 
 /// Serves `req` through `next` inside the request context.
 pub async fn observe<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Response {

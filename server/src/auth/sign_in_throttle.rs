@@ -1,7 +1,7 @@
 //! The one throttle of guessed credentials, at every door: password sign-in through the API
 //! (with its 2FA, passkey, reset and password-change steps), WebDAV and Nextcloud Basic
-//! sign-in, and S3 signatures. Each failure is an audit-log row (`USER_LOGIN_FAILED`,
-//! `WEBDAV_LOGIN_FAILED`, `S3_LOGIN_FAILED`) with the client's address as [`Client`] found it
+//! sign-in, S3 signatures, and SFTP sign-in. Each failure is an audit-log row
+//! (`USER_LOGIN_FAILED`, `WEBDAV_LOGIN_FAILED`, `S3_LOGIN_FAILED`, `SFTP_LOGIN_FAILED`) with the client's address as [`Client`] found it
 //! (behind a trusted proxy, the forwarded one), so every instance counts the same rows, and a
 //! failure at one door counts at the others. Three counts over the last [`WINDOW_SECS`]:
 //!
@@ -37,10 +37,11 @@ pub const WINDOW_SECS: i64 = 600;
 const LISTED: u64 = 20;
 
 /// The failures every door records.
-const FAILED: [i32; 3] = [
+const FAILED: [i32; 4] = [
     kind::USER_LOGIN_FAILED,
     kind::WEBDAV_LOGIN_FAILED,
     kind::S3_LOGIN_FAILED,
+    kind::SFTP_LOGIN_FAILED,
 ];
 
 fn window() -> Duration {
@@ -56,6 +57,10 @@ pub enum Door {
     Dav,
     /// S3 request signatures.
     S3,
+    /// SFTP sign-in with an SSH key or a password the server issued: like [`Door::Dav`],
+    /// locked per address and per address and account, never account-wide. (A sign-in with
+    /// the account's own password is [`Door::Api`]'s, so the account-wide lock covers it.)
+    Sftp,
 }
 
 impl Door {
@@ -64,6 +69,7 @@ impl Door {
             Door::Api => kind::USER_LOGIN_FAILED,
             Door::Dav => kind::WEBDAV_LOGIN_FAILED,
             Door::S3 => kind::S3_LOGIN_FAILED,
+            Door::Sftp => kind::SFTP_LOGIN_FAILED,
         }
     }
 
@@ -72,6 +78,7 @@ impl Door {
             Door::Api => "api",
             Door::Dav => "webdav",
             Door::S3 => "s3",
+            Door::Sftp => "sftp",
         }
     }
 }
@@ -299,4 +306,19 @@ pub async fn locks_of(db: &impl ConnectionTrait, user: i64) -> Result<Vec<Locked
     by_address.sort_by_key(|l| l.until);
     locks.extend(by_address);
     Ok(locks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_doors_failures_count_at_every_door() {
+        let doors = [Door::Api, Door::Dav, Door::S3, Door::Sftp];
+        for door in doors {
+            assert!(FAILED.contains(&door.failed_kind()), "{door:?}");
+        }
+        let names: std::collections::BTreeSet<_> = doors.iter().map(|d| d.name()).collect();
+        assert_eq!(names.len(), doors.len());
+    }
 }

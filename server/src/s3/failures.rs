@@ -7,11 +7,8 @@
 //! here until then, so a request that is not refused costs no database read: an instance
 //! learns of a lock at the first refusal it sees itself.
 
-use std::net::IpAddr;
-
 use chrono::{DateTime, Utc};
-use hyper::body::Incoming;
-use s3s::{Body, HttpError, HttpResponse, S3ErrorCode, s3_error, service::S3Service};
+use s3s::{HttpError, HttpRequest, HttpResponse, S3ErrorCode, s3_error, service::S3Service};
 
 use crate::{
     auth::{
@@ -85,16 +82,14 @@ fn slow_down(retry_after: i64) -> Result<HttpResponse, HttpError> {
         .map_err(|e| HttpError::new(Box::new(e)))
 }
 
-/// Serves `req` from `peer` with `service`, unless its address is locked; a refused signature
-/// is counted and recorded.
+/// Serves `req` from `client` with `service`, unless its address is locked; a refused
+/// signature is counted and recorded.
 pub async fn serve(
     state: &AppState,
     service: &S3Service,
-    peer: IpAddr,
-    req: hyper::Request<Incoming>,
+    client: Client,
+    req: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let client = Client::from_parts(Some(peer), req.headers(), &state.config);
-    let ip = client.ip.clone().unwrap_or_else(|| peer.to_string());
     let access_key = access_key_of(&req);
     let owner = match &access_key {
         Some(key) => s3_key::find(state, key)
@@ -105,10 +100,12 @@ pub async fn serve(
         None => None,
     };
     let locks = Locks::of(state);
-    if let Some(wait) = locks.retry_after(&ip, owner).await {
+    if let Some(ip) = &client.ip
+        && let Some(wait) = locks.retry_after(ip, owner).await
+    {
         return slow_down(wait);
     }
-    let resp = service.call(req.map(Body::from)).await?;
+    let resp = service.call(req).await?;
     if resp.status() == hyper::StatusCode::FORBIDDEN
         && let Some(access_key) = access_key
         && let Some(code) = refused_code(&resp)

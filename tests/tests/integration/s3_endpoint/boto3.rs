@@ -163,3 +163,42 @@ async fn a_deleted_key_stops_at_once() {
     assert_eq!(deleted["code"], 0, "{deleted}");
     boto3(&url, &k, "refused", &[]).await;
 }
+
+/// Behind a trusted proxy (`STRATUS_PROXY_HEADER`) the throttle counts the forwarded address:
+/// a guesser locks out its own address (503 `SlowDown` with `Retry-After`), the key goes on
+/// working from elsewhere, and the user sees the lock in Settings, recorded with that address.
+#[tokio::test]
+async fn behind_a_proxy_refused_signatures_lock_the_forwarded_address_only() {
+    let server = stratus_tests::TestServer::start_with(|c| {
+        c.s3.listen = Some("127.0.0.1:0".parse().unwrap());
+        c.proxy_header = Some("X-Forwarded-For".into());
+    })
+    .await;
+    crate::dav::set_group_bits(
+        &server,
+        2,
+        &[(stratus_server::boolset::group_perm::S3, true)],
+    )
+    .await;
+    let ann = user(&server, "ann@example.com").await;
+    mkdir(&server, &ann, "cloudreve://my/s3").await;
+    let k = creds(&key(&server, &ann, "cloudreve://my/s3", false).await);
+    let limit = stratus_server::auth::sign_in_throttle::MAX_FAILURES.to_string();
+    let args = [limit.as_str(), "198.51.100.7", "203.0.113.5"];
+    boto3(&endpoint(&server), &k, "forwarded", &args).await;
+
+    let locks =
+        server.get_as("/user/setting", &ann.access_token).await["data"]["sign_in_locks"].clone();
+    assert_eq!(locks.as_array().map(Vec::len), Some(1), "{locks}");
+    assert_eq!(locks[0]["ip"], "198.51.100.7");
+    let started = event::Entity::find()
+        .filter(event::Column::Type.eq(events::kind::SIGN_IN_LOCKED))
+        .all(&server.state.db)
+        .await
+        .unwrap();
+    assert!(!started.is_empty());
+    for e in &started {
+        assert_eq!(e.ip.as_deref(), Some("198.51.100.7"), "{e:?}");
+        assert_eq!(e.content.as_ref().unwrap()["door"], "s3", "{e:?}");
+    }
+}

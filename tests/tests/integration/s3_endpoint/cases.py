@@ -349,6 +349,33 @@ def case_throttled():
     assert error_code(s3.list_buckets) == "SlowDown"
 
 
+def forwarded_from(c, ip):
+    """`c` as seen through a trusted proxy that forwards for `ip`."""
+
+    def add(request, **_):
+        request.headers["X-Forwarded-For"] = ip
+
+    c.meta.events.register("before-send.s3", add)
+    return c
+
+
+def case_forwarded():
+    """Behind a trusted proxy: ARGS[0] refused signatures forwarded for ARGS[1] lock that
+    address out, with a Retry-After of about the window; ARGS[2] goes on."""
+    bad = forwarded_from(client(secret=SECRET_KEY[:-1] + ("x" if SECRET_KEY[-1] != "x" else "y")), ARGS[1])
+    for _ in range(int(ARGS[0])):
+        assert error_code(bad.list_buckets) == "SignatureDoesNotMatch"
+    try:
+        forwarded_from(client(), ARGS[1]).list_buckets()
+        raise AssertionError("the locked address was let in")
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "SlowDown", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 503, e.response
+        wait = int(e.response["ResponseMetadata"]["HTTPHeaders"]["retry-after"])
+        assert 590 <= wait <= 600, wait
+    forwarded_from(client(), ARGS[2]).list_buckets()
+
+
 def case_refused():
     """Every request of this key is refused (a deleted or unknown key)."""
     code = error_code(s3.list_buckets)

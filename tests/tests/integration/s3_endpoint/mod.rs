@@ -14,6 +14,7 @@ mod boto3;
 mod clients;
 mod drive;
 mod keys;
+mod listener;
 
 const PW: &str = "password123";
 
