@@ -4,6 +4,7 @@ pub mod jpeg;
 pub mod pg;
 pub mod s3;
 pub mod server;
+pub mod sigv4;
 pub mod slapd;
 pub mod slave;
 pub mod smtp;
