@@ -151,7 +151,10 @@ pub fn build_app(state: AppState) -> impl Endpoint {
         .at("/status.php", nextcloud::status_php())
         .nest("/ocs", nextcloud::ocs_routes())
         .nest("/index.php", nextcloud::index_routes())
-        .nest_no_strip(dav::nextcloud::PREFIX, dav::nextcloud::RemoteEndpoint)
+        .nest_no_strip(
+            nextcloud::dav::PREFIX,
+            nextcloud::dav::RemoteEndpoint::new(dav::oc::NextcloudTree),
+        )
         .at(
             "/.well-known/openid-configuration",
             get(api::session::oauth_discovery::discovery),

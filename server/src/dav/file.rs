@@ -18,7 +18,8 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use stratus_entity::entity;
 
-use super::{error::upload_err, meta::Meta, nextcloud::headers::Verifier, session::Session};
+use super::{error::upload_err, meta::Meta, session::Session};
+use crate::nextcloud::dav::oc::headers::Verifier;
 use crate::{
     download::{link, speed},
     fs::uri::FileUri,

@@ -560,11 +560,11 @@ impl DavFileSystem for DavFs {
     }
 
     fn get_props<'a>(&'a self, path: &'a DavPath, do_content: bool) -> FsFuture<'a, Vec<DavProp>> {
-        super::nextcloud::get_props(self, path, do_content).boxed()
+        super::oc::get_props(self, path, do_content).boxed()
     }
 
     fn get_prop<'a>(&'a self, path: &'a DavPath, prop: DavProp) -> FsFuture<'a, Vec<u8>> {
-        super::nextcloud::get_prop(self, path, prop).boxed()
+        super::oc::get_prop(self, path, prop).boxed()
     }
 
     fn get_quota(&self) -> FsFuture<'_, (u64, Option<u64>)> {

@@ -16,12 +16,13 @@ pub mod headers;
 pub mod link;
 pub mod locks;
 pub mod meta;
-pub mod nextcloud;
+pub mod oc;
 pub mod path;
 pub mod propfind;
 pub mod props;
 pub mod push;
 pub mod received;
+mod received_fs;
 pub mod session;
 
 use std::sync::Arc;
@@ -39,10 +40,10 @@ use self::{
     fs::DavFs,
     headers::if_tokens,
     locks::DavLocks,
-    nextcloud::{headers::OcRequest, props::Access},
     session::Session,
 };
 use crate::{
+    nextcloud::dav::oc::{headers::OcRequest, names_caller, not_found, props::Access},
     boolset::{Boolset, dav_opt, group_perm},
     download,
     fs::uri::FsKind,
@@ -92,7 +93,7 @@ impl Endpoint for DavEndpoint {
 }
 
 /// Where the tree of an account is served: `/dav`, or one of the paths of the Nextcloud
-/// clients ([`nextcloud`]), which answer the same way under their own prefix.
+/// clients ([`oc::NextcloudTree`]), which answer the same way under their own prefix.
 pub struct Mount {
     /// The URL prefix, decoded (as dav-server compares it); hrefs in answers start with it.
     pub prefix: String,
@@ -172,9 +173,9 @@ async fn handle(req: Request, mount: &Mount) -> Response {
         Err(resp) => return resp,
     };
     if let Some(user) = &mount.user
-        && !nextcloud::names_caller(&state, user, &signed.me)
+        && !names_caller(&state, user, &signed.me)
     {
-        return nextcloud::not_found();
+        return not_found();
     }
     // A credential the guard against mass deletion stopped may read, not write.
     let writes = WRITES.contains(&req.method().as_str());
@@ -271,7 +272,7 @@ async fn answer(
     // A path in "Shared with me" maps onto the tree of the item's owner.
     let destination = req
         .header("destination")
-        .and_then(|d| nextcloud::destination_path(d, prefix));
+        .and_then(|d| oc::destination_path(d, prefix));
     if fs
         .prepare(&[session.request_path.as_ref(), destination.as_ref()])
         .await
@@ -303,7 +304,7 @@ async fn answer(
     let destination = req.header("destination").map(str::to_owned);
     let method = req.method().clone();
     let mut resp = run(fs.clone(), locks, req, listing, prefix).await;
-    nextcloud::after_write(&fs, &method, destination.as_deref(), prefix, &mut resp).await;
+    oc::after_write(&fs, &method, destination.as_deref(), prefix, &mut resp).await;
     resp
 }
 

@@ -14,7 +14,8 @@ use poem::http::Method;
 use sea_orm::EntityTrait;
 use stratus_entity::entity;
 
-use super::{nextcloud::headers::OcRequest, path, props::PropCache, received::Received};
+use super::{path, props::PropCache, received::Received};
+use crate::nextcloud::dav::oc::headers::OcRequest;
 use crate::{
     auth::caller::{Caller, SignedIn},
     fs::{

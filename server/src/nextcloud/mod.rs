@@ -1,5 +1,5 @@
-//! The Nextcloud client protocol's routes besides WebDAV, so the Nextcloud (and ownCloud)
-//! desktop and mobile apps can find the server, sign in and show the account:
+//! The Nextcloud client protocol, so the Nextcloud (and ownCloud) desktop and mobile apps can
+//! sync (`/remote.php/…`, [`dav`]), find the server, sign in and show the account:
 //! `/status.php`, `/ocs/v{1,2}.php/cloud/{capabilities,user}`, `/index.php/204`,
 //! `/index.php/avatar/…`, the login flows (`login.rs`), the OCS share API's public links
 //! (`shares.rs`), file previews (`preview.rs`).
@@ -8,6 +8,7 @@
 //! hands out is an app password (`auth::app_password`).
 
 pub mod caller;
+pub mod dav;
 pub mod login;
 pub mod ocs;
 pub mod preview;

@@ -32,15 +32,17 @@ use super::{
     fs::{DavFs, children_page, next_page},
     link,
     locks::DavLocks,
-    nextcloud::props::{self as oc, Extra, OC},
     path, props,
     received::{self, Received},
 };
-use crate::fs::{
-    error::FsError,
-    grant::{self, Granted},
-    nav::Node,
-    uri::FsKind,
+use crate::{
+    fs::{
+        error::FsError,
+        grant::{self, Granted},
+        nav::Node,
+        uri::FsKind,
+    },
+    nextcloud::dav::oc::props::{self as oc, Extra, OC},
 };
 
 /// Largest PROPFIND body read (dav-server's own limit for XML bodies).

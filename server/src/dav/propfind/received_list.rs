@@ -8,12 +8,9 @@ use bytes::Bytes;
 
 use super::{Item, Render, Row};
 use crate::{
-    dav::{
-        nextcloud::props::{self as oc, Extra, OC},
-        props,
-        received::Received,
-    },
+    dav::{props, received::Received},
     fs::{error::FsError, grant},
+    nextcloud::dav::oc::props::{self as oc, Extra, OC},
 };
 use stratus_entity::file;
 

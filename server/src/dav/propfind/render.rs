@@ -10,10 +10,9 @@ use stratus_entity::file;
 use xmltree::{Element, EmitterConfig};
 
 use super::{Name, Row, Want};
-use crate::dav::{
-    meta,
-    nextcloud::props::{self as oc, Access, Extra, Facts, NC, OC},
-    path, props,
+use crate::{
+    dav::{meta, path, props},
+    nextcloud::dav::oc::props::{self as oc, Access, Extra, Facts, NC, OC},
 };
 
 pub(super) const DAV: &str = "DAV:";

@@ -7,7 +7,7 @@
 //!   joins the chunks in order into the file (a new version when one is there), with
 //!   `X-OC-Mtime` and `OC-Checksum` as for a PUT, answers its `OC-FileId` and `OC-ETag`, and
 //!   removes the transfer. A destination in "Shared with me" is written into the owner's
-//!   tree, as a PUT there is ([`super::super::received`]).
+//!   tree, as a PUT there is (`dav::received`).
 //! * `DELETE …/<transfer>` aborts it.
 //!
 //! Transfers are kept per owner, so another user's transfer is simply not found (404).
@@ -22,10 +22,13 @@ use futures_util::StreamExt;
 use poem::{Body, IntoResponse, Request, Response, http::StatusCode};
 
 use super::{
-    Account, error, failure,
-    headers::{self, OcRequest, Verifier},
-    mount_of, names_caller, not_found,
-    props::Access,
+    Account,
+    oc::{
+        self, error, failure,
+        headers::{self, OcRequest, Verifier},
+        mount_of, names_caller, not_found,
+        props::Access,
+    },
 };
 use crate::{
     auth::caller::{Caller, SignedIn},
@@ -208,7 +211,7 @@ async fn finish(
         Err(e) => return write_error(e),
     };
     if let Some(c) = &oc.checksum
-        && let Err(e) = super::checksums::remember(&state.db, &file, c).await
+        && let Err(e) = oc::checksums::remember(&state.db, &file, c).await
     {
         tracing::warn!(error = %e, "a verified checksum was not kept");
     }

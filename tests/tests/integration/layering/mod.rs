@@ -65,6 +65,16 @@ const LAYERS: &[(&str, Layer)] = &[
     // stands apart so that the services the guard runs use it without a loop.
     ("door", Layer::Service),
     ("door::work", Layer::Service),
+    // The WebDAV vocabulary both WebDAV edges speak (`/dav` and the Nextcloud clients'
+    // `nextcloud::dav`): statuses, request headers and paths, ETags, the grants' folder, and
+    // the `oc:`/`nc:` properties and write headers. Below the edges, so neither imports the
+    // other; the engine's tree endpoint is handed to `nextcloud::dav` by `lib`.
+    ("dav::error", Layer::Service),
+    ("dav::headers", Layer::Service),
+    ("dav::meta", Layer::Service),
+    ("dav::path", Layer::Service),
+    ("dav::received", Layer::Service),
+    ("nextcloud::dav::oc", Layer::Service),
     ("download", Layer::Service),
     ("import", Layer::Service),
     ("jobs", Layer::Service),
