@@ -36,17 +36,12 @@ use poem::{
     http::{HeaderValue, Method, StatusCode, header},
 };
 
-use self::{
-    fs::DavFs,
-    headers::if_tokens,
-    locks::DavLocks,
-    session::Session,
-};
+use self::{fs::DavFs, headers::if_tokens, locks::DavLocks, session::Session};
 use crate::{
-    nextcloud::dav::oc::{headers::OcRequest, names_caller, not_found, props::Access},
     boolset::{Boolset, dav_opt, group_perm},
     download,
     fs::uri::FsKind,
+    nextcloud::dav::oc::{headers::OcRequest, names_caller, not_found, props::Access},
     state::AppState,
 };
 
