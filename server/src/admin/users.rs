@@ -183,8 +183,8 @@ pub async fn update(
     if ends_sessions {
         crate::auth::session::end_all(&state.db, id, None).await?;
         crate::auth::session::Chains::of(state).forget_all();
-        // As after a reset by e-mail: devices approved with the old password stop too.
-        crate::auth::app_password::revoke_all(state, id).await?;
+        // As after a reset by e-mail: devices and keys made with the old password stop too.
+        crate::auth::credentials::cut_devices(state, id).await?;
     }
     // A ban, another group or password: what the account holds open checks again.
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(id));

@@ -16,7 +16,7 @@ use super::{
     accounts,
 };
 use crate::{
-    auth::{app_password, session, sign, sign_in_throttle},
+    auth::{credentials, session, sign, sign_in_throttle},
     captcha_ticket,
     events::{self, Client},
     ids::IdKind,
@@ -275,8 +275,9 @@ pub async fn reset_password(
     super::external::ensure_local_password(&state.db, account.id).await?;
     let account = accounts::set_password(&state.db, account, password).await?;
     session::Chains::of(state).forget_all();
-    // Devices approved with the old password go too: whoever knew it may have approved one.
-    app_password::revoke_all(state, account.id).await?;
+    // Devices approved and keys made with the old password go too: whoever knew it may have
+    // made one.
+    credentials::cut_devices(state, account.id).await?;
     crate::access_watch::notice(state, crate::access_watch::Narrowed::User(account.id));
     events::record(
         &state.db,

@@ -69,7 +69,7 @@ async fn a_revoked_credential_fails_at_its_next_request_on_its_edge() {
 
     // An OAuth app: its access token stops with its grant.
     let app = register(&server, &boss, ALL_APP_SCOPES).await;
-    let reply = authorize(&server, &ann, &app, "openid profile Files.Read").await;
+    let reply = authorize(&server, &ann, &app, "openid UserInfo.Write").await;
     let token = reply["access_token"].as_str().unwrap();
     assert_eq!(me_code(&server, token).await, 0);
     revoke_listed(&server, t, of_kind(&list(&server, t).await, "oauth")).await;
