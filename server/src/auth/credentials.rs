@@ -103,7 +103,11 @@ pub async fn list(
 /// The id the guard records for a row credential (its row id, not the hashid).
 fn row_id(state: &AppState, entry: &CredentialEntry) -> Option<String> {
     let kind = id_kind(entry.kind)?;
-    state.ids.decode(&entry.id, kind).ok().map(|id| id.to_string())
+    state
+        .ids
+        .decode(&entry.id, kind)
+        .ok()
+        .map(|id| id.to_string())
 }
 
 /// The hashid kind of a row credential.
@@ -119,10 +123,7 @@ fn id_kind(kind: CredentialKind) -> Option<IdKind> {
 /// The (kind, id) of the credentials of `user_id` the guard has stopped. An OAuth app's
 /// guard id is `<client id>:<user id>` (one credential per user of the app): the incidents
 /// are this user's, so its client id alone names the app here.
-async fn stopped_ids(
-    state: &AppState,
-    user_id: i64,
-) -> Result<HashSet<(String, String)>, DbErr> {
+async fn stopped_ids(state: &AppState, user_id: i64) -> Result<HashSet<(String, String)>, DbErr> {
     let open: Vec<(String, String)> = guard_incident::Entity::find()
         .select_only()
         .column(guard_incident::Column::CredKind)

@@ -71,7 +71,10 @@ async fn another_users_credentials_are_neither_listed_nor_revoked() {
     assert_eq!(bobs.len(), 1, "only his own session: {bobs:?}");
     assert_eq!(bobs[0]["kind"], "session");
     for c in &anns {
-        assert!(!bobs.iter().any(|b| b["id"] == c["id"]), "{c} listed to bob");
+        assert!(
+            !bobs.iter().any(|b| b["id"] == c["id"]),
+            "{c} listed to bob"
+        );
         let (kind, id) = (c["kind"].as_str().unwrap(), c["id"].as_str().unwrap());
         let refused = revoke(&server, &bob.access_token, kind, id).await;
         assert_eq!(refused["code"], 404, "bob revoking ann's {kind}: {refused}");

@@ -61,7 +61,12 @@ async fn app_password(server: &TestServer, s: &Session, agent: &str) -> String {
         .json()
         .await
         .unwrap();
-    let token = started["login"].as_str().unwrap().rsplit('/').next().unwrap();
+    let token = started["login"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap();
     let path = format!("/devices/login_flow/{token}");
     let approved = server
         .send_as(Method::POST, &path, &s.access_token, &json!({}))
