@@ -9,7 +9,5 @@ use crate::state::AppState;
 
 /// Signs the request in, or answers it (401, 403 or 429).
 pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Response> {
-    crate::door::basic::sign_in(state, req)
-        .await
-        .map_err(|refusal| crate::door::basic::answer(&refusal))
+    crate::door::basic::answered(state, req).await
 }

@@ -110,6 +110,11 @@ async fn user_and_group(
         .await
 }
 
+/// Signs the request in, or answers it as every WebDAV path does ([`answer`]).
+pub async fn answered(state: &AppState, req: &Request) -> Result<Signed, Response> {
+    sign_in(state, req).await.map_err(|refusal| answer(&refusal))
+}
+
 /// Signs the request in with its Basic credentials.
 pub async fn sign_in(state: &AppState, req: &Request) -> Result<Signed, Refusal> {
     let Some((email, password)) = credentials(req) else {

@@ -26,7 +26,7 @@ use poem::{
 pub use self::oc::{error, fs_error, not_found};
 use crate::{
     auth::caller::Caller,
-    dav::auth::Signed,
+    door::basic::Signed,
     fs::{reach, uri::FileUri},
     state::AppState,
 };
@@ -111,7 +111,7 @@ impl Account {
         let Some(state) = req.data::<AppState>().cloned() else {
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         };
-        let signed = crate::dav::auth::sign_in(&state, req).await?;
+        let signed = crate::door::basic::answered(&state, req).await?;
         if !oc::names_caller(&state, user, &signed.me) {
             return Err(not_found());
         }
@@ -120,8 +120,8 @@ impl Account {
         // the clients take 423 for a file lock and stall.
         let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
         let writes = !reads.contains(req.method()) && req.method().as_str() != "PROPFIND";
-        if writes && let Some(why) = crate::guard::stopped(&state, &signed.me).await {
-            return Err(error(StatusCode::FORBIDDEN, "Forbidden", &why));
+        if writes && let Some(why) = &signed.me.stopped {
+            return Err(error(StatusCode::FORBIDDEN, "Forbidden", why));
         }
         let caller = Caller::User(signed.me.clone());
         let Some(root) = reach::folder(&caller) else {
