@@ -39,7 +39,7 @@ async fn password_sign_in_answers_user_and_tokens() {
         server.state.ids.encode(ann.id, IdKind::User)
     );
     assert_eq!(data["user"]["group"]["name"], "User");
-    assert_eq!(data["user"]["group"]["permission"], "hAhQ");
+    assert_eq!(data["user"]["group"]["permission"], "jAhw");
     for key in [
         "access_token",
         "refresh_token",
