@@ -107,7 +107,8 @@ async fn meta_of(server: &TestServer, file_id: i64, key: &str) -> Option<metadat
 async fn trash_uri(server: &TestServer, id: i64) -> String {
     let row = file_row(server, id).await.expect("trashed row");
     assert_eq!(row.parent_id, None, "not in the trash: {row:?}");
-    format!("cloudreve://trash/{}", row.name)
+    // A trashed row is named "<name> <uuid>"; a URI carries the space encoded.
+    format!("cloudreve://trash/{}", row.name.replace(' ', "%20"))
 }
 
 async fn blob(server: &TestServer, id: i64) -> entity::Model {
