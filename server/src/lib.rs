@@ -200,7 +200,7 @@ pub async fn serve(
         .then(|| backup::schedule::spawn(state.clone()));
     let queues = queue::worker::spawn(state.clone());
     // The S3 endpoint, on its own listener when `s3.listen` is set.
-    let s3 = s3::start(&state).await?;
+    let s3 = start_s3(&state).await?;
     // A thumbnail tool that is enabled but cannot be run shows in the log at start.
     tokio::spawn(thumb::version::log_at_start(state.clone()));
     let acceptor = net::GuardedAcceptor::new(
@@ -230,6 +230,22 @@ pub async fn serve(
         s3.abort();
     }
     result
+}
+
+/// Serves the S3 endpoint as the main listener is served (the acceptor's connection limits and
+/// timeouts, the request log and metrics) until the task is aborted; `None` when it is off.
+async fn start_s3(state: &AppState) -> std::io::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some((listener, endpoint)) = s3::bind(state).await? else {
+        return Ok(None);
+    };
+    let limits = net::Limits::of(&state.config);
+    let acceptor = net::GuardedAcceptor::new(listener, limits, state.config.proxies())?;
+    let app = observe::outermost(endpoint, state.clone());
+    Ok(Some(tokio::spawn(async move {
+        if let Err(e) = Server::new_with_acceptor(acceptor).run(app).await {
+            tracing::warn!(error = %e, "the S3 endpoint stopped");
+        }
+    })))
 }
 
 /// Serves a slave node's routes on `listener` until `shutdown` resolves.

@@ -282,7 +282,7 @@ pub async fn delete_all(state: &AppState, user_id: i64) -> Result<u64, DbErr> {
     Ok(keys.len() as u64)
 }
 
-/// Where this process's S3 endpoint listens, once bound (`s3::start` records it).
+/// Where this process's S3 endpoint listens, once bound (`s3::bind` records it).
 #[derive(Default)]
 struct Bound(std::sync::Mutex<Option<std::net::SocketAddr>>);
 

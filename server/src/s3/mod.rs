@@ -1,5 +1,5 @@
 //! The S3 endpoint: the S3 API on a listener of its own (`s3.listen`, off unless set), served
-//! through the main listener's acceptor and request log (see [`start`]), over the same drive
+//! through the main listener's acceptor and request log (see [`bind`]), over the same drive
 //! as the API and WebDAV, so restic, rclone and any S3 SDK store into a user's folder. s3s
 //! parses requests, verifies SigV4 signatures (headers, presigned URLs, streaming chunked
 //! bodies) and writes the XML answers and errors; [`service::Stratus`] implements its
@@ -27,12 +27,12 @@ use std::{io, net::SocketAddr};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, combinators::BoxBody};
-use poem::{Request, Response, Server};
+use poem::{Endpoint, Request, Response};
 use poem_openapi::OperationId;
 use s3s::service::{S3Service, S3ServiceBuilder};
-use tokio::{net::TcpListener, task::JoinHandle};
+use tokio::net::TcpListener;
 
-use crate::{events::Client, net, observe, state::AppState};
+use crate::{events::Client, state::AppState};
 
 /// The route label of every S3 request in the log and the metrics.
 const ROUTE: &str = "s3";
@@ -53,10 +53,10 @@ fn build(state: &AppState) -> io::Result<S3Service> {
     Ok(builder.build())
 }
 
-/// Binds `s3.listen` and serves the S3 endpoint there until the task is aborted; `None` when
-/// the endpoint is off. It goes through the main listener's acceptor (connection limits,
-/// per-address limit, timeouts) and its outer layers (request log, metrics).
-pub async fn start(state: &AppState) -> io::Result<Option<JoinHandle<()>>> {
+/// Binds `s3.listen` and makes the endpoint to serve there; `None` when the endpoint is off.
+/// `lib.rs` serves it through the main listener's acceptor (connection limits, per-address
+/// limit, timeouts) and outer layers (request log, metrics).
+pub async fn bind(state: &AppState) -> io::Result<Option<(TcpListener, impl Endpoint + use<>)>> {
     let Some(listen) = state.config.s3.listen else {
         return Ok(None);
     };
@@ -67,18 +67,8 @@ pub async fn start(state: &AppState) -> io::Result<Option<JoinHandle<()>>> {
         state: state.clone(),
         service: build(state)?,
     };
-    let acceptor = net::GuardedAcceptor::new(
-        listener,
-        net::Limits::of(&state.config),
-        state.config.proxies(),
-    )?;
-    let app = observe::outermost(endpoint, state.clone());
     tracing::info!(%addr, "the S3 endpoint is listening on http://{addr}");
-    Ok(Some(tokio::spawn(async move {
-        if let Err(e) = Server::new_with_acceptor(acceptor).run(app).await {
-            tracing::warn!(error = %e, "the S3 endpoint stopped");
-        }
-    })))
+    Ok(Some((listener, endpoint)))
 }
 
 /// s3s's service as a poem endpoint; bodies stream through both ways.
@@ -87,7 +77,7 @@ struct S3Endpoint {
     service: S3Service,
 }
 
-impl poem::Endpoint for S3Endpoint {
+impl Endpoint for S3Endpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {

@@ -66,3 +66,48 @@ async fn guessing_locks_out_the_guessing_address_only_and_settings_show_it() {
             .all(|e| e.ip.as_deref() == Some("198.51.100.7"))
     );
 }
+
+/// The Nextcloud paths are the same door: their failures count with `/dav`'s, and a locked
+/// address is answered 429 with `Retry-After` there too, while other addresses go on.
+#[tokio::test]
+async fn nextcloud_paths_count_in_the_same_throttle() {
+    let server = TestServer::start_with(|c| c.proxy_header = Some("X-Forwarded-For".into())).await;
+    set_group_bits(&server, 2, &[(group_perm::WEBDAV, true)]).await;
+    server.create_user(ANN, PW).await;
+    let ann = server.login(ANN, PW).await;
+    let pw = password(&server, &ann, "cloudreve://my").await;
+    let nc = |ip: &str, pw: &str| {
+        server
+            .client
+            .request(
+                reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+                server.url(&format!("/remote.php/dav/files/{ANN}/")),
+            )
+            .basic_auth(ANN, Some(pw))
+            .header("Depth", "0")
+            .header("X-Forwarded-For", ip)
+            .send()
+    };
+    let half = stratus_server::auth::sign_in_throttle::MAX_FAILURES / 2;
+    for _ in 0..half {
+        let resp = dav(&server, "PROPFIND", "/", ANN, "wrong")
+            .header("Depth", "0")
+            .header("X-Forwarded-For", "198.51.100.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 401);
+    }
+    for _ in half..stratus_server::auth::sign_in_throttle::MAX_FAILURES {
+        assert_eq!(nc("198.51.100.9", "wrong").await.unwrap().status(), 401);
+    }
+    let refused = nc("198.51.100.9", &pw).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let wait: i64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((590..=600).contains(&wait), "{wait}");
+    assert_eq!(nc("203.0.113.9", &pw).await.unwrap().status(), 207);
+}
