@@ -160,8 +160,17 @@ fn dav(w: &World, row: &Row) -> RequestBuilder {
     let path = format!("/dav{}", rel(row.cred, &drive));
     request(w, method, &path)
         .basic_auth(ANN, Some(&w.secret(row.cred).secret))
-        .header("Depth", "1")
+        .header("Depth", depth(method))
         .body(if method == "PUT" { "new" } else { "" })
+}
+
+/// The `Depth` a method takes: one level for a listing, the whole for the rest (a DELETE
+/// with another depth is a bad request).
+fn depth(method: &str) -> &'static str {
+    match method {
+        "PROPFIND" => "1",
+        _ => "infinity",
+    }
 }
 
 /// A request on a Nextcloud path with Basic credentials.
@@ -203,7 +212,7 @@ fn nc(w: &World, row: &Row) -> RequestBuilder {
         .basic_auth(ANN, Some(&w.secret(c).secret))
         .header("OCS-APIRequest", "true")
         .header("Accept", "application/json")
-        .header("Depth", "1");
+        .header("Depth", depth(method));
     match form {
         Some(p) => req.form(&[("path", p.as_str()), ("shareType", "3")]),
         None if method == "PUT" => req.body("new"),
@@ -211,18 +220,18 @@ fn nc(w: &World, row: &Row) -> RequestBuilder {
     }
 }
 
-/// A signed request to the S3 listener; the keys see `/Public`, whose `b` is the bucket.
+/// A signed request to the S3 listener; the keys see `/Public`, whose `bkt` is the bucket.
 fn s3(w: &World, row: &Row) -> RequestBuilder {
     let t = tag(row.cred);
     let addr = stratus_server::s3::bound_addr(&w.server.state).expect("the S3 endpoint listens");
     let host = addr.to_string();
     let key = w.secret(row.cred);
     let (method, path, query, body): (&str, String, Vec<(&str, &str)>, &[u8]) = match row.op {
-        Op::List => ("GET", "/b".into(), vec![("list-type", "2")], b""),
-        Op::Read => ("GET", "/b/in.txt".into(), vec![], b""),
-        Op::Write => ("PUT", format!("/b/{t}-new.txt"), vec![], b"new"),
-        Op::Delete => ("DELETE", format!("/b/{t}-del.txt"), vec![], b""),
-        Op::Unsigned => ("PUT", format!("/b/{t}-meta.txt"), vec![], b"meta"),
+        Op::List => ("GET", "/bkt".into(), vec![("list-type", "2")], b""),
+        Op::Read => ("GET", "/bkt/in.txt".into(), vec![], b""),
+        Op::Write => ("PUT", format!("/bkt/{t}-new.txt"), vec![], b"new"),
+        Op::Delete => ("DELETE", format!("/bkt/{t}-del.txt"), vec![], b""),
+        Op::Unsigned => ("PUT", format!("/bkt/{t}-meta.txt"), vec![], b"meta"),
         Op::PresignLong => return presigned_too_long(w, &host, &key.access),
         op => panic!("no S3 request for {op:?}"),
     };
@@ -270,7 +279,7 @@ fn presigned_too_long(w: &World, host: &str, access: &str) -> RequestBuilder {
     let day = now.format("%Y%m%d");
     let credential = format!("{access}/{day}/us-east-1/s3/aws4_request");
     let url = format!(
-        "http://{host}/b/in.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={}\
+        "http://{host}/bkt/in.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={}\
          &X-Amz-Date={}&X-Amz-Expires=700000&X-Amz-SignedHeaders=host&X-Amz-Signature={}",
         query_escape(&credential),
         now.format("%Y%m%dT%H%M%SZ"),

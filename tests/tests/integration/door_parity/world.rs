@@ -1,5 +1,5 @@
 //! One server with Ann's drive and every credential of the matrix: Ann's files in `/Public`
-//! (the confined credentials' folder; its subfolder `b` is the S3 keys' bucket) and
+//! (the confined credentials' folder; its subfolder `bkt` is the S3 keys' bucket) and
 //! `/Private`, Bob's in his own `/Public`, and per credential the files its deletes and
 //! version deletes use up, so no row depends on another.
 
@@ -109,7 +109,7 @@ impl World {
         for (path, bytes) in [
             ("Public/in.png", png.as_slice()),
             ("Private/out.png", png.as_slice()),
-            ("Public/b/in.txt", b"in"),
+            ("Public/bkt/in.txt", b"in"),
         ] {
             self.put(&ann, path, bytes).await;
         }
@@ -122,7 +122,8 @@ impl World {
             self.versions.insert(t, older);
         }
         for t in S3_TAGS {
-            self.put(&ann, &format!("Public/b/{t}-del.txt"), b"x").await;
+            self.put(&ann, &format!("Public/bkt/{t}-del.txt"), b"x")
+                .await;
         }
         self.put(&bob, "Public/in.png", &png).await;
         self.two_versions(&bob, "Public/in.txt").await;
@@ -137,7 +138,7 @@ impl World {
                 }
             }
             for i in 0..5 {
-                self.put(&ann, &format!("Public/b/s3rw-burst-{i}.txt"), b"x")
+                self.put(&ann, &format!("Public/bkt/s3rw-burst-{i}.txt"), b"x")
                     .await;
             }
         }
