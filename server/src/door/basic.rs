@@ -112,7 +112,9 @@ async fn user_and_group(
 
 /// Signs the request in, or answers it as every WebDAV path does ([`answer`]).
 pub async fn answered(state: &AppState, req: &Request) -> Result<Signed, Response> {
-    sign_in(state, req).await.map_err(|refusal| answer(&refusal))
+    sign_in(state, req)
+        .await
+        .map_err(|refusal| answer(&refusal))
 }
 
 /// Signs the request in with its Basic credentials.
