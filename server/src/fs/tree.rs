@@ -343,13 +343,7 @@ async fn place(
     name: &str,
     copy: bool,
 ) -> Result<file::Model, FsError> {
-    reach::writable(ctx.caller)?;
-    if node.uri.fs != FsKind::My {
-        return Err(FsError::NoPermission("only your own files can be moved"));
-    }
-    let Some(old_parent) = node.file.parent_id else {
-        return Err(FsError::RootProtected);
-    };
+    let old_parent = movable(ctx, &node)?;
     let me = ctx.user()?;
     let (src_owner, dst_owner, dst_limit) =
         super::grant::check_place(ctx, &node, dst, copy).await?;
@@ -416,6 +410,16 @@ async fn place(
         txn.commit().await?;
         Ok(moved)
     }
+}
+
+/// The parent of `node`, which the caller may move or copy: a file of its own tree (not
+/// its root) through a credential that may write.
+fn movable(ctx: &FsCtx<'_>, node: &Node) -> Result<i64, FsError> {
+    reach::writable(ctx.caller)?;
+    if node.uri.fs != FsKind::My {
+        return Err(FsError::NoPermission("only your own files can be moved"));
+    }
+    node.file.parent_id.ok_or(FsError::RootProtected)
 }
 
 /// Copies `src` (and its subtree) into `dst_parent`: new rows, the same entities with their
