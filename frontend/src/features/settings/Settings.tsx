@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { useUserSettings } from "../../api/account/userSettings";
 import { errorMessage } from "../../lib/errors";
 import { ConnectedAppsSection } from "./ConnectedAppsSection";
-import { CredentialsSection } from "./CredentialsSection";
+import { CredentialsSection } from "./credentials/CredentialsSection";
 import { DevicesSection } from "./DevicesSection";
 import { IncidentsSection } from "./IncidentsSection";
 import { LinkedAccountsSection } from "./LinkedAccountsSection";

@@ -2,8 +2,8 @@
 // (when, from where, with what client) and how far it reaches. Kept apart from the component
 // so the wording rules are tested without a browser.
 import type { TFunction } from "i18next";
-import type { UserCredential } from "../../api/devices/credentials";
-import { formatDate } from "../../lib/format";
+import type { UserCredential } from "../../../api/devices/credentials";
+import { formatDate } from "../../../lib/format";
 
 /** The kinds the server names, in the order the list shows them. */
 export const CREDENTIAL_KINDS = ["session", "app_password", "webdav", "s3_key", "oauth"] as const;

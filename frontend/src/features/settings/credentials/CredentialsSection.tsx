@@ -9,11 +9,11 @@ import {
   revokeCredential,
   type UserCredential,
   useCredentials,
-} from "../../api/devices/credentials";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { errorMessage } from "../../lib/errors";
+} from "../../../api/devices/credentials";
+import { ConfirmDialog } from "../../../components/ConfirmDialog";
+import { errorMessage } from "../../../lib/errors";
+import { Section } from "../Section";
 import { reachLine, usageLine } from "./credentialDetails";
-import { Section } from "./Section";
 
 export function CredentialsSection() {
   const { t } = useTranslation();

@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { expect, it } from "vitest";
-import type { UserCredential } from "../../api/devices/credentials";
+import type { UserCredential } from "../../../api/devices/credentials";
 import { reachLine, usageLine } from "./credentialDetails";
 
 // The key and its values, so the test reads which string was chosen with what.
