@@ -6,7 +6,7 @@ use stratus_tests::query_escape;
 
 use super::{
     Cred, Decision, Edge, Op, Row, State, decide,
-    world::{ANN, World, tag},
+    world::{ANN, World, del_name, tag},
 };
 
 /// The address every request of the `Attacked` state comes from (the attack came from
@@ -14,6 +14,14 @@ use super::{
 pub(crate) const GOOD_ADDRESS: &str = "203.0.113.5";
 /// The address that guessed.
 pub(crate) const BAD_ADDRESS: &str = "198.51.100.7";
+
+/// The address of a row outside the guessing states: its own per credential, edge and
+/// operation. A row that expects a refused credential is a failed sign-in, and the throttle
+/// counts failures per address: from one address the table's own rows would lock it, and the
+/// later rows would answer 429 instead of the decision they check.
+fn own_address(row: &Row) -> String {
+    format!("10.{}.{}.{}", row.cred as u8, row.edge as u8, row.op as u8)
+}
 
 /// Runs `row`'s operation: the decision and a short account of the answer.
 pub(crate) async fn run(w: &World, row: &Row) -> Decision {
@@ -23,11 +31,12 @@ pub(crate) async fn run(w: &World, row: &Row) -> Decision {
         Edge::Nc => (nc(w, row), Edge::Nc),
         Edge::S3 => (s3(w, row), Edge::S3),
     };
-    let req = match row.state {
-        State::Attacked => req.header("X-Forwarded-For", GOOD_ADDRESS),
-        State::Guesser => req.header("X-Forwarded-For", BAD_ADDRESS),
-        _ => req,
+    let address = match row.state {
+        State::Attacked => GOOD_ADDRESS.to_owned(),
+        State::Guesser => BAD_ADDRESS.to_owned(),
+        _ => own_address(row),
     };
+    let req = req.header("X-Forwarded-For", address);
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     let body = resp.text().await.unwrap_or_default();
@@ -70,7 +79,7 @@ fn api(w: &World, row: &Row) -> RequestBuilder {
         Op::Delete => (
             Method::DELETE,
             "/file".into(),
-            json!({"uris": [my(&format!("Public/{t}-del.txt"))]}),
+            json!({"uris": [my(&format!("Public/{}", del_name(row.cred, Edge::Api)))]}),
         ),
         Op::EmptyTrash => (Method::DELETE, "/file/trash".into(), json!({})),
         Op::DeleteVersion => (
@@ -154,7 +163,10 @@ fn dav(w: &World, row: &Row) -> RequestBuilder {
         Op::List => ("PROPFIND", "Public".to_owned()),
         Op::Read => ("GET", "Public/in.txt".to_owned()),
         Op::Write => ("PUT", format!("Public/{t}-new.txt")),
-        Op::Delete => ("DELETE", format!("Public/{t}-del.txt")),
+        Op::Delete => (
+            "DELETE",
+            format!("Public/{}", del_name(row.cred, Edge::Dav)),
+        ),
         op => panic!("no /dav request for {op:?}"),
     };
     let path = format!("/dav{}", rel(row.cred, &drive));
@@ -194,7 +206,11 @@ fn nc(w: &World, row: &Row) -> RequestBuilder {
             format!("/remote.php/dav/uploads/{ANN}/{t}-transfer"),
             None,
         ),
-        Op::Delete => ("DELETE", files(&format!("Public/{t}-del.txt")), None),
+        Op::Delete => (
+            "DELETE",
+            files(&format!("Public/{}", del_name(c, Edge::Nc))),
+            None,
+        ),
         Op::EmptyTrash => (
             "DELETE",
             format!("/remote.php/dav/trashbin/{ANN}/trash"),
@@ -230,7 +246,12 @@ fn s3(w: &World, row: &Row) -> RequestBuilder {
         Op::List => ("GET", "/bkt".into(), vec![("list-type", "2")], b""),
         Op::Read => ("GET", "/bkt/in.txt".into(), vec![], b""),
         Op::Write => ("PUT", format!("/bkt/{t}-new.txt"), vec![], b"new"),
-        Op::Delete => ("DELETE", format!("/bkt/{t}-del.txt"), vec![], b""),
+        Op::Delete => (
+            "DELETE",
+            format!("/bkt/{}", del_name(row.cred, Edge::S3)),
+            vec![],
+            b"",
+        ),
         Op::Unsigned => ("PUT", format!("/bkt/{t}-meta.txt"), vec![], b"meta"),
         Op::PresignLong => return presigned_too_long(w, &host, &key.access),
         op => panic!("no S3 request for {op:?}"),

@@ -1,7 +1,8 @@
 //! One server with Ann's drive and every credential of the matrix: Ann's files in `/Public`
 //! (the confined credentials' folder; its subfolder `bkt` is the S3 keys' bucket) and
 //! `/Private`, Bob's in his own `/Public`, and per credential the files its deletes and
-//! version deletes use up, so no row depends on another.
+//! version deletes use up (a delete's file per credential and edge: [`del_name`]), so no row
+//! depends on another.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use serde_json::{Value, json};
 use stratus_server::boolset::group_perm;
 use stratus_tests::{Session, TestServer, query_escape};
 
-use super::Cred;
+use super::{Cred, Edge, edges};
 use crate::{
     admin::{PW, admin, member},
     dav::{account, set_group_bits},
@@ -60,20 +61,40 @@ pub(crate) fn tag(c: Cred) -> &'static str {
     }
 }
 
-/// The credentials whose files sit in Ann's `/Public` (the S3 keys' in `/Public/b`).
-const ANN_TAGS: &[&str] = &["session", "oa", "dro", "drw", "app"];
-const S3_TAGS: &[&str] = &["s3ro", "s3rw"];
+/// The file a delete of credential `c` on edge `e` uses up: one per edge, as a credential
+/// accepted on two edges deletes on each.
+pub(crate) fn del_name(c: Cred, e: Edge) -> String {
+    let edge = match e {
+        Edge::Api => "api",
+        Edge::Dav => "dav",
+        Edge::Nc => "nc",
+        Edge::S3 => "s3",
+    };
+    format!("{}-{edge}-del.txt", tag(c))
+}
+
+/// The credentials whose files sit in Ann's `/Public` (the S3 keys' in `/Public/bkt`).
+const ANN_CREDS: &[Cred] = &[
+    Cred::Session,
+    Cred::OauthA,
+    Cred::DavRo,
+    Cred::DavRw,
+    Cred::AppPw,
+];
+const S3_CREDS: &[Cred] = &[Cred::S3Ro, Cred::S3Rw];
 
 impl World {
-    /// A server with the S3 endpoint, WebDAV and S3 allowed to the User group, `configure`
-    /// applied to its configuration, and every credential made; with `bursts`, five more
-    /// files per writable credential for the guard to stop it on.
+    /// A server with the S3 endpoint, behind a trusted proxy (`X-Forwarded-For`: each row
+    /// comes from its own address, `ops::run`), WebDAV and S3 allowed to the User group,
+    /// `configure` applied to its configuration, and every credential made; with `bursts`,
+    /// five more files per writable credential for the guard to stop it on.
     pub(crate) async fn new(
         configure: impl FnOnce(&mut stratus_server::config::Config),
         bursts: bool,
     ) -> Self {
         let server = TestServer::start_with(|c| {
             c.s3.listen = Some("127.0.0.1:0".parse().unwrap());
+            c.proxy_header = Some("X-Forwarded-For".into());
             configure(c);
         })
         .await;
@@ -116,18 +137,23 @@ impl World {
         for path in ["Public/in.txt", "Private/secret.txt"] {
             self.two_versions(&ann, path).await;
         }
-        for t in ANN_TAGS {
-            self.put(&ann, &format!("Public/{t}-del.txt"), b"x").await;
+        for &c in ANN_CREDS {
+            for &e in edges(c) {
+                self.put(&ann, &format!("Public/{}", del_name(c, e)), b"x")
+                    .await;
+            }
+            let t = tag(c);
             let older = self.two_versions(&ann, &format!("Public/{t}-v.txt")).await;
             self.versions.insert(t, older);
         }
-        for t in S3_TAGS {
-            self.put(&ann, &format!("Public/bkt/{t}-del.txt"), b"x")
+        for &c in S3_CREDS {
+            self.put(&ann, &format!("Public/bkt/{}", del_name(c, Edge::S3)), b"x")
                 .await;
         }
         self.put(&bob, "Public/in.png", &png).await;
         self.two_versions(&bob, "Public/in.txt").await;
-        self.put(&bob, "Public/ob-del.txt", b"x").await;
+        let bobs = format!("Public/{}", del_name(Cred::OauthB, Edge::Api));
+        self.put(&bob, &bobs, b"x").await;
         let older = self.two_versions(&bob, "Public/ob-v.txt").await;
         self.versions.insert("ob", older);
         if bursts {
