@@ -319,10 +319,20 @@ async fn delete_dav_account(state: &AppState, user_id: i64, id: i64) -> Result<b
     Ok(deleted.rows_affected == 1)
 }
 
-/// Cuts what signs in without the account's password, for a password reset or a ban: every
-/// app password and S3 key of `user_id` (whoever knew the password could have made one).
-/// Answers how many went.
+/// Cuts what signs in without the account's password, for a password reset (or a directory
+/// entry gone): every app password, WebDAV account and S3 key of `user_id` (whoever knew the
+/// password could have made one). This instance's sign-in caches forget them at once, so
+/// each fails at its next request here. Answers how many went.
 pub async fn cut_devices(state: &AppState, user_id: i64) -> Result<u64, DbErr> {
     let passwords = app_password::revoke_all(state, user_id).await?;
-    Ok(passwords + s3_key::delete_all(state, user_id).await?)
+    // Deleted as the owner deletes one (`dav::account::delete`, `revoke`): the row goes.
+    let accounts = dav_account::Entity::delete_many()
+        .filter(dav_account::Column::OwnerId.eq(user_id))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    super::dav_cache::rows(state).forget_all();
+    super::dav_cache::logins(state).invalidate_all();
+    access_watch::notice(state, Narrowed::User(user_id));
+    Ok(passwords + accounts + s3_key::delete_all(state, user_id).await?)
 }

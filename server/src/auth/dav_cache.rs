@@ -25,8 +25,9 @@ pub enum Credential {
     AppPassword(app_password::Model),
 }
 
-/// Credentials that signed in recently: SHA-256 of `e-mail NUL password` → the user and the
-/// account or app password they opened. A hit skips the e-mail lookup, the throttle counts and the comparison
+/// Credentials that signed in recently: SHA-256 of `e-mail NUL password NUL address` → the
+/// user and the account or app password they opened; by address, because a hit skips the
+/// throttle, which locks an address guessing the account. A hit skips the e-mail lookup, the throttle counts and the comparison
 /// against every account of the user (a WebDAV client sends its credentials with every
 /// request, and small PUTs pay for each query; see `dav::auth`). The rows themselves come from [`SignedRows`],
 /// at most [`ROW_TTL`] old.

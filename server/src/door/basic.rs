@@ -89,11 +89,16 @@ fn credentials(req: &Request) -> Option<(String, String)> {
     Some((user.to_owned(), password.to_owned()))
 }
 
-fn cache_key(email: &str, password: &str) -> [u8; 32] {
+/// The key a verified sign-in is remembered by: the credentials and the address they came
+/// from. A hit skips the throttle, so it must be the address that passed it: a pair verified
+/// from one address does not let a locked address (one guessing the account) in with it.
+fn cache_key(email: &str, password: &str, ip: Option<&str>) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(email.as_bytes());
     h.update([0]);
     h.update(password.as_bytes());
+    h.update([0]);
+    h.update(ip.unwrap_or_default().as_bytes());
     h.finalize().into()
 }
 
@@ -135,7 +140,7 @@ pub async fn sign_in_with(
 ) -> Result<Signed, Refusal> {
     let email = users::normalize_email(email).unwrap_or_else(|_| email.to_owned());
     let password = password.to_owned();
-    let key = cache_key(&email, &password);
+    let key = cache_key(&email, &password, client.ip.as_deref());
     if let Some((user_id, opened)) = crate::auth::dav_cache::logins(state).get(&key).await {
         if let Some(signed) = signed_again(state, (&email, &password), user_id, opened).await? {
             return Ok(signed);

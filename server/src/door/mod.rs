@@ -14,7 +14,8 @@
 //! WebDAV and Nextcloud, an S3 error, an API code).
 //!
 //! Caching, and how a revocation reaches every instance:
-//! - Basic: a verified `e-mail, password` pair is remembered by its digest for five minutes
+//! - Basic: a verified `e-mail, password` pair is remembered by its digest with the address it
+//!   came from (a locked address gets no other address's verified pair) for five minutes
 //!   (`auth::dav_cache::Logins`), and the user, group and account or app password it opened are
 //!   read in one joined statement at most [`ROW_TTL`] old (`auth::dav_cache::SignedRows`): a
 //!   warm request reads nothing, a cold one one statement. The instance that changes a user, a

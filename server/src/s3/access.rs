@@ -79,12 +79,17 @@ pub async fn of<T>(state: &AppState, req: &S3Request<T>) -> S3Result<Access> {
     })
 }
 
-/// The S3 error of a refused key.
+/// The S3 error of a refused key. S3 has no 401: a key that no longer signs in at all (its
+/// owner banned, not activated or gone) is `InvalidAccessKeyId`, as AWS answers for a
+/// deactivated key and as a deleted key answers here, so a client tells "this key is dead"
+/// (the other doors' 401) from `AccessDenied`, a live key refused this operation (its
+/// group lost the right, its folder is gone, it is read-only). `failures` does not count
+/// it as a guessed signature: the key exists and its signature was right.
 fn refused(refusal: Refusal) -> s3s::S3Error {
     match refusal {
         Refusal::Unknown => s3_error!(InvalidAccessKeyId),
         Refusal::NotAllowed(why) => s3_error!(AccessDenied, "{why}"),
         Refusal::Db(e) => internal(e),
-        _ => s3_error!(AccessDenied, "the key's owner cannot sign in"),
+        _ => s3_error!(InvalidAccessKeyId, "the key's owner cannot sign in"),
     }
 }

@@ -109,6 +109,7 @@ pub async fn serve(
     if resp.status() == hyper::StatusCode::FORBIDDEN
         && let Some(access_key) = access_key
         && let Some(code) = refused_code(&resp)
+        && guessed(&code, owner)
     {
         let content = serde_json::json!({ "access_key": access_key, "code": code.as_str() });
         sign_in_throttle::record_failure(&state.db, Door::S3, owner, &client, content).await;
@@ -119,6 +120,14 @@ pub async fn serve(
         }
     }
     Ok(resp)
+}
+
+/// Whether a refusal `code` for a key of `owner` (`None`: no such key) is a guess: a wrong
+/// signature, or a key id that names no key. A key that exists answers `InvalidAccessKeyId`
+/// also when its owner may not sign in (`access::refused`): the signature was right, so it
+/// is no guess.
+fn guessed(code: &S3ErrorCode, owner: Option<i64>) -> bool {
+    *code == S3ErrorCode::SignatureDoesNotMatch || owner.is_none()
 }
 
 /// The access key id a request names: in its `Authorization` header (SigV4 `Credential=` or
@@ -192,6 +201,14 @@ mod tests {
         assert_eq!(access_key_of(&req(None, "/b/k")), None);
         let long = format!("AWS {}:sig", "x".repeat(500));
         assert_eq!(access_key_of(&req(Some(&long), "/")).unwrap().len(), 128);
+    }
+
+    #[test]
+    fn only_a_wrong_signature_or_an_unknown_key_is_a_guess() {
+        assert!(guessed(&S3ErrorCode::SignatureDoesNotMatch, Some(1)));
+        assert!(guessed(&S3ErrorCode::InvalidAccessKeyId, None));
+        // The key exists, signed right, and its owner is banned: no guess to count.
+        assert!(!guessed(&S3ErrorCode::InvalidAccessKeyId, Some(1)));
     }
 
     #[tokio::test]

@@ -7,12 +7,12 @@
 //! their own, as in Nextcloud, and the account's owner revokes them in Settings.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use stratus_entity::{dav_account, external_identity};
+use stratus_entity::external_identity;
 
 use super::directory::{Config, DirectoryError};
 use crate::{
     access_watch,
-    auth::{app_password, dav_cache, s3_key, session},
+    auth::{credentials, session},
     state::AppState,
     users::external::DIRECTORY,
 };
@@ -77,14 +77,7 @@ async fn check_link(
 /// Cuts every credential of `user_id` that works without the directory: app passwords, S3
 /// keys, WebDAV accounts and session chains (refresh tokens, and access tokens with them).
 async fn cut(state: &AppState, user_id: i64) -> Result<u64, sea_orm::DbErr> {
-    let mut cut = app_password::revoke_all(state, user_id).await?;
-    cut += s3_key::delete_all(state, user_id).await?;
-    cut += dav_account::Entity::delete_many()
-        .filter(dav_account::Column::OwnerId.eq(user_id))
-        .exec(&state.db)
-        .await?
-        .rows_affected;
-    dav_cache::rows(state).forget_all();
+    let mut cut = credentials::cut_devices(state, user_id).await?;
     cut += session::end_all(&state.db, user_id, None).await?;
     session::Chains::of(state).forget_all();
     access_watch::notice(state, access_watch::Narrowed::User(user_id));
