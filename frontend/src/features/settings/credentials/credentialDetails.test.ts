@@ -32,7 +32,8 @@ it("says how far a credential reaches", () => {
   expect(reachLine(base, t)).toBe("settings.credentials.wholeDrive");
   const confined = { ...base, root: "cloudreve://my/Docs", read_only: true };
   expect(reachLine(confined, t)).toBe(
-    "settings.credentials.folder(cloudreve://my/Docs) · settings.credentials.readOnly",
+    "settings.credentials.folder(/Docs) · settings.credentials.readOnly",
   );
+  expect(reachLine({ ...base, root: "cloudreve://my" }, t)).toBe("settings.credentials.folder(/)");
   expect(reachLine({ ...base, root: "" }, t)).toBe("settings.credentials.folderGone");
 });

@@ -24,6 +24,14 @@ export function usageLine(c: UserCredential, t: TFunction, language: string): st
   return parts.join(" · ");
 }
 
+/** A folder of the user's own drive as they see it (`cloudreve://my/Docs` → `/Docs`); any
+ * other URI (a share) as it is. */
+function drivePath(uri: string): string {
+  const mine = /^cloudreve:\/\/(?:[^@/]*@)?my(\/.*)?$/.exec(uri);
+  if (!mine) return uri;
+  return decodeURIComponent(mine[1] ?? "/");
+}
+
 /** How far it reaches: a folder (or a folder gone), or the whole drive; and read-only. */
 export function reachLine(c: UserCredential, t: TFunction): string {
   const folder =
@@ -31,7 +39,7 @@ export function reachLine(c: UserCredential, t: TFunction): string {
       ? t("settings.credentials.wholeDrive")
       : c.root === ""
         ? t("settings.credentials.folderGone")
-        : t("settings.credentials.folder", { folder: c.root });
+        : t("settings.credentials.folder", { folder: drivePath(c.root) });
   return c.read_only ? `${folder} · ${t("settings.credentials.readOnly")}` : folder;
 }
 
