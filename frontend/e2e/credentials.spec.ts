@@ -32,7 +32,7 @@ test("devices and keys are listed in one place and one is revoked", async ({
   await expect(rows.filter({ hasText: "backup key" })).toBeVisible();
   await expect(rows.filter({ hasText: "This device" })).toBeVisible();
   const dav = rows.filter({ hasText: "laptop webdav" });
-  await expect(dav.getByText("Folder cloudreve://my · read-only")).toBeVisible();
+  await expect(dav.getByText("Folder / · read-only")).toBeVisible();
   await section.scrollIntoViewIfNeeded();
   await snapAll(page, info, "credentials-listed");
   await expectAccessible(page, "the devices and keys");
@@ -44,6 +44,13 @@ test("devices and keys are listed in one place and one is revoked", async ({
   await expect(rows.filter({ hasText: "laptop webdav" })).toHaveCount(0);
   await expect(rows.filter({ hasText: "backup key" })).toBeVisible();
   await snap(page, info, "credentials-revoked");
+
+  // The same list in Chinese: every label translated, nothing left in English.
+  await page.evaluate(() => localStorage.setItem("stratus.language", "zh-CN"));
+  await page.reload();
+  await page.getByTestId("credential").filter({ hasText: "backup key" }).scrollIntoViewIfNeeded();
+  await snap(page, info, "credentials-zh");
+  await page.evaluate(() => localStorage.setItem("stratus.language", "en-US"));
 
   const listed = await api<Credential[]>("GET", "/devices/credentials");
   expect(listed.some((c) => c.kind === "webdav")).toBe(false);
