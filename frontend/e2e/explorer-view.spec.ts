@@ -161,5 +161,5 @@ test("search with filters, pin the search, trash: restore, delete for good, empt
   expect(trash.files).toEqual([]);
 
   await page.getByRole("link", { name: "Shared with me" }).click();
-  await expect(page.getByText("This folder is empty")).toBeVisible();
+  await expect(page.getByText("Nothing is shared with you yet.", { exact: false })).toBeVisible();
 });

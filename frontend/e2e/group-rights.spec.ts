@@ -21,7 +21,7 @@ test("a new install's users may connect WebDAV, sync apps and S3 keys", async ({
   await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
   await page.goto("/settings");
   await expect(page.getByRole("button", { name: "Add a WebDAV account" })).toBeVisible();
-  const devices = page.getByRole("region", { name: "Devices" });
+  const devices = page.getByRole("region", { name: "Devices", exact: true });
   await expect(devices.getByRole("link", { name: "Connect a sync client" })).toBeVisible();
   await expect(devices.getByTestId("devices-unavailable")).toHaveCount(0);
   const s3 = page.getByRole("region", { name: "S3 keys" });
@@ -42,7 +42,7 @@ test("a group without WebDAV and S3 keys is told so before anything is filled in
   await expect(page).toHaveURL(/\/home/, { timeout: 30_000 });
 
   await page.goto("/settings");
-  const devices = page.getByRole("region", { name: "Devices" });
+  const devices = page.getByRole("region", { name: "Devices", exact: true });
   await expect(devices.getByTestId("devices-unavailable")).toContainText("Ask an administrator");
   await expect(devices.getByRole("link", { name: "Connect a sync client" })).toHaveCount(0);
   const s3 = page.getByRole("region", { name: "S3 keys" });

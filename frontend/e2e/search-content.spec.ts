@@ -28,9 +28,11 @@ async function searchContents(
   labels = { mode: "Contents", box: "Words in the files' text", open: "Search" },
 ) {
   const mode = page.getByText(labels.mode, { exact: true });
-  // On a phone the search box opens from the toolbar's search button.
-  if (!(await mode.isVisible()))
-    await page.getByRole("button", { name: labels.open, exact: true }).click();
+  const open = page.getByRole("button", { name: labels.open, exact: true });
+  // On a phone the search box opens from the toolbar's search button. Either shows once the
+  // explorer has rendered; until then neither does.
+  await expect(mode.or(open).first()).toBeVisible({ timeout: 30_000 });
+  if (!(await mode.isVisible())) await open.click();
   await mode.click();
   const box = page.getByRole("textbox", { name: labels.box });
   await box.fill(words);

@@ -65,7 +65,7 @@ test("a device signs in with login flow v2 and is revoked from the settings", as
 
   // The settings list it; revoking it refuses the next request.
   await page.goto("/settings");
-  const devices = page.getByRole("region", { name: "Devices" });
+  const devices = page.getByRole("region", { name: "Devices", exact: true });
   await expect(devices.getByTestId("app-password")).toHaveCount(1);
   await expect(devices.getByText("Nextcloud desktop (Linux)")).toBeVisible();
   await devices.scrollIntoViewIfNeeded();
@@ -92,7 +92,7 @@ test("a device signs in with login flow v2 and is revoked from the settings", as
   await expect(page.getByRole("heading", { name: "连接同步客户端" })).toBeVisible();
   await snap(page, info, "sync-clients-zh-CN");
   await page.goto("/settings");
-  const zhDevices = page.getByRole("region", { name: "设备" });
+  const zhDevices = page.getByRole("region", { name: "设备", exact: true });
   await expect(zhDevices.getByText("还没有同步客户端。")).toBeVisible();
   await zhDevices.scrollIntoViewIfNeeded();
   await snap(page, info, "devices-zh-CN");
