@@ -33,7 +33,7 @@ source bench/lib.sh
 
 need nginx nginx
 need curl curl
-command -v s3s-fs >/dev/null || export PATH="$HOME/.cache/stratus-tools/bin:$PATH"
+command -v s3s-fs >/dev/null || export PATH="${STRATUS_TOOLS_DIR:-${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}/tools}/bin:$PATH"
 command -v s3s-fs >/dev/null || { echo "s3s-fs is missing (cargo install s3s-fs@0.14.1 --features binary)" >&2; exit 1; }
 
 BIN=${STRATUS_BIN:-$CARGO_TARGET_DIR/debug/stratus}

@@ -27,7 +27,7 @@ SIZE_MIB=${SIZE_MIB:-1024}
 CHUNK_MIB=${CHUNK_MIB:-25}
 source bench/lib.sh
 KILL_ON_EXIT+=(S3_PID)
-export PATH="$HOME/.cache/stratus-tools/bin:$PATH"
+export PATH="${STRATUS_TOOLS_DIR:-${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}/tools}/bin:$PATH"
 
 need curl curl
 need jq jq

@@ -13,7 +13,7 @@
 #   bash bench/s3.sh
 #   STRATUS_BIN=target/debug/stratus BIG_MIB=256 bash bench/s3.sh
 #
-# Needs s3s-fs on PATH (or in ~/.cache/stratus-tools/bin: `cargo install s3s-fs@0.14.1
+# Needs s3s-fs on PATH (or in $CARGO_TARGET_DIR/tools/bin, where .ci/run installs it: `cargo install s3s-fs@0.14.1
 # --features binary`), boto3, curl and jq. Not part of CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,7 +22,7 @@ BIG_MIB=${BIG_MIB:-1024}
 SMALL=${SMALL:-1000}
 CONC=${CONC:-16}
 PYTHON=${STRATUS_BOTO3_PYTHON:-python3}
-export PATH="$HOME/.cache/stratus-tools/bin:$PATH"
+export PATH="${STRATUS_TOOLS_DIR:-${CARGO_TARGET_DIR:-$HOME/.cache/stratus-target}/tools}/bin:$PATH"
 source bench/lib.sh
 KILL_ON_EXIT+=(S3FS_PID)
 

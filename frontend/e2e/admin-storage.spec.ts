@@ -3,13 +3,9 @@
 // (checked through the admin files API); an S3 policy with a wrong secret shows the bucket's
 // signature error and is not saved (s3s-fs, which checks SigV4); a share deleted by the
 // administrator is gone for its visitor. Screenshots of each page.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
+import { ACCESS_KEY, BUCKET, SECRET_KEY, startBucket } from "./bucket";
 import { apiAs, fillSignIn, signInPage, snap } from "./helpers";
 import { newAccount } from "./site";
 
@@ -115,75 +111,11 @@ test("a local policy made in the wizard receives the next upload of its group's 
 
 // --- S3 -------------------------------------------------------------------------------------
 
-const ACCESS_KEY = "stratus-e2e-ak";
-const SECRET_KEY = "stratus-e2e-secret-key-0123456789";
-const BUCKET = "stratus-e2e";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("port")),
-      );
-    });
-  });
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-/** s3s-fs on a free loopback port, serving one bucket from a temp dir. */
-async function startS3(): Promise<{ endpoint: string; stop: () => void }> {
-  const root = mkdtempSync(join(tmpdir(), "stratus-e2e-s3-"));
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(join(root, BUCKET));
-  const binary = join(homedir(), ".cache/stratus-tools/bin/s3s-fs");
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--access-key",
-      ACCESS_KEY,
-      "--secret-key",
-      SECRET_KEY,
-      root,
-    ],
-    { stdio: "ignore" },
-  );
-  const stop = () => {
-    child.kill();
-    rmSync(root, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    if (await listening(port)) return { endpoint: `http://127.0.0.1:${port}`, stop };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  stop();
-  throw new Error("s3s-fs did not start");
-}
-
 test("an S3 policy with a wrong secret shows the signature error and is not saved", async ({
   page,
   request,
 }) => {
-  const s3 = await startS3();
+  const s3 = await startBucket();
   try {
     const name = `Bucket ${Date.now().toString(36)}`;
     await signInPage(page, ACCOUNTS.admin);
@@ -215,7 +147,7 @@ test("an S3 policy with a wrong secret shows the signature error and is not save
     await expect(dialog).toBeHidden({ timeout: 30_000 });
     await expect(page.getByRole("row").filter({ hasText: name })).toContainText("S3-compatible");
   } finally {
-    s3.stop();
+    await s3.stop();
   }
 });
 

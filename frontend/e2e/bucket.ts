@@ -1,6 +1,6 @@
 // An S3 bucket for the specs of `s3` policies: s3s-fs (`cargo install s3s-fs --features
-// binary`, looked for in ~/.cache/stratus-tools/bin, then on PATH) serving a temporary folder on
-// a free loopback port. `stop` ends it and removes the folder.
+// binary`, looked for in $STRATUS_TOOLS_DIR/bin, then ~/.cache/stratus-tools/bin, then on PATH)
+// serving a temporary folder on a free loopback port. `stop` ends it and removes the folder.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -12,9 +12,13 @@ export const BUCKET = "stratus-e2e";
 export const ACCESS_KEY = "stratus-e2e-ak";
 export const SECRET_KEY = "stratus-e2e-secret-key-0123456789";
 
-function binary(): string {
-  const cached = join(homedir(), ".cache/stratus-tools/bin/s3s-fs");
-  return existsSync(cached) ? cached : "s3s-fs";
+/** The s3s-fs executable: where the test command installed it, else the one on PATH. */
+export function s3sFsBinary(): string {
+  const dirs = [process.env.STRATUS_TOOLS_DIR, join(homedir(), ".cache/stratus-tools")];
+  for (const dir of dirs) {
+    if (dir && existsSync(join(dir, "bin/s3s-fs"))) return join(dir, "bin/s3s-fs");
+  }
+  return "s3s-fs";
 }
 
 async function waitListening(port: number, child: ChildProcess) {
@@ -43,7 +47,7 @@ export async function startBucket() {
   mkdirSync(bucketDir);
   const port = await freePort();
   const child = spawn(
-    binary(),
+    s3sFsBinary(),
     [
       "--host",
       "127.0.0.1",
