@@ -15,7 +15,6 @@ use dav_server::{
     ls::{DavLock, DavLockSystem, LsFuture},
 };
 use futures_util::FutureExt;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use stratus_entity::lock as lock_row;
 use xmltree::Element;
 
@@ -166,17 +165,13 @@ impl DavLocks {
         *self.cache.lock().expect("lock cache") = None;
     }
 
-    async fn live(&self, tree: i64) -> Result<Vec<Held>, sea_orm::DbErr> {
+    async fn live(&self, tree: i64) -> Result<Vec<Held>, LockError> {
         if let Some((of, cached)) = self.cache.lock().expect("lock cache").clone()
             && of == tree
         {
             return Ok(cached);
         }
-        let rows = lock_row::Entity::find()
-            .filter(lock_row::Column::OwnerId.eq(tree))
-            .filter(lock_row::Column::ExpiresAt.gt(Utc::now()))
-            .all(&self.s.state.db)
-            .await?;
+        let rows = lock::live_locks_of_tree(&self.s.state.db, tree).await?;
         let held: Vec<Held> = rows
             .into_iter()
             .filter_map(|r| {

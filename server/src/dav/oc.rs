@@ -139,7 +139,7 @@ async fn facts(
     let f = &node.file;
     let dir = f.r#type == file::kind::FOLDER;
     let folders: &[i64] = if dir { &[f.id] } else { &[] };
-    let mut extra = props::Extra::load(&fs.0.state.db, asks, &[f.id], folders)
+    let mut extra = props::Extra::load(&fs.0.state, asks, &[f.id], folders)
         .await
         .map_err(fs_err)?;
     if let Some(p) = props::permissions_of(&node, fs.0.oc.access) {

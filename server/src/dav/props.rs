@@ -9,17 +9,12 @@ use dav_server::{
     fs::{DavProp, FsError as DavFsError},
 };
 use poem::http::StatusCode;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use stratus_entity::metadata;
 
 use super::{error::fs_err, fs::DavFs};
-use crate::fs::{
-    error::FsError,
-    metadata::{self as meta, Patch},
-};
+use crate::fs::metadata::{self as meta, Patch};
 
 /// Prefix of dead-property metadata keys.
-pub const PREFIX: &str = "dav:";
+pub const PREFIX: &str = meta::DAV_PROP_PREFIX;
 
 /// Per-request cache: folders whose children were prefetched, and the properties found.
 #[derive(Default)]
@@ -62,26 +57,7 @@ pub fn prop_of(key: &str, value: &str, with_content: bool) -> Option<DavProp> {
 }
 
 /// The dead properties of the given files, by file id.
-pub async fn load(
-    db: &impl ConnectionTrait,
-    file_ids: &[i64],
-) -> Result<HashMap<i64, Vec<(String, String)>>, FsError> {
-    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    if file_ids.is_empty() {
-        return Ok(out);
-    }
-    let rows = metadata::Entity::find()
-        .filter(metadata::Column::FileId.is_in(file_ids.iter().copied()))
-        .filter(metadata::Column::Name.starts_with(PREFIX))
-        .all(db)
-        .await?;
-    for row in rows {
-        out.entry(row.file_id)
-            .or_default()
-            .push((row.name, row.value));
-    }
-    Ok(out)
-}
+pub use crate::fs::metadata::dav_props_of as load;
 
 impl DavFs {
     /// PROPPATCH: sets and removes dead properties, all or none.

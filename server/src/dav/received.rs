@@ -23,8 +23,7 @@ use std::{
 };
 
 use dav_server::davpath::DavPath;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{file, user};
+use stratus_entity::file;
 
 use super::{meta::Meta, path};
 use crate::{
@@ -143,7 +142,7 @@ impl Received {
         at.push(FOLDER.to_owned());
         let real = fs_path::chain(db, me.user.id, &at).await?.len() == at.len() + 1;
         let name = if real { ASIDE } else { FOLDER }.to_owned();
-        let nicks = nicks_of_clashing(db, &found).await?;
+        let nicks = nicks_of_clashing(state, &found).await?;
         let plain: Vec<(&str, bool, &str)> = found
             .iter()
             .map(|(f, _, _)| {
@@ -279,7 +278,7 @@ impl Received {
 
 /// The nicknames of the owners of entries whose names clash.
 async fn nicks_of_clashing(
-    db: &sea_orm::DatabaseConnection,
+    state: &AppState,
     found: &[(file::Model, FileUri, Access)],
 ) -> Result<HashMap<i64, String>, FsError> {
     let mut seen = HashSet::new();
@@ -296,15 +295,7 @@ async fn nicks_of_clashing(
     if owners.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String)> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::Nick)
-        .filter(user::Column::Id.is_in(owners))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
+    Ok(crate::users::nicks_of(&state.db, owners).await?)
 }
 
 /// The names of entries (name, folder or not, owner's nickname), in the order given (that

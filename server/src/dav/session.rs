@@ -11,7 +11,6 @@ use std::{
 
 use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
 use poem::http::Method;
-use sea_orm::EntityTrait;
 use stratus_entity::entity;
 
 use super::{path, props::PropCache, received::Received};
@@ -104,8 +103,7 @@ impl Session {
         if let Some(row) = read.filter(|row| row.id == id) {
             return Ok(row);
         }
-        entity::Entity::find_by_id(id)
-            .one(&self.state.db)
+        crate::fs::drive::blob::version(&self.state.db, id)
             .await
             .map_err(|_| DavFsError::GeneralFailure)?
             .ok_or(DavFsError::NotFound)

@@ -144,6 +144,14 @@ async fn storage_details(ctx: &FsCtx<'_>, node: &Node) -> Result<StorageDetails,
     })
 }
 
+/// The size of file `id` as stored (0 when there is no such row).
+pub async fn size_of(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<i64, FsError> {
+    Ok(file::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or(0, |f| f.size))
+}
+
 /// The total size of the files below each of `folders` (0 for an empty one), in one
 /// recursive statement for all of them: what `oc:size` shows of a folder.
 pub async fn folder_sizes(

@@ -10,7 +10,7 @@
 //! setting, custom property values against the `custom_props` definitions, and that
 //! `sys:shared_owner` decodes as a user hashid.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
@@ -178,7 +178,7 @@ pub fn validate_key(key: &str) -> Result<(), FsError> {
 /// for the full check).
 pub fn validate(key: &str, value: &str) -> Result<(), FsError> {
     validate_key(key)?;
-    if key.starts_with("dav:") {
+    if key.starts_with(DAV_PROP_PREFIX) {
         if value.len() > MAX_DAV_VALUE_BYTES {
             return Err(invalid(key, format!("at most {MAX_DAV_VALUE_BYTES} bytes")));
         }
@@ -384,6 +384,32 @@ pub async fn upsert(
     .exec_without_returning(txn)
     .await?;
     Ok(())
+}
+
+/// Prefix of the keys of WebDAV dead properties (PROPPATCH), `dav:{namespace}name`.
+pub const DAV_PROP_PREFIX: &str = "dav:";
+
+/// The WebDAV dead properties of the given files, by file id, in one statement: a listing
+/// prefetches a whole page's.
+pub async fn dav_props_of(
+    db: &impl ConnectionTrait,
+    file_ids: &[i64],
+) -> Result<HashMap<i64, Vec<(String, String)>>, FsError> {
+    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    if file_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = metadata::Entity::find()
+        .filter(metadata::Column::FileId.is_in(file_ids.iter().copied()))
+        .filter(metadata::Column::Name.starts_with(DAV_PROP_PREFIX))
+        .all(db)
+        .await?;
+    for row in rows {
+        out.entry(row.file_id)
+            .or_default()
+            .push((row.name, row.value));
+    }
+    Ok(out)
 }
 
 /// Deletes `keys` and every key in `namespaces` (`exif:`) of `file_id` in one statement,

@@ -306,6 +306,14 @@ pub async fn resolve_id(ctx: &FsCtx<'_>, hashid: &str) -> Result<Node, FsError> 
     })
 }
 
+/// The row of file `id` unless it was deleted for good (a trashed one is found).
+pub async fn live_file(db: &impl ConnectionTrait, id: i64) -> Result<Option<file::Model>, FsError> {
+    Ok(file::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|f| f.deleted_at.is_none()))
+}
+
 /// The URI of a row, rebuilt from its ancestors (`my` for tree rows, `trash` for trashed),
 /// read in one query ([`chain::chain`]); `file` itself is taken as given.
 pub async fn uri_of(db: &impl ConnectionTrait, file: &file::Model) -> Result<FileUri, FsError> {

@@ -39,6 +39,22 @@ pub struct Shown {
     pub granted: bool,
 }
 
+/// Which of `file_ids` have a share link (not deleted), in one statement.
+pub async fn with_share_links(
+    db: &impl ConnectionTrait,
+    file_ids: &[i64],
+) -> Result<HashSet<i64>, FsError> {
+    let ids: Vec<i64> = share::Entity::find()
+        .select_only()
+        .column(share::Column::FileId)
+        .filter(share::Column::FileId.is_in(file_ids.iter().copied()))
+        .filter(share::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// Reads what `items` show, in their order.
 pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<Shown>, FsError> {
     let file_ids: Vec<i64> = items.iter().map(|i| i.file.id).collect();
@@ -56,15 +72,7 @@ pub async fn shown(db: &impl ConnectionTrait, items: &[Item<'_>]) -> Result<Vec<
                 .or_default()
                 .insert(row.name, row.value);
         }
-        let shared_ids: Vec<i64> = share::Entity::find()
-            .select_only()
-            .column(share::Column::FileId)
-            .filter(share::Column::FileId.is_in(file_ids.clone()))
-            .filter(share::Column::DeletedAt.is_null())
-            .into_tuple()
-            .all(db)
-            .await?;
-        shared.extend(shared_ids);
+        shared = with_share_links(db, &file_ids).await?;
         let granted_ids: Vec<i64> = file_grant::Entity::find()
             .select_only()
             .column(file_grant::Column::FileId)

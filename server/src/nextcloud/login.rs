@@ -38,7 +38,7 @@ fn agent(req: &Request) -> &str {
     req.header(header::USER_AGENT).unwrap_or_default()
 }
 
-fn internal(e: sea_orm::DbErr) -> Response {
+fn internal(e: impl std::fmt::Display) -> Response {
     tracing::warn!(error = %e, "login flow failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }

@@ -14,7 +14,6 @@ use poem::{
     http::StatusCode,
     web::{Data, Path},
 };
-use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use stratus_entity::{file, share};
 
@@ -81,11 +80,7 @@ async fn target_of(
     caller: &Caller,
     row: &share::Model,
 ) -> Result<Option<(file::Model, String)>, FsError> {
-    let Some(target) = file::Entity::find_by_id(row.file_id)
-        .one(&state.db)
-        .await?
-        .filter(|f| f.deleted_at.is_none())
-    else {
+    let Some(target) = nav::live_file(&state.db, row.file_id).await? else {
         return Ok(None);
     };
     let uri = nav::uri_of(&state.db, &target).await?;
@@ -317,12 +312,11 @@ pub async fn delete_share(
     let caller = Caller::User(me.clone());
     let ctx = FsCtx::new(&state, &caller);
     // `manage::delete` lets an administrator delete anyone's; here only one's own.
-    let owned = share::Entity::find_by_id(id)
-        .one(&state.db)
+    let owned = crate::share::access::find(&state.db, id)
         .await
         .ok()
         .flatten()
-        .filter(|s| s.user_id == me.user.id && s.deleted_at.is_none());
+        .filter(|s| s.user_id == me.user.id);
     let Some(owned) = owned else {
         return not_found();
     };

@@ -15,7 +15,6 @@ use poem::{
     http::{StatusCode, header},
     web::{Data, Path},
 };
-use sea_orm::EntityTrait;
 use serde_json::json;
 use stratus_entity::user;
 
@@ -93,12 +92,10 @@ pub async fn get_avatar(
     let account = match own {
         Some(me) => Some(me.user.clone()),
         None => match state.ids.decode(&name, IdKind::User) {
-            Ok(id) => user::Entity::find_by_id(id)
-                .one(&state.db)
+            Ok(id) => crate::users::find_live(&state.db, id)
                 .await
                 .ok()
-                .flatten()
-                .filter(|u| u.deleted_at.is_none()),
+                .flatten(),
             Err(_) => None,
         },
     };

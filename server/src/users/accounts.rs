@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionSession, TransactionTrait,
+    QueryFilter, QuerySelect, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use stratus_entity::{group, user};
@@ -384,6 +384,22 @@ pub async fn hash_password(pw: &str) -> Result<String, UsersError> {
         .await
         .map_err(|e| UsersError::Other(anyhow::anyhow!("password hashing task failed: {e}")))?
         .map_err(UsersError::Other)
+}
+
+/// The nicknames of the accounts `ids`, by id, in one statement.
+pub async fn nicks_of<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, sea_orm::DbErr> {
+    let rows: Vec<(i64, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Nick)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The account with this id unless it was deleted.

@@ -21,7 +21,6 @@ use poem::{
     Body, Request, Response,
     http::{StatusCode, header},
 };
-use sea_orm::{EntityTrait, FromQueryResult, QuerySelect, prelude::DateTimeUtc};
 use std::collections::HashMap;
 use stratus_entity::file;
 use tokio::sync::mpsc;
@@ -39,7 +38,8 @@ use crate::{
     fs::{
         error::FsError,
         grant::{self, Granted},
-        nav::Node,
+        list::rows::{ListedRow as Row, listed_rows},
+        nav::{self, Node},
         uri::FsKind,
     },
     nextcloud::dav::oc::props::{self as oc, Extra, OC},
@@ -146,7 +146,7 @@ pub async fn answer(
     let r = Arc::new(render_for(fs, req, want));
     if received::is_folder(&node.uri) {
         let rec = fs.received().await.ok()??;
-        let body = received_list::answer(&s.state.db, &r, &href, &rec, depth_one).await;
+        let body = received_list::answer(&s.state, &r, &href, &rec, depth_one).await;
         return Some(resp.body(body.ok()?));
     }
 
@@ -198,11 +198,10 @@ async fn head(
     href: &str,
     at_root: bool,
 ) -> Result<String, FsError> {
-    let db = &fs.0.state.db;
     let id = node.file.id;
-    let dead = props::load(db, &[id]).await?;
+    let dead = props::load(&fs.0.state.db, &[id]).await?;
     let folders: &[i64] = if node.is_folder() { &[id] } else { &[] };
-    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &[id], folders).await?;
+    let mut extra = Extra::load(&fs.0.state, |ns, l| r.asks(ns, l), &[id], folders).await?;
     if let Some(p) = oc::permissions_of(node, r.access) {
         extra.permissions.insert(id, p);
     }
@@ -279,24 +278,12 @@ fn children(
 
 /// The page of children of `folder` named after `after`, with their dead properties.
 async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Page, FsError> {
-    let db = &fs.0.state.db;
-    let mut rows = children_page(folder.id, after)
-        .select_only()
-        .column(file::Column::Id)
-        .column(file::Column::Name)
-        .column_as(file::Column::Type, "kind")
-        .column(file::Column::Size)
-        .column(file::Column::PrimaryEntity)
-        .column(file::Column::CreatedAt)
-        .column(file::Column::UpdatedAt)
-        .column(file::Column::IsSymbolic)
-        .column(file::Column::TreeRev)
-        .into_model::<Row>()
-        .all(db)
-        .await?;
+    let state = &fs.0.state;
+    let db = &state.db;
+    let mut rows = listed_rows(db, children_page(folder.id, after)).await?;
     // Saved shares (rare) are shown as what they lead to.
     for row in rows.iter_mut().filter(|r| r.is_symbolic) {
-        if let Some(entry) = file::Entity::find_by_id(row.id).one(db).await? {
+        if let Some(entry) = nav::live_file(db, row.id).await? {
             *row = Row::from(&fs.listed(entry).await);
         }
     }
@@ -307,7 +294,7 @@ async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Pa
         .filter(|r| r.kind == file::kind::FOLDER)
         .map(|r| r.id)
         .collect();
-    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    let mut extra = Extra::load(state, |ns, l| r.asks(ns, l), &ids, &folders).await?;
     // Through a grant, what each child allows (one statement for the page at most): its
     // ETag follows it, and so do its permissions.
     if let Some(g) = &folder.grant {
@@ -329,36 +316,6 @@ async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Pa
         }
     }
     Ok((rows, dead, extra))
-}
-
-/// The columns a listing needs.
-#[derive(Debug, FromQueryResult)]
-struct Row {
-    id: i64,
-    name: String,
-    kind: i16,
-    size: i64,
-    primary_entity: Option<i64>,
-    created_at: DateTimeUtc,
-    updated_at: DateTimeUtc,
-    is_symbolic: bool,
-    tree_rev: i64,
-}
-
-impl From<&file::Model> for Row {
-    fn from(f: &file::Model) -> Self {
-        Row {
-            id: f.id,
-            name: f.name.clone(),
-            kind: f.r#type,
-            size: f.size,
-            primary_entity: f.primary_entity,
-            created_at: f.created_at,
-            updated_at: f.updated_at,
-            is_symbolic: f.is_symbolic,
-            tree_rev: f.tree_rev,
-        }
-    }
 }
 
 #[cfg(test)]

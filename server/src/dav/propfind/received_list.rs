@@ -11,12 +11,13 @@ use crate::{
     dav::{props, received::Received},
     fs::{error::FsError, grant},
     nextcloud::dav::oc::props::{self as oc, Extra, OC},
+    state::AppState,
 };
 use stratus_entity::file;
 
 /// The whole answer for the folder at `href`, as `r` renders it.
 pub(super) async fn answer(
-    db: &sea_orm::DatabaseConnection,
+    state: &AppState,
     r: &Render,
     href: &str,
     received: &Received,
@@ -30,7 +31,7 @@ pub(super) async fn answer(
     }
     r.response(&mut out, href, &Item::of(&folder, false), &[], &extra);
     if depth_one {
-        out.push_str(&entries(db, r, href, received).await?);
+        out.push_str(&entries(state, r, href, received).await?);
     }
     out.push_str("</D:multistatus>");
     Ok(Bytes::from(out))
@@ -38,7 +39,7 @@ pub(super) async fn answer(
 
 /// The `response`s of the entries.
 async fn entries(
-    db: &sea_orm::DatabaseConnection,
+    state: &AppState,
     r: &Render,
     href: &str,
     received: &Received,
@@ -57,8 +58,8 @@ async fn entries(
         .filter(|row| row.kind == file::kind::FOLDER)
         .map(|row| row.id)
         .collect();
-    let dead = props::load(db, &ids).await?;
-    let mut extra = Extra::load(db, |ns, l| r.asks(ns, l), &ids, &folders).await?;
+    let dead = props::load(&state.db, &ids).await?;
+    let mut extra = Extra::load(state, |ns, l| r.asks(ns, l), &ids, &folders).await?;
     if r.asks(OC, "permissions") {
         for (item, granted) in received.granted() {
             let dir = item.file.r#type == file::kind::FOLDER;

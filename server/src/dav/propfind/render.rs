@@ -5,7 +5,7 @@ use std::{collections::HashMap, fmt::Write as _, time::SystemTime};
 
 use chrono::SecondsFormat;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use sea_orm::prelude::DateTimeUtc;
+use chrono::{DateTime, Utc};
 use stratus_entity::file;
 use xmltree::{Element, EmitterConfig};
 
@@ -51,8 +51,8 @@ pub(super) struct Item<'a> {
     name: &'a str,
     dir: bool,
     len: u64,
-    created: DateTimeUtc,
-    modified: DateTimeUtc,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
     etag: meta::Etag,
     /// The account root: its quota is the owner's.
     root: bool,
@@ -358,7 +358,7 @@ fn mime(item: &Item) -> &'static str {
 }
 
 /// RFC 7231 date, as `getlastmodified` wants it.
-fn http_date(t: DateTimeUtc) -> httpdate::HttpDate {
+fn http_date(t: DateTime<Utc>) -> httpdate::HttpDate {
     // httpdate refuses times before 1970 (by panicking).
     SystemTime::from(t).max(SystemTime::UNIX_EPOCH).into()
 }

@@ -44,6 +44,7 @@ mod cursor;
 mod listing;
 mod page;
 mod pins;
+pub mod rows;
 mod search;
 mod view;
 

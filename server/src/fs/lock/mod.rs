@@ -387,6 +387,19 @@ pub async fn owners_with_locks(
     Ok(rows.into_iter().collect())
 }
 
+/// Every live lock in `owner_id`'s tree, as stored, in one statement (WebDAV reads them once
+/// per request).
+pub async fn live_locks_of_tree(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<Vec<lock::Model>, DbErr> {
+    lock::Entity::find()
+        .filter(lock::Column::OwnerId.eq(owner_id))
+        .filter(lock::Column::ExpiresAt.gt(Utc::now()))
+        .all(db)
+        .await
+}
+
 /// The live locks that apply to `path` (on it, or depth infinity on an ancestor), oldest
 /// first: WebDAV `lockdiscovery`.
 pub async fn discover(

@@ -11,8 +11,6 @@ use std::{
     fmt::Write as _,
 };
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{file, share};
 
 use crate::{
     boolset::{Boolset, fs_cap},
@@ -20,9 +18,10 @@ use crate::{
         error::FsError,
         info,
         nav::{FsCtx, Node},
-        share_tree,
+        share_tree, shown,
         uri::FsKind,
     },
+    state::AppState,
 };
 
 pub const OC: &str = "http://owncloud.org/ns";
@@ -142,11 +141,12 @@ impl Extra {
     /// Reads what the properties `asks` will need for the entries `ids`, of which `folders`
     /// are folders.
     pub async fn load(
-        db: &impl ConnectionTrait,
+        state: &AppState,
         asks: impl Fn(&str, &str) -> bool,
         ids: &[i64],
         folders: &[i64],
     ) -> Result<Self, FsError> {
+        let db = &state.db;
         let mut extra = Extra::default();
         if asks(OC, "size") && !folders.is_empty() {
             extra.totals = info::folder_sizes(db, folders).await?;
@@ -155,15 +155,7 @@ impl Extra {
             extra.checksums = super::checksums::of_files(db, ids).await?;
         }
         if asks(OC, "share-types") && !ids.is_empty() {
-            let shared: Vec<i64> = share::Entity::find()
-                .select_only()
-                .column(share::Column::FileId)
-                .filter(share::Column::FileId.is_in(ids.iter().copied()))
-                .filter(share::Column::DeletedAt.is_null())
-                .into_tuple()
-                .all(db)
-                .await?;
-            extra.shared.extend(shared);
+            extra.shared = shown::with_share_links(db, ids).await?;
         }
         Ok(extra)
     }
@@ -180,10 +172,7 @@ impl Extra {
             return Ok(());
         }
         if let Some(shared) = share_tree::single_file_root(ctx, node).await? {
-            let size = file::Entity::find_by_id(shared)
-                .one(&ctx.state.db)
-                .await?
-                .map_or(0, |f| f.size);
+            let size = info::size_of(&ctx.state.db, shared).await?;
             self.totals.insert(id, size);
         }
         Ok(())
