@@ -1,10 +1,12 @@
-// Starts the `stratus` binary for the suite: a temporary data dir, accounts made with the CLI,
-// listening on a free loopback port. The teardown stops it and removes the data dir.
+// Starts the `stratus` binary for the suite, once per worker: a temporary data dir, accounts made
+// with the CLI, listening on a free loopback port. The teardown stops them and removes the data
+// dirs.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FullConfig } from "@playwright/test";
 import { ACCOUNTS } from "./accounts";
 
 export function stratusBinary(): string {
@@ -42,8 +44,8 @@ export async function waitHealthy(base: string, server: ChildProcess) {
   throw new Error(`stratus did not answer on ${base} within 30 s`);
 }
 
-export default async function globalSetup() {
-  const binary = stratusBinary();
+/** One server on a fresh data dir, with the suite's accounts made by the CLI. */
+async function startServer(binary: string) {
   const dataDir = mkdtempSync(join(tmpdir(), "stratus-e2e-"));
   // The S3 endpoint on a free port too, so the settings show its address.
   const env = {
@@ -66,11 +68,30 @@ export default async function globalSetup() {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitHealthy(base, server);
-  process.env.STRATUS_E2E_BASE = base;
-
-  return async () => {
+  const stop = async () => {
     server.kill("SIGTERM");
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
     rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { base, stop };
+}
+
+/**
+ * A server per worker: the specs change site settings and groups, so workers that shared one
+ * would see each other's changes. Worker N finds its server in STRATUS_E2E_BASE_N, which the
+ * config turns into STRATUS_E2E_BASE in that worker.
+ */
+export default async function globalSetup(config: FullConfig) {
+  const binary = stratusBinary();
+  const servers = await Promise.all(
+    Array.from({ length: Math.max(1, config.workers) }, () => startServer(binary)),
+  );
+  servers.forEach(({ base }, i) => {
+    process.env[`STRATUS_E2E_BASE_${i}`] = base;
+  });
+  process.env.STRATUS_E2E_BASE = servers[0]?.base ?? "";
+
+  return async () => {
+    await Promise.all(servers.map(({ stop }) => stop()));
   };
 }

@@ -9,6 +9,8 @@ import { snap } from "./helpers";
 import { expectAccessible } from "./site";
 
 test("take, browse, copy out of and restore a snapshot", async ({ page, request }, info) => {
+  // The whole round: take, browse in three looks, copy out, restore, each waited for.
+  test.setTimeout(120_000);
   const { account, api } = await freshUser(request, "snapshots");
   await mkdir(api, "Projects");
   await mkfile(api, ["Projects", "notes.txt"], "the notes");
