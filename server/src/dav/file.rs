@@ -22,7 +22,7 @@ use super::{error::upload_err, meta::Meta, session::Session};
 use crate::nextcloud::dav::oc::headers::Verifier;
 use crate::{
     download::{link, speed},
-    fs::uri::FileUri,
+    fs::{drive::verified::verified, uri::FileUri},
     storage::{ByteRange, ByteStream, StorageDriver},
     upload::{
         granted,
@@ -239,30 +239,13 @@ impl Writer {
         }
         let (tx, rx) = mpsc::channel::<Item>(4);
         let complete = self.complete.clone();
-        // An `OC-Checksum` is verified as the body goes by; a mismatch fails the body at its
-        // end, so the blob is discarded and nothing is published.
-        let verifier = self.session.oc.checksum.as_ref().map(Verifier::new);
-        let checked = self.session.clone();
-        let body: ByteStream = Box::pin(stream::unfold(Some((rx, verifier)), move |state| {
+        let received: ByteStream = Box::pin(stream::unfold(Some(rx), move |rx| {
             let complete = complete.clone();
-            let checked = checked.clone();
             async move {
-                let (mut rx, mut verifier) = state?;
+                let mut rx = rx?;
                 match rx.recv().await {
-                    Some(Ok(bytes)) => {
-                        if let Some(v) = verifier.as_mut() {
-                            v.update(&bytes);
-                        }
-                        Some((Ok(bytes), Some((rx, verifier))))
-                    }
-                    Some(item) => Some((item, Some((rx, verifier)))),
-                    None if complete.load(Ordering::Acquire) => {
-                        if verifier.is_none_or(Verifier::matches) {
-                            return None;
-                        }
-                        checked.oc.mismatch.store(true, Ordering::Release);
-                        Some((Err(std::io::Error::other("checksum mismatch")), None))
-                    }
+                    Some(item) => Some((item, Some(rx))),
+                    None if complete.load(Ordering::Acquire) => None,
                     None => Some((
                         Err(std::io::Error::other("the request body ended early")),
                         None,
@@ -270,6 +253,17 @@ impl Writer {
                 }
             }
         }));
+        // An `OC-Checksum` is verified as the body goes by; a mismatch fails the body at its
+        // end, so the blob is discarded and nothing is published.
+        let body = match self.session.oc.checksum.as_ref().map(Verifier::new) {
+            Some(v) => {
+                let checked = self.session.clone();
+                verified(received, v, move || {
+                    checked.oc.mismatch.store(true, Ordering::Release)
+                })
+            }
+            None => received,
+        };
         let session = self.session.clone();
         let uri = self.uri.clone();
         let size = self.size;

@@ -20,7 +20,6 @@ use dav_server::{
 use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream};
 
 use poem::http::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use stratus_entity::file;
 
 use super::{
@@ -35,6 +34,7 @@ use crate::{
     boolset::fs_cap,
     download::headers,
     fs::{
+        drive::children::{self, Children, Order},
         nav::{self, Node},
         path as fs_path,
         trash::{self, DeleteOptions},
@@ -51,21 +51,18 @@ const PAGE: u64 = 1000;
 /// One page of a folder's children: those named after `after` (all for an empty one), in
 /// name order. Names are unique in a folder, and the (parent, name) index hands the page over
 /// in order from its first row, so a page costs its own rows however large the folder is.
-pub(super) fn children_page(folder: i64, after: &str) -> Select<file::Entity> {
-    let mut query = file::Entity::find()
-        .filter(file::Column::ParentId.eq(folder))
-        .filter(file::Column::DeletedAt.is_null());
-    if !after.is_empty() {
-        query = query.filter(file::Column::Name.gt(after));
-    }
-    query.order_by_asc(file::Column::Name).limit(PAGE)
+fn children_of(folder: i64, after: &str) -> Children<'_> {
+    Children::new(folder, Order::Name, PAGE).after(after)
+}
+
+/// The query of [`children_of`], for a listing that selects its own columns.
+pub(super) fn children_page(folder: i64, after: &str) -> children::Query {
+    children::by_name(folder, after, PAGE)
 }
 
 /// Where the page after `rows` starts; `None` when `rows` was the last.
 pub(super) fn next_page<T>(rows: &[T], name: impl Fn(&T) -> &String) -> Option<String> {
-    (rows.len() as u64 == PAGE)
-        .then(|| rows.last().map(|r| name(r).clone()))
-        .flatten()
+    children::next_cursor(rows, PAGE, |r| name(r).clone())
 }
 
 #[derive(Clone)]
@@ -348,14 +345,13 @@ impl DavFs {
             let node = node.clone();
             async move {
                 let after = after?;
-                let rows = match children_page(folder, &after).all(&s.state.db).await {
-                    Ok(rows) => rows,
+                let (rows, next) = match children_of(folder, &after).page(&s.state.db).await {
+                    Ok(page) => (page.rows, page.next),
                     Err(e) => {
                         tracing::warn!(error = %e, "WebDAV listing failed");
                         return Some((vec![Err(FsError::GeneralFailure)], None));
                     }
                 };
-                let next = next_page(&rows, |r| &r.name);
                 let shown = match DavFs(s.clone()).page(&node, &uri, rows).await {
                     Ok(shown) => shown,
                     Err(e) => {

@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod changes;
 pub mod depth;
+pub mod drive;
 pub mod error;
 pub mod grant;
 pub mod info;

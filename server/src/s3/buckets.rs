@@ -2,11 +2,10 @@
 //! one sends the (empty) folder to the trash.
 
 use s3s::{S3Error, S3ErrorCode, S3Result, dto, s3_error};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use stratus_entity::file;
 
 use super::{access::Access, error, objects, path};
 use crate::fs::{
+    drive::children,
     error::FsError,
     nav,
     trash::{self, DeleteOptions},
@@ -18,15 +17,9 @@ pub async fn list(acc: &Access) -> S3Result<Vec<dto::Bucket>> {
     let root = nav::resolve(&acc.ctx(), &acc.root)
         .await
         .map_err(error::fs)?;
-    let rows = file::Entity::find()
-        .filter(file::Column::ParentId.eq(root.file.id))
-        .filter(file::Column::DeletedAt.is_null())
-        .filter(file::Column::Type.eq(file::kind::FOLDER))
-        .filter(file::Column::IsSymbolic.eq(false))
-        .order_by_asc(file::Column::Name)
-        .all(&acc.state.db)
+    let rows = children::subfolders(&acc.state.db, root.file.id)
         .await
-        .map_err(error::internal)?;
+        .map_err(error::fs)?;
     Ok(rows
         .into_iter()
         .map(|f| dto::Bucket {
@@ -54,14 +47,10 @@ pub async fn create(acc: &Access, name: &str) -> S3Result<()> {
 pub async fn delete(acc: &Access, name: &str) -> S3Result<()> {
     acc.writable()?;
     let node = objects::bucket_folder(acc, name).await?;
-    let any = file::Entity::find()
-        .filter(file::Column::ParentId.eq(node.file.id))
-        .filter(file::Column::DeletedAt.is_null())
-        .limit(1)
-        .one(&acc.state.db)
+    let empty = children::is_empty(&acc.state.db, node.file.id)
         .await
-        .map_err(error::internal)?;
-    if any.is_some() {
+        .map_err(error::fs)?;
+    if !empty {
         return Err(s3_error!(BucketNotEmpty));
     }
     trash::delete(&acc.ctx(), &node.uri, DeleteOptions::default())

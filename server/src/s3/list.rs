@@ -8,18 +8,15 @@
 //!
 //! S3 lists keys in the byte order of their UTF-8, so a folder sorts as its name with the `/`
 //! its keys continue with (`a-c` < `a/1` < `a0`), and PostgreSQL compares in the "C"
-//! collation whatever the database's own: [`sort_key`].
+//! collation whatever the database's own: [`Order::Key`].
 
 use std::collections::VecDeque;
 
 use s3s::{S3Result, dto};
-use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr},
-};
 use stratus_entity::file;
 
 use super::{access::Access, error, meta};
+use crate::fs::drive::children::{self, Children, Order};
 
 /// Children read per statement.
 const PAGE: u64 = 500;
@@ -43,69 +40,28 @@ pub struct Page {
     pub last: Option<String>,
 }
 
-/// `value` as a LIKE pattern matching itself at the start of a name.
-fn starts_with(value: &str) -> LikeExpr {
-    let escaped = value
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    LikeExpr::new(format!("{escaped}%")).escape('\\')
-}
-
-/// A child's place in its folder's listing, as SQL: its name, with a `/` after a folder's, in
-/// byte order.
-fn sort_key(backend: DbBackend) -> String {
-    let key = format!(
-        "CASE WHEN \"files\".\"type\" = {} THEN \"files\".\"name\" || '/' ELSE \"files\".\"name\" END",
-        file::kind::FOLDER
-    );
-    match backend {
-        DbBackend::Postgres => format!("({key}) COLLATE \"C\""),
-        // SQLite's default collation compares bytes.
-        _ => key,
-    }
-}
-
-/// A row's [`sort_key`].
+/// A row's place in a folder's listing: its key below the folder ([`Order::Key`]).
 fn key_of(row: &file::Model) -> String {
-    match row.r#type == file::kind::FOLDER {
-        true => format!("{}/", row.name),
-        false => row.name.clone(),
-    }
+    Order::Key.cursor(row)
 }
 
-/// Children of `folder` in listing order ([`sort_key`]), from `from` (included when
-/// `inclusive`) and with names starting with `prefix`.
+/// Children of `folder` in listing order ([`Order::Key`]), from `from` (included when
+/// `inclusive`) and with names starting with `prefix`; the cursor of the next page when full.
 async fn children(
     acc: &Access,
     folder: i64,
     from: &str,
     inclusive: bool,
     prefix: &str,
-) -> S3Result<Vec<file::Model>> {
-    let db = &acc.state.db;
-    let key = sort_key(db.get_database_backend());
-    let mut query = file::Entity::find()
-        .filter(file::Column::ParentId.eq(folder))
-        .filter(file::Column::DeletedAt.is_null())
-        .filter(file::Column::IsSymbolic.eq(false));
-    if !from.is_empty() {
-        let at = Expr::cust(key.clone());
-        let from: SimpleExpr = match inclusive {
-            true => at.gte(from),
-            false => at.gt(from),
-        };
-        query = query.filter(from);
-    }
-    if !prefix.is_empty() {
-        query = query.filter(Expr::col(file::Column::Name).like(starts_with(prefix)));
-    }
-    query
-        .order_by(Expr::cust(key), Order::Asc)
-        .limit(PAGE)
-        .all(db)
-        .await
-        .map_err(error::internal)
+) -> S3Result<children::Page> {
+    let ask = Children::new(folder, Order::Key, PAGE)
+        .without_symbolic()
+        .prefix(prefix);
+    let ask = match inclusive {
+        true => ask.from(from),
+        false => ask.after(from),
+    };
+    ask.page(&acc.state.db).await.map_err(error::fs)
 }
 
 /// One folder being walked.
@@ -115,9 +71,9 @@ struct Frame {
     key: String,
     /// Only names starting with this (the prefix's last part, at the top level).
     prefix: String,
-    /// The [`sort_key`] to resume from, when the resumed-after key lies below this folder.
+    /// The key to resume from, when the resumed-after key lies below this folder.
     resume: Option<String>,
-    /// The [`sort_key`] of the last child read, for the next statement.
+    /// The key of the last child read, for the next statement.
     cursor: Option<String>,
     rows: VecDeque<file::Model>,
     done: bool,
@@ -126,7 +82,7 @@ struct Frame {
 impl Frame {
     fn new(id: i64, key: String, prefix: String, after: &str) -> Self {
         // The part of `after` at this level, when `after` is below this folder.
-        // A folder's part keeps its `/`, as its [`sort_key`] does.
+        // A folder's part keeps its `/`, as its key does.
         let resume = after
             .strip_prefix(key.as_str())
             .filter(|rest| !rest.is_empty())
@@ -148,14 +104,14 @@ impl Frame {
     /// The next child, reading a page when the last one is used up.
     async fn next(&mut self, acc: &Access) -> S3Result<Option<file::Model>> {
         if self.rows.is_empty() && !self.done {
-            let rows = match (&self.cursor, &self.resume) {
+            let page = match (&self.cursor, &self.resume) {
                 (Some(c), _) => children(acc, self.id, c, false, &self.prefix).await?,
                 (None, Some(r)) => children(acc, self.id, r, true, &self.prefix).await?,
                 (None, None) => children(acc, self.id, "", false, &self.prefix).await?,
             };
-            self.done = (rows.len() as u64) < PAGE;
-            self.cursor = rows.last().map(key_of).or(self.cursor.take());
-            self.rows = rows.into();
+            self.done = page.next.is_none();
+            self.cursor = page.next.or(self.cursor.take());
+            self.rows = page.rows.into();
         }
         Ok(self.rows.pop_front())
     }

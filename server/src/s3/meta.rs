@@ -6,17 +6,20 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use stratus_entity::{file, metadata};
+use stratus_entity::file;
 
 use crate::{
-    fs::{error::FsError, metadata as fs_meta, tx},
+    fs::{
+        drive::{bound, keys},
+        error::FsError,
+        metadata as fs_meta, tx,
+    },
     state::AppState,
 };
 
 /// The namespace of every key below.
 const NAMESPACE: &str = "s3:";
-/// `<version id> <etag>`.
+/// The ETag, bound to the version it was computed for (`fs::drive::bound`).
 const ETAG: &str = "s3:etag";
 const CONTENT_TYPE: &str = "s3:content-type";
 /// `s3:meta:<name>`: one `x-amz-meta-<name>` header.
@@ -42,12 +45,16 @@ pub struct ToStore<'a> {
 
 /// The ETag of `file` as it is now: the stored one when it belongs to the current version.
 pub fn etag_of(file: &file::Model, stored: Option<&str>) -> String {
+    let current = stored.and_then(|s| bound::if_current(s, file.primary_entity));
+    current_etag(file, current)
+}
+
+/// The ETag of `file` given the stored one still bound to its current version, if any.
+fn current_etag(file: &file::Model, bound: Option<&str>) -> String {
     let Some(version) = file.primary_entity else {
         return EMPTY_ETAG.to_owned();
     };
-    if let Some((id, etag)) = stored.and_then(|s| s.split_once(' '))
-        && id.parse() == Ok(version)
-    {
+    if let Some(etag) = bound {
         return etag.to_owned();
     }
     let made = hex::encode(<md5::Md5 as md5::Digest>::digest(
@@ -58,19 +65,15 @@ pub fn etag_of(file: &file::Model, stored: Option<&str>) -> String {
 
 /// The `s3:` metadata of `file_id`.
 pub async fn load(state: &AppState, file_id: i64) -> Result<Stored, FsError> {
-    let rows = metadata::Entity::find()
-        .filter(metadata::Column::FileId.eq(file_id))
-        .filter(metadata::Column::Name.starts_with(NAMESPACE))
-        .all(&state.db)
-        .await?;
+    let rows = keys::in_namespace(&state.db, file_id, NAMESPACE).await?;
     let mut out = Stored::default();
-    for row in rows {
-        if row.name == ETAG {
-            out.etag = Some(row.value);
-        } else if row.name == CONTENT_TYPE {
-            out.content_type = Some(row.value);
-        } else if let Some(name) = row.name.strip_prefix(USER_META) {
-            out.user.insert(name.to_owned(), row.value);
+    for (name, value) in rows {
+        if name == ETAG {
+            out.etag = Some(value);
+        } else if name == CONTENT_TYPE {
+            out.content_type = Some(value);
+        } else if let Some(name) = name.strip_prefix(USER_META) {
+            out.user.insert(name.to_owned(), value);
         }
     }
     Ok(out)
@@ -79,17 +82,10 @@ pub async fn load(state: &AppState, file_id: i64) -> Result<Stored, FsError> {
 /// The ETags of `files` (a listing's page) in one statement.
 pub async fn etags(state: &AppState, files: &[file::Model]) -> Result<Vec<String>, FsError> {
     let ids: Vec<i64> = files.iter().map(|f| f.id).collect();
-    let stored: HashMap<i64, String> = metadata::Entity::find()
-        .filter(metadata::Column::FileId.is_in(ids))
-        .filter(metadata::Column::Name.eq(ETAG))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|row| (row.file_id, row.value))
-        .collect();
+    let current = bound::current(&state.db, ETAG, &ids).await?;
     Ok(files
         .iter()
-        .map(|f| etag_of(f, stored.get(&f.id).map(String::as_str)))
+        .map(|f| current_etag(f, current.get(&f.id).map(String::as_str)))
         .collect())
 }
 
@@ -101,10 +97,7 @@ pub async fn store(
 ) -> Result<(), FsError> {
     let txn = tx::begin(&state.db, file.owner_id).await?;
     fs_meta::remove_with_namespaces(&txn, file.id, &[], &[NAMESPACE]).await?;
-    if let Some(version) = file.primary_entity {
-        let value = format!("{version} {}", what.etag);
-        fs_meta::upsert(&txn, file.id, ETAG, &value, false).await?;
-    }
+    bound::bind(&txn, file, ETAG, what.etag).await?;
     if let Some(kind) = what.content_type {
         fs_meta::upsert(&txn, file.id, CONTENT_TYPE, kind, false).await?;
     }

@@ -11,8 +11,6 @@ use s3s::{
     dto::{self, ETag, ETagCondition, StreamingBlob, Timestamp},
     s3_error,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use stratus_entity::{entity, file};
 
 use super::{
     access::Access,
@@ -22,6 +20,7 @@ use super::{
 use crate::{
     download::{self, speed},
     fs::{
+        drive::{blob, children},
         error::FsError,
         nav::{self, Node},
         trash::{self, DeleteOptions},
@@ -188,10 +187,9 @@ pub async fn get(
     let body = match d.node.file.primary_entity.filter(|_| size > 0) {
         Some(version) => {
             let state = &acc.state;
-            let row = entity::Entity::find_by_id(version)
-                .one(&state.db)
+            let row = blob::version(&state.db, version)
                 .await
-                .map_err(error::internal)?
+                .map_err(error::fs)?
                 .ok_or_else(|| s3_error!(NoSuchKey))?;
             let driver = state
                 .storage
@@ -289,14 +287,10 @@ pub async fn delete(acc: &Access, bucket: &str, key: &str) -> S3Result<()> {
         Err(e) => return Err(e),
     };
     if node.is_folder() {
-        let any = file::Entity::find()
-            .filter(file::Column::ParentId.eq(node.file.id))
-            .filter(file::Column::DeletedAt.is_null())
-            .limit(1)
-            .one(&acc.state.db)
+        let empty = children::is_empty(&acc.state.db, node.file.id)
             .await
-            .map_err(error::internal)?;
-        if any.is_some() {
+            .map_err(error::fs)?;
+        if !empty {
             return Ok(());
         }
     }

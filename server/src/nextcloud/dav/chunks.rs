@@ -18,7 +18,6 @@ use std::sync::{
 };
 
 use dav_server::davpath::DavPath;
-use futures_util::StreamExt;
 use poem::{Body, IntoResponse, Request, Response, http::StatusCode};
 
 use super::{
@@ -38,7 +37,12 @@ use crate::{
         meta::Meta,
         path, received,
     },
-    fs::{error::FsError, nav, uri::FileUri},
+    fs::{
+        drive::verified::{Check, verified},
+        error::FsError,
+        nav,
+        uri::FileUri,
+    },
     state::AppState,
     storage::ByteStream,
     upload::{
@@ -177,11 +181,13 @@ async fn finish(
     }
     let existed = nav::resolve(&ctx, &uri).await.is_ok();
     let mismatch = Arc::new(AtomicBool::new(false));
-    let body = verified(
-        body,
-        oc.checksum.as_ref().map(Verifier::new),
-        mismatch.clone(),
-    );
+    let body = match oc.checksum.as_ref().map(Verifier::new) {
+        Some(v) => {
+            let flag = mismatch.clone();
+            verified(body, v, move || flag.store(true, Ordering::Release))
+        }
+        None => body,
+    };
     let tokens = if_tokens(req.header("if").unwrap_or_default());
     let written = write(
         state,
@@ -297,33 +303,15 @@ fn destination(state: &AppState, me: &SignedIn, req: &Request, root: &FileUri) -
     path::join(root, &p).ok().filter(|u| u.name().is_some())
 }
 
-/// `body`, checked against `verifier` at its end: a mismatch sets `mismatch` and fails the
-/// stream, so the write discards what it stored.
-fn verified(body: ByteStream, verifier: Option<Verifier>, mismatch: Arc<AtomicBool>) -> ByteStream {
-    let Some(verifier) = verifier else {
-        return body;
-    };
-    Box::pin(futures_util::stream::unfold(
-        Some((body, verifier)),
-        move |state| {
-            let mismatch = mismatch.clone();
-            async move {
-                let (mut body, mut v) = state?;
-                match body.next().await {
-                    Some(Ok(bytes)) => {
-                        v.update(&bytes);
-                        Some((Ok(bytes), Some((body, v))))
-                    }
-                    Some(Err(e)) => Some((Err(e), None)),
-                    None if v.matches() => None,
-                    None => {
-                        mismatch.store(true, Ordering::Release);
-                        Some((Err(std::io::Error::other("checksum mismatch")), None))
-                    }
-                }
-            }
-        },
-    ))
+/// An `OC-Checksum` as the drive's body check (`fs::drive::verified`): WebDAV's PUT uses it too.
+impl Check for Verifier {
+    fn update(&mut self, bytes: &[u8]) {
+        Verifier::update(self, bytes);
+    }
+
+    fn matches(self) -> bool {
+        Verifier::matches(self)
+    }
 }
 
 /// A failed assembly, answered as a PUT's failure is (`dav::error`).
