@@ -308,7 +308,7 @@ pub async fn revoke(
 }
 
 /// Deletes WebDAV account `id` of `user_id`; its clients are refused from the next request.
-async fn delete_dav_account(state: &AppState, user_id: i64, id: i64) -> Result<bool, DbErr> {
+pub async fn delete_dav_account(state: &AppState, user_id: i64, id: i64) -> Result<bool, DbErr> {
     let deleted = dav_account::Entity::delete_many()
         .filter(dav_account::Column::Id.eq(id))
         .filter(dav_account::Column::OwnerId.eq(user_id))

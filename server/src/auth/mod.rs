@@ -4,6 +4,7 @@
 pub mod app_password;
 pub mod caller;
 pub mod credentials;
+pub mod dav_accounts;
 pub mod dav_cache;
 pub mod devices;
 pub mod error;

@@ -2,16 +2,16 @@
 //! gives a WebDAV client a password (32 lowercase letters, unique per user) and confines it to
 //! a root URI.
 
-use chrono::Utc;
 use rand::{TryRngCore, rngs::OsRng};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 use stratus_entity::dav_account;
 
 use crate::{
-    auth::caller::SignedIn,
+    auth::{
+        caller::SignedIn,
+        credentials,
+        dav_accounts::{self as rows, NewAccount},
+        error::AuthError,
+    },
     boolset::{Boolset, dav_opt, group_perm},
     fs::uri::{FileUri, FsKind, UriError},
     ids::IdKind,
@@ -55,8 +55,9 @@ pub enum DavAccountError {
     /// Every password drawn was taken.
     #[error("could not draw a unique password")]
     NoUniquePassword,
+    /// The database failed (through the account rows of `auth`).
     #[error(transparent)]
-    Db(#[from] sea_orm::DbErr),
+    Db(#[from] AuthError),
 }
 
 /// Length of a generated account password.
@@ -154,11 +155,7 @@ async fn ensure_room(state: &AppState, me: &SignedIn) -> Result<(), DavAccountEr
     let Some(max) = me.group_cap("max_dav_accounts", DEFAULT_MAX_ACCOUNTS) else {
         return Ok(());
     };
-    let held = dav_account::Entity::find()
-        .filter(dav_account::Column::OwnerId.eq(me.user.id))
-        .filter(dav_account::Column::DeletedAt.is_null())
-        .count(&state.db)
-        .await?;
+    let held = rows::count_of(state, me.user.id).await?;
     if held >= max {
         return Err(DavAccountError::TooMany(max));
     }
@@ -178,22 +175,16 @@ pub async fn create(
     let opts = options(me, input);
     for _ in 0..PASSWORD_ATTEMPTS {
         let password = generate_password()?;
-        if password_taken(&state.db, me.user.id, &password).await? {
+        if rows::password_taken(state, me.user.id, &password).await? {
             continue;
         }
-        let now = Utc::now();
-        let row = dav_account::ActiveModel {
-            created_at: Set(now),
-            updated_at: Set(now),
-            name: Set(input.name.clone()),
-            uri: Set(root.to_string()),
-            password: Set(password),
-            options: Set(opts.clone().into_bytes()),
-            owner_id: Set(me.user.id),
-            ..Default::default()
-        }
-        .insert(&state.db)
-        .await;
+        let new = NewAccount {
+            name: input.name.clone(),
+            uri: root.to_string(),
+            password,
+            options: opts.clone().into_bytes(),
+        };
+        let row = rows::insert(state, me.user.id, new).await;
         match row {
             Ok(row) => return Ok(row),
             // A concurrent create drew the same password: draw again.
@@ -202,19 +193,6 @@ pub async fn create(
         }
     }
     Err(DavAccountError::NoUniquePassword)
-}
-
-async fn password_taken(
-    db: &impl ConnectionTrait,
-    owner: i64,
-    password: &str,
-) -> Result<bool, DavAccountError> {
-    Ok(dav_account::Entity::find()
-        .filter(dav_account::Column::OwnerId.eq(owner))
-        .filter(dav_account::Column::Password.eq(password))
-        .one(db)
-        .await?
-        .is_some())
 }
 
 /// The caller's account with this hashid; someone else's, or none, is 404.
@@ -227,8 +205,7 @@ pub async fn find_own(
         .ids
         .decode(hashid, IdKind::DavAccount)
         .map_err(|_| DavAccountError::NotFound)?;
-    dav_account::Entity::find_by_id(id)
-        .one(&state.db)
+    rows::find(state, id)
         .await?
         .filter(|a| a.owner_id == me.user.id && a.deleted_at.is_none())
         .ok_or(DavAccountError::NotFound)
@@ -245,12 +222,8 @@ pub async fn update(
     let row = find_own(state, me, hashid).await?;
     validate_name(&input.name)?;
     let root = validate_root(state, me, &input.uri)?;
-    let mut active = row.into_active_model();
-    active.name = Set(input.name.clone());
-    active.uri = Set(root.to_string());
-    active.options = Set(options(me, input).into_bytes());
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&state.db).await?;
+    let opts = options(me, input).into_bytes();
+    let updated = rows::update(state, row, input.name.clone(), root.to_string(), opts).await?;
     // Its clients see the new root and options from their next request on.
     crate::auth::dav_cache::rows(state).forget_all();
     Ok(updated)
@@ -260,12 +233,10 @@ pub async fn update(
 pub async fn delete(state: &AppState, me: &SignedIn, hashid: &str) -> Result<(), DavAccountError> {
     ensure_allowed(me)?;
     let row = find_own(state, me, hashid).await?;
-    dav_account::Entity::delete_by_id(row.id)
-        .exec(&state.db)
-        .await?;
-    crate::auth::dav_cache::rows(state).forget_all();
-    // Its open push connections check their sign-in now and close.
-    crate::access_watch::notice(state, crate::access_watch::Narrowed::User(me.user.id));
+    // The sign-in cache forgets it and its open push connections close, as on revoking it.
+    credentials::delete_dav_account(state, me.user.id, row.id)
+        .await
+        .map_err(AuthError::from)?;
     Ok(())
 }
 
@@ -278,24 +249,19 @@ pub async fn list(
     after: Option<&str>,
 ) -> Result<(Vec<dav_account::Model>, bool), DavAccountError> {
     ensure_allowed(me)?;
-    let mut query = dav_account::Entity::find()
-        .filter(dav_account::Column::OwnerId.eq(me.user.id))
-        .filter(dav_account::Column::DeletedAt.is_null());
-    if let Some(token) = after.filter(|t| !t.is_empty()) {
-        let id = state
-            .ids
-            .decode(token, IdKind::DavAccount)
-            .map_err(|_| DavAccountError::BadPageToken)?;
-        query = query.filter(dav_account::Column::Id.gt(id));
-    }
-    let mut rows = query
-        .order_by_asc(dav_account::Column::Id)
-        .limit(page_size + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > page_size;
-    rows.truncate(page_size as usize);
-    Ok((rows, more))
+    let after = match after.filter(|t| !t.is_empty()) {
+        Some(token) => Some(
+            state
+                .ids
+                .decode(token, IdKind::DavAccount)
+                .map_err(|_| DavAccountError::BadPageToken)?,
+        ),
+        None => None,
+    };
+    let mut page = rows::page_of(state, me.user.id, after, page_size + 1).await?;
+    let more = page.len() as u64 > page_size;
+    page.truncate(page_size as usize);
+    Ok((page, more))
 }
 
 #[cfg(test)]
