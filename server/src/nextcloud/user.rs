@@ -92,10 +92,7 @@ pub async fn get_avatar(
     let account = match own {
         Some(me) => Some(me.user.clone()),
         None => match state.ids.decode(&name, IdKind::User) {
-            Ok(id) => crate::users::find_live(&state.db, id)
-                .await
-                .ok()
-                .flatten(),
+            Ok(id) => crate::users::find_live(&state.db, id).await.ok().flatten(),
             Err(_) => None,
         },
     };

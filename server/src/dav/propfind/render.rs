@@ -4,8 +4,8 @@
 use std::{collections::HashMap, fmt::Write as _, time::SystemTime};
 
 use chrono::SecondsFormat;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use chrono::{DateTime, Utc};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use stratus_entity::file;
 use xmltree::{Element, EmitterConfig};
 

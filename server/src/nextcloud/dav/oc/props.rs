@@ -11,7 +11,6 @@ use std::{
     fmt::Write as _,
 };
 
-
 use crate::{
     boolset::{Boolset, fs_cap},
     fs::{
