@@ -3,8 +3,8 @@
 //! layers edges → services → `fs` → lower, never up; edges do not import each other (only the
 //! assembling `lib`, `main` and `cli` do); modules import one another round no loop, of any length.
 
-mod api_orm;
 mod doc_links;
+mod edges_orm;
 mod loops;
 mod scan;
 mod signed_in;
