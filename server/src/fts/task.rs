@@ -82,7 +82,10 @@ pub async fn index_version(
     else {
         return Ok(None);
     };
-    let text = if blob.size as u64 > limits.read {
+    // An empty version has no text: no child process is started to learn it.
+    let text = if blob.size == 0 {
+        Err("no text in the file".to_owned())
+    } else if blob.size as u64 > limits.read {
         Err(format!(
             "{} bytes: over the {} bytes read for the index",
             blob.size, limits.read
