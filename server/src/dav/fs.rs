@@ -25,9 +25,9 @@ use stratus_entity::file;
 use super::{
     error::fs_err,
     file::{Blob, Reader, Writer},
-    link,
+    grants, link,
     meta::{Entry, Meta},
-    path, props, received,
+    path, props,
     session::Session,
 };
 use crate::{
@@ -108,7 +108,7 @@ impl DavFs {
 
     fn lookup<'a>(&'a self, uri: &'a FileUri) -> BoxFuture<'a, Result<Node, FsError>> {
         async move {
-            if received::is_folder(uri) {
+            if grants::is_folder(uri) {
                 return self.in_folder(uri);
             }
             // Another owner's tree (through a grant) is resolved with the grant's checks.
@@ -118,7 +118,7 @@ impl DavFs {
                     let tokens = self.0.tokens();
                     return nav::resolve(&self.0.ctx(&tokens), uri)
                         .await
-                        .map(received::shown)
+                        .map(grants::shown)
                         .map_err(fs_err);
                 }
             };
@@ -218,10 +218,10 @@ impl DavFs {
 
     /// The folder that will hold `uri`; a missing one is NotFound (409 for PUT and MKCOL).
     async fn parent(&self, uri: &FileUri) -> Result<Node, FsError> {
-        self.ensure_not_received(uri, true)?;
+        self.ensure_not_grants(uri, true)?;
         let parent = uri.parent().ok_or(FsError::Forbidden)?;
         let node = self.node(&parent).await?;
-        if link::inside_share(&node) || received::is_folder(&node.uri) {
+        if link::inside_share(&node) || grants::is_folder(&node.uri) {
             return Err(FsError::Forbidden);
         }
         if !node.is_folder() || node.file.is_symbolic {
@@ -319,8 +319,8 @@ impl DavFs {
         if self.whole_collection_op() {
             return Ok(Box::pin(stream::empty()));
         }
-        if received::is_folder(&node.uri) {
-            return Ok(self.list_received());
+        if grants::is_folder(&node.uri) {
+            return Ok(self.list_grants());
         }
         // At the account's root, "Shared with me" after the real children.
         let tail = self.root_tail(&uri).await?;
@@ -436,7 +436,7 @@ impl DavFs {
         let s = &self.0;
         let uri = s.uri(path)?;
         // Before the lookups are forgotten: dav-server has just looked this path up.
-        self.ensure_not_received(&uri, true)?;
+        self.ensure_not_grants(&uri, true)?;
         self.ensure_own(&uri).await?;
         self.changing();
         let tokens = s.tokens();
@@ -450,7 +450,7 @@ impl DavFs {
         let src = s.uri(from)?;
         let dst = s.uri(to)?;
         // Before the lookups are forgotten: dav-server has just looked both paths up.
-        self.ensure_not_received(&src, !copy)?;
+        self.ensure_not_grants(&src, !copy)?;
         self.ensure_own(&src).await?;
         let parent = self.parent(&dst).await?;
         self.changing();

@@ -110,7 +110,7 @@ impl DavLocks {
         } else {
             let owner = self.s.state.ids.encode(tree, crate::ids::IdKind::User);
             self.s
-                .received_now()
+                .grants_now()
                 .and_then(|r| r.back(&owner, &segments))
                 .unwrap_or_default()
         };

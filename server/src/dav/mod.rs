@@ -12,6 +12,8 @@ pub mod file;
 pub mod fs;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod grants;
+mod grants_fs;
 pub mod headers;
 pub mod link;
 pub mod locks;
@@ -21,8 +23,6 @@ pub mod path;
 pub mod propfind;
 pub mod props;
 pub mod push;
-pub mod received;
-mod received_fs;
 pub mod session;
 
 use std::sync::Arc;

@@ -68,7 +68,7 @@ impl DavFs {
     ) -> Result<Vec<(StatusCode, DavProp)>, DavFsError> {
         let s = &self.0;
         let uri = s.uri(path)?;
-        self.ensure_not_received(&uri, false)?;
+        self.ensure_not_grants(&uri, false)?;
         self.ensure_own(&uri).await?;
         let mut patches = Vec::with_capacity(patch.len());
         let mut valid = true;

@@ -13,7 +13,7 @@ use dav_server::{davpath::DavPath, fs::FsError as DavFsError};
 use poem::http::Method;
 use stratus_entity::entity;
 
-use super::{path, props::PropCache, received::Received};
+use super::{grants::Grants, path, props::PropCache};
 use crate::nextcloud::dav::oc::headers::OcRequest;
 use crate::{
     auth::caller::{Caller, SignedIn},
@@ -54,7 +54,7 @@ pub struct Session {
     /// The version a GET or HEAD serves, read along with its path.
     pub version: Mutex<Option<entity::Model>>,
     /// What the caller received from other users ("Shared with me"), once read.
-    pub received: tokio::sync::OnceCell<Option<Arc<Received>>>,
+    pub grants: tokio::sync::OnceCell<Option<Arc<Grants>>>,
     /// The owner held no live lock when this request last looked a path up (read in the same
     /// statement), and the request has taken none since.
     unlocked: AtomicBool,
@@ -92,7 +92,7 @@ impl Session {
             props: Mutex::new(PropCache::default()),
             nodes: Mutex::new(HashMap::new()),
             version: Mutex::new(None),
-            received: tokio::sync::OnceCell::new(),
+            grants: tokio::sync::OnceCell::new(),
             unlocked: AtomicBool::new(false),
         }
     }
@@ -149,14 +149,14 @@ impl Session {
     /// `uri` (the account's root joined with a request path), or what it stands for in
     /// "Shared with me" when what the caller received was read for this request.
     pub fn map(&self, uri: FileUri) -> FileUri {
-        self.received_now()
+        self.grants_now()
             .and_then(|r| r.map(&self.root, &uri))
             .unwrap_or(uri)
     }
 
     /// What the caller received, when it was read for this request and there is any.
-    pub fn received_now(&self) -> Option<&Received> {
-        self.received.get().and_then(|r| r.as_deref())
+    pub fn grants_now(&self) -> Option<&Grants> {
+        self.grants.get().and_then(|r| r.as_deref())
     }
 
     /// Whose tree `uri` (a mapped URI) is in, by user id: the caller's, another owner's

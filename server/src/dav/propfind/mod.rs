@@ -5,12 +5,12 @@
 //! size streams with flat memory.
 //!
 //! Answered here: `allprop` (or an empty body) and `prop` lists, "Shared with me" included
-//! ([`received_list`]). Left to dav-server, whose
+//! ([`grants_list`]). Left to dav-server, whose
 //! answer this one follows: `propname`, `allprop` with `include`, any other depth, share-rooted
 //! mounts, a target that is not there, and a target with a lock on, above or below it (the
 //! `lockdiscovery` of such entries is dav-server's to write).
 
-mod received_list;
+mod grants_list;
 mod render;
 
 use std::sync::Arc;
@@ -29,10 +29,10 @@ use xmltree::{Element, XMLNode};
 use self::render::{DAV, Item, Render};
 use super::{
     fs::{DavFs, children_page, next_page},
+    grants::{self, Grants},
     link,
     locks::DavLocks,
     path, props,
-    received::{self, Received},
 };
 use crate::{
     fs::{
@@ -127,7 +127,7 @@ pub async fn answer(
     }
     // "Shared with me" takes no lock; anything else with a lock near is dav-server's.
     let locks = locks?;
-    if !received::is_folder(&node.uri) && !locks.none_near(dav_path).await {
+    if !grants::is_folder(&node.uri) && !locks.none_near(dav_path).await {
         return None;
     }
     let dir = node.is_folder();
@@ -144,21 +144,21 @@ pub async fn answer(
     }
     let at_root = path::segments(dav_path).ok()?.is_empty();
     let r = Arc::new(render_for(fs, req, want));
-    if received::is_folder(&node.uri) {
-        let rec = fs.received().await.ok()??;
-        let body = received_list::answer(&s.state, &r, &href, &rec, depth_one).await;
+    if grants::is_folder(&node.uri) {
+        let rec = fs.grants().await.ok()??;
+        let body = grants_list::answer(&s.state, &r, &href, &rec, depth_one).await;
         return Some(resp.body(body.ok()?));
     }
 
     let head = head(fs, &r, &node, &href, at_root).await.ok()?;
     // At the account's root, "Shared with me" after the real children.
     let swm = match at_root && dir && depth_one {
-        true => fs.received().await.ok()?,
+        true => fs.grants().await.ok()?,
         false => None,
     };
     let head = stream::once(async move { Ok(Bytes::from(head)) });
     let tail = stream::once(async { Ok(Bytes::from_static(b"</D:multistatus>")) });
-    let shown = swm.map(|rec| Ok(received_entry(&r, &href, &rec)));
+    let shown = swm.map(|rec| Ok(grants_entry(&r, &href, &rec)));
     let shown = stream::iter(shown);
     let children = if dir && depth_one {
         let folder = Folder {
@@ -215,10 +215,10 @@ async fn head(
 }
 
 /// The `response` of "Shared with me" in a listing of the account's root at `base`.
-fn received_entry(r: &Render, base: &str, received: &Received) -> Bytes {
-    let row = Row::from(&received.folder);
+fn grants_entry(r: &Render, base: &str, grants: &Grants) -> Bytes {
+    let row = Row::from(&grants.folder);
     let mut extra = Extra::default();
-    if let Some(p) = oc::permissions_of(&received.folder_node(), r.access) {
+    if let Some(p) = oc::permissions_of(&grants.folder_node(), r.access) {
         extra.permissions.insert(row.id, p);
     }
     Bytes::from(r.page(base, &[row], &HashMap::new(), &extra))
@@ -306,11 +306,11 @@ async fn fetch(fs: &DavFs, r: &Render, folder: Folder, after: &str) -> Result<Pa
             };
             let dir = row.kind == file::kind::FOLDER;
             if dir {
-                row.tree_rev = received::shown_rev(row.tree_rev, granted.here);
+                row.tree_rev = grants::shown_rev(row.tree_rev, granted.here);
             }
             if asked {
                 let cap = grant::capability(granted);
-                let shown = oc::received_permissions(&cap, dir, r.access);
+                let shown = oc::granted_permissions(&cap, dir, r.access);
                 extra.permissions.insert(row.id, shown);
             }
         }

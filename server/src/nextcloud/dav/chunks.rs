@@ -7,7 +7,7 @@
 //!   joins the chunks in order into the file (a new version when one is there), with
 //!   `X-OC-Mtime` and `OC-Checksum` as for a PUT, answers its `OC-FileId` and `OC-ETag`, and
 //!   removes the transfer. A destination in "Shared with me" is written into the owner's
-//!   tree, as a PUT there is (`dav::received`).
+//!   tree, as a PUT there is (`dav::grants`).
 //! * `DELETE …/<transfer>` aborts it.
 //!
 //! Transfers are kept per owner, so another user's transfer is simply not found (404).
@@ -33,9 +33,10 @@ use crate::{
     auth::caller::{Caller, SignedIn},
     dav::{
         error::{Door, transfer_status, upload_status},
+        grants,
         headers::if_tokens,
         meta::Meta,
-        path, received,
+        path,
     },
     fs::{
         drive::verified::{Check, verified},
@@ -260,17 +261,17 @@ async fn writer(
     root: &FileUri,
     uri: FileUri,
 ) -> Result<(Arc<SignedIn>, FileUri), Response> {
-    if !received::may_lie_in_folder(root, &uri) {
+    if !grants::may_lie_in_folder(root, &uri) {
         return Ok((me.clone(), uri));
     }
-    let found = received::Received::load(state, me, root)
+    let found = grants::Grants::load(state, me, root)
         .await
         .map_err(|e| write_error(e.into()))?;
     let uri = match found.and_then(|r| r.map(root, &uri)) {
         Some(mapped) => mapped,
         None => uri,
     };
-    if received::is_folder(&uri) {
+    if grants::is_folder(&uri) {
         return Err(error(
             StatusCode::FORBIDDEN,
             "Forbidden",

@@ -85,7 +85,7 @@ pub fn permissions_of(node: &Node, access: Access) -> Option<String> {
         return Some("G".to_owned());
     }
     node.grant?;
-    Some(received_permissions(
+    Some(granted_permissions(
         &node.capability,
         node.is_folder(),
         access,
@@ -93,7 +93,7 @@ pub fn permissions_of(node: &Node, access: Access) -> Option<String> {
 }
 
 /// `oc:permissions` of what a grant reaches with capabilities `cap` (see [`permissions_of`]).
-pub fn received_permissions(cap: &Boolset, dir: bool, access: Access) -> String {
+pub fn granted_permissions(cap: &Boolset, dir: bool, access: Access) -> String {
     let mut out = String::from("SMG");
     if access != Access::Full {
         return out;

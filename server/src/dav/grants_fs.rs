@@ -12,8 +12,8 @@ use stratus_entity::file;
 use super::{
     error::fs_err,
     fs::DavFs,
+    grants::{Grants, is_folder, may_name_folder, show_access},
     meta::{Entry, Meta},
-    received::{Received, is_folder, may_name_folder, show_access},
 };
 use crate::{
     boolset::fs_cap,
@@ -22,11 +22,11 @@ use crate::{
 
 impl DavFs {
     /// What the caller received, read once per request.
-    pub(super) async fn received(&self) -> Result<Option<Arc<Received>>, DavFsError> {
+    pub(super) async fn grants(&self) -> Result<Option<Arc<Grants>>, DavFsError> {
         let s = &self.0;
-        s.received
+        s.grants
             .get_or_try_init(|| async {
-                Received::load(&s.state, &s.me, &s.root)
+                Grants::load(&s.state, &s.me, &s.root)
                     .await
                     .map(|r| r.map(Arc::new))
                     .map_err(fs_err)
@@ -39,7 +39,7 @@ impl DavFs {
     /// the session maps them (`Session::uri`).
     pub(super) async fn prepare(&self, paths: &[Option<&DavPath>]) -> Result<(), DavFsError> {
         if paths.iter().flatten().any(|p| may_name_folder(p)) {
-            self.received().await?;
+            self.grants().await?;
         }
         Ok(())
     }
@@ -47,17 +47,17 @@ impl DavFs {
     /// The folder's node at `uri` (a [`folder_uri`] or below): the folder itself, else
     /// nothing.
     pub(super) fn in_folder(&self, uri: &FileUri) -> Result<Node, DavFsError> {
-        match self.0.received_now() {
+        match self.0.grants_now() {
             Some(r) if uri.is_root() => Ok(r.folder_node()),
             _ => Err(DavFsError::NotFound),
         }
     }
 
     /// The folder's entries, for a listing of it.
-    pub(super) fn list_received(&self) -> FsStream<Box<dyn DavDirEntry>> {
+    pub(super) fn list_grants(&self) -> FsStream<Box<dyn DavDirEntry>> {
         let entries: Vec<Result<Box<dyn DavDirEntry>, DavFsError>> = self
             .0
-            .received_now()
+            .grants_now()
             .map(|r| {
                 r.entries()
                     .map(|(name, meta)| Ok(Box::new(Entry { name, meta }) as Box<dyn DavDirEntry>))
@@ -77,7 +77,7 @@ impl DavFs {
             return Ok(Vec::new());
         }
         Ok(self
-            .received()
+            .grants()
             .await?
             .map(|r| {
                 let entry = Entry {
@@ -136,8 +136,8 @@ impl DavFs {
     /// Refuses a change of the folder, of a path in it that names no entry, and of an entry
     /// itself when `item` (a granted item is changed by its owner only; its own checks say
     /// so too, this answers 403 where a missing parent would answer 409).
-    pub(super) fn ensure_not_received(&self, uri: &FileUri, item: bool) -> Result<(), DavFsError> {
-        let entry = item && self.0.received_now().is_some_and(|r| r.is_item(uri));
+    pub(super) fn ensure_not_grants(&self, uri: &FileUri, item: bool) -> Result<(), DavFsError> {
+        let entry = item && self.0.grants_now().is_some_and(|r| r.is_item(uri));
         match is_folder(uri) || entry {
             true => Err(DavFsError::Forbidden),
             false => Ok(()),

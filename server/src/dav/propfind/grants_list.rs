@@ -1,6 +1,6 @@
 //! A PROPFIND of "Shared with me" itself: the folder, then with `Depth: 1` its entries, each
 //! the granted item under the name the folder shows it by, with what its grant allows. What
-//! the folder holds was read once for the request (`received::Received`), so the answer takes
+//! the folder holds was read once for the request (`grants::Grants`), so the answer takes
 //! the same few statements whatever the number of entries (their stored properties and what
 //! their `oc:` properties need, one statement each for all of them).
 
@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::{Item, Render, Row};
 use crate::{
-    dav::{props, received::Received},
+    dav::{grants::Grants, props},
     fs::{error::FsError, grant},
     nextcloud::dav::oc::props::{self as oc, Extra, OC},
     state::AppState,
@@ -20,18 +20,18 @@ pub(super) async fn answer(
     state: &AppState,
     r: &Render,
     href: &str,
-    received: &Received,
+    grants: &Grants,
     depth_one: bool,
 ) -> Result<Bytes, FsError> {
     let mut out = r.open();
-    let folder = Row::from(&received.folder);
+    let folder = Row::from(&grants.folder);
     let mut extra = Extra::default();
-    if let Some(p) = oc::permissions_of(&received.folder_node(), r.access) {
+    if let Some(p) = oc::permissions_of(&grants.folder_node(), r.access) {
         extra.permissions.insert(folder.id, p);
     }
     r.response(&mut out, href, &Item::of(&folder, false), &[], &extra);
     if depth_one {
-        out.push_str(&entries(state, r, href, received).await?);
+        out.push_str(&entries(state, r, href, grants).await?);
     }
     out.push_str("</D:multistatus>");
     Ok(Bytes::from(out))
@@ -42,9 +42,9 @@ async fn entries(
     state: &AppState,
     r: &Render,
     href: &str,
-    received: &Received,
+    grants: &Grants,
 ) -> Result<String, FsError> {
-    let rows: Vec<Row> = received
+    let rows: Vec<Row> = grants
         .items
         .iter()
         .map(|item| Row {
@@ -61,10 +61,10 @@ async fn entries(
     let dead = props::load(&state.db, &ids).await?;
     let mut extra = Extra::load(state, |ns, l| r.asks(ns, l), &ids, &folders).await?;
     if r.asks(OC, "permissions") {
-        for (item, granted) in received.granted() {
+        for (item, granted) in grants.granted() {
             let dir = item.file.r#type == file::kind::FOLDER;
             let cap = grant::capability(&granted);
-            let shown = oc::received_permissions(&cap, dir, r.access);
+            let shown = oc::granted_permissions(&cap, dir, r.access);
             extra.permissions.insert(item.file.id, shown);
         }
     }

@@ -53,7 +53,7 @@ const ID_BASE: i64 = 1 << 50;
 type Place<'a> = (Option<&'a str>, &'a [String]);
 
 /// What the caller received, as the session shows it.
-pub struct Received {
+pub struct Grants {
     /// The folder's name at the account's root.
     pub name: String,
     /// The folder, as a row of no table.
@@ -120,14 +120,14 @@ pub fn may_lie_in_folder(root: &FileUri, uri: &FileUri) -> bool {
         .is_some_and(|first| first.starts_with(FOLDER))
 }
 
-impl Received {
+impl Grants {
     /// What `me` received, for a session rooted at `root`; `None` when nothing (no folder
     /// then), or when the account is rooted in a share.
     pub async fn load(
         state: &AppState,
         me: &Arc<SignedIn>,
         root: &FileUri,
-    ) -> Result<Option<Received>, FsError> {
+    ) -> Result<Option<Grants>, FsError> {
         if root.fs != FsKind::My {
             return Ok(None);
         }
@@ -166,7 +166,7 @@ impl Received {
             .collect();
         items.sort_by(|a, b| a.name.cmp(&b.name));
         let folder = folder_row(me.user.id, &name, &items);
-        Ok(Some(Received {
+        Ok(Some(Grants {
             name,
             folder,
             items,
@@ -399,7 +399,7 @@ mod tests {
     fn paths_in_the_folder_map_to_the_owners_tree() {
         let root = FileUri::parse("cloudreve://my").unwrap();
         let item_uri = FileUri::parse("cloudreve://ann@my/Work/Team").unwrap();
-        let r = Received {
+        let r = Grants {
             name: FOLDER.to_owned(),
             folder: folder_row(1, FOLDER, &[]),
             items: vec![Item {
