@@ -73,7 +73,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("dav::headers", Layer::Service),
     ("dav::meta", Layer::Service),
     ("dav::path", Layer::Service),
-    ("dav::received", Layer::Service),
+    ("dav::grants", Layer::Service),
     ("nextcloud::dav::oc", Layer::Service),
     ("download", Layer::Service),
     ("import", Layer::Service),
