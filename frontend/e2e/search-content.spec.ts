@@ -91,6 +91,8 @@ test("file contents are searched, shown with their folder and marked words, and 
   await searchContents(page, "okapi");
   await expect(page.getByRole("alert")).toContainText("not enabled");
   await setSiteSettings(request, { fts_enabled: "1" });
+  // Settings are cached for a few seconds: the search answers again once the cache has it.
+  await waitIndexed(api, "okapi", 2);
   await page.keyboard.press("Escape");
 
   await page.evaluate(() => {
